@@ -132,7 +132,8 @@ enum selector {
     SEL_MOD,         /* next[0] memory form, next[1] register form (mod = 3) */
     SEL_PFX,         /* next[enum mandatory_prefix], 4 children */
     SEL_MODE,        /* next[0] 16/32-bit mode, next[1] 64-bit mode */
-    SEL_OSIZE,       /* next[0] 16, next[1] 32, next[2] 64-bit operand size */
+    SEL_OSIZE,       /* next[0] 16, next[1] 32, next[2] 64-bit operand size, as the prefixes
+                      * give it (66, REX.W), before any F_DEF64/F_FORCE64 of the row */
     SEL_ASIZE,       /* next[0] 16, next[1] 32, next[2] 64-bit address size */
     SEL_W,           /* next[W]: REX.W / VEX.W / EVEX.W / XOP.W */
     SEL_L,           /* next[L]: VEX.L (2 children) or EVEX.L'L (3 children) */
@@ -146,6 +147,7 @@ struct optab {
     uint16_t mnemonic;           /* rows: enum mnemonic */
     uint16_t opnd[4];            /* rows: operand descriptors, OK_NONE-terminated */
     uint32_t flags;              /* rows: F_* */
+    uint8_t children;            /* selectors: number of entries in next[] (bounds the index) */
 };
 
 /* Operands that imply a ModRM byte (so rows cannot forget F_MODRM). */
@@ -172,7 +174,7 @@ struct optab {
 #define I4(mn, a, b, c, d, fl) ROW(mn, a, b, c, d, fl)
 
 /* Selectors with their children written inline (file-scope compound literals). */
-#define SEL_(kind, n, ...) { kind, (const struct optab[n]){ __VA_ARGS__ }, 0, { 0, 0, 0, 0 }, 0 }
+#define SEL_(kind, n, ...) { kind, (const struct optab[n]){ __VA_ARGS__ }, 0, { 0, 0, 0, 0 }, 0, n }
 #define BY_REG(...) SEL_(SEL_REG, 8, __VA_ARGS__)
 #define BY_RM(...) SEL_(SEL_RM, 8, __VA_ARGS__)
 #define BY_MOD(mem, reg) SEL_(SEL_MOD, 2, mem, reg)
@@ -184,7 +186,7 @@ struct optab {
 #define BY_L(l0, l1) SEL_(SEL_L, 2, l0, l1)
 #define BY_LL(l0, l1, l2) SEL_(SEL_L, 3, l0, l1, l2)
 #define BY_REXB(b0, b1) SEL_(SEL_REXB, 2, b0, b1)
-#define LINK(entry) { SEL_LINK, &(entry), 0, { 0, 0, 0, 0 }, 0 }
+#define LINK(entry) { SEL_LINK, &(entry), 0, { 0, 0, 0, 0 }, 0, 1 }
 #define UD { SEL_INVALID, 0, 0, { 0, 0, 0, 0 }, 0 }
 
 /* ---- operand shorthands in SDM notation (only table sources use them) ---- */

@@ -1,0 +1,272 @@
+/* The four SDK entry points: argument validation, one emulation call from exit to
+ * write-back, and the mapping of its outcome to WHV_EMULATOR_STATUS. */
+#include "api/emulator.h"
+
+#include <string.h>
+
+#include "api/handles.h"
+#include "api/regcache.h"
+#include "exec/exec.h"
+#include "mmu/mmu.h"
+
+/* ---- the callbacks, in one place ---- */
+
+HRESULT emu_get_registers(struct vcpu *cpu, const WHV_REGISTER_NAME *names, uint32_t count,
+                          WHV_REGISTER_VALUE *values)
+{
+    return cpu->emu->callbacks.WHvEmulatorGetVirtualProcessorRegisters(cpu->context, names,
+                                                                       count, values);
+}
+
+HRESULT emu_set_registers(struct vcpu *cpu, const WHV_REGISTER_NAME *names, uint32_t count,
+                          const WHV_REGISTER_VALUE *values)
+{
+    return cpu->emu->callbacks.WHvEmulatorSetVirtualProcessorRegisters(cpu->context, names,
+                                                                       count, values);
+}
+
+HRESULT emu_translate(struct vcpu *cpu, uint64_t gva_page, WHV_TRANSLATE_GVA_FLAGS flags,
+                      WHV_TRANSLATE_GVA_RESULT_CODE *result, uint64_t *gpa_page)
+{
+    WHV_GUEST_PHYSICAL_ADDRESS gpa = 0;
+    HRESULT hr = cpu->emu->callbacks.WHvEmulatorTranslateGvaPage(cpu->context, gva_page, flags,
+                                                                  result, &gpa);
+    *gpa_page = gpa;
+    return hr;
+}
+
+HRESULT emu_memory(struct vcpu *cpu, WHV_EMULATOR_MEMORY_ACCESS_INFO *access)
+{
+    return cpu->emu->callbacks.WHvEmulatorMemoryCallback(cpu->context, access);
+}
+
+HRESULT emu_io(struct vcpu *cpu, WHV_EMULATOR_IO_ACCESS_INFO *access)
+{
+    return cpu->emu->callbacks.WHvEmulatorIoPortCallback(cpu->context, access);
+}
+
+/* ---- create / destroy ---- */
+
+HRESULT WINAPI WHvEmulatorCreateEmulator(const WHV_EMULATOR_CALLBACKS *Callbacks,
+                                         WHV_EMULATOR_HANDLE *Emulator)
+{
+    if (!Callbacks || !Emulator || Callbacks->Size != sizeof(WHV_EMULATOR_CALLBACKS) ||
+        Callbacks->Reserved != 0 || !Callbacks->WHvEmulatorIoPortCallback ||
+        !Callbacks->WHvEmulatorMemoryCallback ||
+        !Callbacks->WHvEmulatorGetVirtualProcessorRegisters ||
+        !Callbacks->WHvEmulatorSetVirtualProcessorRegisters ||
+        !Callbacks->WHvEmulatorTranslateGvaPage)
+        return E_INVALIDARG;
+    return handle_create(Callbacks, Emulator);
+}
+
+HRESULT WINAPI WHvEmulatorDestroyEmulator(WHV_EMULATOR_HANDLE Emulator)
+{
+    return handle_destroy(Emulator);
+}
+
+/* ---- one emulation call ---- */
+
+static void vcpu_init(struct vcpu *cpu, const struct emulator *emu, void *context,
+                      const WHV_VP_EXIT_CONTEXT *exit)
+{
+    cpu->emu = emu;
+    cpu->context = context;
+    cpu->exit = exit;
+    cpu->status.AsUINT32 = 0;
+    cpu->tlb_next = 0;
+    for (unsigned i = 0; i < TLB_ENTRIES; i++)
+        cpu->tlb[i].valid = false;
+    memset(&cpu->fault, 0, sizeof cpu->fault);
+    regs_init(cpu, exit);
+    mmu_init_mode(cpu);
+}
+
+/* How far to fetch when the decoder needs bytes past `have`: to the end of the page (it is
+ * the page being executed, so reading on cannot fault) and of the CS limit, at most 15
+ * bytes in all; at least one byte, whose fetch then raises the fault the CPU would. */
+static unsigned fetch_limit(struct vcpu *cpu, unsigned have)
+{
+    uint64_t ip = reg_get(cpu, R_RIP) + have;
+    unsigned want = 4096u - (unsigned)(ip & 4095u);
+
+    if (cpu->code_mode != MODE_64) {
+        uint64_t limit = cpu->exit->Cs.Limit;
+        ip &= cpu->code_mode == MODE_32 ? 0xffffffffu : 0xffffu;
+        if (ip <= limit && limit - ip + 1 < want)
+            want = (unsigned)(limit - ip + 1);
+    }
+    if (want > 15 - have)
+        want = 15 - have;
+    return have + (want ? want : 1);
+}
+
+/* Decode cpu->bytes[0..have), fetching more through the MMU while the decoder needs it. */
+static enum exec_result decode(struct vcpu *cpu, unsigned have)
+{
+    for (;;) {
+        enum decode_status st = decode_insn(cpu->code_mode, cpu->bytes, have, &cpu->insn);
+        unsigned want;
+        enum exec_result r;
+
+        switch (st) {
+        case DECODE_OK:
+            return EXEC_OK;
+        case DECODE_UD:
+            return raise_fault(cpu, EXC_UD, false, 0);
+        case DECODE_TOO_LONG:
+            return raise_fault(cpu, EXC_GP, true, 0);
+        case DECODE_NEED_MORE:
+            break;
+        }
+        if (have >= 15)
+            return raise_fault(cpu, EXC_GP, true, 0);
+        want = fetch_limit(cpu, have);
+        r = mmu_fetch(cpu, have, want);
+        if (r != EXEC_OK)
+            return r;
+        have = want;
+    }
+}
+
+static enum exec_result emulate(struct vcpu *cpu, const UINT8 *bytes, unsigned count)
+{
+    enum exec_result r;
+
+    if (count > 15)
+        count = 15; /* a 16th byte can only make the instruction too long */
+    memcpy(cpu->bytes, bytes, count);
+    r = decode(cpu, count);
+    if (r != EXEC_OK)
+        return r;
+    return exec_insn(cpu);
+}
+
+/* Inject cpu->fault through the pending-interruption register (and CR2 for #PF), unless an
+ * event is already pending: then the guest cannot take it from here. */
+static bool inject_fault(struct vcpu *cpu)
+{
+    WHV_REGISTER_VALUE v;
+    const WHV_REGISTER_VALUE *pending;
+
+    cpu->reg_dirty = 0; /* nothing of the faulting instruction is committed */
+    pending = reg_value(cpu, R_PENDING_INTERRUPTION);
+    if (cpu_broken(cpu))
+        return false;
+    if (pending->PendingInterruption.InterruptionPending) {
+        cpu->status.GuestCannotBeFaulted = 1;
+        return false;
+    }
+    memset(&v, 0, sizeof v);
+    v.PendingInterruption.InterruptionPending = 1;
+    v.PendingInterruption.InterruptionType = WHvX64PendingException;
+    v.PendingInterruption.InterruptionVector = cpu->fault.vector;
+    /* real mode pushes no error code */
+    if (cpu->fault.has_error_code && cpu->protected_mode) {
+        v.PendingInterruption.DeliverErrorCode = 1;
+        v.PendingInterruption.ErrorCode = cpu->fault.error_code;
+    }
+    reg_set_value(cpu, R_PENDING_INTERRUPTION, &v);
+    if (cpu->fault.has_cr2)
+        reg_set(cpu, R_CR2, cpu->fault.cr2);
+    return true;
+}
+
+/* Map the outcome to status bits and write the registers back once. */
+static void finish(struct vcpu *cpu, enum exec_result r)
+{
+    switch (r) {
+    case EXEC_OK:
+        break;
+    case EXEC_FAULT:
+        if (!inject_fault(cpu))
+            return;
+        break;
+    case EXEC_UNSUPPORTED:
+        cpu->status.InternalEmulationFailure = 1;
+        return;
+    case EXEC_CALLBACK_FAILED:
+        return;
+    }
+    if (regs_writeback(cpu))
+        cpu->status.EmulationSuccessful = 1;
+}
+
+static bool exit_context_valid(const WHV_VP_EXIT_CONTEXT *vp)
+{
+    return vp->ExecutionState.Reserved0 == 0 && vp->ExecutionState.Reserved1 == 0 &&
+           vp->Reserved == 0 && vp->Reserved2 == 0;
+}
+
+HRESULT WINAPI WHvEmulatorTryMmioEmulation(WHV_EMULATOR_HANDLE Emulator, VOID *Context,
+                                           const WHV_VP_EXIT_CONTEXT *VpContext,
+                                           const WHV_MEMORY_ACCESS_CONTEXT *MmioInstructionContext,
+                                           WHV_EMULATOR_STATUS *EmulatorReturnStatus)
+{
+    const struct emulator *emu = handle_lookup(Emulator);
+    const WHV_MEMORY_ACCESS_CONTEXT *mmio = MmioInstructionContext;
+    struct vcpu cpu;
+
+    if (!emu || !VpContext || !mmio || !EmulatorReturnStatus || !exit_context_valid(VpContext) ||
+        mmio->InstructionByteCount > sizeof mmio->InstructionBytes ||
+        mmio->Reserved[0] || mmio->Reserved[1] || mmio->Reserved[2] ||
+        mmio->AccessInfo.AccessType > WHvMemoryAccessExecute || mmio->AccessInfo.Reserved)
+        return E_INVALIDARG;
+
+    vcpu_init(&cpu, emu, Context, VpContext);
+    if (VpContext->ExecutionState.InterruptionPending) {
+        cpu.status.InterruptCausedIntercept = 1;
+    } else {
+        if (mmio->AccessInfo.GvaValid && mmio->AccessInfo.AccessType != WHvMemoryAccessExecute)
+            mmu_seed(&cpu, mmio->Gva, mmio->Gpa,
+                     mmio->AccessInfo.AccessType == WHvMemoryAccessWrite);
+        finish(&cpu, emulate(&cpu, mmio->InstructionBytes, mmio->InstructionByteCount));
+    }
+    *EmulatorReturnStatus = cpu.status;
+    return S_OK;
+}
+
+HRESULT WINAPI WHvEmulatorTryIoEmulation(WHV_EMULATOR_HANDLE Emulator, VOID *Context,
+                                         const WHV_VP_EXIT_CONTEXT *VpContext,
+                                         const WHV_X64_IO_PORT_ACCESS_CONTEXT *IoInstructionContext,
+                                         WHV_EMULATOR_STATUS *EmulatorReturnStatus)
+{
+    const struct emulator *emu = handle_lookup(Emulator);
+    const WHV_X64_IO_PORT_ACCESS_CONTEXT *io = IoInstructionContext;
+    unsigned size;
+    struct vcpu cpu;
+
+    if (!emu || !VpContext || !io || !EmulatorReturnStatus || !exit_context_valid(VpContext) ||
+        io->InstructionByteCount > sizeof io->InstructionBytes ||
+        io->Reserved[0] || io->Reserved[1] || io->Reserved[2] || io->AccessInfo.Reserved ||
+        io->Reserved2[0] || io->Reserved2[1] || io->Reserved2[2])
+        return E_INVALIDARG;
+    size = io->AccessInfo.AccessSize;
+    if (size != 1 && size != 2 && size != 4)
+        return E_INVALIDARG;
+
+    vcpu_init(&cpu, emu, Context, VpContext);
+    if (VpContext->ExecutionState.InterruptionPending) {
+        cpu.status.InterruptCausedIntercept = 1;
+    } else {
+        WHV_REGISTER_VALUE v;
+        /* the exit context carries these; no callback is needed for them */
+        memset(&v, 0, sizeof v);
+        v.Reg64 = io->Rax;
+        regs_preset(&cpu, R_RAX, &v);
+        v.Reg64 = io->Rcx;
+        regs_preset(&cpu, R_RCX, &v);
+        v.Reg64 = io->Rsi;
+        regs_preset(&cpu, R_RSI, &v);
+        v.Reg64 = io->Rdi;
+        regs_preset(&cpu, R_RDI, &v);
+        memset(&v, 0, sizeof v);
+        v.Segment = io->Ds;
+        regs_preset(&cpu, R_DS, &v);
+        v.Segment = io->Es;
+        regs_preset(&cpu, R_ES, &v);
+        finish(&cpu, emulate(&cpu, io->InstructionBytes, io->InstructionByteCount));
+    }
+    *EmulatorReturnStatus = cpu.status;
+    return S_OK;
+}

@@ -1,0 +1,21 @@
+/* The emulator object behind a WHV_EMULATOR_HANDLE, and the one place that calls the
+ * VMM's callbacks (so tracing and failure accounting live in one spot). */
+#ifndef WHVEMU_EMULATOR_H
+#define WHVEMU_EMULATOR_H
+
+#include "exec/cpu.h"
+
+struct emulator {
+    WHV_EMULATOR_CALLBACKS callbacks;
+};
+
+HRESULT emu_get_registers(struct vcpu *cpu, const WHV_REGISTER_NAME *names, uint32_t count,
+                          WHV_REGISTER_VALUE *values);
+HRESULT emu_set_registers(struct vcpu *cpu, const WHV_REGISTER_NAME *names, uint32_t count,
+                          const WHV_REGISTER_VALUE *values);
+HRESULT emu_translate(struct vcpu *cpu, uint64_t gva_page, WHV_TRANSLATE_GVA_FLAGS flags,
+                      WHV_TRANSLATE_GVA_RESULT_CODE *result, uint64_t *gpa_page);
+HRESULT emu_memory(struct vcpu *cpu, WHV_EMULATOR_MEMORY_ACCESS_INFO *access);
+HRESULT emu_io(struct vcpu *cpu, WHV_EMULATOR_IO_ACCESS_INFO *access);
+
+#endif

@@ -1,0 +1,669 @@
+/* The decoder engine: prefixes, escapes, VEX/EVEX/XOP payloads, the walk down the
+ * selector tree of the opcode tables, ModRM/SIB/displacement and immediates.
+ *
+ * Every byte is hostile: each read goes through take(), which enforces the 15-byte
+ * architectural limit and the caller's buffer end; every loop is bounded by those
+ * 15 bytes or by the (finite) depth of the tables. */
+#include <string.h>
+
+#include "decoder.h"
+#include "optab.h"
+
+/* The CPU raises #GP(0) for an instruction that would need a 16th byte. */
+#define MAX_INSN_LENGTH 15u
+
+/* Deeper than any table nests (opcode -> pfx -> mode -> osize -> reg -> mod -> rm ...). */
+#define MAX_SELECTOR_DEPTH 12u
+
+struct decoder {
+    struct insn *insn;
+    const uint8_t *bytes;
+    size_t avail;
+    unsigned pos;               /* next byte to read */
+    bool modrm_read;            /* the ModRM byte was consumed (by a selector or the row) */
+    bool address_read;          /* SIB and displacement were consumed (3DNow! reads them early) */
+    bool osize_is_mandatory;    /* a SEL_PFX chose the 66 entry: 66 is not an operand-size prefix */
+    uint8_t rex_r, rex_x, rex_b;/* 1 = extend, from REX, VEX, EVEX or XOP */
+    uint8_t evex_r2, evex_x4;   /* EVEX R' (ModRM.reg bit 4), X as ModRM.rm bit 4 */
+};
+
+/* Check that n more bytes may be read: the 15-byte limit first, because it is known
+ * without the bytes themselves; then the end of the caller's buffer. */
+static enum decode_status want(const struct decoder *d, unsigned n)
+{
+    if (d->pos + n > MAX_INSN_LENGTH)
+        return DECODE_TOO_LONG;
+    if (d->pos + n > d->avail)
+        return DECODE_NEED_MORE;
+    return DECODE_OK;
+}
+
+/* Little-endian value of n (<= 8) bytes at the cursor, which advances. want() first. */
+static uint64_t take(struct decoder *d, unsigned n)
+{
+    uint64_t value = 0;
+    for (unsigned i = 0; i < n; i++)
+        value |= (uint64_t)d->bytes[d->pos + i] << (8 * i);
+    d->pos += n;
+    return value;
+}
+
+#define TRY(expr)                                                                            \
+    do {                                                                                     \
+        enum decode_status try_status_ = (expr);                                             \
+        if (try_status_ != DECODE_OK)                                                        \
+            return try_status_;                                                              \
+    } while (0)
+
+/* ---- legacy prefixes and REX ---- */
+
+static enum decode_status read_prefixes(struct decoder *d)
+{
+    struct insn *in = d->insn;
+    bool mode64 = in->mode == MODE_64;
+    uint8_t rex = 0;
+
+    for (;;) { /* bounded: each pass consumes a byte and want() stops at 15 */
+        TRY(want(d, 1));
+        uint8_t b = d->bytes[d->pos];
+        int seg = -1;
+        switch (b) {
+        case 0xf0: in->prefixes |= PFX_LOCK; break;
+        case 0xf2: /* the last of F2/F3 wins, both as REPNE/REP and as mandatory prefix */
+            in->prefixes = (uint8_t)((in->prefixes & ~PFX_REP) | PFX_REPNE);
+            in->mandatory = MP_F2;
+            break;
+        case 0xf3:
+            in->prefixes = (uint8_t)((in->prefixes & ~PFX_REPNE) | PFX_REP);
+            in->mandatory = MP_F3;
+            break;
+        case 0x66:
+            in->prefixes |= PFX_OSIZE;
+            if (in->mandatory == MP_NONE)
+                in->mandatory = MP_66;
+            break;
+        case 0x67: in->prefixes |= PFX_ASIZE; break;
+        case 0x26: seg = SEG_ES; break;
+        case 0x2e: seg = SEG_CS; break;
+        case 0x36: seg = SEG_SS; break;
+        case 0x3e: seg = SEG_DS; break;
+        case 0x64: seg = SEG_FS; break;
+        case 0x65: seg = SEG_GS; break;
+        default:
+            if (mode64 && (b & 0xf0) == 0x40) {
+                rex = b; /* only counts if it is the last prefix */
+                d->pos++;
+                continue;
+            }
+            if (rex) {
+                in->prefixes |= PFX_REX;
+                in->rex = rex;
+                in->vex_w = (rex >> 3) & 1;
+                d->rex_r = (rex >> 2) & 1;
+                d->rex_x = (rex >> 1) & 1;
+                d->rex_b = rex & 1;
+            }
+            in->prefix_count = (uint8_t)d->pos;
+            return DECODE_OK;
+        }
+        /* In 64-bit mode ES/CS/SS/DS overrides are null prefixes: they neither select a
+         * segment nor cancel an earlier FS/GS. */
+        if (seg >= 0 && !(mode64 && seg < SEG_FS)) {
+            in->prefixes |= PFX_SEG;
+            in->seg_override = (uint8_t)seg;
+        }
+        rex = 0; /* a REX followed by a legacy prefix is ignored */
+        d->pos++;
+    }
+}
+
+/* ---- VEX / EVEX / XOP ---- */
+
+/* 66/F2/F3/LOCK/REX in front of a VEX, EVEX or XOP prefix is #UD. */
+static bool legacy_prefix_conflicts(const struct insn *in)
+{
+    return (in->prefixes & (PFX_LOCK | PFX_REP | PFX_REPNE | PFX_OSIZE | PFX_REX)) != 0;
+}
+
+/* The fields the three encodings share: W vvvv L pp in the last payload byte. */
+static void read_wvvvvlpp(struct decoder *d, uint8_t byte)
+{
+    struct insn *in = d->insn;
+    in->vex_w = byte >> 7;
+    in->vvvv = (uint8_t)((~byte >> 3) & 0xf);
+    in->vex_l = (byte >> 2) & 1;
+    in->mandatory = byte & 3; /* pp: none, 66, F3, F2 = enum mandatory_prefix */
+}
+
+/* R X B from the inverted top bits of the VEX3/EVEX/XOP payload's first byte. Outside
+ * 64-bit mode only eight registers exist: B (and the bits the mode check forced) are
+ * ignored, as on the CPU. */
+static void read_rxb(struct decoder *d, uint8_t byte)
+{
+    d->rex_r = !(byte & 0x80);
+    d->rex_x = !(byte & 0x40);
+    d->rex_b = !(byte & 0x20);
+    if (d->insn->mode != MODE_64)
+        d->rex_r = d->rex_x = d->rex_b = 0;
+}
+
+static enum decode_status read_vex(struct decoder *d, uint8_t escape, const struct optab **table)
+{
+    struct insn *in = d->insn;
+    in->encoding = ENC_VEX;
+    if (escape == 0xc5) {
+        TRY(want(d, 2));
+        uint8_t p = (uint8_t)take(d, 1);
+        d->rex_r = in->mode == MODE_64 && !(p & 0x80);
+        read_wvvvvlpp(d, p);
+        in->vex_w = 0;
+        in->map = MAP_VEX_0F;
+    } else {
+        TRY(want(d, 3));
+        uint8_t p0 = (uint8_t)take(d, 1);
+        uint8_t p1 = (uint8_t)take(d, 1);
+        unsigned m = p0 & 0x1f;
+        if (m < 1 || m > 3)
+            return DECODE_UD;
+        read_rxb(d, p0);
+        read_wvvvvlpp(d, p1);
+        in->map = (uint8_t)(MAP_VEX_0F + m - 1);
+    }
+    if (in->mode != MODE_64)
+        in->vvvv &= 7;
+    in->opcode = (uint8_t)take(d, 1);
+    *table = &optab_vex[in->map - MAP_VEX_0F][in->opcode];
+    return DECODE_OK;
+}
+
+static enum decode_status read_evex(struct decoder *d, const struct optab **table)
+{
+    static const uint8_t evex_maps[8] = { 0, MAP_EVEX_0F, MAP_EVEX_0F38, MAP_EVEX_0F3A, 0,
+                                          MAP_EVEX_MAP5, MAP_EVEX_MAP6, 0 };
+    struct insn *in = d->insn;
+    in->encoding = ENC_EVEX;
+    TRY(want(d, 4));
+    uint8_t p0 = (uint8_t)take(d, 1);
+    uint8_t p1 = (uint8_t)take(d, 1);
+    uint8_t p2 = (uint8_t)take(d, 1);
+    /* P0 bit 3 is reserved (0) and P1 bit 2 is fixed (1). */
+    if ((p0 & 0x08) || !(p1 & 0x04) || !evex_maps[p0 & 7])
+        return DECODE_UD;
+    in->map = evex_maps[p0 & 7];
+    read_rxb(d, p0);
+    read_wvvvvlpp(d, p1);
+    d->evex_r2 = !(p0 & 0x10);
+    d->evex_x4 = d->rex_x;
+    in->evex_z = p2 >> 7;
+    in->vex_l = (p2 >> 5) & 3;
+    in->evex_b = (p2 >> 4) & 1;
+    in->evex_aaa = p2 & 7;
+    if (!(p2 & 0x08)) /* V' */
+        in->vvvv |= 0x10;
+    if (in->mode != MODE_64) {
+        d->evex_r2 = 0;
+        in->vvvv &= 0x17;
+    }
+    in->opcode = (uint8_t)take(d, 1);
+    unsigned slot = in->map - MAP_EVEX_0F;
+    *table = &optab_evex[slot][in->opcode];
+    return DECODE_OK;
+}
+
+static enum decode_status read_xop(struct decoder *d, const struct optab **table)
+{
+    struct insn *in = d->insn;
+    in->encoding = ENC_XOP;
+    TRY(want(d, 3));
+    uint8_t p0 = (uint8_t)take(d, 1);
+    uint8_t p1 = (uint8_t)take(d, 1);
+    unsigned m = p0 & 0x1f;
+    if (m > 0xa) /* 0..7 never reach here: they are POP Ev */
+        return DECODE_UD;
+    read_rxb(d, p0);
+    read_wvvvvlpp(d, p1);
+    if (in->mode != MODE_64)
+        in->vvvv &= 7;
+    in->map = (uint8_t)(MAP_XOP_8 + m - 8);
+    in->opcode = (uint8_t)take(d, 1);
+    *table = &optab_xop[m - 8][in->opcode];
+    return DECODE_OK;
+}
+
+/* ---- ModRM, SIB, displacement ---- */
+
+static enum decode_status read_modrm(struct decoder *d)
+{
+    struct insn *in = d->insn;
+    if (d->modrm_read)
+        return DECODE_OK;
+    TRY(want(d, 1));
+    in->modrm = (uint8_t)take(d, 1);
+    in->has_modrm = true;
+    d->modrm_read = true;
+    in->mod = in->modrm >> 6;
+    in->reg = (uint8_t)(((in->modrm >> 3) & 7) | d->rex_r << 3 | d->evex_r2 << 4);
+    in->rm = (uint8_t)((in->modrm & 7) | d->rex_b << 3);
+    if (in->mod == 3 && in->encoding == ENC_EVEX)
+        in->rm |= (uint8_t)(d->evex_x4 << 4);
+    return DECODE_OK;
+}
+
+/* Default segment of a memory operand: SS when based on rSP/rBP (not r12/r13), else DS;
+ * an (effective) override replaces it. */
+static void set_memory_segment(struct insn *in)
+{
+    if (in->prefixes & PFX_SEG)
+        in->seg = in->seg_override;
+    else if (in->base == GPR_SP || in->base == GPR_BP)
+        in->seg = SEG_SS;
+    else
+        in->seg = SEG_DS;
+}
+
+static enum decode_status read_address(struct decoder *d)
+{
+    static const uint8_t base16[8] = { GPR_BX, GPR_BX, GPR_BP, GPR_BP,
+                                       GPR_SI, GPR_DI, GPR_BP, GPR_BX };
+    static const uint8_t index16[8] = { GPR_SI, GPR_DI, GPR_SI, GPR_DI,
+                                        GPR_NONE, GPR_NONE, GPR_NONE, GPR_NONE };
+    struct insn *in = d->insn;
+    unsigned rm = in->modrm & 7;
+
+    if (d->address_read || in->mod == 3)
+        return DECODE_OK;
+    d->address_read = true;
+    in->scale = 1;
+    if (in->addrsize == 2) {
+        in->base = base16[rm];
+        in->index = index16[rm];
+        if (in->mod == 0 && rm == 6) {
+            in->base = GPR_NONE;
+            in->disp_size = 2;
+        }
+        if (in->mod == 1)
+            in->disp_size = 1;
+        else if (in->mod == 2)
+            in->disp_size = 2;
+    } else {
+        in->base = (uint8_t)(rm | d->rex_b << 3);
+        if (rm == 4) {
+            TRY(want(d, 1));
+            in->sib = (uint8_t)take(d, 1);
+            in->has_sib = true;
+            unsigned index = ((in->sib >> 3) & 7) | d->rex_x << 3;
+            in->index = index == GPR_SP ? GPR_NONE : (uint8_t)index;
+            in->scale = (uint8_t)(1u << (in->sib >> 6));
+            in->base = (uint8_t)((in->sib & 7) | d->rex_b << 3);
+            if ((in->sib & 7) == 5 && in->mod == 0) {
+                in->base = GPR_NONE;
+                in->disp_size = 4;
+            }
+        } else if (rm == 5 && in->mod == 0) {
+            in->base = GPR_NONE;
+            in->disp_size = 4;
+            in->rip_relative = in->mode == MODE_64;
+        }
+        if (in->mod == 1)
+            in->disp_size = 1;
+        else if (in->mod == 2)
+            in->disp_size = 4;
+    }
+    set_memory_segment(in);
+    if (in->disp_size) {
+        TRY(want(d, in->disp_size));
+        in->disp_offset = (uint8_t)d->pos;
+        uint64_t raw = take(d, in->disp_size);
+        in->disp = in->disp_size == 1   ? (int8_t)raw
+                   : in->disp_size == 2 ? (int16_t)raw
+                                        : (int32_t)(uint32_t)raw;
+    }
+    return DECODE_OK;
+}
+
+/* ---- sizes ---- */
+
+/* Operand size as the prefixes give it (66, REX.W), before the row's F_DEF64/F_FORCE64. */
+static unsigned prefix_operand_size(const struct decoder *d)
+{
+    const struct insn *in = d->insn;
+    bool osize = (in->prefixes & PFX_OSIZE) && !d->osize_is_mandatory;
+    switch (in->mode) {
+    case MODE_64: return (in->rex & 8) ? 8 : osize ? 2 : 4;
+    case MODE_32: return osize ? 2 : 4;
+    default: return osize ? 4 : 2;
+    }
+}
+
+static unsigned address_size(const struct insn *in)
+{
+    bool asize = (in->prefixes & PFX_ASIZE) != 0;
+    switch (in->mode) {
+    case MODE_64: return asize ? 4 : 8;
+    case MODE_32: return asize ? 2 : 4;
+    default: return asize ? 4 : 2;
+    }
+}
+
+static unsigned size_index(unsigned bytes) /* 2, 4, 8 -> 0, 1, 2 */
+{
+    return bytes == 2 ? 0 : bytes == 4 ? 1 : 2;
+}
+
+/* EVEX register forms with b=1 carry rounding control in L'L: the vector length is 512. */
+static unsigned vector_length(const struct insn *in)
+{
+    if (in->encoding == ENC_EVEX && in->evex_b && in->mod == 3)
+        return 2;
+    return in->vex_l;
+}
+
+/* ---- the table walk ---- */
+
+static enum decode_status find_row(struct decoder *d, const struct optab *entry,
+                                   const struct optab **row)
+{
+    struct insn *in = d->insn;
+    for (unsigned depth = 0; depth < MAX_SELECTOR_DEPTH; depth++) {
+        unsigned index;
+        switch (entry->sel) {
+        case SEL_ROW:
+            *row = entry;
+            return DECODE_OK;
+        case SEL_REG:
+            TRY(read_modrm(d));
+            index = (in->modrm >> 3) & 7;
+            break;
+        case SEL_RM:
+            TRY(read_modrm(d));
+            index = in->modrm & 7;
+            break;
+        case SEL_MOD:
+            TRY(read_modrm(d));
+            index = in->mod == 3;
+            break;
+        case SEL_PFX:
+            index = in->mandatory;
+            if (index == MP_66)
+                d->osize_is_mandatory = true;
+            break;
+        case SEL_MODE: index = in->mode == MODE_64; break;
+        case SEL_OSIZE: index = size_index(prefix_operand_size(d)); break;
+        case SEL_ASIZE: index = size_index(address_size(in)); break;
+        case SEL_W: index = in->vex_w; break;
+        case SEL_L:
+            if (in->encoding == ENC_EVEX)
+                TRY(read_modrm(d));
+            index = vector_length(in);
+            break;
+        case SEL_REXB: index = (in->rex & 1) != 0; break;
+        case SEL_LINK: index = 0; break;
+        default: return DECODE_UD; /* SEL_INVALID */
+        }
+        if (index >= entry->children)
+            return DECODE_UD;
+        entry = &entry->next[index];
+    }
+    return DECODE_UD;
+}
+
+/* ---- the row: validity, sizes, address and immediates ---- */
+
+static bool row_has_kind(const struct optab *row, enum operand_kind kind)
+{
+    for (unsigned i = 0; i < 4 && row->opnd[i]; i++)
+        if (OPND_KIND(row->opnd[i]) == kind)
+            return true;
+    return false;
+}
+
+static bool row_is_memory_only(const struct optab *row)
+{
+    return (row->flags & F_MEMONLY) || row_has_kind(row, OK_M) || (row->flags & F_VSIB);
+}
+
+static bool row_is_register_only(const struct optab *row)
+{
+    return (row->flags & F_REGONLY) || row_has_kind(row, OK_R) || row_has_kind(row, OK_U) ||
+           row_has_kind(row, OK_N) || row_has_kind(row, OK_KR);
+}
+
+/* The VEX/EVEX/XOP field restrictions a row declares. */
+static bool vector_fields_valid(const struct insn *in, uint32_t flags)
+{
+    bool mode64 = in->mode == MODE_64;
+    unsigned length = vector_length(in);
+    bool rounding = in->encoding == ENC_EVEX && in->evex_b && in->mod == 3;
+
+    if ((flags & F_NO_VVVV) && in->vvvv != 0)
+        return false;
+    if ((flags & F_W0) && in->vex_w)
+        return false;
+    if ((flags & F_W1) && !in->vex_w)
+        return false;
+    if ((flags & F_W0_64) && mode64 && in->vex_w)
+        return false;
+    if (!rounding && !(flags & F_L_IGNORED)) {
+        if ((flags & F_L0) && length != 0)
+            return false;
+        if ((flags & F_L1) && length != 1)
+            return false;
+    }
+    if (in->encoding != ENC_EVEX)
+        return true;
+    if (!rounding && length == 3 && !(flags & F_L_IGNORED))
+        return false;
+    if ((flags & F_EVEX_NO_L2) && length == 2)
+        return false;
+    if ((flags & F_EVEX_NO_Z) && in->evex_z)
+        return false;
+    if ((flags & F_EVEX_NO_K) && in->evex_aaa)
+        return false;
+    if ((flags & F_EVEX_NEED_K) && !in->evex_aaa)
+        return false;
+    if ((flags & F_EVEX_NO_B) && in->evex_b)
+        return false;
+    return true;
+}
+
+static unsigned immediate_size(const struct insn *in, uint16_t opnd)
+{
+    unsigned z = in->opsize == 2 ? 2 : 4;
+    switch (OPND_KIND(opnd)) {
+    case OK_I:
+        switch (OPND_SIZE(opnd)) {
+        case SZ_b: case SZ_bs: return 1;
+        case SZ_w: return 2;
+        case SZ_d: return 4;
+        case SZ_q: return 8;
+        case SZ_z: return z;
+        case SZ_v: return in->opsize;
+        default: return 0;
+        }
+    case OK_J: return OPND_SIZE(opnd) == SZ_b ? 1 : z;
+    case OK_O: return in->addrsize;
+    case OK_L: return 1;
+    default: return 0;
+    }
+}
+
+static enum decode_status read_immediate(struct decoder *d, unsigned size)
+{
+    struct insn *in = d->insn;
+    TRY(want(d, size));
+    if (in->imm_size == 0) {
+        in->imm_offset = (uint8_t)d->pos;
+        in->imm_size = (uint8_t)size;
+        in->imm = take(d, size);
+    } else {
+        in->imm2_size = (uint8_t)size;
+        in->imm2 = take(d, size);
+    }
+    return DECODE_OK;
+}
+
+static enum decode_status read_immediates(struct decoder *d, const struct optab *row)
+{
+    struct insn *in = d->insn;
+    for (unsigned i = 0; i < 4 && row->opnd[i]; i++) {
+        if (OPND_KIND(row->opnd[i]) == OK_A) {
+            /* far pointer: offset (imm) then selector (imm2) */
+            TRY(read_immediate(d, in->opsize == 2 ? 2 : 4));
+            TRY(read_immediate(d, 2));
+            continue;
+        }
+        unsigned size = immediate_size(in, row->opnd[i]);
+        if (size)
+            TRY(read_immediate(d, size));
+    }
+    return DECODE_OK;
+}
+
+/* Segment of the implicit memory operand of rows without ModRM memory. */
+static void set_implicit_segment(struct insn *in, const struct optab *row)
+{
+    if (row_has_kind(row, OK_O) || row_has_kind(row, OK_X) || row_has_kind(row, OK_XLAT))
+        in->seg = (in->prefixes & PFX_SEG) ? in->seg_override : SEG_DS;
+    else if (row_has_kind(row, OK_Y))
+        in->seg = SEG_ES;
+}
+
+static enum decode_status finish_row(struct decoder *d, const struct optab *row)
+{
+    struct insn *in = d->insn;
+    uint32_t flags = row->flags;
+    bool mode64 = in->mode == MODE_64;
+
+    in->row = row;
+    in->mnemonic = (enum mnemonic)row->mnemonic;
+    if ((flags & F_MODRM) || in->encoding == ENC_EVEX)
+        TRY(read_modrm(d));
+
+    if ((flags & F_NO64) && mode64)
+        return DECODE_UD;
+    if ((flags & F_ONLY64) && !mode64)
+        return DECODE_UD;
+    if (in->has_modrm) {
+        if (in->mod == 3 && row_is_memory_only(row))
+            return DECODE_UD;
+        if (in->mod != 3 && row_is_register_only(row))
+            return DECODE_UD;
+    }
+    if ((in->prefixes & PFX_LOCK) && !((flags & F_LOCK) && in->has_modrm && in->mod != 3))
+        return DECODE_UD;
+    if (in->encoding != ENC_LEGACY && in->encoding != ENC_3DNOW && !vector_fields_valid(in, flags))
+        return DECODE_UD;
+
+    if (in->encoding == ENC_LEGACY || in->encoding == ENC_3DNOW) {
+        if (flags & F_NO_REX_W_OSIZE)
+            d->osize_is_mandatory = true;
+        unsigned size = prefix_operand_size(d);
+        if (mode64 && (flags & F_FORCE64))
+            size = 8;
+        else if (mode64 && (flags & F_DEF64) && size == 4)
+            size = 8;
+        in->opsize = (uint8_t)size;
+    } else {
+        in->opsize = mode64 && in->vex_w ? 8 : 4;
+    }
+
+    if (in->has_modrm) {
+        TRY(read_address(d));
+        if ((flags & F_VSIB) && !in->has_sib)
+            return DECODE_UD;
+        if (flags & F_VSIB) /* the index is a vector register: all 32 encodings count */
+            in->index = (uint8_t)(((in->sib >> 3) & 7) | d->rex_x << 3 |
+                                  ((in->vvvv & 0x10) && in->encoding == ENC_EVEX ? 0x10 : 0));
+    }
+    if (in->seg == SEG_NONE)
+        set_implicit_segment(in, row);
+    return read_immediates(d, row);
+}
+
+/* ---- opcode and escapes ---- */
+
+static enum decode_status read_3dnow(struct decoder *d, const struct optab **table)
+{
+    /* 0F 0F ModRM [SIB] [disp] suffix: the suffix byte is the opcode. */
+    struct insn *in = d->insn;
+    in->encoding = ENC_3DNOW;
+    in->map = MAP_3DNOW;
+    TRY(read_modrm(d));
+    TRY(read_address(d));
+    TRY(want(d, 1));
+    in->opcode = (uint8_t)take(d, 1);
+    *table = &optab_3dnow[in->opcode];
+    return DECODE_OK;
+}
+
+static enum decode_status read_opcode(struct decoder *d, const struct optab **table)
+{
+    struct insn *in = d->insn;
+    bool mode64 = in->mode == MODE_64;
+
+    TRY(want(d, 1));
+    uint8_t b = (uint8_t)take(d, 1);
+    if (b == 0x0f) {
+        TRY(want(d, 1));
+        uint8_t b2 = (uint8_t)take(d, 1);
+        if (b2 == 0x0f)
+            return read_3dnow(d, table);
+        if (b2 == 0x38 || b2 == 0x3a) {
+            TRY(want(d, 1));
+            in->opcode = (uint8_t)take(d, 1);
+            in->map = b2 == 0x38 ? MAP_LEGACY_0F38 : MAP_LEGACY_0F3A;
+            *table = b2 == 0x38 ? &optab_0f38[in->opcode] : &optab_0f3a[in->opcode];
+            return DECODE_OK;
+        }
+        in->map = MAP_LEGACY_0F;
+        in->opcode = b2;
+        *table = &optab_0f[b2];
+        return DECODE_OK;
+    }
+    if (b == 0xc4 || b == 0xc5 || b == 0x62 || b == 0x8f) {
+        /* Outside 64-bit mode C4/C5/62 are LES/LDS/BOUND unless the next byte has
+         * mod = 11b (their register form, invalid for them). 8F is POP Ev unless the next
+         * byte's low five bits (XOP map select) are >= 8, i.e. ModRM.reg != 0. */
+        TRY(want(d, 1));
+        uint8_t next = d->bytes[d->pos];
+        bool escape = b == 0x8f ? (next & 0x1f) >= 8 : mode64 || (next & 0xc0) == 0xc0;
+        if (escape) {
+            if (legacy_prefix_conflicts(in))
+                return DECODE_UD;
+            d->rex_r = d->rex_x = d->rex_b = 0;
+            return b == 0x62 ? read_evex(d, table) : b == 0x8f ? read_xop(d, table)
+                                                              : read_vex(d, b, table);
+        }
+    }
+    in->map = MAP_LEGACY_1B;
+    in->opcode = b;
+    *table = &optab_1b[b];
+    return DECODE_OK;
+}
+
+static enum decode_status decode(struct decoder *d)
+{
+    const struct optab *entry, *row;
+    TRY(read_prefixes(d));
+    d->insn->addrsize = (uint8_t)address_size(d->insn);
+    TRY(read_opcode(d, &entry));
+    TRY(find_row(d, entry, &row));
+    return finish_row(d, row);
+}
+
+enum decode_status decode_insn(enum cpu_mode mode, const uint8_t *bytes, size_t avail,
+                               struct insn *out)
+{
+    struct decoder d = { .insn = out, .bytes = bytes, .avail = bytes ? avail : 0 };
+    memset(out, 0, sizeof *out);
+    out->mode = (uint8_t)mode;
+    out->base = out->index = GPR_NONE;
+    out->seg = SEG_NONE;
+    enum decode_status status = decode(&d);
+    out->length = (uint8_t)d.pos;
+    if (status != DECODE_OK) {
+        out->row = NULL;
+        out->mnemonic = MN_INVALID;
+    }
+    return status;
+}

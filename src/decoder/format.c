@@ -1,0 +1,372 @@
+/* Intel-syntax text of a decoded instruction, e.g. "lock add byte ptr fs:[eax], 0x1".
+ * For people (diagnostics, the CLI tool, traces), so it favours plain readable output:
+ * lower case, hexadecimal numbers, branch targets as absolute addresses. */
+#include <stdio.h>
+#include <string.h>
+
+#include "decoder.h"
+#include "optab.h"
+
+static const char *const mnemonic_names[MN_COUNT] = {
+    "invalid",
+#define MN(name) #name,
+#include "mnemonics_base.def"
+#include "mnemonics_ext.def"
+#undef MN
+};
+
+const char *mnemonic_name(enum mnemonic mn)
+{
+    return (unsigned)mn < MN_COUNT ? mnemonic_names[mn] : "invalid";
+}
+
+/* Bounded text builder: never writes past outsz, always NUL-terminated. */
+struct text {
+    char *out;
+    size_t size, len;
+};
+
+static void put(struct text *t, const char *s)
+{
+    for (; *s && t->len + 1 < t->size; s++)
+        t->out[t->len++] = *s;
+    t->out[t->len] = '\0';
+}
+
+static void putf_hex(struct text *t, uint64_t value)
+{
+    char buf[24];
+    snprintf(buf, sizeof buf, "0x%llx", (unsigned long long)value);
+    put(t, buf);
+}
+
+static void put_indexed(struct text *t, const char *prefix, unsigned n)
+{
+    char buf[16];
+    snprintf(buf, sizeof buf, "%s%u", prefix, n);
+    put(t, buf);
+}
+
+/* ---- registers ---- */
+
+static const char *const gpr64[16] = { "rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+                                       "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15" };
+static const char *const gpr32[16] = { "eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi",
+                                       "r8d", "r9d", "r10d", "r11d", "r12d", "r13d", "r14d",
+                                       "r15d" };
+static const char *const gpr16[16] = { "ax",  "cx",  "dx",   "bx",   "sp",   "bp",   "si",  "di",
+                                       "r8w", "r9w", "r10w", "r11w", "r12w", "r13w", "r14w",
+                                       "r15w" };
+static const char *const gpr8[16] = { "al",  "cl",  "dl",   "bl",   "spl",  "bpl",  "sil", "dil",
+                                      "r8b", "r9b", "r10b", "r11b", "r12b", "r13b", "r14b",
+                                      "r15b" };
+static const char *const gpr8_legacy[4] = { "ah", "ch", "dh", "bh" };
+static const char *const segment_names[8] = { "es", "cs", "ss", "ds", "fs", "gs", "?", "?" };
+
+static void put_gpr(struct text *t, const struct insn *in, unsigned reg, unsigned bytes)
+{
+    reg &= 15;
+    switch (bytes) {
+    case 1:
+        /* without REX, encodings 4-7 are the high bytes of AX..BX */
+        put(t, (reg >= 4 && reg < 8 && !(in->prefixes & PFX_REX)) ? gpr8_legacy[reg - 4]
+                                                                    : gpr8[reg]);
+        break;
+    case 2: put(t, gpr16[reg]); break;
+    case 8: put(t, gpr64[reg]); break;
+    default: put(t, gpr32[reg]); break;
+    }
+}
+
+/* ---- sizes ---- */
+
+static unsigned vector_bytes(const struct insn *in)
+{
+    return 16u << (in->vex_l > 2 ? 2 : in->vex_l);
+}
+
+/* Bytes an operand of the given size code covers (0 when it has no single size). */
+static unsigned operand_bytes(const struct insn *in, enum operand_size size)
+{
+    switch (size) {
+    case SZ_b: return 1;
+    case SZ_w: return 2;
+    case SZ_d: return 4;
+    case SZ_q: return 8;
+    case SZ_v: case SZ_bs: return in->opsize;
+    case SZ_z: return in->opsize == 2 ? 2 : 4;
+    case SZ_y: return in->opsize == 8 ? 8 : 4;
+    case SZ_p: return 2u + in->opsize;
+    case SZ_a: return 2u * in->opsize;
+    case SZ_s: return in->mode == MODE_64 ? 10 : 6;
+    case SZ_dq: return 16;
+    case SZ_qq: return 32;
+    case SZ_x: return vector_bytes(in);
+    case SZ_hx: return vector_bytes(in) / 2;
+    case SZ_qx: return vector_bytes(in) / 4;
+    case SZ_ox: return vector_bytes(in) / 8;
+    case SZ_t: return 10;
+    case SZ_env: return in->opsize == 2 ? 14 : 28;
+    case SZ_fsave: return in->opsize == 2 ? 94 : 108;
+    case SZ_fxsave: return 512;
+    default: return 0;
+    }
+}
+
+static const char *size_keyword(unsigned bytes)
+{
+    switch (bytes) {
+    case 1: return "byte ptr ";
+    case 2: return "word ptr ";
+    case 4: return "dword ptr ";
+    case 6: return "fword ptr ";
+    case 8: return "qword ptr ";
+    case 10: return "tbyte ptr ";
+    case 16: return "xmmword ptr ";
+    case 32: return "ymmword ptr ";
+    case 64: return "zmmword ptr ";
+    default: return "";
+    }
+}
+
+static void put_vector(struct text *t, unsigned reg, unsigned bytes)
+{
+    put_indexed(t, bytes >= 64 ? "zmm" : bytes == 32 ? "ymm" : "xmm", reg);
+}
+
+/* ---- memory operands ---- */
+
+static void put_segment_override(struct text *t, const struct insn *in)
+{
+    if (in->prefixes & PFX_SEG) {
+        put(t, segment_names[in->seg_override & 7]);
+        put(t, ":");
+    }
+}
+
+static void put_address_reg(struct text *t, const struct insn *in, unsigned reg)
+{
+    put_gpr(t, in, reg, in->addrsize);
+}
+
+static void put_modrm_memory(struct text *t, const struct insn *in, unsigned bytes, bool vsib)
+{
+    bool any = false;
+    put(t, size_keyword(bytes));
+    put_segment_override(t, in);
+    put(t, "[");
+    if (in->rip_relative) {
+        put(t, in->addrsize == 8 ? "rip" : "eip");
+        any = true;
+    } else if (in->base != GPR_NONE) {
+        put_address_reg(t, in, in->base);
+        any = true;
+    }
+    if (in->index != GPR_NONE) {
+        if (any)
+            put(t, "+");
+        if (vsib)
+            put_vector(t, in->index, 16);
+        else
+            put_address_reg(t, in, in->index);
+        if (in->scale > 1)
+            put_indexed(t, "*", in->scale);
+        any = true;
+    }
+    if (!any) {
+        uint64_t mask = in->addrsize == 8 ? ~0ull : (1ull << (8 * in->addrsize)) - 1;
+        putf_hex(t, (uint64_t)(int64_t)in->disp & mask);
+    } else if (in->disp) {
+        put(t, in->disp < 0 ? "-" : "+");
+        putf_hex(t, in->disp < 0 ? 0 - (uint64_t)(int64_t)in->disp : (uint64_t)in->disp);
+    }
+    put(t, "]");
+}
+
+/* String and XLAT operands: seg:[rSI] / es:[rDI] / [rBX+al], address-size registers. */
+static void put_implicit_memory(struct text *t, const struct insn *in, unsigned bytes,
+                                enum segreg seg, unsigned reg, bool plus_al)
+{
+    put(t, size_keyword(bytes));
+    put(t, segment_names[seg]);
+    put(t, ":[");
+    put_address_reg(t, in, reg);
+    if (plus_al)
+        put(t, "+al");
+    put(t, "]");
+}
+
+/* ---- operands ---- */
+
+static uint64_t size_mask(unsigned bytes)
+{
+    return bytes >= 8 ? ~0ull : (1ull << (8 * bytes)) - 1;
+}
+
+static void put_operand(struct text *t, const struct insn *in, uint16_t opnd, bool first_imm,
+                        uint64_t rip)
+{
+    enum operand_size size = OPND_SIZE(opnd);
+    unsigned bytes = operand_bytes(in, size);
+    bool memory = in->has_modrm && in->mod != 3;
+    bool vsib = (in->row->flags & F_VSIB) != 0;
+    uint64_t imm = first_imm ? in->imm : in->imm2;
+    unsigned imm_size = first_imm ? in->imm_size : in->imm2_size;
+
+    switch (OPND_KIND(opnd)) {
+    case OK_E: case OK_M: case OK_R:
+        if (memory)
+            put_modrm_memory(t, in, bytes, vsib);
+        else
+            put_gpr(t, in, in->rm, bytes);
+        break;
+    case OK_G: put_gpr(t, in, in->reg, bytes); break;
+    case OK_Z: put_gpr(t, in, (in->opcode & 7) | (in->rex & 1) << 3, bytes); break;
+    case OK_GPR: put_gpr(t, in, OPND_REG(opnd), bytes); break;
+    case OK_B: put_gpr(t, in, in->vvvv, bytes); break;
+    case OK_SEG: put(t, segment_names[OPND_REG(opnd) & 7]); break;
+    case OK_S: put(t, segment_names[in->reg & 7]); break;
+    case OK_C: put_indexed(t, "cr", in->reg); break;
+    case OK_D: put_indexed(t, "dr", in->reg); break;
+    case OK_I: {
+        uint64_t value = imm;
+        if (size == SZ_bs) /* sign-extended to the operand size */
+            value = (uint64_t)(int64_t)(int8_t)value & size_mask(in->opsize);
+        else if (bytes == 8 && imm_size == 4) /* Iz with REX.W: sign-extended to 64 bits */
+            value = (uint64_t)(int64_t)(int32_t)(uint32_t)value;
+        putf_hex(t, value);
+        break;
+    }
+    case OK_ONE: put(t, "1"); break;
+    case OK_J: {
+        int64_t rel = imm_size == 1 ? (int8_t)imm : imm_size == 2 ? (int16_t)imm
+                                                                 : (int32_t)(uint32_t)imm;
+        uint64_t target = rip + in->length + (uint64_t)rel;
+        putf_hex(t, target & size_mask(in->opsize));
+        break;
+    }
+    case OK_O:
+        put(t, size_keyword(bytes));
+        put(t, segment_names[in->seg & 7]);
+        put(t, ":[");
+        putf_hex(t, imm);
+        put(t, "]");
+        break;
+    case OK_A:
+        putf_hex(t, in->imm2);
+        put(t, ":");
+        putf_hex(t, in->imm);
+        break;
+    case OK_X: put_implicit_memory(t, in, bytes, in->seg, GPR_SI, false); break;
+    case OK_Y: put_implicit_memory(t, in, bytes, SEG_ES, GPR_DI, false); break;
+    case OK_XLAT: put_implicit_memory(t, in, bytes, in->seg, GPR_BX, true); break;
+    case OK_V: put_vector(t, in->reg, bytes); break;
+    case OK_H: put_vector(t, in->vvvv, bytes); break;
+    case OK_L: put_vector(t, (unsigned)(imm >> 4) & (in->mode == MODE_64 ? 15 : 7), bytes); break;
+    case OK_W: case OK_U:
+        if (memory)
+            put_modrm_memory(t, in, bytes, vsib);
+        else
+            put_vector(t, in->rm, bytes);
+        break;
+    case OK_P: put_indexed(t, "mm", in->reg & 7); break;
+    case OK_Q: case OK_N:
+        if (memory)
+            put_modrm_memory(t, in, bytes, false);
+        else
+            put_indexed(t, "mm", in->rm & 7);
+        break;
+    case OK_KG: put_indexed(t, "k", in->reg & 7); break;
+    case OK_KH: put_indexed(t, "k", in->vvvv & 7); break;
+    case OK_KE: case OK_KR:
+        if (memory)
+            put_modrm_memory(t, in, bytes, false);
+        else
+            put_indexed(t, "k", in->rm & 7);
+        break;
+    case OK_ST0: put(t, "st0"); break;
+    case OK_STI: put_indexed(t, "st", in->rm & 7); break;
+    case OK_BND: put_indexed(t, "bnd", in->reg & 3); break;
+    case OK_BNDE:
+        if (memory)
+            put_modrm_memory(t, in, bytes, false);
+        else
+            put_indexed(t, "bnd", in->rm & 3);
+        break;
+    case OK_TR: put_indexed(t, "tmm", OPND_REG(opnd) == 1 ? in->rm & 7 : OPND_REG(opnd) == 2
+                                                               ? in->vvvv & 7 : in->reg & 7);
+        break;
+    default: break; /* OK_STACK and other implicit operands are not printed */
+    }
+}
+
+/* ---- mnemonic ---- */
+
+/* Families named by operand size in Intel syntax: movsb/movsw/movsd/movsq, pushf/pushfd/
+ * pushfq, ... The table has one mnemonic per family; the suffix comes from the size. */
+static const char *size_suffix(const struct insn *in)
+{
+    static const char *const bwdq[9] = { "", "b", "w", "", "d", "", "", "", "q" };
+    static const char *const fdq[9] = { "", "", "", "", "d", "", "", "", "q" };
+    unsigned bytes = 0;
+    for (unsigned i = 0; i < 4 && in->row->opnd[i]; i++) {
+        enum operand_kind kind = OPND_KIND(in->row->opnd[i]);
+        if (kind == OK_X || kind == OK_Y)
+            bytes = operand_bytes(in, OPND_SIZE(in->row->opnd[i]));
+    }
+    switch (in->mnemonic) {
+    case MN_movs: case MN_cmps: case MN_stos: case MN_lods: case MN_scas: case MN_ins:
+    case MN_outs:
+        return bwdq[bytes <= 8 ? bytes : 0];
+    case MN_pushf: case MN_popf: case MN_pusha: case MN_popa: case MN_iret:
+        return fdq[in->opsize <= 8 ? in->opsize : 0];
+    default:
+        return "";
+    }
+}
+
+static void put_mnemonic(struct text *t, const struct insn *in)
+{
+    const char *name = mnemonic_name(in->mnemonic);
+    for (; *name && t->len + 1 < t->size; name++) /* call_far -> "call far" */
+        t->out[t->len++] = *name == '_' ? ' ' : *name;
+    t->out[t->len] = '\0';
+    put(t, size_suffix(in));
+}
+
+static void put_prefixes(struct text *t, const struct insn *in)
+{
+    uint32_t flags = in->row->flags;
+    if (in->prefixes & PFX_LOCK)
+        put(t, "lock ");
+    if ((flags & F_REP) && (in->prefixes & (PFX_REP | PFX_REPNE))) {
+        bool compares = (flags & F_FLAGS_ONLY) != 0; /* cmps, scas: the condition matters */
+        if (in->prefixes & PFX_REPNE)
+            put(t, "repne ");
+        else
+            put(t, compares ? "repe " : "rep ");
+    }
+}
+
+void format_insn(const struct insn *in, uint64_t rip, char *out, size_t outsz)
+{
+    struct text t = { out, outsz, 0 };
+    if (outsz == 0)
+        return;
+    out[0] = '\0';
+    if (!in->row) {
+        put(&t, "(bad)");
+        return;
+    }
+    put_prefixes(&t, in);
+    put_mnemonic(&t, in);
+    bool first_imm = true;
+    for (unsigned i = 0; i < 4 && in->row->opnd[i]; i++) {
+        uint16_t opnd = in->row->opnd[i];
+        enum operand_kind kind = OPND_KIND(opnd);
+        put(&t, i == 0 ? " " : ", ");
+        put_operand(&t, in, opnd, first_imm, rip);
+        if (kind == OK_I || kind == OK_J || kind == OK_O || kind == OK_L)
+            first_imm = false;
+    }
+}

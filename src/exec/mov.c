@@ -1,0 +1,33 @@
+/* Data movement: MOV (all forms, incl. moffs and segment-register stores), MOVZX (a MOV:
+ * operands read zero-extended), MOVSX, MOVSXD. */
+#include "exec/exec.h"
+
+#include "optab.h"
+
+enum exec_result x_mov(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+{
+    uint64_t v;
+    enum exec_result r;
+
+    (void)in;
+    if (ops[0].type == OPT_SEG)
+        return EXEC_UNSUPPORTED; /* segment loads need descriptor checks: not yet */
+    if (ops[1].type == OPT_SEG && ops[0].type == OPT_MEM)
+        ops[0].size = 2; /* MOV m16, Sreg stores 16 bits whatever the operand size */
+    r = op_read(cpu, &ops[1], &v);
+    if (r != EXEC_OK)
+        return r;
+    return op_write(cpu, &ops[0], v);
+}
+
+/* MOVSX and MOVSXD: the source sign-extended to the destination's size. */
+enum exec_result x_movsx(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+{
+    uint64_t v;
+    enum exec_result r = op_read(cpu, &ops[1], &v);
+
+    (void)in;
+    if (r != EXEC_OK)
+        return r;
+    return op_write(cpu, &ops[0], sign_extend(v, ops[1].size));
+}

@@ -1,0 +1,249 @@
+#include "exec/operand.h"
+
+#include <string.h>
+
+#include "api/regcache.h"
+#include "optab.h"
+
+uint64_t gpr_read(struct vcpu *cpu, unsigned reg, unsigned size, bool high8)
+{
+    uint64_t v;
+
+    if (high8)
+        return (reg_get(cpu, (enum reg_id)(reg - 4)) >> 8) & 0xff;
+    v = reg_get(cpu, (enum reg_id)reg);
+    return v & size_mask(size);
+}
+
+void gpr_write(struct vcpu *cpu, unsigned reg, unsigned size, bool high8, uint64_t value)
+{
+    uint64_t old;
+
+    if (high8) {
+        enum reg_id id = (enum reg_id)(reg - 4);
+        old = reg_get(cpu, id);
+        reg_set(cpu, id, (old & ~UINT64_C(0xff00)) | ((value & 0xff) << 8));
+        return;
+    }
+    switch (size) {
+    case 1:
+    case 2:
+        old = reg_get(cpu, (enum reg_id)reg);
+        reg_set(cpu, (enum reg_id)reg, (old & ~size_mask(size)) | (value & size_mask(size)));
+        break;
+    case 4: /* a 32-bit result zero-extends into the whole register */
+        reg_set(cpu, (enum reg_id)reg, value & 0xffffffffu);
+        break;
+    default:
+        reg_set(cpu, (enum reg_id)reg, value);
+        break;
+    }
+}
+
+/* Operand size in bytes of a size code, for this instruction. */
+static unsigned operand_bytes(const struct insn *in, enum operand_size sz)
+{
+    switch (sz) {
+    case SZ_b: return 1;
+    case SZ_w: return 2;
+    case SZ_d: return 4;
+    case SZ_q: return 8;
+    case SZ_v: case SZ_bs: return in->opsize;
+    case SZ_z: return in->opsize == 2 ? 2 : 4;
+    case SZ_y: return in->opsize == 8 ? 8 : 4;
+    case SZ_dq: return 16;
+    case SZ_qq: return 32;
+    case SZ_x: return (unsigned)16 << in->vex_l;
+    case SZ_p: return in->opsize + 2u;
+    case SZ_a: return in->opsize * 2u;
+    case SZ_s: return in->mode == MODE_64 ? 10 : 6;
+    case SZ_t: return 10;
+    default: return 0;
+    }
+}
+
+uint64_t effective_address(struct vcpu *cpu, const struct insn *in)
+{
+    uint64_t ea = (uint64_t)(int64_t)in->disp;
+
+    if (in->rip_relative)
+        ea += reg_get(cpu, R_RIP) + in->length;
+    if (in->base != GPR_NONE)
+        ea += reg_get(cpu, (enum reg_id)in->base);
+    if (in->index != GPR_NONE)
+        ea += reg_get(cpu, (enum reg_id)in->index) * in->scale;
+    return ea & size_mask(in->addrsize);
+}
+
+/* A GPR operand; 8-bit registers 4..7 without REX are AH, CH, DH, BH. */
+static void gpr_operand(const struct insn *in, struct operand *op, unsigned reg, unsigned size)
+{
+    op->type = OPT_GPR;
+    op->size = (uint8_t)size;
+    op->high8 = size == 1 && !(in->prefixes & PFX_REX) && in->encoding == ENC_LEGACY &&
+                reg >= 4 && reg < 8;
+    op->reg = (uint8_t)reg;
+}
+
+static void memory_operand(struct vcpu *cpu, const struct insn *in, struct operand *op,
+                           unsigned size)
+{
+    op->type = OPT_MEM;
+    op->size = (uint8_t)size;
+    op->seg = in->seg;
+    op->offset = effective_address(cpu, in);
+}
+
+unsigned operands_resolve(struct vcpu *cpu, const struct insn *in, struct operand ops[MAX_OPERANDS])
+{
+    unsigned n = 0;
+
+    memset(ops, 0, sizeof(struct operand) * MAX_OPERANDS);
+    for (; n < MAX_OPERANDS && in->row->opnd[n]; n++) {
+        uint16_t d = in->row->opnd[n];
+        enum operand_size sz = OPND_SIZE(d);
+        unsigned size = operand_bytes(in, sz);
+        struct operand *op = &ops[n];
+
+        switch (OPND_KIND(d)) {
+        case OK_E:
+        case OK_M:
+        case OK_R:
+            if (in->mod == 3)
+                gpr_operand(in, op, in->rm, size);
+            else
+                memory_operand(cpu, in, op, sz == SZ_NONE ? 0 : size);
+            break;
+        case OK_G:
+            gpr_operand(in, op, in->reg, size);
+            break;
+        case OK_Z:
+            gpr_operand(in, op, (in->opcode & 7) | ((in->rex & 1) << 3), size);
+            break;
+        case OK_GPR:
+            gpr_operand(in, op, OPND_REG(d), size);
+            break;
+        case OK_SEG:
+            op->type = OPT_SEG;
+            op->size = 2;
+            op->reg = (uint8_t)OPND_REG(d);
+            break;
+        case OK_S:
+            op->type = OPT_SEG;
+            op->size = 2;
+            op->reg = (uint8_t)(in->reg & 7);
+            break;
+        case OK_I: {
+            /* the second of two immediates (ENTER Iw,Ib; EXTRQ Ib,Ib) */
+            bool second = n > 0 && in->imm2_size && OPND_KIND(in->row->opnd[n - 1]) == OK_I;
+            uint64_t imm = second ? in->imm2 : in->imm;
+            unsigned encoded = second ? in->imm2_size : in->imm_size;
+            op->type = OPT_IMM;
+            op->size = (uint8_t)size;
+            /* encoded narrower than the operand (Ibs, Iz with 64-bit operands): sign-extend */
+            op->imm = sign_extend(imm & size_mask(encoded), encoded) & size_mask(size);
+            break;
+        }
+        case OK_ONE:
+            op->type = OPT_IMM;
+            op->size = 1;
+            op->imm = 1;
+            break;
+        case OK_O:
+            op->type = OPT_MEM;
+            op->size = (uint8_t)size;
+            op->seg = in->seg;
+            op->offset = in->imm & size_mask(in->addrsize);
+            break;
+        default:
+            op->type = OPT_OTHER; /* the family file interprets it from the row */
+            op->size = (uint8_t)size;
+            break;
+        }
+    }
+    return n;
+}
+
+uint64_t operands_regs(const struct vcpu *cpu, const struct insn *in)
+{
+    uint64_t mask = 0;
+    bool memory = false;
+
+    for (unsigned n = 0; n < MAX_OPERANDS && in->row->opnd[n]; n++) {
+        uint16_t d = in->row->opnd[n];
+        switch (OPND_KIND(d)) {
+        case OK_E: case OK_M: case OK_R:
+            if (in->mod == 3)
+                mask |= REG_BIT(in->rm & 15);
+            else
+                memory = true;
+            break;
+        case OK_G: mask |= REG_BIT(in->reg & 15); break;
+        case OK_Z: mask |= REG_BIT((in->opcode & 7) | ((in->rex & 1) << 3)); break;
+        case OK_GPR: mask |= REG_BIT(OPND_REG(d)); break;
+        case OK_SEG: mask |= REG_BIT(REG_SEG(OPND_REG(d))); break;
+        case OK_S: mask |= REG_BIT(REG_SEG(in->reg & 7)); break;
+        case OK_O: memory = true; break;
+        default: break;
+        }
+    }
+    if (memory) {
+        if (in->base != GPR_NONE)
+            mask |= REG_BIT(in->base);
+        if (in->index != GPR_NONE && !(in->row->flags & F_VSIB))
+            mask |= REG_BIT(in->index);
+        mask |= mmu_regs_for_segment(cpu, (enum segreg)in->seg);
+        if (cpu->code_mode == MODE_64)
+            mask |= REG_BIT(R_CR4); /* LA57 decides what is canonical */
+    }
+    return mask;
+}
+
+enum exec_result op_read(struct vcpu *cpu, const struct operand *op, uint64_t *value)
+{
+    uint8_t buf[8] = { 0 };
+    enum exec_result r;
+
+    switch (op->type) {
+    case OPT_GPR:
+        *value = gpr_read(cpu, op->reg, op->size, op->high8);
+        return EXEC_OK;
+    case OPT_IMM:
+        *value = op->imm;
+        return EXEC_OK;
+    case OPT_SEG:
+        *value = reg_value(cpu, REG_SEG(op->reg))->Segment.Selector;
+        return EXEC_OK;
+    case OPT_MEM:
+        if (op->size == 0 || op->size > 8)
+            return EXEC_UNSUPPORTED;
+        r = mmu_read(cpu, (enum segreg)op->seg, op->offset, buf, op->size, 0);
+        if (r != EXEC_OK)
+            return r;
+        *value = 0;
+        for (unsigned i = op->size; i-- > 0;)
+            *value = (*value << 8) | buf[i];
+        return EXEC_OK;
+    default:
+        return EXEC_UNSUPPORTED;
+    }
+}
+
+enum exec_result op_write(struct vcpu *cpu, const struct operand *op, uint64_t value)
+{
+    uint8_t buf[8];
+
+    switch (op->type) {
+    case OPT_GPR:
+        gpr_write(cpu, op->reg, op->size, op->high8, value);
+        return EXEC_OK;
+    case OPT_MEM:
+        if (op->size == 0 || op->size > 8)
+            return EXEC_UNSUPPORTED;
+        for (unsigned i = 0; i < op->size; i++)
+            buf[i] = (uint8_t)(value >> (8 * i));
+        return mmu_write(cpu, (enum segreg)op->seg, op->offset, buf, op->size, 0);
+    default:
+        return EXEC_UNSUPPORTED;
+    }
+}

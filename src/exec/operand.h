@@ -1,0 +1,53 @@
+/* The executor's operand interface: a decoded operand becomes a register, a memory
+ * location (segment:offset) or an immediate, read and written by value. Family files use
+ * only this (and the register cache), never the WHv callbacks. */
+#ifndef WHVEMU_OPERAND_H
+#define WHVEMU_OPERAND_H
+
+#include "exec/cpu.h"
+#include "mmu/mmu.h"
+
+enum operand_type { OPT_NONE = 0, OPT_GPR, OPT_MEM, OPT_IMM, OPT_SEG, OPT_OTHER };
+
+struct operand {
+    uint8_t type;     /* enum operand_type */
+    uint8_t size;     /* bytes (memory: the access size; 0 for address-only operands) */
+    uint8_t reg;      /* OPT_GPR: enum gpr; OPT_SEG: enum segreg */
+    bool high8;       /* OPT_GPR: AH/CH/DH/BH */
+    uint8_t seg;      /* OPT_MEM: enum segreg */
+    uint64_t offset;  /* OPT_MEM: effective address, wrapped to the address size */
+    uint64_t imm;     /* OPT_IMM: value extended to `size` */
+};
+
+#define MAX_OPERANDS 4
+
+/* Turn the row's operand descriptors into operands. Returns the operand count. */
+unsigned operands_resolve(struct vcpu *cpu, const struct insn *in, struct operand ops[MAX_OPERANDS]);
+
+/* Effective address of the ModRM memory operand, wrapped to the address size. */
+uint64_t effective_address(struct vcpu *cpu, const struct insn *in);
+
+/* Registers the operands name (to prefetch in one batch). */
+uint64_t operands_regs(const struct vcpu *cpu, const struct insn *in);
+
+/* Read/write an operand's value (zero-extended to 64 bits on read). */
+enum exec_result op_read(struct vcpu *cpu, const struct operand *op, uint64_t *value);
+enum exec_result op_write(struct vcpu *cpu, const struct operand *op, uint64_t value);
+
+/* GPR access by number and size in bytes (1 = low byte unless high8). */
+uint64_t gpr_read(struct vcpu *cpu, unsigned reg, unsigned size, bool high8);
+void gpr_write(struct vcpu *cpu, unsigned reg, unsigned size, bool high8, uint64_t value);
+
+static inline uint64_t size_mask(unsigned size)
+{
+    return size >= 8 ? ~UINT64_C(0) : (UINT64_C(1) << (size * 8)) - 1;
+}
+
+static inline uint64_t sign_extend(uint64_t value, unsigned size)
+{
+    if (size == 0 || size >= 8)
+        return size == 0 ? 0 : value;
+    return (uint64_t)((int64_t)(value << (64 - size * 8)) >> (64 - size * 8));
+}
+
+#endif

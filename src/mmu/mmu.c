@@ -1,0 +1,351 @@
+#include "mmu/mmu.h"
+
+#include <string.h>
+
+#include "api/emulator.h"
+#include "api/regcache.h"
+
+#define PAGE_SIZE 4096u
+#define PAGE_MASK (~(uint64_t)(PAGE_SIZE - 1))
+
+/* #PF error-code bits */
+enum { PFEC_P = 1u << 0, PFEC_W = 1u << 1, PFEC_U = 1u << 2, PFEC_RSVD = 1u << 3, PFEC_I = 1u << 4 };
+
+/* Segment attribute bits (WHV_X64_SEGMENT_REGISTER.SegmentType) */
+enum { SEGTYPE_ACCESSED = 1, SEGTYPE_WRITABLE_READABLE = 2, SEGTYPE_EXPAND_DOWN = 4, SEGTYPE_CODE = 8 };
+
+enum exec_result raise_fault(struct vcpu *cpu, uint8_t vector, bool has_error_code,
+                             uint32_t error_code)
+{
+    cpu->fault.vector = vector;
+    cpu->fault.has_error_code = has_error_code;
+    cpu->fault.error_code = error_code;
+    cpu->fault.has_cr2 = false;
+    cpu->fault.cr2 = 0;
+    return EXEC_FAULT;
+}
+
+void mmu_init_mode(struct vcpu *cpu)
+{
+    const WHV_VP_EXIT_CONTEXT *exit = cpu->exit;
+
+    cpu->protected_mode = exit->ExecutionState.Cr0Pe;
+    cpu->long_mode = cpu->protected_mode && exit->ExecutionState.EferLma;
+    cpu->v86 = cpu->protected_mode && !cpu->long_mode && (exit->Rflags & FL_VM);
+    cpu->cpl = (uint8_t)exit->ExecutionState.Cpl;
+    if (!cpu->protected_mode) {
+        cpu->cpl = 0;
+        cpu->code_mode = MODE_16;
+    } else if (cpu->v86) {
+        cpu->cpl = 3;
+        cpu->code_mode = MODE_16;
+    } else if (cpu->long_mode && exit->Cs.Long) {
+        cpu->code_mode = MODE_64;
+    } else {
+        cpu->code_mode = exit->Cs.Default ? MODE_32 : MODE_16;
+    }
+}
+
+uint64_t mmu_regs_for_segment(const struct vcpu *cpu, enum segreg seg)
+{
+    if (cpu->code_mode == MODE_64)
+        return (seg == SEG_FS || seg == SEG_GS) ? REG_BIT(REG_SEG(seg)) : 0;
+    return REG_BIT(REG_SEG(seg));
+}
+
+/* A fault on a segment: #SS(0) for stack-segment accesses, #GP(0) otherwise. */
+static enum exec_result segment_fault(struct vcpu *cpu, enum segreg seg)
+{
+    return raise_fault(cpu, seg == SEG_SS ? EXC_SS : EXC_GP, true, 0);
+}
+
+static bool is_canonical(struct vcpu *cpu, uint64_t la)
+{
+    unsigned bits = (reg_get(cpu, R_CR4) & CR4_LA57) ? 57 : 48;
+    int64_t sext = (int64_t)(la << (64 - bits)) >> (64 - bits);
+    return (uint64_t)sext == la;
+}
+
+/* Segment type and limit checks of protected mode; real and virtual-8086 mode check only
+ * the (cached) limit, as the CPU does. */
+static enum exec_result check_segment(struct vcpu *cpu, enum segreg seg,
+                                      const WHV_X64_SEGMENT_REGISTER *s, uint64_t offset,
+                                      unsigned size, unsigned access)
+{
+    uint64_t last = offset + size - 1;
+    bool protected_checks = cpu->protected_mode && !cpu->v86;
+
+    if (protected_checks && !(access & MMU_EXEC)) {
+        unsigned type = s->SegmentType;
+        if (!s->Present)
+            return segment_fault(cpu, seg);
+        if ((type & SEGTYPE_CODE) && (access & MMU_WRITE))
+            return segment_fault(cpu, seg);
+        if ((type & SEGTYPE_CODE) && (access & MMU_READ) && !(type & SEGTYPE_WRITABLE_READABLE))
+            return segment_fault(cpu, seg);
+        if (!(type & SEGTYPE_CODE) && (access & MMU_WRITE) && !(type & SEGTYPE_WRITABLE_READABLE))
+            return segment_fault(cpu, seg);
+        if (!(type & SEGTYPE_CODE) && (type & SEGTYPE_EXPAND_DOWN)) {
+            uint64_t upper = s->Default ? 0xffffffffu : 0xffffu;
+            if (offset <= s->Limit || last > upper)
+                return segment_fault(cpu, seg);
+            return EXEC_OK;
+        }
+    }
+    if (last > s->Limit || last < offset)
+        return segment_fault(cpu, seg);
+    return EXEC_OK;
+}
+
+enum exec_result mmu_linear(struct vcpu *cpu, enum segreg seg, uint64_t offset, unsigned size,
+                            unsigned access, uint64_t *linear)
+{
+    const WHV_X64_SEGMENT_REGISTER *s;
+
+    if (cpu->code_mode == MODE_64) {
+        uint64_t base = 0;
+        if (seg == SEG_FS || seg == SEG_GS)
+            base = reg_value(cpu, REG_SEG(seg))->Segment.Base;
+        *linear = base + offset;
+        if (!is_canonical(cpu, *linear) || !is_canonical(cpu, *linear + size - 1))
+            return segment_fault(cpu, seg);
+        return EXEC_OK;
+    }
+    s = &reg_value(cpu, REG_SEG(seg))->Segment;
+    if (check_segment(cpu, seg, s, offset, size, access) != EXEC_OK)
+        return EXEC_FAULT;
+    *linear = (s->Base + offset) & 0xffffffffu;
+    return EXEC_OK;
+}
+
+static struct tlb_entry *tlb_lookup(struct vcpu *cpu, uint64_t gva_page, unsigned access)
+{
+    unsigned need = access & (MMU_READ | MMU_WRITE | MMU_EXEC);
+    for (unsigned i = 0; i < TLB_ENTRIES; i++) {
+        struct tlb_entry *e = &cpu->tlb[i];
+        if (e->valid && e->gva_page == gva_page && (e->access & need) == need)
+            return e;
+    }
+    return NULL;
+}
+
+static void tlb_insert(struct vcpu *cpu, uint64_t gva_page, uint64_t gpa_page, unsigned access)
+{
+    struct tlb_entry *e = &cpu->tlb[cpu->tlb_next++ % TLB_ENTRIES];
+    e->gva_page = gva_page;
+    e->gpa_page = gpa_page;
+    e->access = (uint8_t)(access & (MMU_READ | MMU_WRITE | MMU_EXEC));
+    e->valid = true;
+}
+
+void mmu_seed(struct vcpu *cpu, uint64_t gva, uint64_t gpa, bool write)
+{
+    tlb_insert(cpu, gva & PAGE_MASK, gpa & PAGE_MASK, write ? (MMU_READ | MMU_WRITE) : MMU_READ);
+}
+
+static enum exec_result page_fault(struct vcpu *cpu, uint64_t la, unsigned access,
+                                   WHV_TRANSLATE_GVA_RESULT_CODE result)
+{
+    uint32_t ec = 0;
+
+    if (result != WHvTranslateGvaResultPageNotPresent)
+        ec |= PFEC_P;
+    if (result == WHvTranslateGvaResultInvalidPageTableFlags)
+        ec |= PFEC_RSVD;
+    if (access & MMU_WRITE)
+        ec |= PFEC_W;
+    if (cpu->cpl == 3 && !(access & MMU_SYSTEM))
+        ec |= PFEC_U;
+    if (access & MMU_EXEC)
+        ec |= PFEC_I;
+    raise_fault(cpu, EXC_PF, true, ec);
+    cpu->fault.has_cr2 = true;
+    cpu->fault.cr2 = la;
+    return EXEC_FAULT;
+}
+
+/* Linear page -> guest-physical page. Real mode has no paging: linear is physical. */
+static enum exec_result translate_page(struct vcpu *cpu, uint64_t la, unsigned access,
+                                       uint64_t *gpa_page)
+{
+    uint64_t gva_page = la & PAGE_MASK;
+    WHV_TRANSLATE_GVA_RESULT_CODE result = WHvTranslateGvaResultSuccess;
+    uint32_t flags = WHvTranslateGvaFlagSetPageTableBits;
+    struct tlb_entry *hit;
+    uint64_t gpa = 0;
+
+    if (!cpu->protected_mode) {
+        *gpa_page = gva_page;
+        return EXEC_OK;
+    }
+    hit = tlb_lookup(cpu, gva_page, access);
+    if (hit) {
+        *gpa_page = hit->gpa_page;
+        return EXEC_OK;
+    }
+    if (access & MMU_READ)
+        flags |= WHvTranslateGvaFlagValidateRead;
+    if (access & MMU_WRITE)
+        flags |= WHvTranslateGvaFlagValidateWrite;
+    if (access & MMU_EXEC)
+        flags |= WHvTranslateGvaFlagValidateExecute;
+    if (access & MMU_SYSTEM)
+        flags |= WHvTranslateGvaFlagPrivilegeExempt;
+    if (FAILED(emu_translate(cpu, gva_page, (WHV_TRANSLATE_GVA_FLAGS)flags, &result, &gpa))) {
+        cpu->status.TranslateGvaPageCallbackFailed = 1;
+        return EXEC_CALLBACK_FAILED;
+    }
+    switch (result) {
+    case WHvTranslateGvaResultSuccess:
+    case WHvTranslateGvaResultGpaUnmapped:
+    case WHvTranslateGvaResultGpaNoReadAccess:
+    case WHvTranslateGvaResultGpaNoWriteAccess:
+        break; /* the GVA translated; the GPA is typically MMIO: the memory callback serves it */
+    case WHvTranslateGvaResultPageNotPresent:
+    case WHvTranslateGvaResultPrivilegeViolation:
+    case WHvTranslateGvaResultInvalidPageTableFlags:
+        return page_fault(cpu, la, access, result);
+    default:
+        /* GpaIllegalOverlayAccess, Intercept and unknown codes: the hypervisor could not
+         * give a guest-visible answer; the VMM must handle the exit (docs/semantics.md). */
+        cpu->status.TranslateGvaPageCallbackFailed = 1;
+        return EXEC_CALLBACK_FAILED;
+    }
+    if (gpa & ~PAGE_MASK) {
+        cpu->status.TranslateGvaPageCallbackGpaIsNotAligned = 1;
+        return EXEC_CALLBACK_FAILED;
+    }
+    tlb_insert(cpu, gva_page, gpa, access);
+    *gpa_page = gpa;
+    return EXEC_OK;
+}
+
+/* The physical pieces of one access: at most two pages. */
+struct phys_span {
+    uint64_t gpa[2];
+    unsigned len[2];
+    unsigned count;
+};
+
+static enum exec_result resolve(struct vcpu *cpu, enum segreg seg, uint64_t offset,
+                                unsigned size, unsigned access, struct phys_span *span)
+{
+    uint64_t la, page;
+    enum exec_result r;
+    unsigned first;
+
+    if (cpu_broken(cpu))
+        return EXEC_CALLBACK_FAILED;
+    if (size == 0 || size > MMU_MAX_ACCESS)
+        return EXEC_UNSUPPORTED;
+    r = mmu_linear(cpu, seg, offset, size, access, &la);
+    if (r != EXEC_OK)
+        return cpu_broken(cpu) ? EXEC_CALLBACK_FAILED : r;
+    /* #AC: user-mode misaligned data access with CR0.AM (the exit's Cr0Am) and RFLAGS.AC */
+    if (cpu->cpl == 3 && !(access & (MMU_SYSTEM | MMU_EXEC | MMU_NO_ALIGN_CHECK)) &&
+        cpu->exit->ExecutionState.Cr0Am && (reg_get(cpu, R_RFLAGS) & FL_AC) && size > 1 &&
+        (la & ((size >= 8 ? 8 : size) - 1)) != 0)
+        return raise_fault(cpu, EXC_AC, true, 0);
+
+    first = PAGE_SIZE - (unsigned)(la & (PAGE_SIZE - 1));
+    if (first > size)
+        first = size;
+    r = translate_page(cpu, la, access, &page);
+    if (r != EXEC_OK)
+        return r;
+    span->gpa[0] = page | (la & (PAGE_SIZE - 1));
+    span->len[0] = first;
+    span->count = 1;
+    if (first < size) {
+        /* outside 64-bit mode the linear address space wraps at 4 GiB */
+        uint64_t la2 = la + first;
+        if (cpu->code_mode != MODE_64)
+            la2 &= 0xffffffffu;
+        r = translate_page(cpu, la2, access, &page);
+        if (r != EXEC_OK)
+            return r;
+        span->gpa[1] = page;
+        span->len[1] = size - first;
+        span->count = 2;
+    }
+    return EXEC_OK;
+}
+
+/* Physical accesses of at most 8 bytes each, in address order. */
+static enum exec_result phys_access(struct vcpu *cpu, const struct phys_span *span, uint8_t *buf,
+                                    bool write)
+{
+    for (unsigned i = 0; i < span->count; i++) {
+        uint64_t gpa = span->gpa[i];
+        unsigned left = span->len[i];
+        while (left) {
+            WHV_EMULATOR_MEMORY_ACCESS_INFO acc;
+            unsigned n = left > 8 ? 8 : left;
+            memset(&acc, 0, sizeof acc);
+            acc.GpaAddress = gpa;
+            acc.Direction = write ? 1 : 0;
+            acc.AccessSize = (UINT8)n;
+            if (write)
+                memcpy(acc.Data, buf, n);
+            if (FAILED(emu_memory(cpu, &acc))) {
+                cpu->status.MemoryCallbackFailed = 1;
+                return EXEC_CALLBACK_FAILED;
+            }
+            if (!write)
+                memcpy(buf, acc.Data, n);
+            buf += n;
+            gpa += n;
+            left -= n;
+        }
+    }
+    return EXEC_OK;
+}
+
+enum exec_result mmu_read(struct vcpu *cpu, enum segreg seg, uint64_t offset, void *buf,
+                          unsigned size, unsigned access)
+{
+    struct phys_span span;
+    enum exec_result r = resolve(cpu, seg, offset, size, access | MMU_READ, &span);
+    if (r != EXEC_OK)
+        return r;
+    return phys_access(cpu, &span, buf, false);
+}
+
+enum exec_result mmu_write(struct vcpu *cpu, enum segreg seg, uint64_t offset, const void *buf,
+                           unsigned size, unsigned access)
+{
+    struct phys_span span;
+    uint8_t tmp[MMU_MAX_ACCESS];
+    enum exec_result r = resolve(cpu, seg, offset, size, access | MMU_WRITE, &span);
+    if (r != EXEC_OK)
+        return r;
+    memcpy(tmp, buf, size);
+    return phys_access(cpu, &span, tmp, true);
+}
+
+enum exec_result mmu_probe(struct vcpu *cpu, enum segreg seg, uint64_t offset, unsigned size,
+                           unsigned access)
+{
+    struct phys_span span;
+    return resolve(cpu, seg, offset, size, access, &span);
+}
+
+enum exec_result mmu_fetch(struct vcpu *cpu, unsigned have, unsigned want)
+{
+    uint64_t ip_mask = cpu->code_mode == MODE_64 ? ~UINT64_C(0)
+                       : cpu->code_mode == MODE_32 ? 0xffffffffu : 0xffffu;
+    while (have < want) {
+        uint64_t ip = (reg_get(cpu, R_RIP) + have) & ip_mask;
+        unsigned n = want - have;
+        enum exec_result r;
+        /* one page at a time, so a fault names the page that really faulted */
+        unsigned to_page_end = PAGE_SIZE - (unsigned)(ip & (PAGE_SIZE - 1));
+        if (n > to_page_end)
+            n = to_page_end;
+        r = mmu_read(cpu, SEG_CS, ip, cpu->bytes + have, n, MMU_EXEC);
+        if (r != EXEC_OK)
+            return r;
+        have += n;
+    }
+    return EXEC_OK;
+}

@@ -1,0 +1,55 @@
+/* Address translation: segment:offset -> linear (segmentation checks) -> guest physical
+ * (the translate callback, a per-call page cache, the exit's own page as a fast path) ->
+ * per-page physical accesses of at most 8 bytes through the memory callback.
+ *
+ * Faults come back as EXEC_FAULT with cpu->fault filled; nothing is written before every
+ * page of an access has been translated and checked. */
+#ifndef WHVEMU_MMU_H
+#define WHVEMU_MMU_H
+
+#include "exec/cpu.h"
+
+enum mmu_access {
+    MMU_READ = 1u << 0,
+    MMU_WRITE = 1u << 1,
+    MMU_EXEC = 1u << 2,
+    MMU_SYSTEM = 1u << 3,   /* implicit supervisor access (descriptor tables, TSS) */
+    MMU_NO_ALIGN_CHECK = 1u << 4, /* exempt from #AC (e.g. string ops that the SDM exempts) */
+};
+
+/* Largest single access the executor may ask for (an XSAVE area is bigger and is split
+ * by its family file). */
+#define MMU_MAX_ACCESS 64
+
+/* Derive the processor mode, CPL and the code-segment size from the exit context. */
+void mmu_init_mode(struct vcpu *cpu);
+
+/* Registers the address translation of an access through `seg` needs (to prefetch). */
+uint64_t mmu_regs_for_segment(const struct vcpu *cpu, enum segreg seg);
+
+/* Seed the page cache with the page the exit already translated. */
+void mmu_seed(struct vcpu *cpu, uint64_t gva, uint64_t gpa, bool write);
+
+/* segment:offset -> linear address, with the segment's type/limit/canonical checks. */
+enum exec_result mmu_linear(struct vcpu *cpu, enum segreg seg, uint64_t offset, unsigned size,
+                            unsigned access, uint64_t *linear);
+
+/* Read / write size (1..MMU_MAX_ACCESS) bytes at seg:offset. */
+enum exec_result mmu_read(struct vcpu *cpu, enum segreg seg, uint64_t offset, void *buf,
+                          unsigned size, unsigned access);
+enum exec_result mmu_write(struct vcpu *cpu, enum segreg seg, uint64_t offset, const void *buf,
+                           unsigned size, unsigned access);
+
+/* Check that a write of size bytes at seg:offset would succeed (segmentation and paging),
+ * without writing; for instructions that must not commit one write when a later one faults. */
+enum exec_result mmu_probe(struct vcpu *cpu, enum segreg seg, uint64_t offset, unsigned size,
+                           unsigned access);
+
+/* Fetch the instruction bytes cpu->bytes[have..want) from CS:RIP+have. */
+enum exec_result mmu_fetch(struct vcpu *cpu, unsigned have, unsigned want);
+
+/* Record an exception; returns EXEC_FAULT for convenient `return fault(...)`. */
+enum exec_result raise_fault(struct vcpu *cpu, uint8_t vector, bool has_error_code,
+                             uint32_t error_code);
+
+#endif

@@ -1,0 +1,422 @@
+/* The CLI's in-memory guest: storage, the five callbacks, and their trace. */
+#include "guest.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PAGE_MASK (~(uint64_t)(GUEST_PAGE_SIZE - 1))
+
+const char *const guest_translate_result_names[GUEST_TRANSLATE_RESULT_COUNT] = {
+    "Success", "PageNotPresent", "PrivilegeViolation", "InvalidPageTableFlags",
+    "GpaUnmapped", "GpaNoReadAccess", "GpaNoWriteAccess", "GpaIllegalOverlayAccess",
+    "Intercept",
+};
+
+void guest_init(struct guest *g)
+{
+    memset(g, 0, sizeof *g);
+    g->unclaimed_port_value = 0xffffffffu;
+}
+
+void guest_free(struct guest *g)
+{
+    for (size_t i = 0; i < g->page_count; i++)
+        free(g->pages[i]);
+    free(g->pages);
+    g->pages = NULL;
+    g->page_count = 0;
+}
+
+/* Pages are kept sorted by GPA so that the change list comes out in address order. */
+static size_t page_slot(const struct guest *g, uint64_t page)
+{
+    size_t lo = 0, hi = g->page_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (g->pages[mid]->gpa < page)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static const struct guest_page *find_page(const struct guest *g, uint64_t gpa)
+{
+    size_t slot = page_slot(g, gpa & PAGE_MASK);
+    if (slot < g->page_count && g->pages[slot]->gpa == (gpa & PAGE_MASK))
+        return g->pages[slot];
+    return NULL;
+}
+
+static struct guest_page *get_or_add_page(struct guest *g, uint64_t gpa)
+{
+    uint64_t page = gpa & PAGE_MASK;
+    size_t slot = page_slot(g, page);
+    if (slot < g->page_count && g->pages[slot]->gpa == page)
+        return g->pages[slot];
+
+    struct guest_page **grown = realloc(g->pages, (g->page_count + 1) * sizeof *grown);
+    if (!grown)
+        return NULL;
+    g->pages = grown;
+    struct guest_page *fresh = calloc(1, sizeof *fresh);
+    if (!fresh)
+        return NULL;
+    fresh->gpa = page;
+    memmove(&g->pages[slot + 1], &g->pages[slot], (g->page_count - slot) * sizeof *g->pages);
+    g->pages[slot] = fresh;
+    g->page_count++;
+    return fresh;
+}
+
+bool guest_write(struct guest *g, uint64_t gpa, const uint8_t *data, size_t size)
+{
+    for (size_t i = 0; i < size; i++) {
+        struct guest_page *page = get_or_add_page(g, gpa + i);
+        if (!page)
+            return false;
+        page->now[(gpa + i) & (GUEST_PAGE_SIZE - 1)] = data[i];
+    }
+    return true;
+}
+
+void guest_read(const struct guest *g, uint64_t gpa, uint8_t *data, size_t size)
+{
+    for (size_t i = 0; i < size; i++) {
+        const struct guest_page *page = find_page(g, gpa + i);
+        data[i] = page ? page->now[(gpa + i) & (GUEST_PAGE_SIZE - 1)] : 0;
+    }
+}
+
+WHV_TRANSLATE_GVA_RESULT_CODE guest_translate(const struct guest *g, uint64_t gva, uint64_t *gpa)
+{
+    for (size_t i = 0; i < g->mapping_count; i++) {
+        if (g->mappings[i].gva_page == (gva & PAGE_MASK)) {
+            *gpa = g->mappings[i].gpa;
+            return g->mappings[i].result;
+        }
+    }
+    *gpa = gva & PAGE_MASK;
+    return WHvTranslateGvaResultSuccess;
+}
+
+void guest_begin(struct guest *g)
+{
+    g->vcpu_before = g->vcpu;
+    for (size_t i = 0; i < g->page_count; i++)
+        memcpy(g->pages[i]->before, g->pages[i]->now, GUEST_PAGE_SIZE);
+    memset(g->calls, 0, sizeof g->calls);
+    g->callback_count = 0;
+}
+
+void guest_print_reg_value(FILE *out, int index, const WHV_REGISTER_VALUE *value)
+{
+    const struct reg_info *info = &reg_table[index];
+    switch (info->kind) {
+    case REG_KIND_64:
+        if (info->name == WHvRegisterPendingInterruption && value->PendingInterruption.InterruptionPending) {
+            const WHV_X64_PENDING_INTERRUPTION_REGISTER *p = &value->PendingInterruption;
+            fprintf(out, "{vector=%u type=%u", (unsigned)p->InterruptionVector,
+                    (unsigned)p->InterruptionType);
+            if (p->DeliverErrorCode)
+                fprintf(out, " error=0x%" PRIx32, (uint32_t)p->ErrorCode);
+            fprintf(out, "}");
+        } else {
+            fprintf(out, "0x%" PRIx64, (uint64_t)value->Reg64);
+        }
+        break;
+    case REG_KIND_128:
+        fprintf(out, "0x%016" PRIx64 "%016" PRIx64, (uint64_t)value->Reg128.High64,
+                (uint64_t)value->Reg128.Low64);
+        break;
+    case REG_KIND_SEGMENT:
+        fprintf(out, "{sel=0x%" PRIx16 " base=0x%" PRIx64 " limit=0x%" PRIx32 " attr=0x%04" PRIx16 "}",
+                (uint16_t)value->Segment.Selector, (uint64_t)value->Segment.Base,
+                (uint32_t)value->Segment.Limit, (uint16_t)value->Segment.Attributes);
+        break;
+    case REG_KIND_TABLE:
+        fprintf(out, "{base=0x%" PRIx64 " limit=0x%" PRIx16 "}", (uint64_t)value->Table.Base,
+                (uint16_t)value->Table.Limit);
+        break;
+    }
+}
+
+static void print_bytes(FILE *out, const uint8_t *bytes, size_t size)
+{
+    for (size_t i = 0; i < size; i++)
+        fprintf(out, "%s%02x", i ? " " : "", bytes[i]);
+}
+
+/* Bytes per line when listing changed memory. */
+#define CHANGE_LINE_BYTES 16
+
+static void print_memory_changes(const struct guest *g, FILE *out)
+{
+    bool any = false;
+    for (size_t p = 0; p < g->page_count; p++) {
+        const struct guest_page *page = g->pages[p];
+        size_t i = 0;
+        while (i < GUEST_PAGE_SIZE) {
+            if (page->now[i] == page->before[i]) {
+                i++;
+                continue;
+            }
+            size_t end = i;
+            while (end < GUEST_PAGE_SIZE && end - i < CHANGE_LINE_BYTES &&
+                   page->now[end] != page->before[end])
+                end++;
+            fprintf(out, "  mem 0x%" PRIx64 ": ", page->gpa + i);
+            print_bytes(out, &page->before[i], end - i);
+            fprintf(out, " -> ");
+            print_bytes(out, &page->now[i], end - i);
+            fprintf(out, "\n");
+            any = true;
+            i = end;
+        }
+    }
+    if (!any)
+        fprintf(out, "  memory unchanged\n");
+}
+
+void guest_print_changes(const struct guest *g, FILE *out)
+{
+    bool any = false;
+    for (size_t i = 0; i < reg_table_count; i++) {
+        const WHV_REGISTER_VALUE *before = &g->vcpu_before.regs[i], *now = &g->vcpu.regs[i];
+        if (memcmp(before, now, sizeof *now) == 0)
+            continue;
+        fprintf(out, "  %s: ", reg_table[i].text);
+        guest_print_reg_value(out, (int)i, before);
+        fprintf(out, " -> ");
+        guest_print_reg_value(out, (int)i, now);
+        fprintf(out, "\n");
+        any = true;
+    }
+    if (!any)
+        fprintf(out, "  registers unchanged\n");
+    print_memory_changes(g, out);
+}
+
+/* Counts the call, starts its trace line, and says whether it is the one to fail. */
+static bool begin_callback(struct guest *g, enum guest_callback kind, const char *what)
+{
+    g->callback_count++;
+    g->calls[kind]++;
+    if (g->trace)
+        fprintf(g->trace, "  #%u %s", g->callback_count, what);
+    return g->fail_at[kind] != 0 && g->calls[kind] == g->fail_at[kind];
+}
+
+static void trace(const struct guest *g, const char *text)
+{
+    if (g->trace)
+        fputs(text, g->trace);
+}
+
+static HRESULT injected_failure(const struct guest *g)
+{
+    trace(g, " -> FAILED (injected)\n");
+    return E_FAIL;
+}
+
+/* A request the emulator should never make; reported loudly and refused. */
+static HRESULT refuse(const struct guest *g, const char *why)
+{
+    if (g->trace)
+        fprintf(g->trace, " -> REFUSED: %s\n", why);
+    return E_INVALIDARG;
+}
+
+static HRESULT CALLBACK io_port_callback(VOID *context, WHV_EMULATOR_IO_ACCESS_INFO *io)
+{
+    struct guest *g = context;
+    bool fail = begin_callback(g, GUEST_CB_IO, "io");
+    if (g->trace)
+        fprintf(g->trace, " %s port=0x%" PRIx16 " size=%u", io->Direction ? "out" : "in",
+                (uint16_t)io->Port, (unsigned)io->AccessSize);
+    if (io->Direction > 1)
+        return refuse(g, "direction is neither 0 (in) nor 1 (out)");
+    if (io->AccessSize != 1 && io->AccessSize != 2 && io->AccessSize != 4)
+        return refuse(g, "access size is not 1, 2 or 4");
+    uint32_t mask = io->AccessSize == 4 ? 0xffffffffu : (1u << (8 * io->AccessSize)) - 1;
+    if (io->Direction && g->trace)
+        fprintf(g->trace, " data=0x%" PRIx32, (uint32_t)io->Data & mask);
+    if (fail)
+        return injected_failure(g);
+    if (!io->Direction) {
+        io->Data = g->unclaimed_port_value & mask;
+        for (size_t i = 0; i < g->port_count; i++)
+            if (g->ports[i].port == io->Port)
+                io->Data = g->ports[i].value & mask;
+        if (g->trace)
+            fprintf(g->trace, " -> data=0x%" PRIx32, (uint32_t)io->Data);
+    }
+    trace(g, "\n");
+    return S_OK;
+}
+
+static HRESULT CALLBACK memory_callback(VOID *context, WHV_EMULATOR_MEMORY_ACCESS_INFO *mem)
+{
+    struct guest *g = context;
+    bool fail = begin_callback(g, GUEST_CB_MEMORY, "memory");
+    if (g->trace)
+        fprintf(g->trace, " %s gpa=0x%" PRIx64 " size=%u", mem->Direction ? "write" : "read",
+                (uint64_t)mem->GpaAddress, (unsigned)mem->AccessSize);
+    if (mem->Direction > 1)
+        return refuse(g, "direction is neither 0 (read) nor 1 (write)");
+    if (mem->AccessSize < 1 || mem->AccessSize > 8)
+        return refuse(g, "access size is not 1..8");
+    if (g->trace && mem->Direction) {
+        fprintf(g->trace, " data=");
+        print_bytes(g->trace, mem->Data, mem->AccessSize);
+    }
+    /* The API promises page-split accesses; a straddling one is served but flagged. */
+    if (g->trace && ((mem->GpaAddress ^ (mem->GpaAddress + mem->AccessSize - 1)) & PAGE_MASK))
+        fprintf(g->trace, " (CROSSES A PAGE BOUNDARY)");
+    if (fail)
+        return injected_failure(g);
+    if (mem->Direction) {
+        if (!guest_write(g, mem->GpaAddress, mem->Data, mem->AccessSize))
+            return refuse(g, "out of host memory");
+    } else {
+        guest_read(g, mem->GpaAddress, mem->Data, mem->AccessSize);
+        if (g->trace) {
+            fprintf(g->trace, " -> ");
+            print_bytes(g->trace, mem->Data, mem->AccessSize);
+        }
+    }
+    trace(g, "\n");
+    return S_OK;
+}
+
+/* Looks every name up first, so that a refused call changes nothing. */
+static HRESULT resolve_names(const struct guest *g, const WHV_REGISTER_NAME *names, UINT32 count,
+                             int *indexes)
+{
+    if (count == 0 || count > REG_TABLE_CAPACITY)
+        return refuse(g, "register count is 0 or larger than the register file");
+    for (UINT32 i = 0; i < count; i++) {
+        indexes[i] = reg_index_of_name(names[i]);
+        if (indexes[i] < 0) {
+            if (g->trace)
+                fprintf(g->trace, " -> REFUSED: unknown register name 0x%x\n", (unsigned)names[i]);
+            return E_INVALIDARG;
+        }
+    }
+    return S_OK;
+}
+
+static void trace_registers(const struct guest *g, const int *indexes, UINT32 count,
+                            const WHV_REGISTER_VALUE *values)
+{
+    if (!g->trace)
+        return;
+    for (UINT32 i = 0; i < count; i++) {
+        fprintf(g->trace, " %s=", reg_table[indexes[i]].text);
+        guest_print_reg_value(g->trace, indexes[i], &values[i]);
+    }
+}
+
+static HRESULT CALLBACK get_registers_callback(VOID *context, const WHV_REGISTER_NAME *names,
+                                               UINT32 count, WHV_REGISTER_VALUE *values)
+{
+    struct guest *g = context;
+    int indexes[REG_TABLE_CAPACITY];
+    bool fail = begin_callback(g, GUEST_CB_GET_REGISTERS, "get_registers");
+    if (g->trace)
+        fprintf(g->trace, "[%u]", (unsigned)count);
+    HRESULT hr = resolve_names(g, names, count, indexes);
+    if (FAILED(hr))
+        return hr;
+    if (fail)
+        return injected_failure(g);
+    for (UINT32 i = 0; i < count; i++)
+        values[i] = g->vcpu.regs[indexes[i]];
+    trace_registers(g, indexes, count, values);
+    trace(g, "\n");
+    return S_OK;
+}
+
+static HRESULT CALLBACK set_registers_callback(VOID *context, const WHV_REGISTER_NAME *names,
+                                               UINT32 count, const WHV_REGISTER_VALUE *values)
+{
+    struct guest *g = context;
+    int indexes[REG_TABLE_CAPACITY];
+    bool fail = begin_callback(g, GUEST_CB_SET_REGISTERS, "set_registers");
+    if (g->trace)
+        fprintf(g->trace, "[%u]", (unsigned)count);
+    HRESULT hr = resolve_names(g, names, count, indexes);
+    if (FAILED(hr))
+        return hr;
+    trace_registers(g, indexes, count, values);
+    if (fail)
+        return injected_failure(g);
+    for (UINT32 i = 0; i < count; i++)
+        g->vcpu.regs[indexes[i]] = values[i];
+    trace(g, "\n");
+    return S_OK;
+}
+
+static void trace_translate_flags(const struct guest *g, WHV_TRANSLATE_GVA_FLAGS flags)
+{
+    static const struct { unsigned bit; const char *name; } known[] = {
+        { WHvTranslateGvaFlagValidateRead, "ValidateRead" },
+        { WHvTranslateGvaFlagValidateWrite, "ValidateWrite" },
+        { WHvTranslateGvaFlagValidateExecute, "ValidateExecute" },
+        { WHvTranslateGvaFlagPrivilegeExempt, "PrivilegeExempt" },
+        { WHvTranslateGvaFlagSetPageTableBits, "SetPageTableBits" },
+        { WHvTranslateGvaFlagEnforceSmap, "EnforceSmap" },
+        { WHvTranslateGvaFlagOverrideSmap, "OverrideSmap" },
+    };
+    if (!g->trace)
+        return;
+    unsigned rest = (unsigned)flags;
+    const char *separator = "";
+    fprintf(g->trace, " flags=");
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+        if (rest & known[i].bit) {
+            fprintf(g->trace, "%s%s", separator, known[i].name);
+            separator = "|";
+            rest &= ~known[i].bit;
+        }
+    }
+    if (rest || !*separator)
+        fprintf(g->trace, "%s0x%x", separator, rest);
+}
+
+static HRESULT CALLBACK translate_callback(VOID *context, WHV_GUEST_VIRTUAL_ADDRESS gva,
+                                           WHV_TRANSLATE_GVA_FLAGS flags,
+                                           WHV_TRANSLATE_GVA_RESULT_CODE *result,
+                                           WHV_GUEST_PHYSICAL_ADDRESS *gpa)
+{
+    struct guest *g = context;
+    bool fail = begin_callback(g, GUEST_CB_TRANSLATE, "translate");
+    if (g->trace)
+        fprintf(g->trace, " gva=0x%" PRIx64, (uint64_t)gva);
+    trace_translate_flags(g, flags);
+    if (fail)
+        return injected_failure(g);
+    uint64_t answer;
+    *result = guest_translate(g, gva, &answer);
+    *gpa = answer;
+    if (g->trace) {
+        unsigned code = (unsigned)*result;
+        if (code < GUEST_TRANSLATE_RESULT_COUNT)
+            fprintf(g->trace, " -> %s", guest_translate_result_names[code]);
+        else
+            fprintf(g->trace, " -> result %u", code);
+        fprintf(g->trace, " gpa=0x%" PRIx64 "\n", answer);
+    }
+    return S_OK;
+}
+
+const WHV_EMULATOR_CALLBACKS guest_callbacks = {
+    .Size = sizeof(WHV_EMULATOR_CALLBACKS),
+    .WHvEmulatorIoPortCallback = io_port_callback,
+    .WHvEmulatorMemoryCallback = memory_callback,
+    .WHvEmulatorGetVirtualProcessorRegisters = get_registers_callback,
+    .WHvEmulatorSetVirtualProcessorRegisters = set_registers_callback,
+    .WHvEmulatorTranslateGvaPage = translate_callback,
+};

@@ -1,0 +1,101 @@
+/* An in-memory guest for the whvemu CLI: what a tiny VMM keeps for one virtual processor.
+ *
+ * Registers live in an array parallel to reg_table; memory is sparse (4 KiB pages created on
+ * first write, unwritten bytes read as zero); GVA->GPA translation is the identity unless a
+ * page has its own mapping or failure; I/O ports return configured values. Every callback
+ * the emulator makes is printed, in order, with its arguments and its answer, and the state
+ * before the call is kept so that the changes can be listed afterwards. */
+#ifndef WHVEMU_TOOLS_GUEST_H
+#define WHVEMU_TOOLS_GUEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "WinHvEmulation.h"
+#include "regnames.h"
+#include "vcpu.h"
+
+#define GUEST_PAGE_SIZE 4096u
+#define GUEST_MAX_MAPPINGS 16
+#define GUEST_MAX_PORTS 16
+
+/* The callbacks, in WHV_EMULATOR_CALLBACKS order; used to select which call to fail. */
+enum guest_callback {
+    GUEST_CB_IO,
+    GUEST_CB_MEMORY,
+    GUEST_CB_GET_REGISTERS,
+    GUEST_CB_SET_REGISTERS,
+    GUEST_CB_TRANSLATE,
+    GUEST_CB_COUNT
+};
+
+struct guest_page {
+    uint64_t gpa;                      /* page aligned */
+    uint8_t before[GUEST_PAGE_SIZE];   /* content when guest_begin() was called */
+    uint8_t now[GUEST_PAGE_SIZE];
+};
+
+/* The answer for one GVA page when it is not the identity. */
+struct guest_mapping {
+    uint64_t gva_page;
+    uint64_t gpa;                      /* returned as is: may be unaligned on purpose */
+    WHV_TRANSLATE_GVA_RESULT_CODE result;
+};
+
+struct guest_port {
+    uint16_t port;
+    uint32_t value;                    /* what IN reads */
+};
+
+struct guest {
+    struct vcpu vcpu;
+    struct vcpu vcpu_before;           /* at guest_begin() */
+
+    struct guest_page **pages;
+    size_t page_count;
+
+    struct guest_mapping mappings[GUEST_MAX_MAPPINGS];
+    size_t mapping_count;
+
+    struct guest_port ports[GUEST_MAX_PORTS];
+    size_t port_count;
+    uint32_t unclaimed_port_value;     /* IN from a port nobody configured: floating bus */
+
+    /* Failure injection: the n-th call (1-based) of each kind fails; 0 = never. */
+    unsigned fail_at[GUEST_CB_COUNT];
+    unsigned calls[GUEST_CB_COUNT];
+    unsigned callback_count;           /* all kinds, numbers the trace lines */
+
+    FILE *trace;                       /* where callbacks are printed; NULL = silent */
+};
+
+/* A zeroed guest with no memory, no mappings, unclaimed ports reading all ones. */
+void guest_init(struct guest *g);
+void guest_free(struct guest *g);
+
+/* Setup-time memory access (no trace). Writing creates pages; false when out of memory. */
+bool guest_write(struct guest *g, uint64_t gpa, const uint8_t *data, size_t size);
+void guest_read(const struct guest *g, uint64_t gpa, uint8_t *data, size_t size);
+
+/* The translation of one GVA page as the translate callback would answer it (no trace). */
+WHV_TRANSLATE_GVA_RESULT_CODE guest_translate(const struct guest *g, uint64_t gva, uint64_t *gpa);
+
+/* WHV_TRANSLATE_GVA_RESULT_CODE names without the prefix, indexed by value. */
+#define GUEST_TRANSLATE_RESULT_COUNT 9
+extern const char *const guest_translate_result_names[GUEST_TRANSLATE_RESULT_COUNT];
+
+/* Snapshot registers and memory: the reference for guest_print_changes(). */
+void guest_begin(struct guest *g);
+
+/* Print the registers and memory bytes that differ from the snapshot. */
+void guest_print_changes(const struct guest *g, FILE *out);
+
+/* Print a register value in a form that fits its kind. */
+void guest_print_reg_value(FILE *out, int index, const WHV_REGISTER_VALUE *value);
+
+/* The callback table to give WHvEmulatorCreateEmulator; the Context must be the guest. */
+extern const WHV_EMULATOR_CALLBACKS guest_callbacks;
+
+#endif
