@@ -32,6 +32,32 @@ WHVEMU_API int whvemu_insn_length(unsigned bits, const uint8_t *bytes, size_t av
 WHVEMU_API int whvemu_format(unsigned bits, const uint8_t *bytes, size_t avail, char *out,
                              size_t outsz);
 
+/* ---- per-emulator options ---- */
+
+typedef enum WHVEMU_OPTION {
+    /* REP iterations per call. 0 (the default) completes a REP instruction in one call, as
+     * the SDK documents; N > 0 stops after N iterations with the instruction left
+     * resumable (RIP unchanged, RCX/RSI/RDI advanced), so a VMM can bound latency. */
+    WHVEMU_OPTION_REP_BUDGET = 1,
+    /* Whose behaviour to reproduce where Intel and AMD CPUs differ (flags the manuals call
+     * undefined, a few corner cases): a WHVEMU_VENDOR value. The default is the vendor of
+     * the CPU the library runs on (Intel on non-x86 hosts), so that emulated instructions
+     * behave like the ones the guest runs natively. */
+    WHVEMU_OPTION_VENDOR = 2,
+} WHVEMU_OPTION;
+
+typedef enum WHVEMU_VENDOR {
+    WHVEMU_VENDOR_INTEL = 0,
+    WHVEMU_VENDOR_AMD = 1,
+} WHVEMU_VENDOR;
+
+/* Set / read an option of one emulator. E_INVALIDARG for a bad handle, an unknown option or
+ * a value out of range. Like the emulation calls, not thread-safe for one handle. */
+WHVEMU_API HRESULT whvemu_set_option(WHV_EMULATOR_HANDLE emulator, WHVEMU_OPTION option,
+                                     uint64_t value);
+WHVEMU_API HRESULT whvemu_get_option(WHV_EMULATOR_HANDLE emulator, WHVEMU_OPTION option,
+                                     uint64_t *value);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -1027,9 +1027,11 @@ static const char *const demo_scenarios[][24] = {
     { "--bits", "32", "--bytes", "89 08", "--write", "--reg", "rax=0xfee000b0", "--reg", "rcx=0" },
 };
 
+/* Every scenario runs even if one is broken (a usage error), which fails the demo. */
 static int demo_command(void)
 {
     size_t count = sizeof demo_scenarios / sizeof demo_scenarios[0];
+    int result = EXIT_EMULATED;
     for (size_t d = 0; d < count; d++) {
         char *argv[24];
         int argc = 0;
@@ -1041,9 +1043,10 @@ static int demo_command(void)
         printf("\n");
         fflush(stdout);
         if (emulate_command(argc, argv) == EXIT_USAGE)
-            return EXIT_USAGE;   /* a broken demo entry, not a guest outcome */
+            result = EXIT_USAGE;
+        fflush(stdout);
     }
-    return EXIT_EMULATED;
+    return result;
 }
 
 int main(int argc, char **argv)

@@ -74,6 +74,7 @@ static void vcpu_init(struct vcpu *cpu, const struct emulator *emu, void *contex
     cpu->context = context;
     cpu->exit = exit;
     cpu->status.AsUINT32 = 0;
+    cpu->vendor = emu->vendor;
     cpu->tlb_next = 0;
     for (unsigned i = 0; i < TLB_ENTRIES; i++)
         cpu->tlb[i].valid = false;

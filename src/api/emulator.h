@@ -7,7 +7,12 @@
 
 struct emulator {
     WHV_EMULATOR_CALLBACKS callbacks;
+    uint64_t rep_budget;             /* WHVEMU_OPTION_REP_BUDGET: 0 = run REP to completion */
+    uint8_t vendor;                  /* WHVEMU_OPTION_VENDOR */
 };
+
+/* The WHVEMU_VENDOR of the CPU the library runs on (Intel on other architectures). */
+uint8_t host_vendor(void);
 
 HRESULT emu_get_registers(struct vcpu *cpu, const WHV_REGISTER_NAME *names, uint32_t count,
                           WHV_REGISTER_VALUE *values);

@@ -121,6 +121,11 @@ enum {
     F_FLAGS_ONLY = 1u << 25, /* reads memory only to set flags (CMP/TEST) - for trace/formatter */
     F_L_IGNORED = 1u << 26,  /* VEX: L ignored (LIG) */
     F_X87 = 1u << 27,      /* x87 instruction */
+    /* EVEX register form: b=1 selects embedded rounding / SAE, and L'L is then not a vector
+     * length (any value, even 3, is valid). Without this flag b=1 in the register form is
+     * #UD; F_EVEX_NO_B then only forbids b=1 (broadcast) in the memory form. (D2) */
+    F_EVEX_ER_SAE = 1u << 28,
+    F_MOD_IS_REG = 1u << 29, /* mod is ignored, r/m always names a register (MOV CR/DR): no SIB/disp (D2) */
 };
 
 /* ---- selector tree ---- */

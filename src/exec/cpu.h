@@ -83,6 +83,7 @@ struct vcpu {
     void *context;                       /* the VMM's opaque pointer, passed back */
     const WHV_VP_EXIT_CONTEXT *exit;
     WHV_EMULATOR_STATUS status;
+    uint8_t vendor;                      /* WHVEMU_VENDOR whose behaviour to reproduce */
 
     /* derived processor mode */
     enum cpu_mode code_mode;             /* default operand/address size of CS */

@@ -1,0 +1,256 @@
+/* fuzz_emulate: one exit through WHvEmulatorTryMmioEmulation or WHvEmulatorTryIoEmulation,
+ * with everything the guest and the hypervisor supply taken from the input (layout in
+ * emulate_input.h): the exit context, the registers, what translation answers, what
+ * memory and ports read, and which callback fails. Checks the API's promises:
+ *  - S_OK or E_INVALIDARG only; E_INVALIDARG before any callback; bad pointers rejected;
+ *  - no reserved status bit; some bit set; success and failure bits never together;
+ *  - a failing callback is reported by its own status bit, and nothing is called after it;
+ *  - memory accesses of 1..8 bytes within one page, I/O of 1, 2 or 4 bytes;
+ *  - register requests of sane size naming real registers;
+ *  - the Context given is the Context passed back;
+ *  - bounded work: after CALLBACK_BUDGET callbacks every callback fails, so an emulator
+ *    that keeps going (a REP loop ignoring failures) is caught. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "WinHvEmulation.h"
+
+#include "emulate_input.h"
+#include "regnames.h"
+#include "vcpu.h"
+
+/* Enough for any one instruction with a long REP run; small enough to stay fast. */
+#define CALLBACK_BUDGET (1u << 16)
+#define PAGE_SIZE 4096u
+
+#define CHECK(condition)                                                                \
+    do {                                                                                \
+        if (!(condition)) {                                                             \
+            fprintf(stderr, "fuzz_emulate: broken promise: %s (%s:%d)\n", #condition,   \
+                    __FILE__, __LINE__);                                                \
+            abort();                                                                    \
+        }                                                                               \
+    } while (0)
+
+enum callback_kind { CB_IO, CB_MEMORY, CB_GET, CB_SET, CB_TRANSLATE, CB_NONE };
+
+struct world {
+    struct vcpu vcpu;
+    struct fuzz_reader stream;     /* answers of the callbacks */
+    unsigned callbacks;
+    unsigned fail_at;
+    enum callback_kind failed;     /* the kind that failed, CB_NONE while none has */
+    bool unaligned_gpa_returned;
+};
+
+/* The world of the input being run: what every Context must be. */
+static struct world *current;
+
+/* Common entry of every callback: the Context is ours, nothing runs after a failure, and
+ * this call may be the one chosen to fail (or the budget is spent). */
+static bool enter(struct world *w, VOID *context, enum callback_kind kind)
+{
+    CHECK(context == current);
+    CHECK(w->failed == CB_NONE);
+    w->callbacks++;
+    if (w->callbacks == w->fail_at || w->callbacks > CALLBACK_BUDGET) {
+        w->failed = kind;
+        return true;
+    }
+    return false;
+}
+
+static HRESULT CALLBACK io_port(VOID *context, WHV_EMULATOR_IO_ACCESS_INFO *io)
+{
+    struct world *w = current;
+    if (enter(w, context, CB_IO))
+        return E_FAIL;
+    CHECK(io->Direction <= 1);
+    CHECK(io->AccessSize == 1 || io->AccessSize == 2 || io->AccessSize == 4);
+    if (io->Direction == 0)
+        io->Data = (UINT32)fuzz_take(&w->stream, 4);
+    return S_OK;
+}
+
+static HRESULT CALLBACK memory(VOID *context, WHV_EMULATOR_MEMORY_ACCESS_INFO *mem)
+{
+    struct world *w = current;
+    if (enter(w, context, CB_MEMORY))
+        return E_FAIL;
+    CHECK(mem->Direction <= 1);
+    CHECK(mem->AccessSize >= 1 && mem->AccessSize <= 8);
+    CHECK((mem->GpaAddress & (PAGE_SIZE - 1)) + mem->AccessSize <= PAGE_SIZE);
+    if (mem->Direction == 0)
+        for (unsigned i = 0; i < mem->AccessSize; i++)
+            mem->Data[i] = (UINT8)fuzz_take(&w->stream, 1);
+    return S_OK;
+}
+
+static void check_register_request(const WHV_REGISTER_NAME *names, UINT32 count)
+{
+    CHECK(count >= 1 && count <= REG_TABLE_CAPACITY);
+    for (UINT32 i = 0; i < count; i++)
+        CHECK(reg_index_of_name(names[i]) >= 0);
+}
+
+static HRESULT CALLBACK get_registers(VOID *context, const WHV_REGISTER_NAME *names, UINT32 count,
+                                      WHV_REGISTER_VALUE *values)
+{
+    struct world *w = current;
+    if (enter(w, context, CB_GET))
+        return E_FAIL;
+    check_register_request(names, count);
+    for (UINT32 i = 0; i < count; i++)
+        values[i] = w->vcpu.regs[reg_index_of_name(names[i])];
+    return S_OK;
+}
+
+static HRESULT CALLBACK set_registers(VOID *context, const WHV_REGISTER_NAME *names, UINT32 count,
+                                      const WHV_REGISTER_VALUE *values)
+{
+    struct world *w = current;
+    if (enter(w, context, CB_SET))
+        return E_FAIL;
+    check_register_request(names, count);
+    for (UINT32 i = 0; i < count; i++)
+        w->vcpu.regs[reg_index_of_name(names[i])] = values[i];
+    return S_OK;
+}
+
+static HRESULT CALLBACK translate(VOID *context, WHV_GUEST_VIRTUAL_ADDRESS gva,
+                                  WHV_TRANSLATE_GVA_FLAGS flags,
+                                  WHV_TRANSLATE_GVA_RESULT_CODE *result,
+                                  WHV_GUEST_PHYSICAL_ADDRESS *gpa)
+{
+    struct world *w = current;
+    if (enter(w, context, CB_TRANSLATE))
+        return E_FAIL;
+    (void)flags;
+    uint64_t page = gva & ~(uint64_t)(PAGE_SIZE - 1);
+    uint64_t answer = fuzz_take(&w->stream, 1);
+    *result = WHvTranslateGvaResultSuccess;
+    *gpa = page;
+    if (answer >= WORLD_TRANSLATE_FIRST_MOVED) {
+        *gpa = page ^ answer << 12;
+    } else if (answer == WORLD_TRANSLATE_RAW_GPA) {
+        *gpa = fuzz_take(&w->stream, 8);
+        w->unaligned_gpa_returned |= (*gpa & (PAGE_SIZE - 1)) != 0;
+    } else if (answer != WORLD_TRANSLATE_IDENTITY) {
+        *result = (WHV_TRANSLATE_GVA_RESULT_CODE)answer;
+    }
+    return S_OK;
+}
+
+static const WHV_EMULATOR_CALLBACKS callbacks = {
+    .Size = sizeof(WHV_EMULATOR_CALLBACKS),
+    .WHvEmulatorIoPortCallback = io_port,
+    .WHvEmulatorMemoryCallback = memory,
+    .WHvEmulatorGetVirtualProcessorRegisters = get_registers,
+    .WHvEmulatorSetVirtualProcessorRegisters = set_registers,
+    .WHvEmulatorTranslateGvaPage = translate,
+};
+
+static void copy_instruction_bytes(const struct fuzz_emulate_header *h, UINT8 *bytes)
+{
+    for (unsigned i = 0; i < 8; i++) {
+        bytes[i] = (UINT8)(h->bytes_low >> (8 * i));
+        bytes[8 + i] = (UINT8)(h->bytes_high >> (8 * i));
+    }
+}
+
+static void check_status(const struct world *w, WHV_EMULATOR_STATUS status)
+{
+    CHECK(status.Reserved == 0);
+    CHECK(status.AsUINT32 != 0);
+    CHECK(!(status.EmulationSuccessful && status.InternalEmulationFailure));
+    bool failed_bits[CB_NONE] = {
+        [CB_IO] = status.IoPortCallbackFailed,
+        [CB_MEMORY] = status.MemoryCallbackFailed,
+        [CB_GET] = status.GetVirtualProcessorRegistersCallbackFailed,
+        [CB_SET] = status.SetVirtualProcessorRegistersCallbackFailed,
+        [CB_TRANSLATE] = status.TranslateGvaPageCallbackFailed,
+    };
+    for (int kind = 0; kind < CB_NONE; kind++)
+        CHECK(failed_bits[kind] == (w->failed == (enum callback_kind)kind));
+    if (w->failed != CB_NONE)
+        CHECK(!status.EmulationSuccessful);
+    if (status.TranslateGvaPageCallbackGpaIsNotAligned)
+        CHECK(w->unaligned_gpa_returned);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct world w;
+    struct fuzz_emulate_header h;
+    memset(&w, 0, sizeof w);
+    w.stream.data = data;
+    w.stream.size = size;
+    fuzz_read_header(&w.stream, &h);
+
+    vcpu_set_defaults(&w.vcpu, (enum vcpu_mode)((h.flags & FUZZ_FLAG_MODE_MASK) >> FUZZ_FLAG_MODE_SHIFT));
+    for (uint64_t i = 0; i < h.reg_count; i++) {
+        WHV_REGISTER_VALUE *v = &w.vcpu.regs[fuzz_take(&w.stream, 1) % reg_table_count];
+        v->Reg128.Low64 = fuzz_take(&w.stream, 8);
+        v->Reg128.High64 = fuzz_take(&w.stream, 8);
+    }
+    w.fail_at = (unsigned)h.fail_at;
+    w.failed = CB_NONE;
+    current = &w;
+
+    WHV_VP_EXIT_CONTEXT vp;
+    vcpu_exit_context(&w.vcpu, h.length_cr8 & 0xf, &vp);
+    vp.Cr8 = (UINT8)(h.length_cr8 >> 4);
+    vp.ExecutionState.AsUINT16 ^= (UINT16)h.exec_state_xor;
+
+    WHV_EMULATOR_HANDLE emulator = NULL;
+    CHECK(WHvEmulatorCreateEmulator(&callbacks, &emulator) == S_OK);
+    CHECK(emulator != NULL);
+
+    enum fuzz_bad_argument bad = (enum fuzz_bad_argument)((h.flags & FUZZ_FLAG_BAD_ARG_MASK) >>
+                                                          FUZZ_FLAG_BAD_ARG_SHIFT);
+    const WHV_VP_EXIT_CONTEXT *vp_arg = bad == FUZZ_NULL_VP_CONTEXT ? NULL : &vp;
+    WHV_EMULATOR_STATUS status = { .AsUINT32 = 0 };
+    WHV_EMULATOR_STATUS *status_arg = bad == FUZZ_NULL_STATUS ? NULL : &status;
+    HRESULT hr;
+    if (h.flags & FUZZ_FLAG_IO) {
+        WHV_X64_IO_PORT_ACCESS_CONTEXT io;
+        memset(&io, 0, sizeof io);
+        io.InstructionByteCount = (UINT8)h.byte_count;
+        copy_instruction_bytes(&h, io.InstructionBytes);
+        io.AccessInfo.AsUINT32 = (UINT32)h.access_info;
+        io.PortNumber = (UINT16)h.port;
+        io.Rax = vcpu_reg(&w.vcpu, WHvX64RegisterRax)->Reg64;
+        io.Rcx = vcpu_reg(&w.vcpu, WHvX64RegisterRcx)->Reg64;
+        io.Rsi = vcpu_reg(&w.vcpu, WHvX64RegisterRsi)->Reg64;
+        io.Rdi = vcpu_reg(&w.vcpu, WHvX64RegisterRdi)->Reg64;
+        io.Ds = vcpu_reg(&w.vcpu, WHvX64RegisterDs)->Segment;
+        io.Es = vcpu_reg(&w.vcpu, WHvX64RegisterEs)->Segment;
+        hr = WHvEmulatorTryIoEmulation(emulator, &w, vp_arg, bad == FUZZ_NULL_ACCESS_CONTEXT ? NULL : &io,
+                                       status_arg);
+    } else {
+        WHV_MEMORY_ACCESS_CONTEXT mmio;
+        memset(&mmio, 0, sizeof mmio);
+        mmio.InstructionByteCount = (UINT8)h.byte_count;
+        copy_instruction_bytes(&h, mmio.InstructionBytes);
+        mmio.AccessInfo.AsUINT32 = (UINT32)h.access_info;
+        mmio.Gpa = h.gpa;
+        mmio.Gva = h.gva;
+        hr = WHvEmulatorTryMmioEmulation(emulator, &w, vp_arg,
+                                         bad == FUZZ_NULL_ACCESS_CONTEXT ? NULL : &mmio, status_arg);
+    }
+    CHECK(WHvEmulatorDestroyEmulator(emulator) == S_OK);
+    current = NULL;
+
+    CHECK(hr == S_OK || hr == E_INVALIDARG);
+    if (bad != FUZZ_ARGS_VALID)
+        CHECK(hr == E_INVALIDARG);
+    if (hr == E_INVALIDARG)
+        CHECK(w.callbacks == 0);
+    else
+        check_status(&w, status);
+    return 0;
+}
