@@ -34,7 +34,7 @@ test: deps
 
 demo:
 	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
-	cmake --build $(BUILD) -j$(JOBS) --target whvemu-cli
+	cmake --build $(BUILD) -j$(JOBS) --target whvemu_cli
 	$(BUILD)/tools/whvemu demo
 
 bench: deps

@@ -138,7 +138,8 @@ static void put_vector(struct text *t, unsigned reg, unsigned bytes)
 
 static void put_segment_override(struct text *t, const struct insn *in)
 {
-    if (in->prefixes & PFX_SEG) {
+    /* LEA computes an offset: a segment prefix has no effect on it */
+    if ((in->prefixes & PFX_SEG) && in->mnemonic != MN_lea) {
         put(t, segment_names[in->seg_override & 7]);
         put(t, ":");
     }
@@ -232,7 +233,7 @@ static void put_operand(struct text *t, const struct insn *in, uint16_t opnd, bo
         uint64_t value = imm;
         if (size == SZ_bs) /* sign-extended to the operand size */
             value = (uint64_t)(int64_t)(int8_t)value & size_mask(in->opsize);
-        else if (bytes == 8 && imm_size == 4) /* Iz with REX.W: sign-extended to 64 bits */
+        else if (size == SZ_z && in->opsize == 8) /* Iz, 64-bit operand: sign-extended */
             value = (uint64_t)(int64_t)(int32_t)(uint32_t)value;
         putf_hex(t, value);
         break;
@@ -241,8 +242,9 @@ static void put_operand(struct text *t, const struct insn *in, uint16_t opnd, bo
     case OK_J: {
         int64_t rel = imm_size == 1 ? (int8_t)imm : imm_size == 2 ? (int16_t)imm
                                                                  : (int32_t)(uint32_t)imm;
+        /* RIP is 64 bits wide in 64-bit mode; elsewhere EIP/IP wrap at the operand size */
         uint64_t target = rip + in->length + (uint64_t)rel;
-        putf_hex(t, target & size_mask(in->opsize));
+        putf_hex(t, in->mode == MODE_64 ? target : target & size_mask(in->opsize));
         break;
     }
     case OK_O:
@@ -348,6 +350,21 @@ static void put_prefixes(struct text *t, const struct insn *in)
     }
 }
 
+/* String instructions and XLAT are written without operands ("rep movsb"), as Intel
+ * does, unless a segment override or a non-default address size has to be shown. */
+static bool operands_implicit(const struct insn *in)
+{
+    static const uint8_t default_addrsize[3] = { 2, 4, 8 };
+    bool implicit_memory = false, overridable = false;
+    for (unsigned i = 0; i < 4 && in->row->opnd[i]; i++) {
+        enum operand_kind kind = OPND_KIND(in->row->opnd[i]);
+        implicit_memory |= kind == OK_X || kind == OK_Y || kind == OK_XLAT;
+        overridable |= kind == OK_X || kind == OK_XLAT;
+    }
+    return implicit_memory && !(overridable && (in->prefixes & PFX_SEG)) &&
+           in->addrsize == default_addrsize[in->mode % 3];
+}
+
 void format_insn(const struct insn *in, uint64_t rip, char *out, size_t outsz)
 {
     struct text t = { out, outsz, 0 };
@@ -360,6 +377,8 @@ void format_insn(const struct insn *in, uint64_t rip, char *out, size_t outsz)
     }
     put_prefixes(&t, in);
     put_mnemonic(&t, in);
+    if (operands_implicit(in))
+        return;
     bool first_imm = true;
     for (unsigned i = 0; i < 4 && in->row->opnd[i]; i++) {
         uint16_t opnd = in->row->opnd[i];

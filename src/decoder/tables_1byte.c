@@ -11,6 +11,7 @@
 
 /* Operands only this map uses. */
 #define Zb_ OPND(OK_Z, SZ_b, 0)
+#define Ez OPND(OK_E, SZ_z, 0)
 #define Mfenv OPND(OK_M, SZ_env, 0)
 #define Mfstate OPND(OK_M, SZ_fsave, 0)
 #define XLATb OPND(OK_XLAT, SZ_b, 0)
@@ -42,6 +43,9 @@
            I1(not, e, F_LOCK), I1(neg, e, F_LOCK), I1(mul, e, 0), I1(imul, e, 0),             \
            I1(div, e, 0), I1(idiv, e, 0))
 
+/* MOV Ev, Sreg stores a word to memory but writes the whole operand size to a register. */
+#define MOV_FROM_SREG BY_MOD(I2(mov, Mw, Sw, 0), I2(mov, Rv, Sw, 0))
+
 #define JCC(mn) I1(mn, Jb, F_BRANCH | F_FORCE64)
 #define STRING(mn, a, b) I2(mn, a, b, F_REP)
 #define X87 F_X87
@@ -58,15 +62,15 @@
 
 static const struct optab x87_d8 =
     BY_MOD(X87_ARITH_MEM(f, Md),
-           BY_REG(I2(fadd, ST0, STi, X87), I2(fmul, ST0, STi, X87), I2(fcom, ST0, STi, X87),
-                  I2(fcomp, ST0, STi, X87), I2(fsub, ST0, STi, X87), I2(fsubr, ST0, STi, X87),
+           BY_REG(I2(fadd, ST0, STi, X87), I2(fmul, ST0, STi, X87), I1(fcom, STi, X87),
+                  I1(fcomp, STi, X87), I2(fsub, ST0, STi, X87), I2(fsubr, ST0, STi, X87),
                   I2(fdiv, ST0, STi, X87), I2(fdivr, ST0, STi, X87)));
 
 static const struct optab x87_d9 =
     BY_MOD(BY_REG(I1(fld, Md, X87), UD, I1(fst, Md, X87), I1(fstp, Md, X87),
                   I1(fldenv, Mfenv, X87), I1(fldcw, Mw, X87), I1(fnstenv, Mfenv, X87),
                   I1(fnstcw, Mw, X87)),
-           BY_REG(I2(fld, ST0, STi, X87), I2(fxch, ST0, STi, X87),
+           BY_REG(I1(fld, STi, X87), I1(fxch, STi, X87),
                   X87_BY_RM(I0(fnop, X87), UD, UD, UD, UD, UD, UD, UD),
                   I1(fstp, STi, X87), /* D9 D8+i: undocumented alias of DD D8+i */
                   X87_BY_RM(I0(fchs, X87), I0(fabs, X87), UD, UD, I0(ftst, X87),
@@ -100,8 +104,8 @@ static const struct optab x87_db =
 static const struct optab x87_dc =
     BY_MOD(X87_ARITH_MEM(f, Mq),
            BY_REG(I2(fadd, STi, ST0, X87), I2(fmul, STi, ST0, X87),
-                  I2(fcom, ST0, STi, X87),  /* DC D0+i: alias of D8 D0+i */
-                  I2(fcomp, ST0, STi, X87), /* DC D8+i: alias of D8 D8+i */
+                  I1(fcom, STi, X87),  /* DC D0+i: alias of D8 D0+i */
+                  I1(fcomp, STi, X87), /* DC D8+i: alias of D8 D8+i */
                   I2(fsubr, STi, ST0, X87), I2(fsub, STi, ST0, X87),
                   I2(fdivr, STi, ST0, X87), I2(fdiv, STi, ST0, X87)));
 
@@ -109,14 +113,14 @@ static const struct optab x87_dd =
     BY_MOD(BY_REG(I1(fld, Mq, X87), I1(fisttp, Mq, X87), I1(fst, Mq, X87),
                   I1(fstp, Mq, X87), I1(frstor, Mfstate, X87), UD,
                   I1(fnsave, Mfstate, X87), I1(fnstsw, Mw, X87)),
-           BY_REG(I1(ffree, STi, X87), I2(fxch, ST0, STi, X87), /* DD C8+i: alias */
-                  I1(fst, STi, X87), I1(fstp, STi, X87), I2(fucom, ST0, STi, X87),
-                  I2(fucomp, ST0, STi, X87), UD, UD));
+           BY_REG(I1(ffree, STi, X87), I1(fxch, STi, X87), /* DD C8+i: alias */
+                  I1(fst, STi, X87), I1(fstp, STi, X87), I1(fucom, STi, X87),
+                  I1(fucomp, STi, X87), UD, UD));
 
 static const struct optab x87_de =
     BY_MOD(X87_ARITH_MEM(fi, Mw),
            BY_REG(I2(faddp, STi, ST0, X87), I2(fmulp, STi, ST0, X87),
-                  I2(fcomp, ST0, STi, X87), /* DE D0+i: alias of D8 D8+i */
+                  I1(fcomp, STi, X87), /* DE D0+i: alias of D8 D8+i */
                   X87_BY_RM(UD, I0(fcompp, X87), UD, UD, UD, UD, UD, UD),
                   I2(fsubrp, STi, ST0, X87), I2(fsubp, STi, ST0, X87),
                   I2(fdivrp, STi, ST0, X87), I2(fdivp, STi, ST0, X87)));
@@ -126,7 +130,7 @@ static const struct optab x87_df =
                   I1(fistp, Mw, X87), I1(fbld, Mt, X87), I1(fild, Mq, X87),
                   I1(fbstp, Mt, X87), I1(fistp, Mq, X87)),
            BY_REG(I1(ffreep, STi, X87),
-                  I2(fxch, ST0, STi, X87), /* DF C8+i: alias */
+                  I1(fxch, STi, X87), /* DF C8+i: alias */
                   I1(fstp, STi, X87),      /* DF D0+i, D8+i: aliases */
                   I1(fstp, STi, X87),
                   X87_BY_RM(I1(fnstsw, AX, X87), UD, UD, UD, UD, UD, UD, UD),
@@ -163,7 +167,7 @@ const struct optab optab_1b[256] = {
     I1(pop, Zv, F_DEF64),
     [0x60] = I0(pusha, F_NO64), I0(popa, F_NO64),
     [0x62] = I2(bound, Gv, Ma, F_NO64), /* EVEX when it is one (decode.c) */
-    [0x63] = BY_MODE(I2(arpl, Ew, Gw, 0), I2(movsxd, Gv, Ed, 0)),
+    [0x63] = BY_MODE(I2(arpl, Ew, Gw, 0), I2(movsxd, Gv, Ez, 0)),
     [0x64] = UD, UD, UD, UD, /* FS GS 66 67 prefixes */
     [0x68] = I1(push, Iz, F_DEF64), I3(imul, Gv, Ev, Iz, 0), I1(push, Ibs, F_DEF64),
     I3(imul, Gv, Ev, Ibs, 0),
@@ -177,8 +181,8 @@ const struct optab optab_1b[256] = {
     I2(xchg, Eb, Gb, F_LOCK | F_IMPLICIT_LOCK), I2(xchg, Ev, Gv, F_LOCK | F_IMPLICIT_LOCK),
     [0x88] = I2(mov, Eb, Gb, 0), I2(mov, Ev, Gv, 0), I2(mov, Gb, Eb, 0), I2(mov, Gv, Ev, 0),
     /* 8C: Sreg 6 and 7 do not exist; MOV to CS is #UD */
-    [0x8c] = BY_REG(I2(mov, Ev, Sw, 0), I2(mov, Ev, Sw, 0), I2(mov, Ev, Sw, 0),
-                    I2(mov, Ev, Sw, 0), I2(mov, Ev, Sw, 0), I2(mov, Ev, Sw, 0), UD, UD),
+    [0x8c] = BY_REG(MOV_FROM_SREG, MOV_FROM_SREG, MOV_FROM_SREG, MOV_FROM_SREG, MOV_FROM_SREG,
+                    MOV_FROM_SREG, UD, UD),
     [0x8d] = I2(lea, Gv, M_, 0),
     [0x8e] = BY_REG(I2(mov, Sw, Ew, 0), UD, I2(mov, Sw, Ew, 0), I2(mov, Sw, Ew, 0),
                     I2(mov, Sw, Ew, 0), I2(mov, Sw, Ew, 0), UD, UD),

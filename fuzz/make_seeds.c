@@ -1,0 +1,267 @@
+/* Writes the committed seed corpus: make_seeds DIR creates DIR/fuzz_emulate/<name> and
+ * DIR/fuzz_decode/<name>. The seeds are typical MMIO and port-I/O exits (and a few hostile
+ * ones); the decode seeds are their instruction bytes plus encodings from every opcode map.
+ * Rerun it after changing emulate_input.h: the layout is shared, so seeds stay valid. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "emulate_input.h"
+#include "regnames.h"
+#include "vcpu.h"
+
+/* WHV_MEMORY_ACCESS_INFO: AccessType:2, GpaUnmapped:1, GvaValid:1. */
+#define MMIO_READ 0x8u
+#define MMIO_WRITE 0x9u
+/* WHV_X64_IO_PORT_ACCESS_INFO: IsWrite:1, AccessSize:3, StringOp:1, RepPrefix:1. */
+#define IO_INFO(is_write, size, string, rep) ((is_write) | (size) << 1 | (string) << 4 | (rep) << 5)
+
+struct reg_assignment {
+    const char *name;
+    uint64_t value;
+};
+
+struct seed {
+    const char *name;
+    enum vcpu_mode mode;
+    bool io;
+    const char *bytes;            /* instruction bytes, hex */
+    int given;                    /* InstructionByteCount; 0 means "all of bytes" */
+    uint32_t access_info;
+    uint64_t address;             /* MMIO: Gva and Gpa (identity); I/O: the port */
+    unsigned fail_at;
+    uint16_t exec_state_xor;
+    enum fuzz_bad_argument bad;
+    struct reg_assignment regs[4];
+    const char *world;            /* the callbacks' answers, hex (emulate_input.h) */
+};
+
+/* "no bytes given" needs its own marker since 0 means "all". */
+#define NONE_GIVEN (-1)
+
+static const struct seed seeds[] = {
+    { "mov_eax_mem", VCPU_LONG64, false, "8b 03", 0, MMIO_READ, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 } }, "00 78 56 34 12" },
+    { "mov_mem_eax", VCPU_LONG64, false, "89 03", 0, MMIO_WRITE, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 }, { "rax", 0xdeadbeef } }, "00" },
+    { "mov_rip_rel_imm8", VCPU_LONG64, false, "c6 05 f9 0f c1 ff 42", 0, MMIO_WRITE, 0x11000, 0, 0, 0,
+      { { "rip", 0x400000 } }, "00" },
+    { "movzx_word", VCPU_LONG64, false, "0f b7 43 08", 0, MMIO_READ, 0x10008, 0, 0, 0,
+      { { "rbx", 0x10000 } }, "00 cd ab" },
+    { "movsx_byte_rex", VCPU_LONG64, false, "4c 0f be 44 24 08", 0, MMIO_READ, 0x80008, 0, 0, 0,
+      { { "rsp", 0x80000 } }, "00 80" },
+    { "mov_moffs64", VCPU_LONG64, false, "a1 00 00 01 00 00 00 00 00", 0, MMIO_READ, 0x10000, 0, 0, 0,
+      { { "rax", 0 } }, "00 ef be ad de" },
+    { "mov_qword_straddle", VCPU_LONG64, false, "48 89 03", 0, MMIO_WRITE, 0x10ffc, 0, 0, 0,
+      { { "rbx", 0x10ffc }, { "rax", 0x1122334455667788 } }, "00 00" },
+    { "fetch_all_bytes", VCPU_LONG64, false, "8b 03", NONE_GIVEN, MMIO_READ, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 } }, "00 8b 03 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 11 22 33 44" },
+    { "fetch_one_more", VCPU_LONG64, false, "c7 03 78 56 34 12", 2, MMIO_WRITE, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 } }, "00 78 56 34 12 00" },
+    { "rep_stosd", VCPU_LONG64, false, "f3 ab", 0, MMIO_WRITE, 0x10000, 0, 0, 0,
+      { { "rcx", 4 }, { "rdi", 0x10000 }, { "rax", 0x11223344 } }, "" },
+    { "rep_movsb_256", VCPU_LONG64, false, "f3 a4", 0, MMIO_WRITE, 0x10000, 0, 0, 0,
+      { { "rcx", 256 }, { "rsi", 0x20000 }, { "rdi", 0x10000 } }, "" },
+    { "rep_movsb_endless", VCPU_LONG64, false, "f3 a4", 0, MMIO_WRITE, 0x10000, 0, 0, 0,
+      { { "rcx", UINT64_MAX }, { "rsi", 0x20000 }, { "rdi", 0x10000 } }, "" },
+    { "rep_movsq_backward", VCPU_LONG64, false, "f3 48 a5", 0, MMIO_READ, 0x20ff8, 0, 0, 0,
+      { { "rcx", 3 }, { "rsi", 0x20ff8 }, { "rdi", 0x10ff8 }, { "rflags", 0x402 } }, "" },
+    { "repe_cmpsb", VCPU_LONG64, false, "f3 a6", 0, MMIO_READ, 0x10000, 0, 0, 0,
+      { { "rcx", 8 }, { "rsi", 0x10000 }, { "rdi", 0x20000 } }, "00 00 41 41 00 00 42 43" },
+    { "lods_dword", VCPU_LONG64, false, "ad", 0, MMIO_READ, 0x10000, 0, 0, 0,
+      { { "rsi", 0x10000 } }, "00 01 02 03 04" },
+    { "lock_add", VCPU_LONG64, false, "f0 01 03", 0, MMIO_WRITE, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 }, { "rax", 1 } }, "00 ff ff ff ff" },
+    { "xchg_mem", VCPU_LONG64, false, "87 03", 0, MMIO_WRITE, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 }, { "rax", 5 } }, "00 07 00 00 00" },
+    { "cmpxchg_mem", VCPU_LONG64, false, "0f b1 0b", 0, MMIO_WRITE, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 }, { "rcx", 9 } }, "00 00 00 00 00" },
+    { "or_imm8", VCPU_LONG64, false, "83 0b 01", 0, MMIO_WRITE, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 } }, "00 10 00 00 00" },
+    { "test_imm", VCPU_LONG64, false, "f7 03 00 00 00 80", 0, MMIO_READ, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 } }, "00 00 00 00 80" },
+    { "bt_reg", VCPU_LONG64, false, "0f a3 03", 0, MMIO_READ, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 }, { "rax", 33 } }, "00 00 00 00 00" },
+    { "push_mem", VCPU_LONG64, false, "ff 33", 0, MMIO_READ, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 } }, "00 01 02 03 04 05 06 07 08 00" },
+    { "movdqu_load", VCPU_LONG64, false, "f3 0f 6f 03", 0, MMIO_READ, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 } }, "00 00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f" },
+    { "vmovd_store", VCPU_LONG64, false, "c5 f9 7e 03", 0, MMIO_WRITE, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 }, { "xmm0", 0x12345678 } }, "00" },
+    { "page_not_present", VCPU_LONG64, false, "8b 03", 0, MMIO_READ, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 } }, "01" },
+    { "gpa_unaligned", VCPU_LONG64, false, "8b 03", 0, MMIO_READ, 0x10000, 0, 0, 0,
+      { { "rbx", 0x7fff0000 } }, "09 01 00 01 00 00 00 00 00" },
+    { "fail_first_callback", VCPU_LONG64, false, "8b 03", 0, MMIO_READ, 0x10000, 1, 0, 0,
+      { { "rbx", 0x10000 } }, "00 11 22 33 44" },
+    { "fail_third_callback", VCPU_LONG64, false, "89 03", 0, MMIO_WRITE, 0x10000, 3, 0, 0,
+      { { "rbx", 0x10000 } }, "00" },
+    { "interruption_pending", VCPU_LONG64, false, "8b 03", 0, MMIO_READ, 0x10000, 0, 1u << 6, 0,
+      { { "rbx", 0x10000 } }, "00 11 22 33 44" },
+    { "single_step", VCPU_LONG64, false, "8b 03", 0, MMIO_READ, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 }, { "rflags", 0x102 } }, "00 11 22 33 44" },
+    { "ud2", VCPU_LONG64, false, "0f 0b", 0, MMIO_READ, 0x10000, 0, 0, 0, { { "rbx", 0 } }, "" },
+    { "too_long", VCPU_LONG64, false, "66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 90", 0,
+      MMIO_READ, 0x10000, 0, 0, 0, { { "rbx", 0 } }, "" },
+    { "bad_null_vp_context", VCPU_LONG64, false, "8b 03", 0, MMIO_READ, 0x10000, 0, 0,
+      FUZZ_NULL_VP_CONTEXT, { { "rbx", 0x10000 } }, "" },
+    { "bad_null_status", VCPU_LONG64, true, "ee", 0, IO_INFO(1, 1, 0, 0), 0x3f8, 0, 0,
+      FUZZ_NULL_STATUS, { { "rdx", 0x3f8 } }, "" },
+    { "real_mov_al_bx", VCPU_REAL16, false, "8a 07", 0, MMIO_READ, 0x10010, 0, 0, 0,
+      { { "ds", 0x1000 }, { "rbx", 0x10 } }, "00 5a" },
+    { "real_stosb", VCPU_REAL16, false, "aa", 0, MMIO_WRITE, 0xb8000, 0, 0, 0,
+      { { "rdi", 0x8000 } }, "00" },
+    { "prot32_apic_eoi", VCPU_PROTECTED32, false, "89 08", 0, MMIO_WRITE, 0xfee000b0, 0, 0, 0,
+      { { "rax", 0xfee000b0 } }, "00" },
+    { "compat_mov", VCPU_COMPAT32, false, "8b 43 04", 0, MMIO_READ, 0x10004, 0, 0, 0,
+      { { "rbx", 0x10000 } }, "00 01 00 00 00" },
+    { "io_out_dx_al", VCPU_LONG64, true, "ee", 0, IO_INFO(1, 1, 0, 0), 0x3f8, 0, 0, 0,
+      { { "rdx", 0x3f8 }, { "rax", 0x41 } }, "" },
+    { "io_in_al_dx", VCPU_LONG64, true, "ec", 0, IO_INFO(0, 1, 0, 0), 0x60, 0, 0, 0,
+      { { "rdx", 0x60 } }, "1c 00 00 00" },
+    { "io_out_imm8", VCPU_LONG64, true, "e6 80", 0, IO_INFO(1, 1, 0, 0), 0x80, 0, 0, 0,
+      { { "rax", 0x55 } }, "" },
+    { "io_in_eax_dx", VCPU_PROTECTED32, true, "ed", 0, IO_INFO(0, 4, 0, 0), 0xcfc, 0, 0, 0,
+      { { "rdx", 0xcfc } }, "86 80 37 12" },
+    { "io_rep_outsb", VCPU_LONG64, true, "f3 6e", 0, IO_INFO(1, 1, 1, 1), 0x3f8, 0, 0, 0,
+      { { "rdx", 0x3f8 }, { "rcx", 5 }, { "rsi", 0x20000 } }, "00 48 00 65 00 6c 00 6c 00 6f" },
+    { "io_rep_insw", VCPU_REAL16, true, "f3 6d", 0, IO_INFO(0, 2, 1, 1), 0x1f0, 0, 0, 0,
+      { { "rdx", 0x1f0 }, { "rcx", 4 }, { "rdi", 0x1000 } }, "00 11 11 00 00 22 22 00 00" },
+    { "io_fail_port", VCPU_LONG64, true, "ec", 0, IO_INFO(0, 1, 0, 0), 0x60, 2, 0, 0,
+      { { "rdx", 0x60 } }, "" },
+};
+
+/* Instruction encodings beyond the seeds above: one per opcode map and encoding class. */
+static const char *const extra_decode_seeds[][2] = {
+    { "evex_vmovups_zmm", "62 f1 7c 48 10 03" },
+    { "evex_masked_broadcast", "62 f2 7d 5d 18 43 01" },
+    { "vex3_vbroadcastss", "c4 e2 79 18 03" },
+    { "vex_0f3a_vpinsrd", "c4 e3 79 22 43 04 01" },
+    { "xop_vprotb", "8f e8 78 c0 c1 05" },
+    { "3dnow_pfmul", "0f 0f 43 04 b4" },
+    { "lock_cmpxchg16b", "f0 48 0f c7 0b" },
+    { "sse4_pextrb_mem", "66 0f 3a 14 03 01" },
+    { "x87_fld_qword", "dd 03" },
+    { "addr32_override", "67 8b 03" },
+    { "segment_fs_override", "64 48 8b 04 25 28 00 00 00" },
+    { "jmp_far_ptr16_32", "ea 00 00 00 00 08 00" },
+    { "lock_on_register_ud", "f0 01 c0" },
+    { "empty", "" },
+};
+
+static size_t parse_hex(const char *text, uint8_t *out, size_t capacity)
+{
+    size_t n = 0;
+    for (const char *p = text; *p;) {
+        unsigned byte;
+        int used;
+        if (*p == ' ') {
+            p++;
+            continue;
+        }
+        if (sscanf(p, "%2x%n", &byte, &used) != 1 || n == capacity) {
+            fprintf(stderr, "make_seeds: bad hex \"%s\"\n", text);
+            exit(1);
+        }
+        out[n++] = (uint8_t)byte;
+        p += used;
+    }
+    return n;
+}
+
+static void put(uint8_t *buffer, size_t *size, uint64_t value, unsigned bytes)
+{
+    for (unsigned i = 0; i < bytes; i++)
+        buffer[(*size)++] = (uint8_t)(value >> (8 * i));
+}
+
+static void write_file(const char *dir, const char *target, const char *name, const uint8_t *data,
+                       size_t size)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s/%s", dir, target, name);
+    FILE *file = fopen(path, "wb");
+    if (!file || fwrite(data, 1, size, file) != size || fclose(file) != 0) {
+        perror(path);
+        exit(1);
+    }
+}
+
+static size_t encode_seed(const struct seed *s, uint8_t *out)
+{
+    uint8_t bytes[16] = { 0 };
+    size_t byte_count = parse_hex(s->bytes, bytes, sizeof bytes);
+    struct fuzz_emulate_header h = { 0 };
+    h.flags = (s->io ? FUZZ_FLAG_IO : 0) | (uint64_t)s->mode << FUZZ_FLAG_MODE_SHIFT |
+              (uint64_t)s->bad << FUZZ_FLAG_BAD_ARG_SHIFT;
+    h.fail_at = s->fail_at;
+    h.exec_state_xor = s->exec_state_xor;
+    h.byte_count = s->given == NONE_GIVEN ? 0 : s->given ? (uint64_t)s->given : byte_count;
+    for (unsigned i = 0; i < 8; i++) {
+        h.bytes_low |= (uint64_t)bytes[i] << (8 * i);
+        h.bytes_high |= (uint64_t)bytes[8 + i] << (8 * i);
+    }
+    h.access_info = s->access_info;
+    if (s->io) {
+        h.port = s->address;
+    } else {
+        h.gpa = s->address;
+        h.gva = s->address;
+    }
+    while (h.reg_count < 4 && s->regs[h.reg_count].name)
+        h.reg_count++;
+
+    size_t size = 0;
+#define FUZZ_FIELD(name, bytes) put(out, &size, h.name, bytes);
+    FUZZ_EMULATE_HEADER(FUZZ_FIELD)
+#undef FUZZ_FIELD
+    for (uint64_t r = 0; r < h.reg_count; r++) {
+        int index = reg_index_of_text(s->regs[r].name);
+        if (index < 0) {
+            fprintf(stderr, "make_seeds: %s: unknown register %s\n", s->name, s->regs[r].name);
+            exit(1);
+        }
+        /* Segments take the value as a real-mode selector, base = selector * 16. */
+        uint64_t low = s->regs[r].value, high = 0;
+        if (reg_table[index].kind == REG_KIND_SEGMENT) {
+            WHV_REGISTER_VALUE v = { 0 };
+            v.Segment.Selector = (UINT16)low;
+            v.Segment.Base = low << 4;
+            v.Segment.Limit = 0xffff;
+            v.Segment.Attributes = 0x93;
+            low = v.Reg128.Low64;
+            high = v.Reg128.High64;
+        }
+        put(out, &size, (uint64_t)index, 1);
+        put(out, &size, low, 8);
+        put(out, &size, high, 8);
+    }
+    size += parse_hex(s->world, out + size, 256);
+    return size;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: make_seeds CORPUS_DIR (creates fuzz_emulate/ and fuzz_decode/ files)\n");
+        return 2;
+    }
+    uint8_t buffer[1024];
+    for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
+        size_t size = encode_seed(&seeds[i], buffer);
+        write_file(argv[1], "fuzz_emulate", seeds[i].name, buffer, size);
+        bool seen = false;   /* several exits share an instruction: one decode seed each */
+        for (size_t j = 0; j < i; j++)
+            seen |= strcmp(seeds[j].bytes, seeds[i].bytes) == 0;
+        if (!seen) {
+            size = parse_hex(seeds[i].bytes, buffer, sizeof buffer);
+            write_file(argv[1], "fuzz_decode", seeds[i].name, buffer, size);
+        }
+    }
+    for (size_t i = 0; i < sizeof extra_decode_seeds / sizeof extra_decode_seeds[0]; i++) {
+        size_t size = parse_hex(extra_decode_seeds[i][1], buffer, sizeof buffer);
+        write_file(argv[1], "fuzz_decode", extra_decode_seeds[i][0], buffer, size);
+    }
+    return 0;
+}
