@@ -2,10 +2,14 @@
  * DIR/fuzz_decode/<name>. The seeds are typical MMIO and port-I/O exits (and a few hostile
  * ones); the decode seeds are their instruction bytes plus encodings from every opcode map.
  * Rerun it after changing emulate_input.h: the layout is shared, so seeds stay valid. */
+#define _POSIX_C_SOURCE 200809L   /* mkdir */
+
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "emulate_input.h"
 #include "regnames.h"
@@ -241,12 +245,24 @@ static size_t encode_seed(const struct seed *s, uint8_t *out)
     return size;
 }
 
+static void make_dir(const char *dir, const char *target)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, target);
+    if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+        perror(path);
+        exit(1);
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
-        fprintf(stderr, "usage: make_seeds CORPUS_DIR (creates fuzz_emulate/ and fuzz_decode/ files)\n");
+        fprintf(stderr, "usage: make_seeds CORPUS_DIR (writes fuzz_emulate/ and fuzz_decode/ in it)\n");
         return 2;
     }
+    make_dir(argv[1], "fuzz_emulate");
+    make_dir(argv[1], "fuzz_decode");
     uint8_t buffer[1024];
     for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
         size_t size = encode_seed(&seeds[i], buffer);

@@ -87,8 +87,8 @@ typedef int32_t HRESULT;
 #define FAILED(hr) (((HRESULT)(hr)) < 0)
 #endif
 
-/* WHV_UINT128, and every register value that contains it, is 16-byte aligned in the SDK
- * (so XMM values can be moved with aligned SSE loads). */
+/* WHV_UINT128, and with it every register value that contains one, is 16-byte aligned
+ * in the SDK. C11 has no way to say so of a type, hence the compiler's own. */
 #if defined(_MSC_VER)
 #define WHVEMU_ALIGN16 __declspec(align(16))
 #else

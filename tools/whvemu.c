@@ -875,16 +875,18 @@ static HRESULT run_mmio(struct scenario *s, WHV_EMULATOR_HANDLE emulator, const 
     uint64_t gva = s->gva;
     bool gva_known = s->gva_given ||
                      default_gva(s, text, vp->Rip + (uint64_t)vp->InstructionLength, &gva);
+    /* A hypervisor reports an MMIO exit only for a GVA it just translated: when the
+     * guest's translation of that page fails, the exit cannot vouch for it. */
+    uint64_t page = 0;
+    bool translates = gva_known &&
+                      guest_translate(&s->guest, gva, &page) == WHvTranslateGvaResultSuccess;
     if (gva_known)
         mmio.Gva = gva;
-    mmio.AccessInfo.GvaValid = gva_known && !s->no_gva;
-    if (s->gpa_given) {
+    mmio.AccessInfo.GvaValid = (s->gva_given || translates) && !s->no_gva;
+    if (s->gpa_given)
         mmio.Gpa = s->gpa;
-    } else if (gva_known) {
-        uint64_t page;
-        if (guest_translate(&s->guest, gva, &page) == WHvTranslateGvaResultSuccess)
-            mmio.Gpa = (page & ~(uint64_t)(GUEST_PAGE_SIZE - 1)) | (gva & (GUEST_PAGE_SIZE - 1));
-    }
+    else if (translates)
+        mmio.Gpa = (page & ~(uint64_t)(GUEST_PAGE_SIZE - 1)) | (gva & (GUEST_PAGE_SIZE - 1));
     static const char *const access_names[] = { "read", "write", "execute" };
     printf("exit: mmio %s gpa=0x%" PRIx64, access_names[s->access], (uint64_t)mmio.Gpa);
     if (mmio.AccessInfo.GvaValid)
@@ -943,7 +945,7 @@ static int run_scenario(struct scenario *s)
     print_hex(stdout, s->bytes, s->byte_count);
     if (length > 0) {
         whvemu_format((unsigned)s->bits, s->bytes, (size_t)length, text, sizeof text);
-        printf("  (%d bytes, %d-bit)  %s\n", length, s->bits, text);
+        printf("  (%d byte%s, %d-bit)  %s\n", length, length == 1 ? "" : "s", s->bits, text);
     } else {
         printf("  (%d-bit)  %s\n", s->bits, length_problem(length));
     }
@@ -1015,7 +1017,7 @@ static const char *const demo_scenarios[][24] = {
     { "--bytes", "8b 03", "--given-bytes", "0", "--reg", "rbx=0x10000", "--mem", "0x10000=01000000" },
     { "--bytes", "8b 03", "--reg", "rbx=0x7fff0000", "--map", "0x7fff0000=0x10000",
       "--mem", "0x10000=2a000000" },
-    { "--bytes", "8b 03", "--reg", "rbx=0x10000", "--map", "0x10000=PageNotPresent" },
+    { "--bytes", "48 89 03", "--write", "--reg", "rbx=0x10ffc", "--map", "0x11000=PageNotPresent" },
     { "--bytes", "f3 ab", "--write", "--reg", "rcx=4", "--reg", "rdi=0x10000",
       "--reg", "rax=0x11223344" },
     { "--bytes", "f3 a4", "--write", "--reg", "rcx=4", "--reg", "rsi=0x20000",

@@ -45,6 +45,13 @@ HRESULT emu_io(struct vcpu *cpu, WHV_EMULATOR_IO_ACCESS_INFO *access)
     return cpu->emu->callbacks.WHvEmulatorIoPortCallback(cpu->context, access);
 }
 
+uint8_t *emu_ram_page(struct vcpu *cpu, uint64_t gpa_page, bool write)
+{
+    if (!cpu->emu->ram_page)
+        return NULL;
+    return cpu->emu->ram_page(cpu->context, gpa_page, write ? 1 : 0);
+}
+
 /* ---- create / destroy ---- */
 
 HRESULT WINAPI WHvEmulatorCreateEmulator(const WHV_EMULATOR_CALLBACKS *Callbacks,
@@ -130,7 +137,11 @@ static enum exec_result decode(struct vcpu *cpu, unsigned have)
     }
 }
 
-static enum exec_result emulate(struct vcpu *cpu, const UINT8 *bytes, unsigned count)
+/* Decode and execute. On a port-I/O exit (io not NULL) the instruction must be the one that
+ * exited: same port, size, direction and string-ness. The hypervisor reported what the CPU
+ * did; bytes that say otherwise (guest code changed since, a confused VMM) are not emulated. */
+static enum exec_result emulate(struct vcpu *cpu, const UINT8 *bytes, unsigned count,
+                                const WHV_X64_IO_PORT_ACCESS_CONTEXT *io)
 {
     enum exec_result r;
 
@@ -140,18 +151,26 @@ static enum exec_result emulate(struct vcpu *cpu, const UINT8 *bytes, unsigned c
     r = decode(cpu, count);
     if (r != EXEC_OK)
         return r;
+    if (io) {
+        WHV_REGISTER_VALUE dx;
+        if (!io_insn_matches(&cpu->insn, io))
+            return EXEC_UNSUPPORTED;
+        /* DX is the port, which the context gives: no Get call for it. I/O instructions
+         * read only DX of RDX and never write it, so its unknown upper bits are never used. */
+        memset(&dx, 0, sizeof dx);
+        dx.Reg64 = io->PortNumber;
+        regs_preset(cpu, R_RDX, &dx);
+    }
     return exec_insn(cpu);
 }
 
-/* Inject cpu->fault through the pending-interruption register (and CR2 for #PF), unless an
- * event is already pending: then the guest cannot take it from here. */
-static bool inject_fault(struct vcpu *cpu)
+/* Queue cpu->fault in the pending-interruption register (and CR2 for #PF), unless an event
+ * is already pending: then the guest cannot take it from here. */
+static bool inject_exception(struct vcpu *cpu)
 {
     WHV_REGISTER_VALUE v;
-    const WHV_REGISTER_VALUE *pending;
+    const WHV_REGISTER_VALUE *pending = reg_value(cpu, R_PENDING_INTERRUPTION);
 
-    cpu->reg_dirty = 0; /* nothing of the faulting instruction is committed */
-    pending = reg_value(cpu, R_PENDING_INTERRUPTION);
     if (cpu_broken(cpu))
         return false;
     if (pending->PendingInterruption.InterruptionPending) {
@@ -173,14 +192,27 @@ static bool inject_fault(struct vcpu *cpu)
     return true;
 }
 
+/* A completed instruction with RFLAGS.TF set traps: #DB after it, DR6.BS set. */
+static bool single_step_trap(struct vcpu *cpu)
+{
+    raise_fault(cpu, EXC_DB, false, 0);
+    reg_set(cpu, R_DR6, reg_get(cpu, R_DR6) | DR6_BS);
+    return inject_exception(cpu);
+}
+
 /* Map the outcome to status bits and write the registers back once. */
 static void finish(struct vcpu *cpu, enum exec_result r)
 {
     switch (r) {
     case EXEC_OK:
+    case EXEC_REP_PAUSED: /* TF traps after every iteration, a paused REP's last too */
+        if ((cpu->exit->Rflags & FL_TF) && !single_step_trap(cpu))
+            return;
         break;
     case EXEC_FAULT:
-        if (!inject_fault(cpu))
+        /* nothing of the faulting instruction is committed, but completed REP iterations */
+        cpu->reg_dirty &= cpu->fault.committed_regs;
+        if (!inject_exception(cpu))
             return;
         break;
     case EXEC_UNSUPPORTED:
@@ -221,7 +253,7 @@ HRESULT WINAPI WHvEmulatorTryMmioEmulation(WHV_EMULATOR_HANDLE Emulator, VOID *C
         if (mmio->AccessInfo.GvaValid && mmio->AccessInfo.AccessType != WHvMemoryAccessExecute)
             mmu_seed(&cpu, mmio->Gva, mmio->Gpa,
                      mmio->AccessInfo.AccessType == WHvMemoryAccessWrite);
-        finish(&cpu, emulate(&cpu, mmio->InstructionBytes, mmio->InstructionByteCount));
+        finish(&cpu, emulate(&cpu, mmio->InstructionBytes, mmio->InstructionByteCount, NULL));
     }
     *EmulatorReturnStatus = cpu.status;
     return S_OK;
@@ -266,7 +298,7 @@ HRESULT WINAPI WHvEmulatorTryIoEmulation(WHV_EMULATOR_HANDLE Emulator, VOID *Con
         regs_preset(&cpu, R_DS, &v);
         v.Segment = io->Es;
         regs_preset(&cpu, R_ES, &v);
-        finish(&cpu, emulate(&cpu, io->InstructionBytes, io->InstructionByteCount));
+        finish(&cpu, emulate(&cpu, io->InstructionBytes, io->InstructionByteCount, io));
     }
     *EmulatorReturnStatus = cpu.status;
     return S_OK;

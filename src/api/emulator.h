@@ -4,11 +4,13 @@
 #define WHVEMU_EMULATOR_H
 
 #include "exec/cpu.h"
+#include "whvemu.h"
 
 struct emulator {
     WHV_EMULATOR_CALLBACKS callbacks;
     uint64_t rep_budget;             /* WHVEMU_OPTION_REP_BUDGET: 0 = run REP to completion */
     uint8_t vendor;                  /* WHVEMU_OPTION_VENDOR */
+    WHVEMU_RAM_CALLBACK ram_page;    /* whvemu_set_ram_callback; NULL: none */
 };
 
 /* The WHVEMU_VENDOR of the CPU the library runs on (Intel on other architectures). */
@@ -22,5 +24,6 @@ HRESULT emu_translate(struct vcpu *cpu, uint64_t gva_page, WHV_TRANSLATE_GVA_FLA
                       WHV_TRANSLATE_GVA_RESULT_CODE *result, uint64_t *gpa_page);
 HRESULT emu_memory(struct vcpu *cpu, WHV_EMULATOR_MEMORY_ACCESS_INFO *access);
 HRESULT emu_io(struct vcpu *cpu, WHV_EMULATOR_IO_ACCESS_INFO *access);
+uint8_t *emu_ram_page(struct vcpu *cpu, uint64_t gpa_page, bool write);
 
 #endif

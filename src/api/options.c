@@ -1,4 +1,5 @@
-/* Per-emulator options (whvemu.h) and the default vendor: the host CPU's. */
+/* Per-emulator options and optional callbacks (whvemu.h), and the default vendor: the host
+ * CPU's. */
 #include "whvemu.h"
 
 #include "api/handles.h"
@@ -70,4 +71,14 @@ HRESULT whvemu_get_option(WHV_EMULATOR_HANDLE emulator, WHVEMU_OPTION option,
         return S_OK;
     }
     return E_INVALIDARG;
+}
+
+HRESULT whvemu_set_ram_callback(WHV_EMULATOR_HANDLE emulator, WHVEMU_RAM_CALLBACK callback)
+{
+    struct emulator *emu = handle_lookup(emulator);
+
+    if (!emu)
+        return E_INVALIDARG;
+    emu->ram_page = callback;
+    return S_OK;
 }

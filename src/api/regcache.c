@@ -11,7 +11,9 @@ WHV_REGISTER_NAME reg_whv_name(enum reg_id id)
         return (WHV_REGISTER_NAME)id;
     switch (id) {
     case R_EFER: return WHvX64RegisterEfer;
+    case R_DR6: return WHvX64RegisterDr6;
     case R_PENDING_INTERRUPTION: return WHvRegisterPendingInterruption;
+    case R_INTERRUPT_STATE: return WHvRegisterInterruptState;
     default: return (WHV_REGISTER_NAME)0;
     }
 }

@@ -169,8 +169,6 @@ static enum decode_status read_vex(struct decoder *d, uint8_t escape, const stru
         read_wvvvvlpp(d, p1);
         in->map = (uint8_t)(MAP_VEX_0F + m - 1);
     }
-    if (in->mode != MODE_64)
-        in->vvvv &= 7;
     in->opcode = (uint8_t)take(d, 1);
     *table = &optab_vex[in->map - MAP_VEX_0F][in->opcode];
     return DECODE_OK;
@@ -201,8 +199,10 @@ static enum decode_status read_evex(struct decoder *d, const struct optab **tabl
     if (!(p2 & 0x08)) /* V' */
         in->vvvv |= 0x10;
     if (in->mode != MODE_64) {
+        /* only eight vector registers: R' is ignored, V' must select them (SDM 2.7.2) */
+        if (!(p2 & 0x08))
+            return DECODE_UD;
         d->evex_r2 = 0;
-        in->vvvv &= 0x17;
     }
     in->opcode = (uint8_t)take(d, 1);
     unsigned slot = in->map - MAP_EVEX_0F;
@@ -222,8 +222,8 @@ static enum decode_status read_xop(struct decoder *d, const struct optab **table
         return DECODE_UD;
     read_rxb(d, p0);
     read_wvvvvlpp(d, p1);
-    if (in->mode != MODE_64)
-        in->vvvv &= 7;
+    if (in->mandatory != MP_NONE) /* no XOP instruction has an implied prefix (pp = 00) */
+        return DECODE_UD;
     in->map = (uint8_t)(MAP_XOP_8 + m - 8);
     in->opcode = (uint8_t)take(d, 1);
     *table = &optab_xop[m - 8][in->opcode];
@@ -429,10 +429,15 @@ static bool row_is_register_only(const struct optab *row)
 }
 
 /* The VEX/EVEX/XOP field restrictions a row declares. */
-static bool vector_fields_valid(const struct insn *in, uint32_t flags)
+static bool vector_fields_valid(const struct insn *in, const struct optab *row)
 {
+    uint32_t flags = row->flags;
+    enum operand_kind first = OPND_KIND(row->opnd[0]);
+    bool memory_destination =
+        in->mod != 3 && (first == OK_W || first == OK_M || first == OK_E || first == OK_KE);
     bool mode64 = in->mode == MODE_64;
     unsigned length = vector_length(in);
+    /* EVEX register form with b = 1: embedded rounding / SAE; L'L is then no length */
     bool rounding = in->encoding == ENC_EVEX && in->evex_b && in->mod == 3;
 
     if ((flags & F_NO_VVVV) && in->vvvv != 0)
@@ -451,9 +456,14 @@ static bool vector_fields_valid(const struct insn *in, uint32_t flags)
     }
     if (in->encoding != ENC_EVEX)
         return true;
-    if (!rounding && length == 3 && !(flags & F_L_IGNORED))
+    if (rounding && !(flags & F_EVEX_ER_SAE))
         return false;
-    if ((flags & F_EVEX_NO_L2) && length == 2)
+    if (!rounding && length == 3) /* L'L = 11b is reserved, even where L is ignored */
+        return false;
+    if (!rounding && (flags & F_EVEX_NO_L2) && length == 2)
+        return false;
+    /* zeroing-masking needs a mask register, and never applies to a memory destination */
+    if (in->evex_z && (in->evex_aaa == 0 || memory_destination))
         return false;
     if ((flags & F_EVEX_NO_Z) && in->evex_z)
         return false;
@@ -461,7 +471,18 @@ static bool vector_fields_valid(const struct insn *in, uint32_t flags)
         return false;
     if ((flags & F_EVEX_NEED_K) && !in->evex_aaa)
         return false;
-    if ((flags & F_EVEX_NO_B) && in->evex_b)
+    if ((flags & F_EVEX_NO_B) && in->evex_b && in->mod != 3) /* broadcast */
+        return false;
+    return true;
+}
+
+/* Gathers and scatters: #UD when the destination, the index and (VEX) the mask register
+ * are not all different. */
+static bool vsib_registers_distinct(const struct insn *in)
+{
+    if (in->reg == in->index)
+        return false;
+    if (in->encoding == ENC_VEX && (in->vvvv == in->reg || in->vvvv == in->index))
         return false;
     return true;
 }
@@ -519,6 +540,62 @@ static enum decode_status read_immediates(struct decoder *d, const struct optab 
     return DECODE_OK;
 }
 
+/* Register numbers an operand can encode but the CPU does not have are #UD: control
+ * registers other than CR0, CR2-CR4, CR8; DR8-DR15; opmask k8+ in ModRM.reg or vvvv (in r/m
+ * the CPU ignores VEX.B: checked on hardware); bound registers other than BND0-BND3; AMX
+ * tiles tmm8+ or a tile named twice. */
+static bool registers_exist(const struct insn *in, const struct optab *row)
+{
+    bool register_form = in->mod == 3;
+    unsigned tiles_seen = 0;
+    for (unsigned i = 0; i < 4 && row->opnd[i]; i++) {
+        uint16_t opnd = row->opnd[i];
+        unsigned number;
+        switch (OPND_KIND(opnd)) {
+        case OK_C:
+            if (!(in->reg == 0 || (in->reg >= 2 && in->reg <= 4) || in->reg == 8))
+                return false;
+            break;
+        case OK_D:
+            if (in->reg >= 8)
+                return false;
+            break;
+        case OK_KG:
+            if (in->reg >= 8)
+                return false;
+            break;
+        case OK_KH:
+            if (in->vvvv >= 8)
+                return false;
+            break;
+        case OK_BND:
+            if (in->reg >= 4)
+                return false;
+            break;
+        case OK_BNDE:
+            if (register_form && in->rm >= 4)
+                return false;
+            break;
+        case OK_TR:
+            number = OPND_REG(opnd) == 1 ? in->rm : OPND_REG(opnd) == 2 ? in->vvvv : in->reg;
+            if (number >= 8 || (tiles_seen & (1u << number)))
+                return false;
+            tiles_seen |= 1u << number;
+            break;
+        default:
+            break;
+        }
+    }
+    return true;
+}
+
+/* F_DEST_DISTINCT rows (FP16 complex multiply-adds): #UD when the destination is also
+ * one of the register sources. */
+static bool destination_distinct(const struct insn *in)
+{
+    return in->reg != in->vvvv && (in->mod != 3 || in->reg != in->rm);
+}
+
 /* Segment of the implicit memory operand of rows without ModRM memory. */
 static void set_implicit_segment(struct insn *in, const struct optab *row)
 {
@@ -528,52 +605,87 @@ static void set_implicit_segment(struct insn *in, const struct optab *row)
         in->seg = SEG_ES;
 }
 
+/* The #UD rules a row implies once ModRM (if any) is known: mode, memory/register form,
+ * LOCK, VEX/EVEX/XOP fields, register numbers that do not exist. */
+static bool row_valid(struct insn *in, const struct optab *row)
+{
+    uint32_t flags = row->flags;
+    bool mode64 = in->mode == MODE_64;
+
+    if ((flags & F_NO64) && mode64)
+        return false;
+    if ((flags & F_ONLY64) && !mode64)
+        return false;
+    if (in->has_modrm) {
+        if (in->mod == 3 && row_is_memory_only(row))
+            return false;
+        if (in->mod != 3 && row_is_register_only(row))
+            return false;
+    }
+    if ((in->prefixes & PFX_LOCK) && !((flags & F_LOCK) && in->has_modrm && in->mod != 3))
+        return false;
+    if (in->encoding != ENC_LEGACY && in->encoding != ENC_3DNOW) {
+        if (!vector_fields_valid(in, row))
+            return false;
+        /* Outside 64-bit mode vvvv must still be 1111b where unused (checked above, as the
+         * CPU does), but only its low three bits select a register. */
+        if (!mode64)
+            in->vvvv &= 7;
+        if ((flags & F_DEST_DISTINCT) && !destination_distinct(in))
+            return false;
+    }
+    return registers_exist(in, row);
+}
+
+static unsigned operand_size(struct decoder *d, uint32_t flags)
+{
+    const struct insn *in = d->insn;
+    bool mode64 = in->mode == MODE_64;
+    if (in->encoding != ENC_LEGACY && in->encoding != ENC_3DNOW)
+        return mode64 && in->vex_w ? 8 : 4;
+    if (flags & F_NO_REX_W_OSIZE)
+        d->osize_is_mandatory = true;
+    unsigned size = prefix_operand_size(d);
+    if (mode64 && (flags & F_FORCE64))
+        return 8;
+    if (mode64 && (flags & F_DEF64) && size == 4)
+        return 8;
+    return size;
+}
+
 static enum decode_status finish_row(struct decoder *d, const struct optab *row)
 {
     struct insn *in = d->insn;
     uint32_t flags = row->flags;
-    bool mode64 = in->mode == MODE_64;
 
     in->row = row;
     in->mnemonic = (enum mnemonic)row->mnemonic;
     if ((flags & F_MODRM) || in->encoding == ENC_EVEX)
         TRY(read_modrm(d));
-
-    if ((flags & F_NO64) && mode64)
-        return DECODE_UD;
-    if ((flags & F_ONLY64) && !mode64)
-        return DECODE_UD;
-    if (in->has_modrm) {
-        if (in->mod == 3 && row_is_memory_only(row))
-            return DECODE_UD;
-        if (in->mod != 3 && row_is_register_only(row))
-            return DECODE_UD;
+    if (flags & F_MOD_IS_REG) /* MOV CR/DR: the CPU ignores mod, r/m is a register */
+        in->mod = 3;
+    /* with a vector index, EVEX.V' extends the index register, not vvvv */
+    uint8_t vsib_index_high = 0;
+    if ((flags & F_VSIB) && in->encoding == ENC_EVEX) {
+        vsib_index_high = in->vvvv & 0x10;
+        in->vvvv &= 0xf;
     }
-    if ((in->prefixes & PFX_LOCK) && !((flags & F_LOCK) && in->has_modrm && in->mod != 3))
+    if (!row_valid(in, row))
         return DECODE_UD;
-    if (in->encoding != ENC_LEGACY && in->encoding != ENC_3DNOW && !vector_fields_valid(in, flags))
-        return DECODE_UD;
-
-    if (in->encoding == ENC_LEGACY || in->encoding == ENC_3DNOW) {
-        if (flags & F_NO_REX_W_OSIZE)
-            d->osize_is_mandatory = true;
-        unsigned size = prefix_operand_size(d);
-        if (mode64 && (flags & F_FORCE64))
-            size = 8;
-        else if (mode64 && (flags & F_DEF64) && size == 4)
-            size = 8;
-        in->opsize = (uint8_t)size;
-    } else {
-        in->opsize = mode64 && in->vex_w ? 8 : 4;
-    }
+    in->opsize = (uint8_t)operand_size(d, flags);
 
     if (in->has_modrm) {
         TRY(read_address(d));
         if ((flags & F_VSIB) && !in->has_sib)
             return DECODE_UD;
-        if (flags & F_VSIB) /* the index is a vector register: all 32 encodings count */
-            in->index = (uint8_t)(((in->sib >> 3) & 7) | d->rex_x << 3 |
-                                  ((in->vvvv & 0x10) && in->encoding == ENC_EVEX ? 0x10 : 0));
+        if ((flags & F_NO_RIP_RELATIVE) && in->rip_relative)
+            return DECODE_UD;
+        if (flags & F_VSIB) {
+            /* the index is a vector register: all 32 encodings count (EVEX.V' is bit 4) */
+            in->index = (uint8_t)(((in->sib >> 3) & 7) | d->rex_x << 3 | vsib_index_high);
+            if (!vsib_registers_distinct(in))
+                return DECODE_UD;
+        }
     }
     if (in->seg == SEG_NONE)
         set_implicit_segment(in, row);

@@ -126,6 +126,13 @@ enum {
      * #UD; F_EVEX_NO_B then only forbids b=1 (broadcast) in the memory form. (D2) */
     F_EVEX_ER_SAE = 1u << 28,
     F_MOD_IS_REG = 1u << 29, /* mod is ignored, r/m always names a register (MOV CR/DR): no SIB/disp (D2) */
+    /* EVEX: the destination (ModRM.reg) must differ from the vvvv and register r/m
+     * sources, else #UD: the FP16 complex multiplies VF[C]MADDC{PH,SH}, VF[C]MULC{PH,SH}
+     * (D1; for D2's map-6 rows) */
+    F_DEST_DISTINCT = 1u << 30,
+    /* RIP-relative addressing is #UD: MPX BNDLDX, BNDSTX, BNDMK (D1; for D2's 0F 1A/1B
+     * rows, whose memory forms are also #UD with 16-bit addressing: BY_ASIZE) */
+    F_NO_RIP_RELATIVE = 1u << 31,
 };
 
 /* ---- selector tree ---- */

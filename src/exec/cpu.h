@@ -20,7 +20,9 @@ enum reg_id {
     R_LDTR, R_TR, R_IDTR, R_GDTR,
     R_CR0, R_CR2, R_CR3, R_CR4, R_CR8,
     R_EFER,
+    R_DR6,
     R_PENDING_INTERRUPTION,
+    R_INTERRUPT_STATE,     /* the MOV SS / STI interrupt shadow */
     R_COUNT
 };
 #define REG_BIT(r) (UINT64_C(1) << (r))
@@ -38,8 +40,9 @@ enum {
 /* Control-register and EFER bits the emulator looks at. */
 enum {
     CR0_PE = 1u << 0, CR0_WP = 1u << 16, CR0_AM = 1u << 18, CR0_PG = 1u << 31,
-    CR4_PAE = 1u << 5, CR4_LA57 = 1u << 12, CR4_SMEP = 1u << 20, CR4_SMAP = 1u << 21,
+    CR4_VME = 1u << 0, CR4_UMIP = 1u << 11, CR4_PAE = 1u << 5, CR4_LA57 = 1u << 12, CR4_SMEP = 1u << 20, CR4_SMAP = 1u << 21,
     EFER_LME = 1u << 8, EFER_LMA = 1u << 10, EFER_NXE = 1u << 11,
+    DR6_BS = 1u << 14,
 };
 
 /* Architectural exception vectors. */
@@ -56,6 +59,8 @@ enum exec_result {
     EXEC_FAULT,        /* cpu->fault holds the exception to inject */
     EXEC_UNSUPPORTED,  /* a valid instruction we do not emulate: InternalEmulationFailure */
     EXEC_CALLBACK_FAILED, /* cpu->status has the callback's failure bit */
+    EXEC_REP_PAUSED,   /* a REP stopped by the iteration budget: success, its effects so
+                        * far committed, RIP left at the instruction to resume it */
 };
 
 struct fault {
@@ -64,6 +69,7 @@ struct fault {
     uint32_t error_code;
     bool has_cr2;
     uint64_t cr2;
+    uint64_t committed_regs; /* REG_BIT mask kept with the fault: completed REP iterations */
 };
 
 /* A tiny per-call cache of guest page translations. */

@@ -1,6 +1,7 @@
 #include "exec/exec.h"
 
 #include "api/regcache.h"
+#include "exec/stack.h"
 #include "optab.h"
 
 /* What the executor knows of each mnemonic: its semantics and the registers it uses
@@ -16,6 +17,89 @@ static const struct exec_entry exec_table[MN_COUNT] = {
     [MN_movzx] = { x_mov, 0 },
     [MN_movsx] = { x_movsx, 0 },
     [MN_movsxd] = { x_movsx, 0 },
+    /* string.c: the registers every string instruction walks or counts with */
+    [MN_movs] = { x_string, STRING_REGS },
+    [MN_cmps] = { x_string, STRING_REGS },
+    [MN_stos] = { x_string, STRING_REGS },
+    [MN_lods] = { x_string, STRING_REGS },
+    [MN_scas] = { x_string, STRING_REGS },
+    [MN_ins] = { x_string, STRING_REGS },
+    [MN_outs] = { x_string, STRING_REGS },
+    /* io.c */
+    [MN_in] = { x_in, 0 },
+    [MN_out] = { x_out, 0 },
+    /* alu.c */
+    [MN_add] = { x_alu, 0 },
+    [MN_or] = { x_alu, 0 },
+    [MN_adc] = { x_alu, 0 },
+    [MN_sbb] = { x_alu, 0 },
+    [MN_and] = { x_alu, 0 },
+    [MN_sub] = { x_alu, 0 },
+    [MN_xor] = { x_alu, 0 },
+    [MN_cmp] = { x_alu, 0 },
+    [MN_test] = { x_alu, 0 },
+    [MN_inc] = { x_incdec, 0 },
+    [MN_dec] = { x_incdec, 0 },
+    [MN_not] = { x_notneg, 0 },
+    [MN_neg] = { x_notneg, 0 },
+    /* shift.c */
+    [MN_rol] = { x_shift, 0 },
+    [MN_ror] = { x_shift, 0 },
+    [MN_rcl] = { x_shift, 0 },
+    [MN_rcr] = { x_shift, 0 },
+    [MN_shl] = { x_shift, 0 },
+    [MN_shr] = { x_shift, 0 },
+    [MN_sar] = { x_shift, 0 },
+    /* muldiv.c */
+    [MN_mul] = { x_mul, MULDIV_REGS },
+    [MN_imul] = { x_imul, MULDIV_REGS },
+    [MN_div] = { x_div, MULDIV_REGS },
+    [MN_idiv] = { x_div, MULDIV_REGS },
+    /* stack.c */
+    [MN_push] = { x_push, STACK_REGS },
+    [MN_pop] = { x_pop, STACK_REGS },
+    [MN_pusha] = { x_pusha, STACK_REGS },
+    [MN_popa] = { x_popa, STACK_REGS },
+    [MN_pushf] = { x_pushf, STACK_REGS },
+    [MN_popf] = { x_popf, STACK_REGS },
+    [MN_enter] = { x_enter, STACK_REGS | REG_BIT(R_RBP) },
+    [MN_leave] = { x_leave, STACK_REGS | REG_BIT(R_RBP) },
+    /* control.c: branches read RIP's segment limit from CS */
+    [MN_jo] = { x_jcc, 0 },
+    [MN_jno] = { x_jcc, 0 },
+    [MN_jb] = { x_jcc, 0 },
+    [MN_jnb] = { x_jcc, 0 },
+    [MN_jz] = { x_jcc, 0 },
+    [MN_jnz] = { x_jcc, 0 },
+    [MN_jbe] = { x_jcc, 0 },
+    [MN_jnbe] = { x_jcc, 0 },
+    [MN_js] = { x_jcc, 0 },
+    [MN_jns] = { x_jcc, 0 },
+    [MN_jp] = { x_jcc, 0 },
+    [MN_jnp] = { x_jcc, 0 },
+    [MN_jl] = { x_jcc, 0 },
+    [MN_jnl] = { x_jcc, 0 },
+    [MN_jle] = { x_jcc, 0 },
+    [MN_jnle] = { x_jcc, 0 },
+    [MN_loop] = { x_loop, REG_BIT(R_RCX) },
+    [MN_loope] = { x_loop, REG_BIT(R_RCX) },
+    [MN_loopne] = { x_loop, REG_BIT(R_RCX) },
+    [MN_jcxz] = { x_loop, REG_BIT(R_RCX) },
+    [MN_jecxz] = { x_loop, REG_BIT(R_RCX) },
+    [MN_jrcxz] = { x_loop, REG_BIT(R_RCX) },
+    [MN_jmp] = { x_jmp, 0 },
+    [MN_call] = { x_call, STACK_REGS },
+    [MN_ret] = { x_ret, STACK_REGS },
+    [MN_jmp_far] = { x_jmp_far, 0 },
+    [MN_call_far] = { x_call_far, STACK_REGS },
+    [MN_retf] = { x_retf, STACK_REGS },
+    [MN_iret] = { x_iret, STACK_REGS },
+    /* segment.c */
+    [MN_les] = { x_load_far_pointer, 0 },
+    [MN_lds] = { x_load_far_pointer, 0 },
+    [MN_arpl] = { x_arpl, 0 },
+    [MN_bound] = { x_bound, 0 },
+    [MN_xlat] = { x_xlat, REG_BIT(R_RAX) | REG_BIT(R_RBX) },
 };
 
 uint64_t exec_implicit_regs(const struct insn *in)
@@ -23,8 +107,7 @@ uint64_t exec_implicit_regs(const struct insn *in)
     return in->mnemonic < MN_COUNT ? exec_table[in->mnemonic].implicit_regs : 0;
 }
 
-/* The address of the next instruction, wrapped as the code segment's size wraps IP/EIP. */
-static uint64_t next_rip(struct vcpu *cpu, const struct insn *in)
+uint64_t exec_next_rip(struct vcpu *cpu, const struct insn *in)
 {
     uint64_t rip = reg_get(cpu, R_RIP) + in->length;
     if (cpu->code_mode == MODE_16)
@@ -49,11 +132,19 @@ enum exec_result exec_insn(struct vcpu *cpu)
     r = fn(cpu, in, ops);
     if (cpu_broken(cpu))
         return EXEC_CALLBACK_FAILED;
+    if (r == EXEC_REP_PAUSED) {
+        /* resumable: RIP stays, and RF keeps an instruction breakpoint on it from firing
+         * again when the guest resumes it, as after an interrupt between iterations */
+        reg_set(cpu, R_RFLAGS, reg_get(cpu, R_RFLAGS) | FL_RF);
+        return r;
+    }
     if (r != EXEC_OK)
         return r;
     if (!(in->row->flags & F_BRANCH))
-        reg_set(cpu, R_RIP, next_rip(cpu, in));
-    if (reg_get(cpu, R_RFLAGS) & FL_RF)
+        reg_set(cpu, R_RIP, exec_next_rip(cpu, in));
+    /* IRET loads RF from the stack (a handler returns with RF set to step over an
+     * instruction breakpoint); every other instruction completes with RF clear */
+    if (in->mnemonic != MN_iret && (reg_get(cpu, R_RFLAGS) & FL_RF))
         reg_set(cpu, R_RFLAGS, reg_get(cpu, R_RFLAGS) & ~(uint64_t)FL_RF);
     return EXEC_OK;
 }

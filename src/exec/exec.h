@@ -13,8 +13,69 @@ uint64_t exec_implicit_regs(const struct insn *in);
  * memory/io callbacks; on EXEC_OK RIP has advanced. */
 enum exec_result exec_insn(struct vcpu *cpu);
 
+/* The address of the next instruction, wrapped as the code segment's size wraps IP/EIP. */
+uint64_t exec_next_rip(struct vcpu *cpu, const struct insn *in);
+
 /* Family entry points (mov.c) */
 enum exec_result x_mov(struct vcpu *cpu, const struct insn *in, struct operand *ops);
 enum exec_result x_movsx(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+
+/* string.c: MOVS CMPS STOS LODS SCAS INS OUTS, with REP/REPE/REPNE */
+#define STRING_REGS (REG_BIT(R_RCX) | REG_BIT(R_RSI) | REG_BIT(R_RDI))
+enum exec_result x_string(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+
+/* io.c: IN, OUT, and the port access and permission check INS/OUTS share */
+enum exec_result x_in(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_out(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+/* #GP(0) unless the CPL/IOPL or the TSS I/O permission bitmap allow size bytes at port. */
+enum exec_result io_permission(struct vcpu *cpu, uint16_t port, unsigned size);
+/* One access through the I/O callback; *data in (OUT) or out (IN, masked to size). */
+enum exec_result io_port(struct vcpu *cpu, uint16_t port, unsigned size, bool write,
+                         uint32_t *data);
+/* Whether the decoded instruction makes the port access a port-I/O exit reports. */
+bool io_insn_matches(const struct insn *in, const WHV_X64_IO_PORT_ACCESS_CONTEXT *io);
+
+/* alu.c: ADD OR ADC SBB AND SUB XOR CMP TEST, INC DEC, NOT NEG */
+enum exec_result x_alu(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_incdec(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_notneg(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+
+/* shift.c: ROL ROR RCL RCR SHL SHR SAR; SHLD SHRD */
+enum exec_result x_shift(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_shiftd(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+
+/* muldiv.c: MUL and one-operand IMUL (rDX:rAX), IMUL in all forms, DIV IDIV */
+#define MULDIV_REGS (REG_BIT(R_RAX) | REG_BIT(R_RDX))
+enum exec_result x_mul(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_imul(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_div(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+
+/* stack.c: PUSH POP PUSHA POPA PUSHF POPF ENTER LEAVE */
+enum exec_result x_push(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_pop(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_pusha(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_popa(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_pushf(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_popf(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_enter(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_leave(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+
+/* control.c: Jcc LOOPcc JrCXZ JMP CALL RET, far JMP/CALL/RET, IRET */
+enum exec_result x_jcc(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_loop(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_jmp(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_call(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_ret(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_jmp_far(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_call_far(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_retf(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_iret(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+
+/* segment.c: MOV Sreg, LDS LES LFS LGS LSS, ARPL, BOUND, XLAT */
+enum exec_result x_mov_to_segment(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_load_far_pointer(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_arpl(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_bound(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_xlat(struct vcpu *cpu, const struct insn *in, struct operand *ops);
 
 #endif

@@ -11,7 +11,7 @@ enum exec_result x_mov(struct vcpu *cpu, const struct insn *in, struct operand *
 
     (void)in;
     if (ops[0].type == OPT_SEG)
-        return EXEC_UNSUPPORTED; /* segment loads need descriptor checks: not yet */
+        return x_mov_to_segment(cpu, in, ops); /* segment.c: a descriptor load */
     if (ops[1].type == OPT_SEG && ops[0].type == OPT_MEM)
         ops[0].size = 2; /* MOV m16, Sreg stores 16 bits whatever the operand size */
     r = op_read(cpu, &ops[1], &v);

@@ -184,6 +184,8 @@ uint64_t operands_regs(const struct vcpu *cpu, const struct insn *in)
         case OK_SEG: mask |= REG_BIT(REG_SEG(OPND_REG(d))); break;
         case OK_S: mask |= REG_BIT(REG_SEG(in->reg & 7)); break;
         case OK_O: memory = true; break;
+        case OK_X: memory = true; break; /* in->seg is the source's segment */
+        case OK_Y: mask |= mmu_regs_for_segment(cpu, SEG_ES); memory = true; break;
         default: break;
         }
     }
@@ -199,7 +201,9 @@ uint64_t operands_regs(const struct vcpu *cpu, const struct insn *in)
     return mask;
 }
 
-enum exec_result op_read(struct vcpu *cpu, const struct operand *op, uint64_t *value)
+/* access: extra MMU_* bits checked on a memory read (MMU_WRITE for a read-modify-write). */
+static enum exec_result read_operand(struct vcpu *cpu, const struct operand *op, uint64_t *value,
+                                     unsigned access)
 {
     uint8_t buf[8] = { 0 };
     enum exec_result r;
@@ -217,7 +221,7 @@ enum exec_result op_read(struct vcpu *cpu, const struct operand *op, uint64_t *v
     case OPT_MEM:
         if (op->size == 0 || op->size > 8)
             return EXEC_UNSUPPORTED;
-        r = mmu_read(cpu, (enum segreg)op->seg, op->offset, buf, op->size, 0);
+        r = mmu_read(cpu, (enum segreg)op->seg, op->offset, buf, op->size, access);
         if (r != EXEC_OK)
             return r;
         *value = 0;
@@ -227,6 +231,16 @@ enum exec_result op_read(struct vcpu *cpu, const struct operand *op, uint64_t *v
     default:
         return EXEC_UNSUPPORTED;
     }
+}
+
+enum exec_result op_read(struct vcpu *cpu, const struct operand *op, uint64_t *value)
+{
+    return read_operand(cpu, op, value, 0);
+}
+
+enum exec_result op_read_dest(struct vcpu *cpu, const struct operand *op, uint64_t *value)
+{
+    return read_operand(cpu, op, value, MMU_WRITE);
 }
 
 enum exec_result op_write(struct vcpu *cpu, const struct operand *op, uint64_t value)

@@ -34,6 +34,11 @@ uint64_t operands_regs(const struct vcpu *cpu, const struct insn *in);
 enum exec_result op_read(struct vcpu *cpu, const struct operand *op, uint64_t *value);
 enum exec_result op_write(struct vcpu *cpu, const struct operand *op, uint64_t value);
 
+/* Read the destination of a read-modify-write instruction (ADD [m], SHL [m], BTS [m]...):
+ * a memory operand is checked for writing before it is read, so a read-only or absent
+ * page faults with the write bit in the error code, as the CPU reports it. */
+enum exec_result op_read_dest(struct vcpu *cpu, const struct operand *op, uint64_t *value);
+
 /* GPR access by number and size in bytes (1 = low byte unless high8). */
 uint64_t gpr_read(struct vcpu *cpu, unsigned reg, unsigned size, bool high8);
 void gpr_write(struct vcpu *cpu, unsigned reg, unsigned size, bool high8, uint64_t value);

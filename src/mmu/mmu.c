@@ -22,6 +22,7 @@ enum exec_result raise_fault(struct vcpu *cpu, uint8_t vector, bool has_error_co
     cpu->fault.error_code = error_code;
     cpu->fault.has_cr2 = false;
     cpu->fault.cr2 = 0;
+    cpu->fault.committed_regs = 0;
     return EXEC_FAULT;
 }
 
@@ -59,7 +60,7 @@ static enum exec_result segment_fault(struct vcpu *cpu, enum segreg seg)
     return raise_fault(cpu, seg == SEG_SS ? EXC_SS : EXC_GP, true, 0);
 }
 
-static bool is_canonical(struct vcpu *cpu, uint64_t la)
+bool mmu_is_canonical(struct vcpu *cpu, uint64_t la)
 {
     unsigned bits = (reg_get(cpu, R_CR4) & CR4_LA57) ? 57 : 48;
     int64_t sext = (int64_t)(la << (64 - bits)) >> (64 - bits);
@@ -107,7 +108,7 @@ enum exec_result mmu_linear(struct vcpu *cpu, enum segreg seg, uint64_t offset, 
         if (seg == SEG_FS || seg == SEG_GS)
             base = reg_value(cpu, REG_SEG(seg))->Segment.Base;
         *linear = base + offset;
-        if (!is_canonical(cpu, *linear) || !is_canonical(cpu, *linear + size - 1))
+        if (!mmu_is_canonical(cpu, *linear) || !mmu_is_canonical(cpu, *linear + size - 1))
             return segment_fault(cpu, seg);
         return EXEC_OK;
     }
@@ -227,12 +228,40 @@ struct phys_span {
     unsigned count;
 };
 
+/* Linear -> physical pieces, without segmentation. Outside 64-bit code the linear address
+ * space wraps at 4 GiB (la_mask), which is a page boundary. */
+static enum exec_result resolve_linear(struct vcpu *cpu, uint64_t la, uint64_t la_mask,
+                                       unsigned size, unsigned access, struct phys_span *span)
+{
+    uint64_t page;
+    enum exec_result r;
+    unsigned first = PAGE_SIZE - (unsigned)(la & (PAGE_SIZE - 1));
+
+    if (first > size)
+        first = size;
+    r = translate_page(cpu, la, access, &page);
+    if (r != EXEC_OK)
+        return r;
+    span->gpa[0] = page | (la & (PAGE_SIZE - 1));
+    span->len[0] = first;
+    span->count = 1;
+    if (first < size) {
+        uint64_t la2 = (la + first) & la_mask;
+        r = translate_page(cpu, la2, access, &page);
+        if (r != EXEC_OK)
+            return r;
+        span->gpa[1] = page;
+        span->len[1] = size - first;
+        span->count = 2;
+    }
+    return EXEC_OK;
+}
+
 static enum exec_result resolve(struct vcpu *cpu, enum segreg seg, uint64_t offset,
                                 unsigned size, unsigned access, struct phys_span *span)
 {
-    uint64_t la, page;
+    uint64_t la;
     enum exec_result r;
-    unsigned first;
 
     if (cpu_broken(cpu))
         return EXEC_CALLBACK_FAILED;
@@ -246,28 +275,26 @@ static enum exec_result resolve(struct vcpu *cpu, enum segreg seg, uint64_t offs
         cpu->exit->ExecutionState.Cr0Am && (reg_get(cpu, R_RFLAGS) & FL_AC) && size > 1 &&
         (la & ((size >= 8 ? 8 : size) - 1)) != 0)
         return raise_fault(cpu, EXC_AC, true, 0);
+    return resolve_linear(cpu, la, cpu->code_mode == MODE_64 ? ~UINT64_C(0) : 0xffffffffu, size,
+                          access, span);
+}
 
-    first = PAGE_SIZE - (unsigned)(la & (PAGE_SIZE - 1));
-    if (first > size)
-        first = size;
-    r = translate_page(cpu, la, access, &page);
-    if (r != EXEC_OK)
-        return r;
-    span->gpa[0] = page | (la & (PAGE_SIZE - 1));
-    span->len[0] = first;
-    span->count = 1;
-    if (first < size) {
-        /* outside 64-bit mode the linear address space wraps at 4 GiB */
-        uint64_t la2 = la + first;
-        if (cpu->code_mode != MODE_64)
-            la2 &= 0xffffffffu;
-        r = translate_page(cpu, la2, access, &page);
-        if (r != EXEC_OK)
-            return r;
-        span->gpa[1] = page;
-        span->len[1] = size - first;
-        span->count = 2;
+enum exec_result mmu_phys(struct vcpu *cpu, uint64_t gpa, uint8_t *buf, unsigned size, bool write)
+{
+    WHV_EMULATOR_MEMORY_ACCESS_INFO acc;
+
+    memset(&acc, 0, sizeof acc);
+    acc.GpaAddress = gpa;
+    acc.Direction = write ? 1 : 0;
+    acc.AccessSize = (UINT8)size;
+    if (write)
+        memcpy(acc.Data, buf, size);
+    if (FAILED(emu_memory(cpu, &acc))) {
+        cpu->status.MemoryCallbackFailed = 1;
+        return EXEC_CALLBACK_FAILED;
     }
+    if (!write)
+        memcpy(buf, acc.Data, size);
     return EXEC_OK;
 }
 
@@ -279,20 +306,10 @@ static enum exec_result phys_access(struct vcpu *cpu, const struct phys_span *sp
         uint64_t gpa = span->gpa[i];
         unsigned left = span->len[i];
         while (left) {
-            WHV_EMULATOR_MEMORY_ACCESS_INFO acc;
             unsigned n = left > 8 ? 8 : left;
-            memset(&acc, 0, sizeof acc);
-            acc.GpaAddress = gpa;
-            acc.Direction = write ? 1 : 0;
-            acc.AccessSize = (UINT8)n;
-            if (write)
-                memcpy(acc.Data, buf, n);
-            if (FAILED(emu_memory(cpu, &acc))) {
-                cpu->status.MemoryCallbackFailed = 1;
-                return EXEC_CALLBACK_FAILED;
-            }
-            if (!write)
-                memcpy(buf, acc.Data, n);
+            enum exec_result r = mmu_phys(cpu, gpa, buf, n, write);
+            if (r != EXEC_OK)
+                return r;
             buf += n;
             gpa += n;
             left -= n;
@@ -328,6 +345,59 @@ enum exec_result mmu_probe(struct vcpu *cpu, enum segreg seg, uint64_t offset, u
 {
     struct phys_span span;
     return resolve(cpu, seg, offset, size, access, &span);
+}
+
+enum exec_result mmu_translate(struct vcpu *cpu, enum segreg seg, uint64_t offset, unsigned size,
+                               unsigned access, uint64_t *gpa)
+{
+    struct phys_span span;
+    enum exec_result r = resolve(cpu, seg, offset, size, access, &span);
+    if (r != EXEC_OK)
+        return r;
+    if (span.count != 1)
+        return EXEC_UNSUPPORTED; /* the caller promised one page */
+    *gpa = span.gpa[0];
+    return EXEC_OK;
+}
+
+/* An implicit supervisor access at a linear address (descriptor tables, the TSS). */
+static enum exec_result system_access(struct vcpu *cpu, uint64_t linear, uint8_t *buf,
+                                      unsigned size, bool write)
+{
+    struct phys_span span;
+    uint64_t la_mask = cpu->long_mode ? ~UINT64_C(0) : 0xffffffffu;
+    enum exec_result r;
+
+    if (cpu_broken(cpu))
+        return EXEC_CALLBACK_FAILED;
+    if (size == 0 || size > MMU_MAX_ACCESS)
+        return EXEC_UNSUPPORTED;
+    r = resolve_linear(cpu, linear & la_mask, la_mask, size,
+                       (write ? MMU_WRITE : MMU_READ) | MMU_SYSTEM, &span);
+    if (r != EXEC_OK)
+        return r;
+    return phys_access(cpu, &span, buf, write);
+}
+
+enum exec_result mmu_read_system(struct vcpu *cpu, uint64_t linear, void *buf, unsigned size)
+{
+    return system_access(cpu, linear, buf, size, false);
+}
+
+enum exec_result mmu_write_system(struct vcpu *cpu, uint64_t linear, const void *buf,
+                                  unsigned size)
+{
+    uint8_t tmp[MMU_MAX_ACCESS];
+
+    if (size > MMU_MAX_ACCESS)
+        return EXEC_UNSUPPORTED;
+    memcpy(tmp, buf, size);
+    return system_access(cpu, linear, tmp, size, true);
+}
+
+uint8_t *mmu_host_page(struct vcpu *cpu, uint64_t gpa_page, bool write)
+{
+    return emu_ram_page(cpu, gpa_page, write);
 }
 
 enum exec_result mmu_fetch(struct vcpu *cpu, unsigned have, unsigned want)

@@ -30,6 +30,9 @@ uint64_t mmu_regs_for_segment(const struct vcpu *cpu, enum segreg seg);
 /* Seed the page cache with the page the exit already translated. */
 void mmu_seed(struct vcpu *cpu, uint64_t gva, uint64_t gpa, bool write);
 
+/* Is a linear address canonical (48 bits, or 57 with CR4.LA57)? */
+bool mmu_is_canonical(struct vcpu *cpu, uint64_t la);
+
 /* segment:offset -> linear address, with the segment's type/limit/canonical checks. */
 enum exec_result mmu_linear(struct vcpu *cpu, enum segreg seg, uint64_t offset, unsigned size,
                             unsigned access, uint64_t *linear);
@@ -44,6 +47,28 @@ enum exec_result mmu_write(struct vcpu *cpu, enum segreg seg, uint64_t offset, c
  * without writing; for instructions that must not commit one write when a later one faults. */
 enum exec_result mmu_probe(struct vcpu *cpu, enum segreg seg, uint64_t offset, unsigned size,
                            unsigned access);
+
+/* The guest-physical address of size bytes at seg:offset that the caller knows lie within
+ * one page: every check of mmu_read/mmu_write (segment, #AC, translation), no access.
+ * REP string loops translate once per page with it, then access by GPA. */
+enum exec_result mmu_translate(struct vcpu *cpu, enum segreg seg, uint64_t offset, unsigned size,
+                               unsigned access, uint64_t *gpa);
+
+/* One access of size (1..8) bytes at a guest-physical address within one page, through the
+ * memory callback. */
+enum exec_result mmu_phys(struct vcpu *cpu, uint64_t gpa, uint8_t *buf, unsigned size, bool write);
+
+/* Read size bytes at a linear address as an implicit supervisor access (the TSS); the
+ * address wraps at 4 GiB outside long mode. */
+enum exec_result mmu_read_system(struct vcpu *cpu, uint64_t linear, void *buf, unsigned size);
+
+/* Write the same way: the accessed bit of a descriptor, the busy bit of a TSS descriptor. */
+enum exec_result mmu_write_system(struct vcpu *cpu, uint64_t linear, const void *buf,
+                                  unsigned size);
+
+/* The host address of a guest-physical page that the VMM maps as plain RAM for this kind of
+ * access (its optional RAM callback, whvemu.h), or NULL: then use the memory callback. */
+uint8_t *mmu_host_page(struct vcpu *cpu, uint64_t gpa_page, bool write);
 
 /* Fetch the instruction bytes cpu->bytes[have..want) from CS:RIP+have. */
 enum exec_result mmu_fetch(struct vcpu *cpu, unsigned have, unsigned want);

@@ -41,13 +41,6 @@ struct abi_image {
 #define ABI_CALLBACK(T, R, args)
 #define ABI_FUNCTION(f, R, args)
 #include "abi_checks.def"
-#undef ABI_TYPE
-#undef ABI_FIELD
-#undef ABI_BITS
-#undef ABI_ENUM
-#undef ABI_CONST
-#undef ABI_CALLBACK
-#undef ABI_FUNCTION
 };
 
 #define ABI_FIELD_SIZE(T, m) sizeof(((T *)0)->m)
@@ -64,13 +57,6 @@ static const struct abi_image abi_image = {
 #define ABI_CALLBACK(T, R, args)
 #define ABI_FUNCTION(f, R, args)
 #include "abi_checks.def"
-#undef ABI_TYPE
-#undef ABI_FIELD
-#undef ABI_BITS
-#undef ABI_ENUM
-#undef ABI_CONST
-#undef ABI_CALLBACK
-#undef ABI_FUNCTION
 };
 
 /* Signatures: _Generic picks the branch whose type is compatible with the function's,

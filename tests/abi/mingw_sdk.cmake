@@ -9,6 +9,7 @@ if(NOT MINGW_CC OR NOT EXISTS "${MINGW_CC}")
     "(Debian/Ubuntu: apt-get install gcc-mingw-w64-x86-64).")
 endif()
 
+file(MAKE_DIRECTORY "${WORK_DIR}")
 file(WRITE "${WORK_DIR}/sdk_headers.c" "#include <windows.h>\n#include <winhvemulation.h>\n")
 execute_process(COMMAND "${MINGW_CC}" -M -MT sdk "${WORK_DIR}/sdk_headers.c"
                 OUTPUT_VARIABLE dependencies RESULT_VARIABLE failed ERROR_VARIABLE errors)

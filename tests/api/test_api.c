@@ -385,6 +385,39 @@ static void test_translation_results(void)
     WHvEmulatorDestroyEmulator(h);
 }
 
+/* RFLAGS.TF: the completed instruction is followed by a #DB trap with DR6.BS; a faulting
+ * instruction raises only its fault. */
+static void test_single_step(void)
+{
+    WHV_EMULATOR_HANDLE h = create();
+    WHV_VP_EXIT_CONTEXT vp;
+    WHV_MEMORY_ACCESS_CONTEXT m = mmio_context("\x8b\x03", 2, 0x3000, 0);
+    WHV_EMULATOR_STATUS st;
+    WHV_X64_PENDING_INTERRUPTION_REGISTER pi;
+
+    guest_long_mode(&vp);
+    vp.Rflags |= 0x100;
+    guest_reg(&g, WHvX64RegisterRflags)->Reg64 = vp.Rflags;
+    guest_reg(&g, WHvX64RegisterRbx)->Reg64 = 0x3000;
+    guest_write(&g, 0x3000, (const uint8_t *)"\x01\x02\x03\x04", 4);
+    CHECK(WHvEmulatorTryMmioEmulation(h, &g, &vp, &m, &st) == S_OK, "hr");
+    CHECK_EQ(st.AsUINT32, 1, "status");
+    pi = guest_reg(&g, WHvRegisterPendingInterruption)->PendingInterruption;
+    CHECK(pi.InterruptionPending && pi.InterruptionVector == 1 && !pi.DeliverErrorCode, "#DB");
+    CHECK_EQ(guest_reg(&g, WHvX64RegisterDr6)->Reg64 & 0x4000, 0x4000, "DR6.BS");
+    CHECK_EQ(guest_reg(&g, WHvX64RegisterRax)->Reg64, 0x04030201, "the instruction completed");
+    CHECK_EQ(guest_reg(&g, WHvX64RegisterRip)->Reg64, 0x401002, "rip");
+
+    guest_reg(&g, WHvRegisterPendingInterruption)->Reg64 = 0;
+    guest_reg(&g, WHvX64RegisterDr6)->Reg64 = 0;
+    m = mmio_context("\xf0\x8b\x03", 3, 0x3000, 0); /* #UD */
+    CHECK(WHvEmulatorTryMmioEmulation(h, &g, &vp, &m, &st) == S_OK, "hr");
+    pi = guest_reg(&g, WHvRegisterPendingInterruption)->PendingInterruption;
+    CHECK(pi.InterruptionPending && pi.InterruptionVector == 6, "#UD, not #DB");
+    CHECK_EQ(guest_reg(&g, WHvX64RegisterDr6)->Reg64, 0, "DR6 untouched");
+    WHvEmulatorDestroyEmulator(h);
+}
+
 int main(void)
 {
     guest_init(&g);
@@ -398,6 +431,7 @@ int main(void)
     test_callback_failures();
     test_fetch();
     test_translation_results();
+    test_single_step();
     guest_free(&g);
     return check_summary();
 }

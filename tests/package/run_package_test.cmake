@@ -4,19 +4,11 @@
 #   cmake -DBUILD_DIR=... -DWORK_DIR=... -DCONSUMER_DIR=... -DC_COMPILER=...
 #         -DPKG_CONFIG=... -DGENERATOR=... -P run_package_test.cmake
 
-function(run)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE failed OUTPUT_VARIABLE output
-                  ERROR_VARIABLE output)
-  if(failed)
-    list(JOIN ARGN " " command)
-    message(FATAL_ERROR "${command}\n${output}")
-  endif()
-  message(STATUS "${output}")
-endfunction()
+include("${CMAKE_CURRENT_LIST_DIR}/../../cmake/run_checked.cmake")
 
 set(prefix "${WORK_DIR}/prefix")
 file(REMOVE_RECURSE "${WORK_DIR}")
-run("${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${prefix}")
+run_checked("${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${prefix}")
 
 # pkg-config, relocated: whvemu.pc was generated for another prefix.
 if(NOT PKG_CONFIG)
@@ -37,13 +29,16 @@ endif()
 separate_arguments(flags UNIX_COMMAND "${flags}")
 string(REGEX MATCH "-L[^;]+" libdir "${flags}")
 string(REPLACE "-L" "" libdir "${libdir}")
-run("${C_COMPILER}" -std=c11 -Wall -Wextra -Werror "${CONSUMER_DIR}/consumer.c" ${flags}
+run_checked("${C_COMPILER}" -std=c11 -Wall -Wextra -Werror "${CONSUMER_DIR}/consumer.c" ${flags}
     "-Wl,-rpath,${libdir}" -o "${WORK_DIR}/consumer_pkgconfig")
-run("${WORK_DIR}/consumer_pkgconfig")
+run_checked("${WORK_DIR}/consumer_pkgconfig")
+message(STATUS "pkg-config: ${RUN_OUTPUT}")
 
 # find_package(whvemu), shared and static.
-run("${CMAKE_COMMAND}" -S "${CONSUMER_DIR}" -B "${WORK_DIR}/consumer" -G "${GENERATOR}"
+run_checked("${CMAKE_COMMAND}" -S "${CONSUMER_DIR}" -B "${WORK_DIR}/consumer" -G "${GENERATOR}"
     "-DCMAKE_C_COMPILER=${C_COMPILER}" "-DCMAKE_PREFIX_PATH=${prefix}")
-run("${CMAKE_COMMAND}" --build "${WORK_DIR}/consumer")
-run("${WORK_DIR}/consumer/consumer_shared")
-run("${WORK_DIR}/consumer/consumer_static")
+run_checked("${CMAKE_COMMAND}" --build "${WORK_DIR}/consumer")
+foreach(flavour shared static)
+  run_checked("${WORK_DIR}/consumer/consumer_${flavour}")
+  message(STATUS "find_package, ${flavour}: ${RUN_OUTPUT}")
+endforeach()

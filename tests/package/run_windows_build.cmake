@@ -9,20 +9,12 @@ if(NOT MINGW_CC OR NOT MINGW_OBJDUMP)
     "build (Debian/Ubuntu: apt-get install gcc-mingw-w64-x86-64)")
 endif()
 
-function(run)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE failed OUTPUT_VARIABLE output
-                  ERROR_VARIABLE output)
-  if(failed)
-    list(JOIN ARGN " " command)
-    message(FATAL_ERROR "${command}\n${output}")
-  endif()
-  set(output "${output}" PARENT_SCOPE)
-endfunction()
+include("${CMAKE_CURRENT_LIST_DIR}/../../cmake/run_checked.cmake")
 
-run("${CMAKE_COMMAND}" -S "${SOURCE_DIR}" -B "${WORK_DIR}" -G "${GENERATOR}"
+run_checked("${CMAKE_COMMAND}" -S "${SOURCE_DIR}" -B "${WORK_DIR}" -G "${GENERATOR}"
     -DCMAKE_SYSTEM_NAME=Windows "-DCMAKE_C_COMPILER=${MINGW_CC}"
     -DWHVEMU_BUILD_TESTS=OFF -DWHVEMU_BUILD_TOOLS=OFF -DWHVEMU_WERROR=ON)
-run("${CMAKE_COMMAND}" --build "${WORK_DIR}" --target whvemu whvemu_static)
+run_checked("${CMAKE_COMMAND}" --build "${WORK_DIR}" --target whvemu whvemu_static)
 set(LIBRARY "${WORK_DIR}/src/whvemu.dll")
 set(FORMAT pe)
 set(TOOL "${MINGW_OBJDUMP}")
@@ -30,7 +22,7 @@ include("${CMAKE_CURRENT_LIST_DIR}/check_exports.cmake")
 
 # dllexport in the static library would make every DLL linking it re-export the API:
 # its objects must carry no export directives (.drectve sections).
-run("${MINGW_OBJDUMP}" -h "${WORK_DIR}/src/libwhvemu.a")
-if(output MATCHES "\\.drectve")
+run_checked("${MINGW_OBJDUMP}" -h "${WORK_DIR}/src/libwhvemu.a")
+if(RUN_OUTPUT MATCHES "\\.drectve")
   message(FATAL_ERROR "libwhvemu.a for Windows contains export directives (.drectve)")
 endif()

@@ -1,0 +1,427 @@
+/* whvemu_bench: nanoseconds per emulated MMIO instruction, whvemu against Unicorn, in the
+ * same run and on the same guest. docs/bench.md explains what is measured.
+ *
+ * The guest is what a VMM keeps: flat RAM below 1 MiB, a 4 KiB device register file at
+ * GPA 0x100000 (the MMIO region), identity GVA->GPA translation, and a register file.
+ * whvemu is driven through the public API as after a real exit (exit context with the
+ * instruction bytes, the GPA and the GVA); Unicorn runs the same instruction bytes with
+ * the same RAM mapped and the device as an uc_mmio_map region. Timing: CLOCK_MONOTONIC,
+ * warm-up, batches of about BATCH_NS, the median of REPETITIONS batches. */
+#define _POSIX_C_SOURCE 200809L   /* clock_gettime */
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <unicorn/unicorn.h>
+
+#include "WinHvEmulation.h"
+#include "whvemu.h"
+
+#include "regnames.h"
+#include "vcpu.h"
+
+#define RAM_SIZE (1u << 20)
+#define MMIO_BASE 0x100000u
+#define MMIO_SIZE 0x1000u
+#define CODE_ADDRESS 0x1000u
+#define RAM_SOURCE 0x2000u
+#define REP_COUNT 256u
+
+#define REPETITIONS 7
+#define BATCH_NS 20e6            /* each timed batch lasts about 20 ms */
+#define WARMUP_NS 20e6
+
+/* ---- the guest ------------------------------------------------------------------------ */
+
+/* Register name -> reg_table index, by open addressing: a VMM's register lookup is a
+ * switch or a table, not a search. */
+#define SLOT_COUNT 256u
+
+struct guest {
+    struct vcpu vcpu;
+    uint8_t *ram;
+    uint8_t device[MMIO_SIZE];
+    struct { WHV_REGISTER_NAME name; int index; } slots[SLOT_COUNT];
+    unsigned callbacks;
+};
+
+static unsigned slot_hash(WHV_REGISTER_NAME name)
+{
+    return ((uint32_t)name * 2654435761u) >> 24;
+}
+
+static void build_slots(struct guest *g)
+{
+    for (unsigned i = 0; i < SLOT_COUNT; i++)
+        g->slots[i].index = -1;
+    for (size_t r = 0; r < reg_table_count; r++) {
+        unsigned h = slot_hash(reg_table[r].name);
+        while (g->slots[h].index >= 0)
+            h = (h + 1) % SLOT_COUNT;
+        g->slots[h].name = reg_table[r].name;
+        g->slots[h].index = (int)r;
+    }
+}
+
+static int slot_of(const struct guest *g, WHV_REGISTER_NAME name)
+{
+    for (unsigned h = slot_hash(name);; h = (h + 1) % SLOT_COUNT) {
+        if (g->slots[h].index < 0 || g->slots[h].name == name)
+            return g->slots[h].index;
+    }
+}
+
+static HRESULT CALLBACK guest_memory(VOID *context, WHV_EMULATOR_MEMORY_ACCESS_INFO *access)
+{
+    struct guest *g = context;
+    uint64_t gpa = access->GpaAddress;
+    uint8_t *target;
+    g->callbacks++;
+    if (gpa + access->AccessSize <= RAM_SIZE)
+        target = g->ram + gpa;
+    else if (gpa >= MMIO_BASE && gpa + access->AccessSize <= MMIO_BASE + MMIO_SIZE)
+        target = g->device + (gpa - MMIO_BASE);
+    else
+        return E_FAIL;
+    if (access->Direction)
+        memcpy(target, access->Data, access->AccessSize);
+    else
+        memcpy(access->Data, target, access->AccessSize);
+    return S_OK;
+}
+
+static HRESULT CALLBACK guest_io(VOID *context, WHV_EMULATOR_IO_ACCESS_INFO *access)
+{
+    (void)context;
+    (void)access;
+    return E_FAIL;   /* no port I/O in these scenarios */
+}
+
+static HRESULT CALLBACK guest_get(VOID *context, const WHV_REGISTER_NAME *names, UINT32 count,
+                                  WHV_REGISTER_VALUE *values)
+{
+    struct guest *g = context;
+    g->callbacks++;
+    for (UINT32 i = 0; i < count; i++) {
+        int index = slot_of(g, names[i]);
+        if (index < 0)
+            return E_INVALIDARG;
+        values[i] = g->vcpu.regs[index];
+    }
+    return S_OK;
+}
+
+static HRESULT CALLBACK guest_set(VOID *context, const WHV_REGISTER_NAME *names, UINT32 count,
+                                  const WHV_REGISTER_VALUE *values)
+{
+    struct guest *g = context;
+    g->callbacks++;
+    for (UINT32 i = 0; i < count; i++) {
+        int index = slot_of(g, names[i]);
+        if (index < 0)
+            return E_INVALIDARG;
+        g->vcpu.regs[index] = values[i];
+    }
+    return S_OK;
+}
+
+static HRESULT CALLBACK guest_translate(VOID *context, WHV_GUEST_VIRTUAL_ADDRESS gva,
+                                        WHV_TRANSLATE_GVA_FLAGS flags,
+                                        WHV_TRANSLATE_GVA_RESULT_CODE *result,
+                                        WHV_GUEST_PHYSICAL_ADDRESS *gpa)
+{
+    struct guest *g = context;
+    (void)flags;
+    g->callbacks++;
+    *result = WHvTranslateGvaResultSuccess;
+    *gpa = gva & ~(uint64_t)0xfff;
+    return S_OK;
+}
+
+static const WHV_EMULATOR_CALLBACKS guest_callbacks = {
+    .Size = sizeof(WHV_EMULATOR_CALLBACKS),
+    .WHvEmulatorIoPortCallback = guest_io,
+    .WHvEmulatorMemoryCallback = guest_memory,
+    .WHvEmulatorGetVirtualProcessorRegisters = guest_get,
+    .WHvEmulatorSetVirtualProcessorRegisters = guest_set,
+    .WHvEmulatorTranslateGvaPage = guest_translate,
+};
+
+/* ---- the scenarios -------------------------------------------------------------------- */
+
+struct scenario {
+    const char *name;
+    uint8_t bytes[4];
+    unsigned length;
+    WHV_MEMORY_ACCESS_TYPE access;
+    uint64_t rax, rbx, rcx, rsi, rdi;   /* at the exit */
+    uint64_t gva;                       /* the MMIO access the exit reports */
+};
+
+static const struct scenario scenarios[] = {
+    { "mov eax, [rbx]", { 0x8b, 0x03 }, 2, WHvMemoryAccessRead, 0, MMIO_BASE + 0x10, 0, 0, 0,
+      MMIO_BASE + 0x10 },
+    { "mov [rbx], eax", { 0x89, 0x03 }, 2, WHvMemoryAccessWrite, 0x12345678, MMIO_BASE + 0x10, 0,
+      0, 0, MMIO_BASE + 0x10 },
+    { "rep movsb x256 (RAM->MMIO)", { 0xf3, 0xa4 }, 2, WHvMemoryAccessWrite, 0, 0, REP_COUNT,
+      RAM_SOURCE, MMIO_BASE, MMIO_BASE },
+};
+
+/* What both engines must leave behind, checked once before timing. */
+static bool scenario_result_ok(const struct scenario *s, uint64_t rax, const uint8_t *ram,
+                               const uint8_t *device)
+{
+    if (s->bytes[0] == 0x8b)
+        return (uint32_t)rax == 0xa5a5a5a5u;
+    if (s->bytes[0] == 0x89)
+        return memcmp(device + 0x10, "\x78\x56\x34\x12", 4) == 0;
+    return memcmp(device, ram + RAM_SOURCE, REP_COUNT) == 0;
+}
+
+static void fill_memory(uint8_t *ram, uint8_t *device)
+{
+    for (unsigned i = 0; i < REP_COUNT; i++)
+        ram[RAM_SOURCE + i] = (uint8_t)(i * 7 + 1);
+    memset(device, 0xa5, MMIO_SIZE);
+}
+
+/* ---- timing --------------------------------------------------------------------------- */
+
+typedef bool (*step_fn)(void *engine);
+
+static double now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median ns per step over REPETITIONS batches of about BATCH_NS each. */
+static double measure(step_fn step, void *engine)
+{
+    double start = now_ns();
+    unsigned long warmups = 0;
+    while (now_ns() - start < WARMUP_NS || warmups < 100) {
+        step(engine);
+        warmups++;
+    }
+    double per_step = (now_ns() - start) / (double)warmups;
+    unsigned long batch = (unsigned long)(BATCH_NS / per_step) + 1;
+
+    double samples[REPETITIONS];
+    for (int r = 0; r < REPETITIONS; r++) {
+        double t0 = now_ns();
+        for (unsigned long i = 0; i < batch; i++)
+            step(engine);
+        samples[r] = (now_ns() - t0) / (double)batch;
+    }
+    qsort(samples, REPETITIONS, sizeof samples[0], compare_doubles);
+    return samples[REPETITIONS / 2];
+}
+
+/* ---- whvemu --------------------------------------------------------------------------- */
+
+struct whvemu_engine {
+    const struct scenario *s;
+    struct guest guest;
+    WHV_EMULATOR_HANDLE emulator;
+    WHV_VP_EXIT_CONTEXT vp;
+    WHV_MEMORY_ACCESS_CONTEXT mmio;
+    WHV_REGISTER_VALUE *rax, *rcx, *rsi, *rdi;
+    WHV_EMULATOR_STATUS last_status;
+};
+
+/* One exit: the registers the instruction changes are put back first, so every step
+ * emulates the same work (a VMM would have them from the vCPU). */
+static bool whvemu_step(void *engine)
+{
+    struct whvemu_engine *e = engine;
+    e->rax->Reg64 = e->s->rax;
+    e->rcx->Reg64 = e->s->rcx;
+    e->rsi->Reg64 = e->s->rsi;
+    e->rdi->Reg64 = e->s->rdi;
+    HRESULT hr = WHvEmulatorTryMmioEmulation(e->emulator, &e->guest, &e->vp, &e->mmio,
+                                             &e->last_status);
+    return hr == S_OK && e->last_status.EmulationSuccessful;
+}
+
+static bool whvemu_setup(struct whvemu_engine *e, const struct scenario *s)
+{
+    memset(e, 0, sizeof *e);
+    e->s = s;
+    e->guest.ram = calloc(1, RAM_SIZE);
+    if (!e->guest.ram || WHvEmulatorCreateEmulator(&guest_callbacks, &e->emulator) != S_OK)
+        return false;
+    build_slots(&e->guest);
+    fill_memory(e->guest.ram, e->guest.device);
+
+    struct vcpu *v = &e->guest.vcpu;
+    vcpu_set_defaults(v, VCPU_LONG64);
+    vcpu_reg(v, WHvX64RegisterRip)->Reg64 = CODE_ADDRESS;
+    vcpu_reg(v, WHvX64RegisterRbx)->Reg64 = s->rbx;
+    e->rax = vcpu_reg(v, WHvX64RegisterRax);
+    e->rcx = vcpu_reg(v, WHvX64RegisterRcx);
+    e->rsi = vcpu_reg(v, WHvX64RegisterRsi);
+    e->rdi = vcpu_reg(v, WHvX64RegisterRdi);
+    vcpu_exit_context(v, s->length, &e->vp);
+    e->mmio.InstructionByteCount = (UINT8)s->length;
+    memcpy(e->mmio.InstructionBytes, s->bytes, s->length);
+    e->mmio.AccessInfo.AccessType = s->access;
+    e->mmio.AccessInfo.GvaValid = 1;
+    e->mmio.Gva = s->gva;
+    e->mmio.Gpa = s->gva;   /* identity-mapped */
+    return true;
+}
+
+static void whvemu_teardown(struct whvemu_engine *e)
+{
+    if (e->emulator)
+        WHvEmulatorDestroyEmulator(e->emulator);
+    free(e->guest.ram);
+}
+
+/* ---- Unicorn -------------------------------------------------------------------------- */
+
+struct unicorn_engine {
+    const struct scenario *s;
+    uc_engine *uc;
+    uint8_t *ram;
+    uint8_t device[MMIO_SIZE];
+};
+
+static uint64_t device_read(uc_engine *uc, uint64_t offset, unsigned size, void *user)
+{
+    struct unicorn_engine *e = user;
+    uint64_t value = 0;
+    (void)uc;
+    memcpy(&value, e->device + offset, size);   /* little-endian host assumed */
+    return value;
+}
+
+static void device_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t value, void *user)
+{
+    struct unicorn_engine *e = user;
+    (void)uc;
+    memcpy(e->device + offset, &value, size);
+}
+
+static bool unicorn_step(void *engine)
+{
+    struct unicorn_engine *e = engine;
+    int regs[] = { UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_RSI, UC_X86_REG_RDI };
+    const uint64_t values[] = { e->s->rax, e->s->rcx, e->s->rsi, e->s->rdi };
+    void *const pointers[] = { (void *)&values[0], (void *)&values[1], (void *)&values[2],
+                               (void *)&values[3] };
+    uint64_t rax;
+    /* Run from the instruction to its end: REP iterations re-enter the instruction, so a
+     * count of 1 would stop after the first one. */
+    return uc_reg_write_batch(e->uc, regs, pointers, 4) == UC_ERR_OK &&
+           uc_emu_start(e->uc, CODE_ADDRESS, CODE_ADDRESS + e->s->length, 0, 0) == UC_ERR_OK &&
+           uc_reg_read(e->uc, UC_X86_REG_RAX, &rax) == UC_ERR_OK;
+}
+
+static bool unicorn_setup(struct unicorn_engine *e, const struct scenario *s)
+{
+    memset(e, 0, sizeof *e);
+    e->s = s;
+    e->ram = calloc(1, RAM_SIZE);
+    if (!e->ram || uc_open(UC_ARCH_X86, UC_MODE_64, &e->uc) != UC_ERR_OK)
+        return false;
+    fill_memory(e->ram, e->device);
+    memcpy(e->ram + CODE_ADDRESS, s->bytes, s->length);
+    uint64_t rbx = s->rbx;
+    return uc_mem_map_ptr(e->uc, 0, RAM_SIZE, UC_PROT_ALL, e->ram) == UC_ERR_OK &&
+           uc_mmio_map(e->uc, MMIO_BASE, MMIO_SIZE, device_read, e, device_write, e) == UC_ERR_OK &&
+           uc_reg_write(e->uc, UC_X86_REG_RBX, &rbx) == UC_ERR_OK;
+}
+
+static void unicorn_teardown(struct unicorn_engine *e)
+{
+    if (e->uc)
+        uc_close(e->uc);
+    free(e->ram);
+}
+
+/* ---- main ----------------------------------------------------------------------------- */
+
+static const char *const status_names[] = {
+    "EmulationSuccessful", "InternalEmulationFailure", "IoPortCallbackFailed",
+    "MemoryCallbackFailed", "TranslateGvaPageCallbackFailed",
+    "TranslateGvaPageCallbackGpaIsNotAligned", "GetVirtualProcessorRegistersCallbackFailed",
+    "SetVirtualProcessorRegistersCallbackFailed", "InterruptCausedIntercept",
+    "GuestCannotBeFaulted",
+};
+
+static const char *first_status_name(WHV_EMULATOR_STATUS status)
+{
+    for (unsigned bit = 0; bit < sizeof status_names / sizeof status_names[0]; bit++)
+        if (status.AsUINT32 >> bit & 1)
+            return status_names[bit];
+    return "no status";
+}
+
+int main(void)
+{
+    unsigned major, minor;
+    uc_version(&major, &minor);
+    printf("whvemu %s vs Unicorn %u.%u: ns per emulated instruction, median of %d batches\n\n",
+           whvemu_version(), major, minor, REPETITIONS);
+    printf("%-28s %10s %14s %15s %15s\n", "instruction", "callbacks", "whvemu ns", "unicorn ns",
+           "unicorn/whvemu");
+
+    int failures = 0;
+    for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++) {
+        const struct scenario *s = &scenarios[i];
+        struct whvemu_engine w;
+        struct unicorn_engine u;
+        char whvemu_text[48] = "setup failed", unicorn_text[32] = "setup failed", ratio[24] = "-";
+        char callbacks[16] = "-";
+        double whvemu_ns = 0, unicorn_ns = 0;
+
+        if (whvemu_setup(&w, s)) {
+            w.guest.callbacks = 0;
+            bool ok = whvemu_step(&w);
+            snprintf(callbacks, sizeof callbacks, "%u", w.guest.callbacks);
+            if (ok && scenario_result_ok(s, w.rax->Reg64, w.guest.ram, w.guest.device)) {
+                whvemu_ns = measure(whvemu_step, &w);
+                snprintf(whvemu_text, sizeof whvemu_text, "%.1f", whvemu_ns);
+            } else {
+                snprintf(whvemu_text, sizeof whvemu_text, "n/a (%s)",
+                         ok ? "wrong result" : first_status_name(w.last_status));
+                failures++;
+            }
+        }
+        whvemu_teardown(&w);
+
+        if (unicorn_setup(&u, s)) {
+            uint64_t rax = 0;
+            bool ok = unicorn_step(&u) && uc_reg_read(u.uc, UC_X86_REG_RAX, &rax) == UC_ERR_OK;
+            if (ok && scenario_result_ok(s, rax, u.ram, u.device)) {
+                unicorn_ns = measure(unicorn_step, &u);
+                snprintf(unicorn_text, sizeof unicorn_text, "%.1f", unicorn_ns);
+            } else {
+                snprintf(unicorn_text, sizeof unicorn_text, "n/a (%s)", ok ? "wrong result" : "error");
+                failures++;
+            }
+        }
+        unicorn_teardown(&u);
+
+        if (whvemu_ns > 0 && unicorn_ns > 0)
+            snprintf(ratio, sizeof ratio, "%.1fx", unicorn_ns / whvemu_ns);
+        printf("%-28s %10s %14s %15s %15s\n", s->name, callbacks, whvemu_text, unicorn_text, ratio);
+        fflush(stdout);
+    }
+    printf("\ncallbacks: whvemu callbacks per instruction; unicorn/whvemu > 1: whvemu is faster.\n");
+    /* Timing never fails the run; an engine that cannot do the work does. */
+    return failures ? 1 : 0;
+}

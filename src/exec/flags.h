@@ -1,0 +1,79 @@
+/* Arithmetic flags computed in portable C, shared by the executor's families: the six
+ * status flags of an add, a subtract or a logical result of each operand size, the
+ * vendor profile for flags the manuals leave undefined, and condition-code evaluation
+ * for Jcc / SETcc / CMOVcc.
+ *
+ * The helpers return RFLAGS bit patterns (FL_*); flags_update() merges the bits a given
+ * instruction affects into the cached RFLAGS. docs/flags.md lists every undefined flag
+ * and what each vendor profile does with it. */
+#ifndef WHVEMU_FLAGS_H
+#define WHVEMU_FLAGS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "exec/operand.h"
+#include "whvemu.h"
+
+/* Condition codes, in the encoding order of Jcc/SETcc/CMOVcc (the low nibble of the
+ * opcode): O, NO, B, AE, E, NE, BE, A, S, NS, P, NP, L, GE, LE, G. */
+enum cond {
+    CC_O = 0, CC_NO, CC_B, CC_AE, CC_E, CC_NE, CC_BE, CC_A,
+    CC_S, CC_NS, CC_P, CC_NP, CC_L, CC_GE, CC_LE, CC_G,
+};
+
+/* Whether condition cc (0..15, higher bits ignored) holds for these flags. */
+bool cond_true(uint64_t rflags, unsigned cc);
+
+/* Whose undefined flags to reproduce (a WHVEMU_VENDOR). */
+static inline bool vendor_is_amd(const struct vcpu *cpu)
+{
+    return cpu->vendor == WHVEMU_VENDOR_AMD;
+}
+
+/* The most significant bit of a value of size bytes, as 0 or 1. */
+static inline unsigned msb(uint64_t value, unsigned size)
+{
+    return (unsigned)(value >> (size * 8 - 1)) & 1;
+}
+
+/* Shifts of 64-bit values by any count (C leaves counts >= 64 undefined; here the bits
+ * simply leave), and an arithmetic right shift of a value of size bytes, sign-extended. */
+static inline uint64_t shl64(uint64_t value, unsigned count)
+{
+    return count >= 64 ? 0 : value << count;
+}
+
+static inline uint64_t shr64(uint64_t value, unsigned count)
+{
+    return count >= 64 ? 0 : value >> count;
+}
+
+static inline uint64_t sar_sized(uint64_t value, unsigned size, unsigned count)
+{
+    uint64_t sign_fill = msb(value, size) ? ~UINT64_C(0) : 0;
+    uint64_t v = (value & size_mask(size)) | (sign_fill & ~size_mask(size));
+
+    return shr64(v, count) | (sign_fill & ~shr64(~UINT64_C(0), count));
+}
+
+/* PF: set when the low byte of the result has an even number of one bits. */
+uint64_t flag_pf(uint64_t result);
+
+/* SF, ZF and PF of a result of size bytes. */
+uint64_t flags_szp(uint64_t result, unsigned size);
+
+/* All six status flags of dst + src + carry_in (carry_in 0 or 1), size bytes. */
+uint64_t flags_add(uint64_t dst, uint64_t src, unsigned carry_in, unsigned size);
+
+/* All six status flags of dst - src - borrow_in (borrow_in 0 or 1), size bytes. */
+uint64_t flags_sub(uint64_t dst, uint64_t src, unsigned borrow_in, unsigned size);
+
+/* AND/OR/XOR/TEST and the like: SF, ZF, PF of the result; CF, OF cleared; AF (undefined
+ * in the manuals) cleared, as both Intel and AMD CPUs do. */
+uint64_t flags_logic(uint64_t result, unsigned size);
+
+/* Replace the RFLAGS bits in mask by those of values. */
+void flags_update(struct vcpu *cpu, uint64_t mask, uint64_t values);
+
+#endif

@@ -1,0 +1,189 @@
+/* Shifts and rotates: ROL ROR RCL RCR SHL/SAL (incl. the /6 alias) SHR SAR by 1, CL or
+ * imm8, and the double shifts SHLD SHRD.
+ *
+ * The count is masked to 5 bits (6 with 64-bit operands). A masked count of 0 changes no
+ * flag, but the destination is still written back: the CPU performs the write (a
+ * read-only page faults, a 32-bit register is zero-extended). Flags the manuals leave
+ * undefined follow the vendor profile; docs/flags.md has the table. */
+#include "exec/exec.h"
+
+#include "api/regcache.h"
+#include "exec/flags.h"
+#include "optab.h"
+
+/* OF as a 1-bit right rotate/shift defines it: the two top bits of the result differ.
+ * Both vendors compute it this way for every count. */
+static uint64_t top_bits_differ(uint64_t result, unsigned size)
+{
+    return msb(result ^ (result << 1), size) ? FL_OF : 0;
+}
+
+/* The AF value shifts leave (undefined in the manuals): AMD sets it, Intel clears it. */
+static uint64_t shift_af(const struct vcpu *cpu)
+{
+    return vendor_is_amd(cpu) ? FL_AF : 0;
+}
+
+/* Read the destination and the masked count (ops[count_index]). */
+static enum exec_result read_shift_operands(struct vcpu *cpu, const struct operand *ops,
+                                            unsigned count_index, uint64_t *dst, unsigned *count)
+{
+    uint64_t c;
+    enum exec_result r = op_read_dest(cpu, &ops[0], dst);
+
+    if (r != EXEC_OK)
+        return r;
+    r = op_read(cpu, &ops[count_index], &c);
+    if (r != EXEC_OK)
+        return r;
+    *count = (unsigned)c & (ops[0].size == 8 ? 63 : 31);
+    return EXEC_OK;
+}
+
+enum exec_result x_shift(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+{
+    unsigned size = ops[0].size, bits = size * 8, count;
+    uint64_t mask = size_mask(size), v, result, cf, flags, affected = FL_ARITH;
+    enum exec_result r = read_shift_operands(cpu, ops, 1, &v, &count);
+
+    if (r != EXEC_OK)
+        return r;
+    v &= mask;
+    if (count == 0)
+        return op_write(cpu, &ops[0], v);
+
+    switch (in->mnemonic) {
+    case MN_rol:
+    case MN_ror: {
+        unsigned n = count % bits;
+        bool left = in->mnemonic == MN_rol;
+        unsigned rot = left ? n : (bits - n) % bits; /* as a left rotate */
+        result = rot == 0 ? v : ((v << rot) | (v >> (bits - rot))) & mask;
+        /* rotates leave SF, ZF, PF and AF alone */
+        affected = FL_CF | FL_OF;
+        if (left) {
+            cf = result & 1;
+            flags = (cf ? FL_CF : 0) | ((msb(result, size) ^ cf) ? FL_OF : 0);
+        } else {
+            cf = msb(result, size);
+            flags = (cf ? FL_CF : 0) | top_bits_differ(result, size);
+        }
+        break;
+    }
+    case MN_rcl:
+    case MN_rcr: {
+        /* a (bits + 1)-bit rotate through CF */
+        unsigned n = count % (bits + 1);
+        uint64_t cf_in = (reg_get(cpu, R_RFLAGS) & FL_CF) ? 1 : 0;
+        affected = FL_CF | FL_OF;
+        if (n == 0) {
+            result = v;
+            cf = cf_in;
+        } else if (in->mnemonic == MN_rcl) {
+            result = (shl64(v, n) | (cf_in << (n - 1)) | shr64(v, bits + 1 - n)) & mask;
+            cf = (v >> (bits - n)) & 1;
+        } else {
+            result = (shr64(v, n) | (cf_in << (bits - n)) | shl64(v, bits + 1 - n)) & mask;
+            cf = (v >> (n - 1)) & 1;
+        }
+        if (in->mnemonic == MN_rcl)
+            flags = (cf ? FL_CF : 0) | ((msb(result, size) ^ cf) ? FL_OF : 0);
+        else
+            flags = (cf ? FL_CF : 0) | top_bits_differ(result, size);
+        break;
+    }
+    case MN_shl:
+        /* counts past the width (8/16-bit operands) shift everything out: CF ends 0 */
+        result = shl64(v, count) & mask;
+        cf = count <= bits ? (v >> (bits - count)) & 1 : 0;
+        flags = flags_szp(result, size) | (cf ? FL_CF : 0) |
+                ((msb(result, size) ^ cf) ? FL_OF : 0) | shift_af(cpu);
+        break;
+    case MN_shr:
+        result = shr64(v, count);
+        cf = shr64(v, count - 1) & 1;
+        flags = flags_szp(result, size) | (cf ? FL_CF : 0) | top_bits_differ(result, size) |
+                shift_af(cpu);
+        break;
+    default: /* MN_sar: OF is 0 */
+        result = sar_sized(v, size, count) & mask;
+        cf = sar_sized(v, size, count - 1) & 1;
+        flags = flags_szp(result, size) | (cf ? FL_CF : 0) | shift_af(cpu);
+        break;
+    }
+    r = op_write(cpu, &ops[0], result);
+    if (r != EXEC_OK)
+        return r;
+    flags_update(cpu, affected, flags);
+    return EXEC_OK;
+}
+
+/* 16-bit SHLD/SHRD with a count of 16..31 (undefined in the manuals): both vendors shift
+ * a 48-bit pattern: destination, source and a third word, which is the source on AMD and
+ * the destination on Intel. CF/OF: on AMD CF is the last bit out only for a count of 16
+ * and 0 beyond, SHLD's OF equals CF; Intel computes them as for smaller counts. */
+static uint64_t double_shift16(const struct vcpu *cpu, bool left, uint64_t d, uint64_t s,
+                               unsigned count, uint64_t *flags)
+{
+    bool amd = vendor_is_amd(cpu);
+    uint64_t third = amd ? s : d;
+    uint64_t pattern, result, cf;
+
+    if (left) {
+        pattern = d << 32 | s << 16 | third;
+        result = (pattern >> (32 - count)) & 0xffff;
+        cf = (pattern >> (48 - count)) & 1;
+    } else {
+        pattern = third << 32 | s << 16 | d;
+        result = (pattern >> count) & 0xffff;
+        cf = (pattern >> (count - 1)) & 1;
+    }
+    if (amd && count > 16)
+        cf = 0;
+    *flags = flags_szp(result, 2) | (cf ? FL_CF : 0) | shift_af(cpu);
+    if (!left)
+        *flags |= top_bits_differ(result, 2);
+    else if (amd && count >= 16)
+        *flags |= cf ? FL_OF : 0;
+    else
+        *flags |= (msb(result, 2) ^ cf) ? FL_OF : 0;
+    return result;
+}
+
+/* SHLD/SHRD dst (ops[0]), src (ops[1]), count (ops[2]: imm8 or CL). */
+enum exec_result x_shiftd(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+{
+    unsigned size = ops[0].size, bits = size * 8, count;
+    bool left = in->mnemonic == MN_shld;
+    uint64_t mask = size_mask(size), d, s, result, cf, flags;
+    enum exec_result r = read_shift_operands(cpu, ops, 2, &d, &count);
+
+    if (r != EXEC_OK)
+        return r;
+    r = op_read(cpu, &ops[1], &s);
+    if (r != EXEC_OK)
+        return r;
+    d &= mask;
+    s &= mask;
+    if (count == 0)
+        return op_write(cpu, &ops[0], d);
+
+    if (size == 2) {
+        result = double_shift16(cpu, left, d, s, count, &flags);
+    } else if (left) {
+        result = (d << count | s >> (bits - count)) & mask;
+        cf = (d >> (bits - count)) & 1;
+        flags = flags_szp(result, size) | (cf ? FL_CF : 0) |
+                ((msb(result, size) ^ cf) ? FL_OF : 0) | shift_af(cpu);
+    } else {
+        result = (d >> count | s << (bits - count)) & mask;
+        cf = (d >> (count - 1)) & 1;
+        flags = flags_szp(result, size) | (cf ? FL_CF : 0) | top_bits_differ(result, size) |
+                shift_af(cpu);
+    }
+    r = op_write(cpu, &ops[0], result);
+    if (r != EXEC_OK)
+        return r;
+    flags_update(cpu, FL_ARITH, flags);
+    return EXEC_OK;
+}

@@ -1,0 +1,352 @@
+/* String instructions — MOVS, CMPS, STOS, LODS, SCAS, INS, OUTS — with REP, REPE/REPZ and
+ * REPNE/REPNZ, on any mix of MMIO and RAM, in every mode.
+ *
+ * One loop runs the iterations. Each memory operand walks its pages in spans worked out
+ * once per page (segment checks for the whole span, one translation, and a host pointer
+ * when the VMM maps the page as RAM), so an element costs one memory or I/O callback, or a
+ * memcpy, and no decode, register or translate traffic. An element that straddles two
+ * pages, or lies where the segment does not allow the whole span, takes the general path
+ * (mmu_read/mmu_write), which splits it and raises the fault the CPU would.
+ *
+ * Every page an element touches is translated and checked before the element's first
+ * access, so a faulting element has no side effect (no device read whose value is lost).
+ * Registers are written once at the end: when the count runs out, when the REPE/REPNE
+ * condition ends the loop, when the iteration budget pauses it (RIP stays), or when an
+ * element faults — then the completed iterations are committed with the fault, RCX/RSI/RDI
+ * naming the faulting element, as on the CPU. */
+#include "exec/exec.h"
+
+#include <string.h>
+
+#include "api/emulator.h"
+#include "api/regcache.h"
+#include "exec/flags.h"
+
+#define PAGE_SIZE 4096u
+
+/* A memory operand: seg:rSI (the source; its segment can be overridden) or ES:rDI. */
+struct walk {
+    enum segreg seg;
+    unsigned access;        /* MMU_READ or MMU_WRITE; 0: the instruction has no such operand */
+    uint64_t offset;        /* rSI / rDI, within the address size */
+    /* The current page's span: span_left elements, the current one at page_offset. */
+    uint64_t span_left;     /* 0: none worked out; the current element takes the general path */
+    uint64_t gpa_page;
+    uint8_t *host_page;     /* the page in the VMM's memory, or NULL: the memory callback */
+    unsigned page_offset;
+};
+
+struct string_op {
+    enum mnemonic mnemonic;
+    unsigned size;          /* element size in bytes */
+    unsigned addrsize;      /* 2, 4 or 8: rSI, rDI and rCX are SI/DI/CX, ESI/EDI/ECX or 64-bit */
+    uint64_t addr_mask;
+    bool down;              /* RFLAGS.DF: walk towards lower addresses */
+    bool rep;
+    uint64_t count;         /* rCX, when rep */
+    struct walk src, dst;
+    uint16_t port;          /* INS, OUTS: DX */
+    uint64_t acc;           /* rAX: the STOS source, the LODS destination, the SCAS comparand */
+    uint64_t arith_flags;   /* CMPS, SCAS: the status flags of the last comparison */
+};
+
+static uint64_t load_le(const uint8_t *bytes, unsigned size)
+{
+    uint64_t v = 0;
+    for (unsigned i = size; i-- > 0;)
+        v = (v << 8) | bytes[i];
+    return v;
+}
+
+static void store_le(uint8_t *bytes, unsigned size, uint64_t value)
+{
+    for (unsigned i = 0; i < size; i++)
+        bytes[i] = (uint8_t)(value >> (8 * i));
+}
+
+static void walk_init(struct walk *w, enum segreg seg, unsigned access, uint64_t offset)
+{
+    memset(w, 0, sizeof *w);
+    w->seg = seg;
+    w->access = access;
+    w->offset = offset;
+}
+
+static void string_op_init(struct vcpu *cpu, const struct insn *in, const struct operand *ops,
+                           struct string_op *op)
+{
+    enum mnemonic mn = in->mnemonic;
+    bool has_src = mn == MN_movs || mn == MN_cmps || mn == MN_lods || mn == MN_outs;
+    bool has_dst = mn != MN_lods && mn != MN_outs;
+    bool dst_written = mn == MN_movs || mn == MN_stos || mn == MN_ins;
+
+    memset(op, 0, sizeof *op);
+    op->mnemonic = mn;
+    op->size = (mn == MN_outs ? ops[1] : ops[0]).size; /* OUTS names DX first */
+    op->addrsize = in->addrsize;
+    op->addr_mask = size_mask(in->addrsize);
+    op->down = (reg_get(cpu, R_RFLAGS) & FL_DF) != 0;
+    /* F2 on MOVS/STOS/LODS/INS/OUTS repeats like F3, as the CPU does */
+    op->rep = (in->prefixes & (PFX_REP | PFX_REPNE)) != 0;
+    if (op->rep)
+        op->count = gpr_read(cpu, GPR_CX, in->addrsize, false);
+    if (has_src)
+        walk_init(&op->src, (enum segreg)in->seg, MMU_READ,
+                  gpr_read(cpu, GPR_SI, in->addrsize, false));
+    if (has_dst)
+        walk_init(&op->dst, SEG_ES, dst_written ? MMU_WRITE : MMU_READ,
+                  gpr_read(cpu, GPR_DI, in->addrsize, false));
+    if (mn == MN_ins || mn == MN_outs)
+        op->port = (uint16_t)gpr_read(cpu, GPR_DX, 2, false);
+    if (mn == MN_stos || mn == MN_scas)
+        op->acc = gpr_read(cpu, GPR_AX, op->size, false);
+}
+
+/* Work out the span of the page that holds w's current element: how many of the next
+ * `wanted` elements lie in that page, before the offset wraps and where the segment allows
+ * them. Leaves span_left 0 when the current element must take the general path. A fault
+ * returned here is the current element's (the translation of its page). */
+static enum exec_result walk_span(struct vcpu *cpu, const struct string_op *op, struct walk *w,
+                                  uint64_t wanted)
+{
+    unsigned n = op->size, in_page;
+    uint64_t la, gpa, reach, wrap_reach;
+    enum exec_result r;
+
+    w->span_left = 0;
+    if (w->offset > op->addr_mask - (n - 1))
+        return EXEC_OK; /* the element itself wraps the address size */
+    if (mmu_linear(cpu, w->seg, w->offset, n, w->access, &la) != EXEC_OK)
+        return cpu_broken(cpu) ? EXEC_CALLBACK_FAILED : EXEC_OK;
+    in_page = (unsigned)(la & (PAGE_SIZE - 1));
+    if (in_page + n > PAGE_SIZE)
+        return EXEC_OK; /* straddles two pages */
+    if (op->down) {
+        reach = in_page / n + 1;
+        wrap_reach = w->offset / n + 1;
+    } else {
+        reach = (PAGE_SIZE - in_page) / n;
+        wrap_reach = (op->addr_mask - (n - 1) - w->offset) / n + 1;
+    }
+    if (reach > wrap_reach)
+        reach = wrap_reach;
+    if (reach > wanted)
+        reach = wanted;
+    /* A segment allows one interval of offsets (expand-up or expand-down), so the span is
+     * allowed when its lowest and highest bytes are. */
+    if (reach > 1) {
+        uint64_t lowest = op->down ? w->offset - (reach - 1) * n : w->offset;
+        if (mmu_linear(cpu, w->seg, lowest, (unsigned)(reach * n), w->access, &la) != EXEC_OK) {
+            if (cpu_broken(cpu))
+                return EXEC_CALLBACK_FAILED;
+            reach = 1;
+        }
+    }
+    r = mmu_translate(cpu, w->seg, w->offset, n, w->access, &gpa);
+    if (r != EXEC_OK)
+        return r;
+    w->gpa_page = gpa & ~(uint64_t)(PAGE_SIZE - 1);
+    w->page_offset = in_page;
+    /* a single element is not worth asking the VMM about the page */
+    w->host_page = reach > 1 ? mmu_host_page(cpu, w->gpa_page, w->access == MMU_WRITE) : NULL;
+    w->span_left = reach;
+    return EXEC_OK;
+}
+
+/* Make sure the current element can be accessed without a fault: its span, or a probe of
+ * the general path. */
+static enum exec_result walk_prepare(struct vcpu *cpu, const struct string_op *op,
+                                     struct walk *w, uint64_t wanted)
+{
+    enum exec_result r;
+
+    if (!w->access || w->span_left)
+        return EXEC_OK;
+    r = walk_span(cpu, op, w, wanted);
+    if (r != EXEC_OK || w->span_left)
+        return r;
+    return mmu_probe(cpu, w->seg, w->offset, op->size, w->access);
+}
+
+static enum exec_result walk_read(struct vcpu *cpu, const struct string_op *op,
+                                  const struct walk *w, uint64_t *value)
+{
+    uint8_t buf[8] = { 0 };
+    enum exec_result r = EXEC_OK;
+
+    if (!w->span_left)
+        r = mmu_read(cpu, w->seg, w->offset, buf, op->size, 0);
+    else if (w->host_page)
+        memcpy(buf, w->host_page + w->page_offset, op->size);
+    else
+        r = mmu_phys(cpu, w->gpa_page + w->page_offset, buf, op->size, false);
+    *value = load_le(buf, op->size);
+    return r;
+}
+
+static enum exec_result walk_write(struct vcpu *cpu, const struct string_op *op,
+                                   const struct walk *w, uint64_t value)
+{
+    uint8_t buf[8];
+
+    store_le(buf, op->size, value);
+    if (!w->span_left)
+        return mmu_write(cpu, w->seg, w->offset, buf, op->size, 0);
+    if (w->host_page) {
+        memcpy(w->host_page + w->page_offset, buf, op->size);
+        return EXEC_OK;
+    }
+    return mmu_phys(cpu, w->gpa_page + w->page_offset, buf, op->size, true);
+}
+
+static void walk_next(const struct string_op *op, struct walk *w)
+{
+    w->offset = (op->down ? w->offset - op->size : w->offset + op->size) & op->addr_mask;
+    if (w->span_left && --w->span_left)
+        w->page_offset = op->down ? w->page_offset - op->size : w->page_offset + op->size;
+}
+
+/* One element. `wanted` is how many elements this call may still do (for span sizes). */
+static enum exec_result iterate(struct vcpu *cpu, struct string_op *op, uint64_t wanted)
+{
+    uint64_t a = 0, b = 0;
+    uint32_t data = 0;
+    enum exec_result r = walk_prepare(cpu, op, &op->src, wanted);
+
+    if (r == EXEC_OK)
+        r = walk_prepare(cpu, op, &op->dst, wanted);
+    if (r != EXEC_OK)
+        return r;
+    switch (op->mnemonic) {
+    case MN_movs:
+        r = walk_read(cpu, op, &op->src, &a);
+        if (r == EXEC_OK)
+            r = walk_write(cpu, op, &op->dst, a);
+        break;
+    case MN_stos:
+        r = walk_write(cpu, op, &op->dst, op->acc);
+        break;
+    case MN_lods:
+        r = walk_read(cpu, op, &op->src, &op->acc);
+        break;
+    case MN_cmps:
+        r = walk_read(cpu, op, &op->src, &a);
+        if (r == EXEC_OK)
+            r = walk_read(cpu, op, &op->dst, &b);
+        op->arith_flags = flags_sub(a, b, 0, op->size);
+        break;
+    case MN_scas:
+        r = walk_read(cpu, op, &op->dst, &b);
+        op->arith_flags = flags_sub(op->acc, b, 0, op->size);
+        break;
+    case MN_ins:
+        r = io_port(cpu, op->port, op->size, false, &data);
+        if (r == EXEC_OK)
+            r = walk_write(cpu, op, &op->dst, data);
+        break;
+    case MN_outs:
+        r = walk_read(cpu, op, &op->src, &a);
+        data = (uint32_t)a;
+        if (r == EXEC_OK)
+            r = io_port(cpu, op->port, op->size, true, &data);
+        break;
+    default:
+        return EXEC_UNSUPPORTED;
+    }
+    if (r != EXEC_OK)
+        return r;
+    walk_next(op, &op->src);
+    walk_next(op, &op->dst);
+    return EXEC_OK;
+}
+
+/* REPE/REPZ (F3) repeats CMPS/SCAS while equal, REPNE/REPNZ (F2) while not equal. */
+static bool condition_ends(const struct string_op *op, const struct insn *in)
+{
+    bool equal = (op->arith_flags & FL_ZF) != 0;
+
+    if (op->mnemonic != MN_cmps && op->mnemonic != MN_scas)
+        return false;
+    return (in->prefixes & PFX_REPNE) ? equal : !equal;
+}
+
+/* Write the registers the iterations changed; returns their REG_BIT mask. */
+static uint64_t commit(struct vcpu *cpu, const struct string_op *op)
+{
+    uint64_t regs = 0;
+
+    if (op->src.access) {
+        gpr_write(cpu, GPR_SI, op->addrsize, false, op->src.offset);
+        regs |= REG_BIT(R_RSI);
+    }
+    if (op->dst.access) {
+        gpr_write(cpu, GPR_DI, op->addrsize, false, op->dst.offset);
+        regs |= REG_BIT(R_RDI);
+    }
+    if (op->rep) {
+        gpr_write(cpu, GPR_CX, op->addrsize, false, op->count);
+        regs |= REG_BIT(R_RCX);
+    }
+    if (op->mnemonic == MN_lods) {
+        gpr_write(cpu, GPR_AX, op->size, false, op->acc);
+        regs |= REG_BIT(R_RAX);
+    }
+    if (op->mnemonic == MN_cmps || op->mnemonic == MN_scas) {
+        flags_update(cpu, FL_ARITH, op->arith_flags);
+        regs |= REG_BIT(R_RFLAGS);
+    }
+    return regs;
+}
+
+enum exec_result x_string(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+{
+    struct string_op op;
+    uint64_t done = 0, budget = 0;
+    enum exec_result r = EXEC_OK;
+    bool paused = false;
+
+    string_op_init(cpu, in, ops, &op);
+    if (op.rep && op.count == 0)
+        return EXEC_OK; /* nothing at all happens, but RIP advances */
+    if (op.mnemonic == MN_ins || op.mnemonic == MN_outs) {
+        r = io_permission(cpu, op.port, op.size);
+        if (r != EXEC_OK)
+            return r;
+    }
+    if (op.rep) {
+        budget = cpu->emu->rep_budget;
+        /* with TF the CPU traps after every iteration: one per call, then the #DB */
+        if (cpu->exit->Rflags & FL_TF)
+            budget = 1;
+    }
+    for (;;) {
+        uint64_t wanted = 1;
+        if (op.rep)
+            wanted = budget && budget - done < op.count ? budget - done : op.count;
+        r = iterate(cpu, &op, wanted);
+        if (r != EXEC_OK)
+            break;
+        done++;
+        if (!op.rep)
+            break;
+        op.count = (op.count - 1) & op.addr_mask;
+        if (op.count == 0 || condition_ends(&op, in))
+            break;
+        if (budget && done == budget) {
+            paused = true;
+            break;
+        }
+    }
+    if (r == EXEC_CALLBACK_FAILED || cpu_broken(cpu))
+        return EXEC_CALLBACK_FAILED;
+    if (r == EXEC_UNSUPPORTED)
+        return r;
+    if (done) {
+        uint64_t regs = commit(cpu, &op);
+        if (r == EXEC_FAULT)
+            cpu->fault.committed_regs = regs;
+    }
+    if (r != EXEC_OK)
+        return r;
+    return paused ? EXEC_REP_PAUSED : EXEC_OK;
+}

@@ -1,0 +1,132 @@
+# cmake -DWHVEMU=path/to/whvemu -DCASE=name -P run_case.cmake
+# Runs one CLI case and checks its exit code and that every expected pattern appears in
+# the output (stdout and stderr together), in the given order.
+
+# args: the command line; status: expected exit code; expect: regexes, in output order.
+if(CASE STREQUAL "decode_rep_movsb")
+  set(args decode --bits 64 "f3 a4")
+  set(status 0)
+  set(expect "offset +len +bytes +instruction" "\n0 +2 +f3 a4 +rep movsb")
+elseif(CASE STREQUAL "decode_sequence")
+  set(args decode "8b 03" "89 03" "48 8b 05 10 00 00 00")
+  set(status 0)
+  set(expect "\n0 +2 +8b 03 +mov eax, dword ptr \\[rbx\\]"
+             "\n2 +2 +89 03 +mov dword ptr \\[rbx\\], eax"
+             "\n4 +7 +48 8b 05 10 00 00 00 +mov rax, qword ptr \\[rip\\+0x10\\]")
+elseif(CASE STREQUAL "decode_16bit")
+  set(args decode --bits 16 8a07)
+  set(status 0)
+  set(expect "\n0 +2 +8a 07 +mov al, byte ptr \\[bx\\]")
+elseif(CASE STREQUAL "decode_invalid")
+  # PUSH ES does not exist in 64-bit mode.
+  set(args decode --bits 64 06)
+  set(status 1)
+  set(expect "\n0 +- +06 +invalid: the CPU raises #UD")
+elseif(CASE STREQUAL "decode_incomplete")
+  set(args decode 8b)
+  set(status 1)
+  set(expect "\n0 +- +8b +incomplete: needs more bytes")
+elseif(CASE STREQUAL "decode_too_long")
+  set(args decode "66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 90")
+  set(status 1)
+  set(expect "invalid: the CPU raises #UD \\(#GP\\(0\\) if longer than 15 bytes\\)")
+elseif(CASE STREQUAL "decode_bad_hex")
+  set(args decode "8b 0")
+  set(status 2)
+  set(expect "expected pairs of hex digits")
+elseif(CASE STREQUAL "emulate_mov_load")
+  set(args emulate --bits 64 --bytes "8b 03" --reg rbx=0x1000 --mem 0x1000=11223344)
+  set(status 0)
+  set(expect "instruction: 8b 03 +\\(2 bytes, 64-bit\\) +mov eax, dword ptr \\[rbx\\]"
+             "exit: mmio read gpa=0x1000 gva=0x1000 bytes_given=2"
+             "callbacks:"
+             "#1 get_registers\\[[0-9]+\\][^\n]* rbx=0x1000"
+             "memory read gpa=0x1000 size=4 -> 11 22 33 44"
+             "set_registers\\[[0-9]+\\][^\n]* rax=0x44332211"
+             "result: S_OK"
+             "status: 0x00000001 EmulationSuccessful\n"
+             "changes:"
+             "rax: 0x0 -> 0x44332211"
+             "rip: 0x400000 -> 0x400002"
+             "memory unchanged")
+elseif(CASE STREQUAL "emulate_mov_store")
+  set(args emulate --bytes "89 03" --write --reg rax=0xdeadbeef --reg rbx=0x1000)
+  set(status 0)
+  set(expect "exit: mmio write gpa=0x1000 gva=0x1000"
+             "memory write gpa=0x1000 size=4 data=ef be ad de"
+             "status: 0x00000001 EmulationSuccessful\n"
+             "mem 0x1000: 00 00 00 00 -> ef be ad de")
+elseif(CASE STREQUAL "emulate_fetch")
+  # No instruction bytes in the exit: the emulator fetches them from CS:RIP.
+  set(args emulate --bytes "8b 03" --given-bytes 0 --reg rbx=0x1000 --mem 0x1000=2a000000)
+  set(status 0)
+  set(expect "bytes_given=0"
+             "translate gva=0x400000 flags=[^\n]*ValidateExecute[^\n]* -> Success gpa=0x400000"
+             "memory read gpa=0x400000 size=[1-8] -> 8b 03"
+             "status: 0x00000001 EmulationSuccessful\n"
+             "rax: 0x0 -> 0x2a")
+elseif(CASE STREQUAL "emulate_page_fault")
+  # The second half of a page-straddling store faults: #PF, CR2, nothing written.
+  set(args emulate --bytes "48 89 03" --write --reg rbx=0x10ffc --map 0x11000=PageNotPresent)
+  set(status 0)
+  set(expect "translate gva=0x11000 flags=ValidateWrite[^\n]* -> PageNotPresent"
+             "status: 0x00000001 EmulationSuccessful\n"
+             "cr2: 0x0 -> 0x11000"
+             "pendinginterruption: 0x0 -> {vector=14 type=3 error=0x2}"
+             "memory unchanged")
+elseif(CASE STREQUAL "emulate_memory_failure")
+  set(args emulate --bytes "8b 03" --reg rbx=0x1000 --fail memory)
+  set(status 3)
+  set(expect "memory read gpa=0x1000 size=4 -> FAILED \\(injected\\)"
+             "status: 0x00000008 MemoryCallbackFailed\n"
+             "registers unchanged")
+elseif(CASE STREQUAL "emulate_missing_bytes")
+  set(args emulate --reg rbx=0x1000)
+  set(status 2)
+  set(expect "--bytes is required")
+elseif(CASE STREQUAL "emulate_unknown_register")
+  set(args emulate --bytes 90 --reg rxx=1)
+  set(status 2)
+  set(expect "--reg: unknown register \"rxx\"")
+elseif(CASE STREQUAL "emulate_unknown_option")
+  set(args emulate --bytes 90 --frobnicate)
+  set(status 2)
+  set(expect "unknown option --frobnicate")
+elseif(CASE STREQUAL "help")
+  set(args --help)
+  set(status 0)
+  set(expect "usage: whvemu decode" "emulate options")
+elseif(CASE STREQUAL "version")
+  set(args --version)
+  set(status 0)
+  set(expect "^whvemu [0-9]+\\.[0-9]+\\.[0-9]+\n$")
+elseif(CASE STREQUAL "demo")
+  set(args demo)
+  set(status 0)
+  set(expect "\\$ whvemu emulate --bytes \"8b 03\"" "mov eax, dword ptr \\[rbx\\]"
+             "EmulationSuccessful" "\\$ whvemu emulate --bytes ee --io" "out dx, al")
+else()
+  message(FATAL_ERROR "run_case.cmake: unknown case \"${CASE}\"")
+endif()
+
+execute_process(COMMAND ${WHVEMU} ${args} RESULT_VARIABLE result OUTPUT_VARIABLE output
+                ERROR_VARIABLE output)
+set(failures "")
+if(NOT result STREQUAL "${status}")
+  string(APPEND failures "exit code ${result}, expected ${status}\n")
+endif()
+set(rest "${output}")
+foreach(pattern IN LISTS expect)
+  string(REGEX MATCH "${pattern}" found "${rest}")
+  if(found STREQUAL "")
+    string(APPEND failures "missing (in order): ${pattern}\n")
+  else()
+    string(FIND "${rest}" "${found}" at)
+    string(LENGTH "${found}" length)
+    math(EXPR after "${at} + ${length}")
+    string(SUBSTRING "${rest}" ${after} -1 rest)
+  endif()
+endforeach()
+if(failures)
+  message(FATAL_ERROR "whvemu ${args}\n--- output ---\n${output}--- problems ---\n${failures}")
+endif()

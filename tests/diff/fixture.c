@@ -1,0 +1,129 @@
+/* The emulator guest of the differential test: the five callbacks over flat regions. */
+#include "fixture.h"
+
+#include <string.h>
+
+#define PAGE_MASK (~(uint64_t)4095)
+
+WHV_REGISTER_VALUE *fixture_reg(struct fixture *f, WHV_REGISTER_NAME name)
+{
+    if ((uint32_t)name <= (uint32_t)WHvX64RegisterCr8)
+        return &f->regs[name];
+    if (name == WHvX64RegisterEfer)
+        return &f->regs[FIX_EFER];
+    if (name == WHvRegisterPendingInterruption)
+        return &f->regs[FIX_PENDING];
+    return NULL;
+}
+
+void fixture_begin(struct fixture *f)
+{
+    f->bad_register = false;
+    f->bad_memory = false;
+    f->touched_low = UINT64_MAX;
+    f->touched_high = 0;
+}
+
+/* The region holding [gpa, gpa + size), or NULL. */
+static struct fixture_region *region_of(struct fixture *f, uint64_t gpa, uint64_t size)
+{
+    for (unsigned i = 0; i < f->region_count; i++) {
+        struct fixture_region *r = &f->region[i];
+        if (gpa >= r->gpa && gpa - r->gpa <= r->size && size <= r->size - (gpa - r->gpa))
+            return r;
+    }
+    return NULL;
+}
+
+static HRESULT CALLBACK no_io(VOID *context, WHV_EMULATOR_IO_ACCESS_INFO *io)
+{
+    (void)context;
+    (void)io;
+    return E_FAIL; /* the differential test runs no port I/O */
+}
+
+static HRESULT CALLBACK memory(VOID *context, WHV_EMULATOR_MEMORY_ACCESS_INFO *access)
+{
+    struct fixture *f = context;
+    uint64_t gpa = access->GpaAddress;
+    unsigned size = access->AccessSize;
+    struct fixture_region *r = size >= 1 && size <= 8 ? region_of(f, gpa, size) : NULL;
+
+    if (!r || (access->Direction && !r->writable)) {
+        f->bad_memory = true;
+        f->bad_memory_gpa = gpa;
+        return E_FAIL;
+    }
+    if (access->Direction)
+        memcpy(r->data + (gpa - r->gpa), access->Data, size);
+    else
+        memcpy(access->Data, r->data + (gpa - r->gpa), size);
+    if (gpa < f->touched_low)
+        f->touched_low = gpa;
+    if (gpa + size - 1 > f->touched_high)
+        f->touched_high = gpa + size - 1;
+    return S_OK;
+}
+
+static HRESULT CALLBACK get_registers(VOID *context, const WHV_REGISTER_NAME *names, UINT32 count,
+                                      WHV_REGISTER_VALUE *values)
+{
+    struct fixture *f = context;
+    for (UINT32 i = 0; i < count; i++) {
+        const WHV_REGISTER_VALUE *v = fixture_reg(f, names[i]);
+        if (!v) {
+            f->bad_register = true;
+            f->bad_register_name = names[i];
+            return E_INVALIDARG;
+        }
+        values[i] = *v;
+    }
+    return S_OK;
+}
+
+static HRESULT CALLBACK set_registers(VOID *context, const WHV_REGISTER_NAME *names, UINT32 count,
+                                      const WHV_REGISTER_VALUE *values)
+{
+    struct fixture *f = context;
+    for (UINT32 i = 0; i < count; i++) {
+        if (!fixture_reg(f, names[i])) {
+            f->bad_register = true;
+            f->bad_register_name = names[i];
+            return E_INVALIDARG;
+        }
+    }
+    for (UINT32 i = 0; i < count; i++)
+        *fixture_reg(f, names[i]) = values[i];
+    return S_OK;
+}
+
+/* Identity for the regions' pages, not present elsewhere. */
+static HRESULT CALLBACK translate(VOID *context, WHV_GUEST_VIRTUAL_ADDRESS gva,
+                                  WHV_TRANSLATE_GVA_FLAGS flags, WHV_TRANSLATE_GVA_RESULT_CODE *result,
+                                  WHV_GUEST_PHYSICAL_ADDRESS *gpa)
+{
+    struct fixture *f = context;
+    uint64_t page = gva & PAGE_MASK;
+    (void)flags;
+    for (unsigned i = 0; i < f->region_count; i++) {
+        const struct fixture_region *r = &f->region[i];
+        if (page + 4096 > r->gpa && page < r->gpa + r->size) {
+            *result = WHvTranslateGvaResultSuccess;
+            *gpa = page;
+            return S_OK;
+        }
+    }
+    *result = WHvTranslateGvaResultPageNotPresent;
+    *gpa = 0;
+    return S_OK;
+}
+
+const WHV_EMULATOR_CALLBACKS fixture_callbacks = {
+    .Size = sizeof(WHV_EMULATOR_CALLBACKS),
+    .Reserved = 0,
+    .WHvEmulatorIoPortCallback = no_io,
+    .WHvEmulatorMemoryCallback = memory,
+    .WHvEmulatorGetVirtualProcessorRegisters = get_registers,
+    .WHvEmulatorSetVirtualProcessorRegisters = set_registers,
+    .WHvEmulatorTranslateGvaPage = translate,
+};

@@ -1,0 +1,52 @@
+/* The emulator's side of the differential test: a guest whose registers are the native
+ * run's initial state and whose memory is a copy of the native buffer at the same
+ * addresses (GVA = GPA = the host address), driven through the public API only.
+ *
+ * Memory is a few flat regions (the buffer's copy, and the runners' code read-only for
+ * instruction fetches and CS-relative reads); a page outside them translates as not
+ * present, so an access that strays faults with #PF as it does natively, where the buffer
+ * is surrounded by inaccessible pages. */
+#ifndef DIFF_FIXTURE_H
+#define DIFF_FIXTURE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "WinHvEmulation.h"
+
+#define FIXTURE_REGIONS 2
+
+struct fixture_region {
+    uint64_t gpa;
+    uint8_t *data;
+    uint64_t size;
+    bool writable;
+};
+
+/* Registers by WHV_REGISTER_NAME: RAX..CR8 (0..0x20) are stored at their own number,
+ * EFER and the pending interruption after them. */
+enum { FIX_EFER = 0x21, FIX_PENDING, FIX_REG_COUNT };
+
+struct fixture {
+    WHV_REGISTER_VALUE regs[FIX_REG_COUNT];
+    struct fixture_region region[FIXTURE_REGIONS];
+    unsigned region_count;
+
+    /* what the emulator asked for that the fixture could not give */
+    bool bad_register;
+    WHV_REGISTER_NAME bad_register_name;
+    bool bad_memory;
+    uint64_t bad_memory_gpa;
+    /* the lowest and highest GPA the memory callback touched (lowest > highest: none) */
+    uint64_t touched_low, touched_high;
+};
+
+extern const WHV_EMULATOR_CALLBACKS fixture_callbacks;
+
+/* The register slot of a name, or NULL. */
+WHV_REGISTER_VALUE *fixture_reg(struct fixture *f, WHV_REGISTER_NAME name);
+
+/* Forget the call records (bad_*, touched_*) before a call. */
+void fixture_begin(struct fixture *f);
+
+#endif

@@ -1,0 +1,234 @@
+/* The walk over the legacy opcode maps that lists every form with a memory operand, and
+ * the reasons a form cannot run natively in user mode. */
+#include "forms.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool row_has_operand(const struct optab *row, enum operand_kind kind)
+{
+    for (unsigned i = 0; i < 4 && row->opnd[i]; i++)
+        if (OPND_KIND(row->opnd[i]) == kind)
+            return true;
+    return false;
+}
+
+bool row_has_modrm_memory(const struct optab *row)
+{
+    static const enum operand_kind memory_kinds[] = { OK_E, OK_M, OK_W, OK_Q, OK_KE, OK_BNDE };
+    if (row->flags & F_REGONLY)
+        return false;
+    for (size_t i = 0; i < sizeof memory_kinds / sizeof memory_kinds[0]; i++)
+        if (row_has_operand(row, memory_kinds[i]))
+            return true;
+    return false;
+}
+
+bool row_has_sized_operand(const struct optab *row)
+{
+    for (unsigned i = 0; i < 4 && row->opnd[i]; i++) {
+        switch (OPND_SIZE(row->opnd[i])) {
+        case SZ_v: case SZ_z: case SZ_y: case SZ_p: case SZ_a: return true;
+        default: break;
+        }
+    }
+    return false;
+}
+
+/* Rows that touch memory without a ModRM memory operand: moffs, strings, XLAT, the
+ * stack (PUSH/POP and friends: OK_STACK, or the default-64 rows that are all stack
+ * operations). */
+static bool row_touches_memory(const struct optab *row)
+{
+    return row_has_modrm_memory(row) || row_has_operand(row, OK_O) ||
+           row_has_operand(row, OK_X) || row_has_operand(row, OK_Y) ||
+           row_has_operand(row, OK_XLAT) || row_has_operand(row, OK_STACK) ||
+           (row->flags & F_DEF64);
+}
+
+static bool loads_segment(const struct form *f)
+{
+    const struct optab *row = f->row;
+    enum operand_kind first = row->opnd[0] ? OPND_KIND(row->opnd[0]) : OK_NONE;
+    switch (row->mnemonic) {
+    case MN_lds: case MN_les: case MN_lss: case MN_lfs: case MN_lgs: return true;
+    case MN_push: return false;
+    default: return first == OK_S || first == OK_SEG;
+    }
+}
+
+/* Why the native oracle cannot run the form in user mode, or NULL. */
+static const char *not_runnable_reason(const struct form *f)
+{
+    static const enum operand_kind other_state[] = {
+        OK_V, OK_W, OK_U, OK_H, OK_L, OK_P, OK_Q, OK_N, OK_KG, OK_KE, OK_KR, OK_KH,
+        OK_ST0, OK_STI, OK_BND, OK_BNDE, OK_TR, OK_C, OK_D,
+    };
+    const struct optab *row = f->row;
+
+    if (row->flags & F_PRIV)
+        return "privileged";
+    if (row->flags & F_BRANCH)
+        return "changes control flow";
+    if (row->flags & F_X87)
+        return "x87 state";
+    for (size_t i = 0; i < sizeof other_state / sizeof other_state[0]; i++)
+        if (row_has_operand(row, other_state[i]))
+            return "vector/mask/system registers are not compared";
+    switch (row->mnemonic) {
+    case MN_ins: case MN_outs: case MN_in: case MN_out:
+        return "port I/O";
+    default:
+        break;
+    }
+    if (loads_segment(f))
+        return "loads a segment register (descriptor tables of the host)";
+    return NULL;
+}
+
+struct walk {
+    struct form *forms;
+    unsigned count, capacity;
+};
+
+static void add(struct walk *w, const struct form *f)
+{
+    if (w->count == w->capacity) {
+        unsigned capacity = w->capacity ? w->capacity * 2 : 256;
+        struct form *grown = realloc(w->forms, capacity * sizeof *grown);
+        if (!grown) {
+            fprintf(stderr, "out of memory\n");
+            exit(2);
+        }
+        w->forms = grown;
+        w->capacity = capacity;
+    }
+    w->forms[w->count] = *f;
+    w->forms[w->count].not_runnable = not_runnable_reason(f);
+    w->count++;
+}
+
+/* Depth-first over one opcode's selector tree, narrowing the form at each choice. */
+static void walk(struct walk *w, const struct optab *e, struct form f, unsigned depth)
+{
+    if (depth > 16)
+        return;
+    switch (e->sel) {
+    case SEL_ROW:
+        f.row = e;
+        if (e->flags & F_NO64)
+            f.modes &= SIZE16 | SIZE32;
+        if (e->flags & F_ONLY64)
+            f.modes &= SIZE64;
+        if (f.modes && f.osizes && f.asizes && row_touches_memory(e))
+            add(w, &f);
+        return;
+    case SEL_MOD: /* only the memory side */
+        walk(w, &e->next[0], f, depth + 1);
+        return;
+    case SEL_LINK:
+        walk(w, &e->next[0], f, depth + 1);
+        return;
+    default:
+        break;
+    }
+    for (unsigned i = 0; i < e->children; i++) {
+        struct form g = f;
+        switch (e->sel) {
+        case SEL_REG: g.reg = (int8_t)i; break;
+        case SEL_RM: g.rm = (int8_t)i; break;
+        case SEL_PFX: g.mandatory = (int8_t)i; break;
+        case SEL_MODE: g.modes &= i ? SIZE64 : (SIZE16 | SIZE32); break;
+        case SEL_OSIZE: g.osizes &= (uint8_t)(1u << i); break;
+        case SEL_ASIZE: g.asizes &= (uint8_t)(1u << i); break;
+        case SEL_W: g.w = (int8_t)i; break;
+        default: return; /* SEL_L, SEL_REXB: no legacy memory form */
+        }
+        walk(w, &e->next[i], g, depth + 1);
+    }
+}
+
+unsigned forms_enumerate(struct form **forms)
+{
+    static const struct {
+        const struct optab *table;
+        uint8_t map;
+    } maps[] = {
+        { optab_1b, MAP_LEGACY_1B },
+        { optab_0f, MAP_LEGACY_0F },
+        { optab_0f38, MAP_LEGACY_0F38 },
+        { optab_0f3a, MAP_LEGACY_0F3A },
+    };
+    struct walk w = { 0 };
+
+    for (size_t m = 0; m < sizeof maps / sizeof maps[0]; m++) {
+        for (unsigned op = 0; op < 256; op++) {
+            struct form f = { 0 };
+            f.map = maps[m].map;
+            f.opcode = (uint8_t)op;
+            f.reg = f.rm = f.mandatory = f.w = -1;
+            f.modes = f.osizes = f.asizes = SIZE_ALL;
+            walk(&w, &maps[m].table[op], f, 0);
+        }
+    }
+    *forms = w.forms;
+    return w.count;
+}
+
+static const char *const kind_text[OK_KIND_COUNT] = {
+    [OK_E] = "E", [OK_M] = "M", [OK_G] = "G", [OK_R] = "R", [OK_Z] = "Z", [OK_S] = "S",
+    [OK_C] = "C", [OK_D] = "D", [OK_I] = "I", [OK_ONE] = "1", [OK_J] = "J", [OK_O] = "O",
+    [OK_A] = "A", [OK_X] = "X", [OK_Y] = "Y", [OK_XLAT] = "xlat", [OK_STACK] = "stack",
+    [OK_V] = "V", [OK_W] = "W", [OK_U] = "U", [OK_H] = "H", [OK_L] = "L", [OK_P] = "P",
+    [OK_Q] = "Q", [OK_N] = "N", [OK_B] = "B", [OK_KG] = "KG", [OK_KE] = "KE",
+    [OK_KR] = "KR", [OK_KH] = "KH", [OK_ST0] = "st0", [OK_STI] = "sti", [OK_BND] = "bnd",
+    [OK_BNDE] = "bndE", [OK_TR] = "tmm",
+};
+static const char *const size_text[SZ_COUNT] = {
+    [SZ_b] = "b", [SZ_w] = "w", [SZ_d] = "d", [SZ_q] = "q", [SZ_v] = "v", [SZ_z] = "z",
+    [SZ_y] = "y", [SZ_bs] = "bs", [SZ_p] = "p", [SZ_a] = "a", [SZ_s] = "s",
+    [SZ_dq] = "dq", [SZ_qq] = "qq", [SZ_x] = "x", [SZ_hx] = "hx", [SZ_qx] = "qx",
+    [SZ_ox] = "ox", [SZ_t] = "t", [SZ_env] = "env", [SZ_fsave] = "fsave",
+    [SZ_fxsave] = "fxsave", [SZ_xsave] = "xsave", [SZ_ptr] = "",
+};
+static const char *const gpr_text[16] = { "rAX", "rCX", "rDX", "rBX", "rSP", "rBP", "rSI",
+                                          "rDI", "r8", "r9", "r10", "r11", "r12", "r13",
+                                          "r14", "r15" };
+static const char *const seg_text[6] = { "ES", "CS", "SS", "DS", "FS", "GS" };
+
+static void describe_operand(uint16_t o, char *out, size_t outsz)
+{
+    enum operand_kind k = OPND_KIND(o);
+    enum operand_size s = OPND_SIZE(o);
+    if (k == OK_GPR)
+        snprintf(out, outsz, "%s.%s", gpr_text[OPND_REG(o) & 15], size_text[s] ? size_text[s] : "");
+    else if (k == OK_SEG)
+        snprintf(out, outsz, "%s", seg_text[OPND_REG(o) % 6]);
+    else
+        snprintf(out, outsz, "%s%s", kind_text[k] ? kind_text[k] : "?",
+                 s < SZ_COUNT && size_text[s] ? size_text[s] : "");
+}
+
+void form_describe(const struct form *f, char *out, unsigned outsz)
+{
+    static const char *const map_text[] = { "", "0f ", "0f38 ", "0f3a " };
+    static const char *const mp_text[] = { "", "66 ", "f3 ", "f2 " };
+    size_t n;
+
+    n = (size_t)snprintf(out, outsz, "%s%s%02x", f->mandatory > 0 ? mp_text[f->mandatory] : "",
+                         f->map <= MAP_LEGACY_0F3A ? map_text[f->map] : "?? ", f->opcode);
+    if (f->reg >= 0 && n < outsz)
+        n += (size_t)snprintf(out + n, outsz - n, "/%d", f->reg);
+    if (f->rm >= 0 && n < outsz)
+        n += (size_t)snprintf(out + n, outsz - n, " rm=%d", f->rm);
+    if (f->w >= 0 && n < outsz)
+        n += (size_t)snprintf(out + n, outsz - n, " W%d", f->w);
+    if (n < outsz)
+        n += (size_t)snprintf(out + n, outsz - n, " %s", mnemonic_name((enum mnemonic)f->row->mnemonic));
+    for (unsigned i = 0; i < 4 && f->row->opnd[i] && n < outsz; i++) {
+        char op[24];
+        describe_operand(f->row->opnd[i], op, sizeof op);
+        n += (size_t)snprintf(out + n, outsz - n, "%s%s", i ? "," : " ", op);
+    }
+}

@@ -1,0 +1,44 @@
+/* Instruction forms with a memory operand, enumerated from the decoder's opcode tables.
+ *
+ * A form is a table row together with the selector choices that lead to it (ModRM.reg or
+ * .rm, mandatory prefix, CPU mode, operand/address size, W); a new row in the tables is a
+ * new form here without any change to the harness. */
+#ifndef DIFF_FORMS_H
+#define DIFF_FORMS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "decoder.h"
+#include "optab.h"
+
+/* Bit sets over 16/32/64 (CPU modes, operand sizes, address sizes). */
+enum { SIZE16 = 1, SIZE32 = 2, SIZE64 = 4, SIZE_ALL = 7 };
+
+struct form {
+    const struct optab *row;
+    uint8_t map;            /* MAP_LEGACY_1B .. MAP_LEGACY_0F3A */
+    uint8_t opcode;
+    int8_t reg, rm;         /* ModRM fields the selectors fixed, or -1 */
+    int8_t mandatory;       /* enum mandatory_prefix a SEL_PFX chose, or -1 */
+    int8_t w;               /* REX.W a SEL_W chose, or -1 */
+    uint8_t modes;          /* SIZE* set of CPU modes (SEL_MODE, F_NO64, F_ONLY64) */
+    uint8_t osizes;         /* operand sizes a SEL_OSIZE allows */
+    uint8_t asizes;         /* address sizes a SEL_ASIZE allows */
+    const char *not_runnable; /* why the native oracle cannot run it, or NULL */
+};
+
+/* Every memory form of the legacy maps (1-byte, 0F, 0F38, 0F3A), in table order.
+ * Returns the count; *forms is allocated (free it). */
+unsigned forms_enumerate(struct form **forms);
+
+/* Whether the row's operands can address memory, and which kinds of memory operand. */
+bool row_has_modrm_memory(const struct optab *row);
+bool row_has_operand(const struct optab *row, enum operand_kind kind);
+/* Operand size matters for this row (some operand is sized v/z/y/p/a). */
+bool row_has_sized_operand(const struct optab *row);
+
+/* "add Ev,Gv" style description of a form, for reports. */
+void form_describe(const struct form *f, char *out, unsigned outsz);
+
+#endif

@@ -1,0 +1,225 @@
+/* Native execution: the runners of native_stubs.S, their LDT segments, and fault capture.
+ *
+ * A fault in the instruction under test raises a signal; the handler copies the
+ * registers at the fault from the signal context, reads the vector and error code the
+ * kernel reports (trapno, err, si_addr for #PF's CR2) and siglongjmps back into
+ * native_run. The handler runs on its own stack because the instruction's RSP is a test
+ * value, and with SA_NODEFER because it never returns normally. */
+#define _GNU_SOURCE
+#include "native.h"
+
+#include <asm/ldt.h>
+#include <asm/prctl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+/* native_stubs.S */
+extern struct native_frame native_in, native_out;
+extern uint8_t native_code_start[], native_code_end[], native_code16_base[];
+extern uint8_t native_slot64[], native_slot32[], native_slot16[];
+void native_run64(void);
+void native_run32(void);
+void native_run16(void);
+
+#define SLOT_SIZE 16
+#define NOP 0x90
+#define PAGE 4096u
+/* The reservation around the buffer: a 16-bit segment based at the buffer reaches 64 KiB
+ * on, and the 16-bit "high" segment a little further. */
+#define GUARD_BEFORE (64u * 1024)
+#define GUARD_AFTER (256u * 1024)
+
+static struct native_layout layout;
+static sigjmp_buf fault_return;
+static struct native_result *current;
+static bool gs_base_lost; /* a 32/16-bit runner left GS with the flat selector */
+
+const struct native_layout *native_layout(void)
+{
+    return &layout;
+}
+
+static uint8_t *slot_of(unsigned bits)
+{
+    return bits == 64 ? native_slot64 : bits == 32 ? native_slot32 : native_slot16;
+}
+
+uint64_t native_slot_ip(unsigned bits)
+{
+    uint64_t address = (uint64_t)(uintptr_t)slot_of(bits);
+    return bits == 16 ? address - layout.code16_base : address;
+}
+
+void native_place(unsigned bits, const uint8_t *bytes, unsigned length)
+{
+    uint8_t *slot = slot_of(bits);
+    memcpy(slot, bytes, length);
+    memset(slot + length, NOP, SLOT_SIZE - length);
+}
+
+static int arch_prctl(int code, unsigned long address)
+{
+    return (int)syscall(SYS_arch_prctl, code, address);
+}
+
+/* The registers in the signal context, in encoding order. */
+static const int greg_of_gpr[16] = {
+    REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI,
+    REG_R8,  REG_R9,  REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15,
+};
+
+static void on_fault(int signo, siginfo_t *info, void *context)
+{
+    const ucontext_t *uc = context;
+    const greg_t *g = uc->uc_mcontext.gregs;
+    struct native_result *r = current;
+    uint64_t csgsfs = (uint64_t)g[REG_CSGSFS];
+
+    if (!r) { /* not ours: a bug in the harness itself */
+        signal(signo, SIG_DFL);
+        raise(signo);
+        return;
+    }
+    r->faulted = true;
+    r->signo = signo;
+    r->vector = (uint8_t)g[REG_TRAPNO];
+    r->error_code = (uint32_t)g[REG_ERR];
+    r->cr2 = (uint64_t)(uintptr_t)info->si_addr;
+    r->fault_ip = (uint64_t)g[REG_RIP];
+    for (int i = 0; i < 16; i++)
+        r->out.gpr[i] = (uint64_t)g[greg_of_gpr[i]];
+    r->out.rflags = (uint64_t)g[REG_EFL];
+    /* CS GS FS SS packed in 16-bit fields; ES and DS are not in the context: a faulting
+     * instruction has not changed them. */
+    r->out.seg[NSEG_CS] = (uint16_t)csgsfs;
+    r->out.seg[NSEG_GS] = (uint16_t)(csgsfs >> 16);
+    r->out.seg[NSEG_FS] = (uint16_t)(csgsfs >> 32);
+    r->out.seg[NSEG_SS] = (uint16_t)(csgsfs >> 48);
+    r->out.seg[NSEG_ES] = native_in.seg[NSEG_ES];
+    r->out.seg[NSEG_DS] = native_in.seg[NSEG_DS];
+    siglongjmp(fault_return, 1);
+}
+
+void native_run(unsigned bits, const struct native_frame *in, struct native_result *result)
+{
+    memset(result, 0, sizeof *result);
+    native_in = *in;
+    memset(&native_out, 0, sizeof native_out);
+    if (bits == 64 && gs_base_lost) {
+        arch_prctl(ARCH_SET_GS, layout.gs_base);
+        gs_base_lost = false;
+    }
+    current = result;
+    if (sigsetjmp(fault_return, 0) == 0) {
+        if (bits == 64)
+            native_run64();
+        else if (bits == 32)
+            native_run32();
+        else
+            native_run16();
+        result->out = native_out;
+    }
+    current = NULL;
+    if (bits != 64)
+        gs_base_lost = true;
+}
+
+static bool set_ldt(enum ldt_entry entry, uint64_t base, uint32_t limit, bool bits32,
+                    bool code, bool pages)
+{
+    struct user_desc d;
+    memset(&d, 0, sizeof d);
+    d.entry_number = entry;
+    d.base_addr = (unsigned)base;
+    d.limit = limit;
+    d.seg_32bit = bits32;
+    d.contents = code ? MODIFY_LDT_CONTENTS_CODE : MODIFY_LDT_CONTENTS_DATA;
+    d.read_exec_only = 0;
+    d.limit_in_pages = pages;
+    d.seg_not_present = 0;
+    d.useable = 1;
+    if (syscall(SYS_modify_ldt, 1, &d, sizeof d) != 0) {
+        perror("modify_ldt");
+        return false;
+    }
+    return true;
+}
+
+static bool install_handlers(void)
+{
+    static const int signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP };
+    stack_t ss;
+    struct sigaction sa;
+
+    ss.ss_size = 64 * 1024;
+    ss.ss_sp = malloc(ss.ss_size);
+    ss.ss_flags = 0;
+    if (!ss.ss_sp || sigaltstack(&ss, NULL) != 0) {
+        perror("sigaltstack");
+        return false;
+    }
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_fault;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        if (sigaction(signals[i], &sa, NULL) != 0) {
+            perror("sigaction");
+            return false;
+        }
+    }
+    return true;
+}
+
+bool native_init(uint32_t buffer_size)
+{
+    uint64_t code_start = (uint64_t)(uintptr_t)native_code_start;
+    uint64_t code_end = (uint64_t)(uintptr_t)native_code_end;
+    uint64_t reserve = GUARD_BEFORE + buffer_size + GUARD_AFTER;
+    unsigned long fs_base = 0;
+    uint8_t *guard;
+
+    if (code_end > 0xffffffffu) {
+        fprintf(stderr, "native: the runners are above 4 GiB (built as PIE?)\n");
+        return false;
+    }
+    if (mprotect(native_code_start, code_end - code_start, PROT_READ | PROT_WRITE | PROT_EXEC)) {
+        perror("mprotect(runners)");
+        return false;
+    }
+    guard = mmap(NULL, reserve, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+    if (guard == MAP_FAILED) {
+        perror("mmap(buffer)");
+        return false;
+    }
+    layout.guard = (uint64_t)(uintptr_t)guard;
+    layout.guard_size = reserve;
+    layout.buffer = guard + GUARD_BEFORE;
+    layout.size = buffer_size;
+    if (mprotect(layout.buffer, buffer_size, PROT_READ | PROT_WRITE)) {
+        perror("mprotect(buffer)");
+        return false;
+    }
+    layout.code_start = code_start;
+    layout.code_end = code_end;
+    layout.code16_base = (uint64_t)(uintptr_t)native_code16_base;
+    arch_prctl(ARCH_GET_FS, (unsigned long)&fs_base);
+    layout.fs_base = fs_base;
+    layout.gs_base = (uint64_t)(uintptr_t)layout.buffer;
+    gs_base_lost = true;
+
+    uint64_t buf = (uint64_t)(uintptr_t)layout.buffer;
+    if (!set_ldt(LDT_CODE16, layout.code16_base, 0xffff, false, true, false) ||
+        !set_ldt(LDT_DATA16, buf, 0xffff, false, false, false) ||
+        !set_ldt(LDT_DATA16_HI, buf + LDT_DATA16_HI_OFFSET, 0xffff, false, false, false) ||
+        !set_ldt(LDT_DATA32, buf, 0xfffff, true, false, true))
+        return false;
+    return install_handlers();
+}

@@ -1,0 +1,75 @@
+/* Running one instruction on this CPU, in-process, in 64-bit, 32-bit (compat mode) or
+ * 16-bit code (an LDT code segment), with every general-purpose register and RFLAGS
+ * loaded from a frame and stored back, and faults caught and turned into their vector and
+ * error code. Linux x86-64 only. */
+#ifndef DIFF_NATIVE_H
+#define DIFF_NATIVE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* The runners' register frame; native_stubs.S knows its layout. */
+enum { NSEG_ES, NSEG_CS, NSEG_SS, NSEG_DS, NSEG_FS, NSEG_GS, NSEG_COUNT };
+struct native_frame {
+    uint64_t gpr[16];          /* RAX..R15 in encoding order */
+    uint64_t rflags;
+    uint16_t seg[NSEG_COUNT];  /* selectors; in: ES SS DS are loaded in 32/16-bit code */
+    uint32_t pad;
+};
+
+/* Selectors the harness can give the data segment registers. The LDT entries are
+ * installed by native_init; their bases are native_layout's. */
+#define SEL_USER_DS 0x2b    /* flat 4 GiB data, the process's own */
+#define SEL_USER32_CS 0x23
+#define SEL_USER64_CS 0x33
+#define SEL_LDT(index) ((uint16_t)(((index) << 3) | 4 | 3))
+enum ldt_entry {
+    LDT_CODE16,     /* 16-bit code at native_code16_base, limit 0xffff */
+    LDT_DATA16,     /* 16-bit data at the buffer, limit 0xffff */
+    LDT_DATA16_HI,  /* 16-bit data at the buffer + LDT_DATA16_HI_OFFSET, limit 0xffff */
+    LDT_DATA32,     /* 32-bit data at the buffer, limit 4 GiB - 1 (page granular) */
+    LDT_COUNT
+};
+#define LDT_DATA16_HI_OFFSET 0x800u
+
+/* The memory the instruction may touch: `size` bytes of RAM at `buffer`, inside a
+ * reservation of `guard_size` bytes of inaccessible pages that starts at `guard` (so
+ * that an access that strays a little faults with #PF instead of touching the
+ * program). All below 2 GiB. */
+struct native_layout {
+    uint8_t *buffer;
+    uint32_t size;
+    uint64_t guard;
+    uint64_t guard_size;
+    uint64_t code_start, code_end;  /* the runners' code (CS-relative reads may see it) */
+    uint64_t code16_base;           /* base of the 16-bit code segment */
+    uint64_t fs_base, gs_base;      /* 64-bit mode FS/GS bases while a runner runs */
+};
+
+struct native_result {
+    struct native_frame out;   /* registers after the instruction, or at the fault */
+    bool faulted;
+    int signo;
+    uint8_t vector;
+    uint32_t error_code;
+    uint64_t cr2;              /* the faulting address of a #PF */
+    uint64_t fault_ip;         /* RIP/EIP/IP of the faulting instruction */
+};
+
+/* Map the buffer, make the runners patchable, install the LDT and the fault handlers.
+ * Prints why and returns false when the host cannot do it. */
+bool native_init(uint32_t buffer_size);
+const struct native_layout *native_layout(void);
+
+/* The instruction pointer of the slot in code of `bits` (16: offset within the 16-bit
+ * code segment; 32/64: linear address). */
+uint64_t native_slot_ip(unsigned bits);
+
+/* Copy the instruction into the slot of the runner for `bits`. */
+void native_place(unsigned bits, const uint8_t *bytes, unsigned length);
+
+/* Run the placed instruction from `in`. Registers not loaded in 32/16-bit code (R8-R15)
+ * come back as zero there. */
+void native_run(unsigned bits, const struct native_frame *in, struct native_result *result);
+
+#endif

@@ -1,0 +1,73 @@
+/* Synthesis of test cases: encodings of a form (prefixes, operand and address size,
+ * addressing form, registers, immediates), and initial states whose memory operands land
+ * in the test buffer, with register and memory values biased towards edge cases. */
+#ifndef DIFF_SYNTH_H
+#define DIFF_SYNTH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "decoder.h"
+#include "forms.h"
+#include "native.h"
+
+/* xorshift64*: fast, and reproducible from the seed printed with each mismatch. */
+struct rng {
+    uint64_t s;
+};
+uint64_t rng_next(struct rng *r);
+unsigned rng_below(struct rng *r, unsigned n);
+
+/* A form in one CPU mode with one operand size (and REP prefix for strings): the unit
+ * the harness counts and reports. */
+struct variant {
+    const struct form *form;
+    unsigned bits;      /* 16, 32, 64: the code segment */
+    unsigned osize;     /* 2, 4, 8; 0 when no operand is sized by it */
+    uint8_t rep;        /* 0, 0xf3 or 0xf2 for string rows */
+};
+
+/* All variants of a form; returns the count written (at most max). */
+unsigned variants_of(const struct form *f, struct variant *out, unsigned max);
+
+/* One instruction, decoded. */
+struct encoding {
+    uint8_t bytes[16];
+    unsigned length;
+    struct insn insn;
+};
+
+/* A random encoding of the variant; false when none matched the form after many tries. */
+bool synth_encoding(struct rng *r, const struct variant *v, struct encoding *e);
+
+/* Segment registers of a state: selector and the descriptor as the CPU has it loaded. */
+struct segment {
+    uint16_t selector;
+    uint64_t base;
+    uint32_t limit;
+    uint16_t attributes; /* WHV_X64_SEGMENT_REGISTER.Attributes */
+};
+
+/* An initial state: registers and segments; the buffer content is in native_layout(). */
+struct state {
+    unsigned bits;
+    uint64_t gpr[16];
+    uint64_t rflags;
+    struct segment seg[6];   /* ES CS SS DS FS GS */
+    uint64_t rip;            /* of the slot */
+    uint64_t target;         /* linear address of the (first) memory operand, or 0 */
+    bool target_known;       /* target is the address the instruction accesses */
+};
+
+/* A random state for the decoded instruction: registers, segments, flags (flags_case
+ * picks 0, all arithmetic flags, or those with DF), the buffer filled and the memory
+ * operand's address registers solved so that it lands in the buffer. When `patch` is
+ * set, displacements that must hold the address (RIP-relative, absolute, moffs) are
+ * written into e->bytes; otherwise they are the caller's. */
+void synth_state(struct rng *r, struct encoding *e, unsigned flags_case, bool patch,
+                 struct state *s);
+
+/* The fixed segments of a mode with the data segments the harness picked. */
+void mode_segments(unsigned bits, struct segment seg[6]);
+
+#endif

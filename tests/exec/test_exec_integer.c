@@ -1,0 +1,343 @@
+/* The integer families of the executor (alu.c, shift.c, muldiv.c, bits.c) against this
+ * CPU. Each case is one instruction written once in assembler: it runs natively between
+ * a load and a store of the registers, and its bytes (read back from the code) go through
+ * WHvEmulatorTryMmioEmulation with the CLI's in-memory guest holding the same registers
+ * and memory. Registers, RFLAGS (the undefined flags too: the emulator uses the host's
+ * vendor profile by default) and the memory around RBX must agree; an instruction that
+ * raises #DE natively must inject #DE and change nothing.
+ *
+ * Usage: test_exec_integer [iterations per case] [seed] */
+#define _POSIX_C_SOURCE 200809L /* sigaction, sigsetjmp */
+
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "WinHvEmulation.h"
+#include "check.h"
+#include "guest.h"
+#include "whvemu.h"
+
+/* Registers a case may use, in the order the native stub loads and stores them. RBX
+ * always points into mem[] (the memory operand). */
+struct state {
+    uint64_t rax, rcx, rdx, rbx, rsi, rdi, r8, r9, rflags;
+};
+
+static const WHV_REGISTER_NAME state_regs[] = {
+    WHvX64RegisterRax, WHvX64RegisterRcx, WHvX64RegisterRdx, WHvX64RegisterRbx,
+    WHvX64RegisterRsi, WHvX64RegisterRdi, WHvX64RegisterR8, WHvX64RegisterR9,
+    WHvX64RegisterRflags,
+};
+static const char *const state_names[] = { "rax", "rcx", "rdx", "rbx", "rsi",
+                                           "rdi", "r8", "r9", "rflags" };
+#define STATE_REGS 9
+
+/* How a case's inputs are drawn. */
+enum input_kind {
+    IN_ANY,        /* every register random */
+    IN_DIVIDE,     /* usually a dividend high half that lets the quotient fit */
+    IN_BIT_OFFSET, /* RCX a bit offset that stays within mem[] */
+};
+
+/* A native stub: load the state (pointer in RDI), set RFLAGS, run the instruction between
+ * the labels NAME_insn and NAME_end, store the state back. */
+#define NATIVE(name, text)                                                                   \
+    void name(struct state *);                                                               \
+    extern const uint8_t name##_insn[], name##_end[];                                       \
+    __asm__(".text\n.globl " #name "\n.type " #name ",@function\n" #name ":\n"               \
+            "push %rbx\npush %rbp\nmov %rdi,%rbp\n"                                          \
+            "mov 0(%rbp),%rax\nmov 8(%rbp),%rcx\nmov 16(%rbp),%rdx\nmov 24(%rbp),%rbx\n"     \
+            "mov 32(%rbp),%rsi\nmov 40(%rbp),%rdi\nmov 48(%rbp),%r8\nmov 56(%rbp),%r9\n"     \
+            "pushq 64(%rbp)\npopfq\n"                                                        \
+            ".globl " #name "_insn\n" #name "_insn:\n" text "\n"                             \
+            ".globl " #name "_end\n" #name "_end:\n"                                         \
+            "pushfq\npopq 64(%rbp)\n"                                                        \
+            "mov %rax,0(%rbp)\nmov %rcx,8(%rbp)\nmov %rdx,16(%rbp)\nmov %rbx,24(%rbp)\n"     \
+            "mov %rsi,32(%rbp)\nmov %rdi,40(%rbp)\nmov %r8,48(%rbp)\nmov %r9,56(%rbp)\n"     \
+            "pop %rbp\npop %rbx\nret\n");
+
+/* ---- the cases: name, instruction (AT&T syntax), inputs ---- */
+
+#define ALU_CASES(X, op)                                                                     \
+    X(op##_m8_r, #op "b %cl,(%rbx)", IN_ANY)                                                 \
+    X(op##_m16_r, #op "w %cx,(%rbx)", IN_ANY)                                                \
+    X(op##_m32_r, #op "l %ecx,(%rbx)", IN_ANY)                                               \
+    X(op##_m64_r, #op "q %rcx,(%rbx)", IN_ANY)                                               \
+    X(op##_r8h_m, #op "b (%rbx),%ah", IN_ANY)                                                \
+    X(op##_r32_m, #op "l (%rbx),%esi", IN_ANY)                                               \
+    X(op##_r64_m, #op "q (%rbx),%r9", IN_ANY)                                                \
+    X(op##_m8_i, #op "b $0x9c,(%rbx)", IN_ANY)                                               \
+    X(op##_m16_ib, #op "w $-3,(%rbx)", IN_ANY)                                               \
+    X(op##_m32_i, #op "l $0x12345678,2(%rbx)", IN_ANY)                                       \
+    X(op##_m64_i, #op "q $-0x7654321,(%rbx)", IN_ANY)                                        \
+    X(op##_m64_ib, #op "q $0x7f,(%rbx)", IN_ANY)                                             \
+    X(op##_al_i, #op "b $0x80,%al", IN_ANY)                                                  \
+    X(op##_rax_i, #op "q $-0x80000000,%rax", IN_ANY)
+
+#define UNARY_CASES(X, op)                                                                   \
+    X(op##_m8, #op "b (%rbx)", IN_ANY)                                                       \
+    X(op##_m16, #op "w (%rbx)", IN_ANY)                                                      \
+    X(op##_m32, #op "l (%rbx)", IN_ANY)                                                      \
+    X(op##_m64, #op "q 1(%rbx)", IN_ANY)                                                     \
+    X(op##_r32, #op "l %edx", IN_ANY)
+
+#define SHIFT_CASES(X, op)                                                                   \
+    X(op##_m8_cl, #op "b %cl,(%rbx)", IN_ANY)                                                \
+    X(op##_m16_cl, #op "w %cl,(%rbx)", IN_ANY)                                               \
+    X(op##_m32_cl, #op "l %cl,(%rbx)", IN_ANY)                                               \
+    X(op##_m64_cl, #op "q %cl,(%rbx)", IN_ANY)                                               \
+    X(op##_r32_cl, #op "l %cl,%eax", IN_ANY)                                                 \
+    X(op##_m8_1, #op "b $1,(%rbx)", IN_ANY)                                                  \
+    X(op##_m16_i, #op "w $17,(%rbx)", IN_ANY)                                                \
+    X(op##_m32_i, #op "l $31,(%rbx)", IN_ANY)                                                \
+    X(op##_m64_i, #op "q $37,(%rbx)", IN_ANY)                                                \
+    X(op##_m64_1, #op "q $1,(%rbx)", IN_ANY)
+
+#define MULDIV_CASES(X, op, in)                                                              \
+    X(op##_m8, #op "b (%rbx)", in)                                                           \
+    X(op##_m16, #op "w (%rbx)", in)                                                          \
+    X(op##_m32, #op "l (%rbx)", in)                                                          \
+    X(op##_m64, #op "q (%rbx)", in)                                                          \
+    X(op##_r64, #op "q %rsi", in)
+
+#define CASES(X)                                                                             \
+    ALU_CASES(X, add) ALU_CASES(X, or) ALU_CASES(X, adc) ALU_CASES(X, sbb)                   \
+    ALU_CASES(X, and) ALU_CASES(X, sub) ALU_CASES(X, xor) ALU_CASES(X, cmp)                  \
+    X(test_m8_i, "testb $0x81,(%rbx)", IN_ANY)                                               \
+    X(test_m16_i, "testw $0x8001,(%rbx)", IN_ANY)                                            \
+    X(test_m32_r, "testl %ecx,(%rbx)", IN_ANY)                                               \
+    X(test_m64_i, "testq $-2,(%rbx)", IN_ANY)                                                \
+    X(test_m8_f6_1, ".byte 0xf6,0x0b,0x5a", IN_ANY) /* TEST alias F6 /1 */                    \
+    X(test_rax_i, "testq $0x40000000,%rax", IN_ANY)                                          \
+    UNARY_CASES(X, inc) UNARY_CASES(X, dec) UNARY_CASES(X, not) UNARY_CASES(X, neg)          \
+    SHIFT_CASES(X, rol) SHIFT_CASES(X, ror) SHIFT_CASES(X, rcl) SHIFT_CASES(X, rcr)          \
+    SHIFT_CASES(X, shl) SHIFT_CASES(X, shr) SHIFT_CASES(X, sar)                              \
+    X(sal_alias_m8_cl, ".byte 0xd2,0x33", IN_ANY) /* SHL alias D2 /6 */                       \
+    X(sal_alias_m32_i, ".byte 0xc1,0x33,0x05", IN_ANY)                                       \
+    MULDIV_CASES(X, mul, IN_ANY) MULDIV_CASES(X, imul, IN_ANY)                               \
+    X(imul_r16_m_i8, "imulw $-5,(%rbx),%cx", IN_ANY)                                         \
+    X(imul_r32_m_i32, "imull $0x12345,(%rbx),%ecx", IN_ANY)                                  \
+    X(imul_r64_m_i32, "imulq $-0x1234567,(%rbx),%rcx", IN_ANY)                               \
+    X(imul_r64_r_i8, "imulq $127,%rsi,%rdi", IN_ANY)                                         \
+    MULDIV_CASES(X, div, IN_DIVIDE) MULDIV_CASES(X, idiv, IN_DIVIDE)
+
+#define DEFINE_NATIVE(name, text, in) NATIVE(t_##name, text)
+CASES(DEFINE_NATIVE)
+
+struct test_case {
+    const char *name;
+    void (*run)(struct state *);
+    const uint8_t *insn, *end;
+    enum input_kind inputs;
+};
+
+#define CASE_ENTRY(name, text, in) { #name, t_##name, t_##name##_insn, t_##name##_end, in },
+static const struct test_case cases[] = { CASES(CASE_ENTRY) };
+
+/* ---- inputs ---- */
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15u;
+
+static uint64_t next_random(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+/* Random values with the edges every size has: 0, 1, all ones, sign boundaries. */
+static uint64_t random_value(void)
+{
+    static const uint64_t edges[] = {
+        0, 1, 2, ~UINT64_C(0), 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff, 0x7fffffff,
+        0x80000000, 0xffffffff, 0x7fffffffffffffff, 0x8000000000000000, 0x10, 0x0f,
+    };
+    uint64_t r = next_random();
+
+    switch (r % 8) {
+    case 0: return edges[(r >> 8) % (sizeof edges / sizeof edges[0])];
+    case 1: return next_random() & 0xff;
+    case 2: return (uint64_t)(int64_t)(int8_t)next_random(); /* small, either sign */
+    case 3: return next_random() & next_random();
+    default: return next_random();
+    }
+}
+
+static uint8_t mem_before[1024], mem[1024] __attribute__((aligned(64)));
+#define MEM_RBX (mem + 512)
+
+static void random_state(struct state *s, enum input_kind inputs)
+{
+    uint64_t *r = &s->rax;
+
+    for (unsigned i = 0; i < STATE_REGS - 1; i++)
+        r[i] = random_value();
+    s->rbx = (uint64_t)(uintptr_t)MEM_RBX;
+    for (unsigned i = 0; i < sizeof mem_before; i++)
+        mem_before[i] = (uint8_t)random_value();
+    /* arithmetic flags: none, all, or a random mix (reserved bit 1 always set) */
+    switch (next_random() % 3) {
+    case 0: s->rflags = 0x2; break;
+    case 1: s->rflags = 0x2 | 0x8d5; break;
+    default: s->rflags = 0x2 | (next_random() & 0x8d5); break;
+    }
+    if (inputs == IN_DIVIDE && next_random() % 4 != 0) {
+        /* a high half that is the sign (or zero) extension of the low one */
+        s->rdx = (next_random() & 1) && (int64_t)s->rax < 0 ? ~UINT64_C(0) : 0;
+        if (next_random() & 1)
+            s->rax = (s->rax & 0xffff) | ((s->rax & 0x8000) ? ~UINT64_C(0xffff) : 0);
+    }
+    if (inputs == IN_BIT_OFFSET)
+        s->rcx = (uint64_t)((int64_t)(next_random() % 4096) - 2048);
+}
+
+/* ---- native execution, with #DE caught ---- */
+
+static sigjmp_buf native_fault;
+
+static void on_sigfpe(int sig)
+{
+    (void)sig;
+    siglongjmp(native_fault, 1);
+}
+
+/* Run natively; true when the instruction raised #DE (SIGFPE). */
+static bool run_native(const struct test_case *tc, struct state *s)
+{
+    memcpy(mem, mem_before, sizeof mem);
+    if (sigsetjmp(native_fault, 1))
+        return true;
+    tc->run(s);
+    return false;
+}
+
+/* ---- emulation ---- */
+
+static struct guest g;
+static WHV_EMULATOR_HANDLE emulator;
+
+static WHV_EMULATOR_STATUS run_emulated(const struct test_case *tc, const struct state *s)
+{
+    WHV_VP_EXIT_CONTEXT vp;
+    WHV_MEMORY_ACCESS_CONTEXT mmio;
+    WHV_EMULATOR_STATUS status;
+    unsigned length = (unsigned)(tc->end - tc->insn);
+    const uint64_t *r = &s->rax;
+    HRESULT hr;
+
+    vcpu_set_defaults(&g.vcpu, VCPU_LONG64);
+    for (unsigned i = 0; i < STATE_REGS; i++)
+        vcpu_reg(&g.vcpu, state_regs[i])->Reg64 = r[i];
+    vcpu_reg(&g.vcpu, WHvX64RegisterRip)->Reg64 = (uint64_t)(uintptr_t)tc->insn;
+    guest_write(&g, (uint64_t)(uintptr_t)mem, mem_before, sizeof mem_before);
+    vcpu_exit_context(&g.vcpu, length, &vp);
+
+    memset(&mmio, 0, sizeof mmio);
+    mmio.InstructionByteCount = (UINT8)length;
+    memcpy(mmio.InstructionBytes, tc->insn, length);
+    mmio.AccessInfo.AccessType = WHvMemoryAccessRead;
+    hr = WHvEmulatorTryMmioEmulation(emulator, &g, &vp, &mmio, &status);
+    CHECK(hr == S_OK, "%s: TryMmioEmulation hr=0x%x", tc->name, (unsigned)hr);
+    return status;
+}
+
+/* Compare one run; print the inputs on the first mismatch of a case only. */
+static bool compare(const struct test_case *tc, const struct state *in, const struct state *out,
+                    bool faulted, WHV_EMULATOR_STATUS status)
+{
+    const uint64_t *before = &in->rax, *native = &out->rax;
+    const WHV_X64_PENDING_INTERRUPTION_REGISTER *pending =
+        &vcpu_reg(&g.vcpu, WHvRegisterPendingInterruption)->PendingInterruption;
+    uint64_t rip = vcpu_reg(&g.vcpu, WHvX64RegisterRip)->Reg64;
+    uint8_t emulated_mem[sizeof mem];
+    bool ok = status.AsUINT32 == 1;
+
+    if (!ok) {
+        fprintf(stderr, "%s: status 0x%x\n", tc->name, (unsigned)status.AsUINT32);
+        return false;
+    }
+    if (faulted) {
+        ok = pending->InterruptionPending && pending->InterruptionVector == 0 &&
+             rip == (uint64_t)(uintptr_t)tc->insn;
+        for (unsigned i = 0; i < STATE_REGS; i++)
+            ok = ok && vcpu_reg(&g.vcpu, state_regs[i])->Reg64 == before[i];
+        if (!ok)
+            fprintf(stderr, "%s: native #DE, emulated pending=%u vector=%u\n", tc->name,
+                    pending->InterruptionPending, pending->InterruptionVector);
+        return ok;
+    }
+    if (pending->InterruptionPending) {
+        fprintf(stderr, "%s: emulation injected vector %u\n", tc->name,
+                pending->InterruptionVector);
+        ok = false;
+    }
+    for (unsigned i = 0; i < STATE_REGS; i++) {
+        uint64_t got = vcpu_reg(&g.vcpu, state_regs[i])->Reg64;
+        if (got != native[i]) {
+            fprintf(stderr, "%s: %s = 0x%llx, native 0x%llx\n", tc->name, state_names[i],
+                    (unsigned long long)got, (unsigned long long)native[i]);
+            ok = false;
+        }
+    }
+    if (rip != (uint64_t)(uintptr_t)tc->end) {
+        fprintf(stderr, "%s: rip not advanced past the instruction\n", tc->name);
+        ok = false;
+    }
+    guest_read(&g, (uint64_t)(uintptr_t)mem, emulated_mem, sizeof emulated_mem);
+    for (unsigned i = 0; i < sizeof mem; i++) {
+        if (emulated_mem[i] != mem[i]) {
+            fprintf(stderr, "%s: mem[rbx%+d] = 0x%02x, native 0x%02x\n", tc->name,
+                    (int)i - 512, emulated_mem[i], mem[i]);
+            ok = false;
+            break;
+        }
+    }
+    if (!ok)
+        for (unsigned i = 0; i < STATE_REGS; i++)
+            fprintf(stderr, "    input %s = 0x%llx\n", state_names[i],
+                    (unsigned long long)before[i]);
+    return ok;
+}
+
+int main(int argc, char **argv)
+{
+    unsigned iterations = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 0) : 400;
+    unsigned case_count = sizeof cases / sizeof cases[0], runs = 0, faults = 0;
+    uint64_t vendor = 0;
+    struct sigaction sa;
+
+    if (argc > 2)
+        rng_state = strtoull(argv[2], NULL, 0) | 1;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigfpe;
+    sigaction(SIGFPE, &sa, NULL);
+
+    guest_init(&g);
+    CHECK(WHvEmulatorCreateEmulator(&guest_callbacks, &emulator) == S_OK, "create emulator");
+    whvemu_get_option(emulator, WHVEMU_OPTION_VENDOR, &vendor);
+    for (unsigned c = 0; c < case_count; c++) {
+        const struct test_case *tc = &cases[c];
+        unsigned mismatches = 0;
+        for (unsigned i = 0; i < iterations; i++) {
+            struct state in, out;
+            bool faulted;
+            random_state(&in, tc->inputs);
+            out = in;
+            faulted = run_native(tc, &out);
+            faults += faulted;
+            runs++;
+            if (!compare(tc, &in, &out, faulted, run_emulated(tc, &in)) && ++mismatches >= 3)
+                break;
+        }
+        CHECK(mismatches == 0, "%s: %u mismatching runs", tc->name, mismatches);
+    }
+    printf("exec_integer: %u cases x %u runs (%u runs, %u raised #DE), vendor profile %s\n",
+           case_count, iterations, runs, faults, vendor == WHVEMU_VENDOR_AMD ? "AMD" : "Intel");
+    WHvEmulatorDestroyEmulator(emulator);
+    guest_free(&g);
+    return check_summary();
+}
