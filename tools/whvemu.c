@@ -230,6 +230,7 @@ struct scenario {
     struct guest guest;
 };
 
+/* --reg NAME=VALUE in the form NAME's kind needs; --seg accepts segment registers only. */
 static bool parse_register(struct guest *g, int bits, const char *option, const char *text)
 {
     char name[32];
@@ -239,6 +240,10 @@ static bool parse_register(struct guest *g, int bits, const char *option, const 
     int index = reg_index_of_text(name);
     if (index < 0) {
         fprintf(stderr, "whvemu: %s: unknown register \"%s\"\n", option, name);
+        return false;
+    }
+    if (strcmp(option, "--seg") == 0 && reg_table[index].kind != REG_KIND_SEGMENT) {
+        fprintf(stderr, "whvemu: --seg %s: expected a segment register (cs, ds, ...)\n", text);
         return false;
     }
     WHV_REGISTER_VALUE *v = &g->vcpu.regs[index];
@@ -459,7 +464,7 @@ static bool apply_option(struct scenario *s, const char *option, const char *val
         return true;                       /* handled before everything else */
     if (strcmp(option, "--bytes") == 0) {
         s->byte_count = 0;
-        return parse_hex_bytes(value, s->bytes, MAX_INSN_BYTES, &s->byte_count);
+        return parse_hex_bytes(value, s->bytes, CONTEXT_BYTES, &s->byte_count);
     }
     if (strcmp(option, "--given-bytes") == 0) {
         if (!parse_number_option(option, value, CONTEXT_BYTES, &number))
@@ -467,21 +472,8 @@ static bool apply_option(struct scenario *s, const char *option, const char *val
         s->given_bytes = (size_t)number;
         return true;
     }
-    if (strcmp(option, "--reg") == 0 || strcmp(option, "--seg") == 0) {
-        int index = -1;
-        const char *equals = strchr(value, '=');
-        if (equals && (size_t)(equals - value) < 16) {
-            char name[16];
-            memcpy(name, value, (size_t)(equals - value));
-            name[equals - value] = '\0';
-            index = reg_index_of_text(name);
-        }
-        if (option[2] == 's' && (index < 0 || reg_table[index].kind != REG_KIND_SEGMENT)) {
-            fprintf(stderr, "whvemu: --seg %s: expected a segment register (cs, ds, ...)\n", value);
-            return false;
-        }
+    if (strcmp(option, "--reg") == 0 || strcmp(option, "--seg") == 0)
         return parse_register(g, s->bits, option, value);
-    }
     if (strcmp(option, "--rip") == 0 || strcmp(option, "--rflags") == 0) {
         snprintf(assignment, sizeof assignment, "%s=%s", option + 2, value);
         return parse_register(g, s->bits, option, assignment);

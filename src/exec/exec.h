@@ -49,6 +49,19 @@ enum exec_result x_shiftd(struct vcpu *cpu, const struct insn *in, struct operan
 enum exec_result x_mul(struct vcpu *cpu, const struct insn *in, struct operand *ops);
 enum exec_result x_imul(struct vcpu *cpu, const struct insn *in, struct operand *ops);
 enum exec_result x_div(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_mulx(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+
+/* bits.c: BT*, BSF BSR, TZCNT LZCNT POPCNT, MOVBE, CRC32, BMI1/BMI2, ADCX ADOX */
+enum exec_result x_bt(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_bitscan(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_bitcount(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_movbe(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_crc32(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_bmi_logic(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_bls(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_pdep_pext(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_shiftx(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_adx(struct vcpu *cpu, const struct insn *in, struct operand *ops);
 
 /* stack.c: PUSH POP PUSHA POPA PUSHF POPF ENTER LEAVE */
 enum exec_result x_push(struct vcpu *cpu, const struct insn *in, struct operand *ops);
@@ -77,5 +90,15 @@ enum exec_result x_load_far_pointer(struct vcpu *cpu, const struct insn *in, str
 enum exec_result x_arpl(struct vcpu *cpu, const struct insn *in, struct operand *ops);
 enum exec_result x_bound(struct vcpu *cpu, const struct insn *in, struct operand *ops);
 enum exec_result x_xlat(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+
+/* atomic.c */
+enum exec_result x_xchg(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_xadd(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_cmpxchg(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_cmpxchg_wide(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+
+/* cond.c */
+enum exec_result x_setcc(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_cmovcc(struct vcpu *cpu, const struct insn *in, struct operand *ops);
 
 #endif

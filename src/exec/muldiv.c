@@ -206,3 +206,19 @@ enum exec_result x_div(struct vcpu *cpu, const struct insn *in, struct operand *
         flags_update(cpu, FL_SF | FL_ZF | FL_AF | FL_PF, FL_AF);
     return EXEC_OK;
 }
+
+/* MULX Gy (high half), By (low half), Ey: RDX/EDX * source, unsigned, no flags. The high
+ * half is written last, so it wins when both name the same register. */
+enum exec_result x_mulx(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+{
+    unsigned size = ops[0].size;
+    uint64_t src, hi, lo;
+    enum exec_result r = op_read(cpu, &ops[2], &src);
+
+    (void)in;
+    if (r != EXEC_OK)
+        return r;
+    multiply(gpr_read(cpu, GPR_DX, size, false), src, size, false, &hi, &lo);
+    r = op_write(cpu, &ops[1], lo);
+    return r != EXEC_OK ? r : op_write(cpu, &ops[0], hi);
+}

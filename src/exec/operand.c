@@ -123,6 +123,9 @@ unsigned operands_resolve(struct vcpu *cpu, const struct insn *in, struct operan
         case OK_GPR:
             gpr_operand(in, op, OPND_REG(d), size);
             break;
+        case OK_B: /* VEX.vvvv names a GPR (BMI1/BMI2) */
+            gpr_operand(in, op, in->vvvv & 15, size);
+            break;
         case OK_SEG:
             op->type = OPT_SEG;
             op->size = 2;
@@ -181,6 +184,7 @@ uint64_t operands_regs(const struct vcpu *cpu, const struct insn *in)
         case OK_G: mask |= REG_BIT(in->reg & 15); break;
         case OK_Z: mask |= REG_BIT((in->opcode & 7) | ((in->rex & 1) << 3)); break;
         case OK_GPR: mask |= REG_BIT(OPND_REG(d)); break;
+        case OK_B: mask |= REG_BIT(in->vvvv & 15); break;
         case OK_SEG: mask |= REG_BIT(REG_SEG(OPND_REG(d))); break;
         case OK_S: mask |= REG_BIT(REG_SEG(in->reg & 7)); break;
         case OK_O: memory = true; break;

@@ -2,7 +2,9 @@
  *
  * For each CPU mode (64, 32, 16) it decodes
  *   - every opcode of the one-byte, 0F, 0F38 and 0F3A maps with every ModRM byte (and SIB
- *     variants when there is a SIB), with each mandatory prefix for the escaped maps, and
+ *     variants when there is a SIB), with each mandatory prefix for the escaped maps,
+ *   - every VEX/EVEX/XOP opcode with every pp/L/W(/b) combination and every 3DNow! suffix,
+ *     with random ModRM and payload bits, and
  *   - N random byte strings (default 1,000,000, seeded, reproducible), weighted towards
  *     legacy prefixes, REX, the 0F/0F38/0F3A/0F0F escapes and VEX/EVEX/XOP starts,
  * and compares whvemu's decision (length, or invalid) with Zydis's.
@@ -253,6 +255,62 @@ static void random_string(uint8_t *buf)
     }
 }
 
+/* Every VEX, EVEX and XOP opcode with every combination of pp, L (L'L), W and (EVEX)
+ * b, and every 3DNow! suffix, each with a few random ModRM/SIB/displacement tails. The
+ * payload's other fields (R X B vvvv aaa z V') are random too. */
+static void sweep_vector_maps(unsigned bits, ZydisDecoder *zd, struct stats *st)
+{
+    enum { TAILS = 12 };
+    uint8_t buf[BUF_LEN];
+    /* in 16/32-bit mode the byte after C4/62 must have its top bits set to be VEX/EVEX */
+    uint8_t high = bits == 64 ? 0 : 0xc0;
+    for (unsigned map = 1; map <= 3; map++)
+        for (unsigned op = 0; op < 256; op++)
+            for (unsigned wlpp = 0; wlpp < 16; wlpp++)
+                for (unsigned t = 0; t < TAILS; t++) {
+                    random_tail(buf, 0);
+                    buf[0] = 0xc4;
+                    buf[1] = (uint8_t)((buf[1] & 0xe0) | high | map);
+                    buf[2] = (uint8_t)((wlpp & 8) << 4 | (buf[2] & 0x78) | (wlpp & 7));
+                    buf[3] = (uint8_t)op;
+                    compare(bits, zd, buf, st);
+                }
+    static const uint8_t evex_maps[5] = { 1, 2, 3, 5, 6 };
+    for (unsigned m = 0; m < 5; m++)
+        for (unsigned op = 0; op < 256; op++)
+            for (unsigned fields = 0; fields < 64; fields++) /* pp, L'L, W, b */
+                for (unsigned t = 0; t < TAILS / 2; t++) {
+                    random_tail(buf, 0);
+                    buf[0] = 0x62;
+                    buf[1] = (uint8_t)((buf[1] & 0xf0) | high | evex_maps[m]);
+                    buf[2] = (uint8_t)((fields & 0x20) << 2 | (buf[2] & 0x78) | 4 | (fields & 3));
+                    buf[3] = (uint8_t)((buf[3] & 0x8f) | (fields & 0x0c) << 3 | (fields & 0x10));
+                    if (bits != 64)
+                        buf[3] |= 0x08; /* V' must be 1 outside 64-bit mode */
+                    buf[4] = (uint8_t)op;
+                    compare(bits, zd, buf, st);
+                }
+    for (unsigned map = 8; map <= 10; map++)
+        for (unsigned op = 0; op < 256; op++)
+            for (unsigned wl = 0; wl < 4; wl++)
+                for (unsigned t = 0; t < TAILS; t++) {
+                    random_tail(buf, 0);
+                    buf[0] = 0x8f;
+                    buf[1] = (uint8_t)((buf[1] & 0xe0) | map);
+                    buf[2] = (uint8_t)((wl & 2) << 6 | (buf[2] & 0x78) | (wl & 1) << 2);
+                    buf[3] = (uint8_t)op;
+                    compare(bits, zd, buf, st);
+                }
+    for (unsigned suffix = 0; suffix < 256; suffix++)
+        for (unsigned t = 0; t < TAILS; t++) {
+            random_tail(buf, 0);
+            buf[0] = 0x0f, buf[1] = 0x0f;
+            buf[2] = (uint8_t)(t < TAILS / 2 ? 0xc0 | (buf[2] & 0x3f) : (buf[2] & 0xc7) | 0x00);
+            buf[3] = buf[4] = buf[5] = buf[6] = buf[7] = (uint8_t)suffix; /* any length */
+            compare(bits, zd, buf, st);
+        }
+}
+
 static void run_mode(unsigned bits, unsigned long randoms, struct stats *st)
 {
     ZydisDecoder zd;
@@ -296,6 +354,7 @@ static void run_mode(unsigned bits, unsigned long randoms, struct stats *st)
             }
         }
     }
+    sweep_vector_maps(bits, &zd, st);
     for (unsigned long i = 0; i < randoms; i++) {
         random_string(buf);
         compare(bits, &zd, buf, st);

@@ -1,0 +1,316 @@
+/* Control transfers: Jcc, LOOP/LOOPE/LOOPNE, JCXZ/JECXZ/JRCXZ, near JMP/CALL/RET, far
+ * JMP/CALL/RET and IRET. Branch rows carry F_BRANCH: each handler sets RIP itself.
+ *
+ * Source: Intel SDM vol. 2 (Jcc, LOOP, JMP, CALL, RET, IRET pseudo-code), vol. 3 section 5.8
+ * (privilege checks for control transfers); AMD APM vol. 3 where noted.
+ *
+ * Not emulated (EXEC_UNSUPPORTED, InternalEmulationFailure): far transfers through call
+ * gates, task gates and TSS descriptors; RETF/IRET to an outer privilege level; IRET with
+ * NT set (task return) and IRET to virtual-8086 mode. */
+#include "api/regcache.h"
+#include "exec/descriptor.h"
+#include "exec/exec.h"
+#include "exec/flags.h"
+#include "exec/stack.h"
+#include "optab.h"
+
+_Static_assert(MN_jnle - MN_jo == 15, "Jcc mnemonics follow the condition-code order");
+
+/* #GP(0) unless target lies within the code segment: below its limit, or canonical in
+ * 64-bit mode. (Both vendors fault on the branch itself: SDM and APM, JMP.) */
+static enum exec_result check_target(struct vcpu *cpu, enum cpu_mode mode, uint32_t cs_limit,
+                                     uint64_t target)
+{
+    bool inside = mode == MODE_64 ? mmu_is_canonical(cpu, target) : target <= cs_limit;
+    return inside ? EXEC_OK : raise_fault(cpu, EXC_GP, true, 0);
+}
+
+/* A near branch in the current code segment: the target wraps to the operand size. */
+static enum exec_result near_target(struct vcpu *cpu, const struct insn *in, uint64_t target,
+                                    uint64_t *checked)
+{
+    *checked = target & size_mask(in->opsize);
+    return check_target(cpu, cpu->code_mode, reg_value(cpu, R_CS)->Segment.Limit, *checked);
+}
+
+static enum exec_result jump_near(struct vcpu *cpu, const struct insn *in, uint64_t target)
+{
+    enum exec_result r = near_target(cpu, in, target, &target);
+    if (r == EXEC_OK)
+        reg_set(cpu, R_RIP, target);
+    return r;
+}
+
+/* The target of a relative branch: the next instruction's address plus the displacement. */
+static uint64_t relative_target(struct vcpu *cpu, const struct insn *in)
+{
+    return exec_next_rip(cpu, in) + sign_extend(in->imm, in->imm_size);
+}
+
+static enum exec_result jump_relative_if(struct vcpu *cpu, const struct insn *in, bool taken)
+{
+    if (!taken) {
+        reg_set(cpu, R_RIP, exec_next_rip(cpu, in));
+        return EXEC_OK;
+    }
+    return jump_near(cpu, in, relative_target(cpu, in));
+}
+
+enum exec_result x_jcc(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+{
+    (void)ops;
+    return jump_relative_if(cpu, in,
+                            cond_true(reg_get(cpu, R_RFLAGS), (unsigned)(in->mnemonic - MN_jo)));
+}
+
+/* LOOP/LOOPE/LOOPNE decrement the count register (of the address size) without touching
+ * flags; JCXZ/JECXZ/JRCXZ only test it. */
+enum exec_result x_loop(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+{
+    uint64_t count = gpr_read(cpu, GPR_CX, in->addrsize, false);
+    bool zf = reg_get(cpu, R_RFLAGS) & FL_ZF, taken;
+
+    (void)ops;
+    switch (in->mnemonic) {
+    case MN_jcxz:
+    case MN_jecxz:
+    case MN_jrcxz:
+        return jump_relative_if(cpu, in, count == 0);
+    default:
+        break;
+    }
+    count = (count - 1) & size_mask(in->addrsize);
+    gpr_write(cpu, GPR_CX, in->addrsize, false, count);
+    taken = count != 0;
+    if (in->mnemonic == MN_loope)
+        taken = taken && zf;
+    else if (in->mnemonic == MN_loopne)
+        taken = taken && !zf;
+    return jump_relative_if(cpu, in, taken);
+}
+
+/* The target of a near JMP/CALL: relative, or read from a register or memory. */
+static enum exec_result near_operand_target(struct vcpu *cpu, const struct insn *in,
+                                            const struct operand *op, uint64_t *target)
+{
+    if (op->type == OPT_OTHER) { /* Jb / Jz */
+        *target = relative_target(cpu, in);
+        return EXEC_OK;
+    }
+    return op_read(cpu, op, target);
+}
+
+enum exec_result x_jmp(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+{
+    uint64_t target;
+    enum exec_result r = near_operand_target(cpu, in, &ops[0], &target);
+
+    if (r != EXEC_OK)
+        return r;
+    return jump_near(cpu, in, target);
+}
+
+/* CALL: the target is checked before the return address is pushed (SDM CALL). */
+enum exec_result x_call(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+{
+    uint64_t target, ret = exec_next_rip(cpu, in);
+    enum exec_result r = near_operand_target(cpu, in, &ops[0], &target);
+
+    if (r == EXEC_OK)
+        r = near_target(cpu, in, target, &target);
+    if (r == EXEC_OK)
+        r = stack_push(cpu, &ret, 1, in->opsize);
+    if (r != EXEC_OK)
+        return r;
+    reg_set(cpu, R_RIP, target);
+    return EXEC_OK;
+}
+
+/* RET [imm16]: pop the return address, then release imm16 bytes of parameters. */
+enum exec_result x_ret(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+{
+    uint64_t target;
+    enum exec_result r = stack_pop(cpu, &target, 1, in->opsize);
+
+    if (r != EXEC_OK)
+        return r;
+    if (ops[0].type == OPT_IMM)
+        stack_set_pointer(cpu, stack_offset(cpu, (int64_t)(ops[0].imm & 0xffff)));
+    return jump_near(cpu, in, target);
+}
+
+/* ---- far transfers ---- */
+
+/* Where a far transfer goes: the new CS and the offset in it, checked, not yet committed. */
+struct far_dest {
+    WHV_X64_SEGMENT_REGISTER cs;
+    enum cpu_mode mode;
+    uint64_t ip;
+    struct descriptor d;
+    bool from_descriptor;   /* protected mode: set the descriptor's accessed bit */
+};
+
+static enum cpu_mode code_mode_of(const struct vcpu *cpu, const WHV_X64_SEGMENT_REGISTER *cs)
+{
+    if (cpu->long_mode && cs->Long)
+        return MODE_64;
+    return cs->Default ? MODE_32 : MODE_16;
+}
+
+/* Gates and TSS descriptors a far JMP/CALL may name (a task switch or a call gate): not
+ * emulated. Any other system type is #GP(selector). */
+static bool is_gate_or_tss(const struct vcpu *cpu, unsigned type)
+{
+    if (cpu->long_mode)
+        return type == DT_CALL_GATE;
+    return type == DT_TSS16_AVAILABLE || type == DT_CALL_GATE16 || type == DT_TASK_GATE ||
+           type == DT_TSS_AVAILABLE || type == DT_CALL_GATE;
+}
+
+/* The privilege and type checks of a protected-mode far transfer to a code segment (SDM
+ * vol. 3 5.8.1-5.8.2; RET/IRET: vol. 2 RET "return to same/outer privilege level"). */
+static enum exec_result far_protected(struct vcpu *cpu, uint16_t selector, bool is_return,
+                                      struct far_dest *f)
+{
+    uint32_t err = selector_error(selector);
+    unsigned rpl = selector_rpl(selector), dpl, type;
+    bool in_table, conforming;
+    enum exec_result r;
+
+    if (selector_is_null(selector))
+        return raise_fault(cpu, EXC_GP, true, 0);
+    r = descriptor_read(cpu, selector, false, &f->d, &in_table);
+    if (r != EXEC_OK)
+        return r;
+    if (!in_table)
+        return raise_fault(cpu, EXC_GP, true, err);
+    type = desc_type(&f->d);
+    dpl = desc_dpl(&f->d);
+    if (desc_is_system(&f->d))
+        return !is_return && is_gate_or_tss(cpu, type) ? EXEC_UNSUPPORTED
+                                                       : raise_fault(cpu, EXC_GP, true, err);
+    if (!(type & DT_CODE))
+        return raise_fault(cpu, EXC_GP, true, err);
+    conforming = type & DT_CONFORMING;
+    if (is_return) {
+        if (rpl < cpu->cpl || (conforming ? dpl > rpl : dpl != rpl))
+            return raise_fault(cpu, EXC_GP, true, err);
+    } else if (conforming ? dpl > cpu->cpl : (rpl > cpu->cpl || dpl != cpu->cpl)) {
+        return raise_fault(cpu, EXC_GP, true, err);
+    }
+    if (!desc_present(&f->d))
+        return raise_fault(cpu, EXC_NP, true, err);
+    if (is_return && rpl > cpu->cpl)
+        return EXEC_UNSUPPORTED; /* return to an outer privilege level */
+    if (cpu->long_mode && desc_long(&f->d) && desc_default_big(&f->d))
+        return raise_fault(cpu, EXC_GP, true, err);
+    /* a call or jump keeps the CPL: the new CS's RPL is the CPL */
+    f->cs = segment_from_descriptor(&f->d, is_return ? selector : (uint16_t)((selector & ~3u) | cpu->cpl),
+                                    false);
+    f->from_descriptor = true;
+    return EXEC_OK;
+}
+
+/* Resolve selector:offset (offset of opsize bytes) into a checked destination. */
+static enum exec_result far_destination(struct vcpu *cpu, uint16_t selector, uint64_t offset,
+                                        unsigned opsize, bool is_return, struct far_dest *f)
+{
+    enum exec_result r;
+
+    f->from_descriptor = false;
+    if (descriptors_apply(cpu)) {
+        r = far_protected(cpu, selector, is_return, f);
+        if (r != EXEC_OK)
+            return r;
+    } else {
+        f->cs = segment_real_mode(cpu, SEG_CS, selector);
+    }
+    f->mode = code_mode_of(cpu, &f->cs);
+    f->ip = offset & size_mask(opsize);
+    return check_target(cpu, f->mode, f->cs.Limit, f->ip);
+}
+
+static enum exec_result far_commit(struct vcpu *cpu, struct far_dest *f)
+{
+    if (f->from_descriptor) {
+        enum exec_result r = descriptor_set_accessed(cpu, &f->d);
+        if (r != EXEC_OK)
+            return r;
+        f->cs.Attributes |= DT_ACCESSED;
+    }
+    segment_set(cpu, SEG_CS, &f->cs);
+    reg_set(cpu, R_RIP, f->ip);
+    cpu->code_mode = f->mode;
+    return EXEC_OK;
+}
+
+/* The offset size of a far pointer in memory: the operand size, except that AMD CPUs
+ * ignore REX.W there and read m16:32 (checked natively for LGS on this EPYC). */
+unsigned far_pointer_offset_size(const struct vcpu *cpu, const struct insn *in)
+{
+    return in->opsize == 8 && vendor_is_amd(cpu) ? 4 : in->opsize;
+}
+
+/* The selector:offset a far JMP/CALL names: an immediate (Ap) or a pointer in memory (Mp). */
+static enum exec_result far_operand(struct vcpu *cpu, const struct insn *in,
+                                    const struct operand *op, uint16_t *selector,
+                                    uint64_t *offset, unsigned *opsize)
+{
+    uint8_t buf[10];
+    enum exec_result r;
+
+    *opsize = far_pointer_offset_size(cpu, in);
+    if (op->type != OPT_MEM) { /* Ap: offset in imm, selector in imm2 */
+        *offset = in->imm;
+        *selector = (uint16_t)in->imm2;
+        return EXEC_OK;
+    }
+    r = mmu_read(cpu, (enum segreg)op->seg, op->offset, buf, *opsize + 2u, 0);
+    if (r != EXEC_OK)
+        return r;
+    *offset = 0;
+    for (unsigned i = *opsize; i-- > 0;)
+        *offset = (*offset << 8) | buf[i];
+    *selector = (uint16_t)(buf[*opsize] | buf[*opsize + 1] << 8);
+    return EXEC_OK;
+}
+
+enum exec_result x_jmp_far(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+{
+    struct far_dest f;
+    uint16_t selector;
+    uint64_t offset;
+    unsigned opsize;
+    enum exec_result r = far_operand(cpu, in, &ops[0], &selector, &offset, &opsize);
+
+    if (r == EXEC_OK)
+        r = far_destination(cpu, selector, offset, opsize, false, &f);
+    if (r != EXEC_OK)
+        return r;
+    return far_commit(cpu, &f);
+}
+
+/* CALL far: push CS (zero-extended to the operand size, "padded" in the SDM's words) and
+ * the return offset, then transfer. */
+enum exec_result x_call_far(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+{
+    struct far_dest f;
+    uint16_t selector;
+    uint64_t offset, frame[2];
+    unsigned opsize;
+    enum exec_result r = far_operand(cpu, in, &ops[0], &selector, &offset, &opsize);
+
+    if (r == EXEC_OK)
+        r = far_destination(cpu, selector, offset, opsize, false, &f);
+    if (r != EXEC_OK)
+        return r;
+    frame[0] = reg_value(cpu, R_CS)->Segment.Selector;
+    frame[1] = exec_next_rip(cpu, in);
+    r = probe_stack_then(cpu, frame, opsize);
+    if (r != EXEC_OK)
+        return r;
+    r = far_commit(cpu, &f);
+    if (r != EXEC_OK)
+        return r;
+    return stack_push(cpu, frame, 2, opsize);
+}

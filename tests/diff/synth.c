@@ -1,0 +1,470 @@
+/* Test-case synthesis: encodings from a form, states from an encoding. */
+#include "synth.h"
+
+#include <string.h>
+
+/* Room kept between a memory operand and the buffer's ends, so that the widest access
+ * (16 bytes) and its neighbours stay inside. */
+#define MARGIN 64u
+
+uint64_t rng_next(struct rng *r)
+{
+    r->s ^= r->s >> 12;
+    r->s ^= r->s << 25;
+    r->s ^= r->s >> 27;
+    return r->s * UINT64_C(0x2545F4914F6CDD1D);
+}
+
+unsigned rng_below(struct rng *r, unsigned n)
+{
+    return (unsigned)((rng_next(r) >> 32) % n);
+}
+
+/* A register or memory value: small numbers (shift counts 0..65, their negatives), the
+ * sign and width boundaries of every size, or anything. */
+static uint64_t edge_value(struct rng *r)
+{
+    static const uint64_t edges[] = {
+        0, 1, 2, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xffff, 0x10000, 0x7fffffff,
+        0x80000000, 0xffffffff, UINT64_C(0x100000000), UINT64_C(0x7fffffffffffffff),
+        UINT64_C(0x8000000000000000), UINT64_MAX, 0xfe, 0xfffe, 0xfffffffe,
+        UINT64_C(0xffffffffffffff80), UINT64_C(0xffffffffffff8000),
+        UINT64_C(0xffffffff80000000), UINT64_C(0x00000000ffffff80),
+    };
+    switch (rng_below(r, 4)) {
+    case 0:
+        return rng_below(r, 2) ? rng_below(r, 66) : (uint64_t)0 - rng_below(r, 65);
+    case 1:
+    case 2:
+        return edges[rng_below(r, sizeof edges / sizeof edges[0])];
+    default:
+        return rng_next(r);
+    }
+}
+
+static uint64_t mask_of(unsigned bytes)
+{
+    return bytes >= 8 ? UINT64_MAX : (UINT64_C(1) << (8 * bytes)) - 1;
+}
+
+/* ---- variants ---- */
+
+static unsigned size_bit(unsigned bytes)
+{
+    return bytes == 2 ? SIZE16 : bytes == 4 ? SIZE32 : SIZE64;
+}
+
+unsigned variants_of(const struct form *f, struct variant *out, unsigned max)
+{
+    static const unsigned modes[] = { 64, 32, 16 };
+    static const uint8_t reps[] = { 0, 0xf3, 0xf2 };
+    const struct optab *row = f->row;
+    unsigned n = 0;
+
+    for (unsigned m = 0; m < 3; m++) {
+        unsigned bits = modes[m];
+        unsigned sizes[3], size_count = 0;
+        if (!(f->modes & size_bit(bits / 8)))
+            continue;
+        if (row_has_sized_operand(row) || f->osizes != SIZE_ALL) {
+            if (bits == 64 && (row->flags & F_FORCE64)) {
+                sizes[size_count++] = 8;
+            } else {
+                sizes[size_count++] = 2;
+                if (!(bits == 64 && (row->flags & F_DEF64)))
+                    sizes[size_count++] = 4;
+                if (bits == 64)
+                    sizes[size_count++] = 8;
+            }
+        } else {
+            sizes[size_count++] = 0;
+        }
+        for (unsigned s = 0; s < size_count; s++) {
+            if (sizes[s] && f->osizes != SIZE_ALL && !(f->osizes & size_bit(sizes[s])))
+                continue;
+            for (unsigned p = 0; p < ((row->flags & F_REP) ? 3u : 1u); p++) {
+                if (n == max)
+                    return n;
+                out[n].form = f;
+                out[n].bits = bits;
+                out[n].osize = sizes[s];
+                out[n].rep = reps[p];
+                n++;
+            }
+        }
+    }
+    return n;
+}
+
+/* ---- encodings ---- */
+
+static enum cpu_mode mode_of(unsigned bits)
+{
+    return bits == 64 ? MODE_64 : bits == 32 ? MODE_32 : MODE_16;
+}
+
+static void shuffle(struct rng *r, uint8_t *a, unsigned n)
+{
+    for (unsigned i = n; i > 1; i--) {
+        unsigned j = rng_below(r, i);
+        uint8_t t = a[i - 1];
+        a[i - 1] = a[j];
+        a[j] = t;
+    }
+}
+
+static void put_le(uint8_t *p, uint64_t v, unsigned size)
+{
+    for (unsigned i = 0; i < size; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* One attempt at an encoding; the decoder then says whether it is the form's. */
+static unsigned build(struct rng *r, const struct variant *v, unsigned asize, uint8_t *b)
+{
+    const struct form *f = v->form;
+    const struct optab *row = f->row;
+    bool def64 = v->bits == 64 && (row->flags & (F_DEF64 | F_FORCE64));
+    unsigned default_asize = v->bits / 8;
+    uint8_t legacy[4];
+    unsigned nl = 0, n = 0;
+    bool rex_w = false;
+
+    /* operand size */
+    if (v->osize == 2 && v->bits != 16)
+        legacy[nl++] = 0x66;
+    else if (v->osize == 4 && v->bits == 16)
+        legacy[nl++] = 0x66;
+    else if (v->osize == 8 && !def64)
+        rex_w = true;
+    if (f->mandatory == MP_66 && !(nl && legacy[0] == 0x66))
+        legacy[nl++] = 0x66;
+    if (f->w == 1)
+        rex_w = true;
+    if (asize != default_asize)
+        legacy[nl++] = 0x67;
+    if (rng_below(r, 3) == 0) {
+        static const uint8_t seg16_32[] = { 0x26, 0x2e, 0x36, 0x3e };
+        static const uint8_t seg64[] = { 0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65, 0x65 };
+        legacy[nl++] = v->bits == 64 ? seg64[rng_below(r, sizeof seg64)]
+                                     : seg16_32[rng_below(r, sizeof seg16_32)];
+    }
+    if ((row->flags & F_LOCK) && row_has_modrm_memory(row) && rng_below(r, 4) == 0)
+        legacy[nl++] = 0xf0;
+    shuffle(r, legacy, nl);
+    memcpy(b, legacy, nl);
+    n = nl;
+    if (f->mandatory == MP_F3)
+        b[n++] = 0xf3;
+    else if (f->mandatory == MP_F2)
+        b[n++] = 0xf2;
+    else if (v->rep)
+        b[n++] = v->rep;
+    if (v->bits == 64) {
+        uint8_t rex = (uint8_t)(0x40 | (rex_w ? 8 : 0) | (rng_next(r) & 7));
+        if (rex != 0x40 || rng_below(r, 4) == 0)
+            b[n++] = rex;
+    }
+    switch (f->map) {
+    case MAP_LEGACY_0F: b[n++] = 0x0f; break;
+    case MAP_LEGACY_0F38: b[n++] = 0x0f; b[n++] = 0x38; break;
+    case MAP_LEGACY_0F3A: b[n++] = 0x0f; b[n++] = 0x3a; break;
+    default: break;
+    }
+    b[n++] = f->opcode;
+    if (row->flags & F_MODRM) {
+        unsigned reg = f->reg >= 0 ? (unsigned)f->reg : rng_below(r, 8);
+        unsigned rm = f->rm >= 0 ? (unsigned)f->rm : rng_below(r, 8);
+        unsigned mod = row_has_modrm_memory(row) ? rng_below(r, 3) : 3;
+        unsigned disp = 0;
+        b[n++] = (uint8_t)(mod << 6 | reg << 3 | rm);
+        if (mod != 3 && asize == 2) {
+            disp = mod == 1 ? 1 : (mod == 2 || rm == 6) ? 2 : 0;
+        } else if (mod != 3) {
+            unsigned base = rm;
+            if (rm == 4) {
+                b[n] = (uint8_t)rng_next(r);
+                base = b[n++] & 7;
+            }
+            disp = mod == 1 ? 1 : (mod == 2 || base == 5) ? 4 : 0;
+        }
+        put_le(b + n, edge_value(r), disp);
+        n += disp;
+    }
+    /* room for the immediates; the decoder says how many there are */
+    put_le(b + n, rng_next(r), 8);
+    return n;
+}
+
+bool synth_encoding(struct rng *r, const struct variant *v, struct encoding *e)
+{
+    static const unsigned asizes64[] = { 8, 4 }, asizes32[] = { 4, 2 }, asizes16[] = { 2, 4 };
+    const unsigned *asizes = v->bits == 64 ? asizes64 : v->bits == 32 ? asizes32 : asizes16;
+    const struct form *f = v->form;
+
+    for (unsigned attempt = 0; attempt < 64; attempt++) {
+        /* the default address size three times in four */
+        unsigned asize = asizes[rng_below(r, 4) == 0];
+        uint8_t bytes[32];
+        struct insn *in = &e->insn;
+        if (!(f->asizes & size_bit(asize)))
+            asize = asizes[!(f->asizes & size_bit(asizes[0])) ? 1 : 0];
+        build(r, v, asize, bytes);
+        if (decode_insn(mode_of(v->bits), bytes, sizeof bytes, in) != DECODE_OK)
+            continue;
+        if (in->row != f->row || (v->osize && in->opsize != v->osize) || in->addrsize != asize)
+            continue;
+        e->length = in->length;
+        memcpy(e->bytes, bytes, 16);
+        if (in->imm_size && !(f->row->flags & F_BRANCH)) {
+            put_le(e->bytes + in->imm_offset, edge_value(r), in->imm_size);
+            if (in->imm2_size)
+                put_le(e->bytes + in->imm_offset + in->imm_size, edge_value(r), in->imm2_size);
+            if (decode_insn(mode_of(v->bits), e->bytes, e->length, in) != DECODE_OK)
+                continue;
+        }
+        return true;
+    }
+    return false;
+}
+
+/* ---- states ---- */
+
+/* Segment attributes (type, S, DPL, P, AVL, L, D/B, G) of the segments in use. */
+enum {
+    ATTR_CODE64 = 0xa0fb,  /* user 64-bit code: execute/read, L */
+    ATTR_CODE32 = 0xc0fb,  /* user 32-bit code: D, 4 GiB */
+    ATTR_DATA32 = 0xc0f3,  /* user data: read/write, B, 4 GiB */
+    ATTR_LDT_CODE16 = 0x10fb,
+    ATTR_LDT_DATA16 = 0x10f3,
+    ATTR_LDT_DATA32 = 0xd0f3,
+};
+
+static struct segment segment(uint16_t selector, uint64_t base, uint32_t limit, uint16_t attr)
+{
+    struct segment s = { selector, base, limit, attr };
+    return s;
+}
+
+/* The data segments a state may use in 32/16-bit code. */
+static struct segment data_segment(unsigned bits, unsigned which)
+{
+    const struct native_layout *l = native_layout();
+    uint64_t buf = (uint64_t)(uintptr_t)l->buffer;
+    if (bits == 32)
+        return which ? segment(SEL_LDT(LDT_DATA32), buf, 0xffffffffu, ATTR_LDT_DATA32)
+                     : segment(SEL_USER_DS, 0, 0xffffffffu, ATTR_DATA32);
+    return which ? segment(SEL_LDT(LDT_DATA16_HI), buf + LDT_DATA16_HI_OFFSET, 0xffff, ATTR_LDT_DATA16)
+                 : segment(SEL_LDT(LDT_DATA16), buf, 0xffff, ATTR_LDT_DATA16);
+}
+
+void mode_segments(unsigned bits, struct segment seg[6])
+{
+    const struct native_layout *l = native_layout();
+    seg[NSEG_FS] = segment(0, l->fs_base, 0xffffffffu, 0);
+    seg[NSEG_GS] = segment(0, bits == 64 ? l->gs_base : 0, 0xffffffffu, 0);
+    if (bits == 64) {
+        seg[NSEG_CS] = segment(SEL_USER64_CS, 0, 0xffffffffu, ATTR_CODE64);
+        seg[NSEG_SS] = segment(SEL_USER_DS, 0, 0xffffffffu, ATTR_DATA32);
+        seg[NSEG_ES] = seg[NSEG_DS] = segment(0, 0, 0xffffffffu, 0);
+    } else {
+        seg[NSEG_CS] = bits == 32 ? segment(SEL_USER32_CS, 0, 0xffffffffu, ATTR_CODE32)
+                                  : segment(SEL_LDT(LDT_CODE16), l->code16_base, 0xffff, ATTR_LDT_CODE16);
+        seg[NSEG_ES] = seg[NSEG_SS] = seg[NSEG_DS] = data_segment(bits, 0);
+    }
+}
+
+/* A linear address in the buffer with MARGIN on both sides. */
+static uint64_t buffer_target(struct rng *r)
+{
+    const struct native_layout *l = native_layout();
+    return (uint64_t)(uintptr_t)l->buffer + MARGIN + rng_below(r, l->size - 2 * MARGIN);
+}
+
+/* The offset within segment `seg` that reaches linear address `linear` with an
+ * address of `asize` bytes, or false when none does. */
+static bool offset_for(const struct state *s, unsigned seg, uint64_t linear, unsigned asize,
+                       uint64_t *offset)
+{
+    const struct segment *sg = &s->seg[seg];
+    uint64_t base = (s->bits == 64 && seg != NSEG_FS && seg != NSEG_GS) ? 0 : sg->base;
+    uint64_t off = linear - base;
+    if (s->bits != 64)
+        off &= 0xffffffffu; /* the linear address wraps at 4 GiB */
+    if (s->bits == 64 && asize == 8) {
+        *offset = off;
+        return true;
+    }
+    if (off > mask_of(asize) || (s->bits != 64 && off > sg->limit))
+        return false;
+    *offset = off;
+    return true;
+}
+
+/* A register value with `low` in the bits the address size uses and random bits above,
+ * as far as the mode's registers go. */
+static uint64_t with_random_upper(struct rng *r, const struct state *s, uint64_t low, unsigned asize)
+{
+    uint64_t m = mask_of(asize);
+    uint64_t v = (low & m) | (rng_next(r) & ~m);
+    return s->bits == 64 ? v : v & 0xffffffffu;
+}
+
+/* Multiplicative inverse of an odd number modulo 2^64 (Newton's iteration). */
+static uint64_t inverse_odd(uint64_t a)
+{
+    uint64_t x = a;
+    for (int i = 0; i < 6; i++)
+        x *= 2 - a * x;
+    return x;
+}
+
+/* Set the base/index registers (or the displacement) so that the ModRM memory operand
+ * is at s->target. The target may move down by up to 7 bytes when the scale makes it
+ * unreachable exactly. */
+static bool solve_modrm(struct rng *r, struct encoding *e, struct state *s, bool patch)
+{
+    const struct insn *in = &e->insn;
+    unsigned asize = in->addrsize;
+    uint64_t m = mask_of(asize), off, rest, need;
+    unsigned solved, coef, k;
+
+    if (in->rip_relative) {
+        uint64_t next = s->rip + in->length;
+        int64_t disp;
+        if (!offset_for(s, in->seg, s->target, 8, &off))
+            return false;
+        disp = (int64_t)(off - next);
+        if (asize == 4)
+            disp = (int64_t)(int32_t)(uint32_t)(off - next);
+        if (disp != (int32_t)disp || (asize == 4 && ((next + (uint64_t)disp) & m) != off))
+            return false;
+        if (patch)
+            put_le(e->bytes + in->disp_offset, (uint64_t)disp, 4);
+        return patch || disp == in->disp;
+    }
+    if (!offset_for(s, in->seg, s->target, asize, &off))
+        return false;
+    if (in->base == GPR_NONE && in->index == GPR_NONE) {
+        uint64_t d = off;
+        if (asize == 8 && (int64_t)off != (int32_t)off)
+            return false;
+        if (patch)
+            put_le(e->bytes + in->disp_offset, d, in->disp_size);
+        return patch || (((uint64_t)(int64_t)in->disp) & m) == off;
+    }
+    solved = in->base != GPR_NONE ? in->base : in->index;
+    coef = in->base == GPR_NONE ? in->scale : in->index == in->base ? 1u + in->scale : 1u;
+    rest = (uint64_t)(int64_t)in->disp;
+    if (in->base != GPR_NONE && in->index != GPR_NONE && in->index != in->base)
+        rest += s->gpr[in->index] * in->scale;
+    need = (off - rest) & m;
+    for (k = 0; !(coef & (1u << k)); k++)
+        ;
+    if (need & ((1u << k) - 1)) { /* unreachable: move the target down */
+        unsigned drop = (unsigned)(need & ((1u << k) - 1));
+        need -= drop;
+        s->target -= drop;
+    }
+    uint64_t value = (need >> k) * inverse_odd(coef >> k);
+    if (k)
+        value = (value & (m >> k)) | ((rng_next(r) & (m >> (64 - k ? 0 : 0))) << (64 - k) * 0);
+    s->gpr[solved] = with_random_upper(r, s, value, asize);
+    return true;
+}
+
+/* Place a string operand: rSI or rDI at a random buffer address. */
+static bool place_string(struct rng *r, struct state *s, const struct insn *in, unsigned reg,
+                         unsigned seg)
+{
+    uint64_t off;
+    if (!offset_for(s, seg, buffer_target(r), in->addrsize, &off))
+        return false;
+    s->gpr[reg] = with_random_upper(r, s, off, in->addrsize);
+    return true;
+}
+
+bool synth_state(struct rng *r, struct encoding *e, unsigned flags_case, bool patch,
+                 struct state *s)
+{
+    const struct native_layout *l = native_layout();
+    const struct insn *in = &e->insn;
+    const struct optab *row = in->row;
+    unsigned bits = in->mode == MODE_64 ? 64 : in->mode == MODE_32 ? 32 : 16;
+    uint64_t stack_off;
+
+    memset(s, 0, sizeof *s);
+    s->bits = bits;
+    s->rip = native_slot_ip(bits);
+    mode_segments(bits, s->seg);
+    if (bits != 64) {
+        s->seg[NSEG_DS] = data_segment(bits, rng_below(r, 2));
+        s->seg[NSEG_ES] = data_segment(bits, rng_below(r, 2));
+        s->seg[NSEG_SS] = data_segment(bits, rng_below(r, 2));
+    }
+    for (unsigned i = 0; i < 16; i++)
+        s->gpr[i] = bits == 64 ? edge_value(r) : i < 8 ? edge_value(r) & 0xffffffffu : 0;
+    s->rflags = 0x202;
+    if (flags_case & 1)
+        s->rflags |= 0x8d5; /* CF PF AF ZF SF OF */
+    if (flags_case & 2)
+        s->rflags |= 0x400; /* DF */
+
+    /* the stack is always in the buffer (PUSH/POP and friends) */
+    if (!offset_for(s, NSEG_SS, buffer_target(r) & ~(uint64_t)7, bits == 16 ? 2 : bits / 8, &stack_off))
+        return false;
+    s->gpr[GPR_SP] = bits == 16 ? (s->gpr[GPR_SP] & 0xffff0000u) | stack_off : stack_off;
+
+    /* the buffer: random bytes */
+    for (uint32_t i = 0; i < l->size; i += 8) {
+        uint64_t v = rng_next(r);
+        memcpy(l->buffer + i, &v, 8);
+    }
+
+    if (in->has_modrm && in->mod != 3) {
+        s->target = buffer_target(r);
+        if (!solve_modrm(r, e, s, patch))
+            return false;
+        s->target_known = true;
+    } else if (row_has_operand(row, OK_O)) {
+        uint64_t off;
+        s->target = buffer_target(r);
+        if (!offset_for(s, in->seg, s->target, in->addrsize, &off))
+            return false;
+        if (patch)
+            put_le(e->bytes + in->imm_offset, off, in->imm_size);
+        else if ((in->imm & mask_of(in->addrsize)) != off)
+            return false;
+        s->target_known = true;
+    } else if (row_has_operand(row, OK_XLAT)) {
+        uint64_t off;
+        s->target = buffer_target(r);
+        if (!offset_for(s, in->seg, s->target, in->addrsize, &off))
+            return false;
+        s->gpr[GPR_BX] = with_random_upper(r, s, off - (s->gpr[GPR_AX] & 0xff), in->addrsize);
+        s->target_known = true;
+    }
+    if (row_has_operand(row, OK_X) && !place_string(r, s, in, GPR_SI, in->seg == SEG_NONE ? NSEG_DS : in->seg))
+        return false;
+    if (row_has_operand(row, OK_Y) && !place_string(r, s, in, GPR_DI, NSEG_ES))
+        return false;
+    if ((row->flags & F_REP) && (in->prefixes & (PFX_REP | PFX_REPNE))) {
+        /* mostly short counts; sometimes one that runs into the guard pages */
+        uint64_t count = rng_below(r, 8) ? rng_below(r, 20) : edge_value(r);
+        s->gpr[GPR_CX] = with_random_upper(r, s, count, in->addrsize);
+    }
+
+    if (s->target_known) {
+        /* edge values at the operand, or a register's value (equal compares, CMPXCHG) */
+        uint8_t *p = l->buffer + (s->target - (uint64_t)(uintptr_t)l->buffer);
+        uint64_t a = edge_value(r), b = edge_value(r);
+        switch (rng_below(r, 4)) {
+        case 0: a = s->gpr[GPR_AX]; b = s->gpr[GPR_DX]; break;
+        case 1: if (in->has_modrm) a = s->gpr[in->reg & 15]; break;
+        default: break;
+        }
+        memcpy(p, &a, 8);
+        memcpy(p + 8, &b, 8);
+    }
+    return true;
+}

@@ -1,0 +1,209 @@
+/* Differential tests of MOVS/STOS/LODS/CMPS/SCAS in 64-bit code: each case runs natively
+ * on a host buffer and in the emulator on a guest whose memory holds the same bytes at the
+ * same addresses (identity translation), with the same RAX/RCX/RSI/RDI/RFLAGS; the final
+ * registers, arithmetic flags and memory must agree. Counts 0, 1 and many, both
+ * directions, overlapping source and destination, every element size, no prefix, REP/REPE
+ * and REPNE, 64- and 32-bit address size (buffers below 4 GiB for the latter). */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "check.h"
+#include "harness.h"
+
+#define AREA_PAGES 4
+#define AREA_SIZE (AREA_PAGES * 4096u)
+#define FL_DF 0x400u
+#define FL_ARITH 0x8d5u
+
+struct native_regs {
+    uint64_t rax, rcx, rsi, rdi, rflags;
+};
+
+/* Run code (the instruction, then RET) with the registers; they come back updated. */
+static void run_native(const uint8_t *code, struct native_regs *r)
+{
+    uint64_t flags = r->rflags;
+    __asm__ volatile("add $-128, %%rsp\n\t" /* keep out of the red zone */
+                     "pushq %[fl]\n\t"
+                     "popfq\n\t"
+                     "call *%[code]\n\t"
+                     "pushfq\n\t"
+                     "popq %[fl]\n\t"
+                     "cld\n\t"
+                     "sub $-128, %%rsp"
+                     : "+a"(r->rax), "+c"(r->rcx), "+S"(r->rsi), "+D"(r->rdi), [fl] "+r"(flags)
+                     : [code] "r"(code)
+                     : "memory", "cc");
+    r->rflags = flags;
+}
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15u;
+static uint64_t rng(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+static uint8_t *code_page;
+static uint8_t *areas[2]; /* [0] anywhere, [1] below 4 GiB for 32-bit addressing */
+
+/* Mostly zero bytes with a few others: equal elements are common, so REPE and REPNE both
+ * run a while before they stop. */
+static void fill_area(uint8_t *area)
+{
+    for (unsigned i = 0; i < AREA_SIZE; i++)
+        area[i] = rng() % 23 == 0 ? (uint8_t)(rng() | 1) : 0;
+}
+
+enum op { OP_MOVS, OP_STOS, OP_LODS, OP_CMPS, OP_SCAS, OP_COUNT };
+static const uint8_t opcode_byte[OP_COUNT] = { 0xa4, 0xaa, 0xac, 0xa6, 0xae };
+static const char *const op_name[OP_COUNT] = { "movs", "stos", "lods", "cmps", "scas" };
+
+struct case_desc {
+    enum op op;
+    unsigned size;          /* 1, 2, 4, 8 */
+    uint8_t rep;            /* 0, 0xf3, 0xf2 */
+    bool down;
+    bool addr32;
+    uint64_t count;
+    unsigned src, dst;      /* offsets in the area */
+    uint64_t rax;
+};
+
+static unsigned encode(const struct case_desc *c, char *bytes)
+{
+    unsigned n = 0;
+    if (c->rep)
+        bytes[n++] = (char)c->rep;
+    if (c->addr32)
+        bytes[n++] = 0x67;
+    if (c->size == 2)
+        bytes[n++] = 0x66;
+    if (c->size == 8)
+        bytes[n++] = 0x48;
+    bytes[n++] = (char)(opcode_byte[c->op] + (c->size > 1));
+    return n;
+}
+
+static unsigned cases_run, cases_failed;
+
+static void run_case(const struct case_desc *c)
+{
+    uint8_t *area = areas[c->addr32];
+    uint64_t base = (uint64_t)(uintptr_t)area;
+    uint8_t before[AREA_SIZE], guest_mem[AREA_SIZE];
+    struct native_regs nat;
+    char bytes[8];
+    unsigned n = encode(c, bytes);
+    unsigned failed_before = check_failed;
+    WHV_EMULATOR_STATUS st;
+    uint64_t start_rip;
+
+    fill_area(area);
+    memcpy(before, area, AREA_SIZE);
+
+    nat.rax = c->rax;
+    nat.rcx = c->count;
+    nat.rsi = base + c->src;
+    nat.rdi = base + c->dst;
+    nat.rflags = 0x202 | (c->down ? FL_DF : 0) | (rng() & FL_ARITH);
+
+    harness_reset(VCPU_LONG64);
+    CHECK(guest_write(&h.guest, base, before, AREA_SIZE), "guest memory");
+    set_reg64(WHvX64RegisterRax, nat.rax);
+    set_reg64(WHvX64RegisterRcx, nat.rcx);
+    set_reg64(WHvX64RegisterRsi, nat.rsi);
+    set_reg64(WHvX64RegisterRdi, nat.rdi);
+    set_reg64(WHvX64RegisterRflags, nat.rflags);
+    start_rip = reg64(WHvX64RegisterRip);
+
+    memcpy(code_page, bytes, n);
+    code_page[n] = 0xc3;
+    run_native(code_page, &nat);
+    st = run_mmio(bytes, n);
+
+    guest_read(&h.guest, base, guest_mem, AREA_SIZE);
+    CHECK(st.AsUINT32 == 1, "status 0x%x", (unsigned)st.AsUINT32);
+    CHECK_EQ(reg64(WHvX64RegisterRip), start_rip + n, "RIP");
+    CHECK_EQ(reg64(WHvX64RegisterRax), nat.rax, "RAX");
+    CHECK_EQ(reg64(WHvX64RegisterRcx), nat.rcx, "RCX");
+    CHECK_EQ(reg64(WHvX64RegisterRsi), nat.rsi, "RSI");
+    CHECK_EQ(reg64(WHvX64RegisterRdi), nat.rdi, "RDI");
+    CHECK_EQ(reg64(WHvX64RegisterRflags) & (FL_ARITH | FL_DF), nat.rflags & (FL_ARITH | FL_DF),
+             "RFLAGS");
+    CHECK(memcmp(guest_mem, area, AREA_SIZE) == 0, "memory differs");
+    cases_run++;
+    if (check_failed != failed_before) {
+        cases_failed++;
+        fprintf(stderr, "  ^ case: %s%u rep=%02x df=%d a32=%d count=%" PRIu64 " src=%u dst=%u rax=%" PRIx64 "\n",
+                op_name[c->op], c->size, c->rep, c->down, c->addr32, c->count, c->src, c->dst,
+                c->rax);
+    }
+}
+
+/* Source/destination offsets that keep the elements inside the area, anywhere in it (so
+ * page crossings happen), a third of the time overlapping: the destination one element
+ * ahead of or behind the source. */
+static void pick_offsets(struct case_desc *c)
+{
+    uint64_t count = c->addr32 ? (uint32_t)c->count : c->count;
+    unsigned span = (unsigned)((count ? count : 1) * c->size);
+    unsigned room = AREA_SIZE - span - 32;
+    unsigned src = 16 + (unsigned)(rng() % room), dst;
+
+    switch (rng() % 6) {
+    case 0: dst = src + c->size <= 16 + room ? src + c->size : src; break;
+    case 1: dst = src - c->size >= 16 ? src - c->size : src; break;
+    default: dst = 16 + (unsigned)(rng() % room); break;
+    }
+    /* walking down, the first element is the highest one */
+    c->src = c->down ? src + span - c->size : src;
+    c->dst = c->down ? dst + span - c->size : dst;
+}
+
+int main(void)
+{
+    static const uint64_t counts[] = { 0, 1, 2, 7, 300, 1500 };
+    static const uint8_t reps[] = { 0, 0xf3, 0xf2 };
+
+    code_page = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    areas[0] = mmap(NULL, AREA_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    areas[1] = mmap(NULL, AREA_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+    if (code_page == MAP_FAILED || areas[0] == MAP_FAILED || areas[1] == MAP_FAILED) {
+        fprintf(stderr, "mmap failed: cannot run native code here\n");
+        return 77;
+    }
+    for (unsigned op = 0; op < OP_COUNT; op++)
+        for (unsigned size = 1; size <= 8; size *= 2)
+            for (unsigned r = 0; r < 3; r++)
+                for (unsigned down = 0; down < 2; down++)
+                    for (unsigned a32 = 0; a32 < 2; a32++)
+                        for (unsigned k = 0; k < sizeof counts / sizeof counts[0]; k++)
+                            for (unsigned rep_seed = 0; rep_seed < 3; rep_seed++) {
+                                struct case_desc c;
+                                memset(&c, 0, sizeof c);
+                                c.op = (enum op)op;
+                                c.size = size;
+                                c.rep = reps[r];
+                                c.down = down;
+                                c.addr32 = a32;
+                                /* without REP the count register is not used: any value */
+                                c.count = reps[r] ? counts[k] : rng() % 5;
+                                if (c.count * size + 64 > AREA_SIZE)
+                                    c.count = (AREA_SIZE - 64) / size / 2;
+                                /* garbage in RCX's upper half with 32-bit addressing */
+                                if (a32 && rep_seed == 2)
+                                    c.count |= UINT64_C(0xabcd) << 40;
+                                c.rax = rep_seed == 0 ? 0 : rng();
+                                pick_offsets(&c);
+                                run_case(&c);
+                            }
+    printf("%u native cases, %u differ\n", cases_run, cases_failed);
+    harness_reset(VCPU_LONG64);
+    guest_free(&h.guest);
+    return check_summary();
+}
