@@ -21,7 +21,7 @@
 #include "WinHvEmulation.h"
 #include "whvemu.h"
 
-#include "regnames.h"
+#include "whvnames.h"
 #include "vcpu.h"
 
 #define RAM_SIZE (1u << 20)
@@ -354,19 +354,11 @@ static void unicorn_teardown(struct unicorn_engine *e)
 
 /* ---- main ----------------------------------------------------------------------------- */
 
-static const char *const status_names[] = {
-    "EmulationSuccessful", "InternalEmulationFailure", "IoPortCallbackFailed",
-    "MemoryCallbackFailed", "TranslateGvaPageCallbackFailed",
-    "TranslateGvaPageCallbackGpaIsNotAligned", "GetVirtualProcessorRegistersCallbackFailed",
-    "SetVirtualProcessorRegistersCallbackFailed", "InterruptCausedIntercept",
-    "GuestCannotBeFaulted",
-};
-
 static const char *first_status_name(WHV_EMULATOR_STATUS status)
 {
-    for (unsigned bit = 0; bit < sizeof status_names / sizeof status_names[0]; bit++)
+    for (unsigned bit = 0; bit < STATUS_BIT_COUNT; bit++)
         if (status.AsUINT32 >> bit & 1)
-            return status_names[bit];
+            return status_bit_names[bit];
     return "no status";
 }
 

@@ -3,8 +3,10 @@
  * emulate_input.h): the exit context, the registers, what translation answers, what
  * memory and ports read, and which callback fails. Checks the API's promises:
  *  - S_OK or E_INVALIDARG only; E_INVALIDARG before any callback; bad pointers rejected;
- *  - no reserved status bit; some bit set; success and failure bits never together;
- *  - a failing callback is reported by its own status bit, and nothing is called after it;
+ *  - the outcome table of docs/semantics.md: no reserved status bit, some bit set, success
+ *    and InternalEmulationFailure never together; a pending interruption stops everything;
+ *    a failing callback is reported by its own bit alone, and nothing is called after it;
+ *    every outcome but success leaves the registers alone;
  *  - memory accesses of 1..8 bytes within one page, I/O of 1, 2 or 4 bytes;
  *  - register requests of sane size naming real registers;
  *  - the Context given is the Context passed back;
@@ -18,7 +20,7 @@
 #include "WinHvEmulation.h"
 
 #include "emulate_input.h"
-#include "regnames.h"
+#include "whvnames.h"
 #include "vcpu.h"
 
 /* Enough for any one instruction with a long REP run; small enough to stay fast. */
@@ -43,6 +45,8 @@ struct world {
     unsigned fail_at;
     enum callback_kind failed;     /* the kind that failed, CB_NONE while none has */
     bool unaligned_gpa_returned;
+    bool translation_refused;      /* answered GpaIllegalOverlayAccess or Intercept */
+    unsigned registers_written;    /* Set calls that succeeded */
 };
 
 /* The world of the input being run: what every Context must be. */
@@ -116,6 +120,7 @@ static HRESULT CALLBACK set_registers(VOID *context, const WHV_REGISTER_NAME *na
     check_register_request(names, count);
     for (UINT32 i = 0; i < count; i++)
         w->vcpu.regs[reg_index_of_name(names[i])] = values[i];
+    w->registers_written++;
     return S_OK;
 }
 
@@ -139,6 +144,8 @@ static HRESULT CALLBACK translate(VOID *context, WHV_GUEST_VIRTUAL_ADDRESS gva,
         w->unaligned_gpa_returned |= (*gpa & (PAGE_SIZE - 1)) != 0;
     } else if (answer != WORLD_TRANSLATE_IDENTITY) {
         *result = (WHV_TRANSLATE_GVA_RESULT_CODE)answer;
+        w->translation_refused |= answer == WHvTranslateGvaResultGpaIllegalOverlayAccess ||
+                                  answer == WHvTranslateGvaResultIntercept;
     }
     return S_OK;
 }
@@ -160,24 +167,38 @@ static void copy_instruction_bytes(const struct fuzz_emulate_header *h, UINT8 *b
     }
 }
 
-static void check_status(const struct world *w, WHV_EMULATOR_STATUS status)
+/* The outcome table of docs/semantics.md. */
+static void check_status(const struct world *w, const WHV_VP_EXIT_CONTEXT *vp,
+                         WHV_EMULATOR_STATUS status)
 {
     CHECK(status.Reserved == 0);
     CHECK(status.AsUINT32 != 0);
     CHECK(!(status.EmulationSuccessful && status.InternalEmulationFailure));
-    bool failed_bits[CB_NONE] = {
-        [CB_IO] = status.IoPortCallbackFailed,
-        [CB_MEMORY] = status.MemoryCallbackFailed,
-        [CB_GET] = status.GetVirtualProcessorRegistersCallbackFailed,
-        [CB_SET] = status.SetVirtualProcessorRegistersCallbackFailed,
-        [CB_TRANSLATE] = status.TranslateGvaPageCallbackFailed,
-    };
-    for (int kind = 0; kind < CB_NONE; kind++)
-        CHECK(failed_bits[kind] == (w->failed == (enum callback_kind)kind));
-    if (w->failed != CB_NONE)
-        CHECK(!status.EmulationSuccessful);
+    if (vp->ExecutionState.InterruptionPending) {
+        CHECK(status.InterruptCausedIntercept);
+        CHECK(w->callbacks == 0);
+    }
+    if (w->failed != CB_NONE) {
+        /* That callback's bit only. */
+        WHV_EMULATOR_STATUS expected = { .AsUINT32 = 0 };
+        expected.IoPortCallbackFailed = w->failed == CB_IO;
+        expected.MemoryCallbackFailed = w->failed == CB_MEMORY;
+        expected.GetVirtualProcessorRegistersCallbackFailed = w->failed == CB_GET;
+        expected.SetVirtualProcessorRegistersCallbackFailed = w->failed == CB_SET;
+        expected.TranslateGvaPageCallbackFailed = w->failed == CB_TRANSLATE;
+        CHECK(status.AsUINT32 == expected.AsUINT32);
+    } else {
+        CHECK(!status.IoPortCallbackFailed && !status.MemoryCallbackFailed);
+        CHECK(!status.GetVirtualProcessorRegistersCallbackFailed);
+        CHECK(!status.SetVirtualProcessorRegistersCallbackFailed);
+        if (status.TranslateGvaPageCallbackFailed)
+            CHECK(w->translation_refused);
+    }
     if (status.TranslateGvaPageCallbackGpaIsNotAligned)
         CHECK(w->unaligned_gpa_returned);
+    /* Every outcome but success leaves the registers alone. */
+    if (!status.EmulationSuccessful)
+        CHECK(w->registers_written == 0);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -251,6 +272,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (hr == E_INVALIDARG)
         CHECK(w.callbacks == 0);
     else
-        check_status(&w, status);
+        check_status(&w, &vp, status);
     return 0;
 }

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 
 #include "emulate_input.h"
-#include "regnames.h"
+#include "whvnames.h"
 #include "vcpu.h"
 
 /* WHV_MEMORY_ACCESS_INFO: AccessType:2, GpaUnmapped:1, GvaValid:1. */
@@ -99,6 +99,8 @@ static const struct seed seeds[] = {
       { { "rbx", 0x7fff0000 } }, "09 01 00 01 00 00 00 00 00" },
     { "fail_first_callback", VCPU_LONG64, false, "8b 03", 0, MMIO_READ, 0x10000, 1, 0, 0,
       { { "rbx", 0x10000 } }, "00 11 22 33 44" },
+    { "fail_get_then_fetch", VCPU_LONG64, false, "8b 03", NONE_GIVEN, MMIO_READ, 0x10000, 1, 0, 0,
+      { { "rbx", 0x10000 } }, "00 8b 03" },
     { "fail_third_callback", VCPU_LONG64, false, "89 03", 0, MMIO_WRITE, 0x10000, 3, 0, 0,
       { { "rbx", 0x10000 } }, "00" },
     { "interruption_pending", VCPU_LONG64, false, "8b 03", 0, MMIO_READ, 0x10000, 0, 1u << 6, 0,

@@ -7,12 +7,6 @@
 
 #define PAGE_MASK (~(uint64_t)(GUEST_PAGE_SIZE - 1))
 
-const char *const guest_translate_result_names[GUEST_TRANSLATE_RESULT_COUNT] = {
-    "Success", "PageNotPresent", "PrivilegeViolation", "InvalidPageTableFlags",
-    "GpaUnmapped", "GpaNoReadAccess", "GpaNoWriteAccess", "GpaIllegalOverlayAccess",
-    "Intercept",
-};
-
 void guest_init(struct guest *g)
 {
     memset(g, 0, sizeof *g);
@@ -403,8 +397,8 @@ static HRESULT CALLBACK translate_callback(VOID *context, WHV_GUEST_VIRTUAL_ADDR
     *gpa = answer;
     if (g->trace) {
         unsigned code = (unsigned)*result;
-        if (code < GUEST_TRANSLATE_RESULT_COUNT)
-            fprintf(g->trace, " -> %s", guest_translate_result_names[code]);
+        if (code < TRANSLATE_RESULT_COUNT)
+            fprintf(g->trace, " -> %s", translate_result_names[code]);
         else
             fprintf(g->trace, " -> result %u", code);
         fprintf(g->trace, " gpa=0x%" PRIx64 "\n", answer);

@@ -14,7 +14,7 @@
 #include <stdio.h>
 
 #include "WinHvEmulation.h"
-#include "regnames.h"
+#include "whvnames.h"
 #include "vcpu.h"
 
 #define GUEST_PAGE_SIZE 4096u
@@ -81,10 +81,6 @@ void guest_read(const struct guest *g, uint64_t gpa, uint8_t *data, size_t size)
 
 /* The translation of one GVA page as the translate callback would answer it (no trace). */
 WHV_TRANSLATE_GVA_RESULT_CODE guest_translate(const struct guest *g, uint64_t gva, uint64_t *gpa);
-
-/* WHV_TRANSLATE_GVA_RESULT_CODE names without the prefix, indexed by value. */
-#define GUEST_TRANSLATE_RESULT_COUNT 9
-extern const char *const guest_translate_result_names[GUEST_TRANSLATE_RESULT_COUNT];
 
 /* Snapshot registers and memory: the reference for guest_print_changes(). */
 void guest_begin(struct guest *g);

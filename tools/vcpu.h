@@ -5,7 +5,7 @@
 #define WHVEMU_TOOLS_VCPU_H
 
 #include "WinHvEmulation.h"
-#include "regnames.h"
+#include "whvnames.h"
 
 enum vcpu_mode {
     VCPU_REAL16,        /* real mode at 0000:7c00, where a boot sector runs */

@@ -12,7 +12,7 @@
 #include "whvemu.h"
 
 #include "guest.h"
-#include "regnames.h"
+#include "whvnames.h"
 #include "vcpu.h"
 
 #define MAX_INSN_BYTES 15
@@ -344,16 +344,16 @@ static bool parse_mapping(struct guest *g, const char *text)
     m->gva_page = gva & ~(uint64_t)(GUEST_PAGE_SIZE - 1);
     m->gpa = 0;
     m->result = WHvTranslateGvaResultSuccess;
-    size_t names = GUEST_TRANSLATE_RESULT_COUNT;
+    size_t names = TRANSLATE_RESULT_COUNT;
     size_t r = 0;
-    while (r < names && strcmp(target, guest_translate_result_names[r]) != 0)
+    while (r < names && strcmp(target, translate_result_names[r]) != 0)
         r++;
     if (r < names) {
         m->result = (WHV_TRANSLATE_GVA_RESULT_CODE)r;
     } else if (!parse_u64(target, &m->gpa)) {
         fprintf(stderr, "whvemu: --map %s: expected a GPA or a result name (", text);
         for (r = 1; r < names; r++)
-            fprintf(stderr, "%s%s", r > 1 ? ", " : "", guest_translate_result_names[r]);
+            fprintf(stderr, "%s%s", r > 1 ? ", " : "", translate_result_names[r]);
         fprintf(stderr, ")\n");
         return false;
     }
@@ -795,22 +795,14 @@ static bool default_io(struct scenario *s, const char *text, WHV_X64_IO_PORT_ACC
 
 /* ---- running it ----------------------------------------------------------------------- */
 
-static const char *const status_names[] = {
-    "EmulationSuccessful", "InternalEmulationFailure", "IoPortCallbackFailed",
-    "MemoryCallbackFailed", "TranslateGvaPageCallbackFailed",
-    "TranslateGvaPageCallbackGpaIsNotAligned", "GetVirtualProcessorRegistersCallbackFailed",
-    "SetVirtualProcessorRegistersCallbackFailed", "InterruptCausedIntercept",
-    "GuestCannotBeFaulted",
-};
-
 static void print_status(WHV_EMULATOR_STATUS status)
 {
     printf("status: 0x%08" PRIx32, (uint32_t)status.AsUINT32);
     for (unsigned bit = 0; bit < 32; bit++) {
         if (!(status.AsUINT32 >> bit & 1))
             continue;
-        if (bit < sizeof status_names / sizeof status_names[0])
-            printf(" %s", status_names[bit]);
+        if (bit < STATUS_BIT_COUNT)
+            printf(" %s", status_bit_names[bit]);
         else
             printf(" Reserved%u(!)", bit);
     }

@@ -409,23 +409,22 @@ static enum decode_status find_row(struct decoder *d, const struct optab *entry,
 
 /* ---- the row: validity, sizes, address and immediates ---- */
 
-static bool row_has_kind(const struct optab *row, enum operand_kind kind)
+/* The operand kinds of a row as a bit set, computed once per instruction so that the
+ * checks below are mask tests rather than loops. */
+#define KIND(k) (UINT64_C(1) << (k))
+#define MEMORY_ONLY_KINDS KIND(OK_M)
+#define REGISTER_ONLY_KINDS (KIND(OK_R) | KIND(OK_U) | KIND(OK_N) | KIND(OK_KR))
+#define SPARSE_REGISTER_KINDS                                                               \
+    (KIND(OK_C) | KIND(OK_D) | KIND(OK_KG) | KIND(OK_KH) | KIND(OK_BND) | KIND(OK_BNDE) |  \
+     KIND(OK_TR))
+#define IMMEDIATE_KINDS (KIND(OK_I) | KIND(OK_J) | KIND(OK_O) | KIND(OK_A) | KIND(OK_L))
+
+static uint64_t operand_kinds(const struct optab *row)
 {
+    uint64_t kinds = 0;
     for (unsigned i = 0; i < 4 && row->opnd[i]; i++)
-        if (OPND_KIND(row->opnd[i]) == kind)
-            return true;
-    return false;
-}
-
-static bool row_is_memory_only(const struct optab *row)
-{
-    return (row->flags & F_MEMONLY) || row_has_kind(row, OK_M) || (row->flags & F_VSIB);
-}
-
-static bool row_is_register_only(const struct optab *row)
-{
-    return (row->flags & F_REGONLY) || row_has_kind(row, OK_R) || row_has_kind(row, OK_U) ||
-           row_has_kind(row, OK_N) || row_has_kind(row, OK_KR);
+        kinds |= KIND(OPND_KIND(row->opnd[i]));
+    return kinds;
 }
 
 /* The VEX/EVEX/XOP field restrictions a row declares. */
@@ -476,10 +475,12 @@ static bool vector_fields_valid(const struct insn *in, const struct optab *row)
     return true;
 }
 
-/* Gathers and scatters: #UD when the destination, the index and (VEX) the mask register
- * are not all different. */
-static bool vsib_registers_distinct(const struct insn *in)
+/* Gathers: #UD when the destination, the index and (VEX) the mask register are not all
+ * different. Scatters (memory destination) have no such rule. */
+static bool vsib_registers_distinct(const struct insn *in, const struct optab *row)
 {
+    if (OPND_KIND(row->opnd[0]) != OK_V)
+        return true;
     if (in->reg == in->index)
         return false;
     if (in->encoding == ENC_VEX && (in->vvvv == in->reg || in->vvvv == in->index))
@@ -523,9 +524,12 @@ static enum decode_status read_immediate(struct decoder *d, unsigned size)
     return DECODE_OK;
 }
 
-static enum decode_status read_immediates(struct decoder *d, const struct optab *row)
+static enum decode_status read_immediates(struct decoder *d, const struct optab *row,
+                                          uint64_t kinds)
 {
     struct insn *in = d->insn;
+    if (!(kinds & IMMEDIATE_KINDS))
+        return DECODE_OK;
     for (unsigned i = 0; i < 4 && row->opnd[i]; i++) {
         if (OPND_KIND(row->opnd[i]) == OK_A) {
             /* far pointer: offset (imm) then selector (imm2) */
@@ -542,10 +546,15 @@ static enum decode_status read_immediates(struct decoder *d, const struct optab 
 
 /* Register numbers an operand can encode but the CPU does not have are #UD: control
  * registers other than CR0, CR2-CR4, CR8; DR8-DR15; opmask k8+ in ModRM.reg or vvvv (in r/m
- * the CPU ignores VEX.B: checked on hardware); bound registers other than BND0-BND3; AMX
- * tiles tmm8+ or a tile named twice. */
-static bool registers_exist(const struct insn *in, const struct optab *row)
+ * the CPU ignores VEX.B: checked on hardware); GPRs 16-31 (EVEX.R'); bound registers other
+ * than BND0-BND3; AMX tiles tmm8+ or a tile named twice. */
+static bool registers_exist(const struct insn *in, const struct optab *row, uint64_t kinds)
 {
+    /* a GPR in ModRM.reg: EVEX.R' would name a 17th..32nd one */
+    if (in->encoding == ENC_EVEX && (kinds & KIND(OK_G)) && in->reg >= 16)
+        return false;
+    if (!(kinds & SPARSE_REGISTER_KINDS))
+        return true;
     bool register_form = in->mod == 3;
     unsigned tiles_seen = 0;
     for (unsigned i = 0; i < 4 && row->opnd[i]; i++) {
@@ -597,17 +606,17 @@ static bool destination_distinct(const struct insn *in)
 }
 
 /* Segment of the implicit memory operand of rows without ModRM memory. */
-static void set_implicit_segment(struct insn *in, const struct optab *row)
+static void set_implicit_segment(struct insn *in, uint64_t kinds)
 {
-    if (row_has_kind(row, OK_O) || row_has_kind(row, OK_X) || row_has_kind(row, OK_XLAT))
+    if (kinds & (KIND(OK_O) | KIND(OK_X) | KIND(OK_XLAT)))
         in->seg = (in->prefixes & PFX_SEG) ? in->seg_override : SEG_DS;
-    else if (row_has_kind(row, OK_Y))
+    else if (kinds & KIND(OK_Y))
         in->seg = SEG_ES;
 }
 
 /* The #UD rules a row implies once ModRM (if any) is known: mode, memory/register form,
  * LOCK, VEX/EVEX/XOP fields, register numbers that do not exist. */
-static bool row_valid(struct insn *in, const struct optab *row)
+static bool row_valid(struct insn *in, const struct optab *row, uint64_t kinds)
 {
     uint32_t flags = row->flags;
     bool mode64 = in->mode == MODE_64;
@@ -617,9 +626,9 @@ static bool row_valid(struct insn *in, const struct optab *row)
     if ((flags & F_ONLY64) && !mode64)
         return false;
     if (in->has_modrm) {
-        if (in->mod == 3 && row_is_memory_only(row))
-            return false;
-        if (in->mod != 3 && row_is_register_only(row))
+        bool memory_only = (flags & (F_MEMONLY | F_VSIB)) || (kinds & MEMORY_ONLY_KINDS);
+        bool register_only = (flags & F_REGONLY) || (kinds & REGISTER_ONLY_KINDS);
+        if (in->mod == 3 ? memory_only : register_only)
             return false;
     }
     if ((in->prefixes & PFX_LOCK) && !((flags & F_LOCK) && in->has_modrm && in->mod != 3))
@@ -634,7 +643,7 @@ static bool row_valid(struct insn *in, const struct optab *row)
         if ((flags & F_DEST_DISTINCT) && !destination_distinct(in))
             return false;
     }
-    return registers_exist(in, row);
+    return registers_exist(in, row, kinds);
 }
 
 static unsigned operand_size(struct decoder *d, uint32_t flags)
@@ -657,6 +666,7 @@ static enum decode_status finish_row(struct decoder *d, const struct optab *row)
 {
     struct insn *in = d->insn;
     uint32_t flags = row->flags;
+    uint64_t kinds = operand_kinds(row);
 
     in->row = row;
     in->mnemonic = (enum mnemonic)row->mnemonic;
@@ -670,8 +680,12 @@ static enum decode_status finish_row(struct decoder *d, const struct optab *row)
         vsib_index_high = in->vvvv & 0x10;
         in->vvvv &= 0xf;
     }
-    if (!row_valid(in, row))
+    if (!row_valid(in, row, kinds))
         return DECODE_UD;
+    if (in->encoding == ENC_EVEX && in->evex_b && in->mod == 3) {
+        in->evex_rc = in->vex_l; /* L'L is the rounding control here, the length is 512 */
+        in->vex_l = 2;
+    }
     in->opsize = (uint8_t)operand_size(d, flags);
 
     if (in->has_modrm) {
@@ -683,13 +697,13 @@ static enum decode_status finish_row(struct decoder *d, const struct optab *row)
         if (flags & F_VSIB) {
             /* the index is a vector register: all 32 encodings count (EVEX.V' is bit 4) */
             in->index = (uint8_t)(((in->sib >> 3) & 7) | d->rex_x << 3 | vsib_index_high);
-            if (!vsib_registers_distinct(in))
+            if (!vsib_registers_distinct(in, row))
                 return DECODE_UD;
         }
     }
     if (in->seg == SEG_NONE)
-        set_implicit_segment(in, row);
-    return read_immediates(d, row);
+        set_implicit_segment(in, kinds);
+    return read_immediates(d, row, kinds);
 }
 
 /* ---- opcode and escapes ---- */

@@ -120,6 +120,8 @@ struct insn {
     bool vex_w;               /* VEX/EVEX/XOP .W, or REX.W for legacy */
     uint8_t evex_aaa;         /* opmask register */
     bool evex_z, evex_b;
+    uint8_t evex_rc;          /* register form with b: rounding control (L'L as encoded; vex_l
+                               * is then 2, the vector length such forms have) */
 };
 
 /* Decode the instruction at bytes[0..avail) in the given mode. Always fills *out enough

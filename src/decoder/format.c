@@ -150,9 +150,21 @@ static void put_address_reg(struct text *t, const struct insn *in, unsigned reg)
     put_gpr(t, in, reg, in->addrsize);
 }
 
+/* EVEX memory operand with b = 1: one element broadcast to the vector. The element is
+ * 2 bytes in the FP16 maps, else 4 or 8 by W. */
+static unsigned broadcast_element_bytes(const struct insn *in)
+{
+    if (in->map == MAP_EVEX_MAP5 || in->map == MAP_EVEX_MAP6)
+        return 2;
+    return in->vex_w ? 8 : 4;
+}
+
 static void put_modrm_memory(struct text *t, const struct insn *in, unsigned bytes, bool vsib)
 {
     bool any = false;
+    bool broadcast = in->encoding == ENC_EVEX && in->evex_b && !vsib;
+    if (broadcast)
+        bytes = broadcast_element_bytes(in);
     put(t, size_keyword(bytes));
     put_segment_override(t, in);
     put(t, "[");
@@ -166,8 +178,8 @@ static void put_modrm_memory(struct text *t, const struct insn *in, unsigned byt
     if (in->index != GPR_NONE) {
         if (any)
             put(t, "+");
-        if (vsib)
-            put_vector(t, in->index, 16);
+        if (vsib) /* the index vector is as wide as the instruction's (or half: dpd) */
+            put_vector(t, in->index, vector_bytes(in));
         else
             put_address_reg(t, in, in->index);
         if (in->scale > 1)
@@ -182,6 +194,8 @@ static void put_modrm_memory(struct text *t, const struct insn *in, unsigned byt
         putf_hex(t, in->disp < 0 ? 0 - (uint64_t)(int64_t)in->disp : (uint64_t)in->disp);
     }
     put(t, "]");
+    if (broadcast)
+        put_indexed(t, "{1to", vector_bytes(in) / broadcast_element_bytes(in)), put(t, "}");
 }
 
 /* String and XLAT operands: seg:[rSI] / es:[rDI] / [rBX+al], address-size registers. */
@@ -365,6 +379,24 @@ static bool operands_implicit(const struct insn *in)
            in->addrsize == default_addrsize[in->mode % 3];
 }
 
+/* EVEX write masking on the destination: "zmm0{k1}{z}". */
+static void put_evex_masking(struct text *t, const struct insn *in)
+{
+    if (in->encoding != ENC_EVEX || in->evex_aaa == 0)
+        return;
+    put_indexed(t, "{k", in->evex_aaa);
+    put(t, in->evex_z ? "}{z}" : "}");
+}
+
+/* EVEX register form with b = 1: static rounding (or suppress-all-exceptions), written as
+ * a last operand "{rn-sae}". */
+static void put_evex_rounding(struct text *t, const struct insn *in)
+{
+    static const char *const modes[4] = { ", {rn-sae}", ", {rd-sae}", ", {ru-sae}", ", {rz-sae}" };
+    if (in->encoding == ENC_EVEX && in->evex_b && in->mod == 3)
+        put(t, modes[in->evex_rc & 3]);
+}
+
 void format_insn(const struct insn *in, uint64_t rip, char *out, size_t outsz)
 {
     struct text t = { out, outsz, 0 };
@@ -387,5 +419,8 @@ void format_insn(const struct insn *in, uint64_t rip, char *out, size_t outsz)
         put_operand(&t, in, opnd, first_imm, rip);
         if (kind == OK_I || kind == OK_J || kind == OK_O || kind == OK_L)
             first_imm = false;
+        if (i == 0)
+            put_evex_masking(&t, in);
     }
+    put_evex_rounding(&t, in);
 }

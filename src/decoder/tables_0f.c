@@ -19,182 +19,92 @@ const struct optab optab_0f[256] = {
         I1(verr, Ew, 0),
         I1(verw, Ew, 0),
         UD,
-        UD), /* I286PROTECTED */
-    [0x01] = BY_PFX(
-        BY_REG(
-            BY_MOD(
-                I1(sgdt, Ms, 0),
-                BY_RM(
-                    I0(enclv, F_BRANCH),
-                    I0(vmcall, F_PRIV | F_BRANCH),
-                    I0(vmlaunch, F_PRIV | F_BRANCH),
-                    I0(vmresume, F_PRIV | F_BRANCH),
-                    I0(vmxoff, F_PRIV),
-                    I0(pconfig, F_PRIV),
-                    UD,
-                    UD)),
-            BY_MOD(
-                I1(sidt, Ms, 0),
-                BY_RM(
-                    I0(monitor, F_PRIV),
-                    I0(mwait, F_PRIV),
-                    I0(clac, 0),
-                    I0(stac, 0),
-                    UD,
-                    UD,
-                    UD,
-                    I0(encls, F_PRIV | F_BRANCH))),
-            BY_MOD(
-                I1(lgdt, Ms, F_PRIV),
-                BY_RM(
-                    I0(xgetbv, 0),
-                    I0(xsetbv, F_PRIV),
-                    UD,
-                    UD,
-                    I0(vmfunc, 0),
-                    I0(xend, 0),
-                    I0(xtest, 0),
-                    I0(enclu, F_BRANCH))),
-            BY_MOD(
-                I1(lidt, Ms, F_PRIV),
-                BY_RM(
-                    I0(vmrun, F_PRIV | F_BRANCH),
-                    I0(vmmcall, F_BRANCH),
-                    I0(vmload, F_PRIV),
-                    I0(vmsave, F_PRIV),
-                    I0(stgi, F_PRIV),
-                    I0(clgi, F_PRIV),
-                    I0(skinit, F_PRIV),
-                    I0(invlpga, F_PRIV))),
-            I1(smsw, Ew, 0),
-            BY_MOD(UD, BY_RM(I0(serialize, 0), UD, UD, UD, UD, UD, I0(rdpkru, 0), I0(wrpkru, 0))),
-            I1(lmsw, Ew, F_PRIV),
-            BY_MOD(
-                I1(invlpg, M_, F_PRIV),
-                BY_RM(
-                    I0(swapgs, F_ONLY64 | F_PRIV),
-                    I0(rdtscp, 0),
-                    I0(monitorx, 0),
-                    I0(mwaitx, 0),
-                    I0(clzero, 0),
-                    I0(rdpru, 0),
-                    I0(invlpgb, F_PRIV),
-                    I0(tlbsync, F_PRIV)))),
-        BY_REG(
+        UD), /* 80286 */
+    [0x01] = BY_REG(
+        BY_MOD(
             I1(sgdt, Ms, 0),
-            BY_MOD(
-                I1(sidt, Ms, 0),
-                BY_RM(
-                    UD,
-                    UD,
-                    UD,
-                    UD,
-                    I0(tdcall, F_BRANCH),
-                    I0(seamret, F_ONLY64 | F_PRIV | F_BRANCH),
-                    I0(seamops, F_ONLY64 | F_PRIV),
-                    I0(seamcall, F_ONLY64 | F_PRIV | F_BRANCH))),
-            I1(lgdt, Ms, F_PRIV),
-            BY_MOD(
-                I1(lidt, Ms, F_PRIV),
-                BY_RM(
-                    I0(vmrun, F_PRIV | F_BRANCH),
-                    I0(vmmcall, F_BRANCH),
-                    I0(vmload, F_PRIV),
-                    I0(vmsave, F_PRIV),
-                    I0(stgi, F_PRIV),
-                    I0(clgi, F_PRIV),
-                    I0(skinit, F_PRIV),
-                    I0(invlpga, F_PRIV))),
-            I1(smsw, Ew, 0),
-            UD,
-            I1(lmsw, Ew, F_PRIV),
-            BY_MOD(
-                I1(invlpg, M_, F_PRIV),
-                BY_RM(
-                    I0(swapgs, F_ONLY64 | F_PRIV),
-                    I0(rdtscp, 0),
-                    UD,
-                    UD,
-                    I0(clzero, 0),
-                    I0(rdpru, 0),
-                    UD,
-                    UD))),
-        BY_REG(
-            I1(sgdt, Ms, 0),
+            BY_RM(
+                BY_PFX(I0(enclv, F_MODRM), UD, UD, UD),
+                BY_PFX(I0(vmcall, F_MODRM | F_PRIV | F_BRANCH), UD, UD, UD),
+                BY_PFX(I0(vmlaunch, F_MODRM | F_PRIV | F_BRANCH), UD, UD, UD),
+                BY_PFX(I0(vmresume, F_MODRM | F_PRIV | F_BRANCH), UD, UD, UD),
+                BY_PFX(I0(vmxoff, F_MODRM | F_PRIV), UD, UD, UD),
+                BY_PFX(I0(pconfig, F_MODRM | F_PRIV), UD, UD, UD),
+                UD,
+                UD)),
+        BY_MOD(
             I1(sidt, Ms, 0),
+            BY_RM(
+                BY_PFX(I0(monitor, F_MODRM), UD, UD, UD),
+                BY_PFX(I0(mwait, F_MODRM), UD, UD, UD),
+                BY_PFX(I0(clac, F_MODRM), UD, UD, UD),
+                BY_PFX(I0(stac, F_MODRM), UD, UD, UD),
+                BY_PFX(UD, I0(tdcall, F_MODRM), UD, UD),
+                BY_PFX(UD, I0(seamret, F_ONLY64 | F_MODRM | F_PRIV | F_BRANCH), UD, UD),
+                BY_PFX(UD, I0(seamops, F_ONLY64 | F_MODRM | F_PRIV), UD, UD),
+                BY_PFX(I0(encls, F_MODRM | F_PRIV), I0(seamcall, F_ONLY64 | F_MODRM | F_PRIV | F_BRANCH), UD, UD))),
+        BY_MOD(
             I1(lgdt, Ms, F_PRIV),
-            BY_MOD(
-                I1(lidt, Ms, F_PRIV),
-                BY_RM(
-                    I0(vmrun, F_PRIV | F_BRANCH),
-                    I0(vmmcall, F_BRANCH),
-                    I0(vmload, F_PRIV),
-                    I0(vmsave, F_PRIV),
-                    I0(stgi, F_PRIV),
-                    I0(clgi, F_PRIV),
-                    I0(skinit, F_PRIV),
-                    I0(invlpga, F_PRIV))),
-            I1(smsw, Ew, 0),
-            BY_MOD(
-                I1(rstorssp, Mq, 0),
-                BY_RM(
-                    I0(setssbsy, F_PRIV),
+            BY_RM(
+                BY_PFX(I0(xgetbv, F_MODRM), UD, UD, UD),
+                BY_PFX(I0(xsetbv, F_MODRM | F_PRIV), UD, UD, UD),
+                UD,
+                UD,
+                BY_PFX(I0(vmfunc, F_MODRM), UD, UD, UD),
+                BY_PFX(I0(xend, F_MODRM), UD, UD, UD),
+                BY_PFX(I0(xtest, F_MODRM), UD, UD, UD),
+                BY_PFX(I0(enclu, F_MODRM), UD, UD, UD))),
+        BY_MOD(
+            I1(lidt, Ms, F_PRIV),
+            BY_RM(
+                I0(vmrun, F_MODRM | F_PRIV | F_BRANCH),
+                I0(vmmcall, F_MODRM | F_BRANCH),
+                I0(vmload, F_MODRM | F_PRIV),
+                I0(vmsave, F_MODRM | F_PRIV),
+                I0(stgi, F_MODRM | F_PRIV),
+                I0(clgi, F_MODRM | F_PRIV),
+                I0(skinit, F_MODRM | F_PRIV),
+                I0(invlpga, F_MODRM | F_PRIV))),
+        I1(smsw, Ew, 0),
+        BY_MOD(
+            BY_PFX(UD, UD, I1(rstorssp, Mq, 0), UD),
+            BY_RM(
+                BY_PFX(I0(serialize, F_MODRM), UD, I0(setssbsy, F_MODRM | F_PRIV), I0(xsusldtrk, F_MODRM)),
+                BY_PFX(UD, UD, UD, I0(xresldtrk, F_MODRM)),
+                BY_PFX(UD, UD, I0(saveprevssp, F_MODRM), UD),
+                UD,
+                BY_PFX(UD, UD, I0(uiret, F_ONLY64 | F_MODRM | F_BRANCH), UD),
+                BY_PFX(UD, UD, I0(testui, F_ONLY64 | F_MODRM), UD),
+                BY_PFX(I0(rdpkru, F_MODRM), UD, I0(clui, F_ONLY64 | F_MODRM), UD),
+                BY_PFX(I0(wrpkru, F_MODRM), UD, I0(stui, F_ONLY64 | F_MODRM), UD))),
+        I1(lmsw, Ew, F_PRIV),
+        BY_MOD(
+            I1(invlpg, M_, F_PRIV),
+            BY_RM(
+                I0(swapgs, F_ONLY64 | F_MODRM | F_PRIV),
+                I0(rdtscp, F_MODRM),
+                BY_PFX(I0(monitorx, F_MODRM), UD, I0(mcommit, F_MODRM), UD),
+                BY_PFX(I0(mwaitx, F_MODRM), UD, UD, UD),
+                I0(clzero, F_MODRM),
+                I0(rdpru, F_MODRM),
+                BY_PFX(
+                    I0(invlpgb, F_MODRM | F_PRIV),
                     UD,
-                    I0(saveprevssp, 0),
+                    I0(rmpadjust, F_ONLY64 | F_MODRM | F_PRIV),
+                    I0(rmpupdate, F_ONLY64 | F_MODRM | F_PRIV)),
+                BY_PFX(
+                    I0(tlbsync, F_MODRM | F_PRIV),
                     UD,
-                    I0(uiret, F_ONLY64 | F_BRANCH),
-                    I0(testui, F_ONLY64),
-                    I0(clui, F_ONLY64),
-                    I0(stui, F_ONLY64))),
-            I1(lmsw, Ew, F_PRIV),
-            BY_MOD(
-                I1(invlpg, M_, F_PRIV),
-                BY_RM(
-                    I0(swapgs, F_ONLY64 | F_PRIV),
-                    I0(rdtscp, 0),
-                    I0(mcommit, 0),
-                    UD,
-                    I0(clzero, 0),
-                    I0(rdpru, 0),
-                    I0(rmpadjust, F_ONLY64 | F_PRIV),
-                    I0(psmash, F_ONLY64 | F_PRIV)))),
-        BY_REG(
-            I1(sgdt, Ms, 0),
-            I1(sidt, Ms, 0),
-            I1(lgdt, Ms, F_PRIV),
-            BY_MOD(
-                I1(lidt, Ms, F_PRIV),
-                BY_RM(
-                    I0(vmrun, F_PRIV | F_BRANCH),
-                    I0(vmmcall, F_BRANCH),
-                    I0(vmload, F_PRIV),
-                    I0(vmsave, F_PRIV),
-                    I0(stgi, F_PRIV),
-                    I0(clgi, F_PRIV),
-                    I0(skinit, F_PRIV),
-                    I0(invlpga, F_PRIV))),
-            I1(smsw, Ew, 0),
-            BY_MOD(UD, BY_RM(I0(xsusldtrk, 0), I0(xresldtrk, 0), UD, UD, UD, UD, UD, UD)),
-            I1(lmsw, Ew, F_PRIV),
-            BY_MOD(
-                I1(invlpg, M_, F_PRIV),
-                BY_RM(
-                    I0(swapgs, F_ONLY64 | F_PRIV),
-                    I0(rdtscp, 0),
-                    UD,
-                    UD,
-                    I0(clzero, 0),
-                    I0(rdpru, 0),
-                    I0(rmpupdate, F_ONLY64 | F_PRIV),
-                    I0(pvalidate, F_PRIV))))), /* AMD_INVLPGB CET CLZERO I286REAL I486REAL LONGMODE MCOMMIT MONITOR MONITORX PCONFIG PKU RDPRU RDTSCP RTM SERIALIZE SGX SGX_ENCLV SMAP SNP SVM TDX TSX_LDTRK UINTR VMFUNC VTX XSAVE */
-    [0x02] = I2(lar, Gv, Ew, 0), /* I286PROTECTED */
-    [0x03] = I2(lsl, Gv, Ew, 0), /* I286PROTECTED */
-    [0x05] = I0(syscall, F_BRANCH), /* LONGMODE */
-    [0x06] = I0(clts, F_PRIV), /* I286REAL */
-    [0x07] = I0(sysret, F_PRIV | F_BRANCH), /* LONGMODE */
-    [0x08] = I0(invd, F_PRIV), /* I486REAL */
-    [0x09] = I0(wbinvd, F_PRIV), /* I486REAL */
-    [0x0b] = I0(ud2, 0), /* PPRO */
+                    I0(psmash, F_ONLY64 | F_MODRM | F_PRIV),
+                    I0(pvalidate, F_MODRM | F_PRIV))))), /* 80286 80486 AMD_INVLPGB CET CLZERO MCOMMIT MONITOR MONITORX PCONFIG PKU RDPRU RDTSCP RTM SERIALIZE SGX SGX_ENCLV SMAP SNP SVM TDX TSX_LDTRK UINTR VMFUNC VTX XSAVE x86-64 */
+    [0x02] = I2(lar, Gv, Ew, 0), /* 80286 */
+    [0x03] = I2(lsl, Gv, Ew, 0), /* 80286 */
+    [0x05] = I0(syscall, F_BRANCH), /* x86-64 */
+    [0x06] = I0(clts, F_PRIV), /* 80286 */
+    [0x07] = I0(sysret, F_PRIV | F_BRANCH), /* x86-64 */
+    [0x08] = I0(invd, F_PRIV), /* 80486 */
+    [0x09] = I0(wbinvd, F_PRIV), /* 80486 */
+    [0x0b] = I0(ud2, 0), /* P6 */
     [0x0d] = BY_MOD(
         BY_REG(
             I1(prefetch, M_, 0),
@@ -205,8 +115,8 @@ const struct optab optab_0f[256] = {
             I1(prefetch, M_, 0),
             I1(prefetch, M_, 0),
             I1(prefetch, M_, 0)),
-        I2(nop, Rv, Gv, 0)), /* PREFETCHWT1 PREFETCH_NOP */
-    [0x0e] = I0(femms, 0), /* AMD3DNOW */
+        I2(nop, Rv, Gv, 0)), /* PREFETCHWT1 hint NOP */
+    [0x0e] = I0(femms, 0), /* 3DNow! */
     [0x10] = BY_PFX(
         I2(movups, Vdq, Wdq, 0),
         I2(movupd, Vdq, Wdq, 0),
@@ -241,8 +151,8 @@ const struct optab optab_0f[256] = {
             I1(nop, M_, 0),
             I1(nop, M_, 0),
             I1(nop, M_, 0)),
-        I1(nop, Rv, 0)), /* FAT_NOP SSE_PREFETCH */
-    [0x19] = I2(nop, Ev, Gv, 0), /* FAT_NOP */
+        I1(nop, Rv, 0)), /* SSE hint NOP */
+    [0x19] = I2(nop, Ev, Gv, 0), /* hint NOP */
     [0x1a] = BY_PFX(
         BY_REG(
             BY_MOD(I2(bndldx, BND, M_, 0), I1(nop, Gv, 0)),
@@ -319,7 +229,7 @@ const struct optab optab_0f[256] = {
             UD,
             UD,
             UD,
-            UD)), /* MPX PPRO */
+            UD)), /* MPX P6 */
     [0x1b] = BY_MOD(
         BY_PFX(
             BY_REG(
@@ -410,7 +320,7 @@ const struct optab optab_0f[256] = {
                 UD,
                 UD,
                 UD,
-                UD))), /* MPX PPRO */
+                UD))), /* MPX P6 */
     [0x1c] = BY_MOD(
         BY_REG(
             BY_PFX(
@@ -425,8 +335,8 @@ const struct optab optab_0f[256] = {
             I2(nop, M_, Gv, 0),
             I2(nop, M_, Gv, 0),
             I2(nop, M_, Gv, 0)),
-        I2(nop, Rv, Gv, 0)), /* CLDEMOTE FAT_NOP */
-    [0x1d] = I2(nop, Ev, Gv, 0), /* FAT_NOP */
+        I2(nop, Rv, Gv, 0)), /* CLDEMOTE hint NOP */
+    [0x1d] = I2(nop, Ev, Gv, 0), /* hint NOP */
     [0x1e] = BY_PFX(
         I2(nop, Ev, Gv, 0),
         BY_MOD(BY_W(I2(nop, M_, Gw, 0), I2(nop, M_, Gq, 0)), I2(nop, Ry, Gy, 0)),
@@ -444,8 +354,8 @@ const struct optab optab_0f[256] = {
                     BY_RM(
                         I2(nop, Rd, Gd, 0),
                         I2(nop, Rd, Gd, 0),
-                        I0(endbr64, 0),
-                        I0(endbr32, 0),
+                        I0(endbr64, F_MODRM),
+                        I0(endbr32, F_MODRM),
                         I2(nop, Rd, Gd, 0),
                         I2(nop, Rd, Gd, 0),
                         I2(nop, Rd, Gd, 0),
@@ -461,14 +371,14 @@ const struct optab optab_0f[256] = {
                     BY_RM(
                         I2(nop, Rq, Gq, 0),
                         I2(nop, Rq, Gq, 0),
-                        I0(endbr64, 0),
-                        I0(endbr32, 0),
+                        I0(endbr64, F_MODRM),
+                        I0(endbr32, F_MODRM),
                         I2(nop, Rq, Gq, 0),
                         I2(nop, Rq, Gq, 0),
                         I2(nop, Rq, Gq, 0),
                         I2(nop, Rq, Gq, 0))))),
-        I2(nop, Ev, Gv, 0)), /* CET PPRO */
-    [0x1f] = I2(nop, Ev, Gv, 0), /* FAT_NOP */
+        I2(nop, Ev, Gv, 0)), /* CET P6 */
+    [0x1f] = I2(nop, Ev, Gv, 0), /* hint NOP */
     /* MOV to/from control and debug registers: mod is ignored (always a register); which
      * CR/DR numbers exist (CR0/2/3/4/8, DR0-7) ModRM.reg selects here; REX.R (CR8 only) is the engine's check. */
     [0x20] = BY_REG(I2(mov, Ry, Cd, F_MOD_IS_REG | F_PRIV), UD, I2(mov, Ry, Cd, F_MOD_IS_REG | F_PRIV),
@@ -501,13 +411,13 @@ const struct optab optab_0f[256] = {
         I2(cvtsd2si, Gv, Wq, 0)), /* SSE SSE2 */
     [0x2e] = BY_PFX(I2(ucomiss, Vd, Wd, 0), I2(ucomisd, Vq, Wq, 0), UD, UD), /* SSE SSE2 */
     [0x2f] = BY_PFX(I2(comiss, Vd, Wd, 0), I2(comisd, Vq, Wq, 0), UD, UD), /* SSE SSE2 */
-    [0x30] = I0(wrmsr, F_PRIV), /* PENTIUMREAL */
-    [0x31] = I0(rdtsc, 0), /* PENTIUMREAL */
-    [0x32] = I0(rdmsr, F_PRIV), /* PENTIUMREAL */
+    [0x30] = I0(wrmsr, F_PRIV), /* Pentium */
+    [0x31] = I0(rdtsc, 0), /* Pentium */
+    [0x32] = I0(rdmsr, F_PRIV), /* Pentium */
     [0x33] = I0(rdpmc, 0), /* RDPMC */
-    [0x34] = I0(sysenter, F_BRANCH), /* PPRO */
-    [0x35] = I0(sysexit, F_PRIV | F_BRANCH), /* PPRO */
-    [0x37] = BY_PFX(I0(getsec, F_BRANCH), UD, UD, UD), /* SMX */
+    [0x34] = I0(sysenter, F_BRANCH), /* P6 */
+    [0x35] = I0(sysexit, F_PRIV | F_BRANCH), /* P6 */
+    [0x37] = BY_PFX(I0(getsec, 0), UD, UD, UD), /* SMX */
     [0x40] = I2(cmovo, Gv, Ev, 0), /* CMOV */
     [0x41] = I2(cmovno, Gv, Ev, 0), /* CMOV */
     [0x42] = I2(cmovb, Gv, Ev, 0), /* CMOV */
@@ -572,31 +482,31 @@ const struct optab optab_0f[256] = {
         I2(maxpd, Vdq, Wdq, 0),
         I2(maxss, Vd, Wd, 0),
         I2(maxsd, Vq, Wq, 0)), /* SSE SSE2 */
-    [0x60] = BY_PFX(I2(punpcklbw, Pq, Qd, 0), I2(punpcklbw, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0x61] = BY_PFX(I2(punpcklwd, Pq, Qd, 0), I2(punpcklwd, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0x62] = BY_PFX(I2(punpckldq, Pq, Qd, 0), I2(punpckldq, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0x63] = BY_PFX(I2(packsswb, Pq, Qq, 0), I2(packsswb, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0x64] = BY_PFX(I2(pcmpgtb, Pq, Qq, 0), I2(pcmpgtb, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0x65] = BY_PFX(I2(pcmpgtw, Pq, Qq, 0), I2(pcmpgtw, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0x66] = BY_PFX(I2(pcmpgtd, Pq, Qq, 0), I2(pcmpgtd, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0x67] = BY_PFX(I2(packuswb, Pq, Qq, 0), I2(packuswb, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0x68] = BY_PFX(I2(punpckhbw, Pq, Qq, 0), I2(punpckhbw, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0x69] = BY_PFX(I2(punpckhwd, Pq, Qq, 0), I2(punpckhwd, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0x6a] = BY_PFX(I2(punpckhdq, Pq, Qq, 0), I2(punpckhdq, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0x6b] = BY_PFX(I2(packssdw, Pq, Qq, 0), I2(packssdw, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
+    [0x60] = BY_PFX(I2(punpcklbw, Pq, Qd, 0), I2(punpcklbw, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0x61] = BY_PFX(I2(punpcklwd, Pq, Qd, 0), I2(punpcklwd, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0x62] = BY_PFX(I2(punpckldq, Pq, Qd, 0), I2(punpckldq, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0x63] = BY_PFX(I2(packsswb, Pq, Qq, 0), I2(packsswb, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0x64] = BY_PFX(I2(pcmpgtb, Pq, Qq, 0), I2(pcmpgtb, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0x65] = BY_PFX(I2(pcmpgtw, Pq, Qq, 0), I2(pcmpgtw, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0x66] = BY_PFX(I2(pcmpgtd, Pq, Qq, 0), I2(pcmpgtd, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0x67] = BY_PFX(I2(packuswb, Pq, Qq, 0), I2(packuswb, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0x68] = BY_PFX(I2(punpckhbw, Pq, Qq, 0), I2(punpckhbw, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0x69] = BY_PFX(I2(punpckhwd, Pq, Qq, 0), I2(punpckhwd, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0x6a] = BY_PFX(I2(punpckhdq, Pq, Qq, 0), I2(punpckhdq, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0x6b] = BY_PFX(I2(packssdw, Pq, Qq, 0), I2(packssdw, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
     [0x6c] = BY_PFX(UD, I2(punpcklqdq, Vdq, Wdq, 0), UD, UD), /* SSE2 */
     [0x6d] = BY_PFX(UD, I2(punpckhqdq, Vdq, Wdq, 0), UD, UD), /* SSE2 */
     [0x6e] = BY_PFX(
         BY_W(I2(movd, Pq, Ed, 0), I2(movq, Pq, Eq, 0)),
         BY_W(I2(movd, Vdq, Ed, 0), I2(movq, Vdq, Eq, 0)),
         UD,
-        UD), /* PENTIUMMMX SSE2 */
-    [0x6f] = BY_PFX(I2(movq, Pq, Qq, 0), I2(movdqa, Vdq, Wdq, 0), I2(movdqu, Vdq, Wdq, 0), UD), /* PENTIUMMMX SSE2 */
+        UD), /* MMX SSE2 */
+    [0x6f] = BY_PFX(I2(movq, Pq, Qq, 0), I2(movdqa, Vdq, Wdq, 0), I2(movdqu, Vdq, Wdq, 0), UD), /* MMX SSE2 */
     [0x70] = BY_PFX(
         I3(pshufw, Pq, Qq, Ib, 0),
         I3(pshufd, Vdq, Wdq, Ib, 0),
         I3(pshufhw, Vdq, Wdq, Ib, 0),
-        I3(pshuflw, Vdq, Wdq, Ib, 0)), /* PENTIUMMMX SSE2 */
+        I3(pshuflw, Vdq, Wdq, Ib, 0)), /* MMX SSE2 */
     [0x71] = BY_PFX(
         BY_REG(
             UD,
@@ -617,7 +527,7 @@ const struct optab optab_0f[256] = {
             I2(psllw, Udq, Ib, 0),
             UD),
         UD,
-        UD), /* PENTIUMMMX SSE2 */
+        UD), /* MMX SSE2 */
     [0x72] = BY_PFX(
         BY_REG(
             UD,
@@ -638,7 +548,7 @@ const struct optab optab_0f[256] = {
             I2(pslld, Udq, Ib, 0),
             UD),
         UD,
-        UD), /* PENTIUMMMX SSE2 */
+        UD), /* MMX SSE2 */
     [0x73] = BY_PFX(
         BY_REG(UD, UD, I2(psrlq, Nq, Ib, 0), UD, UD, UD, I2(psllq, Nq, Ib, 0), UD),
         BY_REG(
@@ -651,11 +561,11 @@ const struct optab optab_0f[256] = {
             I2(psllq, Udq, Ib, 0),
             I2(pslldq, Udq, Ib, 0)),
         UD,
-        UD), /* PENTIUMMMX SSE2 */
-    [0x74] = BY_PFX(I2(pcmpeqb, Pq, Qq, 0), I2(pcmpeqb, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0x75] = BY_PFX(I2(pcmpeqw, Pq, Qq, 0), I2(pcmpeqw, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0x76] = BY_PFX(I2(pcmpeqd, Pq, Qq, 0), I2(pcmpeqd, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0x77] = BY_PFX(I0(emms, 0), UD, UD, UD), /* PENTIUMMMX */
+        UD), /* MMX SSE2 */
+    [0x74] = BY_PFX(I2(pcmpeqb, Pq, Qq, 0), I2(pcmpeqb, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0x75] = BY_PFX(I2(pcmpeqw, Pq, Qq, 0), I2(pcmpeqw, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0x76] = BY_PFX(I2(pcmpeqd, Pq, Qq, 0), I2(pcmpeqd, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0x77] = BY_PFX(I0(emms, 0), UD, UD, UD), /* MMX */
     [0x78] = BY_PFX(
         I2(vmread, Ey, Gy, F_FORCE64 | F_PRIV),
         BY_REG(I3(extrq, Uq, Ib, Ib, 0), UD, UD, UD, UD, UD, UD, UD),
@@ -668,55 +578,55 @@ const struct optab optab_0f[256] = {
         BY_W(I2(movd, Ed, Pd, 0), I2(movq, Eq, Pq, 0)),
         BY_W(I2(movd, Ed, Vd, 0), I2(movq, Eq, Vq, 0)),
         I2(movq, Vdq, Wq, 0),
-        UD), /* PENTIUMMMX SSE2 */
-    [0x7f] = BY_PFX(I2(movq, Qq, Pq, 0), I2(movdqa, Wdq, Vdq, 0), I2(movdqu, Wdq, Vdq, 0), UD), /* PENTIUMMMX SSE2 */
-    [0x80] = I1(jo, Jz, F_FORCE64 | F_BRANCH), /* I86 */
-    [0x81] = I1(jno, Jz, F_FORCE64 | F_BRANCH), /* I86 */
-    [0x82] = I1(jb, Jz, F_FORCE64 | F_BRANCH), /* I86 */
-    [0x83] = I1(jnb, Jz, F_FORCE64 | F_BRANCH), /* I86 */
-    [0x84] = I1(jz, Jz, F_FORCE64 | F_BRANCH), /* I86 */
-    [0x85] = I1(jnz, Jz, F_FORCE64 | F_BRANCH), /* I86 */
-    [0x86] = I1(jbe, Jz, F_FORCE64 | F_BRANCH), /* I86 */
-    [0x87] = I1(jnbe, Jz, F_FORCE64 | F_BRANCH), /* I86 */
-    [0x88] = I1(js, Jz, F_FORCE64 | F_BRANCH), /* I86 */
-    [0x89] = I1(jns, Jz, F_FORCE64 | F_BRANCH), /* I86 */
-    [0x8a] = I1(jp, Jz, F_FORCE64 | F_BRANCH), /* I86 */
-    [0x8b] = I1(jnp, Jz, F_FORCE64 | F_BRANCH), /* I86 */
-    [0x8c] = I1(jl, Jz, F_FORCE64 | F_BRANCH), /* I86 */
-    [0x8d] = I1(jnl, Jz, F_FORCE64 | F_BRANCH), /* I86 */
-    [0x8e] = I1(jle, Jz, F_FORCE64 | F_BRANCH), /* I86 */
-    [0x8f] = I1(jnle, Jz, F_FORCE64 | F_BRANCH), /* I86 */
-    [0x90] = I1(seto, Eb, 0), /* I386 */
-    [0x91] = I1(setno, Eb, 0), /* I386 */
-    [0x92] = I1(setb, Eb, 0), /* I386 */
-    [0x93] = I1(setnb, Eb, 0), /* I386 */
-    [0x94] = I1(setz, Eb, 0), /* I386 */
-    [0x95] = I1(setnz, Eb, 0), /* I386 */
-    [0x96] = I1(setbe, Eb, 0), /* I386 */
-    [0x97] = I1(setnbe, Eb, 0), /* I386 */
-    [0x98] = I1(sets, Eb, 0), /* I386 */
-    [0x99] = I1(setns, Eb, 0), /* I386 */
-    [0x9a] = I1(setp, Eb, 0), /* I386 */
-    [0x9b] = I1(setnp, Eb, 0), /* I386 */
-    [0x9c] = I1(setl, Eb, 0), /* I386 */
-    [0x9d] = I1(setnl, Eb, 0), /* I386 */
-    [0x9e] = I1(setle, Eb, 0), /* I386 */
-    [0x9f] = I1(setnle, Eb, 0), /* I386 */
-    [0xa0] = I1(push, sFS, F_DEF64), /* I86 */
-    [0xa1] = I1(pop, sFS, F_DEF64), /* I86 */
-    [0xa2] = I0(cpuid, 0), /* I486REAL */
-    [0xa3] = I2(bt, Ev, Gv, 0), /* I386 */
-    [0xa4] = I3(shld, Ev, Gv, Ib, 0), /* I386 */
-    [0xa5] = I3(shld, Ev, Gv, CL, 0), /* I386 */
+        UD), /* MMX SSE2 */
+    [0x7f] = BY_PFX(I2(movq, Qq, Pq, 0), I2(movdqa, Wdq, Vdq, 0), I2(movdqu, Wdq, Vdq, 0), UD), /* MMX SSE2 */
+    [0x80] = I1(jo, Jz, F_FORCE64 | F_BRANCH), /* 8086 */
+    [0x81] = I1(jno, Jz, F_FORCE64 | F_BRANCH), /* 8086 */
+    [0x82] = I1(jb, Jz, F_FORCE64 | F_BRANCH), /* 8086 */
+    [0x83] = I1(jnb, Jz, F_FORCE64 | F_BRANCH), /* 8086 */
+    [0x84] = I1(jz, Jz, F_FORCE64 | F_BRANCH), /* 8086 */
+    [0x85] = I1(jnz, Jz, F_FORCE64 | F_BRANCH), /* 8086 */
+    [0x86] = I1(jbe, Jz, F_FORCE64 | F_BRANCH), /* 8086 */
+    [0x87] = I1(jnbe, Jz, F_FORCE64 | F_BRANCH), /* 8086 */
+    [0x88] = I1(js, Jz, F_FORCE64 | F_BRANCH), /* 8086 */
+    [0x89] = I1(jns, Jz, F_FORCE64 | F_BRANCH), /* 8086 */
+    [0x8a] = I1(jp, Jz, F_FORCE64 | F_BRANCH), /* 8086 */
+    [0x8b] = I1(jnp, Jz, F_FORCE64 | F_BRANCH), /* 8086 */
+    [0x8c] = I1(jl, Jz, F_FORCE64 | F_BRANCH), /* 8086 */
+    [0x8d] = I1(jnl, Jz, F_FORCE64 | F_BRANCH), /* 8086 */
+    [0x8e] = I1(jle, Jz, F_FORCE64 | F_BRANCH), /* 8086 */
+    [0x8f] = I1(jnle, Jz, F_FORCE64 | F_BRANCH), /* 8086 */
+    [0x90] = I1(seto, Eb, 0), /* 80386 */
+    [0x91] = I1(setno, Eb, 0), /* 80386 */
+    [0x92] = I1(setb, Eb, 0), /* 80386 */
+    [0x93] = I1(setnb, Eb, 0), /* 80386 */
+    [0x94] = I1(setz, Eb, 0), /* 80386 */
+    [0x95] = I1(setnz, Eb, 0), /* 80386 */
+    [0x96] = I1(setbe, Eb, 0), /* 80386 */
+    [0x97] = I1(setnbe, Eb, 0), /* 80386 */
+    [0x98] = I1(sets, Eb, 0), /* 80386 */
+    [0x99] = I1(setns, Eb, 0), /* 80386 */
+    [0x9a] = I1(setp, Eb, 0), /* 80386 */
+    [0x9b] = I1(setnp, Eb, 0), /* 80386 */
+    [0x9c] = I1(setl, Eb, 0), /* 80386 */
+    [0x9d] = I1(setnl, Eb, 0), /* 80386 */
+    [0x9e] = I1(setle, Eb, 0), /* 80386 */
+    [0x9f] = I1(setnle, Eb, 0), /* 80386 */
+    [0xa0] = I1(push, sFS, F_DEF64), /* 8086 */
+    [0xa1] = I1(pop, sFS, F_DEF64), /* 8086 */
+    [0xa2] = I0(cpuid, 0), /* 80486 */
+    [0xa3] = I2(bt, Ev, Gv, 0), /* 80386 */
+    [0xa4] = I3(shld, Ev, Gv, Ib, 0), /* 80386 */
+    [0xa5] = I3(shld, Ev, Gv, CL, 0), /* 80386 */
     [0xa6] = BY_PFX(
         UD,
         UD,
         BY_MOD(
             UD,
             BY_REG(
-                BY_RM(I0(montmul, 0), UD, UD, UD, UD, UD, UD, UD),
-                BY_RM(I0(xsha1, 0), UD, UD, UD, UD, UD, UD, UD),
-                BY_RM(I0(xsha256, 0), UD, UD, UD, UD, UD, UD, UD),
+                BY_RM(I0(montmul, F_MODRM), UD, UD, UD, UD, UD, UD, UD),
+                BY_RM(I0(xsha1, F_MODRM), UD, UD, UD, UD, UD, UD, UD),
+                BY_RM(I0(xsha256, F_MODRM), UD, UD, UD, UD, UD, UD, UD),
                 UD,
                 UD,
                 UD,
@@ -727,7 +637,7 @@ const struct optab optab_0f[256] = {
         UD,
         BY_REG(
             BY_RM(
-                BY_PFX(I0(xstore, 0), I0(xstore, 0), I0(xstore, 0), UD),
+                BY_PFX(I0(xstore, F_MODRM), I0(xstore, F_MODRM), I0(xstore, F_MODRM), UD),
                 UD,
                 UD,
                 UD,
@@ -735,19 +645,19 @@ const struct optab optab_0f[256] = {
                 UD,
                 UD,
                 UD),
-            BY_RM(BY_PFX(UD, UD, I0(xcrypt_ecb, 0), UD), UD, UD, UD, UD, UD, UD, UD),
-            BY_RM(BY_PFX(UD, UD, I0(xcrypt_cbc, 0), UD), UD, UD, UD, UD, UD, UD, UD),
-            BY_RM(BY_PFX(UD, UD, I0(xcrypt_ctr, 0), UD), UD, UD, UD, UD, UD, UD, UD),
-            BY_RM(BY_PFX(UD, UD, I0(xcrypt_cfb, 0), UD), UD, UD, UD, UD, UD, UD, UD),
-            BY_RM(BY_PFX(UD, UD, I0(xcrypt_ofb, 0), UD), UD, UD, UD, UD, UD, UD, UD),
+            BY_RM(BY_PFX(UD, UD, I0(xcrypt_ecb, F_MODRM), UD), UD, UD, UD, UD, UD, UD, UD),
+            BY_RM(BY_PFX(UD, UD, I0(xcrypt_cbc, F_MODRM), UD), UD, UD, UD, UD, UD, UD, UD),
+            BY_RM(BY_PFX(UD, UD, I0(xcrypt_ctr, F_MODRM), UD), UD, UD, UD, UD, UD, UD, UD),
+            BY_RM(BY_PFX(UD, UD, I0(xcrypt_cfb, F_MODRM), UD), UD, UD, UD, UD, UD, UD, UD),
+            BY_RM(BY_PFX(UD, UD, I0(xcrypt_ofb, F_MODRM), UD), UD, UD, UD, UD, UD, UD, UD),
             UD,
             UD)), /* PADLOCK_ACE PADLOCK_RNG */
-    [0xa8] = I1(push, sGS, F_DEF64), /* I86 */
-    [0xa9] = I1(pop, sGS, F_DEF64), /* I86 */
-    [0xaa] = I0(rsm, F_PRIV | F_BRANCH), /* I486 */
-    [0xab] = I2(bts, Ev, Gv, F_LOCK), /* I386 */
-    [0xac] = I3(shrd, Ev, Gv, Ib, 0), /* I386 */
-    [0xad] = I3(shrd, Ev, Gv, CL, 0), /* I386 */
+    [0xa8] = I1(push, sGS, F_DEF64), /* 8086 */
+    [0xa9] = I1(pop, sGS, F_DEF64), /* 8086 */
+    [0xaa] = I0(rsm, F_PRIV | F_BRANCH), /* 80486 */
+    [0xab] = I2(bts, Ev, Gv, F_LOCK), /* 80386 */
+    [0xac] = I3(shrd, Ev, Gv, Ib, 0), /* 80386 */
+    [0xad] = I3(shrd, Ev, Gv, CL, 0), /* 80386 */
     [0xae] = BY_PFX(
         BY_REG(
             BY_MOD(BY_W(I1(fxsave, Mfxsave, 0), I1(fxsave64, Mfxsave, 0)), UD),
@@ -755,9 +665,9 @@ const struct optab optab_0f[256] = {
             I1(ldmxcsr, Md, 0),
             I1(stmxcsr, Md, 0),
             BY_MOD(BY_W(I1(xsave, Mxsave, 0), I1(xsave64, Mxsave, 0)), UD),
-            BY_MOD(BY_W(I1(xrstor, Mxsave, 0), I1(xrstor64, Mxsave, 0)), I0(lfence, 0)),
-            BY_MOD(BY_W(I1(xsaveopt, Mxsave, 0), I1(xsaveopt64, Mxsave, 0)), I0(mfence, 0)),
-            BY_MOD(I1(clflush, M_, 0), I0(sfence, 0))),
+            BY_MOD(BY_W(I1(xrstor, Mxsave, 0), I1(xrstor64, Mxsave, 0)), I0(lfence, F_MODRM)),
+            BY_MOD(BY_W(I1(xsaveopt, Mxsave, 0), I1(xsaveopt64, Mxsave, 0)), I0(mfence, F_MODRM)),
+            BY_MOD(I1(clflush, M_, 0), I0(sfence, F_MODRM))),
         BY_REG(
             UD,
             UD,
@@ -776,18 +686,18 @@ const struct optab optab_0f[256] = {
             BY_MOD(UD, BY_W(I1(incsspd, Rd, 0), I1(incsspq, Rq, 0))),
             BY_MOD(I1(clrssbsy, Mq, F_PRIV), I1(umonitor, Rq, 0)),
             UD),
-        BY_REG(UD, UD, UD, UD, UD, UD, I1(umwait, Rd, 0), UD)), /* CET CLFLUSHOPT CLFSH CLWB FXSAVE FXSAVE64 PT RDWRFSGS SSE SSE2 SSEMXCSR WAITPKG XSAVE XSAVEOPT */
-    [0xaf] = I2(imul, Gv, Ev, 0), /* I86 */
-    [0xb0] = I2(cmpxchg, Eb, Gb, F_LOCK), /* I486REAL */
-    [0xb1] = I2(cmpxchg, Ev, Gv, F_LOCK), /* I486REAL */
-    [0xb2] = I2(lss, Gv, Mp, 0), /* I386 */
-    [0xb3] = I2(btr, Ev, Gv, F_LOCK), /* I386 */
-    [0xb4] = I2(lfs, Gv, Mp, 0), /* I386 */
-    [0xb5] = I2(lgs, Gv, Mp, 0), /* I386 */
-    [0xb6] = I2(movzx, Gv, Eb, 0), /* I386 */
-    [0xb7] = I2(movzx, Gv, Ew, 0), /* I386 */
+        BY_REG(UD, UD, UD, UD, UD, UD, I1(umwait, Rd, 0), UD)), /* CET CLFLUSHOPT CLFSH CLWB FXSAVE FXSAVE64 PT RDWRFSGS SSE SSE2 WAITPKG XSAVE XSAVEOPT */
+    [0xaf] = I2(imul, Gv, Ev, 0), /* 8086 */
+    [0xb0] = I2(cmpxchg, Eb, Gb, F_LOCK), /* 80486 */
+    [0xb1] = I2(cmpxchg, Ev, Gv, F_LOCK), /* 80486 */
+    [0xb2] = I2(lss, Gv, Mp, 0), /* 80386 */
+    [0xb3] = I2(btr, Ev, Gv, F_LOCK), /* 80386 */
+    [0xb4] = I2(lfs, Gv, Mp, 0), /* 80386 */
+    [0xb5] = I2(lgs, Gv, Mp, 0), /* 80386 */
+    [0xb6] = I2(movzx, Gv, Eb, 0), /* 80386 */
+    [0xb7] = I2(movzx, Gv, Ew, 0), /* 80386 */
     [0xb8] = BY_PFX(UD, UD, I2(popcnt, Gv, Ev, 0), UD), /* POPCNT */
-    [0xb9] = I2(ud1, Gd, Ed, 0), /* PPRO */
+    [0xb9] = I2(ud1, Gd, Ed, 0), /* P6 */
     [0xba] = BY_REG(
         UD,
         UD,
@@ -796,30 +706,30 @@ const struct optab optab_0f[256] = {
         I2(bt, Ev, Ib, 0),
         I2(bts, Ev, Ib, F_LOCK),
         I2(btr, Ev, Ib, F_LOCK),
-        I2(btc, Ev, Ib, F_LOCK)), /* I386 */
-    [0xbb] = I2(btc, Ev, Gv, F_LOCK), /* I386 */
+        I2(btc, Ev, Ib, F_LOCK)), /* 80386 */
+    [0xbb] = I2(btc, Ev, Gv, F_LOCK), /* 80386 */
     [0xbc] = BY_PFX(
         I2(bsf, Gv, Ev, 0),
         BY_W(I2(bsf, Gw, Ew, 0), I2(bsf, Gq, Eq, 0)),
         I2(tzcnt, Gv, Ev, 0),
-        I2(bsf, Gv, Ev, 0)), /* BMI1 I386 */
+        I2(bsf, Gv, Ev, 0)), /* 80386 BMI1 */
     [0xbd] = BY_PFX(
         I2(bsr, Gv, Ev, 0),
         BY_W(I2(bsr, Gw, Ew, 0), I2(bsr, Gq, Eq, 0)),
         I2(lzcnt, Gv, Ev, 0),
-        I2(bsr, Gv, Ev, 0)), /* I386 LZCNT */
-    [0xbe] = I2(movsx, Gv, Eb, 0), /* I386 */
-    [0xbf] = I2(movsx, Gv, Ew, 0), /* I386 */
-    [0xc0] = I2(xadd, Eb, Gb, F_LOCK), /* I486REAL */
-    [0xc1] = I2(xadd, Ev, Gv, F_LOCK), /* I486REAL */
+        I2(bsr, Gv, Ev, 0)), /* 80386 LZCNT */
+    [0xbe] = I2(movsx, Gv, Eb, 0), /* 80386 */
+    [0xbf] = I2(movsx, Gv, Ew, 0), /* 80386 */
+    [0xc0] = I2(xadd, Eb, Gb, F_LOCK), /* 80486 */
+    [0xc1] = I2(xadd, Ev, Gv, F_LOCK), /* 80486 */
     [0xc2] = BY_PFX(
         I3(cmpps, Vdq, Wdq, Ib, 0),
         I3(cmppd, Vdq, Wdq, Ib, 0),
         I3(cmpss, Vd, Wd, Ib, 0),
         I3(cmpsd, Vq, Wq, Ib, 0)), /* SSE SSE2 */
     [0xc3] = BY_PFX(I2(movnti, My, Gy, 0), UD, UD, UD), /* SSE2 */
-    [0xc4] = BY_PFX(I3(pinsrw, Pq, Ew, Ib, 0), I3(pinsrw, Vdq, Ew, Ib, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xc5] = BY_PFX(I3(pextrw, Gd, Nq, Ib, 0), I3(pextrw, Gd, Udq, Ib, 0), UD, UD), /* PENTIUMMMX SSE2 */
+    [0xc4] = BY_PFX(I3(pinsrw, Pq, Ew, Ib, 0), I3(pinsrw, Vdq, Ew, Ib, 0), UD, UD), /* MMX SSE2 */
+    [0xc5] = BY_PFX(I3(pextrw, Gd, Nq, Ib, 0), I3(pextrw, Gd, Udq, Ib, 0), UD, UD), /* MMX SSE2 */
     [0xc6] = BY_PFX(I3(shufps, Vdq, Wdq, Ib, 0), I3(shufpd, Vdq, Wdq, Ib, 0), UD, UD), /* SSE SSE2 */
     [0xc7] = BY_PFX(
         BY_REG(
@@ -857,89 +767,89 @@ const struct optab optab_0f[256] = {
             UD,
             UD,
             UD,
-            UD)), /* CMPXCHG16B PENTIUMREAL RDPID RDRAND RDSEED UINTR VTX XSAVEC XSAVES */
-    [0xc8] = I1(bswap, Zv, 0), /* I486REAL */
-    [0xc9] = I1(bswap, Zv, 0), /* I486REAL */
-    [0xca] = I1(bswap, Zv, 0), /* I486REAL */
-    [0xcb] = I1(bswap, Zv, 0), /* I486REAL */
-    [0xcc] = I1(bswap, Zv, 0), /* I486REAL */
-    [0xcd] = I1(bswap, Zv, 0), /* I486REAL */
-    [0xce] = I1(bswap, Zv, 0), /* I486REAL */
-    [0xcf] = I1(bswap, Zv, 0), /* I486REAL */
+            UD)), /* CMPXCHG16B Pentium RDPID RDRAND RDSEED UINTR VTX XSAVEC XSAVES */
+    [0xc8] = I1(bswap, Zv, 0), /* 80486 */
+    [0xc9] = I1(bswap, Zv, 0), /* 80486 */
+    [0xca] = I1(bswap, Zv, 0), /* 80486 */
+    [0xcb] = I1(bswap, Zv, 0), /* 80486 */
+    [0xcc] = I1(bswap, Zv, 0), /* 80486 */
+    [0xcd] = I1(bswap, Zv, 0), /* 80486 */
+    [0xce] = I1(bswap, Zv, 0), /* 80486 */
+    [0xcf] = I1(bswap, Zv, 0), /* 80486 */
     [0xd0] = BY_PFX(UD, I2(addsubpd, Vdq, Wdq, 0), UD, I2(addsubps, Vdq, Wdq, 0)), /* SSE3 */
-    [0xd1] = BY_PFX(I2(psrlw, Pq, Qq, 0), I2(psrlw, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xd2] = BY_PFX(I2(psrld, Pq, Qq, 0), I2(psrld, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xd3] = BY_PFX(I2(psrlq, Pq, Qq, 0), I2(psrlq, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xd4] = BY_PFX(I2(paddq, Pq, Qq, 0), I2(paddq, Vdq, Wdq, 0), UD, UD), /* SSE2 SSE2MMX */
-    [0xd5] = BY_PFX(I2(pmullw, Pq, Qq, 0), I2(pmullw, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
+    [0xd1] = BY_PFX(I2(psrlw, Pq, Qq, 0), I2(psrlw, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0xd2] = BY_PFX(I2(psrld, Pq, Qq, 0), I2(psrld, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0xd3] = BY_PFX(I2(psrlq, Pq, Qq, 0), I2(psrlq, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0xd4] = BY_PFX(I2(paddq, Pq, Qq, 0), I2(paddq, Vdq, Wdq, 0), UD, UD), /* SSE2 */
+    [0xd5] = BY_PFX(I2(pmullw, Pq, Qq, 0), I2(pmullw, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
     [0xd6] = BY_PFX(UD, I2(movq, Wq, Vq, 0), I2(movq2dq, Vdq, Nq, 0), I2(movdq2q, Pq, Uq, 0)), /* SSE2 */
     [0xd7] = BY_PFX(I2(pmovmskb, Gd, Nq, 0), I2(pmovmskb, Gd, Udq, 0), UD, UD), /* SSE SSE2 */
-    [0xd8] = BY_PFX(I2(psubusb, Pq, Qq, 0), I2(psubusb, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xd9] = BY_PFX(I2(psubusw, Pq, Qq, 0), I2(psubusw, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xda] = BY_PFX(I2(pminub, Pq, Qq, 0), I2(pminub, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xdb] = BY_PFX(I2(pand, Pq, Qq, 0), I2(pand, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xdc] = BY_PFX(I2(paddusb, Pq, Qq, 0), I2(paddusb, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xdd] = BY_PFX(I2(paddusw, Pq, Qq, 0), I2(paddusw, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xde] = BY_PFX(I2(pmaxub, Pq, Qq, 0), I2(pmaxub, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xdf] = BY_PFX(I2(pandn, Pq, Qq, 0), I2(pandn, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xe0] = BY_PFX(I2(pavgb, Pq, Qq, 0), I2(pavgb, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xe1] = BY_PFX(I2(psraw, Pq, Qq, 0), I2(psraw, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xe2] = BY_PFX(I2(psrad, Pq, Qq, 0), I2(psrad, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xe3] = BY_PFX(I2(pavgw, Pq, Qq, 0), I2(pavgw, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xe4] = BY_PFX(I2(pmulhuw, Pq, Qq, 0), I2(pmulhuw, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xe5] = BY_PFX(I2(pmulhw, Pq, Qq, 0), I2(pmulhw, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
+    [0xd8] = BY_PFX(I2(psubusb, Pq, Qq, 0), I2(psubusb, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0xd9] = BY_PFX(I2(psubusw, Pq, Qq, 0), I2(psubusw, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0xda] = BY_PFX(I2(pminub, Pq, Qq, 0), I2(pminub, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0xdb] = BY_PFX(I2(pand, Pq, Qq, 0), I2(pand, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0xdc] = BY_PFX(I2(paddusb, Pq, Qq, 0), I2(paddusb, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0xdd] = BY_PFX(I2(paddusw, Pq, Qq, 0), I2(paddusw, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0xde] = BY_PFX(I2(pmaxub, Pq, Qq, 0), I2(pmaxub, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0xdf] = BY_PFX(I2(pandn, Pq, Qq, 0), I2(pandn, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0xe0] = BY_PFX(I2(pavgb, Pq, Qq, 0), I2(pavgb, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0xe1] = BY_PFX(I2(psraw, Pq, Qq, 0), I2(psraw, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0xe2] = BY_PFX(I2(psrad, Pq, Qq, 0), I2(psrad, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0xe3] = BY_PFX(I2(pavgw, Pq, Qq, 0), I2(pavgw, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0xe4] = BY_PFX(I2(pmulhuw, Pq, Qq, 0), I2(pmulhuw, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0xe5] = BY_PFX(I2(pmulhw, Pq, Qq, 0), I2(pmulhw, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
     [0xe6] = BY_PFX(UD, I2(cvttpd2dq, Vdq, Wdq, 0), I2(cvtdq2pd, Vdq, Wq, 0), I2(cvtpd2dq, Vdq, Wdq, 0)), /* SSE2 */
-    [0xe7] = BY_PFX(I2(movntq, Mq, Pq, 0), I2(movntdq, Mdq, Vdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xe8] = BY_PFX(I2(psubsb, Pq, Qq, 0), I2(psubsb, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xe9] = BY_PFX(I2(psubsw, Pq, Qq, 0), I2(psubsw, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xea] = BY_PFX(I2(pminsw, Pq, Qq, 0), I2(pminsw, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xeb] = BY_PFX(I2(por, Pq, Qq, 0), I2(por, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xec] = BY_PFX(I2(paddsb, Pq, Qq, 0), I2(paddsb, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xed] = BY_PFX(I2(paddsw, Pq, Qq, 0), I2(paddsw, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xee] = BY_PFX(I2(pmaxsw, Pq, Qq, 0), I2(pmaxsw, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xef] = BY_PFX(I2(pxor, Pq, Qq, 0), I2(pxor, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
+    [0xe7] = BY_PFX(I2(movntq, Mq, Pq, 0), I2(movntdq, Mdq, Vdq, 0), UD, UD), /* MMX SSE2 */
+    [0xe8] = BY_PFX(I2(psubsb, Pq, Qq, 0), I2(psubsb, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0xe9] = BY_PFX(I2(psubsw, Pq, Qq, 0), I2(psubsw, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0xea] = BY_PFX(I2(pminsw, Pq, Qq, 0), I2(pminsw, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0xeb] = BY_PFX(I2(por, Pq, Qq, 0), I2(por, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0xec] = BY_PFX(I2(paddsb, Pq, Qq, 0), I2(paddsb, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0xed] = BY_PFX(I2(paddsw, Pq, Qq, 0), I2(paddsw, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0xee] = BY_PFX(I2(pmaxsw, Pq, Qq, 0), I2(pmaxsw, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0xef] = BY_PFX(I2(pxor, Pq, Qq, 0), I2(pxor, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
     [0xf0] = BY_PFX(UD, UD, UD, I2(lddqu, Vdq, Mdq, 0)), /* SSE3 */
-    [0xf1] = BY_PFX(I2(psllw, Pq, Qq, 0), I2(psllw, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xf2] = BY_PFX(I2(pslld, Pq, Qq, 0), I2(pslld, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xf3] = BY_PFX(I2(psllq, Pq, Qq, 0), I2(psllq, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xf4] = BY_PFX(I2(pmuludq, Pq, Qq, 0), I2(pmuludq, Vdq, Wdq, 0), UD, UD), /* SSE2 SSE2MMX */
-    [0xf5] = BY_PFX(I2(pmaddwd, Pq, Qq, 0), I2(pmaddwd, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xf6] = BY_PFX(I2(psadbw, Pq, Qq, 0), I2(psadbw, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xf7] = BY_PFX(I2(maskmovq, Pq, Nq, 0), I2(maskmovdqu, Vdq, Udq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xf8] = BY_PFX(I2(psubb, Pq, Qq, 0), I2(psubb, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xf9] = BY_PFX(I2(psubw, Pq, Qq, 0), I2(psubw, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xfa] = BY_PFX(I2(psubd, Pq, Qq, 0), I2(psubd, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xfb] = BY_PFX(I2(psubq, Pq, Qq, 0), I2(psubq, Vdq, Wdq, 0), UD, UD), /* SSE2 SSE2MMX */
-    [0xfc] = BY_PFX(I2(paddb, Pq, Qq, 0), I2(paddb, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xfd] = BY_PFX(I2(paddw, Pq, Qq, 0), I2(paddw, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xfe] = BY_PFX(I2(paddd, Pq, Qq, 0), I2(paddd, Vdq, Wdq, 0), UD, UD), /* PENTIUMMMX SSE2 */
-    [0xff] = I2(ud0, Gd, Ed, 0), /* PPRO */
+    [0xf1] = BY_PFX(I2(psllw, Pq, Qq, 0), I2(psllw, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0xf2] = BY_PFX(I2(pslld, Pq, Qq, 0), I2(pslld, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0xf3] = BY_PFX(I2(psllq, Pq, Qq, 0), I2(psllq, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0xf4] = BY_PFX(I2(pmuludq, Pq, Qq, 0), I2(pmuludq, Vdq, Wdq, 0), UD, UD), /* SSE2 */
+    [0xf5] = BY_PFX(I2(pmaddwd, Pq, Qq, 0), I2(pmaddwd, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0xf6] = BY_PFX(I2(psadbw, Pq, Qq, 0), I2(psadbw, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0xf7] = BY_PFX(I2(maskmovq, Pq, Nq, 0), I2(maskmovdqu, Vdq, Udq, 0), UD, UD), /* MMX SSE2 */
+    [0xf8] = BY_PFX(I2(psubb, Pq, Qq, 0), I2(psubb, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0xf9] = BY_PFX(I2(psubw, Pq, Qq, 0), I2(psubw, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0xfa] = BY_PFX(I2(psubd, Pq, Qq, 0), I2(psubd, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0xfb] = BY_PFX(I2(psubq, Pq, Qq, 0), I2(psubq, Vdq, Wdq, 0), UD, UD), /* SSE2 */
+    [0xfc] = BY_PFX(I2(paddb, Pq, Qq, 0), I2(paddb, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0xfd] = BY_PFX(I2(paddw, Pq, Qq, 0), I2(paddw, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0xfe] = BY_PFX(I2(paddd, Pq, Qq, 0), I2(paddd, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
+    [0xff] = I2(ud0, Gd, Ed, 0), /* P6 */
 };
 
 /* 3DNow! (AMD): indexed by the suffix byte that follows the operands. */
 const struct optab optab_3dnow[256] = {
-    [0x0c] = I2(pi2fw, Pq, Qq, 0), /* AMD3DNOW */
-    [0x0d] = I2(pi2fd, Pq, Qq, 0), /* AMD3DNOW */
-    [0x1c] = I2(pf2iw, Pq, Qq, 0), /* AMD3DNOW */
-    [0x1d] = I2(pf2id, Pq, Qq, 0), /* AMD3DNOW */
-    [0x8a] = I2(pfnacc, Pq, Qq, 0), /* AMD3DNOW */
-    [0x8e] = I2(pfpnacc, Pq, Qq, 0), /* AMD3DNOW */
-    [0x90] = I2(pfcmpge, Pq, Qq, 0), /* AMD3DNOW */
-    [0x94] = I2(pfmin, Pq, Qq, 0), /* AMD3DNOW */
-    [0x96] = I2(pfrcp, Pq, Qq, 0), /* AMD3DNOW */
-    [0x97] = I2(pfsqrt, Pq, Qq, 0), /* AMD3DNOW */
-    [0x9a] = I2(pfsub, Pq, Qq, 0), /* AMD3DNOW */
-    [0x9e] = I2(pfadd, Pq, Qq, 0), /* AMD3DNOW */
-    [0xa0] = I2(pfcmpgt, Pq, Qq, 0), /* AMD3DNOW */
-    [0xa4] = I2(pfmax, Pq, Qq, 0), /* AMD3DNOW */
-    [0xa6] = I2(pfcpit1, Pq, Qq, 0), /* AMD3DNOW */
-    [0xa7] = I2(pfrsqit1, Pq, Qq, 0), /* AMD3DNOW */
-    [0xaa] = I2(pfsubr, Pq, Qq, 0), /* AMD3DNOW */
-    [0xae] = I2(pfacc, Pq, Qq, 0), /* AMD3DNOW */
-    [0xb0] = I2(pfcmpeq, Pq, Qq, 0), /* AMD3DNOW */
-    [0xb4] = I2(pfmul, Pq, Qq, 0), /* AMD3DNOW */
-    [0xb6] = I2(pfrcpit2, Pq, Qq, 0), /* AMD3DNOW */
-    [0xb7] = I2(pmulhrw, Pq, Qq, 0), /* AMD3DNOW */
-    [0xbb] = I2(pswapd, Pq, Qq, 0), /* AMD3DNOW */
-    [0xbf] = I2(pavgusb, Pq, Qq, 0), /* AMD3DNOW */
+    [0x0c] = I2(pi2fw, Pq, Qq, 0), /* 3DNow! */
+    [0x0d] = I2(pi2fd, Pq, Qq, 0), /* 3DNow! */
+    [0x1c] = I2(pf2iw, Pq, Qq, 0), /* 3DNow! */
+    [0x1d] = I2(pf2id, Pq, Qq, 0), /* 3DNow! */
+    [0x8a] = I2(pfnacc, Pq, Qq, 0), /* 3DNow! */
+    [0x8e] = I2(pfpnacc, Pq, Qq, 0), /* 3DNow! */
+    [0x90] = I2(pfcmpge, Pq, Qq, 0), /* 3DNow! */
+    [0x94] = I2(pfmin, Pq, Qq, 0), /* 3DNow! */
+    [0x96] = I2(pfrcp, Pq, Qq, 0), /* 3DNow! */
+    [0x97] = I2(pfsqrt, Pq, Qq, 0), /* 3DNow! */
+    [0x9a] = I2(pfsub, Pq, Qq, 0), /* 3DNow! */
+    [0x9e] = I2(pfadd, Pq, Qq, 0), /* 3DNow! */
+    [0xa0] = I2(pfcmpgt, Pq, Qq, 0), /* 3DNow! */
+    [0xa4] = I2(pfmax, Pq, Qq, 0), /* 3DNow! */
+    [0xa6] = I2(pfcpit1, Pq, Qq, 0), /* 3DNow! */
+    [0xa7] = I2(pfrsqit1, Pq, Qq, 0), /* 3DNow! */
+    [0xaa] = I2(pfsubr, Pq, Qq, 0), /* 3DNow! */
+    [0xae] = I2(pfacc, Pq, Qq, 0), /* 3DNow! */
+    [0xb0] = I2(pfcmpeq, Pq, Qq, 0), /* 3DNow! */
+    [0xb4] = I2(pfmul, Pq, Qq, 0), /* 3DNow! */
+    [0xb6] = I2(pfrcpit2, Pq, Qq, 0), /* 3DNow! */
+    [0xb7] = I2(pmulhrw, Pq, Qq, 0), /* 3DNow! */
+    [0xbb] = I2(pswapd, Pq, Qq, 0), /* 3DNow! */
+    [0xbf] = I2(pavgusb, Pq, Qq, 0), /* 3DNow! */
 };

@@ -11,52 +11,52 @@
 
 /* 0F 38 xx */
 const struct optab optab_0f38[256] = {
-    [0x00] = BY_PFX(I2(pshufb, Pq, Qq, 0), I2(pshufb, Vdq, Wdq, 0), UD, UD), /* SSSE3 SSSE3MMX */
-    [0x01] = BY_PFX(I2(phaddw, Pq, Qq, 0), I2(phaddw, Vdq, Wdq, 0), UD, UD), /* SSSE3 SSSE3MMX */
-    [0x02] = BY_PFX(I2(phaddd, Pq, Qq, 0), I2(phaddd, Vdq, Wdq, 0), UD, UD), /* SSSE3 SSSE3MMX */
-    [0x03] = BY_PFX(I2(phaddsw, Pq, Qq, 0), I2(phaddsw, Vdq, Wdq, 0), UD, UD), /* SSSE3 SSSE3MMX */
-    [0x04] = BY_PFX(I2(pmaddubsw, Pq, Qq, 0), I2(pmaddubsw, Vdq, Wdq, 0), UD, UD), /* SSSE3 SSSE3MMX */
-    [0x05] = BY_PFX(I2(phsubw, Pq, Qq, 0), I2(phsubw, Vdq, Wdq, 0), UD, UD), /* SSSE3 SSSE3MMX */
-    [0x06] = BY_PFX(I2(phsubd, Pq, Qq, 0), I2(phsubd, Vdq, Wdq, 0), UD, UD), /* SSSE3 SSSE3MMX */
-    [0x07] = BY_PFX(I2(phsubsw, Pq, Qq, 0), I2(phsubsw, Vdq, Wdq, 0), UD, UD), /* SSSE3 SSSE3MMX */
-    [0x08] = BY_PFX(I2(psignb, Pq, Qq, 0), I2(psignb, Vdq, Wdq, 0), UD, UD), /* SSSE3 SSSE3MMX */
-    [0x09] = BY_PFX(I2(psignw, Pq, Qq, 0), I2(psignw, Vdq, Wdq, 0), UD, UD), /* SSSE3 SSSE3MMX */
-    [0x0a] = BY_PFX(I2(psignd, Pq, Qq, 0), I2(psignd, Vdq, Wdq, 0), UD, UD), /* SSSE3 SSSE3MMX */
-    [0x0b] = BY_PFX(I2(pmulhrsw, Pq, Qq, 0), I2(pmulhrsw, Vdq, Wdq, 0), UD, UD), /* SSSE3 SSSE3MMX */
-    [0x10] = BY_PFX(UD, I2(pblendvb, Vdq, Wdq, 0), UD, UD), /* SSE4 */
-    [0x14] = BY_PFX(UD, I2(blendvps, Vdq, Wdq, 0), UD, UD), /* SSE4 */
-    [0x15] = BY_PFX(UD, I2(blendvpd, Vdq, Wdq, 0), UD, UD), /* SSE4 */
-    [0x17] = BY_PFX(UD, I2(ptest, Vdq, Wdq, 0), UD, UD), /* SSE4 */
-    [0x1c] = BY_PFX(I2(pabsb, Pq, Qq, 0), I2(pabsb, Vdq, Wdq, 0), UD, UD), /* SSSE3 SSSE3MMX */
-    [0x1d] = BY_PFX(I2(pabsw, Pq, Qq, 0), I2(pabsw, Vdq, Wdq, 0), UD, UD), /* SSSE3 SSSE3MMX */
-    [0x1e] = BY_PFX(I2(pabsd, Pq, Qq, 0), I2(pabsd, Vdq, Wdq, 0), UD, UD), /* SSSE3 SSSE3MMX */
-    [0x20] = BY_PFX(UD, I2(pmovsxbw, Vdq, Wq, 0), UD, UD), /* SSE4 */
-    [0x21] = BY_PFX(UD, I2(pmovsxbd, Vdq, Wd, 0), UD, UD), /* SSE4 */
-    [0x22] = BY_PFX(UD, I2(pmovsxbq, Vdq, Ww, 0), UD, UD), /* SSE4 */
-    [0x23] = BY_PFX(UD, I2(pmovsxwd, Vdq, Wq, 0), UD, UD), /* SSE4 */
-    [0x24] = BY_PFX(UD, I2(pmovsxwq, Vdq, Wd, 0), UD, UD), /* SSE4 */
-    [0x25] = BY_PFX(UD, I2(pmovsxdq, Vdq, Wq, 0), UD, UD), /* SSE4 */
-    [0x28] = BY_PFX(UD, I2(pmuldq, Vdq, Wdq, 0), UD, UD), /* SSE4 */
-    [0x29] = BY_PFX(UD, I2(pcmpeqq, Vdq, Wdq, 0), UD, UD), /* SSE4 */
-    [0x2a] = BY_PFX(UD, I2(movntdqa, Vdq, Mdq, 0), UD, UD), /* SSE4 */
-    [0x2b] = BY_PFX(UD, I2(packusdw, Vdq, Wdq, 0), UD, UD), /* SSE4 */
-    [0x30] = BY_PFX(UD, I2(pmovzxbw, Vdq, Wq, 0), UD, UD), /* SSE4 */
-    [0x31] = BY_PFX(UD, I2(pmovzxbd, Vdq, Wd, 0), UD, UD), /* SSE4 */
-    [0x32] = BY_PFX(UD, I2(pmovzxbq, Vdq, Ww, 0), UD, UD), /* SSE4 */
-    [0x33] = BY_PFX(UD, I2(pmovzxwd, Vdq, Wq, 0), UD, UD), /* SSE4 */
-    [0x34] = BY_PFX(UD, I2(pmovzxwq, Vdq, Wd, 0), UD, UD), /* SSE4 */
-    [0x35] = BY_PFX(UD, I2(pmovzxdq, Vdq, Wq, 0), UD, UD), /* SSE4 */
-    [0x37] = BY_PFX(UD, I2(pcmpgtq, Vdq, Wdq, 0), UD, UD), /* SSE42 */
-    [0x38] = BY_PFX(UD, I2(pminsb, Vdq, Wdq, 0), UD, UD), /* SSE4 */
-    [0x39] = BY_PFX(UD, I2(pminsd, Vdq, Wdq, 0), UD, UD), /* SSE4 */
-    [0x3a] = BY_PFX(UD, I2(pminuw, Vdq, Wdq, 0), UD, UD), /* SSE4 */
-    [0x3b] = BY_PFX(UD, I2(pminud, Vdq, Wdq, 0), UD, UD), /* SSE4 */
-    [0x3c] = BY_PFX(UD, I2(pmaxsb, Vdq, Wdq, 0), UD, UD), /* SSE4 */
-    [0x3d] = BY_PFX(UD, I2(pmaxsd, Vdq, Wdq, 0), UD, UD), /* SSE4 */
-    [0x3e] = BY_PFX(UD, I2(pmaxuw, Vdq, Wdq, 0), UD, UD), /* SSE4 */
-    [0x3f] = BY_PFX(UD, I2(pmaxud, Vdq, Wdq, 0), UD, UD), /* SSE4 */
-    [0x40] = BY_PFX(UD, I2(pmulld, Vdq, Wdq, 0), UD, UD), /* SSE4 */
-    [0x41] = BY_PFX(UD, I2(phminposuw, Vdq, Wdq, 0), UD, UD), /* SSE4 */
+    [0x00] = BY_PFX(I2(pshufb, Pq, Qq, 0), I2(pshufb, Vdq, Wdq, 0), UD, UD), /* SSSE3 */
+    [0x01] = BY_PFX(I2(phaddw, Pq, Qq, 0), I2(phaddw, Vdq, Wdq, 0), UD, UD), /* SSSE3 */
+    [0x02] = BY_PFX(I2(phaddd, Pq, Qq, 0), I2(phaddd, Vdq, Wdq, 0), UD, UD), /* SSSE3 */
+    [0x03] = BY_PFX(I2(phaddsw, Pq, Qq, 0), I2(phaddsw, Vdq, Wdq, 0), UD, UD), /* SSSE3 */
+    [0x04] = BY_PFX(I2(pmaddubsw, Pq, Qq, 0), I2(pmaddubsw, Vdq, Wdq, 0), UD, UD), /* SSSE3 */
+    [0x05] = BY_PFX(I2(phsubw, Pq, Qq, 0), I2(phsubw, Vdq, Wdq, 0), UD, UD), /* SSSE3 */
+    [0x06] = BY_PFX(I2(phsubd, Pq, Qq, 0), I2(phsubd, Vdq, Wdq, 0), UD, UD), /* SSSE3 */
+    [0x07] = BY_PFX(I2(phsubsw, Pq, Qq, 0), I2(phsubsw, Vdq, Wdq, 0), UD, UD), /* SSSE3 */
+    [0x08] = BY_PFX(I2(psignb, Pq, Qq, 0), I2(psignb, Vdq, Wdq, 0), UD, UD), /* SSSE3 */
+    [0x09] = BY_PFX(I2(psignw, Pq, Qq, 0), I2(psignw, Vdq, Wdq, 0), UD, UD), /* SSSE3 */
+    [0x0a] = BY_PFX(I2(psignd, Pq, Qq, 0), I2(psignd, Vdq, Wdq, 0), UD, UD), /* SSSE3 */
+    [0x0b] = BY_PFX(I2(pmulhrsw, Pq, Qq, 0), I2(pmulhrsw, Vdq, Wdq, 0), UD, UD), /* SSSE3 */
+    [0x10] = BY_PFX(UD, I2(pblendvb, Vdq, Wdq, 0), UD, UD), /* SSE4.1 */
+    [0x14] = BY_PFX(UD, I2(blendvps, Vdq, Wdq, 0), UD, UD), /* SSE4.1 */
+    [0x15] = BY_PFX(UD, I2(blendvpd, Vdq, Wdq, 0), UD, UD), /* SSE4.1 */
+    [0x17] = BY_PFX(UD, I2(ptest, Vdq, Wdq, 0), UD, UD), /* SSE4.1 */
+    [0x1c] = BY_PFX(I2(pabsb, Pq, Qq, 0), I2(pabsb, Vdq, Wdq, 0), UD, UD), /* SSSE3 */
+    [0x1d] = BY_PFX(I2(pabsw, Pq, Qq, 0), I2(pabsw, Vdq, Wdq, 0), UD, UD), /* SSSE3 */
+    [0x1e] = BY_PFX(I2(pabsd, Pq, Qq, 0), I2(pabsd, Vdq, Wdq, 0), UD, UD), /* SSSE3 */
+    [0x20] = BY_PFX(UD, I2(pmovsxbw, Vdq, Wq, 0), UD, UD), /* SSE4.1 */
+    [0x21] = BY_PFX(UD, I2(pmovsxbd, Vdq, Wd, 0), UD, UD), /* SSE4.1 */
+    [0x22] = BY_PFX(UD, I2(pmovsxbq, Vdq, Ww, 0), UD, UD), /* SSE4.1 */
+    [0x23] = BY_PFX(UD, I2(pmovsxwd, Vdq, Wq, 0), UD, UD), /* SSE4.1 */
+    [0x24] = BY_PFX(UD, I2(pmovsxwq, Vdq, Wd, 0), UD, UD), /* SSE4.1 */
+    [0x25] = BY_PFX(UD, I2(pmovsxdq, Vdq, Wq, 0), UD, UD), /* SSE4.1 */
+    [0x28] = BY_PFX(UD, I2(pmuldq, Vdq, Wdq, 0), UD, UD), /* SSE4.1 */
+    [0x29] = BY_PFX(UD, I2(pcmpeqq, Vdq, Wdq, 0), UD, UD), /* SSE4.1 */
+    [0x2a] = BY_PFX(UD, I2(movntdqa, Vdq, Mdq, 0), UD, UD), /* SSE4.1 */
+    [0x2b] = BY_PFX(UD, I2(packusdw, Vdq, Wdq, 0), UD, UD), /* SSE4.1 */
+    [0x30] = BY_PFX(UD, I2(pmovzxbw, Vdq, Wq, 0), UD, UD), /* SSE4.1 */
+    [0x31] = BY_PFX(UD, I2(pmovzxbd, Vdq, Wd, 0), UD, UD), /* SSE4.1 */
+    [0x32] = BY_PFX(UD, I2(pmovzxbq, Vdq, Ww, 0), UD, UD), /* SSE4.1 */
+    [0x33] = BY_PFX(UD, I2(pmovzxwd, Vdq, Wq, 0), UD, UD), /* SSE4.1 */
+    [0x34] = BY_PFX(UD, I2(pmovzxwq, Vdq, Wd, 0), UD, UD), /* SSE4.1 */
+    [0x35] = BY_PFX(UD, I2(pmovzxdq, Vdq, Wq, 0), UD, UD), /* SSE4.1 */
+    [0x37] = BY_PFX(UD, I2(pcmpgtq, Vdq, Wdq, 0), UD, UD), /* SSE4.2 */
+    [0x38] = BY_PFX(UD, I2(pminsb, Vdq, Wdq, 0), UD, UD), /* SSE4.1 */
+    [0x39] = BY_PFX(UD, I2(pminsd, Vdq, Wdq, 0), UD, UD), /* SSE4.1 */
+    [0x3a] = BY_PFX(UD, I2(pminuw, Vdq, Wdq, 0), UD, UD), /* SSE4.1 */
+    [0x3b] = BY_PFX(UD, I2(pminud, Vdq, Wdq, 0), UD, UD), /* SSE4.1 */
+    [0x3c] = BY_PFX(UD, I2(pmaxsb, Vdq, Wdq, 0), UD, UD), /* SSE4.1 */
+    [0x3d] = BY_PFX(UD, I2(pmaxsd, Vdq, Wdq, 0), UD, UD), /* SSE4.1 */
+    [0x3e] = BY_PFX(UD, I2(pmaxuw, Vdq, Wdq, 0), UD, UD), /* SSE4.1 */
+    [0x3f] = BY_PFX(UD, I2(pmaxud, Vdq, Wdq, 0), UD, UD), /* SSE4.1 */
+    [0x40] = BY_PFX(UD, I2(pmulld, Vdq, Wdq, 0), UD, UD), /* SSE4.1 */
+    [0x41] = BY_PFX(UD, I2(phminposuw, Vdq, Wdq, 0), UD, UD), /* SSE4.1 */
     [0x80] = BY_PFX(UD, I2(invept, Gq, Mdq, F_PRIV), UD, UD), /* VTX */
     [0x81] = BY_PFX(UD, I2(invvpid, Gq, Mdq, F_PRIV), UD, UD), /* VTX */
     [0x82] = BY_PFX(UD, I2(invpcid, Gq, Mdq, F_PRIV), UD, UD), /* INVPCID */
@@ -93,12 +93,12 @@ const struct optab optab_0f38[256] = {
         I2(movbe, Gv, Mv, 0),
         BY_W(I2(movbe, Gw, Mw, 0), I2(movbe, Gq, Mq, 0)),
         UD,
-        I2(crc32, Gy, Eb, 0)), /* MOVBE SSE42 */
+        I2(crc32, Gy, Eb, 0)), /* MOVBE SSE4.2 */
     [0xf1] = BY_PFX(
         I2(movbe, Mv, Gv, 0),
         BY_W(I2(movbe, Mw, Gw, 0), I2(movbe, Mq, Gq, 0)),
         UD,
-        I2(crc32, Gv, Ev, 0)), /* MOVBE SSE42 */
+        I2(crc32, Gv, Ev, 0)), /* MOVBE SSE4.2 */
     [0xf5] = BY_PFX(UD, BY_W(I2(wrussd, Md, Gd, 0), I2(wrussq, Mq, Gq, 0)), UD, UD), /* CET */
     [0xf6] = BY_PFX(
         BY_W(I2(wrssd, Md, Gd, 0), I2(wrssq, Mq, Gq, 0)),
@@ -113,29 +113,29 @@ const struct optab optab_0f38[256] = {
 
 /* 0F 3A xx: every row has an imm8. */
 const struct optab optab_0f3a[256] = {
-    [0x08] = BY_PFX(UD, I3(roundps, Vdq, Wdq, Ib, 0), UD, UD), /* SSE4 */
-    [0x09] = BY_PFX(UD, I3(roundpd, Vdq, Wdq, Ib, 0), UD, UD), /* SSE4 */
-    [0x0a] = BY_PFX(UD, I3(roundss, Vd, Wd, Ib, 0), UD, UD), /* SSE4 */
-    [0x0b] = BY_PFX(UD, I3(roundsd, Vq, Wq, Ib, 0), UD, UD), /* SSE4 */
-    [0x0c] = BY_PFX(UD, I3(blendps, Vdq, Wdq, Ib, 0), UD, UD), /* SSE4 */
-    [0x0d] = BY_PFX(UD, I3(blendpd, Vdq, Wdq, Ib, 0), UD, UD), /* SSE4 */
-    [0x0e] = BY_PFX(UD, I3(pblendw, Vdq, Wdq, Ib, 0), UD, UD), /* SSE4 */
-    [0x0f] = BY_PFX(I3(palignr, Pq, Qq, Ib, 0), I3(palignr, Vdq, Wdq, Ib, 0), UD, UD), /* SSSE3 SSSE3MMX */
-    [0x14] = BY_PFX(UD, I3(pextrb, Eb, Vdq, Ib, 0), UD, UD), /* SSE4 */
-    [0x15] = BY_PFX(UD, I3(pextrw, Ew, Vdq, Ib, 0), UD, UD), /* SSE4 */
-    [0x16] = BY_PFX(UD, BY_W(I3(pextrd, Ed, Vdq, Ib, 0), I3(pextrq, Eq, Vdq, Ib, 0)), UD, UD), /* SSE4 */
-    [0x17] = BY_PFX(UD, I3(extractps, Ed, Vdq, Ib, 0), UD, UD), /* SSE4 */
-    [0x20] = BY_PFX(UD, I3(pinsrb, Vdq, Eb, Ib, 0), UD, UD), /* SSE4 */
-    [0x21] = BY_PFX(UD, I3(insertps, Vdq, Wd, Ib, 0), UD, UD), /* SSE4 */
-    [0x22] = BY_PFX(UD, BY_W(I3(pinsrd, Vdq, Ed, Ib, 0), I3(pinsrq, Vdq, Eq, Ib, 0)), UD, UD), /* SSE4 */
-    [0x40] = BY_PFX(UD, I3(dpps, Vdq, Wdq, Ib, 0), UD, UD), /* SSE4 */
-    [0x41] = BY_PFX(UD, I3(dppd, Vdq, Wdq, Ib, 0), UD, UD), /* SSE4 */
-    [0x42] = BY_PFX(UD, I3(mpsadbw, Vdq, Wdq, Ib, 0), UD, UD), /* SSE4 */
+    [0x08] = BY_PFX(UD, I3(roundps, Vdq, Wdq, Ib, 0), UD, UD), /* SSE4.1 */
+    [0x09] = BY_PFX(UD, I3(roundpd, Vdq, Wdq, Ib, 0), UD, UD), /* SSE4.1 */
+    [0x0a] = BY_PFX(UD, I3(roundss, Vd, Wd, Ib, 0), UD, UD), /* SSE4.1 */
+    [0x0b] = BY_PFX(UD, I3(roundsd, Vq, Wq, Ib, 0), UD, UD), /* SSE4.1 */
+    [0x0c] = BY_PFX(UD, I3(blendps, Vdq, Wdq, Ib, 0), UD, UD), /* SSE4.1 */
+    [0x0d] = BY_PFX(UD, I3(blendpd, Vdq, Wdq, Ib, 0), UD, UD), /* SSE4.1 */
+    [0x0e] = BY_PFX(UD, I3(pblendw, Vdq, Wdq, Ib, 0), UD, UD), /* SSE4.1 */
+    [0x0f] = BY_PFX(I3(palignr, Pq, Qq, Ib, 0), I3(palignr, Vdq, Wdq, Ib, 0), UD, UD), /* SSSE3 */
+    [0x14] = BY_PFX(UD, I3(pextrb, Eb, Vdq, Ib, 0), UD, UD), /* SSE4.1 */
+    [0x15] = BY_PFX(UD, I3(pextrw, Ew, Vdq, Ib, 0), UD, UD), /* SSE4.1 */
+    [0x16] = BY_PFX(UD, BY_W(I3(pextrd, Ed, Vdq, Ib, 0), I3(pextrq, Eq, Vdq, Ib, 0)), UD, UD), /* SSE4.1 */
+    [0x17] = BY_PFX(UD, I3(extractps, Ed, Vdq, Ib, 0), UD, UD), /* SSE4.1 */
+    [0x20] = BY_PFX(UD, I3(pinsrb, Vdq, Eb, Ib, 0), UD, UD), /* SSE4.1 */
+    [0x21] = BY_PFX(UD, I3(insertps, Vdq, Wd, Ib, 0), UD, UD), /* SSE4.1 */
+    [0x22] = BY_PFX(UD, BY_W(I3(pinsrd, Vdq, Ed, Ib, 0), I3(pinsrq, Vdq, Eq, Ib, 0)), UD, UD), /* SSE4.1 */
+    [0x40] = BY_PFX(UD, I3(dpps, Vdq, Wdq, Ib, 0), UD, UD), /* SSE4.1 */
+    [0x41] = BY_PFX(UD, I3(dppd, Vdq, Wdq, Ib, 0), UD, UD), /* SSE4.1 */
+    [0x42] = BY_PFX(UD, I3(mpsadbw, Vdq, Wdq, Ib, 0), UD, UD), /* SSE4.1 */
     [0x44] = BY_PFX(UD, I3(pclmulqdq, Vdq, Wdq, Ib, 0), UD, UD), /* PCLMULQDQ */
-    [0x60] = BY_PFX(UD, I3(pcmpestrm, Vdq, Wdq, Ib, 0), UD, UD), /* SSE42 */
-    [0x61] = BY_PFX(UD, I3(pcmpestri, Vdq, Wdq, Ib, 0), UD, UD), /* SSE42 */
-    [0x62] = BY_PFX(UD, I3(pcmpistrm, Vdq, Wdq, Ib, 0), UD, UD), /* SSE42 */
-    [0x63] = BY_PFX(UD, I3(pcmpistri, Vdq, Wdq, Ib, 0), UD, UD), /* SSE42 */
+    [0x60] = BY_PFX(UD, I3(pcmpestrm, Vdq, Wdq, Ib, 0), UD, UD), /* SSE4.2 */
+    [0x61] = BY_PFX(UD, I3(pcmpestri, Vdq, Wdq, Ib, 0), UD, UD), /* SSE4.2 */
+    [0x62] = BY_PFX(UD, I3(pcmpistrm, Vdq, Wdq, Ib, 0), UD, UD), /* SSE4.2 */
+    [0x63] = BY_PFX(UD, I3(pcmpistri, Vdq, Wdq, Ib, 0), UD, UD), /* SSE4.2 */
     [0xcc] = BY_PFX(I3(sha1rnds4, Vdq, Wdq, Ib, 0), UD, UD, UD), /* SHA */
     [0xce] = BY_PFX(UD, I3(gf2p8affineqb, Vdq, Wdq, Ib, 0), UD, UD), /* GFNI */
     [0xcf] = BY_PFX(UD, I3(gf2p8affineinvqb, Vdq, Wdq, Ib, 0), UD, UD), /* GFNI */
@@ -146,7 +146,7 @@ const struct optab optab_0f3a[256] = {
         BY_MOD(
             UD,
             BY_REG(
-                BY_RM(I1(hreset, Ib, 0), UD, UD, UD, UD, UD, UD, UD),
+                BY_RM(I1(hreset, Ib, F_MODRM), UD, UD, UD, UD, UD, UD, UD),
                 UD,
                 UD,
                 UD,

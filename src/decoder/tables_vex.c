@@ -53,7 +53,7 @@ const struct optab optab_vex[3][256] = {
                 I1(vprefetche2, Mb, F_ONLY64 | F_L0 | F_NO_VVVV)),
             UD,
             UD,
-            UD), /* KNCV */
+            UD), /* Knights Corner */
         [0x28] = BY_PFX(I2(vmovaps, Vx, Wx, F_NO_VVVV), I2(vmovapd, Vx, Wx, F_NO_VVVV), UD, UD), /* AVX */
         [0x29] = BY_PFX(I2(vmovaps, Wx, Vx, F_NO_VVVV), I2(vmovapd, Wx, Vx, F_NO_VVVV), UD, UD), /* AVX */
         [0x2a] = BY_PFX(UD, UD, I3(vcvtsi2ss, Vdq, Hdq, Ey, 0), I3(vcvtsi2sd, Vdq, Hdq, Ey, 0)), /* AVX */
@@ -68,53 +68,53 @@ const struct optab optab_vex[3][256] = {
                 I3(kandq, KGq, KHq, KRq, F_L1)),
             BY_W(I3(kandb, KGb, KHb, KRb, F_L1), I3(kandd, KGd, KHd, KRd, F_L1)),
             UD,
-            UD), /* AVX512BW_KOP AVX512DQ_KOP AVX512F_KOP KNCV */
+            UD), /* AVX512BW AVX512DQ AVX512F Knights Corner */
         [0x42] = BY_PFX(
             BY_W(
                 BY_L(I2(kandn, KGq, KRq, F_ONLY64 | F_NO_VVVV), I3(kandnw, KGw, KHw, KRw, 0)),
                 I3(kandnq, KGq, KHq, KRq, F_L1)),
             BY_W(I3(kandnb, KGb, KHb, KRb, F_L1), I3(kandnd, KGd, KHd, KRd, F_L1)),
             UD,
-            UD), /* AVX512BW_KOP AVX512DQ_KOP AVX512F_KOP KNCV */
-        [0x43] = BY_PFX(I2(kandnr, KGq, KRq, F_ONLY64 | F_W0 | F_L0 | F_NO_VVVV), UD, UD, UD), /* KNCV */
+            UD), /* AVX512BW AVX512DQ AVX512F Knights Corner */
+        [0x43] = BY_PFX(I2(kandnr, KGq, KRq, F_ONLY64 | F_W0 | F_L0 | F_NO_VVVV), UD, UD, UD), /* Knights Corner */
         [0x44] = BY_PFX(
             BY_W(I2(knotw, KGw, KRw, F_L0 | F_NO_VVVV), I2(knotq, KGq, KRq, F_L0 | F_NO_VVVV)),
             BY_W(I2(knotb, KGb, KRb, F_L0 | F_NO_VVVV), I2(knotd, KGd, KRd, F_L0 | F_NO_VVVV)),
             UD,
-            UD), /* AVX512BW_KOP AVX512DQ_KOP AVX512F_KOP */
+            UD), /* AVX512BW AVX512DQ AVX512F */
         [0x45] = BY_PFX(
             BY_W(
                 BY_L(I2(kor, KGq, KRq, F_ONLY64 | F_NO_VVVV), I3(korw, KGw, KHw, KRw, 0)),
                 I3(korq, KGq, KHq, KRq, F_L1)),
             BY_W(I3(korb, KGb, KHb, KRb, F_L1), I3(kord, KGd, KHd, KRd, F_L1)),
             UD,
-            UD), /* AVX512BW_KOP AVX512DQ_KOP AVX512F_KOP KNCV */
+            UD), /* AVX512BW AVX512DQ AVX512F Knights Corner */
         [0x46] = BY_PFX(
             BY_W(
                 BY_L(I2(kxnor, KGq, KRq, F_ONLY64 | F_NO_VVVV), I3(kxnorw, KGw, KHw, KRw, 0)),
                 I3(kxnorq, KGq, KHq, KRq, F_L1)),
             BY_W(I3(kxnorb, KGb, KHb, KRb, F_L1), I3(kxnord, KGd, KHd, KRd, F_L1)),
             UD,
-            UD), /* AVX512BW_KOP AVX512DQ_KOP AVX512F_KOP KNCV */
+            UD), /* AVX512BW AVX512DQ AVX512F Knights Corner */
         [0x47] = BY_PFX(
             BY_W(
                 BY_L(I2(kxor, KGq, KRq, F_ONLY64 | F_NO_VVVV), I3(kxorw, KGw, KHw, KRw, 0)),
                 I3(kxorq, KGq, KHq, KRq, F_L1)),
             BY_W(I3(kxorb, KGb, KHb, KRb, F_L1), I3(kxord, KGd, KHd, KRd, F_L1)),
             UD,
-            UD), /* AVX512BW_KOP AVX512DQ_KOP AVX512F_KOP KNCV */
-        [0x48] = BY_PFX(I2(kmerge2l1h, KGq, KRq, F_ONLY64 | F_W0 | F_L0 | F_NO_VVVV), UD, UD, UD), /* KNCV */
-        [0x49] = BY_PFX(I2(kmerge2l1l, KGq, KRq, F_ONLY64 | F_W0 | F_L0 | F_NO_VVVV), UD, UD, UD), /* KNCV */
+            UD), /* AVX512BW AVX512DQ AVX512F Knights Corner */
+        [0x48] = BY_PFX(I2(kmerge2l1h, KGq, KRq, F_ONLY64 | F_W0 | F_L0 | F_NO_VVVV), UD, UD, UD), /* Knights Corner */
+        [0x49] = BY_PFX(I2(kmerge2l1l, KGq, KRq, F_ONLY64 | F_W0 | F_L0 | F_NO_VVVV), UD, UD, UD), /* Knights Corner */
         [0x4a] = BY_PFX(
             BY_W(I3(kaddw, KGw, KHw, KRw, F_L1), I3(kaddq, KGq, KHq, KRq, F_L1)),
             BY_W(I3(kaddb, KGb, KHb, KRb, F_L1), I3(kaddd, KGd, KHd, KRd, F_L1)),
             UD,
-            UD), /* AVX512BW_KOP AVX512DQ_KOP */
+            UD), /* AVX512BW AVX512DQ */
         [0x4b] = BY_PFX(
             BY_W(I3(kunpckwd, KGd, KHd, KRd, F_L1), I3(kunpckdq, KGq, KHq, KRq, F_L1)),
             I3(kunpckbw, KGw, KHw, KRw, F_W0 | F_L1),
             UD,
-            UD), /* AVX512BW_KOP AVX512F_KOP */
+            UD), /* AVX512BW AVX512F */
         [0x50] = BY_PFX(I2(vmovmskps, Gd, Ux, F_NO_VVVV), I2(vmovmskpd, Gd, Ux, F_NO_VVVV), UD, UD), /* AVX */
         [0x51] = BY_PFX(
             I2(vsqrtps, Vx, Wx, F_NO_VVVV),
@@ -243,40 +243,40 @@ const struct optab optab_vex[3][256] = {
             I2(vmovq, Vdq, Wq, F_L0 | F_NO_VVVV),
             UD), /* AVX */
         [0x7f] = BY_PFX(UD, I2(vmovdqa, Wx, Vx, F_NO_VVVV), I2(vmovdqu, Wx, Vx, F_NO_VVVV), UD), /* AVX */
-        [0x84] = BY_PFX(I2(jkzd, KHq, Jz, F_ONLY64 | F_W0), UD, UD, UD), /* KNCJKBR */
-        [0x85] = BY_PFX(I2(jknzd, KHq, Jz, F_ONLY64 | F_W0), UD, UD, UD), /* KNCJKBR */
+        [0x84] = BY_PFX(I2(jkzd, KHq, Jz, F_ONLY64 | F_W0), UD, UD, UD), /* Knights Corner */
+        [0x85] = BY_PFX(I2(jknzd, KHq, Jz, F_ONLY64 | F_W0), UD, UD, UD), /* Knights Corner */
         [0x90] = BY_PFX(
             BY_W(I2(kmovw, KGw, KEw, F_L0 | F_NO_VVVV), I2(kmovq, KGq, KEq, F_L0 | F_NO_VVVV)),
             BY_W(I2(kmovb, KGb, KEb, F_L0 | F_NO_VVVV), I2(kmovd, KGd, KEd, F_L0 | F_NO_VVVV)),
             UD,
-            UD), /* AVX512BW_KOP AVX512DQ_KOP AVX512F_KOP */
+            UD), /* AVX512BW AVX512DQ AVX512F */
         [0x91] = BY_PFX(
             BY_W(I2(kmovw, Mw, KGw, F_L0 | F_NO_VVVV), I2(kmovq, Mq, KGq, F_L0 | F_NO_VVVV)),
             BY_W(I2(kmovb, Mb, KGb, F_L0 | F_NO_VVVV), I2(kmovd, Md, KGd, F_L0 | F_NO_VVVV)),
             UD,
-            UD), /* AVX512BW_KOP AVX512DQ_KOP AVX512F_KOP */
+            UD), /* AVX512BW AVX512DQ AVX512F */
         [0x92] = BY_PFX(
             I2(kmovw, KGw, Rd, F_W0 | F_L0 | F_NO_VVVV),
             I2(kmovb, KGb, Rd, F_W0 | F_L0 | F_NO_VVVV),
             UD,
-            BY_W(I2(kmovd, KGd, Rd, F_L0 | F_NO_VVVV), I2(kmovq, KGq, Rq, F_L0 | F_NO_VVVV))), /* AVX512BW_KOP AVX512DQ_KOP AVX512F_KOP */
+            BY_W(I2(kmovd, KGd, Rd, F_L0 | F_NO_VVVV), I2(kmovq, KGq, Rq, F_L0 | F_NO_VVVV))), /* AVX512BW AVX512DQ AVX512F */
         [0x93] = BY_PFX(
             I2(kmovw, Gd, KRw, F_W0 | F_L0 | F_NO_VVVV),
             I2(kmovb, Gd, KRb, F_W0 | F_L0 | F_NO_VVVV),
             UD,
-            BY_W(I2(kmovd, Gd, KRd, F_L0 | F_NO_VVVV), I2(kmovq, Gq, KRq, F_L0 | F_NO_VVVV))), /* AVX512BW_KOP AVX512DQ_KOP AVX512F_KOP */
-        [0x95] = BY_PFX(I3(kconcath, Gq, KHq, KRq, F_ONLY64 | F_W0 | F_L0), UD, UD, UD), /* KNCV */
-        [0x97] = BY_PFX(I3(kconcatl, Gq, KHq, KRq, F_ONLY64 | F_W0 | F_L0), UD, UD, UD), /* KNCV */
+            BY_W(I2(kmovd, Gd, KRd, F_L0 | F_NO_VVVV), I2(kmovq, Gq, KRq, F_L0 | F_NO_VVVV))), /* AVX512BW AVX512DQ AVX512F */
+        [0x95] = BY_PFX(I3(kconcath, Gq, KHq, KRq, F_ONLY64 | F_W0 | F_L0), UD, UD, UD), /* Knights Corner */
+        [0x97] = BY_PFX(I3(kconcatl, Gq, KHq, KRq, F_ONLY64 | F_W0 | F_L0), UD, UD, UD), /* Knights Corner */
         [0x98] = BY_PFX(
             BY_W(I2(kortestw, KGw, KRw, F_L0 | F_NO_VVVV), I2(kortestq, KGq, KRq, F_L0 | F_NO_VVVV)),
             BY_W(I2(kortestb, KGb, KRb, F_L0 | F_NO_VVVV), I2(kortestd, KGd, KRd, F_L0 | F_NO_VVVV)),
             UD,
-            UD), /* AVX512BW_KOP AVX512DQ_KOP AVX512F_KOP */
+            UD), /* AVX512BW AVX512DQ AVX512F */
         [0x99] = BY_PFX(
             BY_W(I2(ktestw, KGw, KRw, F_L0 | F_NO_VVVV), I2(ktestq, KGq, KRq, F_L0 | F_NO_VVVV)),
             BY_W(I2(ktestb, KGb, KRb, F_L0 | F_NO_VVVV), I2(ktestd, KGd, KRd, F_L0 | F_NO_VVVV)),
             UD,
-            UD), /* AVX512BW_KOP AVX512DQ_KOP */
+            UD), /* AVX512BW AVX512DQ */
         [0xae] = BY_PFX(
             BY_REG(
                 UD,
@@ -305,14 +305,14 @@ const struct optab optab_vex[3][256] = {
                 UD,
                 UD,
                 I1(spflt, Ry, F_ONLY64 | F_L0 | F_NO_VVVV),
-                I1(clevict0, Mb, F_ONLY64 | F_L0 | F_NO_VVVV))), /* AVX KNCV */
-        [0xb8] = BY_PFX(UD, UD, I2(popcnt, Gy, Ry, F_ONLY64 | F_L0 | F_NO_VVVV), UD), /* KNCV */
+                I1(clevict0, Mb, F_ONLY64 | F_L0 | F_NO_VVVV))), /* AVX Knights Corner */
+        [0xb8] = BY_PFX(UD, UD, I2(popcnt, Gy, Ry, F_ONLY64 | F_L0 | F_NO_VVVV), UD), /* Knights Corner */
         [0xbc] = BY_PFX(
             UD,
             UD,
             I2(tzcnt, Gy, Ry, F_ONLY64 | F_L0 | F_NO_VVVV),
-            I2(tzcnti, Gy, Ry, F_ONLY64 | F_L0 | F_NO_VVVV)), /* KNCV */
-        [0xbd] = BY_PFX(UD, UD, I2(lzcnt, Gy, Ry, F_ONLY64 | F_L0 | F_NO_VVVV), UD), /* KNCV */
+            I2(tzcnti, Gy, Ry, F_ONLY64 | F_L0 | F_NO_VVVV)), /* Knights Corner */
+        [0xbd] = BY_PFX(UD, UD, I2(lzcnt, Gy, Ry, F_ONLY64 | F_L0 | F_NO_VVVV), UD), /* Knights Corner */
         [0xc2] = BY_PFX(
             I4(vcmpps, Vx, Hx, Wx, Ib, 0),
             I4(vcmppd, Vx, Hx, Wx, Ib, 0),
@@ -585,31 +585,31 @@ const struct optab optab_vex[3][256] = {
                 I3(kshiftrb, KGb, KRb, Ib, F_L0 | F_NO_VVVV),
                 I3(kshiftrw, KGw, KRw, Ib, F_L0 | F_NO_VVVV)),
             UD,
-            UD), /* AVX512DQ_KOP AVX512F_KOP */
+            UD), /* AVX512DQ AVX512F */
         [0x31] = BY_PFX(
             UD,
             BY_W(
                 I3(kshiftrd, KGd, KRd, Ib, F_L0 | F_NO_VVVV),
                 I3(kshiftrq, KGq, KRq, Ib, F_L0 | F_NO_VVVV)),
             UD,
-            UD), /* AVX512BW_KOP */
+            UD), /* AVX512BW */
         [0x32] = BY_PFX(
             UD,
             BY_W(
                 I3(kshiftlb, KGb, KRb, Ib, F_L0 | F_NO_VVVV),
                 I3(kshiftlw, KGw, KRw, Ib, F_L0 | F_NO_VVVV)),
             UD,
-            UD), /* AVX512DQ_KOP AVX512F_KOP */
+            UD), /* AVX512DQ AVX512F */
         [0x33] = BY_PFX(
             UD,
             BY_W(
                 I3(kshiftld, KGd, KRd, Ib, F_L0 | F_NO_VVVV),
                 I3(kshiftlq, KGq, KRq, Ib, F_L0 | F_NO_VVVV)),
             UD,
-            UD), /* AVX512BW_KOP */
+            UD), /* AVX512BW */
         [0x38] = BY_PFX(UD, I4(vinserti128, Vqq, Hqq, Wdq, Ib, F_W0 | F_L1), UD, UD), /* AVX2 */
         [0x39] = BY_PFX(UD, I3(vextracti128, Wdq, Vqq, Ib, F_W0 | F_L1 | F_NO_VVVV), UD, UD), /* AVX2 */
-        [0x3e] = BY_PFX(UD, I3(kextract, KGq, Rq, Ib, F_ONLY64 | F_W0 | F_L0 | F_NO_VVVV), UD, UD), /* KNCV */
+        [0x3e] = BY_PFX(UD, I3(kextract, KGq, Rq, Ib, F_ONLY64 | F_W0 | F_L0 | F_NO_VVVV), UD, UD), /* Knights Corner */
         [0x40] = BY_PFX(UD, I4(vdpps, Vx, Hx, Wx, Ib, 0), UD, UD), /* AVX */
         [0x41] = BY_PFX(UD, I4(vdppd, Vdq, Hdq, Wdq, Ib, F_L0), UD, UD), /* AVX */
         [0x42] = BY_PFX(UD, I4(vmpsadbw, Vx, Hx, Wx, Ib, 0), UD, UD), /* AVX */

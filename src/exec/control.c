@@ -230,25 +230,28 @@ static enum exec_result far_destination(struct vcpu *cpu, uint16_t selector, uin
     return check_target(cpu, f->mode, f->cs.Limit, f->ip);
 }
 
-static enum exec_result far_commit(struct vcpu *cpu, struct far_dest *f)
+/* Enter the destination: set the descriptor's accessed bit, push the far return frame
+ * (CALL; both slots checked first), load CS and RIP. */
+static enum exec_result far_commit(struct vcpu *cpu, struct far_dest *f, const uint64_t *frame,
+                                   unsigned opsize)
 {
+    enum exec_result r;
+
     if (f->from_descriptor) {
-        enum exec_result r = descriptor_set_accessed(cpu, &f->d);
+        r = descriptor_set_accessed(cpu, &f->d);
         if (r != EXEC_OK)
             return r;
         f->cs.Attributes |= DT_ACCESSED;
+    }
+    if (frame) {
+        r = stack_push(cpu, frame, 2, opsize);
+        if (r != EXEC_OK)
+            return r;
     }
     segment_set(cpu, SEG_CS, &f->cs);
     reg_set(cpu, R_RIP, f->ip);
     cpu->code_mode = f->mode;
     return EXEC_OK;
-}
-
-/* The offset size of a far pointer in memory: the operand size, except that AMD CPUs
- * ignore REX.W there and read m16:32 (checked natively for LGS on this EPYC). */
-unsigned far_pointer_offset_size(const struct vcpu *cpu, const struct insn *in)
-{
-    return in->opsize == 8 && vendor_is_amd(cpu) ? 4 : in->opsize;
 }
 
 /* The selector:offset a far JMP/CALL names: an immediate (Ap) or a pointer in memory (Mp). */
@@ -287,7 +290,7 @@ enum exec_result x_jmp_far(struct vcpu *cpu, const struct insn *in, struct opera
         r = far_destination(cpu, selector, offset, opsize, false, &f);
     if (r != EXEC_OK)
         return r;
-    return far_commit(cpu, &f);
+    return far_commit(cpu, &f, NULL, 0);
 }
 
 /* CALL far: push CS (zero-extended to the operand size, "padded" in the SDM's words) and
@@ -306,11 +309,148 @@ enum exec_result x_call_far(struct vcpu *cpu, const struct insn *in, struct oper
         return r;
     frame[0] = reg_value(cpu, R_CS)->Segment.Selector;
     frame[1] = exec_next_rip(cpu, in);
-    r = probe_stack_then(cpu, frame, opsize);
+    return far_commit(cpu, &f, frame, opsize);
+}
+
+/* RETF [imm16]: pop the offset and CS (operand-size slots), release imm16 bytes. Only a
+ * return to the same privilege level is emulated. */
+enum exec_result x_retf(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+{
+    struct far_dest f;
+    uint64_t frame[2];
+    enum exec_result r = stack_pop(cpu, frame, 2, in->opsize);
+
+    if (r == EXEC_OK)
+        r = far_destination(cpu, (uint16_t)frame[1], frame[0], in->opsize, true, &f);
     if (r != EXEC_OK)
         return r;
-    r = far_commit(cpu, &f);
+    if (ops[0].type == OPT_IMM)
+        stack_set_pointer(cpu, stack_offset(cpu, (int64_t)(ops[0].imm & 0xffff)));
+    return far_commit(cpu, &f, NULL, 0);
+}
+
+/* ---- IRET ---- */
+
+/* IRET ends NMI blocking (SDM vol. 3 6.7.1): clear it in the interrupt-state register. */
+static void unblock_nmi(struct vcpu *cpu)
+{
+    WHV_REGISTER_VALUE v = *reg_value(cpu, R_INTERRUPT_STATE);
+
+    if (v.InterruptState.NmiMasked) {
+        v.InterruptState.NmiMasked = 0;
+        reg_set_value(cpu, R_INTERRUPT_STATE, &v);
+    }
+}
+
+/* Load the popped flags in mask; bit 1 is always set. */
+static void load_flags(struct vcpu *cpu, uint64_t popped, uint64_t mask)
+{
+    uint64_t rflags = reg_get(cpu, R_RFLAGS);
+    reg_set(cpu, R_RFLAGS, ((rflags & ~mask) | (popped & mask)) | 2u);
+}
+
+/* Real mode (SDM IRET, REAL-ADDRESS-MODE): 16-bit: all of FLAGS; 32-bit: all but VM, VIF
+ * and VIP (the masks 7FD5h and 257FD5h). */
+static enum exec_result iret_real(struct vcpu *cpu, const struct insn *in, const uint64_t *frame)
+{
+    struct far_dest f;
+    enum exec_result r = far_destination(cpu, (uint16_t)frame[1], frame[0], in->opsize, true, &f);
+
     if (r != EXEC_OK)
         return r;
-    return stack_push(cpu, frame, 2, opsize);
+    load_flags(cpu, frame[2], in->opsize == 2 ? 0x7fd5 : 0x257fd5);
+    return far_commit(cpu, &f, NULL, 0);
+}
+
+/* Virtual-8086 mode: IOPL 3 loads the flags but VM, IOPL, VIF, VIP; with IOPL < 3 only the
+ * CR4.VME 16-bit form is allowed, which moves IF into VIF. */
+static enum exec_result iret_v86(struct vcpu *cpu, const struct insn *in, const uint64_t *frame)
+{
+    struct far_dest f;
+    uint64_t rflags = reg_get(cpu, R_RFLAGS), popped = frame[2];
+    uint64_t mask = in->opsize == 2 ? 0x4fd5 : 0x254fd5; /* 7FD5h/257FD5h without IOPL */
+    enum exec_result r;
+
+    if (((rflags >> 12) & 3) < 3) {
+        if (in->opsize != 2 || !(reg_get(cpu, R_CR4) & CR4_VME) || (popped & FL_TF) ||
+            ((popped & FL_IF) && (rflags & FL_VIP)))
+            return raise_fault(cpu, EXC_GP, true, 0);
+        mask &= ~(uint64_t)FL_IF;
+        reg_set(cpu, R_RFLAGS, (rflags & ~(uint64_t)FL_VIF) | ((popped & FL_IF) ? FL_VIF : 0));
+    }
+    r = far_destination(cpu, (uint16_t)frame[1], frame[0], in->opsize, true, &f);
+    if (r != EXEC_OK)
+        return r;
+    load_flags(cpu, popped, mask);
+    return far_commit(cpu, &f, NULL, 0);
+}
+
+/* The flags a same-privilege protected-mode IRET loads (SDM IRET, RETURN-TO-SAME-
+ * PRIVILEGE-LEVEL): IF only when CPL <= IOPL; IOPL, VIF, VIP only at CPL 0. */
+static uint64_t iret_protected_flags(struct vcpu *cpu, unsigned opsize)
+{
+    uint64_t mask = FL_ARITH | FL_TF | FL_DF | FL_NT;
+    unsigned iopl = (unsigned)(reg_get(cpu, R_RFLAGS) >> 12) & 3;
+
+    if (opsize > 2)
+        mask |= FL_RF | FL_AC | FL_ID;
+    if (cpu->cpl <= iopl)
+        mask |= FL_IF;
+    if (cpu->cpl == 0) {
+        mask |= FL_IOPL;
+        if (opsize > 2)
+            mask |= FL_VIF | FL_VIP;
+    }
+    return mask;
+}
+
+/* Protected and IA-32e mode, same privilege level. From 64-bit mode IRET also pops RSP and
+ * SS (SDM IRET, IA-32e-MODE-RETURN). */
+static enum exec_result iret_protected(struct vcpu *cpu, const struct insn *in,
+                                       const uint64_t *frame)
+{
+    struct far_dest f;
+    unsigned size = in->opsize;
+    enum exec_result r;
+
+    if (reg_get(cpu, R_RFLAGS) & FL_NT) /* a task return; IA-32e mode has no tasks */
+        return cpu->long_mode ? raise_fault(cpu, EXC_GP, true, 0) : EXEC_UNSUPPORTED;
+    if (!cpu->long_mode && cpu->cpl == 0 && (frame[2] & FL_VM) && size == 4)
+        return EXEC_UNSUPPORTED; /* return to virtual-8086 mode */
+    r = far_destination(cpu, (uint16_t)frame[1], frame[0], size, true, &f);
+    if (r != EXEC_OK)
+        return r;
+    if (cpu->code_mode == MODE_64) {
+        uint16_t ss = (uint16_t)frame[4];
+        /* a null SS only when returning to 64-bit code; segment_load checks the rest */
+        if (selector_is_null(ss) && f.mode != MODE_64)
+            return raise_fault(cpu, EXC_GP, true, 0);
+        r = segment_load(cpu, SEG_SS, ss);
+        if (r != EXEC_OK)
+            return r;
+        reg_set(cpu, R_RSP, frame[3] & size_mask(size));
+    }
+    load_flags(cpu, frame[2], iret_protected_flags(cpu, size));
+    return far_commit(cpu, &f, NULL, 0);
+}
+
+enum exec_result x_iret(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+{
+    uint64_t frame[5];
+    enum exec_result r;
+
+    (void)ops;
+    /* from 64-bit mode: RIP, CS, RFLAGS, RSP, SS; otherwise the first three */
+    r = stack_pop(cpu, frame, cpu->code_mode == MODE_64 ? 5 : 3, in->opsize);
+    if (r != EXEC_OK)
+        return r;
+    if (!cpu->protected_mode)
+        r = iret_real(cpu, in, frame);
+    else if (cpu->v86)
+        r = iret_v86(cpu, in, frame);
+    else
+        r = iret_protected(cpu, in, frame);
+    if (r == EXEC_OK)
+        unblock_nmi(cpu);
+    return r;
 }

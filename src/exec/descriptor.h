@@ -4,6 +4,7 @@
 #ifndef WHVEMU_DESCRIPTOR_H
 #define WHVEMU_DESCRIPTOR_H
 
+#include "exec/flags.h"
 #include "exec/operand.h"
 
 /* The type field of a descriptor (bits 43:40). Code/data (S = 1): */
@@ -58,6 +59,14 @@ static inline uint32_t selector_error(uint16_t sel) { return sel & 0xfffcu; }
 static inline bool descriptors_apply(const struct vcpu *cpu)
 {
     return cpu->protected_mode && !cpu->v86;
+}
+
+/* The offset size of a far pointer in memory (m16:16/32/64): the operand size, except that
+ * AMD CPUs ignore REX.W there and read m16:32 (seen natively with LGS on an AMD EPYC;
+ * tests/control). */
+static inline unsigned far_pointer_offset_size(const struct vcpu *cpu, const struct insn *in)
+{
+    return in->opsize == 8 && vendor_is_amd(cpu) ? 4 : in->opsize;
 }
 
 /* Read the descriptor a selector names, from the GDT or the LDT, 8 bytes or (wide) 16.

@@ -91,6 +91,19 @@ enum exec_result x_arpl(struct vcpu *cpu, const struct insn *in, struct operand 
 enum exec_result x_bound(struct vcpu *cpu, const struct insn *in, struct operand *ops);
 enum exec_result x_xlat(struct vcpu *cpu, const struct insn *in, struct operand *ops);
 
+/* system.c: SGDT SIDT SLDT STR SMSW, LGDT LIDT LLDT LTR LMSW, LAR LSL VERR VERW, CLFLUSH
+ * CLFLUSHOPT CLWB, PREFETCHh */
+enum exec_result x_store_table(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_load_table(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_store_selector(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_smsw(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_lmsw(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_lldt(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_ltr(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_query_descriptor(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_cache_line(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_prefetch(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+
 /* atomic.c */
 enum exec_result x_xchg(struct vcpu *cpu, const struct insn *in, struct operand *ops);
 enum exec_result x_xadd(struct vcpu *cpu, const struct insn *in, struct operand *ops);

@@ -127,7 +127,7 @@ static void load_null(struct vcpu *cpu, enum segreg seg, uint16_t selector)
     memset(&s, 0, sizeof s);
     s.Selector = selector;
     if (seg == SEG_SS)
-        s.DescriptorPrivilegeLevel = selector_rpl(selector);
+        s.DescriptorPrivilegeLevel = (UINT16)(selector_rpl(selector) & 3);
     segment_set(cpu, seg, &s);
 }
 
@@ -216,7 +216,7 @@ enum exec_result x_mov_to_segment(struct vcpu *cpu, const struct insn *in, struc
 enum exec_result x_load_far_pointer(struct vcpu *cpu, const struct insn *in, struct operand *ops)
 {
     enum segreg seg;
-    unsigned offset_size = in->opsize;
+    unsigned offset_size = far_pointer_offset_size(cpu, in);
     uint8_t buf[10];
     uint64_t offset = 0;
     enum exec_result r;

@@ -379,6 +379,16 @@ static enum exec_result system_access(struct vcpu *cpu, uint64_t linear, uint8_t
     return phys_access(cpu, &span, buf, write);
 }
 
+enum exec_result mmu_probe_linear(struct vcpu *cpu, uint64_t linear, unsigned access)
+{
+    struct phys_span span;
+    uint64_t la_mask = cpu->code_mode == MODE_64 ? ~UINT64_C(0) : 0xffffffffu;
+
+    if (cpu_broken(cpu))
+        return EXEC_CALLBACK_FAILED;
+    return resolve_linear(cpu, linear & la_mask, la_mask, 1, access, &span);
+}
+
 enum exec_result mmu_read_system(struct vcpu *cpu, uint64_t linear, void *buf, unsigned size)
 {
     return system_access(cpu, linear, buf, size, false);

@@ -58,6 +58,10 @@ enum exec_result mmu_translate(struct vcpu *cpu, enum segreg seg, uint64_t offse
  * memory callback. */
 enum exec_result mmu_phys(struct vcpu *cpu, uint64_t gpa, uint8_t *buf, unsigned size, bool write);
 
+/* Translate the page of one byte at a linear address (from mmu_linear) for access, with
+ * its faults, without touching memory: CLFLUSH and the like. */
+enum exec_result mmu_probe_linear(struct vcpu *cpu, uint64_t linear, unsigned access);
+
 /* Read size bytes at a linear address as an implicit supervisor access (the TSS); the
  * address wraps at 4 GiB outside long mode. */
 enum exec_result mmu_read_system(struct vcpu *cpu, uint64_t linear, void *buf, unsigned size);

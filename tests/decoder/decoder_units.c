@@ -291,6 +291,53 @@ static void test_validity(void)
     expect_length(MODE_32, BYTES(0xdf, 0xe0), 2, "fnstsw ax");
 }
 
+/* Rules checked on hardware (AMD Zen 4, 32- and 64-bit code) and in agreement with Zydis;
+ * they need rows of the extended maps. */
+static void test_vector_rules(void)
+{
+    struct insn in;
+    /* outside 64-bit mode: vvvv must be 1111b where unused, only 3 bits select a register */
+    expect_status(MODE_32, BYTES(0xc4, 0xe1, 0x38, 0x10, 0xc1), DECODE_UD,
+                  "32-bit vmovups with vvvv = 0111b");
+    CHECK(dec(MODE_32, BYTES(0xc4, 0xe1, 0x38, 0x58, 0xc1), &in) == DECODE_OK && in.vvvv == 0,
+          "32-bit vaddps vvvv[3] ignored: vvvv %u", in.vvvv);
+    CHECK(dec(MODE_32, BYTES(0xc4, 0xc1, 0x78, 0x10, 0xc1), &in) == DECODE_OK && in.rm == 1,
+          "32-bit VEX.B ignored: rm %u", in.rm);
+    expect_status(MODE_32, BYTES(0x62, 0xf1, 0x7c, 0x40, 0x58, 0xc1), DECODE_UD,
+                  "32-bit EVEX.V' = 0");
+    expect_length(MODE_32, BYTES(0x62, 0xe1, 0x7c, 0x48, 0x58, 0xc1), 6, "32-bit EVEX.R' ignored");
+    /* EVEX field rules */
+    expect_status(MODE_64, BYTES(0x62, 0xf1, 0x7c, 0xc8, 0x58, 0xc1), DECODE_UD, "{z} without mask");
+    expect_status(MODE_64, BYTES(0x62, 0xf1, 0x7c, 0xc9, 0x11, 0x00), DECODE_UD,
+                  "{z} with a memory destination");
+    expect_status(MODE_64, BYTES(0x62, 0xf1, 0x7e, 0x68, 0x58, 0xc1), DECODE_UD, "L'L = 3");
+    CHECK(dec(MODE_64, BYTES(0x62, 0xf1, 0x7c, 0x78, 0x58, 0xc1), &in) == DECODE_OK &&
+              in.vex_l == 2 && in.evex_rc == 3,
+          "rounding form: vex_l %u rc %u", in.vex_l, in.evex_rc);
+    /* registers that do not exist */
+    expect_status(MODE_64, BYTES(0xc5, 0x6c, 0x41, 0xcb), DECODE_UD, "kandw k9");
+    expect_length(MODE_64, BYTES(0xc4, 0xc1, 0x6c, 0x41, 0xcb), 5, "kandw: VEX.B ignored in r/m");
+    expect_status(MODE_64, BYTES(0x62, 0x71, 0x7d, 0x48, 0x75, 0xc9), DECODE_UD, "vpcmpeqw k9");
+    expect_status(MODE_64, BYTES(0x62, 0x65, 0x7e, 0x48, 0x78, 0x45, 0xfa), DECODE_UD,
+                  "EVEX GPR destination with R'");
+    expect_status(MODE_64, BYTES(0x0f, 0x20, 0xc8), DECODE_UD, "mov rax, cr1");
+    expect_status(MODE_64, BYTES(0x44, 0x0f, 0x20, 0xc8), DECODE_UD, "mov rax, cr9");
+    expect_length(MODE_64, BYTES(0x44, 0x0f, 0x20, 0xc0), 4, "mov rax, cr8");
+    expect_status(MODE_64, BYTES(0x44, 0x0f, 0x21, 0xc0), DECODE_UD, "mov rax, dr8");
+    /* MOV CR/DR ignore mod: no displacement follows */
+    CHECK(dec(MODE_32, BYTES(0x0f, 0x20, 0x40, 0x99), &in) == DECODE_OK && in.length == 3 &&
+              in.mod == 3 && in.disp_size == 0,
+          "mov cr with mod 01: length %u", in.length);
+    /* gathers: destination, index and mask must differ */
+    expect_status(MODE_64, BYTES(0xc4, 0xe2, 0x79, 0x92, 0x04, 0x20), DECODE_UD,
+                  "vgatherdps with mask = destination");
+    expect_length(MODE_64, BYTES(0xc4, 0xe2, 0x71, 0x92, 0x04, 0x20), 6, "vgatherdps");
+    expect_status(MODE_64, BYTES(0x62, 0xf2, 0x7d, 0x49, 0x92, 0x04, 0x00), DECODE_UD,
+                  "EVEX gather with index = destination");
+    /* XOP: pp must be 00 */
+    expect_status(MODE_64, BYTES(0x8f, 0xe9, 0x79, 0x80, 0xc0), DECODE_UD, "XOP pp = 01");
+}
+
 static void test_api(void)
 {
     char text[64];
@@ -338,6 +385,14 @@ static void test_format(void)
     expect_text(MODE_32, BYTES(0xff, 0x18), 0, "call far fword ptr [eax]");
     expect_text(MODE_32, BYTES(0xea, 0x00, 0x10, 0x00, 0x00, 0x08, 0x00), 0, "jmp far 0x8:0x1000");
     expect_text(MODE_64, BYTES(0x06), 0, "(bad)");
+    expect_text(MODE_64, BYTES(0x62, 0xf1, 0x7c, 0xc9, 0x58, 0xc1), 0,
+                "vaddps zmm0{k1}{z}, zmm0, zmm1");
+    expect_text(MODE_64, BYTES(0x62, 0xf1, 0x7c, 0x58, 0x58, 0x00), 0,
+                "vaddps zmm0, zmm0, dword ptr [rax]{1to16}");
+    expect_text(MODE_64, BYTES(0x62, 0xf1, 0x7c, 0x78, 0x58, 0xc1), 0,
+                "vaddps zmm0, zmm0, zmm1, {rz-sae}");
+    expect_text(MODE_64, BYTES(0xc5, 0xfc, 0x10, 0x44, 0x24, 0x20), 0,
+                "vmovups ymm0, ymmword ptr [rsp+0x20]");
 }
 
 int main(void)
@@ -348,6 +403,7 @@ int main(void)
     test_immediates();
     test_escapes();
     test_validity();
+    test_vector_rules();
     test_api();
     test_format();
     printf("decoder_units: %u checks, %u failures\n%s\n", checks, failures,

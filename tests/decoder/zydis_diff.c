@@ -183,6 +183,9 @@ static void compare(unsigned bits, ZydisDecoder *zd, const uint8_t *bytes, struc
     char key[48];
     if (theirs > 0 && z.encoding == ZYDIS_INSTRUCTION_ENCODING_MVEX) {
         snprintf(key, sizeof key, "zydis-only mvex"); /* one class: no MVEX support at all */
+    } else if (theirs > 0 && z.encoding == ZYDIS_INSTRUCTION_ENCODING_VEX &&
+               z.opcode_map == ZYDIS_OPCODE_MAP_DEFAULT) {
+        snprintf(key, sizeof key, "zydis-only vex-map0"); /* Knights Corner JKZD/JKNZD */
     } else if (theirs > 0) {
         unsigned mp = in.mandatory & 3;
         if (z.encoding == ZYDIS_INSTRUCTION_ENCODING_VEX)

@@ -76,9 +76,21 @@ static const char *not_runnable_reason(const struct form *f)
     for (size_t i = 0; i < sizeof other_state / sizeof other_state[0]; i++)
         if (row_has_operand(row, other_state[i]))
             return "vector/mask/system registers are not compared";
+    for (unsigned i = 0; i < 4 && row->opnd[i]; i++) {
+        switch (OPND_SIZE(row->opnd[i])) {
+        case SZ_env: case SZ_fsave: case SZ_fxsave: case SZ_xsave:
+            return "x87/SSE state";
+        default:
+            break;
+        }
+    }
     switch (row->mnemonic) {
     case MN_ins: case MN_outs: case MN_in: case MN_out:
         return "port I/O";
+    case MN_sgdt: case MN_sidt: case MN_sldt: case MN_str: case MN_smsw:
+        return "system register (UMIP: the kernel emulates it with made-up values)";
+    case MN_lar: case MN_lsl: case MN_verr: case MN_verw:
+        return "reads the host's descriptor tables";
     default:
         break;
     }

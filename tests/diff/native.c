@@ -25,6 +25,7 @@ extern struct native_frame native_in, native_out;
 extern uint8_t native_code_start[], native_code_end[], native_code16_base[];
 extern uint8_t native_slot64[], native_slot32[], native_slot16[];
 void native_run64(void);
+void native_reset_flags(void);
 void native_run32(void);
 void native_run16(void);
 
@@ -37,6 +38,7 @@ void native_run16(void);
 #define GUARD_AFTER (256u * 1024)
 
 static struct native_layout layout;
+static bool mode_available[3]; /* 16, 32, 64 */
 static sigjmp_buf fault_return;
 static struct native_result *current;
 static bool gs_base_lost; /* a 32/16-bit runner left GS with the flat selector */
@@ -82,6 +84,7 @@ static void on_fault(int signo, siginfo_t *info, void *context)
     struct native_result *r = current;
     uint64_t csgsfs = (uint64_t)g[REG_CSGSFS];
 
+    native_reset_flags(); /* the kernel leaves the test's AC set: no unaligned access here */
     if (!r) { /* not ours: a bug in the harness itself */
         signal(signo, SIG_DFL);
         raise(signo);
@@ -125,6 +128,8 @@ void native_run(unsigned bits, const struct native_frame *in, struct native_resu
         else
             native_run16();
         result->out = native_out;
+    } else {
+        native_reset_flags(); /* the handler left the test's AC (and more) in RFLAGS */
     }
     current = NULL;
     if (bits != 64)
@@ -146,7 +151,7 @@ static bool set_ldt(enum ldt_entry entry, uint64_t base, uint32_t limit, bool bi
     d.seg_not_present = 0;
     d.useable = 1;
     if (syscall(SYS_modify_ldt, 1, &d, sizeof d) != 0) {
-        perror("modify_ldt");
+        perror("modify_ldt (no 16-bit code, no LDT segments)");
         return false;
     }
     return true;
@@ -176,6 +181,30 @@ static bool install_handlers(void)
         }
     }
     return true;
+}
+
+bool native_mode_available(unsigned bits)
+{
+    return mode_available[bits == 64 ? 2 : bits == 32 ? 1 : 0];
+}
+
+/* Whether a NOP runs in the runner for `bits`: a kernel may not offer 32-bit code
+ * (ia32_emulation=0) or the LDT (CONFIG_MODIFY_LDT_SYSCALL=n). */
+static bool probe(unsigned bits)
+{
+    static const uint8_t nop = NOP;
+    struct native_frame in;
+    struct native_result result;
+    uint16_t data = bits == 16 ? SEL_LDT(LDT_DATA16) : bits == 32 ? SEL_USER_DS : 0;
+
+    memset(&in, 0, sizeof in);
+    in.rflags = 0x202;
+    in.seg[NSEG_ES] = in.seg[NSEG_DS] = data;
+    in.seg[NSEG_SS] = bits == 64 ? SEL_USER_DS : data;
+    in.gpr[4] = bits == 16 ? 0x100 : (uint64_t)(uintptr_t)layout.buffer + 0x100;
+    native_place(bits, &nop, 1);
+    native_run(bits, &in, &result);
+    return !result.faulted;
 }
 
 bool native_init(uint32_t buffer_size)
@@ -216,10 +245,14 @@ bool native_init(uint32_t buffer_size)
     gs_base_lost = true;
 
     uint64_t buf = (uint64_t)(uintptr_t)layout.buffer;
-    if (!set_ldt(LDT_CODE16, layout.code16_base, 0xffff, false, true, false) ||
-        !set_ldt(LDT_DATA16, buf, 0xffff, false, false, false) ||
-        !set_ldt(LDT_DATA16_HI, buf + LDT_DATA16_HI_OFFSET, 0xffff, false, false, false) ||
-        !set_ldt(LDT_DATA32, buf, 0xfffff, true, false, true))
+    bool ldt = set_ldt(LDT_CODE16, layout.code16_base, 0xffff, false, true, false) &&
+               set_ldt(LDT_DATA16, buf, 0xffff, false, false, false) &&
+               set_ldt(LDT_DATA16_HI, buf + LDT_DATA16_HI_OFFSET, 0xffff, false, false, false) &&
+               set_ldt(LDT_DATA32, buf, 0xfffff, true, false, true);
+    if (!install_handlers())
         return false;
-    return install_handlers();
+    mode_available[2] = probe(64);
+    mode_available[1] = ldt && probe(32); /* 32-bit states use the LDT's data segment too */
+    mode_available[0] = ldt && mode_available[1] && probe(16);
+    return mode_available[2];
 }

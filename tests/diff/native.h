@@ -59,6 +59,9 @@ struct native_result {
 /* Map the buffer, make the runners patchable, install the LDT and the fault handlers.
  * Prints why and returns false when the host cannot do it. */
 bool native_init(uint32_t buffer_size);
+
+/* Whether code of `bits` can run here (probed by native_init). */
+bool native_mode_available(unsigned bits);
 const struct native_layout *native_layout(void);
 
 /* The instruction pointer of the slot in code of `bits` (16: offset within the 16-bit

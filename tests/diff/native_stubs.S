@@ -109,6 +109,7 @@ native_slot64:
         pushfq
         popq native_out+FRAME_RFLAGS(%rip)
         mov host_rsp(%rip), %rsp
+        call native_reset_flags
         pop %r15
         pop %r14
         pop %r13
@@ -140,12 +141,21 @@ back_in_64:
         xor %eax, %eax
         mov %eax, %gs
         mov host_rsp(%rip), %rsp
+        call native_reset_flags
         pop %r15
         pop %r14
         pop %r13
         pop %r12
         pop %rbp
         pop %rbx
+        ret
+
+/* The C ABI wants DF clear, and AC set would make unaligned accesses fault: RFLAGS as a
+ * user program starts with (IF and the always-one bit). */
+        .globl native_reset_flags
+native_reset_flags:
+        pushq $0x202
+        popfq
         ret
 
 /* A fault leaves the segment registers as the test had them (the signal handler

@@ -82,6 +82,12 @@ unsigned variants_of(const struct form *f, struct variant *out, unsigned max)
         for (unsigned s = 0; s < size_count; s++) {
             if (sizes[s] && f->osizes != SIZE_ALL && !(f->osizes & size_bit(sizes[s])))
                 continue;
+            /* a W the table selected on: W1 exists in 64-bit code only (REX.W) and makes
+             * the operand size 64 when the row is sized by it */
+            if (f->w == 1 && (bits != 64 || (sizes[s] && sizes[s] != 8)))
+                continue;
+            if (f->w == 0 && sizes[s] == 8 && !(row->flags & (F_DEF64 | F_FORCE64)))
+                continue;
             for (unsigned p = 0; p < ((row->flags & F_REP) ? 3u : 1u); p++) {
                 if (n == max)
                     return n;
@@ -144,7 +150,7 @@ static unsigned build(struct rng *r, const struct variant *v, unsigned asize, ui
     if (asize != default_asize)
         legacy[nl++] = 0x67;
     if (rng_below(r, 3) == 0) {
-        static const uint8_t seg16_32[] = { 0x26, 0x2e, 0x36, 0x3e };
+        static const uint8_t seg16_32[] = { 0x26, 0x2e, 0x36, 0x3e, 0x65 };
         static const uint8_t seg64[] = { 0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65, 0x65 };
         legacy[nl++] = v->bits == 64 ? seg64[rng_below(r, sizeof seg64)]
                                      : seg16_32[rng_below(r, sizeof seg16_32)];
@@ -196,7 +202,7 @@ static unsigned build(struct rng *r, const struct variant *v, unsigned asize, ui
     return n;
 }
 
-bool synth_encoding(struct rng *r, const struct variant *v, struct encoding *e)
+bool synth_encoding(struct rng *r, const struct variant *v, struct case_encoding *e)
 {
     static const unsigned asizes64[] = { 8, 4 }, asizes32[] = { 4, 2 }, asizes16[] = { 2, 4 };
     const unsigned *asizes = v->bits == 64 ? asizes64 : v->bits == 32 ? asizes32 : asizes16;
@@ -262,7 +268,9 @@ void mode_segments(unsigned bits, struct segment seg[6])
 {
     const struct native_layout *l = native_layout();
     seg[NSEG_FS] = segment(0, l->fs_base, 0xffffffffu, 0);
-    seg[NSEG_GS] = segment(0, bits == 64 ? l->gs_base : 0, 0xffffffffu, 0);
+    /* 32/16-bit runners hold the flat data selector in GS for themselves */
+    seg[NSEG_GS] = bits == 64 ? segment(0, l->gs_base, 0xffffffffu, 0)
+                              : segment(SEL_USER_DS, 0, 0xffffffffu, ATTR_DATA32);
     if (bits == 64) {
         seg[NSEG_CS] = segment(SEL_USER64_CS, 0, 0xffffffffu, ATTR_CODE64);
         seg[NSEG_SS] = segment(SEL_USER_DS, 0, 0xffffffffu, ATTR_DATA32);
@@ -279,6 +287,31 @@ static uint64_t buffer_target(struct rng *r)
 {
     const struct native_layout *l = native_layout();
     return (uint64_t)(uintptr_t)l->buffer + MARGIN + rng_below(r, l->size - 2 * MARGIN);
+}
+
+/* The memory operand's address: mostly anywhere in the buffer; sometimes where the
+ * emulator must split or fault: across the page boundary inside the buffer, across the
+ * buffer's end into the guard pages (#PF), at the 64 KiB limit of a 16-bit segment
+ * (#GP/#SS or #PF), at the edge of the canonical range (#GP/#SS). */
+static uint64_t operand_target(struct rng *r, const struct state *s, unsigned seg)
+{
+    const struct native_layout *l = native_layout();
+    uint64_t buf = (uint64_t)(uintptr_t)l->buffer;
+    switch (rng_below(r, 24)) {
+    case 0:
+        return buf + 4096 - 1 - rng_below(r, 15);
+    case 1:
+        return buf + l->size - 1 - rng_below(r, 8);
+    case 2:
+        if (s->bits == 16)
+            return s->seg[seg].base + 0xffff - rng_below(r, 8);
+        if (s->bits == 64)
+            return rng_below(r, 2) ? UINT64_C(0x00007fffffffffff) - rng_below(r, 8)
+                                   : UINT64_C(0xffff800000000000) - 1 - rng_below(r, 8);
+        return buffer_target(r);
+    default:
+        return buffer_target(r);
+    }
 }
 
 /* The offset within segment `seg` that reaches linear address `linear` with an
@@ -322,7 +355,7 @@ static uint64_t inverse_odd(uint64_t a)
 /* Set the base/index registers (or the displacement) so that the ModRM memory operand
  * is at s->target. The target may move down by up to 7 bytes when the scale makes it
  * unreachable exactly. */
-static bool solve_modrm(struct rng *r, struct encoding *e, struct state *s, bool patch)
+static bool solve_modrm(struct rng *r, struct case_encoding *e, struct state *s, bool patch)
 {
     const struct insn *in = &e->insn;
     unsigned asize = in->addrsize;
@@ -366,9 +399,11 @@ static bool solve_modrm(struct rng *r, struct encoding *e, struct state *s, bool
         need -= drop;
         s->target -= drop;
     }
-    uint64_t value = (need >> k) * inverse_odd(coef >> k);
+    /* coef = 2^k * odd: the low (width - k) bits are determined, the top k are free */
+    unsigned width = 8 * asize;
+    uint64_t value = ((need >> k) * inverse_odd(coef >> k)) & (m >> k);
     if (k)
-        value = (value & (m >> k)) | ((rng_next(r) & (m >> (64 - k ? 0 : 0))) << (64 - k) * 0);
+        value |= (rng_next(r) << (width - k)) & m;
     s->gpr[solved] = with_random_upper(r, s, value, asize);
     return true;
 }
@@ -384,7 +419,7 @@ static bool place_string(struct rng *r, struct state *s, const struct insn *in, 
     return true;
 }
 
-bool synth_state(struct rng *r, struct encoding *e, unsigned flags_case, bool patch,
+bool synth_state(struct rng *r, struct case_encoding *e, unsigned flags_case, bool patch,
                  struct state *s)
 {
     const struct native_layout *l = native_layout();
@@ -422,13 +457,13 @@ bool synth_state(struct rng *r, struct encoding *e, unsigned flags_case, bool pa
     }
 
     if (in->has_modrm && in->mod != 3) {
-        s->target = buffer_target(r);
+        s->target = operand_target(r, s, in->seg);
         if (!solve_modrm(r, e, s, patch))
             return false;
         s->target_known = true;
     } else if (row_has_operand(row, OK_O)) {
         uint64_t off;
-        s->target = buffer_target(r);
+        s->target = operand_target(r, s, in->seg);
         if (!offset_for(s, in->seg, s->target, in->addrsize, &off))
             return false;
         if (patch)
@@ -454,7 +489,20 @@ bool synth_state(struct rng *r, struct encoding *e, unsigned flags_case, bool pa
         s->gpr[GPR_CX] = with_random_upper(r, s, count, in->addrsize);
     }
 
-    if (s->target_known) {
+    s->bytes_given = e->length;
+    switch (rng_below(r, 8)) {
+    case 0: s->bytes_given = 0; break;
+    case 1: s->bytes_given = rng_below(r, e->length); break;
+    default: break;
+    }
+    /* a hypervisor reports the GVA/GPA of an access to mapped memory only: a page that
+     * is not present faults in the guest instead of exiting */
+    s->gva_valid = s->target_known && s->target - (uint64_t)(uintptr_t)l->buffer < l->size &&
+                   rng_below(r, 8) != 0;
+    if (rng_below(r, 16) == 0)
+        s->rflags |= 0x40000; /* AC: misaligned accesses fault with #AC (CR0.AM is set) */
+
+    if (s->target_known && s->target - (uint64_t)(uintptr_t)l->buffer <= l->size - 16) {
         /* edge values at the operand, or a register's value (equal compares, CMPXCHG) */
         uint8_t *p = l->buffer + (s->target - (uint64_t)(uintptr_t)l->buffer);
         uint64_t a = edge_value(r), b = edge_value(r);

@@ -31,14 +31,14 @@ struct variant {
 unsigned variants_of(const struct form *f, struct variant *out, unsigned max);
 
 /* One instruction, decoded. */
-struct encoding {
+struct case_encoding {
     uint8_t bytes[16];
     unsigned length;
     struct insn insn;
 };
 
 /* A random encoding of the variant; false when none matched the form after many tries. */
-bool synth_encoding(struct rng *r, const struct variant *v, struct encoding *e);
+bool synth_encoding(struct rng *r, const struct variant *v, struct case_encoding *e);
 
 /* Segment registers of a state: selector and the descriptor as the CPU has it loaded. */
 struct segment {
@@ -57,14 +57,19 @@ struct state {
     uint64_t rip;            /* of the slot */
     uint64_t target;         /* linear address of the (first) memory operand, or 0 */
     bool target_known;       /* target is the address the instruction accesses */
+    /* how the exit reports it: instruction bytes given (the emulator fetches the rest),
+     * and whether the exit's GVA/GPA are valid */
+    unsigned bytes_given;
+    bool gva_valid;
 };
 
 /* A random state for the decoded instruction: registers, segments, flags (flags_case
  * picks 0, all arithmetic flags, or those with DF), the buffer filled and the memory
  * operand's address registers solved so that it lands in the buffer. When `patch` is
  * set, displacements that must hold the address (RIP-relative, absolute, moffs) are
- * written into e->bytes; otherwise they are the caller's. */
-void synth_state(struct rng *r, struct encoding *e, unsigned flags_case, bool patch,
+ * written into e->bytes; otherwise they are the caller's. False when this encoding
+ * cannot reach the buffer with this state's segments (try another). */
+bool synth_state(struct rng *r, struct case_encoding *e, unsigned flags_case, bool patch,
                  struct state *s);
 
 /* The fixed segments of a mode with the data segments the harness picked. */

@@ -198,6 +198,56 @@ static bool touches_data(const struct moo_test *t)
     return false;
 }
 
+/* The data bytes the instruction read (initial RAM outside the code and prefetch queue),
+ * little-endian in address order. */
+static uint32_t data_operand(const struct moo_test *t)
+{
+    uint32_t code = ((uint32_t)t->init_regs.v[CS] << 4) + t->init_regs.v[IP];
+    uint32_t addr[2] = { 0 }, value = 0;
+    uint8_t byte[2] = { 0 };
+    unsigned n = 0;
+
+    for (uint32_t i = 0; i < t->init_ram.count && n < 2; i++) {
+        uint32_t a = rd32(t->init_ram.entries + 5 * i);
+        if (a >= code && a < code + 16)
+            continue;
+        addr[n] = a;
+        byte[n++] = t->init_ram.entries[5 * i + 4];
+    }
+    if (n == 2 && addr[1] < addr[0])
+        value = (uint32_t)byte[1] | (uint32_t)byte[0] << 8;
+    else
+        value = (uint32_t)byte[0] | (uint32_t)byte[1] << 8;
+    return value;
+}
+
+/* IDIV whose true quotient does not fit: every CPU since the 386 raises #DE; the 286
+ * sometimes returns a quotient instead (recorded without an exception). */
+static bool idiv_overflows(const struct moo_test *t)
+{
+    uint8_t op = opcode_of(t);
+    struct insn in;
+    int64_t dividend, divisor, q;
+
+    if ((op != 0xf6 && op != 0xf7) || decode_insn(MODE_16, t->bytes, t->byte_count, &in) != DECODE_OK ||
+        (in.reg & 7) != 7 || in.mod == 3)
+        return false;
+    if (op == 0xf6) {
+        dividend = (int16_t)t->init_regs.v[AX];
+        divisor = (int8_t)(data_operand(t) & 0xff);
+        if (divisor == 0)
+            return false;
+        q = dividend / divisor;
+        return q < -128 || q > 127;
+    }
+    dividend = (int32_t)((uint32_t)t->init_regs.v[DX] << 16 | t->init_regs.v[AX]);
+    divisor = (int16_t)(data_operand(t) & 0xffff);
+    if (divisor == 0)
+        return false;
+    q = dividend / divisor;
+    return q < -32768 || q > 32767;
+}
+
 /* Tests that show what only the 286 does: no FS/GS (8C/8E with them is #UD there) and a
  * 10-byte instruction limit (15 since the 386). Counted, not replayed. */
 static bool only_286(const struct moo_test *t)
@@ -206,15 +256,45 @@ static bool only_286(const struct moo_test *t)
     struct insn in;
     if (t->exception == 13 && t->byte_count > 10)
         return true;
+    if (t->exception < 0 && idiv_overflows(t))
+        return true;
     if ((op == 0x8c || op == 0x8e) && decode_insn(MODE_16, t->bytes, t->byte_count, &in) == DECODE_OK)
         return (in.reg & 7) >= 4;
     return false;
 }
 
+/* Is the access that broke the limit SS-relative? For string instructions the source
+ * (seg:SI) faults when SI is at the limit, otherwise the destination (always ES:DI). */
 static bool stack_segment_operand(const struct moo_test *t)
 {
     struct insn in;
-    return decode_insn(MODE_16, t->bytes, t->byte_count, &in) == DECODE_OK && in.seg == SEG_SS;
+    if (decode_insn(MODE_16, t->bytes, t->byte_count, &in) != DECODE_OK || in.seg != SEG_SS)
+        return false;
+    bool source = false, dest = false;
+    int element = in.opsize;
+    for (unsigned i = 0; i < 4 && in.row->opnd[i]; i++) {
+        source |= OPND_KIND(in.row->opnd[i]) == OK_X;
+        dest |= OPND_KIND(in.row->opnd[i]) == OK_Y;
+        if (OPND_SIZE(in.row->opnd[i]) == SZ_b)
+            element = 1;
+    }
+    if (!source)
+        return true;
+    /* walk the iterations (one without REP) until an index sits at the limit */
+    {
+        unsigned count = (in.prefixes & (PFX_REP | PFX_REPNE)) ? t->init_regs.v[CX] : 1;
+        uint16_t si = t->init_regs.v[SI], di = t->init_regs.v[DI];
+        int step = (t->init_regs.v[FLAGS] & 0x400) ? -element : element;
+        for (unsigned k = 0; k < count; k++) {
+            if (si == 0xffff)
+                return true;
+            if (dest && di == 0xffff)
+                return false;
+            si = (uint16_t)(si + step);
+            di = (uint16_t)(di + step);
+        }
+    }
+    return false;
 }
 
 static bool has_lock_prefix(const struct moo_test *t)

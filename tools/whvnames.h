@@ -1,8 +1,10 @@
-/* The WHv register names a guest model knows about: their text for people and the shape of
- * their WHV_REGISTER_VALUE, so the tools can parse, store and print them. Shared by the CLI
- * and the fuzz targets (which use it to check that every requested name is a real one). */
-#ifndef WHVEMU_TOOLS_REGNAMES_H
-#define WHVEMU_TOOLS_REGNAMES_H
+/* Names of the WHv API's values for people, shared by the CLI, the benchmark and the fuzz
+ * targets: the registers a guest model knows about (their text and the shape of their
+ * WHV_REGISTER_VALUE, so the tools can parse, store and print them, and the fuzz target can
+ * check that every requested name is a real one), the status bits and the translation
+ * result codes. */
+#ifndef WHVEMU_TOOLS_WHVNAMES_H
+#define WHVEMU_TOOLS_WHVNAMES_H
 
 #include <stddef.h>
 
@@ -22,7 +24,7 @@ struct reg_info {
     enum reg_kind kind;
 };
 
-/* Upper bound of reg_table_count, for arrays indexed like reg_table (checked in regnames.c). */
+/* Upper bound of reg_table_count, for arrays indexed like reg_table (checked in whvnames.c). */
 #define REG_TABLE_CAPACITY 96
 
 extern const struct reg_info reg_table[];
@@ -33,5 +35,13 @@ int reg_index_of_name(WHV_REGISTER_NAME name);
 
 /* Index of a register by its text (case-insensitive), or -1. */
 int reg_index_of_text(const char *text);
+
+/* WHV_EMULATOR_STATUS bit names, bit 0 first. */
+#define STATUS_BIT_COUNT 10
+extern const char *const status_bit_names[STATUS_BIT_COUNT];
+
+/* WHV_TRANSLATE_GVA_RESULT_CODE names without the prefix, indexed by value. */
+#define TRANSLATE_RESULT_COUNT 9
+extern const char *const translate_result_names[TRANSLATE_RESULT_COUNT];
 
 #endif

@@ -1,7 +1,8 @@
-/* The register table: every WHv register an instruction emulator may reasonably ask for.
- * Names outside it are treated as bugs by the tools (the CLI fails the callback, the fuzz
- * target aborts), which is how a request for a nonsense register gets noticed. */
-#include "regnames.h"
+/* Names for people of the WHv API's values. The register table holds every register an
+ * instruction emulator may reasonably ask for; names outside it are treated as bugs by the
+ * tools (the CLI refuses the callback, the fuzz target aborts), which is how a request for
+ * a nonsense register gets noticed. */
+#include "whvnames.h"
 
 #include <ctype.h>
 
@@ -123,3 +124,17 @@ int reg_index_of_text(const char *text)
             return (int)i;
     return -1;
 }
+
+const char *const status_bit_names[STATUS_BIT_COUNT] = {
+    "EmulationSuccessful", "InternalEmulationFailure", "IoPortCallbackFailed",
+    "MemoryCallbackFailed", "TranslateGvaPageCallbackFailed",
+    "TranslateGvaPageCallbackGpaIsNotAligned", "GetVirtualProcessorRegistersCallbackFailed",
+    "SetVirtualProcessorRegistersCallbackFailed", "InterruptCausedIntercept",
+    "GuestCannotBeFaulted",
+};
+
+const char *const translate_result_names[TRANSLATE_RESULT_COUNT] = {
+    "Success", "PageNotPresent", "PrivilegeViolation", "InvalidPageTableFlags",
+    "GpaUnmapped", "GpaNoReadAccess", "GpaNoWriteAccess", "GpaIllegalOverlayAccess",
+    "Intercept",
+};

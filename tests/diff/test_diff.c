@@ -1,0 +1,783 @@
+/* test_diff: the native differential test of the instruction emulator.
+ *
+ * Every legacy-map form with a memory operand (from the decoder's tables) is encoded in
+ * each CPU mode and operand size with random prefixes, addressing forms, registers and
+ * immediates, and run from random edge-case states twice: natively on this CPU against
+ * a RAM buffer (native.c) and through WHvEmulatorTryMmioEmulation against a copy of the
+ * same state (fixture.c). Registers, RFLAGS, the buffer and the exception must agree.
+ *
+ *   test_diff [--states N] [--seed S] [--filter TEXT] [--bits 16|32|64]
+ *             [--mask-undefined] [--reports N] [--verbose] [--list]
+ *   test_diff --bits 32 --bytes "01 03" [--states N] [--verbose]
+ *
+ * DIFF_STATES in the environment sets the default number of states per form variant. */
+#define _GNU_SOURCE
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "WinHvEmulation.h"
+#include "fixture.h"
+#include "forms.h"
+#include "native.h"
+#include "synth.h"
+#include "whvemu.h"
+
+#define BUFFER_SIZE 8192u
+#define DEFAULT_STATES 200u
+#define MAX_VARIANTS_PER_FORM 32
+
+enum { FL_CF = 0x1, FL_PF = 0x4, FL_AF = 0x10, FL_ZF = 0x40, FL_SF = 0x80, FL_DF = 0x400, FL_OF = 0x800 };
+#define COMPARED_FLAGS (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_OF | FL_DF)
+#define ALL_ARITH (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_OF)
+
+/* The flags the SDM leaves undefined, per mnemonic (for some operands: shift and rotate
+ * counts above 1, for instance). Used to label flag-only mismatches in the report, and
+ * to mask them only with --mask-undefined: by default nothing is masked and the
+ * emulator must match this CPU exactly. */
+static const struct {
+    enum mnemonic mnemonic;
+    uint32_t flags;
+} sdm_undefined_flags[] = {
+    { MN_and, FL_AF }, { MN_or, FL_AF }, { MN_xor, FL_AF }, { MN_test, FL_AF },
+    { MN_shl, FL_AF | FL_OF | FL_CF }, { MN_shr, FL_AF | FL_OF | FL_CF }, { MN_sar, FL_AF | FL_OF },
+    { MN_rol, FL_OF }, { MN_ror, FL_OF }, { MN_rcl, FL_OF }, { MN_rcr, FL_OF },
+    { MN_shld, ALL_ARITH }, { MN_shrd, ALL_ARITH },
+    { MN_mul, FL_SF | FL_ZF | FL_AF | FL_PF }, { MN_imul, FL_SF | FL_ZF | FL_AF | FL_PF },
+    { MN_div, ALL_ARITH }, { MN_idiv, ALL_ARITH },
+    { MN_bt, FL_OF | FL_SF | FL_AF | FL_PF }, { MN_bts, FL_OF | FL_SF | FL_AF | FL_PF },
+    { MN_btr, FL_OF | FL_SF | FL_AF | FL_PF }, { MN_btc, FL_OF | FL_SF | FL_AF | FL_PF },
+    { MN_bsf, FL_CF | FL_OF | FL_SF | FL_AF | FL_PF }, { MN_bsr, FL_CF | FL_OF | FL_SF | FL_AF | FL_PF },
+    { MN_lzcnt, FL_OF | FL_SF | FL_AF | FL_PF }, { MN_tzcnt, FL_OF | FL_SF | FL_AF | FL_PF },
+    { MN_andn, FL_AF | FL_PF }, { MN_bextr, FL_AF | FL_SF | FL_PF }, { MN_blsi, FL_AF | FL_PF },
+    { MN_blsmsk, FL_AF | FL_PF }, { MN_blsr, FL_AF | FL_PF }, { MN_bzhi, FL_AF | FL_PF },
+    { MN_aaa, FL_OF | FL_SF | FL_ZF | FL_PF }, { MN_aas, FL_OF | FL_SF | FL_ZF | FL_PF },
+    { MN_daa, FL_OF }, { MN_das, FL_OF }, { MN_aam, FL_OF | FL_AF | FL_CF },
+    { MN_aad, FL_OF | FL_AF | FL_CF },
+};
+
+static uint32_t undefined_flags_of(unsigned mnemonic)
+{
+    for (size_t i = 0; i < sizeof sdm_undefined_flags / sizeof sdm_undefined_flags[0]; i++)
+        if ((unsigned)sdm_undefined_flags[i].mnemonic == mnemonic)
+            return sdm_undefined_flags[i].flags;
+    return 0;
+}
+
+struct options {
+    unsigned states;
+    uint64_t seed;
+    const char *filter;
+    unsigned only_bits;      /* 0: all modes */
+    const char *bytes;       /* single-instruction mode */
+    bool mask_undefined;
+    unsigned reports;        /* mismatch reports per variant */
+    bool verbose;
+    bool list;
+};
+static struct options opt;
+
+static WHV_EMULATOR_HANDLE emulator;
+static uint8_t initial_ram[BUFFER_SIZE], emulated_ram[BUFFER_SIZE];
+
+/* ---- one run on each side ---- */
+
+struct outcome {
+    bool ran;                 /* false: the emulator could not run it (status below) */
+    bool faulted;
+    uint8_t vector;
+    bool has_error_code;
+    uint32_t error_code;
+    uint64_t cr2;
+    uint64_t gpr[16];
+    uint64_t rip, rflags;
+    uint16_t sel[6];
+};
+
+struct emulated {
+    HRESULT hr;
+    WHV_EMULATOR_STATUS status;
+    struct fixture fixture;
+    struct outcome out;
+};
+
+/* Vectors that push an error code. */
+static bool has_error_code(unsigned vector)
+{
+    return vector == 8 || (vector >= 10 && vector <= 14) || vector == 17 || vector == 21;
+}
+
+static void set_segment(WHV_REGISTER_VALUE *v, const struct segment *s)
+{
+    memset(v, 0, sizeof *v);
+    v->Segment.Base = s->base;
+    v->Segment.Limit = s->limit;
+    v->Segment.Selector = s->selector;
+    v->Segment.Attributes = s->attributes;
+}
+
+/* Whether the first operand is memory the instruction writes (for the exit's access type). */
+static bool writes_first_operand(const struct insn *in)
+{
+    enum operand_kind k = in->row->opnd[0] ? OPND_KIND(in->row->opnd[0]) : OK_NONE;
+    if (in->row->flags & F_FLAGS_ONLY)
+        return false;
+    return ((k == OK_E || k == OK_M) && in->mod != 3) || k == OK_O || k == OK_Y;
+}
+
+static void emulate(const struct case_encoding *e, const struct state *s, struct emulated *em)
+{
+    const struct native_layout *l = native_layout();
+    struct fixture *f = &em->fixture;
+    WHV_VP_EXIT_CONTEXT vp;
+    WHV_MEMORY_ACCESS_CONTEXT mmio;
+
+    memset(f, 0, sizeof *f);
+    f->region[0] = (struct fixture_region){ (uint64_t)(uintptr_t)l->buffer, emulated_ram, l->size, true };
+    f->region[1] = (struct fixture_region){ l->code_start, (uint8_t *)(uintptr_t)l->code_start,
+                                            l->code_end - l->code_start, false };
+    f->region_count = 2;
+    for (unsigned i = 0; i < 16; i++)
+        f->regs[i].Reg64 = s->gpr[i];
+    f->regs[WHvX64RegisterRip].Reg64 = s->rip;
+    f->regs[WHvX64RegisterRflags].Reg64 = s->rflags;
+    for (unsigned i = 0; i < 6; i++)
+        set_segment(&f->regs[WHvX64RegisterEs + i], &s->seg[i]);
+    f->regs[WHvX64RegisterLdtr].Segment.Selector = 0x50; /* Linux's LDT descriptor slot */
+    f->regs[WHvX64RegisterLdtr].Segment.Attributes = 0x82;
+    f->regs[WHvX64RegisterTr].Segment.Selector = 0x40;
+    f->regs[WHvX64RegisterTr].Segment.Attributes = 0x8b;
+    f->regs[WHvX64RegisterCr0].Reg64 = 0x80050033;   /* PG AM WP NE ET MP PE */
+    f->regs[WHvX64RegisterCr4].Reg64 = 0x3006f0;     /* SMAP SMEP OSXMMEXCPT OSFXSR PGE PAE PSE */
+    f->regs[FIX_EFER].Reg64 = 0xd01;                 /* NXE LMA LME SCE */
+
+    memset(&vp, 0, sizeof vp);
+    vp.ExecutionState.Cpl = 3;
+    vp.ExecutionState.Cr0Pe = 1;
+    vp.ExecutionState.Cr0Am = 1;
+    vp.ExecutionState.EferLma = 1;
+    vp.InstructionLength = (UINT8)(e->length & 15);
+    vp.Cs = f->regs[WHvX64RegisterCs].Segment;
+    vp.Rip = s->rip;
+    vp.Rflags = s->rflags;
+    memset(&mmio, 0, sizeof mmio);
+    mmio.InstructionByteCount = (UINT8)s->bytes_given;
+    memcpy(mmio.InstructionBytes, e->bytes, s->bytes_given);
+    mmio.AccessInfo.AccessType = writes_first_operand(&e->insn) ? WHvMemoryAccessWrite : WHvMemoryAccessRead;
+    if (s->gva_valid) {
+        mmio.AccessInfo.GvaValid = 1;
+        mmio.Gva = s->target;
+        mmio.Gpa = s->target;
+    }
+
+    fixture_begin(f);
+    memset(&em->status, 0, sizeof em->status);
+    em->hr = WHvEmulatorTryMmioEmulation(emulator, f, &vp, &mmio, &em->status);
+
+    struct outcome *o = &em->out;
+    memset(o, 0, sizeof *o);
+    o->ran = em->hr == S_OK && em->status.AsUINT32 == 1; /* EmulationSuccessful alone */
+    for (unsigned i = 0; i < 16; i++)
+        o->gpr[i] = f->regs[i].Reg64;
+    o->rip = f->regs[WHvX64RegisterRip].Reg64;
+    o->rflags = f->regs[WHvX64RegisterRflags].Reg64;
+    for (unsigned i = 0; i < 6; i++)
+        o->sel[i] = f->regs[WHvX64RegisterEs + i].Segment.Selector;
+    const WHV_X64_PENDING_INTERRUPTION_REGISTER *p = &f->regs[FIX_PENDING].PendingInterruption;
+    if (p->InterruptionPending) {
+        o->faulted = true;
+        o->vector = (uint8_t)p->InterruptionVector;
+        o->has_error_code = p->DeliverErrorCode;
+        o->error_code = p->ErrorCode;
+        o->cr2 = f->regs[WHvX64RegisterCr2].Reg64;
+    }
+}
+
+/* Run natively. False when the fault happened outside the instruction (a harness
+ * problem, reported as such). */
+static bool run_native(const struct case_encoding *e, const struct state *s, struct outcome *o,
+                       struct native_result *nr)
+{
+    struct native_frame in;
+    memset(&in, 0, sizeof in);
+    memcpy(in.gpr, s->gpr, sizeof in.gpr);
+    in.rflags = s->rflags;
+    for (unsigned i = 0; i < 6; i++)
+        in.seg[i] = s->seg[i].selector;
+    native_run(s->bits, &in, nr);
+
+    memset(o, 0, sizeof *o);
+    o->ran = true;
+    memcpy(o->gpr, nr->out.gpr, sizeof o->gpr);
+    o->rflags = nr->out.rflags;
+    memcpy(o->sel, nr->out.seg, sizeof o->sel);
+    o->rip = s->rip + e->length;
+    if (!nr->faulted)
+        return true;
+    /* Single-step trap after the NOP that follows the instruction: it set TF (POPF). The
+     * instruction itself completed; the registers are those at the trap. */
+    if (nr->vector == 1 && nr->fault_ip == s->rip + e->length + 1)
+        return true;
+    o->faulted = true;
+    o->vector = nr->vector;
+    o->has_error_code = has_error_code(nr->vector);
+    o->error_code = nr->error_code;
+    o->cr2 = nr->cr2;
+    o->rip = s->rip;
+    return nr->fault_ip == s->rip;
+}
+
+/* ---- comparison and reports ---- */
+
+static const char *const gpr_names[16] = { "rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+                                           "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15" };
+static const char *const seg_names[6] = { "es", "cs", "ss", "ds", "fs", "gs" };
+
+struct difference {
+    bool status, exception, rip, memory, segments;
+    uint32_t gpr_mask;       /* bit per differing GPR */
+    uint32_t flags;          /* differing compared RFLAGS bits */
+};
+
+static bool differs(const struct difference *d)
+{
+    return d->status || d->exception || d->rip || d->memory || d->segments || d->gpr_mask || d->flags;
+}
+
+static void compare(const struct state *s, const struct outcome *n, const struct outcome *m,
+                    uint32_t flag_mask, struct difference *d)
+{
+    uint64_t reg_mask = s->bits == 64 ? UINT64_MAX : 0xffffffffu;
+    unsigned regs = s->bits == 64 ? 16 : 8;
+
+    memset(d, 0, sizeof *d);
+    d->status = !m->ran;
+    if (d->status)
+        return;
+    d->exception = n->faulted != m->faulted ||
+                   (n->faulted && (n->vector != m->vector || n->has_error_code != m->has_error_code ||
+                                   (n->has_error_code && n->error_code != m->error_code) ||
+                                   (n->vector == 14 && n->cr2 != m->cr2)));
+    d->rip = (n->rip & reg_mask) != (m->rip & reg_mask);
+    for (unsigned i = 0; i < regs; i++)
+        if ((n->gpr[i] & reg_mask) != (m->gpr[i] & reg_mask))
+            d->gpr_mask |= 1u << i;
+    d->flags = (uint32_t)(n->rflags ^ m->rflags) & flag_mask;
+    /* CS is fixed; GS is the 32/16-bit runners' own (and FS is never loaded there) */
+    for (unsigned i = 0; i < 6; i++)
+        if (i != NSEG_CS && (s->bits == 64 || i < NSEG_FS) && n->sel[i] != m->sel[i])
+            d->segments = true;
+    d->memory = memcmp(native_layout()->buffer, emulated_ram, native_layout()->size) != 0;
+}
+
+static void print_flags(uint32_t f)
+{
+    static const struct { uint32_t bit; const char *name; } names[] = {
+        { FL_CF, "CF" }, { FL_PF, "PF" }, { FL_AF, "AF" }, { FL_ZF, "ZF" },
+        { FL_SF, "SF" }, { FL_DF, "DF" }, { FL_OF, "OF" },
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (f & names[i].bit)
+            printf(" %s", names[i].name);
+}
+
+static void print_outcome_exception(const char *who, const struct outcome *o)
+{
+    printf("    %s: ", who);
+    if (!o->faulted)
+        printf("no exception");
+    else if (o->vector == 14)
+        printf("#%u error 0x%x cr2 0x%" PRIx64, o->vector, o->error_code, o->cr2);
+    else if (o->has_error_code)
+        printf("#%u error 0x%x", o->vector, o->error_code);
+    else
+        printf("#%u", o->vector);
+    printf("\n");
+}
+
+static void print_instruction(const struct case_encoding *e, unsigned bits)
+{
+    char text[128];
+    whvemu_format(bits, e->bytes, e->length, text, sizeof text);
+    printf("  bytes:");
+    for (unsigned i = 0; i < e->length; i++)
+        printf(" %02x", e->bytes[i]);
+    printf("   %s   (%u-bit code)\n", text, bits);
+}
+
+static void print_state(const struct state *s)
+{
+    unsigned regs = s->bits == 64 ? 16 : 8;
+    printf("  initial:");
+    for (unsigned i = 0; i < regs; i++)
+        printf("%s%s=0x%" PRIx64, i % 4 ? " " : "\n    ", gpr_names[i], s->gpr[i]);
+    printf("\n    rflags=0x%" PRIx64 " rip=0x%" PRIx64 " (exit: %u instruction bytes, gva %s)",
+           s->rflags, s->rip, s->bytes_given, s->gva_valid ? "valid" : "not valid");
+    printf("\n   ");
+    for (unsigned i = 0; i < 6; i++)
+        printf(" %s=0x%x(base 0x%" PRIx64 ")", seg_names[i], s->seg[i].selector, s->seg[i].base);
+    printf("\n");
+    if (s->target_known) {
+        const struct native_layout *l = native_layout();
+        uint64_t off = s->target - (uint64_t)(uintptr_t)l->buffer;
+        printf("    memory operand at 0x%" PRIx64 ":", s->target);
+        for (unsigned i = 0; i < 16 && off + i < l->size; i++)
+            printf(" %02x", initial_ram[off + i]);
+        printf("\n");
+    }
+}
+
+static void print_memory_differences(void)
+{
+    const struct native_layout *l = native_layout();
+    unsigned shown = 0;
+    for (uint32_t i = 0; i < l->size && shown < 4;) {
+        if (l->buffer[i] == emulated_ram[i]) {
+            i++;
+            continue;
+        }
+        uint32_t end = i;
+        while (end < l->size && end - i < 16 && l->buffer[end] != emulated_ram[end])
+            end++;
+        printf("    mem 0x%" PRIx64 ": initial", (uint64_t)(uintptr_t)l->buffer + i);
+        for (uint32_t j = i; j < end; j++)
+            printf(" %02x", initial_ram[j]);
+        printf(" native");
+        for (uint32_t j = i; j < end; j++)
+            printf(" %02x", l->buffer[j]);
+        printf(" emulated");
+        for (uint32_t j = i; j < end; j++)
+            printf(" %02x", emulated_ram[j]);
+        printf("\n");
+        shown++;
+        i = end;
+    }
+}
+
+static void print_difference(const struct state *s, const struct emulated *em,
+                             const struct outcome *n, const struct difference *d)
+{
+    const struct outcome *m = &em->out;
+    if (d->status) {
+        printf("    emulator: hr=0x%08x status=0x%x", (unsigned)em->hr, em->status.AsUINT32);
+        if (em->fixture.bad_register)
+            printf(" (asked for register 0x%x)", (unsigned)em->fixture.bad_register_name);
+        if (em->fixture.bad_memory)
+            printf(" (memory outside the buffer at 0x%" PRIx64 ")", em->fixture.bad_memory_gpa);
+        printf("\n");
+        print_outcome_exception("native", n);
+        return;
+    }
+    if (d->exception) {
+        print_outcome_exception("native", n);
+        print_outcome_exception("emulated", m);
+    }
+    for (unsigned i = 0; i < 16; i++)
+        if (d->gpr_mask & (1u << i))
+            printf("    %s: native 0x%" PRIx64 " emulated 0x%" PRIx64 "\n", gpr_names[i], n->gpr[i], m->gpr[i]);
+    if (d->rip)
+        printf("    rip: native 0x%" PRIx64 " emulated 0x%" PRIx64 "\n", n->rip, m->rip);
+    if (d->flags) {
+        printf("    rflags: native 0x%" PRIx64 " emulated 0x%" PRIx64 ", differ in", n->rflags, m->rflags);
+        print_flags(d->flags);
+        printf("\n");
+    }
+    if (d->segments)
+        for (unsigned i = 0; i < 6; i++)
+            if (n->sel[i] != m->sel[i])
+                printf("    %s: native 0x%x emulated 0x%x\n", seg_names[i], n->sel[i], m->sel[i]);
+    if (d->memory)
+        print_memory_differences();
+    (void)s;
+}
+
+/* ---- one case ---- */
+
+enum case_result {
+    CASE_MATCH,
+    CASE_MISMATCH,
+    CASE_UNSUPPORTED,     /* InternalEmulationFailure */
+    CASE_OUTSIDE,         /* reaches memory outside the buffer and its guard: not run natively */
+    CASE_HARNESS,         /* the native run faulted outside the instruction */
+};
+
+struct case_report {
+    struct difference diff;
+    bool flags_only_undefined;  /* the only difference is in flags the SDM leaves undefined */
+};
+
+/* Whether the emulator's exception says the instruction reaches beyond the guard pages,
+ * where running it natively could touch the program's own memory. */
+static bool outside_guard(const struct outcome *m)
+{
+    const struct native_layout *l = native_layout();
+    return m->faulted && m->vector == 14 && (m->cr2 < l->guard || m->cr2 - l->guard >= l->guard_size);
+}
+
+static enum case_result run_case(const struct case_encoding *e, const struct state *s, bool report,
+                                 struct case_report *cr)
+{
+    const struct native_layout *l = native_layout();
+    static struct emulated em;
+    struct outcome native;
+    struct native_result nr;
+    uint32_t undefined = undefined_flags_of(e->insn.mnemonic);
+    uint32_t mask = COMPARED_FLAGS & ~(opt.mask_undefined ? undefined : 0);
+
+    memcpy(initial_ram, l->buffer, l->size);
+    memcpy(emulated_ram, l->buffer, l->size);
+    /* in the runner's slot first: the emulator fetches what the exit does not give */
+    native_place(s->bits, e->bytes, e->length);
+    emulate(e, s, &em);
+    if (em.hr == S_OK && em.status.InternalEmulationFailure)
+        return CASE_UNSUPPORTED;
+    if (em.out.ran && outside_guard(&em.out))
+        return CASE_OUTSIDE;
+    if (!run_native(e, s, &native, &nr)) {
+        if (report) {
+            printf("HARNESS FAULT: signal %d vector %u at ip 0x%" PRIx64 " (slot 0x%" PRIx64 ")\n",
+                   nr.signo, nr.vector, nr.fault_ip, s->rip);
+            print_instruction(e, s->bits);
+            print_state(s);
+        }
+        return CASE_HARNESS;
+    }
+    compare(s, &native, &em.out, mask, &cr->diff);
+    if (!differs(&cr->diff))
+        return CASE_MATCH;
+    {
+        struct difference flags_only = { 0 };
+        flags_only.flags = cr->diff.flags;
+        cr->flags_only_undefined = memcmp(&flags_only, &cr->diff, sizeof flags_only) == 0 &&
+                                   (cr->diff.flags & ~undefined) == 0;
+    }
+    if (report) {
+        print_instruction(e, s->bits);
+        print_state(s);
+        print_difference(s, &em, &native, &cr->diff);
+    }
+    return CASE_MISMATCH;
+}
+
+/* ---- the sweep over all forms ---- */
+
+struct totals {
+    unsigned forms, not_runnable, unsupported_variants, variants, no_encoding;
+    unsigned long cases, mismatches, undefined_only, outside, harness;
+    unsigned mismatching_variants;
+};
+
+static void describe_variant(const struct variant *v, char *out, size_t outsz)
+{
+    char form[128];
+    form_describe(v->form, form, sizeof form);
+    snprintf(out, outsz, "%s  [%u-bit code%s%s%s]", form, v->bits,
+             v->osize == 2 ? ", o16" : v->osize == 4 ? ", o32" : v->osize == 8 ? ", o64" : "",
+             v->rep == 0xf3 ? ", rep" : "", v->rep == 0xf2 ? ", repne" : "");
+}
+
+/* The seed of case `n` of variant `index`: printed with each mismatch. */
+static uint64_t case_seed(unsigned index, unsigned n)
+{
+    uint64_t x = opt.seed ^ ((uint64_t)index << 32) ^ n;
+    x = (x ^ (x >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    x = (x ^ (x >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return (x ^ (x >> 31)) | 1;
+}
+
+/* Up to this many tries to find an encoding and a state that reach the buffer. */
+#define SYNTH_TRIES 32
+
+static bool make_case(struct rng *r, const struct variant *v, unsigned flags_case,
+                      struct case_encoding *e, struct state *s)
+{
+    for (unsigned t = 0; t < SYNTH_TRIES; t++)
+        if (synth_encoding(r, v, e) && synth_state(r, e, flags_case, true, s))
+            return true;
+    return false;
+}
+
+static void run_variant(const struct variant *v, unsigned index, struct totals *t,
+                        const char **unsupported_list, unsigned *unsupported_count)
+{
+    char name[200];
+    unsigned long mismatches = 0, undefined_only = 0, cases = 0, outside = 0;
+    uint32_t flag_union = 0;
+    unsigned flags_cases = (v->form->row->flags & F_REP) ? 4 : 2;
+
+    describe_variant(v, name, sizeof name);
+    for (unsigned n = 0; n < opt.states; n++) {
+        struct rng r = { case_seed(index, n) };
+        struct case_encoding e;
+        struct state s;
+        struct case_report cr;
+        memset(&cr, 0, sizeof cr);
+        if (!make_case(&r, v, n % flags_cases, &e, &s)) {
+            if (n == 0) {
+                t->no_encoding++;
+                if (opt.verbose)
+                    printf("no encoding  %s\n", name);
+                return;
+            }
+            continue;
+        }
+        bool report = mismatches < opt.reports;
+        switch (run_case(&e, &s, false, &cr)) {
+        case CASE_MATCH:
+            cases++;
+            break;
+        case CASE_UNSUPPORTED:
+            if (n == 0) {
+                t->unsupported_variants++;
+                if (*unsupported_count < 4096)
+                    unsupported_list[(*unsupported_count)++] = v->form->row ? mnemonic_name((enum mnemonic)v->form->row->mnemonic) : "?";
+                if (opt.verbose)
+                    printf("unsupported  %s\n", name);
+                return;
+            }
+            /* supported in other cases: a mismatch */
+            /* fall through */
+        case CASE_MISMATCH:
+            cases++;
+            mismatches++;
+            flag_union |= cr.diff.flags;
+            if (cr.flags_only_undefined)
+                undefined_only++;
+            if (report) {
+                struct rng again = { case_seed(index, n) };
+                struct case_report cr2;
+                printf("MISMATCH  %s  case %u seed 0x%" PRIx64 "%s\n", name, n, case_seed(index, n),
+                       cr.flags_only_undefined ? "  (flags the SDM leaves undefined only)" : "");
+                make_case(&again, v, n % flags_cases, &e, &s);
+                run_case(&e, &s, true, &cr2);
+            }
+            break;
+        case CASE_OUTSIDE:
+            outside++;
+            break;
+        case CASE_HARNESS:
+            t->harness++;
+            if (t->harness <= 5) {
+                struct rng again = { case_seed(index, n) };
+                struct case_report cr2;
+                printf("in %s case %u:\n", name, n);
+                make_case(&again, v, n % flags_cases, &e, &s);
+                run_case(&e, &s, true, &cr2);
+            }
+            break;
+        }
+    }
+    t->variants++;
+    t->cases += cases;
+    t->mismatches += mismatches;
+    t->undefined_only += undefined_only;
+    t->outside += outside;
+    if (mismatches) {
+        t->mismatching_variants++;
+        printf("FAILED  %s: %lu of %lu cases differ", name, mismatches, cases);
+        if (flag_union) {
+            printf(" (flags involved:");
+            print_flags(flag_union);
+            printf(")");
+        }
+        if (undefined_only)
+            printf(", %lu only in SDM-undefined flags", undefined_only);
+        printf("\n");
+    } else if (opt.verbose) {
+        printf("ok  %s: %lu cases%s\n", name, cases, outside ? " (some outside the buffer)" : "");
+    }
+}
+
+static int sweep(void)
+{
+    struct form *forms;
+    unsigned count = forms_enumerate(&forms);
+    struct totals t = { 0 };
+    static const char *unsupported[4096];
+    unsigned unsupported_count = 0, index = 0;
+    struct timespec t0, t1;
+
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    printf("not runnable natively:\n");
+    for (unsigned i = 0; i < count; i++) {
+        char name[128];
+        if (!forms[i].not_runnable)
+            continue;
+        form_describe(&forms[i], name, sizeof name);
+        if (opt.filter && !strstr(name, opt.filter))
+            continue;
+        t.not_runnable++;
+        printf("  %-48s %s\n", name, forms[i].not_runnable);
+    }
+    for (unsigned i = 0; i < count; i++) {
+        struct variant v[MAX_VARIANTS_PER_FORM];
+        char name[128];
+        unsigned nv;
+        form_describe(&forms[i], name, sizeof name);
+        if (forms[i].not_runnable || (opt.filter && !strstr(name, opt.filter)))
+            continue;
+        if (opt.list) {
+            printf("form %s\n", name);
+            continue;
+        }
+        t.forms++;
+        nv = variants_of(&forms[i], v, MAX_VARIANTS_PER_FORM);
+        for (unsigned j = 0; j < nv; j++, index++) {
+            if ((opt.only_bits && v[j].bits != opt.only_bits) || !native_mode_available(v[j].bits))
+                continue;
+            run_variant(&v[j], index, &t, unsupported, &unsupported_count);
+        }
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (unsupported_count) {
+        printf("unsupported by the emulator (%u variants):", unsupported_count);
+        for (unsigned i = 0; i < unsupported_count; i++) {
+            bool seen = false;
+            for (unsigned j = 0; j < i && !seen; j++)
+                seen = strcmp(unsupported[j], unsupported[i]) == 0;
+            if (!seen)
+                printf(" %s", unsupported[i]);
+        }
+        printf("\n");
+    }
+    printf("forms: %u runnable, %u not runnable natively; variants: %u run, %u unsupported, %u without an encoding\n",
+           t.forms, t.not_runnable, t.variants, t.unsupported_variants, t.no_encoding);
+    printf("cases: %lu run (%u states per variant), %lu skipped (outside the buffer)\n", t.cases,
+           opt.states, t.outside);
+    printf("mismatches: %lu in %u variants (%lu only in SDM-undefined flags)%s; harness faults: %lu\n",
+           t.mismatches, t.mismatching_variants, t.undefined_only,
+           opt.mask_undefined ? " [undefined flags masked]" : "", t.harness);
+    printf("time: %.1f s\n", (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+    free(forms);
+    return t.mismatches || t.harness ? 1 : 0;
+}
+
+/* ---- single instruction ---- */
+
+static int single(void)
+{
+    struct case_encoding e;
+    unsigned n = 0, mismatches = 0;
+    const char *p = opt.bytes;
+    unsigned bits = opt.only_bits ? opt.only_bits : 64;
+    enum cpu_mode mode = bits == 64 ? MODE_64 : bits == 32 ? MODE_32 : MODE_16;
+
+    memset(&e, 0, sizeof e);
+    while (*p && n < 15) {
+        char *end;
+        unsigned long b = strtoul(p, &end, 16);
+        if (end == p)
+            break;
+        e.bytes[n++] = (uint8_t)b;
+        p = end;
+    }
+    if (decode_insn(mode, e.bytes, n, &e.insn) != DECODE_OK) {
+        printf("the bytes do not decode to a valid instruction in %u-bit code\n", bits);
+        return 2;
+    }
+    e.length = e.insn.length;
+    print_instruction(&e, bits);
+    for (unsigned i = 0; i < opt.states; i++) {
+        struct rng r = { case_seed(0xffff, i) };
+        struct state s;
+        struct case_report cr;
+        unsigned t;
+        for (t = 0; t < SYNTH_TRIES; t++)
+            if (synth_state(&r, &e, i % 4, false, &s))
+                break;
+        if (t == SYNTH_TRIES) {
+            printf("no state makes the memory operand reach the buffer\n");
+            return 2;
+        }
+        memset(&cr, 0, sizeof cr);
+        enum case_result res = run_case(&e, &s, false, &cr);
+        const char *what = res == CASE_MATCH ? "match" : res == CASE_MISMATCH ? "MISMATCH"
+                         : res == CASE_UNSUPPORTED ? "unsupported" : res == CASE_OUTSIDE ? "outside the buffer"
+                         : "harness fault";
+        printf("state %u: %s\n", i, what);
+        if (res == CASE_MISMATCH || res == CASE_HARNESS || opt.verbose) {
+            if (res != CASE_MATCH)
+                mismatches++;
+            struct rng again = { case_seed(0xffff, i) };
+            for (t = 0; t < SYNTH_TRIES; t++)
+                if (synth_state(&again, &e, i % 4, false, &s))
+                    break;
+            run_case(&e, &s, true, &cr);
+        }
+    }
+    return mismatches ? 1 : 0;
+}
+
+/* ---- main ---- */
+
+static void usage(void)
+{
+    printf("usage: test_diff [--states N] [--seed S] [--filter TEXT] [--bits 16|32|64]\n"
+           "                 [--mask-undefined] [--reports N] [--verbose] [--list]\n"
+           "       test_diff --bits 16|32|64 --bytes \"HEX BYTES\" [--states N] [--verbose]\n");
+}
+
+int main(int argc, char **argv)
+{
+    static const WHV_EMULATOR_CALLBACKS *callbacks = &fixture_callbacks;
+    const char *env = getenv("DIFF_STATES");
+
+    opt.states = env ? (unsigned)strtoul(env, NULL, 0) : DEFAULT_STATES;
+    opt.seed = 0x5eed;
+    opt.reports = 3;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--states") && value) {
+            opt.states = (unsigned)strtoul(value, NULL, 0);
+            i++;
+        } else if (!strcmp(a, "--seed") && value) {
+            opt.seed = strtoull(value, NULL, 0);
+            i++;
+        } else if (!strcmp(a, "--filter") && value) {
+            opt.filter = value;
+            i++;
+        } else if (!strcmp(a, "--bits") && value) {
+            opt.only_bits = (unsigned)strtoul(value, NULL, 0);
+            i++;
+        } else if (!strcmp(a, "--bytes") && value) {
+            opt.bytes = value;
+            i++;
+        } else if (!strcmp(a, "--reports") && value) {
+            opt.reports = (unsigned)strtoul(value, NULL, 0);
+            i++;
+        } else if (!strcmp(a, "--mask-undefined")) {
+            opt.mask_undefined = true;
+        } else if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) {
+            opt.verbose = true;
+        } else if (!strcmp(a, "--list")) {
+            opt.list = true;
+        } else {
+            usage();
+            return 2;
+        }
+    }
+    if (opt.only_bits && opt.only_bits != 16 && opt.only_bits != 32 && opt.only_bits != 64) {
+        usage();
+        return 2;
+    }
+    if (opt.states == 0)
+        opt.states = 1;
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (!native_init(BUFFER_SIZE))
+        return 2;
+    for (unsigned bits = 16; bits <= 32; bits *= 2)
+        if (!native_mode_available(bits))
+            printf("%u-bit code cannot run on this host: not tested\n", bits);
+    if (opt.bytes && !native_mode_available(opt.only_bits ? opt.only_bits : 64)) {
+        printf("%u-bit code cannot run on this host\n", opt.only_bits);
+        return 2;
+    }
+    if (WHvEmulatorCreateEmulator(callbacks, &emulator) != S_OK) {
+        printf("WHvEmulatorCreateEmulator failed\n");
+        return 2;
+    }
+    return opt.bytes ? single() : sweep();
+}
