@@ -155,14 +155,14 @@ const struct optab optab_0f[256] = {
     [0x19] = I2(nop, Ev, Gv, 0), /* hint NOP */
     [0x1a] = BY_PFX(
         BY_REG(
-            BY_MOD(I2(bndldx, BND, M_, 0), I1(nop, Gv, 0)),
-            BY_MOD(I2(bndldx, BND, M_, 0), I1(nop, Gv, 0)),
-            BY_MOD(I2(bndldx, BND, M_, 0), I1(nop, Gv, 0)),
-            BY_MOD(I2(bndldx, BND, M_, 0), I1(nop, Gv, 0)),
-            I1(nop, Gv, F_REGONLY),
-            I1(nop, Gv, F_REGONLY),
-            I1(nop, Gv, F_REGONLY),
-            I1(nop, Gv, F_REGONLY)),
+            BY_MOD(I2(bndldx, BND, M_, 0), I1(nop, Gy, 0)),
+            BY_MOD(I2(bndldx, BND, M_, 0), I1(nop, Gy, 0)),
+            BY_MOD(I2(bndldx, BND, M_, 0), I1(nop, Gy, 0)),
+            BY_MOD(I2(bndldx, BND, M_, 0), I1(nop, Gy, 0)),
+            I1(nop, Gy, F_REGONLY),
+            I1(nop, Gy, F_REGONLY),
+            I1(nop, Gy, F_REGONLY),
+            I1(nop, Gy, F_REGONLY)),
         BY_REG(
             BY_MOD(
                 I2(bndmov, BND, Mdq, 0),
@@ -269,7 +269,7 @@ const struct optab optab_0f[256] = {
                 UD,
                 UD)),
         BY_PFX(
-            I1(nop, Gv, 0),
+            I1(nop, Gy, 0),
             BY_REG(
                 BY_RM(
                     I2(bndmov, BNDE, BND, 0),
@@ -311,7 +311,7 @@ const struct optab optab_0f[256] = {
                 UD,
                 UD,
                 UD),
-            I1(nop, Gv, 0),
+            I1(nop, Gy, 0),
             BY_REG(
                 I2(bndcn, BND, Rq, 0),
                 I2(bndcn, BND, Rq, 0),
@@ -326,8 +326,8 @@ const struct optab optab_0f[256] = {
             BY_PFX(
                 I1(cldemote, M_, 0),
                 BY_W(I2(nop, M_, Gw, 0), I2(nop, M_, Gq, 0)),
-                I2(nop, M_, Gv, 0),
-                I2(nop, M_, Gv, 0)),
+                I2(nop, M_, Gy, 0),
+                I2(nop, M_, Gy, 0)),
             I2(nop, M_, Gv, 0),
             I2(nop, M_, Gv, 0),
             I2(nop, M_, Gv, 0),
@@ -338,10 +338,10 @@ const struct optab optab_0f[256] = {
         I2(nop, Rv, Gv, 0)), /* CLDEMOTE hint NOP */
     [0x1d] = I2(nop, Ev, Gv, 0), /* hint NOP */
     [0x1e] = BY_PFX(
-        I2(nop, Ev, Gv, 0),
+        I2(nop, Ev, Gy, 0),
         BY_MOD(BY_W(I2(nop, M_, Gw, 0), I2(nop, M_, Gq, 0)), I2(nop, Ry, Gy, 0)),
         BY_MOD(
-            I2(nop, M_, Gv, 0),
+            I2(nop, M_, Gy, 0),
             BY_W(
                 BY_REG(
                     I2(nop, Rd, Gd, 0),
@@ -377,7 +377,7 @@ const struct optab optab_0f[256] = {
                         I2(nop, Rq, Gq, 0),
                         I2(nop, Rq, Gq, 0),
                         I2(nop, Rq, Gq, 0))))),
-        I2(nop, Ev, Gv, 0)), /* CET P6 */
+        I2(nop, Ev, Gy, 0)), /* CET P6 */
     [0x1f] = I2(nop, Ev, Gv, 0), /* hint NOP */
     /* MOV to/from control and debug registers: mod is ignored (always a register); which
      * CR/DR numbers exist (CR0/2/3/4/8, DR0-7) ModRM.reg selects here; REX.R (CR8 only) is the engine's check. */
@@ -402,13 +402,13 @@ const struct optab optab_0f[256] = {
     [0x2c] = BY_PFX(
         I2(cvttps2pi, Pq, Wq, 0),
         I2(cvttpd2pi, Pq, Wdq, 0),
-        I2(cvttss2si, Gv, Wd, 0),
-        I2(cvttsd2si, Gv, Wq, 0)), /* SSE SSE2 */
+        I2(cvttss2si, Gy, Wd, 0),
+        I2(cvttsd2si, Gy, Wq, 0)), /* SSE SSE2 */
     [0x2d] = BY_PFX(
         I2(cvtps2pi, Pq, Wq, 0),
         I2(cvtpd2pi, Pq, Wdq, 0),
-        I2(cvtss2si, Gv, Wd, 0),
-        I2(cvtsd2si, Gv, Wq, 0)), /* SSE SSE2 */
+        I2(cvtss2si, Gy, Wd, 0),
+        I2(cvtsd2si, Gy, Wq, 0)), /* SSE SSE2 */
     [0x2e] = BY_PFX(I2(ucomiss, Vd, Wd, 0), I2(ucomisd, Vq, Wq, 0), UD, UD), /* SSE SSE2 */
     [0x2f] = BY_PFX(I2(comiss, Vd, Wd, 0), I2(comisd, Vq, Wq, 0), UD, UD), /* SSE SSE2 */
     [0x30] = I0(wrmsr, F_PRIV), /* Pentium */
@@ -678,11 +678,11 @@ const struct optab optab_0f[256] = {
             BY_MOD(I1(clwb, M_, 0), I1(tpause, Rd, 0)),
             I1(clflushopt, M_, 0)),
         BY_REG(
-            I1(rdfsbase, Rv, F_ONLY64),
-            I1(rdgsbase, Rv, F_ONLY64),
-            I1(wrfsbase, Rv, F_ONLY64),
-            I1(wrgsbase, Rv, F_ONLY64),
-            I1(ptwrite, Ev, 0),
+            I1(rdfsbase, Ry, F_ONLY64),
+            I1(rdgsbase, Ry, F_ONLY64),
+            I1(wrfsbase, Ry, F_ONLY64),
+            I1(wrgsbase, Ry, F_ONLY64),
+            I1(ptwrite, Ey, 0),
             BY_MOD(UD, BY_W(I1(incsspd, Rd, 0), I1(incsspq, Rq, 0))),
             BY_MOD(I1(clrssbsy, Mq, F_PRIV), I1(umonitor, Rq, 0)),
             UD),
@@ -709,15 +709,15 @@ const struct optab optab_0f[256] = {
         I2(btc, Ev, Ib, F_LOCK)), /* 80386 */
     [0xbb] = I2(btc, Ev, Gv, F_LOCK), /* 80386 */
     [0xbc] = BY_PFX(
-        I2(bsf, Gv, Ev, 0),
+        I2(bsf, Gy, Ey, 0),
         BY_W(I2(bsf, Gw, Ew, 0), I2(bsf, Gq, Eq, 0)),
         I2(tzcnt, Gv, Ev, 0),
-        I2(bsf, Gv, Ev, 0)), /* 80386 BMI1 */
+        I2(bsf, Gy, Ey, 0)), /* 80386 BMI1 */
     [0xbd] = BY_PFX(
-        I2(bsr, Gv, Ev, 0),
+        I2(bsr, Gy, Ey, 0),
         BY_W(I2(bsr, Gw, Ew, 0), I2(bsr, Gq, Eq, 0)),
         I2(lzcnt, Gv, Ev, 0),
-        I2(bsr, Gv, Ev, 0)), /* 80386 LZCNT */
+        I2(bsr, Gy, Ey, 0)), /* 80386 LZCNT */
     [0xbe] = I2(movsx, Gv, Eb, 0), /* 80386 */
     [0xbf] = I2(movsx, Gv, Ew, 0), /* 80386 */
     [0xc0] = I2(xadd, Eb, Gb, F_LOCK), /* 80486 */
@@ -739,8 +739,8 @@ const struct optab optab_0f[256] = {
             BY_MOD(BY_W(I1(xrstors, Mxsave, F_PRIV), I1(xrstors64, Mxsave, F_PRIV)), UD),
             BY_MOD(BY_W(I1(xsavec, Mxsave, 0), I1(xsavec64, Mxsave, 0)), UD),
             BY_MOD(BY_W(I1(xsaves, Mxsave, F_PRIV), I1(xsaves64, Mxsave, F_PRIV)), UD),
-            BY_MOD(I1(vmptrld, Mq, F_PRIV), I1(rdrand, Rv, 0)),
-            BY_MOD(I1(vmptrst, Mq, F_PRIV), I1(rdseed, Rv, 0))),
+            BY_MOD(I1(vmptrld, Mq, F_PRIV), I1(rdrand, Ry, 0)),
+            BY_MOD(I1(vmptrst, Mq, F_PRIV), I1(rdseed, Ry, 0))),
         BY_REG(
             UD,
             BY_MOD(BY_W(I1(cmpxchg8b, Mq, F_LOCK), I1(cmpxchg16b, Mdq, F_LOCK)), UD),
@@ -758,7 +758,7 @@ const struct optab optab_0f[256] = {
             UD,
             UD,
             BY_MOD(I1(vmxon, Mq, F_PRIV), I1(senduipi, Rd, F_ONLY64)),
-            I1(rdpid, Rq, 0)),
+            I1(rdpid, Ry, F_FORCE64)),
         BY_REG(
             UD,
             BY_MOD(BY_W(I1(cmpxchg8b, Mq, F_LOCK), I1(cmpxchg16b, Mdq, F_LOCK)), UD),

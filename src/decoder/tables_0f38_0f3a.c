@@ -90,23 +90,23 @@ const struct optab optab_0f38[256] = {
     [0xde] = BY_PFX(UD, I2(aesdec, Vdq, Wdq, 0), I2(aesenc256kl, Vdq, M_, 0), UD), /* AES KEYLOCKER */
     [0xdf] = BY_PFX(UD, I2(aesdeclast, Vdq, Wdq, 0), I2(aesdec256kl, Vdq, M_, 0), UD), /* AES KEYLOCKER */
     [0xf0] = BY_PFX(
-        I2(movbe, Gv, Mv, 0),
+        I2(movbe, Gy, My, 0),
         BY_W(I2(movbe, Gw, Mw, 0), I2(movbe, Gq, Mq, 0)),
         UD,
         I2(crc32, Gy, Eb, 0)), /* MOVBE SSE4.2 */
     [0xf1] = BY_PFX(
-        I2(movbe, Mv, Gv, 0),
+        I2(movbe, My, Gy, 0),
         BY_W(I2(movbe, Mw, Gw, 0), I2(movbe, Mq, Gq, 0)),
         UD,
-        I2(crc32, Gv, Ev, 0)), /* MOVBE SSE4.2 */
+        I2(crc32, Gy, Ev, 0)), /* MOVBE SSE4.2 */
     [0xf5] = BY_PFX(UD, BY_W(I2(wrussd, Md, Gd, 0), I2(wrussq, Mq, Gq, 0)), UD, UD), /* CET */
     [0xf6] = BY_PFX(
         BY_W(I2(wrssd, Md, Gd, 0), I2(wrssq, Mq, Gq, 0)),
         I2(adcx, Gy, Ey, 0),
-        I2(adox, Gv, Ev, 0),
+        I2(adox, Gy, Ey, 0),
         UD), /* ADOX_ADCX CET */
     [0xf8] = BY_PFX(UD, I2(movdir64b, Gq, M_, 0), I2(enqcmds, Gq, M_, 0), I2(enqcmd, Gq, M_, 0)), /* ENQCMD MOVDIR */
-    [0xf9] = BY_PFX(I2(movdiri, Mv, Gv, 0), UD, UD, UD), /* MOVDIR */
+    [0xf9] = BY_PFX(I2(movdiri, My, Gy, 0), UD, UD, UD), /* MOVDIR */
     [0xfa] = BY_PFX(UD, UD, I2(encodekey128, Gd, Rd, 0), UD), /* KEYLOCKER */
     [0xfb] = BY_PFX(UD, UD, I2(encodekey256, Gd, Rd, 0), UD), /* KEYLOCKER */
 };

@@ -12,7 +12,18 @@ struct exec_entry {
     uint64_t implicit_regs;
 };
 
+/* UD0, UD1, UD2: valid encodings whose execution is #UD. */
+static enum exec_result x_undefined(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+{
+    (void)in;
+    (void)ops;
+    return raise_fault(cpu, EXC_UD, false, 0);
+}
+
 static const struct exec_entry exec_table[MN_COUNT] = {
+    [MN_ud0] = { x_undefined, 0 },
+    [MN_ud1] = { x_undefined, 0 },
+    [MN_ud2] = { x_undefined, 0 },
     /* atomic.c */
     [MN_xchg] = { x_xchg, 0 },
     [MN_xadd] = { x_xadd, 0 },

@@ -172,14 +172,16 @@ static enum exec_result walk_read(struct vcpu *cpu, const struct string_op *op,
                                   const struct walk *w, uint64_t *value)
 {
     uint8_t buf[8] = { 0 };
-    enum exec_result r = EXEC_OK;
+    enum exec_result r;
 
-    if (!w->span_left)
-        r = mmu_read(cpu, w->seg, w->offset, buf, op->size, 0);
-    else if (w->host_page)
-        memcpy(buf, w->host_page + w->page_offset, op->size);
-    else
+    if (w->span_left && w->host_page) {
+        *value = load_le(w->host_page + w->page_offset, op->size);
+        return EXEC_OK;
+    }
+    if (w->span_left)
         r = mmu_phys(cpu, w->gpa_page + w->page_offset, buf, op->size, false);
+    else
+        r = mmu_read(cpu, w->seg, w->offset, buf, op->size, 0);
     *value = load_le(buf, op->size);
     return r;
 }
@@ -189,14 +191,14 @@ static enum exec_result walk_write(struct vcpu *cpu, const struct string_op *op,
 {
     uint8_t buf[8];
 
-    store_le(buf, op->size, value);
-    if (!w->span_left)
-        return mmu_write(cpu, w->seg, w->offset, buf, op->size, 0);
-    if (w->host_page) {
-        memcpy(w->host_page + w->page_offset, buf, op->size);
+    if (w->span_left && w->host_page) {
+        store_le(w->host_page + w->page_offset, op->size, value);
         return EXEC_OK;
     }
-    return mmu_phys(cpu, w->gpa_page + w->page_offset, buf, op->size, true);
+    store_le(buf, op->size, value);
+    if (w->span_left)
+        return mmu_phys(cpu, w->gpa_page + w->page_offset, buf, op->size, true);
+    return mmu_write(cpu, w->seg, w->offset, buf, op->size, 0);
 }
 
 static void walk_next(const struct string_op *op, struct walk *w)

@@ -10,22 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <Zydis/Zydis.h>
+#include "zydis_oracle.h"
 
 #include "decoder.h"
 #include "optab.h"
 
 #define BUF_LEN 24
 #define RIP 0x401000ull
-
-static uint64_t rng_state;
-static uint64_t rng(void)
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545f4914f6cdd1dull;
-}
 
 /* Style differences removed before comparing:
  *  - case (Zydis prints hexadecimal digits in upper case);
@@ -84,7 +75,7 @@ int main(int argc, char **argv)
 {
     uint64_t seed = argc > 1 ? strtoull(argv[1], NULL, 0) : 0xf0f0f0f0ull;
     unsigned long compared = 0, mismatches = 0;
-    rng_state = seed ? seed : 1;
+    rng_seed(seed);
     ZydisFormatter zf;
     ZydisFormatterInit(&zf, ZYDIS_FORMATTER_STYLE_INTEL);
     /* whvemu always prints the operand size of memory operands and RIP-relative addresses
@@ -103,13 +94,8 @@ int main(int argc, char **argv)
     for (unsigned m = 0; m < 3; m++) {
         unsigned bits = modes[m];
         ZydisDecoder zd;
-        ZydisDecoderInit(&zd,
-                         bits == 64   ? ZYDIS_MACHINE_MODE_LONG_64
-                         : bits == 32 ? ZYDIS_MACHINE_MODE_LEGACY_32
-                                      : ZYDIS_MACHINE_MODE_LEGACY_16,
-                         bits == 64 ? ZYDIS_STACK_WIDTH_64
-                         : bits == 32 ? ZYDIS_STACK_WIDTH_32 : ZYDIS_STACK_WIDTH_16);
-        enum cpu_mode mode = bits == 64 ? MODE_64 : bits == 32 ? MODE_32 : MODE_16;
+        zydis_decoder_for(&zd, bits);
+        enum cpu_mode mode = mode_of_bits(bits);
         static const uint8_t prefixes[][2] = { { 0 }, { 0x66 }, { 0x67 }, { 0x48 }, { 0x41 },
                                                { 0xf3 }, { 0x64 } };
         for (unsigned p = 0; p < sizeof prefixes / sizeof prefixes[0]; p++) {

@@ -17,23 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <Zydis/Zydis.h>
+#include "zydis_oracle.h"
 
 #include "decoder.h"
 #include "whvemu.h"
 
 #define BUF_LEN 24 /* more than 15, so "need more bytes" never happens */
-
-/* ---- deterministic random numbers (xorshift64*) ---- */
-static uint64_t rng_state;
-static uint64_t rng(void)
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545f4914f6cdd1dull;
-}
-static unsigned rng_below(unsigned n) { return (unsigned)(rng() % n); }
 
 /* ---- validity classes ---- */
 #define MAX_CLASSES 16384
@@ -148,7 +137,7 @@ static const char *const mp_names[4] = { "-", "66", "f3", "f2" };
 
 static void compare(unsigned bits, ZydisDecoder *zd, const uint8_t *bytes, struct stats *st)
 {
-    enum cpu_mode mode = bits == 64 ? MODE_64 : bits == 32 ? MODE_32 : MODE_16;
+    enum cpu_mode mode = mode_of_bits(bits);
     struct insn in;
     ZydisDecodedInstruction z;
     enum decode_status status = decode_insn(mode, bytes, BUF_LEN, &in);
@@ -317,16 +306,7 @@ static void sweep_vector_maps(unsigned bits, ZydisDecoder *zd, struct stats *st)
 static void run_mode(unsigned bits, unsigned long randoms, struct stats *st)
 {
     ZydisDecoder zd;
-    ZydisMachineMode mm = bits == 64   ? ZYDIS_MACHINE_MODE_LONG_64
-                          : bits == 32 ? ZYDIS_MACHINE_MODE_LEGACY_32
-                                       : ZYDIS_MACHINE_MODE_LEGACY_16;
-    ZydisStackWidth sw = bits == 64   ? ZYDIS_STACK_WIDTH_64
-                         : bits == 32 ? ZYDIS_STACK_WIDTH_32
-                                      : ZYDIS_STACK_WIDTH_16;
-    if (!ZYAN_SUCCESS(ZydisDecoderInit(&zd, mm, sw))) {
-        fprintf(stderr, "ZydisDecoderInit failed\n");
-        exit(2);
-    }
+    zydis_decoder_for(&zd, bits);
     uint8_t buf[BUF_LEN];
 
     /* every opcode x every ModRM, with SIB variants, per map and mandatory prefix */
@@ -372,7 +352,7 @@ int main(int argc, char **argv)
     }
     unsigned long randoms = argc > 2 ? strtoul(argv[2], NULL, 0) : 1000000ul;
     uint64_t seed = argc > 3 ? strtoull(argv[3], NULL, 0) : 0x5eed2026ull;
-    rng_state = seed ? seed : 1;
+    rng_seed(seed);
     load_allowlist(argv[1]);
     printf("zydis_diff: Zydis %u.%u.%u, seed 0x%llx, %lu random strings per mode\n",
            (unsigned)ZYDIS_VERSION_MAJOR(ZydisGetVersion()),

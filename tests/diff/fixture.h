@@ -2,8 +2,8 @@
  * run's initial state and whose memory is a copy of the native buffer at the same
  * addresses (GVA = GPA = the host address), driven through the public API only.
  *
- * Memory is a few flat regions (the buffer's copy, and the runners' code read-only for
- * instruction fetches and CS-relative reads); a page outside them translates as not
+ * Memory is a few flat regions (the buffer's copy, the runners' code read-only for
+ * instruction fetches and CS-relative reads, the descriptor tables); a page outside them translates as not
  * present, so an access that strays faults with #PF as it does natively, where the buffer
  * is surrounded by inaccessible pages. */
 #ifndef DIFF_FIXTURE_H
@@ -14,7 +14,7 @@
 
 #include "WinHvEmulation.h"
 
-#define FIXTURE_REGIONS 2
+#define FIXTURE_REGIONS 3
 
 struct fixture_region {
     uint64_t gpa;

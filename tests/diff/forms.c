@@ -47,14 +47,22 @@ static bool row_touches_memory(const struct optab *row)
            (row->flags & F_DEF64);
 }
 
-static bool loads_segment(const struct form *f)
+int row_loaded_segment(const struct optab *row, unsigned modrm_reg)
 {
-    const struct optab *row = f->row;
     enum operand_kind first = row->opnd[0] ? OPND_KIND(row->opnd[0]) : OK_NONE;
     switch (row->mnemonic) {
-    case MN_lds: case MN_les: case MN_lss: case MN_lfs: case MN_lgs: return true;
-    case MN_push: return false;
-    default: return first == OK_S || first == OK_SEG;
+    case MN_lds: return SEG_DS;
+    case MN_les: return SEG_ES;
+    case MN_lss: return SEG_SS;
+    case MN_lfs: return SEG_FS;
+    case MN_lgs: return SEG_GS;
+    case MN_push: return -1;
+    default:
+        if (first == OK_S)
+            return (int)modrm_reg;
+        if (first == OK_SEG)
+            return (int)OPND_REG(row->opnd[0]);
+        return -1;
     }
 }
 
@@ -89,13 +97,12 @@ static const char *not_runnable_reason(const struct form *f)
         return "port I/O";
     case MN_sgdt: case MN_sidt: case MN_sldt: case MN_str: case MN_smsw:
         return "system register (UMIP: the kernel emulates it with made-up values)";
-    case MN_lar: case MN_lsl: case MN_verr: case MN_verw:
-        return "reads the host's descriptor tables";
     default:
         break;
     }
-    if (loads_segment(f))
-        return "loads a segment register (descriptor tables of the host)";
+    int loaded = row_loaded_segment(row, f->reg >= 0 ? (unsigned)f->reg : 0);
+    if (loaded == SEG_FS || loaded == SEG_GS || (loaded >= 0 && row_has_operand(row, OK_S) && f->reg < 0))
+        return "loads FS or GS (the C library's TLS, the runners' own segment)";
     return NULL;
 }
 

@@ -38,6 +38,10 @@ bool row_has_operand(const struct optab *row, enum operand_kind kind);
 /* Operand size matters for this row (some operand is sized v/z/y/p/a). */
 bool row_has_sized_operand(const struct optab *row);
 
+/* The segment register (enum segreg) the row loads (MOV Sreg, POP Sreg, LDS...), or -1.
+ * modrm_reg is ModRM.reg for MOV Sreg, Ew. */
+int row_loaded_segment(const struct optab *row, unsigned modrm_reg);
+
 /* "add Ev,Gv" style description of a form, for reports. */
 void form_describe(const struct form *f, char *out, unsigned outsz);
 

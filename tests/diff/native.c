@@ -136,18 +136,49 @@ void native_run(unsigned bits, const struct native_frame *in, struct native_resu
         gs_base_lost = true;
 }
 
-static bool set_ldt(enum ldt_entry entry, uint64_t base, uint32_t limit, bool bits32,
-                    bool code, bool pages)
+/* The LDT entries: what native_init installs and what native_ldt_descriptor reports. */
+struct ldt_spec {
+    uint64_t base;
+    uint32_t limit;   /* 20 bits; in 4 KiB pages when `pages` */
+    bool bits32, code, pages;
+};
+
+static struct ldt_spec ldt_spec(enum ldt_entry entry)
 {
+    uint64_t buf = (uint64_t)(uintptr_t)layout.buffer;
+    switch (entry) {
+    case LDT_CODE16: return (struct ldt_spec){ layout.code16_base, 0xffff, false, true, false };
+    case LDT_DATA16: return (struct ldt_spec){ buf, 0xffff, false, false, false };
+    case LDT_DATA16_HI: return (struct ldt_spec){ buf + LDT_DATA16_HI_OFFSET, 0xffff, false, false, false };
+    case LDT_DATA32: return (struct ldt_spec){ buf, 0xfffff, true, false, true };
+    default: return (struct ldt_spec){ buf + LDT_DATA32_HI_OFFSET, 0xfffff, true, false, true };
+    }
+}
+
+/* The descriptor as Linux writes it for modify_ldt: DPL 3, present, accessed, AVL from
+ * `useable`. */
+uint64_t native_ldt_descriptor(enum ldt_entry entry)
+{
+    struct ldt_spec e = ldt_spec(entry);
+    uint64_t type = (e.code ? 0xa : 0x2) | 1; /* readable code / writable data, accessed */
+    return (e.limit & 0xffff) | (e.base & 0xffffff) << 16 | type << 40 | UINT64_C(1) << 44 |
+           UINT64_C(3) << 45 | UINT64_C(1) << 47 | (uint64_t)((e.limit >> 16) & 0xf) << 48 |
+           UINT64_C(1) << 52 | (uint64_t)e.bits32 << 54 | (uint64_t)e.pages << 55 |
+           (e.base >> 24 & 0xff) << 56;
+}
+
+static bool set_ldt(enum ldt_entry entry)
+{
+    struct ldt_spec e = ldt_spec(entry);
     struct user_desc d;
     memset(&d, 0, sizeof d);
     d.entry_number = entry;
-    d.base_addr = (unsigned)base;
-    d.limit = limit;
-    d.seg_32bit = bits32;
-    d.contents = code ? MODIFY_LDT_CONTENTS_CODE : MODIFY_LDT_CONTENTS_DATA;
+    d.base_addr = (unsigned)e.base;
+    d.limit = e.limit;
+    d.seg_32bit = e.bits32;
+    d.contents = e.code ? MODIFY_LDT_CONTENTS_CODE : MODIFY_LDT_CONTENTS_DATA;
     d.read_exec_only = 0;
-    d.limit_in_pages = pages;
+    d.limit_in_pages = e.pages;
     d.seg_not_present = 0;
     d.useable = 1;
     if (syscall(SYS_modify_ldt, 1, &d, sizeof d) != 0) {
@@ -244,11 +275,9 @@ bool native_init(uint32_t buffer_size)
     layout.gs_base = (uint64_t)(uintptr_t)layout.buffer;
     gs_base_lost = true;
 
-    uint64_t buf = (uint64_t)(uintptr_t)layout.buffer;
-    bool ldt = set_ldt(LDT_CODE16, layout.code16_base, 0xffff, false, true, false) &&
-               set_ldt(LDT_DATA16, buf, 0xffff, false, false, false) &&
-               set_ldt(LDT_DATA16_HI, buf + LDT_DATA16_HI_OFFSET, 0xffff, false, false, false) &&
-               set_ldt(LDT_DATA32, buf, 0xfffff, true, false, true);
+    bool ldt = true;
+    for (unsigned i = 0; i < LDT_COUNT && ldt; i++)
+        ldt = set_ldt((enum ldt_entry)i);
     if (!install_handlers())
         return false;
     mode_available[2] = probe(64);

@@ -28,9 +28,14 @@ enum ldt_entry {
     LDT_DATA16,     /* 16-bit data at the buffer, limit 0xffff */
     LDT_DATA16_HI,  /* 16-bit data at the buffer + LDT_DATA16_HI_OFFSET, limit 0xffff */
     LDT_DATA32,     /* 32-bit data at the buffer, limit 4 GiB - 1 (page granular) */
+    LDT_DATA32_HI,  /* the same at the buffer + LDT_DATA32_HI_OFFSET: offsets below wrap */
     LDT_COUNT
 };
 #define LDT_DATA16_HI_OFFSET 0x800u
+#define LDT_DATA32_HI_OFFSET 0x1000u
+
+/* The 8-byte descriptor of an LDT entry as the CPU reads it (accessed bit set). */
+uint64_t native_ldt_descriptor(enum ldt_entry entry);
 
 /* The memory the instruction may touch: `size` bytes of RAM at `buffer`, inside a
  * reservation of `guard_size` bytes of inaccessible pages that starts at `guard` (so

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "segments.h"
+
 /* Room kept between a memory operand and the buffer's ends, so that the widest access
  * (16 bytes) and its neighbours stay inside. */
 #define MARGIN 64u
@@ -236,52 +238,6 @@ bool synth_encoding(struct rng *r, const struct variant *v, struct case_encoding
 
 /* ---- states ---- */
 
-/* Segment attributes (type, S, DPL, P, AVL, L, D/B, G) of the segments in use. */
-enum {
-    ATTR_CODE64 = 0xa0fb,  /* user 64-bit code: execute/read, L */
-    ATTR_CODE32 = 0xc0fb,  /* user 32-bit code: D, 4 GiB */
-    ATTR_DATA32 = 0xc0f3,  /* user data: read/write, B, 4 GiB */
-    ATTR_LDT_CODE16 = 0x10fb,
-    ATTR_LDT_DATA16 = 0x10f3,
-    ATTR_LDT_DATA32 = 0xd0f3,
-};
-
-static struct segment segment(uint16_t selector, uint64_t base, uint32_t limit, uint16_t attr)
-{
-    struct segment s = { selector, base, limit, attr };
-    return s;
-}
-
-/* The data segments a state may use in 32/16-bit code. */
-static struct segment data_segment(unsigned bits, unsigned which)
-{
-    const struct native_layout *l = native_layout();
-    uint64_t buf = (uint64_t)(uintptr_t)l->buffer;
-    if (bits == 32)
-        return which ? segment(SEL_LDT(LDT_DATA32), buf, 0xffffffffu, ATTR_LDT_DATA32)
-                     : segment(SEL_USER_DS, 0, 0xffffffffu, ATTR_DATA32);
-    return which ? segment(SEL_LDT(LDT_DATA16_HI), buf + LDT_DATA16_HI_OFFSET, 0xffff, ATTR_LDT_DATA16)
-                 : segment(SEL_LDT(LDT_DATA16), buf, 0xffff, ATTR_LDT_DATA16);
-}
-
-void mode_segments(unsigned bits, struct segment seg[6])
-{
-    const struct native_layout *l = native_layout();
-    seg[NSEG_FS] = segment(0, l->fs_base, 0xffffffffu, 0);
-    /* 32/16-bit runners hold the flat data selector in GS for themselves */
-    seg[NSEG_GS] = bits == 64 ? segment(0, l->gs_base, 0xffffffffu, 0)
-                              : segment(SEL_USER_DS, 0, 0xffffffffu, ATTR_DATA32);
-    if (bits == 64) {
-        seg[NSEG_CS] = segment(SEL_USER64_CS, 0, 0xffffffffu, ATTR_CODE64);
-        seg[NSEG_SS] = segment(SEL_USER_DS, 0, 0xffffffffu, ATTR_DATA32);
-        seg[NSEG_ES] = seg[NSEG_DS] = segment(0, 0, 0xffffffffu, 0);
-    } else {
-        seg[NSEG_CS] = bits == 32 ? segment(SEL_USER32_CS, 0, 0xffffffffu, ATTR_CODE32)
-                                  : segment(SEL_LDT(LDT_CODE16), l->code16_base, 0xffff, ATTR_LDT_CODE16);
-        seg[NSEG_ES] = seg[NSEG_SS] = seg[NSEG_DS] = data_segment(bits, 0);
-    }
-}
-
 /* A linear address in the buffer with MARGIN on both sides. */
 static uint64_t buffer_target(struct rng *r)
 {
@@ -419,6 +375,26 @@ static bool place_string(struct rng *r, struct state *s, const struct insn *in, 
     return true;
 }
 
+/* A segment-register load (or LAR, LSL, VERR, VERW) reads a selector: make it one worth
+ * loading, where the instruction reads it (after the offset of a far pointer; at the top
+ * of the stack for POP). */
+static void place_selector(struct rng *r, const struct state *s, const struct insn *in)
+{
+    const struct native_layout *l = native_layout();
+    uint64_t at = s->target;
+    uint16_t selector = interesting_selector(r);
+
+    if (row_has_operand(in->row, OK_SEG)) /* POP Sreg */
+        at = s->seg[NSEG_SS].base + (s->bits == 16 ? s->gpr[GPR_SP] & 0xffff : s->gpr[GPR_SP]);
+    else if (row_has_operand(in->row, OK_M) && OPND_SIZE(in->row->opnd[1]) == SZ_p)
+        at += in->opsize;
+    at -= (uint64_t)(uintptr_t)l->buffer;
+    if (s->bits != 64)
+        at &= 0xffffffffu;
+    if (at <= l->size - 2)
+        memcpy(l->buffer + at, &selector, 2);
+}
+
 bool synth_state(struct rng *r, struct case_encoding *e, unsigned flags_case, bool patch,
                  struct state *s)
 {
@@ -433,9 +409,9 @@ bool synth_state(struct rng *r, struct case_encoding *e, unsigned flags_case, bo
     s->rip = native_slot_ip(bits);
     mode_segments(bits, s->seg);
     if (bits != 64) {
-        s->seg[NSEG_DS] = data_segment(bits, rng_below(r, 2));
-        s->seg[NSEG_ES] = data_segment(bits, rng_below(r, 2));
-        s->seg[NSEG_SS] = data_segment(bits, rng_below(r, 2));
+        s->seg[NSEG_DS] = data_segment(bits, rng_below(r, data_segment_count(bits)));
+        s->seg[NSEG_ES] = data_segment(bits, rng_below(r, data_segment_count(bits)));
+        s->seg[NSEG_SS] = data_segment(bits, rng_below(r, data_segment_count(bits)));
     }
     for (unsigned i = 0; i < 16; i++)
         s->gpr[i] = bits == 64 ? edge_value(r) : i < 8 ? edge_value(r) & 0xffffffffu : 0;
@@ -488,6 +464,10 @@ bool synth_state(struct rng *r, struct case_encoding *e, unsigned flags_case, bo
         uint64_t count = rng_below(r, 8) ? rng_below(r, 20) : edge_value(r);
         s->gpr[GPR_CX] = with_random_upper(r, s, count, in->addrsize);
     }
+
+    if (row_loaded_segment(row, in->reg & 7) >= 0 || row->mnemonic == MN_lar ||
+        row->mnemonic == MN_lsl || row->mnemonic == MN_verr || row->mnemonic == MN_verw)
+        place_selector(r, s, in);
 
     s->bytes_given = e->length;
     switch (rng_below(r, 8)) {

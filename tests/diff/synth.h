@@ -10,6 +10,7 @@
 #include "decoder.h"
 #include "forms.h"
 #include "native.h"
+#include "segments.h"
 
 /* xorshift64*: fast, and reproducible from the seed printed with each mismatch. */
 struct rng {
@@ -40,14 +41,6 @@ struct case_encoding {
 /* A random encoding of the variant; false when none matched the form after many tries. */
 bool synth_encoding(struct rng *r, const struct variant *v, struct case_encoding *e);
 
-/* Segment registers of a state: selector and the descriptor as the CPU has it loaded. */
-struct segment {
-    uint16_t selector;
-    uint64_t base;
-    uint32_t limit;
-    uint16_t attributes; /* WHV_X64_SEGMENT_REGISTER.Attributes */
-};
-
 /* An initial state: registers and segments; the buffer content is in native_layout(). */
 struct state {
     unsigned bits;
@@ -71,8 +64,5 @@ struct state {
  * cannot reach the buffer with this state's segments (try another). */
 bool synth_state(struct rng *r, struct case_encoding *e, unsigned flags_case, bool patch,
                  struct state *s);
-
-/* The fixed segments of a mode with the data segments the harness picked. */
-void mode_segments(unsigned bits, struct segment seg[6]);
 
 #endif

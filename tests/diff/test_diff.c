@@ -22,6 +22,7 @@
 #include "fixture.h"
 #include "forms.h"
 #include "native.h"
+#include "segments.h"
 #include "synth.h"
 #include "whvemu.h"
 
@@ -81,6 +82,7 @@ static struct options opt;
 
 static WHV_EMULATOR_HANDLE emulator;
 static uint8_t initial_ram[BUFFER_SIZE], emulated_ram[BUFFER_SIZE];
+static uint8_t emulated_tables[DESCRIPTOR_TABLES_SIZE];
 
 /* ---- one run on each side ---- */
 
@@ -94,6 +96,7 @@ struct outcome {
     uint64_t gpr[16];
     uint64_t rip, rflags;
     uint16_t sel[6];
+    struct segment seg[6];    /* emulated only: the whole segment registers */
 };
 
 struct emulated {
@@ -138,15 +141,22 @@ static void emulate(const struct case_encoding *e, const struct state *s, struct
     f->region[0] = (struct fixture_region){ (uint64_t)(uintptr_t)l->buffer, emulated_ram, l->size, true };
     f->region[1] = (struct fixture_region){ l->code_start, (uint8_t *)(uintptr_t)l->code_start,
                                             l->code_end - l->code_start, false };
-    f->region_count = 2;
+    memcpy(emulated_tables, descriptor_tables(), sizeof emulated_tables);
+    f->region[2] = (struct fixture_region){ DESCRIPTOR_TABLES_BASE, emulated_tables,
+                                            sizeof emulated_tables, true };
+    f->region_count = 3;
     for (unsigned i = 0; i < 16; i++)
         f->regs[i].Reg64 = s->gpr[i];
     f->regs[WHvX64RegisterRip].Reg64 = s->rip;
     f->regs[WHvX64RegisterRflags].Reg64 = s->rflags;
     for (unsigned i = 0; i < 6; i++)
         set_segment(&f->regs[WHvX64RegisterEs + i], &s->seg[i]);
-    f->regs[WHvX64RegisterLdtr].Segment.Selector = 0x50; /* Linux's LDT descriptor slot */
-    f->regs[WHvX64RegisterLdtr].Segment.Attributes = 0x82;
+    f->regs[WHvX64RegisterLdtr].Segment.Selector = LDT_SELECTOR;
+    f->regs[WHvX64RegisterLdtr].Segment.Base = DESCRIPTOR_TABLES_BASE + LDT_OFFSET;
+    f->regs[WHvX64RegisterLdtr].Segment.Limit = ldt_limit();
+    f->regs[WHvX64RegisterLdtr].Segment.Attributes = 0x82; /* LDT, present */
+    f->regs[WHvX64RegisterGdtr].Table.Base = DESCRIPTOR_TABLES_BASE + GDT_OFFSET;
+    f->regs[WHvX64RegisterGdtr].Table.Limit = GDT_LIMIT;
     f->regs[WHvX64RegisterTr].Segment.Selector = 0x40;
     f->regs[WHvX64RegisterTr].Segment.Attributes = 0x8b;
     f->regs[WHvX64RegisterCr0].Reg64 = 0x80050033;   /* PG AM WP NE ET MP PE */
@@ -183,8 +193,11 @@ static void emulate(const struct case_encoding *e, const struct state *s, struct
         o->gpr[i] = f->regs[i].Reg64;
     o->rip = f->regs[WHvX64RegisterRip].Reg64;
     o->rflags = f->regs[WHvX64RegisterRflags].Reg64;
-    for (unsigned i = 0; i < 6; i++)
-        o->sel[i] = f->regs[WHvX64RegisterEs + i].Segment.Selector;
+    for (unsigned i = 0; i < 6; i++) {
+        const WHV_X64_SEGMENT_REGISTER *sr = &f->regs[WHvX64RegisterEs + i].Segment;
+        o->sel[i] = sr->Selector;
+        o->seg[i] = (struct segment){ sr->Selector, sr->Base, sr->Limit, sr->Attributes };
+    }
     const WHV_X64_PENDING_INTERRUPTION_REGISTER *p = &f->regs[FIX_PENDING].PendingInterruption;
     if (p->InterruptionPending) {
         o->faulted = true;
@@ -265,10 +278,19 @@ static void compare(const struct state *s, const struct outcome *n, const struct
         if ((n->gpr[i] & reg_mask) != (m->gpr[i] & reg_mask))
             d->gpr_mask |= 1u << i;
     d->flags = (uint32_t)(n->rflags ^ m->rflags) & flag_mask;
-    /* CS is fixed; GS is the 32/16-bit runners' own (and FS is never loaded there) */
-    for (unsigned i = 0; i < 6; i++)
-        if (i != NSEG_CS && (s->bits == 64 || i < NSEG_FS) && n->sel[i] != m->sel[i])
+    /* CS is fixed; GS is the 32/16-bit runners' own (and FS is never loaded there). A
+     * register loaded from a present descriptor must hold what the descriptor says. */
+    for (unsigned i = 0; i < 6; i++) {
+        struct segment loaded;
+        if (i == NSEG_CS || (s->bits != 64 && i >= NSEG_FS))
+            continue;
+        if (n->sel[i] != m->sel[i])
             d->segments = true;
+        else if (n->sel[i] != s->seg[i].selector && segment_of_selector(n->sel[i], &loaded) &&
+                 (loaded.base != m->seg[i].base || loaded.limit != m->seg[i].limit ||
+                  loaded.attributes != m->seg[i].attributes))
+            d->segments = true;
+    }
     d->memory = memcmp(native_layout()->buffer, emulated_ram, native_layout()->size) != 0;
 }
 
@@ -385,12 +407,19 @@ static void print_difference(const struct state *s, const struct emulated *em,
         printf("\n");
     }
     if (d->segments)
-        for (unsigned i = 0; i < 6; i++)
-            if (n->sel[i] != m->sel[i])
-                printf("    %s: native 0x%x emulated 0x%x\n", seg_names[i], n->sel[i], m->sel[i]);
+        for (unsigned i = 0; i < 6; i++) {
+            struct segment want;
+            if (n->sel[i] == m->sel[i] && n->sel[i] == s->seg[i].selector)
+                continue;
+            printf("    %s: native 0x%x", seg_names[i], n->sel[i]);
+            if (segment_of_selector(n->sel[i], &want))
+                printf(" (base 0x%" PRIx64 " limit 0x%x attributes 0x%x)", want.base, want.limit,
+                       want.attributes);
+            printf(" emulated 0x%x (base 0x%" PRIx64 " limit 0x%x attributes 0x%x)\n", m->sel[i],
+                   m->seg[i].base, m->seg[i].limit, m->seg[i].attributes);
+        }
     if (d->memory)
         print_memory_differences();
-    (void)s;
 }
 
 /* ---- one case ---- */

@@ -1,0 +1,289 @@
+/* Which general-purpose instructions with a memory operand exist, according to Zydis's
+ * tables, and does whvemu emulate each of them?
+ *
+ * Every encoding of the legacy maps (1-byte, 0F, 0F38, 0F3A), each mandatory/size prefix,
+ * REX.W, each ModRM.reg with a memory r/m, and the VEX/XOP maps where the general-purpose
+ * BMI/TBM instructions live, is decoded by Zydis in 64-bit and 32-bit mode. An instruction
+ * of a general-purpose ISA extension with a memory operand that the CPU accesses is a
+ * "form" (Zydis mnemonic + operand shape). Each form runs once through
+ * WHvEmulatorTryMmioEmulation; InternalEmulationFailure means whvemu lacks it.
+ *
+ * The test fails when a form is missing that tests/coverage/known_gaps.txt does not list,
+ * or when a listed form is in fact emulated (so the list stays exact). With --markdown FILE
+ * it also writes the table docs/coverage.md is made of. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <Zydis/Zydis.h>
+
+#include "WinHvEmulation.h"
+#include "check.h"
+#include "guest.h"
+#include "vcpu.h"
+
+#define MAX_FORMS 4096
+
+struct form {
+    char key[96];        /* mnemonic + operand shape, e.g. "add m32, r32" */
+    char mode[4];        /* "64" or "32" */
+    uint8_t bytes[16];
+    uint8_t length;
+    char status[40];     /* "emulated", "fault #n", "missing" */
+};
+
+static struct form forms[MAX_FORMS];
+static unsigned form_count;
+
+/* General-purpose ISA extensions, plus the few general-purpose instructions Zydis files
+ * under an SSE extension (CRC32, POPCNT, MOVNTI). */
+static bool general_purpose(const ZydisDecodedInstruction *in)
+{
+    switch (in->meta.isa_ext) {
+    case ZYDIS_ISA_EXT_BASE:
+    case ZYDIS_ISA_EXT_LONGMODE:
+    case ZYDIS_ISA_EXT_BMI1:
+    case ZYDIS_ISA_EXT_BMI2:
+    case ZYDIS_ISA_EXT_ADOX_ADCX:
+    case ZYDIS_ISA_EXT_MOVBE:
+    case ZYDIS_ISA_EXT_LZCNT:
+    case ZYDIS_ISA_EXT_TBM:
+    case ZYDIS_ISA_EXT_CLFSH:
+    case ZYDIS_ISA_EXT_CLFLUSHOPT:
+    case ZYDIS_ISA_EXT_CLWB:
+    case ZYDIS_ISA_EXT_MOVDIR:
+    case ZYDIS_ISA_EXT_AMD3DNOW_PREFETCH:
+    case ZYDIS_ISA_EXT_PREFETCHWT1:
+        return true;
+    default:
+        return in->mnemonic == ZYDIS_MNEMONIC_CRC32 || in->mnemonic == ZYDIS_MNEMONIC_POPCNT ||
+               in->mnemonic == ZYDIS_MNEMONIC_MOVNTI;
+    }
+}
+
+/* A memory operand the instruction accesses, explicit or implicit (the stack of PUSH or
+ * CALL, the strings of MOVS); LEA's address generation, MPX's MIB and NOP's hint operand
+ * touch no memory. */
+static bool has_memory_operand(const ZydisDecodedInstruction *in, const ZydisDecodedOperand *ops)
+{
+    if (in->meta.category == ZYDIS_CATEGORY_NOP || in->meta.category == ZYDIS_CATEGORY_WIDENOP)
+        return false;
+    for (unsigned i = 0; i < in->operand_count; i++)
+        if (ops[i].type == ZYDIS_OPERAND_TYPE_MEMORY && ops[i].mem.type == ZYDIS_MEMOP_TYPE_MEM)
+            return true;
+    return false;
+}
+
+static void shape(const ZydisDecodedInstruction *in, const ZydisDecodedOperand *ops, char *out,
+                  size_t outsz)
+{
+    size_t n = (size_t)snprintf(out, outsz, "%s%s", (in->attributes & ZYDIS_ATTRIB_HAS_REP) ? "rep " :
+                                (in->attributes & ZYDIS_ATTRIB_HAS_REPE) ? "repe " :
+                                (in->attributes & ZYDIS_ATTRIB_HAS_REPNE) ? "repne " : "",
+                                ZydisMnemonicGetString(in->mnemonic));
+    for (unsigned i = 0; i < in->operand_count && n < outsz; i++) {
+        if (ops[i].visibility == ZYDIS_OPERAND_VISIBILITY_HIDDEN &&
+            ops[i].type != ZYDIS_OPERAND_TYPE_MEMORY)
+            continue; /* implicit registers and flags do not make a different form */
+        const char *sep = i ? ", " : " ";
+        switch (ops[i].type) {
+        case ZYDIS_OPERAND_TYPE_MEMORY:
+            n += (size_t)snprintf(out + n, outsz - n, "%sm%u", sep, ops[i].size);
+            break;
+        case ZYDIS_OPERAND_TYPE_REGISTER:
+            n += (size_t)snprintf(out + n, outsz - n, "%sr%u", sep, ops[i].size);
+            break;
+        case ZYDIS_OPERAND_TYPE_IMMEDIATE:
+            n += (size_t)snprintf(out + n, outsz - n, "%simm%u", sep, ops[i].size);
+            break;
+        default:
+            n += (size_t)snprintf(out + n, outsz - n, "%sptr", sep);
+            break;
+        }
+    }
+}
+
+/* ---- running one form through the emulator ---- */
+
+static struct guest g;
+static WHV_EMULATOR_HANDLE emu;
+
+static void run(struct form *f, bool mode64)
+{
+    WHV_VP_EXIT_CONTEXT vp;
+    WHV_MEMORY_ACCESS_CONTEXT m;
+    WHV_EMULATOR_STATUS st;
+    static const WHV_REGISTER_NAME gprs[] = {
+        WHvX64RegisterRax, WHvX64RegisterRcx, WHvX64RegisterRdx, WHvX64RegisterRbx,
+        WHvX64RegisterRsi, WHvX64RegisterRdi, WHvX64RegisterRbp, WHvX64RegisterR8,
+    };
+    uint8_t data[64];
+
+    guest_free(&g);
+    guest_init(&g);
+    vcpu_set_defaults(&g.vcpu, mode64 ? VCPU_LONG64 : VCPU_PROTECTED32);
+    /* every pointer register names the middle of a readable page; values are small so
+     * that divisions do not overflow and shifts/bit offsets stay near */
+    for (size_t i = 0; i < sizeof gprs / sizeof gprs[0]; i++)
+        vcpu_reg(&g.vcpu, gprs[i])->Reg64 = 0x10000 + 0x40 * i;
+    vcpu_reg(&g.vcpu, WHvX64RegisterRsp)->Reg64 = 0x20800;
+    memset(data, 0x11, sizeof data);
+    for (uint64_t a = 0x10000; a < 0x10400; a += sizeof data)
+        guest_write(&g, a, data, sizeof data);
+    for (uint64_t a = 0x20000; a < 0x21000; a += sizeof data)
+        guest_write(&g, a, data, sizeof data);
+    vcpu_exit_context(&g.vcpu, 0, &vp);
+    memset(&m, 0, sizeof m);
+    m.InstructionByteCount = f->length;
+    memcpy(m.InstructionBytes, f->bytes, f->length);
+    if (WHvEmulatorTryMmioEmulation(emu, &g, &vp, &m, &st) != S_OK) {
+        snprintf(f->status, sizeof f->status, "E_INVALIDARG");
+    } else if (st.InternalEmulationFailure) {
+        snprintf(f->status, sizeof f->status, "missing");
+    } else if (st.EmulationSuccessful) {
+        const WHV_X64_PENDING_INTERRUPTION_REGISTER *pi =
+            &vcpu_reg(&g.vcpu, WHvRegisterPendingInterruption)->PendingInterruption;
+        if (pi->InterruptionPending)
+            snprintf(f->status, sizeof f->status, "emulated (fault #%u)", pi->InterruptionVector);
+        else
+            snprintf(f->status, sizeof f->status, "emulated");
+    } else {
+        snprintf(f->status, sizeof f->status, "status 0x%x", st.AsUINT32);
+    }
+}
+
+static void consider(const ZydisDecoder *dec, bool mode64, const uint8_t *bytes, size_t len)
+{
+    ZydisDecodedInstruction in;
+    ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
+    char key[96];
+
+    if (ZYAN_FAILED(ZydisDecoderDecodeFull(dec, bytes, len, &in, ops)))
+        return;
+    if (!general_purpose(&in) || !has_memory_operand(&in, ops))
+        return;
+    shape(&in, ops, key, sizeof key);
+    for (unsigned i = 0; i < form_count; i++)
+        if (!strcmp(forms[i].key, key))
+            return; /* one encoding per form and mode is enough; 64-bit comes first */
+    if (form_count == MAX_FORMS)
+        return;
+    snprintf(forms[form_count].key, sizeof forms[form_count].key, "%s", key);
+    snprintf(forms[form_count].mode, sizeof forms[form_count].mode, "%s", mode64 ? "64" : "32");
+    memcpy(forms[form_count].bytes, bytes, in.length);
+    forms[form_count].length = in.length;
+    run(&forms[form_count], mode64);
+    form_count++;
+}
+
+/* Legacy maps: [prefix] [REX.W] [escape] opcode ModRM(mod 0, reg, rm = [rbx]/[ebx]) imm... */
+static void enumerate_legacy(const ZydisDecoder *dec, bool mode64)
+{
+    static const uint8_t prefixes[] = { 0, 0x66, 0xf3, 0xf2 };
+    static const uint8_t escapes[4][2] = { { 0 }, { 0x0f }, { 0x0f, 0x38 }, { 0x0f, 0x3a } };
+    static const uint8_t escape_len[4] = { 0, 1, 2, 2 };
+
+    for (unsigned p = 0; p < 4; p++)
+        for (unsigned w = 0; w < (mode64 ? 2u : 1u); w++)
+            for (unsigned map = 0; map < 4; map++)
+                for (unsigned op = 0; op < 256; op++)
+                    for (unsigned reg = 0; reg < 8; reg++) {
+                        uint8_t b[16] = { 0 };
+                        size_t n = 0;
+                        if (prefixes[p])
+                            b[n++] = prefixes[p];
+                        if (w)
+                            b[n++] = 0x48;
+                        memcpy(b + n, escapes[map], escape_len[map]);
+                        n += escape_len[map];
+                        b[n++] = (uint8_t)op;
+                        b[n++] = (uint8_t)(reg << 3 | 3); /* [rbx] */
+                        consider(dec, mode64, b, sizeof b);
+                    }
+}
+
+/* VEX (maps 0F38, 0F3A: BMI1/BMI2) and XOP (maps 9, A: TBM) with a memory r/m. */
+static void enumerate_vex_xop(const ZydisDecoder *dec, bool mode64)
+{
+    for (unsigned kind = 0; kind < 2; kind++)
+        for (unsigned map = 1; map <= 3; map++)
+            for (unsigned w = 0; w < 2; w++)
+                for (unsigned l = 0; l < 2; l++)
+                    for (unsigned pp = 0; pp < 4; pp++)
+                        for (unsigned op = 0; op < 256; op++)
+                            for (unsigned reg = 0; reg < 8; reg++) {
+                                uint8_t b[16] = { 0 };
+                                b[0] = kind ? 0x8f : 0xc4;
+                                b[1] = (uint8_t)(0xe0 | (kind ? map + 7 : map));
+                                /* vvvv = 1110 (register 1) so two-source forms decode */
+                                b[2] = (uint8_t)(w << 7 | 0x70 | l << 2 | pp);
+                                b[3] = (uint8_t)op;
+                                b[4] = (uint8_t)(reg << 3 | 3);
+                                consider(dec, mode64, b, sizeof b);
+                            }
+}
+
+static bool listed(char **gaps, unsigned gap_count, const char *key)
+{
+    for (unsigned i = 0; i < gap_count; i++)
+        if (!strcmp(gaps[i], key))
+            return true;
+    return false;
+}
+
+int main(int argc, char **argv)
+{
+    ZydisDecoder d64, d32;
+    char *gaps[MAX_FORMS], line[256];
+    unsigned gap_count = 0, missing = 0;
+    const char *gaps_file = argc > 1 ? argv[1] : NULL;
+    const char *markdown = NULL;
+    FILE *f;
+
+    for (int i = 2; i + 1 < argc; i++)
+        if (!strcmp(argv[i], "--markdown"))
+            markdown = argv[i + 1];
+    if (gaps_file && (f = fopen(gaps_file, "r"))) {
+        while (fgets(line, sizeof line, f) && gap_count < MAX_FORMS) {
+            line[strcspn(line, "\n")] = 0;
+            if (line[0] && line[0] != '#')
+                gaps[gap_count++] = strdup(line);
+        }
+        fclose(f);
+    }
+    guest_init(&g);
+    CHECK(WHvEmulatorCreateEmulator(&guest_callbacks, &emu) == S_OK, "create");
+    ZydisDecoderInit(&d64, ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64);
+    ZydisDecoderInit(&d32, ZYDIS_MACHINE_MODE_LEGACY_32, ZYDIS_STACK_WIDTH_32);
+    enumerate_legacy(&d64, true);
+    enumerate_vex_xop(&d64, true);
+    enumerate_legacy(&d32, false);
+    enumerate_vex_xop(&d32, false);
+
+    for (unsigned i = 0; i < form_count; i++) {
+        bool is_missing = !strcmp(forms[i].status, "missing");
+        bool is_listed = listed(gaps, gap_count, forms[i].key);
+        missing += is_missing;
+        CHECK(!is_missing || is_listed, "%s (%s-bit) is not emulated and not in known_gaps.txt",
+              forms[i].key, forms[i].mode);
+        CHECK(is_missing || !is_listed, "%s is emulated now: remove it from known_gaps.txt",
+              forms[i].key);
+    }
+    printf("general-purpose forms with a memory operand (Zydis): %u; emulated: %u; missing: %u\n",
+           form_count, form_count - missing, missing);
+    if (markdown && (f = fopen(markdown, "w"))) {
+        fprintf(f, "| form | mode | example bytes | whvemu |\n|---|---|---|---|\n");
+        for (unsigned i = 0; i < form_count; i++) {
+            fprintf(f, "| `%s` | %s | `", forms[i].key, forms[i].mode);
+            for (unsigned k = 0; k < forms[i].length; k++)
+                fprintf(f, "%s%02x", k ? " " : "", forms[i].bytes[k]);
+            fprintf(f, "` | %s |\n", forms[i].status);
+        }
+        fclose(f);
+    }
+    WHvEmulatorDestroyEmulator(emu);
+    guest_free(&g);
+    for (unsigned i = 0; i < gap_count; i++)
+        free(gaps[i]);
+    return check_summary();
+}
