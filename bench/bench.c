@@ -47,6 +47,7 @@ struct guest {
     uint8_t device[MMIO_SIZE];
     struct { WHV_REGISTER_NAME name; int index; } slots[SLOT_COUNT];
     unsigned callbacks;
+    unsigned port_writes;   /* OUT data lands in device[] in order, to check it */
 };
 
 static unsigned slot_hash(WHV_REGISTER_NAME name)
@@ -94,11 +95,25 @@ static HRESULT CALLBACK guest_memory(VOID *context, WHV_EMULATOR_MEMORY_ACCESS_I
     return S_OK;
 }
 
+/* A byte-wide output port (a UART's data register, say): what is written goes to device[]
+ * one byte after the other. */
 static HRESULT CALLBACK guest_io(VOID *context, WHV_EMULATOR_IO_ACCESS_INFO *access)
 {
-    (void)context;
-    (void)access;
-    return E_FAIL;   /* no port I/O in these scenarios */
+    struct guest *g = context;
+    g->callbacks++;
+    if (!access->Direction || access->AccessSize != 1)
+        return E_FAIL;
+    g->device[g->port_writes++ % MMIO_SIZE] = (uint8_t)access->Data;
+    return S_OK;
+}
+
+/* whvemu's optional RAM callback (whvemu.h): the RAM below 1 MiB is host memory. */
+static VOID *CALLBACK guest_ram_page(VOID *context, WHV_GUEST_PHYSICAL_ADDRESS gpa_page, UINT32 write)
+{
+    struct guest *g = context;
+    (void)write;
+    g->callbacks++;
+    return gpa_page < RAM_SIZE ? g->ram + gpa_page : NULL;
 }
 
 static HRESULT CALLBACK guest_get(VOID *context, const WHV_REGISTER_NAME *names, UINT32 count,
@@ -160,6 +175,9 @@ struct scenario {
     WHV_MEMORY_ACCESS_TYPE access;
     uint64_t rax, rbx, rcx, rsi, rdi;   /* at the exit */
     uint64_t gva;                       /* the MMIO access the exit reports */
+    bool io;                            /* a port-I/O exit (OUTS to `port`) */
+    uint16_t port;
+    bool ram_callback;                  /* whvemu: with the RAM callback installed */
 };
 
 static const struct scenario scenarios[] = {
@@ -169,6 +187,17 @@ static const struct scenario scenarios[] = {
       0, 0, MMIO_BASE + 0x10 },
     { "rep movsb x256 (RAM->MMIO)", { 0xf3, 0xa4 }, 2, WHvMemoryAccessWrite, 0, 0, REP_COUNT,
       RAM_SOURCE, MMIO_BASE, MMIO_BASE },
+    /* docs/strings-and-io.md: a framebuffer upload, a device-memory fill, UART output */
+    { "rep movsb x4096 (RAM->MMIO)", { 0xf3, 0xa4 }, 2, WHvMemoryAccessWrite, 0, 0, MMIO_SIZE,
+      RAM_SOURCE, MMIO_BASE, MMIO_BASE },
+    { "  same, RAM callback", { 0xf3, 0xa4 }, 2, WHvMemoryAccessWrite, 0, 0, MMIO_SIZE,
+      RAM_SOURCE, MMIO_BASE, MMIO_BASE, false, 0, true },
+    { "rep stosd x1024 (MMIO)", { 0xf3, 0xab }, 2, WHvMemoryAccessWrite, 0x5a5a1234, 0,
+      MMIO_SIZE / 4, 0, MMIO_BASE, MMIO_BASE },
+    { "rep outsb x256 (port)", { 0xf3, 0x6e }, 2, WHvMemoryAccessRead, 0, 0, 256, RAM_SOURCE, 0,
+      0, true, 0x3f8 },
+    { "  same, RAM callback", { 0xf3, 0x6e }, 2, WHvMemoryAccessRead, 0, 0, 256, RAM_SOURCE, 0,
+      0, true, 0x3f8, true },
 };
 
 /* What both engines must leave behind, checked once before timing. */
@@ -179,12 +208,19 @@ static bool scenario_result_ok(const struct scenario *s, uint64_t rax, const uin
         return (uint32_t)rax == 0xa5a5a5a5u;
     if (s->bytes[0] == 0x89)
         return memcmp(device + 0x10, "\x78\x56\x34\x12", 4) == 0;
-    return memcmp(device, ram + RAM_SOURCE, REP_COUNT) == 0;
+    if (s->bytes[1] == 0xab) {
+        for (unsigned i = 0; i < s->rcx * 4; i++)
+            if (device[i] != (uint8_t)(s->rax >> (i % 4 * 8)))
+                return false;
+        return true;
+    }
+    /* MOVS copies to the device, OUTS sends to the port that stores in device[] */
+    return memcmp(device, ram + RAM_SOURCE, s->rcx) == 0;
 }
 
 static void fill_memory(uint8_t *ram, uint8_t *device)
 {
-    for (unsigned i = 0; i < REP_COUNT; i++)
+    for (unsigned i = 0; i < MMIO_SIZE; i++)
         ram[RAM_SOURCE + i] = (uint8_t)(i * 7 + 1);
     memset(device, 0xa5, MMIO_SIZE);
 }
@@ -237,6 +273,7 @@ struct whvemu_engine {
     WHV_EMULATOR_HANDLE emulator;
     WHV_VP_EXIT_CONTEXT vp;
     WHV_MEMORY_ACCESS_CONTEXT mmio;
+    WHV_X64_IO_PORT_ACCESS_CONTEXT io;
     WHV_REGISTER_VALUE *rax, *rcx, *rsi, *rdi;
     WHV_EMULATOR_STATUS last_status;
 };
@@ -250,8 +287,10 @@ static bool whvemu_step(void *engine)
     e->rcx->Reg64 = e->s->rcx;
     e->rsi->Reg64 = e->s->rsi;
     e->rdi->Reg64 = e->s->rdi;
-    HRESULT hr = WHvEmulatorTryMmioEmulation(e->emulator, &e->guest, &e->vp, &e->mmio,
-                                             &e->last_status);
+    HRESULT hr = e->s->io ? WHvEmulatorTryIoEmulation(e->emulator, &e->guest, &e->vp, &e->io,
+                                                      &e->last_status)
+                          : WHvEmulatorTryMmioEmulation(e->emulator, &e->guest, &e->vp,
+                                                        &e->mmio, &e->last_status);
     return hr == S_OK && e->last_status.EmulationSuccessful;
 }
 
@@ -261,6 +300,8 @@ static bool whvemu_setup(struct whvemu_engine *e, const struct scenario *s)
     e->s = s;
     e->guest.ram = calloc(1, RAM_SIZE);
     if (!e->guest.ram || WHvEmulatorCreateEmulator(&guest_callbacks, &e->emulator) != S_OK)
+        return false;
+    if (s->ram_callback && whvemu_set_ram_callback(e->emulator, guest_ram_page) != S_OK)
         return false;
     build_slots(&e->guest);
     fill_memory(e->guest.ram, e->guest.device);
@@ -280,6 +321,20 @@ static bool whvemu_setup(struct whvemu_engine *e, const struct scenario *s)
     e->mmio.AccessInfo.GvaValid = 1;
     e->mmio.Gva = s->gva;
     e->mmio.Gpa = s->gva;   /* identity-mapped */
+    /* a port-I/O exit carries the string registers; the emulator takes them from here */
+    e->io.InstructionByteCount = (UINT8)s->length;
+    memcpy(e->io.InstructionBytes, s->bytes, s->length);
+    e->io.AccessInfo.IsWrite = 1;
+    e->io.AccessInfo.AccessSize = 1;
+    e->io.AccessInfo.StringOp = 1;
+    e->io.AccessInfo.RepPrefix = 1;
+    e->io.PortNumber = s->port;
+    e->io.Rax = s->rax;
+    e->io.Rcx = s->rcx;
+    e->io.Rsi = s->rsi;
+    e->io.Rdi = s->rdi;
+    e->io.Ds = vcpu_reg(v, WHvX64RegisterDs)->Segment;
+    e->io.Es = vcpu_reg(v, WHvX64RegisterEs)->Segment;
     return true;
 }
 
@@ -297,6 +352,7 @@ struct unicorn_engine {
     uc_engine *uc;
     uint8_t *ram;
     uint8_t device[MMIO_SIZE];
+    unsigned port_writes;
 };
 
 static uint64_t device_read(uc_engine *uc, uint64_t offset, unsigned size, void *user)
@@ -313,6 +369,14 @@ static void device_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t
     struct unicorn_engine *e = user;
     (void)uc;
     memcpy(e->device + offset, &value, size);
+}
+
+/* OUT/OUTS: the same byte-wide port as the whvemu guest's */
+static void port_out(uc_engine *uc, uint32_t port, int size, uint32_t value, void *user)
+{
+    struct unicorn_engine *e = user;
+    (void)uc, (void)port, (void)size;
+    e->device[e->port_writes++ % MMIO_SIZE] = (uint8_t)value;
 }
 
 static bool unicorn_step(void *engine)
@@ -339,10 +403,14 @@ static bool unicorn_setup(struct unicorn_engine *e, const struct scenario *s)
         return false;
     fill_memory(e->ram, e->device);
     memcpy(e->ram + CODE_ADDRESS, s->bytes, s->length);
-    uint64_t rbx = s->rbx;
+    uint64_t rbx = s->rbx, rdx = s->port;
+    uc_hook out_hook;
     return uc_mem_map_ptr(e->uc, 0, RAM_SIZE, UC_PROT_ALL, e->ram) == UC_ERR_OK &&
            uc_mmio_map(e->uc, MMIO_BASE, MMIO_SIZE, device_read, e, device_write, e) == UC_ERR_OK &&
-           uc_reg_write(e->uc, UC_X86_REG_RBX, &rbx) == UC_ERR_OK;
+           uc_hook_add(e->uc, &out_hook, UC_HOOK_INSN, (void *)port_out, e, 1, 0,
+                       UC_X86_INS_OUT) == UC_ERR_OK &&
+           uc_reg_write(e->uc, UC_X86_REG_RBX, &rbx) == UC_ERR_OK &&
+           uc_reg_write(e->uc, UC_X86_REG_RDX, &rdx) == UC_ERR_OK;
 }
 
 static void unicorn_teardown(struct unicorn_engine *e)

@@ -24,6 +24,7 @@
     X(port, 2)           /* I/O exits: PortNumber */                                        \
     X(gpa, 8)            /* MMIO exits: Gpa */                                              \
     X(gva, 8)            /* MMIO exits: Gva */                                              \
+    X(options, 1)        /* FUZZ_OPTION_* below: whvemu.h extensions */                     \
     X(reg_count, 1)      /* register overrides that follow */
 
 enum {
@@ -32,6 +33,12 @@ enum {
     FUZZ_FLAG_MODE_MASK = 3u << 1,
     FUZZ_FLAG_BAD_ARG_SHIFT = 3,      /* bits 3-4: enum fuzz_bad_argument */
     FUZZ_FLAG_BAD_ARG_MASK = 3u << 3,
+};
+
+enum {
+    FUZZ_OPTION_VENDOR_AMD = 1u << 0,     /* WHVEMU_OPTION_VENDOR: AMD, else Intel */
+    FUZZ_OPTION_RAM_CALLBACK = 1u << 1,   /* whvemu_set_ram_callback installed */
+    FUZZ_OPTION_REP_BUDGET_SHIFT = 2,     /* bits 2-7: WHVEMU_OPTION_REP_BUDGET (0: none) */
 };
 
 /* Arguments the API must reject with E_INVALIDARG instead of crashing. */
@@ -57,7 +64,9 @@ struct fuzz_emulate_header {
  *   9: success with the next 8 bytes as the GPA, used raw (unaligned ones included).
  *   10..255: success, the page moved to GVA page ^ (byte << 12).
  * - memory read: AccessSize bytes of data. Writes consume nothing.
- * - I/O in: 4 bytes of data. Out consumes nothing. */
+ * - I/O in: 4 bytes of data. Out consumes nothing.
+ * - RAM (the whvemu.h extension, when installed): 1 byte; odd: the page is host RAM,
+ *   even: NULL (use the memory callback). */
 enum {
     WORLD_TRANSLATE_IDENTITY = 0,
     WORLD_TRANSLATE_RAW_GPA = 9,

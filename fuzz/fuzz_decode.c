@@ -10,18 +10,11 @@
 
 #include "whvemu.h"
 
+#include "check.h"
+
 #define MAX_INSN_BYTES 15
 #define TEXT_SIZE 256
 #define CANARY 0x5a
-
-#define CHECK(condition)                                                              \
-    do {                                                                              \
-        if (!(condition)) {                                                           \
-            fprintf(stderr, "fuzz_decode: broken promise: %s (%s:%d)\n", #condition,  \
-                    __FILE__, __LINE__);                                              \
-            abort();                                                                  \
-        }                                                                             \
-    } while (0)
 
 /* Formats into a canary-filled buffer and checks nothing past outsz was touched. */
 static int format_checked(unsigned bits, const uint8_t *data, size_t size, char *text, size_t outsz)

@@ -10,6 +10,8 @@
  *  - memory accesses of 1..8 bytes within one page, I/O of 1, 2 or 4 bytes;
  *  - register requests of sane size naming real registers;
  *  - the Context given is the Context passed back;
+ *  - the whvemu.h extensions: vendor, REP budget and the RAM callback (pages it hands out
+ *    are separate heap blocks, so an access past a page's end is an ASan report);
  *  - bounded work: after CALLBACK_BUDGET callbacks every callback fails, so an emulator
  *    that keeps going (a REP loop ignoring failures) is caught. */
 #include <stdbool.h>
@@ -18,7 +20,9 @@
 #include <string.h>
 
 #include "WinHvEmulation.h"
+#include "whvemu.h"
 
+#include "check.h"
 #include "emulate_input.h"
 #include "whvnames.h"
 #include "vcpu.h"
@@ -26,17 +30,12 @@
 /* Enough for any one instruction with a long REP run; small enough to stay fast. */
 #define CALLBACK_BUDGET (1u << 16)
 #define PAGE_SIZE 4096u
+/* Distinct pages the RAM callback hands out per call (each stays valid until the call
+ * returns, as the extension requires); further pages are "not RAM". */
+#define RAM_PAGES 8
 
-#define CHECK(condition)                                                                \
-    do {                                                                                \
-        if (!(condition)) {                                                             \
-            fprintf(stderr, "fuzz_emulate: broken promise: %s (%s:%d)\n", #condition,   \
-                    __FILE__, __LINE__);                                                \
-            abort();                                                                    \
-        }                                                                               \
-    } while (0)
-
-enum callback_kind { CB_IO, CB_MEMORY, CB_GET, CB_SET, CB_TRANSLATE, CB_NONE };
+/* The RAM callback cannot fail (it answers "not RAM"), so it is never the failed kind. */
+enum callback_kind { CB_IO, CB_MEMORY, CB_GET, CB_SET, CB_TRANSLATE, CB_NONE, CB_RAM };
 
 struct world {
     struct vcpu vcpu;
@@ -47,6 +46,9 @@ struct world {
     bool unaligned_gpa_returned;
     bool translation_refused;      /* answered GpaIllegalOverlayAccess or Intercept */
     unsigned registers_written;    /* Set calls that succeeded */
+    uint64_t ram_gpa[RAM_PAGES];   /* pages handed out by the RAM callback */
+    uint8_t *ram[RAM_PAGES];
+    unsigned ram_count;
 };
 
 /* The world of the input being run: what every Context must be. */
@@ -60,7 +62,8 @@ static bool enter(struct world *w, VOID *context, enum callback_kind kind)
     CHECK(w->failed == CB_NONE);
     w->callbacks++;
     if (w->callbacks == w->fail_at || w->callbacks > CALLBACK_BUDGET) {
-        w->failed = kind;
+        if (kind != CB_RAM)
+            w->failed = kind;
         return true;
     }
     return false;
@@ -150,6 +153,30 @@ static HRESULT CALLBACK translate(VOID *context, WHV_GUEST_VIRTUAL_ADDRESS gva,
     return S_OK;
 }
 
+/* Separate heap pages, so that AddressSanitizer sees any access past a page's end. */
+static VOID *CALLBACK ram_page(VOID *context, WHV_GUEST_PHYSICAL_ADDRESS gpa_page, UINT32 write)
+{
+    struct world *w = current;
+    (void)write;
+    if (enter(w, context, CB_RAM))
+        return NULL;
+    CHECK((gpa_page & (PAGE_SIZE - 1)) == 0);
+    if ((fuzz_take(&w->stream, 1) & 1) == 0)
+        return NULL;
+    for (unsigned i = 0; i < w->ram_count; i++)
+        if (w->ram_gpa[i] == gpa_page)
+            return w->ram[i];
+    if (w->ram_count == RAM_PAGES)
+        return NULL;
+    uint8_t *page = malloc(PAGE_SIZE);
+    if (!page)
+        return NULL;
+    memset(page, (int)(gpa_page >> 12), PAGE_SIZE);
+    w->ram_gpa[w->ram_count] = gpa_page;
+    w->ram[w->ram_count++] = page;
+    return page;
+}
+
 static const WHV_EMULATOR_CALLBACKS callbacks = {
     .Size = sizeof(WHV_EMULATOR_CALLBACKS),
     .WHvEmulatorIoPortCallback = io_port,
@@ -212,7 +239,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     w.stream.size = size;
     fuzz_read_header(&w.stream, &h);
 
-    vcpu_set_defaults(&w.vcpu, (enum vcpu_mode)((h.flags & FUZZ_FLAG_MODE_MASK) >> FUZZ_FLAG_MODE_SHIFT));
+    vcpu_set_defaults(&w.vcpu,
+                      (enum vcpu_mode)((h.flags & FUZZ_FLAG_MODE_MASK) >> FUZZ_FLAG_MODE_SHIFT));
     for (uint64_t i = 0; i < h.reg_count; i++) {
         WHV_REGISTER_VALUE *v = &w.vcpu.regs[fuzz_take(&w.stream, 1) % reg_table_count];
         v->Reg128.Low64 = fuzz_take(&w.stream, 8);
@@ -230,6 +258,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     WHV_EMULATOR_HANDLE emulator = NULL;
     CHECK(WHvEmulatorCreateEmulator(&callbacks, &emulator) == S_OK);
     CHECK(emulator != NULL);
+    CHECK(whvemu_set_option(emulator, WHVEMU_OPTION_VENDOR,
+                            h.options & FUZZ_OPTION_VENDOR_AMD ? WHVEMU_VENDOR_AMD
+                                                               : WHVEMU_VENDOR_INTEL) == S_OK);
+    CHECK(whvemu_set_option(emulator, WHVEMU_OPTION_REP_BUDGET,
+                            h.options >> FUZZ_OPTION_REP_BUDGET_SHIFT) == S_OK);
+    if (h.options & FUZZ_OPTION_RAM_CALLBACK)
+        CHECK(whvemu_set_ram_callback(emulator, ram_page) == S_OK);
 
     enum fuzz_bad_argument bad = (enum fuzz_bad_argument)((h.flags & FUZZ_FLAG_BAD_ARG_MASK) >>
                                                           FUZZ_FLAG_BAD_ARG_SHIFT);
@@ -250,8 +285,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         io.Rdi = vcpu_reg(&w.vcpu, WHvX64RegisterRdi)->Reg64;
         io.Ds = vcpu_reg(&w.vcpu, WHvX64RegisterDs)->Segment;
         io.Es = vcpu_reg(&w.vcpu, WHvX64RegisterEs)->Segment;
-        hr = WHvEmulatorTryIoEmulation(emulator, &w, vp_arg, bad == FUZZ_NULL_ACCESS_CONTEXT ? NULL : &io,
-                                       status_arg);
+        hr = WHvEmulatorTryIoEmulation(emulator, &w, vp_arg,
+                                       bad == FUZZ_NULL_ACCESS_CONTEXT ? NULL : &io, status_arg);
     } else {
         WHV_MEMORY_ACCESS_CONTEXT mmio;
         memset(&mmio, 0, sizeof mmio);
@@ -261,10 +296,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         mmio.Gpa = h.gpa;
         mmio.Gva = h.gva;
         hr = WHvEmulatorTryMmioEmulation(emulator, &w, vp_arg,
-                                         bad == FUZZ_NULL_ACCESS_CONTEXT ? NULL : &mmio, status_arg);
+                                         bad == FUZZ_NULL_ACCESS_CONTEXT ? NULL : &mmio,
+                                         status_arg);
     }
     CHECK(WHvEmulatorDestroyEmulator(emulator) == S_OK);
     current = NULL;
+    for (unsigned i = 0; i < w.ram_count; i++)
+        free(w.ram[i]);
 
     CHECK(hr == S_OK || hr == E_INVALIDARG);
     if (bad != FUZZ_ARGS_VALID)

@@ -10,14 +10,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#ifdef _WIN32
+#include <direct.h>
+#define make_directory(path) _mkdir(path)
+#else
+#define make_directory(path) mkdir(path, 0777)
+#endif
 
 #include "emulate_input.h"
 #include "whvnames.h"
 #include "vcpu.h"
 
-/* WHV_MEMORY_ACCESS_INFO: AccessType:2, GpaUnmapped:1, GvaValid:1. */
-#define MMIO_READ 0x8u
-#define MMIO_WRITE 0x9u
+/* WHV_MEMORY_ACCESS_INFO: AccessType:2, GpaUnmapped:1, GvaValid:1. With GvaValid the exit
+ * vouches for its page's translation; without it the emulator translates that page too,
+ * which the translation seeds need. */
+#define VOUCHED_READ 0x8u
+#define VOUCHED_WRITE 0x9u
+#define UNVOUCHED_READ 0x0u
 /* WHV_X64_IO_PORT_ACCESS_INFO: IsWrite:1, AccessSize:3, StringOp:1, RepPrefix:1. */
 #define IO_INFO(is_write, size, string, rep) ((is_write) | (size) << 1 | (string) << 4 | (rep) << 5)
 
@@ -39,89 +48,100 @@ struct seed {
     enum fuzz_bad_argument bad;
     struct reg_assignment regs[4];
     const char *world;            /* the callbacks' answers, hex (emulate_input.h) */
+    unsigned options;             /* FUZZ_OPTION_* */
 };
 
 /* "no bytes given" needs its own marker since 0 means "all". */
 #define NONE_GIVEN (-1)
 
 static const struct seed seeds[] = {
-    { "mov_eax_mem", VCPU_LONG64, false, "8b 03", 0, MMIO_READ, 0x10000, 0, 0, 0,
-      { { "rbx", 0x10000 } }, "00 78 56 34 12" },
-    { "mov_mem_eax", VCPU_LONG64, false, "89 03", 0, MMIO_WRITE, 0x10000, 0, 0, 0,
+    { "mov_eax_mem", VCPU_LONG64, false, "8b 03", 0, VOUCHED_READ, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 } }, "78 56 34 12" },
+    { "mov_mem_eax", VCPU_LONG64, false, "89 03", 0, VOUCHED_WRITE, 0x10000, 0, 0, 0,
       { { "rbx", 0x10000 }, { "rax", 0xdeadbeef } }, "00" },
-    { "mov_rip_rel_imm8", VCPU_LONG64, false, "c6 05 f9 0f c1 ff 42", 0, MMIO_WRITE, 0x11000, 0, 0, 0,
+    { "mov_rip_rel_imm8", VCPU_LONG64, false, "c6 05 f9 0f c1 ff 42", 0, VOUCHED_WRITE, 0x11000,
+      0, 0, 0,
       { { "rip", 0x400000 } }, "00" },
-    { "movzx_word", VCPU_LONG64, false, "0f b7 43 08", 0, MMIO_READ, 0x10008, 0, 0, 0,
-      { { "rbx", 0x10000 } }, "00 cd ab" },
-    { "movsx_byte_rex", VCPU_LONG64, false, "4c 0f be 44 24 08", 0, MMIO_READ, 0x80008, 0, 0, 0,
-      { { "rsp", 0x80000 } }, "00 80" },
-    { "mov_moffs64", VCPU_LONG64, false, "a1 00 00 01 00 00 00 00 00", 0, MMIO_READ, 0x10000, 0, 0, 0,
-      { { "rax", 0 } }, "00 ef be ad de" },
-    { "mov_qword_straddle", VCPU_LONG64, false, "48 89 03", 0, MMIO_WRITE, 0x10ffc, 0, 0, 0,
+    { "movzx_word", VCPU_LONG64, false, "0f b7 43 08", 0, VOUCHED_READ, 0x10008, 0, 0, 0,
+      { { "rbx", 0x10000 } }, "cd ab" },
+    { "movsx_byte_rex", VCPU_LONG64, false, "4c 0f be 44 24 08", 0, VOUCHED_READ, 0x80008, 0, 0, 0,
+      { { "rsp", 0x80000 } }, "80" },
+    { "mov_moffs64", VCPU_LONG64, false, "a1 00 00 01 00 00 00 00 00", 0, VOUCHED_READ, 0x10000,
+      0, 0, 0,
+      { { "rax", 0 } }, "ef be ad de" },
+    { "mov_qword_straddle", VCPU_LONG64, false, "48 89 03", 0, VOUCHED_WRITE, 0x10ffc, 0, 0, 0,
       { { "rbx", 0x10ffc }, { "rax", 0x1122334455667788 } }, "00 00" },
-    { "fetch_all_bytes", VCPU_LONG64, false, "8b 03", NONE_GIVEN, MMIO_READ, 0x10000, 0, 0, 0,
+    { "fetch_all_bytes", VCPU_LONG64, false, "8b 03", NONE_GIVEN, VOUCHED_READ, 0x10000, 0, 0, 0,
       { { "rbx", 0x10000 } }, "00 8b 03 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 11 22 33 44" },
-    { "fetch_one_more", VCPU_LONG64, false, "c7 03 78 56 34 12", 2, MMIO_WRITE, 0x10000, 0, 0, 0,
+    { "fetch_one_more", VCPU_LONG64, false, "c7 03 78 56 34 12", 2, VOUCHED_WRITE, 0x10000, 0, 0, 0,
       { { "rbx", 0x10000 } }, "00 78 56 34 12 00" },
-    { "rep_stosd", VCPU_LONG64, false, "f3 ab", 0, MMIO_WRITE, 0x10000, 0, 0, 0,
+    { "rep_stosd", VCPU_LONG64, false, "f3 ab", 0, VOUCHED_WRITE, 0x10000, 0, 0, 0,
       { { "rcx", 4 }, { "rdi", 0x10000 }, { "rax", 0x11223344 } }, "" },
-    { "rep_movsb_256", VCPU_LONG64, false, "f3 a4", 0, MMIO_WRITE, 0x10000, 0, 0, 0,
+    { "rep_movsb_256", VCPU_LONG64, false, "f3 a4", 0, VOUCHED_WRITE, 0x10000, 0, 0, 0,
       { { "rcx", 256 }, { "rsi", 0x20000 }, { "rdi", 0x10000 } }, "" },
-    { "rep_movsb_endless", VCPU_LONG64, false, "f3 a4", 0, MMIO_WRITE, 0x10000, 0, 0, 0,
+    { "rep_movsb_ram_callback", VCPU_LONG64, false, "f3 a4", 0, VOUCHED_WRITE, 0x10000, 0, 0, 0,
+      { { "rcx", 5000 }, { "rsi", 0x20ffe }, { "rdi", 0x10000 } },
+      "0b 0b 0b 0b 0b 0b 0b 0b", FUZZ_OPTION_RAM_CALLBACK },   /* 0b: moved page / RAM */
+    { "rep_stosq_budget", VCPU_LONG64, false, "f3 48 ab", 0, VOUCHED_WRITE, 0x10000, 0, 0, 0,
+      { { "rcx", 100 }, { "rdi", 0x10000 } }, "", 3u << FUZZ_OPTION_REP_BUDGET_SHIFT },
+    { "amd_bsf_flags", VCPU_LONG64, false, "0f bc 03", 0, VOUCHED_READ, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 } }, "00 00 00 00", FUZZ_OPTION_VENDOR_AMD },
+    { "rep_movsb_endless", VCPU_LONG64, false, "f3 a4", 0, VOUCHED_WRITE, 0x10000, 0, 0, 0,
       { { "rcx", UINT64_MAX }, { "rsi", 0x20000 }, { "rdi", 0x10000 } }, "" },
-    { "rep_movsq_backward", VCPU_LONG64, false, "f3 48 a5", 0, MMIO_READ, 0x20ff8, 0, 0, 0,
+    { "rep_movsq_backward", VCPU_LONG64, false, "f3 48 a5", 0, VOUCHED_READ, 0x20ff8, 0, 0, 0,
       { { "rcx", 3 }, { "rsi", 0x20ff8 }, { "rdi", 0x10ff8 }, { "rflags", 0x402 } }, "" },
-    { "repe_cmpsb", VCPU_LONG64, false, "f3 a6", 0, MMIO_READ, 0x10000, 0, 0, 0,
-      { { "rcx", 8 }, { "rsi", 0x10000 }, { "rdi", 0x20000 } }, "00 00 41 41 00 00 42 43" },
-    { "lods_dword", VCPU_LONG64, false, "ad", 0, MMIO_READ, 0x10000, 0, 0, 0,
-      { { "rsi", 0x10000 } }, "00 01 02 03 04" },
-    { "lock_add", VCPU_LONG64, false, "f0 01 03", 0, MMIO_WRITE, 0x10000, 0, 0, 0,
-      { { "rbx", 0x10000 }, { "rax", 1 } }, "00 ff ff ff ff" },
-    { "xchg_mem", VCPU_LONG64, false, "87 03", 0, MMIO_WRITE, 0x10000, 0, 0, 0,
-      { { "rbx", 0x10000 }, { "rax", 5 } }, "00 07 00 00 00" },
-    { "cmpxchg_mem", VCPU_LONG64, false, "0f b1 0b", 0, MMIO_WRITE, 0x10000, 0, 0, 0,
-      { { "rbx", 0x10000 }, { "rcx", 9 } }, "00 00 00 00 00" },
-    { "or_imm8", VCPU_LONG64, false, "83 0b 01", 0, MMIO_WRITE, 0x10000, 0, 0, 0,
-      { { "rbx", 0x10000 } }, "00 10 00 00 00" },
-    { "test_imm", VCPU_LONG64, false, "f7 03 00 00 00 80", 0, MMIO_READ, 0x10000, 0, 0, 0,
-      { { "rbx", 0x10000 } }, "00 00 00 00 80" },
-    { "bt_reg", VCPU_LONG64, false, "0f a3 03", 0, MMIO_READ, 0x10000, 0, 0, 0,
-      { { "rbx", 0x10000 }, { "rax", 33 } }, "00 00 00 00 00" },
-    { "push_mem", VCPU_LONG64, false, "ff 33", 0, MMIO_READ, 0x10000, 0, 0, 0,
-      { { "rbx", 0x10000 } }, "00 01 02 03 04 05 06 07 08 00" },
-    { "movdqu_load", VCPU_LONG64, false, "f3 0f 6f 03", 0, MMIO_READ, 0x10000, 0, 0, 0,
-      { { "rbx", 0x10000 } }, "00 00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f" },
-    { "vmovd_store", VCPU_LONG64, false, "c5 f9 7e 03", 0, MMIO_WRITE, 0x10000, 0, 0, 0,
+    { "repe_cmpsb", VCPU_LONG64, false, "f3 a6", 0, VOUCHED_READ, 0x10000, 0, 0, 0,
+      { { "rcx", 8 }, { "rsi", 0x10000 }, { "rdi", 0x20000 } }, "00 41 41 00 00 42 43" },
+    { "lods_dword", VCPU_LONG64, false, "ad", 0, VOUCHED_READ, 0x10000, 0, 0, 0,
+      { { "rsi", 0x10000 } }, "01 02 03 04" },
+    { "lock_add", VCPU_LONG64, false, "f0 01 03", 0, VOUCHED_WRITE, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 }, { "rax", 1 } }, "ff ff ff ff" },
+    { "xchg_mem", VCPU_LONG64, false, "87 03", 0, VOUCHED_WRITE, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 }, { "rax", 5 } }, "07 00 00 00" },
+    { "cmpxchg_mem", VCPU_LONG64, false, "0f b1 0b", 0, VOUCHED_WRITE, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 }, { "rcx", 9 } }, "00 00 00 00" },
+    { "or_imm8", VCPU_LONG64, false, "83 0b 01", 0, VOUCHED_WRITE, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 } }, "10 00 00 00" },
+    { "test_imm", VCPU_LONG64, false, "f7 03 00 00 00 80", 0, VOUCHED_READ, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 } }, "00 00 00 80" },
+    { "bt_reg", VCPU_LONG64, false, "0f a3 03", 0, VOUCHED_READ, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 }, { "rax", 33 } }, "00 00 00 00" },
+    { "push_mem", VCPU_LONG64, false, "ff 33", 0, VOUCHED_READ, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 } }, "01 02 03 04 05 06 07 08 00" },
+    { "movdqu_load", VCPU_LONG64, false, "f3 0f 6f 03", 0, VOUCHED_READ, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 } }, "00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f" },
+    { "vmovd_store", VCPU_LONG64, false, "c5 f9 7e 03", 0, VOUCHED_WRITE, 0x10000, 0, 0, 0,
       { { "rbx", 0x10000 }, { "xmm0", 0x12345678 } }, "00" },
-    { "page_not_present", VCPU_LONG64, false, "8b 03", 0, MMIO_READ, 0x10000, 0, 0, 0,
+    { "page_not_present", VCPU_LONG64, false, "8b 03", 0, UNVOUCHED_READ, 0x10000, 0, 0, 0,
       { { "rbx", 0x10000 } }, "01" },
-    { "gpa_unaligned", VCPU_LONG64, false, "8b 03", 0, MMIO_READ, 0x10000, 0, 0, 0,
+    { "gpa_unaligned", VCPU_LONG64, false, "8b 03", 0, UNVOUCHED_READ, 0x10000, 0, 0, 0,
       { { "rbx", 0x7fff0000 } }, "09 01 00 01 00 00 00 00 00" },
-    { "fail_first_callback", VCPU_LONG64, false, "8b 03", 0, MMIO_READ, 0x10000, 1, 0, 0,
-      { { "rbx", 0x10000 } }, "00 11 22 33 44" },
-    { "fail_get_then_fetch", VCPU_LONG64, false, "8b 03", NONE_GIVEN, MMIO_READ, 0x10000, 1, 0, 0,
+    { "fail_first_callback", VCPU_LONG64, false, "8b 03", 0, VOUCHED_READ, 0x10000, 1, 0, 0,
+      { { "rbx", 0x10000 } }, "11 22 33 44" },
+    { "fail_get_then_fetch", VCPU_LONG64, false, "8b 03", NONE_GIVEN, VOUCHED_READ, 0x10000,
+      1, 0, 0,
       { { "rbx", 0x10000 } }, "00 8b 03" },
-    { "fail_third_callback", VCPU_LONG64, false, "89 03", 0, MMIO_WRITE, 0x10000, 3, 0, 0,
+    { "fail_set_registers", VCPU_LONG64, false, "89 03", 0, VOUCHED_WRITE, 0x10000, 3, 0, 0,
       { { "rbx", 0x10000 } }, "00" },
-    { "interruption_pending", VCPU_LONG64, false, "8b 03", 0, MMIO_READ, 0x10000, 0, 1u << 6, 0,
-      { { "rbx", 0x10000 } }, "00 11 22 33 44" },
-    { "single_step", VCPU_LONG64, false, "8b 03", 0, MMIO_READ, 0x10000, 0, 0, 0,
-      { { "rbx", 0x10000 }, { "rflags", 0x102 } }, "00 11 22 33 44" },
-    { "ud2", VCPU_LONG64, false, "0f 0b", 0, MMIO_READ, 0x10000, 0, 0, 0, { { "rbx", 0 } }, "" },
+    { "interruption_pending", VCPU_LONG64, false, "8b 03", 0, VOUCHED_READ, 0x10000, 0, 1u << 6, 0,
+      { { "rbx", 0x10000 } }, "11 22 33 44" },
+    { "single_step", VCPU_LONG64, false, "8b 03", 0, VOUCHED_READ, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 }, { "rflags", 0x102 } }, "11 22 33 44" },
+    { "ud2", VCPU_LONG64, false, "0f 0b", 0, VOUCHED_READ, 0x10000, 0, 0, 0, { { "rbx", 0 } }, "" },
     { "too_long", VCPU_LONG64, false, "66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 90", 0,
-      MMIO_READ, 0x10000, 0, 0, 0, { { "rbx", 0 } }, "" },
-    { "bad_null_vp_context", VCPU_LONG64, false, "8b 03", 0, MMIO_READ, 0x10000, 0, 0,
+      VOUCHED_READ, 0x10000, 0, 0, 0, { { "rbx", 0 } }, "" },
+    { "bad_null_vp_context", VCPU_LONG64, false, "8b 03", 0, VOUCHED_READ, 0x10000, 0, 0,
       FUZZ_NULL_VP_CONTEXT, { { "rbx", 0x10000 } }, "" },
     { "bad_null_status", VCPU_LONG64, true, "ee", 0, IO_INFO(1, 1, 0, 0), 0x3f8, 0, 0,
       FUZZ_NULL_STATUS, { { "rdx", 0x3f8 } }, "" },
-    { "real_mov_al_bx", VCPU_REAL16, false, "8a 07", 0, MMIO_READ, 0x10010, 0, 0, 0,
-      { { "ds", 0x1000 }, { "rbx", 0x10 } }, "00 5a" },
-    { "real_stosb", VCPU_REAL16, false, "aa", 0, MMIO_WRITE, 0xb8000, 0, 0, 0,
+    { "real_mov_al_bx", VCPU_REAL16, false, "8a 07", 0, VOUCHED_READ, 0x10010, 0, 0, 0,
+      { { "ds", 0x1000 }, { "rbx", 0x10 } }, "5a" },
+    { "real_stosb", VCPU_REAL16, false, "aa", 0, VOUCHED_WRITE, 0xb8000, 0, 0, 0,
       { { "rdi", 0x8000 } }, "00" },
-    { "prot32_apic_eoi", VCPU_PROTECTED32, false, "89 08", 0, MMIO_WRITE, 0xfee000b0, 0, 0, 0,
+    { "prot32_apic_eoi", VCPU_PROTECTED32, false, "89 08", 0, VOUCHED_WRITE, 0xfee000b0, 0, 0, 0,
       { { "rax", 0xfee000b0 } }, "00" },
-    { "compat_mov", VCPU_COMPAT32, false, "8b 43 04", 0, MMIO_READ, 0x10004, 0, 0, 0,
-      { { "rbx", 0x10000 } }, "00 01 00 00 00" },
+    { "compat_mov", VCPU_COMPAT32, false, "8b 43 04", 0, VOUCHED_READ, 0x10004, 0, 0, 0,
+      { { "rbx", 0x10000 } }, "01 00 00 00" },
     { "io_out_dx_al", VCPU_LONG64, true, "ee", 0, IO_INFO(1, 1, 0, 0), 0x3f8, 0, 0, 0,
       { { "rdx", 0x3f8 }, { "rax", 0x41 } }, "" },
     { "io_in_al_dx", VCPU_LONG64, true, "ec", 0, IO_INFO(0, 1, 0, 0), 0x60, 0, 0, 0,
@@ -134,7 +154,7 @@ static const struct seed seeds[] = {
       { { "rdx", 0x3f8 }, { "rcx", 5 }, { "rsi", 0x20000 } }, "00 48 00 65 00 6c 00 6c 00 6f" },
     { "io_rep_insw", VCPU_REAL16, true, "f3 6d", 0, IO_INFO(0, 2, 1, 1), 0x1f0, 0, 0, 0,
       { { "rdx", 0x1f0 }, { "rcx", 4 }, { "rdi", 0x1000 } }, "00 11 11 00 00 22 22 00 00" },
-    { "io_fail_port", VCPU_LONG64, true, "ec", 0, IO_INFO(0, 1, 0, 0), 0x60, 2, 0, 0,
+    { "io_fail_port", VCPU_LONG64, true, "ec", 0, IO_INFO(0, 1, 0, 0), 0x60, 1, 0, 0,
       { { "rdx", 0x60 } }, "" },
 };
 
@@ -215,6 +235,7 @@ static size_t encode_seed(const struct seed *s, uint8_t *out)
         h.gpa = s->address;
         h.gva = s->address;
     }
+    h.options = s->options;
     while (h.reg_count < 4 && s->regs[h.reg_count].name)
         h.reg_count++;
 
@@ -247,11 +268,9 @@ static size_t encode_seed(const struct seed *s, uint8_t *out)
     return size;
 }
 
-static void make_dir(const char *dir, const char *target)
+static void make_dir(const char *path)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", dir, target);
-    if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+    if (make_directory(path) != 0 && errno != EEXIST) {
         perror(path);
         exit(1);
     }
@@ -260,11 +279,15 @@ static void make_dir(const char *dir, const char *target)
 int main(int argc, char **argv)
 {
     if (argc != 2) {
-        fprintf(stderr, "usage: make_seeds CORPUS_DIR (writes fuzz_emulate/ and fuzz_decode/ in it)\n");
+        fprintf(stderr, "usage: make_seeds CORPUS_DIR (writes fuzz_emulate/, fuzz_decode/)\n");
         return 2;
     }
-    make_dir(argv[1], "fuzz_emulate");
-    make_dir(argv[1], "fuzz_decode");
+    char path[1024];
+    make_dir(argv[1]);
+    snprintf(path, sizeof path, "%s/fuzz_emulate", argv[1]);
+    make_dir(path);
+    snprintf(path, sizeof path, "%s/fuzz_decode", argv[1]);
+    make_dir(path);
     uint8_t buffer[1024];
     for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
         size_t size = encode_seed(&seeds[i], buffer);

@@ -30,6 +30,8 @@ static int replay_file(const char *path)
         free(data);
         return -1;
     }
+    /* Named first, so that a crash report says which input it was. */
+    fprintf(stderr, "%s\n", path);
     LLVMFuzzerTestOneInput(data, size);
     free(data);
     return 1;

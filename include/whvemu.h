@@ -60,16 +60,16 @@ WHVEMU_API HRESULT whvemu_get_option(WHV_EMULATOR_HANDLE emulator, WHVEMU_OPTION
 
 /* ---- optional callback: guest RAM the VMM has in its own address space ---- */
 
-/* Asked for a 4 KiB guest-physical page (GpaPage, aligned) that a REP string instruction
- * walks, once per page and direction each time the walk enters the page. Return the host
- * address of the page's first byte when the page is plain RAM that the emulator may read
- * (Write = 0) or write (Write = 1) directly, or NULL: then every access to the page goes
- * through the memory callback, as without this callback. Accesses through the pointer are
- * not reported to the memory callback (a VMM that tracks dirty pages marks the page when
- * asked with Write = 1). The pointer must stay valid until the emulation call returns.
- * The memory callback still gets one call per element on the other side of the copy, so
- * `rep movsb` from RAM to a device register becomes a memcpy per element and one callback
- * per element. Context is the emulation call's Context. */
+/* Asked for a 4 KiB guest-physical page (GpaPage, aligned) when a REP string instruction
+ * walks into it with at least two elements to go there. Return the host address of the
+ * page's first byte when the page is plain RAM that the emulator may read (Write = 0) or
+ * write (Write = 1) directly, or NULL: then every access to the page goes through the
+ * memory callback, as without this callback. Accesses through the pointer are not reported
+ * to the memory callback (a VMM that tracks dirty pages marks the page when asked with
+ * Write = 1). The pointer must stay valid until the emulation call returns. The device on
+ * the other side of a copy still gets one memory callback per element, so `rep movsb` from
+ * RAM to a device register costs one callback per byte instead of two. Context is the
+ * emulation call's Context. docs/strings-and-io.md. */
 typedef VOID *(CALLBACK *WHVEMU_RAM_CALLBACK)(VOID *Context, WHV_GUEST_PHYSICAL_ADDRESS GpaPage,
                                               UINT32 Write);
 

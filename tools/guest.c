@@ -110,7 +110,8 @@ void guest_print_reg_value(FILE *out, int index, const WHV_REGISTER_VALUE *value
     const struct reg_info *info = &reg_table[index];
     switch (info->kind) {
     case REG_KIND_64:
-        if (info->name == WHvRegisterPendingInterruption && value->PendingInterruption.InterruptionPending) {
+        if (info->name == WHvRegisterPendingInterruption &&
+            value->PendingInterruption.InterruptionPending) {
             const WHV_X64_PENDING_INTERRUPTION_REGISTER *p = &value->PendingInterruption;
             fprintf(out, "{vector=%u type=%u", (unsigned)p->InterruptionVector,
                     (unsigned)p->InterruptionType);
@@ -126,7 +127,8 @@ void guest_print_reg_value(FILE *out, int index, const WHV_REGISTER_VALUE *value
                 (uint64_t)value->Reg128.Low64);
         break;
     case REG_KIND_SEGMENT:
-        fprintf(out, "{sel=0x%" PRIx16 " base=0x%" PRIx64 " limit=0x%" PRIx32 " attr=0x%04" PRIx16 "}",
+        fprintf(out, "{sel=0x%" PRIx16 " base=0x%" PRIx64 " limit=0x%" PRIx32
+                     " attr=0x%04" PRIx16 "}",
                 (uint16_t)value->Segment.Selector, (uint64_t)value->Segment.Base,
                 (uint32_t)value->Segment.Limit, (uint16_t)value->Segment.Attributes);
         break;
@@ -404,6 +406,24 @@ static HRESULT CALLBACK translate_callback(VOID *context, WHV_GUEST_VIRTUAL_ADDR
         fprintf(g->trace, " gpa=0x%" PRIx64 "\n", answer);
     }
     return S_OK;
+}
+
+VOID *CALLBACK guest_ram_page(VOID *context, WHV_GUEST_PHYSICAL_ADDRESS gpa_page, UINT32 write)
+{
+    struct guest *g = context;
+    g->callback_count++;
+    if (g->trace)
+        fprintf(g->trace, "  #%u ram_page gpa=0x%" PRIx64 " %s", g->callback_count,
+                (uint64_t)gpa_page, write ? "write" : "read");
+    for (size_t i = 0; i < g->ram_page_count; i++) {
+        if (g->ram_pages[i] == gpa_page) {
+            struct guest_page *page = get_or_add_page(g, gpa_page);
+            trace(g, page ? " -> host memory\n" : " -> NULL (out of host memory)\n");
+            return page ? page->now : NULL;
+        }
+    }
+    trace(g, " -> NULL (not RAM)\n");
+    return NULL;
 }
 
 const WHV_EMULATOR_CALLBACKS guest_callbacks = {

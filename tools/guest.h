@@ -61,6 +61,10 @@ struct guest {
 
     struct guest_port ports[GUEST_MAX_PORTS];
     size_t port_count;
+
+    /* GPA pages the RAM callback (a whvemu.h extension) hands out as host memory. */
+    uint64_t ram_pages[GUEST_MAX_MAPPINGS];
+    size_t ram_page_count;
     uint32_t unclaimed_port_value;     /* IN from a port nobody configured: floating bus */
 
     /* Failure injection: the n-th call (1-based) of each kind fails; 0 = never. */
@@ -93,5 +97,9 @@ void guest_print_reg_value(FILE *out, int index, const WHV_REGISTER_VALUE *value
 
 /* The callback table to give WHvEmulatorCreateEmulator; the Context must be the guest. */
 extern const WHV_EMULATOR_CALLBACKS guest_callbacks;
+
+/* The RAM callback for whvemu_set_ram_callback: the pages in ram_pages, traced. Accesses
+ * through the pointer it returns are not traced, but show in the list of changes. */
+VOID *CALLBACK guest_ram_page(VOID *context, WHV_GUEST_PHYSICAL_ADDRESS gpa_page, UINT32 write);
 
 #endif

@@ -1,6 +1,7 @@
 /* Default vCPU states and the exit context a hypervisor reports for them. */
 #include "vcpu.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 /* Segment attributes: type, S, DPL, P in the low byte; L, D/B, G in the high nibble. */
@@ -123,7 +124,9 @@ void vcpu_exit_context(const struct vcpu *v, unsigned instruction_length, WHV_VP
     vp->Rflags = reg64(v, WHvX64RegisterRflags);
 }
 
-int vcpu_is_64bit_code(const struct vcpu *v)
+
+/* Is the code segment a 64-bit one (EFER.LMA and CS.L)? */
+static bool is_64bit_code(const struct vcpu *v)
 {
     return (reg64(v, WHvX64RegisterEfer) & EFER_LMA) &&
            vcpu_reg_const(v, WHvX64RegisterCs)->Segment.Long;
@@ -132,7 +135,7 @@ int vcpu_is_64bit_code(const struct vcpu *v)
 UINT64 vcpu_linear(const struct vcpu *v, WHV_REGISTER_NAME segment, UINT64 offset)
 {
     UINT64 base = vcpu_reg_const(v, segment)->Segment.Base;
-    if (vcpu_is_64bit_code(v))
+    if (is_64bit_code(v))
         return segment == WHvX64RegisterFs || segment == WHvX64RegisterGs ? base + offset : offset;
     return (base + offset) & 0xffffffffu;
 }

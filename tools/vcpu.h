@@ -38,7 +38,4 @@ void vcpu_exit_context(const struct vcpu *v, unsigned instruction_length, WHV_VP
  * bases apply; elsewhere the result wraps at 4 GiB. */
 UINT64 vcpu_linear(const struct vcpu *v, WHV_REGISTER_NAME segment, UINT64 offset);
 
-/* Is the code segment a 64-bit one (EFER.LMA and CS.L)? */
-int vcpu_is_64bit_code(const struct vcpu *v);
-
 #endif

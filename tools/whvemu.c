@@ -42,7 +42,7 @@ static const char usage_text[] =
     "emulate options (numbers are C literals: 0x10, 16, 020):\n"
     "  --bits N            guest mode: 64 long mode (default), 32 flat protected, 16 real\n"
     "  --compat            with --bits 32: compatibility mode (long mode, 32-bit code)\n"
-    "  --bytes HEX         the instruction bytes (\"8b 03\", \"8b03\"); placed in memory at CS:RIP\n"
+    "  --bytes HEX         the instruction bytes (\"8b 03\", \"8b03\"), also stored at CS:RIP\n"
     "  --given-bytes N     bytes put in the exit context (default all; fewer -> fetching)\n"
     "  --reg NAME=VALUE    set a register: rax=0x10, xmm0=0x(32 hex digits),\n"
     "                      cs=SEL[,BASE,LIMIT,ATTR], gdtr=BASE,LIMIT\n"
@@ -64,6 +64,10 @@ static const char usage_text[] =
     "  --exec-state VALUE  raw ExecutionState (overrides the computed one)\n"
     "  --fail KIND[:N]     make the N-th (default 1st) callback of KIND fail; KIND is\n"
     "                      io, memory, get, set or translate\n"
+    "whvemu.h extensions:\n"
+    "  --ram-page GPA      install the RAM callback; it maps this page (repeatable)\n"
+    "  --rep-budget N      at most N REP iterations per call (0: run to completion)\n"
+    "  --vendor intel|amd  whose behaviour to reproduce where the two differ\n"
     "\n"
     "exit status: 0 valid / EmulationSuccessful, 1 invalid bytes / error HRESULT,\n"
     "             2 usage error, 3 emulated with another status\n";
@@ -227,6 +231,9 @@ struct scenario {
     bool interruption_pending, interrupt_shadow;
     bool exec_state_given;
     uint16_t exec_state;
+    uint64_t rep_budget;
+    bool vendor_given;
+    WHVEMU_VENDOR vendor;
     struct guest guest;
 };
 
@@ -309,8 +316,10 @@ static bool parse_register(struct guest *g, int bits, const char *option, const 
         fprintf(stderr, "whvemu: %s %s: expected SEL or SEL,BASE,LIMIT,ATTR\n", option, text);
         return false;
     }
-    if (fields[0] > 0xffff || (field_count == 4 && (fields[2] > 0xffffffffu || fields[3] > 0xffff))) {
-        fprintf(stderr, "whvemu: %s %s: selector, limit or attributes out of range\n", option, text);
+    if (fields[0] > 0xffff ||
+        (field_count == 4 && (fields[2] > 0xffffffffu || fields[3] > 0xffff))) {
+        fprintf(stderr, "whvemu: %s %s: selector, limit or attributes out of range\n", option,
+                text);
         return false;
     }
     v->Segment.Selector = (UINT16)fields[0];
@@ -433,6 +442,7 @@ static bool parse_failure(struct guest *g, const char *text)
 static const char *const valued_options[] = {
     "--bits", "--bytes", "--given-bytes", "--reg", "--seg", "--rip", "--rflags", "--cpl",
     "--mem", "--map", "--gpa", "--gva", "--port", "--io-size", "--in", "--exec-state", "--fail",
+    "--ram-page", "--rep-budget", "--vendor",
 };
 
 static bool takes_value(const char *option)
@@ -522,6 +532,26 @@ static bool apply_option(struct scenario *s, const char *option, const char *val
     }
     if (strcmp(option, "--fail") == 0)
         return parse_failure(g, value);
+    if (strcmp(option, "--ram-page") == 0) {
+        if (g->ram_page_count == GUEST_MAX_MAPPINGS) {
+            fprintf(stderr, "whvemu: --ram-page: at most %d pages\n", GUEST_MAX_MAPPINGS);
+            return false;
+        }
+        if (!parse_number_option(option, value, UINT64_MAX, &number))
+            return false;
+        g->ram_pages[g->ram_page_count++] = number & ~(uint64_t)(GUEST_PAGE_SIZE - 1);
+        return true;
+    }
+    if (strcmp(option, "--rep-budget") == 0)
+        return parse_number_option(option, value, UINT64_MAX, &s->rep_budget);
+    if (strcmp(option, "--vendor") == 0) {
+        s->vendor_given = true;
+        s->vendor = strcmp(value, "amd") == 0 ? WHVEMU_VENDOR_AMD : WHVEMU_VENDOR_INTEL;
+        if (strcmp(value, "amd") == 0 || strcmp(value, "intel") == 0)
+            return true;
+        fprintf(stderr, "whvemu: --vendor %s: expected intel or amd\n", value);
+        return false;
+    }
 
     static const struct { const char *name; WHV_MEMORY_ACCESS_TYPE access; } accesses[] = {
         { "--read", WHvMemoryAccessRead },
@@ -829,7 +859,8 @@ static bool place_code(struct scenario *s)
         uint64_t gpa_page;
         if (guest_translate(g, linear, &gpa_page) != WHvTranslateGvaResultSuccess)
             continue;
-        uint64_t gpa = (gpa_page & ~(uint64_t)(GUEST_PAGE_SIZE - 1)) | (linear & (GUEST_PAGE_SIZE - 1));
+        uint64_t gpa = (gpa_page & ~(uint64_t)(GUEST_PAGE_SIZE - 1)) |
+                       (linear & (GUEST_PAGE_SIZE - 1));
         if (!guest_write(g, gpa, &s->bytes[i], 1))
             return false;
     }
@@ -846,15 +877,15 @@ static void build_vp_context(struct scenario *s, int length, WHV_VP_EXIT_CONTEXT
         vp->ExecutionState.AsUINT16 = s->exec_state;
 }
 
-static HRESULT run_mmio(struct scenario *s, WHV_EMULATOR_HANDLE emulator, const WHV_VP_EXIT_CONTEXT *vp,
-                        const char *text, size_t given, WHV_EMULATOR_STATUS *status)
+/* The MMIO exit's context, printed. */
+static void build_mmio_exit(struct scenario *s, const WHV_VP_EXIT_CONTEXT *vp, const char *text,
+                            size_t given, WHV_MEMORY_ACCESS_CONTEXT *mmio)
 {
-    WHV_MEMORY_ACCESS_CONTEXT mmio;
-    memset(&mmio, 0, sizeof mmio);
-    mmio.InstructionByteCount = (UINT8)given;
-    memcpy(mmio.InstructionBytes, s->bytes, given);
-    mmio.AccessInfo.AccessType = s->access;
-    mmio.AccessInfo.GpaUnmapped = s->gpa_unmapped;
+    memset(mmio, 0, sizeof *mmio);
+    mmio->InstructionByteCount = (UINT8)given;
+    memcpy(mmio->InstructionBytes, s->bytes, given);
+    mmio->AccessInfo.AccessType = s->access;
+    mmio->AccessInfo.GpaUnmapped = s->gpa_unmapped;
 
     uint64_t gva = s->gva;
     bool gva_known = s->gva_given ||
@@ -865,58 +896,76 @@ static HRESULT run_mmio(struct scenario *s, WHV_EMULATOR_HANDLE emulator, const 
     bool translates = gva_known &&
                       guest_translate(&s->guest, gva, &page) == WHvTranslateGvaResultSuccess;
     if (gva_known)
-        mmio.Gva = gva;
-    mmio.AccessInfo.GvaValid = (s->gva_given || translates) && !s->no_gva;
+        mmio->Gva = gva;
+    mmio->AccessInfo.GvaValid = (s->gva_given || translates) && !s->no_gva;
     if (s->gpa_given)
-        mmio.Gpa = s->gpa;
+        mmio->Gpa = s->gpa;
     else if (translates)
-        mmio.Gpa = (page & ~(uint64_t)(GUEST_PAGE_SIZE - 1)) | (gva & (GUEST_PAGE_SIZE - 1));
+        mmio->Gpa = (page & ~(uint64_t)(GUEST_PAGE_SIZE - 1)) | (gva & (GUEST_PAGE_SIZE - 1));
     static const char *const access_names[] = { "read", "write", "execute" };
-    printf("exit: mmio %s gpa=0x%" PRIx64, access_names[s->access], (uint64_t)mmio.Gpa);
-    if (mmio.AccessInfo.GvaValid)
-        printf(" gva=0x%" PRIx64, (uint64_t)mmio.Gva);
+    printf("exit: mmio %s gpa=0x%" PRIx64, access_names[s->access], (uint64_t)mmio->Gpa);
+    if (mmio->AccessInfo.GvaValid)
+        printf(" gva=0x%" PRIx64, (uint64_t)mmio->Gva);
     else
         printf(" gva=(not valid)");
     printf("%s bytes_given=%zu\n", s->gpa_unmapped ? " gpa_unmapped" : "", given);
     if (!gva_known && !s->gpa_given)
         printf("note: no memory operand found in the text; give --gva/--gpa to set the exit's\n");
-    printf("callbacks:\n");
-    return WHvEmulatorTryMmioEmulation(emulator, &s->guest, vp, &mmio, status);
 }
 
-static HRESULT run_io(struct scenario *s, WHV_EMULATOR_HANDLE emulator, const WHV_VP_EXIT_CONTEXT *vp,
-                      const char *text, size_t given, WHV_EMULATOR_STATUS *status, bool *usable)
+/* The port-I/O exit's context, printed; false when the port access cannot be told. */
+static bool build_io_exit(struct scenario *s, const char *text, size_t given,
+                          WHV_X64_IO_PORT_ACCESS_CONTEXT *io)
 {
     struct guest *g = &s->guest;
-    WHV_X64_IO_PORT_ACCESS_CONTEXT io;
-    memset(&io, 0, sizeof io);
-    io.InstructionByteCount = (UINT8)given;
-    memcpy(io.InstructionBytes, s->bytes, given);
+    memset(io, 0, sizeof *io);
+    io->InstructionByteCount = (UINT8)given;
+    memcpy(io->InstructionBytes, s->bytes, given);
     uint16_t port = 0;
-    bool known = default_io(s, text, &io.AccessInfo, &port);
+    bool known = default_io(s, text, &io->AccessInfo, &port);
     if (s->port_given)
         port = s->port;
     if (s->io_size)
-        io.AccessInfo.AccessSize = s->io_size;
+        io->AccessInfo.AccessSize = s->io_size;
     if (s->access_given)
-        io.AccessInfo.IsWrite = s->access == WHvMemoryAccessWrite;
-    *usable = known || s->io_size;
-    if (!*usable) {
-        fprintf(stderr, "whvemu: \"%s\" is not IN/OUT/INS/OUTS: give --port and --io-size\n", text);
-        return E_INVALIDARG;
+        io->AccessInfo.IsWrite = s->access == WHvMemoryAccessWrite;
+    if (!known && !s->io_size) {
+        fprintf(stderr, "whvemu: \"%s\" is not IN/OUT/INS/OUTS: give --port and --io-size\n",
+                text);
+        return false;
     }
-    io.PortNumber = port;
-    io.Rax = reg64(g, WHvX64RegisterRax);
-    io.Rcx = reg64(g, WHvX64RegisterRcx);
-    io.Rsi = reg64(g, WHvX64RegisterRsi);
-    io.Rdi = reg64(g, WHvX64RegisterRdi);
-    io.Ds = vcpu_reg(&g->vcpu, WHvX64RegisterDs)->Segment;
-    io.Es = vcpu_reg(&g->vcpu, WHvX64RegisterEs)->Segment;
+    io->PortNumber = port;
+    io->Rax = reg64(g, WHvX64RegisterRax);
+    io->Rcx = reg64(g, WHvX64RegisterRcx);
+    io->Rsi = reg64(g, WHvX64RegisterRsi);
+    io->Rdi = reg64(g, WHvX64RegisterRdi);
+    io->Ds = vcpu_reg(&g->vcpu, WHvX64RegisterDs)->Segment;
+    io->Es = vcpu_reg(&g->vcpu, WHvX64RegisterEs)->Segment;
     printf("exit: io %s port=0x%" PRIx16 " size=%u%s%s bytes_given=%zu\n",
-           io.AccessInfo.IsWrite ? "out" : "in", port, (unsigned)io.AccessInfo.AccessSize,
-           io.AccessInfo.StringOp ? " string" : "", io.AccessInfo.RepPrefix ? " rep" : "", given);
-    printf("callbacks:\n");
-    return WHvEmulatorTryIoEmulation(emulator, g, vp, &io, status);
+           io->AccessInfo.IsWrite ? "out" : "in", port, (unsigned)io->AccessInfo.AccessSize,
+           io->AccessInfo.StringOp ? " string" : "", io->AccessInfo.RepPrefix ? " rep" : "",
+           given);
+    return true;
+}
+
+/* The whvemu.h options the command line asked for. */
+static bool configure_extensions(const struct scenario *s, WHV_EMULATOR_HANDLE emulator)
+{
+    if (s->rep_budget && whvemu_set_option(emulator, WHVEMU_OPTION_REP_BUDGET,
+                                           s->rep_budget) != S_OK) {
+        fprintf(stderr, "whvemu: --rep-budget %" PRIu64 " refused\n", s->rep_budget);
+        return false;
+    }
+    if (s->vendor_given &&
+        whvemu_set_option(emulator, WHVEMU_OPTION_VENDOR, (uint64_t)s->vendor) != S_OK) {
+        fprintf(stderr, "whvemu: --vendor refused\n");
+        return false;
+    }
+    if (s->guest.ram_page_count && whvemu_set_ram_callback(emulator, guest_ram_page) != S_OK) {
+        fprintf(stderr, "whvemu: whvemu_set_ram_callback failed\n");
+        return false;
+    }
+    return true;
 }
 
 static int run_scenario(struct scenario *s)
@@ -939,28 +988,31 @@ static int run_scenario(struct scenario *s)
     }
 
     WHV_VP_EXIT_CONTEXT vp;
+    WHV_MEMORY_ACCESS_CONTEXT mmio;
+    WHV_X64_IO_PORT_ACCESS_CONTEXT io;
     build_vp_context(s, length, &vp);
+    if (!s->io)
+        build_mmio_exit(s, &vp, text, given, &mmio);
+    else if (!build_io_exit(s, text, given, &io))
+        return EXIT_USAGE;
+
     WHV_EMULATOR_HANDLE emulator = NULL;
     HRESULT hr = WHvEmulatorCreateEmulator(&guest_callbacks, &emulator);
     if (FAILED(hr)) {
         printf("WHvEmulatorCreateEmulator failed: 0x%08" PRIx32 "\n", (uint32_t)hr);
         return EXIT_FAILED;
     }
-
+    if (!configure_extensions(s, emulator)) {
+        WHvEmulatorDestroyEmulator(emulator);
+        return EXIT_FAILED;
+    }
     WHV_EMULATOR_STATUS status;
     status.AsUINT32 = 0;
     guest_begin(&s->guest);
     s->guest.trace = stdout;
-    if (s->io) {
-        bool usable;
-        hr = run_io(s, emulator, &vp, text, given, &status, &usable);
-        if (!usable) {
-            WHvEmulatorDestroyEmulator(emulator);
-            return EXIT_USAGE;
-        }
-    } else {
-        hr = run_mmio(s, emulator, &vp, text, given, &status);
-    }
+    printf("callbacks:\n");
+    hr = s->io ? WHvEmulatorTryIoEmulation(emulator, &s->guest, &vp, &io, &status)
+               : WHvEmulatorTryMmioEmulation(emulator, &s->guest, &vp, &mmio, &status);
     s->guest.trace = NULL;
     if (s->guest.callback_count == 0)
         printf("  (none)\n");
@@ -998,7 +1050,8 @@ static const char *const demo_scenarios[][24] = {
     { "--bytes", "0f b7 43 08", "--reg", "rbx=0x10000", "--mem", "0x10008=cdab" },
     { "--bytes", "a1 00 00 01 00 00 00 00 00", "--mem", "0x10000=efbeadde" },
     { "--bytes", "48 89 03", "--write", "--reg", "rax=0x1122334455667788", "--reg", "rbx=0x10ffc" },
-    { "--bytes", "8b 03", "--given-bytes", "0", "--reg", "rbx=0x10000", "--mem", "0x10000=01000000" },
+    { "--bytes", "8b 03", "--given-bytes", "0", "--reg", "rbx=0x10000",
+      "--mem", "0x10000=01000000" },
     { "--bytes", "8b 03", "--reg", "rbx=0x7fff0000", "--map", "0x7fff0000=0x10000",
       "--mem", "0x10000=2a000000" },
     { "--bytes", "48 89 03", "--write", "--reg", "rbx=0x10ffc", "--map", "0x11000=PageNotPresent" },
@@ -1006,6 +1059,8 @@ static const char *const demo_scenarios[][24] = {
       "--reg", "rax=0x11223344" },
     { "--bytes", "f3 a4", "--write", "--reg", "rcx=4", "--reg", "rsi=0x20000",
       "--reg", "rdi=0x10000", "--mem", "0x20000=01020304" },
+    { "--bytes", "f3 a4", "--write", "--reg", "rcx=4", "--reg", "rsi=0x20000",
+      "--reg", "rdi=0x10000", "--mem", "0x20000=01020304", "--ram-page", "0x20000" },
     { "--bytes", "ee", "--io", "--reg", "rdx=0x3f8", "--reg", "rax=0x41" },
     { "--bytes", "ec", "--io", "--reg", "rdx=0x60", "--in", "0x60=0x1c" },
     { "--bits", "16", "--bytes", "8a 07", "--seg", "ds=0x1000", "--reg", "rbx=0x10",
@@ -1042,7 +1097,8 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *command = argv[1];
-    if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 || strcmp(command, "help") == 0) {
+    if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 ||
+        strcmp(command, "help") == 0) {
         fputs(usage_text, stdout);
         return EXIT_EMULATED;
     }

@@ -9,45 +9,81 @@
 #include "exec/exec.h"
 #include "mmu/mmu.h"
 
-/* ---- the callbacks, in one place ---- */
+/* ---- the callbacks, in one place ----
+ * After the first failure no callback is made again (the VMM said stop), and a failure
+ * sets its status bit here, so only the first failure is ever reported. */
 
 HRESULT emu_get_registers(struct vcpu *cpu, const WHV_REGISTER_NAME *names, uint32_t count,
                           WHV_REGISTER_VALUE *values)
 {
-    return cpu->emu->callbacks.WHvEmulatorGetVirtualProcessorRegisters(cpu->context, names,
-                                                                       count, values);
+    HRESULT hr;
+
+    if (cpu_broken(cpu))
+        return E_FAIL;
+    hr = cpu->emu->callbacks.WHvEmulatorGetVirtualProcessorRegisters(cpu->context, names, count,
+                                                                     values);
+    if (FAILED(hr))
+        cpu->status.GetVirtualProcessorRegistersCallbackFailed = 1;
+    return hr;
 }
 
 HRESULT emu_set_registers(struct vcpu *cpu, const WHV_REGISTER_NAME *names, uint32_t count,
                           const WHV_REGISTER_VALUE *values)
 {
-    return cpu->emu->callbacks.WHvEmulatorSetVirtualProcessorRegisters(cpu->context, names,
-                                                                       count, values);
+    HRESULT hr;
+
+    if (cpu_broken(cpu))
+        return E_FAIL;
+    hr = cpu->emu->callbacks.WHvEmulatorSetVirtualProcessorRegisters(cpu->context, names, count,
+                                                                     values);
+    if (FAILED(hr))
+        cpu->status.SetVirtualProcessorRegistersCallbackFailed = 1;
+    return hr;
 }
 
 HRESULT emu_translate(struct vcpu *cpu, uint64_t gva_page, WHV_TRANSLATE_GVA_FLAGS flags,
                       WHV_TRANSLATE_GVA_RESULT_CODE *result, uint64_t *gpa_page)
 {
     WHV_GUEST_PHYSICAL_ADDRESS gpa = 0;
-    HRESULT hr = cpu->emu->callbacks.WHvEmulatorTranslateGvaPage(cpu->context, gva_page, flags,
-                                                                  result, &gpa);
+    HRESULT hr;
+
+    if (cpu_broken(cpu))
+        return E_FAIL;
+    hr = cpu->emu->callbacks.WHvEmulatorTranslateGvaPage(cpu->context, gva_page, flags, result,
+                                                          &gpa);
+    if (FAILED(hr))
+        cpu->status.TranslateGvaPageCallbackFailed = 1;
     *gpa_page = gpa;
     return hr;
 }
 
 HRESULT emu_memory(struct vcpu *cpu, WHV_EMULATOR_MEMORY_ACCESS_INFO *access)
 {
-    return cpu->emu->callbacks.WHvEmulatorMemoryCallback(cpu->context, access);
+    HRESULT hr;
+
+    if (cpu_broken(cpu))
+        return E_FAIL;
+    hr = cpu->emu->callbacks.WHvEmulatorMemoryCallback(cpu->context, access);
+    if (FAILED(hr))
+        cpu->status.MemoryCallbackFailed = 1;
+    return hr;
 }
 
 HRESULT emu_io(struct vcpu *cpu, WHV_EMULATOR_IO_ACCESS_INFO *access)
 {
-    return cpu->emu->callbacks.WHvEmulatorIoPortCallback(cpu->context, access);
+    HRESULT hr;
+
+    if (cpu_broken(cpu))
+        return E_FAIL;
+    hr = cpu->emu->callbacks.WHvEmulatorIoPortCallback(cpu->context, access);
+    if (FAILED(hr))
+        cpu->status.IoPortCallbackFailed = 1;
+    return hr;
 }
 
 uint8_t *emu_ram_page(struct vcpu *cpu, uint64_t gpa_page, bool write)
 {
-    if (!cpu->emu->ram_page)
+    if (!cpu->emu->ram_page || cpu_broken(cpu))
         return NULL;
     return cpu->emu->ram_page(cpu->context, gpa_page, write ? 1 : 0);
 }

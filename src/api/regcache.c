@@ -60,10 +60,8 @@ bool regs_fetch(struct vcpu *cpu, uint64_t mask)
     if (n == 0)
         return true;
     memset(values, 0, sizeof(values[0]) * n);
-    if (FAILED(emu_get_registers(cpu, names, n, values))) {
-        cpu->status.GetVirtualProcessorRegistersCallbackFailed = 1;
+    if (FAILED(emu_get_registers(cpu, names, n, values)))
         return false;
-    }
     for (uint32_t i = 0; i < n; i++)
         regs_preset(cpu, (enum reg_id)ids[i], &values[i]);
     return true;
@@ -109,10 +107,8 @@ bool regs_writeback(struct vcpu *cpu)
     }
     if (n == 0)
         return true;
-    if (FAILED(emu_set_registers(cpu, names, n, values))) {
-        cpu->status.SetVirtualProcessorRegistersCallbackFailed = 1;
+    if (FAILED(emu_set_registers(cpu, names, n, values)))
         return false;
-    }
     cpu->reg_dirty = 0;
     return true;
 }

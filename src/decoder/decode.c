@@ -1,7 +1,7 @@
 /* The decoder engine: prefixes, escapes, VEX/EVEX/XOP payloads, the walk down the
  * selector tree of the opcode tables, ModRM/SIB/displacement and immediates.
  *
- * Every byte is hostile: each read goes through take(), which enforces the 15-byte
+ * Every byte is hostile: each read is preceded by want(), which enforces the 15-byte
  * architectural limit and the caller's buffer end; every loop is bounded by those
  * 15 bytes or by the (finite) depth of the tables. */
 #include <string.h>
@@ -358,6 +358,61 @@ static unsigned vector_length(const struct insn *in)
     return in->vex_l;
 }
 
+unsigned insn_operand_bytes(const struct insn *in, enum operand_size size)
+{
+    unsigned vector = 16u << (in->vex_l > 2 ? 2 : in->vex_l);
+    switch (size) {
+    case SZ_b: return 1;
+    case SZ_w: return 2;
+    case SZ_d: return 4;
+    case SZ_q: return 8;
+    case SZ_v: case SZ_bs: return in->opsize; /* Ibs is sign-extended to the operand size */
+    case SZ_z: return in->opsize == 2 ? 2 : 4;
+    case SZ_y: return in->opsize == 8 ? 8 : 4;
+    case SZ_p: return 2u + in->opsize;
+    case SZ_a: return 2u * in->opsize;
+    case SZ_s: return in->mode == MODE_64 ? 10 : 6;
+    case SZ_dq: return 16;
+    case SZ_qq: return 32;
+    case SZ_x: return vector;
+    case SZ_hx: return vector / 2;
+    case SZ_qx: return vector / 4;
+    case SZ_ox: return vector / 8;
+    case SZ_t: return 10;
+    case SZ_env: return in->opsize == 2 ? 14 : 28;
+    case SZ_fsave: return in->opsize == 2 ? 94 : 108;
+    case SZ_fxsave: return 512;
+    default: return 0;
+    }
+}
+
+/* The row says, or the default: 2 bytes in the FP16 maps, else 4 or 8 by W. */
+unsigned insn_broadcast_bytes(const struct insn *in)
+{
+    unsigned element = in->row ? EVEX_ELEMENT_BYTES(in->row->evex_element) : 0;
+    if (element)
+        return element;
+    if (in->map == MAP_EVEX_MAP5 || in->map == MAP_EVEX_MAP6)
+        return 2;
+    return in->vex_w ? 8 : 4;
+}
+
+/* EVEX disp8*N (SDM 2.7.5): an 8-bit displacement counts in units of the memory operand's
+ * size, or of one element when broadcasting (or for Tuple1 Scalar rows). */
+static int32_t compressed_displacement_scale(const struct insn *in, const struct optab *row)
+{
+    if (in->evex_b || (row->evex_element & EVEX_DISP8_BY_ELEMENT))
+        return (int32_t)insn_broadcast_bytes(in);
+    for (unsigned i = 0; i < 4 && row->opnd[i]; i++) {
+        enum operand_kind kind = OPND_KIND(row->opnd[i]);
+        if (kind == OK_E || kind == OK_M || kind == OK_W || kind == OK_KE) {
+            unsigned bytes = insn_operand_bytes(in, OPND_SIZE(row->opnd[i]));
+            return bytes ? (int32_t)bytes : 1;
+        }
+    }
+    return 1;
+}
+
 /* ---- the table walk ---- */
 
 static enum decode_status find_row(struct decoder *d, const struct optab *entry,
@@ -682,9 +737,13 @@ static enum decode_status finish_row(struct decoder *d, const struct optab *row)
     }
     if (!row_valid(in, row, kinds))
         return DECODE_UD;
-    if (in->encoding == ENC_EVEX && in->evex_b && in->mod == 3) {
-        in->evex_rc = in->vex_l; /* L'L is the rounding control here, the length is 512 */
-        in->vex_l = 2;
+    if (in->encoding == ENC_EVEX && in->mod == 3) {
+        if (kinds & (KIND(OK_E) | KIND(OK_R))) /* a GPR in r/m: EVEX.X does not extend it */
+            in->rm &= 15;
+        if (in->evex_b) {
+            in->evex_rc = in->vex_l; /* L'L is the rounding control, the length is 512 */
+            in->vex_l = 2;
+        }
     }
     in->opsize = (uint8_t)operand_size(d, flags);
 
@@ -694,6 +753,8 @@ static enum decode_status finish_row(struct decoder *d, const struct optab *row)
             return DECODE_UD;
         if ((flags & F_NO_RIP_RELATIVE) && in->rip_relative)
             return DECODE_UD;
+        if (in->encoding == ENC_EVEX && in->disp_size == 1)
+            in->disp *= compressed_displacement_scale(in, row);
         if (flags & F_VSIB) {
             /* the index is a vector register: all 32 encodings count (EVEX.V' is bit 4) */
             in->index = (uint8_t)(((in->sib >> 3) & 7) | d->rex_x << 3 | vsib_index_high);

@@ -68,9 +68,9 @@ static void put_gpr(struct text *t, const struct insn *in, unsigned reg, unsigne
     reg &= 15;
     switch (bytes) {
     case 1:
-        /* without REX, encodings 4-7 are the high bytes of AX..BX */
-        put(t, (reg >= 4 && reg < 8 && !(in->prefixes & PFX_REX)) ? gpr8_legacy[reg - 4]
-                                                                    : gpr8[reg]);
+        /* without REX (VEX/EVEX/XOP imply one), encodings 4-7 are AH..BH */
+        put(t, (reg >= 4 && reg < 8 && !(in->prefixes & PFX_REX) &&
+                in->encoding == ENC_LEGACY) ? gpr8_legacy[reg - 4] : gpr8[reg]);
         break;
     case 2: put(t, gpr16[reg]); break;
     case 8: put(t, gpr64[reg]); break;
@@ -82,35 +82,7 @@ static void put_gpr(struct text *t, const struct insn *in, unsigned reg, unsigne
 
 static unsigned vector_bytes(const struct insn *in)
 {
-    return 16u << (in->vex_l > 2 ? 2 : in->vex_l);
-}
-
-/* Bytes an operand of the given size code covers (0 when it has no single size). */
-static unsigned operand_bytes(const struct insn *in, enum operand_size size)
-{
-    switch (size) {
-    case SZ_b: return 1;
-    case SZ_w: return 2;
-    case SZ_d: return 4;
-    case SZ_q: return 8;
-    case SZ_v: case SZ_bs: return in->opsize;
-    case SZ_z: return in->opsize == 2 ? 2 : 4;
-    case SZ_y: return in->opsize == 8 ? 8 : 4;
-    case SZ_p: return 2u + in->opsize;
-    case SZ_a: return 2u * in->opsize;
-    case SZ_s: return in->mode == MODE_64 ? 10 : 6;
-    case SZ_dq: return 16;
-    case SZ_qq: return 32;
-    case SZ_x: return vector_bytes(in);
-    case SZ_hx: return vector_bytes(in) / 2;
-    case SZ_qx: return vector_bytes(in) / 4;
-    case SZ_ox: return vector_bytes(in) / 8;
-    case SZ_t: return 10;
-    case SZ_env: return in->opsize == 2 ? 14 : 28;
-    case SZ_fsave: return in->opsize == 2 ? 94 : 108;
-    case SZ_fxsave: return 512;
-    default: return 0;
-    }
+    return insn_operand_bytes(in, SZ_x);
 }
 
 static const char *size_keyword(unsigned bytes)
@@ -150,13 +122,15 @@ static void put_address_reg(struct text *t, const struct insn *in, unsigned reg)
     put_gpr(t, in, reg, in->addrsize);
 }
 
-/* EVEX memory operand with b = 1: one element broadcast to the vector. The element is
- * 2 bytes in the FP16 maps, else 4 or 8 by W. */
-static unsigned broadcast_element_bytes(const struct insn *in)
+/* The index vector of a gather/scatter is as wide as the instruction's vector, except for
+ * dword indices with qword elements (the even opcodes with W = 1: ...DPD, ...DQ), which
+ * need half as many. */
+static unsigned vsib_index_bytes(const struct insn *in)
 {
-    if (in->map == MAP_EVEX_MAP5 || in->map == MAP_EVEX_MAP6)
-        return 2;
-    return in->vex_w ? 8 : 4;
+    unsigned bytes = vector_bytes(in);
+    if ((in->opcode & 1) == 0 && in->vex_w && bytes > 16)
+        bytes /= 2;
+    return bytes;
 }
 
 static void put_modrm_memory(struct text *t, const struct insn *in, unsigned bytes, bool vsib)
@@ -164,7 +138,7 @@ static void put_modrm_memory(struct text *t, const struct insn *in, unsigned byt
     bool any = false;
     bool broadcast = in->encoding == ENC_EVEX && in->evex_b && !vsib;
     if (broadcast)
-        bytes = broadcast_element_bytes(in);
+        bytes = insn_broadcast_bytes(in);
     put(t, size_keyword(bytes));
     put_segment_override(t, in);
     put(t, "[");
@@ -178,8 +152,8 @@ static void put_modrm_memory(struct text *t, const struct insn *in, unsigned byt
     if (in->index != GPR_NONE) {
         if (any)
             put(t, "+");
-        if (vsib) /* the index vector is as wide as the instruction's (or half: dpd) */
-            put_vector(t, in->index, vector_bytes(in));
+        if (vsib)
+            put_vector(t, in->index, vsib_index_bytes(in));
         else
             put_address_reg(t, in, in->index);
         if (in->scale > 1)
@@ -194,8 +168,10 @@ static void put_modrm_memory(struct text *t, const struct insn *in, unsigned byt
         putf_hex(t, in->disp < 0 ? 0 - (uint64_t)(int64_t)in->disp : (uint64_t)in->disp);
     }
     put(t, "]");
-    if (broadcast)
-        put_indexed(t, "{1to", vector_bytes(in) / broadcast_element_bytes(in)), put(t, "}");
+    if (broadcast) {
+        put_indexed(t, "{1to", vector_bytes(in) / insn_broadcast_bytes(in));
+        put(t, "}");
+    }
 }
 
 /* String and XLAT operands: seg:[rSI] / es:[rDI] / [rBX+al], address-size registers. */
@@ -222,7 +198,7 @@ static void put_operand(struct text *t, const struct insn *in, uint16_t opnd, bo
                         uint64_t rip)
 {
     enum operand_size size = OPND_SIZE(opnd);
-    unsigned bytes = operand_bytes(in, size);
+    unsigned bytes = insn_operand_bytes(in, size);
     bool memory = in->has_modrm && in->mod != 3;
     bool vsib = (in->row->flags & F_VSIB) != 0;
     uint64_t imm = first_imm ? in->imm : in->imm2;
@@ -328,7 +304,7 @@ static const char *size_suffix(const struct insn *in)
     for (unsigned i = 0; i < 4 && in->row->opnd[i]; i++) {
         enum operand_kind kind = OPND_KIND(in->row->opnd[i]);
         if (kind == OK_X || kind == OK_Y)
-            bytes = operand_bytes(in, OPND_SIZE(in->row->opnd[i]));
+            bytes = insn_operand_bytes(in, OPND_SIZE(in->row->opnd[i]));
     }
     switch (in->mnemonic) {
     case MN_movs: case MN_cmps: case MN_stos: case MN_lods: case MN_scas: case MN_ins:

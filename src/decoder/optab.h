@@ -123,15 +123,14 @@ enum {
     F_X87 = 1u << 27,      /* x87 instruction */
     /* EVEX register form: b=1 selects embedded rounding / SAE, and L'L is then not a vector
      * length (any value, even 3, is valid). Without this flag b=1 in the register form is
-     * #UD; F_EVEX_NO_B then only forbids b=1 (broadcast) in the memory form. (D2) */
+     * #UD; F_EVEX_NO_B then only forbids b=1 (broadcast) in the memory form. */
     F_EVEX_ER_SAE = 1u << 28,
-    F_MOD_IS_REG = 1u << 29, /* mod is ignored, r/m always names a register (MOV CR/DR): no SIB/disp (D2) */
+    F_MOD_IS_REG = 1u << 29, /* mod is ignored, r/m always names a register (MOV CR/DR): no SIB/disp */
     /* EVEX: the destination (ModRM.reg) must differ from the vvvv and register r/m
-     * sources, else #UD: the FP16 complex multiplies VF[C]MADDC{PH,SH}, VF[C]MULC{PH,SH}
-     * (D1; for D2's map-6 rows) */
+     * sources, else #UD: the FP16 complex multiplies VF[C]MADDC{PH,SH}, VF[C]MULC{PH,SH} */
     F_DEST_DISTINCT = 1u << 30,
-    /* RIP-relative addressing is #UD: MPX BNDLDX, BNDSTX, BNDMK (D1; for D2's 0F 1A/1B
-     * rows, whose memory forms are also #UD with 16-bit addressing: BY_ASIZE) */
+    /* RIP-relative addressing is #UD: MPX BNDLDX, BNDSTX, BNDMK (whose memory forms are
+     * also #UD with 16-bit addressing: BY_ASIZE) */
     F_NO_RIP_RELATIVE = 1u << 31,
 };
 
@@ -155,12 +154,27 @@ enum selector {
 
 struct optab {
     uint8_t sel;                 /* enum selector */
+    uint8_t children;            /* selectors: number of entries in next[] (bounds the index) */
+    uint8_t evex_element;        /* EVEX rows: the element, see EVEX_ELEMENT below */
     const struct optab *next;    /* children of a selector */
     uint16_t mnemonic;           /* rows: enum mnemonic */
     uint16_t opnd[4];            /* rows: operand descriptors, OK_NONE-terminated */
     uint32_t flags;              /* rows: F_* */
-    uint8_t children;            /* selectors: number of entries in next[] (bounds the index) */
 };
+
+/* EVEX rows: the element that a broadcast (b = 1 with memory) repeats and that disp8*N
+ * counts in. 0 (most rows) means the default: 4 bytes with W0, 8 with W1, 2 in the FP16
+ * maps 5 and 6. Otherwise EVEX_ELEMENT(bytes) (1, 2, 4 or 8), or'ed with
+ * EVEX_DISP8_BY_ELEMENT when disp8 counts elements even without broadcast although the
+ * memory operand is a whole vector (Tuple1 Scalar on a vector: VPEXPAND*, VPCOMPRESS*,
+ * VEXPAND*, VCOMPRESS*). Without that bit disp8 counts whole memory operands.
+ * Rows that need it: FP16 rows outside maps 5/6 (0F3A 08, 26, 27, 56, 57, 66, C2: 2 bytes);
+ * FP16-map conversions from or to dword/qword elements (4 or 8, e.g. map5 5A/5B/7A/1D);
+ * the complex FP16 multiplies (map6 56, 57, D6, D7: 4 bytes); expand/compress (0F38 62,
+ * 63, 88-8B: element size, by element). */
+#define EVEX_ELEMENT(bytes) ((uint8_t)(bytes))
+#define EVEX_DISP8_BY_ELEMENT 0x80u
+#define EVEX_ELEMENT_BYTES(e) ((unsigned)(e) & 0x7fu)
 
 /* Operands that imply a ModRM byte (so rows cannot forget F_MODRM). */
 #define OPND_NEEDS_MODRM_(o)                                                                 \
@@ -174,19 +188,25 @@ struct optab {
          ? F_MODRM                                                                           \
          : 0u)
 
-/* A row: mnemonic, up to four operands (0 for none), flags. */
-#define ROW(mn, o1, o2, o3, o4, fl)                                                          \
-    { SEL_ROW, 0, MN_##mn, { (o1), (o2), (o3), (o4) },                                       \
-      (uint32_t)(fl) | OPND_NEEDS_MODRM_(o1) | OPND_NEEDS_MODRM_(o2) |                       \
-          OPND_NEEDS_MODRM_(o3) | OPND_NEEDS_MODRM_(o4) }
+/* A row: mnemonic, up to four operands (0 for none), flags; ROWE/I*E also give the EVEX
+ * element (EVEX_ELEMENT above). */
+#define ROWE(mn, o1, o2, o3, o4, fl, element)                                                 \
+    { .sel = SEL_ROW, .evex_element = (element), .mnemonic = MN_##mn,                        \
+      .opnd = { (o1), (o2), (o3), (o4) },                                                    \
+      .flags = (uint32_t)(fl) | OPND_NEEDS_MODRM_(o1) | OPND_NEEDS_MODRM_(o2) |              \
+               OPND_NEEDS_MODRM_(o3) | OPND_NEEDS_MODRM_(o4) }
+#define ROW(mn, o1, o2, o3, o4, fl) ROWE(mn, o1, o2, o3, o4, fl, 0)
 #define I0(mn, fl) ROW(mn, 0, 0, 0, 0, fl)
 #define I1(mn, a, fl) ROW(mn, a, 0, 0, 0, fl)
 #define I2(mn, a, b, fl) ROW(mn, a, b, 0, 0, fl)
 #define I3(mn, a, b, c, fl) ROW(mn, a, b, c, 0, fl)
 #define I4(mn, a, b, c, d, fl) ROW(mn, a, b, c, d, fl)
+#define I2E(mn, a, b, fl, element) ROWE(mn, a, b, 0, 0, fl, element)
+#define I3E(mn, a, b, c, fl, element) ROWE(mn, a, b, c, 0, fl, element)
+#define I4E(mn, a, b, c, d, fl, element) ROWE(mn, a, b, c, d, fl, element)
 
 /* Selectors with their children written inline (file-scope compound literals). */
-#define SEL_(kind, n, ...) { kind, (const struct optab[n]){ __VA_ARGS__ }, 0, { 0, 0, 0, 0 }, 0, n }
+#define SEL_(kind, n, ...) { .sel = (kind), .children = (n), .next = (const struct optab[n]){ __VA_ARGS__ } }
 #define BY_REG(...) SEL_(SEL_REG, 8, __VA_ARGS__)
 #define BY_RM(...) SEL_(SEL_RM, 8, __VA_ARGS__)
 #define BY_MOD(mem, reg) SEL_(SEL_MOD, 2, mem, reg)
@@ -198,8 +218,8 @@ struct optab {
 #define BY_L(l0, l1) SEL_(SEL_L, 2, l0, l1)
 #define BY_LL(l0, l1, l2) SEL_(SEL_L, 3, l0, l1, l2)
 #define BY_REXB(b0, b1) SEL_(SEL_REXB, 2, b0, b1)
-#define LINK(entry) { SEL_LINK, &(entry), 0, { 0, 0, 0, 0 }, 0, 1 }
-#define UD { SEL_INVALID, 0, 0, { 0, 0, 0, 0 }, 0 }
+#define LINK(entry) { .sel = SEL_LINK, .children = 1, .next = &(entry) }
+#define UD { .sel = SEL_INVALID }
 
 /* ---- operand shorthands in SDM notation (only table sources use them) ---- */
 #ifdef OPTAB_SHORTHANDS
@@ -293,6 +313,14 @@ struct optab {
 #define STi OPND(OK_STI, SZ_t, 0)
 #define ST0 OPND(OK_ST0, SZ_t, 0)
 #endif
+
+/* ---- sizes (decode.c) ---- */
+struct insn;
+/* Bytes an operand of the given size code covers in this instruction (by its operand size,
+ * vector length, mode); 0 for codes without a single size (SZ_ptr, SZ_xsave). */
+unsigned insn_operand_bytes(const struct insn *insn, enum operand_size size);
+/* EVEX: bytes of the element a broadcast repeats (the row's evex_element or the default). */
+unsigned insn_broadcast_bytes(const struct insn *insn);
 
 /* ---- the maps (defined in the table sources) ---- */
 extern const struct optab optab_1b[256];     /* tables_1byte.c */

@@ -9,8 +9,14 @@
 #include "optab.h"
 #include "tables_simd.h"
 
+/* MOV to/from a control or debug register (privileged; mod ignored). */
+#define MOV_CR(to, from) I2(mov, to, from, F_MOD_IS_REG | F_PRIV)
+/* MPX memory forms: #UD with 16-bit addressing. */
+#define MPX_MEMORY(...) SEL_(SEL_ASIZE, 3, UD, __VA_ARGS__, __VA_ARGS__)
+
 /* 0F xx. 0F 0F, 0F 38 and 0F 3A are escapes handled by the engine (their slots stay empty). */
 const struct optab optab_0f[256] = {
+    /* ---- 00-01: groups 6 and 7: descriptor tables, VMX, SVM, SGX, ... selected by ModRM ---- */
     [0x00] = BY_REG(
         I1(sldt, Ew, 0),
         I1(str, Ew, 0),
@@ -20,16 +26,18 @@ const struct optab optab_0f[256] = {
         I1(verw, Ew, 0),
         UD,
         UD), /* 80286 */
+    /* 80286 80486 AMD_INVLPGB CET CLZERO MCOMMIT MONITOR MONITORX PCONFIG PKU RDPRU RDTSCP RTM
+     * SERIALIZE SGX SGX_ENCLV SMAP SNP SVM TDX TSX_LDTRK UINTR VMFUNC VTX XSAVE x86-64 */
     [0x01] = BY_REG(
         BY_MOD(
             I1(sgdt, Ms, 0),
             BY_RM(
                 BY_PFX(I0(enclv, F_MODRM), UD, UD, UD),
-                BY_PFX(I0(vmcall, F_MODRM | F_PRIV | F_BRANCH), UD, UD, UD),
-                BY_PFX(I0(vmlaunch, F_MODRM | F_PRIV | F_BRANCH), UD, UD, UD),
-                BY_PFX(I0(vmresume, F_MODRM | F_PRIV | F_BRANCH), UD, UD, UD),
-                BY_PFX(I0(vmxoff, F_MODRM | F_PRIV), UD, UD, UD),
-                BY_PFX(I0(pconfig, F_MODRM | F_PRIV), UD, UD, UD),
+                BY_PFX(I0(vmcall, F_PRIV | F_BRANCH | F_MODRM), UD, UD, UD),
+                BY_PFX(I0(vmlaunch, F_PRIV | F_BRANCH | F_MODRM), UD, UD, UD),
+                BY_PFX(I0(vmresume, F_PRIV | F_BRANCH | F_MODRM), UD, UD, UD),
+                BY_PFX(I0(vmxoff, F_PRIV | F_MODRM), UD, UD, UD),
+                BY_PFX(I0(pconfig, F_PRIV | F_MODRM), UD, UD, UD),
                 UD,
                 UD)),
         BY_MOD(
@@ -40,14 +48,18 @@ const struct optab optab_0f[256] = {
                 BY_PFX(I0(clac, F_MODRM), UD, UD, UD),
                 BY_PFX(I0(stac, F_MODRM), UD, UD, UD),
                 BY_PFX(UD, I0(tdcall, F_MODRM), UD, UD),
-                BY_PFX(UD, I0(seamret, F_ONLY64 | F_MODRM | F_PRIV | F_BRANCH), UD, UD),
-                BY_PFX(UD, I0(seamops, F_ONLY64 | F_MODRM | F_PRIV), UD, UD),
-                BY_PFX(I0(encls, F_MODRM | F_PRIV), I0(seamcall, F_ONLY64 | F_MODRM | F_PRIV | F_BRANCH), UD, UD))),
+                BY_PFX(UD, I0(seamret, F_ONLY64 | F_PRIV | F_BRANCH | F_MODRM), UD, UD),
+                BY_PFX(UD, I0(seamops, F_ONLY64 | F_PRIV | F_MODRM), UD, UD),
+                BY_PFX(
+                    I0(encls, F_PRIV | F_MODRM),
+                    I0(seamcall, F_ONLY64 | F_PRIV | F_BRANCH | F_MODRM),
+                    UD,
+                    UD))),
         BY_MOD(
             I1(lgdt, Ms, F_PRIV),
             BY_RM(
                 BY_PFX(I0(xgetbv, F_MODRM), UD, UD, UD),
-                BY_PFX(I0(xsetbv, F_MODRM | F_PRIV), UD, UD, UD),
+                BY_PFX(I0(xsetbv, F_PRIV | F_MODRM), UD, UD, UD),
                 UD,
                 UD,
                 BY_PFX(I0(vmfunc, F_MODRM), UD, UD, UD),
@@ -57,23 +69,27 @@ const struct optab optab_0f[256] = {
         BY_MOD(
             I1(lidt, Ms, F_PRIV),
             BY_RM(
-                I0(vmrun, F_MODRM | F_PRIV | F_BRANCH),
-                I0(vmmcall, F_MODRM | F_BRANCH),
-                I0(vmload, F_MODRM | F_PRIV),
-                I0(vmsave, F_MODRM | F_PRIV),
-                I0(stgi, F_MODRM | F_PRIV),
-                I0(clgi, F_MODRM | F_PRIV),
-                I0(skinit, F_MODRM | F_PRIV),
-                I0(invlpga, F_MODRM | F_PRIV))),
+                I0(vmrun, F_PRIV | F_BRANCH | F_MODRM),
+                I0(vmmcall, F_BRANCH | F_MODRM),
+                I0(vmload, F_PRIV | F_MODRM),
+                I0(vmsave, F_PRIV | F_MODRM),
+                I0(stgi, F_PRIV | F_MODRM),
+                I0(clgi, F_PRIV | F_MODRM),
+                I0(skinit, F_PRIV | F_MODRM),
+                I0(invlpga, F_PRIV | F_MODRM))),
         I1(smsw, Ew, 0),
         BY_MOD(
             BY_PFX(UD, UD, I1(rstorssp, Mq, 0), UD),
             BY_RM(
-                BY_PFX(I0(serialize, F_MODRM), UD, I0(setssbsy, F_MODRM | F_PRIV), I0(xsusldtrk, F_MODRM)),
+                BY_PFX(
+                    I0(serialize, F_MODRM),
+                    UD,
+                    I0(setssbsy, F_PRIV | F_MODRM),
+                    I0(xsusldtrk, F_MODRM)),
                 BY_PFX(UD, UD, UD, I0(xresldtrk, F_MODRM)),
                 BY_PFX(UD, UD, I0(saveprevssp, F_MODRM), UD),
                 UD,
-                BY_PFX(UD, UD, I0(uiret, F_ONLY64 | F_MODRM | F_BRANCH), UD),
+                BY_PFX(UD, UD, I0(uiret, F_ONLY64 | F_BRANCH | F_MODRM), UD),
                 BY_PFX(UD, UD, I0(testui, F_ONLY64 | F_MODRM), UD),
                 BY_PFX(I0(rdpkru, F_MODRM), UD, I0(clui, F_ONLY64 | F_MODRM), UD),
                 BY_PFX(I0(wrpkru, F_MODRM), UD, I0(stui, F_ONLY64 | F_MODRM), UD))),
@@ -81,22 +97,23 @@ const struct optab optab_0f[256] = {
         BY_MOD(
             I1(invlpg, M_, F_PRIV),
             BY_RM(
-                I0(swapgs, F_ONLY64 | F_MODRM | F_PRIV),
+                I0(swapgs, F_ONLY64 | F_PRIV | F_MODRM),
                 I0(rdtscp, F_MODRM),
                 BY_PFX(I0(monitorx, F_MODRM), UD, I0(mcommit, F_MODRM), UD),
                 BY_PFX(I0(mwaitx, F_MODRM), UD, UD, UD),
                 I0(clzero, F_MODRM),
                 I0(rdpru, F_MODRM),
                 BY_PFX(
-                    I0(invlpgb, F_MODRM | F_PRIV),
+                    I0(invlpgb, F_PRIV | F_MODRM),
                     UD,
-                    I0(rmpadjust, F_ONLY64 | F_MODRM | F_PRIV),
-                    I0(rmpupdate, F_ONLY64 | F_MODRM | F_PRIV)),
+                    I0(rmpadjust, F_ONLY64 | F_PRIV | F_MODRM),
+                    I0(rmpupdate, F_ONLY64 | F_PRIV | F_MODRM)),
                 BY_PFX(
-                    I0(tlbsync, F_MODRM | F_PRIV),
+                    I0(tlbsync, F_PRIV | F_MODRM),
                     UD,
-                    I0(psmash, F_ONLY64 | F_MODRM | F_PRIV),
-                    I0(pvalidate, F_MODRM | F_PRIV))))), /* 80286 80486 AMD_INVLPGB CET CLZERO MCOMMIT MONITOR MONITORX PCONFIG PKU RDPRU RDTSCP RTM SERIALIZE SGX SGX_ENCLV SMAP SNP SVM TDX TSX_LDTRK UINTR VMFUNC VTX XSAVE x86-64 */
+                    I0(psmash, F_ONLY64 | F_PRIV | F_MODRM),
+                    I0(pvalidate, F_PRIV | F_MODRM))))),
+    /* ---- 02-0E: LAR/LSL, fast system calls, cache control, UD2, prefetch group, FEMMS ---- */
     [0x02] = I2(lar, Gv, Ew, 0), /* 80286 */
     [0x03] = I2(lsl, Gv, Ew, 0), /* 80286 */
     [0x05] = I0(syscall, F_BRANCH), /* x86-64 */
@@ -117,6 +134,7 @@ const struct optab optab_0f[256] = {
             I1(prefetch, M_, 0)),
         I2(nop, Rv, Gv, 0)), /* PREFETCHWT1 hint NOP */
     [0x0e] = I0(femms, 0), /* 3DNow! */
+    /* ---- 10-17: SSE/SSE2/SSE3 moves and unpacks ---- */
     [0x10] = BY_PFX(
         I2(movups, Vdq, Wdq, 0),
         I2(movupd, Vdq, Wdq, 0),
@@ -141,6 +159,7 @@ const struct optab optab_0f[256] = {
         I2(movshdup, Vdq, Wdq, 0),
         UD), /* SSE SSE2 SSE3 */
     [0x17] = BY_PFX(I2(movhps, Mq, Vdq, 0), I2(movhpd, Mq, Vq, 0), UD, UD), /* SSE SSE2 */
+    /* ---- 18-1F: prefetch hints, MPX, CET, CLDEMOTE and the hint NOPs ---- */
     [0x18] = BY_MOD(
         BY_REG(
             I1(prefetchnta, M_, 0),
@@ -154,173 +173,15 @@ const struct optab optab_0f[256] = {
         I1(nop, Rv, 0)), /* SSE hint NOP */
     [0x19] = I2(nop, Ev, Gv, 0), /* hint NOP */
     [0x1a] = BY_PFX(
-        BY_REG(
-            BY_MOD(I2(bndldx, BND, M_, 0), I1(nop, Gy, 0)),
-            BY_MOD(I2(bndldx, BND, M_, 0), I1(nop, Gy, 0)),
-            BY_MOD(I2(bndldx, BND, M_, 0), I1(nop, Gy, 0)),
-            BY_MOD(I2(bndldx, BND, M_, 0), I1(nop, Gy, 0)),
-            I1(nop, Gy, F_REGONLY),
-            I1(nop, Gy, F_REGONLY),
-            I1(nop, Gy, F_REGONLY),
-            I1(nop, Gy, F_REGONLY)),
-        BY_REG(
-            BY_MOD(
-                I2(bndmov, BND, Mdq, 0),
-                BY_RM(
-                    I2(bndmov, BND, BNDE, 0),
-                    I2(bndmov, BND, BNDE, 0),
-                    I2(bndmov, BND, BNDE, 0),
-                    I2(bndmov, BND, BNDE, 0),
-                    UD,
-                    UD,
-                    UD,
-                    UD)),
-            BY_MOD(
-                I2(bndmov, BND, Mdq, 0),
-                BY_RM(
-                    I2(bndmov, BND, BNDE, 0),
-                    I2(bndmov, BND, BNDE, 0),
-                    I2(bndmov, BND, BNDE, 0),
-                    I2(bndmov, BND, BNDE, 0),
-                    UD,
-                    UD,
-                    UD,
-                    UD)),
-            BY_MOD(
-                I2(bndmov, BND, Mdq, 0),
-                BY_RM(
-                    I2(bndmov, BND, BNDE, 0),
-                    I2(bndmov, BND, BNDE, 0),
-                    I2(bndmov, BND, BNDE, 0),
-                    I2(bndmov, BND, BNDE, 0),
-                    UD,
-                    UD,
-                    UD,
-                    UD)),
-            BY_MOD(
-                I2(bndmov, BND, Mdq, 0),
-                BY_RM(
-                    I2(bndmov, BND, BNDE, 0),
-                    I2(bndmov, BND, BNDE, 0),
-                    I2(bndmov, BND, BNDE, 0),
-                    I2(bndmov, BND, BNDE, 0),
-                    UD,
-                    UD,
-                    UD,
-                    UD)),
-            UD,
-            UD,
-            UD,
-            UD),
-        BY_REG(
-            I2(bndcl, BND, Ev, 0),
-            I2(bndcl, BND, Ev, 0),
-            I2(bndcl, BND, Ev, 0),
-            I2(bndcl, BND, Ev, 0),
-            UD,
-            UD,
-            UD,
-            UD),
-        BY_REG(
-            I2(bndcu, BND, Ev, 0),
-            I2(bndcu, BND, Ev, 0),
-            I2(bndcu, BND, Ev, 0),
-            I2(bndcu, BND, Ev, 0),
-            UD,
-            UD,
-            UD,
-            UD)), /* MPX P6 */
-    [0x1b] = BY_MOD(
-        BY_PFX(
-            BY_REG(
-                I2(bndstx, M_, BND, 0),
-                I2(bndstx, M_, BND, 0),
-                I2(bndstx, M_, BND, 0),
-                I2(bndstx, M_, BND, 0),
-                UD,
-                UD,
-                UD,
-                UD),
-            BY_REG(
-                I2(bndmov, Mdq, BND, 0),
-                I2(bndmov, Mdq, BND, 0),
-                I2(bndmov, Mdq, BND, 0),
-                I2(bndmov, Mdq, BND, 0),
-                UD,
-                UD,
-                UD,
-                UD),
-            BY_REG(
-                I2(bndmk, BND, M_, 0),
-                I2(bndmk, BND, M_, 0),
-                I2(bndmk, BND, M_, 0),
-                I2(bndmk, BND, M_, 0),
-                UD,
-                UD,
-                UD,
-                UD),
-            BY_REG(
-                I2(bndcn, BND, M_, 0),
-                I2(bndcn, BND, M_, 0),
-                I2(bndcn, BND, M_, 0),
-                I2(bndcn, BND, M_, 0),
-                UD,
-                UD,
-                UD,
-                UD)),
-        BY_PFX(
-            I1(nop, Gy, 0),
-            BY_REG(
-                BY_RM(
-                    I2(bndmov, BNDE, BND, 0),
-                    I2(bndmov, BNDE, BND, 0),
-                    I2(bndmov, BNDE, BND, 0),
-                    I2(bndmov, BNDE, BND, 0),
-                    UD,
-                    UD,
-                    UD,
-                    UD),
-                BY_RM(
-                    I2(bndmov, BNDE, BND, 0),
-                    I2(bndmov, BNDE, BND, 0),
-                    I2(bndmov, BNDE, BND, 0),
-                    I2(bndmov, BNDE, BND, 0),
-                    UD,
-                    UD,
-                    UD,
-                    UD),
-                BY_RM(
-                    I2(bndmov, BNDE, BND, 0),
-                    I2(bndmov, BNDE, BND, 0),
-                    I2(bndmov, BNDE, BND, 0),
-                    I2(bndmov, BNDE, BND, 0),
-                    UD,
-                    UD,
-                    UD,
-                    UD),
-                BY_RM(
-                    I2(bndmov, BNDE, BND, 0),
-                    I2(bndmov, BNDE, BND, 0),
-                    I2(bndmov, BNDE, BND, 0),
-                    I2(bndmov, BNDE, BND, 0),
-                    UD,
-                    UD,
-                    UD,
-                    UD),
-                UD,
-                UD,
-                UD,
-                UD),
-            I1(nop, Gy, 0),
-            BY_REG(
-                I2(bndcn, BND, Rq, 0),
-                I2(bndcn, BND, Rq, 0),
-                I2(bndcn, BND, Rq, 0),
-                I2(bndcn, BND, Rq, 0),
-                UD,
-                UD,
-                UD,
-                UD))), /* MPX P6 */
+        BY_MOD(MPX_MEMORY(I2(bndldx, BND, M_, F_NO_RIP_RELATIVE)), I1(nop, Gy, 0)),
+        BY_MOD(MPX_MEMORY(I2(bndmov, BND, BNDE, 0)), I2(bndmov, BND, BNDE, 0)),
+        BY_MOD(MPX_MEMORY(I2(bndcl, BND, Ey, F_FORCE64)), I2(bndcl, BND, Ey, F_FORCE64)),
+        BY_MOD(MPX_MEMORY(I2(bndcu, BND, Ey, F_FORCE64)), I2(bndcu, BND, Ey, F_FORCE64))), /* MPX P6 */
+    [0x1b] = BY_PFX(
+        BY_MOD(MPX_MEMORY(I2(bndstx, M_, BND, F_NO_RIP_RELATIVE)), I1(nop, Gy, 0)),
+        BY_MOD(MPX_MEMORY(I2(bndmov, BNDE, BND, 0)), I2(bndmov, BNDE, BND, 0)),
+        BY_MOD(MPX_MEMORY(I2(bndmk, BND, M_, F_NO_RIP_RELATIVE)), I1(nop, Gy, 0)),
+        BY_MOD(MPX_MEMORY(I2(bndcn, BND, Ey, F_FORCE64)), I2(bndcn, BND, Ey, F_FORCE64))), /* MPX P6 */
     [0x1c] = BY_MOD(
         BY_REG(
             BY_PFX(
@@ -379,14 +240,13 @@ const struct optab optab_0f[256] = {
                         I2(nop, Rq, Gq, 0))))),
         I2(nop, Ev, Gy, 0)), /* CET P6 */
     [0x1f] = I2(nop, Ev, Gv, 0), /* hint NOP */
-    /* MOV to/from control and debug registers: mod is ignored (always a register); which
-     * CR/DR numbers exist (CR0/2/3/4/8, DR0-7) ModRM.reg selects here; REX.R (CR8 only) is the engine's check. */
-    [0x20] = BY_REG(I2(mov, Ry, Cd, F_MOD_IS_REG | F_PRIV), UD, I2(mov, Ry, Cd, F_MOD_IS_REG | F_PRIV),
-                    I2(mov, Ry, Cd, F_MOD_IS_REG | F_PRIV), I2(mov, Ry, Cd, F_MOD_IS_REG | F_PRIV), UD, UD, UD),
-    [0x21] = I2(mov, Ry, Dd, F_MOD_IS_REG | F_PRIV),
-    [0x22] = BY_REG(I2(mov, Cd, Ry, F_MOD_IS_REG | F_PRIV), UD, I2(mov, Cd, Ry, F_MOD_IS_REG | F_PRIV),
-                    I2(mov, Cd, Ry, F_MOD_IS_REG | F_PRIV), I2(mov, Cd, Ry, F_MOD_IS_REG | F_PRIV), UD, UD, UD),
-    [0x23] = I2(mov, Dd, Ry, F_MOD_IS_REG | F_PRIV),
+    /* MOV to/from control and debug registers: mod is ignored (always a register). ModRM.reg
+     * names the register: CR0, CR2-CR4 here, CR8 with REX.R (the engine checks REX.R). */
+    [0x20] = BY_REG(MOV_CR(Ry, Cd), UD, MOV_CR(Ry, Cd), MOV_CR(Ry, Cd), MOV_CR(Ry, Cd), UD, UD, UD),
+    [0x21] = MOV_CR(Ry, Dd),
+    [0x22] = BY_REG(MOV_CR(Cd, Ry), UD, MOV_CR(Cd, Ry), MOV_CR(Cd, Ry), MOV_CR(Cd, Ry), UD, UD, UD),
+    [0x23] = MOV_CR(Dd, Ry),
+    /* ---- 28-2F: SSE/SSE2 moves, conversions, (U)COMIS ---- */
     [0x28] = BY_PFX(I2(movaps, Vdq, Wdq, 0), I2(movapd, Vdq, Wdq, 0), UD, UD), /* SSE SSE2 */
     [0x29] = BY_PFX(I2(movaps, Wdq, Vdq, 0), I2(movapd, Wdq, Vdq, 0), UD, UD), /* SSE SSE2 */
     [0x2a] = BY_PFX(
@@ -409,8 +269,17 @@ const struct optab optab_0f[256] = {
         I2(cvtpd2pi, Pq, Wdq, 0),
         I2(cvtss2si, Gy, Wd, 0),
         I2(cvtsd2si, Gy, Wq, 0)), /* SSE SSE2 */
-    [0x2e] = BY_PFX(I2(ucomiss, Vd, Wd, 0), I2(ucomisd, Vq, Wq, 0), UD, UD), /* SSE SSE2 */
-    [0x2f] = BY_PFX(I2(comiss, Vd, Wd, 0), I2(comisd, Vq, Wq, 0), UD, UD), /* SSE SSE2 */
+    [0x2e] = BY_PFX(
+        I2(ucomiss, Vd, Wd, F_FLAGS_ONLY),
+        I2(ucomisd, Vq, Wq, F_FLAGS_ONLY),
+        UD,
+        UD), /* SSE SSE2 */
+    [0x2f] = BY_PFX(
+        I2(comiss, Vd, Wd, F_FLAGS_ONLY),
+        I2(comisd, Vq, Wq, F_FLAGS_ONLY),
+        UD,
+        UD), /* SSE SSE2 */
+    /* ---- 30-37: MSRs, time stamp and performance counters, SYSENTER/SYSEXIT, GETSEC ---- */
     [0x30] = I0(wrmsr, F_PRIV), /* Pentium */
     [0x31] = I0(rdtsc, 0), /* Pentium */
     [0x32] = I0(rdmsr, F_PRIV), /* Pentium */
@@ -418,6 +287,7 @@ const struct optab optab_0f[256] = {
     [0x34] = I0(sysenter, F_BRANCH), /* P6 */
     [0x35] = I0(sysexit, F_PRIV | F_BRANCH), /* P6 */
     [0x37] = BY_PFX(I0(getsec, 0), UD, UD, UD), /* SMX */
+    /* ---- 40-4F: CMOVcc ---- */
     [0x40] = I2(cmovo, Gv, Ev, 0), /* CMOV */
     [0x41] = I2(cmovno, Gv, Ev, 0), /* CMOV */
     [0x42] = I2(cmovb, Gv, Ev, 0), /* CMOV */
@@ -434,6 +304,7 @@ const struct optab optab_0f[256] = {
     [0x4d] = I2(cmovnl, Gv, Ev, 0), /* CMOV */
     [0x4e] = I2(cmovle, Gv, Ev, 0), /* CMOV */
     [0x4f] = I2(cmovnle, Gv, Ev, 0), /* CMOV */
+    /* ---- 50-5F: SSE/SSE2 arithmetic, logic and conversions ---- */
     [0x50] = BY_PFX(I2(movmskps, Gy, Udq, 0), I2(movmskpd, Gy, Udq, 0), UD, UD), /* SSE SSE2 */
     [0x51] = BY_PFX(
         I2(sqrtps, Vdq, Wdq, 0),
@@ -461,7 +332,11 @@ const struct optab optab_0f[256] = {
         I2(cvtpd2ps, Vdq, Wdq, 0),
         I2(cvtss2sd, Vq, Wd, 0),
         I2(cvtsd2ss, Vd, Wq, 0)), /* SSE2 */
-    [0x5b] = BY_PFX(I2(cvtdq2ps, Vdq, Wdq, 0), I2(cvtps2dq, Vdq, Wdq, 0), I2(cvttps2dq, Vdq, Wdq, 0), UD), /* SSE2 */
+    [0x5b] = BY_PFX(
+        I2(cvtdq2ps, Vdq, Wdq, 0),
+        I2(cvtps2dq, Vdq, Wdq, 0),
+        I2(cvttps2dq, Vdq, Wdq, 0),
+        UD), /* SSE2 */
     [0x5c] = BY_PFX(
         I2(subps, Vdq, Wdq, 0),
         I2(subpd, Vdq, Wdq, 0),
@@ -482,6 +357,7 @@ const struct optab optab_0f[256] = {
         I2(maxpd, Vdq, Wdq, 0),
         I2(maxss, Vd, Wd, 0),
         I2(maxsd, Vq, Wq, 0)), /* SSE SSE2 */
+    /* ---- 60-7F: MMX (no prefix) / SSE2 (66) integer, groups 12-14, VMX, SSE4A, SSE3 ---- */
     [0x60] = BY_PFX(I2(punpcklbw, Pq, Qd, 0), I2(punpcklbw, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
     [0x61] = BY_PFX(I2(punpcklwd, Pq, Qd, 0), I2(punpcklwd, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
     [0x62] = BY_PFX(I2(punpckldq, Pq, Qd, 0), I2(punpckldq, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
@@ -501,7 +377,8 @@ const struct optab optab_0f[256] = {
         BY_W(I2(movd, Vdq, Ed, 0), I2(movq, Vdq, Eq, 0)),
         UD,
         UD), /* MMX SSE2 */
-    [0x6f] = BY_PFX(I2(movq, Pq, Qq, 0), I2(movdqa, Vdq, Wdq, 0), I2(movdqu, Vdq, Wdq, 0), UD), /* MMX SSE2 */
+    /* MMX SSE2 */
+    [0x6f] = BY_PFX(I2(movq, Pq, Qq, 0), I2(movdqa, Vdq, Wdq, 0), I2(movdqu, Vdq, Wdq, 0), UD),
     [0x70] = BY_PFX(
         I3(pshufw, Pq, Qq, Ib, 0),
         I3(pshufd, Vdq, Wdq, Ib, 0),
@@ -567,11 +444,15 @@ const struct optab optab_0f[256] = {
     [0x76] = BY_PFX(I2(pcmpeqd, Pq, Qq, 0), I2(pcmpeqd, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
     [0x77] = BY_PFX(I0(emms, 0), UD, UD, UD), /* MMX */
     [0x78] = BY_PFX(
-        I2(vmread, Ey, Gy, F_FORCE64 | F_PRIV),
+        I2(vmread, Eq, Gq, F_PRIV),
         BY_REG(I3(extrq, Uq, Ib, Ib, 0), UD, UD, UD, UD, UD, UD, UD),
         UD,
         I4(insertq, Vq, Uq, Ib, Ib, 0)), /* SSE4A VTX */
-    [0x79] = BY_PFX(I2(vmwrite, Gy, Ey, F_FORCE64 | F_PRIV), I2(extrq, Vq, Udq, 0), UD, I2(insertq, Vq, Udq, 0)), /* SSE4A VTX */
+    [0x79] = BY_PFX(
+        I2(vmwrite, Gq, Eq, F_PRIV),
+        I2(extrq, Vq, Udq, 0),
+        UD,
+        I2(insertq, Vq, Udq, 0)), /* SSE4A VTX */
     [0x7c] = BY_PFX(UD, I2(haddpd, Vdq, Wdq, 0), UD, I2(haddps, Vdq, Wdq, 0)), /* SSE3 */
     [0x7d] = BY_PFX(UD, I2(hsubpd, Vdq, Wdq, 0), UD, I2(hsubps, Vdq, Wdq, 0)), /* SSE3 */
     [0x7e] = BY_PFX(
@@ -579,23 +460,26 @@ const struct optab optab_0f[256] = {
         BY_W(I2(movd, Ed, Vd, 0), I2(movq, Eq, Vq, 0)),
         I2(movq, Vdq, Wq, 0),
         UD), /* MMX SSE2 */
-    [0x7f] = BY_PFX(I2(movq, Qq, Pq, 0), I2(movdqa, Wdq, Vdq, 0), I2(movdqu, Wdq, Vdq, 0), UD), /* MMX SSE2 */
-    [0x80] = I1(jo, Jz, F_FORCE64 | F_BRANCH), /* 8086 */
-    [0x81] = I1(jno, Jz, F_FORCE64 | F_BRANCH), /* 8086 */
-    [0x82] = I1(jb, Jz, F_FORCE64 | F_BRANCH), /* 8086 */
-    [0x83] = I1(jnb, Jz, F_FORCE64 | F_BRANCH), /* 8086 */
-    [0x84] = I1(jz, Jz, F_FORCE64 | F_BRANCH), /* 8086 */
-    [0x85] = I1(jnz, Jz, F_FORCE64 | F_BRANCH), /* 8086 */
-    [0x86] = I1(jbe, Jz, F_FORCE64 | F_BRANCH), /* 8086 */
-    [0x87] = I1(jnbe, Jz, F_FORCE64 | F_BRANCH), /* 8086 */
-    [0x88] = I1(js, Jz, F_FORCE64 | F_BRANCH), /* 8086 */
-    [0x89] = I1(jns, Jz, F_FORCE64 | F_BRANCH), /* 8086 */
-    [0x8a] = I1(jp, Jz, F_FORCE64 | F_BRANCH), /* 8086 */
-    [0x8b] = I1(jnp, Jz, F_FORCE64 | F_BRANCH), /* 8086 */
-    [0x8c] = I1(jl, Jz, F_FORCE64 | F_BRANCH), /* 8086 */
-    [0x8d] = I1(jnl, Jz, F_FORCE64 | F_BRANCH), /* 8086 */
-    [0x8e] = I1(jle, Jz, F_FORCE64 | F_BRANCH), /* 8086 */
-    [0x8f] = I1(jnle, Jz, F_FORCE64 | F_BRANCH), /* 8086 */
+    /* MMX SSE2 */
+    [0x7f] = BY_PFX(I2(movq, Qq, Pq, 0), I2(movdqa, Wdq, Vdq, 0), I2(movdqu, Wdq, Vdq, 0), UD),
+    /* ---- 80-8F: Jcc rel16/rel32 ---- */
+    [0x80] = I1(jo, Jz, F_BRANCH | F_FORCE64), /* 8086 */
+    [0x81] = I1(jno, Jz, F_BRANCH | F_FORCE64), /* 8086 */
+    [0x82] = I1(jb, Jz, F_BRANCH | F_FORCE64), /* 8086 */
+    [0x83] = I1(jnb, Jz, F_BRANCH | F_FORCE64), /* 8086 */
+    [0x84] = I1(jz, Jz, F_BRANCH | F_FORCE64), /* 8086 */
+    [0x85] = I1(jnz, Jz, F_BRANCH | F_FORCE64), /* 8086 */
+    [0x86] = I1(jbe, Jz, F_BRANCH | F_FORCE64), /* 8086 */
+    [0x87] = I1(jnbe, Jz, F_BRANCH | F_FORCE64), /* 8086 */
+    [0x88] = I1(js, Jz, F_BRANCH | F_FORCE64), /* 8086 */
+    [0x89] = I1(jns, Jz, F_BRANCH | F_FORCE64), /* 8086 */
+    [0x8a] = I1(jp, Jz, F_BRANCH | F_FORCE64), /* 8086 */
+    [0x8b] = I1(jnp, Jz, F_BRANCH | F_FORCE64), /* 8086 */
+    [0x8c] = I1(jl, Jz, F_BRANCH | F_FORCE64), /* 8086 */
+    [0x8d] = I1(jnl, Jz, F_BRANCH | F_FORCE64), /* 8086 */
+    [0x8e] = I1(jle, Jz, F_BRANCH | F_FORCE64), /* 8086 */
+    [0x8f] = I1(jnle, Jz, F_BRANCH | F_FORCE64), /* 8086 */
+    /* ---- 90-9F: SETcc ---- */
     [0x90] = I1(seto, Eb, 0), /* 80386 */
     [0x91] = I1(setno, Eb, 0), /* 80386 */
     [0x92] = I1(setb, Eb, 0), /* 80386 */
@@ -612,10 +496,11 @@ const struct optab optab_0f[256] = {
     [0x9d] = I1(setnl, Eb, 0), /* 80386 */
     [0x9e] = I1(setle, Eb, 0), /* 80386 */
     [0x9f] = I1(setnle, Eb, 0), /* 80386 */
+    /* ---- A0-AF: PUSH/POP FS/GS, CPUID, BT/BTS, SHLD/SHRD, VIA PadLock, group 15, IMUL ---- */
     [0xa0] = I1(push, sFS, F_DEF64), /* 8086 */
     [0xa1] = I1(pop, sFS, F_DEF64), /* 8086 */
     [0xa2] = I0(cpuid, 0), /* 80486 */
-    [0xa3] = I2(bt, Ev, Gv, 0), /* 80386 */
+    [0xa3] = I2(bt, Ev, Gv, F_FLAGS_ONLY), /* 80386 */
     [0xa4] = I3(shld, Ev, Gv, Ib, 0), /* 80386 */
     [0xa5] = I3(shld, Ev, Gv, CL, 0), /* 80386 */
     [0xa6] = BY_PFX(
@@ -658,6 +543,7 @@ const struct optab optab_0f[256] = {
     [0xab] = I2(bts, Ev, Gv, F_LOCK), /* 80386 */
     [0xac] = I3(shrd, Ev, Gv, Ib, 0), /* 80386 */
     [0xad] = I3(shrd, Ev, Gv, CL, 0), /* 80386 */
+    /* CET CLFLUSHOPT CLFSH CLWB FXSAVE FXSAVE64 PT RDWRFSGS SSE SSE2 WAITPKG XSAVE XSAVEOPT */
     [0xae] = BY_PFX(
         BY_REG(
             BY_MOD(BY_W(I1(fxsave, Mfxsave, 0), I1(fxsave64, Mfxsave, 0)), UD),
@@ -666,7 +552,9 @@ const struct optab optab_0f[256] = {
             I1(stmxcsr, Md, 0),
             BY_MOD(BY_W(I1(xsave, Mxsave, 0), I1(xsave64, Mxsave, 0)), UD),
             BY_MOD(BY_W(I1(xrstor, Mxsave, 0), I1(xrstor64, Mxsave, 0)), I0(lfence, F_MODRM)),
-            BY_MOD(BY_W(I1(xsaveopt, Mxsave, 0), I1(xsaveopt64, Mxsave, 0)), I0(mfence, F_MODRM)),
+            BY_MOD(
+                BY_W(I1(xsaveopt, Mxsave, 0), I1(xsaveopt64, Mxsave, 0)),
+                I0(mfence, F_MODRM)),
             BY_MOD(I1(clflush, M_, 0), I0(sfence, F_MODRM))),
         BY_REG(
             UD,
@@ -686,8 +574,9 @@ const struct optab optab_0f[256] = {
             BY_MOD(UD, BY_W(I1(incsspd, Rd, 0), I1(incsspq, Rq, 0))),
             BY_MOD(I1(clrssbsy, Mq, F_PRIV), I1(umonitor, Rq, 0)),
             UD),
-        BY_REG(UD, UD, UD, UD, UD, UD, I1(umwait, Rd, 0), UD)), /* CET CLFLUSHOPT CLFSH CLWB FXSAVE FXSAVE64 PT RDWRFSGS SSE SSE2 WAITPKG XSAVE XSAVEOPT */
+        BY_REG(UD, UD, UD, UD, UD, UD, I1(umwait, Rd, 0), UD)),
     [0xaf] = I2(imul, Gv, Ev, 0), /* 8086 */
+    /* ---- B0-BF: CMPXCHG, LSS/LFS/LGS, BT*, MOVZX/MOVSX, POPCNT, UD1, group 8, BSF/BSR ---- */
     [0xb0] = I2(cmpxchg, Eb, Gb, F_LOCK), /* 80486 */
     [0xb1] = I2(cmpxchg, Ev, Gv, F_LOCK), /* 80486 */
     [0xb2] = I2(lss, Gv, Mp, 0), /* 80386 */
@@ -703,7 +592,7 @@ const struct optab optab_0f[256] = {
         UD,
         UD,
         UD,
-        I2(bt, Ev, Ib, 0),
+        I2(bt, Ev, Ib, F_FLAGS_ONLY),
         I2(bts, Ev, Ib, F_LOCK),
         I2(btr, Ev, Ib, F_LOCK),
         I2(btc, Ev, Ib, F_LOCK)), /* 80386 */
@@ -720,6 +609,7 @@ const struct optab optab_0f[256] = {
         I2(bsr, Gy, Ey, 0)), /* 80386 LZCNT */
     [0xbe] = I2(movsx, Gv, Eb, 0), /* 80386 */
     [0xbf] = I2(movsx, Gv, Ew, 0), /* 80386 */
+    /* ---- C0-CF: XADD, SSE compares and shuffles, MOVNTI, PINSRW/PEXTRW, group 9, BSWAP ---- */
     [0xc0] = I2(xadd, Eb, Gb, F_LOCK), /* 80486 */
     [0xc1] = I2(xadd, Ev, Gv, F_LOCK), /* 80486 */
     [0xc2] = BY_PFX(
@@ -730,7 +620,8 @@ const struct optab optab_0f[256] = {
     [0xc3] = BY_PFX(I2(movnti, My, Gy, 0), UD, UD, UD), /* SSE2 */
     [0xc4] = BY_PFX(I3(pinsrw, Pq, Ew, Ib, 0), I3(pinsrw, Vdq, Ew, Ib, 0), UD, UD), /* MMX SSE2 */
     [0xc5] = BY_PFX(I3(pextrw, Gd, Nq, Ib, 0), I3(pextrw, Gd, Udq, Ib, 0), UD, UD), /* MMX SSE2 */
-    [0xc6] = BY_PFX(I3(shufps, Vdq, Wdq, Ib, 0), I3(shufpd, Vdq, Wdq, Ib, 0), UD, UD), /* SSE SSE2 */
+    /* SSE SSE2 */
+    [0xc6] = BY_PFX(I3(shufps, Vdq, Wdq, Ib, 0), I3(shufpd, Vdq, Wdq, Ib, 0), UD, UD),
     [0xc7] = BY_PFX(
         BY_REG(
             UD,
@@ -776,13 +667,15 @@ const struct optab optab_0f[256] = {
     [0xcd] = I1(bswap, Zv, 0), /* 80486 */
     [0xce] = I1(bswap, Zv, 0), /* 80486 */
     [0xcf] = I1(bswap, Zv, 0), /* 80486 */
+    /* ---- D0-FF: MMX / SSE2 integer arithmetic, SSE3 ADDSUB/LDDQU, UD0 ---- */
     [0xd0] = BY_PFX(UD, I2(addsubpd, Vdq, Wdq, 0), UD, I2(addsubps, Vdq, Wdq, 0)), /* SSE3 */
     [0xd1] = BY_PFX(I2(psrlw, Pq, Qq, 0), I2(psrlw, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
     [0xd2] = BY_PFX(I2(psrld, Pq, Qq, 0), I2(psrld, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
     [0xd3] = BY_PFX(I2(psrlq, Pq, Qq, 0), I2(psrlq, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
     [0xd4] = BY_PFX(I2(paddq, Pq, Qq, 0), I2(paddq, Vdq, Wdq, 0), UD, UD), /* SSE2 */
     [0xd5] = BY_PFX(I2(pmullw, Pq, Qq, 0), I2(pmullw, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
-    [0xd6] = BY_PFX(UD, I2(movq, Wq, Vq, 0), I2(movq2dq, Vdq, Nq, 0), I2(movdq2q, Pq, Uq, 0)), /* SSE2 */
+    /* SSE2 */
+    [0xd6] = BY_PFX(UD, I2(movq, Wq, Vq, 0), I2(movq2dq, Vdq, Nq, 0), I2(movdq2q, Pq, Uq, 0)),
     [0xd7] = BY_PFX(I2(pmovmskb, Gd, Nq, 0), I2(pmovmskb, Gd, Udq, 0), UD, UD), /* SSE SSE2 */
     [0xd8] = BY_PFX(I2(psubusb, Pq, Qq, 0), I2(psubusb, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
     [0xd9] = BY_PFX(I2(psubusw, Pq, Qq, 0), I2(psubusw, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
@@ -798,7 +691,11 @@ const struct optab optab_0f[256] = {
     [0xe3] = BY_PFX(I2(pavgw, Pq, Qq, 0), I2(pavgw, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
     [0xe4] = BY_PFX(I2(pmulhuw, Pq, Qq, 0), I2(pmulhuw, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
     [0xe5] = BY_PFX(I2(pmulhw, Pq, Qq, 0), I2(pmulhw, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
-    [0xe6] = BY_PFX(UD, I2(cvttpd2dq, Vdq, Wdq, 0), I2(cvtdq2pd, Vdq, Wq, 0), I2(cvtpd2dq, Vdq, Wdq, 0)), /* SSE2 */
+    [0xe6] = BY_PFX(
+        UD,
+        I2(cvttpd2dq, Vdq, Wdq, 0),
+        I2(cvtdq2pd, Vdq, Wq, 0),
+        I2(cvtpd2dq, Vdq, Wdq, 0)), /* SSE2 */
     [0xe7] = BY_PFX(I2(movntq, Mq, Pq, 0), I2(movntdq, Mdq, Vdq, 0), UD, UD), /* MMX SSE2 */
     [0xe8] = BY_PFX(I2(psubsb, Pq, Qq, 0), I2(psubsb, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
     [0xe9] = BY_PFX(I2(psubsw, Pq, Qq, 0), I2(psubsw, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
@@ -842,7 +739,7 @@ const struct optab optab_3dnow[256] = {
     [0x9e] = I2(pfadd, Pq, Qq, 0), /* 3DNow! */
     [0xa0] = I2(pfcmpgt, Pq, Qq, 0), /* 3DNow! */
     [0xa4] = I2(pfmax, Pq, Qq, 0), /* 3DNow! */
-    [0xa6] = I2(pfcpit1, Pq, Qq, 0), /* 3DNow! */
+    [0xa6] = I2(pfrcpit1, Pq, Qq, 0), /* 3DNow! */
     [0xa7] = I2(pfrsqit1, Pq, Qq, 0), /* 3DNow! */
     [0xaa] = I2(pfsubr, Pq, Qq, 0), /* 3DNow! */
     [0xae] = I2(pfacc, Pq, Qq, 0), /* 3DNow! */

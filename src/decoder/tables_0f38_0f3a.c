@@ -1,4 +1,5 @@
-/* Three-byte legacy opcode maps 0F 38 xx and 0F 3A xx (SSSE3, SSE4, AES, SHA, GFNI, MOVBE, CRC32, ADX, ...).
+/* Three-byte legacy opcode maps 0F 38 xx and 0F 3A xx (SSSE3, SSE4, AES, SHA, GFNI,
+ * MOVBE, CRC32, ADX, ...).
  *
  * Data only: one designated initializer per opcode, written in the SDM's opcode-map notation
  * (optab.h; operand shorthands for the SIMD forms in tables_simd.h). Valid combinations of
@@ -11,6 +12,7 @@
 
 /* 0F 38 xx */
 const struct optab optab_0f38[256] = {
+    /* ---- 00-1E: SSSE3 (mandatory prefix none = MMX, 66 = XMM), SSE4.1 blends and PTEST ---- */
     [0x00] = BY_PFX(I2(pshufb, Pq, Qq, 0), I2(pshufb, Vdq, Wdq, 0), UD, UD), /* SSSE3 */
     [0x01] = BY_PFX(I2(phaddw, Pq, Qq, 0), I2(phaddw, Vdq, Wdq, 0), UD, UD), /* SSSE3 */
     [0x02] = BY_PFX(I2(phaddd, Pq, Qq, 0), I2(phaddd, Vdq, Wdq, 0), UD, UD), /* SSSE3 */
@@ -26,10 +28,11 @@ const struct optab optab_0f38[256] = {
     [0x10] = BY_PFX(UD, I2(pblendvb, Vdq, Wdq, 0), UD, UD), /* SSE4.1 */
     [0x14] = BY_PFX(UD, I2(blendvps, Vdq, Wdq, 0), UD, UD), /* SSE4.1 */
     [0x15] = BY_PFX(UD, I2(blendvpd, Vdq, Wdq, 0), UD, UD), /* SSE4.1 */
-    [0x17] = BY_PFX(UD, I2(ptest, Vdq, Wdq, 0), UD, UD), /* SSE4.1 */
+    [0x17] = BY_PFX(UD, I2(ptest, Vdq, Wdq, F_FLAGS_ONLY), UD, UD), /* SSE4.1 */
     [0x1c] = BY_PFX(I2(pabsb, Pq, Qq, 0), I2(pabsb, Vdq, Wdq, 0), UD, UD), /* SSSE3 */
     [0x1d] = BY_PFX(I2(pabsw, Pq, Qq, 0), I2(pabsw, Vdq, Wdq, 0), UD, UD), /* SSSE3 */
     [0x1e] = BY_PFX(I2(pabsd, Pq, Qq, 0), I2(pabsd, Vdq, Wdq, 0), UD, UD), /* SSSE3 */
+    /* ---- 20-41: SSE4.1 / SSE4.2 integer ---- */
     [0x20] = BY_PFX(UD, I2(pmovsxbw, Vdq, Wq, 0), UD, UD), /* SSE4.1 */
     [0x21] = BY_PFX(UD, I2(pmovsxbd, Vdq, Wd, 0), UD, UD), /* SSE4.1 */
     [0x22] = BY_PFX(UD, I2(pmovsxbq, Vdq, Ww, 0), UD, UD), /* SSE4.1 */
@@ -57,9 +60,11 @@ const struct optab optab_0f38[256] = {
     [0x3f] = BY_PFX(UD, I2(pmaxud, Vdq, Wdq, 0), UD, UD), /* SSE4.1 */
     [0x40] = BY_PFX(UD, I2(pmulld, Vdq, Wdq, 0), UD, UD), /* SSE4.1 */
     [0x41] = BY_PFX(UD, I2(phminposuw, Vdq, Wdq, 0), UD, UD), /* SSE4.1 */
+    /* ---- 80-82: INVEPT, INVVPID, INVPCID ---- */
     [0x80] = BY_PFX(UD, I2(invept, Gq, Mdq, F_PRIV), UD, UD), /* VTX */
     [0x81] = BY_PFX(UD, I2(invvpid, Gq, Mdq, F_PRIV), UD, UD), /* VTX */
     [0x82] = BY_PFX(UD, I2(invpcid, Gq, Mdq, F_PRIV), UD, UD), /* INVPCID */
+    /* ---- C8-DF: SHA, GFNI, AES, Key Locker ---- */
     [0xc8] = BY_PFX(I2(sha1nexte, Vdq, Wdq, 0), UD, UD, UD), /* SHA */
     [0xc9] = BY_PFX(I2(sha1msg1, Vdq, Wdq, 0), UD, UD, UD), /* SHA */
     [0xca] = BY_PFX(I2(sha1msg2, Vdq, Wdq, 0), UD, UD, UD), /* SHA */
@@ -86,9 +91,13 @@ const struct optab optab_0f38[256] = {
         I2(aesenc, Vdq, Wdq, 0),
         BY_MOD(I2(aesenc128kl, Vdq, M_, 0), I2(loadiwkey, Vdq, Udq, F_PRIV)),
         UD), /* AES KEYLOCKER */
-    [0xdd] = BY_PFX(UD, I2(aesenclast, Vdq, Wdq, 0), I2(aesdec128kl, Vdq, M_, 0), UD), /* AES KEYLOCKER */
-    [0xde] = BY_PFX(UD, I2(aesdec, Vdq, Wdq, 0), I2(aesenc256kl, Vdq, M_, 0), UD), /* AES KEYLOCKER */
-    [0xdf] = BY_PFX(UD, I2(aesdeclast, Vdq, Wdq, 0), I2(aesdec256kl, Vdq, M_, 0), UD), /* AES KEYLOCKER */
+    /* AES KEYLOCKER */
+    [0xdd] = BY_PFX(UD, I2(aesenclast, Vdq, Wdq, 0), I2(aesdec128kl, Vdq, M_, 0), UD),
+    /* AES KEYLOCKER */
+    [0xde] = BY_PFX(UD, I2(aesdec, Vdq, Wdq, 0), I2(aesenc256kl, Vdq, M_, 0), UD),
+    /* AES KEYLOCKER */
+    [0xdf] = BY_PFX(UD, I2(aesdeclast, Vdq, Wdq, 0), I2(aesdec256kl, Vdq, M_, 0), UD),
+    /* ---- F0-FB: MOVBE, CRC32, CET shadow stack, ADCX/ADOX, MOVDIR*, ENQCMD*, Key Locker ---- */
     [0xf0] = BY_PFX(
         I2(movbe, Gy, My, 0),
         BY_W(I2(movbe, Gw, Mw, 0), I2(movbe, Gq, Mq, 0)),
@@ -105,7 +114,11 @@ const struct optab optab_0f38[256] = {
         I2(adcx, Gy, Ey, 0),
         I2(adox, Gy, Ey, 0),
         UD), /* ADOX_ADCX CET */
-    [0xf8] = BY_PFX(UD, I2(movdir64b, Gq, M_, 0), I2(enqcmds, Gq, M_, 0), I2(enqcmd, Gq, M_, 0)), /* ENQCMD MOVDIR */
+    [0xf8] = BY_PFX(
+        UD,
+        I2(movdir64b, Gq, M_, 0),
+        I2(enqcmds, Gq, M_, 0),
+        I2(enqcmd, Gq, M_, 0)), /* ENQCMD MOVDIR */
     [0xf9] = BY_PFX(I2(movdiri, My, Gy, 0), UD, UD, UD), /* MOVDIR */
     [0xfa] = BY_PFX(UD, UD, I2(encodekey128, Gd, Rd, 0), UD), /* KEYLOCKER */
     [0xfb] = BY_PFX(UD, UD, I2(encodekey256, Gd, Rd, 0), UD), /* KEYLOCKER */
@@ -113,6 +126,7 @@ const struct optab optab_0f38[256] = {
 
 /* 0F 3A xx: every row has an imm8. */
 const struct optab optab_0f3a[256] = {
+    /* ---- 08-63: SSE4.1 / SSE4.2 / SSSE3 / PCLMULQDQ (every row has an imm8) ---- */
     [0x08] = BY_PFX(UD, I3(roundps, Vdq, Wdq, Ib, 0), UD, UD), /* SSE4.1 */
     [0x09] = BY_PFX(UD, I3(roundpd, Vdq, Wdq, Ib, 0), UD, UD), /* SSE4.1 */
     [0x0a] = BY_PFX(UD, I3(roundss, Vd, Wd, Ib, 0), UD, UD), /* SSE4.1 */
@@ -123,11 +137,13 @@ const struct optab optab_0f3a[256] = {
     [0x0f] = BY_PFX(I3(palignr, Pq, Qq, Ib, 0), I3(palignr, Vdq, Wdq, Ib, 0), UD, UD), /* SSSE3 */
     [0x14] = BY_PFX(UD, I3(pextrb, Eb, Vdq, Ib, 0), UD, UD), /* SSE4.1 */
     [0x15] = BY_PFX(UD, I3(pextrw, Ew, Vdq, Ib, 0), UD, UD), /* SSE4.1 */
-    [0x16] = BY_PFX(UD, BY_W(I3(pextrd, Ed, Vdq, Ib, 0), I3(pextrq, Eq, Vdq, Ib, 0)), UD, UD), /* SSE4.1 */
+    /* SSE4.1 */
+    [0x16] = BY_PFX(UD, BY_W(I3(pextrd, Ed, Vdq, Ib, 0), I3(pextrq, Eq, Vdq, Ib, 0)), UD, UD),
     [0x17] = BY_PFX(UD, I3(extractps, Ed, Vdq, Ib, 0), UD, UD), /* SSE4.1 */
     [0x20] = BY_PFX(UD, I3(pinsrb, Vdq, Eb, Ib, 0), UD, UD), /* SSE4.1 */
     [0x21] = BY_PFX(UD, I3(insertps, Vdq, Wd, Ib, 0), UD, UD), /* SSE4.1 */
-    [0x22] = BY_PFX(UD, BY_W(I3(pinsrd, Vdq, Ed, Ib, 0), I3(pinsrq, Vdq, Eq, Ib, 0)), UD, UD), /* SSE4.1 */
+    /* SSE4.1 */
+    [0x22] = BY_PFX(UD, BY_W(I3(pinsrd, Vdq, Ed, Ib, 0), I3(pinsrq, Vdq, Eq, Ib, 0)), UD, UD),
     [0x40] = BY_PFX(UD, I3(dpps, Vdq, Wdq, Ib, 0), UD, UD), /* SSE4.1 */
     [0x41] = BY_PFX(UD, I3(dppd, Vdq, Wdq, Ib, 0), UD, UD), /* SSE4.1 */
     [0x42] = BY_PFX(UD, I3(mpsadbw, Vdq, Wdq, Ib, 0), UD, UD), /* SSE4.1 */
@@ -136,6 +152,7 @@ const struct optab optab_0f3a[256] = {
     [0x61] = BY_PFX(UD, I3(pcmpestri, Vdq, Wdq, Ib, 0), UD, UD), /* SSE4.2 */
     [0x62] = BY_PFX(UD, I3(pcmpistrm, Vdq, Wdq, Ib, 0), UD, UD), /* SSE4.2 */
     [0x63] = BY_PFX(UD, I3(pcmpistri, Vdq, Wdq, Ib, 0), UD, UD), /* SSE4.2 */
+    /* ---- CC-F0: SHA, GFNI, AES, HRESET ---- */
     [0xcc] = BY_PFX(I3(sha1rnds4, Vdq, Wdq, Ib, 0), UD, UD, UD), /* SHA */
     [0xce] = BY_PFX(UD, I3(gf2p8affineqb, Vdq, Wdq, Ib, 0), UD, UD), /* GFNI */
     [0xcf] = BY_PFX(UD, I3(gf2p8affineinvqb, Vdq, Wdq, Ib, 0), UD, UD), /* GFNI */

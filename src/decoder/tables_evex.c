@@ -9,9 +9,21 @@
 #include "optab.h"
 #include "tables_simd.h"
 
+/* SDM tuple type Tuple1 Scalar on a whole-vector operand (expand/compress): disp8 counts
+ * n-byte elements, not vectors. */
+#define T1S(n) (EVEX_ELEMENT(n) | EVEX_DISP8_BY_ELEMENT)
+/* Gathers, scatters and their prefetches: VSIB memory operand, a mask (which they clear as
+ * they go), no zeroing, no broadcast, no vvvv. */
+#define EVEX_VSIB (F_VSIB | F_NO_VVVV | F_EVEX_NEED_K | F_EVEX_NO_Z | F_EVEX_NO_B)
+/* Forms that exist only with 512-bit vectors (L'L = 10b). */
+#define ONLY_512(...) SEL_(SEL_L, 3, UD, UD, __VA_ARGS__)
+/* Forms that exist only with 256- and 512-bit vectors (L'L = 01b, 10b). */
+#define NOT_128(...) SEL_(SEL_L, 3, UD, __VA_ARGS__, __VA_ARGS__)
+
 const struct optab optab_evex[5][256] = {
     /* ===== EVEX map 1 (0F) ===== */
     [0] = {
+        /* ---- 10-2F: moves, unpacks, conversions, (U)COMIS ---- */
         [0x10] = BY_PFX(
             I2(vmovups, Vx, Wx, F_W0 | F_NO_VVVV | F_EVEX_NO_B),
             I2(vmovupd, Vx, Wx, F_W1 | F_NO_VVVV | F_EVEX_NO_B),
@@ -38,14 +50,24 @@ const struct optab optab_evex[5][256] = {
                 I3(vmovhlps, Vdq, Hdq, Udq, F_W0 | F_L0 | F_EVEX_NO_K | F_EVEX_NO_B)),
             I3(vmovlpd, Vdq, Hdq, Mq, F_W1 | F_L0 | F_EVEX_NO_K | F_EVEX_NO_B),
             I2(vmovsldup, Vx, Wx, F_W0 | F_NO_VVVV | F_EVEX_NO_B),
-            I2(vmovddup, Vx, Wx, F_W1 | F_NO_VVVV | F_EVEX_NO_B)), /* AVX512F */
+            BY_LL(I2(vmovddup, Vx, Wq, F_W1 | F_NO_VVVV | F_EVEX_NO_B),
+                      I2(vmovddup, Vx, Wx, F_W1 | F_NO_VVVV | F_EVEX_NO_B),
+                      I2(vmovddup, Vx, Wx, F_W1 | F_NO_VVVV | F_EVEX_NO_B))), /* AVX512F */
         [0x13] = BY_PFX(
             I2(vmovlps, Mq, Vq, F_W0 | F_L0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B),
             I2(vmovlpd, Mq, Vq, F_W1 | F_L0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B),
             UD,
             UD), /* AVX512F */
-        [0x14] = BY_PFX(I3(vunpcklps, Vx, Hx, Wx, F_W0), I3(vunpcklpd, Vx, Hx, Wx, F_W1), UD, UD), /* AVX512F */
-        [0x15] = BY_PFX(I3(vunpckhps, Vx, Hx, Wx, F_W0), I3(vunpckhpd, Vx, Hx, Wx, F_W1), UD, UD), /* AVX512F */
+        [0x14] = BY_PFX(
+            I3(vunpcklps, Vx, Hx, Wx, F_W0),
+            I3(vunpcklpd, Vx, Hx, Wx, F_W1),
+            UD,
+            UD), /* AVX512F */
+        [0x15] = BY_PFX(
+            I3(vunpckhps, Vx, Hx, Wx, F_W0),
+            I3(vunpckhpd, Vx, Hx, Wx, F_W1),
+            UD,
+            UD), /* AVX512F */
         [0x16] = BY_PFX(
             BY_MOD(
                 I3(vmovhps, Vdq, Hq, Mq, F_W0 | F_L0 | F_EVEX_NO_K | F_EVEX_NO_B),
@@ -82,35 +104,42 @@ const struct optab optab_evex[5][256] = {
             I2(vmovntpd, Mx, Vx, F_W1 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B),
             UD,
             UD), /* AVX512F */
+        /* AVX512F */
         [0x2c] = BY_PFX(
             UD,
             UD,
             I2(vcvttss2si, Gy, Wd, F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B | F_EVEX_ER_SAE),
-            I2(vcvttsd2si, Gy, Wq, F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B | F_EVEX_ER_SAE)), /* AVX512F */
+            I2(vcvttsd2si, Gy, Wq, F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B | F_EVEX_ER_SAE)),
+        /* AVX512F */
         [0x2d] = BY_PFX(
             UD,
             UD,
             I2(vcvtss2si, Gy, Wd, F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B | F_EVEX_ER_SAE),
-            I2(vcvtsd2si, Gy, Wq, F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B | F_EVEX_ER_SAE)), /* AVX512F */
+            I2(vcvtsd2si, Gy, Wq, F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B | F_EVEX_ER_SAE)),
         [0x2e] = BY_PFX(
-            I2(vucomiss, Vdq, Wd, F_W0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B | F_EVEX_ER_SAE),
-            I2(vucomisd, Vdq, Wq, F_W1 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B | F_EVEX_ER_SAE),
+            I2(vucomiss, Vdq, Wd, F_W0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B | F_EVEX_ER_SAE | F_FLAGS_ONLY),
+            I2(vucomisd, Vdq, Wq, F_W1 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B | F_EVEX_ER_SAE | F_FLAGS_ONLY),
             UD,
             UD), /* AVX512F */
         [0x2f] = BY_PFX(
-            I2(vcomiss, Vdq, Wd, F_W0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B | F_EVEX_ER_SAE),
-            I2(vcomisd, Vdq, Wq, F_W1 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B | F_EVEX_ER_SAE),
+            I2(vcomiss, Vdq, Wd, F_W0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B | F_EVEX_ER_SAE | F_FLAGS_ONLY),
+            I2(vcomisd, Vdq, Wq, F_W1 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B | F_EVEX_ER_SAE | F_FLAGS_ONLY),
             UD,
             UD), /* AVX512F */
+        /* ---- 51-7F: arithmetic, logic, conversions, integer, shifts by immediate, moves ---- */
         [0x51] = BY_PFX(
             I2(vsqrtps, Vx, Wx, F_W0 | F_NO_VVVV | F_EVEX_ER_SAE),
             I2(vsqrtpd, Vx, Wx, F_W1 | F_NO_VVVV | F_EVEX_ER_SAE),
             I3(vsqrtss, Vdq, Hdq, Wd, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE),
             I3(vsqrtsd, Vdq, Hdq, Wq, F_W1 | F_EVEX_NO_B | F_EVEX_ER_SAE)), /* AVX512F */
-        [0x54] = BY_PFX(I3(vandps, Vx, Hx, Wx, F_W0), I3(vandpd, Vx, Hx, Wx, F_W1), UD, UD), /* AVX512DQ */
-        [0x55] = BY_PFX(I3(vandnps, Vx, Hx, Wx, F_W0), I3(vandnpd, Vx, Hx, Wx, F_W1), UD, UD), /* AVX512DQ */
-        [0x56] = BY_PFX(I3(vorps, Vx, Hx, Wx, F_W0), I3(vorpd, Vx, Hx, Wx, F_W1), UD, UD), /* AVX512DQ */
-        [0x57] = BY_PFX(I3(vxorps, Vx, Hx, Wx, F_W0), I3(vxorpd, Vx, Hx, Wx, F_W1), UD, UD), /* AVX512DQ */
+        /* AVX512DQ */
+        [0x54] = BY_PFX(I3(vandps, Vx, Hx, Wx, F_W0), I3(vandpd, Vx, Hx, Wx, F_W1), UD, UD),
+        /* AVX512DQ */
+        [0x55] = BY_PFX(I3(vandnps, Vx, Hx, Wx, F_W0), I3(vandnpd, Vx, Hx, Wx, F_W1), UD, UD),
+        /* AVX512DQ */
+        [0x56] = BY_PFX(I3(vorps, Vx, Hx, Wx, F_W0), I3(vorpd, Vx, Hx, Wx, F_W1), UD, UD),
+        /* AVX512DQ */
+        [0x57] = BY_PFX(I3(vxorps, Vx, Hx, Wx, F_W0), I3(vxorpd, Vx, Hx, Wx, F_W1), UD, UD),
         [0x58] = BY_PFX(
             I3(vaddps, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE),
             I3(vaddpd, Vx, Hx, Wx, F_W1 | F_EVEX_ER_SAE),
@@ -157,8 +186,10 @@ const struct optab optab_evex[5][256] = {
         [0x61] = BY_PFX(UD, I3(vpunpcklwd, Vx, Hx, Wx, F_EVEX_NO_B), UD, UD), /* AVX512BW */
         [0x62] = BY_PFX(UD, I3(vpunpckldq, Vx, Hx, Wx, F_W0), UD, UD), /* AVX512F */
         [0x63] = BY_PFX(UD, I3(vpacksswb, Vx, Hx, Wx, F_EVEX_NO_B), UD, UD), /* AVX512BW */
-        [0x64] = BY_PFX(UD, I3(vpcmpgtb, KGq, Hx, Wx, F_EVEX_NO_Z | F_EVEX_NO_B), UD, UD), /* AVX512BW */
-        [0x65] = BY_PFX(UD, I3(vpcmpgtw, KGq, Hx, Wx, F_EVEX_NO_Z | F_EVEX_NO_B), UD, UD), /* AVX512BW */
+        /* AVX512BW */
+        [0x64] = BY_PFX(UD, I3(vpcmpgtb, KGq, Hx, Wx, F_EVEX_NO_Z | F_EVEX_NO_B), UD, UD),
+        /* AVX512BW */
+        [0x65] = BY_PFX(UD, I3(vpcmpgtw, KGq, Hx, Wx, F_EVEX_NO_Z | F_EVEX_NO_B), UD, UD),
         [0x66] = BY_PFX(UD, I3(vpcmpgtd, KGq, Hx, Wx, F_W0 | F_EVEX_NO_Z), UD, UD), /* AVX512F */
         [0x67] = BY_PFX(UD, I3(vpackuswb, Vx, Hx, Wx, F_EVEX_NO_B), UD, UD), /* AVX512BW */
         [0x68] = BY_PFX(UD, I3(vpunpckhbw, Vx, Hx, Wx, F_EVEX_NO_B), UD, UD), /* AVX512BW */
@@ -208,15 +239,21 @@ const struct optab optab_evex[5][256] = {
             BY_REG(
                 BY_MOD(
                     BY_W(I3(vprord, Hx, Mx, Ib, 0), I3(vprorq, Hx, Mx, Ib, 0)),
-                    BY_W(I3(vprord, Hx, Ux, Ib, F_EVEX_NO_B), I3(vprorq, Hx, Ux, Ib, F_EVEX_NO_B))),
+                    BY_W(
+                        I3(vprord, Hx, Ux, Ib, F_EVEX_NO_B),
+                        I3(vprorq, Hx, Ux, Ib, F_EVEX_NO_B))),
                 BY_MOD(
                     BY_W(I3(vprold, Hx, Mx, Ib, 0), I3(vprolq, Hx, Mx, Ib, 0)),
-                    BY_W(I3(vprold, Hx, Ux, Ib, F_EVEX_NO_B), I3(vprolq, Hx, Ux, Ib, F_EVEX_NO_B))),
+                    BY_W(
+                        I3(vprold, Hx, Ux, Ib, F_EVEX_NO_B),
+                        I3(vprolq, Hx, Ux, Ib, F_EVEX_NO_B))),
                 I3(vpsrld, Hx, Wx, Ib, F_W0),
                 UD,
                 BY_MOD(
                     BY_W(I3(vpsrad, Hx, Mx, Ib, 0), I3(vpsraq, Hx, Mx, Ib, 0)),
-                    BY_W(I3(vpsrad, Hx, Ux, Ib, F_EVEX_NO_B), I3(vpsraq, Hx, Ux, Ib, F_EVEX_NO_B))),
+                    BY_W(
+                        I3(vpsrad, Hx, Ux, Ib, F_EVEX_NO_B),
+                        I3(vpsraq, Hx, Ux, Ib, F_EVEX_NO_B))),
                 UD,
                 I3(vpslld, Hx, Wx, Ib, F_W0),
                 UD),
@@ -235,9 +272,12 @@ const struct optab optab_evex[5][256] = {
                 I3(vpslldq, Hx, Wx, Ib, F_EVEX_NO_K | F_EVEX_NO_B)),
             UD,
             UD), /* AVX512BW AVX512F */
-        [0x74] = BY_PFX(UD, I3(vpcmpeqb, KGq, Hx, Wx, F_EVEX_NO_Z | F_EVEX_NO_B), UD, UD), /* AVX512BW */
-        [0x75] = BY_PFX(UD, I3(vpcmpeqw, KGq, Hx, Wx, F_EVEX_NO_Z | F_EVEX_NO_B), UD, UD), /* AVX512BW */
+        /* AVX512BW */
+        [0x74] = BY_PFX(UD, I3(vpcmpeqb, KGq, Hx, Wx, F_EVEX_NO_Z | F_EVEX_NO_B), UD, UD),
+        /* AVX512BW */
+        [0x75] = BY_PFX(UD, I3(vpcmpeqw, KGq, Hx, Wx, F_EVEX_NO_Z | F_EVEX_NO_B), UD, UD),
         [0x76] = BY_PFX(UD, I3(vpcmpeqd, KGq, Hx, Wx, F_W0 | F_EVEX_NO_Z), UD, UD), /* AVX512F */
+        /* AVX512DQ AVX512F */
         [0x78] = BY_PFX(
             BY_W(
                 I2(vcvttps2udq, Vx, Wx, F_NO_VVVV | F_EVEX_ER_SAE),
@@ -246,7 +286,8 @@ const struct optab optab_evex[5][256] = {
                 I2(vcvttps2uqq, Vx, Whx, F_NO_VVVV | F_EVEX_ER_SAE),
                 I2(vcvttpd2uqq, Vx, Wx, F_NO_VVVV | F_EVEX_ER_SAE)),
             I2(vcvttss2usi, Gy, Wd, F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B | F_EVEX_ER_SAE),
-            I2(vcvttsd2usi, Gy, Wq, F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B | F_EVEX_ER_SAE)), /* AVX512DQ AVX512F */
+            I2(vcvttsd2usi, Gy, Wq, F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B | F_EVEX_ER_SAE)),
+        /* AVX512DQ AVX512F */
         [0x79] = BY_PFX(
             BY_W(
                 I2(vcvtps2udq, Vx, Wx, F_NO_VVVV | F_EVEX_ER_SAE),
@@ -255,7 +296,7 @@ const struct optab optab_evex[5][256] = {
                 I2(vcvtps2uqq, Vx, Whx, F_NO_VVVV | F_EVEX_ER_SAE),
                 I2(vcvtpd2uqq, Vx, Wx, F_NO_VVVV | F_EVEX_ER_SAE)),
             I2(vcvtss2usi, Gy, Wd, F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B | F_EVEX_ER_SAE),
-            I2(vcvtsd2usi, Gy, Wq, F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B | F_EVEX_ER_SAE)), /* AVX512DQ AVX512F */
+            I2(vcvtsd2usi, Gy, Wq, F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B | F_EVEX_ER_SAE)),
         [0x7a] = BY_PFX(
             UD,
             BY_W(
@@ -267,13 +308,14 @@ const struct optab optab_evex[5][256] = {
             BY_W(
                 I2(vcvtudq2ps, Vx, Wx, F_NO_VVVV | F_EVEX_ER_SAE),
                 I2(vcvtuqq2ps, Vhx, Wx, F_NO_VVVV | F_EVEX_ER_SAE))), /* AVX512DQ AVX512F */
+        /* AVX512DQ AVX512F */
         [0x7b] = BY_PFX(
             UD,
             BY_W(
                 I2(vcvtps2qq, Vx, Whx, F_NO_VVVV | F_EVEX_ER_SAE),
                 I2(vcvtpd2qq, Vx, Wx, F_NO_VVVV | F_EVEX_ER_SAE)),
             I3(vcvtusi2ss, Vdq, Hdq, Ey, F_EVEX_NO_K | F_EVEX_NO_B | F_EVEX_ER_SAE),
-            I3(vcvtusi2sd, Vdq, Hdq, Ey, F_EVEX_NO_K | F_EVEX_NO_B | F_EVEX_ER_SAE)), /* AVX512DQ AVX512F */
+            I3(vcvtusi2sd, Vdq, Hdq, Ey, F_EVEX_NO_K | F_EVEX_NO_B | F_EVEX_ER_SAE)),
         [0x7e] = BY_PFX(
             UD,
             BY_W(
@@ -304,28 +346,54 @@ const struct optab optab_evex[5][256] = {
                 BY_W(
                     I2(vmovdqu8, Ux, Vx, F_NO_VVVV | F_EVEX_NO_B),
                     I2(vmovdqu16, Ux, Vx, F_NO_VVVV | F_EVEX_NO_B)))), /* AVX512BW AVX512F */
+        /* AVX512F */
+        /* ---- C2-FE: compares, shuffles, integer arithmetic ---- */
         [0xc2] = BY_PFX(
             I4(vcmpps, KGq, Hx, Wx, Ib, F_W0 | F_EVEX_NO_Z | F_EVEX_ER_SAE),
             I4(vcmppd, KGq, Hx, Wx, Ib, F_W1 | F_EVEX_NO_Z | F_EVEX_ER_SAE),
             I4(vcmpss, KGq, Hdq, Wd, Ib, F_W0 | F_EVEX_NO_Z | F_EVEX_NO_B | F_EVEX_ER_SAE),
-            I4(vcmpsd, KGq, Hdq, Wq, Ib, F_W1 | F_EVEX_NO_Z | F_EVEX_NO_B | F_EVEX_ER_SAE)), /* AVX512F */
-        [0xc4] = BY_PFX(UD, I4(vpinsrw, Vdq, Hdq, Ew, Ib, F_L0 | F_EVEX_NO_K | F_EVEX_NO_B), UD, UD), /* AVX512BW */
-        [0xc5] = BY_PFX(UD, I3(vpextrw, Gd, Udq, Ib, F_L0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B), UD, UD), /* AVX512BW */
-        [0xc6] = BY_PFX(I4(vshufps, Vx, Hx, Wx, Ib, F_W0), I4(vshufpd, Vx, Hx, Wx, Ib, F_W1), UD, UD), /* AVX512F */
+            I4(vcmpsd, KGq, Hdq, Wq, Ib, F_W1 | F_EVEX_NO_Z | F_EVEX_NO_B | F_EVEX_ER_SAE)),
+        [0xc4] = BY_PFX(
+            UD,
+            I4(vpinsrw, Vdq, Hdq, Ew, Ib, F_L0 | F_EVEX_NO_K | F_EVEX_NO_B),
+            UD,
+            UD), /* AVX512BW */
+        [0xc5] = BY_PFX(
+            UD,
+            I3(vpextrw, Gd, Udq, Ib, F_L0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B),
+            UD,
+            UD), /* AVX512BW */
+        [0xc6] = BY_PFX(
+            I4(vshufps, Vx, Hx, Wx, Ib, F_W0),
+            I4(vshufpd, Vx, Hx, Wx, Ib, F_W1),
+            UD,
+            UD), /* AVX512F */
         [0xd1] = BY_PFX(UD, I3(vpsrlw, Vx, Hx, Wdq, F_EVEX_NO_B), UD, UD), /* AVX512BW */
         [0xd2] = BY_PFX(UD, I3(vpsrld, Vx, Hx, Wdq, F_W0 | F_EVEX_NO_B), UD, UD), /* AVX512F */
         [0xd3] = BY_PFX(UD, I3(vpsrlq, Vx, Hx, Wdq, F_W1 | F_EVEX_NO_B), UD, UD), /* AVX512F */
         [0xd4] = BY_PFX(UD, I3(vpaddq, Vx, Hx, Wx, F_W1), UD, UD), /* AVX512F */
         [0xd5] = BY_PFX(UD, I3(vpmullw, Vx, Hx, Wx, F_EVEX_NO_B), UD, UD), /* AVX512BW */
-        [0xd6] = BY_PFX(UD, I2(vmovq, Wq, Vdq, F_W1 | F_L0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B), UD, UD), /* AVX512F */
+        [0xd6] = BY_PFX(
+            UD,
+            I2(vmovq, Wq, Vdq, F_W1 | F_L0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B),
+            UD,
+            UD), /* AVX512F */
         [0xd8] = BY_PFX(UD, I3(vpsubusb, Vx, Hx, Wx, F_EVEX_NO_B), UD, UD), /* AVX512BW */
         [0xd9] = BY_PFX(UD, I3(vpsubusw, Vx, Hx, Wx, F_EVEX_NO_B), UD, UD), /* AVX512BW */
         [0xda] = BY_PFX(UD, I3(vpminub, Vx, Hx, Wx, F_EVEX_NO_B), UD, UD), /* AVX512BW */
-        [0xdb] = BY_PFX(UD, BY_W(I3(vpandd, Vx, Hx, Wx, 0), I3(vpandq, Vx, Hx, Wx, 0)), UD, UD), /* AVX512F */
+        [0xdb] = BY_PFX(
+            UD,
+            BY_W(I3(vpandd, Vx, Hx, Wx, 0), I3(vpandq, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* AVX512F */
         [0xdc] = BY_PFX(UD, I3(vpaddusb, Vx, Hx, Wx, F_EVEX_NO_B), UD, UD), /* AVX512BW */
         [0xdd] = BY_PFX(UD, I3(vpaddusw, Vx, Hx, Wx, F_EVEX_NO_B), UD, UD), /* AVX512BW */
         [0xde] = BY_PFX(UD, I3(vpmaxub, Vx, Hx, Wx, F_EVEX_NO_B), UD, UD), /* AVX512BW */
-        [0xdf] = BY_PFX(UD, BY_W(I3(vpandnd, Vx, Hx, Wx, 0), I3(vpandnq, Vx, Hx, Wx, 0)), UD, UD), /* AVX512F */
+        [0xdf] = BY_PFX(
+            UD,
+            BY_W(I3(vpandnd, Vx, Hx, Wx, 0), I3(vpandnq, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* AVX512F */
         [0xe0] = BY_PFX(UD, I3(vpavgb, Vx, Hx, Wx, F_EVEX_NO_B), UD, UD), /* AVX512BW */
         [0xe1] = BY_PFX(UD, I3(vpsraw, Vx, Hx, Wdq, F_EVEX_NO_B), UD, UD), /* AVX512BW */
         [0xe2] = BY_PFX(
@@ -343,21 +411,31 @@ const struct optab optab_evex[5][256] = {
                 I2(vcvtdq2pd, Vx, Whx, F_NO_VVVV | F_EVEX_ER_SAE),
                 I2(vcvtqq2pd, Vx, Wx, F_NO_VVVV | F_EVEX_ER_SAE)),
             I2(vcvtpd2dq, Vhx, Wx, F_W1 | F_NO_VVVV | F_EVEX_ER_SAE)), /* AVX512DQ AVX512F */
-        [0xe7] = BY_PFX(UD, I2(vmovntdq, Mx, Vx, F_W0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B), UD, UD), /* AVX512F */
+        [0xe7] = BY_PFX(
+            UD,
+            I2(vmovntdq, Mx, Vx, F_W0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B),
+            UD,
+            UD), /* AVX512F */
         [0xe8] = BY_PFX(UD, I3(vpsubsb, Vx, Hx, Wx, F_EVEX_NO_B), UD, UD), /* AVX512BW */
         [0xe9] = BY_PFX(UD, I3(vpsubsw, Vx, Hx, Wx, F_EVEX_NO_B), UD, UD), /* AVX512BW */
         [0xea] = BY_PFX(UD, I3(vpminsw, Vx, Hx, Wx, F_EVEX_NO_B), UD, UD), /* AVX512BW */
-        [0xeb] = BY_PFX(UD, BY_W(I3(vpord, Vx, Hx, Wx, 0), I3(vporq, Vx, Hx, Wx, 0)), UD, UD), /* AVX512F */
+        /* AVX512F */
+        [0xeb] = BY_PFX(UD, BY_W(I3(vpord, Vx, Hx, Wx, 0), I3(vporq, Vx, Hx, Wx, 0)), UD, UD),
         [0xec] = BY_PFX(UD, I3(vpaddsb, Vx, Hx, Wx, F_EVEX_NO_B), UD, UD), /* AVX512BW */
         [0xed] = BY_PFX(UD, I3(vpaddsw, Vx, Hx, Wx, F_EVEX_NO_B), UD, UD), /* AVX512BW */
         [0xee] = BY_PFX(UD, I3(vpmaxsw, Vx, Hx, Wx, F_EVEX_NO_B), UD, UD), /* AVX512BW */
-        [0xef] = BY_PFX(UD, BY_W(I3(vpxord, Vx, Hx, Wx, 0), I3(vpxorq, Vx, Hx, Wx, 0)), UD, UD), /* AVX512F */
+        [0xef] = BY_PFX(
+            UD,
+            BY_W(I3(vpxord, Vx, Hx, Wx, 0), I3(vpxorq, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* AVX512F */
         [0xf1] = BY_PFX(UD, I3(vpsllw, Vx, Hx, Wdq, F_EVEX_NO_B), UD, UD), /* AVX512BW */
         [0xf2] = BY_PFX(UD, I3(vpslld, Vx, Hx, Wdq, F_W0 | F_EVEX_NO_B), UD, UD), /* AVX512F */
         [0xf3] = BY_PFX(UD, I3(vpsllq, Vx, Hx, Wdq, F_W1 | F_EVEX_NO_B), UD, UD), /* AVX512F */
         [0xf4] = BY_PFX(UD, I3(vpmuludq, Vx, Hx, Wx, F_W1), UD, UD), /* AVX512F */
         [0xf5] = BY_PFX(UD, I3(vpmaddwd, Vx, Hx, Wx, F_EVEX_NO_B), UD, UD), /* AVX512BW */
-        [0xf6] = BY_PFX(UD, I3(vpsadbw, Vx, Hx, Wx, F_EVEX_NO_K | F_EVEX_NO_B), UD, UD), /* AVX512BW */
+        /* AVX512BW */
+        [0xf6] = BY_PFX(UD, I3(vpsadbw, Vx, Hx, Wx, F_EVEX_NO_K | F_EVEX_NO_B), UD, UD),
         [0xf8] = BY_PFX(UD, I3(vpsubb, Vx, Hx, Wx, F_EVEX_NO_B), UD, UD), /* AVX512BW */
         [0xf9] = BY_PFX(UD, I3(vpsubw, Vx, Hx, Wx, F_EVEX_NO_B), UD, UD), /* AVX512BW */
         [0xfa] = BY_PFX(UD, I3(vpsubd, Vx, Hx, Wx, F_W0), UD, UD), /* AVX512F */
@@ -368,6 +446,7 @@ const struct optab optab_evex[5][256] = {
     },
     /* ===== EVEX map 2 (0F 38) ===== */
     [1] = {
+        /* ---- 00-4F: shuffles, permutes, conversions, narrowing moves, broadcasts, shifts ---- */
         [0x00] = BY_PFX(UD, I3(vpshufb, Vx, Hx, Wx, F_EVEX_NO_B), UD, UD), /* AVX512BW */
         [0x04] = BY_PFX(UD, I3(vpmaddubsw, Vx, Hx, Wx, F_EVEX_NO_B), UD, UD), /* AVX512BW */
         [0x0b] = BY_PFX(UD, I3(vpmulhrsw, Vx, Hx, Wx, F_EVEX_NO_B), UD, UD), /* AVX512BW */
@@ -405,7 +484,9 @@ const struct optab optab_evex[5][256] = {
             UD,
             BY_MOD(
                 BY_W(I3(vprorvd, Vx, Hx, Mx, 0), I3(vprorvq, Vx, Hx, Mx, 0)),
-                BY_W(I3(vprorvd, Vx, Hx, Ux, F_EVEX_NO_B), I3(vprorvq, Vx, Hx, Ux, F_EVEX_NO_B))),
+                BY_W(
+                    I3(vprorvd, Vx, Hx, Ux, F_EVEX_NO_B),
+                    I3(vprorvq, Vx, Hx, Ux, F_EVEX_NO_B))),
             BY_MOD(
                 I2(vpmovusqw, Mqx, Vx, F_W0 | F_NO_VVVV | F_EVEX_NO_Z | F_EVEX_NO_B),
                 I2(vpmovusqw, Udq, Vx, F_W0 | F_NO_VVVV | F_EVEX_NO_B)),
@@ -414,49 +495,39 @@ const struct optab optab_evex[5][256] = {
             UD,
             BY_MOD(
                 BY_W(I3(vprolvd, Vx, Hx, Mx, 0), I3(vprolvq, Vx, Hx, Mx, 0)),
-                BY_W(I3(vprolvd, Vx, Hx, Ux, F_EVEX_NO_B), I3(vprolvq, Vx, Hx, Ux, F_EVEX_NO_B))),
+                BY_W(
+                    I3(vprolvd, Vx, Hx, Ux, F_EVEX_NO_B),
+                    I3(vprolvq, Vx, Hx, Ux, F_EVEX_NO_B))),
             BY_MOD(
                 I2(vpmovusqd, Mhx, Vx, F_W0 | F_NO_VVVV | F_EVEX_NO_Z | F_EVEX_NO_B),
                 I2(vpmovusqd, Uhx, Vx, F_W0 | F_NO_VVVV | F_EVEX_NO_B)),
             UD), /* AVX512F */
         [0x16] = BY_PFX(
             UD,
-            BY_LL(
-                UD,
-                BY_W(I3(vpermps, Vqq, Hqq, Wqq, 0), I3(vpermpd, Vqq, Hqq, Wqq, 0)),
-                BY_W(I3(vpermps, Vx, Hx, Wx, 0), I3(vpermpd, Vx, Hx, Wx, 0))),
+            BY_W(NOT_128(I3(vpermps, Vx, Hx, Wx, 0)), NOT_128(I3(vpermpd, Vx, Hx, Wx, 0))),
             UD,
             UD), /* AVX512F */
-        [0x18] = BY_PFX(UD, I2(vbroadcastss, Vx, Wd, F_W0 | F_NO_VVVV | F_EVEX_NO_B), UD, UD), /* AVX512F */
+        /* AVX512F */
+        [0x18] = BY_PFX(UD, I2(vbroadcastss, Vx, Wd, F_W0 | F_NO_VVVV | F_EVEX_NO_B), UD, UD),
         [0x19] = BY_PFX(
             UD,
-            BY_LL(
-                UD,
-                BY_W(
-                    I2(vbroadcastf32x2, Vqq, Wq, F_NO_VVVV | F_EVEX_NO_B),
-                    I2(vbroadcastsd, Vqq, Wq, F_NO_VVVV | F_EVEX_NO_B)),
-                BY_W(
-                    I2(vbroadcastf32x2, Vx, Wq, F_NO_VVVV | F_EVEX_NO_B),
-                    I2(vbroadcastsd, Vx, Wq, F_NO_VVVV | F_EVEX_NO_B))),
+            BY_W(
+                NOT_128(I2(vbroadcastf32x2, Vx, Wq, F_NO_VVVV | F_EVEX_NO_B)),
+                NOT_128(I2(vbroadcastsd, Vx, Wq, F_NO_VVVV | F_EVEX_NO_B))),
             UD,
             UD), /* AVX512DQ AVX512F */
         [0x1a] = BY_PFX(
             UD,
-            BY_LL(
-                UD,
-                BY_W(
-                    I2(vbroadcastf32x4, Vqq, Mdq, F_NO_VVVV | F_EVEX_NO_B),
-                    I2(vbroadcastf64x2, Vqq, Mdq, F_NO_VVVV | F_EVEX_NO_B)),
-                BY_W(
-                    I2(vbroadcastf32x4, Vx, Mdq, F_NO_VVVV | F_EVEX_NO_B),
-                    I2(vbroadcastf64x2, Vx, Mdq, F_NO_VVVV | F_EVEX_NO_B))),
+            BY_W(
+                NOT_128(I2(vbroadcastf32x4, Vx, Mdq, F_NO_VVVV | F_EVEX_NO_B)),
+                NOT_128(I2(vbroadcastf64x2, Vx, Mdq, F_NO_VVVV | F_EVEX_NO_B))),
             UD,
             UD), /* AVX512DQ AVX512F */
         [0x1b] = BY_PFX(
             UD,
             BY_W(
-                BY_LL(UD, UD, I2(vbroadcastf32x8, Vx, Mqq, F_NO_VVVV | F_EVEX_NO_B)),
-                BY_LL(UD, UD, I2(vbroadcastf64x4, Vx, Mqq, F_NO_VVVV | F_EVEX_NO_B))),
+                ONLY_512(I2(vbroadcastf32x8, Vx, Mqq, F_NO_VVVV | F_EVEX_NO_B)),
+                ONLY_512(I2(vbroadcastf64x4, Vx, Mqq, F_NO_VVVV | F_EVEX_NO_B))),
             UD,
             UD), /* AVX512DQ AVX512F */
         [0x1c] = BY_PFX(UD, I2(vpabsb, Vx, Wx, F_NO_VVVV | F_EVEX_NO_B), UD, UD), /* AVX512BW */
@@ -516,8 +587,12 @@ const struct optab optab_evex[5][256] = {
             UD), /* AVX512BW */
         [0x27] = BY_PFX(
             UD,
-            BY_W(I3(vptestmd, KGq, Hx, Wx, F_EVEX_NO_Z), I3(vptestmq, KGq, Hx, Wx, F_EVEX_NO_Z)),
-            BY_W(I3(vptestnmd, KGq, Hx, Wx, F_EVEX_NO_Z), I3(vptestnmq, KGq, Hx, Wx, F_EVEX_NO_Z)),
+            BY_W(
+                I3(vptestmd, KGq, Hx, Wx, F_EVEX_NO_Z),
+                I3(vptestmq, KGq, Hx, Wx, F_EVEX_NO_Z)),
+            BY_W(
+                I3(vptestnmd, KGq, Hx, Wx, F_EVEX_NO_Z),
+                I3(vptestnmq, KGq, Hx, Wx, F_EVEX_NO_Z)),
             UD), /* AVX512F */
         [0x28] = BY_PFX(
             UD,
@@ -541,7 +616,9 @@ const struct optab optab_evex[5][256] = {
         [0x2b] = BY_PFX(UD, I3(vpackusdw, Vx, Hx, Wx, F_W0), UD, UD), /* AVX512BW */
         [0x2c] = BY_PFX(
             UD,
-            BY_W(I3(vscalefps, Vx, Hx, Wx, F_EVEX_ER_SAE), I3(vscalefpd, Vx, Hx, Wx, F_EVEX_ER_SAE)),
+            BY_W(
+                I3(vscalefps, Vx, Hx, Wx, F_EVEX_ER_SAE),
+                I3(vscalefpd, Vx, Hx, Wx, F_EVEX_ER_SAE)),
             UD,
             UD), /* AVX512F */
         [0x2d] = BY_PFX(
@@ -595,10 +672,7 @@ const struct optab optab_evex[5][256] = {
             UD), /* AVX512F */
         [0x36] = BY_PFX(
             UD,
-            BY_LL(
-                UD,
-                BY_W(I3(vpermd, Vqq, Hqq, Wqq, 0), I3(vpermq, Vqq, Hqq, Wqq, 0)),
-                BY_W(I3(vpermd, Vx, Hx, Wx, 0), I3(vpermq, Vx, Hx, Wx, 0))),
+            BY_W(NOT_128(I3(vpermd, Vx, Hx, Wx, 0)), NOT_128(I3(vpermq, Vx, Hx, Wx, 0))),
             UD,
             UD), /* AVX512F */
         [0x37] = BY_PFX(UD, I3(vpcmpgtq, KGq, Hx, Wx, F_W1 | F_EVEX_NO_Z), UD, UD), /* AVX512F */
@@ -621,12 +695,28 @@ const struct optab optab_evex[5][256] = {
             I3(vpminuw, Vx, Hx, Wx, F_EVEX_NO_B),
             I2(vpbroadcastmw2d, Vx, KRq, F_W0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B),
             UD), /* AVX512BW AVX512CD */
-        [0x3b] = BY_PFX(UD, BY_W(I3(vpminud, Vx, Hx, Wx, 0), I3(vpminuq, Vx, Hx, Wx, 0)), UD, UD), /* AVX512F */
+        [0x3b] = BY_PFX(
+            UD,
+            BY_W(I3(vpminud, Vx, Hx, Wx, 0), I3(vpminuq, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* AVX512F */
         [0x3c] = BY_PFX(UD, I3(vpmaxsb, Vx, Hx, Wx, F_EVEX_NO_B), UD, UD), /* AVX512BW */
-        [0x3d] = BY_PFX(UD, BY_W(I3(vpmaxsd, Vx, Hx, Wx, 0), I3(vpmaxsq, Vx, Hx, Wx, 0)), UD, UD), /* AVX512F */
+        [0x3d] = BY_PFX(
+            UD,
+            BY_W(I3(vpmaxsd, Vx, Hx, Wx, 0), I3(vpmaxsq, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* AVX512F */
         [0x3e] = BY_PFX(UD, I3(vpmaxuw, Vx, Hx, Wx, F_EVEX_NO_B), UD, UD), /* AVX512BW */
-        [0x3f] = BY_PFX(UD, BY_W(I3(vpmaxud, Vx, Hx, Wx, 0), I3(vpmaxuq, Vx, Hx, Wx, 0)), UD, UD), /* AVX512F */
-        [0x40] = BY_PFX(UD, BY_W(I3(vpmulld, Vx, Hx, Wx, 0), I3(vpmullq, Vx, Hx, Wx, 0)), UD, UD), /* AVX512DQ AVX512F */
+        [0x3f] = BY_PFX(
+            UD,
+            BY_W(I3(vpmaxud, Vx, Hx, Wx, 0), I3(vpmaxuq, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* AVX512F */
+        [0x40] = BY_PFX(
+            UD,
+            BY_W(I3(vpmulld, Vx, Hx, Wx, 0), I3(vpmullq, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* AVX512DQ AVX512F */
         [0x42] = BY_PFX(
             UD,
             BY_W(
@@ -641,34 +731,65 @@ const struct optab optab_evex[5][256] = {
                 I3(vgetexpsd, Vdq, Hdq, Wq, F_EVEX_NO_B | F_EVEX_ER_SAE)),
             UD,
             UD), /* AVX512F */
-        [0x44] = BY_PFX(UD, BY_W(I2(vplzcntd, Vx, Wx, F_NO_VVVV), I2(vplzcntq, Vx, Wx, F_NO_VVVV)), UD, UD), /* AVX512CD */
-        [0x45] = BY_PFX(UD, BY_W(I3(vpsrlvd, Vx, Hx, Wx, 0), I3(vpsrlvq, Vx, Hx, Wx, 0)), UD, UD), /* AVX512F */
-        [0x46] = BY_PFX(UD, BY_W(I3(vpsravd, Vx, Hx, Wx, 0), I3(vpsravq, Vx, Hx, Wx, 0)), UD, UD), /* AVX512F */
-        [0x47] = BY_PFX(UD, BY_W(I3(vpsllvd, Vx, Hx, Wx, 0), I3(vpsllvq, Vx, Hx, Wx, 0)), UD, UD), /* AVX512F */
-        [0x4c] = BY_PFX(UD, BY_W(I2(vrcp14ps, Vx, Wx, F_NO_VVVV), I2(vrcp14pd, Vx, Wx, F_NO_VVVV)), UD, UD), /* AVX512F */
+        [0x44] = BY_PFX(
+            UD,
+            BY_W(I2(vplzcntd, Vx, Wx, F_NO_VVVV), I2(vplzcntq, Vx, Wx, F_NO_VVVV)),
+            UD,
+            UD), /* AVX512CD */
+        [0x45] = BY_PFX(
+            UD,
+            BY_W(I3(vpsrlvd, Vx, Hx, Wx, 0), I3(vpsrlvq, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* AVX512F */
+        [0x46] = BY_PFX(
+            UD,
+            BY_W(I3(vpsravd, Vx, Hx, Wx, 0), I3(vpsravq, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* AVX512F */
+        [0x47] = BY_PFX(
+            UD,
+            BY_W(I3(vpsllvd, Vx, Hx, Wx, 0), I3(vpsllvq, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* AVX512F */
+        [0x4c] = BY_PFX(
+            UD,
+            BY_W(I2(vrcp14ps, Vx, Wx, F_NO_VVVV), I2(vrcp14pd, Vx, Wx, F_NO_VVVV)),
+            UD,
+            UD), /* AVX512F */
         [0x4d] = BY_PFX(
             UD,
-            BY_W(I3(vrcp14ss, Vdq, Hdq, Wd, F_EVEX_NO_B), I3(vrcp14sd, Vdq, Hdq, Wq, F_EVEX_NO_B)),
+            BY_W(
+                I3(vrcp14ss, Vdq, Hdq, Wd, F_EVEX_NO_B),
+                I3(vrcp14sd, Vdq, Hdq, Wq, F_EVEX_NO_B)),
             UD,
             UD), /* AVX512F */
-        [0x4e] = BY_PFX(UD, BY_W(I2(vrsqrt14ps, Vx, Wx, F_NO_VVVV), I2(vrsqrt14pd, Vx, Wx, F_NO_VVVV)), UD, UD), /* AVX512F */
+        [0x4e] = BY_PFX(
+            UD,
+            BY_W(I2(vrsqrt14ps, Vx, Wx, F_NO_VVVV), I2(vrsqrt14pd, Vx, Wx, F_NO_VVVV)),
+            UD,
+            UD), /* AVX512F */
         [0x4f] = BY_PFX(
             UD,
-            BY_W(I3(vrsqrt14ss, Vdq, Hdq, Wd, F_EVEX_NO_B), I3(vrsqrt14sd, Vdq, Hdq, Wq, F_EVEX_NO_B)),
+            BY_W(
+                I3(vrsqrt14ss, Vdq, Hdq, Wd, F_EVEX_NO_B),
+                I3(vrsqrt14sd, Vdq, Hdq, Wq, F_EVEX_NO_B)),
             UD,
             UD), /* AVX512F */
+        /* ---- 50-7F: VNNI, bit algorithms, broadcasts, expand/compress, permutes ---- */
         [0x50] = BY_PFX(UD, I3(vpdpbusd, Vx, Hx, Wx, F_W0), UD, UD), /* AVX512_VNNI */
         [0x51] = BY_PFX(UD, I3(vpdpbusds, Vx, Hx, Wx, F_W0), UD, UD), /* AVX512_VNNI */
+        /* AVX512_4VNNIW AVX512_BF16 AVX512_VNNI */
         [0x52] = BY_PFX(
             UD,
             I3(vpdpwssd, Vx, Hx, Wx, F_W0),
             I3(vdpbf16ps, Vx, Hx, Wx, F_W0),
-            BY_LL(UD, UD, I3(vp4dpwssd, Vx, Hx, Mdq, F_W0 | F_EVEX_NO_B))), /* AVX512_4VNNIW AVX512_BF16 AVX512_VNNI */
+            ONLY_512(I3(vp4dpwssd, Vx, Hx, Mdq, F_W0 | F_EVEX_NO_B))),
+        /* AVX512_4VNNIW AVX512_VNNI */
         [0x53] = BY_PFX(
             UD,
             I3(vpdpwssds, Vx, Hx, Wx, F_W0),
             UD,
-            BY_LL(UD, UD, I3(vp4dpwssds, Vx, Hx, Mdq, F_W0 | F_EVEX_NO_B))), /* AVX512_4VNNIW AVX512_VNNI */
+            ONLY_512(I3(vp4dpwssds, Vx, Hx, Mdq, F_W0 | F_EVEX_NO_B))),
         [0x54] = BY_PFX(
             UD,
             BY_W(
@@ -676,8 +797,13 @@ const struct optab optab_evex[5][256] = {
                 I2(vpopcntw, Vx, Wx, F_NO_VVVV | F_EVEX_NO_B)),
             UD,
             UD), /* AVX512_BITALG */
-        [0x55] = BY_PFX(UD, BY_W(I2(vpopcntd, Vx, Wx, F_NO_VVVV), I2(vpopcntq, Vx, Wx, F_NO_VVVV)), UD, UD), /* AVX512_VPOPCNTDQ */
-        [0x58] = BY_PFX(UD, I2(vpbroadcastd, Vx, Wd, F_W0 | F_NO_VVVV | F_EVEX_NO_B), UD, UD), /* AVX512F */
+        [0x55] = BY_PFX(
+            UD,
+            BY_W(I2(vpopcntd, Vx, Wx, F_NO_VVVV), I2(vpopcntq, Vx, Wx, F_NO_VVVV)),
+            UD,
+            UD), /* AVX512_VPOPCNTDQ */
+        /* AVX512F */
+        [0x58] = BY_PFX(UD, I2(vpbroadcastd, Vx, Wd, F_W0 | F_NO_VVVV | F_EVEX_NO_B), UD, UD),
         [0x59] = BY_PFX(
             UD,
             BY_W(
@@ -687,46 +813,51 @@ const struct optab optab_evex[5][256] = {
             UD), /* AVX512DQ AVX512F */
         [0x5a] = BY_PFX(
             UD,
-            BY_LL(
-                UD,
-                BY_W(
-                    I2(vbroadcasti32x4, Vqq, Mdq, F_NO_VVVV | F_EVEX_NO_B),
-                    I2(vbroadcasti64x2, Vqq, Mdq, F_NO_VVVV | F_EVEX_NO_B)),
-                BY_W(
-                    I2(vbroadcasti32x4, Vx, Mdq, F_NO_VVVV | F_EVEX_NO_B),
-                    I2(vbroadcasti64x2, Vx, Mdq, F_NO_VVVV | F_EVEX_NO_B))),
+            BY_W(
+                NOT_128(I2(vbroadcasti32x4, Vx, Mdq, F_NO_VVVV | F_EVEX_NO_B)),
+                NOT_128(I2(vbroadcasti64x2, Vx, Mdq, F_NO_VVVV | F_EVEX_NO_B))),
             UD,
             UD), /* AVX512DQ AVX512F */
         [0x5b] = BY_PFX(
             UD,
             BY_W(
-                BY_LL(UD, UD, I2(vbroadcasti32x8, Vx, Mqq, F_NO_VVVV | F_EVEX_NO_B)),
-                BY_LL(UD, UD, I2(vbroadcasti64x4, Vx, Mqq, F_NO_VVVV | F_EVEX_NO_B))),
+                ONLY_512(I2(vbroadcasti32x8, Vx, Mqq, F_NO_VVVV | F_EVEX_NO_B)),
+                ONLY_512(I2(vbroadcasti64x4, Vx, Mqq, F_NO_VVVV | F_EVEX_NO_B))),
             UD,
             UD), /* AVX512DQ AVX512F */
         [0x62] = BY_PFX(
             UD,
             BY_W(
-                I2(vpexpandb, Vx, Wx, F_NO_VVVV | F_EVEX_NO_B),
-                I2(vpexpandw, Vx, Wx, F_NO_VVVV | F_EVEX_NO_B)),
+                I2E(vpexpandb, Vx, Wx, F_NO_VVVV | F_EVEX_NO_B, T1S(1)),
+                I2E(vpexpandw, Vx, Wx, F_NO_VVVV | F_EVEX_NO_B, T1S(2))),
             UD,
             UD), /* AVX512_VBMI2 */
         [0x63] = BY_PFX(
             UD,
             BY_MOD(
                 BY_W(
-                    I2(vpcompressb, Mx, Vx, F_NO_VVVV | F_EVEX_NO_Z | F_EVEX_NO_B),
-                    I2(vpcompressw, Mx, Vx, F_NO_VVVV | F_EVEX_NO_Z | F_EVEX_NO_B)),
+                    I2E(vpcompressb, Mx, Vx, F_NO_VVVV | F_EVEX_NO_Z | F_EVEX_NO_B, T1S(1)),
+                    I2E(vpcompressw, Mx, Vx, F_NO_VVVV | F_EVEX_NO_Z | F_EVEX_NO_B, T1S(2))),
                 BY_W(
                     I2(vpcompressb, Ux, Vx, F_NO_VVVV | F_EVEX_NO_B),
                     I2(vpcompressw, Ux, Vx, F_NO_VVVV | F_EVEX_NO_B))),
             UD,
             UD), /* AVX512_VBMI2 */
-        [0x64] = BY_PFX(UD, BY_W(I3(vpblendmd, Vx, Hx, Wx, 0), I3(vpblendmq, Vx, Hx, Wx, 0)), UD, UD), /* AVX512F */
-        [0x65] = BY_PFX(UD, BY_W(I3(vblendmps, Vx, Hx, Wx, 0), I3(vblendmpd, Vx, Hx, Wx, 0)), UD, UD), /* AVX512F */
+        [0x64] = BY_PFX(
+            UD,
+            BY_W(I3(vpblendmd, Vx, Hx, Wx, 0), I3(vpblendmq, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* AVX512F */
+        [0x65] = BY_PFX(
+            UD,
+            BY_W(I3(vblendmps, Vx, Hx, Wx, 0), I3(vblendmpd, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* AVX512F */
         [0x66] = BY_PFX(
             UD,
-            BY_W(I3(vpblendmb, Vx, Hx, Wx, F_EVEX_NO_B), I3(vpblendmw, Vx, Hx, Wx, F_EVEX_NO_B)),
+            BY_W(
+                I3(vpblendmb, Vx, Hx, Wx, F_EVEX_NO_B),
+                I3(vpblendmw, Vx, Hx, Wx, F_EVEX_NO_B)),
             UD,
             UD), /* AVX512BW */
         [0x68] = BY_PFX(
@@ -736,25 +867,46 @@ const struct optab optab_evex[5][256] = {
             BY_W(
                 I3(vp2intersectd, KGq, Hx, Wx, F_EVEX_NO_K),
                 I3(vp2intersectq, KGq, Hx, Wx, F_EVEX_NO_K))), /* AVX512_VP2INTERSECT */
-        [0x70] = BY_PFX(UD, I3(vpshldvw, Vx, Hx, Wx, F_W1 | F_EVEX_NO_B), UD, UD), /* AVX512_VBMI2 */
-        [0x71] = BY_PFX(UD, BY_W(I3(vpshldvd, Vx, Hx, Wx, 0), I3(vpshldvq, Vx, Hx, Wx, 0)), UD, UD), /* AVX512_VBMI2 */
+        /* AVX512_VBMI2 */
+        [0x70] = BY_PFX(UD, I3(vpshldvw, Vx, Hx, Wx, F_W1 | F_EVEX_NO_B), UD, UD),
+        [0x71] = BY_PFX(
+            UD,
+            BY_W(I3(vpshldvd, Vx, Hx, Wx, 0), I3(vpshldvq, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* AVX512_VBMI2 */
         [0x72] = BY_PFX(
             UD,
             I3(vpshrdvw, Vx, Hx, Wx, F_W1 | F_EVEX_NO_B),
             I2(vcvtneps2bf16, Vhx, Wx, F_W0 | F_NO_VVVV),
             I3(vcvtne2ps2bf16, Vx, Hx, Wx, F_W0)), /* AVX512_BF16 AVX512_VBMI2 */
-        [0x73] = BY_PFX(UD, BY_W(I3(vpshrdvd, Vx, Hx, Wx, 0), I3(vpshrdvq, Vx, Hx, Wx, 0)), UD, UD), /* AVX512_VBMI2 */
+        [0x73] = BY_PFX(
+            UD,
+            BY_W(I3(vpshrdvd, Vx, Hx, Wx, 0), I3(vpshrdvq, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* AVX512_VBMI2 */
         [0x75] = BY_PFX(
             UD,
             BY_W(I3(vpermi2b, Vx, Hx, Wx, F_EVEX_NO_B), I3(vpermi2w, Vx, Hx, Wx, F_EVEX_NO_B)),
             UD,
             UD), /* AVX512BW AVX512_VBMI */
-        [0x76] = BY_PFX(UD, BY_W(I3(vpermi2d, Vx, Hx, Wx, 0), I3(vpermi2q, Vx, Hx, Wx, 0)), UD, UD), /* AVX512F */
-        [0x77] = BY_PFX(UD, BY_W(I3(vpermi2ps, Vx, Hx, Wx, 0), I3(vpermi2pd, Vx, Hx, Wx, 0)), UD, UD), /* AVX512F */
-        [0x78] = BY_PFX(UD, I2(vpbroadcastb, Vx, Wb, F_W0 | F_NO_VVVV | F_EVEX_NO_B), UD, UD), /* AVX512BW */
-        [0x79] = BY_PFX(UD, I2(vpbroadcastw, Vx, Ww, F_W0 | F_NO_VVVV | F_EVEX_NO_B), UD, UD), /* AVX512BW */
-        [0x7a] = BY_PFX(UD, I2(vpbroadcastb, Vx, Rd, F_W0 | F_NO_VVVV | F_EVEX_NO_B), UD, UD), /* AVX512BW */
-        [0x7b] = BY_PFX(UD, I2(vpbroadcastw, Vx, Rd, F_W0 | F_NO_VVVV | F_EVEX_NO_B), UD, UD), /* AVX512BW */
+        [0x76] = BY_PFX(
+            UD,
+            BY_W(I3(vpermi2d, Vx, Hx, Wx, 0), I3(vpermi2q, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* AVX512F */
+        [0x77] = BY_PFX(
+            UD,
+            BY_W(I3(vpermi2ps, Vx, Hx, Wx, 0), I3(vpermi2pd, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* AVX512F */
+        /* AVX512BW */
+        [0x78] = BY_PFX(UD, I2(vpbroadcastb, Vx, Wb, F_W0 | F_NO_VVVV | F_EVEX_NO_B), UD, UD),
+        /* AVX512BW */
+        [0x79] = BY_PFX(UD, I2(vpbroadcastw, Vx, Ww, F_W0 | F_NO_VVVV | F_EVEX_NO_B), UD, UD),
+        /* AVX512BW */
+        [0x7a] = BY_PFX(UD, I2(vpbroadcastb, Vx, Rd, F_W0 | F_NO_VVVV | F_EVEX_NO_B), UD, UD),
+        /* AVX512BW */
+        [0x7b] = BY_PFX(UD, I2(vpbroadcastw, Vx, Rd, F_W0 | F_NO_VVVV | F_EVEX_NO_B), UD, UD),
         [0x7c] = BY_PFX(
             UD,
             BY_W(
@@ -767,29 +919,38 @@ const struct optab optab_evex[5][256] = {
             BY_W(I3(vpermt2b, Vx, Hx, Wx, F_EVEX_NO_B), I3(vpermt2w, Vx, Hx, Wx, F_EVEX_NO_B)),
             UD,
             UD), /* AVX512BW AVX512_VBMI */
-        [0x7e] = BY_PFX(UD, BY_W(I3(vpermt2d, Vx, Hx, Wx, 0), I3(vpermt2q, Vx, Hx, Wx, 0)), UD, UD), /* AVX512F */
-        [0x7f] = BY_PFX(UD, BY_W(I3(vpermt2ps, Vx, Hx, Wx, 0), I3(vpermt2pd, Vx, Hx, Wx, 0)), UD, UD), /* AVX512F */
+        [0x7e] = BY_PFX(
+            UD,
+            BY_W(I3(vpermt2d, Vx, Hx, Wx, 0), I3(vpermt2q, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* AVX512F */
+        [0x7f] = BY_PFX(
+            UD,
+            BY_W(I3(vpermt2ps, Vx, Hx, Wx, 0), I3(vpermt2pd, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* AVX512F */
         [0x83] = BY_PFX(UD, I3(vpmultishiftqb, Vx, Hx, Wx, F_W1), UD, UD), /* AVX512_VBMI */
+        /* ---- 88-A3: expand/compress, gathers, scatters, FMA (132) ---- */
         [0x88] = BY_PFX(
             UD,
             BY_W(
-                I2(vexpandps, Vx, Wx, F_NO_VVVV | F_EVEX_NO_B),
-                I2(vexpandpd, Vx, Wx, F_NO_VVVV | F_EVEX_NO_B)),
+                I2E(vexpandps, Vx, Wx, F_NO_VVVV | F_EVEX_NO_B, T1S(4)),
+                I2E(vexpandpd, Vx, Wx, F_NO_VVVV | F_EVEX_NO_B, T1S(8))),
             UD,
             UD), /* AVX512F */
         [0x89] = BY_PFX(
             UD,
             BY_W(
-                I2(vpexpandd, Vx, Wx, F_NO_VVVV | F_EVEX_NO_B),
-                I2(vpexpandq, Vx, Wx, F_NO_VVVV | F_EVEX_NO_B)),
+                I2E(vpexpandd, Vx, Wx, F_NO_VVVV | F_EVEX_NO_B, T1S(4)),
+                I2E(vpexpandq, Vx, Wx, F_NO_VVVV | F_EVEX_NO_B, T1S(8))),
             UD,
             UD), /* AVX512F */
         [0x8a] = BY_PFX(
             UD,
             BY_MOD(
                 BY_W(
-                    I2(vcompressps, Mx, Vx, F_NO_VVVV | F_EVEX_NO_Z | F_EVEX_NO_B),
-                    I2(vcompresspd, Mx, Vx, F_NO_VVVV | F_EVEX_NO_Z | F_EVEX_NO_B)),
+                    I2E(vcompressps, Mx, Vx, F_NO_VVVV | F_EVEX_NO_Z | F_EVEX_NO_B, T1S(4)),
+                    I2E(vcompresspd, Mx, Vx, F_NO_VVVV | F_EVEX_NO_Z | F_EVEX_NO_B, T1S(8))),
                 BY_W(
                     I2(vcompressps, Ux, Vx, F_NO_VVVV | F_EVEX_NO_B),
                     I2(vcompresspd, Ux, Vx, F_NO_VVVV | F_EVEX_NO_B))),
@@ -799,8 +960,8 @@ const struct optab optab_evex[5][256] = {
             UD,
             BY_MOD(
                 BY_W(
-                    I2(vpcompressd, Mx, Vx, F_NO_VVVV | F_EVEX_NO_Z | F_EVEX_NO_B),
-                    I2(vpcompressq, Mx, Vx, F_NO_VVVV | F_EVEX_NO_Z | F_EVEX_NO_B)),
+                    I2E(vpcompressd, Mx, Vx, F_NO_VVVV | F_EVEX_NO_Z | F_EVEX_NO_B, T1S(4)),
+                    I2E(vpcompressq, Mx, Vx, F_NO_VVVV | F_EVEX_NO_Z | F_EVEX_NO_B, T1S(8))),
                 BY_W(
                     I2(vpcompressd, Ux, Vx, F_NO_VVVV | F_EVEX_NO_B),
                     I2(vpcompressq, Ux, Vx, F_NO_VVVV | F_EVEX_NO_B))),
@@ -811,33 +972,29 @@ const struct optab optab_evex[5][256] = {
             BY_W(I3(vpermb, Vx, Hx, Wx, F_EVEX_NO_B), I3(vpermw, Vx, Hx, Wx, F_EVEX_NO_B)),
             UD,
             UD), /* AVX512BW AVX512_VBMI */
-        [0x8f] = BY_PFX(UD, I3(vpshufbitqmb, KGq, Hx, Wx, F_W0 | F_EVEX_NO_Z | F_EVEX_NO_B), UD, UD), /* AVX512_BITALG */
+        [0x8f] = BY_PFX(
+            UD,
+            I3(vpshufbitqmb, KGq, Hx, Wx, F_W0 | F_EVEX_NO_Z | F_EVEX_NO_B),
+            UD,
+            UD), /* AVX512_BITALG */
         [0x90] = BY_PFX(
             UD,
-            BY_W(
-                I2(vpgatherdd, Vx, Md, F_NO_VVVV | F_EVEX_NEED_K | F_EVEX_NO_Z | F_EVEX_NO_B | F_VSIB),
-                I2(vpgatherdq, Vx, Mq, F_NO_VVVV | F_EVEX_NEED_K | F_EVEX_NO_Z | F_EVEX_NO_B | F_VSIB)),
+            BY_W(I2(vpgatherdd, Vx, Md, EVEX_VSIB), I2(vpgatherdq, Vx, Mq, EVEX_VSIB)),
             UD,
             UD), /* AVX512F */
         [0x91] = BY_PFX(
             UD,
-            BY_W(
-                I2(vpgatherqd, Vhx, Md, F_NO_VVVV | F_EVEX_NEED_K | F_EVEX_NO_Z | F_EVEX_NO_B | F_VSIB),
-                I2(vpgatherqq, Vx, Mq, F_NO_VVVV | F_EVEX_NEED_K | F_EVEX_NO_Z | F_EVEX_NO_B | F_VSIB)),
+            BY_W(I2(vpgatherqd, Vhx, Md, EVEX_VSIB), I2(vpgatherqq, Vx, Mq, EVEX_VSIB)),
             UD,
             UD), /* AVX512F */
         [0x92] = BY_PFX(
             UD,
-            BY_W(
-                I2(vgatherdps, Vx, Md, F_NO_VVVV | F_EVEX_NEED_K | F_EVEX_NO_Z | F_EVEX_NO_B | F_VSIB),
-                I2(vgatherdpd, Vx, Mq, F_NO_VVVV | F_EVEX_NEED_K | F_EVEX_NO_Z | F_EVEX_NO_B | F_VSIB)),
+            BY_W(I2(vgatherdps, Vx, Md, EVEX_VSIB), I2(vgatherdpd, Vx, Mq, EVEX_VSIB)),
             UD,
             UD), /* AVX512F */
         [0x93] = BY_PFX(
             UD,
-            BY_W(
-                I2(vgatherqps, Vhx, Md, F_NO_VVVV | F_EVEX_NEED_K | F_EVEX_NO_Z | F_EVEX_NO_B | F_VSIB),
-                I2(vgatherqpd, Vx, Mq, F_NO_VVVV | F_EVEX_NEED_K | F_EVEX_NO_Z | F_EVEX_NO_B | F_VSIB)),
+            BY_W(I2(vgatherqps, Vhx, Md, EVEX_VSIB), I2(vgatherqpd, Vx, Mq, EVEX_VSIB)),
             UD,
             UD), /* AVX512F */
         [0x96] = BY_PFX(
@@ -874,7 +1031,7 @@ const struct optab optab_evex[5][256] = {
                 I3(vfmsub132ps, Vx, Hx, Wx, F_EVEX_ER_SAE),
                 I3(vfmsub132pd, Vx, Hx, Wx, F_EVEX_ER_SAE)),
             UD,
-            BY_LL(UD, UD, I3(v4fmaddps, Vx, Hx, Mdq, F_W0 | F_EVEX_NO_B))), /* AVX512F AVX512_4FMAPS */
+            ONLY_512(I3(v4fmaddps, Vx, Hx, Mdq, F_W0 | F_EVEX_NO_B))), /* AVX512F AVX512_4FMAPS */
         [0x9b] = BY_PFX(
             UD,
             BY_W(
@@ -912,32 +1069,25 @@ const struct optab optab_evex[5][256] = {
             UD), /* AVX512F */
         [0xa0] = BY_PFX(
             UD,
-            BY_W(
-                I2(vpscatterdd, Md, Vx, F_NO_VVVV | F_EVEX_NEED_K | F_EVEX_NO_Z | F_EVEX_NO_B | F_VSIB),
-                I2(vpscatterdq, Mq, Vx, F_NO_VVVV | F_EVEX_NEED_K | F_EVEX_NO_Z | F_EVEX_NO_B | F_VSIB)),
+            BY_W(I2(vpscatterdd, Md, Vx, EVEX_VSIB), I2(vpscatterdq, Mq, Vx, EVEX_VSIB)),
             UD,
             UD), /* AVX512F */
         [0xa1] = BY_PFX(
             UD,
-            BY_W(
-                I2(vpscatterqd, Md, Vhx, F_NO_VVVV | F_EVEX_NEED_K | F_EVEX_NO_Z | F_EVEX_NO_B | F_VSIB),
-                I2(vpscatterqq, Mq, Vx, F_NO_VVVV | F_EVEX_NEED_K | F_EVEX_NO_Z | F_EVEX_NO_B | F_VSIB)),
+            BY_W(I2(vpscatterqd, Md, Vhx, EVEX_VSIB), I2(vpscatterqq, Mq, Vx, EVEX_VSIB)),
             UD,
             UD), /* AVX512F */
         [0xa2] = BY_PFX(
             UD,
-            BY_W(
-                I2(vscatterdps, Md, Vx, F_NO_VVVV | F_EVEX_NEED_K | F_EVEX_NO_Z | F_EVEX_NO_B | F_VSIB),
-                I2(vscatterdpd, Mq, Vx, F_NO_VVVV | F_EVEX_NEED_K | F_EVEX_NO_Z | F_EVEX_NO_B | F_VSIB)),
+            BY_W(I2(vscatterdps, Md, Vx, EVEX_VSIB), I2(vscatterdpd, Mq, Vx, EVEX_VSIB)),
             UD,
             UD), /* AVX512F */
         [0xa3] = BY_PFX(
             UD,
-            BY_W(
-                I2(vscatterqps, Md, Vhx, F_NO_VVVV | F_EVEX_NEED_K | F_EVEX_NO_Z | F_EVEX_NO_B | F_VSIB),
-                I2(vscatterqpd, Mq, Vx, F_NO_VVVV | F_EVEX_NEED_K | F_EVEX_NO_Z | F_EVEX_NO_B | F_VSIB)),
+            BY_W(I2(vscatterqps, Md, Vhx, EVEX_VSIB), I2(vscatterqpd, Mq, Vx, EVEX_VSIB)),
             UD,
             UD), /* AVX512F */
+        /* ---- A6-CF: FMA (213, 231), 4FMAPS, IFMA, ER, PF, GFNI ---- */
         [0xa6] = BY_PFX(
             UD,
             BY_W(
@@ -972,7 +1122,7 @@ const struct optab optab_evex[5][256] = {
                 I3(vfmsub213ps, Vx, Hx, Wx, F_EVEX_ER_SAE),
                 I3(vfmsub213pd, Vx, Hx, Wx, F_EVEX_ER_SAE)),
             UD,
-            BY_LL(UD, UD, I3(v4fnmaddps, Vx, Hx, Mdq, F_W0 | F_EVEX_NO_B))), /* AVX512F AVX512_4FMAPS */
+            ONLY_512(I3(v4fnmaddps, Vx, Hx, Mdq, F_W0 | F_EVEX_NO_B))), /* AVX512F AVX512_4FMAPS */
         [0xab] = BY_PFX(
             UD,
             BY_W(
@@ -1091,19 +1241,19 @@ const struct optab optab_evex[5][256] = {
                 BY_REG(
                     UD,
                     BY_W(
-                        BY_LL(UD, UD, I1(vgatherpf0dps, Md, F_NO_VVVV | F_EVEX_NEED_K | F_EVEX_NO_Z | F_EVEX_NO_B | F_VSIB)),
-                        BY_LL(UD, UD, I1(vgatherpf0dpd, Mq, F_NO_VVVV | F_EVEX_NEED_K | F_EVEX_NO_Z | F_EVEX_NO_B | F_VSIB))),
+                        ONLY_512(I1(vgatherpf0dps, Md, EVEX_VSIB)),
+                        ONLY_512(I1(vgatherpf0dpd, Mq, EVEX_VSIB))),
                     BY_W(
-                        BY_LL(UD, UD, I1(vgatherpf1dps, Md, F_NO_VVVV | F_EVEX_NEED_K | F_EVEX_NO_Z | F_EVEX_NO_B | F_VSIB)),
-                        BY_LL(UD, UD, I1(vgatherpf1dpd, Mq, F_NO_VVVV | F_EVEX_NEED_K | F_EVEX_NO_Z | F_EVEX_NO_B | F_VSIB))),
+                        ONLY_512(I1(vgatherpf1dps, Md, EVEX_VSIB)),
+                        ONLY_512(I1(vgatherpf1dpd, Mq, EVEX_VSIB))),
                     UD,
                     UD,
                     BY_W(
-                        BY_LL(UD, UD, I1(vscatterpf0dps, Md, F_NO_VVVV | F_EVEX_NEED_K | F_EVEX_NO_Z | F_EVEX_NO_B | F_VSIB)),
-                        BY_LL(UD, UD, I1(vscatterpf0dpd, Mq, F_NO_VVVV | F_EVEX_NEED_K | F_EVEX_NO_Z | F_EVEX_NO_B | F_VSIB))),
+                        ONLY_512(I1(vscatterpf0dps, Md, EVEX_VSIB)),
+                        ONLY_512(I1(vscatterpf0dpd, Mq, EVEX_VSIB))),
                     BY_W(
-                        BY_LL(UD, UD, I1(vscatterpf1dps, Md, F_NO_VVVV | F_EVEX_NEED_K | F_EVEX_NO_Z | F_EVEX_NO_B | F_VSIB)),
-                        BY_LL(UD, UD, I1(vscatterpf1dpd, Mq, F_NO_VVVV | F_EVEX_NEED_K | F_EVEX_NO_Z | F_EVEX_NO_B | F_VSIB))),
+                        ONLY_512(I1(vscatterpf1dps, Md, EVEX_VSIB)),
+                        ONLY_512(I1(vscatterpf1dpd, Mq, EVEX_VSIB))),
                     UD),
                 UD),
             UD,
@@ -1114,19 +1264,19 @@ const struct optab optab_evex[5][256] = {
                 BY_REG(
                     UD,
                     BY_W(
-                        BY_LL(UD, UD, I1(vgatherpf0qps, Md, F_NO_VVVV | F_EVEX_NEED_K | F_EVEX_NO_Z | F_EVEX_NO_B | F_VSIB)),
-                        BY_LL(UD, UD, I1(vgatherpf0qpd, Mq, F_NO_VVVV | F_EVEX_NEED_K | F_EVEX_NO_Z | F_EVEX_NO_B | F_VSIB))),
+                        ONLY_512(I1(vgatherpf0qps, Md, EVEX_VSIB)),
+                        ONLY_512(I1(vgatherpf0qpd, Mq, EVEX_VSIB))),
                     BY_W(
-                        BY_LL(UD, UD, I1(vgatherpf1qps, Md, F_NO_VVVV | F_EVEX_NEED_K | F_EVEX_NO_Z | F_EVEX_NO_B | F_VSIB)),
-                        BY_LL(UD, UD, I1(vgatherpf1qpd, Mq, F_NO_VVVV | F_EVEX_NEED_K | F_EVEX_NO_Z | F_EVEX_NO_B | F_VSIB))),
+                        ONLY_512(I1(vgatherpf1qps, Md, EVEX_VSIB)),
+                        ONLY_512(I1(vgatherpf1qpd, Mq, EVEX_VSIB))),
                     UD,
                     UD,
                     BY_W(
-                        BY_LL(UD, UD, I1(vscatterpf0qps, Md, F_NO_VVVV | F_EVEX_NEED_K | F_EVEX_NO_Z | F_EVEX_NO_B | F_VSIB)),
-                        BY_LL(UD, UD, I1(vscatterpf0qpd, Mq, F_NO_VVVV | F_EVEX_NEED_K | F_EVEX_NO_Z | F_EVEX_NO_B | F_VSIB))),
+                        ONLY_512(I1(vscatterpf0qps, Md, EVEX_VSIB)),
+                        ONLY_512(I1(vscatterpf0qpd, Mq, EVEX_VSIB))),
                     BY_W(
-                        BY_LL(UD, UD, I1(vscatterpf1qps, Md, F_NO_VVVV | F_EVEX_NEED_K | F_EVEX_NO_Z | F_EVEX_NO_B | F_VSIB)),
-                        BY_LL(UD, UD, I1(vscatterpf1qpd, Mq, F_NO_VVVV | F_EVEX_NEED_K | F_EVEX_NO_Z | F_EVEX_NO_B | F_VSIB))),
+                        ONLY_512(I1(vscatterpf1qps, Md, EVEX_VSIB)),
+                        ONLY_512(I1(vscatterpf1qpd, Mq, EVEX_VSIB))),
                     UD),
                 UD),
             UD,
@@ -1134,15 +1284,15 @@ const struct optab optab_evex[5][256] = {
         [0xc8] = BY_PFX(
             UD,
             BY_W(
-                BY_LL(UD, UD, I2(vexp2ps, Vx, Wx, F_NO_VVVV | F_EVEX_ER_SAE)),
-                BY_LL(UD, UD, I2(vexp2pd, Vx, Wx, F_NO_VVVV | F_EVEX_ER_SAE))),
+                ONLY_512(I2(vexp2ps, Vx, Wx, F_NO_VVVV | F_EVEX_ER_SAE)),
+                ONLY_512(I2(vexp2pd, Vx, Wx, F_NO_VVVV | F_EVEX_ER_SAE))),
             UD,
             UD), /* AVX512ER */
         [0xca] = BY_PFX(
             UD,
             BY_W(
-                BY_LL(UD, UD, I2(vrcp28ps, Vx, Wx, F_NO_VVVV | F_EVEX_ER_SAE)),
-                BY_LL(UD, UD, I2(vrcp28pd, Vx, Wx, F_NO_VVVV | F_EVEX_ER_SAE))),
+                ONLY_512(I2(vrcp28ps, Vx, Wx, F_NO_VVVV | F_EVEX_ER_SAE)),
+                ONLY_512(I2(vrcp28pd, Vx, Wx, F_NO_VVVV | F_EVEX_ER_SAE))),
             UD,
             UD), /* AVX512ER */
         [0xcb] = BY_PFX(
@@ -1155,8 +1305,8 @@ const struct optab optab_evex[5][256] = {
         [0xcc] = BY_PFX(
             UD,
             BY_W(
-                BY_LL(UD, UD, I2(vrsqrt28ps, Vx, Wx, F_NO_VVVV | F_EVEX_ER_SAE)),
-                BY_LL(UD, UD, I2(vrsqrt28pd, Vx, Wx, F_NO_VVVV | F_EVEX_ER_SAE))),
+                ONLY_512(I2(vrsqrt28ps, Vx, Wx, F_NO_VVVV | F_EVEX_ER_SAE)),
+                ONLY_512(I2(vrsqrt28pd, Vx, Wx, F_NO_VVVV | F_EVEX_ER_SAE))),
             UD,
             UD), /* AVX512ER */
         [0xcd] = BY_PFX(
@@ -1166,48 +1316,63 @@ const struct optab optab_evex[5][256] = {
                 I3(vrsqrt28sd, Vdq, Hdq, Wq, F_EVEX_NO_B | F_EVEX_ER_SAE)),
             UD,
             UD), /* AVX512ER */
-        [0xcf] = BY_PFX(UD, I3(vgf2p8mulb, Vx, Hx, Wx, F_W0 | F_EVEX_NO_B), UD, UD), /* AVX512_GFNI */
-        [0xdc] = BY_PFX(UD, I3(vaesenc, Vx, Hx, Wx, F_EVEX_NO_K | F_EVEX_NO_B), UD, UD), /* AVX512_VAES */
-        [0xdd] = BY_PFX(UD, I3(vaesenclast, Vx, Hx, Wx, F_EVEX_NO_K | F_EVEX_NO_B), UD, UD), /* AVX512_VAES */
-        [0xde] = BY_PFX(UD, I3(vaesdec, Vx, Hx, Wx, F_EVEX_NO_K | F_EVEX_NO_B), UD, UD), /* AVX512_VAES */
-        [0xdf] = BY_PFX(UD, I3(vaesdeclast, Vx, Hx, Wx, F_EVEX_NO_K | F_EVEX_NO_B), UD, UD), /* AVX512_VAES */
+        /* AVX512_GFNI */
+        [0xcf] = BY_PFX(UD, I3(vgf2p8mulb, Vx, Hx, Wx, F_W0 | F_EVEX_NO_B), UD, UD),
+        /* AVX512_VAES */
+        /* ---- DC-DF: VAES ---- */
+        [0xdc] = BY_PFX(UD, I3(vaesenc, Vx, Hx, Wx, F_EVEX_NO_K | F_EVEX_NO_B), UD, UD),
+        /* AVX512_VAES */
+        [0xdd] = BY_PFX(UD, I3(vaesenclast, Vx, Hx, Wx, F_EVEX_NO_K | F_EVEX_NO_B), UD, UD),
+        /* AVX512_VAES */
+        [0xde] = BY_PFX(UD, I3(vaesdec, Vx, Hx, Wx, F_EVEX_NO_K | F_EVEX_NO_B), UD, UD),
+        /* AVX512_VAES */
+        [0xdf] = BY_PFX(UD, I3(vaesdeclast, Vx, Hx, Wx, F_EVEX_NO_K | F_EVEX_NO_B), UD, UD),
     },
     /* ===== EVEX map 3 (0F 3A) ===== */
     [2] = {
-        [0x00] = BY_PFX(
+        /* AVX512F */
+        /* ---- 00-7F: permutes, rounds, inserts/extracts, ternary logic, ranges, classes ---- */
+        [0x00] = BY_PFX(UD, NOT_128(I3(vpermq, Vx, Wx, Ib, F_W1 | F_NO_VVVV)), UD, UD),
+        /* AVX512F */
+        [0x01] = BY_PFX(UD, NOT_128(I3(vpermpd, Vx, Wx, Ib, F_W1 | F_NO_VVVV)), UD, UD),
+        [0x03] = BY_PFX(
             UD,
-            BY_LL(
-                UD,
-                I3(vpermq, Vqq, Wqq, Ib, F_W1 | F_NO_VVVV),
-                I3(vpermq, Vx, Wx, Ib, F_W1 | F_NO_VVVV)),
-            UD,
-            UD), /* AVX512F */
-        [0x01] = BY_PFX(
-            UD,
-            BY_LL(
-                UD,
-                I3(vpermpd, Vqq, Wqq, Ib, F_W1 | F_NO_VVVV),
-                I3(vpermpd, Vx, Wx, Ib, F_W1 | F_NO_VVVV)),
+            BY_W(I4(valignd, Vx, Hx, Wx, Ib, 0), I4(valignq, Vx, Hx, Wx, Ib, 0)),
             UD,
             UD), /* AVX512F */
-        [0x03] = BY_PFX(UD, BY_W(I4(valignd, Vx, Hx, Wx, Ib, 0), I4(valignq, Vx, Hx, Wx, Ib, 0)), UD, UD), /* AVX512F */
         [0x04] = BY_PFX(UD, I3(vpermilps, Vx, Wx, Ib, F_W0 | F_NO_VVVV), UD, UD), /* AVX512F */
         [0x05] = BY_PFX(UD, I3(vpermilpd, Vx, Wx, Ib, F_W1 | F_NO_VVVV), UD, UD), /* AVX512F */
         [0x08] = BY_PFX(
-            I3(vrndscaleph, Vx, Wx, Ib, F_W0 | F_NO_VVVV | F_EVEX_ER_SAE),
+            I3E(vrndscaleph, Vx, Wx, Ib, F_W0 | F_NO_VVVV | F_EVEX_ER_SAE, EVEX_ELEMENT(2)),
             I3(vrndscaleps, Vx, Wx, Ib, F_W0 | F_NO_VVVV | F_EVEX_ER_SAE),
             UD,
             UD), /* AVX512F AVX512_FP16 */
-        [0x09] = BY_PFX(UD, I3(vrndscalepd, Vx, Wx, Ib, F_W1 | F_NO_VVVV | F_EVEX_ER_SAE), UD, UD), /* AVX512F */
+        [0x09] = BY_PFX(
+            UD,
+            I3(vrndscalepd, Vx, Wx, Ib, F_W1 | F_NO_VVVV | F_EVEX_ER_SAE),
+            UD,
+            UD), /* AVX512F */
         [0x0a] = BY_PFX(
             I4(vrndscalesh, Vdq, Hdq, Ww, Ib, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE),
             I4(vrndscaless, Vdq, Hdq, Wd, Ib, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE),
             UD,
             UD), /* AVX512F AVX512_FP16 */
-        [0x0b] = BY_PFX(UD, I4(vrndscalesd, Vdq, Hdq, Wq, Ib, F_W1 | F_EVEX_NO_B | F_EVEX_ER_SAE), UD, UD), /* AVX512F */
+        [0x0b] = BY_PFX(
+            UD,
+            I4(vrndscalesd, Vdq, Hdq, Wq, Ib, F_W1 | F_EVEX_NO_B | F_EVEX_ER_SAE),
+            UD,
+            UD), /* AVX512F */
         [0x0f] = BY_PFX(UD, I4(vpalignr, Vx, Hx, Wx, Ib, F_EVEX_NO_B), UD, UD), /* AVX512BW */
-        [0x14] = BY_PFX(UD, I3(vpextrb, Eb, Vdq, Ib, F_L0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B), UD, UD), /* AVX512BW */
-        [0x15] = BY_PFX(UD, I3(vpextrw, Ew, Vdq, Ib, F_L0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B), UD, UD), /* AVX512BW */
+        [0x14] = BY_PFX(
+            UD,
+            I3(vpextrb, Eb, Vdq, Ib, F_L0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B),
+            UD,
+            UD), /* AVX512BW */
+        [0x15] = BY_PFX(
+            UD,
+            I3(vpextrw, Ew, Vdq, Ib, F_L0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B),
+            UD,
+            UD), /* AVX512BW */
         [0x16] = BY_PFX(
             UD,
             BY_W(
@@ -1215,55 +1380,45 @@ const struct optab optab_evex[5][256] = {
                 I3(vpextrq, Eq, Vdq, Ib, F_L0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B)),
             UD,
             UD), /* AVX512DQ */
-        [0x17] = BY_PFX(UD, I3(vextractps, Ed, Vdq, Ib, F_L0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B), UD, UD), /* AVX512F */
+        [0x17] = BY_PFX(
+            UD,
+            I3(vextractps, Ed, Vdq, Ib, F_L0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B),
+            UD,
+            UD), /* AVX512F */
         [0x18] = BY_PFX(
             UD,
-            BY_LL(
-                UD,
-                BY_W(
-                    I4(vinsertf32x4, Vqq, Hqq, Wdq, Ib, F_EVEX_NO_B),
-                    I4(vinsertf64x2, Vqq, Hqq, Wdq, Ib, F_EVEX_NO_B)),
-                BY_W(
-                    I4(vinsertf32x4, Vx, Hx, Wdq, Ib, F_EVEX_NO_B),
-                    I4(vinsertf64x2, Vx, Hx, Wdq, Ib, F_EVEX_NO_B))),
+            BY_W(
+                NOT_128(I4(vinsertf32x4, Vx, Hx, Wdq, Ib, F_EVEX_NO_B)),
+                NOT_128(I4(vinsertf64x2, Vx, Hx, Wdq, Ib, F_EVEX_NO_B))),
             UD,
             UD), /* AVX512DQ AVX512F */
         [0x19] = BY_PFX(
             UD,
-            BY_LL(
-                UD,
+            BY_MOD(
                 BY_W(
-                    BY_MOD(
-                        I3(vextractf32x4, Mdq, Vqq, Ib, F_NO_VVVV | F_EVEX_NO_Z | F_EVEX_NO_B),
-                        I3(vextractf32x4, Udq, Vqq, Ib, F_NO_VVVV | F_EVEX_NO_B)),
-                    BY_MOD(
-                        I3(vextractf64x2, Mdq, Vqq, Ib, F_NO_VVVV | F_EVEX_NO_Z | F_EVEX_NO_B),
-                        I3(vextractf64x2, Udq, Vqq, Ib, F_NO_VVVV | F_EVEX_NO_B))),
+                    NOT_128(I3(vextractf32x4, Mdq, Vx, Ib, F_NO_VVVV | F_EVEX_NO_Z | F_EVEX_NO_B)),
+                    NOT_128(I3(vextractf64x2, Mdq, Vx, Ib, F_NO_VVVV | F_EVEX_NO_Z | F_EVEX_NO_B))),
                 BY_W(
-                    BY_MOD(
-                        I3(vextractf32x4, Mdq, Vx, Ib, F_NO_VVVV | F_EVEX_NO_Z | F_EVEX_NO_B),
-                        I3(vextractf32x4, Udq, Vx, Ib, F_NO_VVVV | F_EVEX_NO_B)),
-                    BY_MOD(
-                        I3(vextractf64x2, Mdq, Vx, Ib, F_NO_VVVV | F_EVEX_NO_Z | F_EVEX_NO_B),
-                        I3(vextractf64x2, Udq, Vx, Ib, F_NO_VVVV | F_EVEX_NO_B)))),
+                    NOT_128(I3(vextractf32x4, Udq, Vx, Ib, F_NO_VVVV | F_EVEX_NO_B)),
+                    NOT_128(I3(vextractf64x2, Udq, Vx, Ib, F_NO_VVVV | F_EVEX_NO_B)))),
             UD,
             UD), /* AVX512DQ AVX512F */
         [0x1a] = BY_PFX(
             UD,
             BY_W(
-                BY_LL(UD, UD, I4(vinsertf32x8, Vx, Hx, Wqq, Ib, F_EVEX_NO_B)),
-                BY_LL(UD, UD, I4(vinsertf64x4, Vx, Hx, Wqq, Ib, F_EVEX_NO_B))),
+                ONLY_512(I4(vinsertf32x8, Vx, Hx, Wqq, Ib, F_EVEX_NO_B)),
+                ONLY_512(I4(vinsertf64x4, Vx, Hx, Wqq, Ib, F_EVEX_NO_B))),
             UD,
             UD), /* AVX512DQ AVX512F */
         [0x1b] = BY_PFX(
             UD,
             BY_MOD(
                 BY_W(
-                    BY_LL(UD, UD, I3(vextractf32x8, Mqq, Vx, Ib, F_NO_VVVV | F_EVEX_NO_Z | F_EVEX_NO_B)),
-                    BY_LL(UD, UD, I3(vextractf64x4, Mqq, Vx, Ib, F_NO_VVVV | F_EVEX_NO_Z | F_EVEX_NO_B))),
+                    ONLY_512(I3(vextractf32x8, Mqq, Vx, Ib, F_NO_VVVV | F_EVEX_NO_Z | F_EVEX_NO_B)),
+                    ONLY_512(I3(vextractf64x4, Mqq, Vx, Ib, F_NO_VVVV | F_EVEX_NO_Z | F_EVEX_NO_B))),
                 BY_W(
-                    BY_LL(UD, UD, I3(vextractf32x8, Uqq, Vx, Ib, F_NO_VVVV | F_EVEX_NO_B)),
-                    BY_LL(UD, UD, I3(vextractf64x4, Uqq, Vx, Ib, F_NO_VVVV | F_EVEX_NO_B)))),
+                    ONLY_512(I3(vextractf32x8, Uqq, Vx, Ib, F_NO_VVVV | F_EVEX_NO_B)),
+                    ONLY_512(I3(vextractf64x4, Uqq, Vx, Ib, F_NO_VVVV | F_EVEX_NO_B)))),
             UD,
             UD), /* AVX512DQ AVX512F */
         [0x1d] = BY_PFX(
@@ -1275,16 +1430,28 @@ const struct optab optab_evex[5][256] = {
             UD), /* AVX512F */
         [0x1e] = BY_PFX(
             UD,
-            BY_W(I4(vpcmpud, KGq, Hx, Wx, Ib, F_EVEX_NO_Z), I4(vpcmpuq, KGq, Hx, Wx, Ib, F_EVEX_NO_Z)),
+            BY_W(
+                I4(vpcmpud, KGq, Hx, Wx, Ib, F_EVEX_NO_Z),
+                I4(vpcmpuq, KGq, Hx, Wx, Ib, F_EVEX_NO_Z)),
             UD,
             UD), /* AVX512F */
         [0x1f] = BY_PFX(
             UD,
-            BY_W(I4(vpcmpd, KGq, Hx, Wx, Ib, F_EVEX_NO_Z), I4(vpcmpq, KGq, Hx, Wx, Ib, F_EVEX_NO_Z)),
+            BY_W(
+                I4(vpcmpd, KGq, Hx, Wx, Ib, F_EVEX_NO_Z),
+                I4(vpcmpq, KGq, Hx, Wx, Ib, F_EVEX_NO_Z)),
             UD,
             UD), /* AVX512F */
-        [0x20] = BY_PFX(UD, I4(vpinsrb, Vdq, Hdq, Eb, Ib, F_L0 | F_EVEX_NO_K | F_EVEX_NO_B), UD, UD), /* AVX512BW */
-        [0x21] = BY_PFX(UD, I4(vinsertps, Vdq, Hdq, Wd, Ib, F_W0 | F_L0 | F_EVEX_NO_K | F_EVEX_NO_B), UD, UD), /* AVX512F */
+        [0x20] = BY_PFX(
+            UD,
+            I4(vpinsrb, Vdq, Hdq, Eb, Ib, F_L0 | F_EVEX_NO_K | F_EVEX_NO_B),
+            UD,
+            UD), /* AVX512BW */
+        [0x21] = BY_PFX(
+            UD,
+            I4(vinsertps, Vdq, Hdq, Wd, Ib, F_W0 | F_L0 | F_EVEX_NO_K | F_EVEX_NO_B),
+            UD,
+            UD), /* AVX512F */
         [0x22] = BY_PFX(
             UD,
             BY_W(
@@ -1294,15 +1461,18 @@ const struct optab optab_evex[5][256] = {
             UD), /* AVX512DQ */
         [0x23] = BY_PFX(
             UD,
-            BY_LL(
-                UD,
-                BY_W(I4(vshuff32x4, Vqq, Hqq, Wqq, Ib, 0), I4(vshuff64x2, Vqq, Hqq, Wqq, Ib, 0)),
-                BY_W(I4(vshuff32x4, Vx, Hx, Wx, Ib, 0), I4(vshuff64x2, Vx, Hx, Wx, Ib, 0))),
+            BY_W(
+                NOT_128(I4(vshuff32x4, Vx, Hx, Wx, Ib, 0)),
+                NOT_128(I4(vshuff64x2, Vx, Hx, Wx, Ib, 0))),
             UD,
             UD), /* AVX512F */
-        [0x25] = BY_PFX(UD, BY_W(I4(vpternlogd, Vx, Hx, Wx, Ib, 0), I4(vpternlogq, Vx, Hx, Wx, Ib, 0)), UD, UD), /* AVX512F */
+        [0x25] = BY_PFX(
+            UD,
+            BY_W(I4(vpternlogd, Vx, Hx, Wx, Ib, 0), I4(vpternlogq, Vx, Hx, Wx, Ib, 0)),
+            UD,
+            UD), /* AVX512F */
         [0x26] = BY_PFX(
-            I3(vgetmantph, Vx, Wx, Ib, F_W0 | F_NO_VVVV | F_EVEX_ER_SAE),
+            I3E(vgetmantph, Vx, Wx, Ib, F_W0 | F_NO_VVVV | F_EVEX_ER_SAE, EVEX_ELEMENT(2)),
             BY_W(
                 I3(vgetmantps, Vx, Wx, Ib, F_NO_VVVV | F_EVEX_ER_SAE),
                 I3(vgetmantpd, Vx, Wx, Ib, F_NO_VVVV | F_EVEX_ER_SAE)),
@@ -1317,52 +1487,38 @@ const struct optab optab_evex[5][256] = {
             UD), /* AVX512F AVX512_FP16 */
         [0x38] = BY_PFX(
             UD,
-            BY_LL(
-                UD,
-                BY_W(
-                    I4(vinserti32x4, Vqq, Hqq, Wdq, Ib, F_EVEX_NO_B),
-                    I4(vinserti64x2, Vqq, Hqq, Wdq, Ib, F_EVEX_NO_B)),
-                BY_W(
-                    I4(vinserti32x4, Vx, Hx, Wdq, Ib, F_EVEX_NO_B),
-                    I4(vinserti64x2, Vx, Hx, Wdq, Ib, F_EVEX_NO_B))),
+            BY_W(
+                NOT_128(I4(vinserti32x4, Vx, Hx, Wdq, Ib, F_EVEX_NO_B)),
+                NOT_128(I4(vinserti64x2, Vx, Hx, Wdq, Ib, F_EVEX_NO_B))),
             UD,
             UD), /* AVX512DQ AVX512F */
         [0x39] = BY_PFX(
             UD,
-            BY_LL(
-                UD,
+            BY_MOD(
                 BY_W(
-                    BY_MOD(
-                        I3(vextracti32x4, Mdq, Vqq, Ib, F_NO_VVVV | F_EVEX_NO_Z | F_EVEX_NO_B),
-                        I3(vextracti32x4, Udq, Vqq, Ib, F_NO_VVVV | F_EVEX_NO_B)),
-                    BY_MOD(
-                        I3(vextracti64x2, Mdq, Vqq, Ib, F_NO_VVVV | F_EVEX_NO_Z | F_EVEX_NO_B),
-                        I3(vextracti64x2, Udq, Vqq, Ib, F_NO_VVVV | F_EVEX_NO_B))),
+                    NOT_128(I3(vextracti32x4, Mdq, Vx, Ib, F_NO_VVVV | F_EVEX_NO_Z | F_EVEX_NO_B)),
+                    NOT_128(I3(vextracti64x2, Mdq, Vx, Ib, F_NO_VVVV | F_EVEX_NO_Z | F_EVEX_NO_B))),
                 BY_W(
-                    BY_MOD(
-                        I3(vextracti32x4, Mdq, Vx, Ib, F_NO_VVVV | F_EVEX_NO_Z | F_EVEX_NO_B),
-                        I3(vextracti32x4, Udq, Vx, Ib, F_NO_VVVV | F_EVEX_NO_B)),
-                    BY_MOD(
-                        I3(vextracti64x2, Mdq, Vx, Ib, F_NO_VVVV | F_EVEX_NO_Z | F_EVEX_NO_B),
-                        I3(vextracti64x2, Udq, Vx, Ib, F_NO_VVVV | F_EVEX_NO_B)))),
+                    NOT_128(I3(vextracti32x4, Udq, Vx, Ib, F_NO_VVVV | F_EVEX_NO_B)),
+                    NOT_128(I3(vextracti64x2, Udq, Vx, Ib, F_NO_VVVV | F_EVEX_NO_B)))),
             UD,
             UD), /* AVX512DQ AVX512F */
         [0x3a] = BY_PFX(
             UD,
             BY_W(
-                BY_LL(UD, UD, I4(vinserti32x8, Vx, Hx, Wqq, Ib, F_EVEX_NO_B)),
-                BY_LL(UD, UD, I4(vinserti64x4, Vx, Hx, Wqq, Ib, F_EVEX_NO_B))),
+                ONLY_512(I4(vinserti32x8, Vx, Hx, Wqq, Ib, F_EVEX_NO_B)),
+                ONLY_512(I4(vinserti64x4, Vx, Hx, Wqq, Ib, F_EVEX_NO_B))),
             UD,
             UD), /* AVX512DQ AVX512F */
         [0x3b] = BY_PFX(
             UD,
             BY_MOD(
                 BY_W(
-                    BY_LL(UD, UD, I3(vextracti32x8, Mqq, Vx, Ib, F_NO_VVVV | F_EVEX_NO_Z | F_EVEX_NO_B)),
-                    BY_LL(UD, UD, I3(vextracti64x4, Mqq, Vx, Ib, F_NO_VVVV | F_EVEX_NO_Z | F_EVEX_NO_B))),
+                    ONLY_512(I3(vextracti32x8, Mqq, Vx, Ib, F_NO_VVVV | F_EVEX_NO_Z | F_EVEX_NO_B)),
+                    ONLY_512(I3(vextracti64x4, Mqq, Vx, Ib, F_NO_VVVV | F_EVEX_NO_Z | F_EVEX_NO_B))),
                 BY_W(
-                    BY_LL(UD, UD, I3(vextracti32x8, Uqq, Vx, Ib, F_NO_VVVV | F_EVEX_NO_B)),
-                    BY_LL(UD, UD, I3(vextracti64x4, Uqq, Vx, Ib, F_NO_VVVV | F_EVEX_NO_B)))),
+                    ONLY_512(I3(vextracti32x8, Uqq, Vx, Ib, F_NO_VVVV | F_EVEX_NO_B)),
+                    ONLY_512(I3(vextracti64x4, Uqq, Vx, Ib, F_NO_VVVV | F_EVEX_NO_B)))),
             UD,
             UD), /* AVX512DQ AVX512F */
         [0x3e] = BY_PFX(
@@ -1379,16 +1535,17 @@ const struct optab optab_evex[5][256] = {
                 I4(vpcmpw, KGq, Hx, Wx, Ib, F_EVEX_NO_Z | F_EVEX_NO_B)),
             UD,
             UD), /* AVX512BW */
-        [0x42] = BY_PFX(UD, I4(vdbpsadbw, Vx, Hx, Wx, Ib, F_W0 | F_EVEX_NO_B), UD, UD), /* AVX512BW */
+        /* AVX512BW */
+        [0x42] = BY_PFX(UD, I4(vdbpsadbw, Vx, Hx, Wx, Ib, F_W0 | F_EVEX_NO_B), UD, UD),
         [0x43] = BY_PFX(
             UD,
-            BY_LL(
-                UD,
-                BY_W(I4(vshufi32x4, Vqq, Hqq, Wqq, Ib, 0), I4(vshufi64x2, Vqq, Hqq, Wqq, Ib, 0)),
-                BY_W(I4(vshufi32x4, Vx, Hx, Wx, Ib, 0), I4(vshufi64x2, Vx, Hx, Wx, Ib, 0))),
+            BY_W(
+                NOT_128(I4(vshufi32x4, Vx, Hx, Wx, Ib, 0)),
+                NOT_128(I4(vshufi64x2, Vx, Hx, Wx, Ib, 0))),
             UD,
             UD), /* AVX512F */
-        [0x44] = BY_PFX(UD, I4(vpclmulqdq, Vx, Hx, Wx, Ib, F_EVEX_NO_K | F_EVEX_NO_B), UD, UD), /* AVX512_VPCLMULQDQ */
+        /* AVX512_VPCLMULQDQ */
+        [0x44] = BY_PFX(UD, I4(vpclmulqdq, Vx, Hx, Wx, Ib, F_EVEX_NO_K | F_EVEX_NO_B), UD, UD),
         [0x50] = BY_PFX(
             UD,
             BY_W(
@@ -1418,7 +1575,7 @@ const struct optab optab_evex[5][256] = {
             UD,
             UD), /* AVX512F */
         [0x56] = BY_PFX(
-            I3(vreduceph, Vx, Wx, Ib, F_W0 | F_NO_VVVV | F_EVEX_ER_SAE),
+            I3E(vreduceph, Vx, Wx, Ib, F_W0 | F_NO_VVVV | F_EVEX_ER_SAE, EVEX_ELEMENT(2)),
             BY_W(
                 I3(vreduceps, Vx, Wx, Ib, F_NO_VVVV | F_EVEX_ER_SAE),
                 I3(vreducepd, Vx, Wx, Ib, F_NO_VVVV | F_EVEX_ER_SAE)),
@@ -1432,7 +1589,7 @@ const struct optab optab_evex[5][256] = {
             UD,
             UD), /* AVX512DQ AVX512_FP16 */
         [0x66] = BY_PFX(
-            I3(vfpclassph, KGq, Wx, Ib, F_W0 | F_NO_VVVV | F_EVEX_NO_Z),
+            I3E(vfpclassph, KGq, Wx, Ib, F_W0 | F_NO_VVVV | F_EVEX_NO_Z, EVEX_ELEMENT(2)),
             BY_W(
                 I3(vfpclassps, KGq, Wx, Ib, F_NO_VVVV | F_EVEX_NO_Z),
                 I3(vfpclasspd, KGq, Wx, Ib, F_NO_VVVV | F_EVEX_NO_Z)),
@@ -1445,20 +1602,32 @@ const struct optab optab_evex[5][256] = {
                 I3(vfpclasssd, KGq, Wq, Ib, F_NO_VVVV | F_EVEX_NO_Z | F_EVEX_NO_B)),
             UD,
             UD), /* AVX512DQ AVX512_FP16 */
-        [0x70] = BY_PFX(UD, I4(vpshldw, Vx, Hx, Wx, Ib, F_W1 | F_EVEX_NO_B), UD, UD), /* AVX512_VBMI2 */
-        [0x71] = BY_PFX(UD, BY_W(I4(vpshldd, Vx, Hx, Wx, Ib, 0), I4(vpshldq, Vx, Hx, Wx, Ib, 0)), UD, UD), /* AVX512_VBMI2 */
-        [0x72] = BY_PFX(UD, I4(vpshrdw, Vx, Hx, Wx, Ib, F_W1 | F_EVEX_NO_B), UD, UD), /* AVX512_VBMI2 */
-        [0x73] = BY_PFX(UD, BY_W(I4(vpshrdd, Vx, Hx, Wx, Ib, 0), I4(vpshrdq, Vx, Hx, Wx, Ib, 0)), UD, UD), /* AVX512_VBMI2 */
+        /* AVX512_VBMI2 */
+        [0x70] = BY_PFX(UD, I4(vpshldw, Vx, Hx, Wx, Ib, F_W1 | F_EVEX_NO_B), UD, UD),
+        [0x71] = BY_PFX(
+            UD,
+            BY_W(I4(vpshldd, Vx, Hx, Wx, Ib, 0), I4(vpshldq, Vx, Hx, Wx, Ib, 0)),
+            UD,
+            UD), /* AVX512_VBMI2 */
+        /* AVX512_VBMI2 */
+        [0x72] = BY_PFX(UD, I4(vpshrdw, Vx, Hx, Wx, Ib, F_W1 | F_EVEX_NO_B), UD, UD),
+        [0x73] = BY_PFX(
+            UD,
+            BY_W(I4(vpshrdd, Vx, Hx, Wx, Ib, 0), I4(vpshrdq, Vx, Hx, Wx, Ib, 0)),
+            UD,
+            UD), /* AVX512_VBMI2 */
         [0xc2] = BY_PFX(
-            I4(vcmpph, KGq, Hx, Wx, Ib, F_W0 | F_EVEX_NO_Z | F_EVEX_ER_SAE),
+            I4E(vcmpph, KGq, Hx, Wx, Ib, F_W0 | F_EVEX_NO_Z | F_EVEX_ER_SAE, EVEX_ELEMENT(2)),
             UD,
             I4(vcmpsh, KGq, Hdq, Ww, Ib, F_W0 | F_EVEX_NO_Z | F_EVEX_NO_B | F_EVEX_ER_SAE),
             UD), /* AVX512_FP16 */
+        /* ---- CE-DF: GFNI, VAES ---- */
         [0xce] = BY_PFX(UD, I4(vgf2p8affineqb, Vx, Hx, Wx, Ib, F_W1), UD, UD), /* AVX512_GFNI */
         [0xcf] = BY_PFX(UD, I4(vgf2p8affineinvqb, Vx, Hx, Wx, Ib, F_W1), UD, UD), /* AVX512_GFNI */
     },
     /* ===== EVEX map 5 (FP16) ===== */
     [3] = {
+        /* ---- AVX512-FP16 map 5: half-precision arithmetic, conversions, moves ---- */
         [0x10] = BY_PFX(
             UD,
             UD,
@@ -1475,7 +1644,7 @@ const struct optab optab_evex[5][256] = {
             UD), /* AVX512_FP16 */
         [0x1d] = BY_PFX(
             I3(vcvtss2sh, Vdq, Hdq, Wd, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE),
-            I2(vcvtps2phx, Vhx, Wx, F_W0 | F_NO_VVVV | F_EVEX_ER_SAE),
+            I2E(vcvtps2phx, Vhx, Wx, F_W0 | F_NO_VVVV | F_EVEX_ER_SAE, EVEX_ELEMENT(4)),
             UD,
             UD), /* AVX512_FP16 */
         [0x2a] = BY_PFX(
@@ -1500,12 +1669,12 @@ const struct optab optab_evex[5][256] = {
                 I2(vcvtsh2si, Gq, Ww, F_ONLY64 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B | F_EVEX_ER_SAE)),
             UD), /* AVX512_FP16 */
         [0x2e] = BY_PFX(
-            I2(vucomish, Vdq, Ww, F_W0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B | F_EVEX_ER_SAE),
+            I2(vucomish, Vdq, Ww, F_W0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B | F_EVEX_ER_SAE | F_FLAGS_ONLY),
             UD,
             UD,
             UD), /* AVX512_FP16 */
         [0x2f] = BY_PFX(
-            I2(vcomish, Vdq, Ww, F_W0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B | F_EVEX_ER_SAE),
+            I2(vcomish, Vdq, Ww, F_W0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B | F_EVEX_ER_SAE | F_FLAGS_ONLY),
             UD,
             UD,
             UD), /* AVX512_FP16 */
@@ -1526,13 +1695,13 @@ const struct optab optab_evex[5][256] = {
             UD), /* AVX512_FP16 */
         [0x5a] = BY_PFX(
             I2(vcvtph2pd, Vx, Wqx, F_W0 | F_NO_VVVV | F_EVEX_ER_SAE),
-            I2(vcvtpd2ph, Vdq, Wx, F_W1 | F_NO_VVVV | F_EVEX_ER_SAE),
+            I2E(vcvtpd2ph, Vdq, Wx, F_W1 | F_NO_VVVV | F_EVEX_ER_SAE, EVEX_ELEMENT(8)),
             I3(vcvtsh2sd, Vdq, Hdq, Ww, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE),
             I3(vcvtsd2sh, Vdq, Hdq, Wq, F_W1 | F_EVEX_NO_B | F_EVEX_ER_SAE)), /* AVX512_FP16 */
         [0x5b] = BY_PFX(
             BY_W(
-                I2(vcvtdq2ph, Vhx, Wx, F_NO_VVVV | F_EVEX_ER_SAE),
-                I2(vcvtqq2ph, Vdq, Wx, F_NO_VVVV | F_EVEX_ER_SAE)),
+                I2E(vcvtdq2ph, Vhx, Wx, F_NO_VVVV | F_EVEX_ER_SAE, EVEX_ELEMENT(4)),
+                I2E(vcvtqq2ph, Vdq, Wx, F_NO_VVVV | F_EVEX_ER_SAE, EVEX_ELEMENT(8))),
             I2(vcvtph2dq, Vx, Whx, F_W0 | F_NO_VVVV | F_EVEX_ER_SAE),
             I2(vcvttph2dq, Vx, Whx, F_W0 | F_NO_VVVV | F_EVEX_ER_SAE),
             UD), /* AVX512_FP16 */
@@ -1556,7 +1725,11 @@ const struct optab optab_evex[5][256] = {
             UD,
             I3(vmaxsh, Vdq, Hdq, Ww, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE),
             UD), /* AVX512_FP16 */
-        [0x6e] = BY_PFX(UD, I2(vmovw, Vdq, Ew, F_L0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B), UD, UD), /* AVX512_FP16 */
+        [0x6e] = BY_PFX(
+            UD,
+            I2(vmovw, Vdq, Ew, F_L0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B),
+            UD,
+            UD), /* AVX512_FP16 */
         [0x78] = BY_PFX(
             I2(vcvttph2udq, Vx, Whx, F_W0 | F_NO_VVVV | F_EVEX_ER_SAE),
             I2(vcvttph2uqq, Vx, Wqx, F_W0 | F_NO_VVVV | F_EVEX_ER_SAE),
@@ -1571,13 +1744,14 @@ const struct optab optab_evex[5][256] = {
                 I2(vcvtsh2usi, Gd, Ww, F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B | F_EVEX_ER_SAE),
                 I2(vcvtsh2usi, Gq, Ww, F_ONLY64 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B | F_EVEX_ER_SAE)),
             UD), /* AVX512_FP16 */
+        /* AVX512_FP16 */
         [0x7a] = BY_PFX(
             UD,
             I2(vcvttph2qq, Vx, Wqx, F_W0 | F_NO_VVVV | F_EVEX_ER_SAE),
             UD,
             BY_W(
-                I2(vcvtudq2ph, Vhx, Wx, F_NO_VVVV | F_EVEX_ER_SAE),
-                I2(vcvtuqq2ph, Vdq, Wx, F_NO_VVVV | F_EVEX_ER_SAE))), /* AVX512_FP16 */
+                I2E(vcvtudq2ph, Vhx, Wx, F_NO_VVVV | F_EVEX_ER_SAE, EVEX_ELEMENT(4)),
+                I2E(vcvtuqq2ph, Vdq, Wx, F_NO_VVVV | F_EVEX_ER_SAE, EVEX_ELEMENT(8)))),
         [0x7b] = BY_PFX(
             UD,
             I2(vcvtph2qq, Vx, Wqx, F_W0 | F_NO_VVVV | F_EVEX_ER_SAE),
@@ -1595,72 +1769,158 @@ const struct optab optab_evex[5][256] = {
             I2(vcvtph2w, Vx, Wx, F_W0 | F_NO_VVVV | F_EVEX_ER_SAE),
             I2(vcvtw2ph, Vx, Wx, F_W0 | F_NO_VVVV | F_EVEX_ER_SAE),
             I2(vcvtuw2ph, Vx, Wx, F_W0 | F_NO_VVVV | F_EVEX_ER_SAE)), /* AVX512_FP16 */
-        [0x7e] = BY_PFX(UD, I2(vmovw, Ew, Vdq, F_L0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B), UD, UD), /* AVX512_FP16 */
+        [0x7e] = BY_PFX(
+            UD,
+            I2(vmovw, Ew, Vdq, F_L0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B),
+            UD,
+            UD), /* AVX512_FP16 */
     },
     /* ===== EVEX map 6 (FP16) ===== */
     [4] = {
+        /* ---- AVX512-FP16 map 6: FMA, scale/getexp, complex multiplies ---- */
         [0x13] = BY_PFX(
             I3(vcvtsh2ss, Vdq, Hdq, Ww, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE),
             I2(vcvtph2psx, Vx, Whx, F_W0 | F_NO_VVVV | F_EVEX_ER_SAE),
             UD,
             UD), /* AVX512_FP16 */
-        [0x2c] = BY_PFX(UD, I3(vscalefph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD), /* AVX512_FP16 */
-        [0x2d] = BY_PFX(UD, I3(vscalefsh, Vdq, Hdq, Ww, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE), UD, UD), /* AVX512_FP16 */
-        [0x42] = BY_PFX(UD, I2(vgetexpph, Vx, Wx, F_W0 | F_NO_VVVV | F_EVEX_ER_SAE), UD, UD), /* AVX512_FP16 */
-        [0x43] = BY_PFX(UD, I3(vgetexpsh, Vdq, Hdq, Ww, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE), UD, UD), /* AVX512_FP16 */
+        /* AVX512_FP16 */
+        [0x2c] = BY_PFX(UD, I3(vscalefph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD),
+        [0x2d] = BY_PFX(
+            UD,
+            I3(vscalefsh, Vdq, Hdq, Ww, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE),
+            UD,
+            UD), /* AVX512_FP16 */
+        /* AVX512_FP16 */
+        [0x42] = BY_PFX(UD, I2(vgetexpph, Vx, Wx, F_W0 | F_NO_VVVV | F_EVEX_ER_SAE), UD, UD),
+        [0x43] = BY_PFX(
+            UD,
+            I3(vgetexpsh, Vdq, Hdq, Ww, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE),
+            UD,
+            UD), /* AVX512_FP16 */
         [0x4c] = BY_PFX(UD, I2(vrcpph, Vx, Wx, F_W0 | F_NO_VVVV), UD, UD), /* AVX512_FP16 */
         [0x4d] = BY_PFX(UD, I3(vrcpsh, Vdq, Hdq, Ww, F_W0 | F_EVEX_NO_B), UD, UD), /* AVX512_FP16 */
         [0x4e] = BY_PFX(UD, I2(vrsqrtph, Vx, Wx, F_W0 | F_NO_VVVV), UD, UD), /* AVX512_FP16 */
-        [0x4f] = BY_PFX(UD, I3(vrsqrtsh, Vdq, Hdq, Ww, F_W0 | F_EVEX_NO_B), UD, UD), /* AVX512_FP16 */
+        /* AVX512_FP16 */
+        [0x4f] = BY_PFX(UD, I3(vrsqrtsh, Vdq, Hdq, Ww, F_W0 | F_EVEX_NO_B), UD, UD),
+        /* AVX512_FP16 */
         [0x56] = BY_PFX(
             UD,
             UD,
-            I3(vfmaddcph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE),
-            I3(vfcmaddcph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE)), /* AVX512_FP16 */
+            I3E(vfmaddcph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE | F_DEST_DISTINCT, EVEX_ELEMENT(4)),
+            I3E(vfcmaddcph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE | F_DEST_DISTINCT, EVEX_ELEMENT(4))),
+        /* AVX512_FP16 */
         [0x57] = BY_PFX(
             UD,
             UD,
-            I3(vfmaddcsh, Vdq, Hdq, Wd, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE),
-            I3(vfcmaddcsh, Vdq, Hdq, Wd, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE)), /* AVX512_FP16 */
-        [0x96] = BY_PFX(UD, I3(vfmaddsub132ph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD), /* AVX512_FP16 */
-        [0x97] = BY_PFX(UD, I3(vfmsubadd132ph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD), /* AVX512_FP16 */
-        [0x98] = BY_PFX(UD, I3(vfmadd132ph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD), /* AVX512_FP16 */
-        [0x99] = BY_PFX(UD, I3(vfmadd132sh, Vdq, Hdq, Ww, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE), UD, UD), /* AVX512_FP16 */
-        [0x9a] = BY_PFX(UD, I3(vfmsub132ph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD), /* AVX512_FP16 */
-        [0x9b] = BY_PFX(UD, I3(vfmsub132sh, Vdq, Hdq, Ww, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE), UD, UD), /* AVX512_FP16 */
-        [0x9c] = BY_PFX(UD, I3(vfnmadd132ph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD), /* AVX512_FP16 */
-        [0x9d] = BY_PFX(UD, I3(vfnmadd132sh, Vdq, Hdq, Ww, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE), UD, UD), /* AVX512_FP16 */
-        [0x9e] = BY_PFX(UD, I3(vfnmsub132ph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD), /* AVX512_FP16 */
-        [0x9f] = BY_PFX(UD, I3(vfnmsub132sh, Vdq, Hdq, Ww, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE), UD, UD), /* AVX512_FP16 */
-        [0xa6] = BY_PFX(UD, I3(vfmaddsub213ph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD), /* AVX512_FP16 */
-        [0xa7] = BY_PFX(UD, I3(vfmsubadd213ph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD), /* AVX512_FP16 */
-        [0xa8] = BY_PFX(UD, I3(vfmadd213ph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD), /* AVX512_FP16 */
-        [0xa9] = BY_PFX(UD, I3(vfmadd213sh, Vdq, Hdq, Ww, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE), UD, UD), /* AVX512_FP16 */
-        [0xaa] = BY_PFX(UD, I3(vfmsub213ph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD), /* AVX512_FP16 */
-        [0xab] = BY_PFX(UD, I3(vfmsub213sh, Vdq, Hdq, Ww, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE), UD, UD), /* AVX512_FP16 */
-        [0xac] = BY_PFX(UD, I3(vfnmadd213ph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD), /* AVX512_FP16 */
-        [0xad] = BY_PFX(UD, I3(vfnmadd213sh, Vdq, Hdq, Ww, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE), UD, UD), /* AVX512_FP16 */
-        [0xae] = BY_PFX(UD, I3(vfnmsub213ph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD), /* AVX512_FP16 */
-        [0xaf] = BY_PFX(UD, I3(vfnmsub213sh, Vdq, Hdq, Ww, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE), UD, UD), /* AVX512_FP16 */
-        [0xb6] = BY_PFX(UD, I3(vfmaddsub231ph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD), /* AVX512_FP16 */
-        [0xb7] = BY_PFX(UD, I3(vfmsubadd231ph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD), /* AVX512_FP16 */
-        [0xb8] = BY_PFX(UD, I3(vfmadd231ph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD), /* AVX512_FP16 */
-        [0xb9] = BY_PFX(UD, I3(vfmadd231sh, Vdq, Hdq, Ww, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE), UD, UD), /* AVX512_FP16 */
-        [0xba] = BY_PFX(UD, I3(vfmsub231ph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD), /* AVX512_FP16 */
-        [0xbb] = BY_PFX(UD, I3(vfmsub231sh, Vdq, Hdq, Ww, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE), UD, UD), /* AVX512_FP16 */
-        [0xbc] = BY_PFX(UD, I3(vfnmadd231ph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD), /* AVX512_FP16 */
-        [0xbd] = BY_PFX(UD, I3(vfnmadd231sh, Vdq, Hdq, Ww, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE), UD, UD), /* AVX512_FP16 */
-        [0xbe] = BY_PFX(UD, I3(vfnmsub231ph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD), /* AVX512_FP16 */
-        [0xbf] = BY_PFX(UD, I3(vfnmsub231sh, Vdq, Hdq, Ww, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE), UD, UD), /* AVX512_FP16 */
+            I3(vfmaddcsh, Vdq, Hdq, Wd, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE | F_DEST_DISTINCT),
+            I3(vfcmaddcsh, Vdq, Hdq, Wd, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE | F_DEST_DISTINCT)),
+        /* AVX512_FP16 */
+        [0x96] = BY_PFX(UD, I3(vfmaddsub132ph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD),
+        /* AVX512_FP16 */
+        [0x97] = BY_PFX(UD, I3(vfmsubadd132ph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD),
+        /* AVX512_FP16 */
+        [0x98] = BY_PFX(UD, I3(vfmadd132ph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD),
+        [0x99] = BY_PFX(
+            UD,
+            I3(vfmadd132sh, Vdq, Hdq, Ww, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE),
+            UD,
+            UD), /* AVX512_FP16 */
+        /* AVX512_FP16 */
+        [0x9a] = BY_PFX(UD, I3(vfmsub132ph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD),
+        [0x9b] = BY_PFX(
+            UD,
+            I3(vfmsub132sh, Vdq, Hdq, Ww, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE),
+            UD,
+            UD), /* AVX512_FP16 */
+        /* AVX512_FP16 */
+        [0x9c] = BY_PFX(UD, I3(vfnmadd132ph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD),
+        [0x9d] = BY_PFX(
+            UD,
+            I3(vfnmadd132sh, Vdq, Hdq, Ww, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE),
+            UD,
+            UD), /* AVX512_FP16 */
+        /* AVX512_FP16 */
+        [0x9e] = BY_PFX(UD, I3(vfnmsub132ph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD),
+        [0x9f] = BY_PFX(
+            UD,
+            I3(vfnmsub132sh, Vdq, Hdq, Ww, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE),
+            UD,
+            UD), /* AVX512_FP16 */
+        /* AVX512_FP16 */
+        [0xa6] = BY_PFX(UD, I3(vfmaddsub213ph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD),
+        /* AVX512_FP16 */
+        [0xa7] = BY_PFX(UD, I3(vfmsubadd213ph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD),
+        /* AVX512_FP16 */
+        [0xa8] = BY_PFX(UD, I3(vfmadd213ph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD),
+        [0xa9] = BY_PFX(
+            UD,
+            I3(vfmadd213sh, Vdq, Hdq, Ww, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE),
+            UD,
+            UD), /* AVX512_FP16 */
+        /* AVX512_FP16 */
+        [0xaa] = BY_PFX(UD, I3(vfmsub213ph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD),
+        [0xab] = BY_PFX(
+            UD,
+            I3(vfmsub213sh, Vdq, Hdq, Ww, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE),
+            UD,
+            UD), /* AVX512_FP16 */
+        /* AVX512_FP16 */
+        [0xac] = BY_PFX(UD, I3(vfnmadd213ph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD),
+        [0xad] = BY_PFX(
+            UD,
+            I3(vfnmadd213sh, Vdq, Hdq, Ww, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE),
+            UD,
+            UD), /* AVX512_FP16 */
+        /* AVX512_FP16 */
+        [0xae] = BY_PFX(UD, I3(vfnmsub213ph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD),
+        [0xaf] = BY_PFX(
+            UD,
+            I3(vfnmsub213sh, Vdq, Hdq, Ww, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE),
+            UD,
+            UD), /* AVX512_FP16 */
+        /* AVX512_FP16 */
+        [0xb6] = BY_PFX(UD, I3(vfmaddsub231ph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD),
+        /* AVX512_FP16 */
+        [0xb7] = BY_PFX(UD, I3(vfmsubadd231ph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD),
+        /* AVX512_FP16 */
+        [0xb8] = BY_PFX(UD, I3(vfmadd231ph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD),
+        [0xb9] = BY_PFX(
+            UD,
+            I3(vfmadd231sh, Vdq, Hdq, Ww, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE),
+            UD,
+            UD), /* AVX512_FP16 */
+        /* AVX512_FP16 */
+        [0xba] = BY_PFX(UD, I3(vfmsub231ph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD),
+        [0xbb] = BY_PFX(
+            UD,
+            I3(vfmsub231sh, Vdq, Hdq, Ww, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE),
+            UD,
+            UD), /* AVX512_FP16 */
+        /* AVX512_FP16 */
+        [0xbc] = BY_PFX(UD, I3(vfnmadd231ph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD),
+        [0xbd] = BY_PFX(
+            UD,
+            I3(vfnmadd231sh, Vdq, Hdq, Ww, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE),
+            UD,
+            UD), /* AVX512_FP16 */
+        /* AVX512_FP16 */
+        [0xbe] = BY_PFX(UD, I3(vfnmsub231ph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE), UD, UD),
+        [0xbf] = BY_PFX(
+            UD,
+            I3(vfnmsub231sh, Vdq, Hdq, Ww, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE),
+            UD,
+            UD), /* AVX512_FP16 */
+        /* AVX512_FP16 */
         [0xd6] = BY_PFX(
             UD,
             UD,
-            I3(vfmulcph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE),
-            I3(vfcmulcph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE)), /* AVX512_FP16 */
+            I3E(vfmulcph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE | F_DEST_DISTINCT, EVEX_ELEMENT(4)),
+            I3E(vfcmulcph, Vx, Hx, Wx, F_W0 | F_EVEX_ER_SAE | F_DEST_DISTINCT, EVEX_ELEMENT(4))),
+        /* AVX512_FP16 */
         [0xd7] = BY_PFX(
             UD,
             UD,
-            I3(vfmulcsh, Vdq, Hdq, Wd, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE),
-            I3(vfcmulcsh, Vdq, Hdq, Wd, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE)), /* AVX512_FP16 */
+            I3(vfmulcsh, Vdq, Hdq, Wd, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE | F_DEST_DISTINCT),
+            I3(vfcmulcsh, Vdq, Hdq, Wd, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE | F_DEST_DISTINCT)),
     },
 };

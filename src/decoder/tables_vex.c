@@ -1,4 +1,5 @@
-/* VEX opcode maps 0F, 0F38, 0F3A (AVX, AVX2, FMA, F16C, BMI1/2, AVX-VNNI, AMX, AVX-512 mask ops, ...).
+/* VEX opcode maps 0F, 0F38, 0F3A (AVX, AVX2, FMA, FMA4, F16C, BMI1/2, AVX-VNNI, AMX,
+ * AVX-512 opmask operations, ...).
  *
  * Data only: one designated initializer per opcode, written in the SDM's opcode-map notation
  * (optab.h; operand shorthands for the SIMD forms in tables_simd.h). Valid combinations of
@@ -17,6 +18,7 @@
 const struct optab optab_vex[3][256] = {
     /* ===== VEX map 1 (0F) ===== */
     [0] = {
+        /* ---- 10-2F: AVX forms of the SSE moves, conversions, compares ---- */
         [0x10] = BY_PFX(
             I2(vmovups, Vx, Wx, F_NO_VVVV),
             I2(vmovupd, Vx, Wx, F_NO_VVVV),
@@ -31,16 +33,26 @@ const struct optab optab_vex[3][256] = {
             BY_MOD(I3(vmovlps, Vdq, Hdq, Mq, F_L0), I3(vmovhlps, Vdq, Hdq, Udq, F_L0)),
             I3(vmovlpd, Vdq, Hdq, Mq, F_L0),
             I2(vmovsldup, Vx, Wx, F_NO_VVVV),
-            I2(vmovddup, Vx, Wx, F_NO_VVVV)), /* AVX */
-        [0x13] = BY_PFX(I2(vmovlps, Mq, Vq, F_L0 | F_NO_VVVV), I2(vmovlpd, Mq, Vq, F_L0 | F_NO_VVVV), UD, UD), /* AVX */
-        [0x14] = BY_PFX(I3(vunpcklps, Vx, Hx, Wx, 0), I3(vunpcklpd, Vx, Hx, Wx, 0), UD, UD), /* AVX */
-        [0x15] = BY_PFX(I3(vunpckhps, Vx, Hx, Wx, 0), I3(vunpckhpd, Vx, Hx, Wx, 0), UD, UD), /* AVX */
+            BY_L(I2(vmovddup, Vx, Wq, F_NO_VVVV), I2(vmovddup, Vx, Wx, F_NO_VVVV))), /* AVX */
+        [0x13] = BY_PFX(
+            I2(vmovlps, Mq, Vq, F_L0 | F_NO_VVVV),
+            I2(vmovlpd, Mq, Vq, F_L0 | F_NO_VVVV),
+            UD,
+            UD), /* AVX */
+        /* AVX */
+        [0x14] = BY_PFX(I3(vunpcklps, Vx, Hx, Wx, 0), I3(vunpcklpd, Vx, Hx, Wx, 0), UD, UD),
+        /* AVX */
+        [0x15] = BY_PFX(I3(vunpckhps, Vx, Hx, Wx, 0), I3(vunpckhpd, Vx, Hx, Wx, 0), UD, UD),
         [0x16] = BY_PFX(
             BY_MOD(I3(vmovhps, Vdq, Hq, Mq, F_L0), I3(vmovlhps, Vdq, Hq, Uq, F_L0)),
             I3(vmovhpd, Vdq, Hq, Mq, F_L0),
             I2(vmovshdup, Vx, Wx, F_NO_VVVV),
             UD), /* AVX */
-        [0x17] = BY_PFX(I2(vmovhps, Mq, Vdq, F_L0 | F_NO_VVVV), I2(vmovhpd, Mq, Vdq, F_L0 | F_NO_VVVV), UD, UD), /* AVX */
+        [0x17] = BY_PFX(
+            I2(vmovhps, Mq, Vdq, F_L0 | F_NO_VVVV),
+            I2(vmovhpd, Mq, Vdq, F_L0 | F_NO_VVVV),
+            UD,
+            UD), /* AVX */
         [0x18] = BY_PFX(
             BY_REG(
                 I1(vprefetchnta, Mb, F_ONLY64 | F_L0 | F_NO_VVVV),
@@ -54,14 +66,47 @@ const struct optab optab_vex[3][256] = {
             UD,
             UD,
             UD), /* Knights Corner */
-        [0x28] = BY_PFX(I2(vmovaps, Vx, Wx, F_NO_VVVV), I2(vmovapd, Vx, Wx, F_NO_VVVV), UD, UD), /* AVX */
-        [0x29] = BY_PFX(I2(vmovaps, Wx, Vx, F_NO_VVVV), I2(vmovapd, Wx, Vx, F_NO_VVVV), UD, UD), /* AVX */
-        [0x2a] = BY_PFX(UD, UD, I3(vcvtsi2ss, Vdq, Hdq, Ey, 0), I3(vcvtsi2sd, Vdq, Hdq, Ey, 0)), /* AVX */
-        [0x2b] = BY_PFX(I2(vmovntps, Mx, Vx, F_NO_VVVV), I2(vmovntpd, Mx, Vx, F_NO_VVVV), UD, UD), /* AVX */
-        [0x2c] = BY_PFX(UD, UD, I2(vcvttss2si, Gy, Wd, F_NO_VVVV), I2(vcvttsd2si, Gy, Wq, F_NO_VVVV)), /* AVX */
-        [0x2d] = BY_PFX(UD, UD, I2(vcvtss2si, Gy, Wd, F_NO_VVVV), I2(vcvtsd2si, Gy, Wq, F_NO_VVVV)), /* AVX */
-        [0x2e] = BY_PFX(I2(vucomiss, Vdq, Wd, F_NO_VVVV), I2(vucomisd, Vdq, Wq, F_NO_VVVV), UD, UD), /* AVX */
-        [0x2f] = BY_PFX(I2(vcomiss, Vd, Wd, F_NO_VVVV), I2(vcomisd, Vq, Wq, F_NO_VVVV), UD, UD), /* AVX */
+        [0x28] = BY_PFX(
+            I2(vmovaps, Vx, Wx, F_NO_VVVV),
+            I2(vmovapd, Vx, Wx, F_NO_VVVV),
+            UD,
+            UD), /* AVX */
+        [0x29] = BY_PFX(
+            I2(vmovaps, Wx, Vx, F_NO_VVVV),
+            I2(vmovapd, Wx, Vx, F_NO_VVVV),
+            UD,
+            UD), /* AVX */
+        [0x2a] = BY_PFX(
+            UD,
+            UD,
+            I3(vcvtsi2ss, Vdq, Hdq, Ey, 0),
+            I3(vcvtsi2sd, Vdq, Hdq, Ey, 0)), /* AVX */
+        [0x2b] = BY_PFX(
+            I2(vmovntps, Mx, Vx, F_NO_VVVV),
+            I2(vmovntpd, Mx, Vx, F_NO_VVVV),
+            UD,
+            UD), /* AVX */
+        [0x2c] = BY_PFX(
+            UD,
+            UD,
+            I2(vcvttss2si, Gy, Wd, F_NO_VVVV),
+            I2(vcvttsd2si, Gy, Wq, F_NO_VVVV)), /* AVX */
+        [0x2d] = BY_PFX(
+            UD,
+            UD,
+            I2(vcvtss2si, Gy, Wd, F_NO_VVVV),
+            I2(vcvtsd2si, Gy, Wq, F_NO_VVVV)), /* AVX */
+        [0x2e] = BY_PFX(
+            I2(vucomiss, Vdq, Wd, F_NO_VVVV | F_FLAGS_ONLY),
+            I2(vucomisd, Vdq, Wq, F_NO_VVVV | F_FLAGS_ONLY),
+            UD,
+            UD), /* AVX */
+        [0x2f] = BY_PFX(
+            I2(vcomiss, Vd, Wd, F_NO_VVVV | F_FLAGS_ONLY),
+            I2(vcomisd, Vq, Wq, F_NO_VVVV | F_FLAGS_ONLY),
+            UD,
+            UD), /* AVX */
+        /* ---- 41-4B: AVX-512 opmask logic (and Knights Corner mask operations) ---- */
         [0x41] = BY_PFX(
             BY_W(
                 BY_L(I2(kand, KGd, KRd, F_ONLY64 | F_NO_VVVV), I3(kandw, KGw, KHw, KRw, 0)),
@@ -76,7 +121,8 @@ const struct optab optab_vex[3][256] = {
             BY_W(I3(kandnb, KGb, KHb, KRb, F_L1), I3(kandnd, KGd, KHd, KRd, F_L1)),
             UD,
             UD), /* AVX512BW AVX512DQ AVX512F Knights Corner */
-        [0x43] = BY_PFX(I2(kandnr, KGq, KRq, F_ONLY64 | F_W0 | F_L0 | F_NO_VVVV), UD, UD, UD), /* Knights Corner */
+        /* Knights Corner */
+        [0x43] = BY_PFX(I2(kandnr, KGq, KRq, F_ONLY64 | F_W0 | F_L0 | F_NO_VVVV), UD, UD, UD),
         [0x44] = BY_PFX(
             BY_W(I2(knotw, KGw, KRw, F_L0 | F_NO_VVVV), I2(knotq, KGq, KRq, F_L0 | F_NO_VVVV)),
             BY_W(I2(knotb, KGb, KRb, F_L0 | F_NO_VVVV), I2(knotd, KGd, KRd, F_L0 | F_NO_VVVV)),
@@ -103,8 +149,16 @@ const struct optab optab_vex[3][256] = {
             BY_W(I3(kxorb, KGb, KHb, KRb, F_L1), I3(kxord, KGd, KHd, KRd, F_L1)),
             UD,
             UD), /* AVX512BW AVX512DQ AVX512F Knights Corner */
-        [0x48] = BY_PFX(I2(kmerge2l1h, KGq, KRq, F_ONLY64 | F_W0 | F_L0 | F_NO_VVVV), UD, UD, UD), /* Knights Corner */
-        [0x49] = BY_PFX(I2(kmerge2l1l, KGq, KRq, F_ONLY64 | F_W0 | F_L0 | F_NO_VVVV), UD, UD, UD), /* Knights Corner */
+        [0x48] = BY_PFX(
+            I2(kmerge2l1h, KGq, KRq, F_ONLY64 | F_W0 | F_L0 | F_NO_VVVV),
+            UD,
+            UD,
+            UD), /* Knights Corner */
+        [0x49] = BY_PFX(
+            I2(kmerge2l1l, KGq, KRq, F_ONLY64 | F_W0 | F_L0 | F_NO_VVVV),
+            UD,
+            UD,
+            UD), /* Knights Corner */
         [0x4a] = BY_PFX(
             BY_W(I3(kaddw, KGw, KHw, KRw, F_L1), I3(kaddq, KGq, KHq, KRq, F_L1)),
             BY_W(I3(kaddb, KGb, KHb, KRb, F_L1), I3(kaddd, KGd, KHd, KRd, F_L1)),
@@ -115,14 +169,24 @@ const struct optab optab_vex[3][256] = {
             I3(kunpckbw, KGw, KHw, KRw, F_W0 | F_L1),
             UD,
             UD), /* AVX512BW AVX512F */
-        [0x50] = BY_PFX(I2(vmovmskps, Gd, Ux, F_NO_VVVV), I2(vmovmskpd, Gd, Ux, F_NO_VVVV), UD, UD), /* AVX */
+        /* ---- 50-7F: arithmetic, logic, integer, shifts by immediate, VZEROUPPER/VZEROALL ---- */
+        [0x50] = BY_PFX(
+            I2(vmovmskps, Gd, Ux, F_NO_VVVV),
+            I2(vmovmskpd, Gd, Ux, F_NO_VVVV),
+            UD,
+            UD), /* AVX */
         [0x51] = BY_PFX(
             I2(vsqrtps, Vx, Wx, F_NO_VVVV),
             I2(vsqrtpd, Vx, Wx, F_NO_VVVV),
             I3(vsqrtss, Vdq, Hdq, Wd, 0),
             I3(vsqrtsd, Vdq, Hdq, Wq, 0)), /* AVX */
-        [0x52] = BY_PFX(I2(vrsqrtps, Vx, Wx, F_NO_VVVV), UD, I3(vrsqrtss, Vdq, Hdq, Wd, 0), UD), /* AVX */
-        [0x53] = BY_PFX(I2(vrcpps, Vx, Wx, F_NO_VVVV), UD, I3(vrcpss, Vdq, Hdq, Wd, 0), UD), /* AVX */
+        [0x52] = BY_PFX(
+            I2(vrsqrtps, Vx, Wx, F_NO_VVVV),
+            UD,
+            I3(vrsqrtss, Vdq, Hdq, Wd, 0),
+            UD), /* AVX */
+        /* AVX */
+        [0x53] = BY_PFX(I2(vrcpps, Vx, Wx, F_NO_VVVV), UD, I3(vrcpss, Vdq, Hdq, Wd, 0), UD),
         [0x54] = BY_PFX(I3(vandps, Vx, Hx, Wx, 0), I3(vandpd, Vx, Hx, Wx, 0), UD, UD), /* AVX */
         [0x55] = BY_PFX(I3(vandnps, Vx, Hx, Wx, 0), I3(vandnpd, Vx, Hx, Wx, 0), UD, UD), /* AVX */
         [0x56] = BY_PFX(I3(vorps, Vx, Hx, Wx, 0), I3(vorpd, Vx, Hx, Wx, 0), UD, UD), /* AVX */
@@ -186,7 +250,11 @@ const struct optab optab_vex[3][256] = {
             BY_W(I2(vmovd, Vdq, Ed, F_L0 | F_NO_VVVV), I2(vmovq, Vdq, Eq, F_L0 | F_NO_VVVV)),
             UD,
             UD), /* AVX */
-        [0x6f] = BY_PFX(UD, I2(vmovdqa, Vx, Wx, F_NO_VVVV), I2(vmovdqu, Vx, Wx, F_NO_VVVV), UD), /* AVX */
+        [0x6f] = BY_PFX(
+            UD,
+            I2(vmovdqa, Vx, Wx, F_NO_VVVV),
+            I2(vmovdqu, Vx, Wx, F_NO_VVVV),
+            UD), /* AVX */
         [0x70] = BY_PFX(
             UD,
             I3(vpshufd, Vx, Wx, Ib, F_NO_VVVV),
@@ -234,7 +302,8 @@ const struct optab optab_vex[3][256] = {
         [0x74] = BY_PFX(UD, I3(vpcmpeqb, Vx, Hx, Wx, 0), UD, UD), /* AVX */
         [0x75] = BY_PFX(UD, I3(vpcmpeqw, Vx, Hx, Wx, 0), UD, UD), /* AVX */
         [0x76] = BY_PFX(UD, I3(vpcmpeqd, Vx, Hx, Wx, 0), UD, UD), /* AVX */
-        [0x77] = BY_PFX(BY_L(I0(vzeroupper, F_NO_VVVV), I0(vzeroall, F_NO_VVVV)), UD, UD, UD), /* AVX */
+        /* AVX */
+        [0x77] = BY_PFX(BY_L(I0(vzeroupper, F_NO_VVVV), I0(vzeroall, F_NO_VVVV)), UD, UD, UD),
         [0x7c] = BY_PFX(UD, I3(vhaddpd, Vx, Hx, Wx, 0), UD, I3(vhaddps, Vx, Hx, Wx, 0)), /* AVX */
         [0x7d] = BY_PFX(UD, I3(vhsubpd, Vx, Hx, Wx, 0), UD, I3(vhsubps, Vx, Hx, Wx, 0)), /* AVX */
         [0x7e] = BY_PFX(
@@ -242,7 +311,12 @@ const struct optab optab_vex[3][256] = {
             BY_W(I2(vmovd, Ed, Vd, F_L0 | F_NO_VVVV), I2(vmovq, Eq, Vq, F_L0 | F_NO_VVVV)),
             I2(vmovq, Vdq, Wq, F_L0 | F_NO_VVVV),
             UD), /* AVX */
-        [0x7f] = BY_PFX(UD, I2(vmovdqa, Wx, Vx, F_NO_VVVV), I2(vmovdqu, Wx, Vx, F_NO_VVVV), UD), /* AVX */
+        [0x7f] = BY_PFX(
+            UD,
+            I2(vmovdqa, Wx, Vx, F_NO_VVVV),
+            I2(vmovdqu, Wx, Vx, F_NO_VVVV),
+            UD), /* AVX */
+        /* ---- 84-99: Knights Corner mask branches, opmask moves and tests ---- */
         [0x84] = BY_PFX(I2(jkzd, KHq, Jz, F_ONLY64 | F_W0), UD, UD, UD), /* Knights Corner */
         [0x85] = BY_PFX(I2(jknzd, KHq, Jz, F_ONLY64 | F_W0), UD, UD, UD), /* Knights Corner */
         [0x90] = BY_PFX(
@@ -255,28 +329,41 @@ const struct optab optab_vex[3][256] = {
             BY_W(I2(kmovb, Mb, KGb, F_L0 | F_NO_VVVV), I2(kmovd, Md, KGd, F_L0 | F_NO_VVVV)),
             UD,
             UD), /* AVX512BW AVX512DQ AVX512F */
+        /* AVX512BW AVX512DQ AVX512F */
         [0x92] = BY_PFX(
             I2(kmovw, KGw, Rd, F_W0 | F_L0 | F_NO_VVVV),
             I2(kmovb, KGb, Rd, F_W0 | F_L0 | F_NO_VVVV),
             UD,
-            BY_W(I2(kmovd, KGd, Rd, F_L0 | F_NO_VVVV), I2(kmovq, KGq, Rq, F_L0 | F_NO_VVVV))), /* AVX512BW AVX512DQ AVX512F */
+            BY_W(I2(kmovd, KGd, Rd, F_L0 | F_NO_VVVV), I2(kmovq, KGq, Rq, F_L0 | F_NO_VVVV))),
+        /* AVX512BW AVX512DQ AVX512F */
         [0x93] = BY_PFX(
             I2(kmovw, Gd, KRw, F_W0 | F_L0 | F_NO_VVVV),
             I2(kmovb, Gd, KRb, F_W0 | F_L0 | F_NO_VVVV),
             UD,
-            BY_W(I2(kmovd, Gd, KRd, F_L0 | F_NO_VVVV), I2(kmovq, Gq, KRq, F_L0 | F_NO_VVVV))), /* AVX512BW AVX512DQ AVX512F */
-        [0x95] = BY_PFX(I3(kconcath, Gq, KHq, KRq, F_ONLY64 | F_W0 | F_L0), UD, UD, UD), /* Knights Corner */
-        [0x97] = BY_PFX(I3(kconcatl, Gq, KHq, KRq, F_ONLY64 | F_W0 | F_L0), UD, UD, UD), /* Knights Corner */
+            BY_W(I2(kmovd, Gd, KRd, F_L0 | F_NO_VVVV), I2(kmovq, Gq, KRq, F_L0 | F_NO_VVVV))),
+        /* Knights Corner */
+        [0x95] = BY_PFX(I3(kconcath, Gq, KHq, KRq, F_ONLY64 | F_W0 | F_L0), UD, UD, UD),
+        /* Knights Corner */
+        [0x97] = BY_PFX(I3(kconcatl, Gq, KHq, KRq, F_ONLY64 | F_W0 | F_L0), UD, UD, UD),
         [0x98] = BY_PFX(
-            BY_W(I2(kortestw, KGw, KRw, F_L0 | F_NO_VVVV), I2(kortestq, KGq, KRq, F_L0 | F_NO_VVVV)),
-            BY_W(I2(kortestb, KGb, KRb, F_L0 | F_NO_VVVV), I2(kortestd, KGd, KRd, F_L0 | F_NO_VVVV)),
+            BY_W(
+                I2(kortestw, KGw, KRw, F_L0 | F_NO_VVVV),
+                I2(kortestq, KGq, KRq, F_L0 | F_NO_VVVV)),
+            BY_W(
+                I2(kortestb, KGb, KRb, F_L0 | F_NO_VVVV),
+                I2(kortestd, KGd, KRd, F_L0 | F_NO_VVVV)),
             UD,
             UD), /* AVX512BW AVX512DQ AVX512F */
         [0x99] = BY_PFX(
-            BY_W(I2(ktestw, KGw, KRw, F_L0 | F_NO_VVVV), I2(ktestq, KGq, KRq, F_L0 | F_NO_VVVV)),
-            BY_W(I2(ktestb, KGb, KRb, F_L0 | F_NO_VVVV), I2(ktestd, KGd, KRd, F_L0 | F_NO_VVVV)),
+            BY_W(
+                I2(ktestw, KGw, KRw, F_L0 | F_NO_VVVV),
+                I2(ktestq, KGq, KRq, F_L0 | F_NO_VVVV)),
+            BY_W(
+                I2(ktestb, KGb, KRb, F_L0 | F_NO_VVVV),
+                I2(ktestd, KGd, KRd, F_L0 | F_NO_VVVV)),
             UD,
             UD), /* AVX512BW AVX512DQ */
+        /* ---- AE-FE: VLDMXCSR/VSTMXCSR, compares, shuffles, AVX/AVX2 integer ---- */
         [0xae] = BY_PFX(
             BY_REG(
                 UD,
@@ -306,13 +393,15 @@ const struct optab optab_vex[3][256] = {
                 UD,
                 I1(spflt, Ry, F_ONLY64 | F_L0 | F_NO_VVVV),
                 I1(clevict0, Mb, F_ONLY64 | F_L0 | F_NO_VVVV))), /* AVX Knights Corner */
-        [0xb8] = BY_PFX(UD, UD, I2(popcnt, Gy, Ry, F_ONLY64 | F_L0 | F_NO_VVVV), UD), /* Knights Corner */
+        /* Knights Corner */
+        [0xb8] = BY_PFX(UD, UD, I2(popcnt, Gy, Ry, F_ONLY64 | F_L0 | F_NO_VVVV), UD),
         [0xbc] = BY_PFX(
             UD,
             UD,
             I2(tzcnt, Gy, Ry, F_ONLY64 | F_L0 | F_NO_VVVV),
             I2(tzcnti, Gy, Ry, F_ONLY64 | F_L0 | F_NO_VVVV)), /* Knights Corner */
-        [0xbd] = BY_PFX(UD, UD, I2(lzcnt, Gy, Ry, F_ONLY64 | F_L0 | F_NO_VVVV), UD), /* Knights Corner */
+        /* Knights Corner */
+        [0xbd] = BY_PFX(UD, UD, I2(lzcnt, Gy, Ry, F_ONLY64 | F_L0 | F_NO_VVVV), UD),
         [0xc2] = BY_PFX(
             I4(vcmpps, Vx, Hx, Wx, Ib, 0),
             I4(vcmppd, Vx, Hx, Wx, Ib, 0),
@@ -320,8 +409,13 @@ const struct optab optab_vex[3][256] = {
             I4(vcmpsd, Vdq, Hdq, Wq, Ib, 0)), /* AVX */
         [0xc4] = BY_PFX(UD, I4(vpinsrw, Vdq, Hdq, Ew, Ib, F_L0), UD, UD), /* AVX */
         [0xc5] = BY_PFX(UD, I3(vpextrw, Gd, Udq, Ib, F_L0 | F_NO_VVVV), UD, UD), /* AVX */
-        [0xc6] = BY_PFX(I4(vshufps, Vx, Hx, Wx, Ib, 0), I4(vshufpd, Vx, Hx, Wx, Ib, 0), UD, UD), /* AVX */
-        [0xd0] = BY_PFX(UD, I3(vaddsubpd, Vx, Hx, Wx, 0), UD, I3(vaddsubps, Vx, Hx, Wx, 0)), /* AVX */
+        [0xc6] = BY_PFX(
+            I4(vshufps, Vx, Hx, Wx, Ib, 0),
+            I4(vshufpd, Vx, Hx, Wx, Ib, 0),
+            UD,
+            UD), /* AVX */
+        /* AVX */
+        [0xd0] = BY_PFX(UD, I3(vaddsubpd, Vx, Hx, Wx, 0), UD, I3(vaddsubps, Vx, Hx, Wx, 0)),
         [0xd1] = BY_PFX(UD, I3(vpsrlw, Vx, Hx, Wdq, 0), UD, UD), /* AVX */
         [0xd2] = BY_PFX(UD, I3(vpsrld, Vx, Hx, Wdq, 0), UD, UD), /* AVX */
         [0xd3] = BY_PFX(UD, I3(vpsrlq, Vx, Hx, Wdq, 0), UD, UD), /* AVX */
@@ -375,6 +469,7 @@ const struct optab optab_vex[3][256] = {
     },
     /* ===== VEX map 2 (0F 38) ===== */
     [1] = {
+        /* ---- 00-47: SSSE3/SSE4 forms, permutes, broadcasts, masked moves, F16C ---- */
         [0x00] = BY_PFX(UD, I3(vpshufb, Vx, Hx, Wx, 0), UD, UD), /* AVX */
         [0x01] = BY_PFX(UD, I3(vphaddw, Vx, Hx, Wx, 0), UD, UD), /* AVX */
         [0x02] = BY_PFX(UD, I3(vphaddd, Vx, Hx, Wx, 0), UD, UD), /* AVX */
@@ -389,14 +484,15 @@ const struct optab optab_vex[3][256] = {
         [0x0b] = BY_PFX(UD, I3(vpmulhrsw, Vx, Hx, Wx, 0), UD, UD), /* AVX */
         [0x0c] = BY_PFX(UD, I3(vpermilps, Vx, Hx, Wx, F_W0), UD, UD), /* AVX */
         [0x0d] = BY_PFX(UD, I3(vpermilpd, Vx, Hx, Wx, F_W0), UD, UD), /* AVX */
-        [0x0e] = BY_PFX(UD, I2(vtestps, Vx, Wx, F_W0 | F_NO_VVVV), UD, UD), /* AVX */
-        [0x0f] = BY_PFX(UD, I2(vtestpd, Vx, Wx, F_W0 | F_NO_VVVV), UD, UD), /* AVX */
+        [0x0e] = BY_PFX(UD, I2(vtestps, Vx, Wx, F_W0 | F_NO_VVVV | F_FLAGS_ONLY), UD, UD), /* AVX */
+        [0x0f] = BY_PFX(UD, I2(vtestpd, Vx, Wx, F_W0 | F_NO_VVVV | F_FLAGS_ONLY), UD, UD), /* AVX */
         [0x13] = BY_PFX(UD, I2(vcvtph2ps, Vx, Whx, F_W0 | F_NO_VVVV), UD, UD), /* F16C */
         [0x16] = BY_PFX(UD, I3(vpermps, Vqq, Hqq, Wqq, F_W0 | F_L1), UD, UD), /* AVX2 */
-        [0x17] = BY_PFX(UD, I2(vptest, Vx, Wx, F_NO_VVVV), UD, UD), /* AVX */
+        [0x17] = BY_PFX(UD, I2(vptest, Vx, Wx, F_NO_VVVV | F_FLAGS_ONLY), UD, UD), /* AVX */
         [0x18] = BY_PFX(UD, I2(vbroadcastss, Vx, Wd, F_W0 | F_NO_VVVV), UD, UD), /* AVX */
         [0x19] = BY_PFX(UD, I2(vbroadcastsd, Vqq, Wq, F_W0 | F_L1 | F_NO_VVVV), UD, UD), /* AVX */
-        [0x1a] = BY_PFX(UD, I2(vbroadcastf128, Vqq, Mdq, F_W0 | F_L1 | F_NO_VVVV), UD, UD), /* AVX */
+        /* AVX */
+        [0x1a] = BY_PFX(UD, I2(vbroadcastf128, Vqq, Mdq, F_W0 | F_L1 | F_NO_VVVV), UD, UD),
         [0x1c] = BY_PFX(UD, I2(vpabsb, Vx, Wx, F_NO_VVVV), UD, UD), /* AVX */
         [0x1d] = BY_PFX(UD, I2(vpabsw, Vx, Wx, F_NO_VVVV), UD, UD), /* AVX */
         [0x1e] = BY_PFX(UD, I2(vpabsd, Vx, Wx, F_NO_VVVV), UD, UD), /* AVX */
@@ -432,20 +528,34 @@ const struct optab optab_vex[3][256] = {
         [0x3f] = BY_PFX(UD, I3(vpmaxud, Vx, Hx, Wx, 0), UD, UD), /* AVX */
         [0x40] = BY_PFX(UD, I3(vpmulld, Vx, Hx, Wx, 0), UD, UD), /* AVX */
         [0x41] = BY_PFX(UD, I2(vphminposuw, Vdq, Wdq, F_L0 | F_NO_VVVV), UD, UD), /* AVX */
-        [0x45] = BY_PFX(UD, BY_W(I3(vpsrlvd, Vx, Hx, Wx, 0), I3(vpsrlvq, Vx, Hx, Wx, 0)), UD, UD), /* AVX2 */
+        [0x45] = BY_PFX(
+            UD,
+            BY_W(I3(vpsrlvd, Vx, Hx, Wx, 0), I3(vpsrlvq, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* AVX2 */
         [0x46] = BY_PFX(UD, I3(vpsravd, Vx, Hx, Wx, F_W0), UD, UD), /* AVX2 */
-        [0x47] = BY_PFX(UD, BY_W(I3(vpsllvd, Vx, Hx, Wx, 0), I3(vpsllvq, Vx, Hx, Wx, 0)), UD, UD), /* AVX2 */
+        [0x47] = BY_PFX(
+            UD,
+            BY_W(I3(vpsllvd, Vx, Hx, Wx, 0), I3(vpsllvq, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* AVX2 */
         /* AMX tile configuration and loads/stores: 64-bit mode only; the tile loads and stores
          * need a SIB byte (rm = 100b), tilerelease and tilezero need rm = 000b. */
+        /* ---- 49-5E: AMX tiles, AVX-VNNI, broadcasts ---- */
         [0x49] = BY_MOD(
-            BY_REG(BY_PFX(I1(ldtilecfg, M_, AMX), I1(sttilecfg, M_, AMX), UD, UD), UD, UD, UD, UD, UD, UD, UD),
-            BY_PFX(BY_REG(BY_RM(I0(tilerelease, AMX | F_MODRM), UD, UD, UD, UD, UD, UD, UD), UD, UD, UD, UD, UD, UD, UD),
+            BY_REG(BY_PFX(I1(ldtilecfg, M_, AMX), I1(sttilecfg, M_, AMX), UD, UD),
+                   UD, UD, UD, UD, UD, UD, UD),
+            BY_PFX(BY_REG(BY_RM(I0(tilerelease, AMX | F_MODRM), UD, UD, UD, UD, UD, UD, UD),
+                          UD, UD, UD, UD, UD, UD, UD),
                    UD,
                    UD,
                    BY_RM(I1(tilezero, TRr, AMX | F_MODRM), UD, UD, UD, UD, UD, UD, UD))), /* AMX_TILE */
         [0x4b] = BY_MOD(
             BY_RM(UD, UD, UD, UD,
-                  BY_PFX(UD, I2(tileloaddt1, TRr, M_, AMX), I2(tilestored, M_, TRr, AMX), I2(tileloadd, TRr, M_, AMX)),
+                  BY_PFX(UD,
+                         I2(tileloaddt1, TRr, M_, AMX),
+                         I2(tilestored, M_, TRr, AMX),
+                         I2(tileloadd, TRr, M_, AMX)),
                   UD, UD, UD),
             UD), /* AMX_TILE */
         [0x50] = BY_PFX(UD, I3(vpdpbusd, Vx, Hx, Wx, F_W0), UD, UD), /* AVX_VNNI */
@@ -454,17 +564,31 @@ const struct optab optab_vex[3][256] = {
         [0x53] = BY_PFX(UD, I3(vpdpwssds, Vx, Hx, Wx, F_W0), UD, UD), /* AVX_VNNI */
         [0x58] = BY_PFX(UD, I2(vpbroadcastd, Vx, Wd, F_W0 | F_NO_VVVV), UD, UD), /* AVX2 */
         [0x59] = BY_PFX(UD, I2(vpbroadcastq, Vx, Wq, F_W0 | F_NO_VVVV), UD, UD), /* AVX2 */
-        [0x5a] = BY_PFX(UD, I2(vbroadcasti128, Vqq, Mdq, F_W0 | F_L1 | F_NO_VVVV), UD, UD), /* AVX2 */
-        [0x5c] = BY_PFX(UD, UD, I3(tdpbf16ps, TRr, TRm, TRv, AMX_TMUL), UD), /* AMX_BF16 */
+        /* AVX2 */
+        [0x5a] = BY_PFX(UD, I2(vbroadcasti128, Vqq, Mdq, F_W0 | F_L1 | F_NO_VVVV), UD, UD),
+        [0x5c] = BY_PFX(
+            UD,
+            UD,
+            I3(tdpbf16ps, TRr, TRm, TRv, AMX_TMUL),
+            UD), /* AMX_BF16 */
         [0x5e] = BY_PFX(
             I3(tdpbuud, TRr, TRm, TRv, AMX_TMUL),
             I3(tdpbusd, TRr, TRm, TRv, AMX_TMUL),
             I3(tdpbsud, TRr, TRm, TRv, AMX_TMUL),
             I3(tdpbssd, TRr, TRm, TRv, AMX_TMUL)), /* AMX_INT8 */
+        /* ---- 78-9F: broadcasts, masked moves, gathers, FMA (132) ---- */
         [0x78] = BY_PFX(UD, I2(vpbroadcastb, Vx, Wb, F_W0 | F_NO_VVVV), UD, UD), /* AVX2 */
         [0x79] = BY_PFX(UD, I2(vpbroadcastw, Vx, Ww, F_W0 | F_NO_VVVV), UD, UD), /* AVX2 */
-        [0x8c] = BY_PFX(UD, BY_W(I3(vpmaskmovd, Vx, Hx, Mx, 0), I3(vpmaskmovq, Vx, Hx, Mx, 0)), UD, UD), /* AVX2 */
-        [0x8e] = BY_PFX(UD, BY_W(I3(vpmaskmovd, Mx, Hx, Vx, 0), I3(vpmaskmovq, Mx, Hx, Vx, 0)), UD, UD), /* AVX2 */
+        [0x8c] = BY_PFX(
+            UD,
+            BY_W(I3(vpmaskmovd, Vx, Hx, Mx, 0), I3(vpmaskmovq, Vx, Hx, Mx, 0)),
+            UD,
+            UD), /* AVX2 */
+        [0x8e] = BY_PFX(
+            UD,
+            BY_W(I3(vpmaskmovd, Mx, Hx, Vx, 0), I3(vpmaskmovq, Mx, Hx, Vx, 0)),
+            UD,
+            UD), /* AVX2 */
         [0x90] = BY_PFX(
             UD,
             BY_W(I3(vpgatherdd, Vx, Md, Hx, F_VSIB), I3(vpgatherdq, Vx, Mq, Hx, F_VSIB)),
@@ -485,42 +609,165 @@ const struct optab optab_vex[3][256] = {
             BY_W(I3(vgatherqps, Vhx, Md, Hhx, F_VSIB), I3(vgatherqpd, Vx, Mq, Hx, F_VSIB)),
             UD,
             UD), /* AVX2GATHER */
-        [0x96] = BY_PFX(UD, BY_W(I3(vfmaddsub132ps, Vx, Hx, Wx, 0), I3(vfmaddsub132pd, Vx, Hx, Wx, 0)), UD, UD), /* FMA */
-        [0x97] = BY_PFX(UD, BY_W(I3(vfmsubadd132ps, Vx, Hx, Wx, 0), I3(vfmsubadd132pd, Vx, Hx, Wx, 0)), UD, UD), /* FMA */
-        [0x98] = BY_PFX(UD, BY_W(I3(vfmadd132ps, Vx, Hx, Wx, 0), I3(vfmadd132pd, Vx, Hx, Wx, 0)), UD, UD), /* FMA */
-        [0x99] = BY_PFX(UD, BY_W(I3(vfmadd132ss, Vdq, Hd, Wd, 0), I3(vfmadd132sd, Vdq, Hq, Wq, 0)), UD, UD), /* FMA */
-        [0x9a] = BY_PFX(UD, BY_W(I3(vfmsub132ps, Vx, Hx, Wx, 0), I3(vfmsub132pd, Vx, Hx, Wx, 0)), UD, UD), /* FMA */
-        [0x9b] = BY_PFX(UD, BY_W(I3(vfmsub132ss, Vdq, Hd, Wd, 0), I3(vfmsub132sd, Vdq, Hq, Wq, 0)), UD, UD), /* FMA */
-        [0x9c] = BY_PFX(UD, BY_W(I3(vfnmadd132ps, Vx, Hx, Wx, 0), I3(vfnmadd132pd, Vx, Hx, Wx, 0)), UD, UD), /* FMA */
-        [0x9d] = BY_PFX(UD, BY_W(I3(vfnmadd132ss, Vdq, Hd, Wd, 0), I3(vfnmadd132sd, Vdq, Hq, Wq, 0)), UD, UD), /* FMA */
-        [0x9e] = BY_PFX(UD, BY_W(I3(vfnmsub132ps, Vx, Hx, Wx, 0), I3(vfnmsub132pd, Vx, Hx, Wx, 0)), UD, UD), /* FMA */
-        [0x9f] = BY_PFX(UD, BY_W(I3(vfnmsub132ss, Vdq, Hd, Wd, 0), I3(vfnmsub132sd, Vdq, Hq, Wq, 0)), UD, UD), /* FMA */
-        [0xa6] = BY_PFX(UD, BY_W(I3(vfmaddsub213ps, Vx, Hx, Wx, 0), I3(vfmaddsub213pd, Vx, Hx, Wx, 0)), UD, UD), /* FMA */
-        [0xa7] = BY_PFX(UD, BY_W(I3(vfmsubadd213ps, Vx, Hx, Wx, 0), I3(vfmsubadd213pd, Vx, Hx, Wx, 0)), UD, UD), /* FMA */
-        [0xa8] = BY_PFX(UD, BY_W(I3(vfmadd213ps, Vx, Hx, Wx, 0), I3(vfmadd213pd, Vx, Hx, Wx, 0)), UD, UD), /* FMA */
-        [0xa9] = BY_PFX(UD, BY_W(I3(vfmadd213ss, Vdq, Hd, Wd, 0), I3(vfmadd213sd, Vdq, Hq, Wq, 0)), UD, UD), /* FMA */
-        [0xaa] = BY_PFX(UD, BY_W(I3(vfmsub213ps, Vx, Hx, Wx, 0), I3(vfmsub213pd, Vx, Hx, Wx, 0)), UD, UD), /* FMA */
-        [0xab] = BY_PFX(UD, BY_W(I3(vfmsub213ss, Vdq, Hd, Wd, 0), I3(vfmsub213sd, Vdq, Hq, Wq, 0)), UD, UD), /* FMA */
-        [0xac] = BY_PFX(UD, BY_W(I3(vfnmadd213ps, Vx, Hx, Wx, 0), I3(vfnmadd213pd, Vx, Hx, Wx, 0)), UD, UD), /* FMA */
-        [0xad] = BY_PFX(UD, BY_W(I3(vfnmadd213ss, Vdq, Hd, Wd, 0), I3(vfnmadd213sd, Vdq, Hq, Wq, 0)), UD, UD), /* FMA */
-        [0xae] = BY_PFX(UD, BY_W(I3(vfnmsub213ps, Vx, Hx, Wx, 0), I3(vfnmsub213pd, Vx, Hx, Wx, 0)), UD, UD), /* FMA */
-        [0xaf] = BY_PFX(UD, BY_W(I3(vfnmsub213ss, Vdq, Hd, Wd, 0), I3(vfnmsub213sd, Vdq, Hq, Wq, 0)), UD, UD), /* FMA */
-        [0xb6] = BY_PFX(UD, BY_W(I3(vfmaddsub231ps, Vx, Hx, Wx, 0), I3(vfmaddsub231pd, Vx, Hx, Wx, 0)), UD, UD), /* FMA */
-        [0xb7] = BY_PFX(UD, BY_W(I3(vfmsubadd231ps, Vx, Hx, Wx, 0), I3(vfmsubadd231pd, Vx, Hx, Wx, 0)), UD, UD), /* FMA */
-        [0xb8] = BY_PFX(UD, BY_W(I3(vfmadd231ps, Vx, Hx, Wx, 0), I3(vfmadd231pd, Vx, Hx, Wx, 0)), UD, UD), /* FMA */
-        [0xb9] = BY_PFX(UD, BY_W(I3(vfmadd231ss, Vdq, Hd, Wd, 0), I3(vfmadd231sd, Vdq, Hq, Wq, 0)), UD, UD), /* FMA */
-        [0xba] = BY_PFX(UD, BY_W(I3(vfmsub231ps, Vx, Hx, Wx, 0), I3(vfmsub231pd, Vx, Hx, Wx, 0)), UD, UD), /* FMA */
-        [0xbb] = BY_PFX(UD, BY_W(I3(vfmsub231ss, Vdq, Hd, Wd, 0), I3(vfmsub231sd, Vdq, Hq, Wq, 0)), UD, UD), /* FMA */
-        [0xbc] = BY_PFX(UD, BY_W(I3(vfnmadd231ps, Vx, Hx, Wx, 0), I3(vfnmadd231pd, Vx, Hx, Wx, 0)), UD, UD), /* FMA */
-        [0xbd] = BY_PFX(UD, BY_W(I3(vfnmadd231ss, Vdq, Hd, Wd, 0), I3(vfnmadd231sd, Vdq, Hq, Wq, 0)), UD, UD), /* FMA */
-        [0xbe] = BY_PFX(UD, BY_W(I3(vfnmsub231ps, Vx, Hx, Wx, 0), I3(vfnmsub231pd, Vx, Hx, Wx, 0)), UD, UD), /* FMA */
-        [0xbf] = BY_PFX(UD, BY_W(I3(vfnmsub231ss, Vdq, Hd, Wd, 0), I3(vfnmsub231sd, Vdq, Hq, Wq, 0)), UD, UD), /* FMA */
+        [0x96] = BY_PFX(
+            UD,
+            BY_W(I3(vfmaddsub132ps, Vx, Hx, Wx, 0), I3(vfmaddsub132pd, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* FMA */
+        [0x97] = BY_PFX(
+            UD,
+            BY_W(I3(vfmsubadd132ps, Vx, Hx, Wx, 0), I3(vfmsubadd132pd, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* FMA */
+        [0x98] = BY_PFX(
+            UD,
+            BY_W(I3(vfmadd132ps, Vx, Hx, Wx, 0), I3(vfmadd132pd, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* FMA */
+        [0x99] = BY_PFX(
+            UD,
+            BY_W(I3(vfmadd132ss, Vdq, Hd, Wd, 0), I3(vfmadd132sd, Vdq, Hq, Wq, 0)),
+            UD,
+            UD), /* FMA */
+        [0x9a] = BY_PFX(
+            UD,
+            BY_W(I3(vfmsub132ps, Vx, Hx, Wx, 0), I3(vfmsub132pd, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* FMA */
+        [0x9b] = BY_PFX(
+            UD,
+            BY_W(I3(vfmsub132ss, Vdq, Hd, Wd, 0), I3(vfmsub132sd, Vdq, Hq, Wq, 0)),
+            UD,
+            UD), /* FMA */
+        [0x9c] = BY_PFX(
+            UD,
+            BY_W(I3(vfnmadd132ps, Vx, Hx, Wx, 0), I3(vfnmadd132pd, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* FMA */
+        [0x9d] = BY_PFX(
+            UD,
+            BY_W(I3(vfnmadd132ss, Vdq, Hd, Wd, 0), I3(vfnmadd132sd, Vdq, Hq, Wq, 0)),
+            UD,
+            UD), /* FMA */
+        [0x9e] = BY_PFX(
+            UD,
+            BY_W(I3(vfnmsub132ps, Vx, Hx, Wx, 0), I3(vfnmsub132pd, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* FMA */
+        [0x9f] = BY_PFX(
+            UD,
+            BY_W(I3(vfnmsub132ss, Vdq, Hd, Wd, 0), I3(vfnmsub132sd, Vdq, Hq, Wq, 0)),
+            UD,
+            UD), /* FMA */
+        /* ---- A6-BF: FMA (213, 231) ---- */
+        [0xa6] = BY_PFX(
+            UD,
+            BY_W(I3(vfmaddsub213ps, Vx, Hx, Wx, 0), I3(vfmaddsub213pd, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* FMA */
+        [0xa7] = BY_PFX(
+            UD,
+            BY_W(I3(vfmsubadd213ps, Vx, Hx, Wx, 0), I3(vfmsubadd213pd, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* FMA */
+        [0xa8] = BY_PFX(
+            UD,
+            BY_W(I3(vfmadd213ps, Vx, Hx, Wx, 0), I3(vfmadd213pd, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* FMA */
+        [0xa9] = BY_PFX(
+            UD,
+            BY_W(I3(vfmadd213ss, Vdq, Hd, Wd, 0), I3(vfmadd213sd, Vdq, Hq, Wq, 0)),
+            UD,
+            UD), /* FMA */
+        [0xaa] = BY_PFX(
+            UD,
+            BY_W(I3(vfmsub213ps, Vx, Hx, Wx, 0), I3(vfmsub213pd, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* FMA */
+        [0xab] = BY_PFX(
+            UD,
+            BY_W(I3(vfmsub213ss, Vdq, Hd, Wd, 0), I3(vfmsub213sd, Vdq, Hq, Wq, 0)),
+            UD,
+            UD), /* FMA */
+        [0xac] = BY_PFX(
+            UD,
+            BY_W(I3(vfnmadd213ps, Vx, Hx, Wx, 0), I3(vfnmadd213pd, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* FMA */
+        [0xad] = BY_PFX(
+            UD,
+            BY_W(I3(vfnmadd213ss, Vdq, Hd, Wd, 0), I3(vfnmadd213sd, Vdq, Hq, Wq, 0)),
+            UD,
+            UD), /* FMA */
+        [0xae] = BY_PFX(
+            UD,
+            BY_W(I3(vfnmsub213ps, Vx, Hx, Wx, 0), I3(vfnmsub213pd, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* FMA */
+        [0xaf] = BY_PFX(
+            UD,
+            BY_W(I3(vfnmsub213ss, Vdq, Hd, Wd, 0), I3(vfnmsub213sd, Vdq, Hq, Wq, 0)),
+            UD,
+            UD), /* FMA */
+        [0xb6] = BY_PFX(
+            UD,
+            BY_W(I3(vfmaddsub231ps, Vx, Hx, Wx, 0), I3(vfmaddsub231pd, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* FMA */
+        [0xb7] = BY_PFX(
+            UD,
+            BY_W(I3(vfmsubadd231ps, Vx, Hx, Wx, 0), I3(vfmsubadd231pd, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* FMA */
+        [0xb8] = BY_PFX(
+            UD,
+            BY_W(I3(vfmadd231ps, Vx, Hx, Wx, 0), I3(vfmadd231pd, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* FMA */
+        [0xb9] = BY_PFX(
+            UD,
+            BY_W(I3(vfmadd231ss, Vdq, Hd, Wd, 0), I3(vfmadd231sd, Vdq, Hq, Wq, 0)),
+            UD,
+            UD), /* FMA */
+        [0xba] = BY_PFX(
+            UD,
+            BY_W(I3(vfmsub231ps, Vx, Hx, Wx, 0), I3(vfmsub231pd, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* FMA */
+        [0xbb] = BY_PFX(
+            UD,
+            BY_W(I3(vfmsub231ss, Vdq, Hd, Wd, 0), I3(vfmsub231sd, Vdq, Hq, Wq, 0)),
+            UD,
+            UD), /* FMA */
+        [0xbc] = BY_PFX(
+            UD,
+            BY_W(I3(vfnmadd231ps, Vx, Hx, Wx, 0), I3(vfnmadd231pd, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* FMA */
+        [0xbd] = BY_PFX(
+            UD,
+            BY_W(I3(vfnmadd231ss, Vdq, Hd, Wd, 0), I3(vfnmadd231sd, Vdq, Hq, Wq, 0)),
+            UD,
+            UD), /* FMA */
+        [0xbe] = BY_PFX(
+            UD,
+            BY_W(I3(vfnmsub231ps, Vx, Hx, Wx, 0), I3(vfnmsub231pd, Vx, Hx, Wx, 0)),
+            UD,
+            UD), /* FMA */
+        [0xbf] = BY_PFX(
+            UD,
+            BY_W(I3(vfnmsub231ss, Vdq, Hd, Wd, 0), I3(vfnmsub231sd, Vdq, Hq, Wq, 0)),
+            UD,
+            UD), /* FMA */
+        /* ---- CF-DF: GFNI, AES ---- */
         [0xcf] = BY_PFX(UD, I3(vgf2p8mulb, Vx, Hx, Wx, F_W0), UD, UD), /* AVX_GFNI */
         [0xdb] = BY_PFX(UD, I2(vaesimc, Vdq, Wdq, F_L0 | F_NO_VVVV), UD, UD), /* AVXAES */
         [0xdc] = BY_PFX(UD, I3(vaesenc, Vx, Hx, Wx, 0), UD, UD), /* AVXAES */
         [0xdd] = BY_PFX(UD, I3(vaesenclast, Vx, Hx, Wx, 0), UD, UD), /* AVXAES */
         [0xde] = BY_PFX(UD, I3(vaesdec, Vx, Hx, Wx, 0), UD, UD), /* AVXAES */
         [0xdf] = BY_PFX(UD, I3(vaesdeclast, Vx, Hx, Wx, 0), UD, UD), /* AVXAES */
+        /* ---- F2-F7: BMI1 / BMI2 ---- */
         [0xf2] = BY_PFX(I3(andn, Gy, By, Ey, F_L0), UD, UD, UD), /* BMI1 */
         [0xf3] = BY_PFX(
             BY_REG(
@@ -535,7 +782,11 @@ const struct optab optab_vex[3][256] = {
             UD,
             UD,
             UD), /* BMI1 */
-        [0xf5] = BY_PFX(I3(bzhi, Gy, Ey, By, F_L0), UD, I3(pext, Gy, By, Ey, F_L0), I3(pdep, Gy, By, Ey, F_L0)), /* BMI2 */
+        [0xf5] = BY_PFX(
+            I3(bzhi, Gy, Ey, By, F_L0),
+            UD,
+            I3(pext, Gy, By, Ey, F_L0),
+            I3(pdep, Gy, By, Ey, F_L0)), /* BMI2 */
         [0xf6] = BY_PFX(UD, UD, UD, I3(mulx, Gy, By, Ey, F_L0)), /* BMI2 */
         [0xf7] = BY_PFX(
             I3(bextr, Gy, Ey, By, F_L0),
@@ -545,6 +796,7 @@ const struct optab optab_vex[3][256] = {
     },
     /* ===== VEX map 3 (0F 3A) ===== */
     [2] = {
+        /* ---- 00-4C: permutes, blends, rounds, inserts/extracts, VCVTPS2PH, VPERMIL2* ---- */
         [0x00] = BY_PFX(UD, I3(vpermq, Vqq, Wqq, Ib, F_W1 | F_L1 | F_NO_VVVV), UD, UD), /* AVX2 */
         [0x01] = BY_PFX(UD, I3(vpermpd, Vqq, Wqq, Ib, F_W1 | F_L1 | F_NO_VVVV), UD, UD), /* AVX2 */
         [0x02] = BY_PFX(UD, I4(vpblendd, Vx, Hx, Wx, Ib, F_W0), UD, UD), /* AVX2 */
@@ -570,7 +822,8 @@ const struct optab optab_vex[3][256] = {
             UD), /* AVX */
         [0x17] = BY_PFX(UD, I3(vextractps, Ed, Vdq, Ib, F_L0 | F_NO_VVVV), UD, UD), /* AVX */
         [0x18] = BY_PFX(UD, I4(vinsertf128, Vqq, Hqq, Wdq, Ib, F_W0 | F_L1), UD, UD), /* AVX */
-        [0x19] = BY_PFX(UD, I3(vextractf128, Wdq, Vdq, Ib, F_W0 | F_L1 | F_NO_VVVV), UD, UD), /* AVX */
+        /* AVX */
+        [0x19] = BY_PFX(UD, I3(vextractf128, Wdq, Vdq, Ib, F_W0 | F_L1 | F_NO_VVVV), UD, UD),
         [0x1d] = BY_PFX(UD, I3(vcvtps2ph, Whx, Vx, Ib, F_W0 | F_NO_VVVV), UD, UD), /* F16C */
         [0x20] = BY_PFX(UD, I4(vpinsrb, Vdq, Hdq, Eb, Ib, F_L0), UD, UD), /* AVX */
         [0x21] = BY_PFX(UD, I4(vinsertps, Vdq, Hdq, Wd, Ib, F_L0), UD, UD), /* AVX */
@@ -608,18 +861,32 @@ const struct optab optab_vex[3][256] = {
             UD,
             UD), /* AVX512BW */
         [0x38] = BY_PFX(UD, I4(vinserti128, Vqq, Hqq, Wdq, Ib, F_W0 | F_L1), UD, UD), /* AVX2 */
-        [0x39] = BY_PFX(UD, I3(vextracti128, Wdq, Vqq, Ib, F_W0 | F_L1 | F_NO_VVVV), UD, UD), /* AVX2 */
-        [0x3e] = BY_PFX(UD, I3(kextract, KGq, Rq, Ib, F_ONLY64 | F_W0 | F_L0 | F_NO_VVVV), UD, UD), /* Knights Corner */
+        /* AVX2 */
+        [0x39] = BY_PFX(UD, I3(vextracti128, Wdq, Vqq, Ib, F_W0 | F_L1 | F_NO_VVVV), UD, UD),
+        [0x3e] = BY_PFX(
+            UD,
+            I3(kextract, KGq, Rq, Ib, F_ONLY64 | F_W0 | F_L0 | F_NO_VVVV),
+            UD,
+            UD), /* Knights Corner */
         [0x40] = BY_PFX(UD, I4(vdpps, Vx, Hx, Wx, Ib, 0), UD, UD), /* AVX */
         [0x41] = BY_PFX(UD, I4(vdppd, Vdq, Hdq, Wdq, Ib, F_L0), UD, UD), /* AVX */
         [0x42] = BY_PFX(UD, I4(vmpsadbw, Vx, Hx, Wx, Ib, 0), UD, UD), /* AVX */
         [0x44] = BY_PFX(UD, I4(vpclmulqdq, Vx, Hx, Wx, Ib, 0), UD, UD), /* AVX */
         [0x46] = BY_PFX(UD, I4(vperm2i128, Vqq, Hqq, Wqq, Ib, F_W0 | F_L1), UD, UD), /* AVX2 */
-        [0x48] = BY_PFX(UD, BY_W(I4(vpermil2ps, Vx, Hx, Wx, Lx, 0), I4(vpermil2ps, Vx, Hx, Lx, Wx, 0)), UD, UD), /* XOP */
-        [0x49] = BY_PFX(UD, BY_W(I4(vpermil2pd, Vx, Hx, Wx, Lx, 0), I4(vpermil2pd, Vx, Hx, Lx, Wx, 0)), UD, UD), /* XOP */
+        [0x48] = BY_PFX(
+            UD,
+            BY_W(I4(vpermil2ps, Vx, Hx, Wx, Lx, 0), I4(vpermil2ps, Vx, Hx, Lx, Wx, 0)),
+            UD,
+            UD), /* XOP */
+        [0x49] = BY_PFX(
+            UD,
+            BY_W(I4(vpermil2pd, Vx, Hx, Wx, Lx, 0), I4(vpermil2pd, Vx, Hx, Lx, Wx, 0)),
+            UD,
+            UD), /* XOP */
         [0x4a] = BY_PFX(UD, I4(vblendvps, Vx, Hx, Wx, Lx, F_W0), UD, UD), /* AVX */
         [0x4b] = BY_PFX(UD, I4(vblendvpd, Vx, Hx, Wx, Lx, F_W0), UD, UD), /* AVX */
         [0x4c] = BY_PFX(UD, I4(vpblendvb, Vx, Hx, Wx, Lx, F_W0), UD, UD), /* AVX */
+        /* ---- 5C-7F: FMA4 (AMD) ---- */
         [0x5c] = BY_PFX(
             UD,
             BY_W(I4(vfmaddsubps, Vx, Hx, Wx, Lx, 0), I4(vfmaddsubps, Vx, Hx, Lx, Wx, 0)),
@@ -644,8 +911,16 @@ const struct optab optab_vex[3][256] = {
         [0x61] = BY_PFX(UD, I3(vpcmpestri, Vdq, Wdq, Ib, F_L0 | F_NO_VVVV), UD, UD), /* AVX */
         [0x62] = BY_PFX(UD, I3(vpcmpistrm, Vdq, Wdq, Ib, F_L0 | F_NO_VVVV), UD, UD), /* AVX */
         [0x63] = BY_PFX(UD, I3(vpcmpistri, Vdq, Wdq, Ib, F_L0 | F_NO_VVVV), UD, UD), /* AVX */
-        [0x68] = BY_PFX(UD, BY_W(I4(vfmaddps, Vx, Hx, Wx, Lx, 0), I4(vfmaddps, Vx, Hx, Lx, Wx, 0)), UD, UD), /* FMA4 */
-        [0x69] = BY_PFX(UD, BY_W(I4(vfmaddpd, Vx, Hx, Wx, Lx, 0), I4(vfmaddpd, Vx, Hx, Lx, Wx, 0)), UD, UD), /* FMA4 */
+        [0x68] = BY_PFX(
+            UD,
+            BY_W(I4(vfmaddps, Vx, Hx, Wx, Lx, 0), I4(vfmaddps, Vx, Hx, Lx, Wx, 0)),
+            UD,
+            UD), /* FMA4 */
+        [0x69] = BY_PFX(
+            UD,
+            BY_W(I4(vfmaddpd, Vx, Hx, Wx, Lx, 0), I4(vfmaddpd, Vx, Hx, Lx, Wx, 0)),
+            UD,
+            UD), /* FMA4 */
         [0x6a] = BY_PFX(
             UD,
             BY_W(I4(vfmaddss, Vdq, Hdq, Wd, Ldq, 0), I4(vfmaddss, Vdq, Hdq, Ldq, Wd, 0)),
@@ -656,8 +931,16 @@ const struct optab optab_vex[3][256] = {
             BY_W(I4(vfmaddsd, Vdq, Hdq, Wq, Ldq, 0), I4(vfmaddsd, Vdq, Hdq, Ldq, Wq, 0)),
             UD,
             UD), /* FMA4 */
-        [0x6c] = BY_PFX(UD, BY_W(I4(vfmsubps, Vx, Hx, Wx, Lx, 0), I4(vfmsubps, Vx, Hx, Lx, Wx, 0)), UD, UD), /* FMA4 */
-        [0x6d] = BY_PFX(UD, BY_W(I4(vfmsubpd, Vx, Hx, Wx, Lx, 0), I4(vfmsubpd, Vx, Hx, Lx, Wx, 0)), UD, UD), /* FMA4 */
+        [0x6c] = BY_PFX(
+            UD,
+            BY_W(I4(vfmsubps, Vx, Hx, Wx, Lx, 0), I4(vfmsubps, Vx, Hx, Lx, Wx, 0)),
+            UD,
+            UD), /* FMA4 */
+        [0x6d] = BY_PFX(
+            UD,
+            BY_W(I4(vfmsubpd, Vx, Hx, Wx, Lx, 0), I4(vfmsubpd, Vx, Hx, Lx, Wx, 0)),
+            UD,
+            UD), /* FMA4 */
         [0x6e] = BY_PFX(
             UD,
             BY_W(I4(vfmsubss, Vdq, Hdq, Wd, Ldq, 0), I4(vfmsubss, Vdq, Hdq, Ldq, Wd, 0)),
@@ -668,8 +951,16 @@ const struct optab optab_vex[3][256] = {
             BY_W(I4(vfmsubsd, Vdq, Hdq, Wq, Ldq, 0), I4(vfmsubsd, Vdq, Hdq, Ldq, Wq, 0)),
             UD,
             UD), /* FMA4 */
-        [0x78] = BY_PFX(UD, BY_W(I4(vfnmaddps, Vx, Hx, Wx, Lx, 0), I4(vfnmaddps, Vx, Hx, Lx, Wx, 0)), UD, UD), /* FMA4 */
-        [0x79] = BY_PFX(UD, BY_W(I4(vfnmaddpd, Vx, Hx, Wx, Lx, 0), I4(vfnmaddpd, Vx, Hx, Lx, Wx, 0)), UD, UD), /* FMA4 */
+        [0x78] = BY_PFX(
+            UD,
+            BY_W(I4(vfnmaddps, Vx, Hx, Wx, Lx, 0), I4(vfnmaddps, Vx, Hx, Lx, Wx, 0)),
+            UD,
+            UD), /* FMA4 */
+        [0x79] = BY_PFX(
+            UD,
+            BY_W(I4(vfnmaddpd, Vx, Hx, Wx, Lx, 0), I4(vfnmaddpd, Vx, Hx, Lx, Wx, 0)),
+            UD,
+            UD), /* FMA4 */
         [0x7a] = BY_PFX(
             UD,
             BY_W(I4(vfnmaddss, Vdq, Hdq, Wd, Ldq, 0), I4(vfnmaddss, Vdq, Hdq, Ldq, Wd, 0)),
@@ -680,8 +971,16 @@ const struct optab optab_vex[3][256] = {
             BY_W(I4(vfnmaddsd, Vdq, Hdq, Wq, Ldq, 0), I4(vfnmaddsd, Vdq, Hdq, Ldq, Wq, 0)),
             UD,
             UD), /* FMA4 */
-        [0x7c] = BY_PFX(UD, BY_W(I4(vfnmsubps, Vx, Hx, Wx, Lx, 0), I4(vfnmsubps, Vx, Hx, Lx, Wx, 0)), UD, UD), /* FMA4 */
-        [0x7d] = BY_PFX(UD, BY_W(I4(vfnmsubpd, Vx, Hx, Wx, Lx, 0), I4(vfnmsubpd, Vx, Hx, Lx, Wx, 0)), UD, UD), /* FMA4 */
+        [0x7c] = BY_PFX(
+            UD,
+            BY_W(I4(vfnmsubps, Vx, Hx, Wx, Lx, 0), I4(vfnmsubps, Vx, Hx, Lx, Wx, 0)),
+            UD,
+            UD), /* FMA4 */
+        [0x7d] = BY_PFX(
+            UD,
+            BY_W(I4(vfnmsubpd, Vx, Hx, Wx, Lx, 0), I4(vfnmsubpd, Vx, Hx, Lx, Wx, 0)),
+            UD,
+            UD), /* FMA4 */
         [0x7e] = BY_PFX(
             UD,
             BY_W(I4(vfnmsubss, Vdq, Hdq, Wd, Ldq, 0), I4(vfnmsubss, Vdq, Hdq, Ldq, Wd, 0)),
@@ -692,9 +991,11 @@ const struct optab optab_vex[3][256] = {
             BY_W(I4(vfnmsubsd, Vdq, Hdq, Wq, Ldq, 0), I4(vfnmsubsd, Vdq, Hdq, Ldq, Wq, 0)),
             UD,
             UD), /* FMA4 */
+        /* ---- CE-F0: GFNI, AES, RORX ---- */
         [0xce] = BY_PFX(UD, I4(vgf2p8affineqb, Vx, Hx, Wx, Ib, F_W1), UD, UD), /* AVX_GFNI */
         [0xcf] = BY_PFX(UD, I4(vgf2p8affineinvqb, Vx, Hx, Wx, Ib, F_W1), UD, UD), /* AVX_GFNI */
-        [0xdf] = BY_PFX(UD, I3(vaeskeygenassist, Vdq, Wdq, Ib, F_L0 | F_NO_VVVV), UD, UD), /* AVXAES */
+        /* AVXAES */
+        [0xdf] = BY_PFX(UD, I3(vaeskeygenassist, Vdq, Wdq, Ib, F_L0 | F_NO_VVVV), UD, UD),
         [0xf0] = BY_PFX(UD, UD, UD, I3(rorx, Gy, Ey, Ib, F_L0 | F_NO_VVVV)), /* BMI2 */
     },
 };

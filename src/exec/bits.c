@@ -93,7 +93,10 @@ enum exec_result x_bitscan(struct vcpu *cpu, const struct insn *in, struct opera
         r = op_read(cpu, &ops[0], &old);
         return r != EXEC_OK ? r : op_write(cpu, &ops[0], old);
     }
-    index = in->mnemonic == MN_bsf ? trailing_zeros(src, bits) : bits - 1 - leading_zeros(src, bits);
+    if (in->mnemonic == MN_bsf)
+        index = trailing_zeros(src, bits);
+    else
+        index = bits - 1 - leading_zeros(src, bits);
     r = op_write(cpu, &ops[0], index);
     if (r != EXEC_OK)
         return r;
@@ -103,8 +106,9 @@ enum exec_result x_bitscan(struct vcpu *cpu, const struct insn *in, struct opera
 }
 
 /* TZCNT, LZCNT, POPCNT. CF: the source was zero (TZCNT/LZCNT); ZF: the result (TZCNT,
- * LZCNT) or the source (POPCNT) is zero. The rest is cleared, except OF after TZCNT and
- * LZCNT on AMD, which keeps its value (undefined in the manuals). */
+ * LZCNT) or the source (POPCNT) is zero. POPCNT clears the rest. After TZCNT and LZCNT the
+ * rest is undefined in the manuals: AMD clears SF, AF, PF and keeps OF; Intel keeps all
+ * four. */
 enum exec_result x_bitcount(struct vcpu *cpu, const struct insn *in, struct operand *ops)
 {
     unsigned size = ops[0].size, bits = size * 8, count = 0;
@@ -121,8 +125,7 @@ enum exec_result x_bitcount(struct vcpu *cpu, const struct insn *in, struct oper
     } else {
         count = in->mnemonic == MN_tzcnt ? trailing_zeros(src, bits) : leading_zeros(src, bits);
         flags = (src == 0 ? FL_CF : 0) | (count == 0 ? FL_ZF : 0);
-        if (vendor_is_amd(cpu))
-            affected &= ~(uint64_t)FL_OF;
+        affected = vendor_is_amd(cpu) ? FL_ARITH & ~(uint64_t)FL_OF : FL_CF | FL_ZF;
     }
     r = op_write(cpu, &ops[0], count);
     if (r != EXEC_OK)
@@ -175,6 +178,13 @@ enum exec_result x_crc32(struct vcpu *cpu, const struct insn *in, struct operand
 
 /* ---- BMI1 / BMI2 ---- */
 
+/* The flags ANDN, BZHI, BLSI, BLSMSK and BLSR set: those of a logical result (AF clear),
+ * where PF is undefined in the manuals: AMD sets it from the result, Intel keeps it. */
+static uint64_t bmi_logic_affected(const struct vcpu *cpu)
+{
+    return vendor_is_amd(cpu) ? FL_ARITH : FL_ARITH & ~(uint64_t)FL_PF;
+}
+
 /* Operands of the BMI forms are 32 or 64 bits; ops[] as the table orders them. */
 static enum exec_result read_two(struct vcpu *cpu, const struct operand *a, const struct operand *b,
                                  uint64_t *va, uint64_t *vb)
@@ -185,11 +195,12 @@ static enum exec_result read_two(struct vcpu *cpu, const struct operand *a, cons
 }
 
 /* ANDN Gy, By, Ey; BEXTR Gy, Ey, By; BZHI Gy, Ey, By: flags of a logical result (CF from
- * BZHI's index); BEXTR on AMD sets AF and clears SF (both undefined in the manuals). */
+ * BZHI's index). BEXTR sets PF from the result on both vendors, and on AMD sets AF and
+ * clears SF (both undefined in the manuals). */
 enum exec_result x_bmi_logic(struct vcpu *cpu, const struct insn *in, struct operand *ops)
 {
     unsigned size = ops[0].size, bits = size * 8;
-    uint64_t mask = size_mask(size), a, b, result, flags;
+    uint64_t mask = size_mask(size), a, b, result, flags, affected = bmi_logic_affected(cpu);
     enum exec_result r = read_two(cpu, &ops[1], &ops[2], &a, &b);
 
     if (r != EXEC_OK)
@@ -201,6 +212,7 @@ enum exec_result x_bmi_logic(struct vcpu *cpu, const struct insn *in, struct ope
         unsigned start = (unsigned)b & 0xff, length = (unsigned)(b >> 8) & 0xff;
         result = shr64(a & mask, start) & ~shl64(~UINT64_C(0), length);
         flags = flags_logic(result, size);
+        affected = FL_ARITH;
         if (vendor_is_amd(cpu))
             flags = (flags & ~(uint64_t)FL_SF) | FL_AF;
     } else { /* MN_bzhi */
@@ -211,12 +223,12 @@ enum exec_result x_bmi_logic(struct vcpu *cpu, const struct insn *in, struct ope
     r = op_write(cpu, &ops[0], result);
     if (r != EXEC_OK)
         return r;
-    flags_update(cpu, FL_ARITH, flags);
+    flags_update(cpu, affected, flags);
     return EXEC_OK;
 }
 
 /* BLSI, BLSMSK, BLSR By, Ey: isolate / mask up to / reset the lowest set bit. CF: the
- * source is non-zero (BLSI) or zero (BLSMSK, BLSR); the rest as for a logical result. */
+ * source is non-zero (BLSI) or zero (BLSMSK, BLSR); the rest as for ANDN. */
 enum exec_result x_bls(struct vcpu *cpu, const struct insn *in, struct operand *ops)
 {
     unsigned size = ops[0].size;
@@ -235,7 +247,7 @@ enum exec_result x_bls(struct vcpu *cpu, const struct insn *in, struct operand *
     r = op_write(cpu, &ops[0], result);
     if (r != EXEC_OK)
         return r;
-    flags_update(cpu, FL_ARITH, flags_logic(result, size) | (cf ? FL_CF : 0));
+    flags_update(cpu, bmi_logic_affected(cpu), flags_logic(result, size) | (cf ? FL_CF : 0));
     return EXEC_OK;
 }
 

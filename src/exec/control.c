@@ -5,8 +5,8 @@
  * (privilege checks for control transfers); AMD APM vol. 3 where noted.
  *
  * Not emulated (EXEC_UNSUPPORTED, InternalEmulationFailure): far transfers through call
- * gates, task gates and TSS descriptors; RETF/IRET to an outer privilege level; IRET with
- * NT set (task return) and IRET to virtual-8086 mode. */
+ * gates, task gates and TSS descriptors; IRET with NT set (task return) and IRET to
+ * virtual-8086 mode. */
 #include "api/regcache.h"
 #include "exec/descriptor.h"
 #include "exec/exec.h"
@@ -148,10 +148,15 @@ struct far_dest {
     uint64_t ip;
     struct descriptor d;
     bool from_descriptor;   /* protected mode: set the descriptor's accessed bit */
+    unsigned cpl;           /* the CPL after the transfer: higher for an outer return */
 };
 
+/* The code size a CS value gives, as mmu_init_mode derives it (real and virtual-8086 mode
+ * are 16-bit code). */
 static enum cpu_mode code_mode_of(const struct vcpu *cpu, const WHV_X64_SEGMENT_REGISTER *cs)
 {
+    if (!descriptors_apply(cpu))
+        return MODE_16;
     if (cpu->long_mode && cs->Long)
         return MODE_64;
     return cs->Default ? MODE_32 : MODE_16;
@@ -200,13 +205,11 @@ static enum exec_result far_protected(struct vcpu *cpu, uint16_t selector, bool 
     }
     if (!desc_present(&f->d))
         return raise_fault(cpu, EXC_NP, true, err);
-    if (is_return && rpl > cpu->cpl)
-        return EXEC_UNSUPPORTED; /* return to an outer privilege level */
     if (cpu->long_mode && desc_long(&f->d) && desc_default_big(&f->d))
         return raise_fault(cpu, EXC_GP, true, err);
-    /* a call or jump keeps the CPL: the new CS's RPL is the CPL */
-    f->cs = segment_from_descriptor(&f->d, is_return ? selector : (uint16_t)((selector & ~3u) | cpu->cpl),
-                                    false);
+    /* a call or jump keeps the CPL (the new CS's RPL is the CPL); a return goes to RPL */
+    f->cpl = is_return ? rpl : cpu->cpl;
+    f->cs = segment_from_descriptor(&f->d, (uint16_t)((selector & ~3u) | f->cpl), false);
     f->from_descriptor = true;
     return EXEC_OK;
 }
@@ -218,6 +221,7 @@ static enum exec_result far_destination(struct vcpu *cpu, uint16_t selector, uin
     enum exec_result r;
 
     f->from_descriptor = false;
+    f->cpl = cpu->cpl;
     if (descriptors_apply(cpu)) {
         r = far_protected(cpu, selector, is_return, f);
         if (r != EXEC_OK)
@@ -230,15 +234,17 @@ static enum exec_result far_destination(struct vcpu *cpu, uint16_t selector, uin
     return check_target(cpu, f->mode, f->cs.Limit, f->ip);
 }
 
-/* Enter the destination: set the descriptor's accessed bit, push the far return frame
- * (CALL; both slots checked first), load CS and RIP. */
+/* Enter the destination: check that the far return frame (CALL) fits on the stack, set
+ * the descriptor's accessed bit as CS is loaded, push the frame, load CS and RIP. */
 static enum exec_result far_commit(struct vcpu *cpu, struct far_dest *f, const uint64_t *frame,
                                    unsigned opsize)
 {
-    enum exec_result r;
+    enum exec_result r = frame ? stack_probe(cpu, 2, opsize) : EXEC_OK;
 
+    if (r != EXEC_OK)
+        return r;
     if (f->from_descriptor) {
-        r = descriptor_set_accessed(cpu, &f->d);
+        r = descriptor_set_type_bits(cpu, &f->d, DT_ACCESSED);
         if (r != EXEC_OK)
             return r;
         f->cs.Attributes |= DT_ACCESSED;
@@ -251,81 +257,76 @@ static enum exec_result far_commit(struct vcpu *cpu, struct far_dest *f, const u
     segment_set(cpu, SEG_CS, &f->cs);
     reg_set(cpu, R_RIP, f->ip);
     cpu->code_mode = f->mode;
+    if (f->cpl != cpu->cpl) {
+        segment_drop_inaccessible(cpu, f->cpl);
+        cpu->cpl = (uint8_t)f->cpl;
+    }
     return EXEC_OK;
 }
 
-/* The selector:offset a far JMP/CALL names: an immediate (Ap) or a pointer in memory (Mp). */
-static enum exec_result far_operand(struct vcpu *cpu, const struct insn *in,
-                                    const struct operand *op, uint16_t *selector,
-                                    uint64_t *offset, unsigned *opsize)
+/* The stack a far return continues on: SS:rSP from the frame, SS checked for the new CPL
+ * (RETF/IRET to an outer level; IRET from 64-bit mode always). A null SS only for 64-bit
+ * code below CPL 3 (SDM IRET, IA-32e mode). */
+static enum exec_result return_stack(struct vcpu *cpu, const struct far_dest *f, uint16_t ss,
+                                     uint64_t sp, unsigned opsize)
 {
-    uint8_t buf[10];
     enum exec_result r;
 
-    *opsize = far_pointer_offset_size(cpu, in);
-    if (op->type != OPT_MEM) { /* Ap: offset in imm, selector in imm2 */
-        *offset = in->imm;
-        *selector = (uint16_t)in->imm2;
-        return EXEC_OK;
-    }
-    r = mmu_read(cpu, (enum segreg)op->seg, op->offset, buf, *opsize + 2u, 0);
-    if (r != EXEC_OK)
-        return r;
-    *offset = 0;
-    for (unsigned i = *opsize; i-- > 0;)
-        *offset = (*offset << 8) | buf[i];
-    *selector = (uint16_t)(buf[*opsize] | buf[*opsize + 1] << 8);
-    return EXEC_OK;
+    if (selector_is_null(ss) && (f->mode != MODE_64 || f->cpl == 3))
+        return raise_fault(cpu, EXC_GP, true, 0);
+    r = segment_load_stack(cpu, ss, f->cpl);
+    if (r == EXEC_OK)
+        gpr_write(cpu, GPR_SP, opsize, false, sp);
+    return r;
 }
 
-enum exec_result x_jmp_far(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+/* JMP/CALL far to ptr16:16/32 (Ap: offset in imm, selector in imm2) or m16:16/32/64. CALL
+ * pushes CS (zero-extended to the operand size, "padded" in the SDM's words) and the
+ * return offset. */
+enum exec_result x_jmp_call_far(struct vcpu *cpu, const struct insn *in, struct operand *ops)
 {
     struct far_dest f;
-    uint16_t selector;
-    uint64_t offset;
-    unsigned opsize;
-    enum exec_result r = far_operand(cpu, in, &ops[0], &selector, &offset, &opsize);
+    uint16_t selector = (uint16_t)in->imm2;
+    uint64_t offset = in->imm, frame[2];
+    unsigned opsize = in->opsize;
+    enum exec_result r = EXEC_OK;
 
+    if (ops[0].type == OPT_MEM)
+        r = far_pointer_read(cpu, in, &ops[0], &selector, &offset, &opsize);
     if (r == EXEC_OK)
         r = far_destination(cpu, selector, offset, opsize, false, &f);
     if (r != EXEC_OK)
         return r;
-    return far_commit(cpu, &f, NULL, 0);
-}
-
-/* CALL far: push CS (zero-extended to the operand size, "padded" in the SDM's words) and
- * the return offset, then transfer. */
-enum exec_result x_call_far(struct vcpu *cpu, const struct insn *in, struct operand *ops)
-{
-    struct far_dest f;
-    uint16_t selector;
-    uint64_t offset, frame[2];
-    unsigned opsize;
-    enum exec_result r = far_operand(cpu, in, &ops[0], &selector, &offset, &opsize);
-
-    if (r == EXEC_OK)
-        r = far_destination(cpu, selector, offset, opsize, false, &f);
-    if (r != EXEC_OK)
-        return r;
+    if (in->mnemonic == MN_jmp_far)
+        return far_commit(cpu, &f, NULL, 0);
     frame[0] = reg_value(cpu, R_CS)->Segment.Selector;
     frame[1] = exec_next_rip(cpu, in);
     return far_commit(cpu, &f, frame, opsize);
 }
 
-/* RETF [imm16]: pop the offset and CS (operand-size slots), release imm16 bytes. Only a
- * return to the same privilege level is emulated. */
+/* RETF [imm16]: pop the offset and CS (operand-size slots), release imm16 bytes; to an
+ * outer level, SS:rSP follow the parameters and imm16 bytes are released there too (SDM
+ * RET, RETURN-TO-OUTER-PRIVILEGE-LEVEL). */
 enum exec_result x_retf(struct vcpu *cpu, const struct insn *in, struct operand *ops)
 {
     struct far_dest f;
-    uint64_t frame[2];
+    uint64_t frame[2], outer[2];
+    int64_t release = ops[0].type == OPT_IMM ? (int64_t)(ops[0].imm & 0xffff) : 0;
     enum exec_result r = stack_pop(cpu, frame, 2, in->opsize);
 
     if (r == EXEC_OK)
         r = far_destination(cpu, (uint16_t)frame[1], frame[0], in->opsize, true, &f);
     if (r != EXEC_OK)
         return r;
-    if (ops[0].type == OPT_IMM)
-        stack_set_pointer(cpu, stack_offset(cpu, (int64_t)(ops[0].imm & 0xffff)));
+    stack_set_pointer(cpu, stack_offset(cpu, release));
+    if (f.cpl != cpu->cpl) {
+        r = stack_pop(cpu, outer, 2, in->opsize);
+        if (r == EXEC_OK)
+            r = return_stack(cpu, &f, (uint16_t)outer[1], outer[0], in->opsize);
+        if (r != EXEC_OK)
+            return r;
+        stack_set_pointer(cpu, stack_offset(cpu, release));
+    }
     return far_commit(cpu, &f, NULL, 0);
 }
 
@@ -404,10 +405,9 @@ static uint64_t iret_protected_flags(struct vcpu *cpu, unsigned opsize)
     return mask;
 }
 
-/* Protected and IA-32e mode, same privilege level. From 64-bit mode IRET also pops RSP and
- * SS (SDM IRET, IA-32e-MODE-RETURN). */
-static enum exec_result iret_protected(struct vcpu *cpu, const struct insn *in,
-                                       const uint64_t *frame)
+/* Protected and IA-32e mode (SDM IRET, PROTECTED-MODE-RETURN). From 64-bit mode RSP and SS
+ * are in the frame; a return to an outer level pops them too. */
+static enum exec_result iret_protected(struct vcpu *cpu, const struct insn *in, uint64_t *frame)
 {
     struct far_dest f;
     unsigned size = in->opsize;
@@ -420,16 +420,13 @@ static enum exec_result iret_protected(struct vcpu *cpu, const struct insn *in,
     r = far_destination(cpu, (uint16_t)frame[1], frame[0], size, true, &f);
     if (r != EXEC_OK)
         return r;
-    if (cpu->code_mode == MODE_64) {
-        uint16_t ss = (uint16_t)frame[4];
-        /* a null SS only when returning to 64-bit code; segment_load checks the rest */
-        if (selector_is_null(ss) && f.mode != MODE_64)
-            return raise_fault(cpu, EXC_GP, true, 0);
-        r = segment_load(cpu, SEG_SS, ss);
-        if (r != EXEC_OK)
-            return r;
-        reg_set(cpu, R_RSP, frame[3] & size_mask(size));
-    }
+    if (cpu->code_mode != MODE_64 && f.cpl != cpu->cpl)
+        r = stack_pop(cpu, frame + 3, 2, size);
+    if (r == EXEC_OK && (cpu->code_mode == MODE_64 || f.cpl != cpu->cpl))
+        r = return_stack(cpu, &f, (uint16_t)frame[4], frame[3], size);
+    if (r != EXEC_OK)
+        return r;
+    /* the flags follow the CPL the IRET runs at, not the one it returns to */
     load_flags(cpu, frame[2], iret_protected_flags(cpu, size));
     return far_commit(cpu, &f, NULL, 0);
 }

@@ -61,13 +61,12 @@ static inline bool descriptors_apply(const struct vcpu *cpu)
     return cpu->protected_mode && !cpu->v86;
 }
 
-/* The offset size of a far pointer in memory (m16:16/32/64): the operand size, except that
- * AMD CPUs ignore REX.W there and read m16:32 (seen natively with LGS on an AMD EPYC;
- * tests/control). */
-static inline unsigned far_pointer_offset_size(const struct vcpu *cpu, const struct insn *in)
-{
-    return in->opsize == 8 && vendor_is_amd(cpu) ? 4 : in->opsize;
-}
+/* Read a far pointer m16:16/m16:32/m16:64 (the offset first, the selector after it) from a
+ * memory operand. The offset has the operand size, except that AMD CPUs ignore REX.W there
+ * and read m16:32 (seen natively with LGS on an AMD EPYC; tests/control). */
+enum exec_result far_pointer_read(struct vcpu *cpu, const struct insn *in,
+                                  const struct operand *op, uint16_t *selector,
+                                  uint64_t *offset, unsigned *offset_size);
 
 /* Read the descriptor a selector names, from the GDT or the LDT, 8 bytes or (wide) 16.
  * *in_table is false when the selector lies beyond the table's limit (or names the LDT
@@ -75,8 +74,9 @@ static inline unsigned far_pointer_offset_size(const struct vcpu *cpu, const str
 enum exec_result descriptor_read(struct vcpu *cpu, uint16_t selector, bool wide,
                                  struct descriptor *d, bool *in_table);
 
-/* Set the accessed bit of a code/data descriptor in memory (and in d) if it is clear. */
-enum exec_result descriptor_set_accessed(struct vcpu *cpu, struct descriptor *d);
+/* Set type bits of a descriptor in memory (and in d) unless they are set already: the
+ * accessed bit of code/data, the busy bit of a TSS. */
+enum exec_result descriptor_set_type_bits(struct vcpu *cpu, struct descriptor *d, unsigned bits);
 
 /* The segment-register value a descriptor gives (selector, base, scaled limit, attributes). */
 WHV_X64_SEGMENT_REGISTER segment_from_descriptor(const struct descriptor *d, uint16_t selector,
@@ -93,6 +93,14 @@ WHV_X64_SEGMENT_REGISTER segment_real_mode(struct vcpu *cpu, enum segreg seg, ui
  * mode checks the descriptor (null, limit, type, privilege, present) and sets its accessed
  * bit. */
 enum exec_result segment_load(struct vcpu *cpu, enum segreg seg, uint16_t selector);
+
+/* Load SS for code that will run at cpl (a return to an outer privilege level). */
+enum exec_result segment_load_stack(struct vcpu *cpu, uint16_t selector, unsigned cpl);
+
+/* After a return to an outer privilege level: DS, ES, FS and GS that name data or
+ * non-conforming code more privileged than cpl become null (SDM RET, IRET). The selector
+ * is cleared and the register marked unusable; the cached base stays. */
+void segment_drop_inaccessible(struct vcpu *cpu, unsigned cpl);
 
 /* After MOV SS or POP SS: interrupts (and debug traps) are inhibited until the end of the
  * next instruction. */

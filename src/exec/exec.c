@@ -170,8 +170,8 @@ static const struct exec_entry exec_table[MN_COUNT] = {
     [MN_jmp] = { x_jmp, 0 },
     [MN_call] = { x_call, STACK_REGS },
     [MN_ret] = { x_ret, STACK_REGS },
-    [MN_jmp_far] = { x_jmp_far, 0 },
-    [MN_call_far] = { x_call_far, STACK_REGS },
+    [MN_jmp_far] = { x_jmp_call_far, 0 },
+    [MN_call_far] = { x_jmp_call_far, STACK_REGS },
     [MN_retf] = { x_retf, STACK_REGS },
     [MN_iret] = { x_iret, STACK_REGS },
     /* segment.c */
@@ -210,6 +210,7 @@ static const struct exec_entry exec_table[MN_COUNT] = {
     [MN_prefetchwt1] = { x_prefetch, 0 },
     [MN_movnti] = { x_mov, 0 },  /* non-temporal and direct stores: plain stores here */
     [MN_movdiri] = { x_mov, 0 },
+    [MN_movdir64b] = { x_movdir64b, REG_BIT(R_ES) },
 };
 
 uint64_t exec_implicit_regs(const struct insn *in)

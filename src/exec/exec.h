@@ -79,8 +79,7 @@ enum exec_result x_loop(struct vcpu *cpu, const struct insn *in, struct operand 
 enum exec_result x_jmp(struct vcpu *cpu, const struct insn *in, struct operand *ops);
 enum exec_result x_call(struct vcpu *cpu, const struct insn *in, struct operand *ops);
 enum exec_result x_ret(struct vcpu *cpu, const struct insn *in, struct operand *ops);
-enum exec_result x_jmp_far(struct vcpu *cpu, const struct insn *in, struct operand *ops);
-enum exec_result x_call_far(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_jmp_call_far(struct vcpu *cpu, const struct insn *in, struct operand *ops);
 enum exec_result x_retf(struct vcpu *cpu, const struct insn *in, struct operand *ops);
 enum exec_result x_iret(struct vcpu *cpu, const struct insn *in, struct operand *ops);
 
@@ -92,7 +91,7 @@ enum exec_result x_bound(struct vcpu *cpu, const struct insn *in, struct operand
 enum exec_result x_xlat(struct vcpu *cpu, const struct insn *in, struct operand *ops);
 
 /* system.c: SGDT SIDT SLDT STR SMSW, LGDT LIDT LLDT LTR LMSW, LAR LSL VERR VERW, CLFLUSH
- * CLFLUSHOPT CLWB, PREFETCHh */
+ * CLFLUSHOPT CLWB, PREFETCHh, MOVDIR64B */
 enum exec_result x_store_table(struct vcpu *cpu, const struct insn *in, struct operand *ops);
 enum exec_result x_load_table(struct vcpu *cpu, const struct insn *in, struct operand *ops);
 enum exec_result x_store_selector(struct vcpu *cpu, const struct insn *in, struct operand *ops);
@@ -103,6 +102,7 @@ enum exec_result x_ltr(struct vcpu *cpu, const struct insn *in, struct operand *
 enum exec_result x_query_descriptor(struct vcpu *cpu, const struct insn *in, struct operand *ops);
 enum exec_result x_cache_line(struct vcpu *cpu, const struct insn *in, struct operand *ops);
 enum exec_result x_prefetch(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_movdir64b(struct vcpu *cpu, const struct insn *in, struct operand *ops);
 
 /* atomic.c */
 enum exec_result x_xchg(struct vcpu *cpu, const struct insn *in, struct operand *ops);

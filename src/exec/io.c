@@ -65,10 +65,8 @@ enum exec_result io_port(struct vcpu *cpu, uint16_t port, unsigned size, bool wr
     access.AccessSize = (UINT16)size;
     if (write)
         access.Data = *data & mask;
-    if (FAILED(emu_io(cpu, &access))) {
-        cpu->status.IoPortCallbackFailed = 1;
+    if (FAILED(emu_io(cpu, &access)))
         return EXEC_CALLBACK_FAILED;
-    }
     if (!write)
         *data = access.Data & mask; /* what a VMM leaves above the access size is not read */
     return EXEC_OK;

@@ -149,21 +149,17 @@ enum exec_result x_div(struct vcpu *cpu, const struct insn *in, struct operand *
     if (r != EXEC_OK)
         return r;
     divisor &= mask;
-    if (size == 1) {
-        uint64_t ax = gpr_read(cpu, GPR_AX, 2, false);
-        hi = ax >> 8;
-        lo = ax & 0xff;
-    } else {
-        hi = gpr_read(cpu, GPR_DX, size, false);
-        lo = gpr_read(cpu, GPR_AX, size, false);
-    }
     if (divisor == 0)
         return raise_fault(cpu, EXC_DE, false, 0);
-
-    /* narrower dividends fit one 64-bit value; 64-bit ones stay a (hi:lo) pair */
-    if (size < 8) {
-        lo |= hi << bits;
-        hi = 0;
+    /* narrower dividends fit one 64-bit value; 64-bit ones are a (hi:lo) pair */
+    hi = 0;
+    if (size == 1) {
+        lo = gpr_read(cpu, GPR_AX, 2, false);
+    } else if (size < 8) {
+        lo = gpr_read(cpu, GPR_DX, size, false) << bits | gpr_read(cpu, GPR_AX, size, false);
+    } else {
+        hi = gpr_read(cpu, GPR_DX, 8, false);
+        lo = gpr_read(cpu, GPR_AX, 8, false);
     }
     if (is_signed) {
         negative_dividend = size == 8 ? hi >> 63 : msb(lo, size * 2);
@@ -188,10 +184,10 @@ enum exec_result x_div(struct vcpu *cpu, const struct insn *in, struct operand *
         return raise_fault(cpu, EXC_DE, false, 0);
     if (is_signed) {
         /* magnitude limit: 2^(bits-1) for a negative quotient, one less for a positive */
-        uint64_t limit = (UINT64_C(1) << (bits - 1)) - (negative_dividend != negative_divisor ? 0 : 1);
-        if (q > limit)
+        bool negative_quotient = negative_dividend != negative_divisor;
+        if (q > (UINT64_C(1) << (bits - 1)) - (negative_quotient ? 0 : 1))
             return raise_fault(cpu, EXC_DE, false, 0);
-        if (negative_dividend != negative_divisor)
+        if (negative_quotient)
             q = 0 - q;
         if (negative_dividend)
             rem = 0 - rem;

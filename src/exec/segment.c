@@ -67,17 +67,15 @@ enum exec_result descriptor_read(struct vcpu *cpu, uint16_t selector, bool wide,
     return EXEC_OK;
 }
 
-enum exec_result descriptor_set_accessed(struct vcpu *cpu, struct descriptor *d)
+enum exec_result descriptor_set_type_bits(struct vcpu *cpu, struct descriptor *d, unsigned bits)
 {
     uint8_t type_byte;
-    enum exec_result r;
 
-    if (desc_type(d) & DT_ACCESSED)
+    if ((desc_type(d) & bits) == bits)
         return EXEC_OK;
-    d->raw |= UINT64_C(1) << 40;
+    d->raw |= (uint64_t)bits << 40;
     type_byte = (uint8_t)(d->raw >> 40);
-    r = mmu_write_system(cpu, d->address + 5, &type_byte, 1);
-    return r;
+    return mmu_write_system(cpu, d->address + 5, &type_byte, 1);
 }
 
 WHV_X64_SEGMENT_REGISTER segment_from_descriptor(const struct descriptor *d, uint16_t selector,
@@ -131,8 +129,10 @@ static void load_null(struct vcpu *cpu, enum segreg seg, uint16_t selector)
     segment_set(cpu, seg, &s);
 }
 
-/* SDM vol. 2, MOV: the checks of a protected-mode data or stack segment load. */
-static enum exec_result load_protected(struct vcpu *cpu, enum segreg seg, uint16_t selector)
+/* SDM vol. 2, MOV: the checks of a protected-mode data or stack segment load, for code
+ * running at cpl (the CPL a far return is about to give). */
+static enum exec_result load_protected(struct vcpu *cpu, enum segreg seg, uint16_t selector,
+                                       unsigned cpl)
 {
     struct descriptor d;
     bool in_table;
@@ -142,7 +142,7 @@ static enum exec_result load_protected(struct vcpu *cpu, enum segreg seg, uint16
 
     if (selector_is_null(selector)) {
         /* SS may be null only in 64-bit mode below CPL 3, with RPL = CPL */
-        if (seg == SEG_SS && !(cpu->code_mode == MODE_64 && cpu->cpl != 3 && rpl == cpu->cpl))
+        if (seg == SEG_SS && !(cpu->code_mode == MODE_64 && cpl != 3 && rpl == cpl))
             return raise_fault(cpu, EXC_GP, true, 0);
         load_null(cpu, seg, selector);
         return EXEC_OK;
@@ -155,7 +155,7 @@ static enum exec_result load_protected(struct vcpu *cpu, enum segreg seg, uint16
     type = desc_type(&d);
     dpl = desc_dpl(&d);
     if (seg == SEG_SS) {
-        if (rpl != cpu->cpl || dpl != cpu->cpl || (type & DT_CODE) || !(type & DT_WRITABLE))
+        if (rpl != cpl || dpl != cpl || (type & DT_CODE) || !(type & DT_WRITABLE))
             return raise_fault(cpu, EXC_GP, true, selector_error(selector));
         if (!desc_present(&d))
             return raise_fault(cpu, EXC_SS, true, selector_error(selector));
@@ -163,12 +163,12 @@ static enum exec_result load_protected(struct vcpu *cpu, enum segreg seg, uint16
         bool conforming_code = (type & DT_CODE) && (type & DT_CONFORMING);
         if ((type & DT_CODE) && !(type & DT_READABLE))
             return raise_fault(cpu, EXC_GP, true, selector_error(selector));
-        if (!conforming_code && (rpl > dpl || cpu->cpl > dpl))
+        if (!conforming_code && (rpl > dpl || cpl > dpl))
             return raise_fault(cpu, EXC_GP, true, selector_error(selector));
         if (!desc_present(&d))
             return raise_fault(cpu, EXC_NP, true, selector_error(selector));
     }
-    r = descriptor_set_accessed(cpu, &d);
+    r = descriptor_set_type_bits(cpu, &d, DT_ACCESSED);
     if (r != EXEC_OK)
         return r;
     s = segment_from_descriptor(&d, selector, false);
@@ -183,7 +183,27 @@ enum exec_result segment_load(struct vcpu *cpu, enum segreg seg, uint16_t select
         segment_set(cpu, seg, &s);
         return EXEC_OK;
     }
-    return load_protected(cpu, seg, selector);
+    return load_protected(cpu, seg, selector, cpu->cpl);
+}
+
+enum exec_result segment_load_stack(struct vcpu *cpu, uint16_t selector, unsigned cpl)
+{
+    return load_protected(cpu, SEG_SS, selector, cpl);
+}
+
+void segment_drop_inaccessible(struct vcpu *cpu, unsigned cpl)
+{
+    static const enum segreg data_segments[] = { SEG_ES, SEG_FS, SEG_GS, SEG_DS };
+
+    for (unsigned i = 0; i < sizeof data_segments / sizeof data_segments[0]; i++) {
+        WHV_X64_SEGMENT_REGISTER s = reg_value(cpu, REG_SEG(data_segments[i]))->Segment;
+        bool conforming_code = (s.SegmentType & DT_CODE) && (s.SegmentType & DT_CONFORMING);
+        if (!s.Present || conforming_code || cpl <= s.DescriptorPrivilegeLevel)
+            continue;
+        s.Selector = 0;
+        s.Present = 0;
+        segment_set(cpu, data_segments[i], &s);
+    }
 }
 
 void interrupt_shadow_after_ss_load(struct vcpu *cpu)
@@ -212,13 +232,33 @@ enum exec_result x_mov_to_segment(struct vcpu *cpu, const struct insn *in, struc
     return r;
 }
 
-/* LDS/LES/LFS/LGS/LSS r, m16:16/m16:32/m16:64: the offset first, the selector after it. */
+enum exec_result far_pointer_read(struct vcpu *cpu, const struct insn *in,
+                                  const struct operand *op, uint16_t *selector,
+                                  uint64_t *offset, unsigned *offset_size)
+{
+    uint8_t buf[10];
+    enum exec_result r;
+
+    *offset_size = in->opsize == 8 && vendor_is_amd(cpu) ? 4 : in->opsize;
+    if (op->type != OPT_MEM)
+        return EXEC_UNSUPPORTED; /* the decoder makes register forms #UD */
+    r = mmu_read(cpu, (enum segreg)op->seg, op->offset, buf, *offset_size + 2u, 0);
+    if (r != EXEC_OK)
+        return r;
+    *offset = 0;
+    for (unsigned i = *offset_size; i-- > 0;)
+        *offset = (*offset << 8) | buf[i];
+    *selector = (uint16_t)(buf[*offset_size] | buf[*offset_size + 1] << 8);
+    return EXEC_OK;
+}
+
+/* LDS/LES/LFS/LGS/LSS r, m16:16/m16:32/m16:64. */
 enum exec_result x_load_far_pointer(struct vcpu *cpu, const struct insn *in, struct operand *ops)
 {
     enum segreg seg;
-    unsigned offset_size = far_pointer_offset_size(cpu, in);
-    uint8_t buf[10];
-    uint64_t offset = 0;
+    unsigned offset_size;
+    uint16_t selector;
+    uint64_t offset;
     enum exec_result r;
 
     switch (in->mnemonic) {
@@ -228,14 +268,9 @@ enum exec_result x_load_far_pointer(struct vcpu *cpu, const struct insn *in, str
     case MN_lfs: seg = SEG_FS; break;
     default: seg = SEG_GS; break;
     }
-    if (ops[1].type != OPT_MEM)
-        return EXEC_UNSUPPORTED; /* the decoder makes the register form #UD */
-    r = mmu_read(cpu, (enum segreg)ops[1].seg, ops[1].offset, buf, offset_size + 2u, 0);
-    if (r != EXEC_OK)
-        return r;
-    for (unsigned i = offset_size; i-- > 0;)
-        offset = (offset << 8) | buf[i];
-    r = segment_load(cpu, seg, (uint16_t)(buf[offset_size] | buf[offset_size + 1] << 8));
+    r = far_pointer_read(cpu, in, &ops[1], &selector, &offset, &offset_size);
+    if (r == EXEC_OK)
+        r = segment_load(cpu, seg, selector);
     if (r != EXEC_OK)
         return r;
     gpr_write(cpu, ops[0].reg, offset_size, false, offset);

@@ -11,11 +11,14 @@
 #include "exec/flags.h"
 #include "optab.h"
 
-/* OF as a 1-bit right rotate/shift defines it: the two top bits of the result differ.
- * Both vendors compute it this way for every count. */
-static uint64_t top_bits_differ(uint64_t result, unsigned size)
+/* CF, and OF as the 1-bit forms define it, which both vendors keep for every count: for
+ * a left shift/rotate the MSB of the result differs from CF, for a right one the two top
+ * bits of the result differ. */
+static uint64_t carry_and_overflow(bool left, uint64_t result, unsigned size, uint64_t cf)
 {
-    return msb(result ^ (result << 1), size) ? FL_OF : 0;
+    bool of = left ? (msb(result, size) ^ cf) != 0 : msb(result ^ (result << 1), size) != 0;
+
+    return (cf ? FL_CF : 0) | (of ? FL_OF : 0);
 }
 
 /* The AF value shifts leave (undefined in the manuals): AMD sets it, Intel clears it. */
@@ -43,7 +46,10 @@ static enum exec_result read_shift_operands(struct vcpu *cpu, const struct opera
 enum exec_result x_shift(struct vcpu *cpu, const struct insn *in, struct operand *ops)
 {
     unsigned size = ops[0].size, bits = size * 8, count;
-    uint64_t mask = size_mask(size), v, result, cf, flags, affected = FL_ARITH;
+    enum mnemonic mn = in->mnemonic;
+    bool left = mn == MN_rol || mn == MN_rcl || mn == MN_shl;
+    bool rotate = mn == MN_rol || mn == MN_ror || mn == MN_rcl || mn == MN_rcr;
+    uint64_t mask = size_mask(size), v, result, cf, flags;
     enum exec_result r = read_shift_operands(cpu, ops, 1, &v, &count);
 
     if (r != EXEC_OK)
@@ -52,69 +58,62 @@ enum exec_result x_shift(struct vcpu *cpu, const struct insn *in, struct operand
     if (count == 0)
         return op_write(cpu, &ops[0], v);
 
-    switch (in->mnemonic) {
+    switch (mn) {
     case MN_rol:
     case MN_ror: {
         unsigned n = count % bits;
-        bool left = in->mnemonic == MN_rol;
         unsigned rot = left ? n : (bits - n) % bits; /* as a left rotate */
         result = rot == 0 ? v : ((v << rot) | (v >> (bits - rot))) & mask;
-        /* rotates leave SF, ZF, PF and AF alone */
-        affected = FL_CF | FL_OF;
-        if (left) {
-            cf = result & 1;
-            flags = (cf ? FL_CF : 0) | ((msb(result, size) ^ cf) ? FL_OF : 0);
-        } else {
-            cf = msb(result, size);
-            flags = (cf ? FL_CF : 0) | top_bits_differ(result, size);
-        }
+        cf = left ? result & 1 : msb(result, size);
         break;
     }
     case MN_rcl:
     case MN_rcr: {
-        /* a (bits + 1)-bit rotate through CF */
+        /* a (bits + 1)-bit rotate through CF. A count that is a multiple of bits + 1
+         * (8/16-bit operands) leaves value and CF; AMD still computes OF, Intel changes
+         * no flag. */
         unsigned n = count % (bits + 1);
         uint64_t cf_in = (reg_get(cpu, R_RFLAGS) & FL_CF) ? 1 : 0;
-        affected = FL_CF | FL_OF;
+        if (n == 0 && !vendor_is_amd(cpu))
+            return op_write(cpu, &ops[0], v);
         if (n == 0) {
             result = v;
             cf = cf_in;
-        } else if (in->mnemonic == MN_rcl) {
+        } else if (left) {
             result = (shl64(v, n) | (cf_in << (n - 1)) | shr64(v, bits + 1 - n)) & mask;
             cf = (v >> (bits - n)) & 1;
         } else {
             result = (shr64(v, n) | (cf_in << (bits - n)) | shl64(v, bits + 1 - n)) & mask;
             cf = (v >> (n - 1)) & 1;
         }
-        if (in->mnemonic == MN_rcl)
-            flags = (cf ? FL_CF : 0) | ((msb(result, size) ^ cf) ? FL_OF : 0);
-        else
-            flags = (cf ? FL_CF : 0) | top_bits_differ(result, size);
         break;
     }
     case MN_shl:
         /* counts past the width (8/16-bit operands) shift everything out: CF ends 0 */
         result = shl64(v, count) & mask;
         cf = count <= bits ? (v >> (bits - count)) & 1 : 0;
-        flags = flags_szp(result, size) | (cf ? FL_CF : 0) |
-                ((msb(result, size) ^ cf) ? FL_OF : 0) | shift_af(cpu);
         break;
     case MN_shr:
         result = shr64(v, count);
         cf = shr64(v, count - 1) & 1;
-        flags = flags_szp(result, size) | (cf ? FL_CF : 0) | top_bits_differ(result, size) |
-                shift_af(cpu);
         break;
-    default: /* MN_sar: OF is 0 */
+    default: /* MN_sar */
         result = sar_sized(v, size, count) & mask;
         cf = sar_sized(v, size, count - 1) & 1;
-        flags = flags_szp(result, size) | (cf ? FL_CF : 0) | shift_af(cpu);
         break;
     }
     r = op_write(cpu, &ops[0], result);
     if (r != EXEC_OK)
         return r;
-    flags_update(cpu, affected, flags);
+    if (rotate) {
+        /* rotates leave SF, ZF, PF and AF alone */
+        flags_update(cpu, FL_CF | FL_OF, carry_and_overflow(left, result, size, cf));
+        return EXEC_OK;
+    }
+    flags = carry_and_overflow(left, result, size, cf) | flags_szp(result, size) | shift_af(cpu);
+    if (mn == MN_sar)
+        flags &= ~(uint64_t)FL_OF; /* SAR's OF is 0 for every count */
+    flags_update(cpu, FL_ARITH, flags);
     return EXEC_OK;
 }
 
@@ -140,13 +139,11 @@ static uint64_t double_shift16(const struct vcpu *cpu, bool left, uint64_t d, ui
     }
     if (amd && count > 16)
         cf = 0;
-    *flags = flags_szp(result, 2) | (cf ? FL_CF : 0) | shift_af(cpu);
-    if (!left)
-        *flags |= top_bits_differ(result, 2);
-    else if (amd && count >= 16)
-        *flags |= cf ? FL_OF : 0;
+    *flags = flags_szp(result, 2) | shift_af(cpu);
+    if (amd && left && count >= 16)
+        *flags |= cf ? FL_CF | FL_OF : 0;
     else
-        *flags |= (msb(result, 2) ^ cf) ? FL_OF : 0;
+        *flags |= carry_and_overflow(left, result, 2, cf);
     return result;
 }
 
@@ -170,15 +167,15 @@ enum exec_result x_shiftd(struct vcpu *cpu, const struct insn *in, struct operan
 
     if (size == 2) {
         result = double_shift16(cpu, left, d, s, count, &flags);
-    } else if (left) {
-        result = (d << count | s >> (bits - count)) & mask;
-        cf = (d >> (bits - count)) & 1;
-        flags = flags_szp(result, size) | (cf ? FL_CF : 0) |
-                ((msb(result, size) ^ cf) ? FL_OF : 0) | shift_af(cpu);
     } else {
-        result = (d >> count | s << (bits - count)) & mask;
-        cf = (d >> (count - 1)) & 1;
-        flags = flags_szp(result, size) | (cf ? FL_CF : 0) | top_bits_differ(result, size) |
+        if (left) {
+            result = (d << count | s >> (bits - count)) & mask;
+            cf = (d >> (bits - count)) & 1;
+        } else {
+            result = (d >> count | s << (bits - count)) & mask;
+            cf = (d >> (count - 1)) & 1;
+        }
+        flags = carry_and_overflow(left, result, size, cf) | flags_szp(result, size) |
                 shift_af(cpu);
     }
     r = op_write(cpu, &ops[0], result);

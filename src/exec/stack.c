@@ -34,8 +34,7 @@ static void to_bytes(uint8_t *buf, uint64_t value, unsigned size)
         buf[i] = (uint8_t)(value >> (8 * i));
 }
 
-/* Check that count slots of size bytes below rSP can be written. */
-static enum exec_result probe_slots(struct vcpu *cpu, unsigned count, unsigned size)
+enum exec_result stack_probe(struct vcpu *cpu, unsigned count, unsigned size)
 {
     for (unsigned i = 1; i <= count; i++) {
         enum exec_result r = mmu_probe(cpu, SEG_SS, stack_offset(cpu, -(int64_t)(i * size)),
@@ -66,7 +65,7 @@ static enum exec_result write_slots(struct vcpu *cpu, const uint64_t *values, un
 enum exec_result stack_push(struct vcpu *cpu, const uint64_t *values, unsigned count,
                             unsigned size)
 {
-    enum exec_result r = count > 1 ? probe_slots(cpu, count, size) : EXEC_OK;
+    enum exec_result r = count > 1 ? stack_probe(cpu, count, size) : EXEC_OK;
     if (r != EXEC_OK)
         return r;
     return write_slots(cpu, values, count, size);
@@ -268,7 +267,7 @@ enum exec_result x_enter(struct vcpu *cpu, const struct insn *in, struct operand
         }
         values[count++] = frame_temp;
     }
-    r = probe_slots(cpu, count, size);
+    r = stack_probe(cpu, count, size);
     if (r == EXEC_OK)
         r = mmu_probe(cpu, SEG_SS, stack_offset(cpu, -(int64_t)(count * size + alloc)), size,
                       MMU_WRITE);

@@ -15,6 +15,9 @@ uint64_t stack_offset(struct vcpu *cpu, int64_t delta);
 /* Set the stack's address-size part of rSP (SP leaves the upper bits alone, ESP clears them). */
 void stack_set_pointer(struct vcpu *cpu, uint64_t sp);
 
+/* Check that count slots of size bytes below rSP can be written, writing nothing. */
+enum exec_result stack_probe(struct vcpu *cpu, unsigned count, unsigned size);
+
 /* Push count values of size bytes, values[0] first (at the highest address). Every slot is
  * checked before the first is written, so a fault leaves memory and rSP untouched. */
 enum exec_result stack_push(struct vcpu *cpu, const uint64_t *values, unsigned count,

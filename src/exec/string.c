@@ -42,7 +42,9 @@ struct string_op {
     unsigned addrsize;      /* 2, 4 or 8: rSI, rDI and rCX are SI/DI/CX, ESI/EDI/ECX or 64-bit */
     uint64_t addr_mask;
     bool down;              /* RFLAGS.DF: walk towards lower addresses */
+    unsigned step;          /* +size or -size (modulo 2^32): the page offset per element */
     bool rep;
+    int stop_when_zf;       /* REPE/REPNE CMPS/SCAS: the ZF (0 or 1) that ends them; -1 never */
     uint64_t count;         /* rCX, when rep */
     struct walk src, dst;
     uint16_t port;          /* INS, OUTS: DX */
@@ -86,8 +88,13 @@ static void string_op_init(struct vcpu *cpu, const struct insn *in, const struct
     op->addrsize = in->addrsize;
     op->addr_mask = size_mask(in->addrsize);
     op->down = (reg_get(cpu, R_RFLAGS) & FL_DF) != 0;
-    /* F2 on MOVS/STOS/LODS/INS/OUTS repeats like F3, as the CPU does */
+    op->step = op->down ? 0u - op->size : op->size;
+    /* F2 on MOVS/STOS/LODS/INS/OUTS repeats like F3, as the CPU does; on CMPS/SCAS it is
+     * REPNE (repeat while not equal) and F3 REPE (while equal) */
     op->rep = (in->prefixes & (PFX_REP | PFX_REPNE)) != 0;
+    op->stop_when_zf = -1;
+    if (op->rep && (mn == MN_cmps || mn == MN_scas))
+        op->stop_when_zf = (in->prefixes & PFX_REPNE) ? 1 : 0;
     if (op->rep)
         op->count = gpr_read(cpu, GPR_CX, in->addrsize, false);
     if (has_src)
@@ -168,21 +175,30 @@ static enum exec_result walk_prepare(struct vcpu *cpu, const struct string_op *o
     return mmu_probe(cpu, w->seg, w->offset, op->size, w->access);
 }
 
+/* An element through the memory callback: by GPA within the span, else the general path. */
+static enum exec_result walk_access(struct vcpu *cpu, const struct string_op *op,
+                                    const struct walk *w, uint8_t *buf, bool write)
+{
+    if (w->span_left)
+        return mmu_phys(cpu, w->gpa_page + w->page_offset, buf, op->size, write);
+    if (write)
+        return mmu_write(cpu, w->seg, w->offset, buf, op->size, 0);
+    return mmu_read(cpu, w->seg, w->offset, buf, op->size, 0);
+}
+
 static enum exec_result walk_read(struct vcpu *cpu, const struct string_op *op,
                                   const struct walk *w, uint64_t *value)
 {
-    uint8_t buf[8] = { 0 };
+    uint8_t buf[8];
     enum exec_result r;
 
     if (w->span_left && w->host_page) {
         *value = load_le(w->host_page + w->page_offset, op->size);
         return EXEC_OK;
     }
-    if (w->span_left)
-        r = mmu_phys(cpu, w->gpa_page + w->page_offset, buf, op->size, false);
-    else
-        r = mmu_read(cpu, w->seg, w->offset, buf, op->size, 0);
-    *value = load_le(buf, op->size);
+    r = walk_access(cpu, op, w, buf, false);
+    if (r == EXEC_OK)
+        *value = load_le(buf, op->size);
     return r;
 }
 
@@ -196,80 +212,73 @@ static enum exec_result walk_write(struct vcpu *cpu, const struct string_op *op,
         return EXEC_OK;
     }
     store_le(buf, op->size, value);
-    if (w->span_left)
-        return mmu_phys(cpu, w->gpa_page + w->page_offset, buf, op->size, true);
-    return mmu_write(cpu, w->seg, w->offset, buf, op->size, 0);
+    return walk_access(cpu, op, w, buf, true);
 }
 
-static void walk_next(const struct string_op *op, struct walk *w)
+/* Move w on by k elements, done in one run within its span (or one general-path one). */
+static void walk_advance(const struct string_op *op, struct walk *w, uint64_t k)
 {
-    w->offset = (op->down ? w->offset - op->size : w->offset + op->size) & op->addr_mask;
-    if (w->span_left && --w->span_left)
-        w->page_offset = op->down ? w->page_offset - op->size : w->page_offset + op->size;
+    uint64_t bytes = k * op->size;
+
+    w->offset = (op->down ? w->offset - bytes : w->offset + bytes) & op->addr_mask;
+    w->span_left = w->span_left > k ? w->span_left - k : 0;
 }
 
-/* One element. `wanted` is how many elements this call may still do (for span sizes). */
-static enum exec_result iterate(struct vcpu *cpu, struct string_op *op, uint64_t wanted)
+/* How many elements from here can run without preparing an operand again: what the spans
+ * cover, or 1 when an operand takes the general path. */
+static uint64_t run_length(const struct string_op *op, uint64_t wanted)
+{
+    const struct walk *walks[2] = { &op->src, &op->dst };
+
+    for (unsigned i = 0; i < 2; i++) {
+        uint64_t left = walks[i]->span_left ? walks[i]->span_left : 1;
+        if (walks[i]->access && left < wanted)
+            wanted = left;
+    }
+    return wanted;
+}
+
+/* One element's accesses, at the operands' current positions. */
+static enum exec_result element(struct vcpu *cpu, struct string_op *op)
 {
     uint64_t a = 0, b = 0;
     uint32_t data = 0;
-    enum exec_result r = walk_prepare(cpu, op, &op->src, wanted);
+    enum exec_result r;
 
-    if (r == EXEC_OK)
-        r = walk_prepare(cpu, op, &op->dst, wanted);
-    if (r != EXEC_OK)
-        return r;
     switch (op->mnemonic) {
     case MN_movs:
         r = walk_read(cpu, op, &op->src, &a);
         if (r == EXEC_OK)
             r = walk_write(cpu, op, &op->dst, a);
-        break;
+        return r;
     case MN_stos:
-        r = walk_write(cpu, op, &op->dst, op->acc);
-        break;
+        return walk_write(cpu, op, &op->dst, op->acc);
     case MN_lods:
-        r = walk_read(cpu, op, &op->src, &op->acc);
-        break;
+        return walk_read(cpu, op, &op->src, &op->acc);
     case MN_cmps:
         r = walk_read(cpu, op, &op->src, &a);
         if (r == EXEC_OK)
             r = walk_read(cpu, op, &op->dst, &b);
         op->arith_flags = flags_sub(a, b, 0, op->size);
-        break;
+        return r;
     case MN_scas:
         r = walk_read(cpu, op, &op->dst, &b);
         op->arith_flags = flags_sub(op->acc, b, 0, op->size);
-        break;
+        return r;
     case MN_ins:
         r = io_port(cpu, op->port, op->size, false, &data);
         if (r == EXEC_OK)
             r = walk_write(cpu, op, &op->dst, data);
-        break;
+        return r;
     case MN_outs:
         r = walk_read(cpu, op, &op->src, &a);
         data = (uint32_t)a;
         if (r == EXEC_OK)
             r = io_port(cpu, op->port, op->size, true, &data);
-        break;
+        return r;
     default:
         return EXEC_UNSUPPORTED;
     }
-    if (r != EXEC_OK)
-        return r;
-    walk_next(op, &op->src);
-    walk_next(op, &op->dst);
-    return EXEC_OK;
-}
-
-/* REPE/REPZ (F3) repeats CMPS/SCAS while equal, REPNE/REPNZ (F2) while not equal. */
-static bool condition_ends(const struct string_op *op, const struct insn *in)
-{
-    bool equal = (op->arith_flags & FL_ZF) != 0;
-
-    if (op->mnemonic != MN_cmps && op->mnemonic != MN_scas)
-        return false;
-    return (in->prefixes & PFX_REPNE) ? equal : !equal;
 }
 
 /* Write the registers the iterations changed; returns their REG_BIT mask. */
@@ -322,17 +331,35 @@ enum exec_result x_string(struct vcpu *cpu, const struct insn *in, struct operan
             budget = 1;
     }
     for (;;) {
-        uint64_t wanted = 1;
-        if (op.rep)
-            wanted = budget && budget - done < op.count ? budget - done : op.count;
-        r = iterate(cpu, &op, wanted);
+        /* the elements this call may still do (spans are sized by it) */
+        uint64_t wanted = !op.rep ? 1 : budget && budget - done < op.count ? budget - done : op.count;
+        uint64_t run, k = 0;
+        bool condition_ended = false;
+
+        r = walk_prepare(cpu, &op, &op.src, wanted);
+        if (r == EXEC_OK)
+            r = walk_prepare(cpu, &op, &op.dst, wanted);
         if (r != EXEC_OK)
             break;
-        done++;
-        if (!op.rep)
-            break;
-        op.count = (op.count - 1) & op.addr_mask;
-        if (op.count == 0 || condition_ends(&op, in))
+        run = run_length(&op, wanted);
+        while (k < run) {
+            r = element(cpu, &op);
+            if (r != EXEC_OK)
+                break;
+            k++;
+            op.src.page_offset += op.step;
+            op.dst.page_offset += op.step;
+            if (op.stop_when_zf >= 0 && ((op.arith_flags & FL_ZF) != 0) == op.stop_when_zf) {
+                condition_ended = true;
+                break;
+            }
+        }
+        walk_advance(&op, &op.src, k);
+        walk_advance(&op, &op.dst, k);
+        done += k;
+        if (op.rep)
+            op.count = (op.count - k) & op.addr_mask;
+        if (r != EXEC_OK || !op.rep || op.count == 0 || condition_ended)
             break;
         if (budget && done == budget) {
             paused = true;

@@ -1,5 +1,6 @@
 /* System instructions with a memory (or selector) operand: SGDT SIDT SLDT STR SMSW, LGDT
- * LIDT LLDT LTR LMSW, LAR LSL VERR VERW, CLFLUSH CLFLUSHOPT CLWB and the prefetch hints.
+ * LIDT LLDT LTR LMSW, LAR LSL VERR VERW, CLFLUSH CLFLUSHOPT CLWB, the prefetch hints, and
+ * the cache-line store MOVDIR64B.
  *
  * Source: Intel SDM vol. 2 (each instruction's operation and exception lists), vol. 3
  * section 2.5 (CR4.UMIP) and 7.2.3 (TSS busy bit); AMD APM vol. 3 where noted. */
@@ -137,6 +138,19 @@ static enum exec_result read_selector(struct vcpu *cpu, struct operand *op, uint
     return r;
 }
 
+/* The operand of LLDT and LTR: protected mode (#UD), CPL 0 (#GP(0)), then the selector. */
+static enum exec_result privileged_selector(struct vcpu *cpu, struct operand *op,
+                                            uint16_t *selector)
+{
+    enum exec_result r = require_protected_mode(cpu);
+
+    if (r == EXEC_OK)
+        r = check_cpl0(cpu);
+    if (r == EXEC_OK)
+        r = read_selector(cpu, op, selector);
+    return r;
+}
+
 /* In IA-32e mode LDT and TSS descriptors are 16 bytes: the upper half's type field must be
  * 0 and the base canonical. */
 static bool wide_descriptor_valid(struct vcpu *cpu, const struct descriptor *d)
@@ -175,13 +189,9 @@ enum exec_result x_lldt(struct vcpu *cpu, const struct insn *in, struct operand 
     WHV_REGISTER_VALUE v;
     struct descriptor d;
     uint16_t selector;
-    enum exec_result r = require_protected_mode(cpu);
+    enum exec_result r = privileged_selector(cpu, &ops[0], &selector);
 
     (void)in;
-    if (r == EXEC_OK)
-        r = check_cpl0(cpu);
-    if (r == EXEC_OK)
-        r = read_selector(cpu, &ops[0], &selector);
     if (r != EXEC_OK)
         return r;
     memset(&v, 0, sizeof v);
@@ -204,14 +214,9 @@ enum exec_result x_ltr(struct vcpu *cpu, const struct insn *in, struct operand *
     WHV_REGISTER_VALUE v;
     struct descriptor d;
     uint16_t selector;
-    uint8_t type_byte;
-    enum exec_result r = require_protected_mode(cpu);
+    enum exec_result r = privileged_selector(cpu, &ops[0], &selector);
 
     (void)in;
-    if (r == EXEC_OK)
-        r = check_cpl0(cpu);
-    if (r == EXEC_OK)
-        r = read_selector(cpu, &ops[0], &selector);
     if (r != EXEC_OK)
         return r;
     if (selector_is_null(selector))
@@ -220,9 +225,7 @@ enum exec_result x_ltr(struct vcpu *cpu, const struct insn *in, struct operand *
                                cpu->long_mode ? DT_TSS_AVAILABLE : DT_TSS16_AVAILABLE, &d);
     if (r != EXEC_OK)
         return r;
-    d.raw |= UINT64_C(2) << 40; /* available -> busy */
-    type_byte = (uint8_t)(d.raw >> 40);
-    r = mmu_write_system(cpu, d.address + 5, &type_byte, 1);
+    r = descriptor_set_type_bits(cpu, &d, DT_TSS_BUSY & ~DT_TSS_AVAILABLE);
     if (r != EXEC_OK)
         return r;
     memset(&v, 0, sizeof v);
@@ -307,9 +310,12 @@ enum exec_result x_query_descriptor(struct vcpu *cpu, const struct insn *in, str
         r = query_descriptor(cpu, q, selector, &d, &pass);
     if (r != EXEC_OK)
         return r;
-    if (pass && q == QUERY_LAR) /* the access rights: type to G, 00F0FF00h (FF00h for 16 bits) */
+    /* LAR: the descriptor's second doubleword masked by 00FxFF00h (FF00h for 16 bits); the
+     * SDM leaves x, limit 19:16, undefined: this AMD EPYC returns it (tests/control), and
+     * so do we for both vendors */
+    if (pass && q == QUERY_LAR)
         gpr_write(cpu, ops[0].reg, in->opsize, false,
-                  (d.raw >> 32) & (in->opsize == 2 ? 0xff00 : 0xf0ff00));
+                  (d.raw >> 32) & (in->opsize == 2 ? 0xff00 : 0xffff00));
     else if (pass && q == QUERY_LSL)
         gpr_write(cpu, ops[0].reg, in->opsize, false, desc_limit(&d));
     flags_update(cpu, FL_ZF, pass ? FL_ZF : 0);
@@ -328,6 +334,23 @@ enum exec_result x_cache_line(struct vcpu *cpu, const struct insn *in, struct op
     if (r != EXEC_OK)
         return r;
     return mmu_probe_linear(cpu, linear, MMU_READ);
+}
+
+/* MOVDIR64B r, m512: copy 64 bytes from the memory operand to ES:[r] (r of the address
+ * size), which must be 64-byte aligned (#GP(0), SDM MOVDIR64B). The source is read whole
+ * before anything is written. */
+enum exec_result x_movdir64b(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+{
+    uint8_t line[64];
+    uint64_t dest = gpr_read(cpu, ops[0].reg, in->addrsize, false);
+    enum exec_result r;
+
+    if (dest & 63)
+        return raise_fault(cpu, EXC_GP, true, 0);
+    r = mmu_read(cpu, (enum segreg)ops[1].seg, ops[1].offset, line, sizeof line, 0);
+    if (r != EXEC_OK)
+        return r;
+    return mmu_write(cpu, SEG_ES, dest, line, sizeof line, 0);
 }
 
 /* PREFETCHh, PREFETCHW, PREFETCHWT1: hints that never fault and access nothing. */

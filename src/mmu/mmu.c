@@ -192,10 +192,8 @@ static enum exec_result translate_page(struct vcpu *cpu, uint64_t la, unsigned a
         flags |= WHvTranslateGvaFlagValidateExecute;
     if (access & MMU_SYSTEM)
         flags |= WHvTranslateGvaFlagPrivilegeExempt;
-    if (FAILED(emu_translate(cpu, gva_page, (WHV_TRANSLATE_GVA_FLAGS)flags, &result, &gpa))) {
-        cpu->status.TranslateGvaPageCallbackFailed = 1;
+    if (FAILED(emu_translate(cpu, gva_page, (WHV_TRANSLATE_GVA_FLAGS)flags, &result, &gpa)))
         return EXEC_CALLBACK_FAILED;
-    }
     switch (result) {
     case WHvTranslateGvaResultSuccess:
     case WHvTranslateGvaResultGpaUnmapped:
@@ -268,15 +266,34 @@ static enum exec_result resolve(struct vcpu *cpu, enum segreg seg, uint64_t offs
     if (size == 0 || size > MMU_MAX_ACCESS)
         return EXEC_UNSUPPORTED;
     r = mmu_linear(cpu, seg, offset, size, access, &la);
+    if (cpu_broken(cpu)) /* a register fetch for the segment checks failed */
+        return EXEC_CALLBACK_FAILED;
     if (r != EXEC_OK)
-        return cpu_broken(cpu) ? EXEC_CALLBACK_FAILED : r;
-    /* #AC: user-mode misaligned data access with CR0.AM (the exit's Cr0Am) and RFLAGS.AC */
+        return r;
+    r = resolve_linear(cpu, la, cpu->code_mode == MODE_64 ? ~UINT64_C(0) : 0xffffffffu, size,
+                       access, span);
+    if (r != EXEC_OK)
+        return r;
+    /* #AC: user-mode misaligned data access with CR0.AM (the exit's Cr0Am) and RFLAGS.AC;
+     * the CPU reports a segment or page fault of the same access first */
     if (cpu->cpl == 3 && !(access & (MMU_SYSTEM | MMU_EXEC | MMU_NO_ALIGN_CHECK)) &&
         cpu->exit->ExecutionState.Cr0Am && (reg_get(cpu, R_RFLAGS) & FL_AC) && size > 1 &&
         (la & ((size >= 8 ? 8 : size) - 1)) != 0)
         return raise_fault(cpu, EXC_AC, true, 0);
-    return resolve_linear(cpu, la, cpu->code_mode == MODE_64 ? ~UINT64_C(0) : 0xffffffffu, size,
-                          access, span);
+    return EXEC_OK;
+}
+
+/* Copy 1..8 bytes; the common sizes as fixed-size copies, which compilers inline (REP
+ * loops make one per element; a variable-size memcpy is a library call). */
+static void copy_small(uint8_t *dst, const uint8_t *src, unsigned size)
+{
+    switch (size) {
+    case 1: dst[0] = src[0]; break;
+    case 2: memcpy(dst, src, 2); break;
+    case 4: memcpy(dst, src, 4); break;
+    case 8: memcpy(dst, src, 8); break;
+    default: memcpy(dst, src, size); break;
+    }
 }
 
 enum exec_result mmu_phys(struct vcpu *cpu, uint64_t gpa, uint8_t *buf, unsigned size, bool write)
@@ -288,13 +305,11 @@ enum exec_result mmu_phys(struct vcpu *cpu, uint64_t gpa, uint8_t *buf, unsigned
     acc.Direction = write ? 1 : 0;
     acc.AccessSize = (UINT8)size;
     if (write)
-        memcpy(acc.Data, buf, size);
-    if (FAILED(emu_memory(cpu, &acc))) {
-        cpu->status.MemoryCallbackFailed = 1;
+        copy_small(acc.Data, buf, size);
+    if (FAILED(emu_memory(cpu, &acc)))
         return EXEC_CALLBACK_FAILED;
-    }
     if (!write)
-        memcpy(buf, acc.Data, size);
+        copy_small(buf, acc.Data, size);
     return EXEC_OK;
 }
 

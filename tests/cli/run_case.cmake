@@ -2,7 +2,8 @@
 # Runs one CLI case and checks its exit code and that every expected pattern appears in
 # the output (stdout and stderr together), in the given order.
 
-# args: the command line; status: expected exit code; expect: regexes, in output order.
+# args: the command line; status: expected exit code; expect: regexes, in output order;
+# absent: regexes that must not match anywhere.
 if(CASE STREQUAL "decode_rep_movsb")
   set(args decode --bits 64 "f3 a4")
   set(status 0)
@@ -80,6 +81,50 @@ elseif(CASE STREQUAL "emulate_memory_failure")
   set(expect "memory read gpa=0x1000 size=4 -> FAILED \\(injected\\)"
              "status: 0x00000008 MemoryCallbackFailed\n"
              "registers unchanged")
+elseif(CASE STREQUAL "emulate_rep_movsb")
+  # RAM -> MMIO: one read and one write callback per element, registers advanced once.
+  set(args emulate --bytes "f3 a4" --write --reg rcx=2 --reg rsi=0x2000 --reg rdi=0x1000
+           --mem 0x2000=aabb)
+  set(status 0)
+  set(expect "rep movsb" "exit: mmio write gpa=0x1000 gva=0x1000"
+             "memory read gpa=0x2000 size=1 -> aa" "memory write gpa=0x1000 size=1 data=aa"
+             "memory read gpa=0x2001 size=1 -> bb" "memory write gpa=0x1001 size=1 data=bb"
+             "set_registers[^\n]* rcx=0x0 rsi=0x2002 rdi=0x1002"
+             "status: 0x00000001 EmulationSuccessful\n" "mem 0x1000: 00 00 -> aa bb")
+elseif(CASE STREQUAL "emulate_ram_callback")
+  # whvemu.h: the source page is host RAM, so only the device side calls back.
+  set(args emulate --bytes "f3 a4" --write --reg rcx=3 --reg rsi=0x2000 --reg rdi=0x1000
+           --mem 0x2000=aabbcc --ram-page 0x2000)
+  set(status 0)
+  set(expect "ram_page gpa=0x2000 read -> host memory"
+             "memory write gpa=0x1000 size=1 data=aa" "memory write gpa=0x1001 size=1 data=bb"
+             "memory write gpa=0x1002 size=1 data=cc" "status: 0x00000001 EmulationSuccessful\n"
+             "mem 0x1000: 00 00 00 -> aa bb cc")
+elseif(CASE STREQUAL "emulate_rep_budget")
+  # whvemu.h: two iterations, then the instruction is left resumable (RIP unchanged).
+  set(args emulate --bytes "f3 ab" --write --reg rcx=6 --reg rdi=0x1000 --reg rax=0x11223344
+           --rep-budget 2)
+  set(status 0)
+  set(expect "memory write gpa=0x1004 size=4" "status: 0x00000001 EmulationSuccessful\n"
+             "rcx: 0x6 -> 0x4" "rdi: 0x1000 -> 0x1008")
+  set(absent "rip:")
+elseif(CASE STREQUAL "emulate_io_out")
+  set(args emulate --io --bytes ee --reg rdx=0x3f8 --reg rax=0x41)
+  set(status 0)
+  set(expect "out dx, al" "exit: io out port=0x3f8 size=1"
+             "#1 io out port=0x3f8 size=1 data=0x41"
+             "status: 0x00000001 EmulationSuccessful\n" "rip: 0x400000 -> 0x400001")
+elseif(CASE STREQUAL "emulate_io_in")
+  set(args emulate --io --bytes "e5 60" --in 0x60=0x12345678)
+  set(status 0)
+  set(expect "in eax, 0x60" "exit: io in port=0x60 size=4"
+             "io in port=0x60 size=4 -> data=0x12345678"
+             "status: 0x00000001 EmulationSuccessful\n" "rax: 0x0 -> 0x12345678")
+elseif(CASE STREQUAL "emulate_real_mode")
+  set(args emulate --bits 16 --bytes "8a 07" --seg ds=0x1000 --reg rbx=0x10 --mem 0x10010=5a)
+  set(status 0)
+  set(expect "16-bit\) +mov al, byte ptr \[bx\]" "exit: mmio read gpa=0x10010 gva=0x10010"
+             "memory read gpa=0x10010 size=1 -> 5a" "rax: 0x0 -> 0x5a" "rip: 0x7c00 -> 0x7c02")
 elseif(CASE STREQUAL "emulate_missing_bytes")
   set(args emulate --reg rbx=0x1000)
   set(status 2)
@@ -116,6 +161,11 @@ if(NOT result STREQUAL "${status}")
   string(APPEND failures "exit code ${result}, expected ${status}\n")
 endif()
 set(rest "${output}")
+foreach(pattern IN LISTS absent)
+  if(output MATCHES "${pattern}")
+    string(APPEND failures "present but should not be: ${pattern}\n")
+  endif()
+endforeach()
 foreach(pattern IN LISTS expect)
   string(REGEX MATCH "${pattern}" found "${rest}")
   if(found STREQUAL "")

@@ -314,6 +314,13 @@ static void test_vector_rules(void)
     CHECK(dec(MODE_64, BYTES(0x62, 0xf1, 0x7c, 0x78, 0x58, 0xc1), &in) == DECODE_OK &&
               in.vex_l == 2 && in.evex_rc == 3,
           "rounding form: vex_l %u rc %u", in.vex_l, in.evex_rc);
+    /* disp8*N: the displacement is stored scaled */
+    CHECK(dec(MODE_64, BYTES(0x62, 0xf1, 0x7c, 0x48, 0x10, 0x40, 0xff), &in) == DECODE_OK &&
+              in.disp == -64 && in.disp_size == 1,
+          "vmovups zmm0, [rax-64]: disp %d", in.disp);
+    CHECK(dec(MODE_64, BYTES(0x62, 0xf1, 0x7c, 0x58, 0x58, 0x40, 0x02), &in) == DECODE_OK &&
+              in.disp == 8,
+          "vaddps broadcast {1to16}: disp %d", in.disp);
     /* registers that do not exist */
     expect_status(MODE_64, BYTES(0xc5, 0x6c, 0x41, 0xcb), DECODE_UD, "kandw k9");
     expect_length(MODE_64, BYTES(0xc4, 0xc1, 0x6c, 0x41, 0xcb), 5, "kandw: VEX.B ignored in r/m");

@@ -20,6 +20,7 @@
 #include "zydis_oracle.h"
 
 #include "decoder.h"
+#include "optab.h"
 #include "whvemu.h"
 
 #define BUF_LEN 24 /* more than 15, so "need more bytes" never happens */
@@ -97,7 +98,10 @@ static void record_class(const char *key, unsigned bits, const uint8_t *bytes, i
 /* ---- the comparison ---- */
 struct stats {
     unsigned long strings, both_valid, both_invalid, length_mismatch, validity_mismatch;
+    unsigned long disp8n_checked, disp8n_mismatch, field_mismatch;
 };
+static unsigned long field_examples_printed;
+static unsigned long disp_examples_printed;
 static unsigned long length_examples_printed;
 
 static const char *zydis_map_name(const ZydisDecodedInstruction *z)
@@ -135,6 +139,68 @@ static const char *our_map_name(unsigned map)
 
 static const char *const mp_names[4] = { "-", "66", "f3", "f2" };
 
+/* The raw fields the executor reads: where the displacement and immediates are, their
+ * sizes and values (as encoded; an EVEX disp8 is compared scaled, below). */
+static bool fields_agree(const ZydisDecodedInstruction *z, const struct insn *in)
+{
+    /* moffs (A0-A3) is an address-size immediate in whvemu, a displacement in Zydis */
+    bool moffs = OPND_KIND(in->row->opnd[0]) == OK_O || OPND_KIND(in->row->opnd[1]) == OK_O;
+    if (moffs) {
+        uint64_t mask = in->imm_size == 8 ? ~0ull : (1ull << (8 * in->imm_size)) - 1;
+        return z->raw.disp.size == 8u * in->imm_size && z->raw.disp.offset == in->imm_offset &&
+               ((uint64_t)z->raw.disp.value & mask) == in->imm && z->raw.imm[0].size == 0;
+    }
+    uint8_t raw_disp_size = in->disp_size;
+    if (z->raw.disp.size != 8u * raw_disp_size)
+        return false;
+    if (raw_disp_size && (z->raw.disp.offset != in->disp_offset ||
+                          (!(in->encoding == ENC_EVEX && raw_disp_size == 1) &&
+                           z->raw.disp.value != in->disp)))
+        return false;
+    const uint8_t sizes[2] = { in->imm_size, in->imm2_size };
+    const uint64_t values[2] = { in->imm, in->imm2 };
+    const unsigned offsets[2] = { in->imm_offset, (unsigned)in->imm_offset + in->imm_size };
+    for (unsigned i = 0; i < 2; i++) {
+        if (z->raw.imm[i].size != 8u * sizes[i])
+            return false;
+        if (!sizes[i])
+            continue;
+        uint64_t mask = sizes[i] == 8 ? ~0ull : (1ull << (8 * sizes[i])) - 1;
+        if (z->raw.imm[i].offset != offsets[i] || (z->raw.imm[i].value.u & mask) != values[i])
+            return false;
+    }
+    return true;
+}
+
+/* EVEX disp8*N: the scaled displacement is what the executor adds, so it must be Zydis's. */
+static void compare_compressed_displacement(unsigned bits, const ZydisDecoder *zd,
+                                            const ZydisDecoderContext *zctx,
+                                            const ZydisDecodedInstruction *z,
+                                            const struct insn *in, const uint8_t *bytes,
+                                            struct stats *st)
+{
+    ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
+    if (!ZYAN_SUCCESS(ZydisDecoderDecodeOperands(zd, zctx, z, ops, z->operand_count)))
+        return;
+    for (unsigned i = 0; i < z->operand_count; i++) {
+        if (ops[i].type != ZYDIS_OPERAND_TYPE_MEMORY || ops[i].mem.type != ZYDIS_MEMOP_TYPE_MEM)
+            continue;
+        st->disp8n_checked++;
+        if (ops[i].mem.disp.value == in->disp)
+            return;
+        st->disp8n_mismatch++;
+        if (disp_examples_printed++ < 40) {
+            printf("  DISP8*N %u-bit %s %02x %s: ours %d zydis %lld:", bits,
+                   our_map_name(in->map), in->opcode, mp_names[in->mandatory & 3], in->disp,
+                   (long long)ops[i].mem.disp.value);
+            for (unsigned j = 0; j < in->length; j++)
+                printf(" %02x", bytes[j]);
+            printf("\n");
+        }
+        return;
+    }
+}
+
 static void compare(unsigned bits, ZydisDecoder *zd, const uint8_t *bytes, struct stats *st)
 {
     enum cpu_mode mode = mode_of_bits(bits);
@@ -143,7 +209,8 @@ static void compare(unsigned bits, ZydisDecoder *zd, const uint8_t *bytes, struc
     enum decode_status status = decode_insn(mode, bytes, BUF_LEN, &in);
     int ours = status == DECODE_OK ? in.length : -1;
     int api = whvemu_insn_length(bits, bytes, BUF_LEN);
-    bool zok = ZYAN_SUCCESS(ZydisDecoderDecodeInstruction(zd, ZYAN_NULL, bytes, BUF_LEN, &z));
+    ZydisDecoderContext zctx;
+    bool zok = ZYAN_SUCCESS(ZydisDecoderDecodeInstruction(zd, &zctx, bytes, BUF_LEN, &z));
     int theirs = zok ? z.length : -1;
 
     st->strings++;
@@ -162,6 +229,24 @@ static void compare(unsigned bits, ZydisDecoder *zd, const uint8_t *bytes, struc
                 printf("\n");
             }
         }
+        if (ours == theirs && !fields_agree(&z, &in)) {
+            st->field_mismatch++;
+            if (field_examples_printed++ < 40) {
+                printf("  FIELDS %u-bit disp %u@%u=%d imm %u@%u=%llx imm2 %u=%llx, zydis disp "
+                       "%u@%u=%lld imm %u@%u=%llx imm2 %u@%u=%llx:",
+                       bits, in.disp_size, in.disp_offset, in.disp, in.imm_size, in.imm_offset,
+                       (unsigned long long)in.imm, in.imm2_size, (unsigned long long)in.imm2,
+                       z.raw.disp.size / 8, z.raw.disp.offset, (long long)z.raw.disp.value,
+                       z.raw.imm[0].size / 8, z.raw.imm[0].offset,
+                       (unsigned long long)z.raw.imm[0].value.u, z.raw.imm[1].size / 8,
+                       z.raw.imm[1].offset, (unsigned long long)z.raw.imm[1].value.u);
+                for (int i = 0; i < ours; i++)
+                    printf(" %02x", bytes[i]);
+                printf("\n");
+            }
+        }
+        if (ours == theirs && in.encoding == ENC_EVEX && in.disp_size == 1)
+            compare_compressed_displacement(bits, zd, &zctx, &z, &in, bytes, st);
         return;
     }
     if (ours < 0 && theirs < 0) {
@@ -280,6 +365,8 @@ static void sweep_vector_maps(unsigned bits, ZydisDecoder *zd, struct stats *st)
                     if (bits != 64)
                         buf[3] |= 0x08; /* V' must be 1 outside 64-bit mode */
                     buf[4] = (uint8_t)op;
+                    if (t & 1) /* memory with disp8: exercises disp8*N */
+                        buf[5] = (uint8_t)((buf[5] & 0x3f) | 0x40);
                     compare(bits, zd, buf, st);
                 }
     for (unsigned map = 8; map <= 10; map++)
@@ -365,12 +452,15 @@ int main(int argc, char **argv)
         struct stats st = { 0 };
         run_mode(modes[m], randoms, &st);
         printf("%2u-bit: %lu strings, %lu both valid, %lu both invalid, %lu length mismatches, "
-               "%lu validity mismatches\n",
+               "%lu validity mismatches, %lu field mismatches, %lu/%lu EVEX disp8*N "
+               "mismatches\n",
                modes[m], st.strings, st.both_valid, st.both_invalid, st.length_mismatch,
-               st.validity_mismatch);
+               st.validity_mismatch, st.field_mismatch, st.disp8n_mismatch, st.disp8n_checked);
         total.strings += st.strings;
         total.length_mismatch += st.length_mismatch;
         total.validity_mismatch += st.validity_mismatch;
+        total.disp8n_mismatch += st.disp8n_mismatch;
+        total.field_mismatch += st.field_mismatch;
     }
 
     unsigned unlisted = 0;
@@ -398,10 +488,12 @@ int main(int argc, char **argv)
             printf("  %s\n", allowlist[i]);
         }
     }
-    printf("total: %lu strings, %lu length mismatches, %lu validity mismatches in %u classes "
-           "(%u not allowlisted)\n",
-           total.strings, total.length_mismatch, total.validity_mismatch, class_count, unlisted);
-    bool ok = total.length_mismatch == 0 && unlisted == 0;
+    printf("total: %lu strings, %lu length mismatches, %lu field mismatches, %lu EVEX disp8*N "
+           "mismatches, %lu validity mismatches in %u classes (%u not allowlisted)\n",
+           total.strings, total.length_mismatch, total.field_mismatch, total.disp8n_mismatch,
+           total.validity_mismatch, class_count, unlisted);
+    bool ok = total.length_mismatch == 0 && total.field_mismatch == 0 &&
+              total.disp8n_mismatch == 0 && unlisted == 0;
     printf("%s\n", ok ? "PASS" : "FAIL");
     return ok ? 0 : 1;
 }

@@ -7,12 +7,14 @@
 
 WHV_REGISTER_VALUE *fixture_reg(struct fixture *f, WHV_REGISTER_NAME name)
 {
-    if ((uint32_t)name <= (uint32_t)WHvX64RegisterCr8)
+    if ((uint32_t)name <= (uint32_t)WHvX64RegisterDr7)
         return &f->regs[name];
     if (name == WHvX64RegisterEfer)
         return &f->regs[FIX_EFER];
     if (name == WHvRegisterPendingInterruption)
         return &f->regs[FIX_PENDING];
+    if (name == WHvRegisterInterruptState)
+        return &f->regs[FIX_INTERRUPT_STATE];
     return NULL;
 }
 
@@ -99,7 +101,8 @@ static HRESULT CALLBACK set_registers(VOID *context, const WHV_REGISTER_NAME *na
 
 /* Identity for the regions' pages, not present elsewhere. */
 static HRESULT CALLBACK translate(VOID *context, WHV_GUEST_VIRTUAL_ADDRESS gva,
-                                  WHV_TRANSLATE_GVA_FLAGS flags, WHV_TRANSLATE_GVA_RESULT_CODE *result,
+                                  WHV_TRANSLATE_GVA_FLAGS flags,
+                                  WHV_TRANSLATE_GVA_RESULT_CODE *result,
                                   WHV_GUEST_PHYSICAL_ADDRESS *gpa)
 {
     struct fixture *f = context;

@@ -3,9 +3,9 @@
  * addresses (GVA = GPA = the host address), driven through the public API only.
  *
  * Memory is a few flat regions (the buffer's copy, the runners' code read-only for
- * instruction fetches and CS-relative reads, the descriptor tables); a page outside them translates as not
- * present, so an access that strays faults with #PF as it does natively, where the buffer
- * is surrounded by inaccessible pages. */
+ * instruction fetches and CS-relative reads, the descriptor tables); a page outside them
+ * translates as not present, so an access that strays faults with #PF as it does
+ * natively, where the buffer is surrounded by inaccessible pages. */
 #ifndef DIFF_FIXTURE_H
 #define DIFF_FIXTURE_H
 
@@ -23,9 +23,9 @@ struct fixture_region {
     bool writable;
 };
 
-/* Registers by WHV_REGISTER_NAME: RAX..CR8 (0..0x20) are stored at their own number,
- * EFER and the pending interruption after them. */
-enum { FIX_EFER = 0x21, FIX_PENDING, FIX_REG_COUNT };
+/* Registers by WHV_REGISTER_NAME: RAX..DR7 (0..0x26) are stored at their own number,
+ * EFER, the pending interruption and the interrupt state (MOV SS shadow) after them. */
+enum { FIX_EFER = WHvX64RegisterDr7 + 1, FIX_PENDING, FIX_INTERRUPT_STATE, FIX_REG_COUNT };
 
 struct fixture {
     WHV_REGISTER_VALUE regs[FIX_REG_COUNT];

@@ -1,5 +1,6 @@
-/* The walk over the legacy opcode maps that lists every form with a memory operand, and
- * the reasons a form cannot run natively in user mode. */
+/* The walk over the opcode maps that lists every form with a memory operand (legacy maps,
+ * and the VEX maps' general-purpose rows), and the reasons a form cannot run natively in
+ * user mode. */
 #include "forms.h"
 
 #include <stdio.h>
@@ -25,6 +26,18 @@ bool row_has_modrm_memory(const struct optab *row)
     return false;
 }
 
+/* VEX rows whose operands are all general-purpose registers, memory or immediates. */
+static bool row_is_gpr_only(const struct optab *row)
+{
+    for (unsigned i = 0; i < 4 && row->opnd[i]; i++) {
+        switch (OPND_KIND(row->opnd[i])) {
+        case OK_E: case OK_M: case OK_G: case OK_B: case OK_I: break;
+        default: return false;
+        }
+    }
+    return true;
+}
+
 bool row_has_sized_operand(const struct optab *row)
 {
     for (unsigned i = 0; i < 4 && row->opnd[i]; i++) {
@@ -37,14 +50,20 @@ bool row_has_sized_operand(const struct optab *row)
 }
 
 /* Rows that touch memory without a ModRM memory operand: moffs, strings, XLAT, the
- * stack (PUSH/POP and friends: OK_STACK, or the default-64 rows that are all stack
- * operations). */
+ * stack (OK_STACK; the default-64 rows, which are all stack operations; and the stack
+ * rows the tables do not mark either way: PUSHA, POPA, PUSH/POP Sreg, CALL, RET...). */
 static bool row_touches_memory(const struct optab *row)
 {
-    return row_has_modrm_memory(row) || row_has_operand(row, OK_O) ||
-           row_has_operand(row, OK_X) || row_has_operand(row, OK_Y) ||
-           row_has_operand(row, OK_XLAT) || row_has_operand(row, OK_STACK) ||
-           (row->flags & F_DEF64);
+    switch (row->mnemonic) {
+    case MN_push: case MN_pop: case MN_pusha: case MN_popa:
+    case MN_call: case MN_call_far: case MN_ret: case MN_retf: case MN_iret:
+        return true;
+    default:
+        return row_has_modrm_memory(row) || row_has_operand(row, OK_O) ||
+               row_has_operand(row, OK_X) || row_has_operand(row, OK_Y) ||
+               row_has_operand(row, OK_XLAT) || row_has_operand(row, OK_STACK) ||
+               (row->flags & F_DEF64);
+    }
 }
 
 int row_loaded_segment(const struct optab *row, unsigned modrm_reg)
@@ -66,6 +85,18 @@ int row_loaded_segment(const struct optab *row, unsigned modrm_reg)
     }
 }
 
+bool row_is_landing_branch(const struct optab *row)
+{
+    switch (row->mnemonic) {
+    case MN_call: case MN_call_far: case MN_ret: case MN_retf: case MN_iret:
+        return true;
+    case MN_jmp: case MN_jmp_far:
+        return row_has_modrm_memory(row);
+    default:
+        return false;
+    }
+}
+
 /* Why the native oracle cannot run the form in user mode, or NULL. */
 static const char *not_runnable_reason(const struct form *f)
 {
@@ -77,7 +108,7 @@ static const char *not_runnable_reason(const struct form *f)
 
     if (row->flags & F_PRIV)
         return "privileged";
-    if (row->flags & F_BRANCH)
+    if ((row->flags & F_BRANCH) && !row_is_landing_branch(row))
         return "changes control flow";
     if (row->flags & F_X87)
         return "x87 state";
@@ -100,8 +131,10 @@ static const char *not_runnable_reason(const struct form *f)
     default:
         break;
     }
+    /* MOV Sreg, Ew rows the tables did not split by ModRM.reg may load FS or GS too */
     int loaded = row_loaded_segment(row, f->reg >= 0 ? (unsigned)f->reg : 0);
-    if (loaded == SEG_FS || loaded == SEG_GS || (loaded >= 0 && row_has_operand(row, OK_S) && f->reg < 0))
+    if (loaded == SEG_FS || loaded == SEG_GS ||
+        (loaded >= 0 && row_has_operand(row, OK_S) && f->reg < 0))
         return "loads FS or GS (the C library's TLS, the runners' own segment)";
     return NULL;
 }
@@ -109,6 +142,7 @@ static const char *not_runnable_reason(const struct form *f)
 struct walk {
     struct form *forms;
     unsigned count, capacity;
+    bool vex;               /* a VEX map: general-purpose rows only */
 };
 
 static void add(struct walk *w, const struct form *f)
@@ -140,7 +174,8 @@ static void walk(struct walk *w, const struct optab *e, struct form f, unsigned 
             f.modes &= SIZE16 | SIZE32;
         if (e->flags & F_ONLY64)
             f.modes &= SIZE64;
-        if (f.modes && f.osizes && f.asizes && row_touches_memory(e))
+        if (f.modes && f.osizes && f.asizes && row_touches_memory(e) &&
+            (!w->vex || row_is_gpr_only(e)))
             add(w, &f);
         return;
     case SEL_MOD: /* only the memory side */
@@ -162,7 +197,8 @@ static void walk(struct walk *w, const struct optab *e, struct form f, unsigned 
         case SEL_OSIZE: g.osizes &= (uint8_t)(1u << i); break;
         case SEL_ASIZE: g.asizes &= (uint8_t)(1u << i); break;
         case SEL_W: g.w = (int8_t)i; break;
-        default: return; /* SEL_L, SEL_REXB: no legacy memory form */
+        case SEL_L: g.l = (int8_t)i; break;
+        default: return; /* SEL_REXB: no memory form */
         }
         walk(w, &e->next[i], g, depth + 1);
     }
@@ -178,15 +214,19 @@ unsigned forms_enumerate(struct form **forms)
         { optab_0f, MAP_LEGACY_0F },
         { optab_0f38, MAP_LEGACY_0F38 },
         { optab_0f3a, MAP_LEGACY_0F3A },
+        { optab_vex[0], MAP_VEX_0F },
+        { optab_vex[1], MAP_VEX_0F38 },
+        { optab_vex[2], MAP_VEX_0F3A },
     };
     struct walk w = { 0 };
 
     for (size_t m = 0; m < sizeof maps / sizeof maps[0]; m++) {
+        w.vex = maps[m].map >= MAP_VEX_0F;
         for (unsigned op = 0; op < 256; op++) {
             struct form f = { 0 };
             f.map = maps[m].map;
             f.opcode = (uint8_t)op;
-            f.reg = f.rm = f.mandatory = f.w = -1;
+            f.reg = f.rm = f.mandatory = f.w = f.l = -1;
             f.modes = f.osizes = f.asizes = SIZE_ALL;
             walk(&w, &maps[m].table[op], f, 0);
         }
@@ -231,20 +271,28 @@ static void describe_operand(uint16_t o, char *out, size_t outsz)
 
 void form_describe(const struct form *f, char *out, unsigned outsz)
 {
-    static const char *const map_text[] = { "", "0f ", "0f38 ", "0f3a " };
+    static const char *const map_text[] = {
+        [MAP_LEGACY_1B] = "", [MAP_LEGACY_0F] = "0f ", [MAP_LEGACY_0F38] = "0f38 ",
+        [MAP_LEGACY_0F3A] = "0f3a ", [MAP_VEX_0F] = "vex 0f ", [MAP_VEX_0F38] = "vex 0f38 ",
+        [MAP_VEX_0F3A] = "vex 0f3a ",
+    };
     static const char *const mp_text[] = { "", "66 ", "f3 ", "f2 " };
     size_t n;
 
     n = (size_t)snprintf(out, outsz, "%s%s%02x", f->mandatory > 0 ? mp_text[f->mandatory] : "",
-                         f->map <= MAP_LEGACY_0F3A ? map_text[f->map] : "?? ", f->opcode);
+                         f->map <= MAP_VEX_0F3A && map_text[f->map] ? map_text[f->map] : "?? ",
+                         f->opcode);
     if (f->reg >= 0 && n < outsz)
         n += (size_t)snprintf(out + n, outsz - n, "/%d", f->reg);
     if (f->rm >= 0 && n < outsz)
         n += (size_t)snprintf(out + n, outsz - n, " rm=%d", f->rm);
     if (f->w >= 0 && n < outsz)
         n += (size_t)snprintf(out + n, outsz - n, " W%d", f->w);
+    if (f->l >= 0 && n < outsz)
+        n += (size_t)snprintf(out + n, outsz - n, " L%d", f->l);
     if (n < outsz)
-        n += (size_t)snprintf(out + n, outsz - n, " %s", mnemonic_name((enum mnemonic)f->row->mnemonic));
+        n += (size_t)snprintf(out + n, outsz - n, " %s",
+                              mnemonic_name((enum mnemonic)f->row->mnemonic));
     for (unsigned i = 0; i < 4 && f->row->opnd[i] && n < outsz; i++) {
         char op[24];
         describe_operand(f->row->opnd[i], op, sizeof op);

@@ -17,19 +17,21 @@ enum { SIZE16 = 1, SIZE32 = 2, SIZE64 = 4, SIZE_ALL = 7 };
 
 struct form {
     const struct optab *row;
-    uint8_t map;            /* MAP_LEGACY_1B .. MAP_LEGACY_0F3A */
+    uint8_t map;            /* MAP_LEGACY_1B .. MAP_LEGACY_0F3A, MAP_VEX_0F .. MAP_VEX_0F3A */
     uint8_t opcode;
     int8_t reg, rm;         /* ModRM fields the selectors fixed, or -1 */
     int8_t mandatory;       /* enum mandatory_prefix a SEL_PFX chose, or -1 */
-    int8_t w;               /* REX.W a SEL_W chose, or -1 */
+    int8_t w;               /* REX.W / VEX.W a SEL_W chose, or -1 */
+    int8_t l;               /* VEX.L a SEL_L chose, or -1 */
     uint8_t modes;          /* SIZE* set of CPU modes (SEL_MODE, F_NO64, F_ONLY64) */
     uint8_t osizes;         /* operand sizes a SEL_OSIZE allows */
     uint8_t asizes;         /* address sizes a SEL_ASIZE allows */
     const char *not_runnable; /* why the native oracle cannot run it, or NULL */
 };
 
-/* Every memory form of the legacy maps (1-byte, 0F, 0F38, 0F3A), in table order.
- * Returns the count; *forms is allocated (free it). */
+/* Every memory form of the legacy maps (1-byte, 0F, 0F38, 0F3A), then the VEX forms that
+ * work on general-purpose registers only (BMI1, BMI2), in table order. Returns the count;
+ * *forms is allocated (free it). */
 unsigned forms_enumerate(struct form **forms);
 
 /* Whether the row's operands can address memory, and which kinds of memory operand. */
@@ -41,6 +43,11 @@ bool row_has_sized_operand(const struct optab *row);
 /* The segment register (enum segreg) the row loads (MOV Sreg, POP Sreg, LDS...), or -1.
  * modrm_reg is ModRM.reg for MOV Sreg, Ew. */
 int row_loaded_segment(const struct optab *row, unsigned modrm_reg);
+
+/* Branches the runners can take: unconditional, to a target read from memory, the
+ * stack or the instruction, which the harness points at the code after the slot (CALL,
+ * JMP through memory, near and far; RET, RETF, IRET). */
+bool row_is_landing_branch(const struct optab *row);
 
 /* "add Ev,Gv" style description of a form, for reports. */
 void form_describe(const struct form *f, char *out, unsigned outsz);

@@ -13,7 +13,6 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -24,14 +23,13 @@
 extern struct native_frame native_in, native_out;
 extern uint8_t native_code_start[], native_code_end[], native_code16_base[];
 extern uint8_t native_slot64[], native_slot32[], native_slot16[];
-void native_run64(void);
+extern uint8_t native_body64[], native_body32[];
+extern uint64_t native_entry_rip, native_entry_cs;
+void native_enter(void);
 void native_reset_flags(void);
-void native_run32(void);
-void native_run16(void);
+uint32_t native_es_ds(void);
 
-#define SLOT_SIZE 16
 #define NOP 0x90
-#define PAGE 4096u
 /* The reservation around the buffer: a 16-bit segment based at the buffer reaches 64 KiB
  * on, and the 16-bit "high" segment a little further. */
 #define GUARD_BEFORE (64u * 1024)
@@ -63,7 +61,7 @@ void native_place(unsigned bits, const uint8_t *bytes, unsigned length)
 {
     uint8_t *slot = slot_of(bits);
     memcpy(slot, bytes, length);
-    memset(slot + length, NOP, SLOT_SIZE - length);
+    memset(slot + length, NOP, NATIVE_SLOT_SIZE - length);
 }
 
 static int arch_prctl(int code, unsigned long address)
@@ -83,6 +81,7 @@ static void on_fault(int signo, siginfo_t *info, void *context)
     const greg_t *g = uc->uc_mcontext.gregs;
     struct native_result *r = current;
     uint64_t csgsfs = (uint64_t)g[REG_CSGSFS];
+    uint32_t es_ds = native_es_ds();
 
     native_reset_flags(); /* the kernel leaves the test's AC set: no unaligned access here */
     if (!r) { /* not ours: a bug in the harness itself */
@@ -99,14 +98,13 @@ static void on_fault(int signo, siginfo_t *info, void *context)
     for (int i = 0; i < 16; i++)
         r->out.gpr[i] = (uint64_t)g[greg_of_gpr[i]];
     r->out.rflags = (uint64_t)g[REG_EFL];
-    /* CS GS FS SS packed in 16-bit fields; ES and DS are not in the context: a faulting
-     * instruction has not changed them. */
+    /* CS GS FS SS packed in 16-bit fields; ES and DS are still loaded */
     r->out.seg[NSEG_CS] = (uint16_t)csgsfs;
     r->out.seg[NSEG_GS] = (uint16_t)(csgsfs >> 16);
     r->out.seg[NSEG_FS] = (uint16_t)(csgsfs >> 32);
     r->out.seg[NSEG_SS] = (uint16_t)(csgsfs >> 48);
-    r->out.seg[NSEG_ES] = native_in.seg[NSEG_ES];
-    r->out.seg[NSEG_DS] = native_in.seg[NSEG_DS];
+    r->out.seg[NSEG_ES] = (uint16_t)es_ds;
+    r->out.seg[NSEG_DS] = (uint16_t)(es_ds >> 16);
     siglongjmp(fault_return, 1);
 }
 
@@ -119,14 +117,19 @@ void native_run(unsigned bits, const struct native_frame *in, struct native_resu
         arch_prctl(ARCH_SET_GS, layout.gs_base);
         gs_base_lost = false;
     }
+    if (bits == 64) {
+        native_entry_rip = (uint64_t)(uintptr_t)native_body64;
+        native_entry_cs = SEL_USER64_CS;
+    } else if (bits == 32) {
+        native_entry_rip = (uint64_t)(uintptr_t)native_body32;
+        native_entry_cs = SEL_USER32_CS;
+    } else {
+        native_entry_rip = 0; /* the start of the 16-bit code segment */
+        native_entry_cs = SEL_LDT(LDT_CODE16);
+    }
     current = result;
     if (sigsetjmp(fault_return, 0) == 0) {
-        if (bits == 64)
-            native_run64();
-        else if (bits == 32)
-            native_run32();
-        else
-            native_run16();
+        native_enter();
         result->out = native_out;
     } else {
         native_reset_flags(); /* the handler left the test's AC (and more) in RFLAGS */
@@ -149,21 +152,22 @@ static struct ldt_spec ldt_spec(enum ldt_entry entry)
     switch (entry) {
     case LDT_CODE16: return (struct ldt_spec){ layout.code16_base, 0xffff, false, true, false };
     case LDT_DATA16: return (struct ldt_spec){ buf, 0xffff, false, false, false };
-    case LDT_DATA16_HI: return (struct ldt_spec){ buf + LDT_DATA16_HI_OFFSET, 0xffff, false, false, false };
+    case LDT_DATA16_HI:
+        return (struct ldt_spec){ buf + LDT_DATA16_HI_OFFSET, 0xffff, false, false, false };
     case LDT_DATA32: return (struct ldt_spec){ buf, 0xfffff, true, false, true };
     default: return (struct ldt_spec){ buf + LDT_DATA32_HI_OFFSET, 0xfffff, true, false, true };
     }
 }
 
-/* The descriptor as Linux writes it for modify_ldt: DPL 3, present, accessed, AVL from
- * `useable`. */
+/* The descriptor as Linux writes it for modify_ldt: DPL 3, present, accessed (AVL is
+ * left clear: not every kernel copies `useable` into it). */
 uint64_t native_ldt_descriptor(enum ldt_entry entry)
 {
     struct ldt_spec e = ldt_spec(entry);
     uint64_t type = (e.code ? 0xa : 0x2) | 1; /* readable code / writable data, accessed */
     return (e.limit & 0xffff) | (e.base & 0xffffff) << 16 | type << 40 | UINT64_C(1) << 44 |
            UINT64_C(3) << 45 | UINT64_C(1) << 47 | (uint64_t)((e.limit >> 16) & 0xf) << 48 |
-           UINT64_C(1) << 52 | (uint64_t)e.bits32 << 54 | (uint64_t)e.pages << 55 |
+           (uint64_t)e.bits32 << 54 | (uint64_t)e.pages << 55 |
            (e.base >> 24 & 0xff) << 56;
 }
 
@@ -180,7 +184,7 @@ static bool set_ldt(enum ldt_entry entry)
     d.read_exec_only = 0;
     d.limit_in_pages = e.pages;
     d.seg_not_present = 0;
-    d.useable = 1;
+    d.useable = 0;
     if (syscall(SYS_modify_ldt, 1, &d, sizeof d) != 0) {
         perror("modify_ldt (no 16-bit code, no LDT segments)");
         return false;
@@ -191,13 +195,14 @@ static bool set_ldt(enum ldt_entry entry)
 static bool install_handlers(void)
 {
     static const int signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP };
+    static uint8_t handler_stack[64 * 1024] __attribute__((aligned(16)));
     stack_t ss;
     struct sigaction sa;
 
-    ss.ss_size = 64 * 1024;
-    ss.ss_sp = malloc(ss.ss_size);
+    ss.ss_size = sizeof handler_stack;
+    ss.ss_sp = handler_stack;
     ss.ss_flags = 0;
-    if (!ss.ss_sp || sigaltstack(&ss, NULL) != 0) {
+    if (sigaltstack(&ss, NULL) != 0) {
         perror("sigaltstack");
         return false;
     }
@@ -229,7 +234,7 @@ static bool probe(unsigned bits)
     uint16_t data = bits == 16 ? SEL_LDT(LDT_DATA16) : bits == 32 ? SEL_USER_DS : 0;
 
     memset(&in, 0, sizeof in);
-    in.rflags = 0x202;
+    in.rflags = 0x202; /* IF and the always-one bit */
     in.seg[NSEG_ES] = in.seg[NSEG_DS] = data;
     in.seg[NSEG_SS] = bits == 64 ? SEL_USER_DS : data;
     in.gpr[4] = bits == 16 ? 0x100 : (uint64_t)(uintptr_t)layout.buffer + 0x100;

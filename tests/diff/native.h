@@ -13,7 +13,7 @@ enum { NSEG_ES, NSEG_CS, NSEG_SS, NSEG_DS, NSEG_FS, NSEG_GS, NSEG_COUNT };
 struct native_frame {
     uint64_t gpr[16];          /* RAX..R15 in encoding order */
     uint64_t rflags;
-    uint16_t seg[NSEG_COUNT];  /* selectors; in: ES SS DS are loaded in 32/16-bit code */
+    uint16_t seg[NSEG_COUNT];  /* selectors; of `in`, ES, SS and DS are loaded */
     uint32_t pad;
 };
 
@@ -58,7 +58,8 @@ struct native_result {
     uint8_t vector;
     uint32_t error_code;
     uint64_t cr2;              /* the faulting address of a #PF */
-    uint64_t fault_ip;         /* RIP/EIP/IP of the faulting instruction */
+    uint64_t fault_ip;         /* RIP/EIP/IP of the faulting instruction (of the next one
+                                * for a trap) */
 };
 
 /* Map the buffer, make the runners patchable, install the LDT and the fault handlers.
@@ -73,10 +74,13 @@ const struct native_layout *native_layout(void);
  * code segment; 32/64: linear address). */
 uint64_t native_slot_ip(unsigned bits);
 
+/* The slot's size: the code after it stores the registers (a branch may land there). */
+#define NATIVE_SLOT_SIZE 16
+
 /* Copy the instruction into the slot of the runner for `bits`. */
 void native_place(unsigned bits, const uint8_t *bytes, unsigned length);
 
-/* Run the placed instruction from `in`. Registers not loaded in 32/16-bit code (R8-R15)
+/* Run the placed instruction from `in`. Registers 32/16-bit code cannot store (R8-R15)
  * come back as zero there. */
 void native_run(unsigned bits, const struct native_frame *in, struct native_result *result);
 

@@ -1,19 +1,25 @@
 /* The native side of the differential test: code that runs one instruction on this CPU.
  *
- * Each runner loads every general-purpose register and RFLAGS from native_in, executes
- * the instruction patched into its slot, stores every register, RFLAGS and the segment
- * selectors into native_out and returns to C. The slots are 16 bytes of NOP: the
- * instruction (at most 15 bytes) is copied over their start, the NOPs after it do
- * nothing. native.c makes this section writable at start-up so that it can patch them.
+ * native_enter loads every general-purpose register, RFLAGS and the data segment
+ * registers from native_in and enters the code of the test's mode with an IRETQ: 64-bit
+ * code (CS 0x33), 32-bit compat-mode code (CS 0x23) or 16-bit code (an LDT code segment
+ * based at native_code16_base). IRETQ loads CS, RIP, RFLAGS and the full RSP at once, so
+ * that nothing of the runner runs between RFLAGS.TF and the test but one MOV SS, which
+ * loads the test's SS and holds the single-step trap back until after the instruction
+ * that follows it: the slot. (IRETQ itself goes to the flat SS: IRET to a 16-bit SS
+ * would keep the upper half of ESP from before.)
+ *
+ * The slots are 16 bytes of NOP: the instruction (at most 15 bytes) is copied over their
+ * start, the NOPs after it do nothing. After a slot the runner stores every register,
+ * RFLAGS and the segment selectors into native_out and returns to C. native.c makes this
+ * section writable at start-up so that it can patch the slots.
  *
  * The program is linked without PIE so that all of this sits below 4 GiB, where 32-bit
- * code (the compat-mode runner) and 16-bit code (an LDT code segment based at
- * native_code16_base) can reach it with 32-bit addresses.
- *
- * The 32- and 16-bit runners address their own data through GS, loaded with the flat
- * user data selector: the instruction under test may load DS, ES or SS (they are part of
- * its state), never GS. A fault in the instruction is delivered to native.c's signal
- * handler, which leaves through siglongjmp: the code after a slot runs only on success. */
+ * and 16-bit code can reach it with 32-bit addresses. Their runners address their own
+ * data through GS, loaded with the flat user data selector: the instruction under test
+ * may load DS, ES or SS (they are part of its state), never GS. A fault in the
+ * instruction is delivered to native.c's signal handler, which leaves through
+ * siglongjmp: the code after a slot runs only on success. */
 
 #define FRAME_RFLAGS 128
 #define FRAME_SEG 136 /* six selectors: ES CS SS DS FS GS */
@@ -25,32 +31,40 @@
 #define SEG_GS (FRAME_SEG + 10)
 #define FRAME_SIZE 152
 
-#define USER32_CS 0x23
+#define USER64_CS 0x33
 #define USER_DS 0x2b
-#define CODE16_SELECTOR 0x07 /* LDT entry 0, RPL 3 (native.c installs it) */
+#define SLOT_SIZE 16 /* NATIVE_SLOT_SIZE */
 
         .section .bss
         .p2align 6
-        .globl native_in, native_out
+        .globl native_in, native_out, native_entry_rip, native_entry_cs
 native_in:      .skip FRAME_SIZE
 native_out:     .skip FRAME_SIZE
+native_entry_rip: .skip 8   /* where IRETQ goes: the MOV SS before the slot */
+native_entry_cs:  .skip 8
 host_rsp:       .skip 8
-/* SS:ESP of the 32-bit runner's stack, to leave the test's stack in one LSS. */
-compat_esp:     .skip 4
-compat_ss:      .skip 2
         .p2align 4
 runner_stack:   .skip 16384
 runner_stack_top:
+
+        .section .data
+/* The 32- and 16-bit runners leave through a 32-bit far return from this stack (SS:ESP
+ * in compat_esp/compat_ss), which the runner's PUSHFL/POPL also uses on the way. */
+        .p2align 4
+compat_stack:   .skip 64
+compat_return:  .long back_in_64, USER64_CS
+compat_esp:     .long compat_return
+compat_ss:      .word USER_DS
 
         .section .text.native_runners, "ax", @progbits
         .p2align 12
         .globl native_code_start
 native_code_start:
 
-/* ---------------------------------------------------------------- 64-bit ---- */
+/* ---------------------------------------------------------------- entry ---- */
         .code64
-        .globl native_run64
-native_run64:
+        .globl native_enter
+native_enter:
         push %rbx
         push %rbp
         push %r12
@@ -59,12 +73,18 @@ native_run64:
         push %r15
         mov %rsp, host_rsp(%rip)
         lea runner_stack_top(%rip), %rsp
+        pushq $USER_DS
+        pushq native_in+32(%rip)
         pushq native_in+FRAME_RFLAGS(%rip)
-        popfq
+        pushq native_entry_cs(%rip)
+        pushq native_entry_rip(%rip)
         mov native_in+SEG_ES(%rip), %es
         mov native_in+SEG_DS(%rip), %ds
-        mov native_in+SEG_SS(%rip), %ss
-        mov native_in+0(%rip), %rax
+        cmpq $USER64_CS, native_entry_cs(%rip)
+        je 1f
+        mov $USER_DS, %eax /* compat code: the runner's own data segment */
+        mov %eax, %gs
+1:      mov native_in+0(%rip), %rax
         mov native_in+8(%rip), %rcx
         mov native_in+16(%rip), %rdx
         mov native_in+24(%rip), %rbx
@@ -79,10 +99,48 @@ native_run64:
         mov native_in+104(%rip), %r13
         mov native_in+112(%rip), %r14
         mov native_in+120(%rip), %r15
-        mov native_in+32(%rip), %rsp
+        iretq
+
+/* Back in C: GS as a 64-bit program has it (FS, the C library's TLS, was never touched),
+ * RFLAGS as the C ABI wants it, the callee-saved registers. */
+back_in_64:
+        xor %eax, %eax
+        mov %eax, %gs
+leave_runner:
+        mov host_rsp(%rip), %rsp
+        call native_reset_flags
+        pop %r15
+        pop %r14
+        pop %r13
+        pop %r12
+        pop %rbp
+        pop %rbx
+        ret
+
+/* DF clear for the C ABI, AC clear so that unaligned accesses do not fault: RFLAGS as a
+ * user program starts with (IF and the always-one bit). */
+        .globl native_reset_flags
+native_reset_flags:
+        pushq $0x202
+        popfq
+        ret
+
+/* ES and DS (low and high 16 bits): the signal context does not have them, but the
+ * kernel leaves them as the interrupted code had them. */
+        .globl native_es_ds
+native_es_ds:
+        mov %ds, %eax
+        shl $16, %eax
+        mov %es, %ax
+        ret
+
+/* ---------------------------------------------------------------- 64-bit ---- */
+        .globl native_body64
+native_body64:
+        mov native_in+SEG_SS(%rip), %ss
         .globl native_slot64
 native_slot64:
-        .fill 16, 1, 0x90
+        .fill SLOT_SIZE, 1, 0x90
         mov %rax, native_out+0(%rip)
         mov %rcx, native_out+8(%rip)
         mov %rdx, native_out+16(%rip)
@@ -108,187 +166,52 @@ native_slot64:
         lea runner_stack_top(%rip), %rsp
         pushfq
         popq native_out+FRAME_RFLAGS(%rip)
-        mov host_rsp(%rip), %rsp
-        call native_reset_flags
-        pop %r15
-        pop %r14
-        pop %r13
-        pop %r12
-        pop %rbp
-        pop %rbx
-        ret
+        jmp leave_runner
+
+/* The 32- and 16-bit bodies are the same code but for the prefix that makes 16-bit code
+ * use 32-bit addresses (`addr32`, empty in 32-bit code). */
+.macro SAVE_COMPAT a32
+        \a32 mov %eax, %gs:native_out+0
+        \a32 mov %ecx, %gs:native_out+8
+        \a32 mov %edx, %gs:native_out+16
+        \a32 mov %ebx, %gs:native_out+24
+        \a32 mov %esp, %gs:native_out+32
+        \a32 mov %ebp, %gs:native_out+40
+        \a32 mov %esi, %gs:native_out+48
+        \a32 mov %edi, %gs:native_out+56
+        \a32 mov %es, %gs:native_out+SEG_ES
+        \a32 mov %cs, %gs:native_out+SEG_CS
+        \a32 mov %ss, %gs:native_out+SEG_SS
+        \a32 mov %ds, %gs:native_out+SEG_DS
+        \a32 mov %fs, %gs:native_out+SEG_FS
+        \a32 mov %gs, %gs:native_out+SEG_GS
+        \a32 lss %gs:compat_esp, %esp
+        pushfl
+        \a32 popl %gs:native_out+FRAME_RFLAGS
+.endm
 
 /* ------------------------------------------------- 32-bit (compat mode) ---- */
-/* Enter the 32-bit body through a far call to the 32-bit user code selector; the body
- * returns with a far return. The far call pushes 32-bit CS:EIP, so the stack (and this
- * code) must be below 4 GiB: runner_stack is. */
-        .globl native_run32
-native_run32:
-        push %rbx
-        push %rbp
-        push %r12
-        push %r13
-        push %r14
-        push %r15
-        mov %rsp, host_rsp(%rip)
-        call flat_data_segments
-        lcall *far_body32(%rip)
-        jmp back_in_64
-
-/* Return from a 32- or 16-bit runner: the compat code left GS holding USER_DS, which a
- * 64-bit program does not expect; FS (the C library's TLS) was never touched. */
-back_in_64:
-        xor %eax, %eax
-        mov %eax, %gs
-        mov host_rsp(%rip), %rsp
-        call native_reset_flags
-        pop %r15
-        pop %r14
-        pop %r13
-        pop %r12
-        pop %rbp
-        pop %rbx
-        ret
-
-/* The C ABI wants DF clear, and AC set would make unaligned accesses fault: RFLAGS as a
- * user program starts with (IF and the always-one bit). */
-        .globl native_reset_flags
-native_reset_flags:
-        pushq $0x202
-        popfq
-        ret
-
-/* A fault leaves the segment registers as the test had them (the signal handler
- * returns through siglongjmp); compat code needs flat ones again. Switches to the
- * runners' stack, below 4 GiB, on the way. */
-flat_data_segments:
-        pop %rcx
-        lea runner_stack_top(%rip), %rsp
-        mov $USER_DS, %eax
-        mov %eax, %ss
-        mov %eax, %ds
-        mov %eax, %es
-        jmp *%rcx
-
-        .globl native_run16
-native_run16:
-        push %rbx
-        push %rbp
-        push %r12
-        push %r13
-        push %r14
-        push %r15
-        mov %rsp, host_rsp(%rip)
-        call flat_data_segments
-        lcall *far_enter16(%rip)
-        jmp back_in_64
-
-        .p2align 3
-far_body32:     .long body32
-                .word USER32_CS
-far_enter16:    .long enter16
-                .word USER32_CS
-far_body16:     .long body16 - native_code16_base
-                .word CODE16_SELECTOR
-
         .code32
-/* Shared by both 32-bit entries: GS = flat data (the runners' own data segment) and the
- * SS:ESP to return to. */
-#define ENTER_COMPAT                                                                    \
-        mov $USER_DS, %eax;                                                             \
-        mov %eax, %gs;                                                                  \
-        mov %esp, %gs:compat_esp;                                                       \
-        movw $USER_DS, %gs:compat_ss
-
-body32:
-        ENTER_COMPAT
-        pushl %gs:native_in+FRAME_RFLAGS
-        popfl
-        mov %gs:native_in+SEG_ES, %es
-        mov %gs:native_in+SEG_DS, %ds
-        mov %gs:native_in+0, %eax
-        mov %gs:native_in+8, %ecx
-        mov %gs:native_in+16, %edx
-        mov %gs:native_in+24, %ebx
-        mov %gs:native_in+40, %ebp
-        mov %gs:native_in+48, %esi
-        mov %gs:native_in+56, %edi
+        .globl native_body32
+native_body32:
         mov %gs:native_in+SEG_SS, %ss
-        mov %gs:native_in+32, %esp
         .globl native_slot32
 native_slot32:
-        .fill 16, 1, 0x90
-        mov %eax, %gs:native_out+0
-        mov %ecx, %gs:native_out+8
-        mov %edx, %gs:native_out+16
-        mov %ebx, %gs:native_out+24
-        mov %esp, %gs:native_out+32
-        mov %ebp, %gs:native_out+40
-        mov %esi, %gs:native_out+48
-        mov %edi, %gs:native_out+56
-        mov %es, %gs:native_out+SEG_ES
-        mov %cs, %gs:native_out+SEG_CS
-        mov %ss, %gs:native_out+SEG_SS
-        mov %ds, %gs:native_out+SEG_DS
-        mov %fs, %gs:native_out+SEG_FS
-        mov %gs, %gs:native_out+SEG_GS
-        lss %gs:compat_esp, %esp
-        pushfl
-        popl %gs:native_out+FRAME_RFLAGS
-        mov $USER_DS, %eax
-        mov %eax, %ds
-        mov %eax, %es
-        lret
-
-enter16:
-        ENTER_COMPAT
-        lcall *%gs:far_body16
+        .fill SLOT_SIZE, 1, 0x90
+        SAVE_COMPAT
         lret
 
 /* ---------------------------------------------------------------- 16-bit ---- */
-/* The LDT code segment starts here (base = native_code16_base, limit 0xffff, D = 0).
- * Addresses of the runners' data are 32-bit linear: addr32 with GS (base 0). */
+/* The LDT code segment starts here (base = native_code16_base, limit 0xffff, D = 0). */
         .code16
         .p2align 12
         .globl native_code16_base
 native_code16_base:
-body16:
-        addr32 pushl %gs:native_in+FRAME_RFLAGS
-        popfl
-        addr32 mov %gs:native_in+SEG_ES, %es
-        addr32 mov %gs:native_in+SEG_DS, %ds
-        addr32 mov %gs:native_in+0, %eax
-        addr32 mov %gs:native_in+8, %ecx
-        addr32 mov %gs:native_in+16, %edx
-        addr32 mov %gs:native_in+24, %ebx
-        addr32 mov %gs:native_in+40, %ebp
-        addr32 mov %gs:native_in+48, %esi
-        addr32 mov %gs:native_in+56, %edi
         addr32 mov %gs:native_in+SEG_SS, %ss
-        addr32 mov %gs:native_in+32, %esp
         .globl native_slot16
 native_slot16:
-        .fill 16, 1, 0x90
-        addr32 mov %eax, %gs:native_out+0
-        addr32 mov %ecx, %gs:native_out+8
-        addr32 mov %edx, %gs:native_out+16
-        addr32 mov %ebx, %gs:native_out+24
-        addr32 mov %esp, %gs:native_out+32
-        addr32 mov %ebp, %gs:native_out+40
-        addr32 mov %esi, %gs:native_out+48
-        addr32 mov %edi, %gs:native_out+56
-        addr32 mov %es, %gs:native_out+SEG_ES
-        addr32 mov %cs, %gs:native_out+SEG_CS
-        addr32 mov %ss, %gs:native_out+SEG_SS
-        addr32 mov %ds, %gs:native_out+SEG_DS
-        addr32 mov %fs, %gs:native_out+SEG_FS
-        addr32 mov %gs, %gs:native_out+SEG_GS
-        addr32 lss %gs:compat_esp, %esp
-        pushfl
-        addr32 popl %gs:native_out+FRAME_RFLAGS
-        mov $USER_DS, %eax
-        mov %eax, %ds
-        mov %eax, %es
+        .fill SLOT_SIZE, 1, 0x90
+        SAVE_COMPAT addr32
         lretl
 
         .p2align 12

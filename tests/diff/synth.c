@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "exec/cpu.h"
 #include "segments.h"
 
 /* Room kept between a memory operand and the buffer's ends, so that the widest access
@@ -68,7 +69,12 @@ unsigned variants_of(const struct form *f, struct variant *out, unsigned max)
         unsigned sizes[3], size_count = 0;
         if (!(f->modes & size_bit(bits / 8)))
             continue;
-        if (row_has_sized_operand(row) || f->osizes != SIZE_ALL) {
+        if (f->map >= MAP_VEX_0F) {
+            /* VEX.W picks 32 or 64 bits (64-bit code only); 66 is not a prefix here */
+            sizes[size_count++] = 4;
+            if (bits == 64)
+                sizes[size_count++] = 8;
+        } else if (row_has_sized_operand(row) || f->osizes != SIZE_ALL) {
             if (bits == 64 && (row->flags & F_FORCE64)) {
                 sizes[size_count++] = 8;
             } else {
@@ -89,6 +95,9 @@ unsigned variants_of(const struct form *f, struct variant *out, unsigned max)
             if (f->w == 1 && (bits != 64 || (sizes[s] && sizes[s] != 8)))
                 continue;
             if (f->w == 0 && sizes[s] == 8 && !(row->flags & (F_DEF64 | F_FORCE64)))
+                continue;
+            /* a 16-bit branch target cannot reach the runner outside 16-bit code */
+            if ((row->flags & F_BRANCH) && sizes[s] == 2 && bits != 16)
                 continue;
             for (unsigned p = 0; p < ((row->flags & F_REP) ? 3u : 1u); p++) {
                 if (n == max)
@@ -127,81 +136,120 @@ static void put_le(uint8_t *p, uint64_t v, unsigned size)
         p[i] = (uint8_t)(v >> (8 * i));
 }
 
+/* A segment override (one time in three) and the address-size prefix, in random order,
+ * at b; returns how many bytes. */
+static unsigned address_prefixes(struct rng *r, const struct variant *v, unsigned asize,
+                                 uint8_t *b)
+{
+    unsigned n = 0;
+    if (asize != v->bits / 8)
+        b[n++] = 0x67;
+    if (rng_below(r, 3) == 0) {
+        static const uint8_t seg16_32[] = { 0x26, 0x2e, 0x36, 0x3e, 0x65 };
+        static const uint8_t seg64[] = { 0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65, 0x65 };
+        b[n++] = v->bits == 64 ? seg64[rng_below(r, sizeof seg64)]
+                               : seg16_32[rng_below(r, sizeof seg16_32)];
+    }
+    shuffle(r, b, n);
+    return n;
+}
+
+/* ModRM (the form's reg/rm where the tables fix them; a memory mod when the row has a
+ * memory operand), SIB and displacement at b; returns how many bytes. */
+static unsigned modrm_bytes(struct rng *r, const struct form *f, unsigned asize, uint8_t *b)
+{
+    unsigned reg = f->reg >= 0 ? (unsigned)f->reg : rng_below(r, 8);
+    unsigned rm = f->rm >= 0 ? (unsigned)f->rm : rng_below(r, 8);
+    unsigned mod = row_has_modrm_memory(f->row) ? rng_below(r, 3) : 3;
+    unsigned n = 0, disp = 0;
+
+    b[n++] = (uint8_t)(mod << 6 | reg << 3 | rm);
+    if (mod != 3 && asize == 2) {
+        disp = mod == 1 ? 1 : (mod == 2 || rm == 6) ? 2 : 0;
+    } else if (mod != 3) {
+        unsigned base = rm;
+        if (rm == 4) {
+            b[n] = (uint8_t)rng_next(r);
+            base = b[n++] & 7;
+        }
+        disp = mod == 1 ? 1 : (mod == 2 || base == 5) ? 4 : 0;
+    }
+    put_le(b + n, edge_value(r), disp);
+    return n + disp;
+}
+
+/* The VEX prefix: three bytes (C4), or two (C5) when the map is 0F and W, X, B are clear,
+ * one time in two. Outside 64-bit code R, X, B and vvvv's top bit stay clear (their
+ * inverted bits set), as the CPU requires to tell VEX from LES/LDS. */
+static unsigned vex_prefix(struct rng *r, const struct variant *v, uint8_t *b)
+{
+    const struct form *f = v->form;
+    bool w = f->w == 1 || v->osize == 8;
+    unsigned l = f->l >= 0 ? (unsigned)f->l : 0;
+    unsigned pp = f->mandatory > 0 ? (unsigned)f->mandatory : 0;
+    unsigned rxb = v->bits == 64 ? (unsigned)(rng_next(r) & 7) : 0;
+    unsigned vvvv = (f->row->flags & F_NO_VVVV) ? 0 : rng_below(r, v->bits == 64 ? 16 : 8);
+    unsigned mmmmm = (unsigned)(f->map - MAP_VEX_0F + 1);
+    uint8_t tail = (uint8_t)((~vvvv & 15) << 3 | l << 2 | pp);
+
+    if (mmmmm == 1 && !w && (rxb & 3) == 0 && rng_below(r, 2)) {
+        b[0] = 0xc5;
+        b[1] = (uint8_t)((rxb & 4 ? 0 : 0x80) | tail);
+        return 2;
+    }
+    b[0] = 0xc4;
+    b[1] = (uint8_t)((~rxb & 7) << 5 | mmmmm);
+    b[2] = (uint8_t)((w ? 0x80 : 0) | tail);
+    return 3;
+}
+
 /* One attempt at an encoding; the decoder then says whether it is the form's. */
-static unsigned build(struct rng *r, const struct variant *v, unsigned asize, uint8_t *b)
+static void build(struct rng *r, const struct variant *v, unsigned asize, uint8_t *b)
 {
     const struct form *f = v->form;
     const struct optab *row = f->row;
     bool def64 = v->bits == 64 && (row->flags & (F_DEF64 | F_FORCE64));
-    unsigned default_asize = v->bits / 8;
-    uint8_t legacy[4];
-    unsigned nl = 0, n = 0;
-    bool rex_w = false;
+    unsigned n = 0;
+    bool rex_w = f->w == 1;
 
-    /* operand size */
-    if (v->osize == 2 && v->bits != 16)
-        legacy[nl++] = 0x66;
-    else if (v->osize == 4 && v->bits == 16)
-        legacy[nl++] = 0x66;
-    else if (v->osize == 8 && !def64)
-        rex_w = true;
-    if (f->mandatory == MP_66 && !(nl && legacy[0] == 0x66))
-        legacy[nl++] = 0x66;
-    if (f->w == 1)
-        rex_w = true;
-    if (asize != default_asize)
-        legacy[nl++] = 0x67;
-    if (rng_below(r, 3) == 0) {
-        static const uint8_t seg16_32[] = { 0x26, 0x2e, 0x36, 0x3e, 0x65 };
-        static const uint8_t seg64[] = { 0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65, 0x65 };
-        legacy[nl++] = v->bits == 64 ? seg64[rng_below(r, sizeof seg64)]
-                                     : seg16_32[rng_below(r, sizeof seg16_32)];
-    }
-    if ((row->flags & F_LOCK) && row_has_modrm_memory(row) && rng_below(r, 4) == 0)
-        legacy[nl++] = 0xf0;
-    shuffle(r, legacy, nl);
-    memcpy(b, legacy, nl);
-    n = nl;
-    if (f->mandatory == MP_F3)
-        b[n++] = 0xf3;
-    else if (f->mandatory == MP_F2)
-        b[n++] = 0xf2;
-    else if (v->rep)
-        b[n++] = v->rep;
-    if (v->bits == 64) {
-        uint8_t rex = (uint8_t)(0x40 | (rex_w ? 8 : 0) | (rng_next(r) & 7));
-        if (rex != 0x40 || rng_below(r, 4) == 0)
-            b[n++] = rex;
-    }
-    switch (f->map) {
-    case MAP_LEGACY_0F: b[n++] = 0x0f; break;
-    case MAP_LEGACY_0F38: b[n++] = 0x0f; b[n++] = 0x38; break;
-    case MAP_LEGACY_0F3A: b[n++] = 0x0f; b[n++] = 0x3a; break;
-    default: break;
+    if (f->map >= MAP_VEX_0F) {
+        n = address_prefixes(r, v, asize, b);
+        n += vex_prefix(r, v, b + n);
+    } else {
+        /* operand size, mandatory 66, LOCK, address size and segment in random order;
+         * then F2/F3 (mandatory or REP), REX, the escape bytes */
+        if ((v->osize == 2 && v->bits != 16) || (v->osize == 4 && v->bits == 16) ||
+            f->mandatory == MP_66)
+            b[n++] = 0x66;
+        if (v->osize == 8 && !def64)
+            rex_w = true;
+        if ((row->flags & F_LOCK) && row_has_modrm_memory(row) && rng_below(r, 4) == 0)
+            b[n++] = 0xf0;
+        n += address_prefixes(r, v, asize, b + n);
+        shuffle(r, b, n);
+        if (f->mandatory == MP_F3)
+            b[n++] = 0xf3;
+        else if (f->mandatory == MP_F2)
+            b[n++] = 0xf2;
+        else if (v->rep)
+            b[n++] = v->rep;
+        if (v->bits == 64) {
+            uint8_t rex = (uint8_t)(0x40 | (rex_w ? 8 : 0) | (rng_next(r) & 7));
+            if (rex != 0x40 || rng_below(r, 4) == 0)
+                b[n++] = rex;
+        }
+        switch (f->map) {
+        case MAP_LEGACY_0F: b[n++] = 0x0f; break;
+        case MAP_LEGACY_0F38: b[n++] = 0x0f; b[n++] = 0x38; break;
+        case MAP_LEGACY_0F3A: b[n++] = 0x0f; b[n++] = 0x3a; break;
+        default: break;
+        }
     }
     b[n++] = f->opcode;
-    if (row->flags & F_MODRM) {
-        unsigned reg = f->reg >= 0 ? (unsigned)f->reg : rng_below(r, 8);
-        unsigned rm = f->rm >= 0 ? (unsigned)f->rm : rng_below(r, 8);
-        unsigned mod = row_has_modrm_memory(row) ? rng_below(r, 3) : 3;
-        unsigned disp = 0;
-        b[n++] = (uint8_t)(mod << 6 | reg << 3 | rm);
-        if (mod != 3 && asize == 2) {
-            disp = mod == 1 ? 1 : (mod == 2 || rm == 6) ? 2 : 0;
-        } else if (mod != 3) {
-            unsigned base = rm;
-            if (rm == 4) {
-                b[n] = (uint8_t)rng_next(r);
-                base = b[n++] & 7;
-            }
-            disp = mod == 1 ? 1 : (mod == 2 || base == 5) ? 4 : 0;
-        }
-        put_le(b + n, edge_value(r), disp);
-        n += disp;
-    }
+    if (row->flags & F_MODRM)
+        n += modrm_bytes(r, f, asize, b + n);
     /* room for the immediates; the decoder says how many there are */
     put_le(b + n, rng_next(r), 8);
-    return n;
 }
 
 bool synth_encoding(struct rng *r, const struct variant *v, struct case_encoding *e)
@@ -245,10 +293,10 @@ static uint64_t buffer_target(struct rng *r)
     return (uint64_t)(uintptr_t)l->buffer + MARGIN + rng_below(r, l->size - 2 * MARGIN);
 }
 
-/* The memory operand's address: mostly anywhere in the buffer; sometimes where the
- * emulator must split or fault: across the page boundary inside the buffer, across the
- * buffer's end into the guard pages (#PF), at the 64 KiB limit of a 16-bit segment
- * (#GP/#SS or #PF), at the edge of the canonical range (#GP/#SS). */
+/* The memory operand's address: mostly anywhere in the buffer, sometimes 16-byte aligned,
+ * sometimes where the emulator must split or fault: across the page boundary inside the
+ * buffer, across the buffer's end into the guard pages (#PF), at the 64 KiB limit of a
+ * 16-bit segment (#GP/#SS or #PF), at the edge of the canonical range (#GP/#SS). */
 static uint64_t operand_target(struct rng *r, const struct state *s, unsigned seg)
 {
     const struct native_layout *l = native_layout();
@@ -259,12 +307,16 @@ static uint64_t operand_target(struct rng *r, const struct state *s, unsigned se
     case 1:
         return buf + l->size - 1 - rng_below(r, 8);
     case 2:
-        if (s->bits == 16)
+        if (s->bits == 16 && seg < NSEG_COUNT)
             return s->seg[seg].base + 0xffff - rng_below(r, 8);
         if (s->bits == 64)
             return rng_below(r, 2) ? UINT64_C(0x00007fffffffffff) - rng_below(r, 8)
                                    : UINT64_C(0xffff800000000000) - 1 - rng_below(r, 8);
         return buffer_target(r);
+    case 3:
+    case 4:
+    case 5:
+        return buffer_target(r) & ~(uint64_t)15; /* aligned: CMPXCHG16B, and #AC tests */
     default:
         return buffer_target(r);
     }
@@ -292,7 +344,8 @@ static bool offset_for(const struct state *s, unsigned seg, uint64_t linear, uns
 
 /* A register value with `low` in the bits the address size uses and random bits above,
  * as far as the mode's registers go. */
-static uint64_t with_random_upper(struct rng *r, const struct state *s, uint64_t low, unsigned asize)
+static uint64_t with_random_upper(struct rng *r, const struct state *s, uint64_t low,
+                                  unsigned asize)
 {
     uint64_t m = mask_of(asize);
     uint64_t v = (low & m) | (rng_next(r) & ~m);
@@ -395,6 +448,68 @@ static void place_selector(struct rng *r, const struct state *s, const struct in
         memcpy(l->buffer + at, &selector, 2);
 }
 
+uint64_t landing_ip(unsigned bits)
+{
+    return native_slot_ip(bits) + NATIVE_SLOT_SIZE;
+}
+
+/* Write `size` bytes of value at linear address `at` if that is in the buffer. */
+static void put_in_buffer(uint64_t at, uint64_t value, unsigned size)
+{
+    const struct native_layout *l = native_layout();
+    uint64_t off = at - (uint64_t)(uintptr_t)l->buffer;
+    if (off <= l->size - size)
+        put_le(l->buffer + off, value, size);
+}
+
+/* Point a branch at the code after the slot, where the runner stores the registers: the
+ * memory operand of an indirect CALL/JMP, the relative or far-pointer immediate, the return
+ * frame of RET/RETF/IRET (with a flags image that changes nothing but the status flags). */
+static void place_branch_target(struct rng *r, struct case_encoding *e, const struct state *s,
+                                bool patch)
+{
+    const struct insn *in = &e->insn;
+    const struct optab *row = in->row;
+    uint64_t landing = landing_ip(s->bits);
+    uint16_t cs = s->seg[NSEG_CS].selector;
+    unsigned size = in->opsize;
+    uint64_t sp = s->seg[NSEG_SS].base +
+                  (s->bits == 16 ? s->gpr[GPR_SP] & 0xffff : s->gpr[GPR_SP]);
+
+    if (s->bits != 64)
+        sp &= 0xffffffffu;
+    switch (row->mnemonic) {
+    case MN_ret:
+        put_in_buffer(sp, landing, size);
+        break;
+    case MN_retf:
+    case MN_iret:
+        put_in_buffer(sp, landing, size);
+        put_in_buffer(sp + size, cs, size);
+        if (row->mnemonic == MN_iret) {
+            uint64_t flags = USER_RFLAGS | (rng_next(r) & (FL_ARITH | FL_DF));
+            put_in_buffer(sp + 2 * size, flags, size);
+            if (s->bits == 64) { /* 64-bit IRET also pops RSP and SS */
+                put_in_buffer(sp + 3 * size, s->gpr[GPR_SP], size);
+                put_in_buffer(sp + 4 * size, s->seg[NSEG_SS].selector, size);
+            }
+        }
+        break;
+    default:
+        if (row_has_operand(row, OK_J) && patch) {
+            put_le(e->bytes + in->imm_offset, landing - (s->rip + e->length), in->imm_size);
+        } else if (row_has_operand(row, OK_A) && patch) {
+            put_le(e->bytes + in->imm_offset, landing, in->imm_size);
+            put_le(e->bytes + in->imm_offset + in->imm_size, cs, 2);
+        } else if (s->target_known) {
+            put_in_buffer(s->target, landing, size);
+            if (row->mnemonic == MN_call_far || row->mnemonic == MN_jmp_far)
+                put_in_buffer(s->target + size, cs, 2);
+        }
+        break;
+    }
+}
+
 bool synth_state(struct rng *r, struct case_encoding *e, unsigned flags_case, bool patch,
                  struct state *s)
 {
@@ -402,6 +517,7 @@ bool synth_state(struct rng *r, struct case_encoding *e, unsigned flags_case, bo
     const struct insn *in = &e->insn;
     const struct optab *row = in->row;
     unsigned bits = in->mode == MODE_64 ? 64 : in->mode == MODE_32 ? 32 : 16;
+    unsigned stack_size = bits == 16 ? 2 : bits / 8; /* the stack address size (SS.B) */
     uint64_t stack_off;
 
     memset(s, 0, sizeof *s);
@@ -415,16 +531,20 @@ bool synth_state(struct rng *r, struct case_encoding *e, unsigned flags_case, bo
     }
     for (unsigned i = 0; i < 16; i++)
         s->gpr[i] = bits == 64 ? edge_value(r) : i < 8 ? edge_value(r) & 0xffffffffu : 0;
-    s->rflags = 0x202;
+    s->rflags = USER_RFLAGS;
     if (flags_case & 1)
-        s->rflags |= 0x8d5; /* CF PF AF ZF SF OF */
+        s->rflags |= FL_ARITH;
     if (flags_case & 2)
-        s->rflags |= 0x400; /* DF */
+        s->rflags |= FL_DF;
 
     /* the stack is always in the buffer (PUSH/POP and friends) */
-    if (!offset_for(s, NSEG_SS, buffer_target(r) & ~(uint64_t)7, bits == 16 ? 2 : bits / 8, &stack_off))
+    if (!offset_for(s, NSEG_SS, buffer_target(r) & ~(uint64_t)7, stack_size, &stack_off))
         return false;
     s->gpr[GPR_SP] = bits == 16 ? (s->gpr[GPR_SP] & 0xffff0000u) | stack_off : stack_off;
+    /* and the frame pointer one time in two (LEAVE, ENTER's nesting copies) */
+    if (rng_below(r, 2) &&
+        offset_for(s, NSEG_SS, buffer_target(r) & ~(uint64_t)7, stack_size, &stack_off))
+        s->gpr[GPR_BP] = bits == 16 ? (s->gpr[GPR_BP] & 0xffff0000u) | stack_off : stack_off;
 
     /* the buffer: random bytes */
     for (uint32_t i = 0; i < l->size; i += 8) {
@@ -455,7 +575,8 @@ bool synth_state(struct rng *r, struct case_encoding *e, unsigned flags_case, bo
         s->gpr[GPR_BX] = with_random_upper(r, s, off - (s->gpr[GPR_AX] & 0xff), in->addrsize);
         s->target_known = true;
     }
-    if (row_has_operand(row, OK_X) && !place_string(r, s, in, GPR_SI, in->seg == SEG_NONE ? NSEG_DS : in->seg))
+    if (row_has_operand(row, OK_X) &&
+        !place_string(r, s, in, GPR_SI, in->seg == SEG_NONE ? NSEG_DS : in->seg))
         return false;
     if (row_has_operand(row, OK_Y) && !place_string(r, s, in, GPR_DI, NSEG_ES))
         return false;
@@ -464,23 +585,6 @@ bool synth_state(struct rng *r, struct case_encoding *e, unsigned flags_case, bo
         uint64_t count = rng_below(r, 8) ? rng_below(r, 20) : edge_value(r);
         s->gpr[GPR_CX] = with_random_upper(r, s, count, in->addrsize);
     }
-
-    if (row_loaded_segment(row, in->reg & 7) >= 0 || row->mnemonic == MN_lar ||
-        row->mnemonic == MN_lsl || row->mnemonic == MN_verr || row->mnemonic == MN_verw)
-        place_selector(r, s, in);
-
-    s->bytes_given = e->length;
-    switch (rng_below(r, 8)) {
-    case 0: s->bytes_given = 0; break;
-    case 1: s->bytes_given = rng_below(r, e->length); break;
-    default: break;
-    }
-    /* a hypervisor reports the GVA/GPA of an access to mapped memory only: a page that
-     * is not present faults in the guest instead of exiting */
-    s->gva_valid = s->target_known && s->target - (uint64_t)(uintptr_t)l->buffer < l->size &&
-                   rng_below(r, 8) != 0;
-    if (rng_below(r, 16) == 0)
-        s->rflags |= 0x40000; /* AC: misaligned accesses fault with #AC (CR0.AM is set) */
 
     if (s->target_known && s->target - (uint64_t)(uintptr_t)l->buffer <= l->size - 16) {
         /* edge values at the operand, or a register's value (equal compares, CMPXCHG) */
@@ -494,5 +598,29 @@ bool synth_state(struct rng *r, struct case_encoding *e, unsigned flags_case, bo
         memcpy(p, &a, 8);
         memcpy(p + 8, &b, 8);
     }
+
+    /* then what the instruction must find there */
+    if (row_loaded_segment(row, in->reg & 7) >= 0 || row->mnemonic == MN_lar ||
+        row->mnemonic == MN_lsl || row->mnemonic == MN_verr || row->mnemonic == MN_verw)
+        place_selector(r, s, in);
+
+    if (row->flags & F_BRANCH)
+        place_branch_target(r, e, s, patch);
+
+    s->bytes_given = e->length;
+    switch (rng_below(r, 8)) {
+    case 0: s->bytes_given = 0; break;
+    case 1: s->bytes_given = rng_below(r, e->length); break;
+    default: break;
+    }
+    /* a hypervisor reports the GVA/GPA of an access to mapped memory only: a page that
+     * is not present faults in the guest instead of exiting */
+    s->gva_valid = s->target_known && s->target - (uint64_t)(uintptr_t)l->buffer < l->size &&
+                   rng_below(r, 8) != 0;
+    if (rng_below(r, 16) == 0)
+        s->rflags |= FL_AC; /* misaligned accesses fault with #AC (Linux sets CR0.AM) */
+    if (rng_below(r, 32) == 0)
+        s->rflags |= FL_TF; /* a single-step trap after the instruction */
+
     return true;
 }

@@ -65,4 +65,10 @@ struct state {
 bool synth_state(struct rng *r, struct case_encoding *e, unsigned flags_case, bool patch,
                  struct state *s);
 
+/* RFLAGS as a user program has it: IF and the always-one bit 1. */
+#define USER_RFLAGS 0x202u
+
+/* Where the branches the harness runs go: the code after the slot. */
+uint64_t landing_ip(unsigned bits);
+
 #endif

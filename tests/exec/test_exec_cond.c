@@ -5,12 +5,15 @@
 #include "check.h"
 #include "exec/flags.h"
 
-/* SETcc natively with the given arithmetic flags; the 16 conditions in encoding order. */
+/* SETcc natively with the given arithmetic flags (below the red zone, which the pushes
+ * would overwrite); the 16 conditions in encoding order. */
 #define SETCC(cc) \
     static int native_##cc(uint64_t flags) \
     { \
         uint8_t r; \
-        __asm__("pushfq\n\tpushq %1\n\tpopfq\n\tset" #cc " %0\n\tpopfq" : "=q"(r) : "r"(flags) : "cc"); \
+        __asm__("lea -128(%%rsp),%%rsp\n\tpushfq\n\tpushq %1\n\tpopfq\n\t" \
+                "set" #cc " %0\n\tpopfq\n\tlea 128(%%rsp),%%rsp" \
+                : "=q"(r) : "r"(flags) : "cc"); \
         return r; \
     }
 SETCC(o) SETCC(no) SETCC(b) SETCC(ae) SETCC(e) SETCC(ne) SETCC(be) SETCC(a)

@@ -45,153 +45,153 @@ enum input_kind {
 
 /* A native stub: load the state (pointer in RDI), set RFLAGS, run the instruction between
  * the labels NAME_insn and NAME_end, store the state back. */
-#define NATIVE(name, text)                                                                   \
-    void name(struct state *);                                                               \
-    extern const uint8_t name##_insn[], name##_end[];                                       \
-    __asm__(".text\n.globl " #name "\n.type " #name ",@function\n" #name ":\n"               \
-            "push %rbx\npush %rbp\nmov %rdi,%rbp\n"                                          \
-            "mov 0(%rbp),%rax\nmov 8(%rbp),%rcx\nmov 16(%rbp),%rdx\nmov 24(%rbp),%rbx\n"     \
-            "mov 32(%rbp),%rsi\nmov 40(%rbp),%rdi\nmov 48(%rbp),%r8\nmov 56(%rbp),%r9\n"     \
-            "pushq 64(%rbp)\npopfq\n"                                                        \
-            ".globl " #name "_insn\n" #name "_insn:\n" text "\n"                             \
-            ".globl " #name "_end\n" #name "_end:\n"                                         \
-            "pushfq\npopq 64(%rbp)\n"                                                        \
-            "mov %rax,0(%rbp)\nmov %rcx,8(%rbp)\nmov %rdx,16(%rbp)\nmov %rbx,24(%rbp)\n"     \
-            "mov %rsi,32(%rbp)\nmov %rdi,40(%rbp)\nmov %r8,48(%rbp)\nmov %r9,56(%rbp)\n"     \
+#define NATIVE(name, text)                                                                       \
+    void name(struct state *);                                                                   \
+    extern const uint8_t name##_insn[], name##_end[];                                            \
+    __asm__(".text\n.globl " #name "\n.type " #name ",@function\n" #name ":\n"                   \
+            "push %rbx\npush %rbp\nmov %rdi,%rbp\n"                                              \
+            "mov 0(%rbp),%rax\nmov 8(%rbp),%rcx\nmov 16(%rbp),%rdx\nmov 24(%rbp),%rbx\n"         \
+            "mov 32(%rbp),%rsi\nmov 40(%rbp),%rdi\nmov 48(%rbp),%r8\nmov 56(%rbp),%r9\n"         \
+            "pushq 64(%rbp)\npopfq\n"                                                            \
+            ".globl " #name "_insn\n" #name "_insn:\n" text "\n"                                 \
+            ".globl " #name "_end\n" #name "_end:\n"                                             \
+            "pushfq\npopq 64(%rbp)\n"                                                            \
+            "mov %rax,0(%rbp)\nmov %rcx,8(%rbp)\nmov %rdx,16(%rbp)\nmov %rbx,24(%rbp)\n"         \
+            "mov %rsi,32(%rbp)\nmov %rdi,40(%rbp)\nmov %r8,48(%rbp)\nmov %r9,56(%rbp)\n"         \
             "pop %rbp\npop %rbx\nret\n");
 
 /* ---- the cases: name, instruction (AT&T syntax), inputs ---- */
 
-#define ALU_CASES(X, op)                                                                     \
-    X(op##_m8_r, #op "b %cl,(%rbx)", IN_ANY)                                                 \
-    X(op##_m16_r, #op "w %cx,(%rbx)", IN_ANY)                                                \
-    X(op##_m32_r, #op "l %ecx,(%rbx)", IN_ANY)                                               \
-    X(op##_m64_r, #op "q %rcx,(%rbx)", IN_ANY)                                               \
-    X(op##_r8h_m, #op "b (%rbx),%ah", IN_ANY)                                                \
-    X(op##_r32_m, #op "l (%rbx),%esi", IN_ANY)                                               \
-    X(op##_r64_m, #op "q (%rbx),%r9", IN_ANY)                                                \
-    X(op##_m8_i, #op "b $0x9c,(%rbx)", IN_ANY)                                               \
-    X(op##_m16_ib, #op "w $-3,(%rbx)", IN_ANY)                                               \
-    X(op##_m32_i, #op "l $0x12345678,2(%rbx)", IN_ANY)                                       \
-    X(op##_m64_i, #op "q $-0x7654321,(%rbx)", IN_ANY)                                        \
-    X(op##_m64_ib, #op "q $0x7f,(%rbx)", IN_ANY)                                             \
-    X(op##_al_i, #op "b $0x80,%al", IN_ANY)                                                  \
+#define ALU_CASES(X, op)                                                                         \
+    X(op##_m8_r, #op "b %cl,(%rbx)", IN_ANY)                                                     \
+    X(op##_m16_r, #op "w %cx,(%rbx)", IN_ANY)                                                    \
+    X(op##_m32_r, #op "l %ecx,(%rbx)", IN_ANY)                                                   \
+    X(op##_m64_r, #op "q %rcx,(%rbx)", IN_ANY)                                                   \
+    X(op##_r8h_m, #op "b (%rbx),%ah", IN_ANY)                                                    \
+    X(op##_r32_m, #op "l (%rbx),%esi", IN_ANY)                                                   \
+    X(op##_r64_m, #op "q (%rbx),%r9", IN_ANY)                                                    \
+    X(op##_m8_i, #op "b $0x9c,(%rbx)", IN_ANY)                                                   \
+    X(op##_m16_ib, #op "w $-3,(%rbx)", IN_ANY)                                                   \
+    X(op##_m32_i, #op "l $0x12345678,2(%rbx)", IN_ANY)                                           \
+    X(op##_m64_i, #op "q $-0x7654321,(%rbx)", IN_ANY)                                            \
+    X(op##_m64_ib, #op "q $0x7f,(%rbx)", IN_ANY)                                                 \
+    X(op##_al_i, #op "b $0x80,%al", IN_ANY)                                                      \
     X(op##_rax_i, #op "q $-0x80000000,%rax", IN_ANY)
 
-#define UNARY_CASES(X, op)                                                                   \
-    X(op##_m8, #op "b (%rbx)", IN_ANY)                                                       \
-    X(op##_m16, #op "w (%rbx)", IN_ANY)                                                      \
-    X(op##_m32, #op "l (%rbx)", IN_ANY)                                                      \
-    X(op##_m64, #op "q 1(%rbx)", IN_ANY)                                                     \
+#define UNARY_CASES(X, op)                                                                       \
+    X(op##_m8, #op "b (%rbx)", IN_ANY)                                                           \
+    X(op##_m16, #op "w (%rbx)", IN_ANY)                                                          \
+    X(op##_m32, #op "l (%rbx)", IN_ANY)                                                          \
+    X(op##_m64, #op "q 1(%rbx)", IN_ANY)                                                         \
     X(op##_r32, #op "l %edx", IN_ANY)
 
-#define SHIFT_CASES(X, op)                                                                   \
-    X(op##_m8_cl, #op "b %cl,(%rbx)", IN_ANY)                                                \
-    X(op##_m16_cl, #op "w %cl,(%rbx)", IN_ANY)                                               \
-    X(op##_m32_cl, #op "l %cl,(%rbx)", IN_ANY)                                               \
-    X(op##_m64_cl, #op "q %cl,(%rbx)", IN_ANY)                                               \
-    X(op##_r32_cl, #op "l %cl,%eax", IN_ANY)                                                 \
-    X(op##_m8_1, #op "b $1,(%rbx)", IN_ANY)                                                  \
-    X(op##_m16_i, #op "w $17,(%rbx)", IN_ANY)                                                \
-    X(op##_m32_i, #op "l $31,(%rbx)", IN_ANY)                                                \
-    X(op##_m64_i, #op "q $37,(%rbx)", IN_ANY)                                                \
+#define SHIFT_CASES(X, op)                                                                       \
+    X(op##_m8_cl, #op "b %cl,(%rbx)", IN_ANY)                                                    \
+    X(op##_m16_cl, #op "w %cl,(%rbx)", IN_ANY)                                                   \
+    X(op##_m32_cl, #op "l %cl,(%rbx)", IN_ANY)                                                   \
+    X(op##_m64_cl, #op "q %cl,(%rbx)", IN_ANY)                                                   \
+    X(op##_r32_cl, #op "l %cl,%eax", IN_ANY)                                                     \
+    X(op##_m8_1, #op "b $1,(%rbx)", IN_ANY)                                                      \
+    X(op##_m16_i, #op "w $17,(%rbx)", IN_ANY)                                                    \
+    X(op##_m32_i, #op "l $31,(%rbx)", IN_ANY)                                                    \
+    X(op##_m64_i, #op "q $37,(%rbx)", IN_ANY)                                                    \
     X(op##_m64_1, #op "q $1,(%rbx)", IN_ANY)
 
-#define MULDIV_CASES(X, op, in)                                                              \
-    X(op##_m8, #op "b (%rbx)", in)                                                           \
-    X(op##_m16, #op "w (%rbx)", in)                                                          \
-    X(op##_m32, #op "l (%rbx)", in)                                                          \
-    X(op##_m64, #op "q (%rbx)", in)                                                          \
+#define MULDIV_CASES(X, op, in)                                                                  \
+    X(op##_m8, #op "b (%rbx)", in)                                                               \
+    X(op##_m16, #op "w (%rbx)", in)                                                              \
+    X(op##_m32, #op "l (%rbx)", in)                                                              \
+    X(op##_m64, #op "q (%rbx)", in)                                                              \
     X(op##_r64, #op "q %rsi", in)
 
-#define SHIFTD_CASES(X, op)                                                                  \
-    X(op##_m16_cl, #op "w %cl,%dx,(%rbx)", IN_ANY)                                           \
-    X(op##_m32_cl, #op "l %cl,%edx,(%rbx)", IN_ANY)                                          \
-    X(op##_m64_cl, #op "q %cl,%rdx,(%rbx)", IN_ANY)                                          \
-    X(op##_r32_cl, #op "l %cl,%edx,%eax", IN_ANY)                                            \
-    X(op##_m16_i, #op "w $20,%dx,(%rbx)", IN_ANY)                                            \
+#define SHIFTD_CASES(X, op)                                                                      \
+    X(op##_m16_cl, #op "w %cl,%dx,(%rbx)", IN_ANY)                                               \
+    X(op##_m32_cl, #op "l %cl,%edx,(%rbx)", IN_ANY)                                              \
+    X(op##_m64_cl, #op "q %cl,%rdx,(%rbx)", IN_ANY)                                              \
+    X(op##_r32_cl, #op "l %cl,%edx,%eax", IN_ANY)                                                \
+    X(op##_m16_i, #op "w $20,%dx,(%rbx)", IN_ANY)                                                \
     X(op##_m64_i, #op "q $1,%rdx,(%rbx)", IN_ANY)
 
 /* register bit offsets reach up to 2048 bits either side of RBX */
-#define BT_CASES(X, op)                                                                      \
-    X(op##_m16_r, #op "w %cx,(%rbx)", IN_BIT_OFFSET)                                         \
-    X(op##_m32_r, #op "l %ecx,(%rbx)", IN_BIT_OFFSET)                                        \
-    X(op##_m64_r, #op "q %rcx,(%rbx)", IN_BIT_OFFSET)                                        \
-    X(op##_m16_i, #op "w $21,(%rbx)", IN_ANY)                                                \
-    X(op##_m32_i, #op "l $35,(%rbx)", IN_ANY)                                                \
-    X(op##_m64_i, #op "q $63,(%rbx)", IN_ANY)                                                \
+#define BT_CASES(X, op)                                                                          \
+    X(op##_m16_r, #op "w %cx,(%rbx)", IN_BIT_OFFSET)                                             \
+    X(op##_m32_r, #op "l %ecx,(%rbx)", IN_BIT_OFFSET)                                            \
+    X(op##_m64_r, #op "q %rcx,(%rbx)", IN_BIT_OFFSET)                                            \
+    X(op##_m16_i, #op "w $21,(%rbx)", IN_ANY)                                                    \
+    X(op##_m32_i, #op "l $35,(%rbx)", IN_ANY)                                                    \
+    X(op##_m64_i, #op "q $63,(%rbx)", IN_ANY)                                                    \
     X(op##_r32_r, #op "l %ecx,%eax", IN_ANY)
 
-#define SCAN_CASES(X, op)                                                                    \
-    X(op##_r16_m, #op "w (%rbx),%dx", IN_ANY)                                                \
-    X(op##_r32_m, #op "l (%rbx),%edx", IN_ANY)                                               \
-    X(op##_r64_m, #op "q (%rbx),%rdx", IN_ANY)                                               \
+#define SCAN_CASES(X, op)                                                                        \
+    X(op##_r16_m, #op "w (%rbx),%dx", IN_ANY)                                                    \
+    X(op##_r32_m, #op "l (%rbx),%edx", IN_ANY)                                                   \
+    X(op##_r64_m, #op "q (%rbx),%rdx", IN_ANY)                                                   \
     X(op##_r32_r, #op "l %esi,%edx", IN_ANY)
 
 /* sfx: operand-size suffix, r: register prefix (e for 32-bit, r for 64-bit) */
-#define BMI_CASES(X, sfx, r)                                                                 \
-    X(andn_##sfx, "andn" #sfx " (%rbx),%" #r "cx,%" #r "dx", IN_ANY)                         \
-    X(bextr_##sfx, "bextr" #sfx " %" #r "cx,(%rbx),%" #r "dx", IN_BIT_FIELD)                       \
-    X(bzhi_##sfx, "bzhi" #sfx " %" #r "cx,(%rbx),%" #r "dx", IN_BIT_FIELD)                         \
-    X(blsi_##sfx, "blsi" #sfx " (%rbx),%" #r "dx", IN_ANY)                                   \
-    X(blsmsk_##sfx, "blsmsk" #sfx " (%rbx),%" #r "dx", IN_ANY)                               \
-    X(blsr_##sfx, "blsr" #sfx " (%rbx),%" #r "dx", IN_ANY)                                   \
-    X(pdep_##sfx, "pdep" #sfx " (%rbx),%" #r "cx,%" #r "si", IN_ANY)                         \
-    X(pext_##sfx, "pext" #sfx " (%rbx),%" #r "cx,%" #r "si", IN_ANY)                         \
-    X(mulx_##sfx, "mulx" #sfx " (%rbx),%" #r "cx,%" #r "si", IN_ANY)                         \
-    X(mulx_same_##sfx, "mulx" #sfx " (%rbx),%" #r "si,%" #r "si", IN_ANY)                    \
-    X(rorx_##sfx, "rorx" #sfx " $13,(%rbx),%" #r "dx", IN_ANY)                               \
-    X(sarx_##sfx, "sarx" #sfx " %" #r "cx,(%rbx),%" #r "dx", IN_BIT_FIELD)                         \
-    X(shlx_##sfx, "shlx" #sfx " %" #r "cx,(%rbx),%" #r "dx", IN_BIT_FIELD)                         \
+#define BMI_CASES(X, sfx, r)                                                                     \
+    X(andn_##sfx, "andn" #sfx " (%rbx),%" #r "cx,%" #r "dx", IN_ANY)                             \
+    X(bextr_##sfx, "bextr" #sfx " %" #r "cx,(%rbx),%" #r "dx", IN_BIT_FIELD)                     \
+    X(bzhi_##sfx, "bzhi" #sfx " %" #r "cx,(%rbx),%" #r "dx", IN_BIT_FIELD)                       \
+    X(blsi_##sfx, "blsi" #sfx " (%rbx),%" #r "dx", IN_ANY)                                       \
+    X(blsmsk_##sfx, "blsmsk" #sfx " (%rbx),%" #r "dx", IN_ANY)                                   \
+    X(blsr_##sfx, "blsr" #sfx " (%rbx),%" #r "dx", IN_ANY)                                       \
+    X(pdep_##sfx, "pdep" #sfx " (%rbx),%" #r "cx,%" #r "si", IN_ANY)                             \
+    X(pext_##sfx, "pext" #sfx " (%rbx),%" #r "cx,%" #r "si", IN_ANY)                             \
+    X(mulx_##sfx, "mulx" #sfx " (%rbx),%" #r "cx,%" #r "si", IN_ANY)                             \
+    X(mulx_same_##sfx, "mulx" #sfx " (%rbx),%" #r "si,%" #r "si", IN_ANY)                        \
+    X(rorx_##sfx, "rorx" #sfx " $13,(%rbx),%" #r "dx", IN_ANY)                                   \
+    X(sarx_##sfx, "sarx" #sfx " %" #r "cx,(%rbx),%" #r "dx", IN_BIT_FIELD)                       \
+    X(shlx_##sfx, "shlx" #sfx " %" #r "cx,(%rbx),%" #r "dx", IN_BIT_FIELD)                       \
     X(shrx_##sfx, "shrx" #sfx " %" #r "cx,(%rbx),%" #r "dx", IN_BIT_FIELD)
 
-#define CASES(X)                                                                             \
-    ALU_CASES(X, add) ALU_CASES(X, or) ALU_CASES(X, adc) ALU_CASES(X, sbb)                   \
-    ALU_CASES(X, and) ALU_CASES(X, sub) ALU_CASES(X, xor) ALU_CASES(X, cmp)                  \
-    X(test_m8_i, "testb $0x81,(%rbx)", IN_ANY)                                               \
-    X(test_m16_i, "testw $0x8001,(%rbx)", IN_ANY)                                            \
-    X(test_m32_r, "testl %ecx,(%rbx)", IN_ANY)                                               \
-    X(test_m64_i, "testq $-2,(%rbx)", IN_ANY)                                                \
-    X(test_m8_f6_1, ".byte 0xf6,0x0b,0x5a", IN_ANY) /* TEST alias F6 /1 */                    \
-    X(test_rax_i, "testq $0x40000000,%rax", IN_ANY)                                          \
-    UNARY_CASES(X, inc) UNARY_CASES(X, dec) UNARY_CASES(X, not) UNARY_CASES(X, neg)          \
-    SHIFT_CASES(X, rol) SHIFT_CASES(X, ror) SHIFT_CASES(X, rcl) SHIFT_CASES(X, rcr)          \
-    SHIFT_CASES(X, shl) SHIFT_CASES(X, shr) SHIFT_CASES(X, sar)                              \
-    X(sal_alias_m8_cl, ".byte 0xd2,0x33", IN_ANY) /* SHL alias D2 /6 */                       \
-    X(sal_alias_m32_i, ".byte 0xc1,0x33,0x05", IN_ANY)                                       \
-    MULDIV_CASES(X, mul, IN_ANY) MULDIV_CASES(X, imul, IN_ANY)                               \
-    X(imul_r16_m_i8, "imulw $-5,(%rbx),%cx", IN_ANY)                                         \
-    X(imul_r32_m_i32, "imull $0x12345,(%rbx),%ecx", IN_ANY)                                  \
-    X(imul_r64_m_i32, "imulq $-0x1234567,(%rbx),%rcx", IN_ANY)                               \
-    X(imul_r64_r_i8, "imulq $127,%rsi,%rdi", IN_ANY)                                         \
-    MULDIV_CASES(X, div, IN_DIVIDE) MULDIV_CASES(X, idiv, IN_DIVIDE)                         \
-    X(imul_r16_m, "imulw (%rbx),%dx", IN_ANY)                                                \
-    X(imul_r32_m, "imull (%rbx),%edx", IN_ANY)                                               \
-    X(imul_r64_m, "imulq (%rbx),%rdx", IN_ANY)                                               \
-    SHIFTD_CASES(X, shld) SHIFTD_CASES(X, shrd)                                              \
-    BT_CASES(X, bt) BT_CASES(X, bts) BT_CASES(X, btr) BT_CASES(X, btc)                       \
-    SCAN_CASES(X, bsf) SCAN_CASES(X, bsr) SCAN_CASES(X, tzcnt) SCAN_CASES(X, lzcnt)          \
-    SCAN_CASES(X, popcnt)                                                                    \
-    X(movbe_r16_m, "movbew (%rbx),%dx", IN_ANY)                                              \
-    X(movbe_r32_m, "movbel (%rbx),%edx", IN_ANY)                                             \
-    X(movbe_m64_r, "movbeq %rdx,3(%rbx)", IN_ANY)                                            \
-    X(movbe_m16_r, "movbew %dx,(%rbx)", IN_ANY)                                              \
-    X(crc32_r32_m8, "crc32b (%rbx),%edx", IN_ANY)                                            \
-    X(crc32_r32_m16, "crc32w (%rbx),%edx", IN_ANY)                                           \
-    X(crc32_r32_m32, "crc32l (%rbx),%edx", IN_ANY)                                           \
-    X(crc32_r64_m64, "crc32q (%rbx),%rdx", IN_ANY)                                           \
-    X(crc32_r64_m8, "crc32b (%rbx),%rdx", IN_ANY)                                            \
-    BMI_CASES(X, l, e) BMI_CASES(X, q, r)                                                    \
-    X(adcx_r32_m, "adcxl (%rbx),%edx", IN_ANY)                                               \
-    X(adcx_r64_m, "adcxq (%rbx),%rdx", IN_ANY)                                               \
-    X(adox_r32_m, "adoxl (%rbx),%edx", IN_ANY)                                               \
-    X(adox_r64_m, "adoxq (%rbx),%rdx", IN_ANY)                                               \
-    X(lock_add_m32, "lock addl %ecx,(%rbx)", IN_ANY)                                         \
-    X(lock_sbb_m8_i, "lock sbbb $7,1(%rbx)", IN_ANY)                                         \
-    X(lock_neg_m64, "lock negq (%rbx)", IN_ANY)                                              \
-    X(lock_bts_m64_r, "lock btsq %rcx,(%rbx)", IN_BIT_OFFSET)                                \
-    X(lock_btc_m16_i, "lock btcw $9,(%rbx)", IN_ANY)                                         \
-    X(rol_r8h_cl, "rolb %cl,%ch", IN_ANY)                                                    \
+#define CASES(X)                                                                                 \
+    ALU_CASES(X, add) ALU_CASES(X, or) ALU_CASES(X, adc) ALU_CASES(X, sbb)                       \
+    ALU_CASES(X, and) ALU_CASES(X, sub) ALU_CASES(X, xor) ALU_CASES(X, cmp)                      \
+    X(test_m8_i, "testb $0x81,(%rbx)", IN_ANY)                                                   \
+    X(test_m16_i, "testw $0x8001,(%rbx)", IN_ANY)                                                \
+    X(test_m32_r, "testl %ecx,(%rbx)", IN_ANY)                                                   \
+    X(test_m64_i, "testq $-2,(%rbx)", IN_ANY)                                                    \
+    X(test_m8_f6_1, ".byte 0xf6,0x0b,0x5a", IN_ANY) /* TEST alias F6 /1 */                       \
+    X(test_rax_i, "testq $0x40000000,%rax", IN_ANY)                                              \
+    UNARY_CASES(X, inc) UNARY_CASES(X, dec) UNARY_CASES(X, not) UNARY_CASES(X, neg)              \
+    SHIFT_CASES(X, rol) SHIFT_CASES(X, ror) SHIFT_CASES(X, rcl) SHIFT_CASES(X, rcr)              \
+    SHIFT_CASES(X, shl) SHIFT_CASES(X, shr) SHIFT_CASES(X, sar)                                  \
+    X(sal_alias_m8_cl, ".byte 0xd2,0x33", IN_ANY) /* SHL alias D2 /6 */                          \
+    X(sal_alias_m32_i, ".byte 0xc1,0x33,0x05", IN_ANY)                                           \
+    MULDIV_CASES(X, mul, IN_ANY) MULDIV_CASES(X, imul, IN_ANY)                                   \
+    X(imul_r16_m_i8, "imulw $-5,(%rbx),%cx", IN_ANY)                                             \
+    X(imul_r32_m_i32, "imull $0x12345,(%rbx),%ecx", IN_ANY)                                      \
+    X(imul_r64_m_i32, "imulq $-0x1234567,(%rbx),%rcx", IN_ANY)                                   \
+    X(imul_r64_r_i8, "imulq $127,%rsi,%rdi", IN_ANY)                                             \
+    MULDIV_CASES(X, div, IN_DIVIDE) MULDIV_CASES(X, idiv, IN_DIVIDE)                             \
+    X(imul_r16_m, "imulw (%rbx),%dx", IN_ANY)                                                    \
+    X(imul_r32_m, "imull (%rbx),%edx", IN_ANY)                                                   \
+    X(imul_r64_m, "imulq (%rbx),%rdx", IN_ANY)                                                   \
+    SHIFTD_CASES(X, shld) SHIFTD_CASES(X, shrd)                                                  \
+    BT_CASES(X, bt) BT_CASES(X, bts) BT_CASES(X, btr) BT_CASES(X, btc)                           \
+    SCAN_CASES(X, bsf) SCAN_CASES(X, bsr) SCAN_CASES(X, tzcnt) SCAN_CASES(X, lzcnt)              \
+    SCAN_CASES(X, popcnt)                                                                        \
+    X(movbe_r16_m, "movbew (%rbx),%dx", IN_ANY)                                                  \
+    X(movbe_r32_m, "movbel (%rbx),%edx", IN_ANY)                                                 \
+    X(movbe_m64_r, "movbeq %rdx,3(%rbx)", IN_ANY)                                                \
+    X(movbe_m16_r, "movbew %dx,(%rbx)", IN_ANY)                                                  \
+    X(crc32_r32_m8, "crc32b (%rbx),%edx", IN_ANY)                                                \
+    X(crc32_r32_m16, "crc32w (%rbx),%edx", IN_ANY)                                               \
+    X(crc32_r32_m32, "crc32l (%rbx),%edx", IN_ANY)                                               \
+    X(crc32_r64_m64, "crc32q (%rbx),%rdx", IN_ANY)                                               \
+    X(crc32_r64_m8, "crc32b (%rbx),%rdx", IN_ANY)                                                \
+    BMI_CASES(X, l, e) BMI_CASES(X, q, r)                                                        \
+    X(adcx_r32_m, "adcxl (%rbx),%edx", IN_ANY)                                                   \
+    X(adcx_r64_m, "adcxq (%rbx),%rdx", IN_ANY)                                                   \
+    X(adox_r32_m, "adoxl (%rbx),%edx", IN_ANY)                                                   \
+    X(adox_r64_m, "adoxq (%rbx),%rdx", IN_ANY)                                                   \
+    X(lock_add_m32, "lock addl %ecx,(%rbx)", IN_ANY)                                             \
+    X(lock_sbb_m8_i, "lock sbbb $7,1(%rbx)", IN_ANY)                                             \
+    X(lock_neg_m64, "lock negq (%rbx)", IN_ANY)                                                  \
+    X(lock_bts_m64_r, "lock btsq %rcx,(%rbx)", IN_BIT_OFFSET)                                    \
+    X(lock_btc_m16_i, "lock btcw $9,(%rbx)", IN_ANY)                                             \
+    X(rol_r8h_cl, "rolb %cl,%ch", IN_ANY)                                                        \
     X(xor_r8h_r8, "xorb %dh,%al", IN_ANY)
 
 #define DEFINE_NATIVE(name, text, in) NATIVE(t_##name, text)
@@ -408,8 +408,12 @@ static const struct intel_vector intel_vectors[] = {
     { "bsr_r16_m", 0, 0, 0xffffffff12345678, 0, 0x202, 0, 0xffffffff12345678, 0x242 },
     /* SHLD r/m16 by 20: the 48-bit pattern destination:source:destination */
     { "shld_m16_i", 0, 0, 0xabcd, 0x1234, 0x202, 0, 0xabcd, 0xa86 },
-    /* TZCNT: OF cleared too (AMD: kept) */
-    { "tzcnt_r32_m", 0, 0, 5, 0, 0xa96, 0, 32, 0x203 },
+    /* TZCNT: OF, SF, AF, PF kept (AMD: OF kept, the others cleared) */
+    { "tzcnt_r32_m", 0, 0, 5, 0, 0xa96, 0, 32, 0xa97 },
+    /* RCL r/m16 by 17 (CL = 17, a whole turn): no flag changes (AMD: OF computed) */
+    { "rcl_m16_cl", 0, 17, 0, 0x8000, 0x202, 0, 0, 0x202 },
+    /* BLSR: PF kept (AMD: from the result) */
+    { "blsr_q", 0, 0, 0, 6, 0x206, 0, 4, 0x206 },
     /* BEXTR: SF from the result, AF clear (AMD: SF clear, AF set) */
     { "bextr_q", 0, 0x4000, 0, 0x8000000000000001, 0x202, 0, 0x8000000000000001, 0x282 },
 };
@@ -465,13 +469,15 @@ int main(int argc, char **argv)
         unsigned mismatches = 0;
         for (unsigned i = 0; i < iterations; i++) {
             struct state in, out;
+            WHV_EMULATOR_STATUS status;
             bool faulted;
             random_state(&in, tc->inputs);
             out = in;
             faulted = run_native(tc, &out);
             faults += faulted;
             runs++;
-            if (!compare(tc, &in, &out, faulted, run_emulated(emulator, tc, &in)) && ++mismatches >= 3)
+            status = run_emulated(emulator, tc, &in);
+            if (!compare(tc, &in, &out, faulted, status) && ++mismatches >= 3)
                 break;
         }
         CHECK(mismatches == 0, "%s: %u mismatching runs", tc->name, mismatches);

@@ -130,6 +130,14 @@ static void test_ins_outs(void)
     CHECK_EQ(reg64(WHvX64RegisterRip), rip + 2, "rep outsb: RIP");
     CHECK_EQ(h.get_calls, 1, "rep outsb: one Get (CR4 for the canonical check)");
 
+    /* F2 repeats INS/OUTS like F3 */
+    harness_reset(VCPU_LONG64);
+    set_reg64(WHvX64RegisterRcx, 2);
+    set_reg64(WHvX64RegisterRsi, 0x2000);
+    st = run_io("\xf2\x6e", 2, 0x3f8, 1, true, true, true);
+    CHECK(st.AsUINT32 == 1 && io_accesses() == 2, "repne outsb: two port writes");
+    CHECK_EQ(reg64(WHvX64RegisterRcx), 0, "repne outsb: RCX");
+
     /* DF=1: backwards */
     harness_reset(VCPU_LONG64);
     guest_write(&h.guest, 0x2000, (const uint8_t *)"hello", 5);
@@ -172,6 +180,17 @@ static void test_ins_outs(void)
     CHECK(st.AsUINT32 == 1 && h.log_count == 0, "rep outsb RCX=0: no access");
     CHECK_EQ(reg64(WHvX64RegisterRip), rip + 2, "rep outsb RCX=0: RIP");
     CHECK_EQ(reg64(WHvX64RegisterRsi), 0x2000, "rep outsb RCX=0: RSI");
+
+    /* with the RAM callback, the source is read directly: port callbacks only */
+    harness_reset(VCPU_LONG64);
+    harness_enable_ram_callback();
+    guest_write(&h.guest, 0x2000, (const uint8_t *)"hello", 5);
+    set_reg64(WHvX64RegisterRcx, 5);
+    set_reg64(WHvX64RegisterRsi, 0x2000);
+    st = run_io("\xf3\x6e", 2, 0x3f8, 1, true, true, true);
+    CHECK(st.AsUINT32 == 1 && io_accesses() == 5 && h.log_count == 5,
+          "rep outsb from mapped RAM: no memory callback");
+    CHECK(h.log[4].data == 'o', "rep outsb from mapped RAM: data");
 
     /* the source segment can be overridden (FS in 64-bit mode) */
     harness_reset(VCPU_LONG64);

@@ -101,6 +101,57 @@ static void test_wrap32(void)
     CHECK_EQ(reg64(WHvX64RegisterRsi), 0x1008, "ESI");
 }
 
+/* Segments: the override applies to the source only; limits stop a REP mid-way with #GP
+ * at the first element outside (expand-up and expand-down). */
+static void test_segments(void)
+{
+    WHV_EMULATOR_STATUS st;
+    uint64_t rip;
+    int error;
+
+    harness_reset(VCPU_PROTECTED32);
+    reg(WHvX64RegisterFs)->Segment.Base = 0x10000;
+    reg(WHvX64RegisterEs)->Segment.Base = 0x20000;
+    reg(WHvX64RegisterDs)->Segment.Base = 0x30000;
+    set_reg64(WHvX64RegisterRsi, 0x10);
+    set_reg64(WHvX64RegisterRdi, 0x20);
+    set_reg64(WHvX64RegisterRcx, 2);
+    st = run_mmio("\x64\xf3\xa4", 3);
+    expect_success(st, "fs: rep movsb");
+    CHECK(logged(0, false, 0x10010, 1) && logged(1, true, 0x20020, 1) &&
+              logged(2, false, 0x10011, 1) && logged(3, true, 0x20021, 1),
+          "FS:ESI to ES:EDI");
+
+    /* expand-up ES with limit 0x1003: four bytes, then #GP(0) at 0x1004 */
+    harness_reset(VCPU_PROTECTED32);
+    reg(WHvX64RegisterEs)->Segment.Limit = 0x1003;
+    reg(WHvX64RegisterEs)->Segment.Granularity = 0;
+    set_reg64(WHvX64RegisterRdi, 0x1000);
+    set_reg64(WHvX64RegisterRcx, 8);
+    rip = reg64(WHvX64RegisterRip);
+    st = run_mmio("\xf3\xaa", 2);
+    CHECK(st.AsUINT32 == 1 && pending_vector(&error) == 13 && error == 0,
+          "stosb past the ES limit: #GP(0)");
+    CHECK_EQ(h.log_count, 4, "stosb past the ES limit: elements inside written");
+    CHECK_EQ(reg64(WHvX64RegisterRdi), 0x1004, "stosb past the ES limit: EDI");
+    CHECK_EQ(reg64(WHvX64RegisterRcx), 4, "stosb past the ES limit: ECX");
+    CHECK_EQ(reg64(WHvX64RegisterRip), rip, "stosb past the ES limit: RIP");
+
+    /* expand-down ES (offsets above 0xfff valid), walking down from 0x1001 */
+    harness_reset(VCPU_PROTECTED32);
+    reg(WHvX64RegisterEs)->Segment.SegmentType = 0x7; /* data, expand-down, writable */
+    reg(WHvX64RegisterEs)->Segment.Limit = 0xfff;
+    set_reg64(WHvX64RegisterRflags, 0x2 | RFLAGS_DF);
+    set_reg64(WHvX64RegisterRdi, 0x1001);
+    set_reg64(WHvX64RegisterRcx, 8);
+    st = run_mmio("\xf3\xaa", 2);
+    CHECK(st.AsUINT32 == 1 && pending_vector(&error) == 13 && error == 0,
+          "std stosb below an expand-down limit: #GP(0)");
+    CHECK_EQ(h.log_count, 2, "expand-down: elements inside written");
+    CHECK_EQ(reg64(WHvX64RegisterRdi), 0xfff, "expand-down: EDI");
+    CHECK_EQ(reg64(WHvX64RegisterRcx), 6, "expand-down: ECX");
+}
+
 static void test_straddle(void)
 {
     WHV_EMULATOR_STATUS st;
@@ -351,10 +402,55 @@ static void test_ram_callback(void)
         }
 }
 
+/* #AC applies per element of a string instruction, as to any data access at CPL 3. */
+static void test_alignment_check(void)
+{
+    WHV_EMULATOR_STATUS st;
+    int error;
+
+    harness_reset(VCPU_LONG64);
+    vcpu_set_cpl(&h.guest.vcpu, 3);
+    set_reg64(WHvX64RegisterCr0, reg64(WHvX64RegisterCr0) | 0x40000); /* AM */
+    set_reg64(WHvX64RegisterRflags, 0x2 | 0x40000);                    /* AC */
+    set_reg64(WHvX64RegisterRsi, 0x10001);
+    set_reg64(WHvX64RegisterRdi, 0x20000);
+    set_reg64(WHvX64RegisterRcx, 4);
+    st = run_mmio("\xf3\x66\xa5", 3);
+    CHECK(st.AsUINT32 == 1 && pending_vector(&error) == 17 && error == 0,
+          "misaligned rep movsw at CPL 3 with AM and AC: #AC(0)");
+    CHECK_EQ(h.log_count, 0, "#AC: no access");
+    CHECK_EQ(reg64(WHvX64RegisterRcx), 4, "#AC: RCX");
+}
+
+/* A callback failing mid-REP ends the call with its status bit and writes nothing back. */
+static void test_callback_failure(void)
+{
+    WHV_EMULATOR_STATUS st;
+
+    harness_reset(VCPU_LONG64);
+    set_reg64(WHvX64RegisterRsi, 0x10000);
+    set_reg64(WHvX64RegisterRdi, 0x20000);
+    set_reg64(WHvX64RegisterRcx, 10);
+    h.guest.fail_at[GUEST_CB_MEMORY] = 5;
+    st = run_mmio("\xf3\xa4", 2);
+    CHECK(st.AsUINT32 == 0x8, "memory failure mid-REP: status 0x%x", (unsigned)st.AsUINT32);
+    CHECK_EQ(h.set_calls, 0, "memory failure mid-REP: no register written");
+    CHECK_EQ(h.log_count, 5, "memory failure mid-REP: nothing after the failure");
+
+    harness_reset(VCPU_LONG64);
+    set_reg64(WHvX64RegisterRsi, 0x10000);
+    set_reg64(WHvX64RegisterRcx, 10);
+    h.guest.fail_at[GUEST_CB_IO] = 3;
+    st = run_io("\xf3\x6e", 2, 0x80, 1, true, true, true);
+    CHECK(st.AsUINT32 == 0x4, "port failure mid-REP: status 0x%x", (unsigned)st.AsUINT32);
+    CHECK_EQ(h.set_calls, 0, "port failure mid-REP: no register written");
+}
+
 int main(void)
 {
     test_wrap16();
     test_wrap32();
+    test_segments();
     test_straddle();
     test_faults();
     test_budget("\xf3\xa4", 2, 7, "rep movsb, budget 7");
@@ -363,6 +459,8 @@ int main(void)
     test_budget("\xf2\xae", 2, 5, "repne scasb, budget 5");
     test_budget("\xf3\x48\xad", 3, 3, "rep lodsq, budget 3");
     test_single_step();
+    test_alignment_check();
+    test_callback_failure();
     test_ram_callback();
     harness_reset(VCPU_LONG64);
     guest_free(&h.guest);

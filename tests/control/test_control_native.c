@@ -1,0 +1,672 @@
+/* The stack, branch, segment-load and descriptor instructions against this CPU, in 64-bit
+ * user mode. Each case is written once in assembler: it runs natively on a stack inside a
+ * test buffer, and its bytes go through WHvEmulatorTryMmioEmulation with the CLI's
+ * in-memory guest holding the same registers and memory (at the same addresses). Registers,
+ * RFLAGS, where execution continues and the whole buffer must agree.
+ *
+ * Then the selector instructions: LAR/LSL/VERR/VERW on every GDT selector and on LDT
+ * entries made with modify_ldt, and segment loads (MOV GS, POP GS, LGS) whose faults are
+ * seen natively as signals carrying the error code.
+ *
+ * Usage: test_control_native [iterations per case] [seed] */
+#define _GNU_SOURCE /* REG_ERR, syscall() */
+
+#include <asm/ldt.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "WinHvEmulation.h"
+#include "check.h"
+#include "guest.h"
+
+/* Registers a case may use, in the order the stub loads and stores them; `landing` says
+ * where execution went on natively: 1 = the next instruction, 2 = the branch target. */
+struct state {
+    uint64_t rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi, rflags, landing;
+};
+
+static const WHV_REGISTER_NAME state_regs[] = {
+    WHvX64RegisterRax, WHvX64RegisterRcx, WHvX64RegisterRdx, WHvX64RegisterRbx,
+    WHvX64RegisterRsp, WHvX64RegisterRbp, WHvX64RegisterRsi, WHvX64RegisterRdi,
+    WHvX64RegisterRflags,
+};
+static const char *const state_names[] = { "rax", "rcx", "rdx", "rbx", "rsp",
+                                           "rbp", "rsi", "rdi", "rflags" };
+#define STATE_REGS 9
+
+uint64_t host_rsp; /* the C stack while a case runs on the test stack */
+
+/* A native stub: load the state (pointer in RDI, kept in R15), RSP last; run the
+ * instruction at NAME_insn; fall through to NAME_next (landing 1) or branch to the local
+ * label 2, NAME_target (landing 2); store the state, restore the C stack; clear AC and DF
+ * that a POPF may have set. */
+#define NATIVE(name, text)                                                                   \
+    void name(struct state *);                                                               \
+    extern const uint8_t name##_insn[], name##_next[], name##_target[];                      \
+    __asm__(".text\n.globl " #name "\n.type " #name ",@function\n" #name ":\n"               \
+            "push %rbx\npush %rbp\npush %r12\npush %r13\npush %r14\npush %r15\n"              \
+            "mov %rdi,%r15\nmov %rsp,host_rsp(%rip)\n"                                       \
+            "pushq 64(%r15)\npopfq\n"                                                        \
+            "mov 0(%r15),%rax\nmov 8(%r15),%rcx\nmov 16(%r15),%rdx\nmov 24(%r15),%rbx\n"     \
+            "mov 40(%r15),%rbp\nmov 48(%r15),%rsi\nmov 56(%r15),%rdi\nmov 32(%r15),%rsp\n"   \
+            ".globl " #name "_insn\n" #name "_insn:\n" text "\n"                             \
+            ".globl " #name "_next\n" #name "_next:\nmov $1,%r10\njmp 3f\n"                  \
+            ".globl " #name "_target\n" #name "_target:\n2:\nmov $2,%r10\n3:\n"              \
+            "mov %rax,0(%r15)\nmov %rcx,8(%r15)\nmov %rdx,16(%r15)\nmov %rbx,24(%r15)\n"     \
+            "mov %rsp,32(%r15)\nmov %rbp,40(%r15)\nmov %rsi,48(%r15)\nmov %rdi,56(%r15)\n"   \
+            "mov %r10,72(%r15)\nmov host_rsp(%rip),%rsp\npushfq\npopq 64(%r15)\n"            \
+            "pushfq\nandq $-0x40001,(%rsp)\npopfq\ncld\n"                                   \
+            "pop %r15\npop %r14\npop %r13\npop %r12\npop %rbp\npop %rbx\nret\n");
+
+/* How a case's inputs are drawn. */
+enum input_kind {
+    IN_ANY,     /* random registers and memory; the stack top is a harmless RFLAGS image */
+    IN_BRANCH,  /* [rbx], rax and the stack top hold the branch target */
+    IN_COUNT,   /* rcx small (LOOP, JrCXZ) */
+    IN_FARPTR,  /* [rbx+16] a far pointer with a null selector */
+};
+
+#define CASES(X)                                                                             \
+    X(push_m64, "pushq 8(%rbx)", IN_ANY)                                                     \
+    X(push_m16, "pushw 8(%rbx)", IN_ANY)                                                     \
+    X(push_m_rsp, "pushq 16(%rsp)", IN_ANY)                                                  \
+    X(push_r64, "pushq %rsi", IN_ANY)                                                        \
+    X(push_rsp, "pushq %rsp", IN_ANY)                                                        \
+    X(push_r16, "pushw %dx", IN_ANY)                                                         \
+    X(push_i32, "pushq $-5", IN_ANY)                                                         \
+    X(push_i16, "pushw $0x1234", IN_ANY)                                                     \
+    X(push_i8, "pushq $0x7f", IN_ANY)                                                        \
+    X(push_fs, "pushq %fs", IN_ANY)                                                          \
+    X(push_fs16, "pushw %fs", IN_ANY)                                                        \
+    X(push_gs, "pushq %gs", IN_ANY)                                                          \
+    X(pop_m64, "popq 8(%rbx)", IN_ANY)                                                       \
+    X(pop_m16, "popw 8(%rbx)", IN_ANY)                                                       \
+    X(pop_m_rsp, "popq (%rsp)", IN_ANY)                                                      \
+    X(pop_m_rsp8, "popq 8(%rsp)", IN_ANY)                                                    \
+    X(pop_m_rsp_index, "popq -8(%rsp,%rsi,1)", IN_ANY)                                       \
+    X(pop_r64, "popq %rdx", IN_ANY)                                                          \
+    X(pop_r16, "popw %dx", IN_ANY)                                                           \
+    X(pop_rsp, "popq %rsp", IN_ANY)                                                          \
+    X(pushf, "pushfq", IN_ANY)                                                               \
+    X(pushf16, "pushfw", IN_ANY)                                                             \
+    X(popf, "popfq", IN_ANY)                                                                 \
+    X(popf16, "popfw", IN_ANY)                                                               \
+    X(enter0, "enter $0x20,$0", IN_ANY)                                                      \
+    X(enter1, "enter $0x18,$1", IN_ANY)                                                      \
+    X(enter3, "enter $8,$3", IN_ANY)                                                         \
+    X(enter31, "enter $0,$31", IN_ANY)                                                       \
+    X(enter_big, "enter $0x400,$2", IN_ANY)                                                  \
+    X(enter16, "enterw $0x10,$2", IN_ANY)                                                    \
+    X(leave, "leave", IN_ANY)                                                                \
+    X(leave16, "leavew", IN_ANY)                                                             \
+    X(xlat, "xlat", IN_ANY)                                                                  \
+    X(call_m, "call *(%rbx)", IN_BRANCH)                                                     \
+    X(call_r, "call *%rax", IN_BRANCH)                                                       \
+    X(call_rel, "call 2f", IN_BRANCH)                                                        \
+    X(jmp_m, "jmp *(%rbx)", IN_BRANCH)                                                       \
+    X(jmp_r, "jmp *%rax", IN_BRANCH)                                                         \
+    X(jmp_rel8, "jmp 2f", IN_BRANCH)                                                         \
+    X(jmp_rel32, "{disp32} jmp 2f", IN_BRANCH)                                               \
+    X(ret, "ret", IN_BRANCH)                                                                 \
+    X(ret_imm, "ret $0x18", IN_BRANCH)                                                       \
+    X(jo, "jo 2f", IN_ANY)                                                                   \
+    X(jno, "jno 2f", IN_ANY)                                                                 \
+    X(jb, "jb 2f", IN_ANY)                                                                   \
+    X(jae, "jae 2f", IN_ANY)                                                                 \
+    X(je, "je 2f", IN_ANY)                                                                   \
+    X(jne, "jne 2f", IN_ANY)                                                                 \
+    X(jbe, "jbe 2f", IN_ANY)                                                                 \
+    X(ja, "ja 2f", IN_ANY)                                                                   \
+    X(js, "js 2f", IN_ANY)                                                                   \
+    X(jns, "jns 2f", IN_ANY)                                                                 \
+    X(jp, "jp 2f", IN_ANY)                                                                   \
+    X(jnp, "jnp 2f", IN_ANY)                                                                 \
+    X(jl, "jl 2f", IN_ANY)                                                                   \
+    X(jge, "jge 2f", IN_ANY)                                                                 \
+    X(jle, "jle 2f", IN_ANY)                                                                 \
+    X(jg, "jg 2f", IN_ANY)                                                                   \
+    X(jle32, "{disp32} jle 2f", IN_ANY)                                                      \
+    X(jb32, "{disp32} jb 2f", IN_ANY)                                                        \
+    X(loop, "loop 2f", IN_COUNT)                                                             \
+    X(loope, "loope 2f", IN_COUNT)                                                           \
+    X(loopne, "loopne 2f", IN_COUNT)                                                         \
+    X(loop32, "addr32 loop 2f", IN_COUNT)                                                    \
+    X(jrcxz, "jrcxz 2f", IN_COUNT)                                                           \
+    X(jecxz, "jecxz 2f", IN_COUNT)                                                           \
+    X(lgs, "lgs 16(%rbx),%eax", IN_FARPTR)                                                   \
+    X(lgs16, "lgs 16(%rbx),%ax", IN_FARPTR)                                                  \
+    X(lgs_rexw, ".byte 0x48,0x0f,0xb5,0x43,0x10", IN_FARPTR)                                 \
+    X(movnti, "movnti %rsi,8(%rbx)", IN_ANY)                                                 \
+    X(clflush, "clflush 8(%rbx)", IN_ANY)                                                    \
+    X(prefetchw, "prefetchw 8(%rbx)", IN_ANY)
+
+#define DEFINE_NATIVE(name, text, in) NATIVE(t_##name, text)
+CASES(DEFINE_NATIVE)
+
+struct test_case {
+    const char *name;
+    void (*run)(struct state *);
+    const uint8_t *insn, *next, *target;
+    enum input_kind inputs;
+};
+
+#define CASE_ENTRY(name, text, in)                                                           \
+    { #name, t_##name, t_##name##_insn, t_##name##_next, t_##name##_target, in },
+static const struct test_case cases[] = { CASES(CASE_ENTRY) };
+
+/* ---- inputs ---- */
+
+static uint64_t rng_state = 0x2545f4914f6cdd1du;
+
+static uint64_t next_random(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+/* The test buffer: data around RBX, the stack below RSP, frames up to RBP. */
+static uint8_t mem_before[8192], mem[8192] __attribute__((aligned(4096)));
+#define RBX_OFFSET 1024
+#define RSP_OFFSET 6144
+#define RBP_OFFSET 6400
+
+static void put64(uint8_t *p, uint64_t v)
+{
+    memcpy(p, &v, 8);
+}
+
+static void random_state(struct state *s, const struct test_case *tc)
+{
+    uint64_t flags_image;
+
+    s->rax = next_random();
+    s->rcx = next_random();
+    s->rdx = next_random();
+    s->rsi = next_random() % 3 * 8; /* an index that keeps pop -8(%rsp,%rsi) inside */
+    s->rdi = next_random();
+    s->rbx = (uint64_t)(uintptr_t)(mem + RBX_OFFSET);
+    s->rsp = (uint64_t)(uintptr_t)(mem + RSP_OFFSET);
+    s->rbp = (uint64_t)(uintptr_t)(mem + RBP_OFFSET);
+    for (unsigned i = 0; i < sizeof mem_before; i++)
+        mem_before[i] = (uint8_t)next_random();
+    /* arithmetic flags none, all or mixed; IF and bit 1 as user mode has them */
+    switch (next_random() % 3) {
+    case 0: s->rflags = 0x202; break;
+    case 1: s->rflags = 0x202 | 0x8d5; break;
+    default: s->rflags = 0x202 | (next_random() & 0x8d5); break;
+    }
+    /* what POPF pops: anything but TF (a native single-step trap) */
+    flags_image = next_random() & ~UINT64_C(0x100);
+    put64(mem_before + RSP_OFFSET, flags_image);
+    switch (tc->inputs) {
+    case IN_BRANCH:
+        s->rax = (uint64_t)(uintptr_t)tc->target;
+        put64(mem_before + RBX_OFFSET, s->rax);
+        put64(mem_before + RSP_OFFSET, s->rax);
+        break;
+    case IN_COUNT:
+        s->rcx = next_random() % 4 == 0 ? next_random() : next_random() % 3;
+        if (next_random() % 4 == 0)
+            s->rcx |= UINT64_C(0x100000000); /* ECX 0..2 with RCX upper bits set */
+        break;
+    case IN_FARPTR:
+        mem_before[RBX_OFFSET + 20] = mem_before[RBX_OFFSET + 21] = 0; /* m16:32 selector */
+        mem_before[RBX_OFFSET + 18] = mem_before[RBX_OFFSET + 19] = 0; /* m16:16 selector */
+        mem_before[RBX_OFFSET + 24] = mem_before[RBX_OFFSET + 25] = 0; /* m16:64 selector */
+        break;
+    case IN_ANY:
+        break;
+    }
+}
+
+/* ---- emulation ---- */
+
+/* Native faults come back here as signals, with the error code. */
+static sigjmp_buf native_fault;
+static volatile int fault_signal;
+static volatile uint64_t fault_error;
+
+static void on_fault(int sig, siginfo_t *info, void *context)
+{
+    ucontext_t *uc = context;
+    (void)info;
+    fault_signal = sig;
+    fault_error = (uint64_t)uc->uc_mcontext.gregs[REG_ERR];
+    siglongjmp(native_fault, 1);
+}
+
+
+static struct guest g;
+static uint16_t native_fs, native_gs;
+
+static WHV_EMULATOR_STATUS emulate(WHV_EMULATOR_HANDLE emulator, const uint8_t *insn,
+                                   unsigned length)
+{
+    WHV_VP_EXIT_CONTEXT vp;
+    WHV_MEMORY_ACCESS_CONTEXT mmio;
+    WHV_EMULATOR_STATUS status;
+    HRESULT hr;
+
+    vcpu_exit_context(&g.vcpu, length, &vp);
+    memset(&mmio, 0, sizeof mmio);
+    mmio.InstructionByteCount = (UINT8)length;
+    memcpy(mmio.InstructionBytes, insn, length);
+    mmio.AccessInfo.AccessType = WHvMemoryAccessRead;
+    hr = WHvEmulatorTryMmioEmulation(emulator, &g, &vp, &mmio, &status);
+    CHECK(hr == S_OK, "TryMmioEmulation hr=0x%x", (unsigned)hr);
+    return status;
+}
+
+/* A 64-bit CPL-3 guest with Linux's user selectors. */
+static void user_mode_guest(void)
+{
+    vcpu_set_defaults(&g.vcpu, VCPU_LONG64);
+    vcpu_set_cpl(&g.vcpu, 3);
+    vcpu_reg(&g.vcpu, WHvX64RegisterCs)->Segment.Selector = 0x33;
+    vcpu_reg(&g.vcpu, WHvX64RegisterSs)->Segment.Selector = 0x2b;
+    vcpu_reg(&g.vcpu, WHvX64RegisterFs)->Segment.Selector = native_fs;
+    vcpu_reg(&g.vcpu, WHvX64RegisterGs)->Segment.Selector = native_gs;
+}
+
+static WHV_EMULATOR_STATUS run_emulated(WHV_EMULATOR_HANDLE emulator, const struct test_case *tc,
+                                        const struct state *s)
+{
+    const uint64_t *r = &s->rax;
+
+    user_mode_guest();
+    for (unsigned i = 0; i < STATE_REGS; i++)
+        vcpu_reg(&g.vcpu, state_regs[i])->Reg64 = r[i];
+    vcpu_reg(&g.vcpu, WHvX64RegisterRip)->Reg64 = (uint64_t)(uintptr_t)tc->insn;
+    guest_write(&g, (uint64_t)(uintptr_t)mem, mem_before, sizeof mem_before);
+    return emulate(emulator, tc->insn, (unsigned)(tc->next - tc->insn));
+}
+
+static bool compare(const struct test_case *tc, const struct state *in, const struct state *out,
+                    WHV_EMULATOR_STATUS status)
+{
+    const uint64_t *before = &in->rax, *native = &out->rax;
+    uint64_t rip = vcpu_reg(&g.vcpu, WHvX64RegisterRip)->Reg64;
+    const uint8_t *want_rip = out->landing == 2 ? tc->target : tc->next;
+    uint8_t emulated_mem[sizeof mem];
+    bool ok = true;
+
+    if (status.AsUINT32 != 1 ||
+        vcpu_reg(&g.vcpu, WHvRegisterPendingInterruption)->PendingInterruption.InterruptionPending) {
+        fprintf(stderr, "%s: status 0x%x, pending vector %u\n", tc->name,
+                (unsigned)status.AsUINT32,
+                vcpu_reg(&g.vcpu, WHvRegisterPendingInterruption)
+                    ->PendingInterruption.InterruptionVector);
+        return false;
+    }
+    for (unsigned i = 0; i < STATE_REGS; i++) {
+        uint64_t got = vcpu_reg(&g.vcpu, state_regs[i])->Reg64;
+        if (got != native[i]) {
+            fprintf(stderr, "%s: %s = 0x%llx, native 0x%llx\n", tc->name, state_names[i],
+                    (unsigned long long)got, (unsigned long long)native[i]);
+            ok = false;
+        }
+    }
+    if (rip != (uint64_t)(uintptr_t)want_rip) {
+        fprintf(stderr, "%s: rip = 0x%llx, native went on at 0x%llx\n", tc->name,
+                (unsigned long long)rip, (unsigned long long)(uintptr_t)want_rip);
+        ok = false;
+    }
+    guest_read(&g, (uint64_t)(uintptr_t)mem, emulated_mem, sizeof emulated_mem);
+    for (unsigned i = 0; i < sizeof mem; i++) {
+        if (emulated_mem[i] != mem[i]) {
+            fprintf(stderr, "%s: mem[%u] = 0x%02x, native 0x%02x\n", tc->name, i,
+                    emulated_mem[i], mem[i]);
+            ok = false;
+            break;
+        }
+    }
+    if (!ok)
+        for (unsigned i = 0; i < STATE_REGS; i++)
+            fprintf(stderr, "    input %s = 0x%llx\n", state_names[i],
+                    (unsigned long long)before[i]);
+    return ok;
+}
+
+/* Run a case natively; false when it raised a signal (a broken case: the stub's stack
+ * switch is undone by the jump back). */
+static bool run_native(const struct test_case *tc, struct state *s)
+{
+    if (sigsetjmp(native_fault, 1))
+        return false;
+    tc->run(s);
+    return true;
+}
+
+static void run_cases(WHV_EMULATOR_HANDLE emulator, unsigned iterations)
+{
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        const struct test_case *tc = &cases[c];
+        unsigned failures = 0;
+        for (unsigned it = 0; it < iterations; it++) {
+            struct state in, out;
+            WHV_EMULATOR_STATUS status;
+            random_state(&in, tc);
+            out = in;
+            memcpy(mem, mem_before, sizeof mem);
+            if (!run_native(tc, &out)) {
+                CHECK(0, "%s: native signal %d", tc->name, fault_signal);
+                break;
+            }
+            status = run_emulated(emulator, tc, &in);
+            if (!compare(tc, &in, &out, status) && ++failures >= 3)
+                break;
+        }
+        CHECK(failures == 0, "%s: %u mismatches", tc->name, failures);
+    }
+}
+
+/* ---- selectors: the GDT as LAR/LSL show it, LDT entries from modify_ldt ---- */
+
+/* Linux's LDT entries for the tests: (index, base, limit, flags as struct user_desc). */
+struct ldt_entry {
+    unsigned index;
+    unsigned contents;       /* 0 data, 1 expand-down data, 2 code, 3 conforming code */
+    bool read_exec_only, seg_32bit, limit_in_pages, not_present;
+    uint32_t limit;
+};
+
+static const struct ldt_entry ldt_entries[] = {
+    { 0, 0, false, true, true, false, 0xfffff },   /* flat read/write data */
+    { 1, 0, true, true, false, false, 0x1234 },    /* read-only data */
+    { 2, 1, false, false, false, false, 0x0fff },  /* expand-down 16-bit data */
+    { 3, 2, false, true, true, false, 0xfffff },   /* readable code */
+    { 4, 2, true, true, false, false, 0xffff },    /* execute-only code */
+    { 5, 3, false, false, false, true, 0x7fff },   /* conforming code (Linux: not present) */
+    { 6, 0, false, true, false, true, 0x100 },     /* not present data */
+};
+#define TEST_LDT_ENTRIES (sizeof ldt_entries / sizeof ldt_entries[0])
+
+static bool make_ldt(void)
+{
+    for (size_t i = 0; i < TEST_LDT_ENTRIES; i++) {
+        const struct ldt_entry *e = &ldt_entries[i];
+        struct user_desc d;
+        memset(&d, 0, sizeof d);
+        d.entry_number = e->index;
+        d.base_addr = 0x10000u * (unsigned)(i + 1);
+        d.limit = e->limit;
+        d.seg_32bit = e->seg_32bit;
+        d.contents = e->contents;
+        d.read_exec_only = e->read_exec_only;
+        d.limit_in_pages = e->limit_in_pages;
+        d.seg_not_present = e->not_present;
+        d.useable = 1;
+        if (syscall(SYS_modify_ldt, 0x11, &d, sizeof d) != 0) {
+            perror("modify_ldt");
+            fprintf(stderr, "entry %u refused\n", e->index);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Native LAR/LSL/VERR/VERW of a selector: ZF and the results. */
+struct query {
+    uint64_t lar, lsl;
+    bool lar_ok, lsl_ok, verr, verw;
+};
+
+static struct query native_query(uint16_t sel)
+{
+    struct query q;
+    uint64_t lar = 0x5555, lsl = 0x6666;
+    uint8_t zf_lar, zf_lsl, zf_verr, zf_verw;
+
+    __asm__ volatile("larq %q4,%0\n\tsetz %1\n\tlslq %q4,%2\n\tsetz %3"
+                     : "+&r"(lar), "=&r"(zf_lar), "+&r"(lsl), "=&r"(zf_lsl)
+                     : "r"((uint64_t)sel)
+                     : "cc");
+    __asm__ volatile("verr %2\n\tsetz %0\n\tverw %2\n\tsetz %1"
+                     : "=&r"(zf_verr), "=&r"(zf_verw)
+                     : "r"(sel)
+                     : "cc");
+    q.lar = lar;
+    q.lsl = lsl;
+    q.lar_ok = zf_lar;
+    q.lsl_ok = zf_lsl;
+    q.verr = zf_verr;
+    q.verw = zf_verw;
+    return q;
+}
+
+/* The guest's tables, at addresses of their own. */
+#define GUEST_GDT 0x200000u
+#define GUEST_LDT 0x210000u
+#define GDT_ENTRIES 32
+
+/* A GDT equivalent to the host's as far as LAR and LSL can see it: base 0, the access
+ * rights LAR shows, the limit LSL shows (a 64-bit system descriptor gets its upper half). */
+static void build_guest_gdt(void)
+{
+    uint8_t gdt[GDT_ENTRIES * 8];
+
+    memset(gdt, 0, sizeof gdt);
+    for (unsigned i = 1; i < GDT_ENTRIES; i++) {
+        struct query q = native_query((uint16_t)(i * 8 + 3));
+        uint64_t d, limit;
+        if (!q.lar_ok)
+            continue;
+        limit = q.lsl_ok ? q.lsl : 0;
+        if (q.lar & 0x800000) /* G: LSL shows the scaled limit */
+            limit >>= 12;
+        d = (limit & 0xffff) | ((limit & 0xf0000) << 32) | ((q.lar & 0xf0ff00) << 32);
+        put64(gdt + i * 8, d);
+        if (!((q.lar >> 12) & 1)) /* a system descriptor: the next slot is its upper half */
+            i++;
+    }
+    guest_write(&g, GUEST_GDT, gdt, sizeof gdt);
+}
+
+/* The LDT as the kernel holds it, read back with modify_ldt(0). */
+static void build_guest_ldt(void)
+{
+    uint8_t ldt[TEST_LDT_ENTRIES * 8];
+    long n = syscall(SYS_modify_ldt, 0, ldt, sizeof ldt);
+
+    CHECK(n == (long)sizeof ldt, "modify_ldt read: %ld", n);
+    guest_write(&g, GUEST_LDT, ldt, sizeof ldt);
+}
+
+static void tables_guest(void)
+{
+    WHV_X64_SEGMENT_REGISTER *ldtr;
+
+    user_mode_guest();
+    vcpu_reg(&g.vcpu, WHvX64RegisterGdtr)->Table.Base = GUEST_GDT;
+    vcpu_reg(&g.vcpu, WHvX64RegisterGdtr)->Table.Limit = GDT_ENTRIES * 8 - 1;
+    ldtr = &vcpu_reg(&g.vcpu, WHvX64RegisterLdtr)->Segment;
+    ldtr->Selector = 0x50; /* any non-null selector: the cached base and limit are used */
+    ldtr->Base = GUEST_LDT;
+    ldtr->Limit = TEST_LDT_ENTRIES * 8 - 1;
+    ldtr->Present = 1;
+}
+
+/* LAR r64/r16, LSL r64, VERR, VERW on a selector through the emulator. */
+static struct query emulated_query(WHV_EMULATOR_HANDLE emulator, uint16_t sel)
+{
+    static const uint8_t lar[] = { 0x48, 0x0f, 0x02, 0xc1 };  /* lar rax, cx */
+    static const uint8_t lsl[] = { 0x48, 0x0f, 0x03, 0xd1 };  /* lsl rdx, cx */
+    static const uint8_t verr[] = { 0x0f, 0x00, 0xe1 };       /* verr cx */
+    static const uint8_t verw[] = { 0x0f, 0x00, 0xe9 };       /* verw cx */
+    static const struct { const uint8_t *bytes; unsigned length; } insns[] = {
+        { lar, sizeof lar }, { lsl, sizeof lsl }, { verr, sizeof verr }, { verw, sizeof verw },
+    };
+    struct query q;
+    bool zf[4];
+
+    for (unsigned i = 0; i < 4; i++) {
+        WHV_EMULATOR_STATUS st;
+        tables_guest();
+        vcpu_reg(&g.vcpu, WHvX64RegisterRcx)->Reg64 = sel;
+        vcpu_reg(&g.vcpu, WHvX64RegisterRax)->Reg64 = 0x5555;
+        vcpu_reg(&g.vcpu, WHvX64RegisterRdx)->Reg64 = 0x6666;
+        st = emulate(emulator, insns[i].bytes, insns[i].length);
+        CHECK(st.AsUINT32 == 1, "selector 0x%x insn %u: status 0x%x", sel, i,
+              (unsigned)st.AsUINT32);
+        zf[i] = (vcpu_reg(&g.vcpu, WHvX64RegisterRflags)->Reg64 >> 6) & 1;
+        if (i == 0)
+            q.lar = vcpu_reg(&g.vcpu, WHvX64RegisterRax)->Reg64;
+        if (i == 1)
+            q.lsl = vcpu_reg(&g.vcpu, WHvX64RegisterRdx)->Reg64;
+    }
+    q.lar_ok = zf[0];
+    q.lsl_ok = zf[1];
+    q.verr = zf[2];
+    q.verw = zf[3];
+    return q;
+}
+
+static void test_descriptor_queries(WHV_EMULATOR_HANDLE emulator)
+{
+    unsigned compared = 0;
+
+    build_guest_gdt();
+    build_guest_ldt();
+    for (unsigned index = 0; index < GDT_ENTRIES + 2; index++) {
+        for (unsigned ti = 0; ti < 2; ti++) {
+            for (unsigned rpl = 0; rpl < 4; rpl++) {
+                uint16_t sel = (uint16_t)(index * 8 + ti * 4 + rpl);
+                struct query n = native_query(sel), e = emulated_query(emulator, sel);
+                CHECK(n.lar_ok == e.lar_ok && (!n.lar_ok || n.lar == e.lar),
+                      "LAR 0x%x: native %d 0x%llx, emulated %d 0x%llx", sel, n.lar_ok,
+                      (unsigned long long)n.lar, e.lar_ok, (unsigned long long)e.lar);
+                CHECK(n.lsl_ok == e.lsl_ok && (!n.lsl_ok || n.lsl == e.lsl),
+                      "LSL 0x%x: native %d 0x%llx, emulated %d 0x%llx", sel, n.lsl_ok,
+                      (unsigned long long)n.lsl, e.lsl_ok, (unsigned long long)e.lsl);
+                CHECK(n.lar_ok || n.lar == e.lar, "LAR 0x%x failing changed rax", sel);
+                CHECK(n.verr == e.verr && n.verw == e.verw,
+                      "VERR/VERW 0x%x: native %d/%d, emulated %d/%d", sel, n.verr, n.verw,
+                      e.verr, e.verw);
+                compared++;
+            }
+        }
+    }
+    printf("descriptor queries: %u selectors compared\n", compared);
+}
+
+/* ---- segment loads that fault natively ---- */
+
+/* Load GS natively with MOV; returns the signal (0 if none) and the error code. */
+static int native_load_gs(uint16_t sel, uint64_t *error)
+{
+    fault_signal = 0;
+    if (sigsetjmp(native_fault, 1) == 0) {
+        __asm__ volatile("mov %0,%%gs" : : "r"(sel));
+        __asm__ volatile("mov %0,%%gs" : : "r"((uint16_t)0));
+    }
+    *error = fault_error;
+    return fault_signal;
+}
+
+static void test_segment_loads(WHV_EMULATOR_HANDLE emulator)
+{
+    static const uint8_t mov_gs[] = { 0x8e, 0xe9 }; /* mov gs, cx */
+    unsigned compared = 0;
+
+    for (unsigned index = 0; index < GDT_ENTRIES + 2; index++) {
+        for (unsigned ti = 0; ti < 2; ti++) {
+            for (unsigned rpl = 0; rpl < 4; rpl += 3) {
+                uint16_t sel = (uint16_t)(index * 8 + ti * 4 + rpl);
+                uint64_t error = 0;
+                int sig = native_load_gs(sel, &error);
+                const WHV_X64_PENDING_INTERRUPTION_REGISTER *p;
+                WHV_EMULATOR_STATUS st;
+                /* #GP is SIGSEGV, #NP and #SS SIGBUS */
+                unsigned want_vector = sig == SIGSEGV ? 13 : 11;
+
+                tables_guest();
+                vcpu_reg(&g.vcpu, WHvX64RegisterRcx)->Reg64 = sel;
+                st = emulate(emulator, mov_gs, sizeof mov_gs);
+                p = &vcpu_reg(&g.vcpu, WHvRegisterPendingInterruption)->PendingInterruption;
+                CHECK(st.AsUINT32 == 1, "mov gs, 0x%x: status 0x%x", sel, (unsigned)st.AsUINT32);
+                if (sig) {
+                    CHECK(p->InterruptionPending && p->InterruptionVector == want_vector &&
+                              p->ErrorCode == error,
+                          "mov gs, 0x%x: native signal %d error 0x%llx, emulated pending %u "
+                          "vector %u error 0x%x",
+                          sel, sig, (unsigned long long)error, p->InterruptionPending,
+                          p->InterruptionVector, p->ErrorCode);
+                } else {
+                    CHECK(!p->InterruptionPending &&
+                              vcpu_reg(&g.vcpu, WHvX64RegisterGs)->Segment.Selector == sel,
+                          "mov gs, 0x%x: native loads, emulated pending %u vector %u", sel,
+                          p->InterruptionPending, p->InterruptionVector);
+                }
+                compared++;
+            }
+        }
+    }
+    printf("segment loads: %u selectors compared\n", compared);
+}
+
+/* A null selector clears the GS base here (Intel; AMD with NullSelectorClearsBase). */
+static void test_null_selector_base(WHV_EMULATOR_HANDLE emulator)
+{
+    static const uint8_t mov_gs[] = { 0x8e, 0xe9 }; /* mov gs, cx */
+    uint64_t base = 0x12345000, after = 1;
+    WHV_EMULATOR_STATUS st;
+
+    __asm__ volatile("wrgsbase %1\n\tmov %2,%%gs\n\trdgsbase %0"
+                     : "=r"(after)
+                     : "r"(base), "r"((uint16_t)3));
+    user_mode_guest();
+    vcpu_reg(&g.vcpu, WHvX64RegisterGs)->Segment.Base = base;
+    vcpu_reg(&g.vcpu, WHvX64RegisterRcx)->Reg64 = 3;
+    st = emulate(emulator, mov_gs, sizeof mov_gs);
+    CHECK(st.AsUINT32 == 1, "mov gs, 3: status 0x%x", (unsigned)st.AsUINT32);
+    CHECK_EQ(vcpu_reg(&g.vcpu, WHvX64RegisterGs)->Segment.Base, after, "null GS base");
+}
+
+int main(int argc, char **argv)
+{
+    unsigned iterations = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 0) : 200;
+    WHV_EMULATOR_HANDLE emulator;
+    static char alt_stack[65536];
+    stack_t ss;
+    struct sigaction sa;
+
+    if (argc > 2)
+        rng_state = strtoull(argv[2], NULL, 0) | 1;
+    memset(&ss, 0, sizeof ss);
+    ss.ss_sp = alt_stack;
+    ss.ss_size = sizeof alt_stack;
+    sigaltstack(&ss, NULL);
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_fault;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+    sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
+    __asm__ volatile("mov %%fs,%0\n\tmov %%gs,%1" : "=r"(native_fs), "=r"(native_gs));
+
+    guest_init(&g);
+    if (WHvEmulatorCreateEmulator(&guest_callbacks, &emulator) != S_OK) {
+        fprintf(stderr, "cannot create the emulator\n");
+        return 1;
+    }
+    run_cases(emulator, iterations);
+    printf("stack and branch cases: %zu forms x %u states\n", sizeof cases / sizeof cases[0],
+           iterations);
+    if (make_ldt()) {
+        test_descriptor_queries(emulator);
+        test_segment_loads(emulator);
+    } else {
+        printf("modify_ldt unavailable: selector tests skipped\n");
+    }
+    test_null_selector_base(emulator);
+    WHvEmulatorDestroyEmulator(emulator);
+    guest_free(&g);
+    return check_summary();
+}

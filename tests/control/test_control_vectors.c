@@ -1,0 +1,898 @@
+/* Hand vectors for what user mode cannot show natively: real mode, far transfers and
+ * segment loads through a guest GDT, the privileged loads, UMIP, IRET. Each expectation
+ * names the manual section it comes from (Intel SDM vol. 2 instruction pages unless said
+ * otherwise). Runs through the public API with the CLI's in-memory guest. */
+#include <stdarg.h>
+#include <string.h>
+
+#include "WinHvEmulation.h"
+#include "check.h"
+#include "guest.h"
+#include "whvemu.h"
+
+static struct guest g;
+static WHV_EMULATOR_HANDLE emu;
+static WHV_EMULATOR_STATUS status;
+
+static WHV_REGISTER_VALUE *reg(WHV_REGISTER_NAME name)
+{
+    return vcpu_reg(&g.vcpu, name);
+}
+static uint64_t r64(WHV_REGISTER_NAME name)
+{
+    return reg(name)->Reg64;
+}
+static WHV_X64_SEGMENT_REGISTER *seg(WHV_REGISTER_NAME name)
+{
+    return &reg(name)->Segment;
+}
+static const WHV_X64_PENDING_INTERRUPTION_REGISTER *pending(void)
+{
+    return &reg(WHvRegisterPendingInterruption)->PendingInterruption;
+}
+
+static void put(uint64_t gpa, uint64_t value, unsigned size)
+{
+    uint8_t b[8];
+    for (unsigned i = 0; i < size; i++)
+        b[i] = (uint8_t)(value >> (8 * i));
+    guest_write(&g, gpa, b, size);
+}
+/* A stack frame: count values of slot bytes from address at upwards. */
+static void put_frame(uint64_t at, unsigned slot, unsigned count, ...)
+{
+    va_list ap;
+    va_start(ap, count);
+    for (unsigned i = 0; i < count; i++)
+        put(at + i * slot, va_arg(ap, uint64_t), slot);
+    va_end(ap);
+}
+
+static uint64_t get(uint64_t gpa, unsigned size)
+{
+    uint8_t b[8];
+    uint64_t v = 0;
+    guest_read(&g, gpa, b, size);
+    for (unsigned i = size; i-- > 0;)
+        v = (v << 8) | b[i];
+    return v;
+}
+
+/* A fresh guest in a mode. */
+static void fresh(enum vcpu_mode mode)
+{
+    guest_free(&g);
+    guest_init(&g);
+    vcpu_set_defaults(&g.vcpu, mode);
+}
+
+/* Emulate the instruction bytes at the current RIP (the exit gives them all). */
+static void run(const char *bytes, unsigned length)
+{
+    WHV_VP_EXIT_CONTEXT vp;
+    WHV_MEMORY_ACCESS_CONTEXT mmio;
+
+    /* the guest took any exception the previous instruction raised */
+    memset(reg(WHvRegisterPendingInterruption), 0, sizeof(WHV_REGISTER_VALUE));
+    vcpu_exit_context(&g.vcpu, length, &vp);
+    memset(&mmio, 0, sizeof mmio);
+    mmio.InstructionByteCount = (UINT8)length;
+    memcpy(mmio.InstructionBytes, bytes, length);
+    mmio.AccessInfo.AccessType = WHvMemoryAccessRead;
+    CHECK(WHvEmulatorTryMmioEmulation(emu, &g, &vp, &mmio, &status) == S_OK, "hr");
+}
+#define RUN(bytes) run(bytes, sizeof(bytes) - 1)
+
+static void expect_ok(const char *what)
+{
+    CHECK(status.AsUINT32 == 1 && !pending()->InterruptionPending,
+          "%s: status 0x%x pending %u vector %u error 0x%x", what, (unsigned)status.AsUINT32,
+          pending()->InterruptionPending, pending()->InterruptionVector, pending()->ErrorCode);
+}
+
+static void expect_fault(const char *what, unsigned vector, unsigned error)
+{
+    CHECK(status.AsUINT32 == 1 && pending()->InterruptionPending &&
+              pending()->InterruptionVector == vector && pending()->ErrorCode == error,
+          "%s: status 0x%x pending %u vector %u error 0x%x, want vector %u error 0x%x", what,
+          (unsigned)status.AsUINT32, pending()->InterruptionPending,
+          pending()->InterruptionVector, pending()->ErrorCode, vector, error);
+}
+
+static void expect_unsupported(const char *what)
+{
+    CHECK(status.InternalEmulationFailure && !status.EmulationSuccessful,
+          "%s: status 0x%x, want InternalEmulationFailure", what, (unsigned)status.AsUINT32);
+}
+
+/* ---- descriptors ---- */
+
+static uint64_t descriptor(uint32_t base, uint32_t limit, unsigned access, unsigned flags)
+{
+    return (limit & 0xffff) | (uint64_t)(base & 0xffffff) << 16 | (uint64_t)access << 40 |
+           (uint64_t)((limit >> 16) & 0xf) << 48 | (uint64_t)flags << 52 |
+           (uint64_t)(base >> 24) << 56;
+}
+#define F_G 0x8   /* flags nibble: G, D/B, L, AVL */
+#define F_DB 0x4
+#define F_L 0x2
+
+#define GDT 0x1000u
+#define GDT_LIMIT 0xafu
+enum {
+    SEL_CODE = 0x08,       /* flat 32-bit code, DPL 0 */
+    SEL_DATA = 0x10,       /* flat data, DPL 0 */
+    SEL_FRESH = 0x18,      /* data, accessed bit clear */
+    SEL_ABSENT = 0x20,     /* data, not present */
+    SEL_TSS = 0x28,        /* available 32-bit TSS */
+    SEL_LDT = 0x30,        /* LDT at 0x3000, two entries */
+    SEL_CODE_B = 0x38,     /* 32-bit code at base 0x10000, accessed clear */
+    SEL_DATA3 = 0x40,      /* data, DPL 3 */
+    SEL_CODE16 = 0x48,     /* 16-bit code, limit 0xffff */
+    SEL_GATE = 0x50,       /* 32-bit call gate */
+    SEL_READONLY = 0x58,   /* read-only data */
+    SEL_EXECONLY = 0x60,   /* execute-only code */
+    SEL_CONFORM = 0x68,    /* conforming readable code, DPL 0 */
+    SEL_LONG = 0x70,       /* 64-bit code */
+    SEL_TSS64 = 0x78,      /* available 64-bit TSS (16 bytes) */
+    SEL_CODE3 = 0x8b,      /* 32-bit code, DPL 3 (RPL 3) */
+    SEL_ABSENT_CODE = 0x90,/* code, not present */
+    SEL_ABSENT_SS = 0x98,  /* writable data, not present: for SS */
+    SEL_LONG3 = 0xa3,      /* 64-bit code, DPL 3 (RPL 3) */
+};
+
+static void build_gdt(void)
+{
+    put(GDT + 0x08, descriptor(0, 0xfffff, 0x9b, F_G | F_DB), 8);
+    put(GDT + 0x10, descriptor(0, 0xfffff, 0x93, F_G | F_DB), 8);
+    put(GDT + 0x18, descriptor(0x123000, 0xffff, 0x92, 0), 8);
+    put(GDT + 0x20, descriptor(0, 0xffff, 0x13, 0), 8);
+    put(GDT + 0x28, descriptor(0x5000, 0x67, 0x89, 0), 8);
+    put(GDT + 0x30, descriptor(0x3000, 0x17, 0x82, 0), 8);
+    put(GDT + 0x38, descriptor(0x10000, 0xfffff, 0x9a, F_DB), 8);
+    put(GDT + 0x40, descriptor(0, 0xfffff, 0xf3, F_G | F_DB), 8);
+    put(GDT + 0x48, descriptor(0x20000, 0xffff, 0x9b, 0), 8);
+    put(GDT + 0x50, UINT64_C(0x00008c0000081234), 8); /* call gate to 0x08:0x1234 */
+    put(GDT + 0x58, descriptor(0, 0xfffff, 0x91, F_G | F_DB), 8);
+    put(GDT + 0x60, descriptor(0, 0xfffff, 0x99, F_G | F_DB), 8);
+    put(GDT + 0x68, descriptor(0, 0xfffff, 0x9f, F_G | F_DB), 8);
+    put(GDT + 0x70, descriptor(0, 0xfffff, 0x9b, F_G | F_L), 8);
+    put(GDT + 0x78, descriptor(0x6000, 0x67, 0x89, 0), 8);
+    put(GDT + 0x80, 0x1, 8); /* upper half of the 64-bit TSS: base 63:32 = 1 */
+    put(GDT + 0x88, descriptor(0, 0xfffff, 0xfb, F_G | F_DB), 8);
+    put(GDT + 0x90, descriptor(0, 0xfffff, 0x1b, F_G | F_DB), 8);
+    put(GDT + 0x98, descriptor(0, 0xfffff, 0x13, F_G | F_DB), 8);
+    put(GDT + 0xa0, descriptor(0, 0xfffff, 0xfb, F_G | F_L), 8);
+    put(0x3000 + 0x08, descriptor(0x7000, 0xfff, 0xf3, 0), 8); /* LDT entry 1: DPL 3 data */
+    reg(WHvX64RegisterGdtr)->Table.Base = GDT;
+    reg(WHvX64RegisterGdtr)->Table.Limit = GDT_LIMIT;
+}
+
+static void protected_guest(void)
+{
+    fresh(VCPU_PROTECTED32);
+    build_gdt();
+}
+
+/* ---- real mode ---- */
+
+static void test_real_mode(void)
+{
+    /* JMP ptr16:16: CS.base = selector * 16; limit and attributes stay (SDM JMP,
+     * real-address mode; vol. 3 20.1.1) */
+    fresh(VCPU_REAL16);
+    RUN("\xea\x78\x56\x34\x12");
+    expect_ok("jmp far real");
+    CHECK_EQ(seg(WHvX64RegisterCs)->Selector, 0x1234, "real jmp far CS");
+    CHECK_EQ(seg(WHvX64RegisterCs)->Base, 0x12340, "real jmp far CS base");
+    CHECK_EQ(seg(WHvX64RegisterCs)->Limit, 0xffff, "real jmp far CS limit");
+    CHECK_EQ(r64(WHvX64RegisterRip), 0x5678, "real jmp far IP");
+
+    /* CALL m16:16 pushes CS then IP; RETF imm16 pops them and releases imm16 bytes */
+    fresh(VCPU_REAL16);
+    reg(WHvX64RegisterRbx)->Reg64 = 0x500;
+    put(0x500, 0x2000abcdu, 4);
+    RUN("\xff\x1f"); /* call far [bx] */
+    expect_ok("call far real");
+    CHECK_EQ(r64(WHvX64RegisterRsp), 0x7000 - 4, "call far SP");
+    CHECK_EQ(get(0x6ffe, 2), 0, "call far pushed CS");
+    CHECK_EQ(get(0x6ffc, 2), 0x7c02, "call far pushed IP");
+    CHECK_EQ(seg(WHvX64RegisterCs)->Base, 0x20000, "call far CS base");
+    CHECK_EQ(r64(WHvX64RegisterRip), 0xabcd, "call far IP");
+    RUN("\xca\x06\x00"); /* retf 6 */
+    expect_ok("retf real");
+    CHECK_EQ(r64(WHvX64RegisterRip), 0x7c02, "retf IP");
+    CHECK_EQ(seg(WHvX64RegisterCs)->Base, 0, "retf CS base");
+    CHECK_EQ(r64(WHvX64RegisterRsp), 0x7000 + 6, "retf 6 SP");
+
+    /* IRET: 16-bit loads FLAGS[15:0] (bit 1 stays set); 32-bit:
+     * EFLAGS = (popped & 257FD5h) | (EFLAGS & 1A0000h) (SDM IRET, REAL-ADDRESS-MODE) */
+    fresh(VCPU_REAL16);
+    put_frame(0x7000, 2, 3, (uint64_t)0x1234, (uint64_t)0x0100, (uint64_t)0xffff);
+    RUN("\xcf");
+    expect_ok("iret real");
+    CHECK_EQ(r64(WHvX64RegisterRip), 0x1234, "iret IP");
+    CHECK_EQ(seg(WHvX64RegisterCs)->Base, 0x1000, "iret CS base");
+    CHECK_EQ(r64(WHvX64RegisterRflags), 0x7fd7, "iret FLAGS");
+    CHECK_EQ(r64(WHvX64RegisterRsp), 0x7006, "iret SP");
+    fresh(VCPU_REAL16);
+    reg(WHvX64RegisterRflags)->Reg64 = 0x2 | 0x80000; /* VIF: kept */
+    put_frame(0x7000, 4, 3, (uint64_t)0x1234, (uint64_t)0x0100, (uint64_t)0xffffffffu);
+    RUN("\x66\xcf");
+    expect_ok("iretd real");
+    CHECK_EQ(r64(WHvX64RegisterRflags), 0x257fd7 | 0x80000, "iretd EFLAGS");
+    CHECK_EQ(r64(WHvX64RegisterRsp), 0x700c, "iretd SP");
+
+    /* IRET to an IP beyond the CS limit: #GP(0), nothing changes (real mode: no error
+     * code is pushed, the register shows 0) */
+    fresh(VCPU_REAL16);
+    seg(WHvX64RegisterCs)->Limit = 0xfff;
+    put(0x7000, 0x1234, 2);
+    RUN("\xcf");
+    expect_fault("iret beyond CS limit", 13, 0);
+    CHECK_EQ(r64(WHvX64RegisterRsp), 0x7000, "faulting iret leaves SP");
+
+    /* MOV SS / POP SS: the interrupt shadow (SDM MOV: "inhibits interrupts until the end
+     * of the next instruction"); LSS does not set it */
+    fresh(VCPU_REAL16);
+    reg(WHvX64RegisterRax)->Reg64 = 0x1234;
+    RUN("\x8e\xd0");
+    expect_ok("mov ss real");
+    CHECK_EQ(seg(WHvX64RegisterSs)->Base, 0x12340, "mov ss base");
+    CHECK(reg(WHvRegisterInterruptState)->InterruptState.InterruptShadow, "mov ss shadow");
+    fresh(VCPU_REAL16);
+    put(0x7000, 0x0050, 2);
+    RUN("\x17");
+    expect_ok("pop ss real");
+    CHECK_EQ(seg(WHvX64RegisterSs)->Base, 0x500, "pop ss base");
+    CHECK_EQ(r64(WHvX64RegisterRsp), 0x7002, "pop ss SP");
+    CHECK(reg(WHvRegisterInterruptState)->InterruptState.InterruptShadow, "pop ss shadow");
+    fresh(VCPU_REAL16);
+    reg(WHvX64RegisterRbx)->Reg64 = 0x600;
+    put(0x600, 0x0070fffeu, 4);
+    RUN("\x0f\xb2\x27"); /* lss sp, [bx] */
+    expect_ok("lss real");
+    CHECK_EQ(r64(WHvX64RegisterRsp), 0xfffe, "lss SP");
+    CHECK_EQ(seg(WHvX64RegisterSs)->Base, 0x700, "lss SS base");
+    CHECK(!reg(WHvRegisterInterruptState)->InterruptState.InterruptShadow, "lss: no shadow");
+
+    /* PUSH with SP = 0 wraps to FFFEh; with SP = 1 the word crosses the limit: #SS */
+    fresh(VCPU_REAL16);
+    reg(WHvX64RegisterRsp)->Reg64 = 0x10000; /* SP = 0, upper bits kept */
+    reg(WHvX64RegisterRax)->Reg64 = 0xbeef;
+    RUN("\x50");
+    expect_ok("push wrap");
+    CHECK_EQ(r64(WHvX64RegisterRsp), 0x1fffe, "push wraps SP only");
+    CHECK_EQ(get(0xfffe, 2), 0xbeef, "push wrap value");
+    fresh(VCPU_REAL16);
+    reg(WHvX64RegisterRsp)->Reg64 = 1;
+    RUN("\x50");
+    expect_fault("push at SP 1", 12, 0);
+
+    /* POPF in real mode: every non-reserved flag of the size, IOPL and NT included */
+    fresh(VCPU_REAL16);
+    put(0x7000, 0xffff, 2);
+    RUN("\x9d");
+    expect_ok("popf real");
+    CHECK_EQ(r64(WHvX64RegisterRflags), 0x7fd7, "popf real FLAGS");
+
+    /* SGDT with a 16-bit operand size: the current SDM stores the full 32-bit base;
+     * LGDT with a 16-bit operand size loads 24 bits of it (SDM LGDT) */
+    fresh(VCPU_REAL16);
+    reg(WHvX64RegisterGdtr)->Table.Base = 0x12345678;
+    reg(WHvX64RegisterGdtr)->Table.Limit = 0x3f;
+    reg(WHvX64RegisterRbx)->Reg64 = 0x800;
+    RUN("\x0f\x01\x07"); /* sgdt [bx] */
+    expect_ok("sgdt real");
+    CHECK_EQ(get(0x800, 2), 0x3f, "sgdt limit");
+    CHECK_EQ(get(0x802, 4), 0x12345678, "sgdt base");
+    put(0x900, 0x0017, 2);
+    put(0x902, 0xaabbccdd, 4);
+    reg(WHvX64RegisterRbx)->Reg64 = 0x900;
+    RUN("\x0f\x01\x17"); /* lgdt [bx] */
+    expect_ok("lgdt real o16");
+    CHECK_EQ(reg(WHvX64RegisterGdtr)->Table.Base, 0xbbccdd, "lgdt o16 base");
+    CHECK_EQ(reg(WHvX64RegisterGdtr)->Table.Limit, 0x17, "lgdt limit");
+    RUN("\x66\x0f\x01\x1f"); /* lidt [bx] with o32 */
+    expect_ok("lidt real o32");
+    CHECK_EQ(reg(WHvX64RegisterIdtr)->Table.Base, 0xaabbccdd, "lidt o32 base");
+
+    /* LMSW sets PE but cannot clear it; SMSW r16 (SDM LMSW, SMSW) */
+    fresh(VCPU_REAL16);
+    reg(WHvX64RegisterRax)->Reg64 = 0xf;
+    RUN("\x0f\x01\xf0");
+    expect_ok("lmsw real");
+    CHECK_EQ(r64(WHvX64RegisterCr0) & 0xf, 0xf, "lmsw sets PE MP EM TS");
+    fresh(VCPU_PROTECTED32);
+    reg(WHvX64RegisterRax)->Reg64 = 0;
+    RUN("\x0f\x01\xf0");
+    expect_ok("lmsw protected");
+    CHECK_EQ(r64(WHvX64RegisterCr0) & 0xf, 1, "lmsw keeps PE");
+    fresh(VCPU_REAL16);
+    reg(WHvX64RegisterRax)->Reg64 = 0xdead0000beefull;
+    RUN("\x0f\x01\xe0"); /* smsw ax */
+    expect_ok("smsw real");
+    CHECK_EQ(r64(WHvX64RegisterRax), 0xdead00000000ull | (r64(WHvX64RegisterCr0) & 0xffff),
+             "smsw ax");
+
+    /* the 286 protection instructions are #UD outside protected mode */
+    fresh(VCPU_REAL16);
+    RUN("\x0f\x00\xc0"); /* sldt ax */
+    expect_fault("sldt real", 6, 0);
+    RUN("\x0f\x02\xc1"); /* lar ax, cx */
+    expect_fault("lar real", 6, 0);
+    RUN("\x63\xc8"); /* arpl ax, cx */
+    expect_fault("arpl real", 6, 0);
+
+    /* a near jump beyond the CS limit: #GP(0) (SDM JMP) */
+    fresh(VCPU_REAL16);
+    seg(WHvX64RegisterCs)->Limit = 0x7c10;
+    RUN("\xeb\x20");
+    expect_fault("jmp beyond limit", 13, 0);
+    RUN("\xeb\x0e");
+    expect_ok("jmp to the limit");
+    CHECK_EQ(r64(WHvX64RegisterRip), 0x7c10, "jmp to the limit");
+
+    /* ENTER 16-bit with nesting: BP frames copied from [BP-2], [BP-4] (SDM ENTER) */
+    fresh(VCPU_REAL16);
+    reg(WHvX64RegisterRbp)->Reg64 = 0x7100;
+    put(0x70fe, 0x1111, 2);
+    put(0x70fc, 0x2222, 2);
+    RUN("\xc8\x04\x00\x03"); /* enter 4, 3 */
+    expect_ok("enter 4,3");
+    CHECK_EQ(get(0x6ffe, 2), 0x7100, "enter pushed BP");
+    CHECK_EQ(get(0x6ffc, 2), 0x1111, "enter frame 1");
+    CHECK_EQ(get(0x6ffa, 2), 0x2222, "enter frame 2");
+    CHECK_EQ(get(0x6ff8, 2), 0x6ffe, "enter frame pointer");
+    CHECK_EQ(r64(WHvX64RegisterRbp), 0x6ffe, "enter BP");
+    CHECK_EQ(r64(WHvX64RegisterRsp), 0x6ff8 - 4, "enter SP");
+}
+
+/* ---- protected mode: segment loads ---- */
+
+static void load_ds(uint16_t selector)
+{
+    reg(WHvX64RegisterRax)->Reg64 = selector;
+    RUN("\x8e\xd8"); /* mov ds, ax */
+}
+
+static void test_protected_segment_loads(void)
+{
+    /* a load sets the descriptor's accessed bit in the GDT (SDM vol. 3 3.4.5.1) */
+    protected_guest();
+    load_ds(SEL_FRESH);
+    expect_ok("mov ds fresh");
+    CHECK_EQ(get(GDT + SEL_FRESH + 5, 1), 0x93, "accessed bit written");
+    CHECK_EQ(seg(WHvX64RegisterDs)->Base, 0x123000, "ds base");
+    CHECK_EQ(seg(WHvX64RegisterDs)->Limit, 0xffff, "ds limit");
+    CHECK_EQ(seg(WHvX64RegisterDs)->Attributes, 0x93, "ds attributes");
+
+    /* the checks of MOV (SDM MOV, protected mode exceptions) */
+    protected_guest();
+    load_ds(SEL_ABSENT);
+    expect_fault("mov ds not present", 11, SEL_ABSENT);
+    protected_guest();
+    load_ds(0xb0);
+    expect_fault("mov ds beyond GDT limit", 13, 0xb0);
+    protected_guest();
+    load_ds(SEL_EXECONLY);
+    expect_fault("mov ds execute-only", 13, SEL_EXECONLY);
+    protected_guest();
+    load_ds(SEL_TSS);
+    expect_fault("mov ds system", 13, SEL_TSS);
+    protected_guest();
+    load_ds(SEL_DATA | 3);
+    expect_fault("mov ds RPL 3 of a DPL 0 segment", 13, SEL_DATA);
+    protected_guest();
+    vcpu_set_cpl(&g.vcpu, 3);
+    load_ds(SEL_DATA | 3);
+    expect_fault("mov ds DPL 0 at CPL 3", 13, SEL_DATA);
+    protected_guest();
+    vcpu_set_cpl(&g.vcpu, 3);
+    load_ds(SEL_CONFORM | 3);
+    expect_ok("mov ds conforming readable code at CPL 3");
+    protected_guest();
+    load_ds(0x0c); /* LDT entry 1 while LDTR is null */
+    expect_fault("mov ds LDT with null LDTR", 13, 0x0c);
+
+    /* a null selector: DS loads (unusable), a use of it is #GP(0) */
+    protected_guest();
+    load_ds(0);
+    expect_ok("mov ds null");
+    CHECK(!seg(WHvX64RegisterDs)->Present, "null DS unusable");
+    RUN("\x8b\x00"); /* mov eax, [eax] */
+    expect_fault("access through null DS", 13, 0);
+
+    /* SS: null is #GP(0), DPL != CPL or read-only is #GP(sel), absent #SS(sel) */
+    protected_guest();
+    reg(WHvX64RegisterRax)->Reg64 = 0;
+    RUN("\x8e\xd0");
+    expect_fault("mov ss null", 13, 0);
+    reg(WHvX64RegisterRax)->Reg64 = SEL_DATA3 | 3;
+    RUN("\x8e\xd0");
+    expect_fault("mov ss RPL != CPL", 13, SEL_DATA3);
+    reg(WHvX64RegisterRax)->Reg64 = SEL_READONLY;
+    RUN("\x8e\xd0");
+    expect_fault("mov ss read-only", 13, SEL_READONLY);
+    reg(WHvX64RegisterRax)->Reg64 = SEL_ABSENT_SS;
+    RUN("\x8e\xd0");
+    expect_fault("mov ss not present", 12, SEL_ABSENT_SS);
+
+    /* LLDT, then a load from the LDT (SDM LLDT) */
+    protected_guest();
+    reg(WHvX64RegisterRax)->Reg64 = SEL_LDT;
+    RUN("\x0f\x00\xd0");
+    expect_ok("lldt");
+    CHECK_EQ(seg(WHvX64RegisterLdtr)->Base, 0x3000, "ldtr base");
+    CHECK_EQ(seg(WHvX64RegisterLdtr)->Limit, 0x17, "ldtr limit");
+    vcpu_set_cpl(&g.vcpu, 3);
+    load_ds(0x0f);
+    expect_ok("mov ds from the LDT");
+    CHECK_EQ(seg(WHvX64RegisterDs)->Base, 0x7000, "LDT segment base");
+    RUN("\x0f\x00\xd0");
+    expect_fault("lldt at CPL 3", 13, 0);
+    protected_guest();
+    reg(WHvX64RegisterRax)->Reg64 = SEL_DATA;
+    RUN("\x0f\x00\xd0");
+    expect_fault("lldt of a data segment", 13, SEL_DATA);
+    reg(WHvX64RegisterRax)->Reg64 = 0;
+    RUN("\x0f\x00\xd0");
+    expect_ok("lldt null");
+    CHECK(!seg(WHvX64RegisterLdtr)->Present, "null LDTR unusable");
+
+    /* LTR marks the TSS busy in the GDT and in TR; a busy one is #GP(sel) (SDM LTR) */
+    protected_guest();
+    reg(WHvX64RegisterRax)->Reg64 = SEL_TSS;
+    RUN("\x0f\x00\xd8");
+    expect_ok("ltr");
+    CHECK_EQ(get(GDT + SEL_TSS + 5, 1), 0x8b, "TSS busy in the GDT");
+    CHECK_EQ(seg(WHvX64RegisterTr)->SegmentType, 0xb, "TR busy type");
+    CHECK_EQ(seg(WHvX64RegisterTr)->Base, 0x5000, "TR base");
+    RUN("\x0f\x00\xd8");
+    expect_fault("ltr busy", 13, SEL_TSS);
+    reg(WHvX64RegisterRax)->Reg64 = 0;
+    RUN("\x0f\x00\xd8");
+    expect_fault("ltr null", 13, 0);
+
+    /* ARPL (SDM ARPL) and BOUND (#BR) */
+    protected_guest();
+    reg(WHvX64RegisterRbx)->Reg64 = 0x900;
+    reg(WHvX64RegisterRax)->Reg64 = 3;
+    put(0x900, 0x1231, 2);
+    RUN("\x63\x03"); /* arpl [ebx], ax */
+    expect_ok("arpl raise");
+    CHECK_EQ(get(0x900, 2), 0x1233, "arpl RPL raised");
+    CHECK(r64(WHvX64RegisterRflags) & 0x40, "arpl ZF");
+    RUN("\x63\x03");
+    expect_ok("arpl equal");
+    CHECK(!(r64(WHvX64RegisterRflags) & 0x40), "arpl ZF clear");
+    put(0x900, 0xfffffff0u, 4);
+    put(0x904, 10, 4);
+    reg(WHvX64RegisterRcx)->Reg64 = 10;
+    RUN("\x62\x0b"); /* bound ecx, [ebx] */
+    expect_ok("bound inside");
+    reg(WHvX64RegisterRcx)->Reg64 = 11;
+    RUN("\x62\x0b");
+    expect_fault("bound above", 5, 0);
+    reg(WHvX64RegisterRcx)->Reg64 = 0xffffffefu;
+    RUN("\x62\x0b");
+    expect_fault("bound below (signed)", 5, 0);
+}
+
+/* ---- protected mode: far transfers ---- */
+
+static void test_protected_far(void)
+{
+    /* JMP ptr16:32 to a same-privilege code segment: CS loaded with RPL = CPL, accessed
+     * bit set (SDM JMP; vol. 3 5.8.1) */
+    protected_guest();
+    RUN("\xea\x34\x12\x00\x00\x39\x00"); /* jmp 0x39:0x1234: RPL 1 > CPL 0 */
+    expect_fault("jmp far RPL > CPL", 13, SEL_CODE_B);
+    RUN("\xea\x34\x12\x00\x00\x38\x00"); /* jmp 0x38:0x1234 */
+    expect_ok("jmp far protected");
+    CHECK_EQ(seg(WHvX64RegisterCs)->Selector, SEL_CODE_B, "jmp far CS");
+    CHECK_EQ(seg(WHvX64RegisterCs)->Base, 0x10000, "jmp far CS base");
+    CHECK_EQ(r64(WHvX64RegisterRip), 0x1234, "jmp far EIP");
+    CHECK_EQ(get(GDT + SEL_CODE_B + 5, 1), 0x9b, "code accessed bit");
+
+    protected_guest();
+    RUN("\xea\x00\x00\x01\x00\x48\x00"); /* jmp 0x48:0x10000: beyond the 16-bit limit */
+    expect_fault("jmp far beyond limit", 13, 0);
+    RUN("\xea\x00\x01\x00\x00\x10\x00");
+    expect_fault("jmp far to data", 13, SEL_DATA);
+    RUN("\xea\x00\x01\x00\x00\x90\x00");
+    expect_fault("jmp far not present", 11, SEL_ABSENT_CODE);
+    RUN("\xea\x00\x01\x00\x00\x8b\x00");
+    expect_fault("jmp far DPL 3 from CPL 0", 13, 0x88);
+    RUN("\xea\x00\x01\x00\x00\x00\x00");
+    expect_fault("jmp far null", 13, 0);
+    RUN("\xea\x00\x01\x00\x00\x50\x00");
+    expect_unsupported("jmp far through a call gate");
+    RUN("\xea\x00\x01\x00\x00\x68\x00");
+    expect_ok("jmp far conforming");
+
+    /* CALL m16:32: CS and EIP pushed in 4-byte slots */
+    protected_guest();
+    reg(WHvX64RegisterRbx)->Reg64 = 0x900;
+    put(0x900, 0x100, 4);
+    put(0x904, SEL_CODE_B, 2);
+    RUN("\xff\x1b"); /* call far [ebx] */
+    expect_ok("call far protected");
+    CHECK_EQ(r64(WHvX64RegisterRsp), 0x80000 - 8, "call far ESP");
+    CHECK_EQ(get(0x80000 - 4, 4), SEL_CODE, "call far pushed CS");
+    CHECK_EQ(get(0x80000 - 8, 4), 0x400002, "call far pushed EIP");
+    CHECK_EQ(r64(WHvX64RegisterRip), 0x100, "call far EIP");
+
+    /* the second slot beyond the SS limit: #SS(0) and nothing written */
+    protected_guest();
+    seg(WHvX64RegisterSs)->Limit = 0xfffff;
+    seg(WHvX64RegisterSs)->Granularity = 0;
+    seg(WHvX64RegisterSs)->Attributes = 0x4093 | 0x4; /* expand-down, B: valid 0x100000.. */
+    reg(WHvX64RegisterRsp)->Reg64 = 0x100006;
+    reg(WHvX64RegisterRbx)->Reg64 = 0x900;
+    put(0x900, 0x100, 4);
+    put(0x904, SEL_CODE_B, 2);
+    put(0x100002, 0x55555555, 4);
+    RUN("\xff\x1b");
+    expect_fault("call far second slot outside SS", 12, 0);
+    CHECK_EQ(get(0x100002, 4), 0x55555555, "nothing pushed");
+    CHECK_EQ(get(GDT + SEL_CODE_B + 5, 1), 0x9a, "accessed bit not set");
+
+    /* RETF to the same level; to an outer level is not emulated */
+    protected_guest();
+    put(0x80000, 0x2000, 4);
+    put(0x80004, SEL_CODE_B, 4);
+    RUN("\xcb");
+    expect_ok("retf same level");
+    CHECK_EQ(seg(WHvX64RegisterCs)->Selector, SEL_CODE_B, "retf CS");
+    CHECK_EQ(r64(WHvX64RegisterRip), 0x2000, "retf EIP");
+    CHECK_EQ(r64(WHvX64RegisterRsp), 0x80008, "retf ESP");
+    /* RETF imm16 to CPL 3: SS:ESP follow the parameters; DS (DPL 0) becomes null, ES
+     * (DPL 3) stays (SDM RET, RETURN-TO-OUTER-PRIVILEGE-LEVEL) */
+    protected_guest();
+    seg(WHvX64RegisterEs)->Selector = SEL_DATA3 | 3;
+    seg(WHvX64RegisterEs)->DescriptorPrivilegeLevel = 3;
+    put(0x80000, 0x2000, 4);
+    put(0x80004, SEL_CODE3, 4);
+    put(0x80010, 0x9000, 4);
+    put(0x80014, SEL_DATA3 | 3, 4);
+    RUN("\xca\x08\x00"); /* retf 8 */
+    expect_ok("retf to CPL 3");
+    CHECK_EQ(seg(WHvX64RegisterCs)->Selector, SEL_CODE3, "outer retf CS");
+    CHECK_EQ(seg(WHvX64RegisterCs)->DescriptorPrivilegeLevel, 3, "outer retf CS DPL");
+    CHECK_EQ(seg(WHvX64RegisterSs)->Selector, SEL_DATA3 | 3, "outer retf SS");
+    CHECK_EQ(r64(WHvX64RegisterRsp), 0x9008, "outer retf ESP + 8");
+    CHECK_EQ(r64(WHvX64RegisterRip), 0x2000, "outer retf EIP");
+    CHECK(seg(WHvX64RegisterDs)->Selector == 0 && !seg(WHvX64RegisterDs)->Present,
+          "outer retf drops DS");
+    CHECK_EQ(seg(WHvX64RegisterEs)->Selector, SEL_DATA3 | 3, "outer retf keeps ES");
+    protected_guest();
+    put_frame(0x80000, 4, 4, (uint64_t)0x2000, (uint64_t)(SEL_CODE3), (uint64_t)0x9000, (uint64_t)(SEL_DATA));
+    RUN("\xcb");
+    expect_fault("retf to CPL 3 with a DPL 0 SS", 13, SEL_DATA);
+    protected_guest();
+    vcpu_set_cpl(&g.vcpu, 3);
+    put(0x80004, SEL_CODE, 4);
+    RUN("\xcb");
+    expect_fault("retf to an inner level", 13, SEL_CODE);
+
+    /* IRET, same level: IOPL at CPL 0 only, IF when CPL <= IOPL (SDM IRET) */
+    protected_guest();
+    put(0x80000, 0x3000, 4);
+    put(0x80004, SEL_CODE, 4);
+    put(0x80008, 0x3ad7 | 0x40000, 4); /* IOPL 3, arithmetic flags, AC */
+    RUN("\xcf");
+    expect_ok("iret same level");
+    CHECK_EQ(r64(WHvX64RegisterRip), 0x3000, "iret EIP");
+    CHECK_EQ(r64(WHvX64RegisterRflags), 0x3ad7 | 0x40000, "iret EFLAGS at CPL 0");
+    protected_guest();
+    vcpu_set_cpl(&g.vcpu, 3);
+    reg(WHvX64RegisterRflags)->Reg64 = 0x202;
+    put(0x80000, 0x3000, 4);
+    put(0x80004, SEL_CODE3, 4);
+    put(0x80008, 0x30d7, 4); /* IOPL 3, IF clear */
+    RUN("\xcf");
+    expect_ok("iret at CPL 3");
+    CHECK_EQ(r64(WHvX64RegisterRflags), 0x2d7, "iret CPL 3 keeps IOPL, IF");
+    /* IRET to CPL 3: the flags by the old CPL (0: IOPL and IF load), then SS:ESP */
+    protected_guest();
+    put_frame(0x80000, 4, 5, (uint64_t)0x3000, (uint64_t)(SEL_CODE3), (uint64_t)0x1202, (uint64_t)0x9000, (uint64_t)(SEL_DATA3 | 3));
+    RUN("\xcf");
+    expect_ok("iret to CPL 3");
+    CHECK_EQ(r64(WHvX64RegisterRflags), 0x1202, "outer iret EFLAGS");
+    CHECK_EQ(r64(WHvX64RegisterRsp), 0x9000, "outer iret ESP");
+    CHECK_EQ(seg(WHvX64RegisterSs)->DescriptorPrivilegeLevel, 3, "outer iret SS DPL");
+    protected_guest();
+    reg(WHvX64RegisterRflags)->Reg64 = 0x4002; /* NT: a task return */
+    RUN("\xcf");
+    expect_unsupported("iret with NT");
+
+    /* POPF at CPL 3: IOPL kept, IF kept when CPL > IOPL (SDM POPF) */
+    protected_guest();
+    vcpu_set_cpl(&g.vcpu, 3);
+    reg(WHvX64RegisterRflags)->Reg64 = 0x202;
+    put(0x80000, 0x3cd5, 4);
+    RUN("\x9d");
+    expect_ok("popf CPL 3");
+    CHECK_EQ(r64(WHvX64RegisterRflags), 0xcd7 | 0x200, "popf CPL 3 EFLAGS");
+}
+
+/* ---- system stores and UMIP ---- */
+
+static void test_system_stores(void)
+{
+    protected_guest();
+    reg(WHvX64RegisterRbx)->Reg64 = 0x900;
+    put(0x900, 0xffffffffffffffffull, 8);
+    reg(WHvX64RegisterIdtr)->Table.Base = 0xfee01000;
+    reg(WHvX64RegisterIdtr)->Table.Limit = 0x7ff;
+    RUN("\x0f\x01\x0b"); /* sidt [ebx] */
+    expect_ok("sidt");
+    CHECK_EQ(get(0x900, 8), 0xfffffee0100007ffull, "sidt: 6 bytes");
+    put(0x900, 0xffffffffffffffffull, 8);
+    RUN("\x0f\x00\x03"); /* sldt [ebx] */
+    expect_ok("sldt m16");
+    CHECK_EQ(get(0x900, 8), 0xffffffffffff0000ull, "sldt stores 16 bits");
+    reg(WHvX64RegisterRax)->Reg64 = 0xffffffffffffffffull;
+    RUN("\x0f\x00\xc8"); /* str eax */
+    expect_ok("str r32");
+    CHECK_EQ(r64(WHvX64RegisterRax), 0x28, "str r32 zero-extends");
+    RUN("\x0f\x01\x23"); /* smsw [ebx] */
+    expect_ok("smsw m16");
+    CHECK_EQ(get(0x900, 4), 0xffff0000u | (r64(WHvX64RegisterCr0) & 0xffff), "smsw m16");
+
+    /* CR4.UMIP: the stores fault at CPL > 0, not at CPL 0 (SDM vol. 3 2.5) */
+    protected_guest();
+    reg(WHvX64RegisterCr4)->Reg64 = 1u << 11;
+    reg(WHvX64RegisterRbx)->Reg64 = 0x900;
+    RUN("\x0f\x01\x03");
+    expect_ok("sgdt UMIP CPL 0");
+    vcpu_set_cpl(&g.vcpu, 3);
+    RUN("\x0f\x01\x03");
+    expect_fault("sgdt UMIP CPL 3", 13, 0);
+    RUN("\x0f\x01\xe0");
+    expect_fault("smsw UMIP CPL 3", 13, 0);
+    RUN("\x0f\x00\xc8");
+    expect_fault("str UMIP CPL 3", 13, 0);
+    reg(WHvX64RegisterCr4)->Reg64 = 0;
+    RUN("\x0f\x00\xc8");
+    expect_ok("str CPL 3 without UMIP");
+    RUN("\x0f\x01\x13"); /* lgdt [ebx] */
+    expect_fault("lgdt CPL 3", 13, 0);
+
+    /* 64-bit mode: 10 bytes, the operand size does not matter */
+    fresh(VCPU_LONG64);
+    reg(WHvX64RegisterGdtr)->Table.Base = 0xffff800012345678ull;
+    reg(WHvX64RegisterGdtr)->Table.Limit = 0x7f;
+    reg(WHvX64RegisterRbx)->Reg64 = 0x900;
+    RUN("\x66\x0f\x01\x03");
+    expect_ok("sgdt 64");
+    CHECK_EQ(get(0x900, 2), 0x7f, "sgdt 64 limit");
+    CHECK_EQ(get(0x902, 8), 0xffff800012345678ull, "sgdt 64 base");
+    put(0x902, 0xffff900000001000ull, 8);
+    RUN("\x0f\x01\x1b"); /* lidt [rbx] */
+    expect_ok("lidt 64");
+    CHECK_EQ(reg(WHvX64RegisterIdtr)->Table.Base, 0xffff900000001000ull, "lidt 64 base");
+
+    /* CLFLUSH: a byte load's checks, but an execute-only segment is fine (SDM CLFLUSH);
+     * PREFETCH: no access at all */
+    protected_guest();
+    seg(WHvX64RegisterDs)->SegmentType = 8;
+    reg(WHvX64RegisterRax)->Reg64 = 0x900;
+    RUN("\x0f\xae\x38"); /* clflush [eax] */
+    expect_ok("clflush execute-only");
+    RUN("\x8a\x00"); /* mov al, [eax] */
+    expect_fault("read execute-only", 13, 0);
+    seg(WHvX64RegisterDs)->Limit = 0x8ff;
+    RUN("\x0f\xae\x38");
+    expect_fault("clflush beyond the limit", 13, 0);
+    fresh(VCPU_LONG64);
+    g.mappings[0].gva_page = 0x7000;
+    g.mappings[0].result = WHvTranslateGvaResultPageNotPresent;
+    g.mapping_count = 1;
+    reg(WHvX64RegisterRax)->Reg64 = 0x7010;
+    RUN("\x0f\xae\x38");
+    expect_fault("clflush not-present page", 14, 0);
+    CHECK_EQ(r64(WHvX64RegisterCr2), 0x7010, "clflush CR2");
+    /* MOVDIR64B: 64 bytes to ES:[reg], which must be 64-byte aligned (SDM MOVDIR64B) */
+    for (unsigned i = 0; i < 8; i++)
+        put(0x9000 + 8 * i, 0x0101010101010101ull * (i + 1), 8);
+    reg(WHvX64RegisterRdx)->Reg64 = 0xa040;
+    reg(WHvX64RegisterRsi)->Reg64 = 0x9000;
+    RUN("\x66\x0f\x38\xf8\x16"); /* movdir64b rdx, [rsi] */
+    expect_ok("movdir64b");
+    CHECK_EQ(get(0xa040, 8), 0x0101010101010101ull, "movdir64b first qword");
+    CHECK_EQ(get(0xa078, 8), 0x0808080808080808ull, "movdir64b last qword");
+    reg(WHvX64RegisterRdx)->Reg64 = 0xa048;
+    RUN("\x66\x0f\x38\xf8\x16");
+    expect_fault("movdir64b misaligned", 13, 0);
+    RUN("\x0f\x18\x08"); /* prefetcht0 [rax] */
+    expect_ok("prefetch of a not-present page");
+    reg(WHvX64RegisterRax)->Reg64 = 0x8000000000000000ull;
+    RUN("\x0f\xae\x38");
+    expect_fault("clflush non-canonical", 13, 0);
+}
+
+/* ---- virtual-8086 mode ---- */
+
+static void v86_guest(uint64_t rflags, uint64_t cr4)
+{
+    static const WHV_REGISTER_NAME segments[] = {
+        WHvX64RegisterCs, WHvX64RegisterSs, WHvX64RegisterDs, WHvX64RegisterEs,
+    };
+    fresh(VCPU_PROTECTED32);
+    for (unsigned i = 0; i < 4; i++) {
+        WHV_X64_SEGMENT_REGISTER *s = seg(segments[i]);
+        s->Selector = 0;
+        s->Base = 0;
+        s->Limit = 0xffff;
+        s->Attributes = 0xf3;
+    }
+    reg(WHvX64RegisterRip)->Reg64 = 0x1000;
+    reg(WHvX64RegisterRsp)->Reg64 = 0x7000;
+    reg(WHvX64RegisterRflags)->Reg64 = rflags | 0x20002;
+    reg(WHvX64RegisterCr4)->Reg64 = cr4;
+}
+
+static void test_v86(void)
+{
+    /* IOPL < 3 without CR4.VME: PUSHF/POPF/IRET are #GP(0) (SDM PUSHF, POPF, IRET) */
+    v86_guest(0x200, 0);
+    RUN("\x9c");
+    expect_fault("v86 pushf IOPL 0", 13, 0);
+    RUN("\x9d");
+    expect_fault("v86 popf IOPL 0", 13, 0);
+    RUN("\xcf");
+    expect_fault("v86 iret IOPL 0", 13, 0);
+
+    /* CR4.VME, 16-bit: PUSHF shows VIF as IF and IOPL 3; POPF moves IF to VIF, and faults
+     * on TF */
+    v86_guest(0x80000 | 0x0d5, 1);
+    RUN("\x9c");
+    expect_ok("v86 VME pushf");
+    CHECK_EQ(get(0x6ffe, 2), 0x32d7, "VME pushf image");
+    v86_guest(0x200, 1);
+    put(0x7000, 0x0ad5 | 0x200, 2);
+    RUN("\x9d");
+    expect_ok("v86 VME popf");
+    CHECK_EQ(r64(WHvX64RegisterRflags), 0x20000 | 0x80000 | 0x0ad7 | 0x200, "VME popf");
+    reg(WHvX64RegisterRsp)->Reg64 = 0x7000;
+    put(0x7000, 0x0100, 2);
+    RUN("\x9d");
+    expect_fault("v86 VME popf TF", 13, 0);
+    RUN("\x66\x9d");
+    expect_fault("v86 VME popfd", 13, 0);
+
+    /* IOPL 3: IRET loads CS as in real mode, keeps VM and IOPL */
+    v86_guest(0x3000, 0);
+    put_frame(0x7000, 2, 3, (uint64_t)0x0010, (uint64_t)0x2000, (uint64_t)0x0ed5);
+    RUN("\xcf");
+    expect_ok("v86 iret IOPL 3");
+    CHECK_EQ(seg(WHvX64RegisterCs)->Base, 0x20000, "v86 iret CS base");
+    CHECK_EQ(r64(WHvX64RegisterRip), 0x10, "v86 iret IP");
+    CHECK_EQ(r64(WHvX64RegisterRflags), 0x20000 | 0x3000 | 0x0ed7, "v86 iret flags");
+
+    /* segment loads: base = selector * 16, limit FFFFh, DPL-3 data (SDM vol. 3 20.2) */
+    v86_guest(0x3000, 0);
+    seg(WHvX64RegisterDs)->Limit = 0xfffff;
+    reg(WHvX64RegisterRax)->Reg64 = 0x1234;
+    RUN("\x8e\xd8");
+    expect_ok("v86 mov ds");
+    CHECK_EQ(seg(WHvX64RegisterDs)->Base, 0x12340, "v86 ds base");
+    CHECK_EQ(seg(WHvX64RegisterDs)->Limit, 0xffff, "v86 ds limit");
+    CHECK_EQ(seg(WHvX64RegisterDs)->Attributes, 0xf3, "v86 ds attributes");
+
+    /* CPL 3: LGDT is #GP(0); SMSW is allowed without UMIP, #GP(0) with it */
+    RUN("\x0f\x01\x17");
+    expect_fault("v86 lgdt", 13, 0);
+    RUN("\x0f\x01\xe0");
+    expect_ok("v86 smsw");
+    reg(WHvX64RegisterCr4)->Reg64 = 1u << 11;
+    RUN("\x0f\x01\xe0");
+    expect_fault("v86 smsw UMIP", 13, 0);
+}
+
+/* ---- 64-bit mode ---- */
+
+static void test_long_mode(void)
+{
+    /* IRETQ at CPL 0 pops RIP, CS, RFLAGS, RSP, SS; a null SS is allowed for a 64-bit
+     * target at CPL < 3 (SDM IRET, IA-32e mode) */
+    fresh(VCPU_LONG64);
+    build_gdt();
+    put_frame(0x80000, 8, 5, (uint64_t)0x401234, (uint64_t)(SEL_LONG), (uint64_t)0x246, (uint64_t)0x90000, (uint64_t)(0));
+    RUN("\x48\xcf");
+    expect_ok("iretq same level");
+    CHECK_EQ(r64(WHvX64RegisterRip), 0x401234, "iretq RIP");
+    CHECK_EQ(seg(WHvX64RegisterCs)->Selector, SEL_LONG, "iretq CS");
+    CHECK_EQ(r64(WHvX64RegisterRsp), 0x90000, "iretq RSP");
+    CHECK_EQ(seg(WHvX64RegisterSs)->Selector, 0, "iretq null SS");
+    CHECK_EQ(r64(WHvX64RegisterRflags), 0x246, "iretq RFLAGS");
+
+    /* IRETQ to CPL 3; a null SS is #GP(0) there */
+    fresh(VCPU_LONG64);
+    build_gdt();
+    put_frame(0x80000, 8, 5, (uint64_t)0x401234, (uint64_t)(SEL_LONG3), (uint64_t)0x202, (uint64_t)0x7fff0000, (uint64_t)(SEL_DATA3 | 3));
+    RUN("\x48\xcf");
+    expect_ok("iretq to CPL 3");
+    CHECK_EQ(seg(WHvX64RegisterCs)->Selector, SEL_LONG3, "iretq CPL 3 CS");
+    CHECK_EQ(r64(WHvX64RegisterRsp), 0x7fff0000, "iretq CPL 3 RSP");
+    CHECK(!seg(WHvX64RegisterDs)->Present, "iretq CPL 3 drops DS");
+    fresh(VCPU_LONG64);
+    build_gdt();
+    put(0x80008, SEL_LONG3, 8);
+    put(0x80020, 3, 8);
+    RUN("\x48\xcf");
+    expect_fault("iretq to CPL 3 with a null SS", 13, 0);
+
+    /* a far jump to a compatibility-mode code segment */
+    fresh(VCPU_LONG64);
+    build_gdt();
+    reg(WHvX64RegisterRbx)->Reg64 = 0x900;
+    put(0x900, 0x1000, 4);
+    put(0x904, SEL_CODE, 2);
+    RUN("\xff\x2b"); /* jmp far [rbx] (m16:32) */
+    expect_ok("jmp far to compatibility mode");
+    CHECK_EQ(seg(WHvX64RegisterCs)->Selector, SEL_CODE, "compat CS");
+    CHECK_EQ(r64(WHvX64RegisterRip), 0x1000, "compat EIP");
+
+    /* LTR in IA-32e mode: a 16-byte TSS descriptor; LSS with a null selector */
+    fresh(VCPU_LONG64);
+    build_gdt();
+    reg(WHvX64RegisterRax)->Reg64 = SEL_TSS64;
+    RUN("\x0f\x00\xd8");
+    expect_ok("ltr 64");
+    CHECK_EQ(seg(WHvX64RegisterTr)->Base, 0x100006000ull, "64-bit TSS base");
+    CHECK_EQ(get(GDT + SEL_TSS64 + 5, 1), 0x8b, "64-bit TSS busy");
+    reg(WHvX64RegisterRax)->Reg64 = SEL_TSS;
+    RUN("\x0f\x00\xd8");
+    expect_fault("ltr of a 32-bit-era TSS in IA-32e mode", 13, SEL_TSS);
+    reg(WHvX64RegisterRbx)->Reg64 = 0x900;
+    put(0x900, 0x12345678, 4);
+    put(0x904, 0, 2);
+    RUN("\x0f\xb2\x03"); /* lss eax, [rbx] */
+    expect_ok("lss null at CPL 0");
+    CHECK_EQ(r64(WHvX64RegisterRax), 0x12345678, "lss offset");
+    vcpu_set_cpl(&g.vcpu, 3);
+    RUN("\x0f\xb2\x03");
+    expect_fault("lss null at CPL 3", 13, 0);
+
+    /* a branch to a non-canonical address faults on the branch (SDM and APM JMP) */
+    fresh(VCPU_LONG64);
+    reg(WHvX64RegisterRax)->Reg64 = 0x0000800000000000ull;
+    RUN("\xff\xe0");
+    expect_fault("jmp non-canonical", 13, 0);
+    CHECK_EQ(r64(WHvX64RegisterRip), 0x400000, "RIP unchanged");
+
+    /* PUSH FS with a 64-bit operand size: Intel writes the 16-bit selector only (SDM PUSH),
+     * AMD the zero-extended value (native test) */
+    fresh(VCPU_LONG64);
+    whvemu_set_option(emu, WHVEMU_OPTION_VENDOR, WHVEMU_VENDOR_INTEL);
+    seg(WHvX64RegisterFs)->Selector = 0x1234;
+    put(0x80000 - 8, 0x5555555555555555ull, 8);
+    RUN("\x0f\xa0");
+    expect_ok("push fs Intel");
+    CHECK_EQ(get(0x80000 - 8, 8), 0x5555555555551234ull, "Intel: 16-bit write");
+    CHECK_EQ(r64(WHvX64RegisterRsp), 0x80000 - 8, "push fs RSP");
+    whvemu_set_option(emu, WHVEMU_OPTION_VENDOR, WHVEMU_VENDOR_AMD);
+    reg(WHvX64RegisterRsp)->Reg64 = 0x80000;
+    RUN("\x0f\xa0");
+    expect_ok("push fs AMD");
+    CHECK_EQ(get(0x80000 - 8, 8), 0x1234, "AMD: zero-extended");
+}
+
+int main(void)
+{
+    guest_init(&g);
+    if (WHvEmulatorCreateEmulator(&guest_callbacks, &emu) != S_OK)
+        return 1;
+    test_real_mode();
+    test_protected_segment_loads();
+    test_protected_far();
+    test_v86();
+    test_system_stores();
+    test_long_mode();
+    WHvEmulatorDestroyEmulator(emu);
+    guest_free(&g);
+    return check_summary();
+}

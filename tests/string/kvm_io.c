@@ -1,0 +1,239 @@
+/* The I/O permission check against a real CPU: a tiny KVM guest in 32-bit protected mode
+ * runs IN AL/AX/EAX, DX at each combination of CPL, IOPL, TSS type and limit and port; the
+ * CPU either makes the access (a KVM I/O exit) or raises #GP, which with no IDT ends in a
+ * triple fault (a shutdown exit). whvemu, given the same state through
+ * WHvEmulatorTryIoEmulation, must allow and deny exactly the same accesses.
+ * Skipped (exit 77) where /dev/kvm cannot be used, and where it is not backed by hardware
+ * virtualization (no kvm_intel / kvm_amd module, e.g. kvm_pvm): there the guest's I/O
+ * instructions are emulated by KVM's own software, which is no oracle (it checks only the
+ * first bitmap byte and not the TSS type, unlike the SDM and the CPU). */
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "harness.h"
+
+#define GUEST_MEMORY 0x200000u
+#define CODE 0x1000u
+#define TSS 0x5000u
+#define IOMAP_OFFSET 0x68u
+
+struct state {
+    unsigned cpl, iopl, tss_type, tss_limit;
+    uint16_t port;
+    unsigned size;
+    bool v86;
+};
+
+/* The TSS: I/O map base at 0x66, then a bitmap allowing 0x60, 0x3f8-0x3ff and 0x80-0x87
+ * (and nothing else), then the 0xff byte. */
+static void tss_bytes(uint8_t *tss)
+{
+    memset(tss, 0, IOMAP_OFFSET);
+    tss[0x66] = IOMAP_OFFSET;
+    memset(tss + IOMAP_OFFSET, 0xff, 0x81);
+    tss[IOMAP_OFFSET + 0x60 / 8] = 0xfe;
+    tss[IOMAP_OFFSET + 0x3f8 / 8] = 0x00;
+    tss[IOMAP_OFFSET + 0x80 / 8] = 0x00;
+}
+
+/* IN AL/AX/EAX, DX: 66 selects the other of 16/32 bits, so it is 16-bit code (V86) that
+ * needs it for EAX. */
+static unsigned in_dx(const struct state *st, uint8_t *bytes)
+{
+    unsigned n = 0;
+    if (st->size != 1 && (st->size == 2) != st->v86)
+        bytes[n++] = 0x66;
+    bytes[n++] = st->size == 1 ? 0xec : 0xed;
+    return n;
+}
+
+static void set_segment(struct kvm_segment *s, uint16_t selector, uint8_t type, unsigned dpl,
+                        bool code_or_data)
+{
+    memset(s, 0, sizeof *s);
+    s->base = 0;
+    s->limit = 0xffffffffu;
+    s->selector = selector;
+    s->type = type;
+    s->present = 1;
+    s->dpl = (uint8_t)dpl;
+    s->db = 1;
+    s->s = code_or_data;
+    s->g = 1;
+}
+
+/* 1: the CPU made the access, 0: it faulted, -1: KVM could not run the case. */
+static int run_on_cpu(int kvm, const struct state *st)
+{
+    int result = -1, vm = -1, vcpu = -1, mmap_size;
+    uint8_t *memory = MAP_FAILED;
+    struct kvm_run *run = MAP_FAILED;
+    struct kvm_sregs sregs;
+    struct kvm_regs regs;
+    struct kvm_userspace_memory_region region;
+
+    vm = ioctl(kvm, KVM_CREATE_VM, 0);
+    memory = mmap(NULL, GUEST_MEMORY, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (vm < 0 || memory == MAP_FAILED)
+        goto out;
+    memset(&region, 0, sizeof region);
+    region.memory_size = GUEST_MEMORY;
+    region.userspace_addr = (uint64_t)(uintptr_t)memory;
+    if (ioctl(vm, KVM_SET_USER_MEMORY_REGION, &region) < 0)
+        goto out;
+    vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
+    mmap_size = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
+    if (vcpu < 0 || mmap_size <= 0)
+        goto out;
+    run = mmap(NULL, (size_t)mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+    if (run == MAP_FAILED)
+        goto out;
+
+    memory[CODE + in_dx(st, memory + CODE)] = 0xf4; /* hlt */
+    tss_bytes(memory + TSS);
+
+    if (ioctl(vcpu, KVM_GET_SREGS, &sregs) < 0)
+        goto out;
+    sregs.cr0 = 0x11; /* PE, ET */
+    sregs.cr4 = 0;
+    sregs.efer = 0;
+    set_segment(&sregs.cs, (uint16_t)(0x08 | st->cpl), 0xb, st->cpl, true);
+    set_segment(&sregs.ss, (uint16_t)(0x10 | st->cpl), 0x3, st->cpl, true);
+    sregs.ds = sregs.es = sregs.fs = sregs.gs = sregs.ss;
+    if (st->v86) {
+        struct kvm_segment *segs[] = { &sregs.cs, &sregs.ss, &sregs.ds, &sregs.es, &sregs.fs,
+                                       &sregs.gs };
+        for (unsigned i = 0; i < 6; i++) {
+            set_segment(segs[i], 0, 0x3, 3, true);
+            segs[i]->limit = 0xffff;
+            segs[i]->db = 0;
+            segs[i]->g = 0;
+        }
+    }
+    memset(&sregs.tr, 0, sizeof sregs.tr);
+    sregs.tr.base = TSS;
+    sregs.tr.limit = st->tss_limit;
+    sregs.tr.selector = 0x18;
+    sregs.tr.type = (uint8_t)st->tss_type;
+    sregs.tr.present = 1;
+    memset(&sregs.ldt, 0, sizeof sregs.ldt);
+    sregs.ldt.unusable = 1;
+    sregs.gdt.base = 0, sregs.gdt.limit = 0x1f;
+    sregs.idt.base = 0, sregs.idt.limit = 0; /* any exception ends in a triple fault */
+    if (ioctl(vcpu, KVM_SET_SREGS, &sregs) < 0)
+        goto out;
+    memset(&regs, 0, sizeof regs);
+    regs.rip = CODE;
+    regs.rdx = st->port;
+    regs.rflags = 0x2 | (uint64_t)st->iopl << 12 | (st->v86 ? 0x20000u : 0);
+    if (ioctl(vcpu, KVM_SET_REGS, &regs) < 0 || ioctl(vcpu, KVM_RUN, 0) < 0)
+        goto out;
+    if (run->exit_reason == KVM_EXIT_IO && run->io.port == st->port && run->io.size == st->size)
+        result = 1;
+    else if (run->exit_reason == KVM_EXIT_SHUTDOWN)
+        result = 0;
+    else
+        fprintf(stderr, "kvm: unexpected exit %u\n", run->exit_reason);
+out:
+    if (run != MAP_FAILED)
+        munmap(run, (size_t)mmap_size);
+    if (vcpu >= 0)
+        close(vcpu);
+    if (memory != MAP_FAILED)
+        munmap(memory, GUEST_MEMORY);
+    if (vm >= 0)
+        close(vm);
+    return result;
+}
+
+/* 1: whvemu made the access, 0: it injected #GP(0). */
+static int run_on_whvemu(const struct state *st)
+{
+    uint8_t tss[IOMAP_OFFSET + 0x81];
+    WHV_X64_SEGMENT_REGISTER *tr;
+    WHV_EMULATOR_STATUS status;
+    int error, vector;
+    bool accessed = false;
+    uint8_t bytes[2];
+    unsigned length = in_dx(st, bytes);
+
+    harness_reset(VCPU_PROTECTED32);
+    vcpu_set_cpl(&h.guest.vcpu, st->cpl);
+    set_reg64(WHvX64RegisterRflags, 0x2 | (uint64_t)st->iopl << 12 | (st->v86 ? 0x20000u : 0));
+    set_reg64(WHvX64RegisterRip, CODE);
+    set_reg64(WHvX64RegisterRdx, st->port);
+    tr = &reg(WHvX64RegisterTr)->Segment;
+    tr->Base = TSS;
+    tr->Limit = st->tss_limit;
+    tr->SegmentType = st->tss_type & 0xfu;
+    tss_bytes(tss);
+    guest_write(&h.guest, TSS, tss, sizeof tss);
+    status = run_io((const char *)bytes, length, st->port, st->size, false, false, false);
+    vector = pending_vector(&error);
+    for (unsigned i = 0; i < h.log_count; i++)
+        accessed |= h.log[i].io;
+    CHECK(status.AsUINT32 == 1, "status 0x%x", (unsigned)status.AsUINT32);
+    if (accessed && vector < 0)
+        return 1;
+    CHECK(!accessed && vector == 13 && error == 0, "neither an access nor #GP(0): vector %d",
+          vector);
+    return 0;
+}
+
+int main(void)
+{
+    static const uint16_t ports[] = { 0x60, 0x61, 0x5f, 0x80, 0x86, 0x87, 0x3f8, 0x3fc, 0x3fe,
+                                      0x3ff, 0x400, 0x1000, 0xffff };
+    static const unsigned sizes[] = { 1, 2, 4 };
+    const unsigned full_limit = IOMAP_OFFSET + 0x80;
+    const unsigned limits[] = { full_limit, full_limit - 1, 0x67, IOMAP_OFFSET + 0x10 };
+    unsigned cases = 0, allowed = 0;
+    int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+    if (kvm < 0 || ioctl(kvm, KVM_GET_API_VERSION, 0) != KVM_API_VERSION) {
+        fprintf(stderr, "no usable /dev/kvm: skipped\n");
+        return 77;
+    }
+    if (access("/sys/module/kvm_intel", F_OK) != 0 && access("/sys/module/kvm_amd", F_OK) != 0) {
+        fprintf(stderr, "/dev/kvm is not hardware virtualization here: skipped\n");
+        return 77;
+    }
+    for (unsigned v86 = 0; v86 < 2; v86++)
+        for (unsigned cpl = 0; cpl < 4; cpl += 3)
+            for (unsigned iopl = 0; iopl < 4; iopl += 3)
+                for (unsigned type = 0; type < 2; type++)
+                    for (unsigned l = 0; l < sizeof limits / sizeof limits[0]; l++)
+                        for (unsigned p = 0; p < sizeof ports / sizeof ports[0]; p++)
+                            for (unsigned s = 0; s < 3; s++) {
+                                struct state st = { cpl, iopl, type ? 3u : 11u, limits[l],
+                                                    ports[p], sizes[s], v86 != 0 };
+                                int cpu, emu;
+                                if (v86 && cpl != 3)
+                                    continue; /* virtual-8086 code runs at CPL 3 */
+                                cpu = run_on_cpu(kvm, &st);
+                                if (cpu < 0) {
+                                    fprintf(stderr, "KVM could not run a case: skipped\n");
+                                    return 77;
+                                }
+                                emu = run_on_whvemu(&st);
+                                CHECK(cpu == emu,
+                                      "cpl %u iopl %u v86 %u tss type %u limit 0x%x port 0x%x "
+                                      "size %u: CPU %s, whvemu %s",
+                                      cpl, iopl, v86, st.tss_type, st.tss_limit, st.port,
+                                      st.size, cpu ? "allows" : "denies",
+                                      emu ? "allows" : "denies");
+                                cases++;
+                                allowed += (unsigned)cpu;
+                            }
+    printf("%u cases against KVM, %u allowed by the CPU\n", cases, allowed);
+    close(kvm);
+    harness_reset(VCPU_LONG64);
+    guest_free(&h.guest);
+    return check_summary();
+}
