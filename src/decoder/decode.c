@@ -453,6 +453,7 @@ static enum decode_status find_row(struct decoder *d, const struct optab *entry,
             break;
         case SEL_REXB: index = (in->rex & 1) != 0; break;
         case SEL_LINK: index = 0; break;
+        case SEL_REP: index = in->mandatory == MP_F3 ? 1 : in->mandatory == MP_F2 ? 2 : 0; break;
         default: return DECODE_UD; /* SEL_INVALID */
         }
         if (index >= entry->children)

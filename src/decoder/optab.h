@@ -150,6 +150,8 @@ enum selector {
     SEL_L,           /* next[L]: VEX.L (2 children) or EVEX.L'L (3 children) */
     SEL_REXB,        /* next[REX.B]: opcode 90 (NOP vs XCHG r8) */
     SEL_LINK,        /* next[0]: the same as another entry (shared rows) */
+    SEL_REP,         /* next[0] no F2/F3, next[1] F3, next[2] F2 (the last of them wins);
+                      * unlike SEL_PFX, 66 stays the operand-size prefix (BSF/TZCNT, MOVBE/CRC32) */
 };
 
 struct optab {
@@ -211,6 +213,7 @@ struct optab {
 #define BY_RM(...) SEL_(SEL_RM, 8, __VA_ARGS__)
 #define BY_MOD(mem, reg) SEL_(SEL_MOD, 2, mem, reg)
 #define BY_PFX(none, p66, pf3, pf2) SEL_(SEL_PFX, 4, none, p66, pf3, pf2)
+#define BY_REP(none, pf3, pf2) SEL_(SEL_REP, 3, none, pf3, pf2)
 #define BY_MODE(legacy, long64) SEL_(SEL_MODE, 2, legacy, long64)
 #define BY_OSIZE(o16, o32, o64) SEL_(SEL_OSIZE, 3, o16, o32, o64)
 #define BY_ASIZE(a16, a32, a64) SEL_(SEL_ASIZE, 3, a16, a32, a64)

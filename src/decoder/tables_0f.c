@@ -585,7 +585,7 @@ const struct optab optab_0f[256] = {
     [0xb5] = I2(lgs, Gv, Mp, 0), /* 80386 */
     [0xb6] = I2(movzx, Gv, Eb, 0), /* 80386 */
     [0xb7] = I2(movzx, Gv, Ew, 0), /* 80386 */
-    [0xb8] = BY_PFX(UD, UD, I2(popcnt, Gv, Ev, 0), UD), /* POPCNT */
+    [0xb8] = BY_REP(UD, I2(popcnt, Gv, Ev, 0), UD), /* POPCNT */
     [0xb9] = I2(ud1, Gd, Ed, 0), /* P6 */
     [0xba] = BY_REG(
         UD,
@@ -597,16 +597,8 @@ const struct optab optab_0f[256] = {
         I2(btr, Ev, Ib, F_LOCK),
         I2(btc, Ev, Ib, F_LOCK)), /* 80386 */
     [0xbb] = I2(btc, Ev, Gv, F_LOCK), /* 80386 */
-    [0xbc] = BY_PFX(
-        I2(bsf, Gy, Ey, 0),
-        BY_W(I2(bsf, Gw, Ew, 0), I2(bsf, Gq, Eq, 0)),
-        I2(tzcnt, Gv, Ev, 0),
-        I2(bsf, Gy, Ey, 0)), /* 80386 BMI1 */
-    [0xbd] = BY_PFX(
-        I2(bsr, Gy, Ey, 0),
-        BY_W(I2(bsr, Gw, Ew, 0), I2(bsr, Gq, Eq, 0)),
-        I2(lzcnt, Gv, Ev, 0),
-        I2(bsr, Gy, Ey, 0)), /* 80386 LZCNT */
+    [0xbc] = BY_REP(I2(bsf, Gv, Ev, 0), I2(tzcnt, Gv, Ev, 0), I2(bsf, Gv, Ev, 0)), /* 80386 BMI1 */
+    [0xbd] = BY_REP(I2(bsr, Gv, Ev, 0), I2(lzcnt, Gv, Ev, 0), I2(bsr, Gv, Ev, 0)), /* 80386 LZCNT */
     [0xbe] = I2(movsx, Gv, Eb, 0), /* 80386 */
     [0xbf] = I2(movsx, Gv, Ew, 0), /* 80386 */
     /* ---- C0-CF: XADD, SSE compares and shuffles, MOVNTI, PINSRW/PEXTRW, group 9, BSWAP ---- */

@@ -98,16 +98,8 @@ const struct optab optab_0f38[256] = {
     /* AES KEYLOCKER */
     [0xdf] = BY_PFX(UD, I2(aesdeclast, Vdq, Wdq, 0), I2(aesdec256kl, Vdq, M_, 0), UD),
     /* ---- F0-FB: MOVBE, CRC32, CET shadow stack, ADCX/ADOX, MOVDIR*, ENQCMD*, Key Locker ---- */
-    [0xf0] = BY_PFX(
-        I2(movbe, Gy, My, 0),
-        BY_W(I2(movbe, Gw, Mw, 0), I2(movbe, Gq, Mq, 0)),
-        UD,
-        I2(crc32, Gy, Eb, 0)), /* MOVBE SSE4.2 */
-    [0xf1] = BY_PFX(
-        I2(movbe, My, Gy, 0),
-        BY_W(I2(movbe, Mw, Gw, 0), I2(movbe, Mq, Gq, 0)),
-        UD,
-        I2(crc32, Gy, Ev, 0)), /* MOVBE SSE4.2 */
+    [0xf0] = BY_REP(I2(movbe, Gv, Mv, 0), UD, I2(crc32, Gy, Eb, 0)), /* MOVBE SSE4.2 */
+    [0xf1] = BY_REP(I2(movbe, Mv, Gv, 0), UD, I2(crc32, Gy, Ev, 0)), /* MOVBE SSE4.2 */
     [0xf5] = BY_PFX(UD, BY_W(I2(wrussd, Md, Gd, 0), I2(wrussq, Mq, Gq, 0)), UD, UD), /* CET */
     [0xf6] = BY_PFX(
         BY_W(I2(wrssd, Md, Gd, 0), I2(wrssq, Mq, Gq, 0)),

@@ -22,9 +22,6 @@ enum exec_result x_alu(struct vcpu *cpu, const struct insn *in, struct operand *
     r = op_read(cpu, &ops[1], &src);
     if (r != EXEC_OK)
         return r;
-    /* immediates narrower than the destination (Ibs, Iz with 64-bit operands) are signed */
-    if (ops[1].type == OPT_IMM && ops[1].size < size)
-        src = sign_extend(src, ops[1].size);
 
     switch (in->mnemonic) {
     case MN_add:

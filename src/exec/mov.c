@@ -3,6 +3,7 @@
 #include "exec/exec.h"
 
 #include "optab.h"
+#include "whvemu.h"
 
 enum exec_result x_mov(struct vcpu *cpu, const struct insn *in, struct operand *ops)
 {
@@ -20,13 +21,18 @@ enum exec_result x_mov(struct vcpu *cpu, const struct insn *in, struct operand *
     return op_write(cpu, &ops[0], v);
 }
 
-/* MOVSX and MOVSXD: the source sign-extended to the destination's size. */
+/* MOVSX and MOVSXD: the source sign-extended to the destination's size. MOVSXD with a
+ * 16-bit operand size reads a word on Intel CPUs but a doubleword on AMD ones (measured:
+ * the fault and #AC behaviour of the wider read), keeping the low word either way. */
 enum exec_result x_movsx(struct vcpu *cpu, const struct insn *in, struct operand *ops)
 {
     uint64_t v;
-    enum exec_result r = op_read(cpu, &ops[1], &v);
+    enum exec_result r;
 
-    (void)in;
+    if (in->mnemonic == MN_movsxd && ops[0].size == 2 && ops[1].type == OPT_MEM &&
+        cpu->vendor == WHVEMU_VENDOR_AMD)
+        ops[1].size = 4;
+    r = op_read(cpu, &ops[1], &v);
     if (r != EXEC_OK)
         return r;
     return op_write(cpu, &ops[0], sign_extend(v, ops[1].size));

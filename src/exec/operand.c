@@ -142,7 +142,9 @@ unsigned operands_resolve(struct vcpu *cpu, const struct insn *in, struct operan
             uint64_t imm = second ? in->imm2 : in->imm;
             unsigned encoded = second ? in->imm2_size : in->imm_size;
             op->type = OPT_IMM;
-            op->size = (uint8_t)size;
+            /* Iz with a 64-bit operand size is an imm32 sign-extended to 64 bits */
+            op->size = (uint8_t)(sz == SZ_z ? in->opsize : size);
+            size = op->size;
             /* encoded narrower than the operand (Ibs, Iz with 64-bit operands): sign-extend */
             op->imm = sign_extend(imm & size_mask(encoded), encoded) & size_mask(size);
             break;

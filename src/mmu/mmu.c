@@ -270,17 +270,15 @@ static enum exec_result resolve(struct vcpu *cpu, enum segreg seg, uint64_t offs
         return EXEC_CALLBACK_FAILED;
     if (r != EXEC_OK)
         return r;
-    r = resolve_linear(cpu, la, cpu->code_mode == MODE_64 ? ~UINT64_C(0) : 0xffffffffu, size,
-                       access, span);
-    if (r != EXEC_OK)
-        return r;
-    /* #AC: user-mode misaligned data access with CR0.AM (the exit's Cr0Am) and RFLAGS.AC;
-     * the CPU reports a segment or page fault of the same access first */
+    /* #AC: user-mode misaligned data access with CR0.AM (the exit's Cr0Am) and RFLAGS.AC.
+     * It comes before any page fault of the access, even one on its first page, as this
+     * machine's CPU reports it (tests/diff). */
     if (cpu->cpl == 3 && !(access & (MMU_SYSTEM | MMU_EXEC | MMU_NO_ALIGN_CHECK)) &&
         cpu->exit->ExecutionState.Cr0Am && (reg_get(cpu, R_RFLAGS) & FL_AC) && size > 1 &&
         (la & ((size >= 8 ? 8 : size) - 1)) != 0)
         return raise_fault(cpu, EXC_AC, true, 0);
-    return EXEC_OK;
+    return resolve_linear(cpu, la, cpu->code_mode == MODE_64 ? ~UINT64_C(0) : 0xffffffffu, size,
+                          access, span);
 }
 
 /* Copy 1..8 bytes; the common sizes as fixed-size copies, which compilers inline (REP

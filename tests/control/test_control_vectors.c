@@ -2,7 +2,6 @@
  * segment loads through a guest GDT, the privileged loads, UMIP, IRET. Each expectation
  * names the manual section it comes from (Intel SDM vol. 2 instruction pages unless said
  * otherwise). Runs through the public API with the CLI's in-memory guest. */
-#include <stdarg.h>
 #include <string.h>
 
 #include "WinHvEmulation.h"
@@ -38,15 +37,15 @@ static void put(uint64_t gpa, uint64_t value, unsigned size)
         b[i] = (uint8_t)(value >> (8 * i));
     guest_write(&g, gpa, b, size);
 }
-/* A stack frame: count values of slot bytes from address at upwards. */
-static void put_frame(uint64_t at, unsigned slot, unsigned count, ...)
+/* A stack frame: values of slot bytes each from address at upwards. */
+static void put_frame(uint64_t at, unsigned slot, const uint64_t *values, unsigned count)
 {
-    va_list ap;
-    va_start(ap, count);
     for (unsigned i = 0; i < count; i++)
-        put(at + i * slot, va_arg(ap, uint64_t), slot);
-    va_end(ap);
+        put(at + i * slot, values[i], slot);
 }
+#define FRAME(at, slot, ...)                                                                 \
+    put_frame(at, slot, (const uint64_t[]){ __VA_ARGS__ },                                   \
+              sizeof((const uint64_t[]){ __VA_ARGS__ }) / sizeof(uint64_t))
 
 static uint64_t get(uint64_t gpa, unsigned size)
 {
@@ -208,7 +207,7 @@ static void test_real_mode(void)
     /* IRET: 16-bit loads FLAGS[15:0] (bit 1 stays set); 32-bit:
      * EFLAGS = (popped & 257FD5h) | (EFLAGS & 1A0000h) (SDM IRET, REAL-ADDRESS-MODE) */
     fresh(VCPU_REAL16);
-    put_frame(0x7000, 2, 3, (uint64_t)0x1234, (uint64_t)0x0100, (uint64_t)0xffff);
+    FRAME(0x7000, 2, 0x1234, 0x0100, 0xffff);
     RUN("\xcf");
     expect_ok("iret real");
     CHECK_EQ(r64(WHvX64RegisterRip), 0x1234, "iret IP");
@@ -217,7 +216,7 @@ static void test_real_mode(void)
     CHECK_EQ(r64(WHvX64RegisterRsp), 0x7006, "iret SP");
     fresh(VCPU_REAL16);
     reg(WHvX64RegisterRflags)->Reg64 = 0x2 | 0x80000; /* VIF: kept */
-    put_frame(0x7000, 4, 3, (uint64_t)0x1234, (uint64_t)0x0100, (uint64_t)0xffffffffu);
+    FRAME(0x7000, 4, 0x1234, 0x0100, 0xffffffffu);
     RUN("\x66\xcf");
     expect_ok("iretd real");
     CHECK_EQ(r64(WHvX64RegisterRflags), 0x257fd7 | 0x80000, "iretd EFLAGS");
@@ -567,7 +566,7 @@ static void test_protected_far(void)
           "outer retf drops DS");
     CHECK_EQ(seg(WHvX64RegisterEs)->Selector, SEL_DATA3 | 3, "outer retf keeps ES");
     protected_guest();
-    put_frame(0x80000, 4, 4, (uint64_t)0x2000, (uint64_t)(SEL_CODE3), (uint64_t)0x9000, (uint64_t)(SEL_DATA));
+    FRAME(0x80000, 4, 0x2000, SEL_CODE3, 0x9000, SEL_DATA);
     RUN("\xcb");
     expect_fault("retf to CPL 3 with a DPL 0 SS", 13, SEL_DATA);
     protected_guest();
@@ -596,7 +595,7 @@ static void test_protected_far(void)
     CHECK_EQ(r64(WHvX64RegisterRflags), 0x2d7, "iret CPL 3 keeps IOPL, IF");
     /* IRET to CPL 3: the flags by the old CPL (0: IOPL and IF load), then SS:ESP */
     protected_guest();
-    put_frame(0x80000, 4, 5, (uint64_t)0x3000, (uint64_t)(SEL_CODE3), (uint64_t)0x1202, (uint64_t)0x9000, (uint64_t)(SEL_DATA3 | 3));
+    FRAME(0x80000, 4, 0x3000, SEL_CODE3, 0x1202, 0x9000, SEL_DATA3 | 3);
     RUN("\xcf");
     expect_ok("iret to CPL 3");
     CHECK_EQ(r64(WHvX64RegisterRflags), 0x1202, "outer iret EFLAGS");
@@ -765,7 +764,7 @@ static void test_v86(void)
 
     /* IOPL 3: IRET loads CS as in real mode, keeps VM and IOPL */
     v86_guest(0x3000, 0);
-    put_frame(0x7000, 2, 3, (uint64_t)0x0010, (uint64_t)0x2000, (uint64_t)0x0ed5);
+    FRAME(0x7000, 2, 0x0010, 0x2000, 0x0ed5);
     RUN("\xcf");
     expect_ok("v86 iret IOPL 3");
     CHECK_EQ(seg(WHvX64RegisterCs)->Base, 0x20000, "v86 iret CS base");
@@ -800,7 +799,7 @@ static void test_long_mode(void)
      * target at CPL < 3 (SDM IRET, IA-32e mode) */
     fresh(VCPU_LONG64);
     build_gdt();
-    put_frame(0x80000, 8, 5, (uint64_t)0x401234, (uint64_t)(SEL_LONG), (uint64_t)0x246, (uint64_t)0x90000, (uint64_t)(0));
+    FRAME(0x80000, 8, 0x401234, SEL_LONG, 0x246, 0x90000, 0);
     RUN("\x48\xcf");
     expect_ok("iretq same level");
     CHECK_EQ(r64(WHvX64RegisterRip), 0x401234, "iretq RIP");
@@ -812,7 +811,7 @@ static void test_long_mode(void)
     /* IRETQ to CPL 3; a null SS is #GP(0) there */
     fresh(VCPU_LONG64);
     build_gdt();
-    put_frame(0x80000, 8, 5, (uint64_t)0x401234, (uint64_t)(SEL_LONG3), (uint64_t)0x202, (uint64_t)0x7fff0000, (uint64_t)(SEL_DATA3 | 3));
+    FRAME(0x80000, 8, 0x401234, SEL_LONG3, 0x202, 0x7fff0000, SEL_DATA3 | 3);
     RUN("\x48\xcf");
     expect_ok("iretq to CPL 3");
     CHECK_EQ(seg(WHvX64RegisterCs)->Selector, SEL_LONG3, "iretq CPL 3 CS");

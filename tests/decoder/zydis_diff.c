@@ -7,10 +7,12 @@
  *     with random ModRM and payload bits, and
  *   - N random byte strings (default 1,000,000, seeded, reproducible), weighted towards
  *     legacy prefixes, REX, the 0F/0F38/0F3A/0F0F escapes and VEX/EVEX/XOP starts,
- * and compares whvemu's decision (length, or invalid) with Zydis's.
+ * and compares whvemu's decision (length, or invalid) with Zydis's, and where both accept,
+ * the displacement and immediates (and EVEX disp8*N).
  *
- * Failure: any length disagreement where both accept, or a validity disagreement whose
- * class is not listed in validity_classes.txt (the reasons are in docs/decoder.md).
+ * Failure: any length, field or disp8*N disagreement where both accept, or a validity
+ * disagreement whose class is not listed in validity_classes.txt (the reasons are in
+ * docs/decoder.md).
  *
  * usage: zydis_diff ALLOWLIST [random-per-mode [seed]] */
 #include <stdio.h>
@@ -96,6 +98,13 @@ static void record_class(const char *key, unsigned bits, const uint8_t *bytes, i
 }
 
 /* ---- the comparison ---- */
+static void print_bytes(const uint8_t *bytes, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        printf(" %02x", bytes[i]);
+    printf("\n");
+}
+
 struct stats {
     unsigned long strings, both_valid, both_invalid, length_mismatch, validity_mismatch;
     unsigned long disp8n_checked, disp8n_mismatch, field_mismatch;
@@ -193,12 +202,41 @@ static void compare_compressed_displacement(unsigned bits, const ZydisDecoder *z
             printf("  DISP8*N %u-bit %s %02x %s: ours %d zydis %lld:", bits,
                    our_map_name(in->map), in->opcode, mp_names[in->mandatory & 3], in->disp,
                    (long long)ops[i].mem.disp.value);
-            for (unsigned j = 0; j < in->length; j++)
-                printf(" %02x", bytes[j]);
-            printf("\n");
+            print_bytes(bytes, in->length);
         }
         return;
     }
+}
+
+/* Both accept: the length and the fields must agree. */
+static void compare_accepted(unsigned bits, const ZydisDecoder *zd,
+                             const ZydisDecoderContext *zctx, const ZydisDecodedInstruction *z,
+                             const struct insn *in, const uint8_t *bytes, struct stats *st)
+{
+    if (in->length != z->length) {
+        st->length_mismatch++;
+        if (length_examples_printed++ < 40) {
+            printf("  LENGTH %u-bit: ours %u zydis %u:", bits, in->length, z->length);
+            print_bytes(bytes, in->length > z->length ? in->length : z->length);
+        }
+        return;
+    }
+    if (!fields_agree(z, in)) {
+        st->field_mismatch++;
+        if (field_examples_printed++ < 40) {
+            printf("  FIELDS %u-bit disp %u@%u=%d imm %u@%u=%llx imm2 %u=%llx, zydis disp "
+                   "%u@%u=%lld imm %u@%u=%llx imm2 %u@%u=%llx:",
+                   bits, in->disp_size, in->disp_offset, in->disp, in->imm_size, in->imm_offset,
+                   (unsigned long long)in->imm, in->imm2_size, (unsigned long long)in->imm2,
+                   z->raw.disp.size / 8, z->raw.disp.offset, (long long)z->raw.disp.value,
+                   z->raw.imm[0].size / 8, z->raw.imm[0].offset,
+                   (unsigned long long)z->raw.imm[0].value.u, z->raw.imm[1].size / 8,
+                   z->raw.imm[1].offset, (unsigned long long)z->raw.imm[1].value.u);
+            print_bytes(bytes, in->length);
+        }
+    }
+    if (in->encoding == ENC_EVEX && in->disp_size == 1)
+        compare_compressed_displacement(bits, zd, zctx, z, in, bytes, st);
 }
 
 static void compare(unsigned bits, ZydisDecoder *zd, const uint8_t *bytes, struct stats *st)
@@ -220,33 +258,7 @@ static void compare(unsigned bits, ZydisDecoder *zd, const uint8_t *bytes, struc
     }
     if (ours > 0 && theirs > 0) {
         st->both_valid++;
-        if (ours != theirs) {
-            st->length_mismatch++;
-            if (length_examples_printed++ < 40) {
-                printf("  LENGTH %u-bit: ours %d zydis %d:", bits, ours, theirs);
-                for (int i = 0; i < (ours > theirs ? ours : theirs); i++)
-                    printf(" %02x", bytes[i]);
-                printf("\n");
-            }
-        }
-        if (ours == theirs && !fields_agree(&z, &in)) {
-            st->field_mismatch++;
-            if (field_examples_printed++ < 40) {
-                printf("  FIELDS %u-bit disp %u@%u=%d imm %u@%u=%llx imm2 %u=%llx, zydis disp "
-                       "%u@%u=%lld imm %u@%u=%llx imm2 %u@%u=%llx:",
-                       bits, in.disp_size, in.disp_offset, in.disp, in.imm_size, in.imm_offset,
-                       (unsigned long long)in.imm, in.imm2_size, (unsigned long long)in.imm2,
-                       z.raw.disp.size / 8, z.raw.disp.offset, (long long)z.raw.disp.value,
-                       z.raw.imm[0].size / 8, z.raw.imm[0].offset,
-                       (unsigned long long)z.raw.imm[0].value.u, z.raw.imm[1].size / 8,
-                       z.raw.imm[1].offset, (unsigned long long)z.raw.imm[1].value.u);
-                for (int i = 0; i < ours; i++)
-                    printf(" %02x", bytes[i]);
-                printf("\n");
-            }
-        }
-        if (ours == theirs && in.encoding == ENC_EVEX && in.disp_size == 1)
-            compare_compressed_displacement(bits, zd, &zctx, &z, &in, bytes, st);
+        compare_accepted(bits, zd, &zctx, &z, &in, bytes, st);
         return;
     }
     if (ours < 0 && theirs < 0) {
@@ -473,9 +485,7 @@ int main(int argc, char **argv)
                c->allowed ? "  " : "!!", c->key, c->count, c->mode_mask & 4 ? " 64" : "",
                c->mode_mask & 2 ? " 32" : "", c->mode_mask & 1 ? " 16" : "", c->example_bits,
                c->ours, c->zydis);
-        for (unsigned j = 0; j < 15; j++)
-            printf(" %02x", c->example[j]);
-        printf("\n");
+        print_bytes(c->example, 15);
     }
     unsigned stale = 0;
     for (unsigned i = 0; i < allowlist_count; i++) {

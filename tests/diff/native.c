@@ -25,6 +25,7 @@ extern uint8_t native_code_start[], native_code_end[], native_code16_base[];
 extern uint8_t native_slot64[], native_slot32[], native_slot16[];
 extern uint8_t native_body64[], native_body32[];
 extern uint64_t native_entry_rip, native_entry_cs;
+extern uint16_t native_code16_ss;
 void native_enter(void);
 void native_reset_flags(void);
 uint32_t native_es_ds(void);
@@ -126,6 +127,7 @@ void native_run(unsigned bits, const struct native_frame *in, struct native_resu
     } else {
         native_entry_rip = 0; /* the start of the 16-bit code segment */
         native_entry_cs = SEL_LDT(LDT_CODE16);
+        native_code16_ss = in->seg[NSEG_SS];
     }
     current = result;
     if (sigsetjmp(fault_return, 0) == 0) {

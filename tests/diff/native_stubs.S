@@ -15,11 +15,11 @@
  * section writable at start-up so that it can patch the slots.
  *
  * The program is linked without PIE so that all of this sits below 4 GiB, where 32-bit
- * and 16-bit code can reach it with 32-bit addresses. Their runners address their own
- * data through GS, loaded with the flat user data selector: the instruction under test
- * may load DS, ES or SS (they are part of its state), never GS. A fault in the
- * instruction is delivered to native.c's signal handler, which leaves through
- * siglongjmp: the code after a slot runs only on success. */
+ * code can reach it. The 32-bit runner (where the 16-bit one continues after its slot)
+ * addresses its data through GS, loaded with the flat user data selector: the
+ * instruction under test may load DS, ES or SS (they are part of its state), never GS.
+ * A fault in the instruction is delivered to native.c's signal handler, which leaves
+ * through siglongjmp: the code after a slot runs only on success. */
 
 #define FRAME_RFLAGS 128
 #define FRAME_SEG 136 /* six selectors: ES CS SS DS FS GS */
@@ -31,6 +31,7 @@
 #define SEG_GS (FRAME_SEG + 10)
 #define FRAME_SIZE 152
 
+#define USER32_CS 0x23
 #define USER64_CS 0x33
 #define USER_DS 0x2b
 #define SLOT_SIZE 16 /* NATIVE_SLOT_SIZE */
@@ -168,28 +169,6 @@ native_slot64:
         popq native_out+FRAME_RFLAGS(%rip)
         jmp leave_runner
 
-/* The 32- and 16-bit bodies are the same code but for the prefix that makes 16-bit code
- * use 32-bit addresses (`addr32`, empty in 32-bit code). */
-.macro SAVE_COMPAT a32
-        \a32 mov %eax, %gs:native_out+0
-        \a32 mov %ecx, %gs:native_out+8
-        \a32 mov %edx, %gs:native_out+16
-        \a32 mov %ebx, %gs:native_out+24
-        \a32 mov %esp, %gs:native_out+32
-        \a32 mov %ebp, %gs:native_out+40
-        \a32 mov %esi, %gs:native_out+48
-        \a32 mov %edi, %gs:native_out+56
-        \a32 mov %es, %gs:native_out+SEG_ES
-        \a32 mov %cs, %gs:native_out+SEG_CS
-        \a32 mov %ss, %gs:native_out+SEG_SS
-        \a32 mov %ds, %gs:native_out+SEG_DS
-        \a32 mov %fs, %gs:native_out+SEG_FS
-        \a32 mov %gs, %gs:native_out+SEG_GS
-        \a32 lss %gs:compat_esp, %esp
-        pushfl
-        \a32 popl %gs:native_out+FRAME_RFLAGS
-.endm
-
 /* ------------------------------------------------- 32-bit (compat mode) ---- */
         .code32
         .globl native_body32
@@ -198,21 +177,44 @@ native_body32:
         .globl native_slot32
 native_slot32:
         .fill SLOT_SIZE, 1, 0x90
-        SAVE_COMPAT
+/* Also where the 16-bit runner comes to after its slot. */
+save_compat:
+        mov %eax, %gs:native_out+0
+        mov %ecx, %gs:native_out+8
+        mov %edx, %gs:native_out+16
+        mov %ebx, %gs:native_out+24
+        mov %esp, %gs:native_out+32
+        mov %ebp, %gs:native_out+40
+        mov %esi, %gs:native_out+48
+        mov %edi, %gs:native_out+56
+        mov %es, %gs:native_out+SEG_ES
+        mov %cs, %gs:native_out+SEG_CS
+        mov %ss, %gs:native_out+SEG_SS
+        mov %ds, %gs:native_out+SEG_DS
+        mov %fs, %gs:native_out+SEG_FS
+        mov %gs, %gs:native_out+SEG_GS
+        lss %gs:compat_esp, %esp
+        pushfl
+        popl %gs:native_out+FRAME_RFLAGS
         lret
 
 /* ---------------------------------------------------------------- 16-bit ---- */
-/* The LDT code segment starts here (base = native_code16_base, limit 0xffff, D = 0). */
+/* The LDT code segment starts here (base = native_code16_base, limit 0xffff, D = 0). Its
+ * SS comes from inside the (readable) code segment, where native.c puts it, so that no
+ * 32-bit address is needed; after the slot a far jump goes on in 32-bit code. */
         .code16
         .p2align 12
         .globl native_code16_base
 native_code16_base:
-        addr32 mov %gs:native_in+SEG_SS, %ss
+        mov %cs:(native_code16_ss - native_code16_base), %ss
         .globl native_slot16
 native_slot16:
         .fill SLOT_SIZE, 1, 0x90
-        SAVE_COMPAT addr32
-        lretl
+        ljmpl $USER32_CS, $save_compat
+        .p2align 1 /* the test's RFLAGS.AC applies to the read of it */
+        .globl native_code16_ss
+native_code16_ss:
+        .word 0
 
         .p2align 12
         .globl native_code_end

@@ -3,7 +3,8 @@
  * same addresses (identity translation), with the same RAX/RCX/RSI/RDI/RFLAGS; the final
  * registers, arithmetic flags and memory must agree. Counts 0, 1 and many, both
  * directions, overlapping source and destination, every element size, no prefix, REP/REPE
- * and REPNE, 64- and 32-bit address size (buffers below 4 GiB for the latter). */
+ * and REPNE, 64- and 32-bit address size (buffers below 4 GiB for the latter, sometimes with
+ * junk in the upper halves of RCX/RSI/RDI, which the CPU ignores and then clears). */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,7 @@ struct case_desc {
     uint8_t rep;            /* 0, 0xf3, 0xf2 */
     bool down;
     bool addr32;
+    bool upper_garbage;     /* 32-bit addressing with junk in the upper halves of RCX/RSI/RDI */
     uint64_t count;
     unsigned src, dst;      /* offsets in the area */
     uint64_t rax;
@@ -110,6 +112,11 @@ static void run_case(const struct case_desc *c)
     nat.rcx = c->count;
     nat.rsi = base + c->src;
     nat.rdi = base + c->dst;
+    if (c->upper_garbage) {
+        nat.rcx |= UINT64_C(0xabcd) << 40;
+        nat.rsi |= UINT64_C(0x1234) << 40;
+        nat.rdi |= UINT64_C(0x5678) << 40;
+    }
     nat.rflags = 0x202 | (c->down ? FL_DF : 0) | (rng() & FL_ARITH);
 
     harness_reset(VCPU_LONG64);
@@ -139,9 +146,9 @@ static void run_case(const struct case_desc *c)
     cases_run++;
     if (check_failed != failed_before) {
         cases_failed++;
-        fprintf(stderr, "  ^ case: %s%u rep=%02x df=%d a32=%d count=%" PRIu64 " src=%u dst=%u rax=%" PRIx64 "\n",
-                op_name[c->op], c->size, c->rep, c->down, c->addr32, c->count, c->src, c->dst,
-                c->rax);
+        fprintf(stderr, "  ^ case: %s%u rep=%02x df=%d a32=%d junk=%d count=%" PRIu64 " src=%u dst=%u rax=%" PRIx64 "\n",
+                op_name[c->op], c->size, c->rep, c->down, c->addr32, c->upper_garbage, c->count,
+                c->src, c->dst, c->rax);
     }
 }
 
@@ -150,7 +157,7 @@ static void run_case(const struct case_desc *c)
  * ahead of or behind the source. */
 static void pick_offsets(struct case_desc *c)
 {
-    uint64_t count = c->addr32 ? (uint32_t)c->count : c->count;
+    uint64_t count = c->count;
     unsigned span = (unsigned)((count ? count : 1) * c->size);
     unsigned room = AREA_SIZE - span - 32;
     unsigned src = 16 + (unsigned)(rng() % room), dst;
@@ -195,9 +202,7 @@ int main(void)
                                 c.count = reps[r] ? counts[k] : rng() % 5;
                                 if (c.count * size + 64 > AREA_SIZE)
                                     c.count = (AREA_SIZE - 64) / size / 2;
-                                /* garbage in RCX's upper half with 32-bit addressing */
-                                if (a32 && rep_seed == 2)
-                                    c.count |= UINT64_C(0xabcd) << 40;
+                                c.upper_garbage = a32 && rep_seed == 2;
                                 c.rax = rep_seed == 0 ? 0 : rng();
                                 pick_offsets(&c);
                                 run_case(&c);
