@@ -13,32 +13,38 @@
  * After the first failure no callback is made again (the VMM said stop), and a failure
  * sets its status bit here, so only the first failure is ever reported. */
 
+/* The status bit of a callback's failure, as the SDK numbers them. */
+enum {
+    FAILED_IO = 1u << 2,
+    FAILED_MEMORY = 1u << 3,
+    FAILED_TRANSLATE = 1u << 4,
+    FAILED_GET_REGISTERS = 1u << 6,
+    FAILED_SET_REGISTERS = 1u << 7,
+};
+
+static HRESULT note(struct vcpu *cpu, HRESULT hr, uint32_t failure_bit)
+{
+    if (FAILED(hr))
+        cpu->status.AsUINT32 |= failure_bit;
+    return hr;
+}
+
 HRESULT emu_get_registers(struct vcpu *cpu, const WHV_REGISTER_NAME *names, uint32_t count,
                           WHV_REGISTER_VALUE *values)
 {
-    HRESULT hr;
-
     if (cpu_broken(cpu))
         return E_FAIL;
-    hr = cpu->emu->callbacks.WHvEmulatorGetVirtualProcessorRegisters(cpu->context, names, count,
-                                                                     values);
-    if (FAILED(hr))
-        cpu->status.GetVirtualProcessorRegistersCallbackFailed = 1;
-    return hr;
+    return note(cpu, cpu->emu->callbacks.WHvEmulatorGetVirtualProcessorRegisters(
+                         cpu->context, names, count, values), FAILED_GET_REGISTERS);
 }
 
 HRESULT emu_set_registers(struct vcpu *cpu, const WHV_REGISTER_NAME *names, uint32_t count,
                           const WHV_REGISTER_VALUE *values)
 {
-    HRESULT hr;
-
     if (cpu_broken(cpu))
         return E_FAIL;
-    hr = cpu->emu->callbacks.WHvEmulatorSetVirtualProcessorRegisters(cpu->context, names, count,
-                                                                     values);
-    if (FAILED(hr))
-        cpu->status.SetVirtualProcessorRegistersCallbackFailed = 1;
-    return hr;
+    return note(cpu, cpu->emu->callbacks.WHvEmulatorSetVirtualProcessorRegisters(
+                         cpu->context, names, count, values), FAILED_SET_REGISTERS);
 }
 
 HRESULT emu_translate(struct vcpu *cpu, uint64_t gva_page, WHV_TRANSLATE_GVA_FLAGS flags,
@@ -49,36 +55,27 @@ HRESULT emu_translate(struct vcpu *cpu, uint64_t gva_page, WHV_TRANSLATE_GVA_FLA
 
     if (cpu_broken(cpu))
         return E_FAIL;
-    hr = cpu->emu->callbacks.WHvEmulatorTranslateGvaPage(cpu->context, gva_page, flags, result,
-                                                          &gpa);
-    if (FAILED(hr))
-        cpu->status.TranslateGvaPageCallbackFailed = 1;
+    hr = note(cpu, cpu->emu->callbacks.WHvEmulatorTranslateGvaPage(cpu->context, gva_page, flags,
+                                                                    result, &gpa),
+              FAILED_TRANSLATE);
     *gpa_page = gpa;
     return hr;
 }
 
 HRESULT emu_memory(struct vcpu *cpu, WHV_EMULATOR_MEMORY_ACCESS_INFO *access)
 {
-    HRESULT hr;
-
     if (cpu_broken(cpu))
         return E_FAIL;
-    hr = cpu->emu->callbacks.WHvEmulatorMemoryCallback(cpu->context, access);
-    if (FAILED(hr))
-        cpu->status.MemoryCallbackFailed = 1;
-    return hr;
+    return note(cpu, cpu->emu->callbacks.WHvEmulatorMemoryCallback(cpu->context, access),
+                FAILED_MEMORY);
 }
 
 HRESULT emu_io(struct vcpu *cpu, WHV_EMULATOR_IO_ACCESS_INFO *access)
 {
-    HRESULT hr;
-
     if (cpu_broken(cpu))
         return E_FAIL;
-    hr = cpu->emu->callbacks.WHvEmulatorIoPortCallback(cpu->context, access);
-    if (FAILED(hr))
-        cpu->status.IoPortCallbackFailed = 1;
-    return hr;
+    return note(cpu, cpu->emu->callbacks.WHvEmulatorIoPortCallback(cpu->context, access),
+                FAILED_IO);
 }
 
 uint8_t *emu_ram_page(struct vcpu *cpu, uint64_t gpa_page, bool write)

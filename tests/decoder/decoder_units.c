@@ -159,6 +159,12 @@ static void test_truncation(void)
               in.imm_size == 4 && in.imm_offset == 10 && in.addrsize == 4 && in.opsize == 8 &&
               in.base == GPR_BX && in.index == GPR_CX && in.scale == 4,
           "fields of the long instruction");
+    /* EVEX with SIB, disp32 and imm8: vcmpps k0, zmm0, [rsp+0x11223344], 5 */
+    static const uint8_t evex[] = { 0x62, 0xf1, 0x7c, 0x48, 0xc2, 0x84, 0x24,
+                                    0x44, 0x33, 0x22, 0x11, 0x05 };
+    for (size_t n = 0; n < sizeof evex; n++)
+        expect_status(MODE_64, evex, n, DECODE_NEED_MORE, "truncated EVEX");
+    expect_length(MODE_64, evex, sizeof evex, 12, "full EVEX");
     /* 16-bit far call */
     static const uint8_t far16[] = { 0x9a, 0x22, 0x11, 0xbb, 0xaa };
     for (size_t n = 0; n < sizeof far16; n++)
