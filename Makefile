@@ -39,8 +39,8 @@ demo:
 
 bench: deps
 	cmake -S . -B $(BUILD) -DWHVEMU_BUILD_BENCH=ON -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
-	cmake --build $(BUILD) -j$(JOBS) --target whvemu-bench
-	$(BUILD)/bench/whvemu-bench
+	cmake --build $(BUILD) -j$(JOBS) --target whvemu_bench
+	$(BUILD)/bench/whvemu_bench
 
 # libFuzzer targets with ASan+UBSan, each run for FUZZ_SECONDS from the committed corpus.
 fuzz: deps

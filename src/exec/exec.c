@@ -173,7 +173,7 @@ static const struct exec_entry exec_table[MN_COUNT] = {
     [MN_jmp_far] = { x_jmp_call_far, 0 },
     [MN_call_far] = { x_jmp_call_far, STACK_REGS },
     [MN_retf] = { x_retf, STACK_REGS },
-    [MN_iret] = { x_iret, STACK_REGS },
+    [MN_iret] = { x_iret, STACK_REGS | REG_BIT(R_INTERRUPT_STATE) },
     /* segment.c */
     [MN_les] = { x_load_far_pointer, 0 },
     [MN_lds] = { x_load_far_pointer, 0 },

@@ -40,28 +40,6 @@ void gpr_write(struct vcpu *cpu, unsigned reg, unsigned size, bool high8, uint64
     }
 }
 
-/* Operand size in bytes of a size code, for this instruction. */
-static unsigned operand_bytes(const struct insn *in, enum operand_size sz)
-{
-    switch (sz) {
-    case SZ_b: return 1;
-    case SZ_w: return 2;
-    case SZ_d: return 4;
-    case SZ_q: return 8;
-    case SZ_v: case SZ_bs: return in->opsize;
-    case SZ_z: return in->opsize == 2 ? 2 : 4;
-    case SZ_y: return in->opsize == 8 ? 8 : 4;
-    case SZ_dq: return 16;
-    case SZ_qq: return 32;
-    case SZ_x: return (unsigned)16 << in->vex_l;
-    case SZ_p: return in->opsize + 2u;
-    case SZ_a: return in->opsize * 2u;
-    case SZ_s: return in->mode == MODE_64 ? 10 : 6;
-    case SZ_t: return 10;
-    default: return 0;
-    }
-}
-
 uint64_t effective_address(struct vcpu *cpu, const struct insn *in)
 {
     uint64_t ea = (uint64_t)(int64_t)in->disp;
@@ -102,7 +80,7 @@ unsigned operands_resolve(struct vcpu *cpu, const struct insn *in, struct operan
     for (; n < MAX_OPERANDS && in->row->opnd[n]; n++) {
         uint16_t d = in->row->opnd[n];
         enum operand_size sz = OPND_SIZE(d);
-        unsigned size = operand_bytes(in, sz);
+        unsigned size = insn_operand_bytes(in, sz);
         struct operand *op = &ops[n];
 
         switch (OPND_KIND(d)) {
