@@ -202,7 +202,8 @@ const struct optab optab_evex[5][256] = {
             UD,
             BY_W(
                 I2(vmovd, Vdq, Ed, F_L0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B),
-                I2(vmovq, Vdq, Eq, F_L0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B)),
+                BY_MODE(I2(vmovd, Vdq, Ed, F_L0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B),  /* W is ignored outside 64-bit mode */
+                        I2(vmovq, Vdq, Eq, F_L0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B))),
             UD,
             UD), /* AVX512F */
         [0x6f] = BY_PFX(
@@ -320,7 +321,8 @@ const struct optab optab_evex[5][256] = {
             UD,
             BY_W(
                 I2(vmovd, Ed, Vdq, F_L0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B),
-                I2(vmovq, Eq, Vdq, F_L0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B)),
+                BY_MODE(I2(vmovd, Ed, Vdq, F_L0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B),  /* W is ignored outside 64-bit mode */
+                        I2(vmovq, Eq, Vdq, F_L0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B))),
             I2(vmovq, Vdq, Wq, F_W1 | F_L0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B),
             UD), /* AVX512F */
         [0x7f] = BY_PFX(
@@ -1377,7 +1379,8 @@ const struct optab optab_evex[5][256] = {
             UD,
             BY_W(
                 I3(vpextrd, Ed, Vdq, Ib, F_L0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B),
-                I3(vpextrq, Eq, Vdq, Ib, F_L0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B)),
+                BY_MODE(I3(vpextrd, Ed, Vdq, Ib, F_L0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B),  /* W is ignored outside 64-bit mode */
+                        I3(vpextrq, Eq, Vdq, Ib, F_L0 | F_NO_VVVV | F_EVEX_NO_K | F_EVEX_NO_B))),
             UD,
             UD), /* AVX512DQ */
         [0x17] = BY_PFX(
@@ -1456,7 +1459,8 @@ const struct optab optab_evex[5][256] = {
             UD,
             BY_W(
                 I4(vpinsrd, Vdq, Hdq, Ed, Ib, F_L0 | F_EVEX_NO_K | F_EVEX_NO_B),
-                I4(vpinsrq, Vdq, Hdq, Eq, Ib, F_L0 | F_EVEX_NO_K | F_EVEX_NO_B)),
+                BY_MODE(I4(vpinsrd, Vdq, Hdq, Ed, Ib, F_L0 | F_EVEX_NO_K | F_EVEX_NO_B),  /* W is ignored outside 64-bit mode */
+                        I4(vpinsrq, Vdq, Hdq, Eq, Ib, F_L0 | F_EVEX_NO_K | F_EVEX_NO_B))),
             UD,
             UD), /* AVX512DQ */
         [0x23] = BY_PFX(

@@ -247,7 +247,9 @@ const struct optab optab_vex[3][256] = {
         [0x6d] = BY_PFX(UD, I3(vpunpckhqdq, Vx, Hx, Wx, 0), UD, UD), /* AVX */
         [0x6e] = BY_PFX(
             UD,
-            BY_W(I2(vmovd, Vdq, Ed, F_L0 | F_NO_VVVV), I2(vmovq, Vdq, Eq, F_L0 | F_NO_VVVV)),
+            BY_W(I2(vmovd, Vdq, Ed, F_L0 | F_NO_VVVV),
+                BY_MODE(I2(vmovd, Vdq, Ed, F_L0 | F_NO_VVVV),  /* W is ignored outside 64-bit mode */
+                    I2(vmovq, Vdq, Eq, F_L0 | F_NO_VVVV))),
             UD,
             UD), /* AVX */
         [0x6f] = BY_PFX(
@@ -308,7 +310,9 @@ const struct optab optab_vex[3][256] = {
         [0x7d] = BY_PFX(UD, I3(vhsubpd, Vx, Hx, Wx, 0), UD, I3(vhsubps, Vx, Hx, Wx, 0)), /* AVX */
         [0x7e] = BY_PFX(
             UD,
-            BY_W(I2(vmovd, Ed, Vd, F_L0 | F_NO_VVVV), I2(vmovq, Eq, Vq, F_L0 | F_NO_VVVV)),
+            BY_W(I2(vmovd, Ed, Vd, F_L0 | F_NO_VVVV),
+                BY_MODE(I2(vmovd, Ed, Vd, F_L0 | F_NO_VVVV),  /* W is ignored outside 64-bit mode */
+                    I2(vmovq, Eq, Vq, F_L0 | F_NO_VVVV))),
             I2(vmovq, Vdq, Wq, F_L0 | F_NO_VVVV),
             UD), /* AVX */
         [0x7f] = BY_PFX(
@@ -817,7 +821,8 @@ const struct optab optab_vex[3][256] = {
             UD,
             BY_W(
                 I3(vpextrd, Ed, Vdq, Ib, F_L0 | F_NO_VVVV),
-                I3(vpextrq, Eq, Vdq, Ib, F_L0 | F_NO_VVVV)),
+                BY_MODE(I3(vpextrd, Ed, Vdq, Ib, F_L0 | F_NO_VVVV),  /* W is ignored outside 64-bit mode */
+                        I3(vpextrq, Eq, Vdq, Ib, F_L0 | F_NO_VVVV))),
             UD,
             UD), /* AVX */
         [0x17] = BY_PFX(UD, I3(vextractps, Ed, Vdq, Ib, F_L0 | F_NO_VVVV), UD, UD), /* AVX */
@@ -829,7 +834,9 @@ const struct optab optab_vex[3][256] = {
         [0x21] = BY_PFX(UD, I4(vinsertps, Vdq, Hdq, Wd, Ib, F_L0), UD, UD), /* AVX */
         [0x22] = BY_PFX(
             UD,
-            BY_W(I4(vpinsrd, Vdq, Hdq, Ed, Ib, F_L0), I4(vpinsrq, Vdq, Hdq, Eq, Ib, F_L0)),
+            BY_W(I4(vpinsrd, Vdq, Hdq, Ed, Ib, F_L0),
+                BY_MODE(I4(vpinsrd, Vdq, Hdq, Ed, Ib, F_L0),  /* W is ignored outside 64-bit mode */
+                    I4(vpinsrq, Vdq, Hdq, Eq, Ib, F_L0))),
             UD,
             UD), /* AVX */
         [0x30] = BY_PFX(
