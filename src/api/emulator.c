@@ -119,6 +119,7 @@ static void vcpu_init(struct vcpu *cpu, const struct emulator *emu, void *contex
     for (unsigned i = 0; i < TLB_ENTRIES; i++)
         cpu->tlb[i].valid = false;
     memset(&cpu->fault, 0, sizeof cpu->fault);
+    cpu->debug_trap_inhibited = false;
     regs_init(cpu, exit);
     mmu_init_mode(cpu);
 }
@@ -239,7 +240,7 @@ static void finish(struct vcpu *cpu, enum exec_result r)
     switch (r) {
     case EXEC_OK:
     case EXEC_REP_PAUSED: /* TF traps after every iteration, a paused REP's last too */
-        if ((cpu->exit->Rflags & FL_TF) && !single_step_trap(cpu))
+        if ((cpu->exit->Rflags & FL_TF) && !cpu->debug_trap_inhibited && !single_step_trap(cpu))
             return;
         break;
     case EXEC_FAULT:

@@ -4,9 +4,8 @@
  * Source: Intel SDM vol. 2 (Jcc, LOOP, JMP, CALL, RET, IRET pseudo-code), vol. 3 section 5.8
  * (privilege checks for control transfers); AMD APM vol. 3 where noted.
  *
- * Not emulated (EXEC_UNSUPPORTED, InternalEmulationFailure): far transfers through call
- * gates, task gates and TSS descriptors; IRET with NT set (task return) and IRET to
- * virtual-8086 mode. */
+ * Not emulated (EXEC_UNSUPPORTED, InternalEmulationFailure): task switches (far JMP/CALL
+ * to a task gate or TSS, IRET with NT set) and IRET to virtual-8086 mode. */
 #include "api/regcache.h"
 #include "exec/descriptor.h"
 #include "exec/exec.h"
@@ -148,6 +147,7 @@ struct far_dest {
     uint64_t ip;
     struct descriptor d;
     bool from_descriptor;   /* protected mode: set the descriptor's accessed bit */
+    bool call_gate;         /* d is a call gate: the destination is not resolved yet */
     unsigned cpl;           /* the CPL after the transfer: higher for an outer return */
 };
 
@@ -162,14 +162,17 @@ static enum cpu_mode code_mode_of(const struct vcpu *cpu, const WHV_X64_SEGMENT_
     return cs->Default ? MODE_32 : MODE_16;
 }
 
-/* Gates and TSS descriptors a far JMP/CALL may name (a task switch or a call gate): not
- * emulated. Any other system type is #GP(selector). */
-static bool is_gate_or_tss(const struct vcpu *cpu, unsigned type)
+/* Call gates a far JMP/CALL may go through (IA-32e mode: only the 64-bit one). */
+static bool is_call_gate(const struct vcpu *cpu, unsigned type)
 {
-    if (cpu->long_mode)
-        return type == DT_CALL_GATE;
-    return type == DT_TSS16_AVAILABLE || type == DT_CALL_GATE16 || type == DT_TASK_GATE ||
-           type == DT_TSS_AVAILABLE || type == DT_CALL_GATE;
+    return type == DT_CALL_GATE || (!cpu->long_mode && type == DT_CALL_GATE16);
+}
+
+/* Task gates and TSS descriptors: a task switch, not emulated. */
+static bool is_task(const struct vcpu *cpu, unsigned type)
+{
+    return !cpu->long_mode &&
+           (type == DT_TASK_GATE || type == DT_TSS16_AVAILABLE || type == DT_TSS_AVAILABLE);
 }
 
 /* The privilege and type checks of a protected-mode far transfer to a code segment (SDM
@@ -191,9 +194,13 @@ static enum exec_result far_protected(struct vcpu *cpu, uint16_t selector, bool 
         return raise_fault(cpu, EXC_GP, true, err);
     type = desc_type(&f->d);
     dpl = desc_dpl(&f->d);
+    if (desc_is_system(&f->d) && !is_return && is_call_gate(cpu, type)) {
+        f->call_gate = true;
+        return EXEC_OK;
+    }
     if (desc_is_system(&f->d))
-        return !is_return && is_gate_or_tss(cpu, type) ? EXEC_UNSUPPORTED
-                                                       : raise_fault(cpu, EXC_GP, true, err);
+        return !is_return && is_task(cpu, type) ? EXEC_UNSUPPORTED
+                                                : raise_fault(cpu, EXC_GP, true, err);
     if (!(type & DT_CODE))
         return raise_fault(cpu, EXC_GP, true, err);
     conforming = type & DT_CONFORMING;
@@ -209,7 +216,7 @@ static enum exec_result far_protected(struct vcpu *cpu, uint16_t selector, bool 
         return raise_fault(cpu, EXC_GP, true, err);
     /* a call or jump keeps the CPL (the new CS's RPL is the CPL); a return goes to RPL */
     f->cpl = is_return ? rpl : cpu->cpl;
-    f->cs = segment_from_descriptor(&f->d, (uint16_t)((selector & ~3u) | f->cpl), false);
+    f->cs = descriptor_to_segment(&f->d, (uint16_t)((selector & ~3u) | f->cpl), false);
     f->from_descriptor = true;
     return EXEC_OK;
 }
@@ -221,10 +228,11 @@ static enum exec_result far_destination(struct vcpu *cpu, uint16_t selector, uin
     enum exec_result r;
 
     f->from_descriptor = false;
+    f->call_gate = false;
     f->cpl = cpu->cpl;
     if (descriptors_apply(cpu)) {
         r = far_protected(cpu, selector, is_return, f);
-        if (r != EXEC_OK)
+        if (r != EXEC_OK || f->call_gate)
             return r;
     } else {
         f->cs = segment_real_mode(cpu, SEG_CS, selector);
@@ -234,12 +242,13 @@ static enum exec_result far_destination(struct vcpu *cpu, uint16_t selector, uin
     return check_target(cpu, f->mode, f->cs.Limit, f->ip);
 }
 
-/* Enter the destination: check that the far return frame (CALL) fits on the stack, set
- * the descriptor's accessed bit as CS is loaded, push the frame, load CS and RIP. */
+/* Enter the destination: check that the return frame of a CALL (count slots of size
+ * bytes) fits on the stack, set the descriptor's accessed bit as CS is loaded, push the
+ * frame, load CS and RIP. */
 static enum exec_result far_commit(struct vcpu *cpu, struct far_dest *f, const uint64_t *frame,
-                                   unsigned opsize)
+                                   unsigned count, unsigned size)
 {
-    enum exec_result r = frame ? stack_probe(cpu, 2, opsize) : EXEC_OK;
+    enum exec_result r = count ? stack_probe(cpu, count, size) : EXEC_OK;
 
     if (r != EXEC_OK)
         return r;
@@ -249,8 +258,8 @@ static enum exec_result far_commit(struct vcpu *cpu, struct far_dest *f, const u
             return r;
         f->cs.Attributes |= DT_ACCESSED;
     }
-    if (frame) {
-        r = stack_push(cpu, frame, 2, opsize);
+    if (count) {
+        r = stack_push(cpu, frame, count, size);
         if (r != EXEC_OK)
             return r;
     }
@@ -280,6 +289,152 @@ static enum exec_result return_stack(struct vcpu *cpu, const struct far_dest *f,
     return r;
 }
 
+/* ---- call gates (SDM CALL and JMP, "call gate"; vol. 3 5.8.3-5.8.6) ---- */
+
+struct call_gate {
+    uint16_t selector;     /* the code segment */
+    uint64_t offset;
+    unsigned size;         /* 2, 4 or 8: the gate's size, which is the size of what CALL pushes */
+    unsigned params;       /* stack slots CALL copies to a more privileged stack */
+};
+
+/* The gate's own checks: DPL >= CPL and RPL, present; IA-32e gates are 16 bytes with a
+ * zero type in the upper half. */
+static enum exec_result read_call_gate(struct vcpu *cpu, uint16_t selector, struct descriptor *d,
+                                       struct call_gate *g)
+{
+    uint32_t err = selector_error(selector);
+    bool in_table;
+    enum exec_result r;
+
+    if (desc_dpl(d) < cpu->cpl || desc_dpl(d) < selector_rpl(selector))
+        return raise_fault(cpu, EXC_GP, true, err);
+    if (!desc_present(d))
+        return raise_fault(cpu, EXC_NP, true, err);
+    g->selector = (uint16_t)(d->raw >> 16);
+    g->offset = (d->raw & 0xffff) | ((d->raw >> 32) & 0xffff0000u);
+    g->params = (unsigned)(d->raw >> 32) & 31;
+    g->size = desc_type(d) == DT_CALL_GATE16 ? 2 : 4;
+    if (g->size == 2)
+        g->offset &= 0xffff;
+    if (cpu->long_mode) {
+        r = descriptor_read(cpu, selector, true, d, &in_table);
+        if (r != EXEC_OK)
+            return r;
+        if (!in_table || ((d->raw_high >> 40) & 0x1f) != 0)
+            return raise_fault(cpu, EXC_GP, true, err);
+        g->offset |= (d->raw_high & 0xffffffffu) << 32;
+        g->size = 8;
+        g->params = 0;
+    }
+    return EXEC_OK;
+}
+
+/* The code segment a gate leads to: not above the CPL; a JMP stays at the CPL; a CALL to
+ * non-conforming code of a lower DPL moves to that DPL. IA-32e mode: 64-bit code only. */
+static enum exec_result gate_destination(struct vcpu *cpu, const struct call_gate *g, bool call,
+                                         struct far_dest *f)
+{
+    uint32_t err = selector_error(g->selector);
+    unsigned dpl;
+    bool in_table, conforming;
+    enum exec_result r;
+
+    if (selector_is_null(g->selector))
+        return raise_fault(cpu, EXC_GP, true, 0);
+    r = descriptor_read(cpu, g->selector, false, &f->d, &in_table);
+    if (r != EXEC_OK)
+        return r;
+    if (!in_table || !desc_is_code(&f->d) || desc_dpl(&f->d) > cpu->cpl ||
+        (cpu->long_mode && !(desc_long(&f->d) && !desc_default_big(&f->d))))
+        return raise_fault(cpu, EXC_GP, true, err);
+    dpl = desc_dpl(&f->d);
+    conforming = desc_type(&f->d) & DT_CONFORMING;
+    if (!call && !conforming && dpl != cpu->cpl)
+        return raise_fault(cpu, EXC_GP, true, err);
+    if (!desc_present(&f->d))
+        return raise_fault(cpu, EXC_NP, true, err);
+    f->cpl = conforming ? cpu->cpl : dpl;
+    f->cs = descriptor_to_segment(&f->d, (uint16_t)((g->selector & ~3u) | f->cpl), false);
+    f->from_descriptor = true;
+    f->call_gate = false;
+    f->mode = code_mode_of(cpu, &f->cs);
+    f->ip = g->offset;
+    return check_target(cpu, f->mode, f->cs.Limit, f->ip);
+}
+
+/* Switch to the stack of a more privileged level: SS:rSP from the TSS (32-bit TSS: ESPn at
+ * 4 + 8n; 16-bit: SPn at 2 + 4n; 64-bit: RSPn at 4 + 8n with a null SS), SS checked for
+ * that level. The SDM reports a bad SS as #TS(SS selector), beyond the TSS #TS(TR). */
+static enum exec_result switch_to_inner_stack(struct vcpu *cpu, unsigned cpl)
+{
+    const WHV_X64_SEGMENT_REGISTER *tr = &reg_value(cpu, R_TR)->Segment;
+    bool tss16 = !cpu->long_mode && !(tr->SegmentType & DT_CODE); /* types 1 and 3 */
+    unsigned sp_size = cpu->long_mode ? 8 : tss16 ? 2 : 4;
+    unsigned offset = tss16 ? 2 + 4 * cpl : 4 + 8 * cpl;
+    unsigned length = cpu->long_mode ? 8 : sp_size + 2;
+    uint8_t buf[8];
+    uint64_t sp = 0;
+    uint16_t ss;
+    enum exec_result r;
+
+    if (offset + length - 1 > tr->Limit)
+        return raise_fault(cpu, EXC_TS, true, selector_error(tr->Selector));
+    r = mmu_read_system(cpu, tr->Base + offset, buf, length);
+    if (r != EXEC_OK)
+        return r;
+    for (unsigned i = sp_size; i-- > 0;)
+        sp = (sp << 8) | buf[i];
+    if (cpu->long_mode) {
+        segment_load_null_stack(cpu, cpl);
+        reg_set(cpu, R_RSP, sp);
+        return EXEC_OK;
+    }
+    ss = (uint16_t)(buf[sp_size] | buf[sp_size + 1] << 8);
+    if (selector_is_null(ss))
+        return raise_fault(cpu, EXC_TS, true, 0);
+    r = segment_load_stack(cpu, ss, cpl);
+    if (r == EXEC_FAULT && cpu->fault.vector == EXC_GP)
+        cpu->fault.vector = EXC_TS;
+    if (r == EXEC_OK)
+        gpr_write(cpu, GPR_SP, sp_size, false, sp);
+    return r;
+}
+
+/* JMP/CALL through a call gate. A CALL to a more privileged level pushes, on the new stack,
+ * the old SS and rSP, the gate's parameter count of slots copied from the old stack, then
+ * CS and the return offset, all in slots of the gate's size. */
+static enum exec_result through_call_gate(struct vcpu *cpu, const struct insn *in,
+                                          uint16_t gate_selector, struct far_dest *f)
+{
+    struct call_gate g = { 0, 0, 0, 0 };
+    bool call = in->mnemonic == MN_call_far;
+    uint64_t frame[4 + 31];
+    unsigned count = 0;
+    enum exec_result r = read_call_gate(cpu, gate_selector, &f->d, &g);
+
+    if (r == EXEC_OK)
+        r = gate_destination(cpu, &g, call, f);
+    if (r != EXEC_OK || !call)
+        return r == EXEC_OK ? far_commit(cpu, f, NULL, 0, 0) : r;
+    if (f->cpl < cpu->cpl) {
+        frame[count++] = reg_value(cpu, R_SS)->Segment.Selector;
+        frame[count++] = reg_get(cpu, R_RSP) & size_mask(stack_address_size(cpu));
+        for (unsigned i = g.params; i-- > 0;) {
+            r = stack_read(cpu, stack_offset(cpu, (int64_t)(i * g.size)), g.size,
+                           &frame[count++]);
+            if (r != EXEC_OK)
+                return r;
+        }
+        r = switch_to_inner_stack(cpu, f->cpl);
+        if (r != EXEC_OK)
+            return r;
+    }
+    frame[count++] = reg_value(cpu, R_CS)->Segment.Selector;
+    frame[count++] = exec_next_rip(cpu, in);
+    return far_commit(cpu, f, frame, count, g.size);
+}
+
 /* JMP/CALL far to ptr16:16/32 (Ap: offset in imm, selector in imm2) or m16:16/32/64. CALL
  * pushes CS (zero-extended to the operand size, "padded" in the SDM's words) and the
  * return offset. */
@@ -297,11 +452,13 @@ enum exec_result x_jmp_call_far(struct vcpu *cpu, const struct insn *in, struct 
         r = far_destination(cpu, selector, offset, opsize, false, &f);
     if (r != EXEC_OK)
         return r;
+    if (f.call_gate)
+        return through_call_gate(cpu, in, selector, &f);
     if (in->mnemonic == MN_jmp_far)
-        return far_commit(cpu, &f, NULL, 0);
+        return far_commit(cpu, &f, NULL, 0, 0);
     frame[0] = reg_value(cpu, R_CS)->Segment.Selector;
     frame[1] = exec_next_rip(cpu, in);
-    return far_commit(cpu, &f, frame, opsize);
+    return far_commit(cpu, &f, frame, 2, opsize);
 }
 
 /* RETF [imm16]: pop the offset and CS (operand-size slots), release imm16 bytes; to an
@@ -327,7 +484,7 @@ enum exec_result x_retf(struct vcpu *cpu, const struct insn *in, struct operand 
             return r;
         stack_set_pointer(cpu, stack_offset(cpu, release));
     }
-    return far_commit(cpu, &f, NULL, 0);
+    return far_commit(cpu, &f, NULL, 0, 0);
 }
 
 /* ---- IRET ---- */
@@ -360,7 +517,7 @@ static enum exec_result iret_real(struct vcpu *cpu, const struct insn *in, const
     if (r != EXEC_OK)
         return r;
     load_flags(cpu, frame[2], in->opsize == 2 ? 0x7fd5 : 0x257fd5);
-    return far_commit(cpu, &f, NULL, 0);
+    return far_commit(cpu, &f, NULL, 0, 0);
 }
 
 /* Virtual-8086 mode: IOPL 3 loads the flags but VM, IOPL, VIF, VIP; with IOPL < 3 only the
@@ -383,7 +540,7 @@ static enum exec_result iret_v86(struct vcpu *cpu, const struct insn *in, const 
     if (r != EXEC_OK)
         return r;
     load_flags(cpu, popped, mask);
-    return far_commit(cpu, &f, NULL, 0);
+    return far_commit(cpu, &f, NULL, 0, 0);
 }
 
 /* The flags a same-privilege protected-mode IRET loads (SDM IRET, RETURN-TO-SAME-
@@ -428,7 +585,7 @@ static enum exec_result iret_protected(struct vcpu *cpu, const struct insn *in, 
         return r;
     /* the flags follow the CPL the IRET runs at, not the one it returns to */
     load_flags(cpu, frame[2], iret_protected_flags(cpu, size));
-    return far_commit(cpu, &f, NULL, 0);
+    return far_commit(cpu, &f, NULL, 0, 0);
 }
 
 enum exec_result x_iret(struct vcpu *cpu, const struct insn *in, struct operand *ops)

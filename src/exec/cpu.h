@@ -110,6 +110,7 @@ struct vcpu {
     struct insn insn;
 
     struct fault fault;
+    bool debug_trap_inhibited;           /* MOV SS / POP SS: no single-step trap after it */
 };
 
 #endif

@@ -79,7 +79,7 @@ enum exec_result descriptor_read(struct vcpu *cpu, uint16_t selector, bool wide,
 enum exec_result descriptor_set_type_bits(struct vcpu *cpu, struct descriptor *d, unsigned bits);
 
 /* The segment-register value a descriptor gives (selector, base, scaled limit, attributes). */
-WHV_X64_SEGMENT_REGISTER segment_from_descriptor(const struct descriptor *d, uint16_t selector,
+WHV_X64_SEGMENT_REGISTER descriptor_to_segment(const struct descriptor *d, uint16_t selector,
                                                  bool wide);
 
 /* Write a segment register in the register cache. */
@@ -96,6 +96,10 @@ enum exec_result segment_load(struct vcpu *cpu, enum segreg seg, uint16_t select
 
 /* Load SS for code that will run at cpl (a return to an outer privilege level). */
 enum exec_result segment_load_stack(struct vcpu *cpu, uint16_t selector, unsigned cpl);
+
+/* IA-32e mode, a call through a gate to a more privileged level: SS becomes the null
+ * selector with RPL = cpl. */
+void segment_load_null_stack(struct vcpu *cpu, unsigned cpl);
 
 /* After a return to an outer privilege level: DS, ES, FS and GS that name data or
  * non-conforming code more privileged than cpl become null (SDM RET, IRET). The selector

@@ -78,7 +78,7 @@ enum exec_result descriptor_set_type_bits(struct vcpu *cpu, struct descriptor *d
     return mmu_write_system(cpu, d->address + 5, &type_byte, 1);
 }
 
-WHV_X64_SEGMENT_REGISTER segment_from_descriptor(const struct descriptor *d, uint16_t selector,
+WHV_X64_SEGMENT_REGISTER descriptor_to_segment(const struct descriptor *d, uint16_t selector,
                                                  bool wide)
 {
     WHV_X64_SEGMENT_REGISTER s;
@@ -171,7 +171,7 @@ static enum exec_result load_protected(struct vcpu *cpu, enum segreg seg, uint16
     r = descriptor_set_type_bits(cpu, &d, DT_ACCESSED);
     if (r != EXEC_OK)
         return r;
-    s = segment_from_descriptor(&d, selector, false);
+    s = descriptor_to_segment(&d, selector, false);
     segment_set(cpu, seg, &s);
     return EXEC_OK;
 }
@@ -189,6 +189,11 @@ enum exec_result segment_load(struct vcpu *cpu, enum segreg seg, uint16_t select
 enum exec_result segment_load_stack(struct vcpu *cpu, uint16_t selector, unsigned cpl)
 {
     return load_protected(cpu, SEG_SS, selector, cpl);
+}
+
+void segment_load_null_stack(struct vcpu *cpu, unsigned cpl)
+{
+    load_null(cpu, SEG_SS, (uint16_t)cpl);
 }
 
 void segment_drop_inaccessible(struct vcpu *cpu, unsigned cpl)
@@ -212,6 +217,9 @@ void interrupt_shadow_after_ss_load(struct vcpu *cpu)
 
     v.InterruptState.InterruptShadow = 1;
     reg_set_value(cpu, R_INTERRUPT_STATE, &v);
+    /* the single-step trap waits for the next instruction too: TF stays set, so the trap
+     * after that instruction reports it (SDM vol. 3 6.8.3) */
+    cpu->debug_trap_inhibited = true;
 }
 
 /* MOV Sreg, r/m16 (8E): the source is 16 bits whatever the operand size. */
@@ -232,24 +240,35 @@ enum exec_result x_mov_to_segment(struct vcpu *cpu, const struct insn *in, struc
     return r;
 }
 
+/* A value of size bytes at op's address + displacement (wrapped to the address size): the
+ * parts of a far pointer or of BOUND's pair are separate accesses, each aligned (#AC) on
+ * its own, as the CPU checks them (compared natively by tests/diff). */
+static enum exec_result read_part(struct vcpu *cpu, const struct insn *in,
+                                  const struct operand *op, unsigned displacement,
+                                  unsigned size, uint64_t *value)
+{
+    struct operand part = *op;
+
+    part.offset = (op->offset + displacement) & size_mask(in->addrsize);
+    part.size = (uint8_t)size;
+    return op_read(cpu, &part, value);
+}
+
 enum exec_result far_pointer_read(struct vcpu *cpu, const struct insn *in,
                                   const struct operand *op, uint16_t *selector,
                                   uint64_t *offset, unsigned *offset_size)
 {
-    uint8_t buf[10];
+    uint64_t sel = 0;
     enum exec_result r;
 
     *offset_size = in->opsize == 8 && vendor_is_amd(cpu) ? 4 : in->opsize;
     if (op->type != OPT_MEM)
         return EXEC_UNSUPPORTED; /* the decoder makes register forms #UD */
-    r = mmu_read(cpu, (enum segreg)op->seg, op->offset, buf, *offset_size + 2u, 0);
-    if (r != EXEC_OK)
-        return r;
-    *offset = 0;
-    for (unsigned i = *offset_size; i-- > 0;)
-        *offset = (*offset << 8) | buf[i];
-    *selector = (uint16_t)(buf[*offset_size] | buf[*offset_size + 1] << 8);
-    return EXEC_OK;
+    r = read_part(cpu, in, op, 0, *offset_size, offset);
+    if (r == EXEC_OK)
+        r = read_part(cpu, in, op, *offset_size, 2, &sel);
+    *selector = (uint16_t)sel;
+    return r;
 }
 
 /* LDS/LES/LFS/LGS/LSS r, m16:16/m16:32/m16:64. */
@@ -287,7 +306,9 @@ enum exec_result x_arpl(struct vcpu *cpu, const struct insn *in, struct operand 
     (void)in;
     if (!descriptors_apply(cpu))
         return raise_fault(cpu, EXC_UD, false, 0);
-    r = op_read_dest(cpu, &ops[0], &dest);
+    /* the destination is checked for writing only when it is written (natively, ARPL on
+     * a read-only segment without a change does not fault) */
+    r = op_read(cpu, &ops[0], &dest);
     if (r == EXEC_OK)
         r = op_read(cpu, &ops[1], &src);
     if (r != EXEC_OK)
@@ -308,20 +329,17 @@ enum exec_result x_arpl(struct vcpu *cpu, const struct insn *in, struct operand 
 enum exec_result x_bound(struct vcpu *cpu, const struct insn *in, struct operand *ops)
 {
     unsigned size = in->opsize;
-    uint8_t buf[8];
-    uint64_t lower = 0, upper = 0;
+    uint64_t lower, upper;
     int64_t index;
     enum exec_result r;
 
     if (ops[1].type != OPT_MEM)
         return EXEC_UNSUPPORTED; /* the decoder makes the register form #UD (or EVEX) */
-    r = mmu_read(cpu, (enum segreg)ops[1].seg, ops[1].offset, buf, size * 2u, 0);
+    r = read_part(cpu, in, &ops[1], 0, size, &lower);
+    if (r == EXEC_OK)
+        r = read_part(cpu, in, &ops[1], size, size, &upper);
     if (r != EXEC_OK)
         return r;
-    for (unsigned i = size; i-- > 0;) {
-        lower = (lower << 8) | buf[i];
-        upper = (upper << 8) | buf[size + i];
-    }
     index = (int64_t)sign_extend(gpr_read(cpu, ops[0].reg, size, false), size);
     if (index < (int64_t)sign_extend(lower, size) || index > (int64_t)sign_extend(upper, size))
         return raise_fault(cpu, EXC_BR, false, 0);

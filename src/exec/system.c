@@ -201,7 +201,7 @@ enum exec_result x_lldt(struct vcpu *cpu, const struct insn *in, struct operand 
         r = load_system_descriptor(cpu, selector, DT_LDT, DT_LDT, &d);
         if (r != EXEC_OK)
             return r;
-        v.Segment = segment_from_descriptor(&d, selector, cpu->long_mode);
+        v.Segment = descriptor_to_segment(&d, selector, cpu->long_mode);
     }
     reg_set_value(cpu, R_LDTR, &v);
     return EXEC_OK;
@@ -229,7 +229,7 @@ enum exec_result x_ltr(struct vcpu *cpu, const struct insn *in, struct operand *
     if (r != EXEC_OK)
         return r;
     memset(&v, 0, sizeof v);
-    v.Segment = segment_from_descriptor(&d, selector, cpu->long_mode);
+    v.Segment = descriptor_to_segment(&d, selector, cpu->long_mode);
     reg_set_value(cpu, R_TR, &v);
     return EXEC_OK;
 }
@@ -338,18 +338,20 @@ enum exec_result x_cache_line(struct vcpu *cpu, const struct insn *in, struct op
 
 /* MOVDIR64B r, m512: copy 64 bytes from the memory operand to ES:[r] (r of the address
  * size), which must be 64-byte aligned (#GP(0), SDM MOVDIR64B). The source is read whole
- * before anything is written. */
+ * first: its faults come before the alignment check (seen natively, tests/diff). */
 enum exec_result x_movdir64b(struct vcpu *cpu, const struct insn *in, struct operand *ops)
 {
     uint8_t line[64];
     uint64_t dest = gpr_read(cpu, ops[0].reg, in->addrsize, false);
     enum exec_result r;
 
-    if (dest & 63)
-        return raise_fault(cpu, EXC_GP, true, 0);
-    r = mmu_read(cpu, (enum segreg)ops[1].seg, ops[1].offset, line, sizeof line, 0);
+    /* with alignment checking the source must be 16-byte aligned (#AC; seen natively:
+     * 8-byte aligned sources fault, 16-byte aligned ones do not) */
+    r = mmu_read(cpu, (enum segreg)ops[1].seg, ops[1].offset, line, sizeof line, MMU_ALIGN_16);
     if (r != EXEC_OK)
         return r;
+    if (dest & 63)
+        return raise_fault(cpu, EXC_GP, true, 0);
     return mmu_write(cpu, SEG_ES, dest, line, sizeof line, 0);
 }
 

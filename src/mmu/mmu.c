@@ -275,7 +275,7 @@ static enum exec_result resolve(struct vcpu *cpu, enum segreg seg, uint64_t offs
      * machine's CPU reports it (tests/diff). */
     if (cpu->cpl == 3 && !(access & (MMU_SYSTEM | MMU_EXEC | MMU_NO_ALIGN_CHECK)) &&
         cpu->exit->ExecutionState.Cr0Am && (reg_get(cpu, R_RFLAGS) & FL_AC) && size > 1 &&
-        (la & ((size >= 8 ? 8 : size) - 1)) != 0)
+        (la & ((access & MMU_ALIGN_16 ? 16 : size >= 8 ? 8 : size) - 1)) != 0)
         return raise_fault(cpu, EXC_AC, true, 0);
     return resolve_linear(cpu, la, cpu->code_mode == MODE_64 ? ~UINT64_C(0) : 0xffffffffu, size,
                           access, span);

@@ -15,6 +15,7 @@ enum mmu_access {
     MMU_EXEC = 1u << 2,
     MMU_SYSTEM = 1u << 3,   /* implicit supervisor access (descriptor tables, TSS) */
     MMU_NO_ALIGN_CHECK = 1u << 4, /* exempt from #AC (e.g. string ops that the SDM exempts) */
+    MMU_ALIGN_16 = 1u << 5, /* #AC unless 16-byte aligned, not just 8: MOVDIR64B's source */
 };
 
 /* Largest single access the executor may ask for (an XSAVE area is bigger and is split

@@ -117,7 +117,7 @@ static uint64_t descriptor(uint32_t base, uint32_t limit, unsigned access, unsig
 #define F_L 0x2
 
 #define GDT 0x1000u
-#define GDT_LIMIT 0xafu
+#define GDT_LIMIT 0xbfu
 enum {
     SEL_CODE = 0x08,       /* flat 32-bit code, DPL 0 */
     SEL_DATA = 0x10,       /* flat data, DPL 0 */
@@ -138,6 +138,8 @@ enum {
     SEL_ABSENT_CODE = 0x90,/* code, not present */
     SEL_ABSENT_SS = 0x98,  /* writable data, not present: for SS */
     SEL_LONG3 = 0xa3,      /* 64-bit code, DPL 3 (RPL 3) */
+    SEL_GATE3 = 0xab,      /* 32-bit call gate, DPL 3, to 0x08:0x5678 copying 2 parameters */
+    SEL_GATE64 = 0xb3,     /* 64-bit call gate (16 bytes), DPL 3, to SEL_LONG */
 };
 
 static void build_gdt(void)
@@ -162,6 +164,9 @@ static void build_gdt(void)
     put(GDT + 0x90, descriptor(0, 0xfffff, 0x1b, F_G | F_DB), 8);
     put(GDT + 0x98, descriptor(0, 0xfffff, 0x13, F_G | F_DB), 8);
     put(GDT + 0xa0, descriptor(0, 0xfffff, 0xfb, F_G | F_L), 8);
+    put(GDT + 0xa8, UINT64_C(0x0000ec0200085678), 8);
+    put(GDT + 0xb0, UINT64_C(0x0000ec0000701000), 8);
+    put(GDT + 0xb8, UINT64_C(0xffff8000), 8); /* offset 63:32 */
     put(0x3000 + 0x08, descriptor(0x7000, 0xfff, 0xf3, 0), 8); /* LDT entry 1: DPL 3 data */
     reg(WHvX64RegisterGdtr)->Table.Base = GDT;
     reg(WHvX64RegisterGdtr)->Table.Limit = GDT_LIMIT;
@@ -506,7 +511,51 @@ static void test_protected_far(void)
     RUN("\xea\x00\x01\x00\x00\x00\x00");
     expect_fault("jmp far null", 13, 0);
     RUN("\xea\x00\x01\x00\x00\x50\x00");
-    expect_unsupported("jmp far through a call gate");
+    expect_ok("jmp far through a call gate");
+    CHECK_EQ(seg(WHvX64RegisterCs)->Selector, SEL_CODE, "gate CS");
+    CHECK_EQ(r64(WHvX64RegisterRip), 0x1234, "gate offset, not the instruction's");
+    protected_guest();
+    put(GDT + SEL_GATE + 5, 0x0c, 1); /* not present */
+    RUN("\xea\x00\x01\x00\x00\x50\x00");
+    expect_fault("call gate not present", 11, SEL_GATE);
+
+    /* CALL through a DPL-3 gate from CPL 3 to CPL 0: the TSS gives SS0:ESP0; the new stack
+     * gets the old SS, ESP, the two parameters, CS, EIP (SDM CALL, MORE-PRIVILEGE) */
+    protected_guest();
+    vcpu_set_cpl(&g.vcpu, 3);
+    seg(WHvX64RegisterCs)->Selector = SEL_CODE3;
+    seg(WHvX64RegisterSs)->Selector = SEL_DATA3 | 3;
+    seg(WHvX64RegisterTr)->Base = 0x5000;
+    FRAME(0x5004, 4, 0x60000, SEL_DATA);
+    FRAME(0x80000, 4, 0x11111111, 0x22222222);
+    RUN("\x9a\x00\x00\x00\x00\xab\x00"); /* call 0xab:0 */
+    expect_ok("call gate to CPL 0");
+    CHECK_EQ(seg(WHvX64RegisterCs)->Selector, SEL_CODE, "inner CS");
+    CHECK_EQ(seg(WHvX64RegisterSs)->Selector, SEL_DATA, "inner SS");
+    CHECK_EQ(r64(WHvX64RegisterRip), 0x5678, "inner EIP");
+    CHECK_EQ(r64(WHvX64RegisterRsp), 0x60000 - 24, "inner ESP");
+    CHECK_EQ(get(0x60000 - 4, 4), SEL_DATA3 | 3, "old SS pushed");
+    CHECK_EQ(get(0x60000 - 8, 4), 0x80000, "old ESP pushed");
+    CHECK_EQ(get(0x60000 - 12, 4), 0x22222222, "parameter 2");
+    CHECK_EQ(get(0x60000 - 16, 4), 0x11111111, "parameter 1");
+    CHECK_EQ(get(0x60000 - 20, 4), SEL_CODE3, "old CS pushed");
+    CHECK_EQ(get(0x60000 - 24, 4), 0x400007, "return EIP pushed");
+    RUN("\xca\x08\x00"); /* retf 8: back to CPL 3, the parameters released on both stacks */
+    expect_ok("retf 8 from the gate");
+    CHECK_EQ(seg(WHvX64RegisterCs)->Selector, SEL_CODE3, "back at CPL 3");
+    CHECK_EQ(r64(WHvX64RegisterRsp), 0x80008, "outer ESP after retf 8");
+    CHECK_EQ(r64(WHvX64RegisterRip), 0x400007, "outer EIP");
+    protected_guest();
+    vcpu_set_cpl(&g.vcpu, 3);
+    RUN("\xea\x00\x00\x00\x00\xab\x00"); /* jmp 0xab:0: a JMP cannot change the CPL */
+    expect_fault("jmp through a gate to CPL 0", 13, SEL_CODE);
+    protected_guest();
+    vcpu_set_cpl(&g.vcpu, 3);
+    RUN("\xea\x00\x00\x00\x00\x50\x00"); /* the DPL-0 gate from CPL 3 */
+    expect_fault("gate DPL < CPL", 13, SEL_GATE);
+    protected_guest();
+    RUN("\xea\x00\x01\x00\x00\x28\x00");
+    expect_unsupported("jmp far to a TSS (task switch)");
     RUN("\xea\x00\x01\x00\x00\x68\x00");
     expect_ok("jmp far conforming");
 
@@ -834,6 +883,29 @@ static void test_long_mode(void)
     expect_ok("jmp far to compatibility mode");
     CHECK_EQ(seg(WHvX64RegisterCs)->Selector, SEL_CODE, "compat CS");
     CHECK_EQ(r64(WHvX64RegisterRip), 0x1000, "compat EIP");
+
+    /* a 64-bit call gate from CPL 3: RSP0 from the 64-bit TSS, SS null with RPL 0, 8-byte
+     * slots (SDM CALL, IA-32e mode) */
+    fresh(VCPU_LONG64);
+    build_gdt();
+    vcpu_set_cpl(&g.vcpu, 3);
+    seg(WHvX64RegisterCs)->Selector = SEL_LONG3;
+    seg(WHvX64RegisterSs)->Selector = SEL_DATA3 | 3;
+    seg(WHvX64RegisterTr)->Base = 0x6000;
+    put(0x6004, 0x70000, 8);
+    reg(WHvX64RegisterRbx)->Reg64 = 0x900;
+    put(0x900, 0, 4);
+    put(0x904, SEL_GATE64, 2);
+    RUN("\xff\x1b"); /* call far [rbx] */
+    expect_ok("64-bit call gate");
+    CHECK_EQ(seg(WHvX64RegisterCs)->Selector, SEL_LONG, "64 gate CS");
+    CHECK_EQ(r64(WHvX64RegisterRip), 0xffff800000001000ull, "64 gate RIP");
+    CHECK_EQ(seg(WHvX64RegisterSs)->Selector, 0, "64 gate null SS");
+    CHECK_EQ(r64(WHvX64RegisterRsp), 0x70000 - 32, "64 gate RSP");
+    CHECK_EQ(get(0x70000 - 8, 8), SEL_DATA3 | 3, "64 gate old SS");
+    CHECK_EQ(get(0x70000 - 16, 8), 0x80000, "64 gate old RSP");
+    CHECK_EQ(get(0x70000 - 24, 8), SEL_LONG3, "64 gate old CS");
+    CHECK_EQ(get(0x70000 - 32, 8), 0x400002, "64 gate return RIP");
 
     /* LTR in IA-32e mode: a 16-byte TSS descriptor; LSS with a null selector */
     fresh(VCPU_LONG64);

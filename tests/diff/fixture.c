@@ -21,9 +21,7 @@ WHV_REGISTER_VALUE *fixture_reg(struct fixture *f, WHV_REGISTER_NAME name)
 void fixture_begin(struct fixture *f)
 {
     f->bad_register = false;
-    f->bad_memory = false;
-    f->touched_low = UINT64_MAX;
-    f->touched_high = 0;
+    f->bad_memory = NULL;
 }
 
 /* The region holding [gpa, gpa + size), or NULL. */
@@ -51,19 +49,21 @@ static HRESULT CALLBACK memory(VOID *context, WHV_EMULATOR_MEMORY_ACCESS_INFO *a
     unsigned size = access->AccessSize;
     struct fixture_region *r = size >= 1 && size <= 8 ? region_of(f, gpa, size) : NULL;
 
-    if (!r || (access->Direction && !r->writable)) {
-        f->bad_memory = true;
-        f->bad_memory_gpa = gpa;
+    f->bad_memory_gpa = gpa;
+    if (size < 1 || size > 8)
+        f->bad_memory = "an access size other than 1 to 8";
+    else if ((gpa & 4095) + size > 4096) /* the API: a page-crossing access is two calls */
+        f->bad_memory = "an access across a page boundary";
+    else if (!r)
+        f->bad_memory = "a GPA outside the guest's memory";
+    else if (access->Direction && !r->writable)
+        f->bad_memory = "a write to read-only memory";
+    if (f->bad_memory)
         return E_FAIL;
-    }
     if (access->Direction)
         memcpy(r->data + (gpa - r->gpa), access->Data, size);
     else
         memcpy(access->Data, r->data + (gpa - r->gpa), size);
-    if (gpa < f->touched_low)
-        f->touched_low = gpa;
-    if (gpa + size - 1 > f->touched_high)
-        f->touched_high = gpa + size - 1;
     return S_OK;
 }
 
@@ -99,7 +99,7 @@ static HRESULT CALLBACK set_registers(VOID *context, const WHV_REGISTER_NAME *na
     return S_OK;
 }
 
-/* Identity for the regions' pages, not present elsewhere. */
+/* The regions' pages to their GPAs, not present elsewhere. */
 static HRESULT CALLBACK translate(VOID *context, WHV_GUEST_VIRTUAL_ADDRESS gva,
                                   WHV_TRANSLATE_GVA_FLAGS flags,
                                   WHV_TRANSLATE_GVA_RESULT_CODE *result,
@@ -107,12 +107,14 @@ static HRESULT CALLBACK translate(VOID *context, WHV_GUEST_VIRTUAL_ADDRESS gva,
 {
     struct fixture *f = context;
     uint64_t page = gva & PAGE_MASK;
-    (void)flags;
     for (unsigned i = 0; i < f->region_count; i++) {
         const struct fixture_region *r = &f->region[i];
-        if (page + 4096 > r->gpa && page < r->gpa + r->size) {
-            *result = WHvTranslateGvaResultSuccess;
-            *gpa = page;
+        if (page >= r->gva && page - r->gva < r->size) {
+            /* a read-only page is what the guest's page tables say it is */
+            bool denied = !r->writable && (flags & WHvTranslateGvaFlagValidateWrite);
+            *result = denied ? WHvTranslateGvaResultPrivilegeViolation
+                             : WHvTranslateGvaResultSuccess;
+            *gpa = r->gpa + (page - r->gva);
             return S_OK;
         }
     }

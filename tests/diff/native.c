@@ -142,12 +142,6 @@ void native_run(unsigned bits, const struct native_frame *in, struct native_resu
 }
 
 /* The LDT entries: what native_init installs and what native_ldt_descriptor reports. */
-struct ldt_spec {
-    uint64_t base;
-    uint32_t limit;   /* 20 bits; in 4 KiB pages when `pages` */
-    bool bits32, code, pages;
-};
-
 static struct ldt_spec ldt_spec(enum ldt_entry entry)
 {
     uint64_t buf = (uint64_t)(uintptr_t)layout.buffer;
@@ -163,32 +157,42 @@ static struct ldt_spec ldt_spec(enum ldt_entry entry)
 
 /* The descriptor as Linux writes it for modify_ldt: DPL 3, present, accessed (AVL is
  * left clear: not every kernel copies `useable` into it). */
+uint64_t native_descriptor_of(const struct ldt_spec *e)
+{
+    /* type: code (readable unless execute-only) or data (writable unless read-only,
+     * expand-down), accessed */
+    uint64_t type = e->code ? (e->read_only ? 0x8 : 0xa)
+                            : (e->read_only ? 0x0 : 0x2) | (e->expand_down ? 0x4 : 0);
+    type |= 1;
+    return (e->limit & 0xffff) | (e->base & 0xffffff) << 16 | type << 40 | UINT64_C(1) << 44 |
+           UINT64_C(3) << 45 | UINT64_C(1) << 47 | (uint64_t)((e->limit >> 16) & 0xf) << 48 |
+           (uint64_t)e->bits32 << 54 | (uint64_t)e->pages << 55 |
+           (e->base >> 24 & 0xff) << 56;
+}
+
 uint64_t native_ldt_descriptor(enum ldt_entry entry)
 {
     struct ldt_spec e = ldt_spec(entry);
-    uint64_t type = (e.code ? 0xa : 0x2) | 1; /* readable code / writable data, accessed */
-    return (e.limit & 0xffff) | (e.base & 0xffffff) << 16 | type << 40 | UINT64_C(1) << 44 |
-           UINT64_C(3) << 45 | UINT64_C(1) << 47 | (uint64_t)((e.limit >> 16) & 0xf) << 48 |
-           (uint64_t)e.bits32 << 54 | (uint64_t)e.pages << 55 |
-           (e.base >> 24 & 0xff) << 56;
+    return native_descriptor_of(&e);
 }
 
-static bool set_ldt(enum ldt_entry entry)
+bool native_set_ldt(unsigned index, const struct ldt_spec *e)
 {
-    struct ldt_spec e = ldt_spec(entry);
     struct user_desc d;
     memset(&d, 0, sizeof d);
-    d.entry_number = entry;
-    d.base_addr = (unsigned)e.base;
-    d.limit = e.limit;
-    d.seg_32bit = e.bits32;
-    d.contents = e.code ? MODIFY_LDT_CONTENTS_CODE : MODIFY_LDT_CONTENTS_DATA;
-    d.read_exec_only = 0;
-    d.limit_in_pages = e.pages;
+    d.entry_number = index;
+    d.base_addr = (unsigned)e->base;
+    d.limit = e->limit;
+    d.seg_32bit = e->bits32;
+    d.contents = e->code          ? MODIFY_LDT_CONTENTS_CODE
+                 : e->expand_down ? MODIFY_LDT_CONTENTS_STACK
+                                  : MODIFY_LDT_CONTENTS_DATA;
+    d.read_exec_only = e->read_only;
+    d.limit_in_pages = e->pages;
     d.seg_not_present = 0;
     d.useable = 0;
     if (syscall(SYS_modify_ldt, 1, &d, sizeof d) != 0) {
-        perror("modify_ldt (no 16-bit code, no LDT segments)");
+        perror("modify_ldt");
         return false;
     }
     return true;
@@ -251,7 +255,7 @@ bool native_init(uint32_t buffer_size)
     uint64_t code_end = (uint64_t)(uintptr_t)native_code_end;
     uint64_t reserve = GUARD_BEFORE + buffer_size + GUARD_AFTER;
     unsigned long fs_base = 0;
-    uint8_t *guard;
+    uint8_t *guard, *read_only;
 
     if (code_end > 0xffffffffu) {
         fprintf(stderr, "native: the runners are above 4 GiB (built as PIE?)\n");
@@ -270,8 +274,16 @@ bool native_init(uint32_t buffer_size)
     layout.guard_size = reserve;
     layout.buffer = guard + GUARD_BEFORE;
     layout.size = buffer_size;
-    if (mprotect(layout.buffer, buffer_size, PROT_READ | PROT_WRITE)) {
+    read_only = layout.buffer - NATIVE_PAGE;
+    layout.read_only = read_only;
+    if (mprotect(read_only, NATIVE_PAGE + buffer_size, PROT_READ | PROT_WRITE)) {
         perror("mprotect(buffer)");
+        return false;
+    }
+    for (unsigned i = 0; i < NATIVE_PAGE; i++) /* any bytes, the same in every run */
+        read_only[i] = (uint8_t)(i * 0x9d + (i >> 8) * 0x35);
+    if (mprotect(read_only, NATIVE_PAGE, PROT_READ)) {
+        perror("mprotect(read-only page)");
         return false;
     }
     layout.code_start = code_start;
@@ -283,8 +295,10 @@ bool native_init(uint32_t buffer_size)
     gs_base_lost = true;
 
     bool ldt = true;
-    for (unsigned i = 0; i < LDT_COUNT && ldt; i++)
-        ldt = set_ldt((enum ldt_entry)i);
+    for (unsigned i = 0; i < LDT_COUNT && ldt; i++) {
+        struct ldt_spec e = ldt_spec((enum ldt_entry)i);
+        ldt = native_set_ldt(i, &e);
+    }
     if (!install_handlers())
         return false;
     mode_available[2] = probe(64);

@@ -37,13 +37,27 @@ enum ldt_entry {
 /* The 8-byte descriptor of an LDT entry as the CPU reads it (accessed bit set). */
 uint64_t native_ldt_descriptor(enum ldt_entry entry);
 
-/* The memory the instruction may touch: `size` bytes of RAM at `buffer`, inside a
- * reservation of `guard_size` bytes of inaccessible pages that starts at `guard` (so
- * that an access that strays a little faults with #PF instead of touching the
+/* An LDT code or data segment as modify_ldt describes one (DPL 3, present). Other tests
+ * (tests/segments) install more entries after LDT_COUNT with native_set_ldt. */
+struct ldt_spec {
+    uint64_t base;
+    uint32_t limit;   /* 20 bits; in 4 KiB pages when `pages` */
+    bool bits32, code, pages;
+    bool expand_down; /* data only */
+    bool read_only;   /* data: not writable; code: execute-only */
+};
+uint64_t native_descriptor_of(const struct ldt_spec *spec);
+bool native_set_ldt(unsigned index, const struct ldt_spec *spec);
+
+/* The memory the instruction may touch: `size` bytes of RAM at `buffer`, preceded by a
+ * read-only page of fixed random bytes at `read_only` (writes fault with #PF, present),
+ * inside a reservation of `guard_size` bytes of inaccessible pages that starts at `guard`
+ * (so that an access that strays a little faults with #PF instead of touching the
  * program). All below 2 GiB. */
 struct native_layout {
     uint8_t *buffer;
     uint32_t size;
+    const uint8_t *read_only;       /* NATIVE_PAGE bytes, just below the buffer */
     uint64_t guard;
     uint64_t guard_size;
     uint64_t code_start, code_end;  /* the runners' code (CS-relative reads may see it) */
@@ -73,6 +87,8 @@ const struct native_layout *native_layout(void);
 /* The instruction pointer of the slot in code of `bits` (16: offset within the 16-bit
  * code segment; 32/64: linear address). */
 uint64_t native_slot_ip(unsigned bits);
+
+#define NATIVE_PAGE 4096u
 
 /* The slot's size: the code after it stores the registers (a branch may land there). */
 #define NATIVE_SLOT_SIZE 16

@@ -41,7 +41,7 @@ const uint8_t *descriptor_tables(void)
     return tables;
 }
 
-static struct segment from_descriptor(uint16_t selector, uint64_t d)
+struct segment descriptor_segment(uint16_t selector, uint64_t d)
 {
     struct segment s;
     uint32_t limit = (uint32_t)((d & 0xffff) | ((d >> 32) & 0xf0000));
@@ -71,18 +71,18 @@ bool segment_of_selector(uint16_t selector, struct segment *out)
     }
     if (!((d >> 47) & 1) || !((d >> 44) & 1)) /* not present, or a system descriptor */
         return false;
-    *out = from_descriptor(selector, d);
+    *out = descriptor_segment(selector, d);
     return true;
 }
 
 static struct segment ldt_segment(enum ldt_entry entry)
 {
-    return from_descriptor(SEL_LDT(entry), native_ldt_descriptor(entry));
+    return descriptor_segment(SEL_LDT(entry), native_ldt_descriptor(entry));
 }
 
 static struct segment gdt_segment(uint16_t selector)
 {
-    return from_descriptor(selector, linux_gdt[selector >> 3]);
+    return descriptor_segment(selector, linux_gdt[selector >> 3]);
 }
 
 unsigned data_segment_count(unsigned bits)

@@ -38,6 +38,9 @@ void mode_segments(unsigned bits, struct segment seg[6]);
 unsigned data_segment_count(unsigned bits);
 struct segment data_segment(unsigned bits, unsigned which);
 
+/* The segment register a code or data descriptor loads: limit scaled by G, attributes. */
+struct segment descriptor_segment(uint16_t selector, uint64_t descriptor);
+
 /* The register loaded from a non-null selector whose descriptor is a present code or
  * data segment; false otherwise (the load faults, or the selector is null). */
 bool segment_of_selector(uint16_t selector, struct segment *out);

@@ -295,8 +295,9 @@ static uint64_t buffer_target(struct rng *r)
 
 /* The memory operand's address: mostly anywhere in the buffer, sometimes 16-byte aligned,
  * sometimes where the emulator must split or fault: across the page boundary inside the
- * buffer, across the buffer's end into the guard pages (#PF), at the 64 KiB limit of a
- * 16-bit segment (#GP/#SS or #PF), at the edge of the canonical range (#GP/#SS). */
+ * buffer, across the buffer's end into the guard pages (#PF), in or across the read-only
+ * page below the buffer (#PF on writes), at the 64 KiB limit of a 16-bit segment (#GP/#SS
+ * or #PF), at the edge of the canonical range (#GP/#SS). */
 static uint64_t operand_target(struct rng *r, const struct state *s, unsigned seg)
 {
     const struct native_layout *l = native_layout();
@@ -317,6 +318,10 @@ static uint64_t operand_target(struct rng *r, const struct state *s, unsigned se
     case 4:
     case 5:
         return buffer_target(r) & ~(uint64_t)15; /* aligned: CMPXCHG16B, and #AC tests */
+    case 6:
+        return buf - 1 - rng_below(r, 8); /* from the read-only page into the buffer */
+    case 7:
+        return buf - NATIVE_PAGE + rng_below(r, NATIVE_PAGE - 16); /* in the read-only page */
     default:
         return buffer_target(r);
     }
@@ -454,18 +459,21 @@ uint64_t landing_ip(unsigned bits)
 }
 
 /* Write `size` bytes of value at linear address `at` if that is in the buffer. */
-static void put_in_buffer(uint64_t at, uint64_t value, unsigned size)
+static bool put_in_buffer(uint64_t at, uint64_t value, unsigned size)
 {
     const struct native_layout *l = native_layout();
     uint64_t off = at - (uint64_t)(uintptr_t)l->buffer;
-    if (off <= l->size - size)
-        put_le(l->buffer + off, value, size);
+    if (off > l->size - size)
+        return false;
+    put_le(l->buffer + off, value, size);
+    return true;
 }
 
 /* Point a branch at the code after the slot, where the runner stores the registers: the
  * memory operand of an indirect CALL/JMP, the relative or far-pointer immediate, the return
- * frame of RET/RETF/IRET (with a flags image that changes nothing but the status flags). */
-static void place_branch_target(struct rng *r, struct case_encoding *e, const struct state *s,
+ * frame of RET/RETF/IRET (with a flags image that changes nothing but the status flags).
+ * False when the target cannot be put there (it would go elsewhere natively). */
+static bool place_branch_target(struct rng *r, struct case_encoding *e, const struct state *s,
                                 bool patch)
 {
     const struct insn *in = &e->insn;
@@ -480,33 +488,35 @@ static void place_branch_target(struct rng *r, struct case_encoding *e, const st
         sp &= 0xffffffffu;
     switch (row->mnemonic) {
     case MN_ret:
-        put_in_buffer(sp, landing, size);
-        break;
+        return put_in_buffer(sp, landing, size);
     case MN_retf:
-    case MN_iret:
-        put_in_buffer(sp, landing, size);
-        put_in_buffer(sp + size, cs, size);
-        if (row->mnemonic == MN_iret) {
-            uint64_t flags = USER_RFLAGS | (rng_next(r) & (FL_ARITH | FL_DF));
-            put_in_buffer(sp + 2 * size, flags, size);
-            if (s->bits == 64) { /* 64-bit IRET also pops RSP and SS */
-                put_in_buffer(sp + 3 * size, s->gpr[GPR_SP], size);
-                put_in_buffer(sp + 4 * size, s->seg[NSEG_SS].selector, size);
-            }
-        }
-        break;
+        return put_in_buffer(sp, landing, size) && put_in_buffer(sp + size, cs, size);
+    case MN_iret: {
+        uint64_t flags = USER_RFLAGS | (rng_next(r) & (FL_ARITH | FL_DF));
+        bool placed = put_in_buffer(sp, landing, size) && put_in_buffer(sp + size, cs, size) &&
+                      put_in_buffer(sp + 2 * size, flags, size);
+        if (s->bits == 64) /* 64-bit IRET also pops RSP and SS */
+            placed = placed && put_in_buffer(sp + 3 * size, s->gpr[GPR_SP], size) &&
+                     put_in_buffer(sp + 4 * size, s->seg[NSEG_SS].selector, size);
+        return placed;
+    }
     default:
-        if (row_has_operand(row, OK_J) && patch) {
-            put_le(e->bytes + in->imm_offset, landing - (s->rip + e->length), in->imm_size);
-        } else if (row_has_operand(row, OK_A) && patch) {
-            put_le(e->bytes + in->imm_offset, landing, in->imm_size);
-            put_le(e->bytes + in->imm_offset + in->imm_size, cs, 2);
-        } else if (s->target_known) {
-            put_in_buffer(s->target, landing, size);
-            if (row->mnemonic == MN_call_far || row->mnemonic == MN_jmp_far)
-                put_in_buffer(s->target + size, cs, 2);
+        if (row_has_operand(row, OK_J)) {
+            if (patch)
+                put_le(e->bytes + in->imm_offset, landing - (s->rip + e->length), in->imm_size);
+            return patch;
         }
-        break;
+        if (row_has_operand(row, OK_A)) {
+            if (patch) {
+                put_le(e->bytes + in->imm_offset, landing, in->imm_size);
+                put_le(e->bytes + in->imm_offset + in->imm_size, cs, 2);
+            }
+            return patch;
+        }
+        if (row->mnemonic == MN_call_far || row->mnemonic == MN_jmp_far)
+            return s->target_known && put_in_buffer(s->target, landing, size) &&
+                   put_in_buffer(s->target + size, cs, 2);
+        return s->target_known && put_in_buffer(s->target, landing, size);
     }
 }
 
@@ -580,6 +590,13 @@ bool synth_state(struct rng *r, struct case_encoding *e, unsigned flags_case, bo
         return false;
     if (row_has_operand(row, OK_Y) && !place_string(r, s, in, GPR_DI, NSEG_ES))
         return false;
+    if (row->mnemonic == MN_movdir64b) {
+        /* the register operand is the destination's address: ES:reg, 64-byte aligned */
+        uint64_t off;
+        if (!offset_for(s, NSEG_ES, buffer_target(r) & ~(uint64_t)63, in->addrsize, &off))
+            return false;
+        s->gpr[in->reg & 15] = with_random_upper(r, s, off, in->addrsize);
+    }
     if ((row->flags & F_REP) && (in->prefixes & (PFX_REP | PFX_REPNE))) {
         /* mostly short counts; sometimes one that runs into the guard pages */
         uint64_t count = rng_below(r, 8) ? rng_below(r, 20) : edge_value(r);
@@ -604,8 +621,8 @@ bool synth_state(struct rng *r, struct case_encoding *e, unsigned flags_case, bo
         row->mnemonic == MN_lsl || row->mnemonic == MN_verr || row->mnemonic == MN_verw)
         place_selector(r, s, in);
 
-    if (row->flags & F_BRANCH)
-        place_branch_target(r, e, s, patch);
+    if ((row->flags & F_BRANCH) && !place_branch_target(r, e, s, patch))
+        return false;
 
     s->bytes_given = e->length;
     switch (rng_below(r, 8)) {

@@ -29,6 +29,11 @@
 #include "whvemu.h"
 
 #define BUFFER_SIZE 8192u
+/* Where the fixture's regions are in guest-physical memory: nowhere near their GVAs. */
+#define GPA_BUFFER UINT64_C(0x100000000)
+#define GPA_CODE UINT64_C(0x110000000)
+#define GPA_TABLES UINT64_C(0x120000000)
+#define GPA_READ_ONLY UINT64_C(0x130000000)
 #define DEFAULT_STATES 200u      /* per variant (the CI run) */
 #define DEFAULT_BYTES_STATES 20u  /* for --bytes */
 #define MAX_VARIANTS_PER_FORM 32
@@ -155,14 +160,18 @@ static void emulate(const struct case_encoding *e, const struct state *s, struct
     WHV_MEMORY_ACCESS_CONTEXT mmio;
 
     memset(f, 0, sizeof *f);
-    f->region[0] = (struct fixture_region){ (uint64_t)(uintptr_t)l->buffer, emulated_ram,
-                                            l->size, true };
-    f->region[1] = (struct fixture_region){ l->code_start, (uint8_t *)(uintptr_t)l->code_start,
+    f->region[0] = (struct fixture_region){ (uint64_t)(uintptr_t)l->buffer, GPA_BUFFER,
+                                            emulated_ram, l->size, true };
+    f->region[1] = (struct fixture_region){ l->code_start, GPA_CODE,
+                                            (uint8_t *)(uintptr_t)l->code_start,
                                             l->code_end - l->code_start, false };
     memcpy(emulated_tables, descriptor_tables(), sizeof emulated_tables);
-    f->region[2] = (struct fixture_region){ DESCRIPTOR_TABLES_BASE, emulated_tables,
+    f->region[2] = (struct fixture_region){ DESCRIPTOR_TABLES_BASE, GPA_TABLES, emulated_tables,
                                             sizeof emulated_tables, true };
-    f->region_count = 3;
+    f->region[3] = (struct fixture_region){ (uint64_t)(uintptr_t)l->read_only, GPA_READ_ONLY,
+                                            (uint8_t *)(uintptr_t)l->read_only, NATIVE_PAGE,
+                                            false };
+    f->region_count = 4;
     for (unsigned i = 0; i < 16; i++)
         f->regs[i].Reg64 = s->gpr[i];
     f->regs[WHvX64RegisterRip].Reg64 = s->rip;
@@ -178,7 +187,7 @@ static void emulate(const struct case_encoding *e, const struct state *s, struct
     f->regs[WHvX64RegisterTr].Segment.Selector = 0x40;
     f->regs[WHvX64RegisterTr].Segment.Attributes = 0x8b;
     f->regs[WHvX64RegisterCr0].Reg64 = 0x80050033;   /* PG AM WP NE ET MP PE */
-    f->regs[WHvX64RegisterCr4].Reg64 = 0x3006f0;     /* SMAP SMEP OSXMMEXCPT OSFXSR PGE PAE PSE */
+    f->regs[WHvX64RegisterCr4].Reg64 = 0x3006f0; /* SMAP SMEP OSXMMEXCPT OSFXSR PGE MCE PAE PSE */
     f->regs[FIX_EFER].Reg64 = 0xd01;                 /* NXE LMA LME SCE */
     f->regs[WHvX64RegisterDr6].Reg64 = 0xffff0ff0;   /* the reserved bits that read as 1 */
     f->regs[WHvX64RegisterDr7].Reg64 = 0x400;
@@ -200,7 +209,7 @@ static void emulate(const struct case_encoding *e, const struct state *s, struct
     if (s->gva_valid) {
         mmio.AccessInfo.GvaValid = 1;
         mmio.Gva = s->target;
-        mmio.Gpa = s->target;
+        mmio.Gpa = GPA_BUFFER + (s->target - (uint64_t)(uintptr_t)l->buffer);
     }
 
     WHV_REGISTER_VALUE before[sizeof unchanging_registers / sizeof unchanging_registers[0]];
@@ -436,7 +445,8 @@ static void print_difference(const struct state *s, const struct emulated *em,
         if (em->fixture.bad_register)
             printf(" (asked for register 0x%x)", (unsigned)em->fixture.bad_register_name);
         if (em->fixture.bad_memory)
-            printf(" (memory outside the buffer at 0x%" PRIx64 ")", em->fixture.bad_memory_gpa);
+            printf(" (%s, GPA 0x%" PRIx64 ")", em->fixture.bad_memory,
+                   em->fixture.bad_memory_gpa);
         printf("\n");
         print_outcome_exception("native", n);
         return;
@@ -546,6 +556,13 @@ static enum case_result run_case(const struct case_encoding *e, const struct sta
         return CASE_HARNESS;
     }
     compare(s, &native, &em.out, mask, &cr->diff);
+    /* ENTER and PUSHA: this CPU writes part of the stack before faulting on a later part;
+     * whvemu commits nothing of a faulting instruction (docs/semantics.md). The same fault
+     * with the emulated memory untouched is that documented difference, not a mismatch. */
+    if (cr->diff.memory && native.faulted && !cr->diff.exception &&
+        (e->insn.mnemonic == MN_enter || e->insn.mnemonic == MN_pusha) &&
+        memcmp(emulated_ram, initial_ram, l->size) == 0)
+        cr->diff.memory = false;
     cr->diff.stray_write = em.out.ran && em.stray_write >= 0;
     if (!differs(&cr->diff)) {
         if (report && opt.verbose) {
