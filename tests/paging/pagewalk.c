@@ -5,7 +5,7 @@
 #include <string.h>
 
 #define PAGE_SIZE 4096u
-#define PAGE_OFFSET_MASK (UINT64_C(PAGE_SIZE) - 1)
+#define PAGE_OFFSET_MASK ((uint64_t)PAGE_SIZE - 1)
 #define EFER_LMA (UINT64_C(1) << 10)
 #define RFLAGS_AC PW_RFLAGS_AC
 /* Where pw_map puts paging structures: below 4 GiB (32-bit paging needs it), away from the

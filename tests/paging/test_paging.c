@@ -1,0 +1,795 @@
+/* Paging through the public API: a guest with real page tables (pagewalk.h) in each paging
+ * mode, every access-rights rule of SDM vol. 3 4.6 with the #PF error code and CR2 of 4.7,
+ * the translate flags whvemu asks for, accessed/dirty bits, page-straddling data and
+ * instructions, and the status bits with the guarantee that a fault or a callback failure
+ * writes back no register but the injected event. */
+#include <string.h>
+
+#include "WinHvEmulation.h"
+#include "check.h"
+#include "pagewalk.h"
+
+/* #PF error-code bits */
+enum { PF_P = 1, PF_W = 2, PF_U = 4, PF_RSVD = 8, PF_I = 16 };
+
+enum { FLAG_READ = WHvTranslateGvaFlagValidateRead, FLAG_WRITE = WHvTranslateGvaFlagValidateWrite,
+       FLAG_EXECUTE = WHvTranslateGvaFlagValidateExecute,
+       FLAG_EXEMPT = WHvTranslateGvaFlagPrivilegeExempt,
+       FLAG_AD = WHvTranslateGvaFlagSetPageTableBits,
+       FLAG_ENFORCE_SMAP = WHvTranslateGvaFlagEnforceSmap };
+
+/* The guest's layout: code, a data page and the page after it, a large page, descriptor
+ * tables. GVAs below 4 GiB so that every mode can use them. */
+#define CODE_GVA UINT64_C(0x00400000)   /* vcpu_set_defaults' RIP */
+#define CODE_GPA UINT64_C(0x00200000)
+#define DATA_GVA UINT64_C(0x00601000)
+#define DATA_GPA UINT64_C(0x00301000)
+#define NEXT_GPA UINT64_C(0x00305000)   /* the page after DATA_GVA, not contiguous in GPA */
+#define LARGE_GVA UINT64_C(0x00c00000)  /* 4 MiB aligned */
+#define LARGE_GPA UINT64_C(0x01800000)
+#define HUGE_GVA UINT64_C(0x40000000)   /* 1 GiB pages */
+#define HUGE_GPA UINT64_C(0x80000000)
+#define GDT_GVA UINT64_C(0x00700000)
+#define GDT_GPA UINT64_C(0x00310000)
+#define TSS_GVA UINT64_C(0x00701000)
+#define TSS_GPA UINT64_C(0x00311000)
+
+static struct pw_guest pw;
+static enum pw_mode mode;
+static WHV_EMULATOR_HANDLE emulator;
+static WHV_EMULATOR_STATUS status;
+
+/* A translate result forced on top of the walk (0: none), for the codes a walk of guest
+ * tables never gives (they come from the hypervisor's own GPA map). */
+static bool force_result;
+static WHV_TRANSLATE_GVA_RESULT_CODE forced_result;
+static uint64_t forced_gpa_offset;
+
+static HRESULT CALLBACK forcing_translate(VOID *context, WHV_GUEST_VIRTUAL_ADDRESS gva,
+                                          WHV_TRANSLATE_GVA_FLAGS flags,
+                                          WHV_TRANSLATE_GVA_RESULT_CODE *result,
+                                          WHV_GUEST_PHYSICAL_ADDRESS *gpa)
+{
+    HRESULT hr = pw_callbacks().WHvEmulatorTranslateGvaPage(context, gva, flags, result, gpa);
+    if (SUCCEEDED(hr) && force_result) {
+        *result = forced_result;
+        *gpa += forced_gpa_offset;
+    }
+    return hr;
+}
+
+/* ---- running one instruction ---- */
+
+static uint64_t reg(WHV_REGISTER_NAME name)
+{
+    return pw_reg(&pw, name);
+}
+
+static void set_reg(WHV_REGISTER_NAME name, uint64_t value)
+{
+    pw_set_reg(&pw, name, value);
+}
+
+static void map(uint64_t gva, uint64_t gpa, uint64_t flags)
+{
+    pw_map(&pw, gva, gpa, 4096, flags);
+}
+
+/* A guest in the current mode at CPL 0 with a supervisor code page and a data page. */
+static void fresh_guest(void)
+{
+    pw_free(&pw);
+    pw_init(&pw, mode);
+    map(CODE_GVA, CODE_GPA, PTE_P | PTE_RW);
+    map(DATA_GVA, DATA_GPA, PTE_P | PTE_RW);
+    force_result = false;
+    forced_gpa_offset = 0;
+}
+
+static void set_cpl(unsigned cpl)
+{
+    vcpu_set_cpl(&pw.guest.vcpu, cpl);
+}
+
+static void put(uint64_t gpa, const void *bytes, size_t size)
+{
+    guest_write(&pw.guest, gpa, bytes, size);
+}
+
+static bool memory_is(uint64_t gpa, const void *bytes, size_t size)
+{
+    uint8_t now[16];
+    guest_read(&pw.guest, gpa, now, size);
+    return memcmp(now, bytes, size) == 0;
+}
+
+/* Emulate after an MMIO exit that gave `count` instruction bytes (0: whvemu fetches them)
+ * and no usable GVA, so that every page goes through the translate callback. */
+static void run(const char *bytes, unsigned count)
+{
+    WHV_VP_EXIT_CONTEXT vp;
+    WHV_MEMORY_ACCESS_CONTEXT m;
+    HRESULT hr;
+
+    set_reg(WHvRegisterPendingInterruption, 0);
+    set_reg(WHvX64RegisterCr2, 0);
+    vcpu_exit_context(&pw.guest.vcpu, 0, &vp);
+    memset(&m, 0, sizeof m);
+    m.InstructionByteCount = (UINT8)count;
+    memcpy(m.InstructionBytes, bytes, count);
+    m.AccessInfo.AccessType = WHvMemoryAccessRead;
+    pw_begin(&pw);
+    hr = WHvEmulatorTryMmioEmulation(emulator, &pw, &vp, &m, &status);
+    CHECK(hr == S_OK, "%s: hr 0x%x", pw_mode_names[mode], (unsigned)hr);
+}
+
+/* The instruction completed: status, no event, RIP moved by length. RIP is then put back,
+ * so that the next run executes the same instruction again. */
+static void expect_done(const char *what, unsigned length)
+{
+    uint64_t rip_before = pw.guest.vcpu_before.regs[reg_index_of_name(WHvX64RegisterRip)].Reg64;
+    WHV_X64_PENDING_INTERRUPTION_REGISTER pi =
+        vcpu_reg(&pw.guest.vcpu, WHvRegisterPendingInterruption)->PendingInterruption;
+    CHECK(status.AsUINT32 == 1 && !pi.InterruptionPending,
+          "%s: %s: status 0x%x, event pending %u (vector %u, error 0x%x)", pw_mode_names[mode],
+          what, status.AsUINT32, (unsigned)pi.InterruptionPending,
+          (unsigned)pi.InterruptionVector, (unsigned)pi.ErrorCode);
+    CHECK(reg(WHvX64RegisterRip) == rip_before + length, "%s: %s: rip 0x%llx", pw_mode_names[mode],
+          what, (unsigned long long)reg(WHvX64RegisterRip));
+    set_reg(WHvX64RegisterRip, rip_before);
+}
+
+static bool set_names_are(const WHV_REGISTER_NAME *names, unsigned count)
+{
+    if (pw.set_calls != 1 || pw.set_count != count)
+        return false;
+    for (unsigned i = 0; i < count; i++) {
+        bool found = false;
+        for (unsigned j = 0; j < pw.set_count; j++)
+            found |= pw.set_names[j] == names[i];
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+/* A #PF was injected with this error code and CR2, and nothing else was written back. */
+static void expect_pf(const char *what, uint32_t error_code, uint64_t cr2)
+{
+    static const WHV_REGISTER_NAME event_and_cr2[] = { WHvRegisterPendingInterruption,
+                                                       WHvX64RegisterCr2 };
+    WHV_X64_PENDING_INTERRUPTION_REGISTER pi =
+        vcpu_reg(&pw.guest.vcpu, WHvRegisterPendingInterruption)->PendingInterruption;
+    const char *m = pw_mode_names[mode];
+
+    CHECK(status.AsUINT32 == 1, "%s: %s: status 0x%x", m, what, status.AsUINT32);
+    CHECK(pi.InterruptionPending && pi.InterruptionType == WHvX64PendingException &&
+              pi.InterruptionVector == 14 && pi.DeliverErrorCode,
+          "%s: %s: no #PF (pending %u vector %u)", m, what, (unsigned)pi.InterruptionPending,
+          (unsigned)pi.InterruptionVector);
+    CHECK(pi.ErrorCode == error_code, "%s: %s: error code 0x%x, want 0x%x", m, what,
+          (unsigned)pi.ErrorCode, (unsigned)error_code);
+    CHECK(reg(WHvX64RegisterCr2) == cr2, "%s: %s: cr2 0x%llx, want 0x%llx", m, what,
+          (unsigned long long)reg(WHvX64RegisterCr2), (unsigned long long)cr2);
+    CHECK(set_names_are(event_and_cr2, 2), "%s: %s: %u Set calls, the last of %u registers", m,
+          what, pw.set_calls, pw.set_count);
+}
+
+/* The translate call number i asked for this GVA page with these flags. */
+static void expect_translate(unsigned i, uint64_t gva_page, unsigned flags, const char *what)
+{
+    CHECK(i < pw.translate_count && pw.translates[i].gva == gva_page &&
+              (unsigned)pw.translates[i].flags == flags,
+          "%s: %s: translate %u of %u: gva 0x%llx flags 0x%x, want 0x%llx 0x%x",
+          pw_mode_names[mode], what, i, pw.translate_count,
+          (unsigned long long)(i < pw.translate_count ? pw.translates[i].gva : 0),
+          i < pw.translate_count ? (unsigned)pw.translates[i].flags : 0u,
+          (unsigned long long)gva_page, flags);
+}
+
+static bool has_nx(void)
+{
+    return mode != PW_32BIT;
+}
+
+static unsigned top_level(void)
+{
+    static const unsigned levels[PW_MODE_COUNT] = { 2, 3, 4, 5 };
+    return levels[mode];
+}
+
+/* The levels whose entries carry A (PAE's PDPTEs have none). */
+static bool level_has_accessed_bit(unsigned level)
+{
+    return !(mode == PW_PAE && level == 3);
+}
+
+/* I/D is reported for instruction fetches only with SMEP or with PAE-style NX (SDM 4.7). */
+static uint32_t fetch_bit(void)
+{
+    bool nxe = (reg(WHvX64RegisterEfer) & PW_EFER_NXE) && mode != PW_32BIT;
+    return (nxe || (reg(WHvX64RegisterCr4) & PW_CR4_SMEP)) ? PF_I : 0;
+}
+
+/* ---- the rules ---- */
+
+static const char MOV_LOAD[] = "\x8b\x03";      /* mov eax, [rbx] */
+static const char MOV_STORE[] = "\x89\x03";     /* mov [rbx], eax */
+static const char ADD_RMW[] = "\x01\x03";       /* add [rbx], eax */
+
+/* A load and a store translate with the access's flags and set A on every level, D on the
+ * leaf only when writing; a read-modify-write asks for read and write at once. */
+static void test_accessed_dirty(void)
+{
+    static const uint8_t value[4] = { 0x78, 0x56, 0x34, 0x12 };
+
+    fresh_guest();
+    put(DATA_GPA + 0x10, value, 4);
+    set_reg(WHvX64RegisterRbx, DATA_GVA + 0x10);
+    run(MOV_LOAD, 2);
+    expect_done("load", 2);
+    CHECK_EQ(reg(WHvX64RegisterRax), 0x12345678, "loaded value");
+    expect_translate(0, DATA_GVA, FLAG_READ | FLAG_AD, "load flags");
+    for (unsigned level = 1; level <= top_level(); level++)
+        if (level_has_accessed_bit(level))
+            CHECK(pw_entry(&pw, DATA_GVA, level) & PTE_A, "%s: A at level %u after a load",
+                  pw_mode_names[mode], level);
+    CHECK(!(pw_entry(&pw, DATA_GVA, 1) & PTE_D), "%s: a load sets no D", pw_mode_names[mode]);
+
+    set_reg(WHvX64RegisterRax, 0xa1b2c3d4);
+    run(MOV_STORE, 2);
+    expect_done("store", 2);
+    expect_translate(0, DATA_GVA, FLAG_WRITE | FLAG_AD, "store flags");
+    CHECK(memory_is(DATA_GPA + 0x10, "\xd4\xc3\xb2\xa1", 4), "%s: stored", pw_mode_names[mode]);
+    CHECK(pw_entry(&pw, DATA_GVA, 1) & PTE_D, "%s: D after a store", pw_mode_names[mode]);
+    CHECK(!(pw_entry(&pw, DATA_GVA, 2) & PTE_D), "%s: D only in the leaf", pw_mode_names[mode]);
+
+    run(ADD_RMW, 2);
+    expect_done("add", 2);
+    expect_translate(0, DATA_GVA, FLAG_READ | FLAG_WRITE | FLAG_AD, "read-modify-write flags");
+    CHECK_EQ(pw.translate_count, 1, "one translation serves the read and the write");
+}
+
+/* 2 MiB pages (4 MiB in 32-bit paging, with PSE-36 above 4 GiB) and 1 GiB pages: the
+ * address inside the page, and A/D on the large leaf. */
+static void test_large_pages(void)
+{
+    static const uint8_t value[4] = { 0xef, 0xbe, 0xad, 0xde };
+    const uint64_t offset = 0x123450;
+    uint64_t gpa = mode == PW_32BIT ? UINT64_C(0x100400000) : LARGE_GPA;
+
+    fresh_guest();
+    pw_map(&pw, LARGE_GVA, gpa, mode == PW_32BIT ? 0x400000 : 0x200000, PTE_P | PTE_RW);
+    put(gpa + offset, value, 4);
+    set_reg(WHvX64RegisterRbx, LARGE_GVA + offset);
+    run(MOV_LOAD, 2);
+    expect_done("large-page load", 2);
+    CHECK_EQ(reg(WHvX64RegisterRax), 0xdeadbeef, "large-page value");
+    run(MOV_STORE, 2);
+    expect_done("large-page store", 2);
+    CHECK((pw_entry(&pw, LARGE_GVA, 2) & (PTE_A | PTE_D | PTE_PS)) == (PTE_A | PTE_D | PTE_PS),
+          "%s: A and D on the large leaf", pw_mode_names[mode]);
+
+    if (mode < PW_4LEVEL)
+        return;
+    pw_map(&pw, HUGE_GVA, HUGE_GPA, UINT64_C(1) << 30, PTE_P | PTE_RW);
+    put(HUGE_GPA + 0x12345678, value, 4);
+    set_reg(WHvX64RegisterRbx, HUGE_GVA + 0x12345678);
+    run(MOV_LOAD, 2);
+    expect_done("1 GiB load", 2);
+    CHECK_EQ(reg(WHvX64RegisterRax), 0xdeadbeef, "1 GiB value");
+    CHECK(pw_entry(&pw, HUGE_GVA, 3) & PTE_A, "%s: A on the 1 GiB leaf", pw_mode_names[mode]);
+}
+
+/* Not present at the leaf or above: P=0, with W and U from the access. */
+static void test_not_present(void)
+{
+    uint64_t address = DATA_GVA + 0x24;
+
+    fresh_guest();
+    set_reg(WHvX64RegisterRbx, address);
+    pw_set_entry(&pw, DATA_GVA, 1, pw_entry(&pw, DATA_GVA, 1) & ~(uint64_t)PTE_P);
+    run(MOV_LOAD, 2);
+    expect_pf("not-present load", 0, address);
+    run(MOV_STORE, 2);
+    expect_pf("not-present store", PF_W, address);
+    run(ADD_RMW, 2);
+    expect_pf("not-present read-modify-write", PF_W, address);
+    set_cpl(3);
+    map(CODE_GVA, CODE_GPA, PTE_P | PTE_US);
+    run(MOV_LOAD, 2);
+    expect_pf("user not-present load", PF_U, address);
+    run(MOV_STORE, 2);
+    expect_pf("user not-present store", PF_U | PF_W, address);
+
+    fresh_guest();
+    set_reg(WHvX64RegisterRbx, address);
+    pw_set_entry(&pw, DATA_GVA, 2, 0);
+    run(MOV_LOAD, 2);
+    expect_pf("page table not present", 0, address);
+}
+
+/* Writes to a read-only page: CR0.WP decides for supervisor writes, never for user ones. */
+static void test_read_only(void)
+{
+    uint64_t address = DATA_GVA + 0x40;
+
+    fresh_guest();
+    map(DATA_GVA, DATA_GPA, PTE_P | PTE_US);
+    set_reg(WHvX64RegisterRbx, address);
+    set_reg(WHvX64RegisterRax, 0x11223344);
+    run(MOV_LOAD, 2);
+    expect_done("read-only load", 2);
+    run(MOV_STORE, 2);
+    expect_pf("supervisor store, WP=1", PF_P | PF_W, address);
+    CHECK(!(pw_entry(&pw, DATA_GVA, 1) & PTE_D), "%s: a faulting store sets no D",
+          pw_mode_names[mode]);
+    set_reg(WHvX64RegisterCr0, reg(WHvX64RegisterCr0) & ~PW_CR0_WP);
+    run(MOV_STORE, 2);
+    expect_done("supervisor store, WP=0", 2);
+    CHECK(memory_is(DATA_GPA + 0x40, "\x44\x33\x22\x11", 4), "%s: stored with WP=0",
+          pw_mode_names[mode]);
+    CHECK(pw_entry(&pw, DATA_GVA, 1) & PTE_D, "%s: D with WP=0", pw_mode_names[mode]);
+    set_cpl(3);
+    map(CODE_GVA, CODE_GPA, PTE_P | PTE_US);
+    run(MOV_STORE, 2);
+    expect_pf("user store, WP=0", PF_P | PF_W | PF_U, address);
+    set_reg(WHvX64RegisterCr0, reg(WHvX64RegisterCr0) | PW_CR0_WP);
+    run(MOV_STORE, 2);
+    expect_pf("user store, WP=1", PF_P | PF_W | PF_U, address);
+
+    /* read-only higher up: the page directory entry */
+    set_cpl(0);
+    map(DATA_GVA, DATA_GPA, PTE_P | PTE_RW);
+    pw_set_entry(&pw, DATA_GVA, 2, pw_entry(&pw, DATA_GVA, 2) & ~(uint64_t)PTE_RW);
+    run(MOV_STORE, 2);
+    expect_pf("read-only page directory entry", PF_P | PF_W, address);
+}
+
+/* User accesses to supervisor pages, at the leaf or above. */
+static void test_user_supervisor(void)
+{
+    uint64_t address = DATA_GVA + 0x80;
+
+    fresh_guest();
+    map(CODE_GVA, CODE_GPA, PTE_P | PTE_US);
+    set_cpl(3);
+    set_reg(WHvX64RegisterRbx, address);
+    run(MOV_LOAD, 2);
+    expect_pf("user load from a supervisor page", PF_P | PF_U, address);
+    run(MOV_STORE, 2);
+    expect_pf("user store to a supervisor page", PF_P | PF_W | PF_U, address);
+    map(DATA_GVA, DATA_GPA, PTE_P | PTE_RW | PTE_US);
+    run(MOV_LOAD, 2);
+    expect_done("user load from a user page", 2);
+    pw_set_entry(&pw, DATA_GVA, 2, pw_entry(&pw, DATA_GVA, 2) & ~(uint64_t)PTE_US);
+    run(MOV_LOAD, 2);
+    expect_pf("U/S=0 in the page directory entry", PF_P | PF_U, address);
+}
+
+/* Instruction fetch (no bytes in the exit): execute translation; XD with NXE; XD without NXE
+ * is a reserved bit; I/D only where the SDM reports it. */
+static void test_fetch_rights(void)
+{
+    fresh_guest();
+    put(CODE_GPA, MOV_LOAD, 2);
+    set_reg(WHvX64RegisterRbx, DATA_GVA);
+    run("", 0);
+    expect_done("fetched load", 2);
+    expect_translate(0, CODE_GVA, FLAG_EXECUTE | FLAG_AD, "fetch flags");
+
+    pw_set_entry(&pw, CODE_GVA, 1, pw_entry(&pw, CODE_GVA, 1) & ~(uint64_t)PTE_P);
+    run("", 0);
+    expect_pf("fetch from a not-present page", fetch_bit(), CODE_GVA);
+
+    set_cpl(3);
+    map(CODE_GVA, CODE_GPA, PTE_P);
+    run("", 0);
+    expect_pf("user fetch from a supervisor page", PF_P | PF_U | fetch_bit(), CODE_GVA);
+    set_cpl(0);
+
+    if (!has_nx())
+        return;
+    map(CODE_GVA, CODE_GPA, PTE_P | PTE_XD);
+    run("", 0);
+    expect_pf("fetch from an XD page", PF_P | PF_I, CODE_GVA);
+    map(CODE_GVA, CODE_GPA, PTE_P);
+    pw_set_entry(&pw, CODE_GVA, 2, pw_entry(&pw, CODE_GVA, 2) | PTE_XD);
+    run("", 0);
+    expect_pf("XD in the page directory entry", PF_P | PF_I, CODE_GVA);
+
+    /* without EFER.NXE, bit 63 is reserved and a fetch fault carries no I/D */
+    set_reg(WHvX64RegisterEfer, reg(WHvX64RegisterEfer) & ~PW_EFER_NXE);
+    run("", 0);
+    expect_pf("XD without NXE", PF_P | PF_RSVD, CODE_GVA);
+    map(CODE_GVA, CODE_GPA, 0);
+    pw_set_entry(&pw, CODE_GVA, 2, pw_entry(&pw, CODE_GVA, 2) & ~PTE_XD);
+    run("", 0);
+    expect_pf("not-present fetch without NXE", 0, CODE_GVA);
+}
+
+/* SMEP: no supervisor fetch from a user page; it makes I/D reported in every mode. */
+static void test_smep(void)
+{
+    fresh_guest();
+    map(CODE_GVA, CODE_GPA, PTE_P | PTE_RW | PTE_US);
+    put(CODE_GPA, MOV_LOAD, 2);
+    set_reg(WHvX64RegisterRbx, DATA_GVA);
+    run("", 0);
+    expect_done("supervisor fetch from a user page without SMEP", 2);
+    set_reg(WHvX64RegisterCr4, reg(WHvX64RegisterCr4) | PW_CR4_SMEP);
+    run("", 0);
+    expect_pf("supervisor fetch from a user page with SMEP", PF_P | PF_I, CODE_GVA);
+    map(CODE_GVA, CODE_GPA, 0);
+    run("", 0);
+    expect_pf("not-present fetch with SMEP", PF_I, CODE_GVA);
+}
+
+/* A descriptor for a flat read/write data segment, accessed (so that loading it writes
+ * nothing back to the GDT). */
+static const uint8_t FLAT_DATA_DESCRIPTOR[8] = { 0xff, 0xff, 0, 0, 0, 0x93, 0xcf, 0 };
+
+/* SMAP: supervisor data accesses to user pages need RFLAGS.AC=1, and implicit supervisor
+ * accesses (the GDT) never get it; instruction fetches are not data accesses. */
+static void test_smap(void)
+{
+    uint64_t address = DATA_GVA + 0x100;
+
+    fresh_guest();
+    map(DATA_GVA, DATA_GPA, PTE_P | PTE_RW | PTE_US);
+    set_reg(WHvX64RegisterCr4, reg(WHvX64RegisterCr4) | PW_CR4_SMAP);
+    set_reg(WHvX64RegisterRbx, address);
+    run(MOV_LOAD, 2);
+    expect_pf("supervisor load from a user page, AC=0", PF_P, address);
+    run(MOV_STORE, 2);
+    expect_pf("supervisor store to a user page, AC=0", PF_P | PF_W, address);
+    set_reg(WHvX64RegisterRflags, reg(WHvX64RegisterRflags) | PW_RFLAGS_AC);
+    run(MOV_LOAD, 2);
+    expect_done("supervisor load from a user page, AC=1", 2);
+    expect_translate(0, DATA_GVA, FLAG_READ | FLAG_AD, "explicit access flags");
+    run(MOV_STORE, 2);
+    expect_done("supervisor store to a user page, AC=1", 2);
+
+    /* implicit: mov ds, [rbx] reads the descriptor from a GDT on a user page */
+    map(GDT_GVA, GDT_GPA, PTE_P | PTE_RW | PTE_US);
+    put(GDT_GPA + 0x10, FLAT_DATA_DESCRIPTOR, 8);
+    vcpu_reg(&pw.guest.vcpu, WHvX64RegisterGdtr)->Table.Base = GDT_GVA;
+    put(DATA_GPA + 0x100, "\x10\x00", 2);
+    run("\x8e\x1b", 2);
+    expect_pf("implicit supervisor access to a user page, AC=1", PF_P, GDT_GVA + 0x10);
+    expect_translate(1, GDT_GVA, FLAG_READ | FLAG_AD | FLAG_ENFORCE_SMAP,
+                     "implicit supervisor access flags");
+    map(GDT_GVA, GDT_GPA, PTE_P | PTE_RW);
+    run("\x8e\x1b", 2);
+    expect_done("implicit supervisor access to a supervisor page", 2);
+    CHECK_EQ(vcpu_reg(&pw.guest.vcpu, WHvX64RegisterDs)->Segment.Selector, 0x10, "ds loaded");
+
+    /* a fetch from a user page is no data access: SMAP lets it through (SMEP is off), and a
+     * data access to that same page is still checked */
+    set_reg(WHvX64RegisterRflags, reg(WHvX64RegisterRflags) & ~PW_RFLAGS_AC);
+    map(CODE_GVA, CODE_GPA, PTE_P | PTE_RW | PTE_US);
+    put(CODE_GPA, MOV_LOAD, 2);
+    set_reg(WHvX64RegisterRbx, address);
+    map(DATA_GVA, DATA_GPA, PTE_P | PTE_RW);
+    run("", 0);
+    expect_done("supervisor fetch from a user page, SMAP on, SMEP off", 2);
+    set_reg(WHvX64RegisterRbx, CODE_GVA + 0x10);
+    run("", 0);
+    expect_pf("load from the user page the code is on", PF_P, CODE_GVA + 0x10);
+}
+
+/* Implicit supervisor accesses at CPL 3 (the TSS I/O bitmap of IN): PrivilegeExempt, and a
+ * fault there is a supervisor-mode one (U=0). */
+static void test_implicit_cpl3(void)
+{
+    WHV_VP_EXIT_CONTEXT vp;
+    WHV_X64_IO_PORT_ACCESS_CONTEXT io;
+    WHV_X64_SEGMENT_REGISTER *tr;
+    const char *m = pw_mode_names[mode];
+
+    fresh_guest();
+    map(TSS_GVA, TSS_GPA, PTE_P | PTE_RW);
+    map(CODE_GVA, CODE_GPA, PTE_P | PTE_US);
+    put(TSS_GPA + 0x66, "\x68\x00", 2); /* I/O map base; the bitmap reads zero: ports allowed */
+    tr = &vcpu_reg(&pw.guest.vcpu, WHvX64RegisterTr)->Segment;
+    tr->Base = TSS_GVA;
+    tr->Limit = 0x2068;
+    set_cpl(3);
+    for (int present = 1; present >= 0; present--) {
+        if (!present)
+            map(TSS_GVA, TSS_GPA, 0);
+        set_reg(WHvRegisterPendingInterruption, 0);
+        vcpu_exit_context(&pw.guest.vcpu, 0, &vp);
+        memset(&io, 0, sizeof io);
+        io.InstructionByteCount = 1;
+        io.InstructionBytes[0] = 0xec; /* in al, dx */
+        io.AccessInfo.AccessSize = 1;
+        io.PortNumber = 0x60;
+        pw_begin(&pw);
+        CHECK(WHvEmulatorTryIoEmulation(emulator, &pw, &vp, &io, &status) == S_OK, "%s: hr", m);
+        expect_translate(0, TSS_GVA, FLAG_READ | FLAG_AD | FLAG_EXEMPT, "TSS read flags");
+        if (present)
+            expect_done("IN at CPL 3 with the bitmap on a supervisor page", 1);
+        else
+            expect_pf("IN at CPL 3, TSS not present", 0, TSS_GVA + 0x66);
+    }
+}
+
+/* Reserved bits: RSVD with P, and W/U of the access. */
+static void test_reserved_bits(void)
+{
+    uint64_t address = DATA_GVA + 0x8;
+
+    fresh_guest();
+    set_reg(WHvX64RegisterRbx, address);
+    if (mode == PW_32BIT) {
+        pw_map(&pw, LARGE_GVA, LARGE_GPA, 0x400000, PTE_P | PTE_RW | (1u << 21));
+        set_reg(WHvX64RegisterRbx, LARGE_GVA + 8);
+        run(MOV_LOAD, 2);
+        expect_pf("bit 21 of a 4 MiB page", PF_P | PF_RSVD, LARGE_GVA + 8);
+        pw.maxphyaddr = 36; /* PSE-36 bits above it are reserved */
+        pw_map(&pw, LARGE_GVA, UINT64_C(0x1000000000), 0x400000, PTE_P | PTE_RW);
+        run(MOV_STORE, 2);
+        expect_pf("4 MiB page above MAXPHYADDR", PF_P | PF_RSVD | PF_W, LARGE_GVA + 8);
+        return;
+    }
+    pw_set_entry(&pw, DATA_GVA, 1, pw_entry(&pw, DATA_GVA, 1) | UINT64_C(1) << 51);
+    run(MOV_LOAD, 2);
+    expect_pf("bit 51 of a page-table entry", PF_P | PF_RSVD, address);
+    set_cpl(3);
+    map(CODE_GVA, CODE_GPA, PTE_P | PTE_US);
+    run(MOV_STORE, 2);
+    expect_pf("user store, reserved bit", PF_P | PF_RSVD | PF_W | PF_U, address);
+    set_cpl(0);
+    map(DATA_GVA, DATA_GPA, PTE_P | PTE_RW);
+    pw_map(&pw, LARGE_GVA, LARGE_GPA | 0x2000, 0x200000, PTE_P | PTE_RW);
+    set_reg(WHvX64RegisterRbx, LARGE_GVA);
+    run(MOV_LOAD, 2);
+    expect_pf("2 MiB page with address bit 13", PF_P | PF_RSVD, LARGE_GVA);
+    set_reg(WHvX64RegisterRbx, address);
+    if (mode == PW_PAE) {
+        pw_set_entry(&pw, DATA_GVA, 2, pw_entry(&pw, DATA_GVA, 2) | UINT64_C(1) << 62);
+        run(MOV_LOAD, 2);
+        expect_pf("PAE bit 62", PF_P | PF_RSVD, address);
+        return;
+    }
+    pw_set_entry(&pw, DATA_GVA, 4, pw_entry(&pw, DATA_GVA, 4) | PTE_PS);
+    run(MOV_LOAD, 2);
+    expect_pf("PS in a PML4 entry", PF_P | PF_RSVD, address);
+    pw_set_entry(&pw, DATA_GVA, 4, pw_entry(&pw, DATA_GVA, 4) & ~(uint64_t)PTE_PS);
+    pw_map(&pw, HUGE_GVA, HUGE_GPA | 0x200000, UINT64_C(1) << 30, PTE_P | PTE_RW);
+    set_reg(WHvX64RegisterRbx, HUGE_GVA);
+    run(MOV_LOAD, 2);
+    expect_pf("1 GiB page with address bit 21", PF_P | PF_RSVD, HUGE_GVA);
+}
+
+/* A data access across a page boundary whose second page faults: CR2 is the first byte on
+ * that page and nothing is written, not even the part on the first page. */
+static void test_straddling_data(void)
+{
+    uint64_t address = DATA_GVA + 0xffe, next = DATA_GVA + 0x1000;
+
+    fresh_guest();
+    put(DATA_GPA + 0xffe, "\xaa\xbb", 2);
+    put(NEXT_GPA, "\xcc\xdd", 2);
+    set_reg(WHvX64RegisterRbx, address);
+    set_reg(WHvX64RegisterRax, 0x44332211);
+    run(MOV_STORE, 2);
+    expect_pf("store, second page not present", PF_W, next);
+    CHECK(memory_is(DATA_GPA + 0xffe, "\xaa\xbb", 2), "%s: first page untouched",
+          pw_mode_names[mode]);
+    CHECK_EQ(pw.guest.calls[GUEST_CB_MEMORY], 0, "no memory access");
+    run(MOV_LOAD, 2);
+    expect_pf("load, second page not present", 0, next);
+
+    map(next, NEXT_GPA, PTE_P);
+    run(MOV_STORE, 2);
+    expect_pf("store, second page read-only", PF_P | PF_W, next);
+    CHECK(memory_is(DATA_GPA + 0xffe, "\xaa\xbb", 2), "%s: first page untouched (read-only)",
+          pw_mode_names[mode]);
+    run(MOV_LOAD, 2);
+    expect_done("load across pages", 2);
+    CHECK_EQ(reg(WHvX64RegisterRax), 0xddccbbaa, "the two halves");
+
+    map(next, NEXT_GPA, PTE_P | PTE_RW);
+    set_reg(WHvX64RegisterRax, 0x44332211);
+    run(MOV_STORE, 2);
+    expect_done("store across pages", 2);
+    CHECK(memory_is(DATA_GPA + 0xffe, "\x11\x22", 2) && memory_is(NEXT_GPA, "\x33\x44", 2),
+          "%s: both halves stored", pw_mode_names[mode]);
+    CHECK((pw_entry(&pw, DATA_GVA, 1) & PTE_D) && (pw_entry(&pw, next, 1) & PTE_D),
+          "%s: D on both pages", pw_mode_names[mode]);
+}
+
+/* An instruction across a page boundary whose second page is not present: #PF on the
+ * fetch, CR2 the first byte on that page, whether the exit gave no bytes or some. */
+static void test_straddling_fetch(void)
+{
+    const char store[] = "\x89\x43\x04"; /* mov [rbx+4], eax */
+    uint64_t rip = CODE_GVA + 0xffe, next = CODE_GVA + 0x1000;
+
+    fresh_guest();
+    set_reg(WHvX64RegisterRip, rip);
+    set_reg(WHvX64RegisterRbx, DATA_GVA);
+    put(CODE_GPA + 0xffe, store, 2);
+    put(NEXT_GPA + 0x10000, store + 2, 1);
+    run("", 0);
+    expect_pf("fetch, second page not present", fetch_bit(), next);
+    run(store, 2);
+    expect_pf("2 of 3 bytes given, second page not present", fetch_bit(), next);
+    map(next, NEXT_GPA + 0x10000, PTE_P);
+    run(store, 2);
+    expect_done("instruction across pages", 3);
+    expect_translate(0, next, FLAG_EXECUTE | FLAG_AD, "second-page fetch flags");
+}
+
+/* ---- status bits ---- */
+
+static void expect_status_only(const char *what, uint32_t bits)
+{
+    CHECK(status.AsUINT32 == bits, "%s: %s: status 0x%x, want 0x%x", pw_mode_names[mode], what,
+          status.AsUINT32, bits);
+    CHECK(pw.set_calls == 0, "%s: %s: %u Set calls", pw_mode_names[mode], what, pw.set_calls);
+}
+
+/* The GVA translated but the GPA is not RAM (Hyper-V's GpaUnmapped, GpaNoReadAccess,
+ * GpaNoWriteAccess): the access goes to the memory callback; the other codes end the call. */
+static void test_translate_results(void)
+{
+    static const struct {
+        WHV_TRANSLATE_GVA_RESULT_CODE result;
+        uint32_t status;
+    } cases[] = {
+        { WHvTranslateGvaResultGpaNoReadAccess, 1 },
+        { WHvTranslateGvaResultGpaNoWriteAccess, 1 },
+        { WHvTranslateGvaResultGpaIllegalOverlayAccess, 1u << 4 },
+        { WHvTranslateGvaResultIntercept, 1u << 4 },
+        { (WHV_TRANSLATE_GVA_RESULT_CODE)42, 1u << 4 },
+    };
+
+    fresh_guest();
+    pw.mmio_base = DATA_GPA;
+    pw.mmio_size = 0x1000;
+    put(DATA_GPA, "\x01\x02\x03\x04", 4);
+    set_reg(WHvX64RegisterRbx, DATA_GVA);
+    run(MOV_LOAD, 2);
+    expect_done("load from a GPA the partition does not map", 2);
+    CHECK(pw.translate_count == 1 && pw.translates[0].result == WHvTranslateGvaResultGpaUnmapped,
+          "%s: the walk said GpaUnmapped", pw_mode_names[mode]);
+    CHECK_EQ(reg(WHvX64RegisterRax), 0x04030201, "MMIO value");
+
+    pw.mmio_size = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        force_result = true;
+        forced_result = cases[i].result;
+        set_reg(WHvX64RegisterRax, 0);
+        run(MOV_LOAD, 2);
+        if (cases[i].status == 1) {
+            expect_done("GpaNo*Access", 2);
+            CHECK_EQ(reg(WHvX64RegisterRax), 0x04030201, "value through the memory callback");
+        } else {
+            expect_status_only("no guest-visible translation", cases[i].status);
+            CHECK_EQ(pw.guest.calls[GUEST_CB_MEMORY], 0, "no memory access");
+        }
+    }
+    force_result = true;
+    forced_result = WHvTranslateGvaResultSuccess;
+    forced_gpa_offset = 0x10;
+    run(MOV_LOAD, 2);
+    expect_status_only("unaligned GPA", 1u << 5);
+}
+
+/* A failure in the middle of an instruction: only its bit, no register written back; what
+ * the memory callback already wrote stays written (docs/semantics.md). */
+static void test_failures_midway(void)
+{
+    uint64_t address = DATA_GVA + 0xffc;
+
+    fresh_guest();
+    map(DATA_GVA + 0x1000, NEXT_GPA, PTE_P | PTE_RW);
+    set_reg(WHvX64RegisterRbx, address);
+    set_reg(WHvX64RegisterRax, 0x44332211);
+
+    pw.guest.fail_at[GUEST_CB_TRANSLATE] = 2; /* the second page */
+    run("\x89\x43\x02", 3);                    /* mov [rbx+2], eax: 2 + 2 bytes */
+    pw.guest.fail_at[GUEST_CB_TRANSLATE] = 0;
+    expect_status_only("translate fails on the second page", 1u << 4);
+    CHECK_EQ(pw.guest.calls[GUEST_CB_MEMORY], 0, "nothing written");
+
+    pw.guest.fail_at[GUEST_CB_MEMORY] = 2;
+    run("\x89\x43\x02", 3);
+    pw.guest.fail_at[GUEST_CB_MEMORY] = 0;
+    expect_status_only("memory fails on the second piece", 1u << 3);
+    CHECK(memory_is(DATA_GPA + 0xffe, "\x11\x22", 2), "%s: the first piece stays written",
+          pw_mode_names[mode]);
+
+    pw.guest.fail_at[GUEST_CB_SET_REGISTERS] = 1;
+    run(MOV_LOAD, 2);
+    pw.guest.fail_at[GUEST_CB_SET_REGISTERS] = 0;
+    CHECK_EQ(status.AsUINT32, 1u << 7, "Set failure: its bit only, not success");
+    CHECK_EQ(reg(WHvX64RegisterRip), CODE_GVA, "rip not written");
+
+    pw.guest.fail_at[GUEST_CB_GET_REGISTERS] = 1;
+    run(MOV_LOAD, 2);
+    pw.guest.fail_at[GUEST_CB_GET_REGISTERS] = 0;
+    expect_status_only("Get failure", 1u << 6);
+}
+
+/* Port I/O: a failing port callback, and an exit during event delivery. */
+static void test_io_status(void)
+{
+    WHV_VP_EXIT_CONTEXT vp;
+    WHV_X64_IO_PORT_ACCESS_CONTEXT io;
+
+    fresh_guest();
+    vcpu_exit_context(&pw.guest.vcpu, 0, &vp);
+    memset(&io, 0, sizeof io);
+    io.InstructionByteCount = 1;
+    io.InstructionBytes[0] = 0xee; /* out dx, al */
+    io.AccessInfo.IsWrite = 1;
+    io.AccessInfo.AccessSize = 1;
+    io.PortNumber = 0x80;
+    pw.guest.fail_at[GUEST_CB_IO] = 1;
+    pw_begin(&pw);
+    CHECK(WHvEmulatorTryIoEmulation(emulator, &pw, &vp, &io, &status) == S_OK, "hr");
+    pw.guest.fail_at[GUEST_CB_IO] = 0;
+    expect_status_only("port callback fails", 1u << 2);
+
+    vp.ExecutionState.InterruptionPending = 1;
+    pw_begin(&pw);
+    CHECK(WHvEmulatorTryIoEmulation(emulator, &pw, &vp, &io, &status) == S_OK, "hr");
+    expect_status_only("exit during event delivery", 1u << 8);
+    CHECK_EQ(pw.guest.callback_count, 0, "no callback at all");
+}
+
+/* A #PF due while an event is already pending: GuestCannotBeFaulted, nothing written. */
+static void test_cannot_be_faulted(void)
+{
+    WHV_VP_EXIT_CONTEXT vp;
+    WHV_MEMORY_ACCESS_CONTEXT m;
+    WHV_REGISTER_VALUE *pending = vcpu_reg(&pw.guest.vcpu, WHvRegisterPendingInterruption);
+
+    fresh_guest();
+    map(DATA_GVA, DATA_GPA, 0);
+    set_reg(WHvX64RegisterRbx, DATA_GVA);
+    pending->PendingInterruption.InterruptionPending = 1;
+    pending->PendingInterruption.InterruptionVector = 13;
+    vcpu_exit_context(&pw.guest.vcpu, 0, &vp);
+    memset(&m, 0, sizeof m);
+    m.InstructionByteCount = 2;
+    memcpy(m.InstructionBytes, MOV_LOAD, 2);
+    pw_begin(&pw);
+    CHECK(WHvEmulatorTryMmioEmulation(emulator, &pw, &vp, &m, &status) == S_OK, "hr");
+    expect_status_only("a second fault", 1u << 9);
+    CHECK_EQ(pending->PendingInterruption.InterruptionVector, 13, "the pending event stays");
+    CHECK_EQ(reg(WHvX64RegisterCr2), 0, "cr2 untouched");
+}
+
+int main(void)
+{
+    WHV_EMULATOR_CALLBACKS callbacks = pw_callbacks();
+
+    callbacks.WHvEmulatorTranslateGvaPage = forcing_translate;
+    CHECK(WHvEmulatorCreateEmulator(&callbacks, &emulator) == S_OK, "create");
+    for (mode = 0; mode < PW_MODE_COUNT; mode++) {
+        test_accessed_dirty();
+        test_large_pages();
+        test_not_present();
+        test_read_only();
+        test_user_supervisor();
+        test_fetch_rights();
+        test_smep();
+        test_smap();
+        test_implicit_cpl3();
+        test_reserved_bits();
+        test_straddling_data();
+        test_straddling_fetch();
+        test_translate_results();
+        test_failures_midway();
+        test_io_status();
+        test_cannot_be_faulted();
+    }
+    WHvEmulatorDestroyEmulator(emulator);
+    pw_free(&pw);
+    return check_summary();
+}
