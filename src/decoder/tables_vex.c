@@ -53,19 +53,6 @@ const struct optab optab_vex[3][256] = {
             I2(vmovhpd, Mq, Vdq, F_L0 | F_NO_VVVV),
             UD,
             UD), /* AVX */
-        [0x18] = BY_PFX(
-            BY_REG(
-                I1(vprefetchnta, Mb, F_ONLY64 | F_L0 | F_NO_VVVV),
-                I1(vprefetch0, Mb, F_ONLY64 | F_L0 | F_NO_VVVV),
-                I1(vprefetch1, Mb, F_ONLY64 | F_L0 | F_NO_VVVV),
-                I1(vprefetch2, Mb, F_ONLY64 | F_L0 | F_NO_VVVV),
-                I1(vprefetchenta, Mb, F_ONLY64 | F_L0 | F_NO_VVVV),
-                I1(vprefetche0, Mb, F_ONLY64 | F_L0 | F_NO_VVVV),
-                I1(vprefetche1, Mb, F_ONLY64 | F_L0 | F_NO_VVVV),
-                I1(vprefetche2, Mb, F_ONLY64 | F_L0 | F_NO_VVVV)),
-            UD,
-            UD,
-            UD), /* Knights Corner */
         [0x28] = BY_PFX(
             I2(vmovaps, Vx, Wx, F_NO_VVVV),
             I2(vmovapd, Vx, Wx, F_NO_VVVV),
@@ -106,23 +93,21 @@ const struct optab optab_vex[3][256] = {
             I2(vcomisd, Vq, Wq, F_NO_VVVV | F_FLAGS_ONLY),
             UD,
             UD), /* AVX */
-        /* ---- 41-4B: AVX-512 opmask logic (and Knights Corner mask operations) ---- */
+        /* ---- 41-4B: AVX-512 opmask logic ---- */
         [0x41] = BY_PFX(
             BY_W(
-                BY_L(I2(kand, KGd, KRd, F_ONLY64 | F_NO_VVVV), I3(kandw, KGw, KHw, KRw, 0)),
+                BY_L(UD, I3(kandw, KGw, KHw, KRw, 0)),
                 I3(kandq, KGq, KHq, KRq, F_L1)),
             BY_W(I3(kandb, KGb, KHb, KRb, F_L1), I3(kandd, KGd, KHd, KRd, F_L1)),
             UD,
-            UD), /* AVX512BW AVX512DQ AVX512F Knights Corner */
+            UD), /* AVX512BW AVX512DQ AVX512F */
         [0x42] = BY_PFX(
             BY_W(
-                BY_L(I2(kandn, KGq, KRq, F_ONLY64 | F_NO_VVVV), I3(kandnw, KGw, KHw, KRw, 0)),
+                BY_L(UD, I3(kandnw, KGw, KHw, KRw, 0)),
                 I3(kandnq, KGq, KHq, KRq, F_L1)),
             BY_W(I3(kandnb, KGb, KHb, KRb, F_L1), I3(kandnd, KGd, KHd, KRd, F_L1)),
             UD,
-            UD), /* AVX512BW AVX512DQ AVX512F Knights Corner */
-        /* Knights Corner */
-        [0x43] = BY_PFX(I2(kandnr, KGq, KRq, F_ONLY64 | F_W0 | F_L0 | F_NO_VVVV), UD, UD, UD),
+            UD), /* AVX512BW AVX512DQ AVX512F */
         [0x44] = BY_PFX(
             BY_W(I2(knotw, KGw, KRw, F_L0 | F_NO_VVVV), I2(knotq, KGq, KRq, F_L0 | F_NO_VVVV)),
             BY_W(I2(knotb, KGb, KRb, F_L0 | F_NO_VVVV), I2(knotd, KGd, KRd, F_L0 | F_NO_VVVV)),
@@ -130,35 +115,25 @@ const struct optab optab_vex[3][256] = {
             UD), /* AVX512BW AVX512DQ AVX512F */
         [0x45] = BY_PFX(
             BY_W(
-                BY_L(I2(kor, KGq, KRq, F_ONLY64 | F_NO_VVVV), I3(korw, KGw, KHw, KRw, 0)),
+                BY_L(UD, I3(korw, KGw, KHw, KRw, 0)),
                 I3(korq, KGq, KHq, KRq, F_L1)),
             BY_W(I3(korb, KGb, KHb, KRb, F_L1), I3(kord, KGd, KHd, KRd, F_L1)),
             UD,
-            UD), /* AVX512BW AVX512DQ AVX512F Knights Corner */
+            UD), /* AVX512BW AVX512DQ AVX512F */
         [0x46] = BY_PFX(
             BY_W(
-                BY_L(I2(kxnor, KGq, KRq, F_ONLY64 | F_NO_VVVV), I3(kxnorw, KGw, KHw, KRw, 0)),
+                BY_L(UD, I3(kxnorw, KGw, KHw, KRw, 0)),
                 I3(kxnorq, KGq, KHq, KRq, F_L1)),
             BY_W(I3(kxnorb, KGb, KHb, KRb, F_L1), I3(kxnord, KGd, KHd, KRd, F_L1)),
             UD,
-            UD), /* AVX512BW AVX512DQ AVX512F Knights Corner */
+            UD), /* AVX512BW AVX512DQ AVX512F */
         [0x47] = BY_PFX(
             BY_W(
-                BY_L(I2(kxor, KGq, KRq, F_ONLY64 | F_NO_VVVV), I3(kxorw, KGw, KHw, KRw, 0)),
+                BY_L(UD, I3(kxorw, KGw, KHw, KRw, 0)),
                 I3(kxorq, KGq, KHq, KRq, F_L1)),
             BY_W(I3(kxorb, KGb, KHb, KRb, F_L1), I3(kxord, KGd, KHd, KRd, F_L1)),
             UD,
-            UD), /* AVX512BW AVX512DQ AVX512F Knights Corner */
-        [0x48] = BY_PFX(
-            I2(kmerge2l1h, KGq, KRq, F_ONLY64 | F_W0 | F_L0 | F_NO_VVVV),
-            UD,
-            UD,
-            UD), /* Knights Corner */
-        [0x49] = BY_PFX(
-            I2(kmerge2l1l, KGq, KRq, F_ONLY64 | F_W0 | F_L0 | F_NO_VVVV),
-            UD,
-            UD,
-            UD), /* Knights Corner */
+            UD), /* AVX512BW AVX512DQ AVX512F */
         [0x4a] = BY_PFX(
             BY_W(I3(kaddw, KGw, KHw, KRw, F_L1), I3(kaddq, KGq, KHq, KRq, F_L1)),
             BY_W(I3(kaddb, KGb, KHb, KRb, F_L1), I3(kaddd, KGd, KHd, KRd, F_L1)),
@@ -320,9 +295,7 @@ const struct optab optab_vex[3][256] = {
             I2(vmovdqa, Wx, Vx, F_NO_VVVV),
             I2(vmovdqu, Wx, Vx, F_NO_VVVV),
             UD), /* AVX */
-        /* ---- 84-99: Knights Corner mask branches, opmask moves and tests ---- */
-        [0x84] = BY_PFX(I2(jkzd, KHq, Jz, F_ONLY64 | F_W0), UD, UD, UD), /* Knights Corner */
-        [0x85] = BY_PFX(I2(jknzd, KHq, Jz, F_ONLY64 | F_W0), UD, UD, UD), /* Knights Corner */
+        /* ---- 90-99: opmask moves and tests ---- */
         [0x90] = BY_PFX(
             BY_W(I2(kmovw, KGw, KEw, F_L0 | F_NO_VVVV), I2(kmovq, KGq, KEq, F_L0 | F_NO_VVVV)),
             BY_W(I2(kmovb, KGb, KEb, F_L0 | F_NO_VVVV), I2(kmovd, KGd, KEd, F_L0 | F_NO_VVVV)),
@@ -345,10 +318,6 @@ const struct optab optab_vex[3][256] = {
             I2(kmovb, Gd, KRb, F_W0 | F_L0 | F_NO_VVVV),
             UD,
             BY_W(I2(kmovd, Gd, KRd, F_L0 | F_NO_VVVV), I2(kmovq, Gq, KRq, F_L0 | F_NO_VVVV))),
-        /* Knights Corner */
-        [0x95] = BY_PFX(I3(kconcath, Gq, KHq, KRq, F_ONLY64 | F_W0 | F_L0), UD, UD, UD),
-        /* Knights Corner */
-        [0x97] = BY_PFX(I3(kconcatl, Gq, KHq, KRq, F_ONLY64 | F_W0 | F_L0), UD, UD, UD),
         [0x98] = BY_PFX(
             BY_W(
                 I2(kortestw, KGw, KRw, F_L0 | F_NO_VVVV),
@@ -379,33 +348,8 @@ const struct optab optab_vex[3][256] = {
                 UD,
                 UD),
             UD,
-            BY_REG(
-                UD,
-                UD,
-                UD,
-                UD,
-                UD,
-                UD,
-                I1(delay, Ry, F_ONLY64 | F_L0 | F_NO_VVVV),
-                I1(clevict1, Mb, F_ONLY64 | F_L0 | F_NO_VVVV)),
-            BY_REG(
-                UD,
-                UD,
-                UD,
-                UD,
-                UD,
-                UD,
-                I1(spflt, Ry, F_ONLY64 | F_L0 | F_NO_VVVV),
-                I1(clevict0, Mb, F_ONLY64 | F_L0 | F_NO_VVVV))), /* AVX Knights Corner */
-        /* Knights Corner */
-        [0xb8] = BY_PFX(UD, UD, I2(popcnt, Gy, Ry, F_ONLY64 | F_L0 | F_NO_VVVV), UD),
-        [0xbc] = BY_PFX(
             UD,
-            UD,
-            I2(tzcnt, Gy, Ry, F_ONLY64 | F_L0 | F_NO_VVVV),
-            I2(tzcnti, Gy, Ry, F_ONLY64 | F_L0 | F_NO_VVVV)), /* Knights Corner */
-        /* Knights Corner */
-        [0xbd] = BY_PFX(UD, UD, I2(lzcnt, Gy, Ry, F_ONLY64 | F_L0 | F_NO_VVVV), UD),
+            UD), /* AVX */
         [0xc2] = BY_PFX(
             I4(vcmpps, Vx, Hx, Wx, Ib, 0),
             I4(vcmppd, Vx, Hx, Wx, Ib, 0),
@@ -870,11 +814,6 @@ const struct optab optab_vex[3][256] = {
         [0x38] = BY_PFX(UD, I4(vinserti128, Vqq, Hqq, Wdq, Ib, F_W0 | F_L1), UD, UD), /* AVX2 */
         /* AVX2 */
         [0x39] = BY_PFX(UD, I3(vextracti128, Wdq, Vqq, Ib, F_W0 | F_L1 | F_NO_VVVV), UD, UD),
-        [0x3e] = BY_PFX(
-            UD,
-            I3(kextract, KGq, Rq, Ib, F_ONLY64 | F_W0 | F_L0 | F_NO_VVVV),
-            UD,
-            UD), /* Knights Corner */
         [0x40] = BY_PFX(UD, I4(vdpps, Vx, Hx, Wx, Ib, 0), UD, UD), /* AVX */
         [0x41] = BY_PFX(UD, I4(vdppd, Vdq, Hdq, Wdq, Ib, F_L0), UD, UD), /* AVX */
         [0x42] = BY_PFX(UD, I4(vmpsadbw, Vx, Hx, Wx, Ib, 0), UD, UD), /* AVX */

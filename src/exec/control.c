@@ -5,7 +5,7 @@
  * (privilege checks for control transfers); AMD APM vol. 3 where noted.
  *
  * Not emulated (EXEC_UNSUPPORTED, InternalEmulationFailure): task switches (far JMP/CALL
- * to a task gate or TSS, IRET with NT set) and IRET to virtual-8086 mode. */
+ * to a task gate or TSS, IRET with NT set). */
 #include "api/regcache.h"
 #include "exec/descriptor.h"
 #include "exec/exec.h"
@@ -562,6 +562,33 @@ static uint64_t iret_protected_flags(struct vcpu *cpu, unsigned opsize)
     return mask;
 }
 
+/* From CPL 0 with VM set in the 32-bit image (SDM IRET, RETURN-TO-VIRTUAL-8086-MODE): every
+ * flag loads; ESP, SS, ES, DS, FS, GS follow on the stack; all segments take the
+ * virtual-8086 form (base = selector * 16) and CPL becomes 3. */
+static enum exec_result iret_to_v86(struct vcpu *cpu, const uint64_t *frame)
+{
+    static const enum segreg loaded[] = { SEG_SS, SEG_ES, SEG_DS, SEG_FS, SEG_GS };
+    uint64_t rest[6];
+    WHV_X64_SEGMENT_REGISTER s;
+    enum exec_result r = stack_pop(cpu, rest, 6, 4);
+
+    if (r != EXEC_OK)
+        return r;
+    reg_set(cpu, R_RFLAGS, (frame[2] & 0x3f7fd5) | 2);
+    cpu->v86 = true;
+    cpu->cpl = 3;
+    cpu->code_mode = MODE_16;
+    for (unsigned i = 0; i < 5; i++) {
+        s = segment_real_mode(cpu, loaded[i], (uint16_t)rest[1 + i]);
+        segment_set(cpu, loaded[i], &s);
+    }
+    s = segment_real_mode(cpu, SEG_CS, (uint16_t)frame[1]);
+    segment_set(cpu, SEG_CS, &s);
+    reg_set(cpu, R_RSP, rest[0] & 0xffffffffu);
+    reg_set(cpu, R_RIP, frame[0] & 0xffff);
+    return EXEC_OK;
+}
+
 /* Protected and IA-32e mode (SDM IRET, PROTECTED-MODE-RETURN). From 64-bit mode RSP and SS
  * are in the frame; a return to an outer level pops them too. */
 static enum exec_result iret_protected(struct vcpu *cpu, const struct insn *in, uint64_t *frame)
@@ -573,7 +600,7 @@ static enum exec_result iret_protected(struct vcpu *cpu, const struct insn *in, 
     if (reg_get(cpu, R_RFLAGS) & FL_NT) /* a task return; IA-32e mode has no tasks */
         return cpu->long_mode ? raise_fault(cpu, EXC_GP, true, 0) : EXEC_UNSUPPORTED;
     if (!cpu->long_mode && cpu->cpl == 0 && (frame[2] & FL_VM) && size == 4)
-        return EXEC_UNSUPPORTED; /* return to virtual-8086 mode */
+        return iret_to_v86(cpu, frame);
     r = far_destination(cpu, (uint16_t)frame[1], frame[0], size, true, &f);
     if (r != EXEC_OK)
         return r;

@@ -65,9 +65,13 @@ static enum exec_result write_slots(struct vcpu *cpu, const uint64_t *values, un
 enum exec_result stack_push(struct vcpu *cpu, const uint64_t *values, unsigned count,
                             unsigned size)
 {
-    enum exec_result r = count > 1 ? stack_probe(cpu, count, size) : EXEC_OK;
-    if (r != EXEC_OK)
-        return r;
+    for (unsigned i = 1; i <= count; i++) {
+        uint64_t linear;
+        enum exec_result r = mmu_linear(cpu, SEG_SS, stack_offset(cpu, -(int64_t)(i * size)),
+                                        size, MMU_WRITE, &linear);
+        if (r != EXEC_OK)
+            return r;
+    }
     return write_slots(cpu, values, count, size);
 }
 
@@ -244,35 +248,29 @@ enum exec_result x_popf(struct vcpu *cpu, const struct insn *in, struct operand 
 }
 
 /* ENTER imm16, imm8 (SDM vol. 2, ENTER): push rBP, copy level-1 frame pointers from the
- * old frame, push the new frame pointer, then reserve imm16 bytes. The CPU also checks that
+ * old frame, push the new frame pointer, then reserve imm16 bytes. The CPU then checks that
  * the final rSP can be written (a write check of an operand-size slot: seen natively as a
- * write #PF at the final rSP, tests/control), so everything is checked before anything is
- * written. */
+ * write #PF at the final rSP, tests/control). Like the CPU, it goes step by step: a fault
+ * leaves the slots pushed before it written (tests/diff). */
 enum exec_result x_enter(struct vcpu *cpu, const struct insn *in, struct operand *ops)
 {
     unsigned size = in->opsize, width = stack_address_size(cpu);
-    unsigned level = (unsigned)ops[1].imm & 31, count = 0;
+    unsigned level = (unsigned)ops[1].imm & 31;
     uint64_t alloc = ops[0].imm & 0xffff, bp = reg_get(cpu, R_RBP);
-    uint64_t frame_temp = stack_offset(cpu, -(int64_t)size), values[32];
-    enum exec_result r;
+    uint64_t frame_temp = stack_offset(cpu, -(int64_t)size), value = bp & size_mask(size);
+    enum exec_result r = stack_push(cpu, &value, 1, size);
 
-    values[count++] = bp & size_mask(size);
-    if (level > 0) {
-        for (unsigned i = 1; i < level; i++) {
-            /* rBP steps down with the stack's address size */
-            bp = (bp & ~size_mask(width)) | ((bp - size) & size_mask(width));
-            r = stack_read(cpu, bp & size_mask(width), size, &values[count++]);
-            if (r != EXEC_OK)
-                return r;
-        }
-        values[count++] = frame_temp;
+    for (unsigned i = 1; r == EXEC_OK && i < level; i++) {
+        /* rBP steps down with the stack's address size */
+        bp = (bp & ~size_mask(width)) | ((bp - size) & size_mask(width));
+        r = stack_read(cpu, bp & size_mask(width), size, &value);
+        if (r == EXEC_OK)
+            r = stack_push(cpu, &value, 1, size);
     }
-    r = stack_probe(cpu, count, size);
+    if (r == EXEC_OK && level > 0)
+        r = stack_push(cpu, &frame_temp, 1, size);
     if (r == EXEC_OK)
-        r = mmu_probe(cpu, SEG_SS, stack_offset(cpu, -(int64_t)(count * size + alloc)), size,
-                      MMU_WRITE);
-    if (r == EXEC_OK)
-        r = write_slots(cpu, values, count, size);
+        r = mmu_probe(cpu, SEG_SS, stack_offset(cpu, -(int64_t)alloc), size, MMU_WRITE);
     if (r != EXEC_OK)
         return r;
     reg_set(cpu, R_RBP, bp);

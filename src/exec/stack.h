@@ -18,8 +18,10 @@ void stack_set_pointer(struct vcpu *cpu, uint64_t sp);
 /* Check that count slots of size bytes below rSP can be written, writing nothing. */
 enum exec_result stack_probe(struct vcpu *cpu, unsigned count, unsigned size);
 
-/* Push count values of size bytes, values[0] first (at the highest address). Every slot is
- * checked before the first is written, so a fault leaves memory and rSP untouched. */
+/* Push count values of size bytes, values[0] first (at the highest address). The segment
+ * limits of all slots are checked first; then the slots are written in order, each
+ * translated as it goes, so a page fault leaves the earlier slots written, as the CPU does
+ * (PUSHA, seen natively by tests/diff). stack_probe first makes it all-or-nothing. */
 enum exec_result stack_push(struct vcpu *cpu, const uint64_t *values, unsigned count,
                             unsigned size);
 

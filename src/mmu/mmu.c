@@ -119,12 +119,23 @@ enum exec_result mmu_linear(struct vcpu *cpu, enum segreg seg, uint64_t offset, 
     return EXEC_OK;
 }
 
+/* What a translation checked, as the page cache keeps it: a fetch is no data read (SMAP does
+ * not apply to it), so it must not stand for one; an implicit supervisor access (MMU_SYSTEM)
+ * is checked with other rules than an explicit one, so neither stands for the other. */
+static unsigned checked_access(unsigned access)
+{
+    if (access & MMU_EXEC)
+        return MMU_EXEC;
+    return access & (MMU_READ | MMU_WRITE | MMU_SYSTEM);
+}
+
 static struct tlb_entry *tlb_lookup(struct vcpu *cpu, uint64_t gva_page, unsigned access)
 {
-    unsigned need = access & (MMU_READ | MMU_WRITE | MMU_EXEC);
+    unsigned need = checked_access(access);
     for (unsigned i = 0; i < TLB_ENTRIES; i++) {
         struct tlb_entry *e = &cpu->tlb[i];
-        if (e->valid && e->gva_page == gva_page && (e->access & need) == need)
+        if (e->valid && e->gva_page == gva_page && (e->access & need) == need &&
+            (e->access & MMU_SYSTEM) == (need & MMU_SYSTEM))
             return e;
     }
     return NULL;
@@ -135,13 +146,21 @@ static void tlb_insert(struct vcpu *cpu, uint64_t gva_page, uint64_t gpa_page, u
     struct tlb_entry *e = &cpu->tlb[cpu->tlb_next++ % TLB_ENTRIES];
     e->gva_page = gva_page;
     e->gpa_page = gpa_page;
-    e->access = (uint8_t)(access & (MMU_READ | MMU_WRITE | MMU_EXEC));
+    e->access = (uint8_t)checked_access(access);
     e->valid = true;
 }
 
 void mmu_seed(struct vcpu *cpu, uint64_t gva, uint64_t gpa, bool write)
 {
     tlb_insert(cpu, gva & PAGE_MASK, gpa & PAGE_MASK, write ? (MMU_READ | MMU_WRITE) : MMU_READ);
+}
+
+/* #PF reports I/D only where paging can refuse a fetch for being one: with SMEP, or with
+ * EFER.NXE under PAE-style paging (SDM vol. 3, 4.7). */
+static bool fetch_faults_reported(struct vcpu *cpu)
+{
+    uint64_t cr4 = reg_get(cpu, R_CR4);
+    return (cr4 & CR4_SMEP) || ((cr4 & CR4_PAE) && (reg_get(cpu, R_EFER) & EFER_NXE));
 }
 
 static enum exec_result page_fault(struct vcpu *cpu, uint64_t la, unsigned access,
@@ -157,7 +176,7 @@ static enum exec_result page_fault(struct vcpu *cpu, uint64_t la, unsigned acces
         ec |= PFEC_W;
     if (cpu->cpl == 3 && !(access & MMU_SYSTEM))
         ec |= PFEC_U;
-    if (access & MMU_EXEC)
+    if ((access & MMU_EXEC) && fetch_faults_reported(cpu))
         ec |= PFEC_I;
     raise_fault(cpu, EXC_PF, true, ec);
     cpu->fault.has_cr2 = true;
@@ -184,14 +203,18 @@ static enum exec_result translate_page(struct vcpu *cpu, uint64_t la, unsigned a
         *gpa_page = hit->gpa_page;
         return EXEC_OK;
     }
-    if (access & MMU_READ)
+    if (checked_access(access) & MMU_READ)
         flags |= WHvTranslateGvaFlagValidateRead;
     if (access & MMU_WRITE)
         flags |= WHvTranslateGvaFlagValidateWrite;
     if (access & MMU_EXEC)
         flags |= WHvTranslateGvaFlagValidateExecute;
+    /* An implicit supervisor access: SMAP applies whatever RFLAGS.AC says (EnforceSmap). At
+     * CPL 3 only PrivilegeExempt makes it a supervisor access, and that also lifts SMAP: the
+     * WHv flags cannot express more (docs/paging.md). */
     if (access & MMU_SYSTEM)
-        flags |= WHvTranslateGvaFlagPrivilegeExempt;
+        flags |= WHvTranslateGvaFlagEnforceSmap |
+                 (cpu->cpl == 3 ? WHvTranslateGvaFlagPrivilegeExempt : 0);
     if (FAILED(emu_translate(cpu, gva_page, (WHV_TRANSLATE_GVA_FLAGS)flags, &result, &gpa)))
         return EXEC_CALLBACK_FAILED;
     switch (result) {

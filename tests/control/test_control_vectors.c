@@ -650,6 +650,19 @@ static void test_protected_far(void)
     CHECK_EQ(r64(WHvX64RegisterRflags), 0x1202, "outer iret EFLAGS");
     CHECK_EQ(r64(WHvX64RegisterRsp), 0x9000, "outer iret ESP");
     CHECK_EQ(seg(WHvX64RegisterSs)->DescriptorPrivilegeLevel, 3, "outer iret SS DPL");
+    /* IRETD at CPL 0 with VM in the image: to virtual-8086 mode, all segments from the
+     * stack in real-mode form (SDM IRET, RETURN-TO-VIRTUAL-8086-MODE) */
+    protected_guest();
+    FRAME(0x80000, 4, 0x12345, 0x2000, 0x23202, 0x7000, 0x3000, 0x4000, 0x5000, 0x6000, 0x7000);
+    RUN("\xcf");
+    expect_ok("iret to virtual-8086 mode");
+    CHECK_EQ(r64(WHvX64RegisterRip), 0x2345, "v86 IP is 16 bits");
+    CHECK_EQ(seg(WHvX64RegisterCs)->Base, 0x20000, "v86 CS base");
+    CHECK_EQ(seg(WHvX64RegisterCs)->Attributes, 0xf3, "v86 CS attributes");
+    CHECK_EQ(seg(WHvX64RegisterSs)->Base, 0x30000, "v86 SS base");
+    CHECK_EQ(seg(WHvX64RegisterGs)->Base, 0x70000, "v86 GS base");
+    CHECK_EQ(r64(WHvX64RegisterRsp), 0x7000, "v86 ESP");
+    CHECK_EQ(r64(WHvX64RegisterRflags), 0x23202, "v86 EFLAGS");
     protected_guest();
     reg(WHvX64RegisterRflags)->Reg64 = 0x4002; /* NT: a task return */
     RUN("\xcf");

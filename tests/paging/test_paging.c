@@ -317,9 +317,9 @@ static void test_read_only(void)
     fresh_guest();
     map(DATA_GVA, DATA_GPA, PTE_P | PTE_US);
     set_reg(WHvX64RegisterRbx, address);
-    set_reg(WHvX64RegisterRax, 0x11223344);
     run(MOV_LOAD, 2);
     expect_done("read-only load", 2);
+    set_reg(WHvX64RegisterRax, 0x11223344);
     run(MOV_STORE, 2);
     expect_pf("supervisor store, WP=1", PF_P | PF_W, address);
     CHECK(!(pw_entry(&pw, DATA_GVA, 1) & PTE_D), "%s: a faulting store sets no D",
@@ -507,7 +507,8 @@ static void test_implicit_cpl3(void)
         io.PortNumber = 0x60;
         pw_begin(&pw);
         CHECK(WHvEmulatorTryIoEmulation(emulator, &pw, &vp, &io, &status) == S_OK, "%s: hr", m);
-        expect_translate(0, TSS_GVA, FLAG_READ | FLAG_AD | FLAG_EXEMPT, "TSS read flags");
+        expect_translate(0, TSS_GVA, FLAG_READ | FLAG_AD | FLAG_EXEMPT | FLAG_ENFORCE_SMAP,
+                         "TSS read flags");
         if (present)
             expect_done("IN at CPL 3 with the bitmap on a supervisor page", 1);
         else

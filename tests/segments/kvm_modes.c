@@ -1,0 +1,691 @@
+/* Real mode, virtual-8086 mode, 32-bit protected mode and paged 64-bit mode: one instruction
+ * from a hand-written state, whose outcome the SDM fixes (the table names the section).
+ * whvemu must give exactly that: the vector, whether an error code is delivered and its
+ * value, CR2 for #PF, or the registers after the instruction.
+ *
+ * With --kvm the same state also runs in a tiny KVM guest — a peer, not an oracle: where it
+ * differs from the SDM, the difference is printed ("KVM differs") and listed in
+ * docs/kvm-peer.md, and whvemu keeps the SDM's answer. The guest's IDT (or, in real mode,
+ * IVT) sends every exception to a HLT of its own, so the vector is where the vCPU halted;
+ * the exception frame on the handler's stack shows whether an error code was pushed (the
+ * frame's size) and its value. The instruction is followed by HLT: reaching it (at CPL 0) or
+ * its #GP (at CPL 3) means that the instruction completed; the registers there are its
+ * results.
+ *
+ * The guest's page tables are built with tests/paging's page walker, whose translate
+ * callback then answers whvemu from the same tables. */
+#include <inttypes.h>
+#include <linux/kvm.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "check.h"
+#include "kvm_guest.h"
+#include "pagewalk.h"
+
+/* The guest's physical memory (identity mapped when paging is on). */
+#define MEMORY_SIZE (16u << 20)
+#define IVT 0x0000u
+#define GDT 0x1000u
+#define IDT 0x2000u
+#define HANDLERS 0x3000u       /* vector v halts at HANDLERS + 16 v */
+#define TSS 0x4000u
+#define CODE 0x5000u           /* the instruction, then HLT */
+#define STACK_TOP 0x8000u
+#define RING0_STACK_TOP 0x9000u
+#define IST_STACK_TOP 0xa000u
+#define DATA 0x10000u          /* 128 KiB of patterned data */
+#define DATA_SIZE 0x20000u
+#define IMAGE_SIZE 0x50000u    /* what whvemu's guest gets a copy of (tables apart) */
+/* pages with special mappings in the paged modes */
+#define PAGE_ABSENT 0x40000u
+#define PAGE_READ_ONLY 0x41000u
+#define PAGE_SUPERVISOR 0x42000u
+#define PAGE_RESERVED 0x43000u
+#define RESERVED_BIT (UINT64_C(1) << 51)
+
+#define NO_FAULT (-1)
+#define NO_ERROR (-1)
+#define NONCANON UINT64_C(0x0000800000000000)
+
+enum exc { SS = 12, GP = 13, PF = 14, AC = 17 };
+
+enum mode { REAL, V86, PROT32_USER, LONG64, LONG64_USER };
+
+/* A segment register as both sides see it. */
+struct seg {
+    uint64_t base;
+    uint32_t limit;    /* bytes */
+    uint16_t selector;
+    uint8_t type, dpl;
+    bool s, present, db, l, g;
+};
+
+enum seg_kind {
+    S_DEFAULT,            /* the mode's own */
+    S_NULL,               /* null selector (protected mode) */
+    S_UNREAL_4G,          /* real mode: base 0x10000, cached limit 4 GiB - 1 */
+    S_REAL_1234,          /* real / v86: selector 0x1234, base 0x12340 */
+    S_DOWN_BYTE,          /* expand-down 32-bit data at DATA, limit 0xfff: 0x1000-0xffffffff */
+    S_READ_ONLY,          /* 32-bit read-only data at 0 */
+    S_LIMIT_1FFF,         /* 32-bit data at DATA, limit 0x1fff (page granular 1) */
+    S_WRAP,               /* 32-bit data at DATA + 0x10000 (offsets near 4 GiB wrap) */
+    S_CODE_EXEC_ONLY,     /* 32-bit execute-only code at 0 (as CS) */
+    S_CODE_READABLE,      /* 32-bit readable code at 0 (as CS) */
+};
+
+struct mode_case {
+    const char *what;
+    const char *sdm;            /* where the SDM says it */
+    enum mode mode;
+    const char *bytes;          /* hex */
+    enum seg_kind cs, ds, ss;
+    uint64_t rax, rbx, rbp, rsp;/* RSP 0: the mode's default stack */
+    bool ac;                    /* RFLAGS.AC */
+    int vector;                 /* the SDM's answer */
+    int error;                  /* NO_ERROR: none delivered */
+    uint64_t cr2;
+};
+
+static const struct mode_case cases[] = {
+    /* real mode: limits from the cached descriptor, no error codes, no type checks */
+    { "word at DS offset 0xffff", "Vol. 3 20.1.3; Vol. 2 MOV real-address exceptions", REAL,
+      "a1 ff ff", S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, 0, 0, 0, false, GP, NO_ERROR, 0 },
+    { "SS-relative word at 0xffff", "Vol. 2 MOV: #SS in real-address mode", REAL, "8b 46 00",
+      S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, 0, 0xffff, 0, false, SS, NO_ERROR, 0 },
+    { "[bx+disp8] wraps at 64 KiB", "Vol. 1 3.7.5 (16-bit addresses)", REAL, "8a 47 20",
+      S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, 0xfff0, 0, 0, false, NO_FAULT, NO_ERROR, 0 },
+    { "32-bit offset above the 64 KiB limit", "Vol. 3 20.1.3", REAL, "67 66 8b 03", S_DEFAULT,
+      S_DEFAULT, S_DEFAULT, 0, 0x10000, 0, 0, false, GP, NO_ERROR, 0 },
+    { "unreal mode: 32-bit offset within a 4 GiB cached limit", "Vol. 3 20.1.1 (cached limits)",
+      REAL, "67 66 8b 03", S_DEFAULT, S_UNREAL_4G, S_DEFAULT, 0, 0x10000, 0, 0, false,
+      NO_FAULT, NO_ERROR, 0 },
+    { "unreal mode: word at 0xffff does not wrap", "Vol. 3 20.1.1", REAL, "a1 ff ff",
+      S_DEFAULT, S_UNREAL_4G, S_DEFAULT, 0, 0, 0, 0, false, NO_FAULT, NO_ERROR, 0 },
+    { "base = selector << 4", "Vol. 3 20.1.1", REAL, "8a 07", S_DEFAULT, S_REAL_1234, S_DEFAULT,
+      0, 0x10, 0, 0, false, NO_FAULT, NO_ERROR, 0 },
+    { "write through CS: no type checks", "Vol. 3 20.1 (no protection)", REAL, "2e 89 07",
+      S_DEFAULT, S_DEFAULT, S_DEFAULT, 0x4242, 0x100, 0, 0, false, NO_FAULT, NO_ERROR, 0 },
+    { "misaligned with AC: no #AC at CPL 0", "Vol. 3 6.15 Interrupt 17", REAL, "a1 01 00",
+      S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, 0, 0, 0, true, NO_FAULT, NO_ERROR, 0 },
+
+    /* virtual-8086 mode: CPL 3, segments as in real mode, protected-mode delivery */
+    { "v86: word at DS offset 0xffff", "Vol. 3 20.2.7; error code 0", V86, "a1 ff ff",
+      S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, 0, 0, 0, false, GP, 0, 0 },
+    { "v86: SS-relative word at 0xffff", "Vol. 3 20.2.7", V86, "8b 46 00", S_DEFAULT,
+      S_DEFAULT, S_DEFAULT, 0, 0, 0xffff, 0, false, SS, 0, 0 },
+    { "v86: base = selector << 4", "Vol. 3 20.2.1", V86, "8a 07", S_DEFAULT, S_REAL_1234,
+      S_DEFAULT, 0, 0x10, 0, 0, false, NO_FAULT, NO_ERROR, 0 },
+    { "v86: misaligned with AC at CPL 3", "Vol. 3 6.15 Interrupt 17", V86, "8b 07", S_DEFAULT,
+      S_DEFAULT, S_DEFAULT, 0, 0x11, 0, 0, true, AC, 0, 0 },
+
+    /* 32-bit protected mode, CPL 3, no paging */
+    { "expand-down at the limit", "Vol. 3 3.4.5.1, 5.3", PROT32_USER, "8b 03", S_DEFAULT,
+      S_DOWN_BYTE, S_DEFAULT, 0, 0xffd, 0, 0, false, GP, 0, 0 },
+    { "expand-down above the limit", "Vol. 3 5.3", PROT32_USER, "8b 03", S_DEFAULT,
+      S_DOWN_BYTE, S_DEFAULT, 0, 0x1000, 0, 0, false, NO_FAULT, NO_ERROR, 0 },
+    { "CS override read from execute-only code", "Vol. 3 5.5", PROT32_USER, "2e 8b 03",
+      S_CODE_EXEC_ONLY, S_DEFAULT, S_DEFAULT, 0, CODE, 0, 0, false, GP, 0, 0 },
+    { "CS override read from readable code", "Vol. 3 5.5", PROT32_USER, "2e 8b 03",
+      S_CODE_READABLE, S_DEFAULT, S_DEFAULT, 0, CODE, 0, 0, false, NO_FAULT, NO_ERROR, 0 },
+    { "write through CS", "Vol. 3 5.5", PROT32_USER, "2e 89 03", S_CODE_READABLE, S_DEFAULT,
+      S_DEFAULT, 0, 0x5100, 0, 0, false, GP, 0, 0 },
+    { "write to read-only data", "Vol. 3 5.5", PROT32_USER, "89 03", S_DEFAULT, S_READ_ONLY,
+      S_DEFAULT, 0, DATA, 0, 0, false, GP, 0, 0 },
+    { "SS-relative beyond the limit", "Vol. 3 6.15 Interrupt 12", PROT32_USER, "8b 45 00",
+      S_DEFAULT, S_DEFAULT, S_LIMIT_1FFF, 0, 0, 0x1ffe, 0x1000, false, SS, 0, 0 },
+    { "DS beyond a page-granular limit", "Vol. 3 3.4.5 (G)", PROT32_USER, "8b 03", S_DEFAULT,
+      S_LIMIT_1FFF, S_DEFAULT, 0, 0x1ffd, 0, 0, false, GP, 0, 0 },
+    { "null DS", "Vol. 3 5.4.1", PROT32_USER, "8b 03", S_DEFAULT, S_NULL, S_DEFAULT, 0, DATA,
+      0, 0, false, GP, 0, 0 },
+    { "base + offset wraps at 4 GiB", "Vol. 3 3.4 (32-bit linear addresses)", PROT32_USER,
+      "8b 03", S_DEFAULT, S_WRAP, S_DEFAULT, 0, 0xffff0010u, 0, 0, false, NO_FAULT, NO_ERROR,
+      0 },
+
+    /* 64-bit mode, 4-level paging: #PF error codes (Vol. 3 4.7) and CR2 */
+    { "read of a not-present page", "Vol. 3 4.7", LONG64, "8b 03", S_DEFAULT, S_DEFAULT,
+      S_DEFAULT, 0, PAGE_ABSENT + 0x10, 0, 0, false, PF, 0, PAGE_ABSENT + 0x10 },
+    { "write to a not-present page", "Vol. 3 4.7", LONG64, "89 03", S_DEFAULT, S_DEFAULT,
+      S_DEFAULT, 0, PAGE_ABSENT + 0x10, 0, 0, false, PF, 2, PAGE_ABSENT + 0x10 },
+    { "supervisor write to a read-only page, CR0.WP", "Vol. 3 4.6", LONG64, "89 03",
+      S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, PAGE_READ_ONLY, 0, 0, false, PF, 3, PAGE_READ_ONLY },
+    { "user write to a read-only page", "Vol. 3 4.6", LONG64_USER, "89 03", S_DEFAULT,
+      S_DEFAULT, S_DEFAULT, 0, PAGE_READ_ONLY + 8, 0, 0, false, PF, 7, PAGE_READ_ONLY + 8 },
+    { "user read of a supervisor page", "Vol. 3 4.6", LONG64_USER, "8b 03", S_DEFAULT,
+      S_DEFAULT, S_DEFAULT, 0, PAGE_SUPERVISOR, 0, 0, false, PF, 5, PAGE_SUPERVISOR },
+    { "supervisor read of a reserved-bit page", "Vol. 3 4.7 (RSVD)", LONG64, "8b 03",
+      S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, PAGE_RESERVED, 0, 0, false, PF, 9, PAGE_RESERVED },
+    { "user read of a reserved-bit page", "Vol. 3 4.7 (RSVD)", LONG64_USER, "8b 03",
+      S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, PAGE_RESERVED, 0, 0, false, PF, 13, PAGE_RESERVED },
+    { "dword straddling into a not-present page: CR2 is the second page",
+      "Vol. 3 6.15 Interrupt 14", LONG64_USER, "8b 03", S_DEFAULT, S_DEFAULT, S_DEFAULT, 0,
+      PAGE_ABSENT - 2, 0, 0, false, PF, 4, PAGE_ABSENT },
+    { "user read of a user page", "Vol. 3 4.6", LONG64_USER, "8b 03", S_DEFAULT, S_DEFAULT,
+      S_DEFAULT, 0, DATA + 0x10, 0, 0, false, NO_FAULT, NO_ERROR, 0 },
+    { "non-canonical address", "Vol. 3 3.3.7.1", LONG64, "8b 03", S_DEFAULT, S_DEFAULT,
+      S_DEFAULT, 0, NONCANON, 0, 0, false, GP, 0, 0 },
+    { "non-canonical RSP-based reference", "Vol. 3 6.15 Interrupt 12", LONG64_USER, "50",
+      S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, 0, 0, NONCANON + 8, false, SS, 0, 0 },
+    { "misaligned with AC at CPL 3", "Vol. 3 6.15 Interrupt 17", LONG64_USER, "8b 03",
+      S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, DATA + 0x11, 0, 0, true, AC, 0, 0 },
+    { "#AC before #PF on a misaligned access to a not-present page", "Vol. 3 6.15",
+      LONG64_USER, "8b 03", S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, PAGE_ABSENT + 1, 0, 0, true,
+      AC, 0, 0 },
+};
+
+/* ---- the state of a case ---- */
+
+static bool protected_mode(enum mode m)
+{
+    return m != REAL;
+}
+
+static bool long_mode(enum mode m)
+{
+    return m == LONG64 || m == LONG64_USER;
+}
+
+static unsigned cpl_of(enum mode m)
+{
+    return m == V86 || m == PROT32_USER || m == LONG64_USER ? 3 : 0;
+}
+
+static struct seg real_segment(uint16_t selector, bool v86, bool code)
+{
+    struct seg s = { (uint64_t)selector << 4, 0xffff, selector, code ? 0xb : 0x3,
+                     v86 ? 3 : 0, true, true, false, false, false };
+    return s;
+}
+
+static struct seg flat(uint16_t selector, uint8_t type, unsigned dpl)
+{
+    struct seg s = { 0, 0xffffffffu, selector, type, (uint8_t)dpl, true, true, true, false, true };
+    return s;
+}
+
+/* The segment register `which` (0 CS, 1 DS/ES, 2 SS) of a case. */
+static struct seg segment_of(const struct mode_case *c, enum seg_kind kind, unsigned which)
+{
+    unsigned dpl = cpl_of(c->mode);
+    struct seg s;
+
+    switch (kind) {
+    case S_DEFAULT: break;
+    case S_NULL: memset(&s, 0, sizeof s); return s;
+    case S_UNREAL_4G:
+        s = real_segment(0x1000, false, false);
+        s.limit = 0xffffffffu;
+        s.g = true;
+        return s;
+    case S_REAL_1234: return real_segment(0x1234, c->mode == V86, false);
+    case S_DOWN_BYTE:
+        s = flat(0x4b, 0x7, dpl);
+        s.base = DATA;
+        s.limit = 0xfff;
+        s.g = false;
+        return s;
+    case S_READ_ONLY: return flat(0x4b, 0x1, dpl);
+    case S_LIMIT_1FFF:
+        s = flat(0x4b, 0x3, dpl);
+        s.base = DATA;
+        s.limit = 0x1fff;
+        return s;
+    case S_WRAP: s = flat(0x4b, 0x3, dpl); s.base = DATA + 0x10000; return s;
+    case S_CODE_EXEC_ONLY: return flat(0x1b, 0x9, dpl);
+    case S_CODE_READABLE: return flat(0x1b, 0xb, dpl);
+    }
+    switch (c->mode) {
+    case REAL:
+    case V86:
+        return real_segment(which == 0 ? CODE >> 4 : which == 1 ? DATA >> 4 : 0, c->mode == V86,
+                            which == 0);
+    case PROT32_USER: return which == 0 ? flat(0x1b, 0xb, 3) : flat(0x23, 0x3, 3);
+    default:
+        if (which == 0) {
+            s = flat(c->mode == LONG64 ? 0x08 : 0x33, 0xb, dpl);
+            s.l = true;
+            s.db = false;
+            return s;
+        }
+        return flat(c->mode == LONG64 ? 0x10 : 0x2b, 0x3, dpl);
+    }
+}
+
+static uint64_t cr0_of(enum mode m)
+{
+    /* PE, ET, NE, WP, AM (#AC needs it), PG in the paged modes */
+    uint64_t cr0 = 0x10;
+    if (protected_mode(m))
+        cr0 |= 0x1 | 0x20 | 0x10000 | 0x40000;
+    if (long_mode(m))
+        cr0 |= UINT64_C(0x80000000);
+    return cr0;
+}
+
+static uint64_t rflags_of(const struct mode_case *c)
+{
+    return 0x2 | (c->ac ? 0x40000u : 0) | (c->mode == V86 ? 0x20000u : 0);
+}
+
+static uint64_t rip_of(const struct mode_case *c)
+{
+    return c->mode == REAL || c->mode == V86 ? 0 : CODE; /* CS based at CODE there */
+}
+
+static uint64_t rsp_of(const struct mode_case *c)
+{
+    return c->rsp ? c->rsp : STACK_TOP;
+}
+
+static unsigned parse_hex(const char *text, uint8_t *out)
+{
+    unsigned n = 0;
+    char *end;
+    for (;;) {
+        unsigned long v = strtoul(text, &end, 16);
+        if (end == text)
+            return n;
+        out[n++] = (uint8_t)v;
+        text = end;
+    }
+}
+
+/* ---- guest memory: descriptor tables, handlers, code, data, page tables ---- */
+
+static void put64(uint8_t *m, uint64_t at, uint64_t v)
+{
+    memcpy(m + at, &v, 8);
+}
+
+static void put32(uint8_t *m, uint64_t at, uint32_t v)
+{
+    memcpy(m + at, &v, 4);
+}
+
+/* The paged modes' tables: everything below IMAGE_SIZE user-accessible and writable but the
+ * special pages. */
+static void map_pages(struct pw_guest *pw)
+{
+    for (uint64_t page = 0; page < IMAGE_SIZE; page += 4096) {
+        uint64_t flags = PTE_P | PTE_RW | PTE_US;
+        if (page == PAGE_ABSENT)
+            continue;
+        if (page == PAGE_READ_ONLY)
+            flags = PTE_P | PTE_US;
+        else if (page == PAGE_SUPERVISOR)
+            flags = PTE_P | PTE_RW;
+        else if (page == PAGE_RESERVED)
+            flags |= RESERVED_BIT;
+        pw_map(pw, page, page, 4096, flags);
+    }
+}
+
+static void build_memory(const struct mode_case *c, uint8_t *m, const uint8_t *code,
+                         unsigned length)
+{
+    bool lm = long_mode(c->mode);
+
+    memset(m, 0, IMAGE_SIZE);
+    put64(m, GDT + 0x08, UINT64_C(0x00af9b000000ffff)); /* 64-bit code, DPL 0 */
+    put64(m, GDT + 0x10, UINT64_C(0x00cf93000000ffff)); /* data, DPL 0 */
+    put64(m, GDT + 0x18, UINT64_C(0x00cf9b000000ffff)); /* 32-bit code, DPL 0 */
+    for (unsigned v = 0; v < 32; v++) {
+        uint64_t handler = HANDLERS + 16 * v;
+        m[handler] = 0xf4; /* hlt */
+        put32(m, IVT + 4 * v, (uint32_t)handler); /* 0000:handler */
+        if (lm) {
+            /* 64-bit interrupt gate to 0x08, IST 1: every handler gets a good stack */
+            put64(m, IDT + 16 * v, (handler & 0xffff) | UINT64_C(0x08) << 16 | UINT64_C(1) << 32 |
+                                       UINT64_C(0x8e) << 40 | (handler >> 16) << 48);
+        } else {
+            put64(m, IDT + 8 * v, (handler & 0xffff) | UINT64_C(0x18) << 16 |
+                                      UINT64_C(0x8e) << 40 | (handler >> 16) << 48);
+        }
+    }
+    if (lm) {
+        put64(m, TSS + 4, RING0_STACK_TOP);  /* RSP0 */
+        put64(m, TSS + 0x24, IST_STACK_TOP); /* IST1 */
+    } else {
+        put32(m, TSS + 4, RING0_STACK_TOP);  /* ESP0 */
+        put32(m, TSS + 8, 0x10);             /* SS0 */
+        put32(m, TSS + 0x66, 0x68u << 16);   /* I/O map base beyond the limit */
+    }
+    memcpy(m + CODE, code, length);
+    m[CODE + length] = 0xf4; /* hlt: #GP(0) at CPL 3 */
+    for (unsigned i = 0; i < DATA_SIZE; i++)
+        m[DATA + i] = (uint8_t)(i * 13 + 5);
+}
+
+/* ---- the outcome ---- */
+
+struct outcome {
+    int vector;          /* NO_FAULT: the instruction completed */
+    int error;           /* NO_ERROR: none delivered */
+    uint64_t cr2;
+    uint64_t rax, rbx, rbp;
+};
+
+static bool same_outcome(const struct outcome *a, const struct outcome *b, bool compare_regs)
+{
+    if (a->vector != b->vector || a->error != b->error)
+        return false;
+    if (a->vector == PF && a->cr2 != b->cr2)
+        return false;
+    return !compare_regs || a->vector != NO_FAULT ||
+           (a->rax == b->rax && a->rbx == b->rbx && a->rbp == b->rbp);
+}
+
+static void describe(const struct outcome *o, char *out, size_t size)
+{
+    if (o->vector == NO_FAULT)
+        snprintf(out, size, "completed (rax 0x%" PRIx64 ")", o->rax);
+    else if (o->error == NO_ERROR)
+        snprintf(out, size, "vector %d, no error code", o->vector);
+    else if (o->vector == PF)
+        snprintf(out, size, "#PF(0x%x) cr2 0x%" PRIx64, (unsigned)o->error, o->cr2);
+    else
+        snprintf(out, size, "vector %d (0x%x)", o->vector, (unsigned)o->error);
+}
+
+/* ---- whvemu ---- */
+
+static void set_segment(struct pw_guest *pw, WHV_REGISTER_NAME name, const struct seg *s)
+{
+    WHV_X64_SEGMENT_REGISTER *r = &vcpu_reg(&pw->guest.vcpu, name)->Segment;
+    memset(r, 0, sizeof *r);
+    r->Base = s->base;
+    r->Limit = s->limit;
+    r->Selector = s->selector;
+    r->SegmentType = s->type & 0xf;
+    r->NonSystemSegment = s->s;
+    r->DescriptorPrivilegeLevel = s->dpl & 3;
+    r->Present = s->present;
+    r->Long = s->l;
+    r->Default = s->db;
+    r->Granularity = s->g;
+}
+
+static void run_whvemu(const struct mode_case *c, const uint8_t *image, struct pw_guest *pw,
+                       const uint8_t *code, unsigned length, struct outcome *o)
+{
+    WHV_EMULATOR_CALLBACKS callbacks = pw_callbacks();
+    WHV_EMULATOR_HANDLE emulator;
+    WHV_VP_EXIT_CONTEXT vp;
+    WHV_MEMORY_ACCESS_CONTEXT mmio;
+    WHV_EMULATOR_STATUS status;
+    struct seg cs = segment_of(c, c->cs, 0), ds = segment_of(c, c->ds, 1),
+               ss = segment_of(c, c->ss, 2);
+
+    guest_write(&pw->guest, 0, image, IMAGE_SIZE);
+    set_segment(pw, WHvX64RegisterCs, &cs);
+    set_segment(pw, WHvX64RegisterDs, &ds);
+    set_segment(pw, WHvX64RegisterEs, &ds);
+    set_segment(pw, WHvX64RegisterFs, &ds);
+    set_segment(pw, WHvX64RegisterGs, &ds);
+    set_segment(pw, WHvX64RegisterSs, &ss);
+    pw_set_reg(pw, WHvX64RegisterCr0, cr0_of(c->mode));
+    if (!long_mode(c->mode)) {
+        pw_set_reg(pw, WHvX64RegisterCr4, 0);
+        pw_set_reg(pw, WHvX64RegisterEfer, 0);
+    }
+    pw_set_reg(pw, WHvX64RegisterRflags, rflags_of(c));
+    pw_set_reg(pw, WHvX64RegisterRip, rip_of(c));
+    pw_set_reg(pw, WHvX64RegisterRax, c->rax);
+    pw_set_reg(pw, WHvX64RegisterRbx, c->rbx);
+    pw_set_reg(pw, WHvX64RegisterRbp, c->rbp);
+    pw_set_reg(pw, WHvX64RegisterRsp, rsp_of(c));
+    pw_set_reg(pw, WHvX64RegisterCr2, 0);
+
+    CHECK(WHvEmulatorCreateEmulator(&callbacks, &emulator) == S_OK, "create");
+    vcpu_exit_context(&pw->guest.vcpu, length, &vp);
+    memset(&mmio, 0, sizeof mmio);
+    mmio.InstructionByteCount = (UINT8)length;
+    memcpy(mmio.InstructionBytes, code, length);
+    status.AsUINT32 = 0;
+    CHECK(WHvEmulatorTryMmioEmulation(emulator, pw, &vp, &mmio, &status) == S_OK &&
+              status.AsUINT32 == 1,
+          "%s: status 0x%x", c->what, (unsigned)status.AsUINT32);
+    WHvEmulatorDestroyEmulator(emulator);
+
+    const WHV_X64_PENDING_INTERRUPTION_REGISTER *p =
+        &vcpu_reg(&pw->guest.vcpu, WHvRegisterPendingInterruption)->PendingInterruption;
+    memset(o, 0, sizeof *o);
+    o->vector = p->InterruptionPending ? (int)p->InterruptionVector : NO_FAULT;
+    o->error = p->InterruptionPending && p->DeliverErrorCode ? (int)p->ErrorCode : NO_ERROR;
+    o->cr2 = pw_reg(pw, WHvX64RegisterCr2);
+    o->rax = pw_reg(pw, WHvX64RegisterRax);
+    o->rbx = pw_reg(pw, WHvX64RegisterRbx);
+    o->rbp = pw_reg(pw, WHvX64RegisterRbp);
+}
+
+/* ---- KVM ---- */
+
+static void kvm_segment_of(struct kvm_segment *k, const struct seg *s)
+{
+    memset(k, 0, sizeof *k);
+    k->base = s->base;
+    k->limit = s->limit;
+    k->selector = s->selector;
+    k->type = s->type;
+    k->present = s->present;
+    k->dpl = s->dpl;
+    k->db = s->db;
+    k->s = s->s;
+    k->l = s->l;
+    k->g = s->g;
+    k->unusable = !s->present;
+}
+
+/* The exception frame's size without an error code, below the handler's stack top. */
+static unsigned frame_size(enum mode m)
+{
+    switch (m) {
+    case REAL: return 6;          /* FLAGS CS IP */
+    case V86: return 36;          /* GS FS DS ES SS ESP EFLAGS CS EIP */
+    case PROT32_USER: return 20;  /* SS ESP EFLAGS CS EIP */
+    default: return 40;           /* SS RSP RFLAGS CS RIP */
+    }
+}
+
+static uint64_t handler_stack_top(enum mode m)
+{
+    return m == REAL ? STACK_TOP : long_mode(m) ? IST_STACK_TOP : RING0_STACK_TOP;
+}
+
+/* False (with `why`) when KVM could not run the case at all. */
+static bool run_kvm(const struct mode_case *c, const uint8_t *image, const struct pw_guest *pw,
+                    unsigned length, struct outcome *o, char *why, size_t why_size)
+{
+    struct kvm_guest g;
+    struct kvm_sregs sregs;
+    struct kvm_regs regs;
+    struct seg cs = segment_of(c, c->cs, 0), ds = segment_of(c, c->ds, 1),
+               ss = segment_of(c, c->ss, 2);
+    bool ok = false;
+
+    if (!kvm_guest_create(&g, MEMORY_SIZE, why, why_size))
+        goto out;
+    memcpy(g.memory, image, IMAGE_SIZE);
+    for (size_t i = 0; i < pw->guest.page_count; i++) /* the page tables */
+        if (pw->guest.pages[i]->gpa >= IMAGE_SIZE && pw->guest.pages[i]->gpa < MEMORY_SIZE)
+            memcpy(g.memory + pw->guest.pages[i]->gpa, pw->guest.pages[i]->now, 4096);
+
+    if (ioctl(g.vcpu, KVM_GET_SREGS, &sregs) < 0) {
+        snprintf(why, why_size, "KVM_GET_SREGS failed");
+        goto out;
+    }
+    kvm_segment_of(&sregs.cs, &cs);
+    kvm_segment_of(&sregs.ds, &ds);
+    kvm_segment_of(&sregs.es, &ds);
+    kvm_segment_of(&sregs.fs, &ds);
+    kvm_segment_of(&sregs.gs, &ds);
+    kvm_segment_of(&sregs.ss, &ss);
+    memset(&sregs.tr, 0, sizeof sregs.tr);
+    sregs.tr.base = TSS;
+    sregs.tr.limit = 0x67;
+    sregs.tr.selector = 0x28;
+    sregs.tr.type = 0xb; /* busy 32-bit / 64-bit TSS */
+    sregs.tr.present = 1;
+    memset(&sregs.ldt, 0, sizeof sregs.ldt);
+    sregs.ldt.unusable = 1;
+    sregs.ldt.type = 2;
+    sregs.gdt.base = GDT;
+    sregs.gdt.limit = 0x37;
+    sregs.idt.base = c->mode == REAL ? IVT : IDT;
+    sregs.idt.limit = c->mode == REAL ? 0x3ff : long_mode(c->mode) ? 32 * 16 - 1 : 32 * 8 - 1;
+    sregs.cr0 = cr0_of(c->mode);
+    sregs.cr2 = 0;
+    sregs.cr3 = long_mode(c->mode) ? pw_reg(pw, WHvX64RegisterCr3) : 0;
+    sregs.cr4 = long_mode(c->mode) ? pw_reg(pw, WHvX64RegisterCr4) : 0;
+    sregs.efer = long_mode(c->mode) ? pw_reg(pw, WHvX64RegisterEfer) : 0;
+    if (ioctl(g.vcpu, KVM_SET_SREGS, &sregs) < 0) {
+        snprintf(why, why_size, "KVM_SET_SREGS refused the state");
+        goto out;
+    }
+    memset(&regs, 0, sizeof regs);
+    regs.rip = rip_of(c);
+    regs.rflags = rflags_of(c);
+    regs.rax = c->rax;
+    regs.rbx = c->rbx;
+    regs.rbp = c->rbp;
+    regs.rsp = rsp_of(c);
+    if (ioctl(g.vcpu, KVM_SET_REGS, &regs) < 0 || ioctl(g.vcpu, KVM_GET_REGS, &regs) < 0) {
+        snprintf(why, why_size, "KVM_SET_REGS failed");
+        goto out;
+    }
+    if (regs.rflags != rflags_of(c)) {
+        snprintf(why, why_size, "RFLAGS 0x%llx became 0x%llx%s", (unsigned long long)rflags_of(c),
+                 (unsigned long long)regs.rflags,
+                 c->mode == V86 ? ": no virtual-8086 mode in this KVM" : "");
+        goto out;
+    }
+    if (ioctl(g.vcpu, KVM_RUN, 0) < 0) {
+        snprintf(why, why_size, "KVM_RUN failed");
+        goto out;
+    }
+    if (g.run->exit_reason != KVM_EXIT_HLT) {
+        snprintf(why, why_size, "exit %u instead of HLT (internal error %u)", g.run->exit_reason,
+                 g.run->exit_reason == KVM_EXIT_INTERNAL_ERROR ? g.run->internal.suberror : 0);
+        goto out;
+    }
+    if (ioctl(g.vcpu, KVM_GET_REGS, &regs) < 0 || ioctl(g.vcpu, KVM_GET_SREGS, &sregs) < 0) {
+        snprintf(why, why_size, "KVM_GET_REGS failed");
+        goto out;
+    }
+    if (sregs.cs.base + regs.rip == CODE + length + 1) { /* the HLT after the instruction */
+        memset(o, 0, sizeof *o);
+        o->vector = NO_FAULT;
+        o->error = NO_ERROR;
+        o->rax = regs.rax;
+        o->rbx = regs.rbx;
+        o->rbp = regs.rbp;
+        ok = true;
+        goto out;
+    }
+    {
+        uint64_t handler = (c->mode == REAL ? sregs.cs.base : 0) + regs.rip - 1;
+        uint64_t frame = (c->mode == REAL ? sregs.ss.base : 0) + (regs.rsp & 0xffffffffu);
+        uint64_t top = (c->mode == REAL ? sregs.ss.base : 0) + handler_stack_top(c->mode);
+        unsigned base = frame_size(c->mode), pushed;
+        unsigned error_size = long_mode(c->mode) ? 8 : 4;
+        uint64_t fault_ip = 0;
+        int vector;
+
+        if (handler < HANDLERS || handler >= HANDLERS + 32 * 16 || (handler - HANDLERS) % 16 ||
+            frame >= top || top - frame > base + error_size) {
+            snprintf(why, why_size, "halted outside the handlers (rip 0x%llx)",
+                     (unsigned long long)regs.rip);
+            goto out;
+        }
+        if (long_mode(c->mode))
+            top &= ~UINT64_C(15); /* the frame starts 16-byte aligned */
+        pushed = (unsigned)(top - frame);
+        vector = (int)((handler - HANDLERS) / 16);
+        memset(o, 0, sizeof *o);
+        o->error = NO_ERROR;
+        if (pushed == base + error_size) {
+            uint32_t e;
+            memcpy(&e, g.memory + frame, 4);
+            o->error = (int)e;
+            frame += error_size;
+        }
+        memcpy(&fault_ip, g.memory + frame, c->mode == REAL ? 2 : long_mode(c->mode) ? 8 : 4);
+        /* at CPL 3 the HLT after the instruction raises #GP(0) */
+        o->vector = vector == GP && fault_ip == rip_of(c) + length ? NO_FAULT : vector;
+        if (o->vector == NO_FAULT)
+            o->error = NO_ERROR;
+        o->cr2 = sregs.cr2;
+        o->rax = regs.rax;
+        o->rbx = regs.rbx;
+        o->rbp = regs.rbp;
+    }
+    ok = true;
+out:
+    kvm_guest_destroy(&g);
+    return ok;
+}
+
+int main(int argc, char **argv)
+{
+    bool with_kvm = argc > 1 && strcmp(argv[1], "--kvm") == 0;
+    static uint8_t image[IMAGE_SIZE];
+    unsigned kvm_ran = 0, kvm_differs = 0;
+    char why[256];
+
+    if (with_kvm) {
+        struct kvm_guest probe;
+        bool usable = kvm_guest_create(&probe, 4096, why, sizeof why);
+        kvm_guest_destroy(&probe);
+        if (!usable) {
+            fprintf(stderr, "SKIPPED: no usable /dev/kvm: %s\n", why);
+            return 77;
+        }
+        printf("KVM: %s\n", kvm_is_hardware() ? "hardware virtualization"
+                                               : "software hypervisor (e.g. kvm_pvm): a peer");
+    }
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const struct mode_case *c = &cases[i];
+        struct pw_guest pw;
+        struct outcome sdm = { c->vector, c->error, c->cr2, 0, 0, 0 }, emulated, kvm;
+        uint8_t code[16];
+        unsigned length = parse_hex(c->bytes, code);
+        char a[96], b[96];
+
+        pw_init(&pw, long_mode(c->mode) ? PW_4LEVEL : PW_32BIT);
+        if (long_mode(c->mode)) {
+            pw_set_reg(&pw, WHvX64RegisterEfer, pw_reg(&pw, WHvX64RegisterEfer) | 0x800); /* NXE */
+            map_pages(&pw);
+        }
+        build_memory(c, image, code, length);
+        run_whvemu(c, image, &pw, code, length, &emulated);
+        describe(&emulated, a, sizeof a);
+        describe(&sdm, b, sizeof b);
+        CHECK(same_outcome(&emulated, &sdm, false), "%s: whvemu %s, the SDM (%s) %s", c->what, a,
+              c->sdm, b);
+        if (with_kvm) {
+            if (!run_kvm(c, image, &pw, length, &kvm, why, sizeof why)) {
+                printf("KVM could not run \"%s\": %s\n", c->what, why);
+            } else {
+                kvm_ran++;
+                describe(&kvm, b, sizeof b);
+                if (!same_outcome(&kvm, &sdm, false)) {
+                    kvm_differs++;
+                    describe(&sdm, a, sizeof a);
+                    printf("KVM differs from the SDM: %s: KVM %s, SDM %s\n", c->what, b, a);
+                } else {
+                    describe(&emulated, a, sizeof a);
+                    CHECK(same_outcome(&emulated, &kvm, true), "%s: whvemu %s, KVM %s", c->what,
+                          a, b);
+                }
+            }
+        }
+        pw_free(&pw);
+    }
+    printf("%zu cases against the SDM", sizeof cases / sizeof cases[0]);
+    if (with_kvm)
+        printf("; %u run in KVM, %u where KVM differs from the SDM", kvm_ran, kvm_differs);
+    printf("\n");
+    return check_summary();
+}
