@@ -124,20 +124,24 @@ static void vcpu_init(struct vcpu *cpu, const struct emulator *emu, void *contex
     mmu_init_mode(cpu);
 }
 
-/* How far to fetch when the decoder needs bytes past `have`: to the end of the page (it is
- * the page being executed, so reading on cannot fault) and of the CS limit, at most 15
- * bytes in all; at least one byte, whose fetch then raises the fault the CPU would. */
+/* How far to fetch when the decoder needs bytes past `have`: to the end of the linear page
+ * (it is the page being executed, so reading on cannot fault) and of the CS limit, at most
+ * 15 bytes in all; at least one byte, whose fetch then raises the fault the CPU would. */
 static unsigned fetch_limit(struct vcpu *cpu, unsigned have)
 {
     uint64_t ip = reg_get(cpu, R_RIP) + have;
-    unsigned want = 4096u - (unsigned)(ip & 4095u);
+    uint64_t linear = ip;
+    unsigned want;
 
     if (cpu->code_mode != MODE_64) {
-        uint64_t limit = cpu->exit->Cs.Limit;
-        ip &= cpu->code_mode == MODE_32 ? 0xffffffffu : 0xffffu;
-        if (ip <= limit && limit - ip + 1 < want)
-            want = (unsigned)(limit - ip + 1);
+        /* IP wraps between instructions only (mmu_fetch); CS.Base need not be page aligned */
+        ip = (reg_get(cpu, R_RIP) & (cpu->code_mode == MODE_32 ? 0xffffffffu : 0xffffu)) + have;
+        linear = (cpu->exit->Cs.Base + ip) & 0xffffffffu;
     }
+    want = 4096u - (unsigned)(linear & 4095u);
+    if (cpu->code_mode != MODE_64 && ip <= cpu->exit->Cs.Limit &&
+        cpu->exit->Cs.Limit - ip + 1 < want)
+        want = (unsigned)(cpu->exit->Cs.Limit - ip + 1);
     if (want > 15 - have)
         want = 15 - have;
     return have + (want ? want : 1);

@@ -278,6 +278,20 @@ static enum exec_result resolve_linear(struct vcpu *cpu, uint64_t la, uint64_t l
     return EXEC_OK;
 }
 
+/* The alignment #AC demands of a data access: its size rounded down to a power of two, at
+ * most 8 (a 6-byte pseudo-descriptor 4, a 10-byte one 8: SDM vol. 3 table 6-7), or 16
+ * where the instruction says so. */
+static unsigned alignment_of(unsigned size, unsigned access)
+{
+    unsigned align = 1;
+
+    if (access & MMU_ALIGN_16)
+        return 16;
+    while (align * 2 <= size && align < 8)
+        align *= 2;
+    return align;
+}
+
 static enum exec_result resolve(struct vcpu *cpu, enum segreg seg, uint64_t offset,
                                 unsigned size, unsigned access, struct phys_span *span)
 {
@@ -298,7 +312,7 @@ static enum exec_result resolve(struct vcpu *cpu, enum segreg seg, uint64_t offs
      * machine's CPU reports it (tests/diff). */
     if (cpu->cpl == 3 && !(access & (MMU_SYSTEM | MMU_EXEC | MMU_NO_ALIGN_CHECK)) &&
         cpu->exit->ExecutionState.Cr0Am && (reg_get(cpu, R_RFLAGS) & FL_AC) && size > 1 &&
-        (la & ((access & MMU_ALIGN_16 ? 16 : size >= 8 ? 8 : size) - 1)) != 0)
+        (la & (alignment_of(size, access) - 1)) != 0)
         return raise_fault(cpu, EXC_AC, true, 0);
     return resolve_linear(cpu, la, cpu->code_mode == MODE_64 ? ~UINT64_C(0) : 0xffffffffu, size,
                           access, span);
@@ -451,7 +465,9 @@ enum exec_result mmu_fetch(struct vcpu *cpu, unsigned have, unsigned want)
     uint64_t ip_mask = cpu->code_mode == MODE_64 ? ~UINT64_C(0)
                        : cpu->code_mode == MODE_32 ? 0xffffffffu : 0xffffu;
     while (have < want) {
-        uint64_t ip = (reg_get(cpu, R_RIP) + have) & ip_mask;
+        /* IP wraps between instructions, not inside one: a byte past offset 0xffff (or 4 GiB
+         * - 1) of 16-bit (32-bit) code is beyond the CS limit, #GP, as the CPU has it */
+        uint64_t ip = (reg_get(cpu, R_RIP) & ip_mask) + have;
         unsigned n = want - have;
         enum exec_result r;
         /* one page at a time, so a fault names the page that really faulted */

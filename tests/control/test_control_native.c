@@ -559,57 +559,91 @@ static void test_descriptor_queries(WHV_EMULATOR_HANDLE emulator)
 
 /* ---- segment loads that fault natively ---- */
 
-/* Load GS natively with MOV; returns the signal (0 if none) and the error code. */
-static int native_load_gs(uint16_t sel, uint64_t *error)
+/* The segment loads compared: how each runs natively and its bytes for the emulator. */
+enum load_kind { LOAD_MOV_GS, LOAD_POP_GS, LOAD_LGS, LOAD_MOV_SS, LOAD_KINDS };
+static const struct {
+    const char *name;
+    uint8_t bytes[3];
+    unsigned length;
+} load_insns[LOAD_KINDS] = {
+    { "mov gs, cx", { 0x8e, 0xe9 }, 2 },
+    { "pop gs", { 0x0f, 0xa9 }, 2 },
+    { "lgs eax, [rbx]", { 0x0f, 0xb5, 0x03 }, 3 },
+    { "mov ss, cx", { 0x8e, 0xd1 }, 2 },
+};
+
+/* Load a selector natively; returns the signal (0 if none) and the error code. GS goes
+ * back to 0 and SS to Linux's user data selector afterwards. */
+static int native_load(enum load_kind kind, uint16_t sel, uint64_t *error)
 {
+    struct __attribute__((packed)) { uint32_t offset; uint16_t selector; } pointer = { 0, sel };
+
     fault_signal = 0;
     if (sigsetjmp(native_fault, 1) == 0) {
-        __asm__ volatile("mov %0,%%gs" : : "r"(sel));
-        __asm__ volatile("mov %0,%%gs" : : "r"((uint16_t)0));
+        switch (kind) {
+        case LOAD_MOV_GS: __asm__ volatile("mov %0,%%gs" : : "r"(sel)); break;
+        case LOAD_POP_GS: __asm__ volatile("push %q0\n\tpop %%gs" : : "r"((uint64_t)sel)); break;
+        case LOAD_LGS: __asm__ volatile("lgs %1,%0" : "=r"(pointer.offset) : "m"(pointer)); break;
+        default: __asm__ volatile("mov %0,%%ss" : : "r"(sel)); break;
+        }
     }
+    __asm__ volatile("mov %0,%%gs\n\tmov %1,%%ss" : : "r"((uint16_t)0), "r"((uint16_t)0x2b));
     *error = fault_error;
     return fault_signal;
 }
 
+static void emulate_load(WHV_EMULATOR_HANDLE emulator, enum load_kind kind, uint16_t sel)
+{
+    WHV_EMULATOR_STATUS st;
+    uint8_t memory[8] = { 0, 0, 0, 0, (uint8_t)sel, (uint8_t)(sel >> 8) };
+
+    tables_guest();
+    vcpu_reg(&g.vcpu, WHvX64RegisterRcx)->Reg64 = sel;
+    vcpu_reg(&g.vcpu, WHvX64RegisterRbx)->Reg64 = 0x90000; /* LGS: offset 0, then sel */
+    guest_write(&g, 0x90000, memory, sizeof memory);
+    guest_write(&g, vcpu_reg(&g.vcpu, WHvX64RegisterRsp)->Reg64, memory + 4, 2); /* POP */
+    st = emulate(emulator, load_insns[kind].bytes, load_insns[kind].length);
+    CHECK(st.AsUINT32 == 1, "%s 0x%x: status 0x%x", load_insns[kind].name, sel,
+          (unsigned)st.AsUINT32);
+}
+
 static void test_segment_loads(WHV_EMULATOR_HANDLE emulator)
 {
-    static const uint8_t mov_gs[] = { 0x8e, 0xe9 }; /* mov gs, cx */
     unsigned compared = 0;
 
-    for (unsigned index = 0; index < GDT_ENTRIES + 2; index++) {
-        for (unsigned ti = 0; ti < 2; ti++) {
-            for (unsigned rpl = 0; rpl < 4; rpl += 3) {
-                uint16_t sel = (uint16_t)(index * 8 + ti * 4 + rpl);
-                uint64_t error = 0;
-                int sig = native_load_gs(sel, &error);
-                const WHV_X64_PENDING_INTERRUPTION_REGISTER *p;
-                WHV_EMULATOR_STATUS st;
-                /* #GP is SIGSEGV, #NP and #SS SIGBUS */
-                unsigned want_vector = sig == SIGSEGV ? 13 : 11;
+    for (unsigned kind = 0; kind < LOAD_KINDS; kind++) {
+        WHV_REGISTER_NAME target = kind == LOAD_MOV_SS ? WHvX64RegisterSs : WHvX64RegisterGs;
+        for (unsigned index = 0; index < GDT_ENTRIES + 2; index++) {
+            for (unsigned ti = 0; ti < 2; ti++) {
+                for (unsigned rpl = 0; rpl < 4; rpl++) {
+                    uint16_t sel = (uint16_t)(index * 8 + ti * 4 + rpl);
+                    uint64_t error = 0;
+                    int sig = native_load((enum load_kind)kind, sel, &error);
+                    const WHV_X64_PENDING_INTERRUPTION_REGISTER *p;
+                    /* #GP is SIGSEGV; #NP (and #SS for SS) SIGBUS */
+                    unsigned want_vector = sig == SIGSEGV ? 13 : kind == LOAD_MOV_SS ? 12 : 11;
 
-                tables_guest();
-                vcpu_reg(&g.vcpu, WHvX64RegisterRcx)->Reg64 = sel;
-                st = emulate(emulator, mov_gs, sizeof mov_gs);
-                p = &vcpu_reg(&g.vcpu, WHvRegisterPendingInterruption)->PendingInterruption;
-                CHECK(st.AsUINT32 == 1, "mov gs, 0x%x: status 0x%x", sel, (unsigned)st.AsUINT32);
-                if (sig) {
-                    CHECK(p->InterruptionPending && p->InterruptionVector == want_vector &&
-                              p->ErrorCode == error,
-                          "mov gs, 0x%x: native signal %d error 0x%llx, emulated pending %u "
-                          "vector %u error 0x%x",
-                          sel, sig, (unsigned long long)error, p->InterruptionPending,
-                          p->InterruptionVector, p->ErrorCode);
-                } else {
-                    CHECK(!p->InterruptionPending &&
-                              vcpu_reg(&g.vcpu, WHvX64RegisterGs)->Segment.Selector == sel,
-                          "mov gs, 0x%x: native loads, emulated pending %u vector %u", sel,
-                          p->InterruptionPending, p->InterruptionVector);
+                    emulate_load(emulator, (enum load_kind)kind, sel);
+                    p = &vcpu_reg(&g.vcpu, WHvRegisterPendingInterruption)->PendingInterruption;
+                    if (sig)
+                        CHECK(p->InterruptionPending && p->InterruptionVector == want_vector &&
+                                  p->ErrorCode == error,
+                              "%s 0x%x: native signal %d error 0x%llx, emulated pending %u "
+                              "vector %u error 0x%x",
+                              load_insns[kind].name, sel, sig, (unsigned long long)error,
+                              p->InterruptionPending, p->InterruptionVector, p->ErrorCode);
+                    else
+                        CHECK(!p->InterruptionPending &&
+                                  vcpu_reg(&g.vcpu, target)->Segment.Selector == sel,
+                              "%s 0x%x: native loads, emulated pending %u vector %u",
+                              load_insns[kind].name, sel, p->InterruptionPending,
+                              p->InterruptionVector);
+                    compared++;
                 }
-                compared++;
             }
         }
     }
-    printf("segment loads: %u selectors compared\n", compared);
+    printf("segment loads (MOV/POP/LGS to GS, MOV to SS): %u compared\n", compared);
 }
 
 /* A null selector clears the GS base here (Intel; AMD with NullSelectorClearsBase). */

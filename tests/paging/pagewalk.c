@@ -7,9 +7,7 @@
 #define PAGE_SIZE 4096u
 #define PAGE_OFFSET_MASK ((uint64_t)PAGE_SIZE - 1)
 #define EFER_LMA (UINT64_C(1) << 10)
-#define RFLAGS_AC PW_RFLAGS_AC
-/* Where pw_map puts paging structures: below 4 GiB (32-bit paging needs it), away from the
- * addresses the tests use for data and code. */
+/* Where the paging structures go (pagewalk.h): below 4 GiB, as 32-bit paging needs. */
 #define TABLES_GPA UINT64_C(0x00800000)
 
 const char *const pw_mode_names[PW_MODE_COUNT] = { "32-bit", "PAE", "4-level", "5-level" };
@@ -234,7 +232,7 @@ static bool access_allowed(const struct pw_guest *pw, const struct walk *w,
         if (write && !w->writable && wp)
             return false;
         if (!exempt && w->user_page) {
-            bool ac = (pw_reg(pw, WHvX64RegisterRflags) & RFLAGS_AC) != 0;
+            bool ac = (pw_reg(pw, WHvX64RegisterRflags) & PW_RFLAGS_AC) != 0;
             if (execute && (cr4 & PW_CR4_SMEP))
                 return false;
             if ((read || write) && (cr4 & PW_CR4_SMAP) &&

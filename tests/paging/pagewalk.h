@@ -74,7 +74,9 @@ struct pw_guest {
  * names of each Set call recorded (the Context to give is the pw_guest). */
 WHV_EMULATOR_CALLBACKS pw_callbacks(void);
 
-/* A fresh guest in the mode, CPL 0, CR0.WP set, empty page tables at CR3, MAXPHYADDR 46. */
+/* A fresh guest in the mode, CPL 0, CR0.WP set, empty page tables at CR3, MAXPHYADDR 46.
+ * Paging structures are placed from GPA 0x800000 up (next_table): keep guest data clear of
+ * that range. */
 void pw_init(struct pw_guest *pw, enum pw_mode mode);
 void pw_free(struct pw_guest *pw);
 

@@ -1,5 +1,5 @@
 /* Paging through the public API: a guest with real page tables (pagewalk.h) in each paging
- * mode, every access-rights rule of SDM vol. 3 4.6 with the #PF error code and CR2 of 4.7,
+ * mode (and compatibility mode), every access-rights rule of SDM vol. 3 4.6 with the #PF error code and CR2 of 4.7,
  * the translate flags whvemu asks for, accessed/dirty bits, page-straddling data and
  * instructions, and the status bits with the guarantee that a fault or a callback failure
  * writes back no register but the injected event. */
@@ -36,11 +36,13 @@ enum { FLAG_READ = WHvTranslateGvaFlagValidateRead, FLAG_WRITE = WHvTranslateGva
 
 static struct pw_guest pw;
 static enum pw_mode mode;
+static bool compat; /* 4-level paging with a 32-bit code segment (compatibility mode) */
 static WHV_EMULATOR_HANDLE emulator;
 static WHV_EMULATOR_STATUS status;
 
-/* A translate result forced on top of the walk (0: none), for the codes a walk of guest
- * tables never gives (they come from the hypervisor's own GPA map). */
+/* A translate result forced on top of the walk (when force_result), for the codes a walk of
+ * guest tables never gives (they come from the hypervisor's own GPA map), and an offset
+ * added to the GPA (to make it unaligned). */
 static bool force_result;
 static WHV_TRANSLATE_GVA_RESULT_CODE forced_result;
 static uint64_t forced_gpa_offset;
@@ -59,6 +61,17 @@ static HRESULT CALLBACK forcing_translate(VOID *context, WHV_GUEST_VIRTUAL_ADDRE
 }
 
 /* ---- running one instruction ---- */
+
+static const char *mode_name(void)
+{
+    return compat ? "compatibility mode" : pw_mode_names[mode];
+}
+
+/* Is the code 64-bit (64-bit addresses and stack)? */
+static bool code64(void)
+{
+    return mode >= PW_4LEVEL && !compat;
+}
 
 static uint64_t reg(WHV_REGISTER_NAME name)
 {
@@ -80,6 +93,11 @@ static void fresh_guest(void)
 {
     pw_free(&pw);
     pw_init(&pw, mode);
+    if (compat) {
+        WHV_X64_SEGMENT_REGISTER *cs = &vcpu_reg(&pw.guest.vcpu, WHvX64RegisterCs)->Segment;
+        cs->Long = 0;
+        cs->Default = 1;
+    }
     map(CODE_GVA, CODE_GPA, PTE_P | PTE_RW);
     map(DATA_GVA, DATA_GPA, PTE_P | PTE_RW);
     force_result = false;
@@ -120,7 +138,7 @@ static void run(const char *bytes, unsigned count)
     m.AccessInfo.AccessType = WHvMemoryAccessRead;
     pw_begin(&pw);
     hr = WHvEmulatorTryMmioEmulation(emulator, &pw, &vp, &m, &status);
-    CHECK(hr == S_OK, "%s: hr 0x%x", pw_mode_names[mode], (unsigned)hr);
+    CHECK(hr == S_OK, "%s: hr 0x%x", mode_name(), (unsigned)hr);
 }
 
 /* The instruction completed: status, no event, RIP moved by length. RIP is then put back,
@@ -131,10 +149,10 @@ static void expect_done(const char *what, unsigned length)
     WHV_X64_PENDING_INTERRUPTION_REGISTER pi =
         vcpu_reg(&pw.guest.vcpu, WHvRegisterPendingInterruption)->PendingInterruption;
     CHECK(status.AsUINT32 == 1 && !pi.InterruptionPending,
-          "%s: %s: status 0x%x, event pending %u (vector %u, error 0x%x)", pw_mode_names[mode],
+          "%s: %s: status 0x%x, event pending %u (vector %u, error 0x%x)", mode_name(),
           what, status.AsUINT32, (unsigned)pi.InterruptionPending,
           (unsigned)pi.InterruptionVector, (unsigned)pi.ErrorCode);
-    CHECK(reg(WHvX64RegisterRip) == rip_before + length, "%s: %s: rip 0x%llx", pw_mode_names[mode],
+    CHECK(reg(WHvX64RegisterRip) == rip_before + length, "%s: %s: rip 0x%llx", mode_name(),
           what, (unsigned long long)reg(WHvX64RegisterRip));
     set_reg(WHvX64RegisterRip, rip_before);
 }
@@ -160,7 +178,7 @@ static void expect_pf(const char *what, uint32_t error_code, uint64_t cr2)
                                                        WHvX64RegisterCr2 };
     WHV_X64_PENDING_INTERRUPTION_REGISTER pi =
         vcpu_reg(&pw.guest.vcpu, WHvRegisterPendingInterruption)->PendingInterruption;
-    const char *m = pw_mode_names[mode];
+    const char *m = mode_name();
 
     CHECK(status.AsUINT32 == 1, "%s: %s: status 0x%x", m, what, status.AsUINT32);
     CHECK(pi.InterruptionPending && pi.InterruptionType == WHvX64PendingException &&
@@ -181,7 +199,7 @@ static void expect_translate(unsigned i, uint64_t gva_page, unsigned flags, cons
     CHECK(i < pw.translate_count && pw.translates[i].gva == gva_page &&
               (unsigned)pw.translates[i].flags == flags,
           "%s: %s: translate %u of %u: gva 0x%llx flags 0x%x, want 0x%llx 0x%x",
-          pw_mode_names[mode], what, i, pw.translate_count,
+          mode_name(), what, i, pw.translate_count,
           (unsigned long long)(i < pw.translate_count ? pw.translates[i].gva : 0),
           i < pw.translate_count ? (unsigned)pw.translates[i].flags : 0u,
           (unsigned long long)gva_page, flags);
@@ -233,16 +251,16 @@ static void test_accessed_dirty(void)
     for (unsigned level = 1; level <= top_level(); level++)
         if (level_has_accessed_bit(level))
             CHECK(pw_entry(&pw, DATA_GVA, level) & PTE_A, "%s: A at level %u after a load",
-                  pw_mode_names[mode], level);
-    CHECK(!(pw_entry(&pw, DATA_GVA, 1) & PTE_D), "%s: a load sets no D", pw_mode_names[mode]);
+                  mode_name(), level);
+    CHECK(!(pw_entry(&pw, DATA_GVA, 1) & PTE_D), "%s: a load sets no D", mode_name());
 
     set_reg(WHvX64RegisterRax, 0xa1b2c3d4);
     run(MOV_STORE, 2);
     expect_done("store", 2);
     expect_translate(0, DATA_GVA, FLAG_WRITE | FLAG_AD, "store flags");
-    CHECK(memory_is(DATA_GPA + 0x10, "\xd4\xc3\xb2\xa1", 4), "%s: stored", pw_mode_names[mode]);
-    CHECK(pw_entry(&pw, DATA_GVA, 1) & PTE_D, "%s: D after a store", pw_mode_names[mode]);
-    CHECK(!(pw_entry(&pw, DATA_GVA, 2) & PTE_D), "%s: D only in the leaf", pw_mode_names[mode]);
+    CHECK(memory_is(DATA_GPA + 0x10, "\xd4\xc3\xb2\xa1", 4), "%s: stored", mode_name());
+    CHECK(pw_entry(&pw, DATA_GVA, 1) & PTE_D, "%s: D after a store", mode_name());
+    CHECK(!(pw_entry(&pw, DATA_GVA, 2) & PTE_D), "%s: D only in the leaf", mode_name());
 
     run(ADD_RMW, 2);
     expect_done("add", 2);
@@ -268,7 +286,7 @@ static void test_large_pages(void)
     run(MOV_STORE, 2);
     expect_done("large-page store", 2);
     CHECK((pw_entry(&pw, LARGE_GVA, 2) & (PTE_A | PTE_D | PTE_PS)) == (PTE_A | PTE_D | PTE_PS),
-          "%s: A and D on the large leaf", pw_mode_names[mode]);
+          "%s: A and D on the large leaf", mode_name());
 
     if (mode < PW_4LEVEL)
         return;
@@ -278,7 +296,7 @@ static void test_large_pages(void)
     run(MOV_LOAD, 2);
     expect_done("1 GiB load", 2);
     CHECK_EQ(reg(WHvX64RegisterRax), 0xdeadbeef, "1 GiB value");
-    CHECK(pw_entry(&pw, HUGE_GVA, 3) & PTE_A, "%s: A on the 1 GiB leaf", pw_mode_names[mode]);
+    CHECK(pw_entry(&pw, HUGE_GVA, 3) & PTE_A, "%s: A on the 1 GiB leaf", mode_name());
 }
 
 /* Not present at the leaf or above: P=0, with W and U from the access. */
@@ -323,13 +341,13 @@ static void test_read_only(void)
     run(MOV_STORE, 2);
     expect_pf("supervisor store, WP=1", PF_P | PF_W, address);
     CHECK(!(pw_entry(&pw, DATA_GVA, 1) & PTE_D), "%s: a faulting store sets no D",
-          pw_mode_names[mode]);
+          mode_name());
     set_reg(WHvX64RegisterCr0, reg(WHvX64RegisterCr0) & ~PW_CR0_WP);
     run(MOV_STORE, 2);
     expect_done("supervisor store, WP=0", 2);
     CHECK(memory_is(DATA_GPA + 0x40, "\x44\x33\x22\x11", 4), "%s: stored with WP=0",
-          pw_mode_names[mode]);
-    CHECK(pw_entry(&pw, DATA_GVA, 1) & PTE_D, "%s: D with WP=0", pw_mode_names[mode]);
+          mode_name());
+    CHECK(pw_entry(&pw, DATA_GVA, 1) & PTE_D, "%s: D with WP=0", mode_name());
     set_cpl(3);
     map(CODE_GVA, CODE_GPA, PTE_P | PTE_US);
     run(MOV_STORE, 2);
@@ -478,6 +496,27 @@ static void test_smap(void)
     expect_pf("load from the user page the code is on", PF_P, CODE_GVA + 0x10);
 }
 
+/* The implicit write of a descriptor's accessed bit: a supervisor write, refused on a
+ * read-only GDT page with CR0.WP; done (and the page dirty) on a writable one. */
+static void test_implicit_write(void)
+{
+    static const uint8_t not_accessed[8] = { 0xff, 0xff, 0, 0, 0, 0x92, 0xcf, 0 };
+
+    fresh_guest();
+    map(GDT_GVA, GDT_GPA, PTE_P);
+    put(GDT_GPA + 0x10, not_accessed, 8);
+    vcpu_reg(&pw.guest.vcpu, WHvX64RegisterGdtr)->Table.Base = GDT_GVA;
+    put(DATA_GPA, "\x10\x00", 2);
+    set_reg(WHvX64RegisterRbx, DATA_GVA);
+    run("\x8e\x1b", 2); /* mov ds, [rbx] */
+    expect_pf("accessed bit on a read-only GDT page", PF_P | PF_W, GDT_GVA + 0x15);
+    map(GDT_GVA, GDT_GPA, PTE_P | PTE_RW);
+    run("\x8e\x1b", 2);
+    expect_done("accessed bit on a writable GDT page", 2);
+    CHECK(memory_is(GDT_GPA + 0x15, "\x93", 1), "%s: accessed bit set", mode_name());
+    CHECK(pw_entry(&pw, GDT_GVA, 1) & PTE_D, "%s: GDT page dirty", mode_name());
+}
+
 /* Implicit supervisor accesses at CPL 3 (the TSS I/O bitmap of IN): PrivilegeExempt, and a
  * fault there is a supervisor-mode one (U=0). */
 static void test_implicit_cpl3(void)
@@ -485,7 +524,7 @@ static void test_implicit_cpl3(void)
     WHV_VP_EXIT_CONTEXT vp;
     WHV_X64_IO_PORT_ACCESS_CONTEXT io;
     WHV_X64_SEGMENT_REGISTER *tr;
-    const char *m = pw_mode_names[mode];
+    const char *m = mode_name();
 
     fresh_guest();
     map(TSS_GVA, TSS_GPA, PTE_P | PTE_RW);
@@ -514,6 +553,79 @@ static void test_implicit_cpl3(void)
         else
             expect_pf("IN at CPL 3, TSS not present", 0, TSS_GVA + 0x66);
     }
+}
+
+/* Protection keys (IA-32e paging, CR4.PKE): PKRU's access-disable and write-disable bits
+ * of the leaf's key, for user and supervisor data accesses to user pages. The walk refuses
+ * the access (PrivilegeViolation); the #PF's PK bit (5) cannot be reported: whvemu sees
+ * neither PKRU nor the key (no WHv register holds PKRU), so the error code lacks it. */
+static void test_protection_keys(void)
+{
+    const unsigned key = 5;
+    uint64_t address = DATA_GVA + 0x200;
+
+    if (mode < PW_4LEVEL)
+        return;
+    fresh_guest();
+    map(DATA_GVA, DATA_GPA, PTE_P | PTE_RW | PTE_US | (uint64_t)key << PTE_PKEY_SHIFT);
+    map(CODE_GVA, CODE_GPA, PTE_P | PTE_US);
+    set_reg(WHvX64RegisterCr4, reg(WHvX64RegisterCr4) | PW_CR4_PKE);
+    set_reg(WHvX64RegisterRbx, address);
+    set_cpl(3);
+    run(MOV_LOAD, 2);
+    expect_done("user load, key allows all", 2);
+    pw.pkru = 1u << (2 * key); /* access disable */
+    run(MOV_LOAD, 2);
+    expect_pf("user load, access disabled (no PK bit)", PF_P | PF_U, address);
+    pw.pkru = 2u << (2 * key); /* write disable */
+    run(MOV_LOAD, 2);
+    expect_done("user load, write disabled", 2);
+    run(MOV_STORE, 2);
+    expect_pf("user store, write disabled (no PK bit)", PF_P | PF_W | PF_U, address);
+    set_cpl(0);
+    run(MOV_STORE, 2);
+    expect_pf("supervisor store, write disabled, WP=1", PF_P | PF_W, address);
+    set_reg(WHvX64RegisterCr0, reg(WHvX64RegisterCr0) & ~PW_CR0_WP);
+    run(MOV_STORE, 2);
+    expect_done("supervisor store, write disabled, WP=0", 2);
+    pw.pkru = 1u << (2 * key);
+    run(MOV_LOAD, 2);
+    expect_pf("supervisor load, access disabled", PF_P, address);
+    map(CODE_GVA, CODE_GPA, PTE_P | PTE_RW | PTE_US | (uint64_t)key << PTE_PKEY_SHIFT);
+    put(CODE_GPA, MOV_LOAD, 2);
+    set_reg(WHvX64RegisterRbx, DATA_GVA);
+    map(DATA_GVA, DATA_GPA, PTE_P | PTE_RW);
+    run("", 0);
+    expect_done("fetch from a page whose key denies data access", 2);
+}
+
+/* 57-bit addresses: canonical with CR4.LA57, and walked through the PML5. */
+static void test_wide_addresses(void)
+{
+    const uint64_t wide = UINT64_C(0x00f0000000001000);
+
+    if (!code64())
+        return;
+    fresh_guest();
+    set_reg(WHvX64RegisterRbx, wide);
+    if (mode == PW_4LEVEL) {
+        WHV_X64_PENDING_INTERRUPTION_REGISTER pi;
+        run(MOV_LOAD, 2);
+        pi = vcpu_reg(&pw.guest.vcpu, WHvRegisterPendingInterruption)->PendingInterruption;
+        CHECK(status.AsUINT32 == 1 && pi.InterruptionPending && pi.InterruptionVector == 13 &&
+                  pi.ErrorCode == 0 && pw.translate_count == 0,
+              "4-level: a 57-bit address is not canonical: #GP(0) before any translation");
+        return;
+    }
+    map(wide, DATA_GPA, PTE_P | PTE_RW);
+    put(DATA_GPA, "\x0d\xf0\xad\x0b", 4);
+    run(MOV_LOAD, 2);
+    expect_done("load from a 57-bit address", 2);
+    CHECK_EQ(reg(WHvX64RegisterRax), 0x0badf00d, "value at a 57-bit address");
+    CHECK(pw_entry(&pw, wide, 5) & PTE_A, "5-level: A in the PML5 entry");
+    pw_set_entry(&pw, wide, 5, 0);
+    run(MOV_LOAD, 2);
+    expect_pf("PML5 entry not present", 0, wide);
 }
 
 /* Reserved bits: RSVD with P, and W/U of the access. */
@@ -578,7 +690,7 @@ static void test_straddling_data(void)
     run(MOV_STORE, 2);
     expect_pf("store, second page not present", PF_W, next);
     CHECK(memory_is(DATA_GPA + 0xffe, "\xaa\xbb", 2), "%s: first page untouched",
-          pw_mode_names[mode]);
+          mode_name());
     CHECK_EQ(pw.guest.calls[GUEST_CB_MEMORY], 0, "no memory access");
     run(MOV_LOAD, 2);
     expect_pf("load, second page not present", 0, next);
@@ -587,7 +699,7 @@ static void test_straddling_data(void)
     run(MOV_STORE, 2);
     expect_pf("store, second page read-only", PF_P | PF_W, next);
     CHECK(memory_is(DATA_GPA + 0xffe, "\xaa\xbb", 2), "%s: first page untouched (read-only)",
-          pw_mode_names[mode]);
+          mode_name());
     run(MOV_LOAD, 2);
     expect_done("load across pages", 2);
     CHECK_EQ(reg(WHvX64RegisterRax), 0xddccbbaa, "the two halves");
@@ -597,9 +709,86 @@ static void test_straddling_data(void)
     run(MOV_STORE, 2);
     expect_done("store across pages", 2);
     CHECK(memory_is(DATA_GPA + 0xffe, "\x11\x22", 2) && memory_is(NEXT_GPA, "\x33\x44", 2),
-          "%s: both halves stored", pw_mode_names[mode]);
+          "%s: both halves stored", mode_name());
     CHECK((pw_entry(&pw, DATA_GVA, 1) & PTE_D) && (pw_entry(&pw, next, 1) & PTE_D),
-          "%s: D on both pages", pw_mode_names[mode]);
+          "%s: D on both pages", mode_name());
+}
+
+/* PUSH [mem] onto a read-only stack page: a supervisor write fault at the new top of stack,
+ * RSP not written. */
+static void test_stack_fault(void)
+{
+    unsigned size = code64() ? 8 : 4;
+    uint64_t rsp;
+
+    fresh_guest();
+    rsp = reg(WHvX64RegisterRsp);
+    map((rsp - 1) & ~UINT64_C(0xfff), DATA_GPA + 0x2000, PTE_P);
+    set_reg(WHvX64RegisterRbx, DATA_GVA);
+    run("\xff\x33", 2); /* push [rbx] */
+    expect_pf("push onto a read-only stack page", PF_P | PF_W, rsp - size);
+    map((rsp - 1) & ~UINT64_C(0xfff), DATA_GPA + 0x2000, PTE_P | PTE_RW);
+    run("\xff\x33", 2);
+    expect_done("push onto a writable stack page", 2);
+    CHECK_EQ(reg(WHvX64RegisterRsp), rsp - size, "rsp after push");
+}
+
+/* REP MOVSB whose source runs onto a missing page: the iterations before it are done and
+ * their RSI/RDI/RCX written back with the #PF (the one exception to "only the event"),
+ * CR2 the first byte of the missing page. */
+static void test_rep_fault(void)
+{
+    static const WHV_REGISTER_NAME written[] = { WHvRegisterPendingInterruption,
+                                                 WHvX64RegisterCr2, WHvX64RegisterRsi,
+                                                 WHvX64RegisterRdi, WHvX64RegisterRcx };
+    WHV_X64_PENDING_INTERRUPTION_REGISTER pi;
+
+    fresh_guest();
+    put(DATA_GPA + 0xffc, "\x01\x02\x03\x04", 4);
+    set_reg(WHvX64RegisterRsi, DATA_GVA + 0xffc);
+    set_reg(WHvX64RegisterRdi, DATA_GVA + 0x100);
+    set_reg(WHvX64RegisterRcx, 8);
+    run("\xf3\xa4", 2);
+    pi = vcpu_reg(&pw.guest.vcpu, WHvRegisterPendingInterruption)->PendingInterruption;
+    CHECK(status.AsUINT32 == 1 && pi.InterruptionVector == 14 && pi.ErrorCode == 0,
+          "%s: rep movsb: #PF(0), status 0x%x vector %u error 0x%x", mode_name(),
+          status.AsUINT32, (unsigned)pi.InterruptionVector, (unsigned)pi.ErrorCode);
+    CHECK_EQ(reg(WHvX64RegisterCr2), DATA_GVA + 0x1000, "rep movsb: cr2");
+    CHECK_EQ(reg(WHvX64RegisterRcx), 4, "rep movsb: rcx after 4 iterations");
+    CHECK_EQ(reg(WHvX64RegisterRsi), DATA_GVA + 0x1000, "rep movsb: rsi");
+    CHECK_EQ(reg(WHvX64RegisterRdi), DATA_GVA + 0x104, "rep movsb: rdi");
+    CHECK_EQ(reg(WHvX64RegisterRip), CODE_GVA, "rep movsb: rip stays on the instruction");
+    CHECK(memory_is(DATA_GPA + 0x100, "\x01\x02\x03\x04", 4), "%s: rep movsb: 4 bytes copied",
+          mode_name());
+    CHECK(set_names_are(written, 5), "%s: rep movsb: %u Set calls, the last of %u registers",
+          mode_name(), pw.set_calls, pw.set_count);
+}
+
+/* Outside 64-bit mode linear addresses wrap at 4 GiB: the page after 0xfffff000 is page 0,
+ * and a fault there reports CR2 = 0. */
+static void test_linear_wrap(void)
+{
+    if (code64())
+        return;
+    fresh_guest();
+    vcpu_reg(&pw.guest.vcpu, WHvX64RegisterDs)->Segment.Base = 0x1000;
+    set_reg(WHvX64RegisterRbx, 0xffffeffe); /* linear 0xfffffffe */
+    map(0xfffff000, DATA_GPA, PTE_P | PTE_RW);
+    put(DATA_GPA + 0xffe, "\x01\x02", 2);
+    put(NEXT_GPA, "\x03\x04", 2);
+    run(MOV_LOAD, 2);
+    expect_pf("load wrapping at 4 GiB onto a missing page 0", 0, 0);
+    map(0, NEXT_GPA, PTE_P | PTE_RW);
+    run(MOV_LOAD, 2);
+    expect_done("load wrapping at 4 GiB", 2);
+    CHECK_EQ(reg(WHvX64RegisterRax), 0x04030201, "the bytes at 0xfffffffe and 0");
+
+    /* a fetch goes through the CS base too: CR2 is linear */
+    vcpu_reg(&pw.guest.vcpu, WHvX64RegisterCs)->Segment.Base = 0x1000;
+    set_reg(WHvX64RegisterRip, CODE_GVA - 0x1000);
+    map(CODE_GVA, CODE_GPA, 0);
+    run("", 0);
+    expect_pf("fetch through a CS base", fetch_bit(), CODE_GVA);
 }
 
 /* An instruction across a page boundary whose second page is not present: #PF on the
@@ -628,9 +817,9 @@ static void test_straddling_fetch(void)
 
 static void expect_status_only(const char *what, uint32_t bits)
 {
-    CHECK(status.AsUINT32 == bits, "%s: %s: status 0x%x, want 0x%x", pw_mode_names[mode], what,
+    CHECK(status.AsUINT32 == bits, "%s: %s: status 0x%x, want 0x%x", mode_name(), what,
           status.AsUINT32, bits);
-    CHECK(pw.set_calls == 0, "%s: %s: %u Set calls", pw_mode_names[mode], what, pw.set_calls);
+    CHECK(pw.set_calls == 0, "%s: %s: %u Set calls", mode_name(), what, pw.set_calls);
 }
 
 /* The GVA translated but the GPA is not RAM (Hyper-V's GpaUnmapped, GpaNoReadAccess,
@@ -656,7 +845,7 @@ static void test_translate_results(void)
     run(MOV_LOAD, 2);
     expect_done("load from a GPA the partition does not map", 2);
     CHECK(pw.translate_count == 1 && pw.translates[0].result == WHvTranslateGvaResultGpaUnmapped,
-          "%s: the walk said GpaUnmapped", pw_mode_names[mode]);
+          "%s: the walk said GpaUnmapped", mode_name());
     CHECK_EQ(reg(WHvX64RegisterRax), 0x04030201, "MMIO value");
 
     pw.mmio_size = 0;
@@ -702,7 +891,7 @@ static void test_failures_midway(void)
     pw.guest.fail_at[GUEST_CB_MEMORY] = 0;
     expect_status_only("memory fails on the second piece", 1u << 3);
     CHECK(memory_is(DATA_GPA + 0xffe, "\x11\x22", 2), "%s: the first piece stays written",
-          pw_mode_names[mode]);
+          mode_name());
 
     pw.guest.fail_at[GUEST_CB_SET_REGISTERS] = 1;
     run(MOV_LOAD, 2);
@@ -766,30 +955,44 @@ static void test_cannot_be_faulted(void)
     CHECK_EQ(reg(WHvX64RegisterCr2), 0, "cr2 untouched");
 }
 
+/* Every test in the current paging mode. */
+static void test_mode(void)
+{
+    test_accessed_dirty();
+    test_large_pages();
+    test_not_present();
+    test_read_only();
+    test_user_supervisor();
+    test_fetch_rights();
+    test_smep();
+    test_smap();
+    test_implicit_write();
+    test_implicit_cpl3();
+    test_protection_keys();
+    test_wide_addresses();
+    test_reserved_bits();
+    test_straddling_data();
+    test_linear_wrap();
+    test_rep_fault();
+    test_stack_fault();
+    test_straddling_fetch();
+    test_translate_results();
+    test_failures_midway();
+    test_io_status();
+    test_cannot_be_faulted();
+}
+
 int main(void)
 {
     WHV_EMULATOR_CALLBACKS callbacks = pw_callbacks();
 
     callbacks.WHvEmulatorTranslateGvaPage = forcing_translate;
     CHECK(WHvEmulatorCreateEmulator(&callbacks, &emulator) == S_OK, "create");
-    for (mode = 0; mode < PW_MODE_COUNT; mode++) {
-        test_accessed_dirty();
-        test_large_pages();
-        test_not_present();
-        test_read_only();
-        test_user_supervisor();
-        test_fetch_rights();
-        test_smep();
-        test_smap();
-        test_implicit_cpl3();
-        test_reserved_bits();
-        test_straddling_data();
-        test_straddling_fetch();
-        test_translate_results();
-        test_failures_midway();
-        test_io_status();
-        test_cannot_be_faulted();
-    }
+    for (mode = 0; mode < PW_MODE_COUNT; mode++)
+        test_mode();
+    mode = PW_4LEVEL;
+    compat = true;
+    test_mode();
     WHvEmulatorDestroyEmulator(emulator);
     pw_free(&pw);
     return check_summary();

@@ -9,8 +9,8 @@
  * IVT) sends every exception to a HLT of its own, so the vector is where the vCPU halted;
  * the exception frame on the handler's stack shows whether an error code was pushed (the
  * frame's size) and its value. The instruction is followed by HLT: reaching it (at CPL 0) or
- * its #GP (at CPL 3) means that the instruction completed; the registers there are its
- * results.
+ * a fault there (#GP at CPL 3) means that the instruction completed; the registers there
+ * are its results.
  *
  * The guest's page tables are built with tests/paging's page walker, whose translate
  * callback then answers whvemu from the same tables. */
@@ -52,7 +52,7 @@
 
 enum exc { SS = 12, GP = 13, PF = 14, AC = 17 };
 
-enum mode { REAL, V86, PROT32_USER, LONG64, LONG64_USER };
+enum mode { REAL, V86, PROT32_USER, PAGED32_USER, LONG64, LONG64_USER, LONG64_LA57 };
 
 /* A segment register as both sides see it. */
 struct seg {
@@ -74,6 +74,7 @@ enum seg_kind {
     S_WRAP,               /* 32-bit data at DATA + 0x10000 (offsets near 4 GiB wrap) */
     S_CODE_EXEC_ONLY,     /* 32-bit execute-only code at 0 (as CS) */
     S_CODE_READABLE,      /* 32-bit readable code at 0 (as CS) */
+    S_CODE_BASE_10,       /* 32-bit readable code at 0x10: not page aligned */
 };
 
 struct mode_case {
@@ -87,6 +88,9 @@ struct mode_case {
     int vector;                 /* the SDM's answer */
     int error;                  /* NO_ERROR: none delivered */
     uint64_t cr2;
+    /* the instruction pointer, when not the mode's default; the exit then gives no
+     * instruction bytes, so whvemu fetches them */
+    uint32_t ip;
 };
 
 static const struct mode_case cases[] = {
@@ -110,6 +114,9 @@ static const struct mode_case cases[] = {
       S_DEFAULT, S_DEFAULT, S_DEFAULT, 0x4242, 0x100, 0, 0, false, NO_FAULT, NO_ERROR, 0 },
     { "misaligned with AC: no #AC at CPL 0", "Vol. 3 6.15 Interrupt 17", REAL, "a1 01 00",
       S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, 0, 0, 0, true, NO_FAULT, NO_ERROR, 0 },
+    { "instruction crossing IP 0xffff: the CS limit, no wrap", "Vol. 3 22.29 (segment wraparound)",
+      REAL, "a1 00 00", S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, 0, 0, 0, false, GP, NO_ERROR, 0,
+      0xfffe },
 
     /* virtual-8086 mode: CPL 3, segments as in real mode, protected-mode delivery */
     { "v86: word at DS offset 0xffff", "Vol. 3 20.2.7; error code 0", V86, "a1 ff ff",
@@ -144,6 +151,18 @@ static const struct mode_case cases[] = {
       "8b 03", S_DEFAULT, S_WRAP, S_DEFAULT, 0, 0xffff0010u, 0, 0, false, NO_FAULT, NO_ERROR,
       0 },
 
+    /* 32-bit paging, CPL 3: instruction fetch with a CS base that is not page aligned */
+    { "fetch stops at the instruction's end, before a not-present page (CS base 0x10)",
+      "Vol. 3 4.7 (fetch of the bytes the instruction has)", PAGED32_USER, "8b 03",
+      S_CODE_BASE_10, S_DEFAULT, S_DEFAULT, 0, DATA, 0, 0, false, NO_FAULT, NO_ERROR, 0,
+      PAGE_ABSENT - 2 - 0x10 },
+    { "fetch straddling into a not-present page: no I/D flag without NXE or SMEP",
+      "Vol. 3 4.7 (I/D)", PAGED32_USER, "8b 03", S_CODE_BASE_10, S_DEFAULT, S_DEFAULT, 0,
+      DATA, 0, 0, false, PF, 4, PAGE_ABSENT, PAGE_ABSENT - 1 - 0x10 },
+    { "user write to a read-only page, 32-bit paging", "Vol. 3 4.6", PAGED32_USER, "89 03",
+      S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, PAGE_READ_ONLY + 4, 0, 0, false, PF, 7,
+      PAGE_READ_ONLY + 4, 0 },
+
     /* 64-bit mode, 4-level paging: #PF error codes (Vol. 3 4.7) and CR2 */
     { "read of a not-present page", "Vol. 3 4.7", LONG64, "8b 03", S_DEFAULT, S_DEFAULT,
       S_DEFAULT, 0, PAGE_ABSENT + 0x10, 0, 0, false, PF, 0, PAGE_ABSENT + 0x10 },
@@ -162,12 +181,20 @@ static const struct mode_case cases[] = {
     { "dword straddling into a not-present page: CR2 is the second page",
       "Vol. 3 6.15 Interrupt 14", LONG64_USER, "8b 03", S_DEFAULT, S_DEFAULT, S_DEFAULT, 0,
       PAGE_ABSENT - 2, 0, 0, false, PF, 4, PAGE_ABSENT },
+    { "fetch straddling into a not-present page, NXE: I/D set", "Vol. 3 4.7 (I/D)",
+      LONG64_USER, "8b 03", S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, DATA, 0, 0, false, PF,
+      0x14 | 4, PAGE_ABSENT, PAGE_ABSENT - 1 },
     { "user read of a user page", "Vol. 3 4.6", LONG64_USER, "8b 03", S_DEFAULT, S_DEFAULT,
       S_DEFAULT, 0, DATA + 0x10, 0, 0, false, NO_FAULT, NO_ERROR, 0 },
     { "non-canonical address", "Vol. 3 3.3.7.1", LONG64, "8b 03", S_DEFAULT, S_DEFAULT,
       S_DEFAULT, 0, NONCANON, 0, 0, false, GP, 0, 0 },
     { "non-canonical RSP-based reference", "Vol. 3 6.15 Interrupt 12", LONG64_USER, "50",
       S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, 0, 0, NONCANON + 8, false, SS, 0, 0 },
+    { "LA57: a 57-bit address is canonical (#PF, not #GP)", "Vol. 3 4.5 (5-level paging)",
+      LONG64_LA57, "8b 03", S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, NONCANON, 0, 0, false, PF, 0,
+      NONCANON },
+    { "LA57: beyond 57 bits", "Vol. 3 4.5", LONG64_LA57, "8b 03", S_DEFAULT, S_DEFAULT,
+      S_DEFAULT, 0, UINT64_C(0x0100000000000000), 0, 0, false, GP, 0, 0 },
     { "misaligned with AC at CPL 3", "Vol. 3 6.15 Interrupt 17", LONG64_USER, "8b 03",
       S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, DATA + 0x11, 0, 0, true, AC, 0, 0 },
     { "#AC before #PF on a misaligned access to a not-present page", "Vol. 3 6.15",
@@ -184,12 +211,17 @@ static bool protected_mode(enum mode m)
 
 static bool long_mode(enum mode m)
 {
-    return m == LONG64 || m == LONG64_USER;
+    return m == LONG64 || m == LONG64_USER || m == LONG64_LA57;
+}
+
+static bool paged(enum mode m)
+{
+    return long_mode(m) || m == PAGED32_USER;
 }
 
 static unsigned cpl_of(enum mode m)
 {
-    return m == V86 || m == PROT32_USER || m == LONG64_USER ? 3 : 0;
+    return m == V86 || m == PROT32_USER || m == PAGED32_USER || m == LONG64_USER ? 3 : 0;
 }
 
 static struct seg real_segment(uint16_t selector, bool v86, bool code)
@@ -235,21 +267,23 @@ static struct seg segment_of(const struct mode_case *c, enum seg_kind kind, unsi
     case S_WRAP: s = flat(0x4b, 0x3, dpl); s.base = DATA + 0x10000; return s;
     case S_CODE_EXEC_ONLY: return flat(0x1b, 0x9, dpl);
     case S_CODE_READABLE: return flat(0x1b, 0xb, dpl);
+    case S_CODE_BASE_10: s = flat(0x1b, 0xb, dpl); s.base = 0x10; return s;
     }
     switch (c->mode) {
     case REAL:
     case V86:
         return real_segment(which == 0 ? CODE >> 4 : which == 1 ? DATA >> 4 : 0, c->mode == V86,
                             which == 0);
-    case PROT32_USER: return which == 0 ? flat(0x1b, 0xb, 3) : flat(0x23, 0x3, 3);
+    case PROT32_USER:
+    case PAGED32_USER: return which == 0 ? flat(0x1b, 0xb, 3) : flat(0x23, 0x3, 3);
     default:
         if (which == 0) {
-            s = flat(c->mode == LONG64 ? 0x08 : 0x33, 0xb, dpl);
+            s = flat(dpl == 0 ? 0x08 : 0x33, 0xb, dpl);
             s.l = true;
             s.db = false;
             return s;
         }
-        return flat(c->mode == LONG64 ? 0x10 : 0x2b, 0x3, dpl);
+        return flat(dpl == 0 ? 0x10 : 0x2b, 0x3, dpl);
     }
 }
 
@@ -259,7 +293,7 @@ static uint64_t cr0_of(enum mode m)
     uint64_t cr0 = 0x10;
     if (protected_mode(m))
         cr0 |= 0x1 | 0x20 | 0x10000 | 0x40000;
-    if (long_mode(m))
+    if (paged(m))
         cr0 |= UINT64_C(0x80000000);
     return cr0;
 }
@@ -271,7 +305,15 @@ static uint64_t rflags_of(const struct mode_case *c)
 
 static uint64_t rip_of(const struct mode_case *c)
 {
+    if (c->ip)
+        return c->ip;
     return c->mode == REAL || c->mode == V86 ? 0 : CODE; /* CS based at CODE there */
+}
+
+/* Where the instruction is. */
+static uint64_t code_linear(const struct mode_case *c)
+{
+    return segment_of(c, c->cs, 0).base + rip_of(c);
 }
 
 static uint64_t rsp_of(const struct mode_case *c)
@@ -306,7 +348,7 @@ static void put32(uint8_t *m, uint64_t at, uint32_t v)
 
 /* The paged modes' tables: everything below IMAGE_SIZE user-accessible and writable but the
  * special pages. */
-static void map_pages(struct pw_guest *pw)
+static void map_pages(struct pw_guest *pw, bool reserved_bits)
 {
     for (uint64_t page = 0; page < IMAGE_SIZE; page += 4096) {
         uint64_t flags = PTE_P | PTE_RW | PTE_US;
@@ -316,7 +358,7 @@ static void map_pages(struct pw_guest *pw)
             flags = PTE_P | PTE_US;
         else if (page == PAGE_SUPERVISOR)
             flags = PTE_P | PTE_RW;
-        else if (page == PAGE_RESERVED)
+        else if (page == PAGE_RESERVED && reserved_bits)
             flags |= RESERVED_BIT;
         pw_map(pw, page, page, 4096, flags);
     }
@@ -352,10 +394,10 @@ static void build_memory(const struct mode_case *c, uint8_t *m, const uint8_t *c
         put32(m, TSS + 8, 0x10);             /* SS0 */
         put32(m, TSS + 0x66, 0x68u << 16);   /* I/O map base beyond the limit */
     }
-    memcpy(m + CODE, code, length);
-    m[CODE + length] = 0xf4; /* hlt: #GP(0) at CPL 3 */
     for (unsigned i = 0; i < DATA_SIZE; i++)
         m[DATA + i] = (uint8_t)(i * 13 + 5);
+    memcpy(m + code_linear(c), code, length);
+    m[code_linear(c) + length] = 0xf4; /* hlt: #GP(0) at CPL 3 */
 }
 
 /* ---- the outcome ---- */
@@ -426,10 +468,10 @@ static void run_whvemu(const struct mode_case *c, const uint8_t *image, struct p
     set_segment(pw, WHvX64RegisterGs, &ds);
     set_segment(pw, WHvX64RegisterSs, &ss);
     pw_set_reg(pw, WHvX64RegisterCr0, cr0_of(c->mode));
-    if (!long_mode(c->mode)) {
+    if (!paged(c->mode))
         pw_set_reg(pw, WHvX64RegisterCr4, 0);
+    if (!long_mode(c->mode))
         pw_set_reg(pw, WHvX64RegisterEfer, 0);
-    }
     pw_set_reg(pw, WHvX64RegisterRflags, rflags_of(c));
     pw_set_reg(pw, WHvX64RegisterRip, rip_of(c));
     pw_set_reg(pw, WHvX64RegisterRax, c->rax);
@@ -441,8 +483,10 @@ static void run_whvemu(const struct mode_case *c, const uint8_t *image, struct p
     CHECK(WHvEmulatorCreateEmulator(&callbacks, &emulator) == S_OK, "create");
     vcpu_exit_context(&pw->guest.vcpu, length, &vp);
     memset(&mmio, 0, sizeof mmio);
-    mmio.InstructionByteCount = (UINT8)length;
-    memcpy(mmio.InstructionBytes, code, length);
+    if (!c->ip) {
+        mmio.InstructionByteCount = (UINT8)length;
+        memcpy(mmio.InstructionBytes, code, length);
+    }
     status.AsUINT32 = 0;
     CHECK(WHvEmulatorTryMmioEmulation(emulator, pw, &vp, &mmio, &status) == S_OK &&
               status.AsUINT32 == 1,
@@ -484,7 +528,8 @@ static unsigned frame_size(enum mode m)
     switch (m) {
     case REAL: return 6;          /* FLAGS CS IP */
     case V86: return 36;          /* GS FS DS ES SS ESP EFLAGS CS EIP */
-    case PROT32_USER: return 20;  /* SS ESP EFLAGS CS EIP */
+    case PROT32_USER:
+    case PAGED32_USER: return 20; /* SS ESP EFLAGS CS EIP */
     default: return 40;           /* SS RSP RFLAGS CS RIP */
     }
 }
@@ -537,12 +582,25 @@ static bool run_kvm(const struct mode_case *c, const uint8_t *image, const struc
     sregs.idt.limit = c->mode == REAL ? 0x3ff : long_mode(c->mode) ? 32 * 16 - 1 : 32 * 8 - 1;
     sregs.cr0 = cr0_of(c->mode);
     sregs.cr2 = 0;
-    sregs.cr3 = long_mode(c->mode) ? pw_reg(pw, WHvX64RegisterCr3) : 0;
-    sregs.cr4 = long_mode(c->mode) ? pw_reg(pw, WHvX64RegisterCr4) : 0;
+    sregs.cr3 = paged(c->mode) ? pw_reg(pw, WHvX64RegisterCr3) : 0;
+    sregs.cr4 = paged(c->mode) ? pw_reg(pw, WHvX64RegisterCr4) : 0;
     sregs.efer = long_mode(c->mode) ? pw_reg(pw, WHvX64RegisterEfer) : 0;
     if (ioctl(g.vcpu, KVM_SET_SREGS, &sregs) < 0) {
         snprintf(why, why_size, "KVM_SET_SREGS refused the state");
         goto out;
+    }
+    {
+        /* a KVM that cannot run the mode may quietly drop a bit (kvm_pvm: CR0.PG outside
+         * long mode) */
+        uint64_t cr0 = sregs.cr0, cr4 = sregs.cr4, efer = sregs.efer;
+        if (ioctl(g.vcpu, KVM_GET_SREGS, &sregs) < 0 || sregs.cr0 != cr0 || sregs.cr4 != cr4 ||
+            (sregs.efer & ~UINT64_C(0x400)) != (efer & ~UINT64_C(0x400))) {
+            snprintf(why, why_size, "KVM changed CR0/CR4/EFER 0x%llx/0x%llx/0x%llx to "
+                     "0x%llx/0x%llx/0x%llx", (unsigned long long)cr0, (unsigned long long)cr4,
+                     (unsigned long long)efer, (unsigned long long)sregs.cr0,
+                     (unsigned long long)sregs.cr4, (unsigned long long)sregs.efer);
+            goto out;
+        }
     }
     memset(&regs, 0, sizeof regs);
     regs.rip = rip_of(c);
@@ -574,7 +632,7 @@ static bool run_kvm(const struct mode_case *c, const uint8_t *image, const struc
         snprintf(why, why_size, "KVM_GET_REGS failed");
         goto out;
     }
-    if (sregs.cs.base + regs.rip == CODE + length + 1) { /* the HLT after the instruction */
+    if (sregs.cs.base + regs.rip == code_linear(c) + length + 1) { /* the HLT after the instruction */
         memset(o, 0, sizeof *o);
         o->vector = NO_FAULT;
         o->error = NO_ERROR;
@@ -612,8 +670,9 @@ static bool run_kvm(const struct mode_case *c, const uint8_t *image, const struc
             frame += error_size;
         }
         memcpy(&fault_ip, g.memory + frame, c->mode == REAL ? 2 : long_mode(c->mode) ? 8 : 4);
-        /* at CPL 3 the HLT after the instruction raises #GP(0) */
-        o->vector = vector == GP && fault_ip == rip_of(c) + length ? NO_FAULT : vector;
+        /* a fault at the next instruction (the HLT's #GP(0) at CPL 3, or a #PF fetching
+         * it): the instruction completed */
+        o->vector = fault_ip == rip_of(c) + length ? NO_FAULT : vector;
         if (o->vector == NO_FAULT)
             o->error = NO_ERROR;
         o->cr2 = sregs.cr2;
@@ -653,11 +712,13 @@ int main(int argc, char **argv)
         unsigned length = parse_hex(c->bytes, code);
         char a[96], b[96];
 
-        pw_init(&pw, long_mode(c->mode) ? PW_4LEVEL : PW_32BIT);
-        if (long_mode(c->mode)) {
+        pw_init(&pw, c->mode == LONG64_LA57 ? PW_5LEVEL
+                     : long_mode(c->mode)   ? PW_4LEVEL
+                                            : PW_32BIT);
+        if (long_mode(c->mode))
             pw_set_reg(&pw, WHvX64RegisterEfer, pw_reg(&pw, WHvX64RegisterEfer) | 0x800); /* NXE */
-            map_pages(&pw);
-        }
+        if (paged(c->mode))
+            map_pages(&pw, long_mode(c->mode));
         build_memory(c, image, code, length);
         run_whvemu(c, image, &pw, code, length, &emulated);
         describe(&emulated, a, sizeof a);
