@@ -2,6 +2,8 @@
  * write-back, and the mapping of its outcome to WHV_EMULATOR_STATUS. */
 #include "api/emulator.h"
 
+#include "whvemu.h"
+
 #include <string.h>
 
 #include "api/handles.h"
@@ -151,7 +153,9 @@ static unsigned fetch_limit(struct vcpu *cpu, unsigned have)
 static enum exec_result decode(struct vcpu *cpu, unsigned have)
 {
     for (;;) {
-        enum decode_status st = decode_insn(cpu->code_mode, cpu->bytes, have, &cpu->insn);
+        enum decode_status st = decode_insn_options(
+            cpu->code_mode, cpu->vendor == WHVEMU_VENDOR_AMD ? DECODE_AMD_BRANCHES : 0, cpu->bytes,
+            have, &cpu->insn);
         unsigned want;
         enum exec_result r;
 

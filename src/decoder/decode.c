@@ -25,6 +25,7 @@ struct decoder {
     bool osize_is_mandatory;    /* a SEL_PFX chose the 66 entry: 66 is not an operand-size prefix */
     uint8_t rex_r, rex_x, rex_b;/* 1 = extend, from REX, VEX, EVEX or XOP */
     uint8_t evex_r2, evex_x4;   /* EVEX R' (ModRM.reg bit 4), X as ModRM.rm bit 4 */
+    unsigned options;           /* DECODE_* options */
 };
 
 /* Check that n more bytes may be read: the 15-byte limit first, because it is known
@@ -711,8 +712,9 @@ static unsigned operand_size(struct decoder *d, uint32_t flags)
     if (flags & F_NO_REX_W_OSIZE)
         d->osize_is_mandatory = true;
     unsigned size = prefix_operand_size(d);
+    /* Intel CPUs ignore 66 on near branches in 64-bit mode; AMD CPUs make them 16-bit */
     if (mode64 && (flags & F_FORCE64))
-        return 8;
+        return (d->options & DECODE_AMD_BRANCHES) && (flags & F_BRANCH) && size == 2 ? 2 : 8;
     if (mode64 && (flags & F_DEF64) && size == 4)
         return 8;
     return size;
@@ -842,7 +844,14 @@ static enum decode_status decode(struct decoder *d)
 enum decode_status decode_insn(enum cpu_mode mode, const uint8_t *bytes, size_t avail,
                                struct insn *out)
 {
-    struct decoder d = { .insn = out, .bytes = bytes, .avail = bytes ? avail : 0 };
+    return decode_insn_options(mode, 0, bytes, avail, out);
+}
+
+enum decode_status decode_insn_options(enum cpu_mode mode, unsigned options, const uint8_t *bytes,
+                                       size_t avail, struct insn *out)
+{
+    struct decoder d = { .insn = out, .bytes = bytes, .avail = bytes ? avail : 0,
+                         .options = options };
     memset(out, 0, sizeof *out);
     out->mode = (uint8_t)mode;
     out->base = out->index = GPR_NONE;

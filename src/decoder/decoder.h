@@ -129,6 +129,14 @@ struct insn {
  * encoding is valid; DECODE_UD / DECODE_TOO_LONG carry the exception the CPU would raise. */
 enum decode_status decode_insn(enum cpu_mode mode, const uint8_t *bytes, size_t avail, struct insn *out);
 
+/* Where CPUs decode differently. The default (0) is Intel's behaviour, which Zydis and the
+ * public whvemu_insn_length() follow. */
+enum decode_option {
+    DECODE_AMD_BRANCHES = 1u << 0, /* 64-bit mode: 66 makes near branches 16-bit (rel16, IP) */
+};
+enum decode_status decode_insn_options(enum cpu_mode mode, unsigned options, const uint8_t *bytes,
+                                       size_t avail, struct insn *out);
+
 /* Intel-syntax text of a decoded instruction into out (always NUL-terminated when
  * outsz > 0). rip is the address of the instruction (for branch targets), or 0. */
 void format_insn(const struct insn *insn, uint64_t rip, char *out, size_t outsz);

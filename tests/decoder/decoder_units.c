@@ -408,6 +408,30 @@ static void test_format(void)
                 "vmovups ymm0, ymmword ptr [rsp+0x20]");
 }
 
+/* 66 on near branches in 64-bit mode: ignored by Intel CPUs (the default, as Zydis), a
+ * 16-bit operand size on AMD CPUs (DECODE_AMD_BRANCHES; seen natively on this machine). */
+static void test_amd_branches(void)
+{
+    static const uint8_t jmp[] = { 0x66, 0xe9, 0x10, 0x00, 0x00, 0x00 };
+    static const uint8_t jcc[] = { 0x66, 0x0f, 0x84, 0x10, 0x00, 0x00, 0x00 };
+    static const uint8_t jmp_w[] = { 0x66, 0x48, 0xe9, 0x10, 0x00, 0x00, 0x00 };
+    struct insn in;
+
+    CHECK(decode_insn(MODE_64, jmp, sizeof jmp, &in) == DECODE_OK && in.length == 6 &&
+              in.opsize == 8, "Intel 66 jmp rel32: length %u opsize %u", in.length, in.opsize);
+    CHECK(decode_insn_options(MODE_64, DECODE_AMD_BRANCHES, jmp, sizeof jmp, &in) == DECODE_OK &&
+              in.length == 4 && in.opsize == 2 && in.imm == 0x10,
+          "AMD 66 jmp rel16: length %u opsize %u", in.length, in.opsize);
+    CHECK(decode_insn_options(MODE_64, DECODE_AMD_BRANCHES, jcc, sizeof jcc, &in) == DECODE_OK &&
+              in.length == 5 && in.opsize == 2,
+          "AMD 66 jz rel16: length %u opsize %u", in.length, in.opsize);
+    CHECK(decode_insn_options(MODE_64, DECODE_AMD_BRANCHES, jmp_w, sizeof jmp_w, &in) ==
+                  DECODE_OK && in.length == 7 && in.opsize == 8,
+          "AMD REX.W wins over 66: length %u opsize %u", in.length, in.opsize);
+    CHECK(decode_insn_options(MODE_32, DECODE_AMD_BRANCHES, jmp, sizeof jmp, &in) == DECODE_OK &&
+              in.length == 4 && in.opsize == 2, "32-bit mode: 66 is 16-bit on every CPU");
+}
+
 int main(void)
 {
     test_prefixes();
@@ -419,6 +443,7 @@ int main(void)
     test_vector_rules();
     test_api();
     test_format();
+    test_amd_branches();
     printf("decoder_units: %u checks, %u failures\n%s\n", checks, failures,
            failures ? "FAIL" : "PASS");
     return failures ? 1 : 0;

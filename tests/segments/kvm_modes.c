@@ -22,6 +22,7 @@
 #include <sys/ioctl.h>
 
 #include "check.h"
+#include "hex_bytes.h"
 #include "kvm_guest.h"
 #include "pagewalk.h"
 
@@ -114,7 +115,7 @@ static const struct mode_case cases[] = {
       S_DEFAULT, S_DEFAULT, S_DEFAULT, 0x4242, 0x100, 0, 0, false, NO_FAULT, NO_ERROR, 0 },
     { "misaligned with AC: no #AC at CPL 0", "Vol. 3 6.15 Interrupt 17", REAL, "a1 01 00",
       S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, 0, 0, 0, true, NO_FAULT, NO_ERROR, 0 },
-    { "instruction crossing IP 0xffff: the CS limit, no wrap", "Vol. 3 22.29 (segment wraparound)",
+    { "instruction crossing IP 0xffff: the CS limit, no wrap", "Vol. 3 ch. 22 (segment wraparound)",
       REAL, "a1 00 00", S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, 0, 0, 0, false, GP, NO_ERROR, 0,
       0xfffe },
 
@@ -133,13 +134,13 @@ static const struct mode_case cases[] = {
       S_DOWN_BYTE, S_DEFAULT, 0, 0xffd, 0, 0, false, GP, 0, 0 },
     { "expand-down above the limit", "Vol. 3 5.3", PROT32_USER, "8b 03", S_DEFAULT,
       S_DOWN_BYTE, S_DEFAULT, 0, 0x1000, 0, 0, false, NO_FAULT, NO_ERROR, 0 },
-    { "CS override read from execute-only code", "Vol. 3 5.5", PROT32_USER, "2e 8b 03",
+    { "CS override read from execute-only code", "Vol. 3 5.4", PROT32_USER, "2e 8b 03",
       S_CODE_EXEC_ONLY, S_DEFAULT, S_DEFAULT, 0, CODE, 0, 0, false, GP, 0, 0 },
-    { "CS override read from readable code", "Vol. 3 5.5", PROT32_USER, "2e 8b 03",
+    { "CS override read from readable code", "Vol. 3 5.4", PROT32_USER, "2e 8b 03",
       S_CODE_READABLE, S_DEFAULT, S_DEFAULT, 0, CODE, 0, 0, false, NO_FAULT, NO_ERROR, 0 },
-    { "write through CS", "Vol. 3 5.5", PROT32_USER, "2e 89 03", S_CODE_READABLE, S_DEFAULT,
+    { "write through CS", "Vol. 3 5.4", PROT32_USER, "2e 89 03", S_CODE_READABLE, S_DEFAULT,
       S_DEFAULT, 0, 0x5100, 0, 0, false, GP, 0, 0 },
-    { "write to read-only data", "Vol. 3 5.5", PROT32_USER, "89 03", S_DEFAULT, S_READ_ONLY,
+    { "write to read-only data", "Vol. 3 5.4", PROT32_USER, "89 03", S_DEFAULT, S_READ_ONLY,
       S_DEFAULT, 0, DATA, 0, 0, false, GP, 0, 0 },
     { "SS-relative beyond the limit", "Vol. 3 6.15 Interrupt 12", PROT32_USER, "8b 45 00",
       S_DEFAULT, S_DEFAULT, S_LIMIT_1FFF, 0, 0, 0x1ffe, 0x1000, false, SS, 0, 0 },
@@ -186,7 +187,7 @@ static const struct mode_case cases[] = {
       0x14 | 4, PAGE_ABSENT, PAGE_ABSENT - 1 },
     { "user read of a user page", "Vol. 3 4.6", LONG64_USER, "8b 03", S_DEFAULT, S_DEFAULT,
       S_DEFAULT, 0, DATA + 0x10, 0, 0, false, NO_FAULT, NO_ERROR, 0 },
-    { "non-canonical address", "Vol. 3 3.3.7.1", LONG64, "8b 03", S_DEFAULT, S_DEFAULT,
+    { "non-canonical address", "Vol. 1 3.3.7.1", LONG64, "8b 03", S_DEFAULT, S_DEFAULT,
       S_DEFAULT, 0, NONCANON, 0, 0, false, GP, 0, 0 },
     { "non-canonical RSP-based reference", "Vol. 3 6.15 Interrupt 12", LONG64_USER, "50",
       S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, 0, 0, NONCANON + 8, false, SS, 0, 0 },
@@ -319,19 +320,6 @@ static uint64_t code_linear(const struct mode_case *c)
 static uint64_t rsp_of(const struct mode_case *c)
 {
     return c->rsp ? c->rsp : STACK_TOP;
-}
-
-static unsigned parse_hex(const char *text, uint8_t *out)
-{
-    unsigned n = 0;
-    char *end;
-    for (;;) {
-        unsigned long v = strtoul(text, &end, 16);
-        if (end == text)
-            return n;
-        out[n++] = (uint8_t)v;
-        text = end;
-    }
 }
 
 /* ---- guest memory: descriptor tables, handlers, code, data, page tables ---- */
@@ -709,7 +697,7 @@ int main(int argc, char **argv)
         struct pw_guest pw;
         struct outcome sdm = { c->vector, c->error, c->cr2, 0, 0, 0 }, emulated, kvm;
         uint8_t code[16];
-        unsigned length = parse_hex(c->bytes, code);
+        unsigned length = hex_bytes(c->bytes, code, sizeof code);
         char a[96], b[96];
 
         pw_init(&pw, c->mode == LONG64_LA57 ? PW_5LEVEL

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "hex_bytes.h"
 #include "exec/cpu.h"
 #include "fixture.h"
 #include "native.h"
@@ -148,6 +149,11 @@ static const struct seg_case cases[] = {
       SEG_BYTE16, REGS([R_SP] = 0x1001), false, EXC_SS, 0 },
     { "push ax below the SS limit", 16, "50", SEG_MODE_DEFAULT, SEG_MODE_DEFAULT, SEG_BYTE16,
       REGS([R_AX] = 0x1234, [R_SP] = 0x1000), false, NO_FAULT, 0 },
+    { "push ax with SP 0: SP wraps to 0xfffe (a guard page: #PF W U)", 16, "50",
+      SEG_MODE_DEFAULT, SEG_MODE_DEFAULT, SEG_ODD16, REGS([R_SP] = 0), false, EXC_PF, 6 },
+    { "push ax with SP 0 on an expand-down stack: 0xfffe is valid (#PF W U)", 16, "50",
+      SEG_MODE_DEFAULT, SEG_MODE_DEFAULT, SEG_DOWN16, REGS([R_SP] = 0x10000), false, EXC_PF,
+      6 },
     /* expand-down, B = 0: valid offsets limit+1 .. 0xffff (SDM Vol. 3 3.4.5.1) */
     { "mov ax,[bx] expand-down at the limit", 16, "8b 07", SEG_DOWN16, SEG_MODE_DEFAULT,
       SEG_MODE_DEFAULT, REGS([R_BX] = 0xfff), false, EXC_GP, 0 },
@@ -162,7 +168,7 @@ static const struct seg_case cases[] = {
     { "push ax expand-down stack above the limit", 16, "50", SEG_MODE_DEFAULT,
       SEG_MODE_DEFAULT, SEG_DOWN16, REGS([R_AX] = 0xbeef, [R_SP] = 0x1002), false, NO_FAULT,
       0 },
-    /* types (SDM Vol. 3 5.5 "Limiting access through the segment type") */
+    /* types (SDM Vol. 3 5.4 "Type checking") */
     { "mov [bx],ax read-only data", 16, "89 07", SEG_READ_ONLY, SEG_MODE_DEFAULT,
       SEG_MODE_DEFAULT, REGS([R_BX] = 0x10), false, EXC_GP, 0 },
     { "mov ax,[bx] read-only data", 16, "8b 07", SEG_READ_ONLY, SEG_MODE_DEFAULT,
@@ -239,7 +245,7 @@ static const struct seg_case cases[] = {
       SEG_MODE_DEFAULT, SEG_MODE_DEFAULT, REGS([R_AX] = NONCANON - 2), false, EXC_GP, 0 },
     { "mov eax,[rbp] non-canonical", 64, "8b 45 00", SEG_MODE_DEFAULT, SEG_MODE_DEFAULT,
       SEG_MODE_DEFAULT, REGS([R_BP] = UINT64_C(0x8000000000000000)), false, EXC_SS, 0 },
-    /* 64-bit mode ignores the ES, CS, SS and DS overrides (SDM Vol. 1 3.3.7.1): the
+    /* 64-bit mode ignores the ES, CS, SS and DS overrides (SDM Vol. 1 3.4.2.1): the
      * reference stays the default segment's */
     { "mov eax,ds:[rbp] non-canonical: still SS", 64, "3e 8b 45 00", SEG_MODE_DEFAULT,
       SEG_MODE_DEFAULT, SEG_MODE_DEFAULT, REGS([R_BP] = UINT64_C(0x8000000000000000)), false,
@@ -259,19 +265,6 @@ static const struct seg_case cases[] = {
 
 static uint8_t initial_ram[BUFFER_SIZE], emulated_ram[BUFFER_SIZE];
 static WHV_EMULATOR_HANDLE emulator;
-
-static unsigned parse_hex(const char *text, uint8_t *out)
-{
-    unsigned n = 0;
-    char *end;
-    for (;;) {
-        unsigned long v = strtoul(text, &end, 16);
-        if (end == text)
-            return n;
-        out[n++] = (uint8_t)v;
-        text = end;
-    }
-}
 
 /* The 64-bit mode cases with RAX 0 address the buffer (+ 0x21 with AC: misaligned). */
 static uint64_t register_value(const struct seg_case *c, unsigned i, const struct segment seg[6])
@@ -294,6 +287,7 @@ struct outcome {
     unsigned vector;
     uint32_t error;
     bool has_error;
+    uint64_t cr2;
     uint64_t gpr[8], rip, rflags;
 };
 
@@ -358,6 +352,7 @@ static void emulate(const struct seg_case *c, const uint8_t *bytes, unsigned len
         o->vector = p->InterruptionVector;
         o->has_error = p->DeliverErrorCode;
         o->error = p->ErrorCode;
+        o->cr2 = f.regs[WHvX64RegisterCr2].Reg64;
     }
 }
 
@@ -365,7 +360,7 @@ static void run_case(const struct seg_case *c)
 {
     const struct native_layout *l = native_layout();
     uint8_t bytes[16];
-    unsigned length = parse_hex(c->bytes, bytes);
+    unsigned length = hex_bytes(c->bytes, bytes, sizeof bytes);
     struct segment seg[6];
     struct native_frame in;
     struct native_result nr;
@@ -406,6 +401,7 @@ static void run_case(const struct seg_case *c)
         native.vector = nr.vector;
         native.has_error = has_error_code(nr.vector);
         native.error = nr.error_code;
+        native.cr2 = nr.cr2;
         native.rip = nr.fault_ip;
     }
 
@@ -422,6 +418,8 @@ static void run_case(const struct seg_case *c)
           emulated.faulted ? "injected" : "no exception", emulated.vector,
           emulated.has_error ? "" : "no error code ", emulated.error,
           native.faulted ? "raised" : "no exception", native.vector, native.error);
+    CHECK(native.vector != EXC_PF || emulated.cr2 == native.cr2,
+          "%s: CR2 emulated 0x%" PRIx64 " native 0x%" PRIx64, c->what, emulated.cr2, native.cr2);
     for (unsigned i = 0; i < 8; i++)
         CHECK((emulated.gpr[i] & mask) == (native.gpr[i] & mask),
               "%s: GPR %u emulated 0x%" PRIx64 " native 0x%" PRIx64, c->what, i,
