@@ -24,6 +24,7 @@
 #include "WinHvEmulation.h"
 #include "check.h"
 #include "guest.h"
+#include "rng.h"
 
 /* Registers a case may use, in the order the stub loads and stores them; `landing` says
  * where execution went on natively: 1 = the next instruction, 2 = the branch target. */
@@ -161,16 +162,6 @@ struct test_case {
 static const struct test_case cases[] = { CASES(CASE_ENTRY) };
 
 /* ---- inputs ---- */
-
-static uint64_t rng_state = 0x2545f4914f6cdd1du;
-
-static uint64_t next_random(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
 
 /* The test buffer: data around RBX, the stack below RSP, frames up to RBP. */
 static uint8_t mem_before[8192], mem[8192] __attribute__((aligned(4096)));
@@ -673,7 +664,7 @@ int main(int argc, char **argv)
     struct sigaction sa;
 
     if (argc > 2)
-        rng_state = strtoull(argv[2], NULL, 0) | 1;
+        rng_seed(strtoull(argv[2], NULL, 0));
     memset(&ss, 0, sizeof ss);
     ss.ss_sp = alt_stack;
     ss.ss_size = sizeof alt_stack;

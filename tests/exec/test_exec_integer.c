@@ -18,6 +18,7 @@
 #include "WinHvEmulation.h"
 #include "check.h"
 #include "guest.h"
+#include "rng.h"
 #include "whvemu.h"
 
 /* Registers a case may use, in the order the native stub loads and stores them. RBX
@@ -209,34 +210,6 @@ static const struct test_case cases[] = { CASES(CASE_ENTRY) };
 
 /* ---- inputs ---- */
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15u;
-
-static uint64_t next_random(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
-
-/* Random values with the edges every size has: 0, 1, all ones, sign boundaries. */
-static uint64_t random_value(void)
-{
-    static const uint64_t edges[] = {
-        0, 1, 2, ~UINT64_C(0), 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff, 0x7fffffff,
-        0x80000000, 0xffffffff, 0x7fffffffffffffff, 0x8000000000000000, 0x10, 0x0f,
-    };
-    uint64_t r = next_random();
-
-    switch (r % 8) {
-    case 0: return edges[(r >> 8) % (sizeof edges / sizeof edges[0])];
-    case 1: return next_random() & 0xff;
-    case 2: return (uint64_t)(int64_t)(int8_t)next_random(); /* small, either sign */
-    case 3: return next_random() & next_random();
-    default: return next_random();
-    }
-}
-
 static uint8_t mem_before[1024], mem[1024] __attribute__((aligned(64)));
 #define RBX_OFFSET 512 /* where RBX points in mem[] */
 #define MEM_RBX (mem + RBX_OFFSET)
@@ -246,10 +219,10 @@ static void random_state(struct state *s, enum input_kind inputs)
     uint64_t *r = &s->rax;
 
     for (unsigned i = 0; i < STATE_REGS - 1; i++)
-        r[i] = random_value();
+        r[i] = random_edgy();
     s->rbx = (uint64_t)(uintptr_t)MEM_RBX;
     for (unsigned i = 0; i < sizeof mem_before; i++)
-        mem_before[i] = (uint8_t)random_value();
+        mem_before[i] = (uint8_t)random_edgy();
     /* arithmetic flags: none, all, or a random mix; IF as user mode always has it, and the
      * reserved bit 1 */
     switch (next_random() % 3) {
@@ -455,7 +428,7 @@ int main(int argc, char **argv)
     struct sigaction sa;
 
     if (argc > 2)
-        rng_state = strtoull(argv[2], NULL, 0) | 1;
+        rng_seed(strtoull(argv[2], NULL, 0));
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_sigfpe;
     sigaction(SIGFPE, &sa, NULL);

@@ -12,6 +12,7 @@
 
 #include "check.h"
 #include "harness.h"
+#include "rng.h"
 
 #define AREA_PAGES 4
 #define AREA_SIZE (AREA_PAGES * 4096u)
@@ -40,15 +41,6 @@ static void run_native(const uint8_t *code, struct native_regs *r)
     r->rflags = flags;
 }
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15u;
-static uint64_t rng(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
-
 static uint8_t *code_page;
 static uint8_t *areas[2]; /* [0] anywhere, [1] below 4 GiB for 32-bit addressing */
 
@@ -57,7 +49,7 @@ static uint8_t *areas[2]; /* [0] anywhere, [1] below 4 GiB for 32-bit addressing
 static void fill_area(uint8_t *area)
 {
     for (unsigned i = 0; i < AREA_SIZE; i++)
-        area[i] = rng() % 23 == 0 ? (uint8_t)(rng() | 1) : 0;
+        area[i] = next_random() % 23 == 0 ? (uint8_t)(next_random() | 1) : 0;
 }
 
 enum op { OP_MOVS, OP_STOS, OP_LODS, OP_CMPS, OP_SCAS, OP_COUNT };
@@ -117,7 +109,7 @@ static void run_case(const struct case_desc *c)
         nat.rsi |= UINT64_C(0x1234) << 40;
         nat.rdi |= UINT64_C(0x5678) << 40;
     }
-    nat.rflags = 0x202 | (c->down ? FL_DF : 0) | (rng() & FL_ARITH);
+    nat.rflags = 0x202 | (c->down ? FL_DF : 0) | (next_random() & FL_ARITH);
 
     harness_reset(VCPU_LONG64);
     CHECK(guest_write(&h.guest, base, before, AREA_SIZE), "guest memory");
@@ -160,12 +152,12 @@ static void pick_offsets(struct case_desc *c)
     uint64_t count = c->count;
     unsigned span = (unsigned)((count ? count : 1) * c->size);
     unsigned room = AREA_SIZE - span - 32;
-    unsigned src = 16 + (unsigned)(rng() % room), dst;
+    unsigned src = 16 + (unsigned)(next_random() % room), dst;
 
-    switch (rng() % 6) {
+    switch (next_random() % 6) {
     case 0: dst = src + c->size <= 16 + room ? src + c->size : src; break;
     case 1: dst = src - c->size >= 16 ? src - c->size : src; break;
-    default: dst = 16 + (unsigned)(rng() % room); break;
+    default: dst = 16 + (unsigned)(next_random() % room); break;
     }
     /* walking down, the first element is the highest one */
     c->src = c->down ? src + span - c->size : src;
@@ -199,11 +191,11 @@ int main(void)
                                 c.down = down;
                                 c.addr32 = a32;
                                 /* without REP the count register is not used: any value */
-                                c.count = reps[r] ? counts[k] : rng() % 5;
+                                c.count = reps[r] ? counts[k] : next_random() % 5;
                                 if (c.count * size + 64 > AREA_SIZE)
                                     c.count = (AREA_SIZE - 64) / size / 2;
                                 c.upper_garbage = a32 && rep_seed == 2;
-                                c.rax = rep_seed == 0 ? 0 : rng();
+                                c.rax = rep_seed == 0 ? 0 : next_random();
                                 pick_offsets(&c);
                                 run_case(&c);
                             }
