@@ -248,8 +248,9 @@ static bool idiv_overflows(const struct moo_test *t)
     return q < -32768 || q > 32767;
 }
 
-/* Tests that show what only the 286 does: no FS/GS (8C/8E with them is #UD there) and a
- * 10-byte instruction limit (15 since the 386). Counted, not replayed. */
+/* Tests that show what only the 286 does: no FS/GS (8C/8E with them is #UD there), a
+ * 10-byte instruction limit (15 since the 386), IDIV quotients that later CPUs fault on,
+ * register-form LES/LDS (VEX since AVX). Counted, not replayed. */
 static bool only_286(const struct moo_test *t)
 {
     uint8_t op = opcode_of(t);
@@ -257,6 +258,10 @@ static bool only_286(const struct moo_test *t)
     if (t->exception == 13 && t->byte_count > 10)
         return true;
     if (t->exception < 0 && idiv_overflows(t))
+        return true;
+    /* LES/LDS with a register operand: since AVX those bytes start a VEX instruction */
+    if ((op == 0xc4 || op == 0xc5) && decode_insn(MODE_16, t->bytes, t->byte_count, &in) == DECODE_OK &&
+        in.encoding == ENC_VEX)
         return true;
     if ((op == 0x8c || op == 0x8e) && decode_insn(MODE_16, t->bytes, t->byte_count, &in) == DECODE_OK)
         return (in.reg & 7) >= 4;
@@ -481,8 +486,12 @@ static void replay(WHV_EMULATOR_HANDLE emu, const char *file, const char *key,
         io.AccessInfo.IsWrite = (op & 2) != 0 || op == 0x6e || op == 0x6f;
         io.AccessInfo.AccessSize = (op & 1) ? 2 : 1;
         io.AccessInfo.StringOp = op >= 0x6c && op <= 0x6f;
-        io.PortNumber = (op & 8) || io.AccessInfo.StringOp ? t->init_regs.v[DX]
-                                                           : (uint16_t)(t->bytes[t->byte_count - 1]);
+        io.PortNumber = t->init_regs.v[DX];
+        if (!(op & 8) && !io.AccessInfo.StringOp) { /* E4-E7: the port is the imm8 */
+            struct insn in;
+            if (decode_insn(MODE_16, t->bytes, t->byte_count, &in) == DECODE_OK)
+                io.PortNumber = (UINT16)in.imm;
+        }
         io.Rax = t->init_regs.v[AX];
         io.Rcx = t->init_regs.v[CX];
         io.Rsi = t->init_regs.v[SI];
