@@ -257,7 +257,10 @@ enum exec_result x_enter(struct vcpu *cpu, const struct insn *in, struct operand
     unsigned size = in->opsize, width = stack_address_size(cpu);
     unsigned level = (unsigned)ops[1].imm & 31;
     uint64_t alloc = ops[0].imm & 0xffff, bp = reg_get(cpu, R_RBP);
-    uint64_t frame_temp = stack_offset(cpu, -(int64_t)size), value = bp & size_mask(size);
+    /* FrameTemp is rSP after the push, the register: a 16-bit stack keeps ESP[31:16] there */
+    uint64_t frame_temp = (reg_get(cpu, R_RSP) & ~size_mask(width)) |
+                          stack_offset(cpu, -(int64_t)size);
+    uint64_t value = bp & size_mask(size);
     enum exec_result r = stack_push(cpu, &value, 1, size);
 
     for (unsigned i = 1; r == EXEC_OK && i < level; i++) {

@@ -464,20 +464,13 @@ enum exec_result mmu_fetch(struct vcpu *cpu, unsigned have, unsigned want)
 {
     uint64_t ip_mask = cpu->code_mode == MODE_64 ? ~UINT64_C(0)
                        : cpu->code_mode == MODE_32 ? 0xffffffffu : 0xffffu;
-    while (have < want) {
-        /* IP wraps between instructions, not inside one: a byte past offset 0xffff (or 4 GiB
-         * - 1) of 16-bit (32-bit) code is beyond the CS limit, #GP, as the CPU has it */
-        uint64_t ip = (reg_get(cpu, R_RIP) & ip_mask) + have;
-        unsigned n = want - have;
-        enum exec_result r;
-        /* one page at a time, so a fault names the page that really faulted */
-        unsigned to_page_end = PAGE_SIZE - (unsigned)(ip & (PAGE_SIZE - 1));
-        if (n > to_page_end)
-            n = to_page_end;
-        r = mmu_read(cpu, SEG_CS, ip, cpu->bytes + have, n, MMU_EXEC);
-        if (r != EXEC_OK)
-            return r;
-        have += n;
-    }
-    return EXEC_OK;
+    /* IP wraps between instructions, not inside one: a byte past offset 0xffff (or 4 GiB - 1)
+     * of 16-bit (32-bit) code is beyond the CS limit, #GP, as the CPU has it */
+    uint64_t ip = (reg_get(cpu, R_RIP) & ip_mask) + have;
+
+    if (want <= have)
+        return EXEC_OK;
+    /* one read: resolve() translates every page of it (a fault names the page that faulted)
+     * before the memory callback sees a byte */
+    return mmu_read(cpu, SEG_CS, ip, cpu->bytes + have, want - have, MMU_EXEC);
 }

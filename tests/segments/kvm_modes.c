@@ -1,4 +1,5 @@
-/* Real mode, virtual-8086 mode, 32-bit protected mode and paged 64-bit mode: one instruction
+/* Real mode, virtual-8086 mode, 32-bit protected mode (with and without paging),
+ * compatibility mode and 64-bit mode (4- and 5-level paging, SMEP, SMAP): one instruction
  * from a hand-written state, whose outcome the SDM fixes (the table names the section).
  * whvemu must give exactly that: the vector, whether an error code is delivered and its
  * value, CR2 for #PF, or the registers after the instruction.
@@ -50,10 +51,13 @@
 #define NO_FAULT (-1)
 #define NO_ERROR (-1)
 #define NONCANON UINT64_C(0x0000800000000000)
+#define CR4_SMEP (UINT64_C(1) << 20)
+#define CR4_SMAP (UINT64_C(1) << 21)
 
 enum exc { SS = 12, GP = 13, PF = 14, AC = 17 };
 
-enum mode { REAL, V86, PROT32_USER, PAGED32_USER, LONG64, LONG64_USER, LONG64_LA57 };
+enum mode { REAL, V86, PROT32_USER, PAGED32_USER, LONG64, LONG64_USER, LONG64_LA57,
+            COMPAT32_USER };
 
 /* A segment register as both sides see it. */
 struct seg {
@@ -92,6 +96,7 @@ struct mode_case {
     /* the instruction pointer, when not the mode's default; the exit then gives no
      * instruction bytes, so whvemu fetches them */
     uint32_t ip;
+    uint64_t cr4;               /* CR4 bits beyond the mode's (SMEP, SMAP) */
 };
 
 static const struct mode_case cases[] = {
@@ -152,6 +157,23 @@ static const struct mode_case cases[] = {
       "8b 03", S_DEFAULT, S_WRAP, S_DEFAULT, 0, 0xffff0010u, 0, 0, false, NO_FAULT, NO_ERROR,
       0 },
 
+    /* compatibility mode, CPL 3: segmentation as in protected mode (on kvm_pvm this code
+     * runs on the CPU itself) */
+    { "compat: expand-down at the limit", "Vol. 3 5.3", COMPAT32_USER, "8b 03", S_DEFAULT,
+      S_DOWN_BYTE, S_DEFAULT, 0, 0xffd, 0, 0, false, GP, 0, 0 },
+    { "compat: expand-down above the limit", "Vol. 3 5.3", COMPAT32_USER, "8b 03", S_DEFAULT,
+      S_DOWN_BYTE, S_DEFAULT, 0, 0x1000, 0, 0, false, NO_FAULT, NO_ERROR, 0 },
+    { "compat: CS override read from execute-only code", "Vol. 3 5.4", COMPAT32_USER,
+      "2e 8b 03", S_CODE_EXEC_ONLY, S_DEFAULT, S_DEFAULT, 0, CODE, 0, 0, false, GP, 0, 0 },
+    { "compat: write to read-only data", "Vol. 3 5.4", COMPAT32_USER, "89 03", S_DEFAULT,
+      S_READ_ONLY, S_DEFAULT, 0, DATA, 0, 0, false, GP, 0, 0 },
+    { "compat: SS-relative beyond the limit", "Vol. 3 6.15 Interrupt 12", COMPAT32_USER,
+      "8b 45 00", S_DEFAULT, S_DEFAULT, S_LIMIT_1FFF, 0, 0, 0x1ffe, 0x1000, false, SS, 0, 0 },
+    { "compat: null DS", "Vol. 3 5.4.1", COMPAT32_USER, "8b 03", S_DEFAULT, S_NULL, S_DEFAULT,
+      0, DATA, 0, 0, false, GP, 0, 0 },
+    { "compat: base + offset wraps at 4 GiB", "Vol. 3 3.4", COMPAT32_USER, "8b 03", S_DEFAULT,
+      S_WRAP, S_DEFAULT, 0, 0xffff0010u, 0, 0, false, NO_FAULT, NO_ERROR, 0 },
+
     /* 32-bit paging, CPL 3: instruction fetch with a CS base that is not page aligned */
     { "fetch stops at the instruction's end, before a not-present page (CS base 0x10)",
       "Vol. 3 4.7 (fetch of the bytes the instruction has)", PAGED32_USER, "8b 03",
@@ -184,13 +206,20 @@ static const struct mode_case cases[] = {
       PAGE_ABSENT - 2, 0, 0, false, PF, 4, PAGE_ABSENT },
     { "fetch straddling into a not-present page, NXE: I/D set", "Vol. 3 4.7 (I/D)",
       LONG64_USER, "8b 03", S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, DATA, 0, 0, false, PF,
-      0x14 | 4, PAGE_ABSENT, PAGE_ABSENT - 1 },
+      0x14, PAGE_ABSENT, PAGE_ABSENT - 1 },
     { "user read of a user page", "Vol. 3 4.6", LONG64_USER, "8b 03", S_DEFAULT, S_DEFAULT,
       S_DEFAULT, 0, DATA + 0x10, 0, 0, false, NO_FAULT, NO_ERROR, 0 },
     { "non-canonical address", "Vol. 1 3.3.7.1", LONG64, "8b 03", S_DEFAULT, S_DEFAULT,
       S_DEFAULT, 0, NONCANON, 0, 0, false, GP, 0, 0 },
     { "non-canonical RSP-based reference", "Vol. 3 6.15 Interrupt 12", LONG64_USER, "50",
       S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, 0, 0, NONCANON + 8, false, SS, 0, 0 },
+    { "SMAP: supervisor read of a user page", "Vol. 3 4.6 (SMAP)", LONG64, "8b 03", S_DEFAULT,
+      S_DEFAULT, S_DEFAULT, 0, DATA + 0x10, 0, 0, false, PF, 1, DATA + 0x10, 0, CR4_SMAP },
+    { "SMAP with RFLAGS.AC: allowed", "Vol. 3 4.6 (SMAP)", LONG64, "8b 03", S_DEFAULT,
+      S_DEFAULT, S_DEFAULT, 0, DATA + 0x10, 0, 0, true, NO_FAULT, NO_ERROR, 0, 0, CR4_SMAP },
+    { "SMEP: supervisor fetch from a user page", "Vol. 3 4.6 (SMEP)", LONG64, "8b 03",
+      S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, DATA, 0, 0, false, PF, 0x11, CODE + 0x100,
+      CODE + 0x100, CR4_SMEP },
     { "LA57: a 57-bit address is canonical (#PF, not #GP)", "Vol. 3 4.5 (5-level paging)",
       LONG64_LA57, "8b 03", S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, NONCANON, 0, 0, false, PF, 0,
       NONCANON },
@@ -212,7 +241,7 @@ static bool protected_mode(enum mode m)
 
 static bool long_mode(enum mode m)
 {
-    return m == LONG64 || m == LONG64_USER || m == LONG64_LA57;
+    return m == LONG64 || m == LONG64_USER || m == LONG64_LA57 || m == COMPAT32_USER;
 }
 
 static bool paged(enum mode m)
@@ -222,7 +251,7 @@ static bool paged(enum mode m)
 
 static unsigned cpl_of(enum mode m)
 {
-    return m == V86 || m == PROT32_USER || m == PAGED32_USER || m == LONG64_USER ? 3 : 0;
+    return m == REAL || m == LONG64 || m == LONG64_LA57 ? 0 : 3;
 }
 
 static struct seg real_segment(uint16_t selector, bool v86, bool code)
@@ -277,6 +306,7 @@ static struct seg segment_of(const struct mode_case *c, enum seg_kind kind, unsi
                             which == 0);
     case PROT32_USER:
     case PAGED32_USER: return which == 0 ? flat(0x1b, 0xb, 3) : flat(0x23, 0x3, 3);
+    case COMPAT32_USER: return which == 0 ? flat(0x23, 0xb, 3) : flat(0x2b, 0x3, 3);
     default:
         if (which == 0) {
             s = flat(dpl == 0 ? 0x08 : 0x33, 0xb, dpl);
@@ -334,12 +364,15 @@ static void put32(uint8_t *m, uint64_t at, uint32_t v)
     memcpy(m + at, &v, 4);
 }
 
-/* The paged modes' tables: everything below IMAGE_SIZE user-accessible and writable but the
- * special pages. */
+/* The paged modes' tables: the system pages (descriptor tables, handlers, TSS, the ring-0
+ * stacks) supervisor-only, so that SMEP and SMAP cases can run; everything else below
+ * IMAGE_SIZE user-accessible and writable but the special pages. */
 static void map_pages(struct pw_guest *pw, bool reserved_bits)
 {
     for (uint64_t page = 0; page < IMAGE_SIZE; page += 4096) {
         uint64_t flags = PTE_P | PTE_RW | PTE_US;
+        if (page < CODE || (page >= STACK_TOP && page < IST_STACK_TOP))
+            flags = PTE_P | PTE_RW;
         if (page == PAGE_ABSENT)
             continue;
         if (page == PAGE_READ_ONLY)
@@ -456,8 +489,8 @@ static void run_whvemu(const struct mode_case *c, const uint8_t *image, struct p
     set_segment(pw, WHvX64RegisterGs, &ds);
     set_segment(pw, WHvX64RegisterSs, &ss);
     pw_set_reg(pw, WHvX64RegisterCr0, cr0_of(c->mode));
-    if (!paged(c->mode))
-        pw_set_reg(pw, WHvX64RegisterCr4, 0);
+    pw_set_reg(pw, WHvX64RegisterCr4,
+               paged(c->mode) ? pw_reg(pw, WHvX64RegisterCr4) | c->cr4 : 0);
     if (!long_mode(c->mode))
         pw_set_reg(pw, WHvX64RegisterEfer, 0);
     pw_set_reg(pw, WHvX64RegisterRflags, rflags_of(c));
@@ -620,7 +653,8 @@ static bool run_kvm(const struct mode_case *c, const uint8_t *image, const struc
         snprintf(why, why_size, "KVM_GET_REGS failed");
         goto out;
     }
-    if (sregs.cs.base + regs.rip == code_linear(c) + length + 1) { /* the HLT after the instruction */
+    /* halted on the HLT after the instruction */
+    if (sregs.cs.base + regs.rip == code_linear(c) + length + 1) {
         memset(o, 0, sizeof *o);
         o->vector = NO_FAULT;
         o->error = NO_ERROR;

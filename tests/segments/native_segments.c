@@ -23,10 +23,14 @@
 #include "synth.h"
 
 #define BUFFER_SIZE 0x2000u
+#define RANDOM_CASES 3000u
+#define RANDOM_SEED UINT64_C(0x5e6d5e6d) /* another: SEGMENTS_SEED=n in the environment */
 /* guest-physical addresses of the fixture's regions (their GVAs are the host addresses) */
 #define GPA_BUFFER UINT64_C(0x10000000)
 #define GPA_CODE UINT64_C(0x20000000)
+#define GPA_READ_ONLY UINT64_C(0x30000000)
 #define NO_FAULT (-1)
+#define ANY_OUTCOME (-2) /* random cases: no answer stated, the CPU's is the reference */
 #define COMPARED_FLAGS 0xcd5u /* CF PF AF ZF SF OF and DF */
 
 /* The segments a case can give DS, ES and SS. */
@@ -42,14 +46,17 @@ enum seg_id {
                        * 0x1000-0xffffffff */
     SEG_READ_ONLY,    /* 32-bit read-only data at the buffer, 4 GiB */
     SEG_CODE32,       /* 32-bit readable code at the buffer, 4 GiB (loadable into DS) */
+    SEG_LOW16,        /* 16-bit data at buffer - 0xf000, limit 0xffff: offsets 0xf000-0xffff
+                       * are the buffer, 0 the guard pages before it */
     SEG_CODE16,       /* tests/diff's 16-bit readable code segment (the runner's) */
     SEG_WRAP32,       /* tests/diff's 32-bit data at the buffer + 0x1000, 4 GiB */
     SEG_ID_COUNT
 };
 
 /* The LDT entries this test installs after tests/diff's. */
-static const enum seg_id own_entries[] = { SEG_BYTE16, SEG_ODD16, SEG_PAGE32, SEG_DOWN16,
-                                           SEG_DOWN32, SEG_READ_ONLY, SEG_CODE32 };
+static const enum seg_id own_entries[] = { SEG_BYTE16,    SEG_ODD16,     SEG_PAGE32,
+                                           SEG_DOWN16,    SEG_DOWN32,    SEG_READ_ONLY,
+                                           SEG_CODE32,    SEG_LOW16 };
 
 static struct ldt_spec spec_of(enum seg_id id)
 {
@@ -68,6 +75,7 @@ static struct ldt_spec spec_of(enum seg_id id)
         s.pages = s.bits32 = s.expand_down = true;
         break;
     case SEG_READ_ONLY: s.limit = 0xfffff; s.pages = s.bits32 = s.read_only = true; break;
+    case SEG_LOW16: s.base = buf - 0xf000; s.limit = 0xffff; break;
     default: /* SEG_CODE32 */ s.limit = 0xfffff; s.pages = s.bits32 = s.code = true; break;
     }
     return s;
@@ -113,6 +121,10 @@ struct seg_case {
     bool ac;                        /* RFLAGS.AC */
     int vector;                     /* what the SDM says: NO_FAULT or the vector */
     uint32_t error;
+    /* this CPU writes part of the instruction's result before it faults (stack slots,
+     * registers); whvemu's registers must be the initial ones, its memory the initial one
+     * or the CPU's (docs/segmentation.md, docs/system-instructions.md) */
+    bool cpu_partial;
 };
 
 #define REGS(...) { __VA_ARGS__ }
@@ -192,6 +204,24 @@ static const struct seg_case cases[] = {
     { "mov ax,[bx] beyond the limit and misaligned: the limit first", 16, "8b 07", SEG_BYTE16,
       SEG_MODE_DEFAULT, SEG_MODE_DEFAULT, REGS([R_BX] = 0x1001), true, EXC_GP, 0 },
 
+    /* stack and string instructions: the whole access is checked before anything is written */
+    { "pusha straddling the expand-down limit", 16, "60", SEG_MODE_DEFAULT, SEG_MODE_DEFAULT,
+      SEG_DOWN16, REGS([R_SP] = 0x100f), false, EXC_SS, 0, true },
+    { "pusha above the expand-down limit", 16, "60", SEG_MODE_DEFAULT, SEG_MODE_DEFAULT,
+      SEG_DOWN16, REGS([R_AX] = 0x1111, [R_DI] = 0x2222, [R_SP] = 0x1010), false, NO_FAULT,
+      0 },
+    { "popa reading beyond the SS limit", 16, "61", SEG_MODE_DEFAULT, SEG_MODE_DEFAULT,
+      SEG_BYTE16, REGS([R_SP] = 0xff8), false, EXC_SS, 0, true },
+    { "pop ax at SP 0xffff", 16, "58", SEG_MODE_DEFAULT, SEG_MODE_DEFAULT, SEG_MODE_DEFAULT,
+      REGS([R_SP] = 0xffff), false, EXC_SS, 0 },
+    { "rep stosw: DI wraps from 0xfffe to 0 (a guard page)", 16, "f3 ab", SEG_MODE_DEFAULT,
+      SEG_LOW16, SEG_MODE_DEFAULT, REGS([R_AX] = 0xabcd, [R_CX] = 3, [R_DI] = 0xfffe), false,
+      EXC_PF, 6 },
+    { "movsw from DS offset 0xffff", 16, "a5", SEG_LOW16, SEG_MODE_DEFAULT, SEG_MODE_DEFAULT,
+      REGS([R_SI] = 0xffff, [R_DI] = 0x10), false, EXC_GP, 0 },
+    { "xlat beyond the DS limit", 16, "d7", SEG_BYTE16, SEG_MODE_DEFAULT, SEG_MODE_DEFAULT,
+      REGS([R_AX] = 0x01, [R_BX] = 0xfff), false, EXC_GP, 0 },
+
     /* 32-bit code */
     { "mov eax,[ebx] page-granular limit, last dword", 32, "8b 03", SEG_PAGE32,
       SEG_MODE_DEFAULT, SEG_MODE_DEFAULT, REGS([R_BX] = 0xffc), false, NO_FAULT, 0 },
@@ -228,6 +258,18 @@ static const struct seg_case cases[] = {
     { "rep movsb into the ES limit: two bytes copied, then #GP", 32, "f3 a4", SEG_WRAP32,
       SEG_PAGE32, SEG_MODE_DEFAULT, REGS([R_CX] = 4, [R_SI] = 0, [R_DI] = 0xffe), false,
       EXC_GP, 0 },
+    { "enter 8,0 leaving ESP below the expand-down limit", 32, "c8 08 00 00", SEG_MODE_DEFAULT,
+      SEG_MODE_DEFAULT, SEG_DOWN32, REGS([R_SP] = 0x1008, [R_BP] = 0x55), false, EXC_SS, 0 },
+    { "enter 8,0 within the expand-down stack", 32, "c8 08 00 00", SEG_MODE_DEFAULT,
+      SEG_MODE_DEFAULT, SEG_DOWN32, REGS([R_SP] = 0x1010, [R_BP] = 0x55), false, NO_FAULT, 0 },
+    { "leave with EBP beyond the SS limit", 32, "c9", SEG_MODE_DEFAULT, SEG_MODE_DEFAULT,
+      SEG_PAGE32, REGS([R_BP] = 0x1000), false, EXC_SS, 0 },
+    { "push dword [ebx] beyond the DS limit: #GP, not #SS", 32, "ff 33", SEG_PAGE32,
+      SEG_MODE_DEFAULT, SEG_MODE_DEFAULT, REGS([R_BX] = 0xffe), false, EXC_GP, 0 },
+    { "pop dword [ebx] into read-only data: ESP unchanged", 32, "8f 03", SEG_READ_ONLY,
+      SEG_MODE_DEFAULT, SEG_MODE_DEFAULT, REGS([R_BX] = 0x10), false, EXC_GP, 0 },
+    { "stosb with a null ES", 32, "aa", SEG_MODE_DEFAULT, SEG_NULL, SEG_MODE_DEFAULT,
+      REGS([R_DI] = 0x10), false, EXC_GP, 0 },
     { "mov eax,[ebx] DS null", 32, "8b 03", SEG_NULL, SEG_MODE_DEFAULT, SEG_MODE_DEFAULT,
       REGS([R_BX] = 0x10), false, EXC_GP, 0 },
     { "movsb from a null DS", 32, "a4", SEG_NULL_RPL3, SEG_MODE_DEFAULT, SEG_MODE_DEFAULT,
@@ -307,7 +349,10 @@ static void emulate(const struct seg_case *c, const uint8_t *bytes, unsigned len
     f.region[1] = (struct fixture_region){ l->code_start, GPA_CODE,
                                            (uint8_t *)(uintptr_t)l->code_start,
                                            l->code_end - l->code_start, false };
-    f.region_count = 2;
+    f.region[2] = (struct fixture_region){ (uint64_t)(uintptr_t)l->read_only, GPA_READ_ONLY,
+                                           (uint8_t *)(uintptr_t)l->read_only, NATIVE_PAGE,
+                                           false };
+    f.region_count = 3;
     for (unsigned i = 0; i < 8; i++)
         f.regs[i].Reg64 = gpr[i];
     f.regs[WHvX64RegisterRip].Reg64 = native_slot_ip(c->bits);
@@ -356,7 +401,9 @@ static void emulate(const struct seg_case *c, const uint8_t *bytes, unsigned len
     }
 }
 
-static void run_case(const struct seg_case *c)
+/* False when the case was not run natively: the emulator says it reaches beyond the guard
+ * pages, where the CPU could touch the program's own memory. */
+static bool run_case(const struct seg_case *c)
 {
     const struct native_layout *l = native_layout();
     uint8_t bytes[16];
@@ -381,6 +428,9 @@ static void run_case(const struct seg_case *c)
     memcpy(emulated_ram, initial_ram, BUFFER_SIZE);
     native_place(c->bits, bytes, length);
     emulate(c, bytes, length, seg, gpr, rflags, &emulated);
+    if (emulated.faulted && emulated.vector == EXC_PF &&
+        (emulated.cr2 < l->guard || emulated.cr2 - l->guard >= l->guard_size))
+        return false;
 
     memcpy(l->buffer, initial_ram, BUFFER_SIZE);
     memset(&in, 0, sizeof in);
@@ -395,8 +445,8 @@ static void run_case(const struct seg_case *c)
     native.rflags = nr.out.rflags;
     native.rip = native_slot_ip(c->bits) + length;
     if (nr.faulted) {
-        CHECK(nr.fault_ip == native_slot_ip(c->bits), "%s: native fault outside the slot (signal %d)",
-              c->what, nr.signo);
+        CHECK(nr.fault_ip == native_slot_ip(c->bits),
+              "%s: native fault outside the slot (signal %d)", c->what, nr.signo);
         native.faulted = true;
         native.vector = nr.vector;
         native.has_error = has_error_code(nr.vector);
@@ -406,8 +456,10 @@ static void run_case(const struct seg_case *c)
     }
 
     /* the case tests what it says */
-    CHECK(native.faulted == (c->vector != NO_FAULT) &&
-              (!native.faulted || (native.vector == (unsigned)c->vector && native.error == c->error)),
+    CHECK(c->vector == ANY_OUTCOME ||
+              (native.faulted == (c->vector != NO_FAULT) &&
+               (!native.faulted ||
+                (native.vector == (unsigned)c->vector && native.error == c->error))),
           "%s: the CPU %s %u(%u), the SDM says %d(%u)", c->what,
           native.faulted ? "raised" : "did not fault", native.vector, native.error, c->vector,
           c->error);
@@ -420,6 +472,15 @@ static void run_case(const struct seg_case *c)
           native.faulted ? "raised" : "no exception", native.vector, native.error);
     CHECK(native.vector != EXC_PF || emulated.cr2 == native.cr2,
           "%s: CR2 emulated 0x%" PRIx64 " native 0x%" PRIx64, c->what, emulated.cr2, native.cr2);
+    if (c->cpu_partial && native.faulted) {
+        for (unsigned i = 0; i < 8; i++)
+            CHECK(emulated.gpr[i] == gpr[i], "%s: GPR %u written on a fault", c->what, i);
+        CHECK(memcmp(emulated_ram, initial_ram, BUFFER_SIZE) == 0 ||
+                  memcmp(emulated_ram, l->buffer, BUFFER_SIZE) == 0,
+              "%s: memory neither as it was nor as the CPU left it", c->what);
+        CHECK(emulated.rip == native.rip, "%s: RIP moved on a fault", c->what);
+        return true;
+    }
     for (unsigned i = 0; i < 8; i++)
         CHECK((emulated.gpr[i] & mask) == (native.gpr[i] & mask),
               "%s: GPR %u emulated 0x%" PRIx64 " native 0x%" PRIx64, c->what, i,
@@ -430,10 +491,96 @@ static void run_case(const struct seg_case *c)
     CHECK(emulated.rip == native.rip, "%s: RIP emulated 0x%" PRIx64 " native 0x%" PRIx64,
           c->what, emulated.rip, native.rip);
     CHECK(memcmp(emulated_ram, l->buffer, BUFFER_SIZE) == 0, "%s: memory differs", c->what);
+    return true;
+}
+
+/* ---- random cases: memory forms with addresses at the segments' edges ---- */
+
+static const struct {
+    unsigned bits;
+    const char *bytes;
+    bool cpu_partial;
+} random_forms[] = {
+    { 16, "8b 07" },    { 16, "8a 07" },    { 16, "89 07" },    { 16, "01 07" },
+    { 16, "ff 37" },    { 16, "8f 07" },    { 16, "87 07" },    { 16, "66 8b 07" },
+    { 16, "0f b7 07" }, { 16, "8b 46 00" }, { 16, "8b 40 fe" }, { 16, "a5" },
+    { 16, "ab" },       { 16, "ad" },       { 16, "a7" },       { 16, "f3 a4" },
+    { 16, "50" },       { 16, "58" },       { 16, "60", true }, { 16, "61", true },
+    { 16, "c9" },       { 16, "67 8b 03" }, { 16, "d7" },
+    { 32, "8b 03" },    { 32, "66 8b 03" }, { 32, "88 03" },    { 32, "89 03" },
+    { 32, "01 03" },    { 32, "ff 33" },    { 32, "8f 03" },    { 32, "87 03" },
+    { 32, "8b 45 00" }, { 32, "8b 43 fe" }, { 32, "a5" },       { 32, "ab" },
+    { 32, "ad" },       { 32, "a7" },       { 32, "f3 a4" },    { 32, "50" },
+    { 32, "58" },       { 32, "60", true }, { 32, "61", true }, { 32, "c9" },
+    { 32, "c8 08 00 00", true },            { 32, "67 8b 07" }, { 32, "d7" },
+};
+
+/* Offsets at the edges of the segments above: their limits, 64 KiB, 4 GiB, the buffer. */
+static uint64_t edge_offset(struct rng *r)
+{
+    static const uint32_t edges[] = { 0, 0x800, 0x1000, 0x2000, 0xf000, 0x10000 };
+    switch (rng_below(r, 4)) {
+    case 0: return 0x10 + rng_below(r, BUFFER_SIZE - 0x20);
+    case 1: return (uint32_t)(0u - 1 - rng_below(r, 8)); /* near 4 GiB */
+    case 2: return (0xffff - rng_below(r, 8)) + (rng_below(r, 2) ? 0 : rng_below(r, 4));
+    default: return edges[rng_below(r, sizeof edges / sizeof edges[0])] - 4 + rng_below(r, 8);
+    }
+}
+
+static const char *const seg_names[SEG_ID_COUNT] = {
+    [SEG_MODE_DEFAULT] = "default", [SEG_NULL] = "null",        [SEG_NULL_RPL3] = "null/3",
+    [SEG_BYTE16] = "byte16",        [SEG_ODD16] = "odd16",      [SEG_PAGE32] = "page32",
+    [SEG_DOWN16] = "down16",        [SEG_DOWN32] = "down32",    [SEG_READ_ONLY] = "read-only",
+    [SEG_CODE32] = "code32",        [SEG_CODE16] = "code16",    [SEG_WRAP32] = "wrap32",
+    [SEG_LOW16] = "low16",
+};
+
+static unsigned random_cases(unsigned count, uint64_t seed)
+{
+    static const enum seg_id data[] = { SEG_NULL,   SEG_NULL_RPL3, SEG_BYTE16,    SEG_ODD16,
+                                        SEG_PAGE32, SEG_DOWN16,    SEG_DOWN32,    SEG_READ_ONLY,
+                                        SEG_CODE32, SEG_LOW16,     SEG_WRAP32 };
+    static const enum seg_id stack[] = { SEG_BYTE16, SEG_ODD16, SEG_PAGE32, SEG_DOWN16,
+                                         SEG_DOWN32, SEG_LOW16, SEG_WRAP32 };
+    struct rng r = { seed };
+    unsigned ran = 0;
+    char what[160];
+
+    for (unsigned n = 0; n < count; n++) {
+        unsigned f = rng_below(&r, sizeof random_forms / sizeof random_forms[0]);
+        struct seg_case c;
+        memset(&c, 0, sizeof c);
+        c.bits = random_forms[f].bits;
+        c.bytes = random_forms[f].bytes;
+        c.cpu_partial = random_forms[f].cpu_partial;
+        c.ds = data[rng_below(&r, sizeof data / sizeof data[0])];
+        c.es = data[rng_below(&r, sizeof data / sizeof data[0])];
+        c.ss = stack[rng_below(&r, sizeof stack / sizeof stack[0])];
+        for (unsigned i = 0; i < 8; i++)
+            c.gpr[i] = edge_offset(&r);
+        c.gpr[R_CX] = rng_below(&r, 4);
+        c.gpr[R_AX] = rng_next(&r) & 0xffffffffu;
+        if (c.gpr[R_SP] == 0)
+            c.gpr[R_SP] = 2; /* 0 would mean the default stack */
+        c.ac = rng_below(&r, 8) == 0;
+        c.vector = ANY_OUTCOME;
+        snprintf(what, sizeof what,
+                 "random case %u (seed 0x%" PRIx64 "): %u-bit \"%s\" ds %s es %s ss %s "
+                 "bx 0x%" PRIx64 " si 0x%" PRIx64 " di 0x%" PRIx64 " bp 0x%" PRIx64
+                 " sp 0x%" PRIx64 "%s",
+                 n, seed, c.bits, c.bytes, seg_names[c.ds], seg_names[c.es], seg_names[c.ss],
+                 c.gpr[R_BX], c.gpr[R_SI],
+                 c.gpr[R_DI], c.gpr[R_BP], c.gpr[R_SP], c.ac ? " AC" : "");
+        c.what = what;
+        ran += run_case(&c);
+    }
+    return ran;
 }
 
 int main(void)
 {
+    uint64_t seed;
+
     if (!native_init(BUFFER_SIZE) || !native_mode_available(16) || !native_mode_available(32)) {
         fprintf(stderr, "no 16/32-bit code or no modify_ldt here: skipped\n");
         return 77;
@@ -448,8 +595,11 @@ int main(void)
         return 1;
     }
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-        run_case(&cases[i]);
+        CHECK(run_case(&cases[i]), "%s: outside the guard pages", cases[i].what);
     printf("%zu segmentation cases against the CPU\n", sizeof cases / sizeof cases[0]);
+    seed = getenv("SEGMENTS_SEED") ? strtoull(getenv("SEGMENTS_SEED"), NULL, 0) : RANDOM_SEED;
+    printf("%u of %u random cases run (the others reach beyond the guard pages)\n",
+           random_cases(RANDOM_CASES, seed), RANDOM_CASES);
     WHvEmulatorDestroyEmulator(emulator);
     return check_summary();
 }

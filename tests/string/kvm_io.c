@@ -7,16 +7,14 @@
  * virtualization (no kvm_intel / kvm_amd module, e.g. kvm_pvm): there the guest's I/O
  * instructions are emulated by KVM's own software, which is no oracle (it checks only the
  * first bitmap byte and not the TSS type, unlike the SDM and the CPU). */
-#include <fcntl.h>
 #include <linux/kvm.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "check.h"
 #include "harness.h"
+#include "kvm_guest.h"
 
 #define GUEST_MEMORY 0x200000u
 #define CODE 0x1000u
@@ -69,31 +67,22 @@ static void set_segment(struct kvm_segment *s, uint16_t selector, uint8_t type, 
 }
 
 /* 1: the CPU made the access, 0: it faulted, -1: KVM could not run the case. */
-static int run_on_cpu(int kvm, const struct state *st)
+static int run_on_cpu(const struct state *st)
 {
-    int result = -1, vm = -1, vcpu = -1, mmap_size;
-    uint8_t *memory = MAP_FAILED;
-    struct kvm_run *run = MAP_FAILED;
+    int result = -1;
+    struct kvm_guest g;
     struct kvm_sregs sregs;
     struct kvm_regs regs;
-    struct kvm_userspace_memory_region region;
+    char why[128];
+    uint8_t *memory;
+    int vcpu;
 
-    vm = ioctl(kvm, KVM_CREATE_VM, 0);
-    memory = mmap(NULL, GUEST_MEMORY, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (vm < 0 || memory == MAP_FAILED)
+    if (!kvm_guest_create(&g, GUEST_MEMORY, why, sizeof why)) {
+        fprintf(stderr, "kvm: %s\n", why);
         goto out;
-    memset(&region, 0, sizeof region);
-    region.memory_size = GUEST_MEMORY;
-    region.userspace_addr = (uint64_t)(uintptr_t)memory;
-    if (ioctl(vm, KVM_SET_USER_MEMORY_REGION, &region) < 0)
-        goto out;
-    vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
-    mmap_size = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
-    if (vcpu < 0 || mmap_size <= 0)
-        goto out;
-    run = mmap(NULL, (size_t)mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
-    if (run == MAP_FAILED)
-        goto out;
+    }
+    memory = g.memory;
+    vcpu = g.vcpu;
 
     memory[CODE + in_dx(st, memory + CODE)] = 0xf4; /* hlt */
     tss_bytes(memory + TSS);
@@ -134,21 +123,15 @@ static int run_on_cpu(int kvm, const struct state *st)
     regs.rflags = 0x2 | (uint64_t)st->iopl << 12 | (st->v86 ? 0x20000u : 0);
     if (ioctl(vcpu, KVM_SET_REGS, &regs) < 0 || ioctl(vcpu, KVM_RUN, 0) < 0)
         goto out;
-    if (run->exit_reason == KVM_EXIT_IO && run->io.port == st->port && run->io.size == st->size)
+    if (g.run->exit_reason == KVM_EXIT_IO && g.run->io.port == st->port &&
+        g.run->io.size == st->size)
         result = 1;
-    else if (run->exit_reason == KVM_EXIT_SHUTDOWN)
+    else if (g.run->exit_reason == KVM_EXIT_SHUTDOWN)
         result = 0;
     else
-        fprintf(stderr, "kvm: unexpected exit %u\n", run->exit_reason);
+        fprintf(stderr, "kvm: unexpected exit %u\n", g.run->exit_reason);
 out:
-    if (run != MAP_FAILED)
-        munmap(run, (size_t)mmap_size);
-    if (vcpu >= 0)
-        close(vcpu);
-    if (memory != MAP_FAILED)
-        munmap(memory, GUEST_MEMORY);
-    if (vm >= 0)
-        close(vm);
+    kvm_guest_destroy(&g);
     return result;
 }
 
@@ -194,13 +177,16 @@ int main(void)
     const unsigned full_limit = IOMAP_OFFSET + 0x80;
     const unsigned limits[] = { full_limit, full_limit - 1, 0x67, IOMAP_OFFSET + 0x10 };
     unsigned cases = 0, allowed = 0;
-    int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+    struct kvm_guest probe;
+    char why[128];
+    bool usable = kvm_guest_create(&probe, 4096, why, sizeof why);
 
-    if (kvm < 0 || ioctl(kvm, KVM_GET_API_VERSION, 0) != KVM_API_VERSION) {
-        fprintf(stderr, "no usable /dev/kvm: skipped\n");
+    kvm_guest_destroy(&probe);
+    if (!usable) {
+        fprintf(stderr, "no usable /dev/kvm (%s): skipped\n", why);
         return 77;
     }
-    if (access("/sys/module/kvm_intel", F_OK) != 0 && access("/sys/module/kvm_amd", F_OK) != 0) {
+    if (!kvm_is_hardware()) {
         fprintf(stderr, "/dev/kvm is not hardware virtualization here: skipped\n");
         return 77;
     }
@@ -216,7 +202,7 @@ int main(void)
                                 int cpu, emu;
                                 if (v86 && cpl != 3)
                                     continue; /* virtual-8086 code runs at CPL 3 */
-                                cpu = run_on_cpu(kvm, &st);
+                                cpu = run_on_cpu(&st);
                                 if (cpu < 0) {
                                     fprintf(stderr, "KVM could not run a case: skipped\n");
                                     return 77;
@@ -232,7 +218,6 @@ int main(void)
                                 allowed += (unsigned)cpu;
                             }
     printf("%u cases against KVM, %u allowed by the CPU\n", cases, allowed);
-    close(kvm);
     harness_reset(VCPU_LONG64);
     guest_free(&h.guest);
     return check_summary();
