@@ -45,9 +45,8 @@ enum exec_result stack_probe(struct vcpu *cpu, unsigned count, unsigned size)
     return EXEC_OK;
 }
 
-/* Write already-probed slots, in push order, and move rSP below them. */
-static enum exec_result write_slots(struct vcpu *cpu, const uint64_t *values, unsigned count,
-                                    unsigned size)
+enum exec_result stack_push(struct vcpu *cpu, const uint64_t *values, unsigned count,
+                            unsigned size)
 {
     uint8_t buf[8];
 
@@ -60,19 +59,6 @@ static enum exec_result write_slots(struct vcpu *cpu, const uint64_t *values, un
     }
     stack_set_pointer(cpu, stack_offset(cpu, -(int64_t)(count * size)));
     return EXEC_OK;
-}
-
-enum exec_result stack_push(struct vcpu *cpu, const uint64_t *values, unsigned count,
-                            unsigned size)
-{
-    for (unsigned i = 1; i <= count; i++) {
-        uint64_t linear;
-        enum exec_result r = mmu_linear(cpu, SEG_SS, stack_offset(cpu, -(int64_t)(i * size)),
-                                        size, MMU_WRITE, &linear);
-        if (r != EXEC_OK)
-            return r;
-    }
-    return write_slots(cpu, values, count, size);
 }
 
 enum exec_result stack_read(struct vcpu *cpu, uint64_t offset, unsigned size, uint64_t *value)

@@ -18,10 +18,10 @@ void stack_set_pointer(struct vcpu *cpu, uint64_t sp);
 /* Check that count slots of size bytes below rSP can be written, writing nothing. */
 enum exec_result stack_probe(struct vcpu *cpu, unsigned count, unsigned size);
 
-/* Push count values of size bytes, values[0] first (at the highest address). The segment
- * limits of all slots are checked first; then the slots are written in order, each
- * translated as it goes, so a page fault leaves the earlier slots written, as the CPU does
- * (PUSHA, seen natively by tests/diff). stack_probe first makes it all-or-nothing. */
+/* Push count values of size bytes, values[0] first (at the highest address), one slot at
+ * a time: a fault on a later slot leaves the earlier ones written, as the CPU does (PUSHA,
+ * seen natively by tests/diff and tests/segments). stack_probe first makes it
+ * all-or-nothing. */
 enum exec_result stack_push(struct vcpu *cpu, const uint64_t *values, unsigned count,
                             unsigned size);
 
