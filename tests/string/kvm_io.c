@@ -3,10 +3,12 @@
  * CPU either makes the access (a KVM I/O exit) or raises #GP, which with no IDT ends in a
  * triple fault (a shutdown exit). whvemu, given the same state through
  * WHvEmulatorTryIoEmulation, must allow and deny exactly the same accesses.
- * Skipped (exit 77) where /dev/kvm cannot be used, and where it is not backed by hardware
- * virtualization (no kvm_intel / kvm_amd module, e.g. kvm_pvm): there the guest's I/O
- * instructions are emulated by KVM's own software, which is no oracle (it checks only the
- * first bitmap byte and not the TSS type, unlike the SDM and the CPU). */
+ * Skipped (exit 77) where /dev/kvm cannot be used. Where it is not backed by hardware
+ * virtualization (no kvm_intel / kvm_amd module, e.g. kvm_pvm), the guest's I/O
+ * instructions are checked by KVM's own emulator, a peer rather than an oracle: it reads
+ * only the first bitmap byte and ignores the TSS type, unlike the SDM, and it cannot enter
+ * virtual-8086 mode. There every protected-mode case must still agree except those two
+ * documented deviations (docs/strings-and-io.md), which are counted. */
 #include <linux/kvm.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,6 +171,18 @@ static int run_on_whvemu(const struct state *st)
     return 0;
 }
 
+/* Where KVM's emulator allows an access the SDM denies: a 16-bit TSS (it ignores the TSS
+ * type), or a check that needs the second bitmap byte (it reads only the first; the CPU
+ * reads two, and both must be within the TSS limit). */
+static bool kvm_software_deviation(const struct state *st)
+{
+    unsigned first = IOMAP_OFFSET + st->port / 8u;
+    bool sixteen_bit_tss = st->tss_type == 3;
+    bool second_byte = first + 1 > st->tss_limit || st->port % 8u + st->size > 8;
+
+    return sixteen_bit_tss || (first <= st->tss_limit && second_byte);
+}
+
 int main(void)
 {
     static const uint16_t ports[] = { 0x60, 0x61, 0x5f, 0x80, 0x86, 0x87, 0x3f8, 0x3fc, 0x3fe,
@@ -176,7 +190,8 @@ int main(void)
     static const unsigned sizes[] = { 1, 2, 4 };
     const unsigned full_limit = IOMAP_OFFSET + 0x80;
     const unsigned limits[] = { full_limit, full_limit - 1, 0x67, IOMAP_OFFSET + 0x10 };
-    unsigned cases = 0, allowed = 0;
+    unsigned cases = 0, allowed = 0, deviations = 0, v86_not_run = 0;
+    bool software;
     struct kvm_guest probe;
     char why[128];
     bool usable = kvm_guest_create(&probe, 4096, why, sizeof why);
@@ -186,10 +201,10 @@ int main(void)
         fprintf(stderr, "no usable /dev/kvm (%s): skipped\n", why);
         return 77;
     }
-    if (!kvm_is_hardware()) {
-        fprintf(stderr, "/dev/kvm is not hardware virtualization here: skipped\n");
-        return 77;
-    }
+    software = !kvm_is_hardware();
+    if (software)
+        printf("/dev/kvm is KVM's software emulator here: its two known deviations are "
+               "allowed and counted\n");
     for (unsigned v86 = 0; v86 < 2; v86++)
         for (unsigned cpl = 0; cpl < 4; cpl += 3)
             for (unsigned iopl = 0; iopl < 4; iopl += 3)
@@ -202,12 +217,22 @@ int main(void)
                                 int cpu, emu;
                                 if (v86 && cpl != 3)
                                     continue; /* virtual-8086 code runs at CPL 3 */
+                                if (v86 && software) {
+                                    v86_not_run++; /* KVM's emulator clears RFLAGS.VM */
+                                    continue;
+                                }
                                 cpu = run_on_cpu(&st);
                                 if (cpu < 0) {
                                     fprintf(stderr, "KVM could not run a case: skipped\n");
                                     return 77;
                                 }
                                 emu = run_on_whvemu(&st);
+                                if (software && cpu && !emu && kvm_software_deviation(&st)) {
+                                    deviations++;
+                                    cases++;
+                                    allowed++;
+                                    continue;
+                                }
                                 CHECK(cpu == emu,
                                       "cpl %u iopl %u v86 %u tss type %u limit 0x%x port 0x%x "
                                       "size %u: CPU %s, whvemu %s",
@@ -217,7 +242,11 @@ int main(void)
                                 cases++;
                                 allowed += (unsigned)cpu;
                             }
-    printf("%u cases against KVM, %u allowed by the CPU\n", cases, allowed);
+    printf("%u cases against KVM, %u allowed by the CPU", cases, allowed);
+    if (software)
+        printf(", %u of them only by KVM's software deviations; %u virtual-8086 cases not "
+               "run (KVM's emulator cannot enter virtual-8086 mode)", deviations, v86_not_run);
+    printf("\n");
     harness_reset(VCPU_LONG64);
     guest_free(&h.guest);
     return check_summary();
