@@ -233,27 +233,45 @@ enum exec_result x_bmi_logic(struct vcpu *cpu, const struct insn *in, struct ope
     return EXEC_OK;
 }
 
-/* BLSI, BLSMSK, BLSR By, Ey: isolate / mask up to / reset the lowest set bit. CF: the
- * source is non-zero (BLSI) or zero (BLSMSK, BLSR); the rest as for ANDN. */
+/* BLSI, BLSMSK, BLSR (BMI1) and AMD's TBM BLCFILL, BLCI, BLCIC, BLCMSK, BLCS, BLSFILL,
+ * BLSIC, T1MSKC, TZMSK, all By, Ey: a mask from the source and source +/- 1. CF is the
+ * carry out of source + 1 (the source is all ones), the borrow of source - 1 (the source is
+ * zero), or, for BLSI, a non-zero source; the rest as for ANDN. TBM exists only on AMD CPUs
+ * (no CPU here runs it): its flags are those of a logical result with that CF, as the APM
+ * describes and Bochs implements. */
 enum exec_result x_bls(struct vcpu *cpu, const struct insn *in, struct operand *ops)
 {
     unsigned size = ops[0].size;
-    uint64_t src, result, cf;
+    uint64_t mask = size_mask(size), affected = bmi_logic_affected(cpu), src, up, down, result;
+    bool cf;
     enum exec_result r = op_read(cpu, &ops[1], &src);
 
     if (r != EXEC_OK)
         return r;
-    src &= size_mask(size);
+    src &= mask;
+    up = (src + 1) & mask;
+    down = (src - 1) & mask;
     switch (in->mnemonic) {
     case MN_blsi: result = src & (0 - src); cf = src != 0; break;
-    case MN_blsmsk: result = src ^ (src - 1); cf = src == 0; break;
-    default: result = src & (src - 1); cf = src == 0; break; /* MN_blsr */
+    case MN_blsmsk: result = src ^ down; cf = src == 0; break;
+    case MN_blsr: result = src & down; cf = src == 0; break;
+    case MN_blcfill: result = src & up; cf = up == 0; break;
+    case MN_blci: result = src | ~up; cf = up == 0; break;
+    case MN_blcic: result = ~src & up; cf = up == 0; break;
+    case MN_blcmsk: result = src ^ up; cf = up == 0; break;
+    case MN_blcs: result = src | up; cf = up == 0; break;
+    case MN_t1mskc: result = ~src | up; cf = up == 0; break;
+    case MN_blsfill: result = src | down; cf = src == 0; break;
+    case MN_blsic: result = ~src | down; cf = src == 0; break;
+    default: result = ~src & down; cf = src == 0; break; /* MN_tzmsk */
     }
-    result &= size_mask(size);
+    if (in->encoding == ENC_XOP)
+        affected = FL_ARITH; /* TBM */
+    result &= mask;
     r = op_write(cpu, &ops[0], result);
     if (r != EXEC_OK)
         return r;
-    flags_update(cpu, bmi_logic_affected(cpu), flags_logic(result, size) | (cf ? FL_CF : 0));
+    flags_update(cpu, affected, flags_logic(result, size) | (cf ? FL_CF : 0));
     return EXEC_OK;
 }
 
