@@ -69,6 +69,9 @@ enum exec_result x_load_table(struct vcpu *cpu, const struct insn *in, struct op
         base = (base << 8) | buf[i];
     if (in->opsize == 2 && cpu->code_mode != MODE_64)
         base &= 0xffffff;
+    /* a non-canonical table base is #GP(0) (AMD APM's LGDT/LIDT; KVM agrees) */
+    if (cpu->code_mode == MODE_64 && !mmu_is_canonical(cpu, base))
+        return raise_fault(cpu, EXC_GP, true, 0);
     memset(&v, 0, sizeof v);
     v.Table.Limit = (UINT16)(buf[0] | buf[1] << 8);
     v.Table.Base = base;

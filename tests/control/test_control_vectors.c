@@ -857,6 +857,23 @@ static void test_v86(void)
 
 static void test_long_mode(void)
 {
+    /* LGDT/LIDT in 64-bit mode read a 10-byte pseudo-descriptor; a non-canonical base is
+     * #GP(0) (AMD APM LGDT/LIDT "the new ... base address was non-canonical"; KVM agrees) */
+    fresh(VCPU_LONG64);
+    reg(WHvX64RegisterRbx)->Reg64 = 0x80000;
+    put(0x80000, 0x8678000000000fffu, 8);
+    put(0x80008, 0xffff, 2); /* base 0xffff867800000000: canonical */
+    RUN("\x0f\x01\x13"); /* lgdt [rbx] */
+    expect_ok("lgdt 64-bit");
+    CHECK_EQ(reg(WHvX64RegisterGdtr)->Table.Base, 0xffff867800000000u, "lgdt 64-bit base");
+    CHECK_EQ(reg(WHvX64RegisterGdtr)->Table.Limit, 0xfff, "lgdt 64-bit limit");
+    fresh(VCPU_LONG64);
+    reg(WHvX64RegisterRbx)->Reg64 = 0x80000;
+    put(0x80000, 0x0000000000000fffu, 8);
+    put(0x80008, 0x8000, 2); /* base 0x8000000000000000: not canonical */
+    RUN("\x0f\x01\x1b"); /* lidt [rbx] */
+    expect_fault("lidt non-canonical base", 13, 0);
+
     /* IRETQ at CPL 0 pops RIP, CS, RFLAGS, RSP, SS; a null SS is allowed for a 64-bit
      * target at CPL < 3 (SDM IRET, IA-32e mode) */
     fresh(VCPU_LONG64);
