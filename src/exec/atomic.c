@@ -79,7 +79,7 @@ enum exec_result x_cmpxchg_wide(struct vcpu *cpu, const struct insn *in, struct 
 {
     unsigned half = in->mnemonic == MN_cmpxchg16b ? 8 : 4, size = 2 * half;
     uint64_t lo = gpr_read(cpu, GPR_AX, half, false), hi = gpr_read(cpu, GPR_DX, half, false);
-    uint64_t mem_lo = 0, mem_hi = 0, new_lo, new_hi;
+    uint64_t mem_lo, mem_hi, new_lo, new_hi;
     uint8_t buf[16];
     bool equal;
     enum exec_result r;
@@ -89,17 +89,13 @@ enum exec_result x_cmpxchg_wide(struct vcpu *cpu, const struct insn *in, struct 
     r = mmu_read(cpu, (enum segreg)ops[0].seg, ops[0].offset, buf, size, MMU_WRITE);
     if (r != EXEC_OK)
         return r;
-    for (unsigned i = half; i-- > 0;) {
-        mem_lo = (mem_lo << 8) | buf[i];
-        mem_hi = (mem_hi << 8) | buf[half + i];
-    }
+    mem_lo = load_le(buf, half);
+    mem_hi = load_le(buf + half, half);
     equal = mem_lo == lo && mem_hi == hi;
     new_lo = equal ? gpr_read(cpu, GPR_BX, half, false) : mem_lo;
     new_hi = equal ? gpr_read(cpu, GPR_CX, half, false) : mem_hi;
-    for (unsigned i = 0; i < half; i++) {
-        buf[i] = (uint8_t)(new_lo >> (8 * i));
-        buf[half + i] = (uint8_t)(new_hi >> (8 * i));
-    }
+    store_le(buf, half, new_lo);
+    store_le(buf + half, half, new_hi);
     r = mmu_write(cpu, (enum segreg)ops[0].seg, ops[0].offset, buf, size, 0);
     if (r != EXEC_OK)
         return r;

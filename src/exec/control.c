@@ -374,7 +374,7 @@ static enum exec_result switch_to_inner_stack(struct vcpu *cpu, unsigned cpl)
     unsigned offset = tss16 ? 2 + 4 * cpl : 4 + 8 * cpl;
     unsigned length = cpu->long_mode ? 8 : sp_size + 2;
     uint8_t buf[8];
-    uint64_t sp = 0;
+    uint64_t sp;
     uint16_t ss;
     enum exec_result r;
 
@@ -383,8 +383,7 @@ static enum exec_result switch_to_inner_stack(struct vcpu *cpu, unsigned cpl)
     r = mmu_read_system(cpu, tr->Base + offset, buf, length);
     if (r != EXEC_OK)
         return r;
-    for (unsigned i = sp_size; i-- > 0;)
-        sp = (sp << 8) | buf[i];
+    sp = load_le(buf, sp_size);
     if (cpu->long_mode) {
         segment_load_null_stack(cpu, cpl);
         reg_set(cpu, R_RSP, sp);

@@ -208,9 +208,7 @@ static enum exec_result read_operand(struct vcpu *cpu, const struct operand *op,
         r = mmu_read(cpu, (enum segreg)op->seg, op->offset, buf, op->size, access);
         if (r != EXEC_OK)
             return r;
-        *value = 0;
-        for (unsigned i = op->size; i-- > 0;)
-            *value = (*value << 8) | buf[i];
+        *value = load_le(buf, op->size);
         return EXEC_OK;
     default:
         return EXEC_UNSUPPORTED;
@@ -238,8 +236,7 @@ enum exec_result op_write(struct vcpu *cpu, const struct operand *op, uint64_t v
     case OPT_MEM:
         if (op->size == 0 || op->size > 8)
             return EXEC_UNSUPPORTED;
-        for (unsigned i = 0; i < op->size; i++)
-            buf[i] = (uint8_t)(value >> (8 * i));
+        store_le(buf, op->size, value);
         return mmu_write(cpu, (enum segreg)op->seg, op->offset, buf, op->size, 0);
     default:
         return EXEC_UNSUPPORTED;

@@ -43,6 +43,21 @@ enum exec_result op_read_dest(struct vcpu *cpu, const struct operand *op, uint64
 uint64_t gpr_read(struct vcpu *cpu, unsigned reg, unsigned size, bool high8);
 void gpr_write(struct vcpu *cpu, unsigned reg, unsigned size, bool high8, uint64_t value);
 
+/* Guest memory is little-endian: the value of size (0..8) bytes, and back. */
+static inline uint64_t load_le(const uint8_t *bytes, unsigned size)
+{
+    uint64_t v = 0;
+    for (unsigned i = size; i-- > 0;)
+        v = (v << 8) | bytes[i];
+    return v;
+}
+
+static inline void store_le(uint8_t *bytes, unsigned size, uint64_t value)
+{
+    for (unsigned i = 0; i < size; i++)
+        bytes[i] = (uint8_t)(value >> (8 * i));
+}
+
 static inline uint64_t size_mask(unsigned size)
 {
     return size >= 8 ? ~UINT64_C(0) : (UINT64_C(1) << (size * 8)) - 1;

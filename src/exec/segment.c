@@ -56,13 +56,8 @@ enum exec_result descriptor_read(struct vcpu *cpu, uint16_t selector, bool wide,
     r = mmu_read_system(cpu, d->address, bytes, size);
     if (r != EXEC_OK)
         return r;
-    d->raw = 0;
-    d->raw_high = 0;
-    for (unsigned i = 8; i-- > 0;) {
-        d->raw = (d->raw << 8) | bytes[i];
-        if (wide)
-            d->raw_high = (d->raw_high << 8) | bytes[i + 8];
-    }
+    d->raw = load_le(bytes, 8);
+    d->raw_high = wide ? load_le(bytes + 8, 8) : 0;
     *in_table = true;
     return EXEC_OK;
 }

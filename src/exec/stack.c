@@ -28,12 +28,6 @@ void stack_set_pointer(struct vcpu *cpu, uint64_t sp)
     gpr_write(cpu, GPR_SP, stack_address_size(cpu), false, sp);
 }
 
-static void to_bytes(uint8_t *buf, uint64_t value, unsigned size)
-{
-    for (unsigned i = 0; i < size; i++)
-        buf[i] = (uint8_t)(value >> (8 * i));
-}
-
 enum exec_result stack_probe(struct vcpu *cpu, unsigned count, unsigned size)
 {
     for (unsigned i = 1; i <= count; i++) {
@@ -52,7 +46,7 @@ enum exec_result stack_push(struct vcpu *cpu, const uint64_t *values, unsigned c
 
     for (unsigned i = 0; i < count; i++) {
         enum exec_result r;
-        to_bytes(buf, values[i], size);
+        store_le(buf, size, values[i]);
         r = mmu_write(cpu, SEG_SS, stack_offset(cpu, -(int64_t)((i + 1) * size)), buf, size, 0);
         if (r != EXEC_OK)
             return r;
@@ -68,9 +62,7 @@ enum exec_result stack_read(struct vcpu *cpu, uint64_t offset, unsigned size, ui
 
     if (r != EXEC_OK)
         return r;
-    *value = 0;
-    for (unsigned i = size; i-- > 0;)
-        *value = (*value << 8) | buf[i];
+    *value = load_le(buf, size);
     return EXEC_OK;
 }
 
@@ -102,7 +94,7 @@ enum exec_result x_push(struct vcpu *cpu, const struct insn *in, struct operand 
          * vol. 2, PUSH); AMD writes it zero-extended (checked natively on this EPYC) */
         uint8_t buf[2];
         uint64_t slot = stack_offset(cpu, -(int64_t)size);
-        to_bytes(buf, value, 2);
+        store_le(buf, 2, value);
         r = mmu_write(cpu, SEG_SS, slot, buf, 2, 0);
         if (r == EXEC_OK)
             stack_set_pointer(cpu, slot);

@@ -52,20 +52,6 @@ struct string_op {
     uint64_t arith_flags;   /* CMPS, SCAS: the status flags of the last comparison */
 };
 
-static uint64_t load_le(const uint8_t *bytes, unsigned size)
-{
-    uint64_t v = 0;
-    for (unsigned i = size; i-- > 0;)
-        v = (v << 8) | bytes[i];
-    return v;
-}
-
-static void store_le(uint8_t *bytes, unsigned size, uint64_t value)
-{
-    for (unsigned i = 0; i < size; i++)
-        bytes[i] = (uint8_t)(value >> (8 * i));
-}
-
 static void walk_init(struct walk *w, enum segreg seg, unsigned access, uint64_t offset)
 {
     memset(w, 0, sizeof *w);

@@ -45,10 +45,8 @@ enum exec_result x_store_table(struct vcpu *cpu, const struct insn *in, struct o
     if (r != EXEC_OK)
         return r;
     t = &reg_value(cpu, in->mnemonic == MN_sgdt ? R_GDTR : R_IDTR)->Table;
-    buf[0] = (uint8_t)t->Limit;
-    buf[1] = (uint8_t)(t->Limit >> 8);
-    for (unsigned i = 2; i < size; i++)
-        buf[i] = (uint8_t)(t->Base >> (8 * (i - 2)));
+    store_le(buf, 2, t->Limit);
+    store_le(buf + 2, size - 2, t->Base);
     return mmu_write(cpu, (enum segreg)ops[0].seg, ops[0].offset, buf, size, 0);
 }
 
@@ -58,15 +56,14 @@ enum exec_result x_load_table(struct vcpu *cpu, const struct insn *in, struct op
     WHV_REGISTER_VALUE v;
     unsigned size = cpu->code_mode == MODE_64 ? 10 : 6;
     uint8_t buf[10];
-    uint64_t base = 0;
+    uint64_t base;
     enum exec_result r = check_cpl0(cpu);
 
     if (r == EXEC_OK)
         r = mmu_read(cpu, (enum segreg)ops[0].seg, ops[0].offset, buf, size, 0);
     if (r != EXEC_OK)
         return r;
-    for (unsigned i = size; i-- > 2;)
-        base = (base << 8) | buf[i];
+    base = load_le(buf + 2, size - 2);
     if (in->opsize == 2 && cpu->code_mode != MODE_64)
         base &= 0xffffff;
     /* a non-canonical table base is #GP(0) (AMD APM's LGDT/LIDT; KVM agrees) */
