@@ -33,10 +33,13 @@ enum {
     FUZZ_FLAG_MODE_MASK = 3u << 1,
     FUZZ_FLAG_BAD_ARG_SHIFT = 3,      /* bits 3-4: enum fuzz_bad_argument */
     FUZZ_FLAG_BAD_ARG_MASK = 3u << 3,
+    FUZZ_FLAG_VENDOR_DEFAULT = 1u << 5, /* WHVEMU_OPTION_VENDOR left at its default (host),
+                                         * else FUZZ_OPTION_VENDOR_AMD picks a C profile */
 };
 
 enum {
-    FUZZ_OPTION_VENDOR_AMD = 1u << 0,     /* WHVEMU_OPTION_VENDOR: AMD, else Intel */
+    FUZZ_OPTION_VENDOR_AMD = 1u << 0,     /* WHVEMU_OPTION_VENDOR: AMD, else Intel (unless
+                                           * FUZZ_FLAG_VENDOR_DEFAULT) */
     FUZZ_OPTION_RAM_CALLBACK = 1u << 1,   /* whvemu_set_ram_callback installed */
     FUZZ_OPTION_REP_BUDGET_SHIFT = 2,     /* bits 2-7: WHVEMU_OPTION_REP_BUDGET (0: none) */
 };

@@ -228,6 +228,20 @@ static void check_status(const struct world *w, const WHV_VP_EXIT_CONTEXT *vp,
         CHECK(w->registers_written == 0);
 }
 
+/* The default vendor (the host: its stubs run the integer operations) or a C profile. */
+static void select_vendor(WHV_EMULATOR_HANDLE emulator, const struct fuzz_emulate_header *h)
+{
+    uint64_t vendor = ~UINT64_C(0);
+
+    if (h->flags & FUZZ_FLAG_VENDOR_DEFAULT) {
+        CHECK(whvemu_get_option(emulator, WHVEMU_OPTION_VENDOR, &vendor) == S_OK);
+        CHECK(vendor == WHVEMU_VENDOR_HOST);
+        return;
+    }
+    vendor = h->options & FUZZ_OPTION_VENDOR_AMD ? WHVEMU_VENDOR_AMD : WHVEMU_VENDOR_INTEL;
+    CHECK(whvemu_set_option(emulator, WHVEMU_OPTION_VENDOR, vendor) == S_OK);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -258,9 +272,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     WHV_EMULATOR_HANDLE emulator = NULL;
     CHECK(WHvEmulatorCreateEmulator(&callbacks, &emulator) == S_OK);
     CHECK(emulator != NULL);
-    CHECK(whvemu_set_option(emulator, WHVEMU_OPTION_VENDOR,
-                            h.options & FUZZ_OPTION_VENDOR_AMD ? WHVEMU_VENDOR_AMD
-                                                               : WHVEMU_VENDOR_INTEL) == S_OK);
+    select_vendor(emulator, &h);
     CHECK(whvemu_set_option(emulator, WHVEMU_OPTION_REP_BUDGET,
                             h.options >> FUZZ_OPTION_REP_BUDGET_SHIFT) == S_OK);
     if (h.options & FUZZ_OPTION_RAM_CALLBACK)

@@ -49,6 +49,7 @@ struct seed {
     struct reg_assignment regs[4];
     const char *world;            /* the callbacks' answers, hex (emulate_input.h) */
     unsigned options;             /* FUZZ_OPTION_* */
+    bool default_vendor;          /* FUZZ_FLAG_VENDOR_DEFAULT */
 };
 
 /* "no bytes given" needs its own marker since 0 means "all". */
@@ -86,6 +87,11 @@ static const struct seed seeds[] = {
       { { "rcx", 100 }, { "rdi", 0x10000 } }, "", 3u << FUZZ_OPTION_REP_BUDGET_SHIFT },
     { "amd_bsf_flags", VCPU_LONG64, false, "0f bc 03", 0, VOUCHED_READ, 0x10000, 0, 0, 0,
       { { "rbx", 0x10000 } }, "00 00 00 00", FUZZ_OPTION_VENDOR_AMD },
+    /* the default vendor: the integer operations run on the host */
+    { "host_bsr_flags", VCPU_LONG64, false, "48 0f bd 03", 0, VOUCHED_READ, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 }, { "rflags", 0x8d7 } }, "00 00 00 00 00 00 00 00", 0, true },
+    { "host_div_byte", VCPU_LONG64, false, "f6 33", 0, VOUCHED_READ, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 }, { "rax", 0x1234 } }, "35", 0, true },
     { "rep_movsb_endless", VCPU_LONG64, false, "f3 a4", 0, VOUCHED_WRITE, 0x10000, 0, 0, 0,
       { { "rcx", UINT64_MAX }, { "rsi", 0x20000 }, { "rdi", 0x10000 } }, "" },
     { "rep_movsq_backward", VCPU_LONG64, false, "f3 48 a5", 0, VOUCHED_READ, 0x20ff8, 0, 0, 0,
@@ -220,7 +226,8 @@ static size_t encode_seed(const struct seed *s, uint8_t *out)
     size_t byte_count = parse_hex(s->bytes, bytes, sizeof bytes);
     struct fuzz_emulate_header h = { 0 };
     h.flags = (s->io ? FUZZ_FLAG_IO : 0) | (uint64_t)s->mode << FUZZ_FLAG_MODE_SHIFT |
-              (uint64_t)s->bad << FUZZ_FLAG_BAD_ARG_SHIFT;
+              (uint64_t)s->bad << FUZZ_FLAG_BAD_ARG_SHIFT |
+              (s->default_vendor ? FUZZ_FLAG_VENDOR_DEFAULT : 0);
     h.fail_at = s->fail_at;
     h.exec_state_xor = s->exec_state_xor;
     h.byte_count = s->given == NONE_GIVEN ? 0 : s->given ? (uint64_t)s->given : byte_count;

@@ -39,16 +39,25 @@ typedef enum WHVEMU_OPTION {
      * the SDK documents; N > 0 stops after N iterations with the instruction left
      * resumable (RIP unchanged, RCX/RSI/RDI advanced), so a VMM can bound latency. */
     WHVEMU_OPTION_REP_BUDGET = 1,
-    /* Whose behaviour to reproduce where Intel and AMD CPUs differ (flags the manuals call
-     * undefined, a few corner cases): a WHVEMU_VENDOR value. The default is the vendor of
-     * the CPU the library runs on (Intel on non-x86 hosts), so that emulated instructions
-     * behave like the ones the guest runs natively. */
+    /* Whose behaviour to reproduce where the manuals leave it open or CPUs differ (flags the
+     * manuals call undefined, a few corner cases): a WHVEMU_VENDOR value, by default
+     * WHVEMU_VENDOR_HOST, so that emulated instructions behave like the ones the guest runs
+     * natively. docs/flags.md. */
     WHVEMU_OPTION_VENDOR = 2,
 } WHVEMU_OPTION;
 
 typedef enum WHVEMU_VENDOR {
+    /* Portable C profiles of Intel and of AMD CPUs (docs/flags.md says where each value
+     * comes from). */
     WHVEMU_VENDOR_INTEL = 0,
     WHVEMU_VENDOR_AMD = 1,
+    /* The default: this CPU's own behaviour. On x86-64 builds with GNU C (gcc, clang,
+     * mingw-w64) the integer operations whose flags or results the manuals leave open run
+     * on the host CPU itself; everything else vendor-specific follows the host's vendor.
+     * Where host execution is impossible (other compilers, other architectures), or the
+     * host lacks an instruction, it is the C profile of the host's vendor (Intel on
+     * non-x86 hosts). */
+    WHVEMU_VENDOR_HOST = 2,
 } WHVEMU_VENDOR;
 
 /* Set / read an option of one emulator. E_INVALIDARG for a bad handle, an unknown option or

@@ -67,7 +67,8 @@ static const char usage_text[] =
     "whvemu.h extensions:\n"
     "  --ram-page GPA      install the RAM callback; it maps this page (repeatable)\n"
     "  --rep-budget N      at most N REP iterations per call (0: run to completion)\n"
-    "  --vendor intel|amd  whose behaviour to reproduce where the two differ\n"
+    "  --vendor host|intel|amd  where the manuals leave results open: this CPU's\n"
+    "                      behaviour (the default) or the Intel / AMD C profile\n"
     "\n"
     "exit status: 0 valid / EmulationSuccessful, 1 invalid bytes / error HRESULT,\n"
     "             2 usage error, 3 emulated with another status\n";
@@ -545,11 +546,17 @@ static bool apply_option(struct scenario *s, const char *option, const char *val
     if (strcmp(option, "--rep-budget") == 0)
         return parse_number_option(option, value, UINT64_MAX, &s->rep_budget);
     if (strcmp(option, "--vendor") == 0) {
-        s->vendor_given = true;
-        s->vendor = strcmp(value, "amd") == 0 ? WHVEMU_VENDOR_AMD : WHVEMU_VENDOR_INTEL;
-        if (strcmp(value, "amd") == 0 || strcmp(value, "intel") == 0)
-            return true;
-        fprintf(stderr, "whvemu: --vendor %s: expected intel or amd\n", value);
+        static const char *const vendors[] = { [WHVEMU_VENDOR_INTEL] = "intel",
+                                               [WHVEMU_VENDOR_AMD] = "amd",
+                                               [WHVEMU_VENDOR_HOST] = "host" };
+        for (unsigned v = 0; v < sizeof vendors / sizeof vendors[0]; v++) {
+            if (strcmp(value, vendors[v]) == 0) {
+                s->vendor_given = true;
+                s->vendor = (WHVEMU_VENDOR)v;
+                return true;
+            }
+        }
+        fprintf(stderr, "whvemu: --vendor %s: expected host, intel or amd\n", value);
         return false;
     }
 

@@ -9,12 +9,9 @@
 struct emulator {
     WHV_EMULATOR_CALLBACKS callbacks;
     uint64_t rep_budget;             /* WHVEMU_OPTION_REP_BUDGET: 0 = run REP to completion */
-    uint8_t vendor;                  /* WHVEMU_OPTION_VENDOR */
+    uint8_t vendor;                  /* WHVEMU_OPTION_VENDOR (WHVEMU_VENDOR_HOST by default) */
     WHVEMU_RAM_CALLBACK ram_page;    /* whvemu_set_ram_callback; NULL: none */
 };
-
-/* The WHVEMU_VENDOR of the CPU the library runs on (Intel on other architectures). */
-uint8_t host_vendor(void);
 
 HRESULT emu_get_registers(struct vcpu *cpu, const WHV_REGISTER_NAME *names, uint32_t count,
                           WHV_REGISTER_VALUE *values);

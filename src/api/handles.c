@@ -66,7 +66,7 @@ HRESULT handle_create(const WHV_EMULATOR_CALLBACKS *callbacks, WHV_EMULATOR_HAND
                 continue;
             memset(&s->emu, 0, sizeof s->emu);
             s->emu.callbacks = *callbacks;
-            s->emu.vendor = host_vendor();
+            s->emu.vendor = WHVEMU_VENDOR_HOST;
             gen += 1;
             atomic_store_explicit(&s->generation, gen, memory_order_release);
             *out = encode(c * SLOTS_PER_CHUNK + i, gen);

@@ -1,34 +1,26 @@
 /* Integer arithmetic and logic: ADD OR ADC SBB AND SUB XOR CMP TEST (every encoding),
- * INC DEC NOT NEG. Every flag they affect is defined by the manuals except AF after the
- * logical operations, which all CPUs clear (flags_logic). */
+ * INC DEC NEG, NOT. Each runs on the host when the call runs host operations (hostop.h),
+ * else in C. Every flag they affect is defined by the manuals except AF after the logical
+ * operations, which all CPUs measured so far clear (flags_logic). */
 #include "exec/exec.h"
 
 #include "api/regcache.h"
 #include "exec/flags.h"
+#include "exec/hostop.h"
 #include "optab.h"
 
-/* The two-operand group: destination ops[0], source ops[1]. CMP and TEST only read. */
-enum exec_result x_alu(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+/* The two-operand group in C: o->dst = o->dst OP o->src and its flags. */
+static void alu_in_c(enum mnemonic mn, unsigned size, struct int_op *o)
 {
-    unsigned size = ops[0].size;
-    bool compare_only = in->mnemonic == MN_cmp || in->mnemonic == MN_test;
-    unsigned carry = (reg_get(cpu, R_RFLAGS) & FL_CF) ? 1 : 0;
-    uint64_t dst, src, result, flags;
-    enum exec_result r;
+    unsigned carry = (o->flags & FL_CF) ? 1 : 0;
+    uint64_t dst = o->dst, src = o->src, flags;
 
-    r = compare_only ? op_read(cpu, &ops[0], &dst) : op_read_dest(cpu, &ops[0], &dst);
-    if (r != EXEC_OK)
-        return r;
-    r = op_read(cpu, &ops[1], &src);
-    if (r != EXEC_OK)
-        return r;
-
-    switch (in->mnemonic) {
+    switch (mn) {
     case MN_add:
         carry = 0;
         /* fall through */
     case MN_adc:
-        result = dst + src + carry;
+        o->dst = dst + src + carry;
         flags = flags_add(dst, src, carry, size);
         break;
     case MN_sub:
@@ -36,62 +28,100 @@ enum exec_result x_alu(struct vcpu *cpu, const struct insn *in, struct operand *
         carry = 0;
         /* fall through */
     case MN_sbb:
-        result = dst - src - carry;
+        o->dst = dst - src - carry;
         flags = flags_sub(dst, src, carry, size);
         break;
     case MN_or:
-        result = dst | src;
-        flags = flags_logic(result, size);
+        o->dst = dst | src;
+        flags = flags_logic(o->dst, size);
         break;
     case MN_xor:
-        result = dst ^ src;
-        flags = flags_logic(result, size);
+        o->dst = dst ^ src;
+        flags = flags_logic(o->dst, size);
         break;
     default: /* MN_and, MN_test */
-        result = dst & src;
-        flags = flags_logic(result, size);
+        o->dst = dst & src;
+        flags = flags_logic(o->dst, size);
         break;
     }
-    if (!compare_only) {
-        r = op_write(cpu, &ops[0], result);
-        if (r != EXEC_OK)
-            return r;
+    o->flags = flags_merge(o->flags, FL_ARITH, flags);
+}
+
+static void alu_compute(struct vcpu *cpu, enum mnemonic mn, unsigned size, struct int_op *o)
+{
+    if (!host_op(cpu, mn, false, size, o))
+        alu_in_c(mn, size, o);
+}
+
+uint64_t alu_flags(struct vcpu *cpu, enum mnemonic mn, unsigned size, uint64_t dst, uint64_t src)
+{
+    struct int_op o = { .dst = dst, .src = src, .flags = reg_get(cpu, R_RFLAGS) };
+
+    alu_compute(cpu, mn, size, &o);
+    return o.flags;
+}
+
+/* The two-operand group: destination ops[0], source ops[1]. CMP and TEST only read. */
+enum exec_result x_alu(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+{
+    bool compare_only = in->mnemonic == MN_cmp || in->mnemonic == MN_test;
+    struct int_op o = { .flags = reg_get(cpu, R_RFLAGS) };
+    enum exec_result r;
+
+    r = compare_only ? op_read(cpu, &ops[0], &o.dst) : op_read_dest(cpu, &ops[0], &o.dst);
+    if (r != EXEC_OK)
+        return r;
+    r = op_read(cpu, &ops[1], &o.src);
+    if (r != EXEC_OK)
+        return r;
+    alu_compute(cpu, in->mnemonic, ops[0].size, &o);
+    if (!compare_only)
+        return op_write_flags(cpu, &ops[0], &o);
+    reg_set(cpu, R_RFLAGS, o.flags);
+    return EXEC_OK;
+}
+
+/* INC and DEC (an add/subtract of 1 that leaves CF alone) and NEG (the flags of
+ * 0 - operand) in C. */
+static void unary_in_c(enum mnemonic mn, unsigned size, struct int_op *o)
+{
+    uint64_t dst = o->dst;
+
+    switch (mn) {
+    case MN_inc:
+        o->dst = dst + 1;
+        o->flags = flags_merge(o->flags, FL_ARITH & ~(uint64_t)FL_CF, flags_add(dst, 1, 0, size));
+        break;
+    case MN_dec:
+        o->dst = dst - 1;
+        o->flags = flags_merge(o->flags, FL_ARITH & ~(uint64_t)FL_CF, flags_sub(dst, 1, 0, size));
+        break;
+    default: /* MN_neg */
+        o->dst = 0 - dst;
+        o->flags = flags_merge(o->flags, FL_ARITH, flags_sub(0, dst, 0, size));
+        break;
     }
-    flags_update(cpu, FL_ARITH, flags);
-    return EXEC_OK;
 }
 
-/* INC and DEC: an add/subtract of 1 that leaves CF alone. */
-enum exec_result x_incdec(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+/* INC, DEC, NEG r/m. */
+enum exec_result x_unary(struct vcpu *cpu, const struct insn *in, struct operand *ops)
 {
-    unsigned size = ops[0].size;
-    bool inc = in->mnemonic == MN_inc;
-    uint64_t dst;
-    enum exec_result r = op_read_dest(cpu, &ops[0], &dst);
+    struct int_op o = { .flags = reg_get(cpu, R_RFLAGS) };
+    enum exec_result r = op_read_dest(cpu, &ops[0], &o.dst);
 
     if (r != EXEC_OK)
         return r;
-    r = op_write(cpu, &ops[0], inc ? dst + 1 : dst - 1);
-    if (r != EXEC_OK)
-        return r;
-    flags_update(cpu, FL_ARITH & ~(uint64_t)FL_CF,
-                 inc ? flags_add(dst, 1, 0, size) : flags_sub(dst, 1, 0, size));
-    return EXEC_OK;
+    if (!host_op(cpu, in->mnemonic, false, ops[0].size, &o))
+        unary_in_c(in->mnemonic, ops[0].size, &o);
+    return op_write_flags(cpu, &ops[0], &o);
 }
 
-/* NOT (no flags) and NEG (the flags of 0 - operand: CF set unless the operand is 0). */
-enum exec_result x_notneg(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+/* NOT r/m: no flags. */
+enum exec_result x_not(struct vcpu *cpu, const struct insn *in, struct operand *ops)
 {
     uint64_t dst;
     enum exec_result r = op_read_dest(cpu, &ops[0], &dst);
 
-    if (r != EXEC_OK)
-        return r;
-    if (in->mnemonic == MN_not)
-        return op_write(cpu, &ops[0], ~dst);
-    r = op_write(cpu, &ops[0], 0 - dst);
-    if (r != EXEC_OK)
-        return r;
-    flags_update(cpu, FL_ARITH, flags_sub(0, dst, 0, ops[0].size));
-    return EXEC_OK;
+    (void)in;
+    return r != EXEC_OK ? r : op_write(cpu, &ops[0], ~dst);
 }

@@ -42,7 +42,7 @@ enum exec_result x_xadd(struct vcpu *cpu, const struct insn *in, struct operand 
     if (r != EXEC_OK)
         return r;
     op_write(cpu, &ops[1], dst);
-    flags_update(cpu, FL_ARITH, flags_add(dst, src, 0, size));
+    flags_update(cpu, FL_ARITH, alu_flags(cpu, MN_add, size, dst, src));
     return EXEC_OK;
 }
 
@@ -69,7 +69,7 @@ enum exec_result x_cmpxchg(struct vcpu *cpu, const struct insn *in, struct opera
         return r;
     if (!equal)
         gpr_write(cpu, GPR_AX, size, false, dst);
-    flags_update(cpu, FL_ARITH, flags_sub(acc, dst, 0, size));
+    flags_update(cpu, FL_ARITH, alu_flags(cpu, MN_cmp, size, acc, dst));
     return EXEC_OK;
 }
 

@@ -1,11 +1,13 @@
 /* Bit instructions: BT BTS BTR BTC; BSF BSR TZCNT LZCNT POPCNT; MOVBE; CRC32; the
  * BMI1/BMI2 forms ANDN BEXTR BLSI BLSMSK BLSR BZHI PDEP PEXT RORX SARX SHLX SHRX; and
- * ADCX ADOX. (MULX is with the multiplies, muldiv.c.) Undefined flags follow the vendor
- * profile; docs/flags.md has the table. */
+ * ADCX ADOX. (MULX is with the multiplies, muldiv.c.) The ones whose flags the manuals
+ * leave partly undefined run on the host when the call runs host operations (hostop.h),
+ * else in C, where undefined flags follow the vendor profile; docs/flags.md has the table. */
 #include "exec/exec.h"
 
 #include "api/regcache.h"
 #include "exec/flags.h"
+#include "exec/hostop.h"
 #include "optab.h"
 
 /* ---- BT, BTS, BTR, BTC ---- */
@@ -16,15 +18,30 @@ static unsigned log2_bits(unsigned size)
     return size == 2 ? 4 : size == 4 ? 5 : 6;
 }
 
+/* BT* in C: the bit (o->src, below the width) tested into CF, and set, cleared or
+ * complemented. OF, SF, AF, PF (undefined) are kept by both vendors. */
+static void bt_in_c(enum mnemonic mn, struct int_op *o)
+{
+    uint64_t bit = UINT64_C(1) << o->src, value = o->dst;
+
+    switch (mn) {
+    case MN_bts: o->dst = value | bit; break;
+    case MN_btr: o->dst = value & ~bit; break;
+    case MN_btc: o->dst = value ^ bit; break;
+    default: break;
+    }
+    o->flags = flags_merge(o->flags, FL_CF, (value & bit) ? FL_CF : 0);
+}
+
 /* BT* r/m, r or imm8. A register bit offset with a memory operand is a signed offset from
  * the operand's address, so it reaches outside it: the access moves by whole operands
- * ((offset >> log2(bits)) * size bytes) and the bit is offset mod bits. Only CF changes;
- * OF, SF, AF, PF (undefined) are kept by both vendors. */
+ * ((offset >> log2(bits)) * size bytes) and the bit is offset mod bits. */
 enum exec_result x_bt(struct vcpu *cpu, const struct insn *in, struct operand *ops)
 {
     unsigned size = ops[0].size, shift = log2_bits(size);
     struct operand target = ops[0];
-    uint64_t offset, value, bit, result;
+    struct int_op o = { .flags = reg_get(cpu, R_RFLAGS) };
+    uint64_t offset;
     enum exec_result r = op_read(cpu, &ops[1], &offset);
 
     if (r != EXEC_OK)
@@ -39,22 +56,15 @@ enum exec_result x_bt(struct vcpu *cpu, const struct insn *in, struct operand *o
             !mmu_is_canonical(cpu, target.offset))
             return raise_fault(cpu, target.seg == SEG_SS ? EXC_SS : EXC_GP, true, 0);
     }
-    bit = UINT64_C(1) << (offset & ((UINT64_C(1) << shift) - 1));
-    r = in->mnemonic == MN_bt ? op_read(cpu, &target, &value) : op_read_dest(cpu, &target, &value);
+    o.src = offset & ((UINT64_C(1) << shift) - 1);
+    r = in->mnemonic == MN_bt ? op_read(cpu, &target, &o.dst) : op_read_dest(cpu, &target, &o.dst);
     if (r != EXEC_OK)
         return r;
-    switch (in->mnemonic) {
-    case MN_bts: result = value | bit; break;
-    case MN_btr: result = value & ~bit; break;
-    case MN_btc: result = value ^ bit; break;
-    default: result = value; break;
-    }
-    if (in->mnemonic != MN_bt) {
-        r = op_write(cpu, &target, result);
-        if (r != EXEC_OK)
-            return r;
-    }
-    flags_update(cpu, FL_CF, (value & bit) ? FL_CF : 0);
+    if (!host_op(cpu, in->mnemonic, false, size, &o))
+        bt_in_c(in->mnemonic, &o);
+    if (in->mnemonic != MN_bt)
+        return op_write_flags(cpu, &target, &o);
+    reg_set(cpu, R_RFLAGS, o.flags);
     return EXEC_OK;
 }
 
@@ -78,65 +88,68 @@ static unsigned leading_zeros(uint64_t value, unsigned bits)
     return n;
 }
 
-/* BSF, BSR. A zero source sets ZF and leaves the destination: AMD writes nothing and sets
- * PF, clears CF, OF, SF, AF (the flags of a zero result); Intel keeps the other flags and
- * writes the old value back, which zero-extends a 32-bit register. */
-enum exec_result x_bitscan(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+/* BSF, BSR in C. A zero source sets ZF and leaves the destination: AMD writes nothing and
+ * sets PF, clears CF, OF, SF, AF (the flags of a zero result); Intel keeps the other flags
+ * and writes the old value back, which zero-extends a 32-bit register. Otherwise ZF, CF,
+ * OF, SF, AF clear, PF from the index (both vendors). */
+static void bitscan_in_c(const struct vcpu *cpu, enum mnemonic mn, unsigned size, struct int_op *o)
 {
-    unsigned size = ops[0].size, bits = size * 8, index;
-    uint64_t src, old;
-    enum exec_result r = op_read(cpu, &ops[1], &src);
+    unsigned bits = size * 8, index;
 
-    if (r != EXEC_OK)
-        return r;
-    src &= size_mask(size);
-    if (src == 0) {
-        if (vendor_is_amd(cpu)) {
-            flags_update(cpu, FL_ARITH, FL_ZF | FL_PF);
-            return EXEC_OK;
-        }
-        flags_update(cpu, FL_ZF, FL_ZF);
-        r = op_read(cpu, &ops[0], &old);
-        return r != EXEC_OK ? r : op_write(cpu, &ops[0], old);
+    if (o->src == 0 && vendor_is_amd(cpu)) {
+        o->flags = flags_merge(o->flags, FL_ARITH, FL_ZF | FL_PF);
+    } else if (o->src == 0) {
+        o->dst = gpr_merge(o->dst, size, o->dst);
+        o->flags = flags_merge(o->flags, FL_ZF, FL_ZF);
+    } else {
+        index = mn == MN_bsf ? trailing_zeros(o->src, bits) : bits - 1 - leading_zeros(o->src, bits);
+        o->dst = gpr_merge(o->dst, size, index);
+        o->flags = flags_merge(o->flags, FL_ARITH, flag_pf(index));
     }
-    if (in->mnemonic == MN_bsf)
-        index = trailing_zeros(src, bits);
-    else
-        index = bits - 1 - leading_zeros(src, bits);
-    r = op_write(cpu, &ops[0], index);
-    if (r != EXEC_OK)
-        return r;
-    /* ZF, CF, OF, SF, AF clear; PF from the index (both vendors) */
-    flags_update(cpu, FL_ARITH, flag_pf(index));
-    return EXEC_OK;
 }
 
-/* TZCNT, LZCNT, POPCNT. CF: the source was zero (TZCNT/LZCNT); ZF: the result (TZCNT,
- * LZCNT) or the source (POPCNT) is zero. POPCNT clears the rest. After TZCNT and LZCNT the
- * rest is undefined in the manuals: AMD clears SF, AF, PF and keeps OF; Intel keeps all
- * four. */
-enum exec_result x_bitcount(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+/* TZCNT, LZCNT, POPCNT in C. CF: the source was zero (TZCNT/LZCNT); ZF: the result
+ * (TZCNT, LZCNT) or the source (POPCNT) is zero. POPCNT clears the rest. After TZCNT and
+ * LZCNT the rest is undefined in the manuals: AMD clears SF, AF, PF and keeps OF; Intel
+ * keeps all four. */
+static void bitcount_in_c(const struct vcpu *cpu, enum mnemonic mn, unsigned size, struct int_op *o)
 {
-    unsigned size = ops[0].size, bits = size * 8, count = 0;
-    uint64_t src, flags, affected = FL_ARITH;
-    enum exec_result r = op_read(cpu, &ops[1], &src);
+    unsigned bits = size * 8, count = 0;
+    uint64_t flags, affected = FL_ARITH;
+
+    if (mn == MN_popcnt) {
+        for (uint64_t v = o->src; v; v &= v - 1)
+            count++;
+        flags = o->src == 0 ? FL_ZF : 0;
+    } else {
+        count = mn == MN_tzcnt ? trailing_zeros(o->src, bits) : leading_zeros(o->src, bits);
+        flags = (o->src == 0 ? FL_CF : 0) | (count == 0 ? FL_ZF : 0);
+        affected = vendor_is_amd(cpu) ? FL_ARITH & ~(uint64_t)FL_OF : FL_CF | FL_ZF;
+    }
+    o->dst = gpr_merge(o->dst, size, count);
+    o->flags = flags_merge(o->flags, affected, flags);
+}
+
+/* BSF BSR TZCNT LZCNT POPCNT Gv, Ev. The operation sees the whole destination register,
+ * as on the host, where BSF/BSR with a zero source may leave it alone. */
+enum exec_result x_bitscan(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+{
+    unsigned size = ops[0].size;
+    enum mnemonic mn = in->mnemonic;
+    struct int_op o = { .flags = reg_get(cpu, R_RFLAGS) };
+    enum exec_result r = op_read(cpu, &ops[1], &o.src);
 
     if (r != EXEC_OK)
         return r;
-    src &= size_mask(size);
-    if (in->mnemonic == MN_popcnt) {
-        for (uint64_t v = src; v; v &= v - 1)
-            count++;
-        flags = src == 0 ? FL_ZF : 0;
-    } else {
-        count = in->mnemonic == MN_tzcnt ? trailing_zeros(src, bits) : leading_zeros(src, bits);
-        flags = (src == 0 ? FL_CF : 0) | (count == 0 ? FL_ZF : 0);
-        affected = vendor_is_amd(cpu) ? FL_ARITH & ~(uint64_t)FL_OF : FL_CF | FL_ZF;
+    o.dst = gpr_read(cpu, ops[0].reg, 8, false);
+    if (!host_op(cpu, mn, false, size, &o)) {
+        if (mn == MN_bsf || mn == MN_bsr)
+            bitscan_in_c(cpu, mn, size, &o);
+        else
+            bitcount_in_c(cpu, mn, size, &o);
     }
-    r = op_write(cpu, &ops[0], count);
-    if (r != EXEC_OK)
-        return r;
-    flags_update(cpu, affected, flags);
+    gpr_write(cpu, ops[0].reg, 8, false, o.dst);
+    reg_set(cpu, R_RFLAGS, o.flags);
     return EXEC_OK;
 }
 
@@ -200,57 +213,60 @@ static enum exec_result read_two(struct vcpu *cpu, const struct operand *a, cons
     return r != EXEC_OK ? r : op_read(cpu, b, vb);
 }
 
-/* ANDN Gy, By, Ey; BEXTR Gy, Ey, By; BZHI Gy, Ey, By: flags of a logical result (CF from
- * BZHI's index). BEXTR sets PF from the result on both vendors, and on AMD sets AF and
- * clears SF (both undefined in the manuals). */
-enum exec_result x_bmi_logic(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+/* ANDN, BEXTR, BZHI in C: dst = ~src & src2, the src2-controlled field of src, src below
+ * bit src2; the flags of a logical result (CF from BZHI's index). BEXTR sets PF from the
+ * result on both vendors, and on AMD sets AF and clears SF (both undefined). */
+static void bmi_logic_in_c(const struct vcpu *cpu, enum mnemonic mn, unsigned size,
+                           struct int_op *o)
 {
-    unsigned size = ops[0].size, bits = size * 8;
-    uint64_t mask = size_mask(size), a, b, result, flags, affected = bmi_logic_affected(cpu);
-    enum exec_result r = read_two(cpu, &ops[1], &ops[2], &a, &b);
+    unsigned bits = size * 8;
+    uint64_t mask = size_mask(size), a = o->src & mask, b = o->src2, flags;
+    uint64_t affected = bmi_logic_affected(cpu);
 
-    if (r != EXEC_OK)
-        return r;
-    if (in->mnemonic == MN_andn) {
-        result = ~a & b & mask;
-        flags = flags_logic(result, size);
-    } else if (in->mnemonic == MN_bextr) {
+    if (mn == MN_andn) {
+        o->dst = ~a & b & mask;
+        flags = flags_logic(o->dst, size);
+    } else if (mn == MN_bextr) {
         unsigned start = (unsigned)b & 0xff, length = (unsigned)(b >> 8) & 0xff;
-        result = shr64(a & mask, start) & ~shl64(~UINT64_C(0), length);
-        flags = flags_logic(result, size);
+        o->dst = shr64(a, start) & ~shl64(~UINT64_C(0), length);
+        flags = flags_logic(o->dst, size);
         affected = FL_ARITH;
         if (vendor_is_amd(cpu))
             flags = (flags & ~(uint64_t)FL_SF) | FL_AF;
     } else { /* MN_bzhi */
         unsigned index = (unsigned)b & 0xff;
-        result = a & mask & ~shl64(~UINT64_C(0), index);
-        flags = flags_logic(result, size) | (index > bits - 1 ? FL_CF : 0);
+        o->dst = a & ~shl64(~UINT64_C(0), index);
+        flags = flags_logic(o->dst, size) | (index > bits - 1 ? FL_CF : 0);
     }
-    r = op_write(cpu, &ops[0], result);
+    o->flags = flags_merge(o->flags, affected, flags);
+}
+
+/* ANDN Gy, By, Ey; BEXTR Gy, Ey, By; BZHI Gy, Ey, By. */
+enum exec_result x_bmi_logic(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+{
+    struct int_op o = { .flags = reg_get(cpu, R_RFLAGS) };
+    enum exec_result r = read_two(cpu, &ops[1], &ops[2], &o.src, &o.src2);
+
     if (r != EXEC_OK)
         return r;
-    flags_update(cpu, affected, flags);
-    return EXEC_OK;
+    if (!host_op(cpu, in->mnemonic, false, ops[0].size, &o))
+        bmi_logic_in_c(cpu, in->mnemonic, ops[0].size, &o);
+    return op_write_flags(cpu, &ops[0], &o);
 }
 
 /* BLSI, BLSMSK, BLSR (BMI1) and AMD's TBM BLCFILL, BLCI, BLCIC, BLCMSK, BLCS, BLSFILL,
- * BLSIC, T1MSKC, TZMSK, all By, Ey: a mask from the source and source +/- 1. CF is the
- * carry out of source + 1 (the source is all ones), the borrow of source - 1 (the source is
- * zero), or, for BLSI, a non-zero source; the rest as for ANDN. TBM exists only on AMD CPUs
- * (no CPU here runs it): its flags are those of a logical result with that CF, as the APM
+ * BLSIC, T1MSKC, TZMSK in C: a mask from the source and source +/- 1. CF is the carry out
+ * of source + 1 (the source is all ones), the borrow of source - 1 (the source is zero),
+ * or, for BLSI, a non-zero source; the rest as for ANDN. TBM exists only on AMD CPUs (no
+ * CPU here runs it): its flags are those of a logical result with that CF, as the APM
  * describes and Bochs implements. */
-enum exec_result x_bls(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+static void bls_in_c(const struct vcpu *cpu, const struct insn *in, unsigned size,
+                     struct int_op *o)
 {
-    unsigned size = ops[0].size;
-    uint64_t mask = size_mask(size), affected = bmi_logic_affected(cpu), src, up, down, result;
+    uint64_t mask = size_mask(size), affected = bmi_logic_affected(cpu), src = o->src & mask;
+    uint64_t up = (src + 1) & mask, down = (src - 1) & mask, result;
     bool cf;
-    enum exec_result r = op_read(cpu, &ops[1], &src);
 
-    if (r != EXEC_OK)
-        return r;
-    src &= mask;
-    up = (src + 1) & mask;
-    down = (src - 1) & mask;
     switch (in->mnemonic) {
     case MN_blsi: result = src & (0 - src); cf = src != 0; break;
     case MN_blsmsk: result = src ^ down; cf = src == 0; break;
@@ -267,12 +283,21 @@ enum exec_result x_bls(struct vcpu *cpu, const struct insn *in, struct operand *
     }
     if (in->encoding == ENC_XOP)
         affected = FL_ARITH; /* TBM */
-    result &= mask;
-    r = op_write(cpu, &ops[0], result);
+    o->dst = result & mask;
+    o->flags = flags_merge(o->flags, affected, flags_logic(o->dst, size) | (cf ? FL_CF : 0));
+}
+
+/* The BLS and TBM forms, all By, Ey. */
+enum exec_result x_bls(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+{
+    struct int_op o = { .flags = reg_get(cpu, R_RFLAGS) };
+    enum exec_result r = op_read(cpu, &ops[1], &o.src);
+
     if (r != EXEC_OK)
         return r;
-    flags_update(cpu, affected, flags_logic(result, size) | (cf ? FL_CF : 0));
-    return EXEC_OK;
+    if (!host_op(cpu, in->mnemonic, false, ops[0].size, &o))
+        bls_in_c(cpu, in, ops[0].size, &o);
+    return op_write_flags(cpu, &ops[0], &o);
 }
 
 /* PDEP / PEXT Gy, By (source), Ey (mask): deposit the low source bits at the mask's set

@@ -89,7 +89,9 @@ struct vcpu {
     void *context;                       /* the VMM's opaque pointer, passed back */
     const WHV_VP_EXIT_CONTEXT *exit;
     WHV_EMULATOR_STATUS status;
-    uint8_t vendor;                      /* WHVEMU_VENDOR whose behaviour to reproduce */
+    uint8_t vendor;                      /* WHVEMU_VENDOR_INTEL or _AMD: whose C profile and
+                                          * vendor-specific behaviour (HOST: the host's) */
+    bool host_ops;                       /* run integer operations on the host (hostop.h) */
 
     /* derived processor mode */
     enum cpu_mode code_mode;             /* default operand/address size of CS */

@@ -35,10 +35,13 @@ enum exec_result io_port(struct vcpu *cpu, uint16_t port, unsigned size, bool wr
 /* Whether the decoded instruction makes the port access a port-I/O exit reports. */
 bool io_insn_matches(const struct insn *in, const WHV_X64_IO_PORT_ACCESS_CONTEXT *io);
 
-/* alu.c: ADD OR ADC SBB AND SUB XOR CMP TEST, INC DEC, NOT NEG */
+/* alu.c: ADD OR ADC SBB AND SUB XOR CMP TEST, INC DEC NEG, NOT */
 enum exec_result x_alu(struct vcpu *cpu, const struct insn *in, struct operand *ops);
-enum exec_result x_incdec(struct vcpu *cpu, const struct insn *in, struct operand *ops);
-enum exec_result x_notneg(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_unary(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+enum exec_result x_not(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+/* The RFLAGS after dst OP src (OP one of the two-operand group: CMPS, SCAS and CMPXCHG
+ * use MN_cmp, XADD MN_add), computed as x_alu computes them: on the host or in C. */
+uint64_t alu_flags(struct vcpu *cpu, enum mnemonic mn, unsigned size, uint64_t dst, uint64_t src);
 
 /* shift.c: ROL ROR RCL RCR SHL SHR SAR; SHLD SHRD */
 enum exec_result x_shift(struct vcpu *cpu, const struct insn *in, struct operand *ops);
@@ -54,7 +57,6 @@ enum exec_result x_mulx(struct vcpu *cpu, const struct insn *in, struct operand 
 /* bits.c: BT*, BSF BSR, TZCNT LZCNT POPCNT, MOVBE, CRC32, BMI1/BMI2, ADCX ADOX */
 enum exec_result x_bt(struct vcpu *cpu, const struct insn *in, struct operand *ops);
 enum exec_result x_bitscan(struct vcpu *cpu, const struct insn *in, struct operand *ops);
-enum exec_result x_bitcount(struct vcpu *cpu, const struct insn *in, struct operand *ops);
 enum exec_result x_movbe(struct vcpu *cpu, const struct insn *in, struct operand *ops);
 enum exec_result x_crc32(struct vcpu *cpu, const struct insn *in, struct operand *ops);
 enum exec_result x_bmi_logic(struct vcpu *cpu, const struct insn *in, struct operand *ops);

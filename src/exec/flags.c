@@ -66,9 +66,16 @@ uint64_t flags_logic(uint64_t result, unsigned size)
     return flags_szp(result, size);
 }
 
+enum exec_result op_write_flags(struct vcpu *cpu, const struct operand *op, const struct int_op *o)
+{
+    enum exec_result r = op_write(cpu, op, o->dst);
+
+    if (r == EXEC_OK)
+        reg_set(cpu, R_RFLAGS, o->flags);
+    return r;
+}
+
 void flags_update(struct vcpu *cpu, uint64_t mask, uint64_t values)
 {
-    uint64_t rflags = reg_get(cpu, R_RFLAGS);
-
-    reg_set(cpu, R_RFLAGS, (rflags & ~mask) | (values & mask));
+    reg_set(cpu, R_RFLAGS, flags_merge(reg_get(cpu, R_RFLAGS), mask, values));
 }

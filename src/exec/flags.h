@@ -73,7 +73,30 @@ uint64_t flags_sub(uint64_t dst, uint64_t src, unsigned borrow_in, unsigned size
  * in the manuals) cleared, as both Intel and AMD CPUs do. */
 uint64_t flags_logic(uint64_t result, unsigned size);
 
-/* Replace the RFLAGS bits in mask by those of values. */
+/* The operands of one integer operation, in and out: what a host stub and the C profile
+ * of a family both work on. Every field is 64 bits whatever the operand size: what an
+ * instruction of a smaller size leaves alone comes back unchanged. */
+struct int_op {
+    uint64_t dst;    /* in/out: the destination's value; BSF BSR TZCNT LZCNT POPCNT:
+                      * the whole 64-bit register, since BSF/BSR with a zero source may
+                      * leave it alone, upper half included, as the host does */
+    uint64_t src;    /* the source (ANDN: the inverted one; BEXTR, BZHI: the value) */
+    uint64_t src2;   /* the count (shifts, SHLD, SHRD; in CL), or the second source
+                      * (ANDN: the other one; BEXTR: the control; BZHI: the index) */
+    uint64_t rax, rdx; /* in/out: MUL, one-operand IMUL, DIV, IDIV */
+    uint64_t flags;  /* in: the guest's RFLAGS; out: the same with the six arithmetic
+                      * flags (CF PF AF ZF SF OF) as the operation left them */
+};
+
+/* Replace the RFLAGS bits in mask by those of values: in the register cache, or in a
+ * value. */
 void flags_update(struct vcpu *cpu, uint64_t mask, uint64_t values);
+static inline uint64_t flags_merge(uint64_t rflags, uint64_t mask, uint64_t values)
+{
+    return (rflags & ~mask) | (values & mask);
+}
+
+/* Write o->dst to the operand, then, unless the write failed, RFLAGS = o->flags. */
+enum exec_result op_write_flags(struct vcpu *cpu, const struct operand *op, const struct int_op *o);
 
 #endif

@@ -3,11 +3,13 @@
  * Products and dividends are up to 128 bits wide; they are computed in portable C on
  * (high, low) pairs of 64-bit halves. Divide by zero and a quotient that does not fit
  * raise #DE before anything is written. SF, ZF, AF, PF (and all flags after a divide)
- * are undefined in the manuals and follow the vendor profile (docs/flags.md). */
+ * are undefined in the manuals: each instruction runs on the host when the call runs host
+ * operations (hostop.h), else in C with the vendor profile (docs/flags.md). */
 #include "exec/exec.h"
 
 #include "api/regcache.h"
 #include "exec/flags.h"
+#include "exec/hostop.h"
 #include "optab.h"
 
 /* Unsigned 64 x 64 -> 128-bit product. */
@@ -51,63 +53,97 @@ static void multiply(uint64_t a, uint64_t b, unsigned size, bool is_signed, uint
 
 /* Flags of a multiply: CF = OF = significant bits beyond the low half; SF, ZF, PF from the
  * low half with AF cleared on Intel, all four untouched on AMD. */
-static void multiply_flags(struct vcpu *cpu, uint64_t low, unsigned size, bool overflow)
+static uint64_t multiply_flags(const struct vcpu *cpu, uint64_t rflags, uint64_t low,
+                               unsigned size, bool overflow)
 {
     uint64_t co = overflow ? FL_CF | FL_OF : 0;
 
     if (vendor_is_amd(cpu))
-        flags_update(cpu, FL_CF | FL_OF, co);
-    else
-        flags_update(cpu, FL_ARITH, co | flags_szp(low, size));
+        return flags_merge(rflags, FL_CF | FL_OF, co);
+    return flags_merge(rflags, FL_ARITH, co | flags_szp(low, size));
 }
 
-/* MUL and one-operand IMUL: rDX:rAX (AX for bytes) = rAX * operand. */
-enum exec_result x_mul(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+/* The operands of the rDX:rAX forms: both registers whole, the flags. */
+static struct int_op wide_operands(struct vcpu *cpu)
 {
-    unsigned size = ops[0].size;
-    bool is_signed = in->mnemonic == MN_imul;
-    uint64_t src, hi, lo, sign_of_low;
-    enum exec_result r = op_read(cpu, &ops[0], &src);
+    struct int_op o = { .rax = gpr_read(cpu, GPR_AX, 8, false),
+                        .rdx = gpr_read(cpu, GPR_DX, 8, false),
+                        .flags = reg_get(cpu, R_RFLAGS) };
+    return o;
+}
 
-    if (r != EXEC_OK)
-        return r;
-    multiply(gpr_read(cpu, GPR_AX, size, false), src, size, is_signed, &hi, &lo);
-    if (size == 1) {
-        gpr_write(cpu, GPR_AX, 2, false, hi << 8 | lo);
-    } else {
-        gpr_write(cpu, GPR_AX, size, false, lo);
-        gpr_write(cpu, GPR_DX, size, false, hi);
-    }
-    sign_of_low = is_signed && msb(lo, size) ? size_mask(size) : 0;
-    multiply_flags(cpu, lo, size, hi != sign_of_low);
+/* Write back rAX, rDX (not for bytes: AX only) and the flags. */
+static enum exec_result write_wide(struct vcpu *cpu, unsigned size, const struct int_op *o)
+{
+    gpr_write(cpu, GPR_AX, 8, false, o->rax);
+    if (size > 1)
+        gpr_write(cpu, GPR_DX, 8, false, o->rdx);
+    reg_set(cpu, R_RFLAGS, o->flags);
     return EXEC_OK;
 }
 
-/* IMUL in all forms; IMUL r, r/m and IMUL r, r/m, imm keep the product truncated to the
- * destination's size. */
+/* MUL and one-operand IMUL in C: rDX:rAX (AX for bytes) = rAX * src. */
+static void mul_in_c(const struct vcpu *cpu, bool is_signed, unsigned size, struct int_op *o)
+{
+    uint64_t hi, lo, sign_of_low;
+
+    multiply(o->rax, o->src, size, is_signed, &hi, &lo);
+    if (size == 1) {
+        o->rax = gpr_merge(o->rax, 2, hi << 8 | lo);
+    } else {
+        o->rax = gpr_merge(o->rax, size, lo);
+        o->rdx = gpr_merge(o->rdx, size, hi);
+    }
+    sign_of_low = is_signed && msb(lo, size) ? size_mask(size) : 0;
+    o->flags = multiply_flags(cpu, o->flags, lo, size, hi != sign_of_low);
+}
+
+/* MUL and one-operand IMUL. */
+enum exec_result x_mul(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+{
+    unsigned size = ops[0].size;
+    struct int_op o = wide_operands(cpu);
+    enum exec_result r = op_read(cpu, &ops[0], &o.src);
+
+    if (r != EXEC_OK)
+        return r;
+    if (!host_op(cpu, in->mnemonic, true, size, &o))
+        mul_in_c(cpu, in->mnemonic == MN_imul, size, &o);
+    return write_wide(cpu, size, &o);
+}
+
+/* IMUL r, r/m and IMUL r, r/m, imm in C: the product truncated to the destination. */
+static void imul_in_c(const struct vcpu *cpu, unsigned size, struct int_op *o)
+{
+    uint64_t hi, lo;
+
+    multiply(o->dst, o->src, size, true, &hi, &lo);
+    o->dst = lo;
+    o->flags = multiply_flags(cpu, o->flags, lo, size, hi != (msb(lo, size) ? size_mask(size) : 0));
+}
+
+/* IMUL in all forms. The three-operand form runs on the host as the two-operand one with
+ * the immediate in a register: the same multiply (tests/exec checks it against the CPU). */
 enum exec_result x_imul(struct vcpu *cpu, const struct insn *in, struct operand *ops)
 {
     unsigned size = ops[0].size;
     bool three = ops[2].type != OPT_NONE;
-    uint64_t a, b, hi, lo;
+    struct int_op o = { .flags = reg_get(cpu, R_RFLAGS) };
     enum exec_result r;
 
     if (ops[1].type == OPT_NONE)
         return x_mul(cpu, in, ops);
-    r = op_read(cpu, &ops[three ? 1 : 0], &a);
+    r = op_read(cpu, &ops[three ? 1 : 0], &o.dst);
     if (r != EXEC_OK)
         return r;
-    r = op_read(cpu, &ops[three ? 2 : 1], &b);
+    r = op_read(cpu, &ops[three ? 2 : 1], &o.src);
     if (r != EXEC_OK)
         return r;
     if (three)
-        b = sign_extend(b, ops[2].size); /* Ibs / Iz */
-    multiply(a, b, size, true, &hi, &lo);
-    r = op_write(cpu, &ops[0], lo);
-    if (r != EXEC_OK)
-        return r;
-    multiply_flags(cpu, lo, size, hi != (msb(lo, size) ? size_mask(size) : 0));
-    return EXEC_OK;
+        o.src = sign_extend(o.src, ops[2].size); /* Ibs / Iz */
+    if (!host_op(cpu, MN_imul, false, size, &o))
+        imul_in_c(cpu, size, &o);
+    return op_write_flags(cpu, &ops[0], &o);
 }
 
 /* Unsigned (hi:lo) / divisor for hi < divisor (so the quotient fits 64 bits), by shift and
@@ -136,71 +172,90 @@ static void neg_u128(uint64_t *hi, uint64_t *lo)
     *hi = ~*hi + (*lo == 0 ? 1 : 0);
 }
 
-/* DIV and IDIV: the dividend is AX (bytes) or rDX:rAX; quotient to AL/rAX, remainder to
- * AH/rDX. Flags: AMD sets SF, ZF, PF to 0 and AF to 1 and keeps CF, OF; Intel keeps all. */
-enum exec_result x_div(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+/* The dividend of a divide of size bytes as (hi:lo): AX, DX:AX, EDX:EAX in lo, or
+ * RDX:RAX. */
+static void dividend(const struct int_op *o, unsigned size, uint64_t *hi, uint64_t *lo)
 {
-    unsigned size = ops[0].size, bits = size * 8;
-    bool is_signed = in->mnemonic == MN_idiv;
-    uint64_t mask = size_mask(size), divisor, hi, lo, q, rem;
-    bool negative_dividend = false, negative_divisor = false;
-    enum exec_result r = op_read(cpu, &ops[0], &divisor);
+    uint64_t mask = size_mask(size);
 
-    if (r != EXEC_OK)
-        return r;
-    divisor &= mask;
+    *hi = size == 8 ? o->rdx : 0;
+    if (size == 1)
+        *lo = o->rax & 0xffff;
+    else if (size < 8)
+        *lo = (o->rdx & mask) << (size * 8) | (o->rax & mask);
+    else
+        *lo = o->rax;
+}
+
+/* |dividend| / |divisor| for IDIV: the magnitudes, and whether each was negative. */
+static void signed_magnitudes(unsigned size, uint64_t *hi, uint64_t *lo, uint64_t *divisor,
+                              bool *negative_dividend, bool *negative_divisor)
+{
+    *negative_dividend = size == 8 ? *hi >> 63 : msb(*lo, size * 2);
+    *negative_divisor = msb(*divisor, size);
+    if (*negative_dividend && size == 8)
+        neg_u128(hi, lo);
+    else if (*negative_dividend)
+        *lo = (0 - *lo) & size_mask(size * 2);
+    if (*negative_divisor)
+        *divisor = (0 - *divisor) & size_mask(size);
+}
+
+/* DIV and IDIV in C: quotient to AL/rAX, remainder to AH/rDX. False when the CPU raises
+ * #DE (o unchanged): a zero divisor or a quotient that does not fit (signed: its range, by
+ * its sign). Flags: AMD sets SF, ZF, PF to 0 and AF to 1 and keeps CF, OF; Intel keeps all. */
+static bool divide_in_c(const struct vcpu *cpu, bool is_signed, unsigned size, struct int_op *o)
+{
+    unsigned bits = size * 8;
+    uint64_t mask = size_mask(size), divisor = o->src & mask, hi, lo, q, rem;
+    bool negative_dividend = false, negative_divisor = false, negative_quotient;
+
     if (divisor == 0)
-        return raise_fault(cpu, EXC_DE, false, 0);
-    /* narrower dividends fit one 64-bit value; 64-bit ones are a (hi:lo) pair */
-    hi = 0;
-    if (size == 1) {
-        lo = gpr_read(cpu, GPR_AX, 2, false);
-    } else if (size < 8) {
-        lo = gpr_read(cpu, GPR_DX, size, false) << bits | gpr_read(cpu, GPR_AX, size, false);
-    } else {
-        hi = gpr_read(cpu, GPR_DX, 8, false);
-        lo = gpr_read(cpu, GPR_AX, 8, false);
-    }
-    if (is_signed) {
-        negative_dividend = size == 8 ? hi >> 63 : msb(lo, size * 2);
-        negative_divisor = msb(divisor, size);
-        if (negative_dividend && size == 8)
-            neg_u128(&hi, &lo);
-        else if (negative_dividend)
-            lo = (0 - lo) & size_mask(size * 2);
-        if (negative_divisor)
-            divisor = (0 - divisor) & mask;
-    }
-    /* the quotient must fit in size bytes (signed: in its range, by the result's sign) */
+        return false;
+    dividend(o, size, &hi, &lo);
+    if (is_signed)
+        signed_magnitudes(size, &hi, &lo, &divisor, &negative_dividend, &negative_divisor);
     if (hi >= divisor) /* only 64-bit dividends have a high half */
-        return raise_fault(cpu, EXC_DE, false, 0);
+        return false;
     if (size == 8) {
         q = div_u128(hi, lo, divisor, &rem);
     } else {
         q = lo / divisor;
         rem = lo % divisor;
     }
-    if (q > mask)
-        return raise_fault(cpu, EXC_DE, false, 0);
-    if (is_signed) {
-        /* magnitude limit: 2^(bits-1) for a negative quotient, one less for a positive */
-        bool negative_quotient = negative_dividend != negative_divisor;
-        if (q > (UINT64_C(1) << (bits - 1)) - (negative_quotient ? 0 : 1))
-            return raise_fault(cpu, EXC_DE, false, 0);
-        if (negative_quotient)
-            q = 0 - q;
-        if (negative_dividend)
-            rem = 0 - rem;
-    }
+    negative_quotient = negative_dividend != negative_divisor;
+    /* magnitude limit: 2^(bits-1) for a negative quotient, one less for a positive */
+    if (q > mask || (is_signed && q > (UINT64_C(1) << (bits - 1)) - (negative_quotient ? 0 : 1)))
+        return false;
+    q = negative_quotient ? 0 - q : q;
+    rem = negative_dividend ? 0 - rem : rem;
     if (size == 1) {
-        gpr_write(cpu, GPR_AX, 2, false, (rem & 0xff) << 8 | (q & 0xff));
+        o->rax = gpr_merge(o->rax, 2, (rem & 0xff) << 8 | (q & 0xff));
     } else {
-        gpr_write(cpu, GPR_AX, size, false, q);
-        gpr_write(cpu, GPR_DX, size, false, rem);
+        o->rax = gpr_merge(o->rax, size, q);
+        o->rdx = gpr_merge(o->rdx, size, rem);
     }
     if (vendor_is_amd(cpu))
-        flags_update(cpu, FL_SF | FL_ZF | FL_AF | FL_PF, FL_AF);
-    return EXEC_OK;
+        o->flags = flags_merge(o->flags, FL_SF | FL_ZF | FL_AF | FL_PF, FL_AF);
+    return true;
+}
+
+/* DIV and IDIV: the dividend is AX (bytes) or rDX:rAX. The host runs one only after the C
+ * division has ruled out #DE, which the process would take as SIGFPE. */
+enum exec_result x_div(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+{
+    unsigned size = ops[0].size;
+    struct int_op o = wide_operands(cpu), on_host;
+    enum exec_result r = op_read(cpu, &ops[0], &o.src);
+
+    if (r != EXEC_OK)
+        return r;
+    on_host = o;
+    if (!divide_in_c(cpu, in->mnemonic == MN_idiv, size, &o))
+        return raise_fault(cpu, EXC_DE, false, 0);
+    if (host_op(cpu, in->mnemonic, true, size, &on_host))
+        o = on_host;
+    return write_wide(cpu, size, &o);
 }
 
 /* MULX Gy (high half), By (low half), Ey: RDX/EDX * source, unsigned, no flags. The high

@@ -25,19 +25,9 @@ void gpr_write(struct vcpu *cpu, unsigned reg, unsigned size, bool high8, uint64
         reg_set(cpu, id, (old & ~UINT64_C(0xff00)) | ((value & 0xff) << 8));
         return;
     }
-    switch (size) {
-    case 1:
-    case 2:
-        old = reg_get(cpu, (enum reg_id)reg);
-        reg_set(cpu, (enum reg_id)reg, (old & ~size_mask(size)) | (value & size_mask(size)));
-        break;
-    case 4: /* a 32-bit result zero-extends into the whole register */
-        reg_set(cpu, (enum reg_id)reg, value & 0xffffffffu);
-        break;
-    default:
-        reg_set(cpu, (enum reg_id)reg, value);
-        break;
-    }
+    /* only a narrower write needs the old value (and fetches it) */
+    old = size < 4 ? reg_get(cpu, (enum reg_id)reg) : 0;
+    reg_set(cpu, (enum reg_id)reg, gpr_merge(old, size, value));
 }
 
 uint64_t effective_address(struct vcpu *cpu, const struct insn *in)

@@ -63,6 +63,13 @@ static inline uint64_t size_mask(unsigned size)
     return size >= 8 ? ~UINT64_C(0) : (UINT64_C(1) << (size * 8)) - 1;
 }
 
+/* What writing value (size bytes, not AH..BH) leaves in a 64-bit register that held old:
+ * a 32-bit write zero-extends, 8- and 16-bit writes keep the rest. */
+static inline uint64_t gpr_merge(uint64_t old, unsigned size, uint64_t value)
+{
+    return size == 4 ? value & 0xffffffffu : (old & ~size_mask(size)) | (value & size_mask(size));
+}
+
 static inline uint64_t sign_extend(uint64_t value, unsigned size)
 {
     if (size == 0 || size >= 8)

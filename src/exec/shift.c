@@ -3,12 +3,14 @@
  *
  * The count is masked to 5 bits (6 with 64-bit operands). A masked count of 0 changes no
  * flag, but the destination is still written back: the CPU performs the write (a
- * read-only page faults, a 32-bit register is zero-extended). Flags the manuals leave
+ * read-only page faults, a 32-bit register is zero-extended). Each runs on the host when
+ * the call runs host operations (hostop.h), else in C, where the flags the manuals leave
  * undefined follow the vendor profile; docs/flags.md has the table. */
 #include "exec/exec.h"
 
 #include "api/regcache.h"
 #include "exec/flags.h"
+#include "exec/hostop.h"
 #include "optab.h"
 
 /* CF, and OF as the 1-bit forms define it, which both vendors keep for every count: for
@@ -27,36 +29,29 @@ static uint64_t shift_af(const struct vcpu *cpu)
     return vendor_is_amd(cpu) ? FL_AF : 0;
 }
 
-/* Read the destination and the masked count (ops[count_index]). */
+/* Read the destination and the count (ops[count_index]) as given: the CPU masks it to 5
+ * bits (6 with 64-bit operands), a host stub by itself, shift_count() in C. */
 static enum exec_result read_shift_operands(struct vcpu *cpu, const struct operand *ops,
-                                            unsigned count_index, uint64_t *dst, unsigned *count)
+                                            unsigned count_index, struct int_op *o)
 {
-    uint64_t c;
-    enum exec_result r = op_read_dest(cpu, &ops[0], dst);
+    enum exec_result r = op_read_dest(cpu, &ops[0], &o->dst);
 
-    if (r != EXEC_OK)
-        return r;
-    r = op_read(cpu, &ops[count_index], &c);
-    if (r != EXEC_OK)
-        return r;
-    *count = (unsigned)c & (ops[0].size == 8 ? 63 : 31);
-    return EXEC_OK;
+    return r != EXEC_OK ? r : op_read(cpu, &ops[count_index], &o->src2);
 }
 
-enum exec_result x_shift(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+static unsigned shift_count(const struct int_op *o, unsigned size)
 {
-    unsigned size = ops[0].size, bits = size * 8, count;
-    enum mnemonic mn = in->mnemonic;
+    return (unsigned)o->src2 & (size == 8 ? 63 : 31);
+}
+
+/* ROL ROR RCL RCR SHL SHR SAR in C, for a masked count of 1 or more. */
+static void shift_in_c(const struct vcpu *cpu, enum mnemonic mn, unsigned size, unsigned count,
+                       struct int_op *o)
+{
+    unsigned bits = size * 8;
     bool left = mn == MN_rol || mn == MN_rcl || mn == MN_shl;
     bool rotate = mn == MN_rol || mn == MN_ror || mn == MN_rcl || mn == MN_rcr;
-    uint64_t mask = size_mask(size), v, result, cf, flags;
-    enum exec_result r = read_shift_operands(cpu, ops, 1, &v, &count);
-
-    if (r != EXEC_OK)
-        return r;
-    v &= mask;
-    if (count == 0)
-        return op_write(cpu, &ops[0], v);
+    uint64_t mask = size_mask(size), v = o->dst & mask, result, cf, flags;
 
     switch (mn) {
     case MN_rol:
@@ -73,9 +68,9 @@ enum exec_result x_shift(struct vcpu *cpu, const struct insn *in, struct operand
          * (8/16-bit operands) leaves value and CF; AMD still computes OF, Intel changes
          * no flag. */
         unsigned n = count % (bits + 1);
-        uint64_t cf_in = (reg_get(cpu, R_RFLAGS) & FL_CF) ? 1 : 0;
+        uint64_t cf_in = (o->flags & FL_CF) ? 1 : 0;
         if (n == 0 && !vendor_is_amd(cpu))
-            return op_write(cpu, &ops[0], v);
+            return;
         if (n == 0) {
             result = v;
             cf = cf_in;
@@ -102,19 +97,30 @@ enum exec_result x_shift(struct vcpu *cpu, const struct insn *in, struct operand
         cf = sar_sized(v, size, count - 1) & 1;
         break;
     }
-    r = op_write(cpu, &ops[0], result);
-    if (r != EXEC_OK)
-        return r;
+    o->dst = result;
+    flags = carry_and_overflow(left, result, size, cf);
     if (rotate) {
         /* rotates leave SF, ZF, PF and AF alone */
-        flags_update(cpu, FL_CF | FL_OF, carry_and_overflow(left, result, size, cf));
-        return EXEC_OK;
+        o->flags = flags_merge(o->flags, FL_CF | FL_OF, flags);
+        return;
     }
-    flags = carry_and_overflow(left, result, size, cf) | flags_szp(result, size) | shift_af(cpu);
+    flags |= flags_szp(result, size) | shift_af(cpu);
     if (mn == MN_sar)
         flags &= ~(uint64_t)FL_OF; /* SAR's OF is 0 for every count */
-    flags_update(cpu, FL_ARITH, flags);
-    return EXEC_OK;
+    o->flags = flags_merge(o->flags, FL_ARITH, flags);
+}
+
+enum exec_result x_shift(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+{
+    unsigned size = ops[0].size;
+    struct int_op o = { .flags = reg_get(cpu, R_RFLAGS) };
+    enum exec_result r = read_shift_operands(cpu, ops, 1, &o);
+
+    if (r != EXEC_OK)
+        return r;
+    if (!host_op(cpu, in->mnemonic, false, size, &o) && shift_count(&o, size) != 0)
+        shift_in_c(cpu, in->mnemonic, size, shift_count(&o, size), &o);
+    return op_write_flags(cpu, &ops[0], &o); /* also for a masked count of 0 */
 }
 
 /* 16-bit SHLD/SHRD with a count of 16..31 (undefined in the manuals): both vendors shift
@@ -147,40 +153,42 @@ static uint64_t double_shift16(const struct vcpu *cpu, bool left, uint64_t d, ui
     return result;
 }
 
+/* SHLD/SHRD in C, for a masked count of 1 or more. */
+static void shiftd_in_c(const struct vcpu *cpu, bool left, unsigned size, unsigned count,
+                        struct int_op *o)
+{
+    unsigned bits = size * 8;
+    uint64_t mask = size_mask(size), d = o->dst & mask, s = o->src & mask, cf, flags;
+
+    if (size == 2) {
+        o->dst = double_shift16(cpu, left, d, s, count, &flags);
+    } else {
+        if (left) {
+            o->dst = (d << count | s >> (bits - count)) & mask;
+            cf = (d >> (bits - count)) & 1;
+        } else {
+            o->dst = (d >> count | s << (bits - count)) & mask;
+            cf = (d >> (count - 1)) & 1;
+        }
+        flags = carry_and_overflow(left, o->dst, size, cf) | flags_szp(o->dst, size) |
+                shift_af(cpu);
+    }
+    o->flags = flags_merge(o->flags, FL_ARITH, flags);
+}
+
 /* SHLD/SHRD dst (ops[0]), src (ops[1]), count (ops[2]: imm8 or CL). */
 enum exec_result x_shiftd(struct vcpu *cpu, const struct insn *in, struct operand *ops)
 {
-    unsigned size = ops[0].size, bits = size * 8, count;
-    bool left = in->mnemonic == MN_shld;
-    uint64_t mask = size_mask(size), d, s, result, cf, flags;
-    enum exec_result r = read_shift_operands(cpu, ops, 2, &d, &count);
+    unsigned size = ops[0].size;
+    struct int_op o = { .flags = reg_get(cpu, R_RFLAGS) };
+    enum exec_result r = read_shift_operands(cpu, ops, 2, &o);
 
     if (r != EXEC_OK)
         return r;
-    r = op_read(cpu, &ops[1], &s);
+    r = op_read(cpu, &ops[1], &o.src);
     if (r != EXEC_OK)
         return r;
-    d &= mask;
-    s &= mask;
-    if (count == 0)
-        return op_write(cpu, &ops[0], d);
-
-    if (size == 2) {
-        result = double_shift16(cpu, left, d, s, count, &flags);
-    } else {
-        if (left) {
-            result = (d << count | s >> (bits - count)) & mask;
-            cf = (d >> (bits - count)) & 1;
-        } else {
-            result = (d >> count | s << (bits - count)) & mask;
-            cf = (d >> (count - 1)) & 1;
-        }
-        flags = carry_and_overflow(left, result, size, cf) | flags_szp(result, size) |
-                shift_af(cpu);
-    }
-    r = op_write(cpu, &ops[0], result);
-    if (r != EXEC_OK)
-        return r;
-    flags_update(cpu, FL_ARITH, flags);
-    return EXEC_OK;
+    if (!host_op(cpu, in->mnemonic, false, size, &o) && shift_count(&o, size) != 0)
+        shiftd_in_c(cpu, in->mnemonic == MN_shld, size, shift_count(&o, size), &o);
+    return op_write_flags(cpu, &ops[0], &o); /* also for a masked count of 0 */
 }

@@ -245,11 +245,11 @@ static enum exec_result element(struct vcpu *cpu, struct string_op *op)
         r = walk_read(cpu, op, &op->src, &a);
         if (r == EXEC_OK)
             r = walk_read(cpu, op, &op->dst, &b);
-        op->arith_flags = flags_sub(a, b, 0, op->size);
+        op->arith_flags = alu_flags(cpu, MN_cmp, op->size, a, b);
         return r;
     case MN_scas:
         r = walk_read(cpu, op, &op->dst, &b);
-        op->arith_flags = flags_sub(op->acc, b, 0, op->size);
+        op->arith_flags = alu_flags(cpu, MN_cmp, op->size, op->acc, b);
         return r;
     case MN_ins:
         r = io_port(cpu, op->port, op->size, false, &data);

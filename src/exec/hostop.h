@@ -1,0 +1,48 @@
+/* The host CPU: what it is (vendor, the features the host stubs need, detected once per
+ * process), and the integer operations run on it.
+ *
+ * A guest runs on the host CPU, so where the manuals leave flags (or a result) undefined,
+ * the host's answer is the one the guest would have seen natively. With the default
+ * WHVEMU_VENDOR_HOST, the executor therefore runs the operation itself on the host with
+ * register operands: one tiny stub per operation and operand size, chosen from the decoded
+ * mnemonic and size (guest bytes are never executed), as KVM's fastops do. Only the six
+ * arithmetic flags go in from the guest's RFLAGS and come back out. docs/flags.md has the
+ * safety argument and, per instruction, where each flag comes from.
+ *
+ * Stubs exist on x86-64 builds with GNU C (gcc, clang, mingw-w64); elsewhere
+ * (HOSTOP_STUBS 0: other architectures, MSVC, or -DWHVEMU_HOST_OPS=OFF) the executor uses
+ * the portable C profile of the host's vendor. */
+#ifndef WHVEMU_HOSTOP_H
+#define WHVEMU_HOSTOP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "exec/cpu.h"
+#include "exec/flags.h"
+#include "mnemonic.h"
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(WHVEMU_NO_HOST_OPS)
+#define HOSTOP_STUBS 1
+#else
+#define HOSTOP_STUBS 0
+#endif
+
+/* The WHVEMU_VENDOR whose C profile matches the host: AMD for AMD and Hygon CPUs, Intel
+ * for every other CPU and architecture. Detected on first use, then a load. */
+uint8_t host_vendor(void);
+
+/* Whether this build runs integer operations on the host (HOSTOP_STUBS). */
+bool host_ops_compiled(void);
+
+/* When this call runs host operations (cpu->host_ops), run the instruction mnemonic of
+ * size bytes (1, 2, 4, 8) on the host, in its form with register operands: `mn dst`,
+ * `mn src, dst`, `mn %cl, dst`, `mn %cl, src, dst` or `mn src2, src, dst` (AT&T order),
+ * whichever the instruction has; wide selects the rDX:rAX form of MUL, IMUL, DIV, IDIV.
+ * False, with nothing run, when the call uses a C profile, there is no stub, or the host
+ * lacks the feature the stub needs: the caller then computes it in C. DIV and IDIV must
+ * only be run when the caller has ruled out #DE. */
+bool host_op(const struct vcpu *cpu, enum mnemonic mn, bool wide, unsigned size,
+             struct int_op *o);
+
+#endif
