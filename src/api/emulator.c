@@ -117,8 +117,8 @@ static void vcpu_init(struct vcpu *cpu, const struct emulator *emu, void *contex
     cpu->context = context;
     cpu->exit = exit;
     cpu->status.AsUINT32 = 0;
-    cpu->vendor = emu->vendor == WHVEMU_VENDOR_HOST ? host_vendor() : emu->vendor;
-    cpu->host_ops = emu->vendor == WHVEMU_VENDOR_HOST && host_ops_compiled();
+    cpu->vendor = emu->vendor == WHVEMU_VENDOR_HOST ? hostop_vendor() : emu->vendor;
+    cpu->host_ops = emu->vendor == WHVEMU_VENDOR_HOST && hostop_stubs_compiled();
     cpu->tlb_next = 0;
     for (unsigned i = 0; i < TLB_ENTRIES; i++)
         cpu->tlb[i].valid = false;

@@ -17,6 +17,8 @@
 
 #include <stdatomic.h>
 
+#include "exec/cpu.h"
+#include "exec/flags.h"
 #include "whvemu.h"
 
 #if defined(__x86_64__) || defined(__i386__) || defined(_M_X64) || defined(_M_IX86)
@@ -106,12 +108,12 @@ static uint32_t host_word(void)
     return w;
 }
 
-uint8_t host_vendor(void)
+uint8_t hostop_vendor(void)
 {
     return (host_word() & HOST_AMD) ? WHVEMU_VENDOR_AMD : WHVEMU_VENDOR_INTEL;
 }
 
-bool host_ops_compiled(void)
+bool hostop_stubs_compiled(void)
 {
     return HOSTOP_STUBS;
 }

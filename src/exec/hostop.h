@@ -18,9 +18,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "exec/cpu.h"
-#include "exec/flags.h"
 #include "mnemonic.h"
+
+struct vcpu;   /* exec/cpu.h */
+struct int_op; /* exec/flags.h: the operands, in and out */
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(WHVEMU_NO_HOST_OPS)
 #define HOSTOP_STUBS 1
@@ -30,10 +31,10 @@
 
 /* The WHVEMU_VENDOR whose C profile matches the host: AMD for AMD and Hygon CPUs, Intel
  * for every other CPU and architecture. Detected on first use, then a load. */
-uint8_t host_vendor(void);
+uint8_t hostop_vendor(void);
 
-/* Whether this build runs integer operations on the host (HOSTOP_STUBS). */
-bool host_ops_compiled(void);
+/* Whether this build runs integer operations on the host (HOSTOP_STUBS; tests ask). */
+bool hostop_stubs_compiled(void);
 
 /* When this call runs host operations (cpu->host_ops), run the instruction mnemonic of
  * size bytes (1, 2, 4, 8) on the host, in its form with register operands: `mn dst`,
