@@ -107,8 +107,8 @@ static const struct exec_entry exec_table[MN_COUNT] = {
     [MN_idiv] = { x_div, MULDIV_REGS },
     [MN_mulx] = { x_mulx, REG_BIT(R_RDX) },
     /* shift.c (0F map) */
-    [MN_shld] = { x_shiftd, 0 },
-    [MN_shrd] = { x_shiftd, 0 },
+    [MN_shld] = { x_shift, 0 },
+    [MN_shrd] = { x_shift, 0 },
     /* bits.c */
     [MN_bt] = { x_bt, 0 },
     [MN_bts] = { x_bt, 0 },

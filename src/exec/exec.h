@@ -45,7 +45,6 @@ uint64_t alu_flags(struct vcpu *cpu, enum mnemonic mn, unsigned size, uint64_t d
 
 /* shift.c: ROL ROR RCL RCR SHL SHR SAR; SHLD SHRD */
 enum exec_result x_shift(struct vcpu *cpu, const struct insn *in, struct operand *ops);
-enum exec_result x_shiftd(struct vcpu *cpu, const struct insn *in, struct operand *ops);
 
 /* muldiv.c: MUL and one-operand IMUL (rDX:rAX), IMUL in all forms, DIV IDIV */
 #define MULDIV_REGS (REG_BIT(R_RAX) | REG_BIT(R_RDX))

@@ -29,16 +29,7 @@ static uint64_t shift_af(const struct vcpu *cpu)
     return vendor_is_amd(cpu) ? FL_AF : 0;
 }
 
-/* Read the destination and the count (ops[count_index]) as given: the CPU masks it to 5
- * bits (6 with 64-bit operands), a host stub by itself, shift_count() in C. */
-static enum exec_result read_shift_operands(struct vcpu *cpu, const struct operand *ops,
-                                            unsigned count_index, struct int_op *o)
-{
-    enum exec_result r = op_read_dest(cpu, &ops[0], &o->dst);
-
-    return r != EXEC_OK ? r : op_read(cpu, &ops[count_index], &o->src2);
-}
-
+/* The count as the CPU masks it: to 5 bits, 6 with 64-bit operands. */
 static unsigned shift_count(const struct int_op *o, unsigned size)
 {
     return (unsigned)o->src2 & (size == 8 ? 63 : 31);
@@ -110,19 +101,6 @@ static void shift_in_c(const struct vcpu *cpu, enum mnemonic mn, unsigned size, 
     o->flags = flags_merge(o->flags, FL_ARITH, flags);
 }
 
-enum exec_result x_shift(struct vcpu *cpu, const struct insn *in, struct operand *ops)
-{
-    unsigned size = ops[0].size;
-    struct int_op o = { .flags = reg_get(cpu, R_RFLAGS) };
-    enum exec_result r = read_shift_operands(cpu, ops, 1, &o);
-
-    if (r != EXEC_OK)
-        return r;
-    if (!host_op(cpu, in->mnemonic, false, size, &o) && shift_count(&o, size) != 0)
-        shift_in_c(cpu, in->mnemonic, size, shift_count(&o, size), &o);
-    return op_write_flags(cpu, &ops[0], &o); /* also for a masked count of 0 */
-}
-
 /* 16-bit SHLD/SHRD with a count of 16..31 (undefined in the manuals): both vendors shift
  * a 48-bit pattern: destination, source and a third word, which is the source on AMD and
  * the destination on Intel. CF/OF: on AMD CF is the last bit out only for a count of 16
@@ -176,19 +154,27 @@ static void shiftd_in_c(const struct vcpu *cpu, bool left, unsigned size, unsign
     o->flags = flags_merge(o->flags, FL_ARITH, flags);
 }
 
-/* SHLD/SHRD dst (ops[0]), src (ops[1]), count (ops[2]: imm8 or CL). */
-enum exec_result x_shiftd(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+/* ROL ROR RCL RCR SHL SHR SAR r/m, count (ops[1]); SHLD SHRD r/m, src (ops[1]), count
+ * (ops[2]). The count (1, imm8 or CL) goes as given: the CPU masks it to 5 bits (6 with
+ * 64-bit operands), a host stub by itself, shift_count() in C. */
+enum exec_result x_shift(struct vcpu *cpu, const struct insn *in, struct operand *ops)
 {
     unsigned size = ops[0].size;
+    bool double_shift = in->mnemonic == MN_shld || in->mnemonic == MN_shrd;
     struct int_op o = { .flags = reg_get(cpu, R_RFLAGS) };
-    enum exec_result r = read_shift_operands(cpu, ops, 2, &o);
+    enum exec_result r = op_read_dest(cpu, &ops[0], &o.dst);
 
+    if (r == EXEC_OK)
+        r = op_read(cpu, &ops[double_shift ? 2 : 1], &o.src2);
+    if (r == EXEC_OK && double_shift)
+        r = op_read(cpu, &ops[1], &o.src);
     if (r != EXEC_OK)
         return r;
-    r = op_read(cpu, &ops[1], &o.src);
-    if (r != EXEC_OK)
-        return r;
-    if (!host_op(cpu, in->mnemonic, false, size, &o) && shift_count(&o, size) != 0)
-        shiftd_in_c(cpu, in->mnemonic == MN_shld, size, shift_count(&o, size), &o);
+    if (!host_op(cpu, in->mnemonic, false, size, &o) && shift_count(&o, size) != 0) {
+        if (double_shift)
+            shiftd_in_c(cpu, in->mnemonic == MN_shld, size, shift_count(&o, size), &o);
+        else
+            shift_in_c(cpu, in->mnemonic, size, shift_count(&o, size), &o);
+    }
     return op_write_flags(cpu, &ops[0], &o); /* also for a masked count of 0 */
 }

@@ -115,7 +115,7 @@ enum input_kind {
     X(op##_m64_i, #op "q $37,(%rbx)", IN_ANY, NO_FEATURE)                                        \
     X(op##_m64_1, #op "q $1,(%rbx)", IN_ANY, NO_FEATURE)
 
-#define MULDIV_CASES(X, op, in, NO_FEATURE)                                                      \
+#define MULDIV_CASES(X, op, in)                                                                  \
     X(op##_m8, #op "b (%rbx)", in, NO_FEATURE)                                                   \
     X(op##_m16, #op "w (%rbx)", in, NO_FEATURE)                                                  \
     X(op##_m32, #op "l (%rbx)", in, NO_FEATURE)                                                  \
@@ -177,12 +177,12 @@ enum input_kind {
     SHIFT_CASES(X, shl) SHIFT_CASES(X, shr) SHIFT_CASES(X, sar)                                  \
     X(sal_alias_m8_cl, ".byte 0xd2,0x33", IN_ANY, NO_FEATURE) /* SHL alias D2 /6 */              \
     X(sal_alias_m32_i, ".byte 0xc1,0x33,0x05", IN_ANY, NO_FEATURE)                               \
-    MULDIV_CASES(X, mul, IN_ANY, NO_FEATURE) MULDIV_CASES(X, imul, IN_ANY, NO_FEATURE)           \
+    MULDIV_CASES(X, mul, IN_ANY) MULDIV_CASES(X, imul, IN_ANY)                                   \
     X(imul_r16_m_i8, "imulw $-5,(%rbx),%cx", IN_ANY, NO_FEATURE)                                 \
     X(imul_r32_m_i32, "imull $0x12345,(%rbx),%ecx", IN_ANY, NO_FEATURE)                          \
     X(imul_r64_m_i32, "imulq $-0x1234567,(%rbx),%rcx", IN_ANY, NO_FEATURE)                       \
     X(imul_r64_r_i8, "imulq $127,%rsi,%rdi", IN_ANY, NO_FEATURE)                                 \
-    MULDIV_CASES(X, div, IN_DIVIDE, NO_FEATURE) MULDIV_CASES(X, idiv, IN_DIVIDE, NO_FEATURE)     \
+    MULDIV_CASES(X, div, IN_DIVIDE) MULDIV_CASES(X, idiv, IN_DIVIDE)                             \
     X(imul_r16_m, "imulw (%rbx),%dx", IN_ANY, NO_FEATURE)                                        \
     X(imul_r32_m, "imull (%rbx),%edx", IN_ANY, NO_FEATURE)                                       \
     X(imul_r64_m, "imulq (%rbx),%rdx", IN_ANY, NO_FEATURE)                                       \
