@@ -21,6 +21,7 @@
 #include "WinHvEmulation.h"
 #include "whvemu.h"
 
+#include "stub_cost.h"
 #include "whvnames.h"
 #include "vcpu.h"
 
@@ -242,8 +243,8 @@ static int compare_doubles(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Median ns per step over REPETITIONS batches of about BATCH_NS each. */
-static double measure(step_fn step, void *engine)
+/* Warm up for WARMUP_NS; returns how many steps make a batch of about BATCH_NS. */
+static unsigned long warm_up(step_fn step, void *engine)
 {
     double start = now_ns();
     unsigned long warmups = 0;
@@ -252,17 +253,51 @@ static double measure(step_fn step, void *engine)
         warmups++;
     }
     double per_step = (now_ns() - start) / (double)warmups;
-    unsigned long batch = (unsigned long)(BATCH_NS / per_step) + 1;
+    return (unsigned long)(BATCH_NS / per_step) + 1;
+}
 
-    double samples[REPETITIONS];
-    for (int r = 0; r < REPETITIONS; r++) {
-        double t0 = now_ns();
-        for (unsigned long i = 0; i < batch; i++)
-            step(engine);
-        samples[r] = (now_ns() - t0) / (double)batch;
-    }
+/* ns per step of one batch. */
+static double time_batch(step_fn step, void *engine, unsigned long batch)
+{
+    double t0 = now_ns();
+    for (unsigned long i = 0; i < batch; i++)
+        step(engine);
+    return (now_ns() - t0) / (double)batch;
+}
+
+static double median(double samples[REPETITIONS])
+{
     qsort(samples, REPETITIONS, sizeof samples[0], compare_doubles);
     return samples[REPETITIONS / 2];
+}
+
+/* Median ns per step over REPETITIONS batches of about BATCH_NS each. */
+static double measure(step_fn step, void *engine)
+{
+    unsigned long batch = warm_up(step, engine);
+    double samples[REPETITIONS];
+    for (int r = 0; r < REPETITIONS; r++)
+        samples[r] = time_batch(step, engine, batch);
+    return median(samples);
+}
+
+/* Like measure() for count (at most 8) engines at once, in short batches of about
+ * BATCH_NS / 10 interleaved (engine 0, 1, ..., 0, 1, ...) over INTERLEAVED_ROUNDS rounds,
+ * so that a machine busy at one moment slows all of them alike; the median of each. */
+#define INTERLEAVED_ROUNDS 31
+static void measure_interleaved(step_fn step, void *const engines[], unsigned count, double ns[])
+{
+    unsigned long batch[8];
+    double samples[8][INTERLEAVED_ROUNDS];
+    for (unsigned e = 0; e < count; e++)
+        batch[e] = warm_up(step, engines[e]) / 10 + 1;
+    for (int r = 0; r < INTERLEAVED_ROUNDS; r++)
+        for (unsigned e = 0; e < count; e++)
+            samples[e][r] = time_batch(step, engines[e], batch[e]);
+    for (unsigned e = 0; e < count; e++) {
+        qsort(samples[e], INTERLEAVED_ROUNDS, sizeof samples[e][0], compare_doubles);
+        ns[e] = samples[e][INTERLEAVED_ROUNDS / 2];
+    }
 }
 
 /* ---- whvemu --------------------------------------------------------------------------- */
@@ -420,6 +455,82 @@ static void unicorn_teardown(struct unicorn_engine *e)
     free(e->ram);
 }
 
+/* ---- host-computed flags -------------------------------------------------------------- */
+
+/* Instructions whose flags the default vendor option takes from the host CPU (a stub runs
+ * the operation: src/exec/hostop.c) and the C profiles compute in portable C. */
+static const struct scenario flag_scenarios[] = {
+    { "add [rbx], eax", { 0x01, 0x03 }, 2, WHvMemoryAccessRead, 0x12345678, MMIO_BASE + 0x10, 0,
+      0, 0, MMIO_BASE + 0x10 },
+    { "bsf eax, [rbx]", { 0x0f, 0xbc, 0x03 }, 3, WHvMemoryAccessRead, 0, MMIO_BASE + 0x10, 0, 0,
+      0, MMIO_BASE + 0x10 },
+    { "shl dword [rbx], cl", { 0xd3, 0x23 }, 2, WHvMemoryAccessRead, 0, MMIO_BASE + 0x10, 5, 0, 0,
+      MMIO_BASE + 0x10 },
+};
+
+static const WHVEMU_VENDOR flag_vendors[] = { WHVEMU_VENDOR_HOST, WHVEMU_VENDOR_INTEL,
+                                              WHVEMU_VENDOR_AMD };
+#define FLAG_VENDORS (sizeof flag_vendors / sizeof flag_vendors[0])
+
+/* One step on each engine: all succeed and leave the same RAX and device register (the
+ * defined results; only undefined flags may differ). */
+static bool flag_results_agree(struct whvemu_engine engines[FLAG_VENDORS])
+{
+    for (unsigned e = 0; e < FLAG_VENDORS; e++) {
+        if (!whvemu_step(&engines[e]) ||
+            engines[e].rax->Reg64 != engines[0].rax->Reg64 ||
+            memcmp(engines[e].guest.device + 0x10, engines[0].guest.device + 0x10, 4) != 0)
+            return false;
+    }
+    return true;
+}
+
+/* ns per instruction with each vendor option, batches interleaved; false on a failure. */
+static bool bench_flag_scenario(const struct scenario *s)
+{
+    static struct whvemu_engine engines[FLAG_VENDORS];
+    void *pointers[FLAG_VENDORS];
+    double ns[FLAG_VENDORS];
+    bool ok = true;
+
+    for (unsigned e = 0; e < FLAG_VENDORS; e++) {
+        ok = whvemu_setup(&engines[e], s) && ok;
+        ok = ok && whvemu_set_option(engines[e].emulator, WHVEMU_OPTION_VENDOR,
+                                     flag_vendors[e]) == S_OK;
+        pointers[e] = &engines[e];
+    }
+    if (ok && flag_results_agree(engines)) {
+        measure_interleaved(whvemu_step, pointers, FLAG_VENDORS, ns);
+        printf("%-28s %10.1f %10.1f %10.1f %+14.1f\n", s->name, ns[0], ns[1], ns[2],
+               ns[0] - (ns[1] + ns[2]) / 2);
+    } else {
+        printf("%-28s n/a (failed or results differ)\n", s->name);
+        ok = false;
+    }
+    for (unsigned e = 0; e < FLAG_VENDORS; e++)
+        whvemu_teardown(&engines[e]);
+    return ok;
+}
+
+/* The cost of host-computed flags; returns the scenarios that failed. */
+static int bench_flags(void)
+{
+    int failures = 0;
+    printf("\nhost-computed flags: ns per instruction with WHVEMU_OPTION_VENDOR host (the "
+           "default:\nthe operation runs on this CPU), intel and amd (portable C), batches "
+           "interleaved\n\n%-28s %10s %10s %10s %14s\n", "instruction", "host ns", "intel ns",
+           "amd ns", "host - C ns");
+    for (size_t i = 0; i < sizeof flag_scenarios / sizeof flag_scenarios[0]; i++)
+        failures += !bench_flag_scenario(&flag_scenarios[i]);
+    printf("\nhost - C: host minus the mean of the two C profiles.\n");
+    double host_ns, c_ns;
+    if (stub_cost(&host_ns, &c_ns))
+        printf("the 32-bit ADD alone: %.1f ns on its host stub, %.1f ns in C\n", host_ns, c_ns);
+    else
+        printf("the 32-bit ADD alone: no host stubs in this build\n");
+    return failures;
+}
+
 /* ---- main ----------------------------------------------------------------------------- */
 
 static const char *first_status_name(WHV_EMULATOR_STATUS status)
@@ -482,6 +593,7 @@ int main(void)
         fflush(stdout);
     }
     printf("\ncallbacks: whvemu callbacks per instruction; unicorn/whvemu > 1: whvemu is faster.\n");
+    failures += bench_flags();
     /* Timing never fails the run; an engine that cannot do the work does. */
     return failures ? 1 : 0;
 }
