@@ -179,6 +179,31 @@ static void check_trapped_run(const struct outcome *o)
           "the fallback completed every failed instruction");
 }
 
+/* A store that straddles the end of the framebuffer into nothing: the emulator must inject
+ * #PF (the second page is not present) without writing the first part, and the sandbox
+ * must stop the guest and say so. */
+static void check_unexpected_fault(const struct guest_run *r)
+{
+    static struct outcome o;
+    struct guest_run probe = *r;
+    uint32_t end = FB_BASE + FB_BYTES;
+    probe.view.width = 32, probe.view.height = 24, probe.view.clear_screen = 0;
+    probe.view.poke_address = end - 2;
+    machine_unmap_devices();
+    if (!machine_map_devices(true) || !run_guest(&probe, &o)) {
+        check(false, "the fault probe ran");
+        return;
+    }
+    machine_uart_clear();
+    const struct stop *st = &o.stats.stop;
+    const uint8_t *fb = (const uint8_t *)machine_framebuffer(true);
+    bool reported = st->stopped && st->vector == 14 && st->address == end;
+    check(reported, "a store straddling the framebuffer's end stops the guest with #PF, reported");
+    if (!reported)
+        print_summary(stdout, "the fault probe", &o.stats);
+    check(fb[FB_BYTES - 2] == 0 && fb[FB_BYTES - 1] == 0, "... and writes nothing");
+}
+
 static int run_check(const struct outcome trapped[RUN_COUNT], uint32_t trapped_crc)
 {
     static struct outcome plain[RUN_COUNT];
@@ -200,6 +225,12 @@ static int run_check(const struct outcome trapped[RUN_COUNT], uint32_t trapped_c
     }
     printf("  framebuffer CRC-32: trapped 0x%08x, plain 0x%08x\n", trapped_crc, plain_crc);
     check(trapped_crc == plain_crc, "the framebuffer equals the render on plain memory");
+    for (size_t i = 0; i < RUN_COUNT; i++) {
+        if (trapped[i].ran) {
+            printf("  fault probe: %s\n", runs[i].title);
+            check_unexpected_fault(&runs[i]);
+        }
+    }
     printf("sandbox check: %u passed, %u failed\n", passed, failed);
     return failed ? 1 : 0;
 }

@@ -2,6 +2,7 @@
  * emulator saw, and every instruction it did not complete, with its bytes and disassembly
  * (whvemu_format). Recording runs in the signal handler: fixed tables, no allocation. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sandbox.h"
@@ -29,7 +30,8 @@ static void class_name(const char *text, char *name, size_t size)
     name[n] = '\0';
 }
 
-void count_class(struct run_stats *stats, unsigned bits, const uint8_t *bytes, size_t available)
+void count_class(struct run_stats *stats, unsigned bits, const uint8_t *bytes, size_t available,
+                 uint64_t ns)
 {
     char text[80], name[sizeof stats->classes[0].name];
     describe_instruction(bits, bytes, available, text, sizeof text);
@@ -37,6 +39,7 @@ void count_class(struct run_stats *stats, unsigned bits, const uint8_t *bytes, s
     for (unsigned i = 0; i < stats->class_count; i++) {
         if (strcmp(stats->classes[i].name, name) == 0) {
             stats->classes[i].count++;
+            stats->classes[i].ns += ns;
             return;
         }
     }
@@ -45,6 +48,7 @@ void count_class(struct run_stats *stats, unsigned bits, const uint8_t *bytes, s
         return;
     }
     memcpy(stats->classes[stats->class_count].name, name, sizeof name);
+    stats->classes[stats->class_count].ns = ns;
     stats->classes[stats->class_count++].count = 1;
 }
 
@@ -138,17 +142,23 @@ static void print_bytes(FILE *out, const uint8_t *bytes, unsigned count)
         fprintf(out, "%s%02x", i ? " " : "", bytes[i]);
 }
 
+static int by_count(const void *a, const void *b)
+{
+    uint64_t x = ((const struct class_count *)a)->count, y = ((const struct class_count *)b)->count;
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
 static void print_classes(FILE *out, const struct run_stats *s)
 {
-    uint64_t most = 1;
-    for (unsigned i = 0; i < s->class_count; i++)
-        if (s->classes[i].count > most)
-            most = s->classes[i].count;
-    fprintf(out, "  emulated instructions by class (bar: log scale):\n");
+    struct class_count sorted[MAX_CLASSES];
+    memcpy(sorted, s->classes, sizeof sorted);
+    qsort(sorted, s->class_count, sizeof sorted[0], by_count);
+    fprintf(out, "  emulated instructions by class (count, mean ns, bar on a log scale):\n");
     for (unsigned i = 0; i < s->class_count; i++) {
-        int bar = 1 + (int)(29 * log10((double)s->classes[i].count) / log10((double)most + 1));
-        fprintf(out, "    %-12s %10llu  %.*s\n", s->classes[i].name,
-                (unsigned long long)s->classes[i].count, bar, "##############################");
+        const struct class_count *c = &sorted[i];
+        int bar = 1 + (int)(29 * log10((double)c->count) / log10((double)sorted[0].count + 1));
+        fprintf(out, "    %-12s %10llu %7.0f  %.*s\n", c->name, (unsigned long long)c->count,
+                (double)c->ns / (double)c->count, bar, "##############################");
     }
     if (s->classes_dropped)
         fprintf(out, "    (and %llu in classes beyond the table)\n",
@@ -185,6 +195,8 @@ static void print_stop(FILE *out, const struct stop *st)
     fprintf(out, "  %s\n    address 0x%llx", st->text, (unsigned long long)st->address);
     if (st->vector >= 0)
         fprintf(out, ", exception vector %d, error code 0x%x", st->vector, st->error_code);
+    if (st->register_refused)
+        fprintf(out, ", a register callback refused register 0x%x", st->refused_register);
     fprintf(out, "\n");
 }
 

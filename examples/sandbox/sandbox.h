@@ -59,6 +59,7 @@ const uint32_t *machine_framebuffer(bool trapped);
 struct class_count {
     char name[24];          /* the mnemonic, with a REP or LOCK prefix */
     uint64_t count;
+    uint64_t ns;            /* inside WHvEmulatorTryMmioEmulation, all of them */
 };
 
 /* One distinct instruction the emulator did not complete. */
@@ -80,12 +81,14 @@ struct stop {
     const char *reason;
     int vector;             /* the exception the emulator injected, or -1 */
     uint32_t error_code;
-    uint64_t address;       /* the address that faulted */
+    uint64_t address;       /* the address that faulted (CR2 for an injected #PF) */
     uint64_t rip;
     uint8_t bytes[16];
     unsigned count;         /* of bytes: fewer near the end of guest RAM */
     unsigned bits;
     char text[80];
+    bool register_refused;  /* a register callback failed on this name */
+    uint32_t refused_register;
 };
 
 struct run_stats {
@@ -106,7 +109,8 @@ struct run_stats {
 /* The instruction at bytes as text, and its mnemonic (with prefixes) as a class name. */
 int describe_instruction(unsigned bits, const uint8_t *bytes, size_t available, char *text,
                          size_t text_size);
-void count_class(struct run_stats *stats, unsigned bits, const uint8_t *bytes, size_t available);
+void count_class(struct run_stats *stats, unsigned bits, const uint8_t *bytes, size_t available,
+                 uint64_t ns);
 /* The record for this instruction (found by its bytes or added); NULL when the table is full. */
 struct failure *note_failure(struct run_stats *stats, unsigned bits, uint64_t rip,
                              const uint8_t *bytes, size_t available, uint32_t status, HRESULT hr);
@@ -134,7 +138,9 @@ struct sandbox_vcpu {
     uint64_t fs_base, gs_base;
     bool injected;              /* the emulator asked for an exception to be delivered */
     WHV_X64_PENDING_INTERRUPTION_REGISTER interruption;
-    WHV_REGISTER_NAME unknown_register; /* the last name the callbacks could not serve */
+    uint64_t cr2;               /* the guest's: written when the emulator injects #PF */
+    bool register_refused;      /* the last register a callback could not serve */
+    WHV_REGISTER_NAME refused_register;
     sigjmp_buf leave;           /* where a guest that cannot go on is stopped */
     stack_t altstack;
     struct run_stats *stats;

@@ -96,7 +96,6 @@ static struct {
     uint64_t value;
 } fixed_registers[] = {
     { WHvX64RegisterCr0, 0x80050033 },  /* PG AM WP NE ET MP PE */
-    { WHvX64RegisterCr2, 0 },
     { WHvX64RegisterCr3, 0 },
     { WHvX64RegisterCr4, 0x620 },       /* OSXMMEXCPT OSFXSR PAE (+ OSXSAVE, trap_init) */
     { WHvX64RegisterCr8, 0 },
@@ -181,6 +180,10 @@ static bool read_register(const struct sandbox_vcpu *v, WHV_REGISTER_NAME name,
         out->PendingInterruption = v->interruption;
         return true;
     }
+    if (name == WHvX64RegisterCr2) {
+        out->Reg64 = v->cr2;
+        return true;
+    }
     if (v->uc->uc_mcontext.fpregs && read_fp_register(v->uc->uc_mcontext.fpregs, name, out))
         return true;
     return fixed_register(name, out);
@@ -201,14 +204,14 @@ static void write_fp_register(struct _libc_fpstate *fp, WHV_REGISTER_NAME name,
         fp->mxcsr = value->XmmControlStatus.XmmStatusControl;
 }
 
-/* What the ucontext can take: general registers, RIP, RFLAGS, x87/SSE state, and the
- * pending interruption (the emulator injecting an exception). Anything else may only be
- * "written" with the value it has. */
+/* What the ucontext can take: general registers, RIP, RFLAGS, x87/SSE state; and what the
+ * emulator writes when it injects an exception: the pending interruption and, for #PF, CR2.
+ * Anything else may only be "written" with the value it has. */
 static bool writable(WHV_REGISTER_NAME name)
 {
     return in_range(name, WHvX64RegisterRax, WHvX64RegisterRflags) ||
            in_range(name, WHvX64RegisterXmm0, WHvX64RegisterXmmControlStatus) ||
-           name == WHvRegisterPendingInterruption;
+           name == WHvRegisterPendingInterruption || name == WHvX64RegisterCr2;
 }
 
 static bool can_write(const struct sandbox_vcpu *v, WHV_REGISTER_NAME name,
@@ -229,7 +232,9 @@ static void write_register(struct sandbox_vcpu *v, WHV_REGISTER_NAME name,
     else if (name == WHvRegisterPendingInterruption) {
         v->interruption = value->PendingInterruption;
         v->injected = value->PendingInterruption.InterruptionPending;
-    } else if (writable(name))
+    } else if (name == WHvX64RegisterCr2)
+        v->cr2 = value->Reg64;
+    else if (writable(name))
         write_fp_register(v->uc->uc_mcontext.fpregs, name, value);
 }
 
@@ -241,7 +246,8 @@ static HRESULT CALLBACK get_registers(VOID *context, const WHV_REGISTER_NAME *na
     struct sandbox_vcpu *v = context;
     for (UINT32 i = 0; i < count; i++) {
         if (!read_register(v, names[i], &values[i])) {
-            v->unknown_register = names[i];
+            v->register_refused = true;
+            v->refused_register = names[i];
             return E_INVALIDARG;
         }
     }
@@ -255,7 +261,8 @@ static HRESULT CALLBACK set_registers(VOID *context, const WHV_REGISTER_NAME *na
     struct sandbox_vcpu *v = context;
     for (UINT32 i = 0; i < count; i++) {
         if (!can_write(v, names[i], &values[i])) {
-            v->unknown_register = names[i];
+            v->register_refused = true;
+            v->refused_register = names[i];
             return E_INVALIDARG;
         }
     }
@@ -380,14 +387,15 @@ static void emulate(struct sandbox_vcpu *v, ucontext_t *uc, uint64_t address)
     memset(&v->interruption, 0, sizeof v->interruption);
     uint64_t start = now_ns();
     HRESULT hr = WHvEmulatorTryMmioEmulation(v->emulator, v, &vp, &mmio, &status);
-    stats->emulation_ns += now_ns() - start;
+    uint64_t ns = now_ns() - start;
+    stats->emulation_ns += ns;
     stats->exits++;
     if (SUCCEEDED(hr) && status.EmulationSuccessful) {
         if (v->injected)
             vcpu_stop(v, "the emulator injected an exception the guest does not handle",
                       address);
         stats->emulated++;
-        count_class(stats, bits, mmio.InstructionBytes, mmio.InstructionByteCount);
+        count_class(stats, bits, mmio.InstructionBytes, mmio.InstructionByteCount, ns);
         return;
     }
     struct failure *f = note_failure(stats, bits, vp.Rip, mmio.InstructionBytes,
@@ -457,9 +465,11 @@ _Noreturn void vcpu_stop(struct sandbox_vcpu *v, const char *reason, uint64_t ad
     s->reason = reason;
     s->vector = v->injected ? (int)v->interruption.InterruptionVector : -1;
     s->error_code = v->interruption.ErrorCode;
-    s->address = address;
+    s->address = s->vector == 14 ? v->cr2 : address; /* #PF: the address the guest would see */
     s->rip = (uint64_t)v->uc->uc_mcontext.gregs[REG_RIP];
     s->bits = vcpu_code_bits(v->uc);
+    s->register_refused = v->register_refused;
+    s->refused_register = (uint32_t)v->refused_register;
     s->count = fetch_bytes(s->rip, s->bytes);
     describe_instruction(s->bits, s->bytes, s->count, s->text, sizeof s->text);
     siglongjmp(v->leave, 1);

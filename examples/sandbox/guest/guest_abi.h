@@ -54,6 +54,9 @@ struct guest_env {
     int32_t step;                       /* plane units per pixel, 1e-9 units */
     uint32_t max_iterations;
     uint32_t clear_screen;              /* 1: clear the whole framebuffer first */
+    uint32_t poke_address;              /* not 0: a 4-byte store there at the end (the
+                                           sandbox's check of a fault the guest does not
+                                           expect) */
     /* written by the guest */
     uint32_t readback_sum;              /* sum of its rectangle's middle row, read back */
     uint32_t inside;                    /* pixels found inside the set */

@@ -218,4 +218,6 @@ __attribute__((section(".text.entry"))) void guest_main(struct guest_env *env)
     put_text("\ntimer: ");
     put_decimal(elapsed / 1000);
     put_text(" ms of guest time\n");
+    if (env->poke_address)
+        *(volatile uint32_t *)(uintptr_t)env->poke_address = 0x5a5a5a5a;
 }
