@@ -81,10 +81,10 @@ static struct {
     uint32_t latched_high;
 } timer;
 
-static uint64_t monotonic_ns(void)
+uint64_t monotonic_ns(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);  /* async-signal-safe (POSIX) */
+    clock_gettime(CLOCK_MONOTONIC, &ts);  /* async-signal-safe in POSIX */
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 

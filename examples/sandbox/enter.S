@@ -15,16 +15,21 @@
 #define USER_DS 0x2b
 #define USER64_CS 0x33
 
-        .text
-        .code64
-        .globl sandbox_enter64
-sandbox_enter64:                /* rdi = entry, rsi = argument, rdx = stack top */
+/* The C ABI's callee-saved registers, popped by restore_host. */
+.macro save_host
         push %rbx
         push %rbp
         push %r12
         push %r13
         push %r14
         push %r15
+.endm
+
+        .text
+        .code64
+        .globl sandbox_enter64
+sandbox_enter64:                /* rdi = entry, rsi = argument, rdx = stack top */
+        save_host
         mov %rsp, -8(%rdx)
         lea -16(%rdx), %rsp
         mov %rdi, %rax
@@ -35,16 +40,11 @@ sandbox_enter64:                /* rdi = entry, rsi = argument, rdx = stack top 
 
         .globl sandbox_enter32
 sandbox_enter32:                /* rdi = entry, rsi = argument, rdx = stack top */
-        push %rbx
-        push %rbp
-        push %r12
-        push %r13
-        push %r14
-        push %r15
+        save_host
         mov %ds, %eax
         shl $16, %eax
         mov %es, %ax
-        push %rax               /* DS:ES, for restore_segments */
+        push %rax               /* DS:ES, for back_in_64 */
         mov %rsp, -8(%rdx)
         lea -16(%rdx), %rsp
         mov $USER_DS, %eax
@@ -56,9 +56,10 @@ sandbox_enter32:                /* rdi = entry, rsi = argument, rdx = stack top 
 
         .code32
 compat_entry:                   /* esp = stack top - 16, edi = entry, esi = argument */
+        sub $12, %esp           /* the i386 ABI: ESP 16-byte aligned at the call */
         push %esi
         call *%edi
-        add $4, %esp
+        add $16, %esp
         push $USER64_CS
         push $back_in_64
         lret

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <time.h>
 
 #include "sandbox.h"
 
@@ -50,13 +49,6 @@ struct outcome {
 };
 
 static struct sandbox_vcpu vcpu; /* the main thread's; static: its fallback pages are large */
-
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* Map the image at the address it was linked for; the header says how much memory. */
 static bool load_image(const uint8_t *image, size_t size, struct guest_image_header *h)
@@ -97,9 +89,9 @@ static bool run_guest(const struct guest_run *r, struct outcome *out)
         fprintf(stderr, "sandbox: cannot set up the vCPU\n");
         return false;
     }
-    uint64_t start = now_ns();
+    uint64_t start = monotonic_ns();
     vcpu_run(&vcpu, r->bits, h.entry, h.stack_top - ENV_SPACE, (uint32_t)(uintptr_t)env);
-    out->stats.wall_ns = now_ns() - start;
+    out->stats.wall_ns = monotonic_ns() - start;
     vcpu_detach(&vcpu);
     out->env = *env;
     out->ran = true;

@@ -172,6 +172,9 @@ void fallback_finish(struct sandbox_vcpu *vcpu, ucontext_t *uc);
 /* Take the pages away without forwarding (the guest is being stopped). */
 void fallback_abandon(struct sandbox_vcpu *vcpu);
 
+/* CLOCK_MONOTONIC in nanoseconds (async-signal-safe). */
+uint64_t monotonic_ns(void);
+
 /* ---- output ---- */
 
 uint32_t crc32_update(uint32_t crc, const uint8_t *data, size_t size);

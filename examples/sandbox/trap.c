@@ -16,7 +16,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "sandbox.h"
@@ -333,13 +332,6 @@ static const WHV_EMULATOR_CALLBACKS callbacks = {
 
 /* ---- the exit ---- */
 
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* The instruction bytes at RIP that lie in guest RAM, at most 16. */
 static unsigned fetch_bytes(uint64_t rip, uint8_t *bytes)
 {
@@ -385,9 +377,9 @@ static void emulate(struct sandbox_vcpu *v, ucontext_t *uc, uint64_t address)
     build_exit(v, address, &vp, &mmio);
     v->injected = false;
     memset(&v->interruption, 0, sizeof v->interruption);
-    uint64_t start = now_ns();
+    uint64_t start = monotonic_ns();
     HRESULT hr = WHvEmulatorTryMmioEmulation(v->emulator, v, &vp, &mmio, &status);
-    uint64_t ns = now_ns() - start;
+    uint64_t ns = monotonic_ns() - start;
     stats->emulation_ns += ns;
     stats->exits++;
     if (SUCCEEDED(hr) && status.EmulationSuccessful) {
