@@ -21,7 +21,6 @@
 #include "sandbox.h"
 #include "whvemu.h"
 
-#define RFLAGS_TF 0x100u
 #define ALTSTACK_SIZE (256u * 1024u)
 
 void sandbox_enter64(uint64_t entry, uint64_t argument, uint64_t stack_top);
@@ -41,26 +40,29 @@ static const struct {
     { 0x33, 0xa0fb },       /* __USER_CS: code, 64-bit, DPL 3 */
 };
 
+/* The segment registers in the WHV (and x86 encoding) order. */
+enum segment { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS };
+
 /* gregs[REG_CSGSFS] holds CS, GS, FS and (with UC_SIGCONTEXT_SS) SS, 16 bits each. */
 #define UC_SIGCONTEXT_SS 0x2
-static uint16_t selector_of(const struct sandbox_vcpu *v, unsigned segment /* ES..GS */)
+static uint16_t selector_of(const struct sandbox_vcpu *v, enum segment segment)
 {
     uint64_t csgsfs = (uint64_t)v->uc->uc_mcontext.gregs[REG_CSGSFS];
     switch (segment) {
-    case 0: return v->es;
-    case 1: return (uint16_t)csgsfs;
-    case 2: return v->uc->uc_flags & UC_SIGCONTEXT_SS ? (uint16_t)(csgsfs >> 48) : 0x2b;
-    case 3: return v->ds;
-    case 4: return (uint16_t)(csgsfs >> 32);
+    case SEG_ES: return v->es;
+    case SEG_CS: return (uint16_t)csgsfs;
+    case SEG_SS: return v->uc->uc_flags & UC_SIGCONTEXT_SS ? (uint16_t)(csgsfs >> 48) : 0x2b;
+    case SEG_DS: return v->ds;
+    case SEG_FS: return (uint16_t)(csgsfs >> 32);
     default: return (uint16_t)(csgsfs >> 16);
     }
 }
 
-static bool segment_value(const struct sandbox_vcpu *v, unsigned segment,
+static bool segment_value(const struct sandbox_vcpu *v, enum segment segment,
                           WHV_X64_SEGMENT_REGISTER *out)
 {
     out->Selector = selector_of(v, segment);
-    out->Base = segment == 4 ? v->fs_base : segment == 5 ? v->gs_base : 0;
+    out->Base = segment == SEG_FS ? v->fs_base : segment == SEG_GS ? v->gs_base : 0;
     if ((out->Selector & ~3u) == 0)
         return true;            /* null: unusable, all attributes zero */
     for (size_t i = 0; i < sizeof linux_segments / sizeof linux_segments[0]; i++) {
@@ -174,7 +176,7 @@ static bool read_register(const struct sandbox_vcpu *v, WHV_REGISTER_NAME name,
         return true;
     }
     if (in_range(name, WHvX64RegisterEs, WHvX64RegisterGs))
-        return segment_value(v, name - WHvX64RegisterEs, &out->Segment);
+        return segment_value(v, (enum segment)(name - WHvX64RegisterEs), &out->Segment);
     if (name == WHvRegisterPendingInterruption) {
         out->PendingInterruption = v->interruption;
         return true;
@@ -355,7 +357,7 @@ static void build_exit(const struct sandbox_vcpu *v, uint64_t address, WHV_VP_EX
     vp->ExecutionState.Cr0Pe = 1;
     vp->ExecutionState.Cr0Am = 1;
     vp->ExecutionState.EferLma = 1;
-    segment_value(v, 1, &vp->Cs);
+    segment_value(v, SEG_CS, &vp->Cs);
     vp->Rip = (uint64_t)g[REG_RIP];
     vp->Rflags = (uint64_t)g[REG_EFL];
     mmio->InstructionByteCount = (UINT8)fetch_bytes(vp->Rip, mmio->InstructionBytes);
