@@ -678,10 +678,8 @@ static bool skipped_on_this_host(const struct variant *v, const char *name, stru
         snprintf(why, sizeof why, "this host lacks %s",
                  host_feature_name((enum host_feature)v->form->needs));
     } else if (!native_mode_available(v->bits)) {
-        host_skip_for(v->bits == 16 ? "16-bit code cannot run here (no modify_ldt or no 32-bit "
-                                      "compat code in this kernel)"
-                                    : "32-bit code cannot run here (no modify_ldt or no 32-bit "
-                                      "compat code in this kernel)",
+        host_skip_for("16/32-bit code cannot run here (no modify_ldt or no 32-bit compat code "
+                      "in this kernel)",
                       cases);
         snprintf(why, sizeof why, "%u-bit code cannot run on this host", v->bits);
     } else {
@@ -799,6 +797,23 @@ static bool run_variant(const struct variant *v, unsigned index, struct totals *
     return true;
 }
 
+/* The forms that need a CPU feature this host lacks (their variants are counted below). */
+static void print_forms_this_host_lacks(const struct form *forms, unsigned count)
+{
+    for (unsigned i = 0, listed = 0; i < count; i++) {
+        char name[128];
+        enum host_feature needs = (enum host_feature)forms[i].needs;
+        if (forms[i].not_runnable || forms[i].needs < 0 || host_has(needs))
+            continue;
+        form_describe(&forms[i], name, sizeof name);
+        if (opt.filter && !strstr(name, opt.filter))
+            continue;
+        if (listed++ == 0)
+            printf("not run on this host (counted as skipped below):\n");
+        printf("  %-48s needs %s\n", name, host_feature_name(needs));
+    }
+}
+
 static int sweep(void)
 {
     struct form *forms;
@@ -828,18 +843,8 @@ static int sweep(void)
             printf("not runnable natively:\n");
         printf("  %-48s %s\n", name, forms[i].not_runnable);
     }
-    for (unsigned i = 0, listed = 0; i < count && !opt.list; i++) {
-        char name[128];
-        enum host_feature needs = (enum host_feature)forms[i].needs;
-        if (forms[i].not_runnable || forms[i].needs < 0 || host_has(needs))
-            continue;
-        form_describe(&forms[i], name, sizeof name);
-        if (opt.filter && !strstr(name, opt.filter))
-            continue;
-        if (listed++ == 0)
-            printf("not run on this host (counted as skipped below):\n");
-        printf("  %-48s needs %s\n", name, host_feature_name(needs));
-    }
+    if (!opt.list)
+        print_forms_this_host_lacks(forms, count);
 
     for (unsigned i = 0; i < count; i++) {
         struct variant v[MAX_VARIANTS_PER_FORM];
