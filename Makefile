@@ -67,7 +67,8 @@ coverage: deps
 	    "$$(date -u +%Y-%m-%d)" "$$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"; \
 	  printf 'instruction form with a memory operand that Zydis 4 knows, and whether whvemu emulates\n'; \
 	  printf 'it (tests/coverage). Part 2: the forms of whvemu'"'"'s own tables with the native\n'; \
-	  printf 'differential cases each passed (tests/diff, %s random states per form).\n\n' "$(COVERAGE_STATES)"; \
+	  printf 'differential cases each passed (tests/diff, %s random states per form); a form\n' "$(COVERAGE_STATES)"; \
+	  printf 'that needs a CPU feature this machine lacks is a row marked skipped, with the feature.\n\n'; \
 	  printf '## 1. General-purpose forms (Zydis)\n\n'; cat $(BUILD)/gp_coverage.md; \
 	  printf '\n## 2. Differential cases per form\n\n'; sed '1,/^$$/d' $(BUILD)/diff_coverage.md; } > docs/coverage.md
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "exec/cpu.h"
+#include "hostcpu.h"
 #include "segments.h"
 
 /* Room kept between a memory operand and the buffer's ends, so that the widest access
@@ -310,9 +311,11 @@ static uint64_t operand_target(struct rng *r, const struct state *s, unsigned se
     case 2:
         if (s->bits == 16 && seg < NSEG_COUNT)
             return s->seg[seg].base + 0xffff - rng_below(r, 8);
-        if (s->bits == 64)
-            return rng_below(r, 2) ? UINT64_C(0x00007fffffffffff) - rng_below(r, 8)
-                                   : UINT64_C(0xffff800000000000) - 1 - rng_below(r, 8);
+        if (s->bits == 64) {
+            /* the canonical range is the host's: 48 bits, or 57 with 5-level paging */
+            uint64_t half = UINT64_C(1) << (host_paging_levels() == 5 ? 56 : 47);
+            return rng_below(r, 2) ? half - 1 - rng_below(r, 8) : 0 - half - 1 - rng_below(r, 8);
+        }
         return buffer_target(r);
     case 3:
     case 4:

@@ -23,6 +23,7 @@
 #include "exec/cpu.h"
 #include "fixture.h"
 #include "forms.h"
+#include "hostcpu.h"
 #include "native.h"
 #include "segments.h"
 #include "synth.h"
@@ -187,7 +188,9 @@ static void emulate(const struct case_encoding *e, const struct state *s, struct
     f->regs[WHvX64RegisterTr].Segment.Selector = 0x40;
     f->regs[WHvX64RegisterTr].Segment.Attributes = 0x8b;
     f->regs[WHvX64RegisterCr0].Reg64 = 0x80050033;   /* PG AM WP NE ET MP PE */
-    f->regs[WHvX64RegisterCr4].Reg64 = 0x3006f0; /* SMAP SMEP OSXMMEXCPT OSFXSR PGE MCE PAE PSE */
+    /* SMAP SMEP OSXMMEXCPT OSFXSR PGE MCE PAE PSE, and LA57 as the host runs it: it decides
+     * which addresses are canonical */
+    f->regs[WHvX64RegisterCr4].Reg64 = 0x3006f0 | (host_paging_levels() == 5 ? CR4_LA57 : 0);
     f->regs[FIX_EFER].Reg64 = 0xd01;                 /* NXE LMA LME SCE */
     f->regs[WHvX64RegisterDr6].Reg64 = 0xffff0ff0;   /* the reserved bits that read as 1 */
     f->regs[WHvX64RegisterDr7].Reg64 = 0x400;
@@ -498,6 +501,7 @@ enum case_result {
     CASE_OUTSIDE,         /* reaches memory outside the buffer and its guard: not run natively */
     CASE_HARNESS,         /* the native run faulted outside the instruction */
     CASE_NO_ENCODING,     /* no encoding of the variant reaches the buffer */
+    CASE_HOST_SKIP,       /* the host's answer is not the architecture's (counted by reason) */
 };
 
 struct case_report {
@@ -555,6 +559,12 @@ static enum case_result run_case(const struct case_encoding *e, const struct sta
         }
         return CASE_HARNESS;
     }
+    if (native.faulted && native.vector == EXC_AC && !(s->rflags & FL_AC)) {
+        /* #AC without RFLAGS.AC is no alignment check: a kernel that makes split-lock
+         * detection fatal (split_lock_detect=fatal) reports a LOCK across a cache line */
+        host_skip_for("#AC from split-lock detection (kernel split_lock_detect=fatal)", 1);
+        return CASE_HOST_SKIP;
+    }
     compare(s, &native, &em.out, mask, &cr->diff);
     cr->diff.stray_write = em.out.ran && em.stray_write >= 0;
     if (!differs(&cr->diff)) {
@@ -599,7 +609,7 @@ static const char *cpu_model(void)
 #define MAX_UNSUPPORTED 4096
 
 struct totals {
-    unsigned forms, not_runnable, unsupported_variants, variants, no_encoding;
+    unsigned forms, not_runnable, unsupported_variants, variants, no_encoding, host_skipped;
     unsigned long cases, mismatches, undefined_only, outside, harness, unrepeatable;
     unsigned mismatching_variants;
     enum mnemonic unsupported[MAX_UNSUPPORTED];
@@ -655,7 +665,35 @@ static enum case_result variant_case(const struct variant *v, unsigned index, un
     return run_case(&e, &s, report, cr);
 }
 
-/* Run the variant's cases; false when the filter leaves it out. */
+/* A variant this host cannot run natively (a CPU feature it lacks, a mode its kernel does
+ * not offer): its cases are counted as skipped, per feature or condition, and it is a row
+ * of the coverage table; never silently left out. */
+static bool skipped_on_this_host(const struct variant *v, const char *name, struct totals *t)
+{
+    unsigned long cases = opt.only_case >= 0 ? 1 : opt.states;
+    char why[96];
+
+    if (v->form->needs >= 0 && !host_has((enum host_feature)v->form->needs)) {
+        host_skip((enum host_feature)v->form->needs, cases);
+        snprintf(why, sizeof why, "this host lacks %s",
+                 host_feature_name((enum host_feature)v->form->needs));
+    } else if (!native_mode_available(v->bits)) {
+        host_skip_for("16/32-bit code cannot run here (no modify_ldt or no 32-bit compat code "
+                      "in this kernel)",
+                      cases);
+        snprintf(why, sizeof why, "%u-bit code cannot run on this host", v->bits);
+    } else {
+        return false;
+    }
+    t->host_skipped++;
+    if (opt.verbose)
+        printf("skipped  %s: %s\n", name, why);
+    if (opt.coverage)
+        fprintf(opt.coverage, "| `%s` | skipped: %s | |\n", name, why);
+    return true;
+}
+
+/* Run the variant's cases; false when the filter leaves it out or the host cannot run it. */
 static bool run_variant(const struct variant *v, unsigned index, struct totals *t)
 {
     char name[200];
@@ -665,7 +703,7 @@ static bool run_variant(const struct variant *v, unsigned index, struct totals *
     unsigned end = opt.only_case >= 0 ? first + 1 : opt.states;
 
     describe_variant(v, name, sizeof name);
-    if (opt.filter && !strstr(name, opt.filter))
+    if ((opt.filter && !strstr(name, opt.filter)) || skipped_on_this_host(v, name, t))
         return false;
     for (unsigned n = first; n < end; n++) {
         struct case_report cr, again;
@@ -724,6 +762,8 @@ static bool run_variant(const struct variant *v, unsigned index, struct totals *
         case CASE_OUTSIDE:
             outside++;
             break;
+        case CASE_HOST_SKIP: /* counted by host_skip_for */
+            break;
         case CASE_HARNESS:
             t->harness++;
             if (t->harness <= opt.reports) {
@@ -757,6 +797,23 @@ static bool run_variant(const struct variant *v, unsigned index, struct totals *
     return true;
 }
 
+/* The forms that need a CPU feature this host lacks (their variants are counted below). */
+static void print_forms_this_host_lacks(const struct form *forms, unsigned count)
+{
+    for (unsigned i = 0, listed = 0; i < count; i++) {
+        char name[128];
+        enum host_feature needs = (enum host_feature)forms[i].needs;
+        if (forms[i].not_runnable || forms[i].needs < 0 || host_has(needs))
+            continue;
+        form_describe(&forms[i], name, sizeof name);
+        if (opt.filter && !strstr(name, opt.filter))
+            continue;
+        if (listed++ == 0)
+            printf("not run on this host (counted as skipped below):\n");
+        printf("  %-48s needs %s\n", name, host_feature_name(needs));
+    }
+}
+
 static int sweep(void)
 {
     struct form *forms;
@@ -786,6 +843,8 @@ static int sweep(void)
             printf("not runnable natively:\n");
         printf("  %-48s %s\n", name, forms[i].not_runnable);
     }
+    if (!opt.list)
+        print_forms_this_host_lacks(forms, count);
 
     for (unsigned i = 0; i < count; i++) {
         struct variant v[MAX_VARIANTS_PER_FORM];
@@ -796,7 +855,7 @@ static int sweep(void)
         /* every variant keeps its index, and so its cases' seeds, whatever is filtered */
         nv = variants_of(&forms[i], v, MAX_VARIANTS_PER_FORM);
         for (unsigned j = 0; j < nv; j++, index++) {
-            if ((opt.only_bits && v[j].bits != opt.only_bits) || !native_mode_available(v[j].bits))
+            if (opt.only_bits && v[j].bits != opt.only_bits)
                 continue;
             if (opt.list) {
                 char name[200];
@@ -835,14 +894,16 @@ static int sweep(void)
         printf("\n");
     }
     printf("forms: %u runnable, %u not runnable natively; variants: %u run, %u unsupported, "
-           "%u without an encoding\n",
-           t.forms, t.not_runnable, t.variants, t.unsupported_variants, t.no_encoding);
+           "%u without an encoding, %u skipped on this host\n",
+           t.forms, t.not_runnable, t.variants, t.unsupported_variants, t.no_encoding,
+           t.host_skipped);
     printf("cases: %lu run (%u states per variant), %lu skipped (outside the buffer)\n", t.cases,
            opt.only_case >= 0 ? 1 : opt.states, t.outside);
     printf("mismatches: %lu in %u variants (%lu only in SDM-undefined flags)%s; "
            "harness faults: %lu; unrepeatable native differences: %lu\n",
            t.mismatches, t.mismatching_variants, t.undefined_only,
            opt.mask_undefined ? " [undefined flags masked]" : "", t.harness, t.unrepeatable);
+    host_skip_report(stdout);
     printf("time: %.1f s\n",
            (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
     free(forms);
@@ -867,7 +928,7 @@ static int single(void)
     static const char *const result_names[] = {
         [CASE_MATCH] = "match", [CASE_MISMATCH] = "MISMATCH", [CASE_UNSUPPORTED] = "unsupported",
         [CASE_OUTSIDE] = "outside the buffer", [CASE_HARNESS] = "harness fault",
-        [CASE_NO_ENCODING] = "no encoding",
+        [CASE_NO_ENCODING] = "no encoding", [CASE_HOST_SKIP] = "skipped on this host",
     };
     struct case_encoding e;
     unsigned n = 0, mismatches = 0;
@@ -890,6 +951,11 @@ static int single(void)
     }
     e.length = e.insn.length;
     print_instruction(&e, bits);
+    if (mnemonic_feature(e.insn.mnemonic) >= 0 &&
+        !host_runs((enum host_feature)mnemonic_feature(e.insn.mnemonic))) {
+        host_skip_report(stdout);
+        return 77;
+    }
     for (unsigned i = 0; i < opt.states; i++) {
         struct state s;
         struct case_report cr;
@@ -978,11 +1044,12 @@ int main(int argc, char **argv)
     if (opt.states == 0)
         opt.states = opt.bytes ? DEFAULT_BYTES_STATES : DEFAULT_STATES;
     setvbuf(stdout, NULL, _IOLBF, 0);
+    host_describe(stdout);
     if (!native_init(BUFFER_SIZE))
         return 2;
     for (unsigned bits = 16; bits <= 32; bits *= 2)
         if (!native_mode_available(bits))
-            printf("%u-bit code cannot run on this host: not tested\n", bits);
+            printf("%u-bit code cannot run on this host: its variants are skipped\n", bits);
     if (opt.bytes && !native_mode_available(opt.only_bits ? opt.only_bits : 64)) {
         printf("%u-bit code cannot run on this host\n", opt.only_bits);
         return 2;

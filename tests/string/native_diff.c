@@ -12,6 +12,7 @@
 
 #include "check.h"
 #include "harness.h"
+#include "hostcpu.h"
 #include "rng.h"
 
 #define AREA_PAGES 4
@@ -169,6 +170,7 @@ int main(void)
     static const uint64_t counts[] = { 0, 1, 2, 7, 300, 1500 };
     static const uint8_t reps[] = { 0, 0xf3, 0xf2 };
 
+    host_describe(stdout); /* baseline instructions only: nothing to skip for a feature */
     code_page = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     areas[0] = mmap(NULL, AREA_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     areas[1] = mmap(NULL, AREA_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
@@ -200,6 +202,7 @@ int main(void)
                                 run_case(&c);
                             }
     printf("%u native cases, %u differ\n", cases_run, cases_failed);
+    host_skip_report(stdout);
     harness_reset(VCPU_LONG64);
     guest_free(&h.guest);
     return check_summary();
