@@ -33,6 +33,7 @@ struct fault_case {
     unsigned size;
     uint8_t rep;
     bool down, addr32;
+    uint64_t rflags;       /* the arithmetic flags all clear or all set, DF by `down` */
     uint64_t count;
     uint64_t src, dst;     /* linear addresses of the first elements */
 };
@@ -102,7 +103,7 @@ static void guest_setup(const struct fault_case *c)
     set_reg64(WHvX64RegisterRcx, c->count);
     set_reg64(WHvX64RegisterRsi, c->src);
     set_reg64(WHvX64RegisterRdi, c->dst);
-    set_reg64(WHvX64RegisterRflags, 0x202 | (c->down ? FL_DF : 0));
+    set_reg64(WHvX64RegisterRflags, c->rflags);
 }
 
 /* The fault of one element of `op` alone (no REP) at the registers given. */
@@ -169,7 +170,7 @@ static void check_memory(const struct fault_case *c)
 
 static void run_fault_case(const struct fault_case *c)
 {
-    struct native_regs nat = { 0, c->count, c->src, c->dst, 0x202 | (c->down ? FL_DF : 0) };
+    struct native_regs nat = { 0, c->count, c->src, c->dst, c->rflags };
     struct native_fault native, emulated;
     char bytes[8];
     unsigned n = string_encode(c->op, c->size, c->rep, c->addr32, bytes);
@@ -208,6 +209,7 @@ static struct fault_case random_fault_case(void)
     c.rep = reps[next_random() % 3];
     c.down = next_random() % 2;
     c.addr32 = next_random() % 2;
+    c.rflags = 0x202 | (c.down ? FL_DF : 0) | (next_random() % 2 ? FL_ARITH : 0);
     c.count = 1 + next_random() % 10;
     c.src = element_near_guard(fault_areas[0], &c);
     c.dst = element_near_guard(fault_areas[1], &c);
