@@ -50,7 +50,8 @@ struct fault_choices {
     unsigned accesses;      /* how many accesses the instruction makes */
     unsigned count;         /* the distinct faults they raise alone */
     struct cpu_fault fault[ORDER_MAX_ACCESSES];
-    unsigned unprobed;      /* accesses not run: a write that could reach the program */
+    unsigned unprobed;      /* accesses whose probe was not run: it could have written or
+                             * jumped outside the harness's memory, or this CPU lacks it */
     unsigned stores;        /* the instruction's writes */
     struct stored store[ORDER_MAX_ACCESSES];
 };
@@ -65,6 +66,7 @@ bool has_ordered_accesses(const struct insn *in);
 void fault_choices_probe(const struct insn *in, const struct order_state *s,
                          struct fault_choices *out);
 
+/* Whether f is one of the faults the accesses raise alone. */
 bool fault_choices_hold(const struct fault_choices *c, const struct cpu_fault *f);
 
 /* Instructions with several stack slots (PUSHA, POPA, ENTER, CALL FAR): a CPU may write
