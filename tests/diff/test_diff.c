@@ -21,6 +21,7 @@
 
 #include "WinHvEmulation.h"
 #include "exec/cpu.h"
+#include "fault_order.h"
 #include "fixture.h"
 #include "forms.h"
 #include "hostcpu.h"
@@ -127,13 +128,6 @@ static const WHV_REGISTER_NAME unchanging_registers[] = {
     WHvX64RegisterCr0, WHvX64RegisterCr3, WHvX64RegisterCr4, WHvX64RegisterCr8,
     WHvX64RegisterDr7, WHvX64RegisterEfer,
 };
-
-/* Vectors that push an error code (21 is #CP). */
-static bool has_error_code(unsigned vector)
-{
-    return vector == EXC_DF || (vector >= EXC_TS && vector <= EXC_PF) || vector == EXC_AC ||
-           vector == 21;
-}
 
 static void set_segment(WHV_REGISTER_VALUE *v, const struct segment *s)
 {
@@ -284,7 +278,7 @@ static bool run_native(const struct case_encoding *e, const struct state *s, str
     }
     o->faulted = true;
     o->vector = nr->vector;
-    o->has_error_code = has_error_code(nr->vector);
+    o->has_error_code = vector_has_error_code(nr->vector);
     o->error_code = nr->error_code;
     o->cr2 = nr->cr2;
     o->rip = s->rip;
@@ -299,6 +293,7 @@ static const char *const seg_names[6] = { "es", "cs", "ss", "ds", "fs", "gs" };
 
 struct difference {
     bool status, exception, rip, memory, segments, stray_write;
+    bool fault_unexplained;  /* the CPU's fault is none its accesses raise alone (fault_order.h) */
     uint32_t gpr_mask;       /* bit per differing GPR */
     uint32_t flags;          /* differing compared RFLAGS bits */
 };
@@ -306,7 +301,7 @@ struct difference {
 static bool differs(const struct difference *d)
 {
     return d->status || d->exception || d->rip || d->memory || d->segments || d->stray_write ||
-           d->gpr_mask || d->flags;
+           d->fault_unexplained || d->gpr_mask || d->flags;
 }
 
 static bool only_flags_differ(const struct difference *d)
@@ -487,6 +482,8 @@ static void print_difference(const struct state *s, const struct emulated *em,
         }
     if (d->memory)
         print_memory_differences();
+    if (d->fault_unexplained)
+        printf("    the CPU's exception is none of those its accesses raise alone\n");
     if (d->stray_write)
         printf("    the emulator changed register 0x%x, which the instruction cannot\n",
                (unsigned)em->stray_write);
@@ -508,6 +505,88 @@ struct case_report {
     struct difference diff;
     bool flags_only_undefined;  /* the only difference is in flags the SDM leaves undefined */
 };
+
+static struct cpu_fault fault_of(const struct outcome *o)
+{
+    return (struct cpu_fault){ o->vector, o->has_error_code ? o->error_code : 0,
+                               o->vector == EXC_PF ? o->cr2 : 0 };
+}
+
+/* A faulting instruction with several stack slots (fault_order.h): the emulator's registers
+ * must be the initial ones (the CPU may have loaded some, POPA), its memory may differ from
+ * the CPU's only in bytes the instruction writes. Returns whether the CPU did part of the
+ * instruction otherwise: loaded registers, or wrote other slots. */
+static bool check_partial_slots(const struct state *s, const struct outcome *n,
+                                const struct outcome *m, const struct fault_choices *c,
+                                struct difference *d)
+{
+    const struct native_layout *l = native_layout();
+    uint64_t reg_mask = s->bits == 64 ? UINT64_MAX : 0xffffffffu;
+    bool other_slots = false;
+
+    d->gpr_mask = 0;
+    for (unsigned i = 0; i < (s->bits == 64 ? 16u : 8u); i++) {
+        if ((s->gpr[i] & reg_mask) != (m->gpr[i] & reg_mask))
+            d->gpr_mask |= 1u << i;
+        other_slots |= (s->gpr[i] & reg_mask) != (n->gpr[i] & reg_mask);
+    }
+    d->memory = false;
+    for (uint32_t i = 0; i < l->size; i++) {
+        if (l->buffer[i] == emulated_ram[i])
+            continue;
+        other_slots = true;
+        d->memory |= !fault_choices_stored(c, (uint64_t)(uintptr_t)l->buffer + i);
+    }
+    return other_slots;
+}
+
+static void print_fault_order(const struct case_encoding *e, const struct state *s,
+                              const struct outcome *n, const struct outcome *m)
+{
+    printf("FAULT ORDER  the CPU and whvemu reported different accesses' faults:\n");
+    print_instruction(e, s->bits);
+    print_state(s);
+    print_outcome_exception("native", n);
+    print_outcome_exception("emulated", m);
+}
+
+/* An instruction with several accesses may report either of two faulting ones
+ * (fault_order.h): the emulator's exception is right if it is the CPU's or another that
+ * one of the accesses raises alone on this CPU, and the CPU's must be one of those. The
+ * accesses are probed from the emulator's registers (the initial ones, or those of a REP's
+ * faulting element, which must be the CPU's). `count`: tally the case for the summary. */
+static void check_fault_order(const struct case_encoding *e, const struct state *s,
+                              const struct outcome *n, const struct outcome *m, bool count,
+                              struct difference *d)
+{
+    struct cpu_fault nf = fault_of(n), mf = fault_of(m);
+    struct order_state os;
+    struct fault_choices c;
+    struct insn in; /* e->insn is from before the state patched displacements in */
+    bool chose_differently, other_slots = false;
+
+    if (!n->faulted || !m->faulted || n->vector == EXC_DB ||
+        decode_insn((enum cpu_mode)e->insn.mode, e->bytes, e->length, &in) != DECODE_OK ||
+        !has_ordered_accesses(&in))
+        return;
+    os.bits = s->bits;
+    memcpy(os.gpr, m->gpr, sizeof os.gpr);
+    os.rflags = s->rflags;
+    memcpy(os.seg, s->seg, sizeof os.seg);
+    os.rip = s->rip;
+    fault_choices_probe(&in, &os, &c);
+    chose_differently = d->exception && m->has_error_code == n->has_error_code &&
+                        fault_choices_hold(&c, &nf) && fault_choices_hold(&c, &mf);
+    d->exception &= !chose_differently;
+    d->fault_unexplained = c.count && !fault_choices_hold(&c, &nf);
+    if (has_partial_slots(&in))
+        other_slots = check_partial_slots(s, n, m, &c, d);
+    if (!count)
+        return;
+    fault_order_count(&in, &c, chose_differently, other_slots);
+    if (chose_differently && opt.verbose)
+        print_fault_order(e, s, n, m);
+}
 
 /* Whether the emulator's exception says the instruction reaches beyond the guard pages,
  * where running it natively could touch the program's own memory. */
@@ -566,6 +645,7 @@ static enum case_result run_case(const struct case_encoding *e, const struct sta
         return CASE_HOST_SKIP;
     }
     compare(s, &native, &em.out, mask, &cr->diff);
+    check_fault_order(e, s, &native, &em.out, !report, &cr->diff);
     cr->diff.stray_write = em.out.ran && em.stray_write >= 0;
     if (!differs(&cr->diff)) {
         if (report && opt.verbose) {
@@ -903,6 +983,7 @@ static int sweep(void)
            "harness faults: %lu; unrepeatable native differences: %lu\n",
            t.mismatches, t.mismatching_variants, t.undefined_only,
            opt.mask_undefined ? " [undefined flags masked]" : "", t.harness, t.unrepeatable);
+    fault_order_report(stdout);
     host_skip_report(stdout);
     printf("time: %.1f s\n",
            (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
