@@ -242,27 +242,19 @@ static enum exec_result far_destination(struct vcpu *cpu, uint16_t selector, uin
     return check_target(cpu, f->mode, f->cs.Limit, f->ip);
 }
 
-/* Enter the destination: check that the return frame of a CALL (count slots of size
- * bytes) fits on the stack, set the descriptor's accessed bit as CS is loaded, push the
- * frame, load CS and RIP. */
+/* Enter the destination: push the return frame of a CALL (count slots of size bytes, one
+ * by one), set the descriptor's accessed bit as CS is loaded, load CS and RIP. */
 static enum exec_result far_commit(struct vcpu *cpu, struct far_dest *f, const uint64_t *frame,
                                    unsigned count, unsigned size)
 {
-    enum exec_result r = count ? stack_probe(cpu, count, size) : EXEC_OK;
+    enum exec_result r = count ? stack_push(cpu, frame, count, size) : EXEC_OK;
 
-    if (r != EXEC_OK)
-        return r;
-    if (f->from_descriptor) {
+    if (r == EXEC_OK && f->from_descriptor) {
         r = descriptor_set_type_bits(cpu, &f->d, DT_ACCESSED);
-        if (r != EXEC_OK)
-            return r;
         f->cs.Attributes |= DT_ACCESSED;
     }
-    if (count) {
-        r = stack_push(cpu, frame, count, size);
-        if (r != EXEC_OK)
-            return r;
-    }
+    if (r != EXEC_OK)
+        return r;
     segment_set(cpu, SEG_CS, &f->cs);
     reg_set(cpu, R_RIP, f->ip);
     cpu->code_mode = f->mode;
@@ -431,7 +423,8 @@ static enum exec_result through_call_gate(struct vcpu *cpu, const struct insn *i
     }
     frame[count++] = reg_value(cpu, R_CS)->Segment.Selector;
     frame[count++] = exec_next_rip(cpu, in);
-    return far_commit(cpu, f, frame, count, g.size);
+    r = stack_probe(cpu, count, g.size);
+    return r == EXEC_OK ? far_commit(cpu, f, frame, count, g.size) : r;
 }
 
 /* JMP/CALL far to ptr16:16/32 (Ap: offset in imm, selector in imm2) or m16:16/32/64. CALL
@@ -457,6 +450,8 @@ enum exec_result x_jmp_call_far(struct vcpu *cpu, const struct insn *in, struct 
         return far_commit(cpu, &f, NULL, 0, 0);
     frame[0] = reg_value(cpu, R_CS)->Segment.Selector;
     frame[1] = exec_next_rip(cpu, in);
+    /* slot by slot, as PUSHA: a fault on the return offset (#SS beyond the limit, #PF)
+     * leaves CS pushed, as the CPU does (tests/diff; docs/system-instructions.md) */
     return far_commit(cpu, &f, frame, 2, opsize);
 }
 

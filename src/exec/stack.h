@@ -19,9 +19,9 @@ void stack_set_pointer(struct vcpu *cpu, uint64_t sp);
 enum exec_result stack_probe(struct vcpu *cpu, unsigned count, unsigned size);
 
 /* Push count values of size bytes, values[0] first (at the highest address), one slot at
- * a time: a fault on a later slot leaves the earlier ones written, as the CPU does (PUSHA,
- * seen natively by tests/diff and tests/segments). stack_probe first makes it
- * all-or-nothing. */
+ * a time: a fault on a later slot leaves the earlier ones written, as the CPU does (PUSHA
+ * in tests/diff and tests/segments, CALL FAR in tests/diff). stack_probe first makes it
+ * all-or-nothing (calls through a gate). */
 enum exec_result stack_push(struct vcpu *cpu, const uint64_t *values, unsigned count,
                             unsigned size);
 

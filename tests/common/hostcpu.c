@@ -1,3 +1,4 @@
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 #include "hostcpu.h"
 
 #include <stdint.h>
@@ -9,6 +10,10 @@
 #define HOST_IS_X86 1
 #else
 #define HOST_IS_X86 0
+#endif
+#if defined(__linux__)
+#include <sys/auxv.h>
+#include <sys/mman.h>
 #endif
 
 struct feature_row {
@@ -24,12 +29,18 @@ static const struct feature_row rows[HF_COUNT] = {
 #undef HOST_FEATURE_ROW
 };
 
+#define MAX_CONDITIONS 16
+
 static struct {
     bool ready;
-    bool has[HF_COUNT], hidden[HF_COUNT];
+    bool reported[HF_COUNT], has[HF_COUNT], hidden[HF_COUNT];
     unsigned long skipped[HF_COUNT];
+    struct {
+        const char *what;
+        unsigned long skipped;
+    } condition[MAX_CONDITIONS];
     char vendor[13], brand[49];
-    unsigned family, model, stepping;
+    unsigned family, model, stepping, paging_levels;
 } host;
 
 /* CPUID leaf/subleaf into r[0..3] (eax..edx); zeros for a leaf the CPU does not have. */
@@ -105,6 +116,36 @@ static void read_hidden(void)
     }
 }
 
+/* Whether the kernel lets user code use a feature that CPUID alone does not make usable:
+ * FSGSBASE needs CR4.FSGSBASE, which Linux sets since 5.9 and announces in AT_HWCAP2. */
+static bool kernel_allows(enum host_feature f)
+{
+#if defined(__linux__) && defined(AT_HWCAP2)
+    if (f == HF_fsgsbase)
+        return (getauxval(AT_HWCAP2) & 2) != 0; /* HWCAP2_FSGSBASE */
+#endif
+    return f != HF_fsgsbase;
+}
+
+/* 5-level paging: Linux places a mapping above 2^47 only when asked with a hint there and
+ * only when it runs 5-level page tables (Documentation/arch/x86/x86_64/5level-paging). */
+static unsigned probe_paging_levels(void)
+{
+#if defined(__linux__) && defined(__x86_64__)
+    void *hint = (void *)(UINT64_C(1) << 52);
+    void *p = mmap(hint, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    unsigned levels = 4;
+
+    if (p != MAP_FAILED) {
+        levels = (uintptr_t)p >> 47 ? 5 : 4;
+        munmap(p, 4096);
+    }
+    return levels;
+#else
+    return 4;
+#endif
+}
+
 static void detect(void)
 {
     uint64_t enabled = xcr0();
@@ -116,9 +157,11 @@ static void detect(void)
     for (int f = 0; f < HF_COUNT; f++) {
         unsigned r[4];
         cpuid(rows[f].leaf, rows[f].subleaf, r);
-        host.has[f] = HOST_IS_X86 && ((r[rows[f].reg] >> rows[f].bit) & 1) &&
-                      (enabled & rows[f].xcr0) == rows[f].xcr0;
+        host.reported[f] = HOST_IS_X86 && ((r[rows[f].reg] >> rows[f].bit) & 1);
+        host.has[f] = host.reported[f] && (enabled & rows[f].xcr0) == rows[f].xcr0 &&
+                      kernel_allows((enum host_feature)f);
     }
+    host.paging_levels = probe_paging_levels();
     read_hidden();
 }
 
@@ -141,6 +184,32 @@ void host_skip(enum host_feature feature, unsigned long n)
     host.skipped[feature] += n;
 }
 
+void host_skip_for(const char *condition, unsigned long n)
+{
+    for (unsigned i = 0; i < MAX_CONDITIONS; i++) {
+        if (!host.condition[i].what)
+            host.condition[i].what = condition;
+        if (strcmp(host.condition[i].what, condition) == 0) {
+            host.condition[i].skipped += n;
+            return;
+        }
+    }
+    fprintf(stderr, "hostcpu: more than %d skip conditions\n", MAX_CONDITIONS);
+    exit(2);
+}
+
+bool host_cpu_reports(enum host_feature feature)
+{
+    detect();
+    return host.reported[feature];
+}
+
+bool host_usable(enum host_feature feature)
+{
+    detect();
+    return host.has[feature];
+}
+
 const char *host_feature_name(enum host_feature feature)
 {
     return rows[feature].name;
@@ -154,7 +223,7 @@ int host_feature_by_name(const char *name)
     return -1;
 }
 
-const char *host_vendor(void)
+const char *host_cpu_vendor(void)
 {
     detect();
     return host.vendor;
@@ -162,13 +231,13 @@ const char *host_vendor(void)
 
 bool host_is_amd(void)
 {
-    return strcmp(host_vendor(), "AuthenticAMD") == 0 ||
-           strcmp(host_vendor(), "HygonGenuine") == 0;
+    return strcmp(host_cpu_vendor(), "AuthenticAMD") == 0 ||
+           strcmp(host_cpu_vendor(), "HygonGenuine") == 0;
 }
 
 bool host_is_intel(void)
 {
-    return strcmp(host_vendor(), "GenuineIntel") == 0;
+    return strcmp(host_cpu_vendor(), "GenuineIntel") == 0;
 }
 
 unsigned host_family(void)
@@ -189,6 +258,12 @@ unsigned host_stepping(void)
     return host.stepping;
 }
 
+unsigned host_paging_levels(void)
+{
+    detect();
+    return host.paging_levels;
+}
+
 void host_describe(FILE *out)
 {
     const char *brand = host.brand;
@@ -196,8 +271,8 @@ void host_describe(FILE *out)
     detect();
     while (*brand == ' ')
         brand++;
-    fprintf(out, "host: %s family %u model %u stepping %u \"%s\"", host.vendor, host.family,
-            host.model, host.stepping, brand);
+    fprintf(out, "host: %s family %u model %u stepping %u \"%s\", %u-level paging", host.vendor,
+            host.family, host.model, host.stepping, brand, host.paging_levels);
     for (int f = 0, first = 1; f < HF_COUNT; f++) {
         if (host.hidden[f]) {
             fprintf(out, "%s%s", first ? "; hidden by WHVEMU_TEST_HIDE: " : ",", rows[f].name);
@@ -217,6 +292,11 @@ void host_skip_report(FILE *out)
                     host.hidden[f] ? "feature hidden by WHVEMU_TEST_HIDE" : "lacks it");
             any = true;
         }
+    }
+    for (unsigned i = 0; i < MAX_CONDITIONS && host.condition[i].what; i++) {
+        fprintf(out, "skipped: %lu cases: %s\n", host.condition[i].skipped,
+                host.condition[i].what);
+        any = true;
     }
     if (!any)
         fprintf(out, "skipped: nothing (every feature the cases need is on this host)\n");

@@ -12,6 +12,7 @@
 #define _GNU_SOURCE /* REG_ERR, syscall() */
 
 #include <asm/ldt.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -24,6 +25,7 @@
 #include "WinHvEmulation.h"
 #include "check.h"
 #include "guest.h"
+#include "hostcpu.h"
 #include "rng.h"
 
 /* Registers a case may use, in the order the stub loads and stores them; `landing` says
@@ -336,11 +338,35 @@ static bool run_native(const struct test_case *tc, struct state *s)
     return true;
 }
 
+/* The cases that need a CPU feature beyond the x86-64 baseline, by name. */
+static const struct {
+    const char *name;
+    enum host_feature feature;
+} case_features[] = {
+    { "movnti", HF_sse2 }, { "clflush", HF_clflush }, { "prefetchw", HF_prefetchw },
+};
+
+/* Whether this host can run the case; if not, its iterations are counted as skipped. */
+static bool host_runs_case(const struct test_case *tc, unsigned iterations)
+{
+    for (size_t i = 0; i < sizeof case_features / sizeof case_features[0]; i++) {
+        if (strcmp(tc->name, case_features[i].name) == 0 && !host_has(case_features[i].feature)) {
+            host_skip(case_features[i].feature, iterations);
+            printf("%s: skipped, needs %s (see the skip report)\n", tc->name,
+                   host_feature_name(case_features[i].feature));
+            return false;
+        }
+    }
+    return true;
+}
+
 static void run_cases(WHV_EMULATOR_HANDLE emulator, unsigned iterations)
 {
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         const struct test_case *tc = &cases[c];
         unsigned failures = 0;
+        if (!host_runs_case(tc, iterations))
+            continue;
         for (unsigned it = 0; it < iterations; it++) {
             struct state in, out;
             WHV_EMULATOR_STATUS status;
@@ -637,22 +663,49 @@ static void test_segment_loads(WHV_EMULATOR_HANDLE emulator)
     printf("segment loads (MOV/POP/LGS to GS, MOV to SS): %u compared\n", compared);
 }
 
-/* A null selector clears the GS base here (Intel; AMD with NullSelectorClearsBase). */
+/* A null selector clears the GS base, as whvemu does: Intel CPUs, and AMD ones with
+ * NullSelectorClearsBase (Zen 3 on; a hypervisor may hide the CPUID bit, so the CPU's own
+ * answer decides, and only an AMD CPU that does not claim the bit may keep the base).
+ * Reading the base needs RDGSBASE, which the kernel must allow. */
 static void test_null_selector_base(WHV_EMULATOR_HANDLE emulator)
 {
     static const uint8_t mov_gs[] = { 0x8e, 0xe9 }; /* mov gs, cx */
     uint64_t base = 0x12345000, after = 1;
     WHV_EMULATOR_STATUS st;
 
+    if (!host_runs(HF_fsgsbase)) {
+        printf("null selector base: skipped, no FSGSBASE for user code here\n");
+        return;
+    }
     __asm__ volatile("wrgsbase %1\n\tmov %2,%%gs\n\trdgsbase %0"
                      : "=r"(after)
                      : "r"(base), "r"((uint16_t)3));
+    if (after == base && host_is_amd() && !host_has(HF_nscb)) {
+        host_skip_for("an AMD CPU without NullSelectorClearsBase keeps the base of a "
+                      "null-loaded GS; whvemu clears it",
+                      1);
+        return;
+    }
     user_mode_guest();
     vcpu_reg(&g.vcpu, WHvX64RegisterGs)->Segment.Base = base;
     vcpu_reg(&g.vcpu, WHvX64RegisterRcx)->Reg64 = 3;
     st = emulate(emulator, mov_gs, sizeof mov_gs);
     CHECK(st.AsUINT32 == 1, "mov gs, 3: status 0x%x", (unsigned)st.AsUINT32);
     CHECK_EQ(vcpu_reg(&g.vcpu, WHvX64RegisterGs)->Segment.Base, after, "null GS base");
+}
+
+/* Linux's GDT entry 15 has the CPU's number as its limit: the guest's copy of the GDT,
+ * made from LSL, holds only while the thread stays on the CPU it was made on. */
+static void stay_on_this_cpu(void)
+{
+    cpu_set_t one;
+    int cpu = sched_getcpu();
+
+    CPU_ZERO(&one);
+    if (cpu >= 0)
+        CPU_SET(cpu, &one);
+    if (cpu < 0 || sched_setaffinity(0, sizeof one, &one) != 0)
+        printf("cannot stay on one CPU: LSL of GDT entry 15 may differ if the thread moves\n");
 }
 
 int main(int argc, char **argv)
@@ -665,6 +718,8 @@ int main(int argc, char **argv)
 
     if (argc > 2)
         rng_seed(strtoull(argv[2], NULL, 0));
+    host_describe(stdout);
+    stay_on_this_cpu();
     memset(&ss, 0, sizeof ss);
     ss.ss_sp = alt_stack;
     ss.ss_size = sizeof alt_stack;
@@ -688,10 +743,12 @@ int main(int argc, char **argv)
         test_descriptor_queries(emulator);
         test_segment_loads(emulator);
     } else {
-        printf("modify_ldt unavailable: selector tests skipped\n");
+        host_skip_for("selector tests: no modify_ldt in this kernel",
+                      (GDT_ENTRIES + 2) * 2 * 4 * (1 + LOAD_KINDS));
     }
     test_null_selector_base(emulator);
     WHvEmulatorDestroyEmulator(emulator);
     guest_free(&g);
+    host_skip_report(stdout);
     return check_summary();
 }

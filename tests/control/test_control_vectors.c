@@ -571,7 +571,10 @@ static void test_protected_far(void)
     CHECK_EQ(get(0x80000 - 8, 4), 0x400002, "call far pushed EIP");
     CHECK_EQ(r64(WHvX64RegisterRip), 0x100, "call far EIP");
 
-    /* the second slot beyond the SS limit: #SS(0) and nothing written */
+    /* the second slot beyond the SS limit: #SS(0) with CS pushed, the descriptor not marked
+     * accessed. The SDM's pseudo-code checks the whole frame first; the CPU pushes slot by
+     * slot (AMD Zen 4 in tests/diff: a fault on the return offset leaves CS written), and
+     * so does whvemu (docs/system-instructions.md) */
     protected_guest();
     seg(WHvX64RegisterSs)->Limit = 0xfffff;
     seg(WHvX64RegisterSs)->Granularity = 0;
@@ -583,7 +586,7 @@ static void test_protected_far(void)
     put(0x100002, 0x55555555, 4);
     RUN("\xff\x1b");
     expect_fault("call far second slot outside SS", 12, 0);
-    CHECK_EQ(get(0x100002, 4), 0x55555555, "nothing pushed");
+    CHECK_EQ(get(0x100002, 4), SEL_CODE, "CS pushed");
     CHECK_EQ(get(GDT + SEL_CODE_B + 5, 1), 0x9a, "accessed bit not set");
 
     /* RETF to the same level; to an outer level is not emulated */

@@ -7,6 +7,50 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hostcpu.h"
+
+/* The CPUID feature an instruction needs beyond the x86-64 baseline (CMOV, SSE2...; the
+ * baseline's CMPXCHG8B and CLFLUSH are listed all the same). A CPU without it raises #UD,
+ * or runs something else: TZCNT is BSF there, LZCNT BSR. The prefetches of 0F 0D are AMD's
+ * 3DNowPrefetch group (/2 is PREFETCHWT1 on Intel, an alias of /0 on AMD); a few rows below
+ * need more than CPUID (a shadow stack, a Key Locker key, AMX permission) and the emulator
+ * does not support them anyway. */
+static const struct {
+    enum mnemonic mnemonic;
+    enum host_feature feature;
+} needed_features[] = {
+    { MN_adcx, HF_adx },         { MN_adox, HF_adx },
+    { MN_andn, HF_bmi1 },        { MN_bextr, HF_bmi1 },      { MN_blsi, HF_bmi1 },
+    { MN_blsmsk, HF_bmi1 },      { MN_blsr, HF_bmi1 },       { MN_tzcnt, HF_bmi1 },
+    { MN_bzhi, HF_bmi2 },        { MN_mulx, HF_bmi2 },       { MN_pdep, HF_bmi2 },
+    { MN_pext, HF_bmi2 },        { MN_rorx, HF_bmi2 },       { MN_sarx, HF_bmi2 },
+    { MN_shlx, HF_bmi2 },        { MN_shrx, HF_bmi2 },       { MN_lzcnt, HF_lzcnt },
+    { MN_popcnt, HF_popcnt },    { MN_movbe, HF_movbe },     { MN_crc32, HF_sse42 },
+    { MN_cmpxchg8b, HF_cx8 },    { MN_cmpxchg16b, HF_cx16 }, { MN_movdiri, HF_movdiri },
+    { MN_movdir64b, HF_movdir64b },
+    { MN_clflush, HF_clflush },  { MN_clflushopt, HF_clflushopt }, { MN_clwb, HF_clwb },
+    { MN_prefetch, HF_prefetchw }, { MN_prefetchw, HF_prefetchw },
+    { MN_prefetchwt1, HF_prefetchw },
+    { MN_prefetchnta, HF_sse },  { MN_prefetcht0, HF_sse },  { MN_prefetcht1, HF_sse },
+    { MN_prefetcht2, HF_sse },   { MN_movnti, HF_sse2 },     { MN_ldmxcsr, HF_sse },
+    { MN_stmxcsr, HF_sse },      { MN_vldmxcsr, HF_avx },    { MN_vstmxcsr, HF_avx },
+    { MN_cldemote, HF_cldemote }, { MN_enqcmd, HF_enqcmd },  { MN_enqcmds, HF_enqcmd },
+    { MN_ptwrite, HF_ptwrite },
+    { MN_aesencwide128kl, HF_keylocker }, { MN_aesdecwide128kl, HF_keylocker },
+    { MN_aesencwide256kl, HF_keylocker }, { MN_aesdecwide256kl, HF_keylocker },
+    { MN_ldtilecfg, HF_amx_tile }, { MN_sttilecfg, HF_amx_tile },
+    { MN_wrssd, HF_shstk },      { MN_wrssq, HF_shstk },     { MN_wrussd, HF_shstk },
+    { MN_wrussq, HF_shstk },     { MN_rstorssp, HF_shstk },
+};
+
+int mnemonic_feature(unsigned mnemonic)
+{
+    for (size_t i = 0; i < sizeof needed_features / sizeof needed_features[0]; i++)
+        if ((unsigned)needed_features[i].mnemonic == mnemonic)
+            return (int)needed_features[i].feature;
+    return -1;
+}
+
 bool row_has_operand(const struct optab *row, enum operand_kind kind)
 {
     for (unsigned i = 0; i < 4 && row->opnd[i]; i++)
@@ -159,12 +203,15 @@ static void add(struct walk *w, const struct form *f)
     }
     w->forms[w->count] = *f;
     w->forms[w->count].not_runnable = not_runnable_reason(f);
+    w->forms[w->count].needs = mnemonic_feature(f->row->mnemonic);
     w->count++;
 }
 
 /* Depth-first over one opcode's selector tree, narrowing the form at each choice. */
 static void walk(struct walk *w, const struct optab *e, struct form f, unsigned depth)
 {
+    static const enum mandatory_prefix rep_prefixes[] = { MP_NONE, MP_F3, MP_F2 };
+
     if (depth > 16)
         return;
     switch (e->sel) {
@@ -198,6 +245,7 @@ static void walk(struct walk *w, const struct optab *e, struct form f, unsigned 
         case SEL_ASIZE: g.asizes &= (uint8_t)(1u << i); break;
         case SEL_W: g.w = (int8_t)i; break;
         case SEL_L: g.l = (int8_t)i; break;
+        case SEL_REP: g.mandatory = (int8_t)rep_prefixes[i]; break; /* 66 stays a size */
         default: return; /* SEL_REXB: no memory form */
         }
         walk(w, &e->next[i], g, depth + 1);

@@ -27,12 +27,17 @@ struct form {
     uint8_t osizes;         /* operand sizes a SEL_OSIZE allows */
     uint8_t asizes;         /* address sizes a SEL_ASIZE allows */
     const char *not_runnable; /* why the native oracle cannot run it, or NULL */
+    int needs;              /* the enum host_feature a CPU must have to run it, or -1 */
 };
 
 /* Every memory form of the legacy maps (1-byte, 0F, 0F38, 0F3A), then the VEX forms that
- * work on general-purpose registers only (BMI1, BMI2), in table order. Returns the count;
+ * work on general-purpose registers only (BMI1, BMI2), in table order, each with the CPU
+ * feature it needs. Returns the count;
  * *forms is allocated (free it). */
 unsigned forms_enumerate(struct form **forms);
+
+/* The enum host_feature an instruction needs beyond the x86-64 baseline, or -1. */
+int mnemonic_feature(unsigned mnemonic);
 
 /* Whether the row's operands can address memory, and which kinds of memory operand. */
 bool row_has_modrm_memory(const struct optab *row);

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "exec/cpu.h"
+#include "fault_order.h"
+#include "hostcpu.h"
 #include "segments.h"
 
 /* Room kept between a memory operand and the buffer's ends, so that the widest access
@@ -310,9 +312,11 @@ static uint64_t operand_target(struct rng *r, const struct state *s, unsigned se
     case 2:
         if (s->bits == 16 && seg < NSEG_COUNT)
             return s->seg[seg].base + 0xffff - rng_below(r, 8);
-        if (s->bits == 64)
-            return rng_below(r, 2) ? UINT64_C(0x00007fffffffffff) - rng_below(r, 8)
-                                   : UINT64_C(0xffff800000000000) - 1 - rng_below(r, 8);
+        if (s->bits == 64) {
+            /* the canonical range is the host's: 48 bits, or 57 with 5-level paging */
+            uint64_t half = UINT64_C(1) << (host_paging_levels() == 5 ? 56 : 47);
+            return rng_below(r, 2) ? half - 1 - rng_below(r, 8) : 0 - half - 1 - rng_below(r, 8);
+        }
         return buffer_target(r);
     case 3:
     case 4:
@@ -325,6 +329,16 @@ static uint64_t operand_target(struct rng *r, const struct state *s, unsigned se
     default:
         return buffer_target(r);
     }
+}
+
+static uint64_t stack_target(struct rng *r, const struct insn *in)
+{
+    const struct native_layout *l = native_layout();
+    uint64_t buf = (uint64_t)(uintptr_t)l->buffer, edge = 2 * rng_below(r, 8);
+
+    if (!has_ordered_accesses(in) || rng_below(r, 4) != 0)
+        return buffer_target(r) & ~(uint64_t)7;
+    return rng_below(r, 2) ? buf + edge : buf + l->size - edge;
 }
 
 /* The offset within segment `seg` that reaches linear address `linear` with an
@@ -422,12 +436,14 @@ static bool solve_modrm(struct rng *r, struct case_encoding *e, struct state *s,
     return true;
 }
 
-/* Place a string operand: rSI or rDI at a random buffer address. */
+/* Place a string operand: rSI or rDI in the buffer, or (MOVS and CMPS, whose two operands
+ * may fault together, fault_order.h) where a memory operand can fault. */
 static bool place_string(struct rng *r, struct state *s, const struct insn *in, unsigned reg,
                          unsigned seg)
 {
+    uint64_t target = has_ordered_accesses(in) ? operand_target(r, s, seg) : buffer_target(r);
     uint64_t off;
-    if (!offset_for(s, seg, buffer_target(r), in->addrsize, &off))
+    if (!offset_for(s, seg, target, in->addrsize, &off))
         return false;
     s->gpr[reg] = with_random_upper(r, s, off, in->addrsize);
     return true;
@@ -547,8 +563,10 @@ bool synth_state(struct rng *r, struct case_encoding *e, unsigned flags_case, bo
     if (flags_case & 2)
         s->rflags |= FL_DF;
 
-    /* the stack is always in the buffer (PUSH/POP and friends) */
-    if (!offset_for(s, NSEG_SS, buffer_target(r) & ~(uint64_t)7, stack_size, &stack_off))
+    /* the stack is in the buffer (PUSH/POP and friends); for an instruction with other
+     * accesses, one time in four at one of its ends, where pushes reach the read-only page
+     * and pops the guard pages and fault together with them (fault_order.h) */
+    if (!offset_for(s, NSEG_SS, stack_target(r, in), stack_size, &stack_off))
         return false;
     s->gpr[GPR_SP] = bits == 16 ? (s->gpr[GPR_SP] & 0xffff0000u) | stack_off : stack_off;
     /* and the frame pointer one time in two (LEAVE, ENTER's nesting copies) */
@@ -593,7 +611,8 @@ bool synth_state(struct rng *r, struct case_encoding *e, unsigned flags_case, bo
     if (row->mnemonic == MN_movdir64b) {
         /* the register operand is the destination's address: ES:reg, 64-byte aligned */
         uint64_t off;
-        if (!offset_for(s, NSEG_ES, buffer_target(r) & ~(uint64_t)63, in->addrsize, &off))
+        if (!offset_for(s, NSEG_ES, operand_target(r, s, NSEG_ES) & ~(uint64_t)63,
+                        in->addrsize, &off))
             return false;
         s->gpr[in->reg & 15] = with_random_upper(r, s, off, in->addrsize);
     }

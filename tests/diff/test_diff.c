@@ -21,8 +21,10 @@
 
 #include "WinHvEmulation.h"
 #include "exec/cpu.h"
+#include "fault_order.h"
 #include "fixture.h"
 #include "forms.h"
+#include "hostcpu.h"
 #include "native.h"
 #include "segments.h"
 #include "synth.h"
@@ -127,13 +129,6 @@ static const WHV_REGISTER_NAME unchanging_registers[] = {
     WHvX64RegisterDr7, WHvX64RegisterEfer,
 };
 
-/* Vectors that push an error code (21 is #CP). */
-static bool has_error_code(unsigned vector)
-{
-    return vector == EXC_DF || (vector >= EXC_TS && vector <= EXC_PF) || vector == EXC_AC ||
-           vector == 21;
-}
-
 static void set_segment(WHV_REGISTER_VALUE *v, const struct segment *s)
 {
     memset(v, 0, sizeof *v);
@@ -187,7 +182,9 @@ static void emulate(const struct case_encoding *e, const struct state *s, struct
     f->regs[WHvX64RegisterTr].Segment.Selector = 0x40;
     f->regs[WHvX64RegisterTr].Segment.Attributes = 0x8b;
     f->regs[WHvX64RegisterCr0].Reg64 = 0x80050033;   /* PG AM WP NE ET MP PE */
-    f->regs[WHvX64RegisterCr4].Reg64 = 0x3006f0; /* SMAP SMEP OSXMMEXCPT OSFXSR PGE MCE PAE PSE */
+    /* SMAP SMEP OSXMMEXCPT OSFXSR PGE MCE PAE PSE, and LA57 as the host runs it: it decides
+     * which addresses are canonical */
+    f->regs[WHvX64RegisterCr4].Reg64 = 0x3006f0 | (host_paging_levels() == 5 ? CR4_LA57 : 0);
     f->regs[FIX_EFER].Reg64 = 0xd01;                 /* NXE LMA LME SCE */
     f->regs[WHvX64RegisterDr6].Reg64 = 0xffff0ff0;   /* the reserved bits that read as 1 */
     f->regs[WHvX64RegisterDr7].Reg64 = 0x400;
@@ -281,7 +278,7 @@ static bool run_native(const struct case_encoding *e, const struct state *s, str
     }
     o->faulted = true;
     o->vector = nr->vector;
-    o->has_error_code = has_error_code(nr->vector);
+    o->has_error_code = vector_has_error_code(nr->vector);
     o->error_code = nr->error_code;
     o->cr2 = nr->cr2;
     o->rip = s->rip;
@@ -296,6 +293,7 @@ static const char *const seg_names[6] = { "es", "cs", "ss", "ds", "fs", "gs" };
 
 struct difference {
     bool status, exception, rip, memory, segments, stray_write;
+    bool fault_unexplained;  /* the CPU's fault is none its accesses raise alone (fault_order.h) */
     uint32_t gpr_mask;       /* bit per differing GPR */
     uint32_t flags;          /* differing compared RFLAGS bits */
 };
@@ -303,7 +301,7 @@ struct difference {
 static bool differs(const struct difference *d)
 {
     return d->status || d->exception || d->rip || d->memory || d->segments || d->stray_write ||
-           d->gpr_mask || d->flags;
+           d->fault_unexplained || d->gpr_mask || d->flags;
 }
 
 static bool only_flags_differ(const struct difference *d)
@@ -484,6 +482,8 @@ static void print_difference(const struct state *s, const struct emulated *em,
         }
     if (d->memory)
         print_memory_differences();
+    if (d->fault_unexplained)
+        printf("    the CPU's exception is none of those its accesses raise alone\n");
     if (d->stray_write)
         printf("    the emulator changed register 0x%x, which the instruction cannot\n",
                (unsigned)em->stray_write);
@@ -498,12 +498,95 @@ enum case_result {
     CASE_OUTSIDE,         /* reaches memory outside the buffer and its guard: not run natively */
     CASE_HARNESS,         /* the native run faulted outside the instruction */
     CASE_NO_ENCODING,     /* no encoding of the variant reaches the buffer */
+    CASE_HOST_SKIP,       /* the host's answer is not the architecture's (counted by reason) */
 };
 
 struct case_report {
     struct difference diff;
     bool flags_only_undefined;  /* the only difference is in flags the SDM leaves undefined */
 };
+
+static struct cpu_fault fault_of(const struct outcome *o)
+{
+    return (struct cpu_fault){ o->vector, o->has_error_code ? o->error_code : 0,
+                               o->vector == EXC_PF ? o->cr2 : 0 };
+}
+
+/* A faulting instruction with several stack slots (fault_order.h): the emulator's registers
+ * must be the initial ones (the CPU may have loaded some, POPA), its memory may differ from
+ * the CPU's only in bytes the instruction writes. Returns whether the CPU did part of the
+ * instruction otherwise: loaded registers, or wrote other slots. */
+static bool check_partial_slots(const struct state *s, const struct outcome *n,
+                                const struct outcome *m, const struct fault_choices *c,
+                                struct difference *d)
+{
+    const struct native_layout *l = native_layout();
+    uint64_t reg_mask = s->bits == 64 ? UINT64_MAX : 0xffffffffu;
+    bool other_slots = false;
+
+    d->gpr_mask = 0;
+    for (unsigned i = 0; i < (s->bits == 64 ? 16u : 8u); i++) {
+        if ((s->gpr[i] & reg_mask) != (m->gpr[i] & reg_mask))
+            d->gpr_mask |= 1u << i;
+        other_slots |= (s->gpr[i] & reg_mask) != (n->gpr[i] & reg_mask);
+    }
+    d->memory = false;
+    for (uint32_t i = 0; i < l->size; i++) {
+        if (l->buffer[i] == emulated_ram[i])
+            continue;
+        other_slots = true;
+        d->memory |= !fault_choices_stored(c, (uint64_t)(uintptr_t)l->buffer + i);
+    }
+    return other_slots;
+}
+
+static void print_fault_order(const struct case_encoding *e, const struct state *s,
+                              const struct outcome *n, const struct outcome *m)
+{
+    printf("FAULT ORDER  the CPU and whvemu reported different accesses' faults:\n");
+    print_instruction(e, s->bits);
+    print_state(s);
+    print_outcome_exception("native", n);
+    print_outcome_exception("emulated", m);
+}
+
+/* An instruction with several accesses may report either of two faulting ones
+ * (fault_order.h): the emulator's exception is right if it is the CPU's or another that
+ * one of the accesses raises alone on this CPU, and the CPU's must be one of those. The
+ * accesses are probed from the emulator's registers (the initial ones, or those of a REP's
+ * faulting element, which must be the CPU's). `count`: tally the case for the summary. */
+static void check_fault_order(const struct case_encoding *e, const struct state *s,
+                              const struct outcome *n, const struct outcome *m, bool count,
+                              struct difference *d)
+{
+    struct cpu_fault nf = fault_of(n), mf = fault_of(m);
+    struct order_state os;
+    struct fault_choices c;
+    struct insn in; /* e->insn is from before the state patched displacements in */
+    bool chose_differently, other_slots = false;
+
+    if (!n->faulted || !m->faulted || n->vector == EXC_DB ||
+        decode_insn((enum cpu_mode)e->insn.mode, e->bytes, e->length, &in) != DECODE_OK ||
+        !has_ordered_accesses(&in))
+        return;
+    os.bits = s->bits;
+    memcpy(os.gpr, m->gpr, sizeof os.gpr);
+    os.rflags = s->rflags;
+    memcpy(os.seg, s->seg, sizeof os.seg);
+    os.rip = s->rip;
+    fault_choices_probe(&in, &os, &c);
+    chose_differently = d->exception && m->has_error_code == n->has_error_code &&
+                        fault_choices_hold(&c, &nf) && fault_choices_hold(&c, &mf);
+    d->exception &= !chose_differently;
+    d->fault_unexplained = c.count && !fault_choices_hold(&c, &nf);
+    if (has_partial_slots(&in))
+        other_slots = check_partial_slots(s, n, m, &c, d);
+    if (!count)
+        return;
+    fault_order_count(&in, &c, chose_differently, other_slots);
+    if (chose_differently && opt.verbose)
+        print_fault_order(e, s, n, m);
+}
 
 /* Whether the emulator's exception says the instruction reaches beyond the guard pages,
  * where running it natively could touch the program's own memory. */
@@ -555,7 +638,14 @@ static enum case_result run_case(const struct case_encoding *e, const struct sta
         }
         return CASE_HARNESS;
     }
+    if (native.faulted && native.vector == EXC_AC && !(s->rflags & FL_AC)) {
+        /* #AC without RFLAGS.AC is no alignment check: a kernel that makes split-lock
+         * detection fatal (split_lock_detect=fatal) reports a LOCK across a cache line */
+        host_skip_for("#AC from split-lock detection (kernel split_lock_detect=fatal)", 1);
+        return CASE_HOST_SKIP;
+    }
     compare(s, &native, &em.out, mask, &cr->diff);
+    check_fault_order(e, s, &native, &em.out, !report, &cr->diff);
     cr->diff.stray_write = em.out.ran && em.stray_write >= 0;
     if (!differs(&cr->diff)) {
         if (report && opt.verbose) {
@@ -599,7 +689,7 @@ static const char *cpu_model(void)
 #define MAX_UNSUPPORTED 4096
 
 struct totals {
-    unsigned forms, not_runnable, unsupported_variants, variants, no_encoding;
+    unsigned forms, not_runnable, unsupported_variants, variants, no_encoding, host_skipped;
     unsigned long cases, mismatches, undefined_only, outside, harness, unrepeatable;
     unsigned mismatching_variants;
     enum mnemonic unsupported[MAX_UNSUPPORTED];
@@ -655,7 +745,35 @@ static enum case_result variant_case(const struct variant *v, unsigned index, un
     return run_case(&e, &s, report, cr);
 }
 
-/* Run the variant's cases; false when the filter leaves it out. */
+/* A variant this host cannot run natively (a CPU feature it lacks, a mode its kernel does
+ * not offer): its cases are counted as skipped, per feature or condition, and it is a row
+ * of the coverage table; never silently left out. */
+static bool skipped_on_this_host(const struct variant *v, const char *name, struct totals *t)
+{
+    unsigned long cases = opt.only_case >= 0 ? 1 : opt.states;
+    char why[96];
+
+    if (v->form->needs >= 0 && !host_has((enum host_feature)v->form->needs)) {
+        host_skip((enum host_feature)v->form->needs, cases);
+        snprintf(why, sizeof why, "this host lacks %s",
+                 host_feature_name((enum host_feature)v->form->needs));
+    } else if (!native_mode_available(v->bits)) {
+        host_skip_for("16/32-bit code cannot run here (no modify_ldt or no 32-bit compat code "
+                      "in this kernel)",
+                      cases);
+        snprintf(why, sizeof why, "%u-bit code cannot run on this host", v->bits);
+    } else {
+        return false;
+    }
+    t->host_skipped++;
+    if (opt.verbose)
+        printf("skipped  %s: %s\n", name, why);
+    if (opt.coverage)
+        fprintf(opt.coverage, "| `%s` | skipped: %s | |\n", name, why);
+    return true;
+}
+
+/* Run the variant's cases; false when the filter leaves it out or the host cannot run it. */
 static bool run_variant(const struct variant *v, unsigned index, struct totals *t)
 {
     char name[200];
@@ -665,7 +783,7 @@ static bool run_variant(const struct variant *v, unsigned index, struct totals *
     unsigned end = opt.only_case >= 0 ? first + 1 : opt.states;
 
     describe_variant(v, name, sizeof name);
-    if (opt.filter && !strstr(name, opt.filter))
+    if ((opt.filter && !strstr(name, opt.filter)) || skipped_on_this_host(v, name, t))
         return false;
     for (unsigned n = first; n < end; n++) {
         struct case_report cr, again;
@@ -724,6 +842,8 @@ static bool run_variant(const struct variant *v, unsigned index, struct totals *
         case CASE_OUTSIDE:
             outside++;
             break;
+        case CASE_HOST_SKIP: /* counted by host_skip_for */
+            break;
         case CASE_HARNESS:
             t->harness++;
             if (t->harness <= opt.reports) {
@@ -757,6 +877,23 @@ static bool run_variant(const struct variant *v, unsigned index, struct totals *
     return true;
 }
 
+/* The forms that need a CPU feature this host lacks (their variants are counted below). */
+static void print_forms_this_host_lacks(const struct form *forms, unsigned count)
+{
+    for (unsigned i = 0, listed = 0; i < count; i++) {
+        char name[128];
+        enum host_feature needs = (enum host_feature)forms[i].needs;
+        if (forms[i].not_runnable || forms[i].needs < 0 || host_has(needs))
+            continue;
+        form_describe(&forms[i], name, sizeof name);
+        if (opt.filter && !strstr(name, opt.filter))
+            continue;
+        if (listed++ == 0)
+            printf("not run on this host (counted as skipped below):\n");
+        printf("  %-48s needs %s\n", name, host_feature_name(needs));
+    }
+}
+
 static int sweep(void)
 {
     struct form *forms;
@@ -786,6 +923,8 @@ static int sweep(void)
             printf("not runnable natively:\n");
         printf("  %-48s %s\n", name, forms[i].not_runnable);
     }
+    if (!opt.list)
+        print_forms_this_host_lacks(forms, count);
 
     for (unsigned i = 0; i < count; i++) {
         struct variant v[MAX_VARIANTS_PER_FORM];
@@ -796,7 +935,7 @@ static int sweep(void)
         /* every variant keeps its index, and so its cases' seeds, whatever is filtered */
         nv = variants_of(&forms[i], v, MAX_VARIANTS_PER_FORM);
         for (unsigned j = 0; j < nv; j++, index++) {
-            if ((opt.only_bits && v[j].bits != opt.only_bits) || !native_mode_available(v[j].bits))
+            if (opt.only_bits && v[j].bits != opt.only_bits)
                 continue;
             if (opt.list) {
                 char name[200];
@@ -835,14 +974,17 @@ static int sweep(void)
         printf("\n");
     }
     printf("forms: %u runnable, %u not runnable natively; variants: %u run, %u unsupported, "
-           "%u without an encoding\n",
-           t.forms, t.not_runnable, t.variants, t.unsupported_variants, t.no_encoding);
+           "%u without an encoding, %u skipped on this host\n",
+           t.forms, t.not_runnable, t.variants, t.unsupported_variants, t.no_encoding,
+           t.host_skipped);
     printf("cases: %lu run (%u states per variant), %lu skipped (outside the buffer)\n", t.cases,
            opt.only_case >= 0 ? 1 : opt.states, t.outside);
     printf("mismatches: %lu in %u variants (%lu only in SDM-undefined flags)%s; "
            "harness faults: %lu; unrepeatable native differences: %lu\n",
            t.mismatches, t.mismatching_variants, t.undefined_only,
            opt.mask_undefined ? " [undefined flags masked]" : "", t.harness, t.unrepeatable);
+    fault_order_report(stdout);
+    host_skip_report(stdout);
     printf("time: %.1f s\n",
            (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
     free(forms);
@@ -867,7 +1009,7 @@ static int single(void)
     static const char *const result_names[] = {
         [CASE_MATCH] = "match", [CASE_MISMATCH] = "MISMATCH", [CASE_UNSUPPORTED] = "unsupported",
         [CASE_OUTSIDE] = "outside the buffer", [CASE_HARNESS] = "harness fault",
-        [CASE_NO_ENCODING] = "no encoding",
+        [CASE_NO_ENCODING] = "no encoding", [CASE_HOST_SKIP] = "skipped on this host",
     };
     struct case_encoding e;
     unsigned n = 0, mismatches = 0;
@@ -890,6 +1032,11 @@ static int single(void)
     }
     e.length = e.insn.length;
     print_instruction(&e, bits);
+    if (mnemonic_feature(e.insn.mnemonic) >= 0 &&
+        !host_runs((enum host_feature)mnemonic_feature(e.insn.mnemonic))) {
+        host_skip_report(stdout);
+        return 77;
+    }
     for (unsigned i = 0; i < opt.states; i++) {
         struct state s;
         struct case_report cr;
@@ -978,11 +1125,12 @@ int main(int argc, char **argv)
     if (opt.states == 0)
         opt.states = opt.bytes ? DEFAULT_BYTES_STATES : DEFAULT_STATES;
     setvbuf(stdout, NULL, _IOLBF, 0);
+    host_describe(stdout);
     if (!native_init(BUFFER_SIZE))
         return 2;
     for (unsigned bits = 16; bits <= 32; bits *= 2)
         if (!native_mode_available(bits))
-            printf("%u-bit code cannot run on this host: not tested\n", bits);
+            printf("%u-bit code cannot run on this host: its variants are skipped\n", bits);
     if (opt.bytes && !native_mode_available(opt.only_bits ? opt.only_bits : 64)) {
         printf("%u-bit code cannot run on this host\n", opt.only_bits);
         return 2;

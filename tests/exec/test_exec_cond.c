@@ -4,6 +4,7 @@
 
 #include "check.h"
 #include "exec/flags.h"
+#include "hostcpu.h"
 
 /* SETcc natively with the given arithmetic flags (below the red zone, which the pushes
  * would overwrite); the 16 conditions in encoding order. */
@@ -28,6 +29,7 @@ int main(void)
 {
     static const uint64_t bits[] = { FL_CF, FL_PF, FL_ZF, FL_SF, FL_OF };
 
+    host_describe(stdout); /* SETcc is baseline: nothing to skip */
     for (unsigned combo = 0; combo < 32; combo++) {
         uint64_t flags = 0x202;
         for (unsigned b = 0; b < 5; b++)

@@ -29,6 +29,7 @@
 
 #include "check.h"
 #include "hex_bytes.h"
+#include "hostcpu.h"
 #include "kvm_guest.h"
 #include "pagewalk.h"
 
@@ -1318,6 +1319,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "SKIPPED: no usable /dev/kvm: %s\n", why);
             return 77;
         }
+        host_describe(stdout); /* KVM on Intel (VMX) and AMD (SVM) may differ as peers */
         printf("KVM: %s\n", kvm_is_hardware() ? "hardware virtualization"
                                                : "software hypervisor (e.g. kvm_pvm): a peer");
     }

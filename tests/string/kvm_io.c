@@ -16,6 +16,7 @@
 
 #include "check.h"
 #include "harness.h"
+#include "hostcpu.h"
 #include "kvm_guest.h"
 
 #define GUEST_MEMORY 0x200000u
@@ -201,6 +202,7 @@ int main(void)
         fprintf(stderr, "no usable /dev/kvm (%s): skipped\n", why);
         return 77;
     }
+    host_describe(stdout);
     software = !kvm_is_hardware();
     if (software)
         printf("/dev/kvm is KVM's software emulator here: its two known deviations are "

@@ -4,7 +4,8 @@
  * registers, arithmetic flags and memory must agree. Counts 0, 1 and many, both
  * directions, overlapping source and destination, every element size, no prefix, REP/REPE
  * and REPNE, 64- and 32-bit address size (buffers below 4 GiB for the latter, sometimes with
- * junk in the upper halves of RCX/RSI/RDI, which the CPU ignores and then clears). */
+ * junk in the upper halves of RCX/RSI/RDI, which the CPU ignores and then clears). The
+ * cases that fault, in the middle of a REP or at once, are native_faults.c's. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,36 +13,13 @@
 
 #include "check.h"
 #include "harness.h"
+#include "hostcpu.h"
+#include "native_run.h"
 #include "rng.h"
 
 #define AREA_PAGES 4
 #define AREA_SIZE (AREA_PAGES * 4096u)
-#define FL_DF 0x400u
-#define FL_ARITH 0x8d5u
 
-struct native_regs {
-    uint64_t rax, rcx, rsi, rdi, rflags;
-};
-
-/* Run code (the instruction, then RET) with the registers; they come back updated. */
-static void run_native(const uint8_t *code, struct native_regs *r)
-{
-    uint64_t flags = r->rflags;
-    __asm__ volatile("add $-128, %%rsp\n\t" /* keep out of the red zone */
-                     "pushq %[fl]\n\t"
-                     "popfq\n\t"
-                     "call *%[code]\n\t"
-                     "pushfq\n\t"
-                     "popq %[fl]\n\t"
-                     "cld\n\t"
-                     "sub $-128, %%rsp"
-                     : "+a"(r->rax), "+c"(r->rcx), "+S"(r->rsi), "+D"(r->rdi), [fl] "+r"(flags)
-                     : [code] "r"(code)
-                     : "memory", "cc");
-    r->rflags = flags;
-}
-
-static uint8_t *code_page;
 static uint8_t *areas[2]; /* [0] anywhere, [1] below 4 GiB for 32-bit addressing */
 
 /* Mostly zero bytes with a few others: equal elements are common, so REPE and REPNE both
@@ -51,10 +29,6 @@ static void fill_area(uint8_t *area)
     for (unsigned i = 0; i < AREA_SIZE; i++)
         area[i] = next_random() % 23 == 0 ? (uint8_t)(next_random() | 1) : 0;
 }
-
-enum op { OP_MOVS, OP_STOS, OP_LODS, OP_CMPS, OP_SCAS, OP_COUNT };
-static const uint8_t opcode_byte[OP_COUNT] = { 0xa4, 0xaa, 0xac, 0xa6, 0xae };
-static const char *const op_name[OP_COUNT] = { "movs", "stos", "lods", "cmps", "scas" };
 
 struct case_desc {
     enum op op;
@@ -68,21 +42,6 @@ struct case_desc {
     uint64_t rax;
 };
 
-static unsigned encode(const struct case_desc *c, char *bytes)
-{
-    unsigned n = 0;
-    if (c->rep)
-        bytes[n++] = (char)c->rep;
-    if (c->addr32)
-        bytes[n++] = 0x67;
-    if (c->size == 2)
-        bytes[n++] = 0x66;
-    if (c->size == 8)
-        bytes[n++] = 0x48;
-    bytes[n++] = (char)(opcode_byte[c->op] + (c->size > 1));
-    return n;
-}
-
 static unsigned cases_run, cases_failed;
 
 static void run_case(const struct case_desc *c)
@@ -92,7 +51,8 @@ static void run_case(const struct case_desc *c)
     uint8_t before[AREA_SIZE], guest_mem[AREA_SIZE];
     struct native_regs nat;
     char bytes[8];
-    unsigned n = encode(c, bytes);
+    unsigned n = string_encode(c->op, c->size, c->rep, c->addr32, bytes);
+    struct native_fault fault;
     unsigned failed_before = check_failed;
     WHV_EMULATOR_STATUS st;
     uint64_t start_rip;
@@ -120,20 +80,14 @@ static void run_case(const struct case_desc *c)
     set_reg64(WHvX64RegisterRflags, nat.rflags);
     start_rip = reg64(WHvX64RegisterRip);
 
-    memcpy(code_page, bytes, n);
-    code_page[n] = 0xc3;
-    run_native(code_page, &nat);
+    native_string_run(bytes, n, &nat, &fault);
     st = run_mmio(bytes, n);
 
     guest_read(&h.guest, base, guest_mem, AREA_SIZE);
+    CHECK(!fault.faulted, "native fault #%u at 0x%" PRIx64, fault.vector, fault.cr2);
     CHECK(st.AsUINT32 == 1, "status 0x%x", (unsigned)st.AsUINT32);
     CHECK_EQ(reg64(WHvX64RegisterRip), start_rip + n, "RIP");
-    CHECK_EQ(reg64(WHvX64RegisterRax), nat.rax, "RAX");
-    CHECK_EQ(reg64(WHvX64RegisterRcx), nat.rcx, "RCX");
-    CHECK_EQ(reg64(WHvX64RegisterRsi), nat.rsi, "RSI");
-    CHECK_EQ(reg64(WHvX64RegisterRdi), nat.rdi, "RDI");
-    CHECK_EQ(reg64(WHvX64RegisterRflags) & (FL_ARITH | FL_DF), nat.rflags & (FL_ARITH | FL_DF),
-             "RFLAGS");
+    check_registers(&nat);
     CHECK(memcmp(guest_mem, area, AREA_SIZE) == 0, "memory differs");
     cases_run++;
     if (check_failed != failed_before) {
@@ -169,10 +123,10 @@ int main(void)
     static const uint64_t counts[] = { 0, 1, 2, 7, 300, 1500 };
     static const uint8_t reps[] = { 0, 0xf3, 0xf2 };
 
-    code_page = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    host_describe(stdout); /* baseline instructions only: nothing to skip for a feature */
     areas[0] = mmap(NULL, AREA_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     areas[1] = mmap(NULL, AREA_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
-    if (code_page == MAP_FAILED || areas[0] == MAP_FAILED || areas[1] == MAP_FAILED) {
+    if (!native_string_init() || areas[0] == MAP_FAILED || areas[1] == MAP_FAILED) {
         fprintf(stderr, "mmap failed: cannot run native code here\n");
         return 77;
     }
@@ -200,6 +154,8 @@ int main(void)
                                 run_case(&c);
                             }
     printf("%u native cases, %u differ\n", cases_run, cases_failed);
+    run_fault_cases();
+    host_skip_report(stdout);
     harness_reset(VCPU_LONG64);
     guest_free(&h.guest);
     return check_summary();

@@ -17,6 +17,7 @@
 #include "check.h"
 #include "decoder.h"
 #include "optab.h"
+#include "whvemu.h"
 #include "guest.h"
 #include "vcpu.h"
 
@@ -659,6 +660,11 @@ int main(int argc, char **argv)
     load_revocations(dir);
     guest_init(&g);
     CHECK(WHvEmulatorCreateEmulator(&guest_callbacks, &emu) == S_OK, "create");
+    /* The 286 defines flags the modern manuals leave undefined, e.g. OF after RCL/RCR by a
+     * multiple of 9 or 17. Where they are undefined whvemu gives the host CPU's values by
+     * default; its AMD profile gives the 286's (the Intel profile and Intel CPUs do not):
+     * that profile makes the replay's result the same on every host. */
+    CHECK(whvemu_set_option(emu, WHVEMU_OPTION_VENDOR, WHVEMU_VENDOR_AMD) == S_OK, "vendor");
 
     if (argc > 2) {
         for (int i = 2; i < argc; i++)
