@@ -32,6 +32,13 @@
 #define HOST_IS_X86 0
 #endif
 
+/* The stubs are GNU C inline assembly for x86-64. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(WHVEMU_NO_HOST_OPS)
+#define HOSTOP_STUBS 1
+#else
+#define HOSTOP_STUBS 0
+#endif
+
 /* ---- the host's identity, detected once ---- */
 
 /* Features a stub may need (CPUID bits), and the detected word's other bits. */

@@ -9,9 +9,9 @@
  * arithmetic flags go in from the guest's RFLAGS and come back out. docs/flags.md has the
  * safety argument and, per instruction, where each flag comes from.
  *
- * Stubs exist on x86-64 builds with GNU C (gcc, clang, mingw-w64); elsewhere
- * (HOSTOP_STUBS 0: other architectures, MSVC, or -DWHVEMU_HOST_OPS=OFF) the executor uses
- * the portable C profile of the host's vendor. */
+ * Stubs exist on x86-64 builds with GNU C (gcc, clang, mingw-w64); elsewhere (other
+ * architectures, MSVC, or -DWHVEMU_HOST_OPS=OFF, which defines WHVEMU_NO_HOST_OPS) the
+ * executor uses the portable C profile of the host's vendor. */
 #ifndef WHVEMU_HOSTOP_H
 #define WHVEMU_HOSTOP_H
 
@@ -23,17 +23,11 @@
 struct vcpu;   /* exec/cpu.h */
 struct int_op; /* exec/flags.h: the operands, in and out */
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(WHVEMU_NO_HOST_OPS)
-#define HOSTOP_STUBS 1
-#else
-#define HOSTOP_STUBS 0
-#endif
-
 /* The WHVEMU_VENDOR whose C profile matches the host: AMD for AMD and Hygon CPUs, Intel
  * for every other CPU and architecture. Detected on first use, then a load. */
 uint8_t hostop_vendor(void);
 
-/* Whether this build runs integer operations on the host (HOSTOP_STUBS; tests ask). */
+/* Whether this build has the stubs (tests ask). */
 bool hostop_stubs_compiled(void);
 
 /* When this call runs host operations (cpu->host_ops), run the instruction mnemonic of

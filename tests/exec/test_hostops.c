@@ -4,8 +4,10 @@
  * agree (sdm_undefined.h masks the rest); so must #DE. Inputs: every 8-bit destination x
  * source (or count) x CF, every AL x CL for MUL/IMUL/DIV/IDIV, and random 16/32/64-bit
  * ones. Each instruction is first checked to run on a stub, so that the default emulator
- * is not quietly a C profile too. A row needing a feature this host lacks is skipped and
- * counted (tests/common/hostcpu.h).
+ * is not quietly a C profile too. A quarter of the inputs also set some of the guest's TF,
+ * DF and AC: a stub that let one reach the host would trap, run string copies backwards or
+ * fault on unaligned data in this process, instead of the guest getting its #DB. A row
+ * needing a feature this host lacks is skipped and counted (tests/common/hostcpu.h).
  *
  * Usage: test_hostops [random runs per wider row] [seed] */
 #include <stdbool.h>
@@ -23,6 +25,7 @@
 #include "whvemu.h"
 
 enum { CF = 0x1, PF = 0x4, AF = 0x10, ZF = 0x40, SF = 0x80, OF = 0x800, ARITH = 0x8d5 };
+enum { TF = 0x100, DF = 0x400, AC = 0x40000 };
 
 #define NO_FEATURE HF_COUNT
 
@@ -149,6 +152,14 @@ static uint64_t random_flags(void)
     }
 }
 
+/* Some of TF, DF, AC in a quarter of the inputs. */
+static uint64_t system_flags(void)
+{
+    uint64_t r = next_random();
+
+    return r % 4 ? 0 : r & (TF | DF | AC);
+}
+
 /* The n-th input of a kind (random kinds ignore n). Upper bits stay random, so that what
  * an 8-bit operation must leave alone is checked too. */
 static struct regs input(enum input_kind kind, unsigned n)
@@ -182,6 +193,7 @@ static struct regs input(enum input_kind kind, unsigned n)
     default:
         break;
     }
+    r.rflags |= system_flags();
     return r;
 }
 
@@ -195,10 +207,11 @@ static const char *const emulator_names[EMU_COUNT] = { "host stubs", "Intel prof
                                                        "AMD profile" };
 static WHV_EMULATOR_HANDLE emulators[EMU_COUNT];
 
-/* What one emulation left: registers, and whether it injected #DE. */
+/* What one emulation left: registers, and the vector it injected (#DE; #DB after an
+ * instruction with TF set), or -1. */
 struct outcome {
     uint64_t reg[REG_COUNT];
-    bool divide_error;
+    int vector;
 };
 
 static struct outcome emulate(WHV_EMULATOR_HANDLE emulator, const struct row *row,
@@ -209,6 +222,7 @@ static struct outcome emulate(WHV_EMULATOR_HANDLE emulator, const struct row *ro
     WHV_VP_EXIT_CONTEXT vp;
     WHV_MEMORY_ACCESS_CONTEXT mmio;
     WHV_EMULATOR_STATUS status;
+    const WHV_X64_PENDING_INTERRUPTION_REGISTER *pending;
     struct outcome out;
 
     g.vcpu = initial_vcpu;
@@ -222,8 +236,8 @@ static struct outcome emulate(WHV_EMULATOR_HANDLE emulator, const struct row *ro
               status.AsUINT32 == 1, "%s: status 0x%x", row->name, (unsigned)status.AsUINT32);
     for (unsigned i = 0; i < REG_COUNT; i++)
         out.reg[i] = vcpu_reg(&g.vcpu, reg_names[i])->Reg64;
-    out.divide_error =
-        vcpu_reg(&g.vcpu, WHvRegisterPendingInterruption)->PendingInterruption.InterruptionPending;
+    pending = &vcpu_reg(&g.vcpu, WHvRegisterPendingInterruption)->PendingInterruption;
+    out.vector = pending->InterruptionPending ? (int)pending->InterruptionVector : -1;
     return out;
 }
 
@@ -237,13 +251,13 @@ static bool agree(const struct row *row, const struct insn_facts *facts, const s
     struct sdm_undefined u = sdm_undefined_of(facts, in->rcx, (stubs->reg[RFLAGS_INDEX] & ZF) != 0);
     const uint64_t *inputs = &in->rax;
 
-    if (stubs->divide_error || profile->divide_error) {
-        if (stubs->divide_error == profile->divide_error)
-            return true;
-        fprintf(stderr, "%s: #DE from the stubs %d, from the %s %d\n", row->name,
-                stubs->divide_error, who, profile->divide_error);
+    if (stubs->vector != profile->vector) {
+        fprintf(stderr, "%s: vector %d injected with the stubs, %d with the %s\n", row->name,
+                stubs->vector, profile->vector, who);
         return false;
     }
+    if (stubs->vector == 0)
+        return true; /* #DE: nothing else happened (tests/exec/test_exec_integer checks) */
     for (unsigned i = 0; i < REG_COUNT; i++) {
         uint64_t ignore = i == RFLAGS_INDEX                             ? u.flags
                           : u.result && (int)i == facts->destination_gpr ? ~UINT64_C(0)
