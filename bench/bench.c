@@ -43,7 +43,7 @@
 #define SLOT_COUNT 256u
 
 struct guest {
-    struct vcpu vcpu;
+    struct guest_vcpu vcpu;
     uint8_t *ram;
     uint8_t device[MMIO_SIZE];
     struct { WHV_REGISTER_NAME name; int index; } slots[SLOT_COUNT];
@@ -341,7 +341,7 @@ static bool whvemu_setup(struct whvemu_engine *e, const struct scenario *s)
     build_slots(&e->guest);
     fill_memory(e->guest.ram, e->guest.device);
 
-    struct vcpu *v = &e->guest.vcpu;
+    struct guest_vcpu *v = &e->guest.vcpu;
     vcpu_set_defaults(v, VCPU_LONG64);
     vcpu_reg(v, WHvX64RegisterRip)->Reg64 = CODE_ADDRESS;
     vcpu_reg(v, WHvX64RegisterRbx)->Reg64 = s->rbx;

@@ -1,6 +1,6 @@
 /* The host stub of a 32-bit ADD alone against the C flag computation it replaces, without
- * the rest of an emulation. White-box (the library's internal headers), apart from
- * bench.c because the library's struct vcpu and the bench guest's share a name. */
+ * the rest of an emulation. White-box (the library's internal headers), kept apart from
+ * bench.c, which uses the public API only. */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
 
 #include "stub_cost.h"

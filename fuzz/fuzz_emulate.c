@@ -38,7 +38,7 @@
 enum callback_kind { CB_IO, CB_MEMORY, CB_GET, CB_SET, CB_TRANSLATE, CB_NONE, CB_RAM };
 
 struct world {
-    struct vcpu vcpu;
+    struct guest_vcpu vcpu;
     struct fuzz_reader stream;     /* answers of the callbacks */
     unsigned callbacks;
     unsigned fail_at;

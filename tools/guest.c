@@ -1,4 +1,5 @@
-/* The CLI's in-memory guest: storage, the five callbacks, and their trace. */
+/* The in-memory guest of the CLI and the tests: storage, the five callbacks, their count and
+ * trace, and the exits run against it. */
 #include "guest.h"
 
 #include <inttypes.h>
@@ -103,6 +104,10 @@ void guest_begin(struct guest *g)
         memcpy(g->pages[i]->before, g->pages[i]->now, GUEST_PAGE_SIZE);
     memset(g->calls, 0, sizeof g->calls);
     g->callback_count = 0;
+    g->ram_page_calls = 0;
+    g->refused = 0;
+    g->set_name_count = 0;
+    g->log_count = 0;
 }
 
 void guest_print_reg_value(FILE *out, int index, const WHV_REGISTER_VALUE *value)
@@ -196,7 +201,7 @@ void guest_print_changes(const struct guest *g, FILE *out)
 }
 
 /* Counts the call, starts its trace line, and says whether it is the one to fail. */
-static bool begin_callback(struct guest *g, enum guest_callback kind, const char *what)
+bool guest_count_call(struct guest *g, enum guest_callback kind, const char *what)
 {
     g->callback_count++;
     g->calls[kind]++;
@@ -217,18 +222,25 @@ static HRESULT injected_failure(const struct guest *g)
     return E_FAIL;
 }
 
-/* A request the emulator should never make; reported loudly and refused. */
-static HRESULT refuse(const struct guest *g, const char *why)
+/* A request the emulator should never make; counted, reported loudly and refused. */
+static HRESULT refuse(struct guest *g, const char *why)
 {
+    g->refused++;
     if (g->trace)
         fprintf(g->trace, " -> REFUSED: %s\n", why);
     return E_INVALIDARG;
 }
 
-static HRESULT CALLBACK io_port_callback(VOID *context, WHV_EMULATOR_IO_ACCESS_INFO *io)
+static void log_access(struct guest *g, bool io, uint8_t write, uint8_t size, uint64_t address,
+                       uint64_t data)
 {
-    struct guest *g = context;
-    bool fail = begin_callback(g, GUEST_CB_IO, "io");
+    if (g->log && g->log_count < g->log_capacity)
+        g->log[g->log_count++] = (struct guest_access){ io, write, size, address, data };
+}
+
+static HRESULT serve_io(struct guest *g, WHV_EMULATOR_IO_ACCESS_INFO *io)
+{
+    bool fail = guest_count_call(g, GUEST_CB_IO, "io");
     if (g->trace)
         fprintf(g->trace, " %s port=0x%" PRIx16 " size=%u", io->Direction ? "out" : "in",
                 (uint16_t)io->Port, (unsigned)io->AccessSize);
@@ -253,10 +265,16 @@ static HRESULT CALLBACK io_port_callback(VOID *context, WHV_EMULATOR_IO_ACCESS_I
     return S_OK;
 }
 
-static HRESULT CALLBACK memory_callback(VOID *context, WHV_EMULATOR_MEMORY_ACCESS_INFO *mem)
+static HRESULT CALLBACK io_port_callback(VOID *context, WHV_EMULATOR_IO_ACCESS_INFO *io)
 {
-    struct guest *g = context;
-    bool fail = begin_callback(g, GUEST_CB_MEMORY, "memory");
+    HRESULT hr = serve_io(context, io);
+    log_access(context, true, (uint8_t)io->Direction, (uint8_t)io->AccessSize, io->Port, io->Data);
+    return hr;
+}
+
+static HRESULT serve_memory(struct guest *g, WHV_EMULATOR_MEMORY_ACCESS_INFO *mem)
+{
+    bool fail = guest_count_call(g, GUEST_CB_MEMORY, "memory");
     if (g->trace)
         fprintf(g->trace, " %s gpa=0x%" PRIx64 " size=%u", mem->Direction ? "write" : "read",
                 (uint64_t)mem->GpaAddress, (unsigned)mem->AccessSize);
@@ -287,8 +305,19 @@ static HRESULT CALLBACK memory_callback(VOID *context, WHV_EMULATOR_MEMORY_ACCES
     return S_OK;
 }
 
+static HRESULT CALLBACK memory_callback(VOID *context, WHV_EMULATOR_MEMORY_ACCESS_INFO *mem)
+{
+    HRESULT hr = serve_memory(context, mem);
+    uint64_t data = 0;
+
+    for (unsigned i = mem->AccessSize <= 8 ? mem->AccessSize : 8; i-- > 0;)
+        data = data << 8 | mem->Data[i];
+    log_access(context, false, mem->Direction, mem->AccessSize, mem->GpaAddress, data);
+    return hr;
+}
+
 /* Looks every name up first, so that a refused call changes nothing. */
-static HRESULT resolve_names(const struct guest *g, const WHV_REGISTER_NAME *names, UINT32 count,
+static HRESULT resolve_names(struct guest *g, const WHV_REGISTER_NAME *names, UINT32 count,
                              int *indexes)
 {
     if (count == 0 || count > REG_TABLE_CAPACITY)
@@ -296,6 +325,7 @@ static HRESULT resolve_names(const struct guest *g, const WHV_REGISTER_NAME *nam
     for (UINT32 i = 0; i < count; i++) {
         indexes[i] = reg_index_of_name(names[i]);
         if (indexes[i] < 0) {
+            g->refused++;
             if (g->trace)
                 fprintf(g->trace, " -> REFUSED: unknown register name 0x%x\n", (unsigned)names[i]);
             return E_INVALIDARG;
@@ -320,7 +350,7 @@ static HRESULT CALLBACK get_registers_callback(VOID *context, const WHV_REGISTER
 {
     struct guest *g = context;
     int indexes[REG_TABLE_CAPACITY];
-    bool fail = begin_callback(g, GUEST_CB_GET_REGISTERS, "get_registers");
+    bool fail = guest_count_call(g, GUEST_CB_GET_REGISTERS, "get_registers");
     if (g->trace)
         fprintf(g->trace, "[%u]", (unsigned)count);
     HRESULT hr = resolve_names(g, names, count, indexes);
@@ -340,7 +370,9 @@ static HRESULT CALLBACK set_registers_callback(VOID *context, const WHV_REGISTER
 {
     struct guest *g = context;
     int indexes[REG_TABLE_CAPACITY];
-    bool fail = begin_callback(g, GUEST_CB_SET_REGISTERS, "set_registers");
+    bool fail = guest_count_call(g, GUEST_CB_SET_REGISTERS, "set_registers");
+    g->set_name_count = count < GUEST_MAX_SET_NAMES ? count : GUEST_MAX_SET_NAMES;
+    memcpy(g->set_names, names, g->set_name_count * sizeof *names);
     if (g->trace)
         fprintf(g->trace, "[%u]", (unsigned)count);
     HRESULT hr = resolve_names(g, names, count, indexes);
@@ -388,7 +420,8 @@ static HRESULT CALLBACK translate_callback(VOID *context, WHV_GUEST_VIRTUAL_ADDR
                                            WHV_GUEST_PHYSICAL_ADDRESS *gpa)
 {
     struct guest *g = context;
-    bool fail = begin_callback(g, GUEST_CB_TRANSLATE, "translate");
+    bool fail = guest_count_call(g, GUEST_CB_TRANSLATE, "translate");
+    g->last_translate_flags = flags;
     if (g->trace)
         fprintf(g->trace, " gva=0x%" PRIx64, (uint64_t)gva);
     trace_translate_flags(g, flags);
@@ -412,9 +445,14 @@ VOID *CALLBACK guest_ram_page(VOID *context, WHV_GUEST_PHYSICAL_ADDRESS gpa_page
 {
     struct guest *g = context;
     g->callback_count++;
+    g->ram_page_calls++;
     if (g->trace)
         fprintf(g->trace, "  #%u ram_page gpa=0x%" PRIx64 " %s", g->callback_count,
                 (uint64_t)gpa_page, write ? "write" : "read");
+    if (gpa_page & (GUEST_PAGE_SIZE - 1)) {
+        refuse(g, "the page address is not aligned");
+        return NULL;
+    }
     for (size_t i = 0; i < g->ram_page_count; i++) {
         if (g->ram_pages[i] == gpa_page) {
             struct guest_page *page = get_or_add_page(g, gpa_page);
@@ -434,3 +472,53 @@ const WHV_EMULATOR_CALLBACKS guest_callbacks = {
     .WHvEmulatorSetVirtualProcessorRegisters = set_registers_callback,
     .WHvEmulatorTranslateGvaPage = translate_callback,
 };
+
+WHV_MEMORY_ACCESS_CONTEXT guest_mmio_access(const void *bytes, unsigned count)
+{
+    WHV_MEMORY_ACCESS_CONTEXT m;
+
+    memset(&m, 0, sizeof m);
+    m.InstructionByteCount = (UINT8)(count < sizeof m.InstructionBytes ? count
+                                                                       : sizeof m.InstructionBytes);
+    memcpy(m.InstructionBytes, bytes, m.InstructionByteCount);
+    m.AccessInfo.AccessType = WHvMemoryAccessRead;
+    return m;
+}
+
+HRESULT guest_run_mmio(struct guest *g, WHV_EMULATOR_HANDLE emulator, const void *bytes,
+                       unsigned count, WHV_EMULATOR_STATUS *status)
+{
+    WHV_VP_EXIT_CONTEXT vp;
+    WHV_MEMORY_ACCESS_CONTEXT m = guest_mmio_access(bytes, count);
+
+    vcpu_exit_context(&g->vcpu, m.InstructionByteCount, &vp);
+    status->AsUINT32 = 0;
+    return WHvEmulatorTryMmioEmulation(emulator, g, &vp, &m, status);
+}
+
+HRESULT guest_run_io(struct guest *g, WHV_EMULATOR_HANDLE emulator, const void *bytes,
+                     unsigned count, const struct guest_port_access *access,
+                     WHV_EMULATOR_STATUS *status)
+{
+    WHV_VP_EXIT_CONTEXT vp;
+    WHV_X64_IO_PORT_ACCESS_CONTEXT io;
+
+    memset(&io, 0, sizeof io);
+    io.InstructionByteCount = (UINT8)(count < sizeof io.InstructionBytes
+                                          ? count : sizeof io.InstructionBytes);
+    memcpy(io.InstructionBytes, bytes, io.InstructionByteCount);
+    io.AccessInfo.IsWrite = access->write;
+    io.AccessInfo.AccessSize = access->size;
+    io.AccessInfo.StringOp = access->string;
+    io.AccessInfo.RepPrefix = access->rep;
+    io.PortNumber = access->port;
+    io.Rax = vcpu_reg(&g->vcpu, WHvX64RegisterRax)->Reg64;
+    io.Rcx = vcpu_reg(&g->vcpu, WHvX64RegisterRcx)->Reg64;
+    io.Rsi = vcpu_reg(&g->vcpu, WHvX64RegisterRsi)->Reg64;
+    io.Rdi = vcpu_reg(&g->vcpu, WHvX64RegisterRdi)->Reg64;
+    io.Ds = vcpu_reg(&g->vcpu, WHvX64RegisterDs)->Segment;
+    io.Es = vcpu_reg(&g->vcpu, WHvX64RegisterEs)->Segment;
+    vcpu_exit_context(&g->vcpu, io.InstructionByteCount, &vp);
+    status->AsUINT32 = 0;
+    return WHvEmulatorTryIoEmulation(emulator, g, &vp, &io, status);
+}

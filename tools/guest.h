@@ -1,10 +1,14 @@
-/* An in-memory guest for the whvemu CLI: what a tiny VMM keeps for one virtual processor.
+/* An in-memory guest for the whvemu CLI and the tests: what a tiny VMM keeps for one virtual
+ * processor.
  *
  * Registers live in an array parallel to reg_table; memory is sparse (4 KiB pages created on
  * first write, unwritten bytes read as zero); GVA->GPA translation is the identity unless a
  * page has its own mapping or failure; I/O ports return configured values. Every callback
- * the emulator makes is printed, in order, with its arguments and its answer, and the state
- * before the call is kept so that the changes can be listed afterwards. */
+ * the emulator makes is counted (and, for the tests, the last Set's names, the last
+ * translation's flags and an optional log of the memory and port accesses kept) and
+ * printed, in order, with its arguments and its answer, and the state before the call is
+ * kept so that the changes can be listed afterwards. guest_run_mmio and guest_run_io run
+ * one exit of the vCPU as it stands. */
 #ifndef WHVEMU_TOOLS_GUEST_H
 #define WHVEMU_TOOLS_GUEST_H
 
@@ -20,6 +24,7 @@
 #define GUEST_PAGE_SIZE 4096u
 #define GUEST_MAX_MAPPINGS 16
 #define GUEST_MAX_PORTS 16
+#define GUEST_MAX_SET_NAMES 64
 
 /* The callbacks, in WHV_EMULATOR_CALLBACKS order; used to select which call to fail. */
 enum guest_callback {
@@ -49,9 +54,18 @@ struct guest_port {
     uint32_t value;                    /* what IN reads */
 };
 
+/* One memory or port access as the callback saw it (failed and refused ones too). */
+struct guest_access {
+    bool io;
+    uint8_t write;
+    uint8_t size;
+    uint64_t address;                  /* GPA or port */
+    uint64_t data;                     /* as written or as answered */
+};
+
 struct guest {
-    struct vcpu vcpu;
-    struct vcpu vcpu_before;           /* at guest_begin() */
+    struct guest_vcpu vcpu;
+    struct guest_vcpu vcpu_before;     /* at guest_begin() */
 
     struct guest_page **pages;
     size_t page_count;
@@ -69,8 +83,18 @@ struct guest {
 
     /* Failure injection: the n-th call (1-based) of each kind fails; 0 = never. */
     unsigned fail_at[GUEST_CB_COUNT];
+
+    /* What the emulator asked, since guest_init() or guest_begin(). */
     unsigned calls[GUEST_CB_COUNT];
-    unsigned callback_count;           /* all kinds, numbers the trace lines */
+    unsigned callback_count;           /* all kinds and the RAM callback; numbers the trace */
+    unsigned ram_page_calls;
+    unsigned refused;                  /* requests the emulator should never make */
+    WHV_REGISTER_NAME set_names[GUEST_MAX_SET_NAMES]; /* of the last Set call */
+    unsigned set_name_count;
+    WHV_TRANSLATE_GVA_FLAGS last_translate_flags;
+    /* When `log` is set: the first log_capacity memory and port accesses */
+    struct guest_access *log;
+    unsigned log_capacity, log_count;
 
     FILE *trace;                       /* where callbacks are printed; NULL = silent */
 };
@@ -97,6 +121,33 @@ void guest_print_reg_value(FILE *out, int index, const WHV_REGISTER_VALUE *value
 
 /* The callback table to give WHvEmulatorCreateEmulator; the Context must be the guest. */
 extern const WHV_EMULATOR_CALLBACKS guest_callbacks;
+
+/* For a callback that stands in for one of guest_callbacks: counts the call (and numbers
+ * its trace line, which starts with `what`) and says whether fail_at makes it fail. */
+bool guest_count_call(struct guest *g, enum guest_callback kind, const char *what);
+
+/* The access context of an MMIO exit: the first `count` instruction bytes (at most the 16
+ * it holds; none, and the emulator fetches them), a read, no GVA or GPA. */
+WHV_MEMORY_ACCESS_CONTEXT guest_mmio_access(const void *bytes, unsigned count);
+
+/* One MMIO exit of the vCPU as it stands: the exit context of its state (instruction length
+ * `count`), guest_mmio_access, TryMmioEmulation with the guest as the context. Returns its
+ * HRESULT and the status. */
+HRESULT guest_run_mmio(struct guest *g, WHV_EMULATOR_HANDLE emulator, const void *bytes,
+                       unsigned count, WHV_EMULATOR_STATUS *status);
+
+/* The port access of an I/O exit. */
+struct guest_port_access {
+    uint16_t port;
+    unsigned size;                     /* 1, 2 or 4 */
+    bool write, string, rep;
+};
+
+/* One port-I/O exit of the vCPU as it stands: the exit context of its state, the access,
+ * and RAX, RCX, RSI, RDI, DS and ES from the vCPU (as a hypervisor reports them). */
+HRESULT guest_run_io(struct guest *g, WHV_EMULATOR_HANDLE emulator, const void *bytes,
+                     unsigned count, const struct guest_port_access *access,
+                     WHV_EMULATOR_STATUS *status);
 
 /* The RAM callback for whvemu_set_ram_callback: the pages in ram_pages, traced. Accesses
  * through the pointer it returns are not traced, but show in the list of changes. */

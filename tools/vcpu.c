@@ -26,19 +26,19 @@
 #define EFER_NXE 0x800u
 #define RFLAGS_FIXED 0x2u
 
-WHV_REGISTER_VALUE *vcpu_reg(struct vcpu *v, WHV_REGISTER_NAME name)
+WHV_REGISTER_VALUE *vcpu_reg(struct guest_vcpu *v, WHV_REGISTER_NAME name)
 {
     int index = reg_index_of_name(name);
     return index < 0 ? NULL : &v->regs[index];
 }
 
-const WHV_REGISTER_VALUE *vcpu_reg_const(const struct vcpu *v, WHV_REGISTER_NAME name)
+const WHV_REGISTER_VALUE *vcpu_reg_const(const struct guest_vcpu *v, WHV_REGISTER_NAME name)
 {
     int index = reg_index_of_name(name);
     return index < 0 ? NULL : &v->regs[index];
 }
 
-static void set_segment(struct vcpu *v, WHV_REGISTER_NAME name, UINT16 selector, UINT32 limit,
+static void set_segment(struct guest_vcpu *v, WHV_REGISTER_NAME name, UINT16 selector, UINT32 limit,
                         unsigned attributes)
 {
     WHV_X64_SEGMENT_REGISTER *s = &vcpu_reg(v, name)->Segment;
@@ -52,7 +52,7 @@ static const WHV_REGISTER_NAME data_segments[] = {
     WHvX64RegisterDs, WHvX64RegisterEs, WHvX64RegisterSs, WHvX64RegisterFs, WHvX64RegisterGs,
 };
 
-void vcpu_set_defaults(struct vcpu *v, enum vcpu_mode mode)
+void vcpu_set_defaults(struct guest_vcpu *v, enum vcpu_mode mode)
 {
     UINT64 cr0 = CR0_ET | CR0_NE, cr4 = 0, efer = 0, rip = 0x7c00, rsp = 0x7000;
     unsigned code_attr = ATTR_CODE, data_attr = ATTR_DATA;
@@ -93,7 +93,7 @@ void vcpu_set_defaults(struct vcpu *v, enum vcpu_mode mode)
     vcpu_reg(v, WHvX64RegisterIdtr)->Table.Limit = mode == VCPU_REAL16 ? 0x3ff : 0xfff;
 }
 
-void vcpu_set_cpl(struct vcpu *v, unsigned cpl)
+void vcpu_set_cpl(struct guest_vcpu *v, unsigned cpl)
 {
     const WHV_REGISTER_NAME names[] = { WHvX64RegisterCs, WHvX64RegisterSs };
     for (size_t i = 0; i < 2; i++) {
@@ -103,12 +103,12 @@ void vcpu_set_cpl(struct vcpu *v, unsigned cpl)
     }
 }
 
-static UINT64 reg64(const struct vcpu *v, WHV_REGISTER_NAME name)
+static UINT64 reg64(const struct guest_vcpu *v, WHV_REGISTER_NAME name)
 {
     return vcpu_reg_const(v, name)->Reg64;
 }
 
-void vcpu_exit_context(const struct vcpu *v, unsigned instruction_length, WHV_VP_EXIT_CONTEXT *vp)
+void vcpu_exit_context(const struct guest_vcpu *v, unsigned instruction_length, WHV_VP_EXIT_CONTEXT *vp)
 {
     const WHV_X64_SEGMENT_REGISTER *cs = &vcpu_reg_const(v, WHvX64RegisterCs)->Segment;
     UINT64 cr0 = reg64(v, WHvX64RegisterCr0);
@@ -126,13 +126,13 @@ void vcpu_exit_context(const struct vcpu *v, unsigned instruction_length, WHV_VP
 
 
 /* Is the code segment a 64-bit one (EFER.LMA and CS.L)? */
-static bool is_64bit_code(const struct vcpu *v)
+static bool is_64bit_code(const struct guest_vcpu *v)
 {
     return (reg64(v, WHvX64RegisterEfer) & EFER_LMA) &&
            vcpu_reg_const(v, WHvX64RegisterCs)->Segment.Long;
 }
 
-UINT64 vcpu_linear(const struct vcpu *v, WHV_REGISTER_NAME segment, UINT64 offset)
+UINT64 vcpu_linear(const struct guest_vcpu *v, WHV_REGISTER_NAME segment, UINT64 offset)
 {
     UINT64 base = vcpu_reg_const(v, segment)->Segment.Base;
     if (is_64bit_code(v))

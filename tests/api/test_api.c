@@ -1,6 +1,6 @@
 /* The API front end: argument validation, handle checks, status mapping, the register
  * cache's traffic (one batched Get, one Set of what changed), fault injection, callback
- * failures, instruction fetch. Uses the CLI's in-memory guest behind recording callbacks. */
+ * failures, instruction fetch. Uses the CLI's in-memory guest, which counts the callbacks. */
 #include <string.h>
 
 #include "WinHvEmulation.h"
@@ -8,66 +8,13 @@
 #include "guest.h"
 #include "vcpu.h"
 
-/* ---- a guest that also records register traffic ---- */
+/* ---- the CLI's guest, which counts the callbacks and keeps the last Set's names ---- */
 
 static struct guest g;
 
 static WHV_REGISTER_VALUE *guest_reg(struct guest *guest, WHV_REGISTER_NAME name)
 {
     return vcpu_reg(&guest->vcpu, name);
-}
-static unsigned get_calls, set_calls, total_calls;
-static WHV_REGISTER_NAME set_names[64];
-static unsigned set_count;
-
-static HRESULT CALLBACK rec_io(VOID *ctx, WHV_EMULATOR_IO_ACCESS_INFO *io)
-{
-    total_calls++;
-    return guest_callbacks.WHvEmulatorIoPortCallback(ctx, io);
-}
-
-static HRESULT CALLBACK rec_mem(VOID *ctx, WHV_EMULATOR_MEMORY_ACCESS_INFO *m)
-{
-    total_calls++;
-    return guest_callbacks.WHvEmulatorMemoryCallback(ctx, m);
-}
-
-static HRESULT CALLBACK rec_get(VOID *ctx, const WHV_REGISTER_NAME *n, UINT32 c, WHV_REGISTER_VALUE *v)
-{
-    total_calls++;
-    get_calls++;
-    return guest_callbacks.WHvEmulatorGetVirtualProcessorRegisters(ctx, n, c, v);
-}
-
-static HRESULT CALLBACK rec_set(VOID *ctx, const WHV_REGISTER_NAME *n, UINT32 c,
-                                const WHV_REGISTER_VALUE *v)
-{
-    total_calls++;
-    set_calls++;
-    set_count = c < 64 ? c : 64;
-    memcpy(set_names, n, set_count * sizeof *n);
-    return guest_callbacks.WHvEmulatorSetVirtualProcessorRegisters(ctx, n, c, v);
-}
-
-static HRESULT CALLBACK rec_translate(VOID *ctx, WHV_GUEST_VIRTUAL_ADDRESS gva,
-                                      WHV_TRANSLATE_GVA_FLAGS f, WHV_TRANSLATE_GVA_RESULT_CODE *r,
-                                      WHV_GUEST_PHYSICAL_ADDRESS *gpa)
-{
-    total_calls++;
-    return guest_callbacks.WHvEmulatorTranslateGvaPage(ctx, gva, f, r, gpa);
-}
-
-static WHV_EMULATOR_CALLBACKS recording_callbacks(void)
-{
-    WHV_EMULATOR_CALLBACKS cb;
-    memset(&cb, 0, sizeof cb);
-    cb.Size = sizeof cb;
-    cb.WHvEmulatorIoPortCallback = rec_io;
-    cb.WHvEmulatorMemoryCallback = rec_mem;
-    cb.WHvEmulatorGetVirtualProcessorRegisters = rec_get;
-    cb.WHvEmulatorSetVirtualProcessorRegisters = rec_set;
-    cb.WHvEmulatorTranslateGvaPage = rec_translate;
-    return cb;
 }
 
 /* A flat 64-bit long-mode guest at CPL 0. */
@@ -89,15 +36,12 @@ static void guest_long_mode(WHV_VP_EXIT_CONTEXT *vp)
     guest_reg(&g, WHvX64RegisterCs)->Segment = vp->Cs;
     guest_reg(&g, WHvX64RegisterCr0)->Reg64 = 0x80000011;
     guest_reg(&g, WHvX64RegisterEfer)->Reg64 = 0x500;
-    get_calls = set_calls = total_calls = set_count = 0;
 }
 
+/* An MMIO exit at gpa, its GVA given (the same: the guest's translation is the identity). */
 static WHV_MEMORY_ACCESS_CONTEXT mmio_context(const char *bytes, unsigned n, uint64_t gpa, int write)
 {
-    WHV_MEMORY_ACCESS_CONTEXT m;
-    memset(&m, 0, sizeof m);
-    m.InstructionByteCount = (UINT8)n;
-    memcpy(m.InstructionBytes, bytes, n);
+    WHV_MEMORY_ACCESS_CONTEXT m = guest_mmio_access(bytes, n);
     m.AccessInfo.AccessType = write ? WHvMemoryAccessWrite : WHvMemoryAccessRead;
     m.AccessInfo.GvaValid = 1;
     m.Gpa = gpa;
@@ -107,16 +51,15 @@ static WHV_MEMORY_ACCESS_CONTEXT mmio_context(const char *bytes, unsigned n, uin
 
 static WHV_EMULATOR_HANDLE create(void)
 {
-    WHV_EMULATOR_CALLBACKS cb = recording_callbacks();
     WHV_EMULATOR_HANDLE h = NULL;
-    HRESULT hr = WHvEmulatorCreateEmulator(&cb, &h);
+    HRESULT hr = WHvEmulatorCreateEmulator(&guest_callbacks, &h);
     CHECK(hr == S_OK && h != NULL, "create: hr=0x%x", (unsigned)hr);
     return h;
 }
 
-static void test_create_validation(void)
+TEST(test_create_validation)
 {
-    WHV_EMULATOR_CALLBACKS cb = recording_callbacks(), bad;
+    WHV_EMULATOR_CALLBACKS cb = guest_callbacks, bad;
     WHV_EMULATOR_HANDLE h = NULL;
 
     CHECK(WHvEmulatorCreateEmulator(NULL, &h) == E_INVALIDARG, "NULL callbacks");
@@ -142,7 +85,7 @@ static void test_create_validation(void)
     }
 }
 
-static void test_handles(void)
+TEST(test_handles)
 {
     WHV_EMULATOR_HANDLE h = create(), h2;
     WHV_VP_EXIT_CONTEXT vp;
@@ -157,14 +100,14 @@ static void test_handles(void)
     CHECK(WHvEmulatorDestroyEmulator(h) == S_OK, "destroy");
     CHECK(WHvEmulatorDestroyEmulator(h) == E_INVALIDARG, "double destroy");
     CHECK(WHvEmulatorTryMmioEmulation(h, &g, &vp, &m, &st) == E_INVALIDARG, "use after destroy");
-    CHECK(total_calls == 0, "a dead handle made %u callbacks", total_calls);
+    CHECK(g.callback_count == 0, "a dead handle made %u callbacks", g.callback_count);
     /* the slot is reused, but the old handle stays dead */
     h2 = create();
     CHECK(WHvEmulatorTryMmioEmulation(h, &g, &vp, &m, &st) == E_INVALIDARG, "stale handle");
     CHECK(WHvEmulatorDestroyEmulator(h2) == S_OK, "destroy 2");
 }
 
-static void test_try_validation(void)
+TEST(test_try_validation)
 {
     WHV_EMULATOR_HANDLE h = create();
     WHV_VP_EXIT_CONTEXT vp, badvp;
@@ -209,12 +152,12 @@ static void test_try_validation(void)
     CHECK(WHvEmulatorTryIoEmulation(h, &g, &vp, &badio, &st) == E_INVALIDARG, "io 17 bytes");
     badio = io; badio.Reserved2[0] = 1;
     CHECK(WHvEmulatorTryIoEmulation(h, &g, &vp, &badio, &st) == E_INVALIDARG, "io reserved");
-    CHECK(total_calls == 0, "invalid calls made %u callbacks", total_calls);
+    CHECK(g.callback_count == 0, "invalid calls made %u callbacks", g.callback_count);
     WHvEmulatorDestroyEmulator(h);
 }
 
 /* mov eax, [rbx]: one Get (RBX and what the address needs), the read, one Set (RAX, RIP). */
-static void test_mov_load(void)
+TEST(test_mov_load)
 {
     WHV_EMULATOR_HANDLE h = create();
     WHV_VP_EXIT_CONTEXT vp;
@@ -232,14 +175,14 @@ static void test_mov_load(void)
     CHECK_EQ(st.AsUINT32, 1, "status EmulationSuccessful only");
     CHECK_EQ(guest_reg(&g, WHvX64RegisterRax)->Reg64, 0x12345678, "rax zero-extended");
     CHECK_EQ(guest_reg(&g, WHvX64RegisterRip)->Reg64, 0x401002, "rip");
-    CHECK_EQ(get_calls, 1, "one batched Get");
-    CHECK_EQ(set_calls, 1, "one Set");
-    CHECK_EQ(set_count, 2, "Set writes RAX and RIP only");
+    CHECK_EQ(g.calls[GUEST_CB_GET_REGISTERS], 1, "one batched Get");
+    CHECK_EQ(g.calls[GUEST_CB_SET_REGISTERS], 1, "one Set");
+    CHECK_EQ(g.set_name_count, 2, "Set writes RAX and RIP only");
     WHvEmulatorDestroyEmulator(h);
 }
 
 /* An event being delivered caused the exit: nothing is emulated. */
-static void test_interruption_pending(void)
+TEST(test_interruption_pending)
 {
     WHV_EMULATOR_HANDLE h = create();
     WHV_VP_EXIT_CONTEXT vp;
@@ -250,12 +193,12 @@ static void test_interruption_pending(void)
     vp.ExecutionState.InterruptionPending = 1;
     CHECK(WHvEmulatorTryMmioEmulation(h, &g, &vp, &m, &st) == S_OK, "hr");
     CHECK(st.InterruptCausedIntercept && !st.EmulationSuccessful, "status 0x%x", st.AsUINT32);
-    CHECK_EQ(total_calls, 0, "no callbacks");
+    CHECK_EQ(g.callback_count, 0, "no callbacks");
     WHvEmulatorDestroyEmulator(h);
 }
 
 /* A valid instruction we do not emulate: InternalEmulationFailure, state untouched. */
-static void test_unsupported(void)
+TEST(test_unsupported)
 {
     WHV_EMULATOR_HANDLE h = create();
     WHV_VP_EXIT_CONTEXT vp;
@@ -265,12 +208,12 @@ static void test_unsupported(void)
     guest_long_mode(&vp);
     CHECK(WHvEmulatorTryMmioEmulation(h, &g, &vp, &m, &st) == S_OK, "hr");
     CHECK_EQ(st.AsUINT32, 2, "InternalEmulationFailure only");
-    CHECK_EQ(set_calls, 0, "no write-back");
+    CHECK_EQ(g.calls[GUEST_CB_SET_REGISTERS], 0, "no write-back");
     WHvEmulatorDestroyEmulator(h);
 }
 
 /* An invalid encoding raises #UD through the pending-interruption register. */
-static void test_ud_injection(void)
+TEST(test_ud_injection)
 {
     WHV_EMULATOR_HANDLE h = create();
     WHV_VP_EXIT_CONTEXT vp;
@@ -290,7 +233,7 @@ static void test_ud_injection(void)
 }
 
 /* Each callback's failure: its status bit, and no register write-back. */
-static void test_callback_failures(void)
+TEST(test_callback_failures)
 {
     static const struct {
         enum guest_callback cb;
@@ -316,14 +259,14 @@ static void test_callback_failures(void)
         g.fail_at[cases[i].cb] = 1;
         CHECK(WHvEmulatorTryMmioEmulation(h, &g, &vp, &m, &st) == S_OK, "hr");
         CHECK_EQ(st.AsUINT32, cases[i].bit, "failure status");
-        CHECK(cases[i].cb == GUEST_CB_SET_REGISTERS || set_calls == 0, "no write-back");
+        CHECK(cases[i].cb == GUEST_CB_SET_REGISTERS || g.calls[GUEST_CB_SET_REGISTERS] == 0, "no write-back");
         CHECK_EQ(guest_reg(&g, WHvX64RegisterRip)->Reg64, 0x401000, "rip unchanged");
         WHvEmulatorDestroyEmulator(h);
     }
 }
 
 /* No instruction bytes in the exit: fetched through execute translation. */
-static void test_fetch(void)
+TEST(test_fetch)
 {
     WHV_EMULATOR_HANDLE h = create();
     WHV_VP_EXIT_CONTEXT vp;
@@ -349,7 +292,7 @@ static void test_fetch(void)
 
 /* Translation faults become #PF with the architectural error code and CR2; an unaligned
  * GPA from the translate callback is its own status. */
-static void test_translation_results(void)
+TEST(test_translation_results)
 {
     WHV_EMULATOR_HANDLE h = create();
     WHV_VP_EXIT_CONTEXT vp;
@@ -387,7 +330,7 @@ static void test_translation_results(void)
 
 /* RFLAGS.TF: the completed instruction is followed by a #DB trap with DR6.BS; a faulting
  * instruction raises only its fault. */
-static void test_single_step(void)
+TEST(test_single_step)
 {
     WHV_EMULATOR_HANDLE h = create();
     WHV_VP_EXIT_CONTEXT vp;
@@ -421,17 +364,7 @@ static void test_single_step(void)
 int main(void)
 {
     guest_init(&g);
-    test_create_validation();
-    test_handles();
-    test_try_validation();
-    test_mov_load();
-    test_interruption_pending();
-    test_unsupported();
-    test_ud_injection();
-    test_callback_failures();
-    test_fetch();
-    test_translation_results();
-    test_single_step();
+    check_run_tests();
     guest_free(&g);
     return check_summary();
 }

@@ -1,4 +1,5 @@
-/* Native execution: the runners of native_stubs.S, their LDT segments, and fault capture.
+/* The native runner (native.h): the runners of native_stubs.S, their LDT segments, and
+ * fault capture.
  *
  * A fault in the instruction under test raises a signal; the handler copies the
  * registers at the fault from the signal context, reads the vector and error code the
@@ -22,7 +23,8 @@
 /* native_stubs.S */
 extern struct native_frame native_in, native_out;
 extern uint8_t native_code_start[], native_code_end[], native_code16_base[];
-extern uint8_t native_slot64[], native_slot32[], native_slot16[];
+extern uint8_t native_slot64[], native_slot32[], native_slot16[], native_target64[];
+extern uint8_t native_branched;
 extern uint8_t native_body64[], native_body32[];
 extern uint64_t native_entry_rip, native_entry_cs;
 extern uint16_t native_code16_ss;
@@ -40,7 +42,7 @@ static struct native_layout layout;
 static bool mode_available[3]; /* 16, 32, 64 */
 static sigjmp_buf fault_return;
 static struct native_result *current;
-static bool gs_base_lost; /* a 32/16-bit runner left GS with the flat selector */
+static bool gs_base_lost; /* a runner left GS with another selector or base */
 
 const struct native_layout *native_layout(void)
 {
@@ -56,6 +58,11 @@ uint64_t native_slot_ip(unsigned bits)
 {
     uint64_t address = (uint64_t)(uintptr_t)slot_of(bits);
     return bits == 16 ? address - layout.code16_base : address;
+}
+
+uint64_t native_target_ip(void)
+{
+    return (uint64_t)(uintptr_t)native_target64;
 }
 
 void native_place(unsigned bits, const uint8_t *bytes, unsigned length)
@@ -114,6 +121,7 @@ void native_run(unsigned bits, const struct native_frame *in, struct native_resu
     memset(result, 0, sizeof *result);
     native_in = *in;
     memset(&native_out, 0, sizeof native_out);
+    native_branched = 0;
     if (bits == 64 && gs_base_lost) {
         arch_prctl(ARCH_SET_GS, layout.gs_base);
         gs_base_lost = false;
@@ -133,12 +141,28 @@ void native_run(unsigned bits, const struct native_frame *in, struct native_resu
     if (sigsetjmp(fault_return, 0) == 0) {
         native_enter();
         result->out = native_out;
+        result->branched = native_branched;
     } else {
         native_reset_flags(); /* the handler left the test's AC (and more) in RFLAGS */
     }
     current = NULL;
-    if (bits != 64)
-        gs_base_lost = true;
+    /* the 32/16-bit runners load the flat selector into GS; 64-bit code may load GS (LGS,
+     * MOV GS) or write its base */
+    gs_base_lost = true;
+}
+
+struct native_frame native_frame_for(unsigned bits)
+{
+    struct native_frame in;
+    uint16_t data = bits == 16 ? SEL_LDT(LDT_DATA16) : bits == 32 ? SEL_USER_DS : 0;
+    uint64_t middle = layout.size / 2;
+
+    memset(&in, 0, sizeof in);
+    in.rflags = 0x202; /* IF and the always-one bit */
+    in.seg[NSEG_ES] = in.seg[NSEG_DS] = data;
+    in.seg[NSEG_SS] = bits == 64 ? SEL_USER_DS : data;
+    in.gpr[NATIVE_RSP] = bits == 16 ? middle : (uint64_t)(uintptr_t)layout.buffer + middle;
+    return in;
 }
 
 /* The LDT entries: what native_init installs and what native_ldt_descriptor reports. */
@@ -155,19 +179,18 @@ static struct ldt_spec ldt_spec(enum ldt_entry entry)
     }
 }
 
-/* The descriptor as Linux writes it for modify_ldt: DPL 3, present, accessed (AVL is
- * left clear: not every kernel copies `useable` into it). */
+/* The descriptor as Linux writes it for modify_ldt: DPL 3, accessed. */
 uint64_t native_descriptor_of(const struct ldt_spec *e)
 {
-    /* type: code (readable unless execute-only) or data (writable unless read-only,
-     * expand-down), accessed */
-    uint64_t type = e->code ? (e->read_only ? 0x8 : 0xa)
+    /* type: code (readable unless execute-only, conforming) or data (writable unless
+     * read-only, expand-down), accessed */
+    uint64_t type = e->code ? (e->read_only ? 0x8 : 0xa) | (e->conforming ? 0x4 : 0)
                             : (e->read_only ? 0x0 : 0x2) | (e->expand_down ? 0x4 : 0);
     type |= 1;
     return (e->limit & 0xffff) | (e->base & 0xffffff) << 16 | type << 40 | UINT64_C(1) << 44 |
-           UINT64_C(3) << 45 | UINT64_C(1) << 47 | (uint64_t)((e->limit >> 16) & 0xf) << 48 |
-           (uint64_t)e->bits32 << 54 | (uint64_t)e->pages << 55 |
-           (e->base >> 24 & 0xff) << 56;
+           UINT64_C(3) << 45 | (uint64_t)!e->not_present << 47 |
+           (uint64_t)((e->limit >> 16) & 0xf) << 48 | (uint64_t)e->available << 52 |
+           (uint64_t)e->bits32 << 54 | (uint64_t)e->pages << 55 | (e->base >> 24 & 0xff) << 56;
 }
 
 uint64_t native_ldt_descriptor(enum ldt_entry entry)
@@ -184,14 +207,15 @@ bool native_set_ldt(unsigned index, const struct ldt_spec *e)
     d.base_addr = (unsigned)e->base;
     d.limit = e->limit;
     d.seg_32bit = e->bits32;
-    d.contents = e->code          ? MODIFY_LDT_CONTENTS_CODE
+    d.contents = e->code          ? MODIFY_LDT_CONTENTS_CODE | (e->conforming ? 1 : 0)
                  : e->expand_down ? MODIFY_LDT_CONTENTS_STACK
                                   : MODIFY_LDT_CONTENTS_DATA;
     d.read_exec_only = e->read_only;
     d.limit_in_pages = e->pages;
-    d.seg_not_present = 0;
-    d.useable = 0;
-    if (syscall(SYS_modify_ldt, 1, &d, sizeof d) != 0) {
+    d.seg_not_present = e->not_present;
+    d.useable = e->available;
+    /* 0x11: the interface that keeps `useable` (1, the old one, clears it) */
+    if (syscall(SYS_modify_ldt, 0x11, &d, sizeof d) != 0) {
         perror("modify_ldt");
         return false;
     }
@@ -235,15 +259,9 @@ bool native_mode_available(unsigned bits)
 static bool probe(unsigned bits)
 {
     static const uint8_t nop = NOP;
-    struct native_frame in;
+    struct native_frame in = native_frame_for(bits);
     struct native_result result;
-    uint16_t data = bits == 16 ? SEL_LDT(LDT_DATA16) : bits == 32 ? SEL_USER_DS : 0;
 
-    memset(&in, 0, sizeof in);
-    in.rflags = 0x202; /* IF and the always-one bit */
-    in.seg[NSEG_ES] = in.seg[NSEG_DS] = data;
-    in.seg[NSEG_SS] = bits == 64 ? SEL_USER_DS : data;
-    in.gpr[4] = bits == 16 ? 0x100 : (uint64_t)(uintptr_t)layout.buffer + 0x100;
     native_place(bits, &nop, 1);
     native_run(bits, &in, &result);
     return !result.faulted;

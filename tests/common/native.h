@@ -1,15 +1,26 @@
-/* Running one instruction on this CPU, in-process, in 64-bit, 32-bit (compat mode) or
- * 16-bit code (an LDT code segment), with every general-purpose register and RFLAGS
- * loaded from a frame and stored back, and faults caught and turned into their vector and
- * error code. Linux x86-64 only. */
-#ifndef DIFF_NATIVE_H
-#define DIFF_NATIVE_H
+/* The native runner of every suite that compares whvemu with this CPU: one instruction
+ * run in-process, in 64-bit, 32-bit (compat mode) or 16-bit code (an LDT code segment), with
+ * every general-purpose register, RFLAGS and the data segment registers loaded from a frame
+ * and stored back, and a fault caught with its vector, error code and CR2 from the signal
+ * context. Linux x86-64 only (WHVEMU_NATIVE_X86_64_LINUX); link whvemu_native.
+ *
+ *     native_init(size);                           once: buffer, runners, LDT, handlers
+ *     native_place(64, bytes, length);             the instruction into the slot
+ *     struct native_frame in = native_frame_for(64);
+ *     in.gpr[NATIVE_RBX] = ...;                    the test's registers
+ *     native_run(64, &in, &result);                result.out, or result.faulted
+ *
+ * The emulator's side runs the same bytes at native_slot_ip(bits). */
+#ifndef WHVEMU_TEST_NATIVE_H
+#define WHVEMU_TEST_NATIVE_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
 /* The runners' register frame; native_stubs.S knows its layout. */
 enum { NSEG_ES, NSEG_CS, NSEG_SS, NSEG_DS, NSEG_FS, NSEG_GS, NSEG_COUNT };
+enum { NATIVE_RAX, NATIVE_RCX, NATIVE_RDX, NATIVE_RBX, NATIVE_RSP, NATIVE_RBP, NATIVE_RSI,
+       NATIVE_RDI };
 struct native_frame {
     uint64_t gpr[16];          /* RAX..R15 in encoding order */
     uint64_t rflags;
@@ -37,14 +48,17 @@ enum ldt_entry {
 /* The 8-byte descriptor of an LDT entry as the CPU reads it (accessed bit set). */
 uint64_t native_ldt_descriptor(enum ldt_entry entry);
 
-/* An LDT code or data segment as modify_ldt describes one (DPL 3, present). Other tests
- * (tests/segments) install more entries after LDT_COUNT with native_set_ldt. */
+/* An LDT code or data segment as modify_ldt describes one (DPL 3). Other tests install
+ * more entries after LDT_COUNT with native_set_ldt. */
 struct ldt_spec {
     uint64_t base;
     uint32_t limit;   /* 20 bits; in 4 KiB pages when `pages` */
     bool bits32, code, pages;
     bool expand_down; /* data only */
     bool read_only;   /* data: not writable; code: execute-only */
+    bool conforming;  /* code only */
+    bool not_present;
+    bool available;   /* the AVL bit (modify_ldt's `useable`) */
 };
 uint64_t native_descriptor_of(const struct ldt_spec *spec);
 bool native_set_ldt(unsigned index, const struct ldt_spec *spec);
@@ -67,6 +81,7 @@ struct native_layout {
 
 struct native_result {
     struct native_frame out;   /* registers after the instruction, or at the fault */
+    bool branched;             /* 64-bit code went on at native_target_ip, not after the slot */
     bool faulted;
     int signo;
     uint8_t vector;
@@ -93,8 +108,30 @@ uint64_t native_slot_ip(unsigned bits);
 /* The slot's size: the code after it stores the registers (a branch may land there). */
 #define NATIVE_SLOT_SIZE 16
 
+/* In 64-bit code, a second place a branch may land, this far from the slot's start: the
+ * run then reports `branched`, so that a test tells a taken branch from a fall-through. */
+#define NATIVE_TARGET_OFFSET 24
+uint64_t native_target_ip(void);
+
+/* An instruction written in AT&T syntax, assembled as data (never run where it is):
+ * NAME_insn to NAME_end are its bytes for native_place and for the emulator. Its local label
+ * 2 is NATIVE_TARGET_OFFSET bytes after its start, so that "jmp 2f" placed in the 64-bit
+ * slot jumps to native_target_ip. */
+#define NATIVE_STRINGIFY_(x) #x
+#define NATIVE_STRINGIFY(x) NATIVE_STRINGIFY_(x)
+#define NATIVE_INSN(name, text)                                                              \
+    extern const uint8_t name##_insn[], name##_end[];                                       \
+    __asm__(".pushsection .rodata\n" #name "_insn:\n" text "\n" #name "_end:\n"              \
+            ".org " #name "_insn + " NATIVE_STRINGIFY(NATIVE_TARGET_OFFSET) ", 0xcc\n"      \
+            "2:\n.popsection\n")
+
 /* Copy the instruction into the slot of the runner for `bits`. */
 void native_place(unsigned bits, const uint8_t *bytes, unsigned length);
+
+/* A frame that runs in code of `bits`: RFLAGS with IF and bit 1 (as user mode has them),
+ * the mode's data segments (flat in 64- and 32-bit code, the buffer's 16-bit segment in
+ * 16-bit code), RSP in the middle of the buffer, every other register zero. */
+struct native_frame native_frame_for(unsigned bits);
 
 /* Run the placed instruction from `in`. Registers 32/16-bit code cannot store (R8-R15)
  * come back as zero there. */

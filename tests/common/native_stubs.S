@@ -1,4 +1,4 @@
-/* The native side of the differential test: code that runs one instruction on this CPU.
+/* The native runner (native.h): code that runs one instruction on this CPU.
  *
  * native_enter loads every general-purpose register, RFLAGS and the data segment
  * registers from native_in and enters the code of the test's mode with an IRETQ: 64-bit
@@ -35,12 +35,14 @@
 #define USER64_CS 0x33
 #define USER_DS 0x2b
 #define SLOT_SIZE 16 /* NATIVE_SLOT_SIZE */
+#define TARGET_OFFSET 24 /* NATIVE_TARGET_OFFSET: the 64-bit branch target after the slot */
 
         .section .bss
         .p2align 6
-        .globl native_in, native_out, native_entry_rip, native_entry_cs
+        .globl native_in, native_out, native_entry_rip, native_entry_cs, native_branched
 native_in:      .skip FRAME_SIZE
 native_out:     .skip FRAME_SIZE
+native_branched: .skip 8    /* set when the 64-bit code went on at native_target64 */
 native_entry_rip: .skip 8   /* where IRETQ goes: the MOV SS before the slot */
 native_entry_cs:  .skip 8
 host_rsp:       .skip 8
@@ -108,6 +110,8 @@ back_in_64:
         xor %eax, %eax
         mov %eax, %gs
 leave_runner:
+        mov $USER_DS, %eax /* the test may have loaded another SS */
+        mov %eax, %ss
         mov host_rsp(%rip), %rsp
         call native_reset_flags
         pop %r15
@@ -142,6 +146,14 @@ native_body64:
         .globl native_slot64
 native_slot64:
         .fill SLOT_SIZE, 1, 0x90
+        jmp save64
+/* A branch in the slot may go here instead (at a fixed distance from the slot's start, for
+ * NATIVE_INSN's label 2): the runner notes it, changing no register and no flag. */
+        .org native_slot64 + TARGET_OFFSET, 0xcc
+        .globl native_target64
+native_target64:
+        movb $1, native_branched(%rip)
+save64:
         mov %rax, native_out+0(%rip)
         mov %rcx, native_out+8(%rip)
         mov %rdx, native_out+16(%rip)

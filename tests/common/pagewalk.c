@@ -388,18 +388,6 @@ void pw_begin(struct pw_guest *pw)
 {
     guest_begin(&pw->guest);
     pw->translate_count = 0;
-    pw->set_calls = 0;
-    pw->set_count = 0;
-}
-
-static HRESULT CALLBACK record_set(VOID *context, const WHV_REGISTER_NAME *names, UINT32 count,
-                                   const WHV_REGISTER_VALUE *values)
-{
-    struct pw_guest *pw = context;
-    pw->set_calls++;
-    pw->set_count = count < PW_MAX_SET_NAMES ? count : PW_MAX_SET_NAMES;
-    memcpy(pw->set_names, names, pw->set_count * sizeof *names);
-    return guest_callbacks.WHvEmulatorSetVirtualProcessorRegisters(context, names, count, values);
 }
 
 static HRESULT CALLBACK walk_translate(VOID *context, WHV_GUEST_VIRTUAL_ADDRESS gva,
@@ -411,10 +399,9 @@ static HRESULT CALLBACK walk_translate(VOID *context, WHV_GUEST_VIRTUAL_ADDRESS 
     struct guest *g = &pw->guest;
     uint64_t answer;
 
-    /* the CLI guest's failure injection and call numbering apply to this callback too */
-    g->callback_count++;
-    g->calls[GUEST_CB_TRANSLATE]++;
-    if (g->calls[GUEST_CB_TRANSLATE] == g->fail_at[GUEST_CB_TRANSLATE])
+    /* the CLI guest's count, failure injection and call numbering apply to this one too */
+    g->last_translate_flags = flags;
+    if (guest_count_call(g, GUEST_CB_TRANSLATE, "walk"))
         return E_FAIL;
     *result = pw_translate(pw, gva, flags, &answer);
     *gpa = answer;
@@ -426,15 +413,14 @@ static HRESULT CALLBACK walk_translate(VOID *context, WHV_GUEST_VIRTUAL_ADDRESS 
     }
     pw->translate_count++;
     if (g->trace)
-        fprintf(g->trace, "  #%u walk gva=0x%" PRIx64 " flags=0x%x -> %u gpa=0x%" PRIx64 "\n",
-                g->callback_count, (uint64_t)gva, (unsigned)flags, (unsigned)*result, answer);
+        fprintf(g->trace, " gva=0x%" PRIx64 " flags=0x%x -> %u gpa=0x%" PRIx64 "\n",
+                (uint64_t)gva, (unsigned)flags, (unsigned)*result, answer);
     return S_OK;
 }
 
 WHV_EMULATOR_CALLBACKS pw_callbacks(void)
 {
     WHV_EMULATOR_CALLBACKS cb = guest_callbacks;
-    cb.WHvEmulatorSetVirtualProcessorRegisters = record_set;
     cb.WHvEmulatorTranslateGvaPage = walk_translate;
     return cb;
 }

@@ -47,7 +47,6 @@ enum pw_mode {
 extern const char *const pw_mode_names[PW_MODE_COUNT];
 
 #define PW_MAX_TRANSLATES 16
-#define PW_MAX_SET_NAMES 64
 
 struct pw_translate_call {
     uint64_t gva;
@@ -65,13 +64,10 @@ struct pw_guest {
     /* What the emulator asked since pw_begin(). */
     struct pw_translate_call translates[PW_MAX_TRANSLATES];
     unsigned translate_count;      /* may exceed PW_MAX_TRANSLATES; the first ones are kept */
-    unsigned set_calls;
-    WHV_REGISTER_NAME set_names[PW_MAX_SET_NAMES]; /* of the last Set call */
-    unsigned set_count;
 };
 
-/* The CLI guest's callbacks with the page walk as the translate callback and the register
- * names of each Set call recorded (the Context to give is the pw_guest). */
+/* The CLI guest's callbacks with the page walk as the translate callback (the Context to
+ * give is the pw_guest; the guest counts the calls and keeps the last Set's names). */
 WHV_EMULATOR_CALLBACKS pw_callbacks(void);
 
 /* A fresh guest in the mode, CPL 0, CR0.WP set, empty page tables at CR3, MAXPHYADDR 46.

@@ -1,37 +1,36 @@
 /* The stack, branch, segment-load and descriptor instructions against this CPU, in 64-bit
- * user mode. Each case is written once in assembler: it runs natively on a stack inside a
- * test buffer, and its bytes go through WHvEmulatorTryMmioEmulation with the CLI's
- * in-memory guest holding the same registers and memory (at the same addresses). Registers,
- * RFLAGS, where execution continues and the whole buffer must agree.
+ * user mode. Each case is written once in assembler: its bytes run natively in the runner of
+ * tests/common (native.h) on a stack inside the runner's buffer, and go through
+ * WHvEmulatorTryMmioEmulation with the CLI's in-memory guest holding the same registers and
+ * memory (at the same addresses). Registers, RFLAGS, where execution continues (after the
+ * instruction or at the runner's branch target) and the whole buffer must agree.
  *
- * Then the selector instructions: LAR/LSL/VERR/VERW on every GDT selector and on LDT
- * entries made with modify_ldt, and segment loads (MOV GS, POP GS, LGS) whose faults are
- * seen natively as signals carrying the error code.
+ * Then the selector instructions, the same bytes natively and emulated: LAR/LSL/VERR/VERW on
+ * every GDT selector and on LDT entries made with modify_ldt, and segment loads (MOV GS,
+ * POP GS, LGS, MOV SS) whose faults the runner reports with their vector and error code.
  *
  * Usage: test_control_native [iterations per case] [seed] */
-#define _GNU_SOURCE /* REG_ERR, syscall() */
+#define _GNU_SOURCE /* sched_getcpu, syscall() */
 
-#include <asm/ldt.h>
 #include <sched.h>
-#include <setjmp.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
-#include <ucontext.h>
 #include <unistd.h>
 
 #include "WinHvEmulation.h"
 #include "check.h"
 #include "guest.h"
 #include "hostcpu.h"
+#include "native.h"
 #include "rng.h"
 
-/* Registers a case may use, in the order the stub loads and stores them; `landing` says
- * where execution went on natively: 1 = the next instruction, 2 = the branch target. */
+/* Registers a case may use, in the runner's order (RAX..RDI, then RFLAGS); `branched`: the
+ * CPU went on at the runner's branch target rather than after the instruction. */
 struct state {
-    uint64_t rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi, rflags, landing;
+    uint64_t rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi, rflags;
+    bool branched;
 };
 
 static const WHV_REGISTER_NAME state_regs[] = {
@@ -42,32 +41,10 @@ static const WHV_REGISTER_NAME state_regs[] = {
 static const char *const state_names[] = { "rax", "rcx", "rdx", "rbx", "rsp",
                                            "rbp", "rsi", "rdi", "rflags" };
 #define STATE_REGS 9
+#define STATE_GPRS 8
 
-uint64_t host_rsp; /* the C stack while a case runs on the test stack */
-
-/* A native stub: load the state (pointer in RDI, kept in R15), RSP last; run the
- * instruction at NAME_insn; fall through to NAME_next (landing 1) or branch to the local
- * label 2, NAME_target (landing 2); store the state, restore the C stack; clear AC and DF
- * that a POPF may have set. */
-#define NATIVE(name, text)                                                                   \
-    void name(struct state *);                                                               \
-    extern const uint8_t name##_insn[], name##_next[], name##_target[];                      \
-    __asm__(".text\n.globl " #name "\n.type " #name ",@function\n" #name ":\n"               \
-            "push %rbx\npush %rbp\npush %r12\npush %r13\npush %r14\npush %r15\n"              \
-            "mov %rdi,%r15\nmov %rsp,host_rsp(%rip)\n"                                       \
-            "pushq 64(%r15)\npopfq\n"                                                        \
-            "mov 0(%r15),%rax\nmov 8(%r15),%rcx\nmov 16(%r15),%rdx\nmov 24(%r15),%rbx\n"     \
-            "mov 40(%r15),%rbp\nmov 48(%r15),%rsi\nmov 56(%r15),%rdi\nmov 32(%r15),%rsp\n"   \
-            ".globl " #name "_insn\n" #name "_insn:\n" text "\n"                             \
-            ".globl " #name "_next\n" #name "_next:\nmov $1,%r10\njmp 3f\n"                  \
-            ".globl " #name "_target\n" #name "_target:\n2:\nmov $2,%r10\n3:\n"              \
-            "mov %rax,0(%r15)\nmov %rcx,8(%r15)\nmov %rdx,16(%r15)\nmov %rbx,24(%r15)\n"     \
-            "mov %rsp,32(%r15)\nmov %rbp,40(%r15)\nmov %rsi,48(%r15)\nmov %rdi,56(%r15)\n"   \
-            "mov %r10,72(%r15)\nmov host_rsp(%rip),%rsp\npushfq\npopq 64(%r15)\n"            \
-            "pushfq\nandq $-0x40001,(%rsp)\npopfq\ncld\n"                                   \
-            "pop %r15\npop %r14\npop %r13\npop %r12\npop %rbp\npop %rbx\nret\n");
-
-/* How a case's inputs are drawn. */
+/* How a case's inputs are drawn. A branch goes to the local label 2 ("2f"), which the runner
+ * makes its branch target. */
 enum input_kind {
     IN_ANY,     /* random registers and memory; the stack top is a harmless RFLAGS image */
     IN_BRANCH,  /* [rbx], rax and the stack top hold the branch target */
@@ -149,24 +126,23 @@ enum input_kind {
     X(clflush, "clflush 8(%rbx)", IN_ANY)                                                    \
     X(prefetchw, "prefetchw 8(%rbx)", IN_ANY)
 
-#define DEFINE_NATIVE(name, text, in) NATIVE(t_##name, text)
-CASES(DEFINE_NATIVE)
+#define DEFINE_INSN(name, text, in) NATIVE_INSN(t_##name, text);
+CASES(DEFINE_INSN)
 
 struct test_case {
     const char *name;
-    void (*run)(struct state *);
-    const uint8_t *insn, *next, *target;
+    const uint8_t *insn, *end;
     enum input_kind inputs;
 };
 
-#define CASE_ENTRY(name, text, in)                                                           \
-    { #name, t_##name, t_##name##_insn, t_##name##_next, t_##name##_target, in },
+#define CASE_ENTRY(name, text, in) { #name, t_##name##_insn, t_##name##_end, in },
 static const struct test_case cases[] = { CASES(CASE_ENTRY) };
 
 /* ---- inputs ---- */
 
-/* The test buffer: data around RBX, the stack below RSP, frames up to RBP. */
-static uint8_t mem_before[8192], mem[8192] __attribute__((aligned(4096)));
+/* The runner's buffer (mem): data around RBX, the stack below RSP, frames up to RBP. */
+#define MEM_SIZE 8192u
+static uint8_t mem_before[MEM_SIZE], *mem;
 #define RBX_OFFSET 1024
 #define RSP_OFFSET 6144
 #define RBP_OFFSET 6400
@@ -201,7 +177,7 @@ static void random_state(struct state *s, const struct test_case *tc)
     put64(mem_before + RSP_OFFSET, flags_image);
     switch (tc->inputs) {
     case IN_BRANCH:
-        s->rax = (uint64_t)(uintptr_t)tc->target;
+        s->rax = native_target_ip();
         put64(mem_before + RBX_OFFSET, s->rax);
         put64(mem_before + RSP_OFFSET, s->rax);
         break;
@@ -222,20 +198,7 @@ static void random_state(struct state *s, const struct test_case *tc)
 
 /* ---- emulation ---- */
 
-/* Native faults come back here as signals, with the error code. */
-static sigjmp_buf native_fault;
-static volatile int fault_signal;
-static volatile uint64_t fault_error;
-
-static void on_fault(int sig, siginfo_t *info, void *context)
-{
-    ucontext_t *uc = context;
-    (void)info;
-    fault_signal = sig;
-    fault_error = (uint64_t)uc->uc_mcontext.gregs[REG_ERR];
-    siglongjmp(native_fault, 1);
-}
-
+/* ---- emulation ---- */
 
 static struct guest g;
 static uint16_t native_fs, native_gs;
@@ -243,17 +206,9 @@ static uint16_t native_fs, native_gs;
 static WHV_EMULATOR_STATUS emulate(WHV_EMULATOR_HANDLE emulator, const uint8_t *insn,
                                    unsigned length)
 {
-    WHV_VP_EXIT_CONTEXT vp;
-    WHV_MEMORY_ACCESS_CONTEXT mmio;
     WHV_EMULATOR_STATUS status;
-    HRESULT hr;
+    HRESULT hr = guest_run_mmio(&g, emulator, insn, length, &status);
 
-    vcpu_exit_context(&g.vcpu, length, &vp);
-    memset(&mmio, 0, sizeof mmio);
-    mmio.InstructionByteCount = (UINT8)length;
-    memcpy(mmio.InstructionBytes, insn, length);
-    mmio.AccessInfo.AccessType = WHvMemoryAccessRead;
-    hr = WHvEmulatorTryMmioEmulation(emulator, &g, &vp, &mmio, &status);
     CHECK(hr == S_OK, "TryMmioEmulation hr=0x%x", (unsigned)hr);
     return status;
 }
@@ -277,9 +232,9 @@ static WHV_EMULATOR_STATUS run_emulated(WHV_EMULATOR_HANDLE emulator, const stru
     user_mode_guest();
     for (unsigned i = 0; i < STATE_REGS; i++)
         vcpu_reg(&g.vcpu, state_regs[i])->Reg64 = r[i];
-    vcpu_reg(&g.vcpu, WHvX64RegisterRip)->Reg64 = (uint64_t)(uintptr_t)tc->insn;
+    vcpu_reg(&g.vcpu, WHvX64RegisterRip)->Reg64 = native_slot_ip(64);
     guest_write(&g, (uint64_t)(uintptr_t)mem, mem_before, sizeof mem_before);
-    return emulate(emulator, tc->insn, (unsigned)(tc->next - tc->insn));
+    return emulate(emulator, tc->insn, (unsigned)(tc->end - tc->insn));
 }
 
 static bool compare(const struct test_case *tc, const struct state *in, const struct state *out,
@@ -287,8 +242,9 @@ static bool compare(const struct test_case *tc, const struct state *in, const st
 {
     const uint64_t *before = &in->rax, *native = &out->rax;
     uint64_t rip = vcpu_reg(&g.vcpu, WHvX64RegisterRip)->Reg64;
-    const uint8_t *want_rip = out->landing == 2 ? tc->target : tc->next;
-    uint8_t emulated_mem[sizeof mem];
+    uint64_t want_rip = out->branched ? native_target_ip()
+                                      : native_slot_ip(64) + (uint64_t)(tc->end - tc->insn);
+    uint8_t emulated_mem[MEM_SIZE];
     bool ok = true;
 
     if (status.AsUINT32 != 1 ||
@@ -307,13 +263,13 @@ static bool compare(const struct test_case *tc, const struct state *in, const st
             ok = false;
         }
     }
-    if (rip != (uint64_t)(uintptr_t)want_rip) {
+    if (rip != want_rip) {
         fprintf(stderr, "%s: rip = 0x%llx, native went on at 0x%llx\n", tc->name,
-                (unsigned long long)rip, (unsigned long long)(uintptr_t)want_rip);
+                (unsigned long long)rip, (unsigned long long)want_rip);
         ok = false;
     }
     guest_read(&g, (uint64_t)(uintptr_t)mem, emulated_mem, sizeof emulated_mem);
-    for (unsigned i = 0; i < sizeof mem; i++) {
+    for (unsigned i = 0; i < MEM_SIZE; i++) {
         if (emulated_mem[i] != mem[i]) {
             fprintf(stderr, "%s: mem[%u] = 0x%02x, native 0x%02x\n", tc->name, i,
                     emulated_mem[i], mem[i]);
@@ -328,14 +284,23 @@ static bool compare(const struct test_case *tc, const struct state *in, const st
     return ok;
 }
 
-/* Run a case natively; false when it raised a signal (a broken case: the stub's stack
- * switch is undone by the jump back). */
+/* Run a case natively; false when it faulted (a broken case). */
 static bool run_native(const struct test_case *tc, struct state *s)
 {
-    if (sigsetjmp(native_fault, 1))
-        return false;
-    tc->run(s);
-    return true;
+    struct native_frame in = native_frame_for(64);
+    struct native_result result;
+    uint64_t *r = &s->rax;
+
+    memcpy(mem, mem_before, MEM_SIZE);
+    memcpy(in.gpr, r, STATE_GPRS * sizeof *r);
+    in.rflags = s->rflags;
+    native_place(64, tc->insn, (unsigned)(tc->end - tc->insn));
+    native_run(64, &in, &result);
+    CHECK(!result.faulted, "%s: native fault, vector %u", tc->name, result.vector);
+    memcpy(r, result.out.gpr, STATE_GPRS * sizeof *r);
+    s->rflags = result.out.rflags;
+    s->branched = result.branched;
+    return !result.faulted;
 }
 
 /* The cases that need a CPU feature beyond the x86-64 baseline, by name. */
@@ -372,11 +337,8 @@ static void run_cases(WHV_EMULATOR_HANDLE emulator, unsigned iterations)
             WHV_EMULATOR_STATUS status;
             random_state(&in, tc);
             out = in;
-            memcpy(mem, mem_before, sizeof mem);
-            if (!run_native(tc, &out)) {
-                CHECK(0, "%s: native signal %d", tc->name, fault_signal);
+            if (!run_native(tc, &out))
                 break;
-            }
             status = run_emulated(emulator, tc, &in);
             if (!compare(tc, &in, &out, status) && ++failures >= 3)
                 break;
@@ -387,75 +349,76 @@ static void run_cases(WHV_EMULATOR_HANDLE emulator, unsigned iterations)
 
 /* ---- selectors: the GDT as LAR/LSL show it, LDT entries from modify_ldt ---- */
 
-/* Linux's LDT entries for the tests: (index, base, limit, flags as struct user_desc). */
-struct ldt_entry {
-    unsigned index;
-    unsigned contents;       /* 0 data, 1 expand-down data, 2 code, 3 conforming code */
-    bool read_exec_only, seg_32bit, limit_in_pages, not_present;
-    uint32_t limit;
+/* The LDT entries of the tests, after the runner's own (native.h); their bases are
+ * 0x10000 * (i + 1). */
+static const struct ldt_spec ldt_specs[] = {
+    /* base, limit, bits32, code, pages, expand_down, read_only, conforming, not_present, AVL */
+    { 0x10000, 0xfffff, true, false, true, false, false, false, false, true }, /* flat data */
+    { 0x20000, 0x1234, true, false, false, false, true, false, false, true }, /* read-only */
+    { 0x30000, 0x0fff, false, false, false, true, false, false, false, true }, /* expand-down */
+    { 0x40000, 0xfffff, true, true, true, false, false, false, false, true },  /* readable code */
+    { 0x50000, 0xffff, true, true, false, false, true, false, false, true },   /* execute-only */
+    /* conforming code (Linux: only not present) */
+    { 0x60000, 0x7fff, false, true, false, false, false, true, true, true },
+    { 0x70000, 0x100, true, false, false, false, false, false, true, true }, /* not present */
 };
-
-static const struct ldt_entry ldt_entries[] = {
-    { 0, 0, false, true, true, false, 0xfffff },   /* flat read/write data */
-    { 1, 0, true, true, false, false, 0x1234 },    /* read-only data */
-    { 2, 1, false, false, false, false, 0x0fff },  /* expand-down 16-bit data */
-    { 3, 2, false, true, true, false, 0xfffff },   /* readable code */
-    { 4, 2, true, true, false, false, 0xffff },    /* execute-only code */
-    { 5, 3, false, false, false, true, 0x7fff },   /* conforming code (Linux: not present) */
-    { 6, 0, false, true, false, true, 0x100 },     /* not present data */
-};
-#define TEST_LDT_ENTRIES (sizeof ldt_entries / sizeof ldt_entries[0])
+#define TEST_LDT_ENTRIES (LDT_COUNT + sizeof ldt_specs / sizeof ldt_specs[0])
 
 static bool make_ldt(void)
 {
-    for (size_t i = 0; i < TEST_LDT_ENTRIES; i++) {
-        const struct ldt_entry *e = &ldt_entries[i];
-        struct user_desc d;
-        memset(&d, 0, sizeof d);
-        d.entry_number = e->index;
-        d.base_addr = 0x10000u * (unsigned)(i + 1);
-        d.limit = e->limit;
-        d.seg_32bit = e->seg_32bit;
-        d.contents = e->contents;
-        d.read_exec_only = e->read_exec_only;
-        d.limit_in_pages = e->limit_in_pages;
-        d.seg_not_present = e->not_present;
-        d.useable = 1;
-        if (syscall(SYS_modify_ldt, 0x11, &d, sizeof d) != 0) {
-            perror("modify_ldt");
-            fprintf(stderr, "entry %u refused\n", e->index);
+    for (size_t i = 0; i < sizeof ldt_specs / sizeof ldt_specs[0]; i++) {
+        if (!native_set_ldt(LDT_COUNT + (unsigned)i, &ldt_specs[i])) {
+            fprintf(stderr, "entry %zu refused\n", LDT_COUNT + i);
             return false;
         }
     }
     return true;
 }
 
-/* Native LAR/LSL/VERR/VERW of a selector: ZF and the results. */
+/* LAR/LSL/VERR/VERW of a selector: ZF and the results. */
 struct query {
     uint64_t lar, lsl;
     bool lar_ok, lsl_ok, verr, verw;
 };
 
+/* The four, with the selector in CX; LAR writes RAX, LSL RDX. */
+NATIVE_INSN(q_lar, "lar %cx,%rax");
+NATIVE_INSN(q_lsl, "lsl %cx,%rdx");
+NATIVE_INSN(q_verr, "verr %cx");
+NATIVE_INSN(q_verw, "verw %cx");
+static const struct {
+    const uint8_t *insn, *end;
+} query_insns[4] = { { q_lar_insn, q_lar_end }, { q_lsl_insn, q_lsl_end },
+                     { q_verr_insn, q_verr_end }, { q_verw_insn, q_verw_end } };
+
+/* The query from the ZF and the registers after each of the four. */
+static void record_query(struct query *q, unsigned i, bool zf, uint64_t rax, uint64_t rdx)
+{
+    bool *ok[4] = { &q->lar_ok, &q->lsl_ok, &q->verr, &q->verw };
+
+    *ok[i] = zf;
+    if (i == 0)
+        q->lar = rax;
+    if (i == 1)
+        q->lsl = rdx;
+}
+
 static struct query native_query(uint16_t sel)
 {
     struct query q;
-    uint64_t lar = 0x5555, lsl = 0x6666;
-    uint8_t zf_lar, zf_lsl, zf_verr, zf_verw;
 
-    __asm__ volatile("larq %q4,%0\n\tsetz %1\n\tlslq %q4,%2\n\tsetz %3"
-                     : "+&r"(lar), "=&r"(zf_lar), "+&r"(lsl), "=&r"(zf_lsl)
-                     : "r"((uint64_t)sel)
-                     : "cc");
-    __asm__ volatile("verr %2\n\tsetz %0\n\tverw %2\n\tsetz %1"
-                     : "=&r"(zf_verr), "=&r"(zf_verw)
-                     : "r"(sel)
-                     : "cc");
-    q.lar = lar;
-    q.lsl = lsl;
-    q.lar_ok = zf_lar;
-    q.lsl_ok = zf_lsl;
-    q.verr = zf_verr;
-    q.verw = zf_verw;
+    for (unsigned i = 0; i < 4; i++) {
+        struct native_frame in = native_frame_for(64);
+        struct native_result r;
+
+        in.gpr[NATIVE_RCX] = sel;
+        in.gpr[NATIVE_RAX] = 0x5555;
+        in.gpr[NATIVE_RDX] = 0x6666;
+        native_place(64, query_insns[i].insn, (unsigned)(query_insns[i].end - query_insns[i].insn));
+        native_run(64, &in, &r);
+        CHECK(!r.faulted, "selector 0x%x query %u: vector %u", sel, i, r.vector);
+        record_query(&q, i, (r.out.rflags >> 6) & 1, r.out.gpr[NATIVE_RAX], r.out.gpr[NATIVE_RDX]);
+    }
     return q;
 }
 
@@ -511,18 +474,10 @@ static void tables_guest(void)
     ldtr->Present = 1;
 }
 
-/* LAR r64/r16, LSL r64, VERR, VERW on a selector through the emulator. */
+/* The same four through the emulator. */
 static struct query emulated_query(WHV_EMULATOR_HANDLE emulator, uint16_t sel)
 {
-    static const uint8_t lar[] = { 0x48, 0x0f, 0x02, 0xc1 };  /* lar rax, cx */
-    static const uint8_t lsl[] = { 0x48, 0x0f, 0x03, 0xd1 };  /* lsl rdx, cx */
-    static const uint8_t verr[] = { 0x0f, 0x00, 0xe1 };       /* verr cx */
-    static const uint8_t verw[] = { 0x0f, 0x00, 0xe9 };       /* verw cx */
-    static const struct { const uint8_t *bytes; unsigned length; } insns[] = {
-        { lar, sizeof lar }, { lsl, sizeof lsl }, { verr, sizeof verr }, { verw, sizeof verw },
-    };
     struct query q;
-    bool zf[4];
 
     for (unsigned i = 0; i < 4; i++) {
         WHV_EMULATOR_STATUS st;
@@ -530,19 +485,14 @@ static struct query emulated_query(WHV_EMULATOR_HANDLE emulator, uint16_t sel)
         vcpu_reg(&g.vcpu, WHvX64RegisterRcx)->Reg64 = sel;
         vcpu_reg(&g.vcpu, WHvX64RegisterRax)->Reg64 = 0x5555;
         vcpu_reg(&g.vcpu, WHvX64RegisterRdx)->Reg64 = 0x6666;
-        st = emulate(emulator, insns[i].bytes, insns[i].length);
+        st = emulate(emulator, query_insns[i].insn,
+                     (unsigned)(query_insns[i].end - query_insns[i].insn));
         CHECK(st.AsUINT32 == 1, "selector 0x%x insn %u: status 0x%x", sel, i,
               (unsigned)st.AsUINT32);
-        zf[i] = (vcpu_reg(&g.vcpu, WHvX64RegisterRflags)->Reg64 >> 6) & 1;
-        if (i == 0)
-            q.lar = vcpu_reg(&g.vcpu, WHvX64RegisterRax)->Reg64;
-        if (i == 1)
-            q.lsl = vcpu_reg(&g.vcpu, WHvX64RegisterRdx)->Reg64;
+        record_query(&q, i, (vcpu_reg(&g.vcpu, WHvX64RegisterRflags)->Reg64 >> 6) & 1,
+                     vcpu_reg(&g.vcpu, WHvX64RegisterRax)->Reg64,
+                     vcpu_reg(&g.vcpu, WHvX64RegisterRdx)->Reg64);
     }
-    q.lar_ok = zf[0];
-    q.lsl_ok = zf[1];
-    q.verr = zf[2];
-    q.verw = zf[3];
     return q;
 }
 
@@ -576,7 +526,7 @@ static void test_descriptor_queries(WHV_EMULATOR_HANDLE emulator)
 
 /* ---- segment loads that fault natively ---- */
 
-/* The segment loads compared: how each runs natively and its bytes for the emulator. */
+/* The segment loads compared, the same bytes natively and emulated. */
 enum load_kind { LOAD_MOV_GS, LOAD_POP_GS, LOAD_LGS, LOAD_MOV_SS, LOAD_KINDS };
 static const struct {
     const char *name;
@@ -589,24 +539,23 @@ static const struct {
     { "mov ss, cx", { 0x8e, 0xd1 }, 2 },
 };
 
-/* Load a selector natively; returns the signal (0 if none) and the error code. GS goes
- * back to 0 and SS to Linux's user data selector afterwards. */
-static int native_load(enum load_kind kind, uint16_t sel, uint64_t *error)
+/* Load a selector natively: from CX, from the stack top, or as the far pointer at RBX
+ * (offset 0, then the selector). */
+static struct native_result native_load(enum load_kind kind, uint16_t sel)
 {
-    struct __attribute__((packed)) { uint32_t offset; uint16_t selector; } pointer = { 0, sel };
+    struct native_frame in = native_frame_for(64);
+    struct native_result r;
+    uint8_t memory[8] = { 0, 0, 0, 0, (uint8_t)sel, (uint8_t)(sel >> 8) };
 
-    fault_signal = 0;
-    if (sigsetjmp(native_fault, 1) == 0) {
-        switch (kind) {
-        case LOAD_MOV_GS: __asm__ volatile("mov %0,%%gs" : : "r"(sel)); break;
-        case LOAD_POP_GS: __asm__ volatile("push %q0\n\tpop %%gs" : : "r"((uint64_t)sel)); break;
-        case LOAD_LGS: __asm__ volatile("lgs %1,%0" : "=r"(pointer.offset) : "m"(pointer)); break;
-        default: __asm__ volatile("mov %0,%%ss" : : "r"(sel)); break;
-        }
-    }
-    __asm__ volatile("mov %0,%%gs\n\tmov %1,%%ss" : : "r"((uint16_t)0), "r"((uint16_t)0x2b));
-    *error = fault_error;
-    return fault_signal;
+    memcpy(mem + RBX_OFFSET, memory, sizeof memory);
+    memset(mem + RSP_OFFSET, 0, 8);
+    memcpy(mem + RSP_OFFSET, memory + 4, 2);
+    in.gpr[NATIVE_RCX] = sel;
+    in.gpr[NATIVE_RBX] = (uint64_t)(uintptr_t)(mem + RBX_OFFSET);
+    in.gpr[NATIVE_RSP] = (uint64_t)(uintptr_t)(mem + RSP_OFFSET);
+    native_place(64, load_insns[kind].bytes, load_insns[kind].length);
+    native_run(64, &in, &r);
+    return r;
 }
 
 static void emulate_load(WHV_EMULATOR_HANDLE emulator, enum load_kind kind, uint16_t sel)
@@ -634,20 +583,17 @@ static void test_segment_loads(WHV_EMULATOR_HANDLE emulator)
             for (unsigned ti = 0; ti < 2; ti++) {
                 for (unsigned rpl = 0; rpl < 4; rpl++) {
                     uint16_t sel = (uint16_t)(index * 8 + ti * 4 + rpl);
-                    uint64_t error = 0;
-                    int sig = native_load((enum load_kind)kind, sel, &error);
+                    struct native_result n = native_load((enum load_kind)kind, sel);
                     const WHV_X64_PENDING_INTERRUPTION_REGISTER *p;
-                    /* #GP is SIGSEGV; #NP (and #SS for SS) SIGBUS */
-                    unsigned want_vector = sig == SIGSEGV ? 13 : kind == LOAD_MOV_SS ? 12 : 11;
 
                     emulate_load(emulator, (enum load_kind)kind, sel);
                     p = &vcpu_reg(&g.vcpu, WHvRegisterPendingInterruption)->PendingInterruption;
-                    if (sig)
-                        CHECK(p->InterruptionPending && p->InterruptionVector == want_vector &&
-                                  p->ErrorCode == error,
-                              "%s 0x%x: native signal %d error 0x%llx, emulated pending %u "
+                    if (n.faulted)
+                        CHECK(p->InterruptionPending && p->InterruptionVector == n.vector &&
+                                  p->ErrorCode == n.error_code,
+                              "%s 0x%x: native vector %u error 0x%x, emulated pending %u "
                               "vector %u error 0x%x",
-                              load_insns[kind].name, sel, sig, (unsigned long long)error,
+                              load_insns[kind].name, sel, n.vector, n.error_code,
                               p->InterruptionPending, p->InterruptionVector, p->ErrorCode);
                     else
                         CHECK(!p->InterruptionPending &&
@@ -667,19 +613,33 @@ static void test_segment_loads(WHV_EMULATOR_HANDLE emulator)
  * NullSelectorClearsBase (Zen 3 on; a hypervisor may hide the CPUID bit, so the CPU's own
  * answer decides, and only an AMD CPU that does not claim the bit may keep the base).
  * Reading the base needs RDGSBASE, which the kernel must allow. */
+NATIVE_INSN(t_null_gs_base, "wrgsbase %rax\nmov %cx,%gs\nrdgsbase %rdx");
+
+/* The GS base after WRGSBASE of `base` and MOV GS of the null selector 3, natively. */
+static uint64_t native_null_gs_base(uint64_t base)
+{
+    struct native_frame in = native_frame_for(64);
+    struct native_result r;
+
+    in.gpr[NATIVE_RAX] = base;
+    in.gpr[NATIVE_RCX] = 3;
+    native_place(64, t_null_gs_base_insn, (unsigned)(t_null_gs_base_end - t_null_gs_base_insn));
+    native_run(64, &in, &r);
+    CHECK(!r.faulted, "wrgsbase, mov gs, rdgsbase: vector %u", r.vector);
+    return r.out.gpr[NATIVE_RDX];
+}
+
 static void test_null_selector_base(WHV_EMULATOR_HANDLE emulator)
 {
     static const uint8_t mov_gs[] = { 0x8e, 0xe9 }; /* mov gs, cx */
-    uint64_t base = 0x12345000, after = 1;
+    uint64_t base = 0x12345000, after;
     WHV_EMULATOR_STATUS st;
 
     if (!host_runs(HF_fsgsbase)) {
         printf("null selector base: skipped, no FSGSBASE for user code here\n");
         return;
     }
-    __asm__ volatile("wrgsbase %1\n\tmov %2,%%gs\n\trdgsbase %0"
-                     : "=r"(after)
-                     : "r"(base), "r"((uint16_t)3));
+    after = native_null_gs_base(base);
     if (after == base && host_is_amd() && !host_has(HF_nscb)) {
         host_skip_for("an AMD CPU without NullSelectorClearsBase keeps the base of a "
                       "null-loaded GS; whvemu clears it",
@@ -692,6 +652,19 @@ static void test_null_selector_base(WHV_EMULATOR_HANDLE emulator)
     st = emulate(emulator, mov_gs, sizeof mov_gs);
     CHECK(st.AsUINT32 == 1, "mov gs, 3: status 0x%x", (unsigned)st.AsUINT32);
     CHECK_EQ(vcpu_reg(&g.vcpu, WHvX64RegisterGs)->Segment.Base, after, "null GS base");
+}
+
+/* FS and GS as 64-bit code in the runner has them (the C library's). */
+static void read_native_selectors(void)
+{
+    static const uint8_t nop = 0x90;
+    struct native_frame in = native_frame_for(64);
+    struct native_result r;
+
+    native_place(64, &nop, 1);
+    native_run(64, &in, &r);
+    native_fs = r.out.seg[NSEG_FS];
+    native_gs = r.out.seg[NSEG_GS];
 }
 
 /* Linux's GDT entry 15 has the CPU's number as its limit: the guest's copy of the GDT,
@@ -712,24 +685,15 @@ int main(int argc, char **argv)
 {
     unsigned iterations = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 0) : 200;
     WHV_EMULATOR_HANDLE emulator;
-    static char alt_stack[65536];
-    stack_t ss;
-    struct sigaction sa;
 
     if (argc > 2)
         rng_seed(strtoull(argv[2], NULL, 0));
     host_describe(stdout);
     stay_on_this_cpu();
-    memset(&ss, 0, sizeof ss);
-    ss.ss_sp = alt_stack;
-    ss.ss_size = sizeof alt_stack;
-    sigaltstack(&ss, NULL);
-    memset(&sa, 0, sizeof sa);
-    sa.sa_sigaction = on_fault;
-    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
-    sigaction(SIGSEGV, &sa, NULL);
-    sigaction(SIGBUS, &sa, NULL);
-    __asm__ volatile("mov %%fs,%0\n\tmov %%gs,%1" : "=r"(native_fs), "=r"(native_gs));
+    if (!native_init(MEM_SIZE))
+        return 1;
+    mem = native_layout()->buffer;
+    read_native_selectors();
 
     guest_init(&g);
     if (WHvEmulatorCreateEmulator(&guest_callbacks, &emulator) != S_OK) {

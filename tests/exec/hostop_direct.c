@@ -1,7 +1,6 @@
 /* White-box: whether the library has a host stub for an operation, asked directly (the
  * test of stubs against the C profiles must know that the default emulator really runs
- * one). Apart from test_hostops.c because the library's struct vcpu and the test guest's
- * share a name. */
+ * one). Kept apart from test_hostops.c, so that the executor's headers stay out of it. */
 #include "hostop_direct.h"
 
 #include <string.h>

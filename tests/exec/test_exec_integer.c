@@ -1,8 +1,7 @@
 /* The integer families of the executor (alu.c, shift.c, muldiv.c, bits.c) against this
- * CPU. Each case is one instruction written once in assembler: it runs natively between
- * a load and a store of the registers, and its bytes (read back from the code) go through
- * WHvEmulatorTryMmioEmulation with the CLI's in-memory guest holding the same registers
- * and memory, once per vendor option:
+ * CPU. Each case is one instruction written once in assembler: its bytes run natively in
+ * the runner of tests/common (native.h) and go through WHvEmulatorTryMmioEmulation with the
+ * CLI's in-memory guest holding the same registers and memory, once per vendor option:
  *  - the default (WHVEMU_VENDOR_HOST): registers, RFLAGS (undefined flags included), the
  *    memory around RBX must equal the CPU's. A build without host stubs (portable C,
  *    WHVEMU_NO_HOST_OPS) is held to what a profile is held to, below;
@@ -14,10 +13,6 @@
  * counted. Hand vectors pin both profiles to docs/flags.md on any host.
  *
  * Usage: test_exec_integer [iterations per case] [seed] */
-#define _POSIX_C_SOURCE 200809L /* sigaction, sigsetjmp */
-
-#include <setjmp.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,14 +22,14 @@
 #include "exec/hostop.h"
 #include "guest.h"
 #include "hostcpu.h"
+#include "native.h"
 #include "rng.h"
 #include "sdm_undefined.h"
 #include "whvemu.h"
 
 enum { CF = 0x1, PF = 0x4, AF = 0x10, ZF = 0x40, SF = 0x80, OF = 0x800 };
 
-/* Registers a case may use, in the order the native stub loads and stores them. RBX
- * always points into mem[] (the memory operand). */
+/* Registers a case may use. RBX always points into mem[] (the memory operand). */
 struct state {
     uint64_t rax, rcx, rdx, rbx, rsi, rdi, r8, r9, rflags;
 };
@@ -60,23 +55,6 @@ enum input_kind {
 
 /* A case that needs no optional feature. */
 #define NO_FEATURE HF_COUNT
-
-/* A native stub: load the state (pointer in RDI), set RFLAGS, run the instruction between
- * the labels NAME_insn and NAME_end, store the state back. */
-#define NATIVE(name, text)                                                                       \
-    void name(struct state *);                                                                   \
-    extern const uint8_t name##_insn[], name##_end[];                                            \
-    __asm__(".text\n.globl " #name "\n.type " #name ",@function\n" #name ":\n"                   \
-            "push %rbx\npush %rbp\nmov %rdi,%rbp\n"                                              \
-            "mov 0(%rbp),%rax\nmov 8(%rbp),%rcx\nmov 16(%rbp),%rdx\nmov 24(%rbp),%rbx\n"         \
-            "mov 32(%rbp),%rsi\nmov 40(%rbp),%rdi\nmov 48(%rbp),%r8\nmov 56(%rbp),%r9\n"         \
-            "pushq 64(%rbp)\npopfq\n"                                                            \
-            ".globl " #name "_insn\n" #name "_insn:\n" text "\n"                                 \
-            ".globl " #name "_end\n" #name "_end:\n"                                             \
-            "pushfq\npopq 64(%rbp)\n"                                                            \
-            "mov %rax,0(%rbp)\nmov %rcx,8(%rbp)\nmov %rdx,16(%rbp)\nmov %rbx,24(%rbp)\n"         \
-            "mov %rsi,32(%rbp)\nmov %rdi,40(%rbp)\nmov %r8,48(%rbp)\nmov %r9,56(%rbp)\n"         \
-            "pop %rbp\npop %rbx\nret\n");
 
 /* ---- the cases: name, instruction (AT&T syntax), inputs ---- */
 
@@ -212,20 +190,18 @@ enum input_kind {
     X(rol_r8h_cl, "rolb %cl,%ch", IN_ANY, NO_FEATURE)                                            \
     X(xor_r8h_r8, "xorb %dh,%al", IN_ANY, NO_FEATURE)
 
-#define DEFINE_NATIVE(name, text, in, NO_FEATURE) NATIVE(t_##name, text)
-CASES(DEFINE_NATIVE)
-
+#define DEFINE_INSN(name, text, in, feature) NATIVE_INSN(t_##name, text);
+CASES(DEFINE_INSN)
 
 struct test_case {
     const char *name;
-    void (*run)(struct state *);
     const uint8_t *insn, *end;
     enum input_kind inputs;
     enum host_feature feature;   /* NO_FEATURE or what the host must have */
 };
 
 #define CASE_ENTRY(name, text, in, feature)                                                      \
-    { #name, t_##name, t_##name##_insn, t_##name##_end, in, feature },
+    { #name, t_##name##_insn, t_##name##_end, in, feature },
 static const struct test_case cases[] = { CASES(CASE_ENTRY) };
 #define CASE_COUNT (sizeof cases / sizeof cases[0])
 
@@ -263,23 +239,28 @@ static void random_state(struct state *s, enum input_kind inputs)
         s->rcx = (s->rcx & ~UINT64_C(0xffff)) | next_random() % 72 | (next_random() % 72) << 8;
 }
 
-/* ---- native execution, with #DE caught ---- */
+/* ---- native execution ---- */
 
-static sigjmp_buf native_fault;
-
-static void on_sigfpe(int sig)
-{
-    (void)sig;
-    siglongjmp(native_fault, 1);
-}
-
-/* Run natively; true when the instruction raised #DE (SIGFPE). */
+/* Run natively; true when the instruction raised #DE (any other fault is a failure). */
 static bool run_native(const struct test_case *tc, struct state *s)
 {
+    struct native_frame in = native_frame_for(64);
+    struct native_result result;
+    uint64_t *r = &s->rax;
+
     memcpy(mem, mem_before, sizeof mem);
-    if (sigsetjmp(native_fault, 1))
+    for (unsigned i = 0; i < STATE_REGS - 1; i++)
+        in.gpr[state_gprs[i]] = r[i];
+    in.rflags = s->rflags;
+    native_place(64, tc->insn, (unsigned)(tc->end - tc->insn));
+    native_run(64, &in, &result);
+    CHECK(!result.faulted || result.vector == 0, "%s: native fault, vector %u", tc->name,
+          result.vector);
+    if (result.faulted)
         return true;
-    tc->run(s);
+    for (unsigned i = 0; i < STATE_REGS - 1; i++)
+        r[i] = result.out.gpr[state_gprs[i]];
+    s->rflags = result.out.rflags;
     return false;
 }
 
@@ -300,7 +281,7 @@ static WHV_EMULATOR_STATUS run_emulated(WHV_EMULATOR_HANDLE emulator, const stru
     vcpu_set_defaults(&g.vcpu, VCPU_LONG64);
     for (unsigned i = 0; i < STATE_REGS; i++)
         vcpu_reg(&g.vcpu, state_regs[i])->Reg64 = r[i];
-    vcpu_reg(&g.vcpu, WHvX64RegisterRip)->Reg64 = (uint64_t)(uintptr_t)tc->insn;
+    vcpu_reg(&g.vcpu, WHvX64RegisterRip)->Reg64 = native_slot_ip(64);
     guest_write(&g, (uint64_t)(uintptr_t)mem, mem_before, sizeof mem_before);
     vcpu_exit_context(&g.vcpu, length, &vp);
 
@@ -383,7 +364,7 @@ static enum verdict compare_fault(const struct run *run, const char *who)
         &vcpu_reg(&g.vcpu, WHvRegisterPendingInterruption)->PendingInterruption;
     const uint64_t *before = &run->in.rax;
     bool ok = pending->InterruptionPending && pending->InterruptionVector == 0 &&
-              vcpu_reg(&g.vcpu, WHvX64RegisterRip)->Reg64 == (uint64_t)(uintptr_t)run->tc->insn;
+              vcpu_reg(&g.vcpu, WHvX64RegisterRip)->Reg64 == native_slot_ip(64);
 
     for (unsigned i = 0; i < STATE_REGS; i++)
         ok = ok && vcpu_reg(&g.vcpu, state_regs[i])->Reg64 == before[i];
@@ -413,7 +394,8 @@ static enum verdict compare(const struct run *run, WHV_EMULATOR_STATUS status,
                 pending->InterruptionVector);
         v = MISMATCH;
     }
-    if (vcpu_reg(&g.vcpu, WHvX64RegisterRip)->Reg64 != (uint64_t)(uintptr_t)run->tc->end) {
+    if (vcpu_reg(&g.vcpu, WHvX64RegisterRip)->Reg64 !=
+        native_slot_ip(64) + (uint64_t)(run->tc->end - run->tc->insn)) {
         fprintf(stderr, "%s (%s): rip not advanced past the instruction\n", run->tc->name, who);
         v = MISMATCH;
     }
@@ -615,14 +597,12 @@ int main(int argc, char **argv)
 {
     unsigned iterations = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 0) : 400;
     unsigned runs = 0, faults = 0;
-    struct sigaction sa;
 
     if (argc > 2)
         rng_seed(strtoull(argv[2], NULL, 0));
     host_describe(stdout);
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigfpe;
-    sigaction(SIGFPE, &sa, NULL);
+    if (!native_init(NATIVE_PAGE))
+        return 1;
 
     guest_init(&g);
     create_emulators();

@@ -200,7 +200,7 @@ static struct regs input(enum input_kind kind, unsigned n)
 /* ---- emulation ---- */
 
 static struct guest g;
-static struct vcpu initial_vcpu;
+static struct guest_vcpu initial_vcpu;
 
 enum { EMU_HOST, EMU_INTEL, EMU_AMD, EMU_COUNT };
 static const char *const emulator_names[EMU_COUNT] = { "host stubs", "Intel profile",

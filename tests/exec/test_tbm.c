@@ -6,7 +6,6 @@
  * explicitly (by default a host with TBM would run its own instruction). On a host with TBM
  * every vector also runs natively, and the CPU must give the same answer; elsewhere that is
  * counted as skipped. */
-#define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 #include <string.h>
 
 #include "WinHvEmulation.h"
@@ -16,8 +15,8 @@
 #include "vcpu.h"
 #include "whvemu.h"
 
-#if defined(__x86_64__) && defined(__GNUC__) && defined(__linux__)
-#include <sys/mman.h>
+#ifdef WHVEMU_NATIVE_X86_64_LINUX
+#include "native.h"
 #define NATIVE_TBM 1
 #else
 #define NATIVE_TBM 0
@@ -64,28 +63,23 @@ static const struct vector vectors[] = {
 };
 
 #if NATIVE_TBM
-/* The vector's instruction on this CPU, with RAX and RFLAGS as the emulator gets them and
- * RBX at the source; false when no executable page can be had. */
+/* The vector's instruction on this CPU (tests/common's runner), with RAX and RFLAGS as the
+ * emulator gets them and RBX at the source; false when it faulted. */
 static bool run_native(const struct vector *v, uint64_t *rax, uint64_t *rflags)
 {
-    static uint8_t *code;
-    uint64_t source = v->source, flags = *rflags;
+    struct native_frame in = native_frame_for(64);
+    struct native_result result;
+    uint8_t *source = native_layout()->buffer;
 
-    if (!code) {
-        code = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS,
-                    -1, 0);
-        if (code == MAP_FAILED)
-            return false;
-    }
-    memcpy(code, v->bytes, sizeof v->bytes);
-    code[sizeof v->bytes] = 0xc3; /* ret */
-    __asm__ volatile("add $-128, %%rsp\n\tpushq %[fl]\n\tpopfq\n\tcall *%[code]\n\t"
-                     "pushfq\n\tpopq %[fl]\n\tsub $-128, %%rsp"
-                     : "+a"(*rax), [fl] "+r"(flags)
-                     : "b"(&source), [code] "r"(code)
-                     : "memory", "cc");
-    *rflags = flags;
-    return true;
+    memcpy(source, &v->source, sizeof v->source);
+    in.gpr[NATIVE_RAX] = *rax;
+    in.gpr[NATIVE_RBX] = (uint64_t)(uintptr_t)source;
+    in.rflags = 0x200 | *rflags;
+    native_place(64, v->bytes, sizeof v->bytes);
+    native_run(64, &in, &result);
+    *rax = result.out.gpr[NATIVE_RAX];
+    *rflags = result.out.rflags;
+    return !result.faulted;
 }
 #endif
 
@@ -95,7 +89,8 @@ static void check_native(const struct vector *v, uint64_t flags_in)
 #if NATIVE_TBM
     uint64_t rax = 0x1122334455667788u, rflags = 2 | flags_in;
     if (host_runs(HF_tbm)) {
-        CHECK(run_native(v, &rax, &rflags), "%s: no executable page", v->what);
+        CHECK(native_init(NATIVE_PAGE) && run_native(v, &rax, &rflags), "%s: did not run",
+              v->what);
         CHECK_EQ(rax, v->result, v->what);
         CHECK_EQ(rflags & (CF | PF | AF | ZF | SF | OF), v->flags, v->what);
     }

@@ -29,15 +29,11 @@ static double measure(struct pw_guest *pw, WHV_EMULATOR_HANDLE emulator, bool gv
                       uint64_t gpa, unsigned long iterations, double *translates)
 {
     WHV_VP_EXIT_CONTEXT vp;
-    WHV_MEMORY_ACCESS_CONTEXT m;
+    WHV_MEMORY_ACCESS_CONTEXT m = guest_mmio_access("\x8b\x03", 2);
     WHV_EMULATOR_STATUS status;
     double start;
 
     vcpu_exit_context(&pw->guest.vcpu, 2, &vp);
-    memset(&m, 0, sizeof m);
-    m.InstructionByteCount = 2;
-    memcpy(m.InstructionBytes, "\x8b\x03", 2);
-    m.AccessInfo.AccessType = WHvMemoryAccessRead;
     m.AccessInfo.GvaValid = gva_valid;
     m.Gva = DATA_GVA;
     m.Gpa = gpa;

@@ -125,19 +125,12 @@ static bool memory_is(uint64_t gpa, const void *bytes, size_t size)
  * and no usable GVA, so that every page goes through the translate callback. */
 static void run(const char *bytes, unsigned count)
 {
-    WHV_VP_EXIT_CONTEXT vp;
-    WHV_MEMORY_ACCESS_CONTEXT m;
     HRESULT hr;
 
     set_reg(WHvRegisterPendingInterruption, 0);
     set_reg(WHvX64RegisterCr2, 0);
-    vcpu_exit_context(&pw.guest.vcpu, 0, &vp);
-    memset(&m, 0, sizeof m);
-    m.InstructionByteCount = (UINT8)count;
-    memcpy(m.InstructionBytes, bytes, count);
-    m.AccessInfo.AccessType = WHvMemoryAccessRead;
     pw_begin(&pw);
-    hr = WHvEmulatorTryMmioEmulation(emulator, &pw, &vp, &m, &status);
+    hr = guest_run_mmio(&pw.guest, emulator, bytes, count, &status); /* &pw.guest is pw */
     CHECK(hr == S_OK, "%s: hr 0x%x", mode_name(), (unsigned)hr);
 }
 
@@ -159,12 +152,12 @@ static void expect_done(const char *what, unsigned length)
 
 static bool set_names_are(const WHV_REGISTER_NAME *names, unsigned count)
 {
-    if (pw.set_calls != 1 || pw.set_count != count)
+    if (pw.guest.calls[GUEST_CB_SET_REGISTERS] != 1 || pw.guest.set_name_count != count)
         return false;
     for (unsigned i = 0; i < count; i++) {
         bool found = false;
-        for (unsigned j = 0; j < pw.set_count; j++)
-            found |= pw.set_names[j] == names[i];
+        for (unsigned j = 0; j < pw.guest.set_name_count; j++)
+            found |= pw.guest.set_names[j] == names[i];
         if (!found)
             return false;
     }
@@ -190,7 +183,7 @@ static void expect_pf(const char *what, uint32_t error_code, uint64_t cr2)
     CHECK(reg(WHvX64RegisterCr2) == cr2, "%s: %s: cr2 0x%llx, want 0x%llx", m, what,
           (unsigned long long)reg(WHvX64RegisterCr2), (unsigned long long)cr2);
     CHECK(set_names_are(event_and_cr2, 2), "%s: %s: %u Set calls, the last of %u registers", m,
-          what, pw.set_calls, pw.set_count);
+          what, pw.guest.calls[GUEST_CB_SET_REGISTERS], pw.guest.set_name_count);
 }
 
 /* The translate call number i asked for this GVA page with these flags. */
@@ -521,8 +514,7 @@ static void test_implicit_write(void)
  * fault there is a supervisor-mode one (U=0). */
 static void test_implicit_cpl3(void)
 {
-    WHV_VP_EXIT_CONTEXT vp;
-    WHV_X64_IO_PORT_ACCESS_CONTEXT io;
+    static const struct guest_port_access in_al_dx = { 0x60, 1, false, false, false };
     WHV_X64_SEGMENT_REGISTER *tr;
     const char *m = mode_name();
 
@@ -538,14 +530,9 @@ static void test_implicit_cpl3(void)
         if (!present)
             map(TSS_GVA, TSS_GPA, 0);
         set_reg(WHvRegisterPendingInterruption, 0);
-        vcpu_exit_context(&pw.guest.vcpu, 0, &vp);
-        memset(&io, 0, sizeof io);
-        io.InstructionByteCount = 1;
-        io.InstructionBytes[0] = 0xec; /* in al, dx */
-        io.AccessInfo.AccessSize = 1;
-        io.PortNumber = 0x60;
         pw_begin(&pw);
-        CHECK(WHvEmulatorTryIoEmulation(emulator, &pw, &vp, &io, &status) == S_OK, "%s: hr", m);
+        CHECK(guest_run_io(&pw.guest, emulator, "\xec", 1, &in_al_dx, &status) == S_OK, /* in al, dx */
+              "%s: hr", m);
         expect_translate(0, TSS_GVA, FLAG_READ | FLAG_AD | FLAG_EXEMPT | FLAG_ENFORCE_SMAP,
                          "TSS read flags");
         if (present)
@@ -761,7 +748,7 @@ static void test_rep_fault(void)
     CHECK(memory_is(DATA_GPA + 0x100, "\x01\x02\x03\x04", 4), "%s: rep movsb: 4 bytes copied",
           mode_name());
     CHECK(set_names_are(written, 5), "%s: rep movsb: %u Set calls, the last of %u registers",
-          mode_name(), pw.set_calls, pw.set_count);
+          mode_name(), pw.guest.calls[GUEST_CB_SET_REGISTERS], pw.guest.set_name_count);
 }
 
 /* Outside 64-bit mode linear addresses wrap at 4 GiB: the page after 0xfffff000 is page 0,
@@ -819,7 +806,7 @@ static void expect_status_only(const char *what, uint32_t bits)
 {
     CHECK(status.AsUINT32 == bits, "%s: %s: status 0x%x, want 0x%x", mode_name(), what,
           status.AsUINT32, bits);
-    CHECK(pw.set_calls == 0, "%s: %s: %u Set calls", mode_name(), what, pw.set_calls);
+    CHECK(pw.guest.calls[GUEST_CB_SET_REGISTERS] == 0, "%s: %s: %u Set calls", mode_name(), what, pw.guest.calls[GUEST_CB_SET_REGISTERS]);
 }
 
 /* The GVA translated but the GPA is not RAM (Hyper-V's GpaUnmapped, GpaNoReadAccess,
@@ -935,8 +922,6 @@ static void test_io_status(void)
 /* A #PF due while an event is already pending: GuestCannotBeFaulted, nothing written. */
 static void test_cannot_be_faulted(void)
 {
-    WHV_VP_EXIT_CONTEXT vp;
-    WHV_MEMORY_ACCESS_CONTEXT m;
     WHV_REGISTER_VALUE *pending = vcpu_reg(&pw.guest.vcpu, WHvRegisterPendingInterruption);
 
     fresh_guest();
@@ -944,12 +929,8 @@ static void test_cannot_be_faulted(void)
     set_reg(WHvX64RegisterRbx, DATA_GVA);
     pending->PendingInterruption.InterruptionPending = 1;
     pending->PendingInterruption.InterruptionVector = 13;
-    vcpu_exit_context(&pw.guest.vcpu, 0, &vp);
-    memset(&m, 0, sizeof m);
-    m.InstructionByteCount = 2;
-    memcpy(m.InstructionBytes, MOV_LOAD, 2);
     pw_begin(&pw);
-    CHECK(WHvEmulatorTryMmioEmulation(emulator, &pw, &vp, &m, &status) == S_OK, "hr");
+    CHECK(guest_run_mmio(&pw.guest, emulator, MOV_LOAD, 2, &status) == S_OK, "hr");
     expect_status_only("a second fault", 1u << 9);
     CHECK_EQ(pending->PendingInterruption.InterruptionVector, 13, "the pending event stays");
     CHECK_EQ(reg(WHvX64RegisterCr2), 0, "cr2 untouched");

@@ -1011,7 +1011,7 @@ static void set_table(struct pw_guest *pw, WHV_REGISTER_NAME name, uint64_t base
 
 static void whvemu_system(const struct pw_guest *pw, struct system *s)
 {
-    const struct vcpu *v = &pw->guest.vcpu;
+    const struct guest_vcpu *v = &pw->guest.vcpu;
     const WHV_X64_TABLE_REGISTER *gdtr = &vcpu_reg_const(v, WHvX64RegisterGdtr)->Table,
                                  *idtr = &vcpu_reg_const(v, WHvX64RegisterIdtr)->Table;
 

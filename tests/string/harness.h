@@ -1,5 +1,5 @@
-/* The string/I/O tests' guest: the CLI's in-memory guest behind callbacks that also log
- * every memory and port access (to compare traces) and count register traffic. */
+/* The string/I/O tests' guest: the CLI's in-memory guest, which counts the callbacks and
+ * here also logs every memory and port access (to compare traces). */
 #ifndef WHVEMU_TEST_STRING_HARNESS_H
 #define WHVEMU_TEST_STRING_HARNESS_H
 
@@ -10,26 +10,12 @@
 #include "guest.h"
 #include "whvemu.h"
 
-/* One memory or port access as a callback saw it. */
-struct access {
-    bool io;
-    uint8_t write;
-    uint8_t size;
-    uint64_t address;   /* GPA or port */
-    uint64_t data;      /* as written or as answered */
-};
-
 #define ACCESS_LOG_MAX 20000
 
 struct harness {
-    struct guest guest;
+    struct guest guest;        /* guest.log is `log` */
     WHV_EMULATOR_HANDLE emulator;
-    struct access log[ACCESS_LOG_MAX];
-    unsigned log_count;
-    unsigned get_calls, set_calls, translate_calls, ram_calls;
-    WHV_TRANSLATE_GVA_FLAGS last_translate_flags;
-    /* GPAs [mmio_lo, mmio_hi) are device memory: the RAM callback refuses them */
-    uint64_t mmio_lo, mmio_hi;
+    struct guest_access log[ACCESS_LOG_MAX];
 };
 
 extern struct harness h;
@@ -37,8 +23,9 @@ extern struct harness h;
 /* A fresh guest in the given mode, a fresh emulator, empty log. */
 void harness_reset(enum vcpu_mode mode);
 
-/* Let the emulator map guest RAM directly (the whvemu.h RAM callback). */
-void harness_enable_ram_callback(void);
+/* Let the emulator map the guest's RAM directly (the whvemu.h RAM callback) for `pages`
+ * pages from GPA `first`; other GPAs are device memory. */
+void harness_enable_ram(uint64_t first, unsigned pages);
 
 WHV_REGISTER_VALUE *reg(WHV_REGISTER_NAME name);
 uint64_t reg64(WHV_REGISTER_NAME name);

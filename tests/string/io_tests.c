@@ -14,7 +14,7 @@
 static unsigned io_accesses(void)
 {
     unsigned n = 0;
-    for (unsigned i = 0; i < h.log_count; i++)
+    for (unsigned i = 0; i < h.guest.log_count; i++)
         n += h.log[i].io;
     return n;
 }
@@ -38,11 +38,11 @@ static void test_in_out_long_mode(void)
     CHECK(st.AsUINT32 == 1, "in al,imm8: status 0x%x", (unsigned)st.AsUINT32);
     CHECK_EQ(reg64(WHvX64RegisterRax), 0x1111111111111178u, "in al,imm8: RAX");
     CHECK_EQ(reg64(WHvX64RegisterRip), rip + 2, "in al,imm8: RIP");
-    CHECK(h.log_count == 1 && h.log[0].io && !h.log[0].write && h.log[0].address == 0x60 &&
+    CHECK(h.guest.log_count == 1 && h.log[0].io && !h.log[0].write && h.log[0].address == 0x60 &&
               h.log[0].size == 1, "in al,imm8: one 1-byte read of port 0x60");
     /* all it needs is in the exit context: no Get, one Set (RAX, RIP) */
-    CHECK_EQ(h.get_calls, 0, "in al,imm8: Get calls");
-    CHECK_EQ(h.set_calls, 1, "in al,imm8: Set calls");
+    CHECK_EQ(h.guest.calls[GUEST_CB_GET_REGISTERS], 0, "in al,imm8: Get calls");
+    CHECK_EQ(h.guest.calls[GUEST_CB_SET_REGISTERS], 1, "in al,imm8: Set calls");
 
     /* in ax, dx: AX only */
     harness_reset(VCPU_LONG64);
@@ -52,8 +52,8 @@ static void test_in_out_long_mode(void)
     st = run_io("\x66\xed", 2, 0x1f0, 2, false, false, false);
     CHECK(st.AsUINT32 == 1, "in ax,dx: status");
     CHECK_EQ(reg64(WHvX64RegisterRax), 0x111111111111babeu, "in ax,dx: RAX");
-    CHECK(h.log_count == 1 && h.log[0].address == 0x1f0 && h.log[0].size == 2, "in ax,dx: port");
-    CHECK_EQ(h.get_calls, 0, "in ax,dx: DX comes from the context");
+    CHECK(h.guest.log_count == 1 && h.log[0].address == 0x1f0 && h.log[0].size == 2, "in ax,dx: port");
+    CHECK_EQ(h.guest.calls[GUEST_CB_GET_REGISTERS], 0, "in ax,dx: DX comes from the context");
 
     /* in eax, dx: a 32-bit write zero-extends into RAX */
     harness_reset(VCPU_LONG64);
@@ -68,17 +68,17 @@ static void test_in_out_long_mode(void)
     harness_reset(VCPU_LONG64);
     set_reg64(WHvX64RegisterRax, 0xa1b2c3d4e5f60718u);
     st = run_io("\xe6\x80", 2, 0x80, 1, true, false, false);
-    CHECK(st.AsUINT32 == 1 && h.log_count == 1 && h.log[0].write && h.log[0].address == 0x80 &&
+    CHECK(st.AsUINT32 == 1 && h.guest.log_count == 1 && h.log[0].write && h.log[0].address == 0x80 &&
               h.log[0].size == 1 && h.log[0].data == 0x18, "out 0x80,al");
     CHECK_EQ(reg64(WHvX64RegisterRax), 0xa1b2c3d4e5f60718u, "out: RAX unchanged");
-    h.log_count = 0;
+    h.guest.log_count = 0;
     set_reg64(WHvX64RegisterRdx, 0x3f8);
     st = run_io("\x66\xef", 2, 0x3f8, 2, true, false, false);
-    CHECK(st.AsUINT32 == 1 && h.log_count == 1 && h.log[0].address == 0x3f8 &&
+    CHECK(st.AsUINT32 == 1 && h.guest.log_count == 1 && h.log[0].address == 0x3f8 &&
               h.log[0].size == 2 && h.log[0].data == 0x0718, "out dx,ax");
-    h.log_count = 0;
+    h.guest.log_count = 0;
     st = run_io("\xef", 1, 0x3f8, 4, true, false, false);
-    CHECK(st.AsUINT32 == 1 && h.log_count == 1 && h.log[0].size == 4 &&
+    CHECK(st.AsUINT32 == 1 && h.guest.log_count == 1 && h.log[0].size == 4 &&
               h.log[0].data == 0xe5f60718u, "out dx,eax");
 }
 
@@ -89,17 +89,17 @@ static void test_exit_cross_check(void)
 
     harness_reset(VCPU_LONG64);
     st = run_io("\xe4\x60", 2, 0x61, 1, false, false, false);
-    CHECK(st.InternalEmulationFailure && !st.EmulationSuccessful && h.log_count == 0,
+    CHECK(st.InternalEmulationFailure && !st.EmulationSuccessful && h.guest.log_count == 0,
           "port differs from the immediate");
     st = run_io("\xe4\x60", 2, 0x60, 2, false, false, false);
-    CHECK(st.InternalEmulationFailure && h.log_count == 0, "size differs");
+    CHECK(st.InternalEmulationFailure && h.guest.log_count == 0, "size differs");
     st = run_io("\xe4\x60", 2, 0x60, 1, true, false, false);
-    CHECK(st.InternalEmulationFailure && h.log_count == 0, "direction differs");
+    CHECK(st.InternalEmulationFailure && h.guest.log_count == 0, "direction differs");
     st = run_io("\x6c", 1, 0x60, 1, false, false, false);
-    CHECK(st.InternalEmulationFailure && h.log_count == 0, "string-ness differs");
+    CHECK(st.InternalEmulationFailure && h.guest.log_count == 0, "string-ness differs");
     st = run_io("\x8b\x03", 2, 0x60, 4, false, false, false);
-    CHECK(st.InternalEmulationFailure && h.log_count == 0, "not an I/O instruction");
-    CHECK_EQ(h.set_calls, 0, "nothing written back");
+    CHECK(st.InternalEmulationFailure && h.guest.log_count == 0, "not an I/O instruction");
+    CHECK_EQ(h.guest.calls[GUEST_CB_SET_REGISTERS], 0, "nothing written back");
 }
 
 static void test_ins_outs(void)
@@ -120,7 +120,7 @@ static void test_ins_outs(void)
     CHECK_EQ(io_accesses(), 5, "rep outsb: port writes");
     {
         char out[6] = { 0 };
-        for (unsigned i = 0, k = 0; i < h.log_count; i++)
+        for (unsigned i = 0, k = 0; i < h.guest.log_count; i++)
             if (h.log[i].io && k < 5)
                 out[k++] = (char)h.log[i].data;
         CHECK(strcmp(out, "hello") == 0, "rep outsb: data '%s'", out);
@@ -128,7 +128,7 @@ static void test_ins_outs(void)
     CHECK_EQ(reg64(WHvX64RegisterRsi), 0x2005, "rep outsb: RSI");
     CHECK_EQ(reg64(WHvX64RegisterRcx), 0, "rep outsb: RCX");
     CHECK_EQ(reg64(WHvX64RegisterRip), rip + 2, "rep outsb: RIP");
-    CHECK_EQ(h.get_calls, 1, "rep outsb: one Get (CR4 for the canonical check)");
+    CHECK_EQ(h.guest.calls[GUEST_CB_GET_REGISTERS], 1, "rep outsb: one Get (CR4 for the canonical check)");
 
     /* F2 repeats INS/OUTS like F3 */
     harness_reset(VCPU_LONG64);
@@ -145,7 +145,7 @@ static void test_ins_outs(void)
     set_reg64(WHvX64RegisterRsi, 0x2004);
     set_reg64(WHvX64RegisterRflags, 0x2 | RFLAGS_DF);
     st = run_io("\xf3\x6e", 2, 0x3f8, 1, true, true, true);
-    CHECK(st.AsUINT32 == 1 && io_accesses() == 5 && h.log[h.log_count - 1].data == 'h',
+    CHECK(st.AsUINT32 == 1 && io_accesses() == 5 && h.log[h.guest.log_count - 1].data == 'h',
           "rep outsb DF=1: last byte out is 'h'");
     CHECK_EQ(reg64(WHvX64RegisterRsi), 0x1fff, "rep outsb DF=1: RSI");
 
@@ -177,18 +177,18 @@ static void test_ins_outs(void)
     set_reg64(WHvX64RegisterRsi, 0x2000);
     rip = reg64(WHvX64RegisterRip);
     st = run_io("\xf3\x6e", 2, 0x3f8, 1, true, true, true);
-    CHECK(st.AsUINT32 == 1 && h.log_count == 0, "rep outsb RCX=0: no access");
+    CHECK(st.AsUINT32 == 1 && h.guest.log_count == 0, "rep outsb RCX=0: no access");
     CHECK_EQ(reg64(WHvX64RegisterRip), rip + 2, "rep outsb RCX=0: RIP");
     CHECK_EQ(reg64(WHvX64RegisterRsi), 0x2000, "rep outsb RCX=0: RSI");
 
     /* with the RAM callback, the source is read directly: port callbacks only */
     harness_reset(VCPU_LONG64);
-    harness_enable_ram_callback();
+    harness_enable_ram(0x2000, 1);
     guest_write(&h.guest, 0x2000, (const uint8_t *)"hello", 5);
     set_reg64(WHvX64RegisterRcx, 5);
     set_reg64(WHvX64RegisterRsi, 0x2000);
     st = run_io("\xf3\x6e", 2, 0x3f8, 1, true, true, true);
-    CHECK(st.AsUINT32 == 1 && io_accesses() == 5 && h.log_count == 5,
+    CHECK(st.AsUINT32 == 1 && io_accesses() == 5 && h.guest.log_count == 5,
           "rep outsb from mapped RAM: no memory callback");
     CHECK(h.log[4].data == 'o', "rep outsb from mapped RAM: data");
 
@@ -198,7 +198,7 @@ static void test_ins_outs(void)
     guest_write(&h.guest, 0x10010, (const uint8_t *)"\x5a", 1);
     set_reg64(WHvX64RegisterRsi, 0x10);
     st = run_io("\x64\x6e", 2, 0x80, 1, true, true, false);
-    CHECK(st.AsUINT32 == 1 && io_accesses() == 1 && h.log[h.log_count - 1].data == 0x5a,
+    CHECK(st.AsUINT32 == 1 && io_accesses() == 1 && h.log[h.guest.log_count - 1].data == 0x5a,
           "fs: outsb reads FS:RSI");
     CHECK(h.log[0].address == 0x10010, "fs: outsb memory read at 0x%llx",
           (unsigned long long)h.log[0].address);
@@ -212,7 +212,7 @@ static void test_ins_outs(void)
     set_reg64(WHvX64RegisterRsi, 0xabcdfffeu);
     st = run_io("\xf3\x6f", 2, 0x80, 2, true, true, true);
     CHECK(st.AsUINT32 == 1 && io_accesses() == 2, "real mode rep outsw");
-    CHECK(h.log[h.log_count - 1].data == 0x4433, "real mode rep outsw: wrapped to DS:0");
+    CHECK(h.log[h.guest.log_count - 1].data == 0x4433, "real mode rep outsw: wrapped to DS:0");
     CHECK_EQ(reg64(WHvX64RegisterRsi), 0xabcd0002u, "real mode: SI wraps, upper RSI kept");
     CHECK_EQ(reg64(WHvX64RegisterRcx), 0xffff0000u, "real mode: CX counts, upper RCX kept");
 }
@@ -268,7 +268,7 @@ static void test_permissions(void)
     rip = reg64(WHvX64RegisterRip);
     st = run_io("\xe4\x60", 2, 0x60, 1, false, false, false);
     expect_allowed(st, rip, 2, "CPL3 IOPL0 in al,0x60 (bitmap allows)");
-    CHECK(h.last_translate_flags & WHvTranslateGvaFlagPrivilegeExempt,
+    CHECK(h.guest.last_translate_flags & WHvTranslateGvaFlagPrivilegeExempt,
           "the TSS is read as a supervisor access");
 
     tss_guest(3, 0x2, limit);
@@ -310,7 +310,7 @@ static void test_permissions(void)
     tss_guest(3, 0x2 | RFLAGS_IOPL3, limit);
     st = run_io("\xe4\x61", 2, 0x61, 1, false, false, false);
     expect_allowed(st, rip, 2, "CPL3 IOPL3");
-    CHECK_EQ(h.log_count, 1, "CPL3 IOPL3: no memory access");
+    CHECK_EQ(h.guest.log_count, 1, "CPL3 IOPL3: no memory access");
     tss_guest(0, 0x2, limit);
     st = run_io("\xe4\x61", 2, 0x61, 1, false, false, false);
     expect_allowed(st, rip, 2, "CPL0 IOPL0");

@@ -162,7 +162,7 @@ static int run_on_whvemu(const struct state *st)
     guest_write(&h.guest, TSS, tss, sizeof tss);
     status = run_io((const char *)bytes, length, st->port, st->size, false, false, false);
     vector = pending_vector(&error);
-    for (unsigned i = 0; i < h.log_count; i++)
+    for (unsigned i = 0; i < h.guest.log_count; i++)
         accessed |= h.log[i].io;
     CHECK(status.AsUINT32 == 1, "status 0x%x", (unsigned)status.AsUINT32);
     if (accessed && vector < 0)

@@ -1,8 +1,6 @@
-/* String instructions run natively in 64-bit user mode, for the differential tests: the
- * instruction (then RET) on a code page of its own, with RAX, RCX, RSI, RDI and RFLAGS
- * loaded and stored back. A fault comes back as a signal: its vector, error code, CR2
- * and the registers at the fault. x86-64 with GNU C, Linux or another system with
- * ucontext and REG_TRAPNO/REG_ERR. */
+/* String instructions run natively in 64-bit user mode, for the differential tests, in
+ * tests/common's runner (native.h): RAX, RCX, RSI, RDI and RFLAGS loaded and stored back; a
+ * fault comes back with its vector, error code, CR2 and the registers at the fault. */
 #ifndef WHVEMU_TEST_STRING_NATIVE_RUN_H
 #define WHVEMU_TEST_STRING_NATIVE_RUN_H
 
@@ -30,8 +28,7 @@ struct native_fault {
  * addressing when addr32; returns how many. */
 unsigned string_encode(enum op op, unsigned size, uint8_t rep, bool addr32, char *bytes);
 
-/* Map the code page and install the fault handler; false (with a message) when this host
- * cannot. */
+/* Set the runner up; false (with a message) when this host cannot. */
 bool native_string_init(void);
 
 /* Run the n bytes with the registers, which come back as the instruction left them (at the

@@ -21,7 +21,7 @@ static void expect_success(WHV_EMULATOR_STATUS st, const char *what)
 
 static bool logged(unsigned index, bool write, uint64_t gpa, unsigned size)
 {
-    return index < h.log_count && !h.log[index].io && h.log[index].write == write &&
+    return index < h.guest.log_count && !h.log[index].io && h.log[index].write == write &&
            h.log[index].address == gpa && h.log[index].size == size;
 }
 
@@ -71,7 +71,7 @@ static void test_wrap16(void)
         CHECK(st.AsUINT32 == 1 && vector == 13 && error == -1, "lodsw at ffff: #GP (vector %d)",
               vector);
     }
-    CHECK_EQ(h.log_count, 0, "lodsw at ffff: no access");
+    CHECK_EQ(h.guest.log_count, 0, "lodsw at ffff: no access");
 }
 
 static void test_wrap32(void)
@@ -132,7 +132,7 @@ static void test_segments(void)
     st = run_mmio("\xf3\xaa", 2);
     CHECK(st.AsUINT32 == 1 && pending_vector(&error) == 13 && error == 0,
           "stosb past the ES limit: #GP(0)");
-    CHECK_EQ(h.log_count, 4, "stosb past the ES limit: elements inside written");
+    CHECK_EQ(h.guest.log_count, 4, "stosb past the ES limit: elements inside written");
     CHECK_EQ(reg64(WHvX64RegisterRdi), 0x1004, "stosb past the ES limit: EDI");
     CHECK_EQ(reg64(WHvX64RegisterRcx), 4, "stosb past the ES limit: ECX");
     CHECK_EQ(reg64(WHvX64RegisterRip), rip, "stosb past the ES limit: RIP");
@@ -147,7 +147,7 @@ static void test_segments(void)
     st = run_mmio("\xf3\xaa", 2);
     CHECK(st.AsUINT32 == 1 && pending_vector(&error) == 13 && error == 0,
           "std stosb below an expand-down limit: #GP(0)");
-    CHECK_EQ(h.log_count, 2, "expand-down: elements inside written");
+    CHECK_EQ(h.guest.log_count, 2, "expand-down: elements inside written");
     CHECK_EQ(reg64(WHvX64RegisterRdi), 0xfff, "expand-down: EDI");
     CHECK_EQ(reg64(WHvX64RegisterRcx), 6, "expand-down: ECX");
 }
@@ -215,7 +215,7 @@ static void test_faults(void)
     rip = reg64(WHvX64RegisterRip);
     st = run_mmio("\xf3\xaa", 2);
     expect_pf(st, 0x21000, 2, rip, "rep stosb into a missing page");
-    for (unsigned i = 0; i < h.log_count; i++)
+    for (unsigned i = 0; i < h.guest.log_count; i++)
         writes += h.log[i].write;
     CHECK_EQ(writes, 16, "bytes written before the fault");
     CHECK_EQ(reg64(WHvX64RegisterRcx), 0x30, "RCX at the faulting element");
@@ -251,7 +251,7 @@ static void test_faults(void)
     set_reg64(WHvX64RegisterRcx, 3);
     st = run_mmio("\xf3\xab", 2);
     expect_pf(st, 0x21000, 2, rip, "rep stosd straddling into a missing page");
-    CHECK_EQ(h.log_count, 0, "no partial write");
+    CHECK_EQ(h.guest.log_count, 0, "no partial write");
     CHECK_EQ(reg64(WHvX64RegisterRcx), 3, "nothing committed: RCX");
     CHECK_EQ(reg64(WHvX64RegisterRdi), 0x20ffe, "nothing committed: RDI");
 
@@ -273,7 +273,7 @@ static void test_faults(void)
 struct snapshot {
     uint64_t rax, rcx, rsi, rdi, rip, rflags;
     unsigned log_count;
-    struct access log[600];
+    struct guest_access log[600];
 };
 
 static void snap(struct snapshot *s)
@@ -284,7 +284,7 @@ static void snap(struct snapshot *s)
     s->rdi = reg64(WHvX64RegisterRdi);
     s->rip = reg64(WHvX64RegisterRip);
     s->rflags = reg64(WHvX64RegisterRflags);
-    s->log_count = h.log_count < 600 ? h.log_count : 600;
+    s->log_count = h.guest.log_count < 600 ? h.guest.log_count : 600;
     memcpy(s->log, h.log, s->log_count * sizeof h.log[0]);
 }
 
@@ -366,34 +366,33 @@ static void test_ram_callback(void)
 
     /* RAM -> MMIO: the RAM side is direct, the device sees one write per element */
     harness_reset(VCPU_LONG64);
-    harness_enable_ram_callback();
-    h.mmio_lo = 0x70000, h.mmio_hi = 0x71000;
+    harness_enable_ram(0x60000, 1); /* 0x70000 is a device */
     guest_write(&h.guest, 0x60000, pattern, 4096);
     set_reg64(WHvX64RegisterRsi, 0x60000);
     set_reg64(WHvX64RegisterRdi, 0x70000);
     set_reg64(WHvX64RegisterRcx, 4096);
     st = run_mmio("\xf3\xa4", 2);
     expect_success(st, "RAM->MMIO rep movsb");
-    for (unsigned i = 0; i < h.log_count; i++) {
+    for (unsigned i = 0; i < h.guest.log_count; i++) {
         reads += !h.log[i].write;
         writes += h.log[i].write;
     }
     CHECK_EQ(reads, 0, "RAM->MMIO: no memory-callback reads");
     CHECK_EQ(writes, 4096, "RAM->MMIO: one device write per element");
-    CHECK(h.ram_calls <= 2, "RAM callback asked %u times", h.ram_calls);
+    CHECK(h.guest.ram_page_calls <= 2, "RAM callback asked %u times", h.guest.ram_page_calls);
     guest_read(&h.guest, 0x70000, mem, 4096);
     CHECK(memcmp(mem, pattern, 4096) == 0, "RAM->MMIO: copied");
 
     /* RAM -> RAM overlapping (destination 4 bytes ahead): the element order shows */
     harness_reset(VCPU_LONG64);
-    harness_enable_ram_callback();
+    harness_enable_ram(0x60000, 1);
     guest_write(&h.guest, 0x60000, pattern, 4096);
     set_reg64(WHvX64RegisterRsi, 0x60000);
     set_reg64(WHvX64RegisterRdi, 0x60004);
     set_reg64(WHvX64RegisterRcx, 1000);
     st = run_mmio("\xf3\xa5", 2);
     expect_success(st, "RAM->RAM overlapping rep movsd");
-    CHECK_EQ(h.log_count, 0, "RAM->RAM: no memory callback");
+    CHECK_EQ(h.guest.log_count, 0, "RAM->RAM: no memory callback");
     guest_read(&h.guest, 0x60000, mem, 4004);
     for (unsigned i = 4; i < 4004; i++)
         if (mem[i] != pattern[i % 4]) {
@@ -418,7 +417,7 @@ static void test_alignment_check(void)
     st = run_mmio("\xf3\x66\xa5", 3);
     CHECK(st.AsUINT32 == 1 && pending_vector(&error) == 17 && error == 0,
           "misaligned rep movsw at CPL 3 with AM and AC: #AC(0)");
-    CHECK_EQ(h.log_count, 0, "#AC: no access");
+    CHECK_EQ(h.guest.log_count, 0, "#AC: no access");
     CHECK_EQ(reg64(WHvX64RegisterRcx), 4, "#AC: RCX");
 }
 
@@ -434,8 +433,8 @@ static void test_callback_failure(void)
     h.guest.fail_at[GUEST_CB_MEMORY] = 5;
     st = run_mmio("\xf3\xa4", 2);
     CHECK(st.AsUINT32 == 0x8, "memory failure mid-REP: status 0x%x", (unsigned)st.AsUINT32);
-    CHECK_EQ(h.set_calls, 0, "memory failure mid-REP: no register written");
-    CHECK_EQ(h.log_count, 5, "memory failure mid-REP: nothing after the failure");
+    CHECK_EQ(h.guest.calls[GUEST_CB_SET_REGISTERS], 0, "memory failure mid-REP: no register written");
+    CHECK_EQ(h.guest.log_count, 5, "memory failure mid-REP: nothing after the failure");
 
     harness_reset(VCPU_LONG64);
     set_reg64(WHvX64RegisterRsi, 0x10000);
@@ -443,7 +442,7 @@ static void test_callback_failure(void)
     h.guest.fail_at[GUEST_CB_IO] = 3;
     st = run_io("\xf3\x6e", 2, 0x80, 1, true, true, true);
     CHECK(st.AsUINT32 == 0x4, "port failure mid-REP: status 0x%x", (unsigned)st.AsUINT32);
-    CHECK_EQ(h.set_calls, 0, "port failure mid-REP: no register written");
+    CHECK_EQ(h.guest.calls[GUEST_CB_SET_REGISTERS], 0, "port failure mid-REP: no register written");
 }
 
 int main(void)
