@@ -267,7 +267,7 @@ static bool probe(unsigned bits)
     return !result.faulted;
 }
 
-bool native_init(uint32_t buffer_size)
+static bool set_up(uint32_t buffer_size)
 {
     uint64_t code_start = (uint64_t)(uintptr_t)native_code_start;
     uint64_t code_end = (uint64_t)(uintptr_t)native_code_end;
@@ -323,4 +323,13 @@ bool native_init(uint32_t buffer_size)
     mode_available[1] = ldt && probe(32); /* 32-bit states use the LDT's data segment too */
     mode_available[0] = ldt && mode_available[1] && probe(16);
     return mode_available[2];
+}
+
+bool native_init(uint32_t buffer_size)
+{
+    static int done = -1; /* -1: not yet; then whether it worked */
+
+    if (done < 0)
+        done = set_up(buffer_size);
+    return done;
 }

@@ -92,7 +92,8 @@ struct native_result {
 };
 
 /* Map the buffer, make the runners patchable, install the LDT and the fault handlers.
- * Prints why and returns false when the host cannot do it. */
+ * Prints why and returns false when the host cannot do it. Later calls return the first
+ * one's answer (and keep its buffer). */
 bool native_init(uint32_t buffer_size);
 
 /* Whether code of `bits` can run here (probed by native_init). */

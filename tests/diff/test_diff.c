@@ -26,6 +26,7 @@
 #include "forms.h"
 #include "hostcpu.h"
 #include "native.h"
+#include "sdm_undefined.h"
 #include "segments.h"
 #include "synth.h"
 #include "whvemu.h"
@@ -41,40 +42,6 @@
 #define MAX_VARIANTS_PER_FORM 32
 
 #define COMPARED_FLAGS (FL_ARITH | FL_DF)
-
-/* The flags the SDM leaves undefined, per mnemonic (for some operands: shift and rotate
- * counts above 1, for instance). Used to label flag-only mismatches in the report, and
- * to mask them only with --mask-undefined: by default nothing is masked and the
- * emulator must match this CPU exactly. */
-static const struct {
-    enum mnemonic mnemonic;
-    uint32_t flags;
-} sdm_undefined_flags[] = {
-    { MN_and, FL_AF }, { MN_or, FL_AF }, { MN_xor, FL_AF }, { MN_test, FL_AF },
-    { MN_shl, FL_AF | FL_OF | FL_CF }, { MN_shr, FL_AF | FL_OF | FL_CF }, { MN_sar, FL_AF | FL_OF },
-    { MN_rol, FL_OF }, { MN_ror, FL_OF }, { MN_rcl, FL_OF }, { MN_rcr, FL_OF },
-    { MN_shld, FL_ARITH }, { MN_shrd, FL_ARITH },
-    { MN_mul, FL_SF | FL_ZF | FL_AF | FL_PF }, { MN_imul, FL_SF | FL_ZF | FL_AF | FL_PF },
-    { MN_div, FL_ARITH }, { MN_idiv, FL_ARITH },
-    { MN_bt, FL_OF | FL_SF | FL_AF | FL_PF }, { MN_bts, FL_OF | FL_SF | FL_AF | FL_PF },
-    { MN_btr, FL_OF | FL_SF | FL_AF | FL_PF }, { MN_btc, FL_OF | FL_SF | FL_AF | FL_PF },
-    { MN_bsf, FL_CF | FL_OF | FL_SF | FL_AF | FL_PF },
-    { MN_bsr, FL_CF | FL_OF | FL_SF | FL_AF | FL_PF },
-    { MN_lzcnt, FL_OF | FL_SF | FL_AF | FL_PF }, { MN_tzcnt, FL_OF | FL_SF | FL_AF | FL_PF },
-    { MN_andn, FL_AF | FL_PF }, { MN_bextr, FL_AF | FL_SF | FL_PF }, { MN_blsi, FL_AF | FL_PF },
-    { MN_blsmsk, FL_AF | FL_PF }, { MN_blsr, FL_AF | FL_PF }, { MN_bzhi, FL_AF | FL_PF },
-    { MN_aaa, FL_OF | FL_SF | FL_ZF | FL_PF }, { MN_aas, FL_OF | FL_SF | FL_ZF | FL_PF },
-    { MN_daa, FL_OF }, { MN_das, FL_OF }, { MN_aam, FL_OF | FL_AF | FL_CF },
-    { MN_aad, FL_OF | FL_AF | FL_CF },
-};
-
-static uint32_t undefined_flags_of(unsigned mnemonic)
-{
-    for (size_t i = 0; i < sizeof sdm_undefined_flags / sizeof sdm_undefined_flags[0]; i++)
-        if ((unsigned)sdm_undefined_flags[i].mnemonic == mnemonic)
-            return sdm_undefined_flags[i].flags;
-    return 0;
-}
 
 struct options {
     unsigned states;
@@ -604,7 +571,10 @@ static enum case_result run_case(const struct case_encoding *e, const struct sta
     static struct emulated em;
     struct outcome native;
     struct native_result nr;
-    uint32_t undefined = undefined_flags_of(e->insn.mnemonic);
+    /* what the SDM leaves undefined labels flag-only mismatches, and is masked only with
+     * --mask-undefined: by default the emulator must match this CPU exactly */
+    struct insn_facts facts = insn_facts_from(&e->insn);
+    uint32_t undefined = (uint32_t)sdm_undefined_of(&facts, s->gpr[1], false).flags;
     uint32_t mask = COMPARED_FLAGS & ~(opt.mask_undefined ? undefined : 0);
 
     memcpy(initial_ram, l->buffer, l->size);

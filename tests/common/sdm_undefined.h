@@ -1,6 +1,8 @@
 /* What the Intel SDM leaves undefined after an integer instruction: which of the six
- * arithmetic flags, and whether the destination's value too. The tests compare the C
- * profiles with the CPU, and the host stubs with the C profiles, on everything else.
+ * arithmetic flags, and whether the destination's value too. One table for every suite:
+ * tests/exec compares the C profiles with the CPU and the host stubs with the C profiles on
+ * everything else; tests/diff labels (and with --mask-undefined masks) flag differences
+ * with it; tests/vectors masks it when the default options replay the 80286's vectors.
  *
  * The rules are the SDM's, per instruction (vol. 2), with the count rules of the shifts:
  * AF after every shift by a non-zero masked count, OF after a masked count above 1, CF
@@ -15,7 +17,7 @@
 
 #include "decoder.h"
 
-/* One instruction as the rules need it, decoded once (64-bit mode). */
+/* One instruction as the rules need it, decoded once. */
 struct insn_facts {
     enum mnemonic mnemonic;
     unsigned size;          /* destination operand size in bytes */
@@ -23,8 +25,11 @@ struct insn_facts {
     int destination_gpr;    /* the destination register (enum gpr), or -1: memory */
 };
 
-/* Decode bytes[0..length); false when they are not one valid instruction. */
+/* Decode bytes[0..length) in 64-bit mode; false when they are not one valid instruction. */
 bool insn_facts_of(const uint8_t *bytes, size_t length, struct insn_facts *facts);
+
+/* The facts of an instruction decoded in any mode. */
+struct insn_facts insn_facts_from(const struct insn *in);
 
 struct sdm_undefined {
     uint64_t flags;         /* RFLAGS bits the SDM leaves undefined */

@@ -50,6 +50,12 @@ static const struct {
     { MN_blsr, ALWAYS, AF | PF },
     { MN_bzhi, ALWAYS, AF | PF },
     { MN_bextr, ALWAYS, AF | SF | PF },
+    { MN_aaa, ALWAYS, OF | SF | ZF | PF },
+    { MN_aas, ALWAYS, OF | SF | ZF | PF },
+    { MN_daa, ALWAYS, OF },
+    { MN_das, ALWAYS, OF },
+    { MN_aam, ALWAYS, OF | AF | CF },
+    { MN_aad, ALWAYS, OF | AF | CF },
 };
 
 /* The destination's size: the first operand's size code resolved. */
@@ -65,22 +71,30 @@ static unsigned destination_size(const struct insn *in)
     }
 }
 
+struct insn_facts insn_facts_from(const struct insn *in)
+{
+    struct insn_facts facts;
+
+    facts.mnemonic = in->mnemonic;
+    facts.size = destination_size(in);
+    facts.fixed_count = -1;
+    facts.destination_gpr = OPND_KIND(in->row->opnd[0]) == OK_G ? in->reg
+                            : in->mod == 3                      ? in->rm
+                                                                : -1;
+    if (in->imm_size)
+        facts.fixed_count = (int)(in->imm & 0xff);
+    else if (in->map == MAP_LEGACY_1B && (in->opcode == 0xd0 || in->opcode == 0xd1))
+        facts.fixed_count = 1;
+    return facts;
+}
+
 bool insn_facts_of(const uint8_t *bytes, size_t length, struct insn_facts *facts)
 {
     struct insn in;
 
     if (decode_insn(MODE_64, bytes, length, &in) != DECODE_OK || in.length != length)
         return false;
-    facts->mnemonic = in.mnemonic;
-    facts->size = destination_size(&in);
-    facts->fixed_count = -1;
-    facts->destination_gpr = OPND_KIND(in.row->opnd[0]) == OK_G ? in.reg
-                             : in.mod == 3                      ? in.rm
-                                                                : -1;
-    if (in.imm_size)
-        facts->fixed_count = (int)(in.imm & 0xff);
-    else if (in.map == MAP_LEGACY_1B && (in.opcode == 0xd0 || in.opcode == 0xd1))
-        facts->fixed_count = 1;
+    *facts = insn_facts_from(&in);
     return true;
 }
 
