@@ -888,9 +888,7 @@ static void build_vp_context(struct scenario *s, int length, WHV_VP_EXIT_CONTEXT
 static void build_mmio_exit(struct scenario *s, const WHV_VP_EXIT_CONTEXT *vp, const char *text,
                             size_t given, WHV_MEMORY_ACCESS_CONTEXT *mmio)
 {
-    memset(mmio, 0, sizeof *mmio);
-    mmio->InstructionByteCount = (UINT8)given;
-    memcpy(mmio->InstructionBytes, s->bytes, given);
+    *mmio = guest_mmio_access(s->bytes, (unsigned)given);
     mmio->AccessInfo.AccessType = s->access;
     mmio->AccessInfo.GpaUnmapped = s->gpa_unmapped;
 

@@ -68,17 +68,9 @@ static void fresh(enum vcpu_mode mode)
 /* Emulate the instruction bytes at the current RIP (the exit gives them all). */
 static void run(const char *bytes, unsigned length)
 {
-    WHV_VP_EXIT_CONTEXT vp;
-    WHV_MEMORY_ACCESS_CONTEXT mmio;
-
     /* the guest took any exception the previous instruction raised */
     memset(reg(WHvRegisterPendingInterruption), 0, sizeof(WHV_REGISTER_VALUE));
-    vcpu_exit_context(&g.vcpu, length, &vp);
-    memset(&mmio, 0, sizeof mmio);
-    mmio.InstructionByteCount = (UINT8)length;
-    memcpy(mmio.InstructionBytes, bytes, length);
-    mmio.AccessInfo.AccessType = WHvMemoryAccessRead;
-    CHECK(WHvEmulatorTryMmioEmulation(emu, &g, &vp, &mmio, &status) == S_OK, "hr");
+    CHECK(guest_run_mmio(&g, emu, bytes, length, &status) == S_OK, "hr");
 }
 #define RUN(bytes) run(bytes, sizeof(bytes) - 1)
 

@@ -110,8 +110,6 @@ static WHV_EMULATOR_HANDLE emu;
 
 static void run(struct form *f, bool mode64)
 {
-    WHV_VP_EXIT_CONTEXT vp;
-    WHV_MEMORY_ACCESS_CONTEXT m;
     WHV_EMULATOR_STATUS st;
     static const WHV_REGISTER_NAME gprs[] = {
         WHvX64RegisterRax, WHvX64RegisterRcx, WHvX64RegisterRdx, WHvX64RegisterRbx,
@@ -132,11 +130,7 @@ static void run(struct form *f, bool mode64)
         guest_write(&g, a, data, sizeof data);
     for (uint64_t a = 0x20000; a < 0x21000; a += sizeof data)
         guest_write(&g, a, data, sizeof data);
-    vcpu_exit_context(&g.vcpu, 0, &vp);
-    memset(&m, 0, sizeof m);
-    m.InstructionByteCount = f->length;
-    memcpy(m.InstructionBytes, f->bytes, f->length);
-    if (WHvEmulatorTryMmioEmulation(emu, &g, &vp, &m, &st) != S_OK) {
+    if (guest_run_mmio(&g, emu, f->bytes, f->length, &st) != S_OK) {
         snprintf(f->status, sizeof f->status, "E_INVALIDARG");
     } else if (st.InternalEmulationFailure) {
         snprintf(f->status, sizeof f->status, "missing");

@@ -24,6 +24,7 @@
 #include "fault_order.h"
 #include "fixture.h"
 #include "forms.h"
+#include "guest.h"
 #include "hostcpu.h"
 #include "native.h"
 #include "sdm_undefined.h"
@@ -165,9 +166,7 @@ static void emulate(const struct case_encoding *e, const struct state *s, struct
     vp.Cs = f->regs[WHvX64RegisterCs].Segment;
     vp.Rip = s->rip;
     vp.Rflags = s->rflags;
-    memset(&mmio, 0, sizeof mmio);
-    mmio.InstructionByteCount = (UINT8)s->bytes_given;
-    memcpy(mmio.InstructionBytes, e->bytes, s->bytes_given);
+    mmio = guest_mmio_access(e->bytes, s->bytes_given);
     mmio.AccessInfo.AccessType =
         writes_first_operand(&e->insn) ? WHvMemoryAccessWrite : WHvMemoryAccessRead;
     if (s->gva_valid) {

@@ -271,10 +271,7 @@ static struct guest g;
 static WHV_EMULATOR_STATUS run_emulated(WHV_EMULATOR_HANDLE emulator, const struct test_case *tc,
                                         const struct state *s)
 {
-    WHV_VP_EXIT_CONTEXT vp;
-    WHV_MEMORY_ACCESS_CONTEXT mmio;
     WHV_EMULATOR_STATUS status;
-    unsigned length = (unsigned)(tc->end - tc->insn);
     const uint64_t *r = &s->rax;
     HRESULT hr;
 
@@ -283,13 +280,7 @@ static WHV_EMULATOR_STATUS run_emulated(WHV_EMULATOR_HANDLE emulator, const stru
         vcpu_reg(&g.vcpu, state_regs[i])->Reg64 = r[i];
     vcpu_reg(&g.vcpu, WHvX64RegisterRip)->Reg64 = native_slot_ip(64);
     guest_write(&g, (uint64_t)(uintptr_t)mem, mem_before, sizeof mem_before);
-    vcpu_exit_context(&g.vcpu, length, &vp);
-
-    memset(&mmio, 0, sizeof mmio);
-    mmio.InstructionByteCount = (UINT8)length;
-    memcpy(mmio.InstructionBytes, tc->insn, length);
-    mmio.AccessInfo.AccessType = WHvMemoryAccessRead;
-    hr = WHvEmulatorTryMmioEmulation(emulator, &g, &vp, &mmio, &status);
+    hr = guest_run_mmio(&g, emulator, tc->insn, (unsigned)(tc->end - tc->insn), &status);
     CHECK(hr == S_OK, "%s: TryMmioEmulation hr=0x%x", tc->name, (unsigned)hr);
     return status;
 }

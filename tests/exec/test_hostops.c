@@ -20,6 +20,7 @@
 #include "guest.h"
 #include "hostcpu.h"
 #include "hostop_direct.h"
+#include "native.h"
 #include "rng.h"
 #include "sdm_undefined.h"
 #include "whvemu.h"
@@ -39,11 +40,6 @@ enum input_kind {
     IN_DIVIDE,      /* random, RDX:RAX mostly a dividend whose quotient fits */
 };
 
-/* The instruction's bytes, assembled but never run here. */
-#define INSN(name, text)                                                                     \
-    extern const uint8_t hop_##name##_insn[], hop_##name##_end[];                            \
-    __asm__(".pushsection .rodata\n.globl hop_" #name "_insn\nhop_" #name "_insn:\n" text    \
-            "\n.globl hop_" #name "_end\nhop_" #name "_end:\n.popsection\n");
 
 /* X(name, AT&T text, inputs, wide (the rDX:rAX form), feature). The operands are AL/AX/
  * EAX/RAX (destination), CL.. (source or count), DX.. (SHLD/SHRD source, BMI control). */
@@ -104,7 +100,8 @@ enum input_kind {
     BMI_ROWS(X, l, "%eax", "%ecx", "%edx")                                                   \
     BMI_ROWS(X, q, "%rax", "%rcx", "%rdx")
 
-#define DEFINE_INSN(name, text, in, wide, feature) INSN(name, text)
+/* The instruction's bytes, assembled but never run here. */
+#define DEFINE_INSN(name, text, in, wide, feature) NATIVE_INSN(hop_##name, text);
 ROWS(DEFINE_INSN)
 
 struct row {
@@ -218,9 +215,6 @@ static struct outcome emulate(WHV_EMULATOR_HANDLE emulator, const struct row *ro
                               const struct regs *in)
 {
     const uint64_t *values = &in->rax;
-    unsigned length = (unsigned)(row->end - row->insn);
-    WHV_VP_EXIT_CONTEXT vp;
-    WHV_MEMORY_ACCESS_CONTEXT mmio;
     WHV_EMULATOR_STATUS status;
     const WHV_X64_PENDING_INTERRUPTION_REGISTER *pending;
     struct outcome out;
@@ -228,11 +222,8 @@ static struct outcome emulate(WHV_EMULATOR_HANDLE emulator, const struct row *ro
     g.vcpu = initial_vcpu;
     for (unsigned i = 0; i < REG_COUNT; i++)
         vcpu_reg(&g.vcpu, reg_names[i])->Reg64 = values[i];
-    vcpu_exit_context(&g.vcpu, length, &vp);
-    memset(&mmio, 0, sizeof mmio);
-    mmio.InstructionByteCount = (UINT8)length;
-    memcpy(mmio.InstructionBytes, row->insn, length);
-    CHECK(WHvEmulatorTryMmioEmulation(emulator, &g, &vp, &mmio, &status) == S_OK &&
+    CHECK(guest_run_mmio(&g, emulator, row->insn, (unsigned)(row->end - row->insn), &status) ==
+                  S_OK &&
               status.AsUINT32 == 1, "%s: status 0x%x", row->name, (unsigned)status.AsUINT32);
     for (unsigned i = 0; i < REG_COUNT; i++)
         out.reg[i] = vcpu_reg(&g.vcpu, reg_names[i])->Reg64;

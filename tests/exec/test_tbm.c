@@ -112,8 +112,6 @@ int main(void)
     for (unsigned i = 0; i < sizeof vectors / sizeof vectors[0]; i++) {
         const struct vector *v = &vectors[i];
         for (uint64_t flags_in = 0; flags_in <= 0x8d5; flags_in += 0x8d5) {
-            WHV_VP_EXIT_CONTEXT vp;
-            WHV_MEMORY_ACCESS_CONTEXT m;
             WHV_EMULATOR_STATUS st;
             uint8_t data[8];
             uint64_t rflags;
@@ -125,11 +123,7 @@ int main(void)
             vcpu_reg(&g.vcpu, WHvX64RegisterRflags)->Reg64 = 2 | flags_in;
             memcpy(data, &v->source, 8);
             guest_write(&g, 0x10000, data, 8);
-            vcpu_exit_context(&g.vcpu, 0, &vp);
-            memset(&m, 0, sizeof m);
-            m.InstructionByteCount = sizeof v->bytes;
-            memcpy(m.InstructionBytes, v->bytes, sizeof v->bytes);
-            CHECK(WHvEmulatorTryMmioEmulation(emu, &g, &vp, &m, &st) == S_OK &&
+            CHECK(guest_run_mmio(&g, emu, v->bytes, sizeof v->bytes, &st) == S_OK &&
                       st.AsUINT32 == 1, "%s: status 0x%x", v->what, st.AsUINT32);
             CHECK_EQ(vcpu_reg(&g.vcpu, WHvX64RegisterRax)->Reg64, v->result, v->what);
             rflags = vcpu_reg(&g.vcpu, WHvX64RegisterRflags)->Reg64;

@@ -1037,8 +1037,6 @@ static void run_whvemu(const struct mode_case *c, const uint8_t *image, struct p
 {
     WHV_EMULATOR_CALLBACKS callbacks = pw_callbacks();
     WHV_EMULATOR_HANDLE emulator;
-    WHV_VP_EXIT_CONTEXT vp;
-    WHV_MEMORY_ACCESS_CONTEXT mmio;
     WHV_EMULATOR_STATUS status;
     struct seg cs = segment_of(c, c->cs, 0), ds = segment_of(c, c->ds, 1),
                ss = segment_of(c, c->ss, 2), tr = initial_tr(), ldtr = initial_ldtr();
@@ -1068,14 +1066,8 @@ static void run_whvemu(const struct mode_case *c, const uint8_t *image, struct p
     pw_set_reg(pw, WHvX64RegisterCr2, 0);
 
     CHECK(WHvEmulatorCreateEmulator(&callbacks, &emulator) == S_OK, "create");
-    vcpu_exit_context(&pw->guest.vcpu, length, &vp);
-    memset(&mmio, 0, sizeof mmio);
-    if (!c->ip) {
-        mmio.InstructionByteCount = (UINT8)length;
-        memcpy(mmio.InstructionBytes, code, length);
-    }
-    status.AsUINT32 = 0;
-    CHECK(WHvEmulatorTryMmioEmulation(emulator, pw, &vp, &mmio, &status) == S_OK &&
+    /* the instruction's bytes in the exit, or none (fetched) when the case says so */
+    CHECK(guest_run_mmio(&pw->guest, emulator, code, c->ip ? 0 : length, &status) == S_OK &&
               status.AsUINT32 == 1,
           "%s: status 0x%x", c->what, (unsigned)status.AsUINT32);
     WHvEmulatorDestroyEmulator(emulator);

@@ -19,6 +19,7 @@
 #include "exec/cpu.h"
 #include "fault_order.h"
 #include "fixture.h"
+#include "guest.h"
 #include "hostcpu.h"
 #include "native.h"
 #include "segments.h"
@@ -381,9 +382,7 @@ static void emulate(const struct seg_case *c, const uint8_t *bytes, unsigned len
     vp.Cs = f.regs[WHvX64RegisterCs].Segment;
     vp.Rip = native_slot_ip(c->bits);
     vp.Rflags = rflags;
-    memset(&mmio, 0, sizeof mmio);
-    mmio.InstructionByteCount = (UINT8)length;
-    memcpy(mmio.InstructionBytes, bytes, length);
+    mmio = guest_mmio_access(bytes, length);
     fixture_begin(&f);
     status.AsUINT32 = 0;
     CHECK(WHvEmulatorTryMmioEmulation(emulator, &f, &vp, &mmio, &status) == S_OK &&

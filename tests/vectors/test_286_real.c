@@ -468,7 +468,6 @@ static void report(const char *file, const struct moo_test *t, const char *what)
 static void replay(WHV_EMULATOR_HANDLE emu, const char *file, const char *key,
                    const struct moo_test *t, uint16_t mask, struct tally *tally)
 {
-    WHV_VP_EXIT_CONTEXT vp;
     WHV_EMULATOR_STATUS st;
     HRESULT hr;
     uint8_t op = opcode_of(t);
@@ -496,35 +495,19 @@ static void replay(WHV_EMULATOR_HANDLE emu, const char *file, const char *key,
         guest_write(&g, rd32(t->init_ram.entries + 5 * i), t->init_ram.entries + 5 * i + 4, 1);
     g.unclaimed_port_value = 0xffffffffu; /* IN reads 0xFF in every test */
     guest_begin(&g);
-    vcpu_exit_context(&g.vcpu, 0, &vp);
 
     if (is_port_io(op)) {
-        WHV_X64_IO_PORT_ACCESS_CONTEXT io;
-        memset(&io, 0, sizeof io);
-        io.InstructionByteCount = (UINT8)(t->byte_count > 16 ? 16 : t->byte_count);
-        memcpy(io.InstructionBytes, t->bytes, io.InstructionByteCount);
-        io.AccessInfo.IsWrite = (op & 2) != 0 || op == 0x6e || op == 0x6f;
-        io.AccessInfo.AccessSize = (op & 1) ? 2 : 1;
-        io.AccessInfo.StringOp = op >= 0x6c && op <= 0x6f;
-        io.PortNumber = t->init_regs.v[DX];
-        if (!(op & 8) && !io.AccessInfo.StringOp) { /* E4-E7: the port is the imm8 */
+        struct guest_port_access access = { t->init_regs.v[DX], (op & 1) ? 2 : 1,
+                                            (op & 2) != 0 || op == 0x6e || op == 0x6f,
+                                            op >= 0x6c && op <= 0x6f, false };
+        if (!(op & 8) && !access.string) { /* E4-E7: the port is the imm8 */
             struct insn in;
             if (decode_insn(MODE_16, t->bytes, t->byte_count, &in) == DECODE_OK)
-                io.PortNumber = (UINT16)in.imm;
+                access.port = (uint16_t)in.imm;
         }
-        io.Rax = t->init_regs.v[AX];
-        io.Rcx = t->init_regs.v[CX];
-        io.Rsi = t->init_regs.v[SI];
-        io.Rdi = t->init_regs.v[DI];
-        io.Ds = vcpu_reg(&g.vcpu, WHvX64RegisterDs)->Segment;
-        io.Es = vcpu_reg(&g.vcpu, WHvX64RegisterEs)->Segment;
-        hr = WHvEmulatorTryIoEmulation(emu, &g, &vp, &io, &st);
+        hr = guest_run_io(&g, emu, t->bytes, t->byte_count, &access, &st);
     } else {
-        WHV_MEMORY_ACCESS_CONTEXT mmio;
-        memset(&mmio, 0, sizeof mmio);
-        mmio.InstructionByteCount = (UINT8)(t->byte_count > 16 ? 16 : t->byte_count);
-        memcpy(mmio.InstructionBytes, t->bytes, mmio.InstructionByteCount);
-        hr = WHvEmulatorTryMmioEmulation(emu, &g, &vp, &mmio, &st);
+        hr = guest_run_mmio(&g, emu, t->bytes, t->byte_count, &st);
     }
     if (hr != S_OK) {
         tally->replayed++;
