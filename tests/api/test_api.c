@@ -57,6 +57,29 @@ static WHV_EMULATOR_HANDLE create(void)
     return h;
 }
 
+/* One test's emulator and MMIO exit, on a fresh long-mode guest. */
+struct api_exit {
+    WHV_EMULATOR_HANDLE h;
+    WHV_VP_EXIT_CONTEXT vp;
+    WHV_MEMORY_ACCESS_CONTEXT m;
+    WHV_EMULATOR_STATUS st;
+};
+
+static struct api_exit exit_at(const char *bytes, unsigned n, uint64_t gpa, int write)
+{
+    struct api_exit x;
+
+    x.h = create();
+    guest_long_mode(&x.vp);
+    x.m = mmio_context(bytes, n, gpa, write);
+    return x;
+}
+
+static HRESULT try_mmio(struct api_exit *x)
+{
+    return WHvEmulatorTryMmioEmulation(x->h, &g, &x->vp, &x->m, &x->st);
+}
+
 TEST(test_create_validation)
 {
     WHV_EMULATOR_CALLBACKS cb = guest_callbacks, bad;
@@ -159,77 +182,62 @@ TEST(test_try_validation)
 /* mov eax, [rbx]: one Get (RBX and what the address needs), the read, one Set (RAX, RIP). */
 TEST(test_mov_load)
 {
-    WHV_EMULATOR_HANDLE h = create();
-    WHV_VP_EXIT_CONTEXT vp;
-    WHV_MEMORY_ACCESS_CONTEXT m = mmio_context("\x8b\x03", 2, 0xfee00020, 0);
-    WHV_EMULATOR_STATUS st;
+    struct api_exit x = exit_at("\x8b\x03", 2, 0xfee00020, 0);
     const uint8_t value[4] = { 0x78, 0x56, 0x34, 0x12 };
     HRESULT hr;
 
-    guest_long_mode(&vp);
     guest_reg(&g, WHvX64RegisterRbx)->Reg64 = 0xfee00020;
     guest_reg(&g, WHvX64RegisterRax)->Reg64 = 0xffffffffffffffffull;
     guest_write(&g, 0xfee00020, value, 4);
-    hr = WHvEmulatorTryMmioEmulation(h, &g, &vp, &m, &st);
+    hr = try_mmio(&x);
     CHECK(hr == S_OK, "hr 0x%x", (unsigned)hr);
-    CHECK_EQ(st.AsUINT32, 1, "status EmulationSuccessful only");
+    CHECK_EQ(x.st.AsUINT32, 1, "status EmulationSuccessful only");
     CHECK_EQ(guest_reg(&g, WHvX64RegisterRax)->Reg64, 0x12345678, "rax zero-extended");
     CHECK_EQ(guest_reg(&g, WHvX64RegisterRip)->Reg64, 0x401002, "rip");
     CHECK_EQ(g.calls[GUEST_CB_GET_REGISTERS], 1, "one batched Get");
     CHECK_EQ(g.calls[GUEST_CB_SET_REGISTERS], 1, "one Set");
     CHECK_EQ(g.set_name_count, 2, "Set writes RAX and RIP only");
-    WHvEmulatorDestroyEmulator(h);
+    WHvEmulatorDestroyEmulator(x.h);
 }
 
 /* An event being delivered caused the exit: nothing is emulated. */
 TEST(test_interruption_pending)
 {
-    WHV_EMULATOR_HANDLE h = create();
-    WHV_VP_EXIT_CONTEXT vp;
-    WHV_MEMORY_ACCESS_CONTEXT m = mmio_context("\x8b\x03", 2, 0x1000, 0);
-    WHV_EMULATOR_STATUS st;
+    struct api_exit x = exit_at("\x8b\x03", 2, 0x1000, 0);
 
-    guest_long_mode(&vp);
-    vp.ExecutionState.InterruptionPending = 1;
-    CHECK(WHvEmulatorTryMmioEmulation(h, &g, &vp, &m, &st) == S_OK, "hr");
-    CHECK(st.InterruptCausedIntercept && !st.EmulationSuccessful, "status 0x%x", st.AsUINT32);
+    x.vp.ExecutionState.InterruptionPending = 1;
+    CHECK(try_mmio(&x) == S_OK, "hr");
+    CHECK(x.st.InterruptCausedIntercept && !x.st.EmulationSuccessful, "status 0x%x",
+          x.st.AsUINT32);
     CHECK_EQ(g.callback_count, 0, "no callbacks");
-    WHvEmulatorDestroyEmulator(h);
+    WHvEmulatorDestroyEmulator(x.h);
 }
 
 /* A valid instruction we do not emulate: InternalEmulationFailure, state untouched. */
 TEST(test_unsupported)
 {
-    WHV_EMULATOR_HANDLE h = create();
-    WHV_VP_EXIT_CONTEXT vp;
-    WHV_MEMORY_ACCESS_CONTEXT m = mmio_context("\x0f\xa2", 2, 0x1000, 0); /* cpuid */
-    WHV_EMULATOR_STATUS st;
+    struct api_exit x = exit_at("\x0f\xa2", 2, 0x1000, 0); /* cpuid */
 
-    guest_long_mode(&vp);
-    CHECK(WHvEmulatorTryMmioEmulation(h, &g, &vp, &m, &st) == S_OK, "hr");
-    CHECK_EQ(st.AsUINT32, 2, "InternalEmulationFailure only");
+    CHECK(try_mmio(&x) == S_OK, "hr");
+    CHECK_EQ(x.st.AsUINT32, 2, "InternalEmulationFailure only");
     CHECK_EQ(g.calls[GUEST_CB_SET_REGISTERS], 0, "no write-back");
-    WHvEmulatorDestroyEmulator(h);
+    WHvEmulatorDestroyEmulator(x.h);
 }
 
 /* An invalid encoding raises #UD through the pending-interruption register. */
 TEST(test_ud_injection)
 {
-    WHV_EMULATOR_HANDLE h = create();
-    WHV_VP_EXIT_CONTEXT vp;
-    WHV_MEMORY_ACCESS_CONTEXT m = mmio_context("\xf0\x8b\x03", 3, 0x1000, 0); /* lock mov */
-    WHV_EMULATOR_STATUS st;
+    struct api_exit x = exit_at("\xf0\x8b\x03", 3, 0x1000, 0); /* lock mov */
     WHV_X64_PENDING_INTERRUPTION_REGISTER pi;
 
-    guest_long_mode(&vp);
-    CHECK(WHvEmulatorTryMmioEmulation(h, &g, &vp, &m, &st) == S_OK, "hr");
-    CHECK_EQ(st.AsUINT32, 1, "EmulationSuccessful");
+    CHECK(try_mmio(&x) == S_OK, "hr");
+    CHECK_EQ(x.st.AsUINT32, 1, "EmulationSuccessful");
     pi = guest_reg(&g, WHvRegisterPendingInterruption)->PendingInterruption;
     CHECK(pi.InterruptionPending && pi.InterruptionType == WHvX64PendingException &&
               pi.InterruptionVector == 6 && !pi.DeliverErrorCode,
           "pending 0x%llx", (unsigned long long)pi.AsUINT64);
     CHECK_EQ(guest_reg(&g, WHvX64RegisterRip)->Reg64, 0x401000, "rip unchanged");
-    WHvEmulatorDestroyEmulator(h);
+    WHvEmulatorDestroyEmulator(x.h);
 }
 
 /* Each callback's failure: its status bit, and no register write-back. */
@@ -246,69 +254,58 @@ TEST(test_callback_failures)
         { GUEST_CB_SET_REGISTERS, 1u << 7, 0 },
     };
     for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        WHV_EMULATOR_HANDLE h = create();
-        WHV_VP_EXIT_CONTEXT vp;
-        WHV_MEMORY_ACCESS_CONTEXT m = mmio_context("\x8b\x03", 2, 0x1000, 0);
-        WHV_EMULATOR_STATUS st;
+        struct api_exit x = exit_at("\x8b\x03", 2, 0x1000, 0);
 
-        guest_long_mode(&vp);
         guest_reg(&g, WHvX64RegisterRbx)->Reg64 = 0x1000;
         guest_write(&g, 0x401000, (const uint8_t *)"\x8b\x03", 2);
         if (cases[i].fetch)
-            m.InstructionByteCount = 0;
+            x.m.InstructionByteCount = 0;
         g.fail_at[cases[i].cb] = 1;
-        CHECK(WHvEmulatorTryMmioEmulation(h, &g, &vp, &m, &st) == S_OK, "hr");
-        CHECK_EQ(st.AsUINT32, cases[i].bit, "failure status");
-        CHECK(cases[i].cb == GUEST_CB_SET_REGISTERS || g.calls[GUEST_CB_SET_REGISTERS] == 0, "no write-back");
+        CHECK(try_mmio(&x) == S_OK, "hr");
+        CHECK_EQ(x.st.AsUINT32, cases[i].bit, "failure status");
+        CHECK(cases[i].cb == GUEST_CB_SET_REGISTERS || g.calls[GUEST_CB_SET_REGISTERS] == 0,
+              "no write-back");
         CHECK_EQ(guest_reg(&g, WHvX64RegisterRip)->Reg64, 0x401000, "rip unchanged");
-        WHvEmulatorDestroyEmulator(h);
+        WHvEmulatorDestroyEmulator(x.h);
     }
 }
 
 /* No instruction bytes in the exit: fetched through execute translation. */
 TEST(test_fetch)
 {
-    WHV_EMULATOR_HANDLE h = create();
-    WHV_VP_EXIT_CONTEXT vp;
-    WHV_MEMORY_ACCESS_CONTEXT m = mmio_context("", 0, 0x2000, 1);
-    WHV_EMULATOR_STATUS st;
+    struct api_exit x = exit_at("", 0, 0x2000, 1);
 
-    guest_long_mode(&vp);
-    vp.Rip = 0x400ffe; /* the instruction straddles two pages */
-    guest_reg(&g, WHvX64RegisterRip)->Reg64 = vp.Rip;
+    x.vp.Rip = 0x400ffe; /* the instruction straddles two pages */
+    guest_reg(&g, WHvX64RegisterRip)->Reg64 = x.vp.Rip;
     guest_reg(&g, WHvX64RegisterRbx)->Reg64 = 0x2000;
     guest_reg(&g, WHvX64RegisterRax)->Reg64 = 0x1122334455667788ull;
     guest_write(&g, 0x400ffe, (const uint8_t *)"\x48\x89\x03", 3); /* mov [rbx], rax */
-    CHECK(WHvEmulatorTryMmioEmulation(h, &g, &vp, &m, &st) == S_OK, "hr");
-    CHECK_EQ(st.AsUINT32, 1, "status");
+    CHECK(try_mmio(&x) == S_OK, "hr");
+    CHECK_EQ(x.st.AsUINT32, 1, "status");
     {
         uint8_t out[8];
         guest_read(&g, 0x2000, out, 8);
         CHECK(memcmp(out, "\x88\x77\x66\x55\x44\x33\x22\x11", 8) == 0, "stored value");
     }
     CHECK_EQ(guest_reg(&g, WHvX64RegisterRip)->Reg64, 0x401001, "rip");
-    WHvEmulatorDestroyEmulator(h);
+    WHvEmulatorDestroyEmulator(x.h);
 }
 
 /* Translation faults become #PF with the architectural error code and CR2; an unaligned
  * GPA from the translate callback is its own status. */
 TEST(test_translation_results)
 {
-    WHV_EMULATOR_HANDLE h = create();
-    WHV_VP_EXIT_CONTEXT vp;
-    WHV_MEMORY_ACCESS_CONTEXT m = mmio_context("\x89\x03", 2, 0x5000, 1);
-    WHV_EMULATOR_STATUS st;
+    struct api_exit x = exit_at("\x89\x03", 2, 0x5000, 1);
     WHV_X64_PENDING_INTERRUPTION_REGISTER pi;
 
-    m.AccessInfo.GvaValid = 0; /* make the emulator translate */
-    guest_long_mode(&vp);
-    vp.ExecutionState.Cpl = 3;
+    x.m.AccessInfo.GvaValid = 0; /* make the emulator translate */
+    x.vp.ExecutionState.Cpl = 3;
     guest_reg(&g, WHvX64RegisterRbx)->Reg64 = 0x7000;
     g.mappings[0].gva_page = 0x7000;
     g.mappings[0].result = WHvTranslateGvaResultPrivilegeViolation;
     g.mapping_count = 1;
-    CHECK(WHvEmulatorTryMmioEmulation(h, &g, &vp, &m, &st) == S_OK, "hr");
-    CHECK_EQ(st.AsUINT32, 1, "status");
+    CHECK(try_mmio(&x) == S_OK, "hr");
+    CHECK_EQ(x.st.AsUINT32, 1, "status");
     pi = guest_reg(&g, WHvRegisterPendingInterruption)->PendingInterruption;
     CHECK(pi.InterruptionPending && pi.InterruptionVector == 14 && pi.DeliverErrorCode,
           "pending #PF");
@@ -317,34 +314,30 @@ TEST(test_translation_results)
     CHECK_EQ(guest_reg(&g, WHvX64RegisterRip)->Reg64, 0x401000, "rip unchanged");
 
     /* a second fault while the first is still pending cannot be delivered */
-    CHECK(WHvEmulatorTryMmioEmulation(h, &g, &vp, &m, &st) == S_OK, "hr");
-    CHECK_EQ(st.AsUINT32, 1u << 9, "GuestCannotBeFaulted");
+    CHECK(try_mmio(&x) == S_OK, "hr");
+    CHECK_EQ(x.st.AsUINT32, 1u << 9, "GuestCannotBeFaulted");
 
     guest_reg(&g, WHvRegisterPendingInterruption)->Reg64 = 0;
     g.mappings[0].result = WHvTranslateGvaResultSuccess;
     g.mappings[0].gpa = 0x9010;
-    CHECK(WHvEmulatorTryMmioEmulation(h, &g, &vp, &m, &st) == S_OK, "hr");
-    CHECK_EQ(st.AsUINT32, 1u << 5, "GpaIsNotAligned");
-    WHvEmulatorDestroyEmulator(h);
+    CHECK(try_mmio(&x) == S_OK, "hr");
+    CHECK_EQ(x.st.AsUINT32, 1u << 5, "GpaIsNotAligned");
+    WHvEmulatorDestroyEmulator(x.h);
 }
 
 /* RFLAGS.TF: the completed instruction is followed by a #DB trap with DR6.BS; a faulting
  * instruction raises only its fault. */
 TEST(test_single_step)
 {
-    WHV_EMULATOR_HANDLE h = create();
-    WHV_VP_EXIT_CONTEXT vp;
-    WHV_MEMORY_ACCESS_CONTEXT m = mmio_context("\x8b\x03", 2, 0x3000, 0);
-    WHV_EMULATOR_STATUS st;
+    struct api_exit x = exit_at("\x8b\x03", 2, 0x3000, 0);
     WHV_X64_PENDING_INTERRUPTION_REGISTER pi;
 
-    guest_long_mode(&vp);
-    vp.Rflags |= 0x100;
-    guest_reg(&g, WHvX64RegisterRflags)->Reg64 = vp.Rflags;
+    x.vp.Rflags |= 0x100;
+    guest_reg(&g, WHvX64RegisterRflags)->Reg64 = x.vp.Rflags;
     guest_reg(&g, WHvX64RegisterRbx)->Reg64 = 0x3000;
     guest_write(&g, 0x3000, (const uint8_t *)"\x01\x02\x03\x04", 4);
-    CHECK(WHvEmulatorTryMmioEmulation(h, &g, &vp, &m, &st) == S_OK, "hr");
-    CHECK_EQ(st.AsUINT32, 1, "status");
+    CHECK(try_mmio(&x) == S_OK, "hr");
+    CHECK_EQ(x.st.AsUINT32, 1, "status");
     pi = guest_reg(&g, WHvRegisterPendingInterruption)->PendingInterruption;
     CHECK(pi.InterruptionPending && pi.InterruptionVector == 1 && !pi.DeliverErrorCode, "#DB");
     CHECK_EQ(guest_reg(&g, WHvX64RegisterDr6)->Reg64 & 0x4000, 0x4000, "DR6.BS");
@@ -353,12 +346,12 @@ TEST(test_single_step)
 
     guest_reg(&g, WHvRegisterPendingInterruption)->Reg64 = 0;
     guest_reg(&g, WHvX64RegisterDr6)->Reg64 = 0;
-    m = mmio_context("\xf0\x8b\x03", 3, 0x3000, 0); /* #UD */
-    CHECK(WHvEmulatorTryMmioEmulation(h, &g, &vp, &m, &st) == S_OK, "hr");
+    x.m = mmio_context("\xf0\x8b\x03", 3, 0x3000, 0); /* #UD */
+    CHECK(try_mmio(&x) == S_OK, "hr");
     pi = guest_reg(&g, WHvRegisterPendingInterruption)->PendingInterruption;
     CHECK(pi.InterruptionPending && pi.InterruptionVector == 6, "#UD, not #DB");
     CHECK_EQ(guest_reg(&g, WHvX64RegisterDr6)->Reg64, 0, "DR6 untouched");
-    WHvEmulatorDestroyEmulator(h);
+    WHvEmulatorDestroyEmulator(x.h);
 }
 
 int main(void)

@@ -531,8 +531,9 @@ static void test_implicit_cpl3(void)
             map(TSS_GVA, TSS_GPA, 0);
         set_reg(WHvRegisterPendingInterruption, 0);
         pw_begin(&pw);
-        CHECK(guest_run_io(&pw.guest, emulator, "\xec", 1, &in_al_dx, &status) == S_OK, /* in al, dx */
-              "%s: hr", m);
+        /* in al, dx */
+        CHECK(guest_run_io(&pw.guest, emulator, "\xec", 1, &in_al_dx, &status) == S_OK, "%s: hr",
+              m);
         expect_translate(0, TSS_GVA, FLAG_READ | FLAG_AD | FLAG_EXEMPT | FLAG_ENFORCE_SMAP,
                          "TSS read flags");
         if (present)
@@ -806,7 +807,8 @@ static void expect_status_only(const char *what, uint32_t bits)
 {
     CHECK(status.AsUINT32 == bits, "%s: %s: status 0x%x, want 0x%x", mode_name(), what,
           status.AsUINT32, bits);
-    CHECK(pw.guest.calls[GUEST_CB_SET_REGISTERS] == 0, "%s: %s: %u Set calls", mode_name(), what, pw.guest.calls[GUEST_CB_SET_REGISTERS]);
+    CHECK(pw.guest.calls[GUEST_CB_SET_REGISTERS] == 0, "%s: %s: %u Set calls", mode_name(), what,
+          pw.guest.calls[GUEST_CB_SET_REGISTERS]);
 }
 
 /* The GVA translated but the GPA is not RAM (Hyper-V's GpaUnmapped, GpaNoReadAccess,

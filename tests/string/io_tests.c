@@ -52,7 +52,8 @@ static void test_in_out_long_mode(void)
     st = run_io("\x66\xed", 2, 0x1f0, 2, false, false, false);
     CHECK(st.AsUINT32 == 1, "in ax,dx: status");
     CHECK_EQ(reg64(WHvX64RegisterRax), 0x111111111111babeu, "in ax,dx: RAX");
-    CHECK(h.guest.log_count == 1 && h.log[0].address == 0x1f0 && h.log[0].size == 2, "in ax,dx: port");
+    CHECK(h.guest.log_count == 1 && h.log[0].address == 0x1f0 && h.log[0].size == 2,
+          "in ax,dx: port");
     CHECK_EQ(h.guest.calls[GUEST_CB_GET_REGISTERS], 0, "in ax,dx: DX comes from the context");
 
     /* in eax, dx: a 32-bit write zero-extends into RAX */
@@ -68,8 +69,9 @@ static void test_in_out_long_mode(void)
     harness_reset(VCPU_LONG64);
     set_reg64(WHvX64RegisterRax, 0xa1b2c3d4e5f60718u);
     st = run_io("\xe6\x80", 2, 0x80, 1, true, false, false);
-    CHECK(st.AsUINT32 == 1 && h.guest.log_count == 1 && h.log[0].write && h.log[0].address == 0x80 &&
-              h.log[0].size == 1 && h.log[0].data == 0x18, "out 0x80,al");
+    CHECK(st.AsUINT32 == 1 && h.guest.log_count == 1 && h.log[0].write &&
+              h.log[0].address == 0x80 && h.log[0].size == 1 && h.log[0].data == 0x18,
+          "out 0x80,al");
     CHECK_EQ(reg64(WHvX64RegisterRax), 0xa1b2c3d4e5f60718u, "out: RAX unchanged");
     h.guest.log_count = 0;
     set_reg64(WHvX64RegisterRdx, 0x3f8);
@@ -128,7 +130,8 @@ static void test_ins_outs(void)
     CHECK_EQ(reg64(WHvX64RegisterRsi), 0x2005, "rep outsb: RSI");
     CHECK_EQ(reg64(WHvX64RegisterRcx), 0, "rep outsb: RCX");
     CHECK_EQ(reg64(WHvX64RegisterRip), rip + 2, "rep outsb: RIP");
-    CHECK_EQ(h.guest.calls[GUEST_CB_GET_REGISTERS], 1, "rep outsb: one Get (CR4 for the canonical check)");
+    CHECK_EQ(h.guest.calls[GUEST_CB_GET_REGISTERS], 1,
+             "rep outsb: one Get (CR4 for the canonical check)");
 
     /* F2 repeats INS/OUTS like F3 */
     harness_reset(VCPU_LONG64);

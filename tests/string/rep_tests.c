@@ -433,7 +433,8 @@ static void test_callback_failure(void)
     h.guest.fail_at[GUEST_CB_MEMORY] = 5;
     st = run_mmio("\xf3\xa4", 2);
     CHECK(st.AsUINT32 == 0x8, "memory failure mid-REP: status 0x%x", (unsigned)st.AsUINT32);
-    CHECK_EQ(h.guest.calls[GUEST_CB_SET_REGISTERS], 0, "memory failure mid-REP: no register written");
+    CHECK_EQ(h.guest.calls[GUEST_CB_SET_REGISTERS], 0,
+             "memory failure mid-REP: no register written");
     CHECK_EQ(h.guest.log_count, 5, "memory failure mid-REP: nothing after the failure");
 
     harness_reset(VCPU_LONG64);
