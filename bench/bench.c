@@ -46,7 +46,7 @@ struct row {
     bool ran[MAX_ENGINES];          /* set up, and the first step succeeded */
     const char *why[MAX_ENGINES];   /* when it did not */
     int differs;                    /* the first engine whose outcome differs, or -1 */
-    bool failed_while_timed;        /* a step failed in a timed batch */
+    struct timing timing[MAX_ENGINES];
 };
 
 /* Build each engine for the case and run it once. */
@@ -106,7 +106,10 @@ static bool row_failed(const struct row *r)
     for (unsigned e = 0; e < r->count && !r->c->pending; e++)
         if (!r->ran[e])
             return true;
-    return r->differs >= 0 || r->failed_while_timed;
+    for (unsigned e = 0; e < r->count; e++)
+        if (r->timing[e].failed)
+            return true;
+    return r->differs >= 0;
 }
 
 static void row_close(struct row *r)
@@ -118,23 +121,24 @@ static void row_close(struct row *r)
     }
 }
 
-static void row_measure(struct row *r, struct timing timing[])
+/* Time every engine that ran, of every row that passed, in one interleaving: a busy moment
+ * of the shared machine then costs each engine a batch or two, not a whole case. */
+static void measure_rows(struct row rows[], size_t row_count)
 {
-    step_fn steps[MAX_ENGINES] = { 0 };
-    void *engines[MAX_ENGINES] = { 0 };
-    unsigned map[MAX_ENGINES], n = 0;
-    struct timing measured[MAX_ENGINES];
-    for (unsigned e = 0; e < r->count; e++) {
-        timing[e].min_ns = timing[e].median_ns = 0;
-        if (r->ran[e]) {
-            steps[n] = r->ops[e]->step;
-            engines[n] = r->state[e];
-            map[n++] = e;
-        }
-    }
-    r->failed_while_timed = !measure_interleaved(steps, engines, n, measured);
-    for (unsigned i = 0; i < n; i++)
-        timing[map[i]] = measured[i];
+    step_fn steps[TIMING_MAX_ENGINES] = { 0 };
+    void *engines[TIMING_MAX_ENGINES] = { 0 };
+    struct timing *out[TIMING_MAX_ENGINES], measured[TIMING_MAX_ENGINES];
+    unsigned n = 0;
+    for (size_t i = 0; i < row_count; i++)
+        for (unsigned e = 0; e < rows[i].count && !row_failed(&rows[i]); e++)
+            if (rows[i].ran[e] && n < TIMING_MAX_ENGINES) {   /* beyond: "not timed" */
+                steps[n] = rows[i].ops[e]->step;
+                engines[n] = rows[i].state[e];
+                out[n++] = &rows[i].timing[e];
+            }
+    measure_interleaved(steps, engines, n, measured);
+    for (unsigned k = 0; k < n; k++)
+        *out[k] = measured[k];
 }
 
 /* ---- the main table ------------------------------------------------------------------ */
@@ -148,10 +152,12 @@ static const struct engine_ops *const case_engines[CASE_ENGINES] = {
 static void format_timing(char *out, size_t size, const struct row *r, unsigned e,
                           const struct timing *t)
 {
-    if (r->ran[e])
+    if (!r->ran[e])
+        snprintf(out, size, "n/a (%s)", r->why[e]);
+    else if (t->median_ns > 0)
         snprintf(out, size, "%.0f / %.0f", t->min_ns, t->median_ns);
     else
-        snprintf(out, size, "n/a (%s)", r->why[e]);
+        snprintf(out, size, "not timed");
 }
 
 static void format_ratio(char *out, size_t size, double numerator, double denominator)
@@ -168,8 +174,9 @@ static void print_timing_header(void)
            "unicorn", "whv/floor", "uc/whv");
 }
 
-static void print_timing_row(const struct row *r, const struct timing t[])
+static void print_timing_row(const struct row *r)
 {
+    const struct timing *t = r->timing;
     char cells[3][48], ratios[2][16];
     for (unsigned e = WHVEMU; e <= UNICORN; e++)
         format_timing(cells[e], sizeof cells[e], r, e, &t[e]);
@@ -179,8 +186,9 @@ static void print_timing_row(const struct row *r, const struct timing t[])
            ratios[0], ratios[1]);
 }
 
-static void print_end_address_row(const struct row *r, const struct timing t[])
+static void print_end_address_row(const struct row *r)
 {
+    const struct timing *t = r->timing;
     char cell[48], ratio[16];
     format_timing(cell, sizeof cell, r, UNICORN_END, &t[UNICORN_END]);
     format_ratio(ratio, sizeof ratio, t[UNICORN_END].median_ns, t[UNICORN].median_ns);
@@ -190,8 +198,9 @@ static void print_end_address_row(const struct row *r, const struct timing t[])
 /* What went wrong in a row, under the tables. */
 static void print_problems(const struct row *r)
 {
-    if (r->failed_while_timed)
-        printf("  %s: a step failed while timed\n", r->c->name);
+    for (unsigned e = 0; e < r->count; e++)
+        if (r->timing[e].failed)
+            printf("  %s: %s failed while timed\n", r->c->name, r->ops[e]->name);
     if (r->differs >= 0)
         printf("  %s: %s leaves a different result than %s\n", r->c->name,
                r->ops[r->differs]->name, r->ran[WHVEMU] ? "whvemu" : "the floor");
@@ -244,16 +253,16 @@ static void count_case(struct row *r, size_t index, long steps)
 }
 #endif
 
-static void print_tables(struct row rows[], struct timing t[][CASE_ENGINES])
+static void print_tables(const struct row rows[])
 {
     print_timing_header();
     for (size_t i = 0; i < bench_case_count; i++)
-        print_timing_row(&rows[i], t[i]);
+        print_timing_row(&rows[i]);
     printf("\nUnicorn with `until` at the end of the instruction (it translates the "
            "instruction again on every call)\n%-28s %17s %9s\n", "case", "ns: min / median",
            "/ unicorn");
     for (size_t i = 0; i < bench_case_count; i++)
-        print_end_address_row(&rows[i], t[i]);
+        print_end_address_row(&rows[i]);
 }
 
 static void print_registers(struct row rows[])
@@ -265,36 +274,57 @@ static void print_registers(struct row rows[])
         print_registers_row(&rows[i]);
 }
 
+/* Open and check a row per case; the rows that failed. */
+static int open_rows(struct row rows[], const struct bench_case cases[], size_t count,
+                     const struct engine_ops *const ops[], unsigned engines, bool with_flags)
+{
+    int failures = 0;
+    for (size_t i = 0; i < count; i++) {
+        bool ok = row_open(&rows[i], &cases[i], ops, engines) &&
+                  (row_check(&rows[i], with_flags), !row_failed(&rows[i]));
+        failures += !ok;
+    }
+    return failures;
+}
+
+static int failed_while_timed(const struct row rows[], size_t count)
+{
+    int failures = 0;
+    for (size_t i = 0; i < count; i++)
+        for (unsigned e = 0; e < rows[i].count; e++)
+            failures += rows[i].timing[e].failed;
+    return failures;
+}
+
+static void close_rows(struct row rows[], size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        row_close(&rows[i]);
+    free(rows);
+}
+
 /* Every case on every engine: checked, then timed or counted; returns the failures. */
 static int run_cases(long callgrind_steps)
 {
     struct row *rows = calloc(bench_case_count, sizeof *rows);
-    struct timing (*t)[CASE_ENGINES] = calloc(bench_case_count, sizeof *t);
-    int failures = 0;
-    for (size_t i = 0; rows && t && i < bench_case_count; i++) {
-        bool ok = row_open(&rows[i], &bench_cases[i], case_engines, CASE_ENGINES) &&
-                  (row_check(&rows[i], true), !row_failed(&rows[i]));
-        failures += !ok;
-        if (ok && !callgrind_steps) {
-            row_measure(&rows[i], t[i]);
-            failures += row_failed(&rows[i]);
-        }
+    if (!rows)
+        return 1;
+    int failures = open_rows(rows, bench_cases, bench_case_count, case_engines, CASE_ENGINES,
+                             true);
+    if (!callgrind_steps) {
+        measure_rows(rows, bench_case_count);
+        failures += failed_while_timed(rows, bench_case_count);
+        print_tables(rows);
+    }
 #ifdef HAVE_CALLGRIND
-        if (ok && callgrind_steps)
+    for (size_t i = 0; callgrind_steps && i < bench_case_count; i++)
+        if (!row_failed(&rows[i]))
             count_case(&rows[i], i, callgrind_steps);
 #endif
-    }
-    if (!rows || !t)
-        return 1;
-    if (!callgrind_steps)
-        print_tables(rows, t);
     print_registers(rows);
-    for (size_t i = 0; i < bench_case_count; i++) {
+    for (size_t i = 0; i < bench_case_count; i++)
         print_problems(&rows[i]);
-        row_close(&rows[i]);
-    }
-    free(rows);
-    free(t);
+    close_rows(rows, bench_case_count);
     return failures;
 }
 
@@ -304,34 +334,34 @@ static const struct engine_ops *const vendor_engines[] = { &whvemu_ops, &whvemu_
                                                            &whvemu_amd_ops };
 #define VENDORS 3
 
-/* ns per instruction with each vendor option, batches interleaved; false on a failure. */
-static bool bench_flag_case(const struct bench_case *c)
+static void print_flag_row(const struct row *r)
 {
-    struct row r;
-    struct timing t[VENDORS];
-    bool ok = row_open(&r, c, vendor_engines, VENDORS) && (row_check(&r, false), !row_failed(&r));
-    if (ok) {
-        row_measure(&r, t);
-        ok = !row_failed(&r);
-        printf("%-28s %10.1f %10.1f %10.1f %+14.1f\n", c->name, t[0].median_ns, t[1].median_ns,
-               t[2].median_ns, t[0].median_ns - (t[1].median_ns + t[2].median_ns) / 2);
-    } else {
-        printf("%-28s n/a (failed or results differ)\n", c->name);
-    }
-    row_close(&r);
-    return ok;
+    const struct timing *t = r->timing;
+    if (row_failed(r))
+        printf("%-28s n/a (failed or results differ)\n", r->c->name);
+    else
+        printf("%-28s %10.1f %10.1f %10.1f %+14.1f\n", r->c->name, t[0].median_ns,
+               t[1].median_ns, t[2].median_ns,
+               t[0].median_ns - (t[1].median_ns + t[2].median_ns) / 2);
 }
 
-/* The cost of host-computed flags; returns the cases that failed. */
+/* The cost of host-computed flags: each case with each vendor option, batches interleaved;
+ * returns the failures. */
 static int bench_flags(void)
 {
-    int failures = 0;
+    struct row *rows = calloc(flag_case_count, sizeof *rows);
+    if (!rows)
+        return 1;
+    int failures = open_rows(rows, flag_cases, flag_case_count, vendor_engines, VENDORS, false);
+    measure_rows(rows, flag_case_count);
+    failures += failed_while_timed(rows, flag_case_count);
     printf("\nhost-computed flags: median ns per instruction with WHVEMU_OPTION_VENDOR host "
            "(the default:\nthe operation runs on this CPU), intel and amd (portable C), batches "
            "interleaved\n\n%-28s %10s %10s %10s %14s\n", "instruction", "host ns", "intel ns",
            "amd ns", "host - C ns");
     for (size_t i = 0; i < flag_case_count; i++)
-        failures += !bench_flag_case(&flag_cases[i]);
+        print_flag_row(&rows[i]);
+    close_rows(rows, flag_case_count);
     printf("\nhost - C: host minus the mean of the two C profiles.\n");
     double host_ns, c_ns;
     if (stub_cost(&host_ns, &c_ns))

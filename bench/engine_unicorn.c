@@ -5,9 +5,10 @@
  * How a run ends decides whether Unicorn reuses its translation (docs/bench.md): with
  * `until` at the end of the instruction, uc_emu_start invalidates the translated block
  * holding that address when it returns (it generated exit code there), so every call
- * translates again (callgrind: one tb_gen_code per call). A HLT after the instruction
- * ends the run instead, with `until` at an address the guest never reaches: the block is
- * translated once and reused (callgrind: one tb_gen_code in all). */
+ * translates again (callgrind: one tb_gen_code per call). The fastest correct mode puts
+ * `until` where the guest never goes and stops with count = 1, or, for a REP instruction
+ * (count = 1 would stop it after one iteration), at a HLT after it: the block is
+ * translated once and reused (callgrind: no tb_gen_code per call). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,7 @@
 #include "engines.h"
 
 #define HLT 0xf4
-#define NEVER_REACHED 0   /* `until` in HLT mode: invalidating it touches no translation */
+#define NEVER_REACHED 0   /* `until` of the fastest mode: invalidating it touches no code */
 
 struct unicorn_engine {
     const struct bench_case *c;
@@ -98,16 +99,23 @@ static bool unicorn_setup(void *engine, const struct bench_case *c, int mode)
            add_port_hooks(e) && write_inputs(e);
 }
 
+/* How many instructions to run in the fastest mode: one, or for a REP instruction (whose
+ * every iteration counts as one) 0, no limit: the HLT after it ends the run. */
+static size_t stop_after(const struct unicorn_engine *e)
+{
+    return e->mode == UNICORN_FASTEST && !e->c->rep ? 1 : 0;
+}
+
 static bool unicorn_step(void *engine)
 {
     struct unicorn_engine *e = engine;
     uint64_t in[CHANGED_IN] = { e->c->rax, e->c->rcx, e->c->rsi, e->c->rdi }, out[CHANGED_OUT];
     void *const in_pointers[CHANGED_IN] = { &in[0], &in[1], &in[2], &in[3] };
     void *out_pointers[CHANGED_OUT] = { &out[0], &out[1], &out[2], &out[3], &out[4] };
-    uint64_t until = e->mode == UNICORN_HLT ? NEVER_REACHED : CODE_ADDRESS + e->c->length;
+    uint64_t until = e->mode == UNICORN_FASTEST ? NEVER_REACHED : CODE_ADDRESS + e->c->length;
     e->err = uc_reg_write_batch(e->uc, changed_regs, in_pointers, CHANGED_IN);
     if (e->err == UC_ERR_OK)
-        e->err = uc_emu_start(e->uc, CODE_ADDRESS, until, 0, 0);
+        e->err = uc_emu_start(e->uc, CODE_ADDRESS, until, 0, stop_after(e));
     if (e->err == UC_ERR_OK)
         e->err = uc_reg_read_batch(e->uc, changed_regs, out_pointers, CHANGED_OUT);
     return e->err == UC_ERR_OK;
@@ -127,8 +135,8 @@ static void unicorn_outcome(void *engine, struct outcome *o)
     o->rcx = read_reg(e, UC_X86_REG_RCX);
     o->rsi = read_reg(e, UC_X86_REG_RSI);
     o->rdi = read_reg(e, UC_X86_REG_RDI);
-    /* a HLT leaves RIP after itself */
-    o->rip = read_reg(e, UC_X86_REG_RIP) - (e->mode == UNICORN_HLT);
+    /* a HLT that ended the run leaves RIP after itself */
+    o->rip = read_reg(e, UC_X86_REG_RIP) - (e->mode == UNICORN_FASTEST && e->c->rep);
     o->rflags = read_reg(e, UC_X86_REG_RFLAGS);
     o->devices = e->devices;
 }
@@ -158,7 +166,7 @@ const char *unicorn_version_text(void)
 }
 
 const struct engine_ops unicorn_ops = {
-    "unicorn", sizeof(struct unicorn_engine), UNICORN_HLT, unicorn_setup, unicorn_step,
+    "unicorn", sizeof(struct unicorn_engine), UNICORN_FASTEST, unicorn_setup, unicorn_step,
     unicorn_outcome, unicorn_why, NULL, unicorn_teardown,
 };
 const struct engine_ops unicorn_end_ops = {

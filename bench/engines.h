@@ -26,14 +26,14 @@ struct engine_ops {
 };
 
 enum unicorn_mode {
-    UNICORN_HLT,        /* a HLT after the instruction ends the run: translation reused */
+    UNICORN_FASTEST,    /* count = 1, or a HLT after a REP instruction: translation reused */
     UNICORN_END_ADDRESS /* uc_emu_start(until = end of the instruction): re-translates */
 };
 
 extern const struct engine_ops whvemu_ops;      /* the default vendor option (host) */
 extern const struct engine_ops whvemu_intel_ops, whvemu_amd_ops;
 extern const struct engine_ops floor_ops;
-extern const struct engine_ops unicorn_ops;     /* UNICORN_HLT */
+extern const struct engine_ops unicorn_ops;     /* UNICORN_FASTEST */
 extern const struct engine_ops unicorn_end_ops; /* UNICORN_END_ADDRESS */
 
 /* "Unicorn 2.0" */

@@ -91,21 +91,23 @@ static HRESULT finish(const struct floor_emulator *f, void *context, const WHV_R
     return S_OK;
 }
 
-/* Reads (direction 0) into *value, zero-extended, or writes (1) its low `size` bytes. */
+/* Reads (direction 0) into *value, zero-extended, or writes (1) its low `size` bytes. Data
+ * is copied whole (8 bytes, one move) and the rest masked off: a copy of `size` bytes would
+ * be a call to memcpy. */
 static bool memory(const struct floor_emulator *f, void *context, uint64_t gpa, unsigned size,
                    UINT8 direction, uint64_t *value, WHV_EMULATOR_STATUS *status)
 {
     WHV_EMULATOR_MEMORY_ACCESS_INFO access = { .GpaAddress = gpa, .Direction = direction,
                                                .AccessSize = (UINT8)size };
     if (direction)
-        memcpy(access.Data, value, size);
+        memcpy(access.Data, value, sizeof access.Data);   /* beyond size: not written */
     if (FAILED(f->callbacks->WHvEmulatorMemoryCallback(context, &access))) {
         status->MemoryCallbackFailed = 1;
         return false;
     }
     if (!direction) {
-        *value = 0;
-        memcpy(value, access.Data, size);
+        memcpy(value, access.Data, sizeof access.Data);   /* zeroed beyond size above */
+        *value &= ~(uint64_t)0 >> (64 - 8 * size);
     }
     return true;
 }

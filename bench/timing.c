@@ -30,15 +30,15 @@ static unsigned long warm_up(step_fn step, void *engine)
     return (unsigned long)(BATCH_NS / ((cpu_ns() - start) / (double)steps)) + 1;
 }
 
-/* ns per step; *ok cleared when a step fails. */
-static double time_batch(step_fn step, void *engine, unsigned long steps, bool *ok)
+/* ns per step; *failed set when a step fails. */
+static double time_batch(step_fn step, void *engine, unsigned long steps, bool *failed)
 {
     bool all = true;
     double t0 = cpu_ns();
     for (unsigned long i = 0; i < steps; i++)
         all &= step(engine);
     double ns = (cpu_ns() - t0) / (double)steps;
-    *ok = *ok && all;
+    *failed = *failed || !all;
     return ns;
 }
 
@@ -48,21 +48,21 @@ static int compare_doubles(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-bool measure_interleaved(const step_fn steps[], void *const engines[], unsigned count,
+void measure_interleaved(const step_fn steps[], void *const engines[], unsigned count,
                          struct timing out[])
 {
-    bool ok = true;
     unsigned long batch[TIMING_MAX_ENGINES];
     double samples[TIMING_MAX_ENGINES][ROUNDS];
-    for (unsigned e = 0; e < count; e++)
+    for (unsigned e = 0; e < count; e++) {
         batch[e] = warm_up(steps[e], engines[e]);
+        out[e].failed = false;
+    }
     for (int r = 0; r < ROUNDS; r++)
         for (unsigned e = 0; e < count; e++)
-            samples[e][r] = time_batch(steps[e], engines[e], batch[e], &ok);
+            samples[e][r] = time_batch(steps[e], engines[e], batch[e], &out[e].failed);
     for (unsigned e = 0; e < count; e++) {
         qsort(samples[e], ROUNDS, sizeof samples[e][0], compare_doubles);
         out[e].min_ns = samples[e][0];
         out[e].median_ns = samples[e][ROUNDS / 2];
     }
-    return ok;
 }

@@ -6,17 +6,17 @@
 
 #include <stdbool.h>
 
-#define TIMING_MAX_ENGINES 8
+#define TIMING_MAX_ENGINES 64
 
 typedef bool (*step_fn)(void *engine);
 
 struct timing {
     double min_ns, median_ns;   /* per step, over the batches */
+    bool failed;                /* a step failed in a timed batch */
 };
 
-/* count (<= TIMING_MAX_ENGINES) engines, each with its step function; false when a step
- * failed (the times are still filled in). */
-bool measure_interleaved(const step_fn steps[], void *const engines[], unsigned count,
+/* count (<= TIMING_MAX_ENGINES) engines, each with its step function. */
+void measure_interleaved(const step_fn steps[], void *const engines[], unsigned count,
                          struct timing out[]);
 
 #endif
