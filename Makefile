@@ -9,9 +9,9 @@ CMAKE_FLAGS ?=
 # Debian packages the tests need (the library itself needs only a C compiler).
 TEST_PACKAGES := cmake make gcc pkg-config libzydis-dev libunicorn-dev \
                  gcc-mingw-w64-x86-64 mingw-w64-x86-64-dev clang libclang-rt-14-dev \
-                 zlib1g-dev
+                 zlib1g-dev valgrind
 
-.PHONY: all deps test demo bench fuzz coverage install clean
+.PHONY: all deps test demo bench bench-build bench-callgrind fuzz coverage install clean
 
 all:
 	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
@@ -43,11 +43,21 @@ demo:
 	@if [ -x $(SANDBOX) ]; then $(SANDBOX) --png $(BUILD)-demo/sandbox.png; \
 	else echo "make demo: the device sandbox needs Linux on x86-64; it is not available here"; fi
 
-bench: deps
+# The benchmark (docs/bench.md), a Release build of its own: `make bench` times whvemu, the
+# floors and Unicorn; `make bench-callgrind` counts their instructions per exit under
+# callgrind (the same on every run; CI prints it).
+BENCH := $(BUILD)-bench/bench/whvemu_bench
+BENCH_CALLGRIND_STEPS ?= 20
+bench-build: deps
 	cmake -S . -B $(BUILD)-bench -DWHVEMU_BUILD_BENCH=ON -DWHVEMU_BUILD_TESTS=OFF \
 	      -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
 	cmake --build $(BUILD)-bench -j$(JOBS) --target whvemu_bench
-	$(BUILD)-bench/bench/whvemu_bench
+
+bench: bench-build
+	$(BENCH)
+
+bench-callgrind: bench-build
+	bench/callgrind.sh $(BENCH) $(BENCH_CALLGRIND_STEPS)
 
 # libFuzzer targets with ASan+UBSan, each run for FUZZ_SECONDS from the committed corpus.
 fuzz: deps
