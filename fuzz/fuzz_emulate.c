@@ -52,7 +52,8 @@ struct world {
     unsigned fail_at;
     enum callback_kind failed;     /* the kind that failed, CB_NONE while none has */
     bool unaligned_gpa_returned;
-    bool translation_refused;      /* answered GpaIllegalOverlayAccess or Intercept */
+    bool translation_refused;      /* answered GpaIllegalOverlayAccess, Intercept or an
+                                    * all-ones GPA */
     unsigned registers_written;    /* Set calls that succeeded */
     uint64_t ram_gpa[RAM_PAGES];   /* pages handed out by the RAM callback */
     uint8_t *ram[RAM_PAGES];
@@ -212,6 +213,9 @@ static HRESULT CALLBACK translate(VOID *context, WHV_GUEST_VIRTUAL_ADDRESS gva,
     } else if (answer == WORLD_TRANSLATE_RAW_GPA) {
         *gpa = fuzz_take(&w->stream, 8);
         w->unaligned_gpa_returned |= (*gpa & (PAGE_SIZE - 1)) != 0;
+        /* all ones is what an unwritten GPA holds: it fails closed as a refused
+         * translation (docs/semantics.md) */
+        w->translation_refused |= *gpa == UINT64_MAX;
     } else if (answer != WORLD_TRANSLATE_IDENTITY) {
         *result = (WHV_TRANSLATE_GVA_RESULT_CODE)answer;
         w->translation_refused |= answer == WHvTranslateGvaResultGpaIllegalOverlayAccess ||
