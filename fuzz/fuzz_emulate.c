@@ -12,8 +12,12 @@
  *  - the Context given is the Context passed back;
  *  - the whvemu.h extensions: vendor, REP budget and the RAM callback (pages it hands out
  *    are separate heap blocks, so an access past a page's end is an ASan report);
- *  - bounded work: after CALLBACK_BUDGET callbacks every callback fails, so an emulator
- *    that keeps going (a REP loop ignoring failures) is caught. */
+ *  - bounded work: with the default REP budget a call stays within the worst case
+ *    docs/semantics.md states; with any options, after CALLBACK_BUDGET callbacks every
+ *    callback fails, so an emulator that keeps going (a REP loop ignoring failures) is caught;
+ *  - destroying the emulator (and creating another in its slot) from a callback: the call
+ *    goes on with the callbacks it began with, the old handle is dead afterwards.
+ * Structured mode (emulate_input.h) builds valid exits in every CPU mode. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,11 +28,15 @@
 
 #include "check.h"
 #include "emulate_input.h"
+#include "structured.h"
 #include "whvnames.h"
 #include "vcpu.h"
 
 /* Enough for any one instruction with a long REP run; small enough to stay fast. */
 #define CALLBACK_BUDGET (1u << 16)
+/* docs/semantics.md, "Worst-case work of one call": with the default REP budget, at most 11
+ * callbacks per iteration and a few hundred for everything else. */
+#define DEFAULT_OPTIONS_MAX_CALLBACKS (WHVEMU_REP_BUDGET_DEFAULT * 11u + 512u)
 #define PAGE_SIZE 4096u
 /* Distinct pages the RAM callback hands out per call (each stays valid until the call
  * returns, as the extension requires); further pages are "not RAM". */
@@ -44,15 +52,73 @@ struct world {
     unsigned fail_at;
     enum callback_kind failed;     /* the kind that failed, CB_NONE while none has */
     bool unaligned_gpa_returned;
-    bool translation_refused;      /* answered GpaIllegalOverlayAccess or Intercept */
+    bool translation_refused;      /* answered GpaIllegalOverlayAccess, Intercept or an
+                                    * all-ones GPA */
     unsigned registers_written;    /* Set calls that succeeded */
     uint64_t ram_gpa[RAM_PAGES];   /* pages handed out by the RAM callback */
     uint8_t *ram[RAM_PAGES];
     unsigned ram_count;
+    WHV_EMULATOR_HANDLE emulator;
+    bool destroy_in_callback;      /* FUZZ_FLAG_DESTROY_IN_CALLBACK */
+    WHV_EMULATOR_HANDLE successor; /* created in the destroyed emulator's slot */
 };
 
 /* The world of the input being run: what every Context must be. */
 static struct world *current;
+
+/* The callbacks of an emulator created from inside a callback: the call in flight must
+ * never reach them. */
+static HRESULT CALLBACK never_io(VOID *c, WHV_EMULATOR_IO_ACCESS_INFO *a)
+{
+    (void)c, (void)a;
+    CHECK(!"the successor's I/O callback");
+    return E_FAIL;
+}
+static HRESULT CALLBACK never_memory(VOID *c, WHV_EMULATOR_MEMORY_ACCESS_INFO *a)
+{
+    (void)c, (void)a;
+    CHECK(!"the successor's memory callback");
+    return E_FAIL;
+}
+static HRESULT CALLBACK never_get(VOID *c, const WHV_REGISTER_NAME *n, UINT32 k,
+                                  WHV_REGISTER_VALUE *v)
+{
+    (void)c, (void)n, (void)k, (void)v;
+    CHECK(!"the successor's Get callback");
+    return E_FAIL;
+}
+static HRESULT CALLBACK never_set(VOID *c, const WHV_REGISTER_NAME *n, UINT32 k,
+                                  const WHV_REGISTER_VALUE *v)
+{
+    (void)c, (void)n, (void)k, (void)v;
+    CHECK(!"the successor's Set callback");
+    return E_FAIL;
+}
+static HRESULT CALLBACK never_translate(VOID *c, WHV_GUEST_VIRTUAL_ADDRESS gva,
+                                        WHV_TRANSLATE_GVA_FLAGS f,
+                                        WHV_TRANSLATE_GVA_RESULT_CODE *r,
+                                        WHV_GUEST_PHYSICAL_ADDRESS *gpa)
+{
+    (void)c, (void)gva, (void)f, (void)r, (void)gpa;
+    CHECK(!"the successor's translate callback");
+    return E_FAIL;
+}
+static const WHV_EMULATOR_CALLBACKS successor_callbacks = {
+    .Size = sizeof(WHV_EMULATOR_CALLBACKS),
+    .WHvEmulatorIoPortCallback = never_io,
+    .WHvEmulatorMemoryCallback = never_memory,
+    .WHvEmulatorGetVirtualProcessorRegisters = never_get,
+    .WHvEmulatorSetVirtualProcessorRegisters = never_set,
+    .WHvEmulatorTranslateGvaPage = never_translate,
+};
+
+/* FUZZ_FLAG_DESTROY_IN_CALLBACK, at the first callback. */
+static void destroy_in_flight(struct world *w)
+{
+    CHECK(WHvEmulatorDestroyEmulator(w->emulator) == S_OK);
+    CHECK(WHvEmulatorCreateEmulator(&successor_callbacks, &w->successor) == S_OK);
+    w->destroy_in_callback = false;
+}
 
 /* Common entry of every callback: the Context is ours, nothing runs after a failure, and
  * this call may be the one chosen to fail (or the budget is spent). */
@@ -61,6 +127,8 @@ static bool enter(struct world *w, VOID *context, enum callback_kind kind)
     CHECK(context == current);
     CHECK(w->failed == CB_NONE);
     w->callbacks++;
+    if (w->destroy_in_callback)
+        destroy_in_flight(w);
     if (w->callbacks == w->fail_at || w->callbacks > CALLBACK_BUDGET) {
         if (kind != CB_RAM)
             w->failed = kind;
@@ -145,6 +213,9 @@ static HRESULT CALLBACK translate(VOID *context, WHV_GUEST_VIRTUAL_ADDRESS gva,
     } else if (answer == WORLD_TRANSLATE_RAW_GPA) {
         *gpa = fuzz_take(&w->stream, 8);
         w->unaligned_gpa_returned |= (*gpa & (PAGE_SIZE - 1)) != 0;
+        /* all ones is what an unwritten GPA holds: it fails closed as a refused
+         * translation (docs/semantics.md) */
+        w->translation_refused |= *gpa == UINT64_MAX;
     } else if (answer != WORLD_TRANSLATE_IDENTITY) {
         *result = (WHV_TRANSLATE_GVA_RESULT_CODE)answer;
         w->translation_refused |= answer == WHvTranslateGvaResultGpaIllegalOverlayAccess ||
@@ -242,79 +313,146 @@ static void select_vendor(WHV_EMULATOR_HANDLE emulator, const struct fuzz_emulat
     CHECK(whvemu_set_option(emulator, WHVEMU_OPTION_VENDOR, vendor) == S_OK);
 }
 
+/* The vCPU of the input: a mode's defaults and raw register values, or a structured one. */
+static void build_vcpu(struct world *w, const struct fuzz_emulate_header *h)
+{
+    bool structured = h->flags & FUZZ_FLAG_STRUCTURED;
+
+    if (structured)
+        structured_vcpu(&w->vcpu, h->exec_state_xor, h->port);
+    else
+        vcpu_set_defaults(&w->vcpu, (enum vcpu_mode)((h->flags & FUZZ_FLAG_MODE_MASK) >>
+                                                     FUZZ_FLAG_MODE_SHIFT));
+    for (uint64_t i = 0; i < h->reg_count; i++) {
+        uint64_t index = fuzz_take(&w->stream, 1);
+        uint64_t low = fuzz_take(&w->stream, 8), high = fuzz_take(&w->stream, 8);
+        if (structured) {
+            structured_override(&w->vcpu, index, low, high);
+        } else {
+            WHV_REGISTER_VALUE *v = &w->vcpu.regs[index % reg_table_count];
+            v->Reg128.Low64 = low;
+            v->Reg128.High64 = high;
+        }
+    }
+}
+
+static void build_exit(const struct world *w, const struct fuzz_emulate_header *h,
+                       WHV_VP_EXIT_CONTEXT *vp)
+{
+    if (h->flags & FUZZ_FLAG_STRUCTURED) {
+        structured_exit(&w->vcpu, h->exec_state_xor, vp);
+        return;
+    }
+    vcpu_exit_context(&w->vcpu, h->length_cr8 & 0xf, vp);
+    vp->Cr8 = (UINT8)(h->length_cr8 >> 4);
+    vp->ExecutionState.AsUINT16 ^= (UINT16)h->exec_state_xor;
+}
+
+/* The emulator with the input's whvemu.h options. */
+static WHV_EMULATOR_HANDLE create_emulator(const struct fuzz_emulate_header *h)
+{
+    WHV_EMULATOR_HANDLE emulator = NULL;
+    uint64_t budget = h->options >> FUZZ_OPTION_REP_BUDGET_SHIFT;
+
+    CHECK(WHvEmulatorCreateEmulator(&callbacks, &emulator) == S_OK);
+    CHECK(emulator != NULL);
+    select_vendor(emulator, h);
+    if (budget)
+        CHECK(whvemu_set_option(emulator, WHVEMU_OPTION_REP_BUDGET,
+                                budget == FUZZ_REP_TO_COMPLETION ? WHVEMU_REP_TO_COMPLETION
+                                                                 : budget) == S_OK);
+    if (h->options & FUZZ_OPTION_RAM_CALLBACK)
+        CHECK(whvemu_set_ram_callback(emulator, ram_page) == S_OK);
+    return emulator;
+}
+
+static HRESULT try_io(struct world *w, const struct fuzz_emulate_header *h,
+                      const WHV_VP_EXIT_CONTEXT *vp, enum fuzz_bad_argument bad,
+                      WHV_EMULATOR_STATUS *status)
+{
+    WHV_X64_IO_PORT_ACCESS_CONTEXT io;
+
+    memset(&io, 0, sizeof io);
+    if (h->flags & FUZZ_FLAG_STRUCTURED) {
+        structured_io(h->exec_state_xor, h->bytes_low, (uint16_t)h->port, h->byte_count, &io);
+    } else {
+        io.InstructionByteCount = (UINT8)h->byte_count;
+        copy_instruction_bytes(h, io.InstructionBytes);
+        io.AccessInfo.AsUINT32 = (UINT32)h->access_info;
+        io.PortNumber = (UINT16)h->port;
+    }
+    io.Rax = vcpu_reg(&w->vcpu, WHvX64RegisterRax)->Reg64;
+    io.Rcx = vcpu_reg(&w->vcpu, WHvX64RegisterRcx)->Reg64;
+    io.Rsi = vcpu_reg(&w->vcpu, WHvX64RegisterRsi)->Reg64;
+    io.Rdi = vcpu_reg(&w->vcpu, WHvX64RegisterRdi)->Reg64;
+    io.Ds = vcpu_reg(&w->vcpu, WHvX64RegisterDs)->Segment;
+    io.Es = vcpu_reg(&w->vcpu, WHvX64RegisterEs)->Segment;
+    return WHvEmulatorTryIoEmulation(w->emulator, w, bad == FUZZ_NULL_VP_CONTEXT ? NULL : vp,
+                                     bad == FUZZ_NULL_ACCESS_CONTEXT ? NULL : &io,
+                                     bad == FUZZ_NULL_STATUS ? NULL : status);
+}
+
+static HRESULT try_mmio(struct world *w, const struct fuzz_emulate_header *h,
+                        const WHV_VP_EXIT_CONTEXT *vp, enum fuzz_bad_argument bad,
+                        WHV_EMULATOR_STATUS *status)
+{
+    WHV_MEMORY_ACCESS_CONTEXT mmio;
+    bool structured = h->flags & FUZZ_FLAG_STRUCTURED;
+
+    memset(&mmio, 0, sizeof mmio);
+    mmio.InstructionByteCount = (UINT8)(structured ? h->byte_count % 17 : h->byte_count);
+    copy_instruction_bytes(h, mmio.InstructionBytes);
+    mmio.AccessInfo.AsUINT32 =
+        structured ? structured_mmio_access(h->access_info) : (UINT32)h->access_info;
+    mmio.Gpa = h->gpa;
+    mmio.Gva = h->gva;
+    return WHvEmulatorTryMmioEmulation(w->emulator, w, bad == FUZZ_NULL_VP_CONTEXT ? NULL : vp,
+                                       bad == FUZZ_NULL_ACCESS_CONTEXT ? NULL : &mmio,
+                                       bad == FUZZ_NULL_STATUS ? NULL : status);
+}
+
+/* Destroy what the input created: the emulator, or the one created in its slot from a
+ * callback, whose destroyed predecessor must stay dead. */
+static void destroy_emulators(struct world *w)
+{
+    if (w->successor) {
+        CHECK(WHvEmulatorDestroyEmulator(w->emulator) == E_INVALIDARG);
+        CHECK(WHvEmulatorDestroyEmulator(w->successor) == S_OK);
+    } else {
+        CHECK(WHvEmulatorDestroyEmulator(w->emulator) == S_OK);
+    }
+    for (unsigned i = 0; i < w->ram_count; i++)
+        free(w->ram[i]);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct world w;
     struct fuzz_emulate_header h;
+    WHV_VP_EXIT_CONTEXT vp;
+    WHV_EMULATOR_STATUS status = { .AsUINT32 = 0 };
+    enum fuzz_bad_argument bad;
+    HRESULT hr;
+
     memset(&w, 0, sizeof w);
     w.stream.data = data;
     w.stream.size = size;
     fuzz_read_header(&w.stream, &h);
-
-    vcpu_set_defaults(&w.vcpu,
-                      (enum vcpu_mode)((h.flags & FUZZ_FLAG_MODE_MASK) >> FUZZ_FLAG_MODE_SHIFT));
-    for (uint64_t i = 0; i < h.reg_count; i++) {
-        WHV_REGISTER_VALUE *v = &w.vcpu.regs[fuzz_take(&w.stream, 1) % reg_table_count];
-        v->Reg128.Low64 = fuzz_take(&w.stream, 8);
-        v->Reg128.High64 = fuzz_take(&w.stream, 8);
-    }
+    build_vcpu(&w, &h);
+    build_exit(&w, &h, &vp);
     w.fail_at = (unsigned)h.fail_at;
     w.failed = CB_NONE;
+    w.emulator = create_emulator(&h);
+    w.destroy_in_callback = (h.flags & FUZZ_FLAG_DESTROY_IN_CALLBACK) != 0;
     current = &w;
 
-    WHV_VP_EXIT_CONTEXT vp;
-    vcpu_exit_context(&w.vcpu, h.length_cr8 & 0xf, &vp);
-    vp.Cr8 = (UINT8)(h.length_cr8 >> 4);
-    vp.ExecutionState.AsUINT16 ^= (UINT16)h.exec_state_xor;
-
-    WHV_EMULATOR_HANDLE emulator = NULL;
-    CHECK(WHvEmulatorCreateEmulator(&callbacks, &emulator) == S_OK);
-    CHECK(emulator != NULL);
-    select_vendor(emulator, &h);
-    CHECK(whvemu_set_option(emulator, WHVEMU_OPTION_REP_BUDGET,
-                            h.options >> FUZZ_OPTION_REP_BUDGET_SHIFT) == S_OK);
-    if (h.options & FUZZ_OPTION_RAM_CALLBACK)
-        CHECK(whvemu_set_ram_callback(emulator, ram_page) == S_OK);
-
-    enum fuzz_bad_argument bad = (enum fuzz_bad_argument)((h.flags & FUZZ_FLAG_BAD_ARG_MASK) >>
-                                                          FUZZ_FLAG_BAD_ARG_SHIFT);
-    const WHV_VP_EXIT_CONTEXT *vp_arg = bad == FUZZ_NULL_VP_CONTEXT ? NULL : &vp;
-    WHV_EMULATOR_STATUS status = { .AsUINT32 = 0 };
-    WHV_EMULATOR_STATUS *status_arg = bad == FUZZ_NULL_STATUS ? NULL : &status;
-    HRESULT hr;
-    if (h.flags & FUZZ_FLAG_IO) {
-        WHV_X64_IO_PORT_ACCESS_CONTEXT io;
-        memset(&io, 0, sizeof io);
-        io.InstructionByteCount = (UINT8)h.byte_count;
-        copy_instruction_bytes(&h, io.InstructionBytes);
-        io.AccessInfo.AsUINT32 = (UINT32)h.access_info;
-        io.PortNumber = (UINT16)h.port;
-        io.Rax = vcpu_reg(&w.vcpu, WHvX64RegisterRax)->Reg64;
-        io.Rcx = vcpu_reg(&w.vcpu, WHvX64RegisterRcx)->Reg64;
-        io.Rsi = vcpu_reg(&w.vcpu, WHvX64RegisterRsi)->Reg64;
-        io.Rdi = vcpu_reg(&w.vcpu, WHvX64RegisterRdi)->Reg64;
-        io.Ds = vcpu_reg(&w.vcpu, WHvX64RegisterDs)->Segment;
-        io.Es = vcpu_reg(&w.vcpu, WHvX64RegisterEs)->Segment;
-        hr = WHvEmulatorTryIoEmulation(emulator, &w, vp_arg,
-                                       bad == FUZZ_NULL_ACCESS_CONTEXT ? NULL : &io, status_arg);
-    } else {
-        WHV_MEMORY_ACCESS_CONTEXT mmio;
-        memset(&mmio, 0, sizeof mmio);
-        mmio.InstructionByteCount = (UINT8)h.byte_count;
-        copy_instruction_bytes(&h, mmio.InstructionBytes);
-        mmio.AccessInfo.AsUINT32 = (UINT32)h.access_info;
-        mmio.Gpa = h.gpa;
-        mmio.Gva = h.gva;
-        hr = WHvEmulatorTryMmioEmulation(emulator, &w, vp_arg,
-                                         bad == FUZZ_NULL_ACCESS_CONTEXT ? NULL : &mmio,
-                                         status_arg);
-    }
-    CHECK(WHvEmulatorDestroyEmulator(emulator) == S_OK);
+    bad = (enum fuzz_bad_argument)((h.flags & FUZZ_FLAG_BAD_ARG_MASK) >> FUZZ_FLAG_BAD_ARG_SHIFT);
+    hr = h.flags & FUZZ_FLAG_IO ? try_io(&w, &h, &vp, bad, &status)
+                                : try_mmio(&w, &h, &vp, bad, &status);
     current = NULL;
-    for (unsigned i = 0; i < w.ram_count; i++)
-        free(w.ram[i]);
+    destroy_emulators(&w);
 
     CHECK(hr == S_OK || hr == E_INVALIDARG);
     if (bad != FUZZ_ARGS_VALID)
@@ -323,5 +461,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(w.callbacks == 0);
     else
         check_status(&w, &vp, status);
+    if ((h.options >> FUZZ_OPTION_REP_BUDGET_SHIFT) == 0)
+        CHECK(w.callbacks <= DEFAULT_OPTIONS_MAX_CALLBACKS);
     return 0;
 }

@@ -49,8 +49,14 @@ struct seed {
     struct reg_assignment regs[4];
     const char *world;            /* the callbacks' answers, hex (emulate_input.h) */
     unsigned options;             /* FUZZ_OPTION_* */
-    bool default_vendor;          /* FUZZ_FLAG_VENDOR_DEFAULT */
+    unsigned more_flags;          /* FUZZ_FLAG_STRUCTURED (exec_state_xor is then the shape,
+                                   * for I/O the first byte selects the instruction),
+                                   * FUZZ_FLAG_DESTROY_IN_CALLBACK, FUZZ_FLAG_VENDOR_DEFAULT */
+    unsigned rip_offset;          /* structured MMIO: RIP's offset in its page */
 };
+
+#define STRUCTURED FUZZ_FLAG_STRUCTURED
+#define CPL3 (3u << FUZZ_SHAPE_CPL_SHIFT)
 
 /* "no bytes given" needs its own marker since 0 means "all". */
 #define NONE_GIVEN (-1)
@@ -89,9 +95,9 @@ static const struct seed seeds[] = {
       { { "rbx", 0x10000 } }, "00 00 00 00", FUZZ_OPTION_VENDOR_AMD },
     /* the default vendor: the integer operations run on the host */
     { "host_bsr_flags", VCPU_LONG64, false, "48 0f bd 03", 0, VOUCHED_READ, 0x10000, 0, 0, 0,
-      { { "rbx", 0x10000 }, { "rflags", 0x8d7 } }, "00 00 00 00 00 00 00 00", 0, true },
+      { { "rbx", 0x10000 }, { "rflags", 0x8d7 } }, "00 00 00 00 00 00 00 00", 0, FUZZ_FLAG_VENDOR_DEFAULT },
     { "host_div_byte", VCPU_LONG64, false, "f6 33", 0, VOUCHED_READ, 0x10000, 0, 0, 0,
-      { { "rbx", 0x10000 }, { "rax", 0x1234 } }, "35", 0, true },
+      { { "rbx", 0x10000 }, { "rax", 0x1234 } }, "35", 0, FUZZ_FLAG_VENDOR_DEFAULT },
     { "rep_movsb_endless", VCPU_LONG64, false, "f3 a4", 0, VOUCHED_WRITE, 0x10000, 0, 0, 0,
       { { "rcx", UINT64_MAX }, { "rsi", 0x20000 }, { "rdi", 0x10000 } }, "" },
     { "rep_movsq_backward", VCPU_LONG64, false, "f3 48 a5", 0, VOUCHED_READ, 0x20ff8, 0, 0, 0,
@@ -162,6 +168,43 @@ static const struct seed seeds[] = {
       { { "rdx", 0x1f0 }, { "rcx", 4 }, { "rdi", 0x1000 } }, "00 11 11 00 00 22 22 00 00" },
     { "io_fail_port", VCPU_LONG64, true, "ec", 0, IO_INFO(0, 1, 0, 0), 0x60, 1, 0, 0,
       { { "rdx", 0x60 } }, "" },
+    { "destroy_in_callback", VCPU_LONG64, false, "8b 03", 0, VOUCHED_READ, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 } }, "78 56 34 12", 0, FUZZ_FLAG_DESTROY_IN_CALLBACK },
+    /* structured mode: one load per CPU mode, then port I/O and REP in a few; for port I/O
+     * the byte is the instruction selector, and 16 given bytes means all of them */
+    { "s_real_mov", 0, false, "8b 07", 0, VOUCHED_READ, 0x10, 0, FUZZ_MODE_REAL, 0,
+      { { "rbx", 0x10 } }, "5a 00", 0, STRUCTURED },
+    { "s_v86_mov", 0, false, "8b 07", 0, VOUCHED_READ, 0x10, 0, FUZZ_MODE_V86, 0,
+      { { "rbx", 0x10 } }, "5a 00", 0, STRUCTURED },
+    { "s_prot16_mov", 0, false, "8b 07", 0, VOUCHED_READ, 0x10, 0, FUZZ_MODE_PROT16, 0,
+      { { "rbx", 0x10 } }, "5a 00", 0, STRUCTURED },
+    { "s_prot32_mov", 0, false, "8b 03", 0, VOUCHED_READ, 0xfee00020, 0, FUZZ_MODE_PROT32 | CPL3,
+      0, { { "rbx", 0xfee00020 } }, "01 02 03 04", 0, STRUCTURED },
+    { "s_prot32_paged_mov", 0, false, "8b 03", 0, UNVOUCHED_READ, 0x10000, 0,
+      FUZZ_MODE_PROT32_PAGED | FUZZ_SHAPE_PAE, 0, { { "rbx", 0x10000 } }, "00 01 02 03 04", 0,
+      STRUCTURED },
+    { "s_long64_mov", 0, false, "48 8b 03", 0, UNVOUCHED_READ, 0x10000, 0,
+      FUZZ_MODE_LONG64 | CPL3 | FUZZ_SHAPE_SMEP_SMAP, 0, { { "rbx", 0x10000 } },
+      "00 01 02 03 04 05 06 07 08", 0, STRUCTURED },
+    { "s_compat32_mov", 0, false, "8b 03", 0, VOUCHED_READ, 0x10000, 0, FUZZ_MODE_COMPAT32, 0,
+      { { "rbx", 0x10000 } }, "01 02 03 04", 0, STRUCTURED },
+    { "s_compat16_mov", 0, false, "8b 07", 0, VOUCHED_READ, 0x10, 0, FUZZ_MODE_COMPAT16, 0,
+      { { "rbx", 0x10 } }, "5a 00", 0, STRUCTURED },
+    { "s_long64_fetch_page_end", 0, false, "48 8b 43 08", NONE_GIVEN, VOUCHED_READ, 0x10008, 0,
+      FUZZ_MODE_LONG64, 0, { { "rbx", 0x10000 } },
+      "00 48 8b 43 00 08 00 00 00 00 00 00 00 00 00 00 00 01 02 03 04 05 06 07 08", 0,
+      STRUCTURED, 0xffd },
+    { "s_real_unreal_rep_stosb", 0, false, "67 f3 aa", 0, VOUCHED_WRITE, 0, 0, FUZZ_MODE_REAL, 0,
+      { { "rcx", 0xffffffff }, { "rdi", 0 } }, "", FUZZ_OPTION_RAM_CALLBACK, STRUCTURED },
+    { "s_long64_rep_movsb_endless", 0, false, "f3 a4", 0, VOUCHED_WRITE, 0x10000, 0,
+      FUZZ_MODE_LONG64, 0, { { "rcx", UINT64_MAX }, { "rsi", 0x20000 }, { "rdi", 0x10000 } }, "",
+      0, STRUCTURED },
+    { "s_v86_rep_outsb", 0, true, "4a", 16, 0, 0x3f8, 0, FUZZ_MODE_V86, 0,
+      { { "rcx", 3 }, { "rsi", 0x100 } }, "66 00 00 00 00 41 42 43", 0, STRUCTURED },
+    { "s_prot32_in_dx", 0, true, "05", 16, 0, 0xcfc, 0, FUZZ_MODE_PROT32 | CPL3, 0,
+      { { "rax", 0 } }, "66 00 00 00 00 00", 0, STRUCTURED },
+    { "s_compat16_out_imm8", 0, true, "13", 16, 0, 0x80, 0, FUZZ_MODE_COMPAT16, 0,
+      { { "rax", 0x1234 } }, "", 0, STRUCTURED },
 };
 
 /* Instruction encodings beyond the seeds above: one per opcode map and encoding class. */
@@ -226,8 +269,7 @@ static size_t encode_seed(const struct seed *s, uint8_t *out)
     size_t byte_count = parse_hex(s->bytes, bytes, sizeof bytes);
     struct fuzz_emulate_header h = { 0 };
     h.flags = (s->io ? FUZZ_FLAG_IO : 0) | (uint64_t)s->mode << FUZZ_FLAG_MODE_SHIFT |
-              (uint64_t)s->bad << FUZZ_FLAG_BAD_ARG_SHIFT |
-              (s->default_vendor ? FUZZ_FLAG_VENDOR_DEFAULT : 0);
+              (uint64_t)s->bad << FUZZ_FLAG_BAD_ARG_SHIFT | s->more_flags;
     h.fail_at = s->fail_at;
     h.exec_state_xor = s->exec_state_xor;
     h.byte_count = s->given == NONE_GIVEN ? 0 : s->given ? (uint64_t)s->given : byte_count;
@@ -241,6 +283,7 @@ static size_t encode_seed(const struct seed *s, uint8_t *out)
     } else {
         h.gpa = s->address;
         h.gva = s->address;
+        h.port = s->rip_offset;
     }
     h.options = s->options;
     while (h.reg_count < 4 && s->regs[h.reg_count].name)
@@ -299,7 +342,9 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
         size_t size = encode_seed(&seeds[i], buffer);
         write_file(argv[1], "fuzz_emulate", seeds[i].name, buffer, size);
-        bool seen = false;   /* several exits share an instruction: one decode seed each */
+        /* several exits share an instruction: one decode seed each; a structured port-I/O
+         * seed's byte selects an instruction, it is none */
+        bool seen = seeds[i].io && (seeds[i].more_flags & STRUCTURED);
         for (size_t j = 0; j < i; j++)
             seen |= strcmp(seeds[j].bytes, seeds[i].bytes) == 0;
         if (!seen) {

@@ -35,9 +35,13 @@ WHVEMU_API int whvemu_format(unsigned bits, const uint8_t *bytes, size_t avail, 
 /* ---- per-emulator options ---- */
 
 typedef enum WHVEMU_OPTION {
-    /* REP iterations per call. 0 (the default) completes a REP instruction in one call, as
-     * the SDK documents; N > 0 stops after N iterations with the instruction left
-     * resumable (RIP unchanged, RCX/RSI/RDI advanced), so a VMM can bound latency. */
+    /* REP iterations per call: N > 0 stops a REP string instruction after N iterations
+     * when more remain, with the instruction left resumable (RIP unchanged, RCX/RSI/RDI
+     * advanced, RFLAGS.RF set) and EmulationSuccessful: the guest re-executes it and the next
+     * exit continues, as KVM, Xen and OpenVMM do. The default, WHVEMU_REP_BUDGET_DEFAULT,
+     * bounds the work of every call (docs/semantics.md states the worst case).
+     * WHVEMU_REP_TO_COMPLETION (0) completes a REP in one call, however long that takes:
+     * `rep stosq` with RCX = 2^64-1 then runs until a callback fails. */
     WHVEMU_OPTION_REP_BUDGET = 1,
     /* Whose behaviour to reproduce where the manuals leave it open or CPUs differ (flags the
      * manuals call undefined, a few corner cases): a WHVEMU_VENDOR value, by default
@@ -45,6 +49,10 @@ typedef enum WHVEMU_OPTION {
      * natively. docs/flags.md. */
     WHVEMU_OPTION_VENDOR = 2,
 } WHVEMU_OPTION;
+
+/* Values of WHVEMU_OPTION_REP_BUDGET. */
+#define WHVEMU_REP_BUDGET_DEFAULT 4096u
+#define WHVEMU_REP_TO_COMPLETION 0u
 
 typedef enum WHVEMU_VENDOR {
     /* Portable C profiles of Intel and of AMD CPUs (docs/flags.md says where each value

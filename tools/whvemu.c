@@ -66,7 +66,8 @@ static const char usage_text[] =
     "                      io, memory, get, set or translate\n"
     "whvemu.h extensions:\n"
     "  --ram-page GPA      install the RAM callback; it maps this page (repeatable)\n"
-    "  --rep-budget N      at most N REP iterations per call (0: run to completion)\n"
+    "  --rep-budget N      at most N REP iterations per call (default 4096; 0: run to\n"
+    "                      completion)\n"
     "  --vendor host|intel|amd  where the manuals leave results open: this CPU's\n"
     "                      behaviour (the default) or the Intel / AMD C profile\n"
     "\n"
@@ -232,6 +233,7 @@ struct scenario {
     bool interruption_pending, interrupt_shadow;
     bool exec_state_given;
     uint16_t exec_state;
+    bool rep_budget_given;
     uint64_t rep_budget;
     bool vendor_given;
     WHVEMU_VENDOR vendor;
@@ -543,8 +545,10 @@ static bool apply_option(struct scenario *s, const char *option, const char *val
         g->ram_pages[g->ram_page_count++] = number & ~(uint64_t)(GUEST_PAGE_SIZE - 1);
         return true;
     }
-    if (strcmp(option, "--rep-budget") == 0)
+    if (strcmp(option, "--rep-budget") == 0) {
+        s->rep_budget_given = true;
         return parse_number_option(option, value, UINT64_MAX, &s->rep_budget);
+    }
     if (strcmp(option, "--vendor") == 0) {
         static const char *const vendors[] = { [WHVEMU_VENDOR_INTEL] = "intel",
                                                [WHVEMU_VENDOR_AMD] = "amd",
@@ -956,8 +960,8 @@ static bool build_io_exit(struct scenario *s, const char *text, size_t given,
 /* The whvemu.h options the command line asked for. */
 static bool configure_extensions(const struct scenario *s, WHV_EMULATOR_HANDLE emulator)
 {
-    if (s->rep_budget && whvemu_set_option(emulator, WHVEMU_OPTION_REP_BUDGET,
-                                           s->rep_budget) != S_OK) {
+    if (s->rep_budget_given && whvemu_set_option(emulator, WHVEMU_OPTION_REP_BUDGET,
+                                                 s->rep_budget) != S_OK) {
         fprintf(stderr, "whvemu: --rep-budget %" PRIu64 " refused\n", s->rep_budget);
         return false;
     }

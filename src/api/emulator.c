@@ -53,9 +53,11 @@ HRESULT emu_set_registers(struct vcpu *cpu, const WHV_REGISTER_NAME *names, uint
 HRESULT emu_translate(struct vcpu *cpu, uint64_t gva_page, WHV_TRANSLATE_GVA_FLAGS flags,
                       WHV_TRANSLATE_GVA_RESULT_CODE *result, uint64_t *gpa_page)
 {
-    WHV_GUEST_PHYSICAL_ADDRESS gpa = 0;
+    /* outputs the callback leaves unwritten must fail closed, not mean success at GPA 0 */
+    WHV_GUEST_PHYSICAL_ADDRESS gpa = TRANSLATE_GPA_NOT_WRITTEN;
     HRESULT hr;
 
+    *result = TRANSLATE_RESULT_NOT_WRITTEN;
     if (cpu_broken(cpu))
         return E_FAIL;
     hr = note(cpu, cpu->emu->callbacks.WHvEmulatorTranslateGvaPage(cpu->context, gva_page, flags,
@@ -93,6 +95,8 @@ uint8_t *emu_ram_page(struct vcpu *cpu, uint64_t gpa_page, bool write)
 HRESULT WINAPI WHvEmulatorCreateEmulator(const WHV_EMULATOR_CALLBACKS *Callbacks,
                                          WHV_EMULATOR_HANDLE *Emulator)
 {
+    struct emulator emu;
+
     if (!Callbacks || !Emulator || Callbacks->Size != sizeof(WHV_EMULATOR_CALLBACKS) ||
         Callbacks->Reserved != 0 || !Callbacks->WHvEmulatorIoPortCallback ||
         !Callbacks->WHvEmulatorMemoryCallback ||
@@ -100,7 +104,12 @@ HRESULT WINAPI WHvEmulatorCreateEmulator(const WHV_EMULATOR_CALLBACKS *Callbacks
         !Callbacks->WHvEmulatorSetVirtualProcessorRegisters ||
         !Callbacks->WHvEmulatorTranslateGvaPage)
         return E_INVALIDARG;
-    return handle_create(Callbacks, Emulator);
+    /* prepared here, so that the handle table's lock covers only claiming a slot */
+    memset(&emu, 0, sizeof emu);
+    emu.callbacks = *Callbacks;
+    emu.rep_budget = WHVEMU_REP_BUDGET_DEFAULT;
+    emu.vendor = WHVEMU_VENDOR_HOST;
+    return handle_create(&emu, Emulator);
 }
 
 HRESULT WINAPI WHvEmulatorDestroyEmulator(WHV_EMULATOR_HANDLE Emulator)
@@ -110,10 +119,14 @@ HRESULT WINAPI WHvEmulatorDestroyEmulator(WHV_EMULATOR_HANDLE Emulator)
 
 /* ---- one emulation call ---- */
 
-static void vcpu_init(struct vcpu *cpu, const struct emulator *emu, void *context,
-                      const WHV_VP_EXIT_CONTEXT *exit)
+/* The call works on its own copy of the emulator (callbacks, options): a callback may
+ * destroy the handle, and a create may then reuse its slot, without the rest of the call
+ * going to another emulator's callbacks (docs/semantics.md). */
+static void vcpu_init(struct vcpu *cpu, struct emulator *copy, const struct emulator *emu,
+                      void *context, const WHV_VP_EXIT_CONTEXT *exit)
 {
-    cpu->emu = emu;
+    *copy = *emu;
+    cpu->emu = copy;
     cpu->context = context;
     cpu->exit = exit;
     cpu->status.AsUINT32 = 0;
@@ -269,12 +282,6 @@ static void finish(struct vcpu *cpu, enum exec_result r)
         cpu->status.EmulationSuccessful = 1;
 }
 
-static bool exit_context_valid(const WHV_VP_EXIT_CONTEXT *vp)
-{
-    return vp->ExecutionState.Reserved0 == 0 && vp->ExecutionState.Reserved1 == 0 &&
-           vp->Reserved == 0 && vp->Reserved2 == 0;
-}
-
 HRESULT WINAPI WHvEmulatorTryMmioEmulation(WHV_EMULATOR_HANDLE Emulator, VOID *Context,
                                            const WHV_VP_EXIT_CONTEXT *VpContext,
                                            const WHV_MEMORY_ACCESS_CONTEXT *MmioInstructionContext,
@@ -282,21 +289,25 @@ HRESULT WINAPI WHvEmulatorTryMmioEmulation(WHV_EMULATOR_HANDLE Emulator, VOID *C
 {
     const struct emulator *emu = handle_lookup(Emulator);
     const WHV_MEMORY_ACCESS_CONTEXT *mmio = MmioInstructionContext;
+    WHV_MEMORY_ACCESS_TYPE type;
+    struct emulator call_emu;
     struct vcpu cpu;
 
-    if (!emu || !VpContext || !mmio || !EmulatorReturnStatus || !exit_context_valid(VpContext) ||
-        mmio->InstructionByteCount > sizeof mmio->InstructionBytes ||
-        mmio->Reserved[0] || mmio->Reserved[1] || mmio->Reserved[2] ||
-        mmio->AccessInfo.AccessType > WHvMemoryAccessExecute || mmio->AccessInfo.Reserved)
+    /* Reserved fields are the hypervisor's, ignored (docs/semantics.md). */
+    if (!emu || !VpContext || !mmio || !EmulatorReturnStatus ||
+        mmio->InstructionByteCount > sizeof mmio->InstructionBytes)
         return E_INVALIDARG;
 
-    vcpu_init(&cpu, emu, Context, VpContext);
+    vcpu_init(&cpu, &call_emu, emu, Context, VpContext);
     if (VpContext->ExecutionState.InterruptionPending) {
         cpu.status.InterruptCausedIntercept = 1;
     } else {
-        if (mmio->AccessInfo.GvaValid && mmio->AccessInfo.AccessType != WHvMemoryAccessExecute)
-            mmu_seed(&cpu, mmio->Gva, mmio->Gpa,
-                     mmio->AccessInfo.AccessType == WHvMemoryAccessWrite);
+        /* the exit's translation is only a shortcut: without a known read or write access
+         * type (execute, or a value no hypervisor defines yet) it is not used */
+        type = (WHV_MEMORY_ACCESS_TYPE)mmio->AccessInfo.AccessType;
+        if (mmio->AccessInfo.GvaValid &&
+            (type == WHvMemoryAccessRead || type == WHvMemoryAccessWrite))
+            mmu_seed(&cpu, mmio->Gva, mmio->Gpa, type == WHvMemoryAccessWrite);
         finish(&cpu, emulate(&cpu, mmio->InstructionBytes, mmio->InstructionByteCount, NULL));
     }
     *EmulatorReturnStatus = cpu.status;
@@ -311,18 +322,18 @@ HRESULT WINAPI WHvEmulatorTryIoEmulation(WHV_EMULATOR_HANDLE Emulator, VOID *Con
     const struct emulator *emu = handle_lookup(Emulator);
     const WHV_X64_IO_PORT_ACCESS_CONTEXT *io = IoInstructionContext;
     unsigned size;
+    struct emulator call_emu;
     struct vcpu cpu;
 
-    if (!emu || !VpContext || !io || !EmulatorReturnStatus || !exit_context_valid(VpContext) ||
-        io->InstructionByteCount > sizeof io->InstructionBytes ||
-        io->Reserved[0] || io->Reserved[1] || io->Reserved[2] || io->AccessInfo.Reserved ||
-        io->Reserved2[0] || io->Reserved2[1] || io->Reserved2[2])
+    /* Reserved fields are the hypervisor's, ignored (docs/semantics.md). */
+    if (!emu || !VpContext || !io || !EmulatorReturnStatus ||
+        io->InstructionByteCount > sizeof io->InstructionBytes)
         return E_INVALIDARG;
     size = io->AccessInfo.AccessSize;
     if (size != 1 && size != 2 && size != 4)
         return E_INVALIDARG;
 
-    vcpu_init(&cpu, emu, Context, VpContext);
+    vcpu_init(&cpu, &call_emu, emu, Context, VpContext);
     if (VpContext->ExecutionState.InterruptionPending) {
         cpu.status.InterruptCausedIntercept = 1;
     } else {

@@ -13,6 +13,12 @@ struct emulator {
     WHVEMU_RAM_CALLBACK ram_page;    /* whvemu_set_ram_callback; NULL: none */
 };
 
+/* What emu_translate's outputs hold when the translate callback did not write them: a
+ * result code no hypervisor gives and a GPA that cannot be a page, both of which the MMU
+ * refuses (TranslateGvaPageCallbackFailed). */
+#define TRANSLATE_RESULT_NOT_WRITTEN ((WHV_TRANSLATE_GVA_RESULT_CODE)0x7fffffff)
+#define TRANSLATE_GPA_NOT_WRITTEN UINT64_MAX
+
 HRESULT emu_get_registers(struct vcpu *cpu, const WHV_REGISTER_NAME *names, uint32_t count,
                           WHV_REGISTER_VALUE *values);
 HRESULT emu_set_registers(struct vcpu *cpu, const WHV_REGISTER_NAME *names, uint32_t count,

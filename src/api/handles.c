@@ -1,111 +1,200 @@
 /* Emulator handles. A WHV_EMULATOR_HANDLE is not a pointer but a slot number and a
  * generation: slots live in chunks that are never returned to the system, so any handle
  * value - stale, destroyed, foreign or garbage - can be checked without touching freed
- * memory. Create and destroy take a spin lock (they are rare); lookups take none. */
+ * memory. Lookups take no lock. Create and destroy take a spin lock for the few stores
+ * that claim or release a slot, nothing more: the emulator is prepared before, a new chunk
+ * is allocated outside it, and free slots are a list, not a scan.
+ *
+ * A slot's generation is odd while it is in use and counts up at every create and destroy.
+ * When it has used its last odd value the slot is retired for good rather than wrapped
+ * around, so a stale handle can never become valid again. */
 #include "api/handles.h"
 
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define SLOTS_PER_CHUNK 64u
 #define MAX_CHUNKS 1024u /* 65,536 live emulators */
+#define MAX_SLOTS (SLOTS_PER_CHUNK * MAX_CHUNKS)
+#define NO_SLOT UINT32_MAX
+
+/* A handle is generation << INDEX_BITS | slot index; the generation is odd, so no handle is
+ * NULL. Where a pointer has 32 bits only 16 remain for the generation. tests/api builds this
+ * file with HANDLE_GENERATION_BITS 3 to exhaust a slot in a few cycles. */
+#define INDEX_BITS 16u
+#if !defined(HANDLE_GENERATION_BITS)
+#if UINTPTR_MAX > 0xffffffffu
+#define HANDLE_GENERATION_BITS 32u
+#else
+#define HANDLE_GENERATION_BITS 16u
+#endif
+#endif
+#define HANDLE_SHIFT (UINTPTR_MAX > 0xffffffffu ? 32u : INDEX_BITS)
+#define LAST_GENERATION ((uint32_t)((UINT64_C(1) << HANDLE_GENERATION_BITS) - 1u))
+
+/* Atomics: C11 <stdatomic.h>, or on Windows the Interlocked functions, which every Windows
+ * compiler has (MSVC's C mode may lack <stdatomic.h>). Both give the acquire/release
+ * ordering below; Interlocked calls are full barriers. */
+#if defined(_WIN32)
+#include <windows.h>
+typedef volatile LONG atomic_u32;
+typedef volatile LONG spin_lock;
+#define SPIN_LOCK_INIT 0
+#define ATOMIC_CHUNK(name) PVOID volatile name
+
+static uint32_t load_acquire(atomic_u32 *p) { return (uint32_t)InterlockedCompareExchange(p, 0, 0); }
+static void store_release(atomic_u32 *p, uint32_t v) { InterlockedExchange(p, (LONG)v); }
+static void *load_chunk(PVOID volatile *p) { return InterlockedCompareExchangePointer(p, NULL, NULL); }
+static void store_chunk(PVOID volatile *p, void *c) { InterlockedExchangePointer(p, c); }
+static bool try_lock(spin_lock *l) { return InterlockedExchange(l, 1) == 0; }
+static void unlock(spin_lock *l) { InterlockedExchange(l, 0); }
+#else
+#include <stdatomic.h>
+typedef _Atomic uint32_t atomic_u32;
+typedef atomic_flag spin_lock;
+#define SPIN_LOCK_INIT ATOMIC_FLAG_INIT
+#define ATOMIC_CHUNK(name) _Atomic(void *) name
+
+static uint32_t load_acquire(atomic_u32 *p) { return atomic_load_explicit(p, memory_order_acquire); }
+static void store_release(atomic_u32 *p, uint32_t v) { atomic_store_explicit(p, v, memory_order_release); }
+static void *load_chunk(_Atomic(void *) *p) { return atomic_load_explicit(p, memory_order_acquire); }
+static void store_chunk(_Atomic(void *) *p, void *c) { atomic_store_explicit(p, c, memory_order_release); }
+static bool try_lock(spin_lock *l) { return !atomic_flag_test_and_set_explicit(l, memory_order_acquire); }
+static void unlock(spin_lock *l) { atomic_flag_clear_explicit(l, memory_order_release); }
+#endif
 
 struct slot {
     struct emulator emu;
-    _Atomic uint32_t generation; /* odd while in use */
+    atomic_u32 generation; /* odd while in use */
+    uint32_t next_free;    /* the free list, under the lock */
 };
 
-static _Atomic(struct slot *) chunks[MAX_CHUNKS];
-static atomic_flag table_lock = ATOMIC_FLAG_INIT;
+static ATOMIC_CHUNK(chunks[MAX_CHUNKS]);
+static spin_lock table_lock = SPIN_LOCK_INIT;
+/* Under the lock: the free list, and how many slots were ever handed out. */
+static uint32_t free_head = NO_SLOT;
+static uint32_t slots_used;
 
-static void lock(void)
+static void lock(spin_lock *l)
 {
-    while (atomic_flag_test_and_set_explicit(&table_lock, memory_order_acquire))
+    while (!try_lock(l))
         ;
-}
-
-static void unlock(void)
-{
-    atomic_flag_clear_explicit(&table_lock, memory_order_release);
 }
 
 static WHV_EMULATOR_HANDLE encode(uint32_t index, uint32_t generation)
 {
-    /* +1 so that no valid handle is NULL */
-    return (WHV_EMULATOR_HANDLE)(uintptr_t)(((uint64_t)generation << 32) | (index + 1u));
+    return (WHV_EMULATOR_HANDLE)(((uintptr_t)generation << HANDLE_SHIFT) | index);
 }
 
 static struct slot *slot_at(uint32_t index)
 {
     struct slot *chunk;
 
-    if (index / SLOTS_PER_CHUNK >= MAX_CHUNKS)
+    if (index >= MAX_SLOTS)
         return NULL;
-    chunk = atomic_load_explicit(&chunks[index / SLOTS_PER_CHUNK], memory_order_acquire);
+    chunk = load_chunk(&chunks[index / SLOTS_PER_CHUNK]);
     return chunk ? &chunk[index % SLOTS_PER_CHUNK] : NULL;
 }
 
-HRESULT handle_create(const WHV_EMULATOR_CALLBACKS *callbacks, WHV_EMULATOR_HANDLE *out)
+/* The slot of a live handle, or NULL. */
+static struct slot *live_slot(WHV_EMULATOR_HANDLE handle)
 {
-    HRESULT hr = E_OUTOFMEMORY;
+    uintptr_t value = (uintptr_t)handle;
+    uint32_t generation = (uint32_t)(value >> HANDLE_SHIFT);
+    struct slot *s;
 
-    lock();
-    for (uint32_t c = 0; c < MAX_CHUNKS; c++) {
-        struct slot *chunk = atomic_load_explicit(&chunks[c], memory_order_relaxed);
-        if (!chunk) {
-            chunk = calloc(SLOTS_PER_CHUNK, sizeof *chunk);
-            if (!chunk)
-                break;
-            atomic_store_explicit(&chunks[c], chunk, memory_order_release);
-        }
-        for (uint32_t i = 0; i < SLOTS_PER_CHUNK; i++) {
-            struct slot *s = &chunk[i];
-            uint32_t gen = atomic_load_explicit(&s->generation, memory_order_relaxed);
-            if (gen & 1)
-                continue;
-            memset(&s->emu, 0, sizeof s->emu);
-            s->emu.callbacks = *callbacks;
-            s->emu.vendor = WHVEMU_VENDOR_HOST;
-            gen += 1;
-            atomic_store_explicit(&s->generation, gen, memory_order_release);
-            *out = encode(c * SLOTS_PER_CHUNK + i, gen);
-            hr = S_OK;
-            goto done;
-        }
+    if ((value & (((uintptr_t)1 << HANDLE_SHIFT) - 1)) >= MAX_SLOTS || !(generation & 1))
+        return NULL;
+    s = slot_at((uint32_t)(value & (MAX_SLOTS - 1)));
+    if (!s || load_acquire(&s->generation) != generation)
+        return NULL;
+    return s;
+}
+
+/* Under the lock: a free slot, from the list or the next never-used one, if its chunk
+ * exists; NO_SLOT otherwise. */
+static uint32_t take_slot(void)
+{
+    uint32_t index = free_head;
+
+    if (index != NO_SLOT) {
+        free_head = slot_at(index)->next_free;
+        return index;
     }
-done:
-    unlock();
-    return hr;
+    if (slots_used == MAX_SLOTS || !slot_at(slots_used))
+        return NO_SLOT;
+    return slots_used++;
+}
+
+/* Under the lock: make `spare` the chunk of the next never-used slots, unless another
+ * create did that first. */
+static bool install_chunk(struct slot *spare)
+{
+    uint32_t c = slots_used / SLOTS_PER_CHUNK;
+
+    if (slots_used == MAX_SLOTS || load_chunk(&chunks[c]))
+        return false;
+    store_chunk(&chunks[c], spare);
+    return true;
+}
+
+HRESULT handle_create(const struct emulator *emulator, WHV_EMULATOR_HANDLE *out)
+{
+    struct slot *spare = NULL; /* a chunk allocated outside the lock */
+
+    for (;;) {
+        uint32_t index, generation = 0;
+        bool full;
+
+        lock(&table_lock);
+        if (spare && install_chunk(spare))
+            spare = NULL;
+        index = take_slot();
+        if (index != NO_SLOT) {
+            struct slot *s = slot_at(index);
+            s->emu = *emulator;
+            generation = load_acquire(&s->generation) + 1;
+            store_release(&s->generation, generation);
+        }
+        full = slots_used == MAX_SLOTS;
+        unlock(&table_lock);
+        if (index != NO_SLOT) {
+            free(spare);
+            *out = encode(index, generation);
+            return S_OK;
+        }
+        if (full) {
+            free(spare);
+            return E_OUTOFMEMORY;
+        }
+        if (!spare && !(spare = calloc(SLOTS_PER_CHUNK, sizeof *spare)))
+            return E_OUTOFMEMORY;
+    }
 }
 
 struct emulator *handle_lookup(WHV_EMULATOR_HANDLE handle)
 {
-    uint64_t value = (uint64_t)(uintptr_t)handle;
-    uint32_t index = (uint32_t)value - 1u;
-    uint32_t generation = (uint32_t)(value >> 32);
-    struct slot *s;
-
-    if ((uint32_t)value == 0 || !(generation & 1))
-        return NULL;
-    s = slot_at(index);
-    if (!s || atomic_load_explicit(&s->generation, memory_order_acquire) != generation)
-        return NULL;
-    return &s->emu;
+    struct slot *s = live_slot(handle);
+    return s ? &s->emu : NULL;
 }
 
 HRESULT handle_destroy(WHV_EMULATOR_HANDLE handle)
 {
     HRESULT hr = E_INVALIDARG;
-    uint64_t value = (uint64_t)(uintptr_t)handle;
+    struct slot *s;
 
-    lock();
-    if (handle_lookup(handle)) {
-        struct slot *s = slot_at((uint32_t)value - 1u);
+    lock(&table_lock);
+    s = live_slot(handle);
+    if (s) {
+        uint32_t generation = load_acquire(&s->generation);
         /* even: free; the next create of this slot gets a new odd generation */
-        atomic_fetch_add_explicit(&s->generation, 1, memory_order_release);
+        store_release(&s->generation, generation + 1);
+        if (generation != LAST_GENERATION) {
+            s->next_free = free_head;
+            free_head = (uint32_t)((uintptr_t)handle & (MAX_SLOTS - 1));
+        }
         hr = S_OK;
     }
-    unlock();
+    unlock(&table_lock);
     return hr;
 }

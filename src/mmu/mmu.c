@@ -184,12 +184,18 @@ static enum exec_result page_fault(struct vcpu *cpu, uint64_t la, unsigned acces
     return EXEC_FAULT;
 }
 
+static enum exec_result translation_unusable(struct vcpu *cpu)
+{
+    cpu->status.TranslateGvaPageCallbackFailed = 1;
+    return EXEC_CALLBACK_FAILED;
+}
+
 /* Linear page -> guest-physical page. Real mode has no paging: linear is physical. */
 static enum exec_result translate_page(struct vcpu *cpu, uint64_t la, unsigned access,
                                        uint64_t *gpa_page)
 {
     uint64_t gva_page = la & PAGE_MASK;
-    WHV_TRANSLATE_GVA_RESULT_CODE result = WHvTranslateGvaResultSuccess;
+    WHV_TRANSLATE_GVA_RESULT_CODE result;
     uint32_t flags = WHvTranslateGvaFlagSetPageTableBits;
     struct tlb_entry *hit;
     uint64_t gpa = 0;
@@ -228,11 +234,13 @@ static enum exec_result translate_page(struct vcpu *cpu, uint64_t la, unsigned a
     case WHvTranslateGvaResultInvalidPageTableFlags:
         return page_fault(cpu, la, access, result);
     default:
-        /* GpaIllegalOverlayAccess, Intercept and unknown codes: the hypervisor could not
-         * give a guest-visible answer; the VMM must handle the exit (docs/semantics.md). */
-        cpu->status.TranslateGvaPageCallbackFailed = 1;
-        return EXEC_CALLBACK_FAILED;
+        /* GpaIllegalOverlayAccess, Intercept, unknown codes and no code written: the
+         * hypervisor could not give a guest-visible answer; the VMM must handle the exit
+         * (docs/semantics.md). */
+        return translation_unusable(cpu);
     }
+    if (gpa == TRANSLATE_GPA_NOT_WRITTEN)
+        return translation_unusable(cpu); /* "success" without a GPA */
     if (gpa & ~PAGE_MASK) {
         cpu->status.TranslateGvaPageCallbackGpaIsNotAligned = 1;
         return EXEC_CALLBACK_FAILED;
@@ -348,15 +356,30 @@ enum exec_result mmu_phys(struct vcpu *cpu, uint64_t gpa, uint8_t *buf, unsigned
     return EXEC_OK;
 }
 
+/* The size of the next physical piece of an access: at most 8 bytes; for an instruction
+ * fetch also naturally aligned (1, 2, 4 or 8 bytes at a multiple of the size), as a device
+ * model serving code expects. A data access keeps the instruction's own size and address:
+ * that is what the device must see. */
+static unsigned piece_size(uint64_t gpa, unsigned left, bool fetch)
+{
+    unsigned n = 8;
+
+    if (!fetch)
+        return left > 8 ? 8 : left;
+    while (n > left || (gpa & (n - 1)))
+        n /= 2;
+    return n;
+}
+
 /* Physical accesses of at most 8 bytes each, in address order. */
 static enum exec_result phys_access(struct vcpu *cpu, const struct phys_span *span, uint8_t *buf,
-                                    bool write)
+                                    bool write, bool fetch)
 {
     for (unsigned i = 0; i < span->count; i++) {
         uint64_t gpa = span->gpa[i];
         unsigned left = span->len[i];
         while (left) {
-            unsigned n = left > 8 ? 8 : left;
+            unsigned n = piece_size(gpa, left, fetch);
             enum exec_result r = mmu_phys(cpu, gpa, buf, n, write);
             if (r != EXEC_OK)
                 return r;
@@ -375,7 +398,7 @@ enum exec_result mmu_read(struct vcpu *cpu, enum segreg seg, uint64_t offset, vo
     enum exec_result r = resolve(cpu, seg, offset, size, access | MMU_READ, &span);
     if (r != EXEC_OK)
         return r;
-    return phys_access(cpu, &span, buf, false);
+    return phys_access(cpu, &span, buf, false, (access & MMU_EXEC) != 0);
 }
 
 enum exec_result mmu_write(struct vcpu *cpu, enum segreg seg, uint64_t offset, const void *buf,
@@ -387,7 +410,7 @@ enum exec_result mmu_write(struct vcpu *cpu, enum segreg seg, uint64_t offset, c
     if (r != EXEC_OK)
         return r;
     memcpy(tmp, buf, size);
-    return phys_access(cpu, &span, tmp, true);
+    return phys_access(cpu, &span, tmp, true, false);
 }
 
 enum exec_result mmu_probe(struct vcpu *cpu, enum segreg seg, uint64_t offset, unsigned size,
@@ -426,7 +449,7 @@ static enum exec_result system_access(struct vcpu *cpu, uint64_t linear, uint8_t
                        (write ? MMU_WRITE : MMU_READ) | MMU_SYSTEM, &span);
     if (r != EXEC_OK)
         return r;
-    return phys_access(cpu, &span, buf, write);
+    return phys_access(cpu, &span, buf, write, false);
 }
 
 enum exec_result mmu_probe_linear(struct vcpu *cpu, uint64_t linear, unsigned access)

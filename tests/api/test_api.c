@@ -5,57 +5,8 @@
 
 #include "WinHvEmulation.h"
 #include "check.h"
-#include "guest.h"
+#include "fixture.h"
 #include "vcpu.h"
-
-/* ---- the CLI's guest, which counts the callbacks and keeps the last Set's names ---- */
-
-static struct guest g;
-
-static WHV_REGISTER_VALUE *guest_reg(struct guest *guest, WHV_REGISTER_NAME name)
-{
-    return vcpu_reg(&guest->vcpu, name);
-}
-
-/* A flat 64-bit long-mode guest at CPL 0. */
-static void guest_long_mode(WHV_VP_EXIT_CONTEXT *vp)
-{
-    guest_free(&g);
-    guest_init(&g);
-    memset(vp, 0, sizeof *vp);
-    vp->ExecutionState.Cr0Pe = 1;
-    vp->ExecutionState.EferLma = 1;
-    vp->Cs.Long = 1;
-    vp->Cs.Present = 1;
-    vp->Cs.SegmentType = 0xb;
-    vp->Cs.NonSystemSegment = 1;
-    vp->Rip = 0x401000;
-    vp->Rflags = 0x2;
-    guest_reg(&g, WHvX64RegisterRip)->Reg64 = vp->Rip;
-    guest_reg(&g, WHvX64RegisterRflags)->Reg64 = vp->Rflags;
-    guest_reg(&g, WHvX64RegisterCs)->Segment = vp->Cs;
-    guest_reg(&g, WHvX64RegisterCr0)->Reg64 = 0x80000011;
-    guest_reg(&g, WHvX64RegisterEfer)->Reg64 = 0x500;
-}
-
-/* An MMIO exit at gpa, its GVA given (the same: the guest's translation is the identity). */
-static WHV_MEMORY_ACCESS_CONTEXT mmio_context(const char *bytes, unsigned n, uint64_t gpa, int write)
-{
-    WHV_MEMORY_ACCESS_CONTEXT m = guest_mmio_access(bytes, n);
-    m.AccessInfo.AccessType = write ? WHvMemoryAccessWrite : WHvMemoryAccessRead;
-    m.AccessInfo.GvaValid = 1;
-    m.Gpa = gpa;
-    m.Gva = gpa;
-    return m;
-}
-
-static WHV_EMULATOR_HANDLE create(void)
-{
-    WHV_EMULATOR_HANDLE h = NULL;
-    HRESULT hr = WHvEmulatorCreateEmulator(&guest_callbacks, &h);
-    CHECK(hr == S_OK && h != NULL, "create: hr=0x%x", (unsigned)hr);
-    return h;
-}
 
 /* One test's emulator and MMIO exit, on a fresh long-mode guest. */
 struct api_exit {
@@ -133,7 +84,7 @@ TEST(test_handles)
 TEST(test_try_validation)
 {
     WHV_EMULATOR_HANDLE h = create();
-    WHV_VP_EXIT_CONTEXT vp, badvp;
+    WHV_VP_EXIT_CONTEXT vp;
     WHV_MEMORY_ACCESS_CONTEXT m = mmio_context("\x8b\x03", 2, 0x1000, 0), badm;
     WHV_X64_IO_PORT_ACCESS_CONTEXT io, badio;
     WHV_EMULATOR_STATUS st;
@@ -150,16 +101,6 @@ TEST(test_try_validation)
     CHECK(WHvEmulatorTryMmioEmulation(h, &g, &vp, &m, NULL) == E_INVALIDARG, "NULL status");
     badm = m; badm.InstructionByteCount = 17;
     CHECK(WHvEmulatorTryMmioEmulation(h, &g, &vp, &badm, &st) == E_INVALIDARG, "17 bytes");
-    badm = m; badm.Reserved[1] = 1;
-    CHECK(WHvEmulatorTryMmioEmulation(h, &g, &vp, &badm, &st) == E_INVALIDARG, "mmio reserved");
-    badm = m; badm.AccessInfo.AsUINT32 |= 1u << 31;
-    CHECK(WHvEmulatorTryMmioEmulation(h, &g, &vp, &badm, &st) == E_INVALIDARG, "access reserved");
-    badm = m; badm.AccessInfo.AccessType = 3;
-    CHECK(WHvEmulatorTryMmioEmulation(h, &g, &vp, &badm, &st) == E_INVALIDARG, "access type 3");
-    badvp = vp; badvp.ExecutionState.Reserved0 = 1;
-    CHECK(WHvEmulatorTryMmioEmulation(h, &g, &badvp, &m, &st) == E_INVALIDARG, "state reserved");
-    badvp = vp; badvp.Reserved2 = 1;
-    CHECK(WHvEmulatorTryMmioEmulation(h, &g, &badvp, &m, &st) == E_INVALIDARG, "vp reserved");
 
     CHECK(WHvEmulatorTryIoEmulation(NULL, &g, &vp, &io, &st) == E_INVALIDARG, "io NULL handle");
     CHECK(WHvEmulatorTryIoEmulation(h, &g, NULL, &io, &st) == E_INVALIDARG, "io NULL vp");
@@ -173,8 +114,6 @@ TEST(test_try_validation)
     }
     badio = io; badio.InstructionByteCount = 17;
     CHECK(WHvEmulatorTryIoEmulation(h, &g, &vp, &badio, &st) == E_INVALIDARG, "io 17 bytes");
-    badio = io; badio.Reserved2[0] = 1;
-    CHECK(WHvEmulatorTryIoEmulation(h, &g, &vp, &badio, &st) == E_INVALIDARG, "io reserved");
     CHECK(g.callback_count == 0, "invalid calls made %u callbacks", g.callback_count);
     WHvEmulatorDestroyEmulator(h);
 }
