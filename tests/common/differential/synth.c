@@ -52,6 +52,113 @@ static uint64_t mask_of(unsigned bytes)
     return bytes >= 8 ? UINT64_MAX : (UINT64_C(1) << (8 * bytes)) - 1;
 }
 
+/* ---- vector state ---- */
+
+/* An FP32 value: the specials of each class, or a random normal. */
+static uint32_t fp32_value(struct rng *r)
+{
+    static const uint32_t specials[] = {
+        0x00000000, 0x80000000, 0x7f800000, 0xff800000, 0x3f800000, 0xbf800000,
+        0x7f7fffff, 0xff7fffff, 0x00800000, 0x80800000, 0x00000001, 0x807fffff,
+    };
+    uint32_t payload = (uint32_t)rng_next(r) & 0x3fffff;
+    switch (rng_below(r, 5)) {
+    case 0: return specials[rng_below(r, sizeof specials / sizeof specials[0])];
+    case 1: return 0x7fc00000u | payload | (uint32_t)rng_below(r, 2) << 31;      /* QNaN */
+    case 2: return 0x7f800000u | (payload | 1) | (uint32_t)rng_below(r, 2) << 31; /* SNaN */
+    case 3: return (uint32_t)rng_next(r) & 0x807fffffu;                           /* denormal */
+    default: return (uint32_t)rng_next(r);
+    }
+}
+
+static uint64_t fp64_value(struct rng *r)
+{
+    static const uint64_t specials[] = {
+        0, UINT64_C(0x8000000000000000), UINT64_C(0x7ff0000000000000),
+        UINT64_C(0xfff0000000000000), UINT64_C(0x3ff0000000000000),
+        UINT64_C(0x7fefffffffffffff), UINT64_C(0x0010000000000000), 1,
+    };
+    uint64_t payload = rng_next(r) & UINT64_C(0x7ffffffffffff);
+    uint64_t sign = (uint64_t)rng_below(r, 2) << 63;
+    switch (rng_below(r, 5)) {
+    case 0: return specials[rng_below(r, sizeof specials / sizeof specials[0])] | sign;
+    case 1: return UINT64_C(0x7ff8000000000000) | payload | sign;       /* QNaN */
+    case 2: return UINT64_C(0x7ff0000000000000) | (payload | 1) | sign; /* SNaN */
+    case 3: return (rng_next(r) & UINT64_C(0xfffffffffffff)) | sign;     /* denormal */
+    default: return rng_next(r);
+    }
+}
+
+static void random_lane(struct rng *r, uint8_t *lane)
+{
+    uint64_t q[2];
+    uint32_t d[4];
+    switch (rng_below(r, 4)) {
+    case 0:
+        for (unsigned i = 0; i < 4; i++)
+            d[i] = fp32_value(r);
+        memcpy(lane, d, 16);
+        return;
+    case 1: q[0] = fp64_value(r); q[1] = fp64_value(r); break;
+    case 2: q[0] = edge_value(r); q[1] = edge_value(r); break;
+    default: q[0] = rng_next(r); q[1] = rng_next(r); break;
+    }
+    memcpy(lane, q, 16);
+}
+
+static uint64_t random_mask(struct rng *r)
+{
+    switch (rng_below(r, 4)) {
+    case 0: return 0;
+    case 1: return UINT64_MAX;
+    case 2: return UINT64_C(1) << rng_below(r, 64);
+    default: return rng_next(r);
+    }
+}
+
+/* x87: registers of every class (random bits, zero, infinity, NaN-like exponents), TOS,
+ * tags, rounding and precision control, exception flags that are mostly clear, and the
+ * last-instruction pointers where the CPU reports them. */
+static void random_x87(struct rng *r, const struct xsave_layout *l, struct vecstate *v)
+{
+    unsigned flags = rng_below(r, 8) == 0 ? (unsigned)rng_next(r) & 0x3f : 0;
+    for (unsigned j = 0; j < 8; j++) {
+        uint64_t mantissa = rng_next(r);
+        uint16_t top = (uint16_t)rng_next(r);
+        if (rng_below(r, 4) == 0)
+            top = (top & 0x8000) | (rng_below(r, 2) ? 0x7fff : 0xffff);
+        memcpy(v->st[j], &mantissa, 8);
+        memcpy(v->st[j] + 8, &top, 2);
+    }
+    v->fcw = (uint16_t)((rng_next(r) & 0x0f3f) | 0x40);
+    v->fsw = (uint16_t)((rng_next(r) & 0x4700) | (rng_below(r, 8) << 11) | flags);
+    if (flags & ~v->fcw & 0x3f)
+        v->fsw |= 0x8080; /* B and ES: an unmasked exception is pending */
+    v->ftw = (uint8_t)rng_next(r);
+    if (!l->x87_pointers_always_saved && !(v->fsw & 0x80))
+        return; /* the CPU would report zeros: the state must be one it can report */
+    v->fop = (uint16_t)(rng_next(r) & 0x7ff);
+    v->fip = rng_next(r) & UINT64_C(0x00007fffffffffff);
+    v->fdp = rng_next(r) & UINT64_C(0x00007fffffffffff);
+}
+
+void synth_vecstate(struct rng *r, const struct xsave_layout *l, struct vecstate *v)
+{
+    unsigned lanes16 = (l->components & (1u << XCOMP_ZMM_HI256)) ? 4
+                       : (l->components & (1u << XCOMP_AVX))   ? 2
+                                                                : 1;
+    unsigned regs = (l->components & (1u << XCOMP_HI16_ZMM)) ? 32 : 16;
+
+    vecstate_init(v);
+    random_x87(r, l, v);
+    v->mxcsr = rng_below(r, 4) == 0 ? 0x1f80 : (uint32_t)rng_next(r) & l->mxcsr_mask;
+    for (unsigned n = 0; n < regs; n++)
+        for (unsigned lane = 0; lane < (n < 16 ? lanes16 : 4); lane++)
+            random_lane(r, v->zmm[n] + 16 * lane);
+    for (unsigned n = 0; n < 8 && (l->components & (1u << XCOMP_OPMASK)); n++)
+        v->k[n] = random_mask(r);
+}
+
 /* ---- variants ---- */
 
 static unsigned size_bit(unsigned bytes)
