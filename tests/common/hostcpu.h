@@ -16,6 +16,7 @@
 #define WHVEMU_TEST_HOSTCPU_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* X(name, leaf, subleaf, register (0 eax .. 3 edx), bit, XCR0 bits the OS must enable).
@@ -140,6 +141,9 @@ bool host_usable(enum host_feature feature);
  * -1 when there is none. */
 const char *host_feature_name(enum host_feature feature);
 int host_feature_by_name(const char *name);
+
+/* XCR0 (XGETBV 0), or 0 when the OS has not enabled XSAVE (CPUID.1:ECX.OSXSAVE clear). */
+uint64_t host_xcr0(void);
 
 /* The vendor: "AuthenticAMD", "GenuineIntel", ...; the display family and model (with the
  * extended fields folded in) and the stepping, from CPUID leaf 1. (Not host_vendor: the

@@ -89,18 +89,12 @@ static int arch_prctl(int code, unsigned long address)
 #define FXSAVE_MXCSR 24
 #define FRAME_SW_BYTES 464 /* the kernel's _fpx_sw_bytes (its struct _fpstate's sw_reserved) */
 
-/* XCR0's components that the runners switch, or 0 without OSXSAVE (CPUID.1:ECX[27]: the
- * kernel enabled XSAVE and XGETBV) or with xsave hidden (WHVEMU_TEST_HIDE: the FXSAVE path of
+/* XCR0's components that the runners switch, or 0 without OSXSAVE (the kernel did not
+ * enable XSAVE: XCR0 reads as 0 then) or with xsave hidden (WHVEMU_TEST_HIDE: the FXSAVE path of
  * a CPU without it). */
 static uint64_t vector_mask_of_host(void)
 {
-    unsigned a, b, c, d, lo, hi;
-
-    __cpuid(1, a, b, c, d);
-    if (!(c & (1u << 27)) || !host_has(HF_xsave))
-        return 0;
-    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-    return ((uint64_t)hi << 32 | lo) & NATIVE_VECTOR_COMPONENTS;
+    return host_has(HF_xsave) ? host_xcr0() & NATIVE_VECTOR_COMPONENTS : 0;
 }
 
 uint64_t native_vector_mask(void)

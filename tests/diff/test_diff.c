@@ -30,6 +30,7 @@
 #include "sdm_undefined.h"
 #include "segments.h"
 #include "synth.h"
+#include "vecstate.h"
 #include "whvemu.h"
 
 #define BUFFER_SIZE 8192u
@@ -44,6 +45,7 @@
 #define MAX_REP_PASSES 4096u     /* x the default budget: 16 M elements, far past the buffer */
 
 #define COMPARED_FLAGS (FL_ARITH | FL_DF)
+#define CR4_OSXSAVE (UINT64_C(1) << 18) /* the kernel enabled XSAVE: XCR0 is the guest's too */
 
 struct options {
     unsigned states;
@@ -78,6 +80,7 @@ struct outcome {
     uint16_t sel[6];
     struct segment seg[6];    /* emulated only: the whole segment registers */
     bool from_signal;         /* native only: read from a signal context (see compare) */
+    struct vecstate vec;      /* the vector registers */
 };
 
 struct emulated {
@@ -95,7 +98,7 @@ struct emulated {
 static const WHV_REGISTER_NAME unchanging_registers[] = {
     WHvX64RegisterLdtr, WHvX64RegisterTr, WHvX64RegisterIdtr, WHvX64RegisterGdtr,
     WHvX64RegisterCr0, WHvX64RegisterCr3, WHvX64RegisterCr4, WHvX64RegisterCr8,
-    WHvX64RegisterDr7, WHvX64RegisterEfer,
+    WHvX64RegisterDr7, WHvX64RegisterEfer, WHvX64RegisterXCr0,
 };
 
 static void set_segment(WHV_REGISTER_VALUE *v, const struct segment *s)
@@ -174,10 +177,14 @@ static void emulate(const struct case_encoding *e, const struct state *s, struct
     f->regs[WHvX64RegisterCr0].Reg64 = 0x80050033;   /* PG AM WP NE ET MP PE */
     /* SMAP SMEP OSXMMEXCPT OSFXSR PGE MCE PAE PSE, and LA57 as the host runs it: it decides
      * which addresses are canonical */
-    f->regs[WHvX64RegisterCr4].Reg64 = 0x3006f0 | (host_paging_levels() == 5 ? CR4_LA57 : 0);
+    f->regs[WHvX64RegisterCr4].Reg64 = 0x3006f0 | (host_paging_levels() == 5 ? CR4_LA57 : 0) |
+                                       (host_xcr0() ? CR4_OSXSAVE : 0);
     f->regs[FIX_EFER].Reg64 = 0xd01;                 /* NXE LMA LME SCE */
     f->regs[WHvX64RegisterDr6].Reg64 = 0xffff0ff0;   /* the reserved bits that read as 1 */
     f->regs[WHvX64RegisterDr7].Reg64 = 0x400;
+    f->regs[FIX_XCR0].Reg64 = host_xcr0();
+    fixture_set_vector_state(f, &s->vec);
+    fixture_xstate_load(f, &s->vec, s->xstate_compacted);
 
     memset(&vp, 0, sizeof vp);
     vp.ExecutionState.Cpl = 3;
@@ -220,6 +227,7 @@ static void emulate(const struct case_encoding *e, const struct state *s, struct
         o->sel[i] = sr->Selector;
         o->seg[i] = (struct segment){ sr->Selector, sr->Base, sr->Limit, sr->Attributes };
     }
+    fixture_vector_state(f, &s->vec, &o->vec);
     const WHV_X64_PENDING_INTERRUPTION_REGISTER *p = &f->regs[FIX_PENDING].PendingInterruption;
     if (p->InterruptionPending) {
         o->faulted = true;
@@ -241,10 +249,14 @@ static bool run_native(const struct case_encoding *e, const struct state *s, str
     in.rflags = s->rflags;
     for (unsigned i = 0; i < 6; i++)
         in.seg[i] = s->seg[i].selector;
+    vecstate_to_xsave(&s->vec, xsave_host_layout(), false, native_vector_in());
     native_run(s->bits, &in, nr);
 
     memset(o, 0, sizeof *o);
     o->ran = true;
+    o->vec = s->vec;
+    if (!vecstate_from_xsave(&o->vec, xsave_host_layout(), native_vector_out(), NATIVE_XSAVE_MAX))
+        return false;
     memcpy(o->gpr, nr->out.gpr, sizeof o->gpr);
     o->rflags = nr->out.rflags;
     memcpy(o->sel, nr->out.seg, sizeof o->sel);
@@ -281,6 +293,7 @@ static const char *const seg_names[6] = { "es", "cs", "ss", "ds", "fs", "gs" };
 
 struct difference {
     bool status, exception, rip, memory, segments, stray_write;
+    bool vector;             /* some vector register (vecstate.h) */
     bool fault_unexplained;  /* the CPU's fault is none its accesses raise alone (fault_order.h) */
     uint32_t gpr_mask;       /* bit per differing GPR */
     uint32_t flags;          /* differing compared RFLAGS bits */
@@ -289,13 +302,13 @@ struct difference {
 static bool differs(const struct difference *d)
 {
     return d->status || d->exception || d->rip || d->memory || d->segments || d->stray_write ||
-           d->fault_unexplained || d->gpr_mask || d->flags;
+           d->fault_unexplained || d->gpr_mask || d->flags || d->vector;
 }
 
 static bool only_flags_differ(const struct difference *d)
 {
     return d->flags && !d->status && !d->exception && !d->rip && !d->memory && !d->segments &&
-           !d->stray_write && !d->gpr_mask;
+           !d->stray_write && !d->gpr_mask && !d->vector;
 }
 
 static void compare(const struct state *s, const struct outcome *n, const struct outcome *m,
@@ -336,6 +349,7 @@ static void compare(const struct state *s, const struct outcome *n, const struct
             d->segments = true;
     }
     d->memory = memcmp(native_layout()->buffer, emulated_ram, native_layout()->size) != 0;
+    d->vector = !vecstate_equal(&n->vec, &m->vec, xsave_host_layout());
 }
 
 static void print_flags(uint32_t f)
@@ -470,6 +484,8 @@ static void print_difference(const struct state *s, const struct emulated *em,
         }
     if (d->memory)
         print_memory_differences();
+    if (d->vector)
+        vecstate_print_differences("native", &n->vec, "emulated", &m->vec, xsave_host_layout());
     if (d->fault_unexplained)
         printf("    the CPU's exception is none of those its accesses raise alone\n");
     if (d->stray_write)

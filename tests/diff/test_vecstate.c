@@ -100,14 +100,15 @@ static void cpu_xsave(uint8_t *area, uint64_t mask, bool compacted)
                          : "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32)));
 }
 
-/* The CPU's own images: XRSTOR ours, XSAVE/XSAVEC it back, with the test's registers live
- * only between the two (the host's are saved around them). */
-static void cpu_round_trip(const struct vecstate *v, bool compacted, struct vecstate *out)
+/* The CPU's own images: XRSTOR ours (standard or compacted), XSAVE/XSAVEC it back, with
+ * the test's registers live only between the two (the host's are saved around them). */
+static void cpu_round_trip(const struct vecstate *v, bool compacted_in, bool compacted,
+                           struct vecstate *out)
 {
     static uint8_t host[NATIVE_XSAVE_MAX] __attribute__((aligned(64)));
     const struct xsave_layout *l = xsave_host_layout();
 
-    vecstate_to_xsave(v, l, false, image);
+    vecstate_to_xsave(v, l, compacted_in, image);
     memset(cpu_image, 0, sizeof cpu_image);
     cpu_xsave(host, l->components, false);
     cpu_xrstor(image, l->components);
@@ -128,12 +129,14 @@ TEST(images_of_the_cpu)
     for (unsigned seed = 0; seed < STATES; seed++) {
         struct vecstate v, back;
         random_state(seed, &v);
-        cpu_round_trip(&v, false, &back);
+        cpu_round_trip(&v, false, false, &back);
         check_same("XRSTOR then XSAVE", seed, &v, &back);
         if (!host_runs(HF_xsavec))
             continue;
-        cpu_round_trip(&v, true, &back);
+        cpu_round_trip(&v, false, true, &back);
         check_same("XRSTOR then XSAVEC", seed, &v, &back);
+        cpu_round_trip(&v, true, false, &back);
+        check_same("XRSTOR of a compacted image then XSAVE", seed, &v, &back);
     }
 }
 
@@ -261,6 +264,73 @@ TEST(runner_restores_the_host)
         __asm__ volatile("ldmxcsr %0\n\tfldcw %1" : : "m"(mxcsr_default), "m"(fcw_default));
         CHECK_EQ(mxcsr_after, mxcsr, i ? "MXCSR after a fault" : "MXCSR after a run");
         CHECK_EQ(fcw_after, fcw, i ? "FCW after a fault" : "FCW after a run");
+    }
+}
+
+/* ---- the emulator's fixture ---- */
+
+static struct fixture fixture;
+
+/* The SDK names carry x87/MMX, MXCSR and XMM0-15 (bits 127:0), nothing else; XCR0 has a
+ * slot of its own (its name, 0x27, is the fixture's EFER slot number). */
+TEST(fixture_sdk_names)
+{
+    for (unsigned seed = 0; seed < 50; seed++) {
+        struct vecstate v, other, want, got;
+        WHV_REGISTER_VALUE *mm3, *xmm9;
+        random_state(seed, &v);
+        random_state(seed + 1000, &other);
+        want = other;
+        memcpy(want.st, v.st, sizeof v.st);
+        want.fcw = v.fcw, want.fsw = v.fsw, want.ftw = v.ftw, want.fop = v.fop;
+        want.fip = v.fip, want.fdp = v.fdp, want.mxcsr = v.mxcsr;
+        for (unsigned i = 0; i < 16; i++)
+            memcpy(want.zmm[i], v.zmm[i], 16);
+        memset(&fixture, 0, sizeof fixture);
+        fixture_set_vector_state(&fixture, &v);
+        fixture_vector_state(&fixture, &other, &got);
+        check_same("SDK names onto another state", seed, &want, &got);
+        mm3 = fixture_reg(&fixture, WHvX64RegisterFpMmx3);
+        xmm9 = fixture_reg(&fixture, WHvX64RegisterXmm9);
+        CHECK(memcmp(mm3, v.st[3], 10) == 0, "FpMmx3 is FXSAVE slot 3");
+        CHECK(memcmp(xmm9, v.zmm[9], 16) == 0, "Xmm9");
+        CHECK_EQ(fixture_reg(&fixture, WHvX64RegisterXmmControlStatus)->XmmControlStatus
+                     .XmmStatusControl, v.mxcsr, "XmmStatusControl");
+        CHECK_EQ(fixture_reg(&fixture, WHvX64RegisterFpControlStatus)->FpControlStatus.FpTag,
+                 v.ftw, "FpTag (abridged)");
+    }
+    CHECK(fixture_reg(&fixture, WHvX64RegisterXCr0) != fixture_reg(&fixture, WHvX64RegisterEfer),
+          "XCr0 and EFER share a slot");
+}
+
+/* The extension as the emulator will use it: get the buffer (too small first), edit a
+ * register that only the buffer carries, set it back; the fixture then reports the edit. */
+TEST(fixture_extended_state)
+{
+    static uint8_t buffer[FIXTURE_XSTATE_MAX];
+    const struct xsave_layout *l = xsave_host_layout();
+
+    for (unsigned compacted = 0; compacted < 2; compacted++) {
+        struct vecstate v, seen, want, got;
+        UINT32 written = 0;
+        random_state(compacted, &v);
+        memset(&fixture, 0, sizeof fixture);
+        fixture_set_vector_state(&fixture, &v);
+        fixture_xstate_load(&fixture, &v, compacted);
+        CHECK(fixture_get_xstate(&fixture, buffer, 16, &written) == E_INVALIDARG, "too small");
+        CHECK_EQ(written, xsave_image_size(l, compacted && l->xsave), "size asked for");
+        CHECK(fixture_get_xstate(&fixture, buffer, sizeof buffer, &written) == S_OK, "get");
+        vecstate_init(&seen);
+        CHECK(vecstate_from_xsave(&seen, l, buffer, written), "parse the buffer");
+        check_same(compacted ? "compacted buffer" : "standard buffer", compacted, &v, &seen);
+        want = v;
+        want.zmm[l->xsave ? 17 : 7][l->xsave ? 40 : 4] ^= 0x5a;
+        want.k[1] ^= 0x8000;
+        vecstate_to_xsave(&want, l, compacted && l->xsave, buffer);
+        CHECK(fixture_set_xstate(&fixture, buffer, written, 0xe0) == S_OK, "set");
+        fixture_vector_state(&fixture, &v, &got);
+        check_same("after the extension's set", compacted, &want, &got);
+        CHECK_EQ(fixture.xstate_modified, 0xe0, "Modified recorded");
     }
 }
 

@@ -764,6 +764,7 @@ bool synth_state(struct rng *r, struct case_encoding *e, unsigned flags_case, bo
         s->rflags |= FL_AC; /* misaligned accesses fault with #AC (Linux sets CR0.AM) */
     if (rng_below(r, 32) == 0)
         s->rflags |= FL_TF; /* a single-step trap after the instruction */
-
+    synth_vecstate(r, xsave_host_layout(), &s->vec);
+    s->xstate_compacted = rng_below(r, 4) == 0;
     return true;
 }

@@ -55,6 +55,8 @@ struct state {
      * and whether the exit's GVA/GPA are valid */
     unsigned bytes_given;
     bool gva_valid;
+    struct vecstate vec;     /* the vector registers (synth_vecstate) */
+    bool xstate_compacted;   /* the guest's extended-state buffer is in the compacted format */
 };
 
 /* A random state for the decoded instruction: registers, segments, flags (flags_case
