@@ -6,12 +6,21 @@
  * a RAM buffer (native.c) and through WHvEmulatorTryMmioEmulation against a copy of the
  * same state (fixture.c). Registers, RFLAGS, the buffer and the exception must agree.
  *
- *   test_diff [--states N] [--seed S] [--filter TEXT] [--bits 16|32|64]
+ *   test_diff [--states N] [--vector-states N] [--vector] [--native-only]
+ *             [--seed S] [--filter TEXT] [--bits 16|32|64]
  *             [--case N] [--mask-undefined] [--reports N] [--verbose] [--list]
  *             [--coverage FILE.md]
  *   test_diff --bits 32 --bytes "01 03" [--states N] [--verbose]
  *
- * DIFF_STATES in the environment sets the default number of states per form variant. */
+ * Every case also has random vector registers (x87/MMX, MXCSR, XMM/YMM/ZMM0-31, k0-7),
+ * loaded natively and served to the emulator through the SDK's register names; they must
+ * agree after the instruction too. --vector runs the forms with vector operands only;
+ * --native-only runs the CPU's side alone (the emulator is not asked), to exercise the
+ * synthesised vector cases while the emulator does not support them: a fault must leave
+ * every vector register as it was.
+ *
+ * DIFF_STATES and DIFF_VECTOR_STATES in the environment set the default number of states
+ * per form variant and per vector form variant. */
 #define _GNU_SOURCE
 #include <inttypes.h>
 #include <stdio.h>
@@ -23,6 +32,7 @@
 #include "exec/cpu.h"
 #include "fault_order.h"
 #include "fixture.h"
+#include "isa.h"
 #include "forms.h"
 #include "guest.h"
 #include "hostcpu.h"
@@ -40,8 +50,9 @@
 #define GPA_TABLES UINT64_C(0x120000000)
 #define GPA_READ_ONLY UINT64_C(0x130000000)
 #define DEFAULT_STATES 200u      /* per variant (the CI run) */
+#define DEFAULT_VECTOR_STATES 20u /* per vector variant: there are seven times as many */
 #define DEFAULT_BYTES_STATES 20u  /* for --bytes */
-#define MAX_VARIANTS_PER_FORM 32
+#define MAX_VARIANTS_PER_FORM 64
 #define MAX_REP_PASSES 4096u     /* x the default budget: 16 M elements, far past the buffer */
 
 #define COMPARED_FLAGS (FL_ARITH | FL_DF)
@@ -49,6 +60,9 @@
 
 struct options {
     unsigned states;
+    unsigned vector_states;  /* for the vector forms' variants */
+    bool vector_only;        /* --vector: the vector forms only */
+    bool native_only;        /* --native-only: the CPU's side of every case, no emulator */
     uint64_t seed;
     const char *filter;
     unsigned only_bits;      /* 0: all modes */
@@ -135,9 +149,10 @@ static HRESULT emulate_exit(WHV_EMULATOR_HANDLE emu, struct fixture *f,
 static bool writes_first_operand(const struct insn *in)
 {
     enum operand_kind k = in->row->opnd[0] ? OPND_KIND(in->row->opnd[0]) : OK_NONE;
+    bool modrm_memory = k == OK_E || k == OK_M || k == OK_W || k == OK_Q || k == OK_KE;
     if (in->row->flags & F_FLAGS_ONLY)
         return false;
-    return ((k == OK_E || k == OK_M) && in->mod != 3) || k == OK_O || k == OK_Y;
+    return (modrm_memory && in->mod != 3) || k == OK_O || k == OK_Y || row_is_maskmov(in->row);
 }
 
 static void emulate(const struct case_encoding *e, const struct state *s, struct emulated *em)
@@ -671,6 +686,87 @@ static enum case_result run_case(const struct case_encoding *e, const struct sta
     return CASE_MISMATCH;
 }
 
+/* How the CPU's side of --native-only cases ended: completed, or the exception vector. */
+#define COMPLETED 32
+static unsigned long native_outcomes[COMPLETED + 1];
+
+/* Measured on AMD Zen 4: a faulting MASKMOVQ has already done the MMX transition of SDM
+ * vol. 3A §12.2: every x87 tag valid, TOS 0 (so FXSAVE slot j is physical register j, which
+ * was ST((j - TOS) mod 8)). Counted and printed: the emulator will have to follow the host. */
+static unsigned long mmx_transition_at_fault;
+
+static bool mmx_transition_only(const struct insn *in, const struct state *s,
+                                const struct outcome *native)
+{
+    struct vecstate transitioned = s->vec;
+    unsigned tos = (s->vec.fsw >> 11) & 7;
+    transitioned.ftw = 0xff;
+    transitioned.fsw &= (uint16_t)~0x3800;
+    for (unsigned j = 0; j < 8; j++)
+        memcpy(transitioned.st[j], s->vec.st[(j - tos) & 7], 10);
+    return row_has_operand(in->row, OK_P) &&
+           vecstate_equal(&transitioned, &native->vec, xsave_host_layout());
+}
+
+/* --native-only: the CPU's side alone, for the vector forms the emulator does not support
+ * yet. Faults are precise, so a fault must leave every vector register as it was — except
+ * a gather's or scatter's (they commit the elements before the faulting one), #XM (it sets
+ * MXCSR's flags) and the single-step trap after a completed instruction. That checks the
+ * runners' vector state and the signal-frame path on every synthesised vector case. */
+static enum case_result run_native_only(const struct case_encoding *e, const struct state *s,
+                                        bool report)
+{
+    const struct native_layout *l = native_layout();
+    struct outcome native;
+    struct native_result nr;
+    bool precise;
+
+    memcpy(initial_ram, l->buffer, l->size);
+    native_place(s->bits, e->bytes, e->length);
+    if (!run_native(e, s, &native, &nr)) {
+        if (report) {
+            printf("HARNESS FAULT: signal %d vector %u at ip 0x%" PRIx64 "\n", nr.signo,
+                   nr.vector, nr.fault_ip);
+            print_instruction(e, s->bits);
+            print_state(s);
+        }
+        return CASE_HARNESS;
+    }
+    if (!report)
+        native_outcomes[native.faulted ? native.vector & 31 : COMPLETED]++;
+    precise = native.faulted && native.vector != EXC_DB && native.vector != EXC_XM &&
+              !(e->insn.row->flags & F_VSIB);
+    if (!precise || vecstate_equal(&s->vec, &native.vec, xsave_host_layout()))
+        return CASE_MATCH;
+    if (mmx_transition_only(&e->insn, s, &native)) {
+        mmx_transition_at_fault += !report;
+        return CASE_MATCH;
+    }
+    if (report) {
+        print_instruction(e, s->bits);
+        print_state(s);
+        print_outcome_exception("native", &native);
+        printf("    the fault changed vector registers:\n");
+        vecstate_print_differences("initial", &s->vec, "at the fault", &native.vec,
+                                   xsave_host_layout());
+    }
+    return CASE_MISMATCH;
+}
+
+static void print_native_outcomes(void)
+{
+    static const char *const names[32] = {
+        [0] = "#DE", [1] = "#DB", [6] = "#UD", [7] = "#NM", [12] = "#SS", [13] = "#GP",
+        [14] = "#PF", [16] = "#MF", [17] = "#AC", [19] = "#XM",
+    };
+    printf("native outcomes: %lu completed", native_outcomes[COMPLETED]);
+    for (unsigned v = 0; v < 32; v++)
+        if (native_outcomes[v])
+            printf(", %s %lu", names[v] ? names[v] : "vector", native_outcomes[v]);
+    printf("\nMMX faults after the x87 tags and TOS were set (this CPU): %lu\n",
+           mmx_transition_at_fault);
+}
+
 /* ---- the sweep over all forms ---- */
 
 /* The processor's name, for the coverage table. */
@@ -703,13 +799,24 @@ struct totals {
     unsigned unsupported_count;
 };
 
+/* "movups Vx,Wx  [64-bit code, L1]": the form, then the variant's mode, operand size,
+ * repeat prefix, and for VEX/EVEX vector forms the W, vector length and broadcast it fixes
+ * beyond the form. */
 static void describe_variant(const struct variant *v, char *out, size_t outsz)
 {
-    char form[128];
-    form_describe(v->form, form, sizeof form);
-    snprintf(out, outsz, "%s  [%u-bit code%s%s%s]", form, v->bits,
+    const struct form *f = v->form;
+    bool vex_vector = f->vector && f->map >= MAP_VEX_0F;
+    char form[128], w[8] = "", l[8] = "";
+
+    form_describe(f, form, sizeof form);
+    if (vex_vector && v->w >= 0 && f->w < 0)
+        snprintf(w, sizeof w, ", W%d", v->w);
+    if (vex_vector && v->vl >= 0 && f->l < 0)
+        snprintf(l, sizeof l, ", L%d", v->vl);
+    snprintf(out, outsz, "%s  [%u-bit code%s%s%s%s%s%s]", form, v->bits,
              v->osize == 2 ? ", o16" : v->osize == 4 ? ", o32" : v->osize == 8 ? ", o64" : "",
-             v->rep == 0xf3 ? ", rep" : "", v->rep == 0xf2 ? ", repne" : "");
+             v->rep == 0xf3 ? ", rep" : "", v->rep == 0xf2 ? ", repne" : "", w, l,
+             v->broadcast ? ", broadcast" : "");
 }
 
 /* The seed of case `n` of variant `index`: printed with each mismatch. */
@@ -738,6 +845,23 @@ static unsigned flags_cases_of(const struct variant *v)
     return (v->form->row->flags & F_REP) ? 4 : 2; /* strings: DF clear and set */
 }
 
+/* A vector case's own encoding needs what this host has (its variant's first case was
+ * checked for the variant; another W or length of the same form may need more). */
+static bool case_isa_on_host(const struct case_encoding *e, unsigned bits)
+{
+    struct isa_needs n;
+    int missing;
+
+    if (!isa_needs_of(e->bytes, e->length, bits, &n) || n.unknown) {
+        host_skip_for("the ISA set of the encoding is unknown to the harness (isa.c)", 1);
+        return false;
+    }
+    missing = isa_missing_feature(&n);
+    if (missing >= 0)
+        host_skip((enum host_feature)missing, 1);
+    return missing < 0;
+}
+
 /* Case n of a variant, from its own seed, so that a report can run it again. */
 static enum case_result variant_case(const struct variant *v, unsigned index, unsigned n,
                                      bool report, struct case_report *cr)
@@ -749,21 +873,65 @@ static enum case_result variant_case(const struct variant *v, unsigned index, un
     memset(cr, 0, sizeof *cr);
     if (!make_case(&r, v, n % flags_cases_of(v), &e, &s))
         return CASE_NO_ENCODING;
+    if (v->form->vector && !case_isa_on_host(&e, v->bits))
+        return CASE_HOST_SKIP;
+    if (opt.native_only)
+        return run_native_only(&e, &s, report);
     return run_case(&e, &s, report, cr);
+}
+
+static unsigned states_of(const struct variant *v)
+{
+    return opt.only_case >= 0 ? 1 : v->form->vector ? opt.vector_states : opt.states;
+}
+
+/* The feature a vector variant's encodings need and this host lacks (from Zydis's ISA set of
+ * its first case), or -1; why names the ISA set. A set isa.c cannot map, or an encoding
+ * Zydis does not decode, is a condition of the harness: -2, counted by host_skip_for. */
+static int vector_feature_missing(const struct variant *v, unsigned index, char *why,
+                                  size_t whysz)
+{
+    struct rng r = { case_seed(index, 0) };
+    struct case_encoding e;
+    struct isa_needs n;
+    int missing;
+
+    for (unsigned t = 0; t < SYNTH_TRIES; t++) {
+        if (!synth_encoding(&r, v, &e))
+            continue;
+        if (!isa_needs_of(e.bytes, e.length, v->bits, &n) || n.unknown) {
+            snprintf(why, whysz, "ISA set %s unknown to the harness (isa.c) or to Zydis",
+                     n.isa_set ? n.isa_set : "?");
+            return -2;
+        }
+        missing = isa_missing_feature(&n);
+        if (missing >= 0)
+            snprintf(why, whysz, "this host lacks %s (ISA set %s)",
+                     host_feature_name((enum host_feature)missing), n.isa_set);
+        return missing;
+    }
+    return -1; /* no encoding: reported as such when the variant runs */
 }
 
 /* A variant this host cannot run natively (a CPU feature it lacks, a mode its kernel does
  * not offer): its cases are counted as skipped, per feature or condition, and it is a row
  * of the coverage table; never silently left out. */
-static bool skipped_on_this_host(const struct variant *v, const char *name, struct totals *t)
+static bool skipped_on_this_host(const struct variant *v, unsigned index, const char *name,
+                                 struct totals *t)
 {
-    unsigned long cases = opt.only_case >= 0 ? 1 : opt.states;
-    char why[96];
+    unsigned long cases = states_of(v);
+    int missing = v->form->vector ? -1 : v->form->needs;
+    char why[160];
 
-    if (v->form->needs >= 0 && !host_has((enum host_feature)v->form->needs)) {
-        host_skip((enum host_feature)v->form->needs, cases);
+    if (v->form->vector)
+        missing = vector_feature_missing(v, index, why, sizeof why);
+    else if (missing >= 0)
         snprintf(why, sizeof why, "this host lacks %s",
-                 host_feature_name((enum host_feature)v->form->needs));
+                 host_feature_name((enum host_feature)missing));
+    if (missing >= 0 && !host_has((enum host_feature)missing)) {
+        host_skip((enum host_feature)missing, cases);
+    } else if (missing == -2) {
+        host_skip_for("the ISA set of the encoding is unknown to the harness (isa.c)", cases);
     } else if (!native_mode_available(v->bits)) {
         host_skip_for("16/32-bit code cannot run here (no modify_ldt or no 32-bit compat code "
                       "in this kernel)",
@@ -787,10 +955,11 @@ static bool run_variant(const struct variant *v, unsigned index, struct totals *
     unsigned long mismatches = 0, undefined_only = 0, cases = 0, outside = 0;
     uint32_t flag_union = 0;
     unsigned first = opt.only_case >= 0 ? (unsigned)opt.only_case : 0;
-    unsigned end = opt.only_case >= 0 ? first + 1 : opt.states;
+    unsigned end = first + states_of(v);
 
     describe_variant(v, name, sizeof name);
-    if ((opt.filter && !strstr(name, opt.filter)) || skipped_on_this_host(v, name, t))
+    if ((opt.filter && !strstr(name, opt.filter)) || (opt.vector_only && !v->form->vector) ||
+        skipped_on_this_host(v, index, name, t))
         return false;
     for (unsigned n = first; n < end; n++) {
         struct case_report cr, again;
@@ -984,13 +1153,17 @@ static int sweep(void)
            "%u without an encoding, %u skipped on this host\n",
            t.forms, t.not_runnable, t.variants, t.unsupported_variants, t.no_encoding,
            t.host_skipped);
-    printf("cases: %lu run (%u states per variant), %lu skipped (outside the buffer)\n", t.cases,
-           opt.only_case >= 0 ? 1 : opt.states, t.outside);
+    printf("cases: %lu run (%u states per variant, %u per vector variant), %lu skipped (outside "
+           "the buffer)\n",
+           t.cases, opt.only_case >= 0 ? 1 : opt.states, opt.only_case >= 0 ? 1 : opt.vector_states,
+           t.outside);
     printf("mismatches: %lu in %u variants (%lu only in SDM-undefined flags)%s; "
            "harness faults: %lu; unrepeatable native differences: %lu\n",
            t.mismatches, t.mismatching_variants, t.undefined_only,
            opt.mask_undefined ? " [undefined flags masked]" : "", t.harness, t.unrepeatable);
     fault_order_report(stdout);
+    if (opt.native_only)
+        print_native_outcomes();
     host_skip_report(stdout);
     printf("time: %.1f s\n",
            (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
@@ -1068,7 +1241,8 @@ static int single(void)
 
 static void usage(void)
 {
-    printf("usage: test_diff [--states N] [--seed S] [--filter TEXT] [--bits 16|32|64]\n"
+    printf("usage: test_diff [--states N] [--vector-states N] [--vector] [--native-only]\n"
+           "                 [--seed S] [--filter TEXT] [--bits 16|32|64]\n"
            "                 [--case N] [--mask-undefined] [--reports N] [--verbose] [--list]\n"
            "                 [--coverage FILE.md]\n"
            "       test_diff --bits 16|32|64 --bytes \"HEX BYTES\" [--states N] [--verbose]\n");
@@ -1078,8 +1252,10 @@ int main(int argc, char **argv)
 {
     static const WHV_EMULATOR_CALLBACKS *callbacks = &fixture_callbacks;
     const char *env = getenv("DIFF_STATES");
+    const char *vector_env = getenv("DIFF_VECTOR_STATES");
 
     opt.states = env ? (unsigned)strtoul(env, NULL, 0) : 0;
+    opt.vector_states = vector_env ? (unsigned)strtoul(vector_env, NULL, 0) : 0;
     opt.only_case = -1;
     opt.seed = 0x5eed;
     opt.reports = 3;
@@ -1089,6 +1265,14 @@ int main(int argc, char **argv)
         if (!strcmp(a, "--states") && value) {
             opt.states = (unsigned)strtoul(value, NULL, 0);
             i++;
+        } else if (!strcmp(a, "--vector-states") && value) {
+            opt.vector_states = (unsigned)strtoul(value, NULL, 0);
+            i++;
+        } else if (!strcmp(a, "--vector")) {
+            opt.vector_only = true;
+        } else if (!strcmp(a, "--native-only")) {
+            opt.native_only = opt.vector_only = true; /* the vector forms' addresses are
+                                                       * all placed by construction */
         } else if (!strcmp(a, "--seed") && value) {
             opt.seed = strtoull(value, NULL, 0);
             i++;
@@ -1131,6 +1315,8 @@ int main(int argc, char **argv)
     }
     if (opt.states == 0)
         opt.states = opt.bytes ? DEFAULT_BYTES_STATES : DEFAULT_STATES;
+    if (opt.vector_states == 0)
+        opt.vector_states = DEFAULT_VECTOR_STATES;
     setvbuf(stdout, NULL, _IOLBF, 0);
     host_describe(stdout);
     if (!native_init(BUFFER_SIZE))

@@ -27,6 +27,9 @@ struct variant {
     unsigned bits;      /* 16, 32, 64: the code segment */
     unsigned osize;     /* 2, 4, 8; 0 when no operand is sized by it */
     uint8_t rep;        /* 0, 0xf3 or 0xf2 for string rows */
+    int8_t w;           /* VEX/EVEX.W, or -1: random per case (W ignored) */
+    int8_t vl;          /* VEX.L / EVEX.L'L, or -1: random per case (L ignored) */
+    bool broadcast;     /* EVEX.b with a memory operand: an element repeated */
 };
 
 /* All variants of a form; returns the count written (at most max). */
