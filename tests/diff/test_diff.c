@@ -95,6 +95,9 @@ struct outcome {
     struct segment seg[6];    /* emulated only: the whole segment registers */
     bool from_signal;         /* native only: read from a signal context (see compare) */
     struct vecstate vec;      /* the vector registers */
+    /* emulated only: how the emulator wrote them (the extension: fixture.h) */
+    bool xstate_set, vector_names_set;
+    uint64_t xstate_modified;
 };
 
 struct emulated {
@@ -243,6 +246,9 @@ static void emulate(const struct case_encoding *e, const struct state *s, struct
         o->seg[i] = (struct segment){ sr->Selector, sr->Base, sr->Limit, sr->Attributes };
     }
     fixture_vector_state(f, &s->vec, &o->vec);
+    o->xstate_set = f->xstate_set;
+    o->vector_names_set = f->vector_names_set;
+    o->xstate_modified = f->xstate_modified;
     const WHV_X64_PENDING_INTERRUPTION_REGISTER *p = &f->regs[FIX_PENDING].PendingInterruption;
     if (p->InterruptionPending) {
         o->faulted = true;
@@ -309,6 +315,9 @@ static const char *const seg_names[6] = { "es", "cs", "ss", "ds", "fs", "gs" };
 struct difference {
     bool status, exception, rip, memory, segments, stray_write;
     bool vector;             /* some vector register (vecstate.h) */
+    /* the extension's rules: Modified covers what changed; no SDK vector name set in the
+     * same call (simd-design §2.4) */
+    bool xstate_rules;
     bool fault_unexplained;  /* the CPU's fault is none its accesses raise alone (fault_order.h) */
     uint32_t gpr_mask;       /* bit per differing GPR */
     uint32_t flags;          /* differing compared RFLAGS bits */
@@ -317,13 +326,13 @@ struct difference {
 static bool differs(const struct difference *d)
 {
     return d->status || d->exception || d->rip || d->memory || d->segments || d->stray_write ||
-           d->fault_unexplained || d->gpr_mask || d->flags || d->vector;
+           d->fault_unexplained || d->gpr_mask || d->flags || d->vector || d->xstate_rules;
 }
 
 static bool only_flags_differ(const struct difference *d)
 {
     return d->flags && !d->status && !d->exception && !d->rip && !d->memory && !d->segments &&
-           !d->stray_write && !d->gpr_mask && !d->vector;
+           !d->stray_write && !d->gpr_mask && !d->vector && !d->xstate_rules;
 }
 
 static void compare(const struct state *s, const struct outcome *n, const struct outcome *m,
@@ -365,6 +374,10 @@ static void compare(const struct state *s, const struct outcome *n, const struct
     }
     d->memory = memcmp(native_layout()->buffer, emulated_ram, native_layout()->size) != 0;
     d->vector = !vecstate_equal(&n->vec, &m->vec, xsave_host_layout());
+    d->xstate_rules = m->xstate_set &&
+                      (m->vector_names_set ||
+                       (vecstate_changed_components(&s->vec, &n->vec, xsave_host_layout()) &
+                        ~m->xstate_modified));
 }
 
 static void print_flags(uint32_t f)
@@ -402,7 +415,34 @@ static void print_instruction(const struct case_encoding *e, unsigned bits)
     printf("   %s   (%u-bit code)\n", text, bits);
 }
 
-static void print_state(const struct state *s)
+/* The vector registers an instruction names (ModRM.reg, vvvv, a register r/m, a VSIB
+ * index, the opmask), with MXCSR and the x87 words: a vector case's inputs. */
+static void print_vector_inputs(const struct insn *in, const struct vecstate *v)
+{
+    const struct xsave_layout *l = xsave_host_layout();
+    unsigned named[4], count = 0;
+    unsigned bytes = (l->components & 0x40) ? 64 : (l->components & 4) ? 32 : 16;
+
+    printf("    mxcsr=0x%x fcw=0x%x fsw=0x%x ftw=0x%x", v->mxcsr, v->fcw, v->fsw, v->ftw);
+    if (in->encoding == ENC_EVEX && in->evex_aaa)
+        printf(" k%u=0x%" PRIx64, in->evex_aaa, v->k[in->evex_aaa]);
+    printf("\n");
+    named[count++] = in->reg & 31;
+    if (in->encoding == ENC_VEX || in->encoding == ENC_EVEX)
+        named[count++] = in->vvvv & 31;
+    if (in->mod == 3)
+        named[count++] = in->rm & 31;
+    if (in->row->flags & F_VSIB)
+        named[count++] = in->index & 31;
+    for (unsigned i = 0; i < count; i++) {
+        printf("    zmm%u=0x", named[i]);
+        for (unsigned b = bytes; b-- > 0;)
+            printf("%02x%s", v->zmm[named[i]][b], b && b % 8 == 0 ? "_" : "");
+        printf("\n");
+    }
+}
+
+static void print_state(const struct case_encoding *e, const struct state *s)
 {
     unsigned regs = s->bits == 64 ? 16 : 8;
     printf("  initial:");
@@ -422,6 +462,8 @@ static void print_state(const struct state *s)
             printf(" %02x", initial_ram[off + i]);
         printf("\n");
     }
+    if (row_is_vector(e->insn.row))
+        print_vector_inputs(&e->insn, &s->vec);
 }
 
 static void print_memory_differences(void)
@@ -501,6 +543,11 @@ static void print_difference(const struct state *s, const struct emulated *em,
         print_memory_differences();
     if (d->vector)
         vecstate_print_differences("native", &n->vec, "emulated", &m->vec, xsave_host_layout());
+    if (d->xstate_rules)
+        printf("    extended state: the CPU changed components 0x%" PRIx64 ", the emulator's set "
+               "marked 0x%" PRIx64 "%s\n",
+               vecstate_changed_components(&s->vec, &n->vec, xsave_host_layout()),
+               m->xstate_modified, m->vector_names_set ? " and it set SDK vector names too" : "");
     if (d->fault_unexplained)
         printf("    the CPU's exception is none of those its accesses raise alone\n");
     if (d->stray_write)
@@ -564,7 +611,7 @@ static void print_fault_order(const struct case_encoding *e, const struct state 
 {
     printf("FAULT ORDER  the CPU and whvemu reported different accesses' faults:\n");
     print_instruction(e, s->bits);
-    print_state(s);
+    print_state(e, s);
     print_outcome_exception("native", n);
     print_outcome_exception("emulated", m);
 }
@@ -643,7 +690,7 @@ static enum case_result run_case(const struct case_encoding *e, const struct sta
         /* natively the branch goes to the landing; the emulator's target may be anywhere */
         if (report) {
             print_instruction(e, s->bits);
-            print_state(s);
+            print_state(e, s);
             printf("    branch target: native 0x%" PRIx64 " (by construction, not run)"
                    " emulated 0x%" PRIx64 "\n", landing_ip(s->bits), em.out.rip);
         }
@@ -656,7 +703,7 @@ static enum case_result run_case(const struct case_encoding *e, const struct sta
             printf("HARNESS FAULT: signal %d vector %u at ip 0x%" PRIx64 " (slot 0x%" PRIx64 ")\n",
                    nr.signo, nr.vector, nr.fault_ip, s->rip);
             print_instruction(e, s->bits);
-            print_state(s);
+            print_state(e, s);
         }
         return CASE_HARNESS;
     }
@@ -672,7 +719,7 @@ static enum case_result run_case(const struct case_encoding *e, const struct sta
     if (!differs(&cr->diff)) {
         if (report && opt.verbose) {
             print_instruction(e, s->bits);
-            print_state(s);
+            print_state(e, s);
             print_outcome_exception("both", &native);
         }
         return CASE_MATCH;
@@ -680,7 +727,7 @@ static enum case_result run_case(const struct case_encoding *e, const struct sta
     cr->flags_only_undefined = only_flags_differ(&cr->diff) && (cr->diff.flags & ~undefined) == 0;
     if (report) {
         print_instruction(e, s->bits);
-        print_state(s);
+        print_state(e, s);
         print_difference(s, &em, &native, &cr->diff);
     }
     return CASE_MISMATCH;
@@ -728,7 +775,7 @@ static enum case_result run_native_only(const struct case_encoding *e, const str
             printf("HARNESS FAULT: signal %d vector %u at ip 0x%" PRIx64 "\n", nr.signo,
                    nr.vector, nr.fault_ip);
             print_instruction(e, s->bits);
-            print_state(s);
+            print_state(e, s);
         }
         return CASE_HARNESS;
     }
@@ -744,7 +791,7 @@ static enum case_result run_native_only(const struct case_encoding *e, const str
     }
     if (report) {
         print_instruction(e, s->bits);
-        print_state(s);
+        print_state(e, s);
         print_outcome_exception("native", &native);
         printf("    the fault changed vector registers:\n");
         vecstate_print_differences("initial", &s->vec, "at the fault", &native.vec,

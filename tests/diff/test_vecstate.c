@@ -326,6 +326,8 @@ TEST(fixture_extended_state)
         want = v;
         want.zmm[l->xsave ? 17 : 7][l->xsave ? 40 : 4] ^= 0x5a;
         want.k[1] ^= 0x8000;
+        CHECK_EQ(vecstate_changed_components(&v, &want, l), l->xsave ? 0xa0 : 0x2,
+                 "components changed");
         vecstate_to_xsave(&want, l, compacted && l->xsave, buffer);
         CHECK(fixture_set_xstate(&fixture, buffer, written, 0xe0) == S_OK, "set");
         fixture_vector_state(&fixture, &v, &got);

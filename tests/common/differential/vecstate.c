@@ -313,6 +313,29 @@ bool vecstate_equal(const struct vecstate *a, const struct vecstate *b,
     return true;
 }
 
+/* Whether bytes [from, to) of ZMM first..last-1 differ. */
+static bool zmm_range_differs(const struct vecstate *a, const struct vecstate *b,
+                              unsigned first, unsigned last, unsigned from, unsigned to)
+{
+    for (unsigned n = first; n < last; n++)
+        if (memcmp(a->zmm[n] + from, b->zmm[n] + from, to - from) != 0)
+            return true;
+    return false;
+}
+
+uint64_t vecstate_changed_components(const struct vecstate *a, const struct vecstate *b,
+                                     const struct xsave_layout *l)
+{
+    uint64_t changed = 0;
+    changed |= x87_equal(a, b) ? 0 : BIT(XCOMP_X87);
+    changed |= a->mxcsr != b->mxcsr || zmm_range_differs(a, b, 0, 16, 0, 16) ? BIT(XCOMP_SSE) : 0;
+    changed |= zmm_range_differs(a, b, 0, 16, 16, 32) ? BIT(XCOMP_AVX) : 0;
+    changed |= memcmp(a->k, b->k, sizeof a->k) != 0 ? BIT(XCOMP_OPMASK) : 0;
+    changed |= zmm_range_differs(a, b, 0, 16, 32, 64) ? BIT(XCOMP_ZMM_HI256) : 0;
+    changed |= zmm_range_differs(a, b, 16, 32, 0, 64) ? BIT(XCOMP_HI16_ZMM) : 0;
+    return changed & l->components;
+}
+
 static void print_bytes_high_first(const uint8_t *p, unsigned bytes)
 {
     printf("0x");

@@ -86,6 +86,10 @@ void vecstate_from_legacy(struct vecstate *v, const uint8_t *legacy);
 bool vecstate_equal(const struct vecstate *a, const struct vecstate *b,
                     const struct xsave_layout *l);
 
+/* The components (bit i = XSAVE component i) in which the states differ. */
+uint64_t vecstate_changed_components(const struct vecstate *a, const struct vecstate *b,
+                                     const struct xsave_layout *l);
+
 /* One line per register that differs ("    xmm3: native 0x... emulated 0x..."): XMM, YMM
  * or ZMM by the widest differing part, k, the x87 registers and words, MXCSR. */
 void vecstate_print_differences(const char *a_name, const struct vecstate *a,
