@@ -96,19 +96,33 @@ bool isa_needs_of(const uint8_t *bytes, unsigned length, unsigned bits, struct i
     return true;
 }
 #else
+/* A Zydis decoder for each code size (16, 32, 64), made once. */
+static const ZydisDecoder *decoder_for(unsigned bits)
+{
+    static const struct {
+        ZydisMachineMode mode;
+        ZydisStackWidth stack;
+    } modes[3] = {
+        { ZYDIS_MACHINE_MODE_LEGACY_16, ZYDIS_STACK_WIDTH_16 },
+        { ZYDIS_MACHINE_MODE_LEGACY_32, ZYDIS_STACK_WIDTH_32 },
+        { ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64 },
+    };
+    static ZydisDecoder decoders[3];
+    static bool ready[3];
+    unsigned m = bits == 64 ? 2 : bits == 32 ? 1 : 0;
+
+    if (!ready[m])
+        ready[m] = ZYAN_SUCCESS(ZydisDecoderInit(&decoders[m], modes[m].mode, modes[m].stack));
+    return ready[m] ? &decoders[m] : NULL;
+}
+
 bool isa_needs_of(const uint8_t *bytes, unsigned length, unsigned bits, struct isa_needs *n)
 {
-    ZydisDecoder decoder;
+    const ZydisDecoder *decoder = decoder_for(bits);
     ZydisDecodedInstruction insn;
-    ZydisMachineMode mode = bits == 64   ? ZYDIS_MACHINE_MODE_LONG_64
-                            : bits == 32 ? ZYDIS_MACHINE_MODE_LEGACY_32
-                                         : ZYDIS_MACHINE_MODE_LEGACY_16;
-    ZydisStackWidth width = bits == 64   ? ZYDIS_STACK_WIDTH_64
-                            : bits == 32 ? ZYDIS_STACK_WIDTH_32
-                                         : ZYDIS_STACK_WIDTH_16;
 
-    if (!ZYAN_SUCCESS(ZydisDecoderInit(&decoder, mode, width)) ||
-        !ZYAN_SUCCESS(ZydisDecoderDecodeInstruction(&decoder, NULL, bytes, length, &insn)) ||
+    if (!decoder ||
+        !ZYAN_SUCCESS(ZydisDecoderDecodeInstruction(decoder, NULL, bytes, length, &insn)) ||
         insn.length != length)
         return false;
     needs_of_set(ZydisISASetGetString(insn.meta.isa_set), n);
