@@ -1259,8 +1259,9 @@ static int single(void)
     }
     e.length = e.insn.length;
     print_instruction(&e, bits);
-    if (mnemonic_feature(e.insn.mnemonic) >= 0 &&
-        !host_runs((enum host_feature)mnemonic_feature(e.insn.mnemonic))) {
+    if ((row_is_vector(e.insn.row) && !case_isa_on_host(&e, bits)) ||
+        (mnemonic_feature(e.insn.mnemonic) >= 0 &&
+         !host_runs((enum host_feature)mnemonic_feature(e.insn.mnemonic)))) {
         host_skip_report(stdout);
         return 77;
     }
