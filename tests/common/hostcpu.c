@@ -41,6 +41,7 @@ static struct {
     } condition[MAX_CONDITIONS];
     char vendor[13], brand[49];
     unsigned family, model, stepping, paging_levels;
+    uint64_t xcr0;
 } host;
 
 /* CPUID leaf/subleaf into r[0..3] (eax..edx); zeros for a leaf the CPU does not have. */
@@ -56,8 +57,9 @@ static void cpuid(unsigned leaf, unsigned subleaf, unsigned r[4])
 #endif
 }
 
-/* XCR0, or 0 when the OS has not enabled XSAVE (CPUID.1:ECX.OSXSAVE clear). */
-static uint64_t xcr0(void)
+/* XCR0, or 0 when the OS has not enabled XSAVE (CPUID.1:ECX.OSXSAVE clear). CPUID may
+ * exit to a hypervisor: read once (detect). */
+static uint64_t read_xcr0(void)
 {
 #if HOST_IS_X86
     unsigned r[4], lo, hi;
@@ -148,11 +150,12 @@ static unsigned probe_paging_levels(void)
 
 static void detect(void)
 {
-    uint64_t enabled = xcr0();
+    uint64_t enabled;
 
     if (host.ready)
         return;
     host.ready = true;
+    enabled = host.xcr0 = read_xcr0();
     read_identity();
     for (int f = 0; f < HF_COUNT; f++) {
         unsigned r[4];
@@ -163,6 +166,12 @@ static void detect(void)
     }
     host.paging_levels = probe_paging_levels();
     read_hidden();
+}
+
+uint64_t host_xcr0(void)
+{
+    detect();
+    return host.xcr0;
 }
 
 bool host_has(enum host_feature feature)

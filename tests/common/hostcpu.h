@@ -16,6 +16,7 @@
 #define WHVEMU_TEST_HOSTCPU_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* X(name, leaf, subleaf, register (0 eax .. 3 edx), bit, XCR0 bits the OS must enable).
@@ -56,6 +57,8 @@
     X(rdseed, 7, 0, 1, 18, 0)                                                                \
     X(adx, 7, 0, 1, 19, 0)                                                                   \
     X(avx512ifma, 7, 0, 1, 21, 0xe6)                                                         \
+    X(avx512pf, 7, 0, 1, 26, 0xe6)                                                           \
+    X(avx512er, 7, 0, 1, 27, 0xe6)                                                           \
     X(clflushopt, 7, 0, 1, 23, 0)                                                            \
     X(clwb, 7, 0, 1, 24, 0)                                                                  \
     X(avx512cd, 7, 0, 1, 28, 0xe6)                                                           \
@@ -80,7 +83,10 @@
     X(movdiri, 7, 0, 2, 27, 0)                                                               \
     X(movdir64b, 7, 0, 2, 28, 0)                                                             \
     X(enqcmd, 7, 0, 2, 29, 0)                                                                \
+    X(avx5124vnniw, 7, 0, 3, 2, 0xe6)                                                        \
+    X(avx5124fmaps, 7, 0, 3, 3, 0xe6)                                                        \
     X(fsrm, 7, 0, 3, 4, 0)                                                                   \
+    X(avx512vp2intersect, 7, 0, 3, 8, 0xe6)                                                  \
     X(serialize, 7, 0, 3, 14, 0)                                                             \
     X(avx512fp16, 7, 0, 3, 23, 0xe6)                                                         \
     X(amx_tile, 7, 0, 3, 24, 0x60000)                                                        \
@@ -93,6 +99,7 @@
     X(lahf64, 0x80000001, 0, 2, 0, 0)                                                        \
     X(lzcnt, 0x80000001, 0, 2, 5, 0)                                                         \
     X(sse4a, 0x80000001, 0, 2, 6, 0)                                                         \
+    X(misalignsse, 0x80000001, 0, 2, 7, 0)                                                   \
     X(prefetchw, 0x80000001, 0, 2, 8, 0)                                                     \
     X(xop, 0x80000001, 0, 2, 11, 0x6)                                                        \
     X(fma4, 0x80000001, 0, 2, 16, 0x6)                                                       \
@@ -134,6 +141,9 @@ bool host_usable(enum host_feature feature);
  * -1 when there is none. */
 const char *host_feature_name(enum host_feature feature);
 int host_feature_by_name(const char *name);
+
+/* XCR0 (XGETBV 0), or 0 when the OS has not enabled XSAVE (CPUID.1:ECX.OSXSAVE clear). */
+uint64_t host_xcr0(void);
 
 /* The vendor: "AuthenticAMD", "GenuineIntel", ...; the display family and model (with the
  * extended fields folded in) and the stepping, from CPUID leaf 1. (Not host_vendor: the

@@ -3,14 +3,18 @@
  *
  * A fault in the instruction under test raises a signal; the handler copies the
  * registers at the fault from the signal context, reads the vector and error code the
- * kernel reports (trapno, err, si_addr for #PF's CR2) and siglongjmps back into
- * native_run. The handler runs on its own stack because the instruction's RSP is a test
- * value, and with SA_NODEFER because it never returns normally. */
+ * kernel reports (trapno, err, si_addr for #PF's CR2) and the vector registers from the
+ * frame's XSAVE area, and siglongjmps back into native_run, which restores the host's
+ * vector registers first. The handler runs on its own stack because the instruction's RSP
+ * is a test value, and with SA_NODEFER because it never returns normally. */
 #define _GNU_SOURCE
 #include "native.h"
 
+#include "hostcpu.h"
+
 #include <asm/ldt.h>
 #include <asm/prctl.h>
+#include <cpuid.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -28,8 +32,11 @@ extern uint8_t native_branched;
 extern uint8_t native_body64[], native_body32[];
 extern uint64_t native_entry_rip, native_entry_cs;
 extern uint16_t native_code16_ss;
+extern uint64_t native_xsave_mask;
+extern uint8_t native_xin[], native_xout[];
 void native_enter(void);
 void native_reset_flags(void);
+void native_restore_vector(void);
 uint32_t native_es_ds(void);
 
 #define NOP 0x90
@@ -77,6 +84,85 @@ static int arch_prctl(int code, unsigned long address)
     return (int)syscall(SYS_arch_prctl, code, address);
 }
 
+/* ---- vector state ---- */
+
+#define FXSAVE_MXCSR 24
+#define FRAME_SW_BYTES 464 /* the kernel's _fpx_sw_bytes (its struct _fpstate's sw_reserved) */
+
+/* XCR0's components that the runners switch, or 0 without OSXSAVE (the kernel did not
+ * enable XSAVE: XCR0 reads as 0 then) or with xsave hidden (WHVEMU_TEST_HIDE: the FXSAVE path of
+ * a CPU without it). */
+static uint64_t vector_mask_of_host(void)
+{
+    return host_has(HF_xsave) ? host_xcr0() & NATIVE_VECTOR_COMPONENTS : 0;
+}
+
+uint64_t native_vector_mask(void)
+{
+    static bool known;
+
+    if (!known)
+        native_xsave_mask = vector_mask_of_host();
+    known = true;
+    return native_xsave_mask;
+}
+
+uint8_t *native_vector_in(void)
+{
+    return native_xin;
+}
+
+const uint8_t *native_vector_out(void)
+{
+    return native_xout;
+}
+
+/* Every component in its init state; MXCSR, which XRSTOR always loads, 1F80H. */
+static void set_init_vector_state(void)
+{
+    uint32_t mxcsr = 0x1f80;
+    uint16_t fcw = 0x037f;
+
+    memset(native_xin, 0, NATIVE_XSAVE_MAX);
+    memcpy(native_xin, &fcw, 2);
+    memcpy(native_xin + FXSAVE_MXCSR, &mxcsr, 4);
+}
+
+/* Whether the images have room for the XSAVE area of every component XCR0 enables. */
+static bool vector_images_fit(void)
+{
+    unsigned a, b, c, d;
+
+    if (!native_vector_mask())
+        return true;
+    __cpuid_count(0xd, 0, a, b, c, d);
+    if (b <= NATIVE_XSAVE_MAX)
+        return true;
+    fprintf(stderr, "native: the XSAVE area needs %u bytes, NATIVE_XSAVE_MAX is %u\n", b,
+            NATIVE_XSAVE_MAX);
+    return false;
+}
+
+/* The registers at the fault, from the frame: an XSAVE area when the kernel marks it so
+ * (FP_XSTATE_MAGIC1 in the software-reserved bytes of the legacy region), else FXSAVE's
+ * 512 bytes. */
+static void copy_vector_frame(const ucontext_t *uc)
+{
+    const uint8_t *frame = (const uint8_t *)uc->uc_mcontext.fpregs;
+    const struct _fpx_sw_bytes *sw;
+    uint32_t size = 512;
+
+    if (!frame) {
+        memset(native_xout, 0, NATIVE_XSAVE_MAX);
+        return;
+    }
+    sw = (const struct _fpx_sw_bytes *)(frame + FRAME_SW_BYTES);
+    if (sw->magic1 == FP_XSTATE_MAGIC1 && sw->xstate_size <= NATIVE_XSAVE_MAX)
+        size = sw->xstate_size;
+    memcpy(native_xout, frame, size);
+    memset(native_xout + size, 0, NATIVE_XSAVE_MAX - size);
+}
+
 /* The registers in the signal context, in encoding order. */
 static const int greg_of_gpr[16] = {
     REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI,
@@ -113,6 +199,7 @@ static void on_fault(int signo, siginfo_t *info, void *context)
     r->out.seg[NSEG_SS] = (uint16_t)(csgsfs >> 48);
     r->out.seg[NSEG_ES] = (uint16_t)es_ds;
     r->out.seg[NSEG_DS] = (uint16_t)(es_ds >> 16);
+    copy_vector_frame(uc);
     siglongjmp(fault_return, 1);
 }
 
@@ -143,6 +230,7 @@ void native_run(unsigned bits, const struct native_frame *in, struct native_resu
         result->out = native_out;
         result->branched = native_branched;
     } else {
+        native_restore_vector();
         native_reset_flags(); /* the handler left the test's AC (and more) in RFLAGS */
     }
     current = NULL;
@@ -317,8 +405,10 @@ static bool set_up(uint32_t buffer_size)
         struct ldt_spec e = ldt_spec((enum ldt_entry)i);
         ldt = native_set_ldt(i, &e);
     }
-    if (!install_handlers())
+    if (!install_handlers() || !vector_images_fit())
         return false;
+    native_vector_mask();
+    set_init_vector_state();
     mode_available[2] = probe(64);
     mode_available[1] = ldt && probe(32); /* 32-bit states use the LDT's data segment too */
     mode_available[0] = ldt && mode_available[1] && probe(16);

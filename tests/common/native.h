@@ -10,7 +10,12 @@
  *     in.gpr[NATIVE_RBX] = ...;                    the test's registers
  *     native_run(64, &in, &result);                result.out, or result.faulted
  *
- * The emulator's side runs the same bytes at native_slot_ip(bits). */
+ * The emulator's side runs the same bytes at native_slot_ip(bits).
+ *
+ * The vector registers (x87/MMX, MXCSR, XMM/YMM/ZMM, k) are part of the state too: the
+ * runners load them from native_vector_in() before the instruction and store them into
+ * native_vector_out() after it (or copy them from the signal frame at a fault), as XSAVE
+ * images in the standard format. */
 #ifndef WHVEMU_TEST_NATIVE_H
 #define WHVEMU_TEST_NATIVE_H
 
@@ -137,5 +142,26 @@ struct native_frame native_frame_for(unsigned bits);
 /* Run the placed instruction from `in`. Registers 32/16-bit code cannot store (R8-R15)
  * come back as zero there. */
 void native_run(unsigned bits, const struct native_frame *in, struct native_result *result);
+
+/* ---- vector state ---- */
+
+/* The XSAVE state components the runners load and store: XCR0's x87, SSE, AVX, opmask,
+ * ZMM_Hi256 and Hi16_ZMM (PKRU, AMX and the rest stay the host's). 0 on a CPU or kernel
+ * without XSAVE: the images are then FXSAVE's 512 bytes (x87 and SSE). */
+#define NATIVE_VECTOR_COMPONENTS UINT64_C(0xe7)
+uint64_t native_vector_mask(void);
+
+/* The images' room: enough for every component up to AMX's (CPUID.(EAX=0DH,ECX=0).EBX is
+ * checked against it at native_init). 64-byte aligned. */
+#define NATIVE_XSAVE_MAX 16384u
+
+/* The image the next runs load (XSAVE standard format, header included; XSTATE_BV clear
+ * for a component loads its init state). native_init fills it with the init state of
+ * everything (FCW 037FH, MXCSR 1F80H); a test that sets it keeps it for its later runs. */
+uint8_t *native_vector_in(void);
+
+/* The registers after the last run, or at its fault: an image of the same format (from
+ * the signal frame, whose XSAVE area the kernel writes in the standard format too). */
+const uint8_t *native_vector_out(void);
 
 #endif

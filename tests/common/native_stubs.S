@@ -19,7 +19,15 @@
  * addresses its data through GS, loaded with the flat user data selector: the
  * instruction under test may load DS, ES or SS (they are part of its state), never GS.
  * A fault in the instruction is delivered to native.c's signal handler, which leaves
- * through siglongjmp: the code after a slot runs only on success. */
+ * through siglongjmp: the code after a slot runs only on success.
+ *
+ * Vector state: native_enter saves the host's x87/SSE/AVX/AVX-512 registers (XSAVE, the
+ * components in native_xsave_mask) and loads the test's from native_xin (XRSTOR) before
+ * it loads the general-purpose registers; on the way back leave_runner stores them into
+ * native_xout and restores the host's before any C runs. Nothing in between touches them,
+ * and the mode switches keep them, so the 32- and 16-bit runners are covered by the same
+ * two places. A mask of 0 means a CPU without XSAVE: FXSAVE/FXRSTOR then. On a fault
+ * native.c copies the registers from the signal frame and calls native_restore_vector. */
 
 #define FRAME_RFLAGS 128
 #define FRAME_SEG 136 /* six selectors: ES CS SS DS FS GS */
@@ -36,6 +44,22 @@
 #define USER_DS 0x2b
 #define SLOT_SIZE 16 /* NATIVE_SLOT_SIZE */
 #define TARGET_OFFSET 24 /* NATIVE_TARGET_OFFSET: the 64-bit branch target after the slot */
+#define XSAVE_MAX 16384 /* NATIVE_XSAVE_MAX */
+
+/* Save the vector registers into `save`, then load them from `load`, by the mask in
+ * native_xsave_mask (EDX:EAX; clobbers RAX and RDX). */
+.macro SWITCH_VECTORS save, load
+        mov native_xsave_mask(%rip), %eax
+        mov native_xsave_mask+4(%rip), %edx
+        test %eax, %eax
+        jz 8f
+        xsave64 \save(%rip)
+        xrstor64 \load(%rip)
+        jmp 9f
+8:      fxsave64 \save(%rip)
+        fxrstor64 \load(%rip)
+9:
+.endm
 
         .section .bss
         .p2align 6
@@ -46,6 +70,15 @@ native_branched: .skip 8    /* set when the 64-bit code went on at native_target
 native_entry_rip: .skip 8   /* where IRETQ goes: the MOV SS before the slot */
 native_entry_cs:  .skip 8
 host_rsp:       .skip 8
+        .globl native_xsave_mask
+native_xsave_mask: .skip 8  /* the XSAVE components switched; 0: FXSAVE */
+/* the XSAVE images: the host's registers while the test's are loaded, the test's before
+ * the instruction and after it */
+        .p2align 6
+        .globl native_xin, native_xout
+host_xsave:     .skip XSAVE_MAX
+native_xin:     .skip XSAVE_MAX
+native_xout:    .skip XSAVE_MAX
         .p2align 4
 runner_stack:   .skip 16384
 runner_stack_top:
@@ -75,6 +108,7 @@ native_enter:
         push %r14
         push %r15
         mov %rsp, host_rsp(%rip)
+        SWITCH_VECTORS host_xsave, native_xin
         lea runner_stack_top(%rip), %rsp
         pushq $USER_DS
         pushq native_in+32(%rip)
@@ -114,6 +148,7 @@ leave_runner:
         mov %eax, %ss
         mov host_rsp(%rip), %rsp
         call native_reset_flags
+        SWITCH_VECTORS native_xout, host_xsave
         pop %r15
         pop %r14
         pop %r13
@@ -128,6 +163,19 @@ leave_runner:
 native_reset_flags:
         pushq $0x202
         popfq
+        ret
+
+/* The host's vector registers back after a fault (the signal handler ran with the
+ * kernel's fresh ones): what leave_runner does on success. */
+        .globl native_restore_vector
+native_restore_vector:
+        mov native_xsave_mask(%rip), %eax
+        mov native_xsave_mask+4(%rip), %edx
+        test %eax, %eax
+        jz 1f
+        xrstor64 host_xsave(%rip)
+        ret
+1:      fxrstor64 host_xsave(%rip)
         ret
 
 /* ES and DS (low and high 16 bits): the signal context does not have them, but the

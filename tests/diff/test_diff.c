@@ -6,12 +6,21 @@
  * a RAM buffer (native.c) and through WHvEmulatorTryMmioEmulation against a copy of the
  * same state (fixture.c). Registers, RFLAGS, the buffer and the exception must agree.
  *
- *   test_diff [--states N] [--seed S] [--filter TEXT] [--bits 16|32|64]
+ *   test_diff [--states N] [--vector-states N] [--vector] [--native-only]
+ *             [--seed S] [--filter TEXT] [--bits 16|32|64]
  *             [--case N] [--mask-undefined] [--reports N] [--verbose] [--list]
  *             [--coverage FILE.md]
  *   test_diff --bits 32 --bytes "01 03" [--states N] [--verbose]
  *
- * DIFF_STATES in the environment sets the default number of states per form variant. */
+ * Every case also has random vector registers (x87/MMX, MXCSR, XMM/YMM/ZMM0-31, k0-7),
+ * loaded natively and served to the emulator through the SDK's register names; they must
+ * agree after the instruction too. --vector runs the forms with vector operands only;
+ * --native-only runs the CPU's side alone (the emulator is not asked), to exercise the
+ * synthesised vector cases while the emulator does not support them: a fault must leave
+ * every vector register as it was.
+ *
+ * DIFF_STATES and DIFF_VECTOR_STATES in the environment set the default number of states
+ * per form variant and per vector form variant. */
 #define _GNU_SOURCE
 #include <inttypes.h>
 #include <stdio.h>
@@ -23,6 +32,7 @@
 #include "exec/cpu.h"
 #include "fault_order.h"
 #include "fixture.h"
+#include "isa.h"
 #include "forms.h"
 #include "guest.h"
 #include "hostcpu.h"
@@ -30,6 +40,7 @@
 #include "sdm_undefined.h"
 #include "segments.h"
 #include "synth.h"
+#include "vecstate.h"
 #include "whvemu.h"
 
 #define BUFFER_SIZE 8192u
@@ -39,14 +50,19 @@
 #define GPA_TABLES UINT64_C(0x120000000)
 #define GPA_READ_ONLY UINT64_C(0x130000000)
 #define DEFAULT_STATES 200u      /* per variant (the CI run) */
+#define DEFAULT_VECTOR_STATES 20u /* per vector variant: there are seven times as many */
 #define DEFAULT_BYTES_STATES 20u  /* for --bytes */
-#define MAX_VARIANTS_PER_FORM 32
+#define MAX_VARIANTS_PER_FORM 64
 #define MAX_REP_PASSES 4096u     /* x the default budget: 16 M elements, far past the buffer */
 
 #define COMPARED_FLAGS (FL_ARITH | FL_DF)
+#define CR4_OSXSAVE (UINT64_C(1) << 18) /* the kernel enabled XSAVE: XCR0 is the guest's too */
 
 struct options {
     unsigned states;
+    unsigned vector_states;  /* for the vector forms' variants */
+    bool vector_only;        /* --vector: the vector forms only */
+    bool native_only;        /* --native-only: the CPU's side of every case, no emulator */
     uint64_t seed;
     const char *filter;
     unsigned only_bits;      /* 0: all modes */
@@ -78,6 +94,10 @@ struct outcome {
     uint16_t sel[6];
     struct segment seg[6];    /* emulated only: the whole segment registers */
     bool from_signal;         /* native only: read from a signal context (see compare) */
+    struct vecstate vec;      /* the vector registers */
+    /* emulated only: how the emulator wrote them (the extension: fixture.h) */
+    bool xstate_set, vector_names_set;
+    uint64_t xstate_modified;
 };
 
 struct emulated {
@@ -95,7 +115,7 @@ struct emulated {
 static const WHV_REGISTER_NAME unchanging_registers[] = {
     WHvX64RegisterLdtr, WHvX64RegisterTr, WHvX64RegisterIdtr, WHvX64RegisterGdtr,
     WHvX64RegisterCr0, WHvX64RegisterCr3, WHvX64RegisterCr4, WHvX64RegisterCr8,
-    WHvX64RegisterDr7, WHvX64RegisterEfer,
+    WHvX64RegisterDr7, WHvX64RegisterEfer, WHvX64RegisterXCr0,
 };
 
 static void set_segment(WHV_REGISTER_VALUE *v, const struct segment *s)
@@ -132,9 +152,10 @@ static HRESULT emulate_exit(WHV_EMULATOR_HANDLE emu, struct fixture *f,
 static bool writes_first_operand(const struct insn *in)
 {
     enum operand_kind k = in->row->opnd[0] ? OPND_KIND(in->row->opnd[0]) : OK_NONE;
+    bool modrm_memory = k == OK_E || k == OK_M || k == OK_W || k == OK_Q || k == OK_KE;
     if (in->row->flags & F_FLAGS_ONLY)
         return false;
-    return ((k == OK_E || k == OK_M) && in->mod != 3) || k == OK_O || k == OK_Y;
+    return (modrm_memory && in->mod != 3) || k == OK_O || k == OK_Y || row_is_maskmov(in->row);
 }
 
 static void emulate(const struct case_encoding *e, const struct state *s, struct emulated *em)
@@ -174,10 +195,14 @@ static void emulate(const struct case_encoding *e, const struct state *s, struct
     f->regs[WHvX64RegisterCr0].Reg64 = 0x80050033;   /* PG AM WP NE ET MP PE */
     /* SMAP SMEP OSXMMEXCPT OSFXSR PGE MCE PAE PSE, and LA57 as the host runs it: it decides
      * which addresses are canonical */
-    f->regs[WHvX64RegisterCr4].Reg64 = 0x3006f0 | (host_paging_levels() == 5 ? CR4_LA57 : 0);
+    f->regs[WHvX64RegisterCr4].Reg64 = 0x3006f0 | (host_paging_levels() == 5 ? CR4_LA57 : 0) |
+                                       (host_xcr0() ? CR4_OSXSAVE : 0);
     f->regs[FIX_EFER].Reg64 = 0xd01;                 /* NXE LMA LME SCE */
     f->regs[WHvX64RegisterDr6].Reg64 = 0xffff0ff0;   /* the reserved bits that read as 1 */
     f->regs[WHvX64RegisterDr7].Reg64 = 0x400;
+    f->regs[FIX_XCR0].Reg64 = host_xcr0();
+    fixture_set_vector_state(f, &s->vec);
+    fixture_xstate_load(f, &s->vec, s->xstate_compacted);
 
     memset(&vp, 0, sizeof vp);
     vp.ExecutionState.Cpl = 3;
@@ -220,6 +245,10 @@ static void emulate(const struct case_encoding *e, const struct state *s, struct
         o->sel[i] = sr->Selector;
         o->seg[i] = (struct segment){ sr->Selector, sr->Base, sr->Limit, sr->Attributes };
     }
+    fixture_vector_state(f, &s->vec, &o->vec);
+    o->xstate_set = f->xstate_set;
+    o->vector_names_set = f->vector_names_set;
+    o->xstate_modified = f->xstate_modified;
     const WHV_X64_PENDING_INTERRUPTION_REGISTER *p = &f->regs[FIX_PENDING].PendingInterruption;
     if (p->InterruptionPending) {
         o->faulted = true;
@@ -241,10 +270,14 @@ static bool run_native(const struct case_encoding *e, const struct state *s, str
     in.rflags = s->rflags;
     for (unsigned i = 0; i < 6; i++)
         in.seg[i] = s->seg[i].selector;
+    vecstate_to_xsave(&s->vec, xsave_host_layout(), false, native_vector_in());
     native_run(s->bits, &in, nr);
 
     memset(o, 0, sizeof *o);
     o->ran = true;
+    o->vec = s->vec;
+    if (!vecstate_from_xsave(&o->vec, xsave_host_layout(), native_vector_out(), NATIVE_XSAVE_MAX))
+        return false;
     memcpy(o->gpr, nr->out.gpr, sizeof o->gpr);
     o->rflags = nr->out.rflags;
     memcpy(o->sel, nr->out.seg, sizeof o->sel);
@@ -281,6 +314,10 @@ static const char *const seg_names[6] = { "es", "cs", "ss", "ds", "fs", "gs" };
 
 struct difference {
     bool status, exception, rip, memory, segments, stray_write;
+    bool vector;             /* some vector register (vecstate.h) */
+    /* the extension's rules: Modified covers what changed; no SDK vector name set in the
+     * same call (simd-design §2.4) */
+    bool xstate_rules;
     bool fault_unexplained;  /* the CPU's fault is none its accesses raise alone (fault_order.h) */
     uint32_t gpr_mask;       /* bit per differing GPR */
     uint32_t flags;          /* differing compared RFLAGS bits */
@@ -289,13 +326,13 @@ struct difference {
 static bool differs(const struct difference *d)
 {
     return d->status || d->exception || d->rip || d->memory || d->segments || d->stray_write ||
-           d->fault_unexplained || d->gpr_mask || d->flags;
+           d->fault_unexplained || d->gpr_mask || d->flags || d->vector || d->xstate_rules;
 }
 
 static bool only_flags_differ(const struct difference *d)
 {
     return d->flags && !d->status && !d->exception && !d->rip && !d->memory && !d->segments &&
-           !d->stray_write && !d->gpr_mask;
+           !d->stray_write && !d->gpr_mask && !d->vector && !d->xstate_rules;
 }
 
 static void compare(const struct state *s, const struct outcome *n, const struct outcome *m,
@@ -336,6 +373,11 @@ static void compare(const struct state *s, const struct outcome *n, const struct
             d->segments = true;
     }
     d->memory = memcmp(native_layout()->buffer, emulated_ram, native_layout()->size) != 0;
+    d->vector = !vecstate_equal(&n->vec, &m->vec, xsave_host_layout());
+    d->xstate_rules = m->xstate_set &&
+                      (m->vector_names_set ||
+                       (vecstate_changed_components(&s->vec, &n->vec, xsave_host_layout()) &
+                        ~m->xstate_modified));
 }
 
 static void print_flags(uint32_t f)
@@ -373,7 +415,34 @@ static void print_instruction(const struct case_encoding *e, unsigned bits)
     printf("   %s   (%u-bit code)\n", text, bits);
 }
 
-static void print_state(const struct state *s)
+/* The vector registers an instruction names (ModRM.reg, vvvv, a register r/m, a VSIB
+ * index, the opmask), with MXCSR and the x87 words: a vector case's inputs. */
+static void print_vector_inputs(const struct insn *in, const struct vecstate *v)
+{
+    const struct xsave_layout *l = xsave_host_layout();
+    unsigned named[4], count = 0;
+    unsigned bytes = (l->components & 0x40) ? 64 : (l->components & 4) ? 32 : 16;
+
+    printf("    mxcsr=0x%x fcw=0x%x fsw=0x%x ftw=0x%x", v->mxcsr, v->fcw, v->fsw, v->ftw);
+    if (in->encoding == ENC_EVEX && in->evex_aaa)
+        printf(" k%u=0x%" PRIx64, in->evex_aaa, v->k[in->evex_aaa]);
+    printf("\n");
+    named[count++] = in->reg & 31;
+    if (in->encoding == ENC_VEX || in->encoding == ENC_EVEX)
+        named[count++] = in->vvvv & 31;
+    if (in->mod == 3)
+        named[count++] = in->rm & 31;
+    if (in->row->flags & F_VSIB)
+        named[count++] = in->index & 31;
+    for (unsigned i = 0; i < count; i++) {
+        printf("    zmm%u=0x", named[i]);
+        for (unsigned b = bytes; b-- > 0;)
+            printf("%02x%s", v->zmm[named[i]][b], b && b % 8 == 0 ? "_" : "");
+        printf("\n");
+    }
+}
+
+static void print_state(const struct case_encoding *e, const struct state *s)
 {
     unsigned regs = s->bits == 64 ? 16 : 8;
     printf("  initial:");
@@ -393,6 +462,8 @@ static void print_state(const struct state *s)
             printf(" %02x", initial_ram[off + i]);
         printf("\n");
     }
+    if (row_is_vector(e->insn.row))
+        print_vector_inputs(&e->insn, &s->vec);
 }
 
 static void print_memory_differences(void)
@@ -470,6 +541,13 @@ static void print_difference(const struct state *s, const struct emulated *em,
         }
     if (d->memory)
         print_memory_differences();
+    if (d->vector)
+        vecstate_print_differences("native", &n->vec, "emulated", &m->vec, xsave_host_layout());
+    if (d->xstate_rules)
+        printf("    extended state: the CPU changed components 0x%" PRIx64 ", the emulator's set "
+               "marked 0x%" PRIx64 "%s\n",
+               vecstate_changed_components(&s->vec, &n->vec, xsave_host_layout()),
+               m->xstate_modified, m->vector_names_set ? " and it set SDK vector names too" : "");
     if (d->fault_unexplained)
         printf("    the CPU's exception is none of those its accesses raise alone\n");
     if (d->stray_write)
@@ -533,7 +611,7 @@ static void print_fault_order(const struct case_encoding *e, const struct state 
 {
     printf("FAULT ORDER  the CPU and whvemu reported different accesses' faults:\n");
     print_instruction(e, s->bits);
-    print_state(s);
+    print_state(e, s);
     print_outcome_exception("native", n);
     print_outcome_exception("emulated", m);
 }
@@ -612,7 +690,7 @@ static enum case_result run_case(const struct case_encoding *e, const struct sta
         /* natively the branch goes to the landing; the emulator's target may be anywhere */
         if (report) {
             print_instruction(e, s->bits);
-            print_state(s);
+            print_state(e, s);
             printf("    branch target: native 0x%" PRIx64 " (by construction, not run)"
                    " emulated 0x%" PRIx64 "\n", landing_ip(s->bits), em.out.rip);
         }
@@ -625,7 +703,7 @@ static enum case_result run_case(const struct case_encoding *e, const struct sta
             printf("HARNESS FAULT: signal %d vector %u at ip 0x%" PRIx64 " (slot 0x%" PRIx64 ")\n",
                    nr.signo, nr.vector, nr.fault_ip, s->rip);
             print_instruction(e, s->bits);
-            print_state(s);
+            print_state(e, s);
         }
         return CASE_HARNESS;
     }
@@ -641,7 +719,7 @@ static enum case_result run_case(const struct case_encoding *e, const struct sta
     if (!differs(&cr->diff)) {
         if (report && opt.verbose) {
             print_instruction(e, s->bits);
-            print_state(s);
+            print_state(e, s);
             print_outcome_exception("both", &native);
         }
         return CASE_MATCH;
@@ -649,10 +727,91 @@ static enum case_result run_case(const struct case_encoding *e, const struct sta
     cr->flags_only_undefined = only_flags_differ(&cr->diff) && (cr->diff.flags & ~undefined) == 0;
     if (report) {
         print_instruction(e, s->bits);
-        print_state(s);
+        print_state(e, s);
         print_difference(s, &em, &native, &cr->diff);
     }
     return CASE_MISMATCH;
+}
+
+/* How the CPU's side of --native-only cases ended: completed, or the exception vector. */
+#define COMPLETED 32
+static unsigned long native_outcomes[COMPLETED + 1];
+
+/* Measured on AMD Zen 4: a faulting MASKMOVQ has already done the MMX transition of SDM
+ * vol. 3A §12.2: every x87 tag valid, TOS 0 (so FXSAVE slot j is physical register j, which
+ * was ST((j - TOS) mod 8)). Counted and printed: the emulator will have to follow the host. */
+static unsigned long mmx_transition_at_fault;
+
+static bool mmx_transition_only(const struct insn *in, const struct state *s,
+                                const struct outcome *native)
+{
+    struct vecstate transitioned = s->vec;
+    unsigned tos = (s->vec.fsw >> 11) & 7;
+    transitioned.ftw = 0xff;
+    transitioned.fsw &= (uint16_t)~0x3800;
+    for (unsigned j = 0; j < 8; j++)
+        memcpy(transitioned.st[j], s->vec.st[(j - tos) & 7], 10);
+    return row_has_operand(in->row, OK_P) &&
+           vecstate_equal(&transitioned, &native->vec, xsave_host_layout());
+}
+
+/* --native-only: the CPU's side alone, for the vector forms the emulator does not support
+ * yet. Faults are precise, so a fault must leave every vector register as it was — except
+ * a gather's or scatter's (they commit the elements before the faulting one), #XM (it sets
+ * MXCSR's flags) and the single-step trap after a completed instruction. That checks the
+ * runners' vector state and the signal-frame path on every synthesised vector case. */
+static enum case_result run_native_only(const struct case_encoding *e, const struct state *s,
+                                        bool report)
+{
+    const struct native_layout *l = native_layout();
+    struct outcome native;
+    struct native_result nr;
+    bool precise;
+
+    memcpy(initial_ram, l->buffer, l->size);
+    native_place(s->bits, e->bytes, e->length);
+    if (!run_native(e, s, &native, &nr)) {
+        if (report) {
+            printf("HARNESS FAULT: signal %d vector %u at ip 0x%" PRIx64 "\n", nr.signo,
+                   nr.vector, nr.fault_ip);
+            print_instruction(e, s->bits);
+            print_state(e, s);
+        }
+        return CASE_HARNESS;
+    }
+    if (!report)
+        native_outcomes[native.faulted ? native.vector & 31 : COMPLETED]++;
+    precise = native.faulted && native.vector != EXC_DB && native.vector != EXC_XM &&
+              !(e->insn.row->flags & F_VSIB);
+    if (!precise || vecstate_equal(&s->vec, &native.vec, xsave_host_layout()))
+        return CASE_MATCH;
+    if (mmx_transition_only(&e->insn, s, &native)) {
+        mmx_transition_at_fault += !report;
+        return CASE_MATCH;
+    }
+    if (report) {
+        print_instruction(e, s->bits);
+        print_state(e, s);
+        print_outcome_exception("native", &native);
+        printf("    the fault changed vector registers:\n");
+        vecstate_print_differences("initial", &s->vec, "at the fault", &native.vec,
+                                   xsave_host_layout());
+    }
+    return CASE_MISMATCH;
+}
+
+static void print_native_outcomes(void)
+{
+    static const char *const names[32] = {
+        [0] = "#DE", [1] = "#DB", [6] = "#UD", [7] = "#NM", [12] = "#SS", [13] = "#GP",
+        [14] = "#PF", [16] = "#MF", [17] = "#AC", [19] = "#XM",
+    };
+    printf("native outcomes: %lu completed", native_outcomes[COMPLETED]);
+    for (unsigned v = 0; v < 32; v++)
+        if (native_outcomes[v])
+            printf(", %s %lu", names[v] ? names[v] : "vector", native_outcomes[v]);
+    printf("\nMMX faults after the x87 tags and TOS were set (this CPU): %lu\n",
+           mmx_transition_at_fault);
 }
 
 /* ---- the sweep over all forms ---- */
@@ -687,13 +846,24 @@ struct totals {
     unsigned unsupported_count;
 };
 
+/* "movups Vx,Wx  [64-bit code, L1]": the form, then the variant's mode, operand size,
+ * repeat prefix, and for VEX/EVEX vector forms the W, vector length and broadcast it fixes
+ * beyond the form. */
 static void describe_variant(const struct variant *v, char *out, size_t outsz)
 {
-    char form[128];
-    form_describe(v->form, form, sizeof form);
-    snprintf(out, outsz, "%s  [%u-bit code%s%s%s]", form, v->bits,
+    const struct form *f = v->form;
+    bool vex_vector = f->vector && f->map >= MAP_VEX_0F;
+    char form[128], w[8] = "", l[8] = "";
+
+    form_describe(f, form, sizeof form);
+    if (vex_vector && v->w >= 0 && f->w < 0)
+        snprintf(w, sizeof w, ", W%d", v->w);
+    if (vex_vector && v->vl >= 0 && f->l < 0)
+        snprintf(l, sizeof l, ", L%d", v->vl);
+    snprintf(out, outsz, "%s  [%u-bit code%s%s%s%s%s%s]", form, v->bits,
              v->osize == 2 ? ", o16" : v->osize == 4 ? ", o32" : v->osize == 8 ? ", o64" : "",
-             v->rep == 0xf3 ? ", rep" : "", v->rep == 0xf2 ? ", repne" : "");
+             v->rep == 0xf3 ? ", rep" : "", v->rep == 0xf2 ? ", repne" : "", w, l,
+             v->broadcast ? ", broadcast" : "");
 }
 
 /* The seed of case `n` of variant `index`: printed with each mismatch. */
@@ -722,6 +892,23 @@ static unsigned flags_cases_of(const struct variant *v)
     return (v->form->row->flags & F_REP) ? 4 : 2; /* strings: DF clear and set */
 }
 
+/* A vector case's own encoding needs what this host has (its variant's first case was
+ * checked for the variant; another W or length of the same form may need more). */
+static bool case_isa_on_host(const struct case_encoding *e, unsigned bits)
+{
+    struct isa_needs n;
+    int missing;
+
+    if (!isa_needs_of(e->bytes, e->length, bits, &n) || n.unknown) {
+        host_skip_for("the ISA set of the encoding is unknown to the harness (isa.c)", 1);
+        return false;
+    }
+    missing = isa_missing_feature(&n);
+    if (missing >= 0)
+        host_skip((enum host_feature)missing, 1);
+    return missing < 0;
+}
+
 /* Case n of a variant, from its own seed, so that a report can run it again. */
 static enum case_result variant_case(const struct variant *v, unsigned index, unsigned n,
                                      bool report, struct case_report *cr)
@@ -733,21 +920,65 @@ static enum case_result variant_case(const struct variant *v, unsigned index, un
     memset(cr, 0, sizeof *cr);
     if (!make_case(&r, v, n % flags_cases_of(v), &e, &s))
         return CASE_NO_ENCODING;
+    if (v->form->vector && !case_isa_on_host(&e, v->bits))
+        return CASE_HOST_SKIP;
+    if (opt.native_only)
+        return run_native_only(&e, &s, report);
     return run_case(&e, &s, report, cr);
+}
+
+static unsigned states_of(const struct variant *v)
+{
+    return opt.only_case >= 0 ? 1 : v->form->vector ? opt.vector_states : opt.states;
+}
+
+/* The feature a vector variant's encodings need and this host lacks (from Zydis's ISA set of
+ * its first case), or -1; why names the ISA set. A set isa.c cannot map, or an encoding
+ * Zydis does not decode, is a condition of the harness: -2, counted by host_skip_for. */
+static int vector_feature_missing(const struct variant *v, unsigned index, char *why,
+                                  size_t whysz)
+{
+    struct rng r = { case_seed(index, 0) };
+    struct case_encoding e;
+    struct isa_needs n;
+    int missing;
+
+    for (unsigned t = 0; t < SYNTH_TRIES; t++) {
+        if (!synth_encoding(&r, v, &e))
+            continue;
+        if (!isa_needs_of(e.bytes, e.length, v->bits, &n) || n.unknown) {
+            snprintf(why, whysz, "ISA set %s unknown to the harness (isa.c) or to Zydis",
+                     n.isa_set ? n.isa_set : "?");
+            return -2;
+        }
+        missing = isa_missing_feature(&n);
+        if (missing >= 0)
+            snprintf(why, whysz, "this host lacks %s (ISA set %s)",
+                     host_feature_name((enum host_feature)missing), n.isa_set);
+        return missing;
+    }
+    return -1; /* no encoding: reported as such when the variant runs */
 }
 
 /* A variant this host cannot run natively (a CPU feature it lacks, a mode its kernel does
  * not offer): its cases are counted as skipped, per feature or condition, and it is a row
  * of the coverage table; never silently left out. */
-static bool skipped_on_this_host(const struct variant *v, const char *name, struct totals *t)
+static bool skipped_on_this_host(const struct variant *v, unsigned index, const char *name,
+                                 struct totals *t)
 {
-    unsigned long cases = opt.only_case >= 0 ? 1 : opt.states;
-    char why[96];
+    unsigned long cases = states_of(v);
+    int missing = v->form->vector ? -1 : v->form->needs;
+    char why[160];
 
-    if (v->form->needs >= 0 && !host_has((enum host_feature)v->form->needs)) {
-        host_skip((enum host_feature)v->form->needs, cases);
+    if (v->form->vector)
+        missing = vector_feature_missing(v, index, why, sizeof why);
+    else if (missing >= 0)
         snprintf(why, sizeof why, "this host lacks %s",
-                 host_feature_name((enum host_feature)v->form->needs));
+                 host_feature_name((enum host_feature)missing));
+    if (missing >= 0 && !host_has((enum host_feature)missing)) {
+        host_skip((enum host_feature)missing, cases);
+    } else if (missing == -2) {
+        host_skip_for("the ISA set of the encoding is unknown to the harness (isa.c)", cases);
     } else if (!native_mode_available(v->bits)) {
         host_skip_for("16/32-bit code cannot run here (no modify_ldt or no 32-bit compat code "
                       "in this kernel)",
@@ -771,10 +1002,11 @@ static bool run_variant(const struct variant *v, unsigned index, struct totals *
     unsigned long mismatches = 0, undefined_only = 0, cases = 0, outside = 0;
     uint32_t flag_union = 0;
     unsigned first = opt.only_case >= 0 ? (unsigned)opt.only_case : 0;
-    unsigned end = opt.only_case >= 0 ? first + 1 : opt.states;
+    unsigned end = first + states_of(v);
 
     describe_variant(v, name, sizeof name);
-    if ((opt.filter && !strstr(name, opt.filter)) || skipped_on_this_host(v, name, t))
+    if ((opt.filter && !strstr(name, opt.filter)) || (opt.vector_only && !v->form->vector) ||
+        skipped_on_this_host(v, index, name, t))
         return false;
     for (unsigned n = first; n < end; n++) {
         struct case_report cr, again;
@@ -968,13 +1200,17 @@ static int sweep(void)
            "%u without an encoding, %u skipped on this host\n",
            t.forms, t.not_runnable, t.variants, t.unsupported_variants, t.no_encoding,
            t.host_skipped);
-    printf("cases: %lu run (%u states per variant), %lu skipped (outside the buffer)\n", t.cases,
-           opt.only_case >= 0 ? 1 : opt.states, t.outside);
+    printf("cases: %lu run (%u states per variant, %u per vector variant), %lu skipped (outside "
+           "the buffer)\n",
+           t.cases, opt.only_case >= 0 ? 1 : opt.states, opt.only_case >= 0 ? 1 : opt.vector_states,
+           t.outside);
     printf("mismatches: %lu in %u variants (%lu only in SDM-undefined flags)%s; "
            "harness faults: %lu; unrepeatable native differences: %lu\n",
            t.mismatches, t.mismatching_variants, t.undefined_only,
            opt.mask_undefined ? " [undefined flags masked]" : "", t.harness, t.unrepeatable);
     fault_order_report(stdout);
+    if (opt.native_only)
+        print_native_outcomes();
     host_skip_report(stdout);
     printf("time: %.1f s\n",
            (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
@@ -1023,8 +1259,9 @@ static int single(void)
     }
     e.length = e.insn.length;
     print_instruction(&e, bits);
-    if (mnemonic_feature(e.insn.mnemonic) >= 0 &&
-        !host_runs((enum host_feature)mnemonic_feature(e.insn.mnemonic))) {
+    if ((row_is_vector(e.insn.row) && !case_isa_on_host(&e, bits)) ||
+        (mnemonic_feature(e.insn.mnemonic) >= 0 &&
+         !host_runs((enum host_feature)mnemonic_feature(e.insn.mnemonic)))) {
         host_skip_report(stdout);
         return 77;
     }
@@ -1052,7 +1289,8 @@ static int single(void)
 
 static void usage(void)
 {
-    printf("usage: test_diff [--states N] [--seed S] [--filter TEXT] [--bits 16|32|64]\n"
+    printf("usage: test_diff [--states N] [--vector-states N] [--vector] [--native-only]\n"
+           "                 [--seed S] [--filter TEXT] [--bits 16|32|64]\n"
            "                 [--case N] [--mask-undefined] [--reports N] [--verbose] [--list]\n"
            "                 [--coverage FILE.md]\n"
            "       test_diff --bits 16|32|64 --bytes \"HEX BYTES\" [--states N] [--verbose]\n");
@@ -1062,8 +1300,10 @@ int main(int argc, char **argv)
 {
     static const WHV_EMULATOR_CALLBACKS *callbacks = &fixture_callbacks;
     const char *env = getenv("DIFF_STATES");
+    const char *vector_env = getenv("DIFF_VECTOR_STATES");
 
     opt.states = env ? (unsigned)strtoul(env, NULL, 0) : 0;
+    opt.vector_states = vector_env ? (unsigned)strtoul(vector_env, NULL, 0) : 0;
     opt.only_case = -1;
     opt.seed = 0x5eed;
     opt.reports = 3;
@@ -1073,6 +1313,14 @@ int main(int argc, char **argv)
         if (!strcmp(a, "--states") && value) {
             opt.states = (unsigned)strtoul(value, NULL, 0);
             i++;
+        } else if (!strcmp(a, "--vector-states") && value) {
+            opt.vector_states = (unsigned)strtoul(value, NULL, 0);
+            i++;
+        } else if (!strcmp(a, "--vector")) {
+            opt.vector_only = true;
+        } else if (!strcmp(a, "--native-only")) {
+            opt.native_only = opt.vector_only = true; /* the vector forms' addresses are
+                                                       * all placed by construction */
         } else if (!strcmp(a, "--seed") && value) {
             opt.seed = strtoull(value, NULL, 0);
             i++;
@@ -1115,6 +1363,8 @@ int main(int argc, char **argv)
     }
     if (opt.states == 0)
         opt.states = opt.bytes ? DEFAULT_BYTES_STATES : DEFAULT_STATES;
+    if (opt.vector_states == 0)
+        opt.vector_states = DEFAULT_VECTOR_STATES;
     setvbuf(stdout, NULL, _IOLBF, 0);
     host_describe(stdout);
     if (!native_init(BUFFER_SIZE))

@@ -5,23 +5,77 @@
 
 #define PAGE_MASK (~(uint64_t)4095)
 
+/* The slot of a vector register name, or -1. */
+static int vector_slot(WHV_REGISTER_NAME name)
+{
+    uint32_t n = (uint32_t)name;
+    if (n >= WHvX64RegisterXmm0 && n <= WHvX64RegisterXmm15)
+        return FIX_XMM0 + (int)(n - WHvX64RegisterXmm0);
+    if (n >= WHvX64RegisterFpMmx0 && n <= WHvX64RegisterFpMmx7)
+        return FIX_FP_MMX0 + (int)(n - WHvX64RegisterFpMmx0);
+    if (name == WHvX64RegisterFpControlStatus)
+        return FIX_FP_CONTROL_STATUS;
+    if (name == WHvX64RegisterXmmControlStatus)
+        return FIX_XMM_CONTROL_STATUS;
+    return -1;
+}
+
 WHV_REGISTER_VALUE *fixture_reg(struct fixture *f, WHV_REGISTER_NAME name)
 {
+    int slot = vector_slot(name);
     if ((uint32_t)name <= (uint32_t)WHvX64RegisterDr7)
         return &f->regs[name];
-    if (name == WHvX64RegisterEfer)
-        return &f->regs[FIX_EFER];
-    if (name == WHvRegisterPendingInterruption)
-        return &f->regs[FIX_PENDING];
-    if (name == WHvRegisterInterruptState)
-        return &f->regs[FIX_INTERRUPT_STATE];
-    return NULL;
+    if (slot >= 0)
+        return &f->regs[slot];
+    switch (name) {
+    case WHvX64RegisterEfer: return &f->regs[FIX_EFER];
+    case WHvX64RegisterXCr0: return &f->regs[FIX_XCR0];
+    case WHvRegisterPendingInterruption: return &f->regs[FIX_PENDING];
+    case WHvRegisterInterruptState: return &f->regs[FIX_INTERRUPT_STATE];
+    default: return NULL;
+    }
+}
+
+/* The legacy region's 16-byte pieces the SDK names carry, in slot order: FpControlStatus
+ * and XmmControlStatus (bytes 0-31) apart, FpMmx j at 32 + 16j, Xmm i at 160 + 16i. */
+static unsigned legacy_offset_of_slot(unsigned slot)
+{
+    if (slot >= FIX_XMM0 && slot < FIX_XMM0 + 16)
+        return 160 + 16 * (slot - FIX_XMM0);
+    if (slot >= FIX_FP_MMX0 && slot < FIX_FP_MMX0 + 8)
+        return 32 + 16 * (slot - FIX_FP_MMX0);
+    return slot == FIX_FP_CONTROL_STATUS ? 0 : 16;
+}
+
+void fixture_set_vector_state(struct fixture *f, const struct vecstate *v)
+{
+    uint8_t legacy[XSAVE_LEGACY_SIZE];
+    vecstate_to_legacy(v, xsave_host_layout()->mxcsr_mask, legacy);
+    for (unsigned slot = FIX_XMM0; slot <= FIX_XMM_CONTROL_STATUS; slot++)
+        memcpy(&f->regs[slot], legacy + legacy_offset_of_slot(slot), 16);
+}
+
+void fixture_vector_state(const struct fixture *f, const struct vecstate *before,
+                          struct vecstate *after)
+{
+    uint8_t legacy[XSAVE_LEGACY_SIZE];
+
+    *after = *before;
+    if (f->xstate_set && fixture_xstate_read(f, after))
+        return;
+    vecstate_to_legacy(before, xsave_host_layout()->mxcsr_mask, legacy);
+    for (unsigned slot = FIX_XMM0; slot <= FIX_XMM_CONTROL_STATUS; slot++)
+        memcpy(legacy + legacy_offset_of_slot(slot), &f->regs[slot], 16);
+    vecstate_from_legacy(after, legacy);
 }
 
 void fixture_begin(struct fixture *f)
 {
     f->bad_register = false;
     f->bad_memory = NULL;
+    f->vector_names_set = false;
+    f->xstate_set = false;
+    f->xstate_modified = 0;
 }
 
 /* The region holding [gpa, gpa + size), or NULL. */
@@ -94,8 +148,10 @@ static HRESULT CALLBACK set_registers(VOID *context, const WHV_REGISTER_NAME *na
             return E_INVALIDARG;
         }
     }
-    for (UINT32 i = 0; i < count; i++)
+    for (UINT32 i = 0; i < count; i++) {
         *fixture_reg(f, names[i]) = values[i];
+        f->vector_names_set |= vector_slot(names[i]) >= 0;
+    }
     return S_OK;
 }
 

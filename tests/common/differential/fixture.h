@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "WinHvEmulation.h"
+#include "vecstate.h"
 
 #define FIXTURE_REGIONS 4
 
@@ -26,12 +27,33 @@ struct fixture_region {
     bool writable;
 };
 
-/* Registers by WHV_REGISTER_NAME: RAX..DR7 (0..0x26) are stored at their own number,
- * EFER, the pending interruption and the interrupt state (MOV SS shadow) after them. */
-enum { FIX_EFER = WHvX64RegisterDr7 + 1, FIX_PENDING, FIX_INTERRUPT_STATE, FIX_REG_COUNT };
+/* Registers by WHV_REGISTER_NAME: RAX..DR7 (0..0x26) are stored at their own number, the
+ * others in slots of their own after them (slot numbers are not names: FIX_EFER is 0x27,
+ * which is the name of XCR0). */
+enum {
+    FIX_EFER = WHvX64RegisterDr7 + 1,
+    FIX_PENDING,
+    FIX_INTERRUPT_STATE,
+    FIX_XCR0,
+    FIX_XMM0,                     /* Xmm0..15 */
+    FIX_FP_MMX0 = FIX_XMM0 + 16,  /* FpMmx0..7 */
+    FIX_FP_CONTROL_STATUS = FIX_FP_MMX0 + 8,
+    FIX_XMM_CONTROL_STATUS,
+    FIX_REG_COUNT
+};
+
+/* Room for the extended-state buffer: the harness's components in either format. */
+#define FIXTURE_XSTATE_MAX 4096u
 
 struct fixture {
     WHV_REGISTER_VALUE regs[FIX_REG_COUNT];
+    bool vector_names_set;      /* the emulator set an SDK vector register name */
+
+    /* the extended-state extension's guest side (fixture_xstate.c) */
+    uint8_t xstate[FIXTURE_XSTATE_MAX] __attribute__((aligned(64)));
+    uint32_t xstate_size;
+    bool xstate_set;            /* the emulator stored the buffer back */
+    uint64_t xstate_modified;   /* with these components marked changed */
     struct fixture_region region[FIXTURE_REGIONS];
     unsigned region_count;
 
@@ -49,5 +71,34 @@ WHV_REGISTER_VALUE *fixture_reg(struct fixture *f, WHV_REGISTER_NAME name);
 
 /* Forget the call records (bad_*) before a call. */
 void fixture_begin(struct fixture *f);
+
+/* The vector registers the SDK names carry (Xmm0-15, FpMmx0-7 in FXSAVE's stack order,
+ * FpControlStatus, XmmControlStatus) from v, as the guest's; and the guest's registers
+ * after a call: `before` with what the SDK names hold now, or, when the emulator stored
+ * the extended-state buffer, that buffer's. */
+void fixture_set_vector_state(struct fixture *f, const struct vecstate *v);
+void fixture_vector_state(const struct fixture *f, const struct vecstate *before,
+                          struct vecstate *after);
+
+/* ---- the extended-state extension, guest side (fixture_xstate.c) ----
+ * For the state no SDK name carries (YMM/ZMM upper halves, XMM16-31, k0-k7), simd-design
+ * §2.4: the emulator gets and sets the guest's whole XSAVE area through two callbacks shaped
+ * like WHvGet/SetVirtualProcessorXsaveState, laid out by the host's CPUID leaf 0DH. The API
+ * (whvemu_set_xstate_callbacks in whvemu.h) is not there yet: these are the fixture's side,
+ * ready to be registered (Layout = NULL: the host's leaf) and tested on their own. */
+
+/* Fill the buffer from v, in the standard or the compacted format. */
+void fixture_xstate_load(struct fixture *f, const struct vecstate *v, bool compacted);
+
+/* The callbacks: Context is the fixture. Get copies the buffer out (E_INVALIDARG with the
+ * size needed in *BytesWritten when BufferSize is too small, as WHvGetVirtualProcessorXsave-
+ * State does); Set takes it back whole and records Modified. */
+HRESULT CALLBACK fixture_get_xstate(VOID *context, VOID *buffer, UINT32 buffer_size,
+                                    UINT32 *bytes_written);
+HRESULT CALLBACK fixture_set_xstate(VOID *context, const VOID *buffer, UINT32 buffer_size,
+                                    UINT64 modified);
+
+/* The registers the buffer holds now (v's others untouched); false when it is malformed. */
+bool fixture_xstate_read(const struct fixture *f, struct vecstate *v);
 
 #endif

@@ -1,6 +1,5 @@
-/* The walk over the opcode maps that lists every form with a memory operand (legacy maps,
- * and the VEX maps' general-purpose rows), and the reasons a form cannot run natively in
- * user mode. */
+/* The walk over the opcode maps that lists every form with a memory operand (legacy, VEX
+ * and EVEX maps), and the reasons a form cannot run natively in user mode. */
 #include "forms.h"
 
 #include <stdio.h>
@@ -70,16 +69,24 @@ bool row_has_modrm_memory(const struct optab *row)
     return false;
 }
 
-/* VEX rows whose operands are all general-purpose registers, memory or immediates. */
-static bool row_is_gpr_only(const struct optab *row)
+bool row_is_vector(const struct optab *row)
 {
     for (unsigned i = 0; i < 4 && row->opnd[i]; i++) {
         switch (OPND_KIND(row->opnd[i])) {
-        case OK_E: case OK_M: case OK_G: case OK_B: case OK_I: break;
-        default: return false;
+        case OK_V: case OK_W: case OK_U: case OK_H: case OK_L: case OK_P: case OK_Q:
+        case OK_N: case OK_KG: case OK_KE: case OK_KR: case OK_KH:
+            return true;
+        default:
+            break;
         }
     }
-    return true;
+    return false;
+}
+
+bool row_is_maskmov(const struct optab *row)
+{
+    return row->mnemonic == MN_maskmovq || row->mnemonic == MN_maskmovdqu ||
+           row->mnemonic == MN_vmaskmovdqu;
 }
 
 bool row_has_sized_operand(const struct optab *row)
@@ -87,6 +94,17 @@ bool row_has_sized_operand(const struct optab *row)
     for (unsigned i = 0; i < 4 && row->opnd[i]; i++) {
         switch (OPND_SIZE(row->opnd[i])) {
         case SZ_v: case SZ_z: case SZ_y: case SZ_p: case SZ_a: return true;
+        default: break;
+        }
+    }
+    return false;
+}
+
+bool row_has_vector_length_operand(const struct optab *row)
+{
+    for (unsigned i = 0; i < 4 && row->opnd[i]; i++) {
+        switch (OPND_SIZE(row->opnd[i])) {
+        case SZ_x: case SZ_hx: case SZ_qx: case SZ_ox: return true;
         default: break;
         }
     }
@@ -101,6 +119,7 @@ static bool row_touches_memory(const struct optab *row)
     switch (row->mnemonic) {
     case MN_push: case MN_pop: case MN_pusha: case MN_popa:
     case MN_call: case MN_call_far: case MN_ret: case MN_retf: case MN_iret:
+    case MN_maskmovq: case MN_maskmovdqu: case MN_vmaskmovdqu:
         return true;
     default:
         return row_has_modrm_memory(row) || row_has_operand(row, OK_O) ||
@@ -145,7 +164,6 @@ bool row_is_landing_branch(const struct optab *row)
 static const char *not_runnable_reason(const struct form *f)
 {
     static const enum operand_kind other_state[] = {
-        OK_V, OK_W, OK_U, OK_H, OK_L, OK_P, OK_Q, OK_N, OK_KG, OK_KE, OK_KR, OK_KH,
         OK_ST0, OK_STI, OK_BND, OK_BNDE, OK_TR, OK_C, OK_D,
     };
     const struct optab *row = f->row;
@@ -158,7 +176,7 @@ static const char *not_runnable_reason(const struct form *f)
         return "x87 state";
     for (size_t i = 0; i < sizeof other_state / sizeof other_state[0]; i++)
         if (row_has_operand(row, other_state[i]))
-            return "vector/mask/system registers are not compared";
+            return "x87/MPX/AMX/system registers are not compared";
     for (unsigned i = 0; i < 4 && row->opnd[i]; i++) {
         switch (OPND_SIZE(row->opnd[i])) {
         case SZ_env: case SZ_fsave: case SZ_fxsave: case SZ_xsave:
@@ -186,7 +204,6 @@ static const char *not_runnable_reason(const struct form *f)
 struct walk {
     struct form *forms;
     unsigned count, capacity;
-    bool vex;               /* a VEX map: general-purpose rows only */
 };
 
 static void add(struct walk *w, const struct form *f)
@@ -203,6 +220,7 @@ static void add(struct walk *w, const struct form *f)
     }
     w->forms[w->count] = *f;
     w->forms[w->count].not_runnable = not_runnable_reason(f);
+    w->forms[w->count].vector = row_is_vector(f->row) || f->map >= MAP_EVEX_0F;
     w->forms[w->count].needs = mnemonic_feature(f->row->mnemonic);
     w->count++;
 }
@@ -221,8 +239,7 @@ static void walk(struct walk *w, const struct optab *e, struct form f, unsigned 
             f.modes &= SIZE16 | SIZE32;
         if (e->flags & F_ONLY64)
             f.modes &= SIZE64;
-        if (f.modes && f.osizes && f.asizes && row_touches_memory(e) &&
-            (!w->vex || row_is_gpr_only(e)))
+        if (f.modes && f.osizes && f.asizes && row_touches_memory(e))
             add(w, &f);
         return;
     case SEL_MOD: /* only the memory side */
@@ -265,11 +282,15 @@ unsigned forms_enumerate(struct form **forms)
         { optab_vex[0], MAP_VEX_0F },
         { optab_vex[1], MAP_VEX_0F38 },
         { optab_vex[2], MAP_VEX_0F3A },
+        { optab_evex[0], MAP_EVEX_0F },
+        { optab_evex[1], MAP_EVEX_0F38 },
+        { optab_evex[2], MAP_EVEX_0F3A },
+        { optab_evex[3], MAP_EVEX_MAP5 },
+        { optab_evex[4], MAP_EVEX_MAP6 },
     };
     struct walk w = { 0 };
 
     for (size_t m = 0; m < sizeof maps / sizeof maps[0]; m++) {
-        w.vex = maps[m].map >= MAP_VEX_0F;
         for (unsigned op = 0; op < 256; op++) {
             struct form f = { 0 };
             f.map = maps[m].map;
@@ -322,13 +343,15 @@ void form_describe(const struct form *f, char *out, unsigned outsz)
     static const char *const map_text[] = {
         [MAP_LEGACY_1B] = "", [MAP_LEGACY_0F] = "0f ", [MAP_LEGACY_0F38] = "0f38 ",
         [MAP_LEGACY_0F3A] = "0f3a ", [MAP_VEX_0F] = "vex 0f ", [MAP_VEX_0F38] = "vex 0f38 ",
-        [MAP_VEX_0F3A] = "vex 0f3a ",
+        [MAP_VEX_0F3A] = "vex 0f3a ", [MAP_EVEX_0F] = "evex 0f ", [MAP_EVEX_0F38] = "evex 0f38 ",
+        [MAP_EVEX_0F3A] = "evex 0f3a ", [MAP_EVEX_MAP5] = "evex map5 ",
+        [MAP_EVEX_MAP6] = "evex map6 ",
     };
     static const char *const mp_text[] = { "", "66 ", "f3 ", "f2 " };
     size_t n;
 
     n = (size_t)snprintf(out, outsz, "%s%s%02x", f->mandatory > 0 ? mp_text[f->mandatory] : "",
-                         f->map <= MAP_VEX_0F3A && map_text[f->map] ? map_text[f->map] : "?? ",
+                         f->map <= MAP_EVEX_MAP6 && map_text[f->map] ? map_text[f->map] : "?? ",
                          f->opcode);
     if (f->reg >= 0 && n < outsz)
         n += (size_t)snprintf(out + n, outsz - n, "/%d", f->reg);

@@ -27,13 +27,14 @@ struct form {
     uint8_t osizes;         /* operand sizes a SEL_OSIZE allows */
     uint8_t asizes;         /* address sizes a SEL_ASIZE allows */
     const char *not_runnable; /* why the native oracle cannot run it, or NULL */
-    int needs;              /* the enum host_feature a CPU must have to run it, or -1 */
+    int needs;              /* the enum host_feature a CPU must have to run it, or -1; for
+                             * vector forms the encoding's ISA set decides (isa.h) */
+    bool vector;            /* works on vector state: x87/MMX, XMM/YMM/ZMM or k registers */
 };
 
-/* Every memory form of the legacy maps (1-byte, 0F, 0F38, 0F3A), then the VEX forms that
- * work on general-purpose registers only (BMI1, BMI2), in table order, each with the CPU
- * feature it needs. Returns the count;
- * *forms is allocated (free it). */
+/* Every memory form of the legacy maps (1-byte, 0F, 0F38, 0F3A), the VEX maps and the
+ * EVEX maps (0F, 0F38, 0F3A, 5, 6), in table order, each with the CPU feature it needs.
+ * Returns the count; *forms is allocated (free it). */
 unsigned forms_enumerate(struct form **forms);
 
 /* The enum host_feature an instruction needs beyond the x86-64 baseline, or -1. */
@@ -44,10 +45,19 @@ bool row_has_modrm_memory(const struct optab *row);
 bool row_has_operand(const struct optab *row, enum operand_kind kind);
 /* Operand size matters for this row (some operand is sized v/z/y/p/a). */
 bool row_has_sized_operand(const struct optab *row);
+/* Vector length matters (some operand is sized x/hx/qx/ox by VEX.L / EVEX.L'L). */
+bool row_has_vector_length_operand(const struct optab *row);
 
 /* The segment register (enum segreg) the row loads (MOV Sreg, POP Sreg, LDS...), or -1.
  * modrm_reg is ModRM.reg for MOV Sreg, Ew. */
 int row_loaded_segment(const struct optab *row, unsigned modrm_reg);
+
+/* The rows with a vector operand (V W U H L P Q N and the opmask kinds). */
+bool row_is_vector(const struct optab *row);
+
+/* MASKMOVQ, MASKMOVDQU, VMASKMOVDQU: a store to DS:rDI that the tables give no memory
+ * operand (the segment overridable, the address size from 67). */
+bool row_is_maskmov(const struct optab *row);
 
 /* Branches the runners can take: unconditional, to a target read from memory, the
  * stack or the instruction, which the harness points at the code after the slot (CALL,

@@ -52,11 +52,159 @@ static uint64_t mask_of(unsigned bytes)
     return bytes >= 8 ? UINT64_MAX : (UINT64_C(1) << (8 * bytes)) - 1;
 }
 
+/* ---- vector state ---- */
+
+/* An FP32 value: the specials of each class, or a random normal. */
+static uint32_t fp32_value(struct rng *r)
+{
+    static const uint32_t specials[] = {
+        0x00000000, 0x80000000, 0x7f800000, 0xff800000, 0x3f800000, 0xbf800000,
+        0x7f7fffff, 0xff7fffff, 0x00800000, 0x80800000, 0x00000001, 0x807fffff,
+    };
+    uint32_t payload = (uint32_t)rng_next(r) & 0x3fffff;
+    switch (rng_below(r, 5)) {
+    case 0: return specials[rng_below(r, sizeof specials / sizeof specials[0])];
+    case 1: return 0x7fc00000u | payload | (uint32_t)rng_below(r, 2) << 31;      /* QNaN */
+    case 2: return 0x7f800000u | (payload | 1) | (uint32_t)rng_below(r, 2) << 31; /* SNaN */
+    case 3: return (uint32_t)rng_next(r) & 0x807fffffu;                           /* denormal */
+    default: return (uint32_t)rng_next(r);
+    }
+}
+
+static uint64_t fp64_value(struct rng *r)
+{
+    static const uint64_t specials[] = {
+        0, UINT64_C(0x8000000000000000), UINT64_C(0x7ff0000000000000),
+        UINT64_C(0xfff0000000000000), UINT64_C(0x3ff0000000000000),
+        UINT64_C(0x7fefffffffffffff), UINT64_C(0x0010000000000000), 1,
+    };
+    uint64_t payload = rng_next(r) & UINT64_C(0x7ffffffffffff);
+    uint64_t sign = (uint64_t)rng_below(r, 2) << 63;
+    switch (rng_below(r, 5)) {
+    case 0: return specials[rng_below(r, sizeof specials / sizeof specials[0])] | sign;
+    case 1: return UINT64_C(0x7ff8000000000000) | payload | sign;       /* QNaN */
+    case 2: return UINT64_C(0x7ff0000000000000) | (payload | 1) | sign; /* SNaN */
+    case 3: return (rng_next(r) & UINT64_C(0xfffffffffffff)) | sign;     /* denormal */
+    default: return rng_next(r);
+    }
+}
+
+static void random_lane(struct rng *r, uint8_t *lane)
+{
+    uint64_t q[2];
+    uint32_t d[4];
+    switch (rng_below(r, 4)) {
+    case 0:
+        for (unsigned i = 0; i < 4; i++)
+            d[i] = fp32_value(r);
+        memcpy(lane, d, 16);
+        return;
+    case 1: q[0] = fp64_value(r); q[1] = fp64_value(r); break;
+    case 2: q[0] = edge_value(r); q[1] = edge_value(r); break;
+    default: q[0] = rng_next(r); q[1] = rng_next(r); break;
+    }
+    memcpy(lane, q, 16);
+}
+
+static uint64_t random_mask(struct rng *r)
+{
+    switch (rng_below(r, 4)) {
+    case 0: return 0;
+    case 1: return UINT64_MAX;
+    case 2: return UINT64_C(1) << rng_below(r, 64);
+    default: return rng_next(r);
+    }
+}
+
+/* x87: registers of every class (random bits, zero, infinity, NaN-like exponents), TOS,
+ * tags, rounding and precision control, exception flags that are mostly clear, and the
+ * last-instruction pointers where the CPU reports them. */
+static void random_x87(struct rng *r, const struct xsave_layout *l, struct vecstate *v)
+{
+    unsigned flags = rng_below(r, 8) == 0 ? (unsigned)rng_next(r) & 0x3f : 0;
+    for (unsigned j = 0; j < 8; j++) {
+        uint64_t mantissa = rng_next(r);
+        uint16_t top = (uint16_t)rng_next(r);
+        if (rng_below(r, 4) == 0)
+            top = (top & 0x8000) | (rng_below(r, 2) ? 0x7fff : 0xffff);
+        memcpy(v->st[j], &mantissa, 8);
+        memcpy(v->st[j] + 8, &top, 2);
+    }
+    v->fcw = (uint16_t)((rng_next(r) & 0x0f3f) | 0x40);
+    v->fsw = (uint16_t)((rng_next(r) & 0x4700) | (rng_below(r, 8) << 11) | flags);
+    if (flags & ~v->fcw & 0x3f)
+        v->fsw |= 0x8080; /* B and ES: an unmasked exception is pending */
+    v->ftw = (uint8_t)rng_next(r);
+    if (!l->x87_pointers_always_saved && !(v->fsw & 0x80))
+        return; /* the CPU would report zeros: the state must be one it can report */
+    v->fop = (uint16_t)(rng_next(r) & 0x7ff);
+    v->fip = rng_next(r) & UINT64_C(0x00007fffffffffff);
+    v->fdp = rng_next(r) & UINT64_C(0x00007fffffffffff);
+}
+
+void synth_vecstate(struct rng *r, const struct xsave_layout *l, struct vecstate *v)
+{
+    unsigned lanes16 = (l->components & (1u << XCOMP_ZMM_HI256)) ? 4
+                       : (l->components & (1u << XCOMP_AVX))   ? 2
+                                                                : 1;
+    unsigned regs = (l->components & (1u << XCOMP_HI16_ZMM)) ? 32 : 16;
+
+    vecstate_init(v);
+    random_x87(r, l, v);
+    v->mxcsr = rng_below(r, 4) == 0 ? 0x1f80 : (uint32_t)rng_next(r) & l->mxcsr_mask;
+    for (unsigned n = 0; n < regs; n++)
+        for (unsigned lane = 0; lane < (n < 16 ? lanes16 : 4); lane++)
+            random_lane(r, v->zmm[n] + 16 * lane);
+    for (unsigned n = 0; n < 8 && (l->components & (1u << XCOMP_OPMASK)); n++)
+        v->k[n] = random_mask(r);
+}
+
 /* ---- variants ---- */
 
 static unsigned size_bit(unsigned bytes)
 {
     return bytes == 2 ? SIZE16 : bytes == 4 ? SIZE32 : SIZE64;
+}
+
+/* The W, vector-length and broadcast choices of a VEX/EVEX vector form in code of `bits`
+ * (-1: left to each case, where the field is ignored or free). */
+static unsigned vector_choices(const struct form *f, unsigned bits, int8_t ws[2], int8_t vls[3],
+                               unsigned *vl_count, unsigned *broadcasts)
+{
+    const struct optab *row = f->row;
+    bool evex = f->map >= MAP_EVEX_0F;
+    unsigned w_count = 1;
+
+    ws[0] = f->w >= 0                                  ? f->w
+            : (row->flags & F_W1)                      ? 1
+            : (row->flags & F_W0) ||
+                      ((row->flags & F_W0_64) && bits == 64) ? 0
+                                                       : -1;
+    if (ws[0] < 0 && row_has_sized_operand(row) && bits == 64) /* W sizes a GPR operand */
+        ws[0] = 0, ws[1] = 1, w_count = 2;
+    *vl_count = 1;
+    vls[0] = f->l >= 0 ? f->l : (row->flags & F_L0) ? 0 : (row->flags & F_L1) ? 1 : -1;
+    if (vls[0] < 0 && row_has_vector_length_operand(row)) {
+        *vl_count = evex && !(row->flags & F_EVEX_NO_L2) ? 3 : 2;
+        for (unsigned i = 0; i < *vl_count; i++)
+            vls[i] = (int8_t)i;
+    }
+    *broadcasts = evex && !(row->flags & F_EVEX_NO_B) && row_has_modrm_memory(row) ? 2 : 1;
+    return w_count;
+}
+
+static unsigned vector_variants(const struct form *f, unsigned bits, struct variant *out,
+                                unsigned n, unsigned max)
+{
+    int8_t ws[2], vls[3];
+    unsigned vl_count, broadcasts, w_count = vector_choices(f, bits, ws, vls, &vl_count,
+                                                             &broadcasts);
+    for (unsigned w = 0; w < w_count; w++)
+        for (unsigned l = 0; l < vl_count; l++)
+            for (unsigned b = 0; b < broadcasts && n < max; b++, n++)
+                out[n] = (struct variant){ .form = f, .bits = bits, .w = ws[w], .vl = vls[l],
+                                           .broadcast = b != 0 };
+    return n;
 }
 
 unsigned variants_of(const struct form *f, struct variant *out, unsigned max)
@@ -71,6 +219,10 @@ unsigned variants_of(const struct form *f, struct variant *out, unsigned max)
         unsigned sizes[3], size_count = 0;
         if (!(f->modes & size_bit(bits / 8)))
             continue;
+        if (f->map >= MAP_VEX_0F && f->vector) {
+            n = vector_variants(f, bits, out, n, max);
+            continue;
+        }
         if (f->map >= MAP_VEX_0F) {
             /* VEX.W picks 32 or 64 bits (64-bit code only); 66 is not a prefix here */
             sizes[size_count++] = 4;
@@ -104,10 +256,9 @@ unsigned variants_of(const struct form *f, struct variant *out, unsigned max)
             for (unsigned p = 0; p < ((row->flags & F_REP) ? 3u : 1u); p++) {
                 if (n == max)
                     return n;
-                out[n].form = f;
-                out[n].bits = bits;
-                out[n].osize = sizes[s];
-                out[n].rep = reps[p];
+                out[n] = (struct variant){ .form = f, .bits = bits, .osize = sizes[s],
+                                           .rep = reps[p], .w = sizes[s] == 8 || f->w == 1,
+                                           .vl = f->l >= 0 ? f->l : 0 };
                 n++;
             }
         }
@@ -161,7 +312,8 @@ static unsigned address_prefixes(struct rng *r, const struct variant *v, unsigne
 static unsigned modrm_bytes(struct rng *r, const struct form *f, unsigned asize, uint8_t *b)
 {
     unsigned reg = f->reg >= 0 ? (unsigned)f->reg : rng_below(r, 8);
-    unsigned rm = f->rm >= 0 ? (unsigned)f->rm : rng_below(r, 8);
+    /* a VSIB operand needs a SIB byte */
+    unsigned rm = f->rm >= 0 ? (unsigned)f->rm : (f->row->flags & F_VSIB) ? 4 : rng_below(r, 8);
     unsigned mod = row_has_modrm_memory(f->row) ? rng_below(r, 3) : 3;
     unsigned n = 0, disp = 0;
 
@@ -186,8 +338,8 @@ static unsigned modrm_bytes(struct rng *r, const struct form *f, unsigned asize,
 static unsigned vex_prefix(struct rng *r, const struct variant *v, uint8_t *b)
 {
     const struct form *f = v->form;
-    bool w = f->w == 1 || v->osize == 8;
-    unsigned l = f->l >= 0 ? (unsigned)f->l : 0;
+    bool w = v->w >= 0 ? v->w != 0 : rng_below(r, 2) != 0;
+    unsigned l = v->vl >= 0 ? (unsigned)v->vl : rng_below(r, 2);
     unsigned pp = f->mandatory > 0 ? (unsigned)f->mandatory : 0;
     unsigned rxb = v->bits == 64 ? (unsigned)(rng_next(r) & 7) : 0;
     unsigned vvvv = (f->row->flags & F_NO_VVVV) ? 0 : rng_below(r, v->bits == 64 ? 16 : 8);
@@ -205,6 +357,41 @@ static unsigned vex_prefix(struct rng *r, const struct variant *v, uint8_t *b)
     return 3;
 }
 
+/* The opmask (aaa) of an EVEX encoding: none, or k1-k7 two times in three, as the row
+ * allows; zeroing one time in two when masked (the decoder rejects it where it is #UD). */
+static unsigned evex_masking(struct rng *r, const struct optab *row, bool *z)
+{
+    unsigned aaa = (row->flags & F_EVEX_NO_K)                          ? 0
+                   : (row->flags & F_EVEX_NEED_K) || rng_below(r, 3) ? 1 + rng_below(r, 7)
+                                                                       : 0;
+    *z = aaa && !(row->flags & F_EVEX_NO_Z) && rng_below(r, 2);
+    return aaa;
+}
+
+/* The four EVEX bytes (SDM vol. 2A §2.7.1 "Instruction Format and EVEX"): 62, then
+ * R X B R' 0 mmm, W vvvv 1 pp, z L'L b V' aaa with R, X, B, R', vvvv and V' inverted.
+ * Outside 64-bit code the extension bits stay clear (their inverted bits set): registers
+ * 0-7 only, and R, X set as the CPU requires to tell EVEX from BOUND. */
+static unsigned evex_prefix(struct rng *r, const struct variant *v, uint8_t *b)
+{
+    const struct form *f = v->form;
+    bool mode64 = v->bits == 64, no_vvvv = (f->row->flags & F_NO_VVVV) != 0, z;
+    unsigned ext = mode64 ? (unsigned)(rng_next(r) & 15) : 0; /* R X B R' */
+    unsigned vvvv = no_vvvv ? 0 : rng_below(r, mode64 ? 32 : 8);
+    unsigned map = f->map - MAP_EVEX_0F + 1u;
+    unsigned ll = v->vl >= 0 ? (unsigned)v->vl : rng_below(r, 3);
+    bool w = v->w >= 0 ? v->w != 0 : rng_below(r, 2) != 0;
+    unsigned aaa = evex_masking(r, f->row, &z);
+
+    b[0] = 0x62;
+    b[1] = (uint8_t)((~ext & 15) << 4 | (map >= 4 ? map + 1 : map));
+    b[2] = (uint8_t)((w ? 0x80 : 0) | (~vvvv & 15) << 3 | 4 |
+                     (f->mandatory > 0 ? (unsigned)f->mandatory : 0));
+    b[3] = (uint8_t)((z ? 0x80 : 0) | ll << 5 | (v->broadcast ? 0x10 : 0) |
+                     (vvvv & 16 ? 0 : 8) | aaa);
+    return 4;
+}
+
 /* One attempt at an encoding; the decoder then says whether it is the form's. */
 static void build(struct rng *r, const struct variant *v, unsigned asize, uint8_t *b)
 {
@@ -214,7 +401,10 @@ static void build(struct rng *r, const struct variant *v, unsigned asize, uint8_
     unsigned n = 0;
     bool rex_w = f->w == 1;
 
-    if (f->map >= MAP_VEX_0F) {
+    if (f->map >= MAP_EVEX_0F) {
+        n = address_prefixes(r, v, asize, b);
+        n += evex_prefix(r, v, b + n);
+    } else if (f->map >= MAP_VEX_0F) {
         n = address_prefixes(r, v, asize, b);
         n += vex_prefix(r, v, b + n);
     } else {
@@ -267,6 +457,8 @@ bool synth_encoding(struct rng *r, const struct variant *v, struct case_encoding
         struct insn *in = &e->insn;
         if (!(f->asizes & size_bit(asize)))
             asize = asizes[!(f->asizes & size_bit(asizes[0])) ? 1 : 0];
+        if ((f->row->flags & F_VSIB) && asize == 2)
+            asize = 4; /* VSIB with 16-bit addressing is #UD */
         build(r, v, asize, bytes);
         if (decode_insn(mode_of(v->bits), bytes, sizeof bytes, in) != DECODE_OK)
             continue;
@@ -295,20 +487,23 @@ static uint64_t buffer_target(struct rng *r)
     return (uint64_t)(uintptr_t)l->buffer + MARGIN + rng_below(r, l->size - 2 * MARGIN);
 }
 
-/* The memory operand's address: mostly anywhere in the buffer, sometimes 16-byte aligned,
+/* The memory operand's address (of an operand up to `span` bytes, at least 16): mostly
+ * anywhere in the buffer, sometimes 16-byte aligned,
  * sometimes where the emulator must split or fault: across the page boundary inside the
  * buffer, across the buffer's end into the guard pages (#PF), in or across the read-only
  * page below the buffer (#PF on writes), at the 64 KiB limit of a 16-bit segment (#GP/#SS
  * or #PF), at the edge of the canonical range (#GP/#SS). */
-static uint64_t operand_target(struct rng *r, const struct state *s, unsigned seg)
+static uint64_t operand_target(struct rng *r, const struct state *s, unsigned seg,
+                               unsigned span)
 {
     const struct native_layout *l = native_layout();
     uint64_t buf = (uint64_t)(uintptr_t)l->buffer;
+    unsigned edge = span > 16 ? span - 1 : 8; /* how far an operand may straddle an edge */
     switch (rng_below(r, 24)) {
     case 0:
-        return buf + 4096 - 1 - rng_below(r, 15);
+        return buf + 4096 - 1 - rng_below(r, span - 1);
     case 1:
-        return buf + l->size - 1 - rng_below(r, 8);
+        return buf + l->size - 1 - rng_below(r, edge);
     case 2:
         if (s->bits == 16 && seg < NSEG_COUNT)
             return s->seg[seg].base + 0xffff - rng_below(r, 8);
@@ -323,7 +518,7 @@ static uint64_t operand_target(struct rng *r, const struct state *s, unsigned se
     case 5:
         return buffer_target(r) & ~(uint64_t)15; /* aligned: CMPXCHG16B, and #AC tests */
     case 6:
-        return buf - 1 - rng_below(r, 8); /* from the read-only page into the buffer */
+        return buf - 1 - rng_below(r, edge); /* from the read-only page into the buffer */
     case 7:
         return buf - NATIVE_PAGE + rng_below(r, NATIVE_PAGE - 16); /* in the read-only page */
     default:
@@ -389,6 +584,9 @@ static bool solve_modrm(struct rng *r, struct case_encoding *e, struct state *s,
     unsigned asize = in->addrsize;
     uint64_t m = mask_of(asize), off, rest, need;
     unsigned solved, coef, k;
+    /* a VSIB index is a vector register: the base (or the displacement) is solved for the
+     * operand's address, and place_vsib_elements puts the elements around it */
+    unsigned index = (in->row->flags & F_VSIB) ? GPR_NONE : in->index;
 
     if (in->rip_relative) {
         uint64_t next = s->rip + in->length;
@@ -406,7 +604,7 @@ static bool solve_modrm(struct rng *r, struct case_encoding *e, struct state *s,
     }
     if (!offset_for(s, in->seg, s->target, asize, &off))
         return false;
-    if (in->base == GPR_NONE && in->index == GPR_NONE) {
+    if (in->base == GPR_NONE && index == GPR_NONE) {
         uint64_t d = off;
         if (asize == 8 && (int64_t)off != (int32_t)off)
             return false;
@@ -414,11 +612,11 @@ static bool solve_modrm(struct rng *r, struct case_encoding *e, struct state *s,
             put_le(e->bytes + in->disp_offset, d, in->disp_size);
         return patch || (((uint64_t)(int64_t)in->disp) & m) == off;
     }
-    solved = in->base != GPR_NONE ? in->base : in->index;
-    coef = in->base == GPR_NONE ? in->scale : in->index == in->base ? 1u + in->scale : 1u;
+    solved = in->base != GPR_NONE ? in->base : index;
+    coef = in->base == GPR_NONE ? in->scale : index == in->base ? 1u + in->scale : 1u;
     rest = (uint64_t)(int64_t)in->disp;
-    if (in->base != GPR_NONE && in->index != GPR_NONE && in->index != in->base)
-        rest += s->gpr[in->index] * in->scale;
+    if (in->base != GPR_NONE && index != GPR_NONE && index != in->base)
+        rest += s->gpr[index] * in->scale;
     need = (off - rest) & m;
     for (k = 0; !(coef & (1u << k)); k++)
         ;
@@ -441,7 +639,7 @@ static bool solve_modrm(struct rng *r, struct case_encoding *e, struct state *s,
 static bool place_string(struct rng *r, struct state *s, const struct insn *in, unsigned reg,
                          unsigned seg)
 {
-    uint64_t target = has_ordered_accesses(in) ? operand_target(r, s, seg) : buffer_target(r);
+    uint64_t target = has_ordered_accesses(in) ? operand_target(r, s, seg, 16) : buffer_target(r);
     uint64_t off;
     if (!offset_for(s, seg, target, in->addrsize, &off))
         return false;
@@ -467,6 +665,99 @@ static void place_selector(struct rng *r, const struct state *s, const struct in
         at &= 0xffffffffu;
     if (at <= l->size - 2)
         memcpy(l->buffer + at, &selector, 2);
+}
+
+/* The widest memory operand of the instruction, at least 16 bytes. */
+static unsigned memory_span(const struct insn *in)
+{
+    unsigned span = 16;
+    for (unsigned i = 0; i < 4 && in->row->opnd[i]; i++) {
+        enum operand_kind k = OPND_KIND(in->row->opnd[i]);
+        unsigned bytes = insn_operand_bytes(in, OPND_SIZE(in->row->opnd[i]));
+        if ((k == OK_E || k == OK_M || k == OK_W || k == OK_Q || k == OK_KE) && bytes > span)
+            span = bytes;
+    }
+    return span;
+}
+
+/* The ModRM memory operand's address (operand_target); for vector forms one time in three
+ * at one of the offsets in a 64-byte line that the alignment rules tell apart (#GP for the
+ * aligned forms, #AC by element or by 16 bytes: simd-design §1.5, §4.3). */
+static uint64_t vector_operand_target(struct rng *r, const struct state *s, const struct insn *in)
+{
+    static const unsigned offsets[] = { 0, 1, 2, 4, 8, 16, 32, 48 };
+    if (row_is_vector(in->row) && rng_below(r, 3) == 0)
+        return (buffer_target(r) & ~(uint64_t)63) + offsets[rng_below(r, 8)];
+    return operand_target(r, s, in->seg, memory_span(in));
+}
+
+/* Whether a gather's or scatter's indices are quadwords: the letter after "gather" or
+ * "scatter" (and a prefetch's "pf0"/"pf1"), as in VPGATHERQD, VSCATTERPF1DPS. */
+static bool index_is_qword(enum mnemonic mnemonic)
+{
+    const char *name = mnemonic_name(mnemonic);
+    const char *p = strstr(name, "gather");
+    p = p ? p + 6 : strstr(name, "scatter") ? strstr(name, "scatter") + 7 : name;
+    if (strncmp(p, "pf", 2) == 0)
+        p += 3;
+    return *p == 'q';
+}
+
+/* Gathers and scatters: the index register's elements, so that each element's address,
+ * base + index * scale + disp in the address size, is in the buffer (below or above the
+ * base: negative indices too); one time in four one element, at a random position, on a
+ * page that faults (not present, or read-only for a scatter); one time in four two
+ * elements at the same address (a scatter's writes are ordered). s->target is where base
+ * + disp points (solve_modrm). */
+static bool place_vsib_elements(struct rng *r, struct state *s, const struct insn *in)
+{
+    const struct native_layout *l = native_layout();
+    uint64_t buf = (uint64_t)(uintptr_t)l->buffer;
+    bool qword = index_is_qword(in->row->mnemonic);
+    bool scatter = OPND_KIND(in->row->opnd[0]) != OK_V;
+    unsigned count = qword ? 8 : 16;
+    int64_t k[16];
+
+    for (unsigned i = 0; i < count; i++) /* truncated toward the base: still in the buffer */
+        k[i] = (int64_t)(buffer_target(r) - s->target) / (int64_t)in->scale;
+    if (rng_below(r, 4) == 0) {
+        uint64_t bad = scatter && rng_below(r, 2)
+                           ? buf - NATIVE_PAGE + 16 + rng_below(r, NATIVE_PAGE - 128)
+                           : buf + l->size + 16 + rng_below(r, NATIVE_PAGE);
+        k[rng_below(r, count)] = (int64_t)(bad - s->target) / (int64_t)in->scale;
+    }
+    if (rng_below(r, 4) == 0)
+        k[rng_below(r, count)] = k[rng_below(r, count)];
+    for (unsigned i = 0; i < count; i++) {
+        int32_t dword = (int32_t)k[i];
+        if (qword)
+            memcpy(s->vec.zmm[in->index & 31] + 8 * i, &k[i], 8);
+        else
+            memcpy(s->vec.zmm[in->index & 31] + 4 * i, &dword, 4);
+    }
+    return true;
+}
+
+/* MASKMOVQ, MASKMOVDQU: the bytes the mask register's byte MSBs select go to DS:rDI (the
+ * segment overridable): rDI placed like a memory operand, and one time in eight an
+ * all-zero mask, whose faults are model-specific (simd-design M7). MMi is the x87
+ * register in FXSAVE slot (i - TOS) mod 8. */
+static bool place_maskmov(struct rng *r, struct state *s, const struct insn *in)
+{
+    unsigned seg = (in->prefixes & PFX_SEG) ? in->seg_override : NSEG_DS;
+    unsigned tos = (s->vec.fsw >> 11) & 7;
+    uint64_t off;
+
+    s->target = operand_target(r, s, seg, 16);
+    if (!offset_for(s, seg, s->target, in->addrsize, &off))
+        return false;
+    s->gpr[GPR_DI] = with_random_upper(r, s, off, in->addrsize);
+    s->target_known = true;
+    if (rng_below(r, 8) == 0 && in->row->mnemonic == MN_maskmovq)
+        memset(s->vec.st[((in->rm & 7) - tos) & 7], 0, 8);
+    else if (rng_below(r, 8) == 0)
+        memset(s->vec.zmm[in->rm & 15], 0, 16);
+    return true;
 }
 
 uint64_t landing_ip(unsigned bits)
@@ -580,14 +871,21 @@ bool synth_state(struct rng *r, struct case_encoding *e, unsigned flags_case, bo
         memcpy(l->buffer + i, &v, 8);
     }
 
+    synth_vecstate(r, xsave_host_layout(), &s->vec);
+    s->xstate_compacted = rng_below(r, 4) == 0;
     if (in->has_modrm && in->mod != 3) {
-        s->target = operand_target(r, s, in->seg);
+        s->target = vector_operand_target(r, s, in);
         if (!solve_modrm(r, e, s, patch))
             return false;
-        s->target_known = true;
+        s->target_known = !(row->flags & F_VSIB); /* a gather's elements are elsewhere */
+        if ((row->flags & F_VSIB) && !place_vsib_elements(r, s, in))
+            return false;
+    } else if (row_is_maskmov(row)) {
+        if (!place_maskmov(r, s, in))
+            return false;
     } else if (row_has_operand(row, OK_O)) {
         uint64_t off;
-        s->target = operand_target(r, s, in->seg);
+        s->target = operand_target(r, s, in->seg, 16);
         if (!offset_for(s, in->seg, s->target, in->addrsize, &off))
             return false;
         if (patch)
@@ -611,7 +909,7 @@ bool synth_state(struct rng *r, struct case_encoding *e, unsigned flags_case, bo
     if (row->mnemonic == MN_movdir64b) {
         /* the register operand is the destination's address: ES:reg, 64-byte aligned */
         uint64_t off;
-        if (!offset_for(s, NSEG_ES, operand_target(r, s, NSEG_ES) & ~(uint64_t)63,
+        if (!offset_for(s, NSEG_ES, operand_target(r, s, NSEG_ES, 64) & ~(uint64_t)63,
                         in->addrsize, &off))
             return false;
         s->gpr[in->reg & 15] = with_random_upper(r, s, off, in->addrsize);
@@ -622,7 +920,11 @@ bool synth_state(struct rng *r, struct case_encoding *e, unsigned flags_case, bo
         s->gpr[GPR_CX] = with_random_upper(r, s, count, in->addrsize);
     }
 
-    if (s->target_known && s->target - (uint64_t)(uintptr_t)l->buffer <= l->size - 16) {
+    if (s->target_known && row_is_vector(row) &&
+        s->target - (uint64_t)(uintptr_t)l->buffer <= l->size - 64) {
+        for (unsigned i = 0; i < 4; i++) /* FP specials and integer edges, as in registers */
+            random_lane(r, l->buffer + (s->target - (uint64_t)(uintptr_t)l->buffer) + 16 * i);
+    } else if (s->target_known && s->target - (uint64_t)(uintptr_t)l->buffer <= l->size - 16) {
         /* edge values at the operand, or a register's value (equal compares, CMPXCHG) */
         uint8_t *p = l->buffer + (s->target - (uint64_t)(uintptr_t)l->buffer);
         uint64_t a = edge_value(r), b = edge_value(r);
@@ -657,6 +959,7 @@ bool synth_state(struct rng *r, struct case_encoding *e, unsigned flags_case, bo
         s->rflags |= FL_AC; /* misaligned accesses fault with #AC (Linux sets CR0.AM) */
     if (rng_below(r, 32) == 0)
         s->rflags |= FL_TF; /* a single-step trap after the instruction */
-
+    if (row_is_vector(row) && rng_below(r, 4) == 0)
+        s->rflags |= FL_AC; /* vector #AC rules are the CPU's own (simd-design §1.5) */
     return true;
 }

@@ -11,6 +11,7 @@
 #include "forms.h"
 #include "native.h"
 #include "segments.h"
+#include "vecstate.h"
 
 /* xorshift64*: fast, and reproducible from the seed printed with each mismatch. */
 struct rng {
@@ -26,6 +27,9 @@ struct variant {
     unsigned bits;      /* 16, 32, 64: the code segment */
     unsigned osize;     /* 2, 4, 8; 0 when no operand is sized by it */
     uint8_t rep;        /* 0, 0xf3 or 0xf2 for string rows */
+    int8_t w;           /* VEX/EVEX.W, or -1: random per case (W ignored) */
+    int8_t vl;          /* VEX.L / EVEX.L'L, or -1: random per case (L ignored) */
+    bool broadcast;     /* EVEX.b with a memory operand: an element repeated */
 };
 
 /* All variants of a form; returns the count written (at most max). */
@@ -54,6 +58,8 @@ struct state {
      * and whether the exit's GVA/GPA are valid */
     unsigned bytes_given;
     bool gva_valid;
+    struct vecstate vec;     /* the vector registers (synth_vecstate) */
+    bool xstate_compacted;   /* the guest's extended-state buffer is in the compacted format */
 };
 
 /* A random state for the decoded instruction: registers, segments, flags (flags_case
@@ -64,6 +70,15 @@ struct state {
  * cannot reach the buffer with this state's segments (try another). */
 bool synth_state(struct rng *r, struct case_encoding *e, unsigned flags_case, bool patch,
                  struct state *s);
+
+/* Random vector registers for a case (simd-design §4.3): each 16-byte lane of ZMM0-31 from
+ * random bits, FP32 or FP64 special values (signed zeros and infinities, QNaNs and SNaNs with
+ * random payloads, denormals, the largest and smallest normals, 1.0) or integer edges; k0-k7
+ * all zero, all ones, one bit or random; MXCSR random within MXCSR_MASK (which holds AMD's
+ * misaligned-SSE bit MM where the CPU has it); the x87 registers, TOS, tags and control word
+ * random, with an unmasked exception pending (FSW.ES) one time in eight. Only the registers
+ * of the layout's components; the rest keep their init values. */
+void synth_vecstate(struct rng *r, const struct xsave_layout *l, struct vecstate *v);
 
 /* RFLAGS as a user program has it: IF and the always-one bit 1. */
 #define USER_RFLAGS 0x202u
