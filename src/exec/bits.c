@@ -5,7 +5,7 @@
  * else in C, where undefined flags follow the vendor profile; docs/flags.md has the table. */
 #include "exec/exec.h"
 
-#include "api/regcache.h"
+#include "core/regcache.h"
 #include "exec/flags.h"
 #include "exec/hostop.h"
 #include "optab.h"

@@ -6,7 +6,7 @@
  *
  * Not emulated (EXEC_UNSUPPORTED, InternalEmulationFailure): task switches (far JMP/CALL
  * to a task gate or TSS, IRET with NT set). */
-#include "api/regcache.h"
+#include "core/regcache.h"
 #include "exec/descriptor.h"
 #include "exec/exec.h"
 #include "exec/flags.h"
@@ -151,8 +151,8 @@ struct far_dest {
     unsigned cpl;           /* the CPL after the transfer: higher for an outer return */
 };
 
-/* The code size a CS value gives, as mmu_init_mode derives it (real and virtual-8086 mode
- * are 16-bit code). */
+/* The code size a CS value gives, as a call derives it at its start (core/call.c; real and
+ * virtual-8086 mode are 16-bit code). */
 static enum cpu_mode code_mode_of(const struct vcpu *cpu, const WHV_X64_SEGMENT_REGISTER *cs)
 {
     if (!descriptors_apply(cpu))

@@ -1,6 +1,8 @@
 #include "exec/exec.h"
 
-#include "api/regcache.h"
+#include <string.h>
+
+#include "core/regcache.h"
 #include "exec/stack.h"
 #include "optab.h"
 
@@ -251,8 +253,6 @@ enum exec_result exec_insn(struct vcpu *cpu)
         return EXEC_CALLBACK_FAILED;
     operands_resolve(cpu, in, ops);
     r = fn(cpu, in, ops);
-    if (cpu_broken(cpu))
-        return EXEC_CALLBACK_FAILED;
     if (r == EXEC_REP_PAUSED) {
         /* resumable: RIP stays, and RF keeps an instruction breakpoint on it from firing
          * again when the guest resumes it, as after an interrupt between iterations */
@@ -268,4 +268,81 @@ enum exec_result exec_insn(struct vcpu *cpu)
     if (in->mnemonic != MN_iret && (reg_get(cpu, R_RFLAGS) & FL_RF))
         reg_set(cpu, R_RFLAGS, reg_get(cpu, R_RFLAGS) & ~(uint64_t)FL_RF);
     return EXEC_OK;
+}
+
+/* How far to fetch when the decoder needs bytes past `have`: to the end of the linear page
+ * (it is the page being executed, so reading on cannot fault) and of the CS limit, at most
+ * 15 bytes in all; at least one byte, whose fetch then raises the fault the CPU would. */
+static unsigned fetch_limit(struct vcpu *cpu, unsigned have)
+{
+    uint64_t ip = reg_get(cpu, R_RIP) + have;
+    uint64_t linear = ip;
+    unsigned want;
+
+    if (cpu->code_mode != MODE_64) {
+        /* IP wraps between instructions only (mmu_fetch); CS.Base need not be page aligned */
+        ip = (reg_get(cpu, R_RIP) & (cpu->code_mode == MODE_32 ? 0xffffffffu : 0xffffu)) + have;
+        linear = (cpu->exit->Cs.Base + ip) & 0xffffffffu;
+    }
+    want = 4096u - (unsigned)(linear & 4095u);
+    if (cpu->code_mode != MODE_64 && ip <= cpu->exit->Cs.Limit &&
+        cpu->exit->Cs.Limit - ip + 1 < want)
+        want = (unsigned)(cpu->exit->Cs.Limit - ip + 1);
+    if (want > 15 - have)
+        want = 15 - have;
+    return have + (want ? want : 1);
+}
+
+/* Decode cpu->bytes[0..have), fetching more through the MMU while the decoder needs it. */
+static enum exec_result fetch_and_decode(struct vcpu *cpu, unsigned have)
+{
+    for (;;) {
+        enum decode_status st = decode_insn_options(
+            cpu->code_mode, cpu->vendor == WHVEMU_VENDOR_AMD ? DECODE_AMD_BRANCHES : 0, cpu->bytes,
+            have, &cpu->insn);
+        unsigned want;
+        enum exec_result r;
+
+        switch (st) {
+        case DECODE_OK:
+            return EXEC_OK;
+        case DECODE_UD:
+            return raise_fault(cpu, EXC_UD, false, 0);
+        case DECODE_TOO_LONG:
+            return raise_fault(cpu, EXC_GP, true, 0);
+        case DECODE_NEED_MORE:
+            break;
+        }
+        if (have >= 15)
+            return raise_fault(cpu, EXC_GP, true, 0);
+        want = fetch_limit(cpu, have);
+        r = mmu_fetch(cpu, have, want);
+        if (r != EXEC_OK)
+            return r;
+        have = want;
+    }
+}
+
+enum exec_result exec_exit_instruction(struct vcpu *cpu, const uint8_t *bytes, unsigned count,
+                                       const WHV_X64_IO_PORT_ACCESS_CONTEXT *io)
+{
+    enum exec_result r;
+
+    if (count > 15)
+        count = 15; /* a 16th byte can only make the instruction too long */
+    memcpy(cpu->bytes, bytes, count);
+    r = fetch_and_decode(cpu, count);
+    if (r != EXEC_OK)
+        return r;
+    if (io) {
+        WHV_REGISTER_VALUE dx;
+        if (!io_insn_matches(&cpu->insn, io))
+            return EXEC_UNSUPPORTED;
+        /* DX is the port, which the context gives: no Get call for it. I/O instructions
+         * read only DX of RDX and never write it, so its unknown upper bits are never used. */
+        memset(&dx, 0, sizeof dx);
+        dx.Reg64 = io->PortNumber;
+        regs_preset(cpu, R_RDX, &dx);
+    }
+    return exec_insn(cpu);
 }

@@ -7,7 +7,7 @@
  * operations (hostop.h), else in C with the vendor profile (docs/flags.md). */
 #include "exec/exec.h"
 
-#include "api/regcache.h"
+#include "core/regcache.h"
 #include "exec/flags.h"
 #include "exec/hostop.h"
 #include "optab.h"

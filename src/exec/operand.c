@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-#include "api/regcache.h"
+#include "core/regcache.h"
 #include "optab.h"
 
 uint64_t gpr_read(struct vcpu *cpu, unsigned reg, unsigned size, bool high8)

@@ -4,7 +4,7 @@
 #ifndef WHVEMU_OPERAND_H
 #define WHVEMU_OPERAND_H
 
-#include "exec/cpu.h"
+#include "core/vcpu.h"
 #include "mmu/mmu.h"
 
 enum operand_type { OPT_NONE = 0, OPT_GPR, OPT_MEM, OPT_IMM, OPT_SEG, OPT_OTHER };

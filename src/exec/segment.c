@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "api/regcache.h"
+#include "core/regcache.h"
 #include "exec/exec.h"
 #include "exec/flags.h"
 #include "optab.h"

@@ -8,7 +8,7 @@
  * undefined follow the vendor profile; docs/flags.md has the table. */
 #include "exec/exec.h"
 
-#include "api/regcache.h"
+#include "core/regcache.h"
 #include "exec/flags.h"
 #include "exec/hostop.h"
 #include "optab.h"

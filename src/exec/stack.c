@@ -5,7 +5,7 @@
  * AMD APM vol. 3 where noted (PUSH of a segment register). */
 #include "exec/stack.h"
 
-#include "api/regcache.h"
+#include "core/regcache.h"
 #include "exec/descriptor.h"
 #include "exec/exec.h"
 #include "exec/flags.h"

@@ -18,8 +18,7 @@
 
 #include <string.h>
 
-#include "api/emulator.h"
-#include "api/regcache.h"
+#include "core/regcache.h"
 #include "exec/flags.h"
 
 #define PAGE_SIZE 4096u
@@ -110,7 +109,7 @@ static enum exec_result walk_span(struct vcpu *cpu, const struct string_op *op, 
     if (w->offset > op->addr_mask - (n - 1))
         return EXEC_OK; /* the element itself wraps the address size */
     if (mmu_linear(cpu, w->seg, w->offset, n, w->access, &la) != EXEC_OK)
-        return cpu_broken(cpu) ? EXEC_CALLBACK_FAILED : EXEC_OK;
+        return EXEC_OK; /* the general path raises the fault */
     in_page = (unsigned)(la & (PAGE_SIZE - 1));
     if (in_page + n > PAGE_SIZE)
         return EXEC_OK; /* straddles two pages */
@@ -129,11 +128,8 @@ static enum exec_result walk_span(struct vcpu *cpu, const struct string_op *op, 
      * allowed when its lowest and highest bytes are. */
     if (reach > 1) {
         uint64_t lowest = op->down ? w->offset - (reach - 1) * n : w->offset;
-        if (mmu_linear(cpu, w->seg, lowest, (unsigned)(reach * n), w->access, &la) != EXEC_OK) {
-            if (cpu_broken(cpu))
-                return EXEC_CALLBACK_FAILED;
+        if (mmu_linear(cpu, w->seg, lowest, (unsigned)(reach * n), w->access, &la) != EXEC_OK)
             reach = 1;
-        }
     }
     r = mmu_translate(cpu, w->seg, w->offset, n, w->access, &gpa);
     if (r != EXEC_OK)
@@ -323,12 +319,8 @@ enum exec_result x_string(struct vcpu *cpu, const struct insn *in, struct operan
         if (r != EXEC_OK)
             return r;
     }
-    if (op.rep) {
-        budget = cpu->emu->rep_budget;
-        /* with TF the CPU traps after every iteration: one per call, then the #DB */
-        if (cpu->exit->Rflags & FL_TF)
-            budget = 1;
-    }
+    if (op.rep)
+        budget = cpu->rep_budget; /* 1 under TF: the CPU traps after every iteration */
     for (;;) {
         /* the elements this call may still do (spans are sized by it) */
         uint64_t wanted = !op.rep ? 1 : budget && budget - done < op.count ? budget - done : op.count;
@@ -365,9 +357,7 @@ enum exec_result x_string(struct vcpu *cpu, const struct insn *in, struct operan
             break;
         }
     }
-    if (r == EXEC_CALLBACK_FAILED || cpu_broken(cpu))
-        return EXEC_CALLBACK_FAILED;
-    if (r == EXEC_UNSUPPORTED)
+    if (r == EXEC_CALLBACK_FAILED || r == EXEC_UNSUPPORTED)
         return r;
     if (done) {
         uint64_t regs = commit(cpu, &op);

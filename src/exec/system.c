@@ -6,7 +6,7 @@
  * section 2.5 (CR4.UMIP) and 7.2.3 (TSS busy bit); AMD APM vol. 3 where noted. */
 #include <string.h>
 
-#include "api/regcache.h"
+#include "core/regcache.h"
 #include "exec/descriptor.h"
 #include "exec/exec.h"
 #include "optab.h"

@@ -1,14 +1,16 @@
-/* The guest CPU as one emulation call sees it: the exit context, the register cache, the
- * decoded instruction and the outcome. The executor's family files work on this through
- * the operand interface (operand.h) and never see the WHv callbacks. */
-#ifndef WHVEMU_CPU_H
-#define WHVEMU_CPU_H
+/* The guest CPU as one emulation call sees it: the callbacks and options in effect, the
+ * exit context, the register cache, the decoded instruction and the outcome. Everything
+ * above core/ works on this; the executor's family files reach the guest through the
+ * operand interface (exec/operand.h) and the MMU, never through the WHv callbacks. */
+#ifndef WHVEMU_VCPU_H
+#define WHVEMU_VCPU_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "WinHvEmulation.h"
 #include "decoder.h"
+#include "whvemu.h"
 
 /* Registers the emulator caches, densely numbered. 0..32 coincide with the x64
  * WHV_REGISTER_NAME values of the same registers; regcache.c maps the rest. */
@@ -81,14 +83,18 @@ struct tlb_entry {
     bool valid;
 };
 
-struct emulator;
-
 struct vcpu {
-    /* the call */
-    const struct emulator *emu;
+    /* the call: the VMM's callbacks, copied when it begins (a callback may destroy the
+     * handle), called only through core/callbacks.h */
+    WHV_EMULATOR_CALLBACKS callbacks;
+    WHVEMU_RAM_CALLBACK ram_page;        /* NULL: none */
     void *context;                       /* the VMM's opaque pointer, passed back */
     const WHV_VP_EXIT_CONTEXT *exit;
     WHV_EMULATOR_STATUS status;
+
+    /* the options in effect, resolved when the call begins (core/call.c) */
+    uint64_t rep_budget;                 /* elements a REP may do in this call; 0: all */
+    bool single_step;                    /* RFLAGS.TF at the exit: #DB after the instruction */
     uint8_t vendor;                      /* WHVEMU_VENDOR_INTEL or _AMD: whose C profile and
                                           * vendor-specific behaviour (HOST: the host's) */
     bool host_ops;                       /* run integer operations on the host (hostop.h) */
@@ -114,5 +120,9 @@ struct vcpu {
     struct fault fault;
     bool debug_trap_inhibited;           /* MOV SS / POP SS: no single-step trap after it */
 };
+
+/* Record an exception in cpu->fault; returns EXEC_FAULT, for `return raise_fault(...)`. */
+enum exec_result raise_fault(struct vcpu *cpu, uint8_t vector, bool has_error_code,
+                             uint32_t error_code);
 
 #endif
