@@ -10,8 +10,10 @@
 static const char *const mnemonic_names[MN_COUNT] = {
     "invalid",
 #define MN(name) #name,
+#define MN_EXEC(name, handler, implicit_regs) MN(name)
 #include "mnemonics_base.def"
 #include "mnemonics_ext.def"
+#undef MN_EXEC
 #undef MN
 };
 
