@@ -305,6 +305,12 @@ struct optab {
 #define BY_MOD(mem, reg) SEL_(SEL_MOD, 2, mem, reg)
 #define BY_PFX(none, p66, pf3, pf2) SEL_(SEL_PFX, 4, none, p66, pf3, pf2)
 #define BY_REP(none, pf3, pf2) SEL_(SEL_REP, 3, none, pf3, pf2)
+/* Forms with one mandatory prefix (none, 66, F3 or F2), the other three #UD. The row is
+ * expanded before it is substituted, so these pass it on as __VA_ARGS__ (its commas). */
+#define ONLY_NP(...) SEL_(SEL_PFX, 4, __VA_ARGS__, UD, UD, UD)
+#define ONLY_66(...) SEL_(SEL_PFX, 4, UD, __VA_ARGS__, UD, UD)
+#define ONLY_F3(...) SEL_(SEL_PFX, 4, UD, UD, __VA_ARGS__, UD)
+#define ONLY_F2(...) SEL_(SEL_PFX, 4, UD, UD, UD, __VA_ARGS__)
 #define BY_MODE(legacy, long64) SEL_(SEL_MODE, 2, legacy, long64)
 #define BY_OSIZE(o16, o32, o64) SEL_(SEL_OSIZE, 3, o16, o32, o64)
 #define BY_ASIZE(a16, a32, a64) SEL_(SEL_ASIZE, 3, a16, a32, a64)
