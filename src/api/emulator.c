@@ -46,8 +46,7 @@ static void seed_translation(struct vcpu *cpu, const WHV_MEMORY_ACCESS_CONTEXT *
 {
     WHV_MEMORY_ACCESS_TYPE type = (WHV_MEMORY_ACCESS_TYPE)mmio->AccessInfo.AccessType;
 
-    if (mmio->AccessInfo.GvaValid &&
-        (type == WHvMemoryAccessRead || type == WHvMemoryAccessWrite))
+    if (mmio->AccessInfo.GvaValid && (type == WHvMemoryAccessRead || type == WHvMemoryAccessWrite))
         mmu_seed(cpu, mmio->Gva, mmio->Gpa, type == WHvMemoryAccessWrite);
 }
 
@@ -134,7 +133,7 @@ HRESULT WINAPI WHvEmulatorTryIoEmulation(WHV_EMULATOR_HANDLE Emulator, VOID *Con
     size = io->AccessInfo.AccessSize;
     if (size != 1 && size != 2 && size != 4)
         return E_INVALIDARG;
-    *EmulatorReturnStatus = run_call(emu, Context, VpContext, io->InstructionBytes,
-                                     io->InstructionByteCount, NULL, io);
+    *EmulatorReturnStatus =
+        run_call(emu, Context, VpContext, io->InstructionBytes, io->InstructionByteCount, NULL, io);
     return S_OK;
 }

@@ -20,14 +20,26 @@ static inline uint32_t load_acquire(atomic_u32 *p)
 {
     return (uint32_t)InterlockedCompareExchange(p, 0, 0);
 }
-static inline void store_release(atomic_u32 *p, uint32_t v) { InterlockedExchange(p, (LONG)v); }
+static inline void store_release(atomic_u32 *p, uint32_t v)
+{
+    InterlockedExchange(p, (LONG)v);
+}
 static inline void *load_acquire_ptr(atomic_ptr *p)
 {
     return InterlockedCompareExchangePointer(p, NULL, NULL);
 }
-static inline void store_release_ptr(atomic_ptr *p, void *v) { InterlockedExchangePointer(p, v); }
-static inline bool spin_try_lock(spin_lock *l) { return InterlockedExchange(l, 1) == 0; }
-static inline void spin_unlock(spin_lock *l) { InterlockedExchange(l, 0); }
+static inline void store_release_ptr(atomic_ptr *p, void *v)
+{
+    InterlockedExchangePointer(p, v);
+}
+static inline bool spin_try_lock(spin_lock *l)
+{
+    return InterlockedExchange(l, 1) == 0;
+}
+static inline void spin_unlock(spin_lock *l)
+{
+    InterlockedExchange(l, 0);
+}
 #else
 #include <stdatomic.h>
 typedef _Atomic uint32_t atomic_u32;
@@ -55,7 +67,10 @@ static inline bool spin_try_lock(spin_lock *l)
 {
     return !atomic_flag_test_and_set_explicit(l, memory_order_acquire);
 }
-static inline void spin_unlock(spin_lock *l) { atomic_flag_clear_explicit(l, memory_order_release); }
+static inline void spin_unlock(spin_lock *l)
+{
+    atomic_flag_clear_explicit(l, memory_order_release);
+}
 #endif
 
 static inline void spin_lock_take(spin_lock *l)

@@ -119,11 +119,8 @@ void call_finish(struct vcpu *cpu, enum exec_result r)
         if (!inject_exception(cpu))
             return;
         break;
-    case EXEC_UNSUPPORTED:
-        cpu->status.InternalEmulationFailure = 1;
-        return;
-    case EXEC_CALLBACK_FAILED:
-        return;
+    case EXEC_UNSUPPORTED: cpu->status.InternalEmulationFailure = 1; return;
+    case EXEC_CALLBACK_FAILED: return;
     }
     if (regs_writeback(cpu))
         cpu->status.EmulationSuccessful = 1;

@@ -9,9 +9,9 @@
  * options it set (whvemu.h). A call copies what it uses into its struct vcpu. */
 struct emulator {
     WHV_EMULATOR_CALLBACKS callbacks;
-    uint64_t rep_budget;             /* WHVEMU_OPTION_REP_BUDGET: 0 = run REP to completion */
-    uint8_t vendor;                  /* WHVEMU_OPTION_VENDOR (WHVEMU_VENDOR_HOST by default) */
-    WHVEMU_RAM_CALLBACK ram_page;    /* whvemu_set_ram_callback; NULL: none */
+    uint64_t rep_budget;          /* WHVEMU_OPTION_REP_BUDGET: 0 = run REP to completion */
+    uint8_t vendor;               /* WHVEMU_OPTION_VENDOR (WHVEMU_VENDOR_HOST by default) */
+    WHVEMU_RAM_CALLBACK ram_page; /* whvemu_set_ram_callback; NULL: none */
 };
 
 /* Set up cpu for one call of emu on an exit: the callbacks and options copied (a callback

@@ -19,23 +19,23 @@ static HRESULT note(struct vcpu *cpu, HRESULT hr, uint32_t failure_bit)
 
 /* The sticky-failure rule: `call` is made only while no callback has failed, and its
  * failure sets failure_bit. */
-#define CALL_UNLESS_FAILED(cpu, failure_bit, call)                                           \
+#define CALL_UNLESS_FAILED(cpu, failure_bit, call)                                                 \
     (callback_failed(cpu) ? E_FAIL : note((cpu), (call), (failure_bit)))
 
 HRESULT emu_get_registers(struct vcpu *cpu, const WHV_REGISTER_NAME *names, uint32_t count,
                           WHV_REGISTER_VALUE *values)
 {
-    return CALL_UNLESS_FAILED(cpu, FAILED_GET_REGISTERS,
-                              cpu->callbacks.WHvEmulatorGetVirtualProcessorRegisters(
-                                  cpu->context, names, count, values));
+    return CALL_UNLESS_FAILED(
+        cpu, FAILED_GET_REGISTERS,
+        cpu->callbacks.WHvEmulatorGetVirtualProcessorRegisters(cpu->context, names, count, values));
 }
 
 HRESULT emu_set_registers(struct vcpu *cpu, const WHV_REGISTER_NAME *names, uint32_t count,
                           const WHV_REGISTER_VALUE *values)
 {
-    return CALL_UNLESS_FAILED(cpu, FAILED_SET_REGISTERS,
-                              cpu->callbacks.WHvEmulatorSetVirtualProcessorRegisters(
-                                  cpu->context, names, count, values));
+    return CALL_UNLESS_FAILED(
+        cpu, FAILED_SET_REGISTERS,
+        cpu->callbacks.WHvEmulatorSetVirtualProcessorRegisters(cpu->context, names, count, values));
 }
 
 HRESULT emu_translate(struct vcpu *cpu, uint64_t gva_page, WHV_TRANSLATE_GVA_FLAGS flags,
@@ -46,9 +46,9 @@ HRESULT emu_translate(struct vcpu *cpu, uint64_t gva_page, WHV_TRANSLATE_GVA_FLA
     HRESULT hr;
 
     *result = TRANSLATE_RESULT_NOT_WRITTEN;
-    hr = CALL_UNLESS_FAILED(cpu, FAILED_TRANSLATE,
-                            cpu->callbacks.WHvEmulatorTranslateGvaPage(cpu->context, gva_page,
-                                                                       flags, result, &gpa));
+    hr = CALL_UNLESS_FAILED(
+        cpu, FAILED_TRANSLATE,
+        cpu->callbacks.WHvEmulatorTranslateGvaPage(cpu->context, gva_page, flags, result, &gpa));
     *gpa_page = gpa;
     return hr;
 }

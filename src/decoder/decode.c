@@ -19,13 +19,13 @@ struct decoder {
     struct insn *insn;
     const uint8_t *bytes;
     size_t avail;
-    unsigned pos;               /* next byte to read */
-    bool modrm_read;            /* the ModRM byte was consumed (by a selector or the row) */
-    bool address_read;          /* SIB and displacement were consumed (3DNow! reads them early) */
-    bool osize_is_mandatory;    /* a SEL_PFX chose the 66 entry: 66 is not an operand-size prefix */
-    uint8_t rex_r, rex_x, rex_b;/* 1 = extend, from REX, VEX, EVEX or XOP */
-    uint8_t evex_r2, evex_x4;   /* EVEX R' (ModRM.reg bit 4), X as ModRM.rm bit 4 */
-    unsigned options;           /* DECODE_* options */
+    unsigned pos;            /* next byte to read */
+    bool modrm_read;         /* the ModRM byte was consumed (by a selector or the row) */
+    bool address_read;       /* SIB and displacement were consumed (3DNow! reads them early) */
+    bool osize_is_mandatory; /* a SEL_PFX chose the 66 entry: 66 is not an operand-size prefix */
+    uint8_t rex_r, rex_x, rex_b; /* 1 = extend, from REX, VEX, EVEX or XOP */
+    uint8_t evex_r2, evex_x4;    /* EVEX R' (ModRM.reg bit 4), X as ModRM.rm bit 4 */
+    unsigned options;            /* DECODE_* options */
 };
 
 /* Check that n more bytes may be read: the 15-byte limit first, because it is known
@@ -49,11 +49,11 @@ static uint64_t take(struct decoder *d, unsigned n)
     return value;
 }
 
-#define TRY(expr)                                                                            \
-    do {                                                                                     \
-        enum decode_status try_status_ = (expr);                                             \
-        if (try_status_ != DECODE_OK)                                                        \
-            return try_status_;                                                              \
+#define TRY(expr)                                                                                  \
+    do {                                                                                           \
+        enum decode_status try_status_ = (expr);                                                   \
+        if (try_status_ != DECODE_OK)                                                              \
+            return try_status_;                                                                    \
     } while (0)
 
 /* ---- legacy prefixes and REX ---- */
@@ -177,8 +177,8 @@ static enum decode_status read_vex(struct decoder *d, uint8_t escape, const stru
 
 static enum decode_status read_evex(struct decoder *d, const struct optab **table)
 {
-    static const uint8_t evex_maps[8] = { 0, MAP_EVEX_0F, MAP_EVEX_0F38, MAP_EVEX_0F3A, 0,
-                                          MAP_EVEX_MAP5, MAP_EVEX_MAP6, 0 };
+    static const uint8_t evex_maps[8] = { 0, MAP_EVEX_0F,   MAP_EVEX_0F38, MAP_EVEX_0F3A,
+                                          0, MAP_EVEX_MAP5, MAP_EVEX_MAP6, 0 };
     struct insn *in = d->insn;
     in->encoding = ENC_EVEX;
     TRY(want(d, 4));
@@ -266,7 +266,7 @@ static enum decode_status read_address(struct decoder *d)
 {
     static const uint8_t base16[8] = { GPR_BX, GPR_BX, GPR_BP, GPR_BP,
                                        GPR_SI, GPR_DI, GPR_BP, GPR_BX };
-    static const uint8_t index16[8] = { GPR_SI, GPR_DI, GPR_SI, GPR_DI,
+    static const uint8_t index16[8] = { GPR_SI,   GPR_DI,   GPR_SI,   GPR_DI,
                                         GPR_NONE, GPR_NONE, GPR_NONE, GPR_NONE };
     struct insn *in = d->insn;
     unsigned rm = in->modrm & 7;
@@ -367,7 +367,8 @@ unsigned insn_operand_bytes(const struct insn *in, enum operand_size size)
     case SZ_w: return 2;
     case SZ_d: return 4;
     case SZ_q: return 8;
-    case SZ_v: case SZ_bs: return in->opsize; /* Ibs is sign-extended to the operand size */
+    case SZ_v:
+    case SZ_bs: return in->opsize; /* Ibs is sign-extended to the operand size */
     case SZ_z: return in->opsize == 2 ? 2 : 4;
     case SZ_y: return in->opsize == 8 ? 8 : 4;
     case SZ_p: return 2u + in->opsize;
@@ -422,9 +423,7 @@ static enum decode_status find_row(struct decoder *d, const struct optab *entry,
     for (unsigned depth = 0; depth < MAX_SELECTOR_DEPTH; depth++) {
         unsigned index;
         switch (entry->sel) {
-        case SEL_ROW:
-            *row = entry;
-            return DECODE_OK;
+        case SEL_ROW: *row = entry; return DECODE_OK;
         case SEL_REG:
             TRY(read_modrm(d));
             index = (in->modrm >> 3) & 7;
@@ -468,19 +467,19 @@ static enum decode_status find_row(struct decoder *d, const struct optab *entry,
 /* The operand kinds of a row as a bit set, computed once per instruction so that the
  * checks below are mask tests rather than loops; the sets of kinds with a property, from
  * the kinds' table (optab.h). */
-#define TEST_FIELD_(kind, field, file, registers, immediate, memory, value)          \
+#define TEST_FIELD_(kind, field, file, registers, immediate, memory, value)                        \
     | ((field) == (value) ? KIND(OK_##kind) : 0)
 #define MEMORY_ONLY_(...) TEST_FIELD_(__VA_ARGS__, AT_RM_MEM)
 #define REGISTER_ONLY_(...) TEST_FIELD_(__VA_ARGS__, AT_RM_REG)
-#define HAS_MISSING_REGISTERS_(kind, field, file, registers, ...)                    \
+#define HAS_MISSING_REGISTERS_(kind, field, file, registers, ...)                                  \
     | ((registers) != 0 ? KIND(OK_##kind) : 0)
-#define HAS_IMMEDIATE_(kind, field, file, registers, immediate, memory)               \
+#define HAS_IMMEDIATE_(kind, field, file, registers, immediate, memory)                            \
     | ((immediate) != IMM_NONE ? KIND(OK_##kind) : 0)
-#define GPR_IN_RM_(kind, field, file, registers, immediate, memory)                   \
+#define GPR_IN_RM_(kind, field, file, registers, immediate, memory)                                \
     | ((file) == RF_GPR && ((field) == AT_RM || (field) == AT_RM_REG) ? KIND(OK_##kind) : 0)
-#define SEGMENT_DS_(kind, field, file, registers, immediate, memory)                  \
+#define SEGMENT_DS_(kind, field, file, registers, immediate, memory)                               \
     | ((memory) == MEM_MOFFS || (memory) == MEM_RSI || (memory) == MEM_XLAT ? KIND(OK_##kind) : 0)
-#define SEGMENT_ES_(kind, field, file, registers, immediate, memory)                  \
+#define SEGMENT_ES_(kind, field, file, registers, immediate, memory)                               \
     | ((memory) == MEM_RDI ? KIND(OK_##kind) : 0)
 static const uint64_t memory_only_kinds = KINDS_WHERE(MEMORY_ONLY_);
 static const uint64_t register_only_kinds = KINDS_WHERE(REGISTER_ONLY_);
@@ -563,7 +562,8 @@ static unsigned immediate_size(const struct insn *in, uint16_t opnd)
     switch (operand_kind_of(opnd)->immediate) {
     case IMM_SIZED:
         switch (OPND_SIZE(opnd)) {
-        case SZ_b: case SZ_bs: return 1;
+        case SZ_b:
+        case SZ_bs: return 1;
         case SZ_w: return 2;
         case SZ_d: return 4;
         case SZ_q: return 8;
@@ -808,8 +808,9 @@ static enum decode_status read_opcode(struct decoder *d, const struct optab **ta
             if (legacy_prefix_conflicts(in))
                 return DECODE_UD;
             d->rex_r = d->rex_x = d->rex_b = 0;
-            return b == 0x62 ? read_evex(d, table) : b == 0x8f ? read_xop(d, table)
-                                                              : read_vex(d, b, table);
+            return b == 0x62   ? read_evex(d, table)
+                   : b == 0x8f ? read_xop(d, table)
+                               : read_vex(d, b, table);
         }
     }
     in->map = MAP_LEGACY_1B;
@@ -837,8 +838,9 @@ enum decode_status decode_insn(enum cpu_mode mode, const uint8_t *bytes, size_t 
 enum decode_status decode_insn_options(enum cpu_mode mode, unsigned options, const uint8_t *bytes,
                                        size_t avail, struct insn *out)
 {
-    struct decoder d = { .insn = out, .bytes = bytes, .avail = bytes ? avail : 0,
-                         .options = options };
+    struct decoder d = {
+        .insn = out, .bytes = bytes, .avail = bytes ? avail : 0, .options = options
+    };
     memset(out, 0, sizeof *out);
     out->mode = (uint8_t)mode;
     out->base = out->index = GPR_NONE;

@@ -53,15 +53,18 @@ static void put_indexed(struct text *t, const char *prefix, unsigned n)
 
 static const char *const gpr64[16] = { "rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
                                        "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15" };
-static const char *const gpr32[16] = { "eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi",
-                                       "r8d", "r9d", "r10d", "r11d", "r12d", "r13d", "r14d",
-                                       "r15d" };
-static const char *const gpr16[16] = { "ax",  "cx",  "dx",   "bx",   "sp",   "bp",   "si",  "di",
-                                       "r8w", "r9w", "r10w", "r11w", "r12w", "r13w", "r14w",
-                                       "r15w" };
-static const char *const gpr8[16] = { "al",  "cl",  "dl",   "bl",   "spl",  "bpl",  "sil", "dil",
-                                      "r8b", "r9b", "r10b", "r11b", "r12b", "r13b", "r14b",
-                                      "r15b" };
+static const char *const gpr32[16] = {
+    "eax", "ecx", "edx",  "ebx",  "esp",  "ebp",  "esi",  "edi",
+    "r8d", "r9d", "r10d", "r11d", "r12d", "r13d", "r14d", "r15d"
+};
+static const char *const gpr16[16] = {
+    "ax",  "cx",  "dx",   "bx",   "sp",   "bp",   "si",   "di",
+    "r8w", "r9w", "r10w", "r11w", "r12w", "r13w", "r14w", "r15w"
+};
+static const char *const gpr8[16] = {
+    "al",  "cl",  "dl",   "bl",   "spl",  "bpl",  "sil",  "dil",
+    "r8b", "r9b", "r10b", "r11b", "r12b", "r13b", "r14b", "r15b"
+};
 static const char *const gpr8_legacy[4] = { "ah", "ch", "dh", "bh" };
 static const char *const segment_names[8] = { "es", "cs", "ss", "ds", "fs", "gs", "?", "?" };
 
@@ -71,8 +74,9 @@ static void put_gpr(struct text *t, const struct insn *in, unsigned reg, unsigne
     switch (bytes) {
     case 1:
         /* without REX (VEX/EVEX/XOP imply one), encodings 4-7 are AH..BH */
-        put(t, (reg >= 4 && reg < 8 && !(in->prefixes & PFX_REX) &&
-                in->encoding == ENC_LEGACY) ? gpr8_legacy[reg - 4] : gpr8[reg]);
+        put(t, (reg >= 4 && reg < 8 && !(in->prefixes & PFX_REX) && in->encoding == ENC_LEGACY)
+                   ? gpr8_legacy[reg - 4]
+                   : gpr8[reg]);
         break;
     case 2: put(t, gpr16[reg]); break;
     case 8: put(t, gpr64[reg]); break;
@@ -287,13 +291,19 @@ static const char *size_suffix(const struct insn *in)
             bytes = insn_operand_bytes(in, OPND_SIZE(in->row->opnd[i]));
     }
     switch (in->mnemonic) {
-    case MN_movs: case MN_cmps: case MN_stos: case MN_lods: case MN_scas: case MN_ins:
-    case MN_outs:
-        return bwdq[bytes <= 8 ? bytes : 0];
-    case MN_pushf: case MN_popf: case MN_pusha: case MN_popa: case MN_iret:
-        return fdq[in->opsize <= 8 ? in->opsize : 0];
-    default:
-        return "";
+    case MN_movs:
+    case MN_cmps:
+    case MN_stos:
+    case MN_lods:
+    case MN_scas:
+    case MN_ins:
+    case MN_outs: return bwdq[bytes <= 8 ? bytes : 0];
+    case MN_pushf:
+    case MN_popf:
+    case MN_pusha:
+    case MN_popa:
+    case MN_iret: return fdq[in->opsize <= 8 ? in->opsize : 0];
+    default: return "";
     }
 }
 

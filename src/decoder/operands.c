@@ -2,9 +2,12 @@
 #include "decoder.h"
 #include "optab.h"
 
-#define KIND_ROW(kind, field_, file_, registers_, immediate_, memory_)                        \
-    [OK_##kind] = { .field = (field_), .file = (file_), .immediate = (immediate_),            \
-                    .memory = (memory_), .registers = (registers_) },
+#define KIND_ROW(kind, field_, file_, registers_, immediate_, memory_)                             \
+    [OK_##kind] = { .field = (field_),                                                             \
+                    .file = (file_),                                                               \
+                    .immediate = (immediate_),                                                     \
+                    .memory = (memory_),                                                           \
+                    .registers = (registers_) },
 const struct operand_kind_info operand_kinds[OK_KIND_COUNT] = { OPERAND_KINDS(KIND_ROW) };
 
 #define FILE_ROW(file, count_, prefix_) [RF_##file] = { .count = (count_), .prefix = (prefix_) },
@@ -21,7 +24,9 @@ unsigned operand_register_field(const struct insn *in, uint16_t opnd)
 
     switch (operand_kind_of(opnd)->field) {
     case AT_REG: return in->reg;
-    case AT_RM: case AT_RM_MEM: case AT_RM_REG: return in->rm;
+    case AT_RM:
+    case AT_RM_MEM:
+    case AT_RM_REG: return in->rm;
     case AT_VVVV: return in->vvvv;
     case AT_OPCODE: return (in->opcode & 7u) | (in->rex & 1u) << 3;
     case AT_FIXED: return OPND_REG(opnd);

@@ -112,7 +112,15 @@
 // clang-format on
 
 enum operand_field {
-    AT_NONE = 0, AT_REG, AT_RM, AT_RM_MEM, AT_RM_REG, AT_VVVV, AT_OPCODE, AT_FIXED, AT_IS4,
+    AT_NONE = 0,
+    AT_REG,
+    AT_RM,
+    AT_RM_MEM,
+    AT_RM_REG,
+    AT_VVVV,
+    AT_OPCODE,
+    AT_FIXED,
+    AT_IS4,
     AT_TILE,
 };
 enum tile_field { TR_IN_REG = 0, TR_IN_RM = 1, TR_IN_VVVV = 2 };
@@ -125,11 +133,11 @@ enum operand_kind { OPERAND_KINDS(OPERAND_KIND_ENUM) OK_KIND_COUNT };
 enum register_file { REGISTER_FILES(REGISTER_FILE_ENUM) RF_COUNT };
 
 struct operand_kind_info {
-    uint8_t field;         /* enum operand_field */
-    uint8_t file;          /* enum register_file */
-    uint8_t immediate;     /* enum operand_immediate */
-    uint8_t memory;        /* enum implicit_memory */
-    uint32_t registers;    /* the register numbers that exist; 0: all */
+    uint8_t field;      /* enum operand_field */
+    uint8_t file;       /* enum register_file */
+    uint8_t immediate;  /* enum operand_immediate */
+    uint8_t memory;     /* enum implicit_memory */
+    uint32_t registers; /* the register numbers that exist; 0: all */
 };
 struct register_file_info {
     unsigned count;
@@ -160,72 +168,76 @@ extern const struct register_file_info register_files[RF_COUNT];
 /* ---- operand descriptors: kind (bits 0-5) | size (bits 6-10) | register (bits 11-15) ---- */
 enum operand_size {
     SZ_NONE = 0,
-    SZ_b,        /* byte */
-    SZ_w,        /* word */
-    SZ_d,        /* doubleword */
-    SZ_q,        /* quadword */
-    SZ_v,        /* 2/4/8 by effective operand size */
-    SZ_z,        /* 2/4 (4 when operand size is 64) */
-    SZ_y,        /* 4/8 (8 when operand size is 64) */
-    SZ_bs,       /* byte immediate sign-extended to the operand size */
-    SZ_p,        /* far pointer: 16:16, 16:32 or 16:64 by operand size */
-    SZ_a,        /* BOUND: two operand-size values */
-    SZ_s,        /* pseudo-descriptor: 6 bytes (10 in 64-bit mode) */
-    SZ_dq,       /* 16 bytes */
-    SZ_qq,       /* 32 bytes */
-    SZ_x,        /* 16/32/64 bytes by VEX.L / EVEX.L'L */
-    SZ_hx,       /* half of x: 8/16/32 bytes */
-    SZ_qx,       /* quarter of x: 4/8/16 bytes */
-    SZ_ox,       /* eighth of x: 2/4/8 bytes */
-    SZ_t,        /* 10 bytes (x87 extended / BCD) */
-    SZ_env,      /* x87 environment: 14/28 bytes by operand size */
-    SZ_fsave,    /* x87 state: 94/108 bytes */
-    SZ_fxsave,   /* 512 bytes */
-    SZ_xsave,    /* variable (XSAVE area) */
-    SZ_ptr,      /* no data access (LEA, prefetch, clflush, nop): address only */
+    SZ_b,      /* byte */
+    SZ_w,      /* word */
+    SZ_d,      /* doubleword */
+    SZ_q,      /* quadword */
+    SZ_v,      /* 2/4/8 by effective operand size */
+    SZ_z,      /* 2/4 (4 when operand size is 64) */
+    SZ_y,      /* 4/8 (8 when operand size is 64) */
+    SZ_bs,     /* byte immediate sign-extended to the operand size */
+    SZ_p,      /* far pointer: 16:16, 16:32 or 16:64 by operand size */
+    SZ_a,      /* BOUND: two operand-size values */
+    SZ_s,      /* pseudo-descriptor: 6 bytes (10 in 64-bit mode) */
+    SZ_dq,     /* 16 bytes */
+    SZ_qq,     /* 32 bytes */
+    SZ_x,      /* 16/32/64 bytes by VEX.L / EVEX.L'L */
+    SZ_hx,     /* half of x: 8/16/32 bytes */
+    SZ_qx,     /* quarter of x: 4/8/16 bytes */
+    SZ_ox,     /* eighth of x: 2/4/8 bytes */
+    SZ_t,      /* 10 bytes (x87 extended / BCD) */
+    SZ_env,    /* x87 environment: 14/28 bytes by operand size */
+    SZ_fsave,  /* x87 state: 94/108 bytes */
+    SZ_fxsave, /* 512 bytes */
+    SZ_xsave,  /* variable (XSAVE area) */
+    SZ_ptr,    /* no data access (LEA, prefetch, clflush, nop): address only */
     SZ_COUNT
 };
 
 #define OPND(kind, size, reg) ((uint16_t)((kind) | ((size) << 6) | ((reg) << 11)))
-#define OPND_KIND(o) ((enum operand_kind)((o) & 0x3f))
+#define OPND_KIND(o) ((enum operand_kind)((o)&0x3f))
 #define OPND_SIZE(o) ((enum operand_size)(((o) >> 6) & 0x1f))
 #define OPND_REG(o) ((unsigned)((o) >> 11))
 
 /* ---- row flags ---- */
 enum {
-    F_MODRM = 1u << 0,     /* has a ModRM byte (set automatically from the operands too) */
-    F_LOCK = 1u << 1,      /* LOCK allowed (only with a memory destination) */
-    F_NO64 = 1u << 2,      /* #UD in 64-bit mode */
-    F_ONLY64 = 1u << 3,    /* #UD outside 64-bit mode */
-    F_DEF64 = 1u << 4,     /* 64-bit mode: default operand size 64 (66 -> 16), e.g. PUSH */
-    F_FORCE64 = 1u << 5,   /* 64-bit mode: operand size always 64 (66 ignored, Intel), e.g. CALL rel */
-    F_MEMONLY = 1u << 6,   /* mod=3 is #UD */
-    F_REGONLY = 1u << 7,   /* mod!=3 is #UD */
-    F_REP = 1u << 8,       /* string instruction: F3/F2 are REP/REPE/REPNE */
+    F_MODRM = 1u << 0,  /* has a ModRM byte (set automatically from the operands too) */
+    F_LOCK = 1u << 1,   /* LOCK allowed (only with a memory destination) */
+    F_NO64 = 1u << 2,   /* #UD in 64-bit mode */
+    F_ONLY64 = 1u << 3, /* #UD outside 64-bit mode */
+    F_DEF64 = 1u << 4,  /* 64-bit mode: default operand size 64 (66 -> 16), e.g. PUSH */
+    F_FORCE64 =
+        1u << 5, /* 64-bit mode: operand size always 64 (66 ignored, Intel), e.g. CALL rel */
+    F_MEMONLY = 1u << 6,       /* mod=3 is #UD */
+    F_REGONLY = 1u << 7,       /* mod!=3 is #UD */
+    F_REP = 1u << 8,           /* string instruction: F3/F2 are REP/REPE/REPNE */
     F_IMPLICIT_LOCK = 1u << 9, /* XCHG with memory: locked without a prefix */
-    F_NO_VVVV = 1u << 10,  /* VEX/EVEX/XOP: vvvv must be 1111b (else #UD) */
-    F_L0 = 1u << 11,       /* VEX/XOP: L must be 0; EVEX: L'L must be 0 */
-    F_L1 = 1u << 12,       /* VEX: L must be 1 */
-    F_W0 = 1u << 13,       /* VEX/EVEX/XOP: W must be 0 (ignored in 32-bit mode where the SDM says so: use F_W0_64) */
-    F_W1 = 1u << 14,       /* VEX/EVEX/XOP: W must be 1 */
-    F_W0_64 = 1u << 15,    /* W must be 0 in 64-bit mode only (W ignored elsewhere) */
-    F_EVEX_NO_L2 = 1u << 16, /* EVEX: L'L = 2 (512-bit) is #UD */
-    F_EVEX_NO_Z = 1u << 17,  /* EVEX: z must be 0 */
-    F_EVEX_NO_K = 1u << 18,  /* EVEX: aaa must be 0 */
-    F_EVEX_NEED_K = 1u << 19,/* EVEX: aaa must not be 0 (gathers/scatters) */
-    F_EVEX_NO_B = 1u << 20,  /* EVEX: b must be 0 (no broadcast/rounding) */
-    F_VSIB = 1u << 21,     /* SIB index is a vector register; SIB required */
+    F_NO_VVVV = 1u << 10,      /* VEX/EVEX/XOP: vvvv must be 1111b (else #UD) */
+    F_L0 = 1u << 11,           /* VEX/XOP: L must be 0; EVEX: L'L must be 0 */
+    F_L1 = 1u << 12,           /* VEX: L must be 1 */
+    F_W0 =
+        1u
+        << 13, /* VEX/EVEX/XOP: W must be 0 (ignored in 32-bit mode where the SDM says so: use F_W0_64) */
+    F_W1 = 1u << 14,             /* VEX/EVEX/XOP: W must be 1 */
+    F_W0_64 = 1u << 15,          /* W must be 0 in 64-bit mode only (W ignored elsewhere) */
+    F_EVEX_NO_L2 = 1u << 16,     /* EVEX: L'L = 2 (512-bit) is #UD */
+    F_EVEX_NO_Z = 1u << 17,      /* EVEX: z must be 0 */
+    F_EVEX_NO_K = 1u << 18,      /* EVEX: aaa must be 0 */
+    F_EVEX_NEED_K = 1u << 19,    /* EVEX: aaa must not be 0 (gathers/scatters) */
+    F_EVEX_NO_B = 1u << 20,      /* EVEX: b must be 0 (no broadcast/rounding) */
+    F_VSIB = 1u << 21,           /* SIB index is a vector register; SIB required */
     F_NO_REX_W_OSIZE = 1u << 22, /* 66 ignored for operand size (e.g. it is a mandatory prefix) */
-    F_PRIV = 1u << 23,     /* CPL 0 only (the executor checks) */
-    F_BRANCH = 1u << 24,   /* changes RIP other than by its length */
+    F_PRIV = 1u << 23,           /* CPL 0 only (the executor checks) */
+    F_BRANCH = 1u << 24,         /* changes RIP other than by its length */
     F_FLAGS_ONLY = 1u << 25, /* reads memory only to set flags (CMP/TEST) - for trace/formatter */
     F_L_IGNORED = 1u << 26,  /* VEX: L ignored (LIG) */
-    F_X87 = 1u << 27,      /* x87 instruction */
+    F_X87 = 1u << 27,        /* x87 instruction */
     /* EVEX register form: b=1 selects embedded rounding / SAE, and L'L is then not a vector
      * length (any value, even 3, is valid). Without this flag b=1 in the register form is
      * #UD; F_EVEX_NO_B then only forbids b=1 (broadcast) in the memory form. */
     F_EVEX_ER_SAE = 1u << 28,
-    F_MOD_IS_REG = 1u << 29, /* mod is ignored, r/m always names a register (MOV CR/DR): no SIB/disp */
+    F_MOD_IS_REG =
+        1u << 29, /* mod is ignored, r/m always names a register (MOV CR/DR): no SIB/disp */
     /* EVEX: the destination (ModRM.reg) must differ from the vvvv and register r/m
      * sources, else #UD: the FP16 complex multiplies VF[C]MADDC{PH,SH}, VF[C]MULC{PH,SH} */
     F_DEST_DISTINCT = 1u << 30,
@@ -255,13 +267,13 @@ enum selector {
 };
 
 struct optab {
-    uint8_t sel;                 /* enum selector */
-    uint8_t children;            /* selectors: number of entries in next[] (bounds the index) */
-    uint8_t evex_element;        /* EVEX rows: the element, see EVEX_ELEMENT below */
-    const struct optab *next;    /* children of a selector */
-    uint16_t mnemonic;           /* rows: enum mnemonic */
-    uint16_t opnd[4];            /* rows: operand descriptors, OK_NONE-terminated */
-    uint32_t flags;              /* rows: F_* */
+    uint8_t sel;              /* enum selector */
+    uint8_t children;         /* selectors: number of entries in next[] (bounds the index) */
+    uint8_t evex_element;     /* EVEX rows: the element, see EVEX_ELEMENT below */
+    const struct optab *next; /* children of a selector */
+    uint16_t mnemonic;        /* rows: enum mnemonic */
+    uint16_t opnd[4];         /* rows: operand descriptors, OK_NONE-terminated */
+    uint32_t flags;           /* rows: F_* */
 };
 
 /* EVEX rows: the element that a broadcast (b = 1 with memory) repeats and that disp8*N
@@ -276,18 +288,20 @@ struct optab {
  * 63, 88-8B: element size, by element). */
 #define EVEX_ELEMENT(bytes) ((uint8_t)(bytes))
 #define EVEX_DISP8_BY_ELEMENT 0x80u
-#define EVEX_ELEMENT_BYTES(e) ((unsigned)(e) & 0x7fu)
+#define EVEX_ELEMENT_BYTES(e) ((unsigned)(e)&0x7fu)
 
 /* Operands that imply a ModRM byte (so rows cannot forget F_MODRM). */
 #define OPND_NEEDS_MODRM_(o) (((KINDS_IN_MODRM >> OPND_KIND(o)) & 1) ? F_MODRM : 0u)
 
 /* A row: mnemonic, up to four operands (0 for none), flags; ROWE/I*E also give the EVEX
  * element (EVEX_ELEMENT above). */
-#define ROWE(mn, o1, o2, o3, o4, fl, element)                                                 \
-    { .sel = SEL_ROW, .evex_element = (element), .mnemonic = MN_##mn,                        \
-      .opnd = { (o1), (o2), (o3), (o4) },                                                    \
-      .flags = (uint32_t)(fl) | OPND_NEEDS_MODRM_(o1) | OPND_NEEDS_MODRM_(o2) |              \
-               OPND_NEEDS_MODRM_(o3) | OPND_NEEDS_MODRM_(o4) }
+#define ROWE(mn, o1, o2, o3, o4, fl, element)                                                      \
+    {                                                                                              \
+        .sel = SEL_ROW, .evex_element = (element), .mnemonic = MN_##mn,                            \
+        .opnd = { (o1), (o2), (o3), (o4) },                                                        \
+        .flags = (uint32_t)(fl) | OPND_NEEDS_MODRM_(o1) | OPND_NEEDS_MODRM_(o2) |                  \
+                 OPND_NEEDS_MODRM_(o3) | OPND_NEEDS_MODRM_(o4)                                     \
+    }
 #define ROW(mn, o1, o2, o3, o4, fl) ROWE(mn, o1, o2, o3, o4, fl, 0)
 #define I0(mn, fl) ROW(mn, 0, 0, 0, 0, fl)
 #define I1(mn, a, fl) ROW(mn, a, 0, 0, 0, fl)
@@ -299,7 +313,13 @@ struct optab {
 #define I4E(mn, a, b, c, d, fl, element) ROWE(mn, a, b, c, d, fl, element)
 
 /* Selectors with their children written inline (file-scope compound literals). */
-#define SEL_(kind, n, ...) { .sel = (kind), .children = (n), .next = (const struct optab[n]){ __VA_ARGS__ } }
+#define SEL_(kind, n, ...)                                                                         \
+    {                                                                                              \
+        .sel = (kind), .children = (n), .next = (const struct optab[n])                            \
+        {                                                                                          \
+            __VA_ARGS__                                                                            \
+        }                                                                                          \
+    }
 #define BY_REG(...) SEL_(SEL_REG, 8, __VA_ARGS__)
 #define BY_RM(...) SEL_(SEL_RM, 8, __VA_ARGS__)
 #define BY_MOD(mem, reg) SEL_(SEL_MOD, 2, mem, reg)
@@ -318,8 +338,14 @@ struct optab {
 #define BY_L(l0, l1) SEL_(SEL_L, 2, l0, l1)
 #define BY_LL(l0, l1, l2) SEL_(SEL_L, 3, l0, l1, l2)
 #define BY_REXB(b0, b1) SEL_(SEL_REXB, 2, b0, b1)
-#define LINK(entry) { .sel = SEL_LINK, .children = 1, .next = &(entry) }
-#define UD { .sel = SEL_INVALID }
+#define LINK(entry)                                                                                \
+    {                                                                                              \
+        .sel = SEL_LINK, .children = 1, .next = &(entry)                                           \
+    }
+#define UD                                                                                         \
+    {                                                                                              \
+        .sel = SEL_INVALID                                                                         \
+    }
 
 /* ---- operand shorthands in SDM notation (only table sources use them) ---- */
 #ifdef OPTAB_SHORTHANDS
@@ -441,13 +467,13 @@ unsigned operand_register_field(const struct insn *insn, uint16_t opnd);
 unsigned operand_register(const struct insn *insn, uint16_t opnd);
 
 /* ---- the maps (defined in the table sources) ---- */
-extern const struct optab optab_1b[256];     /* tables_1byte.c */
-extern const struct optab optab_0f[256];     /* tables_0f.c */
-extern const struct optab optab_0f38[256];   /* tables_0f38_0f3a.c */
+extern const struct optab optab_1b[256];   /* tables_1byte.c */
+extern const struct optab optab_0f[256];   /* tables_0f.c */
+extern const struct optab optab_0f38[256]; /* tables_0f38_0f3a.c */
 extern const struct optab optab_0f3a[256];
-extern const struct optab optab_3dnow[256];  /* tables_0f.c */
-extern const struct optab optab_vex[3][256]; /* tables_vex.c: [0] 0F, [1] 0F38, [2] 0F3A */
-extern const struct optab optab_evex[5][256];/* tables_evex.c: 0F, 0F38, 0F3A, MAP5, MAP6 */
-extern const struct optab optab_xop[3][256]; /* tables_xop.c: maps 8, 9, A */
+extern const struct optab optab_3dnow[256];   /* tables_0f.c */
+extern const struct optab optab_vex[3][256];  /* tables_vex.c: [0] 0F, [1] 0F38, [2] 0F3A */
+extern const struct optab optab_evex[5][256]; /* tables_evex.c: 0F, 0F38, 0F3A, MAP5, MAP6 */
+extern const struct optab optab_xop[3][256];  /* tables_xop.c: maps 8, 9, A */
 
 #endif

@@ -15,6 +15,7 @@
 #define MPX_MEMORY(...) SEL_(SEL_ASIZE, 3, UD, __VA_ARGS__, __VA_ARGS__)
 
 /* 0F xx. 0F 0F, 0F 38 and 0F 3A are escapes handled by the engine (their slots stay empty). */
+// clang-format off
 const struct optab optab_0f[256] = {
     /* ---- 00-01: groups 6 and 7: descriptor tables, VMX, SVM, SGX, ... selected by ModRM ---- */
     [0x00] = BY_REG(
@@ -680,8 +681,10 @@ const struct optab optab_0f[256] = {
     [0xfe] = BY_PFX(I2(paddd, Pq, Qq, 0), I2(paddd, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
     [0xff] = I2(ud0, Gd, Ed, 0), /* P6 */
 };
+// clang-format on
 
 /* 3DNow! (AMD): indexed by the suffix byte that follows the operands. */
+// clang-format off
 const struct optab optab_3dnow[256] = {
     [0x0c] = I2(pi2fw, Pq, Qq, 0), /* 3DNow! */
     [0x0d] = I2(pi2fd, Pq, Qq, 0), /* 3DNow! */
@@ -708,3 +711,4 @@ const struct optab optab_3dnow[256] = {
     [0xbb] = I2(pswapd, Pq, Qq, 0), /* 3DNow! */
     [0xbf] = I2(pavgusb, Pq, Qq, 0), /* 3DNow! */
 };
+// clang-format on

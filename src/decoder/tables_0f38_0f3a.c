@@ -11,6 +11,7 @@
 #include "tables_simd.h"
 
 /* 0F 38 xx */
+// clang-format off
 const struct optab optab_0f38[256] = {
     /* ---- 00-1E: SSSE3 (mandatory prefix none = MMX, 66 = XMM), SSE4.1 blends and PTEST ---- */
     [0x00] = BY_PFX(I2(pshufb, Pq, Qq, 0), I2(pshufb, Vdq, Wdq, 0), UD, UD), /* SSSE3 */
@@ -118,8 +119,10 @@ const struct optab optab_0f38[256] = {
     [0xfa] = ONLY_F3(I2(encodekey128, Gd, Rd, 0)), /* KEYLOCKER */
     [0xfb] = ONLY_F3(I2(encodekey256, Gd, Rd, 0)), /* KEYLOCKER */
 };
+// clang-format on
 
 /* 0F 3A xx: every row has an imm8. */
+// clang-format off
 const struct optab optab_0f3a[256] = {
     /* ---- 08-63: SSE4.1 / SSE4.2 / SSSE3 / PCLMULQDQ (every row has an imm8) ---- */
     [0x08] = ONLY_66(I3(roundps, Vdq, Wdq, Ib, 0)), /* SSE4.1 */
@@ -159,3 +162,4 @@ const struct optab optab_0f3a[256] = {
                 BY_RM(I1(hreset, Ib, F_MODRM), UD, UD, UD, UD, UD, UD, UD),
                 UD, UD, UD, UD, UD, UD, UD))), /* HRESET */
 };
+// clang-format on

@@ -20,6 +20,7 @@
 /* Forms that exist only with 256- and 512-bit vectors (L'L = 01b, 10b). */
 #define NOT_128(...) SEL_(SEL_L, 3, UD, __VA_ARGS__, __VA_ARGS__)
 
+// clang-format off
 const struct optab optab_evex[5][256] = {
     /* ===== EVEX map 1 (0F) ===== */
     [0] = {
@@ -1422,3 +1423,4 @@ const struct optab optab_evex[5][256] = {
             I3(vfcmulcsh, Vdq, Hdq, Wd, F_W0 | F_EVEX_NO_B | F_EVEX_ER_SAE | F_DEST_DISTINCT)), /* AVX512_FP16 */
     },
 };
+// clang-format on

@@ -15,6 +15,7 @@
 #define AMX (F_ONLY64 | F_W0 | F_L0 | F_NO_VVVV)
 #define AMX_TMUL (F_ONLY64 | F_W0 | F_L0 | F_REGONLY | F_MODRM)
 
+// clang-format off
 const struct optab optab_vex[3][256] = {
     /* ===== VEX map 1 (0F) ===== */
     [0] = {
@@ -725,3 +726,4 @@ const struct optab optab_vex[3][256] = {
         [0xf0] = ONLY_F2(I3(rorx, Gy, Ey, Ib, F_L0 | F_NO_VVVV)), /* BMI2 */
     },
 };
+// clang-format on

@@ -9,6 +9,7 @@
 #include "optab.h"
 #include "tables_simd.h"
 
+// clang-format off
 const struct optab optab_xop[3][256] = {
     /* ===== XOP map 8 ===== */
     [0] = {
@@ -112,3 +113,4 @@ const struct optab optab_xop[3][256] = {
             UD, UD, UD, UD, UD, UD), /* LWP */
     },
 };
+// clang-format on

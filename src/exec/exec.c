@@ -111,14 +111,10 @@ static enum exec_result fetch_and_decode(struct vcpu *cpu, unsigned have)
         enum exec_result r;
 
         switch (st) {
-        case DECODE_OK:
-            return EXEC_OK;
-        case DECODE_UD:
-            return raise_fault(cpu, EXC_UD, false, 0);
-        case DECODE_TOO_LONG:
-            return raise_fault(cpu, EXC_GP, true, 0);
-        case DECODE_NEED_MORE:
-            break;
+        case DECODE_OK: return EXEC_OK;
+        case DECODE_UD: return raise_fault(cpu, EXC_UD, false, 0);
+        case DECODE_TOO_LONG: return raise_fault(cpu, EXC_GP, true, 0);
+        case DECODE_NEED_MORE: break;
         }
         if (have >= 15)
             return raise_fault(cpu, EXC_GP, true, 0);

@@ -12,7 +12,7 @@ typedef enum exec_result (*exec_fn)(struct vcpu *cpu, const struct insn *in, str
  * struct operand *ops) and the like, one per MN_EXEC handler (declared once per line that
  * names it, which C allows). */
 #define MN(name)
-#define MN_EXEC(name, handler, implicit_regs)                                                \
+#define MN_EXEC(name, handler, implicit_regs)                                                      \
     enum exec_result handler(struct vcpu *cpu, const struct insn *in, struct operand *ops);
 #include "mnemonics_base.def"
 #include "mnemonics_ext.def"

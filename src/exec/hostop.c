@@ -45,63 +45,64 @@ bool hostop_stubs_compiled(void)
  * Sizes: bwlq = 1, 2, 4, 8 bytes; wlq = 2, 4, 8; lq = 4, 8.
  * TZCNT and LZCNT need nothing: a host without BMI1 / LZCNT runs their bytes (F3 0F BC,
  * F3 0F BD) as BSF / BSR, and so would the guest on it. */
-#define HOST_OPS(X)                                                                          \
-    X(add, TWO, bwlq, NEEDS_NOTHING)                                                         \
-    X(or, TWO, bwlq, NEEDS_NOTHING)                                                          \
-    X(adc, TWO, bwlq, NEEDS_NOTHING)                                                         \
-    X(sbb, TWO, bwlq, NEEDS_NOTHING)                                                         \
-    X(and, TWO, bwlq, NEEDS_NOTHING)                                                         \
-    X(sub, TWO, bwlq, NEEDS_NOTHING)                                                         \
-    X(xor, TWO, bwlq, NEEDS_NOTHING)                                                         \
-    X(cmp, TWO, bwlq, NEEDS_NOTHING)                                                         \
-    X(test, TWO, bwlq, NEEDS_NOTHING)                                                        \
-    X(inc, ONE, bwlq, NEEDS_NOTHING)                                                         \
-    X(dec, ONE, bwlq, NEEDS_NOTHING)                                                         \
-    X(neg, ONE, bwlq, NEEDS_NOTHING)                                                         \
-    X(rol, SHIFT, bwlq, NEEDS_NOTHING)                                                       \
-    X(ror, SHIFT, bwlq, NEEDS_NOTHING)                                                       \
-    X(rcl, SHIFT, bwlq, NEEDS_NOTHING)                                                       \
-    X(rcr, SHIFT, bwlq, NEEDS_NOTHING)                                                       \
-    X(shl, SHIFT, bwlq, NEEDS_NOTHING)                                                       \
-    X(shr, SHIFT, bwlq, NEEDS_NOTHING)                                                       \
-    X(sar, SHIFT, bwlq, NEEDS_NOTHING)                                                       \
-    X(shld, SHIFTD, wlq, NEEDS_NOTHING)                                                      \
-    X(shrd, SHIFTD, wlq, NEEDS_NOTHING)                                                      \
-    X(imul, TWO, wlq, NEEDS_NOTHING)                                                         \
-    X(bt, TWO, wlq, NEEDS_NOTHING)                                                           \
-    X(bts, TWO, wlq, NEEDS_NOTHING)                                                          \
-    X(btr, TWO, wlq, NEEDS_NOTHING)                                                          \
-    X(btc, TWO, wlq, NEEDS_NOTHING)                                                          \
-    X(bsf, TWO, wlq, NEEDS_NOTHING)                                                          \
-    X(bsr, TWO, wlq, NEEDS_NOTHING)                                                          \
-    X(tzcnt, TWO, wlq, NEEDS_NOTHING)                                                        \
-    X(lzcnt, TWO, wlq, NEEDS_NOTHING)                                                        \
-    X(popcnt, TWO, wlq, CPUID_POPCNT)                                                         \
-    X(andn, THREE, lq, CPUID_BMI1)                                                            \
-    X(bextr, THREE, lq, CPUID_BMI1)                                                           \
-    X(bzhi, THREE, lq, CPUID_BMI2)                                                            \
-    X(blsi, TWO, lq, CPUID_BMI1)                                                              \
-    X(blsmsk, TWO, lq, CPUID_BMI1)                                                            \
-    X(blsr, TWO, lq, CPUID_BMI1)                                                              \
-    X(blcfill, TWO, lq, CPUID_TBM)                                                            \
-    X(blci, TWO, lq, CPUID_TBM)                                                               \
-    X(blcic, TWO, lq, CPUID_TBM)                                                              \
-    X(blcmsk, TWO, lq, CPUID_TBM)                                                             \
-    X(blcs, TWO, lq, CPUID_TBM)                                                               \
-    X(blsfill, TWO, lq, CPUID_TBM)                                                            \
-    X(blsic, TWO, lq, CPUID_TBM)                                                              \
-    X(t1mskc, TWO, lq, CPUID_TBM)                                                             \
+#define HOST_OPS(X)                                                                                \
+    X(add, TWO, bwlq, NEEDS_NOTHING)                                                               \
+    X(or, TWO, bwlq, NEEDS_NOTHING)                                                                \
+    X(adc, TWO, bwlq, NEEDS_NOTHING)                                                               \
+    X(sbb, TWO, bwlq, NEEDS_NOTHING)                                                               \
+    X(and, TWO, bwlq, NEEDS_NOTHING)                                                               \
+    X(sub, TWO, bwlq, NEEDS_NOTHING)                                                               \
+    X(xor, TWO, bwlq, NEEDS_NOTHING)                                                               \
+    X(cmp, TWO, bwlq, NEEDS_NOTHING)                                                               \
+    X(test, TWO, bwlq, NEEDS_NOTHING)                                                              \
+    X(inc, ONE, bwlq, NEEDS_NOTHING)                                                               \
+    X(dec, ONE, bwlq, NEEDS_NOTHING)                                                               \
+    X(neg, ONE, bwlq, NEEDS_NOTHING)                                                               \
+    X(rol, SHIFT, bwlq, NEEDS_NOTHING)                                                             \
+    X(ror, SHIFT, bwlq, NEEDS_NOTHING)                                                             \
+    X(rcl, SHIFT, bwlq, NEEDS_NOTHING)                                                             \
+    X(rcr, SHIFT, bwlq, NEEDS_NOTHING)                                                             \
+    X(shl, SHIFT, bwlq, NEEDS_NOTHING)                                                             \
+    X(shr, SHIFT, bwlq, NEEDS_NOTHING)                                                             \
+    X(sar, SHIFT, bwlq, NEEDS_NOTHING)                                                             \
+    X(shld, SHIFTD, wlq, NEEDS_NOTHING)                                                            \
+    X(shrd, SHIFTD, wlq, NEEDS_NOTHING)                                                            \
+    X(imul, TWO, wlq, NEEDS_NOTHING)                                                               \
+    X(bt, TWO, wlq, NEEDS_NOTHING)                                                                 \
+    X(bts, TWO, wlq, NEEDS_NOTHING)                                                                \
+    X(btr, TWO, wlq, NEEDS_NOTHING)                                                                \
+    X(btc, TWO, wlq, NEEDS_NOTHING)                                                                \
+    X(bsf, TWO, wlq, NEEDS_NOTHING)                                                                \
+    X(bsr, TWO, wlq, NEEDS_NOTHING)                                                                \
+    X(tzcnt, TWO, wlq, NEEDS_NOTHING)                                                              \
+    X(lzcnt, TWO, wlq, NEEDS_NOTHING)                                                              \
+    X(popcnt, TWO, wlq, CPUID_POPCNT)                                                              \
+    X(andn, THREE, lq, CPUID_BMI1)                                                                 \
+    X(bextr, THREE, lq, CPUID_BMI1)                                                                \
+    X(bzhi, THREE, lq, CPUID_BMI2)                                                                 \
+    X(blsi, TWO, lq, CPUID_BMI1)                                                                   \
+    X(blsmsk, TWO, lq, CPUID_BMI1)                                                                 \
+    X(blsr, TWO, lq, CPUID_BMI1)                                                                   \
+    X(blcfill, TWO, lq, CPUID_TBM)                                                                 \
+    X(blci, TWO, lq, CPUID_TBM)                                                                    \
+    X(blcic, TWO, lq, CPUID_TBM)                                                                   \
+    X(blcmsk, TWO, lq, CPUID_TBM)                                                                  \
+    X(blcs, TWO, lq, CPUID_TBM)                                                                    \
+    X(blsfill, TWO, lq, CPUID_TBM)                                                                 \
+    X(blsic, TWO, lq, CPUID_TBM)                                                                   \
+    X(t1mskc, TWO, lq, CPUID_TBM)                                                                  \
     X(tzmsk, TWO, lq, CPUID_TBM)
 
 /* The rDX:rAX forms, apart because IMUL has both shapes. */
-#define HOST_WIDE_OPS(X)                                                                     \
-    X(mul, WIDE, bwlq, NEEDS_NOTHING)                                                        \
-    X(imul, WIDE, bwlq, NEEDS_NOTHING)                                                       \
-    X(div, WIDE, bwlq, NEEDS_NOTHING)                                                        \
+#define HOST_WIDE_OPS(X)                                                                           \
+    X(mul, WIDE, bwlq, NEEDS_NOTHING)                                                              \
+    X(imul, WIDE, bwlq, NEEDS_NOTHING)                                                             \
+    X(div, WIDE, bwlq, NEEDS_NOTHING)                                                              \
     X(idiv, WIDE, bwlq, NEEDS_NOTHING)
 
 /* F(mnemonic, shape, register-name modifier, size index) for each size a row has. */
-#define SIZES_bwlq(F, ...) F(__VA_ARGS__, b, 0) F(__VA_ARGS__, w, 1) F(__VA_ARGS__, k, 2) F(__VA_ARGS__, q, 3)
+#define SIZES_bwlq(F, ...)                                                                         \
+    F(__VA_ARGS__, b, 0) F(__VA_ARGS__, w, 1) F(__VA_ARGS__, k, 2) F(__VA_ARGS__, q, 3)
 #define SIZES_wlq(F, ...) F(__VA_ARGS__, w, 1) F(__VA_ARGS__, k, 2) F(__VA_ARGS__, q, 3)
 #define SIZES_lq(F, ...) F(__VA_ARGS__, k, 2) F(__VA_ARGS__, q, 3)
 
@@ -115,7 +116,7 @@ bool hostop_stubs_compiled(void)
 
 /* Around the instruction: below the red zone, RFLAGS = the host's own with the six
  * arithmetic flags from fl (~0x8d5 = -0x8d6); after it, fl = RFLAGS. */
-#define FLAGS_IN                                                                             \
+#define FLAGS_IN                                                                                   \
     "lea -128(%%rsp),%%rsp\n\tpushfq\n\tandq $-0x8d6,(%%rsp)\n\torq %[fl],(%%rsp)\n\tpopfq\n\t"
 #define FLAGS_OUT "\n\tpushfq\n\tpopq %[fl]\n\tlea 128(%%rsp),%%rsp"
 
@@ -125,29 +126,29 @@ static uint64_t merge_flags(uint64_t guest, uint64_t host)
 }
 
 /* Every shape but WIDE: dst in/out, src and src2 (in RCX) in. */
-#define NARROW_STUB(mn, shape, m, i)                                                         \
-    static void stub_##shape##_##mn##_##i(struct int_op *o)                           \
-    {                                                                                        \
-        uint64_t dst = o->dst, fl = o->flags & FL_ARITH;                                     \
-        __asm__(FLAGS_IN TEXT_##shape(mn, m) FLAGS_OUT                                       \
-                : [dst] "+r"(dst), [fl] "+r"(fl)                                             \
-                : [src] "r"(o->src), [src2] "c"(o->src2)                                     \
-                : "cc");                                                                     \
-        o->dst = dst;                                                                        \
-        o->flags = merge_flags(o->flags, fl);                                                \
+#define NARROW_STUB(mn, shape, m, i)                                                               \
+    static void stub_##shape##_##mn##_##i(struct int_op *o)                                        \
+    {                                                                                              \
+        uint64_t dst = o->dst, fl = o->flags & FL_ARITH;                                           \
+        __asm__(FLAGS_IN TEXT_##shape(mn, m) FLAGS_OUT                                             \
+                : [dst] "+r"(dst), [fl] "+r"(fl)                                                   \
+                : [src] "r"(o->src), [src2] "c"(o->src2)                                           \
+                : "cc");                                                                           \
+        o->dst = dst;                                                                              \
+        o->flags = merge_flags(o->flags, fl);                                                      \
     }
 
-#define WIDE_STUB(mn, shape, m, i)                                                           \
-    static void stub_##shape##_##mn##_##i(struct int_op *o)                           \
-    {                                                                                        \
-        uint64_t rax = o->rax, rdx = o->rdx, fl = o->flags & FL_ARITH;                       \
-        __asm__(FLAGS_IN TEXT_##shape(mn, m) FLAGS_OUT                                       \
-                : "+a"(rax), "+d"(rdx), [fl] "+r"(fl)                                        \
-                : [src] "r"(o->src)                                                          \
-                : "cc");                                                                     \
-        o->rax = rax;                                                                        \
-        o->rdx = rdx;                                                                        \
-        o->flags = merge_flags(o->flags, fl);                                                \
+#define WIDE_STUB(mn, shape, m, i)                                                                 \
+    static void stub_##shape##_##mn##_##i(struct int_op *o)                                        \
+    {                                                                                              \
+        uint64_t rax = o->rax, rdx = o->rdx, fl = o->flags & FL_ARITH;                             \
+        __asm__(FLAGS_IN TEXT_##shape(mn, m) FLAGS_OUT                                             \
+                : "+a"(rax), "+d"(rdx), [fl] "+r"(fl)                                              \
+                : [src] "r"(o->src)                                                                \
+                : "cc");                                                                           \
+        o->rax = rax;                                                                              \
+        o->rdx = rdx;                                                                              \
+        o->flags = merge_flags(o->flags, fl);                                                      \
     }
 
 #define BODY_ONE NARROW_STUB
@@ -164,8 +165,8 @@ HOST_WIDE_OPS(DEFINE_STUBS)
 typedef void (*stub_fn)(struct int_op *o);
 
 struct stub_row {
-    uint32_t needs;    /* enum cpuid_feature bits the host must have */
-    stub_fn stub[4];   /* by size index: 1, 2, 4, 8 bytes; NULL where the size does not exist */
+    uint32_t needs;  /* enum cpuid_feature bits the host must have */
+    stub_fn stub[4]; /* by size index: 1, 2, 4, 8 bytes; NULL where the size does not exist */
 };
 
 #define ROW_INDEX(mn, shape, sizes, needs) ROW_##shape##_##mn,
@@ -185,8 +186,7 @@ static unsigned size_index(unsigned size)
     return (size >= 2) + (size >= 4) + (size >= 8);
 }
 
-bool host_op(const struct vcpu *cpu, enum mnemonic mn, bool wide, unsigned size,
-             struct int_op *o)
+bool host_op(const struct vcpu *cpu, enum mnemonic mn, bool wide, unsigned size, struct int_op *o)
 {
     unsigned r = (unsigned)mn < MN_COUNT ? (wide ? wide_rows : narrow_rows)[mn] : 0;
     stub_fn stub;
@@ -202,8 +202,7 @@ bool host_op(const struct vcpu *cpu, enum mnemonic mn, bool wide, unsigned size,
 
 #else /* !HOSTOP_STUBS */
 
-bool host_op(const struct vcpu *cpu, enum mnemonic mn, bool wide, unsigned size,
-             struct int_op *o)
+bool host_op(const struct vcpu *cpu, enum mnemonic mn, bool wide, unsigned size, struct int_op *o)
 {
     (void)cpu, (void)mn, (void)wide, (void)size, (void)o;
     return false;

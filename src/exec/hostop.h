@@ -32,7 +32,6 @@ bool hostop_stubs_compiled(void);
  * False, with nothing run, when the call uses a C profile, there is no stub, or the host
  * lacks the feature the stub needs: the caller then computes it in C. DIV and IDIV must
  * only be run when the caller has ruled out #DE. */
-bool host_op(const struct vcpu *cpu, enum mnemonic mn, bool wide, unsigned size,
-             struct int_op *o);
+bool host_op(const struct vcpu *cpu, enum mnemonic mn, bool wide, unsigned size, struct int_op *o);
 
 #endif

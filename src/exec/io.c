@@ -49,8 +49,7 @@ enum exec_result io_permission(struct vcpu *cpu, uint16_t port, unsigned size)
     return EXEC_OK;
 }
 
-enum exec_result io_port(struct vcpu *cpu, uint16_t port, unsigned size, bool write,
-                         uint32_t *data)
+enum exec_result io_port(struct vcpu *cpu, uint16_t port, unsigned size, bool write, uint32_t *data)
 {
     WHV_EMULATOR_IO_ACCESS_INFO access;
     uint32_t mask = (uint32_t)size_mask(size);

@@ -48,8 +48,8 @@ static void gpr_operand(const struct insn *in, struct operand *op, unsigned reg,
 {
     op->type = OPT_GPR;
     op->size = (uint8_t)size;
-    op->high8 = size == 1 && !(in->prefixes & PFX_REX) && in->encoding == ENC_LEGACY &&
-                reg >= 4 && reg < 8;
+    op->high8 =
+        size == 1 && !(in->prefixes & PFX_REX) && in->encoding == ENC_LEGACY && reg >= 4 && reg < 8;
     op->reg = (uint8_t)reg;
 }
 
@@ -80,8 +80,7 @@ static void immediate_operand(const struct insn *in, unsigned n, struct operand 
 
 /* Operand n of the row, by its kind (optab.h): memory, a GPR, a segment register, an
  * immediate; anything else is left to the family (OPT_OTHER). */
-static void resolve_operand(struct vcpu *cpu, const struct insn *in, unsigned n,
-                            struct operand *op)
+static void resolve_operand(struct vcpu *cpu, const struct insn *in, unsigned n, struct operand *op)
 {
     uint16_t d = in->row->opnd[n];
     const struct operand_kind_info *kind = operand_kind_of(d);
@@ -166,15 +165,9 @@ static enum exec_result read_operand(struct vcpu *cpu, const struct operand *op,
     enum exec_result r;
 
     switch (op->type) {
-    case OPT_GPR:
-        *value = gpr_read(cpu, op->reg, op->size, op->high8);
-        return EXEC_OK;
-    case OPT_IMM:
-        *value = op->imm;
-        return EXEC_OK;
-    case OPT_SEG:
-        *value = reg_value(cpu, REG_SEG(op->reg))->Segment.Selector;
-        return EXEC_OK;
+    case OPT_GPR: *value = gpr_read(cpu, op->reg, op->size, op->high8); return EXEC_OK;
+    case OPT_IMM: *value = op->imm; return EXEC_OK;
+    case OPT_SEG: *value = reg_value(cpu, REG_SEG(op->reg))->Segment.Selector; return EXEC_OK;
     case OPT_MEM:
         if (op->size == 0 || op->size > 8)
             return EXEC_UNSUPPORTED;
@@ -183,8 +176,7 @@ static enum exec_result read_operand(struct vcpu *cpu, const struct operand *op,
             return r;
         *value = load_le(buf, op->size);
         return EXEC_OK;
-    default:
-        return EXEC_UNSUPPORTED;
+    default: return EXEC_UNSUPPORTED;
     }
 }
 
@@ -203,15 +195,12 @@ enum exec_result op_write(struct vcpu *cpu, const struct operand *op, uint64_t v
     uint8_t buf[8];
 
     switch (op->type) {
-    case OPT_GPR:
-        gpr_write(cpu, op->reg, op->size, op->high8, value);
-        return EXEC_OK;
+    case OPT_GPR: gpr_write(cpu, op->reg, op->size, op->high8, value); return EXEC_OK;
     case OPT_MEM:
         if (op->size == 0 || op->size > 8)
             return EXEC_UNSUPPORTED;
         store_le(buf, op->size, value);
         return mmu_write(cpu, (enum segreg)op->seg, op->offset, buf, op->size, 0);
-    default:
-        return EXEC_UNSUPPORTED;
+    default: return EXEC_UNSUPPORTED;
     }
 }

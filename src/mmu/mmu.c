@@ -9,10 +9,21 @@
 #define PAGE_MASK (~(uint64_t)(PAGE_SIZE - 1))
 
 /* #PF error-code bits */
-enum { PFEC_P = 1u << 0, PFEC_W = 1u << 1, PFEC_U = 1u << 2, PFEC_RSVD = 1u << 3, PFEC_I = 1u << 4 };
+enum {
+    PFEC_P = 1u << 0,
+    PFEC_W = 1u << 1,
+    PFEC_U = 1u << 2,
+    PFEC_RSVD = 1u << 3,
+    PFEC_I = 1u << 4
+};
 
 /* Segment attribute bits (WHV_X64_SEGMENT_REGISTER.SegmentType) */
-enum { SEGTYPE_ACCESSED = 1, SEGTYPE_WRITABLE_READABLE = 2, SEGTYPE_EXPAND_DOWN = 4, SEGTYPE_CODE = 8 };
+enum {
+    SEGTYPE_ACCESSED = 1,
+    SEGTYPE_WRITABLE_READABLE = 2,
+    SEGTYPE_EXPAND_DOWN = 4,
+    SEGTYPE_CODE = 8
+};
 
 uint64_t mmu_regs_for_segment(const struct vcpu *cpu, enum segreg seg)
 {
@@ -198,8 +209,7 @@ static enum exec_result translate_page(struct vcpu *cpu, uint64_t la, unsigned a
         break; /* the GVA translated; the GPA is typically MMIO: the memory callback serves it */
     case WHvTranslateGvaResultPageNotPresent:
     case WHvTranslateGvaResultPrivilegeViolation:
-    case WHvTranslateGvaResultInvalidPageTableFlags:
-        return page_fault(cpu, la, access, result);
+    case WHvTranslateGvaResultInvalidPageTableFlags: return page_fault(cpu, la, access, result);
     default:
         /* GpaIllegalOverlayAccess, Intercept, unknown codes and no code written: the
          * hypervisor could not give a guest-visible answer; the VMM must handle the exit
@@ -267,8 +277,8 @@ static unsigned alignment_of(unsigned size, unsigned access)
     return align;
 }
 
-static enum exec_result resolve(struct vcpu *cpu, enum segreg seg, uint64_t offset,
-                                unsigned size, unsigned access, struct phys_span *span)
+static enum exec_result resolve(struct vcpu *cpu, enum segreg seg, uint64_t offset, unsigned size,
+                                unsigned access, struct phys_span *span)
 {
     uint64_t la;
     enum exec_result r;
@@ -426,8 +436,7 @@ enum exec_result mmu_read_system(struct vcpu *cpu, uint64_t linear, void *buf, u
     return system_access(cpu, linear, buf, size, false);
 }
 
-enum exec_result mmu_write_system(struct vcpu *cpu, uint64_t linear, const void *buf,
-                                  unsigned size)
+enum exec_result mmu_write_system(struct vcpu *cpu, uint64_t linear, const void *buf, unsigned size)
 {
     uint8_t tmp[MMU_MAX_ACCESS];
 
@@ -444,8 +453,9 @@ uint8_t *mmu_host_page(struct vcpu *cpu, uint64_t gpa_page, bool write)
 
 enum exec_result mmu_fetch(struct vcpu *cpu, unsigned have, unsigned want)
 {
-    uint64_t ip_mask = cpu->code_mode == MODE_64 ? ~UINT64_C(0)
-                       : cpu->code_mode == MODE_32 ? 0xffffffffu : 0xffffu;
+    uint64_t ip_mask = cpu->code_mode == MODE_64   ? ~UINT64_C(0)
+                       : cpu->code_mode == MODE_32 ? 0xffffffffu
+                                                   : 0xffffu;
     /* IP wraps between instructions, not inside one: a byte past offset 0xffff (or 4 GiB - 1)
      * of 16-bit (32-bit) code is beyond the CS limit, #GP, as the CPU has it */
     uint64_t ip = (reg_get(cpu, R_RIP) & ip_mask) + have;

@@ -13,9 +13,9 @@ enum mmu_access {
     MMU_READ = 1u << 0,
     MMU_WRITE = 1u << 1,
     MMU_EXEC = 1u << 2,
-    MMU_SYSTEM = 1u << 3,   /* implicit supervisor access (descriptor tables, TSS) */
+    MMU_SYSTEM = 1u << 3,         /* implicit supervisor access (descriptor tables, TSS) */
     MMU_NO_ALIGN_CHECK = 1u << 4, /* exempt from #AC (e.g. string ops that the SDM exempts) */
-    MMU_ALIGN_16 = 1u << 5, /* #AC unless 16-byte aligned, not just 8: MOVDIR64B's source */
+    MMU_ALIGN_16 = 1u << 5,       /* #AC unless 16-byte aligned, not just 8: MOVDIR64B's source */
 };
 
 /* Largest single access the executor may ask for: 64 bytes, a ZMM register or MOVDIR64B's
