@@ -819,7 +819,9 @@ static enum decode_status read_opcode(struct decoder *d, const struct optab **ta
     return DECODE_OK;
 }
 
-static enum decode_status decode(struct decoder *d)
+/* Every field in order: prefixes, opcode and escapes, the walk to the row, what the row
+ * implies (ModRM, SIB, displacement, immediates). */
+static enum decode_status decode_fields(struct decoder *d)
 {
     const struct optab *entry, *row;
     TRY(read_prefixes(d));
@@ -845,7 +847,7 @@ enum decode_status decode_insn_options(enum cpu_mode mode, unsigned options, con
     out->mode = (uint8_t)mode;
     out->base = out->index = GPR_NONE;
     out->seg = SEG_NONE;
-    enum decode_status status = decode(&d);
+    enum decode_status status = decode_fields(&d);
     out->length = (uint8_t)d.pos;
     if (status != DECODE_OK) {
         out->row = NULL;
