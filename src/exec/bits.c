@@ -267,56 +267,22 @@ static void bls_in_c(const struct vcpu *cpu, const struct insn *in, unsigned siz
     uint64_t up = (src + 1) & mask, down = (src - 1) & mask, result;
     bool cf;
 
+    // clang-format off
     switch (in->mnemonic) {
-    case MN_blsi:
-        result = src & (0 - src);
-        cf = src != 0;
-        break;
-    case MN_blsmsk:
-        result = src ^ down;
-        cf = src == 0;
-        break;
-    case MN_blsr:
-        result = src & down;
-        cf = src == 0;
-        break;
-    case MN_blcfill:
-        result = src & up;
-        cf = up == 0;
-        break;
-    case MN_blci:
-        result = src | ~up;
-        cf = up == 0;
-        break;
-    case MN_blcic:
-        result = ~src & up;
-        cf = up == 0;
-        break;
-    case MN_blcmsk:
-        result = src ^ up;
-        cf = up == 0;
-        break;
-    case MN_blcs:
-        result = src | up;
-        cf = up == 0;
-        break;
-    case MN_t1mskc:
-        result = ~src | up;
-        cf = up == 0;
-        break;
-    case MN_blsfill:
-        result = src | down;
-        cf = src == 0;
-        break;
-    case MN_blsic:
-        result = ~src | down;
-        cf = src == 0;
-        break;
-    default:
-        result = ~src & down;
-        cf = src == 0;
-        break; /* MN_tzmsk */
+    case MN_blsi: result = src & (0 - src); cf = src != 0; break;
+    case MN_blsmsk: result = src ^ down; cf = src == 0; break;
+    case MN_blsr: result = src & down; cf = src == 0; break;
+    case MN_blcfill: result = src & up; cf = up == 0; break;
+    case MN_blci: result = src | ~up; cf = up == 0; break;
+    case MN_blcic: result = ~src & up; cf = up == 0; break;
+    case MN_blcmsk: result = src ^ up; cf = up == 0; break;
+    case MN_blcs: result = src | up; cf = up == 0; break;
+    case MN_t1mskc: result = ~src | up; cf = up == 0; break;
+    case MN_blsfill: result = src | down; cf = src == 0; break;
+    case MN_blsic: result = ~src | down; cf = src == 0; break;
+    default: result = ~src & down; cf = src == 0; break; /* MN_tzmsk */
     }
+    // clang-format on
     if (in->encoding == ENC_XOP)
         affected = FL_ARITH; /* TBM */
     o->dst = result & mask;
