@@ -9,7 +9,7 @@ CMAKE_FLAGS ?=
 # Debian packages the tests need (the library itself needs only a C compiler). wine64 runs
 # the Windows DLL's test program (tests/package).
 TEST_PACKAGES := cmake make gcc pkg-config libzydis-dev libunicorn-dev \
-                 gcc-mingw-w64-x86-64 mingw-w64-x86-64-dev clang libclang-rt-14-dev \
+                 gcc-mingw-w64-x86-64 mingw-w64-x86-64-dev clang libclang-rt-14-dev clang-format \
                  zlib1g-dev valgrind wine64
 
 .PHONY: all deps test demo bench bench-build bench-callgrind fuzz coverage install clean

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "exec/cpu.h"
+#include "core/vcpu.h"
 #include "exec/flags.h"
 #include "exec/hostop.h"
 

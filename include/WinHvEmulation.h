@@ -86,6 +86,8 @@ typedef struct WHV_EMULATOR_IO_ACCESS_INFO {
 /* The callbacks through which the emulator reaches the guest. Context is the pointer
  * given to the TryXxxEmulation call, passed back untouched. A failure HRESULT ends the
  * emulation and is reported in WHV_EMULATOR_STATUS. */
+/* clang-format would write HRESULT(CALLBACK *T)(...): kept as the SDK writes them */
+// clang-format off
 typedef HRESULT (CALLBACK *WHV_EMULATOR_IO_PORT_CALLBACK)(
     VOID *Context, WHV_EMULATOR_IO_ACCESS_INFO *IoAccess);
 
@@ -106,6 +108,7 @@ typedef HRESULT (CALLBACK *WHV_EMULATOR_SET_VIRTUAL_PROCESSOR_REGISTERS_CALLBACK
 typedef HRESULT (CALLBACK *WHV_EMULATOR_TRANSLATE_GVA_PAGE_CALLBACK)(
     VOID *Context, WHV_GUEST_VIRTUAL_ADDRESS Gva, WHV_TRANSLATE_GVA_FLAGS TranslateFlags,
     WHV_TRANSLATE_GVA_RESULT_CODE *TranslationResult, WHV_GUEST_PHYSICAL_ADDRESS *Gpa);
+// clang-format on
 
 /* Size is sizeof(WHV_EMULATOR_CALLBACKS) and Reserved 0: the SDK's way to extend the
  * structure later. */
@@ -127,8 +130,8 @@ typedef VOID *WHV_EMULATOR_HANDLE;
  * E_INVALIDARG for a bad handle or context, and anything else only for a failure that
  * leaves the status unreadable. One emulator serves one virtual processor: calls on the
  * same handle must not overlap. */
-WHVEMU_API HRESULT WINAPI WHvEmulatorCreateEmulator(
-    const WHV_EMULATOR_CALLBACKS *Callbacks, WHV_EMULATOR_HANDLE *Emulator);
+WHVEMU_API HRESULT WINAPI WHvEmulatorCreateEmulator(const WHV_EMULATOR_CALLBACKS *Callbacks,
+                                                    WHV_EMULATOR_HANDLE *Emulator);
 
 WHVEMU_API HRESULT WINAPI WHvEmulatorDestroyEmulator(WHV_EMULATOR_HANDLE Emulator);
 

@@ -738,19 +738,33 @@ DEFINE_ENUM_FLAG_OPERATORS(WHV_TRANSLATE_GVA_FLAGS)
 #else
 extern "C++" {
 inline WHV_TRANSLATE_GVA_FLAGS operator|(WHV_TRANSLATE_GVA_FLAGS a, WHV_TRANSLATE_GVA_FLAGS b)
-{ return WHV_TRANSLATE_GVA_FLAGS(UINT32(a) | UINT32(b)); }
+{
+    return WHV_TRANSLATE_GVA_FLAGS(UINT32(a) | UINT32(b));
+}
 inline WHV_TRANSLATE_GVA_FLAGS operator&(WHV_TRANSLATE_GVA_FLAGS a, WHV_TRANSLATE_GVA_FLAGS b)
-{ return WHV_TRANSLATE_GVA_FLAGS(UINT32(a) & UINT32(b)); }
+{
+    return WHV_TRANSLATE_GVA_FLAGS(UINT32(a) & UINT32(b));
+}
 inline WHV_TRANSLATE_GVA_FLAGS operator^(WHV_TRANSLATE_GVA_FLAGS a, WHV_TRANSLATE_GVA_FLAGS b)
-{ return WHV_TRANSLATE_GVA_FLAGS(UINT32(a) ^ UINT32(b)); }
+{
+    return WHV_TRANSLATE_GVA_FLAGS(UINT32(a) ^ UINT32(b));
+}
 inline WHV_TRANSLATE_GVA_FLAGS operator~(WHV_TRANSLATE_GVA_FLAGS a)
-{ return WHV_TRANSLATE_GVA_FLAGS(~UINT32(a)); }
+{
+    return WHV_TRANSLATE_GVA_FLAGS(~UINT32(a));
+}
 inline WHV_TRANSLATE_GVA_FLAGS &operator|=(WHV_TRANSLATE_GVA_FLAGS &a, WHV_TRANSLATE_GVA_FLAGS b)
-{ return a = a | b; }
+{
+    return a = a | b;
+}
 inline WHV_TRANSLATE_GVA_FLAGS &operator&=(WHV_TRANSLATE_GVA_FLAGS &a, WHV_TRANSLATE_GVA_FLAGS b)
-{ return a = a & b; }
+{
+    return a = a & b;
+}
 inline WHV_TRANSLATE_GVA_FLAGS &operator^=(WHV_TRANSLATE_GVA_FLAGS &a, WHV_TRANSLATE_GVA_FLAGS b)
-{ return a = a ^ b; }
+{
+    return a = a ^ b;
+}
 }
 #endif
 #endif /* __cplusplus */

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/atomics.h"
+
 #define SLOTS_PER_CHUNK 64u
 #define MAX_CHUNKS 1024u /* 65,536 live emulators */
 #define MAX_SLOTS (SLOTS_PER_CHUNK * MAX_CHUNKS)
@@ -32,54 +34,17 @@
 #define HANDLE_SHIFT (UINTPTR_MAX > 0xffffffffu ? 32u : INDEX_BITS)
 #define LAST_GENERATION ((uint32_t)((UINT64_C(1) << HANDLE_GENERATION_BITS) - 1u))
 
-/* Atomics: C11 <stdatomic.h>, or on Windows the Interlocked functions, which every Windows
- * compiler has (MSVC's C mode may lack <stdatomic.h>). Both give the acquire/release
- * ordering below; Interlocked calls are full barriers. */
-#if defined(_WIN32)
-#include <windows.h>
-typedef volatile LONG atomic_u32;
-typedef volatile LONG spin_lock;
-#define SPIN_LOCK_INIT 0
-#define ATOMIC_CHUNK(name) PVOID volatile name
-
-static uint32_t load_acquire(atomic_u32 *p) { return (uint32_t)InterlockedCompareExchange(p, 0, 0); }
-static void store_release(atomic_u32 *p, uint32_t v) { InterlockedExchange(p, (LONG)v); }
-static void *load_chunk(PVOID volatile *p) { return InterlockedCompareExchangePointer(p, NULL, NULL); }
-static void store_chunk(PVOID volatile *p, void *c) { InterlockedExchangePointer(p, c); }
-static bool try_lock(spin_lock *l) { return InterlockedExchange(l, 1) == 0; }
-static void unlock(spin_lock *l) { InterlockedExchange(l, 0); }
-#else
-#include <stdatomic.h>
-typedef _Atomic uint32_t atomic_u32;
-typedef atomic_flag spin_lock;
-#define SPIN_LOCK_INIT ATOMIC_FLAG_INIT
-#define ATOMIC_CHUNK(name) _Atomic(void *) name
-
-static uint32_t load_acquire(atomic_u32 *p) { return atomic_load_explicit(p, memory_order_acquire); }
-static void store_release(atomic_u32 *p, uint32_t v) { atomic_store_explicit(p, v, memory_order_release); }
-static void *load_chunk(_Atomic(void *) *p) { return atomic_load_explicit(p, memory_order_acquire); }
-static void store_chunk(_Atomic(void *) *p, void *c) { atomic_store_explicit(p, c, memory_order_release); }
-static bool try_lock(spin_lock *l) { return !atomic_flag_test_and_set_explicit(l, memory_order_acquire); }
-static void unlock(spin_lock *l) { atomic_flag_clear_explicit(l, memory_order_release); }
-#endif
-
 struct slot {
     struct emulator emu;
     atomic_u32 generation; /* odd while in use */
     uint32_t next_free;    /* the free list, under the lock */
 };
 
-static ATOMIC_CHUNK(chunks[MAX_CHUNKS]);
+static atomic_ptr chunks[MAX_CHUNKS];
 static spin_lock table_lock = SPIN_LOCK_INIT;
 /* Under the lock: the free list, and how many slots were ever handed out. */
 static uint32_t free_head = NO_SLOT;
 static uint32_t slots_used;
-
-static void lock(spin_lock *l)
-{
-    while (!try_lock(l))
-        ;
-}
 
 static WHV_EMULATOR_HANDLE encode(uint32_t index, uint32_t generation)
 {
@@ -92,7 +57,7 @@ static struct slot *slot_at(uint32_t index)
 
     if (index >= MAX_SLOTS)
         return NULL;
-    chunk = load_chunk(&chunks[index / SLOTS_PER_CHUNK]);
+    chunk = load_acquire_ptr(&chunks[index / SLOTS_PER_CHUNK]);
     return chunk ? &chunk[index % SLOTS_PER_CHUNK] : NULL;
 }
 
@@ -132,9 +97,9 @@ static bool install_chunk(struct slot *spare)
 {
     uint32_t c = slots_used / SLOTS_PER_CHUNK;
 
-    if (slots_used == MAX_SLOTS || load_chunk(&chunks[c]))
+    if (slots_used == MAX_SLOTS || load_acquire_ptr(&chunks[c]))
         return false;
-    store_chunk(&chunks[c], spare);
+    store_release_ptr(&chunks[c], spare);
     return true;
 }
 
@@ -146,7 +111,7 @@ HRESULT handle_create(const struct emulator *emulator, WHV_EMULATOR_HANDLE *out)
         uint32_t index, generation = 0;
         bool full;
 
-        lock(&table_lock);
+        spin_lock_take(&table_lock);
         if (spare && install_chunk(spare))
             spare = NULL;
         index = take_slot();
@@ -157,7 +122,7 @@ HRESULT handle_create(const struct emulator *emulator, WHV_EMULATOR_HANDLE *out)
             store_release(&s->generation, generation);
         }
         full = slots_used == MAX_SLOTS;
-        unlock(&table_lock);
+        spin_unlock(&table_lock);
         if (index != NO_SLOT) {
             free(spare);
             *out = encode(index, generation);
@@ -183,7 +148,7 @@ HRESULT handle_destroy(WHV_EMULATOR_HANDLE handle)
     HRESULT hr = E_INVALIDARG;
     struct slot *s;
 
-    lock(&table_lock);
+    spin_lock_take(&table_lock);
     s = live_slot(handle);
     if (s) {
         uint32_t generation = load_acquire(&s->generation);
@@ -195,6 +160,6 @@ HRESULT handle_destroy(WHV_EMULATOR_HANDLE handle)
         }
         hr = S_OK;
     }
-    unlock(&table_lock);
+    spin_unlock(&table_lock);
     return hr;
 }

@@ -2,7 +2,7 @@
 #ifndef WHVEMU_HANDLES_H
 #define WHVEMU_HANDLES_H
 
-#include "api/emulator.h"
+#include "core/call.h"
 
 /* A new handle for a copy of *emulator; E_OUTOFMEMORY when no slot is left. */
 HRESULT handle_create(const struct emulator *emulator, WHV_EMULATOR_HANDLE *out);

@@ -3,17 +3,14 @@
 
 #include "api/handles.h"
 
-HRESULT whvemu_set_option(WHV_EMULATOR_HANDLE emulator, WHVEMU_OPTION option,
-                                 uint64_t value)
+HRESULT whvemu_set_option(WHV_EMULATOR_HANDLE emulator, WHVEMU_OPTION option, uint64_t value)
 {
     struct emulator *emu = handle_lookup(emulator);
 
     if (!emu)
         return E_INVALIDARG;
     switch (option) {
-    case WHVEMU_OPTION_REP_BUDGET:
-        emu->rep_budget = value;
-        return S_OK;
+    case WHVEMU_OPTION_REP_BUDGET: emu->rep_budget = value; return S_OK;
     case WHVEMU_OPTION_VENDOR:
         if (value > WHVEMU_VENDOR_HOST)
             return E_INVALIDARG;
@@ -23,20 +20,15 @@ HRESULT whvemu_set_option(WHV_EMULATOR_HANDLE emulator, WHVEMU_OPTION option,
     return E_INVALIDARG;
 }
 
-HRESULT whvemu_get_option(WHV_EMULATOR_HANDLE emulator, WHVEMU_OPTION option,
-                                 uint64_t *value)
+HRESULT whvemu_get_option(WHV_EMULATOR_HANDLE emulator, WHVEMU_OPTION option, uint64_t *value)
 {
     const struct emulator *emu = handle_lookup(emulator);
 
     if (!emu || !value)
         return E_INVALIDARG;
     switch (option) {
-    case WHVEMU_OPTION_REP_BUDGET:
-        *value = emu->rep_budget;
-        return S_OK;
-    case WHVEMU_OPTION_VENDOR:
-        *value = emu->vendor;
-        return S_OK;
+    case WHVEMU_OPTION_REP_BUDGET: *value = emu->rep_budget; return S_OK;
+    case WHVEMU_OPTION_VENDOR: *value = emu->vendor; return S_OK;
     }
     return E_INVALIDARG;
 }

@@ -19,13 +19,13 @@ struct decoder {
     struct insn *insn;
     const uint8_t *bytes;
     size_t avail;
-    unsigned pos;               /* next byte to read */
-    bool modrm_read;            /* the ModRM byte was consumed (by a selector or the row) */
-    bool address_read;          /* SIB and displacement were consumed (3DNow! reads them early) */
-    bool osize_is_mandatory;    /* a SEL_PFX chose the 66 entry: 66 is not an operand-size prefix */
-    uint8_t rex_r, rex_x, rex_b;/* 1 = extend, from REX, VEX, EVEX or XOP */
-    uint8_t evex_r2, evex_x4;   /* EVEX R' (ModRM.reg bit 4), X as ModRM.rm bit 4 */
-    unsigned options;           /* DECODE_* options */
+    unsigned pos;            /* next byte to read */
+    bool modrm_read;         /* the ModRM byte was consumed (by a selector or the row) */
+    bool address_read;       /* SIB and displacement were consumed (3DNow! reads them early) */
+    bool osize_is_mandatory; /* a SEL_PFX chose the 66 entry: 66 is not an operand-size prefix */
+    uint8_t rex_r, rex_x, rex_b; /* 1 = extend, from REX, VEX, EVEX or XOP */
+    uint8_t evex_r2, evex_x4;    /* EVEX R' (ModRM.reg bit 4), X as ModRM.rm bit 4 */
+    unsigned options;            /* DECODE_* options */
 };
 
 /* Check that n more bytes may be read: the 15-byte limit first, because it is known
@@ -49,11 +49,11 @@ static uint64_t take(struct decoder *d, unsigned n)
     return value;
 }
 
-#define TRY(expr)                                                                            \
-    do {                                                                                     \
-        enum decode_status try_status_ = (expr);                                             \
-        if (try_status_ != DECODE_OK)                                                        \
-            return try_status_;                                                              \
+#define TRY(expr)                                                                                  \
+    do {                                                                                           \
+        enum decode_status try_status_ = (expr);                                                   \
+        if (try_status_ != DECODE_OK)                                                              \
+            return try_status_;                                                                    \
     } while (0)
 
 /* ---- legacy prefixes and REX ---- */
@@ -177,8 +177,8 @@ static enum decode_status read_vex(struct decoder *d, uint8_t escape, const stru
 
 static enum decode_status read_evex(struct decoder *d, const struct optab **table)
 {
-    static const uint8_t evex_maps[8] = { 0, MAP_EVEX_0F, MAP_EVEX_0F38, MAP_EVEX_0F3A, 0,
-                                          MAP_EVEX_MAP5, MAP_EVEX_MAP6, 0 };
+    static const uint8_t evex_maps[8] = { 0, MAP_EVEX_0F,   MAP_EVEX_0F38, MAP_EVEX_0F3A,
+                                          0, MAP_EVEX_MAP5, MAP_EVEX_MAP6, 0 };
     struct insn *in = d->insn;
     in->encoding = ENC_EVEX;
     TRY(want(d, 4));
@@ -266,7 +266,7 @@ static enum decode_status read_address(struct decoder *d)
 {
     static const uint8_t base16[8] = { GPR_BX, GPR_BX, GPR_BP, GPR_BP,
                                        GPR_SI, GPR_DI, GPR_BP, GPR_BX };
-    static const uint8_t index16[8] = { GPR_SI, GPR_DI, GPR_SI, GPR_DI,
+    static const uint8_t index16[8] = { GPR_SI,   GPR_DI,   GPR_SI,   GPR_DI,
                                         GPR_NONE, GPR_NONE, GPR_NONE, GPR_NONE };
     struct insn *in = d->insn;
     unsigned rm = in->modrm & 7;
@@ -367,7 +367,8 @@ unsigned insn_operand_bytes(const struct insn *in, enum operand_size size)
     case SZ_w: return 2;
     case SZ_d: return 4;
     case SZ_q: return 8;
-    case SZ_v: case SZ_bs: return in->opsize; /* Ibs is sign-extended to the operand size */
+    case SZ_v:
+    case SZ_bs: return in->opsize; /* Ibs is sign-extended to the operand size */
     case SZ_z: return in->opsize == 2 ? 2 : 4;
     case SZ_y: return in->opsize == 8 ? 8 : 4;
     case SZ_p: return 2u + in->opsize;
@@ -405,8 +406,7 @@ static int32_t compressed_displacement_scale(const struct insn *in, const struct
     if (in->evex_b || (row->evex_element & EVEX_DISP8_BY_ELEMENT))
         return (int32_t)insn_broadcast_bytes(in);
     for (unsigned i = 0; i < 4 && row->opnd[i]; i++) {
-        enum operand_kind kind = OPND_KIND(row->opnd[i]);
-        if (kind == OK_E || kind == OK_M || kind == OK_W || kind == OK_KE) {
+        if (kind_can_be_memory(OPND_KIND(row->opnd[i]))) {
             unsigned bytes = insn_operand_bytes(in, OPND_SIZE(row->opnd[i]));
             return bytes ? (int32_t)bytes : 1;
         }
@@ -423,9 +423,7 @@ static enum decode_status find_row(struct decoder *d, const struct optab *entry,
     for (unsigned depth = 0; depth < MAX_SELECTOR_DEPTH; depth++) {
         unsigned index;
         switch (entry->sel) {
-        case SEL_ROW:
-            *row = entry;
-            return DECODE_OK;
+        case SEL_ROW: *row = entry; return DECODE_OK;
         case SEL_REG:
             TRY(read_modrm(d));
             index = (in->modrm >> 3) & 7;
@@ -467,16 +465,31 @@ static enum decode_status find_row(struct decoder *d, const struct optab *entry,
 /* ---- the row: validity, sizes, address and immediates ---- */
 
 /* The operand kinds of a row as a bit set, computed once per instruction so that the
- * checks below are mask tests rather than loops. */
-#define KIND(k) (UINT64_C(1) << (k))
-#define MEMORY_ONLY_KINDS KIND(OK_M)
-#define REGISTER_ONLY_KINDS (KIND(OK_R) | KIND(OK_U) | KIND(OK_N) | KIND(OK_KR))
-#define SPARSE_REGISTER_KINDS                                                               \
-    (KIND(OK_C) | KIND(OK_D) | KIND(OK_KG) | KIND(OK_KH) | KIND(OK_BND) | KIND(OK_BNDE) |  \
-     KIND(OK_TR))
-#define IMMEDIATE_KINDS (KIND(OK_I) | KIND(OK_J) | KIND(OK_O) | KIND(OK_A) | KIND(OK_L))
+ * checks below are mask tests rather than loops; the sets of kinds with a property, from
+ * the kinds' table (optab.h). */
+#define TEST_FIELD_(kind, field, file, registers, immediate, memory, value)                        \
+    | ((field) == (value) ? KIND(OK_##kind) : 0)
+#define MEMORY_ONLY_(...) TEST_FIELD_(__VA_ARGS__, AT_RM_MEM)
+#define REGISTER_ONLY_(...) TEST_FIELD_(__VA_ARGS__, AT_RM_REG)
+#define HAS_MISSING_REGISTERS_(kind, field, file, registers, ...)                                  \
+    | ((registers) != 0 ? KIND(OK_##kind) : 0)
+#define HAS_IMMEDIATE_(kind, field, file, registers, immediate, memory)                            \
+    | ((immediate) != IMM_NONE ? KIND(OK_##kind) : 0)
+#define GPR_IN_RM_(kind, field, file, registers, immediate, memory)                                \
+    | ((file) == RF_GPR && ((field) == AT_RM || (field) == AT_RM_REG) ? KIND(OK_##kind) : 0)
+#define SEGMENT_DS_(kind, field, file, registers, immediate, memory)                               \
+    | ((memory) == MEM_MOFFS || (memory) == MEM_RSI || (memory) == MEM_XLAT ? KIND(OK_##kind) : 0)
+#define SEGMENT_ES_(kind, field, file, registers, immediate, memory)                               \
+    | ((memory) == MEM_RDI ? KIND(OK_##kind) : 0)
+static const uint64_t memory_only_kinds = KINDS_WHERE(MEMORY_ONLY_);
+static const uint64_t register_only_kinds = KINDS_WHERE(REGISTER_ONLY_);
+static const uint64_t kinds_with_missing_registers = KINDS_WHERE(HAS_MISSING_REGISTERS_);
+static const uint64_t immediate_kinds = KINDS_WHERE(HAS_IMMEDIATE_);
+static const uint64_t gpr_in_rm_kinds = KINDS_WHERE(GPR_IN_RM_);
+static const uint64_t segment_ds_kinds = KINDS_WHERE(SEGMENT_DS_); /* overridable */
+static const uint64_t segment_es_kinds = KINDS_WHERE(SEGMENT_ES_);
 
-static uint64_t operand_kinds(const struct optab *row)
+static uint64_t row_kinds(const struct optab *row)
 {
     uint64_t kinds = 0;
     for (unsigned i = 0; i < 4 && row->opnd[i]; i++)
@@ -488,9 +501,7 @@ static uint64_t operand_kinds(const struct optab *row)
 static bool vector_fields_valid(const struct insn *in, const struct optab *row)
 {
     uint32_t flags = row->flags;
-    enum operand_kind first = OPND_KIND(row->opnd[0]);
-    bool memory_destination =
-        in->mod != 3 && (first == OK_W || first == OK_M || first == OK_E || first == OK_KE);
+    bool memory_destination = in->mod != 3 && kind_can_be_memory(OPND_KIND(row->opnd[0]));
     bool mode64 = in->mode == MODE_64;
     unsigned length = vector_length(in);
     /* EVEX register form with b = 1: embedded rounding / SAE; L'L is then no length */
@@ -548,10 +559,11 @@ static bool vsib_registers_distinct(const struct insn *in, const struct optab *r
 static unsigned immediate_size(const struct insn *in, uint16_t opnd)
 {
     unsigned z = in->opsize == 2 ? 2 : 4;
-    switch (OPND_KIND(opnd)) {
-    case OK_I:
+    switch (operand_kind_of(opnd)->immediate) {
+    case IMM_SIZED:
         switch (OPND_SIZE(opnd)) {
-        case SZ_b: case SZ_bs: return 1;
+        case SZ_b:
+        case SZ_bs: return 1;
         case SZ_w: return 2;
         case SZ_d: return 4;
         case SZ_q: return 8;
@@ -559,9 +571,9 @@ static unsigned immediate_size(const struct insn *in, uint16_t opnd)
         case SZ_v: return in->opsize;
         default: return 0;
         }
-    case OK_J: return OPND_SIZE(opnd) == SZ_b ? 1 : z;
-    case OK_O: return in->addrsize;
-    case OK_L: return 1;
+    case IMM_BRANCH: return OPND_SIZE(opnd) == SZ_b ? 1 : z;
+    case IMM_ADDRESS: return in->addrsize;
+    case IMM_IS4: return 1;
     default: return 0;
     }
 }
@@ -585,10 +597,10 @@ static enum decode_status read_immediates(struct decoder *d, const struct optab 
                                           uint64_t kinds)
 {
     struct insn *in = d->insn;
-    if (!(kinds & IMMEDIATE_KINDS))
+    if (!(kinds & immediate_kinds))
         return DECODE_OK;
     for (unsigned i = 0; i < 4 && row->opnd[i]; i++) {
-        if (OPND_KIND(row->opnd[i]) == OK_A) {
+        if (operand_kind_of(row->opnd[i])->immediate == IMM_FAR) {
             /* far pointer: offset (imm) then selector (imm2) */
             TRY(read_immediate(d, in->opsize == 2 ? 2 : 4));
             TRY(read_immediate(d, 2));
@@ -601,55 +613,30 @@ static enum decode_status read_immediates(struct decoder *d, const struct optab 
     return DECODE_OK;
 }
 
-/* Register numbers an operand can encode but the CPU does not have are #UD: control
- * registers other than CR0, CR2-CR4, CR8; DR8-DR15; opmask k8+ in ModRM.reg or vvvv (in r/m
- * the CPU ignores VEX.B: checked on hardware); GPRs 16-31 (EVEX.R'); bound registers other
- * than BND0-BND3; AMX tiles tmm8+ or a tile named twice. */
+/* Register numbers an operand can encode but the CPU does not have are #UD (the kinds'
+ * registers column, optab.h): control registers other than CR0, CR2-CR4, CR8; DR8-DR15;
+ * opmask k8+ in ModRM.reg or vvvv (in r/m the CPU ignores VEX.B: checked on hardware); GPRs
+ * 16-31 (EVEX.R'); bound registers other than BND0-BND3; AMX tiles tmm8+ or a tile named
+ * twice. */
 static bool registers_exist(const struct insn *in, const struct optab *row, uint64_t kinds)
 {
-    /* a GPR in ModRM.reg: EVEX.R' would name a 17th..32nd one */
-    if (in->encoding == ENC_EVEX && (kinds & KIND(OK_G)) && in->reg >= 16)
-        return false;
-    if (!(kinds & SPARSE_REGISTER_KINDS))
-        return true;
-    bool register_form = in->mod == 3;
     unsigned tiles_seen = 0;
+
+    if (!(kinds & kinds_with_missing_registers))
+        return true;
     for (unsigned i = 0; i < 4 && row->opnd[i]; i++) {
         uint16_t opnd = row->opnd[i];
-        unsigned number;
-        switch (OPND_KIND(opnd)) {
-        case OK_C:
-            if (!(in->reg == 0 || (in->reg >= 2 && in->reg <= 4) || in->reg == 8))
-                return false;
-            break;
-        case OK_D:
-            if (in->reg >= 8)
-                return false;
-            break;
-        case OK_KG:
-            if (in->reg >= 8)
-                return false;
-            break;
-        case OK_KH:
-            if (in->vvvv >= 8)
-                return false;
-            break;
-        case OK_BND:
-            if (in->reg >= 4)
-                return false;
-            break;
-        case OK_BNDE:
-            if (register_form && in->rm >= 4)
-                return false;
-            break;
-        case OK_TR:
-            number = OPND_REG(opnd) == 1 ? in->rm : OPND_REG(opnd) == 2 ? in->vvvv : in->reg;
-            if (number >= 8 || (tiles_seen & (1u << number)))
+        const struct operand_kind_info *kind = operand_kind_of(opnd);
+        unsigned number = operand_register_field(in, opnd);
+
+        if (!kind->registers || operand_in_memory(in, opnd))
+            continue;
+        if (number >= 32 || !((kind->registers >> number) & 1))
+            return false;
+        if (kind->file == RF_TILE) { /* AMX: no tile named twice */
+            if (tiles_seen & (1u << number))
                 return false;
             tiles_seen |= 1u << number;
-            break;
-        default:
-            break;
         }
     }
     return true;
@@ -665,9 +652,9 @@ static bool destination_distinct(const struct insn *in)
 /* Segment of the implicit memory operand of rows without ModRM memory. */
 static void set_implicit_segment(struct insn *in, uint64_t kinds)
 {
-    if (kinds & (KIND(OK_O) | KIND(OK_X) | KIND(OK_XLAT)))
+    if (kinds & segment_ds_kinds)
         in->seg = (in->prefixes & PFX_SEG) ? in->seg_override : SEG_DS;
-    else if (kinds & KIND(OK_Y))
+    else if (kinds & segment_es_kinds)
         in->seg = SEG_ES;
 }
 
@@ -683,8 +670,8 @@ static bool row_valid(struct insn *in, const struct optab *row, uint64_t kinds)
     if ((flags & F_ONLY64) && !mode64)
         return false;
     if (in->has_modrm) {
-        bool memory_only = (flags & (F_MEMONLY | F_VSIB)) || (kinds & MEMORY_ONLY_KINDS);
-        bool register_only = (flags & F_REGONLY) || (kinds & REGISTER_ONLY_KINDS);
+        bool memory_only = (flags & (F_MEMONLY | F_VSIB)) || (kinds & memory_only_kinds);
+        bool register_only = (flags & F_REGONLY) || (kinds & register_only_kinds);
         if (in->mod == 3 ? memory_only : register_only)
             return false;
     }
@@ -724,7 +711,7 @@ static enum decode_status finish_row(struct decoder *d, const struct optab *row)
 {
     struct insn *in = d->insn;
     uint32_t flags = row->flags;
-    uint64_t kinds = operand_kinds(row);
+    uint64_t kinds = row_kinds(row);
 
     in->row = row;
     in->mnemonic = (enum mnemonic)row->mnemonic;
@@ -741,7 +728,7 @@ static enum decode_status finish_row(struct decoder *d, const struct optab *row)
     if (!row_valid(in, row, kinds))
         return DECODE_UD;
     if (in->encoding == ENC_EVEX && in->mod == 3) {
-        if (kinds & (KIND(OK_E) | KIND(OK_R))) /* a GPR in r/m: EVEX.X does not extend it */
+        if (kinds & gpr_in_rm_kinds) /* a GPR in r/m: EVEX.X does not extend it */
             in->rm &= 15;
         if (in->evex_b) {
             in->evex_rc = in->vex_l; /* L'L is the rounding control, the length is 512 */
@@ -821,8 +808,9 @@ static enum decode_status read_opcode(struct decoder *d, const struct optab **ta
             if (legacy_prefix_conflicts(in))
                 return DECODE_UD;
             d->rex_r = d->rex_x = d->rex_b = 0;
-            return b == 0x62 ? read_evex(d, table) : b == 0x8f ? read_xop(d, table)
-                                                              : read_vex(d, b, table);
+            return b == 0x62   ? read_evex(d, table)
+                   : b == 0x8f ? read_xop(d, table)
+                               : read_vex(d, b, table);
         }
     }
     in->map = MAP_LEGACY_1B;
@@ -831,7 +819,9 @@ static enum decode_status read_opcode(struct decoder *d, const struct optab **ta
     return DECODE_OK;
 }
 
-static enum decode_status decode(struct decoder *d)
+/* Every field in order: prefixes, opcode and escapes, the walk to the row, what the row
+ * implies (ModRM, SIB, displacement, immediates). */
+static enum decode_status decode_fields(struct decoder *d)
 {
     const struct optab *entry, *row;
     TRY(read_prefixes(d));
@@ -850,13 +840,14 @@ enum decode_status decode_insn(enum cpu_mode mode, const uint8_t *bytes, size_t 
 enum decode_status decode_insn_options(enum cpu_mode mode, unsigned options, const uint8_t *bytes,
                                        size_t avail, struct insn *out)
 {
-    struct decoder d = { .insn = out, .bytes = bytes, .avail = bytes ? avail : 0,
-                         .options = options };
+    struct decoder d = {
+        .insn = out, .bytes = bytes, .avail = bytes ? avail : 0, .options = options
+    };
     memset(out, 0, sizeof *out);
     out->mode = (uint8_t)mode;
     out->base = out->index = GPR_NONE;
     out->seg = SEG_NONE;
-    enum decode_status status = decode(&d);
+    enum decode_status status = decode_fields(&d);
     out->length = (uint8_t)d.pos;
     if (status != DECODE_OK) {
         out->row = NULL;

@@ -10,8 +10,10 @@
 static const char *const mnemonic_names[MN_COUNT] = {
     "invalid",
 #define MN(name) #name,
+#define MN_EXEC(name, handler, implicit_regs) MN(name)
 #include "mnemonics_base.def"
 #include "mnemonics_ext.def"
+#undef MN_EXEC
 #undef MN
 };
 
@@ -51,15 +53,18 @@ static void put_indexed(struct text *t, const char *prefix, unsigned n)
 
 static const char *const gpr64[16] = { "rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
                                        "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15" };
-static const char *const gpr32[16] = { "eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi",
-                                       "r8d", "r9d", "r10d", "r11d", "r12d", "r13d", "r14d",
-                                       "r15d" };
-static const char *const gpr16[16] = { "ax",  "cx",  "dx",   "bx",   "sp",   "bp",   "si",  "di",
-                                       "r8w", "r9w", "r10w", "r11w", "r12w", "r13w", "r14w",
-                                       "r15w" };
-static const char *const gpr8[16] = { "al",  "cl",  "dl",   "bl",   "spl",  "bpl",  "sil", "dil",
-                                      "r8b", "r9b", "r10b", "r11b", "r12b", "r13b", "r14b",
-                                      "r15b" };
+static const char *const gpr32[16] = {
+    "eax", "ecx", "edx",  "ebx",  "esp",  "ebp",  "esi",  "edi",
+    "r8d", "r9d", "r10d", "r11d", "r12d", "r13d", "r14d", "r15d"
+};
+static const char *const gpr16[16] = {
+    "ax",  "cx",  "dx",   "bx",   "sp",   "bp",   "si",   "di",
+    "r8w", "r9w", "r10w", "r11w", "r12w", "r13w", "r14w", "r15w"
+};
+static const char *const gpr8[16] = {
+    "al",  "cl",  "dl",   "bl",   "spl",  "bpl",  "sil",  "dil",
+    "r8b", "r9b", "r10b", "r11b", "r12b", "r13b", "r14b", "r15b"
+};
 static const char *const gpr8_legacy[4] = { "ah", "ch", "dh", "bh" };
 static const char *const segment_names[8] = { "es", "cs", "ss", "ds", "fs", "gs", "?", "?" };
 
@@ -69,8 +74,9 @@ static void put_gpr(struct text *t, const struct insn *in, unsigned reg, unsigne
     switch (bytes) {
     case 1:
         /* without REX (VEX/EVEX/XOP imply one), encodings 4-7 are AH..BH */
-        put(t, (reg >= 4 && reg < 8 && !(in->prefixes & PFX_REX) &&
-                in->encoding == ENC_LEGACY) ? gpr8_legacy[reg - 4] : gpr8[reg]);
+        put(t, (reg >= 4 && reg < 8 && !(in->prefixes & PFX_REX) && in->encoding == ENC_LEGACY)
+                   ? gpr8_legacy[reg - 4]
+                   : gpr8[reg]);
         break;
     case 2: put(t, gpr16[reg]); break;
     case 8: put(t, gpr64[reg]); break;
@@ -194,102 +200,80 @@ static uint64_t size_mask(unsigned bytes)
     return bytes >= 8 ? ~0ull : (1ull << (8 * bytes)) - 1;
 }
 
-static void put_operand(struct text *t, const struct insn *in, uint16_t opnd, bool first_imm,
-                        uint64_t rip)
+/* A register by file and number, as Intel syntax names it. */
+static void put_register(struct text *t, const struct insn *in, unsigned file, unsigned reg,
+                         unsigned bytes)
+{
+    switch (file) {
+    case RF_GPR: put_gpr(t, in, reg, bytes); break;
+    case RF_SEG: put(t, segment_names[reg & 7]); break;
+    case RF_VEC: put_vector(t, reg, bytes); break;
+    default: put_indexed(t, register_files[file].prefix, reg); break;
+    }
+}
+
+/* An immediate operand (I, J, O, A): its value, a branch target, a moffs address, a far
+ * pointer. */
+static void put_immediate(struct text *t, const struct insn *in, uint16_t opnd, uint64_t imm,
+                          unsigned imm_size, uint64_t rip)
 {
     enum operand_size size = OPND_SIZE(opnd);
-    unsigned bytes = insn_operand_bytes(in, size);
-    bool memory = in->has_modrm && in->mod != 3;
-    bool vsib = (in->row->flags & F_VSIB) != 0;
-    uint64_t imm = first_imm ? in->imm : in->imm2;
-    unsigned imm_size = first_imm ? in->imm_size : in->imm2_size;
+    int64_t rel;
+    uint64_t target;
 
-    switch (OPND_KIND(opnd)) {
-    case OK_E: case OK_M: case OK_R:
-        if (memory)
-            put_modrm_memory(t, in, bytes, vsib);
-        else
-            put_gpr(t, in, in->rm, bytes);
-        break;
-    case OK_G: put_gpr(t, in, in->reg, bytes); break;
-    case OK_Z: put_gpr(t, in, (in->opcode & 7) | (in->rex & 1) << 3, bytes); break;
-    case OK_GPR: put_gpr(t, in, OPND_REG(opnd), bytes); break;
-    case OK_B: put_gpr(t, in, in->vvvv, bytes); break;
-    case OK_SEG: put(t, segment_names[OPND_REG(opnd) & 7]); break;
-    case OK_S: put(t, segment_names[in->reg & 7]); break;
-    case OK_C: put_indexed(t, "cr", in->reg); break;
-    case OK_D: put_indexed(t, "dr", in->reg); break;
-    case OK_I: {
-        uint64_t value = imm;
+    switch (operand_kind_of(opnd)->immediate) {
+    case IMM_SIZED:
         if (size == SZ_bs) /* sign-extended to the operand size */
-            value = (uint64_t)(int64_t)(int8_t)value & size_mask(in->opsize);
+            imm = (uint64_t)(int64_t)(int8_t)imm & size_mask(in->opsize);
         else if (size == SZ_z && in->opsize == 8) /* Iz, 64-bit operand: sign-extended */
-            value = (uint64_t)(int64_t)(int32_t)(uint32_t)value;
-        putf_hex(t, value);
+            imm = (uint64_t)(int64_t)(int32_t)(uint32_t)imm;
+        putf_hex(t, imm);
         break;
-    }
-    case OK_ONE: put(t, "1"); break;
-    case OK_J: {
-        int64_t rel = imm_size == 1 ? (int8_t)imm : imm_size == 2 ? (int16_t)imm
-                                                                 : (int32_t)(uint32_t)imm;
+    case IMM_BRANCH:
+        rel = imm_size == 1 ? (int8_t)imm : imm_size == 2 ? (int16_t)imm : (int32_t)(uint32_t)imm;
         /* RIP is 64 bits wide in 64-bit mode; elsewhere EIP/IP wrap at the operand size */
-        uint64_t target = rip + in->length + (uint64_t)rel;
+        target = rip + in->length + (uint64_t)rel;
         putf_hex(t, in->mode == MODE_64 ? target : target & size_mask(in->opsize));
         break;
-    }
-    case OK_O:
-        put(t, size_keyword(bytes));
+    case IMM_ADDRESS:
+        put(t, size_keyword(insn_operand_bytes(in, size)));
         put(t, segment_names[in->seg & 7]);
         put(t, ":[");
         putf_hex(t, imm);
         put(t, "]");
         break;
-    case OK_A:
+    case IMM_FAR:
         putf_hex(t, in->imm2);
         put(t, ":");
         putf_hex(t, in->imm);
         break;
-    case OK_X: put_implicit_memory(t, in, bytes, in->seg, GPR_SI, false); break;
-    case OK_Y: put_implicit_memory(t, in, bytes, SEG_ES, GPR_DI, false); break;
-    case OK_XLAT: put_implicit_memory(t, in, bytes, in->seg, GPR_BX, true); break;
-    case OK_V: put_vector(t, in->reg, bytes); break;
-    case OK_H: put_vector(t, in->vvvv, bytes); break;
-    case OK_L: put_vector(t, (unsigned)(imm >> 4) & (in->mode == MODE_64 ? 15 : 7), bytes); break;
-    case OK_W: case OK_U:
-        if (memory)
-            put_modrm_memory(t, in, bytes, vsib);
-        else
-            put_vector(t, in->rm, bytes);
-        break;
-    case OK_P: put_indexed(t, "mm", in->reg & 7); break;
-    case OK_Q: case OK_N:
-        if (memory)
-            put_modrm_memory(t, in, bytes, false);
-        else
-            put_indexed(t, "mm", in->rm & 7);
-        break;
-    case OK_KG: put_indexed(t, "k", in->reg & 7); break;
-    case OK_KH: put_indexed(t, "k", in->vvvv & 7); break;
-    case OK_KE: case OK_KR:
-        if (memory)
-            put_modrm_memory(t, in, bytes, false);
-        else
-            put_indexed(t, "k", in->rm & 7);
-        break;
-    case OK_ST0: put(t, "st0"); break;
-    case OK_STI: put_indexed(t, "st", in->rm & 7); break;
-    case OK_BND: put_indexed(t, "bnd", in->reg & 3); break;
-    case OK_BNDE:
-        if (memory)
-            put_modrm_memory(t, in, bytes, false);
-        else
-            put_indexed(t, "bnd", in->rm & 3);
-        break;
-    case OK_TR: put_indexed(t, "tmm", OPND_REG(opnd) == 1 ? in->rm & 7 : OPND_REG(opnd) == 2
-                                                               ? in->vvvv & 7 : in->reg & 7);
-        break;
-    default: break; /* OK_STACK and other implicit operands are not printed */
     }
+}
+
+/* One operand, as the kinds' table (optab.h) describes it. first_imm: whether the operand
+ * takes the first immediate (not the second: ENTER, EXTRQ). */
+static void put_operand(struct text *t, const struct insn *in, uint16_t opnd, bool first_imm,
+                        uint64_t rip)
+{
+    const struct operand_kind_info *kind = operand_kind_of(opnd);
+    unsigned bytes = insn_operand_bytes(in, OPND_SIZE(opnd));
+
+    if (operand_in_memory(in, opnd))
+        put_modrm_memory(t, in, bytes, (in->row->flags & F_VSIB) != 0);
+    else if (kind->file != RF_NONE)
+        put_register(t, in, kind->file, operand_register(in, opnd), bytes);
+    else if (kind->immediate != IMM_NONE)
+        put_immediate(t, in, opnd, first_imm ? in->imm : in->imm2,
+                      first_imm ? in->imm_size : in->imm2_size, rip);
+    else if (kind->memory == MEM_RSI)
+        put_implicit_memory(t, in, bytes, in->seg, GPR_SI, false);
+    else if (kind->memory == MEM_RDI)
+        put_implicit_memory(t, in, bytes, SEG_ES, GPR_DI, false);
+    else if (kind->memory == MEM_XLAT)
+        put_implicit_memory(t, in, bytes, in->seg, GPR_BX, true);
+    else if (OPND_KIND(opnd) == OK_ONE)
+        put(t, "1");
+    /* the stack (OK_STACK) is not printed */
 }
 
 /* ---- mnemonic ---- */
@@ -307,13 +291,19 @@ static const char *size_suffix(const struct insn *in)
             bytes = insn_operand_bytes(in, OPND_SIZE(in->row->opnd[i]));
     }
     switch (in->mnemonic) {
-    case MN_movs: case MN_cmps: case MN_stos: case MN_lods: case MN_scas: case MN_ins:
-    case MN_outs:
-        return bwdq[bytes <= 8 ? bytes : 0];
-    case MN_pushf: case MN_popf: case MN_pusha: case MN_popa: case MN_iret:
-        return fdq[in->opsize <= 8 ? in->opsize : 0];
-    default:
-        return "";
+    case MN_movs:
+    case MN_cmps:
+    case MN_stos:
+    case MN_lods:
+    case MN_scas:
+    case MN_ins:
+    case MN_outs: return bwdq[bytes <= 8 ? bytes : 0];
+    case MN_pushf:
+    case MN_popf:
+    case MN_pusha:
+    case MN_popa:
+    case MN_iret: return fdq[in->opsize <= 8 ? in->opsize : 0];
+    default: return "";
     }
 }
 
@@ -390,10 +380,9 @@ void format_insn(const struct insn *in, uint64_t rip, char *out, size_t outsz)
     bool first_imm = true;
     for (unsigned i = 0; i < 4 && in->row->opnd[i]; i++) {
         uint16_t opnd = in->row->opnd[i];
-        enum operand_kind kind = OPND_KIND(opnd);
         put(&t, i == 0 ? " " : ", ");
         put_operand(&t, in, opnd, first_imm, rip);
-        if (kind == OK_I || kind == OK_J || kind == OK_O || kind == OK_L)
+        if (operand_kind_of(opnd)->immediate != IMM_NONE)
             first_imm = false;
         if (i == 0)
             put_evex_masking(&t, in);

@@ -15,6 +15,7 @@
 #define MPX_MEMORY(...) SEL_(SEL_ASIZE, 3, UD, __VA_ARGS__, __VA_ARGS__)
 
 /* 0F xx. 0F 0F, 0F 38 and 0F 3A are escapes handled by the engine (their slots stay empty). */
+// clang-format off
 const struct optab optab_0f[256] = {
     /* ---- 00-01: groups 6 and 7: descriptor tables, VMX, SVM, SGX, ... selected by ModRM ---- */
     [0x00] = BY_REG(
@@ -24,48 +25,44 @@ const struct optab optab_0f[256] = {
         I1(ltr, Ew, F_PRIV),
         I1(verr, Ew, 0),
         I1(verw, Ew, 0),
-        UD,
-        UD), /* 80286 */
+        UD, UD), /* 80286 */
     /* 80286 80486 AMD_INVLPGB CET CLZERO MCOMMIT MONITOR MONITORX PCONFIG PKU RDPRU RDTSCP RTM
      * SERIALIZE SGX SGX_ENCLV SMAP SNP SVM TDX TSX_LDTRK UINTR VMFUNC VTX XSAVE x86-64 */
     [0x01] = BY_REG(
         BY_MOD(
             I1(sgdt, Ms, 0),
             BY_RM(
-                BY_PFX(I0(enclv, F_MODRM), UD, UD, UD),
-                BY_PFX(I0(vmcall, F_PRIV | F_BRANCH | F_MODRM), UD, UD, UD),
-                BY_PFX(I0(vmlaunch, F_PRIV | F_BRANCH | F_MODRM), UD, UD, UD),
-                BY_PFX(I0(vmresume, F_PRIV | F_BRANCH | F_MODRM), UD, UD, UD),
-                BY_PFX(I0(vmxoff, F_PRIV | F_MODRM), UD, UD, UD),
-                BY_PFX(I0(pconfig, F_PRIV | F_MODRM), UD, UD, UD),
-                UD,
-                UD)),
+                ONLY_NP(I0(enclv, F_MODRM)),
+                ONLY_NP(I0(vmcall, F_PRIV | F_BRANCH | F_MODRM)),
+                ONLY_NP(I0(vmlaunch, F_PRIV | F_BRANCH | F_MODRM)),
+                ONLY_NP(I0(vmresume, F_PRIV | F_BRANCH | F_MODRM)),
+                ONLY_NP(I0(vmxoff, F_PRIV | F_MODRM)),
+                ONLY_NP(I0(pconfig, F_PRIV | F_MODRM)),
+                UD, UD)),
         BY_MOD(
             I1(sidt, Ms, 0),
             BY_RM(
-                BY_PFX(I0(monitor, F_MODRM), UD, UD, UD),
-                BY_PFX(I0(mwait, F_MODRM), UD, UD, UD),
-                BY_PFX(I0(clac, F_MODRM), UD, UD, UD),
-                BY_PFX(I0(stac, F_MODRM), UD, UD, UD),
-                BY_PFX(UD, I0(tdcall, F_MODRM), UD, UD),
-                BY_PFX(UD, I0(seamret, F_ONLY64 | F_PRIV | F_BRANCH | F_MODRM), UD, UD),
-                BY_PFX(UD, I0(seamops, F_ONLY64 | F_PRIV | F_MODRM), UD, UD),
+                ONLY_NP(I0(monitor, F_MODRM)),
+                ONLY_NP(I0(mwait, F_MODRM)),
+                ONLY_NP(I0(clac, F_MODRM)),
+                ONLY_NP(I0(stac, F_MODRM)),
+                ONLY_66(I0(tdcall, F_MODRM)),
+                ONLY_66(I0(seamret, F_ONLY64 | F_PRIV | F_BRANCH | F_MODRM)),
+                ONLY_66(I0(seamops, F_ONLY64 | F_PRIV | F_MODRM)),
                 BY_PFX(
                     I0(encls, F_PRIV | F_MODRM),
                     I0(seamcall, F_ONLY64 | F_PRIV | F_BRANCH | F_MODRM),
-                    UD,
-                    UD))),
+                    UD, UD))),
         BY_MOD(
             I1(lgdt, Ms, F_PRIV),
             BY_RM(
-                BY_PFX(I0(xgetbv, F_MODRM), UD, UD, UD),
-                BY_PFX(I0(xsetbv, F_PRIV | F_MODRM), UD, UD, UD),
-                UD,
-                UD,
-                BY_PFX(I0(vmfunc, F_MODRM), UD, UD, UD),
-                BY_PFX(I0(xend, F_MODRM), UD, UD, UD),
-                BY_PFX(I0(xtest, F_MODRM), UD, UD, UD),
-                BY_PFX(I0(enclu, F_MODRM), UD, UD, UD))),
+                ONLY_NP(I0(xgetbv, F_MODRM)),
+                ONLY_NP(I0(xsetbv, F_PRIV | F_MODRM)),
+                UD, UD,
+                ONLY_NP(I0(vmfunc, F_MODRM)),
+                ONLY_NP(I0(xend, F_MODRM)),
+                ONLY_NP(I0(xtest, F_MODRM)),
+                ONLY_NP(I0(enclu, F_MODRM)))),
         BY_MOD(
             I1(lidt, Ms, F_PRIV),
             BY_RM(
@@ -79,18 +76,18 @@ const struct optab optab_0f[256] = {
                 I0(invlpga, F_PRIV | F_MODRM))),
         I1(smsw, Ew, 0),
         BY_MOD(
-            BY_PFX(UD, UD, I1(rstorssp, Mq, 0), UD),
+            ONLY_F3(I1(rstorssp, Mq, 0)),
             BY_RM(
                 BY_PFX(
                     I0(serialize, F_MODRM),
                     UD,
                     I0(setssbsy, F_PRIV | F_MODRM),
                     I0(xsusldtrk, F_MODRM)),
-                BY_PFX(UD, UD, UD, I0(xresldtrk, F_MODRM)),
-                BY_PFX(UD, UD, I0(saveprevssp, F_MODRM), UD),
+                ONLY_F2(I0(xresldtrk, F_MODRM)),
+                ONLY_F3(I0(saveprevssp, F_MODRM)),
                 UD,
-                BY_PFX(UD, UD, I0(uiret, F_ONLY64 | F_BRANCH | F_MODRM), UD),
-                BY_PFX(UD, UD, I0(testui, F_ONLY64 | F_MODRM), UD),
+                ONLY_F3(I0(uiret, F_ONLY64 | F_BRANCH | F_MODRM)),
+                ONLY_F3(I0(testui, F_ONLY64 | F_MODRM)),
                 BY_PFX(I0(rdpkru, F_MODRM), UD, I0(clui, F_ONLY64 | F_MODRM), UD),
                 BY_PFX(I0(wrpkru, F_MODRM), UD, I0(stui, F_ONLY64 | F_MODRM), UD))),
         I1(lmsw, Ew, F_PRIV),
@@ -100,7 +97,7 @@ const struct optab optab_0f[256] = {
                 I0(swapgs, F_ONLY64 | F_PRIV | F_MODRM),
                 I0(rdtscp, F_MODRM),
                 BY_PFX(I0(monitorx, F_MODRM), UD, I0(mcommit, F_MODRM), UD),
-                BY_PFX(I0(mwaitx, F_MODRM), UD, UD, UD),
+                ONLY_NP(I0(mwaitx, F_MODRM)),
                 I0(clzero, F_MODRM),
                 I0(rdpru, F_MODRM),
                 BY_PFX(
@@ -176,12 +173,16 @@ const struct optab optab_0f[256] = {
         BY_MOD(MPX_MEMORY(I2(bndldx, BND, M_, F_NO_RIP_RELATIVE)), I1(nop, Gy, 0)),
         BY_MOD(MPX_MEMORY(I2(bndmov, BND, BNDE, 0)), I2(bndmov, BND, BNDE, 0)),
         BY_MOD(MPX_MEMORY(I2(bndcl, BND, Ey, F_FORCE64)), I2(bndcl, BND, Ey, F_FORCE64)),
-        BY_MOD(MPX_MEMORY(I2(bndcu, BND, Ey, F_FORCE64)), I2(bndcu, BND, Ey, F_FORCE64))), /* MPX P6 */
+        BY_MOD(
+            MPX_MEMORY(I2(bndcu, BND, Ey, F_FORCE64)),
+            I2(bndcu, BND, Ey, F_FORCE64))), /* MPX P6 */
     [0x1b] = BY_PFX(
         BY_MOD(MPX_MEMORY(I2(bndstx, M_, BND, F_NO_RIP_RELATIVE)), I1(nop, Gy, 0)),
         BY_MOD(MPX_MEMORY(I2(bndmov, BNDE, BND, 0)), I2(bndmov, BNDE, BND, 0)),
         BY_MOD(MPX_MEMORY(I2(bndmk, BND, M_, F_NO_RIP_RELATIVE)), I1(nop, Gy, 0)),
-        BY_MOD(MPX_MEMORY(I2(bndcn, BND, Ey, F_FORCE64)), I2(bndcn, BND, Ey, F_FORCE64))), /* MPX P6 */
+        BY_MOD(
+            MPX_MEMORY(I2(bndcn, BND, Ey, F_FORCE64)),
+            I2(bndcn, BND, Ey, F_FORCE64))), /* MPX P6 */
     [0x1c] = BY_MOD(
         BY_REG(
             BY_PFX(
@@ -272,13 +273,11 @@ const struct optab optab_0f[256] = {
     [0x2e] = BY_PFX(
         I2(ucomiss, Vd, Wd, F_FLAGS_ONLY),
         I2(ucomisd, Vq, Wq, F_FLAGS_ONLY),
-        UD,
-        UD), /* SSE SSE2 */
+        UD, UD), /* SSE SSE2 */
     [0x2f] = BY_PFX(
         I2(comiss, Vd, Wd, F_FLAGS_ONLY),
         I2(comisd, Vq, Wq, F_FLAGS_ONLY),
-        UD,
-        UD), /* SSE SSE2 */
+        UD, UD), /* SSE SSE2 */
     /* ---- 30-37: MSRs, time stamp and performance counters, SYSENTER/SYSEXIT, GETSEC ---- */
     [0x30] = I0(wrmsr, F_PRIV), /* Pentium */
     [0x31] = I0(rdtsc, 0), /* Pentium */
@@ -286,7 +285,7 @@ const struct optab optab_0f[256] = {
     [0x33] = I0(rdpmc, 0), /* RDPMC */
     [0x34] = I0(sysenter, F_BRANCH), /* P6 */
     [0x35] = I0(sysexit, F_PRIV | F_BRANCH), /* P6 */
-    [0x37] = BY_PFX(I0(getsec, 0), UD, UD, UD), /* SMX */
+    [0x37] = ONLY_NP(I0(getsec, 0)), /* SMX */
     /* ---- 40-4F: CMOVcc ---- */
     [0x40] = I2(cmovo, Gv, Ev, 0), /* CMOV */
     [0x41] = I2(cmovno, Gv, Ev, 0), /* CMOV */
@@ -370,15 +369,17 @@ const struct optab optab_0f[256] = {
     [0x69] = BY_PFX(I2(punpckhwd, Pq, Qq, 0), I2(punpckhwd, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
     [0x6a] = BY_PFX(I2(punpckhdq, Pq, Qq, 0), I2(punpckhdq, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
     [0x6b] = BY_PFX(I2(packssdw, Pq, Qq, 0), I2(packssdw, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
-    [0x6c] = BY_PFX(UD, I2(punpcklqdq, Vdq, Wdq, 0), UD, UD), /* SSE2 */
-    [0x6d] = BY_PFX(UD, I2(punpckhqdq, Vdq, Wdq, 0), UD, UD), /* SSE2 */
+    [0x6c] = ONLY_66(I2(punpcklqdq, Vdq, Wdq, 0)), /* SSE2 */
+    [0x6d] = ONLY_66(I2(punpckhqdq, Vdq, Wdq, 0)), /* SSE2 */
     [0x6e] = BY_PFX(
         BY_W(I2(movd, Pq, Ed, 0), I2(movq, Pq, Eq, 0)),
         BY_W(I2(movd, Vdq, Ed, 0), I2(movq, Vdq, Eq, 0)),
-        UD,
+        UD, UD), /* MMX SSE2 */
+    [0x6f] = BY_PFX(
+        I2(movq, Pq, Qq, 0),
+        I2(movdqa, Vdq, Wdq, 0),
+        I2(movdqu, Vdq, Wdq, 0),
         UD), /* MMX SSE2 */
-    /* MMX SSE2 */
-    [0x6f] = BY_PFX(I2(movq, Pq, Qq, 0), I2(movdqa, Vdq, Wdq, 0), I2(movdqu, Vdq, Wdq, 0), UD),
     [0x70] = BY_PFX(
         I3(pshufw, Pq, Qq, Ib, 0),
         I3(pshufd, Vdq, Wdq, Ib, 0),
@@ -386,8 +387,7 @@ const struct optab optab_0f[256] = {
         I3(pshuflw, Vdq, Wdq, Ib, 0)), /* MMX SSE2 */
     [0x71] = BY_PFX(
         BY_REG(
-            UD,
-            UD,
+            UD, UD,
             I2(psrlw, Nq, Ib, 0),
             UD,
             I2(psraw, Nq, Ib, 0),
@@ -395,20 +395,17 @@ const struct optab optab_0f[256] = {
             I2(psllw, Nq, Ib, 0),
             UD),
         BY_REG(
-            UD,
-            UD,
+            UD, UD,
             I2(psrlw, Udq, Ib, 0),
             UD,
             I2(psraw, Udq, Ib, 0),
             UD,
             I2(psllw, Udq, Ib, 0),
             UD),
-        UD,
-        UD), /* MMX SSE2 */
+        UD, UD), /* MMX SSE2 */
     [0x72] = BY_PFX(
         BY_REG(
-            UD,
-            UD,
+            UD, UD,
             I2(psrld, Nq, Ib, 0),
             UD,
             I2(psrad, Nq, Ib, 0),
@@ -416,33 +413,28 @@ const struct optab optab_0f[256] = {
             I2(pslld, Nq, Ib, 0),
             UD),
         BY_REG(
-            UD,
-            UD,
+            UD, UD,
             I2(psrld, Udq, Ib, 0),
             UD,
             I2(psrad, Udq, Ib, 0),
             UD,
             I2(pslld, Udq, Ib, 0),
             UD),
-        UD,
-        UD), /* MMX SSE2 */
+        UD, UD), /* MMX SSE2 */
     [0x73] = BY_PFX(
         BY_REG(UD, UD, I2(psrlq, Nq, Ib, 0), UD, UD, UD, I2(psllq, Nq, Ib, 0), UD),
         BY_REG(
-            UD,
-            UD,
+            UD, UD,
             I2(psrlq, Udq, Ib, 0),
             I2(psrldq, Udq, Ib, 0),
-            UD,
-            UD,
+            UD, UD,
             I2(psllq, Udq, Ib, 0),
             I2(pslldq, Udq, Ib, 0)),
-        UD,
-        UD), /* MMX SSE2 */
+        UD, UD), /* MMX SSE2 */
     [0x74] = BY_PFX(I2(pcmpeqb, Pq, Qq, 0), I2(pcmpeqb, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
     [0x75] = BY_PFX(I2(pcmpeqw, Pq, Qq, 0), I2(pcmpeqw, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
     [0x76] = BY_PFX(I2(pcmpeqd, Pq, Qq, 0), I2(pcmpeqd, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
-    [0x77] = BY_PFX(I0(emms, 0), UD, UD, UD), /* MMX */
+    [0x77] = ONLY_NP(I0(emms, 0)), /* MMX */
     [0x78] = BY_PFX(
         I2(vmread, Eq, Gq, F_PRIV),
         BY_REG(I3(extrq, Uq, Ib, Ib, 0), UD, UD, UD, UD, UD, UD, UD),
@@ -460,8 +452,11 @@ const struct optab optab_0f[256] = {
         BY_W(I2(movd, Ed, Vd, 0), I2(movq, Eq, Vq, 0)),
         I2(movq, Vdq, Wq, 0),
         UD), /* MMX SSE2 */
-    /* MMX SSE2 */
-    [0x7f] = BY_PFX(I2(movq, Qq, Pq, 0), I2(movdqa, Wdq, Vdq, 0), I2(movdqu, Wdq, Vdq, 0), UD),
+    [0x7f] = BY_PFX(
+        I2(movq, Qq, Pq, 0),
+        I2(movdqa, Wdq, Vdq, 0),
+        I2(movdqu, Wdq, Vdq, 0),
+        UD), /* MMX SSE2 */
     /* ---- 80-8F: Jcc rel16/rel32 ---- */
     [0x80] = I1(jo, Jz, F_BRANCH | F_FORCE64), /* 8086 */
     [0x81] = I1(jno, Jz, F_BRANCH | F_FORCE64), /* 8086 */
@@ -503,47 +498,32 @@ const struct optab optab_0f[256] = {
     [0xa3] = I2(bt, Ev, Gv, F_FLAGS_ONLY), /* 80386 */
     [0xa4] = I3(shld, Ev, Gv, Ib, 0), /* 80386 */
     [0xa5] = I3(shld, Ev, Gv, CL, 0), /* 80386 */
-    [0xa6] = BY_PFX(
-        UD,
-        UD,
+    [0xa6] = ONLY_F3(
         BY_MOD(
             UD,
             BY_REG(
                 BY_RM(I0(montmul, F_MODRM), UD, UD, UD, UD, UD, UD, UD),
                 BY_RM(I0(xsha1, F_MODRM), UD, UD, UD, UD, UD, UD, UD),
                 BY_RM(I0(xsha256, F_MODRM), UD, UD, UD, UD, UD, UD, UD),
-                UD,
-                UD,
-                UD,
-                UD,
-                UD)),
-        UD), /* PADLOCK_PHE PADLOCK_PMM */
+                UD, UD, UD, UD, UD))), /* PADLOCK_PHE PADLOCK_PMM */
     [0xa7] = BY_MOD(
         UD,
         BY_REG(
             BY_RM(
                 BY_PFX(I0(xstore, F_MODRM), I0(xstore, F_MODRM), I0(xstore, F_MODRM), UD),
-                UD,
-                UD,
-                UD,
-                UD,
-                UD,
-                UD,
-                UD),
-            BY_RM(BY_PFX(UD, UD, I0(xcrypt_ecb, F_MODRM), UD), UD, UD, UD, UD, UD, UD, UD),
-            BY_RM(BY_PFX(UD, UD, I0(xcrypt_cbc, F_MODRM), UD), UD, UD, UD, UD, UD, UD, UD),
-            BY_RM(BY_PFX(UD, UD, I0(xcrypt_ctr, F_MODRM), UD), UD, UD, UD, UD, UD, UD, UD),
-            BY_RM(BY_PFX(UD, UD, I0(xcrypt_cfb, F_MODRM), UD), UD, UD, UD, UD, UD, UD, UD),
-            BY_RM(BY_PFX(UD, UD, I0(xcrypt_ofb, F_MODRM), UD), UD, UD, UD, UD, UD, UD, UD),
-            UD,
-            UD)), /* PADLOCK_ACE PADLOCK_RNG */
+                UD, UD, UD, UD, UD, UD, UD),
+            BY_RM(ONLY_F3(I0(xcrypt_ecb, F_MODRM)), UD, UD, UD, UD, UD, UD, UD),
+            BY_RM(ONLY_F3(I0(xcrypt_cbc, F_MODRM)), UD, UD, UD, UD, UD, UD, UD),
+            BY_RM(ONLY_F3(I0(xcrypt_ctr, F_MODRM)), UD, UD, UD, UD, UD, UD, UD),
+            BY_RM(ONLY_F3(I0(xcrypt_cfb, F_MODRM)), UD, UD, UD, UD, UD, UD, UD),
+            BY_RM(ONLY_F3(I0(xcrypt_ofb, F_MODRM)), UD, UD, UD, UD, UD, UD, UD),
+            UD, UD)), /* PADLOCK_ACE PADLOCK_RNG */
     [0xa8] = I1(push, sGS, F_DEF64), /* 8086 */
     [0xa9] = I1(pop, sGS, F_DEF64), /* 8086 */
     [0xaa] = I0(rsm, F_PRIV | F_BRANCH), /* 80486 */
     [0xab] = I2(bts, Ev, Gv, F_LOCK), /* 80386 */
     [0xac] = I3(shrd, Ev, Gv, Ib, 0), /* 80386 */
     [0xad] = I3(shrd, Ev, Gv, CL, 0), /* 80386 */
-    /* CET CLFLUSHOPT CLFSH CLWB FXSAVE FXSAVE64 PT RDWRFSGS SSE SSE2 WAITPKG XSAVE XSAVEOPT */
     [0xae] = BY_PFX(
         BY_REG(
             BY_MOD(BY_W(I1(fxsave, Mfxsave, 0), I1(fxsave64, Mfxsave, 0)), UD),
@@ -552,17 +532,10 @@ const struct optab optab_0f[256] = {
             I1(stmxcsr, Md, 0),
             BY_MOD(BY_W(I1(xsave, Mxsave, 0), I1(xsave64, Mxsave, 0)), UD),
             BY_MOD(BY_W(I1(xrstor, Mxsave, 0), I1(xrstor64, Mxsave, 0)), I0(lfence, F_MODRM)),
-            BY_MOD(
-                BY_W(I1(xsaveopt, Mxsave, 0), I1(xsaveopt64, Mxsave, 0)),
-                I0(mfence, F_MODRM)),
+            BY_MOD(BY_W(I1(xsaveopt, Mxsave, 0), I1(xsaveopt64, Mxsave, 0)), I0(mfence, F_MODRM)),
             BY_MOD(I1(clflush, M_, 0), I0(sfence, F_MODRM))),
         BY_REG(
-            UD,
-            UD,
-            UD,
-            UD,
-            UD,
-            UD,
+            UD, UD, UD, UD, UD, UD,
             BY_MOD(I1(clwb, M_, 0), I1(tpause, Rd, 0)),
             I1(clflushopt, M_, 0)),
         BY_REG(
@@ -574,7 +547,10 @@ const struct optab optab_0f[256] = {
             BY_MOD(UD, BY_W(I1(incsspd, Rd, 0), I1(incsspq, Rq, 0))),
             BY_MOD(I1(clrssbsy, Mq, F_PRIV), I1(umonitor, Rq, 0)),
             UD),
-        BY_REG(UD, UD, UD, UD, UD, UD, I1(umwait, Rd, 0), UD)),
+        BY_REG(
+            UD, UD, UD, UD, UD, UD,
+            I1(umwait, Rd, 0),
+            UD)), /* CET CLFLUSHOPT CLFSH CLWB FXSAVE FXSAVE64 PT RDWRFSGS SSE SSE2 WAITPKG XSAVE XSAVEOPT */
     [0xaf] = I2(imul, Gv, Ev, 0), /* 8086 */
     /* ---- B0-BF: CMPXCHG, LSS/LFS/LGS, BT*, MOVZX/MOVSX, POPCNT, UD1, group 8, BSF/BSR ---- */
     [0xb0] = I2(cmpxchg, Eb, Gb, F_LOCK), /* 80486 */
@@ -588,10 +564,7 @@ const struct optab optab_0f[256] = {
     [0xb8] = BY_REP(UD, I2(popcnt, Gv, Ev, 0), UD), /* POPCNT */
     [0xb9] = I2(ud1, Gd, Ed, 0), /* P6 */
     [0xba] = BY_REG(
-        UD,
-        UD,
-        UD,
-        UD,
+        UD, UD, UD, UD,
         I2(bt, Ev, Ib, F_FLAGS_ONLY),
         I2(bts, Ev, Ib, F_LOCK),
         I2(btr, Ev, Ib, F_LOCK),
@@ -609,11 +582,13 @@ const struct optab optab_0f[256] = {
         I3(cmppd, Vdq, Wdq, Ib, 0),
         I3(cmpss, Vd, Wd, Ib, 0),
         I3(cmpsd, Vq, Wq, Ib, 0)), /* SSE SSE2 */
-    [0xc3] = BY_PFX(I2(movnti, My, Gy, 0), UD, UD, UD), /* SSE2 */
+    [0xc3] = ONLY_NP(I2(movnti, My, Gy, 0)), /* SSE2 */
     [0xc4] = BY_PFX(I3(pinsrw, Pq, Ew, Ib, 0), I3(pinsrw, Vdq, Ew, Ib, 0), UD, UD), /* MMX SSE2 */
     [0xc5] = BY_PFX(I3(pextrw, Gd, Nq, Ib, 0), I3(pextrw, Gd, Udq, Ib, 0), UD, UD), /* MMX SSE2 */
-    /* SSE SSE2 */
-    [0xc6] = BY_PFX(I3(shufps, Vdq, Wdq, Ib, 0), I3(shufpd, Vdq, Wdq, Ib, 0), UD, UD),
+    [0xc6] = BY_PFX(
+        I3(shufps, Vdq, Wdq, Ib, 0),
+        I3(shufpd, Vdq, Wdq, Ib, 0),
+        UD, UD), /* SSE SSE2 */
     [0xc7] = BY_PFX(
         BY_REG(
             UD,
@@ -627,30 +602,19 @@ const struct optab optab_0f[256] = {
         BY_REG(
             UD,
             BY_MOD(BY_W(I1(cmpxchg8b, Mq, F_LOCK), I1(cmpxchg16b, Mdq, F_LOCK)), UD),
-            UD,
-            UD,
-            UD,
-            UD,
+            UD, UD, UD, UD,
             BY_MOD(I1(vmclear, Mq, F_PRIV), BY_W(I1(rdrand, Rw, 0), I1(rdrand, Rq, 0))),
             BY_MOD(UD, BY_W(I1(rdseed, Rw, 0), I1(rdseed, Rq, 0)))),
         BY_REG(
             UD,
             BY_MOD(BY_W(I1(cmpxchg8b, Mq, F_LOCK), I1(cmpxchg16b, Mdq, F_LOCK)), UD),
-            UD,
-            UD,
-            UD,
-            UD,
+            UD, UD, UD, UD,
             BY_MOD(I1(vmxon, Mq, F_PRIV), I1(senduipi, Rd, F_ONLY64)),
             I1(rdpid, Ry, F_FORCE64)),
         BY_REG(
             UD,
             BY_MOD(BY_W(I1(cmpxchg8b, Mq, F_LOCK), I1(cmpxchg16b, Mdq, F_LOCK)), UD),
-            UD,
-            UD,
-            UD,
-            UD,
-            UD,
-            UD)), /* CMPXCHG16B Pentium RDPID RDRAND RDSEED UINTR VTX XSAVEC XSAVES */
+            UD, UD, UD, UD, UD, UD)), /* CMPXCHG16B Pentium RDPID RDRAND RDSEED UINTR VTX XSAVEC XSAVES */
     [0xc8] = I1(bswap, Zv, 0), /* 80486 */
     [0xc9] = I1(bswap, Zv, 0), /* 80486 */
     [0xca] = I1(bswap, Zv, 0), /* 80486 */
@@ -666,8 +630,11 @@ const struct optab optab_0f[256] = {
     [0xd3] = BY_PFX(I2(psrlq, Pq, Qq, 0), I2(psrlq, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
     [0xd4] = BY_PFX(I2(paddq, Pq, Qq, 0), I2(paddq, Vdq, Wdq, 0), UD, UD), /* SSE2 */
     [0xd5] = BY_PFX(I2(pmullw, Pq, Qq, 0), I2(pmullw, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
-    /* SSE2 */
-    [0xd6] = BY_PFX(UD, I2(movq, Wq, Vq, 0), I2(movq2dq, Vdq, Nq, 0), I2(movdq2q, Pq, Uq, 0)),
+    [0xd6] = BY_PFX(
+        UD,
+        I2(movq, Wq, Vq, 0),
+        I2(movq2dq, Vdq, Nq, 0),
+        I2(movdq2q, Pq, Uq, 0)), /* SSE2 */
     [0xd7] = BY_PFX(I2(pmovmskb, Gd, Nq, 0), I2(pmovmskb, Gd, Udq, 0), UD, UD), /* SSE SSE2 */
     [0xd8] = BY_PFX(I2(psubusb, Pq, Qq, 0), I2(psubusb, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
     [0xd9] = BY_PFX(I2(psubusw, Pq, Qq, 0), I2(psubusw, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
@@ -697,7 +664,7 @@ const struct optab optab_0f[256] = {
     [0xed] = BY_PFX(I2(paddsw, Pq, Qq, 0), I2(paddsw, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
     [0xee] = BY_PFX(I2(pmaxsw, Pq, Qq, 0), I2(pmaxsw, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
     [0xef] = BY_PFX(I2(pxor, Pq, Qq, 0), I2(pxor, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
-    [0xf0] = BY_PFX(UD, UD, UD, I2(lddqu, Vdq, Mdq, 0)), /* SSE3 */
+    [0xf0] = ONLY_F2(I2(lddqu, Vdq, Mdq, 0)), /* SSE3 */
     [0xf1] = BY_PFX(I2(psllw, Pq, Qq, 0), I2(psllw, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
     [0xf2] = BY_PFX(I2(pslld, Pq, Qq, 0), I2(pslld, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
     [0xf3] = BY_PFX(I2(psllq, Pq, Qq, 0), I2(psllq, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
@@ -714,8 +681,10 @@ const struct optab optab_0f[256] = {
     [0xfe] = BY_PFX(I2(paddd, Pq, Qq, 0), I2(paddd, Vdq, Wdq, 0), UD, UD), /* MMX SSE2 */
     [0xff] = I2(ud0, Gd, Ed, 0), /* P6 */
 };
+// clang-format on
 
 /* 3DNow! (AMD): indexed by the suffix byte that follows the operands. */
+// clang-format off
 const struct optab optab_3dnow[256] = {
     [0x0c] = I2(pi2fw, Pq, Qq, 0), /* 3DNow! */
     [0x0d] = I2(pi2fd, Pq, Qq, 0), /* 3DNow! */
@@ -742,3 +711,4 @@ const struct optab optab_3dnow[256] = {
     [0xbb] = I2(pswapd, Pq, Qq, 0), /* 3DNow! */
     [0xbf] = I2(pavgusb, Pq, Qq, 0), /* 3DNow! */
 };
+// clang-format on

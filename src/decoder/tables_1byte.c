@@ -18,30 +18,28 @@
 
 /* Arithmetic group: ADD OR ADC SBB AND SUB XOR CMP share the six opcode forms of
  * 00-05 (+8 per operation) and the ModRM.reg order of group 1 (80-83). */
-#define ALU_FORMS(mn)                                                                        \
-    I2(mn, Eb, Gb, F_LOCK), I2(mn, Ev, Gv, F_LOCK), I2(mn, Gb, Eb, 0), I2(mn, Gv, Ev, 0),     \
+#define ALU_FORMS(mn)                                                                              \
+    I2(mn, Eb, Gb, F_LOCK), I2(mn, Ev, Gv, F_LOCK), I2(mn, Gb, Eb, 0), I2(mn, Gv, Ev, 0),          \
         I2(mn, AL, Ib, 0), I2(mn, rAX, Iz, 0)
-#define CMP_FORMS                                                                            \
-    I2(cmp, Eb, Gb, F_FLAGS_ONLY), I2(cmp, Ev, Gv, F_FLAGS_ONLY), I2(cmp, Gb, Eb, F_FLAGS_ONLY), \
-        I2(cmp, Gv, Ev, F_FLAGS_ONLY), I2(cmp, AL, Ib, F_FLAGS_ONLY),                        \
+#define CMP_FORMS                                                                                  \
+    I2(cmp, Eb, Gb, F_FLAGS_ONLY), I2(cmp, Ev, Gv, F_FLAGS_ONLY), I2(cmp, Gb, Eb, F_FLAGS_ONLY),   \
+        I2(cmp, Gv, Ev, F_FLAGS_ONLY), I2(cmp, AL, Ib, F_FLAGS_ONLY),                              \
         I2(cmp, rAX, Iz, F_FLAGS_ONLY)
-#define GROUP1(e, i, fl)                                                                     \
-    BY_REG(I2(add, e, i, F_LOCK | (fl)), I2(or, e, i, F_LOCK | (fl)),                        \
-           I2(adc, e, i, F_LOCK | (fl)), I2(sbb, e, i, F_LOCK | (fl)),                       \
-           I2(and, e, i, F_LOCK | (fl)), I2(sub, e, i, F_LOCK | (fl)),                       \
+#define GROUP1(e, i, fl)                                                                           \
+    BY_REG(I2(add, e, i, F_LOCK | (fl)), I2(or, e, i, F_LOCK | (fl)),                              \
+           I2(adc, e, i, F_LOCK | (fl)), I2(sbb, e, i, F_LOCK | (fl)),                             \
+           I2(and, e, i, F_LOCK | (fl)), I2(sub, e, i, F_LOCK | (fl)),                             \
            I2(xor, e, i, F_LOCK | (fl)), I2(cmp, e, i, F_FLAGS_ONLY | (fl)))
 
 /* Shift group 2 (C0 C1 D0-D3): /6 is an undocumented alias of SHL that CPUs execute. */
-#define GROUP2(e, count)                                                                     \
-    BY_REG(I2(rol, e, count, 0), I2(ror, e, count, 0), I2(rcl, e, count, 0),                  \
-           I2(rcr, e, count, 0), I2(shl, e, count, 0), I2(shr, e, count, 0),                  \
-           I2(shl, e, count, 0), I2(sar, e, count, 0))
+#define GROUP2(e, count)                                                                           \
+    BY_REG(I2(rol, e, count, 0), I2(ror, e, count, 0), I2(rcl, e, count, 0), I2(rcr, e, count, 0), \
+           I2(shl, e, count, 0), I2(shr, e, count, 0), I2(shl, e, count, 0), I2(sar, e, count, 0))
 
 /* Unary group 3 (F6 F7): /1 is an alias of TEST /0 (the CPU decodes it the same way). */
-#define GROUP3(e, imm)                                                                       \
-    BY_REG(I2(test, e, imm, F_FLAGS_ONLY), I2(test, e, imm, F_FLAGS_ONLY),                   \
-           I1(not, e, F_LOCK), I1(neg, e, F_LOCK), I1(mul, e, 0), I1(imul, e, 0),             \
-           I1(div, e, 0), I1(idiv, e, 0))
+#define GROUP3(e, imm)                                                                             \
+    BY_REG(I2(test, e, imm, F_FLAGS_ONLY), I2(test, e, imm, F_FLAGS_ONLY), I1(not, e, F_LOCK),     \
+           I1(neg, e, F_LOCK), I1(mul, e, 0), I1(imul, e, 0), I1(div, e, 0), I1(idiv, e, 0))
 
 /* MOV Ev, Sreg stores a word to memory but writes the whole operand size to a register. */
 #define MOV_FROM_SREG BY_MOD(I2(mov, Mw, Sw, 0), I2(mov, Rv, Sw, 0))
@@ -52,9 +50,9 @@
 
 /* x87 arithmetic D8/DC/DA/DE memory forms share the ModRM.reg order
  * ADD MUL COM COMP SUB SUBR DIV DIVR. */
-#define X87_ARITH_MEM(prefix, m)                                                             \
-    BY_REG(I1(prefix##add, m, X87), I1(prefix##mul, m, X87), I1(prefix##com, m, X87),         \
-           I1(prefix##comp, m, X87), I1(prefix##sub, m, X87), I1(prefix##subr, m, X87),       \
+#define X87_ARITH_MEM(prefix, m)                                                                   \
+    BY_REG(I1(prefix##add, m, X87), I1(prefix##mul, m, X87), I1(prefix##com, m, X87),              \
+           I1(prefix##comp, m, X87), I1(prefix##sub, m, X87), I1(prefix##subr, m, X87),            \
            I1(prefix##div, m, X87), I1(prefix##divr, m, X87))
 
 /* Eight register forms that differ only in ModRM.rm: written once, selected by rm. */
@@ -66,76 +64,66 @@ static const struct optab x87_d8 =
                   I1(fcomp, STi, X87), I2(fsub, ST0, STi, X87), I2(fsubr, ST0, STi, X87),
                   I2(fdiv, ST0, STi, X87), I2(fdivr, ST0, STi, X87)));
 
-static const struct optab x87_d9 =
-    BY_MOD(BY_REG(I1(fld, Md, X87), UD, I1(fst, Md, X87), I1(fstp, Md, X87),
-                  I1(fldenv, Mfenv, X87), I1(fldcw, Mw, X87), I1(fnstenv, Mfenv, X87),
-                  I1(fnstcw, Mw, X87)),
-           BY_REG(I1(fld, STi, X87), I1(fxch, STi, X87),
-                  X87_BY_RM(I0(fnop, X87), UD, UD, UD, UD, UD, UD, UD),
-                  I1(fstp, STi, X87), /* D9 D8+i: undocumented alias of DD D8+i */
-                  X87_BY_RM(I0(fchs, X87), I0(fabs, X87), UD, UD, I0(ftst, X87),
-                            I0(fxam, X87), UD, UD),
-                  X87_BY_RM(I0(fld1, X87), I0(fldl2t, X87), I0(fldl2e, X87), I0(fldpi, X87),
-                            I0(fldlg2, X87), I0(fldln2, X87), I0(fldz, X87), UD),
-                  X87_BY_RM(I0(f2xm1, X87), I0(fyl2x, X87), I0(fptan, X87), I0(fpatan, X87),
-                            I0(fxtract, X87), I0(fprem1, X87), I0(fdecstp, X87),
-                            I0(fincstp, X87)),
-                  X87_BY_RM(I0(fprem, X87), I0(fyl2xp1, X87), I0(fsqrt, X87),
-                            I0(fsincos, X87), I0(frndint, X87), I0(fscale, X87),
-                            I0(fsin, X87), I0(fcos, X87))));
+static const struct optab x87_d9 = BY_MOD(
+    BY_REG(I1(fld, Md, X87), UD, I1(fst, Md, X87), I1(fstp, Md, X87), I1(fldenv, Mfenv, X87),
+           I1(fldcw, Mw, X87), I1(fnstenv, Mfenv, X87), I1(fnstcw, Mw, X87)),
+    BY_REG(I1(fld, STi, X87), I1(fxch, STi, X87),
+           X87_BY_RM(I0(fnop, X87), UD, UD, UD, UD, UD, UD, UD),
+           I1(fstp, STi, X87), /* D9 D8+i: undocumented alias of DD D8+i */
+           X87_BY_RM(I0(fchs, X87), I0(fabs, X87), UD, UD, I0(ftst, X87), I0(fxam, X87), UD, UD),
+           X87_BY_RM(I0(fld1, X87), I0(fldl2t, X87), I0(fldl2e, X87), I0(fldpi, X87),
+                     I0(fldlg2, X87), I0(fldln2, X87), I0(fldz, X87), UD),
+           X87_BY_RM(I0(f2xm1, X87), I0(fyl2x, X87), I0(fptan, X87), I0(fpatan, X87),
+                     I0(fxtract, X87), I0(fprem1, X87), I0(fdecstp, X87), I0(fincstp, X87)),
+           X87_BY_RM(I0(fprem, X87), I0(fyl2xp1, X87), I0(fsqrt, X87), I0(fsincos, X87),
+                     I0(frndint, X87), I0(fscale, X87), I0(fsin, X87), I0(fcos, X87))));
 
-static const struct optab x87_da =
-    BY_MOD(X87_ARITH_MEM(fi, Md),
-           BY_REG(I2(fcmovb, ST0, STi, X87), I2(fcmove, ST0, STi, X87),
-                  I2(fcmovbe, ST0, STi, X87), I2(fcmovu, ST0, STi, X87), UD,
-                  X87_BY_RM(UD, I0(fucompp, X87), UD, UD, UD, UD, UD, UD), UD, UD));
+static const struct optab x87_da = BY_MOD(
+    X87_ARITH_MEM(fi, Md), BY_REG(I2(fcmovb, ST0, STi, X87), I2(fcmove, ST0, STi, X87),
+                                  I2(fcmovbe, ST0, STi, X87), I2(fcmovu, ST0, STi, X87), UD,
+                                  X87_BY_RM(UD, I0(fucompp, X87), UD, UD, UD, UD, UD, UD), UD, UD));
 
 static const struct optab x87_db =
-    BY_MOD(BY_REG(I1(fild, Md, X87), I1(fisttp, Md, X87), I1(fist, Md, X87),
-                  I1(fistp, Md, X87), UD, I1(fld, Mt, X87), UD, I1(fstp, Mt, X87)),
+    BY_MOD(BY_REG(I1(fild, Md, X87), I1(fisttp, Md, X87), I1(fist, Md, X87), I1(fistp, Md, X87), UD,
+                  I1(fld, Mt, X87), UD, I1(fstp, Mt, X87)),
            BY_REG(I2(fcmovnb, ST0, STi, X87), I2(fcmovne, ST0, STi, X87),
                   I2(fcmovnbe, ST0, STi, X87), I2(fcmovnu, ST0, STi, X87),
                   /* DB E0/E1/E4 (8087 FENI/FDISI, 287 FSETPM) execute as no-ops */
-                  X87_BY_RM(I0(fneni, X87), I0(fndisi, X87), I0(fnclex, X87),
-                            I0(fninit, X87), I0(fsetpm, X87), UD, UD, UD),
+                  X87_BY_RM(I0(fneni, X87), I0(fndisi, X87), I0(fnclex, X87), I0(fninit, X87),
+                            I0(fsetpm, X87), UD, UD, UD),
                   I2(fucomi, ST0, STi, X87), I2(fcomi, ST0, STi, X87), UD));
 
 /* DC register forms are ST(i) <- ST(i) op ST(0); note SUBR/SUB and DIVR/DIV swap. */
 static const struct optab x87_dc =
-    BY_MOD(X87_ARITH_MEM(f, Mq),
-           BY_REG(I2(fadd, STi, ST0, X87), I2(fmul, STi, ST0, X87),
-                  I1(fcom, STi, X87),  /* DC D0+i: alias of D8 D0+i */
-                  I1(fcomp, STi, X87), /* DC D8+i: alias of D8 D8+i */
-                  I2(fsubr, STi, ST0, X87), I2(fsub, STi, ST0, X87),
-                  I2(fdivr, STi, ST0, X87), I2(fdiv, STi, ST0, X87)));
+    BY_MOD(X87_ARITH_MEM(f, Mq), BY_REG(I2(fadd, STi, ST0, X87), I2(fmul, STi, ST0, X87),
+                                        I1(fcom, STi, X87),  /* DC D0+i: alias of D8 D0+i */
+                                        I1(fcomp, STi, X87), /* DC D8+i: alias of D8 D8+i */
+                                        I2(fsubr, STi, ST0, X87), I2(fsub, STi, ST0, X87),
+                                        I2(fdivr, STi, ST0, X87), I2(fdiv, STi, ST0, X87)));
 
 static const struct optab x87_dd =
-    BY_MOD(BY_REG(I1(fld, Mq, X87), I1(fisttp, Mq, X87), I1(fst, Mq, X87),
-                  I1(fstp, Mq, X87), I1(frstor, Mfstate, X87), UD,
-                  I1(fnsave, Mfstate, X87), I1(fnstsw, Mw, X87)),
+    BY_MOD(BY_REG(I1(fld, Mq, X87), I1(fisttp, Mq, X87), I1(fst, Mq, X87), I1(fstp, Mq, X87),
+                  I1(frstor, Mfstate, X87), UD, I1(fnsave, Mfstate, X87), I1(fnstsw, Mw, X87)),
            BY_REG(I1(ffree, STi, X87), I1(fxch, STi, X87), /* DD C8+i: alias */
-                  I1(fst, STi, X87), I1(fstp, STi, X87), I1(fucom, STi, X87),
-                  I1(fucomp, STi, X87), UD, UD));
+                  I1(fst, STi, X87), I1(fstp, STi, X87), I1(fucom, STi, X87), I1(fucomp, STi, X87),
+                  UD, UD));
 
 static const struct optab x87_de =
     BY_MOD(X87_ARITH_MEM(fi, Mw),
            BY_REG(I2(faddp, STi, ST0, X87), I2(fmulp, STi, ST0, X87),
                   I1(fcomp, STi, X87), /* DE D0+i: alias of D8 D8+i */
-                  X87_BY_RM(UD, I0(fcompp, X87), UD, UD, UD, UD, UD, UD),
-                  I2(fsubrp, STi, ST0, X87), I2(fsubp, STi, ST0, X87),
-                  I2(fdivrp, STi, ST0, X87), I2(fdivp, STi, ST0, X87)));
+                  X87_BY_RM(UD, I0(fcompp, X87), UD, UD, UD, UD, UD, UD), I2(fsubrp, STi, ST0, X87),
+                  I2(fsubp, STi, ST0, X87), I2(fdivrp, STi, ST0, X87), I2(fdivp, STi, ST0, X87)));
 
 static const struct optab x87_df =
-    BY_MOD(BY_REG(I1(fild, Mw, X87), I1(fisttp, Mw, X87), I1(fist, Mw, X87),
-                  I1(fistp, Mw, X87), I1(fbld, Mt, X87), I1(fild, Mq, X87),
-                  I1(fbstp, Mt, X87), I1(fistp, Mq, X87)),
-           BY_REG(I1(ffreep, STi, X87),
-                  I1(fxch, STi, X87), /* DF C8+i: alias */
-                  I1(fstp, STi, X87),      /* DF D0+i, D8+i: aliases */
-                  I1(fstp, STi, X87),
-                  X87_BY_RM(I1(fnstsw, AX, X87), UD, UD, UD, UD, UD, UD, UD),
+    BY_MOD(BY_REG(I1(fild, Mw, X87), I1(fisttp, Mw, X87), I1(fist, Mw, X87), I1(fistp, Mw, X87),
+                  I1(fbld, Mt, X87), I1(fild, Mq, X87), I1(fbstp, Mt, X87), I1(fistp, Mq, X87)),
+           BY_REG(I1(ffreep, STi, X87), I1(fxch, STi, X87), /* DF C8+i: alias */
+                  I1(fstp, STi, X87),                       /* DF D0+i, D8+i: aliases */
+                  I1(fstp, STi, X87), X87_BY_RM(I1(fnstsw, AX, X87), UD, UD, UD, UD, UD, UD, UD),
                   I2(fucomip, ST0, STi, X87), I2(fcomip, ST0, STi, X87), UD));
 
+// clang-format off
 const struct optab optab_1b[256] = {
     [0x00] = ALU_FORMS(add),
     [0x06] = I1(push, sES, F_NO64), I1(pop, sES, F_NO64),
@@ -244,3 +232,4 @@ const struct optab optab_1b[256] = {
                     I1(jmp, Ev, F_FORCE64 | F_BRANCH), I1(jmp_far, Mp, F_BRANCH),
                     I1(push, Ev, F_DEF64), UD),
 };
+// clang-format on

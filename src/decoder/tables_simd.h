@@ -5,8 +5,6 @@
 #ifndef WHVEMU_TABLES_SIMD_H
 #define WHVEMU_TABLES_SIMD_H
 
-enum tile_field { TR_IN_REG = 0, TR_IN_RM = 1, TR_IN_VVVV = 2 };
-
 #define BND OPND(OK_BND, SZ_dq, 0)
 #define BNDE OPND(OK_BNDE, SZ_dq, 0)
 #define Hd OPND(OK_H, SZ_d, 0)

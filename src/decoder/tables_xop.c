@@ -9,6 +9,7 @@
 #include "optab.h"
 #include "tables_simd.h"
 
+// clang-format off
 const struct optab optab_xop[3][256] = {
     /* ===== XOP map 8 ===== */
     [0] = {
@@ -59,22 +60,14 @@ const struct optab optab_xop[3][256] = {
         [0x02] = BY_REG(
             UD,
             I2(blcmsk, By, Ey, F_L0),
-            UD,
-            UD,
-            UD,
-            UD,
+            UD, UD, UD, UD,
             I2(blci, By, Ey, F_L0),
             UD), /* TBM */
         /* ---- 12: LWP (LLWPCB/SLWPCB) ---- */
         [0x12] = BY_REG(
             I1(llwpcb, Ry, F_L0 | F_NO_VVVV),
             I1(slwpcb, Ry, F_L0 | F_NO_VVVV),
-            UD,
-            UD,
-            UD,
-            UD,
-            UD,
-            UD), /* LWP */
+            UD, UD, UD, UD, UD, UD), /* LWP */
         /* ---- 80-83: VFRCZ ---- */
         [0x80] = I2(vfrczps, Vx, Wx, F_W0 | F_NO_VVVV), /* XOP */
         [0x81] = I2(vfrczpd, Vx, Wx, F_W0 | F_NO_VVVV), /* XOP */
@@ -117,11 +110,7 @@ const struct optab optab_xop[3][256] = {
         [0x12] = BY_REG(
             I3(lwpins, By, Ed, Id, F_L0),
             I3(lwpval, By, Ed, Id, F_L0),
-            UD,
-            UD,
-            UD,
-            UD,
-            UD,
-            UD), /* LWP */
+            UD, UD, UD, UD, UD, UD), /* LWP */
     },
 };
+// clang-format on

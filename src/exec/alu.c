@@ -4,7 +4,7 @@
  * operations, which all CPUs measured so far clear (flags_logic). */
 #include "exec/exec.h"
 
-#include "api/regcache.h"
+#include "core/regcache.h"
 #include "exec/flags.h"
 #include "exec/hostop.h"
 #include "optab.h"

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "api/regcache.h"
+#include "core/regcache.h"
 #include "exec/flags.h"
 #include "optab.h"
 

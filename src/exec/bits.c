@@ -5,7 +5,7 @@
  * else in C, where undefined flags follow the vendor profile; docs/flags.md has the table. */
 #include "exec/exec.h"
 
-#include "api/regcache.h"
+#include "core/regcache.h"
 #include "exec/flags.h"
 #include "exec/hostop.h"
 #include "optab.h"
@@ -102,7 +102,8 @@ static void bitscan_in_c(const struct vcpu *cpu, enum mnemonic mn, unsigned size
         o->dst = gpr_merge(o->dst, size, o->dst);
         o->flags = flags_merge(o->flags, FL_ZF, FL_ZF);
     } else {
-        index = mn == MN_bsf ? trailing_zeros(o->src, bits) : bits - 1 - leading_zeros(o->src, bits);
+        index =
+            mn == MN_bsf ? trailing_zeros(o->src, bits) : bits - 1 - leading_zeros(o->src, bits);
         o->dst = gpr_merge(o->dst, size, index);
         o->flags = flags_merge(o->flags, FL_ARITH, flag_pf(index));
     }
@@ -260,13 +261,13 @@ enum exec_result x_bmi_logic(struct vcpu *cpu, const struct insn *in, struct ope
  * or, for BLSI, a non-zero source; the rest as for ANDN. TBM exists only on AMD CPUs (no
  * CPU here runs it): its flags are those of a logical result with that CF, as the APM
  * describes and Bochs implements. */
-static void bls_in_c(const struct vcpu *cpu, const struct insn *in, unsigned size,
-                     struct int_op *o)
+static void bls_in_c(const struct vcpu *cpu, const struct insn *in, unsigned size, struct int_op *o)
 {
     uint64_t mask = size_mask(size), affected = bmi_logic_affected(cpu), src = o->src & mask;
     uint64_t up = (src + 1) & mask, down = (src - 1) & mask, result;
     bool cf;
 
+    // clang-format off
     switch (in->mnemonic) {
     case MN_blsi: result = src & (0 - src); cf = src != 0; break;
     case MN_blsmsk: result = src ^ down; cf = src == 0; break;
@@ -281,6 +282,7 @@ static void bls_in_c(const struct vcpu *cpu, const struct insn *in, unsigned siz
     case MN_blsic: result = ~src | down; cf = src == 0; break;
     default: result = ~src & down; cf = src == 0; break; /* MN_tzmsk */
     }
+    // clang-format on
     if (in->encoding == ENC_XOP)
         affected = FL_ARITH; /* TBM */
     o->dst = result & mask;

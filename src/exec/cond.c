@@ -2,7 +2,7 @@
  * opcode (0F 9x, 0F 4x). */
 #include "exec/exec.h"
 
-#include "api/regcache.h"
+#include "core/regcache.h"
 #include "exec/flags.h"
 
 enum exec_result x_setcc(struct vcpu *cpu, const struct insn *in, struct operand *ops)

@@ -6,7 +6,7 @@
  *
  * Not emulated (EXEC_UNSUPPORTED, InternalEmulationFailure): task switches (far JMP/CALL
  * to a task gate or TSS, IRET with NT set). */
-#include "api/regcache.h"
+#include "core/regcache.h"
 #include "exec/descriptor.h"
 #include "exec/exec.h"
 #include "exec/flags.h"
@@ -73,10 +73,8 @@ enum exec_result x_loop(struct vcpu *cpu, const struct insn *in, struct operand 
     switch (in->mnemonic) {
     case MN_jcxz:
     case MN_jecxz:
-    case MN_jrcxz:
-        return jump_relative_if(cpu, in, count == 0);
-    default:
-        break;
+    case MN_jrcxz: return jump_relative_if(cpu, in, count == 0);
+    default: break;
     }
     count = (count - 1) & size_mask(in->addrsize);
     gpr_write(cpu, GPR_CX, in->addrsize, false, count);
@@ -146,13 +144,13 @@ struct far_dest {
     enum cpu_mode mode;
     uint64_t ip;
     struct descriptor d;
-    bool from_descriptor;   /* protected mode: set the descriptor's accessed bit */
-    bool call_gate;         /* d is a call gate: the destination is not resolved yet */
-    unsigned cpl;           /* the CPL after the transfer: higher for an outer return */
+    bool from_descriptor; /* protected mode: set the descriptor's accessed bit */
+    bool call_gate;       /* d is a call gate: the destination is not resolved yet */
+    unsigned cpl;         /* the CPL after the transfer: higher for an outer return */
 };
 
-/* The code size a CS value gives, as mmu_init_mode derives it (real and virtual-8086 mode
- * are 16-bit code). */
+/* The code size a CS value gives, as a call derives it at its start (core/call.c; real and
+ * virtual-8086 mode are 16-bit code). */
 static enum cpu_mode code_mode_of(const struct vcpu *cpu, const WHV_X64_SEGMENT_REGISTER *cs)
 {
     if (!descriptors_apply(cpu))
@@ -284,10 +282,10 @@ static enum exec_result return_stack(struct vcpu *cpu, const struct far_dest *f,
 /* ---- call gates (SDM CALL and JMP, "call gate"; vol. 3 5.8.3-5.8.6) ---- */
 
 struct call_gate {
-    uint16_t selector;     /* the code segment */
+    uint16_t selector; /* the code segment */
     uint64_t offset;
-    unsigned size;         /* 2, 4 or 8: the gate's size, which is the size of what CALL pushes */
-    unsigned params;       /* stack slots CALL copies to a more privileged stack */
+    unsigned size;   /* 2, 4 or 8: the gate's size, which is the size of what CALL pushes */
+    unsigned params; /* stack slots CALL copies to a more privileged stack */
 };
 
 /* The gate's own checks: DPL >= CPL and RPL, present; IA-32e gates are 16 bytes with a
@@ -412,8 +410,7 @@ static enum exec_result through_call_gate(struct vcpu *cpu, const struct insn *i
         frame[count++] = reg_value(cpu, R_SS)->Segment.Selector;
         frame[count++] = reg_get(cpu, R_RSP) & size_mask(stack_address_size(cpu));
         for (unsigned i = g.params; i-- > 0;) {
-            r = stack_read(cpu, stack_offset(cpu, (int64_t)(i * g.size)), g.size,
-                           &frame[count++]);
+            r = stack_read(cpu, stack_offset(cpu, (int64_t)(i * g.size)), g.size, &frame[count++]);
             if (r != EXEC_OK)
                 return r;
         }

@@ -1,6 +1,6 @@
 #include "exec/flags.h"
 
-#include "api/regcache.h"
+#include "core/regcache.h"
 #include "exec/operand.h"
 
 bool cond_true(uint64_t rflags, unsigned cc)

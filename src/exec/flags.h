@@ -18,8 +18,22 @@
 /* Condition codes, in the encoding order of Jcc/SETcc/CMOVcc (the low nibble of the
  * opcode): O, NO, B, AE, E, NE, BE, A, S, NS, P, NP, L, GE, LE, G. */
 enum cond {
-    CC_O = 0, CC_NO, CC_B, CC_AE, CC_E, CC_NE, CC_BE, CC_A,
-    CC_S, CC_NS, CC_P, CC_NP, CC_L, CC_GE, CC_LE, CC_G,
+    CC_O = 0,
+    CC_NO,
+    CC_B,
+    CC_AE,
+    CC_E,
+    CC_NE,
+    CC_BE,
+    CC_A,
+    CC_S,
+    CC_NS,
+    CC_P,
+    CC_NP,
+    CC_L,
+    CC_GE,
+    CC_LE,
+    CC_G,
 };
 
 /* Whether condition cc (0..15, higher bits ignored) holds for these flags. */
@@ -77,14 +91,14 @@ uint64_t flags_logic(uint64_t result, unsigned size);
  * of a family both work on. Every field is 64 bits whatever the operand size: what an
  * instruction of a smaller size leaves alone comes back unchanged. */
 struct int_op {
-    uint64_t dst;    /* in/out: the destination's value; BSF BSR TZCNT LZCNT POPCNT:
+    uint64_t dst;      /* in/out: the destination's value; BSF BSR TZCNT LZCNT POPCNT:
                       * the whole 64-bit register, since BSF/BSR with a zero source may
                       * leave it alone, upper half included, as the host does */
-    uint64_t src;    /* the source (ANDN: the inverted one; BEXTR, BZHI: the value) */
-    uint64_t src2;   /* the count (shifts, SHLD, SHRD; in CL), or the second source
+    uint64_t src;      /* the source (ANDN: the inverted one; BEXTR, BZHI: the value) */
+    uint64_t src2;     /* the count (shifts, SHLD, SHRD; in CL), or the second source
                       * (ANDN: the other one; BEXTR: the control; BZHI: the index) */
     uint64_t rax, rdx; /* in/out: MUL, one-operand IMUL, DIV, IDIV */
-    uint64_t flags;  /* in: the guest's RFLAGS; out: the same with the six arithmetic
+    uint64_t flags;    /* in: the guest's RFLAGS; out: the same with the six arithmetic
                       * flags (CF PF AF ZF SF OF) as the operation left them */
 };
 

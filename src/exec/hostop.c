@@ -1,4 +1,4 @@
-/* Integer operations run on the host CPU (hostop.h), and the host's identity.
+/* Integer operations run on the host CPU (hostop.h).
  *
  * One row per operation: its mnemonic, the shape of its register form, the operand sizes
  * it has, and the CPUID feature the host needs to run it. From the rows come one stub per
@@ -15,22 +15,9 @@
  *    which the executor runs only after its C check has ruled #DE out (muldiv.c). */
 #include "exec/hostop.h"
 
-#include <stdatomic.h>
-
-#include "exec/cpu.h"
+#include "core/cpuid.h"
+#include "core/vcpu.h"
 #include "exec/flags.h"
-#include "whvemu.h"
-
-#if defined(__x86_64__) || defined(__i386__) || defined(_M_X64) || defined(_M_IX86)
-#if defined(_MSC_VER)
-#include <intrin.h>
-#else
-#include <cpuid.h>
-#endif
-#define HOST_IS_X86 1
-#else
-#define HOST_IS_X86 0
-#endif
 
 /* The stubs are GNU C inline assembly for x86-64. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(WHVEMU_NO_HOST_OPS)
@@ -38,87 +25,6 @@
 #else
 #define HOSTOP_STUBS 0
 #endif
-
-/* ---- the host's identity, detected once ---- */
-
-/* Features a stub may need (CPUID bits), and the detected word's other bits. */
-enum {
-    NEEDS_NOTHING = 0,
-    NEEDS_POPCNT = 1u << 0,
-    NEEDS_BMI1 = 1u << 1,
-    NEEDS_BMI2 = 1u << 2,
-    NEEDS_TBM = 1u << 3,
-    HOST_AMD = 1u << 30,
-    HOST_DETECTED = 1u << 31,
-};
-
-/* CPUID leaf (subleaf 0) into r[0..3] = eax, ebx, ecx, edx. */
-static void cpuid(unsigned leaf, unsigned r[4])
-{
-#if HOST_IS_X86 && defined(_MSC_VER)
-    int v[4];
-    __cpuidex(v, (int)leaf, 0);
-    for (int i = 0; i < 4; i++)
-        r[i] = (unsigned)v[i];
-#elif HOST_IS_X86
-    __cpuid_count(leaf, 0, r[0], r[1], r[2], r[3]);
-#else
-    (void)leaf;
-    r[0] = r[1] = r[2] = r[3] = 0;
-#endif
-}
-
-static bool bit(unsigned value, unsigned n)
-{
-    return (value >> n) & 1;
-}
-
-static uint32_t detect(void)
-{
-    uint32_t word = HOST_DETECTED;
-    unsigned r[4], max_leaf, max_extended;
-
-    cpuid(0, r);
-    max_leaf = r[0];
-    /* "AuthenticAMD" and "HygonGenuine" (a Zen derivative) behave as AMD */
-    if ((r[1] == 0x68747541u && r[2] == 0x444d4163u && r[3] == 0x69746e65u) ||
-        (r[1] == 0x6f677948u && r[2] == 0x656e6975u && r[3] == 0x6e65476eu))
-        word |= HOST_AMD;
-    if (max_leaf >= 1) {
-        cpuid(1, r);
-        word |= bit(r[2], 23) ? NEEDS_POPCNT : 0;
-    }
-    if (max_leaf >= 7) {
-        cpuid(7, r);
-        word |= (bit(r[1], 3) ? NEEDS_BMI1 : 0) | (bit(r[1], 8) ? NEEDS_BMI2 : 0);
-    }
-    cpuid(0x80000000u, r);
-    max_extended = r[0];
-    if (max_extended >= 0x80000001u && max_extended <= 0x8000ffffu) {
-        cpuid(0x80000001u, r);
-        word |= bit(r[2], 21) ? NEEDS_TBM : 0;
-    }
-    return word;
-}
-
-/* The detected word. Detection is idempotent, so threads racing on the first use each
- * store the same value; later calls are one relaxed load. */
-static uint32_t host_word(void)
-{
-    static _Atomic uint32_t word;
-    uint32_t w = atomic_load_explicit(&word, memory_order_relaxed);
-
-    if (!w) {
-        w = detect();
-        atomic_store_explicit(&word, w, memory_order_relaxed);
-    }
-    return w;
-}
-
-uint8_t hostop_vendor(void)
-{
-    return (host_word() & HOST_AMD) ? WHVEMU_VENDOR_AMD : WHVEMU_VENDOR_INTEL;
-}
 
 bool hostop_stubs_compiled(void)
 {
@@ -129,6 +35,9 @@ bool hostop_stubs_compiled(void)
 
 /* ---- the operations ---- */
 
+/* What a row needs beyond the x86-64 baseline: enum cpuid_feature bits (core/cpuid.h). */
+#define NEEDS_NOTHING 0u
+
 /* X(mnemonic, shape, sizes, feature). Shapes (AT&T operand order):
  *   ONE    mn dst               TWO    mn src, dst
  *   SHIFT  mn %cl, dst          SHIFTD mn %cl, src, dst
@@ -136,63 +45,64 @@ bool hostop_stubs_compiled(void)
  * Sizes: bwlq = 1, 2, 4, 8 bytes; wlq = 2, 4, 8; lq = 4, 8.
  * TZCNT and LZCNT need nothing: a host without BMI1 / LZCNT runs their bytes (F3 0F BC,
  * F3 0F BD) as BSF / BSR, and so would the guest on it. */
-#define HOST_OPS(X)                                                                          \
-    X(add, TWO, bwlq, NEEDS_NOTHING)                                                         \
-    X(or, TWO, bwlq, NEEDS_NOTHING)                                                          \
-    X(adc, TWO, bwlq, NEEDS_NOTHING)                                                         \
-    X(sbb, TWO, bwlq, NEEDS_NOTHING)                                                         \
-    X(and, TWO, bwlq, NEEDS_NOTHING)                                                         \
-    X(sub, TWO, bwlq, NEEDS_NOTHING)                                                         \
-    X(xor, TWO, bwlq, NEEDS_NOTHING)                                                         \
-    X(cmp, TWO, bwlq, NEEDS_NOTHING)                                                         \
-    X(test, TWO, bwlq, NEEDS_NOTHING)                                                        \
-    X(inc, ONE, bwlq, NEEDS_NOTHING)                                                         \
-    X(dec, ONE, bwlq, NEEDS_NOTHING)                                                         \
-    X(neg, ONE, bwlq, NEEDS_NOTHING)                                                         \
-    X(rol, SHIFT, bwlq, NEEDS_NOTHING)                                                       \
-    X(ror, SHIFT, bwlq, NEEDS_NOTHING)                                                       \
-    X(rcl, SHIFT, bwlq, NEEDS_NOTHING)                                                       \
-    X(rcr, SHIFT, bwlq, NEEDS_NOTHING)                                                       \
-    X(shl, SHIFT, bwlq, NEEDS_NOTHING)                                                       \
-    X(shr, SHIFT, bwlq, NEEDS_NOTHING)                                                       \
-    X(sar, SHIFT, bwlq, NEEDS_NOTHING)                                                       \
-    X(shld, SHIFTD, wlq, NEEDS_NOTHING)                                                      \
-    X(shrd, SHIFTD, wlq, NEEDS_NOTHING)                                                      \
-    X(imul, TWO, wlq, NEEDS_NOTHING)                                                         \
-    X(bt, TWO, wlq, NEEDS_NOTHING)                                                           \
-    X(bts, TWO, wlq, NEEDS_NOTHING)                                                          \
-    X(btr, TWO, wlq, NEEDS_NOTHING)                                                          \
-    X(btc, TWO, wlq, NEEDS_NOTHING)                                                          \
-    X(bsf, TWO, wlq, NEEDS_NOTHING)                                                          \
-    X(bsr, TWO, wlq, NEEDS_NOTHING)                                                          \
-    X(tzcnt, TWO, wlq, NEEDS_NOTHING)                                                        \
-    X(lzcnt, TWO, wlq, NEEDS_NOTHING)                                                        \
-    X(popcnt, TWO, wlq, NEEDS_POPCNT)                                                        \
-    X(andn, THREE, lq, NEEDS_BMI1)                                                           \
-    X(bextr, THREE, lq, NEEDS_BMI1)                                                          \
-    X(bzhi, THREE, lq, NEEDS_BMI2)                                                           \
-    X(blsi, TWO, lq, NEEDS_BMI1)                                                             \
-    X(blsmsk, TWO, lq, NEEDS_BMI1)                                                           \
-    X(blsr, TWO, lq, NEEDS_BMI1)                                                             \
-    X(blcfill, TWO, lq, NEEDS_TBM)                                                           \
-    X(blci, TWO, lq, NEEDS_TBM)                                                              \
-    X(blcic, TWO, lq, NEEDS_TBM)                                                             \
-    X(blcmsk, TWO, lq, NEEDS_TBM)                                                            \
-    X(blcs, TWO, lq, NEEDS_TBM)                                                              \
-    X(blsfill, TWO, lq, NEEDS_TBM)                                                           \
-    X(blsic, TWO, lq, NEEDS_TBM)                                                             \
-    X(t1mskc, TWO, lq, NEEDS_TBM)                                                            \
-    X(tzmsk, TWO, lq, NEEDS_TBM)
+#define HOST_OPS(X)                                                                                \
+    X(add, TWO, bwlq, NEEDS_NOTHING)                                                               \
+    X(or, TWO, bwlq, NEEDS_NOTHING)                                                                \
+    X(adc, TWO, bwlq, NEEDS_NOTHING)                                                               \
+    X(sbb, TWO, bwlq, NEEDS_NOTHING)                                                               \
+    X(and, TWO, bwlq, NEEDS_NOTHING)                                                               \
+    X(sub, TWO, bwlq, NEEDS_NOTHING)                                                               \
+    X(xor, TWO, bwlq, NEEDS_NOTHING)                                                               \
+    X(cmp, TWO, bwlq, NEEDS_NOTHING)                                                               \
+    X(test, TWO, bwlq, NEEDS_NOTHING)                                                              \
+    X(inc, ONE, bwlq, NEEDS_NOTHING)                                                               \
+    X(dec, ONE, bwlq, NEEDS_NOTHING)                                                               \
+    X(neg, ONE, bwlq, NEEDS_NOTHING)                                                               \
+    X(rol, SHIFT, bwlq, NEEDS_NOTHING)                                                             \
+    X(ror, SHIFT, bwlq, NEEDS_NOTHING)                                                             \
+    X(rcl, SHIFT, bwlq, NEEDS_NOTHING)                                                             \
+    X(rcr, SHIFT, bwlq, NEEDS_NOTHING)                                                             \
+    X(shl, SHIFT, bwlq, NEEDS_NOTHING)                                                             \
+    X(shr, SHIFT, bwlq, NEEDS_NOTHING)                                                             \
+    X(sar, SHIFT, bwlq, NEEDS_NOTHING)                                                             \
+    X(shld, SHIFTD, wlq, NEEDS_NOTHING)                                                            \
+    X(shrd, SHIFTD, wlq, NEEDS_NOTHING)                                                            \
+    X(imul, TWO, wlq, NEEDS_NOTHING)                                                               \
+    X(bt, TWO, wlq, NEEDS_NOTHING)                                                                 \
+    X(bts, TWO, wlq, NEEDS_NOTHING)                                                                \
+    X(btr, TWO, wlq, NEEDS_NOTHING)                                                                \
+    X(btc, TWO, wlq, NEEDS_NOTHING)                                                                \
+    X(bsf, TWO, wlq, NEEDS_NOTHING)                                                                \
+    X(bsr, TWO, wlq, NEEDS_NOTHING)                                                                \
+    X(tzcnt, TWO, wlq, NEEDS_NOTHING)                                                              \
+    X(lzcnt, TWO, wlq, NEEDS_NOTHING)                                                              \
+    X(popcnt, TWO, wlq, CPUID_POPCNT)                                                              \
+    X(andn, THREE, lq, CPUID_BMI1)                                                                 \
+    X(bextr, THREE, lq, CPUID_BMI1)                                                                \
+    X(bzhi, THREE, lq, CPUID_BMI2)                                                                 \
+    X(blsi, TWO, lq, CPUID_BMI1)                                                                   \
+    X(blsmsk, TWO, lq, CPUID_BMI1)                                                                 \
+    X(blsr, TWO, lq, CPUID_BMI1)                                                                   \
+    X(blcfill, TWO, lq, CPUID_TBM)                                                                 \
+    X(blci, TWO, lq, CPUID_TBM)                                                                    \
+    X(blcic, TWO, lq, CPUID_TBM)                                                                   \
+    X(blcmsk, TWO, lq, CPUID_TBM)                                                                  \
+    X(blcs, TWO, lq, CPUID_TBM)                                                                    \
+    X(blsfill, TWO, lq, CPUID_TBM)                                                                 \
+    X(blsic, TWO, lq, CPUID_TBM)                                                                   \
+    X(t1mskc, TWO, lq, CPUID_TBM)                                                                  \
+    X(tzmsk, TWO, lq, CPUID_TBM)
 
 /* The rDX:rAX forms, apart because IMUL has both shapes. */
-#define HOST_WIDE_OPS(X)                                                                     \
-    X(mul, WIDE, bwlq, NEEDS_NOTHING)                                                        \
-    X(imul, WIDE, bwlq, NEEDS_NOTHING)                                                       \
-    X(div, WIDE, bwlq, NEEDS_NOTHING)                                                        \
+#define HOST_WIDE_OPS(X)                                                                           \
+    X(mul, WIDE, bwlq, NEEDS_NOTHING)                                                              \
+    X(imul, WIDE, bwlq, NEEDS_NOTHING)                                                             \
+    X(div, WIDE, bwlq, NEEDS_NOTHING)                                                              \
     X(idiv, WIDE, bwlq, NEEDS_NOTHING)
 
 /* F(mnemonic, shape, register-name modifier, size index) for each size a row has. */
-#define SIZES_bwlq(F, ...) F(__VA_ARGS__, b, 0) F(__VA_ARGS__, w, 1) F(__VA_ARGS__, k, 2) F(__VA_ARGS__, q, 3)
+#define SIZES_bwlq(F, ...)                                                                         \
+    F(__VA_ARGS__, b, 0) F(__VA_ARGS__, w, 1) F(__VA_ARGS__, k, 2) F(__VA_ARGS__, q, 3)
 #define SIZES_wlq(F, ...) F(__VA_ARGS__, w, 1) F(__VA_ARGS__, k, 2) F(__VA_ARGS__, q, 3)
 #define SIZES_lq(F, ...) F(__VA_ARGS__, k, 2) F(__VA_ARGS__, q, 3)
 
@@ -206,7 +116,7 @@ bool hostop_stubs_compiled(void)
 
 /* Around the instruction: below the red zone, RFLAGS = the host's own with the six
  * arithmetic flags from fl (~0x8d5 = -0x8d6); after it, fl = RFLAGS. */
-#define FLAGS_IN                                                                             \
+#define FLAGS_IN                                                                                   \
     "lea -128(%%rsp),%%rsp\n\tpushfq\n\tandq $-0x8d6,(%%rsp)\n\torq %[fl],(%%rsp)\n\tpopfq\n\t"
 #define FLAGS_OUT "\n\tpushfq\n\tpopq %[fl]\n\tlea 128(%%rsp),%%rsp"
 
@@ -216,29 +126,29 @@ static uint64_t merge_flags(uint64_t guest, uint64_t host)
 }
 
 /* Every shape but WIDE: dst in/out, src and src2 (in RCX) in. */
-#define NARROW_STUB(mn, shape, m, i)                                                         \
-    static void stub_##shape##_##mn##_##i(struct int_op *o)                           \
-    {                                                                                        \
-        uint64_t dst = o->dst, fl = o->flags & FL_ARITH;                                     \
-        __asm__(FLAGS_IN TEXT_##shape(mn, m) FLAGS_OUT                                       \
-                : [dst] "+r"(dst), [fl] "+r"(fl)                                             \
-                : [src] "r"(o->src), [src2] "c"(o->src2)                                     \
-                : "cc");                                                                     \
-        o->dst = dst;                                                                        \
-        o->flags = merge_flags(o->flags, fl);                                                \
+#define NARROW_STUB(mn, shape, m, i)                                                               \
+    static void stub_##shape##_##mn##_##i(struct int_op *o)                                        \
+    {                                                                                              \
+        uint64_t dst = o->dst, fl = o->flags & FL_ARITH;                                           \
+        __asm__(FLAGS_IN TEXT_##shape(mn, m) FLAGS_OUT                                             \
+                : [dst] "+r"(dst), [fl] "+r"(fl)                                                   \
+                : [src] "r"(o->src), [src2] "c"(o->src2)                                           \
+                : "cc");                                                                           \
+        o->dst = dst;                                                                              \
+        o->flags = merge_flags(o->flags, fl);                                                      \
     }
 
-#define WIDE_STUB(mn, shape, m, i)                                                           \
-    static void stub_##shape##_##mn##_##i(struct int_op *o)                           \
-    {                                                                                        \
-        uint64_t rax = o->rax, rdx = o->rdx, fl = o->flags & FL_ARITH;                       \
-        __asm__(FLAGS_IN TEXT_##shape(mn, m) FLAGS_OUT                                       \
-                : "+a"(rax), "+d"(rdx), [fl] "+r"(fl)                                        \
-                : [src] "r"(o->src)                                                          \
-                : "cc");                                                                     \
-        o->rax = rax;                                                                        \
-        o->rdx = rdx;                                                                        \
-        o->flags = merge_flags(o->flags, fl);                                                \
+#define WIDE_STUB(mn, shape, m, i)                                                                 \
+    static void stub_##shape##_##mn##_##i(struct int_op *o)                                        \
+    {                                                                                              \
+        uint64_t rax = o->rax, rdx = o->rdx, fl = o->flags & FL_ARITH;                             \
+        __asm__(FLAGS_IN TEXT_##shape(mn, m) FLAGS_OUT                                             \
+                : "+a"(rax), "+d"(rdx), [fl] "+r"(fl)                                              \
+                : [src] "r"(o->src)                                                                \
+                : "cc");                                                                           \
+        o->rax = rax;                                                                              \
+        o->rdx = rdx;                                                                              \
+        o->flags = merge_flags(o->flags, fl);                                                      \
     }
 
 #define BODY_ONE NARROW_STUB
@@ -255,8 +165,8 @@ HOST_WIDE_OPS(DEFINE_STUBS)
 typedef void (*stub_fn)(struct int_op *o);
 
 struct stub_row {
-    uint32_t needs;    /* NEEDS_* the host must have */
-    stub_fn stub[4];   /* by size index: 1, 2, 4, 8 bytes; NULL where the size does not exist */
+    uint32_t needs;  /* enum cpuid_feature bits the host must have */
+    stub_fn stub[4]; /* by size index: 1, 2, 4, 8 bytes; NULL where the size does not exist */
 };
 
 #define ROW_INDEX(mn, shape, sizes, needs) ROW_##shape##_##mn,
@@ -276,8 +186,7 @@ static unsigned size_index(unsigned size)
     return (size >= 2) + (size >= 4) + (size >= 8);
 }
 
-bool host_op(const struct vcpu *cpu, enum mnemonic mn, bool wide, unsigned size,
-             struct int_op *o)
+bool host_op(const struct vcpu *cpu, enum mnemonic mn, bool wide, unsigned size, struct int_op *o)
 {
     unsigned r = (unsigned)mn < MN_COUNT ? (wide ? wide_rows : narrow_rows)[mn] : 0;
     stub_fn stub;
@@ -285,7 +194,7 @@ bool host_op(const struct vcpu *cpu, enum mnemonic mn, bool wide, unsigned size,
     if (!cpu->host_ops || r == 0 || size == 0 || size > 8 || (size & (size - 1)) != 0)
         return false;
     stub = rows[r - 1].stub[size_index(size)];
-    if (!stub || (rows[r - 1].needs & ~host_word()) != 0)
+    if (!stub || !cpuid_has(rows[r - 1].needs))
         return false;
     stub(o);
     return true;
@@ -293,8 +202,7 @@ bool host_op(const struct vcpu *cpu, enum mnemonic mn, bool wide, unsigned size,
 
 #else /* !HOSTOP_STUBS */
 
-bool host_op(const struct vcpu *cpu, enum mnemonic mn, bool wide, unsigned size,
-             struct int_op *o)
+bool host_op(const struct vcpu *cpu, enum mnemonic mn, bool wide, unsigned size, struct int_op *o)
 {
     (void)cpu, (void)mn, (void)wide, (void)size, (void)o;
     return false;

@@ -1,5 +1,4 @@
-/* The host CPU: what it is (vendor, the features the host stubs need, detected once per
- * process), and the integer operations run on it.
+/* Integer operations run on the host CPU (what the host is: core/cpuid.h).
  *
  * A guest runs on the host CPU, so where the manuals leave flags (or a result) undefined,
  * the host's answer is the one the guest would have seen natively. With the default
@@ -20,12 +19,8 @@
 
 #include "mnemonic.h"
 
-struct vcpu;   /* exec/cpu.h */
+struct vcpu;   /* core/vcpu.h */
 struct int_op; /* exec/flags.h: the operands, in and out */
-
-/* The WHVEMU_VENDOR whose C profile matches the host: AMD for AMD and Hygon CPUs, Intel
- * for every other CPU and architecture. Detected on first use, then a load. */
-uint8_t hostop_vendor(void);
 
 /* Whether this build has the stubs (tests ask). */
 bool hostop_stubs_compiled(void);
@@ -37,7 +32,6 @@ bool hostop_stubs_compiled(void);
  * False, with nothing run, when the call uses a C profile, there is no stub, or the host
  * lacks the feature the stub needs: the caller then computes it in C. DIV and IDIV must
  * only be run when the caller has ruled out #DE. */
-bool host_op(const struct vcpu *cpu, enum mnemonic mn, bool wide, unsigned size,
-             struct int_op *o);
+bool host_op(const struct vcpu *cpu, enum mnemonic mn, bool wide, unsigned size, struct int_op *o);
 
 #endif

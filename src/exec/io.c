@@ -5,8 +5,8 @@
 
 #include <string.h>
 
-#include "api/emulator.h"
-#include "api/regcache.h"
+#include "core/callbacks.h"
+#include "core/regcache.h"
 #include "optab.h"
 
 /* Offset of the 16-bit I/O permission bitmap base in a 32-bit or 64-bit TSS; the TSS limit
@@ -30,8 +30,6 @@ enum exec_result io_permission(struct vcpu *cpu, uint16_t port, unsigned size)
     if (!cpu->protected_mode || (!cpu->v86 && cpu->cpl <= iopl))
         return EXEC_OK;
     tr = &reg_value(cpu, R_TR)->Segment;
-    if (cpu_broken(cpu))
-        return EXEC_CALLBACK_FAILED;
     if (!tr->Present || tr->NonSystemSegment || (tr->SegmentType & TSS_TYPE_MASK) != TSS_TYPE_32 ||
         tr->Limit < TSS_IOMAP_BASE + 1)
         return raise_fault(cpu, EXC_GP, true, 0);
@@ -51,14 +49,11 @@ enum exec_result io_permission(struct vcpu *cpu, uint16_t port, unsigned size)
     return EXEC_OK;
 }
 
-enum exec_result io_port(struct vcpu *cpu, uint16_t port, unsigned size, bool write,
-                         uint32_t *data)
+enum exec_result io_port(struct vcpu *cpu, uint16_t port, unsigned size, bool write, uint32_t *data)
 {
     WHV_EMULATOR_IO_ACCESS_INFO access;
     uint32_t mask = (uint32_t)size_mask(size);
 
-    if (cpu_broken(cpu))
-        return EXEC_CALLBACK_FAILED;
     memset(&access, 0, sizeof access);
     access.Direction = write ? 1 : 0;
     access.Port = port;

@@ -7,7 +7,7 @@
  * operations (hostop.h), else in C with the vendor profile (docs/flags.md). */
 #include "exec/exec.h"
 
-#include "api/regcache.h"
+#include "core/regcache.h"
 #include "exec/flags.h"
 #include "exec/hostop.h"
 #include "optab.h"
@@ -53,8 +53,8 @@ static void multiply(uint64_t a, uint64_t b, unsigned size, bool is_signed, uint
 
 /* Flags of a multiply: CF = OF = significant bits beyond the low half; SF, ZF, PF from the
  * low half with AF cleared on Intel, all four untouched on AMD. */
-static uint64_t multiply_flags(const struct vcpu *cpu, uint64_t rflags, uint64_t low,
-                               unsigned size, bool overflow)
+static uint64_t multiply_flags(const struct vcpu *cpu, uint64_t rflags, uint64_t low, unsigned size,
+                               bool overflow)
 {
     uint64_t co = overflow ? FL_CF | FL_OF : 0;
 

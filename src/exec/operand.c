@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-#include "api/regcache.h"
+#include "core/regcache.h"
 #include "optab.h"
 
 uint64_t gpr_read(struct vcpu *cpu, unsigned reg, unsigned size, bool high8)
@@ -48,8 +48,8 @@ static void gpr_operand(const struct insn *in, struct operand *op, unsigned reg,
 {
     op->type = OPT_GPR;
     op->size = (uint8_t)size;
-    op->high8 = size == 1 && !(in->prefixes & PFX_REX) && in->encoding == ENC_LEGACY &&
-                reg >= 4 && reg < 8;
+    op->high8 =
+        size == 1 && !(in->prefixes & PFX_REX) && in->encoding == ENC_LEGACY && reg >= 4 && reg < 8;
     op->reg = (uint8_t)reg;
 }
 
@@ -62,78 +62,63 @@ static void memory_operand(struct vcpu *cpu, const struct insn *in, struct opera
     op->offset = effective_address(cpu, in);
 }
 
+/* An immediate operand; the second of two immediates (ENTER Iw,Ib; EXTRQ Ib,Ib) follows
+ * another I. */
+static void immediate_operand(const struct insn *in, unsigned n, struct operand *op,
+                              enum operand_size sz, unsigned size)
+{
+    bool second = n > 0 && in->imm2_size && OPND_KIND(in->row->opnd[n - 1]) == OK_I;
+    uint64_t imm = second ? in->imm2 : in->imm;
+    unsigned encoded = second ? in->imm2_size : in->imm_size;
+
+    op->type = OPT_IMM;
+    /* Iz with a 64-bit operand size is an imm32 sign-extended to 64 bits */
+    op->size = (uint8_t)(sz == SZ_z ? in->opsize : size);
+    /* encoded narrower than the operand (Ibs, Iz with 64-bit operands): sign-extend */
+    op->imm = sign_extend(imm & size_mask(encoded), encoded) & size_mask(op->size);
+}
+
+/* Operand n of the row, by its kind (optab.h): memory, a GPR, a segment register, an
+ * immediate; anything else is left to the family (OPT_OTHER). */
+static void resolve_operand(struct vcpu *cpu, const struct insn *in, unsigned n, struct operand *op)
+{
+    uint16_t d = in->row->opnd[n];
+    const struct operand_kind_info *kind = operand_kind_of(d);
+    enum operand_size sz = OPND_SIZE(d);
+    unsigned size = insn_operand_bytes(in, sz);
+
+    if (operand_in_memory(in, d)) {
+        memory_operand(cpu, in, op, sz == SZ_NONE ? 0 : size);
+    } else if (kind->file == RF_GPR) {
+        gpr_operand(in, op, operand_register(in, d), size);
+    } else if (kind->file == RF_SEG) {
+        op->type = OPT_SEG;
+        op->size = 2;
+        op->reg = (uint8_t)operand_register(in, d);
+    } else if (kind->immediate == IMM_SIZED) {
+        immediate_operand(in, n, op, sz, size);
+    } else if (OPND_KIND(d) == OK_ONE) {
+        op->type = OPT_IMM;
+        op->size = 1;
+        op->imm = 1;
+    } else if (kind->memory == MEM_MOFFS) {
+        op->type = OPT_MEM;
+        op->size = (uint8_t)size;
+        op->seg = in->seg;
+        op->offset = in->imm & size_mask(in->addrsize);
+    } else {
+        op->type = OPT_OTHER; /* the family file interprets it from the row */
+        op->size = (uint8_t)size;
+    }
+}
+
 unsigned operands_resolve(struct vcpu *cpu, const struct insn *in, struct operand ops[MAX_OPERANDS])
 {
     unsigned n = 0;
 
     memset(ops, 0, sizeof(struct operand) * MAX_OPERANDS);
-    for (; n < MAX_OPERANDS && in->row->opnd[n]; n++) {
-        uint16_t d = in->row->opnd[n];
-        enum operand_size sz = OPND_SIZE(d);
-        unsigned size = insn_operand_bytes(in, sz);
-        struct operand *op = &ops[n];
-
-        switch (OPND_KIND(d)) {
-        case OK_E:
-        case OK_M:
-        case OK_R:
-            if (in->mod == 3)
-                gpr_operand(in, op, in->rm, size);
-            else
-                memory_operand(cpu, in, op, sz == SZ_NONE ? 0 : size);
-            break;
-        case OK_G:
-            gpr_operand(in, op, in->reg, size);
-            break;
-        case OK_Z:
-            gpr_operand(in, op, (in->opcode & 7) | ((in->rex & 1) << 3), size);
-            break;
-        case OK_GPR:
-            gpr_operand(in, op, OPND_REG(d), size);
-            break;
-        case OK_B: /* VEX.vvvv names a GPR (BMI1/BMI2) */
-            gpr_operand(in, op, in->vvvv & 15, size);
-            break;
-        case OK_SEG:
-            op->type = OPT_SEG;
-            op->size = 2;
-            op->reg = (uint8_t)OPND_REG(d);
-            break;
-        case OK_S:
-            op->type = OPT_SEG;
-            op->size = 2;
-            op->reg = (uint8_t)(in->reg & 7);
-            break;
-        case OK_I: {
-            /* the second of two immediates (ENTER Iw,Ib; EXTRQ Ib,Ib) */
-            bool second = n > 0 && in->imm2_size && OPND_KIND(in->row->opnd[n - 1]) == OK_I;
-            uint64_t imm = second ? in->imm2 : in->imm;
-            unsigned encoded = second ? in->imm2_size : in->imm_size;
-            op->type = OPT_IMM;
-            /* Iz with a 64-bit operand size is an imm32 sign-extended to 64 bits */
-            op->size = (uint8_t)(sz == SZ_z ? in->opsize : size);
-            size = op->size;
-            /* encoded narrower than the operand (Ibs, Iz with 64-bit operands): sign-extend */
-            op->imm = sign_extend(imm & size_mask(encoded), encoded) & size_mask(size);
-            break;
-        }
-        case OK_ONE:
-            op->type = OPT_IMM;
-            op->size = 1;
-            op->imm = 1;
-            break;
-        case OK_O:
-            op->type = OPT_MEM;
-            op->size = (uint8_t)size;
-            op->seg = in->seg;
-            op->offset = in->imm & size_mask(in->addrsize);
-            break;
-        default:
-            op->type = OPT_OTHER; /* the family file interprets it from the row */
-            op->size = (uint8_t)size;
-            break;
-        }
-    }
+    for (; n < MAX_OPERANDS && in->row->opnd[n]; n++)
+        resolve_operand(cpu, in, n, &ops[n]);
     return n;
 }
 
@@ -144,24 +129,21 @@ uint64_t operands_regs(const struct vcpu *cpu, const struct insn *in)
 
     for (unsigned n = 0; n < MAX_OPERANDS && in->row->opnd[n]; n++) {
         uint16_t d = in->row->opnd[n];
-        switch (OPND_KIND(d)) {
-        case OK_E: case OK_M: case OK_R:
-            if (in->mod == 3)
-                mask |= REG_BIT(in->rm & 15);
-            else
-                memory = true;
-            break;
-        case OK_G: mask |= REG_BIT(in->reg & 15); break;
-        case OK_Z: mask |= REG_BIT((in->opcode & 7) | ((in->rex & 1) << 3)); break;
-        case OK_GPR: mask |= REG_BIT(OPND_REG(d)); break;
-        case OK_B: mask |= REG_BIT(in->vvvv & 15); break;
-        case OK_SEG: mask |= REG_BIT(REG_SEG(OPND_REG(d))); break;
-        case OK_S: mask |= REG_BIT(REG_SEG(in->reg & 7)); break;
-        case OK_O: memory = true; break;
-        case OK_X: memory = true; break; /* in->seg is the source's segment */
-        case OK_Y: mask |= mmu_regs_for_segment(cpu, SEG_ES); memory = true; break;
-        default: break;
+        const struct operand_kind_info *kind = operand_kind_of(d);
+
+        if (operand_in_memory(in, d))
+            memory = true;
+        else if (kind->file == RF_GPR)
+            mask |= REG_BIT(operand_register(in, d));
+        else if (kind->file == RF_SEG)
+            mask |= REG_BIT(REG_SEG(operand_register(in, d)));
+        else if (kind->memory == MEM_MOFFS || kind->memory == MEM_RSI) /* in->seg's */
+            memory = true;
+        else if (kind->memory == MEM_RDI) {
+            mask |= mmu_regs_for_segment(cpu, SEG_ES);
+            memory = true;
         }
+        /* XLAT and the stack: their families ask for what they address */
     }
     if (memory) {
         if (in->base != GPR_NONE)
@@ -183,15 +165,9 @@ static enum exec_result read_operand(struct vcpu *cpu, const struct operand *op,
     enum exec_result r;
 
     switch (op->type) {
-    case OPT_GPR:
-        *value = gpr_read(cpu, op->reg, op->size, op->high8);
-        return EXEC_OK;
-    case OPT_IMM:
-        *value = op->imm;
-        return EXEC_OK;
-    case OPT_SEG:
-        *value = reg_value(cpu, REG_SEG(op->reg))->Segment.Selector;
-        return EXEC_OK;
+    case OPT_GPR: *value = gpr_read(cpu, op->reg, op->size, op->high8); return EXEC_OK;
+    case OPT_IMM: *value = op->imm; return EXEC_OK;
+    case OPT_SEG: *value = reg_value(cpu, REG_SEG(op->reg))->Segment.Selector; return EXEC_OK;
     case OPT_MEM:
         if (op->size == 0 || op->size > 8)
             return EXEC_UNSUPPORTED;
@@ -200,8 +176,7 @@ static enum exec_result read_operand(struct vcpu *cpu, const struct operand *op,
             return r;
         *value = load_le(buf, op->size);
         return EXEC_OK;
-    default:
-        return EXEC_UNSUPPORTED;
+    default: return EXEC_UNSUPPORTED;
     }
 }
 
@@ -220,15 +195,12 @@ enum exec_result op_write(struct vcpu *cpu, const struct operand *op, uint64_t v
     uint8_t buf[8];
 
     switch (op->type) {
-    case OPT_GPR:
-        gpr_write(cpu, op->reg, op->size, op->high8, value);
-        return EXEC_OK;
+    case OPT_GPR: gpr_write(cpu, op->reg, op->size, op->high8, value); return EXEC_OK;
     case OPT_MEM:
         if (op->size == 0 || op->size > 8)
             return EXEC_UNSUPPORTED;
         store_le(buf, op->size, value);
         return mmu_write(cpu, (enum segreg)op->seg, op->offset, buf, op->size, 0);
-    default:
-        return EXEC_UNSUPPORTED;
+    default: return EXEC_UNSUPPORTED;
     }
 }

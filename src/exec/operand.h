@@ -4,25 +4,26 @@
 #ifndef WHVEMU_OPERAND_H
 #define WHVEMU_OPERAND_H
 
-#include "exec/cpu.h"
+#include "core/vcpu.h"
 #include "mmu/mmu.h"
 
 enum operand_type { OPT_NONE = 0, OPT_GPR, OPT_MEM, OPT_IMM, OPT_SEG, OPT_OTHER };
 
 struct operand {
-    uint8_t type;     /* enum operand_type */
-    uint8_t size;     /* bytes (memory: the access size; 0 for address-only operands) */
-    uint8_t reg;      /* OPT_GPR: enum gpr; OPT_SEG: enum segreg */
-    bool high8;       /* OPT_GPR: AH/CH/DH/BH */
-    uint8_t seg;      /* OPT_MEM: enum segreg */
-    uint64_t offset;  /* OPT_MEM: effective address, wrapped to the address size */
-    uint64_t imm;     /* OPT_IMM: value extended to `size` */
+    uint8_t type;    /* enum operand_type */
+    uint8_t size;    /* bytes (memory: the access size; 0 for address-only operands) */
+    uint8_t reg;     /* OPT_GPR: enum gpr; OPT_SEG: enum segreg */
+    bool high8;      /* OPT_GPR: AH/CH/DH/BH */
+    uint8_t seg;     /* OPT_MEM: enum segreg */
+    uint64_t offset; /* OPT_MEM: effective address, wrapped to the address size */
+    uint64_t imm;    /* OPT_IMM: value extended to `size` */
 };
 
 #define MAX_OPERANDS 4
 
 /* Turn the row's operand descriptors into operands. Returns the operand count. */
-unsigned operands_resolve(struct vcpu *cpu, const struct insn *in, struct operand ops[MAX_OPERANDS]);
+unsigned operands_resolve(struct vcpu *cpu, const struct insn *in,
+                          struct operand ops[MAX_OPERANDS]);
 
 /* Effective address of the ModRM memory operand, wrapped to the address size. */
 uint64_t effective_address(struct vcpu *cpu, const struct insn *in);

@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "api/regcache.h"
+#include "core/regcache.h"
 #include "exec/exec.h"
 #include "exec/flags.h"
 #include "optab.h"
@@ -74,7 +74,7 @@ enum exec_result descriptor_set_type_bits(struct vcpu *cpu, struct descriptor *d
 }
 
 WHV_X64_SEGMENT_REGISTER descriptor_to_segment(const struct descriptor *d, uint16_t selector,
-                                                 bool wide)
+                                               bool wide)
 {
     WHV_X64_SEGMENT_REGISTER s;
 
@@ -238,9 +238,8 @@ enum exec_result x_mov_to_segment(struct vcpu *cpu, const struct insn *in, struc
 /* A value of size bytes at op's address + displacement (wrapped to the address size): the
  * parts of a far pointer or of BOUND's pair are separate accesses, each aligned (#AC) on
  * its own, as the CPU checks them (compared natively by tests/diff). */
-static enum exec_result read_part(struct vcpu *cpu, const struct insn *in,
-                                  const struct operand *op, unsigned displacement,
-                                  unsigned size, uint64_t *value)
+static enum exec_result read_part(struct vcpu *cpu, const struct insn *in, const struct operand *op,
+                                  unsigned displacement, unsigned size, uint64_t *value)
 {
     struct operand part = *op;
 
@@ -249,9 +248,8 @@ static enum exec_result read_part(struct vcpu *cpu, const struct insn *in,
     return op_read(cpu, &part, value);
 }
 
-enum exec_result far_pointer_read(struct vcpu *cpu, const struct insn *in,
-                                  const struct operand *op, uint16_t *selector,
-                                  uint64_t *offset, unsigned *offset_size)
+enum exec_result far_pointer_read(struct vcpu *cpu, const struct insn *in, const struct operand *op,
+                                  uint16_t *selector, uint64_t *offset, unsigned *offset_size)
 {
     uint64_t sel = 0;
     enum exec_result r;
@@ -344,8 +342,8 @@ enum exec_result x_bound(struct vcpu *cpu, const struct insn *in, struct operand
 /* XLAT: AL <- [seg:rBX + AL], rBX of the address size, DS unless overridden. */
 enum exec_result x_xlat(struct vcpu *cpu, const struct insn *in, struct operand *ops)
 {
-    uint64_t offset = (reg_get(cpu, R_RBX) + (reg_get(cpu, R_RAX) & 0xff)) &
-                      size_mask(in->addrsize);
+    uint64_t offset =
+        (reg_get(cpu, R_RBX) + (reg_get(cpu, R_RAX) & 0xff)) & size_mask(in->addrsize);
     uint8_t al;
     enum exec_result r = mmu_read(cpu, (enum segreg)in->seg, offset, &al, 1, 0);
 

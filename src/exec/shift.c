@@ -8,7 +8,7 @@
  * undefined follow the vendor profile; docs/flags.md has the table. */
 #include "exec/exec.h"
 
-#include "api/regcache.h"
+#include "core/regcache.h"
 #include "exec/flags.h"
 #include "exec/hostop.h"
 #include "optab.h"
@@ -148,8 +148,8 @@ static void shiftd_in_c(const struct vcpu *cpu, bool left, unsigned size, unsign
             o->dst = (d >> count | s << (bits - count)) & mask;
             cf = (d >> (count - 1)) & 1;
         }
-        flags = carry_and_overflow(left, o->dst, size, cf) | flags_szp(o->dst, size) |
-                shift_af(cpu);
+        flags =
+            carry_and_overflow(left, o->dst, size, cf) | flags_szp(o->dst, size) | shift_af(cpu);
     }
     o->flags = flags_merge(o->flags, FL_ARITH, flags);
 }

@@ -5,7 +5,7 @@
  * AMD APM vol. 3 where noted (PUSH of a segment register). */
 #include "exec/stack.h"
 
-#include "api/regcache.h"
+#include "core/regcache.h"
 #include "exec/descriptor.h"
 #include "exec/exec.h"
 #include "exec/flags.h"
@@ -31,16 +31,15 @@ void stack_set_pointer(struct vcpu *cpu, uint64_t sp)
 enum exec_result stack_probe(struct vcpu *cpu, unsigned count, unsigned size)
 {
     for (unsigned i = 1; i <= count; i++) {
-        enum exec_result r = mmu_probe(cpu, SEG_SS, stack_offset(cpu, -(int64_t)(i * size)),
-                                       size, MMU_WRITE);
+        enum exec_result r =
+            mmu_probe(cpu, SEG_SS, stack_offset(cpu, -(int64_t)(i * size)), size, MMU_WRITE);
         if (r != EXEC_OK)
             return r;
     }
     return EXEC_OK;
 }
 
-enum exec_result stack_push(struct vcpu *cpu, const uint64_t *values, unsigned count,
-                            unsigned size)
+enum exec_result stack_push(struct vcpu *cpu, const uint64_t *values, unsigned count, unsigned size)
 {
     uint8_t buf[8];
 
@@ -69,8 +68,8 @@ enum exec_result stack_read(struct vcpu *cpu, uint64_t offset, unsigned size, ui
 enum exec_result stack_pop(struct vcpu *cpu, uint64_t *values, unsigned count, unsigned size)
 {
     for (unsigned i = 0; i < count; i++) {
-        enum exec_result r = stack_read(cpu, stack_offset(cpu, (int64_t)(i * size)), size,
-                                        &values[i]);
+        enum exec_result r =
+            stack_read(cpu, stack_offset(cpu, (int64_t)(i * size)), size, &values[i]);
         if (r != EXEC_OK)
             return r;
     }
@@ -180,8 +179,7 @@ enum exec_result x_pushf(struct vcpu *cpu, const struct insn *in, struct operand
     if (cpu->v86 && iopl_of(rflags) < 3) {
         if (size != 2 || !(reg_get(cpu, R_CR4) & CR4_VME))
             return raise_fault(cpu, EXC_GP, true, 0);
-        value = (rflags & ~(uint64_t)(FL_IF | FL_IOPL)) | FL_IOPL |
-                ((rflags & FL_VIF) ? FL_IF : 0);
+        value = (rflags & ~(uint64_t)(FL_IF | FL_IOPL)) | FL_IOPL | ((rflags & FL_VIF) ? FL_IF : 0);
     } else {
         value = rflags & ~(uint64_t)(FL_VM | FL_RF);
     }
@@ -236,8 +234,8 @@ enum exec_result x_enter(struct vcpu *cpu, const struct insn *in, struct operand
     unsigned level = (unsigned)ops[1].imm & 31;
     uint64_t alloc = ops[0].imm & 0xffff, bp = reg_get(cpu, R_RBP);
     /* FrameTemp is rSP after the push, the register: a 16-bit stack keeps ESP[31:16] there */
-    uint64_t frame_temp = (reg_get(cpu, R_RSP) & ~size_mask(width)) |
-                          stack_offset(cpu, -(int64_t)size);
+    uint64_t frame_temp =
+        (reg_get(cpu, R_RSP) & ~size_mask(width)) | stack_offset(cpu, -(int64_t)size);
     uint64_t value = bp & size_mask(size);
     enum exec_result r = stack_push(cpu, &value, 1, size);
 

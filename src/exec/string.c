@@ -18,8 +18,7 @@
 
 #include <string.h>
 
-#include "api/emulator.h"
-#include "api/regcache.h"
+#include "core/regcache.h"
 #include "exec/flags.h"
 
 #define PAGE_SIZE 4096u
@@ -27,29 +26,29 @@
 /* A memory operand: seg:rSI (the source; its segment can be overridden) or ES:rDI. */
 struct walk {
     enum segreg seg;
-    unsigned access;        /* MMU_READ or MMU_WRITE; 0: the instruction has no such operand */
-    uint64_t offset;        /* rSI / rDI, within the address size */
+    unsigned access; /* MMU_READ or MMU_WRITE; 0: the instruction has no such operand */
+    uint64_t offset; /* rSI / rDI, within the address size */
     /* The current page's span: span_left elements, the current one at page_offset. */
-    uint64_t span_left;     /* 0: none worked out; the current element takes the general path */
+    uint64_t span_left; /* 0: none worked out; the current element takes the general path */
     uint64_t gpa_page;
-    uint8_t *host_page;     /* the page in the VMM's memory, or NULL: the memory callback */
+    uint8_t *host_page; /* the page in the VMM's memory, or NULL: the memory callback */
     unsigned page_offset;
 };
 
 struct string_op {
     enum mnemonic mnemonic;
-    unsigned size;          /* element size in bytes */
-    unsigned addrsize;      /* 2, 4 or 8: rSI, rDI and rCX are SI/DI/CX, ESI/EDI/ECX or 64-bit */
+    unsigned size;     /* element size in bytes */
+    unsigned addrsize; /* 2, 4 or 8: rSI, rDI and rCX are SI/DI/CX, ESI/EDI/ECX or 64-bit */
     uint64_t addr_mask;
-    bool down;              /* RFLAGS.DF: walk towards lower addresses */
-    unsigned step;          /* +size or -size (modulo 2^32): the page offset per element */
+    bool down;     /* RFLAGS.DF: walk towards lower addresses */
+    unsigned step; /* +size or -size (modulo 2^32): the page offset per element */
     bool rep;
-    int stop_when_zf;       /* REPE/REPNE CMPS/SCAS: the ZF (0 or 1) that ends them; -1 never */
-    uint64_t count;         /* rCX, when rep */
+    int stop_when_zf; /* REPE/REPNE CMPS/SCAS: the ZF (0 or 1) that ends them; -1 never */
+    uint64_t count;   /* rCX, when rep */
     struct walk src, dst;
-    uint16_t port;          /* INS, OUTS: DX */
-    uint64_t acc;           /* rAX: the STOS source, the LODS destination, the SCAS comparand */
-    uint64_t arith_flags;   /* CMPS, SCAS: the status flags of the last comparison */
+    uint16_t port;        /* INS, OUTS: DX */
+    uint64_t acc;         /* rAX: the STOS source, the LODS destination, the SCAS comparand */
+    uint64_t arith_flags; /* CMPS, SCAS: the status flags of the last comparison */
 };
 
 static void walk_init(struct walk *w, enum segreg seg, unsigned access, uint64_t offset)
@@ -110,7 +109,7 @@ static enum exec_result walk_span(struct vcpu *cpu, const struct string_op *op, 
     if (w->offset > op->addr_mask - (n - 1))
         return EXEC_OK; /* the element itself wraps the address size */
     if (mmu_linear(cpu, w->seg, w->offset, n, w->access, &la) != EXEC_OK)
-        return cpu_broken(cpu) ? EXEC_CALLBACK_FAILED : EXEC_OK;
+        return EXEC_OK; /* the general path raises the fault */
     in_page = (unsigned)(la & (PAGE_SIZE - 1));
     if (in_page + n > PAGE_SIZE)
         return EXEC_OK; /* straddles two pages */
@@ -129,11 +128,8 @@ static enum exec_result walk_span(struct vcpu *cpu, const struct string_op *op, 
      * allowed when its lowest and highest bytes are. */
     if (reach > 1) {
         uint64_t lowest = op->down ? w->offset - (reach - 1) * n : w->offset;
-        if (mmu_linear(cpu, w->seg, lowest, (unsigned)(reach * n), w->access, &la) != EXEC_OK) {
-            if (cpu_broken(cpu))
-                return EXEC_CALLBACK_FAILED;
+        if (mmu_linear(cpu, w->seg, lowest, (unsigned)(reach * n), w->access, &la) != EXEC_OK)
             reach = 1;
-        }
     }
     r = mmu_translate(cpu, w->seg, w->offset, n, w->access, &gpa);
     if (r != EXEC_OK)
@@ -148,8 +144,8 @@ static enum exec_result walk_span(struct vcpu *cpu, const struct string_op *op, 
 
 /* Make sure the current element can be accessed without a fault: its span, or a probe of
  * the general path. */
-static enum exec_result walk_prepare(struct vcpu *cpu, const struct string_op *op,
-                                     struct walk *w, uint64_t wanted)
+static enum exec_result walk_prepare(struct vcpu *cpu, const struct string_op *op, struct walk *w,
+                                     uint64_t wanted)
 {
     enum exec_result r;
 
@@ -248,10 +244,8 @@ static enum exec_result element(struct vcpu *cpu, struct string_op *op)
         if (r == EXEC_OK)
             r = walk_write(cpu, op, &op->dst, a);
         return r;
-    case MN_stos:
-        return walk_write(cpu, op, &op->dst, op->acc);
-    case MN_lods:
-        return walk_read(cpu, op, &op->src, &op->acc);
+    case MN_stos: return walk_write(cpu, op, &op->dst, op->acc);
+    case MN_lods: return walk_read(cpu, op, &op->src, &op->acc);
     case MN_cmps:
         r = walk_read(cpu, op, &op->src, &a);
         if (r == EXEC_OK)
@@ -273,8 +267,7 @@ static enum exec_result element(struct vcpu *cpu, struct string_op *op)
         if (r == EXEC_OK)
             r = io_port(cpu, op->port, op->size, true, &data);
         return r;
-    default:
-        return EXEC_UNSUPPORTED;
+    default: return EXEC_UNSUPPORTED;
     }
 }
 
@@ -323,15 +316,13 @@ enum exec_result x_string(struct vcpu *cpu, const struct insn *in, struct operan
         if (r != EXEC_OK)
             return r;
     }
-    if (op.rep) {
-        budget = cpu->emu->rep_budget;
-        /* with TF the CPU traps after every iteration: one per call, then the #DB */
-        if (cpu->exit->Rflags & FL_TF)
-            budget = 1;
-    }
+    if (op.rep)
+        budget = cpu->rep_budget; /* 1 under TF: the CPU traps after every iteration */
     for (;;) {
         /* the elements this call may still do (spans are sized by it) */
-        uint64_t wanted = !op.rep ? 1 : budget && budget - done < op.count ? budget - done : op.count;
+        uint64_t wanted = !op.rep                              ? 1
+                          : budget && budget - done < op.count ? budget - done
+                                                               : op.count;
         uint64_t run, k = 0;
         bool condition_ended = false;
 
@@ -365,9 +356,7 @@ enum exec_result x_string(struct vcpu *cpu, const struct insn *in, struct operan
             break;
         }
     }
-    if (r == EXEC_CALLBACK_FAILED || cpu_broken(cpu))
-        return EXEC_CALLBACK_FAILED;
-    if (r == EXEC_UNSUPPORTED)
+    if (r == EXEC_CALLBACK_FAILED || r == EXEC_UNSUPPORTED)
         return r;
     if (done) {
         uint64_t regs = commit(cpu, &op);

@@ -6,7 +6,7 @@
  * section 2.5 (CR4.UMIP) and 7.2.3 (TSS busy bit); AMD APM vol. 3 where noted. */
 #include <string.h>
 
-#include "api/regcache.h"
+#include "core/regcache.h"
 #include "exec/descriptor.h"
 #include "exec/exec.h"
 #include "optab.h"
@@ -160,9 +160,8 @@ static bool wide_descriptor_valid(struct vcpu *cpu, const struct descriptor *d)
 
 /* The checks LLDT and LTR share: CPL 0, a GDT selector naming a present descriptor of one
  * of the wanted system types. */
-static enum exec_result load_system_descriptor(struct vcpu *cpu, uint16_t selector,
-                                               unsigned type_a, unsigned type_b,
-                                               struct descriptor *d)
+static enum exec_result load_system_descriptor(struct vcpu *cpu, uint16_t selector, unsigned type_a,
+                                               unsigned type_b, struct descriptor *d)
 {
     uint32_t err = selector_error(selector);
     bool in_table;
@@ -173,8 +172,7 @@ static enum exec_result load_system_descriptor(struct vcpu *cpu, uint16_t select
     r = descriptor_read(cpu, selector, cpu->long_mode, d, &in_table);
     if (r != EXEC_OK)
         return r;
-    if (!in_table || !desc_is_system(d) ||
-        (desc_type(d) != type_a && desc_type(d) != type_b))
+    if (!in_table || !desc_is_system(d) || (desc_type(d) != type_a && desc_type(d) != type_b))
         return raise_fault(cpu, EXC_GP, true, err);
     if (cpu->long_mode && !wide_descriptor_valid(cpu, d))
         return raise_fault(cpu, EXC_GP, true, err);
@@ -242,16 +240,15 @@ enum descriptor_query { QUERY_LAR, QUERY_LSL, QUERY_VERR, QUERY_VERW };
 static bool system_type_visible(const struct vcpu *cpu, enum descriptor_query q, unsigned type)
 {
     switch (type) {
-    case DT_LDT: case DT_TSS_AVAILABLE: case DT_TSS_BUSY:
-        return true;
-    case DT_CALL_GATE:
-        return q == QUERY_LAR;
-    case DT_TSS16_AVAILABLE: case DT_TSS16_BUSY:
-        return !cpu->long_mode;
-    case DT_CALL_GATE16: case DT_TASK_GATE:
-        return q == QUERY_LAR && !cpu->long_mode;
-    default:
-        return false;
+    case DT_LDT:
+    case DT_TSS_AVAILABLE:
+    case DT_TSS_BUSY: return true;
+    case DT_CALL_GATE: return q == QUERY_LAR;
+    case DT_TSS16_AVAILABLE:
+    case DT_TSS16_BUSY: return !cpu->long_mode;
+    case DT_CALL_GATE16:
+    case DT_TASK_GATE: return q == QUERY_LAR && !cpu->long_mode;
+    default: return false;
     }
 }
 
@@ -299,8 +296,14 @@ enum exec_result x_query_descriptor(struct vcpu *cpu, const struct insn *in, str
     enum exec_result r = require_protected_mode(cpu);
 
     switch (in->mnemonic) {
-    case MN_lar: q = QUERY_LAR; src = &ops[1]; break;
-    case MN_lsl: q = QUERY_LSL; src = &ops[1]; break;
+    case MN_lar:
+        q = QUERY_LAR;
+        src = &ops[1];
+        break;
+    case MN_lsl:
+        q = QUERY_LSL;
+        src = &ops[1];
+        break;
     case MN_verr: q = QUERY_VERR; break;
     default: q = QUERY_VERW; break;
     }

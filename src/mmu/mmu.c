@@ -2,50 +2,28 @@
 
 #include <string.h>
 
-#include "api/emulator.h"
-#include "api/regcache.h"
+#include "core/callbacks.h"
+#include "core/regcache.h"
 
 #define PAGE_SIZE 4096u
 #define PAGE_MASK (~(uint64_t)(PAGE_SIZE - 1))
 
 /* #PF error-code bits */
-enum { PFEC_P = 1u << 0, PFEC_W = 1u << 1, PFEC_U = 1u << 2, PFEC_RSVD = 1u << 3, PFEC_I = 1u << 4 };
+enum {
+    PFEC_P = 1u << 0,
+    PFEC_W = 1u << 1,
+    PFEC_U = 1u << 2,
+    PFEC_RSVD = 1u << 3,
+    PFEC_I = 1u << 4
+};
 
 /* Segment attribute bits (WHV_X64_SEGMENT_REGISTER.SegmentType) */
-enum { SEGTYPE_ACCESSED = 1, SEGTYPE_WRITABLE_READABLE = 2, SEGTYPE_EXPAND_DOWN = 4, SEGTYPE_CODE = 8 };
-
-enum exec_result raise_fault(struct vcpu *cpu, uint8_t vector, bool has_error_code,
-                             uint32_t error_code)
-{
-    cpu->fault.vector = vector;
-    cpu->fault.has_error_code = has_error_code;
-    cpu->fault.error_code = error_code;
-    cpu->fault.has_cr2 = false;
-    cpu->fault.cr2 = 0;
-    cpu->fault.committed_regs = 0;
-    return EXEC_FAULT;
-}
-
-void mmu_init_mode(struct vcpu *cpu)
-{
-    const WHV_VP_EXIT_CONTEXT *exit = cpu->exit;
-
-    cpu->protected_mode = exit->ExecutionState.Cr0Pe;
-    cpu->long_mode = cpu->protected_mode && exit->ExecutionState.EferLma;
-    cpu->v86 = cpu->protected_mode && !cpu->long_mode && (exit->Rflags & FL_VM);
-    cpu->cpl = (uint8_t)exit->ExecutionState.Cpl;
-    if (!cpu->protected_mode) {
-        cpu->cpl = 0;
-        cpu->code_mode = MODE_16;
-    } else if (cpu->v86) {
-        cpu->cpl = 3;
-        cpu->code_mode = MODE_16;
-    } else if (cpu->long_mode && exit->Cs.Long) {
-        cpu->code_mode = MODE_64;
-    } else {
-        cpu->code_mode = exit->Cs.Default ? MODE_32 : MODE_16;
-    }
-}
+enum {
+    SEGTYPE_ACCESSED = 1,
+    SEGTYPE_WRITABLE_READABLE = 2,
+    SEGTYPE_EXPAND_DOWN = 4,
+    SEGTYPE_CODE = 8
+};
 
 uint64_t mmu_regs_for_segment(const struct vcpu *cpu, enum segreg seg)
 {
@@ -231,8 +209,7 @@ static enum exec_result translate_page(struct vcpu *cpu, uint64_t la, unsigned a
         break; /* the GVA translated; the GPA is typically MMIO: the memory callback serves it */
     case WHvTranslateGvaResultPageNotPresent:
     case WHvTranslateGvaResultPrivilegeViolation:
-    case WHvTranslateGvaResultInvalidPageTableFlags:
-        return page_fault(cpu, la, access, result);
+    case WHvTranslateGvaResultInvalidPageTableFlags: return page_fault(cpu, la, access, result);
     default:
         /* GpaIllegalOverlayAccess, Intercept, unknown codes and no code written: the
          * hypervisor could not give a guest-visible answer; the VMM must handle the exit
@@ -300,19 +277,15 @@ static unsigned alignment_of(unsigned size, unsigned access)
     return align;
 }
 
-static enum exec_result resolve(struct vcpu *cpu, enum segreg seg, uint64_t offset,
-                                unsigned size, unsigned access, struct phys_span *span)
+static enum exec_result resolve(struct vcpu *cpu, enum segreg seg, uint64_t offset, unsigned size,
+                                unsigned access, struct phys_span *span)
 {
     uint64_t la;
     enum exec_result r;
 
-    if (cpu_broken(cpu))
-        return EXEC_CALLBACK_FAILED;
     if (size == 0 || size > MMU_MAX_ACCESS)
         return EXEC_UNSUPPORTED;
     r = mmu_linear(cpu, seg, offset, size, access, &la);
-    if (cpu_broken(cpu)) /* a register fetch for the segment checks failed */
-        return EXEC_CALLBACK_FAILED;
     if (r != EXEC_OK)
         return r;
     /* #AC: user-mode misaligned data access with CR0.AM (the exit's Cr0Am) and RFLAGS.AC.
@@ -441,8 +414,6 @@ static enum exec_result system_access(struct vcpu *cpu, uint64_t linear, uint8_t
     uint64_t la_mask = cpu->long_mode ? ~UINT64_C(0) : 0xffffffffu;
     enum exec_result r;
 
-    if (cpu_broken(cpu))
-        return EXEC_CALLBACK_FAILED;
     if (size == 0 || size > MMU_MAX_ACCESS)
         return EXEC_UNSUPPORTED;
     r = resolve_linear(cpu, linear & la_mask, la_mask, size,
@@ -457,8 +428,6 @@ enum exec_result mmu_probe_linear(struct vcpu *cpu, uint64_t linear, unsigned ac
     struct phys_span span;
     uint64_t la_mask = cpu->code_mode == MODE_64 ? ~UINT64_C(0) : 0xffffffffu;
 
-    if (cpu_broken(cpu))
-        return EXEC_CALLBACK_FAILED;
     return resolve_linear(cpu, linear & la_mask, la_mask, 1, access, &span);
 }
 
@@ -467,8 +436,7 @@ enum exec_result mmu_read_system(struct vcpu *cpu, uint64_t linear, void *buf, u
     return system_access(cpu, linear, buf, size, false);
 }
 
-enum exec_result mmu_write_system(struct vcpu *cpu, uint64_t linear, const void *buf,
-                                  unsigned size)
+enum exec_result mmu_write_system(struct vcpu *cpu, uint64_t linear, const void *buf, unsigned size)
 {
     uint8_t tmp[MMU_MAX_ACCESS];
 
@@ -485,8 +453,9 @@ uint8_t *mmu_host_page(struct vcpu *cpu, uint64_t gpa_page, bool write)
 
 enum exec_result mmu_fetch(struct vcpu *cpu, unsigned have, unsigned want)
 {
-    uint64_t ip_mask = cpu->code_mode == MODE_64 ? ~UINT64_C(0)
-                       : cpu->code_mode == MODE_32 ? 0xffffffffu : 0xffffu;
+    uint64_t ip_mask = cpu->code_mode == MODE_64   ? ~UINT64_C(0)
+                       : cpu->code_mode == MODE_32 ? 0xffffffffu
+                                                   : 0xffffu;
     /* IP wraps between instructions, not inside one: a byte past offset 0xffff (or 4 GiB - 1)
      * of 16-bit (32-bit) code is beyond the CS limit, #GP, as the CPU has it */
     uint64_t ip = (reg_get(cpu, R_RIP) & ip_mask) + have;

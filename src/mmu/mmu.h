@@ -7,23 +7,20 @@
 #ifndef WHVEMU_MMU_H
 #define WHVEMU_MMU_H
 
-#include "exec/cpu.h"
+#include "core/vcpu.h"
 
 enum mmu_access {
     MMU_READ = 1u << 0,
     MMU_WRITE = 1u << 1,
     MMU_EXEC = 1u << 2,
-    MMU_SYSTEM = 1u << 3,   /* implicit supervisor access (descriptor tables, TSS) */
+    MMU_SYSTEM = 1u << 3,         /* implicit supervisor access (descriptor tables, TSS) */
     MMU_NO_ALIGN_CHECK = 1u << 4, /* exempt from #AC (e.g. string ops that the SDM exempts) */
-    MMU_ALIGN_16 = 1u << 5, /* #AC unless 16-byte aligned, not just 8: MOVDIR64B's source */
+    MMU_ALIGN_16 = 1u << 5,       /* #AC unless 16-byte aligned, not just 8: MOVDIR64B's source */
 };
 
-/* Largest single access the executor may ask for (an XSAVE area is bigger and is split
- * by its family file). */
+/* Largest single access the executor may ask for: 64 bytes, a ZMM register or MOVDIR64B's
+ * source. Larger operands (an XSAVE area) must be split by the family that has them. */
 #define MMU_MAX_ACCESS 64
-
-/* Derive the processor mode, CPL and the code-segment size from the exit context. */
-void mmu_init_mode(struct vcpu *cpu);
 
 /* Registers the address translation of an access through `seg` needs (to prefetch). */
 uint64_t mmu_regs_for_segment(const struct vcpu *cpu, enum segreg seg);
@@ -77,9 +74,5 @@ uint8_t *mmu_host_page(struct vcpu *cpu, uint64_t gpa_page, bool write);
 
 /* Fetch the instruction bytes cpu->bytes[have..want) from CS:RIP+have. */
 enum exec_result mmu_fetch(struct vcpu *cpu, unsigned have, unsigned want);
-
-/* Record an exception; returns EXEC_FAULT for convenient `return fault(...)`. */
-enum exec_result raise_fault(struct vcpu *cpu, uint8_t vector, bool has_error_code,
-                             uint32_t error_code);
 
 #endif

@@ -22,8 +22,8 @@ static unsigned chunk_allocations, allocations_under_lock;
 static void *checked_calloc(size_t count, size_t size)
 {
     chunk_allocations++;
-    if (try_lock(&table_lock))
-        unlock(&table_lock);
+    if (spin_try_lock(&table_lock))
+        spin_unlock(&table_lock);
     else
         allocations_under_lock++;
     return calloc(count, size);

@@ -29,7 +29,7 @@
 #include <time.h>
 
 #include "WinHvEmulation.h"
-#include "exec/cpu.h"
+#include "core/vcpu.h"
 #include "fault_order.h"
 #include "fixture.h"
 #include "isa.h"

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "exec/cpu.h"
+#include "core/vcpu.h"
 #include "exec/flags.h"
 #include "exec/hostop.h"
 

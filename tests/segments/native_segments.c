@@ -16,7 +16,7 @@
 
 #include "check.h"
 #include "hex_bytes.h"
-#include "exec/cpu.h"
+#include "core/vcpu.h"
 #include "fault_order.h"
 #include "fixture.h"
 #include "guest.h"

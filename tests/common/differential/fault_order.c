@@ -15,7 +15,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "exec/cpu.h"
+#include "core/vcpu.h"
 #include "exec/operand.h"
 #include "native.h"
 #include "synth.h"

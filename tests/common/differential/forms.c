@@ -60,11 +60,10 @@ bool row_has_operand(const struct optab *row, enum operand_kind kind)
 
 bool row_has_modrm_memory(const struct optab *row)
 {
-    static const enum operand_kind memory_kinds[] = { OK_E, OK_M, OK_W, OK_Q, OK_KE, OK_BNDE };
     if (row->flags & F_REGONLY)
         return false;
-    for (size_t i = 0; i < sizeof memory_kinds / sizeof memory_kinds[0]; i++)
-        if (row_has_operand(row, memory_kinds[i]))
+    for (unsigned i = 0; i < 4 && row->opnd[i]; i++)
+        if (kind_can_be_memory(OPND_KIND(row->opnd[i])))
             return true;
     return false;
 }

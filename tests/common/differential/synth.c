@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "exec/cpu.h"
+#include "core/vcpu.h"
 #include "fault_order.h"
 #include "hostcpu.h"
 #include "segments.h"

@@ -1,8 +1,8 @@
-#include "api/regcache.h"
+#include "core/regcache.h"
 
 #include <string.h>
 
-#include "api/emulator.h"
+#include "core/callbacks.h"
 
 WHV_REGISTER_NAME reg_whv_name(enum reg_id id)
 {
@@ -47,8 +47,6 @@ bool regs_fetch(struct vcpu *cpu, uint64_t mask)
     uint8_t ids[R_COUNT];
     uint32_t n = 0;
 
-    if (cpu_broken(cpu))
-        return false;
     mask &= ~cpu->reg_valid;
     for (unsigned id = 0; id < R_COUNT; id++) {
         if (mask & REG_BIT(id)) {

@@ -1,10 +1,11 @@
 /* The register cache of one emulation call: registers are fetched in batches only when
  * needed and written back once, only those that changed. After the first callback failure
- * the cache is "broken": reads return 0 and the call ends without writing anything back. */
+ * (core/callbacks.h) no register is fetched: reads of registers not yet cached return 0,
+ * and the call ends without writing anything back. */
 #ifndef WHVEMU_REGCACHE_H
 #define WHVEMU_REGCACHE_H
 
-#include "exec/cpu.h"
+#include "core/vcpu.h"
 
 /* Seed the cache with what the exit context already tells (RIP, RFLAGS, CS). */
 void regs_init(struct vcpu *cpu, const WHV_VP_EXIT_CONTEXT *exit);
@@ -14,12 +15,6 @@ void regs_preset(struct vcpu *cpu, enum reg_id id, const WHV_REGISTER_VALUE *val
 
 /* Fetch every register of mask not yet cached, in one callback. False on failure. */
 bool regs_fetch(struct vcpu *cpu, uint64_t mask);
-
-/* True once a callback has failed in this call (cpu->status says which). */
-static inline bool cpu_broken(const struct vcpu *cpu)
-{
-    return (cpu->status.AsUINT32 & ~UINT32_C(1)) != 0;
-}
 
 /* Read a register (fetched on demand); 0 after a failure. */
 const WHV_REGISTER_VALUE *reg_value(struct vcpu *cpu, enum reg_id id);

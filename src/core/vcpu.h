@@ -1,0 +1,166 @@
+/* The guest CPU as one emulation call sees it: the callbacks and options in effect, the
+ * exit context, the register cache, the decoded instruction and the outcome. Everything
+ * above core/ works on this; the executor's family files reach the guest through the
+ * operand interface (exec/operand.h) and the MMU, never through the WHv callbacks. */
+#ifndef WHVEMU_VCPU_H
+#define WHVEMU_VCPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "WinHvEmulation.h"
+#include "decoder.h"
+#include "whvemu.h"
+
+/* Registers the emulator caches, densely numbered. 0..32 coincide with the x64
+ * WHV_REGISTER_NAME values of the same registers; regcache.c maps the rest. */
+// clang-format off
+enum reg_id {
+    R_RAX = 0, R_RCX, R_RDX, R_RBX, R_RSP, R_RBP, R_RSI, R_RDI,
+    R_R8, R_R9, R_R10, R_R11, R_R12, R_R13, R_R14, R_R15,
+    R_RIP, R_RFLAGS,
+    R_ES, R_CS, R_SS, R_DS, R_FS, R_GS, /* in enum segreg order */
+    R_LDTR, R_TR, R_IDTR, R_GDTR,
+    R_CR0, R_CR2, R_CR3, R_CR4, R_CR8,
+    R_EFER,
+    R_DR6,
+    R_PENDING_INTERRUPTION,
+    R_INTERRUPT_STATE,     /* the MOV SS / STI interrupt shadow */
+    R_COUNT
+};
+// clang-format on
+#define REG_BIT(r) (UINT64_C(1) << (r))
+#define REG_SEG(s) ((enum reg_id)(R_ES + (s)))
+
+/* RFLAGS bits. */
+enum {
+    FL_CF = 1u << 0,
+    FL_PF = 1u << 2,
+    FL_AF = 1u << 4,
+    FL_ZF = 1u << 6,
+    FL_SF = 1u << 7,
+    FL_TF = 1u << 8,
+    FL_IF = 1u << 9,
+    FL_DF = 1u << 10,
+    FL_OF = 1u << 11,
+    FL_IOPL = 3u << 12,
+    FL_NT = 1u << 14,
+    FL_RF = 1u << 16,
+    FL_VM = 1u << 17,
+    FL_AC = 1u << 18,
+    FL_VIF = 1u << 19,
+    FL_VIP = 1u << 20,
+    FL_ID = 1u << 21,
+    FL_ARITH = FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_OF,
+};
+
+/* Control-register and EFER bits the emulator looks at. */
+enum {
+    CR0_PE = 1u << 0,
+    CR0_WP = 1u << 16,
+    CR0_AM = 1u << 18,
+    CR0_PG = 1u << 31,
+    CR4_VME = 1u << 0,
+    CR4_UMIP = 1u << 11,
+    CR4_PAE = 1u << 5,
+    CR4_LA57 = 1u << 12,
+    CR4_SMEP = 1u << 20,
+    CR4_SMAP = 1u << 21,
+    EFER_LME = 1u << 8,
+    EFER_LMA = 1u << 10,
+    EFER_NXE = 1u << 11,
+    DR6_BS = 1u << 14,
+};
+
+/* Architectural exception vectors. */
+enum {
+    EXC_DE = 0,
+    EXC_DB = 1,
+    EXC_BP = 3,
+    EXC_OF = 4,
+    EXC_BR = 5,
+    EXC_UD = 6,
+    EXC_NM = 7,
+    EXC_DF = 8,
+    EXC_TS = 10,
+    EXC_NP = 11,
+    EXC_SS = 12,
+    EXC_GP = 13,
+    EXC_PF = 14,
+    EXC_MF = 16,
+    EXC_AC = 17,
+    EXC_XM = 19,
+};
+
+/* How an emulation step ended. Everything but EXEC_OK leaves the guest's registers as
+ * they were, except that EXEC_FAULT injects the recorded exception. */
+enum exec_result {
+    EXEC_OK = 0,
+    EXEC_FAULT,           /* cpu->fault holds the exception to inject */
+    EXEC_UNSUPPORTED,     /* a valid instruction we do not emulate: InternalEmulationFailure */
+    EXEC_CALLBACK_FAILED, /* cpu->status has the callback's failure bit */
+    EXEC_REP_PAUSED,      /* a REP stopped by the iteration budget: success, its effects so
+                        * far committed, RIP left at the instruction to resume it */
+};
+
+struct fault {
+    uint8_t vector;
+    bool has_error_code;
+    uint32_t error_code;
+    bool has_cr2;
+    uint64_t cr2;
+    uint64_t committed_regs; /* REG_BIT mask kept with the fault: completed REP iterations */
+};
+
+/* A tiny per-call cache of guest page translations. */
+#define TLB_ENTRIES 4
+struct tlb_entry {
+    uint64_t gva_page;
+    uint64_t gpa_page;
+    uint8_t access; /* MMU_READ/MMU_WRITE/MMU_EXEC bits validated for this page */
+    bool valid;
+};
+
+struct vcpu {
+    /* the call: the VMM's callbacks, copied when it begins (a callback may destroy the
+     * handle), called only through core/callbacks.h */
+    WHV_EMULATOR_CALLBACKS callbacks;
+    WHVEMU_RAM_CALLBACK ram_page; /* NULL: none */
+    void *context;                /* the VMM's opaque pointer, passed back */
+    const WHV_VP_EXIT_CONTEXT *exit;
+    WHV_EMULATOR_STATUS status;
+
+    /* the options in effect, resolved when the call begins (core/call.c) */
+    uint64_t rep_budget; /* elements a REP may do in this call; 0: all */
+    bool single_step;    /* RFLAGS.TF at the exit: #DB after the instruction */
+    uint8_t vendor;      /* WHVEMU_VENDOR_INTEL or _AMD: whose C profile and
+                                          * vendor-specific behaviour (HOST: the host's) */
+    bool host_ops;       /* run integer operations on the host (hostop.h) */
+
+    /* derived processor mode */
+    enum cpu_mode code_mode; /* default operand/address size of CS */
+    bool protected_mode, long_mode, v86;
+    uint8_t cpl;
+
+    /* register cache */
+    uint64_t reg_valid, reg_dirty; /* REG_BIT(reg_id) bitmaps */
+    WHV_REGISTER_VALUE regs[R_COUNT];
+
+    /* translations already made in this call; the exit's own page seeds it */
+    struct tlb_entry tlb[TLB_ENTRIES];
+    unsigned tlb_next;
+
+    /* the instruction */
+    uint8_t bytes[16];
+    uint8_t byte_count;
+    struct insn insn;
+
+    struct fault fault;
+    bool debug_trap_inhibited; /* MOV SS / POP SS: no single-step trap after it */
+};
+
+/* Record an exception in cpu->fault; returns EXEC_FAULT, for `return raise_fault(...)`. */
+enum exec_result raise_fault(struct vcpu *cpu, uint8_t vector, bool has_error_code,
+                             uint32_t error_code);
+
+#endif
