@@ -11,7 +11,7 @@
  * Every engine first runs each case once, and all that ran must leave the same registers,
  * device and port output; an engine that fails or differs fails the run (exit status 1),
  * except on a case marked pending. Timing never fails a run. */
-#define _POSIX_C_SOURCE 200809L   /* pthread_attr_setstack */
+#define _POSIX_C_SOURCE 200809L /* pthread_attr_setstack */
 
 #include <pthread.h>
 #include <stdint.h>
@@ -43,9 +43,9 @@ struct row {
     unsigned count;
     const struct engine_ops *ops[MAX_ENGINES];
     void *state[MAX_ENGINES];
-    bool ran[MAX_ENGINES];          /* set up, and the first step succeeded */
-    const char *why[MAX_ENGINES];   /* when it did not */
-    int differs;                    /* the first engine whose outcome differs, or -1 */
+    bool ran[MAX_ENGINES];        /* set up, and the first step succeeded */
+    const char *why[MAX_ENGINES]; /* when it did not */
+    int differs;                  /* the first engine whose outcome differs, or -1 */
     struct timing timing[MAX_ENGINES];
 };
 
@@ -131,7 +131,7 @@ static void measure_rows(struct row rows[], size_t row_count)
     unsigned n = 0;
     for (size_t i = 0; i < row_count; i++)
         for (unsigned e = 0; e < rows[i].count && !row_failed(&rows[i]); e++)
-            if (rows[i].ran[e] && n < TIMING_MAX_ENGINES) {   /* beyond: "not timed" */
+            if (rows[i].ran[e] && n < TIMING_MAX_ENGINES) { /* beyond: "not timed" */
                 steps[n] = rows[i].ops[e]->step;
                 engines[n] = rows[i].state[e];
                 out[n++] = &rows[i].timing[e];
@@ -145,7 +145,10 @@ static void measure_rows(struct row rows[], size_t row_count)
 
 enum { WHVEMU, FLOOR, UNICORN, UNICORN_END, CASE_ENGINES };
 static const struct engine_ops *const case_engines[CASE_ENGINES] = {
-    &whvemu_ops, &floor_ops, &unicorn_ops, &unicorn_end_ops,
+    &whvemu_ops,
+    &floor_ops,
+    &unicorn_ops,
+    &unicorn_end_ops,
 };
 
 /* "min / median" or why the engine did not run. */
@@ -182,8 +185,8 @@ static void print_timing_row(const struct row *r)
         format_timing(cells[e], sizeof cells[e], r, e, &t[e]);
     format_ratio(ratios[0], sizeof ratios[0], t[WHVEMU].median_ns, t[FLOOR].median_ns);
     format_ratio(ratios[1], sizeof ratios[1], t[UNICORN].median_ns, t[WHVEMU].median_ns);
-    printf("%-28s %17s %17s %17s %9s %9s\n", r->c->name, cells[0], cells[1], cells[2],
-           ratios[0], ratios[1]);
+    printf("%-28s %17s %17s %17s %9s %9s\n", r->c->name, cells[0], cells[1], cells[2], ratios[0],
+           ratios[1]);
 }
 
 static void print_end_address_row(const struct row *r)
@@ -202,13 +205,12 @@ static void print_problems(const struct row *r)
         if (r->timing[e].failed)
             printf("  %s: %s failed while timed\n", r->c->name, r->ops[e]->name);
     if (r->differs >= 0)
-        printf("  %s: %s leaves a different result than %s\n", r->c->name,
-               r->ops[r->differs]->name, r->ran[WHVEMU] ? "whvemu" : "the floor");
+        printf("  %s: %s leaves a different result than %s\n", r->c->name, r->ops[r->differs]->name,
+               r->ran[WHVEMU] ? "whvemu" : "the floor");
     for (unsigned e = 0; e < r->count; e++)
         if (!r->ran[e])
-            printf("  %s: %s did not run it (%s)%s%s\n", r->c->name, r->ops[e]->name,
-                   r->why[e], r->c->pending ? ", pending: " : "",
-                   r->c->pending ? r->c->pending : "");
+            printf("  %s: %s did not run it (%s)%s%s\n", r->c->name, r->ops[e]->name, r->why[e],
+                   r->c->pending ? ", pending: " : "", r->c->pending ? r->c->pending : "");
 }
 
 /* ---- registers per call ---------------------------------------------------------------- */
@@ -217,8 +219,8 @@ static void print_registers_row(const struct row *r)
 {
     char text[2][3][160];
     for (unsigned e = WHVEMU; e <= FLOOR; e++) {
-        const struct callback_record *record = r->ran[e] ? r->ops[e]->record_step(r->state[e])
-                                                         : NULL;
+        const struct callback_record *record =
+            r->ran[e] ? r->ops[e]->record_step(r->state[e]) : NULL;
         for (unsigned column = 0; column < 3 && !record; column++)
             snprintf(text[e][column], sizeof text[e][column], "n/a");
         if (!record)
@@ -227,8 +229,8 @@ static void print_registers_row(const struct row *r)
         reg_log_text(&record->set, text[e][1], sizeof text[e][1]);
         callback_counts_text(record, text[e][2], sizeof text[e][2]);
     }
-    printf("| %s | %s | %s | %s | %s | %s | %s |\n", r->c->name, text[0][0], text[0][1],
-           text[0][2], text[1][0], text[1][1], text[1][2]);
+    printf("| %s | %s | %s | %s | %s | %s | %s |\n", r->c->name, text[0][0], text[0][1], text[0][2],
+           text[1][0], text[1][1], text[1][2]);
 }
 
 /* ---- the two modes ------------------------------------------------------------------- */
@@ -259,8 +261,8 @@ static void print_tables(const struct row rows[])
     for (size_t i = 0; i < bench_case_count; i++)
         print_timing_row(&rows[i]);
     printf("\nUnicorn with `until` at the end of the instruction (it translates the "
-           "instruction again on every call)\n%-28s %17s %9s\n", "case", "ns: min / median",
-           "/ unicorn");
+           "instruction again on every call)\n%-28s %17s %9s\n",
+           "case", "ns: min / median", "/ unicorn");
     for (size_t i = 0; i < bench_case_count; i++)
         print_end_address_row(&rows[i]);
 }
@@ -309,8 +311,7 @@ static int run_cases(long callgrind_steps)
     struct row *rows = calloc(bench_case_count, sizeof *rows);
     if (!rows)
         return 1;
-    int failures = open_rows(rows, bench_cases, bench_case_count, case_engines, CASE_ENGINES,
-                             true);
+    int failures = open_rows(rows, bench_cases, bench_case_count, case_engines, CASE_ENGINES, true);
     if (!callgrind_steps) {
         measure_rows(rows, bench_case_count);
         failures += failed_while_timed(rows, bench_case_count);
@@ -340,9 +341,8 @@ static void print_flag_row(const struct row *r)
     if (row_failed(r))
         printf("%-28s n/a (failed or results differ)\n", r->c->name);
     else
-        printf("%-28s %10.1f %10.1f %10.1f %+14.1f\n", r->c->name, t[0].median_ns,
-               t[1].median_ns, t[2].median_ns,
-               t[0].median_ns - (t[1].median_ns + t[2].median_ns) / 2);
+        printf("%-28s %10.1f %10.1f %10.1f %+14.1f\n", r->c->name, t[0].median_ns, t[1].median_ns,
+               t[2].median_ns, t[0].median_ns - (t[1].median_ns + t[2].median_ns) / 2);
 }
 
 /* The cost of host-computed flags: each case with each vendor option, batches interleaved;
@@ -357,8 +357,8 @@ static int bench_flags(void)
     failures += failed_while_timed(rows, flag_case_count);
     printf("\nhost-computed flags: median ns per instruction with WHVEMU_OPTION_VENDOR host "
            "(the default:\nthe operation runs on this CPU), intel and amd (portable C), batches "
-           "interleaved\n\n%-28s %10s %10s %10s %14s\n", "instruction", "host ns", "intel ns",
-           "amd ns", "host - C ns");
+           "interleaved\n\n%-28s %10s %10s %10s %14s\n",
+           "instruction", "host ns", "intel ns", "amd ns", "host - C ns");
     for (size_t i = 0; i < flag_case_count; i++)
         print_flag_row(&rows[i]);
     close_rows(rows, flag_case_count);

@@ -3,10 +3,12 @@
 
 #include <string.h>
 
-#define DEVICE_REGISTER (MMIO_BASE + 0x10)   /* [rbx] of the single-access cases */
+#define DEVICE_REGISTER (MMIO_BASE + 0x10) /* [rbx] of the single-access cases */
 #define READ WHvMemoryAccessRead
 #define WRITE WHvMemoryAccessWrite
 
+/* one case per row, as written */
+// clang-format off
 const struct bench_case bench_cases[] = {
     { .name = "mov eax, [rbx]", .bytes = { 0x8b, 0x03 }, .length = 2,
       .floor_mmio = floor_mov_r32_m32, .access = READ, .gva = DEVICE_REGISTER,
@@ -51,17 +53,32 @@ const struct bench_case bench_cases[] = {
       .floor_mmio = floor_vmovdqu_m256_ymm, .access = WRITE, .gva = DEVICE_REGISTER,
       .rbx = DEVICE_REGISTER, .pending = "issue 10" },
 };
+// clang-format on
 const size_t bench_case_count = sizeof bench_cases / sizeof bench_cases[0];
 
 /* Instructions whose flags the default vendor option takes from the host CPU (a stub runs
  * the operation: src/exec/hostop.c) and the C profiles compute in portable C. */
 const struct bench_case flag_cases[] = {
-    { .name = "add [rbx], eax", .bytes = { 0x01, 0x03 }, .length = 2, .access = WRITE,
-      .gva = DEVICE_REGISTER, .rax = 0x12345678, .rbx = DEVICE_REGISTER },
-    { .name = "bsf eax, [rbx]", .bytes = { 0x0f, 0xbc, 0x03 }, .length = 3, .access = READ,
-      .gva = DEVICE_REGISTER, .rbx = DEVICE_REGISTER },
-    { .name = "shl dword [rbx], cl", .bytes = { 0xd3, 0x23 }, .length = 2, .access = WRITE,
-      .gva = DEVICE_REGISTER, .rcx = 5, .rbx = DEVICE_REGISTER },
+    { .name = "add [rbx], eax",
+      .bytes = { 0x01, 0x03 },
+      .length = 2,
+      .access = WRITE,
+      .gva = DEVICE_REGISTER,
+      .rax = 0x12345678,
+      .rbx = DEVICE_REGISTER },
+    { .name = "bsf eax, [rbx]",
+      .bytes = { 0x0f, 0xbc, 0x03 },
+      .length = 3,
+      .access = READ,
+      .gva = DEVICE_REGISTER,
+      .rbx = DEVICE_REGISTER },
+    { .name = "shl dword [rbx], cl",
+      .bytes = { 0xd3, 0x23 },
+      .length = 2,
+      .access = WRITE,
+      .gva = DEVICE_REGISTER,
+      .rcx = 5,
+      .rbx = DEVICE_REGISTER },
 };
 const size_t flag_case_count = sizeof flag_cases / sizeof flag_cases[0];
 
@@ -110,7 +127,7 @@ void case_prepare(const struct bench_case *c, struct guest *g, struct bench_exit
     exit->mmio.AccessInfo.AccessType = c->access;
     exit->mmio.AccessInfo.GvaValid = 1;
     exit->mmio.Gva = c->gva;
-    exit->mmio.Gpa = c->gva;   /* identity-mapped */
+    exit->mmio.Gpa = c->gva; /* identity-mapped */
     io_exit(c, g, &exit->io);
 }
 

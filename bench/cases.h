@@ -22,9 +22,9 @@ struct bench_case {
     WHV_MEMORY_ACCESS_TYPE access;
     uint64_t gva;
     bool io_write, io_string;
-    uint64_t rax, rbx, rcx, rsi, rdi;   /* at the exit; RDX holds BENCH_PORT */
-    bool rep;                           /* a REP string instruction */
-    bool ram_callback;                  /* whvemu and the floor get the RAM callback */
+    uint64_t rax, rbx, rcx, rsi, rdi; /* at the exit; RDX holds BENCH_PORT */
+    bool rep;                         /* a REP string instruction */
+    bool ram_callback;                /* whvemu and the floor get the RAM callback */
     /* Set while whvemu does not emulate the case yet: the issue that adds it. The row is
      * measured for the engines that can run it and never fails the bench. */
     const char *pending;

@@ -18,7 +18,7 @@
 #include "engines.h"
 
 #define HLT 0xf4
-#define NEVER_REACHED 0   /* `until` of the fastest mode: invalidating it touches no code */
+#define NEVER_REACHED 0 /* `until` of the fastest mode: invalidating it touches no code */
 
 struct unicorn_engine {
     const struct bench_case *c;
@@ -33,7 +33,7 @@ struct unicorn_engine {
  * run, as a VMM must; RBX, RDX and XMM0 are only read and stay in the engine. */
 static int changed_regs[] = { UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_RSI, UC_X86_REG_RDI,
                               UC_X86_REG_RIP };
-#define CHANGED_IN 4   /* RIP is set by uc_emu_start */
+#define CHANGED_IN 4 /* RIP is set by uc_emu_start */
 #define CHANGED_OUT 5
 
 static uint64_t device_read(uc_engine *uc, uint64_t offset, unsigned size, void *user)
@@ -66,10 +66,10 @@ static uint32_t port_in(uc_engine *uc, uint32_t port, int size, void *user)
 static bool add_port_hooks(struct unicorn_engine *e)
 {
     uc_hook out_hook, in_hook;
-    return uc_hook_add(e->uc, &out_hook, UC_HOOK_INSN, (void *)port_out, e, 1, 0,
-                       UC_X86_INS_OUT) == UC_ERR_OK &&
-           uc_hook_add(e->uc, &in_hook, UC_HOOK_INSN, (void *)port_in, e, 1, 0,
-                       UC_X86_INS_IN) == UC_ERR_OK;
+    return uc_hook_add(e->uc, &out_hook, UC_HOOK_INSN, (void *)port_out, e, 1, 0, UC_X86_INS_OUT) ==
+               UC_ERR_OK &&
+           uc_hook_add(e->uc, &in_hook, UC_HOOK_INSN, (void *)port_in, e, 1, 0, UC_X86_INS_IN) ==
+               UC_ERR_OK;
 }
 
 /* The registers the case reads, written once. */
@@ -94,8 +94,7 @@ static bool unicorn_setup(void *engine, const struct bench_case *c, int mode)
     memcpy(e->ram + CODE_ADDRESS, c->bytes, c->length);
     e->ram[CODE_ADDRESS + c->length] = HLT;
     return uc_mem_map_ptr(e->uc, 0, RAM_SIZE, UC_PROT_ALL, e->ram) == UC_ERR_OK &&
-           uc_mmio_map(e->uc, MMIO_BASE, MMIO_SIZE, device_read, e, device_write, e) ==
-               UC_ERR_OK &&
+           uc_mmio_map(e->uc, MMIO_BASE, MMIO_SIZE, device_read, e, device_write, e) == UC_ERR_OK &&
            add_port_hooks(e) && write_inputs(e);
 }
 
@@ -160,16 +159,22 @@ const char *unicorn_version_text(void)
     static char text[48];
     unsigned major, minor;
     uc_version(&major, &minor);
-    snprintf(text, sizeof text, "Unicorn %u.%u (headers %d.%d.%d)", major, minor,
-             UC_API_MAJOR, UC_API_MINOR, UC_API_PATCH);
+    snprintf(text, sizeof text, "Unicorn %u.%u (headers %d.%d.%d)", major, minor, UC_API_MAJOR,
+             UC_API_MINOR, UC_API_PATCH);
     return text;
 }
 
 const struct engine_ops unicorn_ops = {
-    "unicorn", sizeof(struct unicorn_engine), UNICORN_FASTEST, unicorn_setup, unicorn_step,
-    unicorn_outcome, unicorn_why, NULL, unicorn_teardown,
+    "unicorn",        sizeof(struct unicorn_engine),
+    UNICORN_FASTEST,  unicorn_setup,
+    unicorn_step,     unicorn_outcome,
+    unicorn_why,      NULL,
+    unicorn_teardown,
 };
 const struct engine_ops unicorn_end_ops = {
-    "unicorn end-address", sizeof(struct unicorn_engine), UNICORN_END_ADDRESS, unicorn_setup,
-    unicorn_step, unicorn_outcome, unicorn_why, NULL, unicorn_teardown,
+    "unicorn end-address", sizeof(struct unicorn_engine),
+    UNICORN_END_ADDRESS,   unicorn_setup,
+    unicorn_step,          unicorn_outcome,
+    unicorn_why,           NULL,
+    unicorn_teardown,
 };

@@ -10,8 +10,8 @@ struct whv_engine {
     const struct bench_case *c;
     struct guest guest;
     struct bench_exit exit;
-    WHV_EMULATOR_HANDLE emulator;   /* whvemu */
-    struct floor_emulator floor;    /* the floor */
+    WHV_EMULATOR_HANDLE emulator; /* whvemu */
+    struct floor_emulator floor;  /* the floor */
     WHV_REGISTER_VALUE *rax, *rcx, *rsi, *rdi;
     WHV_EMULATOR_STATUS status;
     HRESULT hr;
@@ -61,11 +61,10 @@ static bool whvemu_step(void *engine)
 {
     struct whv_engine *e = engine;
     reset_registers(e);
-    e->hr = e->c->floor_io
-                ? WHvEmulatorTryIoEmulation(e->emulator, &e->guest, &e->exit.vp, &e->exit.io,
-                                            &e->status)
-                : WHvEmulatorTryMmioEmulation(e->emulator, &e->guest, &e->exit.vp,
-                                              &e->exit.mmio, &e->status);
+    e->hr = e->c->floor_io ? WHvEmulatorTryIoEmulation(e->emulator, &e->guest, &e->exit.vp,
+                                                       &e->exit.io, &e->status)
+                           : WHvEmulatorTryMmioEmulation(e->emulator, &e->guest, &e->exit.vp,
+                                                         &e->exit.mmio, &e->status);
     return e->hr == S_OK && e->status.EmulationSuccessful;
 }
 
@@ -83,10 +82,9 @@ static bool floor_step(void *engine)
 {
     struct whv_engine *e = engine;
     reset_registers(e);
-    e->hr = e->c->floor_io ? e->c->floor_io(&e->floor, &e->guest, &e->exit.vp, &e->exit.io,
-                                            &e->status)
-                           : e->c->floor_mmio(&e->floor, &e->guest, &e->exit.vp,
-                                              &e->exit.mmio, &e->status);
+    e->hr = e->c->floor_io
+                ? e->c->floor_io(&e->floor, &e->guest, &e->exit.vp, &e->exit.io, &e->status)
+                : e->c->floor_mmio(&e->floor, &e->guest, &e->exit.vp, &e->exit.mmio, &e->status);
     return e->hr == S_OK && e->status.EmulationSuccessful;
 }
 
@@ -143,18 +141,35 @@ static void whv_teardown(void *engine)
 }
 
 const struct engine_ops whvemu_ops = {
-    "whvemu", sizeof(struct whv_engine), WHVEMU_VENDOR_HOST, whvemu_setup, whvemu_step,
-    whv_outcome, whv_why, whvemu_record_step, whv_teardown,
+    "whvemu", sizeof(struct whv_engine), WHVEMU_VENDOR_HOST, whvemu_setup, whvemu_step, whv_outcome,
+    whv_why,  whvemu_record_step,        whv_teardown,
 };
 const struct engine_ops whvemu_intel_ops = {
-    "whvemu intel", sizeof(struct whv_engine), WHVEMU_VENDOR_INTEL, whvemu_setup, whvemu_step,
-    whv_outcome, whv_why, whvemu_record_step, whv_teardown,
+    "whvemu intel",
+    sizeof(struct whv_engine),
+    WHVEMU_VENDOR_INTEL,
+    whvemu_setup,
+    whvemu_step,
+    whv_outcome,
+    whv_why,
+    whvemu_record_step,
+    whv_teardown,
 };
 const struct engine_ops whvemu_amd_ops = {
-    "whvemu amd", sizeof(struct whv_engine), WHVEMU_VENDOR_AMD, whvemu_setup, whvemu_step,
-    whv_outcome, whv_why, whvemu_record_step, whv_teardown,
+    "whvemu amd",      sizeof(struct whv_engine),
+    WHVEMU_VENDOR_AMD, whvemu_setup,
+    whvemu_step,       whv_outcome,
+    whv_why,           whvemu_record_step,
+    whv_teardown,
 };
 const struct engine_ops floor_ops = {
-    "floor", sizeof(struct whv_engine), 0, floor_setup, floor_step, whv_outcome, whv_why,
-    floor_record_step, whv_teardown,
+    "floor",
+    sizeof(struct whv_engine),
+    0,
+    floor_setup,
+    floor_step,
+    whv_outcome,
+    whv_why,
+    floor_record_step,
+    whv_teardown,
 };

@@ -11,8 +11,8 @@
 
 struct engine_ops {
     const char *name;
-    size_t size;        /* bytes of the engine's state, which setup() fills */
-    int variant;        /* whvemu: WHVEMU_OPTION_VENDOR; Unicorn: its mode */
+    size_t size; /* bytes of the engine's state, which setup() fills */
+    int variant; /* whvemu: WHVEMU_OPTION_VENDOR; Unicorn: its mode */
     /* false when the engine cannot be built for the case; why() says why */
     bool (*setup)(void *engine, const struct bench_case *c, int variant);
     /* one exit: the registers the instruction changes are put back, then it is emulated;
@@ -30,7 +30,7 @@ enum unicorn_mode {
     UNICORN_END_ADDRESS /* uc_emu_start(until = end of the instruction): re-translates */
 };
 
-extern const struct engine_ops whvemu_ops;      /* the default vendor option (host) */
+extern const struct engine_ops whvemu_ops; /* the default vendor option (host) */
 extern const struct engine_ops whvemu_intel_ops, whvemu_amd_ops;
 extern const struct engine_ops floor_ops;
 extern const struct engine_ops unicorn_ops;     /* UNICORN_FASTEST */

@@ -72,8 +72,8 @@ static HRESULT stop(WHV_EMULATOR_STATUS *status)
 static bool get_regs(const struct floor_emulator *f, void *context, const WHV_REGISTER_NAME *names,
                      UINT32 count, WHV_REGISTER_VALUE *values, WHV_EMULATOR_STATUS *status)
 {
-    if (SUCCEEDED(f->callbacks->WHvEmulatorGetVirtualProcessorRegisters(context, names, count,
-                                                                         values)))
+    if (SUCCEEDED(
+            f->callbacks->WHvEmulatorGetVirtualProcessorRegisters(context, names, count, values)))
         return true;
     status->GetVirtualProcessorRegistersCallbackFailed = 1;
     return false;
@@ -83,8 +83,8 @@ static bool get_regs(const struct floor_emulator *f, void *context, const WHV_RE
 static HRESULT finish(const struct floor_emulator *f, void *context, const WHV_REGISTER_NAME *names,
                       UINT32 count, const WHV_REGISTER_VALUE *values, WHV_EMULATOR_STATUS *status)
 {
-    if (FAILED(f->callbacks->WHvEmulatorSetVirtualProcessorRegisters(context, names, count,
-                                                                      values)))
+    if (FAILED(
+            f->callbacks->WHvEmulatorSetVirtualProcessorRegisters(context, names, count, values)))
         status->SetVirtualProcessorRegistersCallbackFailed = 1;
     else
         status->EmulationSuccessful = 1;
@@ -97,26 +97,29 @@ static HRESULT finish(const struct floor_emulator *f, void *context, const WHV_R
 static bool memory(const struct floor_emulator *f, void *context, uint64_t gpa, unsigned size,
                    UINT8 direction, uint64_t *value, WHV_EMULATOR_STATUS *status)
 {
-    WHV_EMULATOR_MEMORY_ACCESS_INFO access = { .GpaAddress = gpa, .Direction = direction,
+    WHV_EMULATOR_MEMORY_ACCESS_INFO access = { .GpaAddress = gpa,
+                                               .Direction = direction,
                                                .AccessSize = (UINT8)size };
     if (direction)
-        memcpy(access.Data, value, sizeof access.Data);   /* beyond size: not written */
+        memcpy(access.Data, value, sizeof access.Data); /* beyond size: not written */
     if (FAILED(f->callbacks->WHvEmulatorMemoryCallback(context, &access))) {
         status->MemoryCallbackFailed = 1;
         return false;
     }
     if (!direction) {
-        memcpy(value, access.Data, sizeof access.Data);   /* zeroed beyond size above */
+        memcpy(value, access.Data, sizeof access.Data); /* zeroed beyond size above */
         *value &= ~(uint64_t)0 >> (64 - 8 * size);
     }
     return true;
 }
 
-static bool port(const struct floor_emulator *f, void *context, const WHV_X64_IO_PORT_ACCESS_CONTEXT *io,
-                 UINT8 direction, uint32_t *value, WHV_EMULATOR_STATUS *status)
+static bool port(const struct floor_emulator *f, void *context,
+                 const WHV_X64_IO_PORT_ACCESS_CONTEXT *io, UINT8 direction, uint32_t *value,
+                 WHV_EMULATOR_STATUS *status)
 {
-    WHV_EMULATOR_IO_ACCESS_INFO access = { .Direction = direction, .Port = io->PortNumber,
-                                           .AccessSize = 1, .Data = *value };
+    WHV_EMULATOR_IO_ACCESS_INFO access = {
+        .Direction = direction, .Port = io->PortNumber, .AccessSize = 1, .Data = *value
+    };
     if (FAILED(f->callbacks->WHvEmulatorIoPortCallback(context, &access))) {
         status->IoPortCallbackFailed = 1;
         return false;
@@ -152,13 +155,13 @@ static bool source_page(const struct floor_emulator *f, void *context, uint64_t 
     if (!canonical(gva) || size > PAGE_SIZE || PAGE_OFFSET(gva) + size > PAGE_SIZE)
         return false;
     if (FAILED(f->callbacks->WHvEmulatorTranslateGvaPage(context, gva & ~(uint64_t)(PAGE_SIZE - 1),
-                                                         WHvTranslateGvaFlagValidateRead,
-                                                         &result, &page))) {
+                                                         WHvTranslateGvaFlagValidateRead, &result,
+                                                         &page))) {
         status->TranslateGvaPageCallbackFailed = 1;
         return false;
     }
     if (result != WHvTranslateGvaResultSuccess)
-        return false;   /* the fault (#PF) is not a floor's case: declined */
+        return false; /* the fault (#PF) is not a floor's case: declined */
     if (PAGE_OFFSET(page)) {
         status->TranslateGvaPageCallbackGpaIsNotAligned = 1;
         return false;
@@ -174,9 +177,10 @@ static bool source_page(const struct floor_emulator *f, void *context, uint64_t 
 /* ---- loads and stores ----------------------------------------------------------------- */
 
 /* EAX = the zero-extended `size` bytes at `address`: RAX is only written, never fetched. */
-static HRESULT load_eax(const struct floor_emulator *f, void *context, const WHV_VP_EXIT_CONTEXT *vp,
-                        const WHV_MEMORY_ACCESS_CONTEXT *mmio, uint64_t address,
-                        unsigned size, unsigned length, WHV_EMULATOR_STATUS *status)
+static HRESULT load_eax(const struct floor_emulator *f, void *context,
+                        const WHV_VP_EXIT_CONTEXT *vp, const WHV_MEMORY_ACCESS_CONTEXT *mmio,
+                        uint64_t address, unsigned size, unsigned length,
+                        WHV_EMULATOR_STATUS *status)
 {
     static const WHV_REGISTER_NAME names[] = { WHvX64RegisterRax, WHvX64RegisterRip };
     uint64_t gpa, value;
@@ -196,8 +200,8 @@ static HRESULT load_eax_from_rbx(const struct floor_emulator *f, void *context,
     static const WHV_REGISTER_NAME rbx_name = WHvX64RegisterRbx;
     WHV_REGISTER_VALUE rbx;
     status->AsUINT32 = 0;
-    if (!plain_64bit_exit(vp) || !is_insn(mmio->InstructionBytes, mmio->InstructionByteCount,
-                                          insn, length) ||
+    if (!plain_64bit_exit(vp) ||
+        !is_insn(mmio->InstructionBytes, mmio->InstructionByteCount, insn, length) ||
         !get_regs(f, context, &rbx_name, 1, &rbx, status))
         return stop(status);
     return load_eax(f, context, vp, mmio, rbx.Reg64, size, length, status);
@@ -207,7 +211,7 @@ HRESULT floor_mov_r32_m32(const struct floor_emulator *f, void *context,
                           const WHV_VP_EXIT_CONTEXT *vp, const WHV_MEMORY_ACCESS_CONTEXT *mmio,
                           WHV_EMULATOR_STATUS *status)
 {
-    static const uint8_t insn[] = { 0x8b, 0x03 };   /* mov eax, [rbx] */
+    static const uint8_t insn[] = { 0x8b, 0x03 }; /* mov eax, [rbx] */
     return load_eax_from_rbx(f, context, vp, mmio, insn, sizeof insn, 4, status);
 }
 
@@ -215,7 +219,7 @@ HRESULT floor_movzx_r32_m8(const struct floor_emulator *f, void *context,
                            const WHV_VP_EXIT_CONTEXT *vp, const WHV_MEMORY_ACCESS_CONTEXT *mmio,
                            WHV_EMULATOR_STATUS *status)
 {
-    static const uint8_t insn[] = { 0x0f, 0xb6, 0x03 };   /* movzx eax, byte [rbx] */
+    static const uint8_t insn[] = { 0x0f, 0xb6, 0x03 }; /* movzx eax, byte [rbx] */
     return load_eax_from_rbx(f, context, vp, mmio, insn, sizeof insn, 1, status);
 }
 
@@ -249,14 +253,15 @@ HRESULT floor_mov_m32_r32(const struct floor_emulator *f, void *context,
                           const WHV_VP_EXIT_CONTEXT *vp, const WHV_MEMORY_ACCESS_CONTEXT *mmio,
                           WHV_EMULATOR_STATUS *status)
 {
-    static const uint8_t insn[] = { 0x89, 0x03 };   /* mov [rbx], eax */
+    static const uint8_t insn[] = { 0x89, 0x03 }; /* mov [rbx], eax */
     static const WHV_REGISTER_NAME rip_name = WHvX64RegisterRip;
     WHV_REGISTER_VALUE regs[2];
     uint64_t gpa;
     status->AsUINT32 = 0;
     if (!plain_64bit_exit(vp) ||
         !is_insn(mmio->InstructionBytes, mmio->InstructionByteCount, insn, sizeof insn) ||
-        !get_rax_rbx(f, context, regs, status) || !exit_page_gpa(mmio, regs[1].Reg64, 4, true, &gpa) ||
+        !get_rax_rbx(f, context, regs, status) ||
+        !exit_page_gpa(mmio, regs[1].Reg64, 4, true, &gpa) ||
         !memory(f, context, gpa, 4, 1, &regs[0].Reg64, status))
         return stop(status);
     WHV_REGISTER_VALUE rip = { .Reg64 = vp->Rip + sizeof insn };
@@ -266,11 +271,9 @@ HRESULT floor_mov_m32_r32(const struct floor_emulator *f, void *context,
 /* RFLAGS after a 32-bit ADD giving `sum` from a + b: the six arithmetic flags replaced. */
 static uint64_t add32_flags(uint64_t rflags, uint32_t a, uint32_t b, uint32_t sum)
 {
-    uint64_t flags = (sum < a ? RFLAGS_CF : 0) |
-                     (__builtin_parity(sum & 0xff) ? 0 : RFLAGS_PF) |
+    uint64_t flags = (sum < a ? RFLAGS_CF : 0) | (__builtin_parity(sum & 0xff) ? 0 : RFLAGS_PF) |
                      ((a ^ b ^ sum) & RFLAGS_AF) | (sum == 0 ? RFLAGS_ZF : 0) |
-                     (sum >> 31 ? RFLAGS_SF : 0) |
-                     (((a ^ sum) & (b ^ sum)) >> 31 ? RFLAGS_OF : 0);
+                     (sum >> 31 ? RFLAGS_SF : 0) | (((a ^ sum) & (b ^ sum)) >> 31 ? RFLAGS_OF : 0);
     return (rflags & ~(uint64_t)RFLAGS_ARITH) | flags;
 }
 
@@ -278,14 +281,15 @@ HRESULT floor_add_m32_r32(const struct floor_emulator *f, void *context,
                           const WHV_VP_EXIT_CONTEXT *vp, const WHV_MEMORY_ACCESS_CONTEXT *mmio,
                           WHV_EMULATOR_STATUS *status)
 {
-    static const uint8_t insn[] = { 0x01, 0x03 };   /* add [rbx], eax */
+    static const uint8_t insn[] = { 0x01, 0x03 }; /* add [rbx], eax */
     static const WHV_REGISTER_NAME names[] = { WHvX64RegisterRip, WHvX64RegisterRflags };
     WHV_REGISTER_VALUE regs[2];
     uint64_t gpa, value;
     status->AsUINT32 = 0;
     if (!plain_64bit_exit(vp) ||
         !is_insn(mmio->InstructionBytes, mmio->InstructionByteCount, insn, sizeof insn) ||
-        !get_rax_rbx(f, context, regs, status) || !exit_page_gpa(mmio, regs[1].Reg64, 4, true, &gpa) ||
+        !get_rax_rbx(f, context, regs, status) ||
+        !exit_page_gpa(mmio, regs[1].Reg64, 4, true, &gpa) ||
         !memory(f, context, gpa, 4, 0, &value, status))
         return stop(status);
     uint32_t a = (uint32_t)value, b = (uint32_t)regs[0].Reg64;
@@ -318,8 +322,8 @@ static HRESULT store_vector(const struct floor_emulator *f, void *context,
 
 /* movdqu [rbx], xmm0: CR0 and CR4 decide #UD and #NM, and no exit field carries them. */
 HRESULT floor_movdqu_m128_xmm(const struct floor_emulator *f, void *context,
-                              const WHV_VP_EXIT_CONTEXT *vp,
-                              const WHV_MEMORY_ACCESS_CONTEXT *mmio, WHV_EMULATOR_STATUS *status)
+                              const WHV_VP_EXIT_CONTEXT *vp, const WHV_MEMORY_ACCESS_CONTEXT *mmio,
+                              WHV_EMULATOR_STATUS *status)
 {
     static const uint8_t insn[] = { 0xf3, 0x0f, 0x7f, 0x03 };
     static const WHV_REGISTER_NAME names[] = { WHvX64RegisterRbx, WHvX64RegisterXmm0,
@@ -338,8 +342,7 @@ HRESULT floor_movdqu_m128_xmm(const struct floor_emulator *f, void *context,
 
 /* vmovdqu [rbx], ymm0: also XCR0, and the upper half from the extended-state callback. */
 HRESULT floor_vmovdqu_m256_ymm(const struct floor_emulator *f, void *context,
-                               const WHV_VP_EXIT_CONTEXT *vp,
-                               const WHV_MEMORY_ACCESS_CONTEXT *mmio,
+                               const WHV_VP_EXIT_CONTEXT *vp, const WHV_MEMORY_ACCESS_CONTEXT *mmio,
                                WHV_EMULATOR_STATUS *status)
 {
     static const uint8_t insn[] = { 0xc5, 0xfe, 0x7f, 0x03 };
@@ -420,7 +423,8 @@ HRESULT floor_rep_stosd(const struct floor_emulator *f, void *context,
     for (uint64_t i = 0; i < r[1].Reg64; i++)
         if (!memory(f, context, dst_gpa + i * 4, 4, 1, &eax, status))
             return stop(status);
-    WHV_REGISTER_VALUE values[3] = { { .Reg64 = 0 }, { .Reg64 = r[2].Reg64 + r[1].Reg64 * 4 },
+    WHV_REGISTER_VALUE values[3] = { { .Reg64 = 0 },
+                                     { .Reg64 = r[2].Reg64 + r[1].Reg64 * 4 },
                                      { .Reg64 = vp->Rip + sizeof insn } };
     return finish(f, context, set_names, 3, values, status);
 }
@@ -444,9 +448,8 @@ HRESULT floor_out_dx_al(const struct floor_emulator *f, void *context,
 }
 
 /* in al, dx: AL replaced, the rest of RAX (from the exit) kept. */
-HRESULT floor_in_al_dx(const struct floor_emulator *f, void *context,
-                       const WHV_VP_EXIT_CONTEXT *vp, const WHV_X64_IO_PORT_ACCESS_CONTEXT *io,
-                       WHV_EMULATOR_STATUS *status)
+HRESULT floor_in_al_dx(const struct floor_emulator *f, void *context, const WHV_VP_EXIT_CONTEXT *vp,
+                       const WHV_X64_IO_PORT_ACCESS_CONTEXT *io, WHV_EMULATOR_STATUS *status)
 {
     static const uint8_t insn[] = { 0xec };
     static const WHV_REGISTER_NAME names[] = { WHvX64RegisterRax, WHvX64RegisterRip };
@@ -484,7 +487,8 @@ HRESULT floor_rep_outsb(const struct floor_emulator *f, void *context,
         if (!port(f, context, io, 1, &byte, status))
             return stop(status);
     }
-    WHV_REGISTER_VALUE values[3] = { { .Reg64 = 0 }, { .Reg64 = io->Rsi + io->Rcx },
+    WHV_REGISTER_VALUE values[3] = { { .Reg64 = 0 },
+                                     { .Reg64 = io->Rsi + io->Rcx },
                                      { .Reg64 = vp->Rip + sizeof insn } };
     return finish(f, context, names, 3, values, status);
 }

@@ -25,7 +25,7 @@ void devices_fill(struct devices *d, uint8_t *ram)
 uint64_t devices_mmio_read(const struct devices *d, uint64_t offset, unsigned size)
 {
     uint64_t value = 0;
-    memcpy(&value, d->mmio + offset, size);   /* x86-64 host: little-endian like the guest */
+    memcpy(&value, d->mmio + offset, size); /* x86-64 host: little-endian like the guest */
     return value;
 }
 
@@ -129,8 +129,9 @@ void reg_log_text(const struct reg_log *log, char *out, unsigned size)
 
 void callback_counts_text(const struct callback_record *record, char *out, unsigned size)
 {
-    static const char *const kind_names[CB_KINDS] = { "io", "mem", "get", "set", "translate",
-                                                      "ram" };
+    static const char *const kind_names[CB_KINDS] = {
+        "io", "mem", "get", "set", "translate", "ram"
+    };
     unsigned used = 0;
     out[0] = '\0';
     for (unsigned k = 0; k < CB_KINDS && used < size; k++)

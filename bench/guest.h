@@ -13,15 +13,15 @@
 #include "WinHvEmulation.h"
 #include "whvemu.h"
 
-#include "vcpu.h"
+#include "guest_vcpu.h"
 
 #define RAM_SIZE (1u << 20)
 #define MMIO_BASE 0x100000u
 #define MMIO_SIZE 0x1000u
 #define CODE_ADDRESS 0x1000u
-#define RAM_SOURCE 0x2000u     /* what the string cases copy from */
+#define RAM_SOURCE 0x2000u /* what the string cases copy from */
 #define PORT_LOG_SIZE 4096u
-#define PORT_IN_VALUE 0x5a     /* what IN reads from the port */
+#define PORT_IN_VALUE 0x5a /* what IN reads from the port */
 
 /* The device side, the same for every engine: MMIO registers and a port whose writes are
  * logged in order (a UART's data register, say). */
@@ -60,7 +60,10 @@ struct guest {
     struct guest_vcpu vcpu;
     uint8_t *ram;
     struct devices devices;
-    struct { WHV_REGISTER_NAME name; int index; } slots[SLOT_COUNT];
+    struct {
+        WHV_REGISTER_NAME name;
+        int index;
+    } slots[SLOT_COUNT];
     struct callback_record record;
     /* The upper halves of YMM0-15, which no WHv register name holds: what issue 10's
      * extended-state callback will hand out (the floor of vmovdqu reads it now). */

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <time.h>
 
-#define WARMUP_NS 20e6   /* per engine, also what the batch size is estimated from */
+#define WARMUP_NS 20e6 /* per engine, also what the batch size is estimated from */
 #define BATCH_NS 2e6
-#define ROUNDS 31        /* batches per engine; the median is the 16th */
+#define ROUNDS 31 /* batches per engine; the median is the 16th */
 
 static double cpu_ns(void)
 {

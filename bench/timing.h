@@ -11,8 +11,8 @@
 typedef bool (*step_fn)(void *engine);
 
 struct timing {
-    double min_ns, median_ns;   /* per step, over the batches */
-    bool failed;                /* a step failed in a timed batch */
+    double min_ns, median_ns; /* per step, over the batches */
+    bool failed;              /* a step failed in a timed batch */
 };
 
 /* count (<= TIMING_MAX_ENGINES) engines, each with its step function. */

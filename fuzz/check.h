@@ -6,13 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define CHECK(condition)                                                                \
-    do {                                                                                \
-        if (!(condition)) {                                                             \
-            fprintf(stderr, "broken promise: %s (%s:%d)\n", #condition, __FILE__,      \
-                    __LINE__);                                                          \
-            abort();                                                                    \
-        }                                                                               \
+#define CHECK(condition)                                                                           \
+    do {                                                                                           \
+        if (!(condition)) {                                                                        \
+            fprintf(stderr, "broken promise: %s (%s:%d)\n", #condition, __FILE__, __LINE__);       \
+            abort();                                                                               \
+        }                                                                                          \
     } while (0)
 
 #endif

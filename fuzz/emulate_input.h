@@ -12,31 +12,31 @@
 #include <stdint.h>
 
 /* X(field, bytes) */
-#define FUZZ_EMULATE_HEADER(X)                                                              \
-    X(flags, 1)          /* FUZZ_FLAG_* below */                                            \
-    X(fail_at, 2)        /* number of the callback (1-based, all kinds) to fail; 0: none */ \
-    X(exec_state_xor, 2) /* flipped in the computed ExecutionState */                        \
-    X(length_cr8, 1)     /* WHV_VP_EXIT_CONTEXT InstructionLength:4, Cr8:4, raw */          \
-    X(byte_count, 1)     /* InstructionByteCount, raw (may exceed 16) */                    \
-    X(bytes_low, 8)      /* InstructionBytes[0..7] */                                       \
-    X(bytes_high, 8)     /* InstructionBytes[8..15] */                                      \
-    X(access_info, 4)    /* AccessInfo.AsUINT32 of the MMIO or I/O context, raw */          \
-    X(port, 2)           /* I/O exits: PortNumber */                                        \
-    X(gpa, 8)            /* MMIO exits: Gpa */                                              \
-    X(gva, 8)            /* MMIO exits: Gva */                                              \
-    X(options, 1)        /* FUZZ_OPTION_* below: whvemu.h extensions */                     \
+#define FUZZ_EMULATE_HEADER(X)                                                                     \
+    X(flags, 1)          /* FUZZ_FLAG_* below */                                                   \
+    X(fail_at, 2)        /* number of the callback (1-based, all kinds) to fail; 0: none */        \
+    X(exec_state_xor, 2) /* flipped in the computed ExecutionState */                              \
+    X(length_cr8, 1)     /* WHV_VP_EXIT_CONTEXT InstructionLength:4, Cr8:4, raw */                 \
+    X(byte_count, 1)     /* InstructionByteCount, raw (may exceed 16) */                           \
+    X(bytes_low, 8)      /* InstructionBytes[0..7] */                                              \
+    X(bytes_high, 8)     /* InstructionBytes[8..15] */                                             \
+    X(access_info, 4)    /* AccessInfo.AsUINT32 of the MMIO or I/O context, raw */                 \
+    X(port, 2)           /* I/O exits: PortNumber */                                               \
+    X(gpa, 8)            /* MMIO exits: Gpa */                                                     \
+    X(gva, 8)            /* MMIO exits: Gva */                                                     \
+    X(options, 1)        /* FUZZ_OPTION_* below: whvemu.h extensions */                            \
     X(reg_count, 1)      /* register overrides that follow */
 
 enum {
-    FUZZ_FLAG_IO = 1u << 0,           /* TryIoEmulation, else TryMmioEmulation */
-    FUZZ_FLAG_MODE_SHIFT = 1,         /* bits 1-2: enum vcpu_mode */
+    FUZZ_FLAG_IO = 1u << 0,   /* TryIoEmulation, else TryMmioEmulation */
+    FUZZ_FLAG_MODE_SHIFT = 1, /* bits 1-2: enum vcpu_mode */
     FUZZ_FLAG_MODE_MASK = 3u << 1,
-    FUZZ_FLAG_BAD_ARG_SHIFT = 3,      /* bits 3-4: enum fuzz_bad_argument */
+    FUZZ_FLAG_BAD_ARG_SHIFT = 3, /* bits 3-4: enum fuzz_bad_argument */
     FUZZ_FLAG_BAD_ARG_MASK = 3u << 3,
-    FUZZ_FLAG_STRUCTURED = 1u << 5,   /* a valid exit built from the fields (below) */
+    FUZZ_FLAG_STRUCTURED = 1u << 5,          /* a valid exit built from the fields (below) */
     FUZZ_FLAG_DESTROY_IN_CALLBACK = 1u << 6, /* the first callback destroys the emulator
                                               * and creates another in its slot */
-    FUZZ_FLAG_VENDOR_DEFAULT = 1u << 7, /* WHVEMU_OPTION_VENDOR left at its default (host),
+    FUZZ_FLAG_VENDOR_DEFAULT = 1u << 7,      /* WHVEMU_OPTION_VENDOR left at its default (host),
                                          * else FUZZ_OPTION_VENDOR_AMD picks a C profile */
 };
 
@@ -52,26 +52,32 @@ enum {
  *   (16: DS, ES, SS, FS, GS by the value's bits 96-98; base from bits 0-63, limit from 64-95,
  *   bits 99-102 expand-down, read-only, 16-bit, not present) or the status flags (17). */
 enum fuzz_cpu_mode {
-    FUZZ_MODE_REAL, FUZZ_MODE_V86, FUZZ_MODE_PROT16, FUZZ_MODE_PROT32, FUZZ_MODE_PROT32_PAGED,
-    FUZZ_MODE_LONG64, FUZZ_MODE_COMPAT32, FUZZ_MODE_COMPAT16,
+    FUZZ_MODE_REAL,
+    FUZZ_MODE_V86,
+    FUZZ_MODE_PROT16,
+    FUZZ_MODE_PROT32,
+    FUZZ_MODE_PROT32_PAGED,
+    FUZZ_MODE_LONG64,
+    FUZZ_MODE_COMPAT32,
+    FUZZ_MODE_COMPAT16,
 };
 enum {
-    FUZZ_SHAPE_MODE_MASK = 7u,              /* enum fuzz_cpu_mode */
-    FUZZ_SHAPE_CPL_SHIFT = 3,               /* bits 3-4: CPL (protected modes) */
-    FUZZ_SHAPE_ALIGNMENT_CHECK = 1u << 5,   /* CR0.AM and RFLAGS.AC */
+    FUZZ_SHAPE_MODE_MASK = 7u,            /* enum fuzz_cpu_mode */
+    FUZZ_SHAPE_CPL_SHIFT = 3,             /* bits 3-4: CPL (protected modes) */
+    FUZZ_SHAPE_ALIGNMENT_CHECK = 1u << 5, /* CR0.AM and RFLAGS.AC */
     FUZZ_SHAPE_TF = 1u << 6,
     FUZZ_SHAPE_DF = 1u << 7,
-    FUZZ_SHAPE_IOPL_SHIFT = 8,              /* bits 8-9 */
+    FUZZ_SHAPE_IOPL_SHIFT = 8, /* bits 8-9 */
     FUZZ_SHAPE_INTERRUPT_SHADOW = 1u << 10,
-    FUZZ_SHAPE_PAE = 1u << 11,              /* 32-bit paging with PAE */
+    FUZZ_SHAPE_PAE = 1u << 11, /* 32-bit paging with PAE */
     FUZZ_SHAPE_SMEP_SMAP = 1u << 12,
 };
 
 enum {
-    FUZZ_OPTION_VENDOR_AMD = 1u << 0,     /* WHVEMU_OPTION_VENDOR: AMD, else Intel (unless
+    FUZZ_OPTION_VENDOR_AMD = 1u << 0,   /* WHVEMU_OPTION_VENDOR: AMD, else Intel (unless
                                            * FUZZ_FLAG_VENDOR_DEFAULT) */
-    FUZZ_OPTION_RAM_CALLBACK = 1u << 1,   /* whvemu_set_ram_callback installed */
-    FUZZ_OPTION_REP_BUDGET_SHIFT = 2,     /* bits 2-7: WHVEMU_OPTION_REP_BUDGET: 0 leaves
+    FUZZ_OPTION_RAM_CALLBACK = 1u << 1, /* whvemu_set_ram_callback installed */
+    FUZZ_OPTION_REP_BUDGET_SHIFT = 2,   /* bits 2-7: WHVEMU_OPTION_REP_BUDGET: 0 leaves
                                            * the default, 63 is WHVEMU_REP_TO_COMPLETION */
 };
 #define FUZZ_REP_TO_COMPLETION 63u

@@ -30,7 +30,7 @@
 #include "emulate_input.h"
 #include "structured.h"
 #include "whvnames.h"
-#include "vcpu.h"
+#include "guest_vcpu.h"
 
 /* Enough for any one instruction with a long REP run; small enough to stay fast. */
 #define CALLBACK_BUDGET (1u << 16)
@@ -47,15 +47,15 @@ enum callback_kind { CB_IO, CB_MEMORY, CB_GET, CB_SET, CB_TRANSLATE, CB_NONE, CB
 
 struct world {
     struct guest_vcpu vcpu;
-    struct fuzz_reader stream;     /* answers of the callbacks */
+    struct fuzz_reader stream; /* answers of the callbacks */
     unsigned callbacks;
     unsigned fail_at;
-    enum callback_kind failed;     /* the kind that failed, CB_NONE while none has */
+    enum callback_kind failed; /* the kind that failed, CB_NONE while none has */
     bool unaligned_gpa_returned;
-    bool translation_refused;      /* answered GpaIllegalOverlayAccess, Intercept or an
+    bool translation_refused;    /* answered GpaIllegalOverlayAccess, Intercept or an
                                     * all-ones GPA */
-    unsigned registers_written;    /* Set calls that succeeded */
-    uint64_t ram_gpa[RAM_PAGES];   /* pages handed out by the RAM callback */
+    unsigned registers_written;  /* Set calls that succeeded */
+    uint64_t ram_gpa[RAM_PAGES]; /* pages handed out by the RAM callback */
     uint8_t *ram[RAM_PAGES];
     unsigned ram_count;
     WHV_EMULATOR_HANDLE emulator;
@@ -95,8 +95,7 @@ static HRESULT CALLBACK never_set(VOID *c, const WHV_REGISTER_NAME *n, UINT32 k,
     return E_FAIL;
 }
 static HRESULT CALLBACK never_translate(VOID *c, WHV_GUEST_VIRTUAL_ADDRESS gva,
-                                        WHV_TRANSLATE_GVA_FLAGS f,
-                                        WHV_TRANSLATE_GVA_RESULT_CODE *r,
+                                        WHV_TRANSLATE_GVA_FLAGS f, WHV_TRANSLATE_GVA_RESULT_CODE *r,
                                         WHV_GUEST_PHYSICAL_ADDRESS *gpa)
 {
     (void)c, (void)gva, (void)f, (void)r, (void)gpa;
@@ -321,8 +320,8 @@ static void build_vcpu(struct world *w, const struct fuzz_emulate_header *h)
     if (structured)
         structured_vcpu(&w->vcpu, h->exec_state_xor, h->port);
     else
-        vcpu_set_defaults(&w->vcpu, (enum vcpu_mode)((h->flags & FUZZ_FLAG_MODE_MASK) >>
-                                                     FUZZ_FLAG_MODE_SHIFT));
+        vcpu_set_defaults(
+            &w->vcpu, (enum vcpu_mode)((h->flags & FUZZ_FLAG_MODE_MASK) >> FUZZ_FLAG_MODE_SHIFT));
     for (uint64_t i = 0; i < h->reg_count; i++) {
         uint64_t index = fuzz_take(&w->stream, 1);
         uint64_t low = fuzz_take(&w->stream, 8), high = fuzz_take(&w->stream, 8);

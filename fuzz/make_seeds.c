@@ -2,7 +2,7 @@
  * DIR/fuzz_decode/<name>. The seeds are typical MMIO and port-I/O exits (and a few hostile
  * ones); the decode seeds are their instruction bytes plus encodings from every opcode map.
  * Rerun it after changing emulate_input.h: the layout is shared, so seeds stay valid. */
-#define _POSIX_C_SOURCE 200809L   /* mkdir */
+#define _POSIX_C_SOURCE 200809L /* mkdir */
 
 #include <errno.h>
 #include <stdbool.h>
@@ -19,7 +19,7 @@
 
 #include "emulate_input.h"
 #include "whvnames.h"
-#include "vcpu.h"
+#include "guest_vcpu.h"
 
 /* WHV_MEMORY_ACCESS_INFO: AccessType:2, GpaUnmapped:1, GvaValid:1. With GvaValid the exit
  * vouches for its page's translation; without it the emulator translates that page too,
@@ -39,20 +39,20 @@ struct seed {
     const char *name;
     enum vcpu_mode mode;
     bool io;
-    const char *bytes;            /* instruction bytes, hex */
-    int given;                    /* InstructionByteCount; 0 means "all of bytes" */
+    const char *bytes; /* instruction bytes, hex */
+    int given;         /* InstructionByteCount; 0 means "all of bytes" */
     uint32_t access_info;
-    uint64_t address;             /* MMIO: Gva and Gpa (identity); I/O: the port */
+    uint64_t address; /* MMIO: Gva and Gpa (identity); I/O: the port */
     unsigned fail_at;
     uint16_t exec_state_xor;
     enum fuzz_bad_argument bad;
     struct reg_assignment regs[4];
-    const char *world;            /* the callbacks' answers, hex (emulate_input.h) */
-    unsigned options;             /* FUZZ_OPTION_* */
-    unsigned more_flags;          /* FUZZ_FLAG_STRUCTURED (exec_state_xor is then the shape,
+    const char *world;   /* the callbacks' answers, hex (emulate_input.h) */
+    unsigned options;    /* FUZZ_OPTION_* */
+    unsigned more_flags; /* FUZZ_FLAG_STRUCTURED (exec_state_xor is then the shape,
                                    * for I/O the first byte selects the instruction),
                                    * FUZZ_FLAG_DESTROY_IN_CALLBACK, FUZZ_FLAG_VENDOR_DEFAULT */
-    unsigned rip_offset;          /* structured MMIO: RIP's offset in its page */
+    unsigned rip_offset; /* structured MMIO: RIP's offset in its page */
 };
 
 #define STRUCTURED FUZZ_FLAG_STRUCTURED
@@ -61,6 +61,8 @@ struct seed {
 /* "no bytes given" needs its own marker since 0 means "all". */
 #define NONE_GIVEN (-1)
 
+/* one seed per row, as written */
+// clang-format off
 static const struct seed seeds[] = {
     { "mov_eax_mem", VCPU_LONG64, false, "8b 03", 0, VOUCHED_READ, 0x10000, 0, 0, 0,
       { { "rbx", 0x10000 } }, "78 56 34 12" },
@@ -206,6 +208,7 @@ static const struct seed seeds[] = {
     { "s_compat16_out_imm8", 0, true, "13", 16, 0, 0x80, 0, FUZZ_MODE_COMPAT16, 0,
       { { "rax", 0x1234 } }, "", 0, STRUCTURED },
 };
+// clang-format on
 
 /* Instruction encodings beyond the seeds above: one per opcode map and encoding class. */
 static const char *const extra_decode_seeds[][2] = {

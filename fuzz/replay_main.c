@@ -1,6 +1,6 @@
 /* Runs a fuzz target over files and directories of inputs once, without libFuzzer: how
  * the committed corpus is replayed in every test run when the compiler is not clang. */
-#define _POSIX_C_SOURCE 200809L   /* stat, opendir */
+#define _POSIX_C_SOURCE 200809L /* stat, opendir */
 
 #include <dirent.h>
 #include <stdint.h>
@@ -86,5 +86,5 @@ int main(int argc, char **argv)
         total += n;
     }
     printf("replayed %d inputs\n", total);
-    return total > 0 ? 0 : 1;   /* an empty corpus means the test is miswired */
+    return total > 0 ? 0 : 1; /* an empty corpus means the test is miswired */
 }

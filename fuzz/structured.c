@@ -17,20 +17,24 @@
 #define RFLAGS_IOPL_SHIFT 12
 #define RFLAGS_AC 0x40000u
 #define RFLAGS_VM 0x20000u
-#define ATTR_V86 0x00f3u     /* what VMX reports for every segment in virtual-8086 mode */
+#define ATTR_V86 0x00f3u /* what VMX reports for every segment in virtual-8086 mode */
 #define SEGTYPE_EXPAND_DOWN 4u
 #define SEGTYPE_WRITABLE 2u
 
 static const enum vcpu_mode base_mode[] = {
-    [FUZZ_MODE_REAL] = VCPU_REAL16,          [FUZZ_MODE_V86] = VCPU_PROTECTED32,
-    [FUZZ_MODE_PROT16] = VCPU_PROTECTED32,   [FUZZ_MODE_PROT32] = VCPU_PROTECTED32,
-    [FUZZ_MODE_PROT32_PAGED] = VCPU_PROTECTED32, [FUZZ_MODE_LONG64] = VCPU_LONG64,
-    [FUZZ_MODE_COMPAT32] = VCPU_COMPAT32,    [FUZZ_MODE_COMPAT16] = VCPU_COMPAT32,
+    [FUZZ_MODE_REAL] = VCPU_REAL16,
+    [FUZZ_MODE_V86] = VCPU_PROTECTED32,
+    [FUZZ_MODE_PROT16] = VCPU_PROTECTED32,
+    [FUZZ_MODE_PROT32] = VCPU_PROTECTED32,
+    [FUZZ_MODE_PROT32_PAGED] = VCPU_PROTECTED32,
+    [FUZZ_MODE_LONG64] = VCPU_LONG64,
+    [FUZZ_MODE_COMPAT32] = VCPU_COMPAT32,
+    [FUZZ_MODE_COMPAT16] = VCPU_COMPAT32,
 };
 
 static const WHV_REGISTER_NAME segments[] = {
-    WHvX64RegisterCs, WHvX64RegisterDs, WHvX64RegisterEs, WHvX64RegisterSs,
-    WHvX64RegisterFs, WHvX64RegisterGs,
+    WHvX64RegisterCs, WHvX64RegisterDs, WHvX64RegisterEs,
+    WHvX64RegisterSs, WHvX64RegisterFs, WHvX64RegisterGs,
 };
 
 static UINT64 *reg64(struct guest_vcpu *v, WHV_REGISTER_NAME name)

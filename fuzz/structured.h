@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "WinHvEmulation.h"
-#include "vcpu.h"
+#include "guest_vcpu.h"
 
 /* The vCPU of a shape (FUZZ_SHAPE_*), RIP at page offset rip_offset & 0xfff. */
 void structured_vcpu(struct guest_vcpu *v, uint64_t shape, uint64_t rip_offset);

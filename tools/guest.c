@@ -132,8 +132,8 @@ void guest_print_reg_value(FILE *out, int index, const WHV_REGISTER_VALUE *value
                 (uint64_t)value->Reg128.Low64);
         break;
     case REG_KIND_SEGMENT:
-        fprintf(out, "{sel=0x%" PRIx16 " base=0x%" PRIx64 " limit=0x%" PRIx32
-                     " attr=0x%04" PRIx16 "}",
+        fprintf(out,
+                "{sel=0x%" PRIx16 " base=0x%" PRIx64 " limit=0x%" PRIx32 " attr=0x%04" PRIx16 "}",
                 (uint16_t)value->Segment.Selector, (uint64_t)value->Segment.Base,
                 (uint32_t)value->Segment.Limit, (uint16_t)value->Segment.Attributes);
         break;
@@ -389,7 +389,10 @@ static HRESULT CALLBACK set_registers_callback(VOID *context, const WHV_REGISTER
 
 static void trace_translate_flags(const struct guest *g, WHV_TRANSLATE_GVA_FLAGS flags)
 {
-    static const struct { unsigned bit; const char *name; } known[] = {
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } known[] = {
         { WHvTranslateGvaFlagValidateRead, "ValidateRead" },
         { WHvTranslateGvaFlagValidateWrite, "ValidateWrite" },
         { WHvTranslateGvaFlagValidateExecute, "ValidateExecute" },
@@ -478,8 +481,8 @@ WHV_MEMORY_ACCESS_CONTEXT guest_mmio_access(const void *bytes, unsigned count)
     WHV_MEMORY_ACCESS_CONTEXT m;
 
     memset(&m, 0, sizeof m);
-    m.InstructionByteCount = (UINT8)(count < sizeof m.InstructionBytes ? count
-                                                                       : sizeof m.InstructionBytes);
+    m.InstructionByteCount =
+        (UINT8)(count < sizeof m.InstructionBytes ? count : sizeof m.InstructionBytes);
     memcpy(m.InstructionBytes, bytes, m.InstructionByteCount);
     m.AccessInfo.AccessType = WHvMemoryAccessRead;
     return m;
@@ -504,8 +507,8 @@ HRESULT guest_run_io(struct guest *g, WHV_EMULATOR_HANDLE emulator, const void *
     WHV_X64_IO_PORT_ACCESS_CONTEXT io;
 
     memset(&io, 0, sizeof io);
-    io.InstructionByteCount = (UINT8)(count < sizeof io.InstructionBytes
-                                          ? count : sizeof io.InstructionBytes);
+    io.InstructionByteCount =
+        (UINT8)(count < sizeof io.InstructionBytes ? count : sizeof io.InstructionBytes);
     memcpy(io.InstructionBytes, bytes, io.InstructionByteCount);
     io.AccessInfo.IsWrite = access->write;
     io.AccessInfo.AccessSize = access->size;

@@ -19,7 +19,7 @@
 
 #include "WinHvEmulation.h"
 #include "whvnames.h"
-#include "vcpu.h"
+#include "guest_vcpu.h"
 
 #define GUEST_PAGE_SIZE 4096u
 #define GUEST_MAX_MAPPINGS 16
@@ -37,21 +37,21 @@ enum guest_callback {
 };
 
 struct guest_page {
-    uint64_t gpa;                      /* page aligned */
-    uint8_t before[GUEST_PAGE_SIZE];   /* content when guest_begin() was called */
+    uint64_t gpa;                    /* page aligned */
+    uint8_t before[GUEST_PAGE_SIZE]; /* content when guest_begin() was called */
     uint8_t now[GUEST_PAGE_SIZE];
 };
 
 /* The answer for one GVA page when it is not the identity. */
 struct guest_mapping {
     uint64_t gva_page;
-    uint64_t gpa;                      /* returned as is: may be unaligned on purpose */
+    uint64_t gpa; /* returned as is: may be unaligned on purpose */
     WHV_TRANSLATE_GVA_RESULT_CODE result;
 };
 
 struct guest_port {
     uint16_t port;
-    uint32_t value;                    /* what IN reads */
+    uint32_t value; /* what IN reads */
 };
 
 /* One memory or port access as the callback saw it (failed and refused ones too). */
@@ -59,13 +59,13 @@ struct guest_access {
     bool io;
     uint8_t write;
     uint8_t size;
-    uint64_t address;                  /* GPA or port */
-    uint64_t data;                     /* as written or as answered */
+    uint64_t address; /* GPA or port */
+    uint64_t data;    /* as written or as answered */
 };
 
 struct guest {
     struct guest_vcpu vcpu;
-    struct guest_vcpu vcpu_before;     /* at guest_begin() */
+    struct guest_vcpu vcpu_before; /* at guest_begin() */
 
     struct guest_page **pages;
     size_t page_count;
@@ -79,16 +79,16 @@ struct guest {
     /* GPA pages the RAM callback (a whvemu.h extension) hands out as host memory. */
     uint64_t ram_pages[GUEST_MAX_MAPPINGS];
     size_t ram_page_count;
-    uint32_t unclaimed_port_value;     /* IN from a port nobody configured: floating bus */
+    uint32_t unclaimed_port_value; /* IN from a port nobody configured: floating bus */
 
     /* Failure injection: the n-th call (1-based) of each kind fails; 0 = never. */
     unsigned fail_at[GUEST_CB_COUNT];
 
     /* What the emulator asked, since guest_init() or guest_begin(). */
     unsigned calls[GUEST_CB_COUNT];
-    unsigned callback_count;           /* all kinds and the RAM callback; numbers the trace */
+    unsigned callback_count; /* all kinds and the RAM callback; numbers the trace */
     unsigned ram_page_calls;
-    unsigned refused;                  /* requests the emulator should never make */
+    unsigned refused;                                 /* requests the emulator should never make */
     WHV_REGISTER_NAME set_names[GUEST_MAX_SET_NAMES]; /* of the last Set call */
     unsigned set_name_count;
     WHV_TRANSLATE_GVA_FLAGS last_translate_flags;
@@ -96,7 +96,7 @@ struct guest {
     struct guest_access *log;
     unsigned log_capacity, log_count;
 
-    FILE *trace;                       /* where callbacks are printed; NULL = silent */
+    FILE *trace; /* where callbacks are printed; NULL = silent */
 };
 
 /* A zeroed guest with no memory, no mappings, unclaimed ports reading all ones. */
@@ -139,7 +139,7 @@ HRESULT guest_run_mmio(struct guest *g, WHV_EMULATOR_HANDLE emulator, const void
 /* The port access of an I/O exit. */
 struct guest_port_access {
     uint16_t port;
-    unsigned size;                     /* 1, 2 or 4 */
+    unsigned size; /* 1, 2 or 4 */
     bool write, string, rep;
 };
 

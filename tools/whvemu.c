@@ -13,18 +13,18 @@
 
 #include "guest.h"
 #include "whvnames.h"
-#include "vcpu.h"
+#include "guest_vcpu.h"
 
 #define MAX_INSN_BYTES 15
-#define CONTEXT_BYTES 16        /* InstructionBytes[] in the exit contexts */
+#define CONTEXT_BYTES 16 /* InstructionBytes[] in the exit contexts */
 #define FORMAT_SIZE 160
 
 /* Exit codes, documented in --help. */
 enum {
-    EXIT_EMULATED = 0,          /* decode: all valid; emulate: S_OK + EmulationSuccessful */
-    EXIT_FAILED = 1,            /* decode: invalid bytes; emulate: error HRESULT */
+    EXIT_EMULATED = 0, /* decode: all valid; emulate: S_OK + EmulationSuccessful */
+    EXIT_FAILED = 1,   /* decode: invalid bytes; emulate: error HRESULT */
     EXIT_USAGE = 2,
-    EXIT_NOT_EMULATED = 3,      /* emulate: S_OK but another status */
+    EXIT_NOT_EMULATED = 3, /* emulate: S_OK but another status */
 };
 
 static const char usage_text[] =
@@ -218,10 +218,10 @@ static int decode_command(int argc, char **argv)
 
 struct scenario {
     int bits;
-    bool compat;                     /* --bits 32 in long mode (compatibility mode) */
+    bool compat; /* --bits 32 in long mode (compatibility mode) */
     uint8_t bytes[CONTEXT_BYTES];
     size_t byte_count;
-    size_t given_bytes;              /* SIZE_MAX: all */
+    size_t given_bytes; /* SIZE_MAX: all */
     bool io;
     WHV_MEMORY_ACCESS_TYPE access;
     bool access_given;
@@ -229,7 +229,7 @@ struct scenario {
     uint64_t gpa, gva;
     bool port_given;
     uint16_t port;
-    unsigned io_size;                /* 0: from the instruction */
+    unsigned io_size; /* 0: from the instruction */
     bool interruption_pending, interrupt_shadow;
     bool exec_state_given;
     uint16_t exec_state;
@@ -331,11 +331,10 @@ static bool parse_register(struct guest *g, int bits, const char *option, const 
         v->Segment.Limit = (UINT32)fields[2];
         v->Segment.Attributes = (UINT16)fields[3];
     } else if (bits == 16) {
-        v->Segment.Base = fields[0] << 4;   /* real mode: the base follows the selector */
+        v->Segment.Base = fields[0] << 4; /* real mode: the base follows the selector */
     }
     return true;
 }
-
 
 static bool parse_mapping(struct guest *g, const char *text)
 {
@@ -424,8 +423,8 @@ static bool parse_failure(struct guest *g, const char *text)
     const char *colon = strchr(text, ':');
     size_t kind_length = colon ? (size_t)(colon - text) : strlen(text);
     uint64_t nth = 1;
-    if (kind_length >= sizeof kind || (colon && (!parse_u64(colon + 1, &nth) || nth == 0 ||
-                                                 nth > 1000000))) {
+    if (kind_length >= sizeof kind ||
+        (colon && (!parse_u64(colon + 1, &nth) || nth == 0 || nth > 1000000))) {
         fprintf(stderr, "whvemu: --fail %s: expected KIND or KIND:N (N >= 1)\n", text);
         return false;
     }
@@ -443,9 +442,10 @@ static bool parse_failure(struct guest *g, const char *text)
 
 /* Options that take a value; the value is argv[i + 1]. */
 static const char *const valued_options[] = {
-    "--bits", "--bytes", "--given-bytes", "--reg", "--seg", "--rip", "--rflags", "--cpl",
-    "--mem", "--map", "--gpa", "--gva", "--port", "--io-size", "--in", "--exec-state", "--fail",
-    "--ram-page", "--rep-budget", "--vendor",
+    "--bits",       "--bytes",  "--given-bytes", "--reg",        "--seg",
+    "--rip",        "--rflags", "--cpl",         "--mem",        "--map",
+    "--gpa",        "--gva",    "--port",        "--io-size",    "--in",
+    "--exec-state", "--fail",   "--ram-page",    "--rep-budget", "--vendor",
 };
 
 static bool takes_value(const char *option)
@@ -474,7 +474,7 @@ static bool apply_option(struct scenario *s, const char *option, const char *val
     char assignment[160];
 
     if (strcmp(option, "--bits") == 0)
-        return true;                       /* handled before everything else */
+        return true; /* handled before everything else */
     if (strcmp(option, "--bytes") == 0) {
         s->byte_count = 0;
         return parse_hex_bytes(value, s->bytes, CONTEXT_BYTES, &s->byte_count);
@@ -564,7 +564,10 @@ static bool apply_option(struct scenario *s, const char *option, const char *val
         return false;
     }
 
-    static const struct { const char *name; WHV_MEMORY_ACCESS_TYPE access; } accesses[] = {
+    static const struct {
+        const char *name;
+        WHV_MEMORY_ACCESS_TYPE access;
+    } accesses[] = {
         { "--read", WHvMemoryAccessRead },
         { "--write", WHvMemoryAccessWrite },
         { "--execute", WHvMemoryAccessExecute },
@@ -576,13 +579,13 @@ static bool apply_option(struct scenario *s, const char *option, const char *val
             return true;
         }
     }
-    bool *flag = strcmp(option, "--io") == 0 ? &s->io
-               : strcmp(option, "--compat") == 0 ? &s->compat
-               : strcmp(option, "--no-gva") == 0 ? &s->no_gva
-               : strcmp(option, "--gpa-unmapped") == 0 ? &s->gpa_unmapped
-               : strcmp(option, "--interruption-pending") == 0 ? &s->interruption_pending
-               : strcmp(option, "--interrupt-shadow") == 0 ? &s->interrupt_shadow
-               : NULL;
+    bool *flag = strcmp(option, "--io") == 0                     ? &s->io
+                 : strcmp(option, "--compat") == 0               ? &s->compat
+                 : strcmp(option, "--no-gva") == 0               ? &s->no_gva
+                 : strcmp(option, "--gpa-unmapped") == 0         ? &s->gpa_unmapped
+                 : strcmp(option, "--interruption-pending") == 0 ? &s->interruption_pending
+                 : strcmp(option, "--interrupt-shadow") == 0     ? &s->interrupt_shadow
+                                                                 : NULL;
     if (!flag) {
         fprintf(stderr, "whvemu: emulate: unknown option %s (see whvemu --help)\n", option);
         return false;
@@ -610,9 +613,10 @@ static bool parse_scenario(struct scenario *s, int argc, char **argv)
         if (takes_value(argv[i]))
             i++;
     }
-    vcpu_set_defaults(&s->guest.vcpu, s->bits == 16 ? VCPU_REAL16
+    vcpu_set_defaults(&s->guest.vcpu, s->bits == 16   ? VCPU_REAL16
                                       : s->bits == 64 ? VCPU_LONG64
-                                      : s->compat ? VCPU_COMPAT32 : VCPU_PROTECTED32);
+                                      : s->compat     ? VCPU_COMPAT32
+                                                      : VCPU_PROTECTED32);
     for (int i = 0; i < argc; i++) {
         const char *value = takes_value(argv[i]) ? argv[++i] : NULL;
         if (!apply_option(s, argv[i - (value != NULL)], value))
@@ -637,12 +641,12 @@ static uint64_t reg64(struct guest *g, WHV_REGISTER_NAME name)
 }
 
 static const char *const gpr_names[3][16] = {
-    { "rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
-      "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15" },
-    { "eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi",
-      "r8d", "r9d", "r10d", "r11d", "r12d", "r13d", "r14d", "r15d" },
-    { "ax", "cx", "dx", "bx", "sp", "bp", "si", "di",
-      "r8w", "r9w", "r10w", "r11w", "r12w", "r13w", "r14w", "r15w" },
+    { "rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi", "r8", "r9", "r10", "r11", "r12",
+      "r13", "r14", "r15" },
+    { "eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi", "r8d", "r9d", "r10d", "r11d", "r12d",
+      "r13d", "r14d", "r15d" },
+    { "ax", "cx", "dx", "bx", "sp", "bp", "si", "di", "r8w", "r9w", "r10w", "r11w", "r12w", "r13w",
+      "r14w", "r15w" },
 };
 
 /* A general-purpose register named in an address: its number and width in bits. */
@@ -666,7 +670,10 @@ static uint64_t width_mask(unsigned width)
     return width == 64 ? UINT64_MAX : (UINT64_C(1) << width) - 1;
 }
 
-static const struct { const char *prefix; WHV_REGISTER_NAME name; } segment_prefixes[] = {
+static const struct {
+    const char *prefix;
+    WHV_REGISTER_NAME name;
+} segment_prefixes[] = {
     { "es:", WHvX64RegisterEs }, { "cs:", WHvX64RegisterCs }, { "ss:", WHvX64RegisterSs },
     { "ds:", WHvX64RegisterDs }, { "fs:", WHvX64RegisterFs }, { "gs:", WHvX64RegisterGs },
 };
@@ -708,7 +715,7 @@ static bool evaluate_memory_operand(struct scenario *s, const char *text, const 
             term = reg64(g, (WHV_REGISTER_NAME)(WHvX64RegisterRax + number)) & width_mask(width);
             address_width = width;
             if ((number == 4 || number == 5) && !segment_named && !register_seen)
-                segment = WHvX64RegisterSs;   /* rsp/rbp as base default to SS */
+                segment = WHvX64RegisterSs; /* rsp/rbp as base default to SS */
             register_seen = true;
         } else if ((length == 3 && strncmp(p, "rip", 3) == 0) ||
                    (length == 3 && strncmp(p, "eip", 3) == 0)) {
@@ -744,9 +751,12 @@ static bool evaluate_memory_operand(struct scenario *s, const char *text, const 
 /* The mnemonic without REP/REPE/REPNE/LOCK prefixes, and whether a rep prefix was there. */
 static const char *skip_prefix_words(const char *text, bool *rep)
 {
-    static const struct { const char *word; bool rep; } prefixes[] = {
-        { "rep ", true }, { "repe ", true }, { "repz ", true }, { "repne ", true },
-        { "repnz ", true }, { "lock ", false },
+    static const struct {
+        const char *word;
+        bool rep;
+    } prefixes[] = {
+        { "rep ", true },   { "repe ", true },  { "repz ", true },
+        { "repne ", true }, { "repnz ", true }, { "lock ", false },
     };
     *rep = false;
     for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
@@ -754,7 +764,7 @@ static const char *skip_prefix_words(const char *text, bool *rep)
         if (strncmp(text, prefixes[i].word, n) == 0) {
             *rep = *rep || prefixes[i].rep;
             text += n;
-            i = (size_t)-1;   /* look again: "lock rep" and the like */
+            i = (size_t)-1; /* look again: "lock rep" and the like */
         }
     }
     return text;
@@ -779,8 +789,8 @@ static bool string_operand_address(struct scenario *s, const char *mnemonic, uin
         return false;
     struct guest *g = &s->guest;
     WHV_REGISTER_NAME segment = uses_rdi ? WHvX64RegisterEs : WHvX64RegisterDs;
-    uint64_t offset = reg64(g, uses_rdi ? WHvX64RegisterRdi : WHvX64RegisterRsi) &
-                      width_mask((unsigned)s->bits);
+    uint64_t offset =
+        reg64(g, uses_rdi ? WHvX64RegisterRdi : WHvX64RegisterRsi) & width_mask((unsigned)s->bits);
     *linear = vcpu_linear(&g->vcpu, segment, offset);
     return true;
 }
@@ -870,8 +880,8 @@ static bool place_code(struct scenario *s)
         uint64_t gpa_page;
         if (guest_translate(g, linear, &gpa_page) != WHvTranslateGvaResultSuccess)
             continue;
-        uint64_t gpa = (gpa_page & ~(uint64_t)(GUEST_PAGE_SIZE - 1)) |
-                       (linear & (GUEST_PAGE_SIZE - 1));
+        uint64_t gpa =
+            (gpa_page & ~(uint64_t)(GUEST_PAGE_SIZE - 1)) | (linear & (GUEST_PAGE_SIZE - 1));
         if (!guest_write(g, gpa, &s->bytes[i], 1))
             return false;
     }
@@ -897,13 +907,13 @@ static void build_mmio_exit(struct scenario *s, const WHV_VP_EXIT_CONTEXT *vp, c
     mmio->AccessInfo.GpaUnmapped = s->gpa_unmapped;
 
     uint64_t gva = s->gva;
-    bool gva_known = s->gva_given ||
-                     default_gva(s, text, vp->Rip + (uint64_t)vp->InstructionLength, &gva);
+    bool gva_known =
+        s->gva_given || default_gva(s, text, vp->Rip + (uint64_t)vp->InstructionLength, &gva);
     /* A hypervisor reports an MMIO exit only for a GVA it just translated: when the
      * guest's translation of that page fails, the exit cannot vouch for it. */
     uint64_t page = 0;
-    bool translates = gva_known &&
-                      guest_translate(&s->guest, gva, &page) == WHvTranslateGvaResultSuccess;
+    bool translates =
+        gva_known && guest_translate(&s->guest, gva, &page) == WHvTranslateGvaResultSuccess;
     if (gva_known)
         mmio->Gva = gva;
     mmio->AccessInfo.GvaValid = (s->gva_given || translates) && !s->no_gva;
@@ -939,8 +949,7 @@ static bool build_io_exit(struct scenario *s, const char *text, size_t given,
     if (s->access_given)
         io->AccessInfo.IsWrite = s->access == WHvMemoryAccessWrite;
     if (!known && !s->io_size) {
-        fprintf(stderr, "whvemu: \"%s\" is not IN/OUT/INS/OUTS: give --port and --io-size\n",
-                text);
+        fprintf(stderr, "whvemu: \"%s\" is not IN/OUT/INS/OUTS: give --port and --io-size\n", text);
         return false;
     }
     io->PortNumber = port;
@@ -952,16 +961,15 @@ static bool build_io_exit(struct scenario *s, const char *text, size_t given,
     io->Es = vcpu_reg(&g->vcpu, WHvX64RegisterEs)->Segment;
     printf("exit: io %s port=0x%" PRIx16 " size=%u%s%s bytes_given=%zu\n",
            io->AccessInfo.IsWrite ? "out" : "in", port, (unsigned)io->AccessInfo.AccessSize,
-           io->AccessInfo.StringOp ? " string" : "", io->AccessInfo.RepPrefix ? " rep" : "",
-           given);
+           io->AccessInfo.StringOp ? " string" : "", io->AccessInfo.RepPrefix ? " rep" : "", given);
     return true;
 }
 
 /* The whvemu.h options the command line asked for. */
 static bool configure_extensions(const struct scenario *s, WHV_EMULATOR_HANDLE emulator)
 {
-    if (s->rep_budget_given && whvemu_set_option(emulator, WHVEMU_OPTION_REP_BUDGET,
-                                                 s->rep_budget) != S_OK) {
+    if (s->rep_budget_given &&
+        whvemu_set_option(emulator, WHVEMU_OPTION_REP_BUDGET, s->rep_budget) != S_OK) {
         fprintf(stderr, "whvemu: --rep-budget %" PRIu64 " refused\n", s->rep_budget);
         return false;
     }
@@ -1059,21 +1067,21 @@ static const char *const demo_scenarios[][24] = {
     { "--bytes", "0f b7 43 08", "--reg", "rbx=0x10000", "--mem", "0x10008=cdab" },
     { "--bytes", "a1 00 00 01 00 00 00 00 00", "--mem", "0x10000=efbeadde" },
     { "--bytes", "48 89 03", "--write", "--reg", "rax=0x1122334455667788", "--reg", "rbx=0x10ffc" },
-    { "--bytes", "8b 03", "--given-bytes", "0", "--reg", "rbx=0x10000",
-      "--mem", "0x10000=01000000" },
-    { "--bytes", "8b 03", "--reg", "rbx=0x7fff0000", "--map", "0x7fff0000=0x10000",
-      "--mem", "0x10000=2a000000" },
+    { "--bytes", "8b 03", "--given-bytes", "0", "--reg", "rbx=0x10000", "--mem",
+      "0x10000=01000000" },
+    { "--bytes", "8b 03", "--reg", "rbx=0x7fff0000", "--map", "0x7fff0000=0x10000", "--mem",
+      "0x10000=2a000000" },
     { "--bytes", "48 89 03", "--write", "--reg", "rbx=0x10ffc", "--map", "0x11000=PageNotPresent" },
-    { "--bytes", "f3 ab", "--write", "--reg", "rcx=4", "--reg", "rdi=0x10000",
-      "--reg", "rax=0x11223344" },
-    { "--bytes", "f3 a4", "--write", "--reg", "rcx=4", "--reg", "rsi=0x20000",
-      "--reg", "rdi=0x10000", "--mem", "0x20000=01020304" },
-    { "--bytes", "f3 a4", "--write", "--reg", "rcx=4", "--reg", "rsi=0x20000",
-      "--reg", "rdi=0x10000", "--mem", "0x20000=01020304", "--ram-page", "0x20000" },
+    { "--bytes", "f3 ab", "--write", "--reg", "rcx=4", "--reg", "rdi=0x10000", "--reg",
+      "rax=0x11223344" },
+    { "--bytes", "f3 a4", "--write", "--reg", "rcx=4", "--reg", "rsi=0x20000", "--reg",
+      "rdi=0x10000", "--mem", "0x20000=01020304" },
+    { "--bytes", "f3 a4", "--write", "--reg", "rcx=4", "--reg", "rsi=0x20000", "--reg",
+      "rdi=0x10000", "--mem", "0x20000=01020304", "--ram-page", "0x20000" },
     { "--bytes", "ee", "--io", "--reg", "rdx=0x3f8", "--reg", "rax=0x41" },
     { "--bytes", "ec", "--io", "--reg", "rdx=0x60", "--in", "0x60=0x1c" },
-    { "--bits", "16", "--bytes", "8a 07", "--seg", "ds=0x1000", "--reg", "rbx=0x10",
-      "--mem", "0x10010=5a" },
+    { "--bits", "16", "--bytes", "8a 07", "--seg", "ds=0x1000", "--reg", "rbx=0x10", "--mem",
+      "0x10010=5a" },
     { "--bits", "32", "--bytes", "89 08", "--write", "--reg", "rax=0xfee000b0", "--reg", "rcx=0" },
 };
 

@@ -126,15 +126,20 @@ int reg_index_of_text(const char *text)
 }
 
 const char *const status_bit_names[STATUS_BIT_COUNT] = {
-    "EmulationSuccessful", "InternalEmulationFailure", "IoPortCallbackFailed",
-    "MemoryCallbackFailed", "TranslateGvaPageCallbackFailed",
-    "TranslateGvaPageCallbackGpaIsNotAligned", "GetVirtualProcessorRegistersCallbackFailed",
-    "SetVirtualProcessorRegistersCallbackFailed", "InterruptCausedIntercept",
+    "EmulationSuccessful",
+    "InternalEmulationFailure",
+    "IoPortCallbackFailed",
+    "MemoryCallbackFailed",
+    "TranslateGvaPageCallbackFailed",
+    "TranslateGvaPageCallbackGpaIsNotAligned",
+    "GetVirtualProcessorRegistersCallbackFailed",
+    "SetVirtualProcessorRegistersCallbackFailed",
+    "InterruptCausedIntercept",
     "GuestCannotBeFaulted",
 };
 
 const char *const translate_result_names[TRANSLATE_RESULT_COUNT] = {
-    "Success", "PageNotPresent", "PrivilegeViolation", "InvalidPageTableFlags",
-    "GpaUnmapped", "GpaNoReadAccess", "GpaNoWriteAccess", "GpaIllegalOverlayAccess",
+    "Success",     "PageNotPresent",  "PrivilegeViolation", "InvalidPageTableFlags",
+    "GpaUnmapped", "GpaNoReadAccess", "GpaNoWriteAccess",   "GpaIllegalOverlayAccess",
     "Intercept",
 };

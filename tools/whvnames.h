@@ -12,15 +12,15 @@
 
 /* Which member of WHV_REGISTER_VALUE a register uses. */
 enum reg_kind {
-    REG_KIND_64,          /* Reg64: GPRs, RIP, RFLAGS, control registers, MSRs */
-    REG_KIND_128,         /* Reg128: XMM, x87/MMX, pending event */
-    REG_KIND_SEGMENT,     /* Segment: CS, DS, ..., LDTR, TR */
-    REG_KIND_TABLE,       /* Table: GDTR, IDTR */
+    REG_KIND_64,      /* Reg64: GPRs, RIP, RFLAGS, control registers, MSRs */
+    REG_KIND_128,     /* Reg128: XMM, x87/MMX, pending event */
+    REG_KIND_SEGMENT, /* Segment: CS, DS, ..., LDTR, TR */
+    REG_KIND_TABLE,   /* Table: GDTR, IDTR */
 };
 
 struct reg_info {
     WHV_REGISTER_NAME name;
-    const char *text;      /* lower case, as typed on the command line */
+    const char *text; /* lower case, as typed on the command line */
     enum reg_kind kind;
 };
 

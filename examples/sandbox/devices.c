@@ -19,7 +19,7 @@ static bool devices_trapped;
 /* ---- UART: a 16550 whose transmitter is always ready and whose receiver never is ---- */
 
 static struct {
-    uint8_t reg[8];         /* what reads return, except the divisor latch */
+    uint8_t reg[8]; /* what reads return, except the divisor latch */
     uint8_t divisor[2];
     char out[UART_OUT_CAPACITY];
     size_t out_length;
@@ -35,7 +35,7 @@ static uint8_t uart_read_reg(unsigned reg)
     if (reg <= UART_IER_DLM && uart_dlab())
         return uart.divisor[reg];
     if (reg == UART_THR_RBR_DLL)
-        return 0;                     /* nothing received */
+        return 0; /* nothing received */
     return uart.reg[reg];
 }
 
@@ -69,9 +69,9 @@ static void uart_write(uint64_t offset, const uint8_t *data, unsigned size)
 static void uart_reset(void)
 {
     memset(&uart, 0, sizeof uart);
-    uart.reg[UART_IIR_FCR] = 0x01;    /* no interrupt pending */
+    uart.reg[UART_IIR_FCR] = 0x01; /* no interrupt pending */
     uart.reg[UART_LSR] = UART_LSR_THRE | UART_LSR_TEMT;
-    uart.reg[UART_MSR] = 0xb0;        /* DCD, DSR, CTS */
+    uart.reg[UART_MSR] = 0xb0; /* DCD, DSR, CTS */
 }
 
 /* ---- timer: microseconds since the machine was set up; the frequency after it ---- */
@@ -84,7 +84,7 @@ static struct {
 uint64_t monotonic_ns(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);  /* async-signal-safe in POSIX */
+    clock_gettime(CLOCK_MONOTONIC, &ts); /* async-signal-safe in POSIX */
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
@@ -94,7 +94,7 @@ static void timer_read(uint64_t offset, uint8_t *data, unsigned size)
     uint64_t count = (monotonic_ns() - timer.start_ns) / (1000000000u / TIMER_HZ);
     uint64_t frequency = TIMER_HZ;
     if (offset == TIMER_COUNT && size < 8)
-        timer.latched_high = (uint32_t)(count >> 32);    /* the low dword latches */
+        timer.latched_high = (uint32_t)(count >> 32); /* the low dword latches */
     else if (offset == TIMER_COUNT + 4)
         count = (uint64_t)timer.latched_high << 32;
     memcpy(regs, &count, 8);
@@ -137,7 +137,7 @@ bool machine_map_devices(bool trapped)
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
     if (p == MAP_FAILED)
         return false;
-    if (p != (void *)(uintptr_t)DEVICE_BASE) {    /* a kernel without FIXED_NOREPLACE */
+    if (p != (void *)(uintptr_t)DEVICE_BASE) { /* a kernel without FIXED_NOREPLACE */
         munmap(p, DEVICE_REGION_SIZE);
         errno = EEXIST;
         return false;
@@ -146,7 +146,7 @@ bool machine_map_devices(bool trapped)
     uart_reset();
     timer.start_ns = monotonic_ns();
     memset(framebuffer, 0, sizeof framebuffer);
-    if (!trapped)   /* what a guest polls for before it sends */
+    if (!trapped) /* what a guest polls for before it sends */
         ((uint8_t *)p)[UART_LSR] = UART_LSR_THRE | UART_LSR_TEMT;
     return true;
 }

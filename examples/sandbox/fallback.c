@@ -17,7 +17,7 @@
 #include "sandbox.h"
 
 #define RFLAGS_TF 0x100u
-#define MAX_PAGES (sizeof ((struct fallback *)0)->pages / sizeof(uint64_t))
+#define MAX_PAGES (sizeof((struct fallback *)0)->pages / sizeof(uint64_t))
 
 static uint64_t page_of(uint64_t address)
 {

@@ -30,14 +30,31 @@ struct guest_run {
 };
 
 static const struct guest_run runs[] = {
-    { "64-bit guest (long mode, CS 0x33): the whole screen", 64, guest64_image,
+    { "64-bit guest (long mode, CS 0x33): the whole screen",
+      64,
+      guest64_image,
       guest64_image_end,
-      { .x0 = 0, .y0 = 0, .width = FB_WIDTH, .height = FB_HEIGHT, .center_re = -650000000,
-        .center_im = 0, .step = 5000000, .max_iterations = 256, .clear_screen = 1 } },
-    { "32-bit guest (compatibility mode, CS 0x23): the inset", 32, guest32_image,
+      { .x0 = 0,
+        .y0 = 0,
+        .width = FB_WIDTH,
+        .height = FB_HEIGHT,
+        .center_re = -650000000,
+        .center_im = 0,
+        .step = 5000000,
+        .max_iterations = 256,
+        .clear_screen = 1 } },
+    { "32-bit guest (compatibility mode, CS 0x23): the inset",
+      32,
+      guest32_image,
       guest32_image_end,
-      { .x0 = 400, .y0 = 16, .width = 224, .height = 150, .center_re = -745300000,
-        .center_im = 112700000, .step = 40000, .max_iterations = 512 } },
+      { .x0 = 400,
+        .y0 = 16,
+        .width = 224,
+        .height = 150,
+        .center_re = -745300000,
+        .center_im = 112700000,
+        .step = 40000,
+        .max_iterations = 512 } },
 };
 #define RUN_COUNT (sizeof runs / sizeof runs[0])
 

@@ -73,12 +73,11 @@ static void put_symbol(struct bit_writer *w, unsigned symbol)
 }
 
 static const uint16_t length_base[29] = {
-    3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31,
-    35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258,
+    3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23,  27,
+    31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258,
 };
 static const uint8_t length_extra[29] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2,
-    3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
 };
 
 /* Repeat the previous byte length (3..258) times: a length code, distance code 0. */
@@ -95,8 +94,8 @@ static void put_repeat(struct bit_writer *w, unsigned length)
 static size_t deflate_runs(const uint8_t *data, size_t size, uint8_t *out)
 {
     struct bit_writer w = { out, 0, 0, 0 };
-    put_bits(&w, 1, 1);     /* BFINAL */
-    put_bits(&w, 1, 2);     /* BTYPE 01: fixed codes */
+    put_bits(&w, 1, 1); /* BFINAL */
+    put_bits(&w, 1, 2); /* BTYPE 01: fixed codes */
     for (size_t i = 0; i < size;) {
         size_t run = 0;
         while (i > 0 && i + run < size && run < 258 && data[i + run] == data[i - 1])
@@ -108,8 +107,8 @@ static size_t deflate_runs(const uint8_t *data, size_t size, uint8_t *out)
             put_symbol(&w, data[i++]);
         }
     }
-    put_symbol(&w, 256);    /* end of block */
-    put_bits(&w, 0, 7);     /* flush */
+    put_symbol(&w, 256); /* end of block */
+    put_bits(&w, 0, 7);  /* flush */
     return w.length;
 }
 
@@ -117,7 +116,8 @@ static size_t deflate_runs(const uint8_t *data, size_t size, uint8_t *out)
 
 static void put_be32(uint8_t *p, uint32_t v)
 {
-    p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8), p[3] = (uint8_t)v;
+    p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8),
+    p[3] = (uint8_t)v;
 }
 
 static bool write_chunk(FILE *f, const char *type, const uint8_t *data, size_t size)
@@ -147,7 +147,7 @@ static void filter_rows(const uint32_t *pixels, unsigned width, unsigned height,
 
 static size_t zlib_stream(const uint8_t *raw, size_t size, uint8_t *out)
 {
-    out[0] = 0x78, out[1] = 0x01;   /* deflate, 32 KiB window, no dictionary */
+    out[0] = 0x78, out[1] = 0x01; /* deflate, 32 KiB window, no dictionary */
     size_t n = 2 + deflate_runs(raw, size, out + 2);
     put_be32(out + n, adler32(raw, size));
     return n + 4;
@@ -158,13 +158,13 @@ bool png_write(const char *path, const uint32_t *pixels, unsigned width, unsigne
     static const uint8_t signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
     uint8_t header[13] = { 0 };
     size_t raw_size = (size_t)height * (1 + 3 * (size_t)width);
-    uint8_t *raw = malloc(raw_size), *z = malloc(raw_size * 9 / 8 + 64);  /* 9 bits a byte at most */
+    uint8_t *raw = malloc(raw_size), *z = malloc(raw_size * 9 / 8 + 64); /* 9 bits a byte at most */
     FILE *f = fopen(path, "wb");
     bool ok = raw && z && f;
     if (ok) {
         put_be32(header, width);
         put_be32(header + 4, height);
-        header[8] = 8, header[9] = 2;   /* 8 bits per channel, RGB */
+        header[8] = 8, header[9] = 2; /* 8 bits per channel, RGB */
         filter_rows(pixels, width, height, raw);
         size_t z_size = zlib_stream(raw, raw_size, z);
         ok = fwrite(signature, 8, 1, f) == 1 && write_chunk(f, "IHDR", header, 13) &&

@@ -57,46 +57,46 @@ const uint32_t *machine_framebuffer(bool trapped);
 #define MAX_FAILURES 32
 
 struct class_count {
-    char name[24];          /* the mnemonic, with a REP or LOCK prefix */
+    char name[24]; /* the mnemonic, with a REP or LOCK prefix */
     uint64_t count;
-    uint64_t ns;            /* inside WHvEmulatorTryMmioEmulation, all of them */
+    uint64_t ns; /* inside WHvEmulatorTryMmioEmulation, all of them */
 };
 
 /* One distinct instruction the emulator did not complete. */
 struct failure {
     uint8_t bytes[16];
-    unsigned length;        /* bytes of the instruction (16 when it could not be decoded) */
-    unsigned bits;          /* code size */
-    uint64_t rip;           /* where it was first seen */
-    uint32_t status;        /* WHV_EMULATOR_STATUS, as bits */
+    unsigned length; /* bytes of the instruction (16 when it could not be decoded) */
+    unsigned bits;   /* code size */
+    uint64_t rip;    /* where it was first seen */
+    uint32_t status; /* WHV_EMULATOR_STATUS, as bits */
     HRESULT hr;
     uint64_t count;
-    uint64_t completed;     /* of count, completed by the fallback */
-    char text[80];          /* disassembly */
+    uint64_t completed; /* of count, completed by the fallback */
+    char text[80];      /* disassembly */
 };
 
 /* Why a guest stopped before returning. */
 struct stop {
     bool stopped;
     const char *reason;
-    int vector;             /* the exception the emulator injected, or -1 */
+    int vector; /* the exception the emulator injected, or -1 */
     uint32_t error_code;
-    uint64_t address;       /* the address that faulted (CR2 for an injected #PF) */
+    uint64_t address; /* the address that faulted (CR2 for an injected #PF) */
     uint64_t rip;
     uint8_t bytes[16];
-    unsigned count;         /* of bytes: fewer near the end of guest RAM */
+    unsigned count; /* of bytes: fewer near the end of guest RAM */
     unsigned bits;
     char text[80];
-    bool register_refused;  /* a register callback failed on this name */
+    bool register_refused; /* a register callback failed on this name */
     uint32_t refused_register;
 };
 
 struct run_stats {
-    uint64_t exits;             /* device faults that reached the emulator */
-    uint64_t emulated;          /* ... and were completed by it */
-    uint64_t fallback_steps;    /* instructions completed by the fallback */
-    uint64_t emulation_ns;      /* time inside WHvEmulatorTryMmioEmulation */
-    uint64_t wall_ns;           /* the guest's whole run, host time */
+    uint64_t exits;          /* device faults that reached the emulator */
+    uint64_t emulated;       /* ... and were completed by it */
+    uint64_t fallback_steps; /* instructions completed by the fallback */
+    uint64_t emulation_ns;   /* time inside WHvEmulatorTryMmioEmulation */
+    uint64_t wall_ns;        /* the guest's whole run, host time */
     struct class_count classes[MAX_CLASSES];
     unsigned class_count;
     uint64_t classes_dropped;
@@ -123,7 +123,7 @@ void print_summary(FILE *out, const char *title, const struct run_stats *stats);
 
 struct fallback {
     bool active;
-    bool guest_tf;              /* RFLAGS.TF as the guest had it */
+    bool guest_tf; /* RFLAGS.TF as the guest had it */
     uint64_t rip;
     struct failure *failure;
     unsigned page_count;
@@ -133,15 +133,15 @@ struct fallback {
 
 struct sandbox_vcpu {
     WHV_EMULATOR_HANDLE emulator;
-    ucontext_t *uc;             /* the interrupted guest, while a fault is handled */
-    uint16_t ds, es;            /* selectors at the fault: the ucontext does not have them */
+    ucontext_t *uc;  /* the interrupted guest, while a fault is handled */
+    uint16_t ds, es; /* selectors at the fault: the ucontext does not have them */
     uint64_t fs_base, gs_base;
-    bool injected;              /* the emulator asked for an exception to be delivered */
+    bool injected; /* the emulator asked for an exception to be delivered */
     WHV_X64_PENDING_INTERRUPTION_REGISTER interruption;
-    uint64_t cr2;               /* the guest's: written when the emulator injects #PF */
-    bool register_refused;      /* the last register a callback could not serve */
+    uint64_t cr2;          /* the guest's: written when the emulator injects #PF */
+    bool register_refused; /* the last register a callback could not serve */
     WHV_REGISTER_NAME refused_register;
-    sigjmp_buf leave;           /* where a guest that cannot go on is stopped */
+    sigjmp_buf leave; /* where a guest that cannot go on is stopped */
     stack_t altstack;
     struct run_stats *stats;
     struct fallback fallback;

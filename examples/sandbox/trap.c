@@ -33,11 +33,11 @@ static __thread struct sandbox_vcpu *current;
 
 static const struct {
     uint16_t selector;
-    uint16_t attributes;    /* type, S, DPL, P; L, D/B, G */
+    uint16_t attributes; /* type, S, DPL, P; L, D/B, G */
 } linux_segments[] = {
-    { 0x23, 0xc0fb },       /* __USER32_CS: code, 32-bit, DPL 3 */
-    { 0x2b, 0xc0f3 },       /* __USER_DS: data, DPL 3 */
-    { 0x33, 0xa0fb },       /* __USER_CS: code, 64-bit, DPL 3 */
+    { 0x23, 0xc0fb }, /* __USER32_CS: code, 32-bit, DPL 3 */
+    { 0x2b, 0xc0f3 }, /* __USER_DS: data, DPL 3 */
+    { 0x33, 0xa0fb }, /* __USER_CS: code, 64-bit, DPL 3 */
 };
 
 /* The segment registers in the WHV (and x86 encoding) order. */
@@ -64,7 +64,7 @@ static bool segment_value(const struct sandbox_vcpu *v, enum segment segment,
     out->Selector = selector_of(v, segment);
     out->Base = segment == SEG_FS ? v->fs_base : segment == SEG_GS ? v->gs_base : 0;
     if ((out->Selector & ~3u) == 0)
-        return true;            /* null: unusable, all attributes zero */
+        return true; /* null: unusable, all attributes zero */
     for (size_t i = 0; i < sizeof linux_segments / sizeof linux_segments[0]; i++) {
         if (linux_segments[i].selector == out->Selector) {
             out->Limit = 0xffffffff;
@@ -84,9 +84,8 @@ unsigned vcpu_code_bits(const ucontext_t *uc)
 
 /* gregs indexes in WHV order: RAX..R15, RIP, RFLAGS. */
 static const int greg_index[] = {
-    REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI,
-    REG_R8, REG_R9, REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15,
-    REG_RIP, REG_EFL,
+    REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI, REG_R8,
+    REG_R9,  REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15, REG_RIP, REG_EFL,
 };
 
 /* State a user-mode thread has but cannot see or change: a 64-bit user process under
@@ -96,14 +95,14 @@ static struct {
     WHV_REGISTER_NAME name;
     uint64_t value;
 } fixed_registers[] = {
-    { WHvX64RegisterCr0, 0x80050033 },  /* PG AM WP NE ET MP PE */
+    { WHvX64RegisterCr0, 0x80050033 }, /* PG AM WP NE ET MP PE */
     { WHvX64RegisterCr3, 0 },
-    { WHvX64RegisterCr4, 0x620 },       /* OSXMMEXCPT OSFXSR PAE (+ OSXSAVE, trap_init) */
+    { WHvX64RegisterCr4, 0x620 }, /* OSXMMEXCPT OSFXSR PAE (+ OSXSAVE, trap_init) */
     { WHvX64RegisterCr8, 0 },
     { WHvX64RegisterDr6, 0xffff0ff0 },
     { WHvX64RegisterDr7, 0x400 },
-    { WHvX64RegisterXCr0, 0 },          /* trap_init */
-    { WHvX64RegisterEfer, 0xd01 },      /* NXE LMA LME SCE */
+    { WHvX64RegisterXCr0, 0 },     /* trap_init */
+    { WHvX64RegisterEfer, 0xd01 }, /* NXE LMA LME SCE */
     { WHvRegisterInterruptState, 0 },
     { WHvX64RegisterLdtr, 0 },
     { WHvX64RegisterTr, 0 },
@@ -241,8 +240,8 @@ static void write_register(struct sandbox_vcpu *v, WHV_REGISTER_NAME name,
 
 /* ---- the callbacks ---- */
 
-static HRESULT CALLBACK get_registers(VOID *context, const WHV_REGISTER_NAME *names,
-                                      UINT32 count, WHV_REGISTER_VALUE *values)
+static HRESULT CALLBACK get_registers(VOID *context, const WHV_REGISTER_NAME *names, UINT32 count,
+                                      WHV_REGISTER_VALUE *values)
 {
     struct sandbox_vcpu *v = context;
     for (UINT32 i = 0; i < count; i++) {
@@ -256,8 +255,8 @@ static HRESULT CALLBACK get_registers(VOID *context, const WHV_REGISTER_NAME *na
 }
 
 /* All or nothing: every value is checked before the first one is written. */
-static HRESULT CALLBACK set_registers(VOID *context, const WHV_REGISTER_NAME *names,
-                                      UINT32 count, const WHV_REGISTER_VALUE *values)
+static HRESULT CALLBACK set_registers(VOID *context, const WHV_REGISTER_NAME *names, UINT32 count,
+                                      const WHV_REGISTER_VALUE *values)
 {
     struct sandbox_vcpu *v = context;
     for (UINT32 i = 0; i < count; i++) {
@@ -286,8 +285,8 @@ static HRESULT CALLBACK access_memory(VOID *context, WHV_EMULATOR_MEMORY_ACCESS_
             memcpy(m->Data, ram, m->AccessSize);
         return S_OK;
     }
-    return machine_device_access(m->GpaAddress, m->Direction, m->Data, m->AccessSize)
-               ? S_OK : E_FAIL;
+    return machine_device_access(m->GpaAddress, m->Direction, m->Data, m->AccessSize) ? S_OK
+                                                                                      : E_FAIL;
 }
 
 /* The identity, for guest RAM and the devices; device pages are not executable. */
@@ -361,8 +360,9 @@ static void build_exit(const struct sandbox_vcpu *v, uint64_t address, WHV_VP_EX
     vp->Rip = (uint64_t)g[REG_RIP];
     vp->Rflags = (uint64_t)g[REG_EFL];
     mmio->InstructionByteCount = (UINT8)fetch_bytes(vp->Rip, mmio->InstructionBytes);
-    mmio->AccessInfo.AccessType = error & 0x10 ? WHvMemoryAccessExecute
-                                  : error & 0x2 ? WHvMemoryAccessWrite : WHvMemoryAccessRead;
+    mmio->AccessInfo.AccessType = error & 0x10  ? WHvMemoryAccessExecute
+                                  : error & 0x2 ? WHvMemoryAccessWrite
+                                                : WHvMemoryAccessRead;
     mmio->AccessInfo.GpaUnmapped = 1;
     mmio->AccessInfo.GvaValid = 1;
     mmio->Gpa = mmio->Gva = address;
@@ -386,8 +386,7 @@ static void emulate(struct sandbox_vcpu *v, ucontext_t *uc, uint64_t address)
     stats->exits++;
     if (SUCCEEDED(hr) && status.EmulationSuccessful) {
         if (v->injected)
-            vcpu_stop(v, "the emulator injected an exception the guest does not handle",
-                      address);
+            vcpu_stop(v, "the emulator injected an exception the guest does not handle", address);
         stats->emulated++;
         count_class(stats, bits, mmio.InstructionBytes, mmio.InstructionByteCount, ns);
         return;
@@ -503,8 +502,8 @@ bool vcpu_attach(struct sandbox_vcpu *v, struct run_stats *stats)
     memset(v, 0, sizeof *v);
     v->stats = stats;
     v->altstack.ss_size = ALTSTACK_SIZE;
-    v->altstack.ss_sp = mmap(NULL, ALTSTACK_SIZE, PROT_READ | PROT_WRITE,
-                             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    v->altstack.ss_sp =
+        mmap(NULL, ALTSTACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (v->altstack.ss_sp == MAP_FAILED || sigaltstack(&v->altstack, NULL) != 0)
         return false;
     syscall(SYS_arch_prctl, ARCH_GET_FS, &v->fs_base);

@@ -21,12 +21,12 @@ struct record_name {
 };
 
 static const struct record_name records[] = {
-#define ABI_TYPE(T) {RECORD_VALUE, "sizeof", #T}, {RECORD_VALUE, "alignof", #T},
-#define ABI_FIELD(T, m) {RECORD_VALUE, "offsetof", #T "." #m}, \
-                        {RECORD_VALUE, "sizeof", #T "." #m},
-#define ABI_BITS(T, f) {RECORD_BITS, "bit-field", #T "." #f},
-#define ABI_ENUM(E, name) {RECORD_VALUE, "value of", #E "::" #name},
-#define ABI_CONST(name) {RECORD_VALUE, "value of", #name},
+#define ABI_TYPE(T) { RECORD_VALUE, "sizeof", #T }, { RECORD_VALUE, "alignof", #T },
+#define ABI_FIELD(T, m)                                                                            \
+    { RECORD_VALUE, "offsetof", #T "." #m }, { RECORD_VALUE, "sizeof", #T "." #m },
+#define ABI_BITS(T, f) { RECORD_BITS, "bit-field", #T "." #f },
+#define ABI_ENUM(E, name) { RECORD_VALUE, "value of", #E "::" #name },
+#define ABI_CONST(name) { RECORD_VALUE, "value of", #name },
 #define ABI_CALLBACK(T, R, args)
 #define ABI_FUNCTION(f, R, args)
 #include "abi_checks.def"
@@ -65,8 +65,10 @@ static int load_image(struct image *image, const char *argument)
     fclose(file);
     if (got != IMAGE_SIZE || nonzero_padding ||
         memcmp(image->bytes, ABI_MAGIC, sizeof ABI_MAGIC) != 0) {
-        fprintf(stderr, "%s: not a layout image of %d facts (%zu bytes read): was it built "
-                        "from the same abi_checks.def?\n", image->path, RECORD_COUNT, got);
+        fprintf(stderr,
+                "%s: not a layout image of %d facts (%zu bytes read): was it built "
+                "from the same abi_checks.def?\n",
+                image->path, RECORD_COUNT, got);
         return -1;
     }
     return 0;
@@ -133,9 +135,9 @@ int main(int argc, char **argv)
             char want_text[64], got_text[64];
             describe(&records[i], want, want_text, sizeof want_text);
             describe(&records[i], got, got_text, sizeof got_text);
-            printf("MISMATCH %s %s: %.*s has %s, %.*s has %s\n", records[i].what,
-                   records[i].name, reference.label_length, reference.label, want_text,
-                   candidate.label_length, candidate.label, got_text);
+            printf("MISMATCH %s %s: %.*s has %s, %.*s has %s\n", records[i].what, records[i].name,
+                   reference.label_length, reference.label, want_text, candidate.label_length,
+                   candidate.label, got_text);
             candidate_mismatches++;
         }
         free(candidate.bytes);

@@ -28,8 +28,11 @@ typedef union {
     unsigned char bytes[ABI_RECORD_SIZE];
 } abi_value_record;
 
-#define ABI_BITS_RECORD(T) \
-    union { T object; unsigned char bytes[ABI_RECORD_SIZE]; }
+#define ABI_BITS_RECORD(T)                                                                         \
+    union {                                                                                        \
+        T object;                                                                                  \
+        unsigned char bytes[ABI_RECORD_SIZE];                                                      \
+    }
 
 struct abi_image {
     char magic[ABI_MAGIC_SIZE];
@@ -45,15 +48,14 @@ struct abi_image {
 
 #define ABI_FIELD_SIZE(T, m) sizeof(((T *)0)->m)
 
-__attribute__((used, section(ABI_SECTION)))
-static const struct abi_image abi_image = {
+__attribute__((used, section(ABI_SECTION))) static const struct abi_image abi_image = {
     .magic = ABI_MAGIC,
-#define ABI_TYPE(T) .ABI_NAME(size_) = {sizeof(T)}, .ABI_NAME(align_) = {_Alignof(T)},
-#define ABI_FIELD(T, m) .ABI_NAME(offset_) = {offsetof(T, m)}, \
-                        .ABI_NAME(fieldsize_) = {ABI_FIELD_SIZE(T, m)},
-#define ABI_BITS(T, f) .ABI_NAME(bits_) = {.object = {.f = -1}},
-#define ABI_ENUM(E, name) .ABI_NAME(enum_) = {(uint64_t)(name)},
-#define ABI_CONST(name) .ABI_NAME(const_) = {(uint64_t)(name)},
+#define ABI_TYPE(T) .ABI_NAME(size_) = { sizeof(T) }, .ABI_NAME(align_) = { _Alignof(T) },
+#define ABI_FIELD(T, m)                                                                            \
+    .ABI_NAME(offset_) = { offsetof(T, m) }, .ABI_NAME(fieldsize_) = { ABI_FIELD_SIZE(T, m) },
+#define ABI_BITS(T, f) .ABI_NAME(bits_) = { .object = { .f = -1 } },
+#define ABI_ENUM(E, name) .ABI_NAME(enum_) = { (uint64_t)(name) },
+#define ABI_CONST(name) .ABI_NAME(const_) = { (uint64_t)(name) },
 #define ABI_CALLBACK(T, R, args)
 #define ABI_FUNCTION(f, R, args)
 #include "abi_checks.def"
@@ -66,8 +68,8 @@ static const struct abi_image abi_image = {
 #define ABI_BITS(T, f) _Static_assert(sizeof(T) <= ABI_RECORD_SIZE, #T " too large");
 #define ABI_ENUM(E, name) _Static_assert(sizeof(E) == 4, #E " is not 32-bit");
 #define ABI_CONST(name)
-#define ABI_CALLBACK(T, R, args) \
-    _Static_assert(_Generic((T)0, R(CALLBACK *) args: 1, default: 0), #T " signature");
-#define ABI_FUNCTION(f, R, args) \
-    _Static_assert(_Generic(&f, R(WINAPI *) args: 1, default: 0), #f " signature");
+#define ABI_CALLBACK(T, R, args)                                                                   \
+    _Static_assert(_Generic((T)0, R(CALLBACK *) args : 1, default : 0), #T " signature");
+#define ABI_FUNCTION(f, R, args)                                                                   \
+    _Static_assert(_Generic(&f, R(WINAPI *) args : 1, default : 0), #f " signature");
 #include "abi_checks.def"

@@ -17,7 +17,7 @@ HRESULT CALLBACK abi_mix_io(VOID *context, WHV_EMULATOR_IO_ACCESS_INFO *access)
 {
     (void)context;
     WHV_PARTITION_HANDLE partition = NULL; /* an SDK type ours do not define */
-    WHV_EMULATOR_CALLBACKS callbacks = {sizeof callbacks, 0, abi_mix_io, NULL, NULL, NULL, NULL};
+    WHV_EMULATOR_CALLBACKS callbacks = { sizeof callbacks, 0, abi_mix_io, NULL, NULL, NULL, NULL };
     access->Data = callbacks.Size + (partition == NULL);
     return S_OK;
 }

@@ -9,7 +9,8 @@
 #define HEADERS_EXTERN
 #endif
 
-HEADERS_EXTERN UINT32 headers_pedantic_use(WHV_REGISTER_VALUE *value, WHV_TRANSLATE_GVA_FLAGS flags);
+HEADERS_EXTERN UINT32 headers_pedantic_use(WHV_REGISTER_VALUE *value,
+                                           WHV_TRANSLATE_GVA_FLAGS flags);
 
 /* Touches members inside the anonymous structs and unions. */
 HEADERS_EXTERN UINT32 headers_pedantic_use(WHV_REGISTER_VALUE *value, WHV_TRANSLATE_GVA_FLAGS flags)

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "vcpu.h"
+#include "guest_vcpu.h"
 
 struct guest g;
 

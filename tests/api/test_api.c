@@ -6,7 +6,7 @@
 #include "WinHvEmulation.h"
 #include "check.h"
 #include "fixture.h"
-#include "vcpu.h"
+#include "guest_vcpu.h"
 
 /* One test's emulator and MMIO exit, on a fresh long-mode guest. */
 struct api_exit {
@@ -38,13 +38,17 @@ TEST(test_create_validation)
 
     CHECK(WHvEmulatorCreateEmulator(NULL, &h) == E_INVALIDARG, "NULL callbacks");
     CHECK(WHvEmulatorCreateEmulator(&cb, NULL) == E_INVALIDARG, "NULL handle pointer");
-    bad = cb; bad.Size = 0;
+    bad = cb;
+    bad.Size = 0;
     CHECK(WHvEmulatorCreateEmulator(&bad, &h) == E_INVALIDARG, "Size 0");
-    bad = cb; bad.Size = sizeof bad - 8;
+    bad = cb;
+    bad.Size = sizeof bad - 8;
     CHECK(WHvEmulatorCreateEmulator(&bad, &h) == E_INVALIDARG, "Size short");
-    bad = cb; bad.Size = sizeof bad + 8;
+    bad = cb;
+    bad.Size = sizeof bad + 8;
     CHECK(WHvEmulatorCreateEmulator(&bad, &h) == E_INVALIDARG, "Size long");
-    bad = cb; bad.Reserved = 1;
+    bad = cb;
+    bad.Reserved = 1;
     CHECK(WHvEmulatorCreateEmulator(&bad, &h) == E_INVALIDARG, "Reserved set");
     for (int i = 0; i < 5; i++) {
         bad = cb;
@@ -99,7 +103,8 @@ TEST(test_try_validation)
     CHECK(WHvEmulatorTryMmioEmulation(h, &g, NULL, &m, &st) == E_INVALIDARG, "NULL VpContext");
     CHECK(WHvEmulatorTryMmioEmulation(h, &g, &vp, NULL, &st) == E_INVALIDARG, "NULL mmio");
     CHECK(WHvEmulatorTryMmioEmulation(h, &g, &vp, &m, NULL) == E_INVALIDARG, "NULL status");
-    badm = m; badm.InstructionByteCount = 17;
+    badm = m;
+    badm.InstructionByteCount = 17;
     CHECK(WHvEmulatorTryMmioEmulation(h, &g, &vp, &badm, &st) == E_INVALIDARG, "17 bytes");
 
     CHECK(WHvEmulatorTryIoEmulation(NULL, &g, &vp, &io, &st) == E_INVALIDARG, "io NULL handle");
@@ -107,12 +112,14 @@ TEST(test_try_validation)
     CHECK(WHvEmulatorTryIoEmulation(h, &g, &vp, NULL, &st) == E_INVALIDARG, "io NULL ctx");
     CHECK(WHvEmulatorTryIoEmulation(h, &g, &vp, &io, NULL) == E_INVALIDARG, "io NULL status");
     for (unsigned size = 0; size < 8; size++) {
-        badio = io; badio.AccessInfo.AccessSize = size;
+        badio = io;
+        badio.AccessInfo.AccessSize = size;
         if (size != 1 && size != 2 && size != 4)
-            CHECK(WHvEmulatorTryIoEmulation(h, &g, &vp, &badio, &st) == E_INVALIDARG,
-                  "io size %u", size);
+            CHECK(WHvEmulatorTryIoEmulation(h, &g, &vp, &badio, &st) == E_INVALIDARG, "io size %u",
+                  size);
     }
-    badio = io; badio.InstructionByteCount = 17;
+    badio = io;
+    badio.InstructionByteCount = 17;
     CHECK(WHvEmulatorTryIoEmulation(h, &g, &vp, &badio, &st) == E_INVALIDARG, "io 17 bytes");
     CHECK(g.callback_count == 0, "invalid calls made %u callbacks", g.callback_count);
     WHvEmulatorDestroyEmulator(h);
@@ -146,8 +153,7 @@ TEST(test_interruption_pending)
 
     x.vp.ExecutionState.InterruptionPending = 1;
     CHECK(try_mmio(&x) == S_OK, "hr");
-    CHECK(x.st.InterruptCausedIntercept && !x.st.EmulationSuccessful, "status 0x%x",
-          x.st.AsUINT32);
+    CHECK(x.st.InterruptCausedIntercept && !x.st.EmulationSuccessful, "status 0x%x", x.st.AsUINT32);
     CHECK_EQ(g.callback_count, 0, "no callbacks");
     WHvEmulatorDestroyEmulator(x.h);
 }

@@ -14,7 +14,7 @@
 #include "WinHvEmulation.h"
 #include "check.h"
 #include "fixture.h"
-#include "vcpu.h"
+#include "guest_vcpu.h"
 #include "whvemu.h"
 
 #define RFLAGS_RF 0x10000u
@@ -177,8 +177,7 @@ static void test_rep_real_mode_ram(void)
     st = run(h, &vp, &m);
     CHECK_EQ(st.AsUINT32, STATUS_SUCCESS, "unreal rep stosb");
     CHECK_EQ(sdk_calls(), 2, "SDK callbacks: one Get, one Set");
-    CHECK_EQ(reg64(WHvX64RegisterRcx) & 0xffffffff, 0xffffffffu - WHVEMU_REP_BUDGET_DEFAULT,
-             "ecx");
+    CHECK_EQ(reg64(WHvX64RegisterRcx) & 0xffffffff, 0xffffffffu - WHVEMU_REP_BUDGET_DEFAULT, "ecx");
     CHECK_EQ(reg64(WHvX64RegisterRdi) & 0xffffffff, WHVEMU_REP_BUDGET_DEFAULT, "edi");
     CHECK_EQ(reg64(WHvX64RegisterRip), vp.Rip, "ip stays");
     WHvEmulatorDestroyEmulator(h);
@@ -226,8 +225,9 @@ static void test_translate_writes_nothing(void)
         if (lapse == NOT_PRESENT_NO_GPA) {
             /* a fault needs no GPA: #PF is the right answer */
             CHECK_EQ(st.AsUINT32, STATUS_SUCCESS, "not present");
-            CHECK_EQ(guest_reg(&g, WHvRegisterPendingInterruption)->PendingInterruption
-                         .InterruptionVector, 14, "#PF injected");
+            CHECK_EQ(guest_reg(&g, WHvRegisterPendingInterruption)
+                         ->PendingInterruption.InterruptionVector,
+                     14, "#PF injected");
         } else {
             CHECK_EQ(st.AsUINT32, STATUS_TRANSLATE_FAILED, names[lapse]);
             CHECK_EQ(memory_calls, 0, names[lapse]); /* nothing went to GPA 0 */

@@ -23,7 +23,7 @@ struct feature_row {
 };
 
 static const struct feature_row rows[HF_COUNT] = {
-#define HOST_FEATURE_ROW(name, leaf, subleaf, reg, bit, xcr0)                                 \
+#define HOST_FEATURE_ROW(name, leaf, subleaf, reg, bit, xcr0)                                      \
     { #name, leaf, subleaf, reg, bit, xcr0 },
     HOST_FEATURES(HOST_FEATURE_ROW)
 #undef HOST_FEATURE_ROW
@@ -303,8 +303,7 @@ void host_skip_report(FILE *out)
         }
     }
     for (unsigned i = 0; i < MAX_CONDITIONS && host.condition[i].what; i++) {
-        fprintf(out, "skipped: %lu cases: %s\n", host.condition[i].skipped,
-                host.condition[i].what);
+        fprintf(out, "skipped: %lu cases: %s\n", host.condition[i].skipped, host.condition[i].what);
         any = true;
     }
     if (!any)

@@ -53,8 +53,7 @@ bool kvm_guest_create(struct kvm_guest *g, size_t memory_size, char *why, size_t
     g->vm = ioctl(g->kvm, KVM_CREATE_VM, 0);
     if (g->vm < 0)
         return fail(why, why_size, "KVM_CREATE_VM");
-    g->memory = mmap(NULL, memory_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-                     -1, 0);
+    g->memory = mmap(NULL, memory_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (g->memory == MAP_FAILED)
         return fail(why, why_size, "mmap guest memory");
     g->memory_size = memory_size;

@@ -178,7 +178,7 @@ static void on_fault(int signo, siginfo_t *info, void *context)
     uint32_t es_ds = native_es_ds();
 
     native_reset_flags(); /* the kernel leaves the test's AC set: no unaligned access here */
-    if (!r) { /* not ours: a bug in the harness itself */
+    if (!r) {             /* not ours: a bug in the harness itself */
         signal(signo, SIG_DFL);
         raise(signo);
         return;

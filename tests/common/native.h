@@ -24,27 +24,35 @@
 
 /* The runners' register frame; native_stubs.S knows its layout. */
 enum { NSEG_ES, NSEG_CS, NSEG_SS, NSEG_DS, NSEG_FS, NSEG_GS, NSEG_COUNT };
-enum { NATIVE_RAX, NATIVE_RCX, NATIVE_RDX, NATIVE_RBX, NATIVE_RSP, NATIVE_RBP, NATIVE_RSI,
-       NATIVE_RDI };
+enum {
+    NATIVE_RAX,
+    NATIVE_RCX,
+    NATIVE_RDX,
+    NATIVE_RBX,
+    NATIVE_RSP,
+    NATIVE_RBP,
+    NATIVE_RSI,
+    NATIVE_RDI
+};
 struct native_frame {
-    uint64_t gpr[16];          /* RAX..R15 in encoding order */
+    uint64_t gpr[16]; /* RAX..R15 in encoding order */
     uint64_t rflags;
-    uint16_t seg[NSEG_COUNT];  /* selectors; of `in`, ES, SS and DS are loaded */
+    uint16_t seg[NSEG_COUNT]; /* selectors; of `in`, ES, SS and DS are loaded */
     uint32_t pad;
 };
 
 /* Selectors the harness can give the data segment registers. The LDT entries are
  * installed by native_init; their bases are native_layout's. */
-#define SEL_USER_DS 0x2b    /* flat 4 GiB data, the process's own */
+#define SEL_USER_DS 0x2b /* flat 4 GiB data, the process's own */
 #define SEL_USER32_CS 0x23
 #define SEL_USER64_CS 0x33
 #define SEL_LDT(index) ((uint16_t)(((index) << 3) | 4 | 3))
 enum ldt_entry {
-    LDT_CODE16,     /* 16-bit code at native_code16_base, limit 0xffff */
-    LDT_DATA16,     /* 16-bit data at the buffer, limit 0xffff */
-    LDT_DATA16_HI,  /* 16-bit data at the buffer + LDT_DATA16_HI_OFFSET, limit 0xffff */
-    LDT_DATA32,     /* 32-bit data at the buffer, limit 4 GiB - 1 (page granular) */
-    LDT_DATA32_HI,  /* the same at the buffer + LDT_DATA32_HI_OFFSET: offsets below wrap */
+    LDT_CODE16,    /* 16-bit code at native_code16_base, limit 0xffff */
+    LDT_DATA16,    /* 16-bit data at the buffer, limit 0xffff */
+    LDT_DATA16_HI, /* 16-bit data at the buffer + LDT_DATA16_HI_OFFSET, limit 0xffff */
+    LDT_DATA32,    /* 32-bit data at the buffer, limit 4 GiB - 1 (page granular) */
+    LDT_DATA32_HI, /* the same at the buffer + LDT_DATA32_HI_OFFSET: offsets below wrap */
     LDT_COUNT
 };
 #define LDT_DATA16_HI_OFFSET 0x800u
@@ -57,13 +65,13 @@ uint64_t native_ldt_descriptor(enum ldt_entry entry);
  * more entries after LDT_COUNT with native_set_ldt. */
 struct ldt_spec {
     uint64_t base;
-    uint32_t limit;   /* 20 bits; in 4 KiB pages when `pages` */
+    uint32_t limit; /* 20 bits; in 4 KiB pages when `pages` */
     bool bits32, code, pages;
     bool expand_down; /* data only */
     bool read_only;   /* data: not writable; code: execute-only */
     bool conforming;  /* code only */
     bool not_present;
-    bool available;   /* the AVL bit (modify_ldt's `useable`) */
+    bool available; /* the AVL bit (modify_ldt's `useable`) */
 };
 uint64_t native_descriptor_of(const struct ldt_spec *spec);
 bool native_set_ldt(unsigned index, const struct ldt_spec *spec);
@@ -76,23 +84,23 @@ bool native_set_ldt(unsigned index, const struct ldt_spec *spec);
 struct native_layout {
     uint8_t *buffer;
     uint32_t size;
-    const uint8_t *read_only;       /* NATIVE_PAGE bytes, just below the buffer */
+    const uint8_t *read_only; /* NATIVE_PAGE bytes, just below the buffer */
     uint64_t guard;
     uint64_t guard_size;
-    uint64_t code_start, code_end;  /* the runners' code (CS-relative reads may see it) */
-    uint64_t code16_base;           /* base of the 16-bit code segment */
-    uint64_t fs_base, gs_base;      /* 64-bit mode FS/GS bases while a runner runs */
+    uint64_t code_start, code_end; /* the runners' code (CS-relative reads may see it) */
+    uint64_t code16_base;          /* base of the 16-bit code segment */
+    uint64_t fs_base, gs_base;     /* 64-bit mode FS/GS bases while a runner runs */
 };
 
 struct native_result {
-    struct native_frame out;   /* registers after the instruction, or at the fault */
-    bool branched;             /* 64-bit code went on at native_target_ip, not after the slot */
+    struct native_frame out; /* registers after the instruction, or at the fault */
+    bool branched;           /* 64-bit code went on at native_target_ip, not after the slot */
     bool faulted;
     int signo;
     uint8_t vector;
     uint32_t error_code;
-    uint64_t cr2;              /* the faulting address of a #PF */
-    uint64_t fault_ip;         /* RIP/EIP/IP of the faulting instruction (of the next one
+    uint64_t cr2;      /* the faulting address of a #PF */
+    uint64_t fault_ip; /* RIP/EIP/IP of the faulting instruction (of the next one
                                 * for a trap) */
 };
 
@@ -125,11 +133,11 @@ uint64_t native_target_ip(void);
  * slot jumps to native_target_ip. */
 #define NATIVE_STRINGIFY_(x) #x
 #define NATIVE_STRINGIFY(x) NATIVE_STRINGIFY_(x)
-#define NATIVE_INSN(name, text)                                                              \
-    extern const uint8_t name##_insn[], name##_end[];                                       \
-    __asm__(".pushsection .rodata\n" #name "_insn:\n" text "\n" #name "_end:\n"              \
-            ".org " #name "_insn + " NATIVE_STRINGIFY(NATIVE_TARGET_OFFSET) ", 0xcc\n"      \
-            "2:\n.popsection\n")
+#define NATIVE_INSN(name, text)                                                                    \
+    extern const uint8_t name##_insn[], name##_end[];                                              \
+    __asm__(".pushsection .rodata\n" #name "_insn:\n" text "\n" #name "_end:\n"                    \
+            ".org " #name "_insn + " NATIVE_STRINGIFY(NATIVE_TARGET_OFFSET) ", 0xcc\n"             \
+                                                                            "2:\n.popsection\n")
 
 /* Copy the instruction into the slot of the runner for `bits`. */
 void native_place(unsigned bits, const uint8_t *bytes, unsigned length);

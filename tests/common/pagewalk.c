@@ -155,9 +155,9 @@ struct walk {
     unsigned used;
     uint64_t leaf;
     unsigned leaf_level;
-    bool user_page;      /* U/S=1 at every level: a user-mode address */
-    bool writable;       /* R/W=1 at every level */
-    bool executable;     /* no XD at any level (with EFER.NXE) */
+    bool user_page;  /* U/S=1 at every level: a user-mode address */
+    bool writable;   /* R/W=1 at every level */
+    bool executable; /* no XD at any level (with EFER.NXE) */
 };
 
 static WHV_TRANSLATE_GVA_RESULT_CODE walk_tables(const struct pw_guest *pw, uint64_t gva,
@@ -214,7 +214,8 @@ static bool access_allowed(const struct pw_guest *pw, const struct walk *w,
                            WHV_TRANSLATE_GVA_FLAGS flags)
 {
     uint64_t cr0 = pw_reg(pw, WHvX64RegisterCr0), cr4 = pw_reg(pw, WHvX64RegisterCr4);
-    const WHV_X64_SEGMENT_REGISTER *ss = &vcpu_reg_const(&pw->guest.vcpu, WHvX64RegisterSs)->Segment;
+    const WHV_X64_SEGMENT_REGISTER *ss =
+        &vcpu_reg_const(&pw->guest.vcpu, WHvX64RegisterSs)->Segment;
     bool read = flags & WHvTranslateGvaFlagValidateRead;
     bool write = flags & WHvTranslateGvaFlagValidateWrite;
     bool execute = flags & WHvTranslateGvaFlagValidateExecute;
@@ -264,7 +265,7 @@ static void set_accessed_dirty(struct pw_guest *pw, const struct walk *w, bool w
 }
 
 WHV_TRANSLATE_GVA_RESULT_CODE pw_translate(struct pw_guest *pw, uint64_t gva,
-                                          WHV_TRANSLATE_GVA_FLAGS flags, uint64_t *gpa_page)
+                                           WHV_TRANSLATE_GVA_FLAGS flags, uint64_t *gpa_page)
 {
     struct walk w;
     WHV_TRANSLATE_GVA_RESULT_CODE result;
@@ -413,8 +414,8 @@ static HRESULT CALLBACK walk_translate(VOID *context, WHV_GUEST_VIRTUAL_ADDRESS 
     }
     pw->translate_count++;
     if (g->trace)
-        fprintf(g->trace, " gva=0x%" PRIx64 " flags=0x%x -> %u gpa=0x%" PRIx64 "\n",
-                (uint64_t)gva, (unsigned)flags, (unsigned)*result, answer);
+        fprintf(g->trace, " gva=0x%" PRIx64 " flags=0x%x -> %u gpa=0x%" PRIx64 "\n", (uint64_t)gva,
+                (unsigned)flags, (unsigned)*result, answer);
     return S_OK;
 }
 

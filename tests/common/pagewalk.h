@@ -37,10 +37,10 @@ enum {
 #define PW_RFLAGS_AC (UINT64_C(1) << 18)
 
 enum pw_mode {
-    PW_32BIT,   /* 32-bit protected mode, 32-bit paging, CR4.PSE */
-    PW_PAE,     /* 32-bit protected mode, PAE paging, EFER.NXE */
-    PW_4LEVEL,  /* 64-bit mode, 4-level paging, EFER.NXE */
-    PW_5LEVEL,  /* 64-bit mode, 5-level paging (CR4.LA57), EFER.NXE */
+    PW_32BIT,  /* 32-bit protected mode, 32-bit paging, CR4.PSE */
+    PW_PAE,    /* 32-bit protected mode, PAE paging, EFER.NXE */
+    PW_4LEVEL, /* 64-bit mode, 4-level paging, EFER.NXE */
+    PW_5LEVEL, /* 64-bit mode, 5-level paging (CR4.LA57), EFER.NXE */
     PW_MODE_COUNT
 };
 
@@ -63,7 +63,7 @@ struct pw_guest {
 
     /* What the emulator asked since pw_begin(). */
     struct pw_translate_call translates[PW_MAX_TRANSLATES];
-    unsigned translate_count;      /* may exceed PW_MAX_TRANSLATES; the first ones are kept */
+    unsigned translate_count; /* may exceed PW_MAX_TRANSLATES; the first ones are kept */
 };
 
 /* The CLI guest's callbacks with the page walk as the translate callback (the Context to
@@ -92,7 +92,7 @@ void pw_set_entry(struct pw_guest *pw, uint64_t gva, unsigned level, uint64_t va
 
 /* The walk itself: what WHvTranslateGva answers for the page of gva, and its GPA page. */
 WHV_TRANSLATE_GVA_RESULT_CODE pw_translate(struct pw_guest *pw, uint64_t gva,
-                                          WHV_TRANSLATE_GVA_FLAGS flags, uint64_t *gpa_page);
+                                           WHV_TRANSLATE_GVA_FLAGS flags, uint64_t *gpa_page);
 
 /* Register shorthands on the guest's vCPU. */
 uint64_t pw_reg(const struct pw_guest *pw, WHV_REGISTER_NAME name);

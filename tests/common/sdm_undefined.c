@@ -7,11 +7,11 @@ enum { CF = 0x1, PF = 0x4, AF = 0x10, ZF = 0x40, SF = 0x80, OF = 0x800 };
 
 /* How a row's undefined flags depend on the run. */
 enum rule_kind {
-    ALWAYS,        /* flags */
-    SHIFT,         /* count != 0: AF; count > 1: OF; count >= width: flags (SHL/SHR: CF) */
-    ROTATE,        /* count > 1: OF */
-    DOUBLE_SHIFT,  /* count != 0: AF; count > 1: OF; count > width: all, and the result */
-    BIT_SCAN,      /* flags; the result when the source is zero */
+    ALWAYS,       /* flags */
+    SHIFT,        /* count != 0: AF; count > 1: OF; count >= width: flags (SHL/SHR: CF) */
+    ROTATE,       /* count > 1: OF */
+    DOUBLE_SHIFT, /* count != 0: AF; count > 1: OF; count > width: all, and the result */
+    BIT_SCAN,     /* flags; the result when the source is zero */
 };
 
 static const struct {
@@ -110,15 +110,12 @@ struct sdm_undefined sdm_undefined_of(const struct insn_facts *facts, uint64_t r
         if (rules[i].mnemonic != facts->mnemonic)
             continue;
         switch (rules[i].kind) {
-        case ALWAYS:
-            u.flags = rules[i].flags;
-            break;
+        case ALWAYS: u.flags = rules[i].flags; break;
         case SHIFT:
-            u.flags = (count ? AF : 0) | (count > 1 ? OF : 0) | (count >= bits ? rules[i].flags : 0);
+            u.flags =
+                (count ? AF : 0) | (count > 1 ? OF : 0) | (count >= bits ? rules[i].flags : 0);
             break;
-        case ROTATE:
-            u.flags = count > 1 ? OF : 0;
-            break;
+        case ROTATE: u.flags = count > 1 ? OF : 0; break;
         case DOUBLE_SHIFT:
             u.result = count > bits;
             u.flags = u.result ? ARITH : (count ? AF : 0) | (count > 1 ? OF : 0);

@@ -20,9 +20,9 @@
 /* One instruction as the rules need it, decoded once. */
 struct insn_facts {
     enum mnemonic mnemonic;
-    unsigned size;          /* destination operand size in bytes */
-    int fixed_count;        /* shift count given by the encoding (imm8 or 1); -1: CL */
-    int destination_gpr;    /* the destination register (enum gpr), or -1: memory */
+    unsigned size;       /* destination operand size in bytes */
+    int fixed_count;     /* shift count given by the encoding (imm8 or 1); -1: CL */
+    int destination_gpr; /* the destination register (enum gpr), or -1: memory */
 };
 
 /* Decode bytes[0..length) in 64-bit mode; false when they are not one valid instruction. */
@@ -32,8 +32,8 @@ bool insn_facts_of(const uint8_t *bytes, size_t length, struct insn_facts *facts
 struct insn_facts insn_facts_from(const struct insn *in);
 
 struct sdm_undefined {
-    uint64_t flags;         /* RFLAGS bits the SDM leaves undefined */
-    bool result;            /* the destination's value is undefined too */
+    uint64_t flags; /* RFLAGS bits the SDM leaves undefined */
+    bool result;    /* the destination's value is undefined too */
 };
 
 /* For one run: rcx is the count register's value (CL counts), zero_source whether a

@@ -34,11 +34,11 @@ struct state {
 };
 
 static const WHV_REGISTER_NAME state_regs[] = {
-    WHvX64RegisterRax, WHvX64RegisterRcx, WHvX64RegisterRdx, WHvX64RegisterRbx,
-    WHvX64RegisterRsp, WHvX64RegisterRbp, WHvX64RegisterRsi, WHvX64RegisterRdi,
-    WHvX64RegisterRflags,
+    WHvX64RegisterRax, WHvX64RegisterRcx, WHvX64RegisterRdx,
+    WHvX64RegisterRbx, WHvX64RegisterRsp, WHvX64RegisterRbp,
+    WHvX64RegisterRsi, WHvX64RegisterRdi, WHvX64RegisterRflags,
 };
-static const char *const state_names[] = { "rax", "rcx", "rdx", "rbx", "rsp",
+static const char *const state_names[] = { "rax", "rcx", "rdx", "rbx",   "rsp",
                                            "rbp", "rsi", "rdi", "rflags" };
 #define STATE_REGS 9
 #define STATE_GPRS 8
@@ -46,84 +46,84 @@ static const char *const state_names[] = { "rax", "rcx", "rdx", "rbx", "rsp",
 /* How a case's inputs are drawn. A branch goes to the local label 2 ("2f"), which the runner
  * makes its branch target. */
 enum input_kind {
-    IN_ANY,     /* random registers and memory; the stack top is a harmless RFLAGS image */
-    IN_BRANCH,  /* [rbx], rax and the stack top hold the branch target */
-    IN_COUNT,   /* rcx small (LOOP, JrCXZ) */
-    IN_FARPTR,  /* [rbx+16] a far pointer with a null selector */
+    IN_ANY,    /* random registers and memory; the stack top is a harmless RFLAGS image */
+    IN_BRANCH, /* [rbx], rax and the stack top hold the branch target */
+    IN_COUNT,  /* rcx small (LOOP, JrCXZ) */
+    IN_FARPTR, /* [rbx+16] a far pointer with a null selector */
 };
 
-#define CASES(X)                                                                             \
-    X(push_m64, "pushq 8(%rbx)", IN_ANY)                                                     \
-    X(push_m16, "pushw 8(%rbx)", IN_ANY)                                                     \
-    X(push_m_rsp, "pushq 16(%rsp)", IN_ANY)                                                  \
-    X(push_r64, "pushq %rsi", IN_ANY)                                                        \
-    X(push_rsp, "pushq %rsp", IN_ANY)                                                        \
-    X(push_r16, "pushw %dx", IN_ANY)                                                         \
-    X(push_i32, "pushq $-5", IN_ANY)                                                         \
-    X(push_i16, "pushw $0x1234", IN_ANY)                                                     \
-    X(push_i8, "pushq $0x7f", IN_ANY)                                                        \
-    X(push_fs, "pushq %fs", IN_ANY)                                                          \
-    X(push_fs16, "pushw %fs", IN_ANY)                                                        \
-    X(push_gs, "pushq %gs", IN_ANY)                                                          \
-    X(pop_m64, "popq 8(%rbx)", IN_ANY)                                                       \
-    X(pop_m16, "popw 8(%rbx)", IN_ANY)                                                       \
-    X(pop_m_rsp, "popq (%rsp)", IN_ANY)                                                      \
-    X(pop_m_rsp8, "popq 8(%rsp)", IN_ANY)                                                    \
-    X(pop_m_rsp_index, "popq -8(%rsp,%rsi,1)", IN_ANY)                                       \
-    X(pop_r64, "popq %rdx", IN_ANY)                                                          \
-    X(pop_r16, "popw %dx", IN_ANY)                                                           \
-    X(pop_rsp, "popq %rsp", IN_ANY)                                                          \
-    X(pushf, "pushfq", IN_ANY)                                                               \
-    X(pushf16, "pushfw", IN_ANY)                                                             \
-    X(popf, "popfq", IN_ANY)                                                                 \
-    X(popf16, "popfw", IN_ANY)                                                               \
-    X(enter0, "enter $0x20,$0", IN_ANY)                                                      \
-    X(enter1, "enter $0x18,$1", IN_ANY)                                                      \
-    X(enter3, "enter $8,$3", IN_ANY)                                                         \
-    X(enter31, "enter $0,$31", IN_ANY)                                                       \
-    X(enter_big, "enter $0x400,$2", IN_ANY)                                                  \
-    X(enter16, "enterw $0x10,$2", IN_ANY)                                                    \
-    X(leave, "leave", IN_ANY)                                                                \
-    X(leave16, "leavew", IN_ANY)                                                             \
-    X(xlat, "xlat", IN_ANY)                                                                  \
-    X(call_m, "call *(%rbx)", IN_BRANCH)                                                     \
-    X(call_r, "call *%rax", IN_BRANCH)                                                       \
-    X(call_rel, "call 2f", IN_BRANCH)                                                        \
-    X(jmp_m, "jmp *(%rbx)", IN_BRANCH)                                                       \
-    X(jmp_r, "jmp *%rax", IN_BRANCH)                                                         \
-    X(jmp_rel8, "jmp 2f", IN_BRANCH)                                                         \
-    X(jmp_rel32, "{disp32} jmp 2f", IN_BRANCH)                                               \
-    X(ret, "ret", IN_BRANCH)                                                                 \
-    X(ret_imm, "ret $0x18", IN_BRANCH)                                                       \
-    X(jo, "jo 2f", IN_ANY)                                                                   \
-    X(jno, "jno 2f", IN_ANY)                                                                 \
-    X(jb, "jb 2f", IN_ANY)                                                                   \
-    X(jae, "jae 2f", IN_ANY)                                                                 \
-    X(je, "je 2f", IN_ANY)                                                                   \
-    X(jne, "jne 2f", IN_ANY)                                                                 \
-    X(jbe, "jbe 2f", IN_ANY)                                                                 \
-    X(ja, "ja 2f", IN_ANY)                                                                   \
-    X(js, "js 2f", IN_ANY)                                                                   \
-    X(jns, "jns 2f", IN_ANY)                                                                 \
-    X(jp, "jp 2f", IN_ANY)                                                                   \
-    X(jnp, "jnp 2f", IN_ANY)                                                                 \
-    X(jl, "jl 2f", IN_ANY)                                                                   \
-    X(jge, "jge 2f", IN_ANY)                                                                 \
-    X(jle, "jle 2f", IN_ANY)                                                                 \
-    X(jg, "jg 2f", IN_ANY)                                                                   \
-    X(jle32, "{disp32} jle 2f", IN_ANY)                                                      \
-    X(jb32, "{disp32} jb 2f", IN_ANY)                                                        \
-    X(loop, "loop 2f", IN_COUNT)                                                             \
-    X(loope, "loope 2f", IN_COUNT)                                                           \
-    X(loopne, "loopne 2f", IN_COUNT)                                                         \
-    X(loop32, "addr32 loop 2f", IN_COUNT)                                                    \
-    X(jrcxz, "jrcxz 2f", IN_COUNT)                                                           \
-    X(jecxz, "jecxz 2f", IN_COUNT)                                                           \
-    X(lgs, "lgs 16(%rbx),%eax", IN_FARPTR)                                                   \
-    X(lgs16, "lgs 16(%rbx),%ax", IN_FARPTR)                                                  \
-    X(lgs_rexw, ".byte 0x48,0x0f,0xb5,0x43,0x10", IN_FARPTR)                                 \
-    X(movnti, "movnti %rsi,8(%rbx)", IN_ANY)                                                 \
-    X(clflush, "clflush 8(%rbx)", IN_ANY)                                                    \
+#define CASES(X)                                                                                   \
+    X(push_m64, "pushq 8(%rbx)", IN_ANY)                                                           \
+    X(push_m16, "pushw 8(%rbx)", IN_ANY)                                                           \
+    X(push_m_rsp, "pushq 16(%rsp)", IN_ANY)                                                        \
+    X(push_r64, "pushq %rsi", IN_ANY)                                                              \
+    X(push_rsp, "pushq %rsp", IN_ANY)                                                              \
+    X(push_r16, "pushw %dx", IN_ANY)                                                               \
+    X(push_i32, "pushq $-5", IN_ANY)                                                               \
+    X(push_i16, "pushw $0x1234", IN_ANY)                                                           \
+    X(push_i8, "pushq $0x7f", IN_ANY)                                                              \
+    X(push_fs, "pushq %fs", IN_ANY)                                                                \
+    X(push_fs16, "pushw %fs", IN_ANY)                                                              \
+    X(push_gs, "pushq %gs", IN_ANY)                                                                \
+    X(pop_m64, "popq 8(%rbx)", IN_ANY)                                                             \
+    X(pop_m16, "popw 8(%rbx)", IN_ANY)                                                             \
+    X(pop_m_rsp, "popq (%rsp)", IN_ANY)                                                            \
+    X(pop_m_rsp8, "popq 8(%rsp)", IN_ANY)                                                          \
+    X(pop_m_rsp_index, "popq -8(%rsp,%rsi,1)", IN_ANY)                                             \
+    X(pop_r64, "popq %rdx", IN_ANY)                                                                \
+    X(pop_r16, "popw %dx", IN_ANY)                                                                 \
+    X(pop_rsp, "popq %rsp", IN_ANY)                                                                \
+    X(pushf, "pushfq", IN_ANY)                                                                     \
+    X(pushf16, "pushfw", IN_ANY)                                                                   \
+    X(popf, "popfq", IN_ANY)                                                                       \
+    X(popf16, "popfw", IN_ANY)                                                                     \
+    X(enter0, "enter $0x20,$0", IN_ANY)                                                            \
+    X(enter1, "enter $0x18,$1", IN_ANY)                                                            \
+    X(enter3, "enter $8,$3", IN_ANY)                                                               \
+    X(enter31, "enter $0,$31", IN_ANY)                                                             \
+    X(enter_big, "enter $0x400,$2", IN_ANY)                                                        \
+    X(enter16, "enterw $0x10,$2", IN_ANY)                                                          \
+    X(leave, "leave", IN_ANY)                                                                      \
+    X(leave16, "leavew", IN_ANY)                                                                   \
+    X(xlat, "xlat", IN_ANY)                                                                        \
+    X(call_m, "call *(%rbx)", IN_BRANCH)                                                           \
+    X(call_r, "call *%rax", IN_BRANCH)                                                             \
+    X(call_rel, "call 2f", IN_BRANCH)                                                              \
+    X(jmp_m, "jmp *(%rbx)", IN_BRANCH)                                                             \
+    X(jmp_r, "jmp *%rax", IN_BRANCH)                                                               \
+    X(jmp_rel8, "jmp 2f", IN_BRANCH)                                                               \
+    X(jmp_rel32, "{disp32} jmp 2f", IN_BRANCH)                                                     \
+    X(ret, "ret", IN_BRANCH)                                                                       \
+    X(ret_imm, "ret $0x18", IN_BRANCH)                                                             \
+    X(jo, "jo 2f", IN_ANY)                                                                         \
+    X(jno, "jno 2f", IN_ANY)                                                                       \
+    X(jb, "jb 2f", IN_ANY)                                                                         \
+    X(jae, "jae 2f", IN_ANY)                                                                       \
+    X(je, "je 2f", IN_ANY)                                                                         \
+    X(jne, "jne 2f", IN_ANY)                                                                       \
+    X(jbe, "jbe 2f", IN_ANY)                                                                       \
+    X(ja, "ja 2f", IN_ANY)                                                                         \
+    X(js, "js 2f", IN_ANY)                                                                         \
+    X(jns, "jns 2f", IN_ANY)                                                                       \
+    X(jp, "jp 2f", IN_ANY)                                                                         \
+    X(jnp, "jnp 2f", IN_ANY)                                                                       \
+    X(jl, "jl 2f", IN_ANY)                                                                         \
+    X(jge, "jge 2f", IN_ANY)                                                                       \
+    X(jle, "jle 2f", IN_ANY)                                                                       \
+    X(jg, "jg 2f", IN_ANY)                                                                         \
+    X(jle32, "{disp32} jle 2f", IN_ANY)                                                            \
+    X(jb32, "{disp32} jb 2f", IN_ANY)                                                              \
+    X(loop, "loop 2f", IN_COUNT)                                                                   \
+    X(loope, "loope 2f", IN_COUNT)                                                                 \
+    X(loopne, "loopne 2f", IN_COUNT)                                                               \
+    X(loop32, "addr32 loop 2f", IN_COUNT)                                                          \
+    X(jrcxz, "jrcxz 2f", IN_COUNT)                                                                 \
+    X(jecxz, "jecxz 2f", IN_COUNT)                                                                 \
+    X(lgs, "lgs 16(%rbx),%eax", IN_FARPTR)                                                         \
+    X(lgs16, "lgs 16(%rbx),%ax", IN_FARPTR)                                                        \
+    X(lgs_rexw, ".byte 0x48,0x0f,0xb5,0x43,0x10", IN_FARPTR)                                       \
+    X(movnti, "movnti %rsi,8(%rbx)", IN_ANY)                                                       \
+    X(clflush, "clflush 8(%rbx)", IN_ANY)                                                          \
     X(prefetchw, "prefetchw 8(%rbx)", IN_ANY)
 
 #define DEFINE_INSN(name, text, in) NATIVE_INSN(t_##name, text);
@@ -191,8 +191,7 @@ static void random_state(struct state *s, const struct test_case *tc)
         mem_before[RBX_OFFSET + 18] = mem_before[RBX_OFFSET + 19] = 0; /* m16:16 selector */
         mem_before[RBX_OFFSET + 24] = mem_before[RBX_OFFSET + 25] = 0; /* m16:64 selector */
         break;
-    case IN_ANY:
-        break;
+    case IN_ANY: break;
     }
 }
 
@@ -242,15 +241,14 @@ static bool compare(const struct test_case *tc, const struct state *in, const st
 {
     const uint64_t *before = &in->rax, *native = &out->rax;
     uint64_t rip = vcpu_reg(&g.vcpu, WHvX64RegisterRip)->Reg64;
-    uint64_t want_rip = out->branched ? native_target_ip()
-                                      : native_slot_ip(64) + (uint64_t)(tc->end - tc->insn);
+    uint64_t want_rip =
+        out->branched ? native_target_ip() : native_slot_ip(64) + (uint64_t)(tc->end - tc->insn);
     uint8_t emulated_mem[MEM_SIZE];
     bool ok = true;
 
-    if (status.AsUINT32 != 1 ||
-        vcpu_reg(&g.vcpu, WHvRegisterPendingInterruption)->PendingInterruption.InterruptionPending) {
-        fprintf(stderr, "%s: status 0x%x, pending vector %u\n", tc->name,
-                (unsigned)status.AsUINT32,
+    if (status.AsUINT32 != 1 || vcpu_reg(&g.vcpu, WHvRegisterPendingInterruption)
+                                    ->PendingInterruption.InterruptionPending) {
+        fprintf(stderr, "%s: status 0x%x, pending vector %u\n", tc->name, (unsigned)status.AsUINT32,
                 vcpu_reg(&g.vcpu, WHvRegisterPendingInterruption)
                     ->PendingInterruption.InterruptionVector);
         return false;
@@ -271,8 +269,8 @@ static bool compare(const struct test_case *tc, const struct state *in, const st
     guest_read(&g, (uint64_t)(uintptr_t)mem, emulated_mem, sizeof emulated_mem);
     for (unsigned i = 0; i < MEM_SIZE; i++) {
         if (emulated_mem[i] != mem[i]) {
-            fprintf(stderr, "%s: mem[%u] = 0x%02x, native 0x%02x\n", tc->name, i,
-                    emulated_mem[i], mem[i]);
+            fprintf(stderr, "%s: mem[%u] = 0x%02x, native 0x%02x\n", tc->name, i, emulated_mem[i],
+                    mem[i]);
             ok = false;
             break;
         }
@@ -308,7 +306,9 @@ static const struct {
     const char *name;
     enum host_feature feature;
 } case_features[] = {
-    { "movnti", HF_sse2 }, { "clflush", HF_clflush }, { "prefetchw", HF_prefetchw },
+    { "movnti", HF_sse2 },
+    { "clflush", HF_clflush },
+    { "prefetchw", HF_prefetchw },
 };
 
 /* Whether this host can run the case; if not, its iterations are counted as skipped. */
@@ -354,7 +354,7 @@ static void run_cases(WHV_EMULATOR_HANDLE emulator, unsigned iterations)
 static const struct ldt_spec ldt_specs[] = {
     /* base, limit, bits32, code, pages, expand_down, read_only, conforming, not_present, AVL */
     { 0x10000, 0xfffff, true, false, true, false, false, false, false, true }, /* flat data */
-    { 0x20000, 0x1234, true, false, false, false, true, false, false, true }, /* read-only */
+    { 0x20000, 0x1234, true, false, false, false, true, false, false, true },  /* read-only */
     { 0x30000, 0x0fff, false, false, false, true, false, false, false, true }, /* expand-down */
     { 0x40000, 0xfffff, true, true, true, false, false, false, false, true },  /* readable code */
     { 0x50000, 0xffff, true, true, false, false, true, false, false, true },   /* execute-only */
@@ -388,8 +388,10 @@ NATIVE_INSN(q_verr, "verr %cx");
 NATIVE_INSN(q_verw, "verw %cx");
 static const struct {
     const uint8_t *insn, *end;
-} query_insns[4] = { { q_lar_insn, q_lar_end }, { q_lsl_insn, q_lsl_end },
-                     { q_verr_insn, q_verr_end }, { q_verw_insn, q_verw_end } };
+} query_insns[4] = { { q_lar_insn, q_lar_end },
+                     { q_lsl_insn, q_lsl_end },
+                     { q_verr_insn, q_verr_end },
+                     { q_verw_insn, q_verw_end } };
 
 /* The query from the ZF and the registers after each of the four. */
 static void record_query(struct query *q, unsigned i, bool zf, uint64_t rax, uint64_t rdx)
@@ -515,8 +517,8 @@ static void test_descriptor_queries(WHV_EMULATOR_HANDLE emulator)
                       (unsigned long long)n.lsl, e.lsl_ok, (unsigned long long)e.lsl);
                 CHECK(n.lar_ok || n.lar == e.lar, "LAR 0x%x failing changed rax", sel);
                 CHECK(n.verr == e.verr && n.verw == e.verw,
-                      "VERR/VERW 0x%x: native %d/%d, emulated %d/%d", sel, n.verr, n.verw,
-                      e.verr, e.verw);
+                      "VERR/VERW 0x%x: native %d/%d, emulated %d/%d", sel, n.verr, n.verw, e.verr,
+                      e.verw);
                 compared++;
             }
         }

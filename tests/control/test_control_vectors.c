@@ -43,8 +43,8 @@ static void put_frame(uint64_t at, unsigned slot, const uint64_t *values, unsign
     for (unsigned i = 0; i < count; i++)
         put(at + i * slot, values[i], slot);
 }
-#define FRAME(at, slot, ...)                                                                 \
-    put_frame(at, slot, (const uint64_t[]){ __VA_ARGS__ },                                   \
+#define FRAME(at, slot, ...)                                                                       \
+    put_frame(at, slot, (const uint64_t[]){ __VA_ARGS__ },                                         \
               sizeof((const uint64_t[]){ __VA_ARGS__ }) / sizeof(uint64_t))
 
 static uint64_t get(uint64_t gpa, unsigned size)
@@ -86,8 +86,8 @@ static void expect_fault(const char *what, unsigned vector, unsigned error)
     CHECK(status.AsUINT32 == 1 && pending()->InterruptionPending &&
               pending()->InterruptionVector == vector && pending()->ErrorCode == error,
           "%s: status 0x%x pending %u vector %u error 0x%x, want vector %u error 0x%x", what,
-          (unsigned)status.AsUINT32, pending()->InterruptionPending,
-          pending()->InterruptionVector, pending()->ErrorCode, vector, error);
+          (unsigned)status.AsUINT32, pending()->InterruptionPending, pending()->InterruptionVector,
+          pending()->ErrorCode, vector, error);
 }
 
 static void expect_unsupported(const char *what)
@@ -104,34 +104,34 @@ static uint64_t descriptor(uint32_t base, uint32_t limit, unsigned access, unsig
            (uint64_t)((limit >> 16) & 0xf) << 48 | (uint64_t)flags << 52 |
            (uint64_t)(base >> 24) << 56;
 }
-#define F_G 0x8   /* flags nibble: G, D/B, L, AVL */
+#define F_G 0x8 /* flags nibble: G, D/B, L, AVL */
 #define F_DB 0x4
 #define F_L 0x2
 
 #define GDT 0x1000u
 #define GDT_LIMIT 0xbfu
 enum {
-    SEL_CODE = 0x08,       /* flat 32-bit code, DPL 0 */
-    SEL_DATA = 0x10,       /* flat data, DPL 0 */
-    SEL_FRESH = 0x18,      /* data, accessed bit clear */
-    SEL_ABSENT = 0x20,     /* data, not present */
-    SEL_TSS = 0x28,        /* available 32-bit TSS */
-    SEL_LDT = 0x30,        /* LDT at 0x3000, two entries */
-    SEL_CODE_B = 0x38,     /* 32-bit code at base 0x10000, accessed clear */
-    SEL_DATA3 = 0x40,      /* data, DPL 3 */
-    SEL_CODE16 = 0x48,     /* 16-bit code, limit 0xffff */
-    SEL_GATE = 0x50,       /* 32-bit call gate */
-    SEL_READONLY = 0x58,   /* read-only data */
-    SEL_EXECONLY = 0x60,   /* execute-only code */
-    SEL_CONFORM = 0x68,    /* conforming readable code, DPL 0 */
-    SEL_LONG = 0x70,       /* 64-bit code */
-    SEL_TSS64 = 0x78,      /* available 64-bit TSS (16 bytes) */
-    SEL_CODE3 = 0x8b,      /* 32-bit code, DPL 3 (RPL 3) */
-    SEL_ABSENT_CODE = 0x90,/* code, not present */
-    SEL_ABSENT_SS = 0x98,  /* writable data, not present: for SS */
-    SEL_LONG3 = 0xa3,      /* 64-bit code, DPL 3 (RPL 3) */
-    SEL_GATE3 = 0xab,      /* 32-bit call gate, DPL 3, to 0x08:0x5678 copying 2 parameters */
-    SEL_GATE64 = 0xb3,     /* 64-bit call gate (16 bytes), DPL 3, to SEL_LONG */
+    SEL_CODE = 0x08,        /* flat 32-bit code, DPL 0 */
+    SEL_DATA = 0x10,        /* flat data, DPL 0 */
+    SEL_FRESH = 0x18,       /* data, accessed bit clear */
+    SEL_ABSENT = 0x20,      /* data, not present */
+    SEL_TSS = 0x28,         /* available 32-bit TSS */
+    SEL_LDT = 0x30,         /* LDT at 0x3000, two entries */
+    SEL_CODE_B = 0x38,      /* 32-bit code at base 0x10000, accessed clear */
+    SEL_DATA3 = 0x40,       /* data, DPL 3 */
+    SEL_CODE16 = 0x48,      /* 16-bit code, limit 0xffff */
+    SEL_GATE = 0x50,        /* 32-bit call gate */
+    SEL_READONLY = 0x58,    /* read-only data */
+    SEL_EXECONLY = 0x60,    /* execute-only code */
+    SEL_CONFORM = 0x68,     /* conforming readable code, DPL 0 */
+    SEL_LONG = 0x70,        /* 64-bit code */
+    SEL_TSS64 = 0x78,       /* available 64-bit TSS (16 bytes) */
+    SEL_CODE3 = 0x8b,       /* 32-bit code, DPL 3 (RPL 3) */
+    SEL_ABSENT_CODE = 0x90, /* code, not present */
+    SEL_ABSENT_SS = 0x98,   /* writable data, not present: for SS */
+    SEL_LONG3 = 0xa3,       /* 64-bit code, DPL 3 (RPL 3) */
+    SEL_GATE3 = 0xab,       /* 32-bit call gate, DPL 3, to 0x08:0x5678 copying 2 parameters */
+    SEL_GATE64 = 0xb3,      /* 64-bit call gate (16 bytes), DPL 3, to SEL_LONG */
 };
 
 static void build_gdt(void)
@@ -158,7 +158,7 @@ static void build_gdt(void)
     put(GDT + 0xa0, descriptor(0, 0xfffff, 0xfb, F_G | F_L), 8);
     put(GDT + 0xa8, UINT64_C(0x0000ec0200085678), 8);
     put(GDT + 0xb0, UINT64_C(0x0000ec0000701000), 8);
-    put(GDT + 0xb8, UINT64_C(0xffff8000), 8); /* offset 63:32 */
+    put(GDT + 0xb8, UINT64_C(0xffff8000), 8);                  /* offset 63:32 */
     put(0x3000 + 0x08, descriptor(0x7000, 0xfff, 0xf3, 0), 8); /* LDT entry 1: DPL 3 data */
     reg(WHvX64RegisterGdtr)->Table.Base = GDT;
     reg(WHvX64RegisterGdtr)->Table.Limit = GDT_LIMIT;
@@ -774,7 +774,10 @@ static void test_system_stores(void)
 static void v86_guest(uint64_t rflags, uint64_t cr4)
 {
     static const WHV_REGISTER_NAME segments[] = {
-        WHvX64RegisterCs, WHvX64RegisterSs, WHvX64RegisterDs, WHvX64RegisterEs,
+        WHvX64RegisterCs,
+        WHvX64RegisterSs,
+        WHvX64RegisterDs,
+        WHvX64RegisterEs,
     };
     fresh(VCPU_PROTECTED32);
     for (unsigned i = 0; i < 4; i++) {
@@ -858,7 +861,7 @@ static void test_long_mode(void)
     reg(WHvX64RegisterRbx)->Reg64 = 0x80000;
     put(0x80000, 0x8678000000000fffu, 8);
     put(0x80008, 0xffff, 2); /* base 0xffff867800000000: canonical */
-    RUN("\x0f\x01\x13"); /* lgdt [rbx] */
+    RUN("\x0f\x01\x13");     /* lgdt [rbx] */
     expect_ok("lgdt 64-bit");
     CHECK_EQ(reg(WHvX64RegisterGdtr)->Table.Base, 0xffff867800000000u, "lgdt 64-bit base");
     CHECK_EQ(reg(WHvX64RegisterGdtr)->Table.Limit, 0xfff, "lgdt 64-bit limit");
@@ -866,7 +869,7 @@ static void test_long_mode(void)
     reg(WHvX64RegisterRbx)->Reg64 = 0x80000;
     put(0x80000, 0x0000000000000fffu, 8);
     put(0x80008, 0x8000, 2); /* base 0x8000000000000000: not canonical */
-    RUN("\x0f\x01\x1b"); /* lidt [rbx] */
+    RUN("\x0f\x01\x1b");     /* lidt [rbx] */
     expect_fault("lidt non-canonical base", 13, 0);
 
     /* IRETQ at CPL 0 pops RIP, CS, RFLAGS, RSP, SS; a null SS is allowed for a 64-bit

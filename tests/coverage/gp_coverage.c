@@ -20,16 +20,16 @@
 #include "WinHvEmulation.h"
 #include "check.h"
 #include "guest.h"
-#include "vcpu.h"
+#include "guest_vcpu.h"
 
 #define MAX_FORMS 4096
 
 struct form {
-    char key[96];        /* mnemonic + operand shape, e.g. "add m32, r32" */
-    char mode[4];        /* "64" or "32" */
+    char key[96]; /* mnemonic + operand shape, e.g. "add m32, r32" */
+    char mode[4]; /* "64" or "32" */
     uint8_t bytes[16];
     uint8_t length;
-    char status[40];     /* "emulated", "fault #n", "missing" */
+    char status[40]; /* "emulated", "fault #n", "missing" */
 };
 
 static struct form forms[MAX_FORMS];
@@ -53,8 +53,7 @@ static bool general_purpose(const ZydisDecodedInstruction *in)
     case ZYDIS_ISA_EXT_CLWB:
     case ZYDIS_ISA_EXT_MOVDIR:
     case ZYDIS_ISA_EXT_AMD3DNOW_PREFETCH:
-    case ZYDIS_ISA_EXT_PREFETCHWT1:
-        return true;
+    case ZYDIS_ISA_EXT_PREFETCHWT1: return true;
     default:
         return in->mnemonic == ZYDIS_MNEMONIC_CRC32 || in->mnemonic == ZYDIS_MNEMONIC_POPCNT ||
                in->mnemonic == ZYDIS_MNEMONIC_MOVNTI;
@@ -77,9 +76,11 @@ static bool has_memory_operand(const ZydisDecodedInstruction *in, const ZydisDec
 static void shape(const ZydisDecodedInstruction *in, const ZydisDecodedOperand *ops, char *out,
                   size_t outsz)
 {
-    size_t n = (size_t)snprintf(out, outsz, "%s%s", (in->attributes & ZYDIS_ATTRIB_HAS_REP) ? "rep " :
-                                (in->attributes & ZYDIS_ATTRIB_HAS_REPE) ? "repe " :
-                                (in->attributes & ZYDIS_ATTRIB_HAS_REPNE) ? "repne " : "",
+    size_t n = (size_t)snprintf(out, outsz, "%s%s",
+                                (in->attributes & ZYDIS_ATTRIB_HAS_REP)     ? "rep "
+                                : (in->attributes & ZYDIS_ATTRIB_HAS_REPE)  ? "repe "
+                                : (in->attributes & ZYDIS_ATTRIB_HAS_REPNE) ? "repne "
+                                                                            : "",
                                 ZydisMnemonicGetString(in->mnemonic));
     for (unsigned i = 0; i < in->operand_count && n < outsz; i++) {
         if (ops[i].visibility == ZYDIS_OPERAND_VISIBILITY_HIDDEN &&
@@ -96,9 +97,7 @@ static void shape(const ZydisDecodedInstruction *in, const ZydisDecodedOperand *
         case ZYDIS_OPERAND_TYPE_IMMEDIATE:
             n += (size_t)snprintf(out + n, outsz - n, "%simm%u", sep, ops[i].size);
             break;
-        default:
-            n += (size_t)snprintf(out + n, outsz - n, "%sptr", sep);
-            break;
+        default: n += (size_t)snprintf(out + n, outsz - n, "%sptr", sep); break;
         }
     }
 }

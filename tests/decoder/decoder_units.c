@@ -9,15 +9,15 @@
 
 static unsigned checks, failures;
 
-#define CHECK(cond, ...)                                                                     \
-    do {                                                                                     \
-        checks++;                                                                            \
-        if (!(cond)) {                                                                       \
-            failures++;                                                                      \
-            printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                           \
-            printf(__VA_ARGS__);                                                             \
-            printf("\n");                                                                    \
-        }                                                                                    \
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        checks++;                                                                                  \
+        if (!(cond)) {                                                                             \
+            failures++;                                                                            \
+            printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                                 \
+            printf(__VA_ARGS__);                                                                   \
+            printf("\n");                                                                          \
+        }                                                                                          \
     } while (0)
 
 #define BYTES(...) ((const uint8_t[]){ __VA_ARGS__ }), sizeof((const uint8_t[]){ __VA_ARGS__ })
@@ -33,8 +33,8 @@ static void expect_length(enum cpu_mode mode, const uint8_t *b, size_t n, unsign
 {
     struct insn in;
     enum decode_status st = dec(mode, b, n, &in);
-    CHECK(st == DECODE_OK && in.length == length, "%s: status %d length %u, want %u", what,
-          st, in.length, length);
+    CHECK(st == DECODE_OK && in.length == length, "%s: status %d length %u, want %u", what, st,
+          in.length, length);
 }
 
 static void expect_status(enum cpu_mode mode, const uint8_t *b, size_t n, enum decode_status want,
@@ -95,8 +95,8 @@ static void test_prefixes(void)
     CHECK(dec(MODE_16, BYTES(0x8b, 0x46, 0x02), &in) == DECODE_OK && in.base == GPR_BP &&
               in.index == GPR_NONE && in.seg == SEG_SS && in.length == 3,
           "16-bit [bp+2]");
-    CHECK(dec(MODE_16, BYTES(0x8b, 0x06, 0x34, 0x12), &in) == DECODE_OK &&
-              in.base == GPR_NONE && in.disp == 0x1234 && in.seg == SEG_DS && in.length == 4,
+    CHECK(dec(MODE_16, BYTES(0x8b, 0x06, 0x34, 0x12), &in) == DECODE_OK && in.base == GPR_NONE &&
+              in.disp == 0x1234 && in.seg == SEG_DS && in.length == 4,
           "16-bit [disp16]");
     CHECK(dec(MODE_16, BYTES(0x8b, 0x80, 0x00, 0x80), &in) == DECODE_OK && in.base == GPR_BX &&
               in.index == GPR_SI && in.disp == -0x8000 && in.length == 4,
@@ -145,8 +145,8 @@ static void test_length_limit(void)
 static void test_truncation(void)
 {
     /* lock add qword ptr [ebx+ecx*4+0x11223344], 0xdeadbeef (sign-extended) */
-    static const uint8_t longest[] = { 0xf0, 0x67, 0x48, 0x81, 0x84, 0x8b, 0x44, 0x33,
-                                       0x22, 0x11, 0xef, 0xbe, 0xad, 0xde };
+    static const uint8_t longest[] = { 0xf0, 0x67, 0x48, 0x81, 0x84, 0x8b, 0x44,
+                                       0x33, 0x22, 0x11, 0xef, 0xbe, 0xad, 0xde };
     for (size_t n = 0; n < sizeof longest; n++) {
         expect_status(MODE_64, longest, n, DECODE_NEED_MORE, "truncated");
         CHECK(whvemu_insn_length(64, longest, n) == 0, "truncated at %zu: api 0", n);
@@ -160,8 +160,8 @@ static void test_truncation(void)
               in.base == GPR_BX && in.index == GPR_CX && in.scale == 4,
           "fields of the long instruction");
     /* EVEX with SIB, disp32 and imm8: vcmpps k0, zmm0, [rsp+0x11223344], 5 */
-    static const uint8_t evex[] = { 0x62, 0xf1, 0x7c, 0x48, 0xc2, 0x84, 0x24,
-                                    0x44, 0x33, 0x22, 0x11, 0x05 };
+    static const uint8_t evex[] = { 0x62, 0xf1, 0x7c, 0x48, 0xc2, 0x84,
+                                    0x24, 0x44, 0x33, 0x22, 0x11, 0x05 };
     for (size_t n = 0; n < sizeof evex; n++)
         expect_status(MODE_64, evex, n, DECODE_NEED_MORE, "truncated EVEX");
     expect_length(MODE_64, evex, sizeof evex, 12, "full EVEX");
@@ -192,8 +192,8 @@ static void test_immediates(void)
     CHECK(dec(MODE_32, BYTES(0x9a, 0x44, 0x33, 0x22, 0x11, 0xbb, 0xaa), &in) == DECODE_OK &&
               in.length == 7 && in.imm == 0x11223344 && in.imm2 == 0xaabb,
           "32-bit call far");
-    CHECK(dec(MODE_16, BYTES(0x9a, 0x22, 0x11, 0xbb, 0xaa), &in) == DECODE_OK &&
-              in.length == 5 && in.imm == 0x1122 && in.imm2 == 0xaabb,
+    CHECK(dec(MODE_16, BYTES(0x9a, 0x22, 0x11, 0xbb, 0xaa), &in) == DECODE_OK && in.length == 5 &&
+              in.imm == 0x1122 && in.imm2 == 0xaabb,
           "16-bit call far");
     expect_status(MODE_64, BYTES(0x9a, 0, 0, 0, 0, 0, 0), DECODE_UD, "64-bit call far ptr");
     /* MOV r64, imm64 */
@@ -228,8 +228,8 @@ static void test_escapes(void)
     CHECK(dec(MODE_32, BYTES(0xc4, 0x00), &in) == DECODE_OK && in.mnemonic == MN_les &&
               in.length == 2,
           "32-bit c4 00 is LES");
-    CHECK(dec(MODE_16, BYTES(0xc5, 0x06, 0x34, 0x12), &in) == DECODE_OK &&
-              in.mnemonic == MN_lds && in.length == 4,
+    CHECK(dec(MODE_16, BYTES(0xc5, 0x06, 0x34, 0x12), &in) == DECODE_OK && in.mnemonic == MN_lds &&
+              in.length == 4,
           "16-bit c5 06 is LDS");
     dec(MODE_32, BYTES(0xc5, 0xf8, 0x77), &in);
     CHECK(in.encoding == ENC_VEX && in.map == MAP_VEX_0F && in.opcode == 0x77,
@@ -313,7 +313,8 @@ static void test_vector_rules(void)
                   "32-bit EVEX.V' = 0");
     expect_length(MODE_32, BYTES(0x62, 0xe1, 0x7c, 0x48, 0x58, 0xc1), 6, "32-bit EVEX.R' ignored");
     /* EVEX field rules */
-    expect_status(MODE_64, BYTES(0x62, 0xf1, 0x7c, 0xc8, 0x58, 0xc1), DECODE_UD, "{z} without mask");
+    expect_status(MODE_64, BYTES(0x62, 0xf1, 0x7c, 0xc8, 0x58, 0xc1), DECODE_UD,
+                  "{z} without mask");
     expect_status(MODE_64, BYTES(0x62, 0xf1, 0x7c, 0xc9, 0x11, 0x00), DECODE_UD,
                   "{z} with a memory destination");
     expect_status(MODE_64, BYTES(0x62, 0xf1, 0x7e, 0x68, 0x58, 0xc1), DECODE_UD, "L'L = 3");
@@ -391,7 +392,8 @@ static void test_format(void)
     expect_text(MODE_32, BYTES(0x8b, 0x44, 0x8b, 0xfc), 0, "mov eax, dword ptr [ebx+ecx*4-0x4]");
     expect_text(MODE_64, BYTES(0x40, 0x88, 0xf0), 0, "mov al, sil");
     expect_text(MODE_64, BYTES(0x88, 0xf0), 0, "mov al, dh");
-    expect_text(MODE_64, BYTES(0x48, 0x8b, 0x05, 0x10, 0, 0, 0), 0, "mov rax, qword ptr [rip+0x10]");
+    expect_text(MODE_64, BYTES(0x48, 0x8b, 0x05, 0x10, 0, 0, 0), 0,
+                "mov rax, qword ptr [rip+0x10]");
     expect_text(MODE_16, BYTES(0x8b, 0x40, 0x02), 0, "mov ax, word ptr [bx+si+0x2]");
     expect_text(MODE_64, BYTES(0x9c), 0, "pushfq");
     expect_text(MODE_32, BYTES(0xdc, 0xc1), 0, "fadd st1, st0");
@@ -418,7 +420,8 @@ static void test_amd_branches(void)
     struct insn in;
 
     CHECK(decode_insn(MODE_64, jmp, sizeof jmp, &in) == DECODE_OK && in.length == 6 &&
-              in.opsize == 8, "Intel 66 jmp rel32: length %u opsize %u", in.length, in.opsize);
+              in.opsize == 8,
+          "Intel 66 jmp rel32: length %u opsize %u", in.length, in.opsize);
     CHECK(decode_insn_options(MODE_64, DECODE_AMD_BRANCHES, jmp, sizeof jmp, &in) == DECODE_OK &&
               in.length == 4 && in.opsize == 2 && in.imm == 0x10,
           "AMD 66 jmp rel16: length %u opsize %u", in.length, in.opsize);
@@ -426,10 +429,12 @@ static void test_amd_branches(void)
               in.length == 5 && in.opsize == 2,
           "AMD 66 jz rel16: length %u opsize %u", in.length, in.opsize);
     CHECK(decode_insn_options(MODE_64, DECODE_AMD_BRANCHES, jmp_w, sizeof jmp_w, &in) ==
-                  DECODE_OK && in.length == 7 && in.opsize == 8,
+                  DECODE_OK &&
+              in.length == 7 && in.opsize == 8,
           "AMD REX.W wins over 66: length %u opsize %u", in.length, in.opsize);
     CHECK(decode_insn_options(MODE_32, DECODE_AMD_BRANCHES, jmp, sizeof jmp, &in) == DECODE_OK &&
-              in.length == 4 && in.opsize == 2, "32-bit mode: 66 is 16-bit on every CPU");
+              in.length == 4 && in.opsize == 2,
+          "32-bit mode: 66 is 16-bit on every CPU");
 }
 
 int main(void)

@@ -25,17 +25,21 @@
  *  - Zydis's aliases where whvemu prints the canonical Intel name (see the table). */
 static void normalise(const char *in, char *out, size_t outsz)
 {
-    static const struct { const char *from, *to; } words[] = {
-        { "ds:[", "[" },  { "es:[", "[" }, { "ss:[", "[" }, /* default segments */
-        { "ret far", "retf" }, /* Intel's name for the far return */
-        { "bnd ", "" },        /* F2 on branches: Zydis names the (obsolete) MPX prefix */
+    static const struct {
+        const char *from, *to;
+    } words[] = {
+        { "ds:[", "[" },
+        { "es:[", "[" },
+        { "ss:[", "[" },             /* default segments */
+        { "ret far", "retf" },       /* Intel's name for the far return */
+        { "bnd ", "" },              /* F2 on branches: Zydis names the (obsolete) MPX prefix */
         { "fucom st0, ", "fucom " }, /* SDM: FUCOM ST(i), FUCOMP ST(i) */
         { "fucomp st0, ", "fucomp " },
-        { "fstpnce ", "fstp " },     /* Zydis's names of undocumented x87 aliases */
+        { "fstpnce ", "fstp " }, /* Zydis's names of undocumented x87 aliases */
         { "feni8087_nop", "fneni" },
         { "fdisi8087_nop", "fndisi" },
         { "fsetpm287_nop", "fsetpm" },
-        { "xacquire ", "" },         /* TSX hint and CET prefixes: not printed by whvemu */
+        { "xacquire ", "" }, /* TSX hint and CET prefixes: not printed by whvemu */
         { "xrelease ", "" },
         { "notrack ", "" },
     };
@@ -96,8 +100,8 @@ int main(int argc, char **argv)
         ZydisDecoder zd;
         zydis_decoder_for(&zd, bits);
         enum cpu_mode mode = mode_of_bits(bits);
-        static const uint8_t prefixes[][2] = { { 0 }, { 0x66 }, { 0x67 }, { 0x48 }, { 0x41 },
-                                               { 0xf3 }, { 0x64 } };
+        static const uint8_t prefixes[][2] = { { 0 },    { 0x66 }, { 0x67 }, { 0x48 },
+                                               { 0x41 }, { 0xf3 }, { 0x64 } };
         for (unsigned p = 0; p < sizeof prefixes / sizeof prefixes[0]; p++) {
             for (unsigned op = 0; op < 256; op++) {
                 for (unsigned modrm = 0; modrm < 256; modrm++) {
@@ -119,8 +123,8 @@ int main(int argc, char **argv)
                     if (!ZYAN_SUCCESS(ZydisDecoderDecodeFull(&zd, buf, BUF_LEN, &zi, zo)))
                         continue;
                     char ztext[256], ours[256], zn[256], on[256];
-                    ZydisFormatterFormatInstruction(&zf, &zi, zo, zi.operand_count_visible,
-                                                    ztext, sizeof ztext, RIP, ZYAN_NULL);
+                    ZydisFormatterFormatInstruction(&zf, &zi, zo, zi.operand_count_visible, ztext,
+                                                    sizeof ztext, RIP, ZYAN_NULL);
                     format_insn(&in, RIP, ours, sizeof ours);
                     normalise(ztext, zn, sizeof zn);
                     normalise(ours, on, sizeof on);
@@ -172,7 +176,7 @@ int main(int argc, char **argv)
             }
         }
     }
-    printf("format_vs_zydis: %lu instructions compared, %lu mismatches\n%s\n", compared,
-           mismatches, mismatches ? "FAIL" : "PASS");
+    printf("format_vs_zydis: %lu instructions compared, %lu mismatches\n%s\n", compared, mismatches,
+           mismatches ? "FAIL" : "PASS");
     return mismatches ? 1 : 0;
 }

@@ -75,8 +75,7 @@ static bool is_allowed(const char *key)
     return false;
 }
 
-static void record_class(const char *key, unsigned bits, const uint8_t *bytes, int ours,
-                         int zydis)
+static void record_class(const char *key, unsigned bits, const uint8_t *bytes, int ours, int zydis)
 {
     unsigned i;
     for (i = 0; i < class_count; i++)
@@ -120,10 +119,12 @@ static const char *zydis_map_name(const ZydisDecodedInstruction *z)
     case ZYDIS_INSTRUCTION_ENCODING_3DNOW: return "3dnow";
     case ZYDIS_INSTRUCTION_ENCODING_XOP:
         return z->opcode_map == ZYDIS_OPCODE_MAP_XOP8   ? "xop8"
-               : z->opcode_map == ZYDIS_OPCODE_MAP_XOP9 ? "xop9" : "xopa";
+               : z->opcode_map == ZYDIS_OPCODE_MAP_XOP9 ? "xop9"
+                                                        : "xopa";
     case ZYDIS_INSTRUCTION_ENCODING_VEX:
         return z->opcode_map == ZYDIS_OPCODE_MAP_0F     ? "vex0f"
-               : z->opcode_map == ZYDIS_OPCODE_MAP_0F38 ? "vex0f38" : "vex0f3a";
+               : z->opcode_map == ZYDIS_OPCODE_MAP_0F38 ? "vex0f38"
+                                                        : "vex0f3a";
     case ZYDIS_INSTRUCTION_ENCODING_EVEX:
         switch (z->opcode_map) {
         case ZYDIS_OPCODE_MAP_0F: return "evex0f";
@@ -132,17 +133,16 @@ static const char *zydis_map_name(const ZydisDecodedInstruction *z)
         case ZYDIS_OPCODE_MAP_MAP5: return "evex5";
         default: return "evex6";
         }
-    default:
-        return z->opcode_map <= ZYDIS_OPCODE_MAP_0F3A ? legacy[z->opcode_map] : "?";
+    default: return z->opcode_map <= ZYDIS_OPCODE_MAP_0F3A ? legacy[z->opcode_map] : "?";
     }
 }
 
 static const char *our_map_name(unsigned map)
 {
-    static const char *const names[MAP_COUNT] = {
-        "1b", "0f", "0f38", "0f3a", "3dnow", "vex0f", "vex0f38", "vex0f3a", "evex0f",
-        "evex0f38", "evex0f3a", "evex5", "evex6", "xop8", "xop9", "xopa"
-    };
+    static const char *const names[MAP_COUNT] = { "1b",     "0f",       "0f38",     "0f3a",
+                                                  "3dnow",  "vex0f",    "vex0f38",  "vex0f3a",
+                                                  "evex0f", "evex0f38", "evex0f3a", "evex5",
+                                                  "evex6",  "xop8",     "xop9",     "xopa" };
     return map < MAP_COUNT ? names[map] : "?";
 }
 
@@ -162,9 +162,9 @@ static bool fields_agree(const ZydisDecodedInstruction *z, const struct insn *in
     uint8_t raw_disp_size = in->disp_size;
     if (z->raw.disp.size != 8u * raw_disp_size)
         return false;
-    if (raw_disp_size && (z->raw.disp.offset != in->disp_offset ||
-                          (!(in->encoding == ENC_EVEX && raw_disp_size == 1) &&
-                           z->raw.disp.value != in->disp)))
+    if (raw_disp_size &&
+        (z->raw.disp.offset != in->disp_offset ||
+         (!(in->encoding == ENC_EVEX && raw_disp_size == 1) && z->raw.disp.value != in->disp)))
         return false;
     const uint8_t sizes[2] = { in->imm_size, in->imm2_size };
     const uint64_t values[2] = { in->imm, in->imm2 };
@@ -184,9 +184,8 @@ static bool fields_agree(const ZydisDecodedInstruction *z, const struct insn *in
 /* EVEX disp8*N: the scaled displacement is what the executor adds, so it must be Zydis's. */
 static void compare_compressed_displacement(unsigned bits, const ZydisDecoder *zd,
                                             const ZydisDecoderContext *zctx,
-                                            const ZydisDecodedInstruction *z,
-                                            const struct insn *in, const uint8_t *bytes,
-                                            struct stats *st)
+                                            const ZydisDecodedInstruction *z, const struct insn *in,
+                                            const uint8_t *bytes, struct stats *st)
 {
     ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
     if (!ZYAN_SUCCESS(ZydisDecoderDecodeOperands(zd, zctx, z, ops, z->operand_count)))
@@ -199,8 +198,8 @@ static void compare_compressed_displacement(unsigned bits, const ZydisDecoder *z
             return;
         st->disp8n_mismatch++;
         if (disp_examples_printed++ < 40) {
-            printf("  DISP8*N %u-bit %s %02x %s: ours %d zydis %lld:", bits,
-                   our_map_name(in->map), in->opcode, mp_names[in->mandatory & 3], in->disp,
+            printf("  DISP8*N %u-bit %s %02x %s: ours %d zydis %lld:", bits, our_map_name(in->map),
+                   in->opcode, mp_names[in->mandatory & 3], in->disp,
                    (long long)ops[i].mem.disp.value);
             print_bytes(bytes, in->length);
         }
@@ -209,9 +208,9 @@ static void compare_compressed_displacement(unsigned bits, const ZydisDecoder *z
 }
 
 /* Both accept: the length and the fields must agree. */
-static void compare_accepted(unsigned bits, const ZydisDecoder *zd,
-                             const ZydisDecoderContext *zctx, const ZydisDecodedInstruction *z,
-                             const struct insn *in, const uint8_t *bytes, struct stats *st)
+static void compare_accepted(unsigned bits, const ZydisDecoder *zd, const ZydisDecoderContext *zctx,
+                             const ZydisDecodedInstruction *z, const struct insn *in,
+                             const uint8_t *bytes, struct stats *st)
 {
     if (in->length != z->length) {
         st->length_mismatch++;

@@ -13,7 +13,10 @@
 
 /* xorshift64*: fast, and the same sequence on every platform for a given seed */
 static uint64_t rng_state = 1;
-static inline void rng_seed(uint64_t seed) { rng_state = seed ? seed : 1; }
+static inline void rng_seed(uint64_t seed)
+{
+    rng_state = seed ? seed : 1;
+}
 static inline uint64_t rng(void)
 {
     rng_state ^= rng_state >> 12;
@@ -21,7 +24,10 @@ static inline uint64_t rng(void)
     rng_state ^= rng_state >> 27;
     return rng_state * 0x2545f4914f6cdd1dull;
 }
-static inline unsigned rng_below(unsigned n) { return (unsigned)(rng() % n); }
+static inline unsigned rng_below(unsigned n)
+{
+    return (unsigned)(rng() % n);
+}
 
 static inline enum cpu_mode mode_of_bits(unsigned bits)
 {

@@ -49,30 +49,30 @@
 #define GPA_CODE UINT64_C(0x110000000)
 #define GPA_TABLES UINT64_C(0x120000000)
 #define GPA_READ_ONLY UINT64_C(0x130000000)
-#define DEFAULT_STATES 200u      /* per variant (the CI run) */
+#define DEFAULT_STATES 200u       /* per variant (the CI run) */
 #define DEFAULT_VECTOR_STATES 20u /* per vector variant: there are seven times as many */
 #define DEFAULT_BYTES_STATES 20u  /* for --bytes */
 #define MAX_VARIANTS_PER_FORM 64
-#define MAX_REP_PASSES 4096u     /* x the default budget: 16 M elements, far past the buffer */
+#define MAX_REP_PASSES 4096u /* x the default budget: 16 M elements, far past the buffer */
 
 #define COMPARED_FLAGS (FL_ARITH | FL_DF)
 #define CR4_OSXSAVE (UINT64_C(1) << 18) /* the kernel enabled XSAVE: XCR0 is the guest's too */
 
 struct options {
     unsigned states;
-    unsigned vector_states;  /* for the vector forms' variants */
-    bool vector_only;        /* --vector: the vector forms only */
-    bool native_only;        /* --native-only: the CPU's side of every case, no emulator */
+    unsigned vector_states; /* for the vector forms' variants */
+    bool vector_only;       /* --vector: the vector forms only */
+    bool native_only;       /* --native-only: the CPU's side of every case, no emulator */
     uint64_t seed;
     const char *filter;
-    unsigned only_bits;      /* 0: all modes */
-    const char *bytes;       /* single-instruction mode */
+    unsigned only_bits; /* 0: all modes */
+    const char *bytes;  /* single-instruction mode */
     bool mask_undefined;
-    unsigned reports;        /* mismatch reports per variant */
+    unsigned reports; /* mismatch reports per variant */
     bool verbose;
     bool list;
-    int only_case;           /* run only this case of each variant, or -1 */
-    FILE *coverage;          /* --coverage: the Markdown table of what was tested */
+    int only_case;  /* run only this case of each variant, or -1 */
+    FILE *coverage; /* --coverage: the Markdown table of what was tested */
 };
 static struct options opt;
 
@@ -83,7 +83,7 @@ static uint8_t emulated_tables[DESCRIPTOR_TABLES_SIZE];
 /* ---- one run on each side ---- */
 
 struct outcome {
-    bool ran;                 /* false: the emulator could not run it (status below) */
+    bool ran; /* false: the emulator could not run it (status below) */
     bool faulted;
     uint8_t vector;
     bool has_error_code;
@@ -92,9 +92,9 @@ struct outcome {
     uint64_t gpr[16];
     uint64_t rip, rflags;
     uint16_t sel[6];
-    struct segment seg[6];    /* emulated only: the whole segment registers */
-    bool from_signal;         /* native only: read from a signal context (see compare) */
-    struct vecstate vec;      /* the vector registers */
+    struct segment seg[6]; /* emulated only: the whole segment registers */
+    bool from_signal;      /* native only: read from a signal context (see compare) */
+    struct vecstate vec;   /* the vector registers */
     /* emulated only: how the emulator wrote them (the extension: fixture.h) */
     bool xstate_set, vector_names_set;
     uint64_t xstate_modified;
@@ -105,7 +105,7 @@ struct emulated {
     WHV_EMULATOR_STATUS status;
     struct fixture fixture;
     struct outcome out;
-    int stray_write;          /* a register the instruction cannot change but the emulator
+    int stray_write; /* a register the instruction cannot change but the emulator
                                * wrote (a WHV_REGISTER_NAME), or -1 */
 };
 
@@ -113,9 +113,9 @@ struct emulated {
  * debug-control, descriptor-table and model registers (DR6, CR2, the pending
  * interruption and the interrupt state may change with an exception or MOV SS). */
 static const WHV_REGISTER_NAME unchanging_registers[] = {
-    WHvX64RegisterLdtr, WHvX64RegisterTr, WHvX64RegisterIdtr, WHvX64RegisterGdtr,
-    WHvX64RegisterCr0, WHvX64RegisterCr3, WHvX64RegisterCr4, WHvX64RegisterCr8,
-    WHvX64RegisterDr7, WHvX64RegisterEfer, WHvX64RegisterXCr0,
+    WHvX64RegisterLdtr, WHvX64RegisterTr,   WHvX64RegisterIdtr, WHvX64RegisterGdtr,
+    WHvX64RegisterCr0,  WHvX64RegisterCr3,  WHvX64RegisterCr4,  WHvX64RegisterCr8,
+    WHvX64RegisterDr7,  WHvX64RegisterEfer, WHvX64RegisterXCr0,
 };
 
 static void set_segment(WHV_REGISTER_VALUE *v, const struct segment *s)
@@ -131,9 +131,9 @@ static void set_segment(WHV_REGISTER_VALUE *v, const struct segment *s)
  * stops at the emulator's per-call budget: RIP stays on it and nothing is injected, so the
  * guest would execute it again at once (docs/strings-and-io.md). The native run does the
  * whole instruction; so must the emulator, over as many calls as it takes. */
-static HRESULT emulate_exit(WHV_EMULATOR_HANDLE emu, struct fixture *f,
-                            const struct insn *in, WHV_VP_EXIT_CONTEXT *vp,
-                            const WHV_MEMORY_ACCESS_CONTEXT *mmio, WHV_EMULATOR_STATUS *status)
+static HRESULT emulate_exit(WHV_EMULATOR_HANDLE emu, struct fixture *f, const struct insn *in,
+                            WHV_VP_EXIT_CONTEXT *vp, const WHV_MEMORY_ACCESS_CONTEXT *mmio,
+                            WHV_EMULATOR_STATUS *status)
 {
     bool rep = (in->row->flags & F_REP) && (in->prefixes & (PFX_REP | PFX_REPNE));
 
@@ -168,15 +168,15 @@ static void emulate(const struct case_encoding *e, const struct state *s, struct
     memset(f, 0, sizeof *f);
     f->region[0] = (struct fixture_region){ (uint64_t)(uintptr_t)l->buffer, GPA_BUFFER,
                                             emulated_ram, l->size, true };
-    f->region[1] = (struct fixture_region){ l->code_start, GPA_CODE,
-                                            (uint8_t *)(uintptr_t)l->code_start,
-                                            l->code_end - l->code_start, false };
+    f->region[1] =
+        (struct fixture_region){ l->code_start, GPA_CODE, (uint8_t *)(uintptr_t)l->code_start,
+                                 l->code_end - l->code_start, false };
     memcpy(emulated_tables, descriptor_tables(), sizeof emulated_tables);
     f->region[2] = (struct fixture_region){ DESCRIPTOR_TABLES_BASE, GPA_TABLES, emulated_tables,
                                             sizeof emulated_tables, true };
-    f->region[3] = (struct fixture_region){ (uint64_t)(uintptr_t)l->read_only, GPA_READ_ONLY,
-                                            (uint8_t *)(uintptr_t)l->read_only, NATIVE_PAGE,
-                                            false };
+    f->region[3] =
+        (struct fixture_region){ (uint64_t)(uintptr_t)l->read_only, GPA_READ_ONLY,
+                                 (uint8_t *)(uintptr_t)l->read_only, NATIVE_PAGE, false };
     f->region_count = 4;
     for (unsigned i = 0; i < 16; i++)
         f->regs[i].Reg64 = s->gpr[i];
@@ -192,13 +192,13 @@ static void emulate(const struct case_encoding *e, const struct state *s, struct
     f->regs[WHvX64RegisterGdtr].Table.Limit = GDT_LIMIT;
     f->regs[WHvX64RegisterTr].Segment.Selector = 0x40;
     f->regs[WHvX64RegisterTr].Segment.Attributes = 0x8b;
-    f->regs[WHvX64RegisterCr0].Reg64 = 0x80050033;   /* PG AM WP NE ET MP PE */
+    f->regs[WHvX64RegisterCr0].Reg64 = 0x80050033; /* PG AM WP NE ET MP PE */
     /* SMAP SMEP OSXMMEXCPT OSFXSR PGE MCE PAE PSE, and LA57 as the host runs it: it decides
      * which addresses are canonical */
-    f->regs[WHvX64RegisterCr4].Reg64 = 0x3006f0 | (host_paging_levels() == 5 ? CR4_LA57 : 0) |
-                                       (host_xcr0() ? CR4_OSXSAVE : 0);
-    f->regs[FIX_EFER].Reg64 = 0xd01;                 /* NXE LMA LME SCE */
-    f->regs[WHvX64RegisterDr6].Reg64 = 0xffff0ff0;   /* the reserved bits that read as 1 */
+    f->regs[WHvX64RegisterCr4].Reg64 =
+        0x3006f0 | (host_paging_levels() == 5 ? CR4_LA57 : 0) | (host_xcr0() ? CR4_OSXSAVE : 0);
+    f->regs[FIX_EFER].Reg64 = 0xd01;               /* NXE LMA LME SCE */
+    f->regs[WHvX64RegisterDr6].Reg64 = 0xffff0ff0; /* the reserved bits that read as 1 */
     f->regs[WHvX64RegisterDr7].Reg64 = 0x400;
     f->regs[FIX_XCR0].Reg64 = host_xcr0();
     fixture_set_vector_state(f, &s->vec);
@@ -314,13 +314,13 @@ static const char *const seg_names[6] = { "es", "cs", "ss", "ds", "fs", "gs" };
 
 struct difference {
     bool status, exception, rip, memory, segments, stray_write;
-    bool vector;             /* some vector register (vecstate.h) */
+    bool vector; /* some vector register (vecstate.h) */
     /* the extension's rules: Modified covers what changed; no SDK vector name set in the
      * same call (simd-design §2.4) */
     bool xstate_rules;
-    bool fault_unexplained;  /* the CPU's fault is none its accesses raise alone (fault_order.h) */
-    uint32_t gpr_mask;       /* bit per differing GPR */
-    uint32_t flags;          /* differing compared RFLAGS bits */
+    bool fault_unexplained; /* the CPU's fault is none its accesses raise alone (fault_order.h) */
+    uint32_t gpr_mask;      /* bit per differing GPR */
+    uint32_t flags;         /* differing compared RFLAGS bits */
 };
 
 static bool differs(const struct difference *d)
@@ -345,11 +345,11 @@ static void compare(const struct state *s, const struct outcome *n, const struct
     d->status = !m->ran;
     if (d->status)
         return;
-    d->exception = n->faulted != m->faulted ||
-                   (n->faulted &&
-                    (n->vector != m->vector || n->has_error_code != m->has_error_code ||
-                     (n->has_error_code && n->error_code != m->error_code) ||
-                     (n->vector == EXC_PF && n->cr2 != m->cr2)));
+    d->exception =
+        n->faulted != m->faulted ||
+        (n->faulted && (n->vector != m->vector || n->has_error_code != m->has_error_code ||
+                        (n->has_error_code && n->error_code != m->error_code) ||
+                        (n->vector == EXC_PF && n->cr2 != m->cr2)));
     d->rip = (n->rip & reg_mask) != (m->rip & reg_mask);
     for (unsigned i = 0; i < regs; i++)
         if ((n->gpr[i] & reg_mask) != (m->gpr[i] & reg_mask))
@@ -374,15 +374,18 @@ static void compare(const struct state *s, const struct outcome *n, const struct
     }
     d->memory = memcmp(native_layout()->buffer, emulated_ram, native_layout()->size) != 0;
     d->vector = !vecstate_equal(&n->vec, &m->vec, xsave_host_layout());
-    d->xstate_rules = m->xstate_set &&
-                      (m->vector_names_set ||
-                       (vecstate_changed_components(&s->vec, &n->vec, xsave_host_layout()) &
-                        ~m->xstate_modified));
+    d->xstate_rules =
+        m->xstate_set && (m->vector_names_set ||
+                          (vecstate_changed_components(&s->vec, &n->vec, xsave_host_layout()) &
+                           ~m->xstate_modified));
 }
 
 static void print_flags(uint32_t f)
 {
-    static const struct { uint32_t bit; const char *name; } names[] = {
+    static const struct {
+        uint32_t bit;
+        const char *name;
+    } names[] = {
         { FL_CF, "CF" }, { FL_PF, "PF" }, { FL_AF, "AF" }, { FL_ZF, "ZF" },
         { FL_SF, "SF" }, { FL_DF, "DF" }, { FL_OF, "OF" },
     };
@@ -502,8 +505,7 @@ static void print_difference(const struct state *s, const struct emulated *em,
         if (em->fixture.bad_register)
             printf(" (asked for register 0x%x)", (unsigned)em->fixture.bad_register_name);
         if (em->fixture.bad_memory)
-            printf(" (%s, GPA 0x%" PRIx64 ")", em->fixture.bad_memory,
-                   em->fixture.bad_memory_gpa);
+            printf(" (%s, GPA 0x%" PRIx64 ")", em->fixture.bad_memory, em->fixture.bad_memory_gpa);
         printf("\n");
         print_outcome_exception("native", n);
         return;
@@ -516,8 +518,8 @@ static void print_difference(const struct state *s, const struct emulated *em,
     }
     for (unsigned i = 0; i < 16; i++)
         if (d->gpr_mask & (1u << i))
-            printf("    %s: native 0x%" PRIx64 " emulated 0x%" PRIx64 "\n", gpr_names[i],
-                   n->gpr[i], m->gpr[i]);
+            printf("    %s: native 0x%" PRIx64 " emulated 0x%" PRIx64 "\n", gpr_names[i], n->gpr[i],
+                   m->gpr[i]);
     if (d->rip)
         printf("    rip: native 0x%" PRIx64 " emulated 0x%" PRIx64 "\n", n->rip, m->rip);
     if (d->flags) {
@@ -560,16 +562,16 @@ static void print_difference(const struct state *s, const struct emulated *em,
 enum case_result {
     CASE_MATCH,
     CASE_MISMATCH,
-    CASE_UNSUPPORTED,     /* InternalEmulationFailure */
-    CASE_OUTSIDE,         /* reaches memory outside the buffer and its guard: not run natively */
-    CASE_HARNESS,         /* the native run faulted outside the instruction */
-    CASE_NO_ENCODING,     /* no encoding of the variant reaches the buffer */
-    CASE_HOST_SKIP,       /* the host's answer is not the architecture's (counted by reason) */
+    CASE_UNSUPPORTED, /* InternalEmulationFailure */
+    CASE_OUTSIDE,     /* reaches memory outside the buffer and its guard: not run natively */
+    CASE_HARNESS,     /* the native run faulted outside the instruction */
+    CASE_NO_ENCODING, /* no encoding of the variant reaches the buffer */
+    CASE_HOST_SKIP,   /* the host's answer is not the architecture's (counted by reason) */
 };
 
 struct case_report {
     struct difference diff;
-    bool flags_only_undefined;  /* the only difference is in flags the SDM leaves undefined */
+    bool flags_only_undefined; /* the only difference is in flags the SDM leaves undefined */
 };
 
 static struct cpu_fault fault_of(const struct outcome *o)
@@ -692,7 +694,8 @@ static enum case_result run_case(const struct case_encoding *e, const struct sta
             print_instruction(e, s->bits);
             print_state(e, s);
             printf("    branch target: native 0x%" PRIx64 " (by construction, not run)"
-                   " emulated 0x%" PRIx64 "\n", landing_ip(s->bits), em.out.rip);
+                   " emulated 0x%" PRIx64 "\n",
+                   landing_ip(s->bits), em.out.rip);
         }
         memset(&cr->diff, 0, sizeof cr->diff);
         cr->diff.rip = true;
@@ -772,8 +775,8 @@ static enum case_result run_native_only(const struct case_encoding *e, const str
     native_place(s->bits, e->bytes, e->length);
     if (!run_native(e, s, &native, &nr)) {
         if (report) {
-            printf("HARNESS FAULT: signal %d vector %u at ip 0x%" PRIx64 "\n", nr.signo,
-                   nr.vector, nr.fault_ip);
+            printf("HARNESS FAULT: signal %d vector %u at ip 0x%" PRIx64 "\n", nr.signo, nr.vector,
+                   nr.fault_ip);
             print_instruction(e, s->bits);
             print_state(e, s);
         }
@@ -803,8 +806,8 @@ static enum case_result run_native_only(const struct case_encoding *e, const str
 static void print_native_outcomes(void)
 {
     static const char *const names[32] = {
-        [0] = "#DE", [1] = "#DB", [6] = "#UD", [7] = "#NM", [12] = "#SS", [13] = "#GP",
-        [14] = "#PF", [16] = "#MF", [17] = "#AC", [19] = "#XM",
+        [0] = "#DE",  [1] = "#DB",  [6] = "#UD",  [7] = "#NM",  [12] = "#SS",
+        [13] = "#GP", [14] = "#PF", [16] = "#MF", [17] = "#AC", [19] = "#XM",
     };
     printf("native outcomes: %lu completed", native_outcomes[COMPLETED]);
     for (unsigned v = 0; v < 32; v++)
@@ -835,7 +838,6 @@ static const char *cpu_model(void)
     return model;
 }
 
-
 #define MAX_UNSUPPORTED 4096
 
 struct totals {
@@ -861,7 +863,10 @@ static void describe_variant(const struct variant *v, char *out, size_t outsz)
     if (vex_vector && v->vl >= 0 && f->l < 0)
         snprintf(l, sizeof l, ", L%d", v->vl);
     snprintf(out, outsz, "%s  [%u-bit code%s%s%s%s%s%s]", form, v->bits,
-             v->osize == 2 ? ", o16" : v->osize == 4 ? ", o32" : v->osize == 8 ? ", o64" : "",
+             v->osize == 2   ? ", o16"
+             : v->osize == 4 ? ", o32"
+             : v->osize == 8 ? ", o64"
+                             : "",
              v->rep == 0xf3 ? ", rep" : "", v->rep == 0xf2 ? ", repne" : "", w, l,
              v->broadcast ? ", broadcast" : "");
 }
@@ -935,8 +940,7 @@ static unsigned states_of(const struct variant *v)
 /* The feature a vector variant's encodings need and this host lacks (from Zydis's ISA set of
  * its first case), or -1; why names the ISA set. A set isa.c cannot map, or an encoding
  * Zydis does not decode, is a condition of the harness: -2, counted by host_skip_for. */
-static int vector_feature_missing(const struct variant *v, unsigned index, char *why,
-                                  size_t whysz)
+static int vector_feature_missing(const struct variant *v, unsigned index, char *why, size_t whysz)
 {
     struct rng r = { case_seed(index, 0) };
     struct case_encoding e;
@@ -1015,11 +1019,9 @@ static bool run_variant(const struct variant *v, unsigned index, struct totals *
 
         /* The emulator is deterministic; the native run can be disturbed by the OS (a
          * preemption normalising a segment register, say). A mismatch must repeat. */
-        if (result == CASE_MISMATCH &&
-            variant_case(v, index, n, false, &again) == CASE_MATCH) {
+        if (result == CASE_MISMATCH && variant_case(v, index, n, false, &again) == CASE_MATCH) {
             t->unrepeatable++;
-            printf("UNREPEATABLE  %s  case %u: differed once, matched when run again\n", name,
-                   n);
+            printf("UNREPEATABLE  %s  case %u: differed once, matched when run again\n", name, n);
             result = CASE_MATCH;
         }
 
@@ -1039,8 +1041,7 @@ static bool run_variant(const struct variant *v, unsigned index, struct totals *
             return true;
         }
         switch (result) {
-        case CASE_NO_ENCODING:
-            break;
+        case CASE_NO_ENCODING: break;
         case CASE_MATCH:
             cases++;
             if (opt.only_case >= 0) {
@@ -1062,11 +1063,8 @@ static bool run_variant(const struct variant *v, unsigned index, struct totals *
                 variant_case(v, index, n, true, &again);
             }
             break;
-        case CASE_OUTSIDE:
-            outside++;
-            break;
-        case CASE_HOST_SKIP: /* counted by host_skip_for */
-            break;
+        case CASE_OUTSIDE: outside++; break;
+        case CASE_HOST_SKIP: /* counted by host_skip_for */ break;
         case CASE_HARNESS:
             t->harness++;
             if (t->harness <= opt.reports) {
@@ -1234,9 +1232,13 @@ static bool single_state(unsigned i, struct case_encoding *e, struct state *s)
 static int single(void)
 {
     static const char *const result_names[] = {
-        [CASE_MATCH] = "match", [CASE_MISMATCH] = "MISMATCH", [CASE_UNSUPPORTED] = "unsupported",
-        [CASE_OUTSIDE] = "outside the buffer", [CASE_HARNESS] = "harness fault",
-        [CASE_NO_ENCODING] = "no encoding", [CASE_HOST_SKIP] = "skipped on this host",
+        [CASE_MATCH] = "match",
+        [CASE_MISMATCH] = "MISMATCH",
+        [CASE_UNSUPPORTED] = "unsupported",
+        [CASE_OUTSIDE] = "outside the buffer",
+        [CASE_HARNESS] = "harness fault",
+        [CASE_NO_ENCODING] = "no encoding",
+        [CASE_HOST_SKIP] = "skipped on this host",
     };
     struct case_encoding e;
     unsigned n = 0, mismatches = 0;

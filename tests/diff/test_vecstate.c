@@ -58,8 +58,7 @@ TEST(images_round_trip)
         for (int compacted = 0; compacted < 2 && (l->xsave || !compacted); compacted++) {
             vecstate_to_xsave(&v, l, compacted, image);
             vecstate_init(&back);
-            CHECK(vecstate_from_xsave(&back, l, image, xsave_image_size(l, compacted)),
-                  "parse");
+            CHECK(vecstate_from_xsave(&back, l, image, xsave_image_size(l, compacted)), "parse");
             check_same(compacted ? "compacted image" : "standard image", seed, &v, &back);
         }
     }
@@ -86,17 +85,21 @@ TEST(images_init_components)
 
 static void cpu_xrstor(const uint8_t *area, uint64_t mask)
 {
-    __asm__ volatile("xrstor64 %0" : : "m"(*(const uint8_t(*)[NATIVE_XSAVE_MAX])area),
-                     "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32)));
+    __asm__ volatile("xrstor64 %0"
+                     :
+                     : "m"(*(const uint8_t(*)[NATIVE_XSAVE_MAX])area), "a"((uint32_t)mask),
+                       "d"((uint32_t)(mask >> 32)));
 }
 
 static void cpu_xsave(uint8_t *area, uint64_t mask, bool compacted)
 {
     if (compacted)
-        __asm__ volatile("xsavec64 %0" : "=m"(*(uint8_t(*)[NATIVE_XSAVE_MAX])area)
+        __asm__ volatile("xsavec64 %0"
+                         : "=m"(*(uint8_t(*)[NATIVE_XSAVE_MAX])area)
                          : "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32)));
     else
-        __asm__ volatile("xsave64 %0" : "=m"(*(uint8_t(*)[NATIVE_XSAVE_MAX])area)
+        __asm__ volatile("xsave64 %0"
+                         : "=m"(*(uint8_t(*)[NATIVE_XSAVE_MAX])area)
                          : "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32)));
 }
 
@@ -294,10 +297,11 @@ TEST(fixture_sdk_names)
         xmm9 = fixture_reg(&fixture, WHvX64RegisterXmm9);
         CHECK(memcmp(mm3, v.st[3], 10) == 0, "FpMmx3 is FXSAVE slot 3");
         CHECK(memcmp(xmm9, v.zmm[9], 16) == 0, "Xmm9");
-        CHECK_EQ(fixture_reg(&fixture, WHvX64RegisterXmmControlStatus)->XmmControlStatus
-                     .XmmStatusControl, v.mxcsr, "XmmStatusControl");
-        CHECK_EQ(fixture_reg(&fixture, WHvX64RegisterFpControlStatus)->FpControlStatus.FpTag,
-                 v.ftw, "FpTag (abridged)");
+        CHECK_EQ(fixture_reg(&fixture, WHvX64RegisterXmmControlStatus)
+                     ->XmmControlStatus.XmmStatusControl,
+                 v.mxcsr, "XmmStatusControl");
+        CHECK_EQ(fixture_reg(&fixture, WHvX64RegisterFpControlStatus)->FpControlStatus.FpTag, v.ftw,
+                 "FpTag (abridged)");
     }
     CHECK(fixture_reg(&fixture, WHvX64RegisterXCr0) != fixture_reg(&fixture, WHvX64RegisterEfer),
           "XCr0 and EFER share a slot");

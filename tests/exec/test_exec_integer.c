@@ -35,12 +35,12 @@ struct state {
 };
 
 static const WHV_REGISTER_NAME state_regs[] = {
-    WHvX64RegisterRax, WHvX64RegisterRcx, WHvX64RegisterRdx, WHvX64RegisterRbx,
-    WHvX64RegisterRsi, WHvX64RegisterRdi, WHvX64RegisterR8, WHvX64RegisterR9,
-    WHvX64RegisterRflags,
+    WHvX64RegisterRax, WHvX64RegisterRcx, WHvX64RegisterRdx,
+    WHvX64RegisterRbx, WHvX64RegisterRsi, WHvX64RegisterRdi,
+    WHvX64RegisterR8,  WHvX64RegisterR9,  WHvX64RegisterRflags,
 };
-static const char *const state_names[] = { "rax", "rcx", "rdx", "rbx", "rsi",
-                                           "rdi", "r8", "r9", "rflags" };
+static const char *const state_names[] = { "rax", "rcx", "rdx", "rbx",   "rsi",
+                                           "rdi", "r8",  "r9",  "rflags" };
 static const int state_gprs[] = { 0, 1, 2, 3, 6, 7, 8, 9, -1 }; /* enum gpr of each slot */
 #define STATE_REGS 9
 #define RFLAGS_SLOT 8
@@ -58,6 +58,7 @@ enum input_kind {
 
 /* ---- the cases: name, instruction (AT&T syntax), inputs ---- */
 
+// clang-format off
 #define ALU_CASES(X, op)                                                                         \
     X(op##_m8_r, #op "b %cl,(%rbx)", IN_ANY, NO_FEATURE)                                         \
     X(op##_m16_r, #op "w %cx,(%rbx)", IN_ANY, NO_FEATURE)                                        \
@@ -189,6 +190,7 @@ enum input_kind {
     X(lock_btc_m16_i, "lock btcw $9,(%rbx)", IN_ANY, NO_FEATURE)                                 \
     X(rol_r8h_cl, "rolb %cl,%ch", IN_ANY, NO_FEATURE)                                            \
     X(xor_r8h_r8, "xorb %dh,%al", IN_ANY, NO_FEATURE)
+// clang-format on
 
 #define DEFINE_INSN(name, text, in, feature) NATIVE_INSN(t_##name, text);
 CASES(DEFINE_INSN)
@@ -197,11 +199,10 @@ struct test_case {
     const char *name;
     const uint8_t *insn, *end;
     enum input_kind inputs;
-    enum host_feature feature;   /* NO_FEATURE or what the host must have */
+    enum host_feature feature; /* NO_FEATURE or what the host must have */
 };
 
-#define CASE_ENTRY(name, text, in, feature)                                                      \
-    { #name, t_##name##_insn, t_##name##_end, in, feature },
+#define CASE_ENTRY(name, text, in, feature) { #name, t_##name##_insn, t_##name##_end, in, feature },
 static const struct test_case cases[] = { CASES(CASE_ENTRY) };
 #define CASE_COUNT (sizeof cases / sizeof cases[0])
 
@@ -302,7 +303,7 @@ struct run {
     const struct test_case *tc;
     struct insn_facts facts;
     struct state in, out;
-    bool faulted;              /* #DE natively */
+    bool faulted; /* #DE natively */
 };
 
 static enum verdict worse(enum verdict a, enum verdict b)
@@ -330,9 +331,10 @@ static enum verdict compare_state(const struct run *run, const struct sdm_undefi
     for (unsigned i = 0; i < STATE_REGS; i++) {
         uint64_t got = vcpu_reg(&g.vcpu, state_regs[i])->Reg64;
         bool undefined = mask->result && state_gprs[i] == run->facts.destination_gpr;
-        enum verdict r = judge(got, native[i], i == RFLAGS_SLOT ? mask->flags
-                                               : undefined     ? ~UINT64_C(0)
-                                                               : 0);
+        enum verdict r = judge(got, native[i],
+                               i == RFLAGS_SLOT ? mask->flags
+                               : undefined      ? ~UINT64_C(0)
+                                                : 0);
         if (r == MISMATCH)
             fprintf(stderr, "%s (%s): %s = 0x%llx, native 0x%llx\n", run->tc->name, who,
                     state_names[i], (unsigned long long)got, (unsigned long long)native[i]);
@@ -360,8 +362,8 @@ static enum verdict compare_fault(const struct run *run, const char *who)
     for (unsigned i = 0; i < STATE_REGS; i++)
         ok = ok && vcpu_reg(&g.vcpu, state_regs[i])->Reg64 == before[i];
     if (!ok)
-        fprintf(stderr, "%s (%s): native #DE, emulated pending=%u vector=%u\n", run->tc->name,
-                who, pending->InterruptionPending, pending->InterruptionVector);
+        fprintf(stderr, "%s (%s): native #DE, emulated pending=%u vector=%u\n", run->tc->name, who,
+                pending->InterruptionPending, pending->InterruptionVector);
     return ok ? SAME : MISMATCH;
 }
 
@@ -463,7 +465,8 @@ static void print_undefined_differences(void)
     unsigned first = default_is_exact() ? EMU_INTEL : EMU_DEFAULT;
 
     printf("runs that differ from this CPU in SDM-undefined flags or results only "
-           "(informational):\n%-8s %8s", "", "runs");
+           "(informational):\n%-8s %8s",
+           "", "runs");
     for (unsigned e = first; e < EMU_COUNT; e++)
         printf(" %14s", emulator_names[e]);
     putchar('\n');
@@ -544,8 +547,8 @@ static void test_profile_vectors(void)
     for (size_t i = 0; i < sizeof profile_vectors / sizeof profile_vectors[0]; i++) {
         const struct profile_vector *v = &profile_vectors[i];
         const struct test_case *tc = find_case(v->case_name);
-        struct state in = { v->rax, v->rcx, v->rdx, (uint64_t)(uintptr_t)MEM_RBX, 0, 0, 0, 0,
-                            v->rflags };
+        struct state in = { v->rax, v->rcx, v->rdx,   (uint64_t)(uintptr_t)MEM_RBX, 0, 0,
+                            0,      0,      v->rflags };
         const char *who = v->vendor == INTEL ? "Intel" : "AMD";
         WHV_EMULATOR_STATUS status;
 
@@ -555,7 +558,8 @@ static void test_profile_vectors(void)
         memset(mem_before, 0, sizeof mem_before);
         memcpy(mem_before + RBX_OFFSET, &v->memory, sizeof v->memory);
         status = run_emulated(emulators[v->vendor == INTEL ? EMU_INTEL : EMU_AMD], tc, &in);
-        CHECK(status.AsUINT32 == 1, "%s (%s): status 0x%x", tc->name, who, (unsigned)status.AsUINT32);
+        CHECK(status.AsUINT32 == 1, "%s (%s): status 0x%x", tc->name, who,
+              (unsigned)status.AsUINT32);
         CHECK_EQ(vcpu_reg(&g.vcpu, WHvX64RegisterRax)->Reg64, v->want_rax, tc->name);
         CHECK_EQ(vcpu_reg(&g.vcpu, WHvX64RegisterRdx)->Reg64, v->want_rdx, tc->name);
         CHECK_EQ(vcpu_reg(&g.vcpu, WHvX64RegisterRflags)->Reg64, v->want_rflags, tc->name);
@@ -577,11 +581,13 @@ static void create_emulators(void)
               "select the %s", emulator_names[e]);
     }
     CHECK(whvemu_get_option(emulators[EMU_DEFAULT], WHVEMU_OPTION_VENDOR, &value) == S_OK &&
-              value == WHVEMU_VENDOR_HOST, "default vendor %llu", (unsigned long long)value);
+              value == WHVEMU_VENDOR_HOST,
+          "default vendor %llu", (unsigned long long)value);
     CHECK(whvemu_set_option(emulators[EMU_DEFAULT], WHVEMU_OPTION_VENDOR, 3) == E_INVALIDARG,
           "vendor 3 refused");
     CHECK(whvemu_set_option(emulators[EMU_DEFAULT], WHVEMU_OPTION_VENDOR, WHVEMU_VENDOR_HOST) ==
-              S_OK, "vendor host accepted");
+              S_OK,
+          "vendor host accepted");
 }
 
 int main(int argc, char **argv)
@@ -600,7 +606,8 @@ int main(int argc, char **argv)
     test_profile_vectors();
     run_cases(iterations, &runs, &faults);
     printf("exec_integer: %zu cases, up to %u runs each (%u runs, %u raised #DE); default "
-           "vendor option: %s\n", CASE_COUNT, iterations, runs, faults,
+           "vendor option: %s\n",
+           CASE_COUNT, iterations, runs, faults,
            default_is_exact() ? "host stubs, compared exactly"
                               : "portable C (no host stubs), compared as a profile");
     print_undefined_differences();

@@ -32,17 +32,17 @@ enum { TF = 0x100, DF = 0x400, AC = 0x40000 };
 
 /* How a row's inputs are drawn. */
 enum input_kind {
-    IN_BYTE_PAIRS,  /* every AL x CL x CF, the other flags all clear or all set */
-    IN_BYTE_ONE,    /* every AL x CF x (other flags all clear, all set) */
-    IN_BYTE_ACC,    /* every AL x CL, AH random or (for a divide) below CL */
-    IN_RANDOM,      /* random registers and flags */
-    IN_BIT_FIELD,   /* random, DL and DH 0..71 (BEXTR start and length, BZHI index) */
-    IN_DIVIDE,      /* random, RDX:RAX mostly a dividend whose quotient fits */
+    IN_BYTE_PAIRS, /* every AL x CL x CF, the other flags all clear or all set */
+    IN_BYTE_ONE,   /* every AL x CF x (other flags all clear, all set) */
+    IN_BYTE_ACC,   /* every AL x CL, AH random or (for a divide) below CL */
+    IN_RANDOM,     /* random registers and flags */
+    IN_BIT_FIELD,  /* random, DL and DH 0..71 (BEXTR start and length, BZHI index) */
+    IN_DIVIDE,     /* random, RDX:RAX mostly a dividend whose quotient fits */
 };
-
 
 /* X(name, AT&T text, inputs, wide (the rDX:rAX form), feature). The operands are AL/AX/
  * EAX/RAX (destination), CL.. (source or count), DX.. (SHLD/SHRD source, BMI control). */
+// clang-format off
 #define TWO(X, op, s, a, c, in, f) X(op##_##s, #op " " c "," a, in, false, f)
 #define ONE(X, op, s, a, in) X(op##_##s, #op " " a, in, false, NO_FEATURE)
 #define ACC(X, op, s, c, in) X(op##_acc_##s, #op " " c, in, true, NO_FEATURE)
@@ -99,6 +99,7 @@ enum input_kind {
     WIDER_ROWS(X, q, "%rax", "%rcx", "%rdx")                                                 \
     BMI_ROWS(X, l, "%eax", "%ecx", "%edx")                                                   \
     BMI_ROWS(X, q, "%rax", "%rcx", "%rdx")
+// clang-format on
 
 /* The instruction's bytes, assembled but never run here. */
 #define DEFINE_INSN(name, text, in, wide, feature) NATIVE_INSN(hop_##name, text);
@@ -112,7 +113,7 @@ struct row {
     enum host_feature feature;
 };
 
-#define ROW_ENTRY(name, text, in, wide, feature)                                             \
+#define ROW_ENTRY(name, text, in, wide, feature)                                                   \
     { #name, hop_##name##_insn, hop_##name##_end, in, wide, feature },
 static const struct row rows[] = { ROWS(ROW_ENTRY) };
 
@@ -187,8 +188,7 @@ static struct regs input(enum input_kind kind, unsigned n)
         if (next_random() % 4)
             r.rdx = (next_random() & 1) && (int64_t)r.rax < 0 ? ~UINT64_C(0) : 0;
         break;
-    default:
-        break;
+    default: break;
     }
     r.rflags |= system_flags();
     return r;
@@ -224,7 +224,8 @@ static struct outcome emulate(WHV_EMULATOR_HANDLE emulator, const struct row *ro
         vcpu_reg(&g.vcpu, reg_names[i])->Reg64 = values[i];
     CHECK(guest_run_mmio(&g, emulator, row->insn, (unsigned)(row->end - row->insn), &status) ==
                   S_OK &&
-              status.AsUINT32 == 1, "%s: status 0x%x", row->name, (unsigned)status.AsUINT32);
+              status.AsUINT32 == 1,
+          "%s: status 0x%x", row->name, (unsigned)status.AsUINT32);
     for (unsigned i = 0; i < REG_COUNT; i++)
         out.reg[i] = vcpu_reg(&g.vcpu, reg_names[i])->Reg64;
     pending = &vcpu_reg(&g.vcpu, WHvRegisterPendingInterruption)->PendingInterruption;
@@ -250,7 +251,7 @@ static bool agree(const struct row *row, const struct insn_facts *facts, const s
     if (stubs->vector == 0)
         return true; /* #DE: nothing else happened (tests/exec/test_exec_integer checks) */
     for (unsigned i = 0; i < REG_COUNT; i++) {
-        uint64_t ignore = i == RFLAGS_INDEX                             ? u.flags
+        uint64_t ignore = i == RFLAGS_INDEX                              ? u.flags
                           : u.result && (int)i == facts->destination_gpr ? ~UINT64_C(0)
                                                                          : 0;
         if (((stubs->reg[i] ^ profile->reg[i]) & ~ignore) == 0)
@@ -322,7 +323,8 @@ int main(int argc, char **argv)
         compared++;
     }
     printf("hostops: %u of %zu instructions, %lu inputs, each through the host stubs and "
-           "both C profiles\n", compared, sizeof rows / sizeof rows[0], inputs);
+           "both C profiles\n",
+           compared, sizeof rows / sizeof rows[0], inputs);
     host_skip_report(stdout);
     for (unsigned e = 0; e < EMU_COUNT; e++)
         WHvEmulatorDestroyEmulator(emulators[e]);

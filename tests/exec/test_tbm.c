@@ -12,7 +12,7 @@
 #include "check.h"
 #include "guest.h"
 #include "hostcpu.h"
-#include "vcpu.h"
+#include "guest_vcpu.h"
 #include "whvemu.h"
 
 #ifdef WHVEMU_NATIVE_X86_64_LINUX
@@ -26,10 +26,10 @@ enum { CF = 1, PF = 4, AF = 0x10, ZF = 0x40, SF = 0x80, OF = 0x800 };
 
 struct vector {
     const char *what;
-    uint8_t bytes[5];  /* 8F E9 (map 9), W vvvv=rax, opcode, ModRM [rbx] */
-    uint64_t source;   /* memory at [rbx] */
-    uint64_t result;   /* RAX afterwards */
-    uint32_t flags;    /* CF PF AF ZF SF OF afterwards */
+    uint8_t bytes[5]; /* 8F E9 (map 9), W vvvv=rax, opcode, ModRM [rbx] */
+    uint64_t source;  /* memory at [rbx] */
+    uint64_t result;  /* RAX afterwards */
+    uint32_t flags;   /* CF PF AF ZF SF OF afterwards */
 };
 
 #define W0 0x78
@@ -52,14 +52,26 @@ static const struct vector vectors[] = {
     { "blsfill 0", { 0x8f, 0xe9, W0, 0x01, 0x13 }, 0, 0xffffffff, CF | SF | PF },
     { "blsic 0", { 0x8f, 0xe9, W0, 0x01, 0x33 }, 0, 0xffffffff, CF | SF | PF },
     { "tzmsk 0", { 0x8f, 0xe9, W0, 0x01, 0x23 }, 0, 0xffffffff, CF | SF | PF },
-    { "blcfill 64-bit sign", { 0x8f, 0xe9, W1, 0x01, 0x0b }, 0x8000000000000000u,
-      0x8000000000000000u, SF | PF },
-    { "tzmsk 64-bit sign", { 0x8f, 0xe9, W1, 0x01, 0x23 }, 0x8000000000000000u,
-      0x7fffffffffffffffu, PF },
-    { "blsfill 64-bit sign", { 0x8f, 0xe9, W1, 0x01, 0x13 }, 0x8000000000000000u,
-      0xffffffffffffffffu, SF | PF },
-    { "blcs 64-bit all ones", { 0x8f, 0xe9, W1, 0x01, 0x1b }, 0xffffffffffffffffu,
-      0xffffffffffffffffu, CF | SF | PF },
+    { "blcfill 64-bit sign",
+      { 0x8f, 0xe9, W1, 0x01, 0x0b },
+      0x8000000000000000u,
+      0x8000000000000000u,
+      SF | PF },
+    { "tzmsk 64-bit sign",
+      { 0x8f, 0xe9, W1, 0x01, 0x23 },
+      0x8000000000000000u,
+      0x7fffffffffffffffu,
+      PF },
+    { "blsfill 64-bit sign",
+      { 0x8f, 0xe9, W1, 0x01, 0x13 },
+      0x8000000000000000u,
+      0xffffffffffffffffu,
+      SF | PF },
+    { "blcs 64-bit all ones",
+      { 0x8f, 0xe9, W1, 0x01, 0x1b },
+      0xffffffffffffffffu,
+      0xffffffffffffffffu,
+      CF | SF | PF },
 };
 
 #if NATIVE_TBM
@@ -89,8 +101,7 @@ static void check_native(const struct vector *v, uint64_t flags_in)
 #if NATIVE_TBM
     uint64_t rax = 0x1122334455667788u, rflags = 2 | flags_in;
     if (host_runs(HF_tbm)) {
-        CHECK(native_init(NATIVE_PAGE) && run_native(v, &rax, &rflags), "%s: did not run",
-              v->what);
+        CHECK(native_init(NATIVE_PAGE) && run_native(v, &rax, &rflags), "%s: did not run", v->what);
         CHECK_EQ(rax, v->result, v->what);
         CHECK_EQ(rflags & (CF | PF | AF | ZF | SF | OF), v->flags, v->what);
     }
@@ -124,7 +135,8 @@ int main(void)
             memcpy(data, &v->source, 8);
             guest_write(&g, 0x10000, data, 8);
             CHECK(guest_run_mmio(&g, emu, v->bytes, sizeof v->bytes, &st) == S_OK &&
-                      st.AsUINT32 == 1, "%s: status 0x%x", v->what, st.AsUINT32);
+                      st.AsUINT32 == 1,
+                  "%s: status 0x%x", v->what, st.AsUINT32);
             CHECK_EQ(vcpu_reg(&g.vcpu, WHvX64RegisterRax)->Reg64, v->result, v->what);
             rflags = vcpu_reg(&g.vcpu, WHvX64RegisterRflags)->Reg64;
             CHECK_EQ(rflags & (CF | PF | AF | ZF | SF | OF), v->flags, v->what);

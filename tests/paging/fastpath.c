@@ -52,9 +52,8 @@ static double measure(struct pw_guest *pw, WHV_EMULATOR_HANDLE emulator, bool gv
 
 int main(int argc, char **argv)
 {
-    static const char *const translate_names[2] = {
-        "instant translate (identity, the CLI guest)", "4-level page walk (pagewalk.c)"
-    };
+    static const char *const translate_names[2] = { "instant translate (identity, the CLI guest)",
+                                                    "4-level page walk (pagewalk.c)" };
     unsigned long iterations = argc > 1 ? strtoul(argv[1], NULL, 0) : 200000;
     WHV_EMULATOR_CALLBACKS walking = pw_callbacks();
     WHV_EMULATOR_HANDLE emulators[2];

@@ -12,22 +12,25 @@
 /* #PF error-code bits */
 enum { PF_P = 1, PF_W = 2, PF_U = 4, PF_RSVD = 8, PF_I = 16 };
 
-enum { FLAG_READ = WHvTranslateGvaFlagValidateRead, FLAG_WRITE = WHvTranslateGvaFlagValidateWrite,
-       FLAG_EXECUTE = WHvTranslateGvaFlagValidateExecute,
-       FLAG_EXEMPT = WHvTranslateGvaFlagPrivilegeExempt,
-       FLAG_AD = WHvTranslateGvaFlagSetPageTableBits,
-       FLAG_ENFORCE_SMAP = WHvTranslateGvaFlagEnforceSmap };
+enum {
+    FLAG_READ = WHvTranslateGvaFlagValidateRead,
+    FLAG_WRITE = WHvTranslateGvaFlagValidateWrite,
+    FLAG_EXECUTE = WHvTranslateGvaFlagValidateExecute,
+    FLAG_EXEMPT = WHvTranslateGvaFlagPrivilegeExempt,
+    FLAG_AD = WHvTranslateGvaFlagSetPageTableBits,
+    FLAG_ENFORCE_SMAP = WHvTranslateGvaFlagEnforceSmap
+};
 
 /* The guest's layout: code, a data page and the page after it, a large page, descriptor
  * tables. GVAs below 4 GiB so that every mode can use them. */
-#define CODE_GVA UINT64_C(0x00400000)   /* vcpu_set_defaults' RIP */
+#define CODE_GVA UINT64_C(0x00400000) /* vcpu_set_defaults' RIP */
 #define CODE_GPA UINT64_C(0x00200000)
 #define DATA_GVA UINT64_C(0x00601000)
 #define DATA_GPA UINT64_C(0x00301000)
-#define NEXT_GPA UINT64_C(0x00305000)   /* the page after DATA_GVA, not contiguous in GPA */
-#define LARGE_GVA UINT64_C(0x00c00000)  /* 4 MiB aligned */
+#define NEXT_GPA UINT64_C(0x00305000)  /* the page after DATA_GVA, not contiguous in GPA */
+#define LARGE_GVA UINT64_C(0x00c00000) /* 4 MiB aligned */
 #define LARGE_GPA UINT64_C(0x01800000)
-#define HUGE_GVA UINT64_C(0x40000000)   /* 1 GiB pages */
+#define HUGE_GVA UINT64_C(0x40000000) /* 1 GiB pages */
 #define HUGE_GPA UINT64_C(0x80000000)
 #define GDT_GVA UINT64_C(0x00700000)
 #define GDT_GPA UINT64_C(0x00310000)
@@ -142,11 +145,11 @@ static void expect_done(const char *what, unsigned length)
     WHV_X64_PENDING_INTERRUPTION_REGISTER pi =
         vcpu_reg(&pw.guest.vcpu, WHvRegisterPendingInterruption)->PendingInterruption;
     CHECK(status.AsUINT32 == 1 && !pi.InterruptionPending,
-          "%s: %s: status 0x%x, event pending %u (vector %u, error 0x%x)", mode_name(),
-          what, status.AsUINT32, (unsigned)pi.InterruptionPending,
-          (unsigned)pi.InterruptionVector, (unsigned)pi.ErrorCode);
-    CHECK(reg(WHvX64RegisterRip) == rip_before + length, "%s: %s: rip 0x%llx", mode_name(),
-          what, (unsigned long long)reg(WHvX64RegisterRip));
+          "%s: %s: status 0x%x, event pending %u (vector %u, error 0x%x)", mode_name(), what,
+          status.AsUINT32, (unsigned)pi.InterruptionPending, (unsigned)pi.InterruptionVector,
+          (unsigned)pi.ErrorCode);
+    CHECK(reg(WHvX64RegisterRip) == rip_before + length, "%s: %s: rip 0x%llx", mode_name(), what,
+          (unsigned long long)reg(WHvX64RegisterRip));
     set_reg(WHvX64RegisterRip, rip_before);
 }
 
@@ -191,8 +194,8 @@ static void expect_translate(unsigned i, uint64_t gva_page, unsigned flags, cons
 {
     CHECK(i < pw.translate_count && pw.translates[i].gva == gva_page &&
               (unsigned)pw.translates[i].flags == flags,
-          "%s: %s: translate %u of %u: gva 0x%llx flags 0x%x, want 0x%llx 0x%x",
-          mode_name(), what, i, pw.translate_count,
+          "%s: %s: translate %u of %u: gva 0x%llx flags 0x%x, want 0x%llx 0x%x", mode_name(), what,
+          i, pw.translate_count,
           (unsigned long long)(i < pw.translate_count ? pw.translates[i].gva : 0),
           i < pw.translate_count ? (unsigned)pw.translates[i].flags : 0u,
           (unsigned long long)gva_page, flags);
@@ -224,9 +227,9 @@ static uint32_t fetch_bit(void)
 
 /* ---- the rules ---- */
 
-static const char MOV_LOAD[] = "\x8b\x03";      /* mov eax, [rbx] */
-static const char MOV_STORE[] = "\x89\x03";     /* mov [rbx], eax */
-static const char ADD_RMW[] = "\x01\x03";       /* add [rbx], eax */
+static const char MOV_LOAD[] = "\x8b\x03";  /* mov eax, [rbx] */
+static const char MOV_STORE[] = "\x89\x03"; /* mov [rbx], eax */
+static const char ADD_RMW[] = "\x01\x03";   /* add [rbx], eax */
 
 /* A load and a store translate with the access's flags and set A on every level, D on the
  * leaf only when writing; a read-modify-write asks for read and write at once. */
@@ -333,13 +336,11 @@ static void test_read_only(void)
     set_reg(WHvX64RegisterRax, 0x11223344);
     run(MOV_STORE, 2);
     expect_pf("supervisor store, WP=1", PF_P | PF_W, address);
-    CHECK(!(pw_entry(&pw, DATA_GVA, 1) & PTE_D), "%s: a faulting store sets no D",
-          mode_name());
+    CHECK(!(pw_entry(&pw, DATA_GVA, 1) & PTE_D), "%s: a faulting store sets no D", mode_name());
     set_reg(WHvX64RegisterCr0, reg(WHvX64RegisterCr0) & ~PW_CR0_WP);
     run(MOV_STORE, 2);
     expect_done("supervisor store, WP=0", 2);
-    CHECK(memory_is(DATA_GPA + 0x40, "\x44\x33\x22\x11", 4), "%s: stored with WP=0",
-          mode_name());
+    CHECK(memory_is(DATA_GPA + 0x40, "\x44\x33\x22\x11", 4), "%s: stored with WP=0", mode_name());
     CHECK(pw_entry(&pw, DATA_GVA, 1) & PTE_D, "%s: D with WP=0", mode_name());
     set_cpl(3);
     map(CODE_GVA, CODE_GPA, PTE_P | PTE_US);
@@ -677,8 +678,7 @@ static void test_straddling_data(void)
     set_reg(WHvX64RegisterRax, 0x44332211);
     run(MOV_STORE, 2);
     expect_pf("store, second page not present", PF_W, next);
-    CHECK(memory_is(DATA_GPA + 0xffe, "\xaa\xbb", 2), "%s: first page untouched",
-          mode_name());
+    CHECK(memory_is(DATA_GPA + 0xffe, "\xaa\xbb", 2), "%s: first page untouched", mode_name());
     CHECK_EQ(pw.guest.calls[GUEST_CB_MEMORY], 0, "no memory access");
     run(MOV_LOAD, 2);
     expect_pf("load, second page not present", 0, next);
@@ -726,9 +726,9 @@ static void test_stack_fault(void)
  * CR2 the first byte of the missing page. */
 static void test_rep_fault(void)
 {
-    static const WHV_REGISTER_NAME written[] = { WHvRegisterPendingInterruption,
-                                                 WHvX64RegisterCr2, WHvX64RegisterRsi,
-                                                 WHvX64RegisterRdi, WHvX64RegisterRcx };
+    static const WHV_REGISTER_NAME written[] = { WHvRegisterPendingInterruption, WHvX64RegisterCr2,
+                                                 WHvX64RegisterRsi, WHvX64RegisterRdi,
+                                                 WHvX64RegisterRcx };
     WHV_X64_PENDING_INTERRUPTION_REGISTER pi;
 
     fresh_guest();
@@ -739,8 +739,8 @@ static void test_rep_fault(void)
     run("\xf3\xa4", 2);
     pi = vcpu_reg(&pw.guest.vcpu, WHvRegisterPendingInterruption)->PendingInterruption;
     CHECK(status.AsUINT32 == 1 && pi.InterruptionVector == 14 && pi.ErrorCode == 0,
-          "%s: rep movsb: #PF(0), status 0x%x vector %u error 0x%x", mode_name(),
-          status.AsUINT32, (unsigned)pi.InterruptionVector, (unsigned)pi.ErrorCode);
+          "%s: rep movsb: #PF(0), status 0x%x vector %u error 0x%x", mode_name(), status.AsUINT32,
+          (unsigned)pi.InterruptionVector, (unsigned)pi.ErrorCode);
     CHECK_EQ(reg(WHvX64RegisterCr2), DATA_GVA + 0x1000, "rep movsb: cr2");
     CHECK_EQ(reg(WHvX64RegisterRcx), 4, "rep movsb: rcx after 4 iterations");
     CHECK_EQ(reg(WHvX64RegisterRsi), DATA_GVA + 0x1000, "rep movsb: rsi");
@@ -870,7 +870,7 @@ static void test_failures_midway(void)
     set_reg(WHvX64RegisterRax, 0x44332211);
 
     pw.guest.fail_at[GUEST_CB_TRANSLATE] = 2; /* the second page */
-    run("\x89\x43\x02", 3);                    /* mov [rbx+2], eax: 2 + 2 bytes */
+    run("\x89\x43\x02", 3);                   /* mov [rbx+2], eax: 2 + 2 bytes */
     pw.guest.fail_at[GUEST_CB_TRANSLATE] = 0;
     expect_status_only("translate fails on the second page", 1u << 4);
     CHECK_EQ(pw.guest.calls[GUEST_CB_MEMORY], 0, "nothing written");

@@ -49,8 +49,9 @@ static void check_file(const uint8_t *file, size_t size, uint8_t *raw, uLongf ra
         CHECK(memcmp(file + at + 4, order[k], 4) == 0, "chunk %d is %s", k, order[k]);
         CHECK_EQ(be32(file + at + 8 + length), crc32(0, file + at + 4, length + 4), "chunk CRC");
         if (k == 0)
-            CHECK(be32(file + at + 8) == W && be32(file + at + 12) == H &&
-                  file[at + 16] == 8 && file[at + 17] == 2, "IHDR: size, 8-bit RGB");
+            CHECK(be32(file + at + 8) == W && be32(file + at + 12) == H && file[at + 16] == 8 &&
+                      file[at + 17] == 2,
+                  "IHDR: size, 8-bit RGB");
         if (k == 1) {
             uLongf got = raw_size;
             CHECK_EQ(uncompress(raw, &got, file + at + 8, length), Z_OK, "zlib inflates IDAT");

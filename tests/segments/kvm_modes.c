@@ -38,15 +38,15 @@
 #define IVT 0x0000u
 #define GDT 0x1000u
 #define IDT 0x2000u
-#define HANDLERS 0x3000u       /* vector v halts at HANDLERS + 16 v */
+#define HANDLERS 0x3000u /* vector v halts at HANDLERS + 16 v */
 #define TSS 0x4000u
-#define CODE 0x5000u           /* the instruction, then HLT */
+#define CODE 0x5000u /* the instruction, then HLT */
 #define STACK_TOP 0x8000u
 #define RING0_STACK_TOP 0x9000u
 #define IST_STACK_TOP 0xa000u
-#define DATA 0x10000u          /* 128 KiB of patterned data */
+#define DATA 0x10000u /* 128 KiB of patterned data */
 #define DATA_SIZE 0x20000u
-#define IMAGE_SIZE 0x50000u    /* what whvemu's guest gets a copy of (tables apart) */
+#define IMAGE_SIZE 0x50000u /* what whvemu's guest gets a copy of (tables apart) */
 /* pages with special mappings in the paged modes */
 #define PAGE_ABSENT 0x40000u
 #define PAGE_READ_ONLY 0x41000u
@@ -62,26 +62,35 @@
 
 enum exc { UD = 6, NP = 11, SS = 12, GP = 13, PF = 14, AC = 17 };
 
-enum mode { REAL, V86, PROT32, PROT32_USER, PAGED32_USER, LONG64, LONG64_USER, LONG64_LA57,
-            COMPAT32_USER };
+enum mode {
+    REAL,
+    V86,
+    PROT32,
+    PROT32_USER,
+    PAGED32_USER,
+    LONG64,
+    LONG64_USER,
+    LONG64_LA57,
+    COMPAT32_USER
+};
 
 /* The GDT's descriptors for the system-instruction cases (the first ones are the modes' own
  * code and data). System descriptors and gates take 16 bytes, as long mode wants; outside it
  * their second half is an unused null-looking slot. */
 #define GDT_LIMIT 0xcfu
-#define SEL_DATA 0x40u         /* read/write data at DATA_SEGMENT, limit 0xfff, not accessed */
-#define SEL_DATA_ABSENT 0x48u  /* the same, not present */
-#define SEL_CODE_EXEC 0x50u    /* 32-bit execute-only code at 0, 4 GiB */
-#define SEL_CODE_READ 0x58u    /* 32-bit readable code at 0, 4 GiB */
-#define SEL_LDT 0x60u          /* LDT at LDT_BASE, limit 0xff */
-#define SEL_LDT_ABSENT 0x70u   /* the same, not present */
-#define SEL_TSS 0x80u          /* available 32-bit / 64-bit TSS at TSS2, limit 0x67 */
-#define SEL_TSS_BUSY 0x90u     /* the same, busy */
-#define SEL_GATE32 0xa0u       /* call gate to 0x18:JUMP_TARGET (32-bit code) */
-#define SEL_GATE64 0xb0u       /* call gate to 0x08:JUMP_TARGET (64-bit code, in long mode) */
-#define SEL_DATA_DPL3 0xc0u    /* read/write data, DPL 3, at DATA_SEGMENT */
+#define SEL_DATA 0x40u           /* read/write data at DATA_SEGMENT, limit 0xfff, not accessed */
+#define SEL_DATA_ABSENT 0x48u    /* the same, not present */
+#define SEL_CODE_EXEC 0x50u      /* 32-bit execute-only code at 0, 4 GiB */
+#define SEL_CODE_READ 0x58u      /* 32-bit readable code at 0, 4 GiB */
+#define SEL_LDT 0x60u            /* LDT at LDT_BASE, limit 0xff */
+#define SEL_LDT_ABSENT 0x70u     /* the same, not present */
+#define SEL_TSS 0x80u            /* available 32-bit / 64-bit TSS at TSS2, limit 0x67 */
+#define SEL_TSS_BUSY 0x90u       /* the same, busy */
+#define SEL_GATE32 0xa0u         /* call gate to 0x18:JUMP_TARGET (32-bit code) */
+#define SEL_GATE64 0xb0u         /* call gate to 0x08:JUMP_TARGET (64-bit code, in long mode) */
+#define SEL_DATA_DPL3 0xc0u      /* read/write data, DPL 3, at DATA_SEGMENT */
 #define SEL_DATA_READ_ONLY 0xc8u /* read-only data, DPL 0, at DATA_SEGMENT */
-#define SEL_BEYOND 0xd8u       /* beyond the GDT limit */
+#define SEL_BEYOND 0xd8u         /* beyond the GDT limit */
 #define DATA_SEGMENT (DATA + 0x2000u)
 #define LDT_BASE (DATA + 0x3000u) /* entry 0 all zeros, entry 1 (selector 0x0c) as SEL_DATA */
 #define TSS2 (DATA + 0x4000u)
@@ -91,9 +100,18 @@ enum mode { REAL, V86, PROT32, PROT32_USER, PAGED32_USER, LONG64, LONG64_USER, L
  * answer); KVM and whvemu are also compared on the whole system state (struct system). */
 enum observe {
     OBS_NONE,
-    OBS_GDTR_BASE, OBS_GDTR_LIMIT, OBS_IDTR_BASE,
-    OBS_LDTR_SELECTOR, OBS_LDTR_BASE, OBS_TR_SELECTOR, OBS_TR_BASE,
-    OBS_CR0, OBS_RAX, OBS_ZF, OBS_RIP, OBS_RSP,
+    OBS_GDTR_BASE,
+    OBS_GDTR_LIMIT,
+    OBS_IDTR_BASE,
+    OBS_LDTR_SELECTOR,
+    OBS_LDTR_BASE,
+    OBS_TR_SELECTOR,
+    OBS_TR_BASE,
+    OBS_CR0,
+    OBS_RAX,
+    OBS_ZF,
+    OBS_RIP,
+    OBS_RSP,
     OBS_SELECTOR,    /* of segment register `at` (0 ES, 1 CS, 2 SS, 3 DS) */
     OBS_SEG_BASE,    /* of segment register `at` */
     OBS_SEG_LIMIT,   /* of segment register `at` */
@@ -114,41 +132,41 @@ struct observation {
 /* A segment register as both sides see it. */
 struct seg {
     uint64_t base;
-    uint32_t limit;    /* bytes */
+    uint32_t limit; /* bytes */
     uint16_t selector;
     uint8_t type, dpl;
     bool s, present, db, l, g;
 };
 
 enum seg_kind {
-    S_DEFAULT,            /* the mode's own */
-    S_NULL,               /* null selector (protected mode) */
-    S_UNREAL_4G,          /* real mode: base 0x10000, cached limit 4 GiB - 1 */
-    S_REAL_1234,          /* real / v86: selector 0x1234, base 0x12340 */
-    S_DOWN_BYTE,          /* expand-down 32-bit data at DATA, limit 0xfff: 0x1000-0xffffffff */
-    S_READ_ONLY,          /* 32-bit read-only data at 0 */
-    S_LIMIT_1FFF,         /* 32-bit data at DATA, limit 0x1fff (page granular 1) */
-    S_WRAP,               /* 32-bit data at DATA + 0x10000 (offsets near 4 GiB wrap) */
-    S_CODE_EXEC_ONLY,     /* 32-bit execute-only code at 0 (as CS) */
-    S_CODE_READABLE,      /* 32-bit readable code at 0 (as CS) */
-    S_CODE_BASE_10,       /* 32-bit readable code at 0x10: not page aligned */
+    S_DEFAULT,        /* the mode's own */
+    S_NULL,           /* null selector (protected mode) */
+    S_UNREAL_4G,      /* real mode: base 0x10000, cached limit 4 GiB - 1 */
+    S_REAL_1234,      /* real / v86: selector 0x1234, base 0x12340 */
+    S_DOWN_BYTE,      /* expand-down 32-bit data at DATA, limit 0xfff: 0x1000-0xffffffff */
+    S_READ_ONLY,      /* 32-bit read-only data at 0 */
+    S_LIMIT_1FFF,     /* 32-bit data at DATA, limit 0x1fff (page granular 1) */
+    S_WRAP,           /* 32-bit data at DATA + 0x10000 (offsets near 4 GiB wrap) */
+    S_CODE_EXEC_ONLY, /* 32-bit execute-only code at 0 (as CS) */
+    S_CODE_READABLE,  /* 32-bit readable code at 0 (as CS) */
+    S_CODE_BASE_10,   /* 32-bit readable code at 0x10: not page aligned */
 };
 
 struct mode_case {
     const char *what;
-    const char *sdm;            /* where the SDM says it */
+    const char *sdm; /* where the SDM says it */
     enum mode mode;
-    const char *bytes;          /* hex */
+    const char *bytes; /* hex */
     enum seg_kind cs, ds, ss;
-    uint64_t rax, rbx, rbp, rsp;/* RSP 0: the mode's default stack */
-    bool ac;                    /* RFLAGS.AC */
-    int vector;                 /* the SDM's answer */
-    int error;                  /* NO_ERROR: none delivered */
+    uint64_t rax, rbx, rbp, rsp; /* RSP 0: the mode's default stack */
+    bool ac;                     /* RFLAGS.AC */
+    int vector;                  /* the SDM's answer */
+    int error;                   /* NO_ERROR: none delivered */
     uint64_t cr2;
     /* the instruction pointer, when not the mode's default; the exit then gives no
      * instruction bytes, so whvemu fetches them */
     uint32_t ip;
-    uint64_t cr4;               /* CR4 bits beyond the mode's (SMEP, SMAP) */
+    uint64_t cr4; /* CR4 bits beyond the mode's (SMEP, SMAP) */
     /* system-instruction cases: the qwords at DATA (memory operands, an IRET frame), what
      * to check after the instruction, and whether to compare the whole system state with
      * KVM's */
@@ -163,17 +181,17 @@ static const struct mode_case cases[] = {
       "a1 ff ff", S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, 0, 0, 0, false, GP, NO_ERROR, 0 },
     { "SS-relative word at 0xffff", "Vol. 2 MOV: #SS in real-address mode", REAL, "8b 46 00",
       S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, 0, 0xffff, 0, false, SS, NO_ERROR, 0 },
-    { "[bx+disp8] wraps at 64 KiB", "Vol. 1 3.7.5 (16-bit addresses)", REAL, "8a 47 20",
-      S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, 0xfff0, 0, 0, false, NO_FAULT, NO_ERROR, 0 },
+    { "[bx+disp8] wraps at 64 KiB", "Vol. 1 3.7.5 (16-bit addresses)", REAL, "8a 47 20", S_DEFAULT,
+      S_DEFAULT, S_DEFAULT, 0, 0xfff0, 0, 0, false, NO_FAULT, NO_ERROR, 0 },
     { "32-bit offset above the 64 KiB limit", "Vol. 3 20.1.3", REAL, "67 66 8b 03", S_DEFAULT,
       S_DEFAULT, S_DEFAULT, 0, 0x10000, 0, 0, false, GP, NO_ERROR, 0 },
     { "unreal mode: 32-bit offset within a 4 GiB cached limit", "Vol. 3 20.1.1 (cached limits)",
-      REAL, "67 66 8b 03", S_DEFAULT, S_UNREAL_4G, S_DEFAULT, 0, 0x10000, 0, 0, false,
-      NO_FAULT, NO_ERROR, 0 },
-    { "unreal mode: word at 0xffff does not wrap", "Vol. 3 20.1.1", REAL, "a1 ff ff",
-      S_DEFAULT, S_UNREAL_4G, S_DEFAULT, 0, 0, 0, 0, false, NO_FAULT, NO_ERROR, 0 },
-    { "base = selector << 4", "Vol. 3 20.1.1", REAL, "8a 07", S_DEFAULT, S_REAL_1234, S_DEFAULT,
-      0, 0x10, 0, 0, false, NO_FAULT, NO_ERROR, 0 },
+      REAL, "67 66 8b 03", S_DEFAULT, S_UNREAL_4G, S_DEFAULT, 0, 0x10000, 0, 0, false, NO_FAULT,
+      NO_ERROR, 0 },
+    { "unreal mode: word at 0xffff does not wrap", "Vol. 3 20.1.1", REAL, "a1 ff ff", S_DEFAULT,
+      S_UNREAL_4G, S_DEFAULT, 0, 0, 0, 0, false, NO_FAULT, NO_ERROR, 0 },
+    { "base = selector << 4", "Vol. 3 20.1.1", REAL, "8a 07", S_DEFAULT, S_REAL_1234, S_DEFAULT, 0,
+      0x10, 0, 0, false, NO_FAULT, NO_ERROR, 0 },
     { "write through CS: no type checks", "Vol. 3 20.1 (no protection)", REAL, "2e 89 07",
       S_DEFAULT, S_DEFAULT, S_DEFAULT, 0x4242, 0x100, 0, 0, false, NO_FAULT, NO_ERROR, 0 },
     { "misaligned with AC: no #AC at CPL 0", "Vol. 3 6.15 Interrupt 17", REAL, "a1 01 00",
@@ -183,24 +201,24 @@ static const struct mode_case cases[] = {
       0xfffe },
 
     /* virtual-8086 mode: CPL 3, segments as in real mode, protected-mode delivery */
-    { "v86: word at DS offset 0xffff", "Vol. 3 20.2.7; error code 0", V86, "a1 ff ff",
-      S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, 0, 0, 0, false, GP, 0, 0 },
-    { "v86: SS-relative word at 0xffff", "Vol. 3 20.2.7", V86, "8b 46 00", S_DEFAULT,
-      S_DEFAULT, S_DEFAULT, 0, 0, 0xffff, 0, false, SS, 0, 0 },
-    { "v86: base = selector << 4", "Vol. 3 20.2.1", V86, "8a 07", S_DEFAULT, S_REAL_1234,
-      S_DEFAULT, 0, 0x10, 0, 0, false, NO_FAULT, NO_ERROR, 0 },
+    { "v86: word at DS offset 0xffff", "Vol. 3 20.2.7; error code 0", V86, "a1 ff ff", S_DEFAULT,
+      S_DEFAULT, S_DEFAULT, 0, 0, 0, 0, false, GP, 0, 0 },
+    { "v86: SS-relative word at 0xffff", "Vol. 3 20.2.7", V86, "8b 46 00", S_DEFAULT, S_DEFAULT,
+      S_DEFAULT, 0, 0, 0xffff, 0, false, SS, 0, 0 },
+    { "v86: base = selector << 4", "Vol. 3 20.2.1", V86, "8a 07", S_DEFAULT, S_REAL_1234, S_DEFAULT,
+      0, 0x10, 0, 0, false, NO_FAULT, NO_ERROR, 0 },
     { "v86: misaligned with AC at CPL 3", "Vol. 3 6.15 Interrupt 17", V86, "8b 07", S_DEFAULT,
       S_DEFAULT, S_DEFAULT, 0, 0x11, 0, 0, true, AC, 0, 0 },
 
     /* 32-bit protected mode, CPL 3, no paging */
     { "expand-down at the limit", "Vol. 3 3.4.5.1, 5.3", PROT32_USER, "8b 03", S_DEFAULT,
       S_DOWN_BYTE, S_DEFAULT, 0, 0xffd, 0, 0, false, GP, 0, 0 },
-    { "expand-down above the limit", "Vol. 3 5.3", PROT32_USER, "8b 03", S_DEFAULT,
-      S_DOWN_BYTE, S_DEFAULT, 0, 0x1000, 0, 0, false, NO_FAULT, NO_ERROR, 0 },
+    { "expand-down above the limit", "Vol. 3 5.3", PROT32_USER, "8b 03", S_DEFAULT, S_DOWN_BYTE,
+      S_DEFAULT, 0, 0x1000, 0, 0, false, NO_FAULT, NO_ERROR, 0 },
     { "CS override read from execute-only code", "Vol. 3 5.4", PROT32_USER, "2e 8b 03",
       S_CODE_EXEC_ONLY, S_DEFAULT, S_DEFAULT, 0, CODE, 0, 0, false, GP, 0, 0 },
-    { "CS override read from readable code", "Vol. 3 5.4", PROT32_USER, "2e 8b 03",
-      S_CODE_READABLE, S_DEFAULT, S_DEFAULT, 0, CODE, 0, 0, false, NO_FAULT, NO_ERROR, 0 },
+    { "CS override read from readable code", "Vol. 3 5.4", PROT32_USER, "2e 8b 03", S_CODE_READABLE,
+      S_DEFAULT, S_DEFAULT, 0, CODE, 0, 0, false, NO_FAULT, NO_ERROR, 0 },
     { "write through CS", "Vol. 3 5.4", PROT32_USER, "2e 89 03", S_CODE_READABLE, S_DEFAULT,
       S_DEFAULT, 0, 0x5100, 0, 0, false, GP, 0, 0 },
     { "write to read-only data", "Vol. 3 5.4", PROT32_USER, "89 03", S_DEFAULT, S_READ_ONLY,
@@ -209,11 +227,10 @@ static const struct mode_case cases[] = {
       S_DEFAULT, S_DEFAULT, S_LIMIT_1FFF, 0, 0, 0x1ffe, 0x1000, false, SS, 0, 0 },
     { "DS beyond a page-granular limit", "Vol. 3 3.4.5 (G)", PROT32_USER, "8b 03", S_DEFAULT,
       S_LIMIT_1FFF, S_DEFAULT, 0, 0x1ffd, 0, 0, false, GP, 0, 0 },
-    { "null DS", "Vol. 3 5.4.1", PROT32_USER, "8b 03", S_DEFAULT, S_NULL, S_DEFAULT, 0, DATA,
-      0, 0, false, GP, 0, 0 },
-    { "base + offset wraps at 4 GiB", "Vol. 3 3.4 (32-bit linear addresses)", PROT32_USER,
-      "8b 03", S_DEFAULT, S_WRAP, S_DEFAULT, 0, 0xffff0010u, 0, 0, false, NO_FAULT, NO_ERROR,
-      0 },
+    { "null DS", "Vol. 3 5.4.1", PROT32_USER, "8b 03", S_DEFAULT, S_NULL, S_DEFAULT, 0, DATA, 0, 0,
+      false, GP, 0, 0 },
+    { "base + offset wraps at 4 GiB", "Vol. 3 3.4 (32-bit linear addresses)", PROT32_USER, "8b 03",
+      S_DEFAULT, S_WRAP, S_DEFAULT, 0, 0xffff0010u, 0, 0, false, NO_FAULT, NO_ERROR, 0 },
 
     /* compatibility mode, CPL 3: segmentation as in protected mode (on kvm_pvm this code
      * runs on the CPU itself) */
@@ -221,82 +238,79 @@ static const struct mode_case cases[] = {
       S_DOWN_BYTE, S_DEFAULT, 0, 0xffd, 0, 0, false, GP, 0, 0 },
     { "compat: expand-down above the limit", "Vol. 3 5.3", COMPAT32_USER, "8b 03", S_DEFAULT,
       S_DOWN_BYTE, S_DEFAULT, 0, 0x1000, 0, 0, false, NO_FAULT, NO_ERROR, 0 },
-    { "compat: CS override read from execute-only code", "Vol. 3 5.4", COMPAT32_USER,
-      "2e 8b 03", S_CODE_EXEC_ONLY, S_DEFAULT, S_DEFAULT, 0, CODE, 0, 0, false, GP, 0, 0 },
+    { "compat: CS override read from execute-only code", "Vol. 3 5.4", COMPAT32_USER, "2e 8b 03",
+      S_CODE_EXEC_ONLY, S_DEFAULT, S_DEFAULT, 0, CODE, 0, 0, false, GP, 0, 0 },
     { "compat: write to read-only data", "Vol. 3 5.4", COMPAT32_USER, "89 03", S_DEFAULT,
       S_READ_ONLY, S_DEFAULT, 0, DATA, 0, 0, false, GP, 0, 0 },
-    { "compat: SS-relative beyond the limit", "Vol. 3 6.15 Interrupt 12", COMPAT32_USER,
-      "8b 45 00", S_DEFAULT, S_DEFAULT, S_LIMIT_1FFF, 0, 0, 0x1ffe, 0x1000, false, SS, 0, 0 },
-    { "compat: null DS", "Vol. 3 5.4.1", COMPAT32_USER, "8b 03", S_DEFAULT, S_NULL, S_DEFAULT,
-      0, DATA, 0, 0, false, GP, 0, 0 },
+    { "compat: SS-relative beyond the limit", "Vol. 3 6.15 Interrupt 12", COMPAT32_USER, "8b 45 00",
+      S_DEFAULT, S_DEFAULT, S_LIMIT_1FFF, 0, 0, 0x1ffe, 0x1000, false, SS, 0, 0 },
+    { "compat: null DS", "Vol. 3 5.4.1", COMPAT32_USER, "8b 03", S_DEFAULT, S_NULL, S_DEFAULT, 0,
+      DATA, 0, 0, false, GP, 0, 0 },
     { "compat: base + offset wraps at 4 GiB", "Vol. 3 3.4", COMPAT32_USER, "8b 03", S_DEFAULT,
       S_WRAP, S_DEFAULT, 0, 0xffff0010u, 0, 0, false, NO_FAULT, NO_ERROR, 0 },
 
     /* 32-bit paging, CPL 3: instruction fetch with a CS base that is not page aligned */
     { "fetch stops at the instruction's end, before a not-present page (CS base 0x10)",
-      "Vol. 3 4.7 (fetch of the bytes the instruction has)", PAGED32_USER, "8b 03",
-      S_CODE_BASE_10, S_DEFAULT, S_DEFAULT, 0, DATA, 0, 0, false, NO_FAULT, NO_ERROR, 0,
-      PAGE_ABSENT - 2 - 0x10 },
+      "Vol. 3 4.7 (fetch of the bytes the instruction has)", PAGED32_USER, "8b 03", S_CODE_BASE_10,
+      S_DEFAULT, S_DEFAULT, 0, DATA, 0, 0, false, NO_FAULT, NO_ERROR, 0, PAGE_ABSENT - 2 - 0x10 },
     { "fetch straddling into a not-present page: no I/D flag without NXE or SMEP",
-      "Vol. 3 4.7 (I/D)", PAGED32_USER, "8b 03", S_CODE_BASE_10, S_DEFAULT, S_DEFAULT, 0,
-      DATA, 0, 0, false, PF, 4, PAGE_ABSENT, PAGE_ABSENT - 1 - 0x10 },
+      "Vol. 3 4.7 (I/D)", PAGED32_USER, "8b 03", S_CODE_BASE_10, S_DEFAULT, S_DEFAULT, 0, DATA, 0,
+      0, false, PF, 4, PAGE_ABSENT, PAGE_ABSENT - 1 - 0x10 },
     { "user write to a read-only page, 32-bit paging", "Vol. 3 4.6", PAGED32_USER, "89 03",
       S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, PAGE_READ_ONLY + 4, 0, 0, false, PF, 7,
       PAGE_READ_ONLY + 4, 0 },
 
     /* 64-bit mode, 4-level paging: #PF error codes (Vol. 3 4.7) and CR2 */
-    { "read of a not-present page", "Vol. 3 4.7", LONG64, "8b 03", S_DEFAULT, S_DEFAULT,
-      S_DEFAULT, 0, PAGE_ABSENT + 0x10, 0, 0, false, PF, 0, PAGE_ABSENT + 0x10 },
-    { "write to a not-present page", "Vol. 3 4.7", LONG64, "89 03", S_DEFAULT, S_DEFAULT,
-      S_DEFAULT, 0, PAGE_ABSENT + 0x10, 0, 0, false, PF, 2, PAGE_ABSENT + 0x10 },
-    { "supervisor write to a read-only page, CR0.WP", "Vol. 3 4.6", LONG64, "89 03",
-      S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, PAGE_READ_ONLY, 0, 0, false, PF, 3, PAGE_READ_ONLY },
-    { "user write to a read-only page", "Vol. 3 4.6", LONG64_USER, "89 03", S_DEFAULT,
-      S_DEFAULT, S_DEFAULT, 0, PAGE_READ_ONLY + 8, 0, 0, false, PF, 7, PAGE_READ_ONLY + 8 },
-    { "user read of a supervisor page", "Vol. 3 4.6", LONG64_USER, "8b 03", S_DEFAULT,
-      S_DEFAULT, S_DEFAULT, 0, PAGE_SUPERVISOR, 0, 0, false, PF, 5, PAGE_SUPERVISOR },
-    { "supervisor read of a reserved-bit page", "Vol. 3 4.7 (RSVD)", LONG64, "8b 03",
-      S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, PAGE_RESERVED, 0, 0, false, PF, 9, PAGE_RESERVED },
-    { "user read of a reserved-bit page", "Vol. 3 4.7 (RSVD)", LONG64_USER, "8b 03",
-      S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, PAGE_RESERVED, 0, 0, false, PF, 13, PAGE_RESERVED },
+    { "read of a not-present page", "Vol. 3 4.7", LONG64, "8b 03", S_DEFAULT, S_DEFAULT, S_DEFAULT,
+      0, PAGE_ABSENT + 0x10, 0, 0, false, PF, 0, PAGE_ABSENT + 0x10 },
+    { "write to a not-present page", "Vol. 3 4.7", LONG64, "89 03", S_DEFAULT, S_DEFAULT, S_DEFAULT,
+      0, PAGE_ABSENT + 0x10, 0, 0, false, PF, 2, PAGE_ABSENT + 0x10 },
+    { "supervisor write to a read-only page, CR0.WP", "Vol. 3 4.6", LONG64, "89 03", S_DEFAULT,
+      S_DEFAULT, S_DEFAULT, 0, PAGE_READ_ONLY, 0, 0, false, PF, 3, PAGE_READ_ONLY },
+    { "user write to a read-only page", "Vol. 3 4.6", LONG64_USER, "89 03", S_DEFAULT, S_DEFAULT,
+      S_DEFAULT, 0, PAGE_READ_ONLY + 8, 0, 0, false, PF, 7, PAGE_READ_ONLY + 8 },
+    { "user read of a supervisor page", "Vol. 3 4.6", LONG64_USER, "8b 03", S_DEFAULT, S_DEFAULT,
+      S_DEFAULT, 0, PAGE_SUPERVISOR, 0, 0, false, PF, 5, PAGE_SUPERVISOR },
+    { "supervisor read of a reserved-bit page", "Vol. 3 4.7 (RSVD)", LONG64, "8b 03", S_DEFAULT,
+      S_DEFAULT, S_DEFAULT, 0, PAGE_RESERVED, 0, 0, false, PF, 9, PAGE_RESERVED },
+    { "user read of a reserved-bit page", "Vol. 3 4.7 (RSVD)", LONG64_USER, "8b 03", S_DEFAULT,
+      S_DEFAULT, S_DEFAULT, 0, PAGE_RESERVED, 0, 0, false, PF, 13, PAGE_RESERVED },
     { "dword straddling into a not-present page: CR2 is the second page",
       "Vol. 3 6.15 Interrupt 14", LONG64_USER, "8b 03", S_DEFAULT, S_DEFAULT, S_DEFAULT, 0,
       PAGE_ABSENT - 2, 0, 0, false, PF, 4, PAGE_ABSENT },
-    { "fetch straddling into a not-present page, NXE: I/D set", "Vol. 3 4.7 (I/D)",
-      LONG64_USER, "8b 03", S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, DATA, 0, 0, false, PF,
-      0x14, PAGE_ABSENT, PAGE_ABSENT - 1 },
+    { "fetch straddling into a not-present page, NXE: I/D set", "Vol. 3 4.7 (I/D)", LONG64_USER,
+      "8b 03", S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, DATA, 0, 0, false, PF, 0x14, PAGE_ABSENT,
+      PAGE_ABSENT - 1 },
     { "user read of a user page", "Vol. 3 4.6", LONG64_USER, "8b 03", S_DEFAULT, S_DEFAULT,
       S_DEFAULT, 0, DATA + 0x10, 0, 0, false, NO_FAULT, NO_ERROR, 0 },
-    { "non-canonical address", "Vol. 1 3.3.7.1", LONG64, "8b 03", S_DEFAULT, S_DEFAULT,
-      S_DEFAULT, 0, NONCANON, 0, 0, false, GP, 0, 0 },
-    { "non-canonical RSP-based reference", "Vol. 3 6.15 Interrupt 12", LONG64_USER, "50",
-      S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, 0, 0, NONCANON + 8, false, SS, 0, 0 },
+    { "non-canonical address", "Vol. 1 3.3.7.1", LONG64, "8b 03", S_DEFAULT, S_DEFAULT, S_DEFAULT,
+      0, NONCANON, 0, 0, false, GP, 0, 0 },
+    { "non-canonical RSP-based reference", "Vol. 3 6.15 Interrupt 12", LONG64_USER, "50", S_DEFAULT,
+      S_DEFAULT, S_DEFAULT, 0, 0, 0, NONCANON + 8, false, SS, 0, 0 },
     { "SMAP: supervisor read of a user page", "Vol. 3 4.6 (SMAP)", LONG64, "8b 03", S_DEFAULT,
       S_DEFAULT, S_DEFAULT, 0, DATA + 0x10, 0, 0, false, PF, 1, DATA + 0x10, 0, CR4_SMAP },
-    { "SMAP with RFLAGS.AC: allowed", "Vol. 3 4.6 (SMAP)", LONG64, "8b 03", S_DEFAULT,
-      S_DEFAULT, S_DEFAULT, 0, DATA + 0x10, 0, 0, true, NO_FAULT, NO_ERROR, 0, 0, CR4_SMAP },
-    { "SMEP: supervisor fetch from a user page", "Vol. 3 4.6 (SMEP)", LONG64, "8b 03",
-      S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, DATA, 0, 0, false, PF, 0x11, CODE + 0x100,
-      CODE + 0x100, CR4_SMEP },
+    { "SMAP with RFLAGS.AC: allowed", "Vol. 3 4.6 (SMAP)", LONG64, "8b 03", S_DEFAULT, S_DEFAULT,
+      S_DEFAULT, 0, DATA + 0x10, 0, 0, true, NO_FAULT, NO_ERROR, 0, 0, CR4_SMAP },
+    { "SMEP: supervisor fetch from a user page", "Vol. 3 4.6 (SMEP)", LONG64, "8b 03", S_DEFAULT,
+      S_DEFAULT, S_DEFAULT, 0, DATA, 0, 0, false, PF, 0x11, CODE + 0x100, CODE + 0x100, CR4_SMEP },
     { "LA57: a 57-bit address is canonical (#PF, not #GP)", "Vol. 3 4.5 (5-level paging)",
       LONG64_LA57, "8b 03", S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, NONCANON, 0, 0, false, PF, 0,
       NONCANON },
-    { "LA57: beyond 57 bits", "Vol. 3 4.5", LONG64_LA57, "8b 03", S_DEFAULT, S_DEFAULT,
-      S_DEFAULT, 0, UINT64_C(0x0100000000000000), 0, 0, false, GP, 0, 0 },
-    { "misaligned with AC at CPL 3", "Vol. 3 6.15 Interrupt 17", LONG64_USER, "8b 03",
-      S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, DATA + 0x11, 0, 0, true, AC, 0, 0 },
-    { "#AC before #PF on a misaligned access to a not-present page", "Vol. 3 6.15",
-      LONG64_USER, "8b 03", S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, PAGE_ABSENT + 1, 0, 0, true,
-      AC, 0, 0 },
+    { "LA57: beyond 57 bits", "Vol. 3 4.5", LONG64_LA57, "8b 03", S_DEFAULT, S_DEFAULT, S_DEFAULT,
+      0, UINT64_C(0x0100000000000000), 0, 0, false, GP, 0, 0 },
+    { "misaligned with AC at CPL 3", "Vol. 3 6.15 Interrupt 17", LONG64_USER, "8b 03", S_DEFAULT,
+      S_DEFAULT, S_DEFAULT, 0, DATA + 0x11, 0, 0, true, AC, 0, 0 },
+    { "#AC before #PF on a misaligned access to a not-present page", "Vol. 3 6.15", LONG64_USER,
+      "8b 03", S_DEFAULT, S_DEFAULT, S_DEFAULT, 0, PAGE_ABSENT + 1, 0, 0, true, AC, 0, 0 },
 
-    /* ---- system instructions at CPL 0 (issue 3's privileged forms) ---- */
+/* ---- system instructions at CPL 0 (issue 3's privileged forms) ---- */
 #define COMPLETES .vector = NO_FAULT, .error = NO_ERROR, .system = true
 #define FAULTS(v, e) .vector = (v), .error = (e), .system = true
 #define ALL_ONES UINT64_C(0xffffffffffffffff)
 
     /* LGDT / LIDT / SGDT / SIDT: the pseudo-descriptor at DATA */
-    { "real: LGDT, 16-bit operand size loads a 24-bit base", "Vol. 2 LGDT/LIDT", REAL,
-      "0f 01 17", .memory = { UINT64_C(0x000012abcdef1234) }, COMPLETES,
+    { "real: LGDT, 16-bit operand size loads a 24-bit base", "Vol. 2 LGDT/LIDT", REAL, "0f 01 17",
+      .memory = { UINT64_C(0x000012abcdef1234) }, COMPLETES,
       .expect = { { OBS_GDTR_BASE, 0, 0xabcdef }, { OBS_GDTR_LIMIT, 0, 0x1234 } } },
     { "real: LGDT, 32-bit operand size", "Vol. 2 LGDT/LIDT", REAL, "66 0f 01 17",
       .memory = { UINT64_C(0x000012abcdef1234) }, COMPLETES,
@@ -313,13 +327,12 @@ static const struct mode_case cases[] = {
     { "LIDT, 32-bit operand size", "Vol. 2 LGDT/LIDT", PROT32, "0f 01 1b", .rbx = DATA,
       .memory = { UINT64_C(0x0000000123450fff) }, COMPLETES,
       .expect = { { OBS_IDTR_BASE, 0, 0x12345 } } },
-    { "64-bit: LGDT loads an 8-byte base", "Vol. 2 LGDT/LIDT (64-bit mode)", LONG64,
-      "0f 01 13", .rbx = DATA, .memory = { UINT64_C(0x7fffabcdef121234), 0 }, COMPLETES,
-      .expect = { { OBS_GDTR_BASE, 0, UINT64_C(0x7fffabcdef12) },
-                  { OBS_GDTR_LIMIT, 0, 0x1234 } } },
-    { "64-bit: LIDT with 66: the operand size is still 64 bits", "Vol. 2 LGDT/LIDT",
-      LONG64, "66 0f 01 1b", .rbx = DATA, .memory = { UINT64_C(0x7fffabcdef120fff), 0 },
-      COMPLETES, .expect = { { OBS_IDTR_BASE, 0, UINT64_C(0x7fffabcdef12) } } },
+    { "64-bit: LGDT loads an 8-byte base", "Vol. 2 LGDT/LIDT (64-bit mode)", LONG64, "0f 01 13",
+      .rbx = DATA, .memory = { UINT64_C(0x7fffabcdef121234), 0 }, COMPLETES,
+      .expect = { { OBS_GDTR_BASE, 0, UINT64_C(0x7fffabcdef12) }, { OBS_GDTR_LIMIT, 0, 0x1234 } } },
+    { "64-bit: LIDT with 66: the operand size is still 64 bits", "Vol. 2 LGDT/LIDT", LONG64,
+      "66 0f 01 1b", .rbx = DATA, .memory = { UINT64_C(0x7fffabcdef120fff), 0 }, COMPLETES,
+      .expect = { { OBS_IDTR_BASE, 0, UINT64_C(0x7fffabcdef12) } } },
     { "SGDT stores 6 bytes", "Vol. 2 SGDT", PROT32, "0f 01 03", .rbx = DATA,
       .memory = { ALL_ONES, ALL_ONES }, COMPLETES,
       .expect = { { OBS_DATA_QWORD, 0, UINT64_C(0xffff0000100000cf) } } },
@@ -329,29 +342,29 @@ static const struct mode_case cases[] = {
     { "SIDT stores 6 bytes", "Vol. 2 SIDT", PROT32, "0f 01 0b", .rbx = DATA,
       .memory = { ALL_ONES, ALL_ONES }, COMPLETES,
       .expect = { { OBS_DATA_QWORD, 0, UINT64_C(0xffff0000200000ff) } } },
-    { "64-bit: SGDT stores 10 bytes", "Vol. 2 SGDT (64-bit mode)", LONG64, "0f 01 03",
-      .rbx = DATA, .memory = { ALL_ONES, ALL_ONES }, COMPLETES,
+    { "64-bit: SGDT stores 10 bytes", "Vol. 2 SGDT (64-bit mode)", LONG64, "0f 01 03", .rbx = DATA,
+      .memory = { ALL_ONES, ALL_ONES }, COMPLETES,
       .expect = { { OBS_DATA_QWORD, 0, UINT64_C(0x00000000100000cf) },
                   { OBS_DATA_QWORD, 8, UINT64_C(0xffffffffffff0000) } } },
-    { "64-bit: SIDT stores 10 bytes", "Vol. 2 SIDT (64-bit mode)", LONG64, "0f 01 0b",
-      .rbx = DATA, .memory = { ALL_ONES, ALL_ONES }, COMPLETES,
+    { "64-bit: SIDT stores 10 bytes", "Vol. 2 SIDT (64-bit mode)", LONG64, "0f 01 0b", .rbx = DATA,
+      .memory = { ALL_ONES, ALL_ONES }, COMPLETES,
       .expect = { { OBS_DATA_QWORD, 0, UINT64_C(0x00000000200001ff) },
                   { OBS_DATA_QWORD, 8, UINT64_C(0xffffffffffff0000) } } },
 
     /* LLDT / LTR / SLDT / STR / SMSW / LMSW */
-    { "LLDT of an LDT descriptor", "Vol. 2 LLDT", PROT32, "0f 00 d0", .rax = SEL_LDT,
-      COMPLETES, .expect = { { OBS_LDTR_SELECTOR, 0, SEL_LDT }, { OBS_LDTR_BASE, 0, LDT_BASE } } },
+    { "LLDT of an LDT descriptor", "Vol. 2 LLDT", PROT32, "0f 00 d0", .rax = SEL_LDT, COMPLETES,
+      .expect = { { OBS_LDTR_SELECTOR, 0, SEL_LDT }, { OBS_LDTR_BASE, 0, LDT_BASE } } },
     { "LLDT of a null selector: LDTR unusable, no fault", "Vol. 2 LLDT", PROT32, "0f 00 d0",
       .rax = 0, COMPLETES, .expect = { { OBS_LDTR_SELECTOR, 0, 0 } } },
     { "LLDT of a not-present LDT: #NP(selector)", "Vol. 2 LLDT", PROT32, "0f 00 d0",
       .rax = SEL_LDT_ABSENT, FAULTS(NP, SEL_LDT_ABSENT) },
     { "LLDT of a TSS: #GP(selector)", "Vol. 2 LLDT", PROT32, "0f 00 d0", .rax = SEL_TSS,
       FAULTS(GP, SEL_TSS) },
-    { "64-bit: LLDT of a 16-byte LDT descriptor", "Vol. 2 LLDT; Vol. 3 7.2.3", LONG64,
-      "0f 00 d0", .rax = SEL_LDT, COMPLETES,
+    { "64-bit: LLDT of a 16-byte LDT descriptor", "Vol. 2 LLDT; Vol. 3 7.2.3", LONG64, "0f 00 d0",
+      .rax = SEL_LDT, COMPLETES,
       .expect = { { OBS_LDTR_SELECTOR, 0, SEL_LDT }, { OBS_LDTR_BASE, 0, LDT_BASE } } },
-    { "LLDT from memory", "Vol. 2 LLDT", PROT32, "0f 00 13", .rbx = DATA,
-      .memory = { SEL_LDT }, COMPLETES, .expect = { { OBS_LDTR_BASE, 0, LDT_BASE } } },
+    { "LLDT from memory", "Vol. 2 LLDT", PROT32, "0f 00 13", .rbx = DATA, .memory = { SEL_LDT },
+      COMPLETES, .expect = { { OBS_LDTR_BASE, 0, LDT_BASE } } },
     { "LLDT of a selector with TI = 1: #GP(selector)", "Vol. 2 LLDT", PROT32, "0f 00 d0",
       .rax = SEL_LDT | 4, FAULTS(GP, SEL_LDT | 4) },
     { "real: LLDT is not recognized: #UD", "Vol. 2 LLDT (real-address mode exceptions)", REAL,
@@ -363,14 +376,13 @@ static const struct mode_case cases[] = {
     { "LTR of an available TSS marks it busy in the GDT", "Vol. 2 LTR", PROT32, "0f 00 d8",
       .rax = SEL_TSS, COMPLETES,
       .expect = { { OBS_TR_BASE, 0, TSS2 }, { OBS_GDT_BYTE, SEL_TSS + 5, 0x8b } } },
-    { "LTR of a busy TSS: #GP(selector)", "Vol. 2 LTR", PROT32, "0f 00 d8",
-      .rax = SEL_TSS_BUSY, FAULTS(GP, SEL_TSS_BUSY) },
-    { "LTR of a null selector: #GP(0)", "Vol. 2 LTR", PROT32, "0f 00 d8", .rax = 0,
-      FAULTS(GP, 0) },
-    { "LTR of an LDT descriptor: #GP(selector)", "Vol. 2 LTR", PROT32, "0f 00 d8",
-      .rax = SEL_LDT, FAULTS(GP, SEL_LDT) },
-    { "64-bit: LTR of a 16-byte TSS descriptor", "Vol. 2 LTR; Vol. 3 8.2.3", LONG64,
-      "0f 00 d8", .rax = SEL_TSS, COMPLETES,
+    { "LTR of a busy TSS: #GP(selector)", "Vol. 2 LTR", PROT32, "0f 00 d8", .rax = SEL_TSS_BUSY,
+      FAULTS(GP, SEL_TSS_BUSY) },
+    { "LTR of a null selector: #GP(0)", "Vol. 2 LTR", PROT32, "0f 00 d8", .rax = 0, FAULTS(GP, 0) },
+    { "LTR of an LDT descriptor: #GP(selector)", "Vol. 2 LTR", PROT32, "0f 00 d8", .rax = SEL_LDT,
+      FAULTS(GP, SEL_LDT) },
+    { "64-bit: LTR of a 16-byte TSS descriptor", "Vol. 2 LTR; Vol. 3 8.2.3", LONG64, "0f 00 d8",
+      .rax = SEL_TSS, COMPLETES,
       .expect = { { OBS_TR_SELECTOR, 0, SEL_TSS }, { OBS_GDT_BYTE, SEL_TSS + 5, 0x8b } } },
     { "SLDT to memory stores 16 bits", "Vol. 2 SLDT", PROT32, "0f 00 03", .rbx = DATA,
       .memory = { ALL_ONES }, COMPLETES,
@@ -381,8 +393,8 @@ static const struct mode_case cases[] = {
     { "SMSW to memory stores 16 bits", "Vol. 2 SMSW", PROT32, "0f 01 23", .rbx = DATA,
       .memory = { ALL_ONES }, COMPLETES,
       .expect = { { OBS_DATA_QWORD, 0, UINT64_C(0xffffffffffff0031) } } },
-    { "64-bit: SMSW to memory with REX.W stores 16 bits", "Vol. 2 SMSW", LONG64,
-      "48 0f 01 23", .rbx = DATA, .memory = { ALL_ONES }, COMPLETES,
+    { "64-bit: SMSW to memory with REX.W stores 16 bits", "Vol. 2 SMSW", LONG64, "48 0f 01 23",
+      .rbx = DATA, .memory = { ALL_ONES }, COMPLETES,
       .expect = { { OBS_DATA_QWORD, 0, UINT64_C(0xffffffffffff0031) } } },
     { "64-bit: SLDT to memory with REX.W stores 16 bits", "Vol. 2 SLDT", LONG64, "48 0f 00 03",
       .rbx = DATA, .memory = { ALL_ONES }, COMPLETES,
@@ -393,25 +405,25 @@ static const struct mode_case cases[] = {
     { "64-bit: STR to memory with REX.W stores 16 bits", "Vol. 2 STR", LONG64, "48 0f 00 0b",
       .rbx = DATA, .memory = { ALL_ONES }, COMPLETES,
       .expect = { { OBS_DATA_QWORD, 0, UINT64_C(0xffffffffffff0028) } } },
-    { "LMSW cannot clear PE; MP, EM, TS loaded", "Vol. 2 LMSW", PROT32, "0f 01 f0",
-      .rax = 0xfffe, COMPLETES, .expect = { { OBS_CR0, 0, 0x5003f } } },
+    { "LMSW cannot clear PE; MP, EM, TS loaded", "Vol. 2 LMSW", PROT32, "0f 01 f0", .rax = 0xfffe,
+      COMPLETES, .expect = { { OBS_CR0, 0, 0x5003f } } },
     { "LMSW from memory: only the low 4 bits", "Vol. 2 LMSW", PROT32, "0f 01 33", .rbx = DATA,
       .memory = { 0xfff6 }, COMPLETES, .expect = { { OBS_CR0, 0, 0x50037 } } },
-    { "real: LMSW leaves PE clear when the source's is clear", "Vol. 2 LMSW", REAL,
-      "0f 01 f0", .rax = 0x000a, COMPLETES, .expect = { { OBS_CR0, 0, 0x1a } } },
+    { "real: LMSW leaves PE clear when the source's is clear", "Vol. 2 LMSW", REAL, "0f 01 f0",
+      .rax = 0x000a, COMPLETES, .expect = { { OBS_CR0, 0, 0x1a } } },
     { "64-bit: LMSW", "Vol. 2 LMSW", LONG64, "0f 01 f0", .rax = 0x0008, COMPLETES,
       .expect = { { OBS_CR0, 0, UINT64_C(0x80050039) } } },
-    { "LGDT at CPL 3: #GP(0)", "Vol. 2 LGDT (protected mode exceptions)", PROT32_USER,
-      "0f 01 13", .rbx = DATA, FAULTS(GP, 0) },
-    { "64-bit: LTR at CPL 3: #GP(0)", "Vol. 2 LTR", LONG64_USER, "0f 00 d8",
-      .rax = SEL_TSS, FAULTS(GP, 0) },
+    { "LGDT at CPL 3: #GP(0)", "Vol. 2 LGDT (protected mode exceptions)", PROT32_USER, "0f 01 13",
+      .rbx = DATA, FAULTS(GP, 0) },
+    { "64-bit: LTR at CPL 3: #GP(0)", "Vol. 2 LTR", LONG64_USER, "0f 00 d8", .rax = SEL_TSS,
+      FAULTS(GP, 0) },
 
     /* MOV Sreg */
-    { "real: MOV DS from memory: base = selector << 4", "Vol. 2 MOV; Vol. 3 20.1.1", REAL,
-      "8e 1f", .memory = { 0x1234 }, COMPLETES,
+    { "real: MOV DS from memory: base = selector << 4", "Vol. 2 MOV; Vol. 3 20.1.1", REAL, "8e 1f",
+      .memory = { 0x1234 }, COMPLETES,
       .expect = { { OBS_SELECTOR, SEG_DS, 0x1234 }, { OBS_SEG_BASE, SEG_DS, 0x12340 } } },
-    { "real: MOV DS keeps an unreal 4 GiB limit", "Vol. 3 20.1.1 (cached limits)", REAL,
-      "8e d8", .ds = S_UNREAL_4G, .rax = 0x2000, COMPLETES,
+    { "real: MOV DS keeps an unreal 4 GiB limit", "Vol. 3 20.1.1 (cached limits)", REAL, "8e d8",
+      .ds = S_UNREAL_4G, .rax = 0x2000, COMPLETES,
       .expect = { { OBS_SEG_BASE, SEG_DS, 0x20000 }, { OBS_SEG_LIMIT, SEG_DS, 0xffffffffu } } },
     { "real: MOV SS", "Vol. 2 MOV", REAL, "8e d0", .rax = 0x0700, COMPLETES,
       .expect = { { OBS_SEG_BASE, SEG_SS, 0x7000 } } },
@@ -420,78 +432,74 @@ static const struct mode_case cases[] = {
       .expect = { { OBS_SEG_BASE, SEG_DS, DATA_SEGMENT }, { OBS_GDT_BYTE, SEL_DATA + 5, 0x93 } } },
     { "MOV DS of a null selector: no fault", "Vol. 2 MOV; Vol. 3 5.4.1", PROT32, "8e 1b",
       .rbx = DATA, .memory = { 0 }, COMPLETES, .expect = { { OBS_SELECTOR, SEG_DS, 0 } } },
-    { "MOV DS with RPL 3 above DPL 0: #GP(selector)", "Vol. 2 MOV; Vol. 3 5.6", PROT32,
-      "8e 1b", .rbx = DATA, .memory = { SEL_DATA | 3 }, FAULTS(GP, SEL_DATA) },
-    { "MOV DS of a DPL 3 segment with RPL 3 at CPL 0", "Vol. 3 5.6", PROT32, "8e 1b",
-      .rbx = DATA, .memory = { SEL_DATA_DPL3 | 3 }, COMPLETES,
+    { "MOV DS with RPL 3 above DPL 0: #GP(selector)", "Vol. 2 MOV; Vol. 3 5.6", PROT32, "8e 1b",
+      .rbx = DATA, .memory = { SEL_DATA | 3 }, FAULTS(GP, SEL_DATA) },
+    { "MOV DS of a DPL 3 segment with RPL 3 at CPL 0", "Vol. 3 5.6", PROT32, "8e 1b", .rbx = DATA,
+      .memory = { SEL_DATA_DPL3 | 3 }, COMPLETES,
       .expect = { { OBS_SELECTOR, SEG_DS, SEL_DATA_DPL3 | 3 } } },
-    { "MOV DS of a not-present segment: #NP(selector)", "Vol. 2 MOV", PROT32, "8e 1b",
-      .rbx = DATA, .memory = { SEL_DATA_ABSENT }, FAULTS(NP, SEL_DATA_ABSENT) },
-    { "MOV DS of execute-only code: #GP(selector)", "Vol. 2 MOV", PROT32, "8e 1b",
-      .rbx = DATA, .memory = { SEL_CODE_EXEC }, FAULTS(GP, SEL_CODE_EXEC) },
+    { "MOV DS of a not-present segment: #NP(selector)", "Vol. 2 MOV", PROT32, "8e 1b", .rbx = DATA,
+      .memory = { SEL_DATA_ABSENT }, FAULTS(NP, SEL_DATA_ABSENT) },
+    { "MOV DS of execute-only code: #GP(selector)", "Vol. 2 MOV", PROT32, "8e 1b", .rbx = DATA,
+      .memory = { SEL_CODE_EXEC }, FAULTS(GP, SEL_CODE_EXEC) },
     { "MOV ES of readable code", "Vol. 2 MOV", PROT32, "8e 03", .rbx = DATA,
       .memory = { SEL_CODE_READ }, COMPLETES,
       .expect = { { OBS_SELECTOR, SEG_ES, SEL_CODE_READ } } },
-    { "MOV DS beyond the GDT limit: #GP(selector)", "Vol. 2 MOV", PROT32, "8e 1b",
-      .rbx = DATA, .memory = { SEL_BEYOND }, FAULTS(GP, SEL_BEYOND) },
-    { "MOV DS from the LDT", "Vol. 3 3.4.2 (TI)", PROT32, "8e 1b", .rbx = DATA,
-      .memory = { 0x0c }, COMPLETES,
+    { "MOV DS beyond the GDT limit: #GP(selector)", "Vol. 2 MOV", PROT32, "8e 1b", .rbx = DATA,
+      .memory = { SEL_BEYOND }, FAULTS(GP, SEL_BEYOND) },
+    { "MOV DS from the LDT", "Vol. 3 3.4.2 (TI)", PROT32, "8e 1b", .rbx = DATA, .memory = { 0x0c },
+      COMPLETES,
       .expect = { { OBS_SELECTOR, SEG_DS, 0x0c }, { OBS_SEG_BASE, SEG_DS, DATA_SEGMENT } } },
-    { "MOV DS of LDT entry 0: not a null selector, #GP(selector)", "Vol. 3 3.4.2", PROT32,
-      "8e 1b", .rbx = DATA, .memory = { 0x04 }, FAULTS(GP, 0x04) },
-    { "MOV to CS: #UD", "Vol. 2 MOV (Sreg)", PROT32, "8e c8", .rax = 0x18,
-      FAULTS(UD, NO_ERROR) },
-    { "MOV SS with RPL other than CPL: #GP(selector)", "Vol. 2 MOV", PROT32, "8e 13",
-      .rbx = DATA, .memory = { SEL_DATA | 1 }, FAULTS(GP, SEL_DATA) },
+    { "MOV DS of LDT entry 0: not a null selector, #GP(selector)", "Vol. 3 3.4.2", PROT32, "8e 1b",
+      .rbx = DATA, .memory = { 0x04 }, FAULTS(GP, 0x04) },
+    { "MOV to CS: #UD", "Vol. 2 MOV (Sreg)", PROT32, "8e c8", .rax = 0x18, FAULTS(UD, NO_ERROR) },
+    { "MOV SS with RPL other than CPL: #GP(selector)", "Vol. 2 MOV", PROT32, "8e 13", .rbx = DATA,
+      .memory = { SEL_DATA | 1 }, FAULTS(GP, SEL_DATA) },
     { "MOV SS of a null selector: #GP(0)", "Vol. 2 MOV", PROT32, "8e 13", .rbx = DATA,
       .memory = { 0 }, FAULTS(GP, 0) },
-    { "MOV SS of writable data", "Vol. 2 MOV", PROT32, "8e 13", .rbx = DATA,
-      .memory = { SEL_DATA }, COMPLETES,
+    { "MOV SS of writable data", "Vol. 2 MOV", PROT32, "8e 13", .rbx = DATA, .memory = { SEL_DATA },
+      COMPLETES,
       .expect = { { OBS_SEG_BASE, SEG_SS, DATA_SEGMENT }, { OBS_GDT_BYTE, SEL_DATA + 5, 0x93 } } },
-    { "MOV SS of DPL 3 data at CPL 0: #GP(selector)", "Vol. 2 MOV", PROT32, "8e 13",
-      .rbx = DATA, .memory = { SEL_DATA_DPL3 }, FAULTS(GP, SEL_DATA_DPL3) },
+    { "MOV SS of DPL 3 data at CPL 0: #GP(selector)", "Vol. 2 MOV", PROT32, "8e 13", .rbx = DATA,
+      .memory = { SEL_DATA_DPL3 }, FAULTS(GP, SEL_DATA_DPL3) },
     { "MOV SS of read-only data: #GP(selector)", "Vol. 2 MOV", PROT32, "8e 13", .rbx = DATA,
       .memory = { SEL_DATA_READ_ONLY }, FAULTS(GP, SEL_DATA_READ_ONLY) },
-    { "MOV SS of a not-present segment: #SS(selector)", "Vol. 2 MOV", PROT32, "8e 13",
-      .rbx = DATA, .memory = { SEL_DATA_ABSENT }, FAULTS(SS, SEL_DATA_ABSENT) },
+    { "MOV SS of a not-present segment: #SS(selector)", "Vol. 2 MOV", PROT32, "8e 13", .rbx = DATA,
+      .memory = { SEL_DATA_ABSENT }, FAULTS(SS, SEL_DATA_ABSENT) },
     { "64-bit: MOV DS sets the accessed bit", "Vol. 2 MOV; Vol. 3 3.4.5.1", LONG64, "8e 1b",
       .rbx = DATA, .memory = { SEL_DATA }, COMPLETES,
       .expect = { { OBS_SELECTOR, SEG_DS, SEL_DATA }, { OBS_GDT_BYTE, SEL_DATA + 5, 0x93 } } },
-    { "64-bit: MOV SS of a null selector at CPL 0", "Vol. 2 MOV (64-bit mode)", LONG64,
-      "8e 13", .rbx = DATA, .memory = { 0 }, COMPLETES,
-      .expect = { { OBS_SELECTOR, SEG_SS, 0 } } },
+    { "64-bit: MOV SS of a null selector at CPL 0", "Vol. 2 MOV (64-bit mode)", LONG64, "8e 13",
+      .rbx = DATA, .memory = { 0 }, COMPLETES, .expect = { { OBS_SELECTOR, SEG_SS, 0 } } },
     { "64-bit: MOV SS of a null selector with RPL 3 at CPL 0: #GP(0)",
-      "Vol. 3 6.15 Interrupt 13 (64-bit mode)", LONG64, "8e 13", .rbx = DATA,
-      .memory = { 3 }, FAULTS(GP, 0) },
-    { "64-bit: MOV DS of a not-present segment: #NP(selector)", "Vol. 2 MOV", LONG64,
-      "8e 1b", .rbx = DATA, .memory = { SEL_DATA_ABSENT }, FAULTS(NP, SEL_DATA_ABSENT) },
+      "Vol. 3 6.15 Interrupt 13 (64-bit mode)", LONG64, "8e 13", .rbx = DATA, .memory = { 3 },
+      FAULTS(GP, 0) },
+    { "64-bit: MOV DS of a not-present segment: #NP(selector)", "Vol. 2 MOV", LONG64, "8e 1b",
+      .rbx = DATA, .memory = { SEL_DATA_ABSENT }, FAULTS(NP, SEL_DATA_ABSENT) },
 
     /* LAR / LSL / VERR / VERW: EAX preset, the selector in EBX */
     { "LAR of data", "Vol. 2 LAR", PROT32, "0f 02 c3", .rax = 0x11111111, .rbx = SEL_DATA,
       COMPLETES, .expect = { { OBS_ZF, 0, 1 }, { OBS_RAX, 0, 0x00409200 } } },
-    { "LAR of a not-present segment (presence not checked)", "Vol. 2 LAR", PROT32,
-      "0f 02 c3", .rax = 0x11111111, .rbx = SEL_DATA_ABSENT, COMPLETES,
+    { "LAR of a not-present segment (presence not checked)", "Vol. 2 LAR", PROT32, "0f 02 c3",
+      .rax = 0x11111111, .rbx = SEL_DATA_ABSENT, COMPLETES,
       .expect = { { OBS_ZF, 0, 1 }, { OBS_RAX, 0, 0x00401200 } } },
     { "LAR of an LDT descriptor", "Vol. 2 LAR", PROT32, "0f 02 c3", .rax = 0x11111111,
       .rbx = SEL_LDT, COMPLETES, .expect = { { OBS_ZF, 0, 1 }, { OBS_RAX, 0, 0x8200 } } },
     { "LAR of an available TSS", "Vol. 2 LAR", PROT32, "0f 02 c3", .rax = 0x11111111,
       .rbx = SEL_TSS, COMPLETES, .expect = { { OBS_ZF, 0, 1 }, { OBS_RAX, 0, 0x8900 } } },
-    { "LAR of a call gate", "Vol. 2 LAR", PROT32, "0f 02 c3", .rax = 0x11111111,
-      .rbx = SEL_GATE32, COMPLETES, .expect = { { OBS_ZF, 0, 1 }, { OBS_RAX, 0, 0x8c00 } } },
+    { "LAR of a call gate", "Vol. 2 LAR", PROT32, "0f 02 c3", .rax = 0x11111111, .rbx = SEL_GATE32,
+      COMPLETES, .expect = { { OBS_ZF, 0, 1 }, { OBS_RAX, 0, 0x8c00 } } },
     { "LAR of a null selector: ZF = 0, EAX kept", "Vol. 2 LAR", PROT32, "0f 02 c3",
       .rax = 0x11111111, .rbx = 0, COMPLETES,
       .expect = { { OBS_ZF, 0, 0 }, { OBS_RAX, 0, 0x11111111 } } },
-    { "LAR beyond the GDT limit: ZF = 0", "Vol. 2 LAR", PROT32, "0f 02 c3",
-      .rax = 0x11111111, .rbx = SEL_BEYOND, COMPLETES,
-      .expect = { { OBS_ZF, 0, 0 }, { OBS_RAX, 0, 0x11111111 } } },
-    { "LAR with RPL 3 above DPL 0: ZF = 0", "Vol. 2 LAR", PROT32, "0f 02 c3",
-      .rax = 0x11111111, .rbx = SEL_DATA | 3, COMPLETES,
-      .expect = { { OBS_ZF, 0, 0 }, { OBS_RAX, 0, 0x11111111 } } },
+    { "LAR beyond the GDT limit: ZF = 0", "Vol. 2 LAR", PROT32, "0f 02 c3", .rax = 0x11111111,
+      .rbx = SEL_BEYOND, COMPLETES, .expect = { { OBS_ZF, 0, 0 }, { OBS_RAX, 0, 0x11111111 } } },
+    { "LAR with RPL 3 above DPL 0: ZF = 0", "Vol. 2 LAR", PROT32, "0f 02 c3", .rax = 0x11111111,
+      .rbx = SEL_DATA | 3, COMPLETES, .expect = { { OBS_ZF, 0, 0 }, { OBS_RAX, 0, 0x11111111 } } },
     { "LAR with a 16-bit operand size: FF00h of the attributes", "Vol. 2 LAR", PROT32,
       "66 0f 02 c3", .rax = 0x11111111, .rbx = SEL_DATA, COMPLETES,
       .expect = { { OBS_ZF, 0, 1 }, { OBS_RAX, 0, 0x11119200 } } },
-    { "LSL with a 16-bit operand size: the low 16 bits of the scaled limit", "Vol. 2 LSL",
-      PROT32, "66 0f 03 c3", .rax = 0x11111111, .rbx = SEL_CODE_EXEC, COMPLETES,
+    { "LSL with a 16-bit operand size: the low 16 bits of the scaled limit", "Vol. 2 LSL", PROT32,
+      "66 0f 03 c3", .rax = 0x11111111, .rbx = SEL_CODE_EXEC, COMPLETES,
       .expect = { { OBS_ZF, 0, 1 }, { OBS_RAX, 0, 0x1111ffff } } },
     { "LSL of byte-granular data", "Vol. 2 LSL", PROT32, "0f 03 c3", .rax = 0x11111111,
       .rbx = SEL_DATA, COMPLETES, .expect = { { OBS_ZF, 0, 1 }, { OBS_RAX, 0, 0xfff } } },
@@ -501,66 +509,64 @@ static const struct mode_case cases[] = {
     { "LSL of a TSS", "Vol. 2 LSL", PROT32, "0f 03 c3", .rax = 0x11111111, .rbx = SEL_TSS,
       COMPLETES, .expect = { { OBS_ZF, 0, 1 }, { OBS_RAX, 0, 0x67 } } },
     { "LSL of a call gate: ZF = 0", "Vol. 2 LSL", PROT32, "0f 03 c3", .rax = 0x11111111,
-      .rbx = SEL_GATE32, COMPLETES,
-      .expect = { { OBS_ZF, 0, 0 }, { OBS_RAX, 0, 0x11111111 } } },
+      .rbx = SEL_GATE32, COMPLETES, .expect = { { OBS_ZF, 0, 0 }, { OBS_RAX, 0, 0x11111111 } } },
     { "VERR of data", "Vol. 2 VERR/VERW", PROT32, "0f 00 e3", .rbx = SEL_DATA, COMPLETES,
       .expect = { { OBS_ZF, 0, 1 } } },
     { "VERR of execute-only code: ZF = 0", "Vol. 2 VERR/VERW", PROT32, "0f 00 e3",
       .rbx = SEL_CODE_EXEC, COMPLETES, .expect = { { OBS_ZF, 0, 0 } } },
     { "VERR of readable code", "Vol. 2 VERR/VERW", PROT32, "0f 00 e3", .rbx = SEL_CODE_READ,
       COMPLETES, .expect = { { OBS_ZF, 0, 1 } } },
-    { "VERR of an LDT descriptor: ZF = 0", "Vol. 2 VERR/VERW", PROT32, "0f 00 e3",
-      .rbx = SEL_LDT, COMPLETES, .expect = { { OBS_ZF, 0, 0 } } },
-    { "VERR of a null selector: ZF = 0, no fault", "Vol. 2 VERR/VERW", PROT32, "0f 00 e3",
-      .rbx = 0, COMPLETES, .expect = { { OBS_ZF, 0, 0 } } },
+    { "VERR of an LDT descriptor: ZF = 0", "Vol. 2 VERR/VERW", PROT32, "0f 00 e3", .rbx = SEL_LDT,
+      COMPLETES, .expect = { { OBS_ZF, 0, 0 } } },
+    { "VERR of a null selector: ZF = 0, no fault", "Vol. 2 VERR/VERW", PROT32, "0f 00 e3", .rbx = 0,
+      COMPLETES, .expect = { { OBS_ZF, 0, 0 } } },
     { "VERW of data", "Vol. 2 VERR/VERW", PROT32, "0f 00 eb", .rbx = SEL_DATA, COMPLETES,
       .expect = { { OBS_ZF, 0, 1 } } },
-    { "VERW of readable code: ZF = 0", "Vol. 2 VERR/VERW", PROT32, "0f 00 eb",
-      .rbx = SEL_CODE_READ, COMPLETES, .expect = { { OBS_ZF, 0, 0 } } },
+    { "VERW of readable code: ZF = 0", "Vol. 2 VERR/VERW", PROT32, "0f 00 eb", .rbx = SEL_CODE_READ,
+      COMPLETES, .expect = { { OBS_ZF, 0, 0 } } },
     { "VERW of read-only data: ZF = 0", "Vol. 2 VERR/VERW", PROT32, "0f 00 eb",
       .rbx = SEL_DATA_READ_ONLY, COMPLETES, .expect = { { OBS_ZF, 0, 0 } } },
     { "64-bit: LAR of a 64-bit TSS", "Vol. 2 LAR (64-bit mode types)", LONG64, "48 0f 02 c3",
       .rax = 0x11111111, .rbx = SEL_TSS, COMPLETES,
       .expect = { { OBS_ZF, 0, 1 }, { OBS_RAX, 0, 0x8900 } } },
-    { "64-bit: LAR of a 64-bit call gate", "Vol. 2 LAR (64-bit mode types)", LONG64,
-      "0f 02 c3", .rax = 0x11111111, .rbx = SEL_GATE64, COMPLETES,
+    { "64-bit: LAR of a 64-bit call gate", "Vol. 2 LAR (64-bit mode types)", LONG64, "0f 02 c3",
+      .rax = 0x11111111, .rbx = SEL_GATE64, COMPLETES,
       .expect = { { OBS_ZF, 0, 1 }, { OBS_RAX, 0, 0x8c00 } } },
-    { "64-bit: LSL of a call gate: ZF = 0", "Vol. 2 LSL (64-bit mode types)", LONG64,
-      "0f 03 c3", .rax = 0x11111111, .rbx = SEL_GATE64, COMPLETES,
+    { "64-bit: LSL of a call gate: ZF = 0", "Vol. 2 LSL (64-bit mode types)", LONG64, "0f 03 c3",
+      .rax = 0x11111111, .rbx = SEL_GATE64, COMPLETES,
       .expect = { { OBS_ZF, 0, 0 }, { OBS_RAX, 0, 0x11111111 } } },
-    { "64-bit: LSL of data", "Vol. 2 LSL", LONG64, "0f 03 c3", .rax = 0x11111111,
-      .rbx = SEL_DATA, COMPLETES, .expect = { { OBS_ZF, 0, 1 }, { OBS_RAX, 0, 0xfff } } },
-    { "64-bit: VERW of data", "Vol. 2 VERR/VERW", LONG64, "0f 00 eb", .rbx = SEL_DATA,
-      COMPLETES, .expect = { { OBS_ZF, 0, 1 } } },
+    { "64-bit: LSL of data", "Vol. 2 LSL", LONG64, "0f 03 c3", .rax = 0x11111111, .rbx = SEL_DATA,
+      COMPLETES, .expect = { { OBS_ZF, 0, 1 }, { OBS_RAX, 0, 0xfff } } },
+    { "64-bit: VERW of data", "Vol. 2 VERR/VERW", LONG64, "0f 00 eb", .rbx = SEL_DATA, COMPLETES,
+      .expect = { { OBS_ZF, 0, 1 } } },
 
     /* far JMP / CALL through memory at the same privilege level */
     { "far JMP to a code segment", "Vol. 2 JMP; Vol. 3 5.8.1", PROT32, "ff 2b", .rbx = DATA,
       .memory = { JUMP_TARGET | (uint64_t)0x18 << 32 }, COMPLETES,
       .expect = { { OBS_RIP, 0, JUMP_TARGET }, { OBS_SELECTOR, SEG_CS, 0x18 } } },
-    { "far CALL to a code segment pushes CS and EIP", "Vol. 2 CALL; Vol. 3 5.8.1", PROT32,
-      "ff 1b", .rbx = DATA, .memory = { JUMP_TARGET | (uint64_t)0x18 << 32 }, COMPLETES,
+    { "far CALL to a code segment pushes CS and EIP", "Vol. 2 CALL; Vol. 3 5.8.1", PROT32, "ff 1b",
+      .rbx = DATA, .memory = { JUMP_TARGET | (uint64_t)0x18 << 32 }, COMPLETES,
       .expect = { { OBS_RIP, 0, JUMP_TARGET },
                   { OBS_STACK_QWORD, 8, (CODE + 2) | (uint64_t)0x18 << 32 } } },
-    { "far JMP with RPL 3 to non-conforming code at CPL 0: #GP(selector)", "Vol. 3 5.8.1.1",
-      PROT32, "ff 2b", .rbx = DATA, .memory = { JUMP_TARGET | (uint64_t)0x1b << 32 },
-      FAULTS(GP, 0x18) },
+    { "far JMP with RPL 3 to non-conforming code at CPL 0: #GP(selector)", "Vol. 3 5.8.1.1", PROT32,
+      "ff 2b", .rbx = DATA, .memory = { JUMP_TARGET | (uint64_t)0x1b << 32 }, FAULTS(GP, 0x18) },
     { "far JMP through a call gate", "Vol. 2 JMP; Vol. 3 5.8.4", PROT32, "ff 2b", .rbx = DATA,
       .memory = { (uint64_t)SEL_GATE32 << 32 }, COMPLETES,
       .expect = { { OBS_RIP, 0, JUMP_TARGET }, { OBS_SELECTOR, SEG_CS, 0x18 } } },
-    { "far CALL through a call gate, same privilege", "Vol. 2 CALL; Vol. 3 5.8.5", PROT32,
-      "ff 1b", .rbx = DATA, .memory = { (uint64_t)SEL_GATE32 << 32 }, COMPLETES,
+    { "far CALL through a call gate, same privilege", "Vol. 2 CALL; Vol. 3 5.8.5", PROT32, "ff 1b",
+      .rbx = DATA, .memory = { (uint64_t)SEL_GATE32 << 32 }, COMPLETES,
       .expect = { { OBS_RIP, 0, JUMP_TARGET },
                   { OBS_STACK_QWORD, 8, (CODE + 2) | (uint64_t)0x18 << 32 } } },
-    { "64-bit: far JMP through a 64-bit call gate", "Vol. 3 5.8.3.1", LONG64, "ff 2b",
-      .rbx = DATA, .memory = { (uint64_t)SEL_GATE64 << 32 }, COMPLETES,
+    { "64-bit: far JMP through a 64-bit call gate", "Vol. 3 5.8.3.1", LONG64, "ff 2b", .rbx = DATA,
+      .memory = { (uint64_t)SEL_GATE64 << 32 }, COMPLETES,
       .expect = { { OBS_RIP, 0, JUMP_TARGET }, { OBS_SELECTOR, SEG_CS, 0x08 } } },
-    { "64-bit: far CALL through a 64-bit call gate pushes 8-byte CS and RIP",
-      "Vol. 3 5.8.3.1", LONG64, "ff 1b", .rbx = DATA, .memory = { (uint64_t)SEL_GATE64 << 32 },
-      COMPLETES, .expect = { { OBS_STACK_QWORD, 0, CODE + 2 }, { OBS_STACK_QWORD, 8, 0x08 } } },
+    { "64-bit: far CALL through a 64-bit call gate pushes 8-byte CS and RIP", "Vol. 3 5.8.3.1",
+      LONG64, "ff 1b", .rbx = DATA, .memory = { (uint64_t)SEL_GATE64 << 32 }, COMPLETES,
+      .expect = { { OBS_STACK_QWORD, 0, CODE + 2 }, { OBS_STACK_QWORD, 8, 0x08 } } },
 
     /* IRET to the same privilege level: the frame at DATA */
-    { "IRET to CPL 0", "Vol. 2 IRET (protected mode, same privilege)", PROT32, "cf",
-      .rsp = DATA, .memory = { JUMP_TARGET | (uint64_t)0x18 << 32, 0x8d7 }, COMPLETES,
+    { "IRET to CPL 0", "Vol. 2 IRET (protected mode, same privilege)", PROT32, "cf", .rsp = DATA,
+      .memory = { JUMP_TARGET | (uint64_t)0x18 << 32, 0x8d7 }, COMPLETES,
       .expect = { { OBS_RIP, 0, JUMP_TARGET }, { OBS_RSP, 0, DATA + 12 } } },
     { "IRET restores the status flags", "Vol. 2 IRET", PROT32, "cf", .rsp = DATA,
       .memory = { JUMP_TARGET | (uint64_t)0x18 << 32, 0x8d7 }, COMPLETES,
@@ -600,8 +606,16 @@ static unsigned cpl_of(enum mode m)
 
 static struct seg real_segment(uint16_t selector, bool v86, bool code)
 {
-    struct seg s = { (uint64_t)selector << 4, 0xffff, selector, code ? 0xb : 0x3,
-                     v86 ? 3 : 0, true, true, false, false, false };
+    struct seg s = { (uint64_t)selector << 4,
+                     0xffff,
+                     selector,
+                     code ? 0xb : 0x3,
+                     v86 ? 3 : 0,
+                     true,
+                     true,
+                     false,
+                     false,
+                     false };
     return s;
 }
 
@@ -638,16 +652,24 @@ static struct seg segment_of(const struct mode_case *c, enum seg_kind kind, unsi
         s.base = DATA;
         s.limit = 0x1fff;
         return s;
-    case S_WRAP: s = flat(0x4b, 0x3, dpl); s.base = DATA + 0x10000; return s;
+    case S_WRAP:
+        s = flat(0x4b, 0x3, dpl);
+        s.base = DATA + 0x10000;
+        return s;
     case S_CODE_EXEC_ONLY: return flat(0x1b, 0x9, dpl);
     case S_CODE_READABLE: return flat(0x1b, 0xb, dpl);
-    case S_CODE_BASE_10: s = flat(0x1b, 0xb, dpl); s.base = 0x10; return s;
+    case S_CODE_BASE_10:
+        s = flat(0x1b, 0xb, dpl);
+        s.base = 0x10;
+        return s;
     }
     switch (c->mode) {
     case REAL:
     case V86:
-        return real_segment(which == 0 ? CODE >> 4 : which == 1 ? DATA >> 4 : 0, c->mode == V86,
-                            which == 0);
+        return real_segment(which == 0   ? CODE >> 4
+                            : which == 1 ? DATA >> 4
+                                         : 0,
+                            c->mode == V86, which == 0);
     case PROT32: return which == 0 ? flat(0x18, 0xb, 0) : flat(0x10, 0x3, 0);
     case PROT32_USER:
     case PAGED32_USER: return which == 0 ? flat(0x1b, 0xb, 3) : flat(0x23, 0x3, 3);
@@ -791,24 +813,26 @@ static void build_memory(const struct mode_case *c, uint8_t *m, const uint8_t *c
     put64(m, GDT + SEL_DATA_READ_ONLY, descriptor(DATA_SEGMENT, 0xfff, 0x90, 0x4));
     for (unsigned v = 0; v < 32; v++) {
         uint64_t handler = HANDLERS + 16 * v;
-        m[handler] = 0xf4; /* hlt */
+        m[handler] = 0xf4;                        /* hlt */
         put32(m, IVT + 4 * v, (uint32_t)handler); /* 0000:handler */
         if (lm) {
             /* 64-bit interrupt gate to 0x08, IST 1: every handler gets a good stack */
-            put64(m, IDT + 16 * v, (handler & 0xffff) | UINT64_C(0x08) << 16 | UINT64_C(1) << 32 |
-                                       UINT64_C(0x8e) << 40 | (handler >> 16) << 48);
+            put64(m, IDT + 16 * v,
+                  (handler & 0xffff) | UINT64_C(0x08) << 16 | UINT64_C(1) << 32 |
+                      UINT64_C(0x8e) << 40 | (handler >> 16) << 48);
         } else {
-            put64(m, IDT + 8 * v, (handler & 0xffff) | UINT64_C(0x18) << 16 |
-                                      UINT64_C(0x8e) << 40 | (handler >> 16) << 48);
+            put64(m, IDT + 8 * v,
+                  (handler & 0xffff) | UINT64_C(0x18) << 16 | UINT64_C(0x8e) << 40 |
+                      (handler >> 16) << 48);
         }
     }
     if (lm) {
         put64(m, TSS + 4, RING0_STACK_TOP);  /* RSP0 */
         put64(m, TSS + 0x24, IST_STACK_TOP); /* IST1 */
     } else {
-        put32(m, TSS + 4, RING0_STACK_TOP);  /* ESP0 */
-        put32(m, TSS + 8, 0x10);             /* SS0 */
-        put32(m, TSS + 0x66, 0x68u << 16);   /* I/O map base beyond the limit */
+        put32(m, TSS + 4, RING0_STACK_TOP); /* ESP0 */
+        put32(m, TSS + 8, 0x10);            /* SS0 */
+        put32(m, TSS + 0x66, 0x68u << 16);  /* I/O map base beyond the limit */
     }
     for (unsigned i = 0; i < DATA_SIZE; i++)
         m[DATA + i] = (uint8_t)(i * 13 + 5);
@@ -838,11 +862,11 @@ struct system {
 };
 
 struct outcome {
-    int vector;          /* NO_FAULT: the instruction completed */
-    int error;           /* NO_ERROR: none delivered */
+    int vector; /* NO_FAULT: the instruction completed */
+    int error;  /* NO_ERROR: none delivered */
     uint64_t cr2;
     uint64_t rax, rbx, rbp;
-    bool has_system;     /* completed at CPL 0: `system` holds the state after it */
+    bool has_system; /* completed at CPL 0: `system` holds the state after it */
     struct system system;
 };
 
@@ -863,16 +887,15 @@ static bool same_seg(struct seg a, struct seg b, bool protected)
 {
     a = usable_part(a, protected);
     b = usable_part(b, protected);
-    return a.base == b.base && a.limit == b.limit && a.selector == b.selector &&
-           a.type == b.type && a.dpl == b.dpl && a.s == b.s && a.present == b.present &&
-           a.db == b.db && a.l == b.l && a.g == b.g;
+    return a.base == b.base && a.limit == b.limit && a.selector == b.selector && a.type == b.type &&
+           a.dpl == b.dpl && a.s == b.s && a.present == b.present && a.db == b.db && a.l == b.l &&
+           a.g == b.g;
 }
 
 #define STATUS_FLAGS 0x8d5u /* CF PF AF ZF SF OF */
 
 /* The first difference between two system states, or NULL. */
-static const char *system_difference(const struct system *a, const struct system *b,
-                                     bool protected)
+static const char *system_difference(const struct system *a, const struct system *b, bool protected)
 {
     static const char *const names[SEG_COUNT] = { "ES", "CS", "SS", "DS", "FS", "GS" };
 
@@ -995,9 +1018,16 @@ static void set_segment(struct pw_guest *pw, WHV_REGISTER_NAME name, const struc
 static struct seg whv_segment(const struct pw_guest *pw, WHV_REGISTER_NAME name)
 {
     const WHV_X64_SEGMENT_REGISTER *r = &vcpu_reg_const(&pw->guest.vcpu, name)->Segment;
-    struct seg s = { r->Base, r->Limit, r->Selector, (uint8_t)r->SegmentType,
-                     (uint8_t)r->DescriptorPrivilegeLevel, r->NonSystemSegment, r->Present,
-                     r->Default, r->Long, r->Granularity };
+    struct seg s = { r->Base,
+                     r->Limit,
+                     r->Selector,
+                     (uint8_t)r->SegmentType,
+                     (uint8_t)r->DescriptorPrivilegeLevel,
+                     r->NonSystemSegment,
+                     r->Present,
+                     r->Default,
+                     r->Long,
+                     r->Granularity };
     return s;
 }
 
@@ -1053,8 +1083,7 @@ static void run_whvemu(const struct mode_case *c, const uint8_t *image, struct p
     set_segment(pw, WHvX64RegisterGs, &ds);
     set_segment(pw, WHvX64RegisterSs, &ss);
     pw_set_reg(pw, WHvX64RegisterCr0, cr0_of(c->mode));
-    pw_set_reg(pw, WHvX64RegisterCr4,
-               paged(c->mode) ? pw_reg(pw, WHvX64RegisterCr4) | c->cr4 : 0);
+    pw_set_reg(pw, WHvX64RegisterCr4, paged(c->mode) ? pw_reg(pw, WHvX64RegisterCr4) | c->cr4 : 0);
     if (!long_mode(c->mode))
         pw_set_reg(pw, WHvX64RegisterEfer, 0);
     pw_set_reg(pw, WHvX64RegisterRflags, rflags_of(c));
@@ -1106,8 +1135,10 @@ static void kvm_segment_of(struct kvm_segment *k, const struct seg *s)
 
 static struct seg seg_of_kvm(const struct kvm_segment *k)
 {
-    struct seg s = { k->base, k->limit, k->selector, k->type, k->dpl, k->s,
-                     k->present && !k->unusable, k->db, k->l, k->g };
+    struct seg s = {
+        k->base, k->limit, k->selector, k->type, k->dpl, k->s, k->present && !k->unusable,
+        k->db,   k->l,     k->g
+    };
     return s;
 }
 
@@ -1138,9 +1169,9 @@ static void kvm_system(const struct kvm_guest *g, const struct kvm_sregs *sregs,
 static unsigned frame_size(enum mode m)
 {
     switch (m) {
-    case REAL: return 6;          /* FLAGS CS IP */
-    case V86: return 36;          /* GS FS DS ES SS ESP EFLAGS CS EIP */
-    case PROT32: return 12;       /* EFLAGS CS EIP */
+    case REAL: return 6;    /* FLAGS CS IP */
+    case V86: return 36;    /* GS FS DS ES SS ESP EFLAGS CS EIP */
+    case PROT32: return 12; /* EFLAGS CS EIP */
     case PROT32_USER:
     case PAGED32_USER: return 20; /* SS ESP EFLAGS CS EIP */
     default: return 40;           /* SS RSP RFLAGS CS RIP */
@@ -1201,10 +1232,12 @@ static bool run_kvm(const struct mode_case *c, const uint8_t *image, const struc
         uint64_t cr0 = sregs.cr0, cr4 = sregs.cr4, efer = sregs.efer;
         if (ioctl(g.vcpu, KVM_GET_SREGS, &sregs) < 0 || sregs.cr0 != cr0 || sregs.cr4 != cr4 ||
             (sregs.efer & ~UINT64_C(0x400)) != (efer & ~UINT64_C(0x400))) {
-            snprintf(why, why_size, "KVM changed CR0/CR4/EFER 0x%llx/0x%llx/0x%llx to "
-                     "0x%llx/0x%llx/0x%llx", (unsigned long long)cr0, (unsigned long long)cr4,
-                     (unsigned long long)efer, (unsigned long long)sregs.cr0,
-                     (unsigned long long)sregs.cr4, (unsigned long long)sregs.efer);
+            snprintf(why, why_size,
+                     "KVM changed CR0/CR4/EFER 0x%llx/0x%llx/0x%llx to "
+                     "0x%llx/0x%llx/0x%llx",
+                     (unsigned long long)cr0, (unsigned long long)cr4, (unsigned long long)efer,
+                     (unsigned long long)sregs.cr0, (unsigned long long)sregs.cr4,
+                     (unsigned long long)sregs.efer);
             goto out;
         }
     }
@@ -1313,7 +1346,7 @@ int main(int argc, char **argv)
         }
         host_describe(stdout); /* KVM on Intel (VMX) and AMD (SVM) may differ as peers */
         printf("KVM: %s\n", kvm_is_hardware() ? "hardware virtualization"
-                                               : "software hypervisor (e.g. kvm_pvm): a peer");
+                                              : "software hypervisor (e.g. kvm_pvm): a peer");
     }
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const struct mode_case *c = &cases[i];
@@ -1354,18 +1387,18 @@ int main(int argc, char **argv)
                 } else if (missed >= 0) {
                     kvm_differs++;
                     printf("KVM differs from the SDM: %s: KVM's value %d is 0x%" PRIx64
-                           ", the SDM's 0x%" PRIx64 "\n", c->what, missed,
-                           observed(&kvm, &c->expect[missed]), c->expect[missed].value);
+                           ", the SDM's 0x%" PRIx64 "\n",
+                           c->what, missed, observed(&kvm, &c->expect[missed]),
+                           c->expect[missed].value);
                 } else {
                     describe(&emulated, a, sizeof a);
-                    CHECK(same_outcome(&emulated, &kvm, true), "%s: whvemu %s, KVM %s", c->what,
-                          a, b);
+                    CHECK(same_outcome(&emulated, &kvm, true), "%s: whvemu %s, KVM %s", c->what, a,
+                          b);
                     if (c->system && emulated.has_system && kvm.has_system) {
-                        const char *difference = system_difference(
-                            &emulated.system, &kvm.system, protected_mode(c->mode));
+                        const char *difference = system_difference(&emulated.system, &kvm.system,
+                                                                   protected_mode(c->mode));
                         kvm_states++;
-                        CHECK(!difference, "%s: whvemu and KVM differ in %s", c->what,
-                              difference);
+                        CHECK(!difference, "%s: whvemu and KVM differ in %s", c->what, difference);
                     }
                 }
             }
@@ -1375,7 +1408,8 @@ int main(int argc, char **argv)
     printf("%zu cases against the SDM", sizeof cases / sizeof cases[0]);
     if (with_kvm)
         printf("; %u run in KVM, %u where KVM differs from the SDM; system state after %u "
-               "compared with KVM's", kvm_ran, kvm_differs, kvm_states);
+               "compared with KVM's",
+               kvm_ran, kvm_differs, kvm_states);
     printf("\n");
     return check_summary();
 }

@@ -34,7 +34,7 @@
 #define GPA_CODE UINT64_C(0x20000000)
 #define GPA_READ_ONLY UINT64_C(0x30000000)
 #define NO_FAULT (-1)
-#define ANY_OUTCOME (-2) /* random cases: no answer stated, the CPU's is the reference */
+#define ANY_OUTCOME (-2)      /* random cases: no answer stated, the CPU's is the reference */
 #define COMPARED_FLAGS 0xcd5u /* CF PF AF ZF SF OF and DF */
 
 /* The segments a case can give DS, ES and SS. */
@@ -58,9 +58,8 @@ enum seg_id {
 };
 
 /* The LDT entries this test installs after tests/diff's. */
-static const enum seg_id own_entries[] = { SEG_BYTE16,    SEG_ODD16,     SEG_PAGE32,
-                                           SEG_DOWN16,    SEG_DOWN32,    SEG_READ_ONLY,
-                                           SEG_CODE32,    SEG_LOW16 };
+static const enum seg_id own_entries[] = { SEG_BYTE16, SEG_ODD16,     SEG_PAGE32, SEG_DOWN16,
+                                           SEG_DOWN32, SEG_READ_ONLY, SEG_CODE32, SEG_LOW16 };
 
 static struct ldt_spec spec_of(enum seg_id id)
 {
@@ -70,17 +69,36 @@ static struct ldt_spec spec_of(enum seg_id id)
     s.base = buf;
     switch (id) {
     case SEG_BYTE16: s.limit = 0xfff; break;
-    case SEG_ODD16: s.base = buf + 0x1230; s.limit = 0xffff; break;
-    case SEG_PAGE32: s.limit = 0; s.pages = s.bits32 = true; break;
-    case SEG_DOWN16: s.base = buf - 0x1000; s.limit = 0xfff; s.expand_down = true; break;
+    case SEG_ODD16:
+        s.base = buf + 0x1230;
+        s.limit = 0xffff;
+        break;
+    case SEG_PAGE32:
+        s.limit = 0;
+        s.pages = s.bits32 = true;
+        break;
+    case SEG_DOWN16:
+        s.base = buf - 0x1000;
+        s.limit = 0xfff;
+        s.expand_down = true;
+        break;
     case SEG_DOWN32:
         s.base = buf - 0x1000;
         s.limit = 0;
         s.pages = s.bits32 = s.expand_down = true;
         break;
-    case SEG_READ_ONLY: s.limit = 0xfffff; s.pages = s.bits32 = s.read_only = true; break;
-    case SEG_LOW16: s.base = buf - 0xf000; s.limit = 0xffff; break;
-    default: /* SEG_CODE32 */ s.limit = 0xfffff; s.pages = s.bits32 = s.code = true; break;
+    case SEG_READ_ONLY:
+        s.limit = 0xfffff;
+        s.pages = s.bits32 = s.read_only = true;
+        break;
+    case SEG_LOW16:
+        s.base = buf - 0xf000;
+        s.limit = 0xffff;
+        break;
+    default: /* SEG_CODE32 */
+        s.limit = 0xfffff;
+        s.pages = s.bits32 = s.code = true;
+        break;
     }
     return s;
 }
@@ -104,13 +122,11 @@ static struct segment segment_of(enum seg_id id, unsigned bits, unsigned which)
     case SEG_MODE_DEFAULT: mode_segments(bits, mode); return mode[which];
     case SEG_NULL: return none;
     case SEG_NULL_RPL3: none.selector = 3; return none;
-    case SEG_CODE16: return descriptor_segment(SEL_LDT(LDT_CODE16),
-                                                    native_ldt_descriptor(LDT_CODE16));
-    case SEG_WRAP32: return descriptor_segment(SEL_LDT(LDT_DATA32_HI),
-                                                    native_ldt_descriptor(LDT_DATA32_HI));
-    default:
-        s = spec_of(id);
-        return descriptor_segment(own_selector(id), native_descriptor_of(&s));
+    case SEG_CODE16:
+        return descriptor_segment(SEL_LDT(LDT_CODE16), native_ldt_descriptor(LDT_CODE16));
+    case SEG_WRAP32:
+        return descriptor_segment(SEL_LDT(LDT_DATA32_HI), native_ldt_descriptor(LDT_DATA32_HI));
+    default: s = spec_of(id); return descriptor_segment(own_selector(id), native_descriptor_of(&s));
     }
 }
 
@@ -119,15 +135,18 @@ enum { R_AX, R_CX, R_DX, R_BX, R_SP, R_BP, R_SI, R_DI };
 struct seg_case {
     const char *what;
     unsigned bits;
-    const char *bytes;              /* hex */
+    const char *bytes; /* hex */
     enum seg_id ds, es, ss;
-    uint64_t gpr[8];                /* RAX..RDI; RSP 0 means "0x800 into the buffer" */
-    bool ac;                        /* RFLAGS.AC */
-    int vector;                     /* what the SDM says: NO_FAULT or the vector */
+    uint64_t gpr[8]; /* RAX..RDI; RSP 0 means "0x800 into the buffer" */
+    bool ac;         /* RFLAGS.AC */
+    int vector;      /* what the SDM says: NO_FAULT or the vector */
     uint32_t error;
 };
 
-#define REGS(...) { __VA_ARGS__ }
+#define REGS(...)                                                                                  \
+    {                                                                                              \
+        __VA_ARGS__                                                                                \
+    }
 #define NONCANON UINT64_C(0x0000800000000000)
 
 static const struct seg_case cases[] = {
@@ -137,10 +156,10 @@ static const struct seg_case cases[] = {
       REGS([R_BX] = 0xffe), false, NO_FAULT, 0 },
     { "mov ax,[bx] straddling the limit", 16, "8b 07", SEG_BYTE16, SEG_MODE_DEFAULT,
       SEG_MODE_DEFAULT, REGS([R_BX] = 0xfff), false, EXC_GP, 0 },
-    { "mov al,[bx] beyond the limit", 16, "8a 07", SEG_BYTE16, SEG_MODE_DEFAULT,
-      SEG_MODE_DEFAULT, REGS([R_BX] = 0x1000), false, EXC_GP, 0 },
-    { "mov [bx],ax beyond the limit (ES override)", 16, "26 89 07", SEG_MODE_DEFAULT,
-      SEG_BYTE16, SEG_MODE_DEFAULT, REGS([R_BX] = 0x1ffe), false, EXC_GP, 0 },
+    { "mov al,[bx] beyond the limit", 16, "8a 07", SEG_BYTE16, SEG_MODE_DEFAULT, SEG_MODE_DEFAULT,
+      REGS([R_BX] = 0x1000), false, EXC_GP, 0 },
+    { "mov [bx],ax beyond the limit (ES override)", 16, "26 89 07", SEG_MODE_DEFAULT, SEG_BYTE16,
+      SEG_MODE_DEFAULT, REGS([R_BX] = 0x1ffe), false, EXC_GP, 0 },
     { "mov eax,[ebx] 32-bit offset beyond a 16-bit limit", 16, "67 66 8b 03", SEG_MODE_DEFAULT,
       SEG_MODE_DEFAULT, SEG_MODE_DEFAULT, REGS([R_BX] = 0x10000), false, EXC_GP, 0 },
     /* 16-bit offset wraparound: [bx+si+disp] is computed modulo 64 KiB (SDM Vol. 1 3.7.5) */
@@ -157,15 +176,14 @@ static const struct seg_case cases[] = {
       SEG_MODE_DEFAULT, REGS([R_BP] = 0x1000), false, EXC_GP, 0 },
     { "mov ax,ss:[bx] beyond the SS limit", 16, "36 8b 07", SEG_MODE_DEFAULT, SEG_MODE_DEFAULT,
       SEG_BYTE16, REGS([R_BX] = 0x1000), false, EXC_SS, 0 },
-    { "push ax straddling the SS limit", 16, "50", SEG_MODE_DEFAULT, SEG_MODE_DEFAULT,
-      SEG_BYTE16, REGS([R_SP] = 0x1001), false, EXC_SS, 0 },
+    { "push ax straddling the SS limit", 16, "50", SEG_MODE_DEFAULT, SEG_MODE_DEFAULT, SEG_BYTE16,
+      REGS([R_SP] = 0x1001), false, EXC_SS, 0 },
     { "push ax below the SS limit", 16, "50", SEG_MODE_DEFAULT, SEG_MODE_DEFAULT, SEG_BYTE16,
       REGS([R_AX] = 0x1234, [R_SP] = 0x1000), false, NO_FAULT, 0 },
-    { "push ax with SP 0: SP wraps to 0xfffe (a guard page: #PF W U)", 16, "50",
-      SEG_MODE_DEFAULT, SEG_MODE_DEFAULT, SEG_ODD16, REGS([R_SP] = 0), false, EXC_PF, 6 },
+    { "push ax with SP 0: SP wraps to 0xfffe (a guard page: #PF W U)", 16, "50", SEG_MODE_DEFAULT,
+      SEG_MODE_DEFAULT, SEG_ODD16, REGS([R_SP] = 0), false, EXC_PF, 6 },
     { "push ax with SP 0 on an expand-down stack: 0xfffe is valid (#PF W U)", 16, "50",
-      SEG_MODE_DEFAULT, SEG_MODE_DEFAULT, SEG_DOWN16, REGS([R_SP] = 0x10000), false, EXC_PF,
-      6 },
+      SEG_MODE_DEFAULT, SEG_MODE_DEFAULT, SEG_DOWN16, REGS([R_SP] = 0x10000), false, EXC_PF, 6 },
     /* expand-down, B = 0: valid offsets limit+1 .. 0xffff (SDM Vol. 3 3.4.5.1) */
     { "mov ax,[bx] expand-down at the limit", 16, "8b 07", SEG_DOWN16, SEG_MODE_DEFAULT,
       SEG_MODE_DEFAULT, REGS([R_BX] = 0xfff), false, EXC_GP, 0 },
@@ -177,14 +195,13 @@ static const struct seg_case cases[] = {
       SEG_MODE_DEFAULT, SEG_MODE_DEFAULT, REGS([R_BX] = 0x11000), false, EXC_GP, 0 },
     { "push ax expand-down stack straddling the limit", 16, "50", SEG_MODE_DEFAULT,
       SEG_MODE_DEFAULT, SEG_DOWN16, REGS([R_SP] = 0x1001), false, EXC_SS, 0 },
-    { "push ax expand-down stack above the limit", 16, "50", SEG_MODE_DEFAULT,
-      SEG_MODE_DEFAULT, SEG_DOWN16, REGS([R_AX] = 0xbeef, [R_SP] = 0x1002), false, NO_FAULT,
-      0 },
+    { "push ax expand-down stack above the limit", 16, "50", SEG_MODE_DEFAULT, SEG_MODE_DEFAULT,
+      SEG_DOWN16, REGS([R_AX] = 0xbeef, [R_SP] = 0x1002), false, NO_FAULT, 0 },
     /* types (SDM Vol. 3 5.4 "Type checking") */
-    { "mov [bx],ax read-only data", 16, "89 07", SEG_READ_ONLY, SEG_MODE_DEFAULT,
-      SEG_MODE_DEFAULT, REGS([R_BX] = 0x10), false, EXC_GP, 0 },
-    { "mov ax,[bx] read-only data", 16, "8b 07", SEG_READ_ONLY, SEG_MODE_DEFAULT,
-      SEG_MODE_DEFAULT, REGS([R_BX] = 0x10), false, NO_FAULT, 0 },
+    { "mov [bx],ax read-only data", 16, "89 07", SEG_READ_ONLY, SEG_MODE_DEFAULT, SEG_MODE_DEFAULT,
+      REGS([R_BX] = 0x10), false, EXC_GP, 0 },
+    { "mov ax,[bx] read-only data", 16, "8b 07", SEG_READ_ONLY, SEG_MODE_DEFAULT, SEG_MODE_DEFAULT,
+      REGS([R_BX] = 0x10), false, NO_FAULT, 0 },
     { "mov [bx],ax readable code in DS", 16, "89 07", SEG_CODE16, SEG_MODE_DEFAULT,
       SEG_MODE_DEFAULT, REGS([R_BX] = 0x10), false, EXC_GP, 0 },
     { "mov ax,cs:[bx] readable code", 16, "2e 8b 07", SEG_MODE_DEFAULT, SEG_MODE_DEFAULT,
@@ -207,11 +224,10 @@ static const struct seg_case cases[] = {
     /* stack and string instructions: the whole access is checked before anything is written */
     { "pusha straddling the expand-down limit", 16, "60", SEG_MODE_DEFAULT, SEG_MODE_DEFAULT,
       SEG_DOWN16, REGS([R_SP] = 0x100f), false, EXC_SS, 0 },
-    { "pusha above the expand-down limit", 16, "60", SEG_MODE_DEFAULT, SEG_MODE_DEFAULT,
-      SEG_DOWN16, REGS([R_AX] = 0x1111, [R_DI] = 0x2222, [R_SP] = 0x1010), false, NO_FAULT,
-      0 },
-    { "popa reading beyond the SS limit", 16, "61", SEG_MODE_DEFAULT, SEG_MODE_DEFAULT,
-      SEG_BYTE16, REGS([R_SP] = 0xff8), false, EXC_SS, 0 },
+    { "pusha above the expand-down limit", 16, "60", SEG_MODE_DEFAULT, SEG_MODE_DEFAULT, SEG_DOWN16,
+      REGS([R_AX] = 0x1111, [R_DI] = 0x2222, [R_SP] = 0x1010), false, NO_FAULT, 0 },
+    { "popa reading beyond the SS limit", 16, "61", SEG_MODE_DEFAULT, SEG_MODE_DEFAULT, SEG_BYTE16,
+      REGS([R_SP] = 0xff8), false, EXC_SS, 0 },
     { "pop ax at SP 0xffff", 16, "58", SEG_MODE_DEFAULT, SEG_MODE_DEFAULT, SEG_MODE_DEFAULT,
       REGS([R_SP] = 0xffff), false, EXC_SS, 0 },
     { "rep stosw: DI wraps from 0xfffe to 0 (a guard page)", 16, "f3 ab", SEG_MODE_DEFAULT,
@@ -223,26 +239,25 @@ static const struct seg_case cases[] = {
       REGS([R_AX] = 0x01, [R_BX] = 0xfff), false, EXC_GP, 0 },
 
     /* 32-bit code */
-    { "mov eax,[ebx] page-granular limit, last dword", 32, "8b 03", SEG_PAGE32,
-      SEG_MODE_DEFAULT, SEG_MODE_DEFAULT, REGS([R_BX] = 0xffc), false, NO_FAULT, 0 },
-    { "mov eax,[ebx] page-granular limit, straddling", 32, "8b 03", SEG_PAGE32,
-      SEG_MODE_DEFAULT, SEG_MODE_DEFAULT, REGS([R_BX] = 0xffd), false, EXC_GP, 0 },
+    { "mov eax,[ebx] page-granular limit, last dword", 32, "8b 03", SEG_PAGE32, SEG_MODE_DEFAULT,
+      SEG_MODE_DEFAULT, REGS([R_BX] = 0xffc), false, NO_FAULT, 0 },
+    { "mov eax,[ebx] page-granular limit, straddling", 32, "8b 03", SEG_PAGE32, SEG_MODE_DEFAULT,
+      SEG_MODE_DEFAULT, REGS([R_BX] = 0xffd), false, EXC_GP, 0 },
     { "mov eax,[ebp] beyond the SS limit", 32, "8b 45 00", SEG_MODE_DEFAULT, SEG_MODE_DEFAULT,
       SEG_PAGE32, REGS([R_BP] = 0x1000), false, EXC_SS, 0 },
     { "mov eax,[ebx] expand-down B=1 at the limit", 32, "8b 03", SEG_DOWN32, SEG_MODE_DEFAULT,
       SEG_MODE_DEFAULT, REGS([R_BX] = 0xffe), false, EXC_GP, 0 },
-    { "mov eax,[ebx] expand-down B=1 above the limit", 32, "8b 03", SEG_DOWN32,
-      SEG_MODE_DEFAULT, SEG_MODE_DEFAULT, REGS([R_BX] = 0x1000), false, NO_FAULT, 0 },
-    { "mov eax,[ebx] expand-down B=1 straddling 4 GiB", 32, "8b 03", SEG_DOWN32,
-      SEG_MODE_DEFAULT, SEG_MODE_DEFAULT, REGS([R_BX] = 0xfffffffe), false, EXC_GP, 0 },
+    { "mov eax,[ebx] expand-down B=1 above the limit", 32, "8b 03", SEG_DOWN32, SEG_MODE_DEFAULT,
+      SEG_MODE_DEFAULT, REGS([R_BX] = 0x1000), false, NO_FAULT, 0 },
+    { "mov eax,[ebx] expand-down B=1 straddling 4 GiB", 32, "8b 03", SEG_DOWN32, SEG_MODE_DEFAULT,
+      SEG_MODE_DEFAULT, REGS([R_BX] = 0xfffffffe), false, EXC_GP, 0 },
     { "push eax expand-down B=1 stack straddling the limit", 32, "50", SEG_MODE_DEFAULT,
       SEG_MODE_DEFAULT, SEG_DOWN32, REGS([R_SP] = 0x1002), false, EXC_SS, 0 },
     { "push eax expand-down B=1 stack above the limit", 32, "50", SEG_MODE_DEFAULT,
-      SEG_MODE_DEFAULT, SEG_DOWN32, REGS([R_AX] = 0x12345678, [R_SP] = 0x1008), false,
-      NO_FAULT, 0 },
-    { "push eax with a 16-bit stack segment uses SP", 32, "50", SEG_MODE_DEFAULT,
-      SEG_MODE_DEFAULT, SEG_BYTE16, REGS([R_AX] = 0xcafef00d, [R_SP] = 0x12340100), false,
-      NO_FAULT, 0 },
+      SEG_MODE_DEFAULT, SEG_DOWN32, REGS([R_AX] = 0x12345678, [R_SP] = 0x1008), false, NO_FAULT,
+      0 },
+    { "push eax with a 16-bit stack segment uses SP", 32, "50", SEG_MODE_DEFAULT, SEG_MODE_DEFAULT,
+      SEG_BYTE16, REGS([R_AX] = 0xcafef00d, [R_SP] = 0x12340100), false, NO_FAULT, 0 },
     { "push eax with a 16-bit stack segment, SP wraps to 0xfffc", 32, "50", SEG_MODE_DEFAULT,
       SEG_MODE_DEFAULT, SEG_BYTE16, REGS([R_SP] = 0x12340000), false, EXC_SS, 0 },
     { "mov [ebx],eax read-only data", 32, "89 03", SEG_READ_ONLY, SEG_MODE_DEFAULT,
@@ -256,8 +271,8 @@ static const struct seg_case cases[] = {
     { "stosd to read-only ES", 32, "ab", SEG_MODE_DEFAULT, SEG_READ_ONLY, SEG_MODE_DEFAULT,
       REGS([R_DI] = 0x10), false, EXC_GP, 0 },
     { "rep movsb into the ES limit: two bytes copied, then #GP", 32, "f3 a4", SEG_WRAP32,
-      SEG_PAGE32, SEG_MODE_DEFAULT, REGS([R_CX] = 4, [R_SI] = 0, [R_DI] = 0xffe), false,
-      EXC_GP, 0 },
+      SEG_PAGE32, SEG_MODE_DEFAULT, REGS([R_CX] = 4, [R_SI] = 0, [R_DI] = 0xffe), false, EXC_GP,
+      0 },
     { "enter 8,0 leaving ESP below the expand-down limit", 32, "c8 08 00 00", SEG_MODE_DEFAULT,
       SEG_MODE_DEFAULT, SEG_DOWN32, REGS([R_SP] = 0x1008, [R_BP] = 0x55), false, EXC_SS, 0 },
     { "enter 8,0 within the expand-down stack", 32, "c8 08 00 00", SEG_MODE_DEFAULT,
@@ -272,11 +287,11 @@ static const struct seg_case cases[] = {
       REGS([R_DI] = 0x10), false, EXC_GP, 0 },
     { "mov eax,[ebx] DS null", 32, "8b 03", SEG_NULL, SEG_MODE_DEFAULT, SEG_MODE_DEFAULT,
       REGS([R_BX] = 0x10), false, EXC_GP, 0 },
-    { "movsb from a null DS", 32, "a4", SEG_NULL_RPL3, SEG_MODE_DEFAULT, SEG_MODE_DEFAULT,
-      REGS(0), false, EXC_GP, 0 },
+    { "movsb from a null DS", 32, "a4", SEG_NULL_RPL3, SEG_MODE_DEFAULT, SEG_MODE_DEFAULT, REGS(0),
+      false, EXC_GP, 0 },
     /* 32-bit linear wraparound: base + offset modulo 4 GiB (SDM Vol. 3 3.4) */
-    { "mov eax,[ebx] base + offset wraps at 4 GiB", 32, "8b 03", SEG_WRAP32,
-      SEG_MODE_DEFAULT, SEG_MODE_DEFAULT, REGS([R_BX] = 0xfffff010), false, NO_FAULT, 0 },
+    { "mov eax,[ebx] base + offset wraps at 4 GiB", 32, "8b 03", SEG_WRAP32, SEG_MODE_DEFAULT,
+      SEG_MODE_DEFAULT, REGS([R_BX] = 0xfffff010), false, NO_FAULT, 0 },
     { "mov eax,[ebx] misaligned with AC", 32, "8b 03", SEG_PAGE32, SEG_MODE_DEFAULT,
       SEG_MODE_DEFAULT, REGS([R_BX] = 0x102), true, EXC_AC, 0 },
 
@@ -348,14 +363,13 @@ static void emulate(const struct seg_case *c, const uint8_t *bytes, unsigned len
     WHV_EMULATOR_STATUS status;
 
     memset(&f, 0, sizeof f);
-    f.region[0] = (struct fixture_region){ (uint64_t)(uintptr_t)l->buffer, GPA_BUFFER,
-                                           emulated_ram, l->size, true };
-    f.region[1] = (struct fixture_region){ l->code_start, GPA_CODE,
-                                           (uint8_t *)(uintptr_t)l->code_start,
-                                           l->code_end - l->code_start, false };
+    f.region[0] = (struct fixture_region){ (uint64_t)(uintptr_t)l->buffer, GPA_BUFFER, emulated_ram,
+                                           l->size, true };
+    f.region[1] =
+        (struct fixture_region){ l->code_start, GPA_CODE, (uint8_t *)(uintptr_t)l->code_start,
+                                 l->code_end - l->code_start, false };
     f.region[2] = (struct fixture_region){ (uint64_t)(uintptr_t)l->read_only, GPA_READ_ONLY,
-                                           (uint8_t *)(uintptr_t)l->read_only, NATIVE_PAGE,
-                                           false };
+                                           (uint8_t *)(uintptr_t)l->read_only, NATIVE_PAGE, false };
     f.region_count = 3;
     for (unsigned i = 0; i < 8; i++)
         f.regs[i].Reg64 = gpr[i];
@@ -371,7 +385,7 @@ static void emulate(const struct seg_case *c, const uint8_t *bytes, unsigned len
     f.regs[WHvX64RegisterCr0].Reg64 = 0x80050033; /* PG AM WP NE ET MP PE */
     /* LA57 as the host runs it: it decides which addresses are canonical */
     f.regs[WHvX64RegisterCr4].Reg64 = 0x3006f0 | (host_paging_levels() == 5 ? CR4_LA57 : 0);
-    f.regs[FIX_EFER].Reg64 = 0xd01;               /* NXE LMA LME SCE */
+    f.regs[FIX_EFER].Reg64 = 0xd01; /* NXE LMA LME SCE */
 
     memset(&vp, 0, sizeof vp);
     vp.ExecutionState.Cpl = 3;
@@ -467,8 +481,8 @@ static bool check_fault_order(const struct seg_case *c, const struct insn *in,
     fault_choices_probe(in, &s, &choices);
     CHECK(choices.count == 0 || fault_choices_hold(&choices, &n),
           "%s: the CPU's #%u(0x%x) CR2 0x%" PRIx64 " is none of its %u accesses' own (%u "
-          "faults, %u not probed)", c->what, n.vector, n.error, n.cr2, choices.accesses,
-          choices.count, choices.unprobed);
+          "faults, %u not probed)",
+          c->what, n.vector, n.error, n.cr2, choices.accesses, choices.count, choices.unprobed);
     differently = !same && fault_choices_hold(&choices, &n) && fault_choices_hold(&choices, &m);
     CHECK(same || differently,
           "%s: emulator injected %u(0x%x) CR2 0x%" PRIx64 ", CPU raised %u(0x%x) CR2 0x%" PRIx64,
@@ -495,8 +509,10 @@ static bool run_case(const struct seg_case *c)
     uint64_t rflags = USER_RFLAGS | (c->ac ? FL_AC : 0);
     struct insn insn;
 
-    CHECK(decode_insn(c->bits == 64 ? MODE_64 : c->bits == 32 ? MODE_32 : MODE_16, bytes, length,
-                      &insn) == DECODE_OK,
+    CHECK(decode_insn(c->bits == 64   ? MODE_64
+                      : c->bits == 32 ? MODE_32
+                                      : MODE_16,
+                      bytes, length, &insn) == DECODE_OK,
           "%s: the bytes do not decode", c->what);
     mode_segments(c->bits, seg);
     seg[NSEG_DS] = segment_of(c->ds, c->bits, NSEG_DS);
@@ -538,10 +554,9 @@ static bool run_case(const struct seg_case *c)
     }
 
     /* the case tests what it says */
-    CHECK(c->vector == ANY_OUTCOME ||
-              (native.faulted == (c->vector != NO_FAULT) &&
-               (!native.faulted ||
-                (native.vector == (unsigned)c->vector && native.error == c->error))),
+    CHECK(c->vector == ANY_OUTCOME || (native.faulted == (c->vector != NO_FAULT) &&
+                                       (!native.faulted || (native.vector == (unsigned)c->vector &&
+                                                            native.error == c->error))),
           "%s: the CPU %s %u(%u), the SDM says %d(%u)", c->what,
           native.faulted ? "raised" : "did not fault", native.vector, native.error, c->vector,
           c->error);
@@ -553,20 +568,20 @@ static bool run_case(const struct seg_case *c)
             return true;
     } else {
         CHECK(same_fault(&native, &emulated),
-              "%s: emulator %s %u(0x%x) CR2 0x%" PRIx64 ", CPU %s %u(0x%x) CR2 0x%" PRIx64,
-              c->what, emulated.faulted ? "injected" : "no exception", emulated.vector,
-              emulated.error, emulated.cr2, native.faulted ? "raised" : "no exception",
-              native.vector, native.error, native.cr2);
+              "%s: emulator %s %u(0x%x) CR2 0x%" PRIx64 ", CPU %s %u(0x%x) CR2 0x%" PRIx64, c->what,
+              emulated.faulted ? "injected" : "no exception", emulated.vector, emulated.error,
+              emulated.cr2, native.faulted ? "raised" : "no exception", native.vector, native.error,
+              native.cr2);
     }
     for (unsigned i = 0; i < 8; i++)
         CHECK((emulated.gpr[i] & mask) == (native.gpr[i] & mask),
-              "%s: GPR %u emulated 0x%" PRIx64 " native 0x%" PRIx64, c->what, i,
-              emulated.gpr[i], native.gpr[i]);
+              "%s: GPR %u emulated 0x%" PRIx64 " native 0x%" PRIx64, c->what, i, emulated.gpr[i],
+              native.gpr[i]);
     CHECK((emulated.rflags & COMPARED_FLAGS) == (native.rflags & COMPARED_FLAGS),
           "%s: RFLAGS emulated 0x%" PRIx64 " native 0x%" PRIx64, c->what, emulated.rflags,
           native.rflags);
-    CHECK(emulated.rip == native.rip, "%s: RIP emulated 0x%" PRIx64 " native 0x%" PRIx64,
-          c->what, emulated.rip, native.rip);
+    CHECK(emulated.rip == native.rip, "%s: RIP emulated 0x%" PRIx64 " native 0x%" PRIx64, c->what,
+          emulated.rip, native.rip);
     CHECK(memcmp(emulated_ram, l->buffer, BUFFER_SIZE) == 0, "%s: memory differs", c->what);
     return true;
 }
@@ -582,13 +597,13 @@ static const struct {
     { 16, "0f b7 07" }, { 16, "8b 46 00" }, { 16, "8b 40 fe" }, { 16, "a5" },
     { 16, "ab" },       { 16, "ad" },       { 16, "a7" },       { 16, "f3 a4" },
     { 16, "50" },       { 16, "58" },       { 16, "60" },       { 16, "61" },
-    { 16, "c9" },       { 16, "67 8b 03" }, { 16, "d7" },
-    { 32, "8b 03" },    { 32, "66 8b 03" }, { 32, "88 03" },    { 32, "89 03" },
-    { 32, "01 03" },    { 32, "ff 33" },    { 32, "8f 03" },    { 32, "87 03" },
-    { 32, "8b 45 00" }, { 32, "8b 43 fe" }, { 32, "a5" },       { 32, "ab" },
-    { 32, "ad" },       { 32, "a7" },       { 32, "f3 a4" },    { 32, "50" },
-    { 32, "58" },       { 32, "60" },       { 32, "61" },       { 32, "c9" },
-    { 32, "c8 08 00 00" },                  { 32, "67 8b 07" }, { 32, "d7" },
+    { 16, "c9" },       { 16, "67 8b 03" }, { 16, "d7" },       { 32, "8b 03" },
+    { 32, "66 8b 03" }, { 32, "88 03" },    { 32, "89 03" },    { 32, "01 03" },
+    { 32, "ff 33" },    { 32, "8f 03" },    { 32, "87 03" },    { 32, "8b 45 00" },
+    { 32, "8b 43 fe" }, { 32, "a5" },       { 32, "ab" },       { 32, "ad" },
+    { 32, "a7" },       { 32, "f3 a4" },    { 32, "50" },       { 32, "58" },
+    { 32, "60" },       { 32, "61" },       { 32, "c9" },       { 32, "c8 08 00 00" },
+    { 32, "67 8b 07" }, { 32, "d7" },
 };
 
 /* Offsets at the edges of the segments above: their limits, 64 KiB, 4 GiB, the buffer. */
@@ -604,17 +619,17 @@ static uint64_t edge_offset(struct rng *r)
 }
 
 static const char *const seg_names[SEG_ID_COUNT] = {
-    [SEG_MODE_DEFAULT] = "default", [SEG_NULL] = "null",        [SEG_NULL_RPL3] = "null/3",
-    [SEG_BYTE16] = "byte16",        [SEG_ODD16] = "odd16",      [SEG_PAGE32] = "page32",
-    [SEG_DOWN16] = "down16",        [SEG_DOWN32] = "down32",    [SEG_READ_ONLY] = "read-only",
-    [SEG_CODE32] = "code32",        [SEG_CODE16] = "code16",    [SEG_WRAP32] = "wrap32",
+    [SEG_MODE_DEFAULT] = "default", [SEG_NULL] = "null",     [SEG_NULL_RPL3] = "null/3",
+    [SEG_BYTE16] = "byte16",        [SEG_ODD16] = "odd16",   [SEG_PAGE32] = "page32",
+    [SEG_DOWN16] = "down16",        [SEG_DOWN32] = "down32", [SEG_READ_ONLY] = "read-only",
+    [SEG_CODE32] = "code32",        [SEG_CODE16] = "code16", [SEG_WRAP32] = "wrap32",
     [SEG_LOW16] = "low16",
 };
 
 static unsigned random_cases(unsigned count, uint64_t seed)
 {
-    static const enum seg_id data[] = { SEG_NULL,   SEG_NULL_RPL3, SEG_BYTE16,    SEG_ODD16,
-                                        SEG_PAGE32, SEG_DOWN16,    SEG_DOWN32,    SEG_READ_ONLY,
+    static const enum seg_id data[] = { SEG_NULL,   SEG_NULL_RPL3, SEG_BYTE16, SEG_ODD16,
+                                        SEG_PAGE32, SEG_DOWN16,    SEG_DOWN32, SEG_READ_ONLY,
                                         SEG_CODE32, SEG_LOW16,     SEG_WRAP32 };
     static const enum seg_id stack[] = { SEG_BYTE16, SEG_ODD16, SEG_PAGE32, SEG_DOWN16,
                                          SEG_DOWN32, SEG_LOW16, SEG_WRAP32 };
@@ -641,11 +656,11 @@ static unsigned random_cases(unsigned count, uint64_t seed)
         c.vector = ANY_OUTCOME;
         snprintf(what, sizeof what,
                  "random case %u (seed 0x%" PRIx64 "): %u-bit \"%s\" ds %s es %s ss %s "
-                 "bx 0x%" PRIx64 " si 0x%" PRIx64 " di 0x%" PRIx64 " bp 0x%" PRIx64
-                 " sp 0x%" PRIx64 "%s",
+                 "bx 0x%" PRIx64 " si 0x%" PRIx64 " di 0x%" PRIx64 " bp 0x%" PRIx64 " sp 0x%" PRIx64
+                 "%s",
                  n, seed, c.bits, c.bytes, seg_names[c.ds], seg_names[c.es], seg_names[c.ss],
-                 c.gpr[R_BX], c.gpr[R_SI],
-                 c.gpr[R_DI], c.gpr[R_BP], c.gpr[R_SP], c.ac ? " AC" : "");
+                 c.gpr[R_BX], c.gpr[R_SI], c.gpr[R_DI], c.gpr[R_BP], c.gpr[R_SP],
+                 c.ac ? " AC" : "");
         c.what = what;
         ran += run_case(&c);
     }

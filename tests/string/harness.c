@@ -51,8 +51,8 @@ WHV_EMULATOR_STATUS run_mmio(const char *bytes, unsigned n)
     return st;
 }
 
-WHV_EMULATOR_STATUS run_io(const char *bytes, unsigned n, uint16_t port, unsigned size,
-                           bool write, bool string, bool rep)
+WHV_EMULATOR_STATUS run_io(const char *bytes, unsigned n, uint16_t port, unsigned size, bool write,
+                           bool string, bool rep)
 {
     const struct guest_port_access access = { port, size, write, string, rep };
     WHV_EMULATOR_STATUS st;

@@ -13,7 +13,7 @@
 #define ACCESS_LOG_MAX 20000
 
 struct harness {
-    struct guest guest;        /* guest.log is `log` */
+    struct guest guest; /* guest.log is `log` */
     WHV_EMULATOR_HANDLE emulator;
     struct guest_access log[ACCESS_LOG_MAX];
 };
@@ -34,8 +34,8 @@ void set_reg64(WHV_REGISTER_NAME name, uint64_t value);
 /* Emulate bytes as an MMIO exit (no Gva/Gpa given) / a port-I/O exit built from the guest's
  * registers and the given access description. The status comes back. */
 WHV_EMULATOR_STATUS run_mmio(const char *bytes, unsigned n);
-WHV_EMULATOR_STATUS run_io(const char *bytes, unsigned n, uint16_t port, unsigned size,
-                           bool write, bool string, bool rep);
+WHV_EMULATOR_STATUS run_io(const char *bytes, unsigned n, uint16_t port, unsigned size, bool write,
+                           bool string, bool rep);
 
 /* The pending exception after a call: its vector, or -1 when none; *error its error code
  * (or -1 when none is delivered). */

@@ -39,7 +39,8 @@ static void test_in_out_long_mode(void)
     CHECK_EQ(reg64(WHvX64RegisterRax), 0x1111111111111178u, "in al,imm8: RAX");
     CHECK_EQ(reg64(WHvX64RegisterRip), rip + 2, "in al,imm8: RIP");
     CHECK(h.guest.log_count == 1 && h.log[0].io && !h.log[0].write && h.log[0].address == 0x60 &&
-              h.log[0].size == 1, "in al,imm8: one 1-byte read of port 0x60");
+              h.log[0].size == 1,
+          "in al,imm8: one 1-byte read of port 0x60");
     /* all it needs is in the exit context: no Get, one Set (RAX, RIP) */
     CHECK_EQ(h.guest.calls[GUEST_CB_GET_REGISTERS], 0, "in al,imm8: Get calls");
     CHECK_EQ(h.guest.calls[GUEST_CB_SET_REGISTERS], 1, "in al,imm8: Set calls");
@@ -77,11 +78,13 @@ static void test_in_out_long_mode(void)
     set_reg64(WHvX64RegisterRdx, 0x3f8);
     st = run_io("\x66\xef", 2, 0x3f8, 2, true, false, false);
     CHECK(st.AsUINT32 == 1 && h.guest.log_count == 1 && h.log[0].address == 0x3f8 &&
-              h.log[0].size == 2 && h.log[0].data == 0x0718, "out dx,ax");
+              h.log[0].size == 2 && h.log[0].data == 0x0718,
+          "out dx,ax");
     h.guest.log_count = 0;
     st = run_io("\xef", 1, 0x3f8, 4, true, false, false);
     CHECK(st.AsUINT32 == 1 && h.guest.log_count == 1 && h.log[0].size == 4 &&
-              h.log[0].data == 0xe5f60718u, "out dx,eax");
+              h.log[0].data == 0xe5f60718u,
+          "out dx,eax");
 }
 
 /* The decoded instruction must be the one the exit reports. */
@@ -237,8 +240,8 @@ static void tss_guest(unsigned cpl, uint64_t rflags, uint32_t limit)
     tr->Limit = limit;
     guest_write(&h.guest, TSS_BASE + 0x66, (const uint8_t *)"\x68\x00", 2);
     memset(map, 0xff, sizeof map);
-    map[0x60 / 8] = 0xfe;    /* 0x60 allowed, 0x61 not */
-    map[0x3f8 / 8] = 0x00;   /* 0x3f8-0x3ff */
+    map[0x60 / 8] = 0xfe;  /* 0x60 allowed, 0x61 not */
+    map[0x3f8 / 8] = 0x00; /* 0x3f8-0x3ff */
     guest_write(&h.guest, TSS_BASE + IOMAP, map, sizeof map);
 }
 
@@ -246,8 +249,8 @@ static void expect_gp(WHV_EMULATOR_STATUS st, uint64_t rip, const char *what)
 {
     int error, vector = pending_vector(&error);
     CHECK(st.AsUINT32 == 1, "%s: status 0x%x", what, (unsigned)st.AsUINT32);
-    CHECK(vector == 13 && error == 0, "%s: #GP(0) expected, got vector %d error %d", what,
-          vector, error);
+    CHECK(vector == 13 && error == 0, "%s: #GP(0) expected, got vector %d error %d", what, vector,
+          error);
     CHECK(io_accesses() == 0, "%s: no port access", what);
     CHECK_EQ(reg64(WHvX64RegisterRip), rip, what);
 }

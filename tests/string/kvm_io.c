@@ -99,8 +99,8 @@ static int run_on_cpu(const struct state *st)
     set_segment(&sregs.ss, (uint16_t)(0x10 | st->cpl), 0x3, st->cpl, true);
     sregs.ds = sregs.es = sregs.fs = sregs.gs = sregs.ss;
     if (st->v86) {
-        struct kvm_segment *segs[] = { &sregs.cs, &sregs.ss, &sregs.ds, &sregs.es, &sregs.fs,
-                                       &sregs.gs };
+        struct kvm_segment *segs[] = { &sregs.cs, &sregs.ss, &sregs.ds,
+                                       &sregs.es, &sregs.fs, &sregs.gs };
         for (unsigned i = 0; i < 6; i++) {
             set_segment(segs[i], 0, 0x3, 3, true);
             segs[i]->limit = 0xffff;
@@ -186,8 +186,8 @@ static bool kvm_software_deviation(const struct state *st)
 
 int main(void)
 {
-    static const uint16_t ports[] = { 0x60, 0x61, 0x5f, 0x80, 0x86, 0x87, 0x3f8, 0x3fc, 0x3fe,
-                                      0x3ff, 0x400, 0x1000, 0xffff };
+    static const uint16_t ports[] = { 0x60,  0x61,  0x5f,  0x80,  0x86,   0x87,  0x3f8,
+                                      0x3fc, 0x3fe, 0x3ff, 0x400, 0x1000, 0xffff };
     static const unsigned sizes[] = { 1, 2, 4 };
     const unsigned full_limit = IOMAP_OFFSET + 0x80;
     const unsigned limits[] = { full_limit, full_limit - 1, 0x67, IOMAP_OFFSET + 0x10 };
@@ -214,7 +214,7 @@ int main(void)
                     for (unsigned l = 0; l < sizeof limits / sizeof limits[0]; l++)
                         for (unsigned p = 0; p < sizeof ports / sizeof ports[0]; p++)
                             for (unsigned s = 0; s < 3; s++) {
-                                struct state st = { cpl, iopl, type ? 3u : 11u, limits[l],
+                                struct state st = { cpl,      iopl,     type ? 3u : 11u, limits[l],
                                                     ports[p], sizes[s], v86 != 0 };
                                 int cpu, emu;
                                 if (v86 && cpl != 3)
@@ -238,16 +238,16 @@ int main(void)
                                 CHECK(cpu == emu,
                                       "cpl %u iopl %u v86 %u tss type %u limit 0x%x port 0x%x "
                                       "size %u: CPU %s, whvemu %s",
-                                      cpl, iopl, v86, st.tss_type, st.tss_limit, st.port,
-                                      st.size, cpu ? "allows" : "denies",
-                                      emu ? "allows" : "denies");
+                                      cpl, iopl, v86, st.tss_type, st.tss_limit, st.port, st.size,
+                                      cpu ? "allows" : "denies", emu ? "allows" : "denies");
                                 cases++;
                                 allowed += (unsigned)cpu;
                             }
     printf("%u cases against KVM, %u allowed by the CPU", cases, allowed);
     if (software)
         printf(", %u of them only by KVM's software deviations; %u virtual-8086 cases not "
-               "run (KVM's emulator cannot enter virtual-8086 mode)", deviations, v86_not_run);
+               "run (KVM's emulator cannot enter virtual-8086 mode)",
+               deviations, v86_not_run);
     printf("\n");
     harness_reset(VCPU_LONG64);
     guest_free(&h.guest);

@@ -32,13 +32,13 @@ static void fill_area(uint8_t *area)
 
 struct case_desc {
     enum op op;
-    unsigned size;          /* 1, 2, 4, 8 */
-    uint8_t rep;            /* 0, 0xf3, 0xf2 */
+    unsigned size; /* 1, 2, 4, 8 */
+    uint8_t rep;   /* 0, 0xf3, 0xf2 */
     bool down;
     bool addr32;
-    bool upper_garbage;     /* 32-bit addressing with junk in the upper halves of RCX/RSI/RDI */
+    bool upper_garbage; /* 32-bit addressing with junk in the upper halves of RCX/RSI/RDI */
     uint64_t count;
-    unsigned src, dst;      /* offsets in the area */
+    unsigned src, dst; /* offsets in the area */
     uint64_t rax;
 };
 
@@ -92,7 +92,9 @@ static void run_case(const struct case_desc *c)
     cases_run++;
     if (check_failed != failed_before) {
         cases_failed++;
-        fprintf(stderr, "  ^ case: %s%u rep=%02x df=%d a32=%d junk=%d count=%" PRIu64 " src=%u dst=%u rax=%" PRIx64 "\n",
+        fprintf(stderr,
+                "  ^ case: %s%u rep=%02x df=%d a32=%d junk=%d count=%" PRIu64
+                " src=%u dst=%u rax=%" PRIx64 "\n",
                 op_name[c->op], c->size, c->rep, c->down, c->addr32, c->upper_garbage, c->count,
                 c->src, c->dst, c->rax);
     }
@@ -125,7 +127,8 @@ int main(void)
 
     host_describe(stdout); /* baseline instructions only: nothing to skip for a feature */
     areas[0] = mmap(NULL, AREA_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    areas[1] = mmap(NULL, AREA_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+    areas[1] = mmap(NULL, AREA_SIZE, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
     if (!native_string_init() || areas[0] == MAP_FAILED || areas[1] == MAP_FAILED) {
         fprintf(stderr, "mmap failed: cannot run native code here\n");
         return 77;

@@ -33,9 +33,9 @@ struct fault_case {
     unsigned size;
     uint8_t rep;
     bool down, addr32;
-    uint64_t rflags;       /* the arithmetic flags all clear or all set, DF by `down` */
+    uint64_t rflags; /* the arithmetic flags all clear or all set, DF by `down` */
     uint64_t count;
-    uint64_t src, dst;     /* linear addresses of the first elements */
+    uint64_t src, dst; /* linear addresses of the first elements */
 };
 
 struct tally {
@@ -96,8 +96,9 @@ static void guest_setup(const struct fault_case *c)
         CHECK(guest_write(&h.guest, base, fault_areas[i], FAULT_AREA_SIZE), "guest memory");
         h.guest.mappings[h.guest.mapping_count++] =
             (struct guest_mapping){ base - PAGE, 0, WHvTranslateGvaResultPageNotPresent };
-        h.guest.mappings[h.guest.mapping_count++] = (struct guest_mapping){
-            base + FAULT_AREA_SIZE, 0, WHvTranslateGvaResultPageNotPresent };
+        h.guest.mappings[h.guest.mapping_count++] =
+            (struct guest_mapping){ base + FAULT_AREA_SIZE, 0,
+                                    WHvTranslateGvaResultPageNotPresent };
     }
     set_reg64(WHvX64RegisterRax, 0);
     set_reg64(WHvX64RegisterRcx, c->count);
@@ -152,8 +153,8 @@ static void check_fault(const struct fault_case *c, const struct native_regs *at
           native->vector, native->cr2);
     CHECK(!differ || same_fault(emulated, &source) || same_fault(emulated, &destination),
           "%s: whvemu's #%u CR2 0x%" PRIx64 " is neither operand's own (the CPU's: #%u CR2 "
-          "0x%" PRIx64 ")", op_name[c->op], emulated->vector, emulated->cr2, native->vector,
-          native->cr2);
+          "0x%" PRIx64 ")",
+          op_name[c->op], emulated->vector, emulated->cr2, native->vector, native->cr2);
 }
 
 /* Both areas must hold in the guest what they hold natively. */
@@ -193,9 +194,10 @@ static void run_fault_case(const struct fault_case *c)
     if (native.faulted && emulated.faulted)
         check_fault(c, &nat, &native, &emulated);
     if (check_failed != failed_before)
-        fprintf(stderr, "  ^ fault case: %s%u rep=%02x df=%d a32=%d count=%" PRIu64
-                        " rsi=0x%" PRIx64 " rdi=0x%" PRIx64 "\n", op_name[c->op], c->size,
-                c->rep, c->down, c->addr32, c->count, c->src, c->dst);
+        fprintf(stderr,
+                "  ^ fault case: %s%u rep=%02x df=%d a32=%d count=%" PRIu64 " rsi=0x%" PRIx64
+                " rdi=0x%" PRIx64 "\n",
+                op_name[c->op], c->size, c->rep, c->down, c->addr32, c->count, c->src, c->dst);
 }
 
 static struct fault_case random_fault_case(void)
@@ -231,12 +233,13 @@ void run_fault_cases(void)
     for (unsigned op = 0; op < OP_COUNT; op++) {
         const struct tally *t = &tallies[op];
         printf("  %s: %lu faulted, %lu with both operands faulting, %lu with another's fault "
-               "than whvemu's\n", op_name[op], t->faulted, t->both, t->different);
+               "than whvemu's\n",
+               op_name[op], t->faulted, t->both, t->different);
         faulted += t->faulted;
         both += t->both;
         different += t->different;
     }
     printf("%u fault cases, %lu faulted; fault order: %lu with both operands faulting, this "
-           "CPU reported another's fault than whvemu in %lu\n", FAULT_CASES, faulted, both,
-           different);
+           "CPU reported another's fault than whvemu in %lu\n",
+           FAULT_CASES, faulted, both, different);
 }

@@ -30,8 +30,7 @@ bool native_string_init(void)
     return native_init(NATIVE_PAGE);
 }
 
-void native_string_run(const char *bytes, unsigned n, struct native_regs *r,
-                       struct native_fault *f)
+void native_string_run(const char *bytes, unsigned n, struct native_regs *r, struct native_fault *f)
 {
     struct native_frame in = native_frame_for(64);
     struct native_result result;

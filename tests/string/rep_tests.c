@@ -58,8 +58,8 @@ static void test_wrap16(void)
     set_reg64(WHvX64RegisterRax, 0x5a);
     st = run_mmio("\xf3\xaa", 2);
     expect_success(st, "16-bit std rep stosb across DI wrap");
-    CHECK(logged(0, true, 0x30001, 1) && logged(1, true, 0x30000, 1) &&
-              logged(2, true, 0x3ffff, 1), "writes wrap down from ES:0000 to ES:ffff");
+    CHECK(logged(0, true, 0x30001, 1) && logged(1, true, 0x30000, 1) && logged(2, true, 0x3ffff, 1),
+          "writes wrap down from ES:0000 to ES:ffff");
     CHECK_EQ(reg64(WHvX64RegisterRdi), 0xfffe, "DI");
 
     /* a word at SI=ffff runs past the 64 KiB limit: #GP, in real mode without error code */
@@ -97,7 +97,8 @@ static void test_wrap32(void)
     st = run_mmio("\xf3\xa5", 2);
     expect_success(st, "rep movsd across 4 GiB");
     CHECK(logged(0, false, 0xfffffff8u, 4) && logged(2, false, 0xfffffffcu, 4) &&
-              logged(4, false, 0, 4) && logged(6, false, 4, 4), "reads wrap to linear 0");
+              logged(4, false, 0, 4) && logged(6, false, 4, 4),
+          "reads wrap to linear 0");
     CHECK_EQ(reg64(WHvX64RegisterRsi), 0x1008, "ESI");
 }
 
@@ -178,7 +179,8 @@ static void test_straddle(void)
     st = run_mmio("\x48\xa5", 2);
     expect_success(st, "movsq across a page");
     CHECK(logged(0, false, 0x10ffc, 4) && logged(1, false, 0x11000, 4) &&
-              logged(2, true, 0x20000, 8), "split 4+4, written as one");
+              logged(2, true, 0x20000, 8),
+          "split 4+4, written as one");
 }
 
 static void not_present(uint64_t gva_page)
@@ -194,8 +196,8 @@ static void expect_pf(WHV_EMULATOR_STATUS st, uint64_t cr2, int error_code, uint
 {
     int error, vector = pending_vector(&error);
     CHECK(st.AsUINT32 == 1, "%s: status 0x%x", what, (unsigned)st.AsUINT32);
-    CHECK(vector == 14 && error == error_code, "%s: #PF(%d) expected, got %d(%d)", what,
-          error_code, vector, error);
+    CHECK(vector == 14 && error == error_code, "%s: #PF(%d) expected, got %d(%d)", what, error_code,
+          vector, error);
     CHECK_EQ(reg64(WHvX64RegisterCr2), cr2, what);
     CHECK_EQ(reg64(WHvX64RegisterRip), rip, what);
 }
@@ -295,7 +297,7 @@ static void setup_budget_case(void)
     harness_reset(VCPU_LONG64);
     for (unsigned i = 0; i < 256; i++)
         src[i] = dst[i] = (uint8_t)(i * 7);
-    dst[200] ^= 1; /* the first difference for CMPS */
+    dst[200] ^= 1;                            /* the first difference for CMPS */
     guest_write(&h.guest, 0x60f80, src, 256); /* crosses a page */
     guest_write(&h.guest, 0x70000, dst, 256);
     set_reg64(WHvX64RegisterRsi, 0x60f80);
@@ -410,7 +412,7 @@ static void test_alignment_check(void)
     harness_reset(VCPU_LONG64);
     vcpu_set_cpl(&h.guest.vcpu, 3);
     set_reg64(WHvX64RegisterCr0, reg64(WHvX64RegisterCr0) | 0x40000); /* AM */
-    set_reg64(WHvX64RegisterRflags, 0x2 | 0x40000);                    /* AC */
+    set_reg64(WHvX64RegisterRflags, 0x2 | 0x40000);                   /* AC */
     set_reg64(WHvX64RegisterRsi, 0x10001);
     set_reg64(WHvX64RegisterRdi, 0x20000);
     set_reg64(WHvX64RegisterRcx, 4);

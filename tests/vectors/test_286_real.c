@@ -26,7 +26,7 @@
 #include "sdm_undefined.h"
 #include "whvemu.h"
 #include "guest.h"
-#include "vcpu.h"
+#include "guest_vcpu.h"
 
 /* ---- the MOO file ---- */
 
@@ -192,8 +192,8 @@ static bool touches_data(const struct moo_test *t)
     if (decode_insn(MODE_16, t->bytes, t->byte_count, &in) == DECODE_OK) {
         for (unsigned i = 0; i < 4 && in.row->opnd[i]; i++) {
             enum operand_kind k = OPND_KIND(in.row->opnd[i]);
-            if (((k == OK_E || k == OK_M) && in.mod != 3) || k == OK_O || k == OK_X ||
-                k == OK_Y || k == OK_XLAT)
+            if (((k == OK_E || k == OK_M) && in.mod != 3) || k == OK_O || k == OK_X || k == OK_Y ||
+                k == OK_XLAT)
                 return true;
         }
     }
@@ -237,8 +237,9 @@ static bool idiv_overflows(const struct moo_test *t)
     struct insn in;
     int64_t dividend, divisor, q;
 
-    if ((op != 0xf6 && op != 0xf7) || decode_insn(MODE_16, t->bytes, t->byte_count, &in) != DECODE_OK ||
-        (in.reg & 7) != 7 || in.mod == 3)
+    if ((op != 0xf6 && op != 0xf7) ||
+        decode_insn(MODE_16, t->bytes, t->byte_count, &in) != DECODE_OK || (in.reg & 7) != 7 ||
+        in.mod == 3)
         return false;
     if (op == 0xf6) {
         dividend = (int16_t)t->init_regs.v[AX];
@@ -268,10 +269,11 @@ static bool only_286(const struct moo_test *t)
     if (t->exception < 0 && idiv_overflows(t))
         return true;
     /* LES/LDS with a register operand: since AVX those bytes start a VEX instruction */
-    if ((op == 0xc4 || op == 0xc5) && decode_insn(MODE_16, t->bytes, t->byte_count, &in) == DECODE_OK &&
-        in.encoding == ENC_VEX)
+    if ((op == 0xc4 || op == 0xc5) &&
+        decode_insn(MODE_16, t->bytes, t->byte_count, &in) == DECODE_OK && in.encoding == ENC_VEX)
         return true;
-    if ((op == 0x8c || op == 0x8e) && decode_insn(MODE_16, t->bytes, t->byte_count, &in) == DECODE_OK)
+    if ((op == 0x8c || op == 0x8e) &&
+        decode_insn(MODE_16, t->bytes, t->byte_count, &in) == DECODE_OK)
         return (in.reg & 7) >= 4;
     return false;
 }
@@ -437,7 +439,9 @@ static const WHV_REGISTER_NAME gpr_names[] = {
     [SI] = WHvX64RegisterRsi, [DI] = WHvX64RegisterRdi,
 };
 static const WHV_REGISTER_NAME seg_names[] = {
-    [CS] = WHvX64RegisterCs, [SS] = WHvX64RegisterSs, [DS] = WHvX64RegisterDs,
+    [CS] = WHvX64RegisterCs,
+    [SS] = WHvX64RegisterSs,
+    [DS] = WHvX64RegisterDs,
     [ES] = WHvX64RegisterEs,
 };
 static const char *const reg_text[14] = { "ax", "bx", "cx", "dx", "cs", "ss", "ds",
@@ -709,8 +713,8 @@ int main(int argc, char **argv)
            total[0].replayed, total[0].passed, total[0].failed, total[0].faults, total[0].lock_ud,
            total[0].unsupported, total[0].skipped, total[0].only_286);
     printf("default options (host stubs), modern SDM-undefined flags masked: replayed %u, "
-           "passed %u, failed %u, unsupported %u\n", total[1].replayed, total[1].passed,
-           total[1].failed, total[1].unsupported);
+           "passed %u, failed %u, unsupported %u\n",
+           total[1].replayed, total[1].passed, total[1].failed, total[1].unsupported);
     for (unsigned i = 0; i < 2; i++) {
         CHECK(total[i].failed == 0, "%u vectors disagree with the hardware", total[i].failed);
         CHECK(total[i].passed > 0, "no vector passed");

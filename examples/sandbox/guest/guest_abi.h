@@ -32,8 +32,14 @@ struct guest_image_header {
 
 /* 16550 registers (byte offsets from UART_BASE); DLAB = LCR bit 7 maps DLL/DLM over 0/1. */
 enum uart_reg {
-    UART_THR_RBR_DLL = 0, UART_IER_DLM = 1, UART_IIR_FCR = 2, UART_LCR = 3,
-    UART_MCR = 4, UART_LSR = 5, UART_MSR = 6, UART_SCR = 7,
+    UART_THR_RBR_DLL = 0,
+    UART_IER_DLM = 1,
+    UART_IIR_FCR = 2,
+    UART_LCR = 3,
+    UART_MCR = 4,
+    UART_LSR = 5,
+    UART_MSR = 6,
+    UART_SCR = 7,
 };
 #define UART_LCR_DLAB 0x80u
 #define UART_LSR_THRE 0x20u /* transmit holding register empty */
@@ -47,19 +53,19 @@ enum uart_reg {
 /* A guest renders one rectangle of the framebuffer showing one view of the Mandelbrot set.
  * Coordinates of the view are in units of 1e-9. */
 struct guest_env {
-    uint32_t uart, timer, framebuffer;  /* device addresses */
+    uint32_t uart, timer, framebuffer; /* device addresses */
     uint32_t fb_width, fb_height;
-    uint32_t x0, y0, width, height;     /* the rectangle */
-    int32_t center_re, center_im;       /* view centre, 1e-9 units */
-    int32_t step;                       /* plane units per pixel, 1e-9 units */
+    uint32_t x0, y0, width, height; /* the rectangle */
+    int32_t center_re, center_im;   /* view centre, 1e-9 units */
+    int32_t step;                   /* plane units per pixel, 1e-9 units */
     uint32_t max_iterations;
-    uint32_t clear_screen;              /* 1: clear the whole framebuffer first */
-    uint32_t poke_address;              /* not 0: a 4-byte store there at the end (the
+    uint32_t clear_screen; /* 1: clear the whole framebuffer first */
+    uint32_t poke_address; /* not 0: a 4-byte store there at the end (the
                                            sandbox's check of a fault the guest does not
                                            expect) */
     /* written by the guest */
-    uint32_t readback_sum;              /* sum of its rectangle's middle row, read back */
-    uint32_t inside;                    /* pixels found inside the set */
+    uint32_t readback_sum; /* sum of its rectangle's middle row, read back */
+    uint32_t inside;       /* pixels found inside the set */
 };
 
 #endif

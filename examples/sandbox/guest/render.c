@@ -40,8 +40,8 @@ static void uart_init(uint32_t base)
     uart[UART_LCR] = UART_LCR_DLAB;
     uart[UART_THR_RBR_DLL] = 1; /* 115200 baud */
     uart[UART_IER_DLM] = 0;
-    uart[UART_LCR] = 0x03;      /* 8N1 */
-    uart[UART_IIR_FCR] = 0x07;  /* FIFOs on and cleared */
+    uart[UART_LCR] = 0x03;     /* 8N1 */
+    uart[UART_IIR_FCR] = 0x07; /* FIFOs on and cleared */
 }
 
 static void put_char(char c)

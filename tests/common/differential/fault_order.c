@@ -20,14 +20,19 @@
 #include "native.h"
 #include "synth.h"
 
-enum probe { PROBE_LOAD, PROBE_STORE, PROBE_FAR_POINTER, PROBE_MOVDIR64B_SOURCE,
-             PROBE_MOVDIR64B_DEST };
+enum probe {
+    PROBE_LOAD,
+    PROBE_STORE,
+    PROBE_FAR_POINTER,
+    PROBE_MOVDIR64B_SOURCE,
+    PROBE_MOVDIR64B_DEST
+};
 
 struct access {
-    uint8_t probe;   /* enum probe */
-    uint8_t seg;     /* NSEG_* (the same numbers as enum segreg) */
-    uint8_t asize;   /* the address size the offset wraps in: 2, 4 or 8 */
-    uint8_t size;    /* bytes (a far pointer: the offset's and the selector's) */
+    uint8_t probe; /* enum probe */
+    uint8_t seg;   /* NSEG_* (the same numbers as enum segreg) */
+    uint8_t asize; /* the address size the offset wraps in: 2, 4 or 8 */
+    uint8_t size;  /* bytes (a far pointer: the offset's and the selector's) */
     uint64_t offset;
 };
 
@@ -51,8 +56,8 @@ static struct access stack_slot(const struct order_state *s, enum probe p, int64
 
 /* The ModRM memory operand; sp_delta is how far rSP has moved when the address is formed
  * (POP m with an rSP base uses the incremented rSP). */
-static struct access modrm_operand(const struct insn *in, const struct order_state *s,
-                                   enum probe p, unsigned size, uint64_t sp_delta)
+static struct access modrm_operand(const struct insn *in, const struct order_state *s, enum probe p,
+                                   unsigned size, uint64_t sp_delta)
 {
     uint64_t ea = (uint64_t)(int64_t)in->disp, m = size_mask(stack_size(s));
 
@@ -82,8 +87,7 @@ static unsigned string_accesses(const struct insn *in, const struct order_state 
 }
 
 /* PUSH m, CALL m: read the operand, write the slot below rSP. */
-static unsigned push_accesses(const struct insn *in, const struct order_state *s,
-                              struct access *a)
+static unsigned push_accesses(const struct insn *in, const struct order_state *s, struct access *a)
 {
     a[0] = modrm_operand(in, s, PROBE_LOAD, in->opsize, 0);
     a[1] = stack_slot(s, PROBE_STORE, -(int64_t)in->opsize, in->opsize);
@@ -91,8 +95,7 @@ static unsigned push_accesses(const struct insn *in, const struct order_state *s
 }
 
 /* POP m: read the top slot, write the operand. */
-static unsigned pop_accesses(const struct insn *in, const struct order_state *s,
-                             struct access *a)
+static unsigned pop_accesses(const struct insn *in, const struct order_state *s, struct access *a)
 {
     a[0] = stack_slot(s, PROBE_LOAD, 0, in->opsize);
     a[1] = modrm_operand(in, s, PROBE_STORE, in->opsize, in->opsize);
@@ -110,16 +113,14 @@ static unsigned call_far_accesses(const struct insn *in, const struct order_stat
 }
 
 /* PUSHA writes eight slots from rSP down, POPA reads eight from rSP up. */
-static unsigned pusha_accesses(const struct insn *in, const struct order_state *s,
-                               struct access *a)
+static unsigned pusha_accesses(const struct insn *in, const struct order_state *s, struct access *a)
 {
     for (unsigned i = 0; i < 8; i++)
         a[i] = stack_slot(s, PROBE_STORE, -(int64_t)((i + 1) * in->opsize), in->opsize);
     return 8;
 }
 
-static unsigned popa_accesses(const struct insn *in, const struct order_state *s,
-                              struct access *a)
+static unsigned popa_accesses(const struct insn *in, const struct order_state *s, struct access *a)
 {
     for (unsigned i = 0; i < 8; i++)
         a[i] = stack_slot(s, PROBE_LOAD, (int64_t)(i * in->opsize), in->opsize);
@@ -129,8 +130,7 @@ static unsigned popa_accesses(const struct insn *in, const struct order_state *s
 /* ENTER: push rBP; copy level-1 frame pointers from [rBP - i * size] (rBP stepping in the
  * stack's address size), each pushed; push the frame pointer; then the check that the
  * final rSP (after the imm16 allocation) can be written. */
-static unsigned enter_accesses(const struct insn *in, const struct order_state *s,
-                               struct access *a)
+static unsigned enter_accesses(const struct insn *in, const struct order_state *s, struct access *a)
 {
     unsigned size = in->opsize, level = (unsigned)in->imm2 & 31, n = 0, width = stack_size(s);
     int64_t pushed = 0;
@@ -164,11 +164,11 @@ static const struct {
     bool slots;            /* several stack slots, which the CPU may do one by one */
     unsigned (*list)(const struct insn *, const struct order_state *, struct access *);
 } ordered_forms[] = {
-    { MN_movs, false, false, string_accesses },   { MN_cmps, false, false, string_accesses },
-    { MN_push, true, false, push_accesses },      { MN_call, true, false, push_accesses },
-    { MN_pop, true, false, pop_accesses },        { MN_call_far, true, true, call_far_accesses },
-    { MN_pusha, false, true, pusha_accesses },    { MN_popa, false, true, popa_accesses },
-    { MN_enter, false, true, enter_accesses },    { MN_movdir64b, true, false, movdir64b_accesses },
+    { MN_movs, false, false, string_accesses }, { MN_cmps, false, false, string_accesses },
+    { MN_push, true, false, push_accesses },    { MN_call, true, false, push_accesses },
+    { MN_pop, true, false, pop_accesses },      { MN_call_far, true, true, call_far_accesses },
+    { MN_pusha, false, true, pusha_accesses },  { MN_popa, false, true, popa_accesses },
+    { MN_enter, false, true, enter_accesses },  { MN_movdir64b, true, false, movdir64b_accesses },
 };
 
 static int ordered_form(const struct insn *in)
@@ -301,8 +301,8 @@ static bool encode_movdir64b(struct probe_code *p, unsigned bits, const struct o
     return true;
 }
 
-static bool encode_probe(const struct insn *in, const struct order_state *s,
-                         const struct access *a, struct probe_code *p)
+static bool encode_probe(const struct insn *in, const struct order_state *s, const struct access *a,
+                         struct probe_code *p)
 {
     memcpy(p->gpr, s->gpr, sizeof p->gpr);
     p->length = 0;
@@ -484,16 +484,18 @@ void fault_order_report(FILE *out)
         several += t->several;
         different += t->different;
         slots += t->slots;
-        fprintf(out, "  %s %u-bit: %lu faulted, %lu with several faulting accesses, %lu with "
-                     "another's fault than whvemu's", mnemonic_name(t->mnemonic), t->bits,
-                t->faulting, t->several, t->different);
+        fprintf(out,
+                "  %s %u-bit: %lu faulted, %lu with several faulting accesses, %lu with "
+                "another's fault than whvemu's",
+                mnemonic_name(t->mnemonic), t->bits, t->faulting, t->several, t->different);
         if (t->slots)
             fprintf(out, ", %lu where this CPU had done other slots", t->slots);
         fputc('\n', out);
     }
-    fprintf(out, "fault order: %lu cases with several faulting accesses; this CPU reported "
-                 "another's fault than whvemu in %lu, had done other slots in %lu\n", several,
-            different, slots);
+    fprintf(out,
+            "fault order: %lu cases with several faulting accesses; this CPU reported "
+            "another's fault than whvemu in %lu, had done other slots in %lu\n",
+            several, different, slots);
     tally_count = 0;
 }
 

@@ -34,7 +34,7 @@ struct order_state {
     unsigned bits;
     uint64_t gpr[16];
     uint64_t rflags;
-    struct segment seg[6];  /* ES CS SS DS FS GS, as the runners load them */
+    struct segment seg[6]; /* ES CS SS DS FS GS, as the runners load them */
     uint64_t rip;
 };
 
@@ -47,12 +47,12 @@ struct stored {
 };
 
 struct fault_choices {
-    unsigned accesses;      /* how many accesses the instruction makes */
-    unsigned count;         /* the distinct faults they raise alone */
+    unsigned accesses; /* how many accesses the instruction makes */
+    unsigned count;    /* the distinct faults they raise alone */
     struct cpu_fault fault[ORDER_MAX_ACCESSES];
-    unsigned unprobed;      /* accesses whose probe was not run: it could have written or
+    unsigned unprobed; /* accesses whose probe was not run: it could have written or
                              * jumped outside the harness's memory, or this CPU lacks it */
-    unsigned stores;        /* the instruction's writes */
+    unsigned stores;   /* the instruction's writes */
     struct stored store[ORDER_MAX_ACCESSES];
 };
 

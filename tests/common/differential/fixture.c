@@ -168,8 +168,8 @@ static HRESULT CALLBACK translate(VOID *context, WHV_GUEST_VIRTUAL_ADDRESS gva,
         if (page >= r->gva && page - r->gva < r->size) {
             /* a read-only page is what the guest's page tables say it is */
             bool denied = !r->writable && (flags & WHvTranslateGvaFlagValidateWrite);
-            *result = denied ? WHvTranslateGvaResultPrivilegeViolation
-                             : WHvTranslateGvaResultSuccess;
+            *result =
+                denied ? WHvTranslateGvaResultPrivilegeViolation : WHvTranslateGvaResultSuccess;
             *gpa = r->gpa + (page - r->gva);
             return S_OK;
         }

@@ -21,7 +21,7 @@
 #define FIXTURE_REGIONS 4
 
 struct fixture_region {
-    uint64_t gva, gpa;      /* page aligned */
+    uint64_t gva, gpa; /* page aligned */
     uint8_t *data;
     uint64_t size;
     bool writable;
@@ -35,8 +35,8 @@ enum {
     FIX_PENDING,
     FIX_INTERRUPT_STATE,
     FIX_XCR0,
-    FIX_XMM0,                     /* Xmm0..15 */
-    FIX_FP_MMX0 = FIX_XMM0 + 16,  /* FpMmx0..7 */
+    FIX_XMM0,                    /* Xmm0..15 */
+    FIX_FP_MMX0 = FIX_XMM0 + 16, /* FpMmx0..7 */
     FIX_FP_CONTROL_STATUS = FIX_FP_MMX0 + 8,
     FIX_XMM_CONTROL_STATUS,
     FIX_REG_COUNT
@@ -47,20 +47,20 @@ enum {
 
 struct fixture {
     WHV_REGISTER_VALUE regs[FIX_REG_COUNT];
-    bool vector_names_set;      /* the emulator set an SDK vector register name */
+    bool vector_names_set; /* the emulator set an SDK vector register name */
 
     /* the extended-state extension's guest side (fixture_xstate.c) */
     uint8_t xstate[FIXTURE_XSTATE_MAX] __attribute__((aligned(64)));
     uint32_t xstate_size;
-    bool xstate_set;            /* the emulator stored the buffer back */
-    uint64_t xstate_modified;   /* with these components marked changed */
+    bool xstate_set;          /* the emulator stored the buffer back */
+    uint64_t xstate_modified; /* with these components marked changed */
     struct fixture_region region[FIXTURE_REGIONS];
     unsigned region_count;
 
     /* what the emulator asked for that the fixture could not give */
     bool bad_register;
     WHV_REGISTER_NAME bad_register_name;
-    const char *bad_memory;     /* why a memory access was refused, or NULL */
+    const char *bad_memory; /* why a memory access was refused, or NULL */
     uint64_t bad_memory_gpa;
 };
 

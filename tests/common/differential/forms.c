@@ -18,28 +18,60 @@ static const struct {
     enum mnemonic mnemonic;
     enum host_feature feature;
 } needed_features[] = {
-    { MN_adcx, HF_adx },         { MN_adox, HF_adx },
-    { MN_andn, HF_bmi1 },        { MN_bextr, HF_bmi1 },      { MN_blsi, HF_bmi1 },
-    { MN_blsmsk, HF_bmi1 },      { MN_blsr, HF_bmi1 },       { MN_tzcnt, HF_bmi1 },
-    { MN_bzhi, HF_bmi2 },        { MN_mulx, HF_bmi2 },       { MN_pdep, HF_bmi2 },
-    { MN_pext, HF_bmi2 },        { MN_rorx, HF_bmi2 },       { MN_sarx, HF_bmi2 },
-    { MN_shlx, HF_bmi2 },        { MN_shrx, HF_bmi2 },       { MN_lzcnt, HF_lzcnt },
-    { MN_popcnt, HF_popcnt },    { MN_movbe, HF_movbe },     { MN_crc32, HF_sse42 },
-    { MN_cmpxchg8b, HF_cx8 },    { MN_cmpxchg16b, HF_cx16 }, { MN_movdiri, HF_movdiri },
+    { MN_adcx, HF_adx },
+    { MN_adox, HF_adx },
+    { MN_andn, HF_bmi1 },
+    { MN_bextr, HF_bmi1 },
+    { MN_blsi, HF_bmi1 },
+    { MN_blsmsk, HF_bmi1 },
+    { MN_blsr, HF_bmi1 },
+    { MN_tzcnt, HF_bmi1 },
+    { MN_bzhi, HF_bmi2 },
+    { MN_mulx, HF_bmi2 },
+    { MN_pdep, HF_bmi2 },
+    { MN_pext, HF_bmi2 },
+    { MN_rorx, HF_bmi2 },
+    { MN_sarx, HF_bmi2 },
+    { MN_shlx, HF_bmi2 },
+    { MN_shrx, HF_bmi2 },
+    { MN_lzcnt, HF_lzcnt },
+    { MN_popcnt, HF_popcnt },
+    { MN_movbe, HF_movbe },
+    { MN_crc32, HF_sse42 },
+    { MN_cmpxchg8b, HF_cx8 },
+    { MN_cmpxchg16b, HF_cx16 },
+    { MN_movdiri, HF_movdiri },
     { MN_movdir64b, HF_movdir64b },
-    { MN_clflush, HF_clflush },  { MN_clflushopt, HF_clflushopt }, { MN_clwb, HF_clwb },
-    { MN_prefetch, HF_prefetchw }, { MN_prefetchw, HF_prefetchw },
+    { MN_clflush, HF_clflush },
+    { MN_clflushopt, HF_clflushopt },
+    { MN_clwb, HF_clwb },
+    { MN_prefetch, HF_prefetchw },
+    { MN_prefetchw, HF_prefetchw },
     { MN_prefetchwt1, HF_prefetchw },
-    { MN_prefetchnta, HF_sse },  { MN_prefetcht0, HF_sse },  { MN_prefetcht1, HF_sse },
-    { MN_prefetcht2, HF_sse },   { MN_movnti, HF_sse2 },     { MN_ldmxcsr, HF_sse },
-    { MN_stmxcsr, HF_sse },      { MN_vldmxcsr, HF_avx },    { MN_vstmxcsr, HF_avx },
-    { MN_cldemote, HF_cldemote }, { MN_enqcmd, HF_enqcmd },  { MN_enqcmds, HF_enqcmd },
+    { MN_prefetchnta, HF_sse },
+    { MN_prefetcht0, HF_sse },
+    { MN_prefetcht1, HF_sse },
+    { MN_prefetcht2, HF_sse },
+    { MN_movnti, HF_sse2 },
+    { MN_ldmxcsr, HF_sse },
+    { MN_stmxcsr, HF_sse },
+    { MN_vldmxcsr, HF_avx },
+    { MN_vstmxcsr, HF_avx },
+    { MN_cldemote, HF_cldemote },
+    { MN_enqcmd, HF_enqcmd },
+    { MN_enqcmds, HF_enqcmd },
     { MN_ptwrite, HF_ptwrite },
-    { MN_aesencwide128kl, HF_keylocker }, { MN_aesdecwide128kl, HF_keylocker },
-    { MN_aesencwide256kl, HF_keylocker }, { MN_aesdecwide256kl, HF_keylocker },
-    { MN_ldtilecfg, HF_amx_tile }, { MN_sttilecfg, HF_amx_tile },
-    { MN_wrssd, HF_shstk },      { MN_wrssq, HF_shstk },     { MN_wrussd, HF_shstk },
-    { MN_wrussq, HF_shstk },     { MN_rstorssp, HF_shstk },
+    { MN_aesencwide128kl, HF_keylocker },
+    { MN_aesdecwide128kl, HF_keylocker },
+    { MN_aesencwide256kl, HF_keylocker },
+    { MN_aesdecwide256kl, HF_keylocker },
+    { MN_ldtilecfg, HF_amx_tile },
+    { MN_sttilecfg, HF_amx_tile },
+    { MN_wrssd, HF_shstk },
+    { MN_wrssq, HF_shstk },
+    { MN_wrussd, HF_shstk },
+    { MN_wrussq, HF_shstk },
+    { MN_rstorssp, HF_shstk },
 };
 
 int mnemonic_feature(unsigned mnemonic)
@@ -72,11 +104,19 @@ bool row_is_vector(const struct optab *row)
 {
     for (unsigned i = 0; i < 4 && row->opnd[i]; i++) {
         switch (OPND_KIND(row->opnd[i])) {
-        case OK_V: case OK_W: case OK_U: case OK_H: case OK_L: case OK_P: case OK_Q:
-        case OK_N: case OK_KG: case OK_KE: case OK_KR: case OK_KH:
-            return true;
-        default:
-            break;
+        case OK_V:
+        case OK_W:
+        case OK_U:
+        case OK_H:
+        case OK_L:
+        case OK_P:
+        case OK_Q:
+        case OK_N:
+        case OK_KG:
+        case OK_KE:
+        case OK_KR:
+        case OK_KH: return true;
+        default: break;
         }
     }
     return false;
@@ -92,7 +132,11 @@ bool row_has_sized_operand(const struct optab *row)
 {
     for (unsigned i = 0; i < 4 && row->opnd[i]; i++) {
         switch (OPND_SIZE(row->opnd[i])) {
-        case SZ_v: case SZ_z: case SZ_y: case SZ_p: case SZ_a: return true;
+        case SZ_v:
+        case SZ_z:
+        case SZ_y:
+        case SZ_p:
+        case SZ_a: return true;
         default: break;
         }
     }
@@ -103,7 +147,10 @@ bool row_has_vector_length_operand(const struct optab *row)
 {
     for (unsigned i = 0; i < 4 && row->opnd[i]; i++) {
         switch (OPND_SIZE(row->opnd[i])) {
-        case SZ_x: case SZ_hx: case SZ_qx: case SZ_ox: return true;
+        case SZ_x:
+        case SZ_hx:
+        case SZ_qx:
+        case SZ_ox: return true;
         default: break;
         }
     }
@@ -116,10 +163,18 @@ bool row_has_vector_length_operand(const struct optab *row)
 static bool row_touches_memory(const struct optab *row)
 {
     switch (row->mnemonic) {
-    case MN_push: case MN_pop: case MN_pusha: case MN_popa:
-    case MN_call: case MN_call_far: case MN_ret: case MN_retf: case MN_iret:
-    case MN_maskmovq: case MN_maskmovdqu: case MN_vmaskmovdqu:
-        return true;
+    case MN_push:
+    case MN_pop:
+    case MN_pusha:
+    case MN_popa:
+    case MN_call:
+    case MN_call_far:
+    case MN_ret:
+    case MN_retf:
+    case MN_iret:
+    case MN_maskmovq:
+    case MN_maskmovdqu:
+    case MN_vmaskmovdqu: return true;
     default:
         return row_has_modrm_memory(row) || row_has_operand(row, OK_O) ||
                row_has_operand(row, OK_X) || row_has_operand(row, OK_Y) ||
@@ -150,12 +205,14 @@ int row_loaded_segment(const struct optab *row, unsigned modrm_reg)
 bool row_is_landing_branch(const struct optab *row)
 {
     switch (row->mnemonic) {
-    case MN_call: case MN_call_far: case MN_ret: case MN_retf: case MN_iret:
-        return true;
-    case MN_jmp: case MN_jmp_far:
-        return row_has_modrm_memory(row);
-    default:
-        return false;
+    case MN_call:
+    case MN_call_far:
+    case MN_ret:
+    case MN_retf:
+    case MN_iret: return true;
+    case MN_jmp:
+    case MN_jmp_far: return row_has_modrm_memory(row);
+    default: return false;
     }
 }
 
@@ -178,19 +235,24 @@ static const char *not_runnable_reason(const struct form *f)
             return "x87/MPX/AMX/system registers are not compared";
     for (unsigned i = 0; i < 4 && row->opnd[i]; i++) {
         switch (OPND_SIZE(row->opnd[i])) {
-        case SZ_env: case SZ_fsave: case SZ_fxsave: case SZ_xsave:
-            return "x87/SSE state";
-        default:
-            break;
+        case SZ_env:
+        case SZ_fsave:
+        case SZ_fxsave:
+        case SZ_xsave: return "x87/SSE state";
+        default: break;
         }
     }
     switch (row->mnemonic) {
-    case MN_ins: case MN_outs: case MN_in: case MN_out:
-        return "port I/O";
-    case MN_sgdt: case MN_sidt: case MN_sldt: case MN_str: case MN_smsw:
-        return "system register (UMIP: the kernel emulates it with made-up values)";
-    default:
-        break;
+    case MN_ins:
+    case MN_outs:
+    case MN_in:
+    case MN_out: return "port I/O";
+    case MN_sgdt:
+    case MN_sidt:
+    case MN_sldt:
+    case MN_str:
+    case MN_smsw: return "system register (UMIP: the kernel emulates it with made-up values)";
+    default: break;
     }
     /* MOV Sreg, Ew rows the tables did not split by ModRM.reg may load FS or GS too */
     int loaded = row_loaded_segment(row, f->reg >= 0 ? (unsigned)f->reg : 0);
@@ -241,14 +303,9 @@ static void walk(struct walk *w, const struct optab *e, struct form f, unsigned 
         if (f.modes && f.osizes && f.asizes && row_touches_memory(e))
             add(w, &f);
         return;
-    case SEL_MOD: /* only the memory side */
-        walk(w, &e->next[0], f, depth + 1);
-        return;
-    case SEL_LINK:
-        walk(w, &e->next[0], f, depth + 1);
-        return;
-    default:
-        break;
+    case SEL_MOD: /* only the memory side */ walk(w, &e->next[0], f, depth + 1); return;
+    case SEL_LINK: walk(w, &e->next[0], f, depth + 1); return;
+    default: break;
     }
     for (unsigned i = 0; i < e->children; i++) {
         struct form g = f;
@@ -262,7 +319,7 @@ static void walk(struct walk *w, const struct optab *e, struct form f, unsigned 
         case SEL_W: g.w = (int8_t)i; break;
         case SEL_L: g.l = (int8_t)i; break;
         case SEL_REP: g.mandatory = (int8_t)rep_prefixes[i]; break; /* 66 stays a size */
-        default: return; /* SEL_REXB: no memory form */
+        default: return;                                            /* SEL_REXB: no memory form */
         }
         walk(w, &e->next[i], g, depth + 1);
     }
@@ -274,18 +331,12 @@ unsigned forms_enumerate(struct form **forms)
         const struct optab *table;
         uint8_t map;
     } maps[] = {
-        { optab_1b, MAP_LEGACY_1B },
-        { optab_0f, MAP_LEGACY_0F },
-        { optab_0f38, MAP_LEGACY_0F38 },
-        { optab_0f3a, MAP_LEGACY_0F3A },
-        { optab_vex[0], MAP_VEX_0F },
-        { optab_vex[1], MAP_VEX_0F38 },
-        { optab_vex[2], MAP_VEX_0F3A },
-        { optab_evex[0], MAP_EVEX_0F },
-        { optab_evex[1], MAP_EVEX_0F38 },
-        { optab_evex[2], MAP_EVEX_0F3A },
-        { optab_evex[3], MAP_EVEX_MAP5 },
-        { optab_evex[4], MAP_EVEX_MAP6 },
+        { optab_1b, MAP_LEGACY_1B },      { optab_0f, MAP_LEGACY_0F },
+        { optab_0f38, MAP_LEGACY_0F38 },  { optab_0f3a, MAP_LEGACY_0F3A },
+        { optab_vex[0], MAP_VEX_0F },     { optab_vex[1], MAP_VEX_0F38 },
+        { optab_vex[2], MAP_VEX_0F3A },   { optab_evex[0], MAP_EVEX_0F },
+        { optab_evex[1], MAP_EVEX_0F38 }, { optab_evex[2], MAP_EVEX_0F3A },
+        { optab_evex[3], MAP_EVEX_MAP5 }, { optab_evex[4], MAP_EVEX_MAP6 },
     };
     struct walk w = { 0 };
 
@@ -304,24 +355,24 @@ unsigned forms_enumerate(struct form **forms)
 }
 
 static const char *const kind_text[OK_KIND_COUNT] = {
-    [OK_E] = "E", [OK_M] = "M", [OK_G] = "G", [OK_R] = "R", [OK_Z] = "Z", [OK_S] = "S",
-    [OK_C] = "C", [OK_D] = "D", [OK_I] = "I", [OK_ONE] = "1", [OK_J] = "J", [OK_O] = "O",
-    [OK_A] = "A", [OK_X] = "X", [OK_Y] = "Y", [OK_XLAT] = "xlat", [OK_STACK] = "stack",
-    [OK_V] = "V", [OK_W] = "W", [OK_U] = "U", [OK_H] = "H", [OK_L] = "L", [OK_P] = "P",
-    [OK_Q] = "Q", [OK_N] = "N", [OK_B] = "B", [OK_KG] = "KG", [OK_KE] = "KE",
-    [OK_KR] = "KR", [OK_KH] = "KH", [OK_ST0] = "st0", [OK_STI] = "sti", [OK_BND] = "bnd",
-    [OK_BNDE] = "bndE", [OK_TR] = "tmm",
+    [OK_E] = "E",       [OK_M] = "M",         [OK_G] = "G",     [OK_R] = "R",       [OK_Z] = "Z",
+    [OK_S] = "S",       [OK_C] = "C",         [OK_D] = "D",     [OK_I] = "I",       [OK_ONE] = "1",
+    [OK_J] = "J",       [OK_O] = "O",         [OK_A] = "A",     [OK_X] = "X",       [OK_Y] = "Y",
+    [OK_XLAT] = "xlat", [OK_STACK] = "stack", [OK_V] = "V",     [OK_W] = "W",       [OK_U] = "U",
+    [OK_H] = "H",       [OK_L] = "L",         [OK_P] = "P",     [OK_Q] = "Q",       [OK_N] = "N",
+    [OK_B] = "B",       [OK_KG] = "KG",       [OK_KE] = "KE",   [OK_KR] = "KR",     [OK_KH] = "KH",
+    [OK_ST0] = "st0",   [OK_STI] = "sti",     [OK_BND] = "bnd", [OK_BNDE] = "bndE", [OK_TR] = "tmm",
 };
 static const char *const size_text[SZ_COUNT] = {
-    [SZ_b] = "b", [SZ_w] = "w", [SZ_d] = "d", [SZ_q] = "q", [SZ_v] = "v", [SZ_z] = "z",
-    [SZ_y] = "y", [SZ_bs] = "bs", [SZ_p] = "p", [SZ_a] = "a", [SZ_s] = "s",
-    [SZ_dq] = "dq", [SZ_qq] = "qq", [SZ_x] = "x", [SZ_hx] = "hx", [SZ_qx] = "qx",
-    [SZ_ox] = "ox", [SZ_t] = "t", [SZ_env] = "env", [SZ_fsave] = "fsave",
+    [SZ_b] = "b",           [SZ_w] = "w",         [SZ_d] = "d",     [SZ_q] = "q",
+    [SZ_v] = "v",           [SZ_z] = "z",         [SZ_y] = "y",     [SZ_bs] = "bs",
+    [SZ_p] = "p",           [SZ_a] = "a",         [SZ_s] = "s",     [SZ_dq] = "dq",
+    [SZ_qq] = "qq",         [SZ_x] = "x",         [SZ_hx] = "hx",   [SZ_qx] = "qx",
+    [SZ_ox] = "ox",         [SZ_t] = "t",         [SZ_env] = "env", [SZ_fsave] = "fsave",
     [SZ_fxsave] = "fxsave", [SZ_xsave] = "xsave", [SZ_ptr] = "",
 };
-static const char *const gpr_text[16] = { "rAX", "rCX", "rDX", "rBX", "rSP", "rBP", "rSI",
-                                          "rDI", "r8", "r9", "r10", "r11", "r12", "r13",
-                                          "r14", "r15" };
+static const char *const gpr_text[16] = { "rAX", "rCX", "rDX", "rBX", "rSP", "rBP", "rSI", "rDI",
+                                          "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15" };
 static const char *const seg_text[6] = { "ES", "CS", "SS", "DS", "FS", "GS" };
 
 static void describe_operand(uint16_t o, char *out, size_t outsz)
@@ -340,11 +391,12 @@ static void describe_operand(uint16_t o, char *out, size_t outsz)
 void form_describe(const struct form *f, char *out, unsigned outsz)
 {
     static const char *const map_text[] = {
-        [MAP_LEGACY_1B] = "", [MAP_LEGACY_0F] = "0f ", [MAP_LEGACY_0F38] = "0f38 ",
-        [MAP_LEGACY_0F3A] = "0f3a ", [MAP_VEX_0F] = "vex 0f ", [MAP_VEX_0F38] = "vex 0f38 ",
-        [MAP_VEX_0F3A] = "vex 0f3a ", [MAP_EVEX_0F] = "evex 0f ", [MAP_EVEX_0F38] = "evex 0f38 ",
-        [MAP_EVEX_0F3A] = "evex 0f3a ", [MAP_EVEX_MAP5] = "evex map5 ",
-        [MAP_EVEX_MAP6] = "evex map6 ",
+        [MAP_LEGACY_1B] = "",           [MAP_LEGACY_0F] = "0f ",
+        [MAP_LEGACY_0F38] = "0f38 ",    [MAP_LEGACY_0F3A] = "0f3a ",
+        [MAP_VEX_0F] = "vex 0f ",       [MAP_VEX_0F38] = "vex 0f38 ",
+        [MAP_VEX_0F3A] = "vex 0f3a ",   [MAP_EVEX_0F] = "evex 0f ",
+        [MAP_EVEX_0F38] = "evex 0f38 ", [MAP_EVEX_0F3A] = "evex 0f3a ",
+        [MAP_EVEX_MAP5] = "evex map5 ", [MAP_EVEX_MAP6] = "evex map6 ",
     };
     static const char *const mp_text[] = { "", "66 ", "f3 ", "f2 " };
     size_t n;

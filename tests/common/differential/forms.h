@@ -17,19 +17,19 @@ enum { SIZE16 = 1, SIZE32 = 2, SIZE64 = 4, SIZE_ALL = 7 };
 
 struct form {
     const struct optab *row;
-    uint8_t map;            /* MAP_LEGACY_1B .. MAP_LEGACY_0F3A, MAP_VEX_0F .. MAP_VEX_0F3A */
+    uint8_t map; /* MAP_LEGACY_1B .. MAP_LEGACY_0F3A, MAP_VEX_0F .. MAP_VEX_0F3A */
     uint8_t opcode;
-    int8_t reg, rm;         /* ModRM fields the selectors fixed, or -1 */
-    int8_t mandatory;       /* enum mandatory_prefix a SEL_PFX chose, or -1 */
-    int8_t w;               /* REX.W / VEX.W a SEL_W chose, or -1 */
-    int8_t l;               /* VEX.L a SEL_L chose, or -1 */
-    uint8_t modes;          /* SIZE* set of CPU modes (SEL_MODE, F_NO64, F_ONLY64) */
-    uint8_t osizes;         /* operand sizes a SEL_OSIZE allows */
-    uint8_t asizes;         /* address sizes a SEL_ASIZE allows */
+    int8_t reg, rm;           /* ModRM fields the selectors fixed, or -1 */
+    int8_t mandatory;         /* enum mandatory_prefix a SEL_PFX chose, or -1 */
+    int8_t w;                 /* REX.W / VEX.W a SEL_W chose, or -1 */
+    int8_t l;                 /* VEX.L a SEL_L chose, or -1 */
+    uint8_t modes;            /* SIZE* set of CPU modes (SEL_MODE, F_NO64, F_ONLY64) */
+    uint8_t osizes;           /* operand sizes a SEL_OSIZE allows */
+    uint8_t asizes;           /* address sizes a SEL_ASIZE allows */
     const char *not_runnable; /* why the native oracle cannot run it, or NULL */
-    int needs;              /* the enum host_feature a CPU must have to run it, or -1; for
+    int needs;                /* the enum host_feature a CPU must have to run it, or -1; for
                              * vector forms the encoding's ISA set decides (isa.h) */
-    bool vector;            /* works on vector state: x87/MMX, XMM/YMM/ZMM or k registers */
+    bool vector;              /* works on vector state: x87/MMX, XMM/YMM/ZMM or k registers */
 };
 
 /* Every memory form of the legacy maps (1-byte, 0F, 0F38, 0F3A), the VEX maps and the

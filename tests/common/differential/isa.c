@@ -54,10 +54,10 @@ static const struct {
     { "SSE4A", { HF_sse4a, -1 } },
     { "SSE42", { HF_sse42, -1 } },
     { "SSE4", { HF_sse41, -1 } },
-    { "SSSE3", { HF_ssse3, -1 } },    /* SSSE3, SSSE3MMX */
+    { "SSSE3", { HF_ssse3, -1 } }, /* SSSE3, SSSE3MMX */
     { "SSE3", { HF_sse3, -1 } },
-    { "SSE2", { HF_sse2, -1 } },      /* SSE2, SSE2MMX */
-    { "SSE", { HF_sse, -1 } },        /* SSE, SSEMXCSR, SSE_PREFETCH */
+    { "SSE2", { HF_sse2, -1 } }, /* SSE2, SSE2MMX */
+    { "SSE", { HF_sse, -1 } },   /* SSE, SSEMXCSR, SSE_PREFETCH */
     { "PENTIUMMMX", { HF_mmx, -1 } },
     { "AMD3DNOW", { HF_3dnow, -1 } },
     { "XOP", { HF_xop, -1 } },

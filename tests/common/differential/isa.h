@@ -11,10 +11,10 @@
 #define ISA_MAX_FEATURES 3
 
 struct isa_needs {
-    const char *isa_set;             /* Zydis's name, for reports */
+    const char *isa_set; /* Zydis's name, for reports */
     unsigned count;
-    int feature[ISA_MAX_FEATURES];   /* enum host_feature */
-    bool unknown;                    /* an ISA set no row below names: not runnable here */
+    int feature[ISA_MAX_FEATURES]; /* enum host_feature */
+    bool unknown;                  /* an ISA set no row below names: not runnable here */
 };
 
 /* The features the instruction at bytes needs in code of `bits`; false when Zydis does

@@ -10,13 +10,13 @@
  * name. Entries 8-9 are the TSS, 10-11 the LDT (their bases do not matter here). */
 #define GDT_ENTRIES 16
 static const uint64_t linux_gdt[GDT_ENTRIES] = {
-    [1] = UINT64_C(0x00cf9b000000ffff), /* kernel 32-bit code, DPL 0 */
-    [2] = UINT64_C(0x00af9b000000ffff), /* kernel 64-bit code */
-    [3] = UINT64_C(0x00cf93000000ffff), /* kernel data */
-    [4] = UINT64_C(0x00cffb000000ffff), /* 0x23: user 32-bit code */
-    [5] = UINT64_C(0x00cff3000000ffff), /* 0x2b: user data */
-    [6] = UINT64_C(0x00affb000000ffff), /* 0x33: user 64-bit code */
-    [8] = UINT64_C(0x00008b0000000067), /* busy TSS */
+    [1] = UINT64_C(0x00cf9b000000ffff),  /* kernel 32-bit code, DPL 0 */
+    [2] = UINT64_C(0x00af9b000000ffff),  /* kernel 64-bit code */
+    [3] = UINT64_C(0x00cf93000000ffff),  /* kernel data */
+    [4] = UINT64_C(0x00cffb000000ffff),  /* 0x23: user 32-bit code */
+    [5] = UINT64_C(0x00cff3000000ffff),  /* 0x2b: user data */
+    [6] = UINT64_C(0x00affb000000ffff),  /* 0x33: user 64-bit code */
+    [8] = UINT64_C(0x00008b0000000067),  /* busy TSS */
     [10] = UINT64_C(0x0000820000000000), /* LDT */
 };
 
@@ -122,16 +122,13 @@ void mode_segments(unsigned bits, struct segment seg[6])
 
 uint16_t interesting_selector(struct rng *r)
 {
-    static const uint16_t gdt[] = { 0x08, 0x10, 0x18, 0x20, 0x23, 0x28, 0x2b, 0x2a,
-                                    0x30, 0x33, 0x38, 0x40, 0x43, 0x50, 0x53, 0x63, 0x80 };
+    static const uint16_t gdt[] = { 0x08, 0x10, 0x18, 0x20, 0x23, 0x28, 0x2b, 0x2a, 0x30,
+                                    0x33, 0x38, 0x40, 0x43, 0x50, 0x53, 0x63, 0x80 };
     uint16_t rpl = (uint16_t)rng_below(r, 4);
     switch (rng_below(r, 4)) {
-    case 0:
-        return rpl; /* null */
-    case 1:
-        return gdt[rng_below(r, sizeof gdt / sizeof gdt[0])];
-    case 2:
-        return (uint16_t)(rng_below(r, LDT_COUNT) << 3 | 4 | (rng_below(r, 4) ? 3 : rpl));
+    case 0: return rpl; /* null */
+    case 1: return gdt[rng_below(r, sizeof gdt / sizeof gdt[0])];
+    case 2: return (uint16_t)(rng_below(r, LDT_COUNT) << 3 | 4 | (rng_below(r, 4) ? 3 : rpl));
     default: {
         uint16_t sel = (uint16_t)rng_next(r);
         return (sel & ~3) == 0x78 ? 0x7c : sel; /* never the per-CPU GDT entry */

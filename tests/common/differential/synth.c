@@ -30,20 +30,37 @@ unsigned rng_below(struct rng *r, unsigned n)
 static uint64_t edge_value(struct rng *r)
 {
     static const uint64_t edges[] = {
-        0, 1, 2, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xffff, 0x10000, 0x7fffffff,
-        0x80000000, 0xffffffff, UINT64_C(0x100000000), UINT64_C(0x7fffffffffffffff),
-        UINT64_C(0x8000000000000000), UINT64_MAX, 0xfe, 0xfffe, 0xfffffffe,
-        UINT64_C(0xffffffffffffff80), UINT64_C(0xffffffffffff8000),
-        UINT64_C(0xffffffff80000000), UINT64_C(0x00000000ffffff80),
+        0,
+        1,
+        2,
+        0x7f,
+        0x80,
+        0xff,
+        0x100,
+        0x7fff,
+        0x8000,
+        0xffff,
+        0x10000,
+        0x7fffffff,
+        0x80000000,
+        0xffffffff,
+        UINT64_C(0x100000000),
+        UINT64_C(0x7fffffffffffffff),
+        UINT64_C(0x8000000000000000),
+        UINT64_MAX,
+        0xfe,
+        0xfffe,
+        0xfffffffe,
+        UINT64_C(0xffffffffffffff80),
+        UINT64_C(0xffffffffffff8000),
+        UINT64_C(0xffffffff80000000),
+        UINT64_C(0x00000000ffffff80),
     };
     switch (rng_below(r, 4)) {
-    case 0:
-        return rng_below(r, 2) ? rng_below(r, 66) : (uint64_t)0 - rng_below(r, 65);
+    case 0: return rng_below(r, 2) ? rng_below(r, 66) : (uint64_t)0 - rng_below(r, 65);
     case 1:
-    case 2:
-        return edges[rng_below(r, sizeof edges / sizeof edges[0])];
-    default:
-        return rng_next(r);
+    case 2: return edges[rng_below(r, sizeof edges / sizeof edges[0])];
+    default: return rng_next(r);
     }
 }
 
@@ -64,7 +81,7 @@ static uint32_t fp32_value(struct rng *r)
     uint32_t payload = (uint32_t)rng_next(r) & 0x3fffff;
     switch (rng_below(r, 5)) {
     case 0: return specials[rng_below(r, sizeof specials / sizeof specials[0])];
-    case 1: return 0x7fc00000u | payload | (uint32_t)rng_below(r, 2) << 31;      /* QNaN */
+    case 1: return 0x7fc00000u | payload | (uint32_t)rng_below(r, 2) << 31;       /* QNaN */
     case 2: return 0x7f800000u | (payload | 1) | (uint32_t)rng_below(r, 2) << 31; /* SNaN */
     case 3: return (uint32_t)rng_next(r) & 0x807fffffu;                           /* denormal */
     default: return (uint32_t)rng_next(r);
@@ -74,9 +91,14 @@ static uint32_t fp32_value(struct rng *r)
 static uint64_t fp64_value(struct rng *r)
 {
     static const uint64_t specials[] = {
-        0, UINT64_C(0x8000000000000000), UINT64_C(0x7ff0000000000000),
-        UINT64_C(0xfff0000000000000), UINT64_C(0x3ff0000000000000),
-        UINT64_C(0x7fefffffffffffff), UINT64_C(0x0010000000000000), 1,
+        0,
+        UINT64_C(0x8000000000000000),
+        UINT64_C(0x7ff0000000000000),
+        UINT64_C(0xfff0000000000000),
+        UINT64_C(0x3ff0000000000000),
+        UINT64_C(0x7fefffffffffffff),
+        UINT64_C(0x0010000000000000),
+        1,
     };
     uint64_t payload = rng_next(r) & UINT64_C(0x7ffffffffffff);
     uint64_t sign = (uint64_t)rng_below(r, 2) << 63;
@@ -84,7 +106,7 @@ static uint64_t fp64_value(struct rng *r)
     case 0: return specials[rng_below(r, sizeof specials / sizeof specials[0])] | sign;
     case 1: return UINT64_C(0x7ff8000000000000) | payload | sign;       /* QNaN */
     case 2: return UINT64_C(0x7ff0000000000000) | (payload | 1) | sign; /* SNaN */
-    case 3: return (rng_next(r) & UINT64_C(0xfffffffffffff)) | sign;     /* denormal */
+    case 3: return (rng_next(r) & UINT64_C(0xfffffffffffff)) | sign;    /* denormal */
     default: return rng_next(r);
     }
 }
@@ -99,9 +121,18 @@ static void random_lane(struct rng *r, uint8_t *lane)
             d[i] = fp32_value(r);
         memcpy(lane, d, 16);
         return;
-    case 1: q[0] = fp64_value(r); q[1] = fp64_value(r); break;
-    case 2: q[0] = edge_value(r); q[1] = edge_value(r); break;
-    default: q[0] = rng_next(r); q[1] = rng_next(r); break;
+    case 1:
+        q[0] = fp64_value(r);
+        q[1] = fp64_value(r);
+        break;
+    case 2:
+        q[0] = edge_value(r);
+        q[1] = edge_value(r);
+        break;
+    default:
+        q[0] = rng_next(r);
+        q[1] = rng_next(r);
+        break;
     }
     memcpy(lane, q, 16);
 }
@@ -145,8 +176,8 @@ static void random_x87(struct rng *r, const struct xsave_layout *l, struct vecst
 void synth_vecstate(struct rng *r, const struct xsave_layout *l, struct vecstate *v)
 {
     unsigned lanes16 = (l->components & (1u << XCOMP_ZMM_HI256)) ? 4
-                       : (l->components & (1u << XCOMP_AVX))   ? 2
-                                                                : 1;
+                       : (l->components & (1u << XCOMP_AVX))     ? 2
+                                                                 : 1;
     unsigned regs = (l->components & (1u << XCOMP_HI16_ZMM)) ? 32 : 16;
 
     vecstate_init(v);
@@ -175,11 +206,10 @@ static unsigned vector_choices(const struct form *f, unsigned bits, int8_t ws[2]
     bool evex = f->map >= MAP_EVEX_0F;
     unsigned w_count = 1;
 
-    ws[0] = f->w >= 0                                  ? f->w
-            : (row->flags & F_W1)                      ? 1
-            : (row->flags & F_W0) ||
-                      ((row->flags & F_W0_64) && bits == 64) ? 0
-                                                       : -1;
+    ws[0] = f->w >= 0                                                       ? f->w
+            : (row->flags & F_W1)                                           ? 1
+            : (row->flags & F_W0) || ((row->flags & F_W0_64) && bits == 64) ? 0
+                                                                            : -1;
     if (ws[0] < 0 && row_has_sized_operand(row) && bits == 64) /* W sizes a GPR operand */
         ws[0] = 0, ws[1] = 1, w_count = 2;
     *vl_count = 1;
@@ -197,13 +227,14 @@ static unsigned vector_variants(const struct form *f, unsigned bits, struct vari
                                 unsigned n, unsigned max)
 {
     int8_t ws[2], vls[3];
-    unsigned vl_count, broadcasts, w_count = vector_choices(f, bits, ws, vls, &vl_count,
-                                                             &broadcasts);
+    unsigned vl_count, broadcasts,
+        w_count = vector_choices(f, bits, ws, vls, &vl_count, &broadcasts);
     for (unsigned w = 0; w < w_count; w++)
         for (unsigned l = 0; l < vl_count; l++)
             for (unsigned b = 0; b < broadcasts && n < max; b++, n++)
-                out[n] = (struct variant){ .form = f, .bits = bits, .w = ws[w], .vl = vls[l],
-                                           .broadcast = b != 0 };
+                out[n] = (struct variant){
+                    .form = f, .bits = bits, .w = ws[w], .vl = vls[l], .broadcast = b != 0
+                };
     return n;
 }
 
@@ -256,8 +287,11 @@ unsigned variants_of(const struct form *f, struct variant *out, unsigned max)
             for (unsigned p = 0; p < ((row->flags & F_REP) ? 3u : 1u); p++) {
                 if (n == max)
                     return n;
-                out[n] = (struct variant){ .form = f, .bits = bits, .osize = sizes[s],
-                                           .rep = reps[p], .w = sizes[s] == 8 || f->w == 1,
+                out[n] = (struct variant){ .form = f,
+                                           .bits = bits,
+                                           .osize = sizes[s],
+                                           .rep = reps[p],
+                                           .w = sizes[s] == 8 || f->w == 1,
                                            .vl = f->l >= 0 ? f->l : 0 };
                 n++;
             }
@@ -291,8 +325,7 @@ static void put_le(uint8_t *p, uint64_t v, unsigned size)
 
 /* A segment override (one time in three) and the address-size prefix, in random order,
  * at b; returns how many bytes. */
-static unsigned address_prefixes(struct rng *r, const struct variant *v, unsigned asize,
-                                 uint8_t *b)
+static unsigned address_prefixes(struct rng *r, const struct variant *v, unsigned asize, uint8_t *b)
 {
     unsigned n = 0;
     if (asize != v->bits / 8)
@@ -361,9 +394,9 @@ static unsigned vex_prefix(struct rng *r, const struct variant *v, uint8_t *b)
  * allows; zeroing one time in two when masked (the decoder rejects it where it is #UD). */
 static unsigned evex_masking(struct rng *r, const struct optab *row, bool *z)
 {
-    unsigned aaa = (row->flags & F_EVEX_NO_K)                          ? 0
+    unsigned aaa = (row->flags & F_EVEX_NO_K)                        ? 0
                    : (row->flags & F_EVEX_NEED_K) || rng_below(r, 3) ? 1 + rng_below(r, 7)
-                                                                       : 0;
+                                                                     : 0;
     *z = aaa && !(row->flags & F_EVEX_NO_Z) && rng_below(r, 2);
     return aaa;
 }
@@ -387,8 +420,8 @@ static unsigned evex_prefix(struct rng *r, const struct variant *v, uint8_t *b)
     b[1] = (uint8_t)((~ext & 15) << 4 | (map >= 4 ? map + 1 : map));
     b[2] = (uint8_t)((w ? 0x80 : 0) | (~vvvv & 15) << 3 | 4 |
                      (f->mandatory > 0 ? (unsigned)f->mandatory : 0));
-    b[3] = (uint8_t)((z ? 0x80 : 0) | ll << 5 | (v->broadcast ? 0x10 : 0) |
-                     (vvvv & 16 ? 0 : 8) | aaa);
+    b[3] =
+        (uint8_t)((z ? 0x80 : 0) | ll << 5 | (v->broadcast ? 0x10 : 0) | (vvvv & 16 ? 0 : 8) | aaa);
     return 4;
 }
 
@@ -432,8 +465,14 @@ static void build(struct rng *r, const struct variant *v, unsigned asize, uint8_
         }
         switch (f->map) {
         case MAP_LEGACY_0F: b[n++] = 0x0f; break;
-        case MAP_LEGACY_0F38: b[n++] = 0x0f; b[n++] = 0x38; break;
-        case MAP_LEGACY_0F3A: b[n++] = 0x0f; b[n++] = 0x3a; break;
+        case MAP_LEGACY_0F38:
+            b[n++] = 0x0f;
+            b[n++] = 0x38;
+            break;
+        case MAP_LEGACY_0F3A:
+            b[n++] = 0x0f;
+            b[n++] = 0x3a;
+            break;
         default: break;
         }
     }
@@ -493,17 +532,14 @@ static uint64_t buffer_target(struct rng *r)
  * buffer, across the buffer's end into the guard pages (#PF), in or across the read-only
  * page below the buffer (#PF on writes), at the 64 KiB limit of a 16-bit segment (#GP/#SS
  * or #PF), at the edge of the canonical range (#GP/#SS). */
-static uint64_t operand_target(struct rng *r, const struct state *s, unsigned seg,
-                               unsigned span)
+static uint64_t operand_target(struct rng *r, const struct state *s, unsigned seg, unsigned span)
 {
     const struct native_layout *l = native_layout();
     uint64_t buf = (uint64_t)(uintptr_t)l->buffer;
     unsigned edge = span > 16 ? span - 1 : 8; /* how far an operand may straddle an edge */
     switch (rng_below(r, 24)) {
-    case 0:
-        return buf + 4096 - 1 - rng_below(r, span - 1);
-    case 1:
-        return buf + l->size - 1 - rng_below(r, edge);
+    case 0: return buf + 4096 - 1 - rng_below(r, span - 1);
+    case 1: return buf + l->size - 1 - rng_below(r, edge);
     case 2:
         if (s->bits == 16 && seg < NSEG_COUNT)
             return s->seg[seg].base + 0xffff - rng_below(r, 8);
@@ -515,14 +551,10 @@ static uint64_t operand_target(struct rng *r, const struct state *s, unsigned se
         return buffer_target(r);
     case 3:
     case 4:
-    case 5:
-        return buffer_target(r) & ~(uint64_t)15; /* aligned: CMPXCHG16B, and #AC tests */
-    case 6:
-        return buf - 1 - rng_below(r, edge); /* from the read-only page into the buffer */
-    case 7:
-        return buf - NATIVE_PAGE + rng_below(r, NATIVE_PAGE - 16); /* in the read-only page */
-    default:
-        return buffer_target(r);
+    case 5: return buffer_target(r) & ~(uint64_t)15; /* aligned: CMPXCHG16B, and #AC tests */
+    case 6: return buf - 1 - rng_below(r, edge);     /* from the read-only page into the buffer */
+    case 7: return buf - NATIVE_PAGE + rng_below(r, NATIVE_PAGE - 16); /* in the read-only page */
+    default: return buffer_target(r);
     }
 }
 
@@ -788,16 +820,13 @@ static bool place_branch_target(struct rng *r, struct case_encoding *e, const st
     uint64_t landing = landing_ip(s->bits);
     uint16_t cs = s->seg[NSEG_CS].selector;
     unsigned size = in->opsize;
-    uint64_t sp = s->seg[NSEG_SS].base +
-                  (s->bits == 16 ? s->gpr[GPR_SP] & 0xffff : s->gpr[GPR_SP]);
+    uint64_t sp = s->seg[NSEG_SS].base + (s->bits == 16 ? s->gpr[GPR_SP] & 0xffff : s->gpr[GPR_SP]);
 
     if (s->bits != 64)
         sp &= 0xffffffffu;
     switch (row->mnemonic) {
-    case MN_ret:
-        return put_in_buffer(sp, landing, size);
-    case MN_retf:
-        return put_in_buffer(sp, landing, size) && put_in_buffer(sp + size, cs, size);
+    case MN_ret: return put_in_buffer(sp, landing, size);
+    case MN_retf: return put_in_buffer(sp, landing, size) && put_in_buffer(sp + size, cs, size);
     case MN_iret: {
         uint64_t flags = USER_RFLAGS | (rng_next(r) & (FL_ARITH | FL_DF));
         bool placed = put_in_buffer(sp, landing, size) && put_in_buffer(sp + size, cs, size) &&
@@ -909,8 +938,8 @@ bool synth_state(struct rng *r, struct case_encoding *e, unsigned flags_case, bo
     if (row->mnemonic == MN_movdir64b) {
         /* the register operand is the destination's address: ES:reg, 64-byte aligned */
         uint64_t off;
-        if (!offset_for(s, NSEG_ES, operand_target(r, s, NSEG_ES, 64) & ~(uint64_t)63,
-                        in->addrsize, &off))
+        if (!offset_for(s, NSEG_ES, operand_target(r, s, NSEG_ES, 64) & ~(uint64_t)63, in->addrsize,
+                        &off))
             return false;
         s->gpr[in->reg & 15] = with_random_upper(r, s, off, in->addrsize);
     }
@@ -929,8 +958,14 @@ bool synth_state(struct rng *r, struct case_encoding *e, unsigned flags_case, bo
         uint8_t *p = l->buffer + (s->target - (uint64_t)(uintptr_t)l->buffer);
         uint64_t a = edge_value(r), b = edge_value(r);
         switch (rng_below(r, 4)) {
-        case 0: a = s->gpr[GPR_AX]; b = s->gpr[GPR_DX]; break;
-        case 1: if (in->has_modrm) a = s->gpr[in->reg & 15]; break;
+        case 0:
+            a = s->gpr[GPR_AX];
+            b = s->gpr[GPR_DX];
+            break;
+        case 1:
+            if (in->has_modrm)
+                a = s->gpr[in->reg & 15];
+            break;
         default: break;
         }
         memcpy(p, &a, 8);

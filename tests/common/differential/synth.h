@@ -24,12 +24,12 @@ unsigned rng_below(struct rng *r, unsigned n);
  * the harness counts and reports. */
 struct variant {
     const struct form *form;
-    unsigned bits;      /* 16, 32, 64: the code segment */
-    unsigned osize;     /* 2, 4, 8; 0 when no operand is sized by it */
-    uint8_t rep;        /* 0, 0xf3 or 0xf2 for string rows */
-    int8_t w;           /* VEX/EVEX.W, or -1: random per case (W ignored) */
-    int8_t vl;          /* VEX.L / EVEX.L'L, or -1: random per case (L ignored) */
-    bool broadcast;     /* EVEX.b with a memory operand: an element repeated */
+    unsigned bits;  /* 16, 32, 64: the code segment */
+    unsigned osize; /* 2, 4, 8; 0 when no operand is sized by it */
+    uint8_t rep;    /* 0, 0xf3 or 0xf2 for string rows */
+    int8_t w;       /* VEX/EVEX.W, or -1: random per case (W ignored) */
+    int8_t vl;      /* VEX.L / EVEX.L'L, or -1: random per case (L ignored) */
+    bool broadcast; /* EVEX.b with a memory operand: an element repeated */
 };
 
 /* All variants of a form; returns the count written (at most max). */
@@ -50,16 +50,16 @@ struct state {
     unsigned bits;
     uint64_t gpr[16];
     uint64_t rflags;
-    struct segment seg[6];   /* ES CS SS DS FS GS */
-    uint64_t rip;            /* of the slot */
-    uint64_t target;         /* linear address of the (first) memory operand, or 0 */
-    bool target_known;       /* target is the address the instruction accesses */
+    struct segment seg[6]; /* ES CS SS DS FS GS */
+    uint64_t rip;          /* of the slot */
+    uint64_t target;       /* linear address of the (first) memory operand, or 0 */
+    bool target_known;     /* target is the address the instruction accesses */
     /* how the exit reports it: instruction bytes given (the emulator fetches the rest),
      * and whether the exit's GVA/GPA are valid */
     unsigned bytes_given;
     bool gva_valid;
-    struct vecstate vec;     /* the vector registers (synth_vecstate) */
-    bool xstate_compacted;   /* the guest's extended-state buffer is in the compacted format */
+    struct vecstate vec;   /* the vector registers (synth_vecstate) */
+    bool xstate_compacted; /* the guest's extended-state buffer is in the compacted format */
 };
 
 /* A random state for the decoded instruction: registers, segments, flags (flags_case

@@ -14,8 +14,16 @@
 
 /* The legacy region (SDM vol. 1 §10.5.1, Table 10-2; 64-bit format, REX.W). */
 enum {
-    LEG_FCW = 0, LEG_FSW = 2, LEG_FTW = 4, LEG_FOP = 6, LEG_FIP = 8, LEG_FDP = 16,
-    LEG_MXCSR = 24, LEG_MXCSR_MASK = 28, LEG_ST = 32, LEG_XMM = 160,
+    LEG_FCW = 0,
+    LEG_FSW = 2,
+    LEG_FTW = 4,
+    LEG_FOP = 6,
+    LEG_FIP = 8,
+    LEG_FDP = 16,
+    LEG_MXCSR = 24,
+    LEG_MXCSR_MASK = 28,
+    LEG_ST = 32,
+    LEG_XMM = 160,
 };
 #define HEADER_XSTATE_BV 512
 #define HEADER_XCOMP_BV 520
@@ -314,8 +322,8 @@ bool vecstate_equal(const struct vecstate *a, const struct vecstate *b,
 }
 
 /* Whether bytes [from, to) of ZMM first..last-1 differ. */
-static bool zmm_range_differs(const struct vecstate *a, const struct vecstate *b,
-                              unsigned first, unsigned last, unsigned from, unsigned to)
+static bool zmm_range_differs(const struct vecstate *a, const struct vecstate *b, unsigned first,
+                              unsigned last, unsigned from, unsigned to)
 {
     for (unsigned n = first; n < last; n++)
         if (memcmp(a->zmm[n] + from, b->zmm[n] + from, to - from) != 0)
@@ -364,8 +372,8 @@ static void print_word(const char *name, const char *a_name, uint64_t a, const c
         printf("    %s: %s 0x%" PRIx64 " %s 0x%" PRIx64 "\n", name, a_name, a, b_name, b);
 }
 
-static void print_x87_differences(const char *a_name, const struct vecstate *a,
-                                  const char *b_name, const struct vecstate *b)
+static void print_x87_differences(const char *a_name, const struct vecstate *a, const char *b_name,
+                                  const struct vecstate *b)
 {
     print_word("fcw", a_name, a->fcw, b_name, b->fcw);
     print_word("fsw", a_name, a->fsw, b_name, b->fsw);
@@ -384,9 +392,8 @@ static void print_x87_differences(const char *a_name, const struct vecstate *a,
     }
 }
 
-void vecstate_print_differences(const char *a_name, const struct vecstate *a,
-                                const char *b_name, const struct vecstate *b,
-                                const struct xsave_layout *l)
+void vecstate_print_differences(const char *a_name, const struct vecstate *a, const char *b_name,
+                                const struct vecstate *b, const struct xsave_layout *l)
 {
     if (HAS(l, XCOMP_X87))
         print_x87_differences(a_name, a, b_name, b);

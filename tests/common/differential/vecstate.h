@@ -18,22 +18,22 @@
 enum {
     XCOMP_X87 = 0,
     XCOMP_SSE = 1,
-    XCOMP_AVX = 2,        /* YMM_Hi128: bits 255:128 of YMM0-15 */
-    XCOMP_OPMASK = 5,     /* k0-k7 */
-    XCOMP_ZMM_HI256 = 6,  /* bits 511:256 of ZMM0-15 */
-    XCOMP_HI16_ZMM = 7,   /* ZMM16-31 */
+    XCOMP_AVX = 2,       /* YMM_Hi128: bits 255:128 of YMM0-15 */
+    XCOMP_OPMASK = 5,    /* k0-k7 */
+    XCOMP_ZMM_HI256 = 6, /* bits 511:256 of ZMM0-15 */
+    XCOMP_HI16_ZMM = 7,  /* ZMM16-31 */
 };
 #define XSAVE_LEGACY_SIZE 512u
 #define XSAVE_HEADER_SIZE 64u
 #define XSAVE_COMPACTED (UINT64_C(1) << 63) /* XCOMP_BV bit 63 */
 
 struct vecstate {
-    uint64_t fip, fdp;        /* x87 last instruction and data pointers (64-bit format) */
+    uint64_t fip, fdp; /* x87 last instruction and data pointers (64-bit format) */
     uint64_t k[8];
     uint32_t mxcsr;
-    uint16_t fcw, fsw, fop;   /* FSW bits 13:11 are TOS */
-    uint8_t ftw;              /* abridged tag word: bit j set = ST(j) not empty */
-    uint8_t st[8][10];        /* ST(0)..ST(7) as FXSAVE orders them; MMj is the low 8 bytes
+    uint16_t fcw, fsw, fop; /* FSW bits 13:11 are TOS */
+    uint8_t ftw;            /* abridged tag word: bit j set = ST(j) not empty */
+    uint8_t st[8][10];      /* ST(0)..ST(7) as FXSAVE orders them; MMj is the low 8 bytes
                                * of physical register j = ST((j - TOS) mod 8) */
     uint8_t zmm[32][64];
 };
@@ -41,15 +41,15 @@ struct vecstate {
 /* Where the components are: CPUID.(EAX=0DH,ECX=i) for every i (size 0: no such
  * component), the components the native runners switch, and MXCSR_MASK. */
 struct xsave_layout {
-    bool xsave;               /* false: FXSAVE images (x87 and SSE) only */
-    uint64_t components;      /* native_vector_mask(), or x87|SSE without XSAVE */
-    uint32_t mxcsr_mask;      /* the MXCSR bits this CPU lets software set */
+    bool xsave;          /* false: FXSAVE images (x87 and SSE) only */
+    uint64_t components; /* native_vector_mask(), or x87|SSE without XSAVE */
+    uint32_t mxcsr_mask; /* the MXCSR bits this CPU lets software set */
     /* The x87 last-instruction pointers (FOP, FIP, FDP) come back from XSAVE/FXSAVE even
      * without a pending exception. Measured: AMD CPUs may save them only while FSW.ES is
      * set (and zeros otherwise), unless CPUID 80000008H:EBX[2] says they always do. */
     bool x87_pointers_always_saved;
     uint32_t size[64], offset[64];
-    bool align64[64];         /* aligned to 64 bytes in the compacted format */
+    bool align64[64]; /* aligned to 64 bytes in the compacted format */
 };
 
 /* This host's layout (computed once). */
@@ -92,8 +92,7 @@ uint64_t vecstate_changed_components(const struct vecstate *a, const struct vecs
 
 /* One line per register that differs ("    xmm3: native 0x... emulated 0x..."): XMM, YMM
  * or ZMM by the widest differing part, k, the x87 registers and words, MXCSR. */
-void vecstate_print_differences(const char *a_name, const struct vecstate *a,
-                                const char *b_name, const struct vecstate *b,
-                                const struct xsave_layout *l);
+void vecstate_print_differences(const char *a_name, const struct vecstate *a, const char *b_name,
+                                const struct vecstate *b, const struct xsave_layout *l);
 
 #endif

@@ -18,15 +18,15 @@ static HRESULT CALLBACK memory(VOID *context, WHV_EMULATOR_MEMORY_ACCESS_INFO *a
     return E_NOTIMPL;
 }
 
-static HRESULT CALLBACK get_registers(VOID *context, const WHV_REGISTER_NAME *names,
-                                      UINT32 count, WHV_REGISTER_VALUE *values)
+static HRESULT CALLBACK get_registers(VOID *context, const WHV_REGISTER_NAME *names, UINT32 count,
+                                      WHV_REGISTER_VALUE *values)
 {
     (void)context, (void)names, (void)count, (void)values;
     return E_NOTIMPL;
 }
 
-static HRESULT CALLBACK set_registers(VOID *context, const WHV_REGISTER_NAME *names,
-                                      UINT32 count, const WHV_REGISTER_VALUE *values)
+static HRESULT CALLBACK set_registers(VOID *context, const WHV_REGISTER_NAME *names, UINT32 count,
+                                      const WHV_REGISTER_VALUE *values)
 {
     (void)context, (void)names, (void)count, (void)values;
     return E_NOTIMPL;
@@ -43,8 +43,9 @@ static HRESULT CALLBACK translate(VOID *context, WHV_GUEST_VIRTUAL_ADDRESS gva,
 
 #define STRINGIFY_(x) #x
 #define STRINGIFY(x) STRINGIFY_(x)
-#define HEADER_VERSION STRINGIFY(WHVEMU_VERSION_MAJOR) "." STRINGIFY(WHVEMU_VERSION_MINOR) \
-                       "." STRINGIFY(WHVEMU_VERSION_PATCH)
+#define HEADER_VERSION                                                                             \
+    STRINGIFY(WHVEMU_VERSION_MAJOR)                                                                \
+    "." STRINGIFY(WHVEMU_VERSION_MINOR) "." STRINGIFY(WHVEMU_VERSION_PATCH)
 
 int main(void)
 {
@@ -52,8 +53,8 @@ int main(void)
         printf("library version %s, header version %s\n", whvemu_version(), HEADER_VERSION);
         return 1;
     }
-    WHV_EMULATOR_CALLBACKS callbacks = {sizeof callbacks, 0, io_port, memory,
-                                        get_registers, set_registers, translate};
+    WHV_EMULATOR_CALLBACKS callbacks = { sizeof callbacks, 0,        io_port, memory, get_registers,
+                                         set_registers,    translate };
     WHV_EMULATOR_HANDLE emulator = NULL;
     HRESULT result = WHvEmulatorCreateEmulator(&callbacks, &emulator);
     if (FAILED(result) || emulator == NULL) {

@@ -28,16 +28,16 @@
 
 static LONG failed_checks, passed_checks;
 
-#define CHECK(cond, ...)                                                                  \
-    do {                                                                                  \
-        if (cond) {                                                                       \
-            InterlockedIncrement(&passed_checks);                                         \
-        } else {                                                                          \
-            InterlockedIncrement(&failed_checks);                                         \
-            printf("%s:%d: CHECK(%s) failed: ", __FILE__, __LINE__, #cond);               \
-            printf(__VA_ARGS__);                                                          \
-            printf("\n");                                                                 \
-        }                                                                                 \
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        if (cond) {                                                                                \
+            InterlockedIncrement(&passed_checks);                                                  \
+        } else {                                                                                   \
+            InterlockedIncrement(&failed_checks);                                                  \
+            printf("%s:%d: CHECK(%s) failed: ", __FILE__, __LINE__, #cond);                        \
+            printf(__VA_ARGS__);                                                                   \
+            printf("\n");                                                                          \
+        }                                                                                          \
     } while (0)
 
 struct vm {
@@ -45,12 +45,12 @@ struct vm {
     WHV_REGISTER_VALUE values[MAX_REGS];
     unsigned reg_count;
     UINT8 ram[RAM_SIZE];
-    UINT64 device_write;          /* the last value written to the device page */
+    UINT64 device_write; /* the last value written to the device page */
     unsigned device_writes;
-    UINT8 port_out[16];           /* bytes written to ports, in order */
+    UINT8 port_out[16]; /* bytes written to ports, in order */
     unsigned port_out_count;
-    UINT64 not_present_page;      /* translate says PageNotPresent for this GVA page */
-    BOOL fail_memory;             /* the memory callback returns E_FAIL */
+    UINT64 not_present_page; /* translate says PageNotPresent for this GVA page */
+    BOOL fail_memory;        /* the memory callback returns E_FAIL */
     unsigned set_calls;
 };
 
@@ -139,7 +139,7 @@ static HRESULT CALLBACK on_translate(VOID *context, WHV_GUEST_VIRTUAL_ADDRESS gv
     struct vm *vm = context;
     (void)flags;
     *result = (gva & ~0xfffull) == vm->not_present_page ? WHvTranslateGvaResultPageNotPresent
-                                                         : WHvTranslateGvaResultSuccess;
+                                                        : WHvTranslateGvaResultSuccess;
     *gpa = gva & ~0xfffull;
     return S_OK;
 }
@@ -230,8 +230,8 @@ static void test_loaded_dll(void)
     slash = strrchr(exe, '\\');
     if (slash)
         slash[1] = '\0';
-    CHECK(_strnicmp(path, exe, strlen(exe)) == 0 && _stricmp(path + strlen(exe),
-                                                              "WinHvEmulation.dll") == 0,
+    CHECK(_strnicmp(path, exe, strlen(exe)) == 0 &&
+              _stricmp(path + strlen(exe), "WinHvEmulation.dll") == 0,
           "loaded %s, the .exe is in %s", path, exe);
 }
 
@@ -445,7 +445,8 @@ static void test_extensions(WHV_EMULATOR_HANDLE h)
     CHECK(strcmp(whvemu_version(), WHVEMU_EXPECTED_VERSION) == 0, "version %s", whvemu_version());
     CHECK(whvemu_insn_length(64, (const uint8_t *)"\x8b\x03", 2) == 2, "insn length");
     CHECK(whvemu_get_option(h, WHVEMU_OPTION_REP_BUDGET, &budget) == S_OK &&
-              budget == WHVEMU_REP_BUDGET_DEFAULT, "default budget");
+              budget == WHVEMU_REP_BUDGET_DEFAULT,
+          "default budget");
     CHECK(whvemu_set_option(h, WHVEMU_OPTION_REP_BUDGET, WHVEMU_REP_TO_COMPLETION) == S_OK,
           "to completion");
     long_mode(&vm1, &vp);

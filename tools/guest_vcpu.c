@@ -1,12 +1,12 @@
 /* Default vCPU states and the exit context a hypervisor reports for them. */
-#include "vcpu.h"
+#include "guest_vcpu.h"
 
 #include <stdbool.h>
 #include <string.h>
 
 /* Segment attributes: type, S, DPL, P in the low byte; L, D/B, G in the high nibble. */
-#define ATTR_CODE 0x009bu       /* execute/read, accessed, present */
-#define ATTR_DATA 0x0093u       /* read/write, accessed, present */
+#define ATTR_CODE 0x009bu /* execute/read, accessed, present */
+#define ATTR_DATA 0x0093u /* read/write, accessed, present */
 #define ATTR_LONG 0x2000u
 #define ATTR_DB 0x4000u
 #define ATTR_GRANULAR 0x8000u
@@ -75,7 +75,7 @@ void vcpu_set_defaults(struct guest_vcpu *v, enum vcpu_mode mode)
         vcpu_reg(v, WHvX64RegisterCr3)->Reg64 = 0x1000;
     }
     if (mode == VCPU_LONG64) {
-        code_attr = (code_attr & ~ATTR_DB) | ATTR_LONG;   /* L=1 requires D=0 */
+        code_attr = (code_attr & ~ATTR_DB) | ATTR_LONG; /* L=1 requires D=0 */
         code_sel = 0x18;
     }
     vcpu_reg(v, WHvX64RegisterCr0)->Reg64 = cr0;
@@ -108,7 +108,8 @@ static UINT64 reg64(const struct guest_vcpu *v, WHV_REGISTER_NAME name)
     return vcpu_reg_const(v, name)->Reg64;
 }
 
-void vcpu_exit_context(const struct guest_vcpu *v, unsigned instruction_length, WHV_VP_EXIT_CONTEXT *vp)
+void vcpu_exit_context(const struct guest_vcpu *v, unsigned instruction_length,
+                       WHV_VP_EXIT_CONTEXT *vp)
 {
     const WHV_X64_SEGMENT_REGISTER *cs = &vcpu_reg_const(v, WHvX64RegisterCs)->Segment;
     UINT64 cr0 = reg64(v, WHvX64RegisterCr0);
@@ -123,7 +124,6 @@ void vcpu_exit_context(const struct guest_vcpu *v, unsigned instruction_length, 
     vp->Rip = reg64(v, WHvX64RegisterRip);
     vp->Rflags = reg64(v, WHvX64RegisterRflags);
 }
-
 
 /* Is the code segment a 64-bit one (EFER.LMA and CS.L)? */
 static bool is_64bit_code(const struct guest_vcpu *v)
