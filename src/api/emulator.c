@@ -50,33 +50,15 @@ static void seed_translation(struct vcpu *cpu, const WHV_MEMORY_ACCESS_CONTEXT *
         mmu_seed(cpu, mmio->Gva, mmio->Gpa, type == WHvMemoryAccessWrite);
 }
 
-static void preset(struct vcpu *cpu, enum reg_id id, uint64_t value)
-{
-    WHV_REGISTER_VALUE v;
-
-    memset(&v, 0, sizeof v);
-    v.Reg64 = value;
-    regs_preset(cpu, id, &v);
-}
-
-static void preset_segment(struct vcpu *cpu, enum reg_id id, WHV_X64_SEGMENT_REGISTER segment)
-{
-    WHV_REGISTER_VALUE v;
-
-    memset(&v, 0, sizeof v);
-    v.Segment = segment;
-    regs_preset(cpu, id, &v);
-}
-
 /* A port-I/O exit context carries these registers: no callback is needed for them. */
 static void preset_io_registers(struct vcpu *cpu, const WHV_X64_IO_PORT_ACCESS_CONTEXT *io)
 {
-    preset(cpu, R_RAX, io->Rax);
-    preset(cpu, R_RCX, io->Rcx);
-    preset(cpu, R_RSI, io->Rsi);
-    preset(cpu, R_RDI, io->Rdi);
-    preset_segment(cpu, R_DS, io->Ds);
-    preset_segment(cpu, R_ES, io->Es);
+    regs_preset(cpu, R_RAX, io->Rax);
+    regs_preset(cpu, R_RCX, io->Rcx);
+    regs_preset(cpu, R_RSI, io->Rsi);
+    regs_preset(cpu, R_RDI, io->Rdi);
+    regs_preset_segment(cpu, R_DS, &io->Ds);
+    regs_preset_segment(cpu, R_ES, &io->Es);
 }
 
 /* One call: an MMIO exit (mmio) or a port-I/O exit (io), with the exit's instruction bytes. */

@@ -115,7 +115,7 @@ void call_finish(struct vcpu *cpu, enum exec_result r)
         break;
     case EXEC_FAULT:
         /* nothing of the faulting instruction is committed, but completed REP iterations */
-        cpu->reg_dirty &= cpu->fault.committed_regs;
+        cpu->reg_dirty = regset_and(cpu->reg_dirty, REGSET(cpu->fault.committed_regs));
         if (!inject_exception(cpu))
             return;
         break;

@@ -1,30 +1,112 @@
 /* The register cache of one emulation call: registers are fetched in batches only when
  * needed and written back once, only those that changed. After the first callback failure
  * (core/callbacks.h) no register is fetched: reads of registers not yet cached return 0,
- * and the call ends without writing anything back. */
+ * and the call ends without writing anything back.
+ *
+ * A 64-bit register's value is only ever moved as its 8 bytes (Reg64), and a cached
+ * register is written as the two 8-byte halves of its WHV_REGISTER_VALUE: a 16-byte load of
+ * a value written by narrower stores just before would stall the CPU's store forwarding. */
 #ifndef WHVEMU_REGCACHE_H
 #define WHVEMU_REGCACHE_H
 
 #include "core/vcpu.h"
 
+/* ---- register sets ---- */
+
+static inline bool regset_has(struct regset s, enum reg_id id)
+{
+    return (s.word[id / 64] >> (id % 64)) & 1;
+}
+
+static inline void regset_add(struct regset *s, enum reg_id id)
+{
+    s->word[id / 64] |= UINT64_C(1) << (id % 64);
+}
+
+static inline bool regset_empty(struct regset s)
+{
+    uint64_t any = 0;
+    for (unsigned w = 0; w < REGSET_WORDS; w++)
+        any |= s.word[w];
+    return any == 0;
+}
+
+/* a & ~b */
+static inline struct regset regset_minus(struct regset a, struct regset b)
+{
+    for (unsigned w = 0; w < REGSET_WORDS; w++)
+        a.word[w] &= ~b.word[w];
+    return a;
+}
+
+static inline struct regset regset_and(struct regset a, struct regset b)
+{
+    for (unsigned w = 0; w < REGSET_WORDS; w++)
+        a.word[w] &= b.word[w];
+    return a;
+}
+
+static inline unsigned lowest_bit(uint64_t word)
+{
+#if defined(__GNUC__)
+    return (unsigned)__builtin_ctzll(word);
+#else
+    unsigned n = 0;
+    while (!(word & 1))
+        word >>= 1, n++;
+    return n;
+#endif
+}
+
+/* Remove the lowest register from a set that is not empty, and return it. */
+static inline enum reg_id regset_take(struct regset *s)
+{
+    unsigned w = 0;
+    while (!s->word[w])
+        w++;
+    unsigned bit = lowest_bit(s->word[w]);
+    s->word[w] &= s->word[w] - 1;
+    return (enum reg_id)(w * 64 + bit);
+}
+
+/* ---- the cache ---- */
+
 /* Seed the cache with what the exit context already tells (RIP, RFLAGS, CS). */
 void regs_init(struct vcpu *cpu, const WHV_VP_EXIT_CONTEXT *exit);
 
-/* Mark a register as known without fetching it (values the exit context gives). */
-void regs_preset(struct vcpu *cpu, enum reg_id id, const WHV_REGISTER_VALUE *value);
+/* Mark a 64-bit register as known without fetching it (values the exit context gives). */
+static inline void regs_preset(struct vcpu *cpu, enum reg_id id, uint64_t value)
+{
+    cpu->regs[id].Reg128.Low64 = value;
+    cpu->regs[id].Reg128.High64 = 0;
+    regset_add(&cpu->reg_valid, id);
+}
 
-/* Fetch every register of mask not yet cached, in one callback. False on failure. */
-bool regs_fetch(struct vcpu *cpu, uint64_t mask);
+/* The same for a segment register. */
+void regs_preset_segment(struct vcpu *cpu, enum reg_id id, const WHV_X64_SEGMENT_REGISTER *s);
+
+/* Fetch every register of the set not yet cached, in one callback. False on failure. */
+bool regs_fetch(struct vcpu *cpu, struct regset need);
 
 /* Read a register (fetched on demand); 0 after a failure. */
-const WHV_REGISTER_VALUE *reg_value(struct vcpu *cpu, enum reg_id id);
+const WHV_REGISTER_VALUE *reg_fetch_value(struct vcpu *cpu, enum reg_id id);
+static inline const WHV_REGISTER_VALUE *reg_value(struct vcpu *cpu, enum reg_id id)
+{
+    if (regset_has(cpu->reg_valid, id))
+        return &cpu->regs[id];
+    return reg_fetch_value(cpu, id);
+}
 static inline uint64_t reg_get(struct vcpu *cpu, enum reg_id id)
 {
     return reg_value(cpu, id)->Reg64;
 }
 
 /* Write a register in the cache; it goes back to the VMM at the end of a successful call. */
-void reg_set(struct vcpu *cpu, enum reg_id id, uint64_t value);
+static inline void reg_set(struct vcpu *cpu, enum reg_id id, uint64_t value)
+{
+    regs_preset(cpu, id, value);
+    regset_add(&cpu->reg_dirty, id);
+}
 void reg_set_value(struct vcpu *cpu, enum reg_id id, const WHV_REGISTER_VALUE *value);
 
 /* Write back the dirty registers in one callback. False on failure. */

@@ -56,7 +56,7 @@ enum exec_result exec_insn(struct vcpu *cpu)
 
     if (!fn)
         return EXEC_UNSUPPORTED;
-    if (!regs_fetch(cpu, operands_regs(cpu, in) | exec_implicit_regs(in)))
+    if (!regs_fetch(cpu, REGSET(operands_regs(cpu, in) | exec_implicit_regs(in))))
         return EXEC_CALLBACK_FAILED;
     operands_resolve(cpu, in, ops);
     r = fn(cpu, in, ops);
@@ -138,14 +138,11 @@ enum exec_result exec_exit_instruction(struct vcpu *cpu, const uint8_t *bytes, u
     if (r != EXEC_OK)
         return r;
     if (io) {
-        WHV_REGISTER_VALUE dx;
         if (!io_insn_matches(&cpu->insn, io))
             return EXEC_UNSUPPORTED;
         /* DX is the port, which the context gives: no Get call for it. I/O instructions
          * read only DX of RDX and never write it, so its unknown upper bits are never used. */
-        memset(&dx, 0, sizeof dx);
-        dx.Reg64 = io->PortNumber;
-        regs_preset(cpu, R_RDX, &dx);
+        regs_preset(cpu, R_RDX, io->PortNumber);
     }
     return exec_insn(cpu);
 }
