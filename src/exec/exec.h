@@ -46,10 +46,9 @@ uint64_t exec_next_rip(struct vcpu *cpu, const struct insn *in);
  * VERR VERW, cache-line and prefetch hints, MOVDIR64B; atomic.c XCHG XADD CMPXCHG*; cond.c
  * SETcc CMOVcc. What they share is declared here. */
 
-/* Implicit registers of MN_EXEC lines: the string instructions walk and count with these;
- * MUL/DIV use rDX:rAX; CMPXCHG8B/16B compare rDX:rAX and store rCX:rBX (STACK_REGS:
- * exec/stack.h). */
-#define STRING_REGS (REG_BIT(R_RCX) | REG_BIT(R_RSI) | REG_BIT(R_RDI))
+/* Implicit registers of MN_EXEC lines: MUL/DIV use rDX:rAX; CMPXCHG8B/16B compare rDX:rAX
+ * and store rCX:rBX (STACK_REGS: exec/stack.h). The string instructions' rSI and rDI are
+ * their operands' addresses and rCX the count of a REP prefix (operands_regs). */
 #define MULDIV_REGS (REG_BIT(R_RAX) | REG_BIT(R_RDX))
 #define CMPXCHG_WIDE_REGS (REG_BIT(R_RAX) | REG_BIT(R_RBX) | REG_BIT(R_RCX) | REG_BIT(R_RDX))
 

@@ -43,6 +43,20 @@ uint64_t effective_address(struct vcpu *cpu, const struct insn *in)
     return ea & size_mask(in->addrsize);
 }
 
+/* The registers that address the ModRM memory operand through seg. Not CR4, although its
+ * LA57 decides what is canonical in 64-bit code: an address canonical with 48 bits is
+ * canonical with 57 too, so CR4 is fetched only for one that is not (mmu_is_canonical). */
+static uint64_t address_regs(const struct vcpu *cpu, const struct insn *in, enum segreg seg)
+{
+    uint64_t mask = mmu_regs_for_segment(cpu, seg);
+
+    if (in->base != GPR_NONE)
+        mask |= REG_BIT(in->base);
+    if (in->index != GPR_NONE && !(in->row->flags & F_VSIB))
+        mask |= REG_BIT(in->index);
+    return mask;
+}
+
 /* A GPR operand; 8-bit registers 4..7 without REX are AH, CH, DH, BH. */
 static void gpr_operand(const struct insn *in, struct operand *op, unsigned reg, unsigned size)
 {
@@ -122,38 +136,50 @@ unsigned operands_resolve(struct vcpu *cpu, const struct insn *in, struct operan
     return n;
 }
 
+/* Whether operand n is a GPR the instruction only writes, and whole (32 bits zero-extend
+ * into 64): its old value is never needed, so it is not fetched. The loads of the MOV
+ * family; an instruction missing here only costs a register more in the Get call. */
+static bool only_written_whole(const struct insn *in, unsigned n, const struct operand *op)
+{
+    bool load = in->mnemonic == MN_mov || in->mnemonic == MN_movzx || in->mnemonic == MN_movsx ||
+                in->mnemonic == MN_movsxd;
+    return load && n == 0 && op->size >= 4;
+}
+
+/* The registers of operand n that are read: a register operand (unless only written), the
+ * address registers and segment of a memory operand. */
+static uint64_t operand_regs(const struct vcpu *cpu, const struct insn *in, unsigned n)
+{
+    uint16_t d = in->row->opnd[n];
+    const struct operand_kind_info *kind = operand_kind_of(d);
+    struct operand op;
+
+    if (operand_in_memory(in, d) || kind->memory == MEM_MOFFS)
+        return address_regs(cpu, in, (enum segreg)in->seg);
+    switch (kind->memory) {
+    case MEM_RSI: return REG_BIT(R_RSI) | mmu_regs_for_segment(cpu, (enum segreg)in->seg);
+    case MEM_RDI: return REG_BIT(R_RDI) | mmu_regs_for_segment(cpu, SEG_ES);
+    default: break; /* XLAT and the stack: their families ask for what they address */
+    }
+    if (kind->file == RF_SEG)
+        return REG_BIT(REG_SEG(operand_register(in, d)));
+    if (kind->file != RF_GPR)
+        return 0;
+    gpr_operand(in, &op, operand_register(in, d), insn_operand_bytes(in, OPND_SIZE(d)));
+    if (only_written_whole(in, n, &op))
+        return 0;
+    return REG_BIT(op.high8 ? op.reg - 4 : op.reg);
+}
+
 uint64_t operands_regs(const struct vcpu *cpu, const struct insn *in)
 {
     uint64_t mask = 0;
-    bool memory = false;
 
-    for (unsigned n = 0; n < MAX_OPERANDS && in->row->opnd[n]; n++) {
-        uint16_t d = in->row->opnd[n];
-        const struct operand_kind_info *kind = operand_kind_of(d);
-
-        if (operand_in_memory(in, d))
-            memory = true;
-        else if (kind->file == RF_GPR)
-            mask |= REG_BIT(operand_register(in, d));
-        else if (kind->file == RF_SEG)
-            mask |= REG_BIT(REG_SEG(operand_register(in, d)));
-        else if (kind->memory == MEM_MOFFS || kind->memory == MEM_RSI) /* in->seg's */
-            memory = true;
-        else if (kind->memory == MEM_RDI) {
-            mask |= mmu_regs_for_segment(cpu, SEG_ES);
-            memory = true;
-        }
-        /* XLAT and the stack: their families ask for what they address */
-    }
-    if (memory) {
-        if (in->base != GPR_NONE)
-            mask |= REG_BIT(in->base);
-        if (in->index != GPR_NONE && !(in->row->flags & F_VSIB))
-            mask |= REG_BIT(in->index);
-        mask |= mmu_regs_for_segment(cpu, (enum segreg)in->seg);
-        if (cpu->code_mode == MODE_64)
-            mask |= REG_BIT(R_CR4); /* LA57 decides what is canonical */
-    }
+    for (unsigned n = 0; n < MAX_OPERANDS && in->row->opnd[n]; n++)
+        mask |= operand_regs(cpu, in, n);
+    /* a REP prefix on a string instruction counts with rCX */
+    if ((in->row->flags & F_REP) && (in->prefixes & (PFX_REP | PFX_REPNE)))
+        mask |= REG_BIT(R_RCX);
     return mask;
 }
 

@@ -38,11 +38,15 @@ static enum exec_result segment_fault(struct vcpu *cpu, enum segreg seg)
     return raise_fault(cpu, seg == SEG_SS ? EXC_SS : EXC_GP, true, 0);
 }
 
+static bool canonical_with(uint64_t la, unsigned bits)
+{
+    return (uint64_t)((int64_t)(la << (64 - bits)) >> (64 - bits)) == la;
+}
+
+/* CR4 only when it can change the answer: what is canonical with 48 bits is with 57 too. */
 bool mmu_is_canonical(struct vcpu *cpu, uint64_t la)
 {
-    unsigned bits = (reg_get(cpu, R_CR4) & CR4_LA57) ? 57 : 48;
-    int64_t sext = (int64_t)(la << (64 - bits)) >> (64 - bits);
-    return (uint64_t)sext == la;
+    return canonical_with(la, 48) || ((reg_get(cpu, R_CR4) & CR4_LA57) && canonical_with(la, 57));
 }
 
 /* Segment type and limit checks of protected mode; real and virtual-8086 mode check only
