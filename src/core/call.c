@@ -59,6 +59,8 @@ void call_begin(struct vcpu *cpu, const struct emulator *emu, void *context,
     cpu->context = context;
     cpu->exit = exit;
     cpu->status.AsUINT32 = 0;
+    cpu->fast_paths = emu->fast_paths;
+    cpu->insn_cache = emu->fast_paths ? emu->insn_cache : NULL;
     resolve_options(cpu, emu);
     cpu->tlb_next = 0;
     for (unsigned i = 0; i < TLB_ENTRIES; i++)

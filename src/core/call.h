@@ -9,9 +9,13 @@
  * options it set (whvemu.h). A call copies what it uses into its struct vcpu. */
 struct emulator {
     WHV_EMULATOR_CALLBACKS callbacks;
-    uint64_t rep_budget;          /* WHVEMU_OPTION_REP_BUDGET: 0 = run REP to completion */
-    uint8_t vendor;               /* WHVEMU_OPTION_VENDOR (WHVEMU_VENDOR_HOST by default) */
-    WHVEMU_RAM_CALLBACK ram_page; /* whvemu_set_ram_callback; NULL: none */
+    uint64_t rep_budget;           /* WHVEMU_OPTION_REP_BUDGET: 0 = run REP to completion */
+    uint8_t vendor;                /* WHVEMU_OPTION_VENDOR (WHVEMU_VENDOR_HOST by default) */
+    WHVEMU_RAM_CALLBACK ram_page;  /* whvemu_set_ram_callback; NULL: none */
+    struct insn_cache *insn_cache; /* the handle's decode cache (exec/insn_cache.h) */
+    /* the decode cache and the MMU's fast path in use (the default); tests turn them off to
+     * compare every outcome and callback with the general path's */
+    bool fast_paths;
 };
 
 /* Set up cpu for one call of emu on an exit: the callbacks and options copied (a callback

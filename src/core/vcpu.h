@@ -146,6 +146,8 @@ struct tlb_entry {
     bool valid;
 };
 
+struct insn_cache; /* exec/insn_cache.h */
+
 struct vcpu {
     /* the call: the VMM's callbacks, copied when it begins (a callback may destroy the
      * handle), called only through core/callbacks.h */
@@ -161,6 +163,10 @@ struct vcpu {
     uint8_t vendor;      /* WHVEMU_VENDOR_INTEL or _AMD: whose C profile and
                                           * vendor-specific behaviour (HOST: the host's) */
     bool host_ops;       /* run integer operations on the host (hostop.h) */
+    /* the emulator's decode cache; NULL where the call takes the general path only (the fast
+     * paths off: tests compare the two) */
+    struct insn_cache *insn_cache;
+    bool fast_paths; /* the MMU's single access in the exit's page */
 
     /* derived processor mode */
     enum cpu_mode code_mode; /* default operand/address size of CS */
@@ -175,10 +181,10 @@ struct vcpu {
     struct tlb_entry tlb[TLB_ENTRIES];
     unsigned tlb_next;
 
-    /* the instruction */
+    /* the instruction: its bytes (zero past those known), decoded, the registers it reads */
     uint8_t bytes[16];
-    uint8_t byte_count;
     struct insn insn;
+    struct regset insn_needs;
 
     struct fault fault;
     bool debug_trap_inhibited; /* MOV SS / POP SS: no single-step trap after it */

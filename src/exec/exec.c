@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/regcache.h"
+#include "exec/insn_cache.h"
 #include "exec/stack.h"
 #include "optab.h"
 
@@ -56,7 +57,7 @@ enum exec_result exec_insn(struct vcpu *cpu)
 
     if (!fn)
         return EXEC_UNSUPPORTED;
-    if (!regs_fetch(cpu, REGSET(operands_regs(cpu, in) | exec_implicit_regs(in))))
+    if (!regs_fetch(cpu, cpu->insn_needs))
         return EXEC_CALLBACK_FAILED;
     operands_resolve(cpu, in, ops);
     r = fn(cpu, in, ops);
@@ -100,13 +101,13 @@ static unsigned fetch_limit(struct vcpu *cpu, unsigned have)
     return have + (want ? want : 1);
 }
 
-/* Decode cpu->bytes[0..have), fetching more through the MMU while the decoder needs it. */
-static enum exec_result fetch_and_decode(struct vcpu *cpu, unsigned have)
+/* Decode cpu->bytes[0..*have), fetching more through the MMU while the decoder needs it;
+ * *have ends as the number of bytes in hand. */
+static enum exec_result fetch_and_decode(struct vcpu *cpu, unsigned options, unsigned *have)
 {
     for (;;) {
-        enum decode_status st = decode_insn_options(
-            cpu->code_mode, cpu->vendor == WHVEMU_VENDOR_AMD ? DECODE_AMD_BRANCHES : 0, cpu->bytes,
-            have, &cpu->insn);
+        enum decode_status st =
+            decode_insn_options(cpu->code_mode, options, cpu->bytes, *have, &cpu->insn);
         unsigned want;
         enum exec_result r;
 
@@ -116,25 +117,46 @@ static enum exec_result fetch_and_decode(struct vcpu *cpu, unsigned have)
         case DECODE_TOO_LONG: return raise_fault(cpu, EXC_GP, true, 0);
         case DECODE_NEED_MORE: break;
         }
-        if (have >= 15)
+        if (*have >= 15)
             return raise_fault(cpu, EXC_GP, true, 0);
-        want = fetch_limit(cpu, have);
-        r = mmu_fetch(cpu, have, want);
+        want = fetch_limit(cpu, *have);
+        r = mmu_fetch(cpu, *have, want);
         if (r != EXEC_OK)
             return r;
-        have = want;
+        *have = want;
     }
 }
 
-enum exec_result exec_exit_instruction(struct vcpu *cpu, const uint8_t *bytes, unsigned count,
+/* The instruction of the exit's `count` bytes in cpu->insn, with the registers it reads in
+ * cpu->insn_needs: from the decode cache, or decoded (fetching what the exit lacks) and
+ * derived here, then remembered if the exit gave every byte (insn_cache.h says why). */
+static enum exec_result decode(struct vcpu *cpu, unsigned count)
+{
+    unsigned options = cpu->vendor == WHVEMU_VENDOR_AMD ? DECODE_AMD_BRANCHES : 0, have = count;
+    enum exec_result r;
+
+    if (cpu->insn_cache && insn_cache_lookup(cpu->insn_cache, cpu, count, options))
+        return EXEC_OK;
+    r = fetch_and_decode(cpu, options, &have);
+    if (r != EXEC_OK)
+        return r;
+    cpu->insn_needs = REGSET(operands_regs(cpu, &cpu->insn) | exec_implicit_regs(&cpu->insn));
+    if (cpu->insn_cache && have == count)
+        insn_cache_insert(cpu->insn_cache, cpu, options);
+    return EXEC_OK;
+}
+
+enum exec_result exec_exit_instruction(struct vcpu *cpu, const uint8_t bytes[16], unsigned count,
                                        const WHV_X64_IO_PORT_ACCESS_CONTEXT *io)
 {
+    uint64_t known[2];
     enum exec_result r;
 
     if (count > 15)
         count = 15; /* a 16th byte can only make the instruction too long */
-    memcpy(cpu->bytes, bytes, count);
-    r = fetch_and_decode(cpu, count);
+    bytes_prefix(bytes, count, known);
+    memcpy(cpu->bytes, known, sizeof known);
+    r = decode(cpu, count);
     if (r != EXEC_OK)
         return r;
     if (io) {

@@ -22,16 +22,17 @@ typedef enum exec_result (*exec_fn)(struct vcpu *cpu, const struct insn *in, str
 /* Registers an instruction needs beyond the ones its operands name (REG_BIT mask). */
 uint64_t exec_implicit_regs(const struct insn *in);
 
-/* Execute cpu->insn: its effects go to the register cache and, through the MMU, to the
- * memory/io callbacks; on EXEC_OK RIP has advanced. */
+/* Execute cpu->insn, fetching cpu->insn_needs first: its effects go to the register cache
+ * and, through the MMU, to the memory/io callbacks; on EXEC_OK RIP has advanced. */
 enum exec_result exec_insn(struct vcpu *cpu);
 
-/* Decode the instruction of an exit from its bytes (count, at most 15 used; more are
- * fetched from CS:RIP while the decoder needs them) and execute it. On a port-I/O exit (io
+/* Decode the instruction of an exit from its bytes (the exit's 16-byte buffer, count of
+ * them known; at most 15 used; more are fetched from CS:RIP while the decoder needs them)
+ * and execute it. On a port-I/O exit (io
  * not NULL) the instruction must be the one that exited: same port, size, direction and
  * string-ness. The hypervisor reported what the CPU did; bytes that say otherwise (guest
  * code changed since, a confused VMM) are not emulated: EXEC_UNSUPPORTED. */
-enum exec_result exec_exit_instruction(struct vcpu *cpu, const uint8_t *bytes, unsigned count,
+enum exec_result exec_exit_instruction(struct vcpu *cpu, const uint8_t bytes[16], unsigned count,
                                        const WHV_X64_IO_PORT_ACCESS_CONTEXT *io);
 
 /* The address of the next instruction, wrapped as the code segment's size wraps IP/EIP. */
