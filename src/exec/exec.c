@@ -48,10 +48,9 @@ uint64_t exec_next_rip(struct vcpu *cpu, const struct insn *in)
     return rip;
 }
 
-enum exec_result exec_insn(struct vcpu *cpu)
+enum exec_result exec_insn(struct vcpu *cpu, struct operand ops[MAX_OPERANDS])
 {
     const struct insn *in = &cpu->insn;
-    struct operand ops[MAX_OPERANDS];
     enum exec_result r;
     exec_fn fn = in->mnemonic < MN_COUNT ? exec_table[in->mnemonic].fn : NULL;
 
@@ -59,7 +58,7 @@ enum exec_result exec_insn(struct vcpu *cpu)
         return EXEC_UNSUPPORTED;
     if (!regs_fetch(cpu, cpu->insn_needs))
         return EXEC_CALLBACK_FAILED;
-    operands_resolve(cpu, in, ops);
+    operands_locate(cpu, in, ops);
     r = fn(cpu, in, ops);
     if (r == EXEC_REP_PAUSED) {
         /* resumable: RIP stays, and RF keeps an instruction breakpoint on it from firing
@@ -128,21 +127,23 @@ static enum exec_result fetch_and_decode(struct vcpu *cpu, unsigned options, uns
 }
 
 /* The instruction of the exit's `count` bytes in cpu->insn, with the registers it reads in
- * cpu->insn_needs: from the decode cache, or decoded (fetching what the exit lacks) and
- * derived here, then remembered if the exit gave every byte (insn_cache.h says why). */
-static enum exec_result decode(struct vcpu *cpu, unsigned count)
+ * cpu->insn_needs and its operands in ops: from the decode cache, or decoded (fetching what
+ * the exit lacks) and derived here, then remembered if the exit gave every byte
+ * (insn_cache.h says why). */
+static enum exec_result decode(struct vcpu *cpu, unsigned count, struct operand ops[MAX_OPERANDS])
 {
     unsigned options = cpu->vendor == WHVEMU_VENDOR_AMD ? DECODE_AMD_BRANCHES : 0, have = count;
     enum exec_result r;
 
-    if (cpu->insn_cache && insn_cache_lookup(cpu->insn_cache, cpu, count, options))
+    if (cpu->insn_cache && insn_cache_lookup(cpu->insn_cache, cpu, count, options, ops))
         return EXEC_OK;
     r = fetch_and_decode(cpu, options, &have);
     if (r != EXEC_OK)
         return r;
     cpu->insn_needs = REGSET(operands_regs(cpu, &cpu->insn) | exec_implicit_regs(&cpu->insn));
+    operands_describe(&cpu->insn, ops);
     if (cpu->insn_cache && have == count)
-        insn_cache_insert(cpu->insn_cache, cpu, options);
+        insn_cache_insert(cpu->insn_cache, cpu, options, ops);
     return EXEC_OK;
 }
 
@@ -150,13 +151,14 @@ enum exec_result exec_exit_instruction(struct vcpu *cpu, const uint8_t bytes[16]
                                        const WHV_X64_IO_PORT_ACCESS_CONTEXT *io)
 {
     uint64_t known[2];
+    struct operand ops[MAX_OPERANDS];
     enum exec_result r;
 
     if (count > 15)
         count = 15; /* a 16th byte can only make the instruction too long */
     bytes_prefix(bytes, count, known);
     memcpy(cpu->bytes, known, sizeof known);
-    r = decode(cpu, count);
+    r = decode(cpu, count, ops);
     if (r != EXEC_OK)
         return r;
     if (io) {
@@ -166,5 +168,5 @@ enum exec_result exec_exit_instruction(struct vcpu *cpu, const uint8_t bytes[16]
          * read only DX of RDX and never write it, so its unknown upper bits are never used. */
         regs_preset(cpu, R_RDX, io->PortNumber);
     }
-    return exec_insn(cpu);
+    return exec_insn(cpu, ops);
 }

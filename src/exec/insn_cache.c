@@ -20,7 +20,7 @@ static bool entry_matches(const struct insn_cache_entry *e, const uint64_t words
 }
 
 bool insn_cache_lookup(const struct insn_cache *cache, struct vcpu *cpu, unsigned count,
-                       unsigned options)
+                       unsigned options, struct operand ops[MAX_OPERANDS])
 {
     uint64_t words[2];
     const struct insn_cache_entry *ways;
@@ -31,13 +31,15 @@ bool insn_cache_lookup(const struct insn_cache *cache, struct vcpu *cpu, unsigne
         if (entry_matches(&ways[w], words, count, cpu->code_mode, options)) {
             cpu->insn = ways[w].insn;
             cpu->insn_needs = ways[w].needs;
+            memcpy(ops, ways[w].ops, sizeof ways[w].ops);
             return true;
         }
     }
     return false;
 }
 
-void insn_cache_insert(struct insn_cache *cache, const struct vcpu *cpu, unsigned options)
+void insn_cache_insert(struct insn_cache *cache, const struct vcpu *cpu, unsigned options,
+                       const struct operand ops[MAX_OPERANDS])
 {
     static const uint8_t ones[16] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
                                       0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
@@ -52,4 +54,5 @@ void insn_cache_insert(struct insn_cache *cache, const struct vcpu *cpu, unsigne
     e->options = (uint8_t)options;
     e->insn = cpu->insn;
     e->needs = cpu->insn_needs;
+    memcpy(e->ops, ops, sizeof e->ops);
 }

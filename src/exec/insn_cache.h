@@ -15,20 +15,22 @@
 
 #include <string.h>
 
-#include "core/vcpu.h"
+#include "exec/operand.h"
 
-/* 16 sets of 4: a VMM's hot MMIO and port instructions are a handful. */
-#define INSN_CACHE_SETS 16
+/* 8 sets of 4: a VMM's hot MMIO and port instructions are a handful. */
+#define INSN_CACHE_SETS 8
 #define INSN_CACHE_WAYS 4
 
 struct insn_cache_entry {
-    uint64_t bytes[2];   /* the instruction's bytes, zero past its length */
-    uint64_t mask[2];    /* 0xff for each of its bytes */
-    uint8_t length;      /* 0: empty */
-    uint8_t mode;        /* enum cpu_mode */
-    uint8_t options;     /* enum decode_option bits */
-    struct insn insn;    /* what decode_insn_options gave */
-    struct regset needs; /* what exec.c derived: the registers it reads */
+    uint64_t bytes[2]; /* the instruction's bytes, zero past its length */
+    uint64_t mask[2];  /* 0xff for each of its bytes */
+    uint8_t length;    /* 0: empty */
+    uint8_t mode;      /* enum cpu_mode */
+    uint8_t options;   /* enum decode_option bits */
+    struct insn insn;  /* what decode_insn_options gave */
+    /* what exec.c derived from it: the registers it reads, its operands (operands_describe) */
+    struct regset needs;
+    struct operand ops[MAX_OPERANDS];
 };
 
 struct insn_cache {
@@ -57,11 +59,13 @@ static inline void insn_cache_clear(struct insn_cache *cache)
 }
 
 /* The entry for the instruction at cpu->bytes[0..count) (zero past count: bytes_prefix) in
- * this mode with these options, copied into cpu->insn and cpu->insn_needs; false when there is none. */
+ * this mode with these options, copied into cpu->insn, cpu->insn_needs and ops; false when
+ * there is none. */
 bool insn_cache_lookup(const struct insn_cache *cache, struct vcpu *cpu, unsigned count,
-                       unsigned options);
+                       unsigned options, struct operand ops[MAX_OPERANDS]);
 
-/* Remember cpu->insn and cpu->insn_needs, decoded from cpu->bytes with these options. */
-void insn_cache_insert(struct insn_cache *cache, const struct vcpu *cpu, unsigned options);
+/* Remember cpu->insn, cpu->insn_needs and ops, derived from cpu->bytes with these options. */
+void insn_cache_insert(struct insn_cache *cache, const struct vcpu *cpu, unsigned options,
+                       const struct operand ops[MAX_OPERANDS]);
 
 #endif

@@ -67,13 +67,13 @@ static void gpr_operand(const struct insn *in, struct operand *op, unsigned reg,
     op->reg = (uint8_t)reg;
 }
 
-static void memory_operand(struct vcpu *cpu, const struct insn *in, struct operand *op,
-                           unsigned size)
+/* A memory operand addressed by ModRM: its offset is worked out per call (operands_locate). */
+static void memory_operand(const struct insn *in, struct operand *op, unsigned size)
 {
     op->type = OPT_MEM;
     op->size = (uint8_t)size;
     op->seg = in->seg;
-    op->offset = effective_address(cpu, in);
+    op->modrm_address = true;
 }
 
 /* An immediate operand; the second of two immediates (ENTER Iw,Ib; EXTRQ Ib,Ib) follows
@@ -94,7 +94,7 @@ static void immediate_operand(const struct insn *in, unsigned n, struct operand 
 
 /* Operand n of the row, by its kind (optab.h): memory, a GPR, a segment register, an
  * immediate; anything else is left to the family (OPT_OTHER). */
-static void resolve_operand(struct vcpu *cpu, const struct insn *in, unsigned n, struct operand *op)
+static void describe_operand(const struct insn *in, unsigned n, struct operand *op)
 {
     uint16_t d = in->row->opnd[n];
     const struct operand_kind_info *kind = operand_kind_of(d);
@@ -102,7 +102,7 @@ static void resolve_operand(struct vcpu *cpu, const struct insn *in, unsigned n,
     unsigned size = insn_operand_bytes(in, sz);
 
     if (operand_in_memory(in, d)) {
-        memory_operand(cpu, in, op, sz == SZ_NONE ? 0 : size);
+        memory_operand(in, op, sz == SZ_NONE ? 0 : size);
     } else if (kind->file == RF_GPR) {
         gpr_operand(in, op, operand_register(in, d), size);
     } else if (kind->file == RF_SEG) {
@@ -126,14 +126,18 @@ static void resolve_operand(struct vcpu *cpu, const struct insn *in, unsigned n,
     }
 }
 
-unsigned operands_resolve(struct vcpu *cpu, const struct insn *in, struct operand ops[MAX_OPERANDS])
+void operands_describe(const struct insn *in, struct operand ops[MAX_OPERANDS])
 {
-    unsigned n = 0;
-
     memset(ops, 0, sizeof(struct operand) * MAX_OPERANDS);
-    for (; n < MAX_OPERANDS && in->row->opnd[n]; n++)
-        resolve_operand(cpu, in, n, &ops[n]);
-    return n;
+    for (unsigned n = 0; n < MAX_OPERANDS && in->row->opnd[n]; n++)
+        describe_operand(in, n, &ops[n]);
+}
+
+void operands_locate(struct vcpu *cpu, const struct insn *in, struct operand ops[MAX_OPERANDS])
+{
+    for (unsigned n = 0; n < MAX_OPERANDS; n++)
+        if (ops[n].modrm_address)
+            ops[n].offset = effective_address(cpu, in);
 }
 
 /* Whether operand n is a GPR the instruction only writes, and whole (32 bits zero-extend

@@ -10,20 +10,24 @@
 enum operand_type { OPT_NONE = 0, OPT_GPR, OPT_MEM, OPT_IMM, OPT_SEG, OPT_OTHER };
 
 struct operand {
-    uint8_t type;    /* enum operand_type */
-    uint8_t size;    /* bytes (memory: the access size; 0 for address-only operands) */
-    uint8_t reg;     /* OPT_GPR: enum gpr; OPT_SEG: enum segreg */
-    bool high8;      /* OPT_GPR: AH/CH/DH/BH */
-    uint8_t seg;     /* OPT_MEM: enum segreg */
-    uint64_t offset; /* OPT_MEM: effective address, wrapped to the address size */
-    uint64_t imm;    /* OPT_IMM: value extended to `size` */
+    uint8_t type;       /* enum operand_type */
+    uint8_t size;       /* bytes (memory: the access size; 0 for address-only operands) */
+    uint8_t reg;        /* OPT_GPR: enum gpr; OPT_SEG: enum segreg */
+    bool high8;         /* OPT_GPR: AH/CH/DH/BH */
+    uint8_t seg;        /* OPT_MEM: enum segreg */
+    bool modrm_address; /* OPT_MEM addressed by ModRM: offset is the effective address */
+    uint64_t offset;    /* OPT_MEM: effective address, wrapped to the address size */
+    uint64_t imm;       /* OPT_IMM: value extended to `size` */
 };
 
 #define MAX_OPERANDS 4
 
-/* Turn the row's operand descriptors into operands. Returns the operand count. */
-unsigned operands_resolve(struct vcpu *cpu, const struct insn *in,
-                          struct operand ops[MAX_OPERANDS]);
+/* Turn the row's operand descriptors into operands (OPT_NONE past the last): all of them
+ * but what depends on registers, so that the decode cache can keep it. */
+void operands_describe(const struct insn *in, struct operand ops[MAX_OPERANDS]);
+
+/* What depends on registers: the offset of the ModRM memory operand. */
+void operands_locate(struct vcpu *cpu, const struct insn *in, struct operand ops[MAX_OPERANDS]);
 
 /* Effective address of the ModRM memory operand, wrapped to the address size. */
 uint64_t effective_address(struct vcpu *cpu, const struct insn *in);
