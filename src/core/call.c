@@ -62,9 +62,9 @@ void call_begin(struct vcpu *cpu, const struct emulator *emu, void *context,
     cpu->fast_paths = emu->fast_paths;
     cpu->insn_cache = emu->fast_paths ? emu->insn_cache : NULL;
     resolve_options(cpu, emu);
+    cpu->exit_page.access = 0;
+    cpu->tlb_count = 0;
     cpu->tlb_next = 0;
-    for (unsigned i = 0; i < TLB_ENTRIES; i++)
-        cpu->tlb[i].valid = false;
     memset(&cpu->fault, 0, sizeof cpu->fault);
     cpu->debug_trap_inhibited = false;
     regs_init(cpu, exit);

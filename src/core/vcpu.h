@@ -142,8 +142,7 @@ struct fault {
 struct tlb_entry {
     uint64_t gva_page;
     uint64_t gpa_page;
-    uint8_t access; /* MMU_READ/MMU_WRITE/MMU_EXEC bits validated for this page */
-    bool valid;
+    uint8_t access; /* MMU_READ/MMU_WRITE/MMU_EXEC bits validated for this page; 0: none */
 };
 
 struct insn_cache; /* exec/insn_cache.h */
@@ -177,9 +176,12 @@ struct vcpu {
     struct regset reg_valid, reg_dirty;
     WHV_REGISTER_VALUE regs[R_COUNT];
 
-    /* translations already made in this call; the exit's own page seeds it */
+    /* translations already made in this call: the exit's own page (access 0: the exit gave
+     * none), kept for the whole call, and the last others */
+    struct tlb_entry exit_page;
     struct tlb_entry tlb[TLB_ENTRIES];
-    unsigned tlb_next;
+    unsigned tlb_count; /* valid entries of tlb[] */
+    unsigned tlb_next;  /* the one replaced next */
 
     /* the instruction: its bytes (zero past those known), decoded, the registers it reads */
     uint8_t bytes[16];

@@ -111,30 +111,42 @@ static unsigned checked_access(unsigned access)
     return access & (MMU_READ | MMU_WRITE | MMU_SYSTEM);
 }
 
-static struct tlb_entry *tlb_lookup(struct vcpu *cpu, uint64_t gva_page, unsigned access)
+static bool tlb_entry_serves(const struct tlb_entry *e, uint64_t gva_page, unsigned need)
+{
+    return e->gva_page == gva_page && (e->access & need) == need &&
+           (e->access & MMU_SYSTEM) == (need & MMU_SYSTEM);
+}
+
+static const struct tlb_entry *tlb_lookup(const struct vcpu *cpu, uint64_t gva_page,
+                                          unsigned access)
 {
     unsigned need = checked_access(access);
-    for (unsigned i = 0; i < TLB_ENTRIES; i++) {
-        struct tlb_entry *e = &cpu->tlb[i];
-        if (e->valid && e->gva_page == gva_page && (e->access & need) == need &&
-            (e->access & MMU_SYSTEM) == (need & MMU_SYSTEM))
-            return e;
-    }
+
+    if (cpu->exit_page.access && tlb_entry_serves(&cpu->exit_page, gva_page, need))
+        return &cpu->exit_page;
+    for (unsigned i = 0; i < cpu->tlb_count; i++)
+        if (tlb_entry_serves(&cpu->tlb[i], gva_page, need))
+            return &cpu->tlb[i];
     return NULL;
 }
 
 static void tlb_insert(struct vcpu *cpu, uint64_t gva_page, uint64_t gpa_page, unsigned access)
 {
-    struct tlb_entry *e = &cpu->tlb[cpu->tlb_next++ % TLB_ENTRIES];
+    struct tlb_entry *e = &cpu->tlb[cpu->tlb_next];
+
+    cpu->tlb_next = (cpu->tlb_next + 1) % TLB_ENTRIES;
+    if (cpu->tlb_count < TLB_ENTRIES)
+        cpu->tlb_count++;
     e->gva_page = gva_page;
     e->gpa_page = gpa_page;
     e->access = (uint8_t)checked_access(access);
-    e->valid = true;
 }
 
 void mmu_seed(struct vcpu *cpu, uint64_t gva, uint64_t gpa, bool write)
 {
-    tlb_insert(cpu, gva & PAGE_MASK, gpa & PAGE_MASK, write ? (MMU_READ | MMU_WRITE) : MMU_READ);
+    cpu->exit_page.gva_page = gva & PAGE_MASK;
+    cpu->exit_page.gpa_page = gpa & PAGE_MASK;
+    cpu->exit_page.access = write ? (MMU_READ | MMU_WRITE) : MMU_READ;
 }
 
 /* #PF reports I/D only where paging can refuse a fetch for being one: with SMEP, or with
@@ -179,7 +191,7 @@ static enum exec_result translate_page(struct vcpu *cpu, uint64_t la, unsigned a
     uint64_t gva_page = la & PAGE_MASK;
     WHV_TRANSLATE_GVA_RESULT_CODE result;
     uint32_t flags = WHvTranslateGvaFlagSetPageTableBits;
-    struct tlb_entry *hit;
+    const struct tlb_entry *hit;
     uint64_t gpa = 0;
 
     if (!cpu->protected_mode) {
@@ -368,11 +380,40 @@ static enum exec_result phys_access(struct vcpu *cpu, const struct phys_span *sp
     return EXEC_OK;
 }
 
+/* The fast path of an instruction's data access in the exit's own page, in 64-bit code, in
+ * one piece, where #AC cannot apply and the segment adds no base: its GPA at once. That is
+ * what the general path (resolve, phys_access) makes of such an access, without its steps;
+ * tests/fastpath checks that the two agree. */
+static bool in_exit_page(const struct vcpu *cpu, enum segreg seg, uint64_t offset, unsigned size,
+                         unsigned access, uint64_t *gpa)
+{
+    uint64_t in_page = offset & (PAGE_SIZE - 1);
+    unsigned need = checked_access(access);
+
+    if (!cpu->fast_paths || cpu->code_mode != MODE_64 || seg == SEG_FS || seg == SEG_GS ||
+        size == 0 || size > 8 || in_page + size > PAGE_SIZE)
+        return false;
+    /* an exit page of access 0 (none) serves nothing, and the others no fetch */
+    if ((cpu->exit_page.access & need) != need || (need & (MMU_EXEC | MMU_SYSTEM)) ||
+        (offset & PAGE_MASK) != cpu->exit_page.gva_page || !canonical_with(offset, 48))
+        return false;
+    /* #AC would need a look at the address's alignment: the general path's */
+    if (cpu->cpl == 3 && cpu->exit->ExecutionState.Cr0Am && (cpu->regs[R_RFLAGS].Reg64 & FL_AC))
+        return false;
+    *gpa = cpu->exit_page.gpa_page | in_page;
+    return true;
+}
+
 enum exec_result mmu_read(struct vcpu *cpu, enum segreg seg, uint64_t offset, void *buf,
                           unsigned size, unsigned access)
 {
     struct phys_span span;
-    enum exec_result r = resolve(cpu, seg, offset, size, access | MMU_READ, &span);
+    uint64_t gpa;
+    enum exec_result r;
+
+    if (in_exit_page(cpu, seg, offset, size, access | MMU_READ, &gpa))
+        return mmu_phys(cpu, gpa, buf, size, false);
+    r = resolve(cpu, seg, offset, size, access | MMU_READ, &span);
     if (r != EXEC_OK)
         return r;
     return phys_access(cpu, &span, buf, false, (access & MMU_EXEC) != 0);
@@ -383,7 +424,14 @@ enum exec_result mmu_write(struct vcpu *cpu, enum segreg seg, uint64_t offset, c
 {
     struct phys_span span;
     uint8_t tmp[MMU_MAX_ACCESS];
-    enum exec_result r = resolve(cpu, seg, offset, size, access | MMU_WRITE, &span);
+    uint64_t gpa;
+    enum exec_result r;
+
+    if (in_exit_page(cpu, seg, offset, size, access | MMU_WRITE, &gpa)) {
+        copy_small(tmp, buf, size);
+        return mmu_phys(cpu, gpa, tmp, size, true);
+    }
+    r = resolve(cpu, seg, offset, size, access | MMU_WRITE, &span);
     if (r != EXEC_OK)
         return r;
     memcpy(tmp, buf, size);

@@ -10,7 +10,7 @@
  * ModRM, SIB and the rest; the general registers near the exit's page, so that most
  * accesses fall in it, some across its edges; every byte given, or fewer (then fetched).
  *
- *   test_fastpath [inputs [seed]]      default 20000 inputs, seed from the clock */
+ *   test_fastpath [inputs [seed]]      default 100000 inputs, seed from the clock */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,13 +54,13 @@ static const uint8_t prefixes[] = {
     0x66, 0x67, 0xf3, 0xf2, 0xf0, 0x2e, 0x3e, 0x26, 0x64, 0x65, 0x36
 };
 
-/* The instruction: up to three prefixes, maybe a REX, an opcode, then random bytes (ModRM
+/* The instruction: none or up to three prefixes, maybe a REX, an opcode, then random bytes (ModRM
  * with a memory form three times in four, SIB, displacement, immediate). */
 static void instruction(uint8_t out[16])
 {
     unsigned n = 0, opcode = opcodes[below(sizeof opcodes / sizeof opcodes[0])];
 
-    for (uint64_t i = below(4); i > 0; i--)
+    for (uint64_t i = below(2) ? 0 : 1 + below(3); i > 0; i--)
         out[n++] = prefixes[below(sizeof prefixes)];
     if (below(3) == 0)
         out[n++] = (uint8_t)(0x40 | below(16));
@@ -71,7 +71,7 @@ static void instruction(uint8_t out[16])
     if (below(4) != 0)
         out[n] &= 0xbf; /* mod 0 or 2 */
     for (n++; n < 16; n++)
-        out[n] = below(3) ? (uint8_t)below(16) : (uint8_t)next_random(); /* small displacements */
+        out[n] = (uint8_t)(below(2) ? 0 : below(3) ? below(16) : next_random()); /* small disp. */
 }
 
 /* Shape (emulate_input.h): a mode, mostly 64-bit; CPL 0 or 3; sometimes alignment checks,
@@ -91,10 +91,10 @@ static uint64_t shape(void)
 /* A value of a general register: in or near the exit's page mostly, anything sometimes. */
 static uint64_t near(uint64_t page)
 {
-    switch (below(8)) {
+    switch (below(16)) {
     case 0: return next_random();
     case 1: return page + PAGE_SIZE - below(16); /* at the page's end */
-    case 2: return below(64);                    /* small: an index */
+    case 2: return below(4);                     /* small: an index */
     default: return page + below(PAGE_SIZE);
     }
 }
@@ -120,7 +120,8 @@ static void build(struct input *in)
     put(in, below(4) ? 16 : below(17), 1); /* byte_count */
     for (unsigned i = 0; i < 16; i++)
         put(in, insn[i], 1);
-    put(in, next_random(), 4); /* access_info */
+    /* access_info: mostly a read or write whose GVA the exit vouches for */
+    put(in, below(4) ? 8 | below(2) : next_random(), 4);
     put(in, next_random(), 2); /* port; MMIO: RIP's page offset */
     put(in, below(2) ? page : next_random() & ~(uint64_t)0xfff, 8); /* gpa */
     put(in, page + below(PAGE_SIZE), 8);                            /* gva */
@@ -138,7 +139,7 @@ static void build(struct input *in)
 
 int main(int argc, char **argv)
 {
-    unsigned long inputs = argc > 1 ? strtoul(argv[1], NULL, 0) : 20000;
+    unsigned long inputs = argc > 1 ? strtoul(argv[1], NULL, 0) : 100000;
     uint64_t seed = argc > 2 ? strtoull(argv[2], NULL, 0) : (uint64_t)time(NULL);
     struct input in;
 
