@@ -315,36 +315,6 @@ static enum exec_result resolve(struct vcpu *cpu, enum segreg seg, uint64_t offs
                           access, span);
 }
 
-/* Copy 1..8 bytes; the common sizes as fixed-size copies, which compilers inline (REP
- * loops make one per element; a variable-size memcpy is a library call). */
-static void copy_small(uint8_t *dst, const uint8_t *src, unsigned size)
-{
-    switch (size) {
-    case 1: dst[0] = src[0]; break;
-    case 2: memcpy(dst, src, 2); break;
-    case 4: memcpy(dst, src, 4); break;
-    case 8: memcpy(dst, src, 8); break;
-    default: memcpy(dst, src, size); break;
-    }
-}
-
-enum exec_result mmu_phys(struct vcpu *cpu, uint64_t gpa, uint8_t *buf, unsigned size, bool write)
-{
-    WHV_EMULATOR_MEMORY_ACCESS_INFO acc;
-
-    memset(&acc, 0, sizeof acc);
-    acc.GpaAddress = gpa;
-    acc.Direction = write ? 1 : 0;
-    acc.AccessSize = (UINT8)size;
-    if (write)
-        copy_small(acc.Data, buf, size);
-    if (FAILED(emu_memory(cpu, &acc)))
-        return EXEC_CALLBACK_FAILED;
-    if (!write)
-        copy_small(buf, acc.Data, size);
-    return EXEC_OK;
-}
-
 /* The size of the next physical piece of an access: at most 8 bytes; for an instruction
  * fetch also naturally aligned (1, 2, 4 or 8 bytes at a multiple of the size), as a device
  * model serving code expects. A data access keeps the instruction's own size and address:

@@ -7,6 +7,9 @@
 #ifndef WHVEMU_MMU_H
 #define WHVEMU_MMU_H
 
+#include <string.h>
+
+#include "core/callbacks.h"
 #include "core/vcpu.h"
 
 enum mmu_access {
@@ -52,9 +55,38 @@ enum exec_result mmu_probe(struct vcpu *cpu, enum segreg seg, uint64_t offset, u
 enum exec_result mmu_translate(struct vcpu *cpu, enum segreg seg, uint64_t offset, unsigned size,
                                unsigned access, uint64_t *gpa);
 
+/* Copy 1..8 bytes; the common sizes as fixed-size copies, which compilers inline (REP
+ * loops make one per element; a variable-size memcpy is a library call). */
+static inline void copy_small(uint8_t *dst, const uint8_t *src, unsigned size)
+{
+    switch (size) {
+    case 1: dst[0] = src[0]; break;
+    case 2: memcpy(dst, src, 2); break;
+    case 4: memcpy(dst, src, 4); break;
+    case 8: memcpy(dst, src, 8); break;
+    default: memcpy(dst, src, size); break;
+    }
+}
+
 /* One access of size (1..8) bytes at a guest-physical address within one page, through the
- * memory callback. */
-enum exec_result mmu_phys(struct vcpu *cpu, uint64_t gpa, uint8_t *buf, unsigned size, bool write);
+ * memory callback. (Inline: a REP element is one.) */
+static inline enum exec_result mmu_phys(struct vcpu *cpu, uint64_t gpa, uint8_t *buf, unsigned size,
+                                        bool write)
+{
+    WHV_EMULATOR_MEMORY_ACCESS_INFO acc;
+
+    memset(&acc, 0, sizeof acc);
+    acc.GpaAddress = gpa;
+    acc.Direction = write ? 1 : 0;
+    acc.AccessSize = (UINT8)size;
+    if (write)
+        copy_small(acc.Data, buf, size);
+    if (FAILED(emu_memory(cpu, &acc)))
+        return EXEC_CALLBACK_FAILED;
+    if (!write)
+        copy_small(buf, acc.Data, size);
+    return EXEC_OK;
+}
 
 /* Translate the page of one byte at a linear address (from mmu_linear) for access, with
  * its faults, without touching memory: CLFLUSH and the like. */
