@@ -4,6 +4,7 @@
 
 #include "core/regcache.h"
 #include "exec/insn_cache.h"
+#include "exec/io.h"
 #include "exec/stack.h"
 #include "optab.h"
 

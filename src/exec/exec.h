@@ -53,15 +53,6 @@ uint64_t exec_next_rip(struct vcpu *cpu, const struct insn *in);
 #define MULDIV_REGS (REG_BIT(R_RAX) | REG_BIT(R_RDX))
 #define CMPXCHG_WIDE_REGS (REG_BIT(R_RAX) | REG_BIT(R_RBX) | REG_BIT(R_RCX) | REG_BIT(R_RDX))
 
-/* io.c: the port access and permission check INS/OUTS share with IN/OUT. #GP(0) unless
- * the CPL/IOPL or the TSS I/O permission bitmap allow size bytes at port. */
-enum exec_result io_permission(struct vcpu *cpu, uint16_t port, unsigned size);
-/* One access through the I/O callback; *data in (OUT) or out (IN, masked to size). */
-enum exec_result io_port(struct vcpu *cpu, uint16_t port, unsigned size, bool write,
-                         uint32_t *data);
-/* Whether the decoded instruction makes the port access a port-I/O exit reports. */
-bool io_insn_matches(const struct insn *in, const WHV_X64_IO_PORT_ACCESS_CONTEXT *io);
-
 /* segment.c: MOV Sreg, r/m (x_mov hands it over): a segment-register load. */
 enum exec_result x_mov_to_segment(struct vcpu *cpu, const struct insn *in, struct operand *ops);
 
