@@ -41,13 +41,16 @@ HRESULT WINAPI WHvEmulatorDestroyEmulator(WHV_EMULATOR_HANDLE Emulator)
 
 /* ---- one emulation call ---- */
 
-/* The exit's translation is only a shortcut: without a known read or write access type
- * (execute, or a value no hypervisor defines yet) it is not used. */
+/* What the exit tells of its page is only a shortcut: without a known read or write access
+ * type (execute, or a value no hypervisor defines yet) it is not used. */
 static void seed_translation(struct vcpu *cpu, const WHV_MEMORY_ACCESS_CONTEXT *mmio)
 {
     WHV_MEMORY_ACCESS_TYPE type = (WHV_MEMORY_ACCESS_TYPE)mmio->AccessInfo.AccessType;
 
-    if (mmio->AccessInfo.GvaValid && (type == WHvMemoryAccessRead || type == WHvMemoryAccessWrite))
+    if (type != WHvMemoryAccessRead && type != WHvMemoryAccessWrite)
+        return;
+    mmu_exit_gpa(cpu, mmio->Gpa, type == WHvMemoryAccessWrite);
+    if (mmio->AccessInfo.GvaValid)
         mmu_seed(cpu, mmio->Gva, mmio->Gpa, type == WHvMemoryAccessWrite);
 }
 

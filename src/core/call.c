@@ -65,6 +65,7 @@ void call_begin(struct vcpu *cpu, const struct emulator *emu, void *context,
     cpu->exit_page.access = 0;
     cpu->tlb_count = 0;
     cpu->tlb_next = 0;
+    cpu->not_ram[0] = cpu->not_ram[1] = NOT_A_PAGE;
     memset(&cpu->fault, 0, sizeof cpu->fault);
     cpu->debug_trap_inhibited = false;
     regs_init(cpu, exit);

@@ -137,6 +137,8 @@ struct fault {
     uint64_t committed_regs; /* REG_BIT mask kept with the fault: completed REP iterations */
 };
 
+#define NOT_A_PAGE UINT64_MAX /* no page address: not 4 KiB aligned */
+
 /* A tiny per-call cache of guest page translations. */
 #define TLB_ENTRIES 4
 struct tlb_entry {
@@ -182,6 +184,10 @@ struct vcpu {
     struct tlb_entry tlb[TLB_ENTRIES];
     unsigned tlb_count; /* valid entries of tlb[] */
     unsigned tlb_next;  /* the one replaced next */
+    /* for reading [0] and writing [1], a GPA page known not to be RAM the VMM maps (the
+     * exit's own, or the last the RAM callback refused), so that the RAM callback is not
+     * asked about it; NOT_A_PAGE: none */
+    uint64_t not_ram[2];
 
     /* the instruction: its bytes (zero past those known), decoded, the registers it reads */
     uint8_t bytes[16];

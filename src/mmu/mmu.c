@@ -468,9 +468,21 @@ enum exec_result mmu_write_system(struct vcpu *cpu, uint64_t linear, const void 
     return system_access(cpu, linear, tmp, size, true);
 }
 
+void mmu_exit_gpa(struct vcpu *cpu, uint64_t gpa, bool write)
+{
+    cpu->not_ram[write] = gpa & PAGE_MASK;
+}
+
 uint8_t *mmu_host_page(struct vcpu *cpu, uint64_t gpa_page, bool write)
 {
-    return emu_ram_page(cpu, gpa_page, write);
+    uint8_t *page;
+
+    if (cpu->not_ram[write] == gpa_page)
+        return NULL;
+    page = emu_ram_page(cpu, gpa_page, write);
+    if (!page)
+        cpu->not_ram[write] = gpa_page;
+    return page;
 }
 
 enum exec_result mmu_fetch(struct vcpu *cpu, unsigned have, unsigned want)

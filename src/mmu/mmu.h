@@ -101,8 +101,14 @@ enum exec_result mmu_write_system(struct vcpu *cpu, uint64_t linear, const void 
                                   unsigned size);
 
 /* The host address of a guest-physical page that the VMM maps as plain RAM for this kind of
- * access (its optional RAM callback, whvemu.h), or NULL: then use the memory callback. */
+ * access (its optional RAM callback, whvemu.h), or NULL: then use the memory callback. The
+ * callback is not asked about the exit's own page for the access that exited, nor again
+ * about the page it last refused for this kind of access in this call. */
 uint8_t *mmu_host_page(struct vcpu *cpu, uint64_t gpa_page, bool write);
+
+/* An MMIO exit's GPA for a read or write: that access exited, so the page is not RAM the VMM
+ * maps for it (mmu_host_page does not ask). */
+void mmu_exit_gpa(struct vcpu *cpu, uint64_t gpa, bool write);
 
 /* Fetch the instruction bytes cpu->bytes[have..want) from CS:RIP+have. */
 enum exec_result mmu_fetch(struct vcpu *cpu, unsigned have, unsigned want);
