@@ -65,11 +65,12 @@ static void preset_io_registers(struct vcpu *cpu, const WHV_X64_IO_PORT_ACCESS_C
     regs_preset_segment(cpu, R_ES, &io->Es);
 }
 
-/* One call: an MMIO exit (mmio) or a port-I/O exit (io), with the exit's instruction bytes. */
-static WHV_EMULATOR_STATUS run_call(const struct emulator *emu, VOID *context,
-                                    const WHV_VP_EXIT_CONTEXT *exit, const UINT8 *bytes,
-                                    unsigned count, const WHV_MEMORY_ACCESS_CONTEXT *mmio,
-                                    const WHV_X64_IO_PORT_ACCESS_CONTEXT *io)
+/* One call: an MMIO exit (mmio) or a port-I/O exit (io), with the exit's instruction bytes.
+ * (Inline: the two entry points are its only callers.) */
+static inline WHV_EMULATOR_STATUS run_call(const struct emulator *emu, VOID *context,
+                                           const WHV_VP_EXIT_CONTEXT *exit, const UINT8 *bytes,
+                                           unsigned count, const WHV_MEMORY_ACCESS_CONTEXT *mmio,
+                                           const WHV_X64_IO_PORT_ACCESS_CONTEXT *io)
 {
     struct vcpu cpu;
 

@@ -23,42 +23,29 @@ static void copy_value(WHV_REGISTER_VALUE *to, const WHV_REGISTER_VALUE *from, e
     to->Reg128.High64 = wide[id] ? from->Reg128.High64 : 0;
 }
 
-void regs_preset_segment(struct vcpu *cpu, enum reg_id id, const WHV_X64_SEGMENT_REGISTER *s)
-{
-    cpu->regs[id].Segment = *s;
-    regset_add(&cpu->reg_valid, id);
-}
-
-void regs_init(struct vcpu *cpu, const WHV_VP_EXIT_CONTEXT *exit)
-{
-    cpu->reg_valid = REGSET(0);
-    cpu->reg_dirty = REGSET(0);
-    regs_preset(cpu, R_RIP, exit->Rip);
-    regs_preset(cpu, R_RFLAGS, exit->Rflags);
-    regs_preset_segment(cpu, R_CS, &exit->Cs);
-}
-
-bool regs_fetch(struct vcpu *cpu, struct regset need)
+bool regs_fetch_missing(struct vcpu *cpu, struct regset missing)
 {
     WHV_REGISTER_NAME names[R_COUNT];
     WHV_REGISTER_VALUE values[R_COUNT];
-    struct regset missing = regset_minus(need, cpu->reg_valid), left;
     uint32_t n = 0;
 
-    for (left = missing; !regset_empty(left); n++) {
-        names[n] = whv_names[regset_take(&left)];
-        /* what the VMM leaves unwritten reads as 0 */
-        values[n].Reg128.Low64 = 0;
-        values[n].Reg128.High64 = 0;
+    for (unsigned w = 0; w < REGSET_WORDS; w++) {
+        for (uint64_t bits = missing.word[w]; bits; bits &= bits - 1, n++) {
+            names[n] = whv_names[w * 64 + lowest_bit(bits)];
+            /* what the VMM leaves unwritten reads as 0 */
+            values[n].Reg128.Low64 = 0;
+            values[n].Reg128.High64 = 0;
+        }
     }
-    if (n == 0)
-        return true;
     if (FAILED(emu_get_registers(cpu, names, n, values)))
         return false;
-    for (uint32_t i = 0; i < n; i++) {
-        enum reg_id id = regset_take(&missing);
-        copy_value(&cpu->regs[id], &values[i], id);
-        regset_add(&cpu->reg_valid, id);
+    n = 0;
+    for (unsigned w = 0; w < REGSET_WORDS; w++) {
+        for (uint64_t bits = missing.word[w]; bits; bits &= bits - 1, n++) {
+            enum reg_id id = (enum reg_id)(w * 64 + lowest_bit(bits));
+            copy_value(&cpu->regs[id], &values[n], id);
+        }
+        cpu->reg_valid.word[w] |= missing.word[w];
     }
     return true;
 }
@@ -69,7 +56,7 @@ const WHV_REGISTER_VALUE *reg_fetch_value(struct vcpu *cpu, enum reg_id id)
     struct regset one = REGSET(0);
 
     regset_add(&one, id);
-    if (!regs_fetch(cpu, one))
+    if (!regs_fetch_missing(cpu, one))
         return &zero;
     return &cpu->regs[id];
 }
@@ -85,13 +72,14 @@ bool regs_writeback(struct vcpu *cpu)
 {
     WHV_REGISTER_NAME names[R_COUNT];
     WHV_REGISTER_VALUE values[R_COUNT];
-    struct regset dirty = cpu->reg_dirty;
     uint32_t n = 0;
 
-    for (; !regset_empty(dirty); n++) {
-        enum reg_id id = regset_take(&dirty);
-        names[n] = whv_names[id];
-        copy_value(&values[n], &cpu->regs[id], id);
+    for (unsigned w = 0; w < REGSET_WORDS; w++) {
+        for (uint64_t bits = cpu->reg_dirty.word[w]; bits; bits &= bits - 1, n++) {
+            enum reg_id id = (enum reg_id)(w * 64 + lowest_bit(bits));
+            names[n] = whv_names[id];
+            copy_value(&values[n], &cpu->regs[id], id);
+        }
     }
     if (n == 0)
         return true;

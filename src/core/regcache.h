@@ -58,21 +58,7 @@ static inline unsigned lowest_bit(uint64_t word)
 #endif
 }
 
-/* Remove the lowest register from a set that is not empty, and return it. */
-static inline enum reg_id regset_take(struct regset *s)
-{
-    unsigned w = 0;
-    while (!s->word[w])
-        w++;
-    unsigned bit = lowest_bit(s->word[w]);
-    s->word[w] &= s->word[w] - 1;
-    return (enum reg_id)(w * 64 + bit);
-}
-
 /* ---- the cache ---- */
-
-/* Seed the cache with what the exit context already tells (RIP, RFLAGS, CS). */
-void regs_init(struct vcpu *cpu, const WHV_VP_EXIT_CONTEXT *exit);
 
 /* Mark a 64-bit register as known without fetching it (values the exit context gives). */
 static inline void regs_preset(struct vcpu *cpu, enum reg_id id, uint64_t value)
@@ -83,10 +69,31 @@ static inline void regs_preset(struct vcpu *cpu, enum reg_id id, uint64_t value)
 }
 
 /* The same for a segment register. */
-void regs_preset_segment(struct vcpu *cpu, enum reg_id id, const WHV_X64_SEGMENT_REGISTER *s);
+static inline void regs_preset_segment(struct vcpu *cpu, enum reg_id id,
+                                       const WHV_X64_SEGMENT_REGISTER *s)
+{
+    cpu->regs[id].Segment = *s;
+    regset_add(&cpu->reg_valid, id);
+}
 
-/* Fetch every register of the set not yet cached, in one callback. False on failure. */
-bool regs_fetch(struct vcpu *cpu, struct regset need);
+/* Seed the cache with what the exit context already tells (RIP, RFLAGS, CS). */
+static inline void regs_init(struct vcpu *cpu, const WHV_VP_EXIT_CONTEXT *exit)
+{
+    cpu->reg_valid = REGSET(0);
+    cpu->reg_dirty = REGSET(0);
+    regs_preset(cpu, R_RIP, exit->Rip);
+    regs_preset(cpu, R_RFLAGS, exit->Rflags);
+    regs_preset_segment(cpu, R_CS, &exit->Cs);
+}
+
+/* Fetch every register of the set not yet cached, in one callback. False on failure.
+ * (regs_fetch_missing: of a set that is not empty, none of it cached.) */
+bool regs_fetch_missing(struct vcpu *cpu, struct regset missing);
+static inline bool regs_fetch(struct vcpu *cpu, struct regset need)
+{
+    struct regset missing = regset_minus(need, cpu->reg_valid);
+    return regset_empty(missing) || regs_fetch_missing(cpu, missing);
+}
 
 /* Read a register (fetched on demand); 0 after a failure. */
 const WHV_REGISTER_VALUE *reg_fetch_value(struct vcpu *cpu, enum reg_id id);

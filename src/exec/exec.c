@@ -49,7 +49,10 @@ uint64_t exec_next_rip(struct vcpu *cpu, const struct insn *in)
     return rip;
 }
 
-enum exec_result exec_insn(struct vcpu *cpu, struct operand ops[MAX_OPERANDS])
+/* Execute cpu->insn with its operands (operands_describe), fetching cpu->insn_needs first:
+ * its effects go to the register cache and, through the MMU, to the memory/io callbacks; on
+ * EXEC_OK RIP has advanced. */
+static enum exec_result exec_insn(struct vcpu *cpu, struct operand ops[MAX_OPERANDS])
 {
     const struct insn *in = &cpu->insn;
     enum exec_result r;

@@ -22,10 +22,6 @@ typedef enum exec_result (*exec_fn)(struct vcpu *cpu, const struct insn *in, str
 /* Registers an instruction needs beyond the ones its operands name (REG_BIT mask). */
 uint64_t exec_implicit_regs(const struct insn *in);
 
-/* Execute cpu->insn with its operands (operands_describe), fetching cpu->insn_needs first: its effects go to the register cache
- * and, through the MMU, to the memory/io callbacks; on EXEC_OK RIP has advanced. */
-enum exec_result exec_insn(struct vcpu *cpu, struct operand ops[MAX_OPERANDS]);
-
 /* Decode the instruction of an exit from its bytes (the exit's 16-byte buffer, count of
  * them known; at most 15 used; more are fetched from CS:RIP while the decoder needs them)
  * and execute it. On a port-I/O exit (io

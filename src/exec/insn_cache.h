@@ -58,11 +58,44 @@ static inline void insn_cache_clear(struct insn_cache *cache)
     memset(cache, 0, sizeof *cache);
 }
 
+/* The set of an instruction: from its first two bytes (zero past the exit's count; the
+ * second byte of a one-byte instruction is the code after it, the same at every exit from
+ * one place), the mode and the options. Which set an entry is in never makes it wrong. */
+static inline unsigned insn_cache_set(const uint8_t *bytes, enum cpu_mode mode, unsigned options)
+{
+    unsigned key = bytes[0] ^ (unsigned)bytes[1] << 3 ^ (unsigned)mode << 6 ^ options << 8;
+    return (key ^ key >> 4 ^ key >> 8) % INSN_CACHE_SETS;
+}
+
+static inline bool insn_cache_matches(const struct insn_cache_entry *e, const uint64_t words[2],
+                                      unsigned count, enum cpu_mode mode, unsigned options)
+{
+    return e->length && e->length <= count && e->mode == mode && e->options == options &&
+           (words[0] & e->mask[0]) == e->bytes[0] && (words[1] & e->mask[1]) == e->bytes[1];
+}
+
 /* The entry for the instruction at cpu->bytes[0..count) (zero past count: bytes_prefix) in
  * this mode with these options, copied into cpu->insn, cpu->insn_needs and ops; false when
  * there is none. */
-bool insn_cache_lookup(const struct insn_cache *cache, struct vcpu *cpu, unsigned count,
-                       unsigned options, struct operand ops[MAX_OPERANDS]);
+static inline bool insn_cache_lookup(const struct insn_cache *cache, struct vcpu *cpu,
+                                     unsigned count, unsigned options,
+                                     struct operand ops[MAX_OPERANDS])
+{
+    uint64_t words[2];
+    const struct insn_cache_entry *ways;
+
+    memcpy(words, cpu->bytes, sizeof words);
+    ways = cache->set[insn_cache_set(cpu->bytes, cpu->code_mode, options)];
+    for (unsigned w = 0; w < INSN_CACHE_WAYS; w++) {
+        if (insn_cache_matches(&ways[w], words, count, cpu->code_mode, options)) {
+            cpu->insn = ways[w].insn;
+            cpu->insn_needs = ways[w].needs;
+            memcpy(ops, ways[w].ops, sizeof ways[w].ops);
+            return true;
+        }
+    }
+    return false;
+}
 
 /* Remember cpu->insn, cpu->insn_needs and ops, derived from cpu->bytes with these options. */
 void insn_cache_insert(struct insn_cache *cache, const struct vcpu *cpu, unsigned options,

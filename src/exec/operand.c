@@ -5,44 +5,6 @@
 #include "core/regcache.h"
 #include "optab.h"
 
-uint64_t gpr_read(struct vcpu *cpu, unsigned reg, unsigned size, bool high8)
-{
-    uint64_t v;
-
-    if (high8)
-        return (reg_get(cpu, (enum reg_id)(reg - 4)) >> 8) & 0xff;
-    v = reg_get(cpu, (enum reg_id)reg);
-    return v & size_mask(size);
-}
-
-void gpr_write(struct vcpu *cpu, unsigned reg, unsigned size, bool high8, uint64_t value)
-{
-    uint64_t old;
-
-    if (high8) {
-        enum reg_id id = (enum reg_id)(reg - 4);
-        old = reg_get(cpu, id);
-        reg_set(cpu, id, (old & ~UINT64_C(0xff00)) | ((value & 0xff) << 8));
-        return;
-    }
-    /* only a narrower write needs the old value (and fetches it) */
-    old = size < 4 ? reg_get(cpu, (enum reg_id)reg) : 0;
-    reg_set(cpu, (enum reg_id)reg, gpr_merge(old, size, value));
-}
-
-uint64_t effective_address(struct vcpu *cpu, const struct insn *in)
-{
-    uint64_t ea = (uint64_t)(int64_t)in->disp;
-
-    if (in->rip_relative)
-        ea += reg_get(cpu, R_RIP) + in->length;
-    if (in->base != GPR_NONE)
-        ea += reg_get(cpu, (enum reg_id)in->base);
-    if (in->index != GPR_NONE)
-        ea += reg_get(cpu, (enum reg_id)in->index) * in->scale;
-    return ea & size_mask(in->addrsize);
-}
-
 /* The registers that address the ModRM memory operand through seg. Not CR4, although its
  * LA57 decides what is canonical in 64-bit code: an address canonical with 48 bits is
  * canonical with 57 too, so CR4 is fetched only for one that is not (mmu_is_canonical). */
@@ -131,13 +93,6 @@ void operands_describe(const struct insn *in, struct operand ops[MAX_OPERANDS])
     memset(ops, 0, sizeof(struct operand) * MAX_OPERANDS);
     for (unsigned n = 0; n < MAX_OPERANDS && in->row->opnd[n]; n++)
         describe_operand(in, n, &ops[n]);
-}
-
-void operands_locate(struct vcpu *cpu, const struct insn *in, struct operand ops[MAX_OPERANDS])
-{
-    for (unsigned n = 0; n < MAX_OPERANDS; n++)
-        if (ops[n].modrm_address)
-            ops[n].offset = effective_address(cpu, in);
 }
 
 /* Whether operand n is a GPR the instruction only writes, and whole (32 bits zero-extend

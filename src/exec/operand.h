@@ -4,6 +4,7 @@
 #ifndef WHVEMU_OPERAND_H
 #define WHVEMU_OPERAND_H
 
+#include "core/regcache.h"
 #include "core/vcpu.h"
 #include "mmu/mmu.h"
 
@@ -26,12 +27,6 @@ struct operand {
  * but what depends on registers, so that the decode cache can keep it. */
 void operands_describe(const struct insn *in, struct operand ops[MAX_OPERANDS]);
 
-/* What depends on registers: the offset of the ModRM memory operand. */
-void operands_locate(struct vcpu *cpu, const struct insn *in, struct operand ops[MAX_OPERANDS]);
-
-/* Effective address of the ModRM memory operand, wrapped to the address size. */
-uint64_t effective_address(struct vcpu *cpu, const struct insn *in);
-
 /* Registers the operands name (to prefetch in one batch). */
 uint64_t operands_regs(const struct vcpu *cpu, const struct insn *in);
 
@@ -43,10 +38,6 @@ enum exec_result op_write(struct vcpu *cpu, const struct operand *op, uint64_t v
  * a memory operand is checked for writing before it is read, so a read-only or absent
  * page faults with the write bit in the error code, as the CPU reports it. */
 enum exec_result op_read_dest(struct vcpu *cpu, const struct operand *op, uint64_t *value);
-
-/* GPR access by number and size in bytes (1 = low byte unless high8). */
-uint64_t gpr_read(struct vcpu *cpu, unsigned reg, unsigned size, bool high8);
-void gpr_write(struct vcpu *cpu, unsigned reg, unsigned size, bool high8, uint64_t value);
 
 /* Guest memory is little-endian: the value of size (0..8) bytes, and back. The common sizes
  * are spelt out byte by byte, which compilers turn into one load or store. */
@@ -114,6 +105,55 @@ static inline uint64_t sign_extend(uint64_t value, unsigned size)
     if (size == 0 || size >= 8)
         return size == 0 ? 0 : value;
     return (uint64_t)((int64_t)(value << (64 - size * 8)) >> (64 - size * 8));
+}
+
+/* GPR access by number and size in bytes (1 = low byte unless high8). */
+static inline uint64_t gpr_read(struct vcpu *cpu, unsigned reg, unsigned size, bool high8)
+{
+    if (high8)
+        return (reg_get(cpu, (enum reg_id)(reg - 4)) >> 8) & 0xff;
+    return reg_get(cpu, (enum reg_id)reg) & size_mask(size);
+}
+
+static inline void gpr_write(struct vcpu *cpu, unsigned reg, unsigned size, bool high8,
+                             uint64_t value)
+{
+    uint64_t old;
+
+    if (high8) {
+        enum reg_id id = (enum reg_id)(reg - 4);
+        old = reg_get(cpu, id);
+        reg_set(cpu, id, (old & ~UINT64_C(0xff00)) | ((value & 0xff) << 8));
+        return;
+    }
+    /* only a narrower write needs the old value (and fetches it) */
+    old = size < 4 ? reg_get(cpu, (enum reg_id)reg) : 0;
+    reg_set(cpu, (enum reg_id)reg, gpr_merge(old, size, value));
+}
+
+/* Effective address of the ModRM memory operand, wrapped to the address size. */
+static inline uint64_t effective_address(struct vcpu *cpu, const struct insn *in)
+{
+    uint64_t ea = (uint64_t)(int64_t)in->disp;
+
+    if (in->rip_relative)
+        ea += reg_get(cpu, R_RIP) + in->length;
+    if (in->base != GPR_NONE)
+        ea += reg_get(cpu, (enum reg_id)in->base);
+    if (in->index != GPR_NONE)
+        ea += reg_get(cpu, (enum reg_id)in->index) * in->scale;
+    return ea & size_mask(in->addrsize);
+}
+
+/* What depends on registers: the offset of the ModRM memory operand. */
+static inline void operands_locate(struct vcpu *cpu, const struct insn *in,
+                                   struct operand ops[MAX_OPERANDS])
+{
+    if (!in->has_modrm || in->mod == 3)
+        return; /* no ModRM memory operand */
+    for (unsigned n = 0; n < MAX_OPERANDS; n++)
+        if (ops[n].modrm_address)
+            ops[n].offset = effective_address(cpu, in);
 }
 
 #endif

@@ -5,9 +5,6 @@
 #include "core/callbacks.h"
 #include "core/regcache.h"
 
-#define PAGE_SIZE 4096u
-#define PAGE_MASK (~(uint64_t)(PAGE_SIZE - 1))
-
 /* #PF error-code bits */
 enum {
     PFEC_P = 1u << 0,
@@ -36,11 +33,6 @@ uint64_t mmu_regs_for_segment(const struct vcpu *cpu, enum segreg seg)
 static enum exec_result segment_fault(struct vcpu *cpu, enum segreg seg)
 {
     return raise_fault(cpu, seg == SEG_SS ? EXC_SS : EXC_GP, true, 0);
-}
-
-static bool canonical_with(uint64_t la, unsigned bits)
-{
-    return (uint64_t)((int64_t)(la << (64 - bits)) >> (64 - bits)) == la;
 }
 
 /* CR4 only when it can change the answer: what is canonical with 48 bits is with 57 too. */
@@ -99,16 +91,6 @@ enum exec_result mmu_linear(struct vcpu *cpu, enum segreg seg, uint64_t offset, 
         return EXEC_FAULT;
     *linear = (s->Base + offset) & 0xffffffffu;
     return EXEC_OK;
-}
-
-/* What a translation checked, as the page cache keeps it: a fetch is no data read (SMAP does
- * not apply to it), so it must not stand for one; an implicit supervisor access (MMU_SYSTEM)
- * is checked with other rules than an explicit one, so neither stands for the other. */
-static unsigned checked_access(unsigned access)
-{
-    if (access & MMU_EXEC)
-        return MMU_EXEC;
-    return access & (MMU_READ | MMU_WRITE | MMU_SYSTEM);
 }
 
 static bool tlb_entry_serves(const struct tlb_entry *e, uint64_t gva_page, unsigned need)
@@ -350,58 +332,22 @@ static enum exec_result phys_access(struct vcpu *cpu, const struct phys_span *sp
     return EXEC_OK;
 }
 
-/* The fast path of an instruction's data access in the exit's own page, in 64-bit code, in
- * one piece, where #AC cannot apply and the segment adds no base: its GPA at once. That is
- * what the general path (resolve, phys_access) makes of such an access, without its steps;
- * tests/fastpath checks that the two agree. */
-static bool in_exit_page(const struct vcpu *cpu, enum segreg seg, uint64_t offset, unsigned size,
-                         unsigned access, uint64_t *gpa)
-{
-    uint64_t in_page = offset & (PAGE_SIZE - 1);
-    unsigned need = checked_access(access);
-
-    if (!cpu->fast_paths || cpu->code_mode != MODE_64 || seg == SEG_FS || seg == SEG_GS ||
-        size == 0 || size > 8 || in_page + size > PAGE_SIZE)
-        return false;
-    /* an exit page of access 0 (none) serves nothing, and the others no fetch */
-    if ((cpu->exit_page.access & need) != need || (need & (MMU_EXEC | MMU_SYSTEM)) ||
-        (offset & PAGE_MASK) != cpu->exit_page.gva_page || !canonical_with(offset, 48))
-        return false;
-    /* #AC would need a look at the address's alignment: the general path's */
-    if (cpu->cpl == 3 && cpu->exit->ExecutionState.Cr0Am && (cpu->regs[R_RFLAGS].Reg64 & FL_AC))
-        return false;
-    *gpa = cpu->exit_page.gpa_page | in_page;
-    return true;
-}
-
-enum exec_result mmu_read(struct vcpu *cpu, enum segreg seg, uint64_t offset, void *buf,
-                          unsigned size, unsigned access)
+enum exec_result mmu_read_general(struct vcpu *cpu, enum segreg seg, uint64_t offset, void *buf,
+                                  unsigned size, unsigned access)
 {
     struct phys_span span;
-    uint64_t gpa;
-    enum exec_result r;
-
-    if (in_exit_page(cpu, seg, offset, size, access | MMU_READ, &gpa))
-        return mmu_phys(cpu, gpa, buf, size, false);
-    r = resolve(cpu, seg, offset, size, access | MMU_READ, &span);
+    enum exec_result r = resolve(cpu, seg, offset, size, access | MMU_READ, &span);
     if (r != EXEC_OK)
         return r;
     return phys_access(cpu, &span, buf, false, (access & MMU_EXEC) != 0);
 }
 
-enum exec_result mmu_write(struct vcpu *cpu, enum segreg seg, uint64_t offset, const void *buf,
-                           unsigned size, unsigned access)
+enum exec_result mmu_write_general(struct vcpu *cpu, enum segreg seg, uint64_t offset,
+                                   const void *buf, unsigned size, unsigned access)
 {
     struct phys_span span;
     uint8_t tmp[MMU_MAX_ACCESS];
-    uint64_t gpa;
-    enum exec_result r;
-
-    if (in_exit_page(cpu, seg, offset, size, access | MMU_WRITE, &gpa)) {
-        copy_small(tmp, buf, size);
-        return mmu_phys(cpu, gpa, tmp, size, true);
-    }
-    r = resolve(cpu, seg, offset, size, access | MMU_WRITE, &span);
+    enum exec_result r = resolve(cpu, seg, offset, size, access | MMU_WRITE, &span);
     if (r != EXEC_OK)
         return r;
     memcpy(tmp, buf, size);

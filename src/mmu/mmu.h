@@ -21,6 +21,9 @@ enum mmu_access {
     MMU_ALIGN_16 = 1u << 5,       /* #AC unless 16-byte aligned, not just 8: MOVDIR64B's source */
 };
 
+#define PAGE_SIZE 4096u
+#define PAGE_MASK (~(uint64_t)(PAGE_SIZE - 1))
+
 /* Largest single access the executor may ask for: 64 bytes, a ZMM register or MOVDIR64B's
  * source. Larger operands (an XSAVE area) must be split by the family that has them. */
 #define MMU_MAX_ACCESS 64
@@ -37,23 +40,6 @@ bool mmu_is_canonical(struct vcpu *cpu, uint64_t la);
 /* segment:offset -> linear address, with the segment's type/limit/canonical checks. */
 enum exec_result mmu_linear(struct vcpu *cpu, enum segreg seg, uint64_t offset, unsigned size,
                             unsigned access, uint64_t *linear);
-
-/* Read / write size (1..MMU_MAX_ACCESS) bytes at seg:offset. */
-enum exec_result mmu_read(struct vcpu *cpu, enum segreg seg, uint64_t offset, void *buf,
-                          unsigned size, unsigned access);
-enum exec_result mmu_write(struct vcpu *cpu, enum segreg seg, uint64_t offset, const void *buf,
-                           unsigned size, unsigned access);
-
-/* Check that a write of size bytes at seg:offset would succeed (segmentation and paging),
- * without writing; for instructions that must not commit one write when a later one faults. */
-enum exec_result mmu_probe(struct vcpu *cpu, enum segreg seg, uint64_t offset, unsigned size,
-                           unsigned access);
-
-/* The guest-physical address of size bytes at seg:offset that the caller knows lie within
- * one page: every check of mmu_read/mmu_write (segment, #AC, translation), no access.
- * REP string loops translate once per page with it, then access by GPA. */
-enum exec_result mmu_translate(struct vcpu *cpu, enum segreg seg, uint64_t offset, unsigned size,
-                               unsigned access, uint64_t *gpa);
 
 /* Copy 1..8 bytes; the common sizes as fixed-size copies, which compilers inline (REP
  * loops make one per element; a variable-size memcpy is a library call). */
@@ -87,6 +73,86 @@ static inline enum exec_result mmu_phys(struct vcpu *cpu, uint64_t gpa, uint8_t 
         copy_small(buf, acc.Data, size);
     return EXEC_OK;
 }
+
+/* What a translation checked, as the page cache keeps it: a fetch is no data read (SMAP does
+ * not apply to it), so it must not stand for one; an implicit supervisor access (MMU_SYSTEM)
+ * is checked with other rules than an explicit one, so neither stands for the other. */
+static inline unsigned checked_access(unsigned access)
+{
+    if (access & MMU_EXEC)
+        return MMU_EXEC;
+    return access & (MMU_READ | MMU_WRITE | MMU_SYSTEM);
+}
+
+static inline bool canonical_with(uint64_t la, unsigned bits)
+{
+    return (uint64_t)((int64_t)(la << (64 - bits)) >> (64 - bits)) == la;
+}
+
+/* The fast path of an instruction's data access in the exit's own page, in 64-bit code, in
+ * one piece, where #AC cannot apply and the segment adds no base: its GPA at once. That is
+ * what the general path (mmu_read_general, mmu_write_general) makes of such an access,
+ * without its steps; tests/fastpath checks that the two agree. */
+static inline bool mmu_in_exit_page(const struct vcpu *cpu, enum segreg seg, uint64_t offset,
+                                    unsigned size, unsigned access, uint64_t *gpa)
+{
+    uint64_t in_page = offset & (PAGE_SIZE - 1);
+    unsigned need = checked_access(access);
+
+    if (!cpu->fast_paths || cpu->code_mode != MODE_64 || seg == SEG_FS || seg == SEG_GS ||
+        size == 0 || size > 8 || in_page + size > PAGE_SIZE)
+        return false;
+    /* an exit page of access 0 (none) serves nothing, and the others no fetch */
+    if ((cpu->exit_page.access & need) != need || (need & (MMU_EXEC | MMU_SYSTEM)) ||
+        (offset & PAGE_MASK) != cpu->exit_page.gva_page || !canonical_with(offset, 48))
+        return false;
+    /* #AC would need a look at the address's alignment: the general path's */
+    if (cpu->cpl == 3 && cpu->exit->ExecutionState.Cr0Am && (cpu->regs[R_RFLAGS].Reg64 & FL_AC))
+        return false;
+    *gpa = cpu->exit_page.gpa_page | in_page;
+    return true;
+}
+
+/* Read / write size (1..MMU_MAX_ACCESS) bytes at seg:offset: the fast path where it applies
+ * (inline, so that an instruction's one access is a few instructions from its callback),
+ * else the general path. */
+enum exec_result mmu_read_general(struct vcpu *cpu, enum segreg seg, uint64_t offset, void *buf,
+                                  unsigned size, unsigned access);
+enum exec_result mmu_write_general(struct vcpu *cpu, enum segreg seg, uint64_t offset,
+                                   const void *buf, unsigned size, unsigned access);
+
+static inline enum exec_result mmu_read(struct vcpu *cpu, enum segreg seg, uint64_t offset,
+                                        void *buf, unsigned size, unsigned access)
+{
+    uint64_t gpa;
+
+    if (mmu_in_exit_page(cpu, seg, offset, size, access | MMU_READ, &gpa))
+        return mmu_phys(cpu, gpa, buf, size, false);
+    return mmu_read_general(cpu, seg, offset, buf, size, access);
+}
+
+static inline enum exec_result mmu_write(struct vcpu *cpu, enum segreg seg, uint64_t offset,
+                                         const void *buf, unsigned size, unsigned access)
+{
+    uint8_t data[8];
+    uint64_t gpa;
+
+    if (!mmu_in_exit_page(cpu, seg, offset, size, access | MMU_WRITE, &gpa))
+        return mmu_write_general(cpu, seg, offset, buf, size, access);
+    copy_small(data, buf, size);
+    return mmu_phys(cpu, gpa, data, size, true);
+}
+
+/* Check that a write of size bytes at seg:offset would succeed (segmentation and paging),
+ * without writing; for instructions that must not commit one write when a later one faults. */
+enum exec_result mmu_probe(struct vcpu *cpu, enum segreg seg, uint64_t offset, unsigned size,
+                           unsigned access);
+
+/* The guest-physical address of size bytes at seg:offset that the caller knows lie within
+ * one page: every check of mmu_read/mmu_write (segment, #AC, translation), no access.
+ * REP string loops translate once per page with it, then access by GPA. */
+enum exec_result mmu_translate(struct vcpu *cpu, enum segreg seg, uint64_t offset, unsigned size,
+                               unsigned access, uint64_t *gpa);
 
 /* Translate the page of one byte at a linear address (from mmu_linear) for access, with
  * its faults, without touching memory: CLFLUSH and the like. */
