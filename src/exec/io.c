@@ -15,19 +15,13 @@
 #define TSS_TYPE_MASK 0xdu
 #define TSS_TYPE_32 0x9u
 
-enum exec_result io_permission(struct vcpu *cpu, uint16_t port, unsigned size)
+enum exec_result io_bitmap_permission(struct vcpu *cpu, uint16_t port, unsigned size)
 {
-    const WHV_X64_SEGMENT_REGISTER *tr;
+    const WHV_X64_SEGMENT_REGISTER *tr = &reg_value(cpu, R_TR)->Segment;
     uint8_t bytes[2];
-    unsigned iopl = (unsigned)(reg_get(cpu, R_RFLAGS) & FL_IOPL) >> 12;
     uint32_t offset;
     enum exec_result r;
 
-    /* Real mode, and protected mode with CPL <= IOPL, may use every port. Virtual-8086
-     * mode always consults the bitmap (IOPL there only governs CLI/STI/PUSHF...). */
-    if (!cpu->protected_mode || (!cpu->v86 && cpu->cpl <= iopl))
-        return EXEC_OK;
-    tr = &reg_value(cpu, R_TR)->Segment;
     if (!tr->Present || tr->NonSystemSegment || (tr->SegmentType & TSS_TYPE_MASK) != TSS_TYPE_32 ||
         tr->Limit < TSS_IOMAP_BASE + 1)
         return raise_fault(cpu, EXC_GP, true, 0);

@@ -10,7 +10,17 @@
 #include "exec/operand.h"
 
 /* #GP(0) unless the CPL/IOPL or the TSS I/O permission bitmap allow size bytes at port. */
-enum exec_result io_permission(struct vcpu *cpu, uint16_t port, unsigned size);
+enum exec_result io_bitmap_permission(struct vcpu *cpu, uint16_t port, unsigned size);
+static inline enum exec_result io_permission(struct vcpu *cpu, uint16_t port, unsigned size)
+{
+    unsigned iopl = (unsigned)(reg_get(cpu, R_RFLAGS) & FL_IOPL) >> 12;
+
+    /* Real mode, and protected mode with CPL <= IOPL, may use every port. Virtual-8086
+     * mode always consults the bitmap (IOPL there only governs CLI/STI/PUSHF...). */
+    if (!cpu->protected_mode || (!cpu->v86 && cpu->cpl <= iopl))
+        return EXEC_OK;
+    return io_bitmap_permission(cpu, port, size);
+}
 
 /* One access through the I/O callback; *data in (OUT) or out (IN, masked to size).
  * (Inline: an element of REP INS/OUTS is one.) */

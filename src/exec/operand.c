@@ -165,7 +165,7 @@ static enum exec_result read_operand(struct vcpu *cpu, const struct operand *op,
     }
 }
 
-enum exec_result op_read(struct vcpu *cpu, const struct operand *op, uint64_t *value)
+enum exec_result op_read_other(struct vcpu *cpu, const struct operand *op, uint64_t *value)
 {
     return read_operand(cpu, op, value, 0);
 }
@@ -175,7 +175,7 @@ enum exec_result op_read_dest(struct vcpu *cpu, const struct operand *op, uint64
     return read_operand(cpu, op, value, MMU_WRITE);
 }
 
-enum exec_result op_write(struct vcpu *cpu, const struct operand *op, uint64_t value)
+enum exec_result op_write_other(struct vcpu *cpu, const struct operand *op, uint64_t value)
 {
     uint8_t buf[8];
 

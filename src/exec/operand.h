@@ -30,10 +30,6 @@ void operands_describe(const struct insn *in, struct operand ops[MAX_OPERANDS]);
 /* Registers the operands name (to prefetch in one batch). */
 uint64_t operands_regs(const struct vcpu *cpu, const struct insn *in);
 
-/* Read/write an operand's value (zero-extended to 64 bits on read). */
-enum exec_result op_read(struct vcpu *cpu, const struct operand *op, uint64_t *value);
-enum exec_result op_write(struct vcpu *cpu, const struct operand *op, uint64_t value);
-
 /* Read the destination of a read-modify-write instruction (ADD [m], SHL [m], BTS [m]...):
  * a memory operand is checked for writing before it is read, so a read-only or absent
  * page faults with the write bit in the error code, as the CPU reports it. */
@@ -154,6 +150,27 @@ static inline void operands_locate(struct vcpu *cpu, const struct insn *in,
     for (unsigned n = 0; n < MAX_OPERANDS; n++)
         if (ops[n].modrm_address)
             ops[n].offset = effective_address(cpu, in);
+}
+
+/* Read/write an operand's value (zero-extended to 64 bits on read). A register inline, any
+ * other operand by op_read_other/op_write_other. */
+enum exec_result op_read_other(struct vcpu *cpu, const struct operand *op, uint64_t *value);
+enum exec_result op_write_other(struct vcpu *cpu, const struct operand *op, uint64_t value);
+
+static inline enum exec_result op_read(struct vcpu *cpu, const struct operand *op, uint64_t *value)
+{
+    if (op->type != OPT_GPR)
+        return op_read_other(cpu, op, value);
+    *value = gpr_read(cpu, op->reg, op->size, op->high8);
+    return EXEC_OK;
+}
+
+static inline enum exec_result op_write(struct vcpu *cpu, const struct operand *op, uint64_t value)
+{
+    if (op->type != OPT_GPR)
+        return op_write_other(cpu, op, value);
+    gpr_write(cpu, op->reg, op->size, op->high8, value);
+    return EXEC_OK;
 }
 
 #endif
