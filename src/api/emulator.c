@@ -67,10 +67,10 @@ static void preset_io_registers(struct vcpu *cpu, const WHV_X64_IO_PORT_ACCESS_C
 
 /* One call: an MMIO exit (mmio) or a port-I/O exit (io), with the exit's instruction bytes.
  * (Inline: the two entry points are its only callers.) */
-static inline WHV_EMULATOR_STATUS run_call(const struct emulator *emu, VOID *context,
-                                           const WHV_VP_EXIT_CONTEXT *exit, const UINT8 *bytes,
-                                           unsigned count, const WHV_MEMORY_ACCESS_CONTEXT *mmio,
-                                           const WHV_X64_IO_PORT_ACCESS_CONTEXT *io)
+HOT_INLINE WHV_EMULATOR_STATUS run_call(const struct emulator *emu, VOID *context,
+                                        const WHV_VP_EXIT_CONTEXT *exit, const UINT8 *bytes,
+                                        unsigned count, const WHV_MEMORY_ACCESS_CONTEXT *mmio,
+                                        const WHV_X64_IO_PORT_ACCESS_CONTEXT *io)
 {
     struct vcpu cpu;
 

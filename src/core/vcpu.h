@@ -12,6 +12,16 @@
 #include "decoder.h"
 #include "whvemu.h"
 
+/* For the few functions of one call's common path that are worth a compiler's inlining
+ * even where its size heuristics say no (each removes a call level from every exit). */
+#if defined(__GNUC__)
+#define HOT_INLINE static inline __attribute__((always_inline))
+#elif defined(_MSC_VER)
+#define HOT_INLINE static __forceinline
+#else
+#define HOT_INLINE static inline
+#endif
+
 /* The registers the emulator caches, one row each: X(id, WHV_REGISTER_NAME, width), the
  * width being what of the 16-byte WHV_REGISTER_VALUE the register uses: 64 (Reg64) or 128
  * (the whole value: segments, table registers). The row order numbers them densely (R_RAX
