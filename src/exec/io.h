@@ -24,8 +24,8 @@ static inline enum exec_result io_permission(struct vcpu *cpu, uint16_t port, un
 
 /* One access through the I/O callback; *data in (OUT) or out (IN, masked to size).
  * (Inline: an element of REP INS/OUTS is one.) */
-static inline enum exec_result io_port(struct vcpu *cpu, uint16_t port, unsigned size, bool write,
-                                       uint32_t *data)
+HOT_INLINE enum exec_result io_port(struct vcpu *cpu, uint16_t port, unsigned size, bool write,
+                                    uint32_t *data)
 {
     WHV_EMULATOR_IO_ACCESS_INFO access;
     uint32_t mask = (uint32_t)size_mask(size);

@@ -162,8 +162,8 @@ static enum exec_result walk_prepare(struct vcpu *cpu, const struct string_op *o
 /* An element of w's: within its span (at its page offset `at`), on the host page or through
  * one memory callback at its GPA; else on the general path (mmu_read/mmu_write), which
  * splits and checks it. */
-static inline enum exec_result walk_read(struct vcpu *cpu, const struct string_op *op,
-                                         const struct walk *w, unsigned at, uint64_t *value)
+HOT_INLINE enum exec_result walk_read(struct vcpu *cpu, const struct string_op *op,
+                                      const struct walk *w, unsigned at, uint64_t *value)
 {
     uint8_t buf[8];
     enum exec_result r;
@@ -173,16 +173,15 @@ static inline enum exec_result walk_read(struct vcpu *cpu, const struct string_o
         return EXEC_OK;
     }
     if (w->span_left)
-        r = mmu_phys(cpu, w->gpa_page + at, buf, op->size, false);
-    else
-        r = mmu_read(cpu, w->seg, w->offset, buf, op->size, 0);
+        return mmu_phys_value(cpu, w->gpa_page + at, op->size, false, value);
+    r = mmu_read(cpu, w->seg, w->offset, buf, op->size, 0);
     if (r == EXEC_OK)
         *value = load_le(buf, op->size);
     return r;
 }
 
-static inline enum exec_result walk_write(struct vcpu *cpu, const struct string_op *op,
-                                          const struct walk *w, unsigned at, uint64_t value)
+HOT_INLINE enum exec_result walk_write(struct vcpu *cpu, const struct string_op *op,
+                                       const struct walk *w, unsigned at, uint64_t value)
 {
     uint8_t buf[8];
 
@@ -190,9 +189,9 @@ static inline enum exec_result walk_write(struct vcpu *cpu, const struct string_
         store_le(w->host_page + at, op->size, value);
         return EXEC_OK;
     }
-    store_le(buf, op->size, value);
     if (w->span_left)
-        return mmu_phys(cpu, w->gpa_page + at, buf, op->size, true);
+        return mmu_phys_value(cpu, w->gpa_page + at, op->size, true, &value);
+    store_le(buf, op->size, value);
     return mmu_write(cpu, w->seg, w->offset, buf, op->size, 0);
 }
 
@@ -235,7 +234,8 @@ static bool destination_checked_first(const struct vcpu *cpu, const struct strin
  * more. Each does up to `run` elements from the operands' current positions (within their
  * spans, or one on the general path) and returns how many it completed; *r is the outcome
  * of the one it stopped at. */
-static uint64_t run_movs(struct vcpu *cpu, struct string_op *op, uint64_t run, enum exec_result *r)
+HOT_INLINE uint64_t run_movs(struct vcpu *cpu, struct string_op *op, uint64_t run,
+                             enum exec_result *r)
 {
     unsigned s = op->src.page_offset, d = op->dst.page_offset;
     uint64_t k, value = 0;
@@ -250,7 +250,8 @@ static uint64_t run_movs(struct vcpu *cpu, struct string_op *op, uint64_t run, e
     return k;
 }
 
-static uint64_t run_stos(struct vcpu *cpu, struct string_op *op, uint64_t run, enum exec_result *r)
+HOT_INLINE uint64_t run_stos(struct vcpu *cpu, struct string_op *op, uint64_t run,
+                             enum exec_result *r)
 {
     unsigned d = op->dst.page_offset;
     uint64_t k;
@@ -261,7 +262,8 @@ static uint64_t run_stos(struct vcpu *cpu, struct string_op *op, uint64_t run, e
     return k;
 }
 
-static uint64_t run_lods(struct vcpu *cpu, struct string_op *op, uint64_t run, enum exec_result *r)
+HOT_INLINE uint64_t run_lods(struct vcpu *cpu, struct string_op *op, uint64_t run,
+                             enum exec_result *r)
 {
     unsigned s = op->src.page_offset;
     uint64_t k;
@@ -272,7 +274,8 @@ static uint64_t run_lods(struct vcpu *cpu, struct string_op *op, uint64_t run, e
     return k;
 }
 
-static uint64_t run_ins(struct vcpu *cpu, struct string_op *op, uint64_t run, enum exec_result *r)
+HOT_INLINE uint64_t run_ins(struct vcpu *cpu, struct string_op *op, uint64_t run,
+                            enum exec_result *r)
 {
     unsigned d = op->dst.page_offset;
     uint64_t k;
@@ -288,7 +291,8 @@ static uint64_t run_ins(struct vcpu *cpu, struct string_op *op, uint64_t run, en
     return k;
 }
 
-static uint64_t run_outs(struct vcpu *cpu, struct string_op *op, uint64_t run, enum exec_result *r)
+HOT_INLINE uint64_t run_outs(struct vcpu *cpu, struct string_op *op, uint64_t run,
+                             enum exec_result *r)
 {
     unsigned s = op->src.page_offset;
     uint64_t k, value = 0;
@@ -307,8 +311,8 @@ static uint64_t run_outs(struct vcpu *cpu, struct string_op *op, uint64_t run, e
 
 /* CMPS and SCAS: each element compares; REPE/REPNE end the run after the element whose
  * ZF says so (*ended). */
-static uint64_t run_compare(struct vcpu *cpu, struct string_op *op, uint64_t run,
-                            enum exec_result *r, bool *ended)
+HOT_INLINE uint64_t run_compare(struct vcpu *cpu, struct string_op *op, uint64_t run,
+                                enum exec_result *r, bool *ended)
 {
     unsigned s = op->src.page_offset, d = op->dst.page_offset;
     uint64_t k, a = op->acc, b = 0;
@@ -328,7 +332,7 @@ static uint64_t run_compare(struct vcpu *cpu, struct string_op *op, uint64_t run
     return k;
 }
 
-static uint64_t run_elements(struct vcpu *cpu, struct string_op *op, uint64_t run,
+HOT_INLINE uint64_t run_loop(struct vcpu *cpu, struct string_op *op, uint64_t run,
                              enum exec_result *r, bool *ended)
 {
     *r = EXEC_OK;
@@ -342,6 +346,26 @@ static uint64_t run_elements(struct vcpu *cpu, struct string_op *op, uint64_t ru
     case MN_scas: return run_compare(cpu, op, run, r, ended);
     default: *r = EXEC_UNSUPPORTED; return 0;
     }
+}
+
+/* The run on a copy of op that no other function sees, so that the compiler keeps what its
+ * loop reads (step, port, the spans) in registers across the callbacks, and with the element
+ * size a constant in each of the four loops the sizes get (no switch on it per element). */
+static uint64_t run_elements(struct vcpu *cpu, struct string_op *op, uint64_t run,
+                             enum exec_result *r, bool *ended)
+{
+    struct string_op local = *op;
+    uint64_t k;
+
+    switch (local.size) {
+    case 1: local.size = 1, k = run_loop(cpu, &local, run, r, ended); break;
+    case 2: local.size = 2, k = run_loop(cpu, &local, run, r, ended); break;
+    case 4: local.size = 4, k = run_loop(cpu, &local, run, r, ended); break;
+    default: local.size = 8, k = run_loop(cpu, &local, run, r, ended); break;
+    }
+    op->acc = local.acc;
+    op->arith_flags = local.arith_flags;
+    return k;
 }
 
 /* Write the registers the iterations changed; returns their REG_BIT mask. */

@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "core/bytes.h"
 #include "core/callbacks.h"
 #include "core/vcpu.h"
 
@@ -41,37 +42,36 @@ bool mmu_is_canonical(struct vcpu *cpu, uint64_t la);
 enum exec_result mmu_linear(struct vcpu *cpu, enum segreg seg, uint64_t offset, unsigned size,
                             unsigned access, uint64_t *linear);
 
-/* Copy 1..8 bytes; the common sizes as fixed-size copies, which compilers inline (REP
- * loops make one per element; a variable-size memcpy is a library call). */
-static inline void copy_small(uint8_t *dst, const uint8_t *src, unsigned size)
-{
-    switch (size) {
-    case 1: dst[0] = src[0]; break;
-    case 2: memcpy(dst, src, 2); break;
-    case 4: memcpy(dst, src, 4); break;
-    case 8: memcpy(dst, src, 8); break;
-    default: memcpy(dst, src, size); break;
-    }
-}
-
 /* One access of size (1..8) bytes at a guest-physical address within one page, through the
- * memory callback. (Inline: a REP element is one.) */
-static inline enum exec_result mmu_phys(struct vcpu *cpu, uint64_t gpa, uint8_t *buf, unsigned size,
-                                        bool write)
+ * memory callback: *value written, or read (zero-extended). The data goes in and out as the
+ * whole 8 bytes, those past size zero (what the VMM leaves there is ignored): no copy of a
+ * variable size. (Inline: a REP element is one.) */
+HOT_INLINE enum exec_result mmu_phys_value(struct vcpu *cpu, uint64_t gpa, unsigned size,
+                                           bool write, uint64_t *value)
 {
-    WHV_EMULATOR_MEMORY_ACCESS_INFO acc;
+    WHV_EMULATOR_MEMORY_ACCESS_INFO acc = { .GpaAddress = gpa,
+                                            .Direction = write ? 1 : 0,
+                                            .AccessSize = (UINT8)size };
 
-    memset(&acc, 0, sizeof acc);
-    acc.GpaAddress = gpa;
-    acc.Direction = write ? 1 : 0;
-    acc.AccessSize = (UINT8)size;
     if (write)
-        copy_small(acc.Data, buf, size);
+        store_le(acc.Data, 8, *value & size_mask(size));
     if (FAILED(emu_memory(cpu, &acc)))
         return EXEC_CALLBACK_FAILED;
     if (!write)
-        copy_small(buf, acc.Data, size);
+        *value = load_le(acc.Data, 8) & size_mask(size);
     return EXEC_OK;
+}
+
+/* The same with the data in buf (size bytes). */
+static inline enum exec_result mmu_phys(struct vcpu *cpu, uint64_t gpa, uint8_t *buf, unsigned size,
+                                        bool write)
+{
+    uint64_t value = write ? load_le(buf, size) : 0;
+    enum exec_result r = mmu_phys_value(cpu, gpa, size, write, &value);
+
+    if (r == EXEC_OK && !write)
+        store_le(buf, size, value);
+    return r;
 }
 
 /* What a translation checked, as the page cache keeps it: a fetch is no data read (SMAP does
@@ -134,13 +134,12 @@ static inline enum exec_result mmu_read(struct vcpu *cpu, enum segreg seg, uint6
 static inline enum exec_result mmu_write(struct vcpu *cpu, enum segreg seg, uint64_t offset,
                                          const void *buf, unsigned size, unsigned access)
 {
-    uint8_t data[8];
-    uint64_t gpa;
+    uint64_t gpa, value;
 
     if (!mmu_in_exit_page(cpu, seg, offset, size, access | MMU_WRITE, &gpa))
         return mmu_write_general(cpu, seg, offset, buf, size, access);
-    copy_small(data, buf, size);
-    return mmu_phys(cpu, gpa, data, size, true);
+    value = load_le(buf, size);
+    return mmu_phys_value(cpu, gpa, size, true, &value);
 }
 
 /* Check that a write of size bytes at seg:offset would succeed (segmentation and paging),
