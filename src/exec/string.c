@@ -22,8 +22,6 @@
 #include "exec/flags.h"
 #include "exec/io.h"
 
-#define PAGE_SIZE 4096u
-
 /* A memory operand: seg:rSI (the source; its segment can be overridden) or ES:rDI. */
 struct walk {
     enum segreg seg;

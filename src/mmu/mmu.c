@@ -124,13 +124,6 @@ static void tlb_insert(struct vcpu *cpu, uint64_t gva_page, uint64_t gpa_page, u
     e->access = (uint8_t)checked_access(access);
 }
 
-void mmu_seed(struct vcpu *cpu, uint64_t gva, uint64_t gpa, bool write)
-{
-    cpu->exit_page.gva_page = gva & PAGE_MASK;
-    cpu->exit_page.gpa_page = gpa & PAGE_MASK;
-    cpu->exit_page.access = write ? (MMU_READ | MMU_WRITE) : MMU_READ;
-}
-
 /* #PF reports I/D only where paging can refuse a fetch for being one: with SMEP, or with
  * EFER.NXE under PAE-style paging (SDM vol. 3, 4.7). */
 static bool fetch_faults_reported(struct vcpu *cpu)
@@ -412,11 +405,6 @@ enum exec_result mmu_write_system(struct vcpu *cpu, uint64_t linear, const void 
         return EXEC_UNSUPPORTED;
     memcpy(tmp, buf, size);
     return system_access(cpu, linear, tmp, size, true);
-}
-
-void mmu_exit_gpa(struct vcpu *cpu, uint64_t gpa, bool write)
-{
-    cpu->not_ram[write] = gpa & PAGE_MASK;
 }
 
 uint8_t *mmu_host_page(struct vcpu *cpu, uint64_t gpa_page, bool write)

@@ -13,6 +13,9 @@
 #include "core/callbacks.h"
 #include "core/vcpu.h"
 
+#define PAGE_SIZE 4096u
+#define PAGE_MASK (~(uint64_t)(PAGE_SIZE - 1))
+
 enum mmu_access {
     MMU_READ = 1u << 0,
     MMU_WRITE = 1u << 1,
@@ -22,9 +25,6 @@ enum mmu_access {
     MMU_ALIGN_16 = 1u << 5,       /* #AC unless 16-byte aligned, not just 8: MOVDIR64B's source */
 };
 
-#define PAGE_SIZE 4096u
-#define PAGE_MASK (~(uint64_t)(PAGE_SIZE - 1))
-
 /* Largest single access the executor may ask for: 64 bytes, a ZMM register or MOVDIR64B's
  * source. Larger operands (an XSAVE area) must be split by the family that has them. */
 #define MMU_MAX_ACCESS 64
@@ -33,7 +33,12 @@ enum mmu_access {
 uint64_t mmu_regs_for_segment(const struct vcpu *cpu, enum segreg seg);
 
 /* Seed the page cache with the page the exit already translated. */
-void mmu_seed(struct vcpu *cpu, uint64_t gva, uint64_t gpa, bool write);
+static inline void mmu_seed(struct vcpu *cpu, uint64_t gva, uint64_t gpa, bool write)
+{
+    cpu->exit_page.gva_page = gva & PAGE_MASK;
+    cpu->exit_page.gpa_page = gpa & PAGE_MASK;
+    cpu->exit_page.access = write ? (MMU_READ | MMU_WRITE) : MMU_READ;
+}
 
 /* Is a linear address canonical (48 bits, or 57 with CR4.LA57)? */
 bool mmu_is_canonical(struct vcpu *cpu, uint64_t la);
@@ -173,7 +178,10 @@ uint8_t *mmu_host_page(struct vcpu *cpu, uint64_t gpa_page, bool write);
 
 /* An MMIO exit's GPA for a read or write: that access exited, so the page is not RAM the VMM
  * maps for it (mmu_host_page does not ask). */
-void mmu_exit_gpa(struct vcpu *cpu, uint64_t gpa, bool write);
+static inline void mmu_exit_gpa(struct vcpu *cpu, uint64_t gpa, bool write)
+{
+    cpu->not_ram[write] = gpa & PAGE_MASK;
+}
 
 /* Fetch the instruction bytes cpu->bytes[have..want) from CS:RIP+have. */
 enum exec_result mmu_fetch(struct vcpu *cpu, unsigned have, unsigned want);
