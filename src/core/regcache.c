@@ -11,11 +11,6 @@ static const WHV_REGISTER_NAME whv_names[R_COUNT] = { REGISTERS(REGISTER_NAME_) 
 static const bool wide[R_COUNT] = { REGISTERS(REGISTER_WIDE_) };
 #undef REGISTER_WIDE_
 
-WHV_REGISTER_NAME reg_whv_name(enum reg_id id)
-{
-    return id < R_COUNT ? whv_names[id] : (WHV_REGISTER_NAME)0;
-}
-
 /* Copy a value as its two 8-byte halves (regcache.h says why), or its 8 bytes. */
 static void copy_value(WHV_REGISTER_VALUE *to, const WHV_REGISTER_VALUE *from, enum reg_id id)
 {

@@ -11,6 +11,10 @@
 
 #include "core/vcpu.h"
 
+#if defined(_MSC_VER) && !defined(__GNUC__)
+#include <intrin.h>
+#endif
+
 /* ---- register sets ---- */
 
 static inline bool regset_has(struct regset s, enum reg_id id)
@@ -46,10 +50,15 @@ static inline struct regset regset_and(struct regset a, struct regset b)
     return a;
 }
 
+/* The number of the lowest set bit of a word that is not 0. */
 static inline unsigned lowest_bit(uint64_t word)
 {
 #if defined(__GNUC__)
     return (unsigned)__builtin_ctzll(word);
+#elif defined(_MSC_VER) && defined(_M_X64)
+    unsigned long n;
+    _BitScanForward64(&n, word);
+    return (unsigned)n;
 #else
     unsigned n = 0;
     while (!(word & 1))
@@ -118,8 +127,5 @@ void reg_set_value(struct vcpu *cpu, enum reg_id id, const WHV_REGISTER_VALUE *v
 
 /* Write back the dirty registers in one callback. False on failure. */
 bool regs_writeback(struct vcpu *cpu);
-
-/* The WHV_REGISTER_NAME of a cached register (for traces and tests). */
-WHV_REGISTER_NAME reg_whv_name(enum reg_id id);
 
 #endif
