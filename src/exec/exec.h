@@ -43,8 +43,9 @@ uint64_t exec_next_rip(struct vcpu *cpu, const struct insn *in);
  * bit scans and counts, MOVBE, CRC32, BMI1/BMI2/TBM, ADCX ADOX; stack.c PUSH POP PUSHA
  * POPA PUSHF POPF ENTER LEAVE; control.c Jcc LOOPcc JrCXZ JMP CALL RET (near and far) IRET;
  * segment.c MOV Sreg, LDS..LSS, ARPL, BOUND, XLAT; system.c descriptor tables, LAR LSL
- * VERR VERW, cache-line and prefetch hints, MOVDIR64B; atomic.c XCHG XADD CMPXCHG*; cond.c
- * SETcc CMOVcc. What they share is declared here. */
+ * VERR VERW, cache-line instructions and hints (prefetches, CLDEMOTE, NOP); line_store.c
+ * MOVDIR64B ENQCMDS; trace.c PTWRITE; atomic.c XCHG XADD CMPXCHG*; cond.c SETcc CMOVcc.
+ * What they share is declared here. */
 
 /* Implicit registers of MN_EXEC lines: the string instructions walk and count with these;
  * MUL/DIV use rDX:rAX; CMPXCHG8B/16B compare rDX:rAX and store rCX:rBX (STACK_REGS:

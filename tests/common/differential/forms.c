@@ -13,7 +13,8 @@
  * or runs something else: TZCNT is BSF there, LZCNT BSR. The prefetches of 0F 0D are AMD's
  * 3DNowPrefetch group (/2 is PREFETCHWT1 on Intel, an alias of /0 on AMD); a few rows below
  * need more than CPUID (a shadow stack, a Key Locker key, AMX permission) and the emulator
- * does not support them anyway. */
+ * does not support them anyway. CLDEMOTE is not listed: a CPU without it runs the hint NOP
+ * it replaced, which does the same (nothing, never a fault), so every CPU is its oracle. */
 static const struct {
     enum mnemonic mnemonic;
     enum host_feature feature;
@@ -57,7 +58,6 @@ static const struct {
     { MN_stmxcsr, HF_sse },
     { MN_vldmxcsr, HF_avx },
     { MN_vstmxcsr, HF_avx },
-    { MN_cldemote, HF_cldemote },
     { MN_enqcmd, HF_enqcmd },
     { MN_enqcmds, HF_enqcmd },
     { MN_ptwrite, HF_ptwrite },
