@@ -44,7 +44,7 @@ uint64_t exec_next_rip(struct vcpu *cpu, const struct insn *in);
  * POPA PUSHF POPF ENTER LEAVE; control.c Jcc LOOPcc JrCXZ JMP CALL RET (near and far) IRET;
  * segment.c MOV Sreg, LDS..LSS, ARPL, BOUND, XLAT; system.c descriptor tables, LAR LSL
  * VERR VERW, cache-line instructions and hints (prefetches, CLDEMOTE, NOP); line_store.c
- * MOVDIR64B ENQCMDS; trace.c PTWRITE; atomic.c XCHG XADD CMPXCHG*; cond.c SETcc CMOVcc.
+ * MOVDIR64B ENQCMDS CLZERO; trace.c PTWRITE; atomic.c XCHG XADD CMPXCHG*; cond.c SETcc CMOVcc.
  * What they share is declared here. */
 
 /* Implicit registers of MN_EXEC lines: the string instructions walk and count with these;

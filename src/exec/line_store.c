@@ -1,13 +1,13 @@
-/* The 64-byte stores to a device: MOVDIR64B (a direct store) and ENQCMDS (an enqueue
- * store). Both read 64 bytes from their memory operand and write them to ES:r, r a
- * general-purpose register of the address size, as one store on the CPU; through the WHv
- * memory callback it becomes eight naturally aligned 8-byte writes in ascending order, made
- * after every check (docs/system-instructions.md, "64-byte stores").
+/* The 64-byte stores: MOVDIR64B (a direct store) and ENQCMDS (an enqueue store) read 64
+ * bytes from their memory operand and write them to ES:r, r a general-purpose register of
+ * the address size; CLZERO writes a line of zeros. Each is one store on the CPU; through the
+ * WHv memory callback it becomes eight naturally aligned 8-byte writes in ascending order,
+ * made after every check (docs/system-instructions.md, "64-byte stores").
  *
  * ENQCMD, the user form, is not emulated: its command carries the PASID of the IA32_PASID
  * MSR, which no WHv register name carries (docs/coverage.md, known gaps).
  *
- * Source: Intel SDM vol. 2, MOVDIR64B and ENQCMDS. */
+ * Source: Intel SDM vol. 2, MOVDIR64B and ENQCMDS; AMD APM vol. 3, CLZERO. */
 #include "core/regcache.h"
 #include "exec/exec.h"
 #include "exec/flags.h"
@@ -77,4 +77,30 @@ enum exec_result x_enqcmds(struct vcpu *cpu, const struct insn *in, struct opera
     if (r == EXEC_OK)
         flags_update(cpu, FL_ARITH, 0);
     return r;
+}
+
+/* How far a segment's base moves seg:offset from a 64-byte boundary: the low bits of the
+ * linear address (64-bit mode uses only the FS and GS bases). */
+static uint64_t line_misalignment(struct vcpu *cpu, enum segreg seg, uint64_t offset)
+{
+    bool based = cpu->code_mode != MODE_64 || seg == SEG_FS || seg == SEG_GS;
+    uint64_t base = based ? reg_value(cpu, REG_SEG(seg))->Segment.Base : 0;
+
+    return (base + offset) & (LINE - 1);
+}
+
+/* CLZERO (AMD APM vol. 3): writes zeros to the 64-byte line that holds the logical address
+ * DS:rAX (rAX of the address size, DS overridable), with every segmentation and paging check
+ * of a store of that line. The *linear* address is the one rounded down: with a GS base of
+ * 20h mod 64 and rAX = 20h the AMD EPYC (Zen 4) clears GS:00h-3Fh, linear base + 20h..5Fh
+ * (tests/control). No flags change. */
+enum exec_result x_clzero(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+{
+    static const uint8_t zeros[LINE];
+    enum segreg seg = (in->prefixes & PFX_SEG) ? (enum segreg)in->seg_override : SEG_DS;
+    uint64_t offset = gpr_read(cpu, GPR_AX, in->addrsize, false);
+
+    (void)ops;
+    offset = (offset - line_misalignment(cpu, seg, offset)) & size_mask(in->addrsize);
+    return mmu_write(cpu, seg, offset, zeros, LINE, 0);
 }
