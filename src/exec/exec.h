@@ -37,7 +37,7 @@ enum exec_result exec_exit_instruction(struct vcpu *cpu, const uint8_t *bytes, u
 /* The address of the next instruction, wrapped as the code segment's size wraps IP/EIP. */
 uint64_t exec_next_rip(struct vcpu *cpu, const struct insn *in);
 
-/* The families, one file each: mov.c MOV MOVZX MOVSX MOVSXD MOVNTI MOVDIRI; string.c
+/* The families, one file each: mov.c MOV MOVZX MOVSX MOVSXD MOVNTI MOVDIRI LEA; string.c
  * MOVS CMPS STOS LODS SCAS INS OUTS with REP; io.c IN OUT; alu.c ADD..CMP TEST INC DEC NEG
  * NOT; shift.c rotates, shifts, SHLD SHRD; muldiv.c MUL IMUL DIV IDIV MULX; bits.c BT*,
  * bit scans and counts, MOVBE, CRC32, BMI1/BMI2/TBM, ADCX ADOX; stack.c PUSH POP PUSHA
