@@ -25,7 +25,7 @@ static uint64_t destination(struct vcpu *cpu, const struct insn *in, const struc
     return gpr_read(cpu, reg->reg, in->addrsize, false);
 }
 
-/* The source, read whole before anything else is looked at: its faults come before the
+/* The source, read whole before the destination is looked at: its faults come before the
  * destination's alignment check (MOVDIR64B, seen natively: tests/diff). */
 static enum exec_result read_source(struct vcpu *cpu, const struct operand *src, uint8_t line[LINE],
                                     unsigned access)
@@ -92,7 +92,7 @@ static uint64_t line_misalignment(struct vcpu *cpu, enum segreg seg, uint64_t of
 /* CLZERO (AMD APM vol. 3): writes zeros to the 64-byte line that holds the logical address
  * DS:rAX (rAX of the address size, DS overridable), with every segmentation and paging check
  * of a store of that line. The *linear* address is the one rounded down: with a GS base of
- * 20h mod 64 and rAX = 20h the AMD EPYC (Zen 4) clears GS:00h-3Fh, linear base + 20h..5Fh
+ * 20h mod 64 and rAX = 20h the AMD EPYC (Zen 4) clears GS:20h..5Fh, not GS:00h..3Fh
  * (tests/control). No flags change. */
 enum exec_result x_clzero(struct vcpu *cpu, const struct insn *in, struct operand *ops)
 {
