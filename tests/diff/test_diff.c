@@ -155,7 +155,8 @@ static bool writes_first_operand(const struct insn *in)
     bool modrm_memory = k == OK_E || k == OK_M || k == OK_W || k == OK_Q || k == OK_KE;
     if (in->row->flags & F_FLAGS_ONLY)
         return false;
-    return (modrm_memory && in->mod != 3) || k == OK_O || k == OK_Y || row_is_maskmov(in->row);
+    return (modrm_memory && in->mod != 3) || k == OK_O || k == OK_Y ||
+           row_has_operand(in->row, OK_MDI);
 }
 
 static void emulate(const struct case_encoding *e, const struct state *s, struct emulated *em)
