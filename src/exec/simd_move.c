@@ -107,13 +107,17 @@ unsigned simd_move_alignment(const struct simd_profile *p, const struct simd_mov
 }
 
 unsigned simd_move_ac_unit(const struct simd_profile *p, const struct simd_move_row *row,
-                           const struct vec_move *m, uint64_t enabled)
+                           const struct vec_move *m, bool opmask)
 {
+    bool by_element = (opmask && row->fs == FS_MASKED) || row->shape == SHAPE_COMPRESS;
+
     if (row->ac == AC_NEVER)
         return 0;
-    if (row->fs == FS_MASKED && enabled != vec_move_all_elements(m) && p->ac_by_element_when_masked)
+    if (by_element && p->ac_by_element_with_opmask)
         return vec_move_memory_element(m);
-    return m->mem_bytes <= 8 ? m->mem_bytes : p->vector_ac_unit;
+    if (m->mem_bytes <= 8)
+        return m->mem_bytes;
+    return row->shape == SHAPE_MASKMOV ? p->maskmov_ac_unit : p->vector_ac_unit;
 }
 
 uint64_t simd_move_checked_bytes(const struct simd_profile *p, const struct simd_move_row *row,

@@ -78,9 +78,10 @@ unsigned simd_move_alignment(const struct simd_profile *p, const struct simd_mov
                              uint64_t enabled);
 
 /* The #AC unit of the access (bytes; 0: never), which applies with CR0.AM, RFLAGS.AC and
- * CPL 3 as for every access. */
+ * CPL 3 as for every access, when the access checks any byte (simd_move_checked_bytes()).
+ * opmask: the EVEX encoding names an opmask register (aaa != 0). */
 unsigned simd_move_ac_unit(const struct simd_profile *p, const struct simd_move_row *row,
-                           const struct vec_move *m, uint64_t enabled);
+                           const struct vec_move *m, bool opmask);
 
 /* The memory bytes the move's faults are checked on (bit i: byte i of the operand): the
  * bytes it accesses (vec_move_enable()), or the whole operand where masked-off elements do

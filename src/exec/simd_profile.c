@@ -6,7 +6,8 @@
 static const struct simd_profile profiles[2] = {
     [WHVEMU_VENDOR_INTEL] = {
         .vector_ac_unit = 0,
-        .ac_by_element_when_masked = false,
+        .ac_by_element_with_opmask = false,
+        .maskmov_ac_unit = 0,
         .aligned_zero_mask_no_gp = false,
         .maskmov_zero_mask_faults = false,
         .maskmovq_transition_at_fault = false,
@@ -15,7 +16,8 @@ static const struct simd_profile profiles[2] = {
     },
     [WHVEMU_VENDOR_AMD] = {
         .vector_ac_unit = 16,
-        .ac_by_element_when_masked = true,
+        .ac_by_element_with_opmask = true,
+        .maskmov_ac_unit = 8,
         .aligned_zero_mask_no_gp = true,
         .maskmov_zero_mask_faults = true,
         .maskmovq_transition_at_fault = true,

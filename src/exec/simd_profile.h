@@ -4,8 +4,8 @@
  * Each field is where the manuals leave the behaviour to the implementation or where a CPU
  * was measured to differ from them. The AMD row was measured on an AMD EPYC family 25 model
  * 17 (Zen 4; simd-design M1-M8 and docs/simd-moves.md); the Intel row is the Intel SDM's
- * wording, unmeasured. On a host of either vendor tests/exec/test_simd_profile checks the
- * host's row against the CPU and pins the other row with hand vectors. */
+ * wording, unmeasured. tests/exec/test_simd_moves checks the host vendor's row against the
+ * CPU; test_simd_check pins both rows with hand vectors. */
 #ifndef WHVEMU_SIMD_PROFILE_H
 #define WHVEMU_SIMD_PROFILE_H
 
@@ -13,15 +13,20 @@
 #include <stdint.h>
 
 struct simd_profile {
-    /* #AC unit of a vector access of 16 bytes or more whose elements are all enabled
-     * (MOVDQU, VMOVDQU ymm, VMOVDQU32 zmm): AMD 16 (M3); Intel 0, never (SDM vol. 1
-     * "AVX-512 ... 16, 32 and 64-byte memory references will not generate #AC"; vol. 3A
-     * §6.15: MOVDQU/MOVUPS/LDDQU "may or may not"). Smaller accesses: their size, both. */
+    /* #AC unit of an access of 16 bytes or more that names no opmask (MOVDQU, VMOVDQU ymm,
+     * VMOVDQU32 zmm, VEXTRACTF32X4 even with one — the whole-operand classes): AMD 16
+     * (measured, test_simd_moves); Intel 0, never (SDM vol. 1 "AVX-512 ... 16, 32 and 64-
+     * byte memory references will not generate #AC"; vol. 3A §6.15: MOVDQU/MOVUPS/LDDQU
+     * "may or may not"). Smaller accesses: their size, on both. */
     uint8_t vector_ac_unit;
-    /* A masked access with elements disabled: #AC by the natural alignment of its memory
-     * elements (AMD, M4); false: as the whole access (Intel: the access is still a 16-64
-     * byte memory reference). */
-    bool ac_by_element_when_masked;
+    /* An EVEX access that names an opmask (aaa != 0; whatever it enables) in a class that
+     * suppresses faults, and every VPCOMPRESS/VCOMPRESS store: #AC by the natural alignment
+     * of its memory elements (AMD, measured: VMOVDQU32 zmm{k} 4, VMOVDQU8 zmm{k} never,
+     * VPMOVZXWD{k} 2, VPCOMPRESSD without a mask 4); false: as above (Intel). */
+    bool ac_by_element_with_opmask;
+    /* #AC unit of MASKMOVDQU's 16 bytes: AMD 8 (measured, whatever the mask); Intel 0 (as
+     * MOVDQU). MASKMOVQ's 8 bytes: 8 on both. */
+    uint8_t maskmov_ac_unit;
     /* An aligned EVEX move (E1: VMOVAPS, VMOVDQA32) whose mask disables every element does
      * not #GP when misaligned (AMD, M5); Intel's Type E1 table has the alignment #GP
      * without the fault-suppression proviso of its other rows. */

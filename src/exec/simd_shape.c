@@ -89,6 +89,20 @@ static int memory_slot(const struct vec_move *m, unsigned i, uint64_t enabled)
     }
 }
 
+/* The elements the mask counts: the register's, except for a lane stored to memory, whose
+ * mask bit j enables memory element j (SDM VEXTRACTF32X4 "Operation": k1[j] for the j-th
+ * element written). */
+static unsigned mask_elements(const struct vec_move *m)
+{
+    return m->shape == SHAPE_EXTRACT_LANE ? m->mem_bytes / m->element : register_elements(m);
+}
+
+static bool element_enabled(const struct vec_move *m, uint64_t enabled, unsigned i, int slot)
+{
+    unsigned bit = m->shape == SHAPE_EXTRACT_LANE ? (unsigned)slot : i;
+    return (m->shape != SHAPE_EXTRACT_LANE || slot >= 0) && ((enabled >> bit) & 1);
+}
+
 static bool size_valid(unsigned bytes)
 {
     return bytes >= 1 && bytes <= VEC_BYTES;
@@ -143,7 +157,7 @@ uint64_t vec_move_elements(const struct vec_move *m)
 
     if (!vec_move_valid(m))
         return 0;
-    n = register_elements(m);
+    n = mask_elements(m);
     if (info(m)->mask == MSB) {
         mask = 0;
         for (unsigned i = 0; i < n; i++)
@@ -154,7 +168,7 @@ uint64_t vec_move_elements(const struct vec_move *m)
 
 uint64_t vec_move_all_elements(const struct vec_move *m)
 {
-    return vec_move_valid(m) ? low_bits(register_elements(m)) : 0;
+    return vec_move_valid(m) ? low_bits(mask_elements(m)) : 0;
 }
 
 unsigned vec_move_memory_element(const struct vec_move *m)
@@ -171,11 +185,11 @@ uint64_t vec_move_enable(const struct vec_move *m)
         return 0;
     n = register_elements(m);
     me = memory_element(m);
-    if (!m->store && enabled == low_bits(n))
+    if (!m->store && enabled == low_bits(mask_elements(m)))
         return low_bits(m->mem_bytes);
     for (unsigned i = 0; i < n; i++) {
         int slot = memory_slot(m, i, enabled);
-        if ((enabled >> i & 1) && slot >= 0)
+        if (slot >= 0 && element_enabled(m, enabled, i, slot))
             bytes |= low_bits(me) << ((unsigned)slot * me);
     }
     return bytes;
@@ -268,7 +282,7 @@ void vec_move_store(struct vec_move *m)
     for (unsigned i = 0; i < n; i++) {
         int slot = memory_slot(m, i, enabled);
         uint8_t *d;
-        if (!(enabled >> i & 1) || slot < 0)
+        if (slot < 0 || !element_enabled(m, enabled, i, slot))
             continue;
         d = m->mem + (unsigned)slot * me;
         if (info(m)->conversion == COPY)

@@ -175,7 +175,8 @@ static void model_insertps(const struct vec_move *m, struct model *o)
             memset(o->dest + 4 * j, 0, 4);
 }
 
-/* VEXTRACTF32X4 and VINSERTF32X4: lane imm8 of lanes the memory operand's size. */
+/* VEXTRACTF32X4 and VINSERTF32X4: lane imm8 of lanes the memory operand's size. A store's
+ * mask bit j enables memory element j; a load's, destination element i (SDM "Operation"). */
 static void model_lane(const struct vec_move *m, struct model *o, bool insert)
 {
     unsigned e = m->element, lane_bytes = m->mem_bytes;
@@ -183,7 +184,7 @@ static void model_lane(const struct vec_move *m, struct model *o, bool insert)
     for (unsigned i = 0; i < m->reg_bytes / e; i++) {
         bool in_lane = i * e >= base && i * e < base + lane_bytes;
         if (!insert) {
-            if (in_lane && enabled(m, i))
+            if (in_lane && enabled(m, (i * e - base) / e))
                 write_mem(o, i * e - base, m->reg + i * e, e);
         } else if (!enabled(m, i)) {
             masked_off(m, o, i);
@@ -308,6 +309,8 @@ static void model_run(const struct vec_move *m, struct model *o)
 static uint64_t model_enable(const struct vec_move *m, const struct model *o)
 {
     unsigned n = m->shape == SHAPE_SCALAR ? 1 : m->reg_bytes / m->element;
+    if (m->shape == SHAPE_EXTRACT_LANE)
+        n = m->mem_bytes / m->element;
     uint64_t all = n >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << n) - 1;
     uint64_t msb = 0;
     if (m->shape == SHAPE_VMASKMOV || m->shape == SHAPE_MASKMOV) {
