@@ -176,21 +176,37 @@ unsigned vec_move_memory_element(const struct vec_move *m)
     return vec_move_valid(m) ? memory_element(m) : 0;
 }
 
+/* What a walk over the register's elements needs: the mask, the counts and sizes. False
+ * for an invalid move, which then does nothing. */
+struct walk {
+    uint64_t enabled;
+    unsigned n, e, me;
+};
+
+static bool walk_begin(const struct vec_move *m, struct walk *w)
+{
+    if (!vec_move_valid(m))
+        return false;
+    w->enabled = vec_move_elements(m);
+    w->n = register_elements(m);
+    w->e = m->element;
+    w->me = memory_element(m);
+    return true;
+}
+
 uint64_t vec_move_enable(const struct vec_move *m)
 {
-    uint64_t enabled = vec_move_elements(m), bytes = 0;
-    unsigned n, me;
+    uint64_t bytes = 0;
+    struct walk w;
 
-    if (!vec_move_valid(m))
+    if (!walk_begin(m, &w))
         return 0;
-    n = register_elements(m);
-    me = memory_element(m);
-    if (!m->store && enabled == low_bits(mask_elements(m)))
+    if (!m->store && w.enabled == low_bits(mask_elements(m)))
         return low_bits(m->mem_bytes);
-    for (unsigned i = 0; i < n; i++) {
-        int slot = memory_slot(m, i, enabled);
-        if (slot >= 0 && element_enabled(m, enabled, i, slot))
-            bytes |= low_bits(me) << ((unsigned)slot * me);
+    for (unsigned i = 0; i < w.n; i++) {
+        int slot = memory_slot(m, i, w.enabled);
+        if (slot >= 0 && element_enabled(m, w.enabled, i, slot))
+            bytes |= low_bits(w.me) << ((unsigned)slot * w.me);
     }
     return bytes;
 }
@@ -244,24 +260,21 @@ static void widen(uint8_t *dest, const uint8_t *src, unsigned me, unsigned e, un
 
 void vec_move_load(const struct vec_move *m, uint8_t dest[VEC_BYTES])
 {
-    uint64_t enabled = vec_move_elements(m);
-    unsigned n, e = m->element, me;
+    struct walk w;
 
     memset(dest, 0, VEC_BYTES);
-    if (!vec_move_valid(m))
+    if (!walk_begin(m, &w))
         return;
-    n = register_elements(m);
-    me = memory_element(m);
-    for (unsigned i = 0; i < n; i++) {
-        int slot = memory_slot(m, i, enabled);
-        uint8_t *d = dest + i * e;
-        if (!(enabled >> i & 1)) {
+    for (unsigned i = 0; i < w.n; i++) {
+        int slot = memory_slot(m, i, w.enabled);
+        uint8_t *d = dest + i * w.e;
+        if (!(w.enabled >> i & 1)) {
             if (!m->zeroing && info(m)->mask == OPMASK)
-                memcpy(d, m->reg + i * e, e);
+                memcpy(d, m->reg + i * w.e, w.e);
         } else if (slot >= 0) {
-            widen(d, m->mem + (unsigned)slot * me, me, e, info(m)->conversion);
+            widen(d, m->mem + (unsigned)slot * w.me, w.me, w.e, info(m)->conversion);
         } else {
-            memcpy(d, m->other + i * e, e);
+            memcpy(d, m->other + i * w.e, w.e);
         }
     }
     if (m->shape == SHAPE_INSERTPS)
@@ -272,23 +285,21 @@ void vec_move_load(const struct vec_move *m, uint8_t dest[VEC_BYTES])
 
 void vec_move_store(struct vec_move *m)
 {
-    uint64_t enabled = vec_move_elements(m);
-    unsigned n, e = m->element, me;
+    struct walk w;
 
-    if (!vec_move_valid(m))
+    if (!walk_begin(m, &w))
         return;
-    n = register_elements(m);
-    me = memory_element(m);
-    for (unsigned i = 0; i < n; i++) {
-        int slot = memory_slot(m, i, enabled);
+    for (unsigned i = 0; i < w.n; i++) {
+        int slot = memory_slot(m, i, w.enabled);
+        const uint8_t *src = m->reg + i * w.e;
         uint8_t *d;
-        if (slot < 0 || !element_enabled(m, enabled, i, slot))
+        if (slot < 0 || !element_enabled(m, w.enabled, i, slot))
             continue;
-        d = m->mem + (unsigned)slot * me;
+        d = m->mem + (unsigned)slot * w.me;
         if (info(m)->conversion == COPY)
-            memcpy(d, m->reg + i * e, e);
+            memcpy(d, src, w.e);
         else
-            put_le(d, me, narrowed(get_le(m->reg + i * e, e), e, me, info(m)->conversion));
+            put_le(d, w.me, narrowed(get_le(src, w.e), w.e, w.me, info(m)->conversion));
     }
 }
 

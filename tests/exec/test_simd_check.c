@@ -517,10 +517,66 @@ static void vendor_flags(void)
           "VEX.W1 in 64-bit code is VPEXTRQ");
 }
 
+/* AVX512-FP16 moves, which this host cannot run (decoding, geometry, the element moved and
+ * the masking; the zeroing above bit 127 is the register write's, VREG_ZERO_UPPER). Intel
+ * AVX512-FP16 Architecture Specification, VMOVSH "Operation": the load writes bits 15:0
+ * under k1 (merging or zeroing) and zeroes 127:16; the store writes 16 bits when k1[0] is
+ * set. VMOVW: the load zero-extends 16 bits to 128, the store writes bits 15:0. */
+static void fp16_moves(void)
+{
+    static const uint8_t load_sh[] = { 0x62, 0xf5, 0x7e, 0x89, 0x10, 0x00 };  /* {k1}{z} */
+    static const uint8_t store_sh[] = { 0x62, 0xf5, 0x7e, 0x09, 0x11, 0x00 }; /* {k1} */
+    static const uint8_t load_w[] = { 0x62, 0xf5, 0x7d, 0x08, 0x6e, 0x00 };
+    static const uint8_t store_w[] = { 0x62, 0xf5, 0x7d, 0x08, 0x7e, 0x00 };
+    struct move_case c;
+    uint8_t dest[VEC_BYTES], want[VEC_BYTES];
+
+    if (move_of("vmovsh xmm0{k1}{z}, [rax]", load_sh, sizeof load_sh, &c)) {
+        CHECK(c.m.element == 2 && c.m.mem_bytes == 2 && c.m.reg_bytes == 16 && c.m.zeroing &&
+                  c.ops.opmask == 1 && !c.m.store,
+              "vmovsh load geometry");
+        memset(c.m.reg, 0x11, VEC_BYTES);
+        c.m.mem[0] = 0x34, c.m.mem[1] = 0x12;
+        memset(want, 0, VEC_BYTES);
+        c.m.mask = 0;
+        vec_move_load(&c.m, dest);
+        CHECK(memcmp(dest, want, VEC_BYTES) == 0 && vec_move_enable(&c.m) == 0,
+              "vmovsh {k1=0}{z}: all zero, no access");
+        c.m.mask = 1;
+        want[0] = 0x34, want[1] = 0x12;
+        vec_move_load(&c.m, dest);
+        CHECK(memcmp(dest, want, VEC_BYTES) == 0 && vec_move_enable(&c.m) == 3,
+              "vmovsh {k1=1}: the word, zeros above");
+    }
+    if (move_of("vmovsh [rax]{k1}, xmm0", store_sh, sizeof store_sh, &c)) {
+        memset(c.m.reg, 0x5a, VEC_BYTES);
+        c.m.mask = 0;
+        CHECK(c.m.store && vec_move_enable(&c.m) == 0, "vmovsh store {k1=0}: nothing written");
+        c.m.mask = 1;
+        vec_move_store(&c.m);
+        CHECK(vec_move_enable(&c.m) == 3 && c.m.mem[0] == 0x5a && c.m.mem[1] == 0x5a,
+              "vmovsh store {k1=1}: two bytes");
+    }
+    if (move_of("vmovw xmm0, [rax]", load_w, sizeof load_w, &c)) {
+        memset(c.m.reg, 0x11, VEC_BYTES);
+        memset(want, 0, VEC_BYTES);
+        c.m.mem[0] = want[0] = 0xcd, c.m.mem[1] = want[1] = 0xab;
+        vec_move_load(&c.m, dest);
+        CHECK(c.row->fs == FS_NO_MASK && memcmp(dest, want, VEC_BYTES) == 0,
+              "vmovw load: zero-extended word");
+    }
+    if (move_of("vmovw [rax], xmm0", store_w, sizeof store_w, &c)) {
+        memset(c.m.reg, 0x77, VEC_BYTES);
+        vec_move_store(&c.m);
+        CHECK(c.m.store && vec_move_enable(&c.m) == 3 && c.m.mem[1] == 0x77, "vmovw store: a word");
+    }
+}
+
 int main(void)
 {
     state_checks();
     vendor_rows();
     vendor_flags();
+    fp16_moves();
     return check_summary();
 }

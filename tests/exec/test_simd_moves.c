@@ -343,20 +343,11 @@ static void predict(const struct case_encoding *e, const struct state *s,
 
 static bool run_native(const struct case_encoding *e, const struct state *s, struct outcome *o)
 {
-    struct native_frame in;
     struct native_result nr;
 
-    memset(&in, 0, sizeof in);
-    memcpy(in.gpr, s->gpr, sizeof in.gpr);
-    in.rflags = s->rflags;
-    for (unsigned i = 0; i < 6; i++)
-        in.seg[i] = s->seg[i].selector;
-    vecstate_to_xsave(&s->vec, xsave_host_layout(), false, native_vector_in());
-    native_place(s->bits, e->bytes, e->length);
-    native_run(s->bits, &in, &nr);
     memset(o, 0, sizeof *o);
-    o->vec = s->vec;
-    if (!vecstate_from_xsave(&o->vec, xsave_host_layout(), native_vector_out(), NATIVE_XSAVE_MAX))
+    native_place(s->bits, e->bytes, e->length);
+    if (!native_run_state(s, &nr, &o->vec))
         return false;
     /* RFLAGS.TF: the single-step trap after a completed instruction (registers as after it) */
     if (nr.faulted && nr.vector == EXC_DB && nr.fault_ip == s->rip + e->length)
@@ -398,7 +389,7 @@ static void print_outcome(const char *who, const struct outcome *o)
 }
 
 static struct totals {
-    unsigned long cases, agree, differ, model_specific, unpredicted, skipped, not_in_buffer;
+    unsigned long cases, agree, by_row, differ, model_specific, unpredicted, skipped, not_in_buffer;
     unsigned long outcome[33];
 } t;
 
@@ -454,6 +445,7 @@ static void run_case(const struct case_encoding *e, const struct state *s,
     t.outcome[o.faulted ? o.vector & 31 : 32]++;
     if (agrees(&p, &o, s)) {
         t.agree++;
+        t.by_row += !same_prediction(&p, &q);
         return;
     }
     if (!same_prediction(&p, &q) && !row_measured_here()) {
@@ -490,20 +482,6 @@ static bool stores(const struct case_encoding *e, const struct simd_move_row *ro
     return simd_move_geometry(&e->insn, row, &m, &ops) && m.store;
 }
 
-static bool feature_missing(const struct case_encoding *e, unsigned bits)
-{
-    struct isa_needs n;
-    int missing;
-    if (!isa_needs_of(e->bytes, e->length, bits, &n) || n.unknown) {
-        host_skip_for("the ISA set of the encoding is unknown to the harness (isa.c)", 1);
-        return true;
-    }
-    missing = isa_missing_feature(&n);
-    if (missing >= 0)
-        host_skip((enum host_feature)missing, 1);
-    return missing >= 0;
-}
-
 static void run_variant(const struct variant *v, const struct simd_move_row *row, unsigned index,
                         unsigned states)
 {
@@ -518,7 +496,7 @@ static void run_variant(const struct variant *v, const struct simd_move_row *row
             t.not_in_buffer++;
             continue;
         }
-        if (feature_missing(&e, v->bits)) {
+        if (!isa_case_runs_here(e.bytes, e.length, v->bits)) {
             t.skipped++;
             continue;
         }
@@ -554,6 +532,9 @@ static void table_against_cpu(const struct form *forms, unsigned count, unsigned
            "features this host lacks, %lu not placed within the guard pages, %lu gathers and "
            "scatters not predicted (chunk E)\n",
            t.cases, t.agree, t.differ, t.skipped, t.not_in_buffer, t.unpredicted);
+    printf("%lu of them model-specific: the vendor rows predict differently and this CPU did "
+           "what its vendor's row says\n",
+           t.by_row);
     printf("outcomes:");
     for (unsigned v = 0; v <= 32; v++)
         if (t.outcome[v])

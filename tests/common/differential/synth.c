@@ -998,3 +998,18 @@ bool synth_state(struct rng *r, struct case_encoding *e, unsigned flags_case, bo
         s->rflags |= FL_AC; /* vector #AC rules are the CPU's own (simd-design §1.5) */
     return true;
 }
+
+bool native_run_state(const struct state *s, struct native_result *nr, struct vecstate *vec)
+{
+    struct native_frame in;
+
+    memset(&in, 0, sizeof in);
+    memcpy(in.gpr, s->gpr, sizeof in.gpr);
+    in.rflags = s->rflags;
+    for (unsigned i = 0; i < 6; i++)
+        in.seg[i] = s->seg[i].selector;
+    vecstate_to_xsave(&s->vec, xsave_host_layout(), false, native_vector_in());
+    native_run(s->bits, &in, nr);
+    *vec = s->vec;
+    return vecstate_from_xsave(vec, xsave_host_layout(), native_vector_out(), NATIVE_XSAVE_MAX);
+}
