@@ -65,26 +65,25 @@
 #define SIMD_SHAPE_ENUM(shape, ...) SHAPE_##shape,
 enum simd_shape { SIMD_SHAPES(SIMD_SHAPE_ENUM) SHAPE_COUNT };
 
-/* One move's operands as bytes. The first group is the geometry (simd_move_geometry()
- * fills it from the decoded instruction), then the inputs; memory is input for a load
- * and output for a store. */
+/* One move's operands as bytes. The geometry (simd_move_geometry() fills it from the decoded
+ * instruction): the shape; element, the bytes of a register element and the mask's granule
+ * (1..32); reg_bytes, the bytes of the register the move reads (a store) or defines (a load):
+ * 8 (MMX, opmask), 16, 32, 64; mem_bytes, the memory operand's (1..64); imm, imm8 (the
+ * element or lane selected, INSERTPS's fields); store, memory is the destination; zeroing,
+ * EVEX.z: masked-off elements of a load become 0 instead of keeping reg's bytes.
+ *
+ * The inputs: mask, bit i enabling element i (the EVEX opmask, all ones without one; a lane
+ * store's bit j, memory element j; VMASKMOV and MASKMOV take theirs from `other`); reg, a
+ * store's source register or a load's old destination; other, where the elements a load does
+ * not load come from (legacy SSE: the destination itself, VEX/EVEX: the vvvv register) or
+ * VMASKMOV's and MASKMOV's mask register; mem, the memory operand — a load's input (its
+ * enabled bytes), a store's output (its enabled bytes). */
 struct vec_move {
-    uint8_t shape;            /* enum simd_shape */
-    uint8_t element;          /* bytes of a register element (the mask's granule): 1..32 */
-    uint8_t reg_bytes;        /* bytes of the register the move reads (store) or defines (load):
-                        * 8 (MMX, opmask), 16, 32, 64 */
-    uint8_t mem_bytes;        /* bytes of the memory operand: 1..64 */
-    uint8_t imm;              /* imm8: the element or lane selected, INSERTPS's fields */
-    bool store;               /* memory is the destination */
-    bool zeroing;             /* EVEX.z: masked-off elements of a load become 0, else keep reg's */
-    uint64_t mask;            /* bit i enables element i: the EVEX opmask, all ones without one
-                        * (VMASKMOV and MASKMOV take theirs from `other`) */
-    uint8_t reg[VEC_BYTES];   /* store: the source register; load: the destination's bytes */
-    uint8_t other[VEC_BYTES]; /* load: where the elements not loaded come from (legacy SSE:
-                               * the destination itself; VEX/EVEX: the vvvv register);
-                               * VMASKMOV, MASKMOV: the mask register */
-    uint8_t mem[VEC_BYTES];   /* the memory operand: a load's input (its enabled bytes), a
-                               * store's output (its enabled bytes) */
+    uint8_t shape; /* enum simd_shape */
+    uint8_t element, reg_bytes, mem_bytes, imm;
+    bool store, zeroing;
+    uint64_t mask;
+    uint8_t reg[VEC_BYTES], other[VEC_BYTES], mem[VEC_BYTES];
 };
 
 /* Whether the geometry is one the shape can have (element, sizes, slots within the memory

@@ -93,16 +93,15 @@ void fault_commit_vector(struct vcpu *cpu, uint64_t components);
 
 /* ==== mmu: byte-masked vector accesses (simd-design §3.4) ====
  *
- * seg:offset, size 1..64 bytes; `enable` bit i covers byte i. Only the bytes it enables are
- * accessed, and only the pages holding them are checked (segment limit, canonical, paging),
- * which is EVEX fault suppression; the caller widens `enable` to the whole operand where
- * the CPU checks it whole (simd_move_checked_bytes()). A fault's CR2 is the first enabled
- * byte on the faulting page (simd-design F8/M7). An all-zero enable makes no callback and
- * raises nothing; with `checked` wider than `enable` a #PF reports the first checked byte on
- * the faulting page. Each run of enabled bytes is split into naturally aligned pieces of 1, 2,
- * 4 or 8 bytes, none crossing an 8-byte boundary (16 @1003 -> 1 @1003, 4 @1004, 8 @1008,
- * 2 @1010, 1 @1012), the same splitter instruction fetch uses (issue 11). A write checks
- * every page of `checked` before its first callback, as mmu_write() does. */
+ * seg:offset, size 1..64 bytes; bit i of `enable` and `checked` covers byte i. Only the enabled
+ * bytes are accessed; only the pages of the checked bytes are checked (segment limit,
+ * canonical, paging): the enabled ones where masked-off elements suppress faults, the whole
+ * operand where the CPU checks it whole (simd_move_checked_bytes()). A #PF's CR2 is the first
+ * checked byte on the faulting page (simd-design F8/M7). Nothing checked: no callback, no
+ * fault. Each run of enabled bytes is split into naturally aligned pieces of 1, 2, 4 or 8
+ * bytes, none crossing an 8-byte boundary (16 @1003 -> 1 @1003, 4 @1004, 8 @1008, 2 @1010,
+ * 1 @1012), the same splitter instruction fetch uses (issue 11). A write checks every page of
+ * `checked` before its first callback, as mmu_write() does. */
 struct mmu_vector_access {
     enum segreg seg;
     uint64_t offset;
@@ -111,8 +110,9 @@ struct mmu_vector_access {
     uint64_t checked;  /* the bytes whose pages are checked (a superset of enable) */
     unsigned gp_align; /* #GP(0) unless the linear address is a multiple (0: none), after
                         * the segment and canonical checks and before paging (M6) */
-    unsigned ac_unit;  /* #AC unless a multiple of this (0: never), with CR0.AM, RFLAGS.AC
-                        * and CPL 3; for the first enabled byte (simd_move_ac_unit()) */
+    unsigned ac_unit;  /* #AC unless the operand's address is a multiple of this (0: never),
+                        * with CR0.AM, RFLAGS.AC and CPL 3, when any byte is checked
+                        * (simd_move_ac_unit()) */
     unsigned access;   /* MMU_* flags beyond the direction */
 };
 
