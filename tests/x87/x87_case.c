@@ -1,0 +1,296 @@
+/* What the x87 suites share (x87_case.h). */
+#include "x87_case.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "exec/x87_fxsave.h"
+#include "rng.h"
+#include "vecstate.h"
+#include "whvemu.h"
+
+static unsigned pick(unsigned n)
+{
+    return (unsigned)(next_random() % n);
+}
+
+static void put(uint8_t *out, unsigned bytes, uint64_t value)
+{
+    for (unsigned i = 0; i < bytes; i++)
+        out[i] = (uint8_t)(value >> (8 * i));
+}
+
+/* ---- values ---- */
+
+/* An exponent bias away from the edges of what the conversions and integer stores take:
+ * the 32- and 64-bit float limits (normal and denormal), the integer sizes, 1.0. */
+static unsigned edge_exponent(void)
+{
+    static const int edges[] = { 0,    15,   31,   63,    64,    127,   128,   -126,  -127,  -149,
+                                 -150, 1023, 1024, -1022, -1023, -1074, -1075, 16383, -16382 };
+    int e = edges[pick(sizeof edges / sizeof edges[0])] + (int)pick(3) - 1;
+    return (unsigned)(0x3fff + e) & 0x7fff;
+}
+
+/* A normal number, mostly of a moderate size (so that arithmetic on it is exact or rounds,
+ * rather than overflows). */
+static void random_normal(uint8_t out[10])
+{
+    put(out, 8, next_random() | UINT64_C(1) << 63);
+    put(out + 8, 2, (0x3fff + pick(128) - 64) | pick(2) << 15);
+}
+
+void x87_random_extended(uint8_t out[10])
+{
+    uint64_t random = next_random(), mantissa;
+    unsigned exponent, sign = pick(2) << 15;
+
+    switch (pick(13)) {
+    case 0: mantissa = 0, exponent = 0; break;                               /* zero */
+    case 1: mantissa = UINT64_C(1) << 63, exponent = 0x7fff; break;          /* infinity */
+    case 2: mantissa = random | UINT64_C(3) << 62, exponent = 0x7fff; break; /* QNaN */
+    case 3: mantissa = (random >> 2 | 1) | UINT64_C(1) << 63, exponent = 0x7fff; break; /* SNaN */
+    case 4: mantissa = (random >> 1) | 1, exponent = 0; break;          /* denormal */
+    case 5: mantissa = random | UINT64_C(1) << 63, exponent = 0; break; /* pseudo-denormal */
+    case 6: mantissa = random >> 1, exponent = 1 + pick(0x7ffe); break; /* unnormal */
+    case 7: mantissa = random >> 1, exponent = 0x7fff; break;           /* pseudo-NaN/inf */
+    case 8: mantissa = UINT64_C(3) << 62, exponent = 0x7fff, sign = 0x8000; break; /* indefinite */
+    case 9: mantissa = random | UINT64_C(1) << 63, exponent = edge_exponent(); break;
+    case 10: /* few significant bits: exact in every format */
+        mantissa = (random & ~(~UINT64_C(0) >> 12)) | UINT64_C(1) << 63;
+        exponent = 0x3fff + pick(70) - 8;
+        break;
+    default: mantissa = random | UINT64_C(1) << 63, exponent = 1 + pick(0x7ffe); break;
+    }
+    put(out, 8, mantissa);
+    put(out + 8, 2, exponent | sign);
+}
+
+/* A float of `bits` (32 or 64) bits: exponent width e, fraction width f. */
+static uint64_t random_float(unsigned bits)
+{
+    unsigned e = bits == 32 ? 8 : 11, f = bits - 1 - e;
+    uint64_t max_exponent = (UINT64_C(1) << e) - 1, fraction = next_random() >> (64 - f);
+    uint64_t exponent, sign = (uint64_t)pick(2) << (bits - 1);
+
+    switch (pick(8)) {
+    case 0: exponent = 0, fraction = 0; break;                                  /* zero */
+    case 1: exponent = max_exponent, fraction = 0; break;                       /* infinity */
+    case 2: exponent = max_exponent, fraction |= UINT64_C(1) << (f - 1); break; /* QNaN */
+    case 3: /* SNaN */ exponent = max_exponent, fraction = (fraction >> 1) | 1; break;
+    case 4: exponent = 0, fraction |= 1; break; /* denormal */
+    case 5: exponent = (max_exponent >> 1) + pick(64) - 2; break;
+    case 6: exponent = pick(2) ? max_exponent - 1 : 1; break;
+    default: exponent = 1 + pick((unsigned)max_exponent - 1); break;
+    }
+    return sign | exponent << f | fraction;
+}
+
+/* Packed BCD: 18 digits and a sign byte; sometimes a digit above 9 or random bytes. */
+static void random_bcd(uint8_t out[10])
+{
+    for (unsigned i = 0; i < 9; i++)
+        out[i] = (uint8_t)(pick(10) << 4 | pick(10));
+    if (pick(4) == 0)
+        out[pick(9)] = (uint8_t)next_random();
+    out[9] = pick(4) == 0 ? (uint8_t)next_random() : (uint8_t)(pick(2) << 7);
+}
+
+static uint64_t random_integer(void)
+{
+    return pick(2) ? random_edgy() : next_random() >> pick(64);
+}
+
+/* The forms' operand types, by the form's host text suffix and kind. */
+void x87_random_operand(const struct x87_form *f, uint8_t *out, unsigned bytes)
+{
+    bool fp = f->mnemonic == MN_fld || f->mnemonic == MN_fadd || f->mnemonic == MN_fmul ||
+              f->mnemonic == MN_fcom || f->mnemonic == MN_fcomp || f->mnemonic == MN_fsub ||
+              f->mnemonic == MN_fsubr || f->mnemonic == MN_fdiv || f->mnemonic == MN_fdivr;
+
+    for (unsigned i = 0; i < bytes; i++)
+        out[i] = (uint8_t)next_random();
+    if (f->kind != X87_LOAD)
+        return;
+    if (f->mnemonic == MN_fbld)
+        random_bcd(out);
+    else if (fp && f->size == 10)
+        x87_random_extended(out);
+    else if (fp)
+        put(out, f->size, random_float(f->size * 8));
+    else
+        put(out, f->size, random_integer());
+}
+
+/* ---- states ---- */
+
+const struct x87_profile *x87_test_profile(void)
+{
+    static struct x87_profile p;
+    static bool known;
+
+    if (!known)
+        p = x87_profile_of(WHVEMU_VENDOR_HOST), known = true;
+    return &p;
+}
+
+void x87_random_state(struct fxsave_state *s)
+{
+    uint32_t mxcsr_mask = xsave_host_layout()->mxcsr_mask;
+    bool ordinary;
+
+    memset(s, 0, sizeof *s);
+    s->fcw = (uint16_t)next_random();
+    if (pick(3))
+        s->fcw |= FCW_MASKS;
+    s->fsw = (uint16_t)next_random();
+    if (pick(2))
+        s->fsw &= (uint16_t)~FSW_EXCEPTIONS;
+    /* a third of the states hold only ordinary numbers in full registers */
+    ordinary = pick(3) == 0;
+    s->ftw = ordinary || pick(4) == 0 ? 0xff : (uint8_t)next_random();
+    for (unsigned j = 0; j < 8; j++) {
+        if (ordinary)
+            random_normal(s->st[j]);
+        else
+            x87_random_extended(s->st[j]);
+    }
+    s->fop = (uint16_t)(next_random() & 0x7ff);
+    s->fip = x87_loaded_pointer(x87_test_profile(), next_random());
+    s->fdp = x87_loaded_pointer(x87_test_profile(), next_random());
+    s->mxcsr = (uint32_t)next_random() & mxcsr_mask;
+    s->mxcsr_mask = mxcsr_mask;
+    for (unsigned i = 0; i < 16; i++)
+        for (unsigned b = 0; b < 16; b++)
+            s->xmm[i][b] = (uint8_t)next_random();
+}
+
+void x87_as_saved(struct fxsave_state *s)
+{
+    s->fcw = x87_loaded_fcw(x87_test_profile(), s->fcw);
+    s->fsw = x87_consistent_fsw(s->fcw, s->fsw);
+    if (x87_test_profile()->fxsave_pointers_need_es && !(s->fsw & FSW_ES))
+        s->fop = 0, s->fip = s->fdp = 0;
+}
+
+/* ---- the native side ---- */
+
+uint8_t x87_rm_bx(unsigned bits)
+{
+    return bits == 16 ? 7 : 3;
+}
+
+uint8_t x87_rm_si(unsigned bits)
+{
+    return bits == 16 ? 4 : 6;
+}
+
+static uint16_t code_selector(unsigned bits)
+{
+    return bits == 64 ? SEL_USER64_CS : bits == 32 ? SEL_USER32_CS : SEL_LDT(LDT_CODE16);
+}
+
+/* The operand's address in rBX: DS-relative in 16-bit code, linear (flat DS) else. */
+static uint64_t operand_address(unsigned bits, uint32_t offset)
+{
+    return bits == 16 ? offset : (uint64_t)(uintptr_t)native_layout()->buffer + offset;
+}
+
+static void state_to_native(const struct fxsave_state *s)
+{
+    uint8_t legacy[FXSAVE_BYTES];
+    struct vecstate v;
+
+    vecstate_init(&v);
+    fxsave_image_store(s, true, legacy);
+    vecstate_from_legacy(&v, legacy);
+    vecstate_to_xsave(&v, xsave_host_layout(), false, native_vector_in());
+}
+
+static void state_from_native(struct fxsave_state *s)
+{
+    const struct xsave_layout *l = xsave_host_layout();
+    uint8_t legacy[FXSAVE_BYTES];
+    struct vecstate v;
+
+    vecstate_init(&v);
+    vecstate_from_xsave(&v, l, native_vector_out(), NATIVE_XSAVE_MAX);
+    vecstate_to_legacy(&v, l->mxcsr_mask, legacy);
+    fxsave_image_load(s, true, legacy);
+}
+
+void x87_run_native(unsigned bits, const uint8_t *bytes, unsigned length,
+                    const struct fxsave_state *in, uint32_t offset, uint32_t si_delta,
+                    struct x87_native *out)
+{
+    struct native_frame frame = native_frame_for(bits);
+
+    frame.gpr[NATIVE_RBX] = operand_address(bits, offset);
+    frame.gpr[NATIVE_RSI] = operand_address(bits, offset + si_delta);
+    state_to_native(in);
+    native_place(bits, bytes, length);
+    native_run(bits, &frame, &out->result);
+    state_from_native(&out->out);
+}
+
+struct x87_site x87_native_site(unsigned bits, uint32_t offset, uint16_t fop)
+{
+    struct native_frame frame = native_frame_for(bits);
+    struct x87_site site = { 0 };
+
+    site.ip = native_slot_ip(bits);
+    site.offset = operand_address(bits, offset);
+    site.cs = code_selector(bits);
+    site.seg = frame.seg[NSEG_DS];
+    site.mode = bits == 64 ? X87_LONG64 : X87_PROTECTED;
+    site.fop = fop;
+    return site;
+}
+
+/* ---- comparing ---- */
+
+bool x87_same_state(const struct fxsave_state *a, const struct fxsave_state *b)
+{
+    return a->fcw == b->fcw && a->fsw == b->fsw && a->ftw == b->ftw && a->fop == b->fop &&
+           a->fip == b->fip && a->fdp == b->fdp && a->mxcsr == b->mxcsr &&
+           memcmp(a->st, b->st, sizeof a->st) == 0 && memcmp(a->xmm, b->xmm, sizeof a->xmm) == 0;
+}
+
+void x87_print_bytes(const char *name, const uint8_t *bytes, unsigned n)
+{
+    fprintf(stderr, "    %s:", name);
+    for (unsigned i = 0; i < n; i++)
+        fprintf(stderr, " %02x", bytes[i]);
+    fputc('\n', stderr);
+}
+
+static void print_word(const char *field, uint64_t a, uint64_t b, const char *an, const char *bn)
+{
+    if (a != b)
+        fprintf(stderr, "    %s: %s 0x%llx %s 0x%llx\n", field, an, (unsigned long long)a, bn,
+                (unsigned long long)b);
+}
+
+void x87_print_differences(const char *an, const struct fxsave_state *a, const char *bn,
+                           const struct fxsave_state *b)
+{
+    char name[16];
+
+    print_word("fcw", a->fcw, b->fcw, an, bn);
+    print_word("fsw", a->fsw, b->fsw, an, bn);
+    print_word("ftw", a->ftw, b->ftw, an, bn);
+    print_word("fop", a->fop, b->fop, an, bn);
+    print_word("fip", a->fip, b->fip, an, bn);
+    print_word("fdp", a->fdp, b->fdp, an, bn);
+    print_word("mxcsr", a->mxcsr, b->mxcsr, an, bn);
+    for (unsigned j = 0; j < 8; j++) {
+        if (memcmp(a->st[j], b->st[j], 10) == 0)
+            continue;
+        snprintf(name, sizeof name, "%s st%u", an, j);
+        x87_print_bytes(name, a->st[j], 10);
+        snprintf(name, sizeof name, "%s st%u", bn, j);
+        x87_print_bytes(name, b->st[j], 10);
+    }
+    if (memcmp(a->xmm, b->xmm, sizeof a->xmm) != 0)
+        fprintf(stderr, "    xmm registers differ\n");
+}
