@@ -181,10 +181,22 @@ static void store_env(const struct fxsave_state *s, struct x87_env_layout l, uin
         write_field(env, bytes, f, (uint32_t)(e.v[f->value] >> f->from));
 }
 
+/* The registers stay where they are when TOP changes: FXSAVE's slots, which are in stack
+ * order, turn by the difference. */
+static void keep_physical_registers(struct fxsave_state *s, unsigned old_top)
+{
+    unsigned turn = (x87_top(s) - old_top) & 7;
+    uint8_t st[8][10];
+
+    for (unsigned j = 0; j < 8; j++)
+        memcpy(st[j], s->st[(j + turn) & 7], sizeof st[j]);
+    memcpy(s->st, st, sizeof st);
+}
+
 static void load_env(struct fxsave_state *s, struct x87_env_layout l, const uint8_t *env)
 {
     struct env_values e = { { 0 } };
-    unsigned bytes = x87_env_bytes(l);
+    unsigned bytes = x87_env_bytes(l), old_top = x87_top(s);
 
     for (const struct env_field *f = layout_fields(l); f->width; f++)
         e.v[f->value] |= (uint64_t)read_field(env, bytes, f) << f->from;
@@ -196,14 +208,18 @@ static void load_env(struct fxsave_state *s, struct x87_env_layout l, const uint
     s->fcs = (uint16_t)e.v[V_FCS];
     s->fdp = e.v[V_FDP];
     s->fds = (uint16_t)e.v[V_FDS];
+    keep_physical_registers(s, old_top);
 }
 
 /* ---- the instructions ---- */
 
 void x87_fninit(struct fxsave_state *s)
 {
+    unsigned old_top = x87_top(s);
+
     s->fcw = FCW_INIT;
     s->fsw = 0;
+    keep_physical_registers(s, old_top);
     s->ftw = 0;
     s->fop = 0;
     s->fip = s->fdp = 0;

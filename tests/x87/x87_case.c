@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check.h"
+#include "exec/x87_env.h"
 #include "exec/x87_fxsave.h"
 #include "rng.h"
 #include "vecstate.h"
@@ -175,12 +177,24 @@ void x87_as_saved(struct fxsave_state *s)
 
 /* ---- the native side ---- */
 
-uint8_t x87_rm_bx(unsigned bits)
+#define ENV_DELTA 128u /* the follow-up FNSTENV's image, after the operand */
+
+/* Linux runs user code with CR0.PE, MP and NE set, EM and TS clear. */
+#define USER_CR0 (1u | X87_CR0_MP | X87_CR0_NE)
+
+/* A native run: what the runner reported and the state after. */
+struct x87_native {
+    struct native_result result;
+    struct fxsave_state out; /* as the runner's XSAVE (or the signal frame) shows it */
+};
+
+/* ModRM.rm of [rBX] and of [rSI] ([bx] and [si] with 16-bit addressing). */
+static uint8_t rm_bx(unsigned bits)
 {
     return bits == 16 ? 7 : 3;
 }
 
-uint8_t x87_rm_si(unsigned bits)
+static uint8_t rm_si(unsigned bits)
 {
     return bits == 16 ? 4 : 6;
 }
@@ -219,32 +233,159 @@ static void state_from_native(struct fxsave_state *s)
     fxsave_image_load(s, true, legacy);
 }
 
-void x87_run_native(unsigned bits, const uint8_t *bytes, unsigned length,
-                    const struct fxsave_state *in, uint32_t offset, uint32_t si_delta,
-                    struct x87_native *out)
+/* Run `length` bytes of the case natively, rBX at its operand, rSI ENV_DELTA after it. */
+static void run_native(const struct x87_case *c, unsigned length, struct x87_native *out)
 {
-    struct native_frame frame = native_frame_for(bits);
+    struct native_frame frame = native_frame_for(c->bits);
 
-    frame.gpr[NATIVE_RBX] = operand_address(bits, offset);
-    frame.gpr[NATIVE_RSI] = operand_address(bits, offset + si_delta);
-    state_to_native(in);
-    native_place(bits, bytes, length);
-    native_run(bits, &frame, &out->result);
+    memcpy(native_layout()->buffer + c->offset, c->operand, c->size);
+    frame.gpr[NATIVE_RBX] = operand_address(c->bits, c->offset);
+    frame.gpr[NATIVE_RSI] = operand_address(c->bits, c->offset + ENV_DELTA);
+    state_to_native(&c->in);
+    native_place(c->bits, c->bytes, length);
+    native_run(c->bits, &frame, &out->result);
     state_from_native(&out->out);
 }
 
-struct x87_site x87_native_site(unsigned bits, uint32_t offset, uint16_t fop)
+/* The operand's place as the emulator sees the native run: the slot's CS:IP, DS:offset. */
+static struct x87_site native_site(const struct x87_case *c)
 {
-    struct native_frame frame = native_frame_for(bits);
+    struct native_frame frame = native_frame_for(c->bits);
     struct x87_site site = { 0 };
 
-    site.ip = native_slot_ip(bits);
-    site.offset = operand_address(bits, offset);
-    site.cs = code_selector(bits);
+    site.ip = native_slot_ip(c->bits);
+    site.offset = operand_address(c->bits, c->offset);
+    site.cs = code_selector(c->bits);
     site.seg = frame.seg[NSEG_DS];
-    site.mode = bits == 64 ? X87_LONG64 : X87_PROTECTED;
-    site.fop = fop;
+    site.mode = c->bits == 64 ? X87_LONG64 : X87_PROTECTED;
+    site.fop = x87_fop(&c->insn);
     return site;
+}
+
+/* ---- one case ---- */
+
+static enum cpu_mode mode_of(unsigned bits)
+{
+    return bits == 64 ? MODE_64 : bits == 32 ? MODE_32 : MODE_16;
+}
+
+void x87_case_make(struct x87_case *c, unsigned bits, const uint8_t *prefixes,
+                   unsigned prefix_count, uint8_t escape, unsigned reg)
+{
+    memset(c, 0, sizeof *c);
+    c->bits = bits;
+    memcpy(c->bytes, prefixes, prefix_count);
+    c->bytes[prefix_count] = escape;
+    c->bytes[prefix_count + 1] = (uint8_t)(reg << 3 | rm_bx(bits));
+    c->length = prefix_count + 2;
+    c->bytes[c->length] = 0xd9; /* FNSTENV [rSI], for the second run */
+    c->bytes[c->length + 1] = (uint8_t)(6 << 3 | rm_si(bits));
+    CHECK(decode_insn(mode_of(bits), c->bytes, c->length, &c->insn) == DECODE_OK, "decode");
+    c->form = x87_form_of(&c->insn);
+    c->size = c->form ? x87_operand_bytes(&c->insn, c->form) : 0;
+    c->offset = 0x100 + (uint32_t)(next_random() % 24);
+    x87_random_state(&c->in);
+    if (c->form)
+        x87_random_operand(c->form, c->operand, c->size);
+}
+
+static void report(const struct x87_case *c, const char *what)
+{
+    fprintf(stderr, "  %u-bit", c->bits);
+    for (unsigned i = 0; i < c->length; i++)
+        fprintf(stderr, " %02x", c->bytes[i]);
+    fprintf(stderr, " (%s): %s\n", mnemonic_name(c->insn.mnemonic), what);
+    x87_print_bytes("operand", c->operand, c->size);
+}
+
+/* The emulator's run of the case: the outcome, the state, the operand's memory after. */
+static struct x87_outcome emulate(const struct x87_case *c, struct fxsave_state *s,
+                                  uint8_t memory[108])
+{
+    struct x87_request rq = { &c->insn, USER_CR0, native_site(c), *x87_test_profile() };
+    uint8_t operand[108];
+    struct x87_outcome o;
+
+    *s = c->in;
+    memcpy(operand, c->operand, sizeof operand);
+    memcpy(memory, c->operand, sizeof operand);
+    o = x87_execute(&rq, s, operand);
+    if (o.written)
+        memcpy(memory, operand, c->size);
+    return o;
+}
+
+static bool same_fault(const struct x87_case *c, const struct x87_outcome *o,
+                       const struct native_result *r)
+{
+    bool mf = o->check == X87_MF;
+
+    if (!o->unsupported && r->faulted == mf && (!mf || r->vector == 16))
+        return true;
+    report(c, "fault differs");
+    fprintf(stderr, "    native %s vector %u, emulator check %d%s\n",
+            r->faulted ? "faulted" : "ran", r->vector, (int)o->check,
+            o->unsupported ? " (unsupported)" : "");
+    return false;
+}
+
+static void compare_state(const struct x87_case *c, struct x87_counts *counts)
+{
+    const uint8_t *buffer = native_layout()->buffer + c->offset;
+    uint8_t memory[108];
+    struct fxsave_state emu;
+    struct x87_native nat;
+    struct x87_outcome o;
+
+    run_native(c, c->length, &nat);
+    o = emulate(c, &emu, memory);
+    CHECK(same_fault(c, &o, &nat.result), "the fault");
+    if (o.unsupported || nat.result.faulted != (o.check == X87_MF))
+        return;
+    x87_as_saved(&emu);
+    counts->compared++;
+    counts->mf += o.check == X87_MF;
+    counts->unstored += c->form->kind == X87_STORE && o.check == X87_RUNS && !o.written;
+    if (!x87_same_state(&emu, &nat.out) || memcmp(memory, buffer, c->size) != 0) {
+        report(c, "state or memory differs");
+        x87_print_differences("native", &nat.out, "emulator", &emu);
+        x87_print_bytes("native memory", buffer, c->size);
+        x87_print_bytes("emulator memory", memory, c->size);
+        check_failed++;
+        return;
+    }
+    check_passed++;
+}
+
+/* The instruction then FNSTENV [rSI] (of the code's default operand size). */
+static void compare_environment(const struct x87_case *c, struct x87_counts *counts)
+{
+    struct x87_env_layout layout = { c->bits == 16, false };
+    unsigned bytes = x87_env_bytes(layout);
+    const uint8_t *env = native_layout()->buffer + c->offset + ENV_DELTA;
+    uint8_t memory[108], emu_env[X87_ENV32_BYTES];
+    struct fxsave_state emu;
+    struct x87_native nat;
+
+    run_native(c, c->length + 2, &nat);
+    if (emulate(c, &emu, memory).check != X87_RUNS || nat.result.faulted)
+        return;
+    x87_fnstenv(&emu, layout, emu_env);
+    counts->environments++;
+    if (memcmp(emu_env, env, bytes) != 0) {
+        report(c, "FNSTENV after it differs");
+        x87_print_bytes("native", env, bytes);
+        x87_print_bytes("emulator", emu_env, bytes);
+        check_failed++;
+        return;
+    }
+    check_passed++;
+}
+
+void x87_case_compare(const struct x87_case *c, struct x87_counts *counts)
+{
+    compare_state(c, counts);
+    compare_environment(c, counts);
 }
 
 /* ---- comparing ---- */

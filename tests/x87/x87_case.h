@@ -31,24 +31,36 @@ void x87_random_operand(const struct x87_form *f, uint8_t *out, unsigned bytes);
 const struct x87_profile *x87_test_profile(void);
 void x87_as_saved(struct fxsave_state *s);
 
-/* Where the native runs put their operand: `offset` bytes into the buffer. */
-struct x87_native {
-    struct native_result result;
-    struct fxsave_state out; /* as the runner's XSAVE (or the signal frame) shows it */
+/* ---- one case: an x87 memory form run natively and through x87_execute ---- */
+
+struct x87_case {
+    unsigned bits;
+    uint8_t bytes[8]; /* the instruction (prefixes included), then FNSTENV [rSI] */
+    unsigned length;  /* of the instruction */
+    struct insn insn;
+    const struct x87_form *form;
+    unsigned size;   /* the operand's bytes */
+    uint32_t offset; /* the operand's place in the native buffer */
+    struct fxsave_state in;
+    uint8_t operand[108];
 };
 
-/* ModRM.rm of [rBX] in code of `bits` ([bx] in 16-bit code), and of [rSI] ([si]). */
-uint8_t x87_rm_bx(unsigned bits);
-uint8_t x87_rm_si(unsigned bits);
+/* What the cases saw. */
+struct x87_counts {
+    unsigned long compared, environments, mf, unstored;
+};
 
-/* Run `length` bytes natively in code of `bits` from state `in`, with rBX = the buffer at
- * `offset` (DS-relative in 16-bit code) and rSI = rBX + `si_delta`. */
-void x87_run_native(unsigned bits, const uint8_t *bytes, unsigned length,
-                    const struct fxsave_state *in, uint32_t offset, uint32_t si_delta,
-                    struct x87_native *out);
+/* A case of the form at escape and ModRM.reg with the given prefixes (66, REX.W...): a
+ * random state (x87_random_state) and operand (x87_random_operand). */
+void x87_case_make(struct x87_case *c, unsigned bits, const uint8_t *prefixes,
+                   unsigned prefix_count, uint8_t escape, unsigned reg);
 
-/* The operand's place as the emulator sees the native run: the slot's CS:IP, DS:offset. */
-struct x87_site x87_native_site(unsigned bits, uint32_t offset, uint16_t fop);
+/* Run the case natively and through x87_execute (CR0 as Linux has it: PE, MP, NE) and
+ * compare the fault (#MF), the state as XSAVE shows it and the operand's memory; then run
+ * it followed by FNSTENV [rSI] and compare that image with the emulator's FNSTENV of its
+ * state (the pointers and selectors the CPU keeps whatever FSW.ES says). Counts a CHECK per
+ * comparison and prints what differs. */
+void x87_case_compare(const struct x87_case *c, struct x87_counts *counts);
 
 /* Whether two states agree; print the fields that differ. */
 bool x87_same_state(const struct fxsave_state *a, const struct fxsave_state *b);
