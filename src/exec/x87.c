@@ -7,6 +7,7 @@
 
 #include "core/cpuid.h"
 #include "exec/x87_env.h"
+#include "exec/x87_fxsave.h"
 #include "exec/x87_host.h"
 #include "whvemu.h"
 
@@ -159,46 +160,67 @@ bool x87_form_reads(const struct x87_form *f)
            f->kind == X87_FRSTOR;
 }
 
-bool x87_form_writes(const struct x87_form *f)
-{
-    return f->kind != X87_NONE && !x87_form_reads(f);
-}
-
 static struct x87_env_layout env_layout(const struct x87_request *rq)
 {
     return (struct x87_env_layout){ rq->insn->opsize == 2, rq->site.mode == X87_REAL_OR_V86 };
 }
 
-unsigned x87_operand_bytes(const struct insn *in, const struct x87_form *f)
-{
-    bool bits16 = in->opsize == 2;
+/* ---- one instruction ---- */
 
+bool x87_handles(const struct insn *in)
+{
+    return x87_form_of(in) != NULL || fxsave_form_of(in) != FX_NONE;
+}
+
+unsigned x87_operand_bytes(const struct insn *in)
+{
+    const struct x87_form *f = x87_form_of(in);
+    unsigned env = in->opsize == 2 ? X87_ENV16_BYTES : X87_ENV32_BYTES;
+
+    if (!f)
+        return fxsave_operand_bytes(fxsave_form_of(in));
     switch (f->kind) {
     case X87_FLDENV:
-    case X87_FNSTENV: return bits16 ? X87_ENV16_BYTES : X87_ENV32_BYTES;
+    case X87_FNSTENV: return env;
     case X87_FRSTOR:
-    case X87_FNSAVE: return (bits16 ? X87_ENV16_BYTES : X87_ENV32_BYTES) + X87_REGISTER_BYTES;
+    case X87_FNSAVE: return env + X87_REGISTER_BYTES;
     default: return f->size;
     }
 }
 
-/* ---- one instruction ---- */
+bool x87_reads_operand(const struct insn *in)
+{
+    const struct x87_form *f = x87_form_of(in);
+    return f ? x87_form_reads(f) : fxsave_form_reads(fxsave_form_of(in));
+}
+
+enum x87_check x87_check(const struct x87_request *rq, const struct fxsave_state *s)
+{
+    const struct x87_form *f = x87_form_of(rq->insn);
+    uint16_t fcw = x87_loaded_fcw(&rq->profile, s->fcw);
+
+    if (!f)
+        return fxsave_check(rq);
+    return x87_check_escape(rq->cr0, fcw, x87_consistent_fsw(fcw, s->fsw), x87_form_waits(f));
+}
 
 /* A LOAD or STORE form on the host; a non-control instruction, so the pointers follow.
  * The operand is copied: the stub's buffer has 10 bytes whatever the form's size. */
 static struct x87_outcome compute(const struct x87_request *rq, const struct x87_form *f,
                                   struct fxsave_state *s, uint8_t *operand)
 {
-    struct x87_outcome o = { X87_RUNS, false, false };
+    struct x87_outcome o = { X87_RUNS, false, 0 };
     uint8_t bytes[10] = { 0 };
+    bool stored;
 
     memcpy(bytes, operand, f->size);
-    if (x87_host_run(f, s, bytes, &o.written) != X87_HOST_DONE) {
+    if (x87_host_run(f, s, bytes, &stored) != X87_HOST_DONE) {
         o.unsupported = true;
         return o;
     }
     x87_record_pointers(s, &rq->profile, &rq->site, x87_exception_pending(s->fcw, s->fsw));
     memcpy(operand, bytes, f->size);
+    o.written = stored ? f->size : 0;
     return o;
 }
 
@@ -215,31 +237,38 @@ static void control(const struct x87_request *rq, const struct x87_form *f, stru
     case X87_FRSTOR: x87_frstor(s, env_layout(rq), operand); break;
     default: x87_fnsave(s, env_layout(rq), operand); break;
     }
+    s->fcw = x87_loaded_fcw(&rq->profile, s->fcw);
+}
+
+static struct x87_outcome escape(const struct x87_request *rq, const struct x87_form *f,
+                                 struct fxsave_state *s, uint8_t *operand)
+{
+    struct x87_outcome o = { X87_RUNS, false, 0 };
+
+    if (f->kind == X87_LOAD || f->kind == X87_STORE)
+        return compute(rq, f, s, operand);
+    control(rq, f, s, operand);
+    o.written = x87_form_reads(f) ? 0 : x87_operand_bytes(rq->insn);
+    return o;
 }
 
 struct x87_outcome x87_execute(const struct x87_request *rq, struct fxsave_state *s,
                                uint8_t *operand)
 {
     const struct x87_form *f = x87_form_of(rq->insn);
-    struct x87_outcome o = { X87_RUNS, true, false };
+    struct x87_outcome o = { X87_RUNS, !x87_handles(rq->insn), 0 };
     struct fxsave_state next = *s;
 
-    if (!f)
+    if (o.unsupported)
         return o;
     next.fcw = x87_loaded_fcw(&rq->profile, next.fcw);
     next.fsw = x87_consistent_fsw(next.fcw, next.fsw);
-    o.check = x87_check_escape(rq->cr0, next.fcw, next.fsw, x87_form_waits(f));
+    o.check = x87_check(rq, &next);
     o.unsupported = o.check == X87_NO_FERR_PATH;
     if (o.check != X87_RUNS)
         return o;
-    if (f->kind == X87_LOAD || f->kind == X87_STORE) {
-        o = compute(rq, f, &next, operand);
-    } else {
-        control(rq, f, &next, operand);
-        next.fcw = x87_loaded_fcw(&rq->profile, next.fcw);
-        o.written = x87_form_writes(f);
-    }
-    if (!o.unsupported)
+    o = f ? escape(rq, f, &next, operand) : fxsave_execute(rq, &next, operand);
+    if (!o.unsupported && o.check == X87_RUNS)
         *s = next;
     return o;
 }

@@ -53,8 +53,8 @@ enum {
  * mode — with the selectors FCS and FDS beside them, or linear addresses in real-address
  * and virtual-8086 mode. This CPU keeps FCS apart from FIP in every mode (measured: after
  * an x87 instruction in 64-bit code FNSTENV stores FCS 0033H and FXSAVE64 the whole RIP);
- * FXSAVE's 64-bit format has no room for FCS and FDS, and its FXRSTOR64 loads them from
- * bits 47:32 of FIP and FDP, where the 32-bit format keeps them (x87_fxsave.h). */
+ * FXSAVE's 64-bit format has no room for FCS and FDS, and FXRSTOR64 sets them to 0
+ * (measured; x87_fxsave.h). */
 struct fxsave_state {
     uint16_t fcw, fsw; /* FSW 13:11 is TOP */
     uint8_t ftw;       /* abridged: bit i set = physical register i is not empty */
@@ -137,11 +137,13 @@ uint16_t x87_loaded_fcw(const struct x87_profile *p, uint16_t fcw);
 
 enum x87_check {
     X87_RUNS = 0,
-    X87_NM,          /* device not available */
-    X87_MF,          /* a pending unmasked exception */
-    X87_UD,          /* SSE forms: CR0.EM or CR4.OSFXSR; VEX forms: CR4.OSXSAVE, XCR0 */
-    X87_NO_FERR_PATH /* #MF with CR0.NE clear: the external FERR# interrupt path, which the WHv
-                      * API cannot express: InternalEmulationFailure (docs/x87.md) */
+    X87_NM,           /* device not available */
+    X87_MF,           /* a pending unmasked exception */
+    X87_UD,           /* FXSAVE/FXRSTOR: CR0.EM; LDMXCSR/STMXCSR: CR0.EM or CR4.OSFXSR;
+                       * VLDMXCSR/VSTMXCSR: CR4.OSXSAVE or XCR0 */
+    X87_GP,           /* #GP(0): a reserved MXCSR bit loaded (FXRSTOR, LDMXCSR) */
+    X87_NO_FERR_PATH, /* #MF with CR0.NE clear: the external FERR# interrupt path, which the
+                       * WHv API cannot express: InternalEmulationFailure (docs/x87.md) */
 };
 
 /* An x87 instruction (ESC D8-DF): #NM if CR0.EM or CR0.TS; then, for a waiting one (all
@@ -177,37 +179,43 @@ struct x87_form {
 const struct x87_form *x87_form_of(const struct insn *in);
 /* By escape byte (0xd8..0xdf) and ModRM.reg (the tests walk the table). */
 const struct x87_form *x87_form_at(uint8_t escape, unsigned reg);
-/* Whether the form waits (checks for a pending exception first), reads its operand before
- * it runs, writes it after. */
+/* Whether the form waits (checks for a pending exception first), and whether it reads its
+ * operand (else it writes it). */
 bool x87_form_waits(const struct x87_form *f);
 bool x87_form_reads(const struct x87_form *f);
-bool x87_form_writes(const struct x87_form *f);
 
-/* The operand's bytes: the form's, or 14 and 94 for the environment forms with a 16-bit
- * operand size. */
-unsigned x87_operand_bytes(const struct insn *in, const struct x87_form *f);
-
-/* ---- one instruction, without callbacks ----
+/* ---- one instruction, without callbacks: an x87 memory form, FXSAVE, FXRSTOR (REX.W
+ * too), LDMXCSR, STMXCSR, VLDMXCSR, VSTMXCSR ----
  *
- * The wiring step (x87_state.h) does, in this order: x87_check_escape (#NM, #MF: before any
- * memory access); the operand's address checks and, for a form that reads, the read of
- * x87_operand_bytes; x87_execute; for a form that writes and `written`, the write; then the
- * state's write-back. A fault in between leaves the guest's state as it was. */
+ * The wiring step (x87_state.h) does, in this order: x87_check (#UD, #NM, #MF: before any
+ * memory access); the operand's address checks (x87_state.h: alignment) and, for a form
+ * that reads, the read of x87_operand_bytes; x87_execute; the write of `written` bytes from
+ * the operand's start; then the state's write-back. A fault in between leaves the guest's
+ * state as it was. */
 struct x87_request {
     const struct insn *insn;
-    uint64_t cr0;
+    uint64_t cr0, cr4, efer, xcr0;
+    uint8_t cpl;
     struct x87_site site;
     struct x87_profile profile;
 };
+
+/* Whether the decoded instruction is one of these, and what it does with its operand. */
+bool x87_handles(const struct insn *in);
+unsigned x87_operand_bytes(const struct insn *in); /* 14 and 94 with a 16-bit operand size */
+bool x87_reads_operand(const struct insn *in);
+
+/* The state checks, in the SDM's order (x87.c). */
+enum x87_check x87_check(const struct x87_request *rq, const struct fxsave_state *s);
 
 struct x87_outcome {
     enum x87_check check; /* X87_RUNS: done; else nothing changed, and this is why */
     bool unsupported;     /* InternalEmulationFailure: X87_NO_FERR_PATH, or a form this
                            * build or host cannot run */
-    bool written;         /* write the operand's bytes back */
+    unsigned written;     /* bytes to write from the operand's start (FXSAVE: 160, 288 or 416) */
 };
 
-/* Execute an x87 memory form on s with the operand's bytes (room for x87_operand_bytes; read
+/* Execute the instruction on s with the operand's bytes (room for x87_operand_bytes; read
  * ones filled in). FCW and FSW are first taken as the CPU loads them (x87_loaded_fcw; ES
  * and B from the flags and masks). On anything but a completed run, s and operand are as
  * they were. */

@@ -44,8 +44,10 @@ static void run_mode(unsigned bits)
             if (prefixes[p].only_64 && bits != 64)
                 continue;
             for (unsigned n = 0; n < cases_per_variant; n++) {
-                x87_case_make(&c, bits, prefixes[p].bytes, prefixes[p].count,
-                              (uint8_t)(0xd8 + index / 8), index % 8);
+                uint8_t opcode[2] = { prefixes[p].bytes[0], (uint8_t)(0xd8 + index / 8) };
+
+                x87_case_make(&c, bits, opcode + 1 - prefixes[p].count, 1 + prefixes[p].count,
+                              index % 8);
                 x87_case_compare(&c, &counts);
             }
         }

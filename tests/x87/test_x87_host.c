@@ -43,7 +43,7 @@ static void run_mode(unsigned bits)
             continue;
         }
         for (unsigned n = 0; n < cases_per_form; n++) {
-            x87_case_make(&c, bits, NULL, 0, (uint8_t)(0xd8 + index / 8), index % 8);
+            x87_case_make(&c, bits, &(uint8_t){ (uint8_t)(0xd8 + index / 8) }, 1, index % 8);
             x87_case_compare(&c, &counts);
         }
     }

@@ -6,6 +6,7 @@
 
 #include "check.h"
 #include "exec/x87_env.h"
+#include "hostcpu.h"
 #include "exec/x87_fxsave.h"
 #include "rng.h"
 #include "vecstate.h"
@@ -103,25 +104,68 @@ static uint64_t random_integer(void)
     return pick(2) ? random_edgy() : next_random() >> pick(64);
 }
 
-/* The forms' operand types, by the form's host text suffix and kind. */
-void x87_random_operand(const struct x87_form *f, uint8_t *out, unsigned bytes)
+static bool is_fp_arithmetic(enum mnemonic mn)
 {
-    bool fp = f->mnemonic == MN_fld || f->mnemonic == MN_fadd || f->mnemonic == MN_fmul ||
-              f->mnemonic == MN_fcom || f->mnemonic == MN_fcomp || f->mnemonic == MN_fsub ||
-              f->mnemonic == MN_fsubr || f->mnemonic == MN_fdiv || f->mnemonic == MN_fdivr;
+    switch (mn) {
+    case MN_fld:
+    case MN_fadd:
+    case MN_fmul:
+    case MN_fcom:
+    case MN_fcomp:
+    case MN_fsub:
+    case MN_fsubr:
+    case MN_fdiv:
+    case MN_fdivr: return true;
+    default: return false;
+    }
+}
 
-    for (unsigned i = 0; i < bytes; i++)
-        out[i] = (uint8_t)next_random();
-    if (f->kind != X87_LOAD)
-        return;
+/* A loaded value of the form's type. */
+static void random_load(const struct x87_form *f, uint8_t *out)
+{
     if (f->mnemonic == MN_fbld)
         random_bcd(out);
-    else if (fp && f->size == 10)
+    else if (is_fp_arithmetic(f->mnemonic) && f->size == 10)
         x87_random_extended(out);
-    else if (fp)
+    else if (is_fp_arithmetic(f->mnemonic))
         put(out, f->size, random_float(f->size * 8));
     else
         put(out, f->size, random_integer());
+}
+
+/* MXCSR within the host's mask, or now and then with a bit outside it (#GP). */
+static uint32_t random_mxcsr(void)
+{
+    uint32_t mask = xsave_host_layout()->mxcsr_mask;
+    uint32_t value = (uint32_t)next_random() & mask;
+    return pick(8) == 0 ? value | (uint32_t)1 << (31 - pick(14)) : value;
+}
+
+static void random_fxsave_image(uint8_t *out)
+{
+    struct fxsave_state s;
+
+    x87_random_state(&s);
+    s.fip = next_random(), s.fdp = next_random();
+    fxsave_image_store(&s, true, out);
+    put(out + 24, 4, random_mxcsr());
+    for (unsigned i = 416; i < FXSAVE_BYTES; i++)
+        out[i] = (uint8_t)next_random();
+}
+
+void x87_random_operand(const struct insn *in, uint8_t *out)
+{
+    const struct x87_form *f = x87_form_of(in);
+    unsigned bytes = x87_operand_bytes(in);
+
+    for (unsigned i = 0; i < bytes; i++)
+        out[i] = (uint8_t)next_random();
+    if (f && f->kind == X87_LOAD)
+        random_load(f, out);
+    else if (bytes == FXSAVE_BYTES)
+        random_fxsave_image(out);
+    else if (!f)
+        put(out, 4, random_mxcsr());
 }
 
 /* ---- states ---- */
@@ -177,10 +221,12 @@ void x87_as_saved(struct fxsave_state *s)
 
 /* ---- the native side ---- */
 
-#define ENV_DELTA 128u /* the follow-up FNSTENV's image, after the operand */
+#define ENV_DELTA 528u /* the follow-up FNSTENV's image, after the operand */
 
-/* Linux runs user code with CR0.PE, MP and NE set, EM and TS clear. */
+/* Linux runs user code with CR0.PE, MP and NE set, EM and TS clear, CR4.OSFXSR and (with
+ * XSAVE) OSXSAVE set, at CPL 3. */
 #define USER_CR0 (1u | X87_CR0_MP | X87_CR0_NE)
+#define USER_CR4 (X87_CR4_OSFXSR | (host_xcr0() ? X87_CR4_OSXSAVE : 0))
 
 /* A native run: what the runner reported and the state after. */
 struct x87_native {
@@ -269,24 +315,25 @@ static enum cpu_mode mode_of(unsigned bits)
     return bits == 64 ? MODE_64 : bits == 32 ? MODE_32 : MODE_16;
 }
 
-void x87_case_make(struct x87_case *c, unsigned bits, const uint8_t *prefixes,
-                   unsigned prefix_count, uint8_t escape, unsigned reg)
+void x87_case_make(struct x87_case *c, unsigned bits, const uint8_t *opcode, unsigned length,
+                   unsigned reg)
 {
     memset(c, 0, sizeof *c);
     c->bits = bits;
-    memcpy(c->bytes, prefixes, prefix_count);
-    c->bytes[prefix_count] = escape;
-    c->bytes[prefix_count + 1] = (uint8_t)(reg << 3 | rm_bx(bits));
-    c->length = prefix_count + 2;
+    memcpy(c->bytes, opcode, length);
+    c->bytes[length] = (uint8_t)(reg << 3 | rm_bx(bits));
+    c->length = length + 1;
     c->bytes[c->length] = 0xd9; /* FNSTENV [rSI], for the second run */
     c->bytes[c->length + 1] = (uint8_t)(6 << 3 | rm_si(bits));
     CHECK(decode_insn(mode_of(bits), c->bytes, c->length, &c->insn) == DECODE_OK, "decode");
+    CHECK(x87_handles(&c->insn), "%s is not an x87 memory form", mnemonic_name(c->insn.mnemonic));
     c->form = x87_form_of(&c->insn);
-    c->size = c->form ? x87_operand_bytes(&c->insn, c->form) : 0;
+    c->size = x87_operand_bytes(&c->insn);
     c->offset = 0x100 + (uint32_t)(next_random() % 24);
+    if (c->size == FXSAVE_BYTES)
+        c->offset &= ~15u;
     x87_random_state(&c->in);
-    if (c->form)
-        x87_random_operand(c->form, c->operand, c->size);
+    x87_random_operand(&c->insn, c->operand);
 }
 
 static void report(const struct x87_case *c, const char *what)
@@ -300,27 +347,28 @@ static void report(const struct x87_case *c, const char *what)
 
 /* The emulator's run of the case: the outcome, the state, the operand's memory after. */
 static struct x87_outcome emulate(const struct x87_case *c, struct fxsave_state *s,
-                                  uint8_t memory[108])
+                                  uint8_t memory[512])
 {
-    struct x87_request rq = { &c->insn, USER_CR0, native_site(c), *x87_test_profile() };
-    uint8_t operand[108];
+    struct x87_request rq = { &c->insn,    USER_CR0, USER_CR4,       0,
+                              host_xcr0(), 3,        native_site(c), *x87_test_profile() };
+    uint8_t operand[512];
     struct x87_outcome o;
 
     *s = c->in;
     memcpy(operand, c->operand, sizeof operand);
     memcpy(memory, c->operand, sizeof operand);
     o = x87_execute(&rq, s, operand);
-    if (o.written)
-        memcpy(memory, operand, c->size);
+    memcpy(memory, operand, o.written);
     return o;
 }
 
 static bool same_fault(const struct x87_case *c, const struct x87_outcome *o,
                        const struct native_result *r)
 {
-    bool mf = o->check == X87_MF;
+    static const uint8_t vectors[] = { [X87_MF] = 16, [X87_GP] = 13, [X87_UD] = 6, [X87_NM] = 7 };
+    bool fault = o->check != X87_RUNS;
 
-    if (!o->unsupported && r->faulted == mf && (!mf || r->vector == 16))
+    if (!o->unsupported && r->faulted == fault && (!fault || r->vector == vectors[o->check]))
         return true;
     report(c, "fault differs");
     fprintf(stderr, "    native %s vector %u, emulator check %d%s\n",
@@ -332,7 +380,7 @@ static bool same_fault(const struct x87_case *c, const struct x87_outcome *o,
 static void compare_state(const struct x87_case *c, struct x87_counts *counts)
 {
     const uint8_t *buffer = native_layout()->buffer + c->offset;
-    uint8_t memory[108];
+    uint8_t memory[512];
     struct fxsave_state emu;
     struct x87_native nat;
     struct x87_outcome o;
@@ -340,12 +388,13 @@ static void compare_state(const struct x87_case *c, struct x87_counts *counts)
     run_native(c, c->length, &nat);
     o = emulate(c, &emu, memory);
     CHECK(same_fault(c, &o, &nat.result), "the fault");
-    if (o.unsupported || nat.result.faulted != (o.check == X87_MF))
+    if (o.unsupported || nat.result.faulted != (o.check != X87_RUNS))
         return;
     x87_as_saved(&emu);
     counts->compared++;
     counts->mf += o.check == X87_MF;
-    counts->unstored += c->form->kind == X87_STORE && o.check == X87_RUNS && !o.written;
+    counts->gp += o.check == X87_GP;
+    counts->unstored += c->form && c->form->kind == X87_STORE && o.check == X87_RUNS && !o.written;
     if (!x87_same_state(&emu, &nat.out) || memcmp(memory, buffer, c->size) != 0) {
         report(c, "state or memory differs");
         x87_print_differences("native", &nat.out, "emulator", &emu);
@@ -363,7 +412,7 @@ static void compare_environment(const struct x87_case *c, struct x87_counts *cou
     struct x87_env_layout layout = { c->bits == 16, false };
     unsigned bytes = x87_env_bytes(layout);
     const uint8_t *env = native_layout()->buffer + c->offset + ENV_DELTA;
-    uint8_t memory[108], emu_env[X87_ENV32_BYTES];
+    uint8_t memory[512], emu_env[X87_ENV32_BYTES];
     struct fxsave_state emu;
     struct x87_native nat;
 

@@ -22,10 +22,11 @@ void x87_random_extended(uint8_t out[10]);
  * within the host's MXCSR_MASK, random XMM. */
 void x87_random_state(struct fxsave_state *s);
 
-/* A random operand for a form: floats of its size with their special values, integers with
- * their edges, packed BCD with valid and invalid digits, environments and save areas of
- * random words. Fills `bytes` bytes. */
-void x87_random_operand(const struct x87_form *f, uint8_t *out, unsigned bytes);
+/* A random operand for the instruction: floats of its size with their special values,
+ * integers with their edges, packed BCD with valid and invalid digits; environments and
+ * save areas of random words; FXSAVE images of random states, their MXCSR mostly within
+ * the host's MXCSR_MASK; MXCSR values likewise. Fills x87_operand_bytes(in) bytes. */
+void x87_random_operand(const struct insn *in, uint8_t *out);
 
 /* This host's profile (the library's probe), and a state as this host's XSAVE shows it. */
 const struct x87_profile *x87_test_profile(void);
@@ -35,25 +36,26 @@ void x87_as_saved(struct fxsave_state *s);
 
 struct x87_case {
     unsigned bits;
-    uint8_t bytes[8]; /* the instruction (prefixes included), then FNSTENV [rSI] */
-    unsigned length;  /* of the instruction */
+    uint8_t bytes[12]; /* the instruction (prefixes included), then FNSTENV [rSI] */
+    unsigned length;   /* of the instruction */
     struct insn insn;
-    const struct x87_form *form;
-    unsigned size;   /* the operand's bytes */
-    uint32_t offset; /* the operand's place in the native buffer */
+    const struct x87_form *form; /* NULL: FXSAVE, FXRSTOR, the MXCSR forms */
+    unsigned size;               /* the operand's bytes */
+    uint32_t offset;             /* the operand's place in the native buffer */
     struct fxsave_state in;
-    uint8_t operand[108];
+    uint8_t operand[512];
 };
 
 /* What the cases saw. */
 struct x87_counts {
-    unsigned long compared, environments, mf, unstored;
+    unsigned long compared, environments, mf, gp, unstored;
 };
 
-/* A case of the form at escape and ModRM.reg with the given prefixes (66, REX.W...): a
- * random state (x87_random_state) and operand (x87_random_operand). */
-void x87_case_make(struct x87_case *c, unsigned bits, const uint8_t *prefixes,
-                   unsigned prefix_count, uint8_t escape, unsigned reg);
+/* A case of the instruction whose bytes up to the ModRM byte are `opcode` (prefixes, VEX,
+ * the opcode), with ModRM.reg: a random state (x87_random_state) and operand
+ * (x87_random_operand), the operand 16-byte aligned where FXSAVE and FXRSTOR need it. */
+void x87_case_make(struct x87_case *c, unsigned bits, const uint8_t *opcode, unsigned length,
+                   unsigned reg);
 
 /* Run the case natively and through x87_execute (CR0 as Linux has it: PE, MP, NE) and
  * compare the fault (#MF), the state as XSAVE shows it and the operand's memory; then run
