@@ -38,19 +38,21 @@ uint16_t x87_consistent_fsw(uint16_t fcw, uint16_t fsw)
  * [13] clear, FXSAVE hides the pointers while ES is clear, 57-bit pointers. Intel: both
  * CPUID bits, as Intel CPUs since Haswell report them (SDM vol. 1 §8.1.8, §10.5.1.1),
  * FXSAVE stores the pointers always and FIP[63:0] whole (SDM vol. 2A FXSAVE), FCW as on
- * AMD (bit 6 reads as one, FNINIT's 037FH); unmeasured here. */
-static const struct x87_profile amd_row = { false, false, true, 56, 0x1f3f, 0x0040 };
-static const struct x87_profile intel_row = { true, true, false, 63, 0x1f3f, 0x0040 };
+ * AMD (bit 6 reads as one, FNINIT's 037FH), FXSAVE's misalignment always #GP; unmeasured
+ * here. */
+static const struct x87_profile amd_row = { false, false, true, 56, 0x1f3f, 0x0040, 4 };
+static const struct x87_profile intel_row = { true, true, false, 63, 0x1f3f, 0x0040, 0 };
 
+/* The host's profile: what x87_host.c probes over the host vendor's row, which gives the
+ * rest (what only a fault would show). */
 struct x87_profile x87_profile_of(uint8_t vendor)
 {
-    struct x87_profile host;
+    uint8_t rows = vendor == WHVEMU_VENDOR_HOST ? cpuid_vendor() : vendor;
+    struct x87_profile row = rows == WHVEMU_VENDOR_AMD ? amd_row : intel_row;
 
-    if (vendor == WHVEMU_VENDOR_HOST && x87_host_profile(&host))
-        return host;
     if (vendor == WHVEMU_VENDOR_HOST)
-        vendor = cpuid_vendor();
-    return vendor == WHVEMU_VENDOR_AMD ? amd_row : intel_row;
+        x87_host_profile(&row);
+    return row;
 }
 
 /* ---- the pointers (SDM vol. 1 §8.1.8, §8.1.9; AMD APM vol. 1 §6.2.5) ---- */
@@ -186,6 +188,21 @@ unsigned x87_operand_bytes(const struct insn *in)
     case X87_FNSAVE: return env + X87_REGISTER_BYTES;
     default: return f->size;
     }
+}
+
+struct x87_alignment x87_alignment_of(const struct insn *in, const struct x87_profile *p)
+{
+    const struct x87_form *f = x87_form_of(in);
+    enum fxsave_form fx = fxsave_form_of(in);
+
+    if (fx == FX_FXSAVE || fx == FX_FXRSTOR)
+        return (struct x87_alignment){ p->fxsave_ac_unit, 16 };
+    if (!f)
+        return (struct x87_alignment){ 4, 0 };
+    if (f->kind == X87_FLDENV || f->kind == X87_FNSTENV || f->kind == X87_FRSTOR ||
+        f->kind == X87_FNSAVE)
+        return (struct x87_alignment){ in->opsize == 2 ? 2 : 4, 0 };
+    return (struct x87_alignment){ f->size == 10 ? 8 : f->size, 0 };
 }
 
 bool x87_reads_operand(const struct insn *in)

@@ -100,6 +100,10 @@ struct x87_profile {
      * reserved 7, 13-15, the infinity control 12 and the always-one 6 by model (measured
      * on this Zen 4: kept 1F3FH, ones 0040H). */
     uint16_t fcw_kept, fcw_ones;
+    /* FXSAVE/FXRSTOR with alignment checking on: #AC below this alignment, #GP(0) between
+     * it and 16 (measured on this Zen 4: 4); 0: #GP(0) only (SDM vol. 2A FXSAVE: #AC "is
+     * not guaranteed", #GP in its place). */
+    uint8_t fxsave_ac_unit;
 };
 
 /* The row of a WHVEMU_VENDOR: AMD as measured on this Zen 4, Intel as current Intel CPUs
@@ -204,6 +208,18 @@ struct x87_request {
 bool x87_handles(const struct insn *in);
 unsigned x87_operand_bytes(const struct insn *in); /* 14 and 94 with a 16-bit operand size */
 bool x87_reads_operand(const struct insn *in);
+
+/* The operand's alignment rules: #AC when alignment checking is on (CR0.AM, RFLAGS.AC,
+ * CPL 3) and the linear address is not a multiple of ac_unit, then #GP(0) unless it is a
+ * multiple of gp_align (0: none); both before any page is looked at (measured: a misaligned
+ * FXSAVE to a not-present page is #GP, FLD is #AC). x87 operands: their size, m80 8, the
+ * environment and save areas 4 (2 with a 16-bit operand size); LDMXCSR/STMXCSR 4; FXSAVE/
+ * FXRSTOR: gp_align 16 and the profile's fxsave_ac_unit (SDM vol. 3A §6.15 Table 6-24;
+ * measured here for every form, tests/x87). */
+struct x87_alignment {
+    uint8_t ac_unit, gp_align;
+};
+struct x87_alignment x87_alignment_of(const struct insn *in, const struct x87_profile *p);
 
 /* The state checks, in the SDM's order (x87.c). */
 enum x87_check x87_check(const struct x87_request *rq, const struct fxsave_state *s);

@@ -34,9 +34,10 @@ enum x87_host_result {
 enum x87_host_result x87_host_run(const struct x87_form *f, struct fxsave_state *s,
                                   uint8_t operand[10], bool *stored);
 
-/* The host's x87 profile: CPUID 7.0:EBX[6] and [13], and whether its FXSAVE hides the
- * pointers while ES is clear and which bit its FXRSTOR64 extends them from (probed with
- * FXRSTOR/FXSAVE once per process). False in a build without stubs. */
+/* The host's x87 profile: CPUID 7.0:EBX[6] and [13], whether its FXSAVE hides the
+ * pointers while ES is clear, which bit its FXRSTOR64 extends them from and the FCW bits a
+ * load keeps (probed with FXRSTOR/FXSAVE once per process), written over *out's; the other
+ * fields are left as they are. False, *out untouched, in a build without stubs. */
 bool x87_host_profile(struct x87_profile *out);
 
 #endif
