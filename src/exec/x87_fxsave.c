@@ -70,6 +70,64 @@ void fxsave_image_load(struct fxsave_state *s, bool rex_w, const uint8_t image[F
         memcpy(s->xmm[i], image + FX_XMM + FX_SLOT * i, sizeof s->xmm[i]);
 }
 
+/* ---- the SDK's register names ---- */
+
+/* The image bytes of name X87_SDK_FIRST + i: Xmm0-15, FpMmx0-7, then the two control and
+ * status registers at the start. */
+static unsigned image_offset_of(unsigned i)
+{
+    if (i < 16)
+        return FX_XMM + FX_SLOT * i;
+    if (i < 24)
+        return FX_ST + FX_SLOT * (i - 16);
+    return FX_SLOT * (i - 24);
+}
+
+void fxsave_state_from_registers(struct fxsave_state *s, const WHV_REGISTER_VALUE *values,
+                                 bool mode64)
+{
+    uint8_t image[FXSAVE_BYTES] = { 0 };
+
+    for (unsigned i = 0; i < X87_SDK_COUNT; i++) {
+        store_le(image + image_offset_of(i), 8, values[i].Reg128.Low64);
+        store_le(image + image_offset_of(i) + 8, 8, values[i].Reg128.High64);
+    }
+    fxsave_image_load(s, mode64, image);
+}
+
+void fxsave_state_to_registers(const struct fxsave_state *s, WHV_REGISTER_VALUE *values,
+                               bool mode64)
+{
+    uint8_t image[FXSAVE_BYTES];
+
+    fxsave_image_store(s, mode64, image);
+    for (unsigned i = 0; i < X87_SDK_COUNT; i++) {
+        values[i].Reg128.Low64 = load_le(image + image_offset_of(i), 8);
+        values[i].Reg128.High64 = load_le(image + image_offset_of(i) + 8, 8);
+    }
+}
+
+#define SDK_CONTROL X87_SDK_BIT(WHvX64RegisterFpControlStatus)
+#define SDK_POINTERS (SDK_CONTROL | X87_SDK_BIT(WHvX64RegisterXmmControlStatus))
+#define SDK_FP_REGISTERS (0xffu << (WHvX64RegisterFpMmx0 - X87_SDK_FIRST))
+#define SDK_ALL ((UINT32_C(1) << X87_SDK_COUNT) - 1)
+
+uint32_t x87_sdk_registers(const struct insn *in)
+{
+    const struct x87_form *f = x87_form_of(in);
+    enum fxsave_form fx = fxsave_form_of(in);
+
+    if (fx == FX_FXSAVE || fx == FX_FXRSTOR)
+        return SDK_ALL;
+    if (fx != FX_NONE)
+        return X87_SDK_BIT(WHvX64RegisterXmmControlStatus);
+    if (!f)
+        return 0;
+    if (f->kind == X87_FLDCW || f->kind == X87_FNSTCW || f->kind == X87_FNSTSW)
+        return SDK_CONTROL;
+    return SDK_POINTERS | SDK_FP_REGISTERS;
+}
+
 /* ---- the instructions ---- */
 
 enum fxsave_form fxsave_form_of(const struct insn *in)

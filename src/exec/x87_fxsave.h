@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "WinHvPlatformDefs.h"
 #include "exec/x87.h"
 
 #define FXSAVE_BYTES 512u
@@ -25,6 +26,28 @@ void fxsave_image_store(const struct fxsave_state *s, bool rex_w, uint8_t image[
 /* s from an image, every field as the bytes say (MXCSR_MASK included; FCS and FDS 0 from
  * the 64-bit format, which has none); no rule of FXRSTOR applied. */
 void fxsave_image_load(struct fxsave_state *s, bool rex_w, const uint8_t image[FXSAVE_BYTES]);
+
+/* ---- the SDK's register names ----
+ *
+ * WHvX64RegisterXmm0 (1000H) to WHvX64RegisterXmmControlStatus (1019H) are 26 consecutive
+ * names whose values are FXSAVE's image: Xmm i is bytes 160 + 16i, FpMmx j 32 + 16j,
+ * FpControlStatus 0-15, XmmControlStatus 16-31. Their pointer unions are read in the
+ * format of the guest's mode: the 64-bit one (LastFpRip, LastFpRdp) in 64-bit mode, EIP and
+ * CS (LastFpEip, LastFpCs) elsewhere — what FXRSTOR there would load by default. */
+#define X87_SDK_FIRST WHvX64RegisterXmm0
+#define X87_SDK_COUNT 26u
+#define X87_SDK_BIT(name) (UINT32_C(1) << ((name)-X87_SDK_FIRST))
+
+void fxsave_state_from_registers(struct fxsave_state *s, const WHV_REGISTER_VALUE *values,
+                                 bool mode64);
+void fxsave_state_to_registers(const struct fxsave_state *s, WHV_REGISTER_VALUE *values,
+                               bool mode64);
+
+/* The names an instruction reads (X87_SDK_BIT set): FpControlStatus for every x87 form;
+ * XmmControlStatus too where the pointers or MXCSR are involved; the eight FpMmx where a
+ * register, a tag or TOP's slots are (every form but FLDCW, FNSTCW, FNSTSW); Xmm0-15 for
+ * FXSAVE and FXRSTOR; XmmControlStatus alone for the MXCSR forms. */
+uint32_t x87_sdk_registers(const struct insn *in);
 
 /* ---- the instructions ---- */
 

@@ -60,6 +60,18 @@ TEST(host_forms_against_the_cpu)
            "unmasked exception), %lu FNSTENV images compared\n",
            counts.compared, counts.mf, counts.unstored, counts.environments);
     CHECK(counts.mf > 0 && counts.unstored > 0, "the random states reach #MF and stopped stores");
+    printf("  completed runs by precision and rounding control (FCW 11:8):");
+    for (unsigned i = 0; i < 16; i++) {
+        printf(" %lu", counts.control[i]);
+        CHECK(counts.control[i] > 0, "FCW 11:8 = %x never ran", i);
+    }
+    printf("\n  runs that raised IE DE ZE OE UE PE:");
+    for (unsigned i = 0; i < 6; i++) {
+        printf(" %lu", counts.raised[i]);
+        CHECK(counts.raised[i] > 0, "exception %u never raised", i);
+    }
+    printf("; an unmasked one: %lu\n", counts.unmasked);
+    CHECK(counts.unmasked > 0, "no run raised an unmasked exception");
 }
 
 int main(int argc, char **argv)

@@ -317,6 +317,65 @@ TEST(fxrstor_without_xmm_and_the_default_mask)
     CHECK(x87_fxrstor(&s, &r64, image) && s.xmm[15][15] == 0xaa, "DAZ with mask FFFFH");
 }
 
+/* ---- the SDK's register names ---- */
+
+/* Random register values through the state and back: the same bytes (but the reserved ones
+ * FXSAVE writes as zero and the 32-bit format's bytes 14-15 and 22-23, which hold nothing). */
+TEST(sdk_registers_round_trip)
+{
+    /* FpControlStatus: the byte after FpTag and FOP's bits 15:11 */
+    const uint64_t reserved_control_bits = UINT64_C(0xff) << 40 | UINT64_C(0xf800) << 48;
+
+    _Static_assert(WHvX64RegisterXmmControlStatus - WHvX64RegisterXmm0 + 1 == X87_SDK_COUNT,
+                   "26 consecutive names");
+    for (unsigned mode64 = 0; mode64 < 2; mode64++) {
+        WHV_REGISTER_VALUE in[X87_SDK_COUNT], out[X87_SDK_COUNT];
+        struct fxsave_state s;
+        uint64_t seed = 0x87 + mode64;
+
+        for (unsigned i = 0; i < X87_SDK_COUNT; i++) {
+            seed = seed * 6364136223846793005u + 1442695040888963407u;
+            in[i].Reg128.Low64 = seed;
+            in[i].Reg128.High64 = i >= 16 && i < 24 ? seed >> 48 : seed * 3;
+        }
+        in[24].Reg128.Low64 &= ~reserved_control_bits;
+        if (!mode64) {
+            in[24].Reg128.High64 &= 0xffffffffffffu;
+            in[25].Reg128.Low64 &= 0xffffffffffffu;
+        }
+        fxsave_state_from_registers(&s, in, mode64);
+        CHECK_EQ(s.fcw, in[24].Reg128.Low64 & 0xffff, "FpControl");
+        CHECK_EQ(s.fip, mode64 ? in[24].Reg128.High64 : in[24].Reg128.High64 & 0xffffffffu,
+                 "LastFpRip / LastFpEip");
+        CHECK_EQ(s.fcs, mode64 ? 0 : (in[24].Reg128.High64 >> 32) & 0xffff, "LastFpCs");
+        CHECK_EQ(s.mxcsr, in[25].Reg128.High64 & 0xffffffffu, "XmmStatusControl");
+        CHECK(memcmp(s.st[3], &in[19].Reg128.Low64, 8) == 0, "FpMmx3 is ST(3)");
+        fxsave_state_to_registers(&s, out, mode64);
+        CHECK(memcmp(in, out, sizeof in) == 0, "round trip, mode64 %u", mode64);
+    }
+}
+
+TEST(sdk_registers_by_form)
+{
+    static const struct {
+        uint8_t bytes[3];
+        uint32_t names;
+    } rows[] = {
+        { { 0xd9, 0x28 }, X87_SDK_BIT(WHvX64RegisterFpControlStatus) },        /* FLDCW */
+        { { 0xdd, 0x38 }, X87_SDK_BIT(WHvX64RegisterFpControlStatus) },        /* FNSTSW */
+        { { 0xd8, 0x00 }, 0x3ff0000u },                                        /* FADD m32 */
+        { { 0xd9, 0x30 }, 0x3ff0000u },                                        /* FNSTENV */
+        { { 0x0f, 0xae, 0x00 }, 0x3ffffffu },                                  /* FXSAVE */
+        { { 0x0f, 0xae, 0x10 }, X87_SDK_BIT(WHvX64RegisterXmmControlStatus) }, /* LDMXCSR */
+    };
+    for (unsigned i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        struct insn in;
+
+        CHECK(decode_insn(MODE_32, rows[i].bytes, 3, &in) == DECODE_OK, "decode");
+        CHECK_EQ(x87_sdk_registers(&in), rows[i].names, mnemonic_name(in.mnemonic));
+    }
+}
+
 int main(void)
 {
     check_run_tests();

@@ -377,6 +377,20 @@ static bool same_fault(const struct x87_case *c, const struct x87_outcome *o,
     return false;
 }
 
+static void count_run(const struct x87_case *c, const struct x87_native *nat, enum x87_check check,
+                      struct x87_counts *counts)
+{
+    uint16_t raised = nat->out.fsw & ~c->in.fsw & FSW_EXCEPTIONS;
+
+    counts->compared++;
+    if (check != X87_RUNS)
+        return;
+    counts->control[(c->in.fcw >> 8) & 15]++;
+    for (unsigned i = 0; i < 6; i++)
+        counts->raised[i] += (raised >> i) & 1;
+    counts->unmasked += (raised & ~nat->out.fcw) != 0;
+}
+
 static void compare_state(const struct x87_case *c, struct x87_counts *counts)
 {
     const uint8_t *buffer = native_layout()->buffer + c->offset;
@@ -391,7 +405,7 @@ static void compare_state(const struct x87_case *c, struct x87_counts *counts)
     if (o.unsupported || nat.result.faulted != (o.check != X87_RUNS))
         return;
     x87_as_saved(&emu);
-    counts->compared++;
+    count_run(c, &nat, o.check, counts);
     counts->mf += o.check == X87_MF;
     counts->gp += o.check == X87_GP;
     counts->unstored += c->form && c->form->kind == X87_STORE && o.check == X87_RUNS && !o.written;

@@ -49,6 +49,9 @@ struct x87_case {
 /* What the cases saw. */
 struct x87_counts {
     unsigned long compared, environments, mf, gp, unstored;
+    unsigned long control[16]; /* completed runs by FCW precision (9:8) and rounding (11:10) */
+    unsigned long raised[6];   /* runs that raised each exception (FSW 5:0, natively) */
+    unsigned long unmasked;    /* runs that raised an unmasked one (ES set by the run) */
 };
 
 /* A case of the instruction whose bytes up to the ModRM byte are `opcode` (prefixes, VEX,
