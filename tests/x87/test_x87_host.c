@@ -57,8 +57,8 @@ TEST(host_forms_against_the_cpu)
     run_mode(32);
     run_mode(16);
     printf("x87 host forms: %lu states compared (%lu took #MF, %lu stores stopped by an "
-           "unmasked exception), %lu FNSTENV images compared\n",
-           counts.compared, counts.mf, counts.unstored, counts.environments);
+           "unmasked exception), %lu FNSTENV images compared, %lu unrepeatable\n",
+           counts.compared, counts.mf, counts.unstored, counts.environments, counts.unrepeatable);
     CHECK(counts.mf > 0 && counts.unstored > 0, "the random states reach #MF and stopped stores");
     printf("  completed runs by precision and rounding control (FCW 11:8):");
     for (unsigned i = 0; i < 16; i++) {

@@ -363,13 +363,15 @@ static struct x87_outcome emulate(const struct x87_case *c, struct fxsave_state 
 }
 
 static bool same_fault(const struct x87_case *c, const struct x87_outcome *o,
-                       const struct native_result *r)
+                       const struct native_result *r, bool report_it)
 {
     static const uint8_t vectors[] = { [X87_MF] = 16, [X87_GP] = 13, [X87_UD] = 6, [X87_NM] = 7 };
     bool fault = o->check != X87_RUNS;
 
     if (!o->unsupported && r->faulted == fault && (!fault || r->vector == vectors[o->check]))
         return true;
+    if (!report_it)
+        return false;
     report(c, "fault differs");
     fprintf(stderr, "    native %s vector %u, emulator check %d%s\n",
             r->faulted ? "faulted" : "ran", r->vector, (int)o->check,
@@ -391,7 +393,8 @@ static void count_run(const struct x87_case *c, const struct x87_native *nat, en
     counts->unmasked += (raised & ~nat->out.fcw) != 0;
 }
 
-static void compare_state(const struct x87_case *c, struct x87_counts *counts)
+/* The instruction alone: the fault, the state as XSAVE shows it, the operand's memory. */
+static bool same_state(const struct x87_case *c, struct x87_counts *counts, bool report_it)
 {
     const uint8_t *buffer = native_layout()->buffer + c->offset;
     uint8_t memory[512];
@@ -401,27 +404,26 @@ static void compare_state(const struct x87_case *c, struct x87_counts *counts)
 
     run_native(c, c->length, &nat);
     o = emulate(c, &emu, memory);
-    CHECK(same_fault(c, &o, &nat.result), "the fault");
-    if (o.unsupported || nat.result.faulted != (o.check != X87_RUNS))
-        return;
+    if (!same_fault(c, &o, &nat.result, report_it))
+        return false;
     x87_as_saved(&emu);
     count_run(c, &nat, o.check, counts);
     counts->mf += o.check == X87_MF;
     counts->gp += o.check == X87_GP;
     counts->unstored += c->form && c->form->kind == X87_STORE && o.check == X87_RUNS && !o.written;
-    if (!x87_same_state(&emu, &nat.out) || memcmp(memory, buffer, c->size) != 0) {
+    if (x87_same_state(&emu, &nat.out) && memcmp(memory, buffer, c->size) == 0)
+        return true;
+    if (report_it) {
         report(c, "state or memory differs");
         x87_print_differences("native", &nat.out, "emulator", &emu);
         x87_print_bytes("native memory", buffer, c->size);
         x87_print_bytes("emulator memory", memory, c->size);
-        check_failed++;
-        return;
     }
-    check_passed++;
+    return false;
 }
 
 /* The instruction then FNSTENV [rSI] (of the code's default operand size). */
-static void compare_environment(const struct x87_case *c, struct x87_counts *counts)
+static bool same_environment(const struct x87_case *c, struct x87_counts *counts, bool report_it)
 {
     struct x87_env_layout layout = { c->bits == 16, false };
     unsigned bytes = x87_env_bytes(layout);
@@ -432,23 +434,45 @@ static void compare_environment(const struct x87_case *c, struct x87_counts *cou
 
     run_native(c, c->length + 2, &nat);
     if (emulate(c, &emu, memory).check != X87_RUNS || nat.result.faulted)
-        return;
+        return true; /* the first comparison has judged the fault */
     x87_fnstenv(&emu, layout, emu_env);
     counts->environments++;
-    if (memcmp(emu_env, env, bytes) != 0) {
+    if (memcmp(emu_env, env, bytes) == 0)
+        return true;
+    if (report_it) {
         report(c, "FNSTENV after it differs");
         x87_print_bytes("native", env, bytes);
         x87_print_bytes("emulator", emu_env, bytes);
-        check_failed++;
-        return;
     }
-    check_passed++;
+    return false;
+}
+
+typedef bool (*comparison)(const struct x87_case *c, struct x87_counts *counts, bool report_it);
+
+/* A native run is not quite deterministic: a preemption between the instruction and the
+ * runner's XSAVE (or the FNSTENV) saves and restores the task's x87 state in the kernel,
+ * and this AMD CPU's XSAVE drops the pointers while FSW.ES is clear. A case that differs
+ * runs once more and fails only if it differs again; one that does not repeat is printed
+ * and counted (docs/testing.md, "Unrepeatable differences"). */
+static void compare_twice(comparison same, const struct x87_case *c, struct x87_counts *counts)
+{
+    struct x87_counts again = { 0 };
+
+    if (same(c, counts, false)) {
+        check_passed++;
+    } else if (same(c, &again, true)) {
+        counts->unrepeatable++;
+        report(c, "UNREPEATABLE: differed once, agreed when run again");
+        check_passed++;
+    } else {
+        check_failed++;
+    }
 }
 
 void x87_case_compare(const struct x87_case *c, struct x87_counts *counts)
 {
-    compare_state(c, counts);
-    compare_environment(c, counts);
+    compare_twice(same_state, c, counts);
+    compare_twice(same_environment, c, counts);
 }
 
 /* ---- comparing ---- */

@@ -49,9 +49,10 @@ struct x87_case {
 /* What the cases saw. */
 struct x87_counts {
     unsigned long compared, environments, mf, gp, unstored;
-    unsigned long control[16]; /* completed runs by FCW precision (9:8) and rounding (11:10) */
-    unsigned long raised[6];   /* runs that raised each exception (FSW 5:0, natively) */
-    unsigned long unmasked;    /* runs that raised an unmasked one (ES set by the run) */
+    unsigned long unrepeatable; /* differed once natively, agreed when run again */
+    unsigned long control[16];  /* completed runs by FCW precision (9:8) and rounding (11:10) */
+    unsigned long raised[6];    /* runs that raised each exception (FSW 5:0, natively) */
+    unsigned long unmasked;     /* runs that raised an unmasked one (ES set by the run) */
 };
 
 /* A case of the instruction whose bytes up to the ModRM byte are `opcode` (prefixes, VEX,
@@ -64,7 +65,8 @@ void x87_case_make(struct x87_case *c, unsigned bits, const uint8_t *opcode, uns
  * compare the fault (#MF), the state as XSAVE shows it and the operand's memory; then run
  * it followed by FNSTENV [rSI] and compare that image with the emulator's FNSTENV of its
  * state (the pointers and selectors the CPU keeps whatever FSW.ES says). Counts a CHECK per
- * comparison and prints what differs. */
+ * comparison and prints what differs; a difference that does not repeat when the case is
+ * run again is counted as unrepeatable, not failed. */
 void x87_case_compare(const struct x87_case *c, struct x87_counts *counts);
 
 /* Whether two states agree; print the fields that differ. */
