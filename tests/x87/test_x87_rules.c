@@ -69,6 +69,20 @@ TEST(state_forms_match_the_decoder)
     }
 }
 
+/* VLDMXCSR/VSTMXCSR: #UD if VEX.L = 1 or VEX.vvvv != 1111b (SDM vol. 2B VLDMXCSR, "Other
+ * Exceptions"), which decoding raises. */
+TEST(vex_mxcsr_field_rules)
+{
+    static const uint8_t l1[] = { 0xc5, 0xfc, 0xae, 0x10 }, vvvv[] = { 0xc5, 0xf0, 0xae, 0x18 };
+    static const uint8_t three_byte_l1[] = { 0xc4, 0xe1, 0x7c, 0xae, 0x10 };
+    struct insn in;
+
+    CHECK(decode_insn(MODE_64, l1, sizeof l1, &in) == DECODE_UD, "VLDMXCSR with VEX.L = 1");
+    CHECK(decode_insn(MODE_64, vvvv, sizeof vvvv, &in) == DECODE_UD, "VSTMXCSR with vvvv 1110b");
+    CHECK(decode_insn(MODE_64, three_byte_l1, sizeof three_byte_l1, &in) == DECODE_UD,
+          "VLDMXCSR (3-byte VEX) with VEX.L = 1");
+}
+
 /* ---- the state checks ---- */
 
 /* SDM vol. 3A §2.5, Table 2-2 "Action Taken By x87 FPU Instructions for Different
