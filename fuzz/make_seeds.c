@@ -126,6 +126,13 @@ static const struct seed seeds[] = {
       { { "rbx", 0x10000 } }, "00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f" },
     { "vmovd_store", VCPU_LONG64, false, "c5 f9 7e 03", 0, VOUCHED_WRITE, 0x10000, 0, 0, 0,
       { { "rbx", 0x10000 }, { "xmm0", 0x12345678 } }, "00" },
+    { "enqcmds_line", VCPU_LONG64, false, "f3 0f 38 f8 16", 0, VOUCHED_WRITE, 0x10000, 0, 0, 0,
+      { { "rdx", 0x10000 }, { "rsi", 0x20ff8 } },
+      "00 00 de bc 0a 80 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10" }, /* two translations, data */
+    { "movdir64b_misaligned", VCPU_LONG64, false, "66 0f 38 f8 16", 0, VOUCHED_WRITE, 0x10008, 0,
+      0, 0, { { "rdx", 0x10008 }, { "rsi", 0x20000 } }, "" },
+    { "ptwrite_m64", VCPU_LONG64, false, "f3 48 0f ae 23", 0, VOUCHED_READ, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 } }, "01 02 03 04 05 06 07 08" },
     { "page_not_present", VCPU_LONG64, false, "8b 03", 0, UNVOUCHED_READ, 0x10000, 0, 0, 0,
       { { "rbx", 0x10000 } }, "01" },
     { "gpa_unaligned", VCPU_LONG64, false, "8b 03", 0, UNVOUCHED_READ, 0x10000, 0, 0, 0,

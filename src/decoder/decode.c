@@ -477,8 +477,11 @@ static enum decode_status find_row(struct decoder *d, const struct optab *entry,
     | ((immediate) != IMM_NONE ? KIND(OK_##kind) : 0)
 #define GPR_IN_RM_(kind, field, file, registers, immediate, memory)                                \
     | ((file) == RF_GPR && ((field) == AT_RM || (field) == AT_RM_REG) ? KIND(OK_##kind) : 0)
+/* the implicit memory that is DS:... unless a segment override names another */
+#define DS_OVERRIDABLE_(memory)                                                                    \
+    ((memory) == MEM_MOFFS || (memory) == MEM_RSI || (memory) == MEM_XLAT || (memory) == MEM_DS_RDI)
 #define SEGMENT_DS_(kind, field, file, registers, immediate, memory)                               \
-    | ((memory) == MEM_MOFFS || (memory) == MEM_RSI || (memory) == MEM_XLAT ? KIND(OK_##kind) : 0)
+    | (DS_OVERRIDABLE_(memory) ? KIND(OK_##kind) : 0)
 #define SEGMENT_ES_(kind, field, file, registers, immediate, memory)                               \
     | ((memory) == MEM_RDI ? KIND(OK_##kind) : 0)
 static const uint64_t memory_only_kinds = KINDS_WHERE(MEMORY_ONLY_);

@@ -273,7 +273,13 @@ static void put_operand(struct text *t, const struct insn *in, uint16_t opnd, bo
         put_implicit_memory(t, in, bytes, in->seg, GPR_BX, true);
     else if (OPND_KIND(opnd) == OK_ONE)
         put(t, "1");
-    /* the stack (OK_STACK) is not printed */
+}
+
+/* Intel syntax leaves out the stack and MASKMOVQ/MASKMOVDQU's DS:rDI, as Zydis does. */
+static bool operand_written(uint16_t opnd)
+{
+    unsigned memory = operand_kind_of(opnd)->memory;
+    return memory != MEM_STACK && memory != MEM_DS_RDI;
 }
 
 /* ---- mnemonic ---- */
@@ -378,9 +384,11 @@ void format_insn(const struct insn *in, uint64_t rip, char *out, size_t outsz)
     if (operands_implicit(in))
         return;
     bool first_imm = true;
-    for (unsigned i = 0; i < 4 && in->row->opnd[i]; i++) {
+    for (unsigned i = 0, written = 0; i < 4 && in->row->opnd[i]; i++) {
         uint16_t opnd = in->row->opnd[i];
-        put(&t, i == 0 ? " " : ", ");
+        if (!operand_written(opnd))
+            continue;
+        put(&t, written++ == 0 ? " " : ", ");
         put_operand(&t, in, opnd, first_imm, rip);
         if (operand_kind_of(opnd)->immediate != IMM_NONE)
             first_imm = false;

@@ -44,8 +44,9 @@
  *              or rel16/32 by operand size), IMM_ADDRESS (address-size moffs), IMM_IS4 (one
  *              byte), IMM_FAR (offset, then a 16-bit selector).
  * implicit memory, addressed without ModRM: MEM_MOFFS seg:[moffs], MEM_RSI seg:[rSI], MEM_XLAT
- *              seg:[rBX+AL] (seg: DS unless overridden); MEM_RDI ES:[rDI]; MEM_STACK SS:[rSP]
- *              (the stack family addresses it).
+ *              seg:[rBX+AL], MEM_DS_RDI seg:[rDI] (seg: DS unless overridden); MEM_RDI ES:[rDI];
+ *              MEM_STACK SS:[rSP] (the stack family addresses it). Intel syntax writes neither
+ *              MEM_DS_RDI nor MEM_STACK.
  *
  * The decoder (validity, ModRM, immediates, disp8*N), the formatter, the executor's operand
  * layer and the differential tests' form walk all read this one table. */
@@ -72,6 +73,7 @@
     K(Y,     AT_NONE,   RF_NONE, 0,      IMM_NONE,    MEM_RDI)    /* string dest. */           \
     K(XLAT,  AT_NONE,   RF_NONE, 0,      IMM_NONE,    MEM_XLAT)                                \
     K(STACK, AT_NONE,   RF_NONE, 0,      IMM_NONE,    MEM_STACK)                               \
+    K(MDI,   AT_NONE,   RF_NONE, 0,      IMM_NONE,    MEM_DS_RDI) /* MASKMOVQ, MASKMOVDQU */   \
     K(V,     AT_REG,    RF_VEC,  0,      IMM_NONE,    MEM_NONE)                                \
     K(W,     AT_RM,     RF_VEC,  0,      IMM_NONE,    MEM_NONE)                                \
     K(U,     AT_RM_REG, RF_VEC,  0,      IMM_NONE,    MEM_NONE)                                \
@@ -125,7 +127,7 @@ enum operand_field {
 };
 enum tile_field { TR_IN_REG = 0, TR_IN_RM = 1, TR_IN_VVVV = 2 };
 enum operand_immediate { IMM_NONE = 0, IMM_SIZED, IMM_BRANCH, IMM_ADDRESS, IMM_IS4, IMM_FAR };
-enum implicit_memory { MEM_NONE = 0, MEM_MOFFS, MEM_RSI, MEM_RDI, MEM_XLAT, MEM_STACK };
+enum implicit_memory { MEM_NONE = 0, MEM_MOFFS, MEM_RSI, MEM_RDI, MEM_XLAT, MEM_STACK, MEM_DS_RDI };
 
 #define OPERAND_KIND_ENUM(kind, ...) OK_##kind,
 enum operand_kind { OPERAND_KINDS(OPERAND_KIND_ENUM) OK_KIND_COUNT };

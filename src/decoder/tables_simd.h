@@ -29,6 +29,8 @@
 #define KRq OPND(OK_KR, SZ_q, 0)
 #define KRw OPND(OK_KR, SZ_w, 0)
 #define Ldq OPND(OK_L, SZ_dq, 0)
+#define MDIdq OPND(OK_MDI, SZ_dq, 0)
+#define MDIq OPND(OK_MDI, SZ_q, 0)
 #define Mfxsave OPND(OK_M, SZ_fxsave, 0)
 #define Mhx OPND(OK_M, SZ_hx, 0)
 #define Mox OPND(OK_M, SZ_ox, 0)

@@ -34,14 +34,15 @@ enum exec_result exec_exit_instruction(struct vcpu *cpu, const uint8_t bytes[16]
 /* The address of the next instruction, wrapped as the code segment's size wraps IP/EIP. */
 uint64_t exec_next_rip(struct vcpu *cpu, const struct insn *in);
 
-/* The families, one file each: mov.c MOV MOVZX MOVSX MOVSXD MOVNTI MOVDIRI; string.c
+/* The families, one file each: mov.c MOV MOVZX MOVSX MOVSXD MOVNTI MOVDIRI LEA; string.c
  * MOVS CMPS STOS LODS SCAS INS OUTS with REP; io.c IN OUT; alu.c ADD..CMP TEST INC DEC NEG
  * NOT; shift.c rotates, shifts, SHLD SHRD; muldiv.c MUL IMUL DIV IDIV MULX; bits.c BT*,
  * bit scans and counts, MOVBE, CRC32, BMI1/BMI2/TBM, ADCX ADOX; stack.c PUSH POP PUSHA
  * POPA PUSHF POPF ENTER LEAVE; control.c Jcc LOOPcc JrCXZ JMP CALL RET (near and far) IRET;
  * segment.c MOV Sreg, LDS..LSS, ARPL, BOUND, XLAT; system.c descriptor tables, LAR LSL
- * VERR VERW, cache-line and prefetch hints, MOVDIR64B; atomic.c XCHG XADD CMPXCHG*; cond.c
- * SETcc CMOVcc. What they share is declared here. */
+ * VERR VERW, cache-line instructions and hints (prefetches, CLDEMOTE, NOP); line_store.c
+ * MOVDIR64B ENQCMDS CLZERO; trace.c PTWRITE; atomic.c XCHG XADD CMPXCHG*; cond.c SETcc CMOVcc.
+ * What they share is declared here. */
 
 /* Implicit registers of MN_EXEC lines: MUL/DIV use rDX:rAX; CMPXCHG8B/16B compare rDX:rAX
  * and store rCX:rBX (STACK_REGS: exec/stack.h). The string instructions' rSI and rDI are

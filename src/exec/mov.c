@@ -1,5 +1,5 @@
 /* Data movement: MOV (all forms, incl. moffs and segment-register stores), MOVZX (a MOV:
- * operands read zero-extended), MOVSX, MOVSXD. */
+ * operands read zero-extended), MOVSX, MOVSXD, and LEA, which moves an address. */
 #include "exec/exec.h"
 
 #include "optab.h"
@@ -36,4 +36,14 @@ enum exec_result x_movsx(struct vcpu *cpu, const struct insn *in, struct operand
     if (r != EXEC_OK)
         return r;
     return op_write(cpu, &ops[0], sign_extend(v, ops[1].size));
+}
+
+/* LEA r, m: the effective address, computed with the address size (the operand has it
+ * wrapped so), truncated or zero-extended to the operand size (SDM LEA, Table 3-54); no
+ * memory access, no segment, no fault. It never makes a memory exit, but a VMM may hand it
+ * over like any instruction. */
+enum exec_result x_lea(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+{
+    (void)in;
+    return op_write(cpu, &ops[0], ops[1].offset & size_mask(ops[0].size));
 }

@@ -1,6 +1,6 @@
 /* System instructions with a memory (or selector) operand: SGDT SIDT SLDT STR SMSW, LGDT
- * LIDT LLDT LTR LMSW, LAR LSL VERR VERW, CLFLUSH CLFLUSHOPT CLWB, the prefetch hints, and
- * the cache-line store MOVDIR64B.
+ * LIDT LLDT LTR LMSW, LAR LSL VERR VERW, CLFLUSH CLFLUSHOPT CLWB, and the hints (prefetches,
+ * CLDEMOTE, NOP).
  *
  * Source: Intel SDM vol. 2 (each instruction's operation and exception lists), vol. 3
  * section 2.5 (CR4.UMIP) and 7.2.3 (TSS busy bit); AMD APM vol. 3 where noted. */
@@ -339,27 +339,10 @@ enum exec_result x_cache_line(struct vcpu *cpu, const struct insn *in, struct op
     return mmu_probe_linear(cpu, linear, MMU_READ);
 }
 
-/* MOVDIR64B r, m512: copy 64 bytes from the memory operand to ES:[r] (r of the address
- * size), which must be 64-byte aligned (#GP(0), SDM MOVDIR64B). The source is read whole
- * first: its faults come before the alignment check (seen natively, tests/diff). */
-enum exec_result x_movdir64b(struct vcpu *cpu, const struct insn *in, struct operand *ops)
-{
-    uint8_t line[64];
-    uint64_t dest = gpr_read(cpu, ops[0].reg, in->addrsize, false);
-    enum exec_result r;
-
-    /* with alignment checking the source must be 16-byte aligned (#AC; seen natively:
-     * 8-byte aligned sources fault, 16-byte aligned ones do not) */
-    r = mmu_read(cpu, (enum segreg)ops[1].seg, ops[1].offset, line, sizeof line, MMU_ALIGN_16);
-    if (r != EXEC_OK)
-        return r;
-    if (dest & 63)
-        return raise_fault(cpu, EXC_GP, true, 0);
-    return mmu_write(cpu, SEG_ES, dest, line, sizeof line, 0);
-}
-
-/* PREFETCHh, PREFETCHW, PREFETCHWT1: hints that never fault and access nothing. */
-enum exec_result x_prefetch(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+/* PREFETCHh, PREFETCHW, PREFETCHWT1, CLDEMOTE and NOP in every form (90, 0F 1F, the hints
+ * of 0F 18-1E): they access nothing and never fault (CLDEMOTE: #UD for LOCK only, which the
+ * decoder raises; a CPU without it runs it as the hint NOP it was before). */
+enum exec_result x_hint(struct vcpu *cpu, const struct insn *in, struct operand *ops)
 {
     (void)cpu;
     (void)in;

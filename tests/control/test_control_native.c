@@ -50,6 +50,8 @@ enum input_kind {
     IN_BRANCH, /* [rbx], rax and the stack top hold the branch target */
     IN_COUNT,  /* rcx small (LOOP, JrCXZ) */
     IN_FARPTR, /* [rbx+16] a far pointer with a null selector */
+    IN_LINE,   /* rax anywhere in the 1 KiB from rbx (CLZERO's operand) */
+    IN_LINE32, /* the same in eax, rax's upper half random (CLZERO with 67h) */
 };
 
 #define CASES(X)                                                                                   \
@@ -124,7 +126,9 @@ enum input_kind {
     X(lgs_rexw, ".byte 0x48,0x0f,0xb5,0x43,0x10", IN_FARPTR)                                       \
     X(movnti, "movnti %rsi,8(%rbx)", IN_ANY)                                                       \
     X(clflush, "clflush 8(%rbx)", IN_ANY)                                                          \
-    X(prefetchw, "prefetchw 8(%rbx)", IN_ANY)
+    X(prefetchw, "prefetchw 8(%rbx)", IN_ANY)                                                      \
+    X(clzero, "clzero", IN_LINE)                                                                   \
+    X(clzero_addr32, "addr32 clzero", IN_LINE32)
 
 #define DEFINE_INSN(name, text, in) NATIVE_INSN(t_##name, text);
 CASES(DEFINE_INSN)
@@ -190,6 +194,12 @@ static void random_state(struct state *s, const struct test_case *tc)
         mem_before[RBX_OFFSET + 20] = mem_before[RBX_OFFSET + 21] = 0; /* m16:32 selector */
         mem_before[RBX_OFFSET + 18] = mem_before[RBX_OFFSET + 19] = 0; /* m16:16 selector */
         mem_before[RBX_OFFSET + 24] = mem_before[RBX_OFFSET + 25] = 0; /* m16:64 selector */
+        break;
+    case IN_LINE:
+    case IN_LINE32:
+        s->rax = s->rbx + next_random() % 1024;
+        if (tc->inputs == IN_LINE32)
+            s->rax |= next_random() << 32;
         break;
     case IN_ANY: break;
     }
@@ -302,6 +312,7 @@ static bool run_native(const struct test_case *tc, struct state *s)
 }
 
 /* The cases that need a CPU feature beyond the x86-64 baseline, by name. */
+// clang-format off
 static const struct {
     const char *name;
     enum host_feature feature;
@@ -309,7 +320,10 @@ static const struct {
     { "movnti", HF_sse2 },
     { "clflush", HF_clflush },
     { "prefetchw", HF_prefetchw },
+    { "clzero", HF_clzero },
+    { "clzero_addr32", HF_clzero },
 };
+// clang-format on
 
 /* Whether this host can run the case; if not, its iterations are counted as skipped. */
 static bool host_runs_case(const struct test_case *tc, unsigned iterations)

@@ -155,7 +155,8 @@ static bool writes_first_operand(const struct insn *in)
     bool modrm_memory = k == OK_E || k == OK_M || k == OK_W || k == OK_Q || k == OK_KE;
     if (in->row->flags & F_FLAGS_ONLY)
         return false;
-    return (modrm_memory && in->mod != 3) || k == OK_O || k == OK_Y || row_is_maskmov(in->row);
+    return (modrm_memory && in->mod != 3) || k == OK_O || k == OK_Y ||
+           row_has_operand(in->row, OK_MDI);
 }
 
 static void emulate(const struct case_encoding *e, const struct state *s, struct emulated *em)
@@ -264,19 +265,9 @@ static void emulate(const struct case_encoding *e, const struct state *s, struct
 static bool run_native(const struct case_encoding *e, const struct state *s, struct outcome *o,
                        struct native_result *nr)
 {
-    struct native_frame in;
-    memset(&in, 0, sizeof in);
-    memcpy(in.gpr, s->gpr, sizeof in.gpr);
-    in.rflags = s->rflags;
-    for (unsigned i = 0; i < 6; i++)
-        in.seg[i] = s->seg[i].selector;
-    vecstate_to_xsave(&s->vec, xsave_host_layout(), false, native_vector_in());
-    native_run(s->bits, &in, nr);
-
     memset(o, 0, sizeof *o);
     o->ran = true;
-    o->vec = s->vec;
-    if (!vecstate_from_xsave(&o->vec, xsave_host_layout(), native_vector_out(), NATIVE_XSAVE_MAX))
+    if (!native_run_state(s, nr, &o->vec))
         return false;
     memcpy(o->gpr, nr->out.gpr, sizeof o->gpr);
     o->rflags = nr->out.rflags;
@@ -897,23 +888,6 @@ static unsigned flags_cases_of(const struct variant *v)
     return (v->form->row->flags & F_REP) ? 4 : 2; /* strings: DF clear and set */
 }
 
-/* A vector case's own encoding needs what this host has (its variant's first case was
- * checked for the variant; another W or length of the same form may need more). */
-static bool case_isa_on_host(const struct case_encoding *e, unsigned bits)
-{
-    struct isa_needs n;
-    int missing;
-
-    if (!isa_needs_of(e->bytes, e->length, bits, &n) || n.unknown) {
-        host_skip_for("the ISA set of the encoding is unknown to the harness (isa.c)", 1);
-        return false;
-    }
-    missing = isa_missing_feature(&n);
-    if (missing >= 0)
-        host_skip((enum host_feature)missing, 1);
-    return missing < 0;
-}
-
 /* Case n of a variant, from its own seed, so that a report can run it again. */
 static enum case_result variant_case(const struct variant *v, unsigned index, unsigned n,
                                      bool report, struct case_report *cr)
@@ -925,7 +899,9 @@ static enum case_result variant_case(const struct variant *v, unsigned index, un
     memset(cr, 0, sizeof *cr);
     if (!make_case(&r, v, n % flags_cases_of(v), &e, &s))
         return CASE_NO_ENCODING;
-    if (v->form->vector && !case_isa_on_host(&e, v->bits))
+    /* a vector case's own encoding (another W or length than the variant's first case's)
+     * may need more than its variant */
+    if (v->form->vector && !isa_case_runs_here(e.bytes, e.length, v->bits))
         return CASE_HOST_SKIP;
     if (opt.native_only)
         return run_native_only(&e, &s, report);
@@ -1261,7 +1237,7 @@ static int single(void)
     }
     e.length = e.insn.length;
     print_instruction(&e, bits);
-    if ((row_is_vector(e.insn.row) && !case_isa_on_host(&e, bits)) ||
+    if ((row_is_vector(e.insn.row) && !isa_case_runs_here(e.bytes, e.length, bits)) ||
         (mnemonic_feature(e.insn.mnemonic) >= 0 &&
          !host_runs((enum host_feature)mnemonic_feature(e.insn.mnemonic)))) {
         host_skip_report(stdout);

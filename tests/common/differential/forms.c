@@ -13,7 +13,8 @@
  * or runs something else: TZCNT is BSF there, LZCNT BSR. The prefetches of 0F 0D are AMD's
  * 3DNowPrefetch group (/2 is PREFETCHWT1 on Intel, an alias of /0 on AMD); a few rows below
  * need more than CPUID (a shadow stack, a Key Locker key, AMX permission) and the emulator
- * does not support them anyway. */
+ * does not support them anyway. CLDEMOTE is not listed: a CPU without it runs the hint NOP
+ * it replaced, which does the same (nothing, never a fault), so every CPU is its oracle. */
 static const struct {
     enum mnemonic mnemonic;
     enum host_feature feature;
@@ -57,7 +58,6 @@ static const struct {
     { MN_stmxcsr, HF_sse },
     { MN_vldmxcsr, HF_avx },
     { MN_vstmxcsr, HF_avx },
-    { MN_cldemote, HF_cldemote },
     { MN_enqcmd, HF_enqcmd },
     { MN_enqcmds, HF_enqcmd },
     { MN_ptwrite, HF_ptwrite },
@@ -122,12 +122,6 @@ bool row_is_vector(const struct optab *row)
     return false;
 }
 
-bool row_is_maskmov(const struct optab *row)
-{
-    return row->mnemonic == MN_maskmovq || row->mnemonic == MN_maskmovdqu ||
-           row->mnemonic == MN_vmaskmovdqu;
-}
-
 bool row_has_sized_operand(const struct optab *row)
 {
     for (unsigned i = 0; i < 4 && row->opnd[i]; i++) {
@@ -157,9 +151,10 @@ bool row_has_vector_length_operand(const struct optab *row)
     return false;
 }
 
-/* Rows that touch memory without a ModRM memory operand: moffs, strings, XLAT, the
- * stack (OK_STACK; the default-64 rows, which are all stack operations; and the stack
- * rows the tables do not mark either way: PUSHA, POPA, PUSH/POP Sreg, CALL, RET...). */
+/* Rows that touch memory without a ModRM memory operand: moffs, strings, XLAT,
+ * MASKMOVQ/MASKMOVDQU's DS:rDI, the stack (OK_STACK; the default-64 rows, which are all
+ * stack operations; and the stack rows the tables do not mark either way: PUSHA, POPA,
+ * PUSH/POP Sreg, CALL, RET...). */
 static bool row_touches_memory(const struct optab *row)
 {
     switch (row->mnemonic) {
@@ -171,15 +166,12 @@ static bool row_touches_memory(const struct optab *row)
     case MN_call_far:
     case MN_ret:
     case MN_retf:
-    case MN_iret:
-    case MN_maskmovq:
-    case MN_maskmovdqu:
-    case MN_vmaskmovdqu: return true;
+    case MN_iret: return true;
     default:
         return row_has_modrm_memory(row) || row_has_operand(row, OK_O) ||
                row_has_operand(row, OK_X) || row_has_operand(row, OK_Y) ||
-               row_has_operand(row, OK_XLAT) || row_has_operand(row, OK_STACK) ||
-               (row->flags & F_DEF64);
+               row_has_operand(row, OK_MDI) || row_has_operand(row, OK_XLAT) ||
+               row_has_operand(row, OK_STACK) || (row->flags & F_DEF64);
     }
 }
 
@@ -355,13 +347,15 @@ unsigned forms_enumerate(struct form **forms)
 }
 
 static const char *const kind_text[OK_KIND_COUNT] = {
-    [OK_E] = "E",       [OK_M] = "M",         [OK_G] = "G",     [OK_R] = "R",       [OK_Z] = "Z",
-    [OK_S] = "S",       [OK_C] = "C",         [OK_D] = "D",     [OK_I] = "I",       [OK_ONE] = "1",
-    [OK_J] = "J",       [OK_O] = "O",         [OK_A] = "A",     [OK_X] = "X",       [OK_Y] = "Y",
-    [OK_XLAT] = "xlat", [OK_STACK] = "stack", [OK_V] = "V",     [OK_W] = "W",       [OK_U] = "U",
-    [OK_H] = "H",       [OK_L] = "L",         [OK_P] = "P",     [OK_Q] = "Q",       [OK_N] = "N",
-    [OK_B] = "B",       [OK_KG] = "KG",       [OK_KE] = "KE",   [OK_KR] = "KR",     [OK_KH] = "KH",
-    [OK_ST0] = "st0",   [OK_STI] = "sti",     [OK_BND] = "bnd", [OK_BNDE] = "bndE", [OK_TR] = "tmm",
+    [OK_E] = "E",         [OK_M] = "M",     [OK_G] = "G",       [OK_R] = "R",
+    [OK_Z] = "Z",         [OK_S] = "S",     [OK_C] = "C",       [OK_D] = "D",
+    [OK_I] = "I",         [OK_ONE] = "1",   [OK_J] = "J",       [OK_O] = "O",
+    [OK_A] = "A",         [OK_X] = "X",     [OK_Y] = "Y",       [OK_XLAT] = "xlat",
+    [OK_STACK] = "stack", [OK_MDI] = "MDI", [OK_V] = "V",       [OK_W] = "W",
+    [OK_U] = "U",         [OK_H] = "H",     [OK_L] = "L",       [OK_P] = "P",
+    [OK_Q] = "Q",         [OK_N] = "N",     [OK_B] = "B",       [OK_KG] = "KG",
+    [OK_KE] = "KE",       [OK_KR] = "KR",   [OK_KH] = "KH",     [OK_ST0] = "st0",
+    [OK_STI] = "sti",     [OK_BND] = "bnd", [OK_BNDE] = "bndE", [OK_TR] = "tmm",
 };
 static const char *const size_text[SZ_COUNT] = {
     [SZ_b] = "b",           [SZ_w] = "w",         [SZ_d] = "d",     [SZ_q] = "q",

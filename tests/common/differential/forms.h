@@ -55,10 +55,6 @@ int row_loaded_segment(const struct optab *row, unsigned modrm_reg);
 /* The rows with a vector operand (V W U H L P Q N and the opmask kinds). */
 bool row_is_vector(const struct optab *row);
 
-/* MASKMOVQ, MASKMOVDQU, VMASKMOVDQU: a store to DS:rDI that the tables give no memory
- * operand (the segment overridable, the address size from 67). */
-bool row_is_maskmov(const struct optab *row);
-
 /* Branches the runners can take: unconditional, to a target read from memory, the
  * stack or the instruction, which the harness points at the code after the slot (CALL,
  * JMP through memory, near and far; RET, RETF, IRET). */

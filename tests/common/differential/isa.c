@@ -137,3 +137,18 @@ int isa_missing_feature(const struct isa_needs *n)
             return n->feature[i];
     return -1;
 }
+
+bool isa_case_runs_here(const uint8_t *bytes, unsigned length, unsigned bits)
+{
+    struct isa_needs n;
+    int missing;
+
+    if (!isa_needs_of(bytes, length, bits, &n) || n.unknown) {
+        host_skip_for("the ISA set of the encoding is unknown to the harness (isa.c)", 1);
+        return false;
+    }
+    missing = isa_missing_feature(&n);
+    if (missing >= 0)
+        host_skip((enum host_feature)missing, 1);
+    return missing < 0;
+}

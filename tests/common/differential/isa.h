@@ -24,4 +24,8 @@ bool isa_needs_of(const uint8_t *bytes, unsigned length, unsigned bits, struct i
 /* The first feature of n this host lacks, or -1 when it has them all. */
 int isa_missing_feature(const struct isa_needs *n);
 
+/* Whether this host has what the encoding needs; if not, the case is counted skipped (for the
+ * feature it lacks, or for an ISA set isa.c does not know). */
+bool isa_case_runs_here(const uint8_t *bytes, unsigned length, unsigned bits);
+
 #endif

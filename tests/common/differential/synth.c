@@ -770,8 +770,8 @@ static bool place_vsib_elements(struct rng *r, struct state *s, const struct ins
     return true;
 }
 
-/* MASKMOVQ, MASKMOVDQU: the bytes the mask register's byte MSBs select go to DS:rDI (the
- * segment overridable): rDI placed like a memory operand, and one time in eight an
+/* MASKMOVQ, MASKMOVDQU (OK_MDI): the bytes the mask register's byte MSBs select go to
+ * DS:rDI (the segment overridable): rDI placed like a memory operand, and one time in eight an
  * all-zero mask, whose faults are model-specific (simd-design M7). MMi is the x87
  * register in FXSAVE slot (i - TOS) mod 8. */
 static bool place_maskmov(struct rng *r, struct state *s, const struct insn *in)
@@ -785,7 +785,7 @@ static bool place_maskmov(struct rng *r, struct state *s, const struct insn *in)
         return false;
     s->gpr[GPR_DI] = with_random_upper(r, s, off, in->addrsize);
     s->target_known = true;
-    if (rng_below(r, 8) == 0 && in->row->mnemonic == MN_maskmovq)
+    if (rng_below(r, 8) == 0 && row_has_operand(in->row, OK_N))
         memset(s->vec.st[((in->rm & 7) - tos) & 7], 0, 8);
     else if (rng_below(r, 8) == 0)
         memset(s->vec.zmm[in->rm & 15], 0, 16);
@@ -909,7 +909,7 @@ bool synth_state(struct rng *r, struct case_encoding *e, unsigned flags_case, bo
         s->target_known = !(row->flags & F_VSIB); /* a gather's elements are elsewhere */
         if ((row->flags & F_VSIB) && !place_vsib_elements(r, s, in))
             return false;
-    } else if (row_is_maskmov(row)) {
+    } else if (row_has_operand(row, OK_MDI)) {
         if (!place_maskmov(r, s, in))
             return false;
     } else if (row_has_operand(row, OK_O)) {
@@ -997,4 +997,19 @@ bool synth_state(struct rng *r, struct case_encoding *e, unsigned flags_case, bo
     if (row_is_vector(row) && rng_below(r, 4) == 0)
         s->rflags |= FL_AC; /* vector #AC rules are the CPU's own (simd-design §1.5) */
     return true;
+}
+
+bool native_run_state(const struct state *s, struct native_result *nr, struct vecstate *vec)
+{
+    struct native_frame in;
+
+    memset(&in, 0, sizeof in);
+    memcpy(in.gpr, s->gpr, sizeof in.gpr);
+    in.rflags = s->rflags;
+    for (unsigned i = 0; i < 6; i++)
+        in.seg[i] = s->seg[i].selector;
+    vecstate_to_xsave(&s->vec, xsave_host_layout(), false, native_vector_in());
+    native_run(s->bits, &in, nr);
+    *vec = s->vec;
+    return vecstate_from_xsave(vec, xsave_host_layout(), native_vector_out(), NATIVE_XSAVE_MAX);
 }

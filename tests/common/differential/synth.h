@@ -80,6 +80,12 @@ bool synth_state(struct rng *r, struct case_encoding *e, unsigned flags_case, bo
  * of the layout's components; the rest keep their init values. */
 void synth_vecstate(struct rng *r, const struct xsave_layout *l, struct vecstate *v);
 
+/* Run the instruction placed in the runner of s->bits (native_place) from state s: its
+ * general-purpose registers, RFLAGS, data segment selectors and vector registers. *vec gets
+ * the vector registers after the instruction or at its fault; false when the runner's image
+ * of them cannot be read. */
+bool native_run_state(const struct state *s, struct native_result *nr, struct vecstate *vec);
+
 /* RFLAGS as a user program has it: IF and the always-one bit 1. */
 #define USER_RFLAGS 0x202u
 

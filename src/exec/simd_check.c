@@ -1,0 +1,79 @@
+#include "exec/simd_check.h"
+
+#include "optab.h"
+
+static const struct state_rules {
+    uint64_t cr4, xcr0;
+    bool em_ud, real_ud, ts_nm, pending_mf;
+} rules[STATE_CLASS_COUNT] = {
+#define STATE_ROW(class, cr4_, xcr0_, em, real, ts, mf)                                            \
+    [STATE_##class] = { .cr4 = (cr4_),                                                             \
+                        .xcr0 = (xcr0_),                                                           \
+                        .em_ud = (em),                                                             \
+                        .real_ud = (real),                                                         \
+                        .ts_nm = (ts),                                                             \
+                        .pending_mf = (mf) },
+    SIMD_STATE_CLASSES(STATE_ROW)
+#undef STATE_ROW
+};
+
+/* The register files of the row's operands, as a set (bit = enum register_file). */
+static unsigned operand_files(const struct insn *in)
+{
+    unsigned files = 0;
+    for (unsigned i = 0; i < 4 && in->row->opnd[i]; i++)
+        files |= 1u << operand_kind_of(in->row->opnd[i])->file;
+    return files;
+}
+
+enum simd_state_class simd_state_class(const struct insn *in)
+{
+    unsigned files = in->row ? operand_files(in) : 0;
+    bool xmm = files & 1u << RF_VEC, mmx = files & 1u << RF_MMX;
+
+    switch (in->encoding) {
+    case ENC_EVEX: return STATE_EVEX;
+    case ENC_VEX:
+    case ENC_XOP:
+        if (files & 1u << RF_MASK)
+            return STATE_VEX_OPMASK;
+        return xmm ? STATE_VEX : STATE_VEX_GPR;
+    default:
+        if (xmm)
+            return mmx ? STATE_SSE_MMX : STATE_SSE;
+        return mmx ? STATE_MMX : STATE_NONE;
+    }
+}
+
+/* Vendor-specific #UD of an encoding the decoder accepts (simd_profile.h). */
+static bool profile_ud(const struct insn *in, const struct simd_profile *p)
+{
+    bool pextrd = in->mnemonic == MN_vpextrd || in->mnemonic == MN_vpinsrd;
+    return pextrd && in->encoding == ENC_VEX && in->vex_w && in->mode != MODE_64 &&
+           p->vex_w1_pextrd_ud_outside_64;
+}
+
+static bool state_ud(const struct simd_state *s, const struct state_rules *r)
+{
+    if (r->real_ud && (!s->protected_mode || s->v86))
+        return true;
+    if (r->em_ud && (s->cr0 & SIMD_CR0_EM))
+        return true;
+    if ((s->cr4 & r->cr4) != r->cr4)
+        return true;
+    return (s->xcr0 & r->xcr0) != r->xcr0;
+}
+
+enum simd_check_result simd_check_state(const struct simd_state *s, const struct insn *in,
+                                        const struct simd_profile *p)
+{
+    const struct state_rules *r = &rules[simd_state_class(in)];
+
+    if (profile_ud(in, p) || state_ud(s, r))
+        return SIMD_STATE_UD;
+    if (r->ts_nm && (s->cr0 & SIMD_CR0_TS))
+        return SIMD_STATE_NM;
+    if (r->pending_mf && (s->fsw & SIMD_FSW_ES))
+        return SIMD_STATE_MF;
+    return SIMD_STATE_OK;
+}

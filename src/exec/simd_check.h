@@ -1,0 +1,76 @@
+/* The state checks of SSE, AVX, AVX-512, MMX and opmask instructions: whether the control
+ * registers, XCR0 and the mode let the instruction run (#UD), whether its state must first be
+ * restored (#NM, CR0.TS) and whether an x87 exception is pending (#MF, MMX forms).
+ *
+ * A pure function of that state, the decoded instruction and the vendor profile. Which
+ * rules apply is a property of the state the instruction uses (its encoding and the register
+ * files of its operands, one row per class below); the order is the SDM's: every #UD cause
+ * (one vector, so their order among themselves cannot be seen), then #NM, then #MF — SDM
+ * vol. 3A §6.9 Table 6-2 puts #UD and #NM in one priority class, above the faults of
+ * executing (#MF, #GP, #PF, #AC), and the exception class tables list #UD first. Decoding
+ * has already raised the #UD of the encoding itself (LOCK, prefixes before VEX, VEX.L/W/vvvv,
+ * EVEX z/aaa/b). x87 instructions are issue 13's: their class is STATE_NONE here. */
+#ifndef WHVEMU_SIMD_CHECK_H
+#define WHVEMU_SIMD_CHECK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "decoder.h"
+#include "exec/simd_profile.h"
+
+/* The control-register, XCR0 and x87 status bits the checks read. */
+enum {
+    SIMD_CR0_EM = 1u << 2,       /* emulate the FPU: MMX and legacy SSE #UD */
+    SIMD_CR0_TS = 1u << 3,       /* task switched: #NM until CLTS */
+    SIMD_CR4_OSFXSR = 1u << 9,   /* the OS saves SSE state: legacy SSE runs */
+    SIMD_CR4_OSXSAVE = 1u << 18, /* XSAVE and XCR0 enabled: VEX and EVEX run */
+    SIMD_XCR0_AVX = 0x06u,       /* SSE and AVX state (components 1, 2) */
+    SIMD_XCR0_AVX512 = 0xe6u,    /* and opmask, ZMM_Hi256, Hi16_ZMM (components 5, 6, 7) */
+    SIMD_FSW_ES = 1u << 7,       /* an unmasked x87 exception is pending */
+};
+
+/* What the checks read of the guest. */
+struct simd_state {
+    uint64_t cr0, cr4, xcr0;
+    uint16_t fsw;        /* x87 status word (read for the MMX classes only) */
+    bool protected_mode; /* CR0.PE */
+    bool v86;            /* RFLAGS.VM */
+};
+
+/* C(class, CR4 bits, XCR0 bits, CR0.EM, #UD in real and virtual-8086 mode, CR0.TS, #MF):
+ * the classes of state, with the bits CR4 and XCR0 must have (else #UD), whether CR0.EM is
+ * #UD, whether the prefix is #UD in real and virtual-8086 mode, whether CR0.TS is #NM, and
+ * whether a pending x87 exception (FSW.ES) is #MF. Sources: legacy SSE, VEX: SDM vol. 2A
+ * §2.4, Tables 2-18 to 2-21 (VEX ignores CR0.EM: vol. 1 §14.11 "Emulation"); EVEX and the
+ * VEX opmask instructions: vol. 2A "State Dependent #UD", Table 2-37 (XCR0[7:5] and [2:1]);
+ * MMX registers: vol. 3B §22.25.3 Tables 22-7/22-8 and vol. 3A "Interrupt 6" (the SSE forms
+ * that use only MMX registers — MASKMOVQ, MOVNTQ, PINSRW mm — need no CR4.OSFXSR); VEX-
+ * encoded GPR instructions (BMI1/BMI2): only the prefix's real-mode rule (Type 13). */
+// clang-format off
+#define SIMD_STATE_CLASSES(C)                                                                      \
+    /* class       CR4               XCR0              CR0.EM real/v86 CR0.TS #MF */               \
+    C(NONE,        0,                0,                false, false,   false, false)               \
+    C(SSE,         SIMD_CR4_OSFXSR,  0,                true,  false,   true,  false)               \
+    C(MMX,         0,                0,                true,  false,   true,  true)                \
+    C(SSE_MMX,     SIMD_CR4_OSFXSR,  0,                true,  false,   true,  true)                \
+    C(VEX,         SIMD_CR4_OSXSAVE, SIMD_XCR0_AVX,    false, true,    true,  false)               \
+    C(VEX_OPMASK,  SIMD_CR4_OSXSAVE, SIMD_XCR0_AVX512, false, true,    true,  false)               \
+    C(VEX_GPR,     0,                0,                false, true,    false, false)               \
+    C(EVEX,        SIMD_CR4_OSXSAVE, SIMD_XCR0_AVX512, false, true,    true,  false)
+// clang-format on
+
+#define SIMD_STATE_CLASS_ENUM(class, ...) STATE_##class,
+enum simd_state_class { SIMD_STATE_CLASSES(SIMD_STATE_CLASS_ENUM) STATE_CLASS_COUNT };
+
+enum simd_check_result { SIMD_STATE_OK = 0, SIMD_STATE_UD, SIMD_STATE_NM, SIMD_STATE_MF };
+
+/* The class of state a decoded instruction uses: EVEX; VEX and XOP by their operands
+ * (opmask, vector, GPRs only); legacy and 3DNow! by theirs (XMM, MMX, both, neither). */
+enum simd_state_class simd_state_class(const struct insn *in);
+
+/* The exception the state calls for before the instruction runs, or SIMD_STATE_OK. */
+enum simd_check_result simd_check_state(const struct simd_state *s, const struct insn *in,
+                                        const struct simd_profile *p);
+
+#endif

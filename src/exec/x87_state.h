@@ -1,0 +1,90 @@
+/* DRAFT — what the x87 memory forms, FXSAVE/FXRSTOR and LDMXCSR/STMXCSR (x87.h) need from
+ * core/ and mmu/ to be wired to the API (issue 13). Nothing declared here is implemented,
+ * and nothing includes this file: src/core/ and src/mmu/ are being rewritten (issue 12), and
+ * these are the interfaces x87.c's family function will call once that lands. The wiring
+ * step moves each part to its layer, implements it there, adds the MN_EXEC lines and
+ * deletes this file. docs/x87.md, "Wiring", says the same in prose.
+ *
+ * Everything else is done and measured: x87_check, x87_alignment_of, x87_operand_bytes,
+ * x87_reads_operand, x87_execute (x87.h); the SDK names <-> state conversion and the set of
+ * names an instruction reads, x87_sdk_registers (x87_fxsave.h). */
+#ifndef WHVEMU_X87_STATE_H
+#define WHVEMU_X87_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/vcpu.h"
+#include "exec/x87.h"
+
+/* ==== core: registers ====
+ *
+ * 1. Register ids for the 26 consecutive SDK names WHvX64RegisterXmm0 (1000H) ..
+ *    WHvX64RegisterXmmControlStatus (1019H) and for WHvX64RegisterXCr0 (27H, beyond the
+ *    names 0-32 that enum reg_id numbers as the SDK does: regcache maps it like EFER),
+ *    fetched in the instruction's one batched Get with the others. Each value is a
+ *    WHV_UINT128 (WHV_REGISTER_VALUE is 16 bytes already): the cache keeps all 128 bits.
+ *    Which ones: x87_sdk_registers(in) (bit i = name 1000H + i), plus CR0 always, CR4 (the
+ *    MXCSR forms, FXSAVE/FXRSTOR), EFER (FXSAVE/FXRSTOR: FFXSR), XCR0 (the VEX forms), CS
+ *    and the operand's segment register (selectors and bases for the pointers). With the
+ *    simdmove branch's simd_state.h the register half of this is shared: one set of ids. */
+#define R_X87_FIRST R_COUNT /* placeholder: 26 ids from here, in SDK order */
+#define X87_FETCH(in) x87_sdk_registers(in)
+
+/* 2. 128-bit access to the cache, and the dirty bit for write-back: the family function
+ *    converts with fxsave_state_from_registers (mode64 = the code is 64-bit) and back with
+ *    fxsave_state_to_registers, then writes only the names whose value changed (a control
+ *    form changes FpControlStatus alone; FXRSTOR may change all 26). */
+WHV_UINT128 reg_read128(struct vcpu *cpu, enum reg_id r);
+void reg_write128(struct vcpu *cpu, enum reg_id r, WHV_UINT128 value);
+
+/* 3. The guest's model: x87_profile_of(cpu->vendor) once per call (HOST probes the host's
+ *    FXSAVE once per process, x87_host.c). The host CPUID bits x87_host.c reads itself
+ *    (SSE3 for FISTTP; 7.0:EBX[6] and [13]) belong in core/cpuid.h beside CPUID_BMI1 and
+ *    friends: CPUID_SSE3, CPUID_FDP_EXCPTN_ONLY, CPUID_FCS_FDS_DEPRECATED. */
+
+/* 4. The site (x87.h struct x87_site): ip = RIP of the instruction's first byte (not the
+ *    next one), cs = CS.Selector, cs_base = CS.Base, seg/seg_base = the operand's segment
+ *    register (in->seg), offset = the effective address wrapped to the address size,
+ *    mode = X87_REAL_OR_V86 when CR0.PE is clear or RFLAGS.VM is set, X87_LONG64 in 64-bit
+ *    code, else X87_PROTECTED; fop = x87_fop(in). */
+
+/* ==== mmu: the operand ====
+ *
+ * 5. Sizes: 2, 4, 8 and 10 bytes (x87 data), 14/28 (environment), 94/108 (save area), 4
+ *    (MXCSR), 512 (FXSAVE). mmu_read/mmu_write stop at MMU_MAX_ACCESS (64): the family
+ *    splits larger operands into pieces of at most 64 bytes, each then split by the MMU
+ *    into callbacks of at most 8 bytes; for a write every piece is first checked with
+ *    mmu_probe (write) so that no byte is written when a later page faults. FXSAVE writes
+ *    only x87_outcome.written bytes from the start (416; 288 outside 64-bit mode; bytes
+ *    416-511 never, measured). */
+
+/* 6. Alignment (x87_alignment_of, measured on every form): #AC when alignment checking is
+ *    on and the linear address is not a multiple of ac_unit — which is not the access size
+ *    for m80 (8), the environment and save areas (4, or 2 with a 16-bit operand size) and
+ *    FXSAVE/FXRSTOR (the profile's unit, 4 here) —, then #GP(0) unless a multiple of
+ *    gp_align (FXSAVE/FXRSTOR: 16), both after the segment checks and before any page is
+ *    translated. The MMU needs the unit as a parameter (today it derives #AC from the size,
+ *    with MMU_ALIGN_16 the one exception) and a way to say whether checking is on: */
+#define MMU_AC_UNIT(n) ((unsigned)(n) << 8)          /* access flag: #AC unless a multiple of n */
+bool mmu_alignment_checking(const struct vcpu *cpu); /* CR0.AM, RFLAGS.AC, CPL 3 */
+
+/* 7. The order, measured (tests/x87/test_x87_align): decoding's #UD; x87_check (#UD, #NM,
+ *    #MF — a pending exception is #MF before #AC and before #PF; X87_NO_FERR_PATH with
+ *    CR0.NE clear is EXEC_UNSUPPORTED); the segment and canonical checks; #AC; alignment
+ *    #GP(0); the pages — for a form that writes, checked for writing even when
+ *    x87_outcome.written is 0 (an unmasked exception stops the store, yet a read-only page
+ *    still gives #PF with the write bit); the read of x87_operand_bytes for a form that
+ *    x87_reads_operand; x87_execute (X87_GP from FXRSTOR/LDMXCSR is #GP(0), unsupported is
+ *    EXEC_UNSUPPORTED); the write of `written` bytes; the register write-back and RIP.
+ *    A fault anywhere leaves every register as it was. */
+
+/* 8. Dispatch: MN_EXEC lines for the x87 mnemonics with memory forms (fadd ... fistp,
+ *    fld, fst, fstp, fbld, fbstp, fisttp, fldenv, fldcw, fnstenv, fnstcw, frstor, fnsave,
+ *    fnstsw) and fxsave, fxsave64, fxrstor, fxrstor64, ldmxcsr, stmxcsr, vldmxcsr, vstmxcsr,
+ *    to one family function; their register forms (FADD ST(0), ST(i), FNSTSW AX...) share
+ *    the mnemonics and stay unsupported through it (x87_handles is false for them). */
+struct operand;
+enum exec_result x_x87(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+
+#endif

@@ -1,0 +1,180 @@
+/* Where the wiring step must raise the memory faults of the x87 memory forms, FXSAVE,
+ * FXRSTOR and the MXCSR forms, measured on this CPU (the emulator's part, the alignment
+ * table x87_alignment_of, against it):
+ *  - every form, in 64-, 32- and 16-bit code (and with the other operand size where it
+ *    changes the operand), at every offset 0-15 within a line, with RFLAGS.AC clear and set
+ *    (CR0.AM is set under Linux, CPL 3): #AC, #GP(0) or nothing, as the table says;
+ *  - the order against the other faults: a pending x87 exception is #MF before #AC and
+ *    before #PF; alignment #GP and #AC come before #PF; a store that an unmasked exception
+ *    stops still takes the #PF of a read-only page (x87_state.h lists these for the wiring). */
+#include <stdio.h>
+#include <string.h>
+
+#include "check.h"
+#include "exec/x87_fxsave.h"
+#include "hostcpu.h"
+#include "native.h"
+#include "x87_case.h"
+
+#define BUFFER_SIZE 0x4000u
+#define FL_AC (1u << 18)
+
+static unsigned long offsets_compared;
+
+static enum cpu_mode mode_of(unsigned bits)
+{
+    return bits == 64 ? MODE_64 : bits == 32 ? MODE_32 : MODE_16;
+}
+
+/* The state every run starts from: FNINIT's, MXCSR 1F80H; FXRSTOR's image likewise. */
+static void clean_state(void)
+{
+    struct fxsave_state s = { 0 };
+    uint8_t *in = native_vector_in();
+
+    s.fcw = FCW_INIT;
+    s.mxcsr = MXCSR_INIT;
+    memset(in, 0, FXSAVE_BYTES + 64);
+    fxsave_image_store(&s, true, in);
+    if (native_vector_mask())
+        in[FXSAVE_BYTES] = 3; /* XSTATE_BV: x87 and SSE from the image */
+    memcpy(native_layout()->buffer + 0x200, in, FXSAVE_BYTES);
+    memcpy(native_layout()->buffer + 0x400, in, FXSAVE_BYTES);
+}
+
+/* Run bytes with [rBX] at `address` (DS-relative in 16-bit code); the vector, or 0. */
+static unsigned run(unsigned bits, const uint8_t *bytes, unsigned length, uint64_t address, bool ac)
+{
+    struct native_frame frame = native_frame_for(bits);
+    struct native_result r;
+
+    frame.gpr[NATIVE_RBX] = address;
+    if (ac)
+        frame.rflags |= FL_AC;
+    native_place(bits, bytes, length);
+    native_run(bits, &frame, &r);
+    return r.faulted ? r.vector : 0;
+}
+
+static unsigned expected(struct x87_alignment a, unsigned offset, bool ac)
+{
+    if (ac && a.ac_unit && offset % a.ac_unit)
+        return 17;
+    return a.gp_align && offset % a.gp_align ? 13 : 0;
+}
+
+static void check_offsets(unsigned bits, const uint8_t *bytes, unsigned length)
+{
+    const struct x87_profile *p = x87_test_profile();
+    struct insn in;
+    struct x87_alignment a;
+
+    CHECK(decode_insn(mode_of(bits), bytes, length, &in) == DECODE_OK, "decode");
+    a = x87_alignment_of(&in, p);
+    for (unsigned ac = 0; ac < 2; ac++) {
+        for (unsigned offset = 0; offset < 16; offset++) {
+            uint64_t at = 0x200 + offset;
+            unsigned want = expected(a, offset, ac), got;
+
+            clean_state();
+            got = run(bits, bytes, length,
+                      bits == 16 ? at : (uint64_t)(uintptr_t)native_layout()->buffer + at, ac);
+            offsets_compared++;
+            CHECK(got == want, "%u-bit %s at +%u, AC %u: vector %u, the table says %u", bits,
+                  mnemonic_name(in.mnemonic), offset, ac, got, want);
+        }
+    }
+}
+
+static uint8_t rm_bx(unsigned bits)
+{
+    return bits == 16 ? 7 : 3;
+}
+
+TEST(alignment_of_every_form)
+{
+    static const unsigned modes[] = { 64, 32, 16 };
+
+    for (unsigned m = 0; m < 3; m++) {
+        unsigned bits = modes[m];
+
+        if (!native_mode_available(bits))
+            continue;
+        for (unsigned index = 0; index < 64; index++) {
+            uint8_t bytes[3] = { 0x66, (uint8_t)(0xd8 + index / 8),
+                                 (uint8_t)((index % 8) << 3 | rm_bx(bits)) };
+
+            if (!x87_form_at(bytes[1], index % 8))
+                continue;
+            check_offsets(bits, bytes + 1, 2);
+            check_offsets(bits, bytes, 3); /* the other operand size */
+        }
+        for (unsigned reg = 0; reg < 4; reg++) {
+            uint8_t bytes[3] = { 0x0f, 0xae, (uint8_t)(reg << 3 | rm_bx(bits)) };
+            check_offsets(bits, bytes, 3);
+        }
+    }
+    printf("alignment: %lu offsets compared with the CPU\n", offsets_compared);
+}
+
+/* A state with IE set and unmasked: #MF is pending. */
+static void pending_state(void)
+{
+    uint8_t *in = native_vector_in();
+
+    clean_state();
+    in[0] = 0x7e; /* FCW 037EH */
+    in[2] = 0x01; /* FSW.IE */
+}
+
+/* ST(0) = the largest double extended, overflow unmasked: FSTP m32 overflows. */
+static void overflow_state(void)
+{
+    static const uint8_t largest[10] = {
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe, 0x7f
+    };
+    uint8_t *in = native_vector_in();
+
+    clean_state();
+    in[0] = 0x77; /* FCW 0377H: OE unmasked */
+    in[3] = 0x38; /* TOP 7 */
+    in[4] = 0x80; /* physical register 7 full */
+    memcpy(in + 32, largest, sizeof largest);
+}
+
+TEST(fault_order)
+{
+    static const uint8_t fld[] = { 0xd9, 0x03 }, fstp[] = { 0xd9, 0x1b };
+    static const uint8_t fxsave[] = { 0x0f, 0xae, 0x03 };
+    const struct native_layout *l = native_layout();
+    uint64_t misaligned = (uint64_t)(uintptr_t)l->buffer + 0x201;
+    uint64_t read_only = (uint64_t)(uintptr_t)l->read_only;
+    static const unsigned modes[] = { 64, 32 };
+
+    for (unsigned m = 0; m < 2; m++) {
+        unsigned bits = modes[m];
+
+        if (!native_mode_available(bits))
+            continue;
+        pending_state();
+        CHECK_EQ(run(bits, fld, 2, misaligned, true), 16, "#MF before #AC");
+        pending_state();
+        CHECK_EQ(run(bits, fld, 2, l->guard, false), 16, "#MF before #PF");
+        clean_state();
+        CHECK_EQ(run(bits, fld, 2, l->guard + 1, true), 17, "#AC before #PF");
+        clean_state();
+        CHECK_EQ(run(bits, fxsave, 3, l->guard + 8, true), 13, "FXSAVE #GP before #PF");
+        overflow_state();
+        CHECK_EQ(run(bits, fstp, 2, read_only, false), 14, "a stopped store's #PF");
+    }
+}
+
+int main(void)
+{
+    if (!native_init(BUFFER_SIZE))
+        return 2;
+    host_describe(stdout);
+    check_run_tests();
+    host_skip_report(stdout);
+    return check_summary();
+}
