@@ -26,6 +26,8 @@
 #include "WinHvEmulation.h"
 #include "whvemu.h"
 
+#include "api/handles.h"
+
 #include "check.h"
 #include "emulate_input.h"
 #include "structured.h"
@@ -59,12 +61,21 @@ struct world {
     uint8_t *ram[RAM_PAGES];
     unsigned ram_count;
     WHV_EMULATOR_HANDLE emulator;
+    uint64_t trace; /* every callback with its arguments and answers, hashed (trace_mix) */
     bool destroy_in_callback;      /* FUZZ_FLAG_DESTROY_IN_CALLBACK */
     WHV_EMULATOR_HANDLE successor; /* created in the destroyed emulator's slot */
 };
 
 /* The world of the input being run: what every Context must be. */
 static struct world *current;
+
+/* Mix a value into a trace (64-bit FNV-1a over its bytes): runs that make the same callbacks
+ * with the same arguments and answers end with the same trace. */
+static void trace_mix(uint64_t *trace, uint64_t value)
+{
+    for (unsigned i = 0; i < 8; i++)
+        *trace = (*trace ^ ((value >> (8 * i)) & 0xff)) * UINT64_C(0x100000001b3);
+}
 
 /* The callbacks of an emulator created from inside a callback: the call in flight must
  * never reach them. */
@@ -126,6 +137,7 @@ static bool enter(struct world *w, VOID *context, enum callback_kind kind)
     CHECK(context == current);
     CHECK(w->failed == CB_NONE);
     w->callbacks++;
+    trace_mix(&w->trace, kind);
     if (w->destroy_in_callback)
         destroy_in_flight(w);
     if (w->callbacks == w->fail_at || w->callbacks > CALLBACK_BUDGET) {
@@ -145,6 +157,8 @@ static HRESULT CALLBACK io_port(VOID *context, WHV_EMULATOR_IO_ACCESS_INFO *io)
     CHECK(io->AccessSize == 1 || io->AccessSize == 2 || io->AccessSize == 4);
     if (io->Direction == 0)
         io->Data = (UINT32)fuzz_take(&w->stream, 4);
+    trace_mix(&w->trace, (uint64_t)io->Port << 32 | (uint64_t)io->AccessSize << 8 | io->Direction);
+    trace_mix(&w->trace, io->Data);
     return S_OK;
 }
 
@@ -159,14 +173,24 @@ static HRESULT CALLBACK memory(VOID *context, WHV_EMULATOR_MEMORY_ACCESS_INFO *m
     if (mem->Direction == 0)
         for (unsigned i = 0; i < mem->AccessSize; i++)
             mem->Data[i] = (UINT8)fuzz_take(&w->stream, 1);
+    trace_mix(&w->trace, mem->GpaAddress);
+    trace_mix(&w->trace, (uint64_t)mem->AccessSize << 8 | mem->Direction);
+    for (unsigned i = 0; i < mem->AccessSize; i++)
+        trace_mix(&w->trace, mem->Data[i]);
     return S_OK;
 }
 
-static void check_register_request(const WHV_REGISTER_NAME *names, UINT32 count)
+/* Checks a Get or Set request, and traces its names and values (those given or answered). */
+static void check_register_request(struct world *w, const WHV_REGISTER_NAME *names, UINT32 count,
+                                   const WHV_REGISTER_VALUE *values)
 {
     CHECK(count >= 1 && count <= REG_TABLE_CAPACITY);
-    for (UINT32 i = 0; i < count; i++)
+    for (UINT32 i = 0; i < count; i++) {
         CHECK(reg_index_of_name(names[i]) >= 0);
+        trace_mix(&w->trace, names[i]);
+        trace_mix(&w->trace, values[i].Reg128.Low64);
+        trace_mix(&w->trace, values[i].Reg128.High64);
+    }
 }
 
 static HRESULT CALLBACK get_registers(VOID *context, const WHV_REGISTER_NAME *names, UINT32 count,
@@ -175,9 +199,11 @@ static HRESULT CALLBACK get_registers(VOID *context, const WHV_REGISTER_NAME *na
     struct world *w = current;
     if (enter(w, context, CB_GET))
         return E_FAIL;
-    check_register_request(names, count);
+    CHECK(count >= 1 && count <= REG_TABLE_CAPACITY);
     for (UINT32 i = 0; i < count; i++)
-        values[i] = w->vcpu.regs[reg_index_of_name(names[i])];
+        if (reg_index_of_name(names[i]) >= 0)
+            values[i] = w->vcpu.regs[reg_index_of_name(names[i])];
+    check_register_request(w, names, count, values);
     return S_OK;
 }
 
@@ -187,7 +213,7 @@ static HRESULT CALLBACK set_registers(VOID *context, const WHV_REGISTER_NAME *na
     struct world *w = current;
     if (enter(w, context, CB_SET))
         return E_FAIL;
-    check_register_request(names, count);
+    check_register_request(w, names, count, values);
     for (UINT32 i = 0; i < count; i++)
         w->vcpu.regs[reg_index_of_name(names[i])] = values[i];
     w->registers_written++;
@@ -220,17 +246,15 @@ static HRESULT CALLBACK translate(VOID *context, WHV_GUEST_VIRTUAL_ADDRESS gva,
         w->translation_refused |= answer == WHvTranslateGvaResultGpaIllegalOverlayAccess ||
                                   answer == WHvTranslateGvaResultIntercept;
     }
+    trace_mix(&w->trace, gva);
+    trace_mix(&w->trace, (uint64_t)flags << 32 | (uint32_t)*result);
+    trace_mix(&w->trace, *gpa);
     return S_OK;
 }
 
 /* Separate heap pages, so that AddressSanitizer sees any access past a page's end. */
-static VOID *CALLBACK ram_page(VOID *context, WHV_GUEST_PHYSICAL_ADDRESS gpa_page, UINT32 write)
+static uint8_t *ram_page_answer(struct world *w, WHV_GUEST_PHYSICAL_ADDRESS gpa_page)
 {
-    struct world *w = current;
-    (void)write;
-    if (enter(w, context, CB_RAM))
-        return NULL;
-    CHECK((gpa_page & (PAGE_SIZE - 1)) == 0);
     if ((fuzz_take(&w->stream, 1) & 1) == 0)
         return NULL;
     for (unsigned i = 0; i < w->ram_count; i++)
@@ -244,6 +268,20 @@ static VOID *CALLBACK ram_page(VOID *context, WHV_GUEST_PHYSICAL_ADDRESS gpa_pag
     memset(page, (int)(gpa_page >> 12), PAGE_SIZE);
     w->ram_gpa[w->ram_count] = gpa_page;
     w->ram[w->ram_count++] = page;
+    return page;
+}
+
+static VOID *CALLBACK ram_page(VOID *context, WHV_GUEST_PHYSICAL_ADDRESS gpa_page, UINT32 write)
+{
+    struct world *w = current;
+    uint8_t *page;
+
+    if (enter(w, context, CB_RAM))
+        return NULL;
+    CHECK((gpa_page & (PAGE_SIZE - 1)) == 0);
+    page = ram_page_answer(w, gpa_page);
+    trace_mix(&w->trace, gpa_page | write);
+    trace_mix(&w->trace, page != NULL);
     return page;
 }
 
@@ -410,6 +448,50 @@ static HRESULT try_mmio(struct world *w, const struct fuzz_emulate_header *h,
                                        bad == FUZZ_NULL_STATUS ? NULL : status);
 }
 
+/* A world for the input: its header read, its vCPU and exit built, no emulator yet. */
+static void world_start(struct world *w, const uint8_t *data, size_t size,
+                        struct fuzz_emulate_header *h, WHV_VP_EXIT_CONTEXT *vp)
+{
+    memset(w, 0, sizeof *w);
+    w->stream.data = data;
+    w->stream.size = size;
+    fuzz_read_header(&w->stream, h);
+    build_vcpu(w, h);
+    build_exit(w, h, vp);
+    w->fail_at = (unsigned)h->fail_at;
+    w->failed = CB_NONE;
+}
+
+/* The exit on w->emulator; the guest it leaves (registers, RAM pages) goes into the trace. */
+static HRESULT world_run(struct world *w, const struct fuzz_emulate_header *h,
+                         const WHV_VP_EXIT_CONTEXT *vp, enum fuzz_bad_argument bad,
+                         WHV_EMULATOR_STATUS *status)
+{
+    HRESULT hr;
+
+    current = w;
+    hr = h->flags & FUZZ_FLAG_IO ? try_io(w, h, vp, bad, status) : try_mmio(w, h, vp, bad, status);
+    current = NULL;
+    for (size_t i = 0; i < reg_table_count; i++) {
+        trace_mix(&w->trace, w->vcpu.regs[i].Reg128.Low64);
+        trace_mix(&w->trace, w->vcpu.regs[i].Reg128.High64);
+    }
+    for (unsigned i = 0; i < w->ram_count; i++) {
+        for (unsigned k = 0; k < PAGE_SIZE; k += 8) {
+            uint64_t bytes;
+            memcpy(&bytes, w->ram[i] + k, 8);
+            trace_mix(&w->trace, bytes);
+        }
+    }
+    return hr;
+}
+
+static void free_ram(struct world *w)
+{
+    for (unsigned i = 0; i < w->ram_count; i++)
+        free(w->ram[i]);
+}
+
 /* Destroy what the input created: the emulator, or the one created in its slot from a
  * callback, whose destroyed predecessor must stay dead. */
 static void destroy_emulators(struct world *w)
@@ -420,12 +502,38 @@ static void destroy_emulators(struct world *w)
     } else {
         CHECK(WHvEmulatorDestroyEmulator(w->emulator) == S_OK);
     }
-    for (unsigned i = 0; i < w->ram_count; i++)
-        free(w->ram[i]);
+    free_ram(w);
+}
+
+/* Run the input again on `emulator` (NULL: a new one with the decode cache and the fast
+ * paths off) and check that it makes the same callbacks with the same arguments and answers,
+ * leaves the same guest and reports the same status as the first run. */
+static void run_again(const uint8_t *data, size_t size, const struct world *first,
+                      WHV_EMULATOR_STATUS first_status, WHV_EMULATOR_HANDLE emulator)
+{
+    struct world w;
+    struct fuzz_emulate_header h;
+    WHV_VP_EXIT_CONTEXT vp;
+    WHV_EMULATOR_STATUS status = { .AsUINT32 = 0 };
+
+    world_start(&w, data, size, &h, &vp);
+    w.emulator = emulator ? emulator : create_emulator(&h);
+    if (!emulator)
+        handle_lookup(w.emulator)->fast_paths = false;
+    CHECK(world_run(&w, &h, &vp, FUZZ_ARGS_VALID, &status) == S_OK);
+    CHECK(status.AsUINT32 == first_status.AsUINT32);
+    CHECK(w.callbacks == first->callbacks);
+    CHECK(w.trace == first->trace);
+    if (!emulator)
+        CHECK(WHvEmulatorDestroyEmulator(w.emulator) == S_OK);
+    free_ram(&w);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* The input's exit with every check of the API's promises. Then, every fast path against
+ * the general path: the exit again on an emulator without them, and again on the same
+ * emulator, now with the instruction in its decode cache; all three must agree. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct world w;
@@ -435,23 +543,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     enum fuzz_bad_argument bad;
     HRESULT hr;
 
-    memset(&w, 0, sizeof w);
-    w.stream.data = data;
-    w.stream.size = size;
-    fuzz_read_header(&w.stream, &h);
-    build_vcpu(&w, &h);
-    build_exit(&w, &h, &vp);
-    w.fail_at = (unsigned)h.fail_at;
-    w.failed = CB_NONE;
+    world_start(&w, data, size, &h, &vp);
     w.emulator = create_emulator(&h);
     w.destroy_in_callback = (h.flags & FUZZ_FLAG_DESTROY_IN_CALLBACK) != 0;
-    current = &w;
-
     bad = (enum fuzz_bad_argument)((h.flags & FUZZ_FLAG_BAD_ARG_MASK) >> FUZZ_FLAG_BAD_ARG_SHIFT);
-    hr = h.flags & FUZZ_FLAG_IO ? try_io(&w, &h, &vp, bad, &status)
-                                : try_mmio(&w, &h, &vp, bad, &status);
-    current = NULL;
-    destroy_emulators(&w);
+    hr = world_run(&w, &h, &vp, bad, &status);
 
     CHECK(hr == S_OK || hr == E_INVALIDARG);
     if (bad != FUZZ_ARGS_VALID)
@@ -462,5 +558,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_status(&w, &vp, status);
     if ((h.options >> FUZZ_OPTION_REP_BUDGET_SHIFT) == 0)
         CHECK(w.callbacks <= DEFAULT_OPTIONS_MAX_CALLBACKS);
+    if (hr == S_OK) {
+        run_again(data, size, &w, status, NULL);
+        if (!w.successor)
+            run_again(data, size, &w, status, w.emulator);
+    }
+    destroy_emulators(&w);
     return 0;
 }

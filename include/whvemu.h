@@ -78,7 +78,9 @@ WHVEMU_API HRESULT whvemu_get_option(WHV_EMULATOR_HANDLE emulator, WHVEMU_OPTION
 /* ---- optional callback: guest RAM the VMM has in its own address space ---- */
 
 /* Asked for a 4 KiB guest-physical page (GpaPage, aligned) when a REP string instruction
- * walks into it with at least two elements to go there. Return the host address of the
+ * walks into it with at least two elements to go there; not about the page of an MMIO
+ * exit's GPA for the access that exited (it is not RAM for that access), nor again in the
+ * same call about the page it last refused for reading (writing). Return the host address of the
  * page's first byte when the page is plain RAM that the emulator may read (Write = 0) or
  * write (Write = 1) directly, or NULL: then every access to the page goes through the
  * memory callback, as without this callback. Accesses through the pointer are not reported

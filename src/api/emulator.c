@@ -30,6 +30,7 @@ HRESULT WINAPI WHvEmulatorCreateEmulator(const WHV_EMULATOR_CALLBACKS *Callbacks
     emu.callbacks = *Callbacks;
     emu.rep_budget = WHVEMU_REP_BUDGET_DEFAULT;
     emu.vendor = WHVEMU_VENDOR_HOST;
+    emu.fast_paths = true;
     return handle_create(&emu, Emulator);
 }
 
@@ -40,50 +41,36 @@ HRESULT WINAPI WHvEmulatorDestroyEmulator(WHV_EMULATOR_HANDLE Emulator)
 
 /* ---- one emulation call ---- */
 
-/* The exit's translation is only a shortcut: without a known read or write access type
- * (execute, or a value no hypervisor defines yet) it is not used. */
+/* What the exit tells of its page is only a shortcut: without a known read or write access
+ * type (execute, or a value no hypervisor defines yet) it is not used. */
 static void seed_translation(struct vcpu *cpu, const WHV_MEMORY_ACCESS_CONTEXT *mmio)
 {
     WHV_MEMORY_ACCESS_TYPE type = (WHV_MEMORY_ACCESS_TYPE)mmio->AccessInfo.AccessType;
 
-    if (mmio->AccessInfo.GvaValid && (type == WHvMemoryAccessRead || type == WHvMemoryAccessWrite))
+    if (type != WHvMemoryAccessRead && type != WHvMemoryAccessWrite)
+        return;
+    mmu_exit_gpa(cpu, mmio->Gpa, type == WHvMemoryAccessWrite);
+    if (mmio->AccessInfo.GvaValid)
         mmu_seed(cpu, mmio->Gva, mmio->Gpa, type == WHvMemoryAccessWrite);
-}
-
-static void preset(struct vcpu *cpu, enum reg_id id, uint64_t value)
-{
-    WHV_REGISTER_VALUE v;
-
-    memset(&v, 0, sizeof v);
-    v.Reg64 = value;
-    regs_preset(cpu, id, &v);
-}
-
-static void preset_segment(struct vcpu *cpu, enum reg_id id, WHV_X64_SEGMENT_REGISTER segment)
-{
-    WHV_REGISTER_VALUE v;
-
-    memset(&v, 0, sizeof v);
-    v.Segment = segment;
-    regs_preset(cpu, id, &v);
 }
 
 /* A port-I/O exit context carries these registers: no callback is needed for them. */
 static void preset_io_registers(struct vcpu *cpu, const WHV_X64_IO_PORT_ACCESS_CONTEXT *io)
 {
-    preset(cpu, R_RAX, io->Rax);
-    preset(cpu, R_RCX, io->Rcx);
-    preset(cpu, R_RSI, io->Rsi);
-    preset(cpu, R_RDI, io->Rdi);
-    preset_segment(cpu, R_DS, io->Ds);
-    preset_segment(cpu, R_ES, io->Es);
+    regs_preset(cpu, R_RAX, io->Rax);
+    regs_preset(cpu, R_RCX, io->Rcx);
+    regs_preset(cpu, R_RSI, io->Rsi);
+    regs_preset(cpu, R_RDI, io->Rdi);
+    regs_preset_segment(cpu, R_DS, &io->Ds);
+    regs_preset_segment(cpu, R_ES, &io->Es);
 }
 
-/* One call: an MMIO exit (mmio) or a port-I/O exit (io), with the exit's instruction bytes. */
-static WHV_EMULATOR_STATUS run_call(const struct emulator *emu, VOID *context,
-                                    const WHV_VP_EXIT_CONTEXT *exit, const UINT8 *bytes,
-                                    unsigned count, const WHV_MEMORY_ACCESS_CONTEXT *mmio,
-                                    const WHV_X64_IO_PORT_ACCESS_CONTEXT *io)
+/* One call: an MMIO exit (mmio) or a port-I/O exit (io), with the exit's instruction bytes.
+ * (Inline: the two entry points are its only callers.) */
+HOT_INLINE WHV_EMULATOR_STATUS run_call(const struct emulator *emu, VOID *context,
+                                        const WHV_VP_EXIT_CONTEXT *exit, const UINT8 *bytes,
+                                        unsigned count, const WHV_MEMORY_ACCESS_CONTEXT *mmio,
+                                        const WHV_X64_IO_PORT_ACCESS_CONTEXT *io)
 {
     struct vcpu cpu;
 

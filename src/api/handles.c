@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/atomics.h"
+#include "exec/insn_cache.h"
 
 #define SLOTS_PER_CHUNK 64u
 #define MAX_CHUNKS 1024u /* 65,536 live emulators */
@@ -38,6 +39,7 @@ struct slot {
     struct emulator emu;
     atomic_u32 generation; /* odd while in use */
     uint32_t next_free;    /* the free list, under the lock */
+    struct insn_cache insn_cache;
 };
 
 static atomic_ptr chunks[MAX_CHUNKS];
@@ -109,6 +111,7 @@ HRESULT handle_create(const struct emulator *emulator, WHV_EMULATOR_HANDLE *out)
 
     for (;;) {
         uint32_t index, generation = 0;
+        struct slot *s = NULL;
         bool full;
 
         spin_lock_take(&table_lock);
@@ -116,15 +119,21 @@ HRESULT handle_create(const struct emulator *emulator, WHV_EMULATOR_HANDLE *out)
             spare = NULL;
         index = take_slot();
         if (index != NO_SLOT) {
-            struct slot *s = slot_at(index);
+            s = slot_at(index);
             s->emu = *emulator;
+            s->emu.insn_cache = &s->insn_cache;
             generation = load_acquire(&s->generation) + 1;
             store_release(&s->generation, generation);
         }
         full = slots_used == MAX_SLOTS;
         spin_unlock(&table_lock);
-        if (index != NO_SLOT) {
+        if (s) {
             free(spare);
+            /* The handle is not out yet: no call can use the slot's cache but one in flight
+             * of its destroyed emulator, which no longer touches it (insn_cache.h). Empty,
+             * although any entry would still be right: an entry is keyed by all that
+             * decoding reads, whichever emulator made it. */
+            insn_cache_clear(&s->insn_cache);
             *out = encode(index, generation);
             return S_OK;
         }

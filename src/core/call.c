@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "core/callbacks.h"
-#include "core/cpuid.h"
 #include "core/regcache.h"
 
 enum exec_result raise_fault(struct vcpu *cpu, uint8_t vector, bool has_error_code,
@@ -17,56 +16,6 @@ enum exec_result raise_fault(struct vcpu *cpu, uint8_t vector, bool has_error_co
     cpu->fault.cr2 = 0;
     cpu->fault.committed_regs = 0;
     return EXEC_FAULT;
-}
-
-/* The processor mode, CPL and the code-segment size, from the exit context. */
-static void derive_mode(struct vcpu *cpu)
-{
-    const WHV_VP_EXIT_CONTEXT *exit = cpu->exit;
-
-    cpu->protected_mode = exit->ExecutionState.Cr0Pe;
-    cpu->long_mode = cpu->protected_mode && exit->ExecutionState.EferLma;
-    cpu->v86 = cpu->protected_mode && !cpu->long_mode && (exit->Rflags & FL_VM);
-    cpu->cpl = (uint8_t)exit->ExecutionState.Cpl;
-    if (!cpu->protected_mode) {
-        cpu->cpl = 0;
-        cpu->code_mode = MODE_16;
-    } else if (cpu->v86) {
-        cpu->cpl = 3;
-        cpu->code_mode = MODE_16;
-    } else if (cpu->long_mode && exit->Cs.Long) {
-        cpu->code_mode = MODE_64;
-    } else {
-        cpu->code_mode = exit->Cs.Default ? MODE_32 : MODE_16;
-    }
-}
-
-/* The options as this call applies them. */
-static void resolve_options(struct vcpu *cpu, const struct emulator *emu)
-{
-    cpu->single_step = (cpu->exit->Rflags & FL_TF) != 0;
-    /* with TF the CPU traps after every iteration of a REP: one per call, then the #DB */
-    cpu->rep_budget = cpu->single_step ? 1 : emu->rep_budget;
-    cpu->vendor = emu->vendor == WHVEMU_VENDOR_HOST ? cpuid_vendor() : emu->vendor;
-    cpu->host_ops = emu->vendor == WHVEMU_VENDOR_HOST; /* where this build has stubs */
-}
-
-void call_begin(struct vcpu *cpu, const struct emulator *emu, void *context,
-                const WHV_VP_EXIT_CONTEXT *exit)
-{
-    cpu->callbacks = emu->callbacks;
-    cpu->ram_page = emu->ram_page;
-    cpu->context = context;
-    cpu->exit = exit;
-    cpu->status.AsUINT32 = 0;
-    resolve_options(cpu, emu);
-    cpu->tlb_next = 0;
-    for (unsigned i = 0; i < TLB_ENTRIES; i++)
-        cpu->tlb[i].valid = false;
-    memset(&cpu->fault, 0, sizeof cpu->fault);
-    cpu->debug_trap_inhibited = false;
-    regs_init(cpu, exit);
-    derive_mode(cpu);
 }
 
 /* Queue cpu->fault in the pending-interruption register (and CR2 for #PF), unless an event
@@ -115,7 +64,7 @@ void call_finish(struct vcpu *cpu, enum exec_result r)
         break;
     case EXEC_FAULT:
         /* nothing of the faulting instruction is committed, but completed REP iterations */
-        cpu->reg_dirty &= cpu->fault.committed_regs;
+        cpu->reg_dirty = regset_and(cpu->reg_dirty, REGSET(cpu->fault.committed_regs));
         if (!inject_exception(cpu))
             return;
         break;

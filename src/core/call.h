@@ -3,23 +3,81 @@
 #ifndef WHVEMU_CALL_H
 #define WHVEMU_CALL_H
 
+#include <string.h>
+
+#include "core/cpuid.h"
+#include "core/regcache.h"
 #include "core/vcpu.h"
 
 /* What a handle holds (api/handles.c keeps one per handle): the VMM's callbacks and the
  * options it set (whvemu.h). A call copies what it uses into its struct vcpu. */
 struct emulator {
     WHV_EMULATOR_CALLBACKS callbacks;
-    uint64_t rep_budget;          /* WHVEMU_OPTION_REP_BUDGET: 0 = run REP to completion */
-    uint8_t vendor;               /* WHVEMU_OPTION_VENDOR (WHVEMU_VENDOR_HOST by default) */
-    WHVEMU_RAM_CALLBACK ram_page; /* whvemu_set_ram_callback; NULL: none */
+    uint64_t rep_budget;           /* WHVEMU_OPTION_REP_BUDGET: 0 = run REP to completion */
+    uint8_t vendor;                /* WHVEMU_OPTION_VENDOR (WHVEMU_VENDOR_HOST by default) */
+    WHVEMU_RAM_CALLBACK ram_page;  /* whvemu_set_ram_callback; NULL: none */
+    struct insn_cache *insn_cache; /* the handle's decode cache (exec/insn_cache.h) */
+    /* the decode cache and the MMU's fast path in use (the default); tests turn them off to
+     * compare every outcome and callback with the general path's */
+    bool fast_paths;
 };
+
+/* The processor mode, CPL and the code-segment size, from the exit context. */
+HOT_INLINE void derive_mode(struct vcpu *cpu)
+{
+    const WHV_VP_EXIT_CONTEXT *exit = cpu->exit;
+
+    cpu->protected_mode = exit->ExecutionState.Cr0Pe;
+    cpu->long_mode = cpu->protected_mode && exit->ExecutionState.EferLma;
+    cpu->v86 = cpu->protected_mode && !cpu->long_mode && (exit->Rflags & FL_VM);
+    cpu->cpl = (uint8_t)exit->ExecutionState.Cpl;
+    if (!cpu->protected_mode) {
+        cpu->cpl = 0;
+        cpu->code_mode = MODE_16;
+    } else if (cpu->v86) {
+        cpu->cpl = 3;
+        cpu->code_mode = MODE_16;
+    } else if (cpu->long_mode && exit->Cs.Long) {
+        cpu->code_mode = MODE_64;
+    } else {
+        cpu->code_mode = exit->Cs.Default ? MODE_32 : MODE_16;
+    }
+}
+
+/* The options as this call applies them. */
+HOT_INLINE void resolve_options(struct vcpu *cpu, const struct emulator *emu)
+{
+    cpu->single_step = (cpu->exit->Rflags & FL_TF) != 0;
+    /* with TF the CPU traps after every iteration of a REP: one per call, then the #DB */
+    cpu->rep_budget = cpu->single_step ? 1 : emu->rep_budget;
+    cpu->vendor = emu->vendor == WHVEMU_VENDOR_HOST ? cpuid_vendor() : emu->vendor;
+    cpu->host_ops = emu->vendor == WHVEMU_VENDOR_HOST; /* where this build has stubs */
+}
 
 /* Set up cpu for one call of emu on an exit: the callbacks and options copied (a callback
  * may destroy the handle, and a create reuse its slot, without the rest of the call going
  * to another emulator's callbacks: docs/semantics.md), the processor mode derived, the
  * register cache seeded with what the exit context tells. No callback is made. */
-void call_begin(struct vcpu *cpu, const struct emulator *emu, void *context,
-                const WHV_VP_EXIT_CONTEXT *exit);
+HOT_INLINE void call_begin(struct vcpu *cpu, const struct emulator *emu, void *context,
+                           const WHV_VP_EXIT_CONTEXT *exit)
+{
+    cpu->callbacks = emu->callbacks;
+    cpu->ram_page = emu->ram_page;
+    cpu->context = context;
+    cpu->exit = exit;
+    cpu->status.AsUINT32 = 0;
+    cpu->fast_paths = emu->fast_paths;
+    cpu->insn_cache = emu->fast_paths ? emu->insn_cache : NULL;
+    resolve_options(cpu, emu);
+    cpu->exit_page.access = 0;
+    cpu->tlb_count = 0;
+    cpu->tlb_next = 0;
+    cpu->not_ram[0] = cpu->not_ram[1] = NOT_A_PAGE;
+    memset(&cpu->fault, 0, sizeof cpu->fault);
+    cpu->debug_trap_inhibited = false;
+    regs_init(cpu, exit);
+    derive_mode(cpu);
+}
 
 /* End the call with the outcome of its instruction: the single-step trap or the fault
  * injected, the status bits set, and the registers written back in one callback. After a

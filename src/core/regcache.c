@@ -1,93 +1,66 @@
 #include "core/regcache.h"
 
-#include <string.h>
-
 #include "core/callbacks.h"
 
-WHV_REGISTER_NAME reg_whv_name(enum reg_id id)
+#define REGISTER_NAME_(id, name, width) [R_##id] = name,
+static const WHV_REGISTER_NAME whv_names[R_COUNT] = { REGISTERS(REGISTER_NAME_) };
+#undef REGISTER_NAME_
+
+/* Whether a register uses its whole 16-byte value, not just Reg64. */
+#define REGISTER_WIDE_(id, name, width) [R_##id] = (width) == 128,
+static const bool wide[R_COUNT] = { REGISTERS(REGISTER_WIDE_) };
+#undef REGISTER_WIDE_
+
+/* Copy a value as its two 8-byte halves (regcache.h says why), or its 8 bytes. */
+static void copy_value(WHV_REGISTER_VALUE *to, const WHV_REGISTER_VALUE *from, enum reg_id id)
 {
-    /* 0..R_CR8 are numbered as the SDK numbers them. */
-    if (id <= R_CR8)
-        return (WHV_REGISTER_NAME)id;
-    switch (id) {
-    case R_EFER: return WHvX64RegisterEfer;
-    case R_DR6: return WHvX64RegisterDr6;
-    case R_PENDING_INTERRUPTION: return WHvRegisterPendingInterruption;
-    case R_INTERRUPT_STATE: return WHvRegisterInterruptState;
-    default: return (WHV_REGISTER_NAME)0;
-    }
+    to->Reg128.Low64 = from->Reg128.Low64;
+    to->Reg128.High64 = wide[id] ? from->Reg128.High64 : 0;
 }
 
-void regs_preset(struct vcpu *cpu, enum reg_id id, const WHV_REGISTER_VALUE *value)
-{
-    cpu->regs[id] = *value;
-    cpu->reg_valid |= REG_BIT(id);
-}
-
-void regs_init(struct vcpu *cpu, const WHV_VP_EXIT_CONTEXT *exit)
-{
-    WHV_REGISTER_VALUE v;
-
-    cpu->reg_valid = 0;
-    cpu->reg_dirty = 0;
-    memset(&v, 0, sizeof v);
-    v.Reg64 = exit->Rip;
-    regs_preset(cpu, R_RIP, &v);
-    v.Reg64 = exit->Rflags;
-    regs_preset(cpu, R_RFLAGS, &v);
-    memset(&v, 0, sizeof v);
-    v.Segment = exit->Cs;
-    regs_preset(cpu, R_CS, &v);
-}
-
-bool regs_fetch(struct vcpu *cpu, uint64_t mask)
+bool regs_fetch_missing(struct vcpu *cpu, struct regset missing)
 {
     WHV_REGISTER_NAME names[R_COUNT];
     WHV_REGISTER_VALUE values[R_COUNT];
-    uint8_t ids[R_COUNT];
     uint32_t n = 0;
 
-    mask &= ~cpu->reg_valid;
-    for (unsigned id = 0; id < R_COUNT; id++) {
-        if (mask & REG_BIT(id)) {
-            ids[n] = (uint8_t)id;
-            names[n] = reg_whv_name((enum reg_id)id);
-            n++;
+    for (unsigned w = 0; w < REGSET_WORDS; w++) {
+        for (uint64_t bits = missing.word[w]; bits; bits &= bits - 1, n++) {
+            names[n] = whv_names[w * 64 + lowest_bit(bits)];
+            /* what the VMM leaves unwritten reads as 0 */
+            values[n].Reg128.Low64 = 0;
+            values[n].Reg128.High64 = 0;
         }
     }
-    if (n == 0)
-        return true;
-    memset(values, 0, sizeof(values[0]) * n);
     if (FAILED(emu_get_registers(cpu, names, n, values)))
         return false;
-    for (uint32_t i = 0; i < n; i++)
-        regs_preset(cpu, (enum reg_id)ids[i], &values[i]);
+    n = 0;
+    for (unsigned w = 0; w < REGSET_WORDS; w++) {
+        for (uint64_t bits = missing.word[w]; bits; bits &= bits - 1, n++) {
+            enum reg_id id = (enum reg_id)(w * 64 + lowest_bit(bits));
+            copy_value(&cpu->regs[id], &values[n], id);
+        }
+        cpu->reg_valid.word[w] |= missing.word[w];
+    }
     return true;
 }
 
-const WHV_REGISTER_VALUE *reg_value(struct vcpu *cpu, enum reg_id id)
+const WHV_REGISTER_VALUE *reg_fetch_value(struct vcpu *cpu, enum reg_id id)
 {
     static const WHV_REGISTER_VALUE zero;
+    struct regset one = REGSET(0);
 
-    if (!(cpu->reg_valid & REG_BIT(id)) && !regs_fetch(cpu, REG_BIT(id)))
+    regset_add(&one, id);
+    if (!regs_fetch_missing(cpu, one))
         return &zero;
     return &cpu->regs[id];
 }
 
 void reg_set_value(struct vcpu *cpu, enum reg_id id, const WHV_REGISTER_VALUE *value)
 {
-    cpu->regs[id] = *value;
-    cpu->reg_valid |= REG_BIT(id);
-    cpu->reg_dirty |= REG_BIT(id);
-}
-
-void reg_set(struct vcpu *cpu, enum reg_id id, uint64_t value)
-{
-    WHV_REGISTER_VALUE v;
-
-    memset(&v, 0, sizeof v);
-    v.Reg64 = value;
-    reg_set_value(cpu, id, &v);
+    copy_value(&cpu->regs[id], value, id);
+    regset_add(&cpu->reg_valid, id);
+    regset_add(&cpu->reg_dirty, id);
 }
 
 bool regs_writeback(struct vcpu *cpu)
@@ -96,17 +69,17 @@ bool regs_writeback(struct vcpu *cpu)
     WHV_REGISTER_VALUE values[R_COUNT];
     uint32_t n = 0;
 
-    for (unsigned id = 0; id < R_COUNT; id++) {
-        if (cpu->reg_dirty & REG_BIT(id)) {
-            names[n] = reg_whv_name((enum reg_id)id);
-            values[n] = cpu->regs[id];
-            n++;
+    for (unsigned w = 0; w < REGSET_WORDS; w++) {
+        for (uint64_t bits = cpu->reg_dirty.word[w]; bits; bits &= bits - 1, n++) {
+            enum reg_id id = (enum reg_id)(w * 64 + lowest_bit(bits));
+            names[n] = whv_names[id];
+            copy_value(&values[n], &cpu->regs[id], id);
         }
     }
     if (n == 0)
         return true;
     if (FAILED(emu_set_registers(cpu, names, n, values)))
         return false;
-    cpu->reg_dirty = 0;
+    cpu->reg_dirty = REGSET(0);
     return true;
 }

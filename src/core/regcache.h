@@ -1,36 +1,131 @@
 /* The register cache of one emulation call: registers are fetched in batches only when
  * needed and written back once, only those that changed. After the first callback failure
  * (core/callbacks.h) no register is fetched: reads of registers not yet cached return 0,
- * and the call ends without writing anything back. */
+ * and the call ends without writing anything back.
+ *
+ * A 64-bit register's value is only ever moved as its 8 bytes (Reg64), and a cached
+ * register is written as the two 8-byte halves of its WHV_REGISTER_VALUE: a 16-byte load of
+ * a value written by narrower stores just before would stall the CPU's store forwarding. */
 #ifndef WHVEMU_REGCACHE_H
 #define WHVEMU_REGCACHE_H
 
 #include "core/vcpu.h"
 
+#if defined(_MSC_VER) && !defined(__GNUC__)
+#include <intrin.h>
+#endif
+
+/* ---- register sets ---- */
+
+static inline bool regset_has(struct regset s, enum reg_id id)
+{
+    return (s.word[id / 64] >> (id % 64)) & 1;
+}
+
+static inline void regset_add(struct regset *s, enum reg_id id)
+{
+    s->word[id / 64] |= UINT64_C(1) << (id % 64);
+}
+
+static inline bool regset_empty(struct regset s)
+{
+    uint64_t any = 0;
+    for (unsigned w = 0; w < REGSET_WORDS; w++)
+        any |= s.word[w];
+    return any == 0;
+}
+
+/* a & ~b */
+static inline struct regset regset_minus(struct regset a, struct regset b)
+{
+    for (unsigned w = 0; w < REGSET_WORDS; w++)
+        a.word[w] &= ~b.word[w];
+    return a;
+}
+
+static inline struct regset regset_and(struct regset a, struct regset b)
+{
+    for (unsigned w = 0; w < REGSET_WORDS; w++)
+        a.word[w] &= b.word[w];
+    return a;
+}
+
+/* The number of the lowest set bit of a word that is not 0. */
+static inline unsigned lowest_bit(uint64_t word)
+{
+#if defined(__GNUC__)
+    return (unsigned)__builtin_ctzll(word);
+#elif defined(_MSC_VER) && defined(_M_X64)
+    unsigned long n;
+    _BitScanForward64(&n, word);
+    return (unsigned)n;
+#else
+    unsigned n = 0;
+    while (!(word & 1))
+        word >>= 1, n++;
+    return n;
+#endif
+}
+
+/* ---- the cache ---- */
+
+/* Mark a 64-bit register as known without fetching it (values the exit context gives). */
+static inline void regs_preset(struct vcpu *cpu, enum reg_id id, uint64_t value)
+{
+    cpu->regs[id].Reg128.Low64 = value;
+    cpu->regs[id].Reg128.High64 = 0;
+    regset_add(&cpu->reg_valid, id);
+}
+
+/* The same for a segment register. */
+static inline void regs_preset_segment(struct vcpu *cpu, enum reg_id id,
+                                       const WHV_X64_SEGMENT_REGISTER *s)
+{
+    cpu->regs[id].Segment = *s;
+    regset_add(&cpu->reg_valid, id);
+}
+
 /* Seed the cache with what the exit context already tells (RIP, RFLAGS, CS). */
-void regs_init(struct vcpu *cpu, const WHV_VP_EXIT_CONTEXT *exit);
+static inline void regs_init(struct vcpu *cpu, const WHV_VP_EXIT_CONTEXT *exit)
+{
+    cpu->reg_valid = REGSET(0);
+    cpu->reg_dirty = REGSET(0);
+    regs_preset(cpu, R_RIP, exit->Rip);
+    regs_preset(cpu, R_RFLAGS, exit->Rflags);
+    regs_preset_segment(cpu, R_CS, &exit->Cs);
+}
 
-/* Mark a register as known without fetching it (values the exit context gives). */
-void regs_preset(struct vcpu *cpu, enum reg_id id, const WHV_REGISTER_VALUE *value);
-
-/* Fetch every register of mask not yet cached, in one callback. False on failure. */
-bool regs_fetch(struct vcpu *cpu, uint64_t mask);
+/* Fetch every register of the set not yet cached, in one callback. False on failure.
+ * (regs_fetch_missing: of a set that is not empty, none of it cached.) */
+bool regs_fetch_missing(struct vcpu *cpu, struct regset missing);
+static inline bool regs_fetch(struct vcpu *cpu, struct regset need)
+{
+    struct regset missing = regset_minus(need, cpu->reg_valid);
+    return regset_empty(missing) || regs_fetch_missing(cpu, missing);
+}
 
 /* Read a register (fetched on demand); 0 after a failure. */
-const WHV_REGISTER_VALUE *reg_value(struct vcpu *cpu, enum reg_id id);
+const WHV_REGISTER_VALUE *reg_fetch_value(struct vcpu *cpu, enum reg_id id);
+static inline const WHV_REGISTER_VALUE *reg_value(struct vcpu *cpu, enum reg_id id)
+{
+    if (regset_has(cpu->reg_valid, id))
+        return &cpu->regs[id];
+    return reg_fetch_value(cpu, id);
+}
 static inline uint64_t reg_get(struct vcpu *cpu, enum reg_id id)
 {
     return reg_value(cpu, id)->Reg64;
 }
 
 /* Write a register in the cache; it goes back to the VMM at the end of a successful call. */
-void reg_set(struct vcpu *cpu, enum reg_id id, uint64_t value);
+static inline void reg_set(struct vcpu *cpu, enum reg_id id, uint64_t value)
+{
+    regs_preset(cpu, id, value);
+    regset_add(&cpu->reg_dirty, id);
+}
 void reg_set_value(struct vcpu *cpu, enum reg_id id, const WHV_REGISTER_VALUE *value);
 
 /* Write back the dirty registers in one callback. False on failure. */
 bool regs_writeback(struct vcpu *cpu);
-
-/* The WHV_REGISTER_NAME of a cached register (for traces and tests). */
-WHV_REGISTER_NAME reg_whv_name(enum reg_id id);
 
 #endif

@@ -12,24 +12,59 @@
 #include "decoder.h"
 #include "whvemu.h"
 
-/* Registers the emulator caches, densely numbered. 0..32 coincide with the x64
- * WHV_REGISTER_NAME values of the same registers; regcache.c maps the rest. */
+/* For the few functions of one call's common path that are worth a compiler's inlining
+ * even where its size heuristics say no (each removes a call level from every exit). */
+#if defined(__GNUC__)
+#define HOT_INLINE static inline __attribute__((always_inline))
+#elif defined(_MSC_VER)
+#define HOT_INLINE static __forceinline
+#else
+#define HOT_INLINE static inline
+#endif
+
+/* The registers the emulator caches, one row each: X(id, WHV_REGISTER_NAME, width), the
+ * width being what of the 16-byte WHV_REGISTER_VALUE the register uses: 64 (Reg64) or 128
+ * (the whole value: segments, table registers). The row order numbers them densely (R_RAX
+ * ...); the first 33 rows are numbered as the SDK numbers them. Adding a register is adding
+ * a row: the register sets grow a word every 64 rows (REGSET_WORDS). The rows the integer
+ * instructions use come first, below id 64, so that their sets fit one word (REG_BIT). */
 // clang-format off
-enum reg_id {
-    R_RAX = 0, R_RCX, R_RDX, R_RBX, R_RSP, R_RBP, R_RSI, R_RDI,
-    R_R8, R_R9, R_R10, R_R11, R_R12, R_R13, R_R14, R_R15,
-    R_RIP, R_RFLAGS,
-    R_ES, R_CS, R_SS, R_DS, R_FS, R_GS, /* in enum segreg order */
-    R_LDTR, R_TR, R_IDTR, R_GDTR,
-    R_CR0, R_CR2, R_CR3, R_CR4, R_CR8,
-    R_EFER,
-    R_DR6,
-    R_PENDING_INTERRUPTION,
-    R_INTERRUPT_STATE,     /* the MOV SS / STI interrupt shadow */
-    R_COUNT
-};
+#define REGISTERS(X)                                                                               \
+    X(RAX, WHvX64RegisterRax, 64) X(RCX, WHvX64RegisterRcx, 64)                                    \
+    X(RDX, WHvX64RegisterRdx, 64) X(RBX, WHvX64RegisterRbx, 64)                                    \
+    X(RSP, WHvX64RegisterRsp, 64) X(RBP, WHvX64RegisterRbp, 64)                                    \
+    X(RSI, WHvX64RegisterRsi, 64) X(RDI, WHvX64RegisterRdi, 64)                                    \
+    X(R8, WHvX64RegisterR8, 64)   X(R9, WHvX64RegisterR9, 64)                                      \
+    X(R10, WHvX64RegisterR10, 64) X(R11, WHvX64RegisterR11, 64)                                    \
+    X(R12, WHvX64RegisterR12, 64) X(R13, WHvX64RegisterR13, 64)                                    \
+    X(R14, WHvX64RegisterR14, 64) X(R15, WHvX64RegisterR15, 64)                                    \
+    X(RIP, WHvX64RegisterRip, 64) X(RFLAGS, WHvX64RegisterRflags, 64)                              \
+    /* in enum segreg order */                                                                     \
+    X(ES, WHvX64RegisterEs, 128)  X(CS, WHvX64RegisterCs, 128)                                     \
+    X(SS, WHvX64RegisterSs, 128)  X(DS, WHvX64RegisterDs, 128)                                     \
+    X(FS, WHvX64RegisterFs, 128)  X(GS, WHvX64RegisterGs, 128)                                     \
+    X(LDTR, WHvX64RegisterLdtr, 128) X(TR, WHvX64RegisterTr, 128)                                  \
+    X(IDTR, WHvX64RegisterIdtr, 128) X(GDTR, WHvX64RegisterGdtr, 128)                              \
+    X(CR0, WHvX64RegisterCr0, 64) X(CR2, WHvX64RegisterCr2, 64)                                    \
+    X(CR3, WHvX64RegisterCr3, 64) X(CR4, WHvX64RegisterCr4, 64)                                    \
+    X(CR8, WHvX64RegisterCr8, 64)                                                                  \
+    X(EFER, WHvX64RegisterEfer, 64)                                                                \
+    X(DR6, WHvX64RegisterDr6, 64)                                                                  \
+    X(PENDING_INTERRUPTION, WHvRegisterPendingInterruption, 64)                                    \
+    X(INTERRUPT_STATE, WHvRegisterInterruptState, 64) /* the MOV SS / STI interrupt shadow */
 // clang-format on
+#define REGISTER_ID_(id, name, width) R_##id,
+enum reg_id { REGISTERS(REGISTER_ID_) R_COUNT };
+#undef REGISTER_ID_
+
+/* A set of registers: bit id % 64 of word id / 64. */
+#define REGSET_WORDS ((R_COUNT + 63) / 64)
+struct regset {
+    uint64_t word[REGSET_WORDS];
+};
+/* The bit of an integer-path register (id < 64) in word 0, and the set of such bits. */
 #define REG_BIT(r) (UINT64_C(1) << (r))
+#define REGSET(word0) ((struct regset){ { (word0) } })
 #define REG_SEG(s) ((enum reg_id)(R_ES + (s)))
 
 /* RFLAGS bits. */
@@ -112,14 +147,17 @@ struct fault {
     uint64_t committed_regs; /* REG_BIT mask kept with the fault: completed REP iterations */
 };
 
+#define NOT_A_PAGE UINT64_MAX /* no page address: not 4 KiB aligned */
+
 /* A tiny per-call cache of guest page translations. */
 #define TLB_ENTRIES 4
 struct tlb_entry {
     uint64_t gva_page;
     uint64_t gpa_page;
-    uint8_t access; /* MMU_READ/MMU_WRITE/MMU_EXEC bits validated for this page */
-    bool valid;
+    uint8_t access; /* MMU_READ/MMU_WRITE/MMU_EXEC bits validated for this page; 0: none */
 };
+
+struct insn_cache; /* exec/insn_cache.h */
 
 struct vcpu {
     /* the call: the VMM's callbacks, copied when it begins (a callback may destroy the
@@ -136,6 +174,10 @@ struct vcpu {
     uint8_t vendor;      /* WHVEMU_VENDOR_INTEL or _AMD: whose C profile and
                                           * vendor-specific behaviour (HOST: the host's) */
     bool host_ops;       /* run integer operations on the host (hostop.h) */
+    /* the emulator's decode cache; NULL where the call takes the general path only (the fast
+     * paths off: tests compare the two) */
+    struct insn_cache *insn_cache;
+    bool fast_paths; /* the MMU's single access in the exit's page */
 
     /* derived processor mode */
     enum cpu_mode code_mode; /* default operand/address size of CS */
@@ -143,17 +185,24 @@ struct vcpu {
     uint8_t cpl;
 
     /* register cache */
-    uint64_t reg_valid, reg_dirty; /* REG_BIT(reg_id) bitmaps */
+    struct regset reg_valid, reg_dirty;
     WHV_REGISTER_VALUE regs[R_COUNT];
 
-    /* translations already made in this call; the exit's own page seeds it */
+    /* translations already made in this call: the exit's own page (access 0: the exit gave
+     * none), kept for the whole call, and the last others */
+    struct tlb_entry exit_page;
     struct tlb_entry tlb[TLB_ENTRIES];
-    unsigned tlb_next;
+    unsigned tlb_count; /* valid entries of tlb[] */
+    unsigned tlb_next;  /* the one replaced next */
+    /* for reading [0] and writing [1], a GPA page known not to be RAM the VMM maps (the
+     * exit's own, or the last the RAM callback refused), so that the RAM callback is not
+     * asked about it; NOT_A_PAGE: none */
+    uint64_t not_ram[2];
 
-    /* the instruction */
+    /* the instruction: its bytes (zero past those known), decoded, the registers it reads */
     uint8_t bytes[16];
-    uint8_t byte_count;
     struct insn insn;
+    struct regset insn_needs;
 
     struct fault fault;
     bool debug_trap_inhibited; /* MOV SS / POP SS: no single-step trap after it */

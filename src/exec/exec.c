@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "core/regcache.h"
+#include "exec/insn_cache.h"
+#include "exec/io.h"
 #include "exec/stack.h"
 #include "optab.h"
 
@@ -47,18 +49,20 @@ uint64_t exec_next_rip(struct vcpu *cpu, const struct insn *in)
     return rip;
 }
 
-enum exec_result exec_insn(struct vcpu *cpu)
+/* Execute cpu->insn with its operands (operands_describe), fetching cpu->insn_needs first:
+ * its effects go to the register cache and, through the MMU, to the memory/io callbacks; on
+ * EXEC_OK RIP has advanced. */
+static enum exec_result exec_insn(struct vcpu *cpu, struct operand ops[MAX_OPERANDS])
 {
     const struct insn *in = &cpu->insn;
-    struct operand ops[MAX_OPERANDS];
     enum exec_result r;
     exec_fn fn = in->mnemonic < MN_COUNT ? exec_table[in->mnemonic].fn : NULL;
 
     if (!fn)
         return EXEC_UNSUPPORTED;
-    if (!regs_fetch(cpu, operands_regs(cpu, in) | exec_implicit_regs(in)))
+    if (!regs_fetch(cpu, cpu->insn_needs))
         return EXEC_CALLBACK_FAILED;
-    operands_resolve(cpu, in, ops);
+    operands_locate(cpu, in, ops);
     r = fn(cpu, in, ops);
     if (r == EXEC_REP_PAUSED) {
         /* resumable: RIP stays, and RF keeps an instruction breakpoint on it from firing
@@ -100,13 +104,13 @@ static unsigned fetch_limit(struct vcpu *cpu, unsigned have)
     return have + (want ? want : 1);
 }
 
-/* Decode cpu->bytes[0..have), fetching more through the MMU while the decoder needs it. */
-static enum exec_result fetch_and_decode(struct vcpu *cpu, unsigned have)
+/* Decode cpu->bytes[0..*have), fetching more through the MMU while the decoder needs it;
+ * *have ends as the number of bytes in hand. */
+static enum exec_result fetch_and_decode(struct vcpu *cpu, unsigned options, unsigned *have)
 {
     for (;;) {
-        enum decode_status st = decode_insn_options(
-            cpu->code_mode, cpu->vendor == WHVEMU_VENDOR_AMD ? DECODE_AMD_BRANCHES : 0, cpu->bytes,
-            have, &cpu->insn);
+        enum decode_status st =
+            decode_insn_options(cpu->code_mode, options, cpu->bytes, *have, &cpu->insn);
         unsigned want;
         enum exec_result r;
 
@@ -116,36 +120,57 @@ static enum exec_result fetch_and_decode(struct vcpu *cpu, unsigned have)
         case DECODE_TOO_LONG: return raise_fault(cpu, EXC_GP, true, 0);
         case DECODE_NEED_MORE: break;
         }
-        if (have >= 15)
+        if (*have >= 15)
             return raise_fault(cpu, EXC_GP, true, 0);
-        want = fetch_limit(cpu, have);
-        r = mmu_fetch(cpu, have, want);
+        want = fetch_limit(cpu, *have);
+        r = mmu_fetch(cpu, *have, want);
         if (r != EXEC_OK)
             return r;
-        have = want;
+        *have = want;
     }
 }
 
-enum exec_result exec_exit_instruction(struct vcpu *cpu, const uint8_t *bytes, unsigned count,
+/* The instruction of the exit's `count` bytes in cpu->insn, with the registers it reads in
+ * cpu->insn_needs and its operands in ops: from the decode cache, or decoded (fetching what
+ * the exit lacks) and derived here, then remembered if the exit gave every byte
+ * (insn_cache.h says why). */
+static enum exec_result decode(struct vcpu *cpu, unsigned count, struct operand ops[MAX_OPERANDS])
+{
+    unsigned options = cpu->vendor == WHVEMU_VENDOR_AMD ? DECODE_AMD_BRANCHES : 0, have = count;
+    enum exec_result r;
+
+    if (cpu->insn_cache && insn_cache_lookup(cpu->insn_cache, cpu, count, options, ops))
+        return EXEC_OK;
+    r = fetch_and_decode(cpu, options, &have);
+    if (r != EXEC_OK)
+        return r;
+    cpu->insn_needs = REGSET(operands_regs(cpu, &cpu->insn) | exec_implicit_regs(&cpu->insn));
+    operands_describe(&cpu->insn, ops);
+    if (cpu->insn_cache && have == count)
+        insn_cache_insert(cpu->insn_cache, cpu, options, ops);
+    return EXEC_OK;
+}
+
+enum exec_result exec_exit_instruction(struct vcpu *cpu, const uint8_t bytes[16], unsigned count,
                                        const WHV_X64_IO_PORT_ACCESS_CONTEXT *io)
 {
+    uint64_t known[2];
+    struct operand ops[MAX_OPERANDS];
     enum exec_result r;
 
     if (count > 15)
         count = 15; /* a 16th byte can only make the instruction too long */
-    memcpy(cpu->bytes, bytes, count);
-    r = fetch_and_decode(cpu, count);
+    bytes_prefix(bytes, count, known);
+    memcpy(cpu->bytes, known, sizeof known);
+    r = decode(cpu, count, ops);
     if (r != EXEC_OK)
         return r;
     if (io) {
-        WHV_REGISTER_VALUE dx;
         if (!io_insn_matches(&cpu->insn, io))
             return EXEC_UNSUPPORTED;
         /* DX is the port, which the context gives: no Get call for it. I/O instructions
          * read only DX of RDX and never write it, so its unknown upper bits are never used. */
-        memset(&dx, 0, sizeof dx);
-        dx.Reg64 = io->PortNumber;
-        regs_preset(cpu, R_RDX, &dx);
+        regs_preset(cpu, R_RDX, io->PortNumber);
     }
-    return exec_insn(cpu);
+    return exec_insn(cpu, ops);
 }

@@ -22,16 +22,13 @@ typedef enum exec_result (*exec_fn)(struct vcpu *cpu, const struct insn *in, str
 /* Registers an instruction needs beyond the ones its operands name (REG_BIT mask). */
 uint64_t exec_implicit_regs(const struct insn *in);
 
-/* Execute cpu->insn: its effects go to the register cache and, through the MMU, to the
- * memory/io callbacks; on EXEC_OK RIP has advanced. */
-enum exec_result exec_insn(struct vcpu *cpu);
-
-/* Decode the instruction of an exit from its bytes (count, at most 15 used; more are
- * fetched from CS:RIP while the decoder needs them) and execute it. On a port-I/O exit (io
+/* Decode the instruction of an exit from its bytes (the exit's 16-byte buffer, count of
+ * them known; at most 15 used; more are fetched from CS:RIP while the decoder needs them)
+ * and execute it. On a port-I/O exit (io
  * not NULL) the instruction must be the one that exited: same port, size, direction and
  * string-ness. The hypervisor reported what the CPU did; bytes that say otherwise (guest
  * code changed since, a confused VMM) are not emulated: EXEC_UNSUPPORTED. */
-enum exec_result exec_exit_instruction(struct vcpu *cpu, const uint8_t *bytes, unsigned count,
+enum exec_result exec_exit_instruction(struct vcpu *cpu, const uint8_t bytes[16], unsigned count,
                                        const WHV_X64_IO_PORT_ACCESS_CONTEXT *io);
 
 /* The address of the next instruction, wrapped as the code segment's size wraps IP/EIP. */
@@ -47,21 +44,11 @@ uint64_t exec_next_rip(struct vcpu *cpu, const struct insn *in);
  * MOVDIR64B ENQCMDS CLZERO; trace.c PTWRITE; atomic.c XCHG XADD CMPXCHG*; cond.c SETcc CMOVcc.
  * What they share is declared here. */
 
-/* Implicit registers of MN_EXEC lines: the string instructions walk and count with these;
- * MUL/DIV use rDX:rAX; CMPXCHG8B/16B compare rDX:rAX and store rCX:rBX (STACK_REGS:
- * exec/stack.h). */
-#define STRING_REGS (REG_BIT(R_RCX) | REG_BIT(R_RSI) | REG_BIT(R_RDI))
+/* Implicit registers of MN_EXEC lines: MUL/DIV use rDX:rAX; CMPXCHG8B/16B compare rDX:rAX
+ * and store rCX:rBX (STACK_REGS: exec/stack.h). The string instructions' rSI and rDI are
+ * their operands' addresses and rCX the count of a REP prefix (operands_regs). */
 #define MULDIV_REGS (REG_BIT(R_RAX) | REG_BIT(R_RDX))
 #define CMPXCHG_WIDE_REGS (REG_BIT(R_RAX) | REG_BIT(R_RBX) | REG_BIT(R_RCX) | REG_BIT(R_RDX))
-
-/* io.c: the port access and permission check INS/OUTS share with IN/OUT. #GP(0) unless
- * the CPL/IOPL or the TSS I/O permission bitmap allow size bytes at port. */
-enum exec_result io_permission(struct vcpu *cpu, uint16_t port, unsigned size);
-/* One access through the I/O callback; *data in (OUT) or out (IN, masked to size). */
-enum exec_result io_port(struct vcpu *cpu, uint16_t port, unsigned size, bool write,
-                         uint32_t *data);
-/* Whether the decoded instruction makes the port access a port-I/O exit reports. */
-bool io_insn_matches(const struct insn *in, const WHV_X64_IO_PORT_ACCESS_CONTEXT *io);
 
 /* segment.c: MOV Sreg, r/m (x_mov hands it over): a segment-register load. */
 enum exec_result x_mov_to_segment(struct vcpu *cpu, const struct insn *in, struct operand *ops);

@@ -1,12 +1,10 @@
 /* Port I/O: IN and OUT, and what INS/OUTS (string.c) share with them — the I/O permission
  * check of protected and virtual-8086 mode and the access through the I/O callback — and
  * the check that an instruction is the one a port-I/O exit reports. */
-#include "exec/exec.h"
+#include "exec/io.h"
 
-#include <string.h>
-
-#include "core/callbacks.h"
 #include "core/regcache.h"
+#include "exec/exec.h"
 #include "optab.h"
 
 /* Offset of the 16-bit I/O permission bitmap base in a 32-bit or 64-bit TSS; the TSS limit
@@ -17,19 +15,13 @@
 #define TSS_TYPE_MASK 0xdu
 #define TSS_TYPE_32 0x9u
 
-enum exec_result io_permission(struct vcpu *cpu, uint16_t port, unsigned size)
+enum exec_result io_bitmap_permission(struct vcpu *cpu, uint16_t port, unsigned size)
 {
-    const WHV_X64_SEGMENT_REGISTER *tr;
+    const WHV_X64_SEGMENT_REGISTER *tr = &reg_value(cpu, R_TR)->Segment;
     uint8_t bytes[2];
-    unsigned iopl = (unsigned)(reg_get(cpu, R_RFLAGS) & FL_IOPL) >> 12;
     uint32_t offset;
     enum exec_result r;
 
-    /* Real mode, and protected mode with CPL <= IOPL, may use every port. Virtual-8086
-     * mode always consults the bitmap (IOPL there only governs CLI/STI/PUSHF...). */
-    if (!cpu->protected_mode || (!cpu->v86 && cpu->cpl <= iopl))
-        return EXEC_OK;
-    tr = &reg_value(cpu, R_TR)->Segment;
     if (!tr->Present || tr->NonSystemSegment || (tr->SegmentType & TSS_TYPE_MASK) != TSS_TYPE_32 ||
         tr->Limit < TSS_IOMAP_BASE + 1)
         return raise_fault(cpu, EXC_GP, true, 0);
@@ -46,24 +38,6 @@ enum exec_result io_permission(struct vcpu *cpu, uint16_t port, unsigned size)
         return r;
     if (((unsigned)(bytes[0] | bytes[1] << 8) >> (port & 7u)) & ((1u << size) - 1))
         return raise_fault(cpu, EXC_GP, true, 0);
-    return EXEC_OK;
-}
-
-enum exec_result io_port(struct vcpu *cpu, uint16_t port, unsigned size, bool write, uint32_t *data)
-{
-    WHV_EMULATOR_IO_ACCESS_INFO access;
-    uint32_t mask = (uint32_t)size_mask(size);
-
-    memset(&access, 0, sizeof access);
-    access.Direction = write ? 1 : 0;
-    access.Port = port;
-    access.AccessSize = (UINT16)size;
-    if (write)
-        access.Data = *data & mask;
-    if (FAILED(emu_io(cpu, &access)))
-        return EXEC_CALLBACK_FAILED;
-    if (!write)
-        *data = access.Data & mask; /* what a VMM leaves above the access size is not read */
     return EXEC_OK;
 }
 

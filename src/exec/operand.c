@@ -5,42 +5,18 @@
 #include "core/regcache.h"
 #include "optab.h"
 
-uint64_t gpr_read(struct vcpu *cpu, unsigned reg, unsigned size, bool high8)
+/* The registers that address the ModRM memory operand through seg. Not CR4, although its
+ * LA57 decides what is canonical in 64-bit code: an address canonical with 48 bits is
+ * canonical with 57 too, so CR4 is fetched only for one that is not (mmu_is_canonical). */
+static uint64_t address_regs(const struct vcpu *cpu, const struct insn *in, enum segreg seg)
 {
-    uint64_t v;
+    uint64_t mask = mmu_regs_for_segment(cpu, seg);
 
-    if (high8)
-        return (reg_get(cpu, (enum reg_id)(reg - 4)) >> 8) & 0xff;
-    v = reg_get(cpu, (enum reg_id)reg);
-    return v & size_mask(size);
-}
-
-void gpr_write(struct vcpu *cpu, unsigned reg, unsigned size, bool high8, uint64_t value)
-{
-    uint64_t old;
-
-    if (high8) {
-        enum reg_id id = (enum reg_id)(reg - 4);
-        old = reg_get(cpu, id);
-        reg_set(cpu, id, (old & ~UINT64_C(0xff00)) | ((value & 0xff) << 8));
-        return;
-    }
-    /* only a narrower write needs the old value (and fetches it) */
-    old = size < 4 ? reg_get(cpu, (enum reg_id)reg) : 0;
-    reg_set(cpu, (enum reg_id)reg, gpr_merge(old, size, value));
-}
-
-uint64_t effective_address(struct vcpu *cpu, const struct insn *in)
-{
-    uint64_t ea = (uint64_t)(int64_t)in->disp;
-
-    if (in->rip_relative)
-        ea += reg_get(cpu, R_RIP) + in->length;
     if (in->base != GPR_NONE)
-        ea += reg_get(cpu, (enum reg_id)in->base);
-    if (in->index != GPR_NONE)
-        ea += reg_get(cpu, (enum reg_id)in->index) * in->scale;
-    return ea & size_mask(in->addrsize);
+        mask |= REG_BIT(in->base);
+    if (in->index != GPR_NONE && !(in->row->flags & F_VSIB))
+        mask |= REG_BIT(in->index);
+    return mask;
 }
 
 /* A GPR operand; 8-bit registers 4..7 without REX are AH, CH, DH, BH. */
@@ -53,13 +29,13 @@ static void gpr_operand(const struct insn *in, struct operand *op, unsigned reg,
     op->reg = (uint8_t)reg;
 }
 
-static void memory_operand(struct vcpu *cpu, const struct insn *in, struct operand *op,
-                           unsigned size)
+/* A memory operand addressed by ModRM: its offset is worked out per call (operands_locate). */
+static void memory_operand(const struct insn *in, struct operand *op, unsigned size)
 {
     op->type = OPT_MEM;
     op->size = (uint8_t)size;
     op->seg = in->seg;
-    op->offset = effective_address(cpu, in);
+    op->modrm_address = true;
 }
 
 /* An immediate operand; the second of two immediates (ENTER Iw,Ib; EXTRQ Ib,Ib) follows
@@ -80,7 +56,7 @@ static void immediate_operand(const struct insn *in, unsigned n, struct operand 
 
 /* Operand n of the row, by its kind (optab.h): memory, a GPR, a segment register, an
  * immediate; anything else is left to the family (OPT_OTHER). */
-static void resolve_operand(struct vcpu *cpu, const struct insn *in, unsigned n, struct operand *op)
+static void describe_operand(const struct insn *in, unsigned n, struct operand *op)
 {
     uint16_t d = in->row->opnd[n];
     const struct operand_kind_info *kind = operand_kind_of(d);
@@ -88,7 +64,7 @@ static void resolve_operand(struct vcpu *cpu, const struct insn *in, unsigned n,
     unsigned size = insn_operand_bytes(in, sz);
 
     if (operand_in_memory(in, d)) {
-        memory_operand(cpu, in, op, sz == SZ_NONE ? 0 : size);
+        memory_operand(in, op, sz == SZ_NONE ? 0 : size);
     } else if (kind->file == RF_GPR) {
         gpr_operand(in, op, operand_register(in, d), size);
     } else if (kind->file == RF_SEG) {
@@ -112,48 +88,57 @@ static void resolve_operand(struct vcpu *cpu, const struct insn *in, unsigned n,
     }
 }
 
-unsigned operands_resolve(struct vcpu *cpu, const struct insn *in, struct operand ops[MAX_OPERANDS])
+void operands_describe(const struct insn *in, struct operand ops[MAX_OPERANDS])
 {
-    unsigned n = 0;
-
     memset(ops, 0, sizeof(struct operand) * MAX_OPERANDS);
-    for (; n < MAX_OPERANDS && in->row->opnd[n]; n++)
-        resolve_operand(cpu, in, n, &ops[n]);
-    return n;
+    for (unsigned n = 0; n < MAX_OPERANDS && in->row->opnd[n]; n++)
+        describe_operand(in, n, &ops[n]);
+}
+
+/* Whether operand n is a GPR the instruction only writes, and whole (32 bits zero-extend
+ * into 64): its old value is never needed, so it is not fetched. The loads of the MOV
+ * family; an instruction missing here only costs a register more in the Get call. */
+static bool only_written_whole(const struct insn *in, unsigned n, const struct operand *op)
+{
+    bool load = in->mnemonic == MN_mov || in->mnemonic == MN_movzx || in->mnemonic == MN_movsx ||
+                in->mnemonic == MN_movsxd;
+    return load && n == 0 && op->size >= 4;
+}
+
+/* The registers of operand n that are read: a register operand (unless only written), the
+ * address registers and segment of a memory operand. */
+static uint64_t operand_regs(const struct vcpu *cpu, const struct insn *in, unsigned n)
+{
+    uint16_t d = in->row->opnd[n];
+    const struct operand_kind_info *kind = operand_kind_of(d);
+    struct operand op;
+
+    if (operand_in_memory(in, d) || kind->memory == MEM_MOFFS)
+        return address_regs(cpu, in, (enum segreg)in->seg);
+    switch (kind->memory) {
+    case MEM_RSI: return REG_BIT(R_RSI) | mmu_regs_for_segment(cpu, (enum segreg)in->seg);
+    case MEM_RDI: return REG_BIT(R_RDI) | mmu_regs_for_segment(cpu, SEG_ES);
+    default: break; /* XLAT and the stack: their families ask for what they address */
+    }
+    if (kind->file == RF_SEG)
+        return REG_BIT(REG_SEG(operand_register(in, d)));
+    if (kind->file != RF_GPR)
+        return 0;
+    gpr_operand(in, &op, operand_register(in, d), insn_operand_bytes(in, OPND_SIZE(d)));
+    if (only_written_whole(in, n, &op))
+        return 0;
+    return REG_BIT(op.high8 ? op.reg - 4 : op.reg);
 }
 
 uint64_t operands_regs(const struct vcpu *cpu, const struct insn *in)
 {
     uint64_t mask = 0;
-    bool memory = false;
 
-    for (unsigned n = 0; n < MAX_OPERANDS && in->row->opnd[n]; n++) {
-        uint16_t d = in->row->opnd[n];
-        const struct operand_kind_info *kind = operand_kind_of(d);
-
-        if (operand_in_memory(in, d))
-            memory = true;
-        else if (kind->file == RF_GPR)
-            mask |= REG_BIT(operand_register(in, d));
-        else if (kind->file == RF_SEG)
-            mask |= REG_BIT(REG_SEG(operand_register(in, d)));
-        else if (kind->memory == MEM_MOFFS || kind->memory == MEM_RSI) /* in->seg's */
-            memory = true;
-        else if (kind->memory == MEM_RDI) {
-            mask |= mmu_regs_for_segment(cpu, SEG_ES);
-            memory = true;
-        }
-        /* XLAT and the stack: their families ask for what they address */
-    }
-    if (memory) {
-        if (in->base != GPR_NONE)
-            mask |= REG_BIT(in->base);
-        if (in->index != GPR_NONE && !(in->row->flags & F_VSIB))
-            mask |= REG_BIT(in->index);
-        mask |= mmu_regs_for_segment(cpu, (enum segreg)in->seg);
-        if (cpu->code_mode == MODE_64)
-            mask |= REG_BIT(R_CR4); /* LA57 decides what is canonical */
-    }
+    for (unsigned n = 0; n < MAX_OPERANDS && in->row->opnd[n]; n++)
+        mask |= operand_regs(cpu, in, n);
+    /* a REP prefix on a string instruction counts with rCX */
+    if ((in->row->flags & F_REP) && (in->prefixes & (PFX_REP | PFX_REPNE)))
+        mask |= REG_BIT(R_RCX);
     return mask;
 }
 
@@ -180,7 +165,7 @@ static enum exec_result read_operand(struct vcpu *cpu, const struct operand *op,
     }
 }
 
-enum exec_result op_read(struct vcpu *cpu, const struct operand *op, uint64_t *value)
+enum exec_result op_read_other(struct vcpu *cpu, const struct operand *op, uint64_t *value)
 {
     return read_operand(cpu, op, value, 0);
 }
@@ -190,7 +175,7 @@ enum exec_result op_read_dest(struct vcpu *cpu, const struct operand *op, uint64
     return read_operand(cpu, op, value, MMU_WRITE);
 }
 
-enum exec_result op_write(struct vcpu *cpu, const struct operand *op, uint64_t value)
+enum exec_result op_write_other(struct vcpu *cpu, const struct operand *op, uint64_t value)
 {
     uint8_t buf[8];
 

@@ -4,65 +4,37 @@
 #ifndef WHVEMU_OPERAND_H
 #define WHVEMU_OPERAND_H
 
+#include "core/bytes.h"
+#include "core/regcache.h"
 #include "core/vcpu.h"
 #include "mmu/mmu.h"
 
 enum operand_type { OPT_NONE = 0, OPT_GPR, OPT_MEM, OPT_IMM, OPT_SEG, OPT_OTHER };
 
 struct operand {
-    uint8_t type;    /* enum operand_type */
-    uint8_t size;    /* bytes (memory: the access size; 0 for address-only operands) */
-    uint8_t reg;     /* OPT_GPR: enum gpr; OPT_SEG: enum segreg */
-    bool high8;      /* OPT_GPR: AH/CH/DH/BH */
-    uint8_t seg;     /* OPT_MEM: enum segreg */
-    uint64_t offset; /* OPT_MEM: effective address, wrapped to the address size */
-    uint64_t imm;    /* OPT_IMM: value extended to `size` */
+    uint8_t type;       /* enum operand_type */
+    uint8_t size;       /* bytes (memory: the access size; 0 for address-only operands) */
+    uint8_t reg;        /* OPT_GPR: enum gpr; OPT_SEG: enum segreg */
+    bool high8;         /* OPT_GPR: AH/CH/DH/BH */
+    uint8_t seg;        /* OPT_MEM: enum segreg */
+    bool modrm_address; /* OPT_MEM addressed by ModRM: offset is the effective address */
+    uint64_t offset;    /* OPT_MEM: effective address, wrapped to the address size */
+    uint64_t imm;       /* OPT_IMM: value extended to `size` */
 };
 
 #define MAX_OPERANDS 4
 
-/* Turn the row's operand descriptors into operands. Returns the operand count. */
-unsigned operands_resolve(struct vcpu *cpu, const struct insn *in,
-                          struct operand ops[MAX_OPERANDS]);
-
-/* Effective address of the ModRM memory operand, wrapped to the address size. */
-uint64_t effective_address(struct vcpu *cpu, const struct insn *in);
+/* Turn the row's operand descriptors into operands (OPT_NONE past the last): all of them
+ * but what depends on registers, so that the decode cache can keep it. */
+void operands_describe(const struct insn *in, struct operand ops[MAX_OPERANDS]);
 
 /* Registers the operands name (to prefetch in one batch). */
 uint64_t operands_regs(const struct vcpu *cpu, const struct insn *in);
-
-/* Read/write an operand's value (zero-extended to 64 bits on read). */
-enum exec_result op_read(struct vcpu *cpu, const struct operand *op, uint64_t *value);
-enum exec_result op_write(struct vcpu *cpu, const struct operand *op, uint64_t value);
 
 /* Read the destination of a read-modify-write instruction (ADD [m], SHL [m], BTS [m]...):
  * a memory operand is checked for writing before it is read, so a read-only or absent
  * page faults with the write bit in the error code, as the CPU reports it. */
 enum exec_result op_read_dest(struct vcpu *cpu, const struct operand *op, uint64_t *value);
-
-/* GPR access by number and size in bytes (1 = low byte unless high8). */
-uint64_t gpr_read(struct vcpu *cpu, unsigned reg, unsigned size, bool high8);
-void gpr_write(struct vcpu *cpu, unsigned reg, unsigned size, bool high8, uint64_t value);
-
-/* Guest memory is little-endian: the value of size (0..8) bytes, and back. */
-static inline uint64_t load_le(const uint8_t *bytes, unsigned size)
-{
-    uint64_t v = 0;
-    for (unsigned i = size; i-- > 0;)
-        v = (v << 8) | bytes[i];
-    return v;
-}
-
-static inline void store_le(uint8_t *bytes, unsigned size, uint64_t value)
-{
-    for (unsigned i = 0; i < size; i++)
-        bytes[i] = (uint8_t)(value >> (8 * i));
-}
-
-static inline uint64_t size_mask(unsigned size)
-{
-    return size >= 8 ? ~UINT64_C(0) : (UINT64_C(1) << (size * 8)) - 1;
-}
 
 /* What writing value (size bytes, not AH..BH) leaves in a 64-bit register that held old:
  * a 32-bit write zero-extends, 8- and 16-bit writes keep the rest. */
@@ -76,6 +48,76 @@ static inline uint64_t sign_extend(uint64_t value, unsigned size)
     if (size == 0 || size >= 8)
         return size == 0 ? 0 : value;
     return (uint64_t)((int64_t)(value << (64 - size * 8)) >> (64 - size * 8));
+}
+
+/* GPR access by number and size in bytes (1 = low byte unless high8). */
+static inline uint64_t gpr_read(struct vcpu *cpu, unsigned reg, unsigned size, bool high8)
+{
+    if (high8)
+        return (reg_get(cpu, (enum reg_id)(reg - 4)) >> 8) & 0xff;
+    return reg_get(cpu, (enum reg_id)reg) & size_mask(size);
+}
+
+static inline void gpr_write(struct vcpu *cpu, unsigned reg, unsigned size, bool high8,
+                             uint64_t value)
+{
+    uint64_t old;
+
+    if (high8) {
+        enum reg_id id = (enum reg_id)(reg - 4);
+        old = reg_get(cpu, id);
+        reg_set(cpu, id, (old & ~UINT64_C(0xff00)) | ((value & 0xff) << 8));
+        return;
+    }
+    /* only a narrower write needs the old value (and fetches it) */
+    old = size < 4 ? reg_get(cpu, (enum reg_id)reg) : 0;
+    reg_set(cpu, (enum reg_id)reg, gpr_merge(old, size, value));
+}
+
+/* Effective address of the ModRM memory operand, wrapped to the address size. */
+static inline uint64_t effective_address(struct vcpu *cpu, const struct insn *in)
+{
+    uint64_t ea = (uint64_t)(int64_t)in->disp;
+
+    if (in->rip_relative)
+        ea += reg_get(cpu, R_RIP) + in->length;
+    if (in->base != GPR_NONE)
+        ea += reg_get(cpu, (enum reg_id)in->base);
+    if (in->index != GPR_NONE)
+        ea += reg_get(cpu, (enum reg_id)in->index) * in->scale;
+    return ea & size_mask(in->addrsize);
+}
+
+/* What depends on registers: the offset of the ModRM memory operand. */
+static inline void operands_locate(struct vcpu *cpu, const struct insn *in,
+                                   struct operand ops[MAX_OPERANDS])
+{
+    if (!in->has_modrm || in->mod == 3)
+        return; /* no ModRM memory operand */
+    for (unsigned n = 0; n < MAX_OPERANDS; n++)
+        if (ops[n].modrm_address)
+            ops[n].offset = effective_address(cpu, in);
+}
+
+/* Read/write an operand's value (zero-extended to 64 bits on read). A register inline, any
+ * other operand by op_read_other/op_write_other. */
+enum exec_result op_read_other(struct vcpu *cpu, const struct operand *op, uint64_t *value);
+enum exec_result op_write_other(struct vcpu *cpu, const struct operand *op, uint64_t value);
+
+static inline enum exec_result op_read(struct vcpu *cpu, const struct operand *op, uint64_t *value)
+{
+    if (op->type != OPT_GPR)
+        return op_read_other(cpu, op, value);
+    *value = gpr_read(cpu, op->reg, op->size, op->high8);
+    return EXEC_OK;
+}
+
+static inline enum exec_result op_write(struct vcpu *cpu, const struct operand *op, uint64_t value)
+{
+    if (op->type != OPT_GPR)
+        return op_write_other(cpu, op, value);
+    gpr_write(cpu, op->reg, op->size, op->high8, value);
+    return EXEC_OK;
 }
 
 #endif

@@ -20,8 +20,7 @@
 
 #include "core/regcache.h"
 #include "exec/flags.h"
-
-#define PAGE_SIZE 4096u
+#include "exec/io.h"
 
 /* A memory operand: seg:rSI (the source; its segment can be overridden) or ES:rDI. */
 struct walk {
@@ -31,7 +30,7 @@ struct walk {
     /* The current page's span: span_left elements, the current one at page_offset. */
     uint64_t span_left; /* 0: none worked out; the current element takes the general path */
     uint64_t gpa_page;
-    uint8_t *host_page; /* the page in the VMM's memory, or NULL: the memory callback */
+    uint8_t *host_page; /* the span's page in the VMM's memory, or NULL: the memory callback */
     unsigned page_offset;
 };
 
@@ -106,6 +105,7 @@ static enum exec_result walk_span(struct vcpu *cpu, const struct string_op *op, 
     enum exec_result r;
 
     w->span_left = 0;
+    w->host_page = NULL;
     if (w->offset > op->addr_mask - (n - 1))
         return EXEC_OK; /* the element itself wraps the address size */
     if (mmu_linear(cpu, w->seg, w->offset, n, w->access, &la) != EXEC_OK)
@@ -157,44 +157,40 @@ static enum exec_result walk_prepare(struct vcpu *cpu, const struct string_op *o
     return mmu_probe(cpu, w->seg, w->offset, op->size, w->access);
 }
 
-/* An element through the memory callback: by GPA within the span, else the general path. */
-static enum exec_result walk_access(struct vcpu *cpu, const struct string_op *op,
-                                    const struct walk *w, uint8_t *buf, bool write)
-{
-    if (w->span_left)
-        return mmu_phys(cpu, w->gpa_page + w->page_offset, buf, op->size, write);
-    if (write)
-        return mmu_write(cpu, w->seg, w->offset, buf, op->size, 0);
-    return mmu_read(cpu, w->seg, w->offset, buf, op->size, 0);
-}
-
-static enum exec_result walk_read(struct vcpu *cpu, const struct string_op *op,
-                                  const struct walk *w, uint64_t *value)
+/* An element of w's: within its span (at its page offset `at`), on the host page or through
+ * one memory callback at its GPA; else on the general path (mmu_read/mmu_write), which
+ * splits and checks it. */
+HOT_INLINE enum exec_result walk_read(struct vcpu *cpu, const struct string_op *op,
+                                      const struct walk *w, unsigned at, uint64_t *value)
 {
     uint8_t buf[8];
     enum exec_result r;
 
-    if (w->span_left && w->host_page) {
-        *value = load_le(w->host_page + w->page_offset, op->size);
+    if (w->host_page) {
+        *value = load_le(w->host_page + at, op->size);
         return EXEC_OK;
     }
-    r = walk_access(cpu, op, w, buf, false);
+    if (w->span_left)
+        return mmu_phys_value(cpu, w->gpa_page + at, op->size, false, value);
+    r = mmu_read(cpu, w->seg, w->offset, buf, op->size, 0);
     if (r == EXEC_OK)
         *value = load_le(buf, op->size);
     return r;
 }
 
-static enum exec_result walk_write(struct vcpu *cpu, const struct string_op *op,
-                                   const struct walk *w, uint64_t value)
+HOT_INLINE enum exec_result walk_write(struct vcpu *cpu, const struct string_op *op,
+                                       const struct walk *w, unsigned at, uint64_t value)
 {
     uint8_t buf[8];
 
-    if (w->span_left && w->host_page) {
-        store_le(w->host_page + w->page_offset, op->size, value);
+    if (w->host_page) {
+        store_le(w->host_page + at, op->size, value);
         return EXEC_OK;
     }
+    if (w->span_left)
+        return mmu_phys_value(cpu, w->gpa_page + at, op->size, true, &value);
     store_le(buf, op->size, value);
-    return walk_access(cpu, op, w, buf, true);
+    return mmu_write(cpu, w->seg, w->offset, buf, op->size, 0);
 }
 
 /* Move w on by k elements, done in one run within its span (or one general-path one). */
@@ -203,6 +199,7 @@ static void walk_advance(const struct string_op *op, struct walk *w, uint64_t k)
     uint64_t bytes = k * op->size;
 
     w->offset = (op->down ? w->offset - bytes : w->offset + bytes) & op->addr_mask;
+    w->page_offset += (unsigned)k * op->step;
     w->span_left = w->span_left > k ? w->span_left - k : 0;
 }
 
@@ -231,44 +228,142 @@ static bool destination_checked_first(const struct vcpu *cpu, const struct strin
     return op->mnemonic == MN_cmps && vendor_is_amd(cpu) && !repe_cmpsb;
 }
 
-/* One element's accesses, at the operands' current positions. */
-static enum exec_result element(struct vcpu *cpu, struct string_op *op)
+/* The loops of a run, one per instruction, so that an element is its accesses and nothing
+ * more. Each does up to `run` elements from the operands' current positions (within their
+ * spans, or one on the general path) and returns how many it completed; *r is the outcome
+ * of the one it stopped at. */
+HOT_INLINE uint64_t run_movs(struct vcpu *cpu, struct string_op *op, uint64_t run,
+                             enum exec_result *r)
 {
-    uint64_t a = 0, b = 0;
-    uint32_t data = 0;
-    enum exec_result r;
+    unsigned s = op->src.page_offset, d = op->dst.page_offset;
+    uint64_t k, value = 0;
 
-    switch (op->mnemonic) {
-    case MN_movs:
-        r = walk_read(cpu, op, &op->src, &a);
-        if (r == EXEC_OK)
-            r = walk_write(cpu, op, &op->dst, a);
-        return r;
-    case MN_stos: return walk_write(cpu, op, &op->dst, op->acc);
-    case MN_lods: return walk_read(cpu, op, &op->src, &op->acc);
-    case MN_cmps:
-        r = walk_read(cpu, op, &op->src, &a);
-        if (r == EXEC_OK)
-            r = walk_read(cpu, op, &op->dst, &b);
-        op->arith_flags = alu_flags(cpu, MN_cmp, op->size, a, b);
-        return r;
-    case MN_scas:
-        r = walk_read(cpu, op, &op->dst, &b);
-        op->arith_flags = alu_flags(cpu, MN_cmp, op->size, op->acc, b);
-        return r;
-    case MN_ins:
-        r = io_port(cpu, op->port, op->size, false, &data);
-        if (r == EXEC_OK)
-            r = walk_write(cpu, op, &op->dst, data);
-        return r;
-    case MN_outs:
-        r = walk_read(cpu, op, &op->src, &a);
-        data = (uint32_t)a;
-        if (r == EXEC_OK)
-            r = io_port(cpu, op->port, op->size, true, &data);
-        return r;
-    default: return EXEC_UNSUPPORTED;
+    for (k = 0; k < run; k++, s += op->step, d += op->step) {
+        *r = walk_read(cpu, op, &op->src, s, &value);
+        if (*r == EXEC_OK)
+            *r = walk_write(cpu, op, &op->dst, d, value);
+        if (*r != EXEC_OK)
+            break;
     }
+    return k;
+}
+
+HOT_INLINE uint64_t run_stos(struct vcpu *cpu, struct string_op *op, uint64_t run,
+                             enum exec_result *r)
+{
+    unsigned d = op->dst.page_offset;
+    uint64_t k;
+
+    for (k = 0; k < run; k++, d += op->step)
+        if ((*r = walk_write(cpu, op, &op->dst, d, op->acc)) != EXEC_OK)
+            break;
+    return k;
+}
+
+HOT_INLINE uint64_t run_lods(struct vcpu *cpu, struct string_op *op, uint64_t run,
+                             enum exec_result *r)
+{
+    unsigned s = op->src.page_offset;
+    uint64_t k;
+
+    for (k = 0; k < run; k++, s += op->step)
+        if ((*r = walk_read(cpu, op, &op->src, s, &op->acc)) != EXEC_OK)
+            break;
+    return k;
+}
+
+HOT_INLINE uint64_t run_ins(struct vcpu *cpu, struct string_op *op, uint64_t run,
+                            enum exec_result *r)
+{
+    unsigned d = op->dst.page_offset;
+    uint64_t k;
+    uint32_t data = 0;
+
+    for (k = 0; k < run; k++, d += op->step) {
+        *r = io_port(cpu, op->port, op->size, false, &data);
+        if (*r == EXEC_OK)
+            *r = walk_write(cpu, op, &op->dst, d, data);
+        if (*r != EXEC_OK)
+            break;
+    }
+    return k;
+}
+
+HOT_INLINE uint64_t run_outs(struct vcpu *cpu, struct string_op *op, uint64_t run,
+                             enum exec_result *r)
+{
+    unsigned s = op->src.page_offset;
+    uint64_t k, value = 0;
+    uint32_t data;
+
+    for (k = 0; k < run; k++, s += op->step) {
+        *r = walk_read(cpu, op, &op->src, s, &value);
+        data = (uint32_t)value;
+        if (*r == EXEC_OK)
+            *r = io_port(cpu, op->port, op->size, true, &data);
+        if (*r != EXEC_OK)
+            break;
+    }
+    return k;
+}
+
+/* CMPS and SCAS: each element compares; REPE/REPNE end the run after the element whose
+ * ZF says so (*ended). */
+HOT_INLINE uint64_t run_compare(struct vcpu *cpu, struct string_op *op, uint64_t run,
+                                enum exec_result *r, bool *ended)
+{
+    unsigned s = op->src.page_offset, d = op->dst.page_offset;
+    uint64_t k, a = op->acc, b = 0;
+
+    for (k = 0; k < run; k++, s += op->step, d += op->step) {
+        *r = op->mnemonic == MN_cmps ? walk_read(cpu, op, &op->src, s, &a) : EXEC_OK;
+        if (*r == EXEC_OK)
+            *r = walk_read(cpu, op, &op->dst, d, &b);
+        if (*r != EXEC_OK)
+            break;
+        op->arith_flags = alu_flags(cpu, MN_cmp, op->size, a, b);
+        if (op->stop_when_zf >= 0 && ((op->arith_flags & FL_ZF) != 0) == op->stop_when_zf) {
+            *ended = true;
+            return k + 1;
+        }
+    }
+    return k;
+}
+
+HOT_INLINE uint64_t run_loop(struct vcpu *cpu, struct string_op *op, uint64_t run,
+                             enum exec_result *r, bool *ended)
+{
+    *r = EXEC_OK;
+    switch (op->mnemonic) {
+    case MN_movs: return run_movs(cpu, op, run, r);
+    case MN_stos: return run_stos(cpu, op, run, r);
+    case MN_lods: return run_lods(cpu, op, run, r);
+    case MN_ins: return run_ins(cpu, op, run, r);
+    case MN_outs: return run_outs(cpu, op, run, r);
+    case MN_cmps:
+    case MN_scas: return run_compare(cpu, op, run, r, ended);
+    default: *r = EXEC_UNSUPPORTED; return 0;
+    }
+}
+
+/* The run on a copy of op that no other function sees, so that the compiler keeps what its
+ * loop reads (step, port, the spans) in registers across the callbacks, and with the element
+ * size a constant in each of the four loops the sizes get (no switch on it per element). */
+static uint64_t run_elements(struct vcpu *cpu, struct string_op *op, uint64_t run,
+                             enum exec_result *r, bool *ended)
+{
+    struct string_op local = *op;
+    uint64_t k;
+
+    switch (local.size) {
+    case 1: local.size = 1, k = run_loop(cpu, &local, run, r, ended); break;
+    case 2: local.size = 2, k = run_loop(cpu, &local, run, r, ended); break;
+    case 4: local.size = 4, k = run_loop(cpu, &local, run, r, ended); break;
+    default: local.size = 8, k = run_loop(cpu, &local, run, r, ended); break;
+    }
+    op->acc = local.acc;
+    op->arith_flags = local.arith_flags;
+    return k;
 }
 
 /* Write the registers the iterations changed; returns their REG_BIT mask. */
@@ -323,7 +418,7 @@ enum exec_result x_string(struct vcpu *cpu, const struct insn *in, struct operan
         uint64_t wanted = !op.rep                              ? 1
                           : budget && budget - done < op.count ? budget - done
                                                                : op.count;
-        uint64_t run, k = 0;
+        uint64_t k;
         bool condition_ended = false;
 
         r = walk_prepare(cpu, &op, first, wanted);
@@ -331,19 +426,7 @@ enum exec_result x_string(struct vcpu *cpu, const struct insn *in, struct operan
             r = walk_prepare(cpu, &op, first == &op.src ? &op.dst : &op.src, wanted);
         if (r != EXEC_OK)
             break;
-        run = run_length(&op, wanted);
-        while (k < run) {
-            r = element(cpu, &op);
-            if (r != EXEC_OK)
-                break;
-            k++;
-            op.src.page_offset += op.step;
-            op.dst.page_offset += op.step;
-            if (op.stop_when_zf >= 0 && ((op.arith_flags & FL_ZF) != 0) == op.stop_when_zf) {
-                condition_ended = true;
-                break;
-            }
-        }
+        k = run_elements(cpu, &op, run_length(&op, wanted), &r, &condition_ended);
         walk_advance(&op, &op.src, k);
         walk_advance(&op, &op.dst, k);
         done += k;

@@ -5,9 +5,6 @@
 #include "core/callbacks.h"
 #include "core/regcache.h"
 
-#define PAGE_SIZE 4096u
-#define PAGE_MASK (~(uint64_t)(PAGE_SIZE - 1))
-
 /* #PF error-code bits */
 enum {
     PFEC_P = 1u << 0,
@@ -38,11 +35,10 @@ static enum exec_result segment_fault(struct vcpu *cpu, enum segreg seg)
     return raise_fault(cpu, seg == SEG_SS ? EXC_SS : EXC_GP, true, 0);
 }
 
+/* CR4 only when it can change the answer: what is canonical with 48 bits is with 57 too. */
 bool mmu_is_canonical(struct vcpu *cpu, uint64_t la)
 {
-    unsigned bits = (reg_get(cpu, R_CR4) & CR4_LA57) ? 57 : 48;
-    int64_t sext = (int64_t)(la << (64 - bits)) >> (64 - bits);
-    return (uint64_t)sext == la;
+    return canonical_with(la, 48) || ((reg_get(cpu, R_CR4) & CR4_LA57) && canonical_with(la, 57));
 }
 
 /* Segment type and limit checks of protected mode; real and virtual-8086 mode check only
@@ -97,40 +93,35 @@ enum exec_result mmu_linear(struct vcpu *cpu, enum segreg seg, uint64_t offset, 
     return EXEC_OK;
 }
 
-/* What a translation checked, as the page cache keeps it: a fetch is no data read (SMAP does
- * not apply to it), so it must not stand for one; an implicit supervisor access (MMU_SYSTEM)
- * is checked with other rules than an explicit one, so neither stands for the other. */
-static unsigned checked_access(unsigned access)
+static bool tlb_entry_serves(const struct tlb_entry *e, uint64_t gva_page, unsigned need)
 {
-    if (access & MMU_EXEC)
-        return MMU_EXEC;
-    return access & (MMU_READ | MMU_WRITE | MMU_SYSTEM);
+    return e->gva_page == gva_page && (e->access & need) == need &&
+           (e->access & MMU_SYSTEM) == (need & MMU_SYSTEM);
 }
 
-static struct tlb_entry *tlb_lookup(struct vcpu *cpu, uint64_t gva_page, unsigned access)
+static const struct tlb_entry *tlb_lookup(const struct vcpu *cpu, uint64_t gva_page,
+                                          unsigned access)
 {
     unsigned need = checked_access(access);
-    for (unsigned i = 0; i < TLB_ENTRIES; i++) {
-        struct tlb_entry *e = &cpu->tlb[i];
-        if (e->valid && e->gva_page == gva_page && (e->access & need) == need &&
-            (e->access & MMU_SYSTEM) == (need & MMU_SYSTEM))
-            return e;
-    }
+
+    if (cpu->exit_page.access && tlb_entry_serves(&cpu->exit_page, gva_page, need))
+        return &cpu->exit_page;
+    for (unsigned i = 0; i < cpu->tlb_count; i++)
+        if (tlb_entry_serves(&cpu->tlb[i], gva_page, need))
+            return &cpu->tlb[i];
     return NULL;
 }
 
 static void tlb_insert(struct vcpu *cpu, uint64_t gva_page, uint64_t gpa_page, unsigned access)
 {
-    struct tlb_entry *e = &cpu->tlb[cpu->tlb_next++ % TLB_ENTRIES];
+    struct tlb_entry *e = &cpu->tlb[cpu->tlb_next];
+
+    cpu->tlb_next = (cpu->tlb_next + 1) % TLB_ENTRIES;
+    if (cpu->tlb_count < TLB_ENTRIES)
+        cpu->tlb_count++;
     e->gva_page = gva_page;
     e->gpa_page = gpa_page;
     e->access = (uint8_t)checked_access(access);
-    e->valid = true;
-}
-
-void mmu_seed(struct vcpu *cpu, uint64_t gva, uint64_t gpa, bool write)
-{
-    tlb_insert(cpu, gva & PAGE_MASK, gpa & PAGE_MASK, write ? (MMU_READ | MMU_WRITE) : MMU_READ);
 }
 
 /* #PF reports I/D only where paging can refuse a fetch for being one: with SMEP, or with
@@ -175,7 +166,7 @@ static enum exec_result translate_page(struct vcpu *cpu, uint64_t la, unsigned a
     uint64_t gva_page = la & PAGE_MASK;
     WHV_TRANSLATE_GVA_RESULT_CODE result;
     uint32_t flags = WHvTranslateGvaFlagSetPageTableBits;
-    struct tlb_entry *hit;
+    const struct tlb_entry *hit;
     uint64_t gpa = 0;
 
     if (!cpu->protected_mode) {
@@ -299,36 +290,6 @@ static enum exec_result resolve(struct vcpu *cpu, enum segreg seg, uint64_t offs
                           access, span);
 }
 
-/* Copy 1..8 bytes; the common sizes as fixed-size copies, which compilers inline (REP
- * loops make one per element; a variable-size memcpy is a library call). */
-static void copy_small(uint8_t *dst, const uint8_t *src, unsigned size)
-{
-    switch (size) {
-    case 1: dst[0] = src[0]; break;
-    case 2: memcpy(dst, src, 2); break;
-    case 4: memcpy(dst, src, 4); break;
-    case 8: memcpy(dst, src, 8); break;
-    default: memcpy(dst, src, size); break;
-    }
-}
-
-enum exec_result mmu_phys(struct vcpu *cpu, uint64_t gpa, uint8_t *buf, unsigned size, bool write)
-{
-    WHV_EMULATOR_MEMORY_ACCESS_INFO acc;
-
-    memset(&acc, 0, sizeof acc);
-    acc.GpaAddress = gpa;
-    acc.Direction = write ? 1 : 0;
-    acc.AccessSize = (UINT8)size;
-    if (write)
-        copy_small(acc.Data, buf, size);
-    if (FAILED(emu_memory(cpu, &acc)))
-        return EXEC_CALLBACK_FAILED;
-    if (!write)
-        copy_small(buf, acc.Data, size);
-    return EXEC_OK;
-}
-
 /* The size of the next physical piece of an access: at most 8 bytes; for an instruction
  * fetch also naturally aligned (1, 2, 4 or 8 bytes at a multiple of the size), as a device
  * model serving code expects. A data access keeps the instruction's own size and address:
@@ -364,8 +325,8 @@ static enum exec_result phys_access(struct vcpu *cpu, const struct phys_span *sp
     return EXEC_OK;
 }
 
-enum exec_result mmu_read(struct vcpu *cpu, enum segreg seg, uint64_t offset, void *buf,
-                          unsigned size, unsigned access)
+enum exec_result mmu_read_general(struct vcpu *cpu, enum segreg seg, uint64_t offset, void *buf,
+                                  unsigned size, unsigned access)
 {
     struct phys_span span;
     enum exec_result r = resolve(cpu, seg, offset, size, access | MMU_READ, &span);
@@ -374,8 +335,8 @@ enum exec_result mmu_read(struct vcpu *cpu, enum segreg seg, uint64_t offset, vo
     return phys_access(cpu, &span, buf, false, (access & MMU_EXEC) != 0);
 }
 
-enum exec_result mmu_write(struct vcpu *cpu, enum segreg seg, uint64_t offset, const void *buf,
-                           unsigned size, unsigned access)
+enum exec_result mmu_write_general(struct vcpu *cpu, enum segreg seg, uint64_t offset,
+                                   const void *buf, unsigned size, unsigned access)
 {
     struct phys_span span;
     uint8_t tmp[MMU_MAX_ACCESS];
@@ -448,7 +409,14 @@ enum exec_result mmu_write_system(struct vcpu *cpu, uint64_t linear, const void 
 
 uint8_t *mmu_host_page(struct vcpu *cpu, uint64_t gpa_page, bool write)
 {
-    return emu_ram_page(cpu, gpa_page, write);
+    uint8_t *page;
+
+    if (cpu->not_ram[write] == gpa_page)
+        return NULL;
+    page = emu_ram_page(cpu, gpa_page, write);
+    if (!page)
+        cpu->not_ram[write] = gpa_page;
+    return page;
 }
 
 enum exec_result mmu_fetch(struct vcpu *cpu, unsigned have, unsigned want)

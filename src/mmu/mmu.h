@@ -7,7 +7,14 @@
 #ifndef WHVEMU_MMU_H
 #define WHVEMU_MMU_H
 
+#include <string.h>
+
+#include "core/bytes.h"
+#include "core/callbacks.h"
 #include "core/vcpu.h"
+
+#define PAGE_SIZE 4096u
+#define PAGE_MASK (~(uint64_t)(PAGE_SIZE - 1))
 
 enum mmu_access {
     MMU_READ = 1u << 0,
@@ -26,7 +33,12 @@ enum mmu_access {
 uint64_t mmu_regs_for_segment(const struct vcpu *cpu, enum segreg seg);
 
 /* Seed the page cache with the page the exit already translated. */
-void mmu_seed(struct vcpu *cpu, uint64_t gva, uint64_t gpa, bool write);
+static inline void mmu_seed(struct vcpu *cpu, uint64_t gva, uint64_t gpa, bool write)
+{
+    cpu->exit_page.gva_page = gva & PAGE_MASK;
+    cpu->exit_page.gpa_page = gpa & PAGE_MASK;
+    cpu->exit_page.access = write ? (MMU_READ | MMU_WRITE) : MMU_READ;
+}
 
 /* Is a linear address canonical (48 bits, or 57 with CR4.LA57)? */
 bool mmu_is_canonical(struct vcpu *cpu, uint64_t la);
@@ -35,11 +47,105 @@ bool mmu_is_canonical(struct vcpu *cpu, uint64_t la);
 enum exec_result mmu_linear(struct vcpu *cpu, enum segreg seg, uint64_t offset, unsigned size,
                             unsigned access, uint64_t *linear);
 
-/* Read / write size (1..MMU_MAX_ACCESS) bytes at seg:offset. */
-enum exec_result mmu_read(struct vcpu *cpu, enum segreg seg, uint64_t offset, void *buf,
-                          unsigned size, unsigned access);
-enum exec_result mmu_write(struct vcpu *cpu, enum segreg seg, uint64_t offset, const void *buf,
-                           unsigned size, unsigned access);
+/* One access of size (1..8) bytes at a guest-physical address within one page, through the
+ * memory callback: *value written, or read (zero-extended). The data goes in and out as the
+ * whole 8 bytes, those past size zero (what the VMM leaves there is ignored): no copy of a
+ * variable size. (Inline: a REP element is one.) */
+HOT_INLINE enum exec_result mmu_phys_value(struct vcpu *cpu, uint64_t gpa, unsigned size,
+                                           bool write, uint64_t *value)
+{
+    WHV_EMULATOR_MEMORY_ACCESS_INFO acc = { .GpaAddress = gpa,
+                                            .Direction = write ? 1 : 0,
+                                            .AccessSize = (UINT8)size };
+
+    if (write)
+        store_le(acc.Data, 8, *value & size_mask(size));
+    if (FAILED(emu_memory(cpu, &acc)))
+        return EXEC_CALLBACK_FAILED;
+    if (!write)
+        *value = load_le(acc.Data, 8) & size_mask(size);
+    return EXEC_OK;
+}
+
+/* The same with the data in buf (size bytes). */
+static inline enum exec_result mmu_phys(struct vcpu *cpu, uint64_t gpa, uint8_t *buf, unsigned size,
+                                        bool write)
+{
+    uint64_t value = write ? load_le(buf, size) : 0;
+    enum exec_result r = mmu_phys_value(cpu, gpa, size, write, &value);
+
+    if (r == EXEC_OK && !write)
+        store_le(buf, size, value);
+    return r;
+}
+
+/* What a translation checked, as the page cache keeps it: a fetch is no data read (SMAP does
+ * not apply to it), so it must not stand for one; an implicit supervisor access (MMU_SYSTEM)
+ * is checked with other rules than an explicit one, so neither stands for the other. */
+static inline unsigned checked_access(unsigned access)
+{
+    if (access & MMU_EXEC)
+        return MMU_EXEC;
+    return access & (MMU_READ | MMU_WRITE | MMU_SYSTEM);
+}
+
+static inline bool canonical_with(uint64_t la, unsigned bits)
+{
+    return (uint64_t)((int64_t)(la << (64 - bits)) >> (64 - bits)) == la;
+}
+
+/* The fast path of an instruction's data access in the exit's own page, in 64-bit code, in
+ * one piece, where #AC cannot apply and the segment adds no base: its GPA at once. That is
+ * what the general path (mmu_read_general, mmu_write_general) makes of such an access,
+ * without its steps; tests/fastpath checks that the two agree. */
+static inline bool mmu_in_exit_page(const struct vcpu *cpu, enum segreg seg, uint64_t offset,
+                                    unsigned size, unsigned access, uint64_t *gpa)
+{
+    uint64_t in_page = offset & (PAGE_SIZE - 1);
+    unsigned need = checked_access(access);
+
+    if (!cpu->fast_paths || cpu->code_mode != MODE_64 || seg == SEG_FS || seg == SEG_GS ||
+        size == 0 || size > 8 || in_page + size > PAGE_SIZE)
+        return false;
+    /* an exit page of access 0 (none) serves nothing, and the others no fetch */
+    if ((cpu->exit_page.access & need) != need || (need & (MMU_EXEC | MMU_SYSTEM)) ||
+        (offset & PAGE_MASK) != cpu->exit_page.gva_page || !canonical_with(offset, 48))
+        return false;
+    /* #AC would need a look at the address's alignment: the general path's */
+    if (cpu->cpl == 3 && cpu->exit->ExecutionState.Cr0Am && (cpu->regs[R_RFLAGS].Reg64 & FL_AC))
+        return false;
+    *gpa = cpu->exit_page.gpa_page | in_page;
+    return true;
+}
+
+/* Read / write size (1..MMU_MAX_ACCESS) bytes at seg:offset: the fast path where it applies
+ * (inline, so that an instruction's one access is a few instructions from its callback),
+ * else the general path. */
+enum exec_result mmu_read_general(struct vcpu *cpu, enum segreg seg, uint64_t offset, void *buf,
+                                  unsigned size, unsigned access);
+enum exec_result mmu_write_general(struct vcpu *cpu, enum segreg seg, uint64_t offset,
+                                   const void *buf, unsigned size, unsigned access);
+
+static inline enum exec_result mmu_read(struct vcpu *cpu, enum segreg seg, uint64_t offset,
+                                        void *buf, unsigned size, unsigned access)
+{
+    uint64_t gpa;
+
+    if (mmu_in_exit_page(cpu, seg, offset, size, access | MMU_READ, &gpa))
+        return mmu_phys(cpu, gpa, buf, size, false);
+    return mmu_read_general(cpu, seg, offset, buf, size, access);
+}
+
+static inline enum exec_result mmu_write(struct vcpu *cpu, enum segreg seg, uint64_t offset,
+                                         const void *buf, unsigned size, unsigned access)
+{
+    uint64_t gpa, value;
+
+    if (!mmu_in_exit_page(cpu, seg, offset, size, access | MMU_WRITE, &gpa))
+        return mmu_write_general(cpu, seg, offset, buf, size, access);
+    value = load_le(buf, size);
+    return mmu_phys_value(cpu, gpa, size, true, &value);
+}
 
 /* Check that a write of size bytes at seg:offset would succeed (segmentation and paging),
  * without writing; for instructions that must not commit one write when a later one faults. */
@@ -51,10 +157,6 @@ enum exec_result mmu_probe(struct vcpu *cpu, enum segreg seg, uint64_t offset, u
  * REP string loops translate once per page with it, then access by GPA. */
 enum exec_result mmu_translate(struct vcpu *cpu, enum segreg seg, uint64_t offset, unsigned size,
                                unsigned access, uint64_t *gpa);
-
-/* One access of size (1..8) bytes at a guest-physical address within one page, through the
- * memory callback. */
-enum exec_result mmu_phys(struct vcpu *cpu, uint64_t gpa, uint8_t *buf, unsigned size, bool write);
 
 /* Translate the page of one byte at a linear address (from mmu_linear) for access, with
  * its faults, without touching memory: CLFLUSH and the like. */
@@ -69,8 +171,17 @@ enum exec_result mmu_write_system(struct vcpu *cpu, uint64_t linear, const void 
                                   unsigned size);
 
 /* The host address of a guest-physical page that the VMM maps as plain RAM for this kind of
- * access (its optional RAM callback, whvemu.h), or NULL: then use the memory callback. */
+ * access (its optional RAM callback, whvemu.h), or NULL: then use the memory callback. The
+ * callback is not asked about the exit's own page for the access that exited, nor again
+ * about the page it last refused for this kind of access in this call. */
 uint8_t *mmu_host_page(struct vcpu *cpu, uint64_t gpa_page, bool write);
+
+/* An MMIO exit's GPA for a read or write: that access exited, so the page is not RAM the VMM
+ * maps for it (mmu_host_page does not ask). */
+static inline void mmu_exit_gpa(struct vcpu *cpu, uint64_t gpa, bool write)
+{
+    cpu->not_ram[write] = gpa & PAGE_MASK;
+}
 
 /* Fetch the instruction bytes cpu->bytes[have..want) from CS:RIP+have. */
 enum exec_result mmu_fetch(struct vcpu *cpu, unsigned have, unsigned want);

@@ -133,8 +133,9 @@ static void test_ins_outs(void)
     CHECK_EQ(reg64(WHvX64RegisterRsi), 0x2005, "rep outsb: RSI");
     CHECK_EQ(reg64(WHvX64RegisterRcx), 0, "rep outsb: RCX");
     CHECK_EQ(reg64(WHvX64RegisterRip), rip + 2, "rep outsb: RIP");
-    CHECK_EQ(h.guest.calls[GUEST_CB_GET_REGISTERS], 1,
-             "rep outsb: one Get (CR4 for the canonical check)");
+    /* the exit carries RCX, RSI and DS; RSI is canonical with 48 bits, so CR4 (LA57) cannot
+     * change the outcome and is not asked for */
+    CHECK_EQ(h.guest.calls[GUEST_CB_GET_REGISTERS], 0, "rep outsb: no Get");
 
     /* F2 repeats INS/OUTS like F3 */
     harness_reset(VCPU_LONG64);

@@ -385,6 +385,24 @@ static void test_ram_callback(void)
     guest_read(&h.guest, 0x70000, mem, 4096);
     CHECK(memcmp(mem, pattern, 4096) == 0, "RAM->MMIO: copied");
 
+    /* the same after the exit a hypervisor gives, a write to the device page: the RAM
+     * callback is asked about the source alone, not about the page whose write exited */
+    harness_reset(VCPU_LONG64);
+    harness_enable_ram(0x60000, 1);
+    set_reg64(WHvX64RegisterRsi, 0x60000);
+    set_reg64(WHvX64RegisterRdi, 0x70000);
+    set_reg64(WHvX64RegisterRcx, 4096);
+    {
+        WHV_VP_EXIT_CONTEXT vp;
+        WHV_MEMORY_ACCESS_CONTEXT m = guest_mmio_access("\xf3\xa4", 2);
+        m.AccessInfo.AccessType = WHvMemoryAccessWrite;
+        m.Gpa = 0x70000;
+        vcpu_exit_context(&h.guest.vcpu, 2, &vp);
+        CHECK(WHvEmulatorTryMmioEmulation(h.emulator, &h.guest, &vp, &m, &st) == S_OK, "hr");
+    }
+    expect_success(st, "RAM->MMIO rep movsb after a write exit");
+    CHECK_EQ(h.guest.ram_page_calls, 1, "RAM callback: the source page only");
+
     /* RAM -> RAM overlapping (destination 4 bytes ahead): the element order shows */
     harness_reset(VCPU_LONG64);
     harness_enable_ram(0x60000, 1);

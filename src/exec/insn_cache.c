@@ -1,0 +1,23 @@
+/* The decode cache (insn_cache.h). */
+#include "exec/insn_cache.h"
+
+#include <string.h>
+
+void insn_cache_insert(struct insn_cache *cache, const struct vcpu *cpu, unsigned options,
+                       const struct operand ops[MAX_OPERANDS])
+{
+    static const uint8_t ones[16] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                      0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+    unsigned set = insn_cache_set(cpu->bytes, cpu->code_mode, options), way = cache->victim[set];
+    struct insn_cache_entry *e = &cache->set[set][way];
+
+    cache->victim[set] = (uint8_t)((way + 1) % INSN_CACHE_WAYS);
+    bytes_prefix(cpu->bytes, cpu->insn.length, e->bytes);
+    bytes_prefix(ones, cpu->insn.length, e->mask);
+    e->length = cpu->insn.length;
+    e->mode = (uint8_t)cpu->code_mode;
+    e->options = (uint8_t)options;
+    e->insn = cpu->insn;
+    e->needs = cpu->insn_needs;
+    memcpy(e->ops, ops, sizeof e->ops);
+}

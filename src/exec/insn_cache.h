@@ -1,0 +1,104 @@
+/* The decode cache: a per-emulator memory of instructions already decoded, with what the
+ * executor derived from them (exec.c), so that a VMM's repeated MMIO instructions are not
+ * decoded again. Decoding is a pure function of the code mode, the decoder options and the
+ * instruction's bytes, and an entry is keyed by all three - all of its bytes, however many
+ * - so an entry never goes stale and nothing ever invalidates one: a hit gives what decoding
+ * would.
+ *
+ * An entry is used only when the exit gives every byte of the instruction, and made only
+ * from bytes the exit gave: fetching bytes makes callbacks, and after the first callback a
+ * call never touches the cache, since a callback may destroy the handle and a create reuse
+ * its slot (and cache) for an emulator that another thread then runs. One thread per
+ * handle (the SDK's contract) makes every other access single-threaded. */
+#ifndef WHVEMU_INSN_CACHE_H
+#define WHVEMU_INSN_CACHE_H
+
+#include <string.h>
+
+#include "exec/operand.h"
+
+/* 8 sets of 4: a VMM's hot MMIO and port instructions are a handful. */
+#define INSN_CACHE_SETS 8
+#define INSN_CACHE_WAYS 4
+
+struct insn_cache_entry {
+    uint64_t bytes[2]; /* the instruction's bytes, zero past its length */
+    uint64_t mask[2];  /* 0xff for each of its bytes */
+    uint8_t length;    /* 0: empty */
+    uint8_t mode;      /* enum cpu_mode */
+    uint8_t options;   /* enum decode_option bits */
+    struct insn insn;  /* what decode_insn_options gave */
+    /* what exec.c derived from it: the registers it reads, its operands (operands_describe) */
+    struct regset needs;
+    struct operand ops[MAX_OPERANDS];
+};
+
+struct insn_cache {
+    struct insn_cache_entry set[INSN_CACHE_SETS][INSN_CACHE_WAYS];
+    uint8_t victim[INSN_CACHE_SETS]; /* the way each set replaces next */
+};
+
+/* The first n (0..16) of 16 bytes as two words in host byte order, the rest zero. */
+static inline void bytes_prefix(const uint8_t bytes[16], unsigned n, uint64_t words[2])
+{
+    /* the mask of n bytes is the 16 bytes of this window that start 16 - n in */
+    static const uint8_t window[32] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+    uint64_t mask[2];
+
+    memcpy(words, bytes, 16);
+    memcpy(mask, window + 16 - n, 16);
+    words[0] &= mask[0];
+    words[1] &= mask[1];
+}
+
+/* An empty cache. */
+static inline void insn_cache_clear(struct insn_cache *cache)
+{
+    memset(cache, 0, sizeof *cache);
+}
+
+/* The set of an instruction: from its first two bytes (zero past the exit's count; the
+ * second byte of a one-byte instruction is the code after it, the same at every exit from
+ * one place), the mode and the options. Which set an entry is in never makes it wrong. */
+static inline unsigned insn_cache_set(const uint8_t *bytes, enum cpu_mode mode, unsigned options)
+{
+    unsigned key = bytes[0] ^ (unsigned)bytes[1] << 3 ^ (unsigned)mode << 6 ^ options << 8;
+    return (key ^ key >> 4 ^ key >> 8) % INSN_CACHE_SETS;
+}
+
+static inline bool insn_cache_matches(const struct insn_cache_entry *e, const uint64_t words[2],
+                                      unsigned count, enum cpu_mode mode, unsigned options)
+{
+    return e->length && e->length <= count && e->mode == mode && e->options == options &&
+           (words[0] & e->mask[0]) == e->bytes[0] && (words[1] & e->mask[1]) == e->bytes[1];
+}
+
+/* The entry for the instruction at cpu->bytes[0..count) (zero past count: bytes_prefix) in
+ * this mode with these options, copied into cpu->insn, cpu->insn_needs and ops; false when
+ * there is none. */
+static inline bool insn_cache_lookup(const struct insn_cache *cache, struct vcpu *cpu,
+                                     unsigned count, unsigned options,
+                                     struct operand ops[MAX_OPERANDS])
+{
+    uint64_t words[2];
+    const struct insn_cache_entry *ways;
+
+    memcpy(words, cpu->bytes, sizeof words);
+    ways = cache->set[insn_cache_set(cpu->bytes, cpu->code_mode, options)];
+    for (unsigned w = 0; w < INSN_CACHE_WAYS; w++) {
+        if (insn_cache_matches(&ways[w], words, count, cpu->code_mode, options)) {
+            cpu->insn = ways[w].insn;
+            cpu->insn_needs = ways[w].needs;
+            memcpy(ops, ways[w].ops, sizeof ways[w].ops);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Remember cpu->insn, cpu->insn_needs and ops, derived from cpu->bytes with these options. */
+void insn_cache_insert(struct insn_cache *cache, const struct vcpu *cpu, unsigned options,
+                       const struct operand ops[MAX_OPERANDS]);
+
+#endif
