@@ -5,6 +5,7 @@
 #include "core/regcache.h"
 #include "exec/insn_cache.h"
 #include "exec/io.h"
+#include "exec/simd_check.h"
 #include "exec/stack.h"
 #include "optab.h"
 
@@ -58,6 +59,8 @@ static enum exec_result exec_insn(struct vcpu *cpu, struct operand ops[MAX_OPERA
     enum exec_result r;
     exec_fn fn = in->mnemonic < MN_COUNT ? exec_table[in->mnemonic].fn : NULL;
 
+    if (simd_prefix_ud_in_mode(in, cpu->protected_mode, cpu->v86))
+        return raise_fault(cpu, EXC_UD, false, 0);
     if (!fn)
         return EXEC_UNSUPPORTED;
     if (!regs_fetch(cpu, cpu->insn_needs))
