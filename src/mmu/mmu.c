@@ -267,10 +267,10 @@ static unsigned alignment_of(unsigned size, unsigned access)
     return align;
 }
 
-/* Is a data access at a linear address misaligned for #AC, with checking on? */
-static bool raises_ac(const struct vcpu *cpu, uint64_t la, unsigned unit)
+/* Is a linear address not a multiple of unit (0 or 1: any address is)? */
+static bool misaligned(uint64_t la, unsigned unit)
 {
-    return unit > 1 && (la & (unit - 1)) != 0 && mmu_alignment_checking(cpu);
+    return unit > 1 && (la & (unit - 1)) != 0;
 }
 
 static enum exec_result resolve(struct vcpu *cpu, enum segreg seg, uint64_t offset, unsigned size,
@@ -287,9 +287,11 @@ static enum exec_result resolve(struct vcpu *cpu, enum segreg seg, uint64_t offs
     /* #AC: user-mode misaligned data access with CR0.AM (the exit's Cr0Am) and RFLAGS.AC.
      * It comes before any page fault of the access, even one on its first page, as this
      * machine's CPU reports it (tests/diff). */
-    if (!(access & (MMU_SYSTEM | MMU_EXEC | MMU_NO_ALIGN_CHECK)) &&
-        raises_ac(cpu, la, alignment_of(size, access)))
-        return raise_fault(cpu, EXC_AC, true, 0);
+    if (!(access & (MMU_SYSTEM | MMU_EXEC | MMU_NO_ALIGN_CHECK)) && mmu_alignment_checking(cpu) &&
+        misaligned(la, alignment_of(size, access))) {
+        raise_fault(cpu, EXC_AC, true, 0);
+        return EXEC_FAULT; /* spelled out: GCC then sees that *span is filled on EXEC_OK */
+    }
     return resolve_linear(cpu, la, cpu->code_mode == MODE_64 ? ~UINT64_C(0) : 0xffffffffu, size,
                           access, span);
 }
@@ -416,8 +418,8 @@ static enum exec_result vector_linear(struct vcpu *cpu, const struct mmu_vector_
 static enum exec_result vector_alignment(struct vcpu *cpu, const struct mmu_vector_access *a,
                                          uint64_t la)
 {
-    bool gp = a->gp_align && (la & (a->gp_align - 1)) != 0;
-    bool ac = raises_ac(cpu, la, a->ac_unit);
+    bool gp = misaligned(la, a->gp_align);
+    bool ac = mmu_alignment_checking(cpu) && misaligned(la, a->ac_unit);
 
     if (ac && (!gp || (a->access & MMU_AC_FIRST)))
         return raise_fault(cpu, EXC_AC, true, 0);
@@ -514,7 +516,7 @@ enum exec_result mmu_probe(struct vcpu *cpu, enum segreg seg, uint64_t offset, u
 enum exec_result mmu_translate(struct vcpu *cpu, enum segreg seg, uint64_t offset, unsigned size,
                                unsigned access, uint64_t *gpa)
 {
-    struct phys_span span = { .count = 0 }; /* what mingw-w64's GCC cannot see resolve fill */
+    struct phys_span span;
     enum exec_result r = resolve(cpu, seg, offset, size, access, &span);
     if (r != EXEC_OK)
         return r;

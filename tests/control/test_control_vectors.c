@@ -822,6 +822,14 @@ static void test_vex_outside_protected_mode(void)
     };
     for (unsigned i = 0; i < sizeof forms / sizeof forms[0]; i++) {
         unsigned length = forms[i].length;
+        /* 16-bit protected mode first: what it decoded must not serve real mode (the
+         * decode cache is keyed by the code size, which is 16 bits in all three) */
+        v86_guest(0x200, 0);
+        reg(WHvX64RegisterRflags)->Reg64 = 0x202; /* VM clear */
+        seg(WHvX64RegisterCs)->Attributes = 0x9b;
+        run(forms[i].bytes, length);
+        expect_ok(forms[i].what);
+        CHECK_EQ(r64(WHvX64RegisterRip), 0x1000 + length, "16-bit protected mode: it ran");
         fresh(VCPU_REAL16);
         reg(WHvX64RegisterRax)->Reg64 = 0x1234;
         run(forms[i].bytes, length);
@@ -832,12 +840,6 @@ static void test_vex_outside_protected_mode(void)
         run(forms[i].bytes, length);
         expect_fault(forms[i].what, 6, 0);
         CHECK_EQ(r64(WHvX64RegisterRip), 0x1000, "v86: RIP kept");
-        v86_guest(0x200, 0);
-        reg(WHvX64RegisterRflags)->Reg64 = 0x202; /* 16-bit protected mode: VM clear */
-        seg(WHvX64RegisterCs)->Attributes = 0x9b;
-        run(forms[i].bytes, length);
-        expect_ok(forms[i].what);
-        CHECK_EQ(r64(WHvX64RegisterRip), 0x1000 + length, "16-bit protected mode: it ran");
     }
 }
 
