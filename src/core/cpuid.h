@@ -1,5 +1,5 @@
 /* The host CPU's identity: its vendor, and the CPUID features the host stubs of the executor
- * may need (exec/hostop.h). Detected on first use, once per process, then a load. */
+ * may need (exec/hostop.h, exec/x87_host.c). Detected on first use, once per process, then a load. */
 #ifndef WHVEMU_CPUID_H
 #define WHVEMU_CPUID_H
 
@@ -12,6 +12,9 @@ enum cpuid_feature {
     CPUID_BMI1 = 1u << 1,
     CPUID_BMI2 = 1u << 2,
     CPUID_TBM = 1u << 3,
+    CPUID_SSE3 = 1u << 4,            /* FISTTP (1:ECX[0]) */
+    CPUID_FDP_EXCPTN_ONLY = 1u << 5, /* x87 FDP kept only at an unmasked exception (7.0:EBX[6]) */
+    CPUID_FCS_FDS_DEPRECATED = 1u << 6, /* x87 FCS and FDS stored as zero (7.0:EBX[13]) */
 };
 
 /* The WHVEMU_VENDOR whose C profile matches the host: AMD for AMD and Hygon CPUs, Intel

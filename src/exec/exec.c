@@ -5,6 +5,7 @@
 #include "core/regcache.h"
 #include "exec/insn_cache.h"
 #include "exec/io.h"
+#include "exec/simd_check.h"
 #include "exec/stack.h"
 #include "optab.h"
 
@@ -130,6 +131,15 @@ static enum exec_result fetch_and_decode(struct vcpu *cpu, unsigned options, uns
     }
 }
 
+/* Whether a decoded instruction may go into the decode cache, which is keyed by the code
+ * mode, not by CR0.PE and RFLAGS.VM: not a VEX, XOP or EVEX one outside 64-bit code, whose
+ * validity depends on them (simd_prefix_ud_in_mode), so that decode()'s check of it, off
+ * a cache hit's path, sees every such instruction. */
+static bool cacheable(const struct insn *in, enum cpu_mode mode)
+{
+    return mode == MODE_64 || in->encoding == ENC_LEGACY || in->encoding == ENC_3DNOW;
+}
+
 /* The instruction of the exit's `count` bytes in cpu->insn, with the registers it reads in
  * cpu->insn_needs and its operands in ops: from the decode cache, or decoded (fetching what
  * the exit lacks) and derived here, then remembered if the exit gave every byte
@@ -144,9 +154,11 @@ static enum exec_result decode(struct vcpu *cpu, unsigned count, struct operand 
     r = fetch_and_decode(cpu, options, &have);
     if (r != EXEC_OK)
         return r;
+    if (simd_prefix_ud_in_mode(&cpu->insn, cpu->protected_mode, cpu->v86))
+        return raise_fault(cpu, EXC_UD, false, 0);
     cpu->insn_needs = REGSET(operands_regs(cpu, &cpu->insn) | exec_implicit_regs(&cpu->insn));
     operands_describe(&cpu->insn, ops);
-    if (cpu->insn_cache && have == count)
+    if (cpu->insn_cache && have == count && cacheable(&cpu->insn, cpu->code_mode))
         insn_cache_insert(cpu->insn_cache, cpu, options, ops);
     return EXEC_OK;
 }

@@ -40,7 +40,7 @@ enum exec_result x_movdir64b(struct vcpu *cpu, const struct insn *in, struct ope
 {
     uint8_t line[LINE];
     uint64_t dest = destination(cpu, in, &ops[0]);
-    enum exec_result r = read_source(cpu, &ops[1], line, MMU_ALIGN_16);
+    enum exec_result r = read_source(cpu, &ops[1], line, MMU_AC_UNIT(16));
 
     if (r != EXEC_OK)
         return r;

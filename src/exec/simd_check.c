@@ -1,18 +1,16 @@
 #include "exec/simd_check.h"
 
+#include "exec/x87.h"
 #include "optab.h"
 
 static const struct state_rules {
     uint64_t cr4, xcr0;
-    bool em_ud, real_ud, ts_nm, pending_mf;
+    bool em_ud, ts_nm, pending_mf;
 } rules[STATE_CLASS_COUNT] = {
-#define STATE_ROW(class, cr4_, xcr0_, em, real, ts, mf)                                            \
-    [STATE_##class] = { .cr4 = (cr4_),                                                             \
-                        .xcr0 = (xcr0_),                                                           \
-                        .em_ud = (em),                                                             \
-                        .real_ud = (real),                                                         \
-                        .ts_nm = (ts),                                                             \
-                        .pending_mf = (mf) },
+#define STATE_ROW(class, cr4_, xcr0_, em, ts, mf)                                                  \
+    [STATE_##class] = {                                                                            \
+        .cr4 = (cr4_), .xcr0 = (xcr0_), .em_ud = (em), .ts_nm = (ts), .pending_mf = (mf)           \
+    },
     SIMD_STATE_CLASSES(STATE_ROW)
 #undef STATE_ROW
 };
@@ -53,9 +51,9 @@ static bool profile_ud(const struct insn *in, const struct simd_profile *p)
            p->vex_w1_pextrd_ud_outside_64;
 }
 
-static bool state_ud(const struct simd_state *s, const struct state_rules *r)
+static bool state_ud(const struct simd_state *s, const struct insn *in, const struct state_rules *r)
 {
-    if (r->real_ud && (!s->protected_mode || s->v86))
+    if (simd_prefix_ud_in_mode(in, s->protected_mode, s->v86))
         return true;
     if (r->em_ud && (s->cr0 & SIMD_CR0_EM))
         return true;
@@ -69,11 +67,11 @@ enum simd_check_result simd_check_state(const struct simd_state *s, const struct
 {
     const struct state_rules *r = &rules[simd_state_class(in)];
 
-    if (profile_ud(in, p) || state_ud(s, r))
+    if (profile_ud(in, p) || state_ud(s, in, r))
         return SIMD_STATE_UD;
     if (r->ts_nm && (s->cr0 & SIMD_CR0_TS))
         return SIMD_STATE_NM;
-    if (r->pending_mf && (s->fsw & SIMD_FSW_ES))
+    if (r->pending_mf && x87_exception_pending(s->fcw, s->fsw))
         return SIMD_STATE_MF;
     return SIMD_STATE_OK;
 }

@@ -27,37 +27,36 @@ enum {
     SIMD_CR4_OSXSAVE = 1u << 18, /* XSAVE and XCR0 enabled: VEX and EVEX run */
     SIMD_XCR0_AVX = 0x06u,       /* SSE and AVX state (components 1, 2) */
     SIMD_XCR0_AVX512 = 0xe6u,    /* and opmask, ZMM_Hi256, Hi16_ZMM (components 5, 6, 7) */
-    SIMD_FSW_ES = 1u << 7,       /* an unmasked x87 exception is pending */
 };
 
 /* What the checks read of the guest. */
 struct simd_state {
     uint64_t cr0, cr4, xcr0;
-    uint16_t fsw;        /* x87 status word (read for the MMX classes only) */
+    uint16_t fcw, fsw;   /* x87 control and status words (read for the MMX classes only) */
     bool protected_mode; /* CR0.PE */
     bool v86;            /* RFLAGS.VM */
 };
 
-/* C(class, CR4 bits, XCR0 bits, CR0.EM, #UD in real and virtual-8086 mode, CR0.TS, #MF):
- * the classes of state, with the bits CR4 and XCR0 must have (else #UD), whether CR0.EM is
- * #UD, whether the prefix is #UD in real and virtual-8086 mode, whether CR0.TS is #NM, and
- * whether a pending x87 exception (FSW.ES) is #MF. Sources: legacy SSE, VEX: SDM vol. 2A
- * §2.4, Tables 2-18 to 2-21 (VEX ignores CR0.EM: vol. 1 §14.11 "Emulation"); EVEX and the
- * VEX opmask instructions: vol. 2A "State Dependent #UD", Table 2-37 (XCR0[7:5] and [2:1]);
- * MMX registers: vol. 3B §22.25.3 Tables 22-7/22-8 and vol. 3A "Interrupt 6" (the SSE forms
- * that use only MMX registers — MASKMOVQ, MOVNTQ, PINSRW mm — need no CR4.OSFXSR); VEX-
- * encoded GPR instructions (BMI1/BMI2): only the prefix's real-mode rule (Type 13). */
+/* C(class, CR4 bits, XCR0 bits, CR0.EM, CR0.TS, #MF): the classes of state, with the bits
+ * CR4 and XCR0 must have (else #UD), whether CR0.EM is #UD, whether CR0.TS is #NM, and
+ * whether a pending x87 exception is #MF (x87_exception_pending). Sources: legacy SSE, VEX:
+ * SDM vol. 2A §2.4, Tables 2-18 to 2-21 (VEX ignores CR0.EM: vol. 1 §14.11 "Emulation");
+ * EVEX and the VEX opmask instructions: vol. 2A "State Dependent #UD", Table 2-37
+ * (XCR0[7:5] and [2:1]); MMX registers: vol. 3B §22.25.3 Tables 22-7/22-8 and vol. 3A
+ * "Interrupt 6" (the SSE forms that use only MMX registers — MASKMOVQ, MOVNTQ, PINSRW mm —
+ * need no CR4.OSFXSR); VEX-encoded GPR instructions (BMI1/BMI2): none but the prefix's mode
+ * rule (simd_prefix_ud_in_mode), which holds for every VEX, XOP and EVEX class. */
 // clang-format off
 #define SIMD_STATE_CLASSES(C)                                                                      \
-    /* class       CR4               XCR0              CR0.EM real/v86 CR0.TS #MF */               \
-    C(NONE,        0,                0,                false, false,   false, false)               \
-    C(SSE,         SIMD_CR4_OSFXSR,  0,                true,  false,   true,  false)               \
-    C(MMX,         0,                0,                true,  false,   true,  true)                \
-    C(SSE_MMX,     SIMD_CR4_OSFXSR,  0,                true,  false,   true,  true)                \
-    C(VEX,         SIMD_CR4_OSXSAVE, SIMD_XCR0_AVX,    false, true,    true,  false)               \
-    C(VEX_OPMASK,  SIMD_CR4_OSXSAVE, SIMD_XCR0_AVX512, false, true,    true,  false)               \
-    C(VEX_GPR,     0,                0,                false, true,    false, false)               \
-    C(EVEX,        SIMD_CR4_OSXSAVE, SIMD_XCR0_AVX512, false, true,    true,  false)
+    /* class       CR4               XCR0              CR0.EM CR0.TS #MF */                        \
+    C(NONE,        0,                0,                false, false, false)                        \
+    C(SSE,         SIMD_CR4_OSFXSR,  0,                true,  true,  false)                        \
+    C(MMX,         0,                0,                true,  true,  true)                         \
+    C(SSE_MMX,     SIMD_CR4_OSFXSR,  0,                true,  true,  true)                         \
+    C(VEX,         SIMD_CR4_OSXSAVE, SIMD_XCR0_AVX,    false, true,  false)                        \
+    C(VEX_OPMASK,  SIMD_CR4_OSXSAVE, SIMD_XCR0_AVX512, false, true,  false)                        \
+    C(VEX_GPR,     0,                0,                false, false, false)                        \
+    C(EVEX,        SIMD_CR4_OSXSAVE, SIMD_XCR0_AVX512, false, true,  false)
 // clang-format on
 
 #define SIMD_STATE_CLASS_ENUM(class, ...) STATE_##class,
@@ -68,6 +67,18 @@ enum simd_check_result { SIMD_STATE_OK = 0, SIMD_STATE_UD, SIMD_STATE_NM, SIMD_S
 /* The class of state a decoded instruction uses: EVEX; VEX and XOP by their operands
  * (opmask, vector, GPRs only); legacy and 3DNow! by theirs (XMM, MMX, both, neither). */
 enum simd_state_class simd_state_class(const struct insn *in);
+
+/* Whether the instruction's prefix is #UD in this mode: VEX, XOP and EVEX are not
+ * recognised in real-address and virtual-8086 mode (SDM vol. 2A §2.5: "VEX-encoded GPR
+ * instructions are not supported in real and virtual 8086 modes"; the exception tables'
+ * real and virtual-8086 rows; there C4/C5 with ModRM.mod 11b is not LES/LDS either, as KVM
+ * has it). The executor checks it for every instruction, emulated or not (inline: that is
+ * every exit). */
+static inline bool simd_prefix_ud_in_mode(const struct insn *in, bool protected_mode, bool v86)
+{
+    bool prefixed = in->encoding == ENC_VEX || in->encoding == ENC_XOP || in->encoding == ENC_EVEX;
+    return prefixed && (!protected_mode || v86);
+}
 
 /* The exception the state calls for before the instruction runs, or SIMD_STATE_OK. */
 enum simd_check_result simd_check_state(const struct simd_state *s, const struct insn *in,

@@ -39,9 +39,7 @@ WHV_UINT128 reg_read128(struct vcpu *cpu, enum reg_id r);
 void reg_write128(struct vcpu *cpu, enum reg_id r, WHV_UINT128 value);
 
 /* 3. The guest's model: x87_profile_of(cpu->vendor) once per call (HOST probes the host's
- *    FXSAVE once per process, x87_host.c). The host CPUID bits x87_host.c reads itself
- *    (SSE3 for FISTTP; 7.0:EBX[6] and [13]) belong in core/cpuid.h beside CPUID_BMI1 and
- *    friends: CPUID_SSE3, CPUID_FDP_EXCPTN_ONLY, CPUID_FCS_FDS_DEPRECATED. */
+ *    FXSAVE once per process, x87_host.c; its CPUID bits are core/cpuid.h's). */
 
 /* 4. The site (x87.h struct x87_site): ip = RIP of the instruction's first byte (not the
  *    next one), cs = CS.Selector, cs_base = CS.Base, seg/seg_base = the operand's segment
@@ -54,20 +52,21 @@ void reg_write128(struct vcpu *cpu, enum reg_id r, WHV_UINT128 value);
  * 5. Sizes: 2, 4, 8 and 10 bytes (x87 data), 14/28 (environment), 94/108 (save area), 4
  *    (MXCSR), 512 (FXSAVE). mmu_read/mmu_write stop at MMU_MAX_ACCESS (64): the family
  *    splits larger operands into pieces of at most 64 bytes, each then split by the MMU
- *    into callbacks of at most 8 bytes; for a write every piece is first checked with
- *    mmu_probe (write) so that no byte is written when a later page faults. FXSAVE writes
- *    only x87_outcome.written bytes from the start (416; 288 outside 64-bit mode; bytes
- *    416-511 never, measured). */
+ *    into naturally aligned callbacks of at most 8 bytes; for a write every piece is first
+ *    checked with mmu_probe (write) so that no byte is written when a later page faults.
+ *    FXSAVE writes only x87_outcome.written bytes from the start (416; 288 outside 64-bit
+ *    mode; bytes 416-511 never, measured). Open: each piece's segment check comes with its
+ *    piece, so a 512-byte operand across a segment limit needs the whole operand's limit
+ *    checked first (mmu_linear of all 512 bytes) to keep the order of item 7. */
 
 /* 6. Alignment (x87_alignment_of, measured on every form): #AC when alignment checking is
  *    on and the linear address is not a multiple of ac_unit — which is not the access size
  *    for m80 (8), the environment and save areas (4, or 2 with a 16-bit operand size) and
  *    FXSAVE/FXRSTOR (the profile's unit, 4 here) —, then #GP(0) unless a multiple of
  *    gp_align (FXSAVE/FXRSTOR: 16), both after the segment checks and before any page is
- *    translated. The MMU needs the unit as a parameter (today it derives #AC from the size,
- *    with MMU_ALIGN_16 the one exception) and a way to say whether checking is on: */
-#define MMU_AC_UNIT(n) ((unsigned)(n) << 8)          /* access flag: #AC unless a multiple of n */
-bool mmu_alignment_checking(const struct vcpu *cpu); /* CR0.AM, RFLAGS.AC, CPL 3 */
+ *    translated. Done in mmu/mmu.h: the access flag MMU_AC_UNIT(n) for mmu_read/mmu_write,
+ *    mmu_alignment_checking(), and for #AC with an alignment #GP a struct mmu_vector_access
+ *    (gp_align, ac_unit, MMU_AC_FIRST: this order; enable = checked = every byte). */
 
 /* 7. The order, measured (tests/x87/test_x87_align): decoding's #UD; x87_check (#UD, #NM,
  *    #MF — a pending exception is #MF before #AC and before #PF; X87_NO_FERR_PATH with

@@ -254,18 +254,23 @@ static enum exec_result resolve_linear(struct vcpu *cpu, uint64_t la, uint64_t l
     return EXEC_OK;
 }
 
-/* The alignment #AC demands of a data access: its size rounded down to a power of two, at
- * most 8 (a 6-byte pseudo-descriptor 4, a 10-byte one 8: SDM vol. 3 table 6-7), or 16
- * where the instruction says so. */
+/* The alignment #AC demands of a data access: the unit the instruction names
+ * (MMU_AC_UNIT), else its size rounded down to a power of two, at most 8. */
 static unsigned alignment_of(unsigned size, unsigned access)
 {
     unsigned align = 1;
 
-    if (access & MMU_ALIGN_16)
-        return 16;
+    if (access >> MMU_AC_UNIT_SHIFT)
+        return access >> MMU_AC_UNIT_SHIFT;
     while (align * 2 <= size && align < 8)
         align *= 2;
     return align;
+}
+
+/* Is a linear address not a multiple of unit (0 or 1: any address is)? */
+static bool misaligned(uint64_t la, unsigned unit)
+{
+    return unit > 1 && (la & (unit - 1)) != 0;
 }
 
 static enum exec_result resolve(struct vcpu *cpu, enum segreg seg, uint64_t offset, unsigned size,
@@ -282,45 +287,63 @@ static enum exec_result resolve(struct vcpu *cpu, enum segreg seg, uint64_t offs
     /* #AC: user-mode misaligned data access with CR0.AM (the exit's Cr0Am) and RFLAGS.AC.
      * It comes before any page fault of the access, even one on its first page, as this
      * machine's CPU reports it (tests/diff). */
-    if (cpu->cpl == 3 && !(access & (MMU_SYSTEM | MMU_EXEC | MMU_NO_ALIGN_CHECK)) &&
-        cpu->exit->ExecutionState.Cr0Am && (reg_get(cpu, R_RFLAGS) & FL_AC) && size > 1 &&
-        (la & (alignment_of(size, access) - 1)) != 0)
-        return raise_fault(cpu, EXC_AC, true, 0);
+    if (!(access & (MMU_SYSTEM | MMU_EXEC | MMU_NO_ALIGN_CHECK)) && mmu_alignment_checking(cpu) &&
+        misaligned(la, alignment_of(size, access))) {
+        raise_fault(cpu, EXC_AC, true, 0);
+        return EXEC_FAULT; /* spelled out: GCC then sees that *span is filled on EXEC_OK */
+    }
     return resolve_linear(cpu, la, cpu->code_mode == MODE_64 ? ~UINT64_C(0) : 0xffffffffu, size,
                           access, span);
 }
 
-/* The size of the next physical piece of an access: at most 8 bytes; for an instruction
- * fetch also naturally aligned (1, 2, 4 or 8 bytes at a multiple of the size), as a device
- * model serving code expects. A data access keeps the instruction's own size and address:
- * that is what the device must see. */
-static unsigned piece_size(uint64_t gpa, unsigned left, bool fetch)
+/* The size of the next physical piece of an access: at most 8 bytes; where `aligned`, also
+ * naturally aligned (1, 2, 4 or 8 bytes at a multiple of the size, so never across an 8-byte
+ * boundary), as a device model expects of code and of an operand wider than its registers.
+ * An access of at most 8 bytes keeps the instruction's own size and address: that is what
+ * the device must see. */
+static unsigned piece_size(uint64_t gpa, unsigned left, bool aligned)
 {
     unsigned n = 8;
 
-    if (!fetch)
+    if (!aligned)
         return left > 8 ? 8 : left;
     while (n > left || (gpa & (n - 1)))
         n /= 2;
     return n;
 }
 
+/* Whether an access goes out in naturally aligned pieces: an instruction fetch, and any
+ * operand of more than 8 bytes. */
+static bool aligned_pieces(unsigned size, unsigned access)
+{
+    return (access & MMU_EXEC) || size > 8;
+}
+
+/* The physical accesses of len bytes at gpa, within one page, in address order. */
+static enum exec_result phys_run(struct vcpu *cpu, uint64_t gpa, uint8_t *buf, unsigned len,
+                                 bool write, bool aligned)
+{
+    while (len) {
+        unsigned n = piece_size(gpa, len, aligned);
+        enum exec_result r = mmu_phys(cpu, gpa, buf, n, write);
+        if (r != EXEC_OK)
+            return r;
+        buf += n;
+        gpa += n;
+        len -= n;
+    }
+    return EXEC_OK;
+}
+
 /* Physical accesses of at most 8 bytes each, in address order. */
 static enum exec_result phys_access(struct vcpu *cpu, const struct phys_span *span, uint8_t *buf,
-                                    bool write, bool fetch)
+                                    bool write, bool aligned)
 {
     for (unsigned i = 0; i < span->count; i++) {
-        uint64_t gpa = span->gpa[i];
-        unsigned left = span->len[i];
-        while (left) {
-            unsigned n = piece_size(gpa, left, fetch);
-            enum exec_result r = mmu_phys(cpu, gpa, buf, n, write);
-            if (r != EXEC_OK)
-                return r;
-            buf += n;
-            gpa += n;
-            left -= n;
-        }
+        enum exec_result r = phys_run(cpu, span->gpa[i], buf, span->len[i], write, aligned);
+        if (r != EXEC_OK)
+            return r;
+        buf += span->len[i];
     }
     return EXEC_OK;
 }
@@ -332,7 +355,7 @@ enum exec_result mmu_read_general(struct vcpu *cpu, enum segreg seg, uint64_t of
     enum exec_result r = resolve(cpu, seg, offset, size, access | MMU_READ, &span);
     if (r != EXEC_OK)
         return r;
-    return phys_access(cpu, &span, buf, false, (access & MMU_EXEC) != 0);
+    return phys_access(cpu, &span, buf, false, aligned_pieces(size, access));
 }
 
 enum exec_result mmu_write_general(struct vcpu *cpu, enum segreg seg, uint64_t offset,
@@ -344,7 +367,143 @@ enum exec_result mmu_write_general(struct vcpu *cpu, enum segreg seg, uint64_t o
     if (r != EXEC_OK)
         return r;
     memcpy(tmp, buf, size);
-    return phys_access(cpu, &span, tmp, true, false);
+    return phys_access(cpu, &span, tmp, true, aligned_pieces(size, access));
+}
+
+/* ---- byte-masked vector accesses (mmu.h, struct mmu_vector_access) ---- */
+
+/* The operand as checked: its linear address, the mask of the linear address space, and the
+ * guest-physical page of each of the (at most two) pages it touches that has a checked byte. */
+struct vector_plan {
+    uint64_t la, la_mask;
+    uint64_t gpa_page[2];
+};
+
+/* The length of the run of set bits of mask from bit i. */
+static unsigned run_length(uint64_t mask, unsigned i)
+{
+    unsigned n = 0;
+
+    while (i + n < 64 && ((mask >> (i + n)) & 1))
+        n++;
+    return n;
+}
+
+/* Which of the operand's pages byte i is on: 0, or 1 past a page boundary. */
+static unsigned page_of_byte(const struct vector_plan *p, unsigned i)
+{
+    return ((p->la & (PAGE_SIZE - 1)) + i) >= PAGE_SIZE;
+}
+
+/* The segment and canonical checks, one run of checked bytes at a time (a limit or the
+ * canonical boundary between two runs faults only if a checked byte is beyond it), and the
+ * operand's linear address. */
+static enum exec_result vector_linear(struct vcpu *cpu, const struct mmu_vector_access *a,
+                                      unsigned access, struct vector_plan *p)
+{
+    for (unsigned i = 0; i < a->size; i++) {
+        unsigned n = run_length(a->checked, i);
+        uint64_t la;
+        if (!n)
+            continue;
+        if (mmu_linear(cpu, a->seg, a->offset + i, n, access, &la) != EXEC_OK)
+            return EXEC_FAULT;
+        p->la = (la - i) & p->la_mask;
+        i += n;
+    }
+    return EXEC_OK;
+}
+
+/* Alignment #GP(0) and #AC, in the order the access asks for. */
+static enum exec_result vector_alignment(struct vcpu *cpu, const struct mmu_vector_access *a,
+                                         uint64_t la)
+{
+    bool gp = misaligned(la, a->gp_align);
+    bool ac = mmu_alignment_checking(cpu) && misaligned(la, a->ac_unit);
+
+    if (ac && (!gp || (a->access & MMU_AC_FIRST)))
+        return raise_fault(cpu, EXC_AC, true, 0);
+    return gp ? raise_fault(cpu, EXC_GP, true, 0) : EXEC_OK;
+}
+
+/* Translate each page with a checked byte, at its first checked byte (a #PF's CR2). */
+static enum exec_result vector_pages(struct vcpu *cpu, const struct mmu_vector_access *a,
+                                     unsigned access, struct vector_plan *p)
+{
+    bool done[2] = { false, false };
+
+    for (unsigned i = 0; i < a->size; i++) {
+        unsigned page = page_of_byte(p, i);
+        if (!((a->checked >> i) & 1) || done[page])
+            continue;
+        enum exec_result r =
+            translate_page(cpu, (p->la + i) & p->la_mask, access, &p->gpa_page[page]);
+        if (r != EXEC_OK)
+            return r;
+        done[page] = true;
+    }
+    return EXEC_OK;
+}
+
+/* Every check of the access, in order, before any memory callback. */
+static enum exec_result vector_plan(struct vcpu *cpu, const struct mmu_vector_access *a,
+                                    unsigned access, struct vector_plan *p)
+{
+    uint64_t bytes = a->size >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << a->size) - 1;
+    enum exec_result r;
+
+    if (a->size == 0 || a->size > MMU_MAX_ACCESS || (a->checked & ~bytes) ||
+        (a->enable & ~a->checked))
+        return EXEC_UNSUPPORTED; /* the caller's mistake: refuse rather than guess */
+    p->la_mask = cpu->code_mode == MODE_64 ? ~UINT64_C(0) : 0xffffffffu;
+    r = vector_linear(cpu, a, access, p);
+    if (r == EXEC_OK && a->checked)
+        r = vector_alignment(cpu, a, p->la);
+    if (r == EXEC_OK && a->checked)
+        r = vector_pages(cpu, a, access, p);
+    return r;
+}
+
+/* The enabled bytes, each run split at the page boundary and into pieces. */
+static enum exec_result vector_transfer(struct vcpu *cpu, const struct mmu_vector_access *a,
+                                        const struct vector_plan *p, uint8_t *buf, bool write)
+{
+    for (unsigned i = 0; i < a->size; i++) {
+        unsigned n = run_length(a->enable, i);
+        while (n) {
+            unsigned page = page_of_byte(p, i);
+            uint64_t in_page = (p->la + i) & (PAGE_SIZE - 1);
+            unsigned len = PAGE_SIZE - in_page < n ? (unsigned)(PAGE_SIZE - in_page) : n;
+            enum exec_result r = phys_run(cpu, p->gpa_page[page] | in_page, buf + i, len, write,
+                                          aligned_pieces(a->size, a->access));
+            if (r != EXEC_OK)
+                return r;
+            i += len;
+            n -= len;
+        }
+    }
+    return EXEC_OK;
+}
+
+enum exec_result mmu_read_vector(struct vcpu *cpu, const struct mmu_vector_access *a, uint8_t *buf)
+{
+    struct vector_plan p;
+    enum exec_result r = vector_plan(cpu, a, a->access | MMU_READ, &p);
+
+    return r == EXEC_OK ? vector_transfer(cpu, a, &p, buf, false) : r;
+}
+
+enum exec_result mmu_write_vector(struct vcpu *cpu, const struct mmu_vector_access *a,
+                                  const uint8_t *buf)
+{
+    struct vector_plan p;
+    uint8_t tmp[MMU_MAX_ACCESS];
+    enum exec_result r = vector_plan(cpu, a, a->access | MMU_WRITE, &p);
+
+    if (r != EXEC_OK)
+        return r;
+    memcpy(tmp, buf, a->size);
+    return vector_transfer(cpu, a, &p, tmp, true);
 }
 
 enum exec_result mmu_probe(struct vcpu *cpu, enum segreg seg, uint64_t offset, unsigned size,
@@ -381,7 +540,7 @@ static enum exec_result system_access(struct vcpu *cpu, uint64_t linear, uint8_t
                        (write ? MMU_WRITE : MMU_READ) | MMU_SYSTEM, &span);
     if (r != EXEC_OK)
         return r;
-    return phys_access(cpu, &span, buf, write, false);
+    return phys_access(cpu, &span, buf, write, aligned_pieces(size, 0));
 }
 
 enum exec_result mmu_probe_linear(struct vcpu *cpu, uint64_t linear, unsigned access)

@@ -22,8 +22,15 @@ enum mmu_access {
     MMU_EXEC = 1u << 2,
     MMU_SYSTEM = 1u << 3,         /* implicit supervisor access (descriptor tables, TSS) */
     MMU_NO_ALIGN_CHECK = 1u << 4, /* exempt from #AC (e.g. string ops that the SDM exempts) */
-    MMU_ALIGN_16 = 1u << 5,       /* #AC unless 16-byte aligned, not just 8: MOVDIR64B's source */
+    MMU_AC_FIRST = 1u << 5,       /* #AC before the alignment #GP (mmu_vector_access) */
 };
+
+/* An access flag: #AC unless the address is a multiple of n (a power of two up to 128),
+ * where the instruction's unit is not its size (MOVDIR64B's source: 16; x87 m80: 8; the
+ * x87 environment: 4 or 2). Without it the unit is the size rounded down to a power of two,
+ * at most 8 (a 6-byte pseudo-descriptor 4, a 10-byte one 8: SDM vol. 3A Table 6-7). */
+#define MMU_AC_UNIT_SHIFT 8
+#define MMU_AC_UNIT(n) ((unsigned)(n) << MMU_AC_UNIT_SHIFT)
 
 /* Largest single access the executor may ask for: 64 bytes, a ZMM register or MOVDIR64B's
  * source. Larger operands (an XSAVE area) must be split by the family that has them. */
@@ -38,6 +45,13 @@ static inline void mmu_seed(struct vcpu *cpu, uint64_t gva, uint64_t gpa, bool w
     cpu->exit_page.gva_page = gva & PAGE_MASK;
     cpu->exit_page.gpa_page = gpa & PAGE_MASK;
     cpu->exit_page.access = write ? (MMU_READ | MMU_WRITE) : MMU_READ;
+}
+
+/* Whether a misaligned data access raises #AC: CR0.AM (the exit's), RFLAGS.AC and CPL 3
+ * (SDM vol. 3A §6.15, Interrupt 17); RFLAGS is always cached (the exit gives it). */
+static inline bool mmu_alignment_checking(const struct vcpu *cpu)
+{
+    return cpu->cpl == 3 && cpu->exit->ExecutionState.Cr0Am && (cpu->regs[R_RFLAGS].Reg64 & FL_AC);
 }
 
 /* Is a linear address canonical (48 bits, or 57 with CR4.LA57)? */
@@ -112,7 +126,7 @@ static inline bool mmu_in_exit_page(const struct vcpu *cpu, enum segreg seg, uin
         (offset & PAGE_MASK) != cpu->exit_page.gva_page || !canonical_with(offset, 48))
         return false;
     /* #AC would need a look at the address's alignment: the general path's */
-    if (cpu->cpl == 3 && cpu->exit->ExecutionState.Cr0Am && (cpu->regs[R_RFLAGS].Reg64 & FL_AC))
+    if (mmu_alignment_checking(cpu))
         return false;
     *gpa = cpu->exit_page.gpa_page | in_page;
     return true;
@@ -146,6 +160,37 @@ static inline enum exec_result mmu_write(struct vcpu *cpu, enum segreg seg, uint
     value = load_le(buf, size);
     return mmu_phys_value(cpu, gpa, size, true, &value);
 }
+
+/* A byte-masked access of up to 64 bytes (a vector operand): bit i of `enable` and `checked`
+ * covers byte i of the operand at seg:offset (docs/architecture.md, "Vector accesses").
+ * Only the enabled bytes are accessed; only the checked bytes (a superset: the enabled
+ * ones where masked-off elements suppress faults, the whole operand where the CPU checks it
+ * whole) are checked, and a page without a checked byte is neither checked nor translated.
+ * The order: the segment and canonical checks of the checked bytes; alignment #GP(0)
+ * (gp_align) then #AC (ac_unit), or the other way round with MMU_AC_FIRST in `access`
+ * (both measured: SSE/AVX aligned forms give #GP first, FXSAVE #AC first); then the pages
+ * in address order, a #PF's CR2 being the first checked byte on the faulting page. Nothing
+ * checked: no callback, no fault. Every page is translated before the first callback. An
+ * operand of more than 8 bytes goes out in naturally aligned pieces of 1, 2, 4 or 8 bytes
+ * per run of enabled bytes, none crossing an 8-byte boundary (16 @1003 -> 1 @1003, 4 @1004,
+ * 8 @1008, 2 @1010, 1 @1012); one of at most 8 as a scalar access does (a piece per page). */
+struct mmu_vector_access {
+    enum segreg seg;
+    uint64_t offset;
+    unsigned size;     /* bytes of the operand, 1..64 */
+    uint64_t enable;   /* the bytes accessed */
+    uint64_t checked;  /* the bytes whose pages are checked (a superset of enable) */
+    unsigned gp_align; /* #GP(0) unless the operand's linear address is a multiple (0: none) */
+    unsigned ac_unit;  /* #AC unless it is a multiple of this (0: never), when
+                        * mmu_alignment_checking() and any byte is checked */
+    unsigned access;   /* MMU_* flags beyond the direction (MMU_AC_FIRST) */
+};
+
+/* Read the enabled bytes into buf[0..size) (the others are left as they are). */
+enum exec_result mmu_read_vector(struct vcpu *cpu, const struct mmu_vector_access *a, uint8_t *buf);
+/* Write the enabled bytes of buf[0..size). */
+enum exec_result mmu_write_vector(struct vcpu *cpu, const struct mmu_vector_access *a,
+                                  const uint8_t *buf);
 
 /* Check that a write of size bytes at seg:offset would succeed (segmentation and paging),
  * without writing; for instructions that must not commit one write when a later one faults. */

@@ -805,6 +805,44 @@ static void v86_guest(uint64_t rflags, uint64_t cr4)
     reg(WHvX64RegisterCr4)->Reg64 = cr4;
 }
 
+/* VEX and XOP (here BMI1/BMI2/TBM, which the executor emulates) are #UD in real and
+ * virtual-8086 mode, and nothing changes (SDM vol. 2A §2.5 "VEX-encoded GPR instructions
+ * are not supported in real and virtual 8086 modes"; KVM commit d14cb5df5903: #UD, not
+ * LES/LDS, for C4/C5 with ModRM.mod 11b); 16-bit protected mode runs them. */
+static void test_vex_outside_protected_mode(void)
+{
+    static const struct {
+        const char *what, *bytes;
+        unsigned length;
+    } forms[] = {
+        { "andn eax, ecx, edx", "\xc4\xe2\x70\xf2\xc2", 5 },
+        { "shlx eax, edx, ecx", "\xc4\xe2\x71\xf7\xc2", 5 },
+        { "bextr eax, edx, ecx", "\xc4\xe2\x70\xf7\xc2", 5 },
+        { "bextr eax, ecx, 0x204 (XOP)", "\x8f\xea\x78\x10\xc1\x04\x02\x00\x00", 9 },
+    };
+    for (unsigned i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+        unsigned length = forms[i].length;
+        /* 16-bit protected mode first: what it decoded must not serve real mode (the
+         * decode cache is keyed by the code size, which is 16 bits in all three) */
+        v86_guest(0x200, 0);
+        reg(WHvX64RegisterRflags)->Reg64 = 0x202; /* VM clear */
+        seg(WHvX64RegisterCs)->Attributes = 0x9b;
+        run(forms[i].bytes, length);
+        expect_ok(forms[i].what);
+        CHECK_EQ(r64(WHvX64RegisterRip), 0x1000 + length, "16-bit protected mode: it ran");
+        fresh(VCPU_REAL16);
+        reg(WHvX64RegisterRax)->Reg64 = 0x1234;
+        run(forms[i].bytes, length);
+        expect_fault(forms[i].what, 6, 0);
+        CHECK_EQ(r64(WHvX64RegisterRax), 0x1234, "real mode: RAX kept");
+        CHECK_EQ(r64(WHvX64RegisterRip), 0x7c00, "real mode: RIP kept");
+        v86_guest(0x200, 0);
+        run(forms[i].bytes, length);
+        expect_fault(forms[i].what, 6, 0);
+        CHECK_EQ(r64(WHvX64RegisterRip), 0x1000, "v86: RIP kept");
+    }
+}
+
 static void test_v86(void)
 {
     /* IOPL < 3 without CR4.VME: PUSHF/POPF/IRET are #GP(0) (SDM PUSHF, POPF, IRET) */
@@ -1309,6 +1347,7 @@ int main(void)
     test_protected_segment_loads();
     test_protected_far();
     test_v86();
+    test_vex_outside_protected_mode();
     test_system_stores();
     test_long_mode();
     test_enqcmds();

@@ -26,9 +26,11 @@ enum {
     TS = 1u << 1,         /* CR0.TS set */
     NO_OSFXSR = 1u << 2,  /* CR4.OSFXSR clear */
     NO_OSXSAVE = 1u << 3, /* CR4.OSXSAVE clear */
-    PENDING = 1u << 4,    /* FSW.ES: an unmasked x87 exception pending */
+    PENDING = 1u << 4,    /* an unmasked x87 exception pending: FSW.IE with FCW.IM clear */
     REAL = 1u << 5,       /* CR0.PE clear */
     V86 = 1u << 6,        /* RFLAGS.VM */
+    ES_MASKED = 1u << 7,  /* FSW.ES and IE set, but IE masked in FCW: nothing pending */
+    FLAG_NO_ES = 1u << 8, /* FSW.IE unmasked with ES clear: pending (the flags decide) */
 };
 
 static const struct state_vector {
@@ -69,6 +71,9 @@ static const struct state_vector {
     { MOVQ_MM, PENDING, 0xe7, SIMD_STATE_MF, "Table 22-7: pending x87 exception" },
     { MOVQ_MM, TS | PENDING, 0xe7, SIMD_STATE_NM, "vol. 3A Table 6-2: #NM before #MF" },
     { MOVQ_MM, EM | PENDING, 0xe7, SIMD_STATE_UD, "#UD before #MF" },
+    { MOVQ_MM, ES_MASKED, 0xe7, SIMD_STATE_OK,
+      "ES with the flag masked: nothing pending (x87 rule)" },
+    { MOVQ_MM, FLAG_NO_ES, 0xe7, SIMD_STATE_MF, "an unmasked flag is pending though ES is clear" },
     { MASKMOVQ, NO_OSFXSR, 0xe7, SIMD_STATE_OK,
       "vol. 3A Interrupt 6: MASKMOVQ is not among the OSFXSR #UD cases" },
     { MASKMOVQ, PENDING, 0xe7, SIMD_STATE_MF, "Table 22-8: pending x87 exception" },
@@ -98,6 +103,8 @@ static const struct state_vector {
     { ANDN, TS, 0xe7, SIMD_STATE_OK, "BMI1 does not use the FPU state" },
     { ANDN, NO_OSXSAVE, 0x01, SIMD_STATE_OK, "BMI1 does not look at XCR0" },
     { ANDN16, REAL, 0xe7, SIMD_STATE_UD, "the VEX prefix in real mode" },
+    { ANDN16, V86, 0xe7, SIMD_STATE_UD, "vol. 2A §2.5: not in virtual-8086 mode" },
+    { ANDN16, 0, 0xe7, SIMD_STATE_OK, "16-bit protected mode runs VEX" },
     /* EVEX: Table 2-37: XCR0[7:5] = 111b and XCR0[2:1] = 11b, CR4.OSXSAVE */
     { EVMOVUPS, 0, 0xe7, SIMD_STATE_OK, "Linux state" },
     { EVMOVUPS, 0, 0x07, SIMD_STATE_UD, "Table 2-37: no opmask/ZMM state" },
@@ -119,7 +126,9 @@ static struct simd_state state_of(const struct state_vector *v)
     s.cr0 |= (v->changes & EM ? SIMD_CR0_EM : 0) | (v->changes & TS ? SIMD_CR0_TS : 0);
     s.cr4 &= ~(uint64_t)((v->changes & NO_OSFXSR ? SIMD_CR4_OSFXSR : 0) |
                          (v->changes & NO_OSXSAVE ? SIMD_CR4_OSXSAVE : 0));
-    s.fsw = v->changes & PENDING ? 0x8081 : 0; /* IE unmasked pending: ES and B */
+    /* the x87 rule (x87_exception_pending): a flag whose mask is clear, whatever ES says */
+    s.fcw = v->changes & (PENDING | FLAG_NO_ES) ? 0x037e : 0x037f;
+    s.fsw = v->changes & (PENDING | ES_MASKED) ? 0x8081 : v->changes & FLAG_NO_ES ? 0x0001 : 0;
     if (v->changes & REAL) {
         s.cr0 &= ~UINT64_C(0x80000001);
         s.protected_mode = false;

@@ -287,6 +287,7 @@ static enum simd_check_result state_check(const struct insn *in, const struct st
     struct simd_state st = { .cr0 = 0x80050033u,
                              .cr4 = SIMD_CR4_OSFXSR | SIMD_CR4_OSXSAVE,
                              .xcr0 = host_xcr0(),
+                             .fcw = s->vec.fcw,
                              .fsw = s->vec.fsw,
                              .protected_mode = true };
     return simd_check_state(&st, in, prof);

@@ -210,6 +210,19 @@ static const struct mode_case cases[] = {
     { "v86: misaligned with AC at CPL 3", "Vol. 3 6.15 Interrupt 17", V86, "8b 07", S_DEFAULT,
       S_DEFAULT, S_DEFAULT, 0, 0x11, 0, 0, true, AC, 0, 0 },
 
+    /* VEX and XOP are not recognised outside protected mode (C4/C5 with mod 11b are no
+     * LES/LDS there either); the BMI and TBM forms are what the executor emulates */
+    { "real: ANDN (VEX) is #UD", "Vol. 2A 2.5 (VEX-encoded GPR instructions)", REAL,
+      "c4 e2 70 f2 c2", .vector = UD, .error = NO_ERROR },
+    { "real: SHLX (VEX) is #UD", "Vol. 2A 2.5", REAL, "c4 e2 71 f7 c2", .vector = UD,
+      .error = NO_ERROR },
+    { "real: BEXTR (XOP) is #UD", "Vol. 2A 2.5; AMD APM vol. 3 1.9 (XOP as VEX)", REAL,
+      "8f ea 78 10 c1 04 02 00 00", .vector = UD, .error = NO_ERROR },
+    { "v86: ANDN (VEX) is #UD", "Vol. 2A 2.5", V86, "c4 e2 70 f2 c2", .vector = UD,
+      .error = NO_ERROR },
+    { "v86: BEXTR (VEX) is #UD", "Vol. 2A 2.5", V86, "c4 e2 70 f7 c2", .vector = UD,
+      .error = NO_ERROR },
+
     /* 32-bit protected mode, CPL 3, no paging */
     { "expand-down at the limit", "Vol. 3 3.4.5.1, 5.3", PROT32_USER, "8b 03", S_DEFAULT,
       S_DOWN_BYTE, S_DEFAULT, 0, 0xffd, 0, 0, false, GP, 0, 0 },

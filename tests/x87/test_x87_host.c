@@ -8,12 +8,14 @@
  * of its state must store the same bytes.
  *
  *     test_x87_host [cases per form and mode]          default 200 */
+#include <cpuid.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
+#include "core/cpuid.h"
 #include "exec/x87_host.h"
 #include "hostcpu.h"
 #include "rng.h"
@@ -72,6 +74,24 @@ TEST(host_forms_against_the_cpu)
     }
     printf("; an unmasked one: %lu\n", counts.unmasked);
     CHECK(counts.unmasked > 0, "no run raised an unmasked exception");
+}
+
+/* The profile's CPUID bits come from core/cpuid.h (one place reads CPUID): they must be the
+ * bits this test reads itself, SDM vol. 2A CPUID, leaf 07H EBX[6] FDP_EXCPTN_ONLY and [13]
+ * "Deprecates FPU CS and FPU DS values", leaf 01H ECX[0] SSE3. */
+TEST(profile_cpuid_bits_are_the_hosts)
+{
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    struct x87_profile p;
+
+    if (__get_cpuid_max(0, NULL) >= 7)
+        __cpuid_count(7, 0, a, b, c, d);
+    CHECK(x87_host_profile(&p), "no host profile");
+    CHECK(p.fdp_on_exception_only == ((b >> 6) & 1), "FDP_EXCPTN_ONLY %u, CPUID says %u",
+          p.fdp_on_exception_only, (b >> 6) & 1);
+    CHECK(p.fcs_fds_deprecated == ((b >> 13) & 1), "FCS/FDS deprecation %u, CPUID says %u",
+          p.fcs_fds_deprecated, (b >> 13) & 1);
+    CHECK(cpuid_has(CPUID_SSE3) == host_cpu_reports(HF_sse3), "SSE3: library and test differ");
 }
 
 int main(int argc, char **argv)
