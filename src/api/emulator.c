@@ -74,16 +74,18 @@ HOT_INLINE WHV_EMULATOR_STATUS run_call(const struct emulator *emu, VOID *contex
 {
     struct vcpu cpu;
 
-    call_begin(&cpu, emu, context, exit);
     if (exit->ExecutionState.InterruptionPending) {
-        cpu.status.InterruptCausedIntercept = 1;
-        return cpu.status;
+        WHV_EMULATOR_STATUS status = { 0 };
+        status.InterruptCausedIntercept = 1;
+        return status;
     }
+    call_begin(&cpu, emu, context, exit);
     if (mmio)
         seed_translation(&cpu, mmio);
     if (io)
         preset_io_registers(&cpu, io);
     call_finish(&cpu, exec_exit_instruction(&cpu, bytes, count, io));
+    call_end(&cpu);
     return cpu.status;
 }
 

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "whvemu.h"
+
 /* Features the host may have (CPUID bits), as a set. */
 enum cpuid_feature {
     CPUID_POPCNT = 1u << 0,
@@ -20,5 +22,9 @@ uint8_t cpuid_vendor(void);
 
 /* Whether the host has every feature of the set (enum cpuid_feature bits). */
 bool cpuid_has(uint32_t features);
+
+/* The host's XSAVE layout from CPUID leaf 0DH (whvemu_host_xstate_layout); false on hosts
+ * without XSAVE or not x86. */
+bool cpuid_xstate_layout(WHVEMU_XSTATE_LAYOUT *layout);
 
 #endif

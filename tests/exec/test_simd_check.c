@@ -10,12 +10,12 @@
 #include "exec/simd_check.h"
 #include "exec/simd_move.h"
 #include "exec/simd_profile.h"
-#include "exec/simd_state.h" /* the draft core/mmu interface: compiled here, implemented later */
+#include "core/xstate.h"
+#include "exec/simd_state.h" /* the draft mmu interface: compiled here, implemented later */
 #include "whvemu.h"
 
-_Static_assert(SIMD_XCR0_AVX512 ==
-                   (XSTATE_SSE | XSTATE_AVX | XSTATE_OPMASK | XSTATE_ZMM_HI256 | XSTATE_HI16_ZMM),
-               "the state checks' XCR0 bits are the XSAVE components of the interface draft");
+_Static_assert(SIMD_XCR0_AVX512 == (XS_SSE | XS_AVX | XS_OPMASK | XS_ZMM_HI256 | XS_HI16_ZMM),
+               "the state checks' XCR0 bits are the XSAVE components of core/xstate.h");
 
 #define CR0_LINUX 0x80050033u /* PG AM WP NE ET MP PE: what a Linux guest runs with */
 #define CR4_LINUX 0x40620u    /* OSXSAVE OSXMMEXCPT OSFXSR PAE */
