@@ -74,12 +74,12 @@ HOT_INLINE WHV_EMULATOR_STATUS run_call(const struct emulator *emu, VOID *contex
 {
     struct vcpu cpu;
 
-    if (exit->ExecutionState.InterruptionPending) {
-        WHV_EMULATOR_STATUS status = { 0 };
-        status.InterruptCausedIntercept = 1;
-        return status;
-    }
     call_begin(&cpu, emu, context, exit);
+    if (exit->ExecutionState.InterruptionPending) {
+        cpu.status.InterruptCausedIntercept = 1;
+        call_end(&cpu);
+        return cpu.status;
+    }
     if (mmio)
         seed_translation(&cpu, mmio);
     if (io)

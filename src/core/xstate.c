@@ -229,12 +229,12 @@ uint8_t *xstate_edit(struct vcpu *cpu, unsigned i)
     return ext->area + cpu->vstate.offset[i];
 }
 
-bool xstate_store(struct vcpu *cpu, uint64_t keep)
+bool xstate_store_area(struct vcpu *cpu, uint64_t keep)
 {
     struct xstate_ext *ext = cpu->vstate.ext;
     uint64_t modified = cpu->vstate.modified & keep;
 
-    if (!cpu->vstate.area || !modified)
+    if (!modified)
         return true;
     return SUCCEEDED(
         CALL_UNLESS_FAILED(cpu, FAILED_SET_REGISTERS,

@@ -1,10 +1,10 @@
-/* DRAFT — what the SIMD moves still need from exec/ and mmu/ (issue 10, chunks B and D).
+/* DRAFT — what the SIMD moves still need from mmu/ (issue 10, chunk B).
  *
- * The core half is done (core/vstate.h, core/xstate.h). What is left here is the interface
- * the executor's SIMD files will call once the wiring step lands: simd_need (exec) and the
- * memory part (mmu/mmu.h). The wiring step implements each in its layer and deletes this
- * file. It follows simd-design §3.2-3.4; docs/simd-moves.md says
- * what the wiring step does, in order.
+ * The register half is done: core/vstate.h (vstate_begin and the accessors), core/xstate.h
+ * (the XSAVE components XS_*), simd_need() in exec/simd_check.h. What is left here is the
+ * memory part, which the wiring step moves to mmu/mmu.h, implements there and then deletes
+ * this file. It follows simd-design §3.4; docs/simd-moves.md says what the wiring step
+ * does, in order.
  *
  * Conventions: registers are read and written as little-endian byte arrays; every function
  * that can fail returns an enum exec_result with cpu->fault filled (EXEC_FAULT) or the
@@ -16,19 +16,6 @@
 #include <stdint.h>
 
 #include "core/vcpu.h"
-#include "core/vstate.h"
-
-/* ==== exec: the state an instruction needs ====
- *
- * The register half is implemented: core/vstate.h (vstate_begin, the vreg/mreg/kreg
- * accessors, mmx_transition, x87_status, mxcsr_read, xcr0_read, fault_commit_vector) and
- * core/xstate.h (the XSAVE components XS_*). */
-
-/* The components a decoded instruction reads or writes, given XCR0 (pure; exec side): its
- * vector operands' widths and numbers, EVEX masking (opmask), the upper bits a VEX/EVEX
- * register write zeroes (AVX, and ZMM_Hi256 when XCR0 has it, Hi16_ZMM for 16-31), MMX
- * (x87). A set within XS_LEGACY is served by the SDK names. */
-uint64_t simd_need(const struct insn *in, uint64_t xcr0);
 
 /* ==== mmu: byte-masked vector accesses (simd-design §3.4) ====
  *

@@ -607,6 +607,51 @@ TEST(test_destroy_from_callback)
     handle = NULL;
 }
 
+/* The CLI's guest as the VMM (tools/guest_xstate.c), with this host's layout in both formats:
+ * the legacy rows go in and out through its SDK registers, YMM_Hi128 through its area. */
+TEST(test_cli_guest_both_formats)
+{
+    uint8_t in[32], ymm[32], out[32];
+
+    for (int compacted = 0; compacted < 2; compacted++) {
+        struct vcpu cpu;
+        WHV_EMULATOR_HANDLE h;
+        WHV_EMULATOR_STATUS st;
+        const char *format = compacted ? "compacted" : "standard";
+
+        guest_long_mode(&vp);
+        guest_reg(&g, WHvX64RegisterXCr0)->Reg64 = 0x7;
+        if (!guest_xstate_init(&g, compacted)) {
+            printf("skipped: the CLI guest's extended state (no XSAVE on this host)\n");
+            return;
+        }
+        fill(ymm, 32, 21);
+        memcpy(&guest_reg(&g, WHvX64RegisterXmm5)->Reg128, ymm, 16);
+        memcpy(guest_xstate_component(&g, 2) + 16 * 5, ymm + 16, 16);
+        h = create();
+        CHECK(guest_install_xstate(&g, h) == S_OK, "%s: install", format);
+        guest_begin(&g);
+        call_begin(&cpu, handle_lookup(h), &g, &vp);
+        CHECK(vstate_begin(&cpu, XS_SSE | XS_AVX) == EXEC_OK, "%s: Get", format);
+        vreg_read(&cpu, 5, 32, out);
+        CHECK(memcmp(out, ymm, 32) == 0, "%s: ymm5 from SDK names and area", format);
+        fill(in, 32, 99);
+        vreg_write(&cpu, 5, 32, in, VREG_ZERO_UPPER);
+        reg_set(&cpu, R_RIP, vp.Rip + 4);
+        st = finish(&cpu, EXEC_OK);
+        CHECK(st.EmulationSuccessful && g.calls[GUEST_CB_GET_XSTATE] == 1 &&
+                  g.calls[GUEST_CB_SET_XSTATE] == 1,
+              "%s: status 0x%x, %u Get, %u Set", format, st.AsUINT32, g.calls[GUEST_CB_GET_XSTATE],
+              g.calls[GUEST_CB_SET_XSTATE]);
+        CHECK(memcmp(&guest_reg(&g, WHvX64RegisterXmm5)->Reg128, in, 16) == 0 &&
+                  memcmp(guest_xstate_component(&g, 2) + 16 * 5, in + 16, 16) == 0,
+              "%s: ymm5 back in the SDK name and the area", format);
+        CHECK(guest_xstate_print_changes(&g, stdout), "%s: the change is printed", format);
+        WHvEmulatorDestroyEmulator(h);
+        guest_xstate_free(&g);
+    }
+}
+
 int main(void)
 {
     guest_init(&g);
