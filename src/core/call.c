@@ -89,13 +89,14 @@ void call_finish(struct vcpu *cpu, enum exec_result r)
     case EXEC_FAULT:
         /* nothing of the faulting instruction is committed, but completed REP iterations */
         cpu->reg_dirty = regset_and(cpu->reg_dirty, committed_registers(cpu));
+        if (cpu->vstate.area)
+            cpu->vstate.modified &= cpu->fault.committed_vec;
         if (!inject_exception(cpu))
             return;
         break;
     case EXEC_UNSUPPORTED: cpu->status.InternalEmulationFailure = 1; return;
     case EXEC_CALLBACK_FAILED: return;
     }
-    if (xstate_store(cpu, r == EXEC_FAULT ? cpu->fault.committed_vec : UINT64_MAX) &&
-        regs_writeback(cpu))
+    if (xstate_store(cpu) && regs_writeback(cpu))
         cpu->status.EmulationSuccessful = 1;
 }

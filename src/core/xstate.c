@@ -229,10 +229,10 @@ uint8_t *xstate_edit(struct vcpu *cpu, unsigned i)
     return ext->area + cpu->vstate.offset[i];
 }
 
-bool xstate_store_area(struct vcpu *cpu, uint64_t keep)
+bool xstate_store_area(struct vcpu *cpu)
 {
     struct xstate_ext *ext = cpu->vstate.ext;
-    uint64_t modified = cpu->vstate.modified & keep;
+    uint64_t modified = cpu->vstate.modified;
 
     if (!modified)
         return true;

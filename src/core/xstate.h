@@ -78,13 +78,14 @@ const uint8_t *xstate_peek(const struct vcpu *cpu, unsigned i);
  * did not check (the write is dropped rather than land outside it). */
 uint8_t *xstate_edit(struct vcpu *cpu, unsigned i);
 
-/* Store the area back with SetXstate, Modified = cpu->vstate.modified & keep, when the call
- * fetched it and that is not empty. False when the callback failed. (Inline: every call's
- * end asks, and the answer is almost always that there is nothing to store.) */
-bool xstate_store_area(struct vcpu *cpu, uint64_t keep);
-static inline bool xstate_store(struct vcpu *cpu, uint64_t keep)
+/* Store the area back with SetXstate, Modified = cpu->vstate.modified, when the call fetched
+ * it and that is not empty (a fault keeps only its committed components: call_finish). False
+ * when the callback failed. (Inline: every call's end asks, and the answer is almost always
+ * that there is nothing to store.) */
+bool xstate_store_area(struct vcpu *cpu);
+static inline bool xstate_store(struct vcpu *cpu)
 {
-    return !cpu->vstate.area || xstate_store_area(cpu, keep);
+    return !cpu->vstate.area || xstate_store_area(cpu);
 }
 
 #endif
