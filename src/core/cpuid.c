@@ -63,11 +63,13 @@ static uint32_t detect(void)
         word |= HOST_AMD;
     if (max_leaf >= 1) {
         cpuid(1, r);
-        word |= bit(r[2], 23) ? CPUID_POPCNT : 0;
+        word |= (bit(r[2], 23) ? CPUID_POPCNT : 0) | (bit(r[2], 0) ? CPUID_SSE3 : 0);
     }
     if (max_leaf >= 7) {
         cpuid(7, r);
         word |= (bit(r[1], 3) ? CPUID_BMI1 : 0) | (bit(r[1], 8) ? CPUID_BMI2 : 0);
+        word |= (bit(r[1], 6) ? CPUID_FDP_EXCPTN_ONLY : 0) |
+                (bit(r[1], 13) ? CPUID_FCS_FDS_DEPRECATED : 0);
     }
     cpuid(0x80000000u, r);
     max_extended = r[0];

@@ -14,6 +14,9 @@ enum cpuid_feature {
     CPUID_BMI1 = 1u << 1,
     CPUID_BMI2 = 1u << 2,
     CPUID_TBM = 1u << 3,
+    CPUID_SSE3 = 1u << 4,               /* FISTTP (1:ECX[0]) */
+    CPUID_FDP_EXCPTN_ONLY = 1u << 5,    /* x87 FDP saved on unmasked exceptions only (7:EBX[6]) */
+    CPUID_FCS_FDS_DEPRECATED = 1u << 6, /* x87 FCS and FDS saved as 0 (7:EBX[13]) */
 };
 
 /* The WHVEMU_VENDOR whose C profile matches the host: AMD for AMD and Hygon CPUs, Intel

@@ -16,12 +16,12 @@
 #include <string.h>
 
 #include "core/atomics.h"
+#include "core/cpuid.h"
 #include "exec/x87_fxsave.h"
 
 /* The stubs are GNU C inline assembly for x86-64. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(WHVEMU_NO_HOST_OPS)
 #define X87_STUBS 1
-#include <cpuid.h>
 #else
 #define X87_STUBS 0
 #endif
@@ -89,9 +89,6 @@ HOST_STUB(round_trip, "")
 
 enum {
     HOST_DETECTED = 1u << 31,
-    HOST_SSE3 = 1u << 0,
-    HOST_FDP_ON_EXCEPTION_ONLY = 1u << 1,
-    HOST_FCS_FDS_DEPRECATED = 1u << 2,
     HOST_HIDES_POINTERS = 1u << 3,
     HOST_SIGN_BIT_SHIFT = 8,  /* bits 13:8: the pointers' sign bit */
     HOST_FCW_KEPT_SHIFT = 16, /* bits 21:16 and 27:22: the model-specific FCW bits */
@@ -171,18 +168,11 @@ static unsigned probe_sign_bit(void)
     return 63;
 }
 
+/* What the probes find (the CPUID bits are core/cpuid.h's). */
 static uint32_t detect(void)
 {
-    unsigned a, b, c, d;
     uint32_t word = HOST_DETECTED | probe_sign_bit() << HOST_SIGN_BIT_SHIFT | probe_fcw();
 
-    if (__get_cpuid(1, &a, &b, &c, &d) && (c & 1))
-        word |= HOST_SSE3;
-    if (__get_cpuid_max(0, NULL) >= 7) {
-        __cpuid_count(7, 0, a, b, c, d);
-        word |= (b & (1u << 6)) ? HOST_FDP_ON_EXCEPTION_ONLY : 0;
-        word |= (b & (1u << 13)) ? HOST_FCS_FDS_DEPRECATED : 0;
-    }
     return word | (probe_hides_pointers() ? HOST_HIDES_POINTERS : 0);
 }
 
@@ -203,8 +193,8 @@ bool x87_host_profile(struct x87_profile *out)
 {
     uint32_t w = host_word();
 
-    out->fdp_on_exception_only = (w & HOST_FDP_ON_EXCEPTION_ONLY) != 0;
-    out->fcs_fds_deprecated = (w & HOST_FCS_FDS_DEPRECATED) != 0;
+    out->fdp_on_exception_only = cpuid_has(CPUID_FDP_EXCPTN_ONLY);
+    out->fcs_fds_deprecated = cpuid_has(CPUID_FCS_FDS_DEPRECATED);
     out->fxsave_pointers_need_es = (w & HOST_HIDES_POINTERS) != 0;
     out->pointer_sign_bit = (uint8_t)((w >> HOST_SIGN_BIT_SHIFT) & 63);
     out->fcw_kept = 0x0f3f | fcw_of_model_bits(w >> HOST_FCW_KEPT_SHIFT);
@@ -262,7 +252,7 @@ enum x87_host_result x87_host_run(const struct x87_form *f, struct fxsave_state 
     x87_stub stub = stubs[f->index & 63];
 
     *stored = false;
-    if (!stub || (f->needs_sse3 && !(host_word() & HOST_SSE3)))
+    if (!stub || (f->needs_sse3 && !cpuid_has(CPUID_SSE3)))
         return X87_HOST_UNAVAILABLE;
     if (x87_exception_pending(s->fcw, s->fsw))
         return X87_HOST_PENDING;

@@ -34,9 +34,8 @@
 #define X87_FETCH(in) x87_sdk_registers(in)
 
 /* 3. The guest's model: x87_profile_of(cpu->vendor) once per call (HOST probes the host's
- *    FXSAVE once per process, x87_host.c). The host CPUID bits x87_host.c reads itself
- *    (SSE3 for FISTTP; 7.0:EBX[6] and [13]) belong in core/cpuid.h beside CPUID_BMI1 and
- *    friends: CPUID_SSE3, CPUID_FDP_EXCPTN_ONLY, CPUID_FCS_FDS_DEPRECATED. */
+ *    FXSAVE once per process, x87_host.c; its CPUID bits are core/cpuid.h's CPUID_SSE3,
+ *    CPUID_FDP_EXCPTN_ONLY, CPUID_FCS_FDS_DEPRECATED). */
 
 /* 4. The site (x87.h struct x87_site): ip = RIP of the instruction's first byte (not the
  *    next one), cs = CS.Selector, cs_base = CS.Base, seg/seg_base = the operand's segment
