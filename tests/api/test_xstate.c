@@ -18,6 +18,7 @@
 #include "core/vstate.h"
 #include "core/xstate.h"
 #include "fixture.h"
+#include "hostcpu.h"
 
 /* ---- a VMM's side: an area per test, callbacks that count ---- */
 
@@ -652,10 +653,107 @@ TEST(test_cli_guest_both_formats)
     }
 }
 
+/* ---- against the CPU: the areas XSAVE and XSAVEC write, and what XRSTOR makes of ours ---- */
+
+#if defined(__x86_64__) && defined(__GNUC__)
+// clang-format off
+#define Z(n) "vmovdqu64 " #n "*64(%0), %%zmm" #n "\n\t"
+#define ZS(n) "vmovdqu64 %%zmm" #n ", " #n "*64(%0)\n\t"
+#define K(n) "kmovq " #n "*8(%1), %%k" #n "\n\t"
+#define KS(n) "kmovq %%k" #n ", " #n "*8(%1)\n\t"
+#define EIGHT(M, a) M(a##0) M(a##1) M(a##2) M(a##3) M(a##4) M(a##5) M(a##6) M(a##7)
+#define ALL_ZMM(M) M(0) M(1) M(2) M(3) M(4) M(5) M(6) M(7) M(8) M(9) \
+    EIGHT(M, 1) M(18) M(19) EIGHT(M, 2) M(28) M(29) M(30) M(31)
+#define ALL_K(M) M(0) M(1) M(2) M(3) M(4) M(5) M(6) M(7)
+#define VECTOR_CLOBBERS "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", \
+    "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15"
+// clang-format on
+
+/* Load zmm0-31 and k0-7, then XSAVE (standard) and XSAVEC (compacted) every XCR0 component. */
+static void cpu_images(const uint8_t (*zmm)[64], const uint64_t *k, uint64_t xcr0, uint8_t *std,
+                       uint8_t *cmp)
+{
+    __asm__ volatile(ALL_ZMM(Z) ALL_K(K) "xsave64 (%2)\n\t"
+                                         "xsavec64 (%3)\n\t"
+                     :
+                     : "r"(zmm), "r"(k), "r"(std), "r"(cmp), "a"((uint32_t)xcr0),
+                       "d"((uint32_t)(xcr0 >> 32))
+                     : "memory", VECTOR_CLOBBERS);
+}
+
+/* XRSTOR an area (either format), then store zmm0-31 and k0-7. */
+static void cpu_registers(const uint8_t *area, uint64_t xcr0, uint8_t (*zmm)[64], uint64_t *k)
+{
+    __asm__ volatile("xrstor64 (%2)\n\t" ALL_ZMM(ZS) ALL_K(KS)
+                     :
+                     : "r"(zmm), "r"(k), "r"(area), "a"((uint32_t)xcr0), "d"((uint32_t)(xcr0 >> 32))
+                     : "memory", VECTOR_CLOBBERS);
+}
+
+/* The registers the accessors read from the CPU's image are those loaded; what they write,
+ * stored back and restored by XRSTOR, is what the CPU then holds (AVX-512 hosts). */
+TEST(test_against_the_cpu)
+{
+    static uint8_t zmm[32][64], got[32][64], std_area[AREA_MAX] __attribute__((aligned(64))),
+        cmp_area[AREA_MAX] __attribute__((aligned(64)));
+    uint64_t k[8], kgot[8], xcr0 = host_xcr0() & 0xe7;
+    WHVEMU_XSTATE_LAYOUT l;
+    uint8_t in[64];
+
+    if (!host_has(HF_avx512f) || !host_has(HF_xsavec) || (xcr0 & 0xe7) != 0xe7 ||
+        whvemu_host_xstate_layout(&l) != S_OK || l.AreaSize > AREA_MAX) {
+        host_skip_for("the extended-state area against XSAVE/XSAVEC needs AVX-512 and XSAVEC", 1);
+        return;
+    }
+    for (unsigned n = 0; n < 32; n++)
+        fill(zmm[n], 64, (uint8_t)(n * 29 + 3));
+    for (unsigned i = 0; i < 8; i++)
+        k[i] = 0x1122334455667788ull * (i + 1);
+    memset(std_area, 0, sizeof std_area);
+    memset(cmp_area, 0, sizeof cmp_area);
+    cpu_images((const uint8_t(*)[64])zmm, k, xcr0, std_area, cmp_area);
+    for (int form = 0; form < 2; form++) {
+        struct vcpu cpu;
+        const char *name = form ? "XSAVEC" : "XSAVE";
+        begin(&cpu, l, xcr0, 0, 0, l.AreaSize);
+        memcpy(vmm.area, form ? cmp_area : std_area, l.AreaSize);
+        CHECK(vstate_begin(&cpu, 0xe7) == EXEC_OK, "%s: Get", name);
+        for (unsigned n = 0; n < 32; n++) {
+            vreg_read(&cpu, n, 64, got[n]);
+            CHECK(memcmp(got[n], zmm[n], 64) == 0, "%s: zmm%u as the CPU saved it", name, n);
+        }
+        for (unsigned i = 0; i < 8; i++)
+            CHECK(kreg_read(&cpu, i) == k[i], "%s: k%u", name, i);
+        fill(in, 64, 200);
+        vreg_write(&cpu, 4, 16, in, VREG_ZERO_UPPER);  /* VEX.128 */
+        vreg_write(&cpu, 9, 32, in, VREG_KEEP_UPPER);  /* keeps 511:256 */
+        vreg_write(&cpu, 20, 32, in, VREG_ZERO_UPPER); /* EVEX.256 on ZMM20 */
+        kreg_write(&cpu, 3, 0xabc);
+        reg_set(&cpu, R_RIP, vp.Rip + 4);
+        finish(&cpu, EXEC_OK);
+        CHECK(vmm.sets == 1, "%s: stored", name);
+        cpu_registers(vmm.stored, xcr0, got, kgot);
+        memcpy(zmm[4], in, 16);
+        memset(zmm[4] + 16, 0, 48);
+        memcpy(zmm[9], in, 32);
+        memcpy(zmm[20], in, 32);
+        memset(zmm[20] + 32, 0, 32);
+        k[3] = 0xabc;
+        for (unsigned n = 0; n < 32; n++)
+            CHECK(memcmp(got[n], zmm[n], 64) == 0, "%s: zmm%u after XRSTOR of our area", name, n);
+        for (unsigned i = 0; i < 8; i++)
+            CHECK(kgot[i] == k[i], "%s: k%u after XRSTOR", name, i);
+        /* the next format starts from the same registers */
+        cpu_images((const uint8_t(*)[64])zmm, k, xcr0, std_area, cmp_area);
+    }
+}
+#endif
+
 int main(void)
 {
     guest_init(&g);
     check_run_tests();
+    host_skip_report(stdout);
     if (handle)
         WHvEmulatorDestroyEmulator(handle);
     guest_free(&g);
