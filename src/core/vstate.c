@@ -88,10 +88,23 @@ static void row_write(struct vcpu *cpu, unsigned row, const uint8_t *in)
     memcpy(cpu->vstate.ext->area + row * ROW_BYTES, in, ROW_BYTES);
 }
 
+/* Whether an SDK vector name was written in this call. */
+static bool sdk_vector_names_dirty(const struct vcpu *cpu)
+{
+    for (unsigned i = 0; i < R_VECTOR_NAMES; i++)
+        if (regset_has(cpu->reg_dirty, R_VECTOR_NAME(i)))
+            return true;
+    return false;
+}
+
 enum exec_result vstate_begin(struct vcpu *cpu, uint64_t need)
 {
     if (!(need & ~(uint64_t)XS_LEGACY))
         return EXEC_OK;
+    /* one source per call: an executor that wrote the SDK names first cannot switch (fail
+     * closed, the guest untouched) */
+    if (!cpu->vstate.area && sdk_vector_names_dirty(cpu))
+        return EXEC_UNSUPPORTED;
     return xstate_fetch(cpu, need);
 }
 

@@ -20,8 +20,9 @@
 /* Make the components of `need` (bit i = XSAVE component i: the decoded instruction's, from
  * simd_need()) available: the SDK names for a set within x87 | SSE (fetched on first use,
  * or batched by the caller with regs_fetch), else the area, with one GetXstate.
- * EXEC_UNSUPPORTED when the extension is absent or its layout or area lacks a component
- * (call it before any memory access: the guest is then untouched), EXEC_CALLBACK_FAILED
+ * EXEC_UNSUPPORTED when the extension is absent or its layout or area lacks a component, or
+ * when the call already wrote an SDK vector name (one source per call) — call it before any
+ * memory access and any register write: the guest is then untouched. EXEC_CALLBACK_FAILED
  * when GetXstate fails. */
 enum exec_result vstate_begin(struct vcpu *cpu, uint64_t need);
 

@@ -14,6 +14,7 @@
 
 #include "api/handles.h"
 #include "check.h"
+#include "core/bytes.h"
 #include "core/call.h"
 #include "core/vstate.h"
 #include "core/xstate.h"
@@ -574,6 +575,37 @@ TEST(test_mmx_transition)
     CHECK(fcs->FpControlStatus.FpTag == 0xff && fcs->FpControlStatus.FpStatus == 0,
           "tags valid, TOS 0: FTW 0x%x FSW 0x%x", fcs->FpControlStatus.FpTag,
           fcs->FpControlStatus.FpStatus);
+}
+
+/* The area's MMX registers follow the same rule as the SDK names', and a call that wrote an
+ * SDK vector name cannot switch to the area afterwards. */
+TEST(test_area_mmx_and_one_source)
+{
+    struct vcpu cpu;
+    uint8_t in[16] = { 7 };
+
+    begin(&cpu, intel_layout(), 0xe7, 0x7, 0, 2688);
+    store_le2(vmm.area + 2, 5u << 11); /* FSW: TOS 5 */
+    vmm.area[4] = 0x01;
+    for (unsigned s = 0; s < 8; s++)
+        store_le(vmm.area + 32 + 16 * s, 8, 0x200 + s);
+    CHECK(vstate_begin(&cpu, XS_X87 | XS_SSE | XS_AVX) == EXEC_OK, "Get");
+    CHECK(mreg_read(&cpu, 5) == 0x200 && mreg_read(&cpu, 4) == 0x207, "area: mm5 slot 0, mm4 7");
+    mreg_write(&cpu, 0, 0x77);
+    CHECK(mreg_read(&cpu, 5) == 0x200 && mreg_read(&cpu, 0) == 0x77 && x87_status(&cpu) == 0,
+          "area: rotated, TOS 0");
+    reg_set(&cpu, R_RIP, vp.Rip + 4);
+    finish(&cpu, EXEC_OK);
+    CHECK(load_le(vmm.stored + 32 + 16 * 5, 8) == 0x200 && vmm.stored[4] == 0xff &&
+              (vmm.modified & XS_X87),
+          "area: slots stored in physical order, tags valid");
+
+    begin(&cpu, intel_layout(), 0xe7, 0x7, 0, 2688);
+    CHECK(vstate_begin(&cpu, XS_SSE) == EXEC_OK, "SDK names");
+    vreg_write(&cpu, 1, 16, in, VREG_KEEP_UPPER);
+    CHECK(vstate_begin(&cpu, XS_SSE | XS_AVX) == EXEC_UNSUPPORTED && vmm.gets == 0,
+          "no switch to the area after an SDK name was written");
+    finish(&cpu, EXEC_UNSUPPORTED);
 }
 
 /* A callback destroys the handle (or replaces the registration) during the call: the call
