@@ -25,7 +25,8 @@
     X(gpa, 8)            /* MMIO exits: Gpa */                                                     \
     X(gva, 8)            /* MMIO exits: Gva */                                                     \
     X(options, 1)        /* FUZZ_OPTION_* below: whvemu.h extensions */                            \
-    X(reg_count, 1)      /* register overrides that follow */
+    X(reg_count, 1)      /* register overrides that follow */                                      \
+    X(xstate, 1)         /* enum fuzz_xstate: the extended-state extension */
 
 enum {
     FUZZ_FLAG_IO = 1u << 0,   /* TryIoEmulation, else TryMmioEmulation */
@@ -82,6 +83,16 @@ enum {
 };
 #define FUZZ_REP_TO_COMPLETION 63u
 
+/* The extended-state extension (whvemu.h), with the host's layout: none; the guest's area in
+ * the standard or the compacted format, XSTATE_BV from the world stream; or a hostile VMM
+ * whose area header and BytesWritten come from the stream (xstate % 4). */
+enum fuzz_xstate {
+    FUZZ_XSTATE_NONE,
+    FUZZ_XSTATE_STANDARD,
+    FUZZ_XSTATE_COMPACTED,
+    FUZZ_XSTATE_HOSTILE,
+};
+
 /* Arguments the API must reject with E_INVALIDARG instead of crashing. */
 enum fuzz_bad_argument {
     FUZZ_ARGS_VALID,
@@ -107,7 +118,9 @@ struct fuzz_emulate_header {
  * - memory read: AccessSize bytes of data. Writes consume nothing.
  * - I/O in: 4 bytes of data. Out consumes nothing.
  * - RAM (the whvemu.h extension, when installed): 1 byte; odd: the page is host RAM,
- *   even: NULL (use the memory callback). */
+ *   even: NULL (use the memory callback).
+ * - GetXstate (when installed): 8 bytes of XSTATE_BV; hostile: then 8 of XCOMP_BV and 2 of
+ *   BytesWritten. SetXstate consumes nothing. */
 enum {
     WORLD_TRANSLATE_IDENTITY = 0,
     WORLD_TRANSLATE_RAW_GPA = 9,

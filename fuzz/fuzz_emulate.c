@@ -11,7 +11,9 @@
  *  - register requests of sane size naming real registers;
  *  - the Context given is the Context passed back;
  *  - the whvemu.h extensions: vendor, REP budget and the RAM callback (pages it hands out
- *    are separate heap blocks, so an access past a page's end is an ASan report);
+ *    are separate heap blocks, so an access past a page's end is an ASan report), and the
+ *    extended-state callbacks (one Get per call, Set before the register Set, the area
+ *    standard, compacted or hostile);
  *  - bounded work: with the default REP budget a call stays within the worst case
  *    docs/semantics.md states; with any options, after CALLBACK_BUDGET callbacks every
  *    callback fails, so an emulator that keeps going (a REP loop ignoring failures) is caught;
@@ -61,6 +63,10 @@ struct world {
     uint8_t *ram[RAM_PAGES];
     unsigned ram_count;
     WHV_EMULATOR_HANDLE emulator;
+    enum fuzz_xstate xstate;   /* the extension's mode (emulate_input.h) */
+    unsigned xstate_gets;      /* GetXstate calls: one per call at most */
+    uint32_t xstate_written;   /* the BytesWritten it answered */
+    unsigned registers_stored; /* SetXstate calls that succeeded */
     uint64_t trace; /* every callback with its arguments and answers, hashed (trace_mix) */
     bool destroy_in_callback;      /* FUZZ_FLAG_DESTROY_IN_CALLBACK */
     WHV_EMULATOR_HANDLE successor; /* created in the destroyed emulator's slot */
@@ -331,9 +337,89 @@ static void check_status(const struct world *w, const WHV_VP_EXIT_CONTEXT *vp,
     }
     if (status.TranslateGvaPageCallbackGpaIsNotAligned)
         CHECK(w->unaligned_gpa_returned);
-    /* Every outcome but success leaves the registers alone. */
+    /* Every outcome but success leaves the registers alone (a SetXstate that succeeded
+     * before a failed register Set is the one exception: docs/extended-state.md). */
     if (!status.EmulationSuccessful)
-        CHECK(w->registers_written == 0);
+        CHECK(w->registers_written == 0 &&
+              (w->registers_stored == 0 || status.SetVirtualProcessorRegistersCallbackFailed));
+}
+
+/* ---- the extended-state extension ---- */
+
+static WHVEMU_XSTATE_LAYOUT host_layout;
+static int host_layout_known; /* 0: not asked yet; 1: host_layout holds it; -1: none */
+
+/* The components the layout has, legacy ones included (a compacted XCOMP_BV). */
+static uint64_t layout_components(void)
+{
+    uint64_t set = 3;
+    for (unsigned i = 2; i < 63; i++)
+        if (host_layout.Component[i].Size)
+            set |= UINT64_C(1) << i;
+    return set;
+}
+
+/* Fill the area as a VMM would: the legacy rows from the vCPU's SDK names, the header from
+ * the stream (compacted: every component the layout has), the rest zero. */
+static uint32_t fill_area(struct world *w, uint8_t *area, UINT32 size)
+{
+    uint64_t bv = fuzz_take(&w->stream, 8), xcomp = 0;
+    uint32_t written = size;
+
+    memset(area, 0, size);
+    for (unsigned row = 0; row < 26; row++)
+        memcpy(area + 16 * row,
+               &w->vcpu.regs[reg_index_of_name(row < 2    ? WHvX64RegisterFpControlStatus + row
+                                               : row < 10 ? WHvX64RegisterFpMmx0 + row - 2
+                                                          : WHvX64RegisterXmm0 + row - 10)],
+               16);
+    if (w->xstate == FUZZ_XSTATE_COMPACTED)
+        xcomp = UINT64_C(1) << 63 | layout_components();
+    if (w->xstate == FUZZ_XSTATE_HOSTILE) {
+        xcomp = fuzz_take(&w->stream, 8);
+        written = (uint32_t)fuzz_take(&w->stream, 2);
+    }
+    memcpy(area + 512, &bv, 8);
+    memcpy(area + 520, &xcomp, 8);
+    trace_mix(&w->trace, bv);
+    trace_mix(&w->trace, xcomp);
+    return written;
+}
+
+static HRESULT CALLBACK get_xstate(VOID *context, VOID *buffer, UINT32 size, UINT32 *written)
+{
+    struct world *w = current;
+    if (enter(w, context, CB_GET))
+        return E_FAIL;
+    CHECK(w->xstate_gets++ == 0);
+    CHECK(buffer != NULL && size == host_layout.AreaSize);
+    *written = w->xstate_written = fill_area(w, buffer, size);
+    return S_OK;
+}
+
+static HRESULT CALLBACK set_xstate(VOID *context, const VOID *buffer, UINT32 size, UINT64 modified)
+{
+    struct world *w = current;
+    if (enter(w, context, CB_SET))
+        return E_FAIL;
+    CHECK(w->xstate_gets == 1 && buffer != NULL);
+    CHECK(size == w->xstate_written && size <= host_layout.AreaSize && modified != 0);
+    CHECK(w->registers_written == 0); /* before the register Set */
+    trace_mix(&w->trace, modified);
+    w->registers_stored++;
+    return S_OK;
+}
+
+/* The extension as the input says, where the host has a layout. */
+static void install_xstate(WHV_EMULATOR_HANDLE emulator, struct world *w)
+{
+    WHVEMU_XSTATE_CALLBACKS xs = { sizeof xs, 0, get_xstate, set_xstate, &host_layout };
+
+    if (!host_layout_known)
+        host_layout_known = whvemu_host_xstate_layout(&host_layout) == S_OK ? 1 : -1;
+    if (w->xstate == FUZZ_XSTATE_NONE || host_layout_known != 1)
+        return;
+    CHECK(whvemu_set_xstate_callbacks(emulator, &xs) == S_OK);
 }
 
 /* The default vendor (the host: its stubs run the integer operations) or a C profile. */
@@ -386,7 +472,7 @@ static void build_exit(const struct world *w, const struct fuzz_emulate_header *
 }
 
 /* The emulator with the input's whvemu.h options. */
-static WHV_EMULATOR_HANDLE create_emulator(const struct fuzz_emulate_header *h)
+static WHV_EMULATOR_HANDLE create_emulator(const struct fuzz_emulate_header *h, struct world *w)
 {
     WHV_EMULATOR_HANDLE emulator = NULL;
     uint64_t budget = h->options >> FUZZ_OPTION_REP_BUDGET_SHIFT;
@@ -400,6 +486,7 @@ static WHV_EMULATOR_HANDLE create_emulator(const struct fuzz_emulate_header *h)
                                                                  : budget) == S_OK);
     if (h->options & FUZZ_OPTION_RAM_CALLBACK)
         CHECK(whvemu_set_ram_callback(emulator, ram_page) == S_OK);
+    install_xstate(emulator, w);
     return emulator;
 }
 
@@ -460,6 +547,7 @@ static void world_start(struct world *w, const uint8_t *data, size_t size,
     build_exit(w, h, vp);
     w->fail_at = (unsigned)h->fail_at;
     w->failed = CB_NONE;
+    w->xstate = (enum fuzz_xstate)(h->xstate % 4);
 }
 
 /* The exit on w->emulator; the guest it leaves (registers, RAM pages) goes into the trace. */
@@ -517,7 +605,7 @@ static void run_again(const uint8_t *data, size_t size, const struct world *firs
     WHV_EMULATOR_STATUS status = { .AsUINT32 = 0 };
 
     world_start(&w, data, size, &h, &vp);
-    w.emulator = emulator ? emulator : create_emulator(&h);
+    w.emulator = emulator ? emulator : create_emulator(&h, &w);
     if (!emulator)
         handle_lookup(w.emulator)->fast_paths = false;
     CHECK(world_run(&w, &h, &vp, FUZZ_ARGS_VALID, &status) == S_OK);
@@ -544,7 +632,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     HRESULT hr;
 
     world_start(&w, data, size, &h, &vp);
-    w.emulator = create_emulator(&h);
+    w.emulator = create_emulator(&h, &w);
     w.destroy_in_callback = (h.flags & FUZZ_FLAG_DESTROY_IN_CALLBACK) != 0;
     bad = (enum fuzz_bad_argument)((h.flags & FUZZ_FLAG_BAD_ARG_MASK) >> FUZZ_FLAG_BAD_ARG_SHIFT);
     hr = world_run(&w, &h, &vp, bad, &status);

@@ -97,6 +97,70 @@ typedef VOID *(CALLBACK *WHVEMU_RAM_CALLBACK)(VOID *Context, WHV_GUEST_PHYSICAL_
 WHVEMU_API HRESULT whvemu_set_ram_callback(WHV_EMULATOR_HANDLE emulator,
                                            WHVEMU_RAM_CALLBACK callback);
 
+/* ---- optional callbacks: the guest's extended (XSAVE-managed) state ----
+ * For the state the SDK's register names cannot carry: YMM/ZMM upper bits, XMM16-31, the
+ * opmask registers, and the upper bits every VEX/EVEX register write zeroes. The buffer is
+ * an XSAVE area as WHvGetVirtualProcessorXsaveState or KVM_GET_XSAVE2 returns it: standard
+ * format (XCOMP_BV bit 63 clear) or compacted (bit 63 set), laid out by the guest's CPUID
+ * leaf 0DH as the layout describes it. It is fetched only by a call whose instruction needs
+ * such state, at most once, and such a call then takes all its vector, x87 and MXCSR state
+ * from the buffer and none from the SDK names. docs/extended-state.md. */
+
+/* Component i of the layout (i >= 2), as CPUID.(EAX=0DH,ECX=i) describes it. Components 0
+ * (x87) and 1 (SSE) are the fixed legacy region: {160, 0, 0} and {256, 160, 0}. */
+typedef struct WHVEMU_XSTATE_COMPONENT {
+    UINT32 Size;   /* CPUID.(EAX=0DH,ECX=i):EAX; 0: the guest has no such component */
+    UINT32 Offset; /* CPUID.(EAX=0DH,ECX=i):EBX, the standard-format offset (0: supervisor) */
+    UINT32 Flags;  /* CPUID.(EAX=0DH,ECX=i):ECX: bit 0 supervisor (IA32_XSS), bit 1 aligned to
+                    * 64 bytes in the compacted format; the other bits 0 */
+} WHVEMU_XSTATE_COMPONENT;
+
+typedef struct WHVEMU_XSTATE_LAYOUT {
+    UINT32 AreaSize; /* bytes of the VMM's buffer: the largest area it hands over */
+    UINT32 Reserved; /* 0 */
+    WHVEMU_XSTATE_COMPONENT Component[64];
+} WHVEMU_XSTATE_LAYOUT;
+
+/* Fill Buffer (BufferSize bytes, the layout's AreaSize) with the guest's XSAVE area and set
+ * *BytesWritten: the contract of WHvGetVirtualProcessorXsaveState. Context is the
+ * emulation call's. A failure ends the call with GetVirtualProcessorRegistersCallbackFailed. */
+typedef HRESULT(CALLBACK *WHVEMU_GET_XSTATE_CALLBACK)(VOID *Context, VOID *Buffer,
+                                                      UINT32 BufferSize, UINT32 *BytesWritten);
+/* Load the guest's XSAVE area from Buffer: the area the get callback returned (BufferSize
+ * is its BytesWritten, the format kept), with the components in Modified (bit i = component
+ * i) changed and XSTATE_BV updated. Forwarding it to WHvSetVirtualProcessorXsaveState or
+ * KVM_SET_XSAVE is correct; a VMM that keeps state per component may copy only the Modified
+ * ones. Called at most once, at the end of a call, before the register set callback. A
+ * failure ends the call with SetVirtualProcessorRegistersCallbackFailed and no register
+ * written (RIP not advanced). */
+typedef HRESULT(CALLBACK *WHVEMU_SET_XSTATE_CALLBACK)(VOID *Context, const VOID *Buffer,
+                                                      UINT32 BufferSize, UINT64 Modified);
+
+typedef struct WHVEMU_XSTATE_CALLBACKS {
+    UINT32 Size;     /* sizeof(WHVEMU_XSTATE_CALLBACKS) */
+    UINT32 Reserved; /* 0 */
+    WHVEMU_GET_XSTATE_CALLBACK GetXstate;
+    WHVEMU_SET_XSTATE_CALLBACK SetXstate;
+    const WHVEMU_XSTATE_LAYOUT *Layout; /* NULL: this host's (whvemu_host_xstate_layout) */
+} WHVEMU_XSTATE_CALLBACKS;
+
+/* Install (Callbacks NULL: remove) the extended-state callbacks of one emulator. Copies the
+ * layout and allocates the emulator's buffer here, once; a call already running keeps what
+ * it began with. E_INVALIDARG for a bad handle, a bad Size or Reserved, a NULL callback, or a
+ * layout that is not self-consistent (legacy components not the fixed ones, a component
+ * outside AreaSize or overlapping another, an architectural component of the wrong size,
+ * reserved flag bits, AreaSize below 576 bytes or above WHVEMU_XSTATE_MAX_AREA);
+ * E_NOTIMPL for Layout NULL where the host has no CPUID leaf 0DH; E_OUTOFMEMORY. Not
+ * thread-safe for one handle, like the emulation calls. */
+#define WHVEMU_XSTATE_MAX_AREA (1u << 20)
+WHVEMU_API HRESULT whvemu_set_xstate_callbacks(WHV_EMULATOR_HANDLE emulator,
+                                               const WHVEMU_XSTATE_CALLBACKS *callbacks);
+
+/* Fill a layout from this host's CPUID leaf 0DH (for VMMs whose guests see the host's leaf,
+ * as KVM_GET_XSAVE2's buffer follows it). E_INVALIDARG for NULL; E_NOTIMPL on hosts
+ * without XSAVE or not x86. */
+WHVEMU_API HRESULT whvemu_host_xstate_layout(WHVEMU_XSTATE_LAYOUT *layout);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -16,6 +16,7 @@ void guest_init(struct guest *g)
 
 void guest_free(struct guest *g)
 {
+    guest_xstate_free(g);
     for (size_t i = 0; i < g->page_count; i++)
         free(g->pages[i]);
     free(g->pages);
@@ -108,6 +109,7 @@ void guest_begin(struct guest *g)
     g->refused = 0;
     g->set_name_count = 0;
     g->log_count = 0;
+    guest_xstate_begin(g);
 }
 
 void guest_print_reg_value(FILE *out, int index, const WHV_REGISTER_VALUE *value)
@@ -195,6 +197,8 @@ void guest_print_changes(const struct guest *g, FILE *out)
         fprintf(out, "\n");
         any = true;
     }
+    if (guest_xstate_print_changes(g, out))
+        any = true;
     if (!any)
         fprintf(out, "  registers unchanged\n");
     print_memory_changes(g, out);

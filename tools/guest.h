@@ -18,6 +18,7 @@
 #include <stdio.h>
 
 #include "WinHvEmulation.h"
+#include "whvemu.h"
 #include "whvnames.h"
 #include "guest_vcpu.h"
 
@@ -33,7 +34,23 @@ enum guest_callback {
     GUEST_CB_GET_REGISTERS,
     GUEST_CB_SET_REGISTERS,
     GUEST_CB_TRANSLATE,
+    GUEST_CB_GET_XSTATE, /* the extended-state extension's (whvemu.h) */
+    GUEST_CB_SET_XSTATE,
     GUEST_CB_COUNT
+};
+
+/* The extended state a VMM keeps for the extended-state extension (guest_xstate.c): an XSAVE
+ * area laid out by this host's CPUID leaf 0DH, standard or compacted. Its legacy region is
+ * the vCPU's SDK vector registers (copied in and out by the callbacks). */
+struct guest_xstate {
+    bool installed; /* guest_xstate_init succeeded */
+    bool compacted;
+    WHVEMU_XSTATE_LAYOUT layout;
+    uint64_t components; /* the user components the layout has (2 and up) */
+    uint32_t offset[64]; /* of each in the area's format */
+    uint32_t size;       /* of the area handed out */
+    uint8_t *area;       /* layout.AreaSize bytes */
+    uint8_t *before;     /* the area at guest_begin() */
 };
 
 struct guest_page {
@@ -97,6 +114,8 @@ struct guest {
     unsigned log_capacity, log_count;
 
     FILE *trace; /* where callbacks are printed; NULL = silent */
+
+    struct guest_xstate xstate;
 };
 
 /* A zeroed guest with no memory, no mappings, unclaimed ports reading all ones. */
@@ -152,5 +171,24 @@ HRESULT guest_run_io(struct guest *g, WHV_EMULATOR_HANDLE emulator, const void *
 /* The RAM callback for whvemu_set_ram_callback: the pages in ram_pages, traced. Accesses
  * through the pointer it returns are not traced, but show in the list of changes. */
 VOID *CALLBACK guest_ram_page(VOID *context, WHV_GUEST_PHYSICAL_ADDRESS gpa_page, UINT32 write);
+
+/* ---- the extended-state extension (guest_xstate.c; docs/extended-state.md) ---- */
+
+/* Lay out the area from this host's CPUID leaf 0DH, standard or compacted, every extended
+ * component in its init state; false where the host has no XSAVE. guest_free frees it. */
+bool guest_xstate_init(struct guest *g, bool compacted);
+void guest_xstate_free(struct guest *g);
+/* Component i (2-62) of the area, taken out of its init state (zeros, XSTATE_BV bit set) to
+ * be written; NULL when the layout has no such component. */
+uint8_t *guest_xstate_component(struct guest *g, unsigned i);
+/* whvemu_set_xstate_callbacks with the two callbacks below, when the area is initialised. */
+HRESULT guest_install_xstate(const struct guest *g, WHV_EMULATOR_HANDLE emulator);
+/* The callbacks (Context: the guest), counted, traced and failed like the others. */
+HRESULT CALLBACK guest_get_xstate(VOID *context, VOID *buffer, UINT32 size, UINT32 *written);
+HRESULT CALLBACK guest_set_xstate(VOID *context, const VOID *buffer, UINT32 size, UINT64 modified);
+/* Snapshot the area (guest_begin does), and print the vector registers beyond the SDK names
+ * (ZMM bits 511:128, ZMM16-31, k0-7) that differ from it; false when none does. */
+void guest_xstate_begin(struct guest *g);
+bool guest_xstate_print_changes(const struct guest *g, FILE *out);
 
 #endif

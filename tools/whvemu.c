@@ -63,13 +63,19 @@ static const char usage_text[] =
     "  --interruption-pending, --interrupt-shadow   exit execution-state bits\n"
     "  --exec-state VALUE  raw ExecutionState (overrides the computed one)\n"
     "  --fail KIND[:N]     make the N-th (default 1st) callback of KIND fail; KIND is\n"
-    "                      io, memory, get, set or translate\n"
+    "                      io, memory, get, set, translate, get-xstate or set-xstate\n"
+    "  --xmmN=HEX, --ymmN=HEX, --zmmN=HEX   vector register N (0-31), one hex number\n"
+    "  --kN=HEX, --mmN=HEX  opmask register k0-7, MMX register mm0-7 (by TOS)\n"
+    "  --mxcsr=HEX, --fsw=HEX, --ftw=HEX, --xcr0=HEX   MXCSR (default 1f80), x87 status\n"
+    "                      and abridged tag word, XCR0 (default 7)\n"
     "whvemu.h extensions:\n"
     "  --ram-page GPA      install the RAM callback; it maps this page (repeatable)\n"
     "  --rep-budget N      at most N REP iterations per call (default 4096; 0: run to\n"
     "                      completion)\n"
     "  --vendor host|intel|amd  where the manuals leave results open: this CPU's\n"
     "                      behaviour (the default) or the Intel / AMD C profile\n"
+    "  extended state: the guest's XSAVE area, laid out by this host's CPUID leaf 0DH,\n"
+    "                      standard format; --compacted: compacted; --no-xstate: none\n"
     "\n"
     "exit status: 0 valid / EmulationSuccessful, 1 invalid bytes / error HRESULT,\n"
     "             2 usage error, 3 emulated with another status\n";
@@ -418,7 +424,9 @@ static bool parse_port_value(struct guest *g, const char *text)
 
 static bool parse_failure(struct guest *g, const char *text)
 {
-    static const char *const kinds[GUEST_CB_COUNT] = { "io", "memory", "get", "set", "translate" };
+    static const char *const kinds[GUEST_CB_COUNT] = { "io",        "memory",    "get",
+                                                       "set",       "translate", "get-xstate",
+                                                       "set-xstate" };
     char kind[16];
     const char *colon = strchr(text, ':');
     size_t kind_length = colon ? (size_t)(colon - text) : strlen(text);
@@ -436,8 +444,140 @@ static bool parse_failure(struct guest *g, const char *text)
             return true;
         }
     }
-    fprintf(stderr, "whvemu: --fail %s: KIND is io, memory, get, set or translate\n", text);
+    fprintf(stderr,
+            "whvemu: --fail %s: KIND is io, memory, get, set, translate, get-xstate or "
+            "set-xstate\n",
+            text);
     return false;
+}
+
+/* ---- vector registers: --xmmN= --ymmN= --zmmN= --kN= --mmN= --mxcsr= --fsw= --ftw= --xcr0= */
+
+/* A value of `size` bytes written as one hex number, most significant digit first. */
+static bool parse_wide_hex(const char *option, const char *text, uint8_t *out, unsigned size)
+{
+    size_t digits;
+
+    memset(out, 0, size);
+    if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
+        text += 2;
+    digits = strlen(text);
+    if (digits == 0 || digits > 2 * size) {
+        fprintf(stderr, "whvemu: %s: expected up to %u hex digits\n", option, 2 * size);
+        return false;
+    }
+    for (size_t i = 0; i < digits; i++) {
+        int d = hex_digit(text[digits - 1 - i]);
+        if (d < 0) {
+            fprintf(stderr, "whvemu: %s: \"%s\" is not hex\n", option, text);
+            return false;
+        }
+        out[i / 2] |= (uint8_t)(d << (4 * (i % 2)));
+    }
+    return true;
+}
+
+/* Bytes [from, from + size) of value into component c of the area at `offset`. */
+static bool set_component_bytes(struct guest *g, const char *option, unsigned c, unsigned offset,
+                                const uint8_t *value, unsigned size)
+{
+    uint8_t *component = guest_xstate_component(g, c);
+
+    if (!component) {
+        fprintf(stderr,
+                "whvemu: %s needs XSAVE component %u, which this host's extended-state layout "
+                "lacks (or --no-xstate)\n",
+                option, c);
+        return false;
+    }
+    memcpy(component + offset, value, size);
+    return true;
+}
+
+/* Vector register n, `bytes` of it (16, 32 or 64): XMM by its SDK name, the rest in the area
+ * (YMM_Hi128, ZMM_Hi256; registers 16-31 in Hi16_ZMM). */
+static bool set_vector(struct guest *g, const char *option, unsigned n, const uint8_t *value,
+                       unsigned bytes)
+{
+    if (n >= 16)
+        return set_component_bytes(g, option, 7, 64 * (n - 16), value, bytes);
+    memcpy(&vcpu_reg(&g->vcpu, WHvX64RegisterXmm0 + n)->Reg128, value, 16);
+    if (bytes > 16 && !set_component_bytes(g, option, 2, 16 * n, value + 16, 16))
+        return false;
+    return bytes <= 32 || set_component_bytes(g, option, 6, 32 * n, value + 32, 32);
+}
+
+/* MMX register n is the mantissa of physical register n, FXSAVE slot (n - TOS) mod 8; its
+ * bits 79:64 all ones, as an MMX write leaves them. */
+static void set_mmx(struct guest *g, unsigned n, uint64_t value)
+{
+    unsigned tos =
+        (vcpu_reg(&g->vcpu, WHvX64RegisterFpControlStatus)->FpControlStatus.FpStatus >> 11) & 7;
+    WHV_REGISTER_VALUE *r = vcpu_reg(&g->vcpu, WHvX64RegisterFpMmx0 + ((n - tos) & 7));
+
+    r->Reg128.Low64 = value;
+    r->Reg128.High64 = 0xffff;
+}
+
+static const struct {
+    const char *prefix;
+    unsigned bytes, registers; /* registers 0: a single control register */
+} vector_options[] = {
+    { "--xmm", 16, 32 }, { "--ymm", 32, 32 }, { "--zmm", 64, 32 },
+    { "--k", 8, 8 },     { "--mm", 8, 8 },    { "--mxcsr", 4, 0 },
+    { "--fsw", 2, 0 },   { "--ftw", 1, 0 },   { "--xcr0", 8, 0 },
+};
+
+/* The one value of a control-register option. */
+static void set_control(struct guest *g, const char *prefix, uint64_t v)
+{
+    WHV_REGISTER_VALUE *fcs = vcpu_reg(&g->vcpu, WHvX64RegisterFpControlStatus);
+
+    if (strcmp(prefix, "--mxcsr") == 0)
+        vcpu_reg(&g->vcpu, WHvX64RegisterXmmControlStatus)->XmmControlStatus.XmmStatusControl =
+            (UINT32)v;
+    else if (strcmp(prefix, "--fsw") == 0)
+        fcs->FpControlStatus.FpStatus = (UINT16)v;
+    else if (strcmp(prefix, "--ftw") == 0)
+        fcs->FpControlStatus.FpTag = (UINT8)v;
+    else
+        vcpu_reg(&g->vcpu, WHvX64RegisterXCr0)->Reg64 = v;
+}
+
+/* A vector option (--xmm3=HEX ...): true with *handled when it is one and applied. */
+static bool vector_option(struct guest *g, const char *option, bool *handled)
+{
+    const char *eq = strchr(option, '=');
+    uint8_t value[64];
+    uint64_t n = 0, v;
+
+    *handled = false;
+    for (size_t i = 0; eq && i < sizeof vector_options / sizeof vector_options[0]; i++) {
+        size_t len = strlen(vector_options[i].prefix);
+        char number[8] = "";
+        if (strncmp(option, vector_options[i].prefix, len) != 0 ||
+            (vector_options[i].registers == 0) != (option + len == eq) ||
+            (size_t)(eq - option - len) >= sizeof number)
+            continue;
+        memcpy(number, option + len, (size_t)(eq - option - len));
+        if (vector_options[i].registers &&
+            (!parse_u64(number, &n) || n >= vector_options[i].registers))
+            continue;
+        *handled = true;
+        if (!parse_wide_hex(option, eq + 1, value, vector_options[i].bytes))
+            return false;
+        memcpy(&v, value, 8);
+        if (vector_options[i].bytes >= 16) /* --xmm, --ymm, --zmm */
+            return set_vector(g, option, (unsigned)n, value, vector_options[i].bytes);
+        if (strcmp(vector_options[i].prefix, "--k") == 0)
+            return set_component_bytes(g, option, 5, 8 * (unsigned)n, value, 8);
+        if (strcmp(vector_options[i].prefix, "--mm") == 0)
+            set_mmx(g, (unsigned)n, v);
+        else
+            set_control(g, vector_options[i].prefix, v);
+        return true;
+    }
+    return true;
 }
 
 /* Options that take a value; the value is argv[i + 1]. */
@@ -473,8 +613,15 @@ static bool apply_option(struct scenario *s, const char *option, const char *val
     uint64_t number;
     char assignment[160];
 
-    if (strcmp(option, "--bits") == 0)
+    bool vector;
+    bool applied;
+
+    if (strcmp(option, "--bits") == 0 || strcmp(option, "--compacted") == 0 ||
+        strcmp(option, "--no-xstate") == 0)
         return true; /* handled before everything else */
+    applied = vector_option(g, option, &vector);
+    if (vector || !applied)
+        return applied;
     if (strcmp(option, "--bytes") == 0) {
         s->byte_count = 0;
         return parse_hex_bytes(value, s->bytes, CONTEXT_BYTES, &s->byte_count);
@@ -595,8 +742,19 @@ static bool apply_option(struct scenario *s, const char *option, const char *val
 }
 
 /* --bits and --compat first (the defaults depend on them), then every option in order. */
+/* The vector state after reset that matters to the checks: FCW 037FH, MXCSR 1F80H (SDM vol. 3A
+ * §10.1 Table 10-1), and XCR0 x87 | SSE | AVX (an OS that enabled AVX; --xcr0 changes it). */
+static void set_vector_defaults(struct guest *g)
+{
+    vcpu_reg(&g->vcpu, WHvX64RegisterFpControlStatus)->FpControlStatus.FpControl = 0x037f;
+    vcpu_reg(&g->vcpu, WHvX64RegisterXmmControlStatus)->XmmControlStatus.XmmStatusControl = 0x1f80;
+    vcpu_reg(&g->vcpu, WHvX64RegisterXCr0)->Reg64 = 0x7;
+}
+
 static bool parse_scenario(struct scenario *s, int argc, char **argv)
 {
+    bool compacted = false, no_xstate = false;
+
     memset(s, 0, sizeof *s);
     guest_init(&s->guest);
     s->bits = 64;
@@ -610,6 +768,8 @@ static bool parse_scenario(struct scenario *s, int argc, char **argv)
             return false;
         if (strcmp(argv[i], "--compat") == 0)
             s->compat = true;
+        compacted |= strcmp(argv[i], "--compacted") == 0;
+        no_xstate |= strcmp(argv[i], "--no-xstate") == 0;
         if (takes_value(argv[i]))
             i++;
     }
@@ -617,6 +777,12 @@ static bool parse_scenario(struct scenario *s, int argc, char **argv)
                                       : s->bits == 64 ? VCPU_LONG64
                                       : s->compat     ? VCPU_COMPAT32
                                                       : VCPU_PROTECTED32);
+    set_vector_defaults(&s->guest);
+    /* the extension, as a VMM on this host would give it (none where there is no XSAVE) */
+    if (!no_xstate && !guest_xstate_init(&s->guest, compacted) && compacted) {
+        fprintf(stderr, "whvemu: --compacted: this host has no XSAVE layout\n");
+        return false;
+    }
     for (int i = 0; i < argc; i++) {
         const char *value = takes_value(argv[i]) ? argv[++i] : NULL;
         if (!apply_option(s, argv[i - (value != NULL)], value))
@@ -980,6 +1146,10 @@ static bool configure_extensions(const struct scenario *s, WHV_EMULATOR_HANDLE e
     }
     if (s->guest.ram_page_count && whvemu_set_ram_callback(emulator, guest_ram_page) != S_OK) {
         fprintf(stderr, "whvemu: whvemu_set_ram_callback failed\n");
+        return false;
+    }
+    if (guest_install_xstate(&s->guest, emulator) != S_OK) {
+        fprintf(stderr, "whvemu: whvemu_set_xstate_callbacks failed\n");
         return false;
     }
     return true;

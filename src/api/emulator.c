@@ -77,6 +77,7 @@ HOT_INLINE WHV_EMULATOR_STATUS run_call(const struct emulator *emu, VOID *contex
     call_begin(&cpu, emu, context, exit);
     if (exit->ExecutionState.InterruptionPending) {
         cpu.status.InterruptCausedIntercept = 1;
+        call_end(&cpu);
         return cpu.status;
     }
     if (mmio)
@@ -84,6 +85,7 @@ HOT_INLINE WHV_EMULATOR_STATUS run_call(const struct emulator *emu, VOID *contex
     if (io)
         preset_io_registers(&cpu, io);
     call_finish(&cpu, exec_exit_instruction(&cpu, bytes, count, io));
+    call_end(&cpu);
     return cpu.status;
 }
 

@@ -155,11 +155,14 @@ struct emulator *handle_lookup(WHV_EMULATOR_HANDLE handle)
 HRESULT handle_destroy(WHV_EMULATOR_HANDLE handle)
 {
     HRESULT hr = E_INVALIDARG;
+    struct xstate_ext *xstate = NULL;
     struct slot *s;
 
     spin_lock_take(&table_lock);
     s = live_slot(handle);
     if (s) {
+        xstate = s->emu.xstate;
+        s->emu.xstate = NULL;
         uint32_t generation = load_acquire(&s->generation);
         /* even: free; the next create of this slot gets a new odd generation */
         store_release(&s->generation, generation + 1);
@@ -170,5 +173,6 @@ HRESULT handle_destroy(WHV_EMULATOR_HANDLE handle)
         hr = S_OK;
     }
     spin_unlock(&table_lock);
+    xstate_ext_release(xstate); /* outside the lock; a call in flight holds its own */
     return hr;
 }

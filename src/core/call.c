@@ -5,6 +5,8 @@
 
 #include "core/callbacks.h"
 #include "core/regcache.h"
+#include "core/vstate.h"
+#include "core/xstate.h"
 
 enum exec_result raise_fault(struct vcpu *cpu, uint8_t vector, bool has_error_code,
                              uint32_t error_code)
@@ -15,6 +17,7 @@ enum exec_result raise_fault(struct vcpu *cpu, uint8_t vector, bool has_error_co
     cpu->fault.has_cr2 = false;
     cpu->fault.cr2 = 0;
     cpu->fault.committed_regs = 0;
+    cpu->fault.committed_vec = 0;
     return EXEC_FAULT;
 }
 
@@ -52,6 +55,27 @@ static bool single_step_trap(struct vcpu *cpu)
     return inject_exception(cpu);
 }
 
+void fault_commit_vector(struct vcpu *cpu, uint64_t components)
+{
+    cpu->fault.committed_vec |= components;
+}
+
+/* The registers a fault keeps: completed REP iterations' (committed_regs) and, in the SDK
+ * names' mode, those of the vector components it keeps. */
+static struct regset committed_registers(const struct vcpu *cpu)
+{
+    struct regset keep = REGSET(cpu->fault.committed_regs);
+    uint64_t vec = cpu->vstate.area ? 0 : cpu->fault.committed_vec;
+
+    for (unsigned i = 0; vec && i < R_VECTOR_NAMES; i++) {
+        enum reg_id r = R_VECTOR_NAME(i);
+        bool x87 = r >= R_FP_MMX0 && r <= R_FP_CONTROL_STATUS;
+        if (vec & (x87 ? XS_X87 : XS_SSE))
+            regset_add(&keep, r);
+    }
+    return keep;
+}
+
 void call_finish(struct vcpu *cpu, enum exec_result r)
 {
     if (callback_failed(cpu))
@@ -64,13 +88,15 @@ void call_finish(struct vcpu *cpu, enum exec_result r)
         break;
     case EXEC_FAULT:
         /* nothing of the faulting instruction is committed, but completed REP iterations */
-        cpu->reg_dirty = regset_and(cpu->reg_dirty, REGSET(cpu->fault.committed_regs));
+        cpu->reg_dirty = regset_and(cpu->reg_dirty, committed_registers(cpu));
+        if (cpu->vstate.area)
+            cpu->vstate.modified &= cpu->fault.committed_vec;
         if (!inject_exception(cpu))
             return;
         break;
     case EXEC_UNSUPPORTED: cpu->status.InternalEmulationFailure = 1; return;
     case EXEC_CALLBACK_FAILED: return;
     }
-    if (regs_writeback(cpu))
+    if (xstate_store(cpu) && regs_writeback(cpu))
         cpu->status.EmulationSuccessful = 1;
 }

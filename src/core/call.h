@@ -8,6 +8,7 @@
 #include "core/cpuid.h"
 #include "core/regcache.h"
 #include "core/vcpu.h"
+#include "core/xstate.h"
 
 /* What a handle holds (api/handles.c keeps one per handle): the VMM's callbacks and the
  * options it set (whvemu.h). A call copies what it uses into its struct vcpu. */
@@ -20,6 +21,7 @@ struct emulator {
     /* the decode cache and the MMU's fast path in use (the default); tests turn them off to
      * compare every outcome and callback with the general path's */
     bool fast_paths;
+    struct xstate_ext *xstate; /* whvemu_set_xstate_callbacks (a reference); NULL: none */
 };
 
 /* The processor mode, CPL and the code-segment size, from the exit context. */
@@ -75,13 +77,25 @@ HOT_INLINE void call_begin(struct vcpu *cpu, const struct emulator *emu, void *c
     cpu->not_ram[0] = cpu->not_ram[1] = NOT_A_PAGE;
     memset(&cpu->fault, 0, sizeof cpu->fault);
     cpu->debug_trap_inhibited = false;
+    /* held to the call's end: a callback may replace the registration or destroy the handle */
+    cpu->vstate.ext = xstate_ext_hold(emu->xstate);
+    cpu->vstate.area = false;
     regs_init(cpu, exit);
     derive_mode(cpu);
 }
 
 /* End the call with the outcome of its instruction: the single-step trap or the fault
- * injected, the status bits set, and the registers written back in one callback. After a
- * callback failure nothing more happens: its status bit is the call's answer. */
+ * injected, the status bits set, the extended-state area stored (SetXstate) and then the
+ * registers written back in one callback — in that order, so that a failed SetXstate
+ * leaves RIP where it was. After a callback failure nothing more happens: its status bit
+ * is the call's answer. */
 void call_finish(struct vcpu *cpu, enum exec_result r);
+
+/* Release what call_begin took, once the status is final. */
+HOT_INLINE void call_end(struct vcpu *cpu)
+{
+    if (cpu->vstate.ext)
+        xstate_ext_release(cpu->vstate.ext);
+}
 
 #endif

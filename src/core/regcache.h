@@ -125,6 +125,20 @@ static inline void reg_set(struct vcpu *cpu, enum reg_id id, uint64_t value)
 }
 void reg_set_value(struct vcpu *cpu, enum reg_id id, const WHV_REGISTER_VALUE *value);
 
+/* The whole 128-bit value of a register (the SDK vector names: XMM, FpMmx, the FP and XMM
+ * control/status registers), and its write. */
+static inline WHV_UINT128 reg_read128(struct vcpu *cpu, enum reg_id id)
+{
+    return reg_value(cpu, id)->Reg128;
+}
+static inline void reg_write128(struct vcpu *cpu, enum reg_id id, WHV_UINT128 value)
+{
+    WHV_REGISTER_VALUE v;
+
+    v.Reg128 = value;
+    reg_set_value(cpu, id, &v);
+}
+
 /* Write back the dirty registers in one callback. False on failure. */
 bool regs_writeback(struct vcpu *cpu);
 

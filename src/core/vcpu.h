@@ -51,11 +51,33 @@
     X(EFER, WHvX64RegisterEfer, 64)                                                                \
     X(DR6, WHvX64RegisterDr6, 64)                                                                  \
     X(PENDING_INTERRUPTION, WHvRegisterPendingInterruption, 64)                                    \
-    X(INTERRUPT_STATE, WHvRegisterInterruptState, 64) /* the MOV SS / STI interrupt shadow */
+    X(INTERRUPT_STATE, WHvRegisterInterruptState, 64) /* the MOV SS / STI interrupt shadow */   \
+    /* the vector state the SDK names carry (the 26 consecutive names 1000H-1019H, each     \
+     * value kept whole), then XCR0: 64 rows, one word. IA32_XSS (XSAVES, issue 13) is     \
+     * the 65th: see docs/extended-state.md, "Register rows", before adding it */          \
+    X(XMM0, WHvX64RegisterXmm0, 128)   X(XMM1, WHvX64RegisterXmm1, 128)                        \
+    X(XMM2, WHvX64RegisterXmm2, 128)   X(XMM3, WHvX64RegisterXmm3, 128)                        \
+    X(XMM4, WHvX64RegisterXmm4, 128)   X(XMM5, WHvX64RegisterXmm5, 128)                        \
+    X(XMM6, WHvX64RegisterXmm6, 128)   X(XMM7, WHvX64RegisterXmm7, 128)                        \
+    X(XMM8, WHvX64RegisterXmm8, 128)   X(XMM9, WHvX64RegisterXmm9, 128)                        \
+    X(XMM10, WHvX64RegisterXmm10, 128) X(XMM11, WHvX64RegisterXmm11, 128)                      \
+    X(XMM12, WHvX64RegisterXmm12, 128) X(XMM13, WHvX64RegisterXmm13, 128)                      \
+    X(XMM14, WHvX64RegisterXmm14, 128) X(XMM15, WHvX64RegisterXmm15, 128)                      \
+    X(FP_MMX0, WHvX64RegisterFpMmx0, 128) X(FP_MMX1, WHvX64RegisterFpMmx1, 128)                \
+    X(FP_MMX2, WHvX64RegisterFpMmx2, 128) X(FP_MMX3, WHvX64RegisterFpMmx3, 128)                \
+    X(FP_MMX4, WHvX64RegisterFpMmx4, 128) X(FP_MMX5, WHvX64RegisterFpMmx5, 128)                \
+    X(FP_MMX6, WHvX64RegisterFpMmx6, 128) X(FP_MMX7, WHvX64RegisterFpMmx7, 128)                \
+    X(FP_CONTROL_STATUS, WHvX64RegisterFpControlStatus, 128)                                   \
+    X(XMM_CONTROL_STATUS, WHvX64RegisterXmmControlStatus, 128)                                 \
+    X(XCR0, WHvX64RegisterXCr0, 64)
 // clang-format on
 #define REGISTER_ID_(id, name, width) R_##id,
 enum reg_id { REGISTERS(REGISTER_ID_) R_COUNT };
 #undef REGISTER_ID_
+
+/* The 26 SDK vector names (1000H + i) are consecutive ids in the SDK's order. */
+#define R_VECTOR_NAME(i) ((enum reg_id)(R_XMM0 + (i)))
+#define R_VECTOR_NAMES 26u
 
 /* A set of registers: bit id % 64 of word id / 64. */
 #define REGSET_WORDS ((R_COUNT + 63) / 64)
@@ -145,6 +167,19 @@ struct fault {
     bool has_cr2;
     uint64_t cr2;
     uint64_t committed_regs; /* REG_BIT mask kept with the fault: completed REP iterations */
+    uint64_t committed_vec;  /* XSAVE components kept with it: a gather's completed elements */
+};
+
+/* The vector state of one call (core/vstate.h): the SDK register names, or the extended-
+ * state extension's XSAVE area (core/xstate.h) once an instruction needs what they lack. */
+struct xstate_ext;
+struct vstate {
+    struct xstate_ext *ext; /* the extension this call holds a reference to, or NULL */
+    bool area;              /* fetched: all vector state of the call is the area's */
+    uint32_t area_bytes;    /* what GetXstate wrote */
+    uint64_t held;          /* components the area was checked to hold (xstate_fetch) */
+    uint64_t modified;      /* components edited in the area */
+    uint32_t offset[64];    /* each component's place in this call's area (0: none) */
 };
 
 #define NOT_A_PAGE UINT64_MAX /* no page address: not 4 KiB aligned */
@@ -203,6 +238,8 @@ struct vcpu {
     uint8_t bytes[16];
     struct insn insn;
     struct regset insn_needs;
+
+    struct vstate vstate;
 
     struct fault fault;
     bool debug_trap_inhibited; /* MOV SS / POP SS: no single-step trap after it */

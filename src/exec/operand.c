@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/regcache.h"
+#include "exec/simd_check.h"
 #include "optab.h"
 
 /* The registers that address the ModRM memory operand through seg. Not CR4, although its
@@ -54,8 +55,15 @@ static void immediate_operand(const struct insn *in, unsigned n, struct operand 
     op->imm = sign_extend(imm & size_mask(encoded), encoded) & size_mask(op->size);
 }
 
-/* Operand n of the row, by its kind (optab.h): memory, a GPR, a segment register, an
- * immediate; anything else is left to the family (OPT_OTHER). */
+/* The operand types of the register files the SIMD families read through core/vstate.h. */
+static const uint8_t register_operand_types[RF_COUNT] = {
+    [RF_VEC] = OPT_VEC,
+    [RF_MMX] = OPT_MMX,
+    [RF_MASK] = OPT_KMASK,
+};
+
+/* Operand n of the row, by its kind (optab.h): memory, a GPR, a segment register, a vector,
+ * MMX or opmask register, an immediate; anything else is left to the family (OPT_OTHER). */
 static void describe_operand(const struct insn *in, unsigned n, struct operand *op)
 {
     uint16_t d = in->row->opnd[n];
@@ -64,7 +72,11 @@ static void describe_operand(const struct insn *in, unsigned n, struct operand *
     unsigned size = insn_operand_bytes(in, sz);
 
     if (operand_in_memory(in, d)) {
-        memory_operand(in, op, sz == SZ_NONE ? 0 : size);
+        memory_operand(in, op, sz == SZ_NONE || size > MMU_MAX_ACCESS ? 0 : size);
+    } else if (register_operand_types[kind->file]) {
+        op->type = register_operand_types[kind->file];
+        op->size = (uint8_t)size;
+        op->reg = (uint8_t)operand_register(in, d);
     } else if (kind->file == RF_GPR) {
         gpr_operand(in, op, operand_register(in, d), size);
     } else if (kind->file == RF_SEG) {
@@ -118,6 +130,7 @@ static uint64_t operand_regs(const struct vcpu *cpu, const struct insn *in, unsi
     switch (kind->memory) {
     case MEM_RSI: return REG_BIT(R_RSI) | mmu_regs_for_segment(cpu, (enum segreg)in->seg);
     case MEM_RDI: return REG_BIT(R_RDI) | mmu_regs_for_segment(cpu, SEG_ES);
+    case MEM_DS_RDI: return REG_BIT(R_RDI) | mmu_regs_for_segment(cpu, (enum segreg)in->seg);
     default: break; /* XLAT and the stack: their families ask for what they address */
     }
     if (kind->file == RF_SEG)
@@ -130,9 +143,34 @@ static uint64_t operand_regs(const struct vcpu *cpu, const struct insn *in, unsi
     return REG_BIT(op.high8 ? op.reg - 4 : op.reg);
 }
 
+/* An x87 instruction: the escape opcodes D8-DF. */
+static bool is_x87(const struct insn *in)
+{
+    return in->map == MAP_LEGACY_1B && in->opcode >= 0xd8 && in->opcode <= 0xdf;
+}
+
+/* The state the SIMD, MMX and x87 checks read (simd_check.h, x87.h): CR0 and CR4 (#UD, #NM),
+ * XCR0 for the VEX and EVEX vector and opmask forms, FSW (FpControlStatus) where a pending
+ * x87 exception is #MF. Not for the VEX GPR forms (BMI1/BMI2), which read none of it. */
+static uint64_t state_regs(const struct insn *in)
+{
+    static const uint64_t by_class[STATE_CLASS_COUNT] = {
+        [STATE_SSE] = REG_BIT(R_CR0) | REG_BIT(R_CR4),
+        [STATE_MMX] = REG_BIT(R_CR0) | REG_BIT(R_CR4) | REG_BIT(R_FP_CONTROL_STATUS),
+        [STATE_SSE_MMX] = REG_BIT(R_CR0) | REG_BIT(R_CR4) | REG_BIT(R_FP_CONTROL_STATUS),
+        [STATE_VEX] = REG_BIT(R_CR0) | REG_BIT(R_CR4) | REG_BIT(R_XCR0),
+        [STATE_VEX_OPMASK] = REG_BIT(R_CR0) | REG_BIT(R_CR4) | REG_BIT(R_XCR0),
+        [STATE_EVEX] = REG_BIT(R_CR0) | REG_BIT(R_CR4) | REG_BIT(R_XCR0),
+    };
+
+    if (is_x87(in))
+        return REG_BIT(R_CR0) | REG_BIT(R_CR4);
+    return by_class[simd_state_class(in)];
+}
+
 uint64_t operands_regs(const struct vcpu *cpu, const struct insn *in)
 {
-    uint64_t mask = 0;
+    uint64_t mask = state_regs(in);
 
     for (unsigned n = 0; n < MAX_OPERANDS && in->row->opnd[n]; n++)
         mask |= operand_regs(cpu, in, n);

@@ -9,12 +9,27 @@
 #include "core/vcpu.h"
 #include "mmu/mmu.h"
 
-enum operand_type { OPT_NONE = 0, OPT_GPR, OPT_MEM, OPT_IMM, OPT_SEG, OPT_OTHER };
+/* OPT_VEC, OPT_MMX, OPT_KMASK: vector, MMX and opmask registers (read and written through
+ * core/vstate.h by the SIMD families, not by op_read/op_write). */
+enum operand_type {
+    OPT_NONE = 0,
+    OPT_GPR,
+    OPT_MEM,
+    OPT_IMM,
+    OPT_SEG,
+    OPT_VEC,
+    OPT_MMX,
+    OPT_KMASK,
+    OPT_OTHER
+};
 
 struct operand {
     uint8_t type;       /* enum operand_type */
-    uint8_t size;       /* bytes (memory: the access size; 0 for address-only operands) */
-    uint8_t reg;        /* OPT_GPR: enum gpr; OPT_SEG: enum segreg */
+    uint8_t size;       /* bytes (memory: the access size, up to 64 for vectors; 0 for
+                         * address-only operands and the x87/XSAVE areas, which their
+                         * family sizes) */
+    uint8_t reg;        /* OPT_GPR: enum gpr; OPT_SEG: enum segreg; OPT_VEC: 0-31;
+                         * OPT_MMX, OPT_KMASK: 0-7 */
     bool high8;         /* OPT_GPR: AH/CH/DH/BH */
     uint8_t seg;        /* OPT_MEM: enum segreg */
     bool modrm_address; /* OPT_MEM addressed by ModRM: offset is the effective address */

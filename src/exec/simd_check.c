@@ -1,6 +1,8 @@
 #include "exec/simd_check.h"
 
 #include "exec/x87.h"
+#include "core/xstate.h"
+
 #include "optab.h"
 
 static const struct state_rules {
@@ -41,6 +43,51 @@ enum simd_state_class simd_state_class(const struct insn *in)
             return mmx ? STATE_SSE_MMX : STATE_SSE;
         return mmx ? STATE_MMX : STATE_NONE;
     }
+}
+
+/* What vector register reg, `bytes` of it used, takes; `written` by a VEX/EVEX/XOP
+ * instruction, which zeroes it up to MAXVL. */
+static uint64_t vector_need(unsigned reg, unsigned bytes, bool written, uint64_t xcr0)
+{
+    uint64_t need = XS_SSE;
+
+    if (reg >= 16)
+        return need | XS_HI16_ZMM;
+    if (bytes > 16 || written)
+        need |= XS_AVX;
+    if (bytes > 32 || (written && (xcr0 & XS_ZMM_HI256)))
+        need |= XS_ZMM_HI256;
+    return need;
+}
+
+/* Whether register operand n is written by a VEX, EVEX or XOP encoding: the destination,
+ * and every vector register of a gather (its mask too). */
+static bool vex_writes(const struct insn *in, unsigned n)
+{
+    if (in->encoding != ENC_VEX && in->encoding != ENC_EVEX && in->encoding != ENC_XOP)
+        return false;
+    return n == 0 || (in->row->flags & F_VSIB);
+}
+
+uint64_t simd_need(const struct insn *in, uint64_t xcr0)
+{
+    uint64_t need = in->encoding == ENC_EVEX && in->evex_aaa ? XS_OPMASK : 0;
+
+    for (unsigned n = 0; in->row && n < 4 && in->row->opnd[n]; n++) {
+        uint16_t d = in->row->opnd[n];
+        if (operand_in_memory(in, d))
+            continue;
+        switch (operand_kind_of(d)->file) {
+        case RF_MMX: need |= XS_X87; break;
+        case RF_MASK: need |= XS_OPMASK; break;
+        case RF_VEC:
+            need |= vector_need(operand_register(in, d), insn_operand_bytes(in, OPND_SIZE(d)),
+                                vex_writes(in, n), xcr0);
+            break;
+        default: break;
+        }
+    }
+    return need;
 }
 
 /* Vendor-specific #UD of an encoding the decoder accepts (simd_profile.h). */

@@ -1,7 +1,7 @@
 /* DRAFT — what the x87 memory forms, FXSAVE/FXRSTOR and LDMXCSR/STMXCSR (x87.h) need from
- * core/ and mmu/ to be wired to the API (issue 13). Nothing declared here is implemented,
- * and nothing includes this file: src/core/ and src/mmu/ are being rewritten (issue 12), and
- * these are the interfaces x87.c's family function will call once that lands. The wiring
+ * core/ and mmu/ to be wired to the API (issue 13). The register half (1-2) is done in
+ * core/; the rest is not implemented, and nothing includes this file: these are the
+ * interfaces x87.c's family function will call once the wiring lands. The wiring
  * step moves each part to its layer, implements it there, adds the MN_EXEC lines and
  * deletes this file. docs/x87.md, "Wiring", says the same in prose.
  *
@@ -19,27 +19,23 @@
 
 /* ==== core: registers ====
  *
- * 1. Register ids for the 26 consecutive SDK names WHvX64RegisterXmm0 (1000H) ..
- *    WHvX64RegisterXmmControlStatus (1019H) and for WHvX64RegisterXCr0 (27H, beyond the
- *    names 0-32 that enum reg_id numbers as the SDK does: regcache maps it like EFER),
- *    fetched in the instruction's one batched Get with the others. Each value is a
- *    WHV_UINT128 (WHV_REGISTER_VALUE is 16 bytes already): the cache keeps all 128 bits.
- *    Which ones: x87_sdk_registers(in) (bit i = name 1000H + i), plus CR0 always, CR4 (the
- *    MXCSR forms, FXSAVE/FXRSTOR), EFER (FXSAVE/FXRSTOR: FFXSR), XCR0 (the VEX forms), CS
- *    and the operand's segment register (selectors and bases for the pointers). With the
- *    simdmove branch's simd_state.h the register half of this is shared: one set of ids. */
-#define R_X87_FIRST R_COUNT /* placeholder: 26 ids from here, in SDK order */
+ * 1-2. Done (core/vcpu.h, core/regcache.h, core/vstate.h): the 26 SDK names 1000H-1019H
+ *    are consecutive register ids, R_VECTOR_NAME(i) = name 1000H + i, each kept whole
+ *    (reg_read128/reg_write128), and XCR0 is R_XCR0; they are fetched in the instruction's
+ *    one batched Get like the others. Which ones: x87_sdk_registers(in) (bit i = name
+ *    1000H + i), plus CR0 always, CR4 (the MXCSR forms, FXSAVE/FXRSTOR), EFER
+ *    (FXSAVE/FXRSTOR: FFXSR), XCR0 (the VEX forms), CS and the operand's segment register
+ *    (selectors and bases for the pointers). The family function converts with
+ *    fxsave_state_from_registers (mode64 = the code is 64-bit) and back with
+ *    fxsave_state_to_registers, then writes only the names whose value changed (a control
+ *    form changes FpControlStatus alone; FXRSTOR may change all 26). In a call that uses
+ *    the extended-state area (core/vstate.h) the same 26 rows are the area's legacy
+ *    region instead: the wiring step reads and writes them through vstate, not the names. */
 #define X87_FETCH(in) x87_sdk_registers(in)
 
-/* 2. 128-bit access to the cache, and the dirty bit for write-back: the family function
- *    converts with fxsave_state_from_registers (mode64 = the code is 64-bit) and back with
- *    fxsave_state_to_registers, then writes only the names whose value changed (a control
- *    form changes FpControlStatus alone; FXRSTOR may change all 26). */
-WHV_UINT128 reg_read128(struct vcpu *cpu, enum reg_id r);
-void reg_write128(struct vcpu *cpu, enum reg_id r, WHV_UINT128 value);
-
 /* 3. The guest's model: x87_profile_of(cpu->vendor) once per call (HOST probes the host's
- *    FXSAVE once per process, x87_host.c; its CPUID bits are core/cpuid.h's). */
+ *    FXSAVE once per process, x87_host.c; its CPUID bits are core/cpuid.h's CPUID_SSE3,
+ *    CPUID_FDP_EXCPTN_ONLY, CPUID_FCS_FDS_DEPRECATED). */
 
 /* 4. The site (x87.h struct x87_site): ip = RIP of the instruction's first byte (not the
  *    next one), cs = CS.Selector, cs_base = CS.Base, seg/seg_base = the operand's segment

@@ -155,6 +155,23 @@ elseif(CASE STREQUAL "emulate_unknown_option")
   set(args emulate --bytes 90 --frobnicate)
   set(status 2)
   set(expect "unknown option --frobnicate")
+elseif(CASE STREQUAL "emulate_vector_unsupported")
+  # No SIMD form is dispatched yet: InternalEmulationFailure before any callback, the vector
+  # options accepted (the extended-state area fetched by no one).
+  set(args emulate --bytes "c5 fe 7f 03" --reg rbx=0x1000 --ymm0=0x1122 --k1=0xff
+           --zmm17=0x5 --mm2=0x42 --mxcsr=0x1f80 --fsw=0 --ftw=0xff --xcr0=0xe7)
+  set(status 3)
+  set(expect "vmovdqu ymmword ptr \\[rbx\\], ymm0" "\\(none\\)"
+             "status: 0x00000002 InternalEmulationFailure" "registers unchanged")
+  set(absent "get_xstate")
+elseif(CASE STREQUAL "emulate_vector_bad_value")
+  set(args emulate --bytes "c5 fe 7f 03" --ymm3=0xg1)
+  set(status 2)
+  set(expect "--ymm3=0xg1: \"g1\" is not hex")
+elseif(CASE STREQUAL "emulate_vector_no_xstate")
+  set(args emulate --bytes "c5 fe 7f 03" --no-xstate --ymm3=0x1)
+  set(status 2)
+  set(expect "--ymm3=0x1 needs XSAVE component 2")
 elseif(CASE STREQUAL "help")
   set(args --help)
   set(status 0)

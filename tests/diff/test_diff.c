@@ -749,6 +749,23 @@ static bool mmx_transition_only(const struct insn *in, const struct state *s,
            vecstate_equal(&transitioned, &native->vec, xsave_host_layout());
 }
 
+/* The extended-state extension with the host's layout (Layout NULL), as a KVM VMM gives it:
+ * the fixture serves each case's XSAVE image of the native run's initial vector state,
+ * standard or compacted (fixture_xstate.c), and the comparison reads the area back when the
+ * emulator stored it. Not where the host has no XSAVE: the SDK names carry all there is. */
+static bool install_xstate(void)
+{
+    WHVEMU_XSTATE_CALLBACKS xs = { sizeof xs, 0, fixture_get_xstate, fixture_set_xstate, NULL };
+    HRESULT hr;
+
+    if (!xsave_host_layout()->xsave)
+        return true;
+    hr = whvemu_set_xstate_callbacks(emulator, &xs);
+    if (FAILED(hr))
+        printf("whvemu_set_xstate_callbacks: 0x%08x\n", (unsigned)hr);
+    return SUCCEEDED(hr);
+}
+
 /* --native-only: the CPU's side alone, for the vector forms the emulator does not support
  * yet. Faults are precise, so a fault must leave every vector register as it was — except
  * a gather's or scatter's (they commit the elements before the faulting one), #XM (it sets
@@ -1358,6 +1375,8 @@ int main(int argc, char **argv)
         printf("WHvEmulatorCreateEmulator failed\n");
         return 2;
     }
+    if (!install_xstate())
+        return 2;
     int status = opt.bytes ? single() : sweep();
     if (opt.coverage)
         fclose(opt.coverage);

@@ -7,15 +7,15 @@
 
 #include "check.h"
 #include "decoder.h"
+#include "exec/operand.h"
 #include "exec/simd_check.h"
 #include "exec/simd_move.h"
 #include "exec/simd_profile.h"
-#include "exec/simd_state.h" /* the draft core/mmu interface: compiled here, implemented later */
+#include "core/xstate.h"
 #include "whvemu.h"
 
-_Static_assert(SIMD_XCR0_AVX512 ==
-                   (XSTATE_SSE | XSTATE_AVX | XSTATE_OPMASK | XSTATE_ZMM_HI256 | XSTATE_HI16_ZMM),
-               "the state checks' XCR0 bits are the XSAVE components of the interface draft");
+_Static_assert(SIMD_XCR0_AVX512 == (XS_SSE | XS_AVX | XS_OPMASK | XS_ZMM_HI256 | XS_HI16_ZMM),
+               "the state checks' XCR0 bits are the XSAVE components of core/xstate.h");
 
 #define CR0_LINUX 0x80050033u /* PG AM WP NE ET MP PE: what a Linux guest runs with */
 #define CR4_LINUX 0x40620u    /* OSXSAVE OSXMMEXCPT OSFXSR PAE */
@@ -586,8 +586,96 @@ static void fp16_moves(void)
     }
 }
 
+/* simd_need: which XSAVE components an instruction takes (docs/extended-state.md); the
+ * rules are the SDM's register-write rules (vol. 1 §15.1), written out per form. */
+static void state_needed(void)
+{
+    static const struct {
+        const char *what;
+        uint8_t bytes[8];
+        unsigned length;
+        uint64_t xcr0, need;
+    } cases[] = {
+        { "movdqu xmm1, [rax]", { 0xf3, 0x0f, 0x6f, 0x08 }, 4, 0xe7, XS_SSE },
+        { "movdqu [rax], xmm1", { 0xf3, 0x0f, 0x7f, 0x08 }, 4, 0xe7, XS_SSE },
+        { "movq mm1, [rax]", { 0x0f, 0x6f, 0x08 }, 3, 0xe7, XS_X87 },
+        { "vmovdqu [rax], xmm1", { 0xc5, 0xfa, 0x7f, 0x08 }, 4, 0xe7, XS_SSE },
+        { "vmovd eax, xmm1", { 0xc5, 0xf9, 0x7e, 0xc8 }, 4, 0xe7, XS_SSE },
+        { "vmovdqu xmm1, [rax] (AVX)", { 0xc5, 0xfa, 0x6f, 0x08 }, 4, 0x7, XS_SSE | XS_AVX },
+        { "vmovdqu xmm1, [rax] (AVX-512)",
+          { 0xc5, 0xfa, 0x6f, 0x08 },
+          4,
+          0xe7,
+          XS_SSE | XS_AVX | XS_ZMM_HI256 },
+        { "vmovdqu [rax], ymm1", { 0xc5, 0xfe, 0x7f, 0x08 }, 4, 0xe7, XS_SSE | XS_AVX },
+        { "vmovdqu32 zmm1, [rax]",
+          { 0x62, 0xf1, 0x7e, 0x48, 0x6f, 0x08 },
+          6,
+          0xe7,
+          XS_SSE | XS_AVX | XS_ZMM_HI256 },
+        { "vmovdqu32 zmm17{k1}, [rax]",
+          { 0x62, 0xe1, 0x7e, 0x49, 0x6f, 0x08 },
+          6,
+          0xe7,
+          XS_SSE | XS_HI16_ZMM | XS_OPMASK },
+        { "kmovw k1, [rax]", { 0xc5, 0xf8, 0x90, 0x08 }, 4, 0xe7, XS_OPMASK },
+        { "mov eax, [rax]", { 0x8b, 0x00 }, 2, 0xe7, 0 },
+    };
+    for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct insn in;
+        uint64_t need;
+        CHECK(decoded(cases[i].bytes, cases[i].length, 64, &in), "%s: decoded", cases[i].what);
+        need = simd_need(&in, cases[i].xcr0);
+        CHECK(need == cases[i].need, "%s: need 0x%llx, want 0x%llx", cases[i].what,
+              (unsigned long long)need, (unsigned long long)cases[i].need);
+    }
+}
+
+/* The operand layer: vector, MMX and opmask register operands, vector memory operands up to
+ * 64 bytes, and the state registers prefetched for the checks (not for VEX GPR forms). */
+static void vector_operands(void)
+{
+    static const uint8_t evex[] = {
+        0x62, 0xe1, 0x7e, 0x49, 0x6f, 0x08
+    };                                                              /* vmovdqu32 zmm17{k1}, [rax] */
+    static const uint8_t mmx[] = { 0x0f, 0x7f, 0x08 };              /* movq [rax], mm1 */
+    static const uint8_t kmov[] = { 0xc5, 0xf8, 0x92, 0xc8 };       /* kmovw k1, eax */
+    static const uint8_t andn[] = { 0xc4, 0xe2, 0x78, 0xf2, 0x00 }; /* andn eax, eax, [rax] */
+    static const uint8_t maskmovq[] = { 0x0f, 0xf7, 0xca };         /* maskmovq mm1, mm2 */
+    struct operand ops[MAX_OPERANDS];
+    struct vcpu cpu;
+    struct insn in;
+    uint64_t state = REG_BIT(R_CR0) | REG_BIT(R_CR4);
+
+    memset(&cpu, 0, sizeof cpu);
+    cpu.code_mode = MODE_64;
+    CHECK(decoded(evex, sizeof evex, 64, &in), "evex decoded");
+    operands_describe(&in, ops);
+    CHECK(ops[0].type == OPT_VEC && ops[0].reg == 17 && ops[0].size == 64, "zmm17: %u %u %u",
+          ops[0].type, ops[0].reg, ops[0].size);
+    CHECK(ops[1].type == OPT_MEM && ops[1].size == 64, "m512: %u %u", ops[1].type, ops[1].size);
+    CHECK((operands_regs(&cpu, &in) & (state | REG_BIT(R_XCR0))) == (state | REG_BIT(R_XCR0)),
+          "EVEX prefetches CR0, CR4, XCR0");
+    CHECK(decoded(mmx, sizeof mmx, 64, &in), "movq decoded");
+    operands_describe(&in, ops);
+    CHECK(ops[0].type == OPT_MEM && ops[0].size == 8 && ops[1].type == OPT_MMX && ops[1].reg == 1,
+          "movq [rax], mm1");
+    CHECK((operands_regs(&cpu, &in) & REG_BIT(R_FP_CONTROL_STATUS)) &&
+              !(operands_regs(&cpu, &in) & REG_BIT(R_XCR0)),
+          "MMX prefetches FSW, not XCR0");
+    CHECK(decoded(kmov, sizeof kmov, 64, &in), "kmovw decoded");
+    operands_describe(&in, ops);
+    CHECK(ops[0].type == OPT_KMASK && ops[0].reg == 1, "kmovw k1");
+    CHECK(decoded(andn, sizeof andn, 64, &in), "andn decoded");
+    CHECK(!(operands_regs(&cpu, &in) & (state | REG_BIT(R_XCR0))), "BMI1 prefetches no state");
+    CHECK(decoded(maskmovq, sizeof maskmovq, 64, &in), "maskmovq decoded");
+    CHECK(operands_regs(&cpu, &in) & REG_BIT(R_RDI), "MASKMOVQ prefetches rDI");
+}
+
 int main(void)
 {
+    state_needed();
+    vector_operands();
     state_checks();
     vendor_rows();
     vendor_flags();

@@ -83,9 +83,8 @@ void fixture_vector_state(const struct fixture *f, const struct vecstate *before
 /* ---- the extended-state extension, guest side (fixture_xstate.c) ----
  * For the state no SDK name carries (YMM/ZMM upper halves, XMM16-31, k0-k7), simd-design
  * §2.4: the emulator gets and sets the guest's whole XSAVE area through two callbacks shaped
- * like WHvGet/SetVirtualProcessorXsaveState, laid out by the host's CPUID leaf 0DH. The API
- * (whvemu_set_xstate_callbacks in whvemu.h) is not there yet: these are the fixture's side,
- * ready to be registered (Layout = NULL: the host's leaf) and tested on their own. */
+ * like WHvGet/SetVirtualProcessorXsaveState, laid out by the host's CPUID leaf 0DH. test_diff
+ * registers them with whvemu_set_xstate_callbacks (Layout = NULL: the host's leaf). */
 
 /* Fill the buffer from v, in the standard or the compacted format. */
 void fixture_xstate_load(struct fixture *f, const struct vecstate *v, bool compacted);

@@ -1,8 +1,9 @@
 /* The extended-state extension, the guest's side (fixture.h; simd-design §2.4): the
  * guest's XSAVE area as a VMM would hand it over from WHvGetVirtualProcessorXsaveState or
  * KVM_GET_XSAVE2, in the standard format or the compacted one, and its two callbacks.
- * Not yet registered with the emulator: the API is chunk A's. test_vecstate drives them
- * as the emulator will (get, edit, set) and checks both formats against the CPU's. */
+ * test_diff registers them with the emulator (whvemu_set_xstate_callbacks); test_vecstate
+ * drives them as the emulator does (get, edit, set) and checks both formats against the
+ * CPU's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
