@@ -1,6 +1,8 @@
 /* The host CPU's identity (cpuid.h), detected once per process. */
 #include "core/cpuid.h"
 
+#include <string.h>
+
 #include "core/atomics.h"
 #include "whvemu.h"
 
@@ -21,20 +23,26 @@ enum {
     HOST_DETECTED = 1u << 31,
 };
 
-/* CPUID leaf (subleaf 0) into r[0..3] = eax, ebx, ecx, edx. */
-static void cpuid(unsigned leaf, unsigned r[4])
+/* CPUID leaf and subleaf into r[0..3] = eax, ebx, ecx, edx. */
+static void cpuid_sub(unsigned leaf, unsigned sub, unsigned r[4])
 {
 #if HOST_IS_X86 && defined(_MSC_VER)
     int v[4];
-    __cpuidex(v, (int)leaf, 0);
+    __cpuidex(v, (int)leaf, (int)sub);
     for (int i = 0; i < 4; i++)
         r[i] = (unsigned)v[i];
 #elif HOST_IS_X86
-    __cpuid_count(leaf, 0, r[0], r[1], r[2], r[3]);
+    __cpuid_count(leaf, sub, r[0], r[1], r[2], r[3]);
 #else
     (void)leaf;
+    (void)sub;
     r[0] = r[1] = r[2] = r[3] = 0;
 #endif
+}
+
+static void cpuid(unsigned leaf, unsigned r[4])
+{
+    cpuid_sub(leaf, 0, r);
 }
 
 static bool bit(unsigned value, unsigned n)
@@ -59,8 +67,8 @@ static uint32_t detect(void)
     }
     if (max_leaf >= 7) {
         cpuid(7, r);
-        word |= (bit(r[1], 3) ? CPUID_BMI1 : 0) | (bit(r[1], 8) ? CPUID_BMI2 : 0) |
-                (bit(r[1], 6) ? CPUID_FDP_EXCPTN_ONLY : 0) |
+        word |= (bit(r[1], 3) ? CPUID_BMI1 : 0) | (bit(r[1], 8) ? CPUID_BMI2 : 0);
+        word |= (bit(r[1], 6) ? CPUID_FDP_EXCPTN_ONLY : 0) |
                 (bit(r[1], 13) ? CPUID_FCS_FDS_DEPRECATED : 0);
     }
     cpuid(0x80000000u, r);
@@ -94,4 +102,35 @@ uint8_t cpuid_vendor(void)
 bool cpuid_has(uint32_t features)
 {
     return (features & ~detected_word()) == 0;
+}
+
+/* Leaf 0DH (SDM vol. 1 §13.2): subleaf i >= 2 describes component i; subleaf 0's ECX is the
+ * standard area for every user component the CPU has, subleaf 1's EBX the compacted one
+ * for those XCR0 | IA32_XSS enable now. */
+bool cpuid_xstate_layout(WHVEMU_XSTATE_LAYOUT *l)
+{
+    unsigned r[4];
+    uint32_t size;
+
+    cpuid(0, r);
+    if (!HOST_IS_X86 || r[0] < 0xd)
+        return false;
+    cpuid(1, r);
+    if (!bit(r[2], 26)) /* XSAVE */
+        return false;
+    memset(l, 0, sizeof *l);
+    l->Component[0] = (WHVEMU_XSTATE_COMPONENT){ 160, 0, 0 };
+    l->Component[1] = (WHVEMU_XSTATE_COMPONENT){ 256, 160, 0 };
+    cpuid_sub(0xd, 0, r);
+    size = r[2];
+    cpuid_sub(0xd, 1, r);
+    size = r[1] > size ? r[1] : size;
+    for (unsigned i = 2; i < 63; i++) {
+        cpuid_sub(0xd, i, r);
+        l->Component[i] = (WHVEMU_XSTATE_COMPONENT){ r[0], r[1], r[2] & 3 };
+        if (!(r[2] & 1) && r[0] + r[1] > size)
+            size = r[0] + r[1];
+    }
+    l->AreaSize = size;
+    return true;
 }
