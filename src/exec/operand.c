@@ -146,9 +146,6 @@ uint64_t operands_regs(const struct vcpu *cpu, const struct insn *in)
 static enum exec_result read_operand(struct vcpu *cpu, const struct operand *op, uint64_t *value,
                                      unsigned access)
 {
-    uint8_t buf[8] = { 0 };
-    enum exec_result r;
-
     switch (op->type) {
     case OPT_GPR: *value = gpr_read(cpu, op->reg, op->size, op->high8); return EXEC_OK;
     case OPT_IMM: *value = op->imm; return EXEC_OK;
@@ -156,11 +153,7 @@ static enum exec_result read_operand(struct vcpu *cpu, const struct operand *op,
     case OPT_MEM:
         if (op->size == 0 || op->size > 8)
             return EXEC_UNSUPPORTED;
-        r = mmu_read(cpu, (enum segreg)op->seg, op->offset, buf, op->size, access);
-        if (r != EXEC_OK)
-            return r;
-        *value = load_le(buf, op->size);
-        return EXEC_OK;
+        return mmu_read_value(cpu, (enum segreg)op->seg, op->offset, op->size, access, value);
     default: return EXEC_UNSUPPORTED;
     }
 }
@@ -177,15 +170,12 @@ enum exec_result op_read_dest(struct vcpu *cpu, const struct operand *op, uint64
 
 enum exec_result op_write_other(struct vcpu *cpu, const struct operand *op, uint64_t value)
 {
-    uint8_t buf[8];
-
     switch (op->type) {
     case OPT_GPR: gpr_write(cpu, op->reg, op->size, op->high8, value); return EXEC_OK;
     case OPT_MEM:
         if (op->size == 0 || op->size > 8)
             return EXEC_UNSUPPORTED;
-        store_le(buf, op->size, value);
-        return mmu_write(cpu, (enum segreg)op->seg, op->offset, buf, op->size, 0);
+        return mmu_write_value(cpu, (enum segreg)op->seg, op->offset, op->size, 0, value);
     default: return EXEC_UNSUPPORTED;
     }
 }

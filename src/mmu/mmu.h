@@ -147,6 +147,36 @@ static inline enum exec_result mmu_write(struct vcpu *cpu, enum segreg seg, uint
     return mmu_phys_value(cpu, gpa, size, true, &value);
 }
 
+/* The same for the value of an operand of size 1..8 bytes (zero-extended on read): in the
+ * exit's page it goes to the memory callback as the value, without a round trip through
+ * bytes. */
+static inline enum exec_result mmu_read_value(struct vcpu *cpu, enum segreg seg, uint64_t offset,
+                                              unsigned size, unsigned access, uint64_t *value)
+{
+    uint64_t gpa;
+    uint8_t buf[8];
+    enum exec_result r;
+
+    if (mmu_in_exit_page(cpu, seg, offset, size, access | MMU_READ, &gpa))
+        return mmu_phys_value(cpu, gpa, size, false, value);
+    r = mmu_read_general(cpu, seg, offset, buf, size, access);
+    if (r == EXEC_OK)
+        *value = load_le(buf, size);
+    return r;
+}
+
+static inline enum exec_result mmu_write_value(struct vcpu *cpu, enum segreg seg, uint64_t offset,
+                                               unsigned size, unsigned access, uint64_t value)
+{
+    uint64_t gpa;
+    uint8_t buf[8];
+
+    if (mmu_in_exit_page(cpu, seg, offset, size, access | MMU_WRITE, &gpa))
+        return mmu_phys_value(cpu, gpa, size, true, &value);
+    store_le(buf, size, value);
+    return mmu_write_general(cpu, seg, offset, buf, size, access);
+}
+
 /* Check that a write of size bytes at seg:offset would succeed (segmentation and paging),
  * without writing; for instructions that must not commit one write when a later one faults. */
 enum exec_result mmu_probe(struct vcpu *cpu, enum segreg seg, uint64_t offset, unsigned size,
