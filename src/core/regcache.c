@@ -72,8 +72,11 @@ bool regs_writeback(struct vcpu *cpu)
     for (unsigned w = 0; w < REGSET_WORDS; w++) {
         for (uint64_t bits = cpu->reg_dirty.word[w]; bits; bits &= bits - 1, n++) {
             enum reg_id id = (enum reg_id)(w * 64 + lowest_bit(bits));
+            /* both halves, without a look at the width: the cache holds a 64-bit
+             * register's High64 as 0 (copy_value, regs_preset), which is what goes back */
             names[n] = whv_names[id];
-            copy_value(&values[n], &cpu->regs[id], id);
+            values[n].Reg128.Low64 = cpu->regs[id].Reg128.Low64;
+            values[n].Reg128.High64 = cpu->regs[id].Reg128.High64;
         }
     }
     if (n == 0)
