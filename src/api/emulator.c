@@ -30,6 +30,7 @@ HRESULT WINAPI WHvEmulatorCreateEmulator(const WHV_EMULATOR_CALLBACKS *Callbacks
     emu.callbacks = *Callbacks;
     emu.rep_budget = WHVEMU_REP_BUDGET_DEFAULT;
     emu.vendor = WHVEMU_VENDOR_HOST;
+    emu.host_vendor = cpuid_vendor();
     emu.fast_paths = true;
     return handle_create(&emu, Emulator);
 }

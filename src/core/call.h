@@ -16,6 +16,7 @@ struct emulator {
     WHV_EMULATOR_CALLBACKS callbacks;
     uint64_t rep_budget;           /* WHVEMU_OPTION_REP_BUDGET: 0 = run REP to completion */
     uint8_t vendor;                /* WHVEMU_OPTION_VENDOR (WHVEMU_VENDOR_HOST by default) */
+    uint8_t host_vendor;           /* cpuid_vendor(), asked once at create, not per call */
     WHVEMU_RAM_CALLBACK ram_page;  /* whvemu_set_ram_callback; NULL: none */
     struct insn_cache *insn_cache; /* the handle's decode cache (exec/insn_cache.h) */
     /* the decode cache and the MMU's fast path in use (the default); tests turn them off to
@@ -52,7 +53,7 @@ HOT_INLINE void resolve_options(struct vcpu *cpu, const struct emulator *emu)
     cpu->single_step = (cpu->exit->Rflags & FL_TF) != 0;
     /* with TF the CPU traps after every iteration of a REP: one per call, then the #DB */
     cpu->rep_budget = cpu->single_step ? 1 : emu->rep_budget;
-    cpu->vendor = emu->vendor == WHVEMU_VENDOR_HOST ? cpuid_vendor() : emu->vendor;
+    cpu->vendor = emu->vendor == WHVEMU_VENDOR_HOST ? emu->host_vendor : emu->vendor;
     cpu->host_ops = emu->vendor == WHVEMU_VENDOR_HOST; /* where this build has stubs */
 }
 

@@ -11,11 +11,11 @@ static const WHV_REGISTER_NAME whv_names[R_COUNT] = { REGISTERS(REGISTER_NAME_) 
 static const bool wide[R_COUNT] = { REGISTERS(REGISTER_WIDE_) };
 #undef REGISTER_WIDE_
 
-/* Copy a value as its two 8-byte halves (regcache.h says why), or its 8 bytes. */
+/* Copy a value read as its two 8-byte halves, or its 8 bytes, and written whole (regcache.h
+ * says why). */
 static void copy_value(WHV_REGISTER_VALUE *to, const WHV_REGISTER_VALUE *from, enum reg_id id)
 {
-    to->Reg128.Low64 = from->Reg128.Low64;
-    to->Reg128.High64 = wide[id] ? from->Reg128.High64 : 0;
+    value_store(to, from->Reg128.Low64, wide[id] ? from->Reg128.High64 : 0);
 }
 
 bool regs_fetch_missing(struct vcpu *cpu, struct regset missing)
@@ -72,8 +72,10 @@ bool regs_writeback(struct vcpu *cpu)
     for (unsigned w = 0; w < REGSET_WORDS; w++) {
         for (uint64_t bits = cpu->reg_dirty.word[w]; bits; bits &= bits - 1, n++) {
             enum reg_id id = (enum reg_id)(w * 64 + lowest_bit(bits));
+            /* whole, without a look at the width: the cache holds a 64-bit register's
+             * High64 as 0 (copy_value, regs_preset), which is what goes back */
             names[n] = whv_names[id];
-            copy_value(&values[n], &cpu->regs[id], id);
+            values[n] = cpu->regs[id];
         }
     }
     if (n == 0)

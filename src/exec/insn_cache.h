@@ -58,13 +58,14 @@ static inline void insn_cache_clear(struct insn_cache *cache)
     memset(cache, 0, sizeof *cache);
 }
 
-/* The set of an instruction: from its first two bytes (zero past the exit's count; the
- * second byte of a one-byte instruction is the code after it, the same at every exit from
- * one place), the mode and the options. Which set an entry is in never makes it wrong. */
-static inline unsigned insn_cache_set(const uint8_t *bytes, enum cpu_mode mode, unsigned options)
+/* The set of an instruction: a multiplicative hash of its first two bytes (zero past the
+ * exit's count; the second byte of a one-byte instruction is the code after it, the same at
+ * every exit from one place), a few instructions on every exit. The mode and the options
+ * are matched, not hashed: which set an entry is in never makes it wrong. */
+static inline unsigned insn_cache_set(const uint8_t *bytes)
 {
-    unsigned key = bytes[0] ^ (unsigned)bytes[1] << 3 ^ (unsigned)mode << 6 ^ options << 8;
-    return (key ^ key >> 4 ^ key >> 8) % INSN_CACHE_SETS;
+    uint32_t key = (uint32_t)bytes[0] | (uint32_t)bytes[1] << 8;
+    return (unsigned)((key * 40503u) >> 13) % INSN_CACHE_SETS; /* 40503: 2^16 / golden ratio */
 }
 
 static inline bool insn_cache_matches(const struct insn_cache_entry *e, const uint64_t words[2],
@@ -85,7 +86,7 @@ static inline bool insn_cache_lookup(const struct insn_cache *cache, struct vcpu
     const struct insn_cache_entry *ways;
 
     memcpy(words, cpu->bytes, sizeof words);
-    ways = cache->set[insn_cache_set(cpu->bytes, cpu->code_mode, options)];
+    ways = cache->set[insn_cache_set(cpu->bytes)];
     for (unsigned w = 0; w < INSN_CACHE_WAYS; w++) {
         if (insn_cache_matches(&ways[w], words, count, cpu->code_mode, options)) {
             cpu->insn = ways[w].insn;

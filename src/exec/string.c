@@ -346,23 +346,26 @@ HOT_INLINE uint64_t run_loop(struct vcpu *cpu, struct string_op *op, uint64_t ru
     }
 }
 
-/* The run on a copy of op that no other function sees, so that the compiler keeps what its
- * loop reads (step, port, the spans) in registers across the callbacks, and with the element
- * size a constant in each of the four loops the sizes get (no switch on it per element). */
+/* The run on a copy of op, and with an outcome, that no other function sees, so that the
+ * compiler keeps what its loop reads (step, port, the spans) and writes in registers across
+ * the callbacks, and with the element size a constant in each of the four loops the sizes get
+ * (no switch on it per element). */
 static uint64_t run_elements(struct vcpu *cpu, struct string_op *op, uint64_t run,
                              enum exec_result *r, bool *ended)
 {
     struct string_op local = *op;
+    enum exec_result outcome;
     uint64_t k;
 
     switch (local.size) {
-    case 1: local.size = 1, k = run_loop(cpu, &local, run, r, ended); break;
-    case 2: local.size = 2, k = run_loop(cpu, &local, run, r, ended); break;
-    case 4: local.size = 4, k = run_loop(cpu, &local, run, r, ended); break;
-    default: local.size = 8, k = run_loop(cpu, &local, run, r, ended); break;
+    case 1: local.size = 1, k = run_loop(cpu, &local, run, &outcome, ended); break;
+    case 2: local.size = 2, k = run_loop(cpu, &local, run, &outcome, ended); break;
+    case 4: local.size = 4, k = run_loop(cpu, &local, run, &outcome, ended); break;
+    default: local.size = 8, k = run_loop(cpu, &local, run, &outcome, ended); break;
     }
     op->acc = local.acc;
     op->arith_flags = local.arith_flags;
+    *r = outcome;
     return k;
 }
 

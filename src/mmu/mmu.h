@@ -161,6 +161,36 @@ static inline enum exec_result mmu_write(struct vcpu *cpu, enum segreg seg, uint
     return mmu_phys_value(cpu, gpa, size, true, &value);
 }
 
+/* The same for the value of an operand of size 1..8 bytes (zero-extended on read): in the
+ * exit's page it goes to the memory callback as the value, without a round trip through
+ * bytes. */
+static inline enum exec_result mmu_read_value(struct vcpu *cpu, enum segreg seg, uint64_t offset,
+                                              unsigned size, unsigned access, uint64_t *value)
+{
+    uint64_t gpa;
+    uint8_t buf[8];
+    enum exec_result r;
+
+    if (mmu_in_exit_page(cpu, seg, offset, size, access | MMU_READ, &gpa))
+        return mmu_phys_value(cpu, gpa, size, false, value);
+    r = mmu_read_general(cpu, seg, offset, buf, size, access);
+    if (r == EXEC_OK)
+        *value = load_le(buf, size);
+    return r;
+}
+
+static inline enum exec_result mmu_write_value(struct vcpu *cpu, enum segreg seg, uint64_t offset,
+                                               unsigned size, unsigned access, uint64_t value)
+{
+    uint64_t gpa;
+    uint8_t buf[8];
+
+    if (mmu_in_exit_page(cpu, seg, offset, size, access | MMU_WRITE, &gpa))
+        return mmu_phys_value(cpu, gpa, size, true, &value);
+    store_le(buf, size, value);
+    return mmu_write_general(cpu, seg, offset, buf, size, access);
+}
+
 /* A byte-masked access of up to 64 bytes (a vector operand): bit i of `enable` and `checked`
  * covers byte i of the operand at seg:offset (docs/architecture.md, "Vector accesses").
  * Only the enabled bytes are accessed; only the checked bytes (a superset: the enabled
