@@ -102,6 +102,7 @@ static bool run_guest(const struct guest_run *r, struct outcome *out)
     *env = r->view;
     env->uart = UART_BASE, env->timer = TIMER_BASE, env->framebuffer = FB_BASE;
     env->fb_width = FB_WIDTH, env->fb_height = FB_HEIGHT;
+    env->avx = out->stats.avx = trap_host_avx();
     if (!vcpu_attach(&vcpu, &out->stats)) {
         fprintf(stderr, "sandbox: cannot set up the vCPU\n");
         return false;

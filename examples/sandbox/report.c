@@ -210,6 +210,10 @@ void print_summary(FILE *out, const char *title, const struct run_stats *s)
             seconds > 0 ? s->emulated / seconds : 0.0);
     fprintf(out, "  %.0f ns per emulation (inside WHvEmulatorTryMmioEmulation)\n",
             s->exits ? (double)s->emulation_ns / (double)s->exits : 0.0);
+    fprintf(out,
+            "  YMM row copies: %s; extended state: %llu XSAVE areas fetched, %llu written back\n",
+            s->avx ? "on" : "off (this CPU or OS has no AVX)", (unsigned long long)s->xstate_gets,
+            (unsigned long long)s->xstate_sets);
     print_classes(out, s);
     print_failures(out, s);
     print_stop(out, &s->stop);

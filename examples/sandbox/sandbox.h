@@ -96,6 +96,9 @@ struct run_stats {
     uint64_t emulated;       /* ... and were completed by it */
     uint64_t fallback_steps; /* instructions completed by the fallback */
     uint64_t emulation_ns;   /* time inside WHvEmulatorTryMmioEmulation */
+    uint64_t xstate_gets;    /* XSAVE areas handed to the extension (YMM state) */
+    uint64_t xstate_sets;    /* ... and taken back */
+    bool avx;                /* the guest copied rows with YMM moves */
     uint64_t wall_ns;        /* the guest's whole run, host time */
     struct class_count classes[MAX_CLASSES];
     unsigned class_count;
@@ -149,6 +152,8 @@ struct sandbox_vcpu {
 
 /* Install the SIGSEGV and SIGTRAP handlers (once per process). */
 bool trap_init(void);
+/* Whether this CPU and the OS have AVX (CPUID, XCR0): the guests' YMM path. */
+bool trap_host_avx(void);
 /* Make vcpu the calling thread's: an emulator of its own and an alternate signal stack. */
 bool vcpu_attach(struct sandbox_vcpu *vcpu, struct run_stats *stats);
 void vcpu_detach(struct sandbox_vcpu *vcpu);

@@ -238,6 +238,65 @@ static void write_register(struct sandbox_vcpu *v, WHV_REGISTER_NAME name,
         write_fp_register(v->uc->uc_mcontext.fpregs, name, value);
 }
 
+/* ---- the extended state: the XSAVE area the kernel put in the signal frame ----
+ *
+ * Linux saves the thread's extended state after the FXSAVE region of the frame, in the
+ * XSAVE standard format, and marks that with FP_XSTATE_MAGIC1 in the region's software
+ * bytes (464-511), which also give the area's size (glibc's struct _fpx_sw_bytes). That is
+ * the buffer the extension wants: handed over as it is, and taken back as it is; the kernel
+ * restores it at sigreturn. */
+
+/* The frame's XSAVE area and its size, or NULL without one (no XSAVE, FXSAVE-only frame). */
+static uint8_t *frame_xstate(const struct sandbox_vcpu *v, uint32_t *size)
+{
+    uint8_t *area = (uint8_t *)v->uc->uc_mcontext.fpregs;
+    struct _fpx_sw_bytes sw;
+    if (!area)
+        return NULL;
+    memcpy(&sw, area + 464, sizeof sw);
+    if (sw.magic1 != FP_XSTATE_MAGIC1 || sw.xstate_size < 576)
+        return NULL;
+    *size = sw.xstate_size;
+    return area;
+}
+
+static HRESULT CALLBACK get_xstate(VOID *context, VOID *buffer, UINT32 buffer_size,
+                                   UINT32 *bytes_written)
+{
+    struct sandbox_vcpu *v = context;
+    uint32_t size;
+    const uint8_t *area = frame_xstate(v, &size);
+    if (!area || size > buffer_size)
+        return E_FAIL;
+    v->stats->xstate_gets++;
+    memcpy(buffer, area, size);
+    *bytes_written = size;
+    return S_OK;
+}
+
+/* The software bytes stay the kernel's: they are what makes the frame an XSAVE frame. */
+static HRESULT CALLBACK set_xstate(VOID *context, const VOID *buffer, UINT32 buffer_size,
+                                   UINT64 modified)
+{
+    struct sandbox_vcpu *v = context;
+    uint32_t size;
+    uint8_t *area = frame_xstate(v, &size);
+    (void)modified;
+    if (!area || buffer_size != size)
+        return E_FAIL;
+    v->stats->xstate_sets++;
+    memcpy(area, buffer, 464);
+    memcpy(area + 512, (const uint8_t *)buffer + 512, size - 512);
+    return S_OK;
+}
+
+static const WHVEMU_XSTATE_CALLBACKS xstate_callbacks = {
+    .Size = sizeof(WHVEMU_XSTATE_CALLBACKS),
+    .GetXstate = get_xstate,
+    .SetXstate = set_xstate,
+    .Layout = NULL, /* the guest is this thread: the host's leaf 0DH */
+};
+
 /* ---- the callbacks ---- */
 
 static HRESULT CALLBACK get_registers(VOID *context, const WHV_REGISTER_NAME *names, UINT32 count,
@@ -477,11 +536,23 @@ static uint64_t xgetbv0(void)
     return (uint64_t)high << 32 | low;
 }
 
-bool trap_init(void)
+static bool host_has_xsave(void)
 {
     unsigned a, b, c, d;
+    return __get_cpuid(1, &a, &b, &c, &d) && (c & bit_OSXSAVE);
+}
+
+bool trap_host_avx(void)
+{
+    unsigned a, b, c, d;
+    return host_has_xsave() && __get_cpuid(1, &a, &b, &c, &d) && (c & bit_AVX) &&
+           (xgetbv0() & 6) == 6;
+}
+
+bool trap_init(void)
+{
     struct sigaction sa;
-    if (__get_cpuid(1, &a, &b, &c, &d) && (c & bit_OSXSAVE)) {
+    if (host_has_xsave()) {
         set_fixed_register(WHvX64RegisterCr4, 0x620 | 0x40000);
         set_fixed_register(WHvX64RegisterXCr0, xgetbv0());
     }
@@ -509,7 +580,8 @@ bool vcpu_attach(struct sandbox_vcpu *v, struct run_stats *stats)
     syscall(SYS_arch_prctl, ARCH_GET_FS, &v->fs_base);
     syscall(SYS_arch_prctl, ARCH_GET_GS, &v->gs_base);
     if (FAILED(WHvEmulatorCreateEmulator(&callbacks, &v->emulator)) ||
-        FAILED(whvemu_set_ram_callback(v->emulator, ram_page)))
+        FAILED(whvemu_set_ram_callback(v->emulator, ram_page)) ||
+        (host_has_xsave() && FAILED(whvemu_set_xstate_callbacks(v->emulator, &xstate_callbacks))))
         return false;
     current = v;
     return true;

@@ -60,6 +60,9 @@ struct guest_env {
     int32_t step;                   /* plane units per pixel, 1e-9 units */
     uint32_t max_iterations;
     uint32_t clear_screen; /* 1: clear the whole framebuffer first */
+    uint32_t avx;          /* 1: the CPU and OS have AVX: framebuffer rows copied with YMM
+                              moves (the extended-state extension serves their upper
+                              halves) */
     uint32_t poke_address; /* not 0: a 4-byte store there at the end (the
                                            sandbox's check of a fault the guest does not
                                            expect) */
