@@ -179,8 +179,24 @@ static enum exec_result pieces(struct vcpu *cpu, const struct x87_operand *op, u
     return EXEC_OK;
 }
 
-/* Every check of the operand before the instruction runs; a form that reads has its bytes.
- * An operand of one piece needs no probe: its access checks every page first. */
+/* The environment and save areas (more than the 10 bytes of the largest data operand): this
+ * CPU checks the pages of their first field (FCW: 4 bytes, 2 in the 16-bit layouts), then of
+ * their last byte (measured: where only the second page faults, CR2 is the first byte on it
+ * when the first field reaches it, else the operand's last byte; tests/x87/test_x87_align). */
+#define X87_DATA_MAX 10u
+
+static enum exec_result probe_ends(struct vcpu *cpu, const struct insn *in,
+                                   const struct x87_operand *op, unsigned access)
+{
+    uint64_t last = (op->offset + op->size - 1) & size_mask(op->addrsize);
+    unsigned first = in->opsize == 2 ? 2 : 4;
+    enum exec_result r = mmu_probe(cpu, op->seg, op->offset, first, access | MMU_NO_ALIGN_CHECK);
+
+    return r == EXEC_OK ? mmu_probe(cpu, op->seg, last, 1, access | MMU_NO_ALIGN_CHECK) : r;
+}
+
+/* Every check of the operand before the instruction runs (its at most two pages: every page
+ * before the first write); a form that reads has its bytes. */
 static enum exec_result operand_before(struct vcpu *cpu, const struct x87_request *rq,
                                        const struct x87_operand *op, uint8_t *buf)
 {
@@ -188,7 +204,9 @@ static enum exec_result operand_before(struct vcpu *cpu, const struct x87_reques
     unsigned access = reads ? MMU_READ : MMU_WRITE;
     enum exec_result r = check_address(cpu, rq, op, access);
 
-    if (r == EXEC_OK && (!reads || op->size > MMU_MAX_ACCESS))
+    if (r == EXEC_OK && op->size > X87_DATA_MAX)
+        r = probe_ends(cpu, rq->insn, op, access);
+    else if (r == EXEC_OK && !reads)
         r = pieces(cpu, op, NULL, op->size, access);
     if (r == EXEC_OK && reads)
         r = pieces(cpu, op, buf, op->size, MMU_READ);
@@ -215,7 +233,8 @@ enum exec_result x_x87(struct vcpu *cpu, const struct insn *in, struct operand *
     names_read(cpu, names, values);
     fxsave_state_from_registers(&before, values, rq.site.mode == X87_LONG64);
     r = check_result(cpu, x87_check(&rq, &before));
-    op = (struct x87_operand){ (enum segreg)m->seg, m->offset, x87_operand_bytes(in), in->addrsize };
+    op =
+        (struct x87_operand){ (enum segreg)m->seg, m->offset, x87_operand_bytes(in), in->addrsize };
     if (r == EXEC_OK)
         r = operand_before(cpu, &rq, &op, buf);
     if (r != EXEC_OK)
