@@ -1,12 +1,15 @@
-/* Where the wiring step must raise the memory faults of the x87 memory forms, FXSAVE,
- * FXRSTOR and the MXCSR forms, measured on this CPU (the emulator's part, the alignment
- * table x87_alignment_of, against it):
+/* The memory faults of the x87 memory forms, FXSAVE, FXRSTOR and the MXCSR forms, on this CPU
+ * and through the API (every run both ways: the vector and, for #PF, CR2 must agree; a fault
+ * must leave memory and the names as they were), and the alignment table x87_alignment_of
+ * against the CPU:
  *  - every form, in 64-, 32- and 16-bit code (and with the other operand size where it
  *    changes the operand), at every offset 0-15 within a line, with RFLAGS.AC clear and set
  *    (CR0.AM is set under Linux, CPL 3): #AC, #GP(0) or nothing, as the table says;
  *  - the order against the other faults: a pending x87 exception is #MF before #AC and
  *    before #PF; alignment #GP and #AC come before #PF; a store that an unmasked exception
- *    stops still takes the #PF of a read-only page (x87_state.h lists these for the wiring). */
+ *    stops still takes the #PF of a read-only page;
+ *  - operands that cross into a page that is not present, at every crossing offset (the
+ *    save areas from 16 on in steps of 16), or that start on a read-only one: #PF, CR2. */
 #include <stdio.h>
 #include <string.h>
 

@@ -13,22 +13,15 @@
 
 #include "WinHvEmulation.h"
 #include "check.h"
+#include "exec/x87.h"
 #include "guest.h"
 #include "guest_vcpu.h"
 
 #define RUNS (-1)
 #define UNSUPPORTED (-2)
 
-enum {
-    CR0_MP = 1u << 1,
-    CR0_EM = 1u << 2,
-    CR0_TS = 1u << 3,
-    CR0_NE = 1u << 5,
-    CR4_OSFXSR = 1u << 9,
-    CR4_OSXSAVE = 1u << 18,
-    FCW_IE_UNMASKED = 0x037e, /* FNINIT's, IE unmasked */
-    FSW_IE = 1,
-};
+/* FNINIT's FCW with IE unmasked: with FSW.IE set an exception is pending. */
+#define FCW_IE_UNMASKED 0x037e
 
 /* One vector: the state on top of the mode's defaults (CR0.NE and MP set, CR4.OSFXSR and
  * OSXSAVE set, XCR0 x87|SSE|AVX, FNINIT's FCW, MXCSR 1F80H), the instruction with its
@@ -46,24 +39,24 @@ struct check_vector {
 
 // clang-format off
 static const struct check_vector vectors[] = {
-    { "FLD m32 with CR0.TS",        VCPU_LONG64, { 0xd9, 0x03 }, 2, CR0_TS, 0, 0, 0, 0, 0, 7 },
-    { "FLD m32 with CR0.EM",        VCPU_LONG64, { 0xd9, 0x03 }, 2, CR0_EM, 0, 0, 0, 0, 0, 7 },
-    { "FNSTCW with CR0.TS",         VCPU_LONG64, { 0xd9, 0x3b }, 2, CR0_TS, 0, 0, 0, 0, 0, 7 },
+    { "FLD m32 with CR0.TS",        VCPU_LONG64, { 0xd9, 0x03 }, 2, X87_CR0_TS, 0, 0, 0, 0, 0, 7 },
+    { "FLD m32 with CR0.EM",        VCPU_LONG64, { 0xd9, 0x03 }, 2, X87_CR0_EM, 0, 0, 0, 0, 0, 7 },
+    { "FNSTCW with CR0.TS",         VCPU_LONG64, { 0xd9, 0x3b }, 2, X87_CR0_TS, 0, 0, 0, 0, 0, 7 },
     { "FLD m32, IE pending",        VCPU_LONG64, { 0xd9, 0x03 }, 2, 0, 0, 0, 0, FCW_IE_UNMASKED, FSW_IE, 16 },
     { "FLDCW, IE pending",          VCPU_LONG64, { 0xd9, 0x2b }, 2, 0, 0, 0, 0, FCW_IE_UNMASKED, FSW_IE, 16 },
     { "FNSTCW, IE pending",         VCPU_LONG64, { 0xd9, 0x3b }, 2, 0, 0, 0, 0, FCW_IE_UNMASKED, FSW_IE, RUNS },
     { "FNSAVE, IE pending",         VCPU_LONG64, { 0xdd, 0x33 }, 2, 0, 0, 0, 0, FCW_IE_UNMASKED, FSW_IE, RUNS },
-    { "FLD m32, IE pending, NE clear", VCPU_LONG64, { 0xd9, 0x03 }, 2, 0, CR0_NE, 0, 0, FCW_IE_UNMASKED, FSW_IE, UNSUPPORTED },
-    { "FXSAVE with CR0.EM",         VCPU_LONG64, { 0x0f, 0xae, 0x03 }, 3, CR0_EM, 0, 0, 0, 0, 0, 6 },
-    { "FXSAVE with CR0.TS",         VCPU_LONG64, { 0x0f, 0xae, 0x03 }, 3, CR0_TS, 0, 0, 0, 0, 0, 7 },
-    { "FXRSTOR with CR0.TS",        VCPU_LONG64, { 0x0f, 0xae, 0x0b }, 3, CR0_TS, 0, 0, 0, 0, 0, 7 },
+    { "FLD m32, IE pending, NE clear", VCPU_LONG64, { 0xd9, 0x03 }, 2, 0, X87_CR0_NE, 0, 0, FCW_IE_UNMASKED, FSW_IE, UNSUPPORTED },
+    { "FXSAVE with CR0.EM",         VCPU_LONG64, { 0x0f, 0xae, 0x03 }, 3, X87_CR0_EM, 0, 0, 0, 0, 0, 6 },
+    { "FXSAVE with CR0.TS",         VCPU_LONG64, { 0x0f, 0xae, 0x03 }, 3, X87_CR0_TS, 0, 0, 0, 0, 0, 7 },
+    { "FXRSTOR with CR0.TS",        VCPU_LONG64, { 0x0f, 0xae, 0x0b }, 3, X87_CR0_TS, 0, 0, 0, 0, 0, 7 },
     { "FXSAVE, IE pending",         VCPU_LONG64, { 0x0f, 0xae, 0x03 }, 3, 0, 0, 0, 0, FCW_IE_UNMASKED, FSW_IE, RUNS },
-    { "LDMXCSR without OSFXSR",     VCPU_LONG64, { 0x0f, 0xae, 0x13 }, 3, 0, 0, CR4_OSFXSR, 0, 0, 0, 6 },
-    { "STMXCSR with CR0.EM",        VCPU_LONG64, { 0x0f, 0xae, 0x1b }, 3, CR0_EM, 0, 0, 0, 0, 0, 6 },
-    { "STMXCSR with CR0.TS",        VCPU_LONG64, { 0x0f, 0xae, 0x1b }, 3, CR0_TS, 0, 0, 0, 0, 0, 7 },
-    { "VLDMXCSR without OSXSAVE",   VCPU_LONG64, { 0xc5, 0xf8, 0xae, 0x13 }, 4, 0, 0, CR4_OSXSAVE, 0, 0, 0, 6 },
+    { "LDMXCSR without OSFXSR",     VCPU_LONG64, { 0x0f, 0xae, 0x13 }, 3, 0, 0, X87_CR4_OSFXSR, 0, 0, 0, 6 },
+    { "STMXCSR with CR0.EM",        VCPU_LONG64, { 0x0f, 0xae, 0x1b }, 3, X87_CR0_EM, 0, 0, 0, 0, 0, 6 },
+    { "STMXCSR with CR0.TS",        VCPU_LONG64, { 0x0f, 0xae, 0x1b }, 3, X87_CR0_TS, 0, 0, 0, 0, 0, 7 },
+    { "VLDMXCSR without OSXSAVE",   VCPU_LONG64, { 0xc5, 0xf8, 0xae, 0x13 }, 4, 0, 0, X87_CR4_OSXSAVE, 0, 0, 0, 6 },
     { "VSTMXCSR, XCR0 x87 only",    VCPU_LONG64, { 0xc5, 0xf8, 0xae, 0x1b }, 4, 0, 0, 0, 1, 0, 0, 6 },
-    { "VSTMXCSR with CR0.EM",       VCPU_LONG64, { 0xc5, 0xf8, 0xae, 0x1b }, 4, CR0_EM, 0, 0, 0, 0, 0, RUNS },
+    { "VSTMXCSR with CR0.EM",       VCPU_LONG64, { 0xc5, 0xf8, 0xae, 0x1b }, 4, X87_CR0_EM, 0, 0, 0, 0, 0, RUNS },
     { "VSTMXCSR in real mode",      VCPU_REAL16, { 0xc5, 0xf8, 0xae, 0x1f }, 4, 0, 0, 0, 0, 0, 0, 6 },
     { "FADD ST(0), ST(1)",          VCPU_LONG64, { 0xd8, 0xc1 }, 2, 0, 0, 0, 0, 0, 0, UNSUPPORTED },
     { "FNSTSW AX",                  VCPU_LONG64, { 0xdf, 0xe0 }, 2, 0, 0, 0, 0, 0, 0, UNSUPPORTED },
@@ -83,10 +76,10 @@ static void set_up(struct guest *g, const struct check_vector *v)
     guest_init(g);
     vcpu_set_defaults(&g->vcpu, v->mode);
     vcpu_reg(&g->vcpu, WHvX64RegisterCr0)->Reg64 =
-        (vcpu_reg(&g->vcpu, WHvX64RegisterCr0)->Reg64 | CR0_NE | CR0_MP | v->cr0_set) &
+        (vcpu_reg(&g->vcpu, WHvX64RegisterCr0)->Reg64 | X87_CR0_NE | X87_CR0_MP | v->cr0_set) &
         ~(UINT64)v->cr0_clear;
     vcpu_reg(&g->vcpu, WHvX64RegisterCr4)->Reg64 =
-        (vcpu_reg(&g->vcpu, WHvX64RegisterCr4)->Reg64 | CR4_OSFXSR | CR4_OSXSAVE) &
+        (vcpu_reg(&g->vcpu, WHvX64RegisterCr4)->Reg64 | X87_CR4_OSFXSR | X87_CR4_OSXSAVE) &
         ~(UINT64)v->cr4_clear;
     vcpu_reg(&g->vcpu, WHvX64RegisterXCr0)->Reg64 = v->xcr0 ? v->xcr0 : 7;
     vcpu_reg(&g->vcpu, WHvX64RegisterRbx)->Reg64 = OPERAND;

@@ -598,6 +598,13 @@ void x87_case_compare(const struct x87_case *c, struct x87_counts *counts)
     compare_twice(same_environment, c, counts);
 }
 
+void x87_print_selectors_unseen(const struct x87_counts *counts)
+{
+    printf("  through the API; %lu of the FNSTENV images (64-bit code) compared without FCS and "
+           "FDS, which the SDK names' 64-bit format lacks\n",
+           counts->selectors_unseen);
+}
+
 /* ---- comparing ---- */
 
 bool x87_same_state(const struct fxsave_state *a, const struct fxsave_state *b)

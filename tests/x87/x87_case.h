@@ -82,6 +82,10 @@ void x87_case_compare(const struct x87_case *c, struct x87_counts *counts);
 unsigned x87_api_vector(unsigned bits, const uint8_t *bytes, unsigned length, uint64_t rbx,
                         uint64_t rflags, const struct fxsave_state *s, bool write, uint64_t *cr2);
 
+/* The line that says how many FNSTENV images in 64-bit code were compared without FCS and
+ * FDS (x87_case_compare). */
+void x87_print_selectors_unseen(const struct x87_counts *counts);
+
 /* Whether two states agree; print the fields that differ. */
 bool x87_same_state(const struct fxsave_state *a, const struct fxsave_state *b);
 void x87_print_differences(const char *a_name, const struct fxsave_state *a, const char *b_name,
