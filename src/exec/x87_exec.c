@@ -32,13 +32,17 @@ uint64_t x87_state_regs(const struct insn *in)
 
 /* ---- the state: the SDK names the instruction reads ---- */
 
-/* The names of the set, the others left zero (never read, never written). */
-static void names_read(struct vcpu *cpu, uint32_t names, WHV_REGISTER_VALUE values[X87_SDK_COUNT])
+/* The state from the names of the set, the others taken as zero (never read, never
+ * written). */
+static void state_read(struct vcpu *cpu, uint32_t names, bool mode64, struct fxsave_state *s)
 {
-    memset(values, 0, sizeof(WHV_REGISTER_VALUE) * X87_SDK_COUNT);
+    WHV_REGISTER_VALUE values[X87_SDK_COUNT];
+
+    memset(values, 0, sizeof values);
     for (unsigned i = 0; i < X87_SDK_COUNT; i++)
         if (names & (UINT32_C(1) << i))
             values[i].Reg128 = reg_read128(cpu, R_VECTOR_NAME(i));
+    fxsave_state_from_registers(s, values, mode64);
 }
 
 /* Write the names of the set whose value differs between the states `before` and `after`
@@ -215,38 +219,42 @@ static enum exec_result operand_before(struct vcpu *cpu, const struct x87_reques
 
 /* ---- the family function ---- */
 
+/* The instruction on a copy of the state, its write, the names it changed. */
+static enum exec_result run_and_commit(struct vcpu *cpu, const struct x87_request *rq,
+                                       const struct fxsave_state *before,
+                                       const struct x87_operand *op, uint8_t *buf)
+{
+    struct fxsave_state after = *before;
+    struct x87_outcome o = x87_execute(rq, &after, buf);
+    enum exec_result r;
+
+    if (o.unsupported)
+        return EXEC_UNSUPPORTED;
+    r = check_result(cpu, o.check);
+    if (r == EXEC_OK && o.written)
+        r = pieces(cpu, op, buf, o.written, MMU_WRITE);
+    if (r == EXEC_OK)
+        names_write(cpu, x87_sdk_registers(rq->insn), before, &after, rq->site.mode == X87_LONG64);
+    return r;
+}
+
 enum exec_result x_x87(struct vcpu *cpu, const struct insn *in, struct operand *ops)
 {
     const struct operand *m = memory_operand(ops);
-    uint32_t names = x87_sdk_registers(in);
-    WHV_REGISTER_VALUE values[X87_SDK_COUNT];
     uint8_t buf[FXSAVE_BYTES] = { 0 };
-    struct fxsave_state before, after;
+    struct fxsave_state before;
     struct x87_request rq;
     struct x87_operand op;
-    struct x87_outcome o;
     enum exec_result r;
 
     if (!m || !x87_handles(in))
         return EXEC_UNSUPPORTED; /* the register forms of these mnemonics */
     rq = request_of(cpu, in, m);
-    names_read(cpu, names, values);
-    fxsave_state_from_registers(&before, values, rq.site.mode == X87_LONG64);
-    r = check_result(cpu, x87_check(&rq, &before));
     op =
         (struct x87_operand){ (enum segreg)m->seg, m->offset, x87_operand_bytes(in), in->addrsize };
+    state_read(cpu, x87_sdk_registers(in), rq.site.mode == X87_LONG64, &before);
+    r = check_result(cpu, x87_check(&rq, &before));
     if (r == EXEC_OK)
         r = operand_before(cpu, &rq, &op, buf);
-    if (r != EXEC_OK)
-        return r;
-    after = before;
-    o = x87_execute(&rq, &after, buf);
-    if (o.unsupported)
-        return EXEC_UNSUPPORTED;
-    r = check_result(cpu, o.check);
-    if (r == EXEC_OK && o.written)
-        r = pieces(cpu, &op, buf, o.written, MMU_WRITE);
-    if (r == EXEC_OK)
-        names_write(cpu, names, &before, &after, rq.site.mode == X87_LONG64);
-    return r;
+    return r == EXEC_OK ? run_and_commit(cpu, &rq, &before, &op, buf) : r;
 }
