@@ -182,6 +182,45 @@ TEST(real_mode_pointers)
     WHvEmulatorDestroyEmulator(emu);
 }
 
+/* The registers of one call: a single Get (the SDK names with the address registers), and a
+ * Set of RIP and the names whose value changed (docs/x87.md, "Through the API"). */
+TEST(one_get_and_the_changed_names)
+{
+    static const struct {
+        const char *what;
+        uint8_t bytes[4];
+        unsigned length;
+        WHV_REGISTER_NAME changed; /* besides RIP; RIP itself: none */
+    } rows[] = {
+        { "FNSTCW", { 0xd9, 0x3b }, 2, WHvX64RegisterRip },
+        { "FLDCW", { 0xd9, 0x2b }, 2, WHvX64RegisterFpControlStatus },
+        { "STMXCSR", { 0x0f, 0xae, 0x1b }, 3, WHvX64RegisterRip },
+        { "LDMXCSR", { 0x0f, 0xae, 0x13 }, 3, WHvX64RegisterXmmControlStatus },
+    };
+    static const struct check_vector state = { "", VCPU_LONG64, { 0 }, 0, 0, 0, 0, 0, 0, 0, RUNS };
+    static const uint8_t operand[4] = { 0x7f, 0x02, 0, 0 }; /* FCW 027FH, MXCSR 027FH */
+    static struct guest g;
+    WHV_EMULATOR_HANDLE emu;
+    WHV_EMULATOR_STATUS st;
+
+    CHECK(WHvEmulatorCreateEmulator(&guest_callbacks, &emu) == S_OK, "create");
+    for (unsigned i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        bool rip_only = rows[i].changed == WHvX64RegisterRip;
+
+        set_up(&g, &state);
+        guest_write(&g, OPERAND, operand, sizeof operand);
+        CHECK(guest_run_mmio(&g, emu, rows[i].bytes, rows[i].length, &st) == S_OK &&
+                  st.AsUINT32 == 1,
+              "%s: status 0x%x", rows[i].what, st.AsUINT32);
+        CHECK_EQ(g.calls[GUEST_CB_GET_REGISTERS], 1, rows[i].what);
+        CHECK_EQ(g.set_name_count, rip_only ? 1 : 2, rows[i].what);
+        CHECK(g.set_names[0] == rows[i].changed || g.set_names[rip_only ? 0 : 1] == rows[i].changed,
+              "%s: sets the name it changed", rows[i].what);
+        guest_free(&g);
+    }
+    WHvEmulatorDestroyEmulator(emu);
+}
+
 int main(void)
 {
     check_run_tests();
