@@ -41,7 +41,8 @@ uint64_t exec_next_rip(struct vcpu *cpu, const struct insn *in);
  * POPA PUSHF POPF ENTER LEAVE; control.c Jcc LOOPcc JrCXZ JMP CALL RET (near and far) IRET;
  * segment.c MOV Sreg, LDS..LSS, ARPL, BOUND, XLAT; system.c descriptor tables, LAR LSL
  * VERR VERW, cache-line instructions and hints (prefetches, CLDEMOTE, NOP); line_store.c
- * MOVDIR64B ENQCMDS CLZERO; trace.c PTWRITE; atomic.c XCHG XADD CMPXCHG*; cond.c SETcc CMOVcc.
+ * MOVDIR64B ENQCMDS CLZERO; trace.c PTWRITE; atomic.c XCHG XADD CMPXCHG*; cond.c SETcc CMOVcc;
+ * x87_exec.c the x87 memory forms, FXSAVE FXRSTOR (V)LDMXCSR (V)STMXCSR (x87*.c: their rules).
  * What they share is declared here. */
 
 /* Implicit registers of MN_EXEC lines: MUL/DIV use rDX:rAX; CMPXCHG8B/16B compare rDX:rAX
@@ -52,6 +53,11 @@ uint64_t exec_next_rip(struct vcpu *cpu, const struct insn *in);
 
 /* segment.c: MOV Sreg, r/m (x_mov hands it over): a segment-register load. */
 enum exec_result x_mov_to_segment(struct vcpu *cpu, const struct insn *in, struct operand *ops);
+
+/* x87_exec.c: the registers the x87 memory forms, FXSAVE/FXRSTOR and the MXCSR forms read
+ * (x87_handles): CR0, CR4, the SDK vector names of x87_sdk_registers, EFER for FXSAVE/
+ * FXRSTOR, XCR0 for the VEX forms; fetched in the instruction's one Get. */
+uint64_t x87_state_regs(const struct insn *in);
 
 /* alu.c: the RFLAGS after dst OP src (OP one of the two-operand group: CMPS, SCAS and
  * CMPXCHG use MN_cmp, XADD MN_add), computed as x_alu computes them: on the host or in C. */

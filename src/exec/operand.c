@@ -3,7 +3,9 @@
 #include <string.h>
 
 #include "core/regcache.h"
+#include "exec/exec.h"
 #include "exec/simd_check.h"
+#include "exec/x87.h"
 #include "optab.h"
 
 /* The registers that address the ModRM memory operand through seg. Not CR4, although its
@@ -163,6 +165,8 @@ static uint64_t state_regs(const struct insn *in)
         [STATE_EVEX] = REG_BIT(R_CR0) | REG_BIT(R_CR4) | REG_BIT(R_XCR0),
     };
 
+    if (x87_handles(in))
+        return x87_state_regs(in);
     if (is_x87(in))
         return REG_BIT(R_CR0) | REG_BIT(R_CR4);
     return by_class[simd_state_class(in)];

@@ -132,7 +132,7 @@ const struct x87_form *x87_form_at(uint8_t escape, unsigned reg)
 {
     const struct x87_form *f;
 
-    if (escape < 0xd8 || reg > 7)
+    if (escape < 0xd8 || escape > 0xdf || reg > 7)
         return NULL;
     f = &forms[(escape - 0xd8) * 8 + reg];
     return f->kind == X87_NONE ? NULL : f;

@@ -3,8 +3,8 @@
  * profile) and the table of the 64 x87 memory forms (docs/x87.md).
  *
  * Everything here is pure: it works on a struct fxsave_state and on the bytes of the memory
- * operand, which the caller reads before and writes after (x87_state.h says what core/ and
- * mmu/ give the wiring step). The arithmetic runs on the host's x87 (x87_host.c); the
+ * operand, which the caller (x87_exec.c: the registers and the MMU) reads before and writes
+ * after. The arithmetic runs on the host's x87 (x87_host.c); the
  * environment, save and control-word formats are C (x87_env.c); FXSAVE, FXRSTOR and the
  * MXCSR forms are C too (x87_fxsave.c). */
 #ifndef WHVEMU_X87_H
@@ -191,11 +191,11 @@ bool x87_form_reads(const struct x87_form *f);
 /* ---- one instruction, without callbacks: an x87 memory form, FXSAVE, FXRSTOR (REX.W
  * too), LDMXCSR, STMXCSR, VLDMXCSR, VSTMXCSR ----
  *
- * The wiring step (x87_state.h) does, in this order: x87_check (#UD, #NM, #MF: before any
- * memory access); the operand's address checks (x87_state.h: alignment) and, for a form
- * that reads, the read of x87_operand_bytes; x87_execute; the write of `written` bytes from
- * the operand's start; then the state's write-back. A fault in between leaves the guest's
- * state as it was. */
+ * x_x87 (x87_exec.c) does, in this order: x87_check (#UD, #NM, #MF: before any memory
+ * access); the operand's address checks (segment, #AC, alignment #GP, pages) and, for a
+ * form that reads, the read of x87_operand_bytes; x87_execute; the write of `written` bytes
+ * from the operand's start; then the state's write-back. A fault in between leaves the
+ * guest's state as it was. */
 struct x87_request {
     const struct insn *insn;
     uint64_t cr0, cr4, efer, xcr0;

@@ -44,11 +44,6 @@
 #include "whvemu.h"
 
 #define BUFFER_SIZE 8192u
-/* Where the fixture's regions are in guest-physical memory: nowhere near their GVAs. */
-#define GPA_BUFFER UINT64_C(0x100000000)
-#define GPA_CODE UINT64_C(0x110000000)
-#define GPA_TABLES UINT64_C(0x120000000)
-#define GPA_READ_ONLY UINT64_C(0x130000000)
 #define DEFAULT_STATES 200u       /* per variant (the CI run) */
 #define DEFAULT_VECTOR_STATES 20u /* per vector variant: there are seven times as many */
 #define DEFAULT_BYTES_STATES 20u  /* for --bytes */
@@ -56,7 +51,6 @@
 #define MAX_REP_PASSES 4096u /* x the default budget: 16 M elements, far past the buffer */
 
 #define COMPARED_FLAGS (FL_ARITH | FL_DF)
-#define CR4_OSXSAVE (UINT64_C(1) << 18) /* the kernel enabled XSAVE: XCR0 is the guest's too */
 
 struct options {
     unsigned states;
@@ -118,15 +112,6 @@ static const WHV_REGISTER_NAME unchanging_registers[] = {
     WHvX64RegisterDr7,  WHvX64RegisterEfer, WHvX64RegisterXCr0,
 };
 
-static void set_segment(WHV_REGISTER_VALUE *v, const struct segment *s)
-{
-    memset(v, 0, sizeof *v);
-    v->Segment.Base = s->base;
-    v->Segment.Limit = s->limit;
-    v->Segment.Selector = s->selector;
-    v->Segment.Attributes = s->attributes;
-}
-
 /* One MMIO exit, and, as a VMM does, the exits that follow while a REP string instruction
  * stops at the emulator's per-call budget: RIP stays on it and nothing is injected, so the
  * guest would execute it again at once (docs/strings-and-io.md). The native run does the
@@ -166,61 +151,24 @@ static void emulate(const struct case_encoding *e, const struct state *s, struct
     WHV_VP_EXIT_CONTEXT vp;
     WHV_MEMORY_ACCESS_CONTEXT mmio;
 
-    memset(f, 0, sizeof *f);
-    f->region[0] = (struct fixture_region){ (uint64_t)(uintptr_t)l->buffer, GPA_BUFFER,
-                                            emulated_ram, l->size, true };
-    f->region[1] =
-        (struct fixture_region){ l->code_start, GPA_CODE, (uint8_t *)(uintptr_t)l->code_start,
-                                 l->code_end - l->code_start, false };
-    memcpy(emulated_tables, descriptor_tables(), sizeof emulated_tables);
-    f->region[2] = (struct fixture_region){ DESCRIPTOR_TABLES_BASE, GPA_TABLES, emulated_tables,
-                                            sizeof emulated_tables, true };
-    f->region[3] =
-        (struct fixture_region){ (uint64_t)(uintptr_t)l->read_only, GPA_READ_ONLY,
-                                 (uint8_t *)(uintptr_t)l->read_only, NATIVE_PAGE, false };
-    f->region_count = 4;
+    fixture_native_guest(f, emulated_ram, emulated_tables);
     for (unsigned i = 0; i < 16; i++)
         f->regs[i].Reg64 = s->gpr[i];
     f->regs[WHvX64RegisterRip].Reg64 = s->rip;
     f->regs[WHvX64RegisterRflags].Reg64 = s->rflags;
     for (unsigned i = 0; i < 6; i++)
-        set_segment(&f->regs[WHvX64RegisterEs + i], &s->seg[i]);
-    f->regs[WHvX64RegisterLdtr].Segment.Selector = LDT_SELECTOR;
-    f->regs[WHvX64RegisterLdtr].Segment.Base = DESCRIPTOR_TABLES_BASE + LDT_OFFSET;
-    f->regs[WHvX64RegisterLdtr].Segment.Limit = ldt_limit();
-    f->regs[WHvX64RegisterLdtr].Segment.Attributes = 0x82; /* LDT, present */
-    f->regs[WHvX64RegisterGdtr].Table.Base = DESCRIPTOR_TABLES_BASE + GDT_OFFSET;
-    f->regs[WHvX64RegisterGdtr].Table.Limit = GDT_LIMIT;
-    f->regs[WHvX64RegisterTr].Segment.Selector = 0x40;
-    f->regs[WHvX64RegisterTr].Segment.Attributes = 0x8b;
-    f->regs[WHvX64RegisterCr0].Reg64 = 0x80050033; /* PG AM WP NE ET MP PE */
-    /* SMAP SMEP OSXMMEXCPT OSFXSR PGE MCE PAE PSE, and LA57 as the host runs it: it decides
-     * which addresses are canonical */
-    f->regs[WHvX64RegisterCr4].Reg64 =
-        0x3006f0 | (host_paging_levels() == 5 ? CR4_LA57 : 0) | (host_xcr0() ? CR4_OSXSAVE : 0);
-    f->regs[FIX_EFER].Reg64 = 0xd01;               /* NXE LMA LME SCE */
-    f->regs[WHvX64RegisterDr6].Reg64 = 0xffff0ff0; /* the reserved bits that read as 1 */
-    f->regs[WHvX64RegisterDr7].Reg64 = 0x400;
-    f->regs[FIX_XCR0].Reg64 = host_xcr0();
+        fixture_set_segment(&f->regs[WHvX64RegisterEs + i], &s->seg[i]);
     fixture_set_vector_state(f, &s->vec);
     fixture_xstate_load(f, &s->vec, s->xstate_compacted);
 
-    memset(&vp, 0, sizeof vp);
-    vp.ExecutionState.Cpl = 3;
-    vp.ExecutionState.Cr0Pe = 1;
-    vp.ExecutionState.Cr0Am = 1;
-    vp.ExecutionState.EferLma = 1;
-    vp.InstructionLength = (UINT8)(e->length & 15);
-    vp.Cs = f->regs[WHvX64RegisterCs].Segment;
-    vp.Rip = s->rip;
-    vp.Rflags = s->rflags;
+    vp = fixture_exit_context(f, e->length);
     mmio = guest_mmio_access(e->bytes, s->bytes_given);
     mmio.AccessInfo.AccessType =
         writes_first_operand(&e->insn) ? WHvMemoryAccessWrite : WHvMemoryAccessRead;
     if (s->gva_valid) {
         mmio.AccessInfo.GvaValid = 1;
         mmio.Gva = s->target;
-        mmio.Gpa = GPA_BUFFER + (s->target - (uint64_t)(uintptr_t)l->buffer);
+        mmio.Gpa = FIXTURE_GPA_BUFFER + (s->target - (uint64_t)(uintptr_t)l->buffer);
     }
 
     WHV_REGISTER_VALUE before[sizeof unchanging_registers / sizeof unchanging_registers[0]];

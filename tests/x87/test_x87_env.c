@@ -3,7 +3,8 @@
  * and, in 64-bit code, REX.W, in 64-, 32- and 16-bit code, from random states and random
  * operands (control words, environments and save areas of random bytes: every tag word,
  * pending exceptions loaded, any pointers). The fault (#MF), the state as XSAVE shows it,
- * the memory, and an FNSTENV after the instruction must agree (x87_case.h).
+ * the memory, and an FNSTENV after the instruction must agree, the emulator's side through
+ * the API (x87_case.h).
  *
  *     test_x87_env [cases per form, prefix and mode]          default 300 */
 #include <stdio.h>
@@ -63,6 +64,7 @@ TEST(control_forms_against_the_cpu)
     printf("x87 control forms: %lu states compared (%lu took #MF), %lu FNSTENV images "
            "compared, %lu unrepeatable\n",
            counts.compared, counts.mf, counts.environments, counts.unrepeatable);
+    x87_print_selectors_unseen(&counts);
     CHECK(counts.mf > 0, "the random states reach #MF");
 }
 

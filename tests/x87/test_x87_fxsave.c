@@ -2,7 +2,7 @@
  * (x87_fxsave.c) against this CPU in 64-, 32- and 16-bit code: random states, random images
  * (MXCSR sometimes with a reserved bit: #GP) and values; the fault, the state as XSAVE shows
  * it (XMM and MXCSR included), every byte of the operand (FXSAVE leaves some unwritten) and an
- * FNSTENV after the instruction must agree (x87_case.h).
+ * FNSTENV after the instruction must agree, the emulator's side through the API (x87_case.h).
  *
  *     test_x87_fxsave [cases per form and mode]          default 400 */
 #include <stdio.h>
@@ -68,6 +68,7 @@ TEST(state_forms_against_the_cpu)
     printf("FXSAVE, FXRSTOR, the MXCSR forms: %lu states compared (%lu took #GP), %lu FNSTENV "
            "images compared, %lu unrepeatable\n",
            counts.compared, counts.gp, counts.environments, counts.unrepeatable);
+    x87_print_selectors_unseen(&counts);
     CHECK(counts.gp > 0, "the random images reach #GP");
 }
 

@@ -2,10 +2,11 @@
  * STORE form of x87_forms.def, in 64-, 32- and 16-bit code, from random states (special
  * values in the registers and the operand, every precision and rounding control, masked
  * and unmasked exceptions, pending ones). The instruction runs natively (tests/common's
- * runner) and through x87_execute; the state as XSAVE shows it, the memory, and the fault
- * (#MF) must agree. A second native run follows the instruction with FNSTENV, which stores
- * the pointers even where this CPU's XSAVE hides them (FSW.ES clear): the emulator's FNSTENV
- * of its state must store the same bytes.
+ * runner) and through the API (WHvEmulatorTryMmioEmulation); the state as XSAVE shows it,
+ * the memory, the fault (#MF) and RIP must agree. A second native run follows the
+ * instruction with FNSTENV, which stores the pointers even where this CPU's XSAVE hides them
+ * (FSW.ES clear): the emulator's FNSTENV, a second exit from the names the first left, must
+ * store the same bytes (x87_case.h).
  *
  *     test_x87_host [cases per form and mode]          default 200 */
 #include <cpuid.h>
@@ -61,6 +62,7 @@ TEST(host_forms_against_the_cpu)
     printf("x87 host forms: %lu states compared (%lu took #MF, %lu stores stopped by an "
            "unmasked exception), %lu FNSTENV images compared, %lu unrepeatable\n",
            counts.compared, counts.mf, counts.unstored, counts.environments, counts.unrepeatable);
+    x87_print_selectors_unseen(&counts);
     CHECK(counts.mf > 0 && counts.unstored > 0, "the random states reach #MF and stopped stores");
     printf("  completed runs by precision and rounding control (FCW 11:8):");
     for (unsigned i = 0; i < 16; i++) {

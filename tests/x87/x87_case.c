@@ -2,9 +2,13 @@
 #include "x87_case.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
+#include "fixture.h"
+#include "guest.h"
+#include "segments.h"
 #include "exec/x87_env.h"
 #include "hostcpu.h"
 #include "exec/x87_fxsave.h"
@@ -223,11 +227,6 @@ void x87_as_saved(struct fxsave_state *s)
 
 #define ENV_DELTA 528u /* the follow-up FNSTENV's image, after the operand */
 
-/* Linux runs user code with CR0.PE, MP and NE set, EM and TS clear, CR4.OSFXSR and (with
- * XSAVE) OSXSAVE set, at CPL 3. */
-#define USER_CR0 (1u | X87_CR0_MP | X87_CR0_NE)
-#define USER_CR4 (X87_CR4_OSFXSR | (host_xcr0() ? X87_CR4_OSXSAVE : 0))
-
 /* A native run: what the runner reported and the state after. */
 struct x87_native {
     struct native_result result;
@@ -243,11 +242,6 @@ static uint8_t rm_bx(unsigned bits)
 static uint8_t rm_si(unsigned bits)
 {
     return bits == 16 ? 4 : 6;
-}
-
-static uint16_t code_selector(unsigned bits)
-{
-    return bits == 64 ? SEL_USER64_CS : bits == 32 ? SEL_USER32_CS : SEL_LDT(LDT_CODE16);
 }
 
 /* The operand's address in rBX: DS-relative in 16-bit code, linear (flat DS) else. */
@@ -293,21 +287,6 @@ static void run_native(const struct x87_case *c, unsigned length, struct x87_nat
     state_from_native(&out->out);
 }
 
-/* The operand's place as the emulator sees the native run: the slot's CS:IP, DS:offset. */
-static struct x87_site native_site(const struct x87_case *c)
-{
-    struct native_frame frame = native_frame_for(c->bits);
-    struct x87_site site = { 0 };
-
-    site.ip = native_slot_ip(c->bits);
-    site.offset = operand_address(c->bits, c->offset);
-    site.cs = code_selector(c->bits);
-    site.seg = frame.seg[NSEG_DS];
-    site.mode = c->bits == 64 ? X87_LONG64 : X87_PROTECTED;
-    site.fop = x87_fop(&c->insn);
-    return site;
-}
-
 /* ---- one case ---- */
 
 static enum cpu_mode mode_of(unsigned bits)
@@ -333,6 +312,8 @@ void x87_case_make(struct x87_case *c, unsigned bits, const uint8_t *opcode, uns
     if (c->size == FXSAVE_BYTES)
         c->offset &= ~15u;
     x87_random_state(&c->in);
+    if (bits != 64) /* the names' format outside 64-bit code holds 32-bit offsets */
+        c->in.fip = (uint32_t)c->in.fip, c->in.fdp = (uint32_t)c->in.fdp;
     x87_random_operand(&c->insn, c->operand);
 }
 
@@ -345,72 +326,199 @@ static void report(const struct x87_case *c, const char *what)
     x87_print_bytes("operand", c->operand, c->size);
 }
 
-/* The emulator's run of the case: the outcome, the state, the operand's memory after. */
-static struct x87_outcome emulate(const struct x87_case *c, struct fxsave_state *s,
-                                  uint8_t memory[512])
-{
-    struct x87_request rq = { &c->insn,    USER_CR0, USER_CR4,       0,
-                              host_xcr0(), 3,        native_site(c), *x87_test_profile() };
-    uint8_t operand[512];
-    struct x87_outcome o;
+/* ---- the emulator's side: the public API, the differential fixture as the VMM ---- */
 
-    *s = c->in;
-    memcpy(operand, c->operand, sizeof operand);
-    memcpy(memory, c->operand, sizeof operand);
-    o = x87_execute(&rq, s, operand);
-    memcpy(memory, operand, o.written);
-    return o;
+/* What one call did. */
+struct x87_emulated {
+    bool ran;     /* S_OK and EmulationSuccessful alone */
+    bool faulted; /* an exception injected */
+    uint8_t vector;
+    bool names_set; /* the call set an SDK vector name */
+    uint64_t rip;
+};
+
+static struct fixture fixture;
+static uint8_t emulated_tables[DESCRIPTOR_TABLES_SIZE];
+
+static uint8_t *emulated_ram(void)
+{
+    static uint8_t *ram;
+
+    if (!ram)
+        ram = calloc(1, native_layout()->size);
+    CHECK(ram != NULL, "out of memory");
+    return ram;
 }
 
-static bool same_fault(const struct x87_case *c, const struct x87_outcome *o,
+static WHV_EMULATOR_HANDLE emulator(void)
+{
+    static WHV_EMULATOR_HANDLE handle;
+
+    if (!handle)
+        CHECK(WHvEmulatorCreateEmulator(&fixture_callbacks, &handle) == S_OK, "create");
+    return handle;
+}
+
+/* The guest as a native run of `bits` code starts: the frame's registers and the mode's
+ * segments, rBX and rSI as given, the state in the SDK names (the pointers in the format of
+ * the code's mode: docs/x87.md, "The state model"). Its memory is the caller's to fill. */
+static uint8_t *guest_at(unsigned bits, uint64_t rbx, uint64_t rsi, uint64_t rflags,
+                         const struct fxsave_state *s)
+{
+    struct native_frame frame = native_frame_for(bits);
+    struct segment seg[6];
+    uint8_t legacy[FXSAVE_BYTES];
+
+    fixture_native_guest(&fixture, emulated_ram(), emulated_tables);
+    for (unsigned i = 0; i < 16; i++)
+        fixture.regs[i].Reg64 = frame.gpr[i];
+    fixture.regs[WHvX64RegisterRbx].Reg64 = rbx;
+    fixture.regs[WHvX64RegisterRsi].Reg64 = rsi;
+    fixture.regs[WHvX64RegisterRip].Reg64 = native_slot_ip(bits);
+    fixture.regs[WHvX64RegisterRflags].Reg64 = frame.rflags | rflags;
+    mode_segments(bits, seg);
+    for (unsigned i = 0; i < 6; i++)
+        fixture_set_segment(&fixture.regs[WHvX64RegisterEs + i], &seg[i]);
+    fxsave_image_store(s, bits == 64, legacy);
+    fixture_set_legacy(&fixture, legacy);
+    return emulated_ram();
+}
+
+/* The case's guest: rBX at the operand, rSI ENV_DELTA after it, memory zero but the
+ * operand (so that a write the emulator leaves out cannot find the native run's bytes). */
+static void guest_of(const struct x87_case *c)
+{
+    uint8_t *ram = guest_at(c->bits, operand_address(c->bits, c->offset),
+                            operand_address(c->bits, c->offset + ENV_DELTA), 0, &c->in);
+
+    memset(ram, 0, native_layout()->size);
+    memcpy(ram + c->offset, c->operand, c->size);
+}
+
+/* One MMIO exit of `length` bytes at the guest's RIP, with the GVA and GPA of the buffer's
+ * byte `offset` (the MMU's exit-page path: half the cases) or none. */
+static struct x87_emulated emulate_exit(const uint8_t *bytes, unsigned length, bool write,
+                                        bool gva_valid, uint32_t offset)
+{
+    WHV_VP_EXIT_CONTEXT vp = fixture_exit_context(&fixture, length);
+    WHV_MEMORY_ACCESS_CONTEXT mmio = guest_mmio_access(bytes, length);
+    const WHV_X64_PENDING_INTERRUPTION_REGISTER *p = &fixture.regs[FIX_PENDING].PendingInterruption;
+    WHV_EMULATOR_STATUS status = { 0 };
+    struct x87_emulated e = { 0 };
+    HRESULT hr;
+
+    mmio.AccessInfo.AccessType = write ? WHvMemoryAccessWrite : WHvMemoryAccessRead;
+    if (gva_valid) {
+        mmio.AccessInfo.GvaValid = 1;
+        mmio.Gva = (uint64_t)(uintptr_t)native_layout()->buffer + offset;
+        mmio.Gpa = FIXTURE_GPA_BUFFER + offset;
+    }
+    fixture_begin(&fixture);
+    hr = WHvEmulatorTryMmioEmulation(emulator(), &fixture, &vp, &mmio, &status);
+    e.ran = hr == S_OK && status.AsUINT32 == 1;
+    e.faulted = p->InterruptionPending;
+    e.vector = (uint8_t)p->InterruptionVector;
+    e.names_set = fixture.vector_names_set;
+    e.rip = fixture.regs[WHvX64RegisterRip].Reg64;
+    return e;
+}
+
+/* The case's instruction through the API: what it did, and the state the names hold after. */
+static struct x87_emulated emulate(const struct x87_case *c, struct fxsave_state *s)
+{
+    uint8_t legacy[FXSAVE_BYTES] = { 0 };
+    struct x87_emulated e;
+
+    guest_of(c);
+    e = emulate_exit(c->bytes, c->length, !x87_reads_operand(&c->insn), c->offset & 1, c->offset);
+    fixture_legacy(&fixture, legacy);
+    fxsave_image_load(s, c->bits == 64, legacy);
+    return e;
+}
+
+unsigned x87_api_vector(unsigned bits, const uint8_t *bytes, unsigned length, uint64_t rbx,
+                        uint64_t rflags, const struct fxsave_state *s, bool write, uint64_t *cr2)
+{
+    uint8_t *ram = guest_at(bits, rbx, 0, rflags, s);
+    struct x87_emulated e;
+
+    memcpy(ram, native_layout()->buffer, native_layout()->size);
+    e = emulate_exit(bytes, length, write, false, 0);
+    *cr2 = fixture.regs[WHvX64RegisterCr2].Reg64;
+    CHECK(!e.faulted || memcmp(ram, native_layout()->buffer, native_layout()->size) == 0,
+          "%u-bit %02x %02x: memory written before the fault", bits, bytes[0], bytes[1]);
+    CHECK(!e.faulted || !e.names_set, "%u-bit %02x %02x: names set at the fault", bits, bytes[0],
+          bytes[1]);
+    return !e.ran ? X87_NOT_EMULATED : e.faulted ? e.vector : 0;
+}
+
+static bool same_fault(const struct x87_case *c, const struct x87_emulated *e,
                        const struct native_result *r, bool report_it)
 {
-    static const uint8_t vectors[] = { [X87_MF] = 16, [X87_GP] = 13, [X87_UD] = 6, [X87_NM] = 7 };
-    bool fault = o->check != X87_RUNS;
-
-    if (!o->unsupported && r->faulted == fault && (!fault || r->vector == vectors[o->check]))
+    if (e->ran && r->faulted == e->faulted && (!e->faulted || r->vector == e->vector))
         return true;
     if (!report_it)
         return false;
     report(c, "fault differs");
-    fprintf(stderr, "    native %s vector %u, emulator check %d%s\n",
-            r->faulted ? "faulted" : "ran", r->vector, (int)o->check,
-            o->unsupported ? " (unsupported)" : "");
+    fprintf(stderr, "    native %s vector %u, emulator %s vector %u\n",
+            r->faulted ? "faulted" : "ran", r->vector,
+            !e->ran      ? "did not emulate it"
+            : e->faulted ? "faulted"
+                         : "ran",
+            e->vector);
     return false;
 }
 
-static void count_run(const struct x87_case *c, const struct x87_native *nat, enum x87_check check,
+/* A fault leaves every register as it was; a completed run moves RIP past the instruction. */
+static bool registers_follow(const struct x87_case *c, const struct x87_emulated *e, bool report_it)
+{
+    uint64_t want = native_slot_ip(c->bits) + (e->faulted ? 0 : c->length);
+    bool ok = e->rip == want && !(e->faulted && e->names_set);
+
+    if (!ok && report_it) {
+        report(c, "registers after the call");
+        fprintf(stderr, "    rip 0x%llx (want 0x%llx)%s\n", (unsigned long long)e->rip,
+                (unsigned long long)want,
+                e->faulted && e->names_set ? ", names set at a fault" : "");
+    }
+    return ok;
+}
+
+static void count_run(const struct x87_case *c, const struct x87_native *nat,
                       struct x87_counts *counts)
 {
     uint16_t raised = nat->out.fsw & ~c->in.fsw & FSW_EXCEPTIONS;
+    const uint8_t *buffer = native_layout()->buffer + c->offset;
 
     counts->compared++;
-    if (check != X87_RUNS)
+    counts->mf += nat->result.faulted && nat->result.vector == 16;
+    counts->gp += nat->result.faulted && nat->result.vector == 13;
+    if (nat->result.faulted)
         return;
+    counts->unstored +=
+        c->form && c->form->kind == X87_STORE && !memcmp(buffer, c->operand, c->size);
     counts->control[(c->in.fcw >> 8) & 15]++;
     for (unsigned i = 0; i < 6; i++)
         counts->raised[i] += (raised >> i) & 1;
     counts->unmasked += (raised & ~nat->out.fcw) != 0;
 }
 
-/* The instruction alone: the fault, the state as XSAVE shows it, the operand's memory. */
+/* The instruction alone: the fault, the registers, the state as XSAVE shows it, the
+ * operand's memory. */
 static bool same_state(const struct x87_case *c, struct x87_counts *counts, bool report_it)
 {
     const uint8_t *buffer = native_layout()->buffer + c->offset;
-    uint8_t memory[512];
+    const uint8_t *memory = emulated_ram() + c->offset;
     struct fxsave_state emu;
     struct x87_native nat;
-    struct x87_outcome o;
+    struct x87_emulated e;
 
     run_native(c, c->length, &nat);
-    o = emulate(c, &emu, memory);
-    if (!same_fault(c, &o, &nat.result, report_it))
+    e = emulate(c, &emu);
+    if (!same_fault(c, &e, &nat.result, report_it) || !registers_follow(c, &e, report_it))
         return false;
     x87_as_saved(&emu);
-    count_run(c, &nat, o.check, counts);
-    counts->mf += o.check == X87_MF;
-    counts->gp += o.check == X87_GP;
-    counts->unstored += c->form && c->form->kind == X87_STORE && o.check == X87_RUNS && !o.written;
+    count_run(c, &nat, counts);
     if (x87_same_state(&emu, &nat.out) && memcmp(memory, buffer, c->size) == 0)
         return true;
     if (report_it) {
@@ -422,26 +530,41 @@ static bool same_state(const struct x87_case *c, struct x87_counts *counts, bool
     return false;
 }
 
-/* The instruction then FNSTENV [rSI] (of the code's default operand size). */
+/* The SDK names' 64-bit format has no FCS and FDS (what FXSAVE64 and XSAVE64 store), so
+ * after a round trip through them in 64-bit code FNSTENV stores 0 where this CPU keeps the
+ * selectors: bytes 16-17 and 24-25 of the 32-bit layout are not compared there. */
+static void forget_selectors(const struct x87_case *c, uint8_t *env)
+{
+    if (c->bits == 64)
+        env[16] = env[17] = env[24] = env[25] = 0;
+}
+
+/* The instruction then FNSTENV [rSI] (of the code's default operand size), each an exit of
+ * its own through the API, the second from the names the first left. */
 static bool same_environment(const struct x87_case *c, struct x87_counts *counts, bool report_it)
 {
     struct x87_env_layout layout = { c->bits == 16, false };
     unsigned bytes = x87_env_bytes(layout);
-    const uint8_t *env = native_layout()->buffer + c->offset + ENV_DELTA;
-    uint8_t memory[512], emu_env[X87_ENV32_BYTES];
+    uint8_t native_env[X87_ENV32_BYTES], *emu_env = emulated_ram() + c->offset + ENV_DELTA;
     struct fxsave_state emu;
     struct x87_native nat;
+    struct x87_emulated e;
 
     run_native(c, c->length + 2, &nat);
-    if (emulate(c, &emu, memory).check != X87_RUNS || nat.result.faulted)
+    e = emulate(c, &emu);
+    if (!e.ran || e.faulted || nat.result.faulted)
         return true; /* the first comparison has judged the fault */
-    x87_fnstenv(&emu, layout, emu_env);
+    e = emulate_exit(c->bytes + c->length, 2, true, c->offset & 1, c->offset + ENV_DELTA);
+    memcpy(native_env, native_layout()->buffer + c->offset + ENV_DELTA, bytes);
+    forget_selectors(c, native_env);
+    forget_selectors(c, emu_env);
     counts->environments++;
-    if (memcmp(emu_env, env, bytes) == 0)
+    counts->selectors_unseen += c->bits == 64;
+    if (e.ran && !e.faulted && memcmp(emu_env, native_env, bytes) == 0)
         return true;
     if (report_it) {
         report(c, "FNSTENV after it differs");
-        x87_print_bytes("native", env, bytes);
+        x87_print_bytes("native", native_env, bytes);
         x87_print_bytes("emulator", emu_env, bytes);
     }
     return false;
@@ -473,6 +596,13 @@ void x87_case_compare(const struct x87_case *c, struct x87_counts *counts)
 {
     compare_twice(same_state, c, counts);
     compare_twice(same_environment, c, counts);
+}
+
+void x87_print_selectors_unseen(const struct x87_counts *counts)
+{
+    printf("  through the API; %lu of the FNSTENV images (64-bit code) compared without FCS and "
+           "FDS, which the SDK names' 64-bit format lacks\n",
+           counts->selectors_unseen);
 }
 
 /* ---- comparing ---- */

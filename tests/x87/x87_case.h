@@ -32,7 +32,7 @@ void x87_random_operand(const struct insn *in, uint8_t *out);
 const struct x87_profile *x87_test_profile(void);
 void x87_as_saved(struct fxsave_state *s);
 
-/* ---- one case: an x87 memory form run natively and through x87_execute ---- */
+/* ---- one case: an x87 memory form run natively and through the API ---- */
 
 struct x87_case {
     unsigned bits;
@@ -49,10 +49,11 @@ struct x87_case {
 /* What the cases saw. */
 struct x87_counts {
     unsigned long compared, environments, mf, gp, unstored;
-    unsigned long unrepeatable; /* differed once natively, agreed when run again */
-    unsigned long control[16];  /* completed runs by FCW precision (9:8) and rounding (11:10) */
-    unsigned long raised[6];    /* runs that raised each exception (FSW 5:0, natively) */
-    unsigned long unmasked;     /* runs that raised an unmasked one (ES set by the run) */
+    unsigned long unrepeatable;     /* differed once natively, agreed when run again */
+    unsigned long selectors_unseen; /* FNSTENV images in 64-bit code: FCS, FDS not compared */
+    unsigned long control[16];      /* completed runs by FCW precision (9:8) and rounding (11:10) */
+    unsigned long raised[6];        /* runs that raised each exception (FSW 5:0, natively) */
+    unsigned long unmasked;         /* runs that raised an unmasked one (ES set by the run) */
 };
 
 /* A case of the instruction whose bytes up to the ModRM byte are `opcode` (prefixes, VEX,
@@ -61,13 +62,29 @@ struct x87_counts {
 void x87_case_make(struct x87_case *c, unsigned bits, const uint8_t *opcode, unsigned length,
                    unsigned reg);
 
-/* Run the case natively and through x87_execute (CR0 as Linux has it: PE, MP, NE) and
- * compare the fault (#MF), the state as XSAVE shows it and the operand's memory; then run
- * it followed by FNSTENV [rSI] and compare that image with the emulator's FNSTENV of its
- * state (the pointers and selectors the CPU keeps whatever FSW.ES says). Counts a CHECK per
- * comparison and prints what differs; a difference that does not repeat when the case is
- * run again is counted as unrepeatable, not failed. */
+/* Run the case natively and through the API (WHvEmulatorTryMmioEmulation, the differential
+ * fixture as the VMM: CR0 and CR4 as Linux has them, CPL 3, the state in the SDK names) and
+ * compare the fault, RIP (unchanged at a fault, with no name written), the state as XSAVE
+ * shows it and the operand's memory; then run it followed by FNSTENV [rSI], the second as an
+ * exit of its own from the names the first left, and compare the two images (the pointers
+ * and selectors the CPU keeps whatever FSW.ES says; in 64-bit code not FCS and FDS, which
+ * the names' 64-bit format lacks). Counts a CHECK per comparison and prints what differs; a
+ * difference that does not repeat when the case is run again is counted as unrepeatable,
+ * not failed. */
 void x87_case_compare(const struct x87_case *c, struct x87_counts *counts);
+
+/* The instruction's bytes through the API in a guest of `bits` code as the native runner's
+ * starts (rBX = rbx, RFLAGS | rflags, state s in the SDK names, the native buffer's bytes as
+ * memory), as an exit that reads or writes: the vector injected, 0 for none, or
+ * X87_NOT_EMULATED; CR2 after the call. A fault must leave memory and the names as they
+ * were (a CHECK each). */
+#define X87_NOT_EMULATED 0x100u
+unsigned x87_api_vector(unsigned bits, const uint8_t *bytes, unsigned length, uint64_t rbx,
+                        uint64_t rflags, const struct fxsave_state *s, bool write, uint64_t *cr2);
+
+/* The line that says how many FNSTENV images in 64-bit code were compared without FCS and
+ * FDS (x87_case_compare). */
+void x87_print_selectors_unseen(const struct x87_counts *counts);
 
 /* Whether two states agree; print the fields that differ. */
 bool x87_same_state(const struct fxsave_state *a, const struct fxsave_state *b);

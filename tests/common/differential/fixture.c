@@ -3,6 +3,10 @@
 
 #include <string.h>
 
+#include "hostcpu.h"
+#include "native.h"
+#include "segments.h"
+
 #define PAGE_MASK (~(uint64_t)4095)
 
 /* The slot of a vector register name, or -1. */
@@ -47,12 +51,23 @@ static unsigned legacy_offset_of_slot(unsigned slot)
     return slot == FIX_FP_CONTROL_STATUS ? 0 : 16;
 }
 
+void fixture_set_legacy(struct fixture *f, const uint8_t legacy[XSAVE_LEGACY_SIZE])
+{
+    for (unsigned slot = FIX_XMM0; slot <= FIX_XMM_CONTROL_STATUS; slot++)
+        memcpy(&f->regs[slot], legacy + legacy_offset_of_slot(slot), 16);
+}
+
+void fixture_legacy(const struct fixture *f, uint8_t legacy[XSAVE_LEGACY_SIZE])
+{
+    for (unsigned slot = FIX_XMM0; slot <= FIX_XMM_CONTROL_STATUS; slot++)
+        memcpy(legacy + legacy_offset_of_slot(slot), &f->regs[slot], 16);
+}
+
 void fixture_set_vector_state(struct fixture *f, const struct vecstate *v)
 {
     uint8_t legacy[XSAVE_LEGACY_SIZE];
     vecstate_to_legacy(v, xsave_host_layout()->mxcsr_mask, legacy);
-    for (unsigned slot = FIX_XMM0; slot <= FIX_XMM_CONTROL_STATUS; slot++)
-        memcpy(&f->regs[slot], legacy + legacy_offset_of_slot(slot), 16);
+    fixture_set_legacy(f, legacy);
 }
 
 void fixture_vector_state(const struct fixture *f, const struct vecstate *before,
@@ -64,8 +79,7 @@ void fixture_vector_state(const struct fixture *f, const struct vecstate *before
     if (f->xstate_set && fixture_xstate_read(f, after))
         return;
     vecstate_to_legacy(before, xsave_host_layout()->mxcsr_mask, legacy);
-    for (unsigned slot = FIX_XMM0; slot <= FIX_XMM_CONTROL_STATUS; slot++)
-        memcpy(legacy + legacy_offset_of_slot(slot), &f->regs[slot], 16);
+    fixture_legacy(f, legacy);
     vecstate_from_legacy(after, legacy);
 }
 
@@ -188,3 +202,74 @@ const WHV_EMULATOR_CALLBACKS fixture_callbacks = {
     .WHvEmulatorSetVirtualProcessorRegisters = set_registers,
     .WHvEmulatorTranslateGvaPage = translate,
 };
+
+/* ---- the native runner's guest ---- */
+
+#define CR4_LA57 (UINT64_C(1) << 12)
+#define CR4_OSXSAVE (UINT64_C(1) << 18)
+
+static void native_regions(struct fixture *f, uint8_t *ram, uint8_t *tables)
+{
+    const struct native_layout *l = native_layout();
+
+    f->region[0] = (struct fixture_region){ (uint64_t)(uintptr_t)l->buffer, FIXTURE_GPA_BUFFER, ram,
+                                            l->size, true };
+    f->region[1] = (struct fixture_region){ l->code_start, FIXTURE_GPA_CODE,
+                                            (uint8_t *)(uintptr_t)l->code_start,
+                                            l->code_end - l->code_start, false };
+    memcpy(tables, descriptor_tables(), DESCRIPTOR_TABLES_SIZE);
+    f->region[2] = (struct fixture_region){ DESCRIPTOR_TABLES_BASE, FIXTURE_GPA_TABLES, tables,
+                                            DESCRIPTOR_TABLES_SIZE, true };
+    f->region[3] =
+        (struct fixture_region){ (uint64_t)(uintptr_t)l->read_only, FIXTURE_GPA_READ_ONLY,
+                                 (uint8_t *)(uintptr_t)l->read_only, NATIVE_PAGE, false };
+    f->region_count = 4;
+}
+
+void fixture_native_guest(struct fixture *f, uint8_t *ram, uint8_t *tables)
+{
+    memset(f, 0, sizeof *f);
+    native_regions(f, ram, tables);
+    f->regs[WHvX64RegisterLdtr].Segment.Selector = LDT_SELECTOR;
+    f->regs[WHvX64RegisterLdtr].Segment.Base = DESCRIPTOR_TABLES_BASE + LDT_OFFSET;
+    f->regs[WHvX64RegisterLdtr].Segment.Limit = ldt_limit();
+    f->regs[WHvX64RegisterLdtr].Segment.Attributes = 0x82; /* LDT, present */
+    f->regs[WHvX64RegisterGdtr].Table.Base = DESCRIPTOR_TABLES_BASE + GDT_OFFSET;
+    f->regs[WHvX64RegisterGdtr].Table.Limit = GDT_LIMIT;
+    f->regs[WHvX64RegisterTr].Segment.Selector = 0x40;
+    f->regs[WHvX64RegisterTr].Segment.Attributes = 0x8b;
+    f->regs[WHvX64RegisterCr0].Reg64 = 0x80050033; /* PG AM WP NE ET MP PE */
+    /* SMAP SMEP OSXMMEXCPT OSFXSR PGE MCE PAE PSE, and LA57 as the host runs it: it decides
+     * which addresses are canonical */
+    f->regs[WHvX64RegisterCr4].Reg64 =
+        0x3006f0 | (host_paging_levels() == 5 ? CR4_LA57 : 0) | (host_xcr0() ? CR4_OSXSAVE : 0);
+    f->regs[FIX_EFER].Reg64 = 0xd01;               /* NXE LMA LME SCE */
+    f->regs[WHvX64RegisterDr6].Reg64 = 0xffff0ff0; /* the reserved bits that read as 1 */
+    f->regs[WHvX64RegisterDr7].Reg64 = 0x400;
+    f->regs[FIX_XCR0].Reg64 = host_xcr0();
+}
+
+void fixture_set_segment(WHV_REGISTER_VALUE *v, const struct segment *s)
+{
+    memset(v, 0, sizeof *v);
+    v->Segment.Base = s->base;
+    v->Segment.Limit = s->limit;
+    v->Segment.Selector = s->selector;
+    v->Segment.Attributes = s->attributes;
+}
+
+WHV_VP_EXIT_CONTEXT fixture_exit_context(const struct fixture *f, unsigned length)
+{
+    WHV_VP_EXIT_CONTEXT vp;
+
+    memset(&vp, 0, sizeof vp);
+    vp.ExecutionState.Cpl = 3;
+    vp.ExecutionState.Cr0Pe = 1;
+    vp.ExecutionState.Cr0Am = 1;
+    vp.ExecutionState.EferLma = 1;
+    vp.InstructionLength = (UINT8)(length & 15);
+    vp.Cs = f->regs[WHvX64RegisterCs].Segment;
+    vp.Rip = f->regs[WHvX64RegisterRip].Reg64;
+    vp.Rflags = f->regs[WHvX64RegisterRflags].Reg64;
+    return vp;
+}

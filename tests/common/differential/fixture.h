@@ -66,6 +66,28 @@ struct fixture {
 
 extern const WHV_EMULATOR_CALLBACKS fixture_callbacks;
 
+/* Where the regions of the native runner's guest are in guest-physical memory: nowhere near
+ * their GVAs. */
+#define FIXTURE_GPA_BUFFER UINT64_C(0x100000000)
+#define FIXTURE_GPA_CODE UINT64_C(0x110000000)
+#define FIXTURE_GPA_TABLES UINT64_C(0x120000000)
+#define FIXTURE_GPA_READ_ONLY UINT64_C(0x130000000)
+
+/* The guest of the native runner (native.h) as Linux runs user code: the buffer's copy `ram`
+ * (native_layout()->size bytes), the runners' code, the descriptor tables (copied into
+ * `tables`, DESCRIPTOR_TABLES_SIZE bytes) and the read-only page as regions; LDTR, GDTR, TR,
+ * CR0 (PG AM WP NE ET MP PE), CR4 (with OSFXSR, and OSXSAVE and LA57 as the host has them),
+ * EFER, DR6, DR7 and XCR0. The rest (general registers, segments, vector state) is zero:
+ * the caller's. */
+void fixture_native_guest(struct fixture *f, uint8_t *ram, uint8_t *tables);
+
+struct segment;
+/* A segment register's value from the segment (segments.h). */
+void fixture_set_segment(WHV_REGISTER_VALUE *v, const struct segment *s);
+
+/* The exit context of an MMIO exit at CS:RIP at CPL 3 in the native runner's guest. */
+WHV_VP_EXIT_CONTEXT fixture_exit_context(const struct fixture *f, unsigned length);
+
 /* The register slot of a name, or NULL. */
 WHV_REGISTER_VALUE *fixture_reg(struct fixture *f, WHV_REGISTER_NAME name);
 
@@ -77,6 +99,10 @@ void fixture_begin(struct fixture *f);
  * after a call: `before` with what the SDK names hold now, or, when the emulator stored
  * the extended-state buffer, that buffer's. */
 void fixture_set_vector_state(struct fixture *f, const struct vecstate *v);
+/* The same names as FXSAVE's legacy region (bytes 0-415; the rest untouched), each name's
+ * 16 bytes as they are: the pointers in whichever format the caller chose. */
+void fixture_set_legacy(struct fixture *f, const uint8_t legacy[XSAVE_LEGACY_SIZE]);
+void fixture_legacy(const struct fixture *f, uint8_t legacy[XSAVE_LEGACY_SIZE]);
 void fixture_vector_state(const struct fixture *f, const struct vecstate *before,
                           struct vecstate *after);
 

@@ -221,7 +221,7 @@ static const char *not_runnable_reason(const struct form *f)
     if ((row->flags & F_BRANCH) && !row_is_landing_branch(row))
         return "changes control flow";
     if (row->flags & F_X87)
-        return "x87 state";
+        return "x87 state (compared with the CPU by tests/x87)";
     for (size_t i = 0; i < sizeof other_state / sizeof other_state[0]; i++)
         if (row_has_operand(row, other_state[i]))
             return "x87/MPX/AMX/system registers are not compared";
@@ -229,7 +229,7 @@ static const char *not_runnable_reason(const struct form *f)
         switch (OPND_SIZE(row->opnd[i])) {
         case SZ_env:
         case SZ_fsave:
-        case SZ_fxsave:
+        case SZ_fxsave: return "x87/SSE state (compared with the CPU by tests/x87)";
         case SZ_xsave: return "x87/SSE state";
         default: break;
         }
