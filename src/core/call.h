@@ -57,12 +57,12 @@ HOT_INLINE void resolve_options(struct vcpu *cpu, const struct emulator *emu)
     cpu->host_ops = emu->vendor == WHVEMU_VENDOR_HOST; /* where this build has stubs */
 }
 
-/* Set up cpu for one call of emu on an exit: the callbacks and options copied (a callback
- * may destroy the handle, and a create reuse its slot, without the rest of the call going
- * to another emulator's callbacks: docs/semantics.md), the processor mode derived, the
- * register cache seeded with what the exit context tells. No callback is made. */
-HOT_INLINE void call_begin(struct vcpu *cpu, const struct emulator *emu, void *context,
-                           const WHV_VP_EXIT_CONTEXT *exit)
+/* What a call takes from emu before its first callback: the callbacks and options copied (a
+ * callback may destroy the handle, and a create reuse its slot, without the rest of the call
+ * going to another emulator's callbacks: docs/semantics.md), and the processor mode derived.
+ * Enough for a decode-cache entry's plan (exec/plan.h) to run the call. No callback is made. */
+HOT_INLINE void call_take(struct vcpu *cpu, const struct emulator *emu, void *context,
+                          const WHV_VP_EXIT_CONTEXT *exit)
 {
     cpu->callbacks = emu->callbacks;
     cpu->ram_page = emu->ram_page;
@@ -71,18 +71,34 @@ HOT_INLINE void call_begin(struct vcpu *cpu, const struct emulator *emu, void *c
     cpu->status.AsUINT32 = 0;
     cpu->fast_paths = emu->fast_paths;
     cpu->insn_cache = emu->fast_paths ? emu->insn_cache : NULL;
-    resolve_options(cpu, emu);
+    cpu->cached = NULL;
     cpu->exit_page.access = 0;
+    cpu->not_ram[0] = cpu->not_ram[1] = NOT_A_PAGE;
+    resolve_options(cpu, emu);
+    derive_mode(cpu);
+}
+
+/* The rest of the per-call state, which needs no emulator: the page cache empty, no fault,
+ * the register cache seeded with what the exit context tells. */
+HOT_INLINE void call_prepare(struct vcpu *cpu)
+{
     cpu->tlb_count = 0;
     cpu->tlb_next = 0;
-    cpu->not_ram[0] = cpu->not_ram[1] = NOT_A_PAGE;
     memset(&cpu->fault, 0, sizeof cpu->fault);
     cpu->debug_trap_inhibited = false;
-    /* held to the call's end: a callback may replace the registration or destroy the handle */
-    cpu->vstate.ext = xstate_ext_hold(emu->xstate);
     cpu->vstate.area = false;
-    regs_init(cpu, exit);
-    derive_mode(cpu);
+    regs_init(cpu, cpu->exit);
+}
+
+/* Set up cpu for one call of emu on an exit (call_take, call_prepare), with the extended-state
+ * extension held to the call's end: a callback may replace the registration or destroy the
+ * handle. No callback is made. */
+HOT_INLINE void call_begin(struct vcpu *cpu, const struct emulator *emu, void *context,
+                           const WHV_VP_EXIT_CONTEXT *exit)
+{
+    call_take(cpu, emu, context, exit);
+    cpu->vstate.ext = xstate_ext_hold(emu->xstate);
+    call_prepare(cpu);
 }
 
 /* End the call with the outcome of its instruction: the single-step trap or the fault

@@ -47,7 +47,7 @@ static void alu_in_c(enum mnemonic mn, unsigned size, struct int_op *o)
     o->flags = flags_merge(o->flags, FL_ARITH, flags);
 }
 
-static void alu_compute(struct vcpu *cpu, enum mnemonic mn, unsigned size, struct int_op *o)
+void alu_compute(const struct vcpu *cpu, enum mnemonic mn, unsigned size, struct int_op *o)
 {
     if (!host_op(cpu, mn, false, size, o))
         alu_in_c(mn, size, o);

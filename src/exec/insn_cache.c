@@ -20,4 +20,5 @@ void insn_cache_insert(struct insn_cache *cache, const struct vcpu *cpu, unsigne
     e->insn = cpu->insn;
     e->needs = cpu->insn_needs;
     memcpy(e->ops, ops, sizeof e->ops);
+    plan_make(&e->plan, &cpu->insn, ops, cpu->insn_needs, cpu->code_mode);
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "exec/operand.h"
+#include "exec/plan.h"
 
 /* 8 sets of 4: a VMM's hot MMIO and port instructions are a handful. */
 #define INSN_CACHE_SETS 8
@@ -31,6 +32,7 @@ struct insn_cache_entry {
     /* what exec.c derived from it: the registers it reads, its operands (operands_describe) */
     struct regset needs;
     struct operand ops[MAX_OPERANDS];
+    struct plan plan; /* plan.h */
 };
 
 struct insn_cache {
@@ -75,27 +77,48 @@ static inline bool insn_cache_matches(const struct insn_cache_entry *e, const ui
            (words[0] & e->mask[0]) == e->bytes[0] && (words[1] & e->mask[1]) == e->bytes[1];
 }
 
-/* The entry for the instruction at cpu->bytes[0..count) (zero past count: bytes_prefix) in
- * this mode with these options, copied into cpu->insn, cpu->insn_needs and ops; false when
- * there is none. */
-static inline bool insn_cache_lookup(const struct insn_cache *cache, struct vcpu *cpu,
-                                     unsigned count, unsigned options,
-                                     struct operand ops[MAX_OPERANDS])
+/* The entry for the instruction at bytes[0..count) (zero past count: bytes_prefix) in this
+ * mode with these options, or NULL. */
+static inline const struct insn_cache_entry *insn_cache_find(const struct insn_cache *cache,
+                                                             const uint64_t words[2],
+                                                             unsigned count, enum cpu_mode mode,
+                                                             unsigned options)
+{
+    const struct insn_cache_entry *ways = cache->set[insn_cache_set((const uint8_t *)words)];
+
+    for (unsigned w = 0; w < INSN_CACHE_WAYS; w++)
+        if (insn_cache_matches(&ways[w], words, count, mode, options))
+            return &ways[w];
+    return NULL;
+}
+
+/* The decoder options a vendor's decoding takes: AMD's near branches. */
+static inline unsigned insn_cache_options(uint8_t vendor)
+{
+    return vendor == WHVEMU_VENDOR_AMD ? DECODE_AMD_BRANCHES : 0;
+}
+
+/* The entry of the exit's `count` bytes in cpu->cached, or NULL (fast paths off: always). */
+static inline void insn_cache_find_exit(struct vcpu *cpu, const uint8_t bytes[16], unsigned count)
 {
     uint64_t words[2];
-    const struct insn_cache_entry *ways;
 
-    memcpy(words, cpu->bytes, sizeof words);
-    ways = cache->set[insn_cache_set(cpu->bytes)];
-    for (unsigned w = 0; w < INSN_CACHE_WAYS; w++) {
-        if (insn_cache_matches(&ways[w], words, count, cpu->code_mode, options)) {
-            cpu->insn = ways[w].insn;
-            cpu->insn_needs = ways[w].needs;
-            memcpy(ops, ways[w].ops, sizeof ways[w].ops);
-            return true;
-        }
-    }
-    return false;
+    if (!cpu->insn_cache)
+        return;
+    if (count > 15)
+        count = 15; /* as exec_exit_instruction */
+    bytes_prefix(bytes, count, words);
+    cpu->cached = insn_cache_find(cpu->insn_cache, words, count, cpu->code_mode,
+                                  insn_cache_options(cpu->vendor));
+}
+
+/* An entry's instruction, registers and operands into cpu->insn, cpu->insn_needs and ops. */
+static inline void insn_cache_copy(const struct insn_cache_entry *e, struct vcpu *cpu,
+                                   struct operand ops[MAX_OPERANDS])
+{
+    cpu->insn = e->insn;
+    cpu->insn_needs = e->needs;
+    memcpy(ops, e->ops, sizeof e->ops);
 }
 
 /* Remember cpu->insn, cpu->insn_needs and ops, derived from cpu->bytes with these options. */
