@@ -99,6 +99,17 @@ static WHV_EMULATOR_STATUS run_general_after_plan(struct vcpu *cpu, const UINT8 
     return run_general(cpu, bytes, count, NULL);
 }
 
+/* How far the plan of the exit's decode-cache entry took the call (plan.h). */
+HOT_INLINE enum plan_outcome run_plan(struct vcpu *cpu, const WHV_X64_IO_PORT_ACCESS_CONTEXT *io,
+                                      struct plan_fetched *fetched)
+{
+    const struct plan *p = cpu->cached ? &cpu->cached->plan : NULL;
+
+    if (!p || !plan_applies(cpu, p, io != NULL))
+        return PLAN_DECLINED;
+    return io ? plan_run_io(cpu, p, io) : plan_run_memory(cpu, p, fetched);
+}
+
 /* One call: an MMIO exit (mmio) or a port-I/O exit (io), with the exit's instruction bytes:
  * by the plan of its decode-cache entry where it applies, else by the general path.
  * (Inline: the two entry points are its only callers.) */
@@ -112,13 +123,19 @@ HOT_INLINE WHV_EMULATOR_STATUS run_call(const struct emulator *emu, VOID *contex
 
     call_take(&cpu, emu, context, exit);
     insn_cache_find_exit(&cpu, bytes, count);
-    if (mmio)
+    if (mmio) {
+        /* an MMIO plan may hand the call to the general path after its Get */
+        call_take_options(&cpu, emu);
         seed_translation(&cpu, mmio);
-    switch (plan_run(&cpu, io, &fetched)) {
+    }
+    fetched.count = 0; /* (a port-I/O plan fetches nothing) */
+    switch (run_plan(&cpu, io, &fetched)) {
     case PLAN_DONE: return cpu.status;
     case PLAN_FETCHED: return run_general_after_plan(&cpu, bytes, count, &fetched);
     case PLAN_DECLINED: break;
     }
+    if (io)
+        call_take_options(&cpu, emu);
     cpu.vstate.ext = xstate_ext_hold(emu->xstate);
     call_prepare(&cpu);
     return run_general(&cpu, bytes, count, io);

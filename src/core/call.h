@@ -47,35 +47,35 @@ HOT_INLINE void derive_mode(struct vcpu *cpu)
     }
 }
 
-/* The options as this call applies them. */
-HOT_INLINE void resolve_options(struct vcpu *cpu, const struct emulator *emu)
-{
-    cpu->single_step = (cpu->exit->Rflags & FL_TF) != 0;
-    /* with TF the CPU traps after every iteration of a REP: one per call, then the #DB */
-    cpu->rep_budget = cpu->single_step ? 1 : emu->rep_budget;
-    cpu->vendor = emu->vendor == WHVEMU_VENDOR_HOST ? emu->host_vendor : emu->vendor;
-    cpu->host_ops = emu->vendor == WHVEMU_VENDOR_HOST; /* where this build has stubs */
-}
-
-/* What a call takes from emu before its first callback: the callbacks and options copied (a
- * callback may destroy the handle, and a create reuse its slot, without the rest of the call
- * going to another emulator's callbacks: docs/semantics.md), and the processor mode derived.
- * Enough for a decode-cache entry's plan (exec/plan.h) to run the call. No callback is made. */
+/* What a call takes from emu before its first callback (a callback may destroy the handle,
+ * and a create reuse its slot, without the rest of the call going to another emulator's
+ * callbacks: docs/semantics.md), in two parts. First what a decode-cache entry's plan
+ * (exec/plan.h) needs to run the call: the callbacks, the vendor, the processor mode. No
+ * callback is made. */
 HOT_INLINE void call_take(struct vcpu *cpu, const struct emulator *emu, void *context,
                           const WHV_VP_EXIT_CONTEXT *exit)
 {
     cpu->callbacks = emu->callbacks;
-    cpu->ram_page = emu->ram_page;
     cpu->context = context;
     cpu->exit = exit;
     cpu->status.AsUINT32 = 0;
-    cpu->fast_paths = emu->fast_paths;
     cpu->insn_cache = emu->fast_paths ? emu->insn_cache : NULL;
     cpu->cached = NULL;
     cpu->exit_page.access = 0;
-    cpu->not_ram[0] = cpu->not_ram[1] = NOT_A_PAGE;
-    resolve_options(cpu, emu);
+    cpu->vendor = emu->vendor == WHVEMU_VENDOR_HOST ? emu->host_vendor : emu->vendor;
+    cpu->host_ops = emu->vendor == WHVEMU_VENDOR_HOST; /* where this build has stubs */
     derive_mode(cpu);
+}
+
+/* Then the rest of the options, which only the general path uses. */
+HOT_INLINE void call_take_options(struct vcpu *cpu, const struct emulator *emu)
+{
+    cpu->ram_page = emu->ram_page;
+    cpu->fast_paths = emu->fast_paths;
+    cpu->not_ram[0] = cpu->not_ram[1] = NOT_A_PAGE;
+    cpu->single_step = (cpu->exit->Rflags & FL_TF) != 0;
+    /* with TF the CPU traps after every iteration of a REP: one per call, then the #DB */
+    cpu->rep_budget = cpu->single_step ? 1 : emu->rep_budget;
 }
 
 /* The rest of the per-call state, which needs no emulator: the page cache empty, no fault,
@@ -90,13 +90,14 @@ HOT_INLINE void call_prepare(struct vcpu *cpu)
     regs_init(cpu, cpu->exit);
 }
 
-/* Set up cpu for one call of emu on an exit (call_take, call_prepare), with the extended-state
+/* Set up cpu for one call of emu on an exit (call_take, call_take_options, call_prepare), with the extended-state
  * extension held to the call's end: a callback may replace the registration or destroy the
  * handle. No callback is made. */
 HOT_INLINE void call_begin(struct vcpu *cpu, const struct emulator *emu, void *context,
                            const WHV_VP_EXIT_CONTEXT *exit)
 {
     call_take(cpu, emu, context, exit);
+    call_take_options(cpu, emu);
     cpu->vstate.ext = xstate_ext_hold(emu->xstate);
     call_prepare(cpu);
 }

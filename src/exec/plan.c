@@ -175,10 +175,9 @@ static bool plan_fetch(struct vcpu *cpu, const struct plan *p, uint64_t gpr[16],
     }
     if (FAILED(emu_get_registers(cpu, names, p->get_count, values)))
         return false;
-    for (unsigned i = 0; i < p->get_count; i++) {
-        fetched->id[i] = p->get[i];
+    memcpy(fetched->id, p->get, sizeof fetched->id);
+    for (unsigned i = 0; i < p->get_count; i++)
         fetched->value[i] = gpr[p->get[i]] = values[i].Reg64;
-    }
     return true;
 }
 
@@ -186,20 +185,20 @@ static bool plan_fetch(struct vcpu *cpu, const struct plan *p, uint64_t gpr[16],
 enum { WROTE_GPR = 1u << 0, WROTE_RFLAGS = 1u << 1 };
 
 /* The one Set call, in the order of the register ids (as regs_writeback's): the register
- * operand's holder (WROTE_GPR), RIP, RFLAGS (WROTE_RFLAGS). */
-static void plan_finish(struct vcpu *cpu, const struct plan *p, unsigned wrote, uint64_t gpr_value,
-                        uint64_t rflags)
+ * `holder` (WROTE_GPR), RIP after an instruction of `length` bytes, RFLAGS (WROTE_RFLAGS). */
+static void plan_finish(struct vcpu *cpu, unsigned length, unsigned wrote, enum reg_id holder,
+                        uint64_t gpr_value, uint64_t rflags)
 {
     WHV_REGISTER_NAME names[3];
     WHV_REGISTER_VALUE values[3];
     uint32_t n = 0;
 
     if (wrote & WROTE_GPR) {
-        names[n] = (WHV_REGISTER_NAME)gpr_holder(p->gpr, p->high8);
+        names[n] = (WHV_REGISTER_NAME)holder;
         value_store(&values[n++], gpr_value, 0);
     }
     names[n] = WHvX64RegisterRip;
-    value_store(&values[n++], next_rip(cpu->code_mode, cpu->exit->Rip, p->length), 0);
+    value_store(&values[n++], next_rip(cpu->code_mode, cpu->exit->Rip, length), 0);
     if (wrote & WROTE_RFLAGS) {
         names[n] = WHvX64RegisterRflags;
         value_store(&values[n++], rflags, 0);
@@ -234,13 +233,15 @@ static uint64_t plan_source(const struct plan *p, const uint64_t gpr[16])
 static void finish_load(struct vcpu *cpu, const struct plan *p, const uint64_t gpr[16],
                         uint64_t value)
 {
+    enum reg_id holder = gpr_holder(p->gpr, p->high8);
     uint64_t old = 0;
 
     if (p->sign_extend)
         value = sign_extend(value, p->access_size);
     if (gpr_write_keeps_bits(p->gpr_size, p->high8))
-        old = gpr[gpr_holder(p->gpr, p->high8)];
-    plan_finish(cpu, p, WROTE_GPR, gpr_written(old, p->gpr_size, p->high8, value), 0);
+        old = gpr[holder];
+    plan_finish(cpu, p->length, WROTE_GPR, holder, gpr_written(old, p->gpr_size, p->high8, value),
+                0);
 }
 
 /* An ALU operation on the value read at gpa: the result written back there (but for CMP
@@ -253,7 +254,7 @@ static void alu_at(struct vcpu *cpu, const struct plan *p, const uint64_t gpr[16
     alu_compute(cpu, (enum mnemonic)p->mnemonic, p->access_size, &o);
     if (!p->read_only && mmu_phys_value(cpu, gpa, p->access_size, true, &o.dst) != EXEC_OK)
         return;
-    plan_finish(cpu, p, WROTE_RFLAGS, 0, o.flags);
+    plan_finish(cpu, p->length, WROTE_RFLAGS, R_RAX, 0, o.flags);
 }
 
 /* What a plan's memory access must be allowed: as mmu_in_exit_page checks it. */
@@ -264,13 +265,19 @@ static unsigned plan_access(const struct plan *p)
     return p->kind == PLAN_ALU && !p->read_only ? MMU_READ | MMU_WRITE : MMU_READ;
 }
 
-/* A load, a store or an ALU operation in the exit's page. gpr[] holds only the registers
- * the plan fetches, which are every one it reads. */
-static enum plan_outcome run_memory(struct vcpu *cpu, const struct plan *p,
-                                    struct plan_fetched *fetched)
+/* A load, a store or an ALU operation in the exit's page, by a copy of its plan (the cache
+ * is not touched after a callback, insn_cache.h). gpr[] holds only the registers the plan
+ * fetches, which are every one it reads. */
+enum plan_outcome plan_run_memory(struct vcpu *cpu, const struct plan *cached,
+                                  struct plan_fetched *fetched)
 {
-    unsigned need = plan_access(p);
-    bool store = p->kind == PLAN_STORE;
+    struct plan plan;
+    const struct plan *p = &plan;
+    unsigned need;
+
+    memcpy(&plan, cached, sizeof plan); /* whole, in a few wide moves */
+    need = plan_access(p);
+    bool store = plan.kind == PLAN_STORE;
     uint64_t gpr[16], gpa, value;
 
     if ((cpu->exit_page.access & need) != need ||
@@ -284,7 +291,7 @@ static enum plan_outcome run_memory(struct vcpu *cpu, const struct plan *p,
     if (mmu_phys_value(cpu, gpa, p->access_size, store, &value) != EXEC_OK)
         return PLAN_DONE;
     if (store)
-        plan_finish(cpu, p, 0, 0, 0);
+        plan_finish(cpu, p->length, 0, R_RAX, 0, 0);
     else if (p->kind == PLAN_LOAD)
         finish_load(cpu, p, gpr, value);
     else
@@ -292,35 +299,22 @@ static enum plan_outcome run_memory(struct vcpu *cpu, const struct plan *p,
     return PLAN_DONE;
 }
 
-/* IN or OUT: the port, RAX and the access come with the exit; the I/O callback, the Set. */
-static enum plan_outcome run_io(struct vcpu *cpu, const struct plan *p,
-                                const WHV_X64_IO_PORT_ACCESS_CONTEXT *io)
+/* IN or OUT: the port, RAX and the access come with the exit; the I/O callback, the Set. What
+ * the plan gives is read before the callback (the cache is not touched after it). */
+enum plan_outcome plan_run_io(struct vcpu *cpu, const struct plan *p,
+                              const WHV_X64_IO_PORT_ACCESS_CONTEXT *io)
 {
     bool out = p->kind == PLAN_OUT;
+    unsigned length = p->length, size = p->access_size;
     uint16_t port = p->port_imm ? (uint16_t)(p->imm & 0xff) : io->PortNumber;
-    uint32_t data = (uint32_t)gpr_value_in(io->Rax, p->gpr_size, false);
+    uint32_t data = (uint32_t)gpr_value_in(io->Rax, size, false);
 
     if ((io->AccessInfo.AsUINT32 & IO_INFO_MATCHED) != p->io_info || port != io->PortNumber ||
         !io_all_ports(cpu, cpu->exit->Rflags))
         return PLAN_DECLINED;
-    if (io_port(cpu, port, p->access_size, out, &data) != EXEC_OK)
+    if (io_port(cpu, port, size, out, &data) != EXEC_OK)
         return PLAN_DONE;
-    plan_finish(cpu, p, out ? 0 : WROTE_GPR, gpr_written(io->Rax, p->gpr_size, false, data), 0);
+    plan_finish(cpu, length, out ? 0 : WROTE_GPR, R_RAX, gpr_written(io->Rax, size, false, data),
+                0);
     return PLAN_DONE;
-}
-
-enum plan_outcome plan_run(struct vcpu *cpu, const WHV_X64_IO_PORT_ACCESS_CONTEXT *io,
-                           struct plan_fetched *fetched)
-{
-    struct plan p;
-
-    /* TF traps and RF is cleared after the instruction, a pending event stops it: the
-     * general path's */
-    if (!cpu->cached || cpu->cached->plan.kind == PLAN_GENERAL ||
-        cpu->exit->ExecutionState.InterruptionPending || (cpu->exit->Rflags & (FL_TF | FL_RF)))
-        return PLAN_DECLINED;
-    p = cpu->cached->plan; /* the cache is not touched after a callback (insn_cache.h) */
-    if (io)
-        return p.kind == PLAN_IN || p.kind == PLAN_OUT ? run_io(cpu, &p, io) : PLAN_DECLINED;
-    return p.kind == PLAN_IN || p.kind == PLAN_OUT ? PLAN_DECLINED : run_memory(cpu, &p, fetched);
 }

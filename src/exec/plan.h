@@ -21,6 +21,7 @@
 
 #include "exec/operand.h"
 
+/* (the port-I/O kinds last: plan_applies) */
 enum plan_kind { PLAN_GENERAL = 0, PLAN_LOAD, PLAN_STORE, PLAN_ALU, PLAN_IN, PLAN_OUT };
 
 /* Registers a plan may Get: the base, the index, a store's source, a narrow load's old
@@ -69,9 +70,20 @@ struct plan_fetched {
     uint64_t value[PLAN_MAX_GETS];
 };
 
-/* Run the call on cpu by the plan of cpu->cached: a port-I/O exit (io), or an MMIO exit
- * whose page is seeded (call_take, insn_cache_find_exit, mmu_seed done). */
-enum plan_outcome plan_run(struct vcpu *cpu, const WHV_X64_IO_PORT_ACCESS_CONTEXT *io,
-                           struct plan_fetched *fetched);
+/* Whether a plan may run the call of this exit: one for its kind of exit (port I/O or MMIO),
+ * without TF (a trap after it), RF (cleared by it) or an event being delivered (nothing is
+ * emulated), which the general path handles. */
+static inline bool plan_applies(const struct vcpu *cpu, const struct plan *p, bool port_io)
+{
+    return p->kind != PLAN_GENERAL && (p->kind >= PLAN_IN) == port_io &&
+           !cpu->exit->ExecutionState.InterruptionPending && !(cpu->exit->Rflags & (FL_TF | FL_RF));
+}
+
+/* Run the call on cpu (call_take done) by a plan that applies: a port-I/O exit's, or an
+ * MMIO exit's whose page is seeded (mmu_seed). */
+enum plan_outcome plan_run_io(struct vcpu *cpu, const struct plan *p,
+                              const WHV_X64_IO_PORT_ACCESS_CONTEXT *io);
+enum plan_outcome plan_run_memory(struct vcpu *cpu, const struct plan *p,
+                                  struct plan_fetched *fetched);
 
 #endif
