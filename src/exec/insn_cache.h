@@ -26,8 +26,7 @@ struct insn_cache_entry {
     uint64_t bytes[2]; /* the instruction's bytes, zero past its length */
     uint64_t mask[2];  /* 0xff for each of its bytes */
     uint8_t length;    /* 0: empty */
-    uint8_t mode;      /* enum cpu_mode */
-    uint8_t options;   /* enum decode_option bits */
+    uint8_t context;   /* the mode and options decoded with (insn_cache_context) */
     struct insn insn;  /* what decode_insn_options gave */
     /* what exec.c derived from it: the registers it reads, its operands (operands_describe) */
     struct regset needs;
@@ -70,10 +69,18 @@ static inline unsigned insn_cache_set(const uint8_t *bytes)
     return (unsigned)((key * 40503u) >> 13) % INSN_CACHE_SETS; /* 40503: 2^16 / golden ratio */
 }
 
-static inline bool insn_cache_matches(const struct insn_cache_entry *e, const uint64_t words[2],
-                                      unsigned count, enum cpu_mode mode, unsigned options)
+/* An entry's mode (enum cpu_mode) and decoder options (enum decode_option bits) in one byte,
+ * to be matched in one compare. */
+static inline uint8_t insn_cache_context(enum cpu_mode mode, unsigned options)
 {
-    return e->length && e->length <= count && e->mode == mode && e->options == options &&
+    return (uint8_t)(mode | options << 4);
+}
+
+/* (length - 1 < count: filled, and no longer than the bytes the exit gives) */
+static inline bool insn_cache_matches(const struct insn_cache_entry *e, const uint64_t words[2],
+                                      unsigned count, uint8_t context)
+{
+    return (unsigned)e->length - 1 < count && e->context == context &&
            (words[0] & e->mask[0]) == e->bytes[0] && (words[1] & e->mask[1]) == e->bytes[1];
 }
 
@@ -85,9 +92,10 @@ static inline const struct insn_cache_entry *insn_cache_find(const struct insn_c
                                                              unsigned options)
 {
     const struct insn_cache_entry *ways = cache->set[insn_cache_set((const uint8_t *)words)];
+    uint8_t context = insn_cache_context(mode, options);
 
     for (unsigned w = 0; w < INSN_CACHE_WAYS; w++)
-        if (insn_cache_matches(&ways[w], words, count, mode, options))
+        if (insn_cache_matches(&ways[w], words, count, context))
             return &ways[w];
     return NULL;
 }

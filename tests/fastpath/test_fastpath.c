@@ -13,6 +13,8 @@
  * several of them still falls in the exit's page: the decode-cache plans' path to its end
  * (exec/plan.h); port-I/O exits are IN, OUT, INS and OUTS, with or without REP.
  *
+ * First the directed exits of the decode-cache plans (plans.c).
+ *
  *   test_fastpath [inputs [seed]]      default 100000 inputs, seed from the clock */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,23 +22,11 @@
 #include <time.h>
 
 #include "emulate_input.h"
+#include "input.h"
+#include "plans.h"
 #include "rng.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define INPUT_MAX 512
 #define PAGE_SIZE 4096u
-
-struct input {
-    uint8_t bytes[INPUT_MAX];
-    size_t size;
-};
-
-static void put(struct input *in, uint64_t value, unsigned bytes)
-{
-    for (unsigned i = 0; i < bytes && in->size < INPUT_MAX; i++)
-        in->bytes[in->size++] = (uint8_t)(value >> (8 * i));
-}
 
 static uint64_t below(uint64_t n)
 {
@@ -154,6 +144,7 @@ int main(int argc, char **argv)
     printf("test_fastpath: %lu random exits, seed %llu (rerun: test_fastpath %lu %llu)\n", inputs,
            (unsigned long long)seed, inputs, (unsigned long long)seed);
     fflush(stdout);
+    test_plans();
     for (unsigned long i = 0; i < inputs; i++) {
         build(&in);
         LLVMFuzzerTestOneInput(in.bytes, in.size);
