@@ -61,15 +61,16 @@ HOT_INLINE void call_take(struct vcpu *cpu, const struct emulator *emu, void *co
     cpu->status.AsUINT32 = 0;
     cpu->insn_cache = emu->fast_paths ? emu->insn_cache : NULL;
     cpu->cached = NULL;
-    cpu->exit_page.access = 0;
     cpu->vendor = emu->vendor == WHVEMU_VENDOR_HOST ? emu->host_vendor : emu->vendor;
-    cpu->host_ops = emu->vendor == WHVEMU_VENDOR_HOST; /* where this build has stubs */
     derive_mode(cpu);
 }
 
-/* Then the rest of the options, which only the general path uses. */
+/* Then the rest of the options, which only the general path and the MMIO plans use (none
+ * of the exit's page known yet). */
 HOT_INLINE void call_take_options(struct vcpu *cpu, const struct emulator *emu)
 {
+    cpu->host_ops = emu->vendor == WHVEMU_VENDOR_HOST; /* where this build has stubs */
+    cpu->exit_page.access = 0;
     cpu->ram_page = emu->ram_page;
     cpu->fast_paths = emu->fast_paths;
     cpu->not_ram[0] = cpu->not_ram[1] = NOT_A_PAGE;

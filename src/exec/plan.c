@@ -106,6 +106,7 @@ static enum plan_kind alu_plan(struct plan *p, const struct insn *in,
     p->imm = ops[1].imm;
     p->read_only = in->mnemonic == MN_cmp || in->mnemonic == MN_test;
     p->mnemonic = (uint16_t)in->mnemonic;
+    p->stub = host_op_stub(in->mnemonic, false, ops[0].size);
     return PLAN_ALU;
 }
 
@@ -245,13 +246,17 @@ static void finish_load(struct vcpu *cpu, const struct plan *p, const uint64_t g
 }
 
 /* An ALU operation on the value read at gpa: the result written back there (but for CMP
- * and TEST), the flags as x_alu computes them. */
+ * and TEST), the flags as x_alu computes them (alu_compute), with the host stub looked up
+ * when the plan was made. */
 static void alu_at(struct vcpu *cpu, const struct plan *p, const uint64_t gpr[16], uint64_t gpa,
                    uint64_t value)
 {
     struct int_op o = { .dst = value, .src = plan_source(p, gpr), .flags = cpu->exit->Rflags };
 
-    alu_compute(cpu, (enum mnemonic)p->mnemonic, p->access_size, &o);
+    if (cpu->host_ops && p->stub)
+        p->stub(&o);
+    else
+        alu_in_c((enum mnemonic)p->mnemonic, p->access_size, &o);
     if (!p->read_only && mmu_phys_value(cpu, gpa, p->access_size, true, &o.dst) != EXEC_OK)
         return;
     plan_finish(cpu, p->length, WROTE_RFLAGS, R_RAX, 0, o.flags);

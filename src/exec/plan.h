@@ -19,6 +19,7 @@
 #ifndef WHVEMU_PLAN_H
 #define WHVEMU_PLAN_H
 
+#include "exec/hostop.h"
 #include "exec/operand.h"
 
 /* (the port-I/O kinds last: plan_applies) */
@@ -39,6 +40,7 @@ struct plan {
     bool imm_source;   /* PLAN_STORE, PLAN_ALU: the immediate, not the register */
     bool read_only;    /* PLAN_ALU: CMP, TEST */
     uint16_t mnemonic; /* PLAN_ALU: the operation (enum mnemonic) */
+    host_stub stub;    /* PLAN_ALU: its host stub, or NULL (host_op_stub) */
     /* the address: disp + base + index * scale (+ the next RIP), wrapped to addrsize */
     uint8_t base, index, scale; /* GPR_NONE: none */
     bool rip_relative;
