@@ -72,6 +72,7 @@ enum {
     FUZZ_SHAPE_INTERRUPT_SHADOW = 1u << 10,
     FUZZ_SHAPE_PAE = 1u << 11, /* 32-bit paging with PAE */
     FUZZ_SHAPE_SMEP_SMAP = 1u << 12,
+    FUZZ_SHAPE_RF = 1u << 13, /* RFLAGS.RF: cleared by a completed instruction */
 };
 
 enum {

@@ -617,11 +617,40 @@ static void run_again(const uint8_t *data, size_t size, const struct world *firs
     free_ram(&w);
 }
 
+/* When the first run's emulator was destroyed from a callback: the exit again on an emulator
+ * whose decode cache already holds the instruction (so that its plan, exec/plan.h, may run
+ * the call), destroyed the same way. It must make the first run's callbacks with its answers,
+ * leave the same guest and status, and never reach the successor's callbacks. */
+static void run_warm_destroyed(const uint8_t *data, size_t size, const struct world *first,
+                               WHV_EMULATOR_STATUS first_status)
+{
+    struct world w;
+    struct fuzz_emulate_header h;
+    WHV_VP_EXIT_CONTEXT vp;
+    WHV_EMULATOR_STATUS status = { .AsUINT32 = 0 };
+    WHV_EMULATOR_HANDLE emulator;
+
+    world_start(&w, data, size, &h, &vp);
+    emulator = w.emulator = create_emulator(&h, &w);
+    CHECK(world_run(&w, &h, &vp, FUZZ_ARGS_VALID, &status) == S_OK); /* the cache filled */
+    free_ram(&w);
+    world_start(&w, data, size, &h, &vp);
+    w.emulator = emulator;
+    w.destroy_in_callback = true;
+    status.AsUINT32 = 0;
+    CHECK(world_run(&w, &h, &vp, FUZZ_ARGS_VALID, &status) == S_OK);
+    CHECK(status.AsUINT32 == first_status.AsUINT32);
+    CHECK(w.callbacks == first->callbacks);
+    CHECK(w.trace == first->trace);
+    destroy_emulators(&w);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* The input's exit with every check of the API's promises. Then, every fast path against
  * the general path: the exit again on an emulator without them, and again on the same
- * emulator, now with the instruction in its decode cache; all three must agree. */
+ * emulator, now with the instruction in its decode cache (or, if a callback destroyed it, on
+ * a warm one destroyed the same way); all three must agree. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct world w;
@@ -650,6 +679,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         run_again(data, size, &w, status, NULL);
         if (!w.successor)
             run_again(data, size, &w, status, w.emulator);
+        else
+            run_warm_destroyed(data, size, &w, status);
     }
     destroy_emulators(&w);
     return 0;

@@ -15,6 +15,7 @@
 #define RFLAGS_TF 0x100u
 #define RFLAGS_DF 0x400u
 #define RFLAGS_IOPL_SHIFT 12
+#define RFLAGS_RF 0x10000u
 #define RFLAGS_AC 0x40000u
 #define RFLAGS_VM 0x20000u
 #define ATTR_V86 0x00f3u /* what VMX reports for every segment in virtual-8086 mode */
@@ -94,6 +95,7 @@ void structured_vcpu(struct guest_vcpu *v, uint64_t shape, uint64_t rip_offset)
         *rflags |= RFLAGS_AC;
     }
     *rflags |= (shape & FUZZ_SHAPE_TF ? RFLAGS_TF : 0) | (shape & FUZZ_SHAPE_DF ? RFLAGS_DF : 0) |
+               (shape & FUZZ_SHAPE_RF ? RFLAGS_RF : 0) |
                ((shape >> FUZZ_SHAPE_IOPL_SHIFT) & 3) << RFLAGS_IOPL_SHIFT;
     *rip = (*rip & ~(UINT64)0xfff) | (rip_offset & 0xfff);
 }
@@ -178,6 +180,12 @@ void structured_io(uint64_t shape, uint64_t selector, uint16_t port, uint64_t gi
     io->AccessInfo.StringOp = f->string;
     io->AccessInfo.RepPrefix = f->string && (selector & 0x40);
     io->PortNumber = port;
+    /* now and then a context that does not match its instruction (a confused VMM, code
+     * changed since the exit): another port or the other direction */
+    if ((selector & 0x300) == 0x300)
+        io->PortNumber ^= 1;
+    if ((selector & 0xc00) == 0xc00)
+        io->AccessInfo.IsWrite ^= 1;
 }
 
 uint32_t structured_mmio_access(uint64_t raw)

@@ -18,7 +18,8 @@ void structured_override(struct guest_vcpu *v, uint64_t index, uint64_t low, uin
 void structured_exit(const struct guest_vcpu *v, uint64_t shape, WHV_VP_EXIT_CONTEXT *vp);
 
 /* A port-I/O exit for the instruction `selector` picks (emulate_input.h), in the shape's
- * code size: its bytes, byte count (at most given_count), AccessInfo and port. */
+ * code size: its bytes, byte count (at most given_count), AccessInfo and port (now and then
+ * another port or direction than the instruction's). */
 void structured_io(uint64_t shape, uint64_t selector, uint16_t port, uint64_t given_count,
                    WHV_X64_IO_PORT_ACCESS_CONTEXT *io);
 

@@ -9,6 +9,8 @@
 #include "core/call.h"
 #include "core/regcache.h"
 #include "exec/exec.h"
+#include "exec/insn_cache.h"
+#include "exec/plan.h"
 #include "mmu/mmu.h"
 
 /* ---- create / destroy ---- */
@@ -66,7 +68,50 @@ static void preset_io_registers(struct vcpu *cpu, const WHV_X64_IO_PORT_ACCESS_C
     regs_preset_segment(cpu, R_ES, &io->Es);
 }
 
-/* One call: an MMIO exit (mmio) or a port-I/O exit (io), with the exit's instruction bytes.
+/* The general path of a call on cpu (call_prepare done). */
+static WHV_EMULATOR_STATUS run_general(struct vcpu *cpu, const UINT8 *bytes, unsigned count,
+                                       const WHV_X64_IO_PORT_ACCESS_CONTEXT *io)
+{
+    if (cpu->exit->ExecutionState.InterruptionPending) {
+        cpu->status.InterruptCausedIntercept = 1;
+    } else {
+        if (io)
+            preset_io_registers(cpu, io);
+        call_finish(cpu, exec_exit_instruction(cpu, bytes, count, io));
+    }
+    call_end(cpu);
+    return cpu->status;
+}
+
+/* The general path after a plan's Get call (plan.h): its registers known, the decode cache
+ * no longer touched (after a callback, insn_cache.h), and no extended-state extension held,
+ * since no plan's instruction uses vector state. */
+static WHV_EMULATOR_STATUS run_general_after_plan(struct vcpu *cpu, const UINT8 *bytes,
+                                                  unsigned count,
+                                                  const struct plan_fetched *fetched)
+{
+    cpu->insn_cache = NULL;
+    cpu->cached = NULL;
+    cpu->vstate.ext = NULL;
+    call_prepare(cpu);
+    for (unsigned i = 0; i < fetched->count; i++)
+        regs_preset(cpu, (enum reg_id)fetched->id[i], fetched->value[i]);
+    return run_general(cpu, bytes, count, NULL);
+}
+
+/* How far the plan of the exit's decode-cache entry took the call (plan.h). */
+HOT_INLINE enum plan_outcome run_plan(struct vcpu *cpu, const WHV_X64_IO_PORT_ACCESS_CONTEXT *io,
+                                      struct plan_fetched *fetched)
+{
+    const struct plan *p = cpu->cached ? &cpu->cached->plan : NULL;
+
+    if (!p || !plan_applies(cpu, p, io != NULL))
+        return PLAN_DECLINED;
+    return io ? plan_run_io(cpu, p, io) : plan_run_memory(cpu, p, fetched);
+}
+
+/* One call: an MMIO exit (mmio) or a port-I/O exit (io), with the exit's instruction bytes:
+ * by the plan of its decode-cache entry where it applies, else by the general path.
  * (Inline: the two entry points are its only callers.) */
 HOT_INLINE WHV_EMULATOR_STATUS run_call(const struct emulator *emu, VOID *context,
                                         const WHV_VP_EXIT_CONTEXT *exit, const UINT8 *bytes,
@@ -74,20 +119,26 @@ HOT_INLINE WHV_EMULATOR_STATUS run_call(const struct emulator *emu, VOID *contex
                                         const WHV_X64_IO_PORT_ACCESS_CONTEXT *io)
 {
     struct vcpu cpu;
+    struct plan_fetched fetched;
 
-    call_begin(&cpu, emu, context, exit);
-    if (exit->ExecutionState.InterruptionPending) {
-        cpu.status.InterruptCausedIntercept = 1;
-        call_end(&cpu);
-        return cpu.status;
-    }
-    if (mmio)
+    call_take(&cpu, emu, context, exit);
+    insn_cache_find_exit(&cpu, bytes, count);
+    if (mmio) {
+        /* an MMIO plan may hand the call to the general path after its Get */
+        call_take_options(&cpu, emu);
         seed_translation(&cpu, mmio);
+    }
+    fetched.count = 0; /* (a port-I/O plan fetches nothing) */
+    switch (run_plan(&cpu, io, &fetched)) {
+    case PLAN_DONE: return cpu.status;
+    case PLAN_FETCHED: return run_general_after_plan(&cpu, bytes, count, &fetched);
+    case PLAN_DECLINED: break;
+    }
     if (io)
-        preset_io_registers(&cpu, io);
-    call_finish(&cpu, exec_exit_instruction(&cpu, bytes, count, io));
-    call_end(&cpu);
-    return cpu.status;
+        call_take_options(&cpu, emu);
+    cpu.vstate.ext = xstate_ext_hold(emu->xstate);
+    call_prepare(&cpu);
+    return run_general(&cpu, bytes, count, io);
 }
 
 HRESULT WINAPI WHvEmulatorTryMmioEmulation(WHV_EMULATOR_HANDLE Emulator, VOID *Context,

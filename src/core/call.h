@@ -47,42 +47,60 @@ HOT_INLINE void derive_mode(struct vcpu *cpu)
     }
 }
 
-/* The options as this call applies them. */
-HOT_INLINE void resolve_options(struct vcpu *cpu, const struct emulator *emu)
-{
-    cpu->single_step = (cpu->exit->Rflags & FL_TF) != 0;
-    /* with TF the CPU traps after every iteration of a REP: one per call, then the #DB */
-    cpu->rep_budget = cpu->single_step ? 1 : emu->rep_budget;
-    cpu->vendor = emu->vendor == WHVEMU_VENDOR_HOST ? emu->host_vendor : emu->vendor;
-    cpu->host_ops = emu->vendor == WHVEMU_VENDOR_HOST; /* where this build has stubs */
-}
-
-/* Set up cpu for one call of emu on an exit: the callbacks and options copied (a callback
- * may destroy the handle, and a create reuse its slot, without the rest of the call going
- * to another emulator's callbacks: docs/semantics.md), the processor mode derived, the
- * register cache seeded with what the exit context tells. No callback is made. */
-HOT_INLINE void call_begin(struct vcpu *cpu, const struct emulator *emu, void *context,
-                           const WHV_VP_EXIT_CONTEXT *exit)
+/* What a call takes from emu before its first callback (a callback may destroy the handle,
+ * and a create reuse its slot, without the rest of the call going to another emulator's
+ * callbacks: docs/semantics.md), in two parts. First what a decode-cache entry's plan
+ * (exec/plan.h) needs to run the call: the callbacks, the vendor, the processor mode. No
+ * callback is made. */
+HOT_INLINE void call_take(struct vcpu *cpu, const struct emulator *emu, void *context,
+                          const WHV_VP_EXIT_CONTEXT *exit)
 {
     cpu->callbacks = emu->callbacks;
-    cpu->ram_page = emu->ram_page;
     cpu->context = context;
     cpu->exit = exit;
     cpu->status.AsUINT32 = 0;
-    cpu->fast_paths = emu->fast_paths;
     cpu->insn_cache = emu->fast_paths ? emu->insn_cache : NULL;
-    resolve_options(cpu, emu);
+    cpu->cached = NULL;
+    cpu->vendor = emu->vendor == WHVEMU_VENDOR_HOST ? emu->host_vendor : emu->vendor;
+    derive_mode(cpu);
+}
+
+/* Then the rest of the options, which only the general path and the MMIO plans use (none
+ * of the exit's page known yet). */
+HOT_INLINE void call_take_options(struct vcpu *cpu, const struct emulator *emu)
+{
+    cpu->host_ops = emu->vendor == WHVEMU_VENDOR_HOST; /* where this build has stubs */
     cpu->exit_page.access = 0;
+    cpu->ram_page = emu->ram_page;
+    cpu->fast_paths = emu->fast_paths;
+    cpu->not_ram[0] = cpu->not_ram[1] = NOT_A_PAGE;
+    cpu->single_step = (cpu->exit->Rflags & FL_TF) != 0;
+    /* with TF the CPU traps after every iteration of a REP: one per call, then the #DB */
+    cpu->rep_budget = cpu->single_step ? 1 : emu->rep_budget;
+}
+
+/* The rest of the per-call state, which needs no emulator: the page cache empty, no fault,
+ * the register cache seeded with what the exit context tells. */
+HOT_INLINE void call_prepare(struct vcpu *cpu)
+{
     cpu->tlb_count = 0;
     cpu->tlb_next = 0;
-    cpu->not_ram[0] = cpu->not_ram[1] = NOT_A_PAGE;
     memset(&cpu->fault, 0, sizeof cpu->fault);
     cpu->debug_trap_inhibited = false;
-    /* held to the call's end: a callback may replace the registration or destroy the handle */
-    cpu->vstate.ext = xstate_ext_hold(emu->xstate);
     cpu->vstate.area = false;
-    regs_init(cpu, exit);
-    derive_mode(cpu);
+    regs_init(cpu, cpu->exit);
+}
+
+/* Set up cpu for one call of emu on an exit (call_take, call_take_options, call_prepare), with the extended-state
+ * extension held to the call's end: a callback may replace the registration or destroy the
+ * handle. No callback is made. */
+HOT_INLINE void call_begin(struct vcpu *cpu, const struct emulator *emu, void *context,
+                           const WHV_VP_EXIT_CONTEXT *exit)
+{
+    call_take(cpu, emu, context, exit);
+    call_take_options(cpu, emu);
+    cpu->vstate.ext = xstate_ext_hold(emu->xstate);
+    call_prepare(cpu);
 }
 
 /* End the call with the outcome of its instruction: the single-step trap or the fault

@@ -192,7 +192,8 @@ struct tlb_entry {
     uint8_t access; /* MMU_READ/MMU_WRITE/MMU_EXEC bits validated for this page; 0: none */
 };
 
-struct insn_cache; /* exec/insn_cache.h */
+struct insn_cache;       /* exec/insn_cache.h */
+struct insn_cache_entry; /* exec/insn_cache.h */
 
 struct vcpu {
     /* the call: the VMM's callbacks, copied when it begins (a callback may destroy the
@@ -212,6 +213,9 @@ struct vcpu {
     /* the emulator's decode cache; NULL where the call takes the general path only (the fast
      * paths off: tests compare the two) */
     struct insn_cache *insn_cache;
+    /* the entry of the exit's instruction, looked up once before the first callback (the
+     * plan's, exec/plan.h); NULL: none, or not looked up */
+    const struct insn_cache_entry *cached;
     bool fast_paths; /* the MMU's single access in the exit's page */
 
     /* derived processor mode */

@@ -9,8 +9,7 @@
 #include "exec/hostop.h"
 #include "optab.h"
 
-/* The two-operand group in C: o->dst = o->dst OP o->src and its flags. */
-static void alu_in_c(enum mnemonic mn, unsigned size, struct int_op *o)
+void alu_in_c(enum mnemonic mn, unsigned size, struct int_op *o)
 {
     unsigned carry = (o->flags & FL_CF) ? 1 : 0;
     uint64_t dst = o->dst, src = o->src, flags;
@@ -47,7 +46,7 @@ static void alu_in_c(enum mnemonic mn, unsigned size, struct int_op *o)
     o->flags = flags_merge(o->flags, FL_ARITH, flags);
 }
 
-static void alu_compute(struct vcpu *cpu, enum mnemonic mn, unsigned size, struct int_op *o)
+static void alu_compute(const struct vcpu *cpu, enum mnemonic mn, unsigned size, struct int_op *o)
 {
     if (!host_op(cpu, mn, false, size, o))
         alu_in_c(mn, size, o);

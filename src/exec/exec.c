@@ -35,6 +35,11 @@ enum exec_result x_undefined(struct vcpu *cpu, const struct insn *in, struct ope
     return raise_fault(cpu, EXC_UD, false, 0);
 }
 
+exec_fn exec_handler(const struct insn *in)
+{
+    return in->mnemonic < MN_COUNT ? exec_table[in->mnemonic].fn : NULL;
+}
+
 uint64_t exec_implicit_regs(const struct insn *in)
 {
     return in->mnemonic < MN_COUNT ? exec_table[in->mnemonic].implicit_regs : 0;
@@ -42,12 +47,7 @@ uint64_t exec_implicit_regs(const struct insn *in)
 
 uint64_t exec_next_rip(struct vcpu *cpu, const struct insn *in)
 {
-    uint64_t rip = reg_get(cpu, R_RIP) + in->length;
-    if (cpu->code_mode == MODE_16)
-        rip &= 0xffff;
-    else if (cpu->code_mode == MODE_32)
-        rip &= 0xffffffffu;
-    return rip;
+    return next_rip(cpu->code_mode, reg_get(cpu, R_RIP), in->length);
 }
 
 /* Execute cpu->insn with its operands (operands_describe), fetching cpu->insn_needs first:
@@ -57,7 +57,7 @@ static enum exec_result exec_insn(struct vcpu *cpu, struct operand ops[MAX_OPERA
 {
     const struct insn *in = &cpu->insn;
     enum exec_result r;
-    exec_fn fn = in->mnemonic < MN_COUNT ? exec_table[in->mnemonic].fn : NULL;
+    exec_fn fn = exec_handler(in);
 
     if (!fn)
         return EXEC_UNSUPPORTED;
@@ -146,11 +146,13 @@ static bool cacheable(const struct insn *in, enum cpu_mode mode)
  * (insn_cache.h says why). */
 static enum exec_result decode(struct vcpu *cpu, unsigned count, struct operand ops[MAX_OPERANDS])
 {
-    unsigned options = cpu->vendor == WHVEMU_VENDOR_AMD ? DECODE_AMD_BRANCHES : 0, have = count;
+    unsigned options = insn_cache_options(cpu->vendor), have = count;
     enum exec_result r;
 
-    if (cpu->insn_cache && insn_cache_lookup(cpu->insn_cache, cpu, count, options, ops))
+    if (cpu->cached) {
+        insn_cache_copy(cpu->cached, cpu, ops);
         return EXEC_OK;
+    }
     r = fetch_and_decode(cpu, options, &have);
     if (r != EXEC_OK)
         return r;

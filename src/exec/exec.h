@@ -19,6 +19,9 @@ typedef enum exec_result (*exec_fn)(struct vcpu *cpu, const struct insn *in, str
 #undef MN_EXEC
 #undef MN
 
+/* The family function of an instruction's mnemonic, or NULL: not emulated. */
+exec_fn exec_handler(const struct insn *in);
+
 /* Registers an instruction needs beyond the ones its operands name (REG_BIT mask). */
 uint64_t exec_implicit_regs(const struct insn *in);
 
@@ -32,6 +35,13 @@ enum exec_result exec_exit_instruction(struct vcpu *cpu, const uint8_t bytes[16]
                                        const WHV_X64_IO_PORT_ACCESS_CONTEXT *io);
 
 /* The address of the next instruction, wrapped as the code segment's size wraps IP/EIP. */
+static inline uint64_t next_rip(enum cpu_mode mode, uint64_t rip, unsigned length)
+{
+    rip += length;
+    if (mode == MODE_16)
+        return rip & 0xffff;
+    return mode == MODE_32 ? rip & 0xffffffffu : rip;
+}
 uint64_t exec_next_rip(struct vcpu *cpu, const struct insn *in);
 
 /* The families, one file each: mov.c MOV MOVZX MOVSX MOVSXD MOVNTI MOVDIRI LEA; string.c

@@ -113,4 +113,8 @@ static inline uint64_t flags_merge(uint64_t rflags, uint64_t mask, uint64_t valu
 /* Write o->dst to the operand, then, unless the write failed, RFLAGS = o->flags. */
 enum exec_result op_write_flags(struct vcpu *cpu, const struct operand *op, const struct int_op *o);
 
+/* alu.c: the two-operand group in C, o->dst = o->dst OP o->src and its flags; x_alu's when
+ * the call runs no host operation (hostop.h). */
+void alu_in_c(enum mnemonic mn, unsigned size, struct int_op *o);
+
 #endif

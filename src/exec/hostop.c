@@ -162,11 +162,9 @@ static uint64_t merge_flags(uint64_t guest, uint64_t host)
 HOST_OPS(DEFINE_STUBS)
 HOST_WIDE_OPS(DEFINE_STUBS)
 
-typedef void (*stub_fn)(struct int_op *o);
-
 struct stub_row {
-    uint32_t needs;  /* enum cpuid_feature bits the host must have */
-    stub_fn stub[4]; /* by size index: 1, 2, 4, 8 bytes; NULL where the size does not exist */
+    uint32_t needs;    /* enum cpuid_feature bits the host must have */
+    host_stub stub[4]; /* by size index: 1, 2, 4, 8 bytes; NULL where the size does not exist */
 };
 
 #define ROW_INDEX(mn, shape, sizes, needs) ROW_##shape##_##mn,
@@ -186,26 +184,33 @@ static unsigned size_index(unsigned size)
     return (size >= 2) + (size >= 4) + (size >= 8);
 }
 
-bool host_op(const struct vcpu *cpu, enum mnemonic mn, bool wide, unsigned size, struct int_op *o)
+host_stub host_op_stub(enum mnemonic mn, bool wide, unsigned size)
 {
     unsigned r = (unsigned)mn < MN_COUNT ? (wide ? wide_rows : narrow_rows)[mn] : 0;
-    stub_fn stub;
+    host_stub stub;
 
-    if (!cpu->host_ops || r == 0 || size == 0 || size > 8 || (size & (size - 1)) != 0)
-        return false;
+    if (r == 0 || size == 0 || size > 8 || (size & (size - 1)) != 0)
+        return NULL;
     stub = rows[r - 1].stub[size_index(size)];
-    if (!stub || !cpuid_has(rows[r - 1].needs))
-        return false;
-    stub(o);
-    return true;
+    return stub && cpuid_has(rows[r - 1].needs) ? stub : NULL;
 }
 
 #else /* !HOSTOP_STUBS */
 
-bool host_op(const struct vcpu *cpu, enum mnemonic mn, bool wide, unsigned size, struct int_op *o)
+host_stub host_op_stub(enum mnemonic mn, bool wide, unsigned size)
 {
-    (void)cpu, (void)mn, (void)wide, (void)size, (void)o;
-    return false;
+    (void)mn, (void)wide, (void)size;
+    return NULL;
 }
 
 #endif
+
+bool host_op(const struct vcpu *cpu, enum mnemonic mn, bool wide, unsigned size, struct int_op *o)
+{
+    host_stub stub = cpu->host_ops ? host_op_stub(mn, wide, size) : NULL;
+
+    if (!stub)
+        return false;
+    stub(o);
+    return true;
+}

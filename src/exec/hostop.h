@@ -34,4 +34,9 @@ bool hostop_stubs_compiled(void);
  * only be run when the caller has ruled out #DE. */
 bool host_op(const struct vcpu *cpu, enum mnemonic mn, bool wide, unsigned size, struct int_op *o);
 
+/* The stub host_op would run when the call runs host operations, or NULL: to be looked up
+ * once (a decode-cache plan, exec/plan.h) and called with the operands. */
+typedef void (*host_stub)(struct int_op *o);
+host_stub host_op_stub(enum mnemonic mn, bool wide, unsigned size);
+
 #endif

@@ -15,9 +15,9 @@ void insn_cache_insert(struct insn_cache *cache, const struct vcpu *cpu, unsigne
     bytes_prefix(cpu->bytes, cpu->insn.length, e->bytes);
     bytes_prefix(ones, cpu->insn.length, e->mask);
     e->length = cpu->insn.length;
-    e->mode = (uint8_t)cpu->code_mode;
-    e->options = (uint8_t)options;
+    e->context = insn_cache_context(cpu->code_mode, options);
     e->insn = cpu->insn;
     e->needs = cpu->insn_needs;
     memcpy(e->ops, ops, sizeof e->ops);
+    plan_make(&e->plan, &cpu->insn, ops, cpu->insn_needs, cpu->code_mode);
 }

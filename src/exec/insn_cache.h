@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "exec/operand.h"
+#include "exec/plan.h"
 
 /* 8 sets of 4: a VMM's hot MMIO and port instructions are a handful. */
 #define INSN_CACHE_SETS 8
@@ -25,12 +26,12 @@ struct insn_cache_entry {
     uint64_t bytes[2]; /* the instruction's bytes, zero past its length */
     uint64_t mask[2];  /* 0xff for each of its bytes */
     uint8_t length;    /* 0: empty */
-    uint8_t mode;      /* enum cpu_mode */
-    uint8_t options;   /* enum decode_option bits */
+    uint8_t context;   /* the mode and options decoded with (insn_cache_context) */
     struct insn insn;  /* what decode_insn_options gave */
     /* what exec.c derived from it: the registers it reads, its operands (operands_describe) */
     struct regset needs;
     struct operand ops[MAX_OPERANDS];
+    struct plan plan; /* plan.h */
 };
 
 struct insn_cache {
@@ -68,34 +69,64 @@ static inline unsigned insn_cache_set(const uint8_t *bytes)
     return (unsigned)((key * 40503u) >> 13) % INSN_CACHE_SETS; /* 40503: 2^16 / golden ratio */
 }
 
-static inline bool insn_cache_matches(const struct insn_cache_entry *e, const uint64_t words[2],
-                                      unsigned count, enum cpu_mode mode, unsigned options)
+/* An entry's mode (enum cpu_mode) and decoder options (enum decode_option bits) in one byte,
+ * to be matched in one compare. */
+static inline uint8_t insn_cache_context(enum cpu_mode mode, unsigned options)
 {
-    return e->length && e->length <= count && e->mode == mode && e->options == options &&
+    return (uint8_t)(mode | options << 4);
+}
+
+/* (length - 1 < count: filled, and no longer than the bytes the exit gives) */
+static inline bool insn_cache_matches(const struct insn_cache_entry *e, const uint64_t words[2],
+                                      unsigned count, uint8_t context)
+{
+    return (unsigned)e->length - 1 < count && e->context == context &&
            (words[0] & e->mask[0]) == e->bytes[0] && (words[1] & e->mask[1]) == e->bytes[1];
 }
 
-/* The entry for the instruction at cpu->bytes[0..count) (zero past count: bytes_prefix) in
- * this mode with these options, copied into cpu->insn, cpu->insn_needs and ops; false when
- * there is none. */
-static inline bool insn_cache_lookup(const struct insn_cache *cache, struct vcpu *cpu,
-                                     unsigned count, unsigned options,
-                                     struct operand ops[MAX_OPERANDS])
+/* The entry for the instruction at bytes[0..count) (zero past count: bytes_prefix) in this
+ * mode with these options, or NULL. */
+static inline const struct insn_cache_entry *insn_cache_find(const struct insn_cache *cache,
+                                                             const uint64_t words[2],
+                                                             unsigned count, enum cpu_mode mode,
+                                                             unsigned options)
+{
+    const struct insn_cache_entry *ways = cache->set[insn_cache_set((const uint8_t *)words)];
+    uint8_t context = insn_cache_context(mode, options);
+
+    for (unsigned w = 0; w < INSN_CACHE_WAYS; w++)
+        if (insn_cache_matches(&ways[w], words, count, context))
+            return &ways[w];
+    return NULL;
+}
+
+/* The decoder options a vendor's decoding takes: AMD's near branches. */
+static inline unsigned insn_cache_options(uint8_t vendor)
+{
+    return vendor == WHVEMU_VENDOR_AMD ? DECODE_AMD_BRANCHES : 0;
+}
+
+/* The entry of the exit's `count` bytes in cpu->cached, or NULL (fast paths off: always). */
+static inline void insn_cache_find_exit(struct vcpu *cpu, const uint8_t bytes[16], unsigned count)
 {
     uint64_t words[2];
-    const struct insn_cache_entry *ways;
 
-    memcpy(words, cpu->bytes, sizeof words);
-    ways = cache->set[insn_cache_set(cpu->bytes)];
-    for (unsigned w = 0; w < INSN_CACHE_WAYS; w++) {
-        if (insn_cache_matches(&ways[w], words, count, cpu->code_mode, options)) {
-            cpu->insn = ways[w].insn;
-            cpu->insn_needs = ways[w].needs;
-            memcpy(ops, ways[w].ops, sizeof ways[w].ops);
-            return true;
-        }
-    }
-    return false;
+    if (!cpu->insn_cache)
+        return;
+    if (count > 15)
+        count = 15; /* as exec_exit_instruction */
+    bytes_prefix(bytes, count, words);
+    cpu->cached = insn_cache_find(cpu->insn_cache, words, count, cpu->code_mode,
+                                  insn_cache_options(cpu->vendor));
+}
+
+/* An entry's instruction, registers and operands into cpu->insn, cpu->insn_needs and ops. */
+static inline void insn_cache_copy(const struct insn_cache_entry *e, struct vcpu *cpu,
+                                   struct operand ops[MAX_OPERANDS])
+{
+    cpu->insn = e->insn;
+    cpu->insn_needs = e->needs;
+    memcpy(ops, e->ops, sizeof e->ops);
 }
 
 /* Remember cpu->insn, cpu->insn_needs and ops, derived from cpu->bytes with these options. */

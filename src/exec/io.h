@@ -11,13 +11,18 @@
 
 /* #GP(0) unless the CPL/IOPL or the TSS I/O permission bitmap allow size bytes at port. */
 enum exec_result io_bitmap_permission(struct vcpu *cpu, uint16_t port, unsigned size);
+/* Whether every port may be used, without the bitmap: real mode, and protected mode with
+ * CPL <= IOPL. Virtual-8086 mode always consults the bitmap (IOPL there only governs
+ * CLI/STI/PUSHF...). */
+static inline bool io_all_ports(const struct vcpu *cpu, uint64_t rflags)
+{
+    unsigned iopl = (unsigned)(rflags & FL_IOPL) >> 12;
+
+    return !cpu->protected_mode || (!cpu->v86 && cpu->cpl <= iopl);
+}
 static inline enum exec_result io_permission(struct vcpu *cpu, uint16_t port, unsigned size)
 {
-    unsigned iopl = (unsigned)(reg_get(cpu, R_RFLAGS) & FL_IOPL) >> 12;
-
-    /* Real mode, and protected mode with CPL <= IOPL, may use every port. Virtual-8086
-     * mode always consults the bitmap (IOPL there only governs CLI/STI/PUSHF...). */
-    if (!cpu->protected_mode || (!cpu->v86 && cpu->cpl <= iopl))
+    if (io_all_ports(cpu, reg_get(cpu, R_RFLAGS)))
         return EXEC_OK;
     return io_bitmap_permission(cpu, port, size);
 }

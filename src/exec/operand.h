@@ -65,28 +65,43 @@ static inline uint64_t sign_extend(uint64_t value, unsigned size)
     return (uint64_t)((int64_t)(value << (64 - size * 8)) >> (64 - size * 8));
 }
 
+/* The register that holds GPR operand reg: AH..BH (4..7 with high8) are in RAX..RBX. */
+static inline enum reg_id gpr_holder(unsigned reg, bool high8)
+{
+    return (enum reg_id)(high8 ? reg - 4 : reg);
+}
+
+/* A GPR operand's value in its holder's value `full`, and what writing value to it leaves
+ * there (`old`: the holder's value, used only by writes narrower than 4 bytes and AH..BH). */
+static inline uint64_t gpr_value_in(uint64_t full, unsigned size, bool high8)
+{
+    return high8 ? (full >> 8) & 0xff : full & size_mask(size);
+}
+static inline uint64_t gpr_written(uint64_t old, unsigned size, bool high8, uint64_t value)
+{
+    if (high8)
+        return (old & ~UINT64_C(0xff00)) | ((value & 0xff) << 8);
+    return gpr_merge(old, size, value);
+}
+static inline bool gpr_write_keeps_bits(unsigned size, bool high8)
+{
+    return high8 || size < 4;
+}
+
 /* GPR access by number and size in bytes (1 = low byte unless high8). */
 static inline uint64_t gpr_read(struct vcpu *cpu, unsigned reg, unsigned size, bool high8)
 {
-    if (high8)
-        return (reg_get(cpu, (enum reg_id)(reg - 4)) >> 8) & 0xff;
-    return reg_get(cpu, (enum reg_id)reg) & size_mask(size);
+    return gpr_value_in(reg_get(cpu, gpr_holder(reg, high8)), size, high8);
 }
 
 static inline void gpr_write(struct vcpu *cpu, unsigned reg, unsigned size, bool high8,
                              uint64_t value)
 {
-    uint64_t old;
-
-    if (high8) {
-        enum reg_id id = (enum reg_id)(reg - 4);
-        old = reg_get(cpu, id);
-        reg_set(cpu, id, (old & ~UINT64_C(0xff00)) | ((value & 0xff) << 8));
-        return;
-    }
+    enum reg_id id = gpr_holder(reg, high8);
     /* only a narrower write needs the old value (and fetches it) */
-    old = size < 4 ? reg_get(cpu, (enum reg_id)reg) : 0;
-    reg_set(cpu, (enum reg_id)reg, gpr_merge(old, size, value));
+    uint64_t old = gpr_write_keeps_bits(size, high8) ? reg_get(cpu, id) : 0;
+
+    reg_set(cpu, id, gpr_written(old, size, high8, value));
 }
 
 /* Effective address of the ModRM memory operand, wrapped to the address size. */

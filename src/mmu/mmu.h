@@ -49,9 +49,13 @@ static inline void mmu_seed(struct vcpu *cpu, uint64_t gva, uint64_t gpa, bool w
 
 /* Whether a misaligned data access raises #AC: CR0.AM (the exit's), RFLAGS.AC and CPL 3
  * (SDM vol. 3A §6.15, Interrupt 17); RFLAGS is always cached (the exit gives it). */
+static inline bool mmu_alignment_checking_with(const struct vcpu *cpu, uint64_t rflags)
+{
+    return cpu->cpl == 3 && cpu->exit->ExecutionState.Cr0Am && (rflags & FL_AC);
+}
 static inline bool mmu_alignment_checking(const struct vcpu *cpu)
 {
-    return cpu->cpl == 3 && cpu->exit->ExecutionState.Cr0Am && (cpu->regs[R_RFLAGS].Reg64 & FL_AC);
+    return mmu_alignment_checking_with(cpu, cpu->regs[R_RFLAGS].Reg64);
 }
 
 /* Is a linear address canonical (48 bits, or 57 with CR4.LA57)? */
@@ -108,6 +112,22 @@ static inline bool canonical_with(uint64_t la, unsigned bits)
     return (uint64_t)((int64_t)(la << (64 - bits)) >> (64 - bits)) == la;
 }
 
+/* Whether size bytes at a 64-bit linear address la lie in the exit's own page, canonical,
+ * and that page was checked for `need` (checked_access): their GPA in *gpa. */
+static inline bool mmu_exit_page_holds(const struct vcpu *cpu, uint64_t la, unsigned size,
+                                       unsigned need, uint64_t *gpa)
+{
+    uint64_t in_page = la & (PAGE_SIZE - 1);
+
+    /* an exit page of access 0 (none) serves nothing, and the others no fetch */
+    if (in_page + size > PAGE_SIZE || (cpu->exit_page.access & need) != need ||
+        (need & (MMU_EXEC | MMU_SYSTEM)) || (la & PAGE_MASK) != cpu->exit_page.gva_page ||
+        !canonical_with(la, 48))
+        return false;
+    *gpa = cpu->exit_page.gpa_page | in_page;
+    return true;
+}
+
 /* The fast path of an instruction's data access in the exit's own page, in 64-bit code, in
  * one piece, where #AC cannot apply and the segment adds no base: its GPA at once. That is
  * what the general path (mmu_read_general, mmu_write_general) makes of such an access,
@@ -115,21 +135,12 @@ static inline bool canonical_with(uint64_t la, unsigned bits)
 static inline bool mmu_in_exit_page(const struct vcpu *cpu, enum segreg seg, uint64_t offset,
                                     unsigned size, unsigned access, uint64_t *gpa)
 {
-    uint64_t in_page = offset & (PAGE_SIZE - 1);
-    unsigned need = checked_access(access);
-
     if (!cpu->fast_paths || cpu->code_mode != MODE_64 || seg == SEG_FS || seg == SEG_GS ||
-        size == 0 || size > 8 || in_page + size > PAGE_SIZE)
-        return false;
-    /* an exit page of access 0 (none) serves nothing, and the others no fetch */
-    if ((cpu->exit_page.access & need) != need || (need & (MMU_EXEC | MMU_SYSTEM)) ||
-        (offset & PAGE_MASK) != cpu->exit_page.gva_page || !canonical_with(offset, 48))
+        size == 0 || size > 8 ||
+        !mmu_exit_page_holds(cpu, offset, size, checked_access(access), gpa))
         return false;
     /* #AC would need a look at the address's alignment: the general path's */
-    if (mmu_alignment_checking(cpu))
-        return false;
-    *gpa = cpu->exit_page.gpa_page | in_page;
-    return true;
+    return !mmu_alignment_checking(cpu);
 }
 
 /* Read / write size (1..MMU_MAX_ACCESS) bytes at seg:offset: the fast path where it applies

@@ -9,6 +9,11 @@
  * 64-bit; an instruction from the opcodes that address memory, with random prefixes,
  * ModRM, SIB and the rest; the general registers near the exit's page, so that most
  * accesses fall in it, some across its edges; every byte given, or fewer (then fetched).
+ * Some exits are at page 0, where the registers are small, so that an address summed from
+ * several of them still falls in the exit's page: the decode-cache plans' path to its end
+ * (exec/plan.h); port-I/O exits are IN, OUT, INS and OUTS, with or without REP.
+ *
+ * First the directed exits of the decode-cache plans (plans.c).
  *
  *   test_fastpath [inputs [seed]]      default 100000 inputs, seed from the clock */
 #include <stdio.h>
@@ -17,23 +22,11 @@
 #include <time.h>
 
 #include "emulate_input.h"
+#include "input.h"
+#include "plans.h"
 #include "rng.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define INPUT_MAX 512
 #define PAGE_SIZE 4096u
-
-struct input {
-    uint8_t bytes[INPUT_MAX];
-    size_t size;
-};
-
-static void put(struct input *in, uint64_t value, unsigned bytes)
-{
-    for (unsigned i = 0; i < bytes && in->size < INPUT_MAX; i++)
-        in->bytes[in->size++] = (uint8_t)(value >> (8 * i));
-}
 
 static uint64_t below(uint64_t n)
 {
@@ -75,7 +68,7 @@ static void instruction(uint8_t out[16])
 }
 
 /* Shape (emulate_input.h): a mode, mostly 64-bit; CPL 0 or 3; sometimes alignment checks,
- * TF, DF and an interrupt shadow. */
+ * TF, RF, DF and an interrupt shadow. */
 static uint64_t shape(void)
 {
     uint64_t mode = below(3) ? FUZZ_MODE_LONG64 : below(8);
@@ -83,6 +76,7 @@ static uint64_t shape(void)
 
     s |= below(8) ? 0 : FUZZ_SHAPE_ALIGNMENT_CHECK;
     s |= below(16) ? 0 : FUZZ_SHAPE_TF;
+    s |= below(16) ? 0 : FUZZ_SHAPE_RF;
     s |= below(8) ? 0 : FUZZ_SHAPE_DF;
     s |= below(16) ? 0 : FUZZ_SHAPE_INTERRUPT_SHADOW;
     return s | (below(2) << FUZZ_SHAPE_IOPL_SHIFT);
@@ -107,6 +101,8 @@ static void build(struct input *in)
 
     if (below(2))
         page &= 0xffffffffu; /* addresses 32- and 16-bit code can reach */
+    if (below(8) == 0)
+        page = 0; /* small registers: sums of them stay in the page */
     instruction(insn);
     in->size = 0;
     put(in,
@@ -128,6 +124,7 @@ static void build(struct input *in)
     /* options: vendor, RAM callback, a REP budget of 0 (the default) to 7 */
     put(in, (next_random() & 3) | below(8) << FUZZ_OPTION_REP_BUDGET_SHIFT, 1);
     put(in, regs, 1);
+    put(in, below(4), 1); /* xstate: enum fuzz_xstate (the header's last field) */
     for (unsigned r = 0; r < regs; r++) {
         put(in, r < 16 ? r : 16 + below(2), 1); /* GPRs, then segments or flags */
         put(in, r < 16 ? near(page) : next_random(), 8);
@@ -147,6 +144,7 @@ int main(int argc, char **argv)
     printf("test_fastpath: %lu random exits, seed %llu (rerun: test_fastpath %lu %llu)\n", inputs,
            (unsigned long long)seed, inputs, (unsigned long long)seed);
     fflush(stdout);
+    test_plans();
     for (unsigned long i = 0; i < inputs; i++) {
         build(&in);
         LLVMFuzzerTestOneInput(in.bytes, in.size);

@@ -1,0 +1,325 @@
+/* Decode-cache plans (plan.h): made once per entry, run per exit. */
+#include "exec/plan.h"
+
+#include <string.h>
+
+#include "exec/exec.h"
+#include "exec/flags.h"
+#include "exec/insn_cache.h"
+#include "exec/io.h"
+#include "optab.h"
+
+/* A plan's Get names its registers by enum gpr, which is how the SDK numbers RAX..R15. */
+_Static_assert(WHvX64RegisterRax == 0 && WHvX64RegisterR15 == 15 && R_R15 == 15,
+               "the first 16 register names are the GPRs in encoding order");
+
+/* The exit's AccessInfo bits a port-I/O plan matches: IsWrite, AccessSize, StringOp (as
+ * io_insn_matches; RepPrefix does not change IN or OUT). */
+#define IO_INFO_MATCHED 0x1fu
+
+/* ---- making a plan ---- */
+
+/* The Get call's registers: the instruction's, when they are at most PLAN_MAX_GETS general
+ * registers (in 64-bit code through DS, ES, SS or CS they are: no segment register). */
+static bool plan_gets(struct plan *p, struct regset needs)
+{
+    uint64_t bits = needs.word[0];
+
+    for (unsigned w = 1; w < REGSET_WORDS; w++)
+        if (needs.word[w])
+            return false;
+    if (bits >> (R_R15 + 1))
+        return false;
+    for (; bits; bits &= bits - 1) {
+        if (p->get_count == PLAN_MAX_GETS)
+            return false;
+        p->get[p->get_count++] = (uint8_t)lowest_bit(bits);
+    }
+    return true;
+}
+
+/* The address of memory operand m, as effective_address computes it (a moffs operand's
+ * offset is whole already). */
+static void plan_address(struct plan *p, const struct insn *in, const struct operand *m)
+{
+    p->access_size = m->size;
+    p->addrsize = in->addrsize;
+    p->base = p->index = GPR_NONE;
+    if (!m->modrm_address) {
+        p->disp = m->offset;
+        return;
+    }
+    p->base = in->base;
+    p->index = in->index;
+    p->scale = in->scale;
+    p->rip_relative = in->rip_relative;
+    p->disp = (uint64_t)(int64_t)in->disp;
+}
+
+static void plan_gpr(struct plan *p, const struct operand *r)
+{
+    p->gpr = r->reg;
+    p->gpr_size = r->size;
+    p->high8 = r->high8;
+}
+
+/* Whether operand m is memory that the exit's page can serve in one access (mmu_in_exit_page):
+ * at most 8 bytes, through a segment without a base in 64-bit code. */
+static bool exit_page_operand(const struct operand *m)
+{
+    return m->type == OPT_MEM && m->size != 0 && m->size <= 8 && m->seg != SEG_FS &&
+           m->seg != SEG_GS;
+}
+
+/* MOV, MOVZX, MOVSX, MOVSXD between a GPR (stored: or an immediate) and such memory. */
+static enum plan_kind move_plan(struct plan *p, const struct insn *in,
+                                const struct operand ops[MAX_OPERANDS])
+{
+    bool load = ops[1].type == OPT_MEM;
+    const struct operand *m = &ops[load ? 1 : 0], *r = &ops[load ? 0 : 1];
+
+    if (!exit_page_operand(m))
+        return PLAN_GENERAL;
+    /* MOVSXD r16 reads a word, or on AMD a doubleword (x_movsx): the vendor's, not a plan's */
+    if (load && (r->type != OPT_GPR || (in->mnemonic == MN_movsxd && r->size == 2)))
+        return PLAN_GENERAL;
+    if (!load && (in->mnemonic != MN_mov || (r->type != OPT_GPR && r->type != OPT_IMM)))
+        return PLAN_GENERAL;
+    plan_address(p, in, m);
+    plan_gpr(p, r);
+    p->sign_extend = in->mnemonic == MN_movsx || in->mnemonic == MN_movsxd;
+    p->imm_source = r->type == OPT_IMM;
+    p->imm = r->imm;
+    return load ? PLAN_LOAD : PLAN_STORE;
+}
+
+/* The two-operand group (x_alu) with such memory as its destination and a GPR or an
+ * immediate as its source. */
+static enum plan_kind alu_plan(struct plan *p, const struct insn *in,
+                               const struct operand ops[MAX_OPERANDS])
+{
+    if (!exit_page_operand(&ops[0]) || (ops[1].type != OPT_GPR && ops[1].type != OPT_IMM))
+        return PLAN_GENERAL;
+    plan_address(p, in, &ops[0]);
+    plan_gpr(p, &ops[1]);
+    p->imm_source = ops[1].type == OPT_IMM;
+    p->imm = ops[1].imm;
+    p->read_only = in->mnemonic == MN_cmp || in->mnemonic == MN_test;
+    p->mnemonic = (uint16_t)in->mnemonic;
+    p->stub = host_op_stub(in->mnemonic, false, ops[0].size);
+    return PLAN_ALU;
+}
+
+/* IN and OUT: the data is AL, AX or EAX, the port an imm8 or DX (which the exit gives). */
+static enum plan_kind io_plan(struct plan *p, const struct insn *in,
+                              const struct operand ops[MAX_OPERANDS])
+{
+    bool out = in->mnemonic == MN_out;
+    const struct operand *data = &ops[out ? 1 : 0], *port = &ops[out ? 0 : 1];
+    WHV_X64_IO_PORT_ACCESS_INFO info = { .AsUINT32 = 0 };
+
+    if (data->type != OPT_GPR || (data->size != 1 && data->size != 2 && data->size != 4))
+        return PLAN_GENERAL;
+    info.IsWrite = out;
+    info.AccessSize = data->size;
+    p->io_info = info.AsUINT32;
+    p->access_size = data->size;
+    plan_gpr(p, data);
+    p->port_imm = port->type == OPT_IMM;
+    p->imm = port->imm;
+    return out ? PLAN_OUT : PLAN_IN;
+}
+
+/* The plans by the instruction's handler (its MN_EXEC line): the moves and the ALU group
+ * only where the exit's page can serve their access, in 64-bit code. */
+static const struct planner {
+    exec_fn handler;
+    enum plan_kind (*make)(struct plan *, const struct insn *, const struct operand *);
+    bool code64_only;
+} planners[] = {
+    { x_mov, move_plan, true },   /* MOV, MOVZX */
+    { x_movsx, move_plan, true }, /* MOVSX, MOVSXD */
+    { x_alu, alu_plan, true },    { x_in, io_plan, false }, { x_out, io_plan, false },
+};
+
+void plan_make(struct plan *plan, const struct insn *in, const struct operand ops[MAX_OPERANDS],
+               struct regset needs, enum cpu_mode mode)
+{
+    exec_fn handler = exec_handler(in);
+
+    memset(plan, 0, sizeof *plan);
+    plan->length = in->length;
+    for (unsigned i = 0; i < sizeof planners / sizeof planners[0]; i++)
+        if (planners[i].handler == handler && (mode == MODE_64 || !planners[i].code64_only))
+            plan->kind = (uint8_t)planners[i].make(plan, in, ops);
+    /* IN and OUT get nothing: the exit gives their registers */
+    if (plan->kind != PLAN_IN && plan->kind != PLAN_OUT && !plan_gets(plan, needs))
+        plan->kind = PLAN_GENERAL;
+}
+
+/* ---- running one ---- */
+
+/* The Get call of the plan's registers, their values into gpr[] and `fetched`. False when
+ * it failed (cpu->status says so). */
+static bool plan_fetch(struct vcpu *cpu, const struct plan *p, uint64_t gpr[16],
+                       struct plan_fetched *fetched)
+{
+    WHV_REGISTER_NAME names[PLAN_MAX_GETS];
+    WHV_REGISTER_VALUE values[PLAN_MAX_GETS];
+
+    fetched->count = p->get_count;
+    if (!p->get_count)
+        return true;
+    for (unsigned i = 0; i < p->get_count; i++) {
+        names[i] = (WHV_REGISTER_NAME)p->get[i];
+        value_store(&values[i], 0, 0); /* what the VMM leaves unwritten reads as 0 */
+    }
+    if (FAILED(emu_get_registers(cpu, names, p->get_count, values)))
+        return false;
+    memcpy(fetched->id, p->get, sizeof fetched->id);
+    for (unsigned i = 0; i < p->get_count; i++)
+        fetched->value[i] = gpr[p->get[i]] = values[i].Reg64;
+    return true;
+}
+
+/* What a plan's instruction wrote besides RIP. */
+enum { WROTE_GPR = 1u << 0, WROTE_RFLAGS = 1u << 1 };
+
+/* The one Set call, in the order of the register ids (as regs_writeback's): the register
+ * `holder` (WROTE_GPR), RIP after an instruction of `length` bytes, RFLAGS (WROTE_RFLAGS). */
+static void plan_finish(struct vcpu *cpu, unsigned length, unsigned wrote, enum reg_id holder,
+                        uint64_t gpr_value, uint64_t rflags)
+{
+    WHV_REGISTER_NAME names[3];
+    WHV_REGISTER_VALUE values[3];
+    uint32_t n = 0;
+
+    if (wrote & WROTE_GPR) {
+        names[n] = (WHV_REGISTER_NAME)holder;
+        value_store(&values[n++], gpr_value, 0);
+    }
+    names[n] = WHvX64RegisterRip;
+    value_store(&values[n++], next_rip(cpu->code_mode, cpu->exit->Rip, length), 0);
+    if (wrote & WROTE_RFLAGS) {
+        names[n] = WHvX64RegisterRflags;
+        value_store(&values[n++], rflags, 0);
+    }
+    if (SUCCEEDED(emu_set_registers(cpu, names, n, values)))
+        cpu->status.EmulationSuccessful = 1;
+}
+
+/* The linear address of the plan's memory operand (64-bit code: its offset). */
+static uint64_t plan_linear(const struct vcpu *cpu, const struct plan *p, const uint64_t gpr[16])
+{
+    uint64_t ea = p->disp;
+
+    if (p->rip_relative)
+        ea += cpu->exit->Rip + p->length;
+    if (p->base != GPR_NONE)
+        ea += gpr[p->base];
+    if (p->index != GPR_NONE)
+        ea += gpr[p->index] * p->scale;
+    return ea & size_mask(p->addrsize);
+}
+
+/* The source of a store or an ALU operation: the immediate or the register operand. */
+static uint64_t plan_source(const struct plan *p, const uint64_t gpr[16])
+{
+    if (p->imm_source)
+        return p->imm;
+    return gpr_value_in(gpr[gpr_holder(p->gpr, p->high8)], p->gpr_size, p->high8);
+}
+
+/* A load's value into its register. */
+static void finish_load(struct vcpu *cpu, const struct plan *p, const uint64_t gpr[16],
+                        uint64_t value)
+{
+    enum reg_id holder = gpr_holder(p->gpr, p->high8);
+    uint64_t old = 0;
+
+    if (p->sign_extend)
+        value = sign_extend(value, p->access_size);
+    if (gpr_write_keeps_bits(p->gpr_size, p->high8))
+        old = gpr[holder];
+    plan_finish(cpu, p->length, WROTE_GPR, holder, gpr_written(old, p->gpr_size, p->high8, value),
+                0);
+}
+
+/* An ALU operation on the value read at gpa: the result written back there (but for CMP
+ * and TEST), the flags as x_alu computes them (alu_compute), with the host stub looked up
+ * when the plan was made. */
+static void alu_at(struct vcpu *cpu, const struct plan *p, const uint64_t gpr[16], uint64_t gpa,
+                   uint64_t value)
+{
+    struct int_op o = { .dst = value, .src = plan_source(p, gpr), .flags = cpu->exit->Rflags };
+
+    if (cpu->host_ops && p->stub)
+        p->stub(&o);
+    else
+        alu_in_c((enum mnemonic)p->mnemonic, p->access_size, &o);
+    if (!p->read_only && mmu_phys_value(cpu, gpa, p->access_size, true, &o.dst) != EXEC_OK)
+        return;
+    plan_finish(cpu, p->length, WROTE_RFLAGS, R_RAX, 0, o.flags);
+}
+
+/* What a plan's memory access must be allowed: as mmu_in_exit_page checks it. */
+static unsigned plan_access(const struct plan *p)
+{
+    if (p->kind == PLAN_STORE)
+        return MMU_WRITE;
+    return p->kind == PLAN_ALU && !p->read_only ? MMU_READ | MMU_WRITE : MMU_READ;
+}
+
+/* A load, a store or an ALU operation in the exit's page, by a copy of its plan (the cache
+ * is not touched after a callback, insn_cache.h). gpr[] holds only the registers the plan
+ * fetches, which are every one it reads. */
+enum plan_outcome plan_run_memory(struct vcpu *cpu, const struct plan *cached,
+                                  struct plan_fetched *fetched)
+{
+    struct plan plan;
+    const struct plan *p = &plan;
+    unsigned need;
+
+    memcpy(&plan, cached, sizeof plan); /* whole, in a few wide moves */
+    need = plan_access(p);
+    bool store = plan.kind == PLAN_STORE;
+    uint64_t gpr[16], gpa, value;
+
+    if ((cpu->exit_page.access & need) != need ||
+        mmu_alignment_checking_with(cpu, cpu->exit->Rflags))
+        return PLAN_DECLINED;
+    if (!plan_fetch(cpu, p, gpr, fetched))
+        return PLAN_DONE;
+    if (!mmu_exit_page_holds(cpu, plan_linear(cpu, p, gpr), p->access_size, need, &gpa))
+        return PLAN_FETCHED;
+    value = store ? plan_source(p, gpr) : 0;
+    if (mmu_phys_value(cpu, gpa, p->access_size, store, &value) != EXEC_OK)
+        return PLAN_DONE;
+    if (store)
+        plan_finish(cpu, p->length, 0, R_RAX, 0, 0);
+    else if (p->kind == PLAN_LOAD)
+        finish_load(cpu, p, gpr, value);
+    else
+        alu_at(cpu, p, gpr, gpa, value);
+    return PLAN_DONE;
+}
+
+/* IN or OUT: the port, RAX and the access come with the exit; the I/O callback, the Set. What
+ * the plan gives is read before the callback (the cache is not touched after it). */
+enum plan_outcome plan_run_io(struct vcpu *cpu, const struct plan *p,
+                              const WHV_X64_IO_PORT_ACCESS_CONTEXT *io)
+{
+    bool out = p->kind == PLAN_OUT;
+    unsigned length = p->length, size = p->access_size;
+    uint16_t port = p->port_imm ? (uint16_t)(p->imm & 0xff) : io->PortNumber;
+    uint32_t data = (uint32_t)gpr_value_in(io->Rax, size, false);
+
+    if ((io->AccessInfo.AsUINT32 & IO_INFO_MATCHED) != p->io_info || port != io->PortNumber ||
+        !io_all_ports(cpu, cpu->exit->Rflags))
+        return PLAN_DECLINED;
+    if (io_port(cpu, port, size, out, &data) != EXEC_OK)
+        return PLAN_DONE;
+    plan_finish(cpu, length, out ? 0 : WROTE_GPR, R_RAX, gpr_written(io->Rax, size, false, data),
+                0);
+    return PLAN_DONE;
+}

@@ -1,0 +1,91 @@
+/* A decode-cache entry's plan: what the general path derives on every exit from the
+ * instruction alone - its handler, operands, registers, the checks that can apply - worked
+ * out once, when the entry is made (plan_make), for the instructions a VMM's exits repeat:
+ *
+ *   PLAN_LOAD   MOV/MOVZX/MOVSX/MOVSXD r, m    64-bit code, the access in the exit's page
+ *   PLAN_STORE  MOV m, r / imm                 the same
+ *   PLAN_ALU    ADD..CMP, TEST m, r / imm      the same (its flags as the general path's)
+ *   PLAN_IN     IN AL/AX/EAX, imm8 or DX       any mode, no I/O permission bitmap to read
+ *   PLAN_OUT    OUT imm8 or DX, AL/AX/EAX      the same
+ *
+ * A hit then costs the handle lookup, the key match, the plan's steps (a Get for the
+ * registers the address and the value need, one memory or I/O callback, one Set) and
+ * nothing else: no register cache, dispatch, operand layer or MMU. Each step is the one
+ * the general path would take on that exit; tests/fastpath and fuzz_emulate compare the
+ * two on random exits. Where a precondition fails - TF or RF set, an event pending, a
+ * possible #AC, an exit page the access does not lie in, a port the bitmap governs - the
+ * call takes the general path (plan_run says how far the plan went). Every other entry's
+ * plan is PLAN_GENERAL: its decoded instruction, through the general path. */
+#ifndef WHVEMU_PLAN_H
+#define WHVEMU_PLAN_H
+
+#include "exec/hostop.h"
+#include "exec/operand.h"
+
+/* (the port-I/O kinds last: plan_applies) */
+enum plan_kind { PLAN_GENERAL = 0, PLAN_LOAD, PLAN_STORE, PLAN_ALU, PLAN_IN, PLAN_OUT };
+
+/* Registers a plan may Get: the base, the index, a store's source, a narrow load's old
+ * destination. */
+#define PLAN_MAX_GETS 4
+
+struct plan {
+    uint8_t kind;        /* enum plan_kind */
+    uint8_t length;      /* the instruction's bytes: RIP advances by it */
+    uint8_t access_size; /* bytes of the memory or port access */
+    uint8_t gpr;         /* the register operand (enum gpr; AH..BH with high8) */
+    uint8_t gpr_size;    /* its size in bytes */
+    bool high8;
+    bool sign_extend;  /* PLAN_LOAD: MOVSX, MOVSXD */
+    bool imm_source;   /* PLAN_STORE, PLAN_ALU: the immediate, not the register */
+    bool read_only;    /* PLAN_ALU: CMP, TEST */
+    uint16_t mnemonic; /* PLAN_ALU: the operation (enum mnemonic) */
+    host_stub stub;    /* PLAN_ALU: its host stub, or NULL (host_op_stub) */
+    /* the address: disp + base + index * scale (+ the next RIP), wrapped to addrsize */
+    uint8_t base, index, scale; /* GPR_NONE: none */
+    bool rip_relative;
+    uint8_t addrsize;
+    uint8_t get_count;
+    uint8_t get[PLAN_MAX_GETS]; /* the Get call's registers (enum gpr, ascending) */
+    bool port_imm;              /* PLAN_IN, PLAN_OUT: the port is the imm8 */
+    uint32_t io_info;           /* the exit's AccessInfo, as far as it must match */
+    uint64_t disp;              /* the address's constant part (a moffs operand's whole offset) */
+    uint64_t imm; /* PLAN_STORE's, PLAN_ALU's immediate; PLAN_IN, PLAN_OUT: the imm8 port */
+};
+
+/* The plan of a decoded instruction with its operands (operands_describe) and the registers
+ * it reads, in this code mode. */
+void plan_make(struct plan *plan, const struct insn *in, const struct operand ops[MAX_OPERANDS],
+               struct regset needs, enum cpu_mode mode);
+
+/* How far plan_run took the call. */
+enum plan_outcome {
+    PLAN_DECLINED, /* no callback made: the general path runs the call */
+    PLAN_DONE,     /* the call is over, cpu->status final */
+    PLAN_FETCHED,  /* the Get call made (its registers in `fetched`), then a precondition
+                    * failed: the general path goes on from there */
+};
+
+struct plan_fetched {
+    unsigned count;
+    uint8_t id[PLAN_MAX_GETS]; /* enum reg_id */
+    uint64_t value[PLAN_MAX_GETS];
+};
+
+/* Whether a plan may run the call of this exit: one for its kind of exit (port I/O or MMIO),
+ * without TF (a trap after it), RF (cleared by it) or an event being delivered (nothing is
+ * emulated), which the general path handles. */
+static inline bool plan_applies(const struct vcpu *cpu, const struct plan *p, bool port_io)
+{
+    return p->kind != PLAN_GENERAL && (p->kind >= PLAN_IN) == port_io &&
+           !cpu->exit->ExecutionState.InterruptionPending && !(cpu->exit->Rflags & (FL_TF | FL_RF));
+}
+
+/* Run the call on cpu (call_take done) by a plan that applies: a port-I/O exit's, or an
+ * MMIO exit's whose page is seeded (mmu_seed). */
+enum plan_outcome plan_run_io(struct vcpu *cpu, const struct plan *p,
+                              const WHV_X64_IO_PORT_ACCESS_CONTEXT *io);
+enum plan_outcome plan_run_memory(struct vcpu *cpu, const struct plan *p,
+                                  struct plan_fetched *fetched);
+
+#endif
