@@ -1,5 +1,10 @@
 #include "exec/simd_move.h"
 
+#include <string.h>
+
+#include "core/vstate.h"
+#include "exec/exec.h"
+#include "exec/simd_check.h"
 #include "optab.h"
 
 static const struct simd_move_row rows[MN_COUNT] = {
@@ -130,4 +135,171 @@ uint64_t simd_move_checked_bytes(const struct simd_profile *p, const struct simd
     case FS_PROFILE: return vec_move_elements(m) || p->maskmov_zero_mask_faults ? whole : 0;
     default: return vec_move_enable(m);
     }
+}
+
+/* ---- the executor: one function for every row (docs/simd-moves.md, "The wiring step") ---- */
+
+/* MXCSR.MM: AMD's misaligned SSE mode (simd_profile.h). */
+#define MXCSR_MM (UINT32_C(1) << 17)
+
+/* The exceptions of simd_check_state's results. */
+static const uint8_t state_exceptions[] = {
+    [SIMD_STATE_UD] = EXC_UD,
+    [SIMD_STATE_NM] = EXC_NM,
+    [SIMD_STATE_MF] = EXC_MF,
+};
+
+/* #UD, #NM, #MF from the guest's CR0, CR4, XCR0 and x87 words; XCR0 is read for the VEX and
+ * EVEX forms only and the x87 words for the MMX ones (what operands_regs prefetched). */
+static enum simd_check_result check_state(struct vcpu *cpu, const struct insn *in,
+                                          const struct simd_profile *p)
+{
+    enum simd_state_class c = simd_state_class(in);
+    struct simd_state s = { .cr0 = reg_get(cpu, R_CR0),
+                            .cr4 = reg_get(cpu, R_CR4),
+                            .protected_mode = cpu->protected_mode,
+                            .v86 = cpu->v86 };
+
+    if (in->encoding != ENC_LEGACY)
+        s.xcr0 = xcr0_read(cpu);
+    if (c == STATE_MMX || c == STATE_SSE_MMX) {
+        s.fcw = x87_control(cpu);
+        s.fsw = x87_status(cpu);
+    }
+    return simd_check_state(&s, in, p);
+}
+
+/* Register n of a file, as the little-endian bytes a vec_move holds (bytes of them). */
+static void register_read(struct vcpu *cpu, unsigned file, unsigned n, unsigned bytes,
+                          uint8_t out[VEC_BYTES])
+{
+    memset(out, 0, VEC_BYTES);
+    if (file == RF_VEC)
+        vreg_read(cpu, n, bytes, out);
+    else
+        store_le(out, 8, file == RF_MMX ? mreg_read(cpu, n) : kreg_read(cpu, n));
+}
+
+/* A load's destination: legacy SSE keeps the bits above the bytes it defines, VEX and EVEX
+ * zero them to MAXVL (SDM vol. 1 §15.1); an MMX write makes the MMX transition. */
+static void register_write(struct vcpu *cpu, const struct insn *in, unsigned file, unsigned n,
+                           const struct vec_move *m, const uint8_t dest[VEC_BYTES])
+{
+    if (file == RF_MMX)
+        mreg_write(cpu, n, load_le(dest, 8));
+    else if (file == RF_MASK)
+        kreg_write(cpu, n, load_le(dest, 8));
+    else
+        vreg_write(cpu, n, m->reg_bytes, dest,
+                   in->encoding == ENC_LEGACY ? VREG_KEEP_UPPER : VREG_ZERO_UPPER);
+}
+
+/* The registers a move reads: its data register (a store's source, a load's old
+ * destination), `other` (vvvv, MASKMOV's mask, or the destination itself) and the opmask. */
+static void read_registers(struct vcpu *cpu, const struct insn *in,
+                           const struct simd_move_operands *ops, struct vec_move *m)
+{
+    unsigned data = operand_register(in, in->row->opnd[ops->data]);
+
+    register_read(cpu, ops->file, data, m->reg_bytes, m->reg);
+    if (ops->other >= 0)
+        register_read(cpu, ops->file, operand_register(in, in->row->opnd[ops->other]), m->reg_bytes,
+                      m->other);
+    else
+        memcpy(m->other, m->reg, VEC_BYTES);
+    if (ops->opmask)
+        m->mask = kreg_read(cpu, ops->opmask);
+}
+
+/* The memory access of a move, its checks in the CPU's order (simd_move.h). */
+static struct mmu_vector_access memory_access(struct vcpu *cpu, const struct insn *in,
+                                              const struct simd_move_row *row,
+                                              const struct simd_profile *p,
+                                              const struct vec_move *m, uint64_t offset)
+{
+    bool mxcsr_mm = row->align == ALIGN_LEGACY16 && (mxcsr_read(cpu) & MXCSR_MM);
+    struct mmu_vector_access a = {
+        .seg = (enum segreg)in->seg,
+        .offset = offset,
+        .size = m->mem_bytes,
+        .enable = vec_move_enable(m),
+        .checked = simd_move_checked_bytes(p, row, m),
+        .gp_align = simd_move_alignment(p, row, in, m, mxcsr_mm, vec_move_elements(m)),
+        .ac_unit = simd_move_ac_unit(p, row, m, in->encoding == ENC_EVEX && in->evex_aaa),
+    };
+    return a;
+}
+
+/* The memory operand's offset: ModRM's effective address, or MASKMOV's rDI. */
+static uint64_t memory_offset(struct vcpu *cpu, const struct insn *in, const struct operand *op)
+{
+    if (op->type == OPT_MEM)
+        return op->offset;
+    return reg_get(cpu, R_RDI) & size_mask(in->addrsize);
+}
+
+/* A MASKMOVQ that faults on a page or #AC has made the MMX transition first on some CPUs
+ * (simd_profile.h); the fault keeps it. */
+static enum exec_result maskmovq_fault(struct vcpu *cpu, const struct simd_profile *p,
+                                       unsigned file, enum exec_result r)
+{
+    bool transition = cpu->fault.vector == EXC_PF || cpu->fault.vector == EXC_AC;
+
+    if (r == EXEC_FAULT && file == RF_MMX && transition && p->maskmovq_transition_at_fault) {
+        mmx_transition(cpu);
+        fault_commit_vector(cpu, XS_X87);
+    }
+    return r;
+}
+
+/* The access and the register write-back of a contiguous move. */
+static enum exec_result move_data(struct vcpu *cpu, const struct insn *in,
+                                  const struct simd_move_row *row, const struct simd_profile *p,
+                                  const struct simd_move_operands *ops, struct vec_move *m,
+                                  uint64_t offset)
+{
+    struct mmu_vector_access a = memory_access(cpu, in, row, p, m, offset);
+    uint8_t dest[VEC_BYTES];
+    enum exec_result r;
+
+    if (m->store) {
+        vec_move_store(m);
+        r = mmu_write_vector(cpu, &a, m->mem);
+        if (row->shape == SHAPE_MASKMOV)
+            r = maskmovq_fault(cpu, p, ops->file, r);
+        if (r == EXEC_OK && ops->file == RF_MMX)
+            mmx_transition(cpu);
+        return r;
+    }
+    r = mmu_read_vector(cpu, &a, m->mem);
+    if (r != EXEC_OK)
+        return r;
+    vec_move_load(m, dest);
+    register_write(cpu, in, ops->file, operand_register(in, in->row->opnd[ops->data]), m, dest);
+    return EXEC_OK;
+}
+
+/* Every move of simd_move.def: the state checks, the vector state the instruction needs
+ * (EXEC_UNSUPPORTED, the guest untouched, when only the extension could serve it and the
+ * VMM has none), the registers into a vec_move, the access, the write-back. */
+enum exec_result x_simd_move(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+{
+    const struct simd_move_row *row = simd_move_row(in->mnemonic);
+    const struct simd_profile *p = simd_profile_of(cpu->vendor);
+    struct simd_move_operands where;
+    struct vec_move m;
+    enum simd_check_result st;
+    enum exec_result r;
+
+    memset(&m, 0, sizeof m);
+    if (!row || !simd_move_geometry(in, row, &m, &where) || !simd_shape_contiguous(row->shape))
+        return EXEC_UNSUPPORTED; /* a register form, or a gather (no MMIO exit) */
+    r = vstate_begin(cpu, simd_need(in, in->encoding == ENC_LEGACY ? 0 : xcr0_read(cpu)));
+    if (r != EXEC_OK)
+        return r;
+    st = check_state(cpu, in, p);
+    if (st != SIMD_STATE_OK)
+        return raise_fault(cpu, state_exceptions[st], false, 0);
+    read_registers(cpu, in, &where, &m);
+    return move_data(cpu, in, row, p, &where, &m, memory_offset(cpu, in, &ops[where.memory]));
 }

@@ -445,6 +445,23 @@ static enum exec_result vector_pages(struct vcpu *cpu, const struct mmu_vector_a
     return EXEC_OK;
 }
 
+/* The operand's linear address before the segment checks. */
+static uint64_t unchecked_linear(struct vcpu *cpu, enum segreg seg, uint64_t offset)
+{
+    if (cpu->code_mode == MODE_64 && seg != SEG_FS && seg != SEG_GS)
+        return offset;
+    return reg_value(cpu, REG_SEG(seg))->Segment.Base + offset;
+}
+
+/* The CPU checks a vector operand's alignment (#GP(0)) before its segment's limit and the
+ * canonical form (measured here: MOVAPS [rbp] misaligned and non-canonical is #GP, aligned
+ * #SS; MOVAPS, MOVDQA, MOVNTDQ relative to SS past its limit in 32- and 16-bit code #GP). */
+static bool misaligned_first(struct vcpu *cpu, const struct mmu_vector_access *a)
+{
+    return a->gp_align && a->checked && !(a->access & MMU_AC_FIRST) &&
+           misaligned(unchecked_linear(cpu, a->seg, a->offset), a->gp_align);
+}
+
 /* Every check of the access, in order, before any memory callback. */
 static enum exec_result vector_plan(struct vcpu *cpu, const struct mmu_vector_access *a,
                                     unsigned access, struct vector_plan *p)
@@ -456,6 +473,8 @@ static enum exec_result vector_plan(struct vcpu *cpu, const struct mmu_vector_ac
         (a->enable & ~a->checked))
         return EXEC_UNSUPPORTED; /* the caller's mistake: refuse rather than guess */
     p->la_mask = cpu->code_mode == MODE_64 ? ~UINT64_C(0) : 0xffffffffu;
+    if (misaligned_first(cpu, a))
+        return raise_fault(cpu, EXC_GP, true, 0);
     r = vector_linear(cpu, a, access, p);
     if (r == EXEC_OK && a->checked)
         r = vector_alignment(cpu, a, p->la);

@@ -166,9 +166,10 @@ static inline enum exec_result mmu_write(struct vcpu *cpu, enum segreg seg, uint
  * Only the enabled bytes are accessed; only the checked bytes (a superset: the enabled
  * ones where masked-off elements suppress faults, the whole operand where the CPU checks it
  * whole) are checked, and a page without a checked byte is neither checked nor translated.
- * The order: the segment and canonical checks of the checked bytes; alignment #GP(0)
- * (gp_align) then #AC (ac_unit), or the other way round with MMU_AC_FIRST in `access`
- * (both measured: SSE/AVX aligned forms give #GP first, FXSAVE #AC first); then the pages
+ * The order: alignment #GP(0) (gp_align), the segment and canonical checks of the checked
+ * bytes, #AC (ac_unit); or with MMU_AC_FIRST in `access` the segment checks, #AC, then the
+ * alignment #GP (all measured: SSE/AVX aligned forms give #GP before #SS and #AC, FXSAVE #AC
+ * before #GP); then the pages
  * in address order, a #PF's CR2 being the first checked byte on the faulting page. Nothing
  * checked: no callback, no fault. Every page is translated before the first callback. An
  * operand of more than 8 bytes goes out in naturally aligned pieces of 1, 2, 4 or 8 bytes

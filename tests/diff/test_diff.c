@@ -6,7 +6,7 @@
  * a RAM buffer (native.c) and through WHvEmulatorTryMmioEmulation against a copy of the
  * same state (fixture.c). Registers, RFLAGS, the buffer and the exception must agree.
  *
- *   test_diff [--states N] [--vector-states N] [--vector] [--native-only]
+ *   test_diff [--states N] [--vector-states N] [--vector] [--native-only] [--no-xstate]
  *             [--seed S] [--filter TEXT] [--bits 16|32|64]
  *             [--case N] [--mask-undefined] [--reports N] [--verbose] [--list]
  *             [--coverage FILE.md]
@@ -17,7 +17,8 @@
  * agree after the instruction too. --vector runs the forms with vector operands only;
  * --native-only runs the CPU's side alone (the emulator is not asked), to exercise the
  * synthesised vector cases while the emulator does not support them: a fault must leave
- * every vector register as it was.
+ * every vector register as it was; --no-xstate runs the emulator without the extended-state
+ * extension, as a VMM that has none (the forms that need it are then unsupported).
  *
  * DIFF_STATES and DIFF_VECTOR_STATES in the environment set the default number of states
  * per form variant and per vector form variant. */
@@ -63,6 +64,7 @@ struct options {
     unsigned vector_states; /* for the vector forms' variants */
     bool vector_only;       /* --vector: the vector forms only */
     bool native_only;       /* --native-only: the CPU's side of every case, no emulator */
+    bool no_xstate;         /* --no-xstate: no extended-state extension (SDK names only) */
     uint64_t seed;
     const char *filter;
     unsigned only_bits; /* 0: all modes */
@@ -752,13 +754,14 @@ static bool mmx_transition_only(const struct insn *in, const struct state *s,
 /* The extended-state extension with the host's layout (Layout NULL), as a KVM VMM gives it:
  * the fixture serves each case's XSAVE image of the native run's initial vector state,
  * standard or compacted (fixture_xstate.c), and the comparison reads the area back when the
- * emulator stored it. Not where the host has no XSAVE: the SDK names carry all there is. */
+ * emulator stored it. Not where the host has no XSAVE: the SDK names carry all there is;
+ * nor with --no-xstate, a VMM without the extension (what needs it is then unsupported). */
 static bool install_xstate(void)
 {
     WHVEMU_XSTATE_CALLBACKS xs = { sizeof xs, 0, fixture_get_xstate, fixture_set_xstate, NULL };
     HRESULT hr;
 
-    if (!xsave_host_layout()->xsave)
+    if (!xsave_host_layout()->xsave || opt.no_xstate)
         return true;
     hr = whvemu_set_xstate_callbacks(emulator, &xs);
     if (FAILED(hr))
@@ -1285,7 +1288,7 @@ static int single(void)
 static void usage(void)
 {
     printf("usage: test_diff [--states N] [--vector-states N] [--vector] [--native-only]\n"
-           "                 [--seed S] [--filter TEXT] [--bits 16|32|64]\n"
+           "                 [--no-xstate] [--seed S] [--filter TEXT] [--bits 16|32|64]\n"
            "                 [--case N] [--mask-undefined] [--reports N] [--verbose] [--list]\n"
            "                 [--coverage FILE.md]\n"
            "       test_diff --bits 16|32|64 --bytes \"HEX BYTES\" [--states N] [--verbose]\n");
@@ -1313,6 +1316,8 @@ int main(int argc, char **argv)
             i++;
         } else if (!strcmp(a, "--vector")) {
             opt.vector_only = true;
+        } else if (!strcmp(a, "--no-xstate")) {
+            opt.no_xstate = true;
         } else if (!strcmp(a, "--native-only")) {
             opt.native_only = opt.vector_only = true; /* the vector forms' addresses are
                                                        * all placed by construction */
