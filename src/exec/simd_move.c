@@ -211,6 +211,21 @@ static void read_registers(struct vcpu *cpu, const struct insn *in,
         m->mask = kreg_read(cpu, ops->opmask);
 }
 
+/* Whether the CPU checks the access element by element, each element's segment limit or
+ * canonical form before its pages, in address order: an AVX-512 access that suppresses
+ * faults and names an opmask, and a compress (measured: their low elements on an absent
+ * page and high ones past the limit or the canonical boundary is #PF, not #GP or #SS) —
+ * the accesses whose #AC unit is their element on AMD too. A 64-byte store (not a compress) is checked by
+ * 32-byte halves (measured: one whose offset wraps past 4 GiB in its upper half faults on
+ * its lower half's page, or #AC, first; one that wraps exactly at the half completes). */
+static unsigned checked_element(const struct simd_move_row *row, const struct vec_move *m,
+                                bool opmask)
+{
+    bool by_element = (opmask && row->fs == FS_MASKED) || row->shape == SHAPE_COMPRESS;
+
+    return by_element ? vec_move_memory_element(m) : 0;
+}
+
 /* The memory access of a move, its checks in the CPU's order (simd_move.h). */
 static struct mmu_vector_access memory_access(struct vcpu *cpu, const struct insn *in,
                                               const struct simd_move_row *row,
@@ -218,6 +233,7 @@ static struct mmu_vector_access memory_access(struct vcpu *cpu, const struct ins
                                               const struct vec_move *m, uint64_t offset)
 {
     bool mxcsr_mm = row->align == ALIGN_LEGACY16 && (mxcsr_read(cpu) & MXCSR_MM);
+    bool opmask = in->encoding == ENC_EVEX && in->evex_aaa;
     struct mmu_vector_access a = {
         .seg = (enum segreg)in->seg,
         .offset = offset,
@@ -225,7 +241,9 @@ static struct mmu_vector_access memory_access(struct vcpu *cpu, const struct ins
         .enable = vec_move_enable(m),
         .checked = simd_move_checked_bytes(p, row, m),
         .gp_align = simd_move_alignment(p, row, in, m, mxcsr_mm, vec_move_elements(m)),
-        .ac_unit = simd_move_ac_unit(p, row, m, in->encoding == ENC_EVEX && in->evex_aaa),
+        .ac_unit = simd_move_ac_unit(p, row, m, opmask),
+        .piece = m->store && m->mem_bytes == 64 && row->shape != SHAPE_COMPRESS ? 32 : 0,
+        .element = checked_element(row, m, opmask),
     };
     return a;
 }

@@ -107,8 +107,9 @@ struct emulated {
     WHV_EMULATOR_STATUS status;
     struct fixture fixture;
     struct outcome out;
-    int stray_write; /* a register the instruction cannot change but the emulator
+    int stray_write;    /* a register the instruction cannot change but the emulator
                                * wrote (a WHV_REGISTER_NAME), or -1 */
+    bool registers_set; /* some register or the extended state was written back */
 };
 
 /* Registers whose value must come back as it was, whatever the instruction: the control,
@@ -226,11 +227,15 @@ static void emulate(const struct case_encoding *e, const struct state *s, struct
     }
 
     WHV_REGISTER_VALUE before[sizeof unchanging_registers / sizeof unchanging_registers[0]];
+    static WHV_REGISTER_VALUE all_before[FIX_REG_COUNT];
     for (size_t i = 0; i < sizeof before / sizeof before[0]; i++)
         before[i] = *fixture_reg(f, unchanging_registers[i]);
+    memcpy(all_before, f->regs, sizeof all_before);
     fixture_begin(f);
     memset(&em->status, 0, sizeof em->status);
     em->hr = emulate_exit(emulator, f, &e->insn, &vp, &mmio, &em->status);
+    em->registers_set =
+        memcmp(all_before, f->regs, sizeof all_before) != 0 || f->xstate_set || f->vector_names_set;
     em->stray_write = -1;
     for (size_t i = 0; i < sizeof before / sizeof before[0]; i++)
         if (memcmp(&before[i], fixture_reg(f, unchanging_registers[i]), sizeof before[i]) != 0)
@@ -555,11 +560,12 @@ static void print_difference(const struct state *s, const struct emulated *em,
 enum case_result {
     CASE_MATCH,
     CASE_MISMATCH,
-    CASE_UNSUPPORTED, /* InternalEmulationFailure */
-    CASE_OUTSIDE,     /* reaches memory outside the buffer and its guard: not run natively */
-    CASE_HARNESS,     /* the native run faulted outside the instruction */
-    CASE_NO_ENCODING, /* no encoding of the variant reaches the buffer */
-    CASE_HOST_SKIP,   /* the host's answer is not the architecture's (counted by reason) */
+    CASE_UNSUPPORTED,  /* InternalEmulationFailure */
+    CASE_OUTSIDE,      /* reaches memory outside the buffer and its guard: not run natively */
+    CASE_HARNESS,      /* the native run faulted outside the instruction */
+    CASE_NO_ENCODING,  /* no encoding of the variant reaches the buffer */
+    CASE_HOST_SKIP,    /* the host's answer is not the architecture's (counted by reason) */
+    CASE_NEEDS_XSTATE, /* --no-xstate: unsupported without the extension, guest untouched */
 };
 
 struct case_report {
@@ -658,6 +664,19 @@ static bool outside_guard(const struct outcome *m)
            (m->cr2 < l->guard || m->cr2 - l->guard >= l->guard_size);
 }
 
+/* --no-xstate: an instruction the emulator gave up on must have left the guest as it was —
+ * no register or extended state written back, no byte of memory written (a form that needs
+ * the extension may run in another state: the variant goes on). */
+static bool untouched(const struct emulated *em, bool report)
+{
+    bool memory = memcmp(initial_ram, emulated_ram, native_layout()->size) == 0;
+
+    if (report && (em->registers_set || !memory))
+        printf("    unsupported, yet it %s\n",
+               em->registers_set ? "wrote registers back" : "wrote memory");
+    return !em->registers_set && memory;
+}
+
 static enum case_result run_case(const struct case_encoding *e, const struct state *s, bool report,
                                  struct case_report *cr)
 {
@@ -676,6 +695,8 @@ static enum case_result run_case(const struct case_encoding *e, const struct sta
     /* in the runner's slot first: the emulator fetches what the exit does not give */
     native_place(s->bits, e->bytes, e->length);
     emulate(e, s, &em);
+    if (em.hr == S_OK && em.status.InternalEmulationFailure && opt.no_xstate)
+        return untouched(&em, report) ? CASE_NEEDS_XSTATE : CASE_MISMATCH;
     if (em.hr == S_OK && em.status.InternalEmulationFailure)
         return CASE_UNSUPPORTED;
     if (em.out.ran && outside_guard(&em.out))
@@ -854,6 +875,7 @@ static const char *cpu_model(void)
 struct totals {
     unsigned forms, not_runnable, unsupported_variants, variants, no_encoding, host_skipped;
     unsigned long cases, mismatches, undefined_only, outside, harness, unrepeatable;
+    unsigned long needs_xstate; /* --no-xstate: cases unsupported for want of the extension */
     unsigned mismatching_variants;
     enum mnemonic unsupported[MAX_UNSUPPORTED];
     unsigned unsupported_count;
@@ -1021,6 +1043,8 @@ static bool run_variant(const struct variant *v, unsigned index, struct totals *
             result = CASE_MATCH;
         }
 
+        if (result == CASE_NEEDS_XSTATE && n == first)
+            result = CASE_UNSUPPORTED; /* as the forms it never supports */
         if (n == first && (result == CASE_NO_ENCODING || result == CASE_UNSUPPORTED)) {
             if (result == CASE_NO_ENCODING) {
                 t->no_encoding++;
@@ -1060,6 +1084,7 @@ static bool run_variant(const struct variant *v, unsigned index, struct totals *
             }
             break;
         case CASE_OUTSIDE: outside++; break;
+        case CASE_NEEDS_XSTATE: t->needs_xstate++; break;
         case CASE_HOST_SKIP: /* counted by host_skip_for */ break;
         case CASE_HARNESS:
             t->harness++;
@@ -1202,6 +1227,9 @@ static int sweep(void)
            "harness faults: %lu; unrepeatable native differences: %lu\n",
            t.mismatches, t.mismatching_variants, t.undefined_only,
            opt.mask_undefined ? " [undefined flags masked]" : "", t.harness, t.unrepeatable);
+    if (opt.no_xstate)
+        printf("without the extended-state extension: %lu cases unsupported, guest untouched\n",
+               t.needs_xstate);
     fault_order_report(stdout);
     if (opt.native_only)
         print_native_outcomes();
@@ -1235,6 +1263,7 @@ static int single(void)
         [CASE_HARNESS] = "harness fault",
         [CASE_NO_ENCODING] = "no encoding",
         [CASE_HOST_SKIP] = "skipped on this host",
+        [CASE_NEEDS_XSTATE] = "unsupported without the extension, guest untouched",
     };
     struct case_encoding e;
     unsigned n = 0, mismatches = 0;
