@@ -213,17 +213,28 @@ static void read_registers(struct vcpu *cpu, const struct insn *in,
 
 /* Whether the CPU checks the access element by element, each element's segment limit or
  * canonical form before its pages, in address order: an AVX-512 access that suppresses
- * faults and names an opmask, and a compress (measured: their low elements on an absent
+ * faults and names an opmask, VMASKMOV and VPMASKMOV, and a compress (measured: their low elements on an absent
  * page and high ones past the limit or the canonical boundary is #PF, not #GP or #SS) —
- * the accesses whose #AC unit is their element on AMD too. A 64-byte store (not a compress) is checked by
- * 32-byte halves (measured: one whose offset wraps past 4 GiB in its upper half faults on
- * its lower half's page, or #AC, first; one that wraps exactly at the half completes). */
+ * the accesses whose #AC unit is their element on AMD too. */
 static unsigned checked_element(const struct simd_move_row *row, const struct vec_move *m,
                                 bool opmask)
 {
-    bool by_element = (opmask && row->fs == FS_MASKED) || row->shape == SHAPE_COMPRESS;
+    bool masked = opmask || row->shape == SHAPE_VMASKMOV;
+    bool by_element = (masked && row->fs == FS_MASKED) || row->shape == SHAPE_COMPRESS;
 
     return by_element ? vec_move_memory_element(m) : 0;
+}
+
+/* The pieces the CPU checks one after the other (0: the operand at once): a 64-byte store
+ * by 32-byte halves, but a compress (measured: one whose offset wraps past 4 GiB in its
+ * upper half faults on its lower half's page, or #AC, first; one that wraps exactly at the
+ * half completes); MASKMOVDQU by 8-byte halves (its #AC unit; measured: its upper half
+ * past the segment limit and the lower on an absent page is #PF). */
+static unsigned checked_piece(const struct simd_move_row *row, const struct vec_move *m)
+{
+    if (row->shape == SHAPE_MASKMOV)
+        return 8;
+    return m->store && m->mem_bytes == 64 && row->shape != SHAPE_COMPRESS ? 32 : 0;
 }
 
 /* The memory access of a move, its checks in the CPU's order (simd_move.h). */
@@ -242,10 +253,68 @@ static struct mmu_vector_access memory_access(struct vcpu *cpu, const struct ins
         .checked = simd_move_checked_bytes(p, row, m),
         .gp_align = simd_move_alignment(p, row, in, m, mxcsr_mm, vec_move_elements(m)),
         .ac_unit = simd_move_ac_unit(p, row, m, opmask),
-        .piece = m->store && m->mem_bytes == 64 && row->shape != SHAPE_COMPRESS ? 32 : 0,
+        .piece = checked_piece(row, m),
         .element = checked_element(row, m, opmask),
+        .wrap = row->shape == SHAPE_VMASKMOV,
     };
     return a;
+}
+
+/* With 16-bit addressing, the first element of a VMASKMOV's operand wholly past 64 KiB (0:
+ * none): the CPU wraps the offsets of such elements (measured: a load at offset FFFFh reads
+ * an element at offset 7; one that straddles 64 KiB is a limit fault), so the operand is
+ * two accesses, the second from offset 0. */
+static unsigned wrap_at_64k(const struct insn *in, const struct mmu_vector_access *a)
+{
+    unsigned e = a->element, at;
+
+    if (in->addrsize != 2 || !a->wrap || !e || a->offset + a->size <= 0x10000)
+        return 0;
+    at = ((unsigned)(0x10000 - a->offset) + e - 1) / e * e;
+    return at < a->size ? at : 0;
+}
+
+/* Bytes [from, from + size) of an access as an access of their own at `offset`. */
+static struct mmu_vector_access part_of(const struct mmu_vector_access *a, unsigned from,
+                                        unsigned size, uint64_t offset)
+{
+    struct mmu_vector_access part = *a;
+    uint64_t bytes = (UINT64_C(1) << size) - 1; /* size < 64: a part of a split operand */
+
+    part.offset = offset;
+    part.size = size;
+    part.enable = (a->enable >> from) & bytes;
+    part.checked = (a->checked >> from) & bytes;
+    return part;
+}
+
+/* An operand split at 64 KiB: both parts checked, then accessed (buf: the whole operand). */
+static enum exec_result split_access(struct vcpu *cpu, const struct mmu_vector_access *a,
+                                     unsigned at, uint8_t *buf, bool store)
+{
+    struct mmu_vector_access low = part_of(a, 0, at, a->offset);
+    struct mmu_vector_access high = part_of(a, at, a->size - at, a->offset + at - 0x10000);
+    unsigned access = store ? MMU_WRITE : MMU_READ;
+    enum exec_result r = mmu_check_vector(cpu, &low, access);
+
+    if (r == EXEC_OK)
+        r = mmu_check_vector(cpu, &high, access);
+    if (r == EXEC_OK)
+        r = store ? mmu_write_vector(cpu, &low, buf) : mmu_read_vector(cpu, &low, buf);
+    if (r == EXEC_OK)
+        r = store ? mmu_write_vector(cpu, &high, buf + at) : mmu_read_vector(cpu, &high, buf + at);
+    return r;
+}
+
+/* The operand's access, split where its offsets wrap. */
+static enum exec_result access_memory(struct vcpu *cpu, const struct insn *in,
+                                      const struct mmu_vector_access *a, uint8_t *buf, bool store)
+{
+    unsigned at = wrap_at_64k(in, a);
+
+    if (at)
+        return split_access(cpu, a, at, buf, store);
+    return store ? mmu_write_vector(cpu, a, buf) : mmu_read_vector(cpu, a, buf);
 }
 
 /* The memory operand's offset: ModRM's effective address, or MASKMOV's rDI. */
@@ -256,14 +325,12 @@ static uint64_t memory_offset(struct vcpu *cpu, const struct insn *in, const str
     return reg_get(cpu, R_RDI) & size_mask(in->addrsize);
 }
 
-/* A MASKMOVQ that faults on a page or #AC has made the MMX transition first on some CPUs
- * (simd_profile.h); the fault keeps it. */
+/* A MASKMOVQ that faults on its memory operand (#GP, #SS, #PF, #AC) has made the MMX
+ * transition first on some CPUs (simd_profile.h); the fault keeps it. */
 static enum exec_result maskmovq_fault(struct vcpu *cpu, const struct simd_profile *p,
                                        unsigned file, enum exec_result r)
 {
-    bool transition = cpu->fault.vector == EXC_PF || cpu->fault.vector == EXC_AC;
-
-    if (r == EXEC_FAULT && file == RF_MMX && transition && p->maskmovq_transition_at_fault) {
+    if (r == EXEC_FAULT && file == RF_MMX && p->maskmovq_transition_at_fault) {
         mmx_transition(cpu);
         fault_commit_vector(cpu, XS_X87);
     }
@@ -282,14 +349,14 @@ static enum exec_result move_data(struct vcpu *cpu, const struct insn *in,
 
     if (m->store) {
         vec_move_store(m);
-        r = mmu_write_vector(cpu, &a, m->mem);
+        r = access_memory(cpu, in, &a, m->mem, true);
         if (row->shape == SHAPE_MASKMOV)
             r = maskmovq_fault(cpu, p, ops->file, r);
         if (r == EXEC_OK && ops->file == RF_MMX)
             mmx_transition(cpu);
         return r;
     }
-    r = mmu_read_vector(cpu, &a, m->mem);
+    r = access_memory(cpu, in, &a, m->mem, false);
     if (r != EXEC_OK)
         return r;
     vec_move_load(m, dest);

@@ -492,7 +492,9 @@ static uint64_t bytes_from(unsigned i, unsigned n)
 static uint64_t offset_of_byte(const struct mmu_vector_access *a, const struct vector_plan *p,
                                unsigned c, unsigned i)
 {
-    return ((a->offset + c) & p->la_mask) + (i - c);
+    uint64_t offset = ((a->offset + c) & p->la_mask) + (i - c);
+
+    return a->wrap ? offset & p->la_mask : offset;
 }
 
 /* The segment checks of a piece's checked runs (elements checked one by one have their own). */
@@ -609,6 +611,14 @@ enum exec_result mmu_read_vector(struct vcpu *cpu, const struct mmu_vector_acces
     enum exec_result r = vector_plan(cpu, a, a->access | MMU_READ, &p);
 
     return r == EXEC_OK ? vector_transfer(cpu, a, &p, buf, false) : r;
+}
+
+enum exec_result mmu_check_vector(struct vcpu *cpu, const struct mmu_vector_access *a,
+                                  unsigned access)
+{
+    struct vector_plan p;
+
+    return vector_plan(cpu, a, a->access | access, &p);
 }
 
 enum exec_result mmu_write_vector(struct vcpu *cpu, const struct mmu_vector_access *a,

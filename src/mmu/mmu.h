@@ -195,8 +195,14 @@ struct mmu_vector_access {
     unsigned piece;    /* n: checked n bytes at a time from the operand's start; 0: at once */
     unsigned element;  /* n: each piece's elements (n bytes, checked whole or not at all)
                         * checked one by one; 0: the piece at once */
+    bool wrap;         /* outside 64-bit code the elements' offsets wrap mod 4 GiB, as the
+                        * linear address does (VMASKMOV: measured), rather than fault */
 };
 
+/* Every check of the access (MMU_READ or MMU_WRITE in access), no callback but translation:
+ * for an instruction whose operand is two accesses that must both pass before either. */
+enum exec_result mmu_check_vector(struct vcpu *cpu, const struct mmu_vector_access *a,
+                                  unsigned access);
 /* Read the enabled bytes into buf[0..size) (the others are left as they are). */
 enum exec_result mmu_read_vector(struct vcpu *cpu, const struct mmu_vector_access *a, uint8_t *buf);
 /* Write the enabled bytes of buf[0..size). */
