@@ -377,14 +377,18 @@ enum exec_result x_simd_move(struct vcpu *cpu, const struct insn *in, struct ope
     enum exec_result r;
 
     memset(&m, 0, sizeof m);
-    if (!row || !simd_move_geometry(in, row, &m, &where) || !simd_shape_contiguous(row->shape))
-        return EXEC_UNSUPPORTED; /* a register form, or a gather (no MMIO exit) */
+    if (!row || !simd_move_geometry(in, row, &m, &where))
+        return EXEC_UNSUPPORTED; /* a register form (no MMIO exit comes from it) */
     r = vstate_begin(cpu, simd_need(in, in->encoding == ENC_LEGACY ? 0 : xcr0_read(cpu)));
     if (r != EXEC_OK)
         return r;
     st = check_state(cpu, in, p);
     if (st != SIMD_STATE_OK)
         return raise_fault(cpu, state_exceptions[st], false, 0);
+    if (row->shape == SHAPE_VSIB_HINT)
+        return EXEC_OK; /* a prefetch: no access, no fault */
+    if (row->shape == SHAPE_GATHER || row->shape == SHAPE_SCATTER)
+        return simd_move_vsib(cpu, in, &where);
     read_registers(cpu, in, &where, &m);
     return move_data(cpu, in, row, p, &where, &m, memory_offset(cpu, in, &ops[where.memory]));
 }
