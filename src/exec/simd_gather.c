@@ -59,6 +59,8 @@ static void read_vsib_move(struct vcpu *cpu, const struct insn *in,
         v->enabled = v->opmask & ((UINT64_C(1) << v->count) - 1);
         return;
     }
+    if (ops->other < 0)
+        return; /* no mask register: a row the table got wrong enables nothing */
     v->mask_reg = operand_register(in, in->row->opnd[ops->other]);
     v->mask_bytes = v->data_bytes;
     vreg_read(cpu, v->mask_reg, v->mask_bytes, v->mask);
