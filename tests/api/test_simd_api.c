@@ -2,7 +2,8 @@
  * checks of CR0, CR4, XCR0 and the x87 status word (#UD, #NM, #MF), the encoding rules the
  * decoder enforces (VEX.L, VEX.vvvv, LOCK), and a VMM without the extended-state extension
  * (a form that needs it: InternalEmulationFailure, no callback with a side effect; a legacy
- * form: emulated through the SDK names). Hand vectors, each citing the SDM; the CLI's guest
+ * form: emulated through the SDK names), and AVX512-FP16's VMOVSH and VMOVW, which no CPU
+ * here runs. Hand vectors, each citing the SDM; the CLI's guest
  * is the VMM, its extended state laid out by this host's CPUID leaf 0DH (a row that needs a
  * component this host lacks is skipped and counted). tests/diff runs the rest natively. */
 #include <string.h>
@@ -192,6 +193,68 @@ TEST(without_the_extension)
         CHECK_EQ(g.calls[GUEST_CB_MEMORY], 2, "two 8-byte writes");
     }
     WHvEmulatorDestroyEmulator(h);
+}
+
+/* AVX512-FP16's moves, which no CPU here runs (test_diff counts their cases as skipped):
+ * hand vectors from the SDM's "Operation" sections through the API. VMOVSH m16 loads
+ * DEST[15:0] and zeroes DEST[MAXVL-1:16]; with k1[0] = 0 (merging) bits 15:0 stay and the
+ * load is suppressed (class E5: no access); the store writes 2 bytes. VMOVW likewise,
+ * without a mask. */
+struct fp16_row {
+    const char *what, *bytes;
+    uint64_t k1;
+    bool store, masked_off;
+};
+
+static const struct fp16_row fp16_rows[] = {
+    { "vmovsh xmm0, [rbx]", "\x62\xf5\x7e\x08\x10\x03", 0, false, false },
+    { "vmovsh xmm0{k1}, [rbx], k1 = 1", "\x62\xf5\x7e\x09\x10\x03", 1, false, false },
+    { "vmovsh xmm0{k1}, [rbx], k1 = 0", "\x62\xf5\x7e\x09\x10\x03", 0, false, true },
+    { "vmovsh [rbx], xmm0", "\x62\xf5\x7e\x08\x11\x03", 0, true, false },
+    { "vmovw xmm0, [rbx]", "\x62\xf5\x7d\x08\x6e\x03", 0, false, false },
+    { "vmovw [rbx], xmm0", "\x62\xf5\x7d\x08\x7e\x03", 0, true, false },
+};
+
+static void check_fp16(const struct fp16_row *f, WHV_EMULATOR_HANDLE h)
+{
+    const struct row r = { f->what, f->bytes, 6, CR0_PE_MP_NE_PG, CR4_OSXSAVE, XCR0_AVX512,
+                           0,       RUNS,     7 };
+    WHV_VP_EXIT_CONTEXT vp;
+    WHV_UINT128 *xmm0;
+    uint8_t *upper, stored[4];
+
+    guest_of(&r, &vp);
+    if (!guest_xstate_init(&g, false) || !guest_xstate_component(&g, 7) ||
+        !guest_xstate_component(&g, 5) || guest_install_xstate(&g, h) != S_OK) {
+        host_skip_for("the XSAVE components of AVX-512", 1);
+        return;
+    }
+    xmm0 = &guest_reg(&g, WHvX64RegisterXmm0)->Reg128;
+    xmm0->Low64 = 0x1111222233334444ull;
+    xmm0->High64 = 0x5555666677778888ull;
+    memcpy(guest_xstate_component(&g, 5) + 8, &f->k1, 8); /* k1 */
+    upper = guest_xstate_component(&g, 2);                /* YMM0's bits 255:128 */
+    memset(upper, 0xee, 16);
+    CHECK_EQ(run(&r, h, &vp).AsUINT32, 1, f->what);
+    guest_read(&g, OPERAND, stored, sizeof stored);
+    if (f->store) {
+        CHECK(stored[0] == 0x44 && stored[1] == 0x44 && stored[2] == 0xa2, "%s: 2 bytes stored",
+              f->what);
+        return;
+    }
+    CHECK_EQ(xmm0->Low64, f->masked_off ? 0x4444 : 0xa1a0, f->what);
+    CHECK_EQ(xmm0->High64, 0, "bits 127:64 zeroed");
+    CHECK(upper[0] == 0 && upper[15] == 0, "%s: bits 255:128 zeroed", f->what);
+    CHECK_EQ(g.calls[GUEST_CB_MEMORY], f->masked_off ? 0 : 1, "a masked-off load makes no access");
+}
+
+TEST(fp16_moves_by_hand)
+{
+    for (unsigned i = 0; i < sizeof fp16_rows / sizeof fp16_rows[0]; i++) {
+        WHV_EMULATOR_HANDLE h = create();
+        check_fp16(&fp16_rows[i], h);
+        WHvEmulatorDestroyEmulator(h);
+    }
 }
 
 int main(void)
