@@ -28,6 +28,9 @@ struct bench_case {
     /* Set while whvemu does not emulate the case yet: the issue that adds it. The row is
      * measured for the engines that can run it and never fails the bench. */
     const char *pending;
+    /* Why Unicorn cannot run the case (its QEMU has no such instruction): its columns are
+     * n/a and do not fail the bench; whvemu and the floor still must. */
+    const char *unicorn_lacks;
 };
 
 extern const struct bench_case bench_cases[];

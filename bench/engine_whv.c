@@ -47,12 +47,58 @@ static void reset_registers(struct whv_engine *e)
     e->rdi->Reg64 = e->c->rdi;
 }
 
+/* The extended-state extension as a KVM VMM serves it: the vCPU's XSAVE area (standard
+ * format, this host's layout) copied out on Get and back on Set. The area holds what the
+ * guest's registers hold: XMM0 in the legacy region, YMM0's upper half in YMM_Hi128. */
+static struct {
+    uint8_t area[4096] __attribute__((aligned(64)));
+    uint32_t size;
+} xsave;
+
+static HRESULT CALLBACK get_xstate(VOID *context, VOID *buffer, UINT32 size, UINT32 *written)
+{
+    (void)context;
+    *written = xsave.size;
+    if (size < xsave.size)
+        return E_INVALIDARG;
+    memcpy(buffer, xsave.area, xsave.size);
+    return S_OK;
+}
+
+static HRESULT CALLBACK set_xstate(VOID *context, const VOID *buffer, UINT32 size, UINT64 modified)
+{
+    (void)context;
+    (void)modified;
+    memcpy(xsave.area, buffer, size < sizeof xsave.area ? size : sizeof xsave.area);
+    return S_OK;
+}
+
+/* Fill the area from the guest's registers and install the callbacks (x86 hosts with AVX
+ * state; elsewhere the VEX case reports itself unsupported). */
+static bool install_xstate(struct whv_engine *e)
+{
+    static WHVEMU_XSTATE_LAYOUT layout;
+    WHVEMU_XSTATE_CALLBACKS cb = { sizeof cb, 0, get_xstate, set_xstate, &layout };
+    const WHVEMU_XSTATE_COMPONENT *avx = &layout.Component[2];
+
+    if (whvemu_host_xstate_layout(&layout) != S_OK || !avx->Size ||
+        layout.AreaSize > sizeof xsave.area)
+        return true;
+    memset(xsave.area, 0, sizeof xsave.area);
+    xsave.size = layout.AreaSize;
+    memcpy(xsave.area + 160, &guest_reg(&e->guest, WHvX64RegisterXmm0)->Reg128, 16);
+    memcpy(xsave.area + avx->Offset, e->guest.ymm_upper, sizeof e->guest.ymm_upper);
+    xsave.area[512] = 0x7; /* XSTATE_BV: x87, SSE, AVX */
+    return whvemu_set_xstate_callbacks(e->emulator, &cb) == S_OK;
+}
+
 static bool whvemu_setup(void *engine, const struct bench_case *c, int vendor)
 {
     struct whv_engine *e = engine;
     if (!guest_engine_setup(e, c) ||
         WHvEmulatorCreateEmulator(&guest_callbacks, &e->emulator) != S_OK ||
-        whvemu_set_option(e->emulator, WHVEMU_OPTION_VENDOR, (uint64_t)vendor) != S_OK)
+        whvemu_set_option(e->emulator, WHVEMU_OPTION_VENDOR, (uint64_t)vendor) != S_OK ||
+        !install_xstate(e))
         return false;
     return !c->ram_callback || whvemu_set_ram_callback(e->emulator, guest_ram_page) == S_OK;
 }

@@ -53,6 +53,7 @@ struct seed {
                                    * for I/O the first byte selects the instruction),
                                    * FUZZ_FLAG_DESTROY_IN_CALLBACK, FUZZ_FLAG_VENDOR_DEFAULT */
     unsigned rip_offset; /* structured MMIO: RIP's offset in its page */
+    unsigned xstate;     /* enum fuzz_xstate: the extended-state extension */
 };
 
 #define STRUCTURED FUZZ_FLAG_STRUCTURED
@@ -237,6 +238,41 @@ static const struct seed seeds[] = {
       { { "rax", 0 } }, "66 00 00 00 00 00", 0, STRUCTURED },
     { "s_compat16_out_imm8", 0, true, "13", 16, 0, 0x80, 0, FUZZ_MODE_COMPAT16, 0,
       { { "rax", 0x1234 } }, "", 0, STRUCTURED },
+    /* SIMD moves (docs/simd-moves.md): legacy and MMX through the SDK names, VEX and EVEX
+     * with the extension in either format, from a hostile VMM, and without it */
+    { "sse_movdqu_store", VCPU_LONG64, false, "f3 0f 7f 03", 0, VOUCHED_WRITE, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 }, { "cr4", 0x220 } }, "" },
+    { "sse_movaps_load", VCPU_LONG64, false, "0f 28 03", 0, VOUCHED_READ, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 }, { "cr4", 0x220 } },
+      "00 11 22 33 44 55 66 77 88 99 aa bb cc dd ee ff" },
+    { "mmx_movq_store", VCPU_LONG64, false, "0f 7f 03", 0, VOUCHED_WRITE, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 } }, "" },
+    { "sse_maskmovdqu", VCPU_LONG64, false, "66 0f f7 c1", 0, VOUCHED_WRITE, 0x10000, 0, 0, 0,
+      { { "rdi", 0x10000 }, { "cr4", 0x220 } }, "" },
+    { "avx_vmovdqu_store_ymm", VCPU_LONG64, false, "c5 fe 7f 03", 0, VOUCHED_WRITE, 0x10000, 0, 0,
+      0, { { "rbx", 0x10000 }, { "cr4", 0x40220 }, { "xcr0", 0x7 } }, "", 0, 0, 0,
+      FUZZ_XSTATE_STANDARD },
+    { "avx_vmovdqu_load_ymm_compacted", VCPU_LONG64, false, "c5 fe 6f 03", 0, VOUCHED_READ, 0x10000,
+      0, 0, 0, { { "rbx", 0x10000 }, { "cr4", 0x40220 }, { "xcr0", 0x7 } },
+      "00 11 22 33 44 55 66 77 88 99 aa bb cc dd ee ff 00 11 22 33 44 55 66 77 88 99 aa bb cc dd "
+      "ee ff", 0, 0, 0, FUZZ_XSTATE_COMPACTED },
+    { "avx_vmovdqu_load_ymm_no_xstate", VCPU_LONG64, false, "c5 fe 6f 03", 0, VOUCHED_READ,
+      0x10000, 0, 0, 0, { { "rbx", 0x10000 }, { "cr4", 0x40220 }, { "xcr0", 0x7 } }, "" },
+    { "avx_vpmaskmovd_store_hostile", VCPU_LONG64, false, "c4 e2 75 8e 03", 0, VOUCHED_WRITE,
+      0x10000, 0, 0, 0, { { "rbx", 0x10000 }, { "cr4", 0x40220 }, { "xcr0", 0x7 } }, "", 0, 0, 0,
+      FUZZ_XSTATE_HOSTILE },
+    { "avx512_vmovdqu32_masked_load", VCPU_LONG64, false, "62 f1 7e 49 6f 03", 0, VOUCHED_READ,
+      0x10000, 0, 0, 0, { { "rbx", 0x10000 }, { "cr4", 0x40220 }, { "xcr0", 0xe7 } },
+      "00 11 22 33 44 55 66 77 88 99 aa bb cc dd ee ff", 0, 0, 0, FUZZ_XSTATE_STANDARD },
+    { "avx2_vpgatherdd", VCPU_LONG64, false, "c4 e2 75 90 04 9b", 0, VOUCHED_READ, 0x10000, 0,
+      0, 0, { { "rbx", 0x10000 }, { "cr4", 0x40220 }, { "xcr0", 0x7 } },
+      "00 11 22 33 44 55 66 77", 0, 0, 0, FUZZ_XSTATE_STANDARD },
+    { "avx512_vpscatterdd", VCPU_LONG64, false, "62 f2 7d 49 a0 04 9b", 0, VOUCHED_WRITE, 0x10000,
+      0, 0, 0, { { "rbx", 0x10000 }, { "cr4", 0x40220 }, { "xcr0", 0xe7 } }, "", 0, 0, 0,
+      FUZZ_XSTATE_COMPACTED },
+    { "avx512_vpcompressd_store", VCPU_LONG64, false, "62 f2 7d 49 8b 03", 0, VOUCHED_WRITE,
+      0x10000, 0, 0, 0, { { "rbx", 0x10000 }, { "cr4", 0x40220 }, { "xcr0", 0xe7 } }, "", 0, 0, 0,
+      FUZZ_XSTATE_STANDARD },
 };
 // clang-format on
 
@@ -319,6 +355,7 @@ static size_t encode_seed(const struct seed *s, uint8_t *out)
         h.port = s->rip_offset;
     }
     h.options = s->options;
+    h.xstate = s->xstate;
     while (h.reg_count < 4 && s->regs[h.reg_count].name)
         h.reg_count++;
 

@@ -215,6 +215,14 @@ uint16_t x87_status(struct vcpu *cpu)
     return (uint16_t)load_le2(row + 2);
 }
 
+uint16_t x87_control(struct vcpu *cpu)
+{
+    uint8_t row[ROW_BYTES];
+
+    row_read(cpu, ROW_FP_CONTROL, row);
+    return (uint16_t)load_le2(row);
+}
+
 static unsigned top_of_stack(struct vcpu *cpu)
 {
     return (x87_status(cpu) >> 11) & 7;

@@ -49,8 +49,9 @@ void mreg_write(struct vcpu *cpu, unsigned n, uint64_t value);
  * TOS (FSW 13:11) 0 and every tag valid (abridged FTW FFH). With TOS 0 the FXSAVE slots
  * become the physical order, so a TOS that was not 0 rotates all eight slots. */
 void mmx_transition(struct vcpu *cpu);
-/* FSW, for the #MF check of MMX forms and the TOS. */
+/* FSW, for the #MF check of MMX forms and the TOS; FCW, whose masks that check reads. */
 uint16_t x87_status(struct vcpu *cpu);
+uint16_t x87_control(struct vcpu *cpu);
 
 /* Opmask register k0-k7, all 64 bits (the area's only: 0 in the SDK names' mode). */
 uint64_t kreg_read(struct vcpu *cpu, unsigned n);

@@ -610,7 +610,7 @@ const struct optab optab_vex[3][256] = {
                     I3(vpextrq, Eq, Vdq, Ib, F_L0 | F_NO_VVVV)))), /* AVX */
         [0x17] = ONLY_66(I3(vextractps, Ed, Vdq, Ib, F_L0 | F_NO_VVVV)), /* AVX */
         [0x18] = ONLY_66(I4(vinsertf128, Vqq, Hqq, Wdq, Ib, F_W0 | F_L1)), /* AVX */
-        [0x19] = ONLY_66(I3(vextractf128, Wdq, Vdq, Ib, F_W0 | F_L1 | F_NO_VVVV)), /* AVX */
+        [0x19] = ONLY_66(I3(vextractf128, Wdq, Vqq, Ib, F_W0 | F_L1 | F_NO_VVVV)), /* AVX */
         [0x1d] = ONLY_66(I3(vcvtps2ph, Whx, Vx, Ib, F_W0 | F_NO_VVVV)), /* F16C */
         [0x20] = ONLY_66(I4(vpinsrb, Vdq, Hdq, Eb, Ib, F_L0)), /* AVX */
         [0x21] = ONLY_66(I4(vinsertps, Vdq, Hdq, Wd, Ib, F_L0)), /* AVX */

@@ -119,6 +119,16 @@ static bool only_written_whole(const struct insn *in, unsigned n, const struct o
     return load && n == 0 && op->size >= 4;
 }
 
+/* The SDK name of a vector register operand, where the call is sure to use the SDK names:
+ * XMM0-15 of a legacy SSE instruction (simd_need: VEX and EVEX may need the extension's
+ * area instead, which then serves every vector register of the call). */
+static uint64_t sdk_vector_name(const struct insn *in, uint16_t d)
+{
+    unsigned n = operand_register(in, d);
+
+    return in->encoding == ENC_LEGACY && n < 16 ? REG_BIT(R_XMM0 + n) : 0;
+}
+
 /* The registers of operand n that are read: a register operand (unless only written), the
  * address registers and segment of a memory operand. */
 static uint64_t operand_regs(const struct vcpu *cpu, const struct insn *in, unsigned n)
@@ -137,6 +147,8 @@ static uint64_t operand_regs(const struct vcpu *cpu, const struct insn *in, unsi
     }
     if (kind->file == RF_SEG)
         return REG_BIT(REG_SEG(operand_register(in, d)));
+    if (kind->file == RF_VEC)
+        return sdk_vector_name(in, d);
     if (kind->file != RF_GPR)
         return 0;
     gpr_operand(in, &op, operand_register(in, d), insn_operand_bytes(in, OPND_SIZE(d)));

@@ -73,6 +73,10 @@ uint64_t simd_need(const struct insn *in, uint64_t xcr0)
 {
     uint64_t need = in->encoding == ENC_EVEX && in->evex_aaa ? XS_OPMASK : 0;
 
+    /* a VSIB index register, read at the vector length (its widest form) */
+    if (in->row && (in->row->flags & F_VSIB))
+        need |= vector_need(in->index, 16u << (in->vex_l & 3), false, xcr0);
+
     for (unsigned n = 0; in->row && n < 4 && in->row->opnd[n]; n++) {
         uint16_t d = in->row->opnd[n];
         if (operand_in_memory(in, d))

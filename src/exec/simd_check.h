@@ -83,7 +83,8 @@ static inline bool simd_prefix_ud_in_mode(const struct insn *in, bool protected_
 /* The XSAVE components (bit i = component i, core/xstate.h XS_*) a decoded instruction reads
  * or writes, given XCR0: x87 for MMX registers; SSE for vector registers, with YMM_Hi128
  * and ZMM_Hi256 for the widths above 16 and 32 bytes and Hi16_ZMM for registers 16-31;
- * the opmask for opmask operands and EVEX masking; and for a VEX, EVEX or XOP write to a
+ * the opmask for opmask operands and EVEX masking; a VSIB index register; and for a VEX,
+ * EVEX or XOP write to a
  * vector register (the destination, and a gather's mask) the bits it zeroes: YMM_Hi128,
  * and ZMM_Hi256 when XCR0 has it (SDM vol. 1 §15.1, "MAXVL"). Within x87 | SSE the SDK
  * register names serve it; anything more needs the extended-state extension

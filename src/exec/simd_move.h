@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/vcpu.h"
 #include "decoder.h"
 #include "exec/simd_profile.h"
 #include "exec/simd_shape.h"
@@ -88,5 +89,10 @@ unsigned simd_move_ac_unit(const struct simd_profile *p, const struct simd_move_
  * not suppress faults (FS_WHOLE; MASKMOV as the profile says). */
 uint64_t simd_move_checked_bytes(const struct simd_profile *p, const struct simd_move_row *row,
                                  const struct vec_move *m);
+
+/* Gathers and scatters (simd_gather.c), after x_simd_move's state checks: each enabled
+ * element its own access, the progress of a faulting one kept. */
+enum exec_result simd_move_vsib(struct vcpu *cpu, const struct insn *in,
+                                const struct simd_move_operands *ops);
 
 #endif

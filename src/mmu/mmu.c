@@ -445,6 +445,122 @@ static enum exec_result vector_pages(struct vcpu *cpu, const struct mmu_vector_a
     return EXEC_OK;
 }
 
+/* The operand's linear address before the segment checks. */
+static uint64_t unchecked_linear(struct vcpu *cpu, enum segreg seg, uint64_t offset)
+{
+    if (cpu->code_mode == MODE_64 && seg != SEG_FS && seg != SEG_GS)
+        return offset;
+    return reg_value(cpu, REG_SEG(seg))->Segment.Base + offset;
+}
+
+/* The CPU checks a vector operand's alignment (#GP(0)) before its segment's limit and the
+ * canonical form (measured here: MOVAPS [rbp] misaligned and non-canonical is #GP, aligned
+ * #SS; MOVAPS, MOVDQA, MOVNTDQ relative to SS past its limit in 32- and 16-bit code #GP). */
+static bool misaligned_first(struct vcpu *cpu, const struct mmu_vector_access *a)
+{
+    return a->gp_align && a->checked && !(a->access & MMU_AC_FIRST) &&
+           misaligned(unchecked_linear(cpu, a->seg, a->offset), a->gp_align);
+}
+
+/* The pages of the checked bytes of [i, i + n) not yet translated, in address order. */
+static enum exec_result element_pages(struct vcpu *cpu, const struct mmu_vector_access *a,
+                                      unsigned i, unsigned n, unsigned access,
+                                      struct vector_plan *p, bool done[2])
+{
+    for (unsigned j = i; j < i + n; j++) {
+        unsigned page = page_of_byte(p, j);
+        enum exec_result r;
+        if (done[page] || !((a->checked >> j) & 1))
+            continue;
+        r = translate_page(cpu, (p->la + j) & p->la_mask, access, &p->gpa_page[page]);
+        if (r != EXEC_OK)
+            return r;
+        done[page] = true;
+    }
+    return EXEC_OK;
+}
+
+/* Bit i of the operand's checked bytes, as a mask of n from bit i. */
+static uint64_t bytes_from(unsigned i, unsigned n)
+{
+    return (n >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << n) - 1) << i;
+}
+
+/* The offset of byte i of the piece that starts at byte c: a piece's start wraps as the
+ * linear address does (mod 4 GiB outside 64-bit code), the bytes within it do not
+ * (measured: a 64-byte store at offset FFFFFFE0h completes, one at FFFFFFC3h faults). */
+static uint64_t offset_of_byte(const struct mmu_vector_access *a, const struct vector_plan *p,
+                               unsigned c, unsigned i)
+{
+    uint64_t offset = ((a->offset + c) & p->la_mask) + (i - c);
+
+    return a->wrap ? offset & p->la_mask : offset;
+}
+
+/* The segment checks of a piece's checked runs (elements checked one by one have their own). */
+static enum exec_result piece_segment(struct vcpu *cpu, const struct mmu_vector_access *a,
+                                      unsigned c, unsigned n, unsigned access,
+                                      const struct vector_plan *p)
+{
+    uint64_t la;
+
+    if (a->element)
+        return EXEC_OK;
+    for (unsigned i = c; i < c + n; i++) {
+        unsigned run = run_length(a->checked & bytes_from(c, n), i);
+        if (run && mmu_linear(cpu, a->seg, offset_of_byte(a, p, c, i), run, access, &la) != EXEC_OK)
+            return EXEC_FAULT;
+        i += run;
+    }
+    return EXEC_OK;
+}
+
+/* The checks of bytes [c, c + n) of a piece after its segment check: #AC at the operand's
+ * first checked piece (*first), the pages; with elements checked one by one, each element's
+ * segment check before its pages. */
+static enum exec_result piece_pages(struct vcpu *cpu, const struct mmu_vector_access *a, unsigned c,
+                                    unsigned n, unsigned access, struct vector_plan *p, bool *first,
+                                    bool done[2])
+{
+    unsigned step = a->element ? a->element : n;
+    uint64_t la;
+
+    for (unsigned i = c; i < c + n; i += step) {
+        unsigned len = c + n - i < step ? c + n - i : step;
+        if (!(a->checked & bytes_from(i, len)))
+            continue;
+        if (a->element &&
+            mmu_linear(cpu, a->seg, offset_of_byte(a, p, c, i), len, access, &la) != EXEC_OK)
+            return EXEC_FAULT;
+        if (*first && vector_alignment(cpu, a, p->la) != EXEC_OK)
+            return EXEC_FAULT;
+        *first = false;
+        if (element_pages(cpu, a, i, len, access, p, done) != EXEC_OK)
+            return EXEC_FAULT;
+    }
+    return EXEC_OK;
+}
+
+/* An access checked piece by piece or element by element (simd-design; mmu.h says the
+ * order): each piece's segment check, then #AC at the first, its elements' and pages'. */
+static enum exec_result vector_by_piece(struct vcpu *cpu, const struct mmu_vector_access *a,
+                                        unsigned access, struct vector_plan *p)
+{
+    unsigned piece = a->piece ? a->piece : a->size;
+    bool done[2] = { false, false }, first = true;
+
+    p->la = unchecked_linear(cpu, a->seg, a->offset) & p->la_mask;
+    for (unsigned c = 0; c < a->size; c += piece) {
+        unsigned n = a->size - c < piece ? a->size - c : piece;
+        if (!(a->checked & bytes_from(c, n)))
+            continue;
+        if (piece_segment(cpu, a, c, n, access, p) != EXEC_OK ||
+            piece_pages(cpu, a, c, n, access, p, &first, done) != EXEC_OK)
+            return EXEC_FAULT;
+    }
+    return EXEC_OK;
+}
+
 /* Every check of the access, in order, before any memory callback. */
 static enum exec_result vector_plan(struct vcpu *cpu, const struct mmu_vector_access *a,
                                     unsigned access, struct vector_plan *p)
@@ -456,6 +572,10 @@ static enum exec_result vector_plan(struct vcpu *cpu, const struct mmu_vector_ac
         (a->enable & ~a->checked))
         return EXEC_UNSUPPORTED; /* the caller's mistake: refuse rather than guess */
     p->la_mask = cpu->code_mode == MODE_64 ? ~UINT64_C(0) : 0xffffffffu;
+    if (misaligned_first(cpu, a))
+        return raise_fault(cpu, EXC_GP, true, 0);
+    if (a->checked && (a->element || a->piece))
+        return vector_by_piece(cpu, a, access, p);
     r = vector_linear(cpu, a, access, p);
     if (r == EXEC_OK && a->checked)
         r = vector_alignment(cpu, a, p->la);
@@ -491,6 +611,14 @@ enum exec_result mmu_read_vector(struct vcpu *cpu, const struct mmu_vector_acces
     enum exec_result r = vector_plan(cpu, a, a->access | MMU_READ, &p);
 
     return r == EXEC_OK ? vector_transfer(cpu, a, &p, buf, false) : r;
+}
+
+enum exec_result mmu_check_vector(struct vcpu *cpu, const struct mmu_vector_access *a,
+                                  unsigned access)
+{
+    struct vector_plan p;
+
+    return vector_plan(cpu, a, a->access | access, &p);
 }
 
 enum exec_result mmu_write_vector(struct vcpu *cpu, const struct mmu_vector_access *a,

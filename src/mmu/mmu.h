@@ -207,9 +207,17 @@ static inline enum exec_result mmu_write_value(struct vcpu *cpu, enum segreg seg
  * Only the enabled bytes are accessed; only the checked bytes (a superset: the enabled
  * ones where masked-off elements suppress faults, the whole operand where the CPU checks it
  * whole) are checked, and a page without a checked byte is neither checked nor translated.
- * The order: the segment and canonical checks of the checked bytes; alignment #GP(0)
- * (gp_align) then #AC (ac_unit), or the other way round with MMU_AC_FIRST in `access`
- * (both measured: SSE/AVX aligned forms give #GP first, FXSAVE #AC first); then the pages
+ * The order: alignment #GP(0) (gp_align), the segment and canonical checks of the checked
+ * bytes, #AC (ac_unit); or with MMU_AC_FIRST in `access` the segment checks, #AC, then the
+ * alignment #GP (all measured: SSE/AVX aligned forms give #GP before #SS and #AC, FXSAVE #AC
+ * before #GP); or, for an access checked in pieces (`piece`) or element by element
+ * (`element`), the alignment #GP, then per piece in address order (its start's offset
+ * wrapping mod 4 GiB outside 64-bit code) its segment check, or each element's, #AC at the
+ * first, the pages (measured: an AVX-512 access with an opmask, or a compress, whose low
+ * elements are on an absent page and high ones past the segment limit or the canonical
+ * boundary is #PF; a 64-byte store whose offset wraps past 4 GiB in its upper half faults
+ * on the lower half's page, or #AC, first, and completes when it wraps at the half); then
+ * the pages
  * in address order, a #PF's CR2 being the first checked byte on the faulting page. Nothing
  * checked: no callback, no fault. Every page is translated before the first callback. An
  * operand of more than 8 bytes goes out in naturally aligned pieces of 1, 2, 4 or 8 bytes
@@ -225,8 +233,17 @@ struct mmu_vector_access {
     unsigned ac_unit;  /* #AC unless it is a multiple of this (0: never), when
                         * mmu_alignment_checking() and any byte is checked */
     unsigned access;   /* MMU_* flags beyond the direction (MMU_AC_FIRST) */
+    unsigned piece;    /* n: checked n bytes at a time from the operand's start; 0: at once */
+    unsigned element;  /* n: each piece's elements (n bytes, checked whole or not at all)
+                        * checked one by one; 0: the piece at once */
+    bool wrap;         /* outside 64-bit code the elements' offsets wrap mod 4 GiB, as the
+                        * linear address does (VMASKMOV: measured), rather than fault */
 };
 
+/* Every check of the access (MMU_READ or MMU_WRITE in access), no callback but translation:
+ * for an instruction whose operand is two accesses that must both pass before either. */
+enum exec_result mmu_check_vector(struct vcpu *cpu, const struct mmu_vector_access *a,
+                                  unsigned access);
 /* Read the enabled bytes into buf[0..size) (the others are left as they are). */
 enum exec_result mmu_read_vector(struct vcpu *cpu, const struct mmu_vector_access *a, uint8_t *buf);
 /* Write the enabled bytes of buf[0..size). */

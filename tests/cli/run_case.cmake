@@ -156,14 +156,32 @@ elseif(CASE STREQUAL "emulate_unknown_option")
   set(status 2)
   set(expect "unknown option --frobnicate")
 elseif(CASE STREQUAL "emulate_vector_unsupported")
-  # No SIMD form is dispatched yet: InternalEmulationFailure before any callback, the vector
-  # options accepted (the extended-state area fetched by no one).
-  set(args emulate --bytes "c5 fe 7f 03" --reg rbx=0x1000 --ymm0=0x1122 --k1=0xff
-           --zmm17=0x5 --mm2=0x42 --mxcsr=0x1f80 --fsw=0 --ftw=0xff --xcr0=0xe7)
+  # A VEX.256 load needs YMM_Hi128 (it zeroes it at least): without the extended-state
+  # extension, InternalEmulationFailure with nothing written.
+  set(args emulate --bytes "c5 fe 6f 03" --reg rbx=0x1000 --reg cr4=0x40220 --no-xstate)
   set(status 3)
-  set(expect "vmovdqu ymmword ptr \\[rbx\\], ymm0" "\\(none\\)"
-             "status: 0x00000002 InternalEmulationFailure" "registers unchanged")
-  set(absent "get_xstate")
+  set(expect "vmovdqu ymm0, ymmword ptr \\[rbx\\]" "status: 0x00000002 InternalEmulationFailure"
+             "registers unchanged" "memory unchanged")
+  set(absent "get_xstate" "memory read" "set_registers")
+elseif(CASE STREQUAL "emulate_vector_store")
+  # VMOVDQU ymm to memory: YMM0's upper half from the extended state, 32 bytes in four
+  # 8-byte writes; CR4.OSXSAVE and XCR0 let it run (the vector options all accepted).
+  set(args emulate --bytes "c5 fe 7f 03" --reg rbx=0x1000 --reg cr4=0x40220 --ymm0=0x1122
+           --k1=0xff --zmm17=0x5 --mm2=0x42 --mxcsr=0x1f80 --fsw=0 --ftw=0xff --xcr0=0xe7)
+  set(status 0)
+  set(expect "vmovdqu ymmword ptr \\[rbx\\], ymm0" "get_xstate"
+             "memory write gpa=0x1000 size=8 data=22 11 00" "memory write gpa=0x1018 size=8"
+             "status: 0x00000001 EmulationSuccessful" "mem 0x1000: 00 00 -> 22 11")
+elseif(CASE STREQUAL "emulate_vector_masked_load")
+  # VMOVDQU64 zmm17{k1}: k1 = 5 enables qwords 0 and 2, the only ones read; ZMM17 is
+  # Hi16_ZMM's, written back with the area (modified bit 7).
+  set(args emulate --bytes "62 e1 fe 49 6f 0b" --reg rbx=0x1000 --reg cr4=0x40220 --k1=0x5
+           --xcr0=0xe7 --mem 0x1000=11223344556677889900aabbccddeeff0102030405060708)
+  set(status 0)
+  set(expect "vmovdqu64 zmm17\\{k1\\}" "memory read gpa=0x1000 size=8"
+             "memory read gpa=0x1010 size=8" "set_xstate\\[[0-9]+ bytes\\] modified=0x80"
+             "EmulationSuccessful" "zmm17.*0807060504030201000000000000000088776655")
+  set(absent "gpa=0x1008")
 elseif(CASE STREQUAL "emulate_vector_bad_value")
   set(args emulate --bytes "c5 fe 7f 03" --ymm3=0xg1)
   set(status 2)

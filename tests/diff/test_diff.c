@@ -6,7 +6,7 @@
  * a RAM buffer (native.c) and through WHvEmulatorTryMmioEmulation against a copy of the
  * same state (fixture.c). Registers, RFLAGS, the buffer and the exception must agree.
  *
- *   test_diff [--states N] [--vector-states N] [--vector] [--native-only]
+ *   test_diff [--states N] [--vector-states N] [--vector] [--native-only] [--no-xstate]
  *             [--seed S] [--filter TEXT] [--bits 16|32|64]
  *             [--case N] [--mask-undefined] [--reports N] [--verbose] [--list]
  *             [--coverage FILE.md]
@@ -17,7 +17,8 @@
  * agree after the instruction too. --vector runs the forms with vector operands only;
  * --native-only runs the CPU's side alone (the emulator is not asked), to exercise the
  * synthesised vector cases while the emulator does not support them: a fault must leave
- * every vector register as it was.
+ * every vector register as it was; --no-xstate runs the emulator without the extended-state
+ * extension, as a VMM that has none (the forms that need it are then unsupported).
  *
  * DIFF_STATES and DIFF_VECTOR_STATES in the environment set the default number of states
  * per form variant and per vector form variant. */
@@ -57,6 +58,7 @@ struct options {
     unsigned vector_states; /* for the vector forms' variants */
     bool vector_only;       /* --vector: the vector forms only */
     bool native_only;       /* --native-only: the CPU's side of every case, no emulator */
+    bool no_xstate;         /* --no-xstate: no extended-state extension (SDK names only) */
     uint64_t seed;
     const char *filter;
     unsigned only_bits; /* 0: all modes */
@@ -99,8 +101,9 @@ struct emulated {
     WHV_EMULATOR_STATUS status;
     struct fixture fixture;
     struct outcome out;
-    int stray_write; /* a register the instruction cannot change but the emulator
+    int stray_write;    /* a register the instruction cannot change but the emulator
                                * wrote (a WHV_REGISTER_NAME), or -1 */
+    bool registers_set; /* some register or the extended state was written back */
 };
 
 /* Registers whose value must come back as it was, whatever the instruction: the control,
@@ -172,11 +175,15 @@ static void emulate(const struct case_encoding *e, const struct state *s, struct
     }
 
     WHV_REGISTER_VALUE before[sizeof unchanging_registers / sizeof unchanging_registers[0]];
+    static WHV_REGISTER_VALUE all_before[FIX_REG_COUNT];
     for (size_t i = 0; i < sizeof before / sizeof before[0]; i++)
         before[i] = *fixture_reg(f, unchanging_registers[i]);
+    memcpy(all_before, f->regs, sizeof all_before);
     fixture_begin(f);
     memset(&em->status, 0, sizeof em->status);
     em->hr = emulate_exit(emulator, f, &e->insn, &vp, &mmio, &em->status);
+    em->registers_set =
+        memcmp(all_before, f->regs, sizeof all_before) != 0 || f->xstate_set || f->vector_names_set;
     em->stray_write = -1;
     for (size_t i = 0; i < sizeof before / sizeof before[0]; i++)
         if (memcmp(&before[i], fixture_reg(f, unchanging_registers[i]), sizeof before[i]) != 0)
@@ -501,11 +508,12 @@ static void print_difference(const struct state *s, const struct emulated *em,
 enum case_result {
     CASE_MATCH,
     CASE_MISMATCH,
-    CASE_UNSUPPORTED, /* InternalEmulationFailure */
-    CASE_OUTSIDE,     /* reaches memory outside the buffer and its guard: not run natively */
-    CASE_HARNESS,     /* the native run faulted outside the instruction */
-    CASE_NO_ENCODING, /* no encoding of the variant reaches the buffer */
-    CASE_HOST_SKIP,   /* the host's answer is not the architecture's (counted by reason) */
+    CASE_UNSUPPORTED,  /* InternalEmulationFailure */
+    CASE_OUTSIDE,      /* reaches memory outside the buffer and its guard: not run natively */
+    CASE_HARNESS,      /* the native run faulted outside the instruction */
+    CASE_NO_ENCODING,  /* no encoding of the variant reaches the buffer */
+    CASE_HOST_SKIP,    /* the host's answer is not the architecture's (counted by reason) */
+    CASE_NEEDS_XSTATE, /* --no-xstate: unsupported without the extension, guest untouched */
 };
 
 struct case_report {
@@ -604,6 +612,19 @@ static bool outside_guard(const struct outcome *m)
            (m->cr2 < l->guard || m->cr2 - l->guard >= l->guard_size);
 }
 
+/* --no-xstate: an instruction the emulator gave up on must have left the guest as it was —
+ * no register or extended state written back, no byte of memory written (a form that needs
+ * the extension may run in another state: the variant goes on). */
+static bool untouched(const struct emulated *em, bool report)
+{
+    bool memory = memcmp(initial_ram, emulated_ram, native_layout()->size) == 0;
+
+    if (report && (em->registers_set || !memory))
+        printf("    unsupported, yet it %s\n",
+               em->registers_set ? "wrote registers back" : "wrote memory");
+    return !em->registers_set && memory;
+}
+
 static enum case_result run_case(const struct case_encoding *e, const struct state *s, bool report,
                                  struct case_report *cr)
 {
@@ -622,6 +643,8 @@ static enum case_result run_case(const struct case_encoding *e, const struct sta
     /* in the runner's slot first: the emulator fetches what the exit does not give */
     native_place(s->bits, e->bytes, e->length);
     emulate(e, s, &em);
+    if (em.hr == S_OK && em.status.InternalEmulationFailure && opt.no_xstate)
+        return untouched(&em, report) ? CASE_NEEDS_XSTATE : CASE_MISMATCH;
     if (em.hr == S_OK && em.status.InternalEmulationFailure)
         return CASE_UNSUPPORTED;
     if (em.out.ran && outside_guard(&em.out))
@@ -700,13 +723,14 @@ static bool mmx_transition_only(const struct insn *in, const struct state *s,
 /* The extended-state extension with the host's layout (Layout NULL), as a KVM VMM gives it:
  * the fixture serves each case's XSAVE image of the native run's initial vector state,
  * standard or compacted (fixture_xstate.c), and the comparison reads the area back when the
- * emulator stored it. Not where the host has no XSAVE: the SDK names carry all there is. */
+ * emulator stored it. Not where the host has no XSAVE: the SDK names carry all there is;
+ * nor with --no-xstate, a VMM without the extension (what needs it is then unsupported). */
 static bool install_xstate(void)
 {
     WHVEMU_XSTATE_CALLBACKS xs = { sizeof xs, 0, fixture_get_xstate, fixture_set_xstate, NULL };
     HRESULT hr;
 
-    if (!xsave_host_layout()->xsave)
+    if (!xsave_host_layout()->xsave || opt.no_xstate)
         return true;
     hr = whvemu_set_xstate_callbacks(emulator, &xs);
     if (FAILED(hr))
@@ -799,6 +823,7 @@ static const char *cpu_model(void)
 struct totals {
     unsigned forms, not_runnable, unsupported_variants, variants, no_encoding, host_skipped;
     unsigned long cases, mismatches, undefined_only, outside, harness, unrepeatable;
+    unsigned long needs_xstate; /* --no-xstate: cases unsupported for want of the extension */
     unsigned mismatching_variants;
     enum mnemonic unsupported[MAX_UNSUPPORTED];
     unsigned unsupported_count;
@@ -966,6 +991,8 @@ static bool run_variant(const struct variant *v, unsigned index, struct totals *
             result = CASE_MATCH;
         }
 
+        if (result == CASE_NEEDS_XSTATE && n == first)
+            result = CASE_UNSUPPORTED; /* as the forms it never supports */
         if (n == first && (result == CASE_NO_ENCODING || result == CASE_UNSUPPORTED)) {
             if (result == CASE_NO_ENCODING) {
                 t->no_encoding++;
@@ -1005,6 +1032,7 @@ static bool run_variant(const struct variant *v, unsigned index, struct totals *
             }
             break;
         case CASE_OUTSIDE: outside++; break;
+        case CASE_NEEDS_XSTATE: t->needs_xstate++; break;
         case CASE_HOST_SKIP: /* counted by host_skip_for */ break;
         case CASE_HARNESS:
             t->harness++;
@@ -1147,6 +1175,9 @@ static int sweep(void)
            "harness faults: %lu; unrepeatable native differences: %lu\n",
            t.mismatches, t.mismatching_variants, t.undefined_only,
            opt.mask_undefined ? " [undefined flags masked]" : "", t.harness, t.unrepeatable);
+    if (opt.no_xstate)
+        printf("without the extended-state extension: %lu cases unsupported, guest untouched\n",
+               t.needs_xstate);
     fault_order_report(stdout);
     if (opt.native_only)
         print_native_outcomes();
@@ -1180,6 +1211,7 @@ static int single(void)
         [CASE_HARNESS] = "harness fault",
         [CASE_NO_ENCODING] = "no encoding",
         [CASE_HOST_SKIP] = "skipped on this host",
+        [CASE_NEEDS_XSTATE] = "unsupported without the extension, guest untouched",
     };
     struct case_encoding e;
     unsigned n = 0, mismatches = 0;
@@ -1233,7 +1265,7 @@ static int single(void)
 static void usage(void)
 {
     printf("usage: test_diff [--states N] [--vector-states N] [--vector] [--native-only]\n"
-           "                 [--seed S] [--filter TEXT] [--bits 16|32|64]\n"
+           "                 [--no-xstate] [--seed S] [--filter TEXT] [--bits 16|32|64]\n"
            "                 [--case N] [--mask-undefined] [--reports N] [--verbose] [--list]\n"
            "                 [--coverage FILE.md]\n"
            "       test_diff --bits 16|32|64 --bytes \"HEX BYTES\" [--states N] [--verbose]\n");
@@ -1261,6 +1293,8 @@ int main(int argc, char **argv)
             i++;
         } else if (!strcmp(a, "--vector")) {
             opt.vector_only = true;
+        } else if (!strcmp(a, "--no-xstate")) {
+            opt.no_xstate = true;
         } else if (!strcmp(a, "--native-only")) {
             opt.native_only = opt.vector_only = true; /* the vector forms' addresses are
                                                        * all placed by construction */

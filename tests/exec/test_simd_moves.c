@@ -253,8 +253,9 @@ static bool canonical(uint64_t linear)
     return (uint64_t)((int64_t)(linear << (64 - bits)) >> (64 - bits)) == linear;
 }
 
-/* The memory checks in their order (M6): a non-canonical checked byte (#SS(0) through SS,
- * else #GP(0)), alignment #GP, #AC, then #PF on the first checked byte of a page that does
+/* The memory checks in their order (M6): alignment #GP (before the canonical check: a
+ * misaligned non-canonical MOVAPS [rbp] is #GP, not #SS), a non-canonical checked byte
+ * (#SS(0) through SS, else #GP(0)), #AC, then #PF on the first checked byte of a page that does
  * not allow the access. */
 static bool memory_fault(struct prediction *p, const struct simd_profile *prof,
                          const struct simd_move_row *row, const struct insn *in,
@@ -264,11 +265,11 @@ static bool memory_fault(struct prediction *p, const struct simd_profile *prof,
     unsigned align = simd_move_alignment(prof, row, in, m, s->vec.mxcsr & MXCSR_MM, enabled);
     unsigned ac = simd_move_ac_unit(prof, row, m, in->encoding == ENC_EVEX && in->evex_aaa);
 
+    if (checked && align && s->target % align)
+        return fault(p, EXC_GP, 0, 0);
     for (unsigned i = 0; i < m->mem_bytes; i++)
         if (((checked >> i) & 1) && !canonical(s->target + i))
             return fault(p, in->seg == SEG_SS ? EXC_SS : EXC_GP, 0, 0);
-    if (align && s->target % align)
-        return fault(p, EXC_GP, 0, 0);
     if (checked && ac && (s->rflags & FL_AC) && s->target % ac)
         return fault(p, EXC_AC, 0, 0);
     for (unsigned i = 0; i < m->mem_bytes; i++) {

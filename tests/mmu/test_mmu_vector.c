@@ -204,10 +204,14 @@ static struct outcome model(const struct vcase *c)
 
     if (!c->a.checked)
         return (struct outcome){ EXEC_OK };
+    gp = c->a.gp_align && la % c->a.gp_align;
+    /* the alignment #GP before the segment and canonical checks (the CPU's order), unless
+     * #AC comes first */
+    if (gp && !(c->a.access & MMU_AC_FIRST))
+        return model_fault(EXC_GP, 0, 0);
     for (unsigned i = 0; i < c->a.size; i++)
         if (checked(c, i) && !byte_in_segment(c, i))
             return model_fault(c->a.seg == SEG_SS ? EXC_SS : EXC_GP, 0, 0);
-    gp = c->a.gp_align && la % c->a.gp_align;
     ac = c->a.ac_unit > 1 && la % c->a.ac_unit && c->cpl3 && c->am && c->ac_flag;
     if (ac && (!gp || (c->a.access & MMU_AC_FIRST)))
         return model_fault(EXC_AC, 0, 0);
