@@ -183,10 +183,16 @@ static void check_trapped_run(const struct outcome *o)
     check(s->emulated > 0 && s->exits == s->emulated + failed_instructions,
           "every exit was emulated or recorded as a failure");
     check(documented && s->failures_dropped == 0,
-          "every failure is InternalEmulationFailure on an x87/MMX/SSE/AVX form "
-          "(docs/status.md: not emulated yet)");
+          "every failure is InternalEmulationFailure on a SIMD form the library does not "
+          "emulate yet (docs/status.md)");
     check(completed == failed_instructions && s->fallback_steps == completed,
           "the fallback completed every failed instruction");
+    if (s->avx)
+        check(s->xstate_gets > 0 && s->xstate_sets > 0,
+              "the YMM row copies were emulated with the extended-state extension (XSAVE areas "
+              "fetched and written back)");
+    else
+        printf("  skip: the YMM row copies (this CPU or OS has no AVX)\n");
 }
 
 /* A store that straddles the end of the framebuffer into nothing: the emulator must inject

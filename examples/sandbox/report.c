@@ -94,25 +94,11 @@ static bool is_vector_register(const char *word, size_t n)
     return false;
 }
 
-/* The first opcode byte after the legacy prefixes (and REX in 64-bit code). */
-static uint8_t first_opcode(const struct failure *f)
-{
-    static const uint8_t legacy[] = { 0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65,
-                                      0x66, 0x67, 0xf0, 0xf2, 0xf3 };
-    unsigned i = 0;
-    while (i < f->length && (memchr(legacy, f->bytes[i], sizeof legacy) ||
-                             (f->bits == 64 && (f->bytes[i] & 0xf0) == 0x40)))
-        i++;
-    return i < f->length ? f->bytes[i] : 0;
-}
-
 bool failure_is_documented_gap(const struct failure *f)
 {
     uint32_t internal = 1u << 1; /* WHV_EMULATOR_STATUS.InternalEmulationFailure */
     if (f->hr != S_OK || f->status != internal)
         return false;
-    if (first_opcode(f) >= 0xd8 && first_opcode(f) <= 0xdf)
-        return true; /* x87 */
     for (const char *p = f->text; *p;) {
         size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789");
         if (n && is_vector_register(p, n))

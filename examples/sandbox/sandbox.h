@@ -117,8 +117,9 @@ void count_class(struct run_stats *stats, unsigned bits, const uint8_t *bytes, s
 /* The record for this instruction (found by its bytes or added); NULL when the table is full. */
 struct failure *note_failure(struct run_stats *stats, unsigned bits, uint64_t rip,
                              const uint8_t *bytes, size_t available, uint32_t status, HRESULT hr);
-/* Whether the library's docs/status.md lists the failure's instruction as not emulated:
- * x87, MMX, SSE and AVX forms (a vector or x87 register operand, or an x87 opcode). */
+/* Whether the library's docs/status.md lists the failure's instruction as not emulated: the
+ * SIMD forms other than moves (an instruction with a vector register operand that reports
+ * InternalEmulationFailure). */
 bool failure_is_documented_gap(const struct failure *f);
 void print_summary(FILE *out, const char *title, const struct run_stats *stats);
 
