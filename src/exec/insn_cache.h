@@ -59,13 +59,17 @@ static inline void insn_cache_clear(struct insn_cache *cache)
     memset(cache, 0, sizeof *cache);
 }
 
-/* The set of an instruction: a multiplicative hash of its first two bytes (zero past the
- * exit's count; the second byte of a one-byte instruction is the code after it, the same at
- * every exit from one place), a few instructions on every exit. The mode and the options
- * are matched, not hashed: which set an entry is in never makes it wrong. */
-static inline unsigned insn_cache_set(const uint8_t *bytes)
+/* The set of an instruction: a multiplicative hash of its first two bytes, of which the
+ * exit gave `count` (a byte it did not give counts as zero; the second byte of a one-byte
+ * instruction is the code after it, the same at every exit from one place), a few
+ * instructions on every exit. The mode and the options are matched, not hashed: which set
+ * an entry is in never makes it wrong. */
+static inline unsigned insn_cache_set(const uint8_t *bytes, unsigned count)
 {
-    uint32_t key = (uint32_t)bytes[0] | (uint32_t)bytes[1] << 8;
+    uint32_t key = count ? bytes[0] : 0;
+
+    if (count > 1)
+        key |= (uint32_t)bytes[1] << 8;
     return (unsigned)((key * 40503u) >> 13) % INSN_CACHE_SETS; /* 40503: 2^16 / golden ratio */
 }
 
@@ -84,16 +88,19 @@ static inline bool insn_cache_matches(const struct insn_cache_entry *e, const ui
            (words[0] & e->mask[0]) == e->bytes[0] && (words[1] & e->mask[1]) == e->bytes[1];
 }
 
-/* The entry for the instruction at bytes[0..count) (zero past count: bytes_prefix) in this
- * mode with these options, or NULL. */
+/* The entry for the instruction of the exit's 16 bytes, of which it gave `count`, in this
+ * mode with these options, or NULL. The bytes past `count` need not be cleared: an entry
+ * matches only if its length is at most `count`, and its mask drops every byte past that. */
 static inline const struct insn_cache_entry *insn_cache_find(const struct insn_cache *cache,
-                                                             const uint64_t words[2],
+                                                             const uint8_t bytes[16],
                                                              unsigned count, enum cpu_mode mode,
                                                              unsigned options)
 {
-    const struct insn_cache_entry *ways = cache->set[insn_cache_set((const uint8_t *)words)];
+    const struct insn_cache_entry *ways = cache->set[insn_cache_set(bytes, count)];
     uint8_t context = insn_cache_context(mode, options);
+    uint64_t words[2];
 
+    memcpy(words, bytes, sizeof words);
     for (unsigned w = 0; w < INSN_CACHE_WAYS; w++)
         if (insn_cache_matches(&ways[w], words, count, context))
             return &ways[w];
@@ -106,18 +113,13 @@ static inline unsigned insn_cache_options(uint8_t vendor)
     return vendor == WHVEMU_VENDOR_AMD ? DECODE_AMD_BRANCHES : 0;
 }
 
-/* The entry of the exit's `count` bytes in cpu->cached, or NULL (fast paths off: always). */
+/* The entry of the exit's `count` bytes in cpu->cached, or NULL (fast paths off: always).
+ * (No entry is longer than 15 bytes, so a 16th given byte changes nothing.) */
 static inline void insn_cache_find_exit(struct vcpu *cpu, const uint8_t bytes[16], unsigned count)
 {
-    uint64_t words[2];
-
-    if (!cpu->insn_cache)
-        return;
-    if (count > 15)
-        count = 15; /* as exec_exit_instruction */
-    bytes_prefix(bytes, count, words);
-    cpu->cached = insn_cache_find(cpu->insn_cache, words, count, cpu->code_mode,
-                                  insn_cache_options(cpu->vendor));
+    if (cpu->insn_cache)
+        cpu->cached = insn_cache_find(cpu->insn_cache, bytes, count, cpu->code_mode,
+                                      insn_cache_options(cpu->vendor));
 }
 
 /* An entry's instruction, registers and operands into cpu->insn, cpu->insn_needs and ops. */
