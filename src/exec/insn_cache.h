@@ -36,7 +36,8 @@ struct insn_cache_entry {
 
 struct insn_cache {
     struct insn_cache_entry set[INSN_CACHE_SETS][INSN_CACHE_WAYS];
-    uint8_t victim[INSN_CACHE_SETS]; /* the way each set replaces next */
+    uint8_t victim[INSN_CACHE_SETS];     /* the way each set replaces next */
+    const struct insn_cache_entry *last; /* the last hit, tried first; NULL: none */
 };
 
 /* The first n (0..16) of 16 bytes as two words in host byte order, the rest zero. */
@@ -88,19 +89,16 @@ static inline bool insn_cache_matches(const struct insn_cache_entry *e, const ui
            (words[0] & e->mask[0]) == e->bytes[0] && (words[1] & e->mask[1]) == e->bytes[1];
 }
 
-/* The entry for the instruction of the exit's 16 bytes, of which it gave `count`, in this
- * mode with these options, or NULL. The bytes past `count` need not be cleared: an entry
- * matches only if its length is at most `count`, and its mask drops every byte past that. */
+/* The entry for the instruction of the exit's 16 bytes (as words), of which it gave
+ * `count`, with this context (insn_cache_context), or NULL. The bytes past `count` need not
+ * be cleared: an entry matches only if its length is at most `count`, and its mask drops
+ * every byte past that. */
 static inline const struct insn_cache_entry *insn_cache_find(const struct insn_cache *cache,
-                                                             const uint8_t bytes[16],
-                                                             unsigned count, enum cpu_mode mode,
-                                                             unsigned options)
+                                                             const uint64_t words[2],
+                                                             unsigned count, uint8_t context)
 {
-    const struct insn_cache_entry *ways = cache->set[insn_cache_set(bytes, count)];
-    uint8_t context = insn_cache_context(mode, options);
-    uint64_t words[2];
+    const struct insn_cache_entry *ways = cache->set[insn_cache_set((const uint8_t *)words, count)];
 
-    memcpy(words, bytes, sizeof words);
     for (unsigned w = 0; w < INSN_CACHE_WAYS; w++)
         if (insn_cache_matches(&ways[w], words, count, context))
             return &ways[w];
@@ -113,13 +111,27 @@ static inline unsigned insn_cache_options(uint8_t vendor)
     return vendor == WHVEMU_VENDOR_AMD ? DECODE_AMD_BRANCHES : 0;
 }
 
-/* The entry of the exit's `count` bytes in cpu->cached, or NULL (fast paths off: always).
- * (No entry is longer than 15 bytes, so a 16th given byte changes nothing.) */
+/* The entry of the exit's `count` bytes in cpu->cached, or NULL (fast paths off: always):
+ * the last hit if it matches (a VMM's exits repeat one instruction in runs; an entry
+ * refilled since is matched like any other), else its set's. (No entry is longer than 15
+ * bytes, so a 16th given byte changes nothing.) */
 static inline void insn_cache_find_exit(struct vcpu *cpu, const uint8_t bytes[16], unsigned count)
 {
-    if (cpu->insn_cache)
-        cpu->cached = insn_cache_find(cpu->insn_cache, bytes, count, cpu->code_mode,
-                                      insn_cache_options(cpu->vendor));
+    struct insn_cache *cache = cpu->insn_cache;
+    uint8_t context;
+    uint64_t words[2];
+
+    if (!cache)
+        return;
+    context = insn_cache_context(cpu->code_mode, insn_cache_options(cpu->vendor));
+    memcpy(words, bytes, sizeof words);
+    if (cache->last && insn_cache_matches(cache->last, words, count, context)) {
+        cpu->cached = cache->last;
+        return;
+    }
+    cpu->cached = insn_cache_find(cache, words, count, context);
+    if (cpu->cached)
+        cache->last = cpu->cached;
 }
 
 /* An entry's instruction, registers and operands into cpu->insn, cpu->insn_needs and ops. */
