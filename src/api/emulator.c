@@ -33,6 +33,7 @@ HRESULT WINAPI WHvEmulatorCreateEmulator(const WHV_EMULATOR_CALLBACKS *Callbacks
     emu.rep_budget = WHVEMU_REP_BUDGET_DEFAULT;
     emu.vendor = WHVEMU_VENDOR_HOST;
     emu.host_vendor = cpuid_vendor();
+    emu.vendor_in_effect = emu.host_vendor;
     emu.fast_paths = true;
     return handle_create(&emu, Emulator);
 }

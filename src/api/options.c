@@ -15,6 +15,7 @@ HRESULT whvemu_set_option(WHV_EMULATOR_HANDLE emulator, WHVEMU_OPTION option, ui
         if (value > WHVEMU_VENDOR_HOST)
             return E_INVALIDARG;
         emu->vendor = (uint8_t)value;
+        emu->vendor_in_effect = value == WHVEMU_VENDOR_HOST ? emu->host_vendor : emu->vendor;
         return S_OK;
     }
     return E_INVALIDARG;

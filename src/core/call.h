@@ -17,6 +17,7 @@ struct emulator {
     uint64_t rep_budget;           /* WHVEMU_OPTION_REP_BUDGET: 0 = run REP to completion */
     uint8_t vendor;                /* WHVEMU_OPTION_VENDOR (WHVEMU_VENDOR_HOST by default) */
     uint8_t host_vendor;           /* cpuid_vendor(), asked once at create, not per call */
+    uint8_t vendor_in_effect;      /* vendor, or host_vendor for WHVEMU_VENDOR_HOST */
     WHVEMU_RAM_CALLBACK ram_page;  /* whvemu_set_ram_callback; NULL: none */
     struct insn_cache *insn_cache; /* the handle's decode cache (exec/insn_cache.h) */
     /* the decode cache and the MMU's fast path in use (the default); tests turn them off to
@@ -61,7 +62,7 @@ HOT_INLINE void call_take(struct vcpu *cpu, const struct emulator *emu, void *co
     cpu->status.AsUINT32 = 0;
     cpu->insn_cache = emu->fast_paths ? emu->insn_cache : NULL;
     cpu->cached = NULL;
-    cpu->vendor = emu->vendor == WHVEMU_VENDOR_HOST ? emu->host_vendor : emu->vendor;
+    cpu->vendor = emu->vendor_in_effect;
     derive_mode(cpu);
 }
 
@@ -74,15 +75,17 @@ HOT_INLINE void call_take_options(struct vcpu *cpu, const struct emulator *emu)
     cpu->ram_page = emu->ram_page;
     cpu->fast_paths = emu->fast_paths;
     cpu->not_ram[0] = cpu->not_ram[1] = NOT_A_PAGE;
-    cpu->single_step = (cpu->exit->Rflags & FL_TF) != 0;
-    /* with TF the CPU traps after every iteration of a REP: one per call, then the #DB */
-    cpu->rep_budget = cpu->single_step ? 1 : emu->rep_budget;
+    cpu->rep_budget = emu->rep_budget; /* call_prepare: 1 under TF */
 }
 
-/* The rest of the per-call state, which needs no emulator: the page cache empty, no fault,
- * the register cache seeded with what the exit context tells. */
+/* The rest of the per-call state, which needs no emulator (call_take_options done): TF, the
+ * page cache empty, no fault, the register cache seeded with what the exit context tells. */
 HOT_INLINE void call_prepare(struct vcpu *cpu)
 {
+    cpu->single_step = (cpu->exit->Rflags & FL_TF) != 0;
+    /* with TF the CPU traps after every iteration of a REP: one per call, then the #DB */
+    if (cpu->single_step)
+        cpu->rep_budget = 1;
     cpu->tlb_count = 0;
     cpu->tlb_next = 0;
     memset(&cpu->fault, 0, sizeof cpu->fault);

@@ -8,7 +8,8 @@ void insn_cache_insert(struct insn_cache *cache, const struct vcpu *cpu, unsigne
 {
     static const uint8_t ones[16] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
                                       0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-    unsigned set = insn_cache_set(cpu->bytes), way = cache->victim[set];
+    /* cpu->bytes holds the exit's bytes, zero past them: the set of a lookup on that exit */
+    unsigned set = insn_cache_set(cpu->bytes, sizeof cpu->bytes), way = cache->victim[set];
     struct insn_cache_entry *e = &cache->set[set][way];
 
     cache->victim[set] = (uint8_t)((way + 1) % INSN_CACHE_WAYS);

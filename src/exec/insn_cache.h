@@ -36,7 +36,8 @@ struct insn_cache_entry {
 
 struct insn_cache {
     struct insn_cache_entry set[INSN_CACHE_SETS][INSN_CACHE_WAYS];
-    uint8_t victim[INSN_CACHE_SETS]; /* the way each set replaces next */
+    uint8_t victim[INSN_CACHE_SETS];     /* the way each set replaces next */
+    const struct insn_cache_entry *last; /* the last hit, tried first; NULL: none */
 };
 
 /* The first n (0..16) of 16 bytes as two words in host byte order, the rest zero. */
@@ -59,13 +60,17 @@ static inline void insn_cache_clear(struct insn_cache *cache)
     memset(cache, 0, sizeof *cache);
 }
 
-/* The set of an instruction: a multiplicative hash of its first two bytes (zero past the
- * exit's count; the second byte of a one-byte instruction is the code after it, the same at
- * every exit from one place), a few instructions on every exit. The mode and the options
- * are matched, not hashed: which set an entry is in never makes it wrong. */
-static inline unsigned insn_cache_set(const uint8_t *bytes)
+/* The set of an instruction: a multiplicative hash of its first two bytes, of which the
+ * exit gave `count` (a byte it did not give counts as zero; the second byte of a one-byte
+ * instruction is the code after it, the same at every exit from one place), a few
+ * instructions on every exit. The mode and the options are matched, not hashed: which set
+ * an entry is in never makes it wrong. */
+static inline unsigned insn_cache_set(const uint8_t *bytes, unsigned count)
 {
-    uint32_t key = (uint32_t)bytes[0] | (uint32_t)bytes[1] << 8;
+    uint32_t key = count ? bytes[0] : 0;
+
+    if (count > 1)
+        key |= (uint32_t)bytes[1] << 8;
     return (unsigned)((key * 40503u) >> 13) % INSN_CACHE_SETS; /* 40503: 2^16 / golden ratio */
 }
 
@@ -84,15 +89,15 @@ static inline bool insn_cache_matches(const struct insn_cache_entry *e, const ui
            (words[0] & e->mask[0]) == e->bytes[0] && (words[1] & e->mask[1]) == e->bytes[1];
 }
 
-/* The entry for the instruction at bytes[0..count) (zero past count: bytes_prefix) in this
- * mode with these options, or NULL. */
+/* The entry for the instruction of the exit's 16 bytes (as words), of which it gave
+ * `count`, with this context (insn_cache_context), or NULL. The bytes past `count` need not
+ * be cleared: an entry matches only if its length is at most `count`, and its mask drops
+ * every byte past that. */
 static inline const struct insn_cache_entry *insn_cache_find(const struct insn_cache *cache,
                                                              const uint64_t words[2],
-                                                             unsigned count, enum cpu_mode mode,
-                                                             unsigned options)
+                                                             unsigned count, uint8_t context)
 {
-    const struct insn_cache_entry *ways = cache->set[insn_cache_set((const uint8_t *)words)];
-    uint8_t context = insn_cache_context(mode, options);
+    const struct insn_cache_entry *ways = cache->set[insn_cache_set((const uint8_t *)words, count)];
 
     for (unsigned w = 0; w < INSN_CACHE_WAYS; w++)
         if (insn_cache_matches(&ways[w], words, count, context))
@@ -106,18 +111,27 @@ static inline unsigned insn_cache_options(uint8_t vendor)
     return vendor == WHVEMU_VENDOR_AMD ? DECODE_AMD_BRANCHES : 0;
 }
 
-/* The entry of the exit's `count` bytes in cpu->cached, or NULL (fast paths off: always). */
+/* The entry of the exit's `count` bytes in cpu->cached, or NULL (fast paths off: always):
+ * the last hit if it matches (a VMM's exits repeat one instruction in runs; an entry
+ * refilled since is matched like any other), else its set's. (No entry is longer than 15
+ * bytes, so a 16th given byte changes nothing.) */
 static inline void insn_cache_find_exit(struct vcpu *cpu, const uint8_t bytes[16], unsigned count)
 {
+    struct insn_cache *cache = cpu->insn_cache;
+    uint8_t context;
     uint64_t words[2];
 
-    if (!cpu->insn_cache)
+    if (!cache)
         return;
-    if (count > 15)
-        count = 15; /* as exec_exit_instruction */
-    bytes_prefix(bytes, count, words);
-    cpu->cached = insn_cache_find(cpu->insn_cache, words, count, cpu->code_mode,
-                                  insn_cache_options(cpu->vendor));
+    context = insn_cache_context(cpu->code_mode, insn_cache_options(cpu->vendor));
+    memcpy(words, bytes, sizeof words);
+    if (cache->last && insn_cache_matches(cache->last, words, count, context)) {
+        cpu->cached = cache->last;
+        return;
+    }
+    cpu->cached = insn_cache_find(cache, words, count, context);
+    if (cpu->cached)
+        cache->last = cpu->cached;
 }
 
 /* An entry's instruction, registers and operands into cpu->insn, cpu->insn_needs and ops. */

@@ -170,10 +170,12 @@ static bool plan_fetch(struct vcpu *cpu, const struct plan *p, uint64_t gpr[16],
     fetched->count = p->get_count;
     if (!p->get_count)
         return true;
-    for (unsigned i = 0; i < p->get_count; i++) {
+    /* what the VMM leaves unwritten reads as 0; all of them, in a few wide stores (a count
+     * that varies makes a `rep stos`, slow to start) */
+    for (unsigned i = 0; i < PLAN_MAX_GETS; i++)
+        value_store(&values[i], 0, 0);
+    for (unsigned i = 0; i < p->get_count; i++)
         names[i] = (WHV_REGISTER_NAME)p->get[i];
-        value_store(&values[i], 0, 0); /* what the VMM leaves unwritten reads as 0 */
-    }
     if (FAILED(emu_get_registers(cpu, names, p->get_count, values)))
         return false;
     memcpy(fetched->id, p->get, sizeof fetched->id);

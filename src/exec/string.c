@@ -66,7 +66,12 @@ static void string_op_init(struct vcpu *cpu, const struct insn *in, const struct
     bool has_dst = mn != MN_lods && mn != MN_outs;
     bool dst_written = mn == MN_movs || mn == MN_stos || mn == MN_ins;
 
-    memset(op, 0, sizeof *op);
+    /* what the instruction has not stays zero, field by field: a memset of the whole is a
+     * `rep stos`, slow to start, on every REP call */
+    op->count = op->acc = op->arith_flags = 0;
+    op->port = 0;
+    walk_init(&op->src, SEG_ES, 0, 0);
+    walk_init(&op->dst, SEG_ES, 0, 0);
     op->mnemonic = mn;
     op->size = (mn == MN_outs ? ops[1] : ops[0]).size; /* OUTS names DX first */
     op->addrsize = in->addrsize;

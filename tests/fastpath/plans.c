@@ -4,7 +4,8 @@
  * page, a read or a write exit, a failing Get, access or Set callback, the three vendor
  * options, REP and operand-size prefixes on IN and OUT - through fuzz_emulate's three-way
  * comparison (general path, fast paths cold, decode cache warm). Random exits reach some of
- * these seldom; here each is reached on every run. */
+ * these seldom; here each is reached on every run. First the decode cache's lookup itself:
+ * the bytes past the exit's count, and the last hit tried first after its entry is refilled. */
 #include "plans.h"
 
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "core/regcache.h"
 #include "emulate_input.h"
 #include "exec/exec.h"
+#include "exec/insn_cache.h"
 #include "exec/plan.h"
 #include "input.h"
 
@@ -78,6 +80,62 @@ static void check_plan_kinds(void)
             abort();
         }
     }
+}
+
+/* ---- the decode cache's lookup ---- */
+
+/* An exit that gave exactly `length` bytes of mov eax, [rbx] (8B 03) decoded in `mode`, filled
+ * into cache as exec.c fills it. */
+static void cache_fill(struct insn_cache *cache, enum cpu_mode mode)
+{
+    static const uint8_t bytes[2] = { 0x8b, 0x03 };
+    struct vcpu cpu;
+    struct operand ops[MAX_OPERANDS];
+
+    memset(&cpu, 0, sizeof cpu);
+    cpu.code_mode = mode;
+    memcpy(cpu.bytes, bytes, sizeof bytes);
+    CHECK(decode_insn_options(mode, 0, bytes, sizeof bytes, &cpu.insn) == DECODE_OK);
+    operands_describe(&cpu.insn, ops);
+    insn_cache_insert(cache, &cpu, 0, ops);
+}
+
+/* The entry insn_cache_find_exit finds for an exit's 16 bytes of which it gave `count`. */
+static const struct insn_cache_entry *cache_find(struct insn_cache *cache, enum cpu_mode mode,
+                                                 const uint8_t bytes[16], unsigned count)
+{
+    struct vcpu cpu;
+
+    memset(&cpu, 0, sizeof cpu);
+    cpu.insn_cache = cache;
+    cpu.code_mode = mode;
+    cpu.vendor = WHVEMU_VENDOR_INTEL; /* the options cache_fill decoded with */
+    insn_cache_find_exit(&cpu, bytes, count);
+    return cpu.cached;
+}
+
+static void check_cache_lookups(void)
+{
+    static struct insn_cache cache;
+    /* 8B 03, then bytes the exit did not give (count 2): a lookup must not read them */
+    const uint8_t exit_bytes[16] = { 0x8b, 0x03, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc,
+                                     0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc };
+    const struct insn_cache_entry *hit;
+
+    insn_cache_clear(&cache);
+    cache_fill(&cache, MODE_64);
+    hit = cache_find(&cache, MODE_64, exit_bytes, 2);
+    CHECK(hit && hit->length == 2 && hit->context == insn_cache_context(MODE_64, 0));
+    CHECK(cache_find(&cache, MODE_64, exit_bytes, 16) == hit); /* the same set, a longer count */
+    CHECK(cache_find(&cache, MODE_64, exit_bytes, 1) == NULL); /* the exit lacks a byte */
+    CHECK(cache_find(&cache, MODE_32, exit_bytes, 2) == NULL); /* decoded in another mode */
+    /* every way of the set refilled with the 32-bit decoding (the same bytes: the same set),
+     * the last hit's entry among them: the 64-bit lookup must miss, not take the hint */
+    hit = cache_find(&cache, MODE_64, exit_bytes, 2);
+    for (unsigned w = 0; w < INSN_CACHE_WAYS; w++)
+        cache_fill(&cache, MODE_32);
+    CHECK(cache_find(&cache, MODE_64, exit_bytes, 2) == NULL);
+    CHECK(cache_find(&cache, MODE_32, exit_bytes, 2) == hit); /* the entry, refilled */
 }
 
 /* ---- the directed exits ---- */
@@ -200,6 +258,7 @@ void test_plans(void)
 {
     unsigned memory, port;
 
+    check_cache_lookups();
     check_plan_kinds();
     memory = memory_exits();
     port = port_exits();
