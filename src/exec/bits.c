@@ -49,12 +49,6 @@ enum exec_result x_bt(struct vcpu *cpu, const struct insn *in, struct operand *o
     if (target.type == OPT_MEM && ops[1].type == OPT_GPR) {
         uint64_t units = sar_sized(offset, size, shift);
         target.offset = (target.offset + units * size) & size_mask(in->addrsize);
-        /* AMD CPUs raise #GP(0) when the moved effective address is not canonical, before
-         * the FS/GS base is added (tests/diff: lock btc fs:[rbx], rbx with rbx far below 0
-         * faults where the linear address is canonical) */
-        if (in->mode == MODE_64 && cpu->vendor == WHVEMU_VENDOR_AMD &&
-            !mmu_is_canonical(cpu, target.offset))
-            return raise_fault(cpu, target.seg == SEG_SS ? EXC_SS : EXC_GP, true, 0);
     }
     o.src = offset & ((UINT64_C(1) << shift) - 1);
     r = in->mnemonic == MN_bt ? op_read(cpu, &target, &o.dst) : op_read_dest(cpu, &target, &o.dst);

@@ -72,6 +72,12 @@ static enum exec_result check_segment(struct vcpu *cpu, enum segreg seg,
     return EXEC_OK;
 }
 
+/* Whether the first and the last of size bytes from address a are canonical. */
+static bool canonical_span(struct vcpu *cpu, uint64_t a, unsigned size)
+{
+    return mmu_is_canonical(cpu, a) && mmu_is_canonical(cpu, a + size - 1);
+}
+
 enum exec_result mmu_linear(struct vcpu *cpu, enum segreg seg, uint64_t offset, unsigned size,
                             unsigned access, uint64_t *linear)
 {
@@ -82,7 +88,11 @@ enum exec_result mmu_linear(struct vcpu *cpu, enum segreg seg, uint64_t offset, 
         if (seg == SEG_FS || seg == SEG_GS)
             base = reg_value(cpu, REG_SEG(seg))->Segment.Base;
         *linear = base + offset;
-        if (!mmu_is_canonical(cpu, *linear) || !mmu_is_canonical(cpu, *linear + size - 1))
+        /* AMD CPUs also check the offset, before the FS/GS base is added (measured on a Zen
+         * 4, docs/segmentation.md); Intel's "linear-address references" only (SDM vol. 3A
+         * §3.4.4) */
+        if (!canonical_span(cpu, *linear, size) ||
+            (base && cpu->vendor == WHVEMU_VENDOR_AMD && !canonical_span(cpu, offset, size)))
             return segment_fault(cpu, seg);
         return EXEC_OK;
     }
@@ -486,13 +496,16 @@ static uint64_t bytes_from(unsigned i, unsigned n)
     return (n >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << n) - 1) << i;
 }
 
-/* The offset of byte i of the piece that starts at byte c: a piece's start wraps as the
- * linear address does (mod 4 GiB outside 64-bit code), the bytes within it do not
- * (measured: a 64-byte store at offset FFFFFFE0h completes, one at FFFFFFC3h faults). */
+/* The offset of byte i of the piece that starts at byte c: a piece that starts exactly at
+ * 4 GiB (outside 64-bit code) starts again at offset 0; otherwise the offsets go on past
+ * 4 GiB, to fault (measured: a 64-byte store at offset FFFFFFE0h completes, one at
+ * FFFFFFC3h faults, and so does a masked one at FFFFFFF9h whose only enabled byte, 44, is
+ * in its upper half: a half wrapped at FFFFFFF9h + 32 would hold it at offset 25h). */
 static uint64_t offset_of_byte(const struct mmu_vector_access *a, const struct vector_plan *p,
                                unsigned c, unsigned i)
 {
-    uint64_t offset = ((a->offset + c) & p->la_mask) + (i - c);
+    uint64_t start = a->offset + c;
+    uint64_t offset = (start == p->la_mask + 1 ? 0 : start) + (i - c);
 
     return a->wrap ? offset & p->la_mask : offset;
 }

@@ -211,8 +211,9 @@ static inline enum exec_result mmu_write_value(struct vcpu *cpu, enum segreg seg
  * bytes, #AC (ac_unit); or with MMU_AC_FIRST in `access` the segment checks, #AC, then the
  * alignment #GP (all measured: SSE/AVX aligned forms give #GP before #SS and #AC, FXSAVE #AC
  * before #GP); or, for an access checked in pieces (`piece`) or element by element
- * (`element`), the alignment #GP, then per piece in address order (its start's offset
- * wrapping mod 4 GiB outside 64-bit code) its segment check, or each element's, #AC at the
+ * (`element`), the alignment #GP, then per piece in address order (outside 64-bit code a
+ * piece that starts exactly at 4 GiB starts again at offset 0; other offsets past 4 GiB
+ * fault) its segment check, or each element's, #AC at the
  * first, the pages (measured: an AVX-512 access with an opmask, or a compress, whose low
  * elements are on an absent page and high ones past the segment limit or the canonical
  * boundary is #PF; a 64-byte store whose offset wraps past 4 GiB in its upper half faults

@@ -38,6 +38,7 @@
 #include "guest.h"
 #include "hostcpu.h"
 #include "native.h"
+#include "pinned.h"
 #include "sdm_undefined.h"
 #include "segments.h"
 #include "synth.h"
@@ -1084,6 +1085,75 @@ static void print_forms_this_host_lacks(const struct form *forms, unsigned count
     }
 }
 
+/* Whether the options select pinned case c (e: its encoding) and this host can run it. */
+static bool pinned_selected(const struct pinned_case *c, const struct case_encoding *e)
+{
+    char text[128];
+
+    format_insn(&e->insn, 0, text, sizeof text);
+    if ((opt.filter && !strstr(text, opt.filter)) || (opt.only_bits && opt.only_bits != c->bits) ||
+        (opt.vector_only && !row_is_vector(e->insn.row)))
+        return false;
+    if (!native_mode_available(c->bits) ||
+        (row_is_vector(e->insn.row) && !isa_case_runs_here(e->bytes, e->length, c->bits))) {
+        host_skip_for("a pinned case this host cannot run", 1);
+        return false;
+    }
+    return true;
+}
+
+/* Pinned case i, run: false when it differs from the emulator or, on an AMD CPU, from what
+ * the probe measured (reported); *ran when it ran. */
+static bool pinned_agrees(unsigned i, struct totals *t, bool *ran)
+{
+    const struct pinned_case *c = &pinned_cases[i];
+    struct case_encoding e;
+    struct state s;
+    struct case_report cr;
+    enum case_result result;
+    int cpu;
+
+    *ran = false;
+    if (!pinned_state(i, &e, &s)) {
+        printf("PINNED  %s: no state reaches its operand\n", c->rule);
+        return false;
+    }
+    if (!pinned_selected(c, &e))
+        return true;
+    cpu = pinned_cpu_outcome(&e, &s);
+    pinned_state(i, &e, &s);
+    result = run_case(&e, &s, false, &cr);
+    if (result == CASE_NEEDS_XSTATE || result == CASE_HOST_SKIP) {
+        t->needs_xstate += result == CASE_NEEDS_XSTATE;
+        return true;
+    }
+    *ran = true;
+    if (result == CASE_MATCH && (!host_is_amd() || cpu == c->amd_vector))
+        return true;
+    printf("PINNED  %s (%u-bit code)\n    this CPU: %d, the probe's on the AMD EPYC: %d "
+           "(-1: completes)\n",
+           c->rule, c->bits, cpu, c->amd_vector);
+    pinned_state(i, &e, &s);
+    run_case(&e, &s, true, &cr);
+    return false;
+}
+
+/* The pinned cases (pinned.h) the options select, counted with the random ones. */
+static void run_pinned(struct totals *t)
+{
+    unsigned run = 0, failed = 0;
+
+    for (unsigned i = 0; i < pinned_count && !opt.native_only; i++) {
+        bool ran, agrees = pinned_agrees(i, t, &ran);
+        run += ran;
+        failed += !agrees;
+    }
+    t->cases += run;
+    t->mismatches += failed;
+    if (run || failed)
+        printf("pinned: %u cases from the probes, %u differ\n", run, failed);
+}
+
 static int sweep(void)
 {
     struct form *forms;
@@ -1113,8 +1183,10 @@ static int sweep(void)
             printf("not runnable natively:\n");
         printf("  %-48s %s\n", name, forms[i].not_runnable);
     }
-    if (!opt.list)
+    if (!opt.list) {
         print_forms_this_host_lacks(forms, count);
+        run_pinned(&t);
+    }
 
     for (unsigned i = 0; i < count; i++) {
         struct variant v[MAX_VARIANTS_PER_FORM];
