@@ -384,7 +384,9 @@ enum exec_result x_simd_move(struct vcpu *cpu, const struct insn *in, struct ope
     enum simd_check_result st;
     enum exec_result r;
 
-    memset(&m, 0, sizeof m);
+    /* the geometry fills the header and read_registers reg and other; of mem, the access
+     * and the move read or write only the enabled bytes: zeroed for what no byte reaches */
+    memset(m.mem, 0, sizeof m.mem);
     if (!row || !simd_move_geometry(in, row, &m, &where))
         return EXEC_UNSUPPORTED; /* a register form (no MMIO exit comes from it) */
     r = vstate_begin(cpu, simd_need(in, in->encoding == ENC_LEGACY ? 0 : xcr0_read(cpu)));
