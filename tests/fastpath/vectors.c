@@ -118,7 +118,7 @@ static void build_vector(struct input *in)
     put(in, page + below(PAGE_SIZE), 8);                /* gva */
     put(in, next_random() & 3, 1);                      /* options */
     put(in, 4 + sizeof vectors / sizeof vectors[0], 1); /* reg_count */
-    put(in, below(4), 1); /* xstate: enum fuzz_xstate */
+    put(in, below(4), 1);                               /* xstate: enum fuzz_xstate */
     put_register(in, "rbx", address(page), 0);
     put_register(in, "cr0", control(CR0_LONG, CR0_EM | CR0_TS), 0);
     put_register(in, "cr4", control(CR4_PAE | CR4_OSFXSR | CR4_OSXSAVE, CR4_OSFXSR | CR4_OSXSAVE),
