@@ -628,7 +628,7 @@ enum exec_result mmu_read_vector(struct vcpu *cpu, const struct mmu_vector_acces
     uint64_t gpa;
     enum exec_result r;
 
-    if (vector_in_exit_page(cpu, a, MMU_READ, &gpa))
+    if (vector_in_exit_page(cpu, a, a->access | MMU_READ, &gpa))
         return phys_run(cpu, gpa, buf, a->size, false, aligned_pieces(a->size, a->access));
     r = vector_plan(cpu, a, a->access | MMU_READ, &p);
 
@@ -651,7 +651,7 @@ enum exec_result mmu_write_vector(struct vcpu *cpu, const struct mmu_vector_acce
     uint64_t gpa;
     enum exec_result r;
 
-    if (vector_in_exit_page(cpu, a, MMU_WRITE, &gpa)) {
+    if (vector_in_exit_page(cpu, a, a->access | MMU_WRITE, &gpa)) {
         memcpy(tmp, buf, a->size);
         return phys_run(cpu, gpa, tmp, a->size, true, aligned_pieces(a->size, a->access));
     }
