@@ -6,23 +6,21 @@
 
 #include "engines.h"
 
+/* The largest XSAVE area the bench serves (this host's standard format fits). */
+#define XSAVE_AREA_BYTES 4096
+
 struct whv_engine {
     const struct bench_case *c;
     struct guest guest;
     struct bench_exit exit;
     WHV_EMULATOR_HANDLE emulator; /* whvemu */
     struct floor_emulator floor;  /* the floor */
+    uint8_t floor_xsave_area[XSAVE_AREA_BYTES] __attribute__((aligned(64)));
     WHV_REGISTER_VALUE *rax, *rcx, *rsi, *rdi;
     WHV_EMULATOR_STATUS status;
     HRESULT hr;
     char why[48];
 };
-
-static void guest_ymm_upper(void *context, unsigned reg, uint8_t out[16])
-{
-    struct guest *g = context;
-    memcpy(out, g->ymm_upper[reg % 16], 16);
-}
 
 static bool guest_engine_setup(struct whv_engine *e, const struct bench_case *c)
 {
@@ -51,7 +49,7 @@ static void reset_registers(struct whv_engine *e)
  * format, this host's layout) copied out on Get and back on Set. The area holds what the
  * guest's registers hold: XMM0 in the legacy region, YMM0's upper half in YMM_Hi128. */
 static struct {
-    uint8_t area[4096] __attribute__((aligned(64)));
+    uint8_t area[XSAVE_AREA_BYTES] __attribute__((aligned(64)));
     uint32_t size;
 } xsave;
 
@@ -73,23 +71,32 @@ static HRESULT CALLBACK set_xstate(VOID *context, const VOID *buffer, UINT32 siz
     return S_OK;
 }
 
-/* Fill the area from the guest's registers and install the callbacks (x86 hosts with AVX
- * state; elsewhere the VEX case reports itself unsupported). */
-static bool install_xstate(struct whv_engine *e)
-{
-    static WHVEMU_XSTATE_LAYOUT layout;
-    WHVEMU_XSTATE_CALLBACKS cb = { sizeof cb, 0, get_xstate, set_xstate, &layout };
-    const WHVEMU_XSTATE_COMPONENT *avx = &layout.Component[2];
+static WHVEMU_XSTATE_LAYOUT xstate_layout;
+static const WHVEMU_XSTATE_CALLBACKS xstate_callbacks = { sizeof xstate_callbacks, 0, get_xstate,
+                                                          set_xstate, &xstate_layout };
 
-    if (whvemu_host_xstate_layout(&layout) != S_OK || !avx->Size ||
-        layout.AreaSize > sizeof xsave.area)
-        return true;
+/* Fill the area from the guest's registers: the extended-state callbacks both engines are
+ * given, or NULL where this host has no AVX state (the VEX case then reports itself
+ * unsupported). */
+static const WHVEMU_XSTATE_CALLBACKS *prepare_xstate(struct whv_engine *e)
+{
+    const WHVEMU_XSTATE_COMPONENT *avx = &xstate_layout.Component[2];
+
+    if (whvemu_host_xstate_layout(&xstate_layout) != S_OK || !avx->Size ||
+        xstate_layout.AreaSize > sizeof xsave.area)
+        return NULL;
     memset(xsave.area, 0, sizeof xsave.area);
-    xsave.size = layout.AreaSize;
+    xsave.size = xstate_layout.AreaSize;
     memcpy(xsave.area + 160, &guest_reg(&e->guest, WHvX64RegisterXmm0)->Reg128, 16);
     memcpy(xsave.area + avx->Offset, e->guest.ymm_upper, sizeof e->guest.ymm_upper);
     xsave.area[512] = 0x7; /* XSTATE_BV: x87, SSE, AVX */
-    return whvemu_set_xstate_callbacks(e->emulator, &cb) == S_OK;
+    return &xstate_callbacks;
+}
+
+static bool install_xstate(struct whv_engine *e)
+{
+    const WHVEMU_XSTATE_CALLBACKS *cb = prepare_xstate(e);
+    return !cb || whvemu_set_xstate_callbacks(e->emulator, cb) == S_OK;
 }
 
 static bool whvemu_setup(void *engine, const struct bench_case *c, int vendor)
@@ -120,8 +127,11 @@ static bool floor_setup(void *engine, const struct bench_case *c, int variant)
     (void)variant;
     e->floor.callbacks = &guest_callbacks;
     e->floor.ram = c->ram_callback ? guest_ram_page : NULL;
-    e->floor.ymm_upper = guest_ymm_upper;
-    return guest_engine_setup(e, c);
+    e->floor.xsave_area = e->floor_xsave_area;
+    if (!guest_engine_setup(e, c))
+        return false;
+    e->floor.xstate = prepare_xstate(e);
+    return true;
 }
 
 static bool floor_step(void *engine)

@@ -362,25 +362,56 @@ HRESULT floor_movdqu_m128_xmm(const struct floor_emulator *f, void *context,
     return store_vector(f, context, vp, mmio, r[0].Reg64, data, 2, sizeof insn, status);
 }
 
-/* vmovdqu [rbx], ymm0: also XCR0, and the upper half from the extended-state callback. */
+/* XMM0 and YMM0's upper half from the guest's XSAVE area, through the extended-state
+ * callback: the only interface of this API that carries the upper half (whvemu.h), so an
+ * emulator takes the whole vector from it. The area is the standard format here (a compacted
+ * one is declined: its offsets need the layout's sums); a component whose XSTATE_BV bit is
+ * clear is in its initial state, zero, whatever its bytes say (SDM vol. 1 §13.6). */
+#define XSAVE_XMM0 160
+#define XSAVE_XSTATE_BV 512
+#define XSAVE_XCOMP_BV 520
+#define XSTATE_SSE 0x2u
+#define XSTATE_AVX 0x4u
+static bool get_ymm0(const struct floor_emulator *f, void *context, uint64_t data[4],
+                     WHV_EMULATOR_STATUS *status)
+{
+    const WHVEMU_XSTATE_COMPONENT *avx = &f->xstate->Layout->Component[2];
+    uint32_t size = f->xstate->Layout->AreaSize, written;
+    uint64_t xstate_bv, xcomp_bv;
+
+    if (FAILED(f->xstate->GetXstate(context, f->xsave_area, size, &written))) {
+        status->GetVirtualProcessorRegistersCallbackFailed = 1;
+        return false;
+    }
+    memcpy(&xstate_bv, f->xsave_area + XSAVE_XSTATE_BV, 8);
+    memcpy(&xcomp_bv, f->xsave_area + XSAVE_XCOMP_BV, 8);
+    if (written > size || (xcomp_bv >> 63) || !avx->Size || avx->Offset + 16 > written)
+        return false;
+    memset(data, 0, 32);
+    if (xstate_bv & XSTATE_SSE)
+        memcpy(data, f->xsave_area + XSAVE_XMM0, 16);
+    if (xstate_bv & XSTATE_AVX)
+        memcpy(&data[2], f->xsave_area + avx->Offset, 16);
+    return true;
+}
+
+/* vmovdqu [rbx], ymm0: also XCR0, and the whole of YMM0 from the XSAVE area. */
 HRESULT floor_vmovdqu_m256_ymm(const struct floor_emulator *f, void *context,
                                const WHV_VP_EXIT_CONTEXT *vp, const WHV_MEMORY_ACCESS_CONTEXT *mmio,
                                WHV_EMULATOR_STATUS *status)
 {
     static const uint8_t insn[] = { 0xc5, 0xfe, 0x7f, 0x03 };
-    static const WHV_REGISTER_NAME names[] = { WHvX64RegisterRbx, WHvX64RegisterXmm0,
-                                               WHvX64RegisterCr0, WHvX64RegisterCr4,
-                                               WHvX64RegisterXCr0 };
-    WHV_REGISTER_VALUE r[5];
+    static const WHV_REGISTER_NAME names[] = { WHvX64RegisterRbx, WHvX64RegisterCr0,
+                                               WHvX64RegisterCr4, WHvX64RegisterXCr0 };
+    WHV_REGISTER_VALUE r[4];
     uint64_t data[4];
     status->AsUINT32 = 0;
-    if (!plain_64bit_exit(vp) || !f->ymm_upper ||
+    if (!plain_64bit_exit(vp) || !f->xstate ||
         !is_insn(mmio->InstructionBytes, mmio->InstructionByteCount, insn, sizeof insn) ||
-        !get_regs(f, context, names, 5, r, status) || (r[2].Reg64 & CR0_TS) ||
-        !(r[3].Reg64 & CR4_OSXSAVE) || (r[4].Reg64 & XCR0_SSE_AVX) != XCR0_SSE_AVX)
+        !get_regs(f, context, names, 4, r, status) || (r[1].Reg64 & CR0_TS) ||
+        !(r[2].Reg64 & CR4_OSXSAVE) || (r[3].Reg64 & XCR0_SSE_AVX) != XCR0_SSE_AVX ||
+        !get_ymm0(f, context, data, status))
         return stop(status);
-    memcpy(data, &r[1].Reg128, 16);
-    f->ymm_upper(context, 0, (uint8_t *)&data[2]);
     return store_vector(f, context, vp, mmio, r[0].Reg64, data, 4, sizeof insn, status);
 }
 

@@ -9,14 +9,15 @@
 #include "WinHvEmulation.h"
 #include "whvemu.h"
 
-/* What a floor is given, like an emulator handle: the VMM's callbacks and whvemu's
- * optional RAM callback (NULL when the VMM has none). */
+/* What a floor is given, like an emulator handle: the VMM's callbacks, whvemu's optional
+ * RAM callback and extended-state callbacks (NULL when the VMM has none; the very ones the
+ * whvemu engine is given), and a buffer of the layout's AreaSize for the XSAVE area, as an
+ * emulator handle has. */
 struct floor_emulator {
     const WHV_EMULATOR_CALLBACKS *callbacks;
     WHVEMU_RAM_CALLBACK ram;
-    /* Stands in for the extended-state callback that issue 10 adds to whvemu.h: the upper
-     * 128 bits of YMM `reg`, which no WHv register name holds. */
-    void (*ymm_upper)(void *context, unsigned reg, uint8_t out[16]);
+    const WHVEMU_XSTATE_CALLBACKS *xstate;
+    uint8_t *xsave_area;
 };
 
 /* The two kinds of floor, as function types: for an MMIO exit and for a port-I/O exit. */

@@ -65,8 +65,8 @@ struct guest {
         int index;
     } slots[SLOT_COUNT];
     struct callback_record record;
-    /* The upper halves of YMM0-15, which no WHv register name holds: what issue 10's
-     * extended-state callback will hand out (the floor of vmovdqu reads it now). */
+    /* The upper halves of YMM0-15, which no WHv register name holds: what the XSAVE area
+     * of the extended-state callback holds (engine_whv.c). */
     uint8_t ymm_upper[16][16];
 };
 

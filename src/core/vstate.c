@@ -88,12 +88,19 @@ static void row_write(struct vcpu *cpu, unsigned row, const uint8_t *in)
     memcpy(cpu->vstate.ext->area + row * ROW_BYTES, in, ROW_BYTES);
 }
 
-/* Whether an SDK vector name was written in this call. */
+/* Whether an SDK vector name was written in this call: the names' ids are one range, tested
+ * a word of the set at a time (at most two words), not id by id. */
 static bool sdk_vector_names_dirty(const struct vcpu *cpu)
 {
-    for (unsigned i = 0; i < R_VECTOR_NAMES; i++)
-        if (regset_has(cpu->reg_dirty, R_VECTOR_NAME(i)))
+    unsigned id = R_VECTOR_NAME(0), end = R_VECTOR_NAME(R_VECTOR_NAMES);
+
+    while (id < end) {
+        unsigned bit = id % 64, n = end - id < 64 - bit ? end - id : 64 - bit;
+        uint64_t mask = (n == 64 ? ~UINT64_C(0) : (UINT64_C(1) << n) - 1) << bit;
+        if (cpu->reg_dirty.word[id / 64] & mask)
             return true;
+        id += n;
+    }
     return false;
 }
 

@@ -6,6 +6,7 @@
 
 #include "core/bytes.h"
 #include "core/callbacks.h"
+#include "core/regcache.h"
 
 /* The sizes the architecture fixes (SDM vol. 1 §13.2-13.5): a layout saying otherwise is
  * refused, since the accessors index these components by register number. */
@@ -114,18 +115,24 @@ static uint64_t area_xstate_bv(const struct vcpu *cpu)
 }
 
 /* Where the components are in the standard format: the layout's offsets (the legacy ones
- * are the fixed 0 and 160); in the compacted format (SDM vol. 1 §13.4.3): those XCOMP_BV
- * holds, one after another in index order from byte 576, each first rounded up to 64 bytes
- * when its flag says so. The end of the last one, or 0 when a component of XCOMP_BV is not
- * in the layout. */
-static uint64_t place_components(struct vcpu *cpu, uint64_t xcomp_bv)
+ * are the fixed 0 and 160), set for those of `held` only (the call reads no other: a walk
+ * over all 64 was most of a VEX store's exit); in the compacted format (SDM vol. 1
+ * §13.4.3): those XCOMP_BV holds, one after another in index order from byte 576, each
+ * first rounded up to 64 bytes when its flag says so. The end of the last one, or 0 when a
+ * component of XCOMP_BV is not in the layout. */
+static uint64_t place_components(struct vcpu *cpu, uint64_t xcomp_bv, uint64_t held)
 {
     const WHVEMU_XSTATE_LAYOUT *l = &cpu->vstate.ext->layout;
     uint64_t end = XAREA_EXTENDED;
 
+    if (!(xcomp_bv & XAREA_COMPACTED)) {
+        for (; held; held &= held - 1)
+            cpu->vstate.offset[lowest_bit(held)] = l->Component[lowest_bit(held)].Offset;
+        return end;
+    }
     for (unsigned i = 0; i < 64; i++) {
         const WHVEMU_XSTATE_COMPONENT *c = &l->Component[i];
-        if (i < 2 || !(xcomp_bv & XAREA_COMPACTED)) {
+        if (i < 2) {
             cpu->vstate.offset[i] = c->Offset;
             continue;
         }
@@ -149,7 +156,7 @@ static bool area_holds(struct vcpu *cpu, uint64_t need)
 {
     const WHVEMU_XSTATE_LAYOUT *l = &cpu->vstate.ext->layout;
     uint64_t xcomp_bv = load_le(cpu->vstate.ext->area + XAREA_LEGACY_SIZE + 8, 8);
-    uint64_t compacted_end = place_components(cpu, xcomp_bv);
+    uint64_t compacted_end = place_components(cpu, xcomp_bv, need | XS_LEGACY);
 
     if (xcomp_bv & XAREA_COMPACTED) {
         uint64_t held = (xcomp_bv & ~XAREA_COMPACTED) | XS_LEGACY;
@@ -157,9 +164,9 @@ static bool area_holds(struct vcpu *cpu, uint64_t need)
             (area_xstate_bv(cpu) & ~held))
             return false;
     }
-    for (unsigned i = 0; i < 64; i++) {
-        if ((need >> i) & 1 &&
-            (uint64_t)cpu->vstate.offset[i] + l->Component[i].Size > cpu->vstate.area_bytes)
+    for (; need; need &= need - 1) {
+        unsigned i = lowest_bit(need);
+        if ((uint64_t)cpu->vstate.offset[i] + l->Component[i].Size > cpu->vstate.area_bytes)
             return false;
     }
     return true;

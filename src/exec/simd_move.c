@@ -125,16 +125,23 @@ unsigned simd_move_ac_unit(const struct simd_profile *p, const struct simd_move_
     return row->shape == SHAPE_MASKMOV ? p->maskmov_ac_unit : p->vector_ac_unit;
 }
 
-uint64_t simd_move_checked_bytes(const struct simd_profile *p, const struct simd_move_row *row,
-                                 const struct vec_move *m)
+/* simd_move_checked_bytes() of a move that accesses `enable` (vec_move_enable()). */
+static uint64_t checked_bytes(const struct simd_profile *p, const struct simd_move_row *row,
+                              const struct vec_move *m, uint64_t enable)
 {
     uint64_t whole = m->mem_bytes >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << m->mem_bytes) - 1;
 
     switch (row->fs) {
     case FS_WHOLE: return whole;
     case FS_PROFILE: return vec_move_elements(m) || p->maskmov_zero_mask_faults ? whole : 0;
-    default: return vec_move_enable(m);
+    default: return enable;
     }
+}
+
+uint64_t simd_move_checked_bytes(const struct simd_profile *p, const struct simd_move_row *row,
+                                 const struct vec_move *m)
+{
+    return checked_bytes(p, row, m, vec_move_enable(m));
 }
 
 /* ---- the executor: one function for every row (docs/simd-moves.md, "The wiring step") ---- */
@@ -245,12 +252,13 @@ static struct mmu_vector_access memory_access(struct vcpu *cpu, const struct ins
 {
     bool mxcsr_mm = row->align == ALIGN_LEGACY16 && (mxcsr_read(cpu) & MXCSR_MM);
     bool opmask = in->encoding == ENC_EVEX && in->evex_aaa;
+    uint64_t enable = vec_move_enable(m);
     struct mmu_vector_access a = {
         .seg = (enum segreg)in->seg,
         .offset = offset,
         .size = m->mem_bytes,
-        .enable = vec_move_enable(m),
-        .checked = simd_move_checked_bytes(p, row, m),
+        .enable = enable,
+        .checked = checked_bytes(p, row, m, enable),
         .gp_align = simd_move_alignment(p, row, in, m, mxcsr_mm, vec_move_elements(m)),
         .ac_unit = simd_move_ac_unit(p, row, m, opmask),
         .piece = checked_piece(row, m),
@@ -376,7 +384,9 @@ enum exec_result x_simd_move(struct vcpu *cpu, const struct insn *in, struct ope
     enum simd_check_result st;
     enum exec_result r;
 
-    memset(&m, 0, sizeof m);
+    /* the geometry fills the header and read_registers reg and other; of mem, the access
+     * and the move read or write only the enabled bytes: zeroed for what no byte reaches */
+    memset(m.mem, 0, sizeof m.mem);
     if (!row || !simd_move_geometry(in, row, &m, &where))
         return EXEC_UNSUPPORTED; /* a register form (no MMIO exit comes from it) */
     r = vstate_begin(cpu, simd_need(in, in->encoding == ENC_LEGACY ? 0 : xcr0_read(cpu)));

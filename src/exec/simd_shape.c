@@ -66,11 +66,30 @@ static int lane_slot(const struct vec_move *m, unsigned i)
     return i / per_lane == lane ? (int)(i % per_lane) : -1;
 }
 
+/* Whether register element i maps to memory element i for every i (the shapes whose slot
+ * is "i" in SIMD_SHAPES): their geometry and full masks need no walk over the elements. */
+static bool slot_is_index(const struct vec_move *m)
+{
+    switch (m->shape) {
+    case SHAPE_FULL:
+    case SHAPE_EXTEND_ZX:
+    case SHAPE_EXTEND_SX:
+    case SHAPE_NARROW:
+    case SHAPE_NARROW_SSAT:
+    case SHAPE_NARROW_USAT:
+    case SHAPE_VMASKMOV:
+    case SHAPE_MASKMOV: return true;
+    default: return false;
+    }
+}
+
 /* The memory element that register element i maps to, or -1 (SIMD_SHAPES). */
 static int memory_slot(const struct vec_move *m, unsigned i, uint64_t enabled)
 {
     unsigned n = register_elements(m);
 
+    if (slot_is_index(m))
+        return (int)i;
     switch (m->shape) {
     case SHAPE_SCALAR:
     case SHAPE_HALF_LOW: return i == 0 ? 0 : -1;
@@ -141,6 +160,8 @@ bool vec_move_valid(const struct vec_move *m)
         return false;
     n = register_elements(m);
     me = memory_element(m);
+    if (slot_is_index(m))
+        return n * me <= m->mem_bytes; /* the last slot's end; n >= 1 (sizes_valid) */
     for (unsigned i = 0; i < n; i++) {
         int slot = memory_slot(m, i, low_bits(n));
         if (slot >= 0 && (unsigned)slot * me + me > m->mem_bytes)
@@ -150,20 +171,23 @@ bool vec_move_valid(const struct vec_move *m)
     return touches; /* a move with no slot (MOVHPS on 8 bytes) is none the table has */
 }
 
-uint64_t vec_move_elements(const struct vec_move *m)
+/* vec_move_elements() of a move known to be valid. */
+static uint64_t enabled_elements(const struct vec_move *m)
 {
-    unsigned n;
+    unsigned n = mask_elements(m);
     uint64_t mask = m->mask;
 
-    if (!vec_move_valid(m))
-        return 0;
-    n = mask_elements(m);
     if (info(m)->mask == MSB) {
         mask = 0;
         for (unsigned i = 0; i < n; i++)
             mask |= (uint64_t)msb_of(m->other, m->element, i) << i;
     }
     return mask & low_bits(n);
+}
+
+uint64_t vec_move_elements(const struct vec_move *m)
+{
+    return vec_move_valid(m) ? enabled_elements(m) : 0;
 }
 
 uint64_t vec_move_all_elements(const struct vec_move *m)
@@ -187,11 +211,17 @@ static bool walk_begin(const struct vec_move *m, struct walk *w)
 {
     if (!vec_move_valid(m))
         return false;
-    w->enabled = vec_move_elements(m);
+    w->enabled = enabled_elements(m);
     w->n = register_elements(m);
     w->e = m->element;
     w->me = memory_element(m);
     return true;
+}
+
+/* Every element enabled, each copied unchanged to its own index: one copy of the whole. */
+static bool all_in_place(const struct vec_move *m, const struct walk *w)
+{
+    return slot_is_index(m) && info(m)->conversion == COPY && w->enabled == low_bits(w->n);
 }
 
 uint64_t vec_move_enable(const struct vec_move *m)
@@ -203,6 +233,8 @@ uint64_t vec_move_enable(const struct vec_move *m)
         return 0;
     if (!m->store && w.enabled == low_bits(mask_elements(m)))
         return low_bits(m->mem_bytes);
+    if (slot_is_index(m) && w.enabled == low_bits(w.n))
+        return low_bits(w.n * w.me);
     for (unsigned i = 0; i < w.n; i++) {
         int slot = memory_slot(m, i, w.enabled);
         if (slot >= 0 && element_enabled(m, w.enabled, i, slot))
@@ -265,6 +297,10 @@ void vec_move_load(const struct vec_move *m, uint8_t dest[VEC_BYTES])
     memset(dest, 0, VEC_BYTES);
     if (!walk_begin(m, &w))
         return;
+    if (all_in_place(m, &w)) {
+        memcpy(dest, m->mem, w.n * w.e); /* every element in place */
+        return;
+    }
     for (unsigned i = 0; i < w.n; i++) {
         int slot = memory_slot(m, i, w.enabled);
         uint8_t *d = dest + i * w.e;
@@ -289,6 +325,10 @@ void vec_move_store(struct vec_move *m)
 
     if (!walk_begin(m, &w))
         return;
+    if (all_in_place(m, &w)) {
+        memcpy(m->mem, m->reg, w.n * w.e); /* every element in place */
+        return;
+    }
     for (unsigned i = 0; i < w.n; i++) {
         int slot = memory_slot(m, i, w.enabled);
         const uint8_t *src = m->reg + i * w.e;

@@ -392,11 +392,12 @@ struct vector_plan {
 /* The length of the run of set bits of mask from bit i. */
 static unsigned run_length(uint64_t mask, unsigned i)
 {
-    unsigned n = 0;
+    uint64_t clear;
 
-    while (i + n < 64 && ((mask >> (i + n)) & 1))
-        n++;
-    return n;
+    if (i >= 64)
+        return 0;
+    clear = ~(mask >> i); /* its top i bits set: the run ends by bit 64 - i */
+    return clear ? lowest_bit(clear) : 64;
 }
 
 /* Which of the operand's pages byte i is on: 0, or 1 past a page boundary. */
@@ -618,10 +619,31 @@ static enum exec_result vector_transfer(struct vcpu *cpu, const struct mmu_vecto
     return EXEC_OK;
 }
 
+/* The fast path of a vector access (mmu_in_exit_page's, for an operand of up to 64 bytes):
+ * every byte enabled, in 64-bit code, in the exit's own page, aligned as gp_align asks, #AC
+ * off. No check of the general path can fault then (no limits, canonical, the page checked
+ * for the access), whatever order it checks in; *gpa is the operand's, and its pieces are
+ * vector_transfer's. tests/fastpath and fuzz_emulate compare the two. */
+static bool vector_in_exit_page(struct vcpu *cpu, const struct mmu_vector_access *a,
+                                unsigned access, uint64_t *gpa)
+{
+    uint64_t all = a->size >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << a->size) - 1;
+
+    return cpu->fast_paths && cpu->code_mode == MODE_64 && a->seg != SEG_FS && a->seg != SEG_GS &&
+           a->size && a->size <= MMU_MAX_ACCESS && a->enable == all && a->checked == all &&
+           !misaligned(a->offset, a->gp_align) && !mmu_alignment_checking(cpu) &&
+           mmu_exit_page_holds(cpu, a->offset, a->size, checked_access(access), gpa);
+}
+
 enum exec_result mmu_read_vector(struct vcpu *cpu, const struct mmu_vector_access *a, uint8_t *buf)
 {
     struct vector_plan p;
-    enum exec_result r = vector_plan(cpu, a, a->access | MMU_READ, &p);
+    uint64_t gpa;
+    enum exec_result r;
+
+    if (vector_in_exit_page(cpu, a, a->access | MMU_READ, &gpa))
+        return phys_run(cpu, gpa, buf, a->size, false, aligned_pieces(a->size, a->access));
+    r = vector_plan(cpu, a, a->access | MMU_READ, &p);
 
     return r == EXEC_OK ? vector_transfer(cpu, a, &p, buf, false) : r;
 }
@@ -639,8 +661,14 @@ enum exec_result mmu_write_vector(struct vcpu *cpu, const struct mmu_vector_acce
 {
     struct vector_plan p;
     uint8_t tmp[MMU_MAX_ACCESS];
-    enum exec_result r = vector_plan(cpu, a, a->access | MMU_WRITE, &p);
+    uint64_t gpa;
+    enum exec_result r;
 
+    if (vector_in_exit_page(cpu, a, a->access | MMU_WRITE, &gpa)) {
+        memcpy(tmp, buf, a->size);
+        return phys_run(cpu, gpa, tmp, a->size, true, aligned_pieces(a->size, a->access));
+    }
+    r = vector_plan(cpu, a, a->access | MMU_WRITE, &p);
     if (r != EXEC_OK)
         return r;
     memcpy(tmp, buf, a->size);

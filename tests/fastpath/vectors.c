@@ -1,0 +1,141 @@
+/* Vector-move exits for fuzz_emulate's three-way comparison (test_fastpath.c): the MMU's
+ * fast path for a whole vector operand in the exit's page (mmu_read_vector,
+ * mmu_write_vector) against the general path. Each exit is a SIMD move through [rbx] or
+ * [rbx+disp8] in 64-bit code (mostly; compatibility mode sometimes), with random XMM and
+ * general registers, CR0.TS/EM, CR4.OSFXSR/OSXSAVE and XCR0 varied, the extension absent or
+ * in any of fuzz_emulate's modes, and the operand aligned, misaligned, at the page's end
+ * (crossing it) or elsewhere. */
+#include "vectors.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "emulate_input.h"
+#include "guest_vcpu.h"
+#include "input.h"
+#include "rng.h"
+#include "whvnames.h"
+
+#define PAGE_SIZE 4096u
+#define CR0_LONG 0x80010031u /* PG, WP, NE, ET, PE: vcpu_set_defaults' long mode */
+#define CR0_EM 0x4u
+#define CR0_TS 0x8u
+#define CR4_PAE 0x20u
+#define CR4_OSFXSR 0x200u
+#define CR4_OSXSAVE 0x40000u
+
+static uint64_t below(uint64_t n)
+{
+    return next_random() % n;
+}
+
+/* The moves, without ModRM: legacy SSE, MMX and VEX (128 and 256) loads and stores, EVEX
+ * with and without an opmask (its aaa bits are set below), full and partial widths. */
+static const struct {
+    uint8_t bytes[5], length;
+    bool store;
+} moves[] = {
+    { { 0xf3, 0x0f, 0x7f }, 3, true },              /* movdqu m128, xmm */
+    { { 0xf3, 0x0f, 0x6f }, 3, false },             /* movdqu xmm, m128 */
+    { { 0x0f, 0x11 }, 2, true },                    /* movups m128, xmm */
+    { { 0x66, 0x0f, 0x7f }, 3, true },              /* movdqa m128, xmm (alignment #GP) */
+    { { 0x0f, 0x28 }, 2, false },                   /* movaps xmm, m128 */
+    { { 0x66, 0x0f, 0xd6 }, 3, true },              /* movq m64, xmm */
+    { { 0x0f, 0x7f }, 2, true },                    /* movq m64, mm */
+    { { 0xc5, 0xfe, 0x7f }, 3, true },              /* vmovdqu m256, ymm */
+    { { 0xc5, 0xfe, 0x6f }, 3, false },             /* vmovdqu ymm, m256 */
+    { { 0xc5, 0xfa, 0x7f }, 3, true },              /* vmovdqu m128, xmm */
+    { { 0xc5, 0xfc, 0x29 }, 3, true },              /* vmovaps m256, ymm */
+    { { 0x62, 0xf1, 0x7e, 0x48, 0x7f }, 5, true },  /* vmovdqu32 m512, zmm */
+    { { 0x62, 0xf1, 0x7e, 0x28, 0x6f }, 5, false }, /* vmovdqu32 ymm, m256 */
+    { { 0x62, 0xf1, 0x7f, 0x08, 0x7f }, 5, true },  /* vmovdqu8 m128, xmm */
+};
+
+/* The instruction: a move with ModRM [rbx] or [rbx+disp8], its register 0-3; an EVEX one
+ * with an opmask sometimes. Its length; *store: whether it writes memory. */
+static unsigned instruction(uint8_t out[16], bool *store)
+{
+    unsigned m = (unsigned)below(sizeof moves / sizeof moves[0]), n = moves[m].length;
+    bool disp8 = below(2);
+
+    memcpy(out, moves[m].bytes, n);
+    *store = moves[m].store;
+    if (out[0] == 0x62 && below(2))
+        out[3] |= (uint8_t)below(8); /* aaa: k0 (none) to k7 */
+    out[n++] = (uint8_t)((disp8 ? 0x40 : 0x00) | below(4) << 3 | 3);
+    if (disp8)
+        out[n++] = (uint8_t)next_random();
+    return n;
+}
+
+/* The operand's address: in the exit's page, at its end (crossing it), misaligned or not. */
+static uint64_t address(uint64_t page)
+{
+    switch (below(8)) {
+    case 0: return page + PAGE_SIZE - 1 - below(64);
+    case 1: return page + below(PAGE_SIZE);
+    default: return page + (below(PAGE_SIZE / 64) * 64 + (below(2) ? 0 : below(64)));
+    }
+}
+
+static void put_register(struct input *in, const char *name, uint64_t low, uint64_t high)
+{
+    put(in, (uint64_t)reg_index_of_text(name), 1);
+    put(in, low, 8);
+    put(in, high, 8);
+}
+
+static uint64_t control(uint64_t usual, uint64_t bits)
+{
+    return below(4) ? usual : usual ^ (next_random() & bits);
+}
+
+static void build_vector(struct input *in)
+{
+    static const char *const vectors[] = { "xmm0", "xmm1", "xmm2", "xmm3", "fpmmx0", "fpmmx1" };
+    static const uint64_t xcr0s[] = { 0x7, 0x7, 0xe7, 0x3, 0x1, 0x5 };
+    uint64_t page = (below(1u << 20) << 12) | (below(2) ? 0 : next_random() << 32 >> 16 << 12);
+    uint8_t insn[16] = { 0 };
+    bool store, compat = below(8) == 0;
+    unsigned length = instruction(insn, &store);
+
+    page &= compat ? 0xfffff000u : ~(uint64_t)0xfff;
+    in->size = 0;
+    put(in,
+        (uint64_t)(compat ? VCPU_COMPAT32 : VCPU_LONG64) << FUZZ_FLAG_MODE_SHIFT |
+            (below(2) ? FUZZ_FLAG_VENDOR_DEFAULT : 0),
+        1);
+    put(in, below(4) ? 0 : 1 + below(6), 2); /* fail_at */
+    put(in, 0, 2);                           /* exec_state_xor */
+    put(in, length, 1);                      /* length_cr8 */
+    put(in, below(8) ? 16 : below(17), 1);   /* byte_count */
+    for (unsigned i = 0; i < 16; i++)
+        put(in, insn[i], 1);
+    /* access_info: mostly the move's direction, with the GVA vouched for */
+    put(in, below(8) ? 8u | store : next_random() & 9, 4);
+    put(in, 0, 2);                                      /* port */
+    put(in, page, 8);                                   /* gpa */
+    put(in, page + below(PAGE_SIZE), 8);                /* gva */
+    put(in, next_random() & 3, 1);                      /* options */
+    put(in, 4 + sizeof vectors / sizeof vectors[0], 1); /* reg_count */
+    put(in, below(4), 1);                               /* xstate: enum fuzz_xstate */
+    put_register(in, "rbx", address(page), 0);
+    put_register(in, "cr0", control(CR0_LONG, CR0_EM | CR0_TS), 0);
+    put_register(in, "cr4", control(CR4_PAE | CR4_OSFXSR | CR4_OSXSAVE, CR4_OSFXSR | CR4_OSXSAVE),
+                 0);
+    put_register(in, "xcr0", xcr0s[below(sizeof xcr0s / sizeof xcr0s[0])], 0);
+    for (unsigned r = 0; r < sizeof vectors / sizeof vectors[0]; r++)
+        put_register(in, vectors[r], next_random(), next_random());
+    while (in->size < INPUT_MAX)
+        put(in, below(4) ? below(2) : next_random(), 1); /* the world's answers */
+}
+
+void test_vector_exits(unsigned long count)
+{
+    struct input in;
+
+    for (unsigned long i = 0; i < count; i++) {
+        build_vector(&in);
+        LLVMFuzzerTestOneInput(in.bytes, in.size);
+    }
+}
