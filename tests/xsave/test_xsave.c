@@ -596,9 +596,8 @@ TEST(test_pages)
 }
 
 /* The checks before the area, on any CPU (hand vectors: SDM vol. 1 §13.7-13.12). */
-static unsigned api_vector(enum form f, const uint8_t *bytes, unsigned length, uint64_t cr0,
-                           uint64_t cr4, unsigned cpl, uint64_t rbx, bool extension,
-                           WHV_EMULATOR_STATUS *st)
+static unsigned api_vector(const uint8_t *bytes, unsigned length, uint64_t cr0, uint64_t cr4,
+                           unsigned cpl, uint64_t rbx, bool extension, WHV_EMULATOR_STATUS *st)
 {
     static uint8_t state[AREA_MAX] __attribute__((aligned(64)));
     WHV_VP_EXIT_CONTEXT vp;
@@ -616,7 +615,6 @@ static unsigned api_vector(enum form f, const uint8_t *bytes, unsigned length, u
     reg(WHvX64RegisterRbx)->Reg64 = rbx;
     vp.ExecutionState.Cpl = cpl;
     reg(WHvX64RegisterCs)->Segment.DescriptorPrivilegeLevel = cpl;
-    (void)f;
     guest_run_mmio(&g, h, bytes, length, st);
     pending.AsUINT64 = reg(WHvRegisterPendingInterruption)->Reg64;
     WHvEmulatorDestroyEmulator(h);
@@ -628,19 +626,20 @@ TEST(test_state_checks)
     static const uint8_t xsaves[] = { 0x48, 0x0f, 0xc7, 0x2b },
                          xrstors[] = { 0x48, 0x0f, 0xc7, 0x1b };
     WHV_EMULATOR_STATUS st;
+    static const uint8_t locked[] = { 0xf0, 0x48, 0x0f, 0xae, 0x23 };
     const uint8_t *xsave = forms[F_XSAVE64].bytes;
 
-    CHECK_EQ(api_vector(F_XSAVE64, xsave, 4, 0x80050033, 0x00620, 3, GVA, true, &st), 6,
+    CHECK_EQ(api_vector(xsave, 4, 0x80050033, 0x00620, 3, GVA, true, &st), 6,
              "no CR4.OSXSAVE: #UD");
-    CHECK_EQ(api_vector(F_XSAVE64, xsave, 4, 0x8005003b, 0x40620, 3, GVA, true, &st), 7,
-             "CR0.TS: #NM");
-    CHECK_EQ(api_vector(F_XSAVE64, xsave, 4, 0x80050033, 0x40620, 3, GVA + 32, true, &st), 13,
+    CHECK_EQ(api_vector(locked, 5, 0x80050033, 0x40620, 3, GVA, true, &st), 6, "LOCK: #UD");
+    CHECK_EQ(api_vector(xsave, 4, 0x8005003b, 0x40620, 3, GVA, true, &st), 7, "CR0.TS: #NM");
+    CHECK_EQ(api_vector(xsave, 4, 0x80050033, 0x40620, 3, GVA + 32, true, &st), 13,
              "misaligned: #GP");
-    CHECK_EQ(api_vector(F_XSAVE64, xsaves, 4, 0x80050033, 0x40620, 3, GVA, true, &st), 13,
+    CHECK_EQ(api_vector(xsaves, 4, 0x80050033, 0x40620, 3, GVA, true, &st), 13,
              "XSAVES at CPL 3: #GP");
-    CHECK_EQ(api_vector(F_XSAVE64, xrstors, 4, 0x80050033, 0x40620, 3, GVA, true, &st), 13,
+    CHECK_EQ(api_vector(xrstors, 4, 0x80050033, 0x40620, 3, GVA, true, &st), 13,
              "XRSTORS at CPL 3: #GP");
-    CHECK_EQ(api_vector(F_XSAVE64, xsave, 4, 0x80050033, 0x40620, 3, GVA, false, &st), 0xff,
+    CHECK_EQ(api_vector(xsave, 4, 0x80050033, 0x40620, 3, GVA, false, &st), 0xff,
              "no extension: nothing injected");
     CHECK(!st.EmulationSuccessful && st.InternalEmulationFailure && g.calls[GUEST_CB_MEMORY] == 0 &&
               g.calls[GUEST_CB_SET_REGISTERS] == 0,
