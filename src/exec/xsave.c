@@ -427,7 +427,9 @@ static enum exec_result commit_components(struct vcpu *cpu, const struct xsave_o
     return r;
 }
 
-/* The header, its checks, then the image's extent (the components loaded) checked. */
+/* The header, its checks, then the image's extent checked: measured, to the end of the last
+ * requested component in the standard form (whatever XSTATE_BV says), of the last one
+ * loaded (requested and in XSTATE_BV) in the compacted form. */
 static enum exec_result restore_header(struct vcpu *cpu, struct xsave_op *op,
                                        struct xsave_header *h)
 {
@@ -446,7 +448,7 @@ static enum exec_result restore_header(struct vcpu *cpu, struct xsave_op *op,
         return raise_fault(cpu, EXC_GP, true, 0);
     compacted = (h->xcomp_bv & XAREA_COMPACTED) != 0;
     op->end = place_image(cpu, op, h->xcomp_bv & ~XAREA_COMPACTED,
-                          compacted ? op->rfbm & h->xcomp_bv : op->rfbm, compacted);
+                          compacted ? op->rfbm & h->xstate_bv : op->rfbm, compacted);
     if (!op->end)
         return EXEC_UNSUPPORTED;
     r = check_area(cpu, op, MMU_READ);
