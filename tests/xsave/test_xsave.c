@@ -601,6 +601,8 @@ TEST(test_pages)
     printf("%lu page cases\n", n);
 }
 
+#define ALIGNMENT_CHECK (UINT64_C(1) << 62) /* in api_vector's rbx: RFLAGS.AC set */
+
 /* The checks before the area, on any CPU (hand vectors: SDM vol. 1 §13.7-13.12). */
 static unsigned api_vector(const uint8_t *bytes, unsigned length, uint64_t cr0, uint64_t cr4,
                            unsigned cpl, uint64_t rbx, bool extension, WHV_EMULATOR_STATUS *st)
@@ -618,7 +620,9 @@ static unsigned api_vector(const uint8_t *bytes, unsigned length, uint64_t cr0, 
         whvemu_set_xstate_callbacks(h, NULL);
     reg(WHvX64RegisterCr0)->Reg64 = cr0;
     reg(WHvX64RegisterCr4)->Reg64 = cr4;
-    reg(WHvX64RegisterRbx)->Reg64 = rbx;
+    reg(WHvX64RegisterRbx)->Reg64 = rbx & ~(uint64_t)ALIGNMENT_CHECK;
+    if (rbx & ALIGNMENT_CHECK) /* RFLAGS.AC with CR0.AM at CPL 3 */
+        reg(WHvX64RegisterRflags)->Reg64 |= 0x40000;
     vp.ExecutionState.Cpl = cpl;
     reg(WHvX64RegisterCs)->Segment.DescriptorPrivilegeLevel = cpl;
     guest_run_mmio(&g, h, bytes, length, st);
@@ -641,6 +645,8 @@ TEST(test_state_checks)
     CHECK_EQ(api_vector(xsave, 4, 0x8005003b, 0x40620, 3, GVA, true, &st), 7, "CR0.TS: #NM");
     CHECK_EQ(api_vector(xsave, 4, 0x80050033, 0x40620, 3, GVA + 32, true, &st), 13,
              "misaligned: #GP");
+    CHECK_EQ(api_vector(xsave, 4, 0x80050033, 0x40620, 3, (GVA + 8) | ALIGNMENT_CHECK, true, &st),
+             13, "misaligned with alignment checking: #GP, not #AC (measured)");
     CHECK_EQ(api_vector(xsaves, 4, 0x80050033, 0x40620, 3, GVA, true, &st), 13,
              "XSAVES at CPL 3: #GP");
     CHECK_EQ(api_vector(xrstors, 4, 0x80050033, 0x40620, 3, GVA, true, &st), 13,
