@@ -47,13 +47,13 @@ struct seed {
     uint16_t exec_state_xor;
     enum fuzz_bad_argument bad;
     struct reg_assignment regs[4];
-    const char *world;   /* the callbacks' answers, hex (emulate_input.h) */
-    unsigned options;    /* FUZZ_OPTION_* */
-    unsigned more_flags; /* FUZZ_FLAG_STRUCTURED (exec_state_xor is then the shape,
+    const char *world;       /* the callbacks' answers, hex (emulate_input.h) */
+    unsigned options;        /* FUZZ_OPTION_* */
+    unsigned more_flags;     /* FUZZ_FLAG_STRUCTURED (exec_state_xor is then the shape,
                                    * for I/O the first byte selects the instruction),
                                    * FUZZ_FLAG_DESTROY_IN_CALLBACK, FUZZ_FLAG_VENDOR_DEFAULT */
-    unsigned rip_offset; /* structured MMIO: RIP's offset in its page */
-    unsigned xstate;     /* enum fuzz_xstate: the extended-state extension */
+    unsigned rip_offset;     /* structured MMIO: RIP's offset in its page */
+    enum fuzz_xstate xstate; /* the extended-state extension installed, and how */
 };
 
 #define STRUCTURED FUZZ_FLAG_STRUCTURED
@@ -153,6 +153,18 @@ static const struct seed seeds[] = {
       { { "rbx", 0x10000 }, { "cr4", 0x220 } }, "80 1f 00 00" },
     { "vstmxcsr", VCPU_LONG64, false, "c5 f8 ae 1b", 0, VOUCHED_WRITE, 0x10000, 0, 0, 0,
       { { "rbx", 0x10000 }, { "cr4", 0x40220 }, { "xcr0", 7 } }, "" },
+    { "xsave64", VCPU_LONG64, false, "48 0f ae 23", 0, VOUCHED_WRITE, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 }, { "cr4", 0x40220 }, { "xcr0", 7 }, { "rax", 7 } },
+      "e7 00 00 00 00 00 00 00", 0, 0, 0, FUZZ_XSTATE_STANDARD },
+    { "xsavec64_compacted_area", VCPU_LONG64, false, "48 0f c7 23", 0, VOUCHED_WRITE, 0x10000, 0,
+      0, 0, { { "rbx", 0x10000 }, { "cr4", 0x40220 }, { "xcr0", 7 }, { "rax", 7 } },
+      "07 00 00 00 00 00 00 00", 0, 0, 0, FUZZ_XSTATE_COMPACTED },
+    { "xrstor64", VCPU_LONG64, false, "48 0f ae 2b", 0, VOUCHED_READ, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 }, { "cr4", 0x40220 }, { "xcr0", 7 }, { "rax", 7 } },
+      "07 00 00 00 00 00 00 00 05 00 00 00 00 00 00 00", 0, 0, 0, FUZZ_XSTATE_STANDARD },
+    { "xrstors_hostile_area", VCPU_LONG64, false, "0f c7 1b", 0, VOUCHED_READ, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 }, { "cr4", 0x40220 }, { "xcr0", 7 }, { "rax", 7 } },
+      "07 00 00 00 00 00 00 00 07 00 00 00 00 00 00 80 40 02", 0, 0, 0, FUZZ_XSTATE_HOSTILE },
     { "page_not_present", VCPU_LONG64, false, "8b 03", 0, UNVOUCHED_READ, 0x10000, 0, 0, 0,
       { { "rbx", 0x10000 } }, "01" },
     { "gpa_unaligned", VCPU_LONG64, false, "8b 03", 0, UNVOUCHED_READ, 0x10000, 0, 0, 0,

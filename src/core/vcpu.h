@@ -53,8 +53,8 @@
     X(PENDING_INTERRUPTION, WHvRegisterPendingInterruption, 64)                                    \
     X(INTERRUPT_STATE, WHvRegisterInterruptState, 64) /* the MOV SS / STI interrupt shadow */   \
     /* the vector state the SDK names carry (the 26 consecutive names 1000H-1019H, each     \
-     * value kept whole), then XCR0: 64 rows, one word. IA32_XSS (XSAVES, issue 13) is     \
-     * the 65th: see docs/extended-state.md, "Register rows", before adding it */          \
+     * value kept whole), then XCR0: 64 rows, one word; IA32_XSS (XSAVES and XRSTORS only)  \
+     * is the 65th, in the second word (docs/extended-state.md, "Register rows") */         \
     X(XMM0, WHvX64RegisterXmm0, 128)   X(XMM1, WHvX64RegisterXmm1, 128)                        \
     X(XMM2, WHvX64RegisterXmm2, 128)   X(XMM3, WHvX64RegisterXmm3, 128)                        \
     X(XMM4, WHvX64RegisterXmm4, 128)   X(XMM5, WHvX64RegisterXmm5, 128)                        \
@@ -69,7 +69,8 @@
     X(FP_MMX6, WHvX64RegisterFpMmx6, 128) X(FP_MMX7, WHvX64RegisterFpMmx7, 128)                \
     X(FP_CONTROL_STATUS, WHvX64RegisterFpControlStatus, 128)                                   \
     X(XMM_CONTROL_STATUS, WHvX64RegisterXmmControlStatus, 128)                                 \
-    X(XCR0, WHvX64RegisterXCr0, 64)
+    X(XCR0, WHvX64RegisterXCr0, 64)                                                            \
+    X(XSS, WHvX64RegisterXss, 64)
 // clang-format on
 #define REGISTER_ID_(id, name, width) R_##id,
 enum reg_id { REGISTERS(REGISTER_ID_) R_COUNT };

@@ -109,44 +109,48 @@ HRESULT xstate_ext_new(const WHVEMU_XSTATE_CALLBACKS *callbacks, const WHVEMU_XS
 
 /* ---- one call's area ---- */
 
-static uint64_t area_xstate_bv(const struct vcpu *cpu)
+uint64_t xstate_bv(const struct vcpu *cpu)
 {
     return load_le(cpu->vstate.ext->area + XAREA_LEGACY_SIZE, 8);
 }
 
-/* Where the components are in the standard format: the layout's offsets (the legacy ones
- * are the fixed 0 and 160), set for those of `held` only (the call reads no other: a walk
- * over all 64 was most of a VEX store's exit); in the compacted format (SDM vol. 1
- * §13.4.3): those XCOMP_BV holds, one after another in index order from byte 576, each
- * first rounded up to 64 bytes when its flag says so. The end of the last one, or 0 when a
- * component of XCOMP_BV is not in the layout. */
-static uint64_t place_components(struct vcpu *cpu, uint64_t xcomp_bv, uint64_t held)
+uint64_t xstate_compacted_place(const WHVEMU_XSTATE_LAYOUT *l, uint64_t components,
+                                uint32_t offset[64])
 {
-    const WHVEMU_XSTATE_LAYOUT *l = &cpu->vstate.ext->layout;
     uint64_t end = XAREA_EXTENDED;
 
-    if (!(xcomp_bv & XAREA_COMPACTED)) {
-        for (; held; held &= held - 1)
-            cpu->vstate.offset[lowest_bit(held)] = l->Component[lowest_bit(held)].Offset;
-        return end;
-    }
-    for (unsigned i = 0; i < 64; i++) {
+    for (unsigned i = 2; i < 63; i++) {
         const WHVEMU_XSTATE_COMPONENT *c = &l->Component[i];
-        if (i < 2) {
-            cpu->vstate.offset[i] = c->Offset;
-            continue;
-        }
-        cpu->vstate.offset[i] = 0;
-        if (i == 63 || !((xcomp_bv >> i) & 1)) /* bit 63 is the format's */
+        offset[i] = 0;
+        if (!((components >> i) & 1))
             continue;
         if (!c->Size)
             return 0;
         if (c->Flags & FLAG_ALIGN64)
             end = (end + 63) & ~UINT64_C(63);
-        cpu->vstate.offset[i] = (uint32_t)end;
+        offset[i] = (uint32_t)end;
         end += c->Size;
     }
     return end;
+}
+
+/* Where the components are in the standard format: the layout's offsets (the legacy ones
+ * are the fixed 0 and 160), set for those of `held` only (the call reads no other: a walk
+ * over all 64 was most of a VEX store's exit); in the compacted format:
+ * xstate_compacted_place. The end of the last one, or 0 when a component of XCOMP_BV is
+ * not in the layout. */
+static uint64_t place_components(struct vcpu *cpu, uint64_t xcomp_bv, uint64_t held)
+{
+    const WHVEMU_XSTATE_LAYOUT *l = &cpu->vstate.ext->layout;
+
+    if (!(xcomp_bv & XAREA_COMPACTED)) {
+        for (; held; held &= held - 1)
+            cpu->vstate.offset[lowest_bit(held)] = l->Component[lowest_bit(held)].Offset;
+        return XAREA_EXTENDED;
+    }
+    cpu->vstate.offset[0] = l->Component[0].Offset;
+    cpu->vstate.offset[1] = l->Component[1].Offset;
+    return xstate_compacted_place(l, xcomp_bv, cpu->vstate.offset);
 }
 
 /* Whether the area holds every component of need within the bytes it has: in the
@@ -161,11 +165,14 @@ static bool area_holds(struct vcpu *cpu, uint64_t need)
     if (xcomp_bv & XAREA_COMPACTED) {
         uint64_t held = (xcomp_bv & ~XAREA_COMPACTED) | XS_LEGACY;
         if (!compacted_end || compacted_end > cpu->vstate.area_bytes || (need & ~held) ||
-            (area_xstate_bv(cpu) & ~held))
+            (xstate_bv(cpu) & ~held))
             return false;
     }
     for (; need; need &= need - 1) {
         unsigned i = lowest_bit(need);
+        /* a supervisor component has no place in the standard format */
+        if ((l->Component[i].Flags & FLAG_SUPERVISOR) && !(xcomp_bv & XAREA_COMPACTED))
+            return false;
         if ((uint64_t)cpu->vstate.offset[i] + l->Component[i].Size > cpu->vstate.area_bytes)
             return false;
     }
@@ -200,7 +207,7 @@ enum exec_result xstate_fetch(struct vcpu *cpu, uint64_t need)
 
 const uint8_t *xstate_peek(const struct vcpu *cpu, unsigned i)
 {
-    if (!((cpu->vstate.held >> i) & 1) || !((area_xstate_bv(cpu) >> i) & 1))
+    if (!((cpu->vstate.held >> i) & 1) || !((xstate_bv(cpu) >> i) & 1))
         return NULL;
     return cpu->vstate.ext->area + cpu->vstate.offset[i];
 }
@@ -224,7 +231,7 @@ static void materialise_init(uint8_t *area, unsigned i, uint32_t offset, uint32_
 uint8_t *xstate_edit(struct vcpu *cpu, unsigned i)
 {
     struct xstate_ext *ext = cpu->vstate.ext;
-    uint64_t bv = area_xstate_bv(cpu);
+    uint64_t bv = xstate_bv(cpu);
 
     if (!((cpu->vstate.held >> i) & 1))
         return NULL;
@@ -234,6 +241,23 @@ uint8_t *xstate_edit(struct vcpu *cpu, unsigned i)
     }
     cpu->vstate.modified |= UINT64_C(1) << i;
     return ext->area + cpu->vstate.offset[i];
+}
+
+void xstate_reset(struct vcpu *cpu, unsigned i)
+{
+    struct xstate_ext *ext = cpu->vstate.ext;
+
+    if (!((cpu->vstate.held >> i) & 1))
+        return;
+    materialise_init(ext->area, i, cpu->vstate.offset[i], ext->layout.Component[i].Size);
+    store_le(ext->area + XAREA_LEGACY_SIZE, 8, xstate_bv(cpu) & ~(UINT64_C(1) << i));
+    cpu->vstate.modified |= UINT64_C(1) << i;
+}
+
+uint8_t *xstate_mxcsr(struct vcpu *cpu)
+{
+    cpu->vstate.modified |= XS_SSE;
+    return cpu->vstate.ext->area + XAREA_MXCSR;
 }
 
 bool xstate_store_area(struct vcpu *cpu)

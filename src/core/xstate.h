@@ -29,6 +29,7 @@ enum {
 #define XAREA_LEGACY_SIZE 512u
 #define XAREA_EXTENDED 576u /* the first byte after the header */
 #define XAREA_COMPACTED (UINT64_C(1) << 63)
+#define XAREA_MXCSR 24u /* in the legacy region, whatever XSTATE_BV says */
 
 /* One registration (api/xstate.c makes it): shared by the handle and the calls that began
  * while it was installed, each holding a reference, so that a callback may replace the
@@ -77,6 +78,22 @@ const uint8_t *xstate_peek(const struct vcpu *cpu, unsigned i);
  * was clear, the bit set, the component marked modified. NULL for a component xstate_fetch
  * did not check (the write is dropped rather than land outside it). */
 uint8_t *xstate_edit(struct vcpu *cpu, unsigned i);
+
+/* The area's XSTATE_BV (the components not in their init state). */
+uint64_t xstate_bv(const struct vcpu *cpu);
+/* Put component i (one xstate_fetch checked) in its init state: its init value written (so
+ * that a VMM that copies bytes without looking at XSTATE_BV sees it too), its XSTATE_BV bit
+ * cleared, the component marked modified. MXCSR is not part of it. */
+void xstate_reset(struct vcpu *cpu, unsigned i);
+/* The area's MXCSR for writing (component 1 marked modified, XSTATE_BV unchanged). */
+uint8_t *xstate_mxcsr(struct vcpu *cpu);
+
+/* The compacted format's offsets (SDM vol. 1 §13.4.3) of the components 2-62 of
+ * `components` under a layout: one after another in index order from byte 576, each first
+ * rounded up to 64 bytes when its flag says so; offset[i] 0 for the others. Returns the
+ * end of the last one, or 0 when the layout lacks one of them. */
+uint64_t xstate_compacted_place(const WHVEMU_XSTATE_LAYOUT *l, uint64_t components,
+                                uint32_t offset[64]);
 
 /* Store the area back with SetXstate, Modified = cpu->vstate.modified, when the call fetched
  * it and that is not empty (a fault keeps only its committed components: call_finish). False

@@ -52,13 +52,18 @@ uint64_t exec_next_rip(struct vcpu *cpu, const struct insn *in);
  * segment.c MOV Sreg, LDS..LSS, ARPL, BOUND, XLAT; system.c descriptor tables, LAR LSL
  * VERR VERW, cache-line instructions and hints (prefetches, CLDEMOTE, NOP); line_store.c
  * MOVDIR64B ENQCMDS CLZERO; trace.c PTWRITE; atomic.c XCHG XADD CMPXCHG*; cond.c SETcc CMOVcc;
- * x87_exec.c the x87 memory forms, FXSAVE FXRSTOR (V)LDMXCSR (V)STMXCSR (x87*.c: their rules).
+ * x87_exec.c the x87 memory forms, FXSAVE FXRSTOR (V)LDMXCSR (V)STMXCSR (x87*.c: their rules);
+ * xsave.c XSAVE XSAVEOPT XSAVEC XSAVES XRSTOR XRSTORS.
  * What they share is declared here. */
 
 /* Implicit registers of MN_EXEC lines: MUL/DIV use rDX:rAX; CMPXCHG8B/16B compare rDX:rAX
  * and store rCX:rBX (STACK_REGS: exec/stack.h). The string instructions' rSI and rDI are
  * their operands' addresses and rCX the count of a REP prefix (operands_regs). */
 #define MULDIV_REGS (REG_BIT(R_RAX) | REG_BIT(R_RDX))
+/* The XSAVE family: CR0 and CR4 (#UD, #NM), EDX:EAX and XCR0 (RFBM); IA32_XSS, in the second
+ * register word, is fetched by XSAVES and XRSTORS alone (xsave.c). */
+#define XSAVE_REGS                                                                                 \
+    (REG_BIT(R_CR0) | REG_BIT(R_CR4) | REG_BIT(R_RAX) | REG_BIT(R_RDX) | REG_BIT(R_XCR0))
 #define CMPXCHG_WIDE_REGS (REG_BIT(R_RAX) | REG_BIT(R_RBX) | REG_BIT(R_RCX) | REG_BIT(R_RDX))
 
 /* segment.c: MOV Sreg, r/m (x_mov hands it over): a segment-register load. */

@@ -685,7 +685,9 @@ enum exec_result mmu_probe(struct vcpu *cpu, enum segreg seg, uint64_t offset, u
 enum exec_result mmu_translate(struct vcpu *cpu, enum segreg seg, uint64_t offset, unsigned size,
                                unsigned access, uint64_t *gpa)
 {
-    struct phys_span span;
+    /* initialised only for GCC 12 at -O3 (the mingw build), which takes span.count for
+     * read uninitialised once the register sets are two words */
+    struct phys_span span = { 0 };
     enum exec_result r = resolve(cpu, seg, offset, size, access, &span);
     if (r != EXEC_OK)
         return r;
