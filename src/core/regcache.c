@@ -18,6 +18,11 @@ static void copy_value(WHV_REGISTER_VALUE *to, const WHV_REGISTER_VALUE *from, e
     value_store(to, from->Reg128.Low64, wide[id] ? from->Reg128.High64 : 0);
 }
 
+WHV_REGISTER_NAME reg_whv_name(enum reg_id id)
+{
+    return whv_names[id];
+}
+
 bool regs_fetch_missing(struct vcpu *cpu, struct regset missing)
 {
     WHV_REGISTER_NAME names[R_COUNT];
