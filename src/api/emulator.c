@@ -96,7 +96,7 @@ static WHV_EMULATOR_STATUS run_general_after_plan(struct vcpu *cpu, const UINT8 
     cpu->vstate.ext = NULL;
     call_prepare(cpu);
     for (unsigned i = 0; i < fetched->count; i++)
-        regs_preset_value(cpu, (enum reg_id)fetched->id[i], &fetched->value[i]);
+        regs_preset_read(cpu, (enum reg_id)fetched->id[i], &fetched->value[i]);
     return run_general(cpu, bytes, count, NULL);
 }
 

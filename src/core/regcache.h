@@ -94,12 +94,9 @@ static inline void regs_preset(struct vcpu *cpu, enum reg_id id, uint64_t value)
     regset_add(&cpu->reg_valid, id);
 }
 
-/* The same for a value already read whole (a plan's Get, exec/plan.h). */
-static inline void regs_preset_value(struct vcpu *cpu, enum reg_id id, const WHV_REGISTER_VALUE *v)
-{
-    cpu->regs[id] = *v;
-    regset_add(&cpu->reg_valid, id);
-}
+/* The same for a value as the VMM's Get wrote it (a plan's, exec/plan.h): a 64-bit register
+ * keeps Reg64 only, as a fetch does. */
+void regs_preset_read(struct vcpu *cpu, enum reg_id id, const WHV_REGISTER_VALUE *v);
 
 /* The same for a segment register. */
 static inline void regs_preset_segment(struct vcpu *cpu, enum reg_id id,

@@ -204,31 +204,23 @@ void plan_make(struct plan *plan, const struct insn *in, const struct operand op
 
 /* ---- running one ---- */
 
-/* The Get call of the plan's registers, their values into `fetched` and the GPRs' into gpr[].
- * False when it failed (cpu->status says so). */
-static bool plan_fetch(struct vcpu *cpu, const struct plan *p, uint64_t gpr[16],
+/* The Get call of the plan's registers, into `fetched` and each one's Reg64 into reg64[] by
+ * its id. False when it failed (cpu->status says so). */
+static bool plan_fetch(struct vcpu *cpu, const struct plan *p, uint64_t reg64[PLAN_IDS],
                        struct plan_fetched *fetched)
 {
-    WHV_REGISTER_VALUE values[PLAN_MAX_GETS];
-
     fetched->count = p->get_count;
     if (!p->get_count)
         return true;
     /* what the VMM leaves unwritten reads as 0; all of them, in a few wide stores (a count
      * that varies makes a `rep stos`, slow to start) */
     for (unsigned i = 0; i < PLAN_MAX_GETS; i++)
-        value_store(&values[i], 0, 0);
-    if (FAILED(emu_get_registers(cpu, p->get_name, p->get_count, values)))
+        value_store(&fetched->value[i], 0, 0);
+    if (FAILED(emu_get_registers(cpu, p->get_name, p->get_count, fetched->value)))
         return false;
     memcpy(fetched->id, p->get, sizeof fetched->id);
-    for (unsigned i = 0; i < p->get_count; i++) {
-        unsigned id = p->get[i];
-        /* the XMM names are the only wide ones a plan gets: the others keep Reg64 */
-        value_store(&fetched->value[i], values[i].Reg64,
-                    id >= R_XMM0 ? values[i].Reg128.High64 : 0);
-        if (id < 16)
-            gpr[id] = values[i].Reg64;
-    }
+    for (unsigned i = 0; i < p->get_count; i++)
+        reg64[p->get[i]] = fetched->value[i].Reg64;
     return true;
 }
 
@@ -259,7 +251,8 @@ static void plan_finish(struct vcpu *cpu, unsigned length, unsigned wrote, enum 
 }
 
 /* The linear address of the plan's memory operand (64-bit code: its offset). */
-static uint64_t plan_linear(const struct vcpu *cpu, const struct plan *p, const uint64_t gpr[16])
+static uint64_t plan_linear(const struct vcpu *cpu, const struct plan *p,
+                            const uint64_t gpr[PLAN_IDS])
 {
     uint64_t ea = p->disp;
 
@@ -273,7 +266,7 @@ static uint64_t plan_linear(const struct vcpu *cpu, const struct plan *p, const 
 }
 
 /* The source of a store or an ALU operation: the immediate or the register operand. */
-static uint64_t plan_source(const struct plan *p, const uint64_t gpr[16])
+static uint64_t plan_source(const struct plan *p, const uint64_t gpr[PLAN_IDS])
 {
     if (p->imm_source)
         return p->imm;
@@ -281,7 +274,7 @@ static uint64_t plan_source(const struct plan *p, const uint64_t gpr[16])
 }
 
 /* A load's value into its register. */
-static void finish_load(struct vcpu *cpu, const struct plan *p, const uint64_t gpr[16],
+static void finish_load(struct vcpu *cpu, const struct plan *p, const uint64_t gpr[PLAN_IDS],
                         uint64_t value)
 {
     enum reg_id holder = gpr_holder(p->gpr, p->high8);
@@ -298,8 +291,8 @@ static void finish_load(struct vcpu *cpu, const struct plan *p, const uint64_t g
 /* An ALU operation on the value read at gpa: the result written back there (but for CMP
  * and TEST), the flags as x_alu computes them (alu_compute), with the host stub looked up
  * when the plan was made. */
-static void alu_at(struct vcpu *cpu, const struct plan *p, const uint64_t gpr[16], uint64_t gpa,
-                   uint64_t value)
+static void alu_at(struct vcpu *cpu, const struct plan *p, const uint64_t gpr[PLAN_IDS],
+                   uint64_t gpa, uint64_t value)
 {
     struct int_op o = { .dst = value, .src = plan_source(p, gpr), .flags = cpu->exit->Rflags };
 
@@ -348,8 +341,9 @@ static void finish_vector_load(struct vcpu *cpu, const struct plan *p, const uin
 /* A legacy SSE move of 16 bytes in the exit's page, in the general path's pieces; a state
  * check or the alignment that would fault, or an operand the page does not hold, goes to the
  * general path. */
-static enum plan_outcome vector_at(struct vcpu *cpu, const struct plan *p, const uint64_t gpr[16],
-                                   const struct plan_fetched *f, unsigned need)
+static enum plan_outcome vector_at(struct vcpu *cpu, const struct plan *p,
+                                   const uint64_t gpr[PLAN_IDS], const struct plan_fetched *f,
+                                   unsigned need)
 {
     uint64_t la = plan_linear(cpu, p, gpr), gpa;
     WHV_UINT128 xmm = fetched_value(f, (enum reg_id)p->gpr).Reg128;
@@ -391,7 +385,7 @@ enum plan_outcome plan_run_memory(struct vcpu *cpu, const struct plan *cached,
     memcpy(&plan, cached, sizeof plan); /* whole, in a few wide moves */
     need = plan_access(p);
     bool store = plan.kind == PLAN_STORE;
-    uint64_t gpr[16], gpa, value;
+    uint64_t gpr[PLAN_IDS], gpa, value;
 
     if ((cpu->exit_page.access & need) != need ||
         mmu_alignment_checking_with(cpu, cpu->exit->Rflags))

@@ -40,6 +40,8 @@ enum plan_kind {
 /* Registers a plan may Get: the base, the index, a store's source, a narrow load's old
  * destination; a vector plan's base, CR0, CR4 and its XMM register. */
 #define PLAN_MAX_GETS 4
+/* The ids a plan may Get are below this (its GPRs, CR0, CR4, XMM0-15). */
+#define PLAN_IDS (R_XMM15 + 1)
 
 struct plan {
     uint8_t kind;        /* enum plan_kind */
@@ -84,7 +86,7 @@ enum plan_outcome {
 struct plan_fetched {
     unsigned count;
     uint8_t id[PLAN_MAX_GETS];               /* enum reg_id */
-    WHV_REGISTER_VALUE value[PLAN_MAX_GETS]; /* whole: an XMM register's 128 bits */
+    WHV_REGISTER_VALUE value[PLAN_MAX_GETS]; /* as the VMM wrote them (regs_preset_read) */
 };
 
 /* Whether a plan may run the call of this exit: one for its kind of exit (port I/O or MMIO),
