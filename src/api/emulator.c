@@ -86,7 +86,7 @@ static WHV_EMULATOR_STATUS run_general(struct vcpu *cpu, const UINT8 *bytes, uns
 
 /* The general path after a plan's Get call (plan.h): its registers known, the decode cache
  * no longer touched (after a callback, insn_cache.h), and no extended-state extension held,
- * since no plan's instruction uses vector state. */
+ * since a plan's instruction uses no vector state beyond the SDK's XMM names. */
 static WHV_EMULATOR_STATUS run_general_after_plan(struct vcpu *cpu, const UINT8 *bytes,
                                                   unsigned count,
                                                   const struct plan_fetched *fetched)
@@ -96,7 +96,7 @@ static WHV_EMULATOR_STATUS run_general_after_plan(struct vcpu *cpu, const UINT8 
     cpu->vstate.ext = NULL;
     call_prepare(cpu);
     for (unsigned i = 0; i < fetched->count; i++)
-        regs_preset(cpu, (enum reg_id)fetched->id[i], fetched->value[i]);
+        regs_preset_read(cpu, (enum reg_id)fetched->id[i], &fetched->value[i]);
     return run_general(cpu, bytes, count, NULL);
 }
 

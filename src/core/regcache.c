@@ -18,6 +18,17 @@ static void copy_value(WHV_REGISTER_VALUE *to, const WHV_REGISTER_VALUE *from, e
     value_store(to, from->Reg128.Low64, wide[id] ? from->Reg128.High64 : 0);
 }
 
+WHV_REGISTER_NAME reg_whv_name(enum reg_id id)
+{
+    return whv_names[id];
+}
+
+void regs_preset_read(struct vcpu *cpu, enum reg_id id, const WHV_REGISTER_VALUE *v)
+{
+    copy_value(&cpu->regs[id], v, id);
+    regset_add(&cpu->reg_valid, id);
+}
+
 bool regs_fetch_missing(struct vcpu *cpu, struct regset missing)
 {
     WHV_REGISTER_NAME names[R_COUNT];

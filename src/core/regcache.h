@@ -94,6 +94,10 @@ static inline void regs_preset(struct vcpu *cpu, enum reg_id id, uint64_t value)
     regset_add(&cpu->reg_valid, id);
 }
 
+/* The same for a value as the VMM's Get wrote it (a plan's, exec/plan.h): a 64-bit register
+ * keeps Reg64 only, as a fetch does. */
+void regs_preset_read(struct vcpu *cpu, enum reg_id id, const WHV_REGISTER_VALUE *v);
+
 /* The same for a segment register. */
 static inline void regs_preset_segment(struct vcpu *cpu, enum reg_id id,
                                        const WHV_X64_SEGMENT_REGISTER *s)
@@ -155,6 +159,9 @@ static inline void reg_write128(struct vcpu *cpu, enum reg_id id, WHV_UINT128 va
     v.Reg128 = value;
     reg_set_value(cpu, id, &v);
 }
+
+/* The SDK's name of a register. */
+WHV_REGISTER_NAME reg_whv_name(enum reg_id id);
 
 /* Write back the dirty registers in one callback. False on failure. */
 bool regs_writeback(struct vcpu *cpu);

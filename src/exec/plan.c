@@ -7,6 +7,7 @@
 #include "exec/flags.h"
 #include "exec/insn_cache.h"
 #include "exec/io.h"
+#include "exec/simd_check.h"
 #include "optab.h"
 
 /* A plan's Get names its registers by enum gpr, which is how the SDK numbers RAX..R15. */
@@ -19,8 +20,19 @@ _Static_assert(WHvX64RegisterRax == 0 && WHvX64RegisterR15 == 15 && R_R15 == 15,
 
 /* ---- making a plan ---- */
 
-/* The Get call's registers: the instruction's, when they are at most PLAN_MAX_GETS general
- * registers (in 64-bit code through DS, ES, SS or CS they are: no segment register). */
+/* The registers a plan may Get: the GPRs; a vector plan's CR0, CR4 (its state checks) and
+ * XMM0-15 too. */
+#define GPR_IDS ((REG_BIT(R_R15) << 1) - 1)
+#define VECTOR_PLAN_IDS                                                                            \
+    (GPR_IDS | REG_BIT(R_CR0) | REG_BIT(R_CR4) | ((REG_BIT(R_XMM15) << 1) - REG_BIT(R_XMM0)))
+
+static bool vector_kind(unsigned kind)
+{
+    return kind == PLAN_VLOAD || kind == PLAN_VSTORE;
+}
+
+/* The Get call's registers: the instruction's, when they are at most PLAN_MAX_GETS of those
+ * (in 64-bit code through DS, ES, SS or CS there is no segment register). */
 static bool plan_gets(struct plan *p, struct regset needs)
 {
     uint64_t bits = needs.word[0];
@@ -28,11 +40,12 @@ static bool plan_gets(struct plan *p, struct regset needs)
     for (unsigned w = 1; w < REGSET_WORDS; w++)
         if (needs.word[w])
             return false;
-    if (bits >> (R_R15 + 1))
+    if (bits & ~(vector_kind(p->kind) ? VECTOR_PLAN_IDS : GPR_IDS))
         return false;
     for (; bits; bits &= bits - 1) {
         if (p->get_count == PLAN_MAX_GETS)
             return false;
+        p->get_name[p->get_count] = reg_whv_name((enum reg_id)lowest_bit(bits));
         p->get[p->get_count++] = (uint8_t)lowest_bit(bits);
     }
     return true;
@@ -110,6 +123,37 @@ static enum plan_kind alu_plan(struct plan *p, const struct insn *in,
     return PLAN_ALU;
 }
 
+/* The legacy SSE moves of a whole XMM register (simd_move.def), and whether they check
+ * alignment: a plan copies the 16 bytes whole. */
+static const struct vector_move {
+    uint16_t mnemonic;
+    bool aligned;
+} vector_moves[] = {
+    { MN_movdqu, false }, { MN_movups, false }, { MN_movupd, false },
+    { MN_movdqa, true },  { MN_movaps, true },  { MN_movapd, true },
+};
+
+/* Such a move between an XMM register and memory the exit's page can serve (but its size). */
+static enum plan_kind vector_plan(struct plan *p, const struct insn *in,
+                                  const struct operand ops[MAX_OPERANDS])
+{
+    bool load = ops[1].type == OPT_MEM;
+    const struct operand *m = &ops[load ? 1 : 0], *r = &ops[load ? 0 : 1];
+    unsigned i = 0;
+
+    while (i < sizeof vector_moves / sizeof vector_moves[0] &&
+           vector_moves[i].mnemonic != in->mnemonic)
+        i++;
+    if (i == sizeof vector_moves / sizeof vector_moves[0] || in->encoding != ENC_LEGACY ||
+        m->type != OPT_MEM || m->size != 16 || m->seg == SEG_FS || m->seg == SEG_GS ||
+        r->type != OPT_VEC || r->reg >= 16)
+        return PLAN_GENERAL;
+    plan_address(p, in, m);
+    p->gpr = (uint8_t)R_VECTOR_NAME(r->reg);
+    p->aligned = vector_moves[i].aligned;
+    return load ? PLAN_VLOAD : PLAN_VSTORE;
+}
+
 /* IN and OUT: the data is AL, AX or EAX, the port an imm8 or DX (which the exit gives). */
 static enum plan_kind io_plan(struct plan *p, const struct insn *in,
                               const struct operand ops[MAX_OPERANDS])
@@ -139,7 +183,8 @@ static const struct planner {
 } planners[] = {
     { x_mov, move_plan, true },   /* MOV, MOVZX */
     { x_movsx, move_plan, true }, /* MOVSX, MOVSXD */
-    { x_alu, alu_plan, true },    { x_in, io_plan, false }, { x_out, io_plan, false },
+    { x_alu, alu_plan, true },    { x_in, io_plan, false },
+    { x_out, io_plan, false },    { x_simd_move, vector_plan, true },
 };
 
 void plan_make(struct plan *plan, const struct insn *in, const struct operand ops[MAX_OPERANDS],
@@ -159,28 +204,23 @@ void plan_make(struct plan *plan, const struct insn *in, const struct operand op
 
 /* ---- running one ---- */
 
-/* The Get call of the plan's registers, their values into gpr[] and `fetched`. False when
- * it failed (cpu->status says so). */
-static bool plan_fetch(struct vcpu *cpu, const struct plan *p, uint64_t gpr[16],
+/* The Get call of the plan's registers, into `fetched` and each one's Reg64 into reg64[] by
+ * its id. False when it failed (cpu->status says so). */
+static bool plan_fetch(struct vcpu *cpu, const struct plan *p, uint64_t reg64[PLAN_IDS],
                        struct plan_fetched *fetched)
 {
-    WHV_REGISTER_NAME names[PLAN_MAX_GETS];
-    WHV_REGISTER_VALUE values[PLAN_MAX_GETS];
-
     fetched->count = p->get_count;
     if (!p->get_count)
         return true;
     /* what the VMM leaves unwritten reads as 0; all of them, in a few wide stores (a count
      * that varies makes a `rep stos`, slow to start) */
     for (unsigned i = 0; i < PLAN_MAX_GETS; i++)
-        value_store(&values[i], 0, 0);
-    for (unsigned i = 0; i < p->get_count; i++)
-        names[i] = (WHV_REGISTER_NAME)p->get[i];
-    if (FAILED(emu_get_registers(cpu, names, p->get_count, values)))
+        value_store(&fetched->value[i], 0, 0);
+    if (FAILED(emu_get_registers(cpu, p->get_name, p->get_count, fetched->value)))
         return false;
     memcpy(fetched->id, p->get, sizeof fetched->id);
     for (unsigned i = 0; i < p->get_count; i++)
-        fetched->value[i] = gpr[p->get[i]] = values[i].Reg64;
+        reg64[p->get[i]] = fetched->value[i].Reg64;
     return true;
 }
 
@@ -211,7 +251,8 @@ static void plan_finish(struct vcpu *cpu, unsigned length, unsigned wrote, enum 
 }
 
 /* The linear address of the plan's memory operand (64-bit code: its offset). */
-static uint64_t plan_linear(const struct vcpu *cpu, const struct plan *p, const uint64_t gpr[16])
+static uint64_t plan_linear(const struct vcpu *cpu, const struct plan *p,
+                            const uint64_t gpr[PLAN_IDS])
 {
     uint64_t ea = p->disp;
 
@@ -225,7 +266,7 @@ static uint64_t plan_linear(const struct vcpu *cpu, const struct plan *p, const 
 }
 
 /* The source of a store or an ALU operation: the immediate or the register operand. */
-static uint64_t plan_source(const struct plan *p, const uint64_t gpr[16])
+static uint64_t plan_source(const struct plan *p, const uint64_t gpr[PLAN_IDS])
 {
     if (p->imm_source)
         return p->imm;
@@ -233,7 +274,7 @@ static uint64_t plan_source(const struct plan *p, const uint64_t gpr[16])
 }
 
 /* A load's value into its register. */
-static void finish_load(struct vcpu *cpu, const struct plan *p, const uint64_t gpr[16],
+static void finish_load(struct vcpu *cpu, const struct plan *p, const uint64_t gpr[PLAN_IDS],
                         uint64_t value)
 {
     enum reg_id holder = gpr_holder(p->gpr, p->high8);
@@ -250,8 +291,8 @@ static void finish_load(struct vcpu *cpu, const struct plan *p, const uint64_t g
 /* An ALU operation on the value read at gpa: the result written back there (but for CMP
  * and TEST), the flags as x_alu computes them (alu_compute), with the host stub looked up
  * when the plan was made. */
-static void alu_at(struct vcpu *cpu, const struct plan *p, const uint64_t gpr[16], uint64_t gpa,
-                   uint64_t value)
+static void alu_at(struct vcpu *cpu, const struct plan *p, const uint64_t gpr[PLAN_IDS],
+                   uint64_t gpa, uint64_t value)
 {
     struct int_op o = { .dst = value, .src = plan_source(p, gpr), .flags = cpu->exit->Rflags };
 
@@ -264,10 +305,69 @@ static void alu_at(struct vcpu *cpu, const struct plan *p, const uint64_t gpr[16
     plan_finish(cpu, p->length, WROTE_RFLAGS, R_RAX, 0, o.flags);
 }
 
+/* A register the plan's Get fetched (0 when it did not). */
+static WHV_REGISTER_VALUE fetched_value(const struct plan_fetched *f, enum reg_id id)
+{
+    WHV_REGISTER_VALUE v;
+
+    value_store(&v, 0, 0);
+    for (unsigned i = 0; i < f->count; i++)
+        if (f->id[i] == id)
+            v = f->value[i];
+    return v;
+}
+
+/* Whether a legacy SSE move passes simd_check_state: no #UD (CR0.EM, CR4.OSFXSR), no #NM
+ * (CR0.TS). */
+static bool sse_usable(const struct plan_fetched *f)
+{
+    uint64_t cr0 = fetched_value(f, R_CR0).Reg64, cr4 = fetched_value(f, R_CR4).Reg64;
+
+    return !(cr0 & (SIMD_CR0_EM | SIMD_CR0_TS)) && (cr4 & SIMD_CR4_OSFXSR);
+}
+
+/* A vector load's Set: RIP, then its XMM register (the ids' order, as regs_writeback's). */
+static void finish_vector_load(struct vcpu *cpu, const struct plan *p, const uint8_t data[16])
+{
+    WHV_REGISTER_NAME names[2] = { WHvX64RegisterRip, reg_whv_name((enum reg_id)p->gpr) };
+    WHV_REGISTER_VALUE values[2];
+
+    value_store(&values[0], next_rip(cpu->code_mode, cpu->exit->Rip, p->length), 0);
+    value_store(&values[1], load_le(data, 8), load_le(data + 8, 8));
+    if (SUCCEEDED(emu_set_registers(cpu, names, 2, values)))
+        cpu->status.EmulationSuccessful = 1;
+}
+
+/* A legacy SSE move of 16 bytes in the exit's page, in the general path's pieces; a state
+ * check or the alignment that would fault, or an operand the page does not hold, goes to the
+ * general path. */
+static enum plan_outcome vector_at(struct vcpu *cpu, const struct plan *p,
+                                   const uint64_t gpr[PLAN_IDS], const struct plan_fetched *f,
+                                   unsigned need)
+{
+    uint64_t la = plan_linear(cpu, p, gpr), gpa;
+    WHV_UINT128 xmm = fetched_value(f, (enum reg_id)p->gpr).Reg128;
+    uint8_t data[16];
+    bool store = p->kind == PLAN_VSTORE;
+
+    if (!sse_usable(f) || (p->aligned && (la & 15)) ||
+        !mmu_exit_page_holds(cpu, la, 16, need, &gpa))
+        return PLAN_FETCHED;
+    store_le(data, 8, xmm.Low64);
+    store_le(data + 8, 8, xmm.High64);
+    if (mmu_phys_wide(cpu, gpa, data, 16, store) != EXEC_OK)
+        return PLAN_DONE;
+    if (store)
+        plan_finish(cpu, p->length, 0, R_RAX, 0, 0);
+    else
+        finish_vector_load(cpu, p, data);
+    return PLAN_DONE;
+}
+
 /* What a plan's memory access must be allowed: as mmu_in_exit_page checks it. */
 static unsigned plan_access(const struct plan *p)
 {
-    if (p->kind == PLAN_STORE)
+    if (p->kind == PLAN_STORE || p->kind == PLAN_VSTORE)
         return MMU_WRITE;
     return p->kind == PLAN_ALU && !p->read_only ? MMU_READ | MMU_WRITE : MMU_READ;
 }
@@ -285,13 +385,15 @@ enum plan_outcome plan_run_memory(struct vcpu *cpu, const struct plan *cached,
     memcpy(&plan, cached, sizeof plan); /* whole, in a few wide moves */
     need = plan_access(p);
     bool store = plan.kind == PLAN_STORE;
-    uint64_t gpr[16], gpa, value;
+    uint64_t gpr[PLAN_IDS], gpa, value;
 
     if ((cpu->exit_page.access & need) != need ||
         mmu_alignment_checking_with(cpu, cpu->exit->Rflags))
         return PLAN_DECLINED;
     if (!plan_fetch(cpu, p, gpr, fetched))
         return PLAN_DONE;
+    if (vector_kind(p->kind))
+        return vector_at(cpu, p, gpr, fetched, need);
     if (!mmu_exit_page_holds(cpu, plan_linear(cpu, p, gpr), p->access_size, need, &gpa))
         return PLAN_FETCHED;
     value = store ? plan_source(p, gpr) : 0;

@@ -5,6 +5,9 @@
  *   PLAN_LOAD   MOV/MOVZX/MOVSX/MOVSXD r, m    64-bit code, the access in the exit's page
  *   PLAN_STORE  MOV m, r / imm                 the same
  *   PLAN_ALU    ADD..CMP, TEST m, r / imm      the same (its flags as the general path's)
+ *   PLAN_VLOAD  MOVDQU/MOVDQA/MOVUPS/MOVAPS/MOVUPD/MOVAPD xmm, m128   legacy SSE, the same
+ *   PLAN_VSTORE the same m128, xmm             (CR0.EM/TS, CR4.OSFXSR, the aligned forms'
+ *                                              alignment: else the general path's fault)
  *   PLAN_IN     IN AL/AX/EAX, imm8 or DX       any mode, no I/O permission bitmap to read
  *   PLAN_OUT    OUT imm8 or DX, AL/AX/EAX      the same
  *
@@ -23,22 +26,35 @@
 #include "exec/operand.h"
 
 /* (the port-I/O kinds last: plan_applies) */
-enum plan_kind { PLAN_GENERAL = 0, PLAN_LOAD, PLAN_STORE, PLAN_ALU, PLAN_IN, PLAN_OUT };
+enum plan_kind {
+    PLAN_GENERAL = 0,
+    PLAN_LOAD,
+    PLAN_STORE,
+    PLAN_ALU,
+    PLAN_VLOAD,
+    PLAN_VSTORE,
+    PLAN_IN,
+    PLAN_OUT
+};
 
 /* Registers a plan may Get: the base, the index, a store's source, a narrow load's old
- * destination. */
+ * destination; a vector plan's base, CR0, CR4 and its XMM register. */
 #define PLAN_MAX_GETS 4
+/* The ids a plan may Get are below this (its GPRs, CR0, CR4, XMM0-15). */
+#define PLAN_IDS (R_XMM15 + 1)
 
 struct plan {
     uint8_t kind;        /* enum plan_kind */
     uint8_t length;      /* the instruction's bytes: RIP advances by it */
     uint8_t access_size; /* bytes of the memory or port access */
-    uint8_t gpr;         /* the register operand (enum gpr; AH..BH with high8) */
+    uint8_t gpr;         /* the register operand (enum gpr; AH..BH with high8; a vector
+                          * plan's: enum reg_id of its XMM register) */
     uint8_t gpr_size;    /* its size in bytes */
     bool high8;
     bool sign_extend;  /* PLAN_LOAD: MOVSX, MOVSXD */
     bool imm_source;   /* PLAN_STORE, PLAN_ALU: the immediate, not the register */
     bool read_only;    /* PLAN_ALU: CMP, TEST */
+    bool aligned;      /* PLAN_VLOAD, PLAN_VSTORE: #GP(0) unless 16-byte aligned */
     uint16_t mnemonic; /* PLAN_ALU: the operation (enum mnemonic) */
     host_stub stub;    /* PLAN_ALU: its host stub, or NULL (host_op_stub) */
     /* the address: disp + base + index * scale (+ the next RIP), wrapped to addrsize */
@@ -46,11 +62,12 @@ struct plan {
     bool rip_relative;
     uint8_t addrsize;
     uint8_t get_count;
-    uint8_t get[PLAN_MAX_GETS]; /* the Get call's registers (enum gpr, ascending) */
-    bool port_imm;              /* PLAN_IN, PLAN_OUT: the port is the imm8 */
-    uint32_t io_info;           /* the exit's AccessInfo, as far as it must match */
-    uint64_t disp;              /* the address's constant part (a moffs operand's whole offset) */
-    uint64_t imm; /* PLAN_STORE's, PLAN_ALU's immediate; PLAN_IN, PLAN_OUT: the imm8 port */
+    uint8_t get[PLAN_MAX_GETS]; /* the Get call's registers (enum reg_id, ascending) */
+    WHV_REGISTER_NAME get_name[PLAN_MAX_GETS]; /* and their SDK names */
+    bool port_imm;                             /* PLAN_IN, PLAN_OUT: the port is the imm8 */
+    uint32_t io_info;                          /* the exit's AccessInfo, as far as it must match */
+    uint64_t disp; /* the address's constant part (a moffs operand's whole offset) */
+    uint64_t imm;  /* PLAN_STORE's, PLAN_ALU's immediate; PLAN_IN, PLAN_OUT: the imm8 port */
 };
 
 /* The plan of a decoded instruction with its operands (operands_describe) and the registers
@@ -68,8 +85,8 @@ enum plan_outcome {
 
 struct plan_fetched {
     unsigned count;
-    uint8_t id[PLAN_MAX_GETS]; /* enum reg_id */
-    uint64_t value[PLAN_MAX_GETS];
+    uint8_t id[PLAN_MAX_GETS];               /* enum reg_id */
+    WHV_REGISTER_VALUE value[PLAN_MAX_GETS]; /* as the VMM wrote them (regs_preset_read) */
 };
 
 /* Whether a plan may run the call of this exit: one for its kind of exit (port I/O or MMIO),

@@ -345,6 +345,12 @@ static enum exec_result phys_run(struct vcpu *cpu, uint64_t gpa, uint8_t *buf, u
     return EXEC_OK;
 }
 
+enum exec_result mmu_phys_wide(struct vcpu *cpu, uint64_t gpa, uint8_t *buf, unsigned size,
+                               bool write)
+{
+    return phys_run(cpu, gpa, buf, size, write, aligned_pieces(size, 0));
+}
+
 /* Physical accesses of at most 8 bytes each, in address order. */
 static enum exec_result phys_access(struct vcpu *cpu, const struct phys_span *span, uint8_t *buf,
                                     bool write, bool aligned)

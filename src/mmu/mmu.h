@@ -97,6 +97,11 @@ static inline enum exec_result mmu_phys(struct vcpu *cpu, uint64_t gpa, uint8_t 
     return r;
 }
 
+/* An operand of more than 8 bytes within one page at gpa, in the naturally aligned pieces
+ * the general path makes of it (a decode-cache plan's, exec/plan.h). */
+enum exec_result mmu_phys_wide(struct vcpu *cpu, uint64_t gpa, uint8_t *buf, unsigned size,
+                               bool write);
+
 /* What a translation checked, as the page cache keeps it: a fetch is no data read (SMAP does
  * not apply to it), so it must not stand for one; an implicit supervisor access (MMU_SYSTEM)
  * is checked with other rules than an explicit one, so neither stands for the other. */

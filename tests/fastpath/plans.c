@@ -52,6 +52,17 @@ static const struct plan_row plan_rows[] = {
     { MODE_16, 2, { 0xe5, 0x40 }, PLAN_IN },                            /* in ax, 0x40 */
     { MODE_32, 2, { 0xf3, 0xee }, PLAN_OUT },                           /* rep out dx, al */
     { MODE_64, 1, { 0x6c }, PLAN_GENERAL },                             /* insb */
+    { MODE_64, 4, { 0xf3, 0x0f, 0x7f, 0x03 }, PLAN_VSTORE },            /* movdqu [rbx], xmm0 */
+    { MODE_64, 5, { 0x66, 0x44, 0x0f, 0x6f, 0x0b }, PLAN_VLOAD },       /* movdqa xmm9, [rbx] */
+    { MODE_64, 3, { 0x0f, 0x28, 0x1b }, PLAN_VLOAD },                   /* movaps xmm3, [rbx] */
+    { MODE_64, 4, { 0x66, 0x0f, 0x11, 0x03 }, PLAN_VSTORE },            /* movupd [rbx], xmm0 */
+    { MODE_64, 7, { 0x0f, 0x10, 0x05, 0x10, 0, 0, 0 }, PLAN_VLOAD }, /* movups xmm0, [rip+0x10] */
+    { MODE_64, 5, { 0xf3, 0x0f, 0x7f, 0x04, 0x33 }, PLAN_GENERAL },  /* movdqu [rbx+rsi]: 5 Gets */
+    { MODE_64, 5, { 0x64, 0xf3, 0x0f, 0x7f, 0x03 }, PLAN_GENERAL },  /* movdqu fs:[rbx], xmm0 */
+    { MODE_64, 4, { 0x66, 0x0f, 0xd6, 0x03 }, PLAN_GENERAL },        /* movq [rbx], xmm0 */
+    { MODE_64, 4, { 0x66, 0x0f, 0xe7, 0x03 }, PLAN_GENERAL },        /* movntdq [rbx], xmm0 */
+    { MODE_64, 4, { 0xc5, 0xfa, 0x7f, 0x03 }, PLAN_GENERAL },        /* vmovdqu [rbx], xmm0 */
+    { MODE_32, 4, { 0xf3, 0x0f, 0x7f, 0x03 }, PLAN_GENERAL },        /* movdqu: 32-bit code */
 };
 
 /* The plan plan_make gives the instruction, with what exec.c derives from it. */
@@ -164,6 +175,8 @@ static const struct {
     { 3, { 0x48, 0x11, 0x03 } },                   /* adc [rbx], rax */
     { 3, { 0xf0, 0x01, 0x03 } },                   /* lock add [rbx], eax */
     { 3, { 0x67, 0x8b, 0x03 } },                   /* mov eax, [ebx] */
+    { 4, { 0xf3, 0x0f, 0x7f, 0x03 } },             /* movdqu [rbx], xmm0 (CR4.OSFXSR clear) */
+    { 3, { 0x0f, 0x28, 0x1b } },                   /* movaps xmm3, [rbx] */
 };
 
 static const uint8_t modes[] = { FUZZ_MODE_LONG64, FUZZ_MODE_COMPAT32, FUZZ_MODE_COMPAT16,

@@ -147,6 +147,7 @@ int main(int argc, char **argv)
            (unsigned long long)seed, inputs, (unsigned long long)seed);
     fflush(stdout);
     test_plans();
+    test_vector_plan_exits();
     test_vector_exits(inputs / 10);
     for (unsigned long i = 0; i < inputs; i++) {
         build(&in);

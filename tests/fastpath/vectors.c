@@ -8,6 +8,7 @@
 #include "vectors.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "emulate_input.h"
@@ -128,6 +129,99 @@ static void build_vector(struct input *in)
         put_register(in, vectors[r], next_random(), next_random());
     while (in->size < INPUT_MAX)
         put(in, below(4) ? below(2) : next_random(), 1); /* the world's answers */
+}
+
+/* ---- the vector plans (exec/plan.h), directed ---- */
+
+/* The legacy SSE moves a plan takes (and, last, two that step aside when it is made: an
+ * index register makes five Gets, VEX is not planned), with ModRM [rbx] or [rip+0x10]. */
+static const struct {
+    uint8_t length;
+    uint8_t bytes[9];
+    bool store;
+} plan_moves[] = {
+    { 4, { 0xf3, 0x0f, 0x7f, 0x03 }, true },                 /* movdqu [rbx], xmm0 */
+    { 4, { 0xf3, 0x0f, 0x6f, 0x0b }, false },                /* movdqu xmm1, [rbx] */
+    { 4, { 0x66, 0x0f, 0x7f, 0x13 }, true },                 /* movdqa [rbx], xmm2 */
+    { 4, { 0x66, 0x0f, 0x6f, 0x1b }, false },                /* movdqa xmm3, [rbx] */
+    { 3, { 0x0f, 0x11, 0x03 }, true },                       /* movups [rbx], xmm0 */
+    { 3, { 0x0f, 0x10, 0x0b }, false },                      /* movups xmm1, [rbx] */
+    { 3, { 0x0f, 0x29, 0x13 }, true },                       /* movaps [rbx], xmm2 */
+    { 3, { 0x0f, 0x28, 0x1b }, false },                      /* movaps xmm3, [rbx] */
+    { 4, { 0x66, 0x0f, 0x11, 0x03 }, true },                 /* movupd [rbx], xmm0 */
+    { 4, { 0x66, 0x0f, 0x10, 0x0b }, false },                /* movupd xmm1, [rbx] */
+    { 4, { 0x66, 0x0f, 0x29, 0x13 }, true },                 /* movapd [rbx], xmm2 */
+    { 4, { 0x66, 0x0f, 0x28, 0x1b }, false },                /* movapd xmm3, [rbx] */
+    { 8, { 0x66, 0x0f, 0x6f, 0x05, 0x10, 0, 0, 0 }, false }, /* movdqa xmm0, [rip+0x10] */
+    { 5, { 0xf3, 0x0f, 0x7f, 0x04, 0x33 }, true },           /* movdqu [rbx+rsi], xmm0 */
+    { 4, { 0xc5, 0xfa, 0x7f, 0x03 }, true },                 /* vmovdqu [rbx], xmm0 */
+};
+
+/* What decides whether a plan runs: CR0.TS, CR0.EM, CR4.OSFXSR; where the operand lies
+ * (aligned, misaligned by 8 and by 3, across the page's end, in the next page); TF, RF, an
+ * event being delivered. */
+static const uint64_t plan_cr0s[] = { CR0_LONG, CR0_LONG | CR0_TS, CR0_LONG | CR0_EM, CR0_LONG };
+static const uint64_t plan_cr4s[] = { CR4_PAE | CR4_OSFXSR, CR4_PAE | CR4_OSFXSR,
+                                      CR4_PAE | CR4_OSFXSR, CR4_PAE };
+static const uint32_t plan_offsets[] = { 0x100, 0x108, 0x103, 0xff8, 0x1100 };
+#define FL_TF 0x100u
+#define FL_RF 0x10000u
+#define INTERRUPTION_PENDING 0x40u /* WHV_X64_VP_EXECUTION_STATE */
+
+/* One exit of move m with its operand at offset from the exit's page (GVA 0x7f0000, GPA
+ * 0x100000), state `control`, `event` (rflags[] or an event being delivered), a callback
+ * failing (fail_at), the vendor, profile, extension and exit direction varied by n. */
+static void build_plan_exit(struct input *in, unsigned m, unsigned control, uint32_t offset,
+                            unsigned event, unsigned fail_at, unsigned n)
+{
+    static const uint64_t rflags[] = { 0x2, 0x2 | FL_TF, 0x2 | FL_RF, 0x2 };
+    const uint64_t page = 0x7f0000;
+    bool store = plan_moves[m].store;
+
+    in->size = 0;
+    put(in, (uint64_t)VCPU_LONG64 << FUZZ_FLAG_MODE_SHIFT | (n % 2 ? FUZZ_FLAG_VENDOR_DEFAULT : 0),
+        1);
+    put(in, fail_at, 2);                               /* none, or each callback */
+    put(in, event == 3 ? INTERRUPTION_PENDING : 0, 2); /* exec_state_xor */
+    put(in, plan_moves[m].length, 1);                  /* length_cr8 */
+    put(in, 16, 1);                                    /* byte_count */
+    for (unsigned i = 0; i < 16; i++)
+        put(in, i < plan_moves[m].length ? plan_moves[m].bytes[i] : 0, 1);
+    put(in, 8u | (n % 3 ? store : !store), 4); /* access_info: mostly its direction */
+    put(in, 0, 2);                             /* port */
+    put(in, 0x100000, 8);                      /* gpa */
+    put(in, page + 0x100, 8);                  /* gva */
+    put(in, n % 4 == 0 ? 1 : 0, 1);            /* options: the AMD profile */
+    put(in, 10, 1);                            /* reg_count */
+    put(in, n % 4, 1);                         /* xstate: any */
+    put_register(in, "rbx", page + offset, 0);
+    put_register(in, "rsi", 0, 0);
+    /* [rip+0x10] reaches the same operand */
+    put_register(in, "rip", page + offset - 0x10 - plan_moves[m].length, 0);
+    put_register(in, "rflags", rflags[event], 0);
+    put_register(in, "cr0", plan_cr0s[control], 0);
+    put_register(in, "cr4", plan_cr4s[control], 0);
+    for (unsigned r = 0; r < 4; r++)
+        put_register(in, (const char *const[]){ "xmm0", "xmm1", "xmm2", "xmm3" }[r],
+                     0x0011223344556677u * (m + r + 1), 0x8899aabbccddeeffu ^ offset ^ r);
+    for (uint64_t k = 0; in->size < INPUT_MAX; k++)
+        put(in, k * 0x9e3779b97f4a7c15u >> 56, 1); /* the world's answers */
+}
+
+void test_vector_plan_exits(void)
+{
+    struct input in;
+    unsigned n = 0;
+
+    for (unsigned m = 0; m < sizeof plan_moves / sizeof plan_moves[0]; m++)
+        for (unsigned c = 0; c < sizeof plan_cr0s / sizeof plan_cr0s[0]; c++)
+            for (unsigned o = 0; o < sizeof plan_offsets / sizeof plan_offsets[0]; o++)
+                for (unsigned e = 0; e < 4; e++)
+                    for (unsigned f = 0; f < 5; f++, n++) {
+                        build_plan_exit(&in, m, c, plan_offsets[o], e, f, n);
+                        LLVMFuzzerTestOneInput(in.bytes, in.size);
+                    }
+    printf("test_fastpath: %u directed vector-plan exits agreed\n", n);
 }
 
 void test_vector_exits(unsigned long count)

@@ -6,4 +6,8 @@
  * paths; aborts on a difference. */
 void test_vector_exits(unsigned long count);
 
+/* The legacy SSE moves' decode-cache plans (exec/plan.h), each precondition that decides
+ * whether one runs, through the same comparison; aborts on a difference. */
+void test_vector_plan_exits(void);
+
 #endif
