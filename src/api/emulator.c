@@ -85,15 +85,15 @@ static WHV_EMULATOR_STATUS run_general(struct vcpu *cpu, const UINT8 *bytes, uns
 }
 
 /* The general path after a plan's Get call (plan.h): its registers known, the decode cache
- * no longer touched (after a callback, insn_cache.h), and no extended-state extension held,
- * since a plan's instruction uses no vector state beyond the SDK's XMM names. */
+ * no longer touched (after a callback, insn_cache.h), and the extended-state extension held
+ * since the call began where the plan uses it (plan_uses_xstate), else none, since the
+ * plan's instruction uses no vector state beyond the SDK's XMM names. */
 static WHV_EMULATOR_STATUS run_general_after_plan(struct vcpu *cpu, const UINT8 *bytes,
                                                   unsigned count,
                                                   const struct plan_fetched *fetched)
 {
     cpu->insn_cache = NULL;
     cpu->cached = NULL;
-    cpu->vstate.ext = NULL;
     call_prepare(cpu);
     for (unsigned i = 0; i < fetched->count; i++)
         regs_preset_read(cpu, (enum reg_id)fetched->id[i], &fetched->value[i]);
@@ -124,20 +124,24 @@ HOT_INLINE WHV_EMULATOR_STATUS run_call(const struct emulator *emu, VOID *contex
 
     call_take(&cpu, emu, context, exit);
     insn_cache_find_exit(&cpu, bytes, count);
+    cpu.vstate.ext = NULL;
     if (mmio) {
         /* an MMIO plan may hand the call to the general path after its Get */
         call_take_options(&cpu, emu);
         seed_translation(&cpu, mmio);
+        if (cpu.cached && plan_uses_xstate(&cpu.cached->plan))
+            cpu.vstate.ext = xstate_ext_hold(emu->xstate);
     }
     fetched.count = 0; /* (a port-I/O plan fetches nothing) */
     switch (run_plan(&cpu, io, &fetched)) {
-    case PLAN_DONE: return cpu.status;
+    case PLAN_DONE: call_end(&cpu); return cpu.status;
     case PLAN_FETCHED: return run_general_after_plan(&cpu, bytes, count, &fetched);
     case PLAN_DECLINED: break;
     }
     if (io)
         call_take_options(&cpu, emu);
-    cpu.vstate.ext = xstate_ext_hold(emu->xstate);
+    if (!cpu.vstate.ext)
+        cpu.vstate.ext = xstate_ext_hold(emu->xstate);
     call_prepare(&cpu);
     return run_general(&cpu, bytes, count, io);
 }
