@@ -29,9 +29,10 @@ _Static_assert(WHvX64RegisterRax == 0 && WHvX64RegisterR15 == 15 && R_R15 == 15,
     (GPR_IDS | REG_BIT(R_CR0) | REG_BIT(R_CR4) | REG_BIT(R_XCR0) |                                 \
      ((REG_BIT(R_XMM15) << 1) - REG_BIT(R_XMM0)))
 
+/* (one range of kinds: one comparison on an integer plan's way) */
 static bool vector_kind(unsigned kind)
 {
-    return kind == PLAN_VLOAD || kind == PLAN_VSTORE || kind == PLAN_YSTORE;
+    return kind - PLAN_VLOAD <= PLAN_YSTORE - PLAN_VLOAD;
 }
 
 /* The Get call's registers: the instruction's, when they are at most PLAN_MAX_GETS of those
@@ -423,7 +424,7 @@ static enum plan_outcome vector_at(struct vcpu *cpu, const struct plan *p, uint6
 /* What a plan's memory access must be allowed: as mmu_in_exit_page checks it. */
 static unsigned plan_access(const struct plan *p)
 {
-    if (p->kind == PLAN_STORE || p->kind == PLAN_VSTORE || p->kind == PLAN_YSTORE)
+    if ((1u << p->kind) & (1u << PLAN_STORE | 1u << PLAN_VSTORE | 1u << PLAN_YSTORE))
         return MMU_WRITE;
     return p->kind == PLAN_ALU && !p->read_only ? MMU_READ | MMU_WRITE : MMU_READ;
 }
@@ -449,10 +450,9 @@ enum plan_outcome plan_run_memory(struct vcpu *cpu, const struct plan *cached,
     if (!plan_fetch(cpu, p, gpr, fetched))
         return PLAN_DONE;
     la = plan_linear(cpu, p, gpr);
-    if (p->kind == PLAN_YSTORE)
-        return ymm_store_at(cpu, p, la, fetched, need);
     if (vector_kind(p->kind))
-        return vector_at(cpu, p, la, fetched, need);
+        return p->kind == PLAN_YSTORE ? ymm_store_at(cpu, p, la, fetched, need)
+                                      : vector_at(cpu, p, la, fetched, need);
     if (!mmu_exit_page_holds(cpu, la, p->access_size, need, &gpa))
         return PLAN_FETCHED;
     value = store ? plan_source(p, gpr) : 0;

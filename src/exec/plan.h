@@ -27,7 +27,7 @@
 #include "exec/hostop.h"
 #include "exec/operand.h"
 
-/* (the port-I/O kinds last: plan_applies) */
+/* (the port-I/O kinds last: plan_applies; the vector kinds one range: vector_kind) */
 enum plan_kind {
     PLAN_GENERAL = 0,
     PLAN_LOAD,
