@@ -360,13 +360,17 @@ static uint64_t layout_components(void)
 }
 
 /* Fill the area as a VMM would: the legacy rows from the vCPU's SDK names, the header from
- * the stream (compacted: every component the layout has), the rest zero. */
+ * the stream (compacted: every component the layout has), the extended region a pattern of
+ * its offsets (not zeros: a component read from the wrong place, or read while in its init
+ * state, shows), the rest zero. */
 static uint32_t fill_area(struct world *w, uint8_t *area, UINT32 size)
 {
     uint64_t bv = fuzz_take(&w->stream, 8), xcomp = 0;
     uint32_t written = size;
 
     memset(area, 0, size);
+    for (uint32_t i = 576; i < size; i++)
+        area[i] = (uint8_t)(i * 0x9d + (i >> 8) + 1);
     for (unsigned row = 0; row < 26; row++)
         memcpy(area + 16 * row,
                &w->vcpu.regs[reg_index_of_name(row < 2    ? WHvX64RegisterFpControlStatus + row

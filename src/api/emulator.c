@@ -85,30 +85,52 @@ static WHV_EMULATOR_STATUS run_general(struct vcpu *cpu, const UINT8 *bytes, uns
 }
 
 /* The general path after a plan's Get call (plan.h): its registers known, the decode cache
- * no longer touched (after a callback, insn_cache.h), and no extended-state extension held,
- * since a plan's instruction uses no vector state beyond the SDK's XMM names. */
+ * no longer touched (after a callback, insn_cache.h), and the extended-state extension held
+ * since the call began where the plan uses it (run_xstate_plan), else none, since the
+ * plan's instruction uses no vector state beyond the SDK's XMM names. */
 static WHV_EMULATOR_STATUS run_general_after_plan(struct vcpu *cpu, const UINT8 *bytes,
                                                   unsigned count,
                                                   const struct plan_fetched *fetched)
 {
     cpu->insn_cache = NULL;
     cpu->cached = NULL;
-    cpu->vstate.ext = NULL;
     call_prepare(cpu);
     for (unsigned i = 0; i < fetched->count; i++)
         regs_preset_read(cpu, (enum reg_id)fetched->id[i], &fetched->value[i]);
     return run_general(cpu, bytes, count, NULL);
 }
 
+/* A plan that reads the extended-state area (plan_uses_xstate) holds the registration from
+ * before its first callback, as call_begin does: to the call's end, or through the general
+ * path it hands the call to (run_general_after_plan); a plan that declines drops it. */
+static enum plan_outcome run_xstate_plan(struct vcpu *cpu, const struct emulator *emu,
+                                         const struct plan *p, struct plan_fetched *fetched)
+{
+    enum plan_outcome outcome;
+
+    cpu->vstate.ext = xstate_ext_hold(emu->xstate);
+    outcome = plan_run_memory(cpu, p, fetched);
+    if (outcome != PLAN_FETCHED) {
+        call_end(cpu);
+        cpu->vstate.ext = NULL;
+    }
+    return outcome;
+}
+
 /* How far the plan of the exit's decode-cache entry took the call (plan.h). */
-HOT_INLINE enum plan_outcome run_plan(struct vcpu *cpu, const WHV_X64_IO_PORT_ACCESS_CONTEXT *io,
+HOT_INLINE enum plan_outcome run_plan(struct vcpu *cpu, const struct emulator *emu,
+                                      const WHV_X64_IO_PORT_ACCESS_CONTEXT *io,
                                       struct plan_fetched *fetched)
 {
     const struct plan *p = cpu->cached ? &cpu->cached->plan : NULL;
 
     if (!p || !plan_applies(cpu, p, io != NULL))
         return PLAN_DECLINED;
-    return io ? plan_run_io(cpu, p, io) : plan_run_memory(cpu, p, fetched);
+    if (io)
+        return plan_run_io(cpu, p, io);
+    if (plan_uses_xstate(p))
+        return run_xstate_plan(cpu, emu, p, fetched);
+    return plan_run_memory(cpu, p, fetched);
 }
 
 /* One call: an MMIO exit (mmio) or a port-I/O exit (io), with the exit's instruction bytes:
@@ -128,9 +150,10 @@ HOT_INLINE WHV_EMULATOR_STATUS run_call(const struct emulator *emu, VOID *contex
         /* an MMIO plan may hand the call to the general path after its Get */
         call_take_options(&cpu, emu);
         seed_translation(&cpu, mmio);
+        cpu.vstate.ext = NULL;
     }
     fetched.count = 0; /* (a port-I/O plan fetches nothing) */
-    switch (run_plan(&cpu, io, &fetched)) {
+    switch (run_plan(&cpu, emu, io, &fetched)) {
     case PLAN_DONE: return cpu.status;
     case PLAN_FETCHED: return run_general_after_plan(&cpu, bytes, count, &fetched);
     case PLAN_DECLINED: break;

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "core/vstate.h"
+
 #include "exec/exec.h"
 #include "exec/flags.h"
 #include "exec/insn_cache.h"
@@ -20,15 +22,17 @@ _Static_assert(WHvX64RegisterRax == 0 && WHvX64RegisterR15 == 15 && R_R15 == 15,
 
 /* ---- making a plan ---- */
 
-/* The registers a plan may Get: the GPRs; a vector plan's CR0, CR4 (its state checks) and
- * XMM0-15 too. */
+/* The registers a plan may Get: the GPRs; a vector plan's CR0, CR4, XCR0 (its state checks)
+ * and XMM0-15 too. */
 #define GPR_IDS ((REG_BIT(R_R15) << 1) - 1)
 #define VECTOR_PLAN_IDS                                                                            \
-    (GPR_IDS | REG_BIT(R_CR0) | REG_BIT(R_CR4) | ((REG_BIT(R_XMM15) << 1) - REG_BIT(R_XMM0)))
+    (GPR_IDS | REG_BIT(R_CR0) | REG_BIT(R_CR4) | REG_BIT(R_XCR0) |                                 \
+     ((REG_BIT(R_XMM15) << 1) - REG_BIT(R_XMM0)))
 
+/* (one range of kinds: one comparison on an integer plan's way) */
 static bool vector_kind(unsigned kind)
 {
-    return kind == PLAN_VLOAD || kind == PLAN_VSTORE;
+    return kind - PLAN_VLOAD <= PLAN_YSTORE - PLAN_VLOAD;
 }
 
 /* The Get call's registers: the instruction's, when they are at most PLAN_MAX_GETS of those
@@ -123,34 +127,49 @@ static enum plan_kind alu_plan(struct plan *p, const struct insn *in,
     return PLAN_ALU;
 }
 
-/* The legacy SSE moves of a whole XMM register (simd_move.def), and whether they check
- * alignment: a plan copies the 16 bytes whole. */
+/* The moves of a whole vector register (simd_move.def), legacy SSE and VEX, and whether they
+ * check alignment: a plan copies the register's bytes whole. */
 static const struct vector_move {
     uint16_t mnemonic;
     bool aligned;
 } vector_moves[] = {
-    { MN_movdqu, false }, { MN_movups, false }, { MN_movupd, false },
-    { MN_movdqa, true },  { MN_movaps, true },  { MN_movapd, true },
+    // clang-format off
+    { MN_movdqu, false },  { MN_movups, false },  { MN_movupd, false },
+    { MN_movdqa, true },   { MN_movaps, true },   { MN_movapd, true },
+    { MN_vmovdqu, false }, { MN_vmovups, false }, { MN_vmovupd, false },
+    { MN_vmovdqa, true },  { MN_vmovaps, true },  { MN_vmovapd, true },
+    // clang-format on
 };
 
-/* Such a move between an XMM register and memory the exit's page can serve (but its size). */
+/* The VEX form of a vector move the plans take: VEX.256 stores (VEX.vvvv is 1111b: the
+ * decoder's #UD else). */
+static bool planned_vex(const struct insn *in, const struct operand *m, bool load)
+{
+    return in->encoding == ENC_VEX && !load && m->size == 32;
+}
+
+/* Such a move between an XMM register (VEX.256 stores: a YMM register) and memory the exit's
+ * page can serve (but its size). */
 static enum plan_kind vector_plan(struct plan *p, const struct insn *in,
                                   const struct operand ops[MAX_OPERANDS])
 {
     bool load = ops[1].type == OPT_MEM;
     const struct operand *m = &ops[load ? 1 : 0], *r = &ops[load ? 0 : 1];
+    bool vex = planned_vex(in, m, load);
     unsigned i = 0;
 
     while (i < sizeof vector_moves / sizeof vector_moves[0] &&
            vector_moves[i].mnemonic != in->mnemonic)
         i++;
-    if (i == sizeof vector_moves / sizeof vector_moves[0] || in->encoding != ENC_LEGACY ||
-        m->type != OPT_MEM || m->size != 16 || m->seg == SEG_FS || m->seg == SEG_GS ||
-        r->type != OPT_VEC || r->reg >= 16)
+    if (i == sizeof vector_moves / sizeof vector_moves[0] ||
+        (!vex && (in->encoding != ENC_LEGACY || m->size != 16)) || m->type != OPT_MEM ||
+        m->seg == SEG_FS || m->seg == SEG_GS || r->type != OPT_VEC || r->reg >= 16)
         return PLAN_GENERAL;
     plan_address(p, in, m);
-    p->gpr = (uint8_t)R_VECTOR_NAME(r->reg);
+    p->gpr = (uint8_t)(vex ? r->reg : R_VECTOR_NAME(r->reg));
     p->aligned = vector_moves[i].aligned;
+    if (vex)
+        return PLAN_YSTORE;
     return load ? PLAN_VLOAD : PLAN_VSTORE;
 }
 
@@ -326,6 +345,45 @@ static bool sse_usable(const struct plan_fetched *f)
     return !(cr0 & (SIMD_CR0_EM | SIMD_CR0_TS)) && (cr4 & SIMD_CR4_OSFXSR);
 }
 
+/* Whether a VEX move passes simd_check_state: no #UD (CR4.OSXSAVE, XCR0's SSE and AVX
+ * state), no #NM (CR0.TS); CR0.EM does not matter to VEX. */
+static bool avx_usable(const struct plan_fetched *f)
+{
+    uint64_t cr0 = fetched_value(f, R_CR0).Reg64, cr4 = fetched_value(f, R_CR4).Reg64;
+    uint64_t xcr0 = fetched_value(f, R_XCR0).Reg64;
+
+    return !(cr0 & SIMD_CR0_TS) && (cr4 & SIMD_CR4_OSXSAVE) &&
+           (xcr0 & SIMD_XCR0_AVX) == SIMD_XCR0_AVX;
+}
+
+/* A VEX.256 store in the exit's page, as x_simd_move makes it: the area with the call's one
+ * GetXstate (xstate_fetch: the extension absent, or an area that lacks YMM_Hi128, is the
+ * general path's InternalEmulationFailure), the register through vreg_read (a component in
+ * its init state reads as zeros), the general path's pieces, RIP. Nothing is modified: no
+ * SetXstate. What would fault, or an operand the page does not hold, goes to the general
+ * path before the GetXstate, which the general path makes first then. */
+static enum plan_outcome ymm_store_at(struct vcpu *cpu, const struct plan *p, uint64_t la,
+                                      const struct plan_fetched *f, unsigned need)
+{
+    uint64_t gpa;
+    uint8_t data[32];
+    enum exec_result r;
+
+    if (!avx_usable(f) || (p->aligned && (la & 31)) ||
+        !mmu_exit_page_holds(cpu, la, 32, need, &gpa))
+        return PLAN_FETCHED;
+    cpu->vstate.area = false;
+    r = xstate_fetch(cpu, XS_SSE | XS_AVX);
+    if (r == EXEC_UNSUPPORTED)
+        cpu->status.InternalEmulationFailure = 1;
+    if (r != EXEC_OK)
+        return PLAN_DONE;
+    vreg_read(cpu, p->gpr, 32, data);
+    if (mmu_phys_wide(cpu, gpa, data, 32, true) == EXEC_OK)
+        plan_finish(cpu, p->length, 0, R_RAX, 0, 0);
+    return PLAN_DONE;
+}
+
 /* A vector load's Set: RIP, then its XMM register (the ids' order, as regs_writeback's). */
 static void finish_vector_load(struct vcpu *cpu, const struct plan *p, const uint8_t data[16])
 {
@@ -341,11 +399,10 @@ static void finish_vector_load(struct vcpu *cpu, const struct plan *p, const uin
 /* A legacy SSE move of 16 bytes in the exit's page, in the general path's pieces; a state
  * check or the alignment that would fault, or an operand the page does not hold, goes to the
  * general path. */
-static enum plan_outcome vector_at(struct vcpu *cpu, const struct plan *p,
-                                   const uint64_t gpr[PLAN_IDS], const struct plan_fetched *f,
-                                   unsigned need)
+static enum plan_outcome vector_at(struct vcpu *cpu, const struct plan *p, uint64_t la,
+                                   const struct plan_fetched *f, unsigned need)
 {
-    uint64_t la = plan_linear(cpu, p, gpr), gpa;
+    uint64_t gpa;
     WHV_UINT128 xmm = fetched_value(f, (enum reg_id)p->gpr).Reg128;
     uint8_t data[16];
     bool store = p->kind == PLAN_VSTORE;
@@ -367,7 +424,7 @@ static enum plan_outcome vector_at(struct vcpu *cpu, const struct plan *p,
 /* What a plan's memory access must be allowed: as mmu_in_exit_page checks it. */
 static unsigned plan_access(const struct plan *p)
 {
-    if (p->kind == PLAN_STORE || p->kind == PLAN_VSTORE)
+    if ((1u << p->kind) & (1u << PLAN_STORE | 1u << PLAN_VSTORE | 1u << PLAN_YSTORE))
         return MMU_WRITE;
     return p->kind == PLAN_ALU && !p->read_only ? MMU_READ | MMU_WRITE : MMU_READ;
 }
@@ -385,16 +442,18 @@ enum plan_outcome plan_run_memory(struct vcpu *cpu, const struct plan *cached,
     memcpy(&plan, cached, sizeof plan); /* whole, in a few wide moves */
     need = plan_access(p);
     bool store = plan.kind == PLAN_STORE;
-    uint64_t gpr[PLAN_IDS], gpa, value;
+    uint64_t gpr[PLAN_IDS], la, gpa, value;
 
     if ((cpu->exit_page.access & need) != need ||
         mmu_alignment_checking_with(cpu, cpu->exit->Rflags))
         return PLAN_DECLINED;
     if (!plan_fetch(cpu, p, gpr, fetched))
         return PLAN_DONE;
+    la = plan_linear(cpu, p, gpr);
     if (vector_kind(p->kind))
-        return vector_at(cpu, p, gpr, fetched, need);
-    if (!mmu_exit_page_holds(cpu, plan_linear(cpu, p, gpr), p->access_size, need, &gpa))
+        return p->kind == PLAN_YSTORE ? ymm_store_at(cpu, p, la, fetched, need)
+                                      : vector_at(cpu, p, la, fetched, need);
+    if (!mmu_exit_page_holds(cpu, la, p->access_size, need, &gpa))
         return PLAN_FETCHED;
     value = store ? plan_source(p, gpr) : 0;
     if (mmu_phys_value(cpu, gpa, p->access_size, store, &value) != EXEC_OK)

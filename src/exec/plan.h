@@ -8,6 +8,8 @@
  *   PLAN_VLOAD  MOVDQU/MOVDQA/MOVUPS/MOVAPS/MOVUPD/MOVAPD xmm, m128   legacy SSE, the same
  *   PLAN_VSTORE the same m128, xmm             (CR0.EM/TS, CR4.OSFXSR, the aligned forms'
  *                                              alignment: else the general path's fault)
+ *   PLAN_YSTORE VMOVDQU/VMOVDQA/.. m256, ymm   VEX.256, the same (CR0.TS, CR4.OSXSAVE, XCR0,
+ *                                              the alignment); YMM from the extension's area
  *   PLAN_IN     IN AL/AX/EAX, imm8 or DX       any mode, no I/O permission bitmap to read
  *   PLAN_OUT    OUT imm8 or DX, AL/AX/EAX      the same
  *
@@ -25,7 +27,7 @@
 #include "exec/hostop.h"
 #include "exec/operand.h"
 
-/* (the port-I/O kinds last: plan_applies) */
+/* (the port-I/O kinds last: plan_applies; the vector kinds one range: vector_kind) */
 enum plan_kind {
     PLAN_GENERAL = 0,
     PLAN_LOAD,
@@ -33,28 +35,29 @@ enum plan_kind {
     PLAN_ALU,
     PLAN_VLOAD,
     PLAN_VSTORE,
+    PLAN_YSTORE,
     PLAN_IN,
     PLAN_OUT
 };
 
 /* Registers a plan may Get: the base, the index, a store's source, a narrow load's old
- * destination; a vector plan's base, CR0, CR4 and its XMM register. */
+ * destination; a vector plan's base, CR0, CR4 and its XMM register (PLAN_YSTORE: XCR0). */
 #define PLAN_MAX_GETS 4
-/* The ids a plan may Get are below this (its GPRs, CR0, CR4, XMM0-15). */
-#define PLAN_IDS (R_XMM15 + 1)
+/* The ids a plan may Get are below this (its GPRs, CR0, CR4, XMM0-15, XCR0). */
+#define PLAN_IDS (R_XCR0 + 1)
 
 struct plan {
     uint8_t kind;        /* enum plan_kind */
     uint8_t length;      /* the instruction's bytes: RIP advances by it */
     uint8_t access_size; /* bytes of the memory or port access */
     uint8_t gpr;         /* the register operand (enum gpr; AH..BH with high8; a vector
-                          * plan's: enum reg_id of its XMM register) */
+                          * plan's: enum reg_id of its XMM register; PLAN_YSTORE's: 0-15) */
     uint8_t gpr_size;    /* its size in bytes */
     bool high8;
     bool sign_extend;  /* PLAN_LOAD: MOVSX, MOVSXD */
     bool imm_source;   /* PLAN_STORE, PLAN_ALU: the immediate, not the register */
     bool read_only;    /* PLAN_ALU: CMP, TEST */
-    bool aligned;      /* PLAN_VLOAD, PLAN_VSTORE: #GP(0) unless 16-byte aligned */
+    bool aligned;      /* vector plans: #GP(0) unless aligned to access_size */
     uint16_t mnemonic; /* PLAN_ALU: the operation (enum mnemonic) */
     host_stub stub;    /* PLAN_ALU: its host stub, or NULL (host_op_stub) */
     /* the address: disp + base + index * scale (+ the next RIP), wrapped to addrsize */
@@ -96,6 +99,13 @@ static inline bool plan_applies(const struct vcpu *cpu, const struct plan *p, bo
 {
     return p->kind != PLAN_GENERAL && (p->kind >= PLAN_IN) == port_io &&
            !cpu->exit->ExecutionState.InterruptionPending && !(cpu->exit->Rflags & (FL_TF | FL_RF));
+}
+
+/* Whether the plan reads the extended-state extension's area: the call holds the
+ * registration from before its first callback, as the general path does (call_begin). */
+static inline bool plan_uses_xstate(const struct plan *p)
+{
+    return p->kind == PLAN_YSTORE;
 }
 
 /* Run the call on cpu (call_take done) by a plan that applies: a port-I/O exit's, or an

@@ -62,7 +62,18 @@ static const struct plan_row plan_rows[] = {
     { MODE_64, 4, { 0x66, 0x0f, 0xd6, 0x03 }, PLAN_GENERAL },        /* movq [rbx], xmm0 */
     { MODE_64, 4, { 0x66, 0x0f, 0xe7, 0x03 }, PLAN_GENERAL },        /* movntdq [rbx], xmm0 */
     { MODE_64, 4, { 0xc5, 0xfa, 0x7f, 0x03 }, PLAN_GENERAL },        /* vmovdqu [rbx], xmm0 */
-    { MODE_32, 4, { 0xf3, 0x0f, 0x7f, 0x03 }, PLAN_GENERAL },        /* movdqu: 32-bit code */
+    { MODE_64, 4, { 0xc5, 0xfe, 0x7f, 0x03 }, PLAN_YSTORE },         /* vmovdqu [rbx], ymm0 */
+    { MODE_64, 4, { 0xc5, 0xfd, 0x7f, 0x13 }, PLAN_YSTORE },         /* vmovdqa [rbx], ymm2 */
+    { MODE_64, 4, { 0xc5, 0x7c, 0x11, 0x0b }, PLAN_YSTORE },         /* vmovups [rbx], ymm9 */
+    { MODE_64, 4, { 0xc5, 0xfc, 0x29, 0x1b }, PLAN_YSTORE },         /* vmovaps [rbx], ymm3 */
+    { MODE_64, 4, { 0xc5, 0xfd, 0x11, 0x03 }, PLAN_YSTORE },         /* vmovupd [rbx], ymm0 */
+    { MODE_64, 4, { 0xc5, 0xfd, 0x29, 0x03 }, PLAN_YSTORE },         /* vmovapd [rbx], ymm0 */
+    { MODE_64, 4, { 0xc5, 0xfe, 0x6f, 0x03 }, PLAN_GENERAL },        /* vmovdqu ymm0, [rbx] */
+    { MODE_64, 5, { 0xc5, 0xfe, 0x7f, 0x04, 0x33 }, PLAN_GENERAL },  /* vmovdqu [rbx+rsi]: 5 Gets */
+    { MODE_64, 4, { 0xc5, 0xfd, 0xe7, 0x03 }, PLAN_GENERAL },        /* vmovntdq [rbx], ymm0 */
+    { MODE_64, 6, { 0x62, 0xf1, 0x7e, 0x28, 0x7f, 0x03 }, PLAN_GENERAL }, /* vmovdqu32 ymm */
+    { MODE_32, 4, { 0xc5, 0xfe, 0x7f, 0x03 }, PLAN_GENERAL },             /* vmovdqu: 32-bit code */
+    { MODE_32, 4, { 0xf3, 0x0f, 0x7f, 0x03 }, PLAN_GENERAL },             /* movdqu: 32-bit code */
 };
 
 /* The plan plan_make gives the instruction, with what exec.c derives from it. */

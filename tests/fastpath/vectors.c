@@ -133,8 +133,9 @@ static void build_vector(struct input *in)
 
 /* ---- the vector plans (exec/plan.h), directed ---- */
 
-/* The legacy SSE moves a plan takes (and, last, two that step aside when it is made: an
- * index register makes five Gets, VEX is not planned), with ModRM [rbx] or [rip+0x10]. */
+/* The legacy SSE moves a plan takes, the VEX.256 stores (and, last, three that step aside
+ * when it is made: an index register makes five Gets, VEX.128 and VEX loads are not
+ * planned), with ModRM [rbx] or [rip+0x10]. */
 static const struct {
     uint8_t length;
     uint8_t bytes[9];
@@ -153,17 +154,36 @@ static const struct {
     { 4, { 0x66, 0x0f, 0x29, 0x13 }, true },                 /* movapd [rbx], xmm2 */
     { 4, { 0x66, 0x0f, 0x28, 0x1b }, false },                /* movapd xmm3, [rbx] */
     { 8, { 0x66, 0x0f, 0x6f, 0x05, 0x10, 0, 0, 0 }, false }, /* movdqa xmm0, [rip+0x10] */
+    { 4, { 0xc5, 0xfe, 0x7f, 0x03 }, true },                 /* vmovdqu [rbx], ymm0 */
+    { 4, { 0xc5, 0xfd, 0x7f, 0x13 }, true },                 /* vmovdqa [rbx], ymm2 */
+    { 4, { 0xc5, 0xfc, 0x11, 0x0b }, true },                 /* vmovups [rbx], ymm1 */
+    { 4, { 0xc5, 0xfc, 0x29, 0x1b }, true },                 /* vmovaps [rbx], ymm3 */
+    { 4, { 0xc5, 0xfd, 0x11, 0x03 }, true },                 /* vmovupd [rbx], ymm0 */
+    { 4, { 0xc5, 0xfd, 0x29, 0x0b }, true },                 /* vmovapd [rbx], ymm1 */
+    { 8, { 0xc5, 0xfe, 0x7f, 0x05, 0x10, 0, 0, 0 }, true },  /* vmovdqu [rip+0x10], ymm0 */
     { 5, { 0xf3, 0x0f, 0x7f, 0x04, 0x33 }, true },           /* movdqu [rbx+rsi], xmm0 */
     { 4, { 0xc5, 0xfa, 0x7f, 0x03 }, true },                 /* vmovdqu [rbx], xmm0 */
+    { 4, { 0xc5, 0xfe, 0x6f, 0x0b }, false },                /* vmovdqu ymm1, [rbx] */
 };
 
-/* What decides whether a plan runs: CR0.TS, CR0.EM, CR4.OSFXSR; where the operand lies
- * (aligned, misaligned by 8 and by 3, across the page's end, in the next page); TF, RF, an
- * event being delivered. */
-static const uint64_t plan_cr0s[] = { CR0_LONG, CR0_LONG | CR0_TS, CR0_LONG | CR0_EM, CR0_LONG };
-static const uint64_t plan_cr4s[] = { CR4_PAE | CR4_OSFXSR, CR4_PAE | CR4_OSFXSR,
-                                      CR4_PAE | CR4_OSFXSR, CR4_PAE };
-static const uint32_t plan_offsets[] = { 0x100, 0x108, 0x103, 0xff8, 0x1100 };
+/* What decides whether a plan runs: CR0.TS, CR0.EM, CR4.OSFXSR, CR4.OSXSAVE, XCR0 (SSE and
+ * AVX state, AVX alone, SSE alone, with the AVX-512 components); where the operand lies
+ * (aligned to 32, to 16 only, misaligned by 8 and by 3, across the page's end, in the next
+ * page); TF, RF, an event being delivered. */
+#define CR4_SIMD (CR4_PAE | CR4_OSFXSR | CR4_OSXSAVE)
+static const struct {
+    uint64_t cr0, cr4, xcr0;
+} plan_states[] = {
+    { CR0_LONG, CR4_SIMD, 0x7 },
+    { CR0_LONG | CR0_TS, CR4_SIMD, 0x7 },
+    { CR0_LONG | CR0_EM, CR4_SIMD, 0x7 },
+    { CR0_LONG, CR4_PAE | CR4_OSXSAVE, 0x7 },
+    { CR0_LONG, CR4_PAE | CR4_OSFXSR, 0x7 },
+    { CR0_LONG, CR4_SIMD, 0x5 },
+    { CR0_LONG, CR4_SIMD, 0x3 },
+    { CR0_LONG, CR4_SIMD, 0xe7 },
+};
+static const uint32_t plan_offsets[] = { 0x100, 0x110, 0x108, 0x103, 0xff0, 0x1100 };
 #define FL_TF 0x100u
 #define FL_RF 0x10000u
 #define INTERRUPTION_PENDING 0x40u /* WHV_X64_VP_EXECUTION_STATE */
@@ -177,6 +197,8 @@ static void build_plan_exit(struct input *in, unsigned m, unsigned control, uint
     static const uint64_t rflags[] = { 0x2, 0x2 | FL_TF, 0x2 | FL_RF, 0x2 };
     const uint64_t page = 0x7f0000;
     bool store = plan_moves[m].store;
+    /* the extension's mode and XSTATE_BV by a hash of n: n % 20 is the event and fail_at */
+    uint64_t mix = n * 0x9e3779b97f4a7c15u >> 40;
 
     in->size = 0;
     put(in, (uint64_t)VCPU_LONG64 << FUZZ_FLAG_MODE_SHIFT | (n % 2 ? FUZZ_FLAG_VENDOR_DEFAULT : 0),
@@ -192,20 +214,24 @@ static void build_plan_exit(struct input *in, unsigned m, unsigned control, uint
     put(in, 0x100000, 8);                      /* gpa */
     put(in, page + 0x100, 8);                  /* gva */
     put(in, n % 4 == 0 ? 1 : 0, 1);            /* options: the AMD profile */
-    put(in, 10, 1);                            /* reg_count */
-    put(in, n % 4, 1);                         /* xstate: any */
+    put(in, 11, 1);                            /* reg_count */
+    put(in, mix % 4, 1);                       /* xstate: any */
     put_register(in, "rbx", page + offset, 0);
     put_register(in, "rsi", 0, 0);
     /* [rip+0x10] reaches the same operand */
     put_register(in, "rip", page + offset - 0x10 - plan_moves[m].length, 0);
     put_register(in, "rflags", rflags[event], 0);
-    put_register(in, "cr0", plan_cr0s[control], 0);
-    put_register(in, "cr4", plan_cr4s[control], 0);
+    put_register(in, "cr0", plan_states[control].cr0, 0);
+    put_register(in, "cr4", plan_states[control].cr4, 0);
+    put_register(in, "xcr0", plan_states[control].xcr0, 0);
     for (unsigned r = 0; r < 4; r++)
         put_register(in, (const char *const[]){ "xmm0", "xmm1", "xmm2", "xmm3" }[r],
                      0x0011223344556677u * (m + r + 1), 0x8899aabbccddeeffu ^ offset ^ r);
+    /* the world's answers: first a store's GetXstate's XSTATE_BV (YMM_Hi128 and XMM in
+     * their init state or not, AVX-512 state, none) */
+    put(in, (const uint64_t[]){ 0x7, 0x3, 0x5, 0x6, 0x0, 0xe7 }[mix / 4 % 6], 8);
     for (uint64_t k = 0; in->size < INPUT_MAX; k++)
-        put(in, k * 0x9e3779b97f4a7c15u >> 56, 1); /* the world's answers */
+        put(in, k * 0x9e3779b97f4a7c15u >> 56, 1);
 }
 
 void test_vector_plan_exits(void)
@@ -214,7 +240,7 @@ void test_vector_plan_exits(void)
     unsigned n = 0;
 
     for (unsigned m = 0; m < sizeof plan_moves / sizeof plan_moves[0]; m++)
-        for (unsigned c = 0; c < sizeof plan_cr0s / sizeof plan_cr0s[0]; c++)
+        for (unsigned c = 0; c < sizeof plan_states / sizeof plan_states[0]; c++)
             for (unsigned o = 0; o < sizeof plan_offsets / sizeof plan_offsets[0]; o++)
                 for (unsigned e = 0; e < 4; e++)
                     for (unsigned f = 0; f < 5; f++, n++) {
