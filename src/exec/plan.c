@@ -336,24 +336,12 @@ static WHV_REGISTER_VALUE fetched_value(const struct plan_fetched *f, enum reg_i
     return v;
 }
 
-/* Whether a legacy SSE move passes simd_check_state: no #UD (CR0.EM, CR4.OSFXSR), no #NM
- * (CR0.TS). */
-static bool sse_usable(const struct plan_fetched *f)
+/* Whether the move's state checks pass (simd_check_state): class SSE for the legacy moves,
+ * VEX for the VEX ones; a #UD or #NM is the general path's to raise. */
+static bool vector_usable(const struct plan_fetched *f, enum simd_state_class c)
 {
-    uint64_t cr0 = fetched_value(f, R_CR0).Reg64, cr4 = fetched_value(f, R_CR4).Reg64;
-
-    return !(cr0 & (SIMD_CR0_EM | SIMD_CR0_TS)) && (cr4 & SIMD_CR4_OSFXSR);
-}
-
-/* Whether a VEX move passes simd_check_state: no #UD (CR4.OSXSAVE, XCR0's SSE and AVX
- * state), no #NM (CR0.TS); CR0.EM does not matter to VEX. */
-static bool avx_usable(const struct plan_fetched *f)
-{
-    uint64_t cr0 = fetched_value(f, R_CR0).Reg64, cr4 = fetched_value(f, R_CR4).Reg64;
-    uint64_t xcr0 = fetched_value(f, R_XCR0).Reg64;
-
-    return !(cr0 & SIMD_CR0_TS) && (cr4 & SIMD_CR4_OSXSAVE) &&
-           (xcr0 & SIMD_XCR0_AVX) == SIMD_XCR0_AVX;
+    return simd_state_usable(c, fetched_value(f, R_CR0).Reg64, fetched_value(f, R_CR4).Reg64,
+                             fetched_value(f, R_XCR0).Reg64);
 }
 
 /* A VEX.256 store in the exit's page, as x_simd_move makes it: the area with the call's one
@@ -369,7 +357,7 @@ static enum plan_outcome ymm_store_at(struct vcpu *cpu, const struct plan *p, ui
     uint8_t data[32];
     enum exec_result r;
 
-    if (!avx_usable(f) || (p->aligned && (la & 31)) ||
+    if (!vector_usable(f, STATE_VEX) || (p->aligned && (la & 31)) ||
         !mmu_exit_page_holds(cpu, la, 32, need, &gpa))
         return PLAN_FETCHED;
     cpu->vstate.area = false;
@@ -407,7 +395,7 @@ static enum plan_outcome vector_at(struct vcpu *cpu, const struct plan *p, uint6
     uint8_t data[16];
     bool store = p->kind == PLAN_VSTORE;
 
-    if (!sse_usable(f) || (p->aligned && (la & 15)) ||
+    if (!vector_usable(f, STATE_SSE) || (p->aligned && (la & 15)) ||
         !mmu_exit_page_holds(cpu, la, 16, need, &gpa))
         return PLAN_FETCHED;
     store_le(data, 8, xmm.Low64);

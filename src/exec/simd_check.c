@@ -102,15 +102,26 @@ static bool profile_ud(const struct insn *in, const struct simd_profile *p)
            p->vex_w1_pextrd_ud_outside_64;
 }
 
+/* The class's #UD from the control registers: CR0.EM, the CR4 and XCR0 bits it needs. */
+static bool control_ud(const struct state_rules *r, uint64_t cr0, uint64_t cr4, uint64_t xcr0)
+{
+    if (r->em_ud && (cr0 & SIMD_CR0_EM))
+        return true;
+    if ((cr4 & r->cr4) != r->cr4)
+        return true;
+    return (xcr0 & r->xcr0) != r->xcr0;
+}
+
 static bool state_ud(const struct simd_state *s, const struct insn *in, const struct state_rules *r)
 {
-    if (simd_prefix_ud_in_mode(in, s->protected_mode, s->v86))
-        return true;
-    if (r->em_ud && (s->cr0 & SIMD_CR0_EM))
-        return true;
-    if ((s->cr4 & r->cr4) != r->cr4)
-        return true;
-    return (s->xcr0 & r->xcr0) != r->xcr0;
+    return simd_prefix_ud_in_mode(in, s->protected_mode, s->v86) ||
+           control_ud(r, s->cr0, s->cr4, s->xcr0);
+}
+
+bool simd_state_usable(enum simd_state_class c, uint64_t cr0, uint64_t cr4, uint64_t xcr0)
+{
+    const struct state_rules *r = &rules[c];
+    return !control_ud(r, cr0, cr4, xcr0) && !(r->ts_nm && (cr0 & SIMD_CR0_TS));
 }
 
 enum simd_check_result simd_check_state(const struct simd_state *s, const struct insn *in,

@@ -91,6 +91,11 @@ static inline bool simd_prefix_ud_in_mode(const struct insn *in, bool protected_
  * (core/vstate.h vstate_begin). */
 uint64_t simd_need(const struct insn *in, uint64_t xcr0);
 
+/* Whether the control registers let an instruction of class c run: no #UD from CR0.EM, CR4
+ * or XCR0 and no #NM from CR0.TS (simd_check_state's checks that need no decoded
+ * instruction: the decode cache's plans, which run in 64-bit code only, ask this). */
+bool simd_state_usable(enum simd_state_class c, uint64_t cr0, uint64_t cr4, uint64_t xcr0);
+
 /* The exception the state calls for before the instruction runs, or SIMD_STATE_OK. */
 enum simd_check_result simd_check_state(const struct simd_state *s, const struct insn *in,
                                         const struct simd_profile *p);
