@@ -5,14 +5,12 @@
 
 #include "optab.h"
 
+/* The exceptions after #UD (whose rules simd_state_usable reads from the same rows). */
 static const struct state_rules {
-    uint64_t cr4, xcr0;
-    bool em_ud, ts_nm, pending_mf;
+    bool ts_nm, pending_mf;
 } rules[STATE_CLASS_COUNT] = {
 #define STATE_ROW(class, cr4_, xcr0_, em, ts, mf)                                                  \
-    [STATE_##class] = {                                                                            \
-        .cr4 = (cr4_), .xcr0 = (xcr0_), .em_ud = (em), .ts_nm = (ts), .pending_mf = (mf)           \
-    },
+    [STATE_##class] = { .ts_nm = (ts), .pending_mf = (mf) },
     SIMD_STATE_CLASSES(STATE_ROW)
 #undef STATE_ROW
 };
@@ -102,34 +100,21 @@ static bool profile_ud(const struct insn *in, const struct simd_profile *p)
            p->vex_w1_pextrd_ud_outside_64;
 }
 
-/* The class's #UD from the control registers: CR0.EM, the CR4 and XCR0 bits it needs. */
-static bool control_ud(const struct state_rules *r, uint64_t cr0, uint64_t cr4, uint64_t xcr0)
-{
-    if (r->em_ud && (cr0 & SIMD_CR0_EM))
-        return true;
-    if ((cr4 & r->cr4) != r->cr4)
-        return true;
-    return (xcr0 & r->xcr0) != r->xcr0;
-}
-
-static bool state_ud(const struct simd_state *s, const struct insn *in, const struct state_rules *r)
+/* #UD: the prefix in this mode, or the class's CR0.EM, CR4 and XCR0 rules (CR0.TS set
+ * aside: its #NM comes after every #UD). */
+static bool state_ud(const struct simd_state *s, const struct insn *in, enum simd_state_class c)
 {
     return simd_prefix_ud_in_mode(in, s->protected_mode, s->v86) ||
-           control_ud(r, s->cr0, s->cr4, s->xcr0);
-}
-
-bool simd_state_usable(enum simd_state_class c, uint64_t cr0, uint64_t cr4, uint64_t xcr0)
-{
-    const struct state_rules *r = &rules[c];
-    return !control_ud(r, cr0, cr4, xcr0) && !(r->ts_nm && (cr0 & SIMD_CR0_TS));
+           !simd_state_usable(c, s->cr0 & ~(uint64_t)SIMD_CR0_TS, s->cr4, s->xcr0);
 }
 
 enum simd_check_result simd_check_state(const struct simd_state *s, const struct insn *in,
                                         const struct simd_profile *p)
 {
-    const struct state_rules *r = &rules[simd_state_class(in)];
+    enum simd_state_class c = simd_state_class(in);
+    const struct state_rules *r = &rules[c];
 
-    if (profile_ud(in, p) || state_ud(s, in, r))
+    if (profile_ud(in, p) || state_ud(s, in, c))
         return SIMD_STATE_UD;
     if (r->ts_nm && (s->cr0 & SIMD_CR0_TS))
         return SIMD_STATE_NM;

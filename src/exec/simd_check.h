@@ -93,8 +93,22 @@ uint64_t simd_need(const struct insn *in, uint64_t xcr0);
 
 /* Whether the control registers let an instruction of class c run: no #UD from CR0.EM, CR4
  * or XCR0 and no #NM from CR0.TS (simd_check_state's checks that need no decoded
- * instruction: the decode cache's plans, which run in 64-bit code only, ask this). */
-bool simd_state_usable(enum simd_state_class c, uint64_t cr0, uint64_t cr4, uint64_t xcr0);
+ * instruction: the decode cache's plans, which run in 64-bit code only, ask this). Inline,
+ * from the class table itself, so that a constant class folds to its row on the plans' hot
+ * path. */
+static inline bool simd_state_usable(enum simd_state_class c, uint64_t cr0, uint64_t cr4,
+                                     uint64_t xcr0)
+{
+    switch (c) {
+#define SIMD_STATE_USABLE(class, cr4_, xcr0_, em, ts, mf)                                          \
+    case STATE_##class:                                                                            \
+        return !((em) && (cr0 & SIMD_CR0_EM)) && (cr4 & (cr4_)) == (cr4_) &&                       \
+               (xcr0 & (xcr0_)) == (xcr0_) && !((ts) && (cr0 & SIMD_CR0_TS));
+        SIMD_STATE_CLASSES(SIMD_STATE_USABLE)
+#undef SIMD_STATE_USABLE
+    default: return false;
+    }
+}
 
 /* The exception the state calls for before the instruction runs, or SIMD_STATE_OK. */
 enum simd_check_result simd_check_state(const struct simd_state *s, const struct insn *in,
