@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "exec/simd_fp.h"
 #include "exec/simd_mxcsr.h"
 #include "hostcpu.h"
 #include "native.h"
@@ -40,16 +41,20 @@ NATIVE_INSN(mulpd, "mulpd %xmm1, %xmm0");
 NATIVE_INSN(mulss, "mulss %xmm1, %xmm0");
 NATIVE_INSN(divss, "divss %xmm1, %xmm0");
 NATIVE_INSN(divpd, "divpd %xmm1, %xmm0");
+NATIVE_INSN(vsubsd, "vsubsd %xmm2, %xmm1, %xmm0");
 NATIVE_INSN(sqrtps, "sqrtps %xmm1, %xmm0");
 NATIVE_INSN(sqrtsd, "sqrtsd %xmm1, %xmm0");
 NATIVE_INSN(addsubps, "addsubps %xmm1, %xmm0");
+NATIVE_INSN(vaddsubpd, "vaddsubpd %ymm2, %ymm1, %ymm0");
 NATIVE_INSN(haddpd, "haddpd %xmm1, %xmm0");
+NATIVE_INSN(vhsubps, "vhsubps %ymm2, %ymm1, %ymm0");
 NATIVE_INSN(dpps, "dpps $0xf3, %xmm1, %xmm0");
 NATIVE_INSN(dppd, "dppd $0x31, %xmm1, %xmm0");
 NATIVE_INSN(cvtps2dq, "cvtps2dq %xmm1, %xmm0");
 NATIVE_INSN(cvttpd2dq, "cvttpd2dq %xmm1, %xmm0");
 NATIVE_INSN(cvtsd2ss, "cvtsd2ss %xmm1, %xmm0");
 NATIVE_INSN(cvtpd2ps, "cvtpd2ps %xmm1, %xmm0");
+NATIVE_INSN(vcvtpd2ps, "vcvtpd2ps %ymm2, %xmm0");
 NATIVE_INSN(cvtss2sd, "cvtss2sd %xmm1, %xmm0");
 NATIVE_INSN(cvtsd2si, "cvtsd2si %xmm1, %rax");
 NATIVE_INSN(cvtsi2ss, "cvtsi2ssq %rcx, %xmm0");
@@ -64,9 +69,11 @@ NATIVE_INSN(roundsd_up, "roundsd $2, %xmm1, %xmm0");
 NATIVE_INSN(roundps_nope, "roundps $0xb, %xmm1, %xmm0");
 NATIVE_INSN(rcpps, "rcpps %xmm1, %xmm0");
 NATIVE_INSN(vfmadd231ps, "vfmadd231ps %ymm2, %ymm1, %ymm0");
+NATIVE_INSN(vfmadd132ps, "vfmadd132ps %xmm2, %xmm1, %xmm0");
+NATIVE_INSN(vfmsub213pd, "vfmsub213pd %ymm2, %ymm1, %ymm0");
+NATIVE_INSN(vfnmadd231ss, "vfnmadd231ss %xmm2, %xmm1, %xmm0");
 NATIVE_INSN(vfnmsub213sd, "vfnmsub213sd %xmm2, %xmm1, %xmm0");
-NATIVE_INSN(vcvtps2ph_mxcsr, "vcvtps2ph $4, %xmm1, %xmm0");
-NATIVE_INSN(vcvtps2ph_zero, "vcvtps2ph $3, %ymm1, %xmm0");
+NATIVE_INSN(vfmsubadd132ps, "vfmsubadd132ps %ymm2, %ymm1, %ymm0");
 NATIVE_INSN(vcvtph2ps, "vcvtph2ps %xmm1, %ymm0");
 NATIVE_INSN(vdivps_k, "vdivps %zmm2, %zmm1, %zmm0{%k1}");
 NATIVE_INSN(vmulpd_kz, "vmulpd %zmm2, %zmm1, %zmm0{%k1}{z}");
@@ -85,92 +92,116 @@ NATIVE_INSN(vfmaddsub231pd, "vfmaddsub231pd %zmm2, %zmm1, %zmm0{%k1}");
 NATIVE_INSN(vcvtne2ps2bf16, "vcvtne2ps2bf16 %zmm2, %zmm1, %zmm0");
 NATIVE_INSN(vdpbf16ps, "vdpbf16ps %zmm2, %zmm1, %zmm0");
 
-/* How a result element comes from the operands, for the exactness the rule needs when an
- * unmasked overflow or underflow stops the instruction: element i of registers a, b, c
- * (VERTICAL; ALTERNATE: the odd elements by odd_arith, as ADDSUBPS), adjacent pairs of a
- * then b (HORIZONTAL: HADDPD), or no model (the rule then says SIMD_FP_UNDECIDED, which
- * the cases count). */
-enum model { M_NONE, M_VERTICAL, M_ALTERNATE, M_HORIZONTAL };
+/* How the test's registers stand for the sources of src/exec/simd_fp.def: legacy forms
+ * have the destination xmm0 and the r/m operand xmm1; VEX and EVEX forms the destination
+ * zmm0, vvvv zmm1 and r/m zmm2 — so that the library's rows (result format, model,
+ * STAGED, QUIET) are what is measured. K1: k1 masks the elements; SAE: the EVEX
+ * register form with b, which raises nothing whatever its row says. */
+enum form { LEGACY, VEX, K1, SAE };
 
-/* An instruction and what the engine's table says of it: the operands' element format
- * (for the random values), the result's format and elements as the rule reads them
- * (SIMD_FP_NONE: the result cannot underflow), the register bytes its operands use,
- * whether k1 masks its elements, and each element's arithmetic on which registers. */
 struct fp_op {
     const char *name;
     const uint8_t *insn, *end;
+    enum mnemonic mnemonic;
     enum host_feature feature;
-    enum simd_fp_format in, out;
-    unsigned elements, bytes;
-    bool k1_masks;
-    enum model model;
-    enum simd_fp_arith arith;
-    uint8_t a, b, c;
-    enum simd_fp_arith odd_arith;
+    enum form form;
+    unsigned elements, bytes; /* result elements computed; register bytes randomised */
 };
 
-#define OP(name, feature, in, out, elements, bytes, masks, ...)                                    \
+#define OP(name, mnemonic, feature, form, elements, bytes)                                         \
     {                                                                                              \
-#name, name##_insn, name##_end, HF_##feature, SIMD_##in, SIMD_##out, elements, bytes,      \
-            masks, __VA_ARGS__                                                                     \
+#name, name##_insn, name##_end, MN_##mnemonic, HF_##feature, form, elements, bytes         \
     }
-#define SIMD_NONE SIMD_FP_NONE
-#define NO_MODEL M_NONE, SIMD_FP_ADD, 0, 0, 0, SIMD_FP_ADD
-#define V(arith, a, b, c) M_VERTICAL, SIMD_FP_##arith, a, b, c, SIMD_FP_##arith
-#define ALT(even, odd, a, b, c) M_ALTERNATE, SIMD_FP_##even, a, b, c, SIMD_FP_##odd
 static const struct fp_op ops[] = {
-    OP(addps, sse, FP32, FP32, 4, 16, false, V(ADD, 0, 1, 0)),
-    OP(addss, sse, FP32, FP32, 1, 16, false, V(ADD, 0, 1, 0)),
-    OP(subpd, sse2, FP64, FP64, 2, 16, false, V(SUB, 0, 1, 0)),
-    OP(mulpd, sse2, FP64, FP64, 2, 16, false, V(MUL, 0, 1, 0)),
-    OP(mulss, sse, FP32, FP32, 1, 16, false, V(MUL, 0, 1, 0)),
-    OP(divss, sse, FP32, FP32, 1, 16, false, V(DIV, 0, 1, 0)),
-    OP(divpd, sse2, FP64, FP64, 2, 16, false, V(DIV, 0, 1, 0)),
-    OP(sqrtps, sse, FP32, NONE, 4, 16, false, NO_MODEL),
-    OP(sqrtsd, sse2, FP64, NONE, 1, 16, false, NO_MODEL),
-    OP(addsubps, sse3, FP32, FP32, 4, 16, false, ALT(SUB, ADD, 0, 1, 0)),
-    OP(haddpd, sse3, FP64, FP64, 2, 16, false, M_HORIZONTAL, SIMD_FP_ADD, 0, 1, 0, SIMD_FP_ADD),
-    OP(dpps, sse41, FP32, FP32, 2, 16, false, NO_MODEL),
-    OP(dppd, sse41, FP64, FP64, 1, 16, false, NO_MODEL),
-    OP(cvtps2dq, sse2, FP32, NONE, 4, 16, false, NO_MODEL),
-    OP(cvttpd2dq, sse2, FP64, NONE, 2, 16, false, NO_MODEL),
-    OP(cvtsd2ss, sse2, FP64, FP32, 1, 16, false, V(CVT, 1, 0, 0)),
-    OP(cvtpd2ps, sse2, FP64, FP32, 2, 16, false, V(CVT, 1, 0, 0)),
-    OP(cvtss2sd, sse2, FP32, NONE, 1, 16, false, NO_MODEL),
-    OP(cvtsd2si, sse2, FP64, NONE, 1, 16, false, NO_MODEL),
-    OP(cvtsi2ss, sse, FP64, NONE, 1, 16, false, NO_MODEL),
-    OP(cmpltps, sse, FP32, NONE, 4, 16, false, NO_MODEL),
-    OP(cmpeqsd, sse2, FP64, NONE, 1, 16, false, NO_MODEL),
-    OP(comiss, sse, FP32, NONE, 1, 16, false, NO_MODEL),
-    OP(ucomisd, sse2, FP64, NONE, 1, 16, false, NO_MODEL),
-    OP(minps, sse, FP32, NONE, 4, 16, false, NO_MODEL),
-    OP(maxsd, sse2, FP64, NONE, 1, 16, false, NO_MODEL),
-    OP(roundps_mxcsr, sse41, FP32, NONE, 4, 16, false, NO_MODEL),
-    OP(roundsd_up, sse41, FP64, NONE, 1, 16, false, NO_MODEL),
-    OP(roundps_nope, sse41, FP32, NONE, 4, 16, false, NO_MODEL),
-    OP(rcpps, sse, FP32, NONE, 4, 16, false, NO_MODEL),
-    OP(vfmadd231ps, fma, FP32, FP32, 8, 32, false, V(FMA, 1, 2, 0)),
-    OP(vfnmsub213sd, fma, FP64, FP64, 1, 16, false, V(FMA, 1, 0, 2)),
-    OP(vcvtps2ph_mxcsr, f16c, FP32, FP16, 4, 16, false, V(CVT, 1, 0, 0)),
-    OP(vcvtps2ph_zero, f16c, FP32, FP16, 8, 32, false, V(CVT, 1, 0, 0)),
-    OP(vcvtph2ps, f16c, FP16, NONE, 8, 16, false, NO_MODEL),
-    OP(vdivps_k, avx512f, FP32, FP32, 16, 64, true, V(DIV, 1, 2, 0)),
-    OP(vmulpd_kz, avx512f, FP64, FP64, 8, 64, true, V(MUL, 1, 2, 0)),
-    OP(vaddps_rz, avx512f, FP32, NONE, 16, 64, false, NO_MODEL),
-    OP(vscalefps, avx512f, FP32, FP32, 16, 64, false, NO_MODEL),
-    OP(vgetexppd, avx512f, FP64, NONE, 8, 64, false, NO_MODEL),
-    OP(vrndscaleps, avx512f, FP32, NONE, 16, 64, false, NO_MODEL),
-    OP(vreducepd, avx512dq, FP64, NONE, 8, 64, false, NO_MODEL),
-    OP(vrangeps, avx512dq, FP32, NONE, 16, 64, false, NO_MODEL),
-    OP(vcvtps2udq, avx512f, FP32, NONE, 16, 64, false, NO_MODEL),
-    OP(vcvtusi2sd, avx512f, FP64, NONE, 1, 16, false, NO_MODEL),
-    OP(vfpclassps, avx512dq, FP32, NONE, 16, 64, false, NO_MODEL),
-    OP(vcmpps_k, avx512f, FP32, NONE, 16, 64, false, NO_MODEL),
-    OP(vrcp14ps, avx512f, FP32, NONE, 16, 64, false, NO_MODEL),
-    OP(vfmaddsub231pd, avx512f, FP64, FP64, 8, 64, true, ALT(FMS, FMA, 1, 2, 0)),
-    OP(vcvtne2ps2bf16, avx512bf16, FP32, NONE, 32, 64, false, NO_MODEL),
-    OP(vdpbf16ps, avx512bf16, FP32, NONE, 16, 64, false, NO_MODEL),
+    OP(addps, addps, sse, LEGACY, 4, 16),
+    OP(addss, addss, sse, LEGACY, 1, 16),
+    OP(subpd, subpd, sse2, LEGACY, 2, 16),
+    OP(mulpd, mulpd, sse2, LEGACY, 2, 16),
+    OP(mulss, mulss, sse, LEGACY, 1, 16),
+    OP(divss, divss, sse, LEGACY, 1, 16),
+    OP(divpd, divpd, sse2, LEGACY, 2, 16),
+    OP(vsubsd, vsubsd, avx, VEX, 1, 16),
+    OP(sqrtps, sqrtps, sse, LEGACY, 4, 16),
+    OP(sqrtsd, sqrtsd, sse2, LEGACY, 1, 16),
+    OP(addsubps, addsubps, sse3, LEGACY, 4, 16),
+    OP(vaddsubpd, vaddsubpd, avx, VEX, 4, 32),
+    OP(haddpd, haddpd, sse3, LEGACY, 2, 16),
+    OP(vhsubps, vhsubps, avx, VEX, 8, 32),
+    OP(dpps, dpps, sse41, LEGACY, 2, 16),
+    OP(dppd, dppd, sse41, LEGACY, 1, 16),
+    OP(cvtps2dq, cvtps2dq, sse2, LEGACY, 4, 16),
+    OP(cvttpd2dq, cvttpd2dq, sse2, LEGACY, 2, 16),
+    OP(cvtsd2ss, cvtsd2ss, sse2, LEGACY, 1, 16),
+    OP(cvtpd2ps, cvtpd2ps, sse2, LEGACY, 2, 16),
+    OP(vcvtpd2ps, vcvtpd2ps, avx, VEX, 4, 32),
+    OP(cvtss2sd, cvtss2sd, sse2, LEGACY, 1, 16),
+    OP(cvtsd2si, cvtsd2si, sse2, LEGACY, 1, 16),
+    OP(cvtsi2ss, cvtsi2ss, sse, LEGACY, 1, 16),
+    OP(cmpltps, cmpps, sse, LEGACY, 4, 16),
+    OP(cmpeqsd, cmpsd, sse2, LEGACY, 1, 16),
+    OP(comiss, comiss, sse, LEGACY, 1, 16),
+    OP(ucomisd, ucomisd, sse2, LEGACY, 1, 16),
+    OP(minps, minps, sse, LEGACY, 4, 16),
+    OP(maxsd, maxsd, sse2, LEGACY, 1, 16),
+    OP(roundps_mxcsr, roundps, sse41, LEGACY, 4, 16),
+    OP(roundsd_up, roundsd, sse41, LEGACY, 1, 16),
+    OP(roundps_nope, roundps, sse41, LEGACY, 4, 16),
+    OP(rcpps, rcpps, sse, LEGACY, 4, 16),
+    OP(vfmadd231ps, vfmadd231ps, fma, VEX, 8, 32),
+    OP(vfmadd132ps, vfmadd132ps, fma, VEX, 4, 16),
+    OP(vfmsub213pd, vfmsub213pd, fma, VEX, 4, 32),
+    OP(vfnmadd231ss, vfnmadd231ss, fma, VEX, 1, 16),
+    OP(vfnmsub213sd, vfnmsub213sd, fma, VEX, 1, 16),
+    OP(vfmsubadd132ps, vfmsubadd132ps, fma, VEX, 8, 32),
+    OP(vcvtph2ps, vcvtph2ps, f16c, VEX, 8, 16),
+    OP(vdivps_k, vdivps, avx512f, K1, 16, 64),
+    OP(vmulpd_kz, vmulpd, avx512f, K1, 8, 64),
+    OP(vaddps_rz, vaddps, avx512f, SAE, 16, 64),
+    OP(vscalefps, vscalefps, avx512f, VEX, 16, 64),
+    OP(vgetexppd, vgetexppd, avx512f, VEX, 8, 64),
+    OP(vrndscaleps, vrndscaleps, avx512f, VEX, 16, 64),
+    OP(vreducepd, vreducepd, avx512dq, VEX, 8, 64),
+    OP(vrangeps, vrangeps, avx512dq, VEX, 16, 64),
+    OP(vcvtps2udq, vcvtps2udq, avx512f, VEX, 16, 64),
+    OP(vcvtusi2sd, vcvtusi2sd, avx512f, VEX, 1, 16),
+    OP(vfpclassps, vfpclassps, avx512dq, VEX, 16, 64),
+    OP(vcmpps_k, vcmpps, avx512f, VEX, 16, 64),
+    OP(vrcp14ps, vrcp14ps, avx512f, VEX, 16, 64),
+    OP(vfmaddsub231pd, vfmaddsub231pd, avx512f, K1, 8, 64),
+    OP(vcvtne2ps2bf16, vcvtne2ps2bf16, avx512bf16, VEX, 32, 64),
+    OP(vdpbf16ps, vdpbf16ps, avx512bf16, VEX, 16, 64),
 };
+
+/* VCVTPS2PH, which simd_fp.def leaves out until the engine runs its store form: the
+ * register form's row as it would read (the source is ModRM.reg, xmm1 here). */
+NATIVE_INSN(vcvtps2ph_mxcsr, "vcvtps2ph $4, %xmm1, %xmm0");
+NATIVE_INSN(vcvtps2ph_zero, "vcvtps2ph $3, %ymm1, %xmm0");
+static const struct simd_fp_row vcvtps2ph_row = { .result = SIMD_FP16,
+                                                  .input = SIMD_FP32,
+                                                  .model = FP_VERTICAL,
+                                                  .arith = SIMD_FP_CVT,
+                                                  .odd_arith = SIMD_FP_CVT,
+                                                  .a = FP_SRC_V };
+static const struct fp_op vcvtps2ph_ops[] = {
+    OP(vcvtps2ph_mxcsr, vcvtps2ph, f16c, VEX, 4, 16),
+    OP(vcvtps2ph_zero, vcvtps2ph, f16c, VEX, 8, 32),
+};
+
+static const struct simd_fp_row *row_of(const struct fp_op *op)
+{
+    return op->mnemonic == MN_vcvtps2ph ? &vcvtps2ph_row : simd_fp_row(op->mnemonic);
+}
+
+/* What the engine passes: SAE raises nothing and cannot underflow. */
+static bool quiet(const struct fp_op *op)
+{
+    return row_of(op)->quiet || op->form == SAE;
+}
+
+static enum simd_fp_format result_format(const struct fp_op *op)
+{
+    return op->form == SAE ? SIMD_FP_NONE : (enum simd_fp_format)row_of(op)->result;
+}
 
 static bool verbose;
 
@@ -240,68 +271,19 @@ static void run_native(const struct native_frame *frame, const struct vecstate *
         CHECK(false, "the runner's vector image does not parse");
 }
 
-/* The forms that raise no MXCSR flag: no exceptions at all, or EVEX SAE. */
-static bool quiet(const struct fp_op *op)
-{
-    static const uint8_t *const none[] = { rcpps_insn,          vrcp14ps_insn,  vaddps_rz_insn,
-                                           vcvtne2ps2bf16_insn, vdpbf16ps_insn, vfpclassps_insn };
-    for (size_t i = 0; i < sizeof none / sizeof none[0]; i++)
-        if (op->insn == none[i])
-            return true;
-    return false;
-}
-
 static uint64_t computed_elements(const struct fp_op *op, const struct vecstate *in)
 {
     uint64_t all = op->elements >= 64 ? UINT64_MAX : (UINT64_C(1) << op->elements) - 1;
-    return op->k1_masks ? in->k[1] & all : all;
+    return op->form == K1 ? in->k[1] & all : all;
 }
 
-static uint64_t element(const struct vecstate *v, unsigned reg, unsigned i, enum simd_fp_format f)
+/* The sources as the engine would hand them over (the test's registers for them: above). */
+static struct simd_fp_sources sources_of(const struct fp_op *op, const struct vecstate *v)
 {
-    unsigned size = f == SIMD_FP16 ? 2 : f == SIMD_FP32 ? 4 : 8;
-    uint64_t bits = 0;
-    memcpy(&bits, v->zmm[reg] + i * size, size);
-    return bits;
-}
-
-/* Element i's operands by the op's model. */
-static enum simd_fp_arith element_operands(const struct fp_op *op, const struct vecstate *v,
-                                           unsigned i, uint64_t operand[3])
-{
-    if (op->model == M_HORIZONTAL) {
-        unsigned half = op->elements / 2, reg = i < half ? op->a : op->b;
-        operand[0] = element(v, reg, 2 * (i % half), op->in);
-        operand[1] = element(v, reg, 2 * (i % half) + 1, op->in);
-        return op->arith;
-    }
-    operand[0] = element(v, op->a, i, op->in);
-    operand[1] = element(v, op->b, i, op->in);
-    operand[2] = element(v, op->c, i, op->in);
-    return op->model == M_ALTERNATE && (i & 1) ? op->odd_arith : op->arith;
-}
-
-/* What the engine computes for an unmasked overflow or underflow: whether a computed
- * element's result is inexact with an unbounded exponent. */
-static enum simd_fp_exactness exactness(const struct fp_op *op, const struct vecstate *v,
-                                        uint64_t computed)
-{
-    if (op->model == M_NONE)
-        return SIMD_FP_EXACTNESS_UNKNOWN;
-    for (unsigned i = 0; i < op->elements; i++) {
-        uint64_t operand[3];
-        bool known;
-        if (!(computed >> i & 1))
-            continue;
-        enum simd_fp_arith arith = element_operands(op, v, i, operand);
-        bool inexact = simd_fp_inexact_unbounded(arith, op->in, op->out, v->mxcsr & MXCSR_DAZ,
-                                                 operand, &known);
-        if (!known)
-            return SIMD_FP_EXACTNESS_UNKNOWN;
-        if (inexact)
-            return SIMD_FP_SOME_INEXACT;
-    }
-    return SIMD_FP_ALL_EXACT;
+    bool legacy = op->form == LEGACY;
+    return (struct simd_fp_sources){
+        .dest = v->zmm[0], .vvvv = v->zmm[1], .memory = v->zmm[legacy ? 1 : 2], .legacy = legacy
+    };
 }
 
 /* ---- the comparison ---- */
@@ -355,7 +337,7 @@ static void run_case(const struct fp_op *op, unsigned n, struct tally *t)
     vecstate_init(&entry.v);
     entry.v.mxcsr = guest_mxcsr(n);
     for (unsigned r = 0; r < 3; r++)
-        random_register(entry.v.zmm[r], op->bytes, op->in);
+        random_register(entry.v.zmm[r], op->bytes, (enum simd_fp_format)row_of(op)->input);
     entry.v.k[1] = next_random();
     entry.v.k[2] = next_random();
     frame.gpr[NATIVE_RAX] = next_random();
@@ -371,11 +353,12 @@ static void run_case(const struct fp_op *op, unsigned n, struct tally *t)
           host.r.signo, host.r.vector);
 
     struct simd_fp_run fp = { .raised = host.v.mxcsr & MXCSR_FLAGS,
-                              .format = op->out,
+                              .format = result_format(op),
                               .result = host.v.zmm[0],
                               .computed = computed_elements(op, &entry.v) };
-    fp.unbounded = exactness(op, &entry.v, fp.computed);
-    fp.staged = op->insn == dpps_insn || op->insn == dppd_insn;
+    struct simd_fp_sources src = sources_of(op, &entry.v);
+    fp.unbounded = simd_fp_exactness(row_of(op), &src, fp.computed, entry.v.mxcsr & MXCSR_DAZ);
+    fp.staged = row_of(op)->staged;
     uint32_t predicted;
     enum simd_fp_verdict verdict = simd_mxcsr_outcome(entry.v.mxcsr, true, &fp, &predicted);
 
@@ -389,31 +372,46 @@ static void run_case(const struct fp_op *op, unsigned n, struct tally *t)
     }
 }
 
+struct totals {
+    unsigned long cases, traps, undecided, mismatches;
+};
+
+static void measure_op(const struct fp_op *op, unsigned cases, struct totals *sum)
+{
+    struct tally t = { 0 };
+    CHECK(row_of(op) != NULL, "%s has no row in simd_fp.def", op->name);
+    if (!row_of(op))
+        return;
+    if (!host_runs(op->feature)) {
+        host_skip(op->feature, cases);
+        return;
+    }
+    native_place(64, op->insn, (unsigned)(op->end - op->insn));
+    for (unsigned n = 0; n < cases; n++)
+        run_case(op, n, &t);
+    printf("%-16s %6lu cases, %6lu #XM, %6lu commits, %5lu undecided, %lu mismatches\n", op->name,
+           t.cases, t.traps, t.commits, t.undecided, t.mismatches);
+    CHECK(t.mismatches == 0, "%s: %lu of %lu cases differ from the CPU", op->name, t.mismatches,
+          t.cases);
+    if (quiet(op))
+        CHECK(t.traps == 0, "%s raises no exception, yet trapped", op->name);
+    else
+        CHECK(t.traps > 0 && t.commits > 0, "%s: the cases reach both outcomes", op->name);
+    sum->cases += t.cases;
+    sum->traps += t.traps;
+    sum->undecided += t.undecided;
+    sum->mismatches += t.mismatches;
+}
+
 static void measure(unsigned cases)
 {
-    unsigned long total = 0, traps = 0, mismatches = 0;
-    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
-        struct tally t = { 0 };
-        if (!host_runs(ops[i].feature)) {
-            host_skip(ops[i].feature, cases);
-            continue;
-        }
-        native_place(64, ops[i].insn, (unsigned)(ops[i].end - ops[i].insn));
-        for (unsigned n = 0; n < cases; n++)
-            run_case(&ops[i], n, &t);
-        printf("%-16s %6lu cases, %6lu #XM, %6lu commits, %5lu undecided, %lu mismatches\n",
-               ops[i].name, t.cases, t.traps, t.commits, t.undecided, t.mismatches);
-        CHECK(t.mismatches == 0, "%s: %lu of %lu cases differ from the CPU", ops[i].name,
-              t.mismatches, t.cases);
-        if (quiet(&ops[i]))
-            CHECK(t.traps == 0, "%s raises no exception, yet trapped", ops[i].name);
-        else
-            CHECK(t.traps > 0 && t.commits > 0, "%s: the cases reach both outcomes", ops[i].name);
-        total += t.cases;
-        traps += t.traps;
-        mismatches += t.mismatches;
-    }
-    printf("total: %lu cases, %lu #XM compared, %lu mismatches\n", total, traps, mismatches);
+    struct totals sum = { 0 };
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+        measure_op(&ops[i], cases, &sum);
+    for (size_t i = 0; i < sizeof vcvtps2ph_ops / sizeof vcvtps2ph_ops[0]; i++)
+        measure_op(&vcvtps2ph_ops[i], cases, &sum);
+    printf("total: %lu cases, %lu #XM compared, %lu undecided, %lu mismatches\n", sum.cases,
+           sum.traps, sum.undecided, sum.mismatches);
 }
 
 int main(int argc, char **argv)
