@@ -35,11 +35,6 @@ const struct simd_fp_row *simd_fp_row(enum mnemonic mn)
     return (unsigned)mn < MN_COUNT && rows[mn].present ? &rows[mn].row : NULL;
 }
 
-static unsigned element_bytes(enum simd_fp_format f)
-{
-    return f == SIMD_FP16 ? 2 : f == SIMD_FP32 ? 4 : 8;
-}
-
 static const uint8_t *source(const struct simd_fp_sources *src, enum simd_fp_source s)
 {
     switch (s) {
@@ -57,7 +52,7 @@ static uint64_t element(const struct simd_fp_sources *src, enum simd_fp_source s
     uint64_t bits = 0;
     if (s == FP_SRC_M && src->broadcast)
         i = 0;
-    memcpy(&bits, source(src, s) + i * element_bytes(f), element_bytes(f));
+    memcpy(&bits, source(src, s) + i * simd_fp_element_bytes(f), simd_fp_element_bytes(f));
     return bits;
 }
 
@@ -69,7 +64,7 @@ static enum simd_fp_arith operands_of(const struct simd_fp_row *row,
 {
     enum simd_fp_format f = (enum simd_fp_format)row->input;
     if (row->model == FP_HORIZONTAL) {
-        unsigned lane = 16 / element_bytes(f), half = lane / 2, j = i % lane;
+        unsigned lane = 16 / simd_fp_element_bytes(f), half = lane / 2, j = i % lane;
         unsigned first = i - j + 2 * (j % half);
         enum simd_fp_source s = (enum simd_fp_source)(j < half ? row->a : row->b);
         operand[0] = element(src, s, first, f);

@@ -20,6 +20,11 @@ struct simd_fp_row {
     bool staged, quiet;
 };
 
+static inline unsigned simd_fp_element_bytes(enum simd_fp_format f)
+{
+    return f == SIMD_FP16 ? 2 : f == SIMD_FP32 ? 4 : 8;
+}
+
 /* The row of an FP mnemonic, or NULL. */
 const struct simd_fp_row *simd_fp_row(enum mnemonic mn);
 

@@ -10,7 +10,7 @@
  * MXCSR to write back comes with either.
  *
  * Why one masked run is enough (SDM vol. 1 §11.5.1-§11.5.3; each rule measured against this
- * CPU with the exceptions unmasked by tests/exec/test_simd_mxcsr.c, docs/simd-fp.md):
+ * CPU with the exceptions unmasked by tests/exec/test_simd_mxcsr.c, docs/simd-compute.md, "Floating point and MXCSR"):
  *   - the pre-computation conditions (IE, DE, ZE) are detected on the operands, the same with
  *     the masks on or off; when one is unmasked the CPU stops there and sets only the
  *     pre-computation flags of all elements. Otherwise it computes, each masked

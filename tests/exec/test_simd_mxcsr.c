@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "exec/simd_compute.h"
 #include "exec/simd_fp.h"
 #include "exec/simd_mxcsr.h"
 #include "hostcpu.h"
@@ -414,6 +415,23 @@ static void measure(unsigned cases)
            sum.traps, sum.undecided, sum.mismatches);
 }
 
+/* Every allowlisted row that reads MXCSR has the rule's row (else it is never run: the engine
+ * reports it unsupported). */
+static void allowlist_has_fp_rows(void)
+{
+    unsigned fp_rows = 0;
+    for (unsigned mn = 0; mn < MN_COUNT; mn++) {
+        const struct simd_compute_row *row = simd_compute_row((enum mnemonic)mn);
+        if (!row || !row->mxcsr)
+            continue;
+        fp_rows++;
+        CHECK(simd_fp_row((enum mnemonic)mn) != NULL, "%s reads MXCSR but has no simd_fp.def row",
+              mnemonic_name((enum mnemonic)mn));
+    }
+    printf("allowlisted rows that read MXCSR: %u, each with its simd_fp.def row\n", fp_rows);
+    CHECK(fp_rows > 0, "the allowlist has FP rows");
+}
+
 int main(int argc, char **argv)
 {
     unsigned cases = 8192;
@@ -426,6 +444,7 @@ int main(int argc, char **argv)
         else
             cases = (unsigned)strtoul(argv[i], NULL, 0);
     }
+    allowlist_has_fp_rows();
     if (!native_init(8192))
         return 77;
     host_describe(stdout);
