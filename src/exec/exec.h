@@ -64,6 +64,10 @@ uint64_t exec_next_rip(struct vcpu *cpu, const struct insn *in);
  * register word, is fetched by XSAVES and XRSTORS alone (xsave.c). */
 #define XSAVE_REGS                                                                                 \
     (REG_BIT(R_CR0) | REG_BIT(R_CR4) | REG_BIT(R_RAX) | REG_BIT(R_RDX) | REG_BIT(R_XCR0))
+/* The CET shadow-stack forms (shadow_stack.c): CR4 (#UD) and the paging registers of the
+ * shadow-stack walk; IA32_U_CET/S_CET and SSP, in the second register word, are fetched
+ * when asked for. */
+#define CET_REGS (REG_BIT(R_CR0) | REG_BIT(R_CR3) | REG_BIT(R_CR4))
 #define CMPXCHG_WIDE_REGS (REG_BIT(R_RAX) | REG_BIT(R_RBX) | REG_BIT(R_RCX) | REG_BIT(R_RDX))
 
 /* segment.c: MOV Sreg, r/m (x_mov hands it over): a segment-register load. */
