@@ -344,6 +344,43 @@ static void test_clrssbsy(void)
     expect_event("clrssbsy at CPL 3 without IA32_S_CET.SH_STK_EN", VECTOR_UD, false, 0);
 }
 
+/* RSTORSSP at CPL 3 restores a user shadow stack under IA32_U_CET; a failed callback on the
+ * way leaves the registers as they were (the token write's failure, after the read) or
+ * touches no memory at all (the Get of IA32_S_CET). */
+static void test_user_restore_and_failures(void)
+{
+    uint64_t at = USER_SS_GVA + 0x40;
+
+    cet_guest();
+    set_cpl(3);
+    put_qword(USER_SS_GPA + 0x40, (at + 8) | mode_bit());
+    run_at(RSTORSSP, at);
+    expect_done("rstorssp at CPL 3", length(RSTORSSP));
+    CHECK_EQ(reg(WHvX64RegisterSsp), at, "rstorssp at CPL 3");
+    CHECK_EQ(pw.guest.calls[GUEST_CB_MEMORY], top_level() + 2,
+             "rstorssp's memory calls: the walk's reads, the token's read and write");
+    set_reg(WHvX64RegisterUCet, 0);
+    run_at(RSTORSSP, at);
+    expect_event("rstorssp at CPL 3 without IA32_U_CET.SH_STK_EN", VECTOR_UD, false, 0);
+
+    cet_guest();
+    put_qword(SS_GPA + 0x100, (SS_GVA + 0x108) | mode_bit());
+    pw.guest.fail_at[GUEST_CB_MEMORY] = top_level() + 2; /* the walk's reads, the token's */
+    run_at(RSTORSSP, SS_GVA + 0x100);
+    pw.guest.fail_at[GUEST_CB_MEMORY] = 0;
+    CHECK(status.MemoryCallbackFailed && !status.EmulationSuccessful &&
+              pw.guest.calls[GUEST_CB_SET_REGISTERS] == 0,
+          "%s: rstorssp whose token write fails: status 0x%x", mode_name(), status.AsUINT32);
+    CHECK_EQ(reg(WHvX64RegisterSsp), SS_GVA + 0x800, "rstorssp whose token write fails");
+
+    pw.guest.fail_at[GUEST_CB_GET_REGISTERS] = 2; /* the instruction's registers, then SCet */
+    run_at(WRSSD, SS_GVA + 8);
+    pw.guest.fail_at[GUEST_CB_GET_REGISTERS] = 0;
+    CHECK(status.GetVirtualProcessorRegistersCallbackFailed && !status.EmulationSuccessful &&
+              pw.guest.calls[GUEST_CB_MEMORY] == 0 && pw.guest.calls[GUEST_CB_TRANSLATE] == 0,
+          "%s: wrssd whose Get of IA32_S_CET fails: status 0x%x", mode_name(), status.AsUINT32);
+}
+
 /* A translate callback whose GPA is not the one the guest's tables give: no guess, the
  * instruction left to the VMM (InternalEmulationFailure), nothing written. */
 static void test_walks_disagree(void)
@@ -373,5 +410,6 @@ void test_shadow_stack(void)
     test_rstorssp_valid();
     test_rstorssp_invalid();
     test_clrssbsy();
+    test_user_restore_and_failures();
     test_walks_disagree();
 }
