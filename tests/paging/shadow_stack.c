@@ -381,6 +381,22 @@ static void test_user_restore_and_failures(void)
           "%s: wrssd whose Get of IA32_S_CET fails: status 0x%x", mode_name(), status.AsUINT32);
 }
 
+/* Without paging (32-bit protected mode, CR0.PG = 0) no page can refuse the access: WRSSD
+ * writes at its linear address, and no paging entry is read (docs/cet.md: a choice, not
+ * measured). */
+static void test_paging_off(void)
+{
+    if (mode != PW_32BIT || compat)
+        return;
+    cet_guest();
+    set_reg(WHvX64RegisterCr0, reg(WHvX64RegisterCr0) & ~PW_CR0_PG);
+    set_reg(WHvX64RegisterRax, 0x13572468);
+    run_at(WRSSD, DATA_GVA + 8);
+    expect_done("wrssd without paging", length(WRSSD));
+    CHECK_EQ(qword_at(DATA_GVA + 8), 0x13572468, "wrssd without paging");
+    CHECK_EQ(pw.guest.calls[GUEST_CB_MEMORY], 1, "wrssd without paging: the write only");
+}
+
 /* A translate callback whose GPA is not the one the guest's tables give: no guess, the
  * instruction left to the VMM (InternalEmulationFailure), nothing written. */
 static void test_walks_disagree(void)
@@ -411,5 +427,6 @@ void test_shadow_stack(void)
     test_rstorssp_invalid();
     test_clrssbsy();
     test_user_restore_and_failures();
+    test_paging_off();
     test_walks_disagree();
 }
