@@ -16,12 +16,15 @@
 #define SIMD_FEATURE_BASE 0u
 #define SIMD_FEATURE_NONE UINT32_MAX
 
+/* What of the memory operand the CPU reads (simd_compute.def, "read"). */
+enum simd_compute_read { READ_ALL, READ_LOW8, READ_COUNT };
+
 struct simd_compute_row {
-    uint8_t element; /* bytes of a memory element (EVEX mask and broadcast) */
-    uint8_t align;   /* enum simd_align */
-    uint8_t fs;      /* enum simd_fs: EVEX fault suppression */
-    bool low8;       /* the CPU reads only the operand's low quadword (a legacy shift count) */
-    bool mxcsr;      /* reads MXCSR, may raise SIMD FP exceptions */
+    uint8_t element;                    /* bytes of a memory element (EVEX mask and broadcast) */
+    uint8_t align;                      /* enum simd_align */
+    uint8_t fs;                         /* enum simd_fs: EVEX fault suppression */
+    uint8_t read;                       /* enum simd_compute_read */
+    bool mxcsr;                         /* reads MXCSR, may raise SIMD FP exceptions */
     uint32_t feature, feature256, evex; /* core/cpuid.h CPU_* sets, or the two above */
 };
 

@@ -55,8 +55,18 @@ static void report(const char *what, const struct case_encoding *e, unsigned bit
     CHECK(false, "%s: %s(%u-bit)", what, text, bits);
 }
 
-/* A stub operand against the guest's: same kind and width; registers of the same class,
- * the destination (operand 0) register 0 and any other register 1; memory [rdi]. */
+/* The host register the stub must name for operand `index` of class c, the guest's being
+ * `guest`: the destination (operand 0) is register 0, or k2 for an opmask; the EVEX mask
+ * k1 (k0 for none); a vvvv source 1. */
+static unsigned fixed_register(unsigned index, ZydisRegisterClass c, unsigned guest)
+{
+    if (index == 0)
+        return c == ZYDIS_REGCLASS_MASK ? 2 : 0;
+    return c == ZYDIS_REGCLASS_MASK ? guest != 0 : 1;
+}
+
+/* A stub operand against the guest's: same kind and width; registers of the same class, on
+ * their fixed numbers; memory [rdi]. */
 static bool operand_matches(const ZydisDecodedOperand *stub, const ZydisDecodedOperand *guest,
                             unsigned index)
 {
@@ -65,13 +75,25 @@ static bool operand_matches(const ZydisDecodedOperand *stub, const ZydisDecodedO
     switch (stub->type) {
     case ZYDIS_OPERAND_TYPE_REGISTER:
         return ZydisRegisterGetClass(stub->reg.value) == ZydisRegisterGetClass(guest->reg.value) &&
-               ZydisRegisterGetId(stub->reg.value) == (index == 0 ? 0 : 1);
+               (unsigned)ZydisRegisterGetId(stub->reg.value) ==
+                   fixed_register(index, ZydisRegisterGetClass(stub->reg.value),
+                                  (unsigned)ZydisRegisterGetId(guest->reg.value));
     case ZYDIS_OPERAND_TYPE_MEMORY:
         return stub->mem.base == ZYDIS_REGISTER_RDI && stub->mem.index == ZYDIS_REGISTER_NONE &&
                !stub->mem.disp.has_displacement && stub->mem.segment == ZYDIS_REGISTER_DS;
     case ZYDIS_OPERAND_TYPE_IMMEDIATE: return stub->imm.value.u == guest->imm.value.u;
     default: return false;
     }
+}
+
+/* The AVX fields: vector length, broadcast, and with a mask its mode (merging, zeroing). */
+static bool same_avx(const ZydisDecodedInstruction *s, const ZydisDecodedInstruction *g)
+{
+    bool masked = g->avx.mask.reg != ZYDIS_REGISTER_NONE && g->avx.mask.reg != ZYDIS_REGISTER_K0;
+
+    return s->avx.vector_length == g->avx.vector_length &&
+           s->avx.broadcast.mode == g->avx.broadcast.mode &&
+           (!masked || s->avx.mask.mode == g->avx.mask.mode);
 }
 
 static bool same_instruction(const uint8_t code[SIMD_STUB_BYTES], const struct case_encoding *e,
@@ -82,7 +104,8 @@ static bool same_instruction(const uint8_t code[SIMD_STUB_BYTES], const struct c
 
     if (!zydis_decode(code, SIMD_STUB_BYTES, 64, &s, so) ||
         !zydis_decode(e->bytes, e->length, bits, &g, go) || code[s.length] != 0xc3 ||
-        s.mnemonic != g.mnemonic || s.operand_count_visible != g.operand_count_visible)
+        s.mnemonic != g.mnemonic || s.operand_count_visible != g.operand_count_visible ||
+        !same_avx(&s, &g))
         return false;
     for (unsigned i = 0; i < s.operand_count_visible; i++)
         if (!operand_matches(&so[i], &go[i], i))
