@@ -6,6 +6,7 @@
 #include "core/cpuid.h"
 #include "core/vstate.h"
 #include "exec/exec.h"
+#include "exec/flags.h"
 #include "exec/simd_move.h"
 #include "optab.h"
 
@@ -22,14 +23,35 @@
 #define FEATURE_AVX512F CPU_AVX512F
 #define FEATURE_AVX512BW (CPU_AVX512F | CPU_AVX512BW)
 #define FEATURE_AVX512DQ (CPU_AVX512F | CPU_AVX512DQ)
+#define FEATURE_AVX512CD (CPU_AVX512F | CPU_AVX512CD)
+#define FEATURE_AVX512IFMA (CPU_AVX512F | CPU_AVX512IFMA)
+#define FEATURE_AVX512VBMI (CPU_AVX512F | CPU_AVX512VBMI)
+#define FEATURE_AVX512VBMI2 (CPU_AVX512F | CPU_AVX512VBMI2)
+#define FEATURE_AVX512VNNI (CPU_AVX512F | CPU_AVX512VNNI)
+#define FEATURE_AVX512BITALG (CPU_AVX512F | CPU_AVX512BITALG)
+#define FEATURE_AVX512VPOPCNTDQ (CPU_AVX512F | CPU_AVX512VPOPCNTDQ)
+#define FEATURE_AVXVNNI (CPU_AVX | CPU_AVXVNNI)
+#define FEATURE_AES CPU_AES
+#define FEATURE_PCLMULQDQ CPU_PCLMULQDQ
+#define FEATURE_SHA CPU_SHA
+#define FEATURE_GFNI CPU_GFNI
+#define FEATURE_AVX_AES (CPU_AVX | CPU_AES)
+#define FEATURE_AVX_VAES (CPU_AVX | CPU_VAES)
+#define FEATURE_EVEX_VAES (CPU_AVX512F | CPU_VAES)
+#define FEATURE_AVX_PCLMUL (CPU_AVX | CPU_PCLMULQDQ)
+#define FEATURE_AVX_VPCLMUL (CPU_AVX | CPU_VPCLMULQDQ)
+#define FEATURE_EVEX_VPCLMUL (CPU_AVX512F | CPU_VPCLMULQDQ)
+#define FEATURE_AVX_GFNI (CPU_AVX | CPU_GFNI)
+#define FEATURE_EVEX_GFNI (CPU_AVX512F | CPU_GFNI)
 #define MXCSR_YES true
 #define MXCSR_NO false
 
 static const struct simd_compute_row rows[MN_COUNT] = {
-#define X(mn, element_, align_, read_, fs_, mxcsr_, feature_, feature256_, evex_)                  \
+#define X(mn, element_, align_, read_, fs_, mxcsr_, regs_, feature_, feature256_, evex_)           \
     [MN_##mn] = { .element = (element_),                                                           \
                   .align = ALIGN_##align_,                                                         \
                   .read = READ_##read_,                                                            \
+                  .regs = REGS_##regs_,                                                            \
                   .fs = FS_##fs_,                                                                  \
                   .mxcsr = MXCSR_##mxcsr_,                                                         \
                   .feature = FEATURE_##feature_,                                                   \
@@ -80,6 +102,8 @@ enum {
     HOST_DEST = 0,      /* the vector destination's host register */
     HOST_VVVV = 1,      /* a VEX/EVEX.vvvv source's */
     HOST_MASK_DEST = 2, /* an opmask destination's (k2; k1 is the EVEX mask) */
+    HOST_IS4 = 2,       /* the VEX /is4 register's (imm8[7:4]) */
+    HOST_XMM0_DEST = 3, /* the destination's, beside the implicit XMM0 (host xmm0) */
     MODRM_RDI = 7,      /* mod 00, r/m 111: [rdi] */
     OP_RET = 0xc3,
     OP_INT3 = 0xcc,
@@ -111,7 +135,9 @@ static unsigned map_select(const struct insn *in)
  * is then the opcode extension) — and a vvvv source (register 1); vvvv 0: none (1111b). */
 static unsigned dest_host_register(const struct insn *in)
 {
-    return operand_kind_of(in->row->opnd[0])->file == RF_MASK ? HOST_MASK_DEST : HOST_DEST;
+    if (operand_kind_of(in->row->opnd[0])->file == RF_MASK)
+        return HOST_MASK_DEST;
+    return simd_compute_row(in->mnemonic)->regs == REGS_XMM0 ? HOST_XMM0_DEST : HOST_DEST;
 }
 
 static unsigned stub_reg(const struct insn *in)
@@ -132,12 +158,14 @@ static unsigned stub_vvvv(const struct insn *in)
  * reg), the immediate, RET, INT3 padding. */
 static bool encode_tail(const struct insn *in, uint8_t *code, unsigned n)
 {
-    if (in->imm_size > 1 || operand_at(in, AT_IS4) >= 0)
+    bool is4 = operand_at(in, AT_IS4) >= 0;
+
+    if (in->imm_size > 1)
         return false;
     code[n++] = in->opcode;
     code[n++] = (uint8_t)(stub_reg(in) << 3 | MODRM_RDI);
-    if (in->imm_size)
-        code[n++] = (uint8_t)in->imm;
+    if (in->imm_size) /* /is4: register 2 in imm8[7:4], imm8[3:0] kept */
+        code[n++] = (uint8_t)(is4 ? HOST_IS4 << 4 | (in->imm & 15u) : in->imm);
     code[n++] = OP_RET;
     memset(code + n, OP_INT3, SIMD_STUB_BYTES - n);
     return true;
@@ -243,18 +271,48 @@ static unsigned operand_bytes(const struct insn *in, int i)
     return insn_operand_bytes(in, OPND_SIZE(in->row->opnd[i]));
 }
 
-/* The guest's registers into the host's: a vector destination (which legacy SSE reads, and
- * an EVEX merge keeps) into register 0, vvvv into register 1, each at the width the
- * instruction gives it; the EVEX mask into k1. */
-static void load_registers(struct vcpu *cpu, const struct insn *in,
-                           const struct compute_operands *o, struct simd_host_regs *h)
+/* Vector operand i of the guest at the width the instruction gives it. */
+static void read_operand_register(struct vcpu *cpu, const struct insn *in, int i, uint8_t *out)
 {
+    vreg_read(cpu, operand_register(in, in->row->opnd[i]), operand_bytes(in, i), out);
+}
+
+/* PCMPESTRx's lengths, EAX and EDX (RAX and RDX with W in 64-bit code). Outside 64-bit code
+ * VEX.W is ignored (measured: VEX.W1 VPCMPESTRI in 32-bit code takes EDX = FFFFFFFFh as -1),
+ * so there they are EAX and EDX sign-extended: the stub, which runs in 64-bit code with the
+ * decoded W, then sees the same lengths. */
+static void string_lengths(struct vcpu *cpu, const struct insn *in, struct simd_host_regs *h)
+{
+    bool wide = in->mode == MODE_64;
+
+    h->rax = reg_get(cpu, R_RAX);
+    h->rdx = reg_get(cpu, R_RDX);
+    if (!wide) {
+        h->rax = (uint64_t)(int64_t)(int32_t)h->rax;
+        h->rdx = (uint64_t)(int64_t)(int32_t)h->rdx;
+    }
+}
+
+/* The guest's registers into the host's: a vector operand 0 (a destination, which legacy
+ * SSE reads and an EVEX merge keeps, or PTEST's source) into register 0 (3 beside XMM0),
+ * vvvv into register 1, /is4 into 2, each at the width the instruction gives it; the implicit
+ * XMM0 into register 0; EAX and EDX; the EVEX mask into k1. */
+static void load_registers(struct vcpu *cpu, const struct insn *in,
+                           const struct simd_compute_row *row, const struct compute_operands *o,
+                           struct simd_host_regs *h)
+{
+    int is4 = operand_at(in, AT_IS4);
+
     if (o->dest_file == RF_VEC)
-        vreg_read(cpu, operand_register(in, in->row->opnd[0]), operand_bytes(in, 0),
-                  h->v[HOST_DEST]);
+        read_operand_register(cpu, in, 0, h->v[dest_host_register(in)]);
     if (o->vvvv >= 0)
-        vreg_read(cpu, operand_register(in, in->row->opnd[o->vvvv]), operand_bytes(in, o->vvvv),
-                  h->v[HOST_VVVV]);
+        read_operand_register(cpu, in, o->vvvv, h->v[HOST_VVVV]);
+    if (is4 >= 0)
+        read_operand_register(cpu, in, is4, h->v[HOST_IS4]);
+    if (row->regs == REGS_XMM0)
+        vreg_read(cpu, 0, 16, h->v[0]);
+    if (row->regs == REGS_STRI || row->regs == REGS_STRM)
+        string_lengths(cpu, in, h);
     if (in->encoding == ENC_EVEX && in->evex_aaa)
         h->k1 = kreg_read(cpu, in->evex_aaa);
 }
@@ -346,20 +404,38 @@ static bool host_mxcsr(struct vcpu *cpu, const struct simd_compute_row *row, uin
     return (m & ~simd_host_mxcsr_mask()) == 0;
 }
 
-/* The destination's write-back: an opmask whole (the host zeroed what the instruction
- * does); a vector's bytes, legacy SSE keeping the bits above its 16 bytes, VEX and EVEX
- * zeroing them to MAXVL (SDM vol. 1 §15.1; an EVEX merge's kept elements came from the
+/* A vector register's write-back: legacy SSE keeps the bits above `bytes`, VEX and EVEX
+ * zero them to MAXVL (SDM vol. 1 §15.1; an EVEX merge's kept elements came from the
  * destination the host was given). */
-static void write_result(struct vcpu *cpu, const struct insn *in, const struct compute_operands *o,
+static void write_vector(struct vcpu *cpu, const struct insn *in, unsigned n, unsigned bytes,
+                         const uint8_t *value)
+{
+    vreg_write(cpu, n, bytes, value,
+               in->encoding == ENC_LEGACY ? VREG_KEEP_UPPER : VREG_ZERO_UPPER);
+}
+
+/* The results: operand 0 (an opmask whole: the host zeroed what the instruction does), or
+ * as the row's implicit registers say — RFLAGS' status flags (PTEST, PCMPxSTRx), ECX
+ * (a 32-bit write), XMM0. */
+static void write_result(struct vcpu *cpu, const struct insn *in,
+                         const struct simd_compute_row *row, const struct compute_operands *o,
                          const struct simd_host_regs *h)
 {
     unsigned dest = operand_register(in, in->row->opnd[0]);
 
-    if (o->dest_file == RF_MASK)
-        kreg_write(cpu, dest, h->k2);
-    else
-        vreg_write(cpu, dest, operand_bytes(in, 0), h->v[HOST_DEST],
-                   in->encoding == ENC_LEGACY ? VREG_KEEP_UPPER : VREG_ZERO_UPPER);
+    switch (row->regs) {
+    case REGS_FLAGS: break;
+    case REGS_STRI: reg_set(cpu, R_RCX, h->rcx & 0xffffffffu); break;
+    case REGS_STRM: write_vector(cpu, in, 0, 16, h->v[0]); break;
+    case REGS_XMM0: write_vector(cpu, in, dest, 16, h->v[HOST_XMM0_DEST]); return;
+    default:
+        if (o->dest_file == RF_MASK)
+            kreg_write(cpu, dest, h->k2);
+        else
+            write_vector(cpu, in, dest, operand_bytes(in, 0), h->v[HOST_DEST]);
+        return;
+    }
+    flags_update(cpu, FL_ARITH, h->rflags & FL_ARITH);
 }
 
 /* With the stub held: the state checks, the registers, the memory operand, the run, the
@@ -377,14 +453,14 @@ static enum exec_result run_held(struct vcpu *cpu, const struct insn *in,
     memset(&h, 0, sizeof h);
     if (!host_mxcsr(cpu, row, &h.mxcsr))
         return EXEC_UNSUPPORTED;
-    load_registers(cpu, in, o, &h);
+    load_registers(cpu, in, row, o, &h);
     r = read_operand(cpu, in, row, o, ops[o->memory].offset, h.k1, h.mem);
     if (r != EXEC_OK)
         return r;
     simd_host_run(stub, &h);
     r = mxcsr_outcome(row, h.mxcsr & MXCSR_FLAGS);
     if (r == EXEC_OK)
-        write_result(cpu, in, o, &h);
+        write_result(cpu, in, row, o, &h);
     return r;
 }
 
