@@ -87,6 +87,8 @@ const struct reg_info reg_table[] = {
     { WHvX64RegisterSfmask, "sfmask", REG_KIND_64 },
     { WHvX64RegisterTscAux, "tscaux", REG_KIND_64 },
     { WHvX64RegisterXss, "xss", REG_KIND_64 },
+    { WHvX64RegisterXfd, "xfd", REG_KIND_64 },
+    { WHvX64RegisterXfdErr, "xfderr", REG_KIND_64 },
     { WHvRegisterPendingInterruption, "pendinginterruption", REG_KIND_64 },
     { WHvRegisterInterruptState, "interruptstate", REG_KIND_64 },
     { WHvRegisterPendingEvent, "pendingevent", REG_KIND_128 },

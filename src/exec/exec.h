@@ -53,7 +53,8 @@ uint64_t exec_next_rip(struct vcpu *cpu, const struct insn *in);
  * VERR VERW, cache-line instructions and hints (prefetches, CLDEMOTE, NOP); line_store.c
  * MOVDIR64B ENQCMDS CLZERO; trace.c PTWRITE; atomic.c XCHG XADD CMPXCHG*; cond.c SETcc CMOVcc;
  * x87_exec.c the x87 memory forms, FXSAVE FXRSTOR (V)LDMXCSR (V)STMXCSR (x87*.c: their rules);
- * xsave.c XSAVE XSAVEOPT XSAVEC XSAVES XRSTOR XRSTORS.
+ * xsave.c XSAVE XSAVEOPT XSAVEC XSAVES XRSTOR XRSTORS; amx.c LDTILECFG STTILECFG TILELOADD
+ * TILELOADDT1 TILESTORED.
  * What they share is declared here. */
 
 /* Implicit registers of MN_EXEC lines: MUL/DIV use rDX:rAX; CMPXCHG8B/16B compare rDX:rAX
