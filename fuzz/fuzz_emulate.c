@@ -414,13 +414,29 @@ static HRESULT CALLBACK set_xstate(VOID *context, const VOID *buffer, UINT32 siz
     return S_OK;
 }
 
+/* AMX's TILECFG and TILEDATA after the host's components where its layout lacks them (no
+ * host here has AMX), in Intel's order and alignment, so that the tile instructions reach
+ * the area (docs/amx.md). */
+static void add_amx_components(WHVEMU_XSTATE_LAYOUT *l)
+{
+    uint32_t end = (l->AreaSize + 63) & ~63u;
+
+    if (l->Component[18].Size)
+        return;
+    l->Component[17] = (WHVEMU_XSTATE_COMPONENT){ 64, end, 0 };
+    l->Component[18] = (WHVEMU_XSTATE_COMPONENT){ 8192, end + 64, 2 };
+    l->AreaSize = end + 64 + 8192;
+}
+
 /* The extension as the input says, where the host has a layout. */
 static void install_xstate(WHV_EMULATOR_HANDLE emulator, struct world *w)
 {
     WHVEMU_XSTATE_CALLBACKS xs = { sizeof xs, 0, get_xstate, set_xstate, &host_layout };
 
-    if (!host_layout_known)
+    if (!host_layout_known) {
         host_layout_known = whvemu_host_xstate_layout(&host_layout) == S_OK ? 1 : -1;
+        add_amx_components(&host_layout);
+    }
     if (w->xstate == FUZZ_XSTATE_NONE || host_layout_known != 1)
         return;
     CHECK(whvemu_set_xstate_callbacks(emulator, &xs) == S_OK);
