@@ -565,6 +565,49 @@ TEST(test_no_extension)
     }
 }
 
+/* The extension installed, but its layout or its area without TILECFG and TILEDATA. */
+TEST(test_area_without_tiles)
+{
+    WHVEMU_XSTATE_LAYOUT l = amx_layout();
+    WHVEMU_XSTATE_CALLBACKS c = { sizeof c, 0, get_xstate, set_xstate, &l };
+    WHV_EMULATOR_STATUS st;
+    WHV_EMULATOR_HANDLE h = fresh(true, true);
+    /* a compacted area without components 17 and 18, none of its components in use */
+    uint64_t header[2] = { 0, COMPACTED | 7 };
+
+    memcpy(vmm.area + HEADER, header, sizeof header);
+    CHECK_EQ(RUN(h, TILELOADD_1, &st), 0xff, "area without the tiles: nothing injected");
+    CHECK(st.InternalEmulationFailure && vmm.sets == 0 && g.calls[GUEST_CB_MEMORY] == 0,
+          "area without the tiles: InternalEmulationFailure, untouched");
+    WHvEmulatorDestroyEmulator(h);
+    h = fresh(false, false);
+    l.Component[17] = l.Component[18] = (WHVEMU_XSTATE_COMPONENT){ 0, 0, 0 };
+    CHECK(whvemu_set_xstate_callbacks(h, &c) == S_OK, "a layout without AMX registers");
+    CHECK_EQ(RUN(h, LDTILECFG_RBX, &st), 0xff, "layout without the tiles: nothing injected");
+    CHECK(st.InternalEmulationFailure && vmm.gets == 0 && g.calls[GUEST_CB_MEMORY] == 0,
+          "layout without the tiles: InternalEmulationFailure before GetXstate");
+    WHvEmulatorDestroyEmulator(h);
+}
+
+/* The tile instructions leave RFLAGS alone (SDM: "Flags Affected: None"), from 0 and from
+ * every arithmetic flag set. */
+TEST(test_flags_unaffected)
+{
+    static const uint64_t flags[] = { 0x2, 0x2 | 0x8d5 };
+    WHV_EMULATOR_STATUS st;
+
+    for (unsigned i = 0; i < 2; i++) {
+        WHV_EMULATOR_HANDLE h = fresh(false, true);
+        configure(0);
+        reg(WHvX64RegisterRflags)->Reg64 = flags[i];
+        CHECK_EQ(RUN(h, TILELOADD_1, &st), 0xff, "tileloadd: no fault");
+        CHECK_EQ(reg(WHvX64RegisterRflags)->Reg64, flags[i], "tileloadd: RFLAGS unchanged");
+        CHECK_EQ(RUN(h, STTILECFG_RBX, &st), 0xff, "sttilecfg: no fault");
+        CHECK_EQ(reg(WHvX64RegisterRflags)->Reg64, flags[i], "sttilecfg: RFLAGS unchanged");
+        WHvEmulatorDestroyEmulator(h);
+    }
+}
+
 TEST(test_layout_sizes)
 {
     WHVEMU_XSTATE_LAYOUT l = amx_layout();
