@@ -94,8 +94,10 @@ static bool palette1_valid(const uint8_t cfg[CFG_BYTES])
 }
 
 /* The area's TILECFG when the tiles are configured (TILES_CONFIGURED: palette 1), else
- * NULL: in its init state, or an image LDTILECFG would refuse — XRSTOR of such an image
- * leaves the init state (SDM vol. 1 §13.8), so a VMM's area holding one is read as that. */
+ * NULL: in its init state, or an image LDTILECFG would refuse, which no LDTILECFG can have
+ * loaded — the area of a careless or hostile VMM, or of an XRSTOR (xsave.c copies the
+ * component as it is): read as no configuration, so that no tile shape exceeds palette 1's
+ * (docs/amx.md). */
 static const uint8_t *configured_tilecfg(const struct vcpu *cpu)
 {
     const uint8_t *cfg = xstate_peek(cpu, 17);

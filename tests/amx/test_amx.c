@@ -409,6 +409,20 @@ TEST(test_tileloadd_restart)
     WHvEmulatorDestroyEmulator(h);
 }
 
+/* Row 2 past the canonical boundary: #GP(0) with start_row 2, rows 0-1 kept. */
+TEST(test_tileloadd_noncanonical_row)
+{
+    WHV_EMULATOR_STATUS st;
+    WHV_EMULATOR_HANDLE h = fresh(false, true);
+
+    configure(0);
+    reg(WHvX64RegisterRbx)->Reg64 = UINT64_C(0x7ffffffffdf0); /* row 2 at 8000_0000_0000h */
+    CHECK_EQ(RUN(h, TILELOADD_1, &st), 13, "row 2 non-canonical: #GP");
+    CHECK(component(17)[1] == 2 && vmm.modified == 0x60000, "start_row 2 kept with the #GP");
+    CHECK(bytes_are(component(18) + 1024, 1024, 0), "rows 0-1 loaded (zeros there), the rest 0");
+    WHvEmulatorDestroyEmulator(h);
+}
+
 /* A fault on the first row to load is precise: nothing kept. */
 TEST(test_tileloadd_precise_fault)
 {
