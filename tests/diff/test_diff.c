@@ -1273,8 +1273,8 @@ static int sweep(void)
         printf("without the extended-state extension: %lu cases unsupported, guest untouched\n",
                t.needs_xstate);
     printf("SIMD floating-point exceptions (#XM) on both sides, MXCSR and registers from the "
-           "signal frame compared: %lu cases; declined by the MXCSR rule (DPPS/DPPD with an "
-           "exception unmasked), guest untouched: %lu cases\n",
+           "signal frame compared: %lu cases; declined by the MXCSR rule (DPPS/DPPD, or a row "
+           "without an element model, with an exception unmasked), guest untouched: %lu cases\n",
            xm_agreed, t.declined);
     fault_order_report(stdout);
     if (opt.native_only)
