@@ -230,7 +230,7 @@ bool simd_compute_encode(const struct insn *in, uint8_t code[SIMD_STUB_BYTES])
 
 /* Where a decoded compute instruction's operands are: the memory operand and a vvvv source
  * by their index in the row (-1: none); the destination is operand 0, in ModRM.reg or vvvv,
- * a vector or an opmask register (its file). */
+ * a vector, MMX or opmask register (its file). */
 struct compute_operands {
     int memory, vvvv;
     unsigned dest_file;
