@@ -206,6 +206,24 @@ static const struct planner {
     { x_out, io_plan, false },    { x_simd_move, vector_plan, true },
 };
 
+/* What a plan's memory access must be allowed: as mmu_in_exit_page checks it. */
+static unsigned plan_access(const struct plan *p)
+{
+    if ((1u << p->kind) & (1u << PLAN_STORE | 1u << PLAN_VSTORE | 1u << PLAN_YSTORE))
+        return MMU_WRITE;
+    return p->kind == PLAN_ALU && !p->read_only ? MMU_READ | MMU_WRITE : MMU_READ;
+}
+
+/* Where the Get brings register `reg` (plan_fetched): PLAN_ZERO_SLOT for none or one not fetched
+ * (a plan reads only what it fetches: plan_gets). */
+static uint8_t get_slot(const struct plan *p, unsigned reg)
+{
+    for (unsigned i = 0; i < p->get_count; i++)
+        if (p->get[i] == reg)
+            return (uint8_t)i;
+    return PLAN_ZERO_SLOT;
+}
+
 void plan_make(struct plan *plan, const struct insn *in, const struct operand ops[MAX_OPERANDS],
                struct regset needs, enum cpu_mode mode)
 {
@@ -219,28 +237,29 @@ void plan_make(struct plan *plan, const struct insn *in, const struct operand op
     /* IN and OUT get nothing: the exit gives their registers */
     if (plan->kind != PLAN_IN && plan->kind != PLAN_OUT && !plan_gets(plan, needs))
         plan->kind = PLAN_GENERAL;
+    plan->base_slot = get_slot(plan, plan->base);
+    plan->index_slot = get_slot(plan, plan->index);
+    plan->gpr_slot = get_slot(plan, gpr_holder(plan->gpr, plan->high8)); /* vector: its XMM */
+    plan->cr0_slot = get_slot(plan, R_CR0);
+    plan->cr4_slot = get_slot(plan, R_CR4);
+    plan->xcr0_slot = get_slot(plan, R_XCR0);
+    plan->need = (uint8_t)plan_access(plan);
 }
 
 /* ---- running one ---- */
 
-/* The Get call of the plan's registers, into `fetched` and each one's Reg64 into reg64[] by
- * its id. False when it failed (cpu->status says so). */
-static bool plan_fetch(struct vcpu *cpu, const struct plan *p, uint64_t reg64[PLAN_IDS],
-                       struct plan_fetched *fetched)
+/* The Get call of the plan's registers, into `fetched`. False when it failed (cpu->status
+ * says so). */
+static bool plan_fetch(struct vcpu *cpu, const struct plan *p, struct plan_fetched *fetched)
 {
     fetched->count = p->get_count;
-    if (!p->get_count)
-        return true;
-    /* what the VMM leaves unwritten reads as 0; all of them, in a few wide stores (a count
-     * that varies makes a `rep stos`, slow to start) */
-    for (unsigned i = 0; i < PLAN_MAX_GETS; i++)
+    /* what the VMM leaves unwritten reads as 0, and the zero slot is 0; all of them, in a
+     * few wide stores (a count that varies makes a `rep stos`, slow to start) */
+    for (unsigned i = 0; i <= PLAN_ZERO_SLOT; i++)
         value_store(&fetched->value[i], 0, 0);
-    if (FAILED(emu_get_registers(cpu, p->get_name, p->get_count, fetched->value)))
-        return false;
     memcpy(fetched->id, p->get, sizeof fetched->id);
-    for (unsigned i = 0; i < p->get_count; i++)
-        reg64[p->get[i]] = fetched->value[i].Reg64;
-    return true;
+    return !p->get_count ||
+           SUCCEEDED(emu_get_registers(cpu, p->get_name, p->get_count, fetched->value));
 }
 
 /* What a plan's instruction wrote besides RIP. */
@@ -271,49 +290,41 @@ static void plan_finish(struct vcpu *cpu, unsigned length, unsigned wrote, enum 
 
 /* The linear address of the plan's memory operand (64-bit code: its offset). */
 static uint64_t plan_linear(const struct vcpu *cpu, const struct plan *p,
-                            const uint64_t gpr[PLAN_IDS])
+                            const WHV_REGISTER_VALUE *v)
 {
-    uint64_t ea = p->disp;
+    uint64_t ea = p->disp + v[p->base_slot].Reg64 + v[p->index_slot].Reg64 * p->scale;
 
     if (p->rip_relative)
         ea += cpu->exit->Rip + p->length;
-    if (p->base != GPR_NONE)
-        ea += gpr[p->base];
-    if (p->index != GPR_NONE)
-        ea += gpr[p->index] * p->scale;
     return ea & size_mask(p->addrsize);
 }
 
 /* The source of a store or an ALU operation: the immediate or the register operand. */
-static uint64_t plan_source(const struct plan *p, const uint64_t gpr[PLAN_IDS])
+static uint64_t plan_source(const struct plan *p, const WHV_REGISTER_VALUE *v)
 {
     if (p->imm_source)
         return p->imm;
-    return gpr_value_in(gpr[gpr_holder(p->gpr, p->high8)], p->gpr_size, p->high8);
+    return gpr_value_in(v[p->gpr_slot].Reg64, p->gpr_size, p->high8);
 }
 
-/* A load's value into its register. */
-static void finish_load(struct vcpu *cpu, const struct plan *p, const uint64_t gpr[PLAN_IDS],
+/* A load's value into its register (its old value, where the load keeps bits of it, in
+ * gpr_slot). */
+static void finish_load(struct vcpu *cpu, const struct plan *p, const WHV_REGISTER_VALUE *v,
                         uint64_t value)
 {
-    enum reg_id holder = gpr_holder(p->gpr, p->high8);
-    uint64_t old = 0;
-
     if (p->sign_extend)
         value = sign_extend(value, p->access_size);
-    if (gpr_write_keeps_bits(p->gpr_size, p->high8))
-        old = gpr[holder];
-    plan_finish(cpu, p->length, WROTE_GPR, holder, gpr_written(old, p->gpr_size, p->high8, value),
-                0);
+    plan_finish(cpu, p->length, WROTE_GPR, gpr_holder(p->gpr, p->high8),
+                gpr_written(v[p->gpr_slot].Reg64, p->gpr_size, p->high8, value), 0);
 }
 
 /* An ALU operation on the value read at gpa: the result written back there (but for CMP
  * and TEST), the flags as x_alu computes them (alu_compute), with the host stub looked up
  * when the plan was made. */
-static void alu_at(struct vcpu *cpu, const struct plan *p, const uint64_t gpr[PLAN_IDS],
+static void alu_at(struct vcpu *cpu, const struct plan *p, const WHV_REGISTER_VALUE *v,
                    uint64_t gpa, uint64_t value)
 {
-    struct int_op o = { .dst = value, .src = plan_source(p, gpr), .flags = cpu->exit->Rflags };
+    struct int_op o = { .dst = value, .src = plan_source(p, v), .flags = cpu->exit->Rflags };
 
     if (cpu->host_ops && p->stub)
         p->stub(&o);
@@ -324,24 +335,12 @@ static void alu_at(struct vcpu *cpu, const struct plan *p, const uint64_t gpr[PL
     plan_finish(cpu, p->length, WROTE_RFLAGS, R_RAX, 0, o.flags);
 }
 
-/* A register the plan's Get fetched (0 when it did not). */
-static WHV_REGISTER_VALUE fetched_value(const struct plan_fetched *f, enum reg_id id)
-{
-    WHV_REGISTER_VALUE v;
-
-    value_store(&v, 0, 0);
-    for (unsigned i = 0; i < f->count; i++)
-        if (f->id[i] == id)
-            v = f->value[i];
-    return v;
-}
-
 /* Whether the move's state checks pass (simd_check_state): class SSE for the legacy moves,
  * VEX for the VEX ones; a #UD or #NM is the general path's to raise. */
-static bool vector_usable(const struct plan_fetched *f, enum simd_state_class c)
+static bool vector_usable(const struct plan *p, const WHV_REGISTER_VALUE *v,
+                          enum simd_state_class c)
 {
-    return simd_state_usable(c, fetched_value(f, R_CR0).Reg64, fetched_value(f, R_CR4).Reg64,
-                             fetched_value(f, R_XCR0).Reg64);
+    return simd_state_usable(c, v[p->cr0_slot].Reg64, v[p->cr4_slot].Reg64, v[p->xcr0_slot].Reg64);
 }
 
 /* A VEX.256 store in the exit's page, as x_simd_move makes it: the area with the call's one
@@ -351,14 +350,14 @@ static bool vector_usable(const struct plan_fetched *f, enum simd_state_class c)
  * SetXstate. What would fault, or an operand the page does not hold, goes to the general
  * path before the GetXstate, which the general path makes first then. */
 static enum plan_outcome ymm_store_at(struct vcpu *cpu, const struct plan *p, uint64_t la,
-                                      const struct plan_fetched *f, unsigned need)
+                                      const struct plan_fetched *f)
 {
     uint64_t gpa;
     uint8_t data[32];
     enum exec_result r;
 
-    if (!vector_usable(f, STATE_VEX) || (p->aligned && (la & 31)) ||
-        !mmu_exit_page_holds(cpu, la, 32, need, &gpa))
+    if (!vector_usable(p, f->value, STATE_VEX) || (p->aligned && (la & 31)) ||
+        !mmu_exit_page_maps(cpu, la, 32, &gpa))
         return PLAN_FETCHED;
     cpu->vstate.area = false;
     r = xstate_fetch(cpu, XS_SSE | XS_AVX);
@@ -388,15 +387,15 @@ static void finish_vector_load(struct vcpu *cpu, const struct plan *p, const uin
  * check or the alignment that would fault, or an operand the page does not hold, goes to the
  * general path. */
 static enum plan_outcome vector_at(struct vcpu *cpu, const struct plan *p, uint64_t la,
-                                   const struct plan_fetched *f, unsigned need)
+                                   const struct plan_fetched *f)
 {
     uint64_t gpa;
-    WHV_UINT128 xmm = fetched_value(f, (enum reg_id)p->gpr).Reg128;
+    WHV_UINT128 xmm = f->value[p->gpr_slot].Reg128;
     uint8_t data[16];
     bool store = p->kind == PLAN_VSTORE;
 
-    if (!vector_usable(f, STATE_SSE) || (p->aligned && (la & 15)) ||
-        !mmu_exit_page_holds(cpu, la, 16, need, &gpa))
+    if (!vector_usable(p, f->value, STATE_SSE) || (p->aligned && (la & 15)) ||
+        !mmu_exit_page_maps(cpu, la, 16, &gpa))
         return PLAN_FETCHED;
     store_le(data, 8, xmm.Low64);
     store_le(data + 8, 8, xmm.High64);
@@ -409,49 +408,40 @@ static enum plan_outcome vector_at(struct vcpu *cpu, const struct plan *p, uint6
     return PLAN_DONE;
 }
 
-/* What a plan's memory access must be allowed: as mmu_in_exit_page checks it. */
-static unsigned plan_access(const struct plan *p)
-{
-    if ((1u << p->kind) & (1u << PLAN_STORE | 1u << PLAN_VSTORE | 1u << PLAN_YSTORE))
-        return MMU_WRITE;
-    return p->kind == PLAN_ALU && !p->read_only ? MMU_READ | MMU_WRITE : MMU_READ;
-}
-
 /* A load, a store or an ALU operation in the exit's page, by a copy of its plan (the cache
- * is not touched after a callback, insn_cache.h). gpr[] holds only the registers the plan
- * fetches, which are every one it reads. */
+ * is not touched after a callback, insn_cache.h). The Get's values hold every register it
+ * reads. */
 enum plan_outcome plan_run_memory(struct vcpu *cpu, const struct plan *cached,
                                   struct plan_fetched *fetched)
 {
     struct plan plan;
     const struct plan *p = &plan;
-    unsigned need;
+    const WHV_REGISTER_VALUE *v = fetched->value;
+    bool store = cached->kind == PLAN_STORE;
+    uint64_t la, gpa, value;
 
     memcpy(&plan, cached, sizeof plan); /* whole, in a few wide moves */
-    need = plan_access(p);
-    bool store = plan.kind == PLAN_STORE;
-    uint64_t gpr[PLAN_IDS], la, gpa, value;
-
-    if ((cpu->exit_page.access & need) != need ||
+    /* the exit page's access is checked here once: mmu_exit_page_maps after */
+    if ((cpu->exit_page.access & p->need) != p->need ||
         mmu_alignment_checking_with(cpu, cpu->exit->Rflags))
         return PLAN_DECLINED;
-    if (!plan_fetch(cpu, p, gpr, fetched))
+    if (!plan_fetch(cpu, p, fetched))
         return PLAN_DONE;
-    la = plan_linear(cpu, p, gpr);
+    la = plan_linear(cpu, p, v);
     if (vector_kind(p->kind))
-        return p->kind == PLAN_YSTORE ? ymm_store_at(cpu, p, la, fetched, need)
-                                      : vector_at(cpu, p, la, fetched, need);
-    if (!mmu_exit_page_holds(cpu, la, p->access_size, need, &gpa))
+        return p->kind == PLAN_YSTORE ? ymm_store_at(cpu, p, la, fetched)
+                                      : vector_at(cpu, p, la, fetched);
+    if (!mmu_exit_page_maps(cpu, la, p->access_size, &gpa))
         return PLAN_FETCHED;
-    value = store ? plan_source(p, gpr) : 0;
+    value = store ? plan_source(p, v) : 0;
     if (mmu_phys_value(cpu, gpa, p->access_size, store, &value) != EXEC_OK)
         return PLAN_DONE;
     if (store)
         plan_finish(cpu, p->length, 0, R_RAX, 0, 0);
     else if (p->kind == PLAN_LOAD)
-        finish_load(cpu, p, gpr, value);
+        finish_load(cpu, p, v, value);
     else
-        alu_at(cpu, p, gpr, gpa, value);
+        alu_at(cpu, p, v, gpa, value);
     return PLAN_DONE;
 }
 
