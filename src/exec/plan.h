@@ -109,18 +109,17 @@ static inline bool plan_applies(const struct vcpu *cpu, const struct plan *p, bo
            !cpu->exit->ExecutionState.InterruptionPending && !(cpu->exit->Rflags & (FL_TF | FL_RF));
 }
 
+/* (one range of kinds: one comparison on an integer plan's way) */
+static inline bool vector_kind(unsigned kind)
+{
+    return kind - PLAN_VLOAD <= PLAN_YSTORE - PLAN_VLOAD;
+}
+
 /* Whether the plan reads the extended-state extension's area: the call holds the
  * registration from before its first callback, as the general path does (call_begin). */
 static inline bool plan_uses_xstate(const struct plan *p)
 {
     return p->kind == PLAN_YSTORE;
 }
-
-/* Run the call on cpu (call_take done) by a plan that applies: a port-I/O exit's, or an
- * MMIO exit's whose page is seeded (mmu_seed). */
-enum plan_outcome plan_run_io(struct vcpu *cpu, const struct plan *p,
-                              const WHV_X64_IO_PORT_ACCESS_CONTEXT *io);
-enum plan_outcome plan_run_memory(struct vcpu *cpu, const struct plan *p,
-                                  struct plan_fetched *fetched);
 
 #endif
