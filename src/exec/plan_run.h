@@ -191,7 +191,8 @@ HOT_INLINE enum plan_outcome plan_run_memory(struct vcpu *cpu, const struct plan
     if (!mmu_exit_page_maps(cpu, la, p->access_size, &gpa))
         return PLAN_FETCHED;
     value = store ? plan_source(p, v) : 0;
-    if (mmu_phys_value(cpu, gpa, p->access_size, store, &value) != EXEC_OK)
+    if ((store ? mmu_phys_value(cpu, gpa, p->access_size, true, &value)
+               : mmu_phys_read_exact(cpu, gpa, p->access_size, &value)) != EXEC_OK)
         return PLAN_DONE;
     if (store)
         plan_finish(cpu, plan_next_rip64(cpu, p), 0, R_RAX, 0, 0);
