@@ -332,6 +332,14 @@ static void load_registers(struct vcpu *cpu, const struct insn *in,
         h->k1 = kreg_read(cpu, in->evex_aaa);
 }
 
+/* The bytes of a full (not broadcast) memory operand at the vector length: half of it for a
+ * widening row (HALF: VCVTPS2PD zmm reads m256), so that mask bit i, which counts destination
+ * elements, is memory element i. */
+static unsigned vector_memory_bytes(const struct insn *in, const struct simd_compute_row *row)
+{
+    return (16u << in->vex_l) >> (row->read == READ_HALF);
+}
+
 /* The memory elements the CPU reads (bit i: element i of `element` bytes): all of them,
  * unless an EVEX mask suppresses the faults of masked-off elements (fs MASKED: memory element
  * i is the destination's element i) — then the enabled ones; a broadcast element is read
@@ -339,7 +347,7 @@ static void load_registers(struct vcpu *cpu, const struct insn *in,
 static uint64_t read_elements(const struct insn *in, const struct simd_compute_row *row, uint64_t k,
                               unsigned element)
 {
-    unsigned n = (16u << in->vex_l) / element; /* the vector length's elements */
+    unsigned n = vector_memory_bytes(in, row) / element; /* the vector length's elements */
     uint64_t all = n >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << n) - 1;
 
     if (in->encoding != ENC_EVEX || !in->evex_aaa || row->fs != FS_MASKED)
@@ -416,7 +424,8 @@ static bool host_mxcsr(struct vcpu *cpu, const struct simd_fp_row *fp, uint32_t 
 static uint64_t computed_elements(struct vcpu *cpu, const struct insn *in,
                                   const struct simd_fp_row *fp, unsigned mem_bytes)
 {
-    unsigned bytes = in->evex_b ? 16u << in->vex_l : mem_bytes;
+    unsigned bytes =
+        in->evex_b ? vector_memory_bytes(in, simd_compute_row(in->mnemonic)) : mem_bytes;
     unsigned n = bytes / simd_fp_element_bytes((enum simd_fp_format)fp->input);
     uint64_t all = n >= 64 ? UINT64_MAX : (UINT64_C(1) << n) - 1;
 
