@@ -129,8 +129,9 @@ static unsigned map_select(const struct insn *in)
 }
 
 /* The host registers the stub names: the destination — operand 0, a vector (register 0),
- * a GPR (RAX, also number 0) or an opmask (k2), in ModRM.reg or, for the EVEX shifts by an immediate, in vvvv (ModRM.reg
- * is then the opcode extension) — and a vvvv source (register 1); vvvv 0: none (1111b). */
+ * a GPR (RAX, also number 0) or an opmask (k2), in ModRM.reg or, for the EVEX shifts by an
+ * immediate, in vvvv (ModRM.reg is then the opcode extension) — and a vvvv source
+ * (register 1); vvvv 0: none (1111b). */
 static unsigned dest_host_register(const struct insn *in)
 {
     if (operand_kind_of(in->row->opnd[0])->file == RF_MASK)
@@ -363,8 +364,9 @@ struct operand_read {
 };
 
 /* A legacy shift count or PUNPCKL* source (LOW8): its low quadword read and its pages
- * checked, all 16 bytes limit-checked (measured, simd_compute.def); a VEX/EVEX count (COUNT with an m128 operand):
- * read whole whatever the mask; else the row's element, or the broadcast one. */
+ * checked, all 16 bytes limit-checked (measured, simd_compute.def); a VEX/EVEX count (COUNT
+ * with an m128 operand): read whole whatever the mask; else the row's element, or the
+ * broadcast one. */
 static struct operand_read how_read(const struct insn *in, const struct simd_compute_row *row,
                                     const struct compute_operands *o, uint64_t k)
 {
