@@ -377,6 +377,12 @@ static const struct seed seeds[] = {
     { "avx512_vblendmps_masked", VCPU_LONG64, false, "62 f2 75 49 65 03", 0, VOUCHED_READ,
       0x10000, 0, 0, 0, { { "rbx", 0x10000 }, { "cr4", 0x40220 }, { "xcr0", 0xe7 } },
       "01 00 00 00 02 00 00 00", 0, 0, 0, FUZZ_XSTATE_STANDARD },
+    /* FP converts into a GPR (host RAX) and BF16 (AVX512_BF16, a broadcast pair) */
+    { "sse_cvttsd2si_gpr", VCPU_LONG64, false, "f2 48 0f 2c 03", 0, VOUCHED_READ, 0x10000, 0, 0,
+      0, { { "rbx", 0x10000 }, { "cr4", 0x220 } }, "00 00 00 00 00 00 f8 3f" },
+    { "avx512_vdpbf16ps_bcst", VCPU_LONG64, false, "62 f2 76 58 52 03", 0, VOUCHED_READ,
+      0x10000, 0, 0, 0, { { "rbx", 0x10000 }, { "cr4", 0x40220 }, { "xcr0", 0xe7 } },
+      "80 3f 00 40", 0, 0, 0, FUZZ_XSTATE_STANDARD },
 };
 // clang-format on
 

@@ -35,6 +35,7 @@
 #define FEATURE_AVX512VNNI (CPU_AVX512F | CPU_AVX512VNNI)
 #define FEATURE_AVX512BITALG (CPU_AVX512F | CPU_AVX512BITALG)
 #define FEATURE_AVX512VPOPCNTDQ (CPU_AVX512F | CPU_AVX512VPOPCNTDQ)
+#define FEATURE_AVX512BF16 (CPU_AVX512F | CPU_AVX512BF16)
 #define FEATURE_AVXVNNI (CPU_AVX | CPU_AVXVNNI)
 #define FEATURE_AES CPU_AES
 #define FEATURE_PCLMULQDQ CPU_PCLMULQDQ
@@ -127,9 +128,10 @@ static unsigned map_select(const struct insn *in)
     return select[in->map];
 }
 
-/* The host registers the stub names: the destination — operand 0, a vector (register 0)
- * or an opmask (k2), in ModRM.reg or, for the EVEX shifts by an immediate, in vvvv (ModRM.reg
- * is then the opcode extension) — and a vvvv source (register 1); vvvv 0: none (1111b). */
+/* The host registers the stub names: the destination — operand 0, a vector (register 0),
+ * a GPR (RAX, also number 0) or an opmask (k2), in ModRM.reg or, for the EVEX shifts by an
+ * immediate, in vvvv (ModRM.reg is then the opcode extension) — and a vvvv source
+ * (register 1); vvvv 0: none (1111b). */
 static unsigned dest_host_register(const struct insn *in)
 {
     if (operand_kind_of(in->row->opnd[0])->file == RF_MASK)
@@ -149,6 +151,17 @@ static unsigned stub_vvvv(const struct insn *in)
     if (operand_kind_of(in->row->opnd[0])->field == AT_VVVV)
         return dest_host_register(in);
     return operand_at(in, AT_VVVV) >= 0 ? HOST_VVVV : 0;
+}
+
+/* The stub's W. A row with a GPR operand of 32 or 64 bits (CVTSI2SS, CVTSS2SI) takes its
+ * size from W in 64-bit code only; elsewhere W is ignored (SDM vol. 2 VCVTSI2SS: "EVEX.W1 in
+ * non-64 bit is ignored"), and the stub, run in 64-bit code, needs the 32-bit form. */
+static bool stub_w(const struct insn *in)
+{
+    for (unsigned i = 0; i < 4 && in->row->opnd[i]; i++)
+        if (OPND_SIZE(in->row->opnd[i]) == SZ_y)
+            return in->opsize == 8;
+    return in->vex_w;
 }
 
 /* What every encoding ends with: ModRM ([rdi], the destination or the opcode extension in
@@ -176,7 +189,7 @@ static bool encode_legacy(const struct insn *in, unsigned select, uint8_t *code)
 
     if (prefix[in->mandatory & 3])
         code[n++] = prefix[in->mandatory & 3];
-    if (in->vex_w)
+    if (stub_w(in))
         code[n++] = 0x48;
     code[n++] = 0x0f;
     if (select > 1)
@@ -194,7 +207,7 @@ static bool encode_vex(const struct insn *in, unsigned select, uint8_t *code)
         return false;
     code[0] = 0xc4;
     code[1] = (uint8_t)(0xe0 | select);
-    code[2] = (uint8_t)((in->vex_w ? 0x80 : 0) | (~vvvv & 15u) << 3 | (in->vex_l & 1u) << 2 |
+    code[2] = (uint8_t)((stub_w(in) ? 0x80 : 0) | (~vvvv & 15u) << 3 | (in->vex_l & 1u) << 2 |
                         (in->mandatory & 3u));
     return encode_tail(in, code, 3);
 }
@@ -211,7 +224,7 @@ static bool encode_evex(const struct insn *in, unsigned select, uint8_t *code)
         return false;
     code[0] = 0x62;
     code[1] = (uint8_t)(0xf0 | select);
-    code[2] = (uint8_t)((in->vex_w ? 0x80 : 0) | (~vvvv & 15u) << 3 | 0x04 | (in->mandatory & 3u));
+    code[2] = (uint8_t)((stub_w(in) ? 0x80 : 0) | (~vvvv & 15u) << 3 | 0x04 | (in->mandatory & 3u));
     code[3] =
         (uint8_t)((in->evex_z && in->evex_aaa && vector_dest ? 0x80 : 0) | (in->vex_l & 3u) << 5 |
                   (in->evex_b ? 0x10 : 0) | 0x08 | (in->evex_aaa ? 1 : 0));
@@ -250,7 +263,8 @@ static int memory_operand(const struct insn *in)
     return -1;
 }
 
-/* The forms run: a memory source, a vector, MMX or opmask destination. */
+/* The forms run: a memory source, a vector, MMX, opmask or (the converts to an integer) GPR
+ * destination. */
 static bool find_operands(const struct insn *in, struct compute_operands *o)
 {
     const struct operand_kind_info *dest = operand_kind_of(in->row->opnd[0]);
@@ -260,7 +274,8 @@ static bool find_operands(const struct insn *in, struct compute_operands *o)
     o->vvvv = vvvv > 0 ? vvvv : -1; /* operand 0 in vvvv is the destination */
     o->dest_file = dest->file;
     return o->memory > 0 &&
-           (dest->file == RF_VEC || dest->file == RF_MASK || dest->file == RF_MMX) &&
+           (dest->file == RF_VEC || dest->file == RF_MASK || dest->file == RF_MMX ||
+            dest->file == RF_GPR) &&
            (dest->field == AT_REG || dest->field == AT_VVVV);
 }
 
@@ -318,6 +333,14 @@ static void load_registers(struct vcpu *cpu, const struct insn *in,
         h->k1 = kreg_read(cpu, in->evex_aaa);
 }
 
+/* The bytes of a full (not broadcast) memory operand at the vector length: half of it for a
+ * widening row (HALF: VCVTPS2PD zmm reads m256), so that mask bit i, which counts destination
+ * elements, is memory element i. */
+static unsigned vector_memory_bytes(const struct insn *in, const struct simd_compute_row *row)
+{
+    return (16u << in->vex_l) >> (row->read == READ_HALF);
+}
+
 /* The memory elements the CPU reads (bit i: element i of `element` bytes): all of them,
  * unless an EVEX mask suppresses the faults of masked-off elements (fs MASKED: memory element
  * i is the destination's element i) — then the enabled ones; a broadcast element is read
@@ -325,7 +348,7 @@ static void load_registers(struct vcpu *cpu, const struct insn *in,
 static uint64_t read_elements(const struct insn *in, const struct simd_compute_row *row, uint64_t k,
                               unsigned element)
 {
-    unsigned n = (16u << in->vex_l) / element; /* the vector length's elements */
+    unsigned n = vector_memory_bytes(in, row) / element; /* the vector length's elements */
     uint64_t all = n >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << n) - 1;
 
     if (in->encoding != ENC_EVEX || !in->evex_aaa || row->fs != FS_MASKED)
@@ -404,7 +427,8 @@ static bool host_mxcsr(struct vcpu *cpu, const struct simd_fp_row *fp, uint32_t 
 static uint64_t computed_elements(struct vcpu *cpu, const struct insn *in,
                                   const struct simd_fp_row *fp, unsigned mem_bytes)
 {
-    unsigned bytes = in->evex_b ? 16u << in->vex_l : mem_bytes;
+    unsigned bytes =
+        in->evex_b ? vector_memory_bytes(in, simd_compute_row(in->mnemonic)) : mem_bytes;
     unsigned n = bytes / simd_fp_element_bytes((enum simd_fp_format)fp->input);
     uint64_t all = n >= 64 ? UINT64_MAX : (UINT64_C(1) << n) - 1;
 
@@ -453,7 +477,8 @@ static void write_vector(struct vcpu *cpu, const struct insn *in, unsigned n, un
                in->encoding == ENC_LEGACY ? VREG_KEEP_UPPER : VREG_ZERO_UPPER);
 }
 
-/* The results: operand 0 (an opmask whole: the host zeroed what the instruction does), or
+/* The results: operand 0 (an opmask whole: the host zeroed what the instruction does; a GPR
+ * at its operand size, a 32-bit one zero-extended as every 32-bit GPR write), or
  * as the row's implicit registers say — RFLAGS' status flags (PTEST, PCMPxSTRx), ECX
  * (a 32-bit write), XMM0. */
 static void write_result(struct vcpu *cpu, const struct insn *in,
@@ -472,6 +497,8 @@ static void write_result(struct vcpu *cpu, const struct insn *in,
             kreg_write(cpu, dest, h->k2);
         else if (o->dest_file == RF_MMX)
             mreg_write(cpu, dest, h->mm0); /* with the MMX transition */
+        else if (o->dest_file == RF_GPR)
+            gpr_write(cpu, dest, operand_bytes(in, 0), false, h->rax);
         else
             write_vector(cpu, in, dest, operand_bytes(in, 0), h->v[HOST_DEST]);
         return;
