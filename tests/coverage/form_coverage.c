@@ -15,7 +15,7 @@
  * feature X" and counted, whatever it did. General-purpose forms are checked on every host.
  * A checked form fails the test when it is missing and not listed, or listed and emulated;
  * a listed form of the [unmeasured] section (one the list's author could not run) is
- * reported, not checked. docs/coverage.md, "How forms are classified", says why.
+ * reported, not checked. docs/form-coverage.md says why.
  *
  *   form_coverage LIST [--markdown FILE] [--write-gaps]
  * --markdown writes docs/coverage.md part 1; --write-gaps rewrites LIST's generated
