@@ -285,6 +285,23 @@ static const struct seed seeds[] = {
     { "avx512_vpcompressd_store", VCPU_LONG64, false, "62 f2 7d 49 8b 03", 0, VOUCHED_WRITE,
       0x10000, 0, 0, 0, { { "rbx", 0x10000 }, { "cr4", 0x40220 }, { "xcr0", 0xe7 } }, "", 0, 0, 0,
       FUZZ_XSTATE_STANDARD },
+    /* SIMD computation on the host (docs/simd-compute.md): legacy SSE through the SDK names,
+     * an immediate, a shift count (8 bytes read), VEX.256 with the extension */
+    { "sse_paddq_load", VCPU_LONG64, false, "66 0f d4 03", 0, VOUCHED_READ, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 }, { "cr4", 0x220 } },
+      "00 11 22 33 44 55 66 77 88 99 aa bb cc dd ee ff" },
+    { "sse_pshufd_imm", VCPU_LONG64, false, "66 0f 70 03 1b", 0, VOUCHED_READ, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 }, { "cr4", 0x220 } },
+      "00 11 22 33 44 55 66 77 88 99 aa bb cc dd ee ff" },
+    { "sse_psraw_count", VCPU_LONG64, false, "66 0f e1 03", 0, VOUCHED_READ, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 }, { "cr4", 0x220 } }, "03 00 00 00 00 00 00 00" },
+    { "avx2_vpcmpeqb_ymm", VCPU_LONG64, false, "c5 f5 74 03", 0, VOUCHED_READ, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 }, { "cr4", 0x40220 }, { "xcr0", 0x7 } },
+      "00 11 22 33 44 55 66 77 88 99 aa bb cc dd ee ff 00 11 22 33 44 55 66 77 88 99 aa bb cc dd "
+      "ee ff", 0, 0, 0, FUZZ_XSTATE_STANDARD },
+    { "avx_vpxor_xmm_no_xstate", VCPU_LONG64, false, "c5 f1 ef 03", 0, VOUCHED_READ, 0x10000, 0,
+      0, 0, { { "rbx", 0x10000 }, { "cr4", 0x40220 }, { "xcr0", 0x7 } },
+      "00 11 22 33 44 55 66 77 88 99 aa bb cc dd ee ff" },
 };
 // clang-format on
 

@@ -48,7 +48,17 @@ typedef enum WHVEMU_OPTION {
      * WHVEMU_VENDOR_HOST, so that emulated instructions behave like the ones the guest runs
      * natively. docs/flags.md. */
     WHVEMU_OPTION_VENDOR = 2,
+    /* SIMD computation with a memory operand (PADDQ, VPCMPEQB, ...) runs on the host CPU in
+     * small stubs whvemu writes into an executable page of the calling thread
+     * (docs/simd-compute.md). WHVEMU_HOST_SIMD_AUTO (the default): where the build, the OS
+     * and the host's features allow it; WHVEMU_HOST_SIMD_OFF: never, so that no dynamic
+     * code is made — those instructions then report InternalEmulationFailure. */
+    WHVEMU_OPTION_HOST_SIMD = 3,
 } WHVEMU_OPTION;
+
+/* Values of WHVEMU_OPTION_HOST_SIMD. */
+#define WHVEMU_HOST_SIMD_AUTO 0u
+#define WHVEMU_HOST_SIMD_OFF 1u
 
 /* Values of WHVEMU_OPTION_REP_BUDGET. */
 #define WHVEMU_REP_BUDGET_DEFAULT 4096u

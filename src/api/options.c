@@ -17,6 +17,11 @@ HRESULT whvemu_set_option(WHV_EMULATOR_HANDLE emulator, WHVEMU_OPTION option, ui
         emu->vendor = (uint8_t)value;
         emu->vendor_in_effect = value == WHVEMU_VENDOR_HOST ? emu->host_vendor : emu->vendor;
         return S_OK;
+    case WHVEMU_OPTION_HOST_SIMD:
+        if (value > WHVEMU_HOST_SIMD_OFF)
+            return E_INVALIDARG;
+        emu->host_simd = (uint8_t)value;
+        return S_OK;
     }
     return E_INVALIDARG;
 }
@@ -30,6 +35,7 @@ HRESULT whvemu_get_option(WHV_EMULATOR_HANDLE emulator, WHVEMU_OPTION option, ui
     switch (option) {
     case WHVEMU_OPTION_REP_BUDGET: *value = emu->rep_budget; return S_OK;
     case WHVEMU_OPTION_VENDOR: *value = emu->vendor; return S_OK;
+    case WHVEMU_OPTION_HOST_SIMD: *value = emu->host_simd; return S_OK;
     }
     return E_INVALIDARG;
 }

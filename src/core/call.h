@@ -24,6 +24,7 @@ struct emulator {
      * compare every outcome and callback with the general path's */
     bool fast_paths;
     struct xstate_ext *xstate; /* whvemu_set_xstate_callbacks (a reference); NULL: none */
+    uint8_t host_simd;         /* WHVEMU_OPTION_HOST_SIMD (WHVEMU_HOST_SIMD_AUTO by default) */
 };
 
 /* The processor mode, CPL and the code-segment size, from the exit context. */
@@ -71,6 +72,7 @@ HOT_INLINE void call_take(struct vcpu *cpu, const struct emulator *emu, void *co
 HOT_INLINE void call_take_options(struct vcpu *cpu, const struct emulator *emu)
 {
     cpu->host_ops = emu->vendor == WHVEMU_VENDOR_HOST; /* where this build has stubs */
+    cpu->host_simd = emu->host_simd == WHVEMU_HOST_SIMD_AUTO;
     cpu->exit_page.access = 0;
     cpu->ram_page = emu->ram_page;
     cpu->fast_paths = emu->fast_paths;

@@ -104,6 +104,83 @@ bool cpuid_has(uint32_t features)
     return (features & ~detected_word()) == 0;
 }
 
+/* XCR0, read with XGETBV where CPUID says the OS enabled it (1:ECX[27] OSXSAVE); else 0. */
+static uint64_t read_xcr0(void)
+{
+    unsigned r[4];
+
+    cpuid(0, r);
+    if (r[0] < 1)
+        return 0;
+    cpuid(1, r);
+    if (!bit(r[2], 27))
+        return 0;
+#if HOST_IS_X86 && defined(_MSC_VER)
+    return _xgetbv(0);
+#elif HOST_IS_X86
+    {
+        uint32_t lo, hi;
+        __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+        return (uint64_t)hi << 32 | lo;
+    }
+#else
+    return 0;
+#endif
+}
+
+uint64_t cpuid_host_xcr0(void)
+{
+    return read_xcr0();
+}
+
+enum { EAX, EBX, ECX, EDX };
+
+/* One SIMD feature: its CPUID bit and the XCR0 state it needs. */
+static bool simd_feature(unsigned max_leaf, uint64_t xcr0, unsigned leaf, unsigned sub,
+                         unsigned reg, unsigned n, uint64_t state)
+{
+    unsigned r[4];
+
+    if (leaf > max_leaf || (xcr0 & state) != state)
+        return false;
+    cpuid_sub(leaf, sub, r);
+    return bit(r[reg], n);
+}
+
+static uint32_t detect_simd(void)
+{
+    unsigned r[4];
+    uint64_t xcr0 = read_xcr0();
+    uint32_t word = HOST_DETECTED;
+
+    cpuid(0, r);
+#define SIMD_ROW(name, leaf, sub, reg, n, state)                                                   \
+    word |= simd_feature(r[0], xcr0, leaf, sub, reg, n, state) ? CPU_##name : 0;
+    CPUID_SIMD_FEATURES(SIMD_ROW)
+#undef SIMD_ROW
+    return word;
+}
+
+/* Detected once, as detected_word(); hidden: what a test pretends the host lacks. */
+static atomic_u32 simd_hidden;
+
+bool cpuid_simd_has(uint32_t features)
+{
+    static atomic_u32 word;
+    uint32_t w = load_acquire(&word);
+
+    if (!w) {
+        w = detect_simd();
+        store_release(&word, w);
+    }
+    return (features & (~w | load_acquire(&simd_hidden))) == 0;
+}
+
+void cpuid_simd_hide(uint32_t features)
+{
+    store_release(&simd_hidden, features);
+}
+
 /* Leaf 0DH (SDM vol. 1 §13.2): subleaf i >= 2 describes component i; subleaf 0's ECX is the
  * standard area for every user component the CPU has, subleaf 1's EBX the compacted one
  * for those XCR0 | IA32_XSS enable now. */

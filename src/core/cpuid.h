@@ -19,6 +19,46 @@ enum cpuid_feature {
     CPUID_FCS_FDS_DEPRECATED = 1u << 6, /* x87 FCS and FDS saved as 0 (7:EBX[13]) */
 };
 
+/* F(feature, leaf, subleaf, register, bit, state): the SIMD features the host stubs of
+ * SIMD compute may need (exec/simd_compute.def's feature columns), each a CPUID bit (SDM
+ * vol. 2A CPUID, Tables 3-8 to 3-10) and the XCR0 state the OS must have enabled for it
+ * (SDM vol. 1 §13.3: AVX needs SSE and AVX state, AVX-512 also opmask, ZMM_Hi256 and
+ * Hi16_ZMM; state 0: only CR4.OSFXSR, which every x86-64 OS sets). */
+// clang-format off
+#define CPUID_SIMD_FEATURES(F)                                                                     \
+    /* feature       leaf sub reg  bit state */                                                    \
+    F(SSE2,          1,   0,  EDX, 26, 0)                                                          \
+    F(SSE3,          1,   0,  ECX, 0,  0)                                                          \
+    F(SSSE3,         1,   0,  ECX, 9,  0)                                                          \
+    F(SSE41,         1,   0,  ECX, 19, 0)                                                          \
+    F(SSE42,         1,   0,  ECX, 20, 0)                                                          \
+    F(AVX,           1,   0,  ECX, 28, CPUID_XCR0_AVX)                                             \
+    F(AVX2,          7,   0,  EBX, 5,  CPUID_XCR0_AVX)                                             \
+    F(AVX512F,       7,   0,  EBX, 16, CPUID_XCR0_AVX512)                                          \
+    F(AVX512DQ,      7,   0,  EBX, 17, CPUID_XCR0_AVX512)                                          \
+    F(AVX512BW,      7,   0,  EBX, 30, CPUID_XCR0_AVX512)                                          \
+    F(AVX512VL,      7,   0,  EBX, 31, CPUID_XCR0_AVX512)
+// clang-format on
+
+/* The XCR0 bits of the states: SSE and AVX (1, 2); and opmask, ZMM_Hi256, Hi16_ZMM (5-7). */
+#define CPUID_XCR0_AVX 0x06u
+#define CPUID_XCR0_AVX512 0xe6u
+
+#define CPUID_SIMD_ENUM(name, ...) CPUID_SIMD_BIT_##name,
+enum { CPUID_SIMD_FEATURES(CPUID_SIMD_ENUM) CPUID_SIMD_COUNT };
+#define CPUID_SIMD_SET(name, ...) CPU_##name = 1u << CPUID_SIMD_BIT_##name,
+/* The SIMD features as a set (CPU_SSE2, CPU_AVX512F, ...: a bit per row); 0: none. */
+enum cpuid_simd_feature { CPUID_SIMD_FEATURES(CPUID_SIMD_SET) };
+
+/* Whether the host has every SIMD feature of the set and its OS enabled their state. */
+bool cpuid_simd_has(uint32_t features);
+
+/* For tests: pretend the host lacks the SIMD features of the set (0: as detected). */
+void cpuid_simd_hide(uint32_t features);
+
+/* The XCR0 of the host (0 without OSXSAVE). */
+uint64_t cpuid_host_xcr0(void);
+
 /* The WHVEMU_VENDOR whose C profile matches the host: AMD for AMD and Hygon CPUs, Intel
  * for every other CPU and architecture. */
 uint8_t cpuid_vendor(void);

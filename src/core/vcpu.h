@@ -211,6 +211,7 @@ struct vcpu {
     uint8_t vendor;      /* WHVEMU_VENDOR_INTEL or _AMD: whose C profile and
                                           * vendor-specific behaviour (HOST: the host's) */
     bool host_ops;       /* run integer operations on the host (hostop.h) */
+    bool host_simd;      /* run SIMD computation on the host (simd_compute.h) */
     /* the emulator's decode cache; NULL where the call takes the general path only (the fast
      * paths off: tests compare the two) */
     struct insn_cache *insn_cache;

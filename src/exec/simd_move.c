@@ -325,6 +325,29 @@ static enum exec_result access_memory(struct vcpu *cpu, const struct insn *in,
     return store ? mmu_write_vector(cpu, a, buf) : mmu_read_vector(cpu, a, buf);
 }
 
+enum exec_result simd_read_memory(struct vcpu *cpu, const struct insn *in,
+                                  const struct simd_move_row *row, const struct simd_profile *p,
+                                  const struct vec_move *m, uint64_t offset, uint64_t limited,
+                                  uint8_t *buf)
+{
+    struct mmu_vector_access a = memory_access(cpu, in, row, p, m, offset);
+
+    a.limited = limited;
+    return access_memory(cpu, in, &a, buf, false);
+}
+
+enum exec_result simd_begin(struct vcpu *cpu, const struct insn *in, const struct simd_profile *p)
+{
+    enum exec_result r =
+        vstate_begin(cpu, simd_need(in, in->encoding == ENC_LEGACY ? 0 : xcr0_read(cpu)));
+    enum simd_check_result st;
+
+    if (r != EXEC_OK)
+        return r;
+    st = check_state(cpu, in, p);
+    return st == SIMD_STATE_OK ? EXEC_OK : raise_fault(cpu, state_exceptions[st], false, 0);
+}
+
 /* The memory operand's offset: ModRM's effective address, or MASKMOV's rDI. */
 static uint64_t memory_offset(struct vcpu *cpu, const struct insn *in, const struct operand *op)
 {
@@ -381,7 +404,6 @@ enum exec_result x_simd_move(struct vcpu *cpu, const struct insn *in, struct ope
     const struct simd_profile *p = simd_profile_of(cpu->vendor);
     struct simd_move_operands where;
     struct vec_move m;
-    enum simd_check_result st;
     enum exec_result r;
 
     /* the geometry fills the header and read_registers reg and other; of mem, the access
@@ -389,12 +411,9 @@ enum exec_result x_simd_move(struct vcpu *cpu, const struct insn *in, struct ope
     memset(m.mem, 0, sizeof m.mem);
     if (!row || !simd_move_geometry(in, row, &m, &where))
         return EXEC_UNSUPPORTED; /* a register form (no MMIO exit comes from it) */
-    r = vstate_begin(cpu, simd_need(in, in->encoding == ENC_LEGACY ? 0 : xcr0_read(cpu)));
+    r = simd_begin(cpu, in, p);
     if (r != EXEC_OK)
         return r;
-    st = check_state(cpu, in, p);
-    if (st != SIMD_STATE_OK)
-        return raise_fault(cpu, state_exceptions[st], false, 0);
     if (row->shape == SHAPE_VSIB_HINT)
         return EXEC_OK; /* a prefetch: no access, no fault */
     if (row->shape == SHAPE_GATHER || row->shape == SHAPE_SCATTER)

@@ -95,4 +95,18 @@ uint64_t simd_move_checked_bytes(const struct simd_profile *p, const struct simd
 enum exec_result simd_move_vsib(struct vcpu *cpu, const struct insn *in,
                                 const struct simd_move_operands *ops);
 
+/* What every SIMD memory form (moves, simd_compute.c) begins with: the vector state the
+ * instruction needs (vstate_begin: EXEC_UNSUPPORTED, the guest untouched, when only the
+ * extension could serve it and the VMM has none), then the state checks (#UD, #NM, #MF). */
+enum exec_result simd_begin(struct vcpu *cpu, const struct insn *in, const struct simd_profile *p);
+
+/* Read the enabled bytes of m's memory operand at `offset` of in's segment into buf, with
+ * the moves' checks in the CPU's order (alignment #GP by row->align, segment and canonical,
+ * #AC by the vendor profile, pages of the checked bytes by row->fs) and the 64 KiB wrap;
+ * `limited`: bytes the segment checks cover too (mmu_vector_access). */
+enum exec_result simd_read_memory(struct vcpu *cpu, const struct insn *in,
+                                  const struct simd_move_row *row, const struct simd_profile *p,
+                                  const struct vec_move *m, uint64_t offset, uint64_t limited,
+                                  uint8_t *buf);
+
 #endif

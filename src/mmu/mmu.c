@@ -419,7 +419,7 @@ static enum exec_result vector_linear(struct vcpu *cpu, const struct mmu_vector_
                                       unsigned access, struct vector_plan *p)
 {
     for (unsigned i = 0; i < a->size; i++) {
-        unsigned n = run_length(a->checked, i);
+        unsigned n = run_length(a->checked | a->limited, i);
         uint64_t la;
         if (!n)
             continue;

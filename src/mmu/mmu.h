@@ -235,6 +235,8 @@ struct mmu_vector_access {
     unsigned size;     /* bytes of the operand, 1..64 */
     uint64_t enable;   /* the bytes accessed */
     uint64_t checked;  /* the bytes whose pages are checked (a superset of enable) */
+    uint64_t limited;  /* bytes the segment and canonical checks cover besides the checked
+                        * ones (a legacy SSE shift count: 16 bytes limit-checked, 8 read) */
     unsigned gp_align; /* #GP(0) unless the operand's linear address is a multiple (0: none) */
     unsigned ac_unit;  /* #AC unless it is a multiple of this (0: never), when
                         * mmu_alignment_checking() and any byte is checked */
