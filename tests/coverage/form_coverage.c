@@ -290,7 +290,8 @@ static void check_form(const struct form *f)
           f->gap && f->gap->section == GAP_PENDING ? "make coverage-gaps" : "by hand");
 }
 
-static void classify_and_check(struct gap_list *gaps, unsigned counts[CLASS_COUNT])
+/* Each form's entry of the list, if any, and its class. */
+static void classify(struct gap_list *gaps)
 {
     for (unsigned i = 0; i < form_count; i++) {
         struct gap *gap = gaps_find(gaps, forms[i].key);
@@ -298,6 +299,12 @@ static void classify_and_check(struct gap_list *gaps, unsigned counts[CLASS_COUN
             gap->seen = true;
         forms[i].gap = gap;
         forms[i].class = class_of(&forms[i]);
+    }
+}
+
+static void check_all(const struct gap_list *gaps, unsigned counts[CLASS_COUNT])
+{
+    for (unsigned i = 0; i < form_count; i++) {
         counts[forms[i].class]++;
         check_form(&forms[i]);
     }
@@ -527,13 +534,19 @@ int main(int argc, char **argv)
     CHECK(WHvEmulatorCreateEmulator(&guest_callbacks, &emu) == S_OK, "create");
     walk_mode(true);
     walk_mode(false);
-    classify_and_check(&gaps, counts);
+    classify(&gaps);
+    if (rewrite && argc > 1) {
+        /* the list as this host measures it, then checked like any list */
+        write_gaps(argv[1]);
+        gaps_free(&gaps);
+        gaps_read(&gaps, argv[1]);
+        classify(&gaps);
+    }
+    check_all(&gaps, counts);
     printf("forms with a memory operand (Zydis): %u\n", form_count);
     for (unsigned c = 0; c < CLASS_COUNT; c++)
         printf("  %-52s %u\n", class_names[c], counts[c]);
     host_skip_report(stdout);
-    if (rewrite && argc > 1)
-        write_gaps(argv[1]);
     if (markdown && (f = fopen(markdown, "w"))) {
         write_markdown(f, &gaps);
         fclose(f);
