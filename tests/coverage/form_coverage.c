@@ -315,11 +315,12 @@ static void check_all(const struct gap_list *gaps, unsigned counts[CLASS_COUNT])
 
 /* ---- the generated sections of the list ---- */
 
-/* What --write-gaps lists a form under: missing and checked (unless a reasoned gap) is
- * pending; missing for want of a host feature is unmeasured. */
+/* What --write-gaps lists a vector form under: missing and checked (unless a reasoned gap)
+ * is pending; missing for want of a host feature is unmeasured. A general-purpose form
+ * whvemu lacks is no work in progress: it needs a reason, by hand. */
 static enum gap_section generated_section(const struct form *f)
 {
-    if (strcmp(f->status, "missing") || (f->gap && f->gap->section == GAP_REASONED))
+    if (!f->vector || strcmp(f->status, "missing") || (f->gap && f->gap->section == GAP_REASONED))
         return GAP_REASONED; /* not generated */
     return f->lacking ? GAP_UNMEASURED : GAP_PENDING;
 }
