@@ -30,6 +30,7 @@
 #include "WinHvEmulation.h"
 #include "check.h"
 #include "core/cpuid.h"
+#include "exec/simd_host.h"
 #include "form_key.h"
 #include "form_walk.h"
 #include "gap_list.h"
@@ -176,8 +177,27 @@ static void run(struct form *f)
     }
 }
 
-/* The feature this host lacks for a vector form (or its ISA set, when isa.c knows it not),
- * or NULL. Such a form is not checked: counted as a skip of that feature. */
+/* Whether the library can run SIMD computation on this host at all: a build with the engine
+ * (not -DWHVEMU_HOST_SIMD=OFF) on a host whose policy lets it make its executable page (no
+ * W^X refusal, docs/simd-compute.md). Asked once, with a stub that only returns. */
+static bool host_engine_runs(void)
+{
+    static int runs = -1;
+    uint8_t ret[SIMD_STUB_BYTES];
+
+    if (runs < 0) {
+        memset(ret, 0xcc, sizeof ret); /* RET, then INT3 padding */
+        ret[0] = 0xc3;
+        runs = simd_host_compiled() && simd_host_acquire(ret);
+        if (runs)
+            simd_host_release();
+    }
+    return runs;
+}
+
+/* The feature this host lacks for a vector form (or its ISA set, when isa.c knows it not;
+ * or the compute engine, where it cannot run), or NULL. Such a form is not checked: counted
+ * as a skip of that feature. */
 static const char *lacking_feature(const struct form *f)
 {
     struct isa_needs needs;
@@ -185,6 +205,10 @@ static const char *lacking_feature(const struct form *f)
 
     if (!f->vector)
         return NULL;
+    if (!host_engine_runs()) {
+        host_skip_for("vector forms, the library's SIMD compute engine unavailable here", 1);
+        return "the SIMD compute engine";
+    }
     if (!isa_needs_of(f->bytes, f->length, f->bits, &needs) || needs.unknown) {
         host_skip_for("vector forms of an ISA set isa.c does not know (KNC, LWP)", 1);
         return needs.isa_set ? needs.isa_set : "an ISA set isa.c does not know";
