@@ -134,6 +134,17 @@ static const struct seed seeds[] = {
       0, 0, { { "rdx", 0x10008 }, { "rsi", 0x20000 } }, "" },
     { "ptwrite_m64", VCPU_LONG64, false, "f3 48 0f ae 23", 0, VOUCHED_READ, 0x10000, 0, 0, 0,
       { { "rbx", 0x10000 } }, "01 02 03 04 05 06 07 08" },
+    /* CET shadow stacks on (CR4.CET with the 64-bit seeds' PAE, IA32_S_CET's enables): the
+     * forms check, translate, then walk the guest's tables (docs/cet.md) */
+    { "cet_wrssq", VCPU_LONG64, false, "48 0f 38 f6 03", 0, VOUCHED_WRITE, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 }, { "rax", 0x1122334455667788 }, { "cr4", 0x800020 }, { "scet", 3 } },
+      "" },
+    { "cet_wrussd", VCPU_LONG64, false, "66 0f 38 f5 03", 0, VOUCHED_WRITE, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 }, { "cr4", 0x800020 } }, "" },
+    { "cet_rstorssp", VCPU_LONG64, false, "f3 0f 01 2b", 0, VOUCHED_WRITE, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 }, { "cr4", 0x800020 }, { "scet", 1 }, { "ssp", 0x20000 } }, "" },
+    { "cet_clrssbsy", VCPU_LONG64, false, "f3 0f ae 33", 0, VOUCHED_WRITE, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 }, { "cr4", 0x800020 }, { "scet", 1 } }, "" },
     { "x87_fadd_m32", VCPU_LONG64, false, "d8 03", 0, VOUCHED_READ, 0x10000, 0, 0, 0,
       { { "rbx", 0x10000 } }, "00 00 80 3f" },
     { "x87_fstp_m80", VCPU_LONG64, false, "db 3b", 0, VOUCHED_WRITE, 0x10000, 0, 0, 0,

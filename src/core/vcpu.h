@@ -70,7 +70,10 @@
     X(FP_CONTROL_STATUS, WHvX64RegisterFpControlStatus, 128)                                   \
     X(XMM_CONTROL_STATUS, WHvX64RegisterXmmControlStatus, 128)                                 \
     X(XCR0, WHvX64RegisterXCr0, 64)                                                            \
-    X(XSS, WHvX64RegisterXss, 64)
+    X(XSS, WHvX64RegisterXss, 64)                                                              \
+    /* CET shadow stacks: IA32_U_CET, IA32_S_CET and SSP (docs/cet.md) */                      \
+    X(U_CET, WHvX64RegisterUCet, 64) X(S_CET, WHvX64RegisterSCet, 64)                          \
+    X(SSP, WHvX64RegisterSsp, 64)
 // clang-format on
 #define REGISTER_ID_(id, name, width) R_##id,
 enum reg_id { REGISTERS(REGISTER_ID_) R_COUNT };
@@ -120,10 +123,12 @@ enum {
     CR0_PG = 1u << 31,
     CR4_VME = 1u << 0,
     CR4_UMIP = 1u << 11,
+    CR4_PSE = 1u << 4,
     CR4_PAE = 1u << 5,
     CR4_LA57 = 1u << 12,
     CR4_SMEP = 1u << 20,
     CR4_SMAP = 1u << 21,
+    CR4_CET = 1u << 23,
     EFER_LME = 1u << 8,
     EFER_LMA = 1u << 10,
     EFER_NXE = 1u << 11,
@@ -148,6 +153,7 @@ enum {
     EXC_MF = 16,
     EXC_AC = 17,
     EXC_XM = 19,
+    EXC_CP = 21,
 };
 
 /* How an emulation step ended. Everything but EXEC_OK leaves the guest's registers as

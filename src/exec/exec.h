@@ -53,7 +53,8 @@ uint64_t exec_next_rip(struct vcpu *cpu, const struct insn *in);
  * VERR VERW, cache-line instructions and hints (prefetches, CLDEMOTE, NOP); line_store.c
  * MOVDIR64B ENQCMDS CLZERO; trace.c PTWRITE; atomic.c XCHG XADD CMPXCHG*; cond.c SETcc CMOVcc;
  * x87_exec.c the x87 memory forms, FXSAVE FXRSTOR (V)LDMXCSR (V)STMXCSR (x87*.c: their rules);
- * xsave.c XSAVE XSAVEOPT XSAVEC XSAVES XRSTOR XRSTORS.
+ * xsave.c XSAVE XSAVEOPT XSAVEC XSAVES XRSTOR XRSTORS; shadow_stack.c WRSS WRUSS RSTORSSP
+ * CLRSSBSY.
  * What they share is declared here. */
 
 /* Implicit registers of MN_EXEC lines: MUL/DIV use rDX:rAX; CMPXCHG8B/16B compare rDX:rAX
@@ -64,6 +65,10 @@ uint64_t exec_next_rip(struct vcpu *cpu, const struct insn *in);
  * register word, is fetched by XSAVES and XRSTORS alone (xsave.c). */
 #define XSAVE_REGS                                                                                 \
     (REG_BIT(R_CR0) | REG_BIT(R_CR4) | REG_BIT(R_RAX) | REG_BIT(R_RDX) | REG_BIT(R_XCR0))
+/* The CET shadow-stack forms (shadow_stack.c): CR4 (#UD) and the paging registers of the
+ * shadow-stack walk; IA32_U_CET/S_CET and SSP, in the second register word, are fetched
+ * when asked for. */
+#define CET_REGS (REG_BIT(R_CR0) | REG_BIT(R_CR3) | REG_BIT(R_CR4))
 #define CMPXCHG_WIDE_REGS (REG_BIT(R_RAX) | REG_BIT(R_RBX) | REG_BIT(R_RCX) | REG_BIT(R_RDX))
 
 /* segment.c: MOV Sreg, r/m (x_mov hands it over): a segment-register load. */

@@ -4,6 +4,7 @@
 
 #include "core/callbacks.h"
 #include "core/regcache.h"
+#include "mmu/walk.h"
 
 /* #PF error-code bits */
 enum {
@@ -11,7 +12,8 @@ enum {
     PFEC_W = 1u << 1,
     PFEC_U = 1u << 2,
     PFEC_RSVD = 1u << 3,
-    PFEC_I = 1u << 4
+    PFEC_I = 1u << 4,
+    PFEC_SS = 1u << 6
 };
 
 /* Segment attribute bits (WHV_X64_SEGMENT_REGISTER.SegmentType) */
@@ -153,10 +155,12 @@ static enum exec_result page_fault(struct vcpu *cpu, uint64_t la, unsigned acces
         ec |= PFEC_RSVD;
     if (access & MMU_WRITE)
         ec |= PFEC_W;
-    if (cpu->cpl == 3 && !(access & MMU_SYSTEM))
+    if ((cpu->cpl == 3 || (access & MMU_USER)) && !(access & MMU_SYSTEM))
         ec |= PFEC_U;
     if ((access & MMU_EXEC) && fetch_faults_reported(cpu))
         ec |= PFEC_I;
+    if (access & MMU_SHADOW_STACK)
+        ec |= PFEC_SS;
     raise_fault(cpu, EXC_PF, true, ec);
     cpu->fault.has_cr2 = true;
     cpu->fault.cr2 = la;
@@ -169,25 +173,25 @@ static enum exec_result translation_unusable(struct vcpu *cpu)
     return EXEC_CALLBACK_FAILED;
 }
 
-/* Linear page -> guest-physical page. Real mode has no paging: linear is physical. */
-static enum exec_result translate_page(struct vcpu *cpu, uint64_t la, unsigned access,
-                                       uint64_t *gpa_page)
+/* The translate flags of a shadow-stack access: a read, whatever its direction, since a
+ * shadow-stack page is read-only to the WHv flags (ValidateWrite would refuse exactly the
+ * pages it may write); the walk checks the rest (mmu_shadow_stack_page). A user access at
+ * CPL 0 (WRUSS) can be asked for only as exempt from the access-mode checks, which the walk
+ * then makes itself. */
+static uint32_t shadow_stack_flags(const struct vcpu *cpu, unsigned access)
 {
-    uint64_t gva_page = la & PAGE_MASK;
-    WHV_TRANSLATE_GVA_RESULT_CODE result;
-    uint32_t flags = WHvTranslateGvaFlagSetPageTableBits;
-    const struct tlb_entry *hit;
-    uint64_t gpa = 0;
+    bool user_at_cpl0 = (access & MMU_USER) && cpu->cpl != 3;
 
-    if (!cpu->protected_mode) {
-        *gpa_page = gva_page;
-        return EXEC_OK;
-    }
-    hit = tlb_lookup(cpu, gva_page, access);
-    if (hit) {
-        *gpa_page = hit->gpa_page;
-        return EXEC_OK;
-    }
+    return WHvTranslateGvaFlagSetPageTableBits | WHvTranslateGvaFlagValidateRead |
+           (user_at_cpl0 ? WHvTranslateGvaFlagPrivilegeExempt : 0);
+}
+
+static uint32_t translate_flags(const struct vcpu *cpu, unsigned access)
+{
+    uint32_t flags = WHvTranslateGvaFlagSetPageTableBits;
+
+    if (access & MMU_SHADOW_STACK)
+        return shadow_stack_flags(cpu, access);
     if (checked_access(access) & MMU_READ)
         flags |= WHvTranslateGvaFlagValidateRead;
     if (access & MMU_WRITE)
@@ -200,7 +204,32 @@ static enum exec_result translate_page(struct vcpu *cpu, uint64_t la, unsigned a
     if (access & MMU_SYSTEM)
         flags |= WHvTranslateGvaFlagEnforceSmap |
                  (cpu->cpl == 3 ? WHvTranslateGvaFlagPrivilegeExempt : 0);
-    if (FAILED(emu_translate(cpu, gva_page, (WHV_TRANSLATE_GVA_FLAGS)flags, &result, &gpa)))
+    return flags;
+}
+
+/* Linear page -> guest-physical page. Real mode has no paging: linear is physical. A
+ * shadow-stack access neither uses nor fills the page cache: its answer is not one of the
+ * rights the cache keeps. */
+static enum exec_result translate_page(struct vcpu *cpu, uint64_t la, unsigned access,
+                                       uint64_t *gpa_page)
+{
+    uint64_t gva_page = la & PAGE_MASK;
+    WHV_TRANSLATE_GVA_RESULT_CODE result;
+    bool shadow_stack = access & MMU_SHADOW_STACK;
+    const struct tlb_entry *hit;
+    uint64_t gpa = 0;
+
+    if (!cpu->protected_mode) {
+        *gpa_page = gva_page;
+        return EXEC_OK;
+    }
+    hit = shadow_stack ? NULL : tlb_lookup(cpu, gva_page, access);
+    if (hit) {
+        *gpa_page = hit->gpa_page;
+        return EXEC_OK;
+    }
+    if (FAILED(emu_translate(cpu, gva_page, (WHV_TRANSLATE_GVA_FLAGS)translate_flags(cpu, access),
+                             &result, &gpa)))
         return EXEC_CALLBACK_FAILED;
     switch (result) {
     case WHvTranslateGvaResultSuccess:
@@ -223,7 +252,8 @@ static enum exec_result translate_page(struct vcpu *cpu, uint64_t la, unsigned a
         cpu->status.TranslateGvaPageCallbackGpaIsNotAligned = 1;
         return EXEC_CALLBACK_FAILED;
     }
-    tlb_insert(cpu, gva_page, gpa, access);
+    if (!shadow_stack)
+        tlb_insert(cpu, gva_page, gpa, access);
     *gpa_page = gpa;
     return EXEC_OK;
 }
@@ -701,6 +731,39 @@ enum exec_result mmu_translate(struct vcpu *cpu, enum segreg seg, uint64_t offse
         return EXEC_UNSUPPORTED; /* the caller promised one page */
     *gpa = span.gpa[0];
     return EXEC_OK;
+}
+
+/* SDM vol. 3A §4.6.1: a shadow-stack access is allowed only to a shadow-stack page, one
+ * whose leaf entry has R/W = 0 and D = 1 under entries that all have R/W = 1, and only to a
+ * page of its own mode: a user access (CPL 3, or WRUSS) to a page with U/S = 1 at every
+ * level, a supervisor one to a page without. CR0.WP, SMAP and a write's R/W do not apply. */
+static bool shadow_stack_allows(const struct vcpu *cpu, const struct page_walk *w, unsigned access)
+{
+    bool user = cpu->cpl == 3 || (access & MMU_USER);
+
+    return w->upper_writable && !w->leaf_writable && w->leaf_dirty && w->user == user;
+}
+
+enum exec_result mmu_shadow_stack_page(struct vcpu *cpu, uint64_t linear, unsigned access,
+                                       uint64_t *gpa)
+{
+    struct page_walk w;
+    uint64_t gpa_page = 0; /* initialised only for GCC 12 at -O3 (the mingw build) */
+    enum exec_result r = translate_page(cpu, linear, access | MMU_SHADOW_STACK, &gpa_page);
+
+    if (r != EXEC_OK)
+        return r;
+    *gpa = gpa_page | (linear & ~PAGE_MASK);
+    /* without paging there are no pages to refuse it */
+    if (!cpu->protected_mode || !(reg_get(cpu, R_CR0) & CR0_PG))
+        return EXEC_OK;
+    r = walk_guest_tables(cpu, linear, &w);
+    if (r == EXEC_OK && w.gpa_page != gpa_page)
+        r = EXEC_UNSUPPORTED; /* the two walks saw different tables: no answer is safe */
+    if (r != EXEC_OK || shadow_stack_allows(cpu, &w, access))
+        return r;
+    return page_fault(cpu, linear, access | MMU_SHADOW_STACK,
+                      WHvTranslateGvaResultPrivilegeViolation);
 }
 
 /* An implicit supervisor access at a linear address (descriptor tables, the TSS). */

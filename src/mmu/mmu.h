@@ -23,6 +23,8 @@ enum mmu_access {
     MMU_SYSTEM = 1u << 3,         /* implicit supervisor access (descriptor tables, TSS) */
     MMU_NO_ALIGN_CHECK = 1u << 4, /* exempt from #AC (e.g. string ops that the SDM exempts) */
     MMU_AC_FIRST = 1u << 5,       /* #AC before the alignment #GP (mmu_vector_access) */
+    MMU_SHADOW_STACK = 1u << 6,   /* a CET shadow-stack access (mmu_shadow_stack_page) */
+    MMU_USER = 1u << 7,           /* a user access whatever the CPL (WRUSS's) */
 };
 
 /* An access flag: #AC unless the address is a multiple of n (a power of two up to 128),
@@ -272,6 +274,16 @@ enum exec_result mmu_translate(struct vcpu *cpu, enum segreg seg, uint64_t offse
 /* Translate the page of one byte at a linear address (from mmu_linear) for access, with
  * its faults, without touching memory: CLFLUSH and the like. */
 enum exec_result mmu_probe_linear(struct vcpu *cpu, uint64_t linear, unsigned access);
+
+/* The guest-physical address of a CET shadow-stack access (MMU_SHADOW_STACK, with MMU_READ
+ * and/or MMU_WRITE, and MMU_USER for WRUSS) at a linear address whose access does not cross
+ * a page (the instructions align it): the translate callback's answer for the page, then
+ * the shadow-stack rule checked by a walk of the guest's page tables (mmu/walk.h) that must
+ * agree with it on the GPA. A page that is no shadow-stack page of the access's mode is #PF
+ * with the SS bit; a walk that disagrees with the callback is EXEC_UNSUPPORTED
+ * (docs/cet.md). */
+enum exec_result mmu_shadow_stack_page(struct vcpu *cpu, uint64_t linear, unsigned access,
+                                       uint64_t *gpa);
 
 /* Read size bytes at a linear address as an implicit supervisor access (the TSS); the
  * address wraps at 4 GiB outside long mode. */

@@ -7,48 +7,20 @@
 
 #include "WinHvEmulation.h"
 #include "check.h"
-#include "pagewalk.h"
+#include "paging_test.h"
 
-/* #PF error-code bits */
-enum { PF_P = 1, PF_W = 2, PF_U = 4, PF_RSVD = 8, PF_I = 16 };
-
-enum {
-    FLAG_READ = WHvTranslateGvaFlagValidateRead,
-    FLAG_WRITE = WHvTranslateGvaFlagValidateWrite,
-    FLAG_EXECUTE = WHvTranslateGvaFlagValidateExecute,
-    FLAG_EXEMPT = WHvTranslateGvaFlagPrivilegeExempt,
-    FLAG_AD = WHvTranslateGvaFlagSetPageTableBits,
-    FLAG_ENFORCE_SMAP = WHvTranslateGvaFlagEnforceSmap
-};
-
-/* The guest's layout: code, a data page and the page after it, a large page, descriptor
- * tables. GVAs below 4 GiB so that every mode can use them. */
-#define CODE_GVA UINT64_C(0x00400000) /* vcpu_set_defaults' RIP */
-#define CODE_GPA UINT64_C(0x00200000)
-#define DATA_GVA UINT64_C(0x00601000)
-#define DATA_GPA UINT64_C(0x00301000)
-#define NEXT_GPA UINT64_C(0x00305000)  /* the page after DATA_GVA, not contiguous in GPA */
-#define LARGE_GVA UINT64_C(0x00c00000) /* 4 MiB aligned */
-#define LARGE_GPA UINT64_C(0x01800000)
-#define HUGE_GVA UINT64_C(0x40000000) /* 1 GiB pages */
-#define HUGE_GPA UINT64_C(0x80000000)
-#define GDT_GVA UINT64_C(0x00700000)
-#define GDT_GPA UINT64_C(0x00310000)
-#define TSS_GVA UINT64_C(0x00701000)
-#define TSS_GPA UINT64_C(0x00311000)
-
-static struct pw_guest pw;
-static enum pw_mode mode;
-static bool compat; /* 4-level paging with a 32-bit code segment (compatibility mode) */
-static WHV_EMULATOR_HANDLE emulator;
-static WHV_EMULATOR_STATUS status;
+struct pw_guest pw;
+enum pw_mode mode;
+bool compat; /* 4-level paging with a 32-bit code segment (compatibility mode) */
+WHV_EMULATOR_HANDLE emulator;
+WHV_EMULATOR_STATUS status;
 
 /* A translate result forced on top of the walk (when force_result), for the codes a walk of
  * guest tables never gives (they come from the hypervisor's own GPA map), and an offset
  * added to the GPA (to make it unaligned). */
-static bool force_result;
-static WHV_TRANSLATE_GVA_RESULT_CODE forced_result;
-static uint64_t forced_gpa_offset;
+bool force_result;
+WHV_TRANSLATE_GVA_RESULT_CODE forced_result;
+uint64_t forced_gpa_offset;
 
 static HRESULT CALLBACK forcing_translate(VOID *context, WHV_GUEST_VIRTUAL_ADDRESS gva,
                                           WHV_TRANSLATE_GVA_FLAGS flags,
@@ -65,34 +37,34 @@ static HRESULT CALLBACK forcing_translate(VOID *context, WHV_GUEST_VIRTUAL_ADDRE
 
 /* ---- running one instruction ---- */
 
-static const char *mode_name(void)
+const char *mode_name(void)
 {
     return compat ? "compatibility mode" : pw_mode_names[mode];
 }
 
 /* Is the code 64-bit (64-bit addresses and stack)? */
-static bool code64(void)
+bool code64(void)
 {
     return mode >= PW_4LEVEL && !compat;
 }
 
-static uint64_t reg(WHV_REGISTER_NAME name)
+uint64_t reg(WHV_REGISTER_NAME name)
 {
     return pw_reg(&pw, name);
 }
 
-static void set_reg(WHV_REGISTER_NAME name, uint64_t value)
+void set_reg(WHV_REGISTER_NAME name, uint64_t value)
 {
     pw_set_reg(&pw, name, value);
 }
 
-static void map(uint64_t gva, uint64_t gpa, uint64_t flags)
+void map(uint64_t gva, uint64_t gpa, uint64_t flags)
 {
     pw_map(&pw, gva, gpa, 4096, flags);
 }
 
 /* A guest in the current mode at CPL 0 with a supervisor code page and a data page. */
-static void fresh_guest(void)
+void fresh_guest(void)
 {
     pw_free(&pw);
     pw_init(&pw, mode);
@@ -107,17 +79,17 @@ static void fresh_guest(void)
     forced_gpa_offset = 0;
 }
 
-static void set_cpl(unsigned cpl)
+void set_cpl(unsigned cpl)
 {
     vcpu_set_cpl(&pw.guest.vcpu, cpl);
 }
 
-static void put(uint64_t gpa, const void *bytes, size_t size)
+void put(uint64_t gpa, const void *bytes, size_t size)
 {
     guest_write(&pw.guest, gpa, bytes, size);
 }
 
-static bool memory_is(uint64_t gpa, const void *bytes, size_t size)
+bool memory_is(uint64_t gpa, const void *bytes, size_t size)
 {
     uint8_t now[16];
     guest_read(&pw.guest, gpa, now, size);
@@ -126,7 +98,7 @@ static bool memory_is(uint64_t gpa, const void *bytes, size_t size)
 
 /* Emulate after an MMIO exit that gave `count` instruction bytes (0: whvemu fetches them)
  * and no usable GVA, so that every page goes through the translate callback. */
-static void run(const char *bytes, unsigned count)
+void run(const char *bytes, unsigned count)
 {
     HRESULT hr;
 
@@ -139,7 +111,7 @@ static void run(const char *bytes, unsigned count)
 
 /* The instruction completed: status, no event, RIP moved by length. RIP is then put back,
  * so that the next run executes the same instruction again. */
-static void expect_done(const char *what, unsigned length)
+void expect_done(const char *what, unsigned length)
 {
     uint64_t rip_before = pw.guest.vcpu_before.regs[reg_index_of_name(WHvX64RegisterRip)].Reg64;
     WHV_X64_PENDING_INTERRUPTION_REGISTER pi =
@@ -153,7 +125,7 @@ static void expect_done(const char *what, unsigned length)
     set_reg(WHvX64RegisterRip, rip_before);
 }
 
-static bool set_names_are(const WHV_REGISTER_NAME *names, unsigned count)
+bool set_names_are(const WHV_REGISTER_NAME *names, unsigned count)
 {
     if (pw.guest.calls[GUEST_CB_SET_REGISTERS] != 1 || pw.guest.set_name_count != count)
         return false;
@@ -168,7 +140,7 @@ static bool set_names_are(const WHV_REGISTER_NAME *names, unsigned count)
 }
 
 /* A #PF was injected with this error code and CR2, and nothing else was written back. */
-static void expect_pf(const char *what, uint32_t error_code, uint64_t cr2)
+void expect_pf(const char *what, uint32_t error_code, uint64_t cr2)
 {
     static const WHV_REGISTER_NAME event_and_cr2[] = { WHvRegisterPendingInterruption,
                                                        WHvX64RegisterCr2 };
@@ -190,7 +162,7 @@ static void expect_pf(const char *what, uint32_t error_code, uint64_t cr2)
 }
 
 /* The translate call number i asked for this GVA page with these flags. */
-static void expect_translate(unsigned i, uint64_t gva_page, unsigned flags, const char *what)
+void expect_translate(unsigned i, uint64_t gva_page, unsigned flags, const char *what)
 {
     CHECK(i < pw.translate_count && pw.translates[i].gva == gva_page &&
               (unsigned)pw.translates[i].flags == flags,
@@ -206,7 +178,7 @@ static bool has_nx(void)
     return mode != PW_32BIT;
 }
 
-static unsigned top_level(void)
+unsigned top_level(void)
 {
     static const unsigned levels[PW_MODE_COUNT] = { 2, 3, 4, 5 };
     return levels[mode];
@@ -963,6 +935,7 @@ static void test_mode(void)
     test_failures_midway();
     test_io_status();
     test_cannot_be_faulted();
+    test_shadow_stack();
 }
 
 int main(void)
