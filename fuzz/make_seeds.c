@@ -313,6 +313,17 @@ static const struct seed seeds[] = {
     { "avx_vpxor_xmm_no_xstate", VCPU_LONG64, false, "c5 f1 ef 03", 0, VOUCHED_READ, 0x10000, 0,
       0, 0, { { "rbx", 0x10000 }, { "cr4", 0x40220 }, { "xcr0", 0x7 } },
       "00 11 22 33 44 55 66 77 88 99 aa bb cc dd ee ff" },
+    { "avx512_vpaddd_masked_bcst", VCPU_LONG64, false, "62 f1 75 59 fe 03", 0, VOUCHED_READ,
+      0x10000, 0, 0, 0, { { "rbx", 0x10000 }, { "cr4", 0x40220 }, { "xcr0", 0xe7 } },
+      "01 00 00 00", 0, 0, 0, FUZZ_XSTATE_STANDARD },
+    { "avx512_vpcmpeqd_into_k", VCPU_LONG64, false, "62 f1 75 48 76 03", 0, VOUCHED_READ,
+      0x10000, 0, 0, 0, { { "rbx", 0x10000 }, { "cr4", 0x40220 }, { "xcr0", 0xe7 } }, "", 0, 0,
+      0, FUZZ_XSTATE_COMPACTED },
+    { "sse_ptest_flags", VCPU_LONG64, false, "66 0f 38 17 03", 0, VOUCHED_READ, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 }, { "cr4", 0x220 } }, "ff 00 ff 00 ff 00 ff 00 ff 00 ff 00 ff 00 ff 00" },
+    { "sse_pcmpestri", VCPU_LONG64, false, "66 0f 3a 61 03 0c", 0, VOUCHED_READ, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 }, { "cr4", 0x220 }, { "rax", 5 }, { "rdx", 7 } },
+      "61 62 63 64 65 66 67 68 69 6a 6b 6c 6d 6e 6f 70" },
 };
 // clang-format on
 

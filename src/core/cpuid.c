@@ -161,6 +161,9 @@ static uint32_t detect_simd(void)
     return word;
 }
 
+/* Bit 31 of the word says it was detected. */
+_Static_assert(CPUID_SIMD_COUNT <= 31, "the SIMD features fit a detected word");
+
 /* Detected once, as detected_word(); hidden: what a test pretends the host lacks. */
 static atomic_u32 simd_hidden;
 

@@ -37,7 +37,21 @@ enum cpuid_feature {
     F(AVX512F,       7,   0,  EBX, 16, CPUID_XCR0_AVX512)                                          \
     F(AVX512DQ,      7,   0,  EBX, 17, CPUID_XCR0_AVX512)                                          \
     F(AVX512BW,      7,   0,  EBX, 30, CPUID_XCR0_AVX512)                                          \
-    F(AVX512VL,      7,   0,  EBX, 31, CPUID_XCR0_AVX512)
+    F(AVX512VL,      7,   0,  EBX, 31, CPUID_XCR0_AVX512)                                          \
+    F(AVX512CD,      7,   0,  EBX, 28, CPUID_XCR0_AVX512)                                          \
+    F(AVX512IFMA,    7,   0,  EBX, 21, CPUID_XCR0_AVX512)                                          \
+    F(AVX512VBMI,    7,   0,  ECX, 1,  CPUID_XCR0_AVX512)                                          \
+    F(AVX512VBMI2,   7,   0,  ECX, 6,  CPUID_XCR0_AVX512)                                          \
+    F(AVX512VNNI,    7,   0,  ECX, 11, CPUID_XCR0_AVX512)                                          \
+    F(AVX512BITALG,  7,   0,  ECX, 12, CPUID_XCR0_AVX512)                                          \
+    F(AVX512VPOPCNTDQ, 7, 0,  ECX, 14, CPUID_XCR0_AVX512)                                          \
+    F(AVXVNNI,       7,   1,  EAX, 4,  CPUID_XCR0_AVX)                                             \
+    F(AES,           1,   0,  ECX, 25, 0)                                                          \
+    F(PCLMULQDQ,     1,   0,  ECX, 1,  0)                                                          \
+    F(SHA,           7,   0,  EBX, 29, 0)                                                          \
+    F(GFNI,          7,   0,  ECX, 8,  0)                                                          \
+    F(VAES,          7,   0,  ECX, 9,  CPUID_XCR0_AVX)                                             \
+    F(VPCLMULQDQ,    7,   0,  ECX, 10, CPUID_XCR0_AVX)
 // clang-format on
 
 /* The XCR0 bits of the states: SSE and AVX (1, 2); and opmask, ZMM_Hi256, Hi16_ZMM (5-7). */

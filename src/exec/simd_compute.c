@@ -6,6 +6,7 @@
 #include "core/cpuid.h"
 #include "core/vstate.h"
 #include "exec/exec.h"
+#include "exec/flags.h"
 #include "exec/simd_move.h"
 #include "optab.h"
 
@@ -22,16 +23,35 @@
 #define FEATURE_AVX512F CPU_AVX512F
 #define FEATURE_AVX512BW (CPU_AVX512F | CPU_AVX512BW)
 #define FEATURE_AVX512DQ (CPU_AVX512F | CPU_AVX512DQ)
+#define FEATURE_AVX512CD (CPU_AVX512F | CPU_AVX512CD)
+#define FEATURE_AVX512IFMA (CPU_AVX512F | CPU_AVX512IFMA)
+#define FEATURE_AVX512VBMI (CPU_AVX512F | CPU_AVX512VBMI)
+#define FEATURE_AVX512VBMI2 (CPU_AVX512F | CPU_AVX512VBMI2)
+#define FEATURE_AVX512VNNI (CPU_AVX512F | CPU_AVX512VNNI)
+#define FEATURE_AVX512BITALG (CPU_AVX512F | CPU_AVX512BITALG)
+#define FEATURE_AVX512VPOPCNTDQ (CPU_AVX512F | CPU_AVX512VPOPCNTDQ)
+#define FEATURE_AVXVNNI (CPU_AVX | CPU_AVXVNNI)
+#define FEATURE_AES CPU_AES
+#define FEATURE_PCLMULQDQ CPU_PCLMULQDQ
+#define FEATURE_SHA CPU_SHA
+#define FEATURE_GFNI CPU_GFNI
+#define FEATURE_AVX_AES (CPU_AVX | CPU_AES)
+#define FEATURE_AVX_VAES (CPU_AVX | CPU_VAES)
+#define FEATURE_EVEX_VAES (CPU_AVX512F | CPU_VAES)
+#define FEATURE_AVX_PCLMUL (CPU_AVX | CPU_PCLMULQDQ)
+#define FEATURE_AVX_VPCLMUL (CPU_AVX | CPU_VPCLMULQDQ)
+#define FEATURE_EVEX_VPCLMUL (CPU_AVX512F | CPU_VPCLMULQDQ)
+#define FEATURE_AVX_GFNI (CPU_AVX | CPU_GFNI)
+#define FEATURE_EVEX_GFNI (CPU_AVX512F | CPU_GFNI)
 #define MXCSR_YES true
 #define MXCSR_NO false
 
 static const struct simd_compute_row rows[MN_COUNT] = {
-#define READ_ALL false
-#define READ_LOW8 true
-#define X(mn, element_, align_, read_, fs_, mxcsr_, feature_, feature256_, evex_)                  \
+#define X(mn, element_, align_, read_, fs_, mxcsr_, regs_, feature_, feature256_, evex_)           \
     [MN_##mn] = { .element = (element_),                                                           \
                   .align = ALIGN_##align_,                                                         \
-                  .low8 = READ_##read_,                                                            \
+                  .read = READ_##read_,                                                            \
+                  .regs = REGS_##regs_,                                                            \
                   .fs = FS_##fs_,                                                                  \
                   .mxcsr = MXCSR_##mxcsr_,                                                         \
                   .feature = FEATURE_##feature_,                                                   \
@@ -68,16 +88,23 @@ uint32_t simd_compute_feature(const struct insn *in, const struct simd_compute_r
     switch (in->encoding) {
     case ENC_LEGACY: return mmx_form(in) ? SIMD_FEATURE_NONE : row->feature;
     case ENC_VEX: return in->vex_l ? row->feature256 : row->feature;
-    default: return SIMD_FEATURE_NONE; /* EVEX: issue 13 M2 */
+    case ENC_EVEX:
+        if (row->evex == SIMD_FEATURE_NONE)
+            return SIMD_FEATURE_NONE;
+        return row->evex | (in->vex_l < 2 ? CPU_AVX512VL : 0);
+    default: return SIMD_FEATURE_NONE;
     }
 }
 
 /* ---- the stub encoder ---- */
 
 enum {
-    HOST_DEST = 0, /* the destination's host register (ModRM.reg) */
-    HOST_VVVV = 1, /* VEX.vvvv's */
-    MODRM_RDI = 7, /* mod 00, r/m 111: [rdi] */
+    HOST_DEST = 0,      /* the vector destination's host register */
+    HOST_VVVV = 1,      /* a VEX/EVEX.vvvv source's */
+    HOST_MASK_DEST = 2, /* an opmask destination's (k2; k1 is the EVEX mask) */
+    HOST_IS4 = 2,       /* the VEX /is4 register's (imm8[7:4]) */
+    HOST_XMM0_DEST = 3, /* the destination's, beside the implicit XMM0 (host xmm0) */
+    MODRM_RDI = 7,      /* mod 00, r/m 111: [rdi] */
     OP_RET = 0xc3,
     OP_INT3 = 0xcc,
 };
@@ -88,26 +115,57 @@ static unsigned map_select(const struct insn *in)
     static const uint8_t select[MAP_COUNT] = {
         [MAP_LEGACY_0F] = 1, [MAP_LEGACY_0F38] = 2, [MAP_LEGACY_0F3A] = 3,
         [MAP_VEX_0F] = 1,    [MAP_VEX_0F38] = 2,    [MAP_VEX_0F3A] = 3,
+        [MAP_EVEX_0F] = 1,   [MAP_EVEX_0F38] = 2,   [MAP_EVEX_0F3A] = 3,
     };
-    bool legacy_map = in->map >= MAP_LEGACY_0F && in->map <= MAP_LEGACY_0F3A;
+    static const uint8_t encoding_of[MAP_COUNT] = {
+        [MAP_LEGACY_0F] = ENC_LEGACY,   [MAP_LEGACY_0F38] = ENC_LEGACY,
+        [MAP_LEGACY_0F3A] = ENC_LEGACY, [MAP_VEX_0F] = ENC_VEX,
+        [MAP_VEX_0F38] = ENC_VEX,       [MAP_VEX_0F3A] = ENC_VEX,
+        [MAP_EVEX_0F] = ENC_EVEX,       [MAP_EVEX_0F38] = ENC_EVEX,
+        [MAP_EVEX_0F3A] = ENC_EVEX,
+    };
 
-    if (in->map >= MAP_COUNT || legacy_map != (in->encoding == ENC_LEGACY))
+    if (in->map >= MAP_COUNT || encoding_of[in->map] != in->encoding)
         return 0;
     return select[in->map];
+}
+
+/* The host registers the stub names: the destination — operand 0, a vector (register 0)
+ * or an opmask (k2), in ModRM.reg or, for the EVEX shifts by an immediate, in vvvv (ModRM.reg
+ * is then the opcode extension) — and a vvvv source (register 1); vvvv 0: none (1111b). */
+static unsigned dest_host_register(const struct insn *in)
+{
+    if (operand_kind_of(in->row->opnd[0])->file == RF_MASK)
+        return HOST_MASK_DEST;
+    return simd_compute_row(in->mnemonic)->regs == REGS_XMM0 ? HOST_XMM0_DEST : HOST_DEST;
+}
+
+static unsigned stub_reg(const struct insn *in)
+{
+    bool in_reg = operand_kind_of(in->row->opnd[0])->field == AT_REG;
+
+    return in_reg ? dest_host_register(in) : in->reg & 7u;
+}
+
+static unsigned stub_vvvv(const struct insn *in)
+{
+    if (operand_kind_of(in->row->opnd[0])->field == AT_VVVV)
+        return dest_host_register(in);
+    return operand_at(in, AT_VVVV) >= 0 ? HOST_VVVV : 0;
 }
 
 /* What every encoding ends with: ModRM ([rdi], the destination or the opcode extension in
  * reg), the immediate, RET, INT3 padding. */
 static bool encode_tail(const struct insn *in, uint8_t *code, unsigned n)
 {
-    unsigned reg = operand_at(in, AT_REG) >= 0 ? HOST_DEST : in->reg & 7u;
+    bool is4 = operand_at(in, AT_IS4) >= 0;
 
-    if (in->imm_size > 1 || operand_at(in, AT_IS4) >= 0)
+    if (in->imm_size > 1)
         return false;
     code[n++] = in->opcode;
-    code[n++] = (uint8_t)(reg << 3 | MODRM_RDI);
-    if (in->imm_size)
-        code[n++] = (uint8_t)in->imm;
+    code[n++] = (uint8_t)(stub_reg(in) << 3 | MODRM_RDI);
+    if (in->imm_size) /* /is4: register 2 in imm8[7:4], imm8[3:0] kept */
+        code[n++] = (uint8_t)(is4 ? HOST_IS4 << 4 | (in->imm & 15u) : in->imm);
     code[n++] = OP_RET;
     memset(code + n, OP_INT3, SIMD_STUB_BYTES - n);
     return true;
@@ -133,7 +191,7 @@ static bool encode_legacy(const struct insn *in, unsigned select, uint8_t *code)
  * vvvv = register 1 (1111b when the row has no vvvv operand), L, pp. */
 static bool encode_vex(const struct insn *in, unsigned select, uint8_t *code)
 {
-    unsigned vvvv = operand_at(in, AT_VVVV) >= 0 ? HOST_VVVV : 0;
+    unsigned vvvv = stub_vvvv(in);
 
     if (in->vex_l > 1)
         return false;
@@ -144,22 +202,46 @@ static bool encode_vex(const struct insn *in, unsigned select, uint8_t *code)
     return encode_tail(in, code, 3);
 }
 
+/* EVEX: R, X, B, R' clear (stored inverted: set), the map, W, vvvv (V' clear), pp, then
+ * z, L'L, b and the mask: k1 when the instruction names one. z only with a mask and a vector
+ * destination (with k0, or into an opmask, it could be #UD on the host). */
+static bool encode_evex(const struct insn *in, unsigned select, uint8_t *code)
+{
+    unsigned vvvv = stub_vvvv(in);
+    bool vector_dest = operand_kind_of(in->row->opnd[0])->file == RF_VEC;
+
+    if (in->vex_l > 2)
+        return false;
+    code[0] = 0x62;
+    code[1] = (uint8_t)(0xf0 | select);
+    code[2] = (uint8_t)((in->vex_w ? 0x80 : 0) | (~vvvv & 15u) << 3 | 0x04 | (in->mandatory & 3u));
+    code[3] =
+        (uint8_t)((in->evex_z && in->evex_aaa && vector_dest ? 0x80 : 0) | (in->vex_l & 3u) << 5 |
+                  (in->evex_b ? 0x10 : 0) | 0x08 | (in->evex_aaa ? 1 : 0));
+    return encode_tail(in, code, 4);
+}
+
 bool simd_compute_encode(const struct insn *in, uint8_t code[SIMD_STUB_BYTES])
 {
     unsigned select = in->row && simd_compute_row(in->mnemonic) ? map_select(in) : 0;
 
     if (!select || in->mandatory > MP_F2)
         return false;
-    if (in->encoding == ENC_LEGACY)
-        return encode_legacy(in, select, code);
-    return in->encoding == ENC_VEX && encode_vex(in, select, code);
+    switch (in->encoding) {
+    case ENC_LEGACY: return encode_legacy(in, select, code);
+    case ENC_VEX: return encode_vex(in, select, code);
+    default: return encode_evex(in, select, code);
+    }
 }
 
 /* ---- the executor ---- */
 
-/* Where a decoded compute instruction's operands are, by their index in the row. */
+/* Where a decoded compute instruction's operands are: the memory operand and a vvvv source
+ * by their index in the row (-1: none); the destination is operand 0, in ModRM.reg or vvvv,
+ * a vector or an opmask register (its file). */
 struct compute_operands {
-    int memory, dest, vvvv; /* -1: none */
+    int memory, vvvv;
+    unsigned dest_file;
 };
 
 /* The memory operand: ModRM r/m with mod != 3 (-1: a register form, which makes no exit). */
@@ -171,14 +253,17 @@ static int memory_operand(const struct insn *in)
     return -1;
 }
 
-/* The forms run today: a memory operand, a vector destination in ModRM.reg. */
+/* The forms run: a memory source, a vector or opmask destination. */
 static bool find_operands(const struct insn *in, struct compute_operands *o)
 {
+    const struct operand_kind_info *dest = operand_kind_of(in->row->opnd[0]);
+    int vvvv = operand_at(in, AT_VVVV);
+
     o->memory = memory_operand(in);
-    o->dest = operand_at(in, AT_REG);
-    o->vvvv = operand_at(in, AT_VVVV);
-    return o->memory >= 0 && o->dest >= 0 &&
-           operand_kind_of(in->row->opnd[o->dest])->file == RF_VEC;
+    o->vvvv = vvvv > 0 ? vvvv : -1; /* operand 0 in vvvv is the destination */
+    o->dest_file = dest->file;
+    return o->memory > 0 && (dest->file == RF_VEC || dest->file == RF_MASK) &&
+           (dest->field == AT_REG || dest->field == AT_VVVV);
 }
 
 static unsigned operand_bytes(const struct insn *in, int i)
@@ -186,40 +271,115 @@ static unsigned operand_bytes(const struct insn *in, int i)
     return insn_operand_bytes(in, OPND_SIZE(in->row->opnd[i]));
 }
 
-/* The guest's registers into the host's: the destination (which legacy SSE also reads) into
- * register 0, vvvv into register 1, each at the width the instruction gives it. */
-static void load_registers(struct vcpu *cpu, const struct insn *in,
-                           const struct compute_operands *o, struct simd_host_regs *h)
+/* Vector operand i of the guest at the width the instruction gives it. */
+static void read_operand_register(struct vcpu *cpu, const struct insn *in, int i, uint8_t *out)
 {
-    vreg_read(cpu, operand_register(in, in->row->opnd[o->dest]), operand_bytes(in, o->dest),
-              h->v[HOST_DEST]);
-    if (o->vvvv >= 0)
-        vreg_read(cpu, operand_register(in, in->row->opnd[o->vvvv]), operand_bytes(in, o->vvvv),
-                  h->v[HOST_VVVV]);
+    vreg_read(cpu, operand_register(in, in->row->opnd[i]), operand_bytes(in, i), out);
 }
 
-/* The memory operand as a move sees it (simd_move.h): a whole vector of the row's elements
- * (a LOW8 row: its first quadword read and its pages checked, all 16 bytes limit-checked:
- * measured, simd_compute.def), checked and read by the moves' path — alignment, segment,
- * #AC, pages, 64 KiB wrap. */
-static enum exec_result read_operand(struct vcpu *cpu, const struct insn *in,
-                                     const struct simd_compute_row *row, uint64_t offset,
-                                     unsigned bytes, uint8_t *buf)
+/* PCMPESTRx's lengths, EAX and EDX (RAX and RDX with W in 64-bit code). Outside 64-bit code
+ * VEX.W is ignored (measured: VEX.W1 VPCMPESTRI in 32-bit code takes EDX = FFFFFFFFh as -1),
+ * so there they are EAX and EDX sign-extended: the stub, which runs in 64-bit code with the
+ * decoded W, then sees the same lengths. */
+static void string_lengths(struct vcpu *cpu, const struct insn *in, struct simd_host_regs *h)
 {
+    bool wide = in->mode == MODE_64;
+
+    h->rax = reg_get(cpu, R_RAX);
+    h->rdx = reg_get(cpu, R_RDX);
+    if (!wide) {
+        h->rax = (uint64_t)(int64_t)(int32_t)h->rax;
+        h->rdx = (uint64_t)(int64_t)(int32_t)h->rdx;
+    }
+}
+
+/* The guest's registers into the host's: a vector operand 0 (a destination, which legacy
+ * SSE reads and an EVEX merge keeps, or PTEST's source) into register 0 (3 beside XMM0),
+ * vvvv into register 1, /is4 into 2, each at the width the instruction gives it; the implicit
+ * XMM0 into register 0; EAX and EDX; the EVEX mask into k1. */
+static void load_registers(struct vcpu *cpu, const struct insn *in,
+                           const struct simd_compute_row *row, const struct compute_operands *o,
+                           struct simd_host_regs *h)
+{
+    int is4 = operand_at(in, AT_IS4);
+
+    if (o->dest_file == RF_VEC)
+        read_operand_register(cpu, in, 0, h->v[dest_host_register(in)]);
+    if (o->vvvv >= 0)
+        read_operand_register(cpu, in, o->vvvv, h->v[HOST_VVVV]);
+    if (is4 >= 0)
+        read_operand_register(cpu, in, is4, h->v[HOST_IS4]);
+    if (row->regs == REGS_XMM0)
+        vreg_read(cpu, 0, 16, h->v[0]);
+    if (row->regs == REGS_STRI || row->regs == REGS_STRM)
+        string_lengths(cpu, in, h);
+    if (in->encoding == ENC_EVEX && in->evex_aaa)
+        h->k1 = kreg_read(cpu, in->evex_aaa);
+}
+
+/* The memory elements the CPU reads (bit i: element i of `element` bytes): all of them,
+ * unless an EVEX mask suppresses the faults of masked-off elements (fs MASKED: memory element
+ * i is the destination's element i) — then the enabled ones; a broadcast element is read
+ * when any destination element is enabled. */
+static uint64_t read_elements(const struct insn *in, const struct simd_compute_row *row, uint64_t k,
+                              unsigned element)
+{
+    unsigned n = (16u << in->vex_l) / element; /* the vector length's elements */
+    uint64_t all = n >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << n) - 1;
+
+    if (in->encoding != ENC_EVEX || !in->evex_aaa || row->fs != FS_MASKED)
+        return ~UINT64_C(0);
+    return in->evex_b ? (k & all) != 0 : k;
+}
+
+/* How the memory operand is read: its element, the fault suppression, the elements read
+ * (read_elements()) and the bytes the segment checks cover besides (mmu_vector_access). */
+struct operand_read {
+    unsigned element, fs;
+    uint64_t elements, limited;
+};
+
+/* A legacy shift count (LOW8): its low quadword read and its pages checked, all 16 bytes
+ * limit-checked (measured, simd_compute.def); a VEX/EVEX count (COUNT with an m128 operand):
+ * read whole whatever the mask; else the row's element, or the broadcast one. */
+static struct operand_read how_read(const struct insn *in, const struct simd_compute_row *row,
+                                    const struct compute_operands *o, uint64_t k)
+{
+    bool count = row->read == READ_COUNT && OPND_SIZE(in->row->opnd[o->memory]) == SZ_dq;
+    unsigned element =
+        in->encoding == ENC_EVEX && in->evex_b ? insn_broadcast_bytes(in) : row->element;
+
+    if (row->read == READ_LOW8)
+        return (struct operand_read){ 8, FS_MASKED, 1, 0xffff };
+    if (count)
+        return (struct operand_read){ element, FS_WHOLE, ~UINT64_C(0), 0 };
+    return (struct operand_read){ element, row->fs, read_elements(in, row, k, element), 0 };
+}
+
+/* The memory operand as a move sees it (simd_move.h): a vector of elements, or one
+ * broadcast element, read as how_read() says and checked and read by the moves' path —
+ * alignment, segment, #AC, pages, 64 KiB wrap. */
+static enum exec_result read_operand(struct vcpu *cpu, const struct insn *in,
+                                     const struct simd_compute_row *row,
+                                     const struct compute_operands *o, uint64_t offset, uint64_t k,
+                                     uint8_t *buf)
+{
+    struct operand_read how = how_read(in, row, o, k);
+    bool broadcast = in->encoding == ENC_EVEX && in->evex_b;
     const struct simd_move_row access = {
         .shape = SHAPE_FULL,
-        .element = row->low8 ? 8 : row->element,
+        .element = (uint8_t)how.element,
         .align = row->align,
         .ac = AC_PROFILE,
-        .fs = row->low8 ? FS_MASKED : row->fs,
+        .fs = (uint8_t)how.fs,
     };
     struct vec_move m = { .shape = SHAPE_FULL,
-                          .element = access.element,
-                          .mask = row->low8 ? 1 : ~UINT64_C(0) };
+                          .element = (uint8_t)how.element,
+                          .mask = how.elements };
 
-    m.reg_bytes = m.mem_bytes = (uint8_t)bytes;
-    return simd_read_memory(cpu, in, &access, simd_profile_of(cpu->vendor), &m, offset,
-                            row->low8 ? UINT64_C(0xffff) : 0, buf);
+    m.reg_bytes = m.mem_bytes = (uint8_t)(broadcast ? how.element : operand_bytes(in, o->memory));
+    return simd_read_memory(cpu, in, &access, simd_profile_of(cpu->vendor), &m, offset, how.limited,
+                            buf);
 }
 
 /* The SIMD FP exception rule, one call: what the guest's MXCSR says of the exceptions the
@@ -244,13 +404,38 @@ static bool host_mxcsr(struct vcpu *cpu, const struct simd_compute_row *row, uin
     return (m & ~simd_host_mxcsr_mask()) == 0;
 }
 
-/* The destination's write-back: legacy SSE keeps the bits above its 16 bytes, VEX zeroes
- * them to MAXVL (SDM vol. 1 §15.1). */
-static void write_result(struct vcpu *cpu, const struct insn *in, const struct compute_operands *o,
+/* A vector register's write-back: legacy SSE keeps the bits above `bytes`, VEX and EVEX
+ * zero them to MAXVL (SDM vol. 1 §15.1; an EVEX merge's kept elements came from the
+ * destination the host was given). */
+static void write_vector(struct vcpu *cpu, const struct insn *in, unsigned n, unsigned bytes,
+                         const uint8_t *value)
+{
+    vreg_write(cpu, n, bytes, value,
+               in->encoding == ENC_LEGACY ? VREG_KEEP_UPPER : VREG_ZERO_UPPER);
+}
+
+/* The results: operand 0 (an opmask whole: the host zeroed what the instruction does), or
+ * as the row's implicit registers say — RFLAGS' status flags (PTEST, PCMPxSTRx), ECX
+ * (a 32-bit write), XMM0. */
+static void write_result(struct vcpu *cpu, const struct insn *in,
+                         const struct simd_compute_row *row, const struct compute_operands *o,
                          const struct simd_host_regs *h)
 {
-    vreg_write(cpu, operand_register(in, in->row->opnd[o->dest]), operand_bytes(in, o->dest),
-               h->v[HOST_DEST], in->encoding == ENC_LEGACY ? VREG_KEEP_UPPER : VREG_ZERO_UPPER);
+    unsigned dest = operand_register(in, in->row->opnd[0]);
+
+    switch (row->regs) {
+    case REGS_FLAGS: break;
+    case REGS_STRI: reg_set(cpu, R_RCX, h->rcx & 0xffffffffu); break;
+    case REGS_STRM: write_vector(cpu, in, 0, 16, h->v[0]); break;
+    case REGS_XMM0: write_vector(cpu, in, dest, 16, h->v[HOST_XMM0_DEST]); return;
+    default:
+        if (o->dest_file == RF_MASK)
+            kreg_write(cpu, dest, h->k2);
+        else
+            write_vector(cpu, in, dest, operand_bytes(in, 0), h->v[HOST_DEST]);
+        return;
+    }
+    flags_update(cpu, FL_ARITH, h->rflags & FL_ARITH);
 }
 
 /* With the stub held: the state checks, the registers, the memory operand, the run, the
@@ -268,14 +453,14 @@ static enum exec_result run_held(struct vcpu *cpu, const struct insn *in,
     memset(&h, 0, sizeof h);
     if (!host_mxcsr(cpu, row, &h.mxcsr))
         return EXEC_UNSUPPORTED;
-    load_registers(cpu, in, o, &h);
-    r = read_operand(cpu, in, row, ops[o->memory].offset, operand_bytes(in, o->memory), h.mem);
+    load_registers(cpu, in, row, o, &h);
+    r = read_operand(cpu, in, row, o, ops[o->memory].offset, h.k1, h.mem);
     if (r != EXEC_OK)
         return r;
     simd_host_run(stub, &h);
     r = mxcsr_outcome(row, h.mxcsr & MXCSR_FLAGS);
     if (r == EXEC_OK)
-        write_result(cpu, in, o, &h);
+        write_result(cpu, in, row, o, &h);
     return r;
 }
 

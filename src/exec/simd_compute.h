@@ -16,12 +16,19 @@
 #define SIMD_FEATURE_BASE 0u
 #define SIMD_FEATURE_NONE UINT32_MAX
 
+/* What of the memory operand the CPU reads (simd_compute.def, "read"). */
+enum simd_compute_read { READ_ALL, READ_LOW8, READ_COUNT };
+
+/* The implicit registers of a row (simd_compute.def, "registers"). */
+enum simd_compute_regs { REGS_NONE, REGS_FLAGS, REGS_XMM0, REGS_STRI, REGS_STRM };
+
 struct simd_compute_row {
-    uint8_t element; /* bytes of a memory element (EVEX mask and broadcast) */
-    uint8_t align;   /* enum simd_align */
-    uint8_t fs;      /* enum simd_fs: EVEX fault suppression */
-    bool low8;       /* the CPU reads only the operand's low quadword (a legacy shift count) */
-    bool mxcsr;      /* reads MXCSR, may raise SIMD FP exceptions */
+    uint8_t element;                    /* bytes of a memory element (EVEX mask and broadcast) */
+    uint8_t align;                      /* enum simd_align */
+    uint8_t fs;                         /* enum simd_fs: EVEX fault suppression */
+    uint8_t read;                       /* enum simd_compute_read */
+    uint8_t regs;                       /* enum simd_compute_regs */
+    bool mxcsr;                         /* reads MXCSR, may raise SIMD FP exceptions */
     uint32_t feature, feature256, evex; /* core/cpuid.h CPU_* sets, or the two above */
 };
 

@@ -55,17 +55,34 @@ static void report(const char *what, const struct case_encoding *e, unsigned bit
     CHECK(false, "%s: %s(%u-bit)", what, text, bits);
 }
 
-/* A stub operand against the guest's: same kind and width; registers of the same class,
- * the destination (operand 0) register 0 and any other register 1; memory [rdi]. */
+/* The host register the stub must name for a register operand: the destination (operand
+ * 0) is register 0 (3 beside an implicit XMM0), or k2 for an opmask; the EVEX mask k1 (k0
+ * for none); the /is4 register 2; a vvvv source 1. */
+static unsigned fixed_register(const ZydisDecodedOperand *stub, unsigned index, unsigned guest,
+                               bool beside_xmm0)
+{
+    bool mask = ZydisRegisterGetClass(stub->reg.value) == ZYDIS_REGCLASS_MASK;
+
+    if (stub->encoding == ZYDIS_OPERAND_ENCODING_IS4)
+        return 2;
+    if (index == 0)
+        return mask ? 2 : beside_xmm0 ? 3 : 0;
+    return mask ? guest != 0 : 1;
+}
+
+/* A stub operand against the guest's: same kind and width; registers of the same class, on
+ * their fixed numbers; memory [rdi]. */
 static bool operand_matches(const ZydisDecodedOperand *stub, const ZydisDecodedOperand *guest,
-                            unsigned index)
+                            unsigned index, bool beside_xmm0)
 {
     if (stub->type != guest->type || stub->size != guest->size)
         return false;
     switch (stub->type) {
     case ZYDIS_OPERAND_TYPE_REGISTER:
         return ZydisRegisterGetClass(stub->reg.value) == ZydisRegisterGetClass(guest->reg.value) &&
-               ZydisRegisterGetId(stub->reg.value) == (index == 0 ? 0 : 1);
+               (unsigned)ZydisRegisterGetId(stub->reg.value) ==
+                   fixed_register(stub, index, (unsigned)ZydisRegisterGetId(guest->reg.value),
+                                  beside_xmm0);
     case ZYDIS_OPERAND_TYPE_MEMORY:
         return stub->mem.base == ZYDIS_REGISTER_RDI && stub->mem.index == ZYDIS_REGISTER_NONE &&
                !stub->mem.disp.has_displacement && stub->mem.segment == ZYDIS_REGISTER_DS;
@@ -74,18 +91,29 @@ static bool operand_matches(const ZydisDecodedOperand *stub, const ZydisDecodedO
     }
 }
 
+/* The AVX fields: vector length, broadcast, and with a mask its mode (merging, zeroing). */
+static bool same_avx(const ZydisDecodedInstruction *s, const ZydisDecodedInstruction *g)
+{
+    bool masked = g->avx.mask.reg != ZYDIS_REGISTER_NONE && g->avx.mask.reg != ZYDIS_REGISTER_K0;
+
+    return s->avx.vector_length == g->avx.vector_length &&
+           s->avx.broadcast.mode == g->avx.broadcast.mode &&
+           (!masked || s->avx.mask.mode == g->avx.mask.mode);
+}
+
 static bool same_instruction(const uint8_t code[SIMD_STUB_BYTES], const struct case_encoding *e,
-                             unsigned bits)
+                             unsigned bits, bool beside_xmm0)
 {
     ZydisDecodedInstruction s, g;
     ZydisDecodedOperand so[ZYDIS_MAX_OPERAND_COUNT], go[ZYDIS_MAX_OPERAND_COUNT];
 
     if (!zydis_decode(code, SIMD_STUB_BYTES, 64, &s, so) ||
         !zydis_decode(e->bytes, e->length, bits, &g, go) || code[s.length] != 0xc3 ||
-        s.mnemonic != g.mnemonic || s.operand_count_visible != g.operand_count_visible)
+        s.mnemonic != g.mnemonic || s.operand_count_visible != g.operand_count_visible ||
+        !same_avx(&s, &g))
         return false;
     for (unsigned i = 0; i < s.operand_count_visible; i++)
-        if (!operand_matches(&so[i], &go[i], i))
+        if (!operand_matches(&so[i], &go[i], i, beside_xmm0))
             return false;
     return true;
 }
@@ -133,7 +161,7 @@ static void check_encoding(const struct case_encoding *e, unsigned bits)
         return;
     }
     encoded++;
-    if (!same_instruction(code, e, bits))
+    if (!same_instruction(code, e, bits, row->regs == REGS_XMM0))
         report("the stub is another instruction", e, bits);
     else if (!features_cover(e, bits, set))
         report("the feature column lacks what Zydis's ISA set needs", e, bits);

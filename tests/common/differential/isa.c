@@ -11,7 +11,9 @@
 
 /* Zydis ISA sets by name: the features each needs. An AVX-512 set ending in _128 or _256
  * also needs AVX512VL (SDM vol. 1 §15.4 "AVX-512 Vector Length"); _512, _SCALAR, _KOP and
- * _128N (128-bit forms defined without VL: VMOVD, VPINSR*, ...) do not. */
+ * _128N (128-bit forms defined without VL: VMOVD, VPINSR*, ...) do not. Every AVX-512 set
+ * needs AVX512F too (§15.3: the sibling groups are detected after AVX512F), listed last so
+ * that the feature a host lacks is reported as the group's own where it has F. */
 static const struct {
     const char *prefix;
     int feature[2];
@@ -72,6 +74,14 @@ static bool ends_with(const char *s, const char *tail)
     return n >= t && strcmp(s + n - t, tail) == 0;
 }
 
+static bool needs_feature(const struct isa_needs *n, int feature)
+{
+    for (unsigned i = 0; i < n->count; i++)
+        if (n->feature[i] == feature)
+            return true;
+    return false;
+}
+
 static void needs_of_set(const char *name, struct isa_needs *n)
 {
     memset(n, 0, sizeof *n);
@@ -83,6 +93,8 @@ static void needs_of_set(const char *name, struct isa_needs *n)
             n->feature[n->count++] = sets[i].feature[j];
         if (strncmp(name, "AVX512", 6) == 0 && (ends_with(name, "_128") || ends_with(name, "_256")))
             n->feature[n->count++] = HF_avx512vl;
+        if (strncmp(name, "AVX512", 6) == 0 && !needs_feature(n, HF_avx512f))
+            n->feature[n->count++] = HF_avx512f;
         return;
     }
     n->unknown = true;
