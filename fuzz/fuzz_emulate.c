@@ -359,10 +359,47 @@ static uint64_t layout_components(void)
     return set;
 }
 
+/* Where component i is in the compacted format of every component the layout has (SDM vol.
+ * 1 §13.4.3). */
+static uint32_t compacted_offset(unsigned component)
+{
+    uint32_t end = 576;
+
+    for (unsigned i = 2; i <= component; i++) {
+        const WHVEMU_XSTATE_COMPONENT *c = &host_layout.Component[i];
+        if (!c->Size)
+            continue;
+        end = (c->Flags & 2) ? (end + 63) & ~63u : end;
+        if (i < component)
+            end += c->Size;
+    }
+    return end;
+}
+
+/* AMX's TILECFG a valid palette-1 configuration (docs/amx.md), so that the tile loads and
+ * stores get past its #UD to their rows: tile t has 16 - t rows of 64 - 4t bytes, but tmm7
+ * rows of 6 bytes (its loads and stores #UD). In the standard and compacted areas; a hostile
+ * VMM's keeps the pattern (not a configuration: the tiles read as unconfigured). */
+static void fill_tilecfg(const struct world *w, uint8_t *area)
+{
+    uint8_t *cfg;
+
+    if (!host_layout.Component[17].Size || w->xstate == FUZZ_XSTATE_HOSTILE)
+        return;
+    cfg = area + (w->xstate == FUZZ_XSTATE_COMPACTED ? compacted_offset(17)
+                                                     : host_layout.Component[17].Offset);
+    memset(cfg, 0, 64);
+    cfg[0] = 1;
+    for (unsigned t = 0; t < 8; t++) {
+        cfg[16 + 2 * t] = (uint8_t)(t == 7 ? 6 : 64 - 4 * t);
+        cfg[48 + t] = (uint8_t)(16 - t);
+    }
+}
+
 /* Fill the area as a VMM would: the legacy rows from the vCPU's SDK names, the header from
  * the stream (compacted: every component the layout has), the extended region a pattern of
  * its offsets (not zeros: a component read from the wrong place, or read while in its init
- * state, shows), the rest zero. */
+ * state, shows) but a tile configuration, the rest zero. */
 static uint32_t fill_area(struct world *w, uint8_t *area, UINT32 size)
 {
     uint64_t bv = fuzz_take(&w->stream, 8), xcomp = 0;
@@ -377,6 +414,7 @@ static uint32_t fill_area(struct world *w, uint8_t *area, UINT32 size)
                                                : row < 10 ? WHvX64RegisterFpMmx0 + row - 2
                                                           : WHvX64RegisterXmm0 + row - 10)],
                16);
+    fill_tilecfg(w, area);
     if (w->xstate == FUZZ_XSTATE_COMPACTED)
         xcomp = UINT64_C(1) << 63 | layout_components();
     if (w->xstate == FUZZ_XSTATE_HOSTILE) {
@@ -414,13 +452,29 @@ static HRESULT CALLBACK set_xstate(VOID *context, const VOID *buffer, UINT32 siz
     return S_OK;
 }
 
+/* AMX's TILECFG and TILEDATA after the host's components where its layout lacks them (no
+ * host here has AMX), in Intel's order and alignment, so that the tile instructions reach
+ * the area (docs/amx.md). */
+static void add_amx_components(WHVEMU_XSTATE_LAYOUT *l)
+{
+    uint32_t end = (l->AreaSize + 63) & ~63u;
+
+    if (l->Component[18].Size)
+        return;
+    l->Component[17] = (WHVEMU_XSTATE_COMPONENT){ 64, end, 0 };
+    l->Component[18] = (WHVEMU_XSTATE_COMPONENT){ 8192, end + 64, 2 };
+    l->AreaSize = end + 64 + 8192;
+}
+
 /* The extension as the input says, where the host has a layout. */
 static void install_xstate(WHV_EMULATOR_HANDLE emulator, struct world *w)
 {
     WHVEMU_XSTATE_CALLBACKS xs = { sizeof xs, 0, get_xstate, set_xstate, &host_layout };
 
-    if (!host_layout_known)
+    if (!host_layout_known) {
         host_layout_known = whvemu_host_xstate_layout(&host_layout) == S_OK ? 1 : -1;
+        add_amx_components(&host_layout);
+    }
     if (w->xstate == FUZZ_XSTATE_NONE || host_layout_known != 1)
         return;
     CHECK(whvemu_set_xstate_callbacks(emulator, &xs) == S_OK);

@@ -90,6 +90,8 @@ const struct reg_info reg_table[] = {
     { WHvX64RegisterUCet, "ucet", REG_KIND_64 },
     { WHvX64RegisterSCet, "scet", REG_KIND_64 },
     { WHvX64RegisterSsp, "ssp", REG_KIND_64 },
+    { WHvX64RegisterXfd, "xfd", REG_KIND_64 },
+    { WHvX64RegisterXfdErr, "xfderr", REG_KIND_64 },
     { WHvRegisterPendingInterruption, "pendinginterruption", REG_KIND_64 },
     { WHvRegisterInterruptState, "interruptstate", REG_KIND_64 },
     { WHvRegisterPendingEvent, "pendingevent", REG_KIND_128 },

@@ -16,7 +16,7 @@ enum exec_result raise_fault(struct vcpu *cpu, uint8_t vector, bool has_error_co
     cpu->fault.error_code = error_code;
     cpu->fault.has_cr2 = false;
     cpu->fault.cr2 = 0;
-    cpu->fault.committed_regs = 0;
+    cpu->fault.committed_regs = REGSET(0);
     cpu->fault.committed_vec = 0;
     return EXEC_FAULT;
 }
@@ -60,11 +60,11 @@ void fault_commit_vector(struct vcpu *cpu, uint64_t components)
     cpu->fault.committed_vec |= components;
 }
 
-/* The registers a fault keeps: completed REP iterations' (committed_regs) and, in the SDK
- * names' mode, those of the vector components it keeps. */
+/* The registers a fault keeps: committed_regs (completed REP iterations', an XFD #NM's
+ * XFD_ERR) and, in the SDK names' mode, those of the vector components it keeps. */
 static struct regset committed_registers(const struct vcpu *cpu)
 {
-    struct regset keep = REGSET(cpu->fault.committed_regs);
+    struct regset keep = cpu->fault.committed_regs;
     uint64_t vec = cpu->vstate.area ? 0 : cpu->fault.committed_vec;
 
     for (unsigned i = 0; vec && i < R_VECTOR_NAMES; i++) {

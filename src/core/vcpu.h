@@ -54,7 +54,8 @@
     X(INTERRUPT_STATE, WHvRegisterInterruptState, 64) /* the MOV SS / STI interrupt shadow */   \
     /* the vector state the SDK names carry (the 26 consecutive names 1000H-1019H, each     \
      * value kept whole), then XCR0: 64 rows, one word; IA32_XSS (XSAVES and XRSTORS only)  \
-     * is the 65th, in the second word (docs/extended-state.md, "Register rows") */         \
+     * is the 65th, IA32_XFD and IA32_XFD_ERR (the AMX tile loads and stores: their #NM)    \
+     * the 66th and 67th, in the second word (docs/extended-state.md, "Register rows") */   \
     X(XMM0, WHvX64RegisterXmm0, 128)   X(XMM1, WHvX64RegisterXmm1, 128)                        \
     X(XMM2, WHvX64RegisterXmm2, 128)   X(XMM3, WHvX64RegisterXmm3, 128)                        \
     X(XMM4, WHvX64RegisterXmm4, 128)   X(XMM5, WHvX64RegisterXmm5, 128)                        \
@@ -73,7 +74,9 @@
     X(XSS, WHvX64RegisterXss, 64)                                                              \
     /* CET shadow stacks: IA32_U_CET, IA32_S_CET and SSP (docs/cet.md) */                      \
     X(U_CET, WHvX64RegisterUCet, 64) X(S_CET, WHvX64RegisterSCet, 64)                          \
-    X(SSP, WHvX64RegisterSsp, 64)
+    X(SSP, WHvX64RegisterSsp, 64)                                                                  \
+    /* AMX: IA32_XFD and IA32_XFD_ERR (docs/amx.md) */                                             \
+    X(XFD, WHvX64RegisterXfd, 64) X(XFD_ERR, WHvX64RegisterXfdErr, 64)
 // clang-format on
 #define REGISTER_ID_(id, name, width) R_##id,
 enum reg_id { REGISTERS(REGISTER_ID_) R_COUNT };
@@ -173,8 +176,9 @@ struct fault {
     uint32_t error_code;
     bool has_cr2;
     uint64_t cr2;
-    uint64_t committed_regs; /* REG_BIT mask kept with the fault: completed REP iterations */
-    uint64_t committed_vec;  /* XSAVE components kept with it: a gather's completed elements */
+    struct regset committed_regs; /* kept with the fault: completed REP iterations' registers,
+                                   * IA32_XFD_ERR of an XFD #NM */
+    uint64_t committed_vec;       /* XSAVE components kept with it: a gather's completed elements */
 };
 
 /* The vector state of one call (core/vstate.h): the SDK register names, or the extended-

@@ -14,11 +14,13 @@ static const struct {
     uint8_t component;
     uint16_t size;
 } architectural_sizes[] = {
-    { 2, 256 },  /* YMM_Hi128: 16 registers x 16 bytes */
-    { 5, 64 },   /* opmask: 8 x 8 */
-    { 6, 512 },  /* ZMM_Hi256: 16 x 32 */
-    { 7, 1024 }, /* Hi16_ZMM: 16 x 64 */
-    { 9, 8 },    /* PKRU */
+    { 2, 256 },   /* YMM_Hi128: 16 registers x 16 bytes */
+    { 5, 64 },    /* opmask: 8 x 8 */
+    { 6, 512 },   /* ZMM_Hi256: 16 x 32 */
+    { 7, 1024 },  /* Hi16_ZMM: 16 x 64 */
+    { 9, 8 },     /* PKRU */
+    { 17, 64 },   /* TILECFG */
+    { 18, 8192 }, /* TILEDATA: 8 tiles x 1 KiB */
 };
 
 enum {

@@ -54,7 +54,7 @@ uint64_t exec_next_rip(struct vcpu *cpu, const struct insn *in);
  * MOVDIR64B ENQCMDS CLZERO; trace.c PTWRITE; atomic.c XCHG XADD CMPXCHG*; cond.c SETcc CMOVcc;
  * x87_exec.c the x87 memory forms, FXSAVE FXRSTOR (V)LDMXCSR (V)STMXCSR (x87*.c: their rules);
  * xsave.c XSAVE XSAVEOPT XSAVEC XSAVES XRSTOR XRSTORS; shadow_stack.c WRSS WRUSS RSTORSSP
- * CLRSSBSY.
+ * CLRSSBSY; amx.c LDTILECFG STTILECFG TILELOADD TILELOADDT1 TILESTORED.
  * What they share is declared here. */
 
 /* Implicit registers of MN_EXEC lines: MUL/DIV use rDX:rAX; CMPXCHG8B/16B compare rDX:rAX

@@ -164,8 +164,8 @@ static bool is_x87(const struct insn *in)
 }
 
 /* The state the SIMD, MMX and x87 checks read (simd_check.h, x87.h): CR0 and CR4 (#UD, #NM),
- * XCR0 for the VEX and EVEX vector and opmask forms, FSW (FpControlStatus) where a pending
- * x87 exception is #MF. Not for the VEX GPR forms (BMI1/BMI2), which read none of it. */
+ * XCR0 for the VEX and EVEX vector and opmask forms and AMX (which needs no CR0), FSW
+ * (FpControlStatus) where a pending x87 exception is #MF. Not for the VEX GPR forms (BMI1/BMI2), which read none of it. */
 static uint64_t state_regs(const struct insn *in)
 {
     static const uint64_t by_class[STATE_CLASS_COUNT] = {
@@ -175,6 +175,7 @@ static uint64_t state_regs(const struct insn *in)
         [STATE_VEX] = REG_BIT(R_CR0) | REG_BIT(R_CR4) | REG_BIT(R_XCR0),
         [STATE_VEX_OPMASK] = REG_BIT(R_CR0) | REG_BIT(R_CR4) | REG_BIT(R_XCR0),
         [STATE_EVEX] = REG_BIT(R_CR0) | REG_BIT(R_CR4) | REG_BIT(R_XCR0),
+        [STATE_AMX] = REG_BIT(R_CR4) | REG_BIT(R_XCR0),
     };
 
     if (x87_handles(in))

@@ -24,6 +24,13 @@ static unsigned operand_files(const struct insn *in)
     return files;
 }
 
+/* AMX: a tile operand, or one of the three forms that name none. */
+static bool amx(const struct insn *in, unsigned files)
+{
+    return (files & 1u << RF_TILE) || in->mnemonic == MN_ldtilecfg ||
+           in->mnemonic == MN_sttilecfg || in->mnemonic == MN_tilerelease;
+}
+
 enum simd_state_class simd_state_class(const struct insn *in)
 {
     unsigned files = in->row ? operand_files(in) : 0;
@@ -33,6 +40,8 @@ enum simd_state_class simd_state_class(const struct insn *in)
     case ENC_EVEX: return STATE_EVEX;
     case ENC_VEX:
     case ENC_XOP:
+        if (amx(in, files))
+            return STATE_AMX;
         if (files & 1u << RF_MASK)
             return STATE_VEX_OPMASK;
         return xmm ? STATE_VEX : STATE_VEX_GPR;

@@ -27,6 +27,7 @@ enum {
     SIMD_CR4_OSXSAVE = 1u << 18, /* XSAVE and XCR0 enabled: VEX and EVEX run */
     SIMD_XCR0_AVX = 0x06u,       /* SSE and AVX state (components 1, 2) */
     SIMD_XCR0_AVX512 = 0xe6u,    /* and opmask, ZMM_Hi256, Hi16_ZMM (components 5, 6, 7) */
+    SIMD_XCR0_AMX = 0x60000u,    /* TILECFG and TILEDATA (components 17, 18) */
 };
 
 /* What the checks read of the guest. */
@@ -45,7 +46,9 @@ struct simd_state {
  * (XCR0[7:5] and [2:1]); MMX registers: vol. 3B §22.25.3 Tables 22-7/22-8 and vol. 3A
  * "Interrupt 6" (the SSE forms that use only MMX registers — MASKMOVQ, MOVNTQ, PINSRW mm —
  * need no CR4.OSFXSR); VEX-encoded GPR instructions (BMI1/BMI2): none but the prefix's mode
- * rule (simd_prefix_ud_in_mode), which holds for every VEX, XOP and EVEX class. */
+ * rule (simd_prefix_ud_in_mode), which holds for every VEX, XOP and EVEX class; AMX: vol. 2A
+ * §2.10, the AMX exception classes (XCR0[18:17] = 11b; no CR0.TS row: AMX's #NM is IA32_XFD's,
+ * exec/amx.c). */
 // clang-format off
 #define SIMD_STATE_CLASSES(C)                                                                      \
     /* class       CR4               XCR0              CR0.EM CR0.TS #MF */                        \
@@ -56,7 +59,8 @@ struct simd_state {
     C(VEX,         SIMD_CR4_OSXSAVE, SIMD_XCR0_AVX,    false, true,  false)                        \
     C(VEX_OPMASK,  SIMD_CR4_OSXSAVE, SIMD_XCR0_AVX512, false, true,  false)                        \
     C(VEX_GPR,     0,                0,                false, false, false)                        \
-    C(EVEX,        SIMD_CR4_OSXSAVE, SIMD_XCR0_AVX512, false, true,  false)
+    C(EVEX,        SIMD_CR4_OSXSAVE, SIMD_XCR0_AVX512, false, true,  false)                        \
+    C(AMX,         SIMD_CR4_OSXSAVE, SIMD_XCR0_AMX,    false, false, false)
 // clang-format on
 
 #define SIMD_STATE_CLASS_ENUM(class, ...) STATE_##class,
@@ -65,7 +69,8 @@ enum simd_state_class { SIMD_STATE_CLASSES(SIMD_STATE_CLASS_ENUM) STATE_CLASS_CO
 enum simd_check_result { SIMD_STATE_OK = 0, SIMD_STATE_UD, SIMD_STATE_NM, SIMD_STATE_MF };
 
 /* The class of state a decoded instruction uses: EVEX; VEX and XOP by their operands
- * (opmask, vector, GPRs only); legacy and 3DNow! by theirs (XMM, MMX, both, neither). */
+ * (opmask, vector, GPRs only) or, for AMX, their mnemonic (LDTILECFG names no tile);
+ * legacy and 3DNow! by their operands (XMM, MMX, both, neither). */
 enum simd_state_class simd_state_class(const struct insn *in);
 
 /* Whether the instruction's prefix is #UD in this mode: VEX, XOP and EVEX are not

@@ -452,7 +452,7 @@ enum exec_result x_string(struct vcpu *cpu, const struct insn *in, struct operan
     if (done) {
         uint64_t regs = commit(cpu, &op);
         if (r == EXEC_FAULT)
-            cpu->fault.committed_regs = regs;
+            cpu->fault.committed_regs = REGSET(regs);
     }
     if (r != EXEC_OK)
         return r;

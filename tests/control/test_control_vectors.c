@@ -1169,8 +1169,8 @@ static void test_hints(void)
 /* The decisions docs/coverage.md lists as gaps, with CR4.CET set as a guest with shadow
  * stacks has it: InternalEmulationFailure before any memory access or translation, nothing
  * written back. The CET forms without a memory operand are left to the VMM (docs/cet.md;
- * those with one are emulated: tests/paging/shadow_stack.c); ENQCMD needs IA32_PASID; AMX
- * the tile state. */
+ * those with one are emulated: tests/paging/shadow_stack.c); ENQCMD needs IA32_PASID. (AMX
+ * is emulated now: tests/amx.) */
 struct gap {
     const char *what;
     const char *bytes;
@@ -1187,8 +1187,6 @@ static const struct gap gaps[] = {
     GAP("setssbsy", "\xf3\x0f\x01\xe8"),
     GAP("rdsspq", "\xf3\x48\x0f\x1e\xc8"),
     GAP("enqcmd", "\xf2\x0f\x38\xf8\x16"),
-    GAP("ldtilecfg", "\xc4\xe2\x78\x49\x03"),
-    GAP("tileloadd", "\xc4\xe2\x7b\x4b\x04\x23"),
 };
 // clang-format on
 #undef GAP
