@@ -396,10 +396,22 @@ static void fill_tilecfg(const struct world *w, uint8_t *area)
     }
 }
 
+/* IA32_PASID (PASID state, component 10) valid with PASID 12345h in a compacted area, so
+ * that ENQCMD gets past its #GP to the store while XSTATE_BV[10] is set; a hostile VMM's
+ * keeps the pattern (its valid bit as the offset makes it). The standard format has no
+ * supervisor components. */
+static void fill_pasid(const struct world *w, uint8_t *area)
+{
+    static const uint8_t valid_pasid[8] = { 0x45, 0x23, 0x01, 0x80 };
+
+    if (host_layout.Component[10].Size && w->xstate == FUZZ_XSTATE_COMPACTED)
+        memcpy(area + compacted_offset(10), valid_pasid, sizeof valid_pasid);
+}
+
 /* Fill the area as a VMM would: the legacy rows from the vCPU's SDK names, the header from
  * the stream (compacted: every component the layout has), the extended region a pattern of
  * its offsets (not zeros: a component read from the wrong place, or read while in its init
- * state, shows) but a tile configuration, the rest zero. */
+ * state, shows) but a tile configuration and IA32_PASID, the rest zero. */
 static uint32_t fill_area(struct world *w, uint8_t *area, UINT32 size)
 {
     uint64_t bv = fuzz_take(&w->stream, 8), xcomp = 0;
@@ -415,6 +427,7 @@ static uint32_t fill_area(struct world *w, uint8_t *area, UINT32 size)
                                                           : WHvX64RegisterXmm0 + row - 10)],
                16);
     fill_tilecfg(w, area);
+    fill_pasid(w, area);
     if (w->xstate == FUZZ_XSTATE_COMPACTED)
         xcomp = UINT64_C(1) << 63 | layout_components();
     if (w->xstate == FUZZ_XSTATE_HOSTILE) {
@@ -466,6 +479,17 @@ static void add_amx_components(WHVEMU_XSTATE_LAYOUT *l)
     l->AreaSize = end + 64 + 8192;
 }
 
+/* PASID state (component 10: IA32_PASID, supervisor, 8 bytes) where the host's layout lacks
+ * it (no host here has ENQCMD), so that ENQCMD reaches a compacted area. AreaSize grows by 64:
+ * its 8 bytes, and a 64-byte aligned component after it that they may push on by a line. */
+static void add_pasid_component(WHVEMU_XSTATE_LAYOUT *l)
+{
+    if (l->Component[10].Size)
+        return;
+    l->Component[10] = (WHVEMU_XSTATE_COMPONENT){ 8, 0, 1 };
+    l->AreaSize += 64;
+}
+
 /* The extension as the input says, where the host has a layout. */
 static void install_xstate(WHV_EMULATOR_HANDLE emulator, struct world *w)
 {
@@ -473,6 +497,7 @@ static void install_xstate(WHV_EMULATOR_HANDLE emulator, struct world *w)
 
     if (!host_layout_known) {
         host_layout_known = whvemu_host_xstate_layout(&host_layout) == S_OK ? 1 : -1;
+        add_pasid_component(&host_layout);
         add_amx_components(&host_layout);
     }
     if (w->xstate == FUZZ_XSTATE_NONE || host_layout_known != 1)

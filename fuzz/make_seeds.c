@@ -130,6 +130,25 @@ static const struct seed seeds[] = {
     { "enqcmds_line", VCPU_LONG64, false, "f3 0f 38 f8 16", 0, VOUCHED_WRITE, 0x10000, 0, 0, 0,
       { { "rdx", 0x10000 }, { "rsi", 0x20ff8 } },
       "00 00 de bc 0a 80 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10" }, /* two translations, data */
+    /* ENQCMD: IA32_PASID is component 10 of a compacted area (the harness adds it to the
+     * host's layout and makes it valid): XSTATE_BV 403h, the source's translation, its data
+     * (bits 31:0 zero) -> the store; XSTATE_BV 3 (init: not valid) -> #GP(0); a hostile
+     * area whose pattern leaves the valid bit clear -> #GP(0); the standard format (no
+     * supervisor components) and no extension -> InternalEmulationFailure */
+    { "enqcmd_pasid_compacted", VCPU_LONG64, false, "f2 0f 38 f8 16", 0, VOUCHED_WRITE, 0x10000,
+      0, 0, 0, { { "rdx", 0x10000 }, { "rsi", 0x20000 } },
+      "03 04 00 00 00 00 00 00 00 00 00 00 00 05 06 07 08", 0, 0, 0, FUZZ_XSTATE_COMPACTED },
+    { "enqcmd_pasid_init_compacted", VCPU_LONG64, false, "f2 0f 38 f8 16", 0, VOUCHED_WRITE,
+      0x10000, 0, 0, 0, { { "rdx", 0x10000 }, { "rsi", 0x20000 } },
+      "03 00 00 00 00 00 00 00", 0, 0, 0, FUZZ_XSTATE_COMPACTED },
+    { "enqcmd_pasid_hostile_area", VCPU_LONG64, false, "f2 0f 38 f8 16", 0, VOUCHED_WRITE,
+      0x10000, 0, 0, 0, { { "rdx", 0x10000 }, { "rsi", 0x20000 } },
+      "03 04 00 00 00 00 00 00 03 04 00 00 00 00 00 80 48 02", 0, 0, 0, FUZZ_XSTATE_HOSTILE },
+    { "enqcmd_standard_area", VCPU_LONG64, false, "f2 0f 38 f8 16", 0, VOUCHED_WRITE, 0x10000,
+      0, 0, 0, { { "rdx", 0x10000 }, { "rsi", 0x20000 } },
+      "03 04 00 00 00 00 00 00", 0, 0, 0, FUZZ_XSTATE_STANDARD },
+    { "enqcmd_no_extension", VCPU_LONG64, false, "f2 0f 38 f8 16", 0, VOUCHED_WRITE, 0x10000,
+      0, 0, 0, { { "rdx", 0x10000 }, { "rsi", 0x20000 } }, "" },
     { "movdir64b_misaligned", VCPU_LONG64, false, "66 0f 38 f8 16", 0, VOUCHED_WRITE, 0x10008, 0,
       0, 0, { { "rdx", 0x10008 }, { "rsi", 0x20000 } }, "" },
     { "ptwrite_m64", VCPU_LONG64, false, "f3 48 0f ae 23", 0, VOUCHED_READ, 0x10000, 0, 0, 0,

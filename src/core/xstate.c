@@ -19,6 +19,7 @@ static const struct {
     { 6, 512 },   /* ZMM_Hi256: 16 x 32 */
     { 7, 1024 },  /* Hi16_ZMM: 16 x 64 */
     { 9, 8 },     /* PKRU */
+    { 10, 8 },    /* PASID: IA32_PASID */
     { 17, 64 },   /* TILECFG */
     { 18, 8192 }, /* TILEDATA: 8 tiles x 1 KiB */
 };

@@ -23,6 +23,7 @@ enum {
     XS_OPMASK = 1u << 5,         /* k0-k7 */
     XS_ZMM_HI256 = 1u << 6,      /* bits 511:256 of ZMM0-15 */
     XS_HI16_ZMM = 1u << 7,       /* ZMM16-31 */
+    XS_PASID = 1u << 10,         /* IA32_PASID, a supervisor component (ENQCMD's PASID) */
     XS_TILECFG = 1u << 17,       /* AMX: the 64-byte tile configuration (LDTILECFG's image) */
     XS_TILEDATA = 1u << 18,      /* AMX: tmm0-7, 16 rows x 64 bytes each */
     XS_LEGACY = XS_X87 | XS_SSE, /* what the SDK register names carry */

@@ -51,8 +51,9 @@ uint64_t exec_next_rip(struct vcpu *cpu, const struct insn *in);
  * POPA PUSHF POPF ENTER LEAVE; control.c Jcc LOOPcc JrCXZ JMP CALL RET (near and far) IRET;
  * segment.c MOV Sreg, LDS..LSS, ARPL, BOUND, XLAT; system.c descriptor tables, LAR LSL
  * VERR VERW, cache-line instructions and hints (prefetches, CLDEMOTE, NOP); line_store.c
- * MOVDIR64B ENQCMDS CLZERO; trace.c PTWRITE; atomic.c XCHG XADD CMPXCHG*; cond.c SETcc CMOVcc;
- * x87_exec.c the x87 memory forms, FXSAVE FXRSTOR (V)LDMXCSR (V)STMXCSR (x87*.c: their rules);
+ * MOVDIR64B ENQCMD ENQCMDS CLZERO; trace.c PTWRITE; atomic.c XCHG XADD CMPXCHG*; cond.c
+ * SETcc CMOVcc; x87_exec.c the x87 memory forms, FXSAVE FXRSTOR (V)LDMXCSR (V)STMXCSR (x87*.c:
+ * their rules);
  * xsave.c XSAVE XSAVEOPT XSAVEC XSAVES XRSTOR XRSTORS; shadow_stack.c WRSS WRUSS RSTORSSP
  * CLRSSBSY; amx.c LDTILECFG STTILECFG TILELOADD TILELOADDT1 TILESTORED.
  * What they share is declared here. */

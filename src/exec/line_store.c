@@ -1,22 +1,34 @@
-/* The 64-byte stores: MOVDIR64B (a direct store) and ENQCMDS (an enqueue store) read 64
- * bytes from their memory operand and write them to ES:r, r a general-purpose register of
+/* The 64-byte stores: MOVDIR64B (a direct store), ENQCMD and ENQCMDS (enqueue stores) read
+ * 64 bytes from their memory operand and write them to ES:r, r a general-purpose register of
  * the address size; CLZERO writes a line of zeros. Each is one store on the CPU; through the
  * WHv memory callback it becomes eight naturally aligned 8-byte writes in ascending order,
  * made after every check (docs/system-instructions.md, "64-byte stores").
  *
- * ENQCMD, the user form, is not emulated: its command carries the PASID of the IA32_PASID
- * MSR, which no WHv register name carries (docs/coverage.md, known gaps).
+ * ENQCMD puts the guest's IA32_PASID in its command. No WHv register name carries that MSR,
+ * but the XSAVE feature set manages it as supervisor state component 10 (PASID state), which
+ * the extended-state extension's area holds when the VMM's layout and compacted area have it.
  *
- * Source: Intel SDM vol. 2, MOVDIR64B and ENQCMDS; AMD APM vol. 3, CLZERO. */
+ * Source: Intel SDM vol. 2, MOVDIR64B, ENQCMD and ENQCMDS; vol. 1 ch. 13 (PASID state); AMD
+ * APM vol. 3, CLZERO. */
+#include "core/bytes.h"
 #include "core/regcache.h"
+#include "core/xstate.h"
 #include "exec/exec.h"
 #include "exec/flags.h"
 
 #define LINE 64u
 
-/* ENQCMDS: bits 30:20 of the source's first doubleword must be zero (#GP(0)); the command
- * is the source itself, with the PASID in bits 19:0 and the privilege in bit 31. */
+/* The bits of the source's first doubleword that must be zero (#GP(0)): ENQCMDS bits 30:20
+ * (the command is the source itself, PASID in bits 19:0, privilege in bit 31); ENQCMD bits
+ * 31:0, which the command takes from IA32_PASID: its bits 19:0, privilege 0 (user). */
 #define ENQCMDS_RESERVED UINT32_C(0x7ff00000)
+#define ENQCMD_RESERVED UINT32_C(0xffffffff)
+
+/* IA32_PASID (SDM vol. 4; vol. 1 ch. 13: XSAVE state component 10, 8 bytes): bit 31 valid,
+ * bits 19:0 the PASID. */
+#define PASID_COMPONENT 10u /* XS_PASID */
+#define PASID_VALID (UINT64_C(1) << 31)
+#define PASID_MASK UINT64_C(0xfffff)
 
 /* The destination offset: the register operand, of the address size (ES:r, no segment
  * override). */
@@ -49,34 +61,71 @@ enum exec_result x_movdir64b(struct vcpu *cpu, const struct insn *in, struct ope
     return mmu_write(cpu, SEG_ES, dest, line, LINE, 0);
 }
 
-/* ENQCMDS r, m512: CPL 0 only (#GP(0); virtual-8086 mode runs at CPL 3), the reserved
- * source bits clear, the destination's *linear* address 64-byte aligned (the SDM says linear
- * here, the register for MOVDIR64B); each #GP(0). Alignment checking never applies at
- * CPL 0.
+/* The enqueue store that ENQCMD and ENQCMDS end with, after each one's own first check: the
+ * source read whole (no #AC: neither exception list has one, and ENQCMDS runs at CPL 0), #GP(0)
+ * if a `reserved` bit of its first doubleword is set, the destination's segment checks, #GP(0)
+ * unless its *linear* address is 64-byte aligned (the SDM says linear here, the register for
+ * MOVDIR64B), then the command: the source with `pasid` in its first doubleword's bits 19:0
+ * (reserved, so zero, in the source of the one form that gives a PASID here).
  *
  * ZF is the device's answer: 0 accepted, 1 retry (not accepted, or no enqueue register
  * there, and then the store is dropped). A write through the memory callback returns no
  * answer, so whvemu delivers the command and reports it accepted: ZF = 0. The other
  * arithmetic flags are cleared. */
-enum exec_result x_enqcmds(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+static enum exec_result enqueue_store(struct vcpu *cpu, const struct insn *in, struct operand *ops,
+                                      uint32_t reserved, uint32_t pasid)
 {
     uint8_t command[LINE];
     uint64_t dest = destination(cpu, in, &ops[0]), linear;
-    enum exec_result r = cpu->cpl == 0 ? EXEC_OK : raise_fault(cpu, EXC_GP, true, 0);
+    enum exec_result r = read_source(cpu, &ops[1], command, MMU_NO_ALIGN_CHECK);
 
-    if (r == EXEC_OK)
-        r = read_source(cpu, &ops[1], command, 0);
-    if (r == EXEC_OK && (load_le(command, 4) & ENQCMDS_RESERVED))
+    if (r == EXEC_OK && (load_le(command, 4) & reserved))
         r = raise_fault(cpu, EXC_GP, true, 0);
     if (r == EXEC_OK)
         r = mmu_linear(cpu, SEG_ES, dest, LINE, MMU_WRITE, &linear);
     if (r == EXEC_OK && (linear & (LINE - 1)))
         r = raise_fault(cpu, EXC_GP, true, 0);
-    if (r == EXEC_OK)
-        r = mmu_write(cpu, SEG_ES, dest, command, LINE, 0);
+    if (r != EXEC_OK)
+        return r;
+    store_le(command, 4, load_le(command, 4) | pasid);
+    r = mmu_write(cpu, SEG_ES, dest, command, LINE, 0);
     if (r == EXEC_OK)
         flags_update(cpu, FL_ARITH, 0);
     return r;
+}
+
+/* ENQCMDS r, m512: CPL 0 only (#GP(0) before any access; virtual-8086 mode runs at CPL 3),
+ * then the enqueue store of the source as it is. */
+enum exec_result x_enqcmds(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+{
+    if (cpu->cpl != 0)
+        return raise_fault(cpu, EXC_GP, true, 0);
+    return enqueue_store(cpu, in, ops, ENQCMDS_RESERVED, 0);
+}
+
+/* The guest's IA32_PASID: component 10 of the area, 0 (not valid) in its init state. */
+static uint64_t guest_ia32_pasid(const struct vcpu *cpu)
+{
+    const uint8_t *state = xstate_peek(cpu, PASID_COMPONENT);
+
+    return state ? load_le(state, 8) : 0;
+}
+
+/* ENQCMD r, m512, at any CPL: IA32_PASID from the extended-state area, fetched before any
+ * memory access (no extension, or an area without component 10: InternalEmulationFailure,
+ * nothing touched); #GP(0) unless its valid bit is set, first, as in the SDM's "Operation";
+ * then the enqueue store of a command whose bits 31:0 are IA32_PASID[19:0]. */
+enum exec_result x_enqcmd(struct vcpu *cpu, const struct insn *in, struct operand *ops)
+{
+    enum exec_result r = xstate_fetch(cpu, XS_PASID);
+    uint64_t ia32_pasid;
+
+    if (r != EXEC_OK)
+        return r;
+    ia32_pasid = guest_ia32_pasid(cpu);
+    if (!(ia32_pasid & PASID_VALID))
+        return raise_fault(cpu, EXC_GP, true, 0);
+    return enqueue_store(cpu, in, ops, ENQCMD_RESERVED, (uint32_t)(ia32_pasid & PASID_MASK));
 }
 
 /* How far a segment's base moves seg:offset from a 64-byte boundary: the low bits of the

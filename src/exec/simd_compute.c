@@ -75,18 +75,10 @@ static int operand_at(const struct insn *in, enum operand_field field)
     return -1;
 }
 
-/* Whether ModRM.reg names an MMX register (PADDQ mm, m64: issue 13 M3). */
-static bool mmx_form(const struct insn *in)
-{
-    int reg = operand_at(in, AT_REG);
-
-    return reg >= 0 && operand_kind_of(in->row->opnd[reg])->file == RF_MMX;
-}
-
 uint32_t simd_compute_feature(const struct insn *in, const struct simd_compute_row *row)
 {
     switch (in->encoding) {
-    case ENC_LEGACY: return mmx_form(in) ? SIMD_FEATURE_NONE : row->feature;
+    case ENC_LEGACY: return row->feature; /* the MMX forms too (SSE2 covers MMX) */
     case ENC_VEX: return in->vex_l ? row->feature256 : row->feature;
     case ENC_EVEX:
         if (row->evex == SIMD_FEATURE_NONE)
@@ -238,7 +230,7 @@ bool simd_compute_encode(const struct insn *in, uint8_t code[SIMD_STUB_BYTES])
 
 /* Where a decoded compute instruction's operands are: the memory operand and a vvvv source
  * by their index in the row (-1: none); the destination is operand 0, in ModRM.reg or vvvv,
- * a vector or an opmask register (its file). */
+ * a vector, MMX or opmask register (its file). */
 struct compute_operands {
     int memory, vvvv;
     unsigned dest_file;
@@ -253,7 +245,7 @@ static int memory_operand(const struct insn *in)
     return -1;
 }
 
-/* The forms run: a memory source, a vector or opmask destination. */
+/* The forms run: a memory source, a vector, MMX or opmask destination. */
 static bool find_operands(const struct insn *in, struct compute_operands *o)
 {
     const struct operand_kind_info *dest = operand_kind_of(in->row->opnd[0]);
@@ -262,7 +254,8 @@ static bool find_operands(const struct insn *in, struct compute_operands *o)
     o->memory = memory_operand(in);
     o->vvvv = vvvv > 0 ? vvvv : -1; /* operand 0 in vvvv is the destination */
     o->dest_file = dest->file;
-    return o->memory > 0 && (dest->file == RF_VEC || dest->file == RF_MASK) &&
+    return o->memory > 0 &&
+           (dest->file == RF_VEC || dest->file == RF_MASK || dest->file == RF_MMX) &&
            (dest->field == AT_REG || dest->field == AT_VVVV);
 }
 
@@ -294,7 +287,8 @@ static void string_lengths(struct vcpu *cpu, const struct insn *in, struct simd_
 }
 
 /* The guest's registers into the host's: a vector operand 0 (a destination, which legacy
- * SSE reads and an EVEX merge keeps, or PTEST's source) into register 0 (3 beside XMM0),
+ * SSE reads and an EVEX merge keeps, or PTEST's source) into register 0 (3 beside XMM0), an
+ * MMX destination into mm0,
  * vvvv into register 1, /is4 into 2, each at the width the instruction gives it; the implicit
  * XMM0 into register 0; EAX and EDX; the EVEX mask into k1. */
 static void load_registers(struct vcpu *cpu, const struct insn *in,
@@ -305,6 +299,8 @@ static void load_registers(struct vcpu *cpu, const struct insn *in,
 
     if (o->dest_file == RF_VEC)
         read_operand_register(cpu, in, 0, h->v[dest_host_register(in)]);
+    if (o->dest_file == RF_MMX)
+        h->mm0 = mreg_read(cpu, operand_register(in, in->row->opnd[0]));
     if (o->vvvv >= 0)
         read_operand_register(cpu, in, o->vvvv, h->v[HOST_VVVV]);
     if (is4 >= 0)
@@ -349,8 +345,9 @@ static struct operand_read how_read(const struct insn *in, const struct simd_com
     unsigned element =
         in->encoding == ENC_EVEX && in->evex_b ? insn_broadcast_bytes(in) : row->element;
 
-    if (row->read == READ_LOW8)
-        return (struct operand_read){ 8, FS_MASKED, 1, 0xffff };
+    if (row->read == READ_LOW8) /* m128, or an MMX form's m64 */
+        return (struct operand_read){ 8, FS_MASKED, 1,
+                                      (UINT64_C(1) << operand_bytes(in, o->memory)) - 1 };
     if (count)
         return (struct operand_read){ element, FS_WHOLE, ~UINT64_C(0), 0 };
     return (struct operand_read){ element, row->fs, read_elements(in, row, k, element), 0 };
@@ -431,6 +428,8 @@ static void write_result(struct vcpu *cpu, const struct insn *in,
     default:
         if (o->dest_file == RF_MASK)
             kreg_write(cpu, dest, h->k2);
+        else if (o->dest_file == RF_MMX)
+            mreg_write(cpu, dest, h->mm0); /* with the MMX transition */
         else
             write_vector(cpu, in, dest, operand_bytes(in, 0), h->v[HOST_DEST]);
         return;
@@ -457,7 +456,10 @@ static enum exec_result run_held(struct vcpu *cpu, const struct insn *in,
     r = read_operand(cpu, in, row, o, ops[o->memory].offset, h.k1, h.mem);
     if (r != EXEC_OK)
         return r;
-    simd_host_run(stub, &h);
+    if (o->dest_file == RF_MMX)
+        simd_host_run_mmx(stub, &h);
+    else
+        simd_host_run(stub, &h);
     r = mxcsr_outcome(row, h.mxcsr & MXCSR_FLAGS);
     if (r == EXEC_OK)
         write_result(cpu, in, row, o, &h);

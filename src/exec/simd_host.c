@@ -159,6 +159,14 @@ static void key_init(void)
     key_made = pthread_key_create(&page_key, page_exit) == 0;
 }
 
+/* A library unloaded (dlclose) before its threads exit must not leave them a destructor
+ * in unmapped code: the key goes with it (their pages are then left mapped). */
+__attribute__((destructor)) static void key_delete(void)
+{
+    if (key_made)
+        pthread_key_delete(page_key);
+}
+
 static uint8_t *page_map(void)
 {
     void *p = mmap(NULL, PAGE_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -348,6 +356,33 @@ void simd_host_run(const void *stub, struct simd_host_regs *r)
     runs[detected(0) & 3](stub, r);
 }
 
+/* The FXSAVE image an MMX stub runs on: FCW 037FH (every x87 exception masked), FSW and
+ * the tags clear (nothing pending, so no #MF), MXCSR 1F80H, TOS 0: mm0 is slot 0. */
+enum { FX_FCW = 0, FX_MXCSR = 24, FX_SLOT0 = 32, FX_BYTES = 512 };
+
+void simd_host_run_mmx(const void *stub, struct simd_host_regs *r)
+{
+    _Alignas(16) uint8_t host[FX_BYTES], image[FX_BYTES];
+    const uint16_t fcw = 0x037f;
+    const uint32_t mxcsr = 0x1f80;
+    uint64_t flags;
+
+    memset(image, 0, sizeof image);
+    memcpy(image + FX_FCW, &fcw, sizeof fcw);
+    memcpy(image + FX_MXCSR, &mxcsr, sizeof mxcsr);
+    memcpy(image + FX_SLOT0, &r->mm0, sizeof r->mm0);
+    __asm__ volatile("fxsave64 %[host]\n\tfxrstor64 %[image]\n\t"
+                     "lea -128(%%rsp), %%rsp\n\tcall *%[stub]\n\t"
+                     "pushfq\n\tpopq %[flags]\n\tlea 128(%%rsp), %%rsp\n\t"
+                     "fxsave64 %[image]\n\tfxrstor64 %[host]"
+                     : [host] "=m"(host), [image] "+m"(image), [flags] "=&r"(flags), "+a"(r->rax),
+                       "+c"(r->rcx), "+d"(r->rdx)
+                     : [stub] "r"(stub), "D"(r->mem), "m"(r->mem)
+                     : "cc", "memory");
+    memcpy(&r->mm0, image + FX_SLOT0, sizeof r->mm0);
+    r->rflags = flags;
+}
+
 #else /* !SIMD_STUBS */
 
 const void *simd_host_acquire(const uint8_t code[SIMD_STUB_BYTES])
@@ -361,6 +396,11 @@ void simd_host_release(void)
 }
 
 void simd_host_run(const void *stub, struct simd_host_regs *r)
+{
+    (void)stub, (void)r;
+}
+
+void simd_host_run_mmx(const void *stub, struct simd_host_regs *r)
 {
     (void)stub, (void)r;
 }

@@ -26,6 +26,7 @@ struct simd_host_regs {
     uint64_t rax, rcx, rdx;
     uint64_t rflags;
     uint32_t mxcsr;
+    uint64_t mm0; /* MMX forms: mm0 in and out (simd_host_run_mmx) */
 };
 
 /* Whether this build runs host stubs at all (x86-64, GNU C, not -DWHVEMU_HOST_SIMD=OFF). */
@@ -45,6 +46,11 @@ void simd_host_release(void);
 
 /* Run an acquired stub. */
 void simd_host_run(const void *stub, struct simd_host_regs *r);
+
+/* Run an acquired stub of an MMX form: the host's x87/MMX/SSE state saved (FXSAVE), an
+ * image with mm0 and nothing pending loaded (FXRSTOR: the stub cannot raise #MF), the stub,
+ * mm0 taken back, the host's state restored (FXRSTOR). */
+void simd_host_run_mmx(const void *stub, struct simd_host_regs *r);
 
 /* For tests: the cache slot of a stub, and the stubs this thread has written. */
 unsigned simd_host_slot(const uint8_t code[SIMD_STUB_BYTES]);

@@ -138,6 +138,45 @@ TEST(nested_use_is_refused)
     WHvEmulatorDestroyEmulator(h);
 }
 
+/* An MMX form runs on an FXSAVE image of its own: the guest gets the CPU's result and the
+ * MMX transition (abridged FTW FFH, TOS 0), and this thread's own x87 state — a control
+ * word set here, the stack top — is as it was. */
+TEST(mmx_form_keeps_the_host_x87_state)
+{
+    WHV_EMULATOR_HANDLE h = create();
+    WHV_VP_EXIT_CONTEXT vp;
+    WHV_MEMORY_ACCESS_CONTEXT m = mmio_context("\x0f\xfc\x03", 3, OPERAND, 0); /* paddb */
+    WHV_EMULATOR_STATUS st = { 0 };
+    const uint16_t host_fcw = 0x027f;
+    uint16_t fcw_after, fsw_before, fsw_after;
+    uint64_t want = 0x0123456789abcdefull;
+
+    if (!stubs_run(CPU_SSE2)) {
+        WHvEmulatorDestroyEmulator(h);
+        return;
+    }
+    guest_long_mode(&vp);
+    guest_write(&g, OPERAND, (const uint8_t *)operand_in, 8);
+    guest_reg(&g, WHvX64RegisterRbx)->Reg64 = OPERAND;
+    guest_reg(&g, WHvX64RegisterCr0)->Reg64 = CR0_PE_MP_NE_PG;
+    guest_reg(&g, WHvX64RegisterFpMmx0)->Reg128.Low64 = want;
+    guest_reg(&g, WHvX64RegisterFpControlStatus)->FpControlStatus.FpControl = 0x037f;
+    __asm__ volatile("fldcw %1\n\tfnstsw %0" : "=m"(fsw_before) : "m"(host_fcw));
+    CHECK(WHvEmulatorTryMmioEmulation(h, &g, &vp, &m, &st) == S_OK, "paddb mm0: hr");
+    __asm__ volatile("fnstcw %0\n\tfnstsw %1" : "=m"(fcw_after), "=m"(fsw_after));
+    __asm__("movq %0, %%mm0\n\tpaddb %1, %%mm0\n\tmovq %%mm0, %0\n\temms"
+            : "+m"(want)
+            : "m"(operand_in[0])
+            : "mm0");
+    CHECK_EQ(st.AsUINT32, 1, "paddb mm0, [rbx]");
+    CHECK(guest_reg(&g, WHvX64RegisterFpMmx0)->Reg128.Low64 == want, "mm0 as the CPU computes");
+    CHECK_EQ(guest_reg(&g, WHvX64RegisterFpControlStatus)->FpControlStatus.FpTag, 0xff,
+             "the MMX transition: every tag valid");
+    CHECK(fcw_after == host_fcw && fsw_after == fsw_before, "the host's x87 state is kept");
+    __asm__ volatile("fninit");
+    WHvEmulatorDestroyEmulator(h);
+}
+
 /* ---- the stub cache ---- */
 
 /* A shuffle's stub as the encoder builds it: `id` 0-255 PSHUFD xmm0, [rdi], id; 256-511

@@ -163,6 +163,10 @@ static void supervisor_offset(WHVEMU_XSTATE_LAYOUT *l)
 {
     l->Component[11] = (WHVEMU_XSTATE_COMPONENT){ 16, 2600, 1 };
 }
+static void pasid_wrong_size(WHVEMU_XSTATE_LAYOUT *l)
+{
+    l->Component[10] = (WHVEMU_XSTATE_COMPONENT){ 16, 0, 1 }; /* IA32_PASID is 8 bytes */
+}
 static void component_63(WHVEMU_XSTATE_LAYOUT *l)
 {
     l->Component[63] = (WHVEMU_XSTATE_COMPONENT){ 8, 2680, 0 };
@@ -186,6 +190,7 @@ TEST(test_layout_validation)
         { "YMM_Hi128 not 256 bytes", avx_wrong_size },
         { "reserved flag bits", reserved_flags },
         { "a supervisor component with an offset", supervisor_offset },
+        { "PASID state not 8 bytes", pasid_wrong_size },
         { "component 63 (XCOMP_BV's format bit)", component_63 },
         { "an absent component with an offset", absent_with_offset },
     };
@@ -198,6 +203,8 @@ TEST(test_layout_validation)
     CHECK(install(h, l) == S_OK, "Intel's layout");
     l.Component[11] = (WHVEMU_XSTATE_COMPONENT){ 16, 0, 1 }; /* CET_U: supervisor */
     CHECK(install(h, l) == S_OK, "with a supervisor component");
+    l.Component[10] = (WHVEMU_XSTATE_COMPONENT){ 8, 0, 1 }; /* PASID: supervisor */
+    CHECK(install(h, l) == S_OK, "with PASID state");
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         l = intel_layout();
         bad[i].spoil(&l);

@@ -2,6 +2,7 @@
  * segment loads through a guest GDT, the privileged loads, UMIP, IRET. Each expectation
  * names the manual section it comes from (Intel SDM vol. 2 instruction pages unless said
  * otherwise). Runs through the public API with the CLI's in-memory guest. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "WinHvEmulation.h"
@@ -956,6 +957,188 @@ static void expect_line_writes(uint64_t gpa, const char *what)
 
 #define ARITH_FLAGS 0x8d5u /* CF PF AF ZF SF OF */
 
+/* ---- ENQCMD: IA32_PASID from the extended-state area ---- */
+
+/* The VMM's extended state for ENQCMD: the CLI guest's area (tools/guest_xstate.c, whose
+ * callbacks copy it in and out), here compacted (the only format with supervisor
+ * components) with x87, SSE and PASID state (component 10, 8 bytes, at 576: the first of the
+ * extended region), under a layout that has component 10 as CPUID leaf 0DH describes it:
+ * {8, 0, supervisor}. */
+#define PASID_AREA 640u
+#define XCOMP_COMPACTED (UINT64_C(1) << 63)
+#define XS_PASID (UINT64_C(1) << 10)
+
+static WHVEMU_XSTATE_LAYOUT pasid_layout(bool with_pasid)
+{
+    WHVEMU_XSTATE_LAYOUT l;
+
+    memset(&l, 0, sizeof l);
+    l.AreaSize = PASID_AREA;
+    l.Component[0] = (WHVEMU_XSTATE_COMPONENT){ 160, 0, 0 };
+    l.Component[1] = (WHVEMU_XSTATE_COMPONENT){ 256, 160, 0 };
+    if (with_pasid)
+        l.Component[10] = (WHVEMU_XSTATE_COMPONENT){ 8, 0, 1 };
+    return l;
+}
+
+/* Register the extension, its layout with (or without) component 10. */
+static void register_pasid_layout(bool with_pasid)
+{
+    WHVEMU_XSTATE_LAYOUT l = pasid_layout(with_pasid);
+    WHVEMU_XSTATE_CALLBACKS c = { sizeof c, 0, guest_get_xstate, guest_set_xstate, &l };
+
+    CHECK(whvemu_set_xstate_callbacks(emu, &c) == S_OK, "the PASID layout registers");
+}
+
+/* The guest's area (after fresh(), which frees it): its header (XSTATE_BV, XCOMP_BV) and
+ * IA32_PASID's 8 bytes. */
+static void set_pasid_area(uint64_t xstate_bv, uint64_t xcomp_bv, uint64_t ia32_pasid)
+{
+    struct guest_xstate *x = &g.xstate;
+
+    guest_xstate_free(&g);
+    x->layout = pasid_layout(true);
+    x->compacted = true;
+    x->components = XS_PASID;
+    x->offset[10] = 576;
+    x->size = PASID_AREA;
+    x->area = calloc(1, PASID_AREA);
+    x->before = calloc(1, PASID_AREA);
+    x->installed = x->area && x->before;
+    CHECK(x->installed, "the PASID area");
+    if (!x->installed)
+        return;
+    memcpy(x->area + 512, &xstate_bv, 8);
+    memcpy(x->area + 520, &xcomp_bv, 8);
+    memcpy(x->area + 576, &ia32_pasid, 8);
+}
+
+/* A 64-bit guest, rdx = 0xa040 (the destination), rsi = 0x9000 (a source whose bits 31:0
+ * are zero), IA32_PASID = ia32_pasid in a compacted area with component 10 in use. */
+static void enqcmd_guest(uint64_t ia32_pasid)
+{
+    fresh(VCPU_LONG64);
+    put_line(0x9000, 0);
+    reg(WHvX64RegisterRdx)->Reg64 = 0xa040;
+    reg(WHvX64RegisterRsi)->Reg64 = 0x9000;
+    set_pasid_area(XS_PASID | 3, XCOMP_COMPACTED | XS_PASID | 3, ia32_pasid);
+}
+
+/* The command ENQCMD stored at gpa: the source at 0x9000 with bits 31:0 = first. */
+static bool command_is(uint64_t gpa, uint32_t first)
+{
+    uint8_t want[64], got[64];
+
+    guest_read(&g, 0x9000, want, sizeof want);
+    for (unsigned i = 0; i < 4; i++)
+        want[i] = (uint8_t)(first >> (8 * i));
+    guest_read(&g, gpa, got, sizeof got);
+    return memcmp(want, got, sizeof want) == 0;
+}
+
+/* The two enqueue stores, for what they share: the mandatory prefix, and the source's bits
+ * 31:0 that make the command's 12345h — ENQCMDS takes them from the source, ENQCMD from
+ * IA32_PASID (the area's 80012345h: valid, PASID 12345h), its source's being zero. */
+struct enqueue_form {
+    const char *name;
+    char prefix;
+    uint32_t source_low;
+};
+static const struct enqueue_form enqueue_forms[] = {
+    { "enqcmds", '\xf3', 0x12345 },
+    { "enqcmd", '\xf2', 0 },
+};
+
+/* The form with ModRM `modrm` (16h: [rsi] or [esi] with rdx; 14h: [si] with dx) after the
+ * prefix `extra` (67h, F0h; 0: none), its accesses logged. */
+static void run_enqueue(const struct enqueue_form *f, char extra, char modrm)
+{
+    const char bytes[] = { extra, f->prefix, '\x0f', '\x38', '\xf8', modrm };
+
+    run_logged(bytes + !extra, sizeof bytes - !extra);
+}
+
+/* A guest in `mode` (protected: with the GDT) with the form's source at 0x9000 = rsi, and
+ * IA32_PASID 80012345h in the area. */
+static void enqueue_guest(const struct enqueue_form *f, enum vcpu_mode mode)
+{
+    if (mode == VCPU_PROTECTED32)
+        protected_guest();
+    else
+        fresh(mode);
+    put_line(0x9000, f->source_low);
+    set_pasid_area(XS_PASID | 3, XCOMP_COMPACTED | XS_PASID | 3, 0x80012345u);
+    reg(WHvX64RegisterRsi)->Reg64 = 0x9000;
+}
+
+/* What ENQCMDS and ENQCMD share in each address size (SDM, both pages): with 67h the
+ * destination register and the source address are 32 bits; the destination's *linear*
+ * address is the one 64-byte aligned (the register for MOVDIR64B: test_enqcmds), shown with
+ * ES.base = 20h; real mode runs at CPL 0, 16-bit, ES:DX. The command is 12345h then the
+ * source's bytes. */
+static void test_enqueue_address_sizes(void)
+{
+    register_pasid_layout(true);
+    for (size_t i = 0; i < sizeof enqueue_forms / sizeof *enqueue_forms; i++) {
+        const struct enqueue_form *f = &enqueue_forms[i];
+
+        enqueue_guest(f, VCPU_LONG64);
+        reg(WHvX64RegisterRdx)->Reg64 = 0xffffffff0000a040u;
+        reg(WHvX64RegisterRsi)->Reg64 = 0xffffffff00009000u;
+        run_enqueue(f, '\x67', '\x16');
+        expect_ok(f->name);
+        CHECK(command_is(0xa040, 0x12345), "%s edx, [esi]", f->name);
+
+        enqueue_guest(f, VCPU_PROTECTED32);
+        seg(WHvX64RegisterEs)->Base = 0x20;
+        reg(WHvX64RegisterRdx)->Reg64 = 0xa020;
+        run_enqueue(f, 0, '\x16');
+        expect_ok(f->name);
+        CHECK(command_is(0xa040, 0x12345), "%s: linear ES.base + edx = 0xa040", f->name);
+        reg(WHvX64RegisterRdx)->Reg64 = 0xa040;
+        run_enqueue(f, 0, '\x16');
+        expect_fault(f->name, 13, 0);
+
+        enqueue_guest(f, VCPU_REAL16);
+        seg(WHvX64RegisterEs)->Selector = 0x100;
+        seg(WHvX64RegisterEs)->Base = 0x1000;
+        reg(WHvX64RegisterRdx)->Reg64 = 0x40;
+        run_enqueue(f, 0, '\x14');
+        expect_ok(f->name);
+        CHECK(command_is(0x1040, 0x12345), "%s dx, [si]: ES:DX", f->name);
+    }
+    whvemu_set_xstate_callbacks(emu, NULL);
+}
+
+/* The faults ENQCMDS and ENQCMD share (SDM, both pages), nothing written: #GP(0) for a
+ * destination not 64-byte aligned; the source read whole first, so that its #PF comes before
+ * that check (as for MOVDIR64B); the destination's #PF a write fault (P = 0, W = 1); #UD
+ * for LOCK. */
+static void test_enqueue_faults(void)
+{
+    register_pasid_layout(true);
+    for (size_t i = 0; i < sizeof enqueue_forms / sizeof *enqueue_forms; i++) {
+        const struct enqueue_form *f = &enqueue_forms[i];
+
+        enqueue_guest(f, VCPU_LONG64);
+        reg(WHvX64RegisterRdx)->Reg64 = 0xa048;
+        run_enqueue(f, 0, '\x16');
+        expect_fault(f->name, 13, 0);
+        CHECK(writes_logged() == 0, "%s misaligned destination: no write", f->name);
+        page_absent(0x9000);
+        run_enqueue(f, 0, '\x16');
+        expect_page_fault(f->name, 0, 0x9000);
+        page_absent(0xa000);
+        reg(WHvX64RegisterRdx)->Reg64 = 0xa040;
+        run_enqueue(f, 0, '\x16');
+        expect_page_fault(f->name, 2, 0xa040);
+        CHECK(writes_logged() == 0, "%s destination not present: no write", f->name);
+        run_enqueue(f, '\xf0', '\x16');
+        expect_fault(f->name, 6, 0);
+    }
+    whvemu_set_xstate_callbacks(emu, NULL);
+}
+
 /* ENQCMDS (SDM ENQCMDS): at CPL 0 the command is the source unchanged (PASID in bits 19:0,
  * privilege in bit 31) and goes to ES:[r]; whvemu reports it accepted (ZF = 0, the other
  * arithmetic flags cleared: "All other flags are cleared"), docs/system-instructions.md. */
@@ -977,8 +1160,9 @@ static void test_enqcmds(void)
                  "enqcmds: ZF = 0 (accepted), CF PF AF SF OF cleared, the rest kept");
     }
 
-    /* #GP(0): bits 30:20 of the source not zero (bit 20, bit 30); the destination not
-     * 64-byte aligned; CPL > 0. Nothing is written; at CPL 3 nothing is read either. */
+    /* #GP(0): bits 30:20 of the source not zero (bit 20, bit 30); CPL > 0. Nothing is
+     * written; at CPL 3 nothing is read either. (The faults ENQCMD shares:
+     * test_enqueue_faults.) */
     put_line(0x9000, 0x00100000);
     RUN_LOGGED("\xf3\x0f\x38\xf8\x16");
     expect_fault("enqcmds source bit 20", 13, 0);
@@ -986,74 +1170,150 @@ static void test_enqcmds(void)
     put_line(0x9000, 0x400fffff);
     RUN_LOGGED("\xf3\x0f\x38\xf8\x16");
     expect_fault("enqcmds source bit 30", 13, 0);
-    put_line(0x9000, 0x800fffff);
-    reg(WHvX64RegisterRdx)->Reg64 = 0xa048;
-    RUN_LOGGED("\xf3\x0f\x38\xf8\x16");
-    expect_fault("enqcmds misaligned destination", 13, 0);
-    CHECK_EQ(writes_logged(), 0, "enqcmds misaligned destination: no write");
-    reg(WHvX64RegisterRdx)->Reg64 = 0xa040;
     vcpu_set_cpl(&g.vcpu, 3);
     RUN_LOGGED("\xf3\x0f\x38\xf8\x16");
     expect_fault("enqcmds CPL 3", 13, 0);
     CHECK_EQ(g.log_count, 0, "enqcmds CPL 3: no memory access");
     vcpu_set_cpl(&g.vcpu, 0);
-    RUN("\xf0\xf3\x0f\x38\xf8\x16");
-    expect_fault("lock enqcmds", 6, 0);
 
-    /* The source is read whole first: its #PF comes before the destination's alignment
-     * check, as for MOVDIR64B; a destination page fault is a write fault (P = 0, W = 1) */
-    page_absent(0x9000);
-    reg(WHvX64RegisterRdx)->Reg64 = 0xa048;
-    RUN_LOGGED("\xf3\x0f\x38\xf8\x16");
-    expect_page_fault("enqcmds source not present", 0, 0x9000);
-    page_absent(0xa000);
-    reg(WHvX64RegisterRdx)->Reg64 = 0xa040;
-    RUN_LOGGED("\xf3\x0f\x38\xf8\x16");
-    expect_page_fault("enqcmds destination not present", 2, 0xa040);
-    CHECK_EQ(writes_logged(), 0, "enqcmds destination not present: no write");
-
-    /* 67h: the destination register and the source address are 32 bits */
-    fresh(VCPU_LONG64);
-    put_line(0x9000, 0x12345);
-    reg(WHvX64RegisterRdx)->Reg64 = 0xffffffff0000a040u;
-    reg(WHvX64RegisterRsi)->Reg64 = 0xffffffff00009000u;
-    RUN("\x67\xf3\x0f\x38\xf8\x16"); /* enqcmds edx, [esi] */
-    expect_ok("enqcmds 32-bit address size");
-    CHECK(line_equal(0x9000, 0xa040), "enqcmds edx, [esi]");
-
-    /* ENQCMDS checks the destination's linear address, MOVDIR64B the register (SDM, the
-     * exception lists): with ES.base = 20h they fault on each other's destinations */
+    /* MOVDIR64B checks the destination register, ENQCMDS its linear address (SDM, the
+     * exception lists; test_enqueue_address_sizes): with ES.base = 20h, 0xa020 faults, 0xa040
+     * stores at linear 0xa060 */
     protected_guest();
     put_line(0x9000, 0x12345);
     seg(WHvX64RegisterEs)->Base = 0x20;
     reg(WHvX64RegisterRsi)->Reg64 = 0x9000;
     reg(WHvX64RegisterRdx)->Reg64 = 0xa020;
-    RUN("\xf3\x0f\x38\xf8\x16");
-    expect_ok("enqcmds linear 0xa040");
-    CHECK(line_equal(0x9000, 0xa040), "enqcmds ES.base + edx");
     RUN("\x66\x0f\x38\xf8\x16"); /* movdir64b edx, [esi] */
     expect_fault("movdir64b register 0xa020", 13, 0);
     reg(WHvX64RegisterRdx)->Reg64 = 0xa040;
-    RUN("\xf3\x0f\x38\xf8\x16");
-    expect_fault("enqcmds linear 0xa060", 13, 0);
     RUN("\x66\x0f\x38\xf8\x16");
     expect_ok("movdir64b register 0xa040");
     CHECK(line_equal(0x9000, 0xa060), "movdir64b ES.base + edx");
 
-    /* real mode runs at CPL 0: 16-bit address size, ES:DX */
-    fresh(VCPU_REAL16);
-    put_line(0x9000, 0x12345);
-    seg(WHvX64RegisterEs)->Selector = 0x100;
-    seg(WHvX64RegisterEs)->Base = 0x1000;
-    reg(WHvX64RegisterRdx)->Reg64 = 0x40;
-    reg(WHvX64RegisterRsi)->Reg64 = 0x9000;
-    RUN("\xf3\x0f\x38\xf8\x14"); /* enqcmds dx, [si] */
-    expect_ok("enqcmds real mode");
-    CHECK(line_equal(0x9000, 0x1040), "enqcmds ES:DX");
     /* virtual-8086 mode is CPL 3: #GP(0) */
     v86_guest(0x200, 0);
+    put_line(0x9000, 0x12345);
+    reg(WHvX64RegisterRdx)->Reg64 = 0x2040;
+    reg(WHvX64RegisterRsi)->Reg64 = 0x9000;
     RUN("\xf3\x0f\x38\xf8\x14");
     expect_fault("enqcmds virtual-8086", 13, 0);
+}
+
+/* ENQCMD (SDM ENQCMD, "Operation": COMMAND = (SRC & ~FFFFFFFFH) | (IA32_PASID & FFFFFH)) at
+ * any CPL: the command's bits 19:0 are IA32_PASID[19:0], bits 31:20 zero (privilege 0, user),
+ * the rest the source's; ZF = 0 (accepted) and the other arithmetic flags cleared, as for
+ * ENQCMDS (docs/system-instructions.md). The MSR's bits 63:32 and 30:20 (reserved: a hostile
+ * area may set them) do not reach the command. The area is read once and never stored. */
+static void test_enqcmd_command(void)
+{
+    static const uint64_t rflags[] = { 0x2, 0x2 | ARITH_FLAGS | 0x600 /* IF DF */ };
+
+    register_pasid_layout(true);
+    for (unsigned i = 0; i < 2; i++) {
+        for (unsigned cpl = 0; cpl <= 3; cpl += 3) {
+            enqcmd_guest(UINT64_C(0xfffffffffffabcde)); /* valid, PASID ABCDEh */
+            vcpu_set_cpl(&g.vcpu, cpl);
+            reg(WHvX64RegisterRflags)->Reg64 = rflags[i];
+            RUN_LOGGED("\xf2\x0f\x38\xf8\x16"); /* enqcmd rdx, [rsi] */
+            expect_ok("enqcmd");
+            CHECK(command_is(0xa040, 0xabcde), "enqcmd CPL %u: bits 31:0 = IA32_PASID[19:0]", cpl);
+            expect_line_writes(0xa040, "enqcmd writes");
+            CHECK_EQ(r64(WHvX64RegisterRflags), rflags[i] & ~(uint64_t)ARITH_FLAGS,
+                     "enqcmd: ZF = 0 (accepted), CF PF AF SF OF cleared, the rest kept");
+            CHECK(g.calls[GUEST_CB_GET_XSTATE] == 1 && g.calls[GUEST_CB_SET_XSTATE] == 0,
+                  "enqcmd: one GetXstate (%u), no SetXstate (%u)", g.calls[GUEST_CB_GET_XSTATE],
+                  g.calls[GUEST_CB_SET_XSTATE]);
+        }
+    }
+    /* no #AC (neither exception list has one): CPL 3, CR0.AM, RFLAGS.AC, a source at an odd
+     * address */
+    enqcmd_guest(0x80012345u);
+    vcpu_set_cpl(&g.vcpu, 3);
+    reg(WHvX64RegisterCr0)->Reg64 |= 1u << 18;
+    reg(WHvX64RegisterRflags)->Reg64 |= 1u << 18;
+    put_line(0x9001, 0);
+    reg(WHvX64RegisterRsi)->Reg64 = 0x9001;
+    RUN("\xf2\x0f\x38\xf8\x16");
+    expect_ok("enqcmd misaligned source with alignment checking");
+    enqcmd_guest(0x80000000u); /* valid, PASID 0 */
+    RUN("\xf2\x0f\x38\xf8\x16");
+    expect_ok("enqcmd PASID 0");
+    CHECK(command_is(0xa040, 0), "enqcmd PASID 0: bits 31:0 zero");
+
+    /* virtual-8086 mode runs at CPL 3, where ENQCMD is allowed (ENQCMDS is not) */
+    v86_guest(0x200, 0);
+    put_line(0x9000, 0);
+    set_pasid_area(XS_PASID | 3, XCOMP_COMPACTED | XS_PASID | 3, 0x80012345u);
+    reg(WHvX64RegisterRdx)->Reg64 = 0x2040;
+    reg(WHvX64RegisterRsi)->Reg64 = 0x9000;
+    RUN("\xf2\x0f\x38\xf8\x14");
+    expect_ok("enqcmd virtual-8086");
+    CHECK(command_is(0x2040, 0x12345), "enqcmd virtual-8086 ES:DX");
+    whvemu_set_xstate_callbacks(emu, NULL);
+}
+
+/* ENQCMD's #GP(0) (SDM ENQCMD, the exception lists): IA32_PASID's valid bit 31 clear — also
+ * when component 10 is in its init state (XSTATE_BV[10] = 0: IA32_PASID = 0, whatever the
+ * bytes), checked first as in "Operation", before any memory access; bits 31:0 of the source
+ * not all zero; the destination not 64-byte aligned. Nothing is written; the source's #PF
+ * comes before the destination's alignment check (it is read whole first, as for ENQCMDS). */
+static void test_enqcmd_faults(void)
+{
+    static const uint32_t source_low[] = { 1, 0x80000, 0x100000, 0x40000000, 0x80000000u };
+
+    register_pasid_layout(true);
+    enqcmd_guest(0x7fffffff); /* PASID 7FFFFh, not valid */
+    RUN_LOGGED("\xf2\x0f\x38\xf8\x16");
+    expect_fault("enqcmd IA32_PASID not valid", 13, 0);
+    CHECK_EQ(g.log_count, 0, "enqcmd IA32_PASID not valid: no memory access");
+    enqcmd_guest(0x80012345u);
+    set_pasid_area(3, XCOMP_COMPACTED | XS_PASID | 3, 0x80012345u);
+    RUN_LOGGED("\xf2\x0f\x38\xf8\x16");
+    expect_fault("enqcmd PASID state in its init state", 13, 0);
+    CHECK_EQ(g.log_count, 0, "enqcmd PASID init: no memory access");
+    CHECK_EQ(g.calls[GUEST_CB_SET_XSTATE], 0, "enqcmd PASID init: the area not stored");
+
+    for (size_t i = 0; i < sizeof source_low / sizeof *source_low; i++) {
+        enqcmd_guest(0x80012345u);
+        put_line(0x9000, source_low[i]);
+        RUN_LOGGED("\xf2\x0f\x38\xf8\x16");
+        expect_fault("enqcmd source bits 31:0", 13, 0);
+        CHECK(writes_logged() == 0, "enqcmd source 0x%x: no write", source_low[i]);
+    }
+    whvemu_set_xstate_callbacks(emu, NULL);
+}
+
+/* Where IA32_PASID cannot be had, ENQCMD is InternalEmulationFailure before any memory
+ * access or translation, nothing written back (docs/system-instructions.md): no extension;
+ * a layout without component 10; an area without it in XCOMP_BV; a standard-format area
+ * (which has no supervisor components). */
+static void test_enqcmd_without_pasid(void)
+{
+    static const struct {
+        const char *what;
+        bool extension, layout_has_it;
+        uint64_t xcomp_bv;
+    } cases[] = {
+        { "no extension", false, false, XCOMP_COMPACTED | XS_PASID | 3 },
+        { "a layout without component 10", true, false, XCOMP_COMPACTED | 3 },
+        { "XCOMP_BV without component 10", true, true, XCOMP_COMPACTED | 3 },
+        { "the standard format", true, true, 0 },
+    };
+
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        whvemu_set_xstate_callbacks(emu, NULL);
+        if (cases[i].extension)
+            register_pasid_layout(cases[i].layout_has_it);
+        enqcmd_guest(0x80012345u);
+        set_pasid_area(3, cases[i].xcomp_bv, 0x80012345u);
+        RUN_LOGGED("\xf2\x0f\x38\xf8\x16");
+        expect_unsupported(cases[i].what);
+        CHECK(g.log_count == 0 && g.calls[GUEST_CB_TRANSLATE] == 0 &&
+                  g.calls[GUEST_CB_SET_REGISTERS] == 0 && g.calls[GUEST_CB_SET_XSTATE] == 0,
+              "enqcmd, %s: no access, no translation, no write-back", cases[i].what);
+    }
+    whvemu_set_xstate_callbacks(emu, NULL);
 }
 
 /* CLZERO (AMD APM vol. 3): zeros the 64-byte line of DS:rAX, the *linear* address rounded
@@ -1169,8 +1429,8 @@ static void test_hints(void)
 /* The decisions docs/coverage.md lists as gaps, with CR4.CET set as a guest with shadow
  * stacks has it: InternalEmulationFailure before any memory access or translation, nothing
  * written back. The CET forms without a memory operand are left to the VMM (docs/cet.md;
- * those with one are emulated: tests/paging/shadow_stack.c); ENQCMD needs IA32_PASID. (AMX
- * is emulated now: tests/amx.) */
+ * those with one are emulated: tests/paging/shadow_stack.c). (AMX is emulated now:
+ * tests/amx; ENQCMD without IA32_PASID: test_enqcmd_without_pasid.) */
 struct gap {
     const char *what;
     const char *bytes;
@@ -1186,7 +1446,6 @@ static const struct gap gaps[] = {
     GAP("saveprevssp", "\xf3\x0f\x01\xea"),
     GAP("setssbsy", "\xf3\x0f\x01\xe8"),
     GAP("rdsspq", "\xf3\x48\x0f\x1e\xc8"),
-    GAP("enqcmd", "\xf2\x0f\x38\xf8\x16"),
 };
 // clang-format on
 #undef GAP
@@ -1346,6 +1605,11 @@ int main(void)
     test_system_stores();
     test_long_mode();
     test_enqcmds();
+    test_enqueue_address_sizes();
+    test_enqueue_faults();
+    test_enqcmd_command();
+    test_enqcmd_faults();
+    test_enqcmd_without_pasid();
     test_clzero();
     test_ptwrite();
     test_hints();

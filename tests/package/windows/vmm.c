@@ -8,8 +8,8 @@
  * that read back a fixed value, registers kept by name. Scenarios: argument validation,
  * MMIO loads and stores, REP MOVSB, the default REP budget, port I/O and REP OUTSB, #PF
  * injection, GuestCannotBeFaulted, instruction fetch with no bytes given, a failing
- * callback, and two threads with an emulator each. Exit status: the number of failed
- * checks. */
+ * callback, SIMD computation on the host, and two threads with an emulator each. Exit
+ * status: the number of failed checks. */
 #include <windows.h>
 #include <winhvemulation.h>
 #ifdef WHVEMU_EXTENSIONS
@@ -407,7 +407,35 @@ static void test_callback_failure(WHV_EMULATOR_HANDLE h)
     CHECK(vm1.set_calls == 0, "no register written back");
 }
 
-/* Each thread: its own emulator and guest, loads and stores, and create/destroy churn. */
+/* PADDD xmm0, [rbx] from RAM: SIMD computation runs in a stub the DLL writes into a page of
+ * the calling thread (VirtualAlloc, VirtualProtect, FlushInstructionCache; freed by a
+ * fiber-local callback when the thread exits). The result is the CPU's. */
+static void test_simd_compute(WHV_EMULATOR_HANDLE h, struct vm *vm)
+{
+    WHV_VP_EXIT_CONTEXT vp;
+    WHV_MEMORY_ACCESS_CONTEXT m = mmio("\x66\x0f\xfe\x03", 4, 0x3000, 0);
+    const UINT64 a[2] = { 0x0123456789abcdefull, 0xfedcba9876543210ull };
+    const UINT64 b[2] = { 0x1111111122222222ull, 0x80000000ffffffffull };
+    UINT64 want[2] = { a[0], a[1] };
+    const WHV_UINT128 *x;
+
+    __asm__("movdqu %0, %%xmm0\n\tpaddd %1, %%xmm0\n\tmovdqu %%xmm0, %0"
+            : "+m"(want)
+            : "m"(b)
+            : "xmm0");
+    long_mode(vm, &vp);
+    reg(vm, WHvX64RegisterCr4)->Reg64 = 0x220; /* PAE, OSFXSR */
+    memcpy(vm->ram + 0x3000, b, sizeof b);
+    reg(vm, WHvX64RegisterRbx)->Reg64 = 0x3000;
+    reg(vm, WHvX64RegisterXmm0)->Reg128.Low64 = a[0];
+    reg(vm, WHvX64RegisterXmm0)->Reg128.High64 = a[1];
+    CHECK(try_mmio(h, vm, &vp, &m).AsUINT32 == 1, "paddd status");
+    x = &reg(vm, WHvX64RegisterXmm0)->Reg128;
+    CHECK(x->Low64 == want[0] && x->High64 == want[1], "paddd: xmm0 as the CPU computes");
+}
+
+/* Each thread: its own emulator and guest, loads and stores, SIMD computation, and
+ * create/destroy churn. */
 static DWORD WINAPI vcpu_thread(LPVOID arg)
 {
     struct vm *vm = arg;
@@ -416,6 +444,7 @@ static DWORD WINAPI vcpu_thread(LPVOID arg)
     for (unsigned i = 0; i < 2000; i++) {
         WHV_EMULATOR_HANDLE spare = create();
         test_mmio(h, vm);
+        test_simd_compute(h, vm);
         CHECK(WHvEmulatorDestroyEmulator(spare) == S_OK, "destroy spare");
     }
     WHvEmulatorDestroyEmulator(h);
@@ -471,6 +500,7 @@ int main(void)
     test_page_fault(h);
     test_fetch(h);
     test_callback_failure(h);
+    test_simd_compute(h, &vm1);
 #ifdef WHVEMU_EXTENSIONS
     test_extensions(h);
 #endif
