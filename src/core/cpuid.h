@@ -32,6 +32,8 @@ enum cpuid_feature {
     F(SSSE3,         1,   0,  ECX, 9,  0)                                                          \
     F(SSE41,         1,   0,  ECX, 19, 0)                                                          \
     F(SSE42,         1,   0,  ECX, 20, 0)                                                          \
+    F(FMA,           1,   0,  ECX, 12, CPUID_XCR0_AVX)                                             \
+    F(F16C,          1,   0,  ECX, 29, CPUID_XCR0_AVX)                                             \
     F(AVX,           1,   0,  ECX, 28, CPUID_XCR0_AVX)                                             \
     F(AVX2,          7,   0,  EBX, 5,  CPUID_XCR0_AVX)                                             \
     F(AVX512F,       7,   0,  EBX, 16, CPUID_XCR0_AVX512)                                          \

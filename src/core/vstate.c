@@ -313,3 +313,12 @@ uint32_t mxcsr_read(struct vcpu *cpu)
     row_read(cpu, ROW_XMM_CONTROL, row);
     return (uint32_t)load_le4(row + 8);
 }
+
+void mxcsr_write(struct vcpu *cpu, uint32_t value)
+{
+    uint8_t row[ROW_BYTES];
+
+    row_read(cpu, ROW_XMM_CONTROL, row);
+    store_le(row + 8, 4, value);
+    row_write(cpu, ROW_XMM_CONTROL, row);
+}

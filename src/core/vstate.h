@@ -57,8 +57,10 @@ uint16_t x87_control(struct vcpu *cpu);
 uint64_t kreg_read(struct vcpu *cpu, unsigned n);
 void kreg_write(struct vcpu *cpu, unsigned n, uint64_t value);
 
-/* MXCSR (moves never write it; MM, bit 17, is AMD's misaligned SSE mode). */
+/* MXCSR (moves never write it; MM, bit 17, is AMD's misaligned SSE mode). SIMD FP compute
+ * writes its exception flags (exec/simd_mxcsr.h), with the result or with #XM. */
 uint32_t mxcsr_read(struct vcpu *cpu);
+void mxcsr_write(struct vcpu *cpu, uint32_t value);
 /* XCR0 (WHvX64RegisterXCr0, fetched with the other registers for VEX/EVEX forms). */
 uint64_t xcr0_read(struct vcpu *cpu);
 

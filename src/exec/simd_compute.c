@@ -5,8 +5,10 @@
 
 #include "core/cpuid.h"
 #include "core/vstate.h"
+#include "core/xstate.h"
 #include "exec/exec.h"
 #include "exec/flags.h"
+#include "exec/simd_fp.h"
 #include "exec/simd_move.h"
 #include "optab.h"
 
@@ -15,11 +17,14 @@
 #define FEATURE_BASE SIMD_FEATURE_BASE
 #define FEATURE_NONE SIMD_FEATURE_NONE
 #define FEATURE_SSE2 CPU_SSE2
+#define FEATURE_SSE3 CPU_SSE3
 #define FEATURE_SSSE3 CPU_SSSE3
 #define FEATURE_SSE41 CPU_SSE41
 #define FEATURE_SSE42 CPU_SSE42
 #define FEATURE_AVX CPU_AVX
 #define FEATURE_AVX2 (CPU_AVX | CPU_AVX2)
+#define FEATURE_FMA (CPU_AVX | CPU_FMA)
+#define FEATURE_F16C (CPU_AVX | CPU_F16C)
 #define FEATURE_AVX512F CPU_AVX512F
 #define FEATURE_AVX512BW (CPU_AVX512F | CPU_AVX512BW)
 #define FEATURE_AVX512DQ (CPU_AVX512F | CPU_AVX512DQ)
@@ -379,26 +384,61 @@ static enum exec_result read_operand(struct vcpu *cpu, const struct insn *in,
                             buf);
 }
 
-/* The SIMD FP exception rule, one call: what the guest's MXCSR says of the exceptions the
- * masked run raised. Until the FP rule (simd_mxcsr.c, issue 13) lands, a row that reads
- * MXCSR commits only when nothing was raised; the integer and logic rows raise nothing. */
-static enum exec_result mxcsr_outcome(const struct simd_compute_row *row, uint32_t raised)
+/* The MXCSR a stub runs with: an FP row's from the guest's (simd_mxcsr_for_host: its rounding,
+ * DAZ and FTZ, every exception masked, no flag), the default for the others; false when the
+ * host cannot load it. */
+static bool host_mxcsr(struct vcpu *cpu, const struct simd_fp_row *fp, uint32_t *out)
 {
-    return row->mxcsr && raised ? EXEC_UNSUPPORTED : EXEC_OK;
-}
-
-/* MXCSR's exception flags (bits 5:0) and masks (bits 12:7), SDM vol. 1 §10.2.3. */
-#define MXCSR_FLAGS 0x3fu
-#define MXCSR_MASKS 0x1f80u
-
-/* The MXCSR a stub runs with: the guest's rounding, DAZ and FTZ with every exception
- * masked and no flag set (an integer row: the default); false when the host cannot load it. */
-static bool host_mxcsr(struct vcpu *cpu, const struct simd_compute_row *row, uint32_t *out)
-{
-    uint32_t m = row->mxcsr ? (mxcsr_read(cpu) | MXCSR_MASKS) & ~MXCSR_FLAGS : MXCSR_MASKS;
+    uint32_t m = fp ? simd_mxcsr_for_host(mxcsr_read(cpu), !fp->quiet) : MXCSR_MASKS;
 
     *out = m;
     return (m & ~simd_host_mxcsr_mask()) == 0;
+}
+
+#define CR4_OSXMMEXCPT (1u << 10) /* unmasked SIMD FP exceptions are #XM, else #UD */
+
+/* The result elements computed: the operands' elements in the memory operand (a scalar's
+ * one; a broadcast's vector length), those the EVEX opmask enables. */
+static uint64_t computed_elements(struct vcpu *cpu, const struct insn *in,
+                                  const struct simd_fp_row *fp, unsigned mem_bytes)
+{
+    unsigned bytes = in->evex_b ? 16u << in->vex_l : mem_bytes;
+    unsigned n = bytes / simd_fp_element_bytes((enum simd_fp_format)fp->input);
+    uint64_t all = n >= 64 ? UINT64_MAX : (UINT64_C(1) << n) - 1;
+
+    return in->evex_aaa ? all & kreg_read(cpu, in->evex_aaa) : all;
+}
+
+/* The MXCSR rule on the masked run (simd_mxcsr.h): commit with the flags raised, or #XM/#UD
+ * with the flags the CPU sets and nothing else written (MXCSR kept with the fault), or
+ * unsupported where one run cannot tell. */
+static enum exec_result fp_outcome(struct vcpu *cpu, const struct insn *in,
+                                   const struct simd_fp_row *fp, const uint8_t *dest_before,
+                                   const struct simd_host_regs *h, unsigned mem_bytes)
+{
+    uint32_t guest = mxcsr_read(cpu), after;
+    enum exec_result r;
+    const struct simd_fp_sources src = { dest_before, h->v[HOST_VVVV], h->mem,
+                                         in->encoding == ENC_LEGACY, in->evex_b };
+    struct simd_fp_run run = { .raised = h->mxcsr & MXCSR_FLAGS,
+                               .format = (enum simd_fp_format)fp->result,
+                               .result = h->v[HOST_DEST],
+                               .computed = computed_elements(cpu, in, fp, mem_bytes),
+                               .staged = fp->staged };
+    enum simd_fp_verdict v;
+
+    if (run.raised & (MXCSR_OE | MXCSR_UE) || !(guest & MXCSR_UE << MXCSR_MASK_SHIFT))
+        run.unbounded = simd_fp_exactness(fp, &src, run.computed, guest & MXCSR_DAZ);
+    v = simd_mxcsr_outcome(guest, reg_get(cpu, R_CR4) & CR4_OSXMMEXCPT, &run, &after);
+    if (v == SIMD_FP_UNDECIDED)
+        return EXEC_UNSUPPORTED;
+    if (after != guest)
+        mxcsr_write(cpu, after);
+    if (v == SIMD_FP_COMMIT)
+        return EXEC_OK;
+    r = raise_fault(cpu, v == SIMD_FP_XM ? EXC_XM : EXC_UD, false, 0);
+    fault_commit_vector(cpu, XS_LEGACY); /* MXCSR: the legacy region (its row is x87's) */
+    return r;
 }
 
 /* A vector register's write-back: legacy SSE keeps the bits above `bytes`, VEX and EVEX
@@ -445,14 +485,17 @@ static enum exec_result run_held(struct vcpu *cpu, const struct insn *in,
                                  const void *stub)
 {
     struct simd_host_regs h;
+    uint8_t dest_before[sizeof h.v[HOST_DEST]]; /* an FP model's D source */
+    const struct simd_fp_row *fp = row->mxcsr ? simd_fp_row(in->mnemonic) : NULL;
     enum exec_result r = simd_begin(cpu, in, simd_profile_of(cpu->vendor));
 
     if (r != EXEC_OK)
         return r;
     memset(&h, 0, sizeof h);
-    if (!host_mxcsr(cpu, row, &h.mxcsr))
+    if ((row->mxcsr && !fp) || !host_mxcsr(cpu, fp, &h.mxcsr))
         return EXEC_UNSUPPORTED;
     load_registers(cpu, in, row, o, &h);
+    memcpy(dest_before, h.v[HOST_DEST], sizeof dest_before);
     r = read_operand(cpu, in, row, o, ops[o->memory].offset, h.k1, h.mem);
     if (r != EXEC_OK)
         return r;
@@ -460,7 +503,8 @@ static enum exec_result run_held(struct vcpu *cpu, const struct insn *in,
         simd_host_run_mmx(stub, &h);
     else
         simd_host_run(stub, &h);
-    r = mxcsr_outcome(row, h.mxcsr & MXCSR_FLAGS);
+    if (fp)
+        r = fp_outcome(cpu, in, fp, dest_before, &h, operand_bytes(in, o->memory));
     if (r == EXEC_OK)
         write_result(cpu, in, row, o, &h);
     return r;

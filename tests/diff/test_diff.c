@@ -31,6 +31,8 @@
 
 #include "WinHvEmulation.h"
 #include "core/vcpu.h"
+#include "exec/simd_compute.h"
+#include "exec/simd_fp.h"
 #include "fault_order.h"
 #include "fixture.h"
 #include "isa.h"
@@ -74,6 +76,7 @@ struct options {
 static struct options opt;
 
 static WHV_EMULATOR_HANDLE emulator;
+static unsigned long xm_agreed; /* cases where both sides raised #XM (the MXCSR compared) */
 static uint8_t initial_ram[BUFFER_SIZE], emulated_ram[BUFFER_SIZE];
 static uint8_t emulated_tables[DESCRIPTOR_TABLES_SIZE];
 
@@ -515,6 +518,7 @@ enum case_result {
     CASE_NO_ENCODING,  /* no encoding of the variant reaches the buffer */
     CASE_HOST_SKIP,    /* the host's answer is not the architecture's (counted by reason) */
     CASE_NEEDS_XSTATE, /* --no-xstate: unsupported without the extension, guest untouched */
+    CASE_DECLINED,     /* SIMD FP that one masked run cannot decide: unsupported, untouched */
 };
 
 struct case_report {
@@ -626,6 +630,19 @@ static bool untouched(const struct emulated *em, bool report)
     return !em->registers_set && memory;
 }
 
+/* Whether the emulator may decline the case (InternalEmulationFailure, guest untouched): the
+ * MXCSR rule's SIMD_FP_UNDECIDED (docs/simd-compute.md, "Floating point and MXCSR") needs an allowlisted STAGED FP row (DPPS,
+ * DPPD) or one without an element model whose result can underflow, and an exception the
+ * guest unmasks. */
+static bool fp_rule_may_decline(const struct insn *in, const struct state *s)
+{
+    const struct simd_fp_row *fp = simd_fp_row(in->mnemonic);
+    bool some_unmasked = (~s->vec.mxcsr >> MXCSR_MASK_SHIFT & MXCSR_FLAGS) != 0;
+
+    return fp && some_unmasked && simd_compute_row(in->mnemonic) &&
+           (fp->staged || (fp->model == FP_NO_MODEL && fp->result != SIMD_FP_NONE));
+}
+
 static enum case_result run_case(const struct case_encoding *e, const struct state *s, bool report,
                                  struct case_report *cr)
 {
@@ -646,6 +663,8 @@ static enum case_result run_case(const struct case_encoding *e, const struct sta
     emulate(e, s, &em);
     if (em.hr == S_OK && em.status.InternalEmulationFailure && opt.no_xstate)
         return untouched(&em, report) ? CASE_NEEDS_XSTATE : CASE_MISMATCH;
+    if (em.hr == S_OK && em.status.InternalEmulationFailure && fp_rule_may_decline(&e->insn, s))
+        return untouched(&em, report) ? CASE_DECLINED : CASE_MISMATCH;
     if (em.hr == S_OK && em.status.InternalEmulationFailure)
         return CASE_UNSUPPORTED;
     if (em.out.ran && outside_guard(&em.out))
@@ -688,6 +707,7 @@ static enum case_result run_case(const struct case_encoding *e, const struct sta
             print_state(e, s);
             print_outcome_exception("both", &native);
         }
+        xm_agreed += native.faulted && native.vector == EXC_XM;
         return CASE_MATCH;
     }
     cr->flags_only_undefined = only_flags_differ(&cr->diff) && (cr->diff.flags & ~undefined) == 0;
@@ -825,6 +845,7 @@ struct totals {
     unsigned forms, not_runnable, unsupported_variants, variants, no_encoding, host_skipped;
     unsigned long cases, mismatches, undefined_only, outside, harness, unrepeatable;
     unsigned long needs_xstate; /* --no-xstate: cases unsupported for want of the extension */
+    unsigned long declined;     /* SIMD FP cases the MXCSR rule cannot decide (CASE_DECLINED) */
     unsigned mismatching_variants;
     enum mnemonic unsupported[MAX_UNSUPPORTED];
     unsigned unsupported_count;
@@ -1034,6 +1055,7 @@ static bool run_variant(const struct variant *v, unsigned index, struct totals *
             break;
         case CASE_OUTSIDE: outside++; break;
         case CASE_NEEDS_XSTATE: t->needs_xstate++; break;
+        case CASE_DECLINED: t->declined++; break;
         case CASE_HOST_SKIP: /* counted by host_skip_for */ break;
         case CASE_HARNESS:
             t->harness++;
@@ -1250,6 +1272,10 @@ static int sweep(void)
     if (opt.no_xstate)
         printf("without the extended-state extension: %lu cases unsupported, guest untouched\n",
                t.needs_xstate);
+    printf("SIMD floating-point exceptions (#XM) on both sides, MXCSR and registers from the "
+           "signal frame compared: %lu cases; declined by the MXCSR rule (DPPS/DPPD, or a row "
+           "without an element model, with an exception unmasked), guest untouched: %lu cases\n",
+           xm_agreed, t.declined);
     fault_order_report(stdout);
     if (opt.native_only)
         print_native_outcomes();

@@ -13,7 +13,8 @@
  * also needs AVX512VL (SDM vol. 1 §15.4 "AVX-512 Vector Length"); _512, _SCALAR, _KOP and
  * _128N (128-bit forms defined without VL: VMOVD, VPINSR*, ...) do not. Every AVX-512 set
  * needs AVX512F too (§15.3: the sibling groups are detected after AVX512F), listed last so
- * that the feature a host lacks is reported as the group's own where it has F. */
+ * that the feature a host lacks is reported as the group's own where it has F; likewise AVX2,
+ * FMA and F16C need AVX (§14.7.1, §14.5.3, §14.4.1: detected after AVX). */
 static const struct {
     const char *prefix;
     int feature[2];
@@ -38,15 +39,15 @@ static const struct {
     { "AVX512_VP2INTERSECT_", { HF_avx512vp2intersect, -1 } },
     { "AVX512_VPCLMULQDQ_", { HF_vpclmulqdq, HF_avx512f } },
     { "AVX512_VPOPCNTDQ_", { HF_avx512vpopcntdq, -1 } },
-    { "AVX2GATHER", { HF_avx2, -1 } },
-    { "AVX2", { HF_avx2, -1 } },
+    { "AVX2GATHER", { HF_avx2, HF_avx } },
+    { "AVX2", { HF_avx2, HF_avx } },
     { "AVXAES", { HF_aes, HF_avx } },
     { "AVX_GFNI", { HF_gfni, HF_avx } },
     { "AVX_VNNI", { HF_avxvnni, -1 } },
     { "AVX", { HF_avx, -1 } },
-    { "F16C", { HF_f16c, -1 } },
+    { "F16C", { HF_f16c, HF_avx } },
     { "FMA4", { HF_fma4, -1 } },
-    { "FMA", { HF_fma, -1 } },
+    { "FMA", { HF_fma, HF_avx } },
     { "GFNI", { HF_gfni, -1 } },
     { "VAES", { HF_vaes, HF_avx } },
     { "VPCLMULQDQ", { HF_vpclmulqdq, HF_avx } },

@@ -111,6 +111,49 @@ static uint64_t fp64_value(struct rng *r)
     }
 }
 
+/* An FP16 value, the same classes. */
+static uint16_t fp16_value(struct rng *r)
+{
+    static const uint16_t specials[] = { 0x0000, 0x7c00, 0x3c00, 0x7bff, 0x0400, 0x0001, 0x03ff };
+    uint16_t payload = (uint16_t)(rng_next(r) & 0x1ff), sign = (uint16_t)(rng_below(r, 2) << 15);
+    switch (rng_below(r, 5)) {
+    case 0: return specials[rng_below(r, sizeof specials / sizeof specials[0])] | sign;
+    case 1: return 0x7e00 | payload | sign;                /* QNaN */
+    case 2: return 0x7c00 | (payload | 1) | sign;          /* SNaN */
+    case 3: return (uint16_t)(rng_next(r) & 0x3ff) | sign; /* denormal */
+    default: return (uint16_t)rng_next(r);
+    }
+}
+
+/* The element a vector form's memory operand most likely holds when it holds floating
+ * point: EVEX says (its broadcast element; 2 bytes in the FP16 maps); VEX's 0F38/0F3A
+ * forms by W (FMA, VPERMILPS/PD...); the 0F map's by mandatory prefix (none and F3: PS
+ * and SS; 66 and F2: PD and SD). A guess for integer forms too, whose memory then holds FP
+ * values as often as registers do. */
+static unsigned fp_element_bytes(const struct insn *in)
+{
+    if (in->encoding == ENC_EVEX) {
+        unsigned e = EVEX_ELEMENT_BYTES(in->row->evex_element);
+        if (e)
+            return e;
+        if (in->map == MAP_EVEX_MAP5 || in->map == MAP_EVEX_MAP6)
+            return 2;
+        return in->vex_w ? 8 : 4;
+    }
+    if (in->map == MAP_VEX_0F38 || in->map == MAP_VEX_0F3A)
+        return in->vex_w ? 8 : 4;
+    return in->mandatory == MP_66 || in->mandatory == MP_F2 ? 8 : 4;
+}
+
+/* 16 bytes of FP values `element` bytes wide (1: FP32, for the byte-element forms). */
+static void fp_lane(struct rng *r, unsigned element, uint8_t *lane)
+{
+    for (unsigned i = 0; i < 16; i += element == 1 ? 4 : element) {
+        uint64_t v = element == 2 ? fp16_value(r) : element == 8 ? fp64_value(r) : fp32_value(r);
+        memcpy(lane + i, &v, element == 2 ? 2 : element == 8 ? 8 : 4);
+    }
+}
+
 static void random_lane(struct rng *r, uint8_t *lane)
 {
     uint64_t q[2];
@@ -173,6 +216,19 @@ static void random_x87(struct rng *r, const struct xsave_layout *l, struct vecst
     v->fdp = rng_next(r) & UINT64_C(0x00007fffffffffff);
 }
 
+/* MXCSR: the default one time in four; every mask set, with any rounding, DAZ, FTZ and
+ * sticky flags, one in four (results computed in every mode); any bits the CPU lets
+ * software set otherwise (unmasked exceptions: #XM, its MXCSR read from the signal frame). */
+static uint32_t random_mxcsr(struct rng *r, uint32_t mxcsr_mask)
+{
+    uint32_t any = (uint32_t)rng_next(r) & mxcsr_mask;
+    switch (rng_below(r, 4)) {
+    case 0: return 0x1f80;
+    case 1: return any | 0x1f80;
+    default: return any;
+    }
+}
+
 void synth_vecstate(struct rng *r, const struct xsave_layout *l, struct vecstate *v)
 {
     unsigned lanes16 = (l->components & (1u << XCOMP_ZMM_HI256)) ? 4
@@ -182,7 +238,7 @@ void synth_vecstate(struct rng *r, const struct xsave_layout *l, struct vecstate
 
     vecstate_init(v);
     random_x87(r, l, v);
-    v->mxcsr = rng_below(r, 4) == 0 ? 0x1f80 : (uint32_t)rng_next(r) & l->mxcsr_mask;
+    v->mxcsr = random_mxcsr(r, l->mxcsr_mask);
     for (unsigned n = 0; n < regs; n++)
         for (unsigned lane = 0; lane < (n < 16 ? lanes16 : 4); lane++)
             random_lane(r, v->zmm[n] + 16 * lane);
@@ -951,8 +1007,16 @@ bool synth_state(struct rng *r, struct case_encoding *e, unsigned flags_case, bo
 
     if (s->target_known && row_is_vector(row) &&
         s->target - (uint64_t)(uintptr_t)l->buffer <= l->size - 64) {
-        for (unsigned i = 0; i < 4; i++) /* FP specials and integer edges, as in registers */
-            random_lane(r, l->buffer + (s->target - (uint64_t)(uintptr_t)l->buffer) + 16 * i);
+        /* FP specials and integer edges, as in registers; one operand in two all FP values
+         * of the form's element width (NaN payloads, denormals, infinities, ±0) */
+        uint8_t *p = l->buffer + (s->target - (uint64_t)(uintptr_t)l->buffer);
+        bool fp = rng_below(r, 2) == 0;
+        for (unsigned i = 0; i < 4; i++) {
+            if (fp)
+                fp_lane(r, fp_element_bytes(in), p + 16 * i);
+            else
+                random_lane(r, p + 16 * i);
+        }
     } else if (s->target_known && s->target - (uint64_t)(uintptr_t)l->buffer <= l->size - 16) {
         /* edge values at the operand, or a register's value (equal compares, CMPXCHG) */
         uint8_t *p = l->buffer + (s->target - (uint64_t)(uintptr_t)l->buffer);
