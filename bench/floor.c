@@ -113,9 +113,27 @@ static HRESULT finish(const struct floor_emulator *f, void *context, const WHV_R
     return S_OK;
 }
 
-/* Reads (direction 0) into *value, zero-extended, or writes (1) its low `size` bytes. Data
- * is copied whole (8 bytes, one move) and the rest masked off: a copy of `size` bytes would
- * be a call to memcpy. */
+/* The first `size` (1, 2, 4 or 8) bytes of data, zero-extended, read as exactly that many:
+ * the guest's callback has just stored them, and a wider load of a narrower store in flight
+ * waits for it to retire (whvemu's plans read so too: mmu_phys_read_exact). One constant-size
+ * copy per size: a copy of `size` bytes would be a call to memcpy. */
+static uint64_t data_read(const UINT8 data[8], unsigned size)
+{
+    uint8_t b;
+    uint16_t w;
+    uint32_t d;
+    uint64_t q;
+
+    switch (size) {
+    case 1: memcpy(&b, data, 1); return b;
+    case 2: memcpy(&w, data, 2); return w;
+    case 4: memcpy(&d, data, 4); return d;
+    default: memcpy(&q, data, 8); return q;
+    }
+}
+
+/* Reads (direction 0) into *value, zero-extended, or writes (1) its low `size` bytes (Data
+ * is copied whole: 8 bytes, one move). */
 static bool memory(const struct floor_emulator *f, void *context, uint64_t gpa, unsigned size,
                    UINT8 direction, uint64_t *value, WHV_EMULATOR_STATUS *status)
 {
@@ -128,10 +146,8 @@ static bool memory(const struct floor_emulator *f, void *context, uint64_t gpa, 
         status->MemoryCallbackFailed = 1;
         return false;
     }
-    if (!direction) {
-        memcpy(value, access.Data, sizeof access.Data); /* zeroed beyond size above */
-        *value &= ~(uint64_t)0 >> (64 - 8 * size);
-    }
+    if (!direction)
+        *value = data_read(access.Data, size);
     return true;
 }
 

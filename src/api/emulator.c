@@ -10,7 +10,7 @@
 #include "core/regcache.h"
 #include "exec/exec.h"
 #include "exec/insn_cache.h"
-#include "exec/plan.h"
+#include "exec/plan_run.h"
 #include "mmu/mmu.h"
 
 /* ---- create / destroy ---- */

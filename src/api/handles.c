@@ -14,17 +14,11 @@
 #include <string.h>
 
 #include "core/atomics.h"
-#include "exec/insn_cache.h"
 
-#define SLOTS_PER_CHUNK 64u
-#define MAX_CHUNKS 1024u /* 65,536 live emulators */
-#define MAX_SLOTS (SLOTS_PER_CHUNK * MAX_CHUNKS)
 #define NO_SLOT UINT32_MAX
 
-/* A handle is generation << INDEX_BITS | slot index; the generation is odd, so no handle is
- * NULL. Where a pointer has 32 bits only 16 remain for the generation. tests/api builds this
- * file with HANDLE_GENERATION_BITS 3 to exhaust a slot in a few cycles. */
-#define INDEX_BITS 16u
+/* Where a pointer has 32 bits only 16 remain for the generation. tests/api builds this file
+ * with HANDLE_GENERATION_BITS 3 to exhaust a slot in a few cycles. */
 #if !defined(HANDLE_GENERATION_BITS)
 #if UINTPTR_MAX > 0xffffffffu
 #define HANDLE_GENERATION_BITS 32u
@@ -32,17 +26,9 @@
 #define HANDLE_GENERATION_BITS 16u
 #endif
 #endif
-#define HANDLE_SHIFT (UINTPTR_MAX > 0xffffffffu ? 32u : INDEX_BITS)
 #define LAST_GENERATION ((uint32_t)((UINT64_C(1) << HANDLE_GENERATION_BITS) - 1u))
 
-struct slot {
-    struct emulator emu;
-    atomic_u32 generation; /* odd while in use */
-    uint32_t next_free;    /* the free list, under the lock */
-    struct insn_cache insn_cache;
-};
-
-static atomic_ptr chunks[MAX_CHUNKS];
+atomic_ptr handle_chunks[MAX_CHUNKS];
 static spin_lock table_lock = SPIN_LOCK_INIT;
 /* Under the lock: the free list, and how many slots were ever handed out. */
 static uint32_t free_head = NO_SLOT;
@@ -51,31 +37,6 @@ static uint32_t slots_used;
 static WHV_EMULATOR_HANDLE encode(uint32_t index, uint32_t generation)
 {
     return (WHV_EMULATOR_HANDLE)(((uintptr_t)generation << HANDLE_SHIFT) | index);
-}
-
-static struct slot *slot_at(uint32_t index)
-{
-    struct slot *chunk;
-
-    if (index >= MAX_SLOTS)
-        return NULL;
-    chunk = load_acquire_ptr(&chunks[index / SLOTS_PER_CHUNK]);
-    return chunk ? &chunk[index % SLOTS_PER_CHUNK] : NULL;
-}
-
-/* The slot of a live handle, or NULL. */
-static struct slot *live_slot(WHV_EMULATOR_HANDLE handle)
-{
-    uintptr_t value = (uintptr_t)handle;
-    uint32_t generation = (uint32_t)(value >> HANDLE_SHIFT);
-    struct slot *s;
-
-    if ((value & (((uintptr_t)1 << HANDLE_SHIFT) - 1)) >= MAX_SLOTS || !(generation & 1))
-        return NULL;
-    s = slot_at((uint32_t)(value & (MAX_SLOTS - 1)));
-    if (!s || load_acquire(&s->generation) != generation)
-        return NULL;
-    return s;
 }
 
 /* Under the lock: a free slot, from the list or the next never-used one, if its chunk
@@ -99,9 +60,9 @@ static bool install_chunk(struct slot *spare)
 {
     uint32_t c = slots_used / SLOTS_PER_CHUNK;
 
-    if (slots_used == MAX_SLOTS || load_acquire_ptr(&chunks[c]))
+    if (slots_used == MAX_SLOTS || load_acquire_ptr(&handle_chunks[c]))
         return false;
-    store_release_ptr(&chunks[c], spare);
+    store_release_ptr(&handle_chunks[c], spare);
     return true;
 }
 
@@ -144,12 +105,6 @@ HRESULT handle_create(const struct emulator *emulator, WHV_EMULATOR_HANDLE *out)
         if (!spare && !(spare = calloc(SLOTS_PER_CHUNK, sizeof *spare)))
             return E_OUTOFMEMORY;
     }
-}
-
-struct emulator *handle_lookup(WHV_EMULATOR_HANDLE handle)
-{
-    struct slot *s = live_slot(handle);
-    return s ? &s->emu : NULL;
 }
 
 HRESULT handle_destroy(WHV_EMULATOR_HANDLE handle)

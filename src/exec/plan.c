@@ -1,5 +1,5 @@
 /* Decode-cache plans (plan.h): made once per entry, run per exit. */
-#include "exec/plan.h"
+#include "exec/plan_run.h"
 
 #include <string.h>
 
@@ -16,10 +16,6 @@
 _Static_assert(WHvX64RegisterRax == 0 && WHvX64RegisterR15 == 15 && R_R15 == 15,
                "the first 16 register names are the GPRs in encoding order");
 
-/* The exit's AccessInfo bits a port-I/O plan matches: IsWrite, AccessSize, StringOp (as
- * io_insn_matches; RepPrefix does not change IN or OUT). */
-#define IO_INFO_MATCHED 0x1fu
-
 /* ---- making a plan ---- */
 
 /* The registers a plan may Get: the GPRs; a vector plan's CR0, CR4, XCR0 (its state checks)
@@ -28,12 +24,6 @@ _Static_assert(WHvX64RegisterRax == 0 && WHvX64RegisterR15 == 15 && R_R15 == 15,
 #define VECTOR_PLAN_IDS                                                                            \
     (GPR_IDS | REG_BIT(R_CR0) | REG_BIT(R_CR4) | REG_BIT(R_XCR0) |                                 \
      ((REG_BIT(R_XMM15) << 1) - REG_BIT(R_XMM0)))
-
-/* (one range of kinds: one comparison on an integer plan's way) */
-static bool vector_kind(unsigned kind)
-{
-    return kind - PLAN_VLOAD <= PLAN_YSTORE - PLAN_VLOAD;
-}
 
 /* The Get call's registers: the instruction's, when they are at most PLAN_MAX_GETS of those
  * (in 64-bit code through DS, ES, SS or CS there is no segment register). */
@@ -206,6 +196,24 @@ static const struct planner {
     { x_out, io_plan, false },    { x_simd_move, vector_plan, true },
 };
 
+/* What a plan's memory access must be allowed: as mmu_in_exit_page checks it. */
+static unsigned plan_access(const struct plan *p)
+{
+    if ((1u << p->kind) & (1u << PLAN_STORE | 1u << PLAN_VSTORE | 1u << PLAN_YSTORE))
+        return MMU_WRITE;
+    return p->kind == PLAN_ALU && !p->read_only ? MMU_READ | MMU_WRITE : MMU_READ;
+}
+
+/* Where the Get brings register `reg` (plan_fetched): PLAN_ZERO_SLOT for none or one not fetched
+ * (a plan reads only what it fetches: plan_gets). */
+static uint8_t get_slot(const struct plan *p, unsigned reg)
+{
+    for (unsigned i = 0; i < p->get_count; i++)
+        if (p->get[i] == reg)
+            return (uint8_t)i;
+    return PLAN_ZERO_SLOT;
+}
+
 void plan_make(struct plan *plan, const struct insn *in, const struct operand ops[MAX_OPERANDS],
                struct regset needs, enum cpu_mode mode)
 {
@@ -219,130 +227,16 @@ void plan_make(struct plan *plan, const struct insn *in, const struct operand op
     /* IN and OUT get nothing: the exit gives their registers */
     if (plan->kind != PLAN_IN && plan->kind != PLAN_OUT && !plan_gets(plan, needs))
         plan->kind = PLAN_GENERAL;
+    plan->base_slot = get_slot(plan, plan->base);
+    plan->index_slot = get_slot(plan, plan->index);
+    plan->gpr_slot = get_slot(plan, gpr_holder(plan->gpr, plan->high8)); /* vector: its XMM */
+    plan->cr0_slot = get_slot(plan, R_CR0);
+    plan->cr4_slot = get_slot(plan, R_CR4);
+    plan->xcr0_slot = get_slot(plan, R_XCR0);
+    plan->need = (uint8_t)plan_access(plan);
 }
 
 /* ---- running one ---- */
-
-/* The Get call of the plan's registers, into `fetched` and each one's Reg64 into reg64[] by
- * its id. False when it failed (cpu->status says so). */
-static bool plan_fetch(struct vcpu *cpu, const struct plan *p, uint64_t reg64[PLAN_IDS],
-                       struct plan_fetched *fetched)
-{
-    fetched->count = p->get_count;
-    if (!p->get_count)
-        return true;
-    /* what the VMM leaves unwritten reads as 0; all of them, in a few wide stores (a count
-     * that varies makes a `rep stos`, slow to start) */
-    for (unsigned i = 0; i < PLAN_MAX_GETS; i++)
-        value_store(&fetched->value[i], 0, 0);
-    if (FAILED(emu_get_registers(cpu, p->get_name, p->get_count, fetched->value)))
-        return false;
-    memcpy(fetched->id, p->get, sizeof fetched->id);
-    for (unsigned i = 0; i < p->get_count; i++)
-        reg64[p->get[i]] = fetched->value[i].Reg64;
-    return true;
-}
-
-/* What a plan's instruction wrote besides RIP. */
-enum { WROTE_GPR = 1u << 0, WROTE_RFLAGS = 1u << 1 };
-
-/* The one Set call, in the order of the register ids (as regs_writeback's): the register
- * `holder` (WROTE_GPR), RIP after an instruction of `length` bytes, RFLAGS (WROTE_RFLAGS). */
-static void plan_finish(struct vcpu *cpu, unsigned length, unsigned wrote, enum reg_id holder,
-                        uint64_t gpr_value, uint64_t rflags)
-{
-    WHV_REGISTER_NAME names[3];
-    WHV_REGISTER_VALUE values[3];
-    uint32_t n = 0;
-
-    if (wrote & WROTE_GPR) {
-        names[n] = (WHV_REGISTER_NAME)holder;
-        value_store(&values[n++], gpr_value, 0);
-    }
-    names[n] = WHvX64RegisterRip;
-    value_store(&values[n++], next_rip(cpu->code_mode, cpu->exit->Rip, length), 0);
-    if (wrote & WROTE_RFLAGS) {
-        names[n] = WHvX64RegisterRflags;
-        value_store(&values[n++], rflags, 0);
-    }
-    if (SUCCEEDED(emu_set_registers(cpu, names, n, values)))
-        cpu->status.EmulationSuccessful = 1;
-}
-
-/* The linear address of the plan's memory operand (64-bit code: its offset). */
-static uint64_t plan_linear(const struct vcpu *cpu, const struct plan *p,
-                            const uint64_t gpr[PLAN_IDS])
-{
-    uint64_t ea = p->disp;
-
-    if (p->rip_relative)
-        ea += cpu->exit->Rip + p->length;
-    if (p->base != GPR_NONE)
-        ea += gpr[p->base];
-    if (p->index != GPR_NONE)
-        ea += gpr[p->index] * p->scale;
-    return ea & size_mask(p->addrsize);
-}
-
-/* The source of a store or an ALU operation: the immediate or the register operand. */
-static uint64_t plan_source(const struct plan *p, const uint64_t gpr[PLAN_IDS])
-{
-    if (p->imm_source)
-        return p->imm;
-    return gpr_value_in(gpr[gpr_holder(p->gpr, p->high8)], p->gpr_size, p->high8);
-}
-
-/* A load's value into its register. */
-static void finish_load(struct vcpu *cpu, const struct plan *p, const uint64_t gpr[PLAN_IDS],
-                        uint64_t value)
-{
-    enum reg_id holder = gpr_holder(p->gpr, p->high8);
-    uint64_t old = 0;
-
-    if (p->sign_extend)
-        value = sign_extend(value, p->access_size);
-    if (gpr_write_keeps_bits(p->gpr_size, p->high8))
-        old = gpr[holder];
-    plan_finish(cpu, p->length, WROTE_GPR, holder, gpr_written(old, p->gpr_size, p->high8, value),
-                0);
-}
-
-/* An ALU operation on the value read at gpa: the result written back there (but for CMP
- * and TEST), the flags as x_alu computes them (alu_compute), with the host stub looked up
- * when the plan was made. */
-static void alu_at(struct vcpu *cpu, const struct plan *p, const uint64_t gpr[PLAN_IDS],
-                   uint64_t gpa, uint64_t value)
-{
-    struct int_op o = { .dst = value, .src = plan_source(p, gpr), .flags = cpu->exit->Rflags };
-
-    if (cpu->host_ops && p->stub)
-        p->stub(&o);
-    else
-        alu_in_c((enum mnemonic)p->mnemonic, p->access_size, &o);
-    if (!p->read_only && mmu_phys_value(cpu, gpa, p->access_size, true, &o.dst) != EXEC_OK)
-        return;
-    plan_finish(cpu, p->length, WROTE_RFLAGS, R_RAX, 0, o.flags);
-}
-
-/* A register the plan's Get fetched (0 when it did not). */
-static WHV_REGISTER_VALUE fetched_value(const struct plan_fetched *f, enum reg_id id)
-{
-    WHV_REGISTER_VALUE v;
-
-    value_store(&v, 0, 0);
-    for (unsigned i = 0; i < f->count; i++)
-        if (f->id[i] == id)
-            v = f->value[i];
-    return v;
-}
-
-/* Whether the move's state checks pass (simd_check_state): class SSE for the legacy moves,
- * VEX for the VEX ones; a #UD or #NM is the general path's to raise. */
-static bool vector_usable(const struct plan_fetched *f, enum simd_state_class c)
-{
-    return simd_state_usable(c, fetched_value(f, R_CR0).Reg64, fetched_value(f, R_CR4).Reg64,
-                             fetched_value(f, R_XCR0).Reg64);
-}
 
 /* A VEX.256 store in the exit's page, as x_simd_move makes it: the area with the call's one
  * GetXstate (xstate_fetch: the extension absent, or an area that lacks YMM_Hi128, is the
@@ -350,15 +244,15 @@ static bool vector_usable(const struct plan_fetched *f, enum simd_state_class c)
  * its init state reads as zeros), the general path's pieces, RIP. Nothing is modified: no
  * SetXstate. What would fault, or an operand the page does not hold, goes to the general
  * path before the GetXstate, which the general path makes first then. */
-static enum plan_outcome ymm_store_at(struct vcpu *cpu, const struct plan *p, uint64_t la,
-                                      const struct plan_fetched *f, unsigned need)
+enum plan_outcome plan_ystore_at(struct vcpu *cpu, const struct plan *p, uint64_t la,
+                                 const struct plan_fetched *f)
 {
     uint64_t gpa;
     uint8_t data[32];
     enum exec_result r;
 
-    if (!vector_usable(f, STATE_VEX) || (p->aligned && (la & 31)) ||
-        !mmu_exit_page_holds(cpu, la, 32, need, &gpa))
+    if (!vector_usable(p, f->value, STATE_VEX) || (p->aligned && (la & 31)) ||
+        !mmu_exit_page_maps(cpu, la, 32, &gpa))
         return PLAN_FETCHED;
     cpu->vstate.area = false;
     r = xstate_fetch(cpu, XS_SSE | XS_AVX);
@@ -368,109 +262,6 @@ static enum plan_outcome ymm_store_at(struct vcpu *cpu, const struct plan *p, ui
         return PLAN_DONE;
     vreg_read(cpu, p->gpr, 32, data);
     if (mmu_phys_wide(cpu, gpa, data, 32, true) == EXEC_OK)
-        plan_finish(cpu, p->length, 0, R_RAX, 0, 0);
-    return PLAN_DONE;
-}
-
-/* A vector load's Set: RIP, then its XMM register (the ids' order, as regs_writeback's). */
-static void finish_vector_load(struct vcpu *cpu, const struct plan *p, const uint8_t data[16])
-{
-    WHV_REGISTER_NAME names[2] = { WHvX64RegisterRip, reg_whv_name((enum reg_id)p->gpr) };
-    WHV_REGISTER_VALUE values[2];
-
-    value_store(&values[0], next_rip(cpu->code_mode, cpu->exit->Rip, p->length), 0);
-    value_store(&values[1], load_le(data, 8), load_le(data + 8, 8));
-    if (SUCCEEDED(emu_set_registers(cpu, names, 2, values)))
-        cpu->status.EmulationSuccessful = 1;
-}
-
-/* A legacy SSE move of 16 bytes in the exit's page, in the general path's pieces; a state
- * check or the alignment that would fault, or an operand the page does not hold, goes to the
- * general path. */
-static enum plan_outcome vector_at(struct vcpu *cpu, const struct plan *p, uint64_t la,
-                                   const struct plan_fetched *f, unsigned need)
-{
-    uint64_t gpa;
-    WHV_UINT128 xmm = fetched_value(f, (enum reg_id)p->gpr).Reg128;
-    uint8_t data[16];
-    bool store = p->kind == PLAN_VSTORE;
-
-    if (!vector_usable(f, STATE_SSE) || (p->aligned && (la & 15)) ||
-        !mmu_exit_page_holds(cpu, la, 16, need, &gpa))
-        return PLAN_FETCHED;
-    store_le(data, 8, xmm.Low64);
-    store_le(data + 8, 8, xmm.High64);
-    if (mmu_phys_wide(cpu, gpa, data, 16, store) != EXEC_OK)
-        return PLAN_DONE;
-    if (store)
-        plan_finish(cpu, p->length, 0, R_RAX, 0, 0);
-    else
-        finish_vector_load(cpu, p, data);
-    return PLAN_DONE;
-}
-
-/* What a plan's memory access must be allowed: as mmu_in_exit_page checks it. */
-static unsigned plan_access(const struct plan *p)
-{
-    if ((1u << p->kind) & (1u << PLAN_STORE | 1u << PLAN_VSTORE | 1u << PLAN_YSTORE))
-        return MMU_WRITE;
-    return p->kind == PLAN_ALU && !p->read_only ? MMU_READ | MMU_WRITE : MMU_READ;
-}
-
-/* A load, a store or an ALU operation in the exit's page, by a copy of its plan (the cache
- * is not touched after a callback, insn_cache.h). gpr[] holds only the registers the plan
- * fetches, which are every one it reads. */
-enum plan_outcome plan_run_memory(struct vcpu *cpu, const struct plan *cached,
-                                  struct plan_fetched *fetched)
-{
-    struct plan plan;
-    const struct plan *p = &plan;
-    unsigned need;
-
-    memcpy(&plan, cached, sizeof plan); /* whole, in a few wide moves */
-    need = plan_access(p);
-    bool store = plan.kind == PLAN_STORE;
-    uint64_t gpr[PLAN_IDS], la, gpa, value;
-
-    if ((cpu->exit_page.access & need) != need ||
-        mmu_alignment_checking_with(cpu, cpu->exit->Rflags))
-        return PLAN_DECLINED;
-    if (!plan_fetch(cpu, p, gpr, fetched))
-        return PLAN_DONE;
-    la = plan_linear(cpu, p, gpr);
-    if (vector_kind(p->kind))
-        return p->kind == PLAN_YSTORE ? ymm_store_at(cpu, p, la, fetched, need)
-                                      : vector_at(cpu, p, la, fetched, need);
-    if (!mmu_exit_page_holds(cpu, la, p->access_size, need, &gpa))
-        return PLAN_FETCHED;
-    value = store ? plan_source(p, gpr) : 0;
-    if (mmu_phys_value(cpu, gpa, p->access_size, store, &value) != EXEC_OK)
-        return PLAN_DONE;
-    if (store)
-        plan_finish(cpu, p->length, 0, R_RAX, 0, 0);
-    else if (p->kind == PLAN_LOAD)
-        finish_load(cpu, p, gpr, value);
-    else
-        alu_at(cpu, p, gpr, gpa, value);
-    return PLAN_DONE;
-}
-
-/* IN or OUT: the port, RAX and the access come with the exit; the I/O callback, the Set. What
- * the plan gives is read before the callback (the cache is not touched after it). */
-enum plan_outcome plan_run_io(struct vcpu *cpu, const struct plan *p,
-                              const WHV_X64_IO_PORT_ACCESS_CONTEXT *io)
-{
-    bool out = p->kind == PLAN_OUT;
-    unsigned length = p->length, size = p->access_size;
-    uint16_t port = p->port_imm ? (uint16_t)(p->imm & 0xff) : io->PortNumber;
-    uint32_t data = (uint32_t)gpr_value_in(io->Rax, size, false);
-
-    if ((io->AccessInfo.AsUINT32 & IO_INFO_MATCHED) != p->io_info || port != io->PortNumber ||
-        !io_all_ports(cpu, cpu->exit->Rflags))
-        return PLAN_DECLINED;
-    if (io_port(cpu, port, size, out, &data) != EXEC_OK)
-        return PLAN_DONE;
-    plan_finish(cpu, length, out ? 0 : WROTE_GPR, R_RAX, gpr_written(io->Rax, size, false, data),
-                0);
+        plan_finish(cpu, plan_next_rip64(cpu, p), 0, R_RAX, 0, 0);
     return PLAN_DONE;
 }

@@ -43,8 +43,6 @@ enum plan_kind {
 /* Registers a plan may Get: the base, the index, a store's source, a narrow load's old
  * destination; a vector plan's base, CR0, CR4 and its XMM register (PLAN_YSTORE: XCR0). */
 #define PLAN_MAX_GETS 4
-/* The ids a plan may Get are below this (its GPRs, CR0, CR4, XMM0-15, XCR0). */
-#define PLAN_IDS (R_XCR0 + 1)
 
 struct plan {
     uint8_t kind;        /* enum plan_kind */
@@ -66,6 +64,12 @@ struct plan {
     uint8_t addrsize;
     uint8_t get_count;
     uint8_t get[PLAN_MAX_GETS]; /* the Get call's registers (enum reg_id, ascending) */
+    /* where the base, the index, the register operand's holder (gpr_holder; a vector plan's
+     * XMM register), CR0, CR4 and XCR0 come in the Get's values: PLAN_ZERO_SLOT for none, or
+     * one not fetched (a load's destination that it overwrites whole), so that a run adds
+     * and reads without a branch or a search */
+    uint8_t base_slot, index_slot, gpr_slot, cr0_slot, cr4_slot, xcr0_slot;
+    uint8_t need; /* what the exit's page must be allowed (MMU_READ, MMU_WRITE) */
     WHV_REGISTER_NAME get_name[PLAN_MAX_GETS]; /* and their SDK names */
     bool port_imm;                             /* PLAN_IN, PLAN_OUT: the port is the imm8 */
     uint32_t io_info;                          /* the exit's AccessInfo, as far as it must match */
@@ -86,10 +90,14 @@ enum plan_outcome {
                     * failed: the general path goes on from there */
 };
 
+/* The slot of the values past the Get's: always zero. */
+#define PLAN_ZERO_SLOT PLAN_MAX_GETS
+
 struct plan_fetched {
     unsigned count;
-    uint8_t id[PLAN_MAX_GETS];               /* enum reg_id */
-    WHV_REGISTER_VALUE value[PLAN_MAX_GETS]; /* as the VMM wrote them (regs_preset_read) */
+    uint8_t id[PLAN_MAX_GETS];                   /* enum reg_id */
+    WHV_REGISTER_VALUE value[PLAN_MAX_GETS + 1]; /* as the VMM wrote them (regs_preset_read);
+                                                  * value[PLAN_ZERO_SLOT] zero */
 };
 
 /* Whether a plan may run the call of this exit: one for its kind of exit (port I/O or MMIO),
@@ -101,18 +109,17 @@ static inline bool plan_applies(const struct vcpu *cpu, const struct plan *p, bo
            !cpu->exit->ExecutionState.InterruptionPending && !(cpu->exit->Rflags & (FL_TF | FL_RF));
 }
 
+/* (one range of kinds: one comparison on an integer plan's way) */
+static inline bool vector_kind(unsigned kind)
+{
+    return kind - PLAN_VLOAD <= PLAN_YSTORE - PLAN_VLOAD;
+}
+
 /* Whether the plan reads the extended-state extension's area: the call holds the
  * registration from before its first callback, as the general path does (call_begin). */
 static inline bool plan_uses_xstate(const struct plan *p)
 {
     return p->kind == PLAN_YSTORE;
 }
-
-/* Run the call on cpu (call_take done) by a plan that applies: a port-I/O exit's, or an
- * MMIO exit's whose page is seeded (mmu_seed). */
-enum plan_outcome plan_run_io(struct vcpu *cpu, const struct plan *p,
-                              const WHV_X64_IO_PORT_ACCESS_CONTEXT *io);
-enum plan_outcome plan_run_memory(struct vcpu *cpu, const struct plan *p,
-                                  struct plan_fetched *fetched);
 
 #endif

@@ -87,6 +87,21 @@ HOT_INLINE enum exec_result mmu_phys_value(struct vcpu *cpu, uint64_t gpa, unsig
     return EXEC_OK;
 }
 
+/* The same read, its data taken as exactly `size` bytes: the VMM's callback has just stored
+ * that many, and a wider load of a narrower store in flight waits for the store to retire
+ * (no store forwarding: a few ns on one access, docs/bench.md part 8). The REP loops keep
+ * the whole 8 bytes, which measured faster there (part 5). */
+HOT_INLINE enum exec_result mmu_phys_read_exact(struct vcpu *cpu, uint64_t gpa, unsigned size,
+                                                uint64_t *value)
+{
+    WHV_EMULATOR_MEMORY_ACCESS_INFO acc = { .GpaAddress = gpa, .AccessSize = (UINT8)size };
+
+    if (FAILED(emu_memory(cpu, &acc)))
+        return EXEC_CALLBACK_FAILED;
+    *value = load_le(acc.Data, size);
+    return EXEC_OK;
+}
+
 /* The same with the data in buf (size bytes). */
 static inline enum exec_result mmu_phys(struct vcpu *cpu, uint64_t gpa, uint8_t *buf, unsigned size,
                                         bool write)
@@ -119,20 +134,27 @@ static inline bool canonical_with(uint64_t la, unsigned bits)
     return (uint64_t)((int64_t)(la << (64 - bits)) >> (64 - bits)) == la;
 }
 
-/* Whether size bytes at a 64-bit linear address la lie in the exit's own page, canonical,
- * and that page was checked for `need` (checked_access): their GPA in *gpa. */
-static inline bool mmu_exit_page_holds(const struct vcpu *cpu, uint64_t la, unsigned size,
-                                       unsigned need, uint64_t *gpa)
+/* Whether size bytes at a 64-bit linear address la lie in the exit's own page, canonical:
+ * their GPA in *gpa. (What the page was checked for is the caller's: mmu_exit_page_holds.) */
+static inline bool mmu_exit_page_maps(const struct vcpu *cpu, uint64_t la, unsigned size,
+                                      uint64_t *gpa)
 {
     uint64_t in_page = la & (PAGE_SIZE - 1);
 
-    /* an exit page of access 0 (none) serves nothing, and the others no fetch */
-    if (in_page + size > PAGE_SIZE || (cpu->exit_page.access & need) != need ||
-        (need & (MMU_EXEC | MMU_SYSTEM)) || (la & PAGE_MASK) != cpu->exit_page.gva_page ||
+    if (in_page + size > PAGE_SIZE || (la & PAGE_MASK) != cpu->exit_page.gva_page ||
         !canonical_with(la, 48))
         return false;
     *gpa = cpu->exit_page.gpa_page | in_page;
     return true;
+}
+
+/* The same where that page was checked for `need` (checked_access). */
+static inline bool mmu_exit_page_holds(const struct vcpu *cpu, uint64_t la, unsigned size,
+                                       unsigned need, uint64_t *gpa)
+{
+    /* an exit page of access 0 (none) serves nothing, and the others no fetch */
+    return (cpu->exit_page.access & need) == need && !(need & (MMU_EXEC | MMU_SYSTEM)) &&
+           mmu_exit_page_maps(cpu, la, size, gpa);
 }
 
 /* The fast path of an instruction's data access in the exit's own page, in 64-bit code, in
