@@ -366,6 +366,17 @@ static const struct seed seeds[] = {
     { "sse_pcmpestri", VCPU_LONG64, false, "66 0f 3a 61 03 0c", 0, VOUCHED_READ, 0x10000, 0, 0, 0,
       { { "rbx", 0x10000 }, { "cr4", 0x220 }, { "rax", 5 }, { "rdx", 7 } },
       "61 62 63 64 65 66 67 68 69 6a 6b 6c 6d 6e 6f 70" },
+    /* the FP-typed shuffles: UNPCKLPS reads the low quadword of its m128 (LOW8), VPERM2F128
+     * (VEX.256, an immediate), VBLENDMPS (EVEX, masked: the masked-off elements unread) */
+    { "sse_unpcklps_low8", VCPU_LONG64, false, "0f 14 03", 0, VOUCHED_READ, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 }, { "cr4", 0x220 } }, "00 11 22 33 44 55 66 77" },
+    { "avx_vperm2f128_ymm", VCPU_LONG64, false, "c4 e3 75 06 03 21", 0, VOUCHED_READ, 0x10000, 0,
+      0, 0, { { "rbx", 0x10000 }, { "cr4", 0x40220 }, { "xcr0", 0x7 } },
+      "00 11 22 33 44 55 66 77 88 99 aa bb cc dd ee ff 00 11 22 33 44 55 66 77 88 99 aa bb cc dd "
+      "ee ff", 0, 0, 0, FUZZ_XSTATE_STANDARD },
+    { "avx512_vblendmps_masked", VCPU_LONG64, false, "62 f2 75 49 65 03", 0, VOUCHED_READ,
+      0x10000, 0, 0, 0, { { "rbx", 0x10000 }, { "cr4", 0x40220 }, { "xcr0", 0xe7 } },
+      "01 00 00 00 02 00 00 00", 0, 0, 0, FUZZ_XSTATE_STANDARD },
 };
 // clang-format on
 

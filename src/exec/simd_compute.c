@@ -340,8 +340,9 @@ struct operand_read {
     uint64_t elements, limited;
 };
 
-/* A legacy shift count (LOW8): its low quadword read and its pages checked, all 16 bytes
- * limit-checked (measured, simd_compute.def); a VEX/EVEX count (COUNT with an m128 operand):
+/* A legacy LOW8 row (a shift count, an unpack of the low halves): its low quadword read and
+ * its pages checked, all 16 bytes limit-checked (measured, simd_compute.def); an MMX form's
+ * m32 (PUNPCKLBW mm, m32) is read whole. A VEX/EVEX count (COUNT with an m128 operand):
  * read whole whatever the mask; else the row's element, or the broadcast one. */
 static struct operand_read how_read(const struct insn *in, const struct simd_compute_row *row,
                                     const struct compute_operands *o, uint64_t k)
@@ -349,10 +350,11 @@ static struct operand_read how_read(const struct insn *in, const struct simd_com
     bool count = row->read == READ_COUNT && OPND_SIZE(in->row->opnd[o->memory]) == SZ_dq;
     unsigned element =
         in->encoding == ENC_EVEX && in->evex_b ? insn_broadcast_bytes(in) : row->element;
+    unsigned bytes = operand_bytes(in, o->memory);
 
-    if (row->read == READ_LOW8) /* m128, or an MMX form's m64 */
-        return (struct operand_read){ 8, FS_MASKED, 1,
-                                      (UINT64_C(1) << operand_bytes(in, o->memory)) - 1 };
+    if (row->read == READ_LOW8) /* m128, or an MMX form's m64 or m32 */
+        return (struct operand_read){ bytes < 8 ? bytes : 8, FS_MASKED, 1,
+                                      (UINT64_C(1) << bytes) - 1 };
     if (count)
         return (struct operand_read){ element, FS_WHOLE, ~UINT64_C(0), 0 };
     return (struct operand_read){ element, row->fs, read_elements(in, row, k, element), 0 };
