@@ -11,7 +11,10 @@
 
 /* Zydis ISA sets by name: the features each needs. An AVX-512 set ending in _128 or _256
  * also needs AVX512VL (SDM vol. 1 §15.4 "AVX-512 Vector Length"); _512, _SCALAR, _KOP and
- * _128N (128-bit forms defined without VL: VMOVD, VPINSR*, ...) do not. */
+ * _128N (128-bit forms defined without VL: VMOVD, VPINSR*, ...) do not. Every AVX-512 set
+ * needs AVX512F too (§15.3: the sibling groups are detected after AVX512F), listed last so
+ * that the feature a host lacks is reported as the group's own where it has F; likewise AVX2,
+ * FMA and F16C need AVX (§14.7.1, §14.5.3, §14.4.1: detected after AVX). */
 static const struct {
     const char *prefix;
     int feature[2];
@@ -36,15 +39,15 @@ static const struct {
     { "AVX512_VP2INTERSECT_", { HF_avx512vp2intersect, -1 } },
     { "AVX512_VPCLMULQDQ_", { HF_vpclmulqdq, HF_avx512f } },
     { "AVX512_VPOPCNTDQ_", { HF_avx512vpopcntdq, -1 } },
-    { "AVX2GATHER", { HF_avx2, -1 } },
-    { "AVX2", { HF_avx2, -1 } },
+    { "AVX2GATHER", { HF_avx2, HF_avx } },
+    { "AVX2", { HF_avx2, HF_avx } },
     { "AVXAES", { HF_aes, HF_avx } },
     { "AVX_GFNI", { HF_gfni, HF_avx } },
     { "AVX_VNNI", { HF_avxvnni, -1 } },
     { "AVX", { HF_avx, -1 } },
-    { "F16C", { HF_f16c, -1 } },
+    { "F16C", { HF_f16c, HF_avx } },
     { "FMA4", { HF_fma4, -1 } },
-    { "FMA", { HF_fma, -1 } },
+    { "FMA", { HF_fma, HF_avx } },
     { "GFNI", { HF_gfni, -1 } },
     { "VAES", { HF_vaes, HF_avx } },
     { "VPCLMULQDQ", { HF_vpclmulqdq, HF_avx } },
@@ -72,6 +75,14 @@ static bool ends_with(const char *s, const char *tail)
     return n >= t && strcmp(s + n - t, tail) == 0;
 }
 
+static bool needs_feature(const struct isa_needs *n, int feature)
+{
+    for (unsigned i = 0; i < n->count; i++)
+        if (n->feature[i] == feature)
+            return true;
+    return false;
+}
+
 static void needs_of_set(const char *name, struct isa_needs *n)
 {
     memset(n, 0, sizeof *n);
@@ -83,6 +94,8 @@ static void needs_of_set(const char *name, struct isa_needs *n)
             n->feature[n->count++] = sets[i].feature[j];
         if (strncmp(name, "AVX512", 6) == 0 && (ends_with(name, "_128") || ends_with(name, "_256")))
             n->feature[n->count++] = HF_avx512vl;
+        if (strncmp(name, "AVX512", 6) == 0 && !needs_feature(n, HF_avx512f))
+            n->feature[n->count++] = HF_avx512f;
         return;
     }
     n->unknown = true;
