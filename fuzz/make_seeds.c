@@ -383,6 +383,11 @@ static const struct seed seeds[] = {
     { "avx512_vdpbf16ps_bcst", VCPU_LONG64, false, "62 f2 76 58 52 03", 0, VOUCHED_READ,
       0x10000, 0, 0, 0, { { "rbx", 0x10000 }, { "cr4", 0x40220 }, { "xcr0", 0xe7 } },
       "80 3f 00 40", 0, 0, 0, FUZZ_XSTATE_STANDARD },
+    /* the MMX converts: into mm0 (the FXSAVE image, MXCSR's flags back) and from an m64 */
+    { "sse_cvtps2pi_mm", VCPU_LONG64, false, "0f 2d 03", 0, VOUCHED_READ, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 }, { "cr4", 0x220 } }, "00 00 c0 3f 00 00 00 cf" },
+    { "sse_cvtpi2pd_m64", VCPU_LONG64, false, "66 0f 2a 03", 0, VOUCHED_READ, 0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 }, { "cr4", 0x220 } }, "ff ff ff ff 00 00 00 80" },
 };
 // clang-format on
 

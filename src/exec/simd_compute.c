@@ -462,8 +462,12 @@ static enum exec_result fp_outcome(struct vcpu *cpu, const struct insn *in,
         mxcsr_write(cpu, after);
     if (v == SIMD_FP_COMMIT)
         return EXEC_OK;
+    /* CVTPS2PI mm, m64 and the others into an MMX register: measured on Zen 4, the #XM
+     * keeps the MMX transition (TOS 0, every tag valid), the register unwritten */
+    if (operand_kind_of(in->row->opnd[0])->file == RF_MMX)
+        mmx_transition(cpu);
     r = raise_fault(cpu, v == SIMD_FP_XM ? EXC_XM : EXC_UD, false, 0);
-    fault_commit_vector(cpu, XS_LEGACY); /* MXCSR: the legacy region (its row is x87's) */
+    fault_commit_vector(cpu, XS_LEGACY); /* MXCSR and the x87 words: the legacy region */
     return r;
 }
 

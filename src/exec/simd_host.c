@@ -357,19 +357,20 @@ void simd_host_run(const void *stub, struct simd_host_regs *r)
 }
 
 /* The FXSAVE image an MMX stub runs on: FCW 037FH (every x87 exception masked), FSW and
- * the tags clear (nothing pending, so no #MF), MXCSR 1F80H, TOS 0: mm0 is slot 0. */
+ * the tags clear (nothing pending, so no #MF), the MXCSR the caller chose (CVTPS2PI's
+ * rounding, every exception masked), TOS 0: mm0 is slot 0. MXCSR comes back with the flags
+ * the stub raised, for the MXCSR rule. */
 enum { FX_FCW = 0, FX_MXCSR = 24, FX_SLOT0 = 32, FX_BYTES = 512 };
 
 void simd_host_run_mmx(const void *stub, struct simd_host_regs *r)
 {
     _Alignas(16) uint8_t host[FX_BYTES], image[FX_BYTES];
     const uint16_t fcw = 0x037f;
-    const uint32_t mxcsr = 0x1f80;
     uint64_t flags;
 
     memset(image, 0, sizeof image);
     memcpy(image + FX_FCW, &fcw, sizeof fcw);
-    memcpy(image + FX_MXCSR, &mxcsr, sizeof mxcsr);
+    memcpy(image + FX_MXCSR, &r->mxcsr, sizeof r->mxcsr);
     memcpy(image + FX_SLOT0, &r->mm0, sizeof r->mm0);
     __asm__ volatile("fxsave64 %[host]\n\tfxrstor64 %[image]\n\t"
                      "lea -128(%%rsp), %%rsp\n\tcall *%[stub]\n\t"
@@ -380,6 +381,7 @@ void simd_host_run_mmx(const void *stub, struct simd_host_regs *r)
                      : [stub] "r"(stub), "D"(r->mem), "m"(r->mem)
                      : "cc", "memory");
     memcpy(&r->mm0, image + FX_SLOT0, sizeof r->mm0);
+    memcpy(&r->mxcsr, image + FX_MXCSR, sizeof r->mxcsr);
     r->rflags = flags;
 }
 
