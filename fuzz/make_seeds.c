@@ -388,6 +388,16 @@ static const struct seed seeds[] = {
       { { "rbx", 0x10000 }, { "cr4", 0x220 } }, "00 00 c0 3f 00 00 00 cf" },
     { "sse_cvtpi2pd_m64", VCPU_LONG64, false, "66 0f 2a 03", 0, VOUCHED_READ, 0x10000, 0, 0, 0,
       { { "rbx", 0x10000 }, { "cr4", 0x220 } }, "ff ff ff ff 00 00 00 80" },
+    /* VCVTPS2PH, the compute store, FLT_MAX (an FP16 overflow) to m64 and m256: traced with
+     * gdb, the first is #UD after the destination's checks (MXCSR 0, every exception
+     * unmasked, CR4.OSXMMEXCPT clear), nothing written; the second reaches the write */
+    { "f16c_vcvtps2ph_m64", VCPU_LONG64, false, "c4 e3 79 1d 03 04", 0, VOUCHED_WRITE, 0x10000,
+      0, 0, 0, { { "rbx", 0x10000 }, { "cr4", 0x40220 }, { "xcr0", 0x7 }, { "xmm0", 0x7f7fffff } },
+      "00", 0, 0, 0, FUZZ_XSTATE_STANDARD },
+    { "avx512_vcvtps2ph_m256", VCPU_LONG64, false, "62 f3 7d 48 1d 03 04", 0, VOUCHED_WRITE,
+      0x10000, 0, 0, 0,
+      { { "rbx", 0x10000 }, { "cr4", 0x40220 }, { "xcr0", 0xe7 }, { "xmm0", 0x7f7fffff } }, "00",
+      0, 0, 0, FUZZ_XSTATE_STANDARD },
 };
 // clang-format on
 

@@ -139,10 +139,14 @@ static unsigned dest_host_register(const struct insn *in)
     return simd_compute_row(in->mnemonic)->regs == REGS_XMM0 ? HOST_XMM0_DEST : HOST_DEST;
 }
 
+/* ModRM.reg: the destination's host register, a store's source (VCVTPS2PH m, xmm: register
+ * 0, as a destination's) or the opcode extension. */
 static unsigned stub_reg(const struct insn *in)
 {
     bool in_reg = operand_kind_of(in->row->opnd[0])->field == AT_REG;
 
+    if (!in_reg && operand_at(in, AT_REG) > 0)
+        return HOST_DEST;
     return in_reg ? dest_host_register(in) : in->reg & 7u;
 }
 
@@ -248,10 +252,13 @@ bool simd_compute_encode(const struct insn *in, uint8_t code[SIMD_STUB_BYTES])
 
 /* Where a decoded compute instruction's operands are: the memory operand and a vvvv source
  * by their index in the row (-1: none); the destination is operand 0, in ModRM.reg or vvvv,
- * a vector, MMX or opmask register (its file). */
+ * a vector, MMX or opmask register (its file), or the memory operand of a store, whose
+ * vector source (operand 1, ModRM.reg) is then `dest_file`'s register loaded as operand 0
+ * would be. */
 struct compute_operands {
-    int memory, vvvv;
+    int memory, vvvv, loaded;
     unsigned dest_file;
+    bool store;
 };
 
 /* The memory operand: ModRM r/m with mod != 3 (-1: a register form, which makes no exit). */
@@ -272,7 +279,11 @@ static bool find_operands(const struct insn *in, struct compute_operands *o)
 
     o->memory = memory_operand(in);
     o->vvvv = vvvv > 0 ? vvvv : -1; /* operand 0 in vvvv is the destination */
-    o->dest_file = dest->file;
+    o->store = o->memory == 0 && operand_at(in, AT_REG) == 1;
+    o->loaded = o->store ? 1 : 0;
+    o->dest_file = o->store ? operand_kind_of(in->row->opnd[1])->file : dest->file;
+    if (o->store)
+        return o->dest_file == RF_VEC;
     return o->memory > 0 &&
            (dest->file == RF_VEC || dest->file == RF_MASK || dest->file == RF_MMX ||
             dest->file == RF_GPR) &&
@@ -318,7 +329,7 @@ static void load_registers(struct vcpu *cpu, const struct insn *in,
     int is4 = operand_at(in, AT_IS4);
 
     if (o->dest_file == RF_VEC)
-        read_operand_register(cpu, in, 0, h->v[dest_host_register(in)]);
+        read_operand_register(cpu, in, o->loaded, h->v[dest_host_register(in)]);
     if (o->dest_file == RF_MMX)
         h->mm0 = mreg_read(cpu, operand_register(in, in->row->opnd[0]));
     if (o->vvvv >= 0)
@@ -440,7 +451,8 @@ static uint64_t computed_elements(struct vcpu *cpu, const struct insn *in,
  * unsupported where one run cannot tell. */
 static enum exec_result fp_outcome(struct vcpu *cpu, const struct insn *in,
                                    const struct simd_fp_row *fp, const uint8_t *dest_before,
-                                   const struct simd_host_regs *h, unsigned mem_bytes)
+                                   const struct simd_host_regs *h, const uint8_t *result,
+                                   unsigned mem_bytes)
 {
     uint32_t guest = mxcsr_read(cpu), after;
     enum exec_result r;
@@ -448,7 +460,7 @@ static enum exec_result fp_outcome(struct vcpu *cpu, const struct insn *in,
                                          in->encoding == ENC_LEGACY, in->evex_b };
     struct simd_fp_run run = { .raised = h->mxcsr & MXCSR_FLAGS,
                                .format = (enum simd_fp_format)fp->result,
-                               .result = h->v[HOST_DEST],
+                               .result = result,
                                .computed = computed_elements(cpu, in, fp, mem_bytes),
                                .staged = fp->staged };
     enum simd_fp_verdict v;
@@ -510,6 +522,38 @@ static void write_result(struct vcpu *cpu, const struct insn *in,
     flags_update(cpu, FL_ARITH, h->rflags & FL_ARITH);
 }
 
+/* A store (VCVTPS2PH m, xmm/ymm/zmm, imm8): the stub writes the result to h->mem; the
+ * destination is checked — the enabled elements, an EVEX mask's masked-off ones neither
+ * checked nor written (E6) — before the MXCSR rule, whose #XM then writes nothing (measured
+ * on Zen 4: a #PF of the destination comes first, MXCSR's flags unset); then the write,
+ * MXCSR as it was should it fail. */
+static enum exec_result run_store(struct vcpu *cpu, const struct insn *in,
+                                  const struct simd_compute_row *row, uint64_t offset,
+                                  const struct simd_fp_row *fp, const uint8_t *source,
+                                  struct simd_host_regs *h, const void *stub)
+{
+    const struct simd_profile *p = simd_profile_of(cpu->vendor);
+    const struct simd_move_row access = {
+        .shape = SHAPE_FULL, .element = row->element, .ac = AC_PROFILE, .fs = row->fs
+    };
+    struct vec_move m = { .shape = SHAPE_FULL, .element = row->element, .store = true };
+    uint32_t mxcsr = mxcsr_read(cpu);
+    enum exec_result r;
+
+    m.reg_bytes = m.mem_bytes = (uint8_t)operand_bytes(in, 0);
+    m.mask = in->encoding == ENC_EVEX && in->evex_aaa ? h->k1 : ~UINT64_C(0);
+    simd_host_run(stub, h);
+    r = simd_check_store(cpu, in, &access, p, &m, offset);
+    if (r == EXEC_OK && fp)
+        r = fp_outcome(cpu, in, fp, source, h, h->mem, operand_bytes(in, 1));
+    if (r != EXEC_OK)
+        return r;
+    r = simd_write_memory(cpu, in, &access, p, &m, offset, h->mem);
+    if (r != EXEC_OK)
+        mxcsr_write(cpu, mxcsr);
+    return r;
+}
+
 /* With the stub held: the state checks, the registers, the memory operand, the run, the
  * write-back. Nothing is written unless all of it succeeds. */
 static enum exec_result run_held(struct vcpu *cpu, const struct insn *in,
@@ -529,6 +573,8 @@ static enum exec_result run_held(struct vcpu *cpu, const struct insn *in,
         return EXEC_UNSUPPORTED;
     load_registers(cpu, in, row, o, &h);
     memcpy(dest_before, h.v[HOST_DEST], sizeof dest_before);
+    if (o->store)
+        return run_store(cpu, in, row, ops[0].offset, fp, dest_before, &h, stub);
     r = read_operand(cpu, in, row, o, ops[o->memory].offset, h.k1, h.mem);
     if (r != EXEC_OK)
         return r;
@@ -537,7 +583,7 @@ static enum exec_result run_held(struct vcpu *cpu, const struct insn *in,
     else
         simd_host_run(stub, &h);
     if (fp)
-        r = fp_outcome(cpu, in, fp, dest_before, &h, operand_bytes(in, o->memory));
+        r = fp_outcome(cpu, in, fp, dest_before, &h, h.v[HOST_DEST], operand_bytes(in, o->memory));
     if (r == EXEC_OK)
         write_result(cpu, in, row, o, &h);
     return r;

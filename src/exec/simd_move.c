@@ -336,6 +336,24 @@ enum exec_result simd_read_memory(struct vcpu *cpu, const struct insn *in,
     return access_memory(cpu, in, &a, buf, false);
 }
 
+enum exec_result simd_check_store(struct vcpu *cpu, const struct insn *in,
+                                  const struct simd_move_row *row, const struct simd_profile *p,
+                                  const struct vec_move *m, uint64_t offset)
+{
+    struct mmu_vector_access a = memory_access(cpu, in, row, p, m, offset);
+
+    return mmu_check_vector(cpu, &a, MMU_WRITE);
+}
+
+enum exec_result simd_write_memory(struct vcpu *cpu, const struct insn *in,
+                                   const struct simd_move_row *row, const struct simd_profile *p,
+                                   const struct vec_move *m, uint64_t offset, uint8_t *buf)
+{
+    struct mmu_vector_access a = memory_access(cpu, in, row, p, m, offset);
+
+    return access_memory(cpu, in, &a, buf, true);
+}
+
 enum exec_result simd_begin(struct vcpu *cpu, const struct insn *in, const struct simd_profile *p)
 {
     enum exec_result r =

@@ -109,4 +109,15 @@ enum exec_result simd_read_memory(struct vcpu *cpu, const struct insn *in,
                                   const struct vec_move *m, uint64_t offset, uint64_t limited,
                                   uint8_t *buf);
 
+/* A store's two steps, with simd_read_memory()'s checks in the same order: every check of
+ * the enabled bytes of m's memory operand (no callback but translation), then their write
+ * from buf. Split so that an instruction can raise what comes after the checks (VCVTPS2PH's
+ * #XM: measured after the destination's #PF) before anything is written. */
+enum exec_result simd_check_store(struct vcpu *cpu, const struct insn *in,
+                                  const struct simd_move_row *row, const struct simd_profile *p,
+                                  const struct vec_move *m, uint64_t offset);
+enum exec_result simd_write_memory(struct vcpu *cpu, const struct insn *in,
+                                   const struct simd_move_row *row, const struct simd_profile *p,
+                                   const struct vec_move *m, uint64_t offset, uint8_t *buf);
+
 #endif

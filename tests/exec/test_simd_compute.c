@@ -55,17 +55,18 @@ static void report(const char *what, const struct case_encoding *e, unsigned bit
     CHECK(false, "%s: %s(%u-bit)", what, text, bits);
 }
 
-/* The host register the stub must name for a register operand: the destination (operand
- * 0) is register 0 (3 beside an implicit XMM0), or k2 for an opmask; the EVEX mask k1 (k0
- * for none); the /is4 register 2; a vvvv source 1. */
-static unsigned fixed_register(const ZydisDecodedOperand *stub, unsigned index, unsigned guest,
+/* The host register the stub must name for a register operand: the first (first_register:
+ * the destination, or a store's source) is register 0 (3 beside an implicit XMM0), or k2
+ * for an opmask; the EVEX mask k1 (k0 for none); the /is4
+ * register 2; a vvvv source 1. */
+static unsigned fixed_register(const ZydisDecodedOperand *stub, bool first, unsigned guest,
                                bool beside_xmm0)
 {
     bool mask = ZydisRegisterGetClass(stub->reg.value) == ZYDIS_REGCLASS_MASK;
 
     if (stub->encoding == ZYDIS_OPERAND_ENCODING_IS4)
         return 2;
-    if (index == 0)
+    if (first)
         return mask ? 2 : beside_xmm0 ? 3 : 0;
     return mask ? guest != 0 : 1;
 }
@@ -73,7 +74,7 @@ static unsigned fixed_register(const ZydisDecodedOperand *stub, unsigned index, 
 /* A stub operand against the guest's: same kind and width; registers of the same class, on
  * their fixed numbers; memory [rdi]. */
 static bool operand_matches(const ZydisDecodedOperand *stub, const ZydisDecodedOperand *guest,
-                            unsigned index, bool beside_xmm0)
+                            bool first, bool beside_xmm0)
 {
     if (stub->type != guest->type || stub->size != guest->size)
         return false;
@@ -81,7 +82,7 @@ static bool operand_matches(const ZydisDecodedOperand *stub, const ZydisDecodedO
     case ZYDIS_OPERAND_TYPE_REGISTER:
         return ZydisRegisterGetClass(stub->reg.value) == ZydisRegisterGetClass(guest->reg.value) &&
                (unsigned)ZydisRegisterGetId(stub->reg.value) ==
-                   fixed_register(stub, index, (unsigned)ZydisRegisterGetId(guest->reg.value),
+                   fixed_register(stub, first, (unsigned)ZydisRegisterGetId(guest->reg.value),
                                   beside_xmm0);
     case ZYDIS_OPERAND_TYPE_MEMORY:
         return stub->mem.base == ZYDIS_REGISTER_RDI && stub->mem.index == ZYDIS_REGISTER_NONE &&
@@ -101,19 +102,30 @@ static bool same_avx(const ZydisDecodedInstruction *s, const ZydisDecodedInstruc
            (!masked || s->avx.mask.mode == g->avx.mask.mode);
 }
 
+/* The operand the stub names register 0 (or k2): operand 0, or for a store (operand 0
+ * memory: VCVTPS2PH) its source, after the opmask Zydis lists next to the destination. */
+static unsigned first_register(const ZydisDecodedOperand *go)
+{
+    if (go[0].type != ZYDIS_OPERAND_TYPE_MEMORY)
+        return 0;
+    return ZydisRegisterGetClass(go[1].reg.value) == ZYDIS_REGCLASS_MASK ? 2 : 1;
+}
+
 static bool same_instruction(const uint8_t code[SIMD_STUB_BYTES], const struct case_encoding *e,
                              unsigned bits, bool beside_xmm0)
 {
     ZydisDecodedInstruction s, g;
     ZydisDecodedOperand so[ZYDIS_MAX_OPERAND_COUNT], go[ZYDIS_MAX_OPERAND_COUNT];
+    unsigned first;
 
     if (!zydis_decode(code, SIMD_STUB_BYTES, 64, &s, so) ||
         !zydis_decode(e->bytes, e->length, bits, &g, go) || code[s.length] != 0xc3 ||
         s.mnemonic != g.mnemonic || s.operand_count_visible != g.operand_count_visible ||
         !same_avx(&s, &g))
         return false;
+    first = first_register(go);
     for (unsigned i = 0; i < s.operand_count_visible; i++)
-        if (!operand_matches(&so[i], &go[i], i, beside_xmm0))
+        if (!operand_matches(&so[i], &go[i], i == first, beside_xmm0))
             return false;
     return true;
 }

@@ -173,8 +173,8 @@ static const struct fp_op ops[] = {
     OP(vdpbf16ps, vdpbf16ps, avx512bf16, VEX, 16, 64),
 };
 
-/* VCVTPS2PH, which simd_fp.def leaves out until the engine runs its store form: the
- * register form's row as it would read (the source is ModRM.reg, xmm1 here). */
+/* VCVTPS2PH's register form: simd_fp.def's row with its source as this test runs it (xmm1,
+ * V; the engine's store form loads it into host register 0, the row's D). */
 NATIVE_INSN(vcvtps2ph_mxcsr, "vcvtps2ph $4, %xmm1, %xmm0");
 NATIVE_INSN(vcvtps2ph_zero, "vcvtps2ph $3, %ymm1, %xmm0");
 static const struct simd_fp_row vcvtps2ph_row = { .result = SIMD_FP16,
