@@ -313,11 +313,22 @@ bool native_set_ldt(unsigned index, const struct ldt_spec *e)
 static bool install_handlers(void)
 {
     static const int signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP };
-    static uint8_t handler_stack[64 * 1024] __attribute__((aligned(16)));
+    const size_t stack_bytes = 64 * 1024;
+    /* The kernel takes a signal on the alternate stack unless RSP already points into it,
+     * and then builds the frame below RSP. A random guest RSP (the upper half of a 16-bit
+     * code's ESP is random) once pointed into a stack in .bss, near its bottom: the frame
+     * went below it and the process died. mmap puts the stack above 4 GiB, where no guest
+     * RSP of 16- or 32-bit code can point, and 64-bit code's points into the guest buffer. */
+    void *handler_stack =
+        mmap(NULL, stack_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     stack_t ss;
     struct sigaction sa;
 
-    ss.ss_size = sizeof handler_stack;
+    if (handler_stack == MAP_FAILED) {
+        perror("mmap");
+        return false;
+    }
+    ss.ss_size = stack_bytes;
     ss.ss_sp = handler_stack;
     ss.ss_flags = 0;
     if (sigaltstack(&ss, NULL) != 0) {
