@@ -79,4 +79,18 @@ static inline void spin_lock_take(spin_lock *l)
         ;
 }
 
+/* A once-per-process detection: *slot holds detect()'s answer after the first use. detect
+ * must be idempotent and never answer 0 (0 is "not yet"): threads racing on the first use
+ * each store the same value, and later calls are one load. */
+static inline uint32_t detect_once(atomic_u32 *slot, uint32_t (*detect)(void))
+{
+    uint32_t w = load_acquire(slot);
+
+    if (!w) {
+        w = detect();
+        store_release(slot, w);
+    }
+    return w;
+}
+
 #endif

@@ -80,18 +80,12 @@ static uint32_t detect(void)
     return word;
 }
 
-/* The detected word. Detection is idempotent, so threads racing on the first use each
- * store the same value; later calls are one load. */
+/* The detected word (detect sets HOST_DETECTED, so it is never 0). */
 static uint32_t detected_word(void)
 {
     static atomic_u32 word;
-    uint32_t w = load_acquire(&word);
 
-    if (!w) {
-        w = detect();
-        store_release(&word, w);
-    }
-    return w;
+    return detect_once(&word, detect);
 }
 
 uint8_t cpuid_vendor(void)
@@ -170,12 +164,8 @@ static atomic_u32 simd_hidden;
 bool cpuid_simd_has(uint32_t features)
 {
     static atomic_u32 word;
-    uint32_t w = load_acquire(&word);
+    uint32_t w = detect_once(&word, detect_simd);
 
-    if (!w) {
-        w = detect_simd();
-        store_release(&word, w);
-    }
     return (features & (~w | load_acquire(&simd_hidden))) == 0;
 }
 

@@ -278,22 +278,25 @@ static uint32_t detect_mxcsr_mask(void)
     return mask ? mask : 0xffbfu; /* SDM vol. 1 §11.6.6: 0 means the default mask */
 }
 
-/* Both detected once; the detection is idempotent (cpuid.c's pattern). */
-static uint32_t detected(unsigned which)
+/* The width, with bit 8 set so that detect_once never sees 0 (WIDTH_XMM). */
+static uint32_t detect_width_word(void)
 {
-    static atomic_u32 word[2];
-    uint32_t w = load_acquire(&word[which]);
+    return (uint32_t)detect_width() | 0x100u;
+}
 
-    if (!w) {
-        w = which ? detect_mxcsr_mask() : (uint32_t)detect_width() | 0x100u;
-        store_release(&word[which], w);
-    }
-    return w;
+/* Both detected once (core/atomics.h). */
+static enum width host_width(void)
+{
+    static atomic_u32 word;
+
+    return (enum width)(detect_once(&word, detect_width_word) & 3);
 }
 
 uint32_t simd_host_mxcsr_mask(void)
 {
-    return detected(1);
+    static atomic_u32 mask;
+
+    return detect_once(&mask, detect_mxcsr_mask); /* never 0: 0 reads as the default */
 }
 
 /* The compiler uses opmask registers only when it compiles for AVX-512 (and accepts them as
@@ -353,7 +356,7 @@ void simd_host_run(const void *stub, struct simd_host_regs *r)
         [WIDTH_ZMM_BW] = run_zmm_bw,
     };
 
-    runs[detected(0) & 3](stub, r);
+    runs[host_width()](stub, r);
 }
 
 /* The FXSAVE image an MMX stub runs on: FCW 037FH (every x87 exception masked), FSW and

@@ -174,17 +174,12 @@ static uint32_t detect(void)
            (probe_hides_pointers() ? HOST_HIDES_POINTERS : 0);
 }
 
-/* Detection is idempotent: threads racing on the first use store the same word. */
+/* Detected once (detect sets HOST_DETECTED, so it is never 0). */
 static uint32_t host_word(void)
 {
     static atomic_u32 word;
-    uint32_t w = load_acquire(&word);
 
-    if (!w) {
-        w = detect();
-        store_release(&word, w);
-    }
-    return w;
+    return detect_once(&word, detect);
 }
 
 bool x87_host_profile(struct x87_profile *out)
