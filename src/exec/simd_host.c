@@ -16,6 +16,7 @@
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 #include "exec/simd_host.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "core/atomics.h"
@@ -309,41 +310,58 @@ uint32_t simd_host_mxcsr_mask(void)
 
 /* One asm statement per width: save the host's MXCSR, load the stub's registers, call the
  * stub below the SysV red zone, save RFLAGS there, take the registers back, restore the
- * host's MXCSR, and leave the upper halves clean for legacy SSE code (VZEROUPPER). */
+ * host's MXCSR, and leave the upper halves clean for legacy SSE code (VZEROUPPER). The
+ * fields of *r are addressed from one base register (FIELD): a memory operand per field
+ * needs an address register each at -O0, more than x86-64 has beside the fixed ones. */
+#define FIELD(name) "%c[" #name "](%[r])"
+#define FIELD_OFFSETS                                                                              \
+    [v0] "i"(offsetof(struct simd_host_regs, v[0])),                                               \
+        [v1] "i"(offsetof(struct simd_host_regs, v[1])),                                           \
+        [v2] "i"(offsetof(struct simd_host_regs, v[2])),                                           \
+        [v3] "i"(offsetof(struct simd_host_regs, v[3])),                                           \
+        [k1] "i"(offsetof(struct simd_host_regs, k1)),                                             \
+        [k2] "i"(offsetof(struct simd_host_regs, k2)),                                             \
+        [mxcsr] "i"(offsetof(struct simd_host_regs, mxcsr))
+// clang-format off
 #define RUN_AT_WIDTH(name, load, store, k_in, k_out, upper)                                        \
     static void name(const void *stub, struct simd_host_regs *r)                                   \
     {                                                                                              \
         uint32_t host_mxcsr = 0;                                                                   \
         uint64_t flags;                                                                            \
-        __asm__ volatile("stmxcsr %[host]\n\tldmxcsr %[mxcsr]\n\t" load(0) load(1) load(2) load(3) \
-                             k_in "lea -128(%%rsp), %%rsp\n\tcall *%[stub]\n\t"                    \
-                                  "pushfq\n\tpopq %[flags]\n\tlea 128(%%rsp), %%rsp\n\t"           \
-                                  "stmxcsr %[mxcsr]\n\tldmxcsr %[host]\n\t" store(0) store(1)      \
-                                      store(2) store(3) k_out upper                                \
-                         : [host] "+m"(host_mxcsr), [mxcsr] "+m"(r->mxcsr), [v0] "+m"(r->v[0]),    \
-                           [v1] "+m"(r->v[1]), [v2] "+m"(r->v[2]), [v3] "+m"(r->v[3]),             \
-                           [k2] "=m"(r->k2), [flags] "=&r"(flags), "+a"(r->rax), "+c"(r->rcx),     \
-                           "+d"(r->rdx)                                                            \
-                         : [stub] "r"(stub), "D"(r->mem), [k1] "m"(r->k1), "m"(r->mem)             \
+        __asm__ volatile("stmxcsr %[host]\n\t"                                                     \
+                         "ldmxcsr " FIELD(mxcsr) "\n\t"                                            \
+                         load(0) load(1) load(2) load(3) k_in                                      \
+                         "lea -128(%%rsp), %%rsp\n\t"                                              \
+                         "call *%[stub]\n\t"                                                       \
+                         "pushfq\n\t"                                                              \
+                         "popq %[flags]\n\t"                                                       \
+                         "lea 128(%%rsp), %%rsp\n\t"                                               \
+                         "stmxcsr " FIELD(mxcsr) "\n\t"                                            \
+                         "ldmxcsr %[host]\n\t"                                                     \
+                         store(0) store(1) store(2) store(3) k_out upper                           \
+                         : [host] "+m"(host_mxcsr), [flags] "=&r"(flags), "+a"(r->rax),            \
+                           "+c"(r->rcx), "+d"(r->rdx)                                              \
+                         : [stub] "r"(stub), [r] "r"(r), "D"(r->mem), FIELD_OFFSETS                \
                          : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", \
                            "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15",           \
                            OPMASK_CLOBBERS "cc", "memory");                                        \
         r->rflags = flags;                                                                         \
     }
+// clang-format on
 
-#define LOAD_ZMM(n) "vmovdqu64 %[v" #n "], %%zmm" #n "\n\t"
-#define STORE_ZMM(n) "vmovdqu64 %%zmm" #n ", %[v" #n "]\n\t"
-#define LOAD_YMM(n) "vmovdqu %[v" #n "], %%ymm" #n "\n\t"
-#define STORE_YMM(n) "vmovdqu %%ymm" #n ", %[v" #n "]\n\t"
-#define LOAD_XMM(n) "movdqu %[v" #n "], %%xmm" #n "\n\t"
-#define STORE_XMM(n) "movdqu %%xmm" #n ", %[v" #n "]\n\t"
+#define LOAD_ZMM(n) "vmovdqu64 " FIELD(v##n) ", %%zmm" #n "\n\t"
+#define STORE_ZMM(n) "vmovdqu64 %%zmm" #n ", " FIELD(v##n) "\n\t"
+#define LOAD_YMM(n) "vmovdqu " FIELD(v##n) ", %%ymm" #n "\n\t"
+#define STORE_YMM(n) "vmovdqu %%ymm" #n ", " FIELD(v##n) "\n\t"
+#define LOAD_XMM(n) "movdqu " FIELD(v##n) ", %%xmm" #n "\n\t"
+#define STORE_XMM(n) "movdqu %%xmm" #n ", " FIELD(v##n) "\n\t"
 #define VZEROUPPER "vzeroupper"
 
 /* kmovq needs AVX512BW; with AVX512F alone the masks are 16 bits. */
-RUN_AT_WIDTH(run_zmm_bw, LOAD_ZMM, STORE_ZMM, "kmovq %[k1], %%k1\n\t", "kmovq %%k2, %[k2]\n\t",
-             VZEROUPPER)
-RUN_AT_WIDTH(run_zmm_f, LOAD_ZMM, STORE_ZMM, "kmovw %[k1], %%k1\n\t", "kmovw %%k2, %[k2]\n\t",
-             VZEROUPPER)
+RUN_AT_WIDTH(run_zmm_bw, LOAD_ZMM, STORE_ZMM, "kmovq " FIELD(k1) ", %%k1\n\t",
+             "kmovq %%k2, " FIELD(k2) "\n\t", VZEROUPPER)
+RUN_AT_WIDTH(run_zmm_f, LOAD_ZMM, STORE_ZMM, "kmovw " FIELD(k1) ", %%k1\n\t",
+             "kmovw %%k2, " FIELD(k2) "\n\t", VZEROUPPER)
 RUN_AT_WIDTH(run_ymm, LOAD_YMM, STORE_YMM, "", "", VZEROUPPER)
 RUN_AT_WIDTH(run_xmm, LOAD_XMM, STORE_XMM, "", "", "")
 

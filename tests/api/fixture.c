@@ -1,9 +1,11 @@
 #include "fixture.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "check.h"
 #include "guest_vcpu.h"
+#include "hostcpu.h"
 
 struct guest g;
 
@@ -50,4 +52,13 @@ WHV_EMULATOR_HANDLE create(void)
 
     CHECK(hr == S_OK && h != NULL, "create: hr=0x%x", (unsigned)hr);
     return h;
+}
+
+int fixture_main(void)
+{
+    guest_init(&g);
+    check_run_tests();
+    guest_free(&g);
+    host_skip_report(stdout);
+    return check_summary();
 }

@@ -21,4 +21,8 @@ WHV_MEMORY_ACCESS_CONTEXT mmio_context(const char *bytes, unsigned n, uint64_t g
 /* An emulator with the guest's callbacks (a failed CHECK otherwise). */
 WHV_EMULATOR_HANDLE create(void);
 
+/* The API tests' main: every registered test on a fresh guest, then the host features the
+ * tests skipped and the summary (the exit status). */
+int fixture_main(void);
+
 #endif

@@ -301,8 +301,5 @@ TEST(test_single_step)
 
 int main(void)
 {
-    guest_init(&g);
-    check_run_tests();
-    guest_free(&g);
-    return check_summary();
+    return fixture_main();
 }

@@ -259,9 +259,5 @@ TEST(fp16_moves_by_hand)
 
 int main(void)
 {
-    guest_init(&g);
-    check_run_tests();
-    guest_free(&g);
-    host_skip_report(stdout);
-    return check_summary();
+    return fixture_main();
 }

@@ -261,9 +261,5 @@ TEST(stub_cache_collision)
 
 int main(void)
 {
-    guest_init(&g);
-    check_run_tests();
-    guest_free(&g);
-    host_skip_report(stdout);
-    return check_summary();
+    return fixture_main();
 }

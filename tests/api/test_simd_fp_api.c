@@ -83,9 +83,5 @@ TEST(unmasked_exception_without_osxmmexcpt)
 
 int main(void)
 {
-    guest_init(&g);
-    check_run_tests();
-    guest_free(&g);
-    host_skip_report(stdout);
-    return check_summary();
+    return fixture_main();
 }

@@ -31,7 +31,7 @@ static struct {
     unsigned gets, sets;
     unsigned register_sets_at_set; /* the register Set calls made before SetXstate */
     uint64_t modified;
-    uint8_t stored[AREA_MAX];
+    _Alignas(64) uint8_t stored[AREA_MAX]; /* XRSTOR of it needs 64-byte alignment */
     uint32_t stored_size;
 } vmm;
 

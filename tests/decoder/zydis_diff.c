@@ -62,7 +62,12 @@ static void load_allowlist(const char *path)
             line[--n] = '\0';
         if (n == 0)
             continue;
-        snprintf(allowlist[allowlist_count++], sizeof allowlist[0], "%s", line);
+        if (n >= sizeof allowlist[0]) { /* a truncated key would silently match nothing */
+            fprintf(stderr, "allowlist %s: key longer than %zu bytes: %s\n", path,
+                    sizeof allowlist[0] - 1, line);
+            exit(2);
+        }
+        memcpy(allowlist[allowlist_count++], line, n + 1);
     }
     fclose(f);
 }
