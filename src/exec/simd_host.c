@@ -302,7 +302,7 @@ uint32_t simd_host_mxcsr_mask(void)
 /* The compiler uses opmask registers only when it compiles for AVX-512 (and accepts them as
  * clobbers only then). */
 #if defined(__AVX512F__)
-#define OPMASK_CLOBBERS "k1", "k2",
+#define OPMASK_CLOBBERS "k1", "k2", "k3",
 #else
 #define OPMASK_CLOBBERS
 #endif
@@ -322,8 +322,8 @@ uint32_t simd_host_mxcsr_mask(void)
                                       store(2) store(3) k_out upper                                \
                          : [host] "+m"(host_mxcsr), [mxcsr] "+m"(r->mxcsr), [v0] "+m"(r->v[0]),    \
                            [v1] "+m"(r->v[1]), [v2] "+m"(r->v[2]), [v3] "+m"(r->v[3]),             \
-                           [k2] "=m"(r->k2), [flags] "=&r"(flags), "+a"(r->rax), "+c"(r->rcx),     \
-                           "+d"(r->rdx)                                                            \
+                           [k2] "=m"(r->k2), [k3] "=m"(r->k3), [flags] "=&r"(flags), "+a"(r->rax), \
+                           "+c"(r->rcx), "+d"(r->rdx)                                              \
                          : [stub] "r"(stub), "D"(r->mem), [k1] "m"(r->k1), "m"(r->mem)             \
                          : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", \
                            "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15",           \
@@ -340,10 +340,10 @@ uint32_t simd_host_mxcsr_mask(void)
 #define VZEROUPPER "vzeroupper"
 
 /* kmovq needs AVX512BW; with AVX512F alone the masks are 16 bits. */
-RUN_AT_WIDTH(run_zmm_bw, LOAD_ZMM, STORE_ZMM, "kmovq %[k1], %%k1\n\t", "kmovq %%k2, %[k2]\n\t",
-             VZEROUPPER)
-RUN_AT_WIDTH(run_zmm_f, LOAD_ZMM, STORE_ZMM, "kmovw %[k1], %%k1\n\t", "kmovw %%k2, %[k2]\n\t",
-             VZEROUPPER)
+RUN_AT_WIDTH(run_zmm_bw, LOAD_ZMM, STORE_ZMM, "kmovq %[k1], %%k1\n\t",
+             "kmovq %%k2, %[k2]\n\tkmovq %%k3, %[k3]\n\t", VZEROUPPER)
+RUN_AT_WIDTH(run_zmm_f, LOAD_ZMM, STORE_ZMM, "kmovw %[k1], %%k1\n\t",
+             "kmovw %%k2, %[k2]\n\tkmovw %%k3, %[k3]\n\t", VZEROUPPER)
 RUN_AT_WIDTH(run_ymm, LOAD_YMM, STORE_YMM, "", "", VZEROUPPER)
 RUN_AT_WIDTH(run_xmm, LOAD_XMM, STORE_XMM, "", "", "")
 
