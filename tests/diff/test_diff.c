@@ -1278,7 +1278,8 @@ static int sweep(void)
                t.needs_xstate);
     printf("SIMD floating-point exceptions (#XM) on both sides, MXCSR and registers from the "
            "signal frame compared: %lu cases; declined by the MXCSR rule (DPPS/DPPD, or a row "
-           "without an element model, with an exception unmasked), guest untouched: %lu cases\n",
+           "without an element model, with an exception unmasked; an AVX512-FP16 row with OE, "
+           "UE or PE unmasked), guest untouched: %lu cases\n",
            xm_agreed, t.declined);
     fault_order_report(stdout);
     if (opt.native_only)
