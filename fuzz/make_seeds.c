@@ -398,6 +398,18 @@ static const struct seed seeds[] = {
       0x10000, 0, 0, 0,
       { { "rbx", 0x10000 }, { "cr4", 0x40220 }, { "xcr0", 0xe7 }, { "xmm0", 0x7f7fffff } }, "00",
       0, 0, 0, FUZZ_XSTATE_STANDARD },
+    /* AVX512-FP16 (a broadcast FP16 1.0; the QUARTER read of VCVTPH2PD) and VP2INTERSECTD
+     * (the k2/k3 pair): declined, the guest untouched, on a host without the feature (this
+     * Zen 4); computed where it has it */
+    { "avx512fp16_vaddph_bcst", VCPU_LONG64, false, "62 f5 7c 58 58 03", 0, VOUCHED_READ,
+      0x10000, 0, 0, 0, { { "rbx", 0x10000 }, { "cr4", 0x40220 }, { "xcr0", 0xe7 } }, "00 3c",
+      0, 0, 0, FUZZ_XSTATE_STANDARD },
+    { "avx512fp16_vcvtph2pd_m128", VCPU_LONG64, false, "62 f5 7c 48 5a 03", 0, VOUCHED_READ,
+      0x10000, 0, 0, 0, { { "rbx", 0x10000 }, { "cr4", 0x40220 }, { "xcr0", 0xe7 } },
+      "00 3c 00 c0 ff 7b 01 00 00 7c 00 fc 01 7e 00 80", 0, 0, 0, FUZZ_XSTATE_STANDARD },
+    { "avx512_vp2intersectd_pair", VCPU_LONG64, false, "62 f2 7f 48 68 13", 0, VOUCHED_READ,
+      0x10000, 0, 0, 0, { { "rbx", 0x10000 }, { "cr4", 0x40220 }, { "xcr0", 0xe7 } },
+      "01 00 00 00 02 00 00 00", 0, 0, 0, FUZZ_XSTATE_STANDARD },
 };
 // clang-format on
 

@@ -49,6 +49,8 @@ enum cpuid_feature {
     F(AVX512VPOPCNTDQ, 7, 0,  ECX, 14, CPUID_XCR0_AVX512)                                          \
     F(AVXVNNI,       7,   1,  EAX, 4,  CPUID_XCR0_AVX)                                             \
     F(AVX512BF16,    7,   1,  EAX, 5,  CPUID_XCR0_AVX512)                                          \
+    F(AVX512FP16,    7,   0,  EDX, 23, CPUID_XCR0_AVX512)                                          \
+    F(AVX512VP2INTERSECT, 7, 0, EDX, 8, CPUID_XCR0_AVX512)                                         \
     F(AES,           1,   0,  ECX, 25, 0)                                                          \
     F(PCLMULQDQ,     1,   0,  ECX, 1,  0)                                                          \
     F(SHA,           7,   0,  EBX, 29, 0)                                                          \

@@ -36,6 +36,8 @@
 #define FEATURE_AVX512BITALG (CPU_AVX512F | CPU_AVX512BITALG)
 #define FEATURE_AVX512VPOPCNTDQ (CPU_AVX512F | CPU_AVX512VPOPCNTDQ)
 #define FEATURE_AVX512BF16 (CPU_AVX512F | CPU_AVX512BF16)
+#define FEATURE_AVX512FP16 (CPU_AVX512F | CPU_AVX512BW | CPU_AVX512FP16)
+#define FEATURE_AVX512VP2INTERSECT (CPU_AVX512F | CPU_AVX512VP2INTERSECT)
 #define FEATURE_AVXVNNI (CPU_AVX | CPU_AVXVNNI)
 #define FEATURE_AES CPU_AES
 #define FEATURE_PCLMULQDQ CPU_PCLMULQDQ
@@ -111,16 +113,18 @@ enum {
 static unsigned map_select(const struct insn *in)
 {
     static const uint8_t select[MAP_COUNT] = {
-        [MAP_LEGACY_0F] = 1, [MAP_LEGACY_0F38] = 2, [MAP_LEGACY_0F3A] = 3,
-        [MAP_VEX_0F] = 1,    [MAP_VEX_0F38] = 2,    [MAP_VEX_0F3A] = 3,
-        [MAP_EVEX_0F] = 1,   [MAP_EVEX_0F38] = 2,   [MAP_EVEX_0F3A] = 3,
+        [MAP_LEGACY_0F] = 1, [MAP_LEGACY_0F38] = 2, [MAP_LEGACY_0F3A] = 3, /* legacy */
+        [MAP_VEX_0F] = 1,    [MAP_VEX_0F38] = 2,    [MAP_VEX_0F3A] = 3,    /* VEX */
+        [MAP_EVEX_0F] = 1,   [MAP_EVEX_0F38] = 2,   [MAP_EVEX_0F3A] = 3,   /* EVEX */
+        [MAP_EVEX_MAP5] = 5, [MAP_EVEX_MAP6] = 6, /* EVEX.mmm 101b, 110b: AVX512-FP16 */
     };
     static const uint8_t encoding_of[MAP_COUNT] = {
         [MAP_LEGACY_0F] = ENC_LEGACY,   [MAP_LEGACY_0F38] = ENC_LEGACY,
         [MAP_LEGACY_0F3A] = ENC_LEGACY, [MAP_VEX_0F] = ENC_VEX,
         [MAP_VEX_0F38] = ENC_VEX,       [MAP_VEX_0F3A] = ENC_VEX,
         [MAP_EVEX_0F] = ENC_EVEX,       [MAP_EVEX_0F38] = ENC_EVEX,
-        [MAP_EVEX_0F3A] = ENC_EVEX,
+        [MAP_EVEX_0F3A] = ENC_EVEX,     [MAP_EVEX_MAP5] = ENC_EVEX,
+        [MAP_EVEX_MAP6] = ENC_EVEX,
     };
 
     if (in->map >= MAP_COUNT || encoding_of[in->map] != in->encoding)
@@ -345,11 +349,14 @@ static void load_registers(struct vcpu *cpu, const struct insn *in,
 }
 
 /* The bytes of a full (not broadcast) memory operand at the vector length: half of it for a
- * widening row (HALF: VCVTPS2PD zmm reads m256), so that mask bit i, which counts destination
- * elements, is memory element i. */
+ * widening row (HALF: VCVTPS2PD zmm reads m256), a quarter for one widening four times
+ * (QUARTER: VCVTPH2PD zmm reads m128), so that mask bit i, which counts destination elements,
+ * is memory element i. */
 static unsigned vector_memory_bytes(const struct insn *in, const struct simd_compute_row *row)
 {
-    return (16u << in->vex_l) >> (row->read == READ_HALF);
+    static const uint8_t shift[] = { [READ_HALF] = 1, [READ_QUARTER] = 2 };
+
+    return (16u << in->vex_l) >> shift[row->read];
 }
 
 /* The memory elements the CPU reads (bit i: element i of `element` bytes): all of them,
@@ -433,6 +440,17 @@ static bool host_mxcsr(struct vcpu *cpu, const struct simd_fp_row *fp, uint32_t 
 
 #define CR4_OSXMMEXCPT (1u << 10) /* unmasked SIMD FP exceptions are #XM, else #UD */
 
+/* Opmask bit i enabling elements 2i and 2i + 1: a complex FP16 multiply's bit enables a
+ * dword, the pair's two FP16 halves. */
+static uint64_t mask_per_pair(uint64_t k)
+{
+    uint64_t out = 0;
+
+    for (unsigned i = 0; i < 32; i++)
+        out |= (k >> i & 1) * (UINT64_C(3) << 2 * i);
+    return out;
+}
+
 /* The result elements computed: the operands' elements in the memory operand (a scalar's
  * one; a broadcast's vector length), those the EVEX opmask enables. */
 static uint64_t computed_elements(struct vcpu *cpu, const struct insn *in,
@@ -442,8 +460,9 @@ static uint64_t computed_elements(struct vcpu *cpu, const struct insn *in,
         in->evex_b ? vector_memory_bytes(in, simd_compute_row(in->mnemonic)) : mem_bytes;
     unsigned n = bytes / simd_fp_element_bytes((enum simd_fp_format)fp->input);
     uint64_t all = n >= 64 ? UINT64_MAX : (UINT64_C(1) << n) - 1;
+    uint64_t k = in->evex_aaa ? kreg_read(cpu, in->evex_aaa) : UINT64_MAX;
 
-    return in->evex_aaa ? all & kreg_read(cpu, in->evex_aaa) : all;
+    return all & (fp->paired ? mask_per_pair(k) : k);
 }
 
 /* The MXCSR rule on the masked run (simd_mxcsr.h): commit with the flags raised, or #XM/#UD
@@ -462,7 +481,8 @@ static enum exec_result fp_outcome(struct vcpu *cpu, const struct insn *in,
                                .format = (enum simd_fp_format)fp->result,
                                .result = result,
                                .computed = computed_elements(cpu, in, fp, mem_bytes),
-                               .staged = fp->staged };
+                               .staged = fp->staged,
+                               .unmeasured = fp->unmeasured };
     enum simd_fp_verdict v;
 
     if (run.raised & (MXCSR_OE | MXCSR_UE) || !(guest & MXCSR_UE << MXCSR_MASK_SHIFT))
@@ -496,7 +516,7 @@ static void write_vector(struct vcpu *cpu, const struct insn *in, unsigned n, un
 /* The results: operand 0 (an opmask whole: the host zeroed what the instruction does; a GPR
  * at its operand size, a 32-bit one zero-extended as every 32-bit GPR write), or
  * as the row's implicit registers say — RFLAGS' status flags (PTEST, PCMPxSTRx), ECX
- * (a 32-bit write), XMM0. */
+ * (a 32-bit write), XMM0, a pair of opmasks. */
 static void write_result(struct vcpu *cpu, const struct insn *in,
                          const struct simd_compute_row *row, const struct compute_operands *o,
                          const struct simd_host_regs *h)
@@ -508,6 +528,10 @@ static void write_result(struct vcpu *cpu, const struct insn *in,
     case REGS_STRI: reg_set(cpu, R_RCX, h->rcx & 0xffffffffu); break;
     case REGS_STRM: write_vector(cpu, in, 0, 16, h->v[0]); break;
     case REGS_XMM0: write_vector(cpu, in, dest, 16, h->v[HOST_XMM0_DEST]); return;
+    case REGS_KPAIR: /* VP2INTERSECT: the pair k2, k3 into the guest's even/odd pair */
+        kreg_write(cpu, dest & ~1u, h->k2);
+        kreg_write(cpu, dest | 1u, h->k3);
+        return;
     default:
         if (o->dest_file == RF_MASK)
             kreg_write(cpu, dest, h->k2);

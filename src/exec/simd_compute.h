@@ -17,10 +17,10 @@
 #define SIMD_FEATURE_NONE UINT32_MAX
 
 /* What of the memory operand the CPU reads (simd_compute.def, "read"). */
-enum simd_compute_read { READ_ALL, READ_LOW8, READ_COUNT, READ_HALF };
+enum simd_compute_read { READ_ALL, READ_LOW8, READ_COUNT, READ_HALF, READ_QUARTER };
 
 /* The implicit registers of a row (simd_compute.def, "registers"). */
-enum simd_compute_regs { REGS_NONE, REGS_FLAGS, REGS_XMM0, REGS_STRI, REGS_STRM };
+enum simd_compute_regs { REGS_NONE, REGS_FLAGS, REGS_XMM0, REGS_STRI, REGS_STRM, REGS_KPAIR };
 
 struct simd_compute_row {
     uint8_t element;                    /* bytes of a memory element (EVEX mask and broadcast) */

@@ -5,6 +5,8 @@
 #define SIMD_NONE SIMD_FP_NONE
 #define STAGED 1
 #define QUIET 2
+#define UNMEASURED 4
+#define PAIRED 8
 #define NO_MODEL .model = FP_NO_MODEL
 #define ROLES_(a_, b_, c_) .a = FP_SRC_##a_, .b = FP_SRC_##b_, .c = FP_SRC_##c_
 #define V(ar, a_, b_, c_)                                                                          \
@@ -24,7 +26,9 @@ static const struct fp_entry {
                     .input = SIMD_##input_,                                                        \
                     model,                                                                         \
                     .staged = ((flags)&STAGED) != 0,                                               \
-                    .quiet = ((flags)&QUIET) != 0 },                                               \
+                    .quiet = ((flags)&QUIET) != 0,                                                 \
+                    .unmeasured = ((flags)&UNMEASURED) != 0,                                       \
+                    .paired = ((flags)&PAIRED) != 0 },                                             \
                   true },
 #include "exec/simd_fp.def"
 #undef F

@@ -17,7 +17,8 @@ struct simd_fp_row {
     uint8_t model;            /* enum simd_fp_model */
     uint8_t arith, odd_arith; /* enum simd_fp_arith */
     uint8_t a, b, c;          /* enum simd_fp_source */
-    bool staged, quiet;
+    bool staged, quiet, unmeasured;
+    bool paired; /* a mask bit per complex FP16 pair (VFMULCPH...), not per element */
 };
 
 static inline unsigned simd_fp_element_bytes(enum simd_fp_format f)

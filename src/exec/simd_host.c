@@ -303,7 +303,7 @@ uint32_t simd_host_mxcsr_mask(void)
 /* The compiler uses opmask registers only when it compiles for AVX-512 (and accepts them as
  * clobbers only then). */
 #if defined(__AVX512F__)
-#define OPMASK_CLOBBERS "k1", "k2",
+#define OPMASK_CLOBBERS "k1", "k2", "k3",
 #else
 #define OPMASK_CLOBBERS
 #endif
@@ -321,6 +321,7 @@ uint32_t simd_host_mxcsr_mask(void)
         [v3] "i"(offsetof(struct simd_host_regs, v[3])),                                           \
         [k1] "i"(offsetof(struct simd_host_regs, k1)),                                             \
         [k2] "i"(offsetof(struct simd_host_regs, k2)),                                             \
+        [k3] "i"(offsetof(struct simd_host_regs, k3)),                                             \
         [mxcsr] "i"(offsetof(struct simd_host_regs, mxcsr))
 // clang-format off
 #define RUN_AT_WIDTH(name, load, store, k_in, k_out, upper)                                        \
@@ -359,9 +360,9 @@ uint32_t simd_host_mxcsr_mask(void)
 
 /* kmovq needs AVX512BW; with AVX512F alone the masks are 16 bits. */
 RUN_AT_WIDTH(run_zmm_bw, LOAD_ZMM, STORE_ZMM, "kmovq " FIELD(k1) ", %%k1\n\t",
-             "kmovq %%k2, " FIELD(k2) "\n\t", VZEROUPPER)
+             "kmovq %%k2, " FIELD(k2) "\n\tkmovq %%k3, " FIELD(k3) "\n\t", VZEROUPPER)
 RUN_AT_WIDTH(run_zmm_f, LOAD_ZMM, STORE_ZMM, "kmovw " FIELD(k1) ", %%k1\n\t",
-             "kmovw %%k2, " FIELD(k2) "\n\t", VZEROUPPER)
+             "kmovw %%k2, " FIELD(k2) "\n\tkmovw %%k3, " FIELD(k3) "\n\t", VZEROUPPER)
 RUN_AT_WIDTH(run_ymm, LOAD_YMM, STORE_YMM, "", "", VZEROUPPER)
 RUN_AT_WIDTH(run_xmm, LOAD_XMM, STORE_XMM, "", "", "")
 

@@ -17,12 +17,12 @@
 #define SIMD_STUB_BYTES 16
 
 /* The registers a stub runs with. In: v[0..3] (host xmm/ymm/zmm0-3, at the host's widest
- * width), mem (what [rdi] names), k1, rax, rcx, rdx, mxcsr. Out: v[0..3], k2, rax, rcx,
- * rdx, rflags, mxcsr. */
+ * width), mem (what [rdi] names), k1, rax, rcx, rdx, mxcsr. Out: v[0..3], k2 and k3 (an
+ * opmask destination; k3 the second of VP2INTERSECT's pair), rax, rcx, rdx, rflags, mxcsr. */
 struct simd_host_regs {
     _Alignas(64) uint8_t v[4][64];
     _Alignas(64) uint8_t mem[64];
-    uint64_t k1, k2;
+    uint64_t k1, k2, k3;
     uint64_t rax, rcx, rdx;
     uint64_t rflags;
     uint32_t mxcsr;

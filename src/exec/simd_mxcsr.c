@@ -69,6 +69,8 @@ enum simd_fp_verdict simd_mxcsr_outcome(uint32_t guest, bool osxmmexcpt,
         known = false; /* a stage's unmasked exception, or an exact tiny intermediate */
     else if (flags & MXCSR_PRE & unmasked)
         flags &= MXCSR_PRE; /* stopped before computing: no post-computation flag */
+    else if (run->unmeasured && flags & ~MXCSR_PRE & unmasked)
+        known = false; /* which OE/UE/PE the CPU reports there: never measured */
     else if (flags & (MXCSR_OE | MXCSR_UE) & unmasked)
         flags = (flags & ~MXCSR_PE) | (pe_at_post_trap(masked, run, &known) ? MXCSR_PE : 0);
     *mxcsr_after = guest | flags;

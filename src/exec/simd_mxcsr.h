@@ -67,14 +67,16 @@ struct simd_fp_run {
     const uint8_t *result;            /* the run's destination, element 0 first */
     uint64_t computed;                /* bit i: element i was computed */
     enum simd_fp_exactness unbounded; /* read only for SIMD_FP_UNDECIDED's case */
-    bool staged; /* DPPS/DPPD: multiply, then add, each stage detecting its own exceptions */
+    bool staged;     /* DPPS/DPPD: multiply, then add, each stage detecting its own exceptions */
+    bool unmeasured; /* AVX512-FP16: no CPU here shows its unmasked OE/UE/PE response */
 };
 
 enum simd_fp_verdict {
     SIMD_FP_COMMIT,    /* write the result; MXCSR flags |= raised */
     SIMD_FP_XM,        /* an unmasked exception, CR4.OSXMMEXCPT set: #XM, nothing written */
     SIMD_FP_UD,        /* the same with CR4.OSXMMEXCPT clear: #UD (vol. 1 §11.5.3.2 step 2) */
-    SIMD_FP_UNDECIDED, /* one masked run cannot tell (below): report it unsupported */
+    SIMD_FP_UNDECIDED, /* one masked run cannot tell (below), or an `unmeasured` row's
+                        * unmasked post-computation exception: report it unsupported */
 };
 
 /* The MXCSR the host stub runs with. reports_exceptions: the operation can raise any

@@ -118,6 +118,83 @@ TEST(host_lacks_the_feature)
     WHvEmulatorDestroyEmulator(h);
 }
 
+/* ---- AVX512-FP16 and VP2INTERSECT on a host without them ----
+ * Every row of the two features, as our decoder finds it in EVEX maps 0F38, 0F3A, 5 and 6,
+ * on a host that lacks them — this one, or one that has them with
+ * the features hidden by the cpuid test hook — is InternalEmulationFailure with the guest
+ * untouched: no memory access, no Set. */
+
+static bool unrunnable_row(const struct insn *in, const struct simd_compute_row *row)
+{
+    uint32_t set = row ? simd_compute_feature(in, row) : SIMD_FEATURE_NONE;
+    return set != SIMD_FEATURE_NONE && (set & (CPU_AVX512FP16 | CPU_AVX512VP2INTERSECT));
+}
+
+/* EVEX with the map, W and pp, L'L 2, no mask, vvvv unused; ModRM reg 1, [rbx]; imm8 0. */
+static bool evex_form(unsigned map, unsigned w, unsigned pp, unsigned opcode, char bytes[8],
+                      struct insn *in)
+{
+    const char b[8] = {
+        0x62, (char)(0xf0 | map), (char)(w << 7 | 0x7c | pp), 0x48, (char)opcode, 0x0b, 0x00, 0
+    };
+
+    memcpy(bytes, b, sizeof b);
+    return decode_insn(MODE_64, (const uint8_t *)b, 7, in) == DECODE_OK;
+}
+
+static void check_declined(const char *bytes, unsigned length, const struct insn *in)
+{
+    WHV_EMULATOR_HANDLE h = create();
+    WHV_VP_EXIT_CONTEXT vp;
+    WHV_MEMORY_ACCESS_CONTEXT m = mmio_context(bytes, length, OPERAND, 0);
+    WHV_EMULATOR_STATUS st = { 0 };
+    WHV_UINT128 xmm1;
+
+    guest_long_mode(&vp);
+    guest_reg(&g, WHvX64RegisterRbx)->Reg64 = OPERAND;
+    guest_reg(&g, WHvX64RegisterXmm1)->Reg128.Low64 = xmm0_in[0];
+    xmm1 = guest_reg(&g, WHvX64RegisterXmm1)->Reg128;
+    CHECK(WHvEmulatorTryMmioEmulation(h, &g, &vp, &m, &st) == S_OK, "%s: hr",
+          mnemonic_name(in->mnemonic));
+    CHECK(st.InternalEmulationFailure && !st.EmulationSuccessful &&
+              g.calls[GUEST_CB_MEMORY] + g.calls[GUEST_CB_SET_REGISTERS] == 0 &&
+              !memcmp(&xmm1, &guest_reg(&g, WHvX64RegisterXmm1)->Reg128, sizeof xmm1),
+          "%s: declined, the guest untouched", mnemonic_name(in->mnemonic));
+    WHvEmulatorDestroyEmulator(h);
+}
+
+TEST(fp16_and_vp2intersect_need_their_feature)
+{
+    static const uint8_t maps[] = { 2, 3, 5, 6 }; /* 0F38, 0F3A, map 5, map 6 */
+    bool declined[MN_COUNT] = { false };
+    unsigned rows = 0, reached = 0;
+
+    cpuid_simd_hide(CPU_AVX512FP16 | CPU_AVX512VP2INTERSECT);
+    for (unsigned i = 0; i < sizeof maps; i++)
+        for (unsigned op = 0; op < 256; op++)
+            for (unsigned wpp = 0; wpp < 8; wpp++) {
+                char bytes[8];
+                struct insn in;
+                if (!evex_form(maps[i], wpp >> 2, wpp & 3, op, bytes, &in) ||
+                    !unrunnable_row(&in, simd_compute_row(in.mnemonic)))
+                    continue;
+                check_declined(bytes, 7, &in);
+                declined[in.mnemonic] = true;
+            }
+    cpuid_simd_hide(0);
+    for (unsigned mn = 0; mn < MN_COUNT; mn++) {
+        const struct simd_compute_row *row = simd_compute_row((enum mnemonic)mn);
+        bool wanted = row && row->evex != SIMD_FEATURE_NONE &&
+                      (row->evex & (CPU_AVX512FP16 | CPU_AVX512VP2INTERSECT));
+        rows += wanted;
+        reached += wanted && declined[mn];
+    }
+    printf("AVX512-FP16/VP2INTERSECT, features hidden: %u of %u rows declined, the guest "
+           "untouched\n",
+           reached, rows);
+    CHECK(rows > 0 && reached == rows, "every row of the two features is reached");
+}
+
 /* A use of the page while this thread holds it (a signal handler emulating inside another
  * emulation's stub use) is refused, not allowed to overwrite the held stub. */
 TEST(nested_use_is_refused)

@@ -30,7 +30,10 @@
 #include "WinHvEmulation.h"
 #include "check.h"
 #include "core/cpuid.h"
+#include "decoder.h"
+#include "exec/simd_compute.h"
 #include "exec/simd_host.h"
+#include "exec/simd_move.h"
 #include "form_key.h"
 #include "form_walk.h"
 #include "gap_list.h"
@@ -50,20 +53,28 @@
 
 enum form_class {
     CLASS_EMULATED,
-    CLASS_FAULT,      /* emulated: an architectural exception */
-    CLASS_GAP,        /* missing, a reasoned gap */
-    CLASS_PENDING,    /* missing, issue 13's work in progress */
-    CLASS_NEEDS_HOST, /* a vector form this host lacks a feature for */
-    CLASS_UNMEASURED, /* missing here, listed by a host that could not run it */
-    CLASS_UNLISTED,   /* missing and not listed: a failure */
-    CLASS_UNEXPECTED, /* a status other than those: a failure */
+    CLASS_FAULT,          /* emulated: an architectural exception */
+    CLASS_GAP,            /* missing, a reasoned gap */
+    CLASS_PENDING,        /* missing, issue 13's work in progress */
+    CLASS_NEEDS_HOST_ROW, /* a vector form this host lacks a feature for, with a row: it runs
+                           * (and is checked) on a host that has the feature */
+    CLASS_NEEDS_HOST,     /* the same without a row: not emulated anywhere */
+    CLASS_UNMEASURED,     /* missing here, listed by a host that could not run it */
+    CLASS_UNLISTED,       /* missing and not listed: a failure */
+    CLASS_UNEXPECTED,     /* a status other than those: a failure */
     CLASS_COUNT
 };
 
 static const char *const class_names[CLASS_COUNT] = {
-    "emulated",           "emulated (fault)",   "known gap",
-    "pending (issue 13)", "needs host feature", "unmeasured (listed by a host without the feature)",
-    "missing, unlisted",  "unexpected status",
+    "emulated",
+    "emulated (fault)",
+    "known gap",
+    "pending (issue 13)",
+    "needs host feature (row written: runs where the feature is)",
+    "needs host feature (no row)",
+    "unmeasured (listed by a host without the feature)",
+    "missing, unlisted",
+    "unexpected status",
 };
 
 struct form {
@@ -74,6 +85,7 @@ struct form {
     bool vector;
     const char *isa_ext; /* Zydis's name */
     const char *lacking; /* the host feature (or unknown ISA set) a vector form lacks */
+    bool has_row;        /* whvemu's vector tables have its mnemonic (simd_compute, simd_move) */
     char status[40];     /* "emulated", "emulated (fault #n)", "missing", ... */
     enum form_class class;
     const struct gap *gap;
@@ -220,6 +232,16 @@ static const char *lacking_feature(const struct form *f)
     return host_feature_name((enum host_feature)missing);
 }
 
+/* Whether whvemu has a row for the form's mnemonic — a compute row (run on the host where it
+ * has the feature) or a move row — by whvemu's own decoder. */
+static bool has_vector_row(const struct form *f)
+{
+    struct insn in;
+
+    return decode_insn(f->bits == 64 ? MODE_64 : MODE_32, f->bytes, f->length, &in) == DECODE_OK &&
+           (simd_compute_row(in.mnemonic) || simd_move_row(in.mnemonic));
+}
+
 /* The SIMD features WHVEMU_TEST_HIDE hides from this test, hidden from the library's SIMD
  * compute engine too (cpuid_simd_hide), matched by name (AVX512F, avx512f): so that a
  * hidden-features run is a host without them for both, the forms the library would run on
@@ -271,6 +293,7 @@ static void add_form(const struct walk *w, const ZydisDecodedInstruction *in, co
     f->vector = form_is_vector(in);
     f->isa_ext = ZydisISAExtGetString(in->meta.isa_ext);
     f->lacking = lacking_feature(f);
+    f->has_row = has_vector_row(f);
     run(f);
     *slot = (int)++form_count;
 }
@@ -308,8 +331,9 @@ static enum form_class class_of(const struct form *f)
 {
     bool missing = !strcmp(f->status, "missing");
 
-    if (f->lacking && strcmp(f->status, "emulated"))
-        return CLASS_NEEDS_HOST; /* its #UD too: the guest's XCR0 is what the host enabled */
+    if (f->lacking &&
+        strcmp(f->status, "emulated")) /* its #UD too: the guest's XCR0 is the host's */
+        return f->has_row ? CLASS_NEEDS_HOST_ROW : CLASS_NEEDS_HOST;
     if (!strcmp(f->status, "emulated"))
         return CLASS_EMULATED;
     if (!strncmp(f->status, "emulated (fault", 15))
@@ -367,11 +391,13 @@ static void check_all(const struct gap_list *gaps, unsigned counts[CLASS_COUNT])
 /* ---- the generated sections of the list ---- */
 
 /* What --write-gaps lists a vector form under: missing and checked (unless a reasoned gap)
- * is pending; missing for want of a host feature is unmeasured. A general-purpose form
- * whvemu lacks is no work in progress: it needs a reason, by hand. */
+ * is pending; missing for want of a host feature is unmeasured, unless whvemu has its row
+ * (a host with the feature emulates it: nothing to list). A general-purpose form whvemu
+ * lacks is no work in progress: it needs a reason, by hand. */
 static enum gap_section generated_section(const struct form *f)
 {
-    if (!f->vector || strcmp(f->status, "missing") || (f->gap && f->gap->section == GAP_REASONED))
+    if (!f->vector || strcmp(f->status, "missing") || (f->gap && f->gap->section == GAP_REASONED) ||
+        (f->lacking && f->has_row))
         return GAP_REASONED; /* not generated */
     return f->lacking ? GAP_UNMEASURED : GAP_PENDING;
 }
@@ -510,22 +536,25 @@ static void write_vector(FILE *f, bool per_mnemonic)
     static bool done[MAX_FORMS];
 
     memset(done, 0, sizeof done);
-    fprintf(f, "| %s | forms | emulated | fault | pending | needs host feature |%s\n",
+    fprintf(f,
+            "| %s | forms | emulated | fault | pending | needs host feature: row written "
+            "| needs host feature: no row |%s\n",
             per_mnemonic ? "mnemonic | ISA" : "vector ISA extension",
             per_mnemonic ? " example |" : "");
-    fprintf(f, "|---|---|---|---|---|---|%s\n", per_mnemonic ? "---|---|" : "");
+    fprintf(f, "|---|---|---|---|---|---|---|%s\n", per_mnemonic ? "---|---|" : "");
     for (unsigned i = 0; i < form_count; i++) {
-        unsigned n[CLASS_COUNT] = { 0 }, total;
+        unsigned n[CLASS_COUNT] = { 0 }, total, lacking;
         if (!forms[i].vector || done[i])
             continue;
         total = row_counts(i, per_mnemonic ? same_group : same_extension, done, n);
+        lacking = n[CLASS_NEEDS_HOST_ROW] + n[CLASS_NEEDS_HOST];
         if (per_mnemonic)
             fprintf(f, "| `%.*s` ", (int)form_key_group_length(forms[i].key), forms[i].key);
-        fprintf(f, "| %s | %u | %u | %u | %u | %u", forms[i].isa_ext, total, n[CLASS_EMULATED],
-                n[CLASS_FAULT], n[CLASS_PENDING] + n[CLASS_UNMEASURED], n[CLASS_NEEDS_HOST]);
+        fprintf(f, "| %s | %u | %u | %u | %u | %u | %u", forms[i].isa_ext, total, n[CLASS_EMULATED],
+                n[CLASS_FAULT], n[CLASS_PENDING] + n[CLASS_UNMEASURED], n[CLASS_NEEDS_HOST_ROW],
+                n[CLASS_NEEDS_HOST]);
         if (per_mnemonic) {
-            fprintf(f, "%s%s | `", n[CLASS_NEEDS_HOST] ? ": " : "",
-                    n[CLASS_NEEDS_HOST] ? forms[i].lacking : "");
+            fprintf(f, "%s%s | `", lacking ? ": " : "", lacking ? forms[i].lacking : "");
             print_bytes(f, &forms[i]);
             fprintf(f, "`");
         }

@@ -162,9 +162,10 @@ bool gaps_rewrite(const char *path, const struct gap_lines *pending,
                   "and encoding.",
                   pending);
     snprintf(about, sizeof about,
-             "forms the host that wrote this list (%s) lacks\n# a CPU feature for: not "
-             "emulated there, which says nothing about whvemu. A host with\n# the feature "
-             "runs them and reports them, unchecked, until the list is generated there.",
+             "forms the host that wrote this list (%s) lacks\n# a CPU feature for, and "
+             "whvemu has no row for (the forms with a row, AVX512-FP16 and\n# the others, run "
+             "where the feature is and are not listed). A host with the feature\n# reports "
+             "them, unchecked, until the list is generated there.",
              host);
     write_section(f, section_headers[GAP_UNMEASURED], about, unmeasured);
     free(kept);

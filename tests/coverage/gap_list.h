@@ -5,7 +5,8 @@
  * --write-gaps generates (everything from the first line starting with '[' on):
  *   [pending]     forms not emulated yet that a future change should emulate (issue 13);
  *   [unmeasured]  forms the host that wrote the list could not run for lack of a CPU
- *                 feature, so that their status there says nothing about whvemu.
+ *                 feature and whvemu has no row for (a form with a row runs where the
+ *                 feature is: form_coverage classes it "row written" and lists it not).
  * A line is a form as form_key() names it; a line ending in " *" stands for every form
  * that starts with the text before the '*' ("{evex} vaddps *"). */
 #ifndef COVERAGE_GAP_LIST_H

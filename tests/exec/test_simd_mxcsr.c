@@ -92,6 +92,22 @@ NATIVE_INSN(vrcp14ps, "vrcp14ps %zmm1, %zmm0");
 NATIVE_INSN(vfmaddsub231pd, "vfmaddsub231pd %zmm2, %zmm1, %zmm0{%k1}");
 NATIVE_INSN(vcvtne2ps2bf16, "vcvtne2ps2bf16 %zmm2, %zmm1, %zmm0");
 NATIVE_INSN(vdpbf16ps, "vdpbf16ps %zmm2, %zmm1, %zmm0");
+/* AVX512-FP16: skipped (and counted) where the CPU lacks it; where it has it, the rows'
+ * UNMEASURED rule is measured: commits and pre-computation traps predicted, post-computation
+ * traps undecided. */
+NATIVE_INSN(vaddph_k, "vaddph %zmm2, %zmm1, %zmm0{%k1}");
+NATIVE_INSN(vmulsh, "vmulsh %xmm2, %xmm1, %xmm0");
+NATIVE_INSN(vdivph, "vdivph %zmm2, %zmm1, %zmm0");
+NATIVE_INSN(vsqrtph, "vsqrtph %zmm1, %zmm0");
+NATIVE_INSN(vfmadd231ph, "vfmadd231ph %zmm2, %zmm1, %zmm0");
+NATIVE_INSN(vfmulcph, "vfmulcph %zmm2, %zmm1, %zmm0");
+NATIVE_INSN(vscalefph, "vscalefph %zmm2, %zmm1, %zmm0");
+NATIVE_INSN(vcvtps2phx, "vcvtps2phx %zmm1, %ymm0");
+NATIVE_INSN(vcvtph2psx, "vcvtph2psx %ymm1, %zmm0");
+NATIVE_INSN(vcvtsh2si, "vcvtsh2si %xmm1, %eax");
+NATIVE_INSN(vcmpph_k, "vcmpph $0x11, %zmm2, %zmm1, %k2");
+NATIVE_INSN(vcomish, "vcomish %xmm1, %xmm0");
+NATIVE_INSN(vrcpph, "vrcpph %zmm1, %zmm0");
 
 /* How the test's registers stand for the sources of src/exec/simd_fp.def: legacy forms
  * have the destination xmm0 and the r/m operand xmm1; VEX and EVEX forms the destination
@@ -171,6 +187,19 @@ static const struct fp_op ops[] = {
     OP(vfmaddsub231pd, vfmaddsub231pd, avx512f, K1, 8, 64),
     OP(vcvtne2ps2bf16, vcvtne2ps2bf16, avx512bf16, VEX, 32, 64),
     OP(vdpbf16ps, vdpbf16ps, avx512bf16, VEX, 16, 64),
+    OP(vaddph_k, vaddph, avx512fp16, K1, 32, 64),
+    OP(vmulsh, vmulsh, avx512fp16, VEX, 1, 16),
+    OP(vdivph, vdivph, avx512fp16, VEX, 32, 64),
+    OP(vsqrtph, vsqrtph, avx512fp16, VEX, 32, 64),
+    OP(vfmadd231ph, vfmadd231ph, avx512fp16, VEX, 32, 64),
+    OP(vfmulcph, vfmulcph, avx512fp16, VEX, 32, 64),
+    OP(vscalefph, vscalefph, avx512fp16, VEX, 32, 64),
+    OP(vcvtps2phx, vcvtps2phx, avx512fp16, VEX, 16, 64),
+    OP(vcvtph2psx, vcvtph2psx, avx512fp16, VEX, 16, 32),
+    OP(vcvtsh2si, vcvtsh2si, avx512fp16, VEX, 1, 16),
+    OP(vcmpph_k, vcmpph, avx512fp16, VEX, 32, 64),
+    OP(vcomish, vcomish, avx512fp16, VEX, 1, 16),
+    OP(vrcpph, vrcpph, avx512fp16, VEX, 32, 64),
 };
 
 /* VCVTPS2PH's register form: simd_fp.def's row with its source as this test runs it (xmm1,
@@ -360,6 +389,7 @@ static void run_case(const struct fp_op *op, unsigned n, struct tally *t)
     struct simd_fp_sources src = sources_of(op, &entry.v);
     fp.unbounded = simd_fp_exactness(row_of(op), &src, fp.computed, entry.v.mxcsr & MXCSR_DAZ);
     fp.staged = row_of(op)->staged;
+    fp.unmeasured = row_of(op)->unmeasured;
     uint32_t predicted;
     enum simd_fp_verdict verdict = simd_mxcsr_outcome(entry.v.mxcsr, true, &fp, &predicted);
 
@@ -432,6 +462,65 @@ static void allowlist_has_fp_rows(void)
     CHECK(fp_rows > 0, "the allowlist has FP rows");
 }
 
+/* ---- the rule's decisions for an UNMEASURED row (AVX512-FP16), pure logic ---- */
+
+/* The verdict and MXCSR after for a run that raised `raised`, FP16 results `result`
+ * (computed: `computed`), with the guest's MXCSR. */
+static enum simd_fp_verdict fp16_verdict(uint32_t guest, uint32_t raised, const uint16_t *result,
+                                         uint64_t computed, bool osxmmexcpt, uint32_t *after)
+{
+    const struct simd_fp_run run = { .raised = raised,
+                                     .format = SIMD_FP16,
+                                     .result = (const uint8_t *)result,
+                                     .computed = computed,
+                                     .unbounded = SIMD_FP_EXACTNESS_UNKNOWN,
+                                     .unmeasured = true };
+    return simd_mxcsr_outcome(guest, osxmmexcpt, &run, after);
+}
+
+TEST(fp16_rule_decisions)
+{
+    const uint16_t normal[2] = { 0x3c00, 0x3c00 }, denormal_in_1[2] = { 0x3c00, 0x0001 };
+    const uint32_t masked = MXCSR_MASKS, all_flags = MXCSR_FLAGS;
+    uint32_t after;
+
+    CHECK(fp16_verdict(masked, MXCSR_PE | MXCSR_UE, normal, 3, true, &after) == SIMD_FP_COMMIT &&
+              after == (masked | MXCSR_PE | MXCSR_UE),
+          "every exception masked: commit with the run's flags (exact by construction)");
+    CHECK(fp16_verdict(masked & ~(MXCSR_IE << MXCSR_MASK_SHIFT), MXCSR_IE | MXCSR_PE, normal, 3,
+                       true, &after) == SIMD_FP_XM &&
+              after == ((masked & ~(MXCSR_IE << MXCSR_MASK_SHIFT)) | MXCSR_IE),
+          "an unmasked IE: #XM with the pre-computation flags only (rule 1)");
+    CHECK(fp16_verdict(masked & ~(MXCSR_DE << MXCSR_MASK_SHIFT), MXCSR_DE, normal, 3, false,
+                       &after) == SIMD_FP_UD,
+          "an unmasked DE without CR4.OSXMMEXCPT: #UD");
+    CHECK(fp16_verdict(masked & ~(MXCSR_PE << MXCSR_MASK_SHIFT), MXCSR_PE, normal, 3, true,
+                       &after) == SIMD_FP_UNDECIDED,
+          "an unmasked PE raised: declined");
+    const struct simd_fp_run measured = {
+        .raised = MXCSR_PE, .format = SIMD_FP16, .result = (const uint8_t *)normal, .computed = 3
+    };
+    CHECK(simd_mxcsr_outcome(masked & ~(MXCSR_PE << MXCSR_MASK_SHIFT), true, &measured, &after) ==
+              SIMD_FP_XM,
+          "the same for a measured row (VCVTPS2PH's FP16 result): #XM");
+    CHECK(fp16_verdict(masked & ~(MXCSR_OE << MXCSR_MASK_SHIFT), MXCSR_OE | MXCSR_PE, normal, 3,
+                       true, &after) == SIMD_FP_UNDECIDED,
+          "an unmasked OE raised: declined");
+    CHECK(fp16_verdict(masked & ~(MXCSR_UE << MXCSR_MASK_SHIFT), 0, denormal_in_1, 3, true,
+                       &after) == SIMD_FP_UNDECIDED,
+          "UE unmasked and an exact tiny FP16 result (a denormal): declined");
+    CHECK(fp16_verdict(masked & ~(MXCSR_UE << MXCSR_MASK_SHIFT), 0, denormal_in_1, 1, true,
+                       &after) == SIMD_FP_COMMIT,
+          "the denormal in an element not computed: commit");
+    CHECK(fp16_verdict(masked & ~(MXCSR_PE << MXCSR_MASK_SHIFT), MXCSR_DE, normal, 3, true,
+                       &after) == SIMD_FP_COMMIT &&
+              after == ((masked & ~(MXCSR_PE << MXCSR_MASK_SHIFT)) | MXCSR_DE),
+          "PE unmasked but not raised: commit");
+    CHECK(fp16_verdict(all_flags << MXCSR_MASK_SHIFT ^ MXCSR_MASKS, MXCSR_ZE, normal, 3, true,
+                       &after) == SIMD_FP_XM,
+          "every exception unmasked, ZE raised: #XM before any post-computation flag");
+}
+
 int main(int argc, char **argv)
 {
     unsigned cases = 8192;
@@ -445,6 +534,7 @@ int main(int argc, char **argv)
             cases = (unsigned)strtoul(argv[i], NULL, 0);
     }
     allowlist_has_fp_rows();
+    check_run_tests(); /* the pure-logic ones, on any host */
     if (!native_init(8192))
         return 77;
     host_describe(stdout);
