@@ -67,7 +67,6 @@ struct simd_fp_run {
     const uint8_t *result;            /* the run's destination, element 0 first */
     uint64_t computed;                /* bit i: element i was computed */
     enum simd_fp_exactness unbounded; /* read only for SIMD_FP_UNDECIDED's case */
-    bool staged; /* DPPS/DPPD: multiply, then add, each stage detecting its own exceptions */
 };
 
 enum simd_fp_verdict {
@@ -98,7 +97,8 @@ enum simd_fp_verdict simd_mxcsr_outcome(uint32_t guest, bool osxmmexcpt,
 /* The arithmetic whose exactness simd_fp_inexact_unbounded decides: a + b, a - b, a * b,
  * a / b, the fused a * b + c and a * b - c (negating the whole result, as VFNMADD and
  * VFNMSUB do, does not change whether it is exact: VFNMADD is FMS, VFNMSUB is FMA), a
- * alone (a conversion to a narrower format). */
+ * alone (a conversion to a narrower format), a * 2^floor(b) (VSCALEF: a's significand
+ * unchanged, so never inexact with an unbounded exponent; a denormal a under DAZ is 0). */
 enum simd_fp_arith {
     SIMD_FP_ADD,
     SIMD_FP_SUB,
@@ -106,7 +106,8 @@ enum simd_fp_arith {
     SIMD_FP_DIV,
     SIMD_FP_FMA,
     SIMD_FP_FMS,
-    SIMD_FP_CVT
+    SIMD_FP_CVT,
+    SIMD_FP_SCALE
 };
 
 /* Whether the exact result of op on the operands (bit patterns of format `in`; denormals

@@ -31,8 +31,6 @@
 
 #include "WinHvEmulation.h"
 #include "core/vcpu.h"
-#include "exec/simd_compute.h"
-#include "exec/simd_fp.h"
 #include "fault_order.h"
 #include "fixture.h"
 #include "isa.h"
@@ -518,7 +516,6 @@ enum case_result {
     CASE_NO_ENCODING,  /* no encoding of the variant reaches the buffer */
     CASE_HOST_SKIP,    /* the host's answer is not the architecture's (counted by reason) */
     CASE_NEEDS_XSTATE, /* --no-xstate: unsupported without the extension, guest untouched */
-    CASE_DECLINED,     /* SIMD FP that one masked run cannot decide: unsupported, untouched */
 };
 
 struct case_report {
@@ -630,19 +627,6 @@ static bool untouched(const struct emulated *em, bool report)
     return !em->registers_set && memory;
 }
 
-/* Whether the emulator may decline the case (InternalEmulationFailure, guest untouched): the
- * MXCSR rule's SIMD_FP_UNDECIDED (docs/simd-compute.md, "Floating point and MXCSR") needs an allowlisted STAGED FP row (DPPS,
- * DPPD) or one without an element model whose result can underflow, and an exception the
- * guest unmasks. */
-static bool fp_rule_may_decline(const struct insn *in, const struct state *s)
-{
-    const struct simd_fp_row *fp = simd_fp_row(in->mnemonic);
-    bool some_unmasked = (~s->vec.mxcsr >> MXCSR_MASK_SHIFT & MXCSR_FLAGS) != 0;
-
-    return fp && some_unmasked && simd_compute_row(in->mnemonic) &&
-           (fp->staged || (fp->model == FP_NO_MODEL && fp->result != SIMD_FP_NONE));
-}
-
 static enum case_result run_case(const struct case_encoding *e, const struct state *s, bool report,
                                  struct case_report *cr)
 {
@@ -663,8 +647,6 @@ static enum case_result run_case(const struct case_encoding *e, const struct sta
     emulate(e, s, &em);
     if (em.hr == S_OK && em.status.InternalEmulationFailure && opt.no_xstate)
         return untouched(&em, report) ? CASE_NEEDS_XSTATE : CASE_MISMATCH;
-    if (em.hr == S_OK && em.status.InternalEmulationFailure && fp_rule_may_decline(&e->insn, s))
-        return untouched(&em, report) ? CASE_DECLINED : CASE_MISMATCH;
     if (em.hr == S_OK && em.status.InternalEmulationFailure)
         return CASE_UNSUPPORTED;
     if (em.out.ran && outside_guard(&em.out))
@@ -845,7 +827,6 @@ struct totals {
     unsigned forms, not_runnable, unsupported_variants, variants, no_encoding, host_skipped;
     unsigned long cases, mismatches, undefined_only, outside, harness, unrepeatable;
     unsigned long needs_xstate; /* --no-xstate: cases unsupported for want of the extension */
-    unsigned long declined;     /* SIMD FP cases the MXCSR rule cannot decide (CASE_DECLINED) */
     unsigned mismatching_variants;
     enum mnemonic unsupported[MAX_UNSUPPORTED];
     unsigned unsupported_count;
@@ -1055,7 +1036,6 @@ static bool run_variant(const struct variant *v, unsigned index, struct totals *
             break;
         case CASE_OUTSIDE: outside++; break;
         case CASE_NEEDS_XSTATE: t->needs_xstate++; break;
-        case CASE_DECLINED: t->declined++; break;
         case CASE_HOST_SKIP: /* counted by host_skip_for */ break;
         case CASE_HARNESS:
             t->harness++;
@@ -1273,9 +1253,8 @@ static int sweep(void)
         printf("without the extended-state extension: %lu cases unsupported, guest untouched\n",
                t.needs_xstate);
     printf("SIMD floating-point exceptions (#XM) on both sides, MXCSR and registers from the "
-           "signal frame compared: %lu cases; declined by the MXCSR rule (DPPS/DPPD, or a row "
-           "without an element model, with an exception unmasked), guest untouched: %lu cases\n",
-           xm_agreed, t.declined);
+           "signal frame compared: %lu cases\n",
+           xm_agreed);
     fault_order_report(stdout);
     if (opt.native_only)
         print_native_outcomes();

@@ -24,6 +24,7 @@
 
 #include "check.h"
 #include "exec/simd_compute.h"
+#include "exec/simd_dot.h"
 #include "exec/simd_fp.h"
 #include "exec/simd_mxcsr.h"
 #include "hostcpu.h"
@@ -49,8 +50,11 @@ NATIVE_INSN(addsubps, "addsubps %xmm1, %xmm0");
 NATIVE_INSN(vaddsubpd, "vaddsubpd %ymm2, %ymm1, %ymm0");
 NATIVE_INSN(haddpd, "haddpd %xmm1, %xmm0");
 NATIVE_INSN(vhsubps, "vhsubps %ymm2, %ymm1, %ymm0");
-NATIVE_INSN(dpps, "dpps $0xf3, %xmm1, %xmm0");
+NATIVE_INSN(dpps, "dpps $0xf3, %xmm1, %xmm0"); /* the dot products' imm8 is random per case */
 NATIVE_INSN(dppd, "dppd $0x31, %xmm1, %xmm0");
+NATIVE_INSN(vdpps, "vdpps $0xff, %xmm2, %xmm1, %xmm0");
+NATIVE_INSN(vdpps_ymm, "vdpps $0xff, %ymm2, %ymm1, %ymm0");
+NATIVE_INSN(vdppd, "vdppd $0x33, %xmm2, %xmm1, %xmm0");
 NATIVE_INSN(cvtps2dq, "cvtps2dq %xmm1, %xmm0");
 NATIVE_INSN(cvttpd2dq, "cvttpd2dq %xmm1, %xmm0");
 NATIVE_INSN(cvtsd2ss, "cvtsd2ss %xmm1, %xmm0");
@@ -80,6 +84,9 @@ NATIVE_INSN(vdivps_k, "vdivps %zmm2, %zmm1, %zmm0{%k1}");
 NATIVE_INSN(vmulpd_kz, "vmulpd %zmm2, %zmm1, %zmm0{%k1}{z}");
 NATIVE_INSN(vaddps_rz, "vaddps {rz-sae}, %zmm2, %zmm1, %zmm0");
 NATIVE_INSN(vscalefps, "vscalefps %zmm2, %zmm1, %zmm0");
+NATIVE_INSN(vscalefpd_k, "vscalefpd %zmm2, %zmm1, %zmm0{%k1}");
+NATIVE_INSN(vscalefss, "vscalefss %xmm2, %xmm1, %xmm0");
+NATIVE_INSN(vscalefsd, "vscalefsd %xmm2, %xmm1, %xmm0");
 NATIVE_INSN(vgetexppd, "vgetexppd %zmm1, %zmm0");
 NATIVE_INSN(vrndscaleps, "vrndscaleps $0x24, %zmm1, %zmm0");
 NATIVE_INSN(vreducepd, "vreducepd $0x41, %zmm1, %zmm0");
@@ -128,8 +135,11 @@ static const struct fp_op ops[] = {
     OP(vaddsubpd, vaddsubpd, avx, VEX, 4, 32),
     OP(haddpd, haddpd, sse3, LEGACY, 2, 16),
     OP(vhsubps, vhsubps, avx, VEX, 8, 32),
-    OP(dpps, dpps, sse41, LEGACY, 2, 16),
-    OP(dppd, dppd, sse41, LEGACY, 1, 16),
+    OP(dpps, dpps, sse41, LEGACY, 4, 16),
+    OP(dppd, dppd, sse41, LEGACY, 2, 16),
+    OP(vdpps, vdpps, avx, VEX, 4, 16),
+    OP(vdpps_ymm, vdpps, avx, VEX, 8, 32),
+    OP(vdppd, vdppd, avx, VEX, 2, 16),
     OP(cvtps2dq, cvtps2dq, sse2, LEGACY, 4, 16),
     OP(cvttpd2dq, cvttpd2dq, sse2, LEGACY, 2, 16),
     OP(cvtsd2ss, cvtsd2ss, sse2, LEGACY, 1, 16),
@@ -159,6 +169,9 @@ static const struct fp_op ops[] = {
     OP(vmulpd_kz, vmulpd, avx512f, K1, 8, 64),
     OP(vaddps_rz, vaddps, avx512f, SAE, 16, 64),
     OP(vscalefps, vscalefps, avx512f, VEX, 16, 64),
+    OP(vscalefpd_k, vscalefpd, avx512f, K1, 8, 64),
+    OP(vscalefss, vscalefss, avx512f, VEX, 1, 16),
+    OP(vscalefsd, vscalefsd, avx512f, VEX, 1, 16),
     OP(vgetexppd, vgetexppd, avx512f, VEX, 8, 64),
     OP(vrndscaleps, vrndscaleps, avx512f, VEX, 16, 64),
     OP(vreducepd, vreducepd, avx512dq, VEX, 8, 64),
@@ -212,14 +225,16 @@ static const struct {
     unsigned fraction_bits, exponent_bits;
 } widths[] = { [SIMD_FP16] = { 10, 5 }, [SIMD_FP32] = { 23, 8 }, [SIMD_FP64] = { 52, 11 } };
 
+enum { NEAR_ONE = 8, VALUE_CLASSES = 10, POWER_OF_TWO = VALUE_CLASSES };
+
 /* A value of the format: each class the rule's cases turn on, a sign either way. */
-static uint64_t fp_value(enum simd_fp_format f)
+static uint64_t fp_value_of_class(enum simd_fp_format f, unsigned value_class)
 {
     unsigned fb = widths[f].fraction_bits, eb = widths[f].exponent_bits;
     uint64_t emax = (UINT64_C(1) << eb) - 1, fraction = next_random() & ((UINT64_C(1) << fb) - 1);
     uint64_t sign = (next_random() & 1) << (fb + eb), exponent;
 
-    switch (next_random() % 10) {
+    switch (value_class) {
     case 0: return sign;                                                   /* ±0 */
     case 1: return sign | emax << fb;                                      /* ±infinity */
     case 2: return sign | emax << fb | UINT64_C(1) << (fb - 1) | fraction; /* QNaN */
@@ -231,17 +246,28 @@ static uint64_t fp_value(enum simd_fp_format f)
         fraction &= ~((UINT64_C(1) << (fb - 3)) - 1);
         exponent = 1 + next_random() % (emax - 1);
         break;
-    case 8: exponent = (emax >> 1) - 2 + next_random() % 5; break; /* near 1 */
+    case NEAR_ONE: exponent = (emax >> 1) - 2 + next_random() % 5; break;
+    case POWER_OF_TWO: return sign | ((emax >> 1) - 1 + next_random() % 3) << fb; /* 1/2, 1, 2 */
     default: return next_random() & ((UINT64_C(1) << (fb + eb + 1)) - 1);
     }
     return sign | exponent << fb | fraction;
 }
 
-static void random_register(uint8_t *reg, unsigned bytes, enum simd_fp_format f)
+static uint64_t fp_value(enum simd_fp_format f)
+{
+    return fp_value_of_class(f, (unsigned)(next_random() % VALUE_CLASSES));
+}
+
+/* factor: each element ±1/2, ±1 or ±2 one time in two — a dot product's second factor, so
+ * that a product is the first factor's value, exactly, of its class (denormal products from
+ * tiny ones, sums that overflow from huge ones, exact sums) and the add stages see them
+ * rather than an inexact product's unmasked PE. */
+static void random_register(uint8_t *reg, unsigned bytes, enum simd_fp_format f, bool factor)
 {
     unsigned size = f == SIMD_FP16 ? 2 : f == SIMD_FP32 ? 4 : 8;
     for (unsigned i = 0; i < bytes; i += size) {
-        uint64_t v = fp_value(f);
+        uint64_t v =
+            factor && (next_random() & 1) ? fp_value_of_class(f, POWER_OF_TWO) : fp_value(f);
         memcpy(reg + i, &v, size);
     }
 }
@@ -330,15 +356,43 @@ static bool agrees(const struct run *entry, const struct run *cpu, const struct 
     return same_registers(cpu, trapped ? entry : host);
 }
 
+/* A dot product's imm8 (its last byte) is random: which products, which destination
+ * elements. The instruction is placed again with it; returns it. */
+static uint8_t place_random_imm8(const struct fp_op *op)
+{
+    uint8_t bytes[16];
+    unsigned length = (unsigned)(op->end - op->insn);
+
+    memcpy(bytes, op->insn, length);
+    bytes[length - 1] = (uint8_t)next_random();
+    native_place(64, bytes, length);
+    return bytes[length - 1];
+}
+
+/* The rule's verdict as the engine reaches it (simd_compute.c, fp_outcome). */
+static enum simd_fp_verdict verdict_of(const struct fp_op *op, const struct run *entry,
+                                       struct simd_fp_run *fp, uint8_t imm8, uint32_t *predicted)
+{
+    struct simd_fp_sources src = sources_of(op, &entry->v);
+    const struct simd_dot dot = { row_of(op), &src, op->bytes / 16, imm8 };
+
+    fp->unbounded = simd_fp_exactness(row_of(op), &src, fp->computed, entry->v.mxcsr & MXCSR_DAZ);
+    if (row_of(op)->model == FP_DOT)
+        return simd_dot_outcome(entry->v.mxcsr, true, fp, &dot, predicted);
+    return simd_mxcsr_outcome(entry->v.mxcsr, true, fp, predicted);
+}
+
 static void run_case(const struct fp_op *op, unsigned n, struct tally *t)
 {
     struct run entry, cpu, host;
     struct native_frame frame = native_frame_for(64);
+    uint8_t imm8 = row_of(op)->model == FP_DOT ? place_random_imm8(op) : 0;
 
     vecstate_init(&entry.v);
     entry.v.mxcsr = guest_mxcsr(n);
     for (unsigned r = 0; r < 3; r++)
-        random_register(entry.v.zmm[r], op->bytes, (enum simd_fp_format)row_of(op)->input);
+        random_register(entry.v.zmm[r], op->bytes, (enum simd_fp_format)row_of(op)->input,
+                        row_of(op)->model == FP_DOT && r == (op->form == LEGACY ? 1u : 2u));
     entry.v.k[1] = next_random();
     entry.v.k[2] = next_random();
     frame.gpr[NATIVE_RAX] = next_random();
@@ -357,11 +411,8 @@ static void run_case(const struct fp_op *op, unsigned n, struct tally *t)
                               .format = result_format(op),
                               .result = host.v.zmm[0],
                               .computed = computed_elements(op, &entry.v) };
-    struct simd_fp_sources src = sources_of(op, &entry.v);
-    fp.unbounded = simd_fp_exactness(row_of(op), &src, fp.computed, entry.v.mxcsr & MXCSR_DAZ);
-    fp.staged = row_of(op)->staged;
     uint32_t predicted;
-    enum simd_fp_verdict verdict = simd_mxcsr_outcome(entry.v.mxcsr, true, &fp, &predicted);
+    enum simd_fp_verdict verdict = verdict_of(op, &entry, &fp, imm8, &predicted);
 
     t->cases++;
     t->traps += cpu.r.faulted;
@@ -394,6 +445,8 @@ static void measure_op(const struct fp_op *op, unsigned cases, struct totals *su
            t.cases, t.traps, t.commits, t.undecided, t.mismatches);
     CHECK(t.mismatches == 0, "%s: %lu of %lu cases differ from the CPU", op->name, t.mismatches,
           t.cases);
+    CHECK(t.undecided == 0, "%s: the rule decides every case (%lu undecided)", op->name,
+          t.undecided);
     if (quiet(op))
         CHECK(t.traps == 0, "%s raises no exception, yet trapped", op->name);
     else
