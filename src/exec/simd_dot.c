@@ -5,15 +5,16 @@
 
 #include "exec/simd_host.h"
 
-/* The most values a stage holds: VDPPS ymm's eight products. */
+/* The most a stage holds: VDPPS ymm's eight products, two lanes (there is no EVEX form). */
 #define STAGE_BYTES 32
+#define MAX_LANES (STAGE_BYTES / 16)
 
 /* One stage: results[i] = x[i] op y[i] for i < n, zeros beyond (0 op 0 = +0 raises
  * nothing), and the flags its masked host run raised. */
 struct stage {
     enum simd_fp_arith arith;
     unsigned n;
-    _Alignas(16) uint8_t x[STAGE_BYTES], y[STAGE_BYTES], result[STAGE_BYTES];
+    uint8_t x[STAGE_BYTES], y[STAGE_BYTES], result[STAGE_BYTES];
     uint32_t raised;
 };
 
@@ -108,8 +109,10 @@ enum simd_fp_verdict simd_dot_outcome(uint32_t guest, bool osxmmexcpt,
 
     if (masked_run_decides(guest, run))
         return simd_mxcsr_outcome(guest, osxmmexcpt, run, mxcsr_after);
+    if (dot->lanes > MAX_LANES)
+        return SIMD_FP_UNDECIDED;
     products(dot, bytes, &s[0]);
-    for (;;) {
+    for (;;) { /* each stage halves n, a power of two per lane, down to one value per lane */
         enum simd_fp_verdict v;
         if (!run_stage(&s[k], f, host))
             return SIMD_FP_UNDECIDED;

@@ -37,8 +37,8 @@ struct simd_dot {
 /* The verdict and the MXCSR after, as simd_mxcsr_outcome's, for the masked run `run` of the
  * whole instruction: commit its result, or #XM/#UD with the flags of the stages up to the
  * one that stops it. SIMD_FP_UNDECIDED only where the host cannot run the stages (a build
- * without host stubs, which runs no DPPS either) or the exactness is unknown (no 128-bit
- * integer). */
+ * without host stubs, which runs no DPPS either; more than two lanes, which no form has) or
+ * the exactness is unknown (no 128-bit integer). */
 enum simd_fp_verdict simd_dot_outcome(uint32_t guest, bool osxmmexcpt,
                                       const struct simd_fp_run *run, const struct simd_dot *dot,
                                       uint32_t *mxcsr_after);

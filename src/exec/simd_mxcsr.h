@@ -26,8 +26,10 @@
  *     (as x87 reports PE with its scaled result: vol. 1 §4.9.1.4-5), not whether the
  *     delivered, overflowed or denormalized, one would have been. The host run cannot show
  *     that; the caller computes it element by element (simd_fp_inexact_unbounded) for the
- *     forms whose elements are one operation each, and gets SIMD_FP_UNDECIDED for the others
- *     (the engine then reports the instruction unsupported rather than guess a flag).
+ *     forms whose elements are one operation each, and gets SIMD_FP_UNDECIDED for a row
+ *     without such a model (the engine then reports the instruction unsupported rather than
+ *     guess a flag; no allowlisted row whose result can underflow lacks one). DPPS/DPPD,
+ *     whose elements are several operations, apply this rule stage by stage (simd_dot.h).
  * The caller says which result elements were computed (an EVEX mask, a scalar's one element)
  * and in which format; SIMD_FP_NONE for an operation whose result cannot underflow (compares,
  * min/max, converts to integers, rounding to integers, the reciprocal approximations). */

@@ -12,7 +12,9 @@
  *   - as the engine will: simd_mxcsr_for_host(guest) — every mask on, flags clear.
  * The rule, given the second run's flags and result, must predict the first: whether it
  * traps, the MXCSR after it (or at the fault), and every register — the second run's where
- * it commits, the untouched inputs where it traps. Zero mismatches.
+ * it commits, the untouched inputs where it traps. Zero mismatches, and no case undecided.
+ * The dot products (DPPS/DPPD, decided stage by stage: simd_dot.h) have a random imm8 per
+ * case and, after the random cases, directed ones for the stage boundaries.
  *
  *   test_simd_mxcsr [cases per instruction (default 8192)] [--seed N] [--verbose] */
 #define _GNU_SOURCE
@@ -104,7 +106,7 @@ NATIVE_INSN(vdpbf16ps, "vdpbf16ps %zmm2, %zmm1, %zmm0");
 /* How the test's registers stand for the sources of src/exec/simd_fp.def: legacy forms
  * have the destination xmm0 and the r/m operand xmm1; VEX and EVEX forms the destination
  * zmm0, vvvv zmm1 and r/m zmm2 — so that the library's rows (result format, model,
- * STAGED, QUIET) are what is measured. K1: k1 masks the elements; SAE: the EVEX
+ * DOT, QUIET) are what is measured. K1: k1 masks the elements; SAE: the EVEX
  * register form with b, which raises nothing whatever its row says. */
 enum form { LEGACY, VEX, K1, SAE };
 
@@ -551,19 +553,25 @@ static void measure(unsigned cases)
 }
 
 /* Every allowlisted row that reads MXCSR has the rule's row (else it is never run: the engine
- * reports it unsupported). */
+ * reports it unsupported), and one whose result can underflow has an element model (else
+ * the rule cannot decide PE at its unmasked OE/UE trap: SIMD_FP_UNDECIDED). */
 static void allowlist_has_fp_rows(void)
 {
     unsigned fp_rows = 0;
     for (unsigned mn = 0; mn < MN_COUNT; mn++) {
         const struct simd_compute_row *row = simd_compute_row((enum mnemonic)mn);
+        const struct simd_fp_row *fp = simd_fp_row((enum mnemonic)mn);
         if (!row || !row->mxcsr)
             continue;
         fp_rows++;
-        CHECK(simd_fp_row((enum mnemonic)mn) != NULL, "%s reads MXCSR but has no simd_fp.def row",
+        CHECK(fp != NULL, "%s reads MXCSR but has no simd_fp.def row",
               mnemonic_name((enum mnemonic)mn));
+        CHECK(!fp || fp->result == SIMD_FP_NONE || fp->model != FP_NO_MODEL,
+              "%s can underflow but has no element model", mnemonic_name((enum mnemonic)mn));
     }
-    printf("allowlisted rows that read MXCSR: %u, each with its simd_fp.def row\n", fp_rows);
+    printf("allowlisted rows that read MXCSR: %u, each with its simd_fp.def row (an element model "
+           "where it can underflow)\n",
+           fp_rows);
     CHECK(fp_rows > 0, "the allowlist has FP rows");
 }
 
