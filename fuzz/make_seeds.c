@@ -410,6 +410,20 @@ static const struct seed seeds[] = {
     { "avx512_vp2intersectd_pair", VCPU_LONG64, false, "62 f2 7f 48 68 13", 0, VOUCHED_READ,
       0x10000, 0, 0, 0, { { "rbx", 0x10000 }, { "cr4", 0x40220 }, { "xcr0", 0xe7 } },
       "01 00 00 00 02 00 00 00", 0, 0, 0, FUZZ_XSTATE_STANDARD },
+    /* the MXCSR rule's stages (docs/simd-compute.md rule 7; MXCSR 0: every exception
+     * unmasked, CR4.OSXMMEXCPT set): DPPS (1, 2^-30) . (1, 1), an inexact pair sum after
+     * exact products, and VDPPS ymm; VSCALEFPS 2 * 2^127, an overflow (its element model) */
+    { "sse41_dpps_stages", VCPU_LONG64, false, "66 0f 3a 40 03 f1", 0, VOUCHED_READ, 0x10000, 0,
+      0, 0, { { "rbx", 0x10000 }, { "cr4", 0x620 }, { "xmm0", 0x308000003f800000 } },
+      "00 00 80 3f 00 00 80 3f 00 00 80 3f 00 00 80 3f" },
+    { "avx_vdpps_ymm_stages", VCPU_LONG64, false, "c4 e3 7d 40 03 ff", 0, VOUCHED_READ, 0x10000,
+      0, 0, 0, { { "rbx", 0x10000 }, { "cr4", 0x40620 }, { "xcr0", 0x7 },
+      { "xmm0", 0x308000003f800000 } },
+      "00 00 80 3f 00 00 80 3f 00 00 80 3f 00 00 80 3f 00 00 80 3f 00 00 80 3f 00 00 80 3f 00 00 "
+      "80 3f", 0, 0, 0, FUZZ_XSTATE_STANDARD },
+    { "avx512_vscalefps_overflow", VCPU_LONG64, false, "62 f2 75 48 2c 03", 0, VOUCHED_READ,
+      0x10000, 0, 0, 0, { { "rbx", 0x10000 }, { "cr4", 0x40620 }, { "xcr0", 0xe7 },
+      { "xmm1", 0x4000000040000000 } }, "00 00 fe 42", 0, 0, 0, FUZZ_XSTATE_STANDARD },
 };
 // clang-format on
 

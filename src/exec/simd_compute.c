@@ -8,6 +8,7 @@
 #include "core/xstate.h"
 #include "exec/exec.h"
 #include "exec/flags.h"
+#include "exec/simd_dot.h"
 #include "exec/simd_fp.h"
 #include "exec/simd_move.h"
 #include "optab.h"
@@ -465,15 +466,16 @@ static uint64_t computed_elements(struct vcpu *cpu, const struct insn *in,
     return all & (fp->paired ? mask_per_pair(k) : k);
 }
 
-/* The MXCSR rule on the masked run (simd_mxcsr.h): commit with the flags raised, or #XM/#UD
- * with the flags the CPU sets and nothing else written (MXCSR kept with the fault), or
- * unsupported where one run cannot tell. */
+/* The MXCSR rule on the masked run (simd_mxcsr.h; a dot product's stage by stage,
+ * simd_dot.h): commit with the flags raised, or #XM/#UD with the flags the CPU sets and
+ * nothing else written (MXCSR kept with the fault), or unsupported where it cannot tell. */
 static enum exec_result fp_outcome(struct vcpu *cpu, const struct insn *in,
                                    const struct simd_fp_row *fp, const uint8_t *dest_before,
                                    const struct simd_host_regs *h, const uint8_t *result,
                                    unsigned mem_bytes)
 {
     uint32_t guest = mxcsr_read(cpu), after;
+    bool osxmmexcpt = reg_get(cpu, R_CR4) & CR4_OSXMMEXCPT;
     enum exec_result r;
     const struct simd_fp_sources src = { dest_before, h->v[HOST_VVVV], h->mem,
                                          in->encoding == ENC_LEGACY, in->evex_b };
@@ -481,13 +483,14 @@ static enum exec_result fp_outcome(struct vcpu *cpu, const struct insn *in,
                                .format = (enum simd_fp_format)fp->result,
                                .result = result,
                                .computed = computed_elements(cpu, in, fp, mem_bytes),
-                               .staged = fp->staged,
                                .unmeasured = fp->unmeasured };
+    const struct simd_dot dot = { fp, &src, mem_bytes / 16, (uint8_t)in->imm };
     enum simd_fp_verdict v;
 
     if (run.raised & (MXCSR_OE | MXCSR_UE) || !(guest & MXCSR_UE << MXCSR_MASK_SHIFT))
         run.unbounded = simd_fp_exactness(fp, &src, run.computed, guest & MXCSR_DAZ);
-    v = simd_mxcsr_outcome(guest, reg_get(cpu, R_CR4) & CR4_OSXMMEXCPT, &run, &after);
+    v = fp->model == FP_DOT ? simd_dot_outcome(guest, osxmmexcpt, &run, &dot, &after)
+                            : simd_mxcsr_outcome(guest, osxmmexcpt, &run, &after);
     if (v == SIMD_FP_UNDECIDED)
         return EXEC_UNSUPPORTED;
     if (after != guest)

@@ -3,16 +3,16 @@
 #include <string.h>
 
 #define SIMD_NONE SIMD_FP_NONE
-#define STAGED 1
-#define QUIET 2
-#define UNMEASURED 4
-#define PAIRED 8
+#define QUIET 1
+#define UNMEASURED 2
+#define PAIRED 4
 #define NO_MODEL .model = FP_NO_MODEL
 #define ROLES_(a_, b_, c_) .a = FP_SRC_##a_, .b = FP_SRC_##b_, .c = FP_SRC_##c_
 #define V(ar, a_, b_, c_)                                                                          \
     .model = FP_VERTICAL, .arith = SIMD_FP_##ar, .odd_arith = SIMD_FP_##ar, ROLES_(a_, b_, c_)
 #define ALT(even, odd, a_, b_, c_)                                                                 \
     .model = FP_ALTERNATE, .arith = SIMD_FP_##even, .odd_arith = SIMD_FP_##odd, ROLES_(a_, b_, c_)
+#define DOT(a_, b_) .model = FP_DOT, ROLES_(a_, b_, S)
 #define H(ar, a_, b_)                                                                              \
     .model = FP_HORIZONTAL, .arith = SIMD_FP_##ar, .odd_arith = SIMD_FP_##ar, ROLES_(a_, b_, S)
 
@@ -25,7 +25,6 @@ static const struct fp_entry {
     [MN_##mn] = { { .result = SIMD_##result_,                                                      \
                     .input = SIMD_##input_,                                                        \
                     model,                                                                         \
-                    .staged = ((flags)&STAGED) != 0,                                               \
                     .quiet = ((flags)&QUIET) != 0,                                                 \
                     .unmeasured = ((flags)&UNMEASURED) != 0,                                       \
                     .paired = ((flags)&PAIRED) != 0 },                                             \
@@ -39,7 +38,7 @@ const struct simd_fp_row *simd_fp_row(enum mnemonic mn)
     return (unsigned)mn < MN_COUNT && rows[mn].present ? &rows[mn].row : NULL;
 }
 
-static const uint8_t *source(const struct simd_fp_sources *src, enum simd_fp_source s)
+const uint8_t *simd_fp_source(const struct simd_fp_sources *src, enum simd_fp_source s)
 {
     switch (s) {
     case FP_SRC_S: return src->legacy ? src->dest : src->vvvv;
@@ -56,7 +55,7 @@ static uint64_t element(const struct simd_fp_sources *src, enum simd_fp_source s
     uint64_t bits = 0;
     if (s == FP_SRC_M && src->broadcast)
         i = 0;
-    memcpy(&bits, source(src, s) + i * simd_fp_element_bytes(f), simd_fp_element_bytes(f));
+    memcpy(&bits, simd_fp_source(src, s) + i * simd_fp_element_bytes(f), simd_fp_element_bytes(f));
     return bits;
 }
 
@@ -86,7 +85,7 @@ enum simd_fp_exactness simd_fp_exactness(const struct simd_fp_row *row,
                                          const struct simd_fp_sources *src, uint64_t computed,
                                          bool daz)
 {
-    if (row->model == FP_NO_MODEL)
+    if (row->model == FP_NO_MODEL || row->model == FP_DOT)
         return SIMD_FP_EXACTNESS_UNKNOWN;
     for (unsigned i = 0; i < 64 && computed >> i; i++) {
         uint64_t operand[3];

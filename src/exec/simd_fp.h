@@ -10,14 +10,14 @@
 #include "exec/simd_mxcsr.h"
 
 enum simd_fp_source { FP_SRC_S, FP_SRC_D, FP_SRC_V, FP_SRC_M };
-enum simd_fp_model { FP_NO_MODEL, FP_VERTICAL, FP_ALTERNATE, FP_HORIZONTAL };
+enum simd_fp_model { FP_NO_MODEL, FP_VERTICAL, FP_ALTERNATE, FP_HORIZONTAL, FP_DOT };
 
 struct simd_fp_row {
     uint8_t result, input;    /* enum simd_fp_format */
     uint8_t model;            /* enum simd_fp_model */
     uint8_t arith, odd_arith; /* enum simd_fp_arith */
     uint8_t a, b, c;          /* enum simd_fp_source */
-    bool staged, quiet, unmeasured;
+    bool quiet, unmeasured;
     bool paired; /* a mask bit per complex FP16 pair (VFMULCPH...), not per element */
 };
 
@@ -36,8 +36,12 @@ struct simd_fp_sources {
     bool broadcast;                      /* memory holds one element, repeated */
 };
 
+/* Source s's bytes (S: the destination in legacy SSE, vvvv otherwise). */
+const uint8_t *simd_fp_source(const struct simd_fp_sources *src, enum simd_fp_source s);
+
 /* Whether the computed elements (bit i: element i) are exact with an unbounded exponent
- * (simd_fp_inexact_unbounded), for simd_fp_run.unbounded. */
+ * (simd_fp_inexact_unbounded), for simd_fp_run.unbounded; unknown for NO_MODEL and for FP_DOT,
+ * whose elements are several operations (simd_dot.h decides those stage by stage). */
 enum simd_fp_exactness simd_fp_exactness(const struct simd_fp_row *row,
                                          const struct simd_fp_sources *src, uint64_t computed,
                                          bool daz);

@@ -407,7 +407,46 @@ void simd_host_run_mmx(const void *stub, struct simd_host_regs *r)
     r->rflags = flags;
 }
 
+/* One asm statement per operation: the host's MXCSR saved, *mxcsr loaded, the operation on
+ * xmm0 and xmm1, MXCSR with its flags taken back, the host's restored. */
+#define HOST_OP(name, insn)                                                                        \
+    static void name(uint32_t *mxcsr, uint8_t a[16], const uint8_t b[16])                          \
+    {                                                                                              \
+        uint32_t host_mxcsr = 0;                                                                   \
+        __asm__ volatile(                                                                          \
+            "stmxcsr %[host]\n\tldmxcsr %[mxcsr]\n\tmovdqu %[a], %%xmm0\n\t"                       \
+            "movdqu %[b], %%xmm1\n\t" insn " %%xmm1, %%xmm0\n\t"                                   \
+            "movdqu %%xmm0, %[a]\n\tstmxcsr %[mxcsr]\n\tldmxcsr %[host]"                           \
+            : [host] "+m"(host_mxcsr), [mxcsr] "+m"(*mxcsr), [a] "+m"(*(uint8_t(*)[16])a)          \
+            : [b] "m"(*(const uint8_t(*)[16])b)                                                    \
+            : "xmm0", "xmm1");                                                                     \
+    }
+
+HOST_OP(mulps, "mulps")
+HOST_OP(mulpd, "mulpd")
+HOST_OP(addps, "addps")
+HOST_OP(addpd, "addpd")
+
+bool simd_host_op(enum simd_host_op op, uint32_t *mxcsr, uint8_t a[16], const uint8_t b[16])
+{
+    static void (*const ops[])(uint32_t *, uint8_t *, const uint8_t *) = {
+        [SIMD_HOST_MULPS] = mulps,
+        [SIMD_HOST_MULPD] = mulpd,
+        [SIMD_HOST_ADDPS] = addps,
+        [SIMD_HOST_ADDPD] = addpd,
+    };
+
+    ops[op](mxcsr, a, b);
+    return true;
+}
+
 #else /* !SIMD_STUBS */
+
+bool simd_host_op(enum simd_host_op op, uint32_t *mxcsr, uint8_t a[16], const uint8_t b[16])
+{
+    (void)op, (void)mxcsr, (void)a, (void)b;
+    return false;
+}
 
 const void *simd_host_acquire(const uint8_t code[SIMD_STUB_BYTES])
 {

@@ -52,6 +52,13 @@ void simd_host_run(const void *stub, struct simd_host_regs *r);
  * mm0 taken back, the host's state restored (FXRSTOR). */
 void simd_host_run_mmx(const void *stub, struct simd_host_regs *r);
 
+/* The fixed operations DPPS and DPPD are made of, for the MXCSR rule's stages (simd_dot.c):
+ * a = a op b on 16 bytes, run with *mxcsr (the caller's: every exception masked), the flags
+ * they raised then in *mxcsr. They are this file's own instructions, not stubs: no page is
+ * needed. False when the build has no host stubs. */
+enum simd_host_op { SIMD_HOST_MULPS, SIMD_HOST_MULPD, SIMD_HOST_ADDPS, SIMD_HOST_ADDPD };
+bool simd_host_op(enum simd_host_op op, uint32_t *mxcsr, uint8_t a[16], const uint8_t b[16]);
+
 /* For tests: the cache slot of a stub, and the stubs this thread has written. */
 unsigned simd_host_slot(const uint8_t code[SIMD_STUB_BYTES]);
 unsigned long simd_host_writes(void);

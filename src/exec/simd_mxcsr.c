@@ -65,9 +65,7 @@ enum simd_fp_verdict simd_mxcsr_outcome(uint32_t guest, bool osxmmexcpt,
     uint32_t flags = detected(guest, run);
     bool known = true;
 
-    if (run->staged && (flags & unmasked || unmasked & MXCSR_UE))
-        known = false; /* a stage's unmasked exception, or an exact tiny intermediate */
-    else if (flags & MXCSR_PRE & unmasked)
+    if (flags & MXCSR_PRE & unmasked)
         flags &= MXCSR_PRE; /* stopped before computing: no post-computation flag */
     else if (run->unmeasured && flags & ~MXCSR_PRE & unmasked)
         known = false; /* which OE/UE/PE the CPU reports there: never measured */
@@ -181,6 +179,7 @@ static bool inexact(enum simd_fp_arith op, const struct dyadic v[3], unsigned pr
     case SIMD_FP_DIV: return quotient_inexact((uint64_t)v[0].odd, (uint64_t)v[1].odd, precision);
     case SIMD_FP_FMA: return sum_inexact(product(v[0], v[1]), v[2], precision);
     case SIMD_FP_FMS: return sum_inexact(product(v[0], v[1]), minus_c, precision);
+    case SIMD_FP_SCALE: return false;
     default: return wider_than(v[0].odd, precision);
     }
 }
@@ -189,7 +188,7 @@ bool simd_fp_inexact_unbounded(enum simd_fp_arith op, enum simd_fp_format in,
                                enum simd_fp_format out, bool daz, const uint64_t operand[3],
                                bool *known)
 {
-    static const unsigned operands[] = { 2, 2, 2, 2, 3, 3, 1 };
+    static const unsigned operands[] = { 2, 2, 2, 2, 3, 3, 1, 2 };
     struct dyadic v[3] = { { 0 } };
     *known = true;
     for (unsigned i = 0; i < operands[op]; i++)

@@ -26,8 +26,10 @@
  *     (as x87 reports PE with its scaled result: vol. 1 §4.9.1.4-5), not whether the
  *     delivered, overflowed or denormalized, one would have been. The host run cannot show
  *     that; the caller computes it element by element (simd_fp_inexact_unbounded) for the
- *     forms whose elements are one operation each, and gets SIMD_FP_UNDECIDED for the others
- *     (the engine then reports the instruction unsupported rather than guess a flag).
+ *     forms whose elements are one operation each, and gets SIMD_FP_UNDECIDED for a row
+ *     without such a model (the engine then reports the instruction unsupported rather than
+ *     guess a flag; no allowlisted row whose result can underflow lacks one). DPPS/DPPD,
+ *     whose elements are several operations, apply this rule stage by stage (simd_dot.h).
  * The caller says which result elements were computed (an EVEX mask, a scalar's one element)
  * and in which format; SIMD_FP_NONE for an operation whose result cannot underflow (compares,
  * min/max, converts to integers, rounding to integers, the reciprocal approximations). */
@@ -67,7 +69,6 @@ struct simd_fp_run {
     const uint8_t *result;            /* the run's destination, element 0 first */
     uint64_t computed;                /* bit i: element i was computed */
     enum simd_fp_exactness unbounded; /* read only for SIMD_FP_UNDECIDED's case */
-    bool staged;     /* DPPS/DPPD: multiply, then add, each stage detecting its own exceptions */
     bool unmeasured; /* AVX512-FP16: no CPU here shows its unmasked OE/UE/PE response */
 };
 
@@ -100,7 +101,8 @@ enum simd_fp_verdict simd_mxcsr_outcome(uint32_t guest, bool osxmmexcpt,
 /* The arithmetic whose exactness simd_fp_inexact_unbounded decides: a + b, a - b, a * b,
  * a / b, the fused a * b + c and a * b - c (negating the whole result, as VFNMADD and
  * VFNMSUB do, does not change whether it is exact: VFNMADD is FMS, VFNMSUB is FMA), a
- * alone (a conversion to a narrower format). */
+ * alone (a conversion to a narrower format), a * 2^floor(b) (VSCALEF: a's significand
+ * unchanged, so never inexact with an unbounded exponent; a denormal a under DAZ is 0). */
 enum simd_fp_arith {
     SIMD_FP_ADD,
     SIMD_FP_SUB,
@@ -108,7 +110,8 @@ enum simd_fp_arith {
     SIMD_FP_DIV,
     SIMD_FP_FMA,
     SIMD_FP_FMS,
-    SIMD_FP_CVT
+    SIMD_FP_CVT,
+    SIMD_FP_SCALE
 };
 
 /* Whether the exact result of op on the operands (bit patterns of format `in`; denormals

@@ -631,20 +631,14 @@ static bool untouched(const struct emulated *em, bool report)
 }
 
 /* Whether the emulator may decline the case (InternalEmulationFailure, guest untouched): the
- * MXCSR rule's SIMD_FP_UNDECIDED (docs/simd-compute.md, "Floating point and MXCSR") needs an
- * allowlisted STAGED FP row (DPPS, DPPD) or one without an element model whose result can
- * underflow, and an exception the guest unmasks; an UNMEASURED row (AVX512-FP16) an
- * unmasked OE, UE or PE, and only that. */
+ * MXCSR rule's SIMD_FP_UNDECIDED (docs/simd-compute.md, "Floating point and MXCSR") is left
+ * only to an UNMEASURED row (AVX512-FP16) with OE, UE or PE unmasked. */
 static bool fp_rule_may_decline(const struct insn *in, const struct state *s)
 {
     const struct simd_fp_row *fp = simd_fp_row(in->mnemonic);
     uint32_t unmasked = ~s->vec.mxcsr >> MXCSR_MASK_SHIFT & MXCSR_FLAGS;
 
-    if (!fp || !unmasked || !simd_compute_row(in->mnemonic))
-        return false;
-    if (fp->unmeasured)
-        return (unmasked & ~MXCSR_PRE) != 0;
-    return fp->staged || (fp->model == FP_NO_MODEL && fp->result != SIMD_FP_NONE);
+    return fp && fp->unmeasured && simd_compute_row(in->mnemonic) && (unmasked & ~MXCSR_PRE);
 }
 
 static enum case_result run_case(const struct case_encoding *e, const struct state *s, bool report,
@@ -1277,9 +1271,8 @@ static int sweep(void)
         printf("without the extended-state extension: %lu cases unsupported, guest untouched\n",
                t.needs_xstate);
     printf("SIMD floating-point exceptions (#XM) on both sides, MXCSR and registers from the "
-           "signal frame compared: %lu cases; declined by the MXCSR rule (DPPS/DPPD, or a row "
-           "without an element model, with an exception unmasked; an AVX512-FP16 row with OE, "
-           "UE or PE unmasked), guest untouched: %lu cases\n",
+           "signal frame compared: %lu cases; declined by the MXCSR rule (an AVX512-FP16 row "
+           "with OE, UE or PE unmasked), guest untouched: %lu cases\n",
            xm_agreed, t.declined);
     fault_order_report(stdout);
     if (opt.native_only)

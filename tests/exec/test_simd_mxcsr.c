@@ -12,11 +12,14 @@
  *   - as the engine will: simd_mxcsr_for_host(guest) — every mask on, flags clear.
  * The rule, given the second run's flags and result, must predict the first: whether it
  * traps, the MXCSR after it (or at the fault), and every register — the second run's where
- * it commits, the untouched inputs where it traps. Zero mismatches.
+ * it commits, the untouched inputs where it traps. Zero mismatches, and no case undecided.
+ * The dot products (DPPS/DPPD, decided stage by stage: simd_dot.h) have a random imm8 per
+ * case and, after the random cases, directed ones for the stage boundaries.
  *
  *   test_simd_mxcsr [cases per instruction (default 8192)] [--seed N] [--verbose] */
 #define _GNU_SOURCE
 #include <inttypes.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +27,7 @@
 
 #include "check.h"
 #include "exec/simd_compute.h"
+#include "exec/simd_dot.h"
 #include "exec/simd_fp.h"
 #include "exec/simd_mxcsr.h"
 #include "hostcpu.h"
@@ -49,8 +53,11 @@ NATIVE_INSN(addsubps, "addsubps %xmm1, %xmm0");
 NATIVE_INSN(vaddsubpd, "vaddsubpd %ymm2, %ymm1, %ymm0");
 NATIVE_INSN(haddpd, "haddpd %xmm1, %xmm0");
 NATIVE_INSN(vhsubps, "vhsubps %ymm2, %ymm1, %ymm0");
-NATIVE_INSN(dpps, "dpps $0xf3, %xmm1, %xmm0");
+NATIVE_INSN(dpps, "dpps $0xf3, %xmm1, %xmm0"); /* the dot products' imm8 is random per case */
 NATIVE_INSN(dppd, "dppd $0x31, %xmm1, %xmm0");
+NATIVE_INSN(vdpps, "vdpps $0xff, %xmm2, %xmm1, %xmm0");
+NATIVE_INSN(vdpps_ymm, "vdpps $0xff, %ymm2, %ymm1, %ymm0");
+NATIVE_INSN(vdppd, "vdppd $0x33, %xmm2, %xmm1, %xmm0");
 NATIVE_INSN(cvtps2dq, "cvtps2dq %xmm1, %xmm0");
 NATIVE_INSN(cvttpd2dq, "cvttpd2dq %xmm1, %xmm0");
 NATIVE_INSN(cvtsd2ss, "cvtsd2ss %xmm1, %xmm0");
@@ -80,6 +87,9 @@ NATIVE_INSN(vdivps_k, "vdivps %zmm2, %zmm1, %zmm0{%k1}");
 NATIVE_INSN(vmulpd_kz, "vmulpd %zmm2, %zmm1, %zmm0{%k1}{z}");
 NATIVE_INSN(vaddps_rz, "vaddps {rz-sae}, %zmm2, %zmm1, %zmm0");
 NATIVE_INSN(vscalefps, "vscalefps %zmm2, %zmm1, %zmm0");
+NATIVE_INSN(vscalefpd_k, "vscalefpd %zmm2, %zmm1, %zmm0{%k1}");
+NATIVE_INSN(vscalefss, "vscalefss %xmm2, %xmm1, %xmm0");
+NATIVE_INSN(vscalefsd, "vscalefsd %xmm2, %xmm1, %xmm0");
 NATIVE_INSN(vgetexppd, "vgetexppd %zmm1, %zmm0");
 NATIVE_INSN(vrndscaleps, "vrndscaleps $0x24, %zmm1, %zmm0");
 NATIVE_INSN(vreducepd, "vreducepd $0x41, %zmm1, %zmm0");
@@ -112,7 +122,7 @@ NATIVE_INSN(vrcpph, "vrcpph %zmm1, %zmm0");
 /* How the test's registers stand for the sources of src/exec/simd_fp.def: legacy forms
  * have the destination xmm0 and the r/m operand xmm1; VEX and EVEX forms the destination
  * zmm0, vvvv zmm1 and r/m zmm2 — so that the library's rows (result format, model,
- * STAGED, QUIET) are what is measured. K1: k1 masks the elements; SAE: the EVEX
+ * DOT, QUIET) are what is measured. K1: k1 masks the elements; SAE: the EVEX
  * register form with b, which raises nothing whatever its row says. */
 enum form { LEGACY, VEX, K1, SAE };
 
@@ -144,8 +154,11 @@ static const struct fp_op ops[] = {
     OP(vaddsubpd, vaddsubpd, avx, VEX, 4, 32),
     OP(haddpd, haddpd, sse3, LEGACY, 2, 16),
     OP(vhsubps, vhsubps, avx, VEX, 8, 32),
-    OP(dpps, dpps, sse41, LEGACY, 2, 16),
-    OP(dppd, dppd, sse41, LEGACY, 1, 16),
+    OP(dpps, dpps, sse41, LEGACY, 4, 16),
+    OP(dppd, dppd, sse41, LEGACY, 2, 16),
+    OP(vdpps, vdpps, avx, VEX, 4, 16),
+    OP(vdpps_ymm, vdpps, avx, VEX, 8, 32),
+    OP(vdppd, vdppd, avx, VEX, 2, 16),
     OP(cvtps2dq, cvtps2dq, sse2, LEGACY, 4, 16),
     OP(cvttpd2dq, cvttpd2dq, sse2, LEGACY, 2, 16),
     OP(cvtsd2ss, cvtsd2ss, sse2, LEGACY, 1, 16),
@@ -175,6 +188,9 @@ static const struct fp_op ops[] = {
     OP(vmulpd_kz, vmulpd, avx512f, K1, 8, 64),
     OP(vaddps_rz, vaddps, avx512f, SAE, 16, 64),
     OP(vscalefps, vscalefps, avx512f, VEX, 16, 64),
+    OP(vscalefpd_k, vscalefpd, avx512f, K1, 8, 64),
+    OP(vscalefss, vscalefss, avx512f, VEX, 1, 16),
+    OP(vscalefsd, vscalefsd, avx512f, VEX, 1, 16),
     OP(vgetexppd, vgetexppd, avx512f, VEX, 8, 64),
     OP(vrndscaleps, vrndscaleps, avx512f, VEX, 16, 64),
     OP(vreducepd, vreducepd, avx512dq, VEX, 8, 64),
@@ -241,14 +257,16 @@ static const struct {
     unsigned fraction_bits, exponent_bits;
 } widths[] = { [SIMD_FP16] = { 10, 5 }, [SIMD_FP32] = { 23, 8 }, [SIMD_FP64] = { 52, 11 } };
 
+enum { NEAR_ONE = 8, VALUE_CLASSES = 10, POWER_OF_TWO = VALUE_CLASSES };
+
 /* A value of the format: each class the rule's cases turn on, a sign either way. */
-static uint64_t fp_value(enum simd_fp_format f)
+static uint64_t fp_value_of_class(enum simd_fp_format f, unsigned value_class)
 {
     unsigned fb = widths[f].fraction_bits, eb = widths[f].exponent_bits;
     uint64_t emax = (UINT64_C(1) << eb) - 1, fraction = next_random() & ((UINT64_C(1) << fb) - 1);
     uint64_t sign = (next_random() & 1) << (fb + eb), exponent;
 
-    switch (next_random() % 10) {
+    switch (value_class) {
     case 0: return sign;                                                   /* ±0 */
     case 1: return sign | emax << fb;                                      /* ±infinity */
     case 2: return sign | emax << fb | UINT64_C(1) << (fb - 1) | fraction; /* QNaN */
@@ -260,17 +278,28 @@ static uint64_t fp_value(enum simd_fp_format f)
         fraction &= ~((UINT64_C(1) << (fb - 3)) - 1);
         exponent = 1 + next_random() % (emax - 1);
         break;
-    case 8: exponent = (emax >> 1) - 2 + next_random() % 5; break; /* near 1 */
+    case NEAR_ONE: exponent = (emax >> 1) - 2 + next_random() % 5; break;
+    case POWER_OF_TWO: return sign | ((emax >> 1) - 1 + next_random() % 3) << fb; /* 1/2, 1, 2 */
     default: return next_random() & ((UINT64_C(1) << (fb + eb + 1)) - 1);
     }
     return sign | exponent << fb | fraction;
 }
 
-static void random_register(uint8_t *reg, unsigned bytes, enum simd_fp_format f)
+static uint64_t fp_value(enum simd_fp_format f)
+{
+    return fp_value_of_class(f, (unsigned)(next_random() % VALUE_CLASSES));
+}
+
+/* factor: each element ±1/2, ±1 or ±2 one time in two — a dot product's second factor, so
+ * that a product is the first factor's value, exactly, of its class (denormal products from
+ * tiny ones, sums that overflow from huge ones, exact sums) and the add stages see them
+ * rather than an inexact product's unmasked PE. */
+static void random_register(uint8_t *reg, unsigned bytes, enum simd_fp_format f, bool factor)
 {
     unsigned size = f == SIMD_FP16 ? 2 : f == SIMD_FP32 ? 4 : 8;
     for (unsigned i = 0; i < bytes; i += size) {
-        uint64_t v = fp_value(f);
+        uint64_t v =
+            factor && (next_random() & 1) ? fp_value_of_class(f, POWER_OF_TWO) : fp_value(f);
         memcpy(reg + i, &v, size);
     }
 }
@@ -359,48 +388,84 @@ static bool agrees(const struct run *entry, const struct run *cpu, const struct 
     return same_registers(cpu, trapped ? entry : host);
 }
 
-static void run_case(const struct fp_op *op, unsigned n, struct tally *t)
+/* A dot product's instruction placed with `imm8` (its last byte): which products, which
+ * destination elements. */
+static void place_with_imm8(const struct fp_op *op, uint8_t imm8)
 {
-    struct run entry, cpu, host;
-    struct native_frame frame = native_frame_for(64);
+    uint8_t bytes[16];
+    unsigned length = (unsigned)(op->end - op->insn);
 
-    vecstate_init(&entry.v);
-    entry.v.mxcsr = guest_mxcsr(n);
-    for (unsigned r = 0; r < 3; r++)
-        random_register(entry.v.zmm[r], op->bytes, (enum simd_fp_format)row_of(op)->input);
-    entry.v.k[1] = next_random();
-    entry.v.k[2] = next_random();
-    frame.gpr[NATIVE_RAX] = next_random();
-    frame.gpr[NATIVE_RCX] = fp_value(SIMD_FP64) >> (next_random() % 64);
-    frame.rflags |= next_random() & 0x8d5; /* CF PF AF ZF SF OF: COMIS writes them */
-    entry.r.out = frame;
+    memcpy(bytes, op->insn, length);
+    bytes[length - 1] = imm8;
+    native_place(64, bytes, length);
+}
 
-    run_native(&frame, &entry.v, &cpu);
-    struct vecstate masked = entry.v;
-    masked.mxcsr = simd_mxcsr_for_host(entry.v.mxcsr, !quiet(op));
-    run_native(&frame, &masked, &host);
+/* The rule's verdict as the engine reaches it (simd_compute.c, fp_outcome). */
+static enum simd_fp_verdict verdict_of(const struct fp_op *op, const struct run *entry,
+                                       struct simd_fp_run *fp, uint8_t imm8, uint32_t *predicted)
+{
+    struct simd_fp_sources src = sources_of(op, &entry->v);
+    const struct simd_dot dot = { row_of(op), &src, op->bytes / 16, imm8 };
+
+    fp->unbounded = simd_fp_exactness(row_of(op), &src, fp->computed, entry->v.mxcsr & MXCSR_DAZ);
+    if (row_of(op)->model == FP_DOT)
+        return simd_dot_outcome(entry->v.mxcsr, true, fp, &dot, predicted);
+    return simd_mxcsr_outcome(entry->v.mxcsr, true, fp, predicted);
+}
+
+/* A case's two native runs (the guest's MXCSR, the engine's) and the rule's prediction from
+ * the second, against the first. The instruction is placed already, with `imm8`. */
+static void compare_case(const struct fp_op *op, struct run *entry,
+                         const struct native_frame *frame, uint8_t imm8, struct tally *t)
+{
+    struct run cpu, host;
+
+    entry->r.out = *frame;
+    run_native(frame, &entry->v, &cpu);
+    struct vecstate masked = entry->v;
+    masked.mxcsr = simd_mxcsr_for_host(entry->v.mxcsr, !quiet(op));
+    run_native(frame, &masked, &host);
     CHECK(!host.r.faulted, "%s: the host run faulted (signal %d, vector %u)", op->name,
           host.r.signo, host.r.vector);
 
     struct simd_fp_run fp = { .raised = host.v.mxcsr & MXCSR_FLAGS,
                               .format = result_format(op),
                               .result = host.v.zmm[0],
-                              .computed = computed_elements(op, &entry.v) };
-    struct simd_fp_sources src = sources_of(op, &entry.v);
-    fp.unbounded = simd_fp_exactness(row_of(op), &src, fp.computed, entry.v.mxcsr & MXCSR_DAZ);
-    fp.staged = row_of(op)->staged;
-    fp.unmeasured = row_of(op)->unmeasured;
+                              .computed = computed_elements(op, &entry->v),
+                              .unmeasured = row_of(op)->unmeasured };
     uint32_t predicted;
-    enum simd_fp_verdict verdict = simd_mxcsr_outcome(entry.v.mxcsr, true, &fp, &predicted);
+    enum simd_fp_verdict verdict = verdict_of(op, entry, &fp, imm8, &predicted);
 
     t->cases++;
     t->traps += cpu.r.faulted;
     t->commits += !cpu.r.faulted;
     t->undecided += verdict == SIMD_FP_UNDECIDED;
-    if (!agrees(&entry, &cpu, &host, verdict, predicted)) {
+    if (!agrees(entry, &cpu, &host, verdict, predicted)) {
         t->mismatches++;
-        report(op, entry.v.mxcsr, &cpu, &host, verdict, predicted);
+        report(op, entry->v.mxcsr, &cpu, &host, verdict, predicted);
     }
+}
+
+/* Case n: random operands, MXCSR, opmasks, GPRs and flags; a dot product's imm8 random. */
+static void run_case(const struct fp_op *op, unsigned n, struct tally *t)
+{
+    struct run entry;
+    struct native_frame frame = native_frame_for(64);
+    uint8_t imm8 = (uint8_t)next_random();
+
+    if (row_of(op)->model == FP_DOT)
+        place_with_imm8(op, imm8);
+    vecstate_init(&entry.v);
+    entry.v.mxcsr = guest_mxcsr(n);
+    for (unsigned r = 0; r < 3; r++)
+        random_register(entry.v.zmm[r], op->bytes, (enum simd_fp_format)row_of(op)->input,
+                        row_of(op)->model == FP_DOT && r == (op->form == LEGACY ? 1u : 2u));
+    entry.v.k[1] = next_random();
+    entry.v.k[2] = next_random();
+    frame.gpr[NATIVE_RAX] = next_random();
+    frame.gpr[NATIVE_RCX] = fp_value(SIMD_FP64) >> (next_random() % 64);
+    frame.rflags |= next_random() & 0x8d5; /* CF PF AF ZF SF OF: COMIS writes them */
+    compare_case(op, &entry, &frame, imm8, t);
 }
 
 struct totals {
@@ -424,6 +489,8 @@ static void measure_op(const struct fp_op *op, unsigned cases, struct totals *su
            t.cases, t.traps, t.commits, t.undecided, t.mismatches);
     CHECK(t.mismatches == 0, "%s: %lu of %lu cases differ from the CPU", op->name, t.mismatches,
           t.cases);
+    CHECK(t.undecided == 0, "%s: the rule decides every case (%lu undecided)", op->name,
+          t.undecided);
     if (quiet(op))
         CHECK(t.traps == 0, "%s raises no exception, yet trapped", op->name);
     else
@@ -434,6 +501,75 @@ static void measure_op(const struct fp_op *op, unsigned cases, struct totals *su
     sum->mismatches += t.mismatches;
 }
 
+/* Dot products whose stages the random cases seldom tell apart, each run with every exception
+ * masked and with one unmasked (the CPU is the oracle: a probe first showed what each one
+ * decides, docs/simd-compute.md rule 7). The factors are S and M, imm8 F1H: every product,
+ * the sum into element 0. */
+static const struct dot_case {
+    const char *op; /* in ops[] */
+    uint32_t unmasked;
+    float s[8], m[8];
+} dot_cases[] = {
+    /* the pair sums 1 + 2^-30 (PE) and 1.5·2^-126 - 2^-126 (an exact denormal, which the final
+     * sum reads: DE): an unmasked PE at the pair sums stops before the final sum */
+    { "dpps", MXCSR_PE, { 1, 0x1p-30f, 0x1.8p-126f, -0x1p-126f }, { 1, 1, 1, 1 } },
+    /* ∞ + -∞ (IE) beside a pair that reads a denormal product (DE): the pair sums are one
+     * operation, both pairs' pre-computation flags set */
+    { "dpps", MXCSR_IE, { INFINITY, -INFINITY, 0x1p-127f, 1 }, { 1, 1, 1, 1 } },
+    /* VDPPS ymm: lane 0's pair sum ∞ - ∞, lane 1's product overflows (OE, PE): stage by stage
+     * over both lanes, not lane by lane */
+    { "vdpps_ymm",
+      MXCSR_IE,
+      { INFINITY, -INFINITY, 0, 0, 0x1.8p127f },
+      { 1, 1, 1, 1, 2, 1, 1, 1 } },
+};
+
+static const struct fp_op *op_named(const char *name)
+{
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+        if (!strcmp(ops[i].name, name))
+            return &ops[i];
+    return NULL;
+}
+
+static void run_dot_case(const struct dot_case *c, uint32_t mxcsr, struct tally *t)
+{
+    const struct fp_op *op = op_named(c->op);
+    unsigned s_reg = op->form == LEGACY ? 0 : 1;
+    struct native_frame frame = native_frame_for(64);
+    struct run entry;
+
+    place_with_imm8(op, 0xf1);
+    vecstate_init(&entry.v);
+    entry.v.mxcsr = mxcsr;
+    memcpy(entry.v.zmm[s_reg], c->s, sizeof c->s);
+    memcpy(entry.v.zmm[s_reg + 1], c->m, sizeof c->m);
+    compare_case(op, &entry, &frame, 0xf1, t);
+}
+
+static void measure_dot_cases(struct totals *sum)
+{
+    struct tally t = { 0 };
+    size_t n = sizeof dot_cases / sizeof dot_cases[0];
+
+    if (!host_runs(HF_avx)) {
+        host_skip(HF_avx, 2 * (unsigned)n);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        run_dot_case(&dot_cases[i], MXCSR_MASKS, &t);
+        run_dot_case(&dot_cases[i], MXCSR_MASKS & ~(dot_cases[i].unmasked << MXCSR_MASK_SHIFT), &t);
+    }
+    printf("dot stages       %6lu cases, %6lu #XM, %6lu commits, %5lu undecided, %lu mismatches\n",
+           t.cases, t.traps, t.commits, t.undecided, t.mismatches);
+    CHECK(t.mismatches == 0 && t.undecided == 0, "the dot products' stages: %lu mismatches",
+          t.mismatches);
+    CHECK(t.traps == n, "each dot case traps with its exception unmasked (%lu of %zu)", t.traps, n);
+    sum->cases += t.cases;
+    sum->traps += t.traps;
+    sum->mismatches += t.mismatches;
+}
+
 static void measure(unsigned cases)
 {
     struct totals sum = { 0 };
@@ -441,24 +577,31 @@ static void measure(unsigned cases)
         measure_op(&ops[i], cases, &sum);
     for (size_t i = 0; i < sizeof vcvtps2ph_ops / sizeof vcvtps2ph_ops[0]; i++)
         measure_op(&vcvtps2ph_ops[i], cases, &sum);
+    measure_dot_cases(&sum);
     printf("total: %lu cases, %lu #XM compared, %lu undecided, %lu mismatches\n", sum.cases,
            sum.traps, sum.undecided, sum.mismatches);
 }
 
 /* Every allowlisted row that reads MXCSR has the rule's row (else it is never run: the engine
- * reports it unsupported). */
+ * reports it unsupported), and one whose result can underflow has an element model (else
+ * the rule cannot decide PE at its unmasked OE/UE trap: SIMD_FP_UNDECIDED). */
 static void allowlist_has_fp_rows(void)
 {
     unsigned fp_rows = 0;
     for (unsigned mn = 0; mn < MN_COUNT; mn++) {
         const struct simd_compute_row *row = simd_compute_row((enum mnemonic)mn);
+        const struct simd_fp_row *fp = simd_fp_row((enum mnemonic)mn);
         if (!row || !row->mxcsr)
             continue;
         fp_rows++;
-        CHECK(simd_fp_row((enum mnemonic)mn) != NULL, "%s reads MXCSR but has no simd_fp.def row",
+        CHECK(fp != NULL, "%s reads MXCSR but has no simd_fp.def row",
               mnemonic_name((enum mnemonic)mn));
+        CHECK(!fp || fp->result == SIMD_FP_NONE || fp->model != FP_NO_MODEL,
+              "%s can underflow but has no element model", mnemonic_name((enum mnemonic)mn));
     }
-    printf("allowlisted rows that read MXCSR: %u, each with its simd_fp.def row\n", fp_rows);
+    printf("allowlisted rows that read MXCSR: %u, each with its simd_fp.def row (an element model "
+           "where it can underflow)\n",
+           fp_rows);
     CHECK(fp_rows > 0, "the allowlist has FP rows");
 }
 
