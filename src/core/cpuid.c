@@ -17,7 +17,7 @@
 #define HOST_IS_X86 0
 #endif
 
-/* The detected word: enum cpuid_feature bits and these. */
+/* The detected word: enum cpuid_feature bits (CPUID_GP_FEATURES) and these. */
 enum {
     HOST_AMD = 1u << 30,
     HOST_DETECTED = 1u << 31,
@@ -45,40 +45,49 @@ static void cpuid(unsigned leaf, unsigned r[4])
     cpuid_sub(leaf, 0, r);
 }
 
+enum { EAX, EBX, ECX, EDX };
+
 static bool bit(unsigned value, unsigned n)
 {
     return (value >> n) & 1;
 }
 
-static uint32_t detect(void)
+/* Whether the host reports the feature of a row (either table): its CPUID bit, on a leaf
+ * within the range CPUID reports, and the XCR0 state it needs enabled. */
+static bool feature_present(uint64_t xcr0, unsigned leaf, unsigned sub, unsigned reg, unsigned n,
+                            uint64_t state)
 {
-    uint32_t word = HOST_DETECTED;
-    unsigned r[4], max_leaf, max_extended;
+    unsigned r[4], range = leaf & 0x80000000u; /* basic or extended leaves */
+
+    cpuid(range, r); /* the highest leaf of the range (garbage on CPUs without the range) */
+    if (r[0] < leaf || r[0] - range > 0xffffu || (xcr0 & state) != state)
+        return false;
+    cpuid_sub(leaf, sub, r);
+    return bit(r[reg], n);
+}
+
+static bool host_is_amd(void)
+{
+    unsigned r[4];
 
     cpuid(0, r);
-    max_leaf = r[0];
     /* "AuthenticAMD" and "HygonGenuine" (a Zen derivative) behave as AMD */
-    if ((r[1] == 0x68747541u && r[2] == 0x444d4163u && r[3] == 0x69746e65u) ||
-        (r[1] == 0x6f677948u && r[2] == 0x656e6975u && r[3] == 0x6e65476eu))
-        word |= HOST_AMD;
-    if (max_leaf >= 1) {
-        cpuid(1, r);
-        word |= (bit(r[2], 23) ? CPUID_POPCNT : 0) | (bit(r[2], 0) ? CPUID_SSE3 : 0);
-    }
-    if (max_leaf >= 7) {
-        cpuid(7, r);
-        word |= (bit(r[1], 3) ? CPUID_BMI1 : 0) | (bit(r[1], 8) ? CPUID_BMI2 : 0);
-        word |= (bit(r[1], 6) ? CPUID_FDP_EXCPTN_ONLY : 0) |
-                (bit(r[1], 13) ? CPUID_FCS_FDS_DEPRECATED : 0);
-    }
-    cpuid(0x80000000u, r);
-    max_extended = r[0];
-    if (max_extended >= 0x80000001u && max_extended <= 0x8000ffffu) {
-        cpuid(0x80000001u, r);
-        word |= bit(r[2], 21) ? CPUID_TBM : 0;
-    }
+    return (r[1] == 0x68747541u && r[2] == 0x444d4163u && r[3] == 0x69746e65u) ||
+           (r[1] == 0x6f677948u && r[2] == 0x656e6975u && r[3] == 0x6e65476eu);
+}
+
+static uint32_t detect(void)
+{
+    uint32_t word = HOST_DETECTED | (host_is_amd() ? HOST_AMD : 0);
+
+#define GP_ROW(name, leaf, sub, reg, n, state)                                                     \
+    word |= feature_present(0, leaf, sub, reg, n, state) ? CPUID_##name : 0;
+    CPUID_GP_FEATURES(GP_ROW)
+#undef GP_ROW
     return word;
 }
+
+_Static_assert(CPUID_GP_COUNT <= 30, "the features, HOST_AMD and HOST_DETECTED fit a word");
 
 /* The detected word (detect sets HOST_DETECTED, so it is never 0). */
 static uint32_t detected_word(void)
@@ -127,29 +136,13 @@ uint64_t cpuid_host_xcr0(void)
     return read_xcr0();
 }
 
-enum { EAX, EBX, ECX, EDX };
-
-/* One SIMD feature: its CPUID bit and the XCR0 state it needs. */
-static bool simd_feature(unsigned max_leaf, uint64_t xcr0, unsigned leaf, unsigned sub,
-                         unsigned reg, unsigned n, uint64_t state)
-{
-    unsigned r[4];
-
-    if (leaf > max_leaf || (xcr0 & state) != state)
-        return false;
-    cpuid_sub(leaf, sub, r);
-    return bit(r[reg], n);
-}
-
 static uint32_t detect_simd(void)
 {
-    unsigned r[4];
     uint64_t xcr0 = read_xcr0();
     uint32_t word = HOST_DETECTED;
 
-    cpuid(0, r);
 #define SIMD_ROW(name, leaf, sub, reg, n, state)                                                   \
-    word |= simd_feature(r[0], xcr0, leaf, sub, reg, n, state) ? CPU_##name : 0;
+    word |= feature_present(xcr0, leaf, sub, reg, n, state) ? CPU_##name : 0;
     CPUID_SIMD_FEATURES(SIMD_ROW)
 #undef SIMD_ROW
     return word;

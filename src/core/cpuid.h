@@ -1,5 +1,6 @@
 /* The host CPU's identity: its vendor, and the CPUID features the host stubs of the executor
- * may need (exec/hostop.h, exec/x87_host.c). Detected on first use, once per process, then a load. */
+ * may need (exec/hostop.h, exec/x87_host.c, exec/simd_compute.c), two tables of CPUID bits
+ * with the same columns. Detected on first use, once per process, then a load. */
 #ifndef WHVEMU_CPUID_H
 #define WHVEMU_CPUID_H
 
@@ -8,16 +9,26 @@
 
 #include "whvemu.h"
 
-/* Features the host may have (CPUID bits), as a set. */
-enum cpuid_feature {
-    CPUID_POPCNT = 1u << 0,
-    CPUID_BMI1 = 1u << 1,
-    CPUID_BMI2 = 1u << 2,
-    CPUID_TBM = 1u << 3,
-    CPUID_SSE3 = 1u << 4,               /* FISTTP (1:ECX[0]) */
-    CPUID_FDP_EXCPTN_ONLY = 1u << 5,    /* x87 FDP saved on unmasked exceptions only (7:EBX[6]) */
-    CPUID_FCS_FDS_DEPRECATED = 1u << 6, /* x87 FCS and FDS saved as 0 (7:EBX[13]) */
-};
+/* F(feature, leaf, subleaf, register, bit, state): the features the general-purpose and x87
+ * host stubs may need (exec/hostop.c, exec/x87_host.c) and the x87 behaviours CPUID reports,
+ * in the SIMD table's columns (below); the state is 0 for all of them. */
+// clang-format off
+#define CPUID_GP_FEATURES(F)                                                                       \
+    /* feature              leaf         sub reg  bit state */                                     \
+    F(POPCNT,               1,           0,  ECX, 23, 0)                                           \
+    F(BMI1,                 7,           0,  EBX, 3,  0)                                           \
+    F(BMI2,                 7,           0,  EBX, 8,  0)                                           \
+    F(TBM,                  0x80000001u, 0,  ECX, 21, 0)                                           \
+    /* x87 FDP saved on unmasked exceptions only; FCS and FDS saved as 0 */                        \
+    F(FDP_EXCPTN_ONLY,      7,           0,  EBX, 6,  0)                                           \
+    F(FCS_FDS_DEPRECATED,   7,           0,  EBX, 13, 0)
+// clang-format on
+
+#define CPUID_GP_ENUM(name, ...) CPUID_GP_BIT_##name,
+enum { CPUID_GP_FEATURES(CPUID_GP_ENUM) CPUID_GP_COUNT };
+#define CPUID_GP_SET(name, ...) CPUID_##name = 1u << CPUID_GP_BIT_##name,
+/* The general-purpose features as a set (CPUID_POPCNT, ...: a bit per row). */
+enum cpuid_feature { CPUID_GP_FEATURES(CPUID_GP_SET) };
 
 /* F(feature, leaf, subleaf, register, bit, state): the SIMD features the host stubs of
  * SIMD compute may need (exec/simd_compute.def's feature columns), each a CPUID bit (SDM

@@ -245,7 +245,7 @@ enum x87_host_result x87_host_run(const struct x87_form *f, struct fxsave_state 
     x87_stub stub = stubs[f->index & 63];
 
     *stored = false;
-    if (!stub || (f->needs_sse3 && !cpuid_has(CPUID_SSE3)))
+    if (!stub || (f->needs_sse3 && !cpuid_simd_has(CPU_SSE3)))
         return X87_HOST_UNAVAILABLE;
     if (x87_exception_pending(s->fcw, s->fsw))
         return X87_HOST_PENDING;

@@ -93,7 +93,7 @@ TEST(profile_cpuid_bits_are_the_hosts)
           p.fdp_on_exception_only, (b >> 6) & 1);
     CHECK(p.fcs_fds_deprecated == ((b >> 13) & 1), "FCS/FDS deprecation %u, CPUID says %u",
           p.fcs_fds_deprecated, (b >> 13) & 1);
-    CHECK(cpuid_has(CPUID_SSE3) == host_cpu_reports(HF_sse3), "SSE3: library and test differ");
+    CHECK(cpuid_simd_has(CPU_SSE3) == host_cpu_reports(HF_sse3), "SSE3: library and test differ");
 }
 
 int main(int argc, char **argv)
