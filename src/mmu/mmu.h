@@ -89,8 +89,9 @@ HOT_INLINE enum exec_result mmu_phys_value(struct vcpu *cpu, uint64_t gpa, unsig
 
 /* The same read, its data taken as exactly `size` bytes: the VMM's callback has just stored
  * that many, and a wider load of a narrower store in flight waits for the store to retire
- * (no store forwarding: a few ns on one access, docs/bench.md part 8). The REP loops keep
- * the whole 8 bytes, which measured faster there (part 5). */
+ * (no store forwarding: a few ns on one access, docs/bench.md part 8). A REP element read
+ * by callback takes it too (part 9: REP MOVSB from one callback page to another was 1.5x
+ * slower with the whole 8 bytes once its loop no longer tested the path per element). */
 HOT_INLINE enum exec_result mmu_phys_read_exact(struct vcpu *cpu, uint64_t gpa, unsigned size,
                                                 uint64_t *value)
 {
