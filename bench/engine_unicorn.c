@@ -166,34 +166,15 @@ const char *unicorn_version_text(void)
     return text;
 }
 
-const struct engine_ops unicorn_count_ops = {
-    .name = "unicorn count",
-    .size = sizeof(struct unicorn_engine),
-    .variant = UNICORN_COUNT,
-    .setup = unicorn_setup,
-    .step = unicorn_step,
-    .outcome = unicorn_outcome,
-    .why = unicorn_why,
-    .teardown = unicorn_teardown,
-    .applies = count_applies,
-};
-const struct engine_ops unicorn_hlt_ops = {
-    .name = "unicorn HLT",
-    .size = sizeof(struct unicorn_engine),
-    .variant = UNICORN_HLT,
-    .setup = unicorn_setup,
-    .step = unicorn_step,
-    .outcome = unicorn_outcome,
-    .why = unicorn_why,
-    .teardown = unicorn_teardown,
-};
-const struct engine_ops unicorn_end_ops = {
-    .name = "unicorn end-address",
-    .size = sizeof(struct unicorn_engine),
-    .variant = UNICORN_END_ADDRESS,
-    .setup = unicorn_setup,
-    .step = unicorn_step,
-    .outcome = unicorn_outcome,
-    .why = unicorn_why,
-    .teardown = unicorn_teardown,
-};
+/* The three modes share all but their name, their mode and the cases they can run. */
+#define UNICORN_ENGINE(label, mode, applies_to)                                                    \
+    {                                                                                              \
+        .name = label, .size = sizeof(struct unicorn_engine), .variant = mode,                     \
+        .setup = unicorn_setup, .step = unicorn_step, .outcome = unicorn_outcome,                  \
+        .why = unicorn_why, .teardown = unicorn_teardown, .applies = applies_to,                   \
+    }
+const struct engine_ops unicorn_count_ops =
+    UNICORN_ENGINE("unicorn count", UNICORN_COUNT, count_applies);
+const struct engine_ops unicorn_hlt_ops = UNICORN_ENGINE("unicorn HLT", UNICORN_HLT, NULL);
+const struct engine_ops unicorn_end_ops =
+    UNICORN_ENGINE("unicorn end-address", UNICORN_END_ADDRESS, NULL);
