@@ -36,7 +36,7 @@
 
 /* ---- a row: one case on several engines ------------------------------------------------ */
 
-#define MAX_ENGINES 4
+#define MAX_ENGINES 5
 
 struct row {
     const struct bench_case *c;
@@ -44,6 +44,7 @@ struct row {
     const struct engine_ops *ops[MAX_ENGINES];
     void *state[MAX_ENGINES];
     bool ran[MAX_ENGINES];        /* set up, and the first step succeeded */
+    bool left_out[MAX_ENGINES];   /* the engine cannot run the case (engine_ops.applies) */
     const char *why[MAX_ENGINES]; /* when it did not */
     int differs;                  /* the first engine whose outcome differs, or -1 */
     struct timing timing[MAX_ENGINES];
@@ -62,6 +63,11 @@ static bool row_open(struct row *r, const struct bench_case *c,
         r->state[e] = page_aligned_zalloc(ops[e]->size);
         if (!r->state[e])
             return false;
+        r->left_out[e] = ops[e]->applies && !ops[e]->applies(c);
+        if (r->left_out[e]) {
+            r->why[e] = "left out";
+            continue;
+        }
         r->ran[e] = ops[e]->setup(r->state[e], c, ops[e]->variant) && ops[e]->step(r->state[e]);
         r->why[e] = r->ran[e] ? NULL : ops[e]->why(r->state[e]);
     }
@@ -105,7 +111,7 @@ static void row_check(struct row *r, bool with_flags)
 static bool row_failed(const struct row *r)
 {
     for (unsigned e = 0; e < r->count && !r->c->pending; e++)
-        if (!r->ran[e] && !(r->c->unicorn_lacks && !r->ops[e]->record_step))
+        if (!r->ran[e] && !r->left_out[e] && !(r->c->unicorn_lacks && !r->ops[e]->record_step))
             return true;
     for (unsigned e = 0; e < r->count; e++)
         if (r->timing[e].failed)
@@ -144,13 +150,22 @@ static void measure_rows(struct row rows[], size_t row_count)
 
 /* ---- the main table ------------------------------------------------------------------ */
 
-enum { WHVEMU, FLOOR, UNICORN, UNICORN_END, CASE_ENGINES };
+enum { WHVEMU, FLOOR, UC_COUNT, UC_HLT, UC_END, CASE_ENGINES };
 static const struct engine_ops *const case_engines[CASE_ENGINES] = {
-    &whvemu_ops,
-    &floor_ops,
-    &unicorn_ops,
-    &unicorn_end_ops,
+    &whvemu_ops, &floor_ops, &unicorn_count_ops, &unicorn_hlt_ops, &unicorn_end_ops,
 };
+
+/* Unicorn's time: the faster of its two modes that reuse the translation (the first when
+ * neither ran). */
+static unsigned unicorn_fastest(const struct row *r)
+{
+    const struct timing *t = r->timing;
+    if (!r->ran[UC_COUNT] || !(t[UC_COUNT].median_ns > 0))
+        return UC_HLT;
+    if (!r->ran[UC_HLT] || !(t[UC_HLT].median_ns > 0))
+        return UC_COUNT;
+    return t[UC_HLT].median_ns < t[UC_COUNT].median_ns ? UC_HLT : UC_COUNT;
+}
 
 /* "min / median" or why the engine did not run. */
 static void format_timing(char *out, size_t size, const struct row *r, unsigned e,
@@ -174,29 +189,44 @@ static void format_ratio(char *out, size_t size, double numerator, double denomi
 
 static void print_timing_header(void)
 {
-    printf("%-28s %17s %17s %17s %9s %9s\n", "case (ns: min / median)", "whvemu", "floor",
-           "unicorn", "whv/floor", "uc/whv");
+    printf("%-28s %17s %17s %25s %9s %9s\n", "case (ns: min / median)", "whvemu", "floor",
+           "unicorn (mode)", "whv/floor", "uc/whv");
 }
 
 static void print_timing_row(const struct row *r)
 {
     const struct timing *t = r->timing;
-    char cells[3][48], ratios[2][16];
-    for (unsigned e = WHVEMU; e <= UNICORN; e++)
+    unsigned uc = unicorn_fastest(r);
+    char cells[3][48], unicorn[64], ratios[2][16];
+    for (unsigned e = WHVEMU; e <= FLOOR; e++)
         format_timing(cells[e], sizeof cells[e], r, e, &t[e]);
+    format_timing(cells[2], sizeof cells[2], r, uc, &t[uc]);
+    snprintf(unicorn, sizeof unicorn, "%s%s", cells[2],
+             !r->ran[uc]    ? ""
+             : uc == UC_HLT ? " (HLT)"
+                            : " (count)");
     format_ratio(ratios[0], sizeof ratios[0], t[WHVEMU].median_ns, t[FLOOR].median_ns);
-    format_ratio(ratios[1], sizeof ratios[1], t[UNICORN].median_ns, t[WHVEMU].median_ns);
-    printf("%-28s %17s %17s %17s %9s %9s\n", r->c->name, cells[0], cells[1], cells[2], ratios[0],
+    format_ratio(ratios[1], sizeof ratios[1], t[uc].median_ns, t[WHVEMU].median_ns);
+    printf("%-28s %17s %17s %25s %9s %9s\n", r->c->name, cells[0], cells[1], unicorn, ratios[0],
            ratios[1]);
 }
 
-static void print_end_address_row(const struct row *r)
+/* Unicorn's three modes, each against the faster of the two fast ones. */
+static void print_unicorn_modes_row(const struct row *r)
 {
     const struct timing *t = r->timing;
-    char cell[48], ratio[16];
-    format_timing(cell, sizeof cell, r, UNICORN_END, &t[UNICORN_END]);
-    format_ratio(ratio, sizeof ratio, t[UNICORN_END].median_ns, t[UNICORN].median_ns);
-    printf("%-28s %17s %9s\n", r->c->name, cell, ratio);
+    double fastest = t[unicorn_fastest(r)].median_ns;
+    char cells[3][48], ratios[3][16];
+    for (unsigned m = 0; m < 3; m++) {
+        unsigned e = UC_COUNT + m;
+        if (r->ran[e])
+            format_timing(cells[m], sizeof cells[m], r, e, &t[e]);
+        else
+            snprintf(cells[m], sizeof cells[m], r->left_out[e] ? "-" : "n/a");
+        format_ratio(ratios[m], sizeof ratios[m], t[e].median_ns, fastest);
+    }
+    printf("%-28s %13s %6s %13s %6s %13s %6s\n", r->c->name, cells[0], ratios[0], cells[1],
+           ratios[1], cells[2], ratios[2]);
 }
 
 /* What went wrong in a row, under the tables. */
@@ -209,7 +239,7 @@ static void print_problems(const struct row *r)
         printf("  %s: %s leaves a different result than %s\n", r->c->name, r->ops[r->differs]->name,
                r->ran[WHVEMU] ? "whvemu" : "the floor");
     for (unsigned e = 0; e < r->count; e++)
-        if (!r->ran[e])
+        if (!r->ran[e] && !r->left_out[e])
             printf("  %s: %s did not run it (%s)%s%s\n", r->c->name, r->ops[e]->name, r->why[e],
                    r->c->pending ? ", pending: " : "", r->c->pending ? r->c->pending : "");
 }
@@ -261,11 +291,12 @@ static void print_tables(const struct row rows[])
     print_timing_header();
     for (size_t i = 0; i < bench_case_count; i++)
         print_timing_row(&rows[i]);
-    printf("\nUnicorn with `until` at the end of the instruction (it translates the "
-           "instruction again on every call)\n%-28s %17s %9s\n",
-           "case", "ns: min / median", "/ unicorn");
+    printf("\nUnicorn's modes (ns: min / median, and / the faster of the first two): count = 1; a "
+           "HLT after\nthe instruction; `until` at its end (it translates the instruction again on "
+           "every call)\n%-28s %13s %6s %13s %6s %13s %6s\n",
+           "case", "count = 1", "", "HLT after", "", "end-address", "");
     for (size_t i = 0; i < bench_case_count; i++)
-        print_end_address_row(&rows[i]);
+        print_unicorn_modes_row(&rows[i]);
 }
 
 static void print_registers(struct row rows[])

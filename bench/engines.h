@@ -1,5 +1,5 @@
 /* The engines the bench compares, behind one interface: whvemu through the public API, the
- * case's floor, and Unicorn in two modes. Each has its own guest (engine_whv.c,
+ * case's floor, and Unicorn in three modes. Each has its own guest (engine_whv.c,
  * engine_unicorn.c). */
 #ifndef WHVEMU_BENCH_ENGINES_H
 #define WHVEMU_BENCH_ENGINES_H
@@ -23,18 +23,23 @@ struct engine_ops {
     /* the Get and Set names and callback counts of one step (NULL: not a WHv engine) */
     const struct callback_record *(*record_step)(void *engine);
     void (*teardown)(void *engine);
+    /* whether the engine can run the case at all (NULL: every case); a case it cannot is
+     * left out, not a failure */
+    bool (*applies)(const struct bench_case *c);
 };
 
 enum unicorn_mode {
-    UNICORN_FASTEST,    /* count = 1, or a HLT after a REP instruction: translation reused */
+    UNICORN_COUNT,      /* count = 1 (not REP): translation reused */
+    UNICORN_HLT,        /* a HLT after the instruction ends the run: translation reused */
     UNICORN_END_ADDRESS /* uc_emu_start(until = end of the instruction): re-translates */
 };
 
 extern const struct engine_ops whvemu_ops; /* the default vendor option (host) */
 extern const struct engine_ops whvemu_intel_ops, whvemu_amd_ops;
 extern const struct engine_ops floor_ops;
-extern const struct engine_ops unicorn_ops;     /* UNICORN_FASTEST */
-extern const struct engine_ops unicorn_end_ops; /* UNICORN_END_ADDRESS */
+extern const struct engine_ops unicorn_count_ops; /* UNICORN_COUNT */
+extern const struct engine_ops unicorn_hlt_ops;   /* UNICORN_HLT */
+extern const struct engine_ops unicorn_end_ops;   /* UNICORN_END_ADDRESS */
 
 /* "Unicorn 2.0" */
 const char *unicorn_version_text(void);

@@ -6,7 +6,7 @@
 
 #include <stdbool.h>
 
-#define TIMING_MAX_ENGINES 64
+#define TIMING_MAX_ENGINES 96
 
 typedef bool (*step_fn)(void *engine);
 

@@ -1,6 +1,7 @@
 /* A plan's steps on an exit (plan.h), inline into the two entry points (api/emulator.c):
- * a hit makes no call besides the callbacks (and mmu_phys_wide's). A VEX.256 store's steps
- * after the Get are plan.c's (plan_ystore_at), as is the making of plans. */
+ * a hit makes no call besides the callbacks (and mmu_phys_pieces' for a vector operand not
+ * 8-aligned). A VEX.256 store's steps after the Get are plan.c's (plan_ystore_at), as is
+ * the making of plans. */
 #ifndef WHVEMU_PLAN_RUN_H
 #define WHVEMU_PLAN_RUN_H
 

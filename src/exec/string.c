@@ -162,40 +162,62 @@ static enum exec_result walk_prepare(struct vcpu *cpu, const struct string_op *o
     return mmu_probe(cpu, w->seg, w->offset, op->size, w->access);
 }
 
-/* An element of w's: within its span (at its page offset `at`), on the host page or through
- * one memory callback at its GPA; else on the general path (mmu_read/mmu_write), which
- * splits and checks it. */
-HOT_INLINE enum exec_result walk_read(struct vcpu *cpu, const struct string_op *op,
-                                      const struct walk *w, unsigned at, uint64_t *value)
+/* How w's elements are accessed: on the host page of its span, through one memory callback
+ * each at its GPA, or (no span) on the general path. The same for every element of a run. */
+enum walk_path { PATH_HOST_PAGE, PATH_CALLBACK, PATH_GENERAL };
+
+static inline enum walk_path walk_path(const struct walk *w)
+{
+    return w->host_page ? PATH_HOST_PAGE : w->span_left ? PATH_CALLBACK : PATH_GENERAL;
+}
+
+/* An element of w's by `path` (at its page offset `at` within a span); the general path
+ * (mmu_read/mmu_write) splits and checks it. */
+HOT_INLINE enum exec_result walk_read_by(struct vcpu *cpu, const struct string_op *op,
+                                         const struct walk *w, enum walk_path path, unsigned at,
+                                         uint64_t *value)
 {
     uint8_t buf[8];
     enum exec_result r;
 
-    if (w->host_page) {
+    if (path == PATH_HOST_PAGE) {
         *value = load_le(w->host_page + at, op->size);
         return EXEC_OK;
     }
-    if (w->span_left)
-        return mmu_phys_value(cpu, w->gpa_page + at, op->size, false, value);
+    if (path == PATH_CALLBACK)
+        return mmu_phys_read_exact(cpu, w->gpa_page + at, op->size, value);
     r = mmu_read(cpu, w->seg, w->offset, buf, op->size, 0);
     if (r == EXEC_OK)
         *value = load_le(buf, op->size);
     return r;
 }
 
-HOT_INLINE enum exec_result walk_write(struct vcpu *cpu, const struct string_op *op,
-                                       const struct walk *w, unsigned at, uint64_t value)
+HOT_INLINE enum exec_result walk_read(struct vcpu *cpu, const struct string_op *op,
+                                      const struct walk *w, unsigned at, uint64_t *value)
+{
+    return walk_read_by(cpu, op, w, walk_path(w), at, value);
+}
+
+HOT_INLINE enum exec_result walk_write_by(struct vcpu *cpu, const struct string_op *op,
+                                          const struct walk *w, enum walk_path path, unsigned at,
+                                          uint64_t value)
 {
     uint8_t buf[8];
 
-    if (w->host_page) {
+    if (path == PATH_HOST_PAGE) {
         store_le(w->host_page + at, op->size, value);
         return EXEC_OK;
     }
-    if (w->span_left)
+    if (path == PATH_CALLBACK)
         return mmu_phys_value(cpu, w->gpa_page + at, op->size, true, &value);
     store_le(buf, op->size, value);
     return mmu_write(cpu, w->seg, w->offset, buf, op->size, 0);
+}
+
+HOT_INLINE enum exec_result walk_write(struct vcpu *cpu, const struct string_op *op,
+                                       const struct walk *w, unsigned at, uint64_t value)
+{
+    return walk_write_by(cpu, op, w, walk_path(w), at, value);
 }
 
 /* Move w on by k elements, done in one run within its span (or one general-path one). */
@@ -237,20 +259,36 @@ static bool destination_checked_first(const struct vcpu *cpu, const struct strin
  * more. Each does up to `run` elements from the operands' current positions (within their
  * spans, or one on the general path) and returns how many it completed; *r is the outcome
  * of the one it stopped at. */
-HOT_INLINE uint64_t run_movs(struct vcpu *cpu, struct string_op *op, uint64_t run,
-                             enum exec_result *r)
+HOT_INLINE uint64_t movs_loop(struct vcpu *cpu, struct string_op *op, uint64_t run,
+                              enum exec_result *r, enum walk_path src, enum walk_path dst)
 {
     unsigned s = op->src.page_offset, d = op->dst.page_offset;
     uint64_t k, value = 0;
 
     for (k = 0; k < run; k++, s += op->step, d += op->step) {
-        *r = walk_read(cpu, op, &op->src, s, &value);
+        *r = walk_read_by(cpu, op, &op->src, src, s, &value);
         if (*r == EXEC_OK)
-            *r = walk_write(cpu, op, &op->dst, d, value);
+            *r = walk_write_by(cpu, op, &op->dst, dst, d, value);
         if (*r != EXEC_OK)
             break;
     }
     return k;
+}
+
+/* A loop per pair of span paths, none testing them per element (as run_outs); a run with an
+ * operand on the general path is one element, tested. */
+HOT_INLINE uint64_t run_movs(struct vcpu *cpu, struct string_op *op, uint64_t run,
+                             enum exec_result *r)
+{
+    enum walk_path s = walk_path(&op->src), d = walk_path(&op->dst);
+
+    if (s == PATH_GENERAL || d == PATH_GENERAL)
+        return movs_loop(cpu, op, run, r, s, d);
+    if (s == PATH_HOST_PAGE)
+        return d == PATH_HOST_PAGE ? movs_loop(cpu, op, run, r, PATH_HOST_PAGE, PATH_HOST_PAGE)
+                                   : movs_loop(cpu, op, run, r, PATH_HOST_PAGE, PATH_CALLBACK);
+    return d == PATH_HOST_PAGE ? movs_loop(cpu, op, run, r, PATH_CALLBACK, PATH_HOST_PAGE)
+                               : movs_loop(cpu, op, run, r, PATH_CALLBACK, PATH_CALLBACK);
 }
 
 HOT_INLINE uint64_t run_stos(struct vcpu *cpu, struct string_op *op, uint64_t run,
@@ -294,15 +332,15 @@ HOT_INLINE uint64_t run_ins(struct vcpu *cpu, struct string_op *op, uint64_t run
     return k;
 }
 
-HOT_INLINE uint64_t run_outs(struct vcpu *cpu, struct string_op *op, uint64_t run,
-                             enum exec_result *r)
+HOT_INLINE uint64_t outs_loop(struct vcpu *cpu, struct string_op *op, uint64_t run,
+                              enum exec_result *r, enum walk_path path)
 {
     unsigned s = op->src.page_offset;
     uint64_t k, value = 0;
     uint32_t data;
 
     for (k = 0; k < run; k++, s += op->step) {
-        *r = walk_read(cpu, op, &op->src, s, &value);
+        *r = walk_read_by(cpu, op, &op->src, path, s, &value);
         data = (uint32_t)value;
         if (*r == EXEC_OK)
             *r = io_port(cpu, op->port, op->size, true, &data);
@@ -310,6 +348,19 @@ HOT_INLINE uint64_t run_outs(struct vcpu *cpu, struct string_op *op, uint64_t ru
             break;
     }
     return k;
+}
+
+/* One loop per path of the source, none testing it per element: a loop that did jumped
+ * between three distant blocks, and its time moved by 10-15 % with where the linker put it
+ * (docs/bench.md, part 9). */
+HOT_INLINE uint64_t run_outs(struct vcpu *cpu, struct string_op *op, uint64_t run,
+                             enum exec_result *r)
+{
+    switch (walk_path(&op->src)) {
+    case PATH_HOST_PAGE: return outs_loop(cpu, op, run, r, PATH_HOST_PAGE);
+    case PATH_CALLBACK: return outs_loop(cpu, op, run, r, PATH_CALLBACK);
+    default: return outs_loop(cpu, op, run, r, PATH_GENERAL);
+    }
 }
 
 /* CMPS and SCAS: each element compares; REPE/REPNE end the run after the element whose

@@ -375,8 +375,8 @@ static enum exec_result phys_run(struct vcpu *cpu, uint64_t gpa, uint8_t *buf, u
     return EXEC_OK;
 }
 
-enum exec_result mmu_phys_wide(struct vcpu *cpu, uint64_t gpa, uint8_t *buf, unsigned size,
-                               bool write)
+enum exec_result mmu_phys_pieces(struct vcpu *cpu, uint64_t gpa, uint8_t *buf, unsigned size,
+                                 bool write)
 {
     return phys_run(cpu, gpa, buf, size, write, aligned_pieces(size, 0));
 }

@@ -89,8 +89,9 @@ HOT_INLINE enum exec_result mmu_phys_value(struct vcpu *cpu, uint64_t gpa, unsig
 
 /* The same read, its data taken as exactly `size` bytes: the VMM's callback has just stored
  * that many, and a wider load of a narrower store in flight waits for the store to retire
- * (no store forwarding: a few ns on one access, docs/bench.md part 8). The REP loops keep
- * the whole 8 bytes, which measured faster there (part 5). */
+ * (no store forwarding: a few ns on one access, docs/bench.md part 8). A REP element read
+ * by callback takes it too (part 9: REP MOVSB from one callback page to another was 1.5x
+ * slower with the whole 8 bytes once its loop no longer tested the path per element). */
 HOT_INLINE enum exec_result mmu_phys_read_exact(struct vcpu *cpu, uint64_t gpa, unsigned size,
                                                 uint64_t *value)
 {
@@ -116,8 +117,27 @@ static inline enum exec_result mmu_phys(struct vcpu *cpu, uint64_t gpa, uint8_t 
 
 /* An operand of more than 8 bytes within one page at gpa, in the naturally aligned pieces
  * the general path makes of it (a decode-cache plan's, exec/plan.h). */
-enum exec_result mmu_phys_wide(struct vcpu *cpu, uint64_t gpa, uint8_t *buf, unsigned size,
-                               bool write);
+enum exec_result mmu_phys_pieces(struct vcpu *cpu, uint64_t gpa, uint8_t *buf, unsigned size,
+                                 bool write);
+
+/* The same, inline where gpa and size are multiples of 8: the pieces are then all of 8
+ * bytes, with no piece to size and no copy of a variable size (a plan's 16 or 32 bytes:
+ * part 9 of docs/bench.md). */
+HOT_INLINE enum exec_result mmu_phys_wide(struct vcpu *cpu, uint64_t gpa, uint8_t *buf,
+                                          unsigned size, bool write)
+{
+    if ((gpa | size) & 7)
+        return mmu_phys_pieces(cpu, gpa, buf, size, write);
+    for (unsigned i = 0; i < size; i += 8) {
+        uint64_t value = write ? load_le(buf + i, 8) : 0;
+        enum exec_result r = mmu_phys_value(cpu, gpa + i, 8, write, &value);
+        if (r != EXEC_OK)
+            return r;
+        if (!write)
+            store_le(buf + i, 8, value);
+    }
+    return EXEC_OK;
+}
 
 /* What a translation checked, as the page cache keeps it: a fetch is no data read (SMAP does
  * not apply to it), so it must not stand for one; an implicit supervisor access (MMU_SYSTEM)
