@@ -575,27 +575,36 @@ typedef bool (*comparison)(const struct x87_case *c, struct x87_counts *counts, 
 /* A native run is not quite deterministic: a preemption between the instruction and the
  * runner's XSAVE (or the FNSTENV) saves and restores the task's x87 state in the kernel,
  * and this AMD CPU's XSAVE drops the pointers while FSW.ES is clear. A case that differs
- * runs once more and fails only if it differs again; one that does not repeat is printed
- * and counted (docs/testing.md, "Unrepeatable differences"). */
-static void compare_twice(comparison same, const struct x87_case *c, struct x87_counts *counts)
+ * runs again, up to RERUNS times, and fails only if it differs every time (on a loaded
+ * 2-core machine two preemptions in a row happened: one CI run in five); one that agrees
+ * on a rerun is printed and counted (docs/testing.md, "Unrepeatable differences"). An
+ * emulator difference repeats on every run, so the reruns cannot hide it. */
+enum { RERUNS = 4 };
+
+static void compare_until_agreed(comparison same, const struct x87_case *c,
+                                 struct x87_counts *counts)
 {
     struct x87_counts again = { 0 };
 
     if (same(c, counts, false)) {
         check_passed++;
-    } else if (same(c, &again, true)) {
-        counts->unrepeatable++;
-        report(c, "UNREPEATABLE: differed once, agreed when run again");
-        check_passed++;
-    } else {
-        check_failed++;
+        return;
     }
+    for (unsigned run = 1; run <= RERUNS; run++) {
+        if (same(c, &again, run == RERUNS)) {
+            counts->unrepeatable++;
+            report(c, "UNREPEATABLE: differed, then agreed when run again");
+            check_passed++;
+            return;
+        }
+    }
+    check_failed++;
 }
 
 void x87_case_compare(const struct x87_case *c, struct x87_counts *counts)
 {
-    compare_twice(same_state, c, counts);
-    compare_twice(same_environment, c, counts);
+    compare_until_agreed(same_state, c, counts);
+    compare_until_agreed(same_environment, c, counts);
 }
 
 void x87_print_selectors_unseen(const struct x87_counts *counts)
