@@ -36,7 +36,7 @@
 
 /* ---- a row: one case on several engines ------------------------------------------------ */
 
-#define MAX_ENGINES 5
+#define MAX_ENGINES 6
 
 struct row {
     const struct bench_case *c;
@@ -150,21 +150,26 @@ static void measure_rows(struct row rows[], size_t row_count)
 
 /* ---- the main table ------------------------------------------------------------------ */
 
-enum { WHVEMU, FLOOR, UC_COUNT, UC_HLT, UC_END, CASE_ENGINES };
+/* Unicorn's modes in the order of enum unicorn_mode, the fast candidates first */
+enum { WHVEMU, FLOOR, UC_COUNT, UC_HLT, UC_EXITS, UC_END, CASE_ENGINES };
 static const struct engine_ops *const case_engines[CASE_ENGINES] = {
-    &whvemu_ops, &floor_ops, &unicorn_count_ops, &unicorn_hlt_ops, &unicorn_end_ops,
+    &whvemu_ops,      &floor_ops,         &unicorn_count_ops,
+    &unicorn_hlt_ops, &unicorn_exits_ops, &unicorn_end_ops,
 };
+#define UC_MODES (CASE_ENGINES - UC_COUNT)
+static const char *const mode_labels[UC_MODES] = { "count", "HLT", "exits", "end-address" };
 
-/* Unicorn's time: the faster of its two modes that reuse the translation (the first when
- * neither ran). */
+/* Unicorn's time: the fastest of the modes that are candidates (all but end-address,
+ * which re-translates by design), timed in the same run (UC_HLT when none was). */
 static unsigned unicorn_fastest(const struct row *r)
 {
     const struct timing *t = r->timing;
-    if (!r->ran[UC_COUNT] || !(t[UC_COUNT].median_ns > 0))
-        return UC_HLT;
-    if (!r->ran[UC_HLT] || !(t[UC_HLT].median_ns > 0))
-        return UC_COUNT;
-    return t[UC_HLT].median_ns < t[UC_COUNT].median_ns ? UC_HLT : UC_COUNT;
+    unsigned fastest = UC_HLT;
+    for (unsigned e = UC_COUNT; e < UC_END; e++)
+        if (r->ran[e] && t[e].median_ns > 0 &&
+            (!(t[fastest].median_ns > 0) || t[e].median_ns < t[fastest].median_ns))
+            fastest = e;
+    return fastest;
 }
 
 /* "min / median" or why the engine did not run. */
@@ -201,23 +206,21 @@ static void print_timing_row(const struct row *r)
     for (unsigned e = WHVEMU; e <= FLOOR; e++)
         format_timing(cells[e], sizeof cells[e], r, e, &t[e]);
     format_timing(cells[2], sizeof cells[2], r, uc, &t[uc]);
-    snprintf(unicorn, sizeof unicorn, "%s%s", cells[2],
-             !r->ran[uc]    ? ""
-             : uc == UC_HLT ? " (HLT)"
-                            : " (count)");
+    snprintf(unicorn, sizeof unicorn, r->ran[uc] ? "%s (%s)" : "%s", cells[2],
+             mode_labels[uc - UC_COUNT]);
     format_ratio(ratios[0], sizeof ratios[0], t[WHVEMU].median_ns, t[FLOOR].median_ns);
     format_ratio(ratios[1], sizeof ratios[1], t[uc].median_ns, t[WHVEMU].median_ns);
     printf("%-28s %17s %17s %25s %9s %9s\n", r->c->name, cells[0], cells[1], unicorn, ratios[0],
            ratios[1]);
 }
 
-/* Unicorn's three modes, each against the faster of the two fast ones. */
+/* Unicorn's four modes, each against the fastest of the three candidates. */
 static void print_unicorn_modes_row(const struct row *r)
 {
     const struct timing *t = r->timing;
     double fastest = t[unicorn_fastest(r)].median_ns;
-    char cells[3][48], ratios[3][16];
-    for (unsigned m = 0; m < 3; m++) {
+    char cells[UC_MODES][48], ratios[UC_MODES][16];
+    for (unsigned m = 0; m < UC_MODES; m++) {
         unsigned e = UC_COUNT + m;
         if (r->ran[e])
             format_timing(cells[m], sizeof cells[m], r, e, &t[e]);
@@ -225,8 +228,8 @@ static void print_unicorn_modes_row(const struct row *r)
             snprintf(cells[m], sizeof cells[m], r->left_out[e] ? "-" : "n/a");
         format_ratio(ratios[m], sizeof ratios[m], t[e].median_ns, fastest);
     }
-    printf("%-28s %13s %6s %13s %6s %13s %6s\n", r->c->name, cells[0], ratios[0], cells[1],
-           ratios[1], cells[2], ratios[2]);
+    printf("%-28s %13s %6s %13s %6s %13s %6s %13s %6s\n", r->c->name, cells[0], ratios[0], cells[1],
+           ratios[1], cells[2], ratios[2], cells[3], ratios[3]);
 }
 
 /* What went wrong in a row, under the tables. */
@@ -291,10 +294,11 @@ static void print_tables(const struct row rows[])
     print_timing_header();
     for (size_t i = 0; i < bench_case_count; i++)
         print_timing_row(&rows[i]);
-    printf("\nUnicorn's modes (ns: min / median, and / the faster of the first two): count = 1; a "
-           "HLT after\nthe instruction; `until` at its end (it translates the instruction again on "
-           "every call)\n%-28s %13s %6s %13s %6s %13s %6s\n",
-           "case", "count = 1", "", "HLT after", "", "end-address", "");
+    printf("\nUnicorn's modes (ns: min / median, and / the fastest of the first three): count = 1;"
+           " a HLT after\nthe instruction; uc_ctl_set_exits at its end; `until` at its end (it "
+           "translates the\ninstruction again on every call)\n%-28s %13s %6s %13s %6s %13s %6s "
+           "%13s %6s\n",
+           "case", "count = 1", "", "HLT after", "", "exits", "", "end-address", "");
     for (size_t i = 0; i < bench_case_count; i++)
         print_unicorn_modes_row(&rows[i]);
 }

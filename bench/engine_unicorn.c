@@ -11,7 +11,13 @@
  * whose every iteration counts as one) or at a HLT after the instruction: the block is
  * translated once and reused (callgrind: no tb_gen_code per call). Neither is the faster
  * for every instruction (count = 1 for loads and port I/O, the HLT for stores, on Zen 4),
- * so the bench times both and takes the faster as Unicorn's time. */
+ * so the bench times both and takes the faster as Unicorn's time. A third candidate, Unicorn
+ * 2's exits control (uc_ctl_exits_enable, then uc_ctl_set_exits once with the end of the
+ * instruction), needs neither a count hook nor a HLT, but when a run returns Unicorn 2.0.1
+ * invalidates the block before every exit, here the instruction's own, so it translates
+ * again on every call like `until` (callgrind: one tb_gen_code per call, two for REP). It
+ * is timed all the same, as a candidate, so that the table shows this rather than a claim
+ * (docs/bench.md, part 10). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +91,15 @@ static bool write_inputs(struct unicorn_engine *e)
            uc_reg_write(e->uc, UC_X86_REG_XMM0, bench_ymm0) == UC_ERR_OK;
 }
 
+/* The run stops where the instruction ends, set once for every run: a REP instruction
+ * jumps back to its own start until RCX is 0, so it reaches the exit only when done. */
+static bool set_exit(struct unicorn_engine *e)
+{
+    uint64_t exit = CODE_ADDRESS + e->c->length;
+    return (e->err = uc_ctl_exits_enable(e->uc)) == UC_ERR_OK &&
+           (e->err = uc_ctl_set_exits(e->uc, &exit, 1)) == UC_ERR_OK;
+}
+
 static bool unicorn_setup(void *engine, const struct bench_case *c, int mode)
 {
     struct unicorn_engine *e = engine;
@@ -98,7 +113,8 @@ static bool unicorn_setup(void *engine, const struct bench_case *c, int mode)
     e->ram[CODE_ADDRESS + c->length] = HLT;
     return uc_mem_map_ptr(e->uc, 0, RAM_SIZE, UC_PROT_ALL, e->ram) == UC_ERR_OK &&
            uc_mmio_map(e->uc, MMIO_BASE, MMIO_SIZE, device_read, e, device_write, e) == UC_ERR_OK &&
-           (!c->floor_io || add_port_hooks(e)) && write_inputs(e);
+           (!c->floor_io || add_port_hooks(e)) && write_inputs(e) &&
+           (mode != UNICORN_EXITS || set_exit(e));
 }
 
 /* count = 1 stops a REP instruction after its first iteration. */
@@ -113,6 +129,7 @@ static bool unicorn_step(void *engine)
     uint64_t in[CHANGED_IN] = { e->c->rax, e->c->rcx, e->c->rsi, e->c->rdi }, out[CHANGED_OUT];
     void *const in_pointers[CHANGED_IN] = { &in[0], &in[1], &in[2], &in[3] };
     void *out_pointers[CHANGED_OUT] = { &out[0], &out[1], &out[2], &out[3], &out[4] };
+    /* ignored in the exits mode */
     uint64_t until = e->mode == UNICORN_END_ADDRESS ? CODE_ADDRESS + e->c->length : NEVER_REACHED;
     e->err = uc_reg_write_batch(e->uc, changed_regs, in_pointers, CHANGED_IN);
     if (e->err == UC_ERR_OK)
@@ -166,7 +183,7 @@ const char *unicorn_version_text(void)
     return text;
 }
 
-/* The three modes share all but their name, their mode and the cases they can run. */
+/* The four modes share all but their name, their mode and the cases they can run. */
 #define UNICORN_ENGINE(label, mode, applies_to)                                                    \
     {                                                                                              \
         .name = label, .size = sizeof(struct unicorn_engine), .variant = mode,                     \
@@ -176,5 +193,6 @@ const char *unicorn_version_text(void)
 const struct engine_ops unicorn_count_ops =
     UNICORN_ENGINE("unicorn count", UNICORN_COUNT, count_applies);
 const struct engine_ops unicorn_hlt_ops = UNICORN_ENGINE("unicorn HLT", UNICORN_HLT, NULL);
+const struct engine_ops unicorn_exits_ops = UNICORN_ENGINE("unicorn exits", UNICORN_EXITS, NULL);
 const struct engine_ops unicorn_end_ops =
     UNICORN_ENGINE("unicorn end-address", UNICORN_END_ADDRESS, NULL);

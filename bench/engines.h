@@ -1,5 +1,5 @@
 /* The engines the bench compares, behind one interface: whvemu through the public API, the
- * case's floor, and Unicorn in three modes. Each has its own guest (engine_whv.c,
+ * case's floor, and Unicorn in four modes. Each has its own guest (engine_whv.c,
  * engine_unicorn.c). */
 #ifndef WHVEMU_BENCH_ENGINES_H
 #define WHVEMU_BENCH_ENGINES_H
@@ -31,6 +31,7 @@ struct engine_ops {
 enum unicorn_mode {
     UNICORN_COUNT,      /* count = 1 (not REP): translation reused */
     UNICORN_HLT,        /* a HLT after the instruction ends the run: translation reused */
+    UNICORN_EXITS,      /* uc_ctl_set_exits(end of the instruction), set once */
     UNICORN_END_ADDRESS /* uc_emu_start(until = end of the instruction): re-translates */
 };
 
@@ -39,6 +40,7 @@ extern const struct engine_ops whvemu_intel_ops, whvemu_amd_ops;
 extern const struct engine_ops floor_ops;
 extern const struct engine_ops unicorn_count_ops; /* UNICORN_COUNT */
 extern const struct engine_ops unicorn_hlt_ops;   /* UNICORN_HLT */
+extern const struct engine_ops unicorn_exits_ops; /* UNICORN_EXITS */
 extern const struct engine_ops unicorn_end_ops;   /* UNICORN_END_ADDRESS */
 
 /* "Unicorn 2.0" */
