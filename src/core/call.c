@@ -98,5 +98,5 @@ void call_finish(struct vcpu *cpu, enum exec_result r)
     case EXEC_CALLBACK_FAILED: return;
     }
     if (xstate_store(cpu) && regs_writeback(cpu))
-        cpu->status.EmulationSuccessful = 1;
+        cpu->status.AsUINT32 |= SUCCEEDED_BIT; /* (callbacks.h: not a byte store) */
 }

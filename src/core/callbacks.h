@@ -20,6 +20,11 @@ static inline bool callback_failed(const struct vcpu *cpu)
     return (cpu->status.AsUINT32 & ~UINT32_C(1)) != 0;
 }
 
+/* EmulationSuccessful, set in the whole status word: a bit-field store is a byte store, and
+ * the status is read back whole just after it (as the call returns), which then waits for
+ * the byte store to retire instead of taking its value from the store queue. */
+#define SUCCEEDED_BIT 1u
+
 /* The status bit of a callback's failure, as the SDK numbers them. */
 enum {
     FAILED_IO = 1u << 2,

@@ -22,6 +22,15 @@
 #define HOT_INLINE static inline
 #endif
 
+/* For a function whose loops' speed moved with where the linker put it (the REP element
+ * loops: docs/bench.md, parts 8, 9 and 11): started on a 64-byte line, so that code added
+ * elsewhere does not move its loops across the CPU's fetch blocks. */
+#if defined(__GNUC__)
+#define LINE_ALIGNED __attribute__((aligned(64)))
+#else
+#define LINE_ALIGNED
+#endif
+
 /* The registers the emulator caches, one row each: X(id, WHV_REGISTER_NAME, width), the
  * width being what of the 16-byte WHV_REGISTER_VALUE the register uses: 64 (Reg64) or 128
  * (the whole value: segments, table registers). The row order numbers them densely (R_RAX

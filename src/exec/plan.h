@@ -24,6 +24,8 @@
 #ifndef WHVEMU_PLAN_H
 #define WHVEMU_PLAN_H
 
+#include <stddef.h>
+
 #include "exec/hostop.h"
 #include "exec/operand.h"
 
@@ -57,25 +59,31 @@ struct plan {
     bool read_only;    /* PLAN_ALU: CMP, TEST */
     bool aligned;      /* vector plans: #GP(0) unless aligned to access_size */
     uint16_t mnemonic; /* PLAN_ALU: the operation (enum mnemonic) */
-    host_stub stub;    /* PLAN_ALU: its host stub, or NULL (host_op_stub) */
     /* the address: disp + base + index * scale (+ the next RIP), wrapped to addrsize */
     uint8_t base, index, scale; /* GPR_NONE: none */
     bool rip_relative;
+    host_stub stub; /* PLAN_ALU: its host stub, or NULL (host_op_stub) */
     uint8_t addrsize;
     uint8_t get_count;
-    uint8_t get[PLAN_MAX_GETS]; /* the Get call's registers (enum reg_id, ascending) */
     /* where the base, the index, the register operand's holder (gpr_holder; a vector plan's
      * XMM register), CR0, CR4 and XCR0 come in the Get's values: PLAN_ZERO_SLOT for none, or
      * one not fetched (a load's destination that it overwrites whole), so that a run adds
      * and reads without a branch or a search */
     uint8_t base_slot, index_slot, gpr_slot, cr0_slot, cr4_slot, xcr0_slot;
-    uint8_t need; /* what the exit's page must be allowed (MMU_READ, MMU_WRITE) */
+    /* the Get call's registers (enum reg_id, ascending), copied as one 4-byte word: aligned
+     * to 4 (the assertion below), so that the word lies within one of the wide stores that
+     * copied the plan (plan_run_memory) and is read back from the store queue, not after
+     * them */
+    uint8_t get[PLAN_MAX_GETS];
+    uint8_t need;  /* what the exit's page must be allowed (MMU_READ, MMU_WRITE) */
+    bool port_imm; /* PLAN_IN, PLAN_OUT: the port is the imm8 */
     WHV_REGISTER_NAME get_name[PLAN_MAX_GETS]; /* and their SDK names */
-    bool port_imm;                             /* PLAN_IN, PLAN_OUT: the port is the imm8 */
     uint32_t io_info;                          /* the exit's AccessInfo, as far as it must match */
     uint64_t disp; /* the address's constant part (a moffs operand's whole offset) */
     uint64_t imm;  /* PLAN_STORE's, PLAN_ALU's immediate; PLAN_IN, PLAN_OUT: the imm8 port */
 };
+
+_Static_assert(offsetof(struct plan, get) % sizeof(uint32_t) == 0, "the Get's ids as one word");
 
 /* The plan of a decoded instruction with its operands (operands_describe) and the registers
  * it reads, in this code mode. */

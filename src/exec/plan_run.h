@@ -63,7 +63,7 @@ HOT_INLINE void plan_finish(struct vcpu *cpu, uint64_t rip, unsigned wrote, enum
         value_store(&values[n++], rflags, 0);
     }
     if (SUCCEEDED(emu_set_registers(cpu, names, n, values)))
-        cpu->status.EmulationSuccessful = 1;
+        cpu->status.AsUINT32 |= SUCCEEDED_BIT;
 }
 
 /* The linear address of the plan's memory operand (64-bit code: its offset). */
@@ -130,7 +130,7 @@ HOT_INLINE void finish_vector_load(struct vcpu *cpu, const struct plan *p, const
     value_store(&values[0], plan_next_rip64(cpu, p), 0);
     value_store(&values[1], load_le(data, 8), load_le(data + 8, 8));
     if (SUCCEEDED(emu_set_registers(cpu, names, 2, values)))
-        cpu->status.EmulationSuccessful = 1;
+        cpu->status.AsUINT32 |= SUCCEEDED_BIT;
 }
 
 /* A legacy SSE move of 16 bytes in the exit's page, in the general path's pieces; a state

@@ -406,8 +406,8 @@ HOT_INLINE uint64_t run_loop(struct vcpu *cpu, struct string_op *op, uint64_t ru
  * compiler keeps what its loop reads (step, port, the spans) and writes in registers across
  * the callbacks, and with the element size a constant in each of the four loops the sizes get
  * (no switch on it per element). */
-static uint64_t run_elements(struct vcpu *cpu, struct string_op *op, uint64_t run,
-                             enum exec_result *r, bool *ended)
+static LINE_ALIGNED uint64_t run_elements(struct vcpu *cpu, struct string_op *op, uint64_t run,
+                                          enum exec_result *r, bool *ended)
 {
     struct string_op local = *op;
     enum exec_result outcome;
