@@ -14,16 +14,16 @@
 #define TRANSLATE_RESULT_NOT_WRITTEN ((WHV_TRANSLATE_GVA_RESULT_CODE)0x7fffffff)
 #define TRANSLATE_GPA_NOT_WRITTEN UINT64_MAX
 
-/* True once a callback has failed in this call (cpu->status says which). */
-static inline bool callback_failed(const struct vcpu *cpu)
-{
-    return (cpu->status.AsUINT32 & ~UINT32_C(1)) != 0;
-}
-
 /* EmulationSuccessful, set in the whole status word: a bit-field store is a byte store, and
  * the status is read back whole just after it (as the call returns), which then waits for
  * the byte store to retire instead of taking its value from the store queue. */
 #define SUCCEEDED_BIT 1u
+
+/* True once a callback has failed in this call (cpu->status says which). */
+static inline bool callback_failed(const struct vcpu *cpu)
+{
+    return (cpu->status.AsUINT32 & ~SUCCEEDED_BIT) != 0;
+}
 
 /* The status bit of a callback's failure, as the SDK numbers them. */
 enum {
