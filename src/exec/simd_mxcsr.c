@@ -188,7 +188,10 @@ bool simd_fp_inexact_unbounded(enum simd_fp_arith op, enum simd_fp_format in,
                                enum simd_fp_format out, bool daz, const uint64_t operand[3],
                                bool *known)
 {
-    static const unsigned operands[] = { 2, 2, 2, 2, 3, 3, 1, 2 };
+    static const unsigned operands[] = {
+        [SIMD_FP_ADD] = 2, [SIMD_FP_SUB] = 2, [SIMD_FP_MUL] = 2, [SIMD_FP_DIV] = 2,
+        [SIMD_FP_FMA] = 3, [SIMD_FP_FMS] = 3, [SIMD_FP_CVT] = 1, [SIMD_FP_SCALE] = 2,
+    };
     struct dyadic v[3] = { { 0 } };
     *known = true;
     for (unsigned i = 0; i < operands[op]; i++)
